@@ -1,0 +1,68 @@
+"""One exception tree for everything unspun raises on purpose.
+
+    UnspunError                      base: catch this to catch them all
+    ├── InputError                   the user's input cannot be read
+    │   ├── InputNotFoundError       path does not exist
+    │   ├── EmptyInputError          empty file, empty folder, blank text
+    │   ├── EncodingError            binary or non-UTF-8 file
+    │   └── InputTooLargeError       file over the configured size limit
+    ├── FormatError                  a labels / predictions / JSONL file is malformed
+    ├── ModelError                   a model cannot be found, loaded or trained
+    ├── LanguageNotSupportedError    the text's language has no model
+    └── ConfigError                  a setting or config file is invalid
+
+Every message says what happened, why, and what to do. Each class carries a short
+stable ``code`` so that front-ends (CLI, REST API) can show one error shape.
+"""
+
+from __future__ import annotations
+
+
+class UnspunError(Exception):
+    """Base class of every error unspun raises on purpose."""
+
+    code = "unspun_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        """The one JSON shape every front-end uses for an error."""
+        return {"error": self.code, "message": self.message}
+
+
+class InputError(UnspunError):
+    code = "input_error"
+
+
+class InputNotFoundError(InputError):
+    code = "input_not_found"
+
+
+class EmptyInputError(InputError):
+    code = "empty_input"
+
+
+class EncodingError(InputError):
+    code = "bad_encoding"
+
+
+class InputTooLargeError(InputError):
+    code = "input_too_large"
+
+
+class FormatError(UnspunError):
+    code = "bad_format"
+
+
+class ModelError(UnspunError):
+    code = "model_error"
+
+
+class LanguageNotSupportedError(UnspunError):
+    code = "language_not_supported"
+
+
+class ConfigError(UnspunError):
+    code = "config_error"

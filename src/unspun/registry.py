@@ -1,0 +1,42 @@
+"""Registries of named, versioned factories (``"unspun.SpanTagger.v1"``).
+
+A behaviour change gets a new version name so old configs and saved models keep
+loading. Built-in components register themselves exactly as a plugin would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from unspun.errors import ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FACTORIES: dict[str, Callable[..., Any]] = {}
+
+
+def register(name: str) -> Callable[[F], F]:
+    """Decorator: register ``factory`` under ``name`` (e.g. ``"unspun.SpanTagger.v1"``)."""
+
+    def wrap(factory: F) -> F:
+        if name in _FACTORIES and _FACTORIES[name] is not factory:
+            raise ConfigError(f"the name {name!r} is already registered; pick a new version name")
+        _FACTORIES[name] = factory
+        return factory
+
+    return wrap
+
+
+def resolve(name: str) -> Callable[..., Any]:
+    """The factory registered under ``name``; raise :class:`ConfigError` listing known names."""
+    try:
+        return _FACTORIES[name]
+    except KeyError:
+        known = ", ".join(sorted(_FACTORIES)) or "none"
+        raise ConfigError(f"no component registered as {name!r}; known: {known}") from None
+
+
+def names() -> list[str]:
+    """All registered names, sorted."""
+    return sorted(_FACTORIES)
