@@ -139,3 +139,225 @@ def technique(label: str) -> Technique:
         return _BY_LABEL[label]
     except KeyError:
         raise KeyError(f"unknown technique {label!r}; known: {', '.join(sorted(_BY_LABEL))}") from None
+
+
+# --- SemEval-2023 Task 3 (subtask 3: 23 techniques; subtask 2: 14 frames) -------------------------
+
+SEMEVAL23: tuple[Technique, ...] = (
+    Technique(
+        "Appeal_to_Authority",
+        "Appeal to authority",
+        "Gives weight to a claim only because an authority, expert or famous person backs it.",
+        "'As the professor said, this policy will fail.'",
+        "#1f77b4",
+    ),
+    Technique(
+        "Appeal_to_Popularity",
+        "Appeal to popularity",
+        "Claims something is right or good because most people, or 'everyone', agree with it.",
+        "'Nine out of ten voters already support the plan.'",
+        "#8c564b",
+    ),
+    Technique(
+        "Appeal_to_Values",
+        "Appeal to values",
+        "Ties an idea to values the reader holds dear (tradition, freedom, religion, ethics) "
+        "instead of arguing for it.",
+        "'It is our duty as decent people to oppose this.'",
+        "#393b79",
+    ),
+    Technique(
+        "Appeal_to_Fear-Prejudice",
+        "Appeal to fear or prejudice",
+        "Builds support by stirring anxiety about an alternative, often one tied to preconceptions "
+        "about a group.",
+        "'If we let them in, our streets will not be safe.'",
+        "#d62728",
+    ),
+    Technique(
+        "Flag_Waving",
+        "Flag-waving",
+        "Justifies an idea by pride in a group (nation, party, religion) or by what is good for it.",
+        "'Every true patriot will stand behind this.'",
+        "#2ca02c",
+    ),
+    Technique(
+        "Causal_Oversimplification",
+        "Causal oversimplification",
+        "Gives a single cause to an outcome that has many.",
+        "'Prices went up because of the new mayor.'",
+        "#bcbd22",
+    ),
+    Technique(
+        "False_Dilemma-No_Choice",
+        "False dilemma / no choice",
+        "Presents two options (or one) as the only possible ones when more exist.",
+        "'You are either with us or against us.'",
+        "#7f7f7f",
+    ),
+    Technique(
+        "Consequential_Oversimplification",
+        "Consequential oversimplification (slippery slope)",
+        "Claims that a first step will inevitably lead to a chain of (usually bad) consequences.",
+        "'Legalise this today and tomorrow everything will be allowed.'",
+        "#dbdb8d",
+    ),
+    Technique(
+        "Straw_Man",
+        "Straw man",
+        "Replaces the opponent's position with a distorted one that is easier to attack.",
+        "'They want open borders and no police at all.'",
+        "#c5b0d5",
+    ),
+    Technique(
+        "Red_Herring",
+        "Red herring",
+        "Shifts attention to an irrelevant topic to move the discussion away from the issue.",
+        "'Why talk about taxes when crime is rising?'",
+        "#c49c94",
+    ),
+    Technique(
+        "Whataboutism",
+        "Whataboutism",
+        "Answers criticism by pointing at the opponent's supposed hypocrisy instead of the point.",
+        "'And what about their own scandals?'",
+        "#f7b6d2",
+    ),
+    Technique(
+        "Slogans",
+        "Slogan",
+        "A short, striking phrase that works as a rallying cry, often with labels or stereotypes.",
+        "'Take back control!'",
+        "#ffbb78",
+    ),
+    Technique(
+        "Appeal_to_Time",
+        "Appeal to time",
+        "Argues that the moment to act is now (or never), using urgency instead of reasons.",
+        "'The time has come; we cannot wait any longer.'",
+        "#637939",
+    ),
+    Technique(
+        "Conversation_Killer",
+        "Conversation killer",
+        "A stock phrase that discourages critical thought or closes the discussion.",
+        "'It is what it is.'",
+        "#98df8a",
+    ),
+    Technique(
+        "Loaded_Language",
+        "Loaded language",
+        "Uses words with strong emotional weight to sway the reader.",
+        "'a brutal, shameless attack'",
+        "#e377c2",
+    ),
+    Technique(
+        "Repetition",
+        "Repetition",
+        "Repeats the same word, phrase or message so that the reader comes to accept it.",
+        "the same slogan returning paragraph after paragraph",
+        "#aec7e8",
+    ),
+    Technique(
+        "Exaggeration-Minimisation",
+        "Exaggeration / minimisation",
+        "Makes something look larger, better or worse than it is, or downplays it.",
+        "'The worst crisis in human history.'",
+        "#ff7f0e",
+    ),
+    Technique(
+        "Obfuscation-Vagueness-Confusion",
+        "Obfuscation / vagueness",
+        "Uses deliberately unclear words so that the reader can read into them what they like.",
+        "'Certain circles have taken certain steps.'",
+        "#9edae5",
+    ),
+    Technique(
+        "Name_Calling-Labeling",
+        "Name calling / labelling",
+        "Attaches a label to a person or group that the reader is meant to fear, hate or admire.",
+        "'the warmongers in the capital'",
+        "#9467bd",
+    ),
+    Technique(
+        "Doubt",
+        "Doubt",
+        "Questions the credibility of a person or institution without evidence.",
+        "'Can we really trust what the minister says?'",
+        "#17becf",
+    ),
+    Technique(
+        "Guilt_by_Association",
+        "Guilt by association",
+        "Discredits an idea or person by linking them to a group or figure the reader despises.",
+        "'That is exactly what the dictators did.'",
+        "#843c39",
+    ),
+    Technique(
+        "Appeal_to_Hypocrisy",
+        "Appeal to hypocrisy",
+        "Attacks the opponent as a hypocrite (tu quoque) rather than answering the argument.",
+        "'He preaches thrift but flies a private jet.'",
+        "#e7969c",
+    ),
+    Technique(
+        "Questioning_the_Reputation",
+        "Questioning the reputation",
+        "Attacks the character or record of a person or group instead of their argument.",
+        "'A senator known for broken promises now promises reform.'",
+        "#7b4173",
+    ),
+)
+
+SEMEVAL23_LABELS: tuple[str, ...] = tuple(t.label for t in SEMEVAL23)
+
+FRAMES: dict[str, str] = {
+    "Economic": "costs, benefits, money and the economy",
+    "Capacity_and_resources": "whether the means (people, money, infrastructure) are available",
+    "Morality": "right and wrong, religious or ethical duties",
+    "Fairness_and_equality": "who gets treated equally or unequally, balance of rights",
+    "Legality_Constitutionality_and_jurisprudence": "laws, courts, rights and constitutional limits",
+    "Policy_prescription_and_evaluation": "which policy should be adopted and whether it works",
+    "Crime_and_punishment": "breaking the law, enforcement and sanctions",
+    "Security_and_defense": "threats to the nation or people, military and defence",
+    "Health_and_safety": "health care, disease, injury and public safety",
+    "Quality_of_life": "effects on people's wealth, comfort, happiness and daily life",
+    "Cultural_identity": "traditions, customs and values of a group",
+    "Public_opinion": "what the public thinks: polls, protests, popular mood",
+    "Political": "parties, elections, politicians and political manoeuvring",
+    "External_regulation_and_reputation": "a country's standing abroad, foreign relations and treaties",
+}
+FRAME_LABELS: tuple[str, ...] = tuple(FRAMES)
+
+PTC_TO_SEMEVAL23: dict[str, tuple[str, ...]] = {
+    "Appeal_to_Authority": ("Appeal_to_Authority",),
+    "Appeal_to_fear-prejudice": ("Appeal_to_Fear-Prejudice",),
+    "Bandwagon,Reductio_ad_hitlerum": ("Appeal_to_Popularity", "Guilt_by_Association"),
+    "Black-and-White_Fallacy": ("False_Dilemma-No_Choice",),
+    "Causal_Oversimplification": ("Causal_Oversimplification",),
+    "Doubt": ("Doubt",),
+    "Exaggeration,Minimisation": ("Exaggeration-Minimisation",),
+    "Flag-Waving": ("Flag_Waving",),
+    "Loaded_Language": ("Loaded_Language",),
+    "Name_Calling,Labeling": ("Name_Calling-Labeling",),
+    "Repetition": ("Repetition",),
+    "Slogans": ("Slogans",),
+    "Thought-terminating_Cliches": ("Conversation_Killer",),
+    "Whataboutism,Straw_Men,Red_Herring": ("Whataboutism", "Straw_Man", "Red_Herring"),
+}
+
+_BY_LABEL_23: dict[str, Technique] = {t.label: t for t in SEMEVAL23}
+# `technique()` above reads `_BY_LABEL`: adding the 2023 labels makes it work for both taxonomies.
+# Labels spelled the same in both (e.g. "Doubt") keep their PTC-14 entry; they mean the same thing.
+for _label, _technique in _BY_LABEL_23.items():
+    _BY_LABEL.setdefault(_label, _technique)
+
+
+def semeval23_technique(label: str) -> Technique:
+    """Look up a SemEval-2023 technique by its official label; raise ``KeyError`` listing the 23."""
+    try:
+        return _BY_LABEL_23[label]
+    except KeyError:
+        raise KeyError(
+            f"unknown SemEval-2023 technique {label!r}; known: {', '.join(SEMEVAL23_LABELS)}"
+        ) from None
