@@ -1,0 +1,374 @@
+"""The ``unspun`` command line: thin commands over library functions.
+
+Every command parses its options, calls one library function and renders the
+result. Errors that unspun raises on purpose print as one line on stderr with a
+non-zero exit status (2); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from itertools import chain
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from unspun.errors import EmptyInputError, UnspunError
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="unspun",
+    help="Show how a news or opinion article tries to persuade.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+predict_app = typer.Typer(help="Write predictions in the official SemEval formats.", no_args_is_help=True)
+app.add_typer(predict_app, name="predict")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_state: dict[str, Any] = {"debug": False, "config": None}
+
+EXIT_ERROR = 2
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class EvaluateTask(StrEnum):
+    si = "si"
+    tc = "tc"
+    genre = "genre"
+    frames = "frames"
+    paragraphs = "paragraphs"
+
+
+class TrainTask(StrEnum):
+    spans = "spans"
+    article = "article"
+
+
+ModelOption = Annotated[
+    str | None, typer.Option("--model", help="Span model: a folder, or a hub name. Default: the shipped one.")
+]
+ArticleModelOption = Annotated[
+    str | None, typer.Option("--article-model", help="Folder of the genre/framing/paragraph models.")
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.")
+]
+MaxInputOption = Annotated[
+    float | None, typer.Option("--max-input-mb", help="Largest input file to read, in MB (default 10).")
+]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write the predictions to.")]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn unspun's own errors (and unexpected ones) into a one-line message and exit status 2."""
+    try:
+        yield
+    except UnspunError as error:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {error.message}")
+        raise typer.Exit(EXIT_ERROR) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if _state["debug"]:
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(error).__name__}: {error} (rerun with --debug for details)"
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _settings(**overrides: Any) -> Any:
+    from unspun.config import load_settings
+
+    return load_settings(_state["config"], **overrides)
+
+
+def _report_skipped(path: Path, error: UnspunError) -> None:
+    err.print(f"[yellow]skipped[/] {path}: {error.message}")
+
+
+@contextmanager
+def _progress(total: int | None, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A TOML settings file ([unspun] table).")
+    ] = None,
+) -> None:
+    """unspun: find persuasion and propaganda techniques in news articles."""
+    _state["debug"] = debug
+    _state["config"] = config
+
+
+@app.command()
+def analyze(
+    path: Annotated[str, typer.Argument(help="A text, HTML or JSONL file, a folder, or - for stdin.")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    model: ModelOption = None,
+    article_model: ArticleModelOption = None,
+    lang: LangOption = None,
+    max_input_mb: MaxInputOption = None,
+) -> None:
+    """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score."""
+    from unspun.analysis import build_pipeline
+    from unspun.reader import count_inputs, iter_articles
+    from unspun.render import render_analysis
+
+    with _user_errors():
+        settings = _settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
+        max_bytes = int(settings.max_input_mb * 1024 * 1024)
+        # Read the first article before loading any model, so bad input fails fast.
+        articles = iter_articles(path, max_bytes=max_bytes, on_error=_report_skipped)
+        first = next(articles, None)
+        if first is None:
+            raise EmptyInputError(f"{path} holds no readable article")
+        pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
+        failures: list[str] = []
+
+        def skip_article(component: str, article: Any, error: Exception) -> None:
+            if not isinstance(error, UnspunError) or _state["debug"]:
+                raise error
+            failures.append(article.id)
+            err.print(f"[yellow]skipped[/] {article.id}: {error.message}")
+
+        pipeline.set_error_handler(skip_article)
+        collected: list[dict[str, Any]] = []
+        with _progress(count_inputs(path), "analysing") as advance:
+            for analysis in pipeline.analyze_stream(chain([first], articles), batch_size=settings.batch_size):
+                advance(1)
+                if analysis.id in failures:
+                    continue
+                if format is OutputFormat.text:
+                    out.print(render_analysis(analysis))
+                elif format is OutputFormat.jsonl:
+                    out.print(json.dumps(analysis.to_dict(), ensure_ascii=False), markup=False)
+                else:
+                    collected.append(analysis.to_dict())
+        if format is OutputFormat.json:
+            payload: Any = collected[0] if len(collected) == 1 and not Path(path).is_dir() else collected
+            out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False)
+
+
+def _ptc_articles(directory: Path) -> list[Any]:
+    from unspun.reader import read_folder
+
+    settings = _settings()
+    return list(
+        read_folder(directory, max_bytes=int(settings.max_input_mb * 1024 * 1024), on_error=_report_skipped)
+    )
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    err.print(f"wrote {len(lines)} lines to {path}")
+
+
+@predict_app.command("si")
+def predict_si(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    model: ModelOption = None,
+) -> None:
+    """Span identification: write article_id<TAB>start<TAB>end for every detected span."""
+    from unspun.models.span_model import load_span_model
+
+    with _user_errors():
+        span_model = load_span_model(_settings(model=model).model)
+        articles = _ptc_articles(directory)
+        lines: list[str] = []
+        with _progress(len(articles), "detecting spans") as advance:
+            for start in range(0, len(articles), 8):
+                batch = articles[start : start + 8]
+                for article, spans in zip(
+                    batch, span_model.detect_spans([a.text for a in batch]), strict=True
+                ):
+                    lines.extend(f"{article.id}\t{s}\t{e}" for s, e, _ in spans)
+                advance(len(batch))
+        _write_lines(output, lines)
+
+
+@predict_app.command("tc")
+def predict_tc(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    spans: Annotated[Path, typer.Option("--spans", help="A TC template: id<TAB>?<TAB>start<TAB>end.")],
+    output: OutputOption,
+    model: ModelOption = None,
+) -> None:
+    """Technique classification: fill the technique of every line of a TC template, in its order."""
+    from unspun.models.span_model import load_span_model
+    from unspun.prediction import fill_tc_template
+
+    with _user_errors():
+        span_model = load_span_model(_settings(model=model).model)
+        texts = {a.id: a.text for a in _ptc_articles(directory)}
+        with _progress(None, "classifying spans"):
+            lines = fill_tc_template(spans, texts, span_model.classify_spans)
+        _write_lines(output, lines)
+
+
+def _article_level_articles(directory: Path, lang: str | None) -> list[Any]:
+    return _ptc_articles(directory)
+
+
+@predict_app.command("genre")
+def predict_genre_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    lang: LangOption = None,
+    article_model: ArticleModelOption = None,
+) -> None:
+    """Genre of each article (opinion, reporting, satire): id<TAB>label."""
+    from unspun import article_level
+
+    with _user_errors():
+        articles = _article_level_articles(directory, lang)
+        predictions = article_level.predict_genre(articles, model_dir=article_model, lang=lang)
+        _write_lines(output, [f"{i}\t{label}" for i, label in predictions])
+
+
+@predict_app.command("frames")
+def predict_frames_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    lang: LangOption = None,
+    article_model: ArticleModelOption = None,
+) -> None:
+    """Frames of each article (multi-label): id<TAB>frame1,frame2."""
+    from unspun import article_level
+
+    with _user_errors():
+        articles = _article_level_articles(directory, lang)
+        predictions = article_level.predict_frames(articles, model_dir=article_model, lang=lang)
+        _write_lines(output, [f"{i}\t{','.join(frames)}" for i, frames in predictions])
+
+
+@predict_app.command("paragraphs")
+def predict_paragraphs_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Official template: predict exactly its paragraphs.")
+    ] = None,
+    lang: LangOption = None,
+    article_model: ArticleModelOption = None,
+) -> None:
+    """Techniques of each paragraph (SemEval-2023, 23 labels): id<TAB>paragraph_no<TAB>tech1,tech2."""
+    from unspun import article_level
+
+    with _user_errors():
+        articles = _article_level_articles(directory, lang)
+        predictions = article_level.predict_paragraphs(
+            articles, template=template, model_dir=article_model, lang=lang
+        )
+        _write_lines(output, [f"{i}\t{n}\t{','.join(t)}" for i, n, t in predictions])
+
+
+@app.command()
+def evaluate(
+    task: Annotated[EvaluateTask, typer.Argument(help="Which official scorer to run.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold labels file.")],
+    pred: Annotated[Path, typer.Option("--pred", help="Predictions file.")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """Score predictions with the official SemEval-2020 Task 11 / SemEval-2023 Task 3 scorers."""
+    from unspun.evaluation import evaluate as run_evaluation
+
+    with _user_errors():
+        scores = run_evaluation(task.value, gold, pred)
+        if format is OutputFormat.text:
+            for key, value in scores.items():
+                if isinstance(value, dict):
+                    for label, figure in value.items():
+                        out.print(f"{key}.{label}\t{figure:.4f}")
+                else:
+                    out.print(f"{key}\t{value:.4f}" if isinstance(value, float) else f"{key}\t{value}")
+        else:
+            out.print(json.dumps(scores, indent=2), markup=False)
+
+
+@app.command()
+def train(
+    task: Annotated[
+        TrainTask, typer.Argument(help="spans (PTC SI+TC) or article (genre/frames/paragraphs).")
+    ] = TrainTask.spans,
+    data: Annotated[Path | None, typer.Option("--data", help="Training data folder.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the trained model.")] = Path(
+        "runs/model"
+    ),
+    config_file: Annotated[
+        Path | None, typer.Option("--train-config", help="Training config (TOML).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (overrides the config's).")] = None,
+) -> None:
+    """Train a model from a config file; the defaults reproduce the shipped model."""
+    from unspun.training.defaults import default_train_config, default_train_data
+
+    with _user_errors():
+        config_path = config_file or default_train_config(task.value)
+        data_dir = data or default_train_data(task.value)
+        if task is TrainTask.spans:
+            from unspun.training.train_spans import train_span_model
+
+            result: Any = train_span_model(config_path, data_dir, out_dir, seed=seed)
+        else:
+            from unspun.training.train_semeval2023 import train_article_models
+
+            result = train_article_models(data_dir, out_dir, config=config_path, seed=seed)
+        err.print(f"trained {task.value} model written to {out_dir}")
+        if isinstance(result, dict):
+            out.print(json.dumps(result, indent=2, default=str), markup=False)
+
+
+@app.command()
+def techniques() -> None:
+    """List the technique taxonomies with their definitions."""
+    from rich.table import Table
+
+    from unspun.techniques import PTC14
+
+    table = Table(title="PTC-14 (SemEval-2020 Task 11)")
+    table.add_column("label")
+    table.add_column("definition")
+    for item in PTC14:
+        table.add_row(f"[on {item.colour}]  [/] {item.label}", item.definition)
+    out.print(table)

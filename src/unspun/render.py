@@ -1,0 +1,106 @@
+"""Render an :class:`~unspun.document.Analysis` for a terminal with rich.
+
+The article text is printed with every technique span highlighted in its
+technique's colour (where spans overlap, the most confident one colours the
+characters), followed by a legend with per-technique counts and definitions, and,
+when the article-level analyses ran, genre, frames, persuasion score and the
+techniques of each paragraph.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from unspun.document import Analysis, Span
+from unspun.techniques import technique
+
+_UNKNOWN_COLOUR = "#bbbbbb"
+
+
+def _colour(label: str) -> str:
+    try:
+        return technique(label).colour
+    except KeyError:
+        return _UNKNOWN_COLOUR
+
+
+def highlighted_text(text: str, spans: list[Span]) -> Text:
+    """The article text with spans styled; the most confident span wins where spans overlap."""
+    rendered = Text(text)
+    for span in sorted(spans, key=lambda s: s.score):
+        rendered.stylize(f"black on {_colour(span.label)}", span.start, span.end)
+    return rendered
+
+
+def legend(spans: list[Span]) -> Table:
+    """One row per technique found: colour swatch, name, count, definition."""
+    counts = Counter(span.label for span in spans)
+    table = Table(title="Techniques found", show_lines=False, expand=True)
+    table.add_column("", width=2)
+    table.add_column("technique", no_wrap=True)
+    table.add_column("spans", justify="right")
+    table.add_column("what it is")
+    for label, count in counts.most_common():
+        try:
+            info = technique(label)
+            name, definition = info.name, info.definition
+        except KeyError:
+            name, definition = label, ""
+        table.add_row(Text("  ", style=f"on {_colour(label)}"), name, str(count), definition)
+    return table
+
+
+def article_summary(analysis: Analysis) -> Table | None:
+    """Genre, frames and persuasion score, when the article-level analyses ran."""
+    if analysis.genre is None and not analysis.frames and analysis.persuasion_score is None:
+        return None
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    if analysis.article.language:
+        table.add_row("language", analysis.article.language)
+    if analysis.genre is not None:
+        table.add_row("genre", f"{analysis.genre.name} ({analysis.genre.score:.2f})")
+    if "frames" in analysis.article.labels:
+        frames = ", ".join(f"{f.name} ({f.score:.2f})" for f in analysis.frames) or "none found"
+        table.add_row("frames", frames)
+    if analysis.persuasion_score is not None:
+        table.add_row("persuasion score", f"{analysis.persuasion_score:.2f} (0 = none, 1 = most)")
+    return table
+
+
+def paragraph_table(analysis: Analysis) -> Table | None:
+    """The techniques of each paragraph that has any."""
+    rows = [p for p in analysis.paragraphs if p.techniques]
+    if not rows:
+        return None
+    table = Table(title="Paragraph techniques (SemEval-2023 taxonomy)", expand=True)
+    table.add_column("¶", justify="right")
+    table.add_column("starts with")
+    table.add_column("techniques")
+    for paragraph in rows:
+        opening = analysis.text[paragraph.start : paragraph.end][:60].strip()
+        techniques = ", ".join(t.name.replace("_", " ") for t in paragraph.techniques)
+        table.add_row(str(paragraph.index), opening + "…", techniques)
+    return table
+
+
+def render_analysis(analysis: Analysis) -> RenderableType:
+    """Everything ``unspun analyze --format text`` prints for one article."""
+    spans = analysis.spans
+    title = analysis.title or analysis.id
+    parts: list[RenderableType] = []
+    summary = article_summary(analysis)
+    if summary is not None:
+        parts.append(summary)
+    parts.append(Panel(highlighted_text(analysis.text, spans), title=title, title_align="left"))
+    parts.append(legend(spans) if spans else Text("No technique spans found.", style="italic"))
+    paragraphs = paragraph_table(analysis)
+    if paragraphs is not None:
+        parts.append(paragraphs)
+    return Group(*parts)

@@ -1,0 +1,43 @@
+"""Where training looks when no config or data folder is given.
+
+Configs ship inside the package (``unspun/configs``); a source checkout's top-level
+``configs/`` folder wins so edits there take effect. Training data is looked up in
+``$UNSPUN_SHARED_DATA`` or the ``shared/data`` folder beside the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from unspun.errors import ConfigError
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+_CHECKOUT = _PACKAGE.parents[1]
+
+_CONFIGS = {"spans": "ptc-minilm.toml", "article": "semeval2023.toml"}
+_DATA = {"spans": Path("ptc/train"), "article": Path("semeval2023")}
+
+
+def default_train_config(task: str) -> Path:
+    """The config file that reproduces the shipped model of ``task`` ("spans" or "article")."""
+    name = _CONFIGS[task]
+    for candidate in (_CHECKOUT / "configs" / name, _PACKAGE / "configs" / name):
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no training config {name} found; pass one with --train-config")
+
+
+def shared_data_dir() -> Path:
+    """``$UNSPUN_SHARED_DATA``, else ``shared/data`` beside the source checkout."""
+    return Path(os.environ.get("UNSPUN_SHARED_DATA", _CHECKOUT.parent / "shared" / "data"))
+
+
+def default_train_data(task: str) -> Path:
+    """The training data folder of ``task``; raise :class:`ConfigError` if it is not there."""
+    path = shared_data_dir() / _DATA[task]
+    if not path.is_dir():
+        raise ConfigError(
+            f"training data not found at {path}; pass --data or set UNSPUN_SHARED_DATA to the data folder"
+        )
+    return path

@@ -1,0 +1,147 @@
+"""The CLI contract: output formats, official prediction files, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from unspun.cli import app
+
+runner = CliRunner()
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
+
+
+def run(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def assert_one_line_error(result, *needles: str) -> None:
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert message.startswith("error:"), message
+    assert "Traceback" not in result.output + result.stderr
+    assert len(message.splitlines()) == 1, message
+    for needle in needles:
+        assert needle in message, message
+
+
+def test_analyze_missing_path_is_one_line_error(tmp_path: Path) -> None:
+    assert_one_line_error(run("analyze", str(tmp_path / "nope.txt")), "nope.txt")
+
+
+def test_analyze_empty_file_is_one_line_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert_one_line_error(run("analyze", str(empty)), "empty")
+
+
+def test_analyze_binary_file_is_one_line_error(tmp_path: Path) -> None:
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert_one_line_error(run("analyze", str(binary)), "binary")
+
+
+def test_analyze_non_utf8_file_says_which(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Caf\xe9 au lait, tr\xe8s cher.".encode("latin-1"))
+    assert_one_line_error(run("analyze", str(latin)), "UTF-8", "latin1.txt")
+
+
+def test_analyze_file_over_size_limit_is_one_line_error(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 1000, encoding="utf-8")
+    assert_one_line_error(run("analyze", str(big), "--max-input-mb", "0.001"), "max-input-mb")
+
+
+def test_analyze_empty_folder_is_one_line_error(tmp_path: Path) -> None:
+    assert_one_line_error(run("analyze", str(tmp_path)))
+
+
+def test_analyze_json_has_the_contract_fields() -> None:
+    result = run("analyze", str(SAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert payload["text"] == text
+    assert payload["title"] == text.splitlines()[0]
+    assert payload["spans"], "the sample article is dense with techniques"
+    for span in payload["spans"]:
+        assert set(span) >= {"start", "end", "technique", "score", "text"}
+        assert 0 <= span["start"] < span["end"] <= len(text)
+        assert text[span["start"] : span["end"]] == span["text"]
+        assert 0.0 <= span["score"] <= 1.0
+    assert payload["genre"] in {"opinion", "reporting", "satire"}
+    assert isinstance(payload["frames"], list)
+    assert 0.0 <= payload["persuasion_score"] <= 1.0
+    paragraph_lines = [i for i, line in enumerate(text.split("\n"), 1) if line.strip()]
+    assert [p["index"] for p in payload["paragraphs"]] == paragraph_lines
+
+
+def test_analyze_text_format_prints_article_and_legend() -> None:
+    result = run("analyze", str(SAMPLE))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "harbour" in result.stdout
+    assert "Techniques found" in result.stdout
+
+
+def test_analyze_stdin_reads_dash() -> None:
+    result = run("analyze", "-", "--format", "json", input=SAMPLE.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert json.loads(result.stdout)["text"] == SAMPLE.read_text(encoding="utf-8")
+
+
+def test_analyze_folder_skips_bad_file_and_analyses_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "article1.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "article2.txt").write_bytes(b"\xff\xfe\x00bad")
+    result = run("analyze", str(tmp_path), "--format", "jsonl")
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert [item["id"] for item in lines] == ["1"]
+    assert "article2.txt" in result.stderr
+
+
+def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article42.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    output = tmp_path / "si.tsv"
+    result = run("predict", "si", str(folder), "-o", str(output))
+    assert result.exit_code == 0, result.output + result.stderr
+    rows = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
+    assert rows
+    for article_id, start, end in rows:
+        assert article_id == "42" and 0 <= int(start) < int(end)
+
+
+def test_predict_tc_fills_template_in_order(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article7.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    template = tmp_path / "template.tsv"
+    template.write_text("7\t?\t300\t330\n7\t?\t10\t40\n7\t?\t10\t40\n", encoding="utf-8")
+    output = tmp_path / "tc.tsv"
+    result = run("predict", "tc", str(folder), "--spans", str(template), "-o", str(output))
+    assert result.exit_code == 0, result.output + result.stderr
+    rows = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [(r[0], r[2], r[3]) for r in rows] == [("7", "300", "330"), ("7", "10", "40"), ("7", "10", "40")]
+    assert rows[1][1] != rows[2][1], "an identical span listed twice gets two distinct techniques"
+
+
+def test_evaluate_si_scores_gold_against_itself(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("1\t0\t10\n1\t20\t30\n", encoding="utf-8")
+    result = run("evaluate", "si", "--gold", str(gold), "--pred", str(gold), "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert json.loads(result.stdout)["si_f1"] == pytest.approx(1.0)
+
+
+def test_evaluate_malformed_predictions_is_one_line_error(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("1\t0\t10\n", encoding="utf-8")
+    pred = tmp_path / "pred.tsv"
+    pred.write_text("1\t10\n", encoding="utf-8")
+    assert_one_line_error(run("evaluate", "si", "--gold", str(gold), "--pred", str(pred)))

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from unspun.document import Analysis, Article, Label, Span, split_paragraphs
+
+
+def test_split_paragraphs_follows_official_rule_with_crlf() -> None:
+    text = "Title\r\n\r\nFirst para.\r\n  \r\nSecond\n"
+    paragraphs = split_paragraphs(text)
+    assert [p.index for p in paragraphs] == [1, 3, 5]
+    assert [text[p.start : p.end] for p in paragraphs] == ["Title", "First para.", "Second"]
+
+
+def test_span_rejects_empty_or_negative() -> None:
+    with pytest.raises(ValueError):
+        Span(5, 5, "Doubt")
+    with pytest.raises(ValueError):
+        Span(-1, 3, "Doubt")
+
+
+def test_set_layer_rejects_span_outside_text() -> None:
+    article = Article(id="1", text="short")
+    with pytest.raises(ValueError, match="outside"):
+        article.set_layer("technique", [Span(0, 9, "Doubt")])
+
+
+def test_analysis_to_dict_serialises_spans_with_text() -> None:
+    article = Article(id="1", text="\ufeffA brutal attack.", title="t")
+    article.set_layer("technique", [Span(3, 9, "Loaded_Language", 0.8)])
+    article.labels["genre"] = [Label("opinion", 0.9)]
+    payload = Analysis(article).to_dict()
+    assert payload["spans"] == [
+        {"start": 3, "end": 9, "technique": "Loaded_Language", "score": 0.8, "text": "brutal"}
+    ]
+    assert payload["genre"] == "opinion"
+    assert "frames" not in payload
