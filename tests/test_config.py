@@ -1,0 +1,107 @@
+import os
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from unspun.config import Settings, describe_settings, load_settings
+from unspun.errors import ConfigError
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("UNSPUN_"):
+            monkeypatch.delenv(name)
+
+
+def write_config(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "unspun.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_load_settings_defaults() -> None:
+    settings = load_settings()
+    assert settings == Settings()
+    assert settings.max_input_mb == 10.0
+    assert settings.model is None
+    assert settings.batch_size == 8
+    assert settings.max_input_bytes == 10 * 1024 * 1024
+
+
+def test_load_settings_precedence_default_file_env_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path, '[unspun]\nbatch_size = 4\nmodel = "from-file"\nmax_input_mb = 2\n')
+    from_file = load_settings(config)
+    assert (from_file.batch_size, from_file.model, from_file.max_input_mb) == (4, "from-file", 2.0)
+    assert from_file.database_url == "sqlite:///unspun.db"
+
+    monkeypatch.setenv("UNSPUN_BATCH_SIZE", "16")
+    monkeypatch.setenv("UNSPUN_MODEL", "from-env")
+    from_env = load_settings(config)
+    assert (from_env.batch_size, from_env.model, from_env.max_input_mb) == (16, "from-env", 2.0)
+
+    overridden = load_settings(config, batch_size=32, model=None, max_input_mb=0.5)
+    assert (overridden.batch_size, overridden.model, overridden.max_input_mb) == (32, "from-env", 0.5)
+
+
+def test_load_settings_empty_env_unsets_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_config(tmp_path, '[unspun]\narticle_model = "x"\n')
+    monkeypatch.setenv("UNSPUN_ARTICLE_MODEL", "")
+    assert load_settings(config).article_model is None
+
+
+def test_load_settings_bad_env_value_names_setting_and_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNSPUN_BATCH_SIZE", "lots")
+    with pytest.raises(ConfigError, match="batch_size.*UNSPUN_BATCH_SIZE.*whole number"):
+        load_settings()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_load_settings_rejects_non_positive_size(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("UNSPUN_MAX_INPUT_MB", value)
+    with pytest.raises(ConfigError, match="max_input_mb.*UNSPUN_MAX_INPUT_MB"):
+        load_settings()
+
+
+def test_load_settings_bad_file_value_names_file(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[unspun]\nbatch_size = "eight"\n')
+    with pytest.raises(ConfigError, match=r"batch_size.*unspun\.toml"):
+        load_settings(config)
+
+
+def test_load_settings_rejects_bool_and_float_for_int(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="batch_size"):
+        load_settings(write_config(tmp_path, "[unspun]\nbatch_size = true\n"))
+    with pytest.raises(ConfigError, match="batch_size"):
+        load_settings(write_config(tmp_path, "[unspun]\nbatch_size = 2.5\n"))
+
+
+def test_load_settings_unknown_name(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown setting 'batchsize'.*batch_size"):
+        load_settings(write_config(tmp_path, "[unspun]\nbatchsize = 2\n"))
+    with pytest.raises(ConfigError, match="unknown setting 'colour'.*override"):
+        load_settings(colour="red")
+
+
+def test_load_settings_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write_config(tmp_path, "[unspun\n"))
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_load_settings_ignores_other_tables(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "[tool.other]\nbatch_size = 99\n")
+    assert load_settings(config).batch_size == 8
+
+
+def test_describe_settings_lists_every_field_with_default_and_help() -> None:
+    described = describe_settings()
+    assert [name for name, _, _ in described] == [f.name for f in fields(Settings)]
+    defaults = Settings()
+    for name, default, help_text in described:
+        assert default == getattr(defaults, name)
+        assert help_text.strip()
