@@ -1,0 +1,332 @@
+"""Turning user input (text, files, folders, JSONL, HTML, stdin) into :class:`Article` objects.
+
+Text is kept exactly as read: a UTF-8 BOM stays as character 0 and CR characters are
+never translated, because every span offset counts code points of the original text
+(the PTC corpus is built the same way). Bad input raises an :class:`InputError` or a
+:class:`FormatError` with a one-line message that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Article
+from unspun.errors import (
+    EmptyInputError,
+    EncodingError,
+    FormatError,
+    InputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    UnspunError,
+)
+
+ErrorHandler = Callable[[Path, UnspunError], None]
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
+STDIN = "-"
+BOM = "\ufeff"
+
+_PTC_NAME = re.compile(r"article(\d+)\.txt")
+_HTML_START = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)", re.IGNORECASE | re.DOTALL)
+_MB = 1024 * 1024
+
+
+def raise_error(path: Path, error: UnspunError) -> None:
+    """Default folder error handler: re-raise, so a bad file stops the run."""
+    raise error
+
+
+def read_text(text: str, *, id: str = "text", source_path: str | Path | None = None) -> Article:
+    """An :class:`Article` whose text is ``text``, unchanged.
+
+    Title rule: the first line is the title when the second line is blank; the title is
+    that line stripped, while ``Article.text`` still starts with it (offsets count it).
+
+    Raises:
+        EmptyInputError: ``text`` is empty or only whitespace.
+    """
+    if not text.replace(BOM, "").strip():
+        where = f"{source_path}" if source_path is not None else f"input {id!r}"
+        raise EmptyInputError(f"{where} is empty or only whitespace; give it some article text")
+    lines = text.split("\n", 2)
+    title = None
+    if len(lines) >= 2 and lines[0].replace(BOM, "").strip() and not lines[1].strip():
+        title = lines[0].replace(BOM, "").strip()
+    return Article(
+        id=id, text=text, title=title, source_path=str(source_path) if source_path is not None else None
+    )
+
+
+def read_text_file(path: Path, *, max_bytes: int) -> Article:
+    """Read a UTF-8 text file as one article (BOM and CRLF kept as they are).
+
+    The id is ``<ID>`` for a PTC-style name ``article<ID>.txt``, else the file stem.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError.
+    """
+    path = Path(path)
+    text = _decode_utf8(path, _read_bytes(path, max_bytes))
+    return read_text(text, id=article_id(path), source_path=path)
+
+
+def article_id(path: Path) -> str:
+    """``"111111111"`` for ``article111111111.txt`` (PTC layout), else the file stem."""
+    match = _PTC_NAME.fullmatch(Path(path).name)
+    return match.group(1) if match else Path(path).stem
+
+
+def read_html(path: Path, *, max_bytes: int) -> Article:
+    """The main text of an HTML page, extracted with trafilatura.
+
+    Title and date come from the page metadata where present, ``url`` from the canonical
+    link. Offsets refer to the extracted text, which becomes ``Article.text``.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError, EncodingError (binary file),
+        EmptyInputError (no main text found).
+    """
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    path = Path(path)
+    data = _read_bytes(path, max_bytes)
+    _reject_binary(path, data)
+    document = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
+    text = getattr(document, "text", None) if document is not None else None
+    if not text or not text.strip():
+        raise EmptyInputError(
+            f"{path}: no main article text found in the HTML; save the article text as a .txt file instead"
+        )
+    return Article(
+        id=article_id(path),
+        text=text,
+        title=_clean(getattr(document, "title", None)),
+        url=_clean(getattr(document, "url", None)),
+        published=_clean(getattr(document, "date", None)),
+        source_path=str(path),
+    )
+
+
+def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[Article]:
+    """One article per line: ``{"text": ..., "id"?, "title"?, "url"?, "outlet"?, "published"?}``.
+
+    Blank lines are skipped; a missing id becomes ``<file stem>-<line number>``; without a
+    ``title`` the title rule of :func:`read_text` applies.
+
+    Raises:
+        FormatError: a line is not a JSON object with a non-empty string ``text`` (names the line).
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError (no articles).
+    """
+    path = Path(path)
+    text = _decode_utf8(path, _read_bytes(path, max_bytes))
+    found = False
+    # split on "\n" only: str.splitlines would also break on U+2028 inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.replace(BOM, "").strip():
+            continue
+        found = True
+        yield _jsonl_article(path, number, line.lstrip(BOM) if number == 1 else line)
+    if not found:
+        raise EmptyInputError(f"{path} has no JSON lines; put one article object per line")
+
+
+def _jsonl_article(path: Path, number: int, line: str) -> Article:
+    where = f"{path}, line {number}"
+    try:
+        record: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{where}: invalid JSON ({exc.msg}); each line must be one JSON object") from None
+    if not isinstance(record, dict):
+        raise FormatError(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise FormatError(f"{where}: no 'text' field (a non-empty string); add the article text")
+    meta: dict[str, str | None] = {}
+    for name in JSONL_FIELDS:
+        value = record.get(name)
+        if isinstance(value, bool) or not isinstance(value, (str, int, type(None))):
+            raise FormatError(f"{where}: field {name!r} must be a string, got {json.dumps(value)}")
+        meta[name] = str(value) if value is not None else None
+    article = read_text(text, id=meta["id"] or f"{path.stem}-{number}", source_path=path)
+    if "title" in record:
+        article.title = meta["title"]
+    article.url, article.outlet, article.published = meta["url"], meta["outlet"], meta["published"]
+    return article
+
+
+def read_folder(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
+    """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file of a folder, sorted by name.
+
+    A file that cannot be read is passed to ``on_error(path, error)`` and skipped (the
+    default handler re-raises); a JSONL file is read whole first, so it is skipped whole.
+    A missing folder raises at the call, before iteration starts.
+
+    Raises:
+        InputNotFoundError: the folder does not exist.
+        EmptyInputError: no file of the folder gave an article.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise InputNotFoundError(f"folder {path} does not exist; check the path")
+    return _iter_folder(path, max_bytes, on_error)
+
+
+def _iter_folder(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[Article]:
+    count = 0
+    for file in _input_files(path):
+        try:
+            articles = list(_read_file(file, max_bytes))
+        except UnspunError as error:
+            on_error(file, error)
+            continue
+        count += len(articles)
+        yield from articles
+    if count == 0:
+        raise EmptyInputError(
+            f"folder {path} has no readable .txt, .html, .htm or .jsonl files; add some articles"
+        )
+
+
+def iter_articles(
+    source: str | Path, *, max_bytes: int, on_error: ErrorHandler = raise_error
+) -> Iterator[Article]:
+    """The one entry point for user input: ``"-"`` (stdin), a folder, ``.jsonl``, HTML or a text file.
+
+    A missing path and stdin problems raise at the call; a file's own errors when iterated.
+    A file without a ``.txt`` suffix that starts with ``<html`` or ``<!doctype html`` is read as HTML.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError.
+    """
+    if str(source) == STDIN:
+        return iter([_read_stdin(max_bytes)])
+    path = Path(source)
+    if path.is_dir():
+        return read_folder(path, max_bytes=max_bytes, on_error=on_error)
+    if not path.exists():
+        raise InputNotFoundError(f"{path} does not exist; check the path (use - to read standard input)")
+    return _read_file(path, max_bytes)
+
+
+def count_inputs(source: str | Path) -> int | None:
+    """How many articles ``source`` holds, for sizing a progress bar; ``None`` when unknown (stdin).
+
+    A folder counts one per text/HTML file plus the non-blank lines of its JSONL files.
+    """
+    if str(source) == STDIN:
+        return None
+    path = Path(source)
+    if path.is_dir():
+        return sum(_count_file(file) for file in _input_files(path))
+    if path.is_file():
+        return _count_file(path)
+    return None
+
+
+def _count_file(path: Path) -> int:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return 1
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 0
+
+
+def _input_files(folder: Path) -> list[Path]:
+    return sorted(
+        (f for f in folder.iterdir() if f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")),
+        key=lambda f: f.name,
+    )
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[Article]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(path, max_bytes=max_bytes)
+    elif suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(path)):
+        yield read_html(path, max_bytes=max_bytes)
+    else:
+        yield read_text_file(path, max_bytes=max_bytes)
+
+
+def _looks_like_html(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(2048)
+    except OSError:
+        return False  # let the text reader raise the proper error
+    return _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+def _read_stdin(max_bytes: int) -> Article:
+    text = sys.stdin.read()
+    size = len(text.encode("utf-8", errors="surrogateescape"))
+    if size > max_bytes:
+        raise InputTooLargeError(_too_large("standard input", size, max_bytes))
+    return read_text(text, id="stdin", source_path=None)
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise InputNotFoundError(f"{path} does not exist; check the path")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file; pass the folder itself to read all its files")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputTooLargeError(_too_large(str(path), size, max_bytes))
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}; check its permissions") from exc
+    if len(data) > max_bytes:  # grew since stat, or a special file with no size
+        raise InputTooLargeError(_too_large(str(path), len(data), max_bytes))
+    if not data.replace(b"\xef\xbb\xbf", b"").strip():
+        raise EmptyInputError(f"{path} is empty or only whitespace; give it some article text")
+    return data
+
+
+def _decode_utf8(path: Path, data: bytes) -> str:
+    """Decode exactly as ``open(path, encoding="utf-8", newline="")`` would: BOM and CRs kept."""
+    _reject_binary(path, data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            f"{path} is not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
+            f"the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8 {path} > fixed.txt"
+        ) from None
+
+
+def _reject_binary(path: Path, data: bytes) -> None:
+    offset = data.find(b"\x00")
+    if offset >= 0:
+        raise EncodingError(
+            f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML or JSONL file"
+        )
+
+
+def _too_large(what: str, size: int, limit: int) -> str:
+    return (
+        f"{what} is {_human(size)}, over the {_human(limit)} input limit; "
+        "raise it with --max-input-mb or UNSPUN_MAX_INPUT_MB"
+    )
+
+
+def _human(size: int) -> str:
+    return f"{size / _MB:.1f} MB" if size >= _MB / 10 else f"{size} bytes"
+
+
+def _clean(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
