@@ -28,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 predict_app = typer.Typer(help="Write predictions in the official SemEval formats.", no_args_is_help=True)
 app.add_typer(predict_app, name="predict")
@@ -155,7 +156,7 @@ def analyze(
 
     with _user_errors():
         settings = _settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
-        max_bytes = int(settings.max_input_mb * 1024 * 1024)
+        max_bytes = settings.max_input_bytes
         # Read the first article before loading any model, so bad input fails fast.
         articles = iter_articles(path, max_bytes=max_bytes, on_error=_report_skipped)
         first = next(articles, None)
@@ -192,9 +193,7 @@ def _ptc_articles(directory: Path) -> list[Any]:
     from unspun.reader import read_folder
 
     settings = _settings()
-    return list(
-        read_folder(directory, max_bytes=int(settings.max_input_mb * 1024 * 1024), on_error=_report_skipped)
-    )
+    return list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=_report_skipped))
 
 
 def _write_lines(path: Path, lines: list[str]) -> None:

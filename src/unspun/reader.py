@@ -270,11 +270,15 @@ def _looks_like_html(path: Path) -> bool:
 
 
 def _read_stdin(max_bytes: int) -> Article:
-    text = sys.stdin.read()
-    size = len(text.encode("utf-8", errors="surrogateescape"))
-    if size > max_bytes:
-        raise InputTooLargeError(_too_large("standard input", size, max_bytes))
-    return read_text(text, id="stdin", source_path=None)
+    # Read bytes, not text: Python's text stdin would translate CRLF and shift offsets.
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        data = sys.stdin.read().encode("utf-8", errors="surrogateescape")
+    else:
+        data = buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputTooLargeError(_too_large("standard input", len(data), max_bytes))
+    return read_text(_decode_utf8(Path("standard input"), data), id="stdin", source_path=None)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
