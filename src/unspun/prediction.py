@@ -61,8 +61,8 @@ def fill_tc_template(template: Path, texts: Mapping[str, str], classify: Classif
     used: dict[tuple[str, int, int], int] = defaultdict(int)
     lines = []
     for row in rows:
-        labels = ranked[row]
-        label = labels[min(used[row], len(labels) - 1)]
+        choices = ranked[row]
+        label = choices[min(used[row], len(choices) - 1)]
         used[row] += 1
         lines.append(f"{row[0]}\t{label}\t{row[1]}\t{row[2]}")
     return lines

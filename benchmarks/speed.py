@@ -1,0 +1,152 @@
+"""Speed of unspun's default SI+TC pipeline against the plain transformers pipeline a user would write.
+
+Both run side by side in one invocation, each in its own subprocess (so peak RSS is
+each one's own), over the same articles (default: the first 80 PTC training articles):
+
+- unspun: ``load_span_model().predict_spans(texts)`` (ONNX Runtime, windows batched
+  across articles), spans and techniques end to end;
+- reference: ``transformers.pipeline("token-classification")`` over a BERT-base-size
+  encoder (MPNet-base, 109M parameters, from its PyPI parts: ``scripts/get_mpnet.py``),
+  windowed with a stride so nothing is truncated, fp32 torch, as a user would write it.
+
+Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
+``reports/speed.json``.
+
+    python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _texts(data_dir: Path, count: int) -> list[str]:
+    files = sorted((data_dir / "ptc" / "train" / "articles").glob("article*.txt"))[:count]
+    return [path.read_text(encoding="utf-8") for path in files]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_unspun(texts: list[str], threads: int) -> dict[str, float]:
+    from unspun.models.span_model import load_span_model
+
+    model = load_span_model(threads=threads)
+    tokens = sum(len(encoded.ids) for encoded in model.tokenizer.encode_batch(texts))
+    model.predict_spans(texts[:2])  # warm-up
+    started = time.perf_counter()
+    spans = model.predict_spans(texts)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(s) for s in spans)}
+
+
+def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, float]:
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+    torch.set_num_threads(threads)
+    tokenizer = AutoTokenizer.from_pretrained(reference)
+    model = AutoModelForTokenClassification.from_pretrained(reference, num_labels=3)
+    tagger = pipeline(
+        "token-classification",
+        model=model,
+        tokenizer=tokenizer,
+        aggregation_strategy="simple",
+        stride=64,
+        device="cpu",
+    )
+    tokens = sum(len(ids) for ids in tokenizer(texts)["input_ids"])
+    tagger(texts[:2])  # warm-up
+    started = time.perf_counter()
+    outputs = tagger(texts)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(o) for o in outputs)}
+
+
+def _child(args: argparse.Namespace) -> None:
+    texts = _texts(Path(args.data), args.articles)
+    if args.child == "unspun":
+        result = run_unspun(texts, args.threads)
+    else:
+        result = run_reference(texts, args.threads, args.reference)
+    result |= {"articles": len(texts), "peak_rss_mb": _peak_rss_mb()}
+    print(json.dumps(result))
+
+
+def _measure(which: str, args: argparse.Namespace) -> dict[str, float]:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        which,
+        "--articles",
+        str(args.articles),
+        "--data",
+        args.data,
+        "--threads",
+        str(args.threads),
+        "--reference",
+        args.reference or "",
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["articles_per_s"] = result["articles"] / result["seconds"]
+    result["tokens_per_s"] = result["tokens"] / result["seconds"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=80)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--data", default=os.environ.get("UNSPUN_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
+    )
+    parser.add_argument("--reference", default=None, help="reference model folder (default: fetch MPNet)")
+    parser.add_argument("--child", choices=["unspun", "reference"], help=argparse.SUPPRESS)
+    parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
+    args = parser.parse_args()
+    if args.child:
+        _child(args)
+        return
+    if not args.reference:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from get_mpnet import get_mpnet
+
+        args.reference = str(get_mpnet(Path("~/.cache/unspun/mpnet").expanduser()))
+    unspun = _measure("unspun", args)
+    reference = _measure("reference", args)
+    ratio = unspun["articles_per_s"] / reference["articles_per_s"]
+    print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>14}")
+    for name, row in (("unspun default (SI+TC)", unspun), ("transformers MPNet pipeline", reference)):
+        print(f"{name:28}{row['articles_per_s']:12.2f}{row['tokens_per_s']:12.0f}{row['peak_rss_mb']:14.0f}")
+    print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
+    report = {
+        "articles": unspun["articles"],
+        "threads": args.threads,
+        "machine": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "unspun": unspun,
+        "reference": reference | {"model": args.reference},
+        "speed_ratio": ratio,
+    }
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
