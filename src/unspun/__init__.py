@@ -1,8 +1,24 @@
-"""unspun: show how a news or opinion article tries to persuade."""
+"""unspun: show how a news or opinion article tries to persuade.
 
+``unspun.analyze(text)`` returns an :class:`Analysis`: technique spans (PTC-14, with
+confidences), genre, frames, paragraph techniques and a persuasion score.
+"""
+
+from unspun.analysis import Pipeline, analyze, build_pipeline
 from unspun.document import Analysis, Article, Label, Paragraph, Span
 from unspun.errors import UnspunError
 
 __version__ = "0.1.0"
 
-__all__ = ["Analysis", "Article", "Label", "Paragraph", "Span", "UnspunError", "__version__"]
+__all__ = [
+    "Analysis",
+    "Article",
+    "Label",
+    "Paragraph",
+    "Pipeline",
+    "Span",
+    "UnspunError",
+    "__version__",
+    "analyze",
+    "build_pipeline",
+]

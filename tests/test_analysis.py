@@ -1,0 +1,37 @@
+"""The Python API: unspun.analyze on a string, end to end with the shipped models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import unspun
+from unspun.errors import EmptyInputError
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
+
+
+def test_analyze_returns_spans_inside_the_text_with_known_techniques() -> None:
+    from unspun.techniques import PTC14_LABELS
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    analysis = unspun.analyze(text)
+    assert analysis.text == text
+    assert analysis.title == "Town council hands the harbour to its friends, again"
+    assert analysis.spans
+    for span in analysis.spans:
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.label in PTC14_LABELS
+        assert span.text_in(text) == span.text_in(text).strip()
+    assert analysis.to_dict()["spans"][0]["text"] == analysis.spans[0].text_in(text)
+
+
+def test_analyze_same_text_twice_gives_the_same_analysis() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert unspun.analyze(text).to_dict() == unspun.analyze(text).to_dict()
+
+
+def test_analyze_blank_text_raises_empty_input() -> None:
+    with pytest.raises(EmptyInputError):
+        unspun.analyze("   \n ")
