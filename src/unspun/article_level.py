@@ -1,0 +1,141 @@
+"""Article-level analysis (SemEval-2023 Task 3): the library functions the CLI wraps.
+
+* :func:`load_article_components`: language, genre, framing and paragraph components sharing
+  one sentence encoder (packaged models by default);
+* :func:`predict_genre`, :func:`predict_frames`, :func:`predict_paragraphs`: rows in the
+  official shapes; :func:`write_genre`, :func:`write_frames`, :func:`write_paragraphs` write
+  them as the official submission lines (``id<TAB>label``, ``id<TAB>f1,f2``, ``id<TAB>p<TAB>t1,t2``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from unspun.document import Article
+from unspun.errors import FormatError
+from unspun.models.sentence_encoder import ParagraphEmbedder, load_encoder
+from unspun.pipeline.base import Component
+from unspun.pipeline.framing import FrameClassifier
+from unspun.pipeline.genre import GenreClassifier
+from unspun.pipeline.language import LanguageDetector
+from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
+from unspun.training.semeval2023_corpus import read_template
+
+GenreRow = tuple[str, str]
+FramesRow = tuple[str, list[str]]
+ParagraphRow = tuple[str, int, list[str]]
+
+
+def load_article_components(
+    model_dir: str | Path | None = None, *, lang: str | None = None
+) -> list[Component]:
+    """The article-level components in pipeline order: language, genre, framing, paragraphs.
+
+    ``model_dir`` holds ``genre.npz``, ``frames.npz`` and ``paragraphs.npz`` (default: the
+    packaged models); ``lang`` skips language detection. Raises ``ModelError`` if a model is
+    missing and ``LanguageNotSupportedError`` for an unsupported ``lang``.
+    """
+    embedder = ParagraphEmbedder(load_encoder())
+    return [
+        LanguageDetector(lang=lang),
+        GenreClassifier(model_dir=model_dir, embedder=embedder),
+        FrameClassifier(model_dir=model_dir, embedder=embedder),
+        ParagraphTechniqueTagger(model_dir=model_dir, embedder=embedder),
+    ]
+
+
+def run_components(articles: Iterable[Article], components: Sequence[Component]) -> list[Article]:
+    """Run ``components`` in order over ``articles`` (annotated in place) and return them."""
+    batch = list(articles)
+    for component in components:
+        batch = component(batch)
+    return batch
+
+
+def _pick(
+    components: Sequence[Component] | None,
+    kind: type[Component],
+    model_dir: str | Path | None,
+    lang: str | None,
+) -> list[Component]:
+    """The language detector and the one component of ``kind`` (loaded if not given)."""
+    pool = list(components) if components is not None else load_article_components(model_dir, lang=lang)
+    chosen = [c for c in pool if isinstance(c, LanguageDetector | kind)]
+    if not any(isinstance(c, kind) for c in chosen):
+        raise FormatError(f"no {kind.__name__} among the components given; use load_article_components()")
+    return chosen
+
+
+def predict_genre(
+    articles: Iterable[Article],
+    *,
+    components: Sequence[Component] | None = None,
+    model_dir: str | Path | None = None,
+    lang: str | None = None,
+) -> list[GenreRow]:
+    """``(article_id, genre)`` per article, in input order."""
+    done = run_components(articles, _pick(components, GenreClassifier, model_dir, lang))
+    return [(a.id, a.labels["genre"][0].name) for a in done]
+
+
+def predict_frames(
+    articles: Iterable[Article],
+    *,
+    components: Sequence[Component] | None = None,
+    model_dir: str | Path | None = None,
+    lang: str | None = None,
+) -> list[FramesRow]:
+    """``(article_id, [frames])`` per article, in input order."""
+    done = run_components(articles, _pick(components, FrameClassifier, model_dir, lang))
+    return [(a.id, [f.name for f in a.labels["frames"]]) for a in done]
+
+
+def predict_paragraphs(
+    articles: Iterable[Article],
+    template: Path | None = None,
+    *,
+    components: Sequence[Component] | None = None,
+    model_dir: str | Path | None = None,
+    lang: str | None = None,
+) -> list[ParagraphRow]:
+    """``(article_id, paragraph_no, [techniques])`` rows.
+
+    Without a template: every paragraph of the official rule, article by article in input order.
+    With a ``.template`` file: exactly its ``(id, paragraph_no)`` keys in its order (a key that
+    the rule does not find gets no techniques). Raises :class:`FormatError` if the template
+    names an article that was not given.
+    """
+    done = run_components(articles, _pick(components, ParagraphTechniqueTagger, model_dir, lang))
+    found = {(a.id, p.index): [t.name for t in p.techniques] for a in done for p in a.paragraphs}
+    if template is None:
+        return [(a.id, p.index, found[(a.id, p.index)]) for a in done for p in a.paragraphs]
+    given = {a.id for a in done}
+    rows = []
+    for article_id, paragraph in read_template(Path(template)):
+        if article_id not in given:
+            raise FormatError(
+                f"the template {template} lists article {article_id}, which is not among the inputs; "
+                "pass that article or use the template of the articles given"
+            )
+        rows.append((article_id, paragraph, found.get((article_id, paragraph), [])))
+    return rows
+
+
+def write_genre(rows: Iterable[GenreRow], out: TextIO) -> None:
+    """Official subtask-1 lines: ``id<TAB>genre``."""
+    for article_id, genre in rows:
+        out.write(f"{article_id}\t{genre}\n")
+
+
+def write_frames(rows: Iterable[FramesRow], out: TextIO) -> None:
+    """Official subtask-2 lines: ``id<TAB>frame,frame`` (``id<TAB>`` when empty, always newline-ended)."""
+    for article_id, frames in rows:
+        out.write(f"{article_id}\t{','.join(frames)}\n")
+
+
+def write_paragraphs(rows: Iterable[ParagraphRow], out: TextIO) -> None:
+    """Official subtask-3 lines: ``id<TAB>paragraph_no<TAB>tech,tech`` (empty third field allowed)."""
+    for article_id, paragraph, techniques in rows:
+        out.write(f"{article_id}\t{paragraph}\t{','.join(techniques)}\n")

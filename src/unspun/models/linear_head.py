@@ -1,0 +1,183 @@
+"""Linear classification heads stored as plain numpy arrays (``.npz``): inference needs numpy only.
+
+A :class:`LinearHead` maps feature rows ``X`` to label scores with ``(X - mean) / scale @ W + b``:
+
+* ``multi_label=False``: softmax over the labels, one label per row (a genre);
+* ``multi_label=True``: an independent sigmoid per label, and a label is predicted where its
+  score reaches its threshold. Thresholds can differ per language (``thresholds[lang]``, with
+  ``"default"`` for any other language), because they are tuned by cross-validation per language.
+
+:func:`fit_linear_head` trains one with scikit-learn (the ``train`` extra), imported lazily.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from unspun.errors import ModelError
+
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(slots=True)
+class LinearHead:
+    """A trained linear head: ``labels``, weights ``(n_features, n_labels)`` and per-label thresholds."""
+
+    labels: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    multi_label: bool
+    thresholds: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.weights.shape[0])
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Scores ``(n_rows, n_labels)`` in [0, 1]: softmax rows, or per-label sigmoids if multi-label.
+
+        Raises :class:`ModelError` if the feature width does not match the head.
+        """
+        features = np.atleast_2d(np.asarray(features, dtype=np.float32))
+        if features.shape[1] != self.n_features:
+            raise ModelError(
+                f"the head expects {self.n_features} features per row, got {features.shape[1]}; "
+                "the model and the sentence encoder do not match: retrain or reinstall the models"
+            )
+        logits = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        if self.multi_label:
+            return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+        logits = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def threshold_for(self, lang: str | None) -> np.ndarray:
+        """Per-label thresholds of ``lang`` (``"default"``, else 0.5 everywhere)."""
+        if lang is not None and lang in self.thresholds:
+            return self.thresholds[lang]
+        default = self.thresholds.get("default")
+        return default if default is not None else np.full(len(self.labels), DEFAULT_THRESHOLD)
+
+    def predict(self, features: np.ndarray, lang: str | None = None) -> list[list[tuple[str, float]]]:
+        """Per row, the predicted ``(label, score)`` pairs, highest score first.
+
+        Multi-class: exactly one pair per row. Multi-label: every label at or over its threshold.
+        """
+        scores = self.scores(features)
+        if not self.multi_label:
+            best = scores.argmax(axis=1)
+            return [[(self.labels[j], float(row[j]))] for j, row in zip(best, scores, strict=True)]
+        limits = self.threshold_for(lang)
+        out: list[list[tuple[str, float]]] = []
+        for row in scores:
+            hits = [(self.labels[j], float(row[j])) for j in np.flatnonzero(row >= limits)]
+            out.append(sorted(hits, key=lambda pair: -pair[1]))
+        return out
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write the head to one ``.npz`` file (arrays and a JSON header; no pickles)."""
+        header = {"labels": list(self.labels), "multi_label": self.multi_label, "languages": []}
+        arrays = {"weights": self.weights, "bias": self.bias, "mean": self.mean, "scale": self.scale}
+        for i, (lang, values) in enumerate(sorted(self.thresholds.items())):
+            header["languages"].append(lang)
+            arrays[f"threshold_{i}"] = values
+        np.savez_compressed(
+            Path(path),
+            header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+            **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()},
+        )
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> LinearHead:
+        """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"no model file at {path}; train the models or reinstall unspun")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                header = json.loads(bytes(data["header"]).decode("utf-8"))
+                thresholds = {lang: data[f"threshold_{i}"] for i, lang in enumerate(header["languages"])}
+                return cls(
+                    labels=tuple(header["labels"]),
+                    weights=data["weights"],
+                    bias=data["bias"],
+                    mean=data["mean"],
+                    scale=data["scale"],
+                    multi_label=bool(header["multi_label"]),
+                    thresholds=thresholds,
+                )
+        except (KeyError, ValueError, OSError) as exc:
+            raise ModelError(
+                f"the model file {path} is damaged ({exc}); retrain or reinstall unspun"
+            ) from exc
+
+
+def fit_linear_head(
+    features: np.ndarray,
+    targets: Sequence[str] | np.ndarray,
+    labels: Sequence[str],
+    *,
+    multi_label: bool,
+    c: float = 1.0,
+    class_weight: str | None = None,
+    sample_weight: np.ndarray | None = None,
+    seed: int = 0,
+) -> LinearHead:
+    """Train a logistic-regression head on standardised ``features``.
+
+    ``targets``: one label per row (multi-class) or a 0/1 matrix ``(n_rows, len(labels))``
+    (multi-label; a label with no positive row gets a head that never fires).
+    Raises :class:`ModelError` if scikit-learn is not installed.
+    """
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        raise ModelError("training needs scikit-learn: pip install 'unspun[train]'") from exc
+    x = np.asarray(features, dtype=np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-6
+    z = (x - mean) / scale
+    weights = np.zeros((x.shape[1], len(labels)))
+    bias = np.zeros(len(labels))
+    if multi_label:
+        matrix = np.asarray(targets)
+        for j in range(len(labels)):
+            column = matrix[:, j]
+            if column.min() == column.max():
+                bias[j] = 20.0 if column.min() else -20.0
+                continue
+            model = LogisticRegression(C=c, class_weight=class_weight, max_iter=300, random_state=seed)
+            model.fit(z, column, sample_weight=sample_weight)
+            weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+    else:
+        y = np.array([labels.index(t) for t in targets])
+        model = LogisticRegression(C=c, class_weight=class_weight, max_iter=500, random_state=seed)
+        model.fit(z, y, sample_weight=sample_weight)
+        classes = list(model.classes_)
+        if len(classes) == 2:  # sklearn keeps one row for two classes: softmax([0, z]) == sigmoid(z)
+            weights[:, classes[1]], bias[classes[1]] = model.coef_[0], model.intercept_[0]
+        else:
+            for row, cls in enumerate(classes):
+                weights[:, cls], bias[cls] = model.coef_[row], model.intercept_[row]
+        for missing in set(range(len(labels))) - set(classes):
+            bias[missing] = -50.0
+    return LinearHead(
+        labels=tuple(labels),
+        weights=weights.astype(np.float32),
+        bias=bias.astype(np.float32),
+        mean=mean.astype(np.float32),
+        scale=scale.astype(np.float32),
+        multi_label=multi_label,
+    )
+
+
+def packaged_model_dir() -> Path:
+    """The folder of the article-level heads shipped inside the package."""
+    return Path(__file__).resolve().parents[1] / "data" / "models" / "semeval2023"

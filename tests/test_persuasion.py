@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from unspun.document import Article, Label, Paragraph, Span
+from unspun.pipeline.persuasion import PersuasionScorer, paragraph_share, persuasion_score, span_density
+
+TEXT = " ".join(["word"] * 200)  # 200 words: W = 2
+
+
+def article(spans: list[Span] | None = None, paragraphs: list[Paragraph] | None = None, text: str = TEXT):
+    a = Article(id="a", text=text)
+    if spans is not None:
+        a.set_layer("technique", spans)
+    if paragraphs is not None:
+        a.paragraphs = paragraphs
+    return a
+
+
+def span(start: int, score: float = 1.0) -> Span:
+    return Span(start, start + 4, "Loaded_Language", score)
+
+
+def para(*scores: float) -> Paragraph:
+    return Paragraph(1, 0, 4, [Label("Loaded_Language", s) for s in scores])
+
+
+def test_span_density_follows_the_definition() -> None:
+    # 4 spans of score 1 in 200 words: I = 4 / 2 = 2 spans per 100 words, S = 1 - exp(-1)
+    value = span_density(article([span(0), span(5), span(10), span(15)]))
+    assert value == pytest.approx(1 - math.exp(-1))
+
+
+def test_paragraph_share_is_mean_of_best_scores() -> None:
+    assert paragraph_share(article(paragraphs=[para(0.8, 0.3), para()])) == pytest.approx(0.4)
+
+
+def test_no_analysis_gives_no_score() -> None:
+    assert persuasion_score(article()) is None
+    a = article()
+    PersuasionScorer()([a])
+    assert "persuasion" not in a.scores
+
+
+def test_empty_span_layer_counts_as_zero() -> None:
+    assert persuasion_score(article([])) == 0.0
+
+
+def test_adding_a_span_never_lowers_the_score() -> None:
+    spans: list[Span] = []
+    previous = persuasion_score(article(list(spans), [para(0.5)]))
+    for start in range(0, 400, 20):
+        spans.append(span(start, 0.7))
+        current = persuasion_score(article(list(spans), [para(0.5)]))
+        assert current is not None and previous is not None
+        assert current > previous
+        previous = current
+
+
+def test_raising_a_span_score_never_lowers_the_score() -> None:
+    scores = [persuasion_score(article([span(0, s)])) for s in (0.1, 0.4, 0.9)]
+    assert scores == sorted(scores)
+    assert len(set(scores)) == 3
+
+
+def test_more_paragraph_techniques_never_lower_the_score() -> None:
+    low = persuasion_score(article([span(0)], [para(), para(0.4)]))
+    mid = persuasion_score(article([span(0)], [para(0.3), para(0.4)]))
+    high = persuasion_score(article([span(0)], [para(0.3), para(0.9, 0.1)]))
+    assert low is not None and mid is not None and high is not None
+    assert low < mid < high
+
+
+def test_same_spans_in_a_longer_text_never_raise_the_score() -> None:
+    short = persuasion_score(article([span(0), span(10)]))
+    longer = persuasion_score(article([span(0), span(10)], text=TEXT + " more" * 300))
+    assert short is not None and longer is not None
+    assert longer < short
+
+
+def test_score_stays_in_unit_interval() -> None:
+    crowded = [Span(i, i + 1, "Doubt", 1.0) for i in range(0, 999)]
+    value = persuasion_score(article(crowded, [para(1.0)], text="x " * 500))
+    assert value is not None and 0.0 <= value <= 1.0
+    assert value == pytest.approx(1.0, abs=1e-6)
+
+
+def test_component_writes_the_score() -> None:
+    a = article([span(0)], [para(0.5)])
+    PersuasionScorer()([a])
+    assert a.scores["persuasion"] == pytest.approx(persuasion_score(a))
