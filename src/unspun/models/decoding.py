@@ -1,0 +1,154 @@
+"""Turn token probabilities into clean character spans, and score spans with the TC head.
+
+Pure numpy and string functions, shared by the runtime and the trainer so that both see
+exactly the same spans and span features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# The PTC v2 gold never starts or ends a span on these characters.
+TRIM_CHARS = " \n\t\r\ufeff\u00a0.,:;"
+# Tags of the token head, in output order.
+TAGS = ("O", "B", "I")
+N_SPAN_FEATURES = 4
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` so that it neither starts nor ends inside a word."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def trim(text: str, start: int, end: int, chars: str = TRIM_CHARS) -> tuple[int, int]:
+    """Narrow ``[start, end)`` past leading/trailing whitespace and ``chars``; may return an empty range."""
+    while start < end and (text[start] in chars or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in chars or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def join_gaps(
+    text: str, spans: Sequence[tuple[int, int, float]], max_gap: int
+) -> list[tuple[int, int, float]]:
+    """Merge consecutive spans separated by at most ``max_gap`` characters that hold no letter or digit.
+
+    Input spans must be sorted and disjoint; a merged span keeps the length-weighted mean score.
+    """
+    out: list[tuple[int, int, float]] = []
+    for start, end, score in spans:
+        if out:
+            p_start, p_end, p_score = out[-1]
+            gap = text[p_end:start]
+            if start - p_end <= max_gap and not any(c.isalnum() for c in gap):
+                a, b = p_end - p_start, end - start
+                out[-1] = (p_start, end, (p_score * a + score * b) / max(a + b, 1))
+                continue
+        out.append((start, end, score))
+    return out
+
+
+def token_runs(probs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """Token ranges ``[a, b)`` tagged inside a span, with their mean inside-probability.
+
+    ``probs`` is ``(n_tokens, 3)`` over :data:`TAGS`. A token is inside when ``1 - p(O) >= threshold``;
+    a run is split where a token is more likely a beginning than a continuation.
+    """
+    inside = 1.0 - probs[:, 0]
+    runs: list[tuple[int, int, float]] = []
+    start = -1
+    for i in range(len(probs) + 1):
+        on = i < len(probs) and inside[i] >= threshold
+        split = on and start >= 0 and probs[i, 1] > probs[i, 2]
+        if start >= 0 and (not on or split):
+            runs.append((start, i, float(inside[start:i].mean())))
+            start = -1
+        if on and start < 0:
+            start = i
+    return runs
+
+
+def decode_spans(
+    text: str,
+    probs: np.ndarray,
+    offsets: np.ndarray,
+    *,
+    threshold: float,
+    join_gap: int = 1,
+    min_chars: int = 2,
+) -> list[tuple[int, int, float]]:
+    """Character spans ``(start, end, score)`` from token probabilities ``(n_tokens, 3)``.
+
+    ``offsets`` is ``(n_tokens, 2)`` character offsets into ``text``. Spans are snapped to word
+    boundaries, trimmed, joined across tiny gaps, disjoint, sorted, and at least ``min_chars`` long.
+    """
+    spans: list[tuple[int, int, float]] = []
+    for a, b, score in token_runs(probs, threshold):
+        start, end = snap_to_words(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
+        start, end = trim(text, start, end)
+        if end - start < max(min_chars, 1):
+            continue
+        if spans and start < spans[-1][1]:  # snapping made two runs touch or overlap
+            p_start, p_end, p_score = spans[-1]
+            spans[-1] = (p_start, max(p_end, end), max(p_score, score))
+            continue
+        spans.append((start, end, score))
+    return join_gaps(text, spans, join_gap)
+
+
+def char_to_tokens(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """The token range ``[a, b)`` overlapping characters ``[start, end)``; the nearest token if none."""
+    if len(offsets) == 0:
+        raise ValueError("the text has no tokens")
+    hit = np.nonzero((offsets[:, 0] < end) & (offsets[:, 1] > start))[0]
+    if len(hit):
+        return int(hit[0]), int(hit[-1]) + 1
+    nearest = int(np.argmin(np.abs(offsets[:, 0] - start)))
+    return nearest, nearest + 1
+
+
+def span_features(text: str, start: int, end: int) -> np.ndarray:
+    """Hand-made features of a span: repeats elsewhere in the text, length, in the title, a question."""
+    covered = text[start:end].strip().lower()
+    repeats = text.lower().count(covered) - 1 if covered else 0
+    first_line_end = text.find("\n")
+    in_title = 1.0 if first_line_end < 0 or start < first_line_end else 0.0
+    question = 1.0 if "?" in text[start : min(len(text), end + 2)] else 0.0
+    return np.array(
+        [np.log1p(max(repeats, 0)), np.log1p(end - start) / 5.0, in_title, question], dtype=np.float32
+    )
+
+
+def span_vector(hidden: np.ndarray, a: int, b: int, features: np.ndarray) -> np.ndarray:
+    """``[h_start; h_end; mean(h[a:b]); features]`` for token range ``[a, b)`` of ``hidden``."""
+    return np.concatenate([hidden[a], hidden[b - 1], hidden[a:b].mean(axis=0), features])
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax."""
+    z = x - x.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def rank_for_duplicates(
+    spans: Sequence[tuple[int, int]], probs: np.ndarray, labels: Sequence[str]
+) -> list[list[tuple[str, float]]]:
+    """Ranked ``(label, prob)`` lists, one per span; the k-th copy of an identical span gets the k-th
+    best label first, so that k copies receive k distinct labels, best first."""
+    seen: dict[tuple[int, int], int] = {}
+    out: list[list[tuple[str, float]]] = []
+    for (start, end), row in zip(spans, probs, strict=True):
+        order = [int(i) for i in np.argsort(-row, kind="stable")]
+        k = seen.get((start, end), 0) % len(order)
+        seen[(start, end)] = k + 1
+        order = [order[k], *order[:k], *order[k + 1 :]]
+        out.append([(labels[i], float(row[i])) for i in order])
+    return out

@@ -1,0 +1,275 @@
+"""The span model runtime: propaganda span identification (SI) and technique classification (TC).
+
+A model folder (written by :func:`unspun.training.train_spans.train_span_model`) holds::
+
+    config.json      labels, decoding threshold, window settings, base model name
+    tokenizer.json   the encoder's tokenizer (``tokenizers`` library)
+    model.onnx       encoder + token head: outputs token logits (O/B/I) and last hidden states
+    tc_head.npz      the TC head over [h_start; h_end; mean(span); features]
+    checkpoint/      (optional, not shipped) the fp32 torch "teacher": load it with torch installed
+
+The runtime needs numpy, tokenizers and onnxruntime only; torch is imported solely to run a
+checkpoint folder. Texts are tokenised once, cut into overlapping windows (never truncated),
+and windows of all texts are batched together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.document import Span
+from unspun.errors import ModelError
+from unspun.models.decoding import (
+    char_to_tokens,
+    decode_spans,
+    rank_for_duplicates,
+    softmax,
+    span_features,
+    span_vector,
+)
+from unspun.models.windowing import make_windows, stitch
+
+DEFAULT_MODEL = "ptc-minilm"
+FORMAT = "unspun.span-model/1"
+CHECKPOINT_CONFIG = "span_config.json"
+
+# (input_ids, attention_mask) -> (token logits (B, L, 3), hidden states (B, L, H))
+Encoder = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(slots=True)
+class Encoded:
+    """One text run through the encoder: per-token offsets, tag probabilities and hidden states."""
+
+    offsets: np.ndarray  # (n_tokens, 2) character offsets
+    probs: np.ndarray  # (n_tokens, 3) over O/B/I
+    hidden: np.ndarray  # (n_tokens, H)
+
+
+class SpanModel:
+    """SI + TC over raw texts. Build it with :meth:`from_disk` or :func:`load_span_model`."""
+
+    def __init__(
+        self, encoder: Encoder, tokenizer: Any, config: dict[str, Any], tc_head: dict[str, np.ndarray]
+    ):
+        self.encoder = encoder
+        self.tokenizer = tokenizer
+        self.config = config
+        self.labels: list[str] = list(config["labels"])
+        self.threshold = float(config["threshold"])
+        self.join_gap = int(config.get("join_gap", 1))
+        self.min_chars = int(config.get("min_chars", 2))
+        self.max_tokens = int(config["max_tokens"])
+        self.stride = int(config["stride"])
+        self.batch_size = int(config.get("batch_size", 16))
+        self.tc_weight = tc_head["weight"]  # (n_labels, D)
+        self.tc_bias = tc_head["bias"]
+
+    @classmethod
+    def from_disk(
+        cls, path: str | Path, *, onnx_file: str | None = None, threads: int | None = None
+    ) -> SpanModel:
+        """Load a model folder (ONNX runtime) or a training ``checkpoint/`` folder (torch teacher).
+
+        Raises :class:`ModelError` saying what to do when the folder is missing or broken.
+        """
+        path = Path(path)
+        if not path.is_dir():
+            raise ModelError(f"no span model at {path}; train one with `unspun train` or pass a model folder")
+        try:
+            if (path / CHECKPOINT_CONFIG).exists():
+                config = _read_json(path / CHECKPOINT_CONFIG)
+                from unspun.models.span_torch import torch_encoder
+
+                encoder = torch_encoder(path, threads=threads)
+            else:
+                config = _read_json(path / "config.json")
+                if config.get("format") != FORMAT:
+                    raise ModelError(f"{path}/config.json is not an unspun span model ({FORMAT})")
+                encoder = _onnx_encoder(path / (onnx_file or config["onnx"]), threads)
+            tokenizer = _read_tokenizer(path / "tokenizer.json")
+            with np.load(path / "tc_head.npz") as npz:
+                tc_head = {k: npz[k] for k in npz.files}
+        except ModelError:
+            raise
+        except ImportError as exc:
+            raise ModelError(
+                f"{path} is a torch checkpoint; install the extra `unspun[train]` to run it"
+            ) from exc
+        except (OSError, KeyError, ValueError, RuntimeError) as exc:
+            raise ModelError(
+                f"the span model in {path} is incomplete or broken ({exc}); retrain it with `unspun train`"
+            ) from exc
+        return cls(encoder, tokenizer, config, tc_head)
+
+    # -- encoding ---------------------------------------------------------------------------------
+
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+        """Tokenise each text once, run all windows of all texts in batches, stitch per text."""
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        cls_id, sep_id = int(self.config["cls_id"]), int(self.config["sep_id"])
+        jobs: list[tuple[int, int, int]] = []  # (text index, window start, window end)
+        windows_of: list[list[tuple[int, int]]] = []
+        for t, enc in enumerate(encodings):
+            windows = make_windows(len(enc.ids), self.max_tokens - 2, self.stride)
+            windows_of.append(windows)
+            jobs.extend((t, a, b) for a, b in windows)
+        ids_of = [np.asarray(enc.ids, dtype=np.int64) for enc in encodings]
+        results: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        order = sorted(range(len(jobs)), key=lambda j: jobs[j][2] - jobs[j][1])
+        for first in range(0, len(order), self.batch_size):
+            batch = [jobs[j] for j in order[first : first + self.batch_size]]
+            width = max(b - a for _, a, b in batch) + 2
+            input_ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, (t, a, b) in enumerate(batch):
+                input_ids[row, : b - a + 2] = [cls_id, *ids_of[t][a:b], sep_id]
+                mask[row, : b - a + 2] = 1
+            logits, hidden = self.encoder(input_ids, mask)
+            probs = softmax(logits.astype(np.float32))
+            for row, (t, a, b) in enumerate(batch):
+                results[(t, a)] = (probs[row, 1 : b - a + 1], hidden[row, 1 : b - a + 1].astype(np.float32))
+        out = []
+        for t, enc in enumerate(encodings):
+            windows = windows_of[t]
+            n = len(enc.ids)
+            probs = stitch(windows, [results[(t, a)][0] for a, _ in windows], n) if n else np.zeros((0, 3))
+            hidden = stitch(windows, [results[(t, a)][1] for a, _ in windows], n) if n else np.zeros((0, 1))
+            offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+            out.append(Encoded(offsets=offsets, probs=probs.astype(np.float32), hidden=hidden))
+        return out
+
+    # -- SI ---------------------------------------------------------------------------------------
+
+    def decode(
+        self, text: str, encoded: Encoded, *, threshold: float | None = None, join_gap: int | None = None
+    ):
+        """SI spans ``(start, end, score)`` of one encoded text (see :func:`decode_spans`)."""
+        if len(encoded.offsets) == 0:
+            return []
+        return decode_spans(
+            text,
+            encoded.probs,
+            encoded.offsets,
+            threshold=self.threshold if threshold is None else threshold,
+            join_gap=self.join_gap if join_gap is None else join_gap,
+            min_chars=self.min_chars,
+        )
+
+    def detect_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
+        """SI only: propaganda spans ``(start, end, score)`` per text, sorted, disjoint, trimmed."""
+        return [self.decode(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
+
+    # -- TC ---------------------------------------------------------------------------------------
+
+    def technique_probs(self, text: str, encoded: Encoded, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``(n_spans, n_labels)`` technique probabilities for character spans of an encoded text."""
+        if not spans:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        if len(encoded.offsets) == 0:
+            raise ModelError("cannot classify spans of a text without tokens; pass non-blank text")
+        rows = []
+        for start, end in spans:
+            a, b = char_to_tokens(encoded.offsets, start, end)
+            rows.append(span_vector(encoded.hidden, a, b, span_features(text, start, end)))
+        logits = np.stack(rows) @ self.tc_weight.T + self.tc_bias
+        return softmax(logits.astype(np.float32))
+
+    def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
+        """Ranked ``(technique, probability)`` lists, one per given span (for TC templates).
+
+        The k-th copy of an identical span starts with the k-th best technique, so that a span listed
+        k times receives k distinct labels, best first. Raises :class:`ModelError` for offsets
+        outside the text.
+        """
+        for start, end in spans:
+            if not 0 <= start < end <= len(text):
+                raise ModelError(f"span ({start}, {end}) is outside a text of {len(text)} characters")
+        if not spans:
+            return []
+        probs = self.technique_probs(text, self.encode([text])[0], spans)
+        return rank_for_duplicates(spans, probs, self.labels)
+
+    # -- SI + TC ----------------------------------------------------------------------------------
+
+    def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
+        """SI + TC end to end: one :class:`Span` per detected span, labelled with its best technique.
+
+        ``score`` is the span's SI probability times its technique probability, in [0, 1].
+        """
+        out: list[list[Span]] = []
+        for text, enc in zip(texts, self.encode(texts), strict=True):
+            found = self.decode(text, enc)
+            probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in found])
+            spans = []
+            for (start, end, si_score), row in zip(found, probs, strict=True):
+                best = int(np.argmax(row))
+                score = float(min(max(si_score * row[best], 0.0), 1.0))
+                spans.append(Span(start, end, self.labels[best], score))
+            out.append(spans)
+        return out
+
+
+def load_span_model(name_or_path: str | Path | None = None, *, threads: int | None = None) -> SpanModel:
+    """Load a span model: ``None`` = the packaged default, a packaged model name, or a folder path
+    (a runtime folder, or a training ``checkpoint/`` folder for the slower fp32 teacher).
+
+    Raises :class:`ModelError` saying what to do when nothing usable is found.
+    """
+    if name_or_path is None:
+        name_or_path = DEFAULT_MODEL
+    path = Path(name_or_path)
+    if not path.exists() and isinstance(name_or_path, str) and "/" not in name_or_path:
+        packaged = Path(str(resources.files("unspun") / "data" / "models" / name_or_path))
+        if packaged.is_dir():
+            path = packaged
+    if not path.exists():
+        raise ModelError(
+            f"span model {str(name_or_path)!r} not found; give a model folder, or run `unspun train` to build one"
+        )
+    return SpanModel.from_disk(path, threads=threads)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict):
+        raise ModelError(f"{path} should hold a JSON object; retrain the model with `unspun train`")
+    return data
+
+
+def _read_tokenizer(path: Path) -> Any:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _onnx_encoder(path: Path, threads: int | None) -> Encoder:
+    import onnxruntime as ort
+
+    if not path.exists():
+        raise ModelError(f"{path} is missing; retrain the model with `unspun train`")
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own untyped errors for unreadable graphs
+        raise ModelError(f"cannot load {path} ({exc}); retrain the model with `unspun train`") from exc
+
+    def run(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        logits, hidden = session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})
+        return logits, hidden
+
+    return run

