@@ -13,6 +13,7 @@ A :class:`LinearHead` maps feature rows ``X`` to label scores with ``(X - mean) 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,10 @@ class LinearHead:
 
         Multi-class: exactly one pair per row. Multi-label: every label at or over its threshold.
         """
-        scores = self.scores(features)
+        return self.decide(self.scores(features), lang)
+
+    def decide(self, scores: np.ndarray, lang: str | None = None) -> list[list[tuple[str, float]]]:
+        """Turn score rows (from :meth:`scores`, possibly mixed with an n-gram head) into labels."""
         if not self.multi_label:
             best = scores.argmax(axis=1)
             return [[(self.labels[j], float(row[j]))] for j, row in zip(best, scores, strict=True)]
@@ -83,16 +87,18 @@ class LinearHead:
 
     def to_disk(self, path: str | Path) -> None:
         """Write the head to one ``.npz`` file (arrays and a JSON header; no pickles)."""
-        header = {"labels": list(self.labels), "multi_label": self.multi_label, "languages": []}
-        arrays = {"weights": self.weights, "bias": self.bias, "mean": self.mean, "scale": self.scale}
-        for i, (lang, values) in enumerate(sorted(self.thresholds.items())):
-            header["languages"].append(lang)
-            arrays[f"threshold_{i}"] = values
-        np.savez_compressed(
-            Path(path),
-            header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
-            **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()},
-        )
+        languages = sorted(self.thresholds)
+        header = {"labels": list(self.labels), "multi_label": self.multi_label, "languages": languages}
+        arrays: dict[str, np.ndarray] = {
+            "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "mean": self.mean.astype(np.float32),
+            "scale": self.scale.astype(np.float32),
+        }
+        for i, lang in enumerate(languages):
+            arrays[f"threshold_{i}"] = np.asarray(self.thresholds[lang], dtype=np.float32)
+        np.savez_compressed(Path(path), allow_pickle=False, **arrays)
 
     @classmethod
     def from_disk(cls, path: str | Path) -> LinearHead:
@@ -181,3 +187,147 @@ def fit_linear_head(
 def packaged_model_dir() -> Path:
     """The folder of the article-level heads shipped inside the package."""
     return Path(__file__).resolve().parents[1] / "data" / "models" / "semeval2023"
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+@dataclass(slots=True)
+class NgramHead:
+    """A multi-label logistic head over TF-IDF word n-grams, computed with plain Python + numpy.
+
+    Features reproduce scikit-learn's ``TfidfVectorizer(lowercase=True, ngram_range=(1, ngram_max),
+    sublinear_tf=True, norm="l2")``: ``(1 + log tf) * idf``, L2-normalised per text. Scores are
+    per-label sigmoids; thresholds live with the head it is mixed into.
+    """
+
+    labels: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray  # (n_terms, n_labels)
+    bias: np.ndarray
+    ngram_max: int = 2
+    share: float = 0.5  # weight of this head's scores when mixed with a LinearHead's
+
+    def mix(self, linear_scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """``(1 - share) * linear_scores + share * self.scores(texts)``."""
+        return (1.0 - self.share) * linear_scores + self.share * self.scores(texts)
+
+    def terms(self, text: str) -> list[str]:
+        """The word n-grams of ``text`` (lower-cased tokens of two or more word characters)."""
+        tokens = _TOKEN.findall(text.lower())
+        grams = list(tokens)
+        for n in range(2, self.ngram_max + 1):
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return grams
+
+    def vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse TF-IDF row of ``text``: (term indices, L2-normalised values)."""
+        counts: dict[int, int] = {}
+        for gram in self.terms(text):
+            index = self.vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * self.idf[indices]
+        return indices, values / np.linalg.norm(values)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Per-label sigmoid scores ``(len(texts), n_labels)``."""
+        out = np.zeros((len(texts), len(self.labels)))
+        for row, text in enumerate(texts):
+            indices, values = self.vectorise(text)
+            out[row] = values @ self.weights[indices] if len(indices) else 0.0
+        logits = out + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+
+    def to_disk(self, path: str | Path) -> None:
+        """One ``.npz``: the vocabulary in a JSON header (term order = index), float16 weights."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        header = {
+            "labels": list(self.labels),
+            "ngram_max": self.ngram_max,
+            "share": self.share,
+            "terms": terms,
+        }
+        np.savez_compressed(
+            Path(path),
+            header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+            idf=self.idf.astype(np.float32),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+        )
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> NgramHead:
+        """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"no model file at {path}; train the models or reinstall unspun")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                header = json.loads(bytes(data["header"]).decode("utf-8"))
+                return cls(
+                    labels=tuple(header["labels"]),
+                    vocabulary={term: i for i, term in enumerate(header["terms"])},
+                    idf=data["idf"].astype(np.float64),
+                    weights=data["weights"].astype(np.float32),
+                    bias=data["bias"],
+                    ngram_max=int(header["ngram_max"]),
+                    share=float(header["share"]),
+                )
+        except (KeyError, ValueError, OSError) as exc:
+            raise ModelError(
+                f"the model file {path} is damaged ({exc}); retrain or reinstall unspun"
+            ) from exc
+
+
+def fit_ngram_head(
+    texts: Sequence[str],
+    targets: np.ndarray,
+    labels: Sequence[str],
+    *,
+    c: float = 4.0,
+    max_features: int = 40000,
+    min_df: int = 3,
+    ngram_max: int = 2,
+    share: float = 0.5,
+) -> NgramHead:
+    """Train an :class:`NgramHead` (scikit-learn TF-IDF + one logistic regression per label).
+
+    ``targets``: 0/1 matrix ``(len(texts), len(labels))``. Raises :class:`ModelError` without
+    scikit-learn.
+    """
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        raise ModelError("training needs scikit-learn: pip install 'unspun[train]'") from exc
+    vectoriser = TfidfVectorizer(
+        ngram_range=(1, ngram_max),
+        min_df=min(min_df, len(texts)),
+        max_features=max_features,
+        sublinear_tf=True,
+    )
+    x = vectoriser.fit_transform(texts)
+    matrix = np.asarray(targets)
+    weights = np.zeros((x.shape[1], len(labels)))
+    bias = np.zeros(len(labels))
+    for j in range(len(labels)):
+        column = matrix[:, j]
+        if column.min() == column.max():
+            bias[j] = 20.0 if column.min() else -20.0
+            continue
+        model = LogisticRegression(C=c, solver="liblinear", max_iter=300).fit(x, column)
+        weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+    return NgramHead(
+        labels=tuple(labels),
+        vocabulary={term: int(i) for term, i in vectoriser.vocabulary_.items()},
+        idf=vectoriser.idf_.astype(np.float64),
+        weights=weights.astype(np.float32),
+        bias=bias.astype(np.float32),
+        ngram_max=ngram_max,
+        share=share,
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Label
-from unspun.models.linear_head import LinearHead
+from unspun.models.linear_head import LinearHead, NgramHead
 from unspun.models.sentence_encoder import ParagraphEmbedder
 from unspun.pipeline.base import ErrorHandler, raise_error
 from unspun.pipeline.genre import ArticleHeadComponent
@@ -32,12 +32,19 @@ class FrameClassifier(ArticleHeadComponent):
         self,
         *,
         head: LinearHead | None = None,
+        ngram_head: NgramHead | None = None,
         model_dir: str | Path | None = None,
         embedder: ParagraphEmbedder | None = None,
         min_frames: int = 1,
         error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(head=head, model_dir=model_dir, embedder=embedder, error_handler=error_handler)
+        super().__init__(
+            head=head,
+            ngram_head=ngram_head,
+            model_dir=model_dir,
+            embedder=embedder,
+            error_handler=error_handler,
+        )
         self.min_frames = min_frames
 
     def predict(self, articles: Sequence[Article]) -> list[list[tuple[str, float]]]:
@@ -45,7 +52,8 @@ class FrameClassifier(ArticleHeadComponent):
         if not articles:
             return []
         out = []
-        for article, row in zip(articles, self.head.scores(self.features(articles)), strict=True):
+        scores = self.mixed_scores(self.features(articles), [a.text for a in articles])
+        for article, row in zip(articles, scores, strict=True):
             limits = self.head.threshold_for(article.language)
             order = [int(j) for j in np.argsort(-row, kind="stable")]
             kept = [j for j in order if row[j] >= limits[j]]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Label
-from unspun.models.linear_head import LinearHead, packaged_model_dir
+from unspun.models.linear_head import LinearHead, NgramHead, packaged_model_dir
 from unspun.models.sentence_encoder import ParagraphEmbedder, article_features, load_encoder
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
@@ -23,7 +23,8 @@ HEAD_FILE = "genre.npz"
 
 
 class ArticleHeadComponent(Component):
-    """Shared shape of the article-level components: a head, an embedder, to_disk/from_disk."""
+    """Shared shape of the article-level components: a head, an optional n-gram head mixed into
+    its scores, an embedder, and ``to_disk``/``from_disk``."""
 
     head_file = HEAD_FILE
 
@@ -31,27 +32,48 @@ class ArticleHeadComponent(Component):
         self,
         *,
         head: LinearHead | None = None,
+        ngram_head: NgramHead | None = None,
         model_dir: str | Path | None = None,
         embedder: ParagraphEmbedder | None = None,
         error_handler: ErrorHandler = raise_error,
     ) -> None:
         super().__init__(error_handler=error_handler)
-        folder = Path(model_dir) if model_dir is not None else packaged_model_dir()
-        self.head = head if head is not None else LinearHead.from_disk(folder / self.head_file)
+        self.head: LinearHead
+        self.ngram_head: NgramHead | None = ngram_head
+        if head is not None:
+            self.head = head
+        else:
+            self.from_disk(Path(model_dir) if model_dir is not None else packaged_model_dir())
         self.embedder = embedder if embedder is not None else ParagraphEmbedder(load_encoder())
+
+    @property
+    def ngram_file(self) -> str:
+        return self.head_file.replace(".npz", "-ngrams.npz")
 
     def features(self, articles: Sequence[Article]) -> np.ndarray:
         """One article feature row per article."""
         return np.stack([article_features(*self.embedder(a.text), a.text) for a in articles])
 
+    def mixed_scores(self, features: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """The head's scores, mixed with the n-gram head's scores of ``texts`` if there is one."""
+        scores = self.head.scores(features)
+        return self.ngram_head.mix(scores, texts) if self.ngram_head is not None else scores
+
     def to_disk(self, folder: str | Path) -> None:
-        """Save the head as ``<folder>/<head_file>``."""
+        """Save the head as ``<folder>/<head_file>`` (and the n-gram head beside it, if any)."""
         Path(folder).mkdir(parents=True, exist_ok=True)
         self.head.to_disk(Path(folder) / self.head_file)
+        ngram_path = Path(folder) / self.ngram_file
+        if self.ngram_head is not None:
+            self.ngram_head.to_disk(ngram_path)
+        elif ngram_path.exists():
+            ngram_path.unlink()
 
     def from_disk(self, folder: str | Path) -> ArticleHeadComponent:
-        """Load the head from ``<folder>/<head_file>``; returns ``self``."""
+        """Load the head(s) from ``folder``; returns ``self``. Raises ``ModelError`` if missing."""
         self.head = LinearHead.from_disk(Path(folder) / self.head_file)
+        ngram_path = Path(folder) / self.ngram_file
+        self.ngram_head = NgramHead.from_disk(ngram_path) if ngram_path.is_file() else None
         return self
 
 

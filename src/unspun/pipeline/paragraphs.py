@@ -39,7 +39,8 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         out = []
         for article in articles:
             paragraphs, rows = self.paragraph_rows(article)
-            labelled = self.head.predict(rows, lang=article.language) if len(rows) else []
+            texts = [article.text[p.start : p.end].strip() for p in paragraphs]
+            labelled = self.head.decide(self.mixed_scores(rows, texts), article.language) if len(rows) else []
             out.append(
                 [
                     Paragraph(p.index, p.start, p.end, [Label(name, score) for name, score in techniques])

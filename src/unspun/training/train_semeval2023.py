@@ -31,7 +31,7 @@ from rich.progress import track
 
 from unspun.document import split_paragraphs
 from unspun.errors import ConfigError
-from unspun.models.linear_head import LinearHead, fit_linear_head
+from unspun.models.linear_head import LinearHead, NgramHead, fit_linear_head, fit_ngram_head
 from unspun.models.sentence_encoder import (
     SentenceEncoder,
     article_features,
@@ -53,6 +53,7 @@ class Table:
     langs: list[str]
     articles: list[str]
     keys: list[tuple[str, int]] = field(default_factory=list)  # paragraph keys (subtask 3 only)
+    texts: list[str] = field(default_factory=list)  # the row's text, for n-gram heads (never saved)
 
 
 @dataclass(slots=True)
@@ -112,8 +113,8 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
         for p in split_paragraphs(a.article.text)
     ]
     cache.fill(texts)
-    g_x, g_y, g_l, g_a, f_x, f_y, f_l, f_a = [], [], [], [], [], [], [], []
-    p_x, p_y, p_l, p_a, p_k = [], [], [], [], []
+    g_x, g_y, g_l, g_a, f_x, f_y, f_l, f_a, f_t = [], [], [], [], [], [], [], [], []
+    p_x, p_y, p_l, p_a, p_k, p_t = [], [], [], [], [], []
     for lang, (sub1, sub2, sub3) in loaded.items():
         iso = FOLDER_TO_ISO[folder_for(lang)]
         for item in sub1:
@@ -126,6 +127,7 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
             f_y.append([int(f in item.frames) for f in FRAME_LABELS])
             f_l.append(iso)
             f_a.append(f"{iso}/{item.article.id}")
+            f_t.append(item.article.text)
         for item in sub3:
             paragraphs, vectors = cache.article(item.article.text)
             p_x.append(paragraph_features(paragraphs, vectors, item.article.text))
@@ -135,10 +137,11 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
                 p_l.append(iso)
                 p_a.append(f"{iso}/{item.article.id}")
                 p_k.append((item.article.id, p.index))
+                p_t.append(item.article.text[p.start : p.end].strip())
     return Dataset(
         genre=Table(np.stack(g_x), np.array(g_y), g_l, g_a),
-        frames=Table(np.stack(f_x), np.array(f_y), f_l, f_a),
-        paragraphs=Table(np.vstack(p_x), np.array(p_y), p_l, p_a, p_k),
+        frames=Table(np.stack(f_x), np.array(f_y), f_l, f_a, texts=f_t),
+        paragraphs=Table(np.vstack(p_x), np.array(p_y), p_l, p_a, p_k, p_t),
     )
 
 
@@ -184,16 +187,32 @@ def genre_shift(cfg: dict[str, Any]) -> np.ndarray:
     return shift
 
 
-def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: int) -> LinearHead:
+Model = tuple[LinearHead, NgramHead | None]
+
+
+def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: int) -> Model:
+    """The head of ``task`` fitted on ``rows`` (plus its n-gram head if the config has ``[task.ngram]``)."""
     settings = cfg[task]
     if task == "genre":
         targets = [GENRES[i] for i in table.y[rows]]
-        return fit_linear_head(
+        head = fit_linear_head(
             table.x[rows], targets, GENRES, multi_label=False, c=settings["c"],
             class_weight=settings.get("class_weight"), seed=seed,
         )  # fmt: skip
+        return head, None
     labels = FRAME_LABELS if task == "frames" else SEMEVAL23_LABELS
-    return fit_linear_head(table.x[rows], table.y[rows], labels, multi_label=True, c=settings["c"], seed=seed)
+    head = fit_linear_head(table.x[rows], table.y[rows], labels, multi_label=True, c=settings["c"], seed=seed)
+    ngram = settings.get("ngram")
+    if not ngram:
+        return head, None
+    texts = [table.texts[i] for i in np.flatnonzero(rows)]
+    return head, fit_ngram_head(texts, table.y[rows], labels, **ngram)
+
+
+def _scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
+    head, ngram = model
+    scores = head.scores(table.x[rows])
+    return ngram.mix(scores, [table.texts[i] for i in np.flatnonzero(rows)]) if ngram is not None else scores
 
 
 def cross_validate(
@@ -208,8 +227,7 @@ def cross_validate(
     fold = np.array([fold_of(a, folds) for a in table.articles])
     scores = np.zeros((len(table.articles), len(GENRES) if task == "genre" else table.y.shape[1]))
     for k in track(range(folds), description=f"cross-validating {task}", disable=not progress):
-        head = _fit(table, fold != k, task, cfg, seed)
-        scores[fold == k] = head.scores(table.x[fold == k])
+        scores[fold == k] = _scores(_fit(table, fold != k, task, cfg, seed), table, fold == k)
     if task == "genre":
         return scores, (np.log(scores + 1e-12) + genre_shift(cfg)).argmax(axis=1)
     decisions = np.zeros_like(table.y)
@@ -273,7 +291,7 @@ def train_article_models(
     for task in ("genre", "frames", "paragraphs"):
         table: Table = getattr(data, task)
         scores, decisions = cross_validate(table, task, cfg, seed)
-        head = _fit(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
+        head, ngram = _fit(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
         if task == "genre":
             accuracy = float((decisions == table.y).mean())
             report["cv"][task] = {"accuracy": round(accuracy, 4)}
@@ -284,6 +302,8 @@ def train_article_models(
             )
             report["cv"][task] = {"micro_f1": round(micro_f1(table.y, decisions), 4)}
         head.to_disk(out_dir / f"{task}.npz")
+        if ngram is not None:
+            ngram.to_disk(out_dir / f"{task}-ngrams.npz")
         report["rows"][task] = len(table.articles)
         log(f"{task}: {report['cv'][task]} on {len(table.articles)} rows")
     (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

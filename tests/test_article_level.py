@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from unspun.article_level import (
+    load_article_components,
+    predict_frames,
+    predict_genre,
+    predict_paragraphs,
+    run_components,
+    write_frames,
+    write_genre,
+    write_paragraphs,
+)
+from unspun.document import Article
+from unspun.errors import FormatError, ModelError
+from unspun.models.linear_head import LinearHead, NgramHead, fit_linear_head, fit_ngram_head
+from unspun.models.sentence_encoder import ParagraphEmbedder, USEEncoder
+from unspun.pipeline.framing import FrameClassifier
+from unspun.pipeline.genre import GenreClassifier
+from unspun.pipeline.language import LanguageDetector
+from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
+from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
+from unspun.training.semeval2023_corpus import GENRES
+
+
+class HashEncoder:
+    """A tiny deterministic bag-of-words encoder, so that tests need no model files."""
+
+    dim = 32
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-6)
+
+
+OPINION = Article(
+    id="1",
+    text="Outrage!\n\nI think this shameful plan is a disgrace.\nWe must stop them now!",
+    language="en",
+)
+REPORTING = Article(
+    id="2",
+    text="Council votes budget\r\n\r\nThe council approved the budget on Monday, officials said.\r\n",
+    language="en",
+)
+
+
+@pytest.fixture()
+def embedder() -> ParagraphEmbedder:
+    return ParagraphEmbedder(HashEncoder())
+
+
+def blank_head(labels: Sequence[str], n_features: int, multi_label: bool) -> LinearHead:
+    zeros = np.zeros(n_features, dtype=np.float32)
+    return LinearHead(
+        tuple(labels),
+        np.zeros((n_features, len(labels)), np.float32),
+        np.zeros(len(labels), np.float32),
+        zeros,
+        zeros + 1,
+        multi_label,
+    )
+
+
+def test_genre_head_overfits_two_articles_and_round_trips(
+    tmp_path: Path, embedder: ParagraphEmbedder
+) -> None:
+    articles = [OPINION, REPORTING]
+    genre = GenreClassifier(head=blank_head(GENRES, 1, False), embedder=embedder)
+    genre.head = fit_linear_head(
+        genre.features(articles), ["opinion", "reporting"], GENRES, multi_label=False, c=100
+    )
+    first = genre.predict(articles)
+    assert [name for name, _ in first] == ["opinion", "reporting"]
+    genre.to_disk(tmp_path)
+    reloaded = GenreClassifier(model_dir=tmp_path, embedder=embedder)
+    assert reloaded.predict(articles) == first
+
+
+def test_frame_head_overfits_two_articles_and_round_trips(
+    tmp_path: Path, embedder: ParagraphEmbedder
+) -> None:
+    articles = [OPINION, REPORTING]
+    frames = FrameClassifier(head=blank_head(FRAME_LABELS, 1, True), embedder=embedder)
+    targets = np.zeros((2, len(FRAME_LABELS)), dtype=int)
+    targets[0, FRAME_LABELS.index("Morality")] = 1
+    targets[1, FRAME_LABELS.index("Economic")] = 1
+    frames.head = fit_linear_head(frames.features(articles), targets, FRAME_LABELS, multi_label=True, c=100)
+    first = frames.predict(articles)
+    assert [[name for name, _ in row] for row in first] == [["Morality"], ["Economic"]]
+    frames.to_disk(tmp_path)
+    assert FrameClassifier(model_dir=tmp_path, embedder=embedder).predict(articles) == first
+
+
+def test_paragraph_head_overfits_and_round_trips(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
+    tagger = ParagraphTechniqueTagger(head=blank_head(SEMEVAL23_LABELS, 1, True), embedder=embedder)
+    paragraphs, rows = tagger.paragraph_rows(OPINION)
+    assert [p.index for p in paragraphs] == [1, 3, 4]
+    targets = np.zeros((3, len(SEMEVAL23_LABELS)), dtype=int)
+    targets[0, SEMEVAL23_LABELS.index("Loaded_Language")] = 1
+    targets[2, SEMEVAL23_LABELS.index("Slogans")] = 1
+    tagger.head = fit_linear_head(rows, targets, SEMEVAL23_LABELS, multi_label=True, c=100)
+    tagger([OPINION])
+    got = [[t.name for t in p.techniques] for p in OPINION.paragraphs]
+    assert got == [["Loaded_Language"], [], ["Slogans"]]
+    tagger.to_disk(tmp_path)
+    again = ParagraphTechniqueTagger(model_dir=tmp_path, embedder=embedder).predict([OPINION])[0]
+    assert [[t.name for t in p.techniques] for p in again] == got
+
+
+def test_per_language_thresholds_are_used(embedder: ParagraphEmbedder) -> None:
+    head = blank_head(FRAME_LABELS, 2 * HashEncoder.dim + 7, True)  # every score is 0.5
+    head.thresholds = {"default": np.full(14, 0.9, np.float32), "en": np.full(14, 0.4, np.float32)}
+    frames = FrameClassifier(head=head, embedder=embedder, min_frames=0)
+    german = Article(id="3", text=REPORTING.text, language="de")
+    english, other = frames.predict([REPORTING, german])
+    assert len(english) == 14 and other == []
+    assert len(FrameClassifier(head=head, embedder=embedder).predict([german])[0]) == 1  # min_frames
+
+
+def test_missing_model_is_a_model_error(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
+    with pytest.raises(ModelError, match="train the models"):
+        GenreClassifier(model_dir=tmp_path, embedder=embedder)
+    with pytest.raises(ModelError, match=r"sp\.model"):
+        USEEncoder(tmp_path)
+
+
+def test_wrong_feature_width_is_a_model_error(embedder: ParagraphEmbedder) -> None:
+    genre = GenreClassifier(head=blank_head(GENRES, 5, False), embedder=embedder)
+    with pytest.raises(ModelError, match="do not match"):
+        genre.predict([OPINION])
+
+
+def test_predict_paragraphs_follows_the_template(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
+    tagger = ParagraphTechniqueTagger(head=blank_head(SEMEVAL23_LABELS, 3 * 32 + 3, True), embedder=embedder)
+    components = [LanguageDetector(lang="en"), tagger]
+    article = Article(id="2", text=REPORTING.text)
+    rows = predict_paragraphs([article], components=components)
+    assert [(i, p) for i, p, _ in rows] == [("2", 1), ("2", 3)]
+    template = tmp_path / "t.template"
+    template.write_text(
+        "2\t3\tThe council approved\n2\t1\tCouncil votes budget\n2\t9\tgone\n", encoding="utf-8"
+    )
+    rows = predict_paragraphs([article], template, components=components)
+    assert [(i, p) for i, p, _ in rows] == [("2", 3), ("2", 1), ("2", 9)]
+    assert rows[2][2] == []
+    template.write_text("7\t1\tx\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="article 7"):
+        predict_paragraphs([article], template, components=components)
+
+
+def test_writers_produce_official_lines() -> None:
+    out = io.StringIO()
+    write_genre([("1", "opinion")], out)
+    write_frames([("1", ["Economic", "Political"]), ("2", [])], out)
+    write_paragraphs([("1", 1, []), ("1", 3, ["Doubt", "Slogans"])], out)
+    assert out.getvalue() == "1\topinion\n1\tEconomic,Political\n2\t\n1\t1\t\n1\t3\tDoubt,Slogans\n"
+
+
+@pytest.mark.slow
+def test_packaged_models_run_end_to_end() -> None:
+    components = load_article_components(lang=None)
+    text = (
+        "Shameful betrayal by the corrupt elites\n\n"
+        "These traitors have sold out our nation once again, and only fools still believe them.\n"
+        "The minister said on Monday that the budget would rise by two percent next year.\n"
+    )
+    articles = run_components([Article(id="9", text=text)], components)
+    assert articles[0].language == "en"
+    assert predict_genre(articles, components=components)[0][1] in GENRES
+    frames = predict_frames(articles, components=components)[0][1]
+    assert frames and set(frames) <= set(FRAME_LABELS)
+    rows = predict_paragraphs(articles, components=components)
+    assert [p for _, p, _ in rows] == [1, 3, 4]
+    assert all(set(t) <= set(SEMEVAL23_LABELS) for _, _, t in rows)
+
+
+def test_ngram_head_matches_scikit_learn_tfidf_and_round_trips(tmp_path: Path) -> None:
+    text = pytest.importorskip("sklearn.feature_extraction.text")
+    texts = [
+        "The shameful, CORRUPT elites lie!",
+        "Die Regierung sagte am Montag",
+        "corrupt elites again",
+        "Élites à eux",
+    ]
+    targets = np.array([[1, 0], [0, 1], [1, 0], [0, 1]])
+    head = fit_ngram_head(texts, targets, ["Loaded_Language", "Doubt"], min_df=1, c=100.0)
+    reference = text.TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True).fit(texts)
+    expected = reference.transform(texts).toarray()
+    for row, item in zip(expected, texts, strict=True):
+        indices, values = head.vectorise(item)
+        mine = np.zeros_like(row)
+        mine[indices] = values
+        assert mine == pytest.approx(row)
+    scores = head.scores(texts)
+    assert (scores.argmax(axis=1) == targets.argmax(axis=1)).all()
+    head.to_disk(tmp_path / "h.npz")
+    again = NgramHead.from_disk(tmp_path / "h.npz")
+    assert again.scores(texts) == pytest.approx(scores, abs=1e-3)  # weights are stored as float16
+
+
+def test_paragraph_tagger_mixes_the_ngram_head(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
+    paragraphs = [OPINION.text.split("\n")[i] for i in (0, 2, 3)]
+    targets = np.zeros((3, len(SEMEVAL23_LABELS)), dtype=int)
+    targets[1, SEMEVAL23_LABELS.index("Loaded_Language")] = 1
+    ngram = fit_ngram_head(paragraphs, targets, SEMEVAL23_LABELS, min_df=1, c=100.0, share=1.0)
+    head = blank_head(SEMEVAL23_LABELS, 3 * 32 + 3, True)
+    tagger = ParagraphTechniqueTagger(head=head, ngram_head=ngram, embedder=embedder)
+    got = [[t.name for t in p.techniques] for p in tagger.predict([OPINION])[0]]
+    assert got == [[], ["Loaded_Language"], []]
+    tagger.to_disk(tmp_path)
+    again = ParagraphTechniqueTagger(model_dir=tmp_path, embedder=embedder).predict([OPINION])[0]
+    assert [[t.name for t in p.techniques] for p in again] == got
