@@ -145,3 +145,10 @@ def test_evaluate_malformed_predictions_is_one_line_error(tmp_path: Path) -> Non
     pred = tmp_path / "pred.tsv"
     pred.write_text("1\t10\n", encoding="utf-8")
     assert_one_line_error(run("evaluate", "si", "--gold", str(gold), "--pred", str(pred)))
+
+
+def test_techniques_lists_both_taxonomies_and_frames() -> None:
+    result = run("techniques")
+    assert result.exit_code == 0, result.output
+    for label in ("Loaded_Language", "Appeal_to_Hypocrisy", "Security_and_defense"):
+        assert label in result.stdout

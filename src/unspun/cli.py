@@ -361,14 +361,21 @@ def train(
 
 @app.command()
 def techniques() -> None:
-    """List the technique taxonomies with their definitions."""
+    """List the technique taxonomies (PTC-14, SemEval-2023) and the frames, with definitions."""
     from rich.table import Table
 
-    from unspun.techniques import PTC14
+    from unspun.techniques import FRAMES, PTC14, SEMEVAL23
 
-    table = Table(title="PTC-14 (SemEval-2020 Task 11)")
-    table.add_column("label")
-    table.add_column("definition")
-    for item in PTC14:
-        table.add_row(f"[on {item.colour}]  [/] {item.label}", item.definition)
-    out.print(table)
+    for title, items in (("PTC-14 (SemEval-2020 Task 11)", PTC14), ("SemEval-2023 Task 3 (23)", SEMEVAL23)):
+        table = Table(title=title)
+        table.add_column("label")
+        table.add_column("definition")
+        for item in items:
+            table.add_row(f"[on {item.colour}]  [/] {item.label}", item.definition)
+        out.print(table)
+    frames = Table(title="Frames (SemEval-2023 Task 3)")
+    frames.add_column("frame")
+    frames.add_column("what it covers")
+    for name, description in FRAMES.items():
+        frames.add_row(name, description)
+    out.print(frames)
