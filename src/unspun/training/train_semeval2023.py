@@ -170,7 +170,10 @@ def _micro_ascent(
     index = np.array([int(np.argmin(np.abs(GRID - value))) for value in start])
     for _ in range(passes):
         for j in np.flatnonzero(free):
-            others = sum(counts[i][:, index[i]] for i in range(len(counts)) if i != j)
+            others = np.zeros(3, dtype=np.int64)
+            for i in range(len(counts)):
+                if i != j:
+                    others += counts[i][:, index[i]]
             index[j] = int(np.argmax(_f1(others[:, None] + counts[j])))
     return GRID[index].astype(np.float32)
 
