@@ -294,6 +294,7 @@ def fit_ngram_head(
     min_df: int = 3,
     ngram_max: int = 2,
     share: float = 0.5,
+    seed: int = 0,
 ) -> NgramHead:
     """Train an :class:`NgramHead` (scikit-learn TF-IDF + one logistic regression per label).
 
@@ -320,7 +321,7 @@ def fit_ngram_head(
         if column.min() == column.max():
             bias[j] = 20.0 if column.min() else -20.0
             continue
-        model = LogisticRegression(C=c, solver="liblinear", max_iter=300).fit(x, column)
+        model = LogisticRegression(C=c, solver="liblinear", max_iter=300, random_state=seed).fit(x, column)
         weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
     return NgramHead(
         labels=tuple(labels),

@@ -232,7 +232,7 @@ def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: i
     if not ngram:
         return head, None
     texts = [table.texts[i] for i in np.flatnonzero(rows)]
-    return head, fit_ngram_head(texts, table.y[rows], labels, **ngram)
+    return head, fit_ngram_head(texts, table.y[rows], labels, seed=seed, **ngram)
 
 
 def _scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
