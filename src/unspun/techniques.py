@@ -42,8 +42,7 @@ PTC14: tuple[Technique, ...] = (
     Technique(
         "Bandwagon,Reductio_ad_hitlerum",
         "Bandwagon / Reductio ad Hitlerum",
-        "Urges agreement because everyone else agrees, or rejects an idea because a "
-        "hated group supports it.",
+        "Urges agreement because everyone else agrees, or rejects an idea because a hated group supports it.",
         "'Millions have already joined us.'",
         "#8c564b",
     ),
@@ -92,8 +91,7 @@ PTC14: tuple[Technique, ...] = (
     Technique(
         "Name_Calling,Labeling",
         "Name calling / labelling",
-        "Attaches a label to a person or group that the reader is meant to fear, hate "
-        "or admire.",
+        "Attaches a label to a person or group that the reader is meant to fear, hate or admire.",
         "'the warmongers in the capital'",
         "#9467bd",
     ),
@@ -107,8 +105,7 @@ PTC14: tuple[Technique, ...] = (
     Technique(
         "Slogans",
         "Slogan",
-        "A short, striking phrase that works as a rallying cry, often with labels or "
-        "stereotypes.",
+        "A short, striking phrase that works as a rallying cry, often with labels or stereotypes.",
         "'Take back control!'",
         "#ffbb78",
     ),
