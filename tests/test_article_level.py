@@ -28,7 +28,7 @@ from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.semeval2023_corpus import GENRES
-from unspun.training.train_semeval2023 import tune_thresholds
+from unspun.training.train_semeval2023 import reweighted_macro_f1, tune_thresholds
 
 
 class HashEncoder:
@@ -275,3 +275,23 @@ def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.Mon
     tagger = ParagraphTechniqueTagger(model_dir=tmp_path / "model", embedder=embedder)
     assert tagger.ngram_head is not None
     assert [[t.name for t in p.techniques] for p in tagger.predict([article])[0]] == [[], ["Loaded_Language"]]
+
+
+def test_reweighted_macro_f1_counts_rows_by_the_target_mix() -> None:
+    # truth: three of class 0, one of class 1; one class-0 row is predicted as class 1.
+    truth = np.array([0, 0, 0, 1])
+    predicted = np.array([0, 0, 1, 1])
+    # observed mix: plain counts. class 0: P 1, R 2/3, F1 0.8; class 1: P 1/2, R 1, F1 2/3.
+    plain, per_class = reweighted_macro_f1(truth, predicted, {0: 0.75, 1: 0.25})
+    assert plain == pytest.approx((0.8 + 2 / 3) / 2)
+    assert per_class[0] == pytest.approx((1.0, 2 / 3))
+    # 50/50 mix: class-0 rows weigh 2/3 each, the class-1 row weighs 2.
+    # class 0: tp 4/3, fn 2/3 -> F1 0.8; class 1: tp 2, fp 2/3 -> F1 6/7.
+    shifted, per_class = reweighted_macro_f1(truth, predicted, {0: 0.5, 1: 0.5})
+    assert shifted == pytest.approx((0.8 + 6 / 7) / 2)
+    assert per_class[1] == pytest.approx((0.75, 1.0))
+
+
+def test_reweighted_macro_f1_rejects_a_mix_class_absent_from_truth() -> None:
+    with pytest.raises(ValueError, match="drop it from the mix"):
+        reweighted_macro_f1(np.array([0, 0]), np.array([0, 1]), {0: 0.5, 1: 0.5})

@@ -275,6 +275,35 @@ def micro_f1(truth: np.ndarray, decisions: np.ndarray) -> float:
     return 2 * tp / denominator if denominator else 1.0
 
 
+def reweighted_macro_f1(
+    truth: np.ndarray, predicted: np.ndarray, mix: dict[int, float]
+) -> tuple[float, dict[int, tuple[float, float]]]:
+    """Macro-F1 of class indices as if the classes occurred in the proportions ``mix``.
+
+    Each row of true class ``c`` counts ``mix[c] / share of c in truth``, so a test set whose
+    genre mix differs from training (held-out English is mostly reporting) can be estimated
+    from cross-validated predictions. Returns the macro-F1 over the classes in ``mix`` that
+    occur in ``truth`` or ``predicted``, and per class its (reweighted) ``(precision, recall)``.
+    Raises :class:`ValueError` if a class of ``mix`` with a positive share never occurs in ``truth``.
+    """
+    weight = np.zeros(len(truth))
+    for c, share in mix.items():
+        rows = truth == c
+        if share > 0 and not rows.any():
+            raise ValueError(f"class {c} has a share in the mix but no true row; drop it from the mix")
+        weight[rows] = share * len(truth) / max(int(rows.sum()), 1)
+    f1s, per_class = [], {}
+    for c in sorted(mix):
+        tp = weight[(truth == c) & (predicted == c)].sum()
+        fp = weight[(truth != c) & (predicted == c)].sum()
+        fn = weight[(truth == c) & (predicted != c)].sum()
+        if tp + fp + fn == 0:
+            continue
+        f1s.append(2 * tp / (2 * tp + fp + fn))
+        per_class[c] = (float(tp / (tp + fp)) if tp + fp else 0.0, float(tp / (tp + fn)) if tp + fn else 0.0)
+    return (float(np.mean(f1s)) if f1s else 0.0), per_class
+
+
 def load_config(config: Path) -> dict[str, Any]:
     """Read a training config; raise :class:`ConfigError` if it is missing or invalid."""
     try:
