@@ -5,7 +5,7 @@ For each fold a model is trained on the other folds (``train_span_model``), expo
 and run on the held-out fold. Scores use the official-style scorers of
 ``unspun.training.scorer_ptc``:
 
-- SI F1 at the config's threshold, and with the threshold (and gap joining) tuned on the *other*
+- SI F1 at the config's thresholds, and with the thresholds (extent and peak) tuned on the *other*
   folds' out-of-fold predictions (nested, so no fold is scored with a setting tuned on itself);
 - TC micro-F1 on the gold spans, as the official TC task gives them;
 - the first fold is also run with the fp32 ONNX export to check what int8 costs.
@@ -36,8 +36,9 @@ from unspun.training.scorer_ptc import score_si_rows, score_tc_rows
 from unspun.training.train_spans import load_config, train_span_model
 
 ROOT = Path(__file__).resolve().parents[1]
-THRESHOLDS = [round(0.15 + 0.05 * i, 2) for i in range(13)]  # 0.15 .. 0.75
-JOIN_GAPS = [0, 1, 3]
+THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
+PEAKS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
+SETTINGS = [(t, p) for t in THRESHOLDS for p in PEAKS if p >= t]
 
 
 def make_folds(ids: list[str], k: int, seed: int) -> list[list[str]]:
@@ -51,13 +52,27 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _si_f1(model: SpanModel, fold: dict[str, Any], threshold: float, join_gap: int) -> float:
-    pred = [
-        (a.id, s, e)
-        for a, enc in zip(fold["articles"], fold["encoded"], strict=True)
-        for s, e, _ in model.decode(a.text, enc, threshold=threshold, join_gap=join_gap)
-    ]
-    return score_si_rows(si_gold(fold["articles"]), pred).f1
+def _si_f1(model: SpanModel, fold: dict[str, Any], threshold: float, peak: float) -> float:
+    """SI F1; predictions in articles without gold spans count against precision (SCORING.md (a) 6).
+
+    The scorer refuses predictions for more articles than the gold lists, so those spans are
+    scored as extra predicted spans: P = sum of credit / (scored spans + extra spans).
+    """
+    gold = si_gold(fold["articles"])
+    with_gold = {row[0] for row in gold}
+    pred: list[tuple[str, int, int]] = []
+    extra = 0
+    for a, enc in zip(fold["articles"], fold["encoded"], strict=True):
+        spans = model.decode(a.text, enc, threshold=threshold, peak=peak)
+        if a.id in with_gold:
+            pred.extend((a.id, s, e) for s, e, _ in spans)
+        else:
+            extra += len(spans)  # decoded spans are disjoint: no merging to do
+    score = score_si_rows(gold, pred)
+    denominator = score.pred_spans + extra
+    precision = score.precision * score.pred_spans / denominator if denominator else 0.0
+    recall = score.recall
+    return 2 * precision * recall / (precision + recall) if precision > 0 and recall > 0 else 0.0
 
 
 def _tc_f1(model: SpanModel, fold: dict[str, Any]) -> float:
@@ -93,12 +108,15 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=None, help="override the config's epochs")
     parser.add_argument("--seed", type=int, default=13, help="fold shuffling seed")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads")
+    parser.add_argument("--train-threads", type=int, default=None, help="override the config's torch threads")
     parser.add_argument("--work", type=Path, default=ROOT / "runs" / "ptc-cv", help="fold models go here")
     parser.add_argument("--reuse", action="store_true", help="reuse fold models already in --work")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ptc.json")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    for name in ("unspun", __name__):
+        logging.getLogger(name).setLevel(logging.INFO)
 
     config = load_config(args.config)
     epochs = args.epochs or int(config["training"]["epochs"])
@@ -114,15 +132,21 @@ def main() -> None:
                 args.data,
                 model_dir,
                 articles=train_ids,
-                overrides={"training.epochs": epochs, "export.keep_fp32": index == 0},
+                overrides={
+                    "training.epochs": epochs,
+                    "export.keep_fp32": index == 0,
+                    "training.threads": args.train_threads or config["training"]["threads"],
+                },
                 progress=False,
             )
-            logging.info("fold %d trained in %.0f s", index, time.perf_counter() - started)
+            logging.getLogger(__name__).info(
+                "fold %d trained in %.0f s", index, time.perf_counter() - started
+            )
         results.append(_run_fold(model_dir, read_ptc(args.data, ids=held_out), args.threads))
 
     default_t = float(config["decoding"]["threshold"])
-    default_gap = int(config["decoding"]["join_gap"])
-    grid = {(t, g): [_si_f1(r["model"], r, t, g) for r in results] for t in THRESHOLDS for g in JOIN_GAPS}
+    default_peak = float(config["decoding"].get("peak_threshold", default_t))
+    grid = {key: [_si_f1(r["model"], r, *key) for r in results] for key in SETTINGS}
     report_folds = []
     for index, r in enumerate(results):
         others = [j for j in range(len(results)) if j != index]
@@ -130,18 +154,18 @@ def main() -> None:
         fold = {
             "fold": index,
             "articles": len(r["articles"]),
-            "si_f1": _si_f1(r["model"], r, default_t, default_gap),
+            "si_f1": _si_f1(r["model"], r, default_t, default_peak),
             "si_f1_tuned_on_other_folds": grid[tuned][index],
             "tuned_threshold": tuned[0],
-            "tuned_join_gap": tuned[1],
+            "tuned_peak": tuned[1],
             "tc_micro_f1": _tc_f1(r["model"], r),
             "articles_per_s": len(r["articles"]) / r["seconds"],
             "tokens_per_s": r["tokens"] / r["seconds"],
         }
         report_folds.append(fold)
         print(
-            f"fold {index}: SI F1 {fold['si_f1']:.4f} (t={default_t}) | tuned on other folds "
-            f"{fold['si_f1_tuned_on_other_folds']:.4f} (t={tuned[0]}, gap={tuned[1]}) | "
+            f"fold {index}: SI F1 {fold['si_f1']:.4f} (t={default_t}, peak={default_peak}) | tuned on other folds "
+            f"{fold['si_f1_tuned_on_other_folds']:.4f} (t={tuned[0]}, peak={tuned[1]}) | "
             f"TC micro-F1 {fold['tc_micro_f1']:.4f} | {fold['articles_per_s']:.2f} articles/s"
         )
     best = max(grid, key=lambda key: float(np.mean(grid[key])))
@@ -170,10 +194,12 @@ def main() -> None:
         "tc_micro_f1": mean("tc_micro_f1"),
         "articles_per_s": mean("articles_per_s"),
         "tokens_per_s": mean("tokens_per_s"),
+        "config_threshold": default_t,
+        "config_peak_threshold": default_peak,
         "best_threshold": best[0],
-        "best_join_gap": best[1],
+        "best_peak_threshold": best[1],
         "si_f1_at_best_pooled": float(np.mean(grid[best])),
-        "threshold_curve": {f"{t}": float(np.mean(grid[(t, best[1])])) for t in THRESHOLDS},
+        "si_f1_grid": {f"t={t} peak={p}": float(np.mean(grid[(t, p)])) for t, p in SETTINGS},
         "int8_vs_fp32_fold0": int8_vs_fp32,
         "peak_rss_mb": _peak_rss_mb(),
         "threads": args.threads,
@@ -184,9 +210,7 @@ def main() -> None:
         f"TC micro-F1 {report['tc_micro_f1']:.4f} | {report['articles_per_s']:.2f} articles/s | "
         f"peak RSS {report['peak_rss_mb']:.0f} MB (training included)"
     )
-    print(
-        f"best pooled setting: threshold {best[0]}, join_gap {best[1]}; int8 vs fp32 (fold 0): {int8_vs_fp32}"
-    )
+    print(f"best pooled setting: threshold {best[0]}, peak {best[1]}; int8 vs fp32 (fold 0): {int8_vs_fp32}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

@@ -25,7 +25,7 @@ from unspun.models.decoding import (
 from unspun.models.span_model import SpanModel, load_span_model
 from unspun.models.windowing import make_windows, owners, stitch
 from unspun.registry import resolve
-from unspun.training.ptc_corpus import read_ptc, si_gold
+from unspun.training.ptc_corpus import list_article_ids, read_ptc, si_gold
 from unspun.training.scorer_ptc import score_si_rows
 
 ARTICLES = {
@@ -59,10 +59,12 @@ def test_join_gaps_joins_only_short_non_word_gaps() -> None:
     assert join_gaps(text, spans, 0) == spans
 
 
-def test_token_runs_threshold_and_begin_split() -> None:
-    probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.3, 0.1, 0.6], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1]])
-    assert [(a, b) for a, b, _ in token_runs(probs, 0.5)] == [(1, 3), (3, 4)]
-    assert [(a, b) for a, b, _ in token_runs(probs, 0.75)] == [(1, 2), (3, 4)]
+def test_token_runs_threshold_and_peak() -> None:
+    inside = [0.1, 0.7, 0.6, 0.2, 0.4, 0.45, 0.1, 0.9]
+    probs = np.array([[1 - p, p / 2, p / 2] for p in inside])
+    assert [(a, b) for a, b, _ in token_runs(probs, 0.35)] == [(1, 3), (4, 6), (7, 8)]
+    assert [(a, b) for a, b, _ in token_runs(probs, 0.35, peak=0.6)] == [(1, 3), (7, 8)]
+    assert token_runs(probs, 0.35)[0][2] == pytest.approx(0.65)
     assert token_runs(probs, 0.95) == []
 
 
@@ -148,6 +150,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Pat
         "model.stride": 8,
         "training.epochs": 40,
         "training.threads": 1,
+        "training.freeze_layers": 0,
         "training.lr": 3e-3,
         "training.head_lr": 1e-2,
         "training.warmup": 0.0,
@@ -274,8 +277,10 @@ def test_shipped_model_loads_offline_and_finds_spans(monkeypatch: pytest.MonkeyP
     assert all(s.label in model.labels and 0 <= s.start < s.end <= len(text) for s in spans)
 
 
-def test_shipped_model_on_a_training_article(shared_data: Path) -> None:
-    (article,) = read_ptc(shared_data / "ptc" / "train", ids=["111111111"])
-    model = load_span_model()
-    pred = [(article.id, s, e) for s, e, _ in model.detect_spans([article.text])[0]]
-    assert score_si_rows(si_gold([article]), pred).f1 > 0.2
+def test_shipped_model_finds_gold_spans_in_training_articles(shared_data: Path) -> None:
+    folder = shared_data / "ptc" / "train"
+    articles = read_ptc(folder, ids=list_article_ids(folder)[:8])
+    found = load_span_model().detect_spans([a.text for a in articles])
+    pred = [(a.id, s, e) for a, spans in zip(articles, found, strict=True) for s, e, _ in spans]
+    # every-sentence SI scores 0.19 on PTC; a trained model must do clearly better on seen articles
+    assert score_si_rows(si_gold(articles), pred).f1 > 0.22

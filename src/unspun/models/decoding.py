@@ -55,23 +55,23 @@ def join_gaps(
     return out
 
 
-def token_runs(probs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+def token_runs(
+    probs: np.ndarray, threshold: float, peak: float | None = None
+) -> list[tuple[int, int, float]]:
     """Token ranges ``[a, b)`` tagged inside a span, with their mean inside-probability.
 
-    ``probs`` is ``(n_tokens, 3)`` over :data:`TAGS`. A token is inside when ``1 - p(O) >= threshold``;
-    a run is split where a token is more likely a beginning than a continuation.
+    ``probs`` is ``(n_tokens, 3)`` over :data:`TAGS`; a token's inside-probability is ``1 - p(O)``.
+    Runs of tokens at or above ``threshold`` are kept when their highest inside-probability
+    reaches ``peak`` (hysteresis: a low threshold finds the extent, a higher peak decides).
     """
     inside = 1.0 - probs[:, 0]
+    peak = threshold if peak is None else max(peak, threshold)
+    on = np.concatenate([[False], inside >= threshold, [False]])
+    edges = np.flatnonzero(on[1:] != on[:-1])
     runs: list[tuple[int, int, float]] = []
-    start = -1
-    for i in range(len(probs) + 1):
-        on = i < len(probs) and inside[i] >= threshold
-        split = on and start >= 0 and probs[i, 1] > probs[i, 2]
-        if start >= 0 and (not on or split):
-            runs.append((start, i, float(inside[start:i].mean())))
-            start = -1
-        if on and start < 0:
-            start = i
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if inside[a:b].max() >= peak:
+            runs.append((int(a), int(b), float(inside[a:b].mean())))
     return runs
 
 
@@ -81,6 +81,7 @@ def decode_spans(
     offsets: np.ndarray,
     *,
     threshold: float,
+    peak: float | None = None,
     join_gap: int = 1,
     min_chars: int = 2,
 ) -> list[tuple[int, int, float]]:
@@ -90,7 +91,7 @@ def decode_spans(
     boundaries, trimmed, joined across tiny gaps, disjoint, sorted, and at least ``min_chars`` long.
     """
     spans: list[tuple[int, int, float]] = []
-    for a, b, score in token_runs(probs, threshold):
+    for a, b, score in token_runs(probs, threshold, peak):
         start, end = snap_to_words(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
         start, end = trim(text, start, end)
         if end - start < max(min_chars, 1):

@@ -64,6 +64,7 @@ class SpanModel:
         self.config = config
         self.labels: list[str] = list(config["labels"])
         self.threshold = float(config["threshold"])
+        self.peak = float(config.get("peak_threshold", self.threshold))
         self.join_gap = int(config.get("join_gap", 1))
         self.min_chars = int(config.get("min_chars", 2))
         self.max_tokens = int(config["max_tokens"])
@@ -149,9 +150,16 @@ class SpanModel:
     # -- SI ---------------------------------------------------------------------------------------
 
     def decode(
-        self, text: str, encoded: Encoded, *, threshold: float | None = None, join_gap: int | None = None
-    ):
-        """SI spans ``(start, end, score)`` of one encoded text (see :func:`decode_spans`)."""
+        self,
+        text: str,
+        encoded: Encoded,
+        *,
+        threshold: float | None = None,
+        peak: float | None = None,
+        join_gap: int | None = None,
+    ) -> list[tuple[int, int, float]]:
+        """SI spans ``(start, end, score)`` of one encoded text (see :func:`decode_spans`);
+        ``threshold``, ``peak`` and ``join_gap`` default to the model's config."""
         if len(encoded.offsets) == 0:
             return []
         return decode_spans(
@@ -159,6 +167,7 @@ class SpanModel:
             encoded.probs,
             encoded.offsets,
             threshold=self.threshold if threshold is None else threshold,
+            peak=self.peak if peak is None else peak,
             join_gap=self.join_gap if join_gap is None else join_gap,
             min_chars=self.min_chars,
         )

@@ -152,8 +152,27 @@ def train_span_model(
     network = SpanNetwork(
         load_encoder(config["model"]["base_model"]), len(PTC14_LABELS), train_cfg["dropout"]
     )
+    freeze_lower_layers(network, int(train_cfg.get("freeze_layers", 0)))
     _fit(network, windows, train_cfg, progress)
     return _write_model(network, tokenizer, config, Path(out_dir), n_articles=len(docs))
+
+
+def freeze_lower_layers(network: Any, n_layers: int) -> None:
+    """Freeze the embeddings and the first ``n_layers`` encoder layers (``0`` freezes nothing).
+
+    On a CPU budget this skips their backward pass and optimiser updates (the embeddings hold
+    about half of MiniLM's weights) while the upper layers and heads still adapt.
+    """
+    if n_layers <= 0:
+        return
+    encoder = network.encoder
+    try:
+        frozen = [encoder.embeddings, *encoder.encoder.layer[:n_layers]]
+    except AttributeError as exc:
+        raise ConfigError("freeze_layers needs a BERT-style encoder; set training.freeze_layers = 0") from exc
+    for module in frozen:
+        for parameter in module.parameters():
+            parameter.requires_grad = False
 
 
 def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: bool) -> None:
@@ -166,7 +185,7 @@ def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: boo
     heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
         [
-            {"params": list(network.encoder.parameters()), "lr": float(cfg["lr"])},
+            {"params": [p for p in network.encoder.parameters() if p.requires_grad], "lr": float(cfg["lr"])},
             {"params": heads, "lr": float(cfg["head_lr"])},
         ],
         weight_decay=float(cfg["weight_decay"]),
@@ -249,6 +268,7 @@ def _write_model(network: Any, tokenizer: Any, config: dict[str, Any], out: Path
         "stride": int(config["model"]["stride"]),
         "batch_size": int(config["model"].get("batch_size", 16)),
         "threshold": float(config["decoding"]["threshold"]),
+        "peak_threshold": float(config["decoding"].get("peak_threshold", config["decoding"]["threshold"])),
         "join_gap": int(config["decoding"]["join_gap"]),
         "min_chars": int(config["decoding"]["min_chars"]),
         "cls_id": tokenizer.token_to_id("[CLS]"),
@@ -291,7 +311,8 @@ def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
 - Base encoder: `{runtime["base_model"]}`, fine-tuned; token head O/B/I for span identification,
   span head over `[h_start; h_end; mean(span); 4 features]` for the 14 PTC techniques.
 - Runtime: ONNX ({"int8 dynamic quantisation" if runtime["quantized"] else "fp32"}) + numpy; windows of
-  {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens; SI threshold {runtime["threshold"]},
+  {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens; SI: runs of tokens with inside-probability
+  >= {runtime["threshold"]} kept when their peak reaches {runtime["peak_threshold"]},
   gaps of <= {runtime["join_gap"]} non-word characters joined, spans snapped to words and trimmed.
 
 ## Training data
