@@ -179,7 +179,7 @@ def analyze(
                 if analysis.id in failures:
                     continue
                 if format is OutputFormat.text:
-                    out.print(render_analysis(analysis))
+                    out.print(render_analysis(analysis, colour=out.is_terminal), soft_wrap=False)
                 elif format is OutputFormat.jsonl:
                     out.print(json.dumps(analysis.to_dict(), ensure_ascii=False), markup=False)
                 else:

@@ -29,12 +29,65 @@ def _colour(label: str) -> str:
         return _UNKNOWN_COLOUR
 
 
-def highlighted_text(text: str, spans: list[Span]) -> Text:
-    """The article text with spans styled; the most confident span wins where spans overlap."""
+def highlighted_text(text: str, spans: list[Span], *, markers: bool = False) -> Text:
+    """The article text with spans styled; the most confident span wins where spans overlap.
+
+    With ``markers`` (for output without colour: a pipe, a file) every stretch covered by
+    spans is also wrapped in ``⟦ ⟧`` and followed by the numbers of its spans, as listed by
+    :func:`span_table`.
+    """
+    if markers:
+        return _marked_text(text, spans)
     rendered = Text(text)
     for span in sorted(spans, key=lambda s: s.score):
         rendered.stylize(f"black on {_colour(span.label)}", span.start, span.end)
     return rendered
+
+
+def _marked_text(text: str, spans: list[Span]) -> Text:
+    numbered = sorted(enumerate(spans, start=1), key=lambda item: (item[1].start, item[1].end))
+    pieces: list[str] = []
+    cursor = 0
+    index = 0
+    while index < len(numbered):
+        # Group spans that overlap into one bracketed stretch.
+        start, end = numbered[index][1].start, numbered[index][1].end
+        members = [numbered[index][0]]
+        index += 1
+        while index < len(numbered) and numbered[index][1].start < end:
+            end = max(end, numbered[index][1].end)
+            members.append(numbered[index][0])
+            index += 1
+        pieces += [
+            text[cursor:start],
+            "⟦",
+            text[start:end],
+            "⟧",
+            "(" + ",".join(map(str, sorted(members))) + ")",
+        ]
+        cursor = end
+    pieces.append(text[cursor:])
+    return Text("".join(pieces))
+
+
+def span_table(text: str, spans: list[Span]) -> Table:
+    """Every span, numbered in text order: technique, confidence and the words it covers."""
+    table = Table(title="Spans", expand=True)
+    table.add_column("#", justify="right")
+    table.add_column("technique", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column("text")
+    for number, span in enumerate(spans, start=1):
+        covered = " ".join(span.text_in(text).split())
+        table.add_row(str(number), _name(span.label), f"{span.score:.2f}", covered[:200])
+    return table
+
+
+def _name(label: str) -> str:
+    try:
+        return technique(label).name
+    except KeyError:
+        return label
 
 
 def legend(spans: list[Span]) -> Table:
@@ -90,16 +143,23 @@ def paragraph_table(analysis: Analysis) -> Table | None:
     return table
 
 
-def render_analysis(analysis: Analysis) -> RenderableType:
-    """Everything ``unspun analyze --format text`` prints for one article."""
+def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableType:
+    """Everything ``unspun analyze --format text`` prints for one article.
+
+    ``colour=False`` marks the spans in the text with brackets and numbers instead.
+    """
     spans = analysis.spans
     title = analysis.title or analysis.id
     parts: list[RenderableType] = []
     summary = article_summary(analysis)
     if summary is not None:
         parts.append(summary)
-    parts.append(Panel(highlighted_text(analysis.text, spans), title=title, title_align="left"))
-    parts.append(legend(spans) if spans else Text("No technique spans found.", style="italic"))
+    body = highlighted_text(analysis.text, spans, markers=not colour)
+    parts.append(Panel(body, title=title, title_align="left"))
+    if spans:
+        parts += [legend(spans), span_table(analysis.text, spans)]
+    else:
+        parts.append(Text("No technique spans found.", style="italic"))
     paragraphs = paragraph_table(analysis)
     if paragraphs is not None:
         parts.append(paragraphs)

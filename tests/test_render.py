@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from rich.console import Console
+
+from unspun.document import Analysis, Article, Span
+from unspun.render import highlighted_text, render_analysis
+
+
+def test_markers_bracket_overlapping_spans_as_one_stretch() -> None:
+    text = "We must stop the evil tyrants now."
+    spans = [Span(17, 21, "Loaded_Language", 0.9), Span(17, 29, "Name_Calling,Labeling", 0.8)]
+    assert highlighted_text(text, spans, markers=True).plain == "We must stop the ⟦evil tyrants⟧(1,2) now."
+
+
+def test_colour_mode_keeps_text_and_styles_spans() -> None:
+    text = "A brutal attack."
+    rendered = highlighted_text(text, [Span(2, 8, "Loaded_Language", 0.9)])
+    assert rendered.plain == text
+    assert [(s.start, s.end) for s in rendered.spans] == [(2, 8)]
+
+
+def test_render_analysis_lists_every_span_with_its_technique() -> None:
+    article = Article(id="1", text="They are traitors. Nothing else.", title="t")
+    article.set_layer("technique", [Span(9, 17, "Name_Calling,Labeling", 0.7)])
+    console = Console(record=True, width=100, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    assert "⟦traitors⟧(1)" in output
+    assert "Name calling / labelling" in output
+    assert "0.70" in output
