@@ -160,7 +160,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Pat
         "export.quantize": False,
     }
     return train_span_model(
-        repo_root / "configs" / "ptc-minilm.toml",
+        repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
         data,
         root / "model",
         seed=3,

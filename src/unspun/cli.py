@@ -352,8 +352,7 @@ def train(
         else:
             from unspun.training.train_semeval2023 import train_article_models
 
-            seeded = {} if seed is None else {"seed": seed}
-            result = train_article_models(data_dir, out_dir, config=config_path, **seeded)
+            result = train_article_models(data_dir, out_dir, config=config_path, seed=seed)
         err.print(f"trained {task.value} model written to {out_dir}")
         if isinstance(result, dict):
             out.print(json.dumps(result, indent=2, default=str), markup=False)

@@ -6,6 +6,7 @@ loading. Built-in components register themselves exactly as a plugin would.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -14,6 +15,22 @@ from unspun.errors import ConfigError
 F = TypeVar("F", bound=Callable[..., Any])
 
 _FACTORIES: dict[str, Callable[..., Any]] = {}
+
+# Modules whose import registers the built-in components; imported on first lookup so
+# that importing unspun stays cheap.
+_BUILTIN_MODULES = (
+    "unspun.pipeline.spans",
+    "unspun.pipeline.language",
+    "unspun.pipeline.genre",
+    "unspun.pipeline.framing",
+    "unspun.pipeline.paragraphs",
+    "unspun.pipeline.persuasion",
+)
+
+
+def _load_builtins() -> None:
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)
 
 
 def register(name: str) -> Callable[[F], F]:
@@ -30,6 +47,8 @@ def register(name: str) -> Callable[[F], F]:
 
 def resolve(name: str) -> Callable[..., Any]:
     """The factory registered under ``name``; raise :class:`ConfigError` listing known names."""
+    if name not in _FACTORIES:
+        _load_builtins()
     try:
         return _FACTORIES[name]
     except KeyError:
@@ -38,5 +57,6 @@ def resolve(name: str) -> Callable[..., Any]:
 
 
 def names() -> list[str]:
-    """All registered names, sorted."""
+    """All registered names (built-ins included), sorted."""
+    _load_builtins()
     return sorted(_FACTORIES)

@@ -1,8 +1,8 @@
 """Where training looks when no config or data folder is given.
 
-Configs ship inside the package (``unspun/configs``); a source checkout's top-level
-``configs/`` folder wins so edits there take effect. Training data is looked up in
-``$UNSPUN_SHARED_DATA`` or the ``shared/data`` folder beside the checkout.
+The configs that reproduce the shipped models ship inside the package
+(``unspun/configs``). Training data is looked up in ``$UNSPUN_SHARED_DATA`` or the
+``shared/data`` folder beside the source checkout.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ _DATA = {"spans": Path("ptc/train"), "article": Path("semeval2023")}
 
 def default_train_config(task: str) -> Path:
     """The config file that reproduces the shipped model of ``task`` ("spans" or "article")."""
-    name = _CONFIGS[task]
-    for candidate in (_CHECKOUT / "configs" / name, _PACKAGE / "configs" / name):
-        if candidate.is_file():
-            return candidate
-    raise ConfigError(f"no training config {name} found; pass one with --train-config")
+    path = _PACKAGE / "configs" / _CONFIGS[task]
+    if not path.is_file():
+        raise ConfigError(f"no training config {path} found; pass one with --train-config")
+    return path
 
 
 def shared_data_dir() -> Path:

@@ -1,6 +1,6 @@
 """Train the article-level heads (genre, frames, paragraph techniques) on SemEval-2023 Task 3.
 
-Procedure (settings in ``configs/semeval2023.toml``):
+Procedure (settings in ``src/unspun/configs/semeval2023.toml``):
 
 1. read every language's train split (subtasks 1, 2, 3) and embed each paragraph once with the
    sentence encoder (vectors are cached under ``$UNSPUN_CACHE`` or ``~/.cache/unspun``, keyed
@@ -39,6 +39,7 @@ from unspun.models.sentence_encoder import (
     paragraph_features,
 )
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
+from unspun.training.defaults import default_train_config
 from unspun.training.semeval2023_corpus import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
 
 GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
@@ -313,7 +314,9 @@ def load_config(config: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read the training config {config} ({exc}); fix or pass another") from exc
     for section in ("encoder", "data", "genre", "frames", "paragraphs"):
         if section not in cfg:
-            raise ConfigError(f"the training config {config} has no [{section}] section; see configs/")
+            raise ConfigError(
+                f"the training config {config} has no [{section}] section; see src/unspun/configs/"
+            )
     return cfg
 
 
@@ -369,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="the semeval2023 data folder")
     parser.add_argument("--out", type=Path, required=True, help="where to write the heads")
-    parser.add_argument("--config", type=Path, default=Path("configs/semeval2023.toml"))
+    parser.add_argument("--config", type=Path, default=default_train_config("article"))
     parser.add_argument("--seed", type=int, default=None, help="default: the config's seed")
     args = parser.parse_args(argv)
     train_article_models(args.data, args.out, config=args.config, seed=args.seed)

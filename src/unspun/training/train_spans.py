@@ -50,14 +50,16 @@ def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -
             config = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(
-            f"cannot read training config {config_path} ({exc}); see configs/ptc-minilm.toml"
+            f"cannot read training config {config_path} ({exc}); see src/unspun/configs/ptc-minilm.toml"
         ) from exc
     for key, value in (overrides or {}).items():
         section, _, name = key.partition(".")
         config.setdefault(section, {})[name] = value
     for section in ("model", "training", "decoding"):
         if section not in config:
-            raise ConfigError(f"{config_path} has no [{section}] section; see configs/ptc-minilm.toml")
+            raise ConfigError(
+                f"{config_path} has no [{section}] section; see src/unspun/configs/ptc-minilm.toml"
+            )
     return config
 
 
@@ -327,7 +329,7 @@ in News Articles", EMNLP-IJCNLP 2019. Licence: the PTC README states none; use f
 {card.get("evaluation", "Not evaluated yet.")}
 
 ## Reproduce
-`unspun train` with `configs/ptc-minilm.toml` (calls `unspun.training.train_spans.train_span_model`).
+`unspun train` with `src/unspun/configs/ptc-minilm.toml` (calls `unspun.training.train_spans.train_span_model`).
 """
 
 
