@@ -7,7 +7,6 @@ lists every setting with its default, environment variable and help text.
 from __future__ import annotations
 
 import os
-
 from typing import Any
 
 import typer
