@@ -104,7 +104,9 @@ def main() -> None:
         Path(os.environ.get("UNSPUN_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ptc" / "train"
     )
     parser.add_argument("--data", type=Path, default=default_data, help="PTC training folder")
-    parser.add_argument("--config", type=Path, default=ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
+    )
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=None, help="override the config's epochs")
     parser.add_argument("--seed", type=int, default=13, help="fold shuffling seed")
