@@ -19,6 +19,7 @@ from unspun.models.decoding import (
     join_gaps,
     rank_for_duplicates,
     snap_to_words,
+    split_at_blank_lines,
     token_runs,
     trim,
 )
@@ -44,6 +45,19 @@ def test_snap_to_words_widens_partial_words() -> None:
     text = "the corrupt traitors"
     assert snap_to_words(text, 6, 14) == (4, 20)
     assert snap_to_words(text, 4, 11) == (4, 11)
+
+
+def test_snap_to_words_keeps_apostrophes_inside_words() -> None:
+    text = "smash Ba\u2019athism, don't \u2018quote\u2019"
+    start = text.index("athism")
+    assert text[slice(*snap_to_words(text, start, start + 3))] == "Ba\u2019athism"
+    start = text.index("quote")
+    assert text[slice(*snap_to_words(text, start, start + 2))] == "quote"
+
+
+def test_split_at_blank_lines_cuts_and_trims_each_piece() -> None:
+    text = "end of one.\n\nStart of two\n\n\n"
+    assert [text[a:b] for a, b in split_at_blank_lines(text, 4, len(text))] == ["of one", "Start of two"]
 
 
 def test_trim_strips_ptc_punctuation_and_whitespace() -> None:

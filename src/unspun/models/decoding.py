@@ -17,13 +17,36 @@ TAGS = ("O", "B", "I")
 N_SPAN_FEATURES = 4
 
 
+_APOSTROPHES = "'\u2019"
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether ``text[i]`` belongs to a word: a letter or digit, or an apostrophe between two
+    (so that "Ba\u2019athist" and "don't" are one word each)."""
+    char = text[i]
+    if char.isalnum():
+        return True
+    return char in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``[start, end)`` so that it neither starts nor ends inside a word."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while start > 0 and _in_word(text, start - 1) and _in_word(text, start):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while end < len(text) and _in_word(text, end) and _in_word(text, end - 1):
         end += 1
     return start, end
+
+
+def split_at_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut wherever it crosses a blank line (no PTC gold span does), each piece trimmed."""
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    while (cut := text.find("\n\n", cursor, end)) >= 0:
+        pieces.append(trim(text, cursor, cut))
+        cursor = cut + 2
+    pieces.append(trim(text, cursor, end))
+    return [(a, b) for a, b in pieces if b > a]
 
 
 def trim(text: str, start: int, end: int, chars: str = TRIM_CHARS) -> tuple[int, int]:
@@ -93,14 +116,14 @@ def decode_spans(
     spans: list[tuple[int, int, float]] = []
     for a, b, score in token_runs(probs, threshold, peak):
         start, end = snap_to_words(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
-        start, end = trim(text, start, end)
-        if end - start < max(min_chars, 1):
-            continue
-        if spans and start < spans[-1][1]:  # snapping made two runs touch or overlap
-            p_start, p_end, p_score = spans[-1]
-            spans[-1] = (p_start, max(p_end, end), max(p_score, score))
-            continue
-        spans.append((start, end, score))
+        for start, end in split_at_blank_lines(text, start, end):
+            if end - start < max(min_chars, 1):
+                continue
+            if spans and start < spans[-1][1]:  # snapping made two runs touch or overlap
+                p_start, p_end, p_score = spans[-1]
+                spans[-1] = (p_start, max(p_end, end), max(p_score, score))
+                continue
+            spans.append((start, end, score))
     return join_gaps(text, spans, join_gap)
 
 
