@@ -115,8 +115,8 @@ def decode_spans(
     """
     spans: list[tuple[int, int, float]] = []
     for a, b, score in token_runs(probs, threshold, peak):
-        start, end = snap_to_words(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
-        for start, end in split_at_blank_lines(text, start, end):
+        snapped = snap_to_words(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
+        for start, end in split_at_blank_lines(text, *snapped):
             if end - start < max(min_chars, 1):
                 continue
             if spans and start < spans[-1][1]:  # snapping made two runs touch or overlap
