@@ -152,3 +152,59 @@ def test_techniques_lists_both_taxonomies_and_frames() -> None:
     assert result.exit_code == 0, result.output
     for label in ("Loaded_Language", "Appeal_to_Hypocrisy", "Security_and_defense"):
         assert label in result.stdout
+
+
+def _article_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article11.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def test_predict_genre_then_evaluate_with_the_official_scorer(tmp_path: Path) -> None:
+    output = tmp_path / "genre.tsv"
+    result = run("predict", "genre", str(_article_folder(tmp_path)), "-o", str(output))
+    assert result.exit_code == 0, result.output + result.stderr
+    [(article_id, genre)] = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
+    assert article_id == "11" and genre in {"opinion", "reporting", "satire"}
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(f"11\t{genre}\n", encoding="utf-8")
+    scored = run("evaluate", "genre", "--gold", str(gold), "--pred", str(output), "--format", "json")
+    assert json.loads(scored.stdout)["genre_macro_f1"] == pytest.approx(1.0)
+
+
+def test_predict_frames_writes_known_frames(tmp_path: Path) -> None:
+    from unspun.techniques import FRAME_LABELS
+
+    output = tmp_path / "frames.tsv"
+    result = run("predict", "frames", str(_article_folder(tmp_path)), "-o", str(output), "--lang", "en")
+    assert result.exit_code == 0, result.output + result.stderr
+    [(article_id, frames)] = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
+    assert article_id == "11"
+    assert frames and set(frames.split(",")) <= set(FRAME_LABELS)
+
+
+def test_predict_paragraphs_follows_the_template(tmp_path: Path) -> None:
+    template = tmp_path / "template.txt"
+    template.write_text("11\t5\tCritics ...\n11\t1\tTown ...\n", encoding="utf-8")
+    output = tmp_path / "paragraphs.tsv"
+    folder = _article_folder(tmp_path)
+    result = run("predict", "paragraphs", str(folder), "-o", str(output), "--template", str(template))
+    assert result.exit_code == 0, result.output + result.stderr
+    rows = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [(r[0], r[1]) for r in rows] == [("11", "5"), ("11", "1")]
+
+
+def test_predict_paragraphs_covers_every_non_blank_line(tmp_path: Path) -> None:
+    output = tmp_path / "paragraphs.tsv"
+    result = run("predict", "paragraphs", str(_article_folder(tmp_path)), "-o", str(output))
+    assert result.exit_code == 0, result.output + result.stderr
+    rows = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert [int(r[1]) for r in rows] == [i for i, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+def test_unsupported_language_is_one_line_error(tmp_path: Path) -> None:
+    output = tmp_path / "genre.tsv"
+    result = run("predict", "genre", str(_article_folder(tmp_path)), "-o", str(output), "--lang", "xx")
+    assert_one_line_error(result, "xx")

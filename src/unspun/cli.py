@@ -245,8 +245,13 @@ def predict_tc(
         _write_lines(output, lines)
 
 
-def _article_level_articles(directory: Path, lang: str | None) -> list[Any]:
-    return _ptc_articles(directory)
+def _write_article_predictions(
+    directory: Path, output: Path, predict: Callable[[list[Any]], list[Any]], line: Callable[[Any], str]
+) -> None:
+    """Read the articles of ``directory``, predict, and write one official line per row."""
+    with _user_errors():
+        rows = predict(_ptc_articles(directory))
+        _write_lines(output, [line(row) for row in rows])
 
 
 @predict_app.command("genre")
@@ -257,12 +262,14 @@ def predict_genre_cmd(
     article_model: ArticleModelOption = None,
 ) -> None:
     """Genre of each article (opinion, reporting, satire): id<TAB>label."""
-    from unspun import article_level
+    from unspun.article_level import predict_genre
 
-    with _user_errors():
-        articles = _article_level_articles(directory, lang)
-        predictions = article_level.predict_genre(articles, model_dir=article_model, lang=lang)
-        _write_lines(output, [f"{i}\t{label}" for i, label in predictions])
+    _write_article_predictions(
+        directory,
+        output,
+        lambda articles: predict_genre(articles, model_dir=article_model, lang=lang),
+        lambda row: f"{row[0]}\t{row[1]}",
+    )
 
 
 @predict_app.command("frames")
@@ -273,12 +280,14 @@ def predict_frames_cmd(
     article_model: ArticleModelOption = None,
 ) -> None:
     """Frames of each article (multi-label): id<TAB>frame1,frame2."""
-    from unspun import article_level
+    from unspun.article_level import predict_frames
 
-    with _user_errors():
-        articles = _article_level_articles(directory, lang)
-        predictions = article_level.predict_frames(articles, model_dir=article_model, lang=lang)
-        _write_lines(output, [f"{i}\t{','.join(frames)}" for i, frames in predictions])
+    _write_article_predictions(
+        directory,
+        output,
+        lambda articles: predict_frames(articles, model_dir=article_model, lang=lang),
+        lambda row: f"{row[0]}\t{','.join(row[1])}",
+    )
 
 
 @predict_app.command("paragraphs")
@@ -292,14 +301,14 @@ def predict_paragraphs_cmd(
     article_model: ArticleModelOption = None,
 ) -> None:
     """Techniques of each paragraph (SemEval-2023, 23 labels): id<TAB>paragraph_no<TAB>tech1,tech2."""
-    from unspun import article_level
+    from unspun.article_level import predict_paragraphs
 
-    with _user_errors():
-        articles = _article_level_articles(directory, lang)
-        predictions = article_level.predict_paragraphs(
-            articles, template=template, model_dir=article_model, lang=lang
-        )
-        _write_lines(output, [f"{i}\t{n}\t{','.join(t)}" for i, n, t in predictions])
+    _write_article_predictions(
+        directory,
+        output,
+        lambda articles: predict_paragraphs(articles, template=template, model_dir=article_model, lang=lang),
+        lambda row: f"{row[0]}\t{row[1]}\t{','.join(row[2])}",
+    )
 
 
 @app.command()
