@@ -28,9 +28,12 @@ def para(*scores: float) -> Paragraph:
 
 
 def test_span_density_follows_the_definition() -> None:
-    # 4 spans of score 1 in 200 words: I = 4 / 2 = 2 spans per 100 words, S = 1 - exp(-1)
-    value = span_density(article([span(0), span(5), span(10), span(15)]))
+    # 4 spans of score 0.25 in 200 words: I = 1 / 2 = 0.5 per 100 words, S = 1 - exp(-0.5 / 0.5)
+    value = span_density(article([span(0, 0.25), span(5, 0.25), span(10, 0.25), span(15, 0.25)]))
     assert value == pytest.approx(1 - math.exp(-1))
+    # the same with an explicit scale of 2: I = 0.5, S = 1 - exp(-0.25)
+    spans = [span(0, 0.25), span(5, 0.25), span(10, 0.25), span(15, 0.25)]
+    assert span_density(article(spans), span_scale=2.0) == pytest.approx(1 - math.exp(-0.25))
 
 
 def test_paragraph_share_is_mean_of_best_scores() -> None:
