@@ -68,6 +68,7 @@ def test_analyze_json_has_the_contract_fields() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     assert payload["text"] == text
     assert payload["title"] == text.splitlines()[0]
+    assert payload["spans_analysed"] is True
     assert payload["spans"], "the sample article is dense with techniques"
     for span in payload["spans"]:
         assert set(span) >= {"start", "end", "technique", "score", "text"}
@@ -208,3 +209,20 @@ def test_unsupported_language_is_one_line_error(tmp_path: Path) -> None:
     output = tmp_path / "genre.tsv"
     result = run("predict", "genre", str(_article_folder(tmp_path)), "-o", str(output), "--lang", "xx")
     assert_one_line_error(result, "xx")
+
+
+def test_analyze_french_article_skips_english_span_model_but_tags_paragraphs(tmp_path: Path) -> None:
+    article = tmp_path / "fr.txt"
+    article.write_text(
+        "Le gouvernement prépare une réforme des retraites\n\n"
+        "Le ministre a présenté mardi un projet qui repousse l'âge légal de départ à la retraite. "
+        "Les syndicats dénoncent une trahison scandaleuse et appellent à la grève générale.\n",
+        encoding="utf-8",
+    )
+    result = run("analyze", str(article), "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["language"] == "fr"
+    assert payload["spans_analysed"] is False and payload["spans"] == []
+    assert [p["index"] for p in payload["paragraphs"]] == [1, 3]
+    assert payload["genre"] in {"opinion", "reporting", "satire"}

@@ -58,14 +58,18 @@ def build_pipeline(
     """
     from unspun.pipeline.spans import SpanTagger
 
-    components: list[Component] = [SpanTagger(model=model)]
-    if article_level:
-        from unspun.article_level import load_article_components
-        from unspun.pipeline.persuasion import PersuasionScorer
+    spans = SpanTagger(model=model)
+    if not article_level:
+        return Pipeline([spans])
+    from unspun.article_level import load_article_components
+    from unspun.pipeline.language import LanguageDetector
+    from unspun.pipeline.persuasion import PersuasionScorer
 
-        components.extend(load_article_components(article_model, lang=lang))
-        components.append(PersuasionScorer())
-    return Pipeline(components)
+    article_components = load_article_components(article_model, lang=lang)
+    # Language first: the span tagger skips texts in languages its model does not read.
+    language = [c for c in article_components if isinstance(c, LanguageDetector)]
+    others = [c for c in article_components if not isinstance(c, LanguageDetector)]
+    return Pipeline([*language, spans, *others, PersuasionScorer()])
 
 
 @lru_cache(maxsize=4)

@@ -147,6 +147,7 @@ class Analysis:
             "title": self.article.title,
             "text": text,
             "language": self.article.language,
+            "spans_analysed": TECHNIQUE_LAYER in self.article.spans,
             "spans": [
                 {
                     "start": s.start,

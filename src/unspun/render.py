@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from unspun.document import Analysis, Span
+from unspun.document import TECHNIQUE_LAYER, Analysis, Span
 from unspun.techniques import technique
 
 _UNKNOWN_COLOUR = "#bbbbbb"
@@ -158,6 +158,8 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     parts.append(Panel(body, title=title, title_align="left"))
     if spans:
         parts += [legend(spans), span_table(analysis.text, spans)]
+    elif TECHNIQUE_LAYER not in analysis.article.spans:
+        parts.append(Text("Technique spans not analysed: the span model reads English only.", style="italic"))
     else:
         parts.append(Text("No technique spans found.", style="italic"))
     paragraphs = paragraph_table(analysis)

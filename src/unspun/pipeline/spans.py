@@ -16,7 +16,9 @@ class SpanTagger(Component):
     """Detect technique spans (SI + TC) and write them to the ``"technique"`` layer.
 
     ``model`` is a loaded :class:`SpanModel`, a model folder or name, or ``None`` for the packaged
-    default (loaded on first use). Spans scoring below ``min_score`` are dropped.
+    default (loaded on first use). Spans scoring below ``min_score`` are dropped. The PTC span
+    model reads English only: an article whose ``language`` is known and not in ``languages`` is
+    left without a technique layer rather than given meaningless spans.
     """
 
     name = "spans"
@@ -26,9 +28,11 @@ class SpanTagger(Component):
         *,
         model: SpanModel | str | Path | None = None,
         min_score: float = 0.0,
+        languages: tuple[str, ...] = ("en",),
         error_handler: ErrorHandler = raise_error,
     ) -> None:
         super().__init__(error_handler=error_handler)
+        self.languages = languages
         self._model = model if isinstance(model, SpanModel) else None
         self._model_name = None if isinstance(model, SpanModel) else model
         self.min_score = min_score
@@ -40,13 +44,18 @@ class SpanTagger(Component):
             self._model = load_span_model(self._model_name)
         return self._model
 
-    def predict(self, articles: Sequence[Article]) -> list[list[Span]]:
-        """Technique spans per article; changes nothing."""
-        if not articles:
-            return []
-        return self.model.predict_spans([article.text for article in articles])
+    def covers(self, article: Article) -> bool:
+        """Whether the span model reads the article's language (unknown counts as covered)."""
+        return article.language is None or article.language in self.languages
 
-    def set_annotations(self, articles: Sequence[Article], outputs: list[list[Span]]) -> None:
+    def predict(self, articles: Sequence[Article]) -> list[list[Span] | None]:
+        """Technique spans per article (``None`` for a language the model does not read); changes nothing."""
+        covered = [article for article in articles if self.covers(article)]
+        spans = iter(self.model.predict_spans([article.text for article in covered]) if covered else [])
+        return [next(spans) if self.covers(article) else None for article in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[list[Span] | None]) -> None:
         """Replace each article's technique layer with its predicted spans."""
         for article, spans in zip(articles, outputs, strict=True):
-            article.set_layer(TECHNIQUE_LAYER, [s for s in spans if s.score >= self.min_score])
+            if spans is not None:
+                article.set_layer(TECHNIQUE_LAYER, [s for s in spans if s.score >= self.min_score])
