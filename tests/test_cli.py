@@ -226,3 +226,16 @@ def test_analyze_french_article_skips_english_span_model_but_tags_paragraphs(tmp
     assert payload["spans_analysed"] is False and payload["spans"] == []
     assert [p["index"] for p in payload["paragraphs"]] == [1, 3]
     assert payload["genre"] in {"opinion", "reporting", "satire"}
+
+
+@pytest.mark.parametrize("task", ["spans", "article"])
+def test_train_without_data_is_one_line_error(tmp_path: Path, task: str) -> None:
+    result = run("train", task, "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "out"))
+    assert_one_line_error(result, "missing")
+
+
+def test_train_config_ships_with_the_package() -> None:
+    from unspun.training.defaults import default_train_config
+
+    for task in ("spans", "article"):
+        assert default_train_config(task).read_text(encoding="utf-8").strip()
