@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -103,26 +105,17 @@ class LinearHead:
     @classmethod
     def from_disk(cls, path: str | Path) -> LinearHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
-        path = Path(path)
-        if not path.is_file():
-            raise ModelError(f"no model file at {path}; train the models or reinstall unspun")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                header = json.loads(bytes(data["header"]).decode("utf-8"))
-                thresholds = {lang: data[f"threshold_{i}"] for i, lang in enumerate(header["languages"])}
-                return cls(
-                    labels=tuple(header["labels"]),
-                    weights=data["weights"],
-                    bias=data["bias"],
-                    mean=data["mean"],
-                    scale=data["scale"],
-                    multi_label=bool(header["multi_label"]),
-                    thresholds=thresholds,
-                )
-        except (KeyError, ValueError, OSError) as exc:
-            raise ModelError(
-                f"the model file {path} is damaged ({exc}); retrain or reinstall unspun"
-            ) from exc
+        with _model_file(Path(path)) as (header, data):
+            thresholds = {lang: data[f"threshold_{i}"] for i, lang in enumerate(header["languages"])}
+            return cls(
+                labels=tuple(header["labels"]),
+                weights=data["weights"],
+                bias=data["bias"],
+                mean=data["mean"],
+                scale=data["scale"],
+                multi_label=bool(header["multi_label"]),
+                thresholds=thresholds,
+            )
 
 
 def fit_linear_head(
@@ -263,25 +256,16 @@ class NgramHead:
     @classmethod
     def from_disk(cls, path: str | Path) -> NgramHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
-        path = Path(path)
-        if not path.is_file():
-            raise ModelError(f"no model file at {path}; train the models or reinstall unspun")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                header = json.loads(bytes(data["header"]).decode("utf-8"))
-                return cls(
-                    labels=tuple(header["labels"]),
-                    vocabulary={term: i for i, term in enumerate(header["terms"])},
-                    idf=data["idf"].astype(np.float64),
-                    weights=data["weights"].astype(np.float32),
-                    bias=data["bias"],
-                    ngram_max=int(header["ngram_max"]),
-                    share=float(header["share"]),
-                )
-        except (KeyError, ValueError, OSError) as exc:
-            raise ModelError(
-                f"the model file {path} is damaged ({exc}); retrain or reinstall unspun"
-            ) from exc
+        with _model_file(Path(path)) as (header, data):
+            return cls(
+                labels=tuple(header["labels"]),
+                vocabulary={term: i for i, term in enumerate(header["terms"])},
+                idf=data["idf"].astype(np.float64),
+                weights=data["weights"].astype(np.float32),
+                bias=data["bias"],
+                ngram_max=int(header["ngram_max"]),
+                share=float(header["share"]),
+            )
 
 
 def fit_ngram_head(
@@ -332,3 +316,19 @@ def fit_ngram_head(
         ngram_max=ngram_max,
         share=share,
     )
+
+
+@contextmanager
+def _model_file(path: Path) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Open a head file written by ``to_disk``: its JSON header and its arrays.
+
+    Raises :class:`ModelError` if the file is missing, or if it (or what is built from it
+    inside the ``with`` block) turns out malformed.
+    """
+    if not path.is_file():
+        raise ModelError(f"no model file at {path}; train the models or reinstall unspun")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            yield json.loads(bytes(data["header"]).decode("utf-8")), data
+    except (KeyError, ValueError, OSError) as exc:
+        raise ModelError(f"the model file {path} is damaged ({exc}); retrain or reinstall unspun") from exc
