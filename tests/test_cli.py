@@ -239,3 +239,19 @@ def test_train_config_ships_with_the_package() -> None:
 
     for task in ("spans", "article"):
         assert default_train_config(task).read_text(encoding="utf-8").strip()
+
+
+def test_predict_genre_keeps_a_line_for_an_undetectable_article(tmp_path: Path) -> None:
+    folder = _article_folder(tmp_path)
+    (folder / "article12.txt").write_text("As últimas notícias diretamente no seu e-mail\n", encoding="utf-8")
+    output = tmp_path / "genre.tsv"
+    result = run("predict", "genre", str(folder), "-o", str(output))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert [line.split("\t")[0] for line in output.read_text(encoding="utf-8").splitlines()] == ["11", "12"]
+
+
+def test_predict_genre_fails_in_one_line_when_no_article_is_supported(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article1.txt").write_text("As últimas notícias diretamente no seu e-mail\n", encoding="utf-8")
+    assert_one_line_error(run("predict", "genre", str(folder), "-o", str(tmp_path / "g.tsv")), "pt")

@@ -9,19 +9,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from unspun.document import Article
-from unspun.errors import FormatError
+from unspun.errors import FormatError, LanguageNotSupportedError
 from unspun.models.sentence_encoder import ParagraphEmbedder, load_encoder
 from unspun.pipeline.base import Component
 from unspun.pipeline.framing import FrameClassifier
 from unspun.pipeline.genre import GenreClassifier
-from unspun.pipeline.language import LanguageDetector
+from unspun.pipeline.language import LanguageDetector, detect_language
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.training.semeval2023_corpus import read_template
+
+logger = logging.getLogger(__name__)
 
 GenreRow = tuple[str, str]
 FramesRow = tuple[str, list[str]]
@@ -44,6 +48,38 @@ def load_article_components(
         FrameClassifier(model_dir=model_dir, embedder=embedder),
         ParagraphTechniqueTagger(model_dir=model_dir, embedder=embedder),
     ]
+
+
+def assign_languages(articles: Iterable[Article], lang: str | None = None) -> list[Article]:
+    """Set each article's language for batch prediction, where every article needs a line.
+
+    With ``lang``, nothing to do (the language component applies it). Otherwise each article
+    is detected; one whose language is unsupported or undetectable (a very short text, say)
+    gets the batch's most common detected language, with a logged warning, instead of failing
+    the whole file. Raises :class:`LanguageNotSupportedError` when no article is supported.
+    """
+    batch = list(articles)
+    if lang is not None:
+        return batch
+    detected: list[str | None] = []
+    failures: list[tuple[Article, LanguageNotSupportedError]] = []
+    for article in batch:
+        try:
+            detected.append(detect_language(article.text)[0])
+        except LanguageNotSupportedError as error:
+            detected.append(None)
+            failures.append((article, error))
+    found = [code for code in detected if code is not None]
+    if failures and not found:
+        raise failures[0][1]
+    if not found:
+        return batch
+    fallback = Counter(found).most_common(1)[0][0]
+    for article, code in zip(batch, detected, strict=True):
+        article.language = code or fallback
+    for article, problem in failures:
+        logger.warning("article %s: %s; predicting it as %s", article.id, problem.message, fallback)
+    return batch
 
 
 def run_components(articles: Iterable[Article], components: Sequence[Component]) -> list[Article]:
@@ -76,7 +112,9 @@ def predict_genre(
     lang: str | None = None,
 ) -> list[GenreRow]:
     """``(article_id, genre)`` per article, in input order."""
-    done = run_components(articles, _pick(components, GenreClassifier, model_dir, lang))
+    done = run_components(
+        assign_languages(articles, lang), _pick(components, GenreClassifier, model_dir, lang)
+    )
     return [(a.id, a.labels["genre"][0].name) for a in done]
 
 
@@ -88,7 +126,9 @@ def predict_frames(
     lang: str | None = None,
 ) -> list[FramesRow]:
     """``(article_id, [frames])`` per article, in input order."""
-    done = run_components(articles, _pick(components, FrameClassifier, model_dir, lang))
+    done = run_components(
+        assign_languages(articles, lang), _pick(components, FrameClassifier, model_dir, lang)
+    )
     return [(a.id, [f.name for f in a.labels["frames"]]) for a in done]
 
 
@@ -107,7 +147,9 @@ def predict_paragraphs(
     the rule does not find gets no techniques). Raises :class:`FormatError` if the template
     names an article that was not given.
     """
-    done = run_components(articles, _pick(components, ParagraphTechniqueTagger, model_dir, lang))
+    done = run_components(
+        assign_languages(articles, lang), _pick(components, ParagraphTechniqueTagger, model_dir, lang)
+    )
     found = {(a.id, p.index): [t.name for t in p.techniques] for a in done for p in a.paragraphs}
     if template is None:
         return [(a.id, p.index, found[(a.id, p.index)]) for a in done for p in a.paragraphs]
