@@ -295,3 +295,33 @@ def test_reweighted_macro_f1_counts_rows_by_the_target_mix() -> None:
 def test_reweighted_macro_f1_rejects_a_mix_class_absent_from_truth() -> None:
     with pytest.raises(ValueError, match="drop it from the mix"):
         reweighted_macro_f1(np.array([0, 0]), np.array([0, 1]), {0: 0.5, 1: 0.5})
+
+
+def test_single_label_offsets_apply_per_language_and_survive_saving(tmp_path: Path) -> None:
+    head = LinearHead(
+        labels=("opinion", "reporting", "satire"),
+        weights=np.zeros((2, 3), dtype=np.float32),
+        bias=np.log(np.array([0.5, 0.3, 0.2], dtype=np.float32)),
+        mean=np.zeros(2, dtype=np.float32),
+        scale=np.ones(2, dtype=np.float32),
+        multi_label=False,
+        offsets={"en": np.array([0.0, 1.0, 0.0], dtype=np.float32)},
+    )
+    # log 0.3 + 1 = -0.20 beats log 0.5 = -0.69 for English only; the score stays the probability
+    assert head.predict(np.zeros((1, 2)), "en") == [[("reporting", pytest.approx(0.3))]]
+    assert head.predict(np.zeros((1, 2)), "fr") == [[("opinion", pytest.approx(0.5))]]
+    head.to_disk(tmp_path / "genre.npz")
+    again = LinearHead.from_disk(tmp_path / "genre.npz")
+    assert again.predict(np.zeros((1, 2)), "en")[0][0][0] == "reporting"
+    assert again.predict(np.zeros((1, 2)), None)[0][0][0] == "opinion"
+
+
+def test_genre_shift_reads_global_and_per_language_tables() -> None:
+    from unspun.training.train_semeval2023 import genre_shift, shift_rows
+
+    shifts = genre_shift({"genre": {"logit_shift": {"satire": -0.5, "en": {"reporting": 1.0}}}})
+    assert GENRES == ("opinion", "reporting", "satire")
+    assert shifts["en"].tolist() == [0.0, 1.0, 0.0]
+    assert shifts["default"].tolist() == [0.0, 0.0, -0.5]
+    rows = shift_rows(shifts, ["en", "de"])
+    assert rows.tolist() == [[0.0, 1.0, 0.0], [0.0, 0.0, -0.5]]

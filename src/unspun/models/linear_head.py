@@ -38,6 +38,9 @@ class LinearHead:
     scale: np.ndarray
     multi_label: bool
     thresholds: dict[str, np.ndarray] = field(default_factory=dict)
+    # Multi-class only: per-language log-probability offsets added before the arg-max (a prior
+    # shift, e.g. towards "reporting" where training and real-world genre mixes differ).
+    offsets: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_features(self) -> int:
@@ -78,7 +81,8 @@ class LinearHead:
     def decide(self, scores: np.ndarray, lang: str | None = None) -> list[list[tuple[str, float]]]:
         """Turn score rows (from :meth:`scores`, possibly mixed with an n-gram head) into labels."""
         if not self.multi_label:
-            best = scores.argmax(axis=1)
+            offset = self.offsets.get(lang) if lang in self.offsets else self.offsets.get("default")
+            best = (scores if offset is None else np.log(scores + 1e-12) + offset).argmax(axis=1)
             return [[(self.labels[j], float(row[j]))] for j, row in zip(best, scores, strict=True)]
         limits = self.threshold_for(lang)
         out: list[list[tuple[str, float]]] = []
@@ -90,7 +94,13 @@ class LinearHead:
     def to_disk(self, path: str | Path) -> None:
         """Write the head to one ``.npz`` file (arrays and a JSON header; no pickles)."""
         languages = sorted(self.thresholds)
-        header = {"labels": list(self.labels), "multi_label": self.multi_label, "languages": languages}
+        offset_languages = sorted(self.offsets)
+        header = {
+            "labels": list(self.labels),
+            "multi_label": self.multi_label,
+            "languages": languages,
+            "offset_languages": offset_languages,
+        }
         arrays: dict[str, np.ndarray] = {
             "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
             "weights": self.weights.astype(np.float32),
@@ -100,6 +110,8 @@ class LinearHead:
         }
         for i, lang in enumerate(languages):
             arrays[f"threshold_{i}"] = np.asarray(self.thresholds[lang], dtype=np.float32)
+        for i, lang in enumerate(offset_languages):
+            arrays[f"offset_{i}"] = np.asarray(self.offsets[lang], dtype=np.float32)
         np.savez_compressed(Path(path), allow_pickle=False, **arrays)
 
     @classmethod
@@ -107,6 +119,7 @@ class LinearHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
         with _model_file(Path(path)) as (header, data):
             thresholds = {lang: data[f"threshold_{i}"] for i, lang in enumerate(header["languages"])}
+            offsets = {lang: data[f"offset_{i}"] for i, lang in enumerate(header.get("offset_languages", []))}
             return cls(
                 labels=tuple(header["labels"]),
                 weights=data["weights"],
@@ -115,6 +128,7 @@ class LinearHead:
                 scale=data["scale"],
                 multi_label=bool(header["multi_label"]),
                 thresholds=thresholds,
+                offsets=offsets,
             )
 
 

@@ -87,7 +87,11 @@ class GenreClassifier(ArticleHeadComponent):
         """The ``(genre, probability)`` of each article."""
         if not articles:
             return []
-        return [row[0] for row in self.head.predict(self.features(articles))]
+        scores = self.head.scores(self.features(articles))
+        return [
+            self.head.decide(row[None, :], article.language)[0][0]
+            for article, row in zip(articles, scores, strict=True)
+        ]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[tuple[str, float]]) -> None:
         for article, (genre, score) in zip(articles, outputs, strict=True):

@@ -204,14 +204,33 @@ def tune_thresholds(
     return out
 
 
-def genre_shift(cfg: dict[str, Any]) -> np.ndarray:
-    """The config's ``[genre] logit_shift`` as a vector over :data:`GENRES`."""
-    shift = np.zeros(len(GENRES))
-    for genre, value in cfg["genre"].get("logit_shift", {}).items():
-        if genre not in GENRES:
-            raise ConfigError(f"logit_shift names {genre!r}, not a genre; use one of {', '.join(GENRES)}")
-        shift[GENRES.index(genre)] = float(value)
-    return shift
+def genre_shift(cfg: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The config's ``[genre] logit_shift`` as log-probability offsets over :data:`GENRES`, per language.
+
+    ``{ reporting = 1.0 }`` applies to every language (key ``"default"``);
+    ``{ en = { reporting = 1.0 } }`` to English only.
+    """
+    per_language: dict[str, dict[str, Any]] = {}
+    for key, value in cfg["genre"].get("logit_shift", {}).items():
+        if isinstance(value, dict):
+            per_language[key] = value
+        else:
+            per_language.setdefault("default", {})[key] = value
+    shifts: dict[str, np.ndarray] = {}
+    for lang, values in per_language.items():
+        shift = np.zeros(len(GENRES))
+        for genre, value in values.items():
+            if genre not in GENRES:
+                raise ConfigError(f"logit_shift names {genre!r}, not a genre; use one of {', '.join(GENRES)}")
+            shift[GENRES.index(genre)] = float(value)
+        shifts[lang] = shift
+    return shifts
+
+
+def shift_rows(shifts: dict[str, np.ndarray], langs: Sequence[str]) -> np.ndarray:
+    """One offset row per language code in ``langs`` (the language's own, else ``"default"``, else 0)."""
+    zero = np.zeros(len(GENRES))
+    return np.stack([shifts.get(lang, shifts.get("default", zero)) for lang in langs])
 
 
 Model = tuple[LinearHead, NgramHead | None]
@@ -256,7 +275,7 @@ def cross_validate(
     for k in track(range(folds), description=f"cross-validating {task}", disable=not progress):
         scores[fold == k] = _scores(_fit(table, fold != k, task, cfg, seed), table, fold == k)
     if task == "genre":
-        return scores, (np.log(scores + 1e-12) + genre_shift(cfg)).argmax(axis=1)
+        return scores, (np.log(scores + 1e-12) + shift_rows(genre_shift(cfg), table.langs)).argmax(axis=1)
     decisions = np.zeros_like(table.y)
     for k in range(folds):
         rest = fold != k
@@ -353,7 +372,7 @@ def train_article_models(
         if task == "genre":
             accuracy = float((decisions == table.y).mean())
             report["cv"][task] = {"accuracy": round(accuracy, 4)}
-            head.bias += genre_shift(cfg).astype(np.float32)
+            head.offsets = {lang: shift.astype(np.float32) for lang, shift in genre_shift(cfg).items()}
         else:
             head.thresholds = tune_thresholds(
                 scores, table.y, table.langs, min_positives=int(cfg[task]["min_positives"])
