@@ -255,3 +255,14 @@ def test_predict_genre_fails_in_one_line_when_no_article_is_supported(tmp_path: 
     folder.mkdir()
     (folder / "article1.txt").write_text("As últimas notícias diretamente no seu e-mail\n", encoding="utf-8")
     assert_one_line_error(run("predict", "genre", str(folder), "-o", str(tmp_path / "g.tsv")), "pt")
+
+
+def test_predict_genre_honours_the_article_model_setting(tmp_path: Path) -> None:
+    folder = _article_folder(tmp_path)
+    missing = tmp_path / "no-models"
+    result = runner.invoke(
+        app,
+        ["predict", "genre", str(folder), "-o", str(tmp_path / "g.tsv")],
+        env={"UNSPUN_ARTICLE_MODEL": str(missing)},
+    )
+    assert_one_line_error(result, "no-models")

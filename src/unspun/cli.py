@@ -189,10 +189,9 @@ def analyze(
             out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False)
 
 
-def _ptc_articles(directory: Path) -> list[Any]:
+def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
     from unspun.reader import read_folder
 
-    settings = _settings()
     return list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=_report_skipped))
 
 
@@ -212,12 +211,13 @@ def predict_si(
     from unspun.models.span_model import load_span_model
 
     with _user_errors():
-        span_model = load_span_model(_settings(model=model).model)
-        articles = _ptc_articles(directory)
+        settings = _settings(model=model)
+        span_model = load_span_model(settings.model)
+        articles = _ptc_articles(directory, settings)
         lines: list[str] = []
         with _progress(len(articles), "detecting spans") as advance:
-            for start in range(0, len(articles), 8):
-                batch = articles[start : start + 8]
+            for start in range(0, len(articles), settings.batch_size):
+                batch = articles[start : start + settings.batch_size]
                 for article, spans in zip(
                     batch, span_model.detect_spans([a.text for a in batch]), strict=True
                 ):
@@ -238,19 +238,26 @@ def predict_tc(
     from unspun.prediction import fill_tc_template
 
     with _user_errors():
-        span_model = load_span_model(_settings(model=model).model)
-        texts = {a.id: a.text for a in _ptc_articles(directory)}
+        settings = _settings(model=model)
+        span_model = load_span_model(settings.model)
+        texts = {a.id: a.text for a in _ptc_articles(directory, settings)}
         with _progress(None, "classifying spans"):
             lines = fill_tc_template(spans, texts, span_model.classify_spans)
         _write_lines(output, lines)
 
 
 def _write_article_predictions(
-    directory: Path, output: Path, predict: Callable[[list[Any]], list[Any]], line: Callable[[Any], str]
+    directory: Path,
+    output: Path,
+    article_model: str | None,
+    predict: Callable[[list[Any], str | None], list[Any]],
+    line: Callable[[Any], str],
 ) -> None:
-    """Read the articles of ``directory``, predict, and write one official line per row."""
+    """Read the articles of ``directory``, predict with the article models the settings name
+    (``--article-model`` over ``UNSPUN_ARTICLE_MODEL`` over the config file), write one line per row."""
     with _user_errors():
-        rows = predict(_ptc_articles(directory))
+        settings = _settings(article_model=article_model)
+        rows = predict(_ptc_articles(directory, settings), settings.article_model)
         _write_lines(output, [line(row) for row in rows])
 
 
@@ -267,7 +274,8 @@ def predict_genre_cmd(
     _write_article_predictions(
         directory,
         output,
-        lambda articles: predict_genre(articles, model_dir=article_model, lang=lang),
+        article_model,
+        lambda articles, model_dir: predict_genre(articles, model_dir=model_dir, lang=lang),
         lambda row: f"{row[0]}\t{row[1]}",
     )
 
@@ -285,7 +293,8 @@ def predict_frames_cmd(
     _write_article_predictions(
         directory,
         output,
-        lambda articles: predict_frames(articles, model_dir=article_model, lang=lang),
+        article_model,
+        lambda articles, model_dir: predict_frames(articles, model_dir=model_dir, lang=lang),
         lambda row: f"{row[0]}\t{','.join(row[1])}",
     )
 
@@ -306,7 +315,10 @@ def predict_paragraphs_cmd(
     _write_article_predictions(
         directory,
         output,
-        lambda articles: predict_paragraphs(articles, template=template, model_dir=article_model, lang=lang),
+        article_model,
+        lambda articles, model_dir: predict_paragraphs(
+            articles, template=template, model_dir=model_dir, lang=lang
+        ),
         lambda row: f"{row[0]}\t{row[1]}\t{','.join(row[2])}",
     )
 
