@@ -7,12 +7,16 @@ and run on the held-out fold. Scores use the official-style scorers of
 
 - SI F1 at the config's thresholds, and with the thresholds (extent and peak) tuned on the *other*
   folds' out-of-fold predictions (nested, so no fold is scored with a setting tuned on itself);
-- TC micro-F1 on the gold spans, as the official TC task gives them;
-- the first fold is also run with the fp32 ONNX export to check what int8 costs.
+- TC micro-F1 on the gold spans, as the official TC task gives them, with the model's lexical
+  n-gram head blended in (as shipped) and with the neural head alone;
+- the first fold is also run with the fp32 ONNX export (when kept) to check what int8 costs.
 
-Prints per-fold and mean figures, articles/s and peak memory; writes ``reports/ptc.json``.
+``--teacher-config`` cross-validates a second recipe (e.g. a bigger encoder) on the same folds and
+reports it beside the default. Prints per-fold and mean figures, articles/s and peak memory; writes
+``reports/ptc.json``.
 
-    python benchmarks/ptc.py [--folds 3] [--epochs N] [--seed 13] [--reuse]
+    python benchmarks/ptc.py [--folds 3] [--epochs N] [--seed 13] [--reuse] [--set training.lr=5e-5]
+                             [--teacher-config CONFIG]
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 PEAKS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
 SETTINGS = [(t, p) for t in THRESHOLDS for p in PEAKS if p >= t]
+log = logging.getLogger(__name__)
 
 
 def make_folds(ids: list[str], k: int, seed: int) -> list[list[str]]:
@@ -86,6 +91,14 @@ def _tc_f1(model: SpanModel, fold: dict[str, Any]) -> float:
     return score_tc_rows(gold, pred).micro_f1
 
 
+def _tc_f1_neural_only(model: SpanModel, fold: dict[str, Any]) -> float:
+    ngrams, model.ngrams = model.ngrams, None
+    try:
+        return _tc_f1(model, fold)
+    finally:
+        model.ngrams = ngrams
+
+
 def _run_fold(
     model_dir: Path, articles: list[Any], threads: int, onnx_file: str | None = None
 ) -> dict[str, Any]:
@@ -98,53 +111,48 @@ def _run_fold(
     return {"model": model, "articles": articles, "encoded": encoded, "seconds": seconds, "tokens": tokens}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_data = (
-        Path(os.environ.get("UNSPUN_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ptc" / "train"
-    )
-    parser.add_argument("--data", type=Path, default=default_data, help="PTC training folder")
-    parser.add_argument(
-        "--config", type=Path, default=ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
-    )
-    parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=None, help="override the config's epochs")
-    parser.add_argument("--seed", type=int, default=13, help="fold shuffling seed")
-    parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads")
-    parser.add_argument("--train-threads", type=int, default=None, help="override the config's torch threads")
-    parser.add_argument("--work", type=Path, default=ROOT / "runs" / "ptc-cv", help="fold models go here")
-    parser.add_argument("--reuse", action="store_true", help="reuse fold models already in --work")
-    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ptc.json")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
-    for name in ("unspun", __name__):
-        logging.getLogger(name).setLevel(logging.INFO)
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs (VALUE read as JSON when it parses, else kept as a string)."""
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or "." not in key:
+            raise SystemExit(f"--set wants SECTION.KEY=VALUE, got {pair!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
 
-    config = load_config(args.config)
-    epochs = args.epochs or int(config["training"]["epochs"])
-    folds = make_folds(list_article_ids(args.data), args.folds, args.seed)
+
+def cross_validate(
+    config_path: Path,
+    data: Path,
+    folds: list[list[str]],
+    work: Path,
+    *,
+    overrides: dict[str, Any],
+    threads: int,
+    reuse: bool,
+) -> dict[str, Any]:
+    """Train (or reuse) one model per fold with ``config_path`` + ``overrides``, score them."""
+    config = load_config(config_path, overrides)
     results: list[dict[str, Any]] = []
     for index, held_out in enumerate(folds):
-        model_dir = args.work / f"fold{index}"
-        if not (args.reuse and (model_dir / "model.onnx").exists()):
+        model_dir = work / f"fold{index}"
+        if not (reuse and (model_dir / "model.onnx").exists()):
             train_ids = [i for j, fold in enumerate(folds) if j != index for i in fold]
             started = time.perf_counter()
             train_span_model(
-                args.config,
-                args.data,
+                config_path,
+                data,
                 model_dir,
                 articles=train_ids,
-                overrides={
-                    "training.epochs": epochs,
-                    "export.keep_fp32": index == 0,
-                    "training.threads": args.train_threads or config["training"]["threads"],
-                },
+                overrides={**overrides, "export.keep_fp32": index == 0},
                 progress=False,
             )
-            logging.getLogger(__name__).info(
-                "fold %d trained in %.0f s", index, time.perf_counter() - started
-            )
-        results.append(_run_fold(model_dir, read_ptc(args.data, ids=held_out), args.threads))
+            log.info("%s: fold %d trained in %.0f s", config_path.name, index, time.perf_counter() - started)
+        results.append(_run_fold(model_dir, read_ptc(data, ids=held_out), threads))
 
     default_t = float(config["decoding"]["threshold"])
     default_peak = float(config["decoding"].get("peak_threshold", default_t))
@@ -161,39 +169,42 @@ def main() -> None:
             "tuned_threshold": tuned[0],
             "tuned_peak": tuned[1],
             "tc_micro_f1": _tc_f1(r["model"], r),
+            "tc_micro_f1_neural_only": _tc_f1_neural_only(r["model"], r),
             "articles_per_s": len(r["articles"]) / r["seconds"],
             "tokens_per_s": r["tokens"] / r["seconds"],
         }
         report_folds.append(fold)
         print(
-            f"fold {index}: SI F1 {fold['si_f1']:.4f} (t={default_t}, peak={default_peak}) | tuned on other folds "
-            f"{fold['si_f1_tuned_on_other_folds']:.4f} (t={tuned[0]}, peak={tuned[1]}) | "
-            f"TC micro-F1 {fold['tc_micro_f1']:.4f} | {fold['articles_per_s']:.2f} articles/s"
+            f"{config_path.name} fold {index}: SI F1 {fold['si_f1']:.4f} (t={default_t}, peak={default_peak}) | "
+            f"tuned on other folds {fold['si_f1_tuned_on_other_folds']:.4f} (t={tuned[0]}, peak={tuned[1]}) | "
+            f"TC micro-F1 {fold['tc_micro_f1']:.4f} (neural only {fold['tc_micro_f1_neural_only']:.4f}) | "
+            f"{fold['articles_per_s']:.2f} articles/s"
         )
     best = max(grid, key=lambda key: float(np.mean(grid[key])))
-    fp32 = _run_fold(args.work / "fold0", results[0]["articles"], args.threads, onnx_file="model-fp32.onnx")
-    int8_vs_fp32 = {
-        "int8_si_f1": grid[best][0],
-        "fp32_si_f1": _si_f1(fp32["model"], fp32, *best),
-        "int8_tc_micro_f1": report_folds[0]["tc_micro_f1"],
-        "fp32_tc_micro_f1": _tc_f1(fp32["model"], fp32),
-        "fp32_articles_per_s": len(fp32["articles"]) / fp32["seconds"],
-    }
+    int8_vs_fp32: dict[str, Any] | None = None
+    if (work / "fold0" / "model-fp32.onnx").exists():
+        fp32 = _run_fold(work / "fold0", results[0]["articles"], threads, onnx_file="model-fp32.onnx")
+        int8_vs_fp32 = {
+            "int8_si_f1": grid[best][0],
+            "fp32_si_f1": _si_f1(fp32["model"], fp32, *best),
+            "int8_tc_micro_f1": report_folds[0]["tc_micro_f1"],
+            "fp32_tc_micro_f1": _tc_f1(fp32["model"], fp32),
+            "fp32_articles_per_s": len(fp32["articles"]) / fp32["seconds"],
+        }
 
     def mean(key: str) -> float:
         return float(np.mean([f[key] for f in report_folds]))
 
-    report = {
-        "task": "ptc-train cross-validation",
-        "folds": args.folds,
-        "seed": args.seed,
-        "epochs": epochs,
-        "config": str(args.config.relative_to(ROOT))
-        if args.config.is_relative_to(ROOT)
-        else str(args.config),
+    return {
+        "config": str(config_path.relative_to(ROOT))
+        if config_path.is_relative_to(ROOT)
+        else str(config_path),
+        "overrides": overrides,
+        "epochs": int(config["training"]["epochs"]),
         "si_f1": mean("si_f1"),
         "si_f1_tuned_on_other_folds": mean("si_f1_tuned_on_other_folds"),
         "tc_micro_f1": mean("tc_micro_f1"),
+        "tc_micro_f1_neural_only": mean("tc_micro_f1_neural_only"),
         "articles_per_s": mean("articles_per_s"),
         "tokens_per_s": mean("tokens_per_s"),
         "config_threshold": default_t,
@@ -203,16 +214,71 @@ def main() -> None:
         "si_f1_at_best_pooled": float(np.mean(grid[best])),
         "si_f1_grid": {f"t={t} peak={p}": float(np.mean(grid[(t, p)])) for t, p in SETTINGS},
         "int8_vs_fp32_fold0": int8_vs_fp32,
-        "peak_rss_mb": _peak_rss_mb(),
-        "threads": args.threads,
         "per_fold": report_folds,
     }
-    print(
-        f"mean: SI F1 {report['si_f1']:.4f} | tuned {report['si_f1_tuned_on_other_folds']:.4f} | "
-        f"TC micro-F1 {report['tc_micro_f1']:.4f} | {report['articles_per_s']:.2f} articles/s | "
-        f"peak RSS {report['peak_rss_mb']:.0f} MB (training included)"
+
+
+def _summary(name: str, report: dict[str, Any]) -> str:
+    return (
+        f"{name}: SI F1 {report['si_f1']:.4f} | tuned {report['si_f1_tuned_on_other_folds']:.4f} | "
+        f"TC micro-F1 {report['tc_micro_f1']:.4f} (neural only {report['tc_micro_f1_neural_only']:.4f}) | "
+        f"{report['articles_per_s']:.2f} articles/s | best pooled threshold {report['best_threshold']}, "
+        f"peak {report['best_peak_threshold']}"
     )
-    print(f"best pooled setting: threshold {best[0]}, peak {best[1]}; int8 vs fp32 (fold 0): {int8_vs_fp32}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_data = (
+        Path(os.environ.get("UNSPUN_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ptc" / "train"
+    )
+    parser.add_argument("--data", type=Path, default=default_data, help="PTC training folder")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
+    )
+    parser.add_argument("--teacher-config", type=Path, default=None, help="also cross-validate this recipe")
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=None, help="override the config's epochs")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key"
+    )
+    parser.add_argument("--seed", type=int, default=13, help="fold shuffling seed")
+    parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads")
+    parser.add_argument("--train-threads", type=int, default=None, help="override the config's torch threads")
+    parser.add_argument("--work", type=Path, default=ROOT / "runs" / "ptc-cv", help="fold models go here")
+    parser.add_argument("--reuse", action="store_true", help="reuse fold models already in --work")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ptc.json")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    for name in ("unspun", __name__):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+    overrides = parse_overrides(args.set)
+    if args.epochs:
+        overrides["training.epochs"] = args.epochs
+    if args.train_threads:
+        overrides["training.threads"] = args.train_threads
+    folds = make_folds(list_article_ids(args.data), args.folds, args.seed)
+    common = {"overrides": overrides, "threads": args.threads, "reuse": args.reuse}
+    student = cross_validate(args.config, args.data, folds, args.work, **common)
+    teacher = None
+    if args.teacher_config:
+        teacher = cross_validate(
+            args.teacher_config, args.data, folds, args.work.with_name(args.work.name + "-teacher"), **common
+        )
+    report = {
+        "task": "ptc-train cross-validation",
+        "folds": args.folds,
+        "seed": args.seed,
+        **student,
+        "teacher": teacher,
+        "peak_rss_mb": _peak_rss_mb(),
+        "threads": args.threads,
+    }
+    print(_summary("default", student))
+    if teacher:
+        print(_summary("teacher", teacher))
+    print(f"int8 vs fp32 (fold 0): {student['int8_vs_fp32_fold0']}; peak RSS {report['peak_rss_mb']:.0f} MB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

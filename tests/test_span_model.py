@@ -298,3 +298,149 @@ def test_shipped_model_finds_gold_spans_in_training_articles(shared_data: Path) 
     pred = [(a.id, s, e) for a, spans in zip(articles, found, strict=True) for s, e, _ in spans]
     # every-sentence SI scores 0.19 on PTC; a trained model must do clearly better on seen articles
     assert score_si_rows(si_gold(articles), pred).f1 > 0.22
+
+
+def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path, repo_root: Path) -> None:
+    """Self-training: no gold labels at all, the articles given unlabelled; the student learns the
+    teacher's spans and techniques from its soft targets."""
+    from unspun.training.train_spans import train_span_model
+
+    unlabeled = tmp_path / "unlabeled"
+    unlabeled.mkdir()
+    for article_id, text in ARTICLES.items():
+        _write(unlabeled / f"article{article_id}.txt", text)
+    empty = tmp_path / "ptc"
+    (empty / "articles").mkdir(parents=True)
+    base = tmp_path / "base"
+    torch.manual_seed(1)
+    config = transformers.BertConfig(
+        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+    )
+    transformers.BertModel(config).save_pretrained(str(base))
+    source = Path(minilm.get_model_path())
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        shutil.copy(source / name, base / name)
+    student = train_span_model(
+        repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
+        empty,
+        tmp_path / "student",
+        seed=4,
+        articles=[],
+        overrides={
+            "model.base_model": str(base),
+            "model.max_tokens": 16,
+            "model.stride": 8,
+            "training.epochs": 60,
+            "training.threads": 1,
+            "training.freeze_layers": 0,
+            "training.lr": 3e-3,
+            "training.head_lr": 1e-2,
+            "training.warmup": 0.0,
+            "training.dropout": 0.0,
+            "training.train_stride": 10,
+            "decoding.threshold": 0.5,
+            "export.quantize": False,
+            "distill.teacher": str(tiny_model),
+            "distill.unlabeled": str(unlabeled),
+        },
+        progress=False,
+    )
+    texts = list(ARTICLES.values())
+    teacher = load_span_model(tiny_model).predict_spans(texts)
+    learnt = load_span_model(student).predict_spans(texts)
+    reference = [(i, s.start, s.end) for i, spans in zip(ARTICLES, teacher, strict=True) for s in spans]
+    pred = [(i, s.start, s.end) for i, spans in zip(ARTICLES, learnt, strict=True) for s in spans]
+    assert reference and score_si_rows(reference, pred).f1 > 0.8
+    assert [s.label for spans in learnt for s in spans] == [s.label for spans in teacher for s in spans]
+    assert "distill.teacher" in (student / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
+def test_unlabeled_articles_need_a_teacher(tmp_path: Path, repo_root: Path) -> None:
+    from unspun.training.train_spans import train_span_model
+
+    data = tmp_path / "ptc"
+    (data / "articles").mkdir(parents=True)
+    _write(data / "articles" / "article1.txt", ARTICLES["1"])
+    with pytest.raises(ConfigError, match="needs distill.teacher"):
+        train_span_model(
+            repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
+            data,
+            tmp_path / "out",
+            overrides={"distill.unlabeled": str(tmp_path)},
+            progress=False,
+        )
+
+
+def test_mpnet_style_encoder_trains_exports_and_runs(tmp_path: Path, repo_root: Path) -> None:
+    """Teachers may be MPNet- or RoBERTa-style encoders: no token type ids, <s>/</s> windows."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from unspun.training.train_spans import special_token_ids, train_span_model
+
+    words = sorted(
+        {w for text in ARTICLES.values() for w in text.replace(".", " ").replace("!", " ").split()}
+    )
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, **{w: i + 4 for i, w in enumerate(words)}}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    assert special_token_ids(tokenizer) == (0, 2)
+    with pytest.raises(ModelError, match="neither"):
+        special_token_ids(Tokenizer(models.WordLevel({"a": 0, "<unk>": 1}, unk_token="<unk>")))
+
+    base = tmp_path / "mpnet"
+    torch.manual_seed(0)
+    config = transformers.MPNetConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
+    transformers.MPNetModel(config).save_pretrained(str(base))
+    transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
+    ).save_pretrained(str(base))
+    data = tmp_path / "ptc"
+    (data / "articles").mkdir(parents=True)
+    for article_id, text in ARTICLES.items():
+        _write(data / "articles" / f"article{article_id}.txt", text)
+    _write(data / "labels-tc.tsv", "".join(f"{i}\t{t}\t{s}\t{e}\n" for i, t, s, e in LABELS))
+    out = train_span_model(
+        repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
+        data,
+        tmp_path / "model",
+        overrides={
+            "model.base_model": str(base),
+            "model.max_tokens": 8,
+            "model.stride": 4,
+            "training.epochs": 2,
+            "training.threads": 1,
+            "training.train_stride": 6,
+            "export.quantize": False,
+        },
+        progress=False,
+    )
+    texts = list(ARTICLES.values())
+    onnx_run = load_span_model(out).encode(texts)
+    torch_run = load_span_model(out / "checkpoint").encode(texts)
+    assert json_config(out)["cls_id"] == 0 and json_config(out)["sep_id"] == 2
+    for a, b in zip(onnx_run, torch_run, strict=True):
+        assert np.allclose(a.probs, b.probs, atol=1e-4)
+
+
+def json_config(folder: Path) -> dict[str, object]:
+    import json
+
+    return json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+
+def test_training_device_auto_falls_back_to_the_cpu() -> None:
+    from unspun.training.train_spans import training_device
+
+    assert training_device("cpu") == "cpu"
+    if torch.cuda.is_available():
+        assert training_device("auto") == "cuda"
+    else:
+        assert training_device("auto") == "cpu"
+        with pytest.raises(ConfigError, match="sees no GPU"):
+            training_device("cuda")

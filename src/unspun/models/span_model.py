@@ -6,6 +6,7 @@ A model folder (written by :func:`unspun.training.train_spans.train_span_model`)
     tokenizer.json   the encoder's tokenizer (``tokenizers`` library)
     model.onnx       encoder + token head: outputs token logits (O/B/I) and last hidden states
     tc_head.npz      the TC head over [h_start; h_end; mean(span); features]
+    tc_ngrams.npz    (optional) a lexical TC head over the span's words, blended with tc_head
     checkpoint/      (optional, not shipped) the fp32 torch "teacher": load it with torch installed
 
 The runtime needs numpy, tokenizers and onnxruntime only; torch is imported solely to run a
@@ -34,6 +35,8 @@ from unspun.models.decoding import (
     span_features,
     span_vector,
 )
+from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
+from unspun.models.span_ngrams import SpanNgramHead
 from unspun.models.windowing import make_windows, stitch
 
 DEFAULT_MODEL = "ptc-minilm"
@@ -57,7 +60,12 @@ class SpanModel:
     """SI + TC over raw texts. Build it with :meth:`from_disk` or :func:`load_span_model`."""
 
     def __init__(
-        self, encoder: Encoder, tokenizer: Any, config: dict[str, Any], tc_head: dict[str, np.ndarray]
+        self,
+        encoder: Encoder,
+        tokenizer: Any,
+        config: dict[str, Any],
+        tc_head: dict[str, np.ndarray],
+        ngrams: SpanNgramHead | None = None,
     ):
         self.encoder = encoder
         self.tokenizer = tokenizer
@@ -72,6 +80,7 @@ class SpanModel:
         self.batch_size = int(config.get("batch_size", 16))
         self.tc_weight = tc_head["weight"]  # (n_labels, D)
         self.tc_bias = tc_head["bias"]
+        self.ngrams = ngrams
 
     @classmethod
     def from_disk(
@@ -98,6 +107,7 @@ class SpanModel:
             tokenizer = _read_tokenizer(path / "tokenizer.json")
             with np.load(path / "tc_head.npz") as npz:
                 tc_head = {k: npz[k] for k in npz.files}
+            ngrams = SpanNgramHead.from_disk(path / NGRAMS_FILE) if (path / NGRAMS_FILE).exists() else None
         except ModelError:
             raise
         except ImportError as exc:
@@ -108,7 +118,7 @@ class SpanModel:
             raise ModelError(
                 f"the span model in {path} is incomplete or broken ({exc}); retrain it with `unspun train`"
             ) from exc
-        return cls(encoder, tokenizer, config, tc_head)
+        return cls(encoder, tokenizer, config, tc_head, ngrams)
 
     # -- encoding ---------------------------------------------------------------------------------
 
@@ -189,7 +199,10 @@ class SpanModel:
             a, b = char_to_tokens(encoded.offsets, start, end)
             rows.append(span_vector(encoded.hidden, a, b, span_features(text, start, end)))
         logits = np.stack(rows) @ self.tc_weight.T + self.tc_bias
-        return softmax(logits.astype(np.float32))
+        probs = softmax(logits.astype(np.float32))
+        if self.ngrams is not None:
+            probs = self.ngrams.blend(probs, [text[start:end] for start, end in spans], self.labels)
+        return probs
 
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
         """Ranked ``(technique, probability)`` lists, one per given span (for TC templates).

@@ -3,6 +3,7 @@ and the fp32 "teacher" backend that runs a training checkpoint folder. Needs ``u
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,17 @@ def load_encoder(name_or_path: str) -> nn.Module:
         ) from exc
 
 
+def encoder_inputs(
+    encoder: nn.Module, input_ids: torch.Tensor, attention_mask: torch.Tensor
+) -> dict[str, Any]:
+    """Keyword inputs for ``encoder``: ids and mask, plus all-zero ``token_type_ids`` for encoders
+    that take them (BERT-style); MPNet- and RoBERTa-style encoders get none."""
+    inputs: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask}
+    if "token_type_ids" in inspect.signature(encoder.forward).parameters:
+        inputs["token_type_ids"] = torch.zeros_like(input_ids)
+    return inputs
+
+
 class SpanNetwork(nn.Module):
     """Encoder + token head (O/B/I) + TC head over ``[h_start; h_end; mean(span); features]``."""
 
@@ -59,8 +71,7 @@ class SpanNetwork(nn.Module):
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Token logits ``(B, L, 3)`` and last hidden states ``(B, L, H)``."""
-        token_type_ids = torch.zeros_like(input_ids)
-        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        out = self.encoder(**encoder_inputs(self.encoder, input_ids, attention_mask))
         hidden = out.last_hidden_state
         return self.token_head(self.dropout(hidden)), hidden
 
@@ -148,11 +159,7 @@ def torch_encoder(folder: Path, *, threads: int | None = None) -> Any:
     def run(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with torch.no_grad():
             ids = torch.from_numpy(input_ids)
-            out = encoder(
-                input_ids=ids,
-                attention_mask=torch.from_numpy(attention_mask),
-                token_type_ids=torch.zeros_like(ids),
-            )
+            out = encoder(**encoder_inputs(encoder, ids, torch.from_numpy(attention_mask)))
         hidden = out.last_hidden_state.numpy()
         return hidden @ weight.T + bias, hidden
 

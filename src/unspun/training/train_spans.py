@@ -15,7 +15,7 @@ import shutil
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,11 @@ from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.errors import ConfigError, ModelError
 from unspun.models.decoding import char_to_tokens, span_features
 from unspun.models.span_model import CHECKPOINT_CONFIG, FORMAT
+from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
+from unspun.models.span_ngrams import SpanNgramHead, fit_span_ngram_head
 from unspun.models.windowing import make_windows
 from unspun.techniques import PTC14_LABELS
+from unspun.training.distill import SoftTargets, soft_targets
 from unspun.training.ptc_corpus import read_ptc
 
 IGNORE = -100
@@ -39,8 +42,10 @@ class Window:
 
     ids: list[int]  # with [CLS] and [SEP]
     tags: list[int]  # IGNORE on [CLS] / [SEP]
-    spans: list[tuple[int, int, int]]  # (first token, end token, label index), window positions
+    spans: list[tuple[int, int, int]]  # (first token, end token, label index or -1), window positions
     features: list[np.ndarray]
+    soft_tags: np.ndarray | None = None  # (len(ids), 3) teacher O/B/I targets; zero rows on [CLS]/[SEP]
+    soft_spans: list[np.ndarray | None] = field(default_factory=list)  # teacher TC targets per span
 
 
 def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -87,11 +92,34 @@ def tag_tokens(text: str, offsets: np.ndarray, spans: Sequence[tuple[int, int]])
     return tags
 
 
-def build_windows(articles: Sequence[Article], tokenizer: Any, config: dict[str, Any]) -> list[Window]:
-    """Cut each tokenised article into training windows with tags and gold TC spans."""
+def special_token_ids(tokenizer: Any) -> tuple[int, int]:
+    """The ids that open and close a window: ``[CLS]``/``[SEP]`` (BERT-style tokenizers) or
+    ``<s>``/``</s>`` (RoBERTa, MPNet). Raises :class:`ModelError` when the tokenizer has neither."""
+    for first, last in (("[CLS]", "[SEP]"), ("<s>", "</s>")):
+        cls_id, sep_id = tokenizer.token_to_id(first), tokenizer.token_to_id(last)
+        if cls_id is not None and sep_id is not None:
+            return int(cls_id), int(sep_id)
+    raise ModelError(
+        "the base model's tokenizer has neither [CLS]/[SEP] nor <s>/</s>; use a BERT- or RoBERTa-style encoder"
+    )
+
+
+def build_windows(
+    articles: Sequence[Article],
+    tokenizer: Any,
+    config: dict[str, Any],
+    *,
+    soft: Mapping[str, SoftTargets] | None = None,
+    unlabeled: frozenset[str] = frozenset(),
+) -> list[Window]:
+    """Cut each tokenised article into training windows with tags and gold TC spans.
+
+    ``soft`` (article id -> teacher targets) adds distillation targets; articles whose id is in
+    ``unlabeled`` get no hard tags and train TC only on the teacher's spans (label ``-1``).
+    """
     size = int(config["model"]["max_tokens"]) - 2
     stride = int(config["training"]["train_stride"])
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    cls_id, sep_id = special_token_ids(tokenizer)
     label_index = {label: i for i, label in enumerate(PTC14_LABELS)}
     windows: list[Window] = []
     for article in articles:
@@ -99,21 +127,32 @@ def build_windows(articles: Sequence[Article], tokenizer: Any, config: dict[str,
         if not enc.ids:
             continue
         offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
-        gold = article.spans.get(TECHNIQUE_LAYER, [])
-        tags = tag_tokens(article.text, offsets, [(s.start, s.end) for s in gold])
+        targets = (soft or {}).get(article.id)
+        if article.id in unlabeled:
+            tags = [IGNORE] * len(enc.ids)
+            spans = [(s, e, -1) for s, e in (targets.spans if targets else {})]
+        else:
+            gold = article.spans.get(TECHNIQUE_LAYER, [])
+            tags = tag_tokens(article.text, offsets, [(s.start, s.end) for s in gold])
+            spans = [(s.start, s.end, label_index[s.label]) for s in gold]
         ranges = make_windows(len(enc.ids), size, stride)
         mine: list[Window] = [
             Window([cls_id, *enc.ids[a:b], sep_id], [IGNORE, *tags[a:b], IGNORE], [], []) for a, b in ranges
         ]
-        for span in gold:
-            ta, tb = char_to_tokens(offsets, span.start, span.end)
+        if targets is not None:
+            for window, (a, b) in zip(mine, ranges, strict=True):
+                window.soft_tags = np.zeros((b - a + 2, 3), dtype=np.float32)
+                window.soft_tags[1:-1] = targets.tags[a:b]
+        for start, end, label in spans:
+            ta, tb = char_to_tokens(offsets, start, end)
             best = max(range(len(ranges)), key=lambda w: min(tb, ranges[w][1]) - max(ta, ranges[w][0]))
             a, b = ranges[best]
             lo, hi = max(ta, a), min(tb, b)
             if hi <= lo:
                 continue
-            mine[best].spans.append((lo - a + 1, hi - a + 1, label_index[span.label]))
-            mine[best].features.append(span_features(article.text, span.start, span.end))
+            mine[best].spans.append((lo - a + 1, hi - a + 1, label))
+            mine[best].features.append(span_features(article.text, start, end))
+            mine[best].soft_spans.append(targets.spans.get((start, end)) if targets is not None else None)
         windows.extend(mine)
     return windows
 
@@ -148,15 +187,106 @@ def train_span_model(
 
     docs = read_ptc(Path(data_dir), ids=articles)
     tokenizer = _load_tokenizer(resolve_base_model(config["model"]["base_model"]))
-    windows = build_windows(docs, tokenizer, config)
+    soft, unlabeled = _teacher_targets(docs, tokenizer, config, progress)
+    windows = build_windows(
+        docs + unlabeled, tokenizer, config, soft=soft, unlabeled=frozenset(a.id for a in unlabeled)
+    )
     if not windows:
         raise ModelError(f"no training text found in {data_dir}; point to a PTC folder with articles")
     network = SpanNetwork(
         load_encoder(config["model"]["base_model"]), len(PTC14_LABELS), train_cfg["dropout"]
     )
     freeze_lower_layers(network, int(train_cfg.get("freeze_layers", 0)))
-    _fit(network, windows, train_cfg, progress)
-    return _write_model(network, tokenizer, config, Path(out_dir), n_articles=len(docs))
+    _fit(network, windows, train_cfg, progress, distill=config.get("distill", {}))
+    ngrams = fit_tc_ngrams(docs, config.get("tc_ngrams", {}))
+    return _write_model(network, tokenizer, config, Path(out_dir), n_articles=len(docs), ngrams=ngrams)
+
+
+def fit_tc_ngrams(docs: Sequence[Article], settings: Mapping[str, Any]) -> SpanNgramHead | None:
+    """The lexical TC head (``[tc_ngrams]``) trained on the gold spans of ``docs``; ``None`` when
+    ``share`` is 0 or the spans hold fewer than two techniques."""
+    share = float(settings.get("share", 0.0))
+    spans = [(a.text[s.start : s.end], s.label) for a in docs for s in a.spans.get(TECHNIQUE_LAYER, [])]
+    if share <= 0 or len({label for _, label in spans}) < 2:
+        return None
+    return fit_span_ngram_head(
+        [text for text, _ in spans],
+        [label for _, label in spans],
+        PTC14_LABELS,
+        c=float(settings.get("c", 16.0)),
+        share=share,
+    )
+
+
+def read_unlabeled(folder: Path, limit: int = 0) -> list[Article]:
+    """Articles ``article<ID>.txt`` of a folder without labels (ids prefixed ``unlabeled:``), in
+    numeric id order; ``limit`` > 0 keeps the first ``limit``. Raises :class:`ConfigError` if none."""
+    paths = sorted(Path(folder).glob("article*.txt"), key=lambda p: (len(p.stem), p.stem))
+    if limit > 0:
+        paths = paths[:limit]
+    if not paths:
+        raise ConfigError(
+            f"no article<ID>.txt files in {folder}; set distill.unlabeled to a folder of articles"
+        )
+    out = []
+    for path in paths:
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        if text.strip():
+            out.append(
+                Article(id=f"unlabeled:{path.stem[len('article') :]}", text=text, source_path=str(path))
+            )
+    return out
+
+
+def _teacher_targets(
+    docs: list[Article], tokenizer: Any, config: dict[str, Any], progress: bool
+) -> tuple[dict[str, SoftTargets] | None, list[Article]]:
+    """Soft targets of the configured teacher for the labelled and unlabelled articles
+    (``[distill]`` section); ``(None, [])`` when no teacher is configured."""
+    distill = config.get("distill", {})
+    if not distill.get("teacher"):
+        if distill.get("unlabeled"):
+            raise ConfigError("distill.unlabeled needs distill.teacher: a model that labels those articles")
+        return None, []
+    from unspun.models.span_model import load_span_model
+
+    teacher = load_span_model(str(distill["teacher"]), threads=int(config["training"].get("threads", 2)))
+    unlabeled = (
+        read_unlabeled(Path(distill["unlabeled"]), int(distill.get("unlabeled_limit", 0)))
+        if distill.get("unlabeled")
+        else []
+    )
+    everything = docs + unlabeled
+    unlabeled_ids = {a.id for a in unlabeled}
+    started = time.perf_counter()
+    soft: dict[str, SoftTargets] = {}
+    chunk = 32
+    for first in range(0, len(everything), chunk):
+        part = everything[first : first + chunk]
+        offsets = [_token_offsets(tokenizer, a.text) for a in part]
+        gold = [
+            None if a.id in unlabeled_ids else [(s.start, s.end) for s in a.spans.get(TECHNIQUE_LAYER, [])]
+            for a in part
+        ]
+        for article, targets in zip(
+            part,
+            soft_targets(teacher, [a.text for a in part], offsets, PTC14_LABELS, gold_spans=gold),
+            strict=True,
+        ):
+            soft[article.id] = targets
+    log.info(
+        "teacher %s: soft targets for %d labelled and %d unlabelled articles in %.0f s",
+        distill["teacher"],
+        len(docs),
+        len(unlabeled),
+        time.perf_counter() - started,
+    )
+    return soft, unlabeled
+
+
+def _token_offsets(tokenizer: Any, text: str) -> np.ndarray:
+    return np.asarray(tokenizer.encode(text, add_special_tokens=False).offsets, dtype=np.int64).reshape(-1, 2)
 
 
 def freeze_lower_layers(network: Any, n_layers: int) -> None:
@@ -177,7 +307,9 @@ def freeze_lower_layers(network: Any, n_layers: int) -> None:
             parameter.requires_grad = False
 
 
-def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: bool) -> None:
+def _fit(
+    network: Any, windows: list[Window], cfg: dict[str, Any], progress: bool, *, distill: Mapping[str, Any]
+) -> None:
     import torch
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
     from torch import nn
@@ -196,10 +328,15 @@ def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: boo
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
     )
+    device = training_device(str(cfg.get("device", "auto")))
+    network.to(device)
     tag_loss = nn.CrossEntropyLoss(
-        weight=torch.tensor(cfg["tag_weights"], dtype=torch.float32), ignore_index=IGNORE
+        weight=torch.tensor(cfg["tag_weights"], dtype=torch.float32, device=device), ignore_index=IGNORE
     )
     tc_loss = nn.CrossEntropyLoss()
+    tc_weight = float(cfg["tc_weight"])
+    soft_weight = float(distill.get("soft_weight", 1.0))
+    temperature = float(distill.get("temperature", 1.0))
     rng = random.Random(int(cfg["seed"]))
     network.train()
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
@@ -211,12 +348,21 @@ def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: boo
             rng.shuffle(order)
             for first in range(0, len(order), batch_size):
                 batch = [windows[i] for i in order[first : first + batch_size]]
-                ids, mask, tags, spans, labels, feats = _collate(batch)
+                tensors = [t.to(device) if t is not None else None for t in _collate(batch)]
+                ids, mask, tags, spans, labels, feats, soft_tags, soft_spans = tensors
                 logits, hidden = network(ids, mask)
-                loss = tag_loss(logits.reshape(-1, logits.shape[-1]), tags.reshape(-1))
-                if len(labels):
-                    loss = loss + float(cfg["tc_weight"]) * tc_loss(
-                        network.span_logits(hidden, spans, feats), labels
+                loss = logits.sum() * 0.0
+                if (tags != IGNORE).any():
+                    loss = loss + tag_loss(logits.reshape(-1, logits.shape[-1]), tags.reshape(-1))
+                span_logits = network.span_logits(hidden, spans, feats) if len(labels) else None
+                hard = labels >= 0
+                if span_logits is not None and hard.any():
+                    loss = loss + tc_weight * tc_loss(span_logits[hard], labels[hard])
+                if soft_tags is not None:
+                    loss = loss + soft_weight * soft_cross_entropy(logits, soft_tags, temperature)
+                if span_logits is not None and soft_spans is not None:
+                    loss = loss + soft_weight * tc_weight * soft_cross_entropy(
+                        span_logits, soft_spans, temperature
                     )
                 optimizer.zero_grad()
                 loss.backward()
@@ -231,32 +377,79 @@ def _fit(network: Any, windows: list[Window], cfg: dict[str, Any], progress: boo
                 time.perf_counter() - started,
                 loss.item(),
             )
+    network.to("cpu")
     network.eval()
 
 
+def training_device(name: str) -> str:
+    """``"auto"``: ``"cuda"`` when torch sees a GPU, else ``"cpu"``; any other name as given."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f'training.device = {name!r} but torch sees no GPU; use "auto" or "cpu"')
+    return name
+
+
+def soft_cross_entropy(logits: Any, targets: Any, temperature: float = 1.0) -> Any:
+    """Mean cross-entropy of ``logits`` (..., C) against teacher distributions ``targets`` (..., C),
+    over the rows whose targets are not all zero, scaled by ``temperature**2`` (Hinton et al.)."""
+    import torch
+
+    logits = logits.reshape(-1, logits.shape[-1])
+    targets = targets.reshape(-1, targets.shape[-1])
+    rows = targets.sum(dim=1) > 0
+    if not rows.any():
+        return logits.sum() * 0.0
+    log_probs = torch.log_softmax(logits[rows] / temperature, dim=-1)
+    return -(targets[rows] * log_probs).sum(dim=1).mean() * temperature**2
+
+
 def _collate(batch: Sequence[Window]) -> tuple[Any, ...]:
+    """Tensors of a batch: ids, mask, tags, spans, labels, span features, and the teacher's soft
+    tag and span targets (``None`` when no window of the batch has any)."""
     import torch
 
     width = max(len(w.ids) for w in batch)
     ids = torch.zeros((len(batch), width), dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
     tags = torch.full((len(batch), width), IGNORE, dtype=torch.long)
-    spans, labels, feats = [], [], []
+    soft_tags = torch.zeros((len(batch), width, 3)) if any(w.soft_tags is not None for w in batch) else None
+    spans, labels, feats, soft_spans = [], [], [], []
     for row, window in enumerate(batch):
         n = len(window.ids)
         ids[row, :n] = torch.tensor(window.ids)
         mask[row, :n] = 1
         tags[row, :n] = torch.tensor(window.tags)
-        for (a, b, label), f in zip(window.spans, window.features, strict=True):
+        if soft_tags is not None and window.soft_tags is not None:
+            soft_tags[row, :n] = torch.from_numpy(window.soft_tags)
+        targets = window.soft_spans or [None] * len(window.spans)
+        for (a, b, label), f, target in zip(window.spans, window.features, targets, strict=True):
             spans.append((row, a, b))
             labels.append(label)
             feats.append(f)
+            soft_spans.append(target)
     span_t = torch.tensor(spans, dtype=torch.long).reshape(-1, 3)
     feat_t = torch.from_numpy(np.stack(feats)) if feats else torch.zeros((0, 1))
-    return ids, mask, tags, span_t, torch.tensor(labels, dtype=torch.long), feat_t
+    soft_span_t = None
+    if any(t is not None for t in soft_spans):
+        width_tc = next(len(t) for t in soft_spans if t is not None)
+        soft_span_t = torch.from_numpy(
+            np.stack([t if t is not None else np.zeros(width_tc, dtype=np.float32) for t in soft_spans])
+        )
+    return ids, mask, tags, span_t, torch.tensor(labels, dtype=torch.long), feat_t, soft_tags, soft_span_t
 
 
-def _write_model(network: Any, tokenizer: Any, config: dict[str, Any], out: Path, *, n_articles: int) -> Path:
+def _write_model(
+    network: Any,
+    tokenizer: Any,
+    config: dict[str, Any],
+    out: Path,
+    *,
+    n_articles: int,
+    ngrams: SpanNgramHead | None = None,
+) -> Path:
     from unspun.models.span_torch import export_onnx, quantize_onnx, save_checkpoint
 
     out.mkdir(parents=True, exist_ok=True)
@@ -273,15 +466,18 @@ def _write_model(network: Any, tokenizer: Any, config: dict[str, Any], out: Path
         "peak_threshold": float(config["decoding"].get("peak_threshold", config["decoding"]["threshold"])),
         "join_gap": int(config["decoding"]["join_gap"]),
         "min_chars": int(config["decoding"]["min_chars"]),
-        "cls_id": tokenizer.token_to_id("[CLS]"),
-        "sep_id": tokenizer.token_to_id("[SEP]"),
+        "cls_id": special_token_ids(tokenizer)[0],
+        "sep_id": special_token_ids(tokenizer)[1],
         "onnx": "model.onnx",
         "quantized": bool(export.get("quantize", True)),
         "trained_on_articles": n_articles,
         "training": dict(config["training"]),
+        "distill": dict(config.get("distill", {})),
     }
     tokenizer.save(str(out / "tokenizer.json"))
     np.savez(out / "tc_head.npz", **network.tc_head_arrays())
+    if ngrams is not None:
+        ngrams.to_disk(out / NGRAMS_FILE)
     with open(out / "config.json", "w", encoding="utf-8") as handle:
         json.dump(runtime, handle, indent=2)
     # The fp32 checkpoint first: it is the training result, the ONNX files are derived from it.
@@ -289,6 +485,8 @@ def _write_model(network: Any, tokenizer: Any, config: dict[str, Any], out: Path
     save_checkpoint(network, checkpoint)
     shutil.copy(out / "tokenizer.json", checkpoint / "tokenizer.json")
     shutil.copy(out / "tc_head.npz", checkpoint / "tc_head.npz")
+    if ngrams is not None:
+        shutil.copy(out / NGRAMS_FILE, checkpoint / NGRAMS_FILE)
     shutil.copy(out / "config.json", checkpoint / CHECKPOINT_CONFIG)
     fp32 = out / "model-fp32.onnx"
     export_onnx(network, fp32)
@@ -305,6 +503,9 @@ def _write_model(network: Any, tokenizer: Any, config: dict[str, Any], out: Path
 def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
     card = config.get("card", {})
     hyper = "\n".join(f"- `{k}` = {v!r}" for k, v in sorted(config["training"].items()))
+    distill = config.get("distill", {})
+    if distill.get("teacher"):
+        hyper += "\n" + "\n".join(f"- `distill.{k}` = {v!r}" for k, v in sorted(distill.items()))
     return f"""# {card.get("name", "ptc-minilm")}: propaganda span model (SI + TC)
 
 {card.get("summary", "")}
