@@ -506,13 +506,22 @@ def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
     distill = config.get("distill", {})
     if distill.get("teacher"):
         hyper += "\n" + "\n".join(f"- `distill.{k}` = {v!r}" for k, v in sorted(distill.items()))
+    share = float(config.get("tc_ngrams", {}).get("share", 0.0))
+    lexical = (
+        "\n- Lexical TC head (`tc_ngrams.npz`): multinomial logistic regression over word 1-2-grams and"
+        " character 2-5-grams\n  of the span text, trained on the gold spans, blended with the neural"
+        f" TC head as p_neural^{1 - share:g} * p_ngrams^{share:g}.\n  It stores n-grams seen in at least 2"
+        " (words) or 3 (characters) training spans, not the span texts."
+        if share > 0
+        else ""
+    )
     return f"""# {card.get("name", "ptc-minilm")}: propaganda span model (SI + TC)
 
 {card.get("summary", "")}
 
 ## Model
 - Base encoder: `{runtime["base_model"]}`, fine-tuned; token head O/B/I for span identification,
-  span head over `[h_start; h_end; mean(span); 4 features]` for the 14 PTC techniques.
+  span head over `[h_start; h_end; mean(span); 4 features]` for the 14 PTC techniques.{lexical}
 - Runtime: ONNX ({"int8 dynamic quantisation" if runtime["quantized"] else "fp32"}) + numpy; windows of
   {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens; SI: runs of tokens with inside-probability
   >= {runtime["threshold"]} kept when their peak reaches {runtime["peak_threshold"]},
