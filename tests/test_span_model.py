@@ -138,47 +138,57 @@ def _write(path: Path, text: str) -> None:
         handle.write(text)
 
 
+CONFIG_PATH = Path(__file__).resolve().parents[1] / "src" / "unspun" / "configs" / "ptc-minilm.toml"
+TINY_OVERRIDES = {
+    "model.max_tokens": 16,
+    "model.stride": 8,
+    "training.epochs": 40,
+    "training.threads": 1,
+    "training.freeze_layers": 0,
+    "training.lr": 3e-3,
+    "training.head_lr": 1e-2,
+    "training.warmup": 0.0,
+    "training.dropout": 0.0,
+    "training.train_stride": 10,
+    "decoding.threshold": 0.5,
+    "export.quantize": False,
+}
+
+
+def _tiny_bert(folder: Path, seed: int) -> Path:
+    """A randomly initialised 2-layer, 32-wide BERT with MiniLM's tokenizer, saved in ``folder``."""
+    torch.manual_seed(seed)
+    config = transformers.BertConfig(
+        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+    )
+    transformers.BertModel(config).save_pretrained(str(folder))
+    source = Path(minilm.get_model_path())
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        shutil.copy(source / name, folder / name)
+    return folder
+
+
+def _ptc_folder(folder: Path) -> Path:
+    """A PTC-style folder with the two fixture articles and their labels."""
+    (folder / "articles").mkdir(parents=True)
+    for article_id, text in ARTICLES.items():
+        _write(folder / "articles" / f"article{article_id}.txt", text)
+    _write(folder / "labels-tc.tsv", "".join(f"{i}\t{t}\t{s}\t{e}\n" for i, t, s, e in LABELS))
+    return folder
+
+
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Train a 2-layer, 32-wide BERT on the two fixture articles (an overfit run, a few seconds)."""
     from unspun.training.train_spans import train_span_model
 
     root = tmp_path_factory.mktemp("tiny")
-    base = root / "base"
-    torch.manual_seed(0)
-    config = transformers.BertConfig(
-        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    transformers.BertModel(config).save_pretrained(str(base))
-    source = Path(minilm.get_model_path())
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(source / name, base / name)
-    data = root / "ptc"
-    (data / "articles").mkdir(parents=True)
-    for article_id, text in ARTICLES.items():
-        _write(data / "articles" / f"article{article_id}.txt", text)
-    _write(data / "labels-tc.tsv", "".join(f"{i}\t{t}\t{s}\t{e}\n" for i, t, s, e in LABELS))
-    overrides = {
-        "model.base_model": str(base),
-        "model.max_tokens": 16,
-        "model.stride": 8,
-        "training.epochs": 40,
-        "training.threads": 1,
-        "training.freeze_layers": 0,
-        "training.lr": 3e-3,
-        "training.head_lr": 1e-2,
-        "training.warmup": 0.0,
-        "training.dropout": 0.0,
-        "training.train_stride": 10,
-        "decoding.threshold": 0.5,
-        "export.quantize": False,
-    }
     return train_span_model(
-        repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
-        data,
+        CONFIG_PATH,
+        _ptc_folder(root / "ptc"),
         root / "model",
         seed=3,
-        overrides=overrides,
+        overrides={**TINY_OVERRIDES, "model.base_model": str(_tiny_bert(root / "base", seed=0))},
         progress=False,
     )
 
@@ -300,7 +310,7 @@ def test_shipped_model_finds_gold_spans_in_training_articles(shared_data: Path) 
     assert score_si_rows(si_gold(articles), pred).f1 > 0.22
 
 
-def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path, repo_root: Path) -> None:
+def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path) -> None:
     """Self-training: no gold labels at all, the articles given unlabelled; the student learns the
     teacher's spans and techniques from its soft targets."""
     from unspun.training.train_spans import train_span_model
@@ -311,35 +321,16 @@ def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path,
         _write(unlabeled / f"article{article_id}.txt", text)
     empty = tmp_path / "ptc"
     (empty / "articles").mkdir(parents=True)
-    base = tmp_path / "base"
-    torch.manual_seed(1)
-    config = transformers.BertConfig(
-        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    transformers.BertModel(config).save_pretrained(str(base))
-    source = Path(minilm.get_model_path())
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(source / name, base / name)
     student = train_span_model(
-        repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
+        CONFIG_PATH,
         empty,
         tmp_path / "student",
         seed=4,
         articles=[],
         overrides={
-            "model.base_model": str(base),
-            "model.max_tokens": 16,
-            "model.stride": 8,
+            **TINY_OVERRIDES,
+            "model.base_model": str(_tiny_bert(tmp_path / "base", seed=1)),
             "training.epochs": 60,
-            "training.threads": 1,
-            "training.freeze_layers": 0,
-            "training.lr": 3e-3,
-            "training.head_lr": 1e-2,
-            "training.warmup": 0.0,
-            "training.dropout": 0.0,
-            "training.train_stride": 10,
-            "decoding.threshold": 0.5,
-            "export.quantize": False,
             "distill.teacher": str(tiny_model),
             "distill.unlabeled": str(unlabeled),
         },
@@ -355,7 +346,7 @@ def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path,
     assert "distill.teacher" in (student / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
-def test_unlabeled_articles_need_a_teacher(tmp_path: Path, repo_root: Path) -> None:
+def test_unlabeled_articles_need_a_teacher(tmp_path: Path) -> None:
     from unspun.training.train_spans import train_span_model
 
     data = tmp_path / "ptc"
@@ -363,7 +354,7 @@ def test_unlabeled_articles_need_a_teacher(tmp_path: Path, repo_root: Path) -> N
     _write(data / "articles" / "article1.txt", ARTICLES["1"])
     with pytest.raises(ConfigError, match="needs distill.teacher"):
         train_span_model(
-            repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
+            CONFIG_PATH,
             data,
             tmp_path / "out",
             overrides={"distill.unlabeled": str(tmp_path)},
@@ -371,7 +362,7 @@ def test_unlabeled_articles_need_a_teacher(tmp_path: Path, repo_root: Path) -> N
         )
 
 
-def test_mpnet_style_encoder_trains_exports_and_runs(tmp_path: Path, repo_root: Path) -> None:
+def test_mpnet_style_encoder_trains_exports_and_runs(tmp_path: Path) -> None:
     """Teachers may be MPNet- or RoBERTa-style encoders: no token type ids, <s>/</s> windows."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
@@ -400,14 +391,9 @@ def test_mpnet_style_encoder_trains_exports_and_runs(tmp_path: Path, repo_root: 
     transformers.PreTrainedTokenizerFast(
         tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
     ).save_pretrained(str(base))
-    data = tmp_path / "ptc"
-    (data / "articles").mkdir(parents=True)
-    for article_id, text in ARTICLES.items():
-        _write(data / "articles" / f"article{article_id}.txt", text)
-    _write(data / "labels-tc.tsv", "".join(f"{i}\t{t}\t{s}\t{e}\n" for i, t, s, e in LABELS))
     out = train_span_model(
-        repo_root / "src" / "unspun" / "configs" / "ptc-minilm.toml",
-        data,
+        CONFIG_PATH,
+        _ptc_folder(tmp_path / "ptc"),
         tmp_path / "model",
         overrides={
             "model.base_model": str(base),

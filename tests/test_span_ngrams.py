@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspun.errors import ModelError
-from unspun.models.span_ngrams import SpanNgramHead, char_wb_ngrams, fit_span_ngram_head, word_ngrams
+from unspun.models.span_ngrams import SpanNgramHead, fit_span_ngram_head
+from unspun.models.tfidf import char_wb_ngrams, word_ngrams
 
 sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
 
@@ -33,8 +34,8 @@ LABELS = ["Loaded_Language", "Name_Calling,Labeling", "Slogans", "Doubt"]
 def test_analyzers_match_scikit_learn(text: str) -> None:
     words = sklearn_text.TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()
     chars = sklearn_text.TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
-    assert word_ngrams(text) == words(text)
-    assert char_wb_ngrams(text) == chars(text)
+    assert word_ngrams(text, (1, 2)) == words(text)
+    assert char_wb_ngrams(text, (2, 5)) == chars(text)
 
 
 def test_probabilities_match_the_scikit_learn_model() -> None:

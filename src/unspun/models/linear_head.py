@@ -12,17 +12,14 @@ A :class:`LinearHead` maps feature rows ``X`` to label scores with ``(X - mean) 
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.tfidf import read_head_file, tfidf_row, word_ngrams, write_head_file
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -102,7 +99,6 @@ class LinearHead:
             "offset_languages": offset_languages,
         }
         arrays: dict[str, np.ndarray] = {
-            "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
             "weights": self.weights.astype(np.float32),
             "bias": self.bias.astype(np.float32),
             "mean": self.mean.astype(np.float32),
@@ -112,12 +108,12 @@ class LinearHead:
             arrays[f"threshold_{i}"] = np.asarray(self.thresholds[lang], dtype=np.float32)
         for i, lang in enumerate(offset_languages):
             arrays[f"offset_{i}"] = np.asarray(self.offsets[lang], dtype=np.float32)
-        np.savez_compressed(Path(path), allow_pickle=False, **arrays)
+        write_head_file(path, header, arrays)
 
     @classmethod
     def from_disk(cls, path: str | Path) -> LinearHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
-        with _model_file(Path(path)) as (header, data):
+        with read_head_file(Path(path)) as (header, data):
             thresholds = {lang: data[f"threshold_{i}"] for i, lang in enumerate(header["languages"])}
             offsets = {lang: data[f"offset_{i}"] for i, lang in enumerate(header.get("offset_languages", []))}
             return cls(
@@ -196,9 +192,6 @@ def packaged_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "models" / "semeval2023"
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
-
-
 @dataclass(slots=True)
 class NgramHead:
     """A multi-label logistic head over TF-IDF word n-grams, computed with plain Python + numpy.
@@ -222,24 +215,11 @@ class NgramHead:
 
     def terms(self, text: str) -> list[str]:
         """The word n-grams of ``text`` (lower-cased tokens of two or more word characters)."""
-        tokens = _TOKEN.findall(text.lower())
-        grams = list(tokens)
-        for n in range(2, self.ngram_max + 1):
-            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-        return grams
+        return word_ngrams(text, (1, self.ngram_max))
 
     def vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Sparse TF-IDF row of ``text``: (term indices, L2-normalised values)."""
-        counts: dict[int, int] = {}
-        for gram in self.terms(text):
-            index = self.vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * self.idf[indices]
-        return indices, values / np.linalg.norm(values)
+        return tfidf_row(self.terms(text), self.vocabulary, self.idf)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Per-label sigmoid scores ``(len(texts), n_labels)``."""
@@ -259,18 +239,20 @@ class NgramHead:
             "share": self.share,
             "terms": terms,
         }
-        np.savez_compressed(
-            Path(path),
-            header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-            idf=self.idf.astype(np.float32),
-            weights=self.weights.astype(np.float16),
-            bias=self.bias.astype(np.float32),
+        write_head_file(
+            path,
+            header,
+            {
+                "idf": self.idf.astype(np.float32),
+                "weights": self.weights.astype(np.float16),
+                "bias": self.bias.astype(np.float32),
+            },
         )
 
     @classmethod
     def from_disk(cls, path: str | Path) -> NgramHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
-        with _model_file(Path(path)) as (header, data):
+        with read_head_file(Path(path)) as (header, data):
             return cls(
                 labels=tuple(header["labels"]),
                 vocabulary={term: i for i, term in enumerate(header["terms"])},
@@ -330,19 +312,3 @@ def fit_ngram_head(
         ngram_max=ngram_max,
         share=share,
     )
-
-
-@contextmanager
-def _model_file(path: Path) -> Iterator[tuple[dict[str, Any], Any]]:
-    """Open a head file written by ``to_disk``: its JSON header and its arrays.
-
-    Raises :class:`ModelError` if the file is missing, or if it (or what is built from it
-    inside the ``with`` block) turns out malformed.
-    """
-    if not path.is_file():
-        raise ModelError(f"no model file at {path}; train the models or reinstall unspun")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            yield json.loads(bytes(data["header"]).decode("utf-8")), data
-    except (KeyError, ValueError, OSError) as exc:
-        raise ModelError(f"the model file {path} is damaged ({exc}); retrain or reinstall unspun") from exc

@@ -12,8 +12,6 @@ reproduce scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with ``analyzer=
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,54 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.tfidf import char_wb_ngrams, read_head_file, tfidf_row, word_ngrams, write_head_file
 
 FILE_NAME = "tc_ngrams.npz"
-_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
-_SPACES = re.compile(r"\s\s+")
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
-
-
-def word_ngrams(text: str, ngram_range: tuple[int, int] = WORD_NGRAMS) -> list[str]:
-    """Word n-grams as scikit-learn's ``analyzer="word"`` makes them (lower-cased)."""
-    tokens = _WORD.findall(text.lower())
-    grams: list[str] = []
-    low, high = ngram_range
-    for n in range(low, high + 1):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return grams
-
-
-def char_wb_ngrams(text: str, ngram_range: tuple[int, int] = CHAR_NGRAMS) -> list[str]:
-    """Character n-grams inside space-padded words, as scikit-learn's ``analyzer="char_wb"``."""
-    low, high = ngram_range
-    grams: list[str] = []
-    for word in _SPACES.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < len(padded):
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:  # a word shorter than n is counted once
-                break
-    return grams
-
-
-def _tfidf_row(
-    grams: list[str], vocabulary: dict[str, int], idf: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    counts: dict[int, int] = {}
-    for gram in grams:
-        index = vocabulary.get(gram)
-        if index is not None:
-            counts[index] = counts.get(index, 0) + 1
-    if not counts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
-    values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * idf[indices]
-    return indices, values / np.linalg.norm(values)
 
 
 @dataclass(slots=True)
@@ -88,8 +43,10 @@ class SpanNgramHead:
         n_words = len(self.word_vocabulary)
         logits = np.tile(self.bias.astype(np.float64), (len(texts), 1))
         for row, text in enumerate(texts):
-            w_idx, w_val = _tfidf_row(word_ngrams(text), self.word_vocabulary, self.idf[:n_words])
-            c_idx, c_val = _tfidf_row(char_wb_ngrams(text), self.char_vocabulary, self.idf[n_words:])
+            w_idx, w_val = tfidf_row(word_ngrams(text, WORD_NGRAMS), self.word_vocabulary, self.idf[:n_words])
+            c_idx, c_val = tfidf_row(
+                char_wb_ngrams(text, CHAR_NGRAMS), self.char_vocabulary, self.idf[n_words:]
+            )
             logits[row] += w_val @ self.weights[w_idx] + c_val @ self.weights[n_words + c_idx]
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
@@ -114,33 +71,26 @@ class SpanNgramHead:
             "word_terms": sorted(self.word_vocabulary, key=self.word_vocabulary.__getitem__),
             "char_terms": sorted(self.char_vocabulary, key=self.char_vocabulary.__getitem__),
         }
-        np.savez_compressed(
-            Path(path),
-            header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-            idf=self.idf.astype(np.float32),
-            weights=self.weights.astype(np.float16),
-            bias=self.bias.astype(np.float32),
-        )
+        arrays = {
+            "idf": self.idf.astype(np.float32),
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+        }
+        write_head_file(path, header, arrays)
 
     @classmethod
     def from_disk(cls, path: str | Path) -> SpanNgramHead:
         """Read a head written by :meth:`to_disk`; :class:`ModelError` if it is damaged."""
-        try:
-            with np.load(Path(path), allow_pickle=False) as data:
-                header = json.loads(bytes(data["header"]).decode("utf-8"))
-                return cls(
-                    labels=tuple(header["labels"]),
-                    word_vocabulary={t: i for i, t in enumerate(header["word_terms"])},
-                    char_vocabulary={t: i for i, t in enumerate(header["char_terms"])},
-                    idf=data["idf"].astype(np.float64),
-                    weights=data["weights"].astype(np.float32),
-                    bias=data["bias"].astype(np.float64),
-                    share=float(header["share"]),
-                )
-        except (KeyError, ValueError, OSError) as exc:
-            raise ModelError(
-                f"the n-gram TC head {path} is damaged ({exc}); retrain with `unspun train`"
-            ) from exc
+        with read_head_file(Path(path)) as (header, data):
+            return cls(
+                labels=tuple(header["labels"]),
+                word_vocabulary={t: i for i, t in enumerate(header["word_terms"])},
+                char_vocabulary={t: i for i, t in enumerate(header["char_terms"])},
+                idf=data["idf"].astype(np.float64),
+                weights=data["weights"].astype(np.float32),
+                bias=data["bias"].astype(np.float64),
+                share=float(header["share"]),
+            )
 
 
 def fit_span_ngram_head(
