@@ -454,6 +454,7 @@ def _write_model(
 
     out.mkdir(parents=True, exist_ok=True)
     export = config.get("export", {})
+    cls_id, sep_id = special_token_ids(tokenizer)
     runtime = {
         "format": FORMAT,
         "labels": list(PTC14_LABELS),
@@ -466,8 +467,8 @@ def _write_model(
         "peak_threshold": float(config["decoding"].get("peak_threshold", config["decoding"]["threshold"])),
         "join_gap": int(config["decoding"]["join_gap"]),
         "min_chars": int(config["decoding"]["min_chars"]),
-        "cls_id": special_token_ids(tokenizer)[0],
-        "sep_id": special_token_ids(tokenizer)[1],
+        "cls_id": cls_id,
+        "sep_id": sep_id,
         "onnx": "model.onnx",
         "quantized": bool(export.get("quantize", True)),
         "trained_on_articles": n_articles,
