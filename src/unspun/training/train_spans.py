@@ -187,7 +187,7 @@ def train_span_model(
 
     docs = read_ptc(Path(data_dir), ids=articles)
     tokenizer = _load_tokenizer(resolve_base_model(config["model"]["base_model"]))
-    soft, unlabeled = _teacher_targets(docs, tokenizer, config, progress)
+    soft, unlabeled = _teacher_targets(docs, tokenizer, config)
     windows = build_windows(
         docs + unlabeled, tokenizer, config, soft=soft, unlabeled=frozenset(a.id for a in unlabeled)
     )
@@ -240,7 +240,7 @@ def read_unlabeled(folder: Path, limit: int = 0) -> list[Article]:
 
 
 def _teacher_targets(
-    docs: list[Article], tokenizer: Any, config: dict[str, Any], progress: bool
+    docs: list[Article], tokenizer: Any, config: dict[str, Any]
 ) -> tuple[dict[str, SoftTargets] | None, list[Article]]:
     """Soft targets of the configured teacher for the labelled and unlabelled articles
     (``[distill]`` section); ``(None, [])`` when no teacher is configured."""
