@@ -11,6 +11,12 @@ scorers of :mod:`unspun.training.scorer_semeval2023`:
 * frames: micro-F1 (baseline: the language's 4 most common frames in the training folds);
 * paragraphs: micro-F1 (baseline: the language's most common technique on every paragraph).
 
+English genre check: the shipped genre head (``--model-dir``, default the packaged one) on the
+120 hand-labelled English news articles of ``benchmarks/data/genre-check-en.tsv`` (SemEval-2025
+Task 10 documents of 2022-24, mostly reporting, read from the shared data folder): macro-F1 as
+the official scorer computes it, the predicted mix and the confusion counts, next to the same head
+with its per-language genre offsets removed (``--compare-dir`` adds another model folder).
+
 Speed: the packaged components (language, genre, frames, paragraphs) on English articles.
 
 Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json]``
@@ -27,7 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from unspun.article_level import load_article_components, run_components
+from unspun.article_level import load_article_components, predict_genre, run_components
+from unspun.config import Settings
+from unspun.pipeline.genre import GenreClassifier
+from unspun.reader import read_text_file
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.scorer_semeval2023 import score_frame_labels, score_genre_labels, score_paragraph_labels
@@ -123,6 +132,49 @@ def score_language(data: Any, cfg: dict[str, Any], oof: dict[str, Any], lang: st
     return {k: round(float(v), 4) for k, v in out.items()}
 
 
+CHECK_LABELS = Path(__file__).parent / "data" / "genre-check-en.tsv"
+CHECK_DOCS = "whosays/semeval2025-entity-framing/train/raw-documents"
+
+
+def read_check_labels(path: Path = CHECK_LABELS) -> dict[str, str]:
+    """``{id: genre}`` of the English genre check set (``#`` lines are comments)."""
+    rows = (line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines())
+    return {row[0]: row[1] for row in rows if row and row[0] and not row[0].startswith("#")}
+
+
+def genre_check(docs: Path, model_dirs: dict[str, Path | None]) -> dict[str, Any]:
+    """The English genre check set scored for each named model folder (``None``: the packaged one).
+
+    Adds ``"<name> without offsets"``: the first model with its per-language log-probability
+    offsets removed, to show what the offsets do. Raises ``InputNotFoundError`` if a document
+    of the check set is missing from ``docs``.
+    """
+    gold = read_check_labels()
+    limit = Settings().max_input_bytes
+    articles = [read_text_file(docs / f"{doc_id}.txt", max_bytes=limit) for doc_id in gold]
+    out: dict[str, Any] = {"articles": len(articles), "gold_mix": dict(Counter(gold.values()))}
+    first = next(iter(model_dirs))
+    runs: list[tuple[str, Path | None, bool]] = [(name, path, True) for name, path in model_dirs.items()]
+    runs.insert(1, (f"{first} without offsets", model_dirs[first], False))
+    for name, model_dir, offsets in runs:
+        components = load_article_components(model_dir, lang="en")
+        if not offsets:
+            for component in components:
+                if isinstance(component, GenreClassifier):
+                    component.head.offsets = {}
+        rows = predict_genre(articles, components=components, lang="en")
+        pred = {a.id: label for (_, label), a in zip(rows, articles, strict=True)}
+        macro, micro = score_genre_labels(gold, pred)
+        confusion = Counter(f"{gold[i]}->{pred[i]}" for i in gold)
+        out[name] = {
+            "macro_f1": round(macro, 4),
+            "accuracy": round(micro, 4),
+            "predicted_mix": dict(Counter(pred.values())),
+            "confusion": dict(sorted(confusion.items())),
+        }
+    return out
+
+
 def measure_speed(data_dir: Path, n: int = 40) -> dict[str, float]:
     """Articles per second of the packaged article-level components (English, cold cache)."""
     articles = [item.article for item in load_subtask(data_dir, "en", 1)[:n]]
@@ -144,6 +196,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("reports/semeval2023.json"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    parser.add_argument(
+        "--model-dir", type=Path, default=None, help="genre check: default the packaged models"
+    )
+    parser.add_argument("--compare-dir", type=Path, default=None, help="genre check: a second model folder")
+    parser.add_argument("--check-docs", type=Path, default=None, help=f"default: <shared data>/{CHECK_DOCS}")
     args = parser.parse_args()
     data_dir = args.data or default_train_data("article")
     cfg = load_config(args.config or default_train_config("article"))
@@ -164,6 +221,20 @@ def main() -> None:
             f"{s['frames_micro_f1']:>10.3f} ({s['frames_micro_f1_baseline']:.3f})"
             f"{s['paragraphs_micro_f1']:>12.3f} ({s['paragraphs_micro_f1_baseline']:.3f})"
         )
+    docs = args.check_docs or data_dir.parent / CHECK_DOCS
+    if docs.is_dir():
+        models: dict[str, Path | None] = {"shipped": args.model_dir}
+        if args.compare_dir is not None:
+            models["compare"] = args.compare_dir
+        check = report["genre_check_en"] = genre_check(docs, models)
+        print(f"English genre check ({check['articles']} news articles, gold {check['gold_mix']}):")
+        for name, figures in check.items():
+            if isinstance(figures, dict) and "macro_f1" in figures:
+                print(
+                    f"  {name:<28} macro-F1 {figures['macro_f1']:.3f}  predicted {figures['predicted_mix']}"
+                )
+    else:
+        print(f"English genre check skipped: no documents at {docs} (pass --check-docs)")
     if not args.no_speed:
         report["speed"] = measure_speed(data_dir)
         print(f"speed: {report['speed']['articles_per_s']} articles/s ({report['speed']})")

@@ -325,3 +325,15 @@ def test_genre_shift_reads_global_and_per_language_tables() -> None:
     assert shifts["default"].tolist() == [0.0, 0.0, -0.5]
     rows = shift_rows(shifts, ["en", "de"])
     assert rows.tolist() == [[0.0, 1.0, 0.0], [0.0, 0.0, -0.5]]
+
+
+def test_shipped_genre_offsets_are_those_of_the_training_config() -> None:
+    from unspun.models.linear_head import packaged_model_dir
+    from unspun.training.defaults import default_train_config
+    from unspun.training.train_semeval2023 import genre_shift, load_config
+
+    shipped = LinearHead.from_disk(packaged_model_dir() / "genre.npz")
+    configured = genre_shift(load_config(default_train_config("article")))
+    assert sorted(shipped.offsets) == sorted(configured)
+    for lang, shift in configured.items():
+        assert shipped.offsets[lang].tolist() == pytest.approx(shift.tolist())
