@@ -71,7 +71,7 @@ class SpanNgramHead:
             "word_terms": sorted(self.word_vocabulary, key=self.word_vocabulary.__getitem__),
             "char_terms": sorted(self.char_vocabulary, key=self.char_vocabulary.__getitem__),
         }
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "idf": self.idf.astype(np.float32),
             "weights": self.weights.astype(np.float16),
             "bias": self.bias.astype(np.float32),

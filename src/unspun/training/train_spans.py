@@ -348,8 +348,9 @@ def _fit(
             rng.shuffle(order)
             for first in range(0, len(order), batch_size):
                 batch = [windows[i] for i in order[first : first + batch_size]]
-                tensors = [t.to(device) if t is not None else None for t in _collate(batch)]
-                ids, mask, tags, spans, labels, feats, soft_tags, soft_spans = tensors
+                ids, mask, tags, spans, labels, feats, soft_tags, soft_spans = _on_device(
+                    _collate(batch), device
+                )
                 logits, hidden = network(ids, mask)
                 loss = logits.sum() * 0.0
                 if (tags != IGNORE).any():
@@ -404,6 +405,11 @@ def soft_cross_entropy(logits: Any, targets: Any, temperature: float = 1.0) -> A
         return logits.sum() * 0.0
     log_probs = torch.log_softmax(logits[rows] / temperature, dim=-1)
     return -(targets[rows] * log_probs).sum(dim=1).mean() * temperature**2
+
+
+def _on_device(tensors: Sequence[Any], device: Any) -> tuple[Any, ...]:
+    """The tensors moved to ``device`` (``None`` entries stay ``None``)."""
+    return tuple(t.to(device) if t is not None else None for t in tensors)
 
 
 def _collate(batch: Sequence[Window]) -> tuple[Any, ...]:
