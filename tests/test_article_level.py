@@ -233,10 +233,9 @@ def test_tuned_thresholds_maximise_micro_f1() -> None:
     assert set(limits) == {"default", "en"}
 
 
-def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import unspun.training.train_semeval2023 as training
-
-    base = tmp_path / "data" / "en" / "train"
+def write_semeval_data(root: Path) -> None:
+    """16 English articles for subtasks 1-3: opinion and reporting told apart by their words."""
+    base = root / "en" / "train"
     words = {"opinion": "disgrace shameful outrage", "reporting": "council said monday budget"}
     genre_lines, frame_lines, paragraph_lines = [], [], []
     for n in range(16):
@@ -253,19 +252,27 @@ def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.Mon
     (base / "train-labels-subtask-1.txt").write_text("".join(genre_lines), encoding="utf-8")
     (base / "train-labels-subtask-2.txt").write_text("".join(frame_lines), encoding="utf-8")
     (base / "train-labels-subtask-3.txt").write_text("".join(paragraph_lines), encoding="utf-8")
+
+
+TINY_CONFIG = (
+    'seed = 1\n[encoder]\nname = "usem3"\n[data]\nlanguages = ["en"]\nfolds = 2\n'
+    "[genre]\nc = 10.0\n[frames]\nc = 10.0\nmin_positives = 2\n"
+    "[paragraphs]\nc = 10.0\nmin_positives = 2\n[paragraphs.ngram]\nc = 10.0\nmin_df = 1\n"
+)
+
+
+def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspun.training.train_semeval2023 as training
+
+    write_semeval_data(tmp_path / "data")
     config = tmp_path / "c.toml"
-    config.write_text(
-        'seed = 1\n[encoder]\nname = "usem3"\n[data]\nlanguages = ["en"]\nfolds = 2\n'
-        "[genre]\nc = 10.0\n[frames]\nc = 10.0\nmin_positives = 2\n"
-        "[paragraphs]\nc = 10.0\nmin_positives = 2\n[paragraphs.ngram]\nc = 10.0\nmin_df = 1\n",
-        encoding="utf-8",
-    )
+    config.write_text(TINY_CONFIG, encoding="utf-8")
     monkeypatch.setattr(training, "load_encoder", lambda name: HashEncoder())
     monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path / "cache"))
     report = training.train_article_models(
         tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
     )
-    assert report["rows"] == {"genre": 16, "frames": 16, "paragraphs": 48}
+    assert report["rows"] == {"genre": 16, "genre_extra": 0, "frames": 16, "paragraphs": 48}
     assert report["cv"]["paragraphs"]["micro_f1"] == 1.0
     embedder = ParagraphEmbedder(HashEncoder())
     article = Article(id="x", text="Title 99\n\ndisgrace shameful outrage here\n", language="en")
@@ -337,3 +344,58 @@ def test_shipped_genre_offsets_are_those_of_the_training_config() -> None:
     assert sorted(shipped.offsets) == sorted(configured)
     for lang, shift in configured.items():
         assert shipped.offsets[lang].tolist() == pytest.approx(shift.tolist())
+
+
+def test_extra_genre_articles_are_learnt_deduplicated_and_weighted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspun.training.train_semeval2023 as training
+
+    write_semeval_data(tmp_path / "data")
+    news = tmp_path / "news"
+    news.mkdir()
+    labels = ["# hand labels", "# id\tgenre"]
+    for n in range(8):
+        genre = "opinion" if n % 2 else "reporting"
+        words = "rant tirade diatribe screed" if n % 2 else "wire dispatch agency newswire"
+        (news / f"N{n}.txt").write_text(f"Item {n}\n\n{words} here\n", encoding="utf-8")
+        labels.append(f"N{n}\t{genre}")
+    (news / "COPY.txt").write_text("Item 0\n\nwire  dispatch agency newswire here\n", encoding="utf-8")
+    labels.append("COPY\treporting")  # the same article as N0 under another id: skipped
+    (tmp_path / "labels.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(
+        TINY_CONFIG + '[genre.extra]\nlabels = "labels.tsv"\ndocuments = "news"\nweight = 2.0\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(training, "load_encoder", lambda name: HashEncoder())
+    monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path / "cache"))
+    data = training.prepare(tmp_path / "data", training.load_config(config))
+    assert data.genre.articles[16:] == [f"news/en/N{n}" for n in range(8)]
+    assert data.genre.weights is not None and data.genre.weights.tolist() == [1.0] * 16 + [2.0] * 8
+    report = training.train_article_models(
+        tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
+    )
+    assert report["rows"]["genre_extra"] == 8
+    classifier = GenreClassifier(model_dir=tmp_path / "model", embedder=ParagraphEmbedder(HashEncoder()))
+    new_words = [
+        Article(id="r", text="Item 50\n\nwire dispatch agency newswire here\n", language="en"),
+        Article(id="o", text="Item 51\n\nrant tirade diatribe screed here\n", language="en"),
+    ]
+    assert [genre for genre, _ in classifier.predict(new_words)] == ["reporting", "opinion"]
+
+
+def test_extra_genre_labels_fail_with_the_line_or_the_missing_document(tmp_path: Path) -> None:
+    from unspun.errors import ConfigError
+    from unspun.training.train_semeval2023 import extra_genre_table, read_genre_labels
+
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("# comment\nA\treporting\nB\tnews\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 3"):
+        read_genre_labels(bad)
+    good = tmp_path / "good.tsv"
+    good.write_text("A\treporting\n", encoding="utf-8")
+    assert read_genre_labels(good) == {"A": "reporting"}
+    (tmp_path / "docs").mkdir()
+    with pytest.raises(ConfigError, match="A.txt"):
+        extra_genre_table({"labels": str(good), "documents": "docs"}, tmp_path / "data", cache=None)  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 Procedure (settings in ``src/unspun/configs/semeval2023.toml``):
 
-1. read every language's train split (subtasks 1, 2, 3) and embed each paragraph once with the
+1. read every language's train split (subtasks 1, 2, 3), plus the hand-labelled genre articles
+   of ``[genre.extra]`` if the config names them, and embed each paragraph once with the
    sentence encoder (vectors are cached under ``$UNSPUN_CACHE`` or ``~/.cache/unspun``, keyed
    by a hash of the paragraph: no text is stored);
 2. build features (:mod:`unspun.models.sentence_encoder`), pooled over all languages;
@@ -55,6 +56,7 @@ class Table:
     articles: list[str]
     keys: list[tuple[str, int]] = field(default_factory=list)  # paragraph keys (subtask 3 only)
     texts: list[str] = field(default_factory=list)  # the row's text, for n-gram heads (never saved)
+    weights: np.ndarray | None = None  # per-row sample weights (None: all 1)
 
 
 @dataclass(slots=True)
@@ -144,6 +146,96 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
         frames=Table(np.stack(f_x), np.array(f_y), f_l, f_a, texts=f_t),
         paragraphs=Table(np.vstack(p_x), np.array(p_y), p_l, p_a, p_k, p_t),
     )
+
+
+EXTRA_PREFIX = "news"
+
+
+def is_extra(article: str) -> bool:
+    """Whether a genre row comes from the ``[genre.extra]`` articles rather than SemEval-2023."""
+    return article.startswith(f"{EXTRA_PREFIX}/")
+
+
+def read_genre_labels(path: Path) -> dict[str, str]:
+    """``{id: genre}`` from a file of ``id<TAB>genre`` lines (``#`` lines are comments).
+
+    Raises :class:`ConfigError` if the file is missing, a line is malformed or a genre unknown.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the genre labels {path} ({exc}); fix [genre.extra] labels") from exc
+    labels: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or fields[1] not in GENRES:
+            raise ConfigError(
+                f"{path}, line {number}: expected id<TAB>genre with a genre in {', '.join(GENRES)}"
+            )
+        labels[fields[0]] = fields[1]
+    return labels
+
+
+def extra_genre_table(extra: dict[str, Any], data_dir: Path, cache: VectorCache) -> Table:
+    """Genre rows for the hand-labelled articles of a ``[genre.extra]`` section.
+
+    ``extra["labels"]`` is a file of ``id<TAB>genre``; the text of each id is
+    ``<documents>/<id>.txt``, where a relative ``documents`` folder is taken from the parent of
+    ``data_dir`` (the shared data folder). An article whose text repeats an earlier one (the same
+    article under two ids) is skipped, so that it never sits on both sides of a fold. Rows are
+    weighted ``extra["weight"]`` and tagged with ``extra["language"]`` (default ``"en"``).
+    Raises :class:`ConfigError` if the labels or a document are missing.
+    """
+    labels = read_genre_labels(Path(extra["labels"]))
+    documents = Path(extra["documents"])
+    documents = documents if documents.is_absolute() else Path(data_dir).parent / documents
+    lang = str(extra.get("language", "en"))
+    texts: list[str] = []
+    ids: list[str] = []
+    targets: list[int] = []
+    seen: set[str] = set()
+    for doc_id, genre in labels.items():
+        path = documents / f"{doc_id}.txt"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read {path} ({exc}), an article of the [genre.extra] labels; "
+                "point [genre.extra] documents at its folder or drop the section"
+            ) from exc
+        fingerprint = VectorCache.key(" ".join(text.split()))
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        texts.append(text)
+        ids.append(doc_id)
+        targets.append(GENRES.index(genre))
+    cache.fill([t[p.start : p.end].strip() for t in texts for p in split_paragraphs(t)])
+    rows = np.stack([article_features(*cache.article(t), t) for t in texts])
+    return Table(
+        rows,
+        np.array(targets),
+        [lang] * len(texts),
+        [f"{EXTRA_PREFIX}/{lang}/{i}" for i in ids],
+        weights=np.full(len(texts), float(extra.get("weight", 1.0))),
+    )
+
+
+def append_rows(table: Table, extra: Table) -> Table:
+    """``table`` followed by the rows of ``extra`` (single-label tables; weights default to 1)."""
+    ones = np.ones(len(table.articles))
+    return Table(
+        np.vstack([table.x, extra.x]),
+        np.concatenate([table.y, extra.y]),
+        table.langs + extra.langs,
+        table.articles + extra.articles,
+        weights=np.concatenate([
+            table.weights if table.weights is not None else ones,
+            extra.weights if extra.weights is not None else np.ones(len(extra.articles)),
+        ]),
+    )  # fmt: skip
 
 
 def fold_of(article: str, folds: int) -> int:
@@ -236,7 +328,7 @@ def shift_rows(shifts: dict[str, np.ndarray], langs: Sequence[str]) -> np.ndarra
 Model = tuple[LinearHead, NgramHead | None]
 
 
-def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: int) -> Model:
+def fit_task(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: int) -> Model:
     """The head of ``task`` fitted on ``rows`` (plus its n-gram head if the config has ``[task.ngram]``)."""
     settings = cfg[task]
     if task == "genre":
@@ -244,6 +336,7 @@ def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: i
         head = fit_linear_head(
             table.x[rows], targets, GENRES, multi_label=False, c=settings["c"],
             class_weight=settings.get("class_weight"), seed=seed,
+            sample_weight=table.weights[rows] if table.weights is not None else None,
         )  # fmt: skip
         return head, None
     labels = FRAME_LABELS if task == "frames" else SEMEVAL23_LABELS
@@ -255,7 +348,8 @@ def _fit(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: i
     return head, fit_ngram_head(texts, table.y[rows], labels, seed=seed, **ngram)
 
 
-def _scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
+def task_scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
+    """The scores of ``model`` (head, optional n-gram head mixed in) for the ``rows`` of ``table``."""
     head, ngram = model
     scores = head.scores(table.x[rows])
     return ngram.mix(scores, [table.texts[i] for i in np.flatnonzero(rows)]) if ngram is not None else scores
@@ -273,7 +367,7 @@ def cross_validate(
     fold = np.array([fold_of(a, folds) for a in table.articles])
     scores = np.zeros((len(table.articles), len(GENRES) if task == "genre" else table.y.shape[1]))
     for k in track(range(folds), description=f"cross-validating {task}", disable=not progress):
-        scores[fold == k] = _scores(_fit(table, fold != k, task, cfg, seed), table, fold == k)
+        scores[fold == k] = task_scores(fit_task(table, fold != k, task, cfg, seed), table, fold == k)
     if task == "genre":
         return scores, (np.log(scores + 1e-12) + shift_rows(genre_shift(cfg), table.langs)).argmax(axis=1)
     decisions = np.zeros_like(table.y)
@@ -336,14 +430,24 @@ def load_config(config: Path) -> dict[str, Any]:
             raise ConfigError(
                 f"the training config {config} has no [{section}] section; see src/unspun/configs/"
             )
+    extra = cfg["genre"].get("extra")
+    if extra is not None:
+        missing = [key for key in ("labels", "documents") if key not in extra]
+        if missing:
+            raise ConfigError(f"[genre.extra] in {config} needs {' and '.join(missing)}")
+        extra["labels"] = str(Path(config).parent / extra["labels"])  # relative to the config file
     return cfg
 
 
 def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
-    """Encoder + cache + feature tables for a config."""
+    """Encoder + cache + feature tables for a config (genre rows of ``[genre.extra]`` appended)."""
     name = cfg["encoder"]["name"]
     cache = VectorCache(load_encoder(name), _cache_path(Path(name).name))
-    return build_dataset(Path(data_dir), cfg["data"]["languages"], cache)
+    data = build_dataset(Path(data_dir), cfg["data"]["languages"], cache)
+    extra = cfg["genre"].get("extra")
+    if extra:
+        data.genre = append_rows(data.genre, extra_genre_table(extra, Path(data_dir), cache))
+    return data
 
 
 def train_article_models(
@@ -368,7 +472,7 @@ def train_article_models(
     for task in ("genre", "frames", "paragraphs"):
         table: Table = getattr(data, task)
         scores, decisions = cross_validate(table, task, cfg, seed)
-        head, ngram = _fit(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
+        head, ngram = fit_task(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
         if task == "genre":
             accuracy = float((decisions == table.y).mean())
             report["cv"][task] = {"accuracy": round(accuracy, 4)}
@@ -382,6 +486,8 @@ def train_article_models(
         if ngram is not None:
             ngram.to_disk(out_dir / f"{task}-ngrams.npz")
         report["rows"][task] = len(table.articles)
+        if task == "genre":
+            report["rows"]["genre_extra"] = sum(is_extra(a) for a in table.articles)
         log(f"{task}: {report['cv'][task]} on {len(table.articles)} rows")
     (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
