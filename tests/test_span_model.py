@@ -204,6 +204,19 @@ def test_overfit_recovers_spans_and_techniques(tiny_model: Path) -> None:
         assert model.classify_spans(text, [(start, end)])[0][0][0] == technique
 
 
+def test_lexical_si_head_is_saved_and_mixed_into_the_token_probabilities(tiny_model: Path) -> None:
+    model = SpanModel.from_disk(tiny_model)
+    assert model.words is not None and (tiny_model / "checkpoint" / "si_words.npz").is_file()
+    texts = list(ARTICLES.values())
+    mixed = model.encode(texts)
+    model.words = None
+    plain = model.encode(texts)
+    for a, b in zip(mixed, plain, strict=True):
+        assert np.allclose(a.probs.sum(axis=1), 1.0, atol=1e-5)
+        assert not np.allclose(a.probs, b.probs)
+        assert np.allclose(a.hidden, b.hidden)  # TC features are untouched
+
+
 def test_saved_model_reloads_with_same_output(tiny_model: Path) -> None:
     texts = list(ARTICLES.values())
     first = SpanModel.from_disk(tiny_model).predict_spans(texts)

@@ -7,6 +7,7 @@ A model folder (written by :func:`unspun.training.train_spans.train_span_model`)
     model.onnx       encoder + token head: outputs token logits (O/B/I) and last hidden states
     tc_head.npz      the TC head over [h_start; h_end; mean(span); features]
     tc_ngrams.npz    (optional) a lexical TC head over the span's words, blended with tc_head
+    si_words.npz     (optional) a lexical SI head over each word, blended with the O/B/I probabilities
     checkpoint/      (optional, not shipped) the fp32 torch "teacher": load it with torch installed
 
 The runtime needs numpy, tokenizers and onnxruntime only; torch is imported solely to run a
@@ -37,6 +38,8 @@ from unspun.models.decoding import (
 )
 from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
 from unspun.models.span_ngrams import SpanNgramHead
+from unspun.models.span_words import FILE_NAME as WORDS_FILE
+from unspun.models.span_words import WordTagHead
 from unspun.models.windowing import make_windows, stitch
 
 DEFAULT_MODEL = "ptc-minilm"
@@ -66,6 +69,7 @@ class SpanModel:
         config: dict[str, Any],
         tc_head: dict[str, np.ndarray],
         ngrams: SpanNgramHead | None = None,
+        words: WordTagHead | None = None,
     ):
         self.encoder = encoder
         self.tokenizer = tokenizer
@@ -81,6 +85,7 @@ class SpanModel:
         self.tc_weight = tc_head["weight"]  # (n_labels, D)
         self.tc_bias = tc_head["bias"]
         self.ngrams = ngrams
+        self.words = words
 
     @classmethod
     def from_disk(
@@ -108,6 +113,7 @@ class SpanModel:
             with np.load(path / "tc_head.npz") as npz:
                 tc_head = {k: npz[k] for k in npz.files}
             ngrams = SpanNgramHead.from_disk(path / NGRAMS_FILE) if (path / NGRAMS_FILE).exists() else None
+            words = WordTagHead.from_disk(path / WORDS_FILE) if (path / WORDS_FILE).exists() else None
         except ModelError:
             raise
         except ImportError as exc:
@@ -118,7 +124,7 @@ class SpanModel:
             raise ModelError(
                 f"the span model in {path} is incomplete or broken ({exc}); retrain it with `unspun train`"
             ) from exc
-        return cls(encoder, tokenizer, config, tc_head, ngrams)
+        return cls(encoder, tokenizer, config, tc_head, ngrams, words)
 
     # -- encoding ---------------------------------------------------------------------------------
 
@@ -154,6 +160,8 @@ class SpanModel:
             probs = stitch(windows, [results[(t, a)][0] for a, _ in windows], n) if n else np.zeros((0, 3))
             hidden = stitch(windows, [results[(t, a)][1] for a, _ in windows], n) if n else np.zeros((0, 1))
             offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+            if self.words is not None:
+                probs = self.words.blend(texts[t], probs, offsets)
             out.append(Encoded(offsets=offsets, probs=probs.astype(np.float32), hidden=hidden))
         return out
 

@@ -27,6 +27,8 @@ from unspun.models.decoding import char_to_tokens, span_features
 from unspun.models.span_model import CHECKPOINT_CONFIG, FORMAT
 from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
 from unspun.models.span_ngrams import SpanNgramHead, fit_span_ngram_head
+from unspun.models.span_words import FILE_NAME as WORDS_FILE
+from unspun.models.span_words import WordTagHead, fit_word_tag_head
 from unspun.models.windowing import make_windows
 from unspun.techniques import PTC14_LABELS
 from unspun.training.distill import SoftTargets, soft_targets
@@ -199,7 +201,10 @@ def train_span_model(
     freeze_lower_layers(network, int(train_cfg.get("freeze_layers", 0)))
     _fit(network, windows, train_cfg, progress, distill=config.get("distill", {}))
     ngrams = fit_tc_ngrams(docs, config.get("tc_ngrams", {}))
-    return _write_model(network, tokenizer, config, Path(out_dir), n_articles=len(docs), ngrams=ngrams)
+    words = fit_si_words(docs, config.get("si_words", {}))
+    return _write_model(
+        network, tokenizer, config, Path(out_dir), n_articles=len(docs), ngrams=ngrams, words=words
+    )
 
 
 def fit_tc_ngrams(docs: Sequence[Article], settings: Mapping[str, Any]) -> SpanNgramHead | None:
@@ -216,6 +221,26 @@ def fit_tc_ngrams(docs: Sequence[Article], settings: Mapping[str, Any]) -> SpanN
         c=float(settings.get("c", 16.0)),
         share=share,
     )
+
+
+def fit_si_words(docs: Sequence[Article], settings: Mapping[str, Any]) -> WordTagHead | None:
+    """The lexical SI head (``[si_words]``) trained on the gold spans of ``docs``; ``None`` when
+    ``share`` is 0 or no word of ``docs`` is inside (or outside) a span."""
+    share = float(settings.get("share", 0.0))
+    spans = [[(s.start, s.end) for s in a.spans.get(TECHNIQUE_LAYER, [])] for a in docs]
+    if share <= 0 or not any(spans):
+        return None
+    try:
+        return fit_word_tag_head(
+            [a.text for a in docs],
+            spans,
+            c=float(settings.get("c", 0.3)),
+            min_count=int(settings.get("min_count", 2)),
+            share=share,
+        )
+    except ModelError as error:
+        log.warning("no lexical SI head: %s", error.message)
+        return None
 
 
 def read_unlabeled(folder: Path, limit: int = 0) -> list[Article]:
@@ -455,6 +480,7 @@ def _write_model(
     *,
     n_articles: int,
     ngrams: SpanNgramHead | None = None,
+    words: WordTagHead | None = None,
 ) -> Path:
     from unspun.models.span_torch import export_onnx, quantize_onnx, save_checkpoint
 
@@ -485,6 +511,8 @@ def _write_model(
     np.savez(out / "tc_head.npz", **network.tc_head_arrays())
     if ngrams is not None:
         ngrams.to_disk(out / NGRAMS_FILE)
+    if words is not None:
+        words.to_disk(out / WORDS_FILE)
     with open(out / "config.json", "w", encoding="utf-8") as handle:
         json.dump(runtime, handle, indent=2)
     # The fp32 checkpoint first: it is the training result, the ONNX files are derived from it.
@@ -494,6 +522,8 @@ def _write_model(
     shutil.copy(out / "tc_head.npz", checkpoint / "tc_head.npz")
     if ngrams is not None:
         shutil.copy(out / NGRAMS_FILE, checkpoint / NGRAMS_FILE)
+    if words is not None:
+        shutil.copy(out / WORDS_FILE, checkpoint / WORDS_FILE)
     shutil.copy(out / "config.json", checkpoint / CHECKPOINT_CONFIG)
     fp32 = out / "model-fp32.onnx"
     export_onnx(network, fp32)
@@ -522,6 +552,15 @@ def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
         if share > 0
         else ""
     )
+    word_share = float(config.get("si_words", {}).get("share", 0.0))
+    if word_share > 0:
+        lexical += (
+            "\n- Lexical SI head (`si_words.npz`): logistic regression giving each word the probability of"
+            " lying inside a propaganda span\n  (the word, its neighbours, word pairs, suffix,"
+            " capitals, inside quotes), trained on the gold spans and mixed into\n  the inside"
+            f" probability in log-odds with weight {word_share:g}. It stores feature names seen in at"
+            f" least {int(config['si_words'].get('min_count', 2))} training words."
+        )
     return f"""# {card.get("name", "ptc-minilm")}: propaganda span model (SI + TC)
 
 {card.get("summary", "")}
