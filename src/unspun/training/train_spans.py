@@ -225,22 +225,18 @@ def fit_tc_ngrams(docs: Sequence[Article], settings: Mapping[str, Any]) -> SpanN
 
 def fit_si_words(docs: Sequence[Article], settings: Mapping[str, Any]) -> WordTagHead | None:
     """The lexical SI head (``[si_words]``) trained on the gold spans of ``docs``; ``None`` when
-    ``share`` is 0 or no word of ``docs`` is inside (or outside) a span."""
+    ``share`` is 0 or ``docs`` have no gold span."""
     share = float(settings.get("share", 0.0))
     spans = [[(s.start, s.end) for s in a.spans.get(TECHNIQUE_LAYER, [])] for a in docs]
     if share <= 0 or not any(spans):
         return None
-    try:
-        return fit_word_tag_head(
-            [a.text for a in docs],
-            spans,
-            c=float(settings.get("c", 0.3)),
-            min_count=int(settings.get("min_count", 2)),
-            share=share,
-        )
-    except ModelError as error:
-        log.warning("no lexical SI head: %s", error.message)
-        return None
+    return fit_word_tag_head(
+        [a.text for a in docs],
+        spans,
+        c=float(settings.get("c", 0.3)),
+        min_count=int(settings.get("min_count", 2)),
+        share=share,
+    )
 
 
 def read_unlabeled(folder: Path, limit: int = 0) -> list[Article]:
