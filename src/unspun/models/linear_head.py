@@ -24,6 +24,11 @@ from unspun.models.tfidf import read_head_file, tfidf_row, word_ngrams, write_he
 DEFAULT_THRESHOLD = 0.5
 
 
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    """The logistic function, with logits clipped to +-50 so that ``exp`` never overflows."""
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+
+
 @dataclass(slots=True)
 class LinearHead:
     """A trained linear head: ``labels``, weights ``(n_features, n_labels)`` and per-label thresholds."""
@@ -56,7 +61,7 @@ class LinearHead:
             )
         logits = ((features - self.mean) / self.scale) @ self.weights + self.bias
         if self.multi_label:
-            return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+            return sigmoid(logits)
         logits = logits - logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -228,7 +233,7 @@ class NgramHead:
             indices, values = self.vectorise(text)
             out[row] = values @ self.weights[indices] if len(indices) else 0.0
         logits = out + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+        return sigmoid(logits)
 
     def to_disk(self, path: str | Path) -> None:
         """One ``.npz``: the vocabulary in a JSON header (term order = index), float16 weights."""

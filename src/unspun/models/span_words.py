@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.linear_head import sigmoid
 from unspun.models.tfidf import read_head_file, write_head_file
 
 FILE_NAME = "si_words.npz"
@@ -111,7 +112,7 @@ class WordTagHead:
         logits += quoted * weight("quoted")
         logits += np.array([w[:1].isupper() for w in words]) * weight("capital")
         logits += np.array([len(w) > 1 and w.isupper() for w in words]) * weight("all_capitals")
-        return starts, 1.0 / (1.0 + np.exp(-logits))
+        return starts, sigmoid(logits)
 
     def _weight(self, name: str) -> float:
         index = self.vocabulary.get(name)
@@ -130,7 +131,7 @@ class WordTagHead:
         logit = (1 - self.share) * np.log(inside / (1 - inside)) + self.share * np.log(
             lexical / (1 - lexical)
         )
-        mixed = 1.0 / (1.0 + np.exp(-logit))
+        mixed = sigmoid(logit)
         out = np.empty_like(p)
         out[:, 0] = 1.0 - mixed
         out[:, 1] = p[:, 1] / inside * mixed

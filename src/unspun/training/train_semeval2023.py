@@ -225,17 +225,17 @@ def extra_genre_table(extra: dict[str, Any], data_dir: Path, cache: VectorCache)
 
 def append_rows(table: Table, extra: Table) -> Table:
     """``table`` followed by the rows of ``extra`` (single-label tables; weights default to 1)."""
-    ones = np.ones(len(table.articles))
+
+    def weights(part: Table) -> np.ndarray:
+        return part.weights if part.weights is not None else np.ones(len(part.articles))
+
     return Table(
         np.vstack([table.x, extra.x]),
         np.concatenate([table.y, extra.y]),
         table.langs + extra.langs,
         table.articles + extra.articles,
-        weights=np.concatenate([
-            table.weights if table.weights is not None else ones,
-            extra.weights if extra.weights is not None else np.ones(len(extra.articles)),
-        ]),
-    )  # fmt: skip
+        weights=np.concatenate([weights(table), weights(extra)]),
+    )
 
 
 def fold_of(article: str, folds: int) -> int:
