@@ -443,3 +443,25 @@ def test_training_device_auto_falls_back_to_the_cpu() -> None:
         assert training_device("auto") == "cpu"
         with pytest.raises(ConfigError, match="sees no GPU"):
             training_device("cuda")
+
+
+def test_an_int8_models_output_for_a_text_does_not_depend_on_its_batch(
+    tmp_path: Path, tiny_model: Path
+) -> None:
+    import json
+
+    from unspun.models.span_torch import quantize_onnx
+
+    folder = tmp_path / "int8"
+    shutil.copytree(tiny_model, folder, ignore=shutil.ignore_patterns("checkpoint"))
+    quantize_onnx(folder / "model.onnx", folder / "model-int8.onnx")
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    config.update(onnx="model-int8.onnx", quantized=True, batch_size=16)
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    model = load_span_model(folder)
+    texts = [*ARTICLES.values(), " ".join(ARTICLES.values()) * 3, "Short."]
+    batched = model.encode(texts)
+    for text, together in zip(texts, batched, strict=True):
+        (alone,) = model.encode([text])
+        assert np.array_equal(alone.probs, together.probs)
+        assert np.array_equal(alone.hidden, together.hidden)

@@ -109,6 +109,12 @@ class SpanModel:
                 if config.get("format") != FORMAT:
                     raise ModelError(f"{path}/config.json is not an unspun span model ({FORMAT})")
                 encoder = _onnx_encoder(path / (onnx_file or config["onnx"]), threads)
+                if config.get("quantized") and onnx_file in (None, config["onnx"]):
+                    # int8 dynamic quantisation scales activations over the whole input tensor, so
+                    # a window's output would depend on the windows batched with it (up to 0.18 in
+                    # a tag probability): one window per call keeps every text's result its own
+                    # (as fast on 2 cores, measured at batch sizes 1, 4 and 16).
+                    config = {**config, "batch_size": 1}
             tokenizer = _read_tokenizer(path / "tokenizer.json")
             with np.load(path / "tc_head.npz") as npz:
                 tc_head = {k: npz[k] for k in npz.files}
