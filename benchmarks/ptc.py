@@ -25,7 +25,6 @@ import argparse
 import json
 import logging
 import os
-import random
 import resource
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ import numpy as np
 
 from unspun.models.decoding import rank_for_duplicates
 from unspun.models.span_model import SpanModel
-from unspun.training.ptc_corpus import list_article_ids, read_ptc, si_gold, tc_gold
+from unspun.training.ptc_corpus import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
 from unspun.training.scorer_ptc import score_si_rows, score_tc_rows
 from unspun.training.train_spans import load_config, train_span_model
 
@@ -44,13 +43,6 @@ THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 PEAKS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
 SETTINGS = [(t, p) for t in THRESHOLDS for p in PEAKS if p >= t]
 log = logging.getLogger(__name__)
-
-
-def make_folds(ids: list[str], k: int, seed: int) -> list[list[str]]:
-    """``k`` disjoint folds of ``ids`` (sorted numerically, shuffled with ``seed``, dealt round-robin)."""
-    order = sorted(ids, key=int)
-    random.Random(seed).shuffle(order)
-    return [sorted(order[i::k], key=int) for i in range(k)]
 
 
 def _peak_rss_mb() -> float:

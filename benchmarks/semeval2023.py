@@ -17,6 +17,11 @@ are scored out-of-fold, next to a head trained on the SemEval-2023 rows alone: m
 official scorer computes it, the predicted mix and the confusion counts. These rows are left out
 of the per-language English figures, which stay on the SemEval-2023 labels.
 
+English paragraphs with and without span evidence: with ``[paragraphs.spans]`` in the config,
+the paragraph techniques are cross-validated a second time without the span evidence head, and
+English micro-F1 is printed for both, on all English articles and on the reporting and opinion
+articles apart (held-out English is mostly reporting).
+
 Speed: the packaged components (language, genre, frames, paragraphs) on English articles.
 
 Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json]``
@@ -25,6 +30,7 @@ Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out repo
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import time
 from collections import Counter
@@ -180,6 +186,34 @@ def measure_speed(data_dir: Path, n: int = 40) -> dict[str, float]:
     }
 
 
+def paragraph_evidence_figures(
+    data: Any, cfg: dict[str, Any], oof: dict[str, Any], seed: int, lang: str = "en"
+) -> dict[str, Any]:
+    """``lang`` paragraph micro-F1 with the span evidence head (the config) and without it, on all
+    articles and per SemEval-2023 genre; empty if the config has no ``[paragraphs.spans]``."""
+    table = data.paragraphs
+    if not cfg["paragraphs"].get("spans") or table.has_evidence is None:
+        return {}
+    plain_cfg = copy.deepcopy(cfg)
+    del plain_cfg["paragraphs"]["spans"]
+    plain = cross_validate(table, "paragraphs", plain_cfg, seed)[1]
+    genre = {a: GENRES[y] for a, y in zip(data.genre.articles, data.genre.y, strict=True)}
+    langs = np.array(table.langs)
+    subsets = {"all": langs == lang}
+    for name in ("reporting", "opinion"):
+        subsets[name] = subsets["all"] & np.array([genre.get(a) == name for a in table.articles])
+    out: dict[str, Any] = {"paragraphs_with_evidence": int(table.has_evidence[subsets["all"]].sum())}
+    for name, rows in subsets.items():
+        keys = [f"{a}_{p}" for (a, p), r in zip(table.keys, rows, strict=True) if r]
+        gold = dict(zip(keys, _sets(table.y[rows], SEMEVAL23_LABELS), strict=True))
+        figures = {}
+        for variant, decisions in (("with_spans", oof["paragraphs"][1]), ("without_spans", plain)):
+            predicted = dict(zip(keys, _sets(decisions[rows], SEMEVAL23_LABELS), strict=True))
+            figures[variant] = round(score_paragraph_labels(gold, predicted)[0], 4)
+        out[name] = {"paragraphs": len(keys), **figures}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="SemEval-2023 Task 3 cross-validation benchmark")
     parser.add_argument("--data", type=Path, default=None)
@@ -215,6 +249,14 @@ def main() -> None:
         for name in ("cross_validated", "semeval_rows_only"):
             figures = news[name]
             print(f"  {name:<20} macro-F1 {figures['macro_f1']:.3f}  predicted {figures['predicted_mix']}")
+    evidence = report["paragraphs_span_evidence_en"] = paragraph_evidence_figures(data, cfg, oof, args.seed)
+    if evidence:
+        print("English paragraphs micro-F1, with / without span evidence:")
+        for name in ("all", "reporting", "opinion"):
+            row = evidence[name]
+            print(
+                f"  {name:<10} {row['with_spans']:.3f} / {row['without_spans']:.3f}  ({row['paragraphs']} paragraphs)"
+            )
     if not args.no_speed:
         report["speed"] = measure_speed(data_dir)
         print(f"speed: {report['speed']['articles_per_s']} articles/s ({report['speed']})")

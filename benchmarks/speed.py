@@ -3,8 +3,9 @@
 Both run side by side in one invocation, each in its own subprocess (so peak RSS is
 each one's own), over the same articles (default: the first 80 PTC training articles):
 
-- unspun: ``load_span_model().predict_spans(texts)`` (ONNX Runtime, windows batched
-  across articles), spans and techniques end to end;
+- unspun: ``load_span_model().predict_spans(texts)`` (ONNX Runtime, int8; every text tokenised
+  once, one window per call so that a text's result never depends on its batch), spans and
+  techniques end to end;
 - reference: ``transformers.pipeline("token-classification")`` over a BERT-base-size
   encoder (MPNet-base, 109M parameters, from its PyPI parts: ``scripts/get_mpnet.py``),
   windowed with a stride so nothing is truncated, fp32 torch, as a user would write it.

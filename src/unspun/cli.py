@@ -308,8 +308,12 @@ def predict_paragraphs_cmd(
     ] = None,
     lang: LangOption = None,
     article_model: ArticleModelOption = None,
+    model: ModelOption = None,
 ) -> None:
-    """Techniques of each paragraph (SemEval-2023, 23 labels): id<TAB>paragraph_no<TAB>tech1,tech2."""
+    """Techniques of each paragraph (SemEval-2023, 23 labels): id<TAB>paragraph_no<TAB>tech1,tech2.
+
+    English articles also run the span model (``--model``): its spans are evidence for the
+    paragraph techniques."""
     from unspun.article_level import predict_paragraphs
 
     _write_article_predictions(
@@ -317,7 +321,11 @@ def predict_paragraphs_cmd(
         output,
         article_model,
         lambda articles, model_dir: predict_paragraphs(
-            articles, template=template, model_dir=model_dir, lang=lang
+            articles,
+            template=template,
+            model_dir=model_dir,
+            lang=lang,
+            span_model=_settings(model=model).model,
         ),
         lambda row: f"{row[0]}\t{row[1]}\t{','.join(row[2])}",
     )

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TECHNIQUE_LAYER = "technique"
+# Low-confidence technique spans the span tagger also writes: evidence for the paragraph
+# techniques head, never shown or serialised as findings.
+CANDIDATE_LAYER = "technique-candidates"
 
 
 @dataclass(frozen=True, slots=True)

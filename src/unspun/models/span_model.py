@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from unspun.document import Span
+from unspun.document import CANDIDATE_LAYER, Span
 from unspun.errors import ModelError
 from unspun.models.decoding import (
     char_to_tokens,
@@ -45,6 +45,10 @@ from unspun.models.windowing import make_windows, stitch
 DEFAULT_MODEL = "ptc-minilm"
 FORMAT = "unspun.span-model/1"
 CHECKPOINT_CONFIG = "span_config.json"
+# Candidate spans: a second, permissive decoding (weak evidence for the paragraph techniques head).
+CANDIDATE_THRESHOLD = 0.1
+CANDIDATE_PEAK = 0.15
+MIN_CANDIDATE_SCORE = 0.01
 
 # (input_ids, attention_mask) -> (token logits (B, L, 3), hidden states (B, L, H))
 Encoder = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -240,17 +244,39 @@ class SpanModel:
 
         ``score`` is the span's SI probability times its technique probability, in [0, 1].
         """
-        out: list[list[Span]] = []
+        return [self._labelled_spans(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
+
+    def predict_with_candidates(self, texts: Sequence[str]) -> list[tuple[list[Span], list[Span]]]:
+        """Per text, the spans of :meth:`predict_spans` and the *candidate* spans.
+
+        Candidates come from a permissive decoding (threshold ``CANDIDATE_THRESHOLD``, peak
+        ``CANDIDATE_PEAK``): one :class:`Span` in the ``CANDIDATE_LAYER`` per candidate and
+        technique whose score (SI probability x technique probability) reaches
+        ``MIN_CANDIDATE_SCORE``. They are weak evidence, not findings: the paragraph techniques
+        head reads them; nothing shows them to a reader. The text is encoded once for both.
+        """
+        out = []
         for text, enc in zip(texts, self.encode(texts), strict=True):
-            found = self.decode(text, enc)
+            found = self.decode(text, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)
             probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in found])
-            spans = []
-            for (start, end, si_score), row in zip(found, probs, strict=True):
-                best = int(np.argmax(row))
-                score = float(min(max(si_score * row[best], 0.0), 1.0))
-                spans.append(Span(start, end, self.labels[best], score))
-            out.append(spans)
+            candidates = [
+                Span(start, end, self.labels[j], float(score), layer=CANDIDATE_LAYER)
+                for (start, end, si_score), row in zip(found, probs, strict=True)
+                for j, score in enumerate(np.clip(si_score * row, 0.0, 1.0))
+                if score >= MIN_CANDIDATE_SCORE
+            ]
+            out.append((self._labelled_spans(text, enc), candidates))
         return out
+
+    def _labelled_spans(self, text: str, enc: Encoded) -> list[Span]:
+        found = self.decode(text, enc)
+        probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in found])
+        spans = []
+        for (start, end, si_score), row in zip(found, probs, strict=True):
+            best = int(np.argmax(row))
+            score = float(min(max(si_score * row[best], 0.0), 1.0))
+            spans.append(Span(start, end, self.labels[best], score))
+        return spans
 
 
 def load_span_model(name_or_path: str | Path | None = None, *, threads: int | None = None) -> SpanModel:

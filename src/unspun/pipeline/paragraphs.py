@@ -6,6 +6,11 @@ highest probability first. Features per paragraph: its vector, the article's mea
 the mean of its two neighbours, and its position and length
 (:func:`unspun.models.sentence_encoder.paragraph_features`). A technique is kept when its
 probability reaches its threshold, tuned per technique and per language by cross-validation.
+
+When the model folder has ``paragraphs-spans.npz`` and the span tagger ran on an article in a
+language it covers (English), the spans found in each paragraph are mixed in as evidence
+(:mod:`unspun.models.span_evidence`), and the thresholds tuned for the mixed scores
+(``"en+spans"``) apply.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import numpy as np
 
 from unspun.document import Article, Label, Paragraph
 from unspun.models.sentence_encoder import ParagraphEmbedder, paragraph_features
+from unspun.models.span_evidence import FILE_NAME as EVIDENCE_FILE
+from unspun.models.span_evidence import THRESHOLD_SUFFIX, SpanEvidenceHead, article_span_features
 from unspun.pipeline.genre import ArticleHeadComponent
 from unspun.registry import register
 
@@ -28,6 +35,36 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
 
     name = "paragraphs"
     head_file = HEAD_FILE
+    evidence_head: SpanEvidenceHead | None = None
+
+    def from_disk(self, folder: str | Path) -> ParagraphTechniqueTagger:
+        """Load the head(s) from ``folder``, with the span evidence head if there is one."""
+        super().from_disk(folder)
+        path = Path(folder) / EVIDENCE_FILE
+        self.evidence_head = SpanEvidenceHead.from_disk(path) if path.is_file() else None
+        return self
+
+    def to_disk(self, folder: str | Path) -> None:
+        """Save the head(s) to ``folder``, with the span evidence head if there is one."""
+        super().to_disk(folder)
+        path = Path(folder) / EVIDENCE_FILE
+        if self.evidence_head is not None:
+            self.evidence_head.to_disk(path)
+        elif path.exists():
+            path.unlink()
+
+    def scores(
+        self, article: Article, paragraphs: list[Paragraph], rows: np.ndarray
+    ) -> tuple[np.ndarray, str | None]:
+        """Technique scores of the paragraphs and the threshold key to decide them with."""
+        texts = [article.text[p.start : p.end].strip() for p in paragraphs]
+        scores = self.mixed_scores(rows, texts)
+        if self.evidence_head is None or not self.evidence_head.covers(article.language):
+            return scores, article.language
+        evidence = article_span_features(article, paragraphs)
+        if evidence is None:
+            return scores, article.language
+        return self.evidence_head.mix(scores, evidence), f"{article.language}{THRESHOLD_SUFFIX}"
 
     def paragraph_rows(self, article: Article) -> tuple[list[Paragraph], np.ndarray]:
         """The article's paragraphs (official rule) and their feature rows."""
@@ -39,8 +76,7 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         out = []
         for article in articles:
             paragraphs, rows = self.paragraph_rows(article)
-            texts = [article.text[p.start : p.end].strip() for p in paragraphs]
-            labelled = self.head.decide(self.mixed_scores(rows, texts), article.language) if len(rows) else []
+            labelled = self.head.decide(*self.scores(article, paragraphs, rows)) if len(rows) else []
             out.append(
                 [
                     Paragraph(p.index, p.start, p.end, [Label(name, score) for name, score in techniques])

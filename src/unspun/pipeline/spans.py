@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from unspun.document import TECHNIQUE_LAYER, Article, Span
+from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Article, Span
 from unspun.models.span_model import SpanModel, load_span_model
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
@@ -16,7 +16,10 @@ class SpanTagger(Component):
     """Detect technique spans (SI + TC) and write them to the ``"technique"`` layer.
 
     ``model`` is a loaded :class:`SpanModel`, a model folder or name, or ``None`` for the packaged
-    default (loaded on first use). Spans scoring below ``min_score`` are dropped. The PTC span
+    default (loaded on first use). Spans scoring below ``min_score`` are dropped. With
+    ``candidates`` (the default) the permissive candidate spans of
+    :meth:`SpanModel.predict_with_candidates` go to the ``"technique-candidates"`` layer, which
+    the paragraph techniques head reads as evidence. The PTC span
     model reads English only: an article whose ``language`` is known and not in ``languages`` is
     left without a technique layer rather than given meaningless spans.
     """
@@ -28,6 +31,7 @@ class SpanTagger(Component):
         *,
         model: SpanModel | str | Path | None = None,
         min_score: float = 0.0,
+        candidates: bool = True,
         languages: tuple[str, ...] = ("en",),
         error_handler: ErrorHandler = raise_error,
     ) -> None:
@@ -36,6 +40,7 @@ class SpanTagger(Component):
         self._model = model if isinstance(model, SpanModel) else None
         self._model_name = None if isinstance(model, SpanModel) else model
         self.min_score = min_score
+        self.candidates = candidates
 
     @property
     def model(self) -> SpanModel:
@@ -48,14 +53,27 @@ class SpanTagger(Component):
         """Whether the span model reads the article's language (unknown counts as covered)."""
         return article.language is None or article.language in self.languages
 
-    def predict(self, articles: Sequence[Article]) -> list[list[Span] | None]:
-        """Technique spans per article (``None`` for a language the model does not read); changes nothing."""
-        covered = [article for article in articles if self.covers(article)]
-        spans = iter(self.model.predict_spans([article.text for article in covered]) if covered else [])
-        return [next(spans) if self.covers(article) else None for article in articles]
+    def predict(self, articles: Sequence[Article]) -> list[tuple[list[Span], list[Span]] | None]:
+        """Per article, its technique spans and candidate spans (``None`` for a language the model
+        does not read; no candidates when ``candidates`` is off); changes nothing."""
+        covered = [article.text for article in articles if self.covers(article)]
+        if not covered:
+            found: list[tuple[list[Span], list[Span]]] = []
+        elif self.candidates:
+            found = self.model.predict_with_candidates(covered)
+        else:
+            found = [(spans, []) for spans in self.model.predict_spans(covered)]
+        results = iter(found)
+        return [next(results) if self.covers(article) else None for article in articles]
 
-    def set_annotations(self, articles: Sequence[Article], outputs: list[list[Span] | None]) -> None:
-        """Replace each article's technique layer with its predicted spans."""
-        for article, spans in zip(articles, outputs, strict=True):
-            if spans is not None:
-                article.set_layer(TECHNIQUE_LAYER, [s for s in spans if s.score >= self.min_score])
+    def set_annotations(
+        self, articles: Sequence[Article], outputs: list[tuple[list[Span], list[Span]] | None]
+    ) -> None:
+        """Replace each article's technique layer (and candidate layer) with its predicted spans."""
+        for article, result in zip(articles, outputs, strict=True):
+            if result is None:
+                continue
+            spans, candidates = result
+            article.set_layer(TECHNIQUE_LAYER, [s for s in spans if s.score >= self.min_score])
+            if self.candidates:
+                article.set_layer(CANDIDATE_LAYER, candidates)

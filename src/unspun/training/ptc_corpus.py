@@ -9,6 +9,7 @@ per label line (a span with two techniques appears twice).
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -32,6 +33,17 @@ def list_article_ids(folder: Path) -> list[str]:
         )
     ids = [m["id"] for p in articles_dir.iterdir() if (m := _ARTICLE_NAME.match(p.name))]
     return sorted(ids, key=int)
+
+
+def make_folds(ids: Sequence[str], k: int, seed: int) -> list[list[str]]:
+    """``k`` disjoint folds of ``ids`` (sorted numerically, shuffled with ``seed``, dealt round-robin).
+
+    The cross-validation folds of ``benchmarks/ptc.py``: the same ids, ``k`` and ``seed`` give
+    the same folds on every run.
+    """
+    order = sorted(ids, key=int)
+    random.Random(seed).shuffle(order)
+    return [sorted(order[i::k], key=int) for i in range(k)]
 
 
 def read_article_text(folder: Path, article_id: str) -> str:

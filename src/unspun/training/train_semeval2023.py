@@ -39,9 +39,17 @@ from unspun.models.sentence_encoder import (
     load_encoder,
     paragraph_features,
 )
+from unspun.models.span_evidence import FILE_NAME as EVIDENCE_FILE
+from unspun.models.span_evidence import (
+    THRESHOLD_SUFFIX,
+    SpanEvidenceHead,
+    fit_span_evidence_head,
+    span_features,
+)
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config
 from unspun.training.semeval2023_corpus import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
+from unspun.training.span_predictions import Predictions, default_predictions_path, read_predictions
 
 GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 
@@ -57,6 +65,18 @@ class Table:
     keys: list[tuple[str, int]] = field(default_factory=list)  # paragraph keys (subtask 3 only)
     texts: list[str] = field(default_factory=list)  # the row's text, for n-gram heads (never saved)
     weights: np.ndarray | None = None  # per-row sample weights (None: all 1)
+    evidence: np.ndarray | None = None  # span evidence rows (subtask 3; meaningful where has_evidence)
+    has_evidence: np.ndarray | None = None  # per row: whether span predictions cover its article
+
+    def threshold_keys(self) -> list[str]:
+        """Per row, the key its thresholds are tuned under: ``"en+spans"`` for rows mixed with span
+        evidence, else the language."""
+        if self.has_evidence is None:
+            return list(self.langs)
+        return [
+            f"{lang}{THRESHOLD_SUFFIX}" if e else lang
+            for lang, e in zip(self.langs, self.has_evidence, strict=True)
+        ]
 
 
 @dataclass(slots=True)
@@ -105,8 +125,13 @@ def _cache_path(encoder_name: str) -> Path:
     return root / f"semeval2023-{encoder_name}-vectors.npz"
 
 
-def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) -> Dataset:
-    """Read the three subtasks of ``languages`` and turn them into feature tables."""
+def build_dataset(
+    data_dir: Path, languages: Sequence[str], cache: VectorCache, spans: Predictions | None = None
+) -> Dataset:
+    """Read the three subtasks of ``languages`` and turn them into feature tables.
+
+    With ``spans`` (out-of-fold span predictions per language and article), the paragraphs of
+    the articles it covers get span evidence rows."""
     loaded = {lang: [load_subtask(data_dir, lang, s) for s in (1, 2, 3)] for lang in languages}
     texts = [
         a.article.text[p.start : p.end].strip()
@@ -117,7 +142,7 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
     ]
     cache.fill(texts)
     g_x, g_y, g_l, g_a, f_x, f_y, f_l, f_a, f_t = [], [], [], [], [], [], [], [], []
-    p_x, p_y, p_l, p_a, p_k, p_t = [], [], [], [], [], []
+    p_x, p_y, p_l, p_a, p_k, p_t, p_e, p_h = [], [], [], [], [], [], [], []
     for lang, (sub1, sub2, sub3) in loaded.items():
         iso = FOLDER_TO_ISO[folder_for(lang)]
         for item in sub1:
@@ -134,6 +159,9 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
         for item in sub3:
             paragraphs, vectors = cache.article(item.article.text)
             p_x.append(paragraph_features(paragraphs, vectors, item.article.text))
+            found = (spans or {}).get(iso, {}).get(item.article.id)
+            p_e.append(span_features(item.article.text, paragraphs, *(found or ([], []))))
+            p_h.extend([found is not None] * len(paragraphs))
             for p in paragraphs:
                 gold = item.paragraphs.get(p.index, [])
                 p_y.append([int(t in gold) for t in SEMEVAL23_LABELS])
@@ -144,7 +172,16 @@ def build_dataset(data_dir: Path, languages: Sequence[str], cache: VectorCache) 
     return Dataset(
         genre=Table(np.stack(g_x), np.array(g_y), g_l, g_a),
         frames=Table(np.stack(f_x), np.array(f_y), f_l, f_a, texts=f_t),
-        paragraphs=Table(np.vstack(p_x), np.array(p_y), p_l, p_a, p_k, p_t),
+        paragraphs=Table(
+            np.vstack(p_x),
+            np.array(p_y),
+            p_l,
+            p_a,
+            p_k,
+            p_t,
+            evidence=np.vstack(p_e) if spans else None,
+            has_evidence=np.array(p_h) if spans else None,
+        ),  # fmt: skip
     )
 
 
@@ -325,11 +362,12 @@ def shift_rows(shifts: dict[str, np.ndarray], langs: Sequence[str]) -> np.ndarra
     return np.stack([shifts.get(lang, shifts.get("default", zero)) for lang in langs])
 
 
-Model = tuple[LinearHead, NgramHead | None]
+Model = tuple[LinearHead, NgramHead | None, SpanEvidenceHead | None]
 
 
 def fit_task(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], seed: int) -> Model:
-    """The head of ``task`` fitted on ``rows`` (plus its n-gram head if the config has ``[task.ngram]``)."""
+    """The head of ``task`` fitted on ``rows``, plus its n-gram head if the config has ``[task.ngram]``
+    and its span evidence head if it has ``[task.spans]`` (fitted on the rows with evidence)."""
     settings = cfg[task]
     if task == "genre":
         targets = [GENRES[i] for i in table.y[rows]]
@@ -338,21 +376,36 @@ def fit_task(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], see
             class_weight=settings.get("class_weight"), seed=seed,
             sample_weight=table.weights[rows] if table.weights is not None else None,
         )  # fmt: skip
-        return head, None
+        return head, None, None
     labels = FRAME_LABELS if task == "frames" else SEMEVAL23_LABELS
     head = fit_linear_head(table.x[rows], table.y[rows], labels, multi_label=True, c=settings["c"], seed=seed)
-    ngram = settings.get("ngram")
-    if not ngram:
-        return head, None
-    texts = [table.texts[i] for i in np.flatnonzero(rows)]
-    return head, fit_ngram_head(texts, table.y[rows], labels, seed=seed, **ngram)
+    ngram = None
+    if settings.get("ngram"):
+        texts = [table.texts[i] for i in np.flatnonzero(rows)]
+        ngram = fit_ngram_head(texts, table.y[rows], labels, seed=seed, **settings["ngram"])
+    evidence = None
+    spans = settings.get("spans")
+    if spans and table.evidence is not None and table.has_evidence is not None:
+        covered = rows & table.has_evidence
+        evidence = fit_span_evidence_head(
+            table.evidence[covered], table.y[covered], labels, c=float(spans.get("c", 0.1)),
+            share=float(spans.get("share", 0.4)), languages=sorted({table.langs[i] for i in np.flatnonzero(covered)}),
+            seed=seed,
+        )  # fmt: skip
+    return head, ngram, evidence
 
 
 def task_scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
-    """The scores of ``model`` (head, optional n-gram head mixed in) for the ``rows`` of ``table``."""
-    head, ngram = model
+    """The scores of ``model`` for the ``rows`` of ``table``: the head's, with the n-gram head's mixed
+    in, and the span evidence head's on the rows with evidence."""
+    head, ngram, evidence = model
     scores = head.scores(table.x[rows])
-    return ngram.mix(scores, [table.texts[i] for i in np.flatnonzero(rows)]) if ngram is not None else scores
+    if ngram is not None:
+        scores = ngram.mix(scores, [table.texts[i] for i in np.flatnonzero(rows)])
+    if evidence is not None and table.evidence is not None and table.has_evidence is not None:
+        covered = table.has_evidence[rows]
+        scores[covered] = evidence.mix(scores[covered], table.evidence[rows][covered])
+    return scores
 
 
 def cross_validate(
@@ -371,14 +424,15 @@ def cross_validate(
     if task == "genre":
         return scores, (np.log(scores + 1e-12) + shift_rows(genre_shift(cfg), table.langs)).argmax(axis=1)
     decisions = np.zeros_like(table.y)
+    keys = table.threshold_keys()
     for k in range(folds):
         rest = fold != k
         limits = tune_thresholds(
-            scores[rest], table.y[rest], [table.langs[i] for i in np.flatnonzero(rest)],
+            scores[rest], table.y[rest], [keys[i] for i in np.flatnonzero(rest)],
             min_positives=int(cfg[task]["min_positives"]),
         )  # fmt: skip
         for i in np.flatnonzero(fold == k):
-            decisions[i] = scores[i] >= limits.get(table.langs[i], limits["default"])
+            decisions[i] = scores[i] >= limits.get(keys[i], limits["default"])
     return scores, decisions
 
 
@@ -439,11 +493,21 @@ def load_config(config: Path) -> dict[str, Any]:
     return cfg
 
 
+def span_predictions_path(spans: dict[str, Any]) -> Path:
+    """The predictions file of a ``[paragraphs.spans]`` section: a relative (or no) name is taken
+    from the cache folder (``$UNSPUN_CACHE``, else ``~/.cache/unspun``)."""
+    given = Path(spans.get("predictions", default_predictions_path().name)).expanduser()
+    return given if given.is_absolute() else default_predictions_path().parent / given
+
+
 def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
-    """Encoder + cache + feature tables for a config (genre rows of ``[genre.extra]`` appended)."""
+    """Encoder + cache + feature tables for a config (genre rows of ``[genre.extra]`` appended,
+    span predictions of ``[paragraphs.spans]`` read)."""
     name = cfg["encoder"]["name"]
     cache = VectorCache(load_encoder(name), _cache_path(Path(name).name))
-    data = build_dataset(Path(data_dir), cfg["data"]["languages"], cache)
+    spans = cfg["paragraphs"].get("spans")
+    predictions = read_predictions(span_predictions_path(spans)) if spans else None
+    data = build_dataset(Path(data_dir), cfg["data"]["languages"], cache, predictions)
     extra = cfg["genre"].get("extra")
     if extra:
         data.genre = append_rows(data.genre, extra_genre_table(extra, Path(data_dir), cache))
@@ -472,19 +536,22 @@ def train_article_models(
     for task in ("genre", "frames", "paragraphs"):
         table: Table = getattr(data, task)
         scores, decisions = cross_validate(table, task, cfg, seed)
-        head, ngram = fit_task(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
+        head, ngram, evidence = fit_task(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
         if task == "genre":
             accuracy = float((decisions == table.y).mean())
             report["cv"][task] = {"accuracy": round(accuracy, 4)}
             head.offsets = {lang: shift.astype(np.float32) for lang, shift in genre_shift(cfg).items()}
         else:
             head.thresholds = tune_thresholds(
-                scores, table.y, table.langs, min_positives=int(cfg[task]["min_positives"])
+                scores, table.y, table.threshold_keys(), min_positives=int(cfg[task]["min_positives"])
             )
             report["cv"][task] = {"micro_f1": round(micro_f1(table.y, decisions), 4)}
         head.to_disk(out_dir / f"{task}.npz")
         if ngram is not None:
             ngram.to_disk(out_dir / f"{task}-ngrams.npz")
+        if evidence is not None and table.has_evidence is not None:
+            evidence.to_disk(out_dir / EVIDENCE_FILE)
+            report["rows"]["paragraphs_with_span_evidence"] = int(table.has_evidence.sum())
         report["rows"][task] = len(table.articles)
         if task == "genre":
             report["rows"]["genre_extra"] = sum(is_extra(a) for a in table.articles)

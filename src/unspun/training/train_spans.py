@@ -557,6 +557,9 @@ def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
             f" probability in log-odds with weight {word_share:g}. It stores feature names seen in at"
             f" least {int(config['si_words'].get('min_count', 2))} training words."
         )
+    one_call = (
+        ", one window per ONNX call (int8 activation scales are per call)" if runtime["quantized"] else ""
+    )
     return f"""# {card.get("name", "ptc-minilm")}: propaganda span model (SI + TC)
 
 {card.get("summary", "")}
@@ -565,7 +568,7 @@ def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
 - Base encoder: `{runtime["base_model"]}`, fine-tuned; token head O/B/I for span identification,
   span head over `[h_start; h_end; mean(span); 4 features]` for the 14 PTC techniques.{lexical}
 - Runtime: ONNX ({"int8 dynamic quantisation" if runtime["quantized"] else "fp32"}) + numpy; windows of
-  {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens; SI: runs of tokens with inside-probability
+  {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens{one_call}; SI: runs of tokens with inside-probability
   >= {runtime["threshold"]} kept when their peak reaches {runtime["peak_threshold"]},
   gaps of <= {runtime["join_gap"]} non-word characters joined, spans snapped to words and trimmed.
 

@@ -1,0 +1,134 @@
+"""Span evidence for the paragraph techniques head: what the PTC span model found in each paragraph.
+
+The span model (PTC-14 techniques, English) and the paragraph techniques (SemEval-2023, 23
+techniques) describe the same phenomena at two grains. For each paragraph, :func:`span_features`
+summarises the spans that overlap it:
+
+* per PTC-14 technique, the highest score of a ``"technique"`` span labelled with it (14);
+* per PTC-14 technique, the highest candidate score (SI x technique probability) of the
+  permissive ``"technique-candidates"`` layer (14);
+* technique spans per 10 words, their highest score, and their summed score per 10 words (3).
+
+A :class:`SpanEvidenceHead` (one logistic regression per SemEval-2023 technique over these 31
+features, trained on out-of-fold span predictions) turns them into scores that are mixed into the
+paragraph head's: ``(1 - share) * scores + share * evidence_scores``, for the languages the span
+model reads. The file is ``paragraphs-spans.npz`` beside the paragraph head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Article, Paragraph, Span
+from unspun.models.linear_head import LinearHead, fit_linear_head
+from unspun.models.tfidf import read_head_file, write_head_file
+from unspun.techniques import PTC14_LABELS
+
+FILE_NAME = "paragraphs-spans.npz"
+N_FEATURES = 2 * len(PTC14_LABELS) + 3
+THRESHOLD_SUFFIX = "+spans"  # thresholds of mixed scores: "en+spans" beside the plain "en"
+
+
+def span_features(
+    text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Span], candidates: Sequence[Span]
+) -> np.ndarray:
+    """``(len(paragraphs), N_FEATURES)``: the evidence of ``spans`` and ``candidates`` per paragraph.
+
+    Spans with a label outside PTC-14 are ignored; a span counts for every paragraph it overlaps.
+    """
+    index = {label: i for i, label in enumerate(PTC14_LABELS)}
+    n = len(PTC14_LABELS)
+    rows = np.zeros((len(paragraphs), N_FEATURES), dtype=np.float32)
+    for row, paragraph in zip(rows, paragraphs, strict=True):
+        tens = max(1, len(text[paragraph.start : paragraph.end].split())) / 10
+        inside = [
+            s for s in spans if s.start < paragraph.end and s.end > paragraph.start and s.label in index
+        ]
+        for span in inside:
+            j = index[span.label]
+            row[j] = max(row[j], span.score)
+        for span in candidates:
+            if span.start < paragraph.end and span.end > paragraph.start and span.label in index:
+                j = n + index[span.label]
+                row[j] = max(row[j], span.score)
+        row[2 * n] = len(inside) / tens
+        row[2 * n + 1] = max((s.score for s in inside), default=0.0)
+        row[2 * n + 2] = sum(s.score for s in inside) / tens
+    return rows
+
+
+def article_span_features(article: Article, paragraphs: Sequence[Paragraph]) -> np.ndarray | None:
+    """:func:`span_features` of an analysed article, or ``None`` if no span layer was written."""
+    if TECHNIQUE_LAYER not in article.spans:
+        return None
+    return span_features(
+        article.text, paragraphs, article.layer(TECHNIQUE_LAYER), article.layer(CANDIDATE_LAYER)
+    )
+
+
+@dataclass(slots=True)
+class SpanEvidenceHead:
+    """SemEval-2023 technique scores from span evidence, mixed into the paragraph head's scores."""
+
+    head: LinearHead
+    share: float
+    languages: tuple[str, ...]
+
+    def covers(self, lang: str | None) -> bool:
+        return lang in self.languages
+
+    def mix(self, scores: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """``(1 - share) * scores + share * evidence scores`` of the feature rows."""
+        return (1.0 - self.share) * scores + self.share * self.head.scores(features)
+
+    def to_disk(self, path: str | Path) -> None:
+        header = {
+            "labels": list(self.head.labels),
+            "share": self.share,
+            "languages": list(self.languages),
+            "span_labels": list(PTC14_LABELS),
+        }
+        arrays = {
+            "weights": self.head.weights.astype(np.float32),
+            "bias": self.head.bias.astype(np.float32),
+            "mean": self.head.mean.astype(np.float32),
+            "scale": self.head.scale.astype(np.float32),
+        }
+        write_head_file(path, header, arrays)
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> SpanEvidenceHead:
+        """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
+        with read_head_file(Path(path)) as (header, data):
+            head = LinearHead(
+                labels=tuple(header["labels"]),
+                weights=data["weights"],
+                bias=data["bias"],
+                mean=data["mean"],
+                scale=data["scale"],
+                multi_label=True,
+            )
+            return cls(head=head, share=float(header["share"]), languages=tuple(header["languages"]))
+
+
+def fit_span_evidence_head(
+    features: np.ndarray,
+    targets: np.ndarray,
+    labels: Sequence[str],
+    *,
+    c: float = 0.1,
+    share: float = 0.4,
+    languages: Sequence[str] = ("en",),
+    seed: int = 0,
+) -> SpanEvidenceHead:
+    """Fit the evidence head: one L2 logistic regression per label on standardised features.
+
+    ``targets``: 0/1 matrix ``(len(features), len(labels))``. Raises ``ModelError`` without
+    scikit-learn.
+    """
+    head = fit_linear_head(features, targets, labels, multi_label=True, c=c, seed=seed)
+    return SpanEvidenceHead(head=head, share=share, languages=tuple(languages))

@@ -1,0 +1,174 @@
+"""Span evidence for the paragraph techniques: features, head, mixing, training."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from article_fixtures import TINY_CONFIG, HashEncoder, blank_head, write_semeval_data
+from unspun.article_level import predict_paragraphs
+from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Article, Span, split_paragraphs
+from unspun.errors import ConfigError
+from unspun.models.sentence_encoder import ParagraphEmbedder
+from unspun.models.span_evidence import (
+    N_FEATURES,
+    SpanEvidenceHead,
+    fit_span_evidence_head,
+    span_features,
+)
+from unspun.pipeline.language import LanguageDetector
+from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
+from unspun.pipeline.spans import SpanTagger
+from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS
+
+TEXT = "Title\n\nThey are corrupt traitors.\nCalm words here today.\n"
+NAME_CALLING = PTC14_LABELS.index("Name_Calling,Labeling")
+LOADED = PTC14_LABELS.index("Loaded_Language")
+N = len(PTC14_LABELS)
+
+
+def _span(text: str, words: str, label: str, score: float, layer: str = TECHNIQUE_LAYER) -> Span:
+    start = text.index(words)
+    return Span(start, start + len(words), label, score, layer=layer)
+
+
+def test_features_summarise_the_spans_of_each_paragraph() -> None:
+    paragraphs = split_paragraphs(TEXT)
+    spans = [
+        _span(TEXT, "corrupt traitors", "Name_Calling,Labeling", 0.6),
+        _span(TEXT, "They are", "Not_A_PTC_Label", 0.9),  # ignored
+    ]
+    candidates = [
+        _span(TEXT, "corrupt traitors", "Loaded_Language", 0.2, CANDIDATE_LAYER),
+        _span(TEXT, "corrupt traitors", "Name_Calling,Labeling", 0.5, CANDIDATE_LAYER),
+        _span(TEXT, "traitors.\nCalm", "Loaded_Language", 0.1, CANDIDATE_LAYER),  # two paragraphs
+    ]
+    rows = span_features(TEXT, paragraphs, spans, candidates)
+    assert rows.shape == (3, N_FEATURES)
+    assert not rows[0].any()
+    title, second, third = rows
+    assert second[NAME_CALLING] == pytest.approx(0.6) and second[:N].sum() == pytest.approx(0.6)
+    assert second[N + LOADED] == pytest.approx(0.2) and second[N + NAME_CALLING] == pytest.approx(0.5)
+    assert second[2 * N] == pytest.approx(1 / 0.4)  # one span in four words, per ten words
+    assert second[2 * N + 1] == pytest.approx(0.6) and second[2 * N + 2] == pytest.approx(0.6 / 0.4)
+    assert third[N + LOADED] == pytest.approx(0.1) and third[:N].sum() == 0 and third[2 * N] == 0
+
+
+def _evidence_head() -> SpanEvidenceHead:
+    """Learns: a Name_Calling span in a paragraph means the SemEval-2023 Name_Calling-Labeling."""
+    rng = np.random.default_rng(0)
+    features = rng.uniform(0, 0.05, (200, N_FEATURES))
+    targets = np.zeros((200, len(SEMEVAL23_LABELS)), dtype=int)
+    features[:100, NAME_CALLING] = rng.uniform(0.4, 0.9, 100)
+    targets[:100, SEMEVAL23_LABELS.index("Name_Calling-Labeling")] = 1
+    return fit_span_evidence_head(features, targets, SEMEVAL23_LABELS, c=10.0, share=0.4, languages=["en"])
+
+
+def _tagger(embedder: ParagraphEmbedder) -> ParagraphTechniqueTagger:
+    head = blank_head(SEMEVAL23_LABELS, 3 * HashEncoder.dim + 3, True)  # every score 0.5
+    head.thresholds = {
+        "default": np.full(len(SEMEVAL23_LABELS), 0.6, np.float32),
+        "en+spans": np.full(len(SEMEVAL23_LABELS), 0.6, np.float32),
+    }
+    tagger = ParagraphTechniqueTagger(head=head, embedder=embedder)
+    tagger.evidence_head = _evidence_head()
+    return tagger
+
+
+def _techniques(article: Article) -> list[list[str]]:
+    return [[t.name for t in p.techniques] for p in article.paragraphs]
+
+
+def test_tagger_mixes_span_evidence_for_covered_languages_only(tmp_path: Path) -> None:
+    embedder = ParagraphEmbedder(HashEncoder())
+    tagger = _tagger(embedder)
+    spans = [_span(TEXT, "corrupt traitors", "Name_Calling,Labeling", 0.7)]
+    english = Article(id="en", text=TEXT, language="en", spans={TECHNIQUE_LAYER: spans})
+    french = Article(id="fr", text=TEXT, language="fr", spans={TECHNIQUE_LAYER: list(spans)})
+    unanalysed = Article(id="none", text=TEXT, language="en")  # the span tagger did not run
+    tagger([english, french, unanalysed])
+    assert _techniques(english) == [[], ["Name_Calling-Labeling"], []]
+    assert _techniques(french) == _techniques(unanalysed) == [[], [], []]  # 0.5 < 0.6 everywhere
+    tagger.to_disk(tmp_path)
+    again = ParagraphTechniqueTagger(model_dir=tmp_path, embedder=embedder)
+    assert again.evidence_head is not None and again.evidence_head.languages == ("en",)
+    assert [[t.name for t in p.techniques] for p in again.predict([english])[0]] == _techniques(english)
+    tagger.evidence_head = None
+    tagger.to_disk(tmp_path)
+    assert ParagraphTechniqueTagger(model_dir=tmp_path, embedder=embedder).evidence_head is None
+
+
+class FixedSpanTagger(SpanTagger):
+    """A span tagger that finds "corrupt traitors" as name calling, wherever it occurs."""
+
+    def predict(self, articles: Sequence[Article]) -> list[tuple[list[Span], list[Span]] | None]:
+        found = []
+        for article in articles:
+            if not self.covers(article):
+                found.append(None)
+                continue
+            spans = [_span(article.text, "corrupt traitors", "Name_Calling,Labeling", 0.7)]
+            found.append((spans if "corrupt traitors" in article.text else [], []))
+        return found
+
+
+def test_predict_paragraphs_runs_the_span_tagger_first() -> None:
+    tagger = _tagger(ParagraphEmbedder(HashEncoder()))
+    spans = FixedSpanTagger(model="unused")
+    rows = predict_paragraphs(
+        [Article(id="1", text=TEXT)], components=[LanguageDetector(lang="en"), tagger, spans]
+    )
+    assert rows == [("1", 1, []), ("1", 3, ["Name_Calling-Labeling"]), ("1", 4, [])]
+    rows = predict_paragraphs(
+        [Article(id="1", text=TEXT)], components=[LanguageDetector(lang="fr"), tagger, spans]
+    )
+    assert all(techniques == [] for _, _, techniques in rows)
+
+
+def _write_predictions(path: Path, data: Path) -> None:
+    """Out-of-fold-style predictions for the tiny SemEval data: loaded language where it is labelled."""
+    lines = []
+    for n in range(16):
+        text = (data / "en" / "train" / "train-articles-subtask-3" / f"article{n}.txt").read_text(
+            encoding="utf-8"
+        )
+        spans = []
+        if n % 2:  # the opinion articles: paragraph 3 carries Loaded_Language in the gold
+            start = text.index("disgrace")
+            spans = [[start, start + len("disgrace shameful"), "Loaded_Language", 0.8]]
+        lines.append(json.dumps({"lang": "en", "id": str(n), "spans": spans, "candidates": []}) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_training_learns_and_saves_the_span_evidence_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspun.training.train_semeval2023 as training
+
+    write_semeval_data(tmp_path / "data")
+    monkeypatch.setattr(training, "load_encoder", lambda name: HashEncoder())
+    monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path / "cache"))
+    config = tmp_path / "c.toml"
+    config.write_text(TINY_CONFIG + '[paragraphs.spans]\npredictions = "p.jsonl"\nc = 10.0\nshare = 0.5\n')
+    with pytest.raises(ConfigError, match="unspun.training.span_predictions"):
+        training.train_article_models(
+            tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
+        )
+    (tmp_path / "cache").mkdir()
+    _write_predictions(tmp_path / "cache" / "p.jsonl", tmp_path / "data")
+    report = training.train_article_models(
+        tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
+    )
+    assert report["rows"]["paragraphs_with_span_evidence"] == 48
+    assert report["cv"]["paragraphs"]["micro_f1"] == 1.0
+    tagger = ParagraphTechniqueTagger(model_dir=tmp_path / "model", embedder=ParagraphEmbedder(HashEncoder()))
+    assert tagger.evidence_head is not None and tagger.evidence_head.share == 0.5
+    assert "en+spans" in tagger.head.thresholds
+    evidence = tagger.evidence_head.head.scores(
+        span_features(TEXT, split_paragraphs(TEXT), [_span(TEXT, "corrupt", "Loaded_Language", 0.8)], [])
+    )[:, SEMEVAL23_LABELS.index("Loaded_Language")]
+    assert evidence[1] > 0.9 > 0.1 > evidence[0]  # a loaded-language span means Loaded_Language
