@@ -379,9 +379,13 @@ def test_shipped_model_finds_gold_spans_in_training_articles(shared_data: Path) 
     folder = shared_data / "ptc" / "train"
     articles = read_ptc(folder, ids=list_article_ids(folder)[:8])
     found = load_span_model().detect_spans([a.text for a in articles])
-    pred = [(a.id, s, e) for a, spans in zip(articles, found, strict=True) for s, e, _ in spans]
+    gold = si_gold(articles)
+    scored = {row[0] for row in gold}  # the official scorer takes predictions for gold articles only
+    pred = [
+        (a.id, s, e) for a, spans in zip(articles, found, strict=True) for s, e, _ in spans if a.id in scored
+    ]
     # every-sentence SI scores 0.19 on PTC; a trained model must do clearly better on seen articles
-    assert score_si_rows(si_gold(articles), pred).f1 > 0.22
+    assert score_si_rows(gold, pred).f1 > 0.22
 
 
 def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path) -> None:
@@ -519,9 +523,11 @@ def test_an_int8_models_output_for_a_text_does_not_depend_on_its_batch(
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     config.update(onnx="model-int8.onnx", quantized=True, batch_size=16)
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
-    model = load_span_model(folder)
+    model = load_span_model(folder, threads=2)
+    assert model.workers == 2 and model.batch_size == 1
     texts = [*ARTICLES.values(), " ".join(ARTICLES.values()) * 3, "Short."]
     batched = model.encode(texts)
+    model.workers = 1  # the same windows, one after the other on this thread
     for text, together in zip(texts, batched, strict=True):
         (alone,) = model.encode([text])
         assert np.array_equal(alone.probs, together.probs)

@@ -567,7 +567,7 @@ def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
 ## Model
 - Base encoder: `{runtime["base_model"]}`, fine-tuned; token head O/B/I for span identification,
   span head over `[h_start; h_end; mean(span); 4 features]` for the 14 PTC techniques.{lexical}
-- Runtime: ONNX ({"int8 dynamic quantisation" if runtime["quantized"] else "fp32"}) + numpy; windows of
+- Runtime: ONNX ({"int8 dynamic quantisation, per-channel 7-bit weights" if runtime["quantized"] else "fp32"}) + numpy; windows of
   {runtime["max_tokens"]} tokens every {runtime["stride"]} tokens{one_call}; SI: runs of tokens with inside-probability
   >= {runtime["threshold"]} kept when their peak reaches {runtime["peak_threshold"]},
   gaps of <= {runtime["join_gap"]} non-word characters joined, spans snapped to words and trimmed.
