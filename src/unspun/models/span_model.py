@@ -12,7 +12,8 @@ A model folder (written by :func:`unspun.training.train_spans.train_span_model`)
 
 The runtime needs numpy, tokenizers and onnxruntime only; torch is imported solely to run a
 checkpoint folder. Texts are tokenised once, cut into overlapping windows (never truncated),
-and windows of all texts are batched together.
+and the windows of all texts are run together on worker threads: in batches for an fp32 model,
+one per call for an int8 model (whose activation scales would otherwise mix windows).
 """
 
 from __future__ import annotations
