@@ -27,6 +27,11 @@ def default_train_config(task: str) -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Where training keeps what it can recompute: ``$UNSPUN_CACHE``, else ``~/.cache/unspun``."""
+    return Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun"))
+
+
 def shared_data_dir() -> Path:
     """``$UNSPUN_SHARED_DATA``, else ``shared/data`` beside the source checkout."""
     return Path(os.environ.get("UNSPUN_SHARED_DATA", _CHECKOUT.parent / "shared" / "data"))

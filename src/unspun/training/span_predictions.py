@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from rich.progress import track
 from unspun.document import CANDIDATE_LAYER, Span
 from unspun.errors import ConfigError, InputNotFoundError
 from unspun.models.span_model import SpanModel
+from unspun.training.defaults import cache_dir
 from unspun.training.ptc_corpus import list_article_ids, make_folds
 from unspun.training.semeval2023_corpus import load_subtask
 
@@ -39,7 +39,7 @@ DEFAULT_FILE = "semeval2023-en-span-predictions.jsonl"
 
 def default_predictions_path() -> Path:
     """Where the predictions are kept by default: ``$UNSPUN_CACHE`` (or ``~/.cache/unspun``)."""
-    return Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun")) / DEFAULT_FILE
+    return cache_dir() / DEFAULT_FILE
 
 
 def cross_fitted_predictions(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from unspun.models.span_evidence import (
     span_features,
 )
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
-from unspun.training.defaults import default_train_config
+from unspun.training.defaults import cache_dir, default_train_config
 from unspun.training.semeval2023_corpus import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
 from unspun.training.span_predictions import Predictions, default_predictions_path, read_predictions
 
@@ -121,8 +120,7 @@ class VectorCache:
 
 
 def _cache_path(encoder_name: str) -> Path:
-    root = Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun"))
-    return root / f"semeval2023-{encoder_name}-vectors.npz"
+    return cache_dir() / f"semeval2023-{encoder_name}-vectors.npz"
 
 
 def build_dataset(
@@ -497,7 +495,7 @@ def span_predictions_path(spans: dict[str, Any]) -> Path:
     """The predictions file of a ``[paragraphs.spans]`` section: a relative (or no) name is taken
     from the cache folder (``$UNSPUN_CACHE``, else ``~/.cache/unspun``)."""
     given = Path(spans.get("predictions", default_predictions_path().name)).expanduser()
-    return given if given.is_absolute() else default_predictions_path().parent / given
+    return given if given.is_absolute() else cache_dir() / given
 
 
 def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
