@@ -12,7 +12,7 @@ A :class:`LinearHead` maps feature rows ``X`` to label scores with ``(X - mean) 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +93,32 @@ class LinearHead:
             out.append(sorted(hits, key=lambda pair: -pair[1]))
         return out
 
+    def parameter_arrays(self) -> dict[str, np.ndarray]:
+        """The learnt arrays (``weights``, ``bias``, ``mean``, ``scale``) as float32, for a head file."""
+        return {name: getattr(self, name).astype(np.float32) for name in ("weights", "bias", "mean", "scale")}
+
+    @classmethod
+    def from_parameter_arrays(
+        cls,
+        labels: Sequence[str],
+        data: Mapping[str, np.ndarray],
+        *,
+        multi_label: bool,
+        thresholds: dict[str, np.ndarray] | None = None,
+        offsets: dict[str, np.ndarray] | None = None,
+    ) -> LinearHead:
+        """A head from the arrays :meth:`parameter_arrays` wrote (``data`` maps their names)."""
+        return cls(
+            labels=tuple(labels),
+            weights=data["weights"],
+            bias=data["bias"],
+            mean=data["mean"],
+            scale=data["scale"],
+            multi_label=multi_label,
+            thresholds=thresholds or {},
+            offsets=offsets or {},
+        )
+
     def to_disk(self, path: str | Path) -> None:
         """Write the head to one ``.npz`` file (arrays and a JSON header; no pickles)."""
         languages = sorted(self.thresholds)
@@ -103,12 +129,7 @@ class LinearHead:
             "languages": languages,
             "offset_languages": offset_languages,
         }
-        arrays: dict[str, np.ndarray] = {
-            "weights": self.weights.astype(np.float32),
-            "bias": self.bias.astype(np.float32),
-            "mean": self.mean.astype(np.float32),
-            "scale": self.scale.astype(np.float32),
-        }
+        arrays = self.parameter_arrays()
         for i, lang in enumerate(languages):
             arrays[f"threshold_{i}"] = np.asarray(self.thresholds[lang], dtype=np.float32)
         for i, lang in enumerate(offset_languages):
@@ -121,12 +142,9 @@ class LinearHead:
         with read_head_file(Path(path)) as (header, data):
             thresholds = {lang: data[f"threshold_{i}"] for i, lang in enumerate(header["languages"])}
             offsets = {lang: data[f"offset_{i}"] for i, lang in enumerate(header.get("offset_languages", []))}
-            return cls(
-                labels=tuple(header["labels"]),
-                weights=data["weights"],
-                bias=data["bias"],
-                mean=data["mean"],
-                scale=data["scale"],
+            return cls.from_parameter_arrays(
+                header["labels"],
+                data,
                 multi_label=bool(header["multi_label"]),
                 thresholds=thresholds,
                 offsets=offsets,

@@ -92,26 +92,13 @@ class SpanEvidenceHead:
             "languages": list(self.languages),
             "span_labels": list(PTC14_LABELS),
         }
-        arrays = {
-            "weights": self.head.weights.astype(np.float32),
-            "bias": self.head.bias.astype(np.float32),
-            "mean": self.head.mean.astype(np.float32),
-            "scale": self.head.scale.astype(np.float32),
-        }
-        write_head_file(path, header, arrays)
+        write_head_file(path, header, self.head.parameter_arrays())
 
     @classmethod
     def from_disk(cls, path: str | Path) -> SpanEvidenceHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
         with read_head_file(Path(path)) as (header, data):
-            head = LinearHead(
-                labels=tuple(header["labels"]),
-                weights=data["weights"],
-                bias=data["bias"],
-                mean=data["mean"],
-                scale=data["scale"],
-                multi_label=True,
-            )
+            head = LinearHead.from_parameter_arrays(header["labels"], data, multi_label=True)
             return cls(head=head, share=float(header["share"]), languages=tuple(header["languages"]))
 
 
