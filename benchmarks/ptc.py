@@ -12,11 +12,14 @@ and run on the held-out fold. Scores use the official-style scorers of
 - the first fold is also run with the fp32 ONNX export (when kept) to check what int8 costs.
 
 ``--teacher-config`` cross-validates a second recipe (e.g. a bigger encoder) on the same folds and
-reports it beside the default. Prints per-fold and mean figures, articles/s and peak memory; writes
+reports it beside the default; with ``--distill`` each fold's default model is distilled from that
+recipe's model of the same fold (the teachers are trained first, in ``<work>-teacher``). ``--set``
+and ``--epochs`` change the default recipe only; the teacher recipe is read as it is (torch
+threads excepted). Prints per-fold and mean figures, articles/s and peak memory; writes
 ``reports/ptc.json``.
 
     python benchmarks/ptc.py [--folds 3] [--epochs N] [--seed 13] [--reuse] [--set training.lr=5e-5]
-                             [--teacher-config CONFIG]
+                             [--teacher-config CONFIG [--distill]] [--work DIR]
 """
 
 from __future__ import annotations
@@ -126,22 +129,24 @@ def cross_validate(
     overrides: dict[str, Any],
     threads: int,
     reuse: bool,
+    teachers: Path | None = None,
 ) -> dict[str, Any]:
-    """Train (or reuse) one model per fold with ``config_path`` + ``overrides``, score them."""
+    """Train (or reuse) one model per fold with ``config_path`` + ``overrides``, score them.
+
+    With ``teachers`` (the work folder of a teacher recipe's cross-validation), fold k's model is
+    distilled from the teacher of fold k, which never saw fold k's articles either."""
     config = load_config(config_path, overrides)
     results: list[dict[str, Any]] = []
     for index, held_out in enumerate(folds):
         model_dir = work / f"fold{index}"
         if not (reuse and (model_dir / "model.onnx").exists()):
             train_ids = [i for j, fold in enumerate(folds) if j != index for i in fold]
+            fold_overrides = {**overrides, "export.keep_fp32": index == 0}
+            if teachers is not None:
+                fold_overrides["distill.teacher"] = str(teachers / f"fold{index}")
             started = time.perf_counter()
             train_span_model(
-                config_path,
-                data,
-                model_dir,
-                articles=train_ids,
-                overrides={**overrides, "export.keep_fp32": index == 0},
-                progress=False,
+                config_path, data, model_dir, articles=train_ids, overrides=fold_overrides, progress=False
             )
             log.info("%s: fold %d trained in %.0f s", config_path.name, index, time.perf_counter() - started)
         results.append(_run_fold(model_dir, read_ptc(data, ids=held_out), threads))
@@ -229,6 +234,11 @@ def main() -> None:
         "--config", type=Path, default=ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
     )
     parser.add_argument("--teacher-config", type=Path, default=None, help="also cross-validate this recipe")
+    parser.add_argument(
+        "--distill",
+        action="store_true",
+        help="distil each fold's default model from the teacher recipe's model of the same fold",
+    )
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=None, help="override the config's epochs")
     parser.add_argument(
@@ -251,13 +261,25 @@ def main() -> None:
     if args.train_threads:
         overrides["training.threads"] = args.train_threads
     folds = make_folds(list_article_ids(args.data), args.folds, args.seed)
-    common = {"overrides": overrides, "threads": args.threads, "reuse": args.reuse}
-    student = cross_validate(args.config, args.data, folds, args.work, **common)
+    if args.distill and not args.teacher_config:
+        parser.error("--distill needs --teacher-config: the recipe of the teachers")
+    common = {"threads": args.threads, "reuse": args.reuse}
+    teacher_work = args.work.with_name(args.work.name + "-teacher")
     teacher = None
-    if args.teacher_config:
+    if args.teacher_config:  # first: with --distill, the default models learn from these
+        teacher_overrides = {k: v for k, v in overrides.items() if k == "training.threads"}
         teacher = cross_validate(
-            args.teacher_config, args.data, folds, args.work.with_name(args.work.name + "-teacher"), **common
+            args.teacher_config, args.data, folds, teacher_work, overrides=teacher_overrides, **common
         )
+    student = cross_validate(
+        args.config,
+        args.data,
+        folds,
+        args.work,
+        overrides=overrides,
+        teachers=teacher_work if args.distill else None,
+        **common,
+    )
     report = {
         "task": "ptc-train cross-validation",
         "folds": args.folds,

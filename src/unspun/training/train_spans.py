@@ -50,8 +50,9 @@ class Window:
     soft_spans: list[np.ndarray | None] = field(default_factory=list)  # teacher TC targets per span
 
 
-def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Read a TOML training config; ``overrides`` maps dotted keys (``"training.epochs"``) to values."""
+def _read_toml(config_path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A config file, with the file its top-level ``base`` names (relative to it) read first and
+    overridden key by key within each section."""
     try:
         with open(config_path, "rb") as handle:
             config = tomllib.load(handle)
@@ -59,6 +60,28 @@ def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -
         raise ConfigError(
             f"cannot read training config {config_path} ({exc}); see src/unspun/configs/ptc-minilm.toml"
         ) from exc
+    base = config.pop("base", None)
+    if base is None:
+        return config
+    base_path = (Path(config_path).parent / base).resolve()
+    if base_path in seen:
+        raise ConfigError(f"{config_path}: `base = {base!r}` leads back to itself; remove the loop")
+    merged = _read_toml(base_path, (*seen, base_path))
+    for section, values in config.items():
+        if isinstance(values, dict) and isinstance(merged.get(section), dict):
+            merged[section] = {**merged[section], **values}
+        else:
+            merged[section] = values
+    return merged
+
+
+def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Read a TOML training config; ``overrides`` maps dotted keys (``"training.epochs"``) to values.
+
+    A config may start from another one: a top-level ``base = "ptc-minilm.toml"`` (relative to
+    the file) reads that file first, and this file's keys replace its keys section by section.
+    """
+    config = _read_toml(Path(config_path), (Path(config_path).resolve(),))
     for key, value in (overrides or {}).items():
         section, _, name = key.partition(".")
         config.setdefault(section, {})[name] = value
