@@ -39,7 +39,7 @@ from unspun.models.decoding import rank_for_duplicates
 from unspun.models.span_model import SpanModel
 from unspun.training.ptc_corpus import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
 from unspun.training.scorer_ptc import score_si_rows, score_tc_rows
-from unspun.training.train_spans import load_config, train_span_model
+from unspun.training.train_spans import load_config, parse_overrides, train_span_model
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
@@ -104,20 +104,6 @@ def _run_fold(
     seconds = time.perf_counter() - started
     tokens = sum(len(e.offsets) for e in encoded)
     return {"model": model, "articles": articles, "encoded": encoded, "seconds": seconds, "tokens": tokens}
-
-
-def parse_overrides(pairs: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs (VALUE read as JSON when it parses, else kept as a string)."""
-    overrides: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or "." not in key:
-            raise SystemExit(f"--set wants SECTION.KEY=VALUE, got {pair!r}")
-        try:
-            overrides[key] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key] = value
-    return overrides
 
 
 def cross_validate(

@@ -234,6 +234,22 @@ def test_train_without_data_is_one_line_error(tmp_path: Path, task: str) -> None
     assert_one_line_error(result, "missing")
 
 
+def test_train_set_overrides_reach_the_spans_config(tmp_path: Path) -> None:
+    data = tmp_path / "ptc"
+    (data / "articles").mkdir(parents=True)
+    (data / "articles" / "article1.txt").write_text("Some text of an article.\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    # distill.unlabeled without distill.teacher is refused by the training config check
+    result = run(
+        "train", "spans", "--data", str(data), "--out", out, "--set", f"distill.unlabeled={tmp_path}"
+    )
+    assert_one_line_error(result, "needs distill.teacher")
+    result = run("train", "spans", "--data", str(data), "--out", out, "--set", "epochs=2")
+    assert_one_line_error(result, "SECTION.KEY=VALUE")
+    result = run("train", "article", "--data", str(data), "--out", out, "--set", "genre.c=1")
+    assert_one_line_error(result, "applies to spans training")
+
+
 def test_train_config_ships_with_the_package() -> None:
     from unspun.training.defaults import default_train_config
 

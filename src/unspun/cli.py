@@ -367,17 +367,31 @@ def train(
         Path | None, typer.Option("--train-config", help="Training config (TOML).")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (overrides the config's).")] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="SECTION.KEY=VALUE",
+            help="Override a key of a spans config, e.g. --set distill.teacher=runs/teacher (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Train a model from a config file; the defaults reproduce the shipped model."""
+    from unspun.errors import ConfigError
     from unspun.training.defaults import default_train_config, default_train_data
 
     with _user_errors():
         config_path = config_file or default_train_config(task.value)
+        if settings and task is not TrainTask.spans:
+            raise ConfigError(
+                "--set applies to spans training; for article models, edit a copy of the config"
+            )
         data_dir = data or default_train_data(task.value)
         if task is TrainTask.spans:
-            from unspun.training.train_spans import train_span_model
+            from unspun.training.train_spans import parse_overrides, train_span_model
 
-            result: Any = train_span_model(config_path, data_dir, out_dir, seed=seed)
+            overrides = parse_overrides(settings or [])
+            result: Any = train_span_model(config_path, data_dir, out_dir, seed=seed, overrides=overrides)
         else:
             from unspun.training.train_semeval2023 import train_article_models
 

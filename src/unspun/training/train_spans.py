@@ -75,6 +75,21 @@ def _read_toml(config_path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]
     return merged
 
 
+def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    """``SECTION.KEY=VALUE`` pairs -> dotted overrides (VALUE read as JSON when it parses, else
+    kept as a string). Raises :class:`ConfigError` for a pair of another shape."""
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or "." not in key:
+            raise ConfigError(f"--set wants SECTION.KEY=VALUE (e.g. training.epochs=2), got {pair!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
 def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Read a TOML training config; ``overrides`` maps dotted keys (``"training.epochs"``) to values.
 
