@@ -13,7 +13,6 @@ name resolves in training (ptc-mpnet-teacher.toml).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -49,5 +48,6 @@ def get_mpnet(target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    default = Path(os.environ.get("UNSPUN_CACHE", "~/.cache/unspun")) / "mpnet"
-    print(get_mpnet(Path(sys.argv[1] if len(sys.argv) > 1 else default).expanduser()))
+    from unspun.training.defaults import cache_dir
+
+    print(get_mpnet(Path(sys.argv[1]).expanduser() if len(sys.argv) > 1 else cache_dir() / "mpnet"))
