@@ -127,9 +127,9 @@ def main() -> None:
         sys.path.insert(0, str(ROOT / "scripts"))
         from get_mpnet import get_mpnet
 
-        from unspun.training.defaults import cache_dir
+        from unspun.training.defaults import mpnet_dir
 
-        args.reference = str(get_mpnet(cache_dir() / "mpnet"))  # where the teacher recipe finds it too
+        args.reference = str(get_mpnet(mpnet_dir()))  # where the teacher recipe finds it too
     unspun = _measure("unspun", args)
     reference = _measure("reference", args)
     ratio = unspun["articles_per_s"] / reference["articles_per_s"]

@@ -48,6 +48,6 @@ def get_mpnet(target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    from unspun.training.defaults import cache_dir
+    from unspun.training.defaults import mpnet_dir
 
-    print(get_mpnet(Path(sys.argv[1]).expanduser() if len(sys.argv) > 1 else cache_dir() / "mpnet"))
+    print(get_mpnet(Path(sys.argv[1]).expanduser() if len(sys.argv) > 1 else mpnet_dir()))

@@ -32,6 +32,12 @@ def cache_dir() -> Path:
     return Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun"))
 
 
+def mpnet_dir() -> Path:
+    """Where ``scripts/get_mpnet.py`` assembles MPNet-base from its PyPI parts (a folder
+    ``all-mpnet-base-v2`` inside), and where its hub name resolves in training."""
+    return cache_dir() / "mpnet"
+
+
 def shared_data_dir() -> Path:
     """``$UNSPUN_SHARED_DATA``, else ``shared/data`` beside the source checkout."""
     return Path(os.environ.get("UNSPUN_SHARED_DATA", _CHECKOUT.parent / "shared" / "data"))
