@@ -11,15 +11,24 @@ import pytest
 
 from article_fixtures import TINY_CONFIG, HashEncoder, blank_head, write_semeval_data
 from unspun.article_level import predict_paragraphs
-from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Article, Span, split_paragraphs
+from unspun.document import (
+    CANDIDATE_LAYER,
+    PARAGRAPH_VECTORS,
+    TECHNIQUE_LAYER,
+    Article,
+    Span,
+    split_paragraphs,
+)
 from unspun.errors import ConfigError
 from unspun.models.sentence_encoder import ParagraphEmbedder
 from unspun.models.span_evidence import (
     N_FEATURES,
     SpanEvidenceHead,
     fit_span_evidence_head,
+    paragraph_vectors,
     span_features,
 )
+from unspun.models.span_model import SpanFindings
 from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.pipeline.spans import SpanTagger
@@ -105,14 +114,15 @@ def test_tagger_mixes_span_evidence_for_covered_languages_only(tmp_path: Path) -
 class FixedSpanTagger(SpanTagger):
     """A span tagger that finds "corrupt traitors" as name calling, wherever it occurs."""
 
-    def predict(self, articles: Sequence[Article]) -> list[tuple[list[Span], list[Span]] | None]:
-        found = []
+    def predict(self, articles: Sequence[Article]) -> list[SpanFindings | None]:
+        found: list[SpanFindings | None] = []
         for article in articles:
             if not self.covers(article):
                 found.append(None)
                 continue
             spans = [_span(article.text, "corrupt traitors", "Name_Calling,Labeling", 0.7)]
-            found.append((spans if "corrupt traitors" in article.text else [], []))
+            no_vectors = np.zeros((0, 0), dtype=np.float32)
+            found.append(SpanFindings(spans if "corrupt traitors" in article.text else [], [], no_vectors))
         return found
 
 
@@ -172,3 +182,110 @@ def test_training_learns_and_saves_the_span_evidence_head(
         span_features(TEXT, split_paragraphs(TEXT), [_span(TEXT, "corrupt", "Loaded_Language", 0.8)], [])
     )[:, SEMEVAL23_LABELS.index("Loaded_Language")]
     assert evidence[1] > 0.9 > 0.1 > evidence[0]  # a loaded-language span means Loaded_Language
+
+
+def test_paragraph_vectors_pool_the_tokens_each_paragraph_overlaps() -> None:
+    text = "ab cd\n\nef"  # paragraphs: line 1 "ab cd", line 3 "ef"
+    offsets = np.array([[0, 2], [3, 5], [7, 9]])
+    hidden = np.array([[1.0, -1.0], [3.0, -3.0], [5.0, 0.0]], dtype=np.float32)
+    probs = np.array([[0.9, 0.05, 0.05], [0.3, 0.3, 0.4], [1.0, 0.0, 0.0]], dtype=np.float32)
+    rows = paragraph_vectors(offsets, hidden, probs, split_paragraphs(text))
+    np.testing.assert_allclose(rows[0], [2.0, -2.0, 3.0, -1.0, 0.7, 0.4], rtol=1e-6)  # mean, max, inside
+    np.testing.assert_allclose(rows[1], [5.0, 0.0, 5.0, 0.0, 0.0, 0.0], atol=1e-6)
+    nothing = paragraph_vectors(offsets[:1], hidden[:1], probs[:1], split_paragraphs(text))
+    assert not nothing[1].any()  # a paragraph without tokens gets zeros
+
+
+def _vector_evidence_head() -> SpanEvidenceHead:
+    """Evidence as in :func:`_evidence_head`, plus a vector head: a high first dimension means Doubt."""
+    rng = np.random.default_rng(1)
+    features = np.zeros((200, N_FEATURES))  # the span evidence says nothing about Doubt
+    vectors = rng.normal(0, 1, (200, 6))
+    targets = np.zeros((200, len(SEMEVAL23_LABELS)), dtype=int)
+    vectors[:100, 0] += 4
+    targets[:100, SEMEVAL23_LABELS.index("Doubt")] = 1
+    return fit_span_evidence_head(
+        features,
+        targets,
+        SEMEVAL23_LABELS,
+        c=10.0,
+        share=0.4,
+        vectors=vectors,
+        vector_c=1.0,
+        vector_share=0.5,
+    )
+
+
+def test_vector_head_mixes_the_span_models_view_of_each_paragraph(tmp_path: Path) -> None:
+    head = _vector_evidence_head()
+    assert head.vector_head is not None and head.vector_share == 0.5
+    features = np.zeros((2, N_FEATURES), dtype=np.float32)
+    vectors = np.array([[4.0, 0, 0, 0, 0, 0], [0.0, 0, 0, 0, 0, 0]], dtype=np.float32)
+    doubt = SEMEVAL23_LABELS.index("Doubt")
+    scores = np.full((2, len(SEMEVAL23_LABELS)), 0.5)
+    mixed = head.mix(scores, features, vectors)
+    assert mixed[0, doubt] > 0.7 and mixed[1, doubt] < 0.45
+    np.testing.assert_allclose(head.mix(scores, features), 0.6 * 0.5 + 0.4 * head.head.scores(features))
+    head.to_disk(tmp_path / "evidence.npz")
+    again = SpanEvidenceHead.from_disk(tmp_path / "evidence.npz")
+    np.testing.assert_allclose(again.mix(scores, features, vectors), mixed, rtol=1e-5)
+    plain = _evidence_head()  # no vector head: the file has none, and vectors are ignored
+    plain.to_disk(tmp_path / "plain.npz")
+    again = SpanEvidenceHead.from_disk(tmp_path / "plain.npz")
+    assert again.vector_head is None
+    np.testing.assert_allclose(again.mix(scores, features, vectors), again.mix(scores, features))
+
+
+def test_tagger_reads_the_paragraph_vectors_the_span_tagger_left() -> None:
+    tagger = _tagger(ParagraphEmbedder(HashEncoder()))
+    tagger.evidence_head = _vector_evidence_head()
+    doubtful = np.zeros((3, 6), dtype=np.float32)
+    doubtful[1, 0] = 6.0
+    article = Article(id="en", text=TEXT, language="en", spans={TECHNIQUE_LAYER: []})
+    article.vectors[PARAGRAPH_VECTORS] = doubtful
+    tagger([article])
+    assert _techniques(article) == [[], ["Doubt"], []]
+    stale = Article(id="en", text=TEXT, language="en", spans={TECHNIQUE_LAYER: []})
+    stale.vectors[PARAGRAPH_VECTORS] = doubtful[:2]  # not one row per paragraph: not used
+    tagger([stale])
+    assert _techniques(stale) == [[], [], []]
+
+
+def test_training_learns_a_vector_head_from_the_paragraph_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspun.training.train_semeval2023 as training
+    from unspun.training.span_predictions import vectors_path
+
+    data = tmp_path / "data"
+    write_semeval_data(data)
+    monkeypatch.setattr(training, "load_encoder", lambda name: HashEncoder())
+    monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    predictions = tmp_path / "cache" / "p.jsonl"
+    _write_predictions(predictions, data)
+    config = tmp_path / "c.toml"
+    config.write_text(
+        TINY_CONFIG + '[paragraphs.spans]\npredictions = "p.jsonl"\nc = 10.0\nshare = 0.5\n'
+        "vector_c = 1.0\nvector_share = 0.5\n"
+    )
+    with pytest.raises(ConfigError, match="paragraph vectors"):
+        training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+    arrays = {}
+    for n in range(16):  # 3 paragraphs each; the second one's first number says "loaded language"
+        rows = np.zeros((3, 4), dtype=np.float16)
+        rows[1, 0] = 3.0 if n % 2 else 0.0
+        arrays[f"en/{n}"] = rows
+    arrays["en/5"] = arrays["en/5"][:2]
+    np.savez(vectors_path(predictions), **arrays)
+    with pytest.raises(ConfigError, match="do not match its paragraphs"):
+        training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+    arrays["en/5"] = np.zeros((3, 4), dtype=np.float16)
+    np.savez(vectors_path(predictions), **arrays)
+    report = training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+    assert report["cv"]["paragraphs"]["micro_f1"] == 1.0
+    tagger = ParagraphTechniqueTagger(model_dir=tmp_path / "model", embedder=ParagraphEmbedder(HashEncoder()))
+    evidence = tagger.evidence_head
+    assert evidence is not None and evidence.vector_head is not None and evidence.vector_share == 0.5
+    loaded = evidence.vector_head.scores(np.array([[3.0, 0, 0, 0], [0.0, 0, 0, 0]]))
+    assert loaded[0, SEMEVAL23_LABELS.index("Loaded_Language")] > 0.9 > 0.1 > loaded[1, 0]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from unspun.document import Analysis, Article
+from unspun.document import Analysis, Article, split_paragraphs
 from unspun.errors import ConfigError, ModelError
 from unspun.models.decoding import (
     TRIM_CHARS,
@@ -284,6 +284,10 @@ def test_span_tagger_writes_the_technique_layer(tiny_model: Path) -> None:
     candidates = article.layer("technique-candidates")
     assert candidates and all(s.layer == "technique-candidates" and 0.01 <= s.score <= 1 for s in candidates)
     assert "technique-candidates" not in str(Analysis(article).to_dict())  # evidence, not findings
+    vectors = article.vectors["span-paragraphs"]  # the span model's view of each paragraph
+    assert vectors.shape == (len(split_paragraphs(article.text)), 2 * 32 + 2)  # mean, max, inside
+    assert np.isfinite(vectors).all() and 0 <= vectors[:, -1].min() <= vectors[:, -2].max() <= 1
+    assert "span-paragraphs" not in str(Analysis(article).to_dict())
     french = Article(id="2", text=ARTICLES["1"], language="fr")
     SpanTagger(model=load_span_model(tiny_model), candidates=False)([french, article])
     assert french.spans == {}  # not a language the model reads

@@ -18,6 +18,9 @@ TECHNIQUE_LAYER = "technique"
 # Low-confidence technique spans the span tagger also writes: evidence for the paragraph
 # techniques head, never shown or serialised as findings.
 CANDIDATE_LAYER = "technique-candidates"
+# Key of ``Article.vectors``: per paragraph, the span model's pooled view of it
+# (:func:`unspun.models.span_evidence.paragraph_vectors`), read by the paragraph techniques head.
+PARAGRAPH_VECTORS = "span-paragraphs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,8 @@ class Article:
     labels: dict[str, list[Label]] = field(default_factory=dict)
     paragraphs: list[Paragraph] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    # Numeric outputs one component leaves for a later one (numpy arrays); never serialised.
+    vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def layer(self, name: str) -> list[Span]:
         """Spans of one layer, sorted by (start, end)."""

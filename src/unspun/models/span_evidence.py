@@ -13,6 +13,12 @@ A :class:`SpanEvidenceHead` (one logistic regression per SemEval-2023 technique 
 features, trained on out-of-fold span predictions) turns them into scores that are mixed into the
 paragraph head's: ``(1 - share) * scores + share * evidence_scores``, for the languages the span
 model reads. The file is ``paragraphs-spans.npz`` beside the paragraph head.
+
+The head may also read the span model's own view of each paragraph, :func:`paragraph_vectors`:
+the mean and the maximum of the span encoder's last hidden states over the paragraph's tokens,
+and the highest and mean inside-a-span probability. A second set of logistic regressions over
+these vectors is mixed in after the first: ``(1 - vector_share) * mixed + vector_share *
+vector_scores``. The span tagger computes them from the encoding it makes anyway.
 """
 
 from __future__ import annotations
@@ -61,6 +67,28 @@ def span_features(
     return rows
 
 
+def paragraph_vectors(
+    offsets: np.ndarray, hidden: np.ndarray, probs: np.ndarray, paragraphs: Sequence[Paragraph]
+) -> np.ndarray:
+    """``(len(paragraphs), 2 * H + 2)``: per paragraph, the mean and the maximum of the hidden
+    states ``(n_tokens, H)`` of the tokens it overlaps, and the highest and mean inside-a-span
+    probability ``1 - P(O)`` of those tokens (``probs`` is ``(n_tokens, 3)`` over O/B/I); zeros
+    for a paragraph without tokens."""
+    width = hidden.shape[1] if hidden.ndim == 2 else 0
+    rows = np.zeros((len(paragraphs), 2 * width + 2), dtype=np.float32)
+    if not len(offsets):
+        return rows
+    for row, paragraph in zip(rows, paragraphs, strict=True):
+        hit = np.flatnonzero((offsets[:, 0] < paragraph.end) & (offsets[:, 1] > paragraph.start))
+        if not len(hit):
+            continue
+        inside = 1.0 - probs[hit, 0]
+        row[:width] = hidden[hit].mean(axis=0)
+        row[width : 2 * width] = hidden[hit].max(axis=0)
+        row[2 * width :] = inside.max(), inside.mean()
+    return rows
+
+
 def article_span_features(article: Article, paragraphs: Sequence[Paragraph]) -> np.ndarray | None:
     """:func:`span_features` of an analysed article, or ``None`` if no span layer was written."""
     if TECHNIQUE_LAYER not in article.spans:
@@ -77,13 +105,20 @@ class SpanEvidenceHead:
     head: LinearHead
     share: float
     languages: tuple[str, ...]
+    vector_head: LinearHead | None = None  # over :func:`paragraph_vectors`
+    vector_share: float = 0.0
 
     def covers(self, lang: str | None) -> bool:
         return lang in self.languages
 
-    def mix(self, scores: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """``(1 - share) * scores + share * evidence scores`` of the feature rows."""
-        return (1.0 - self.share) * scores + self.share * self.head.scores(features)
+    def mix(self, scores: np.ndarray, features: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
+        """``(1 - share) * scores + share * evidence scores`` of the feature rows; then, with a
+        vector head and ``vectors`` (rows of :func:`paragraph_vectors`), the vector head's scores
+        mixed in at ``vector_share``."""
+        mixed = (1.0 - self.share) * scores + self.share * self.head.scores(features)
+        if self.vector_head is not None and vectors is not None:
+            mixed = (1.0 - self.vector_share) * mixed + self.vector_share * self.vector_head.scores(vectors)
+        return mixed
 
     def to_disk(self, path: str | Path) -> None:
         header = {
@@ -91,15 +126,31 @@ class SpanEvidenceHead:
             "share": self.share,
             "languages": list(self.languages),
             "span_labels": list(PTC14_LABELS),
+            "vector_share": self.vector_share if self.vector_head is not None else 0.0,
         }
-        write_head_file(path, header, self.head.parameter_arrays())
+        arrays = self.head.parameter_arrays()
+        if self.vector_head is not None:
+            arrays.update({f"vector_{k}": v for k, v in self.vector_head.parameter_arrays().items()})
+        write_head_file(path, header, arrays)
 
     @classmethod
     def from_disk(cls, path: str | Path) -> SpanEvidenceHead:
         """Read a head written by :meth:`to_disk`; raise :class:`ModelError` if missing or malformed."""
         with read_head_file(Path(path)) as (header, data):
             head = LinearHead.from_parameter_arrays(header["labels"], data, multi_label=True)
-            return cls(head=head, share=float(header["share"]), languages=tuple(header["languages"]))
+            vector_head = None
+            if "vector_weights" in data.files:
+                vector_data = {k: data[f"vector_{k}"] for k in ("weights", "bias", "mean", "scale")}
+                vector_head = LinearHead.from_parameter_arrays(
+                    header["labels"], vector_data, multi_label=True
+                )
+            return cls(
+                head=head,
+                share=float(header["share"]),
+                languages=tuple(header["languages"]),
+                vector_head=vector_head,
+                vector_share=float(header.get("vector_share", 0.0)),
+            )
 
 
 def fit_span_evidence_head(
@@ -111,11 +162,25 @@ def fit_span_evidence_head(
     share: float = 0.4,
     languages: Sequence[str] = ("en",),
     seed: int = 0,
+    vectors: np.ndarray | None = None,
+    vector_c: float = 0.01,
+    vector_share: float = 0.0,
 ) -> SpanEvidenceHead:
-    """Fit the evidence head: one L2 logistic regression per label on standardised features.
+    """Fit the evidence head: one L2 logistic regression per label on standardised features, and
+    with ``vectors`` (rows of :func:`paragraph_vectors`) and ``vector_share`` > 0 a second one
+    over them.
 
     ``targets``: 0/1 matrix ``(len(features), len(labels))``. Raises ``ModelError`` without
     scikit-learn.
     """
     head = fit_linear_head(features, targets, labels, multi_label=True, c=c, seed=seed)
-    return SpanEvidenceHead(head=head, share=share, languages=tuple(languages))
+    vector_head = None
+    if vectors is not None and vector_share > 0:
+        vector_head = fit_linear_head(vectors, targets, labels, multi_label=True, c=vector_c, seed=seed)
+    return SpanEvidenceHead(
+        head=head,
+        share=share,
+        languages=tuple(languages),
+        vector_head=vector_head,
+        vector_share=vector_share if vector_head is not None else 0.0,
+    )

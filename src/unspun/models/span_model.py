@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from unspun.document import CANDIDATE_LAYER, Span
+from unspun.document import CANDIDATE_LAYER, Span, split_paragraphs
 from unspun.errors import ModelError
 from unspun.models.decoding import (
     char_to_tokens,
@@ -39,6 +39,7 @@ from unspun.models.decoding import (
     span_features,
     span_vector,
 )
+from unspun.models.span_evidence import paragraph_vectors
 from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
 from unspun.models.span_ngrams import SpanNgramHead
 from unspun.models.span_words import FILE_NAME as WORDS_FILE
@@ -55,6 +56,16 @@ MIN_CANDIDATE_SCORE = 0.01
 
 # (input_ids, attention_mask) -> (token logits (B, L, 3), hidden states (B, L, H))
 Encoder = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(slots=True)
+class SpanFindings:
+    """What the span tagger writes for one text: its spans, its candidate spans and, per paragraph
+    of the official rule, the span model's pooled view of it (:func:`paragraph_vectors`)."""
+
+    spans: list[Span]
+    candidates: list[Span]
+    paragraph_vectors: np.ndarray
 
 
 @dataclass(slots=True)
@@ -275,6 +286,11 @@ class SpanModel:
         ``MIN_CANDIDATE_SCORE``. They are weak evidence, not findings: the paragraph techniques
         head reads them; nothing shows them to a reader. The text is encoded once for both.
         """
+        return [(found.spans, found.candidates) for found in self.find(texts)]
+
+    def find(self, texts: Sequence[str]) -> list[SpanFindings]:
+        """Per text, the spans and candidates of :meth:`predict_with_candidates` and the
+        :func:`paragraph_vectors` of its paragraphs (official rule), from one encoding."""
         out = []
         for text, enc in zip(texts, self.encode(texts), strict=True):
             found = self.decode(text, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)
@@ -285,7 +301,8 @@ class SpanModel:
                 for j, score in enumerate(np.clip(si_score * row, 0.0, 1.0))
                 if score >= MIN_CANDIDATE_SCORE
             ]
-            out.append((self._labelled_spans(text, enc), candidates))
+            vectors = paragraph_vectors(enc.offsets, enc.hidden, enc.probs, split_paragraphs(text))
+            out.append(SpanFindings(self._labelled_spans(text, enc), candidates, vectors))
         return out
 
     def _labelled_spans(self, text: str, enc: Encoded) -> list[Span]:

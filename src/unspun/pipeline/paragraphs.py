@@ -9,7 +9,8 @@ probability reaches its threshold, tuned per technique and per language by cross
 
 When the model folder has ``paragraphs-spans.npz`` and the span tagger ran on an article in a
 language it covers (English), the spans found in each paragraph are mixed in as evidence
-(:mod:`unspun.models.span_evidence`), and the thresholds tuned for the mixed scores
+(:mod:`unspun.models.span_evidence`), with the span model's pooled view of each paragraph
+when the evidence head has a vector head, and the thresholds tuned for the mixed scores
 (``"en+spans"``) apply.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import Article, Label, Paragraph
+from unspun.document import PARAGRAPH_VECTORS, Article, Label, Paragraph
 from unspun.models.sentence_encoder import ParagraphEmbedder, paragraph_features
 from unspun.models.span_evidence import FILE_NAME as EVIDENCE_FILE
 from unspun.models.span_evidence import THRESHOLD_SUFFIX, SpanEvidenceHead, article_span_features
@@ -64,7 +65,11 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         evidence = article_span_features(article, paragraphs)
         if evidence is None:
             return scores, article.language
-        return self.evidence_head.mix(scores, evidence), f"{article.language}{THRESHOLD_SUFFIX}"
+        vectors = article.vectors.get(PARAGRAPH_VECTORS)
+        if vectors is not None and len(vectors) != len(paragraphs):
+            vectors = None  # the text changed after the span tagger ran
+        mixed = self.evidence_head.mix(scores, evidence, vectors)
+        return mixed, f"{article.language}{THRESHOLD_SUFFIX}"
 
     def paragraph_rows(self, article: Article) -> tuple[list[Paragraph], np.ndarray]:
         """The article's paragraphs (official rule) and their feature rows."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Article, Span
-from unspun.models.span_model import SpanModel, load_span_model
+import numpy as np
+
+from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article
+from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
 
@@ -19,7 +21,8 @@ class SpanTagger(Component):
     default (loaded on first use). Spans scoring below ``min_score`` are dropped. With
     ``candidates`` (the default) the permissive candidate spans of
     :meth:`SpanModel.predict_with_candidates` go to the ``"technique-candidates"`` layer, which
-    the paragraph techniques head reads as evidence. The PTC span
+    the paragraph techniques head reads as evidence, with the span model's pooled view of each
+    paragraph (``article.vectors["span-paragraphs"]``). The PTC span
     model reads English only: an article whose ``language`` is known and not in ``languages`` is
     left without a technique layer rather than given meaningless spans.
     """
@@ -53,27 +56,28 @@ class SpanTagger(Component):
         """Whether the span model reads the article's language (unknown counts as covered)."""
         return article.language is None or article.language in self.languages
 
-    def predict(self, articles: Sequence[Article]) -> list[tuple[list[Span], list[Span]] | None]:
-        """Per article, its technique spans and candidate spans (``None`` for a language the model
-        does not read; no candidates when ``candidates`` is off); changes nothing."""
+    def predict(self, articles: Sequence[Article]) -> list[SpanFindings | None]:
+        """Per article, its technique spans, candidate spans and paragraph vectors (``None`` for a
+        language the model does not read; no candidates or vectors when ``candidates`` is off);
+        changes nothing."""
         covered = [article.text for article in articles if self.covers(article)]
         if not covered:
-            found: list[tuple[list[Span], list[Span]]] = []
+            found: list[SpanFindings] = []
         elif self.candidates:
-            found = self.model.predict_with_candidates(covered)
+            found = self.model.find(covered)
         else:
-            found = [(spans, []) for spans in self.model.predict_spans(covered)]
+            empty = np.zeros((0, 0), dtype=np.float32)
+            found = [SpanFindings(spans, [], empty) for spans in self.model.predict_spans(covered)]
         results = iter(found)
         return [next(results) if self.covers(article) else None for article in articles]
 
-    def set_annotations(
-        self, articles: Sequence[Article], outputs: list[tuple[list[Span], list[Span]] | None]
-    ) -> None:
-        """Replace each article's technique layer (and candidate layer) with its predicted spans."""
+    def set_annotations(self, articles: Sequence[Article], outputs: list[SpanFindings | None]) -> None:
+        """Replace each article's technique layer (and candidate layer and paragraph vectors) with
+        what was found."""
         for article, result in zip(articles, outputs, strict=True):
             if result is None:
                 continue
-            spans, candidates = result
-            article.set_layer(TECHNIQUE_LAYER, [s for s in spans if s.score >= self.min_score])
+            article.set_layer(TECHNIQUE_LAYER, [s for s in result.spans if s.score >= self.min_score])
             if self.candidates:
-                article.set_layer(CANDIDATE_LAYER, candidates)
+                article.set_layer(CANDIDATE_LAYER, result.candidates)
+                article.vectors[PARAGRAPH_VECTORS] = result.paragraph_vectors

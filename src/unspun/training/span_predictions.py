@@ -8,7 +8,9 @@ is run through the fold model of ``benchmarks/ptc.py`` that did not train on it 
 predictions (their paragraphs get no span evidence in training).
 
 The result is one JSON line per article, ``{"lang", "id", "spans", "candidates"}`` with spans as
-``[start, end, technique, score]`` on the SemEval-2023 text: model outputs and offsets, no text.
+``[start, end, technique, score]`` on the SemEval-2023 text: model outputs and offsets, no text;
+and beside it (``<name>.vectors.npz``) the span model's pooled view of each paragraph
+(:func:`unspun.models.span_evidence.paragraph_vectors`), one array per article.
 
 Run (after ``python benchmarks/ptc.py --folds 3 --work runs/ptc-cv``)::
 
@@ -23,11 +25,12 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from rich.progress import track
 
 from unspun.document import CANDIDATE_LAYER, Span
 from unspun.errors import ConfigError, InputNotFoundError
-from unspun.models.span_model import SpanModel
+from unspun.models.span_model import SpanFindings, SpanModel
 from unspun.training.defaults import cache_dir
 from unspun.training.ptc_corpus import list_article_ids, make_folds
 from unspun.training.semeval2023_corpus import load_subtask
@@ -42,14 +45,14 @@ def default_predictions_path() -> Path:
     return cache_dir() / DEFAULT_FILE
 
 
-def cross_fitted_predictions(
+def cross_fitted_findings(
     ptc_dir: Path, semeval_dir: Path, models_dir: Path, *, folds: int = 3, seed: int = 13, lang: str = "en"
-) -> Predictions:
-    """Spans and candidates of each SemEval-2023 ``lang`` subtask-3 article from the fold model
-    ``models_dir/fold<k>`` that did not see it. Raises :class:`InputNotFoundError` for a missing
-    folder and ``ModelError`` for a missing fold model."""
+) -> dict[str, SpanFindings]:
+    """What the fold model ``models_dir/fold<k>`` that did not see it finds in each SemEval-2023
+    ``lang`` subtask-3 article: spans, candidates and paragraph vectors, by article id. Raises
+    :class:`InputNotFoundError` for a missing folder and ``ModelError`` for a missing fold model."""
     items = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
-    out: dict[str, tuple[list[Span], list[Span]]] = {}
+    out: dict[str, SpanFindings] = {}
     for k, fold in enumerate(make_folds(list_article_ids(Path(ptc_dir)), folds, seed)):
         ids = [i for i in fold if i in items]
         if not ids:
@@ -57,11 +60,43 @@ def cross_fitted_predictions(
         model = SpanModel.from_disk(Path(models_dir) / f"fold{k}")
         for start in track(range(0, len(ids), 16), description=f"fold {k}: {len(ids)} articles"):
             chunk = ids[start : start + 16]
-            for article_id, found in zip(
-                chunk, model.predict_with_candidates([items[i] for i in chunk]), strict=True
-            ):
-                out[article_id] = found
-    return {lang: out}
+            out.update(zip(chunk, model.find([items[i] for i in chunk]), strict=True))
+    return out
+
+
+def cross_fitted_predictions(
+    ptc_dir: Path, semeval_dir: Path, models_dir: Path, *, folds: int = 3, seed: int = 13, lang: str = "en"
+) -> Predictions:
+    """The spans and candidates of :func:`cross_fitted_findings`, as ``{lang: {id: (spans, candidates)}}``."""
+    found = cross_fitted_findings(ptc_dir, semeval_dir, models_dir, folds=folds, seed=seed, lang=lang)
+    return {lang: {i: (f.spans, f.candidates) for i, f in found.items()}}
+
+
+def vectors_path(predictions_path: Path) -> Path:
+    """The paragraph vectors file that goes with a predictions file (``<name>.vectors.npz``)."""
+    return predictions_path.with_suffix(".vectors.npz")
+
+
+def write_paragraph_vectors(lang: str, findings: dict[str, SpanFindings], path: Path) -> None:
+    """The paragraph vectors of ``findings`` in one ``.npz``, one float16 array per ``lang/id``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {f"{lang}/{i}": f.paragraph_vectors.astype(np.float16) for i, f in sorted(findings.items())}
+    np.savez_compressed(path, allow_pickle=False, **arrays)
+
+
+def read_paragraph_vectors(path: Path) -> dict[str, np.ndarray]:
+    """``{"lang/id": (n_paragraphs, width) float32}`` from :func:`write_paragraph_vectors`.
+
+    Raises :class:`ConfigError` saying how to make the file when it is missing or unreadable.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key].astype(np.float32) for key in data.files}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"no paragraph vectors at {path} ({exc}); make them with "
+            "`python -m unspun.training.span_predictions` (see docs/training.md)"
+        ) from exc
 
 
 def write_predictions(predictions: Predictions, path: Path) -> None:
@@ -117,11 +152,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.models.is_dir():
         raise InputNotFoundError(f"no fold models in {args.models}; run benchmarks/ptc.py with --work first")
-    predictions = cross_fitted_predictions(
-        args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed
-    )
-    write_predictions(predictions, args.out)
-    print(f"{sum(len(v) for v in predictions.values())} articles written to {args.out}")
+    found = cross_fitted_findings(args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed)
+    write_predictions({"en": {i: (f.spans, f.candidates) for i, f in found.items()}}, args.out)
+    write_paragraph_vectors("en", found, vectors_path(args.out))
+    print(f"{len(found)} articles written to {args.out} and {vectors_path(args.out)}")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,13 @@ from unspun.models.span_evidence import (
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import cache_dir, default_train_config
 from unspun.training.semeval2023_corpus import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
-from unspun.training.span_predictions import Predictions, default_predictions_path, read_predictions
+from unspun.training.span_predictions import (
+    Predictions,
+    default_predictions_path,
+    read_paragraph_vectors,
+    read_predictions,
+    vectors_path,
+)
 
 GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 
@@ -66,6 +72,7 @@ class Table:
     weights: np.ndarray | None = None  # per-row sample weights (None: all 1)
     evidence: np.ndarray | None = None  # span evidence rows (subtask 3; meaningful where has_evidence)
     has_evidence: np.ndarray | None = None  # per row: whether span predictions cover its article
+    vectors: np.ndarray | None = None  # span model paragraph vectors (subtask 3; where has_evidence)
 
     def threshold_keys(self) -> list[str]:
         """Per row, the key its thresholds are tuned under: ``"en+spans"`` for rows mixed with span
@@ -124,12 +131,17 @@ def _cache_path(encoder_name: str) -> Path:
 
 
 def build_dataset(
-    data_dir: Path, languages: Sequence[str], cache: VectorCache, spans: Predictions | None = None
+    data_dir: Path,
+    languages: Sequence[str],
+    cache: VectorCache,
+    spans: Predictions | None = None,
+    span_vectors: dict[str, np.ndarray] | None = None,
 ) -> Dataset:
     """Read the three subtasks of ``languages`` and turn them into feature tables.
 
     With ``spans`` (out-of-fold span predictions per language and article), the paragraphs of
-    the articles it covers get span evidence rows."""
+    the articles it covers get span evidence rows; with ``span_vectors`` (out-of-fold paragraph
+    vectors by ``"lang/id"``), paragraph vector rows as well."""
     loaded = {lang: [load_subtask(data_dir, lang, s) for s in (1, 2, 3)] for lang in languages}
     texts = [
         a.article.text[p.start : p.end].strip()
@@ -140,7 +152,8 @@ def build_dataset(
     ]
     cache.fill(texts)
     g_x, g_y, g_l, g_a, f_x, f_y, f_l, f_a, f_t = [], [], [], [], [], [], [], [], []
-    p_x, p_y, p_l, p_a, p_k, p_t, p_e, p_h = [], [], [], [], [], [], [], []
+    p_x, p_y, p_l, p_a, p_k, p_t, p_e, p_h, p_v = [], [], [], [], [], [], [], [], []
+    width = next(iter(span_vectors.values())).shape[1] if span_vectors else 0
     for lang, (sub1, sub2, sub3) in loaded.items():
         iso = FOLDER_TO_ISO[folder_for(lang)]
         for item in sub1:
@@ -160,6 +173,14 @@ def build_dataset(
             found = (spans or {}).get(iso, {}).get(item.article.id)
             p_e.append(span_features(item.article.text, paragraphs, *(found or ([], []))))
             p_h.extend([found is not None] * len(paragraphs))
+            if span_vectors is not None:
+                rows = span_vectors.get(f"{iso}/{item.article.id}")
+                if found is not None and (rows is None or len(rows) != len(paragraphs)):
+                    raise ConfigError(
+                        f"the paragraph vectors of {iso}/{item.article.id} do not match its paragraphs; "
+                        "remake them with `python -m unspun.training.span_predictions`"
+                    )
+                p_v.append(rows if found is not None else np.zeros((len(paragraphs), width), np.float32))
             for p in paragraphs:
                 gold = item.paragraphs.get(p.index, [])
                 p_y.append([int(t in gold) for t in SEMEVAL23_LABELS])
@@ -179,6 +200,7 @@ def build_dataset(
             p_t,
             evidence=np.vstack(p_e) if spans else None,
             has_evidence=np.array(p_h) if spans else None,
+            vectors=np.vstack(p_v) if spans and span_vectors is not None else None,
         ),  # fmt: skip
     )
 
@@ -388,7 +410,8 @@ def fit_task(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], see
         evidence = fit_span_evidence_head(
             table.evidence[covered], table.y[covered], labels, c=float(spans.get("c", 0.1)),
             share=float(spans.get("share", 0.4)), languages=sorted({table.langs[i] for i in np.flatnonzero(covered)}),
-            seed=seed,
+            seed=seed, vectors=table.vectors[covered] if table.vectors is not None else None,
+            vector_c=float(spans.get("vector_c", 0.01)), vector_share=float(spans.get("vector_share", 0.0)),
         )  # fmt: skip
     return head, ngram, evidence
 
@@ -402,7 +425,8 @@ def task_scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
         scores = ngram.mix(scores, [table.texts[i] for i in np.flatnonzero(rows)])
     if evidence is not None and table.evidence is not None and table.has_evidence is not None:
         covered = table.has_evidence[rows]
-        scores[covered] = evidence.mix(scores[covered], table.evidence[rows][covered])
+        vectors = table.vectors[rows][covered] if table.vectors is not None else None
+        scores[covered] = evidence.mix(scores[covered], table.evidence[rows][covered], vectors)
     return scores
 
 
@@ -500,12 +524,16 @@ def span_predictions_path(spans: dict[str, Any]) -> Path:
 
 def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
     """Encoder + cache + feature tables for a config (genre rows of ``[genre.extra]`` appended,
-    span predictions of ``[paragraphs.spans]`` read)."""
+    span predictions of ``[paragraphs.spans]`` read, and their paragraph vectors when
+    ``vector_share`` > 0)."""
     name = cfg["encoder"]["name"]
     cache = VectorCache(load_encoder(name), _cache_path(Path(name).name))
     spans = cfg["paragraphs"].get("spans")
     predictions = read_predictions(span_predictions_path(spans)) if spans else None
-    data = build_dataset(Path(data_dir), cfg["data"]["languages"], cache, predictions)
+    vectors = None
+    if spans and float(spans.get("vector_share", 0.0)) > 0:
+        vectors = read_paragraph_vectors(vectors_path(span_predictions_path(spans)))
+    data = build_dataset(Path(data_dir), cfg["data"]["languages"], cache, predictions, vectors)
     extra = cfg["genre"].get("extra")
     if extra:
         data.genre = append_rows(data.genre, extra_genre_table(extra, Path(data_dir), cache))
