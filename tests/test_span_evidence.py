@@ -249,6 +249,10 @@ def test_tagger_reads_the_paragraph_vectors_the_span_tagger_left() -> None:
     stale.vectors[PARAGRAPH_VECTORS] = doubtful[:2]  # not one row per paragraph: not used
     tagger([stale])
     assert _techniques(stale) == [[], [], []]
+    wider = Article(id="en", text=TEXT, language="en", spans={TECHNIQUE_LAYER: []})
+    wider.vectors[PARAGRAPH_VECTORS] = np.zeros((3, 10), dtype=np.float32)  # another span model's
+    tagger([wider])
+    assert _techniques(wider) == [[], [], []]
 
 
 def test_training_learns_a_vector_head_from_the_paragraph_vectors(

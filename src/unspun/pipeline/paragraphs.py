@@ -10,7 +10,8 @@ probability reaches its threshold, tuned per technique and per language by cross
 When the model folder has ``paragraphs-spans.npz`` and the span tagger ran on an article in a
 language it covers (English), the spans found in each paragraph are mixed in as evidence
 (:mod:`unspun.models.span_evidence`), with the span model's pooled view of each paragraph
-when the evidence head has a vector head, and the thresholds tuned for the mixed scores
+when the evidence head has a vector head of the same width (the shipped span model's), and the
+thresholds tuned for the mixed scores
 (``"en+spans"``) apply.
 """
 
@@ -66,8 +67,13 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         if evidence is None:
             return scores, article.language
         vectors = article.vectors.get(PARAGRAPH_VECTORS)
-        if vectors is not None and len(vectors) != len(paragraphs):
-            vectors = None  # the text changed after the span tagger ran
+        vector_head = self.evidence_head.vector_head
+        if vectors is not None and (
+            len(vectors) != len(paragraphs)  # the text changed after the span tagger ran
+            or vector_head is None
+            or vectors.shape[1] != vector_head.n_features  # another span model (e.g. the teacher)
+        ):
+            vectors = None
         mixed = self.evidence_head.mix(scores, evidence, vectors)
         return mixed, f"{article.language}{THRESHOLD_SUFFIX}"
 
