@@ -284,6 +284,10 @@ def test_training_learns_a_vector_head_from_the_paragraph_vectors(
     np.savez(vectors_path(predictions), **arrays)
     with pytest.raises(ConfigError, match="do not match its paragraphs"):
         training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+    del arrays["en/5"]
+    np.savez(vectors_path(predictions), **arrays)
+    with pytest.raises(ConfigError, match="do not match its paragraphs"):
+        training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
     arrays["en/5"] = np.zeros((3, 4), dtype=np.float16)
     np.savez(vectors_path(predictions), **arrays)
     report = training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)

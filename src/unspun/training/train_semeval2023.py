@@ -174,13 +174,17 @@ def build_dataset(
             p_e.append(span_features(item.article.text, paragraphs, *(found or ([], []))))
             p_h.extend([found is not None] * len(paragraphs))
             if span_vectors is not None:
-                rows = span_vectors.get(f"{iso}/{item.article.id}")
-                if found is not None and (rows is None or len(rows) != len(paragraphs)):
+                rows = (
+                    span_vectors.get(f"{iso}/{item.article.id}")
+                    if found is not None
+                    else np.zeros((len(paragraphs), width), np.float32)
+                )
+                if rows is None or rows.shape != (len(paragraphs), width):
                     raise ConfigError(
                         f"the paragraph vectors of {iso}/{item.article.id} do not match its paragraphs; "
                         "remake them with `python -m unspun.training.span_predictions`"
                     )
-                p_v.append(rows if found is not None else np.zeros((len(paragraphs), width), np.float32))
+                p_v.append(rows)
             for p in paragraphs:
                 gold = item.paragraphs.get(p.index, [])
                 p_y.append([int(t in gold) for t in SEMEVAL23_LABELS])
