@@ -449,17 +449,23 @@ def cross_validate(
         scores[fold == k] = task_scores(fit_task(table, fold != k, task, cfg, seed), table, fold == k)
     if task == "genre":
         return scores, (np.log(scores + 1e-12) + shift_rows(genre_shift(cfg), table.langs)).argmax(axis=1)
+    return scores, decide_out_of_fold(table, scores, folds, min_positives=int(cfg[task]["min_positives"]))
+
+
+def decide_out_of_fold(table: Table, scores: np.ndarray, folds: int, *, min_positives: int) -> np.ndarray:
+    """0/1 decisions of a multi-label task from out-of-fold ``scores``: the rows of fold k are
+    decided with thresholds tuned on the other folds' rows only."""
+    fold = np.array([fold_of(a, folds) for a in table.articles])
     decisions = np.zeros_like(table.y)
     keys = table.threshold_keys()
     for k in range(folds):
         rest = fold != k
         limits = tune_thresholds(
-            scores[rest], table.y[rest], [keys[i] for i in np.flatnonzero(rest)],
-            min_positives=int(cfg[task]["min_positives"]),
-        )  # fmt: skip
+            scores[rest], table.y[rest], [keys[i] for i in np.flatnonzero(rest)], min_positives=min_positives
+        )
         for i in np.flatnonzero(fold == k):
             decisions[i] = scores[i] >= limits.get(keys[i], limits["default"])
-    return scores, decisions
+    return decisions
 
 
 def micro_f1(truth: np.ndarray, decisions: np.ndarray) -> float:
