@@ -69,7 +69,12 @@ def cross_fitted_predictions(
 ) -> Predictions:
     """The spans and candidates of :func:`cross_fitted_findings`, as ``{lang: {id: (spans, candidates)}}``."""
     found = cross_fitted_findings(ptc_dir, semeval_dir, models_dir, folds=folds, seed=seed, lang=lang)
-    return {lang: {i: (f.spans, f.candidates) for i, f in found.items()}}
+    return as_predictions(lang, found)
+
+
+def as_predictions(lang: str, findings: dict[str, SpanFindings]) -> Predictions:
+    """The spans and candidates of ``findings`` (by article id), as ``{lang: {id: (spans, candidates)}}``."""
+    return {lang: {i: (f.spans, f.candidates) for i, f in findings.items()}}
 
 
 def vectors_path(predictions_path: Path) -> Path:
@@ -153,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.models.is_dir():
         raise InputNotFoundError(f"no fold models in {args.models}; run benchmarks/ptc.py with --work first")
     found = cross_fitted_findings(args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed)
-    write_predictions({"en": {i: (f.spans, f.candidates) for i, f in found.items()}}, args.out)
+    write_predictions(as_predictions("en", found), args.out)
     write_paragraph_vectors("en", found, vectors_path(args.out))
     print(f"{len(found)} articles written to {args.out} and {vectors_path(args.out)}")
 
