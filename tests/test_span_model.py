@@ -228,6 +228,30 @@ def test_saved_model_reloads_with_same_output(tiny_model: Path) -> None:
     ]
 
 
+def test_bert_export_is_fused_and_matches_the_torch_checkpoint(tiny_model: Path, tmp_path: Path) -> None:
+    import onnx
+
+    from unspun.training.train_spans import export_span_model
+
+    ops = {node.op_type for node in onnx.load(str(tiny_model / "model.onnx")).graph.node}
+    assert {"Attention", "SkipLayerNormalization"} <= ops
+    texts = [*ARTICLES.values(), " ".join(ARTICLES.values()) * 4]
+    onnx_run = load_span_model(tiny_model).encode(texts)
+    torch_run = load_span_model(tiny_model / "checkpoint").encode(texts)
+    for a, b in zip(onnx_run, torch_run, strict=True):
+        assert np.allclose(a.probs, b.probs, atol=1e-4)
+        assert np.allclose(a.hidden, b.hidden, atol=1e-3)
+
+    folder = tmp_path / "again"
+    shutil.copytree(tiny_model, folder)
+    (folder / "model.onnx").unlink()
+    export_span_model(folder)
+    assert load_span_model(folder).predict_spans(texts) == load_span_model(tiny_model).predict_spans(texts)
+    shutil.rmtree(folder / "checkpoint")
+    with pytest.raises(ModelError, match="no usable checkpoint"):
+        export_span_model(folder)
+
+
 def test_long_text_is_windowed_not_truncated(tiny_model: Path) -> None:
     model = load_span_model(tiny_model)
     text = " ".join(ARTICLES.values()) * 12

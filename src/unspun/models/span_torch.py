@@ -112,26 +112,66 @@ class _Exportable(nn.Module):
         return self.network(input_ids, attention_mask)
 
 
+# Encoder types whose exported graph ONNX Runtime's transformer optimizer fuses (BERT-style
+# attention, as in MiniLM and e5); other encoders are exported unfused.
+FUSABLE_MODEL_TYPES = frozenset({"bert"})
+
+
 def export_onnx(network: SpanNetwork, path: Path) -> None:
     """Write encoder + token head to ONNX (opset 17): inputs ``input_ids``, ``attention_mask``;
-    outputs ``token_logits`` and ``hidden``, with dynamic batch and sequence axes."""
+    outputs ``token_logits`` and ``hidden``, with dynamic batch and sequence axes.
+
+    A BERT-style encoder is traced with the plain ("eager") attention and the graph is then fused
+    by ONNX Runtime's transformer optimizer (one ``Attention`` node per layer, skip layer norms,
+    bias + GELU): the same outputs to 1e-5, about 15-20% faster on a CPU, and its int8 model
+    (:func:`quantize_onnx`) quantises whole attention blocks.
+    """
     network.eval()
+    encoder: Any = network.encoder
     dummy = torch.ones((1, 8), dtype=torch.long)
     axes = {0: "batch", 1: "sequence"}
+    fusable = getattr(encoder.config, "model_type", "") in FUSABLE_MODEL_TYPES
+    attention = encoder.config._attn_implementation
+    if fusable:
+        encoder.set_attn_implementation("eager")  # SDPA traces into a graph the optimizer cannot fuse
     # Tracing warns about shape-dependent Python branches in transformers; batch and sequence stay
     # dynamic in the exported graph (checked by the windowing tests), so the warnings are noise.
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Exportable(network),
-            (dummy, torch.ones_like(dummy)),
-            str(path),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["token_logits", "hidden"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_logits": axes, "hidden": axes},
-            opset_version=17,
-            dynamo=False,
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _Exportable(network),
+                (dummy, torch.ones_like(dummy)),
+                str(path),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["token_logits", "hidden"],
+                dynamic_axes={
+                    "input_ids": axes,
+                    "attention_mask": axes,
+                    "token_logits": axes,
+                    "hidden": axes,
+                },
+                opset_version=17,
+                dynamo=False,
+            )
+    finally:
+        if fusable:
+            encoder.set_attn_implementation(attention)
+    if fusable:
+        fuse_onnx(
+            path, path, heads=int(encoder.config.num_attention_heads), width=int(encoder.config.hidden_size)
         )
+
+
+def fuse_onnx(source: Path, target: Path, *, heads: int, width: int) -> None:
+    """Fuse a BERT-style ONNX graph with ONNX Runtime's transformer optimizer (graph rewrites
+    only, ``opt_level=1``: the model stays portable across CPUs and runtime versions)."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    optimized = optimize_model(
+        str(source), model_type="bert", num_heads=heads, hidden_size=width, opt_level=1
+    )
+    optimized.save_model_to_file(str(target))
 
 
 def quantize_onnx(source: Path, target: Path) -> None:
@@ -140,12 +180,22 @@ def quantize_onnx(source: Path, target: Path) -> None:
     Weights get one scale per output channel, in 7 bits (``reduce_range``: no overflow in the
     integer products). On the 3 PTC cross-validation folds (one window per call) this kept the
     fp32 accuracy, SI F1 0.420 / TC 0.628 against fp32 0.418 / 0.630, where per-tensor 8-bit
-    weights lost some (0.416 / 0.621), at the same speed.
+    weights lost some (0.416 / 0.621), at the same speed. With the fused graph of
+    :func:`export_onnx` (4-epoch fold models): SI 0.424 / TC 0.634 against 0.425 / 0.633 unfused,
+    and on fold 0 0.423 / 0.642 against fp32 0.420 / 0.642.
     """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
-        str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True
+        str(source),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        reduce_range=True,
+        # Fused nodes (Attention, SkipLayerNormalization) come from ONNX Runtime's own domain, where
+        # ONNX shape inference gives no types: their outputs are float.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
 
 

@@ -516,7 +516,7 @@ def _write_model(
     ngrams: SpanNgramHead | None = None,
     words: WordTagHead | None = None,
 ) -> Path:
-    from unspun.models.span_torch import export_onnx, quantize_onnx, save_checkpoint
+    from unspun.models.span_torch import save_checkpoint
 
     out.mkdir(parents=True, exist_ok=True)
     export = config.get("export", {})
@@ -559,16 +559,53 @@ def _write_model(
     if words is not None:
         shutil.copy(out / WORDS_FILE, checkpoint / WORDS_FILE)
     shutil.copy(out / "config.json", checkpoint / CHECKPOINT_CONFIG)
+    _write_onnx(network, out, quantized=runtime["quantized"], keep_fp32=bool(export.get("keep_fp32", False)))
+    (out / "MODEL_CARD.md").write_text(_model_card(config, runtime), encoding="utf-8")
+    return out
+
+
+def _write_onnx(network: Any, out: Path, *, quantized: bool, keep_fp32: bool) -> None:
+    """``out/model.onnx`` from ``network`` (int8 when ``quantized``; the fp32 graph is kept beside
+    it as ``model-fp32.onnx`` when ``keep_fp32``)."""
+    from unspun.models.span_torch import export_onnx, quantize_onnx
+
     fp32 = out / "model-fp32.onnx"
     export_onnx(network, fp32)
-    if runtime["quantized"]:
+    if quantized:
         quantize_onnx(fp32, out / "model.onnx")
-        if not export.get("keep_fp32", False):
+        if not keep_fp32:
             fp32.unlink()
     else:
         fp32.replace(out / "model.onnx")
-    (out / "MODEL_CARD.md").write_text(_model_card(config, runtime), encoding="utf-8")
-    return out
+
+
+def export_span_model(folder: Path, *, keep_fp32: bool = False) -> Path:
+    """Rebuild the ONNX model of the runtime folder ``folder`` from its fp32 ``checkpoint/``, with
+    this version's export (graph fusion, int8 when the folder's config says ``quantized``).
+
+    Everything else in the folder (heads, thresholds, card) is left as it is. Raises
+    :class:`ModelError` when the folder has no readable checkpoint.
+    """
+    import torch
+
+    from unspun.models.span_torch import SpanNetwork, load_encoder
+
+    folder = Path(folder)
+    checkpoint = folder / "checkpoint"
+    try:
+        runtime = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        with np.load(checkpoint / "token_head.npz") as head:
+            weight, bias = head["weight"], head["bias"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(
+            f"{folder} has no usable checkpoint/ ({exc}); retrain it with `unspun train`"
+        ) from exc
+    network = SpanNetwork(load_encoder(str(checkpoint)), len(runtime["labels"]))
+    with torch.no_grad():
+        network.token_head.weight.copy_(torch.from_numpy(weight))
+        network.token_head.bias.copy_(torch.from_numpy(bias))
+    _write_onnx(network, folder, quantized=bool(runtime.get("quantized", True)), keep_fp32=keep_fp32)
+    return folder
 
 
 def _model_card(config: dict[str, Any], runtime: dict[str, Any]) -> str:
