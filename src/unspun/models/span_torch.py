@@ -4,6 +4,7 @@ and the fp32 "teacher" backend that runs a training checkpoint folder. Needs ``u
 from __future__ import annotations
 
 import inspect
+import logging
 import warnings
 from pathlib import Path
 from typing import Any
@@ -187,16 +188,33 @@ def quantize_onnx(source: Path, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(source),
-        str(target),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        reduce_range=True,
-        # Fused nodes (Attention, SkipLayerNormalization) come from ONNX Runtime's own domain, where
-        # ONNX shape inference gives no types: their outputs are float.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    # ONNX Runtime logs a hint about static-quantisation pre-processing, which dynamic int8 does not need.
+    hint = _DropMessage("pre-processing before quantization")
+    logging.getLogger().addFilter(hint)
+    try:
+        quantize_dynamic(
+            str(source),
+            str(target),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            reduce_range=True,
+            # Fused nodes (Attention, SkipLayerNormalization) come from ONNX Runtime's own domain,
+            # where ONNX shape inference gives no types: their outputs are float.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        logging.getLogger().removeFilter(hint)
+
+
+class _DropMessage(logging.Filter):
+    """Drops log records whose message contains ``text``."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
 
 
 def save_checkpoint(network: SpanNetwork, folder: Path) -> None:
