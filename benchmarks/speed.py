@@ -11,9 +11,10 @@ each one's own), over the same articles (default: the first 80 PTC training arti
   windowed with a stride so nothing is truncated, fp32 torch, as a user would write it.
 
 Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
-``reports/speed.json``.
+``reports/speed.json``. ``--compare FOLDER`` adds another span model folder (say, the previous
+release's) to the same run, with its ratio to the default.
 
-    python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2]
+    python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2] [--compare FOLDER]
 """
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_unspun(texts: list[str], threads: int) -> dict[str, float]:
+def run_unspun(texts: list[str], threads: int, folder: str = "") -> dict[str, float]:
     from unspun.models.span_model import load_span_model
 
-    model = load_span_model(threads=threads)
+    model = load_span_model(Path(folder) if folder else None, threads=threads)
     tokens = sum(len(encoded.ids) for encoded in model.tokenizer.encode_batch(texts))
     model.predict_spans(texts[:2])  # warm-up
     started = time.perf_counter()
@@ -78,14 +79,14 @@ def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, f
 def _child(args: argparse.Namespace) -> None:
     texts = _texts(Path(args.data), args.articles)
     if args.child == "unspun":
-        result = run_unspun(texts, args.threads)
+        result = run_unspun(texts, args.threads, args.model)
     else:
         result = run_reference(texts, args.threads, args.reference)
     result |= {"articles": len(texts), "peak_rss_mb": _peak_rss_mb()}
     print(json.dumps(result))
 
 
-def _measure(which: str, args: argparse.Namespace) -> dict[str, float]:
+def _measure(which: str, args: argparse.Namespace, model: str = "") -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -99,6 +100,8 @@ def _measure(which: str, args: argparse.Namespace) -> dict[str, float]:
         str(args.threads),
         "--reference",
         args.reference or "",
+        "--model",
+        model,
     ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -117,7 +120,9 @@ def main() -> None:
         "--data", default=os.environ.get("UNSPUN_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
     )
     parser.add_argument("--reference", default=None, help="reference model folder (default: fetch MPNet)")
+    parser.add_argument("--compare", default="", help="another span model folder to time in the same run")
     parser.add_argument("--child", choices=["unspun", "reference"], help=argparse.SUPPRESS)
+    parser.add_argument("--model", default="", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
     args = parser.parse_args()
     if args.child:
@@ -131,12 +136,20 @@ def main() -> None:
 
         args.reference = str(get_mpnet(mpnet_dir()))  # where the teacher recipe finds it too
     unspun = _measure("unspun", args)
+    compared = _measure("unspun", args, args.compare) if args.compare else None
     reference = _measure("reference", args)
     ratio = unspun["articles_per_s"] / reference["articles_per_s"]
+    rows = [("unspun default (SI+TC)", unspun), ("transformers MPNet pipeline", reference)]
+    if compared:
+        rows.insert(1, ("unspun --compare model", compared))
     print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>14}")
-    for name, row in (("unspun default (SI+TC)", unspun), ("transformers MPNet pipeline", reference)):
+    for name, row in rows:
         print(f"{name:28}{row['articles_per_s']:12.2f}{row['tokens_per_s']:12.0f}{row['peak_rss_mb']:14.0f}")
     print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
+    if compared:
+        print(
+            f"default / --compare model ({args.compare}): {unspun['articles_per_s'] / compared['articles_per_s']:.2f}x"
+        )
     report = {
         "articles": unspun["articles"],
         "threads": args.threads,
@@ -146,6 +159,9 @@ def main() -> None:
         "reference": reference | {"model": args.reference},
         "speed_ratio": ratio,
     }
+    if compared:
+        report["compare"] = compared | {"model": args.compare}
+        report["default_over_compare"] = unspun["articles_per_s"] / compared["articles_per_s"]
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"wrote {args.output}")

@@ -125,7 +125,7 @@ def export_onnx(network: SpanNetwork, path: Path) -> None:
     A BERT-style encoder is traced with the plain ("eager") attention and the graph is then fused
     by ONNX Runtime's transformer optimizer (one ``Attention`` node per layer, skip layer norms,
     bias + GELU): the same outputs to 1e-5, and the int8 model (:func:`quantize_onnx`), which
-    quantises whole attention blocks, runs 1.5x faster on 2 cores (``benchmarks/speed.py``).
+    quantises whole attention blocks, runs 1.27x faster on 2 cores (``benchmarks/speed.py --compare``).
     """
     network.eval()
     encoder: Any = network.encoder
