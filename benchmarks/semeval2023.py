@@ -43,6 +43,7 @@ import numpy as np
 
 from unspun.article_level import load_article_components, run_components
 from unspun.models.linear_head import fit_linear_head
+from unspun.models.span_evidence import blend
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.ptc_corpus import list_article_ids, make_folds
@@ -246,7 +247,7 @@ def paragraph_vector_variants(data: Any, cfg: dict[str, Any], seed: int) -> dict
         head = fit_linear_head(
             table.vectors[train], table.y[train], SEMEVAL23_LABELS, multi_label=True, c=float(spans["vector_c"]), seed=seed
         )  # fmt: skip
-        mixed[test] = (1 - share) * scores[test] + share * head.scores(table.vectors[test])
+        mixed[test] = blend(scores[test], head.scores(table.vectors[test]), share)
     folds = int(cfg["data"]["folds"])
     strict = decide_out_of_fold(table, mixed, folds, min_positives=int(cfg["paragraphs"]["min_positives"]))
     return {"span_features_only": decisions, "vectors_from_unseen_fold_models": strict}

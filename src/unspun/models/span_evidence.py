@@ -89,6 +89,11 @@ def paragraph_vectors(
     return rows
 
 
+def blend(scores: np.ndarray, evidence_scores: np.ndarray, share: float) -> np.ndarray:
+    """``(1 - share) * scores + share * evidence_scores``: how evidence is mixed into a head's scores."""
+    return (1.0 - share) * scores + share * evidence_scores
+
+
 def article_span_features(article: Article, paragraphs: Sequence[Paragraph]) -> np.ndarray | None:
     """:func:`span_features` of an analysed article, or ``None`` if no span layer was written."""
     if TECHNIQUE_LAYER not in article.spans:
@@ -115,9 +120,9 @@ class SpanEvidenceHead:
         """``(1 - share) * scores + share * evidence scores`` of the feature rows; then, with a
         vector head and ``vectors`` (rows of :func:`paragraph_vectors`), the vector head's scores
         mixed in at ``vector_share``."""
-        mixed = (1.0 - self.share) * scores + self.share * self.head.scores(features)
+        mixed = blend(scores, self.head.scores(features), self.share)
         if self.vector_head is not None and vectors is not None:
-            mixed = (1.0 - self.vector_share) * mixed + self.vector_share * self.vector_head.scores(vectors)
+            mixed = blend(mixed, self.vector_head.scores(vectors), self.vector_share)
         return mixed
 
     def to_disk(self, path: str | Path) -> None:

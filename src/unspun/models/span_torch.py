@@ -228,24 +228,34 @@ def save_checkpoint(network: SpanNetwork, folder: Path) -> None:
     )
 
 
-def torch_encoder(folder: Path, *, threads: int | None = None) -> Any:
-    """An encoder callable (numpy in, numpy out) running a checkpoint folder in fp32 torch."""
+def load_checkpoint(folder: Path, n_labels: int) -> SpanNetwork:
+    """The network saved by :func:`save_checkpoint` (encoder and token head), in eval mode; its TC
+    head, of ``n_labels`` outputs, is left as initialised (the runtime reads ``tc_head.npz``).
+    Raises :class:`ModelError` when the folder does not hold a checkpoint."""
     from transformers import AutoModel
 
-    if threads:
-        torch.set_num_threads(threads)
     try:
-        encoder = AutoModel.from_pretrained(str(folder)).eval()
+        encoder = AutoModel.from_pretrained(str(folder))
         with np.load(folder / "token_head.npz") as npz:
             weight, bias = npz["weight"], npz["bias"]
-    except (OSError, KeyError) as exc:
-        raise ModelError(f"checkpoint {folder} is incomplete ({exc}); retrain with `unspun train`") from exc
+    except (OSError, KeyError, ValueError) as exc:
+        raise ModelError(f"no usable checkpoint in {folder} ({exc}); retrain with `unspun train`") from exc
+    network = SpanNetwork(encoder, n_labels)
+    with torch.no_grad():
+        network.token_head.weight.copy_(torch.from_numpy(weight))
+        network.token_head.bias.copy_(torch.from_numpy(bias))
+    return network.eval()
+
+
+def torch_encoder(folder: Path, *, threads: int | None = None) -> Any:
+    """An encoder callable (numpy in, numpy out) running a checkpoint folder in fp32 torch."""
+    if threads:
+        torch.set_num_threads(threads)
+    network = load_checkpoint(folder, n_labels=1)  # the TC head is not run here
 
     def run(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with torch.no_grad():
-            ids = torch.from_numpy(input_ids)
-            out = encoder(**encoder_inputs(encoder, ids, torch.from_numpy(attention_mask)))
-        hidden = out.last_hidden_state.numpy()
-        return hidden @ weight.T + bias, hidden
+            logits, hidden = network(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
+        return logits.numpy(), hidden.numpy()
 
     return run

@@ -584,26 +584,18 @@ def export_span_model(folder: Path, *, keep_fp32: bool = False) -> Path:
     this version's export (graph fusion, int8 when the folder's config says ``quantized``).
 
     Everything else in the folder (heads, thresholds, card) is left as it is. Raises
-    :class:`ModelError` when the folder has no readable checkpoint.
+    :class:`ModelError` when the folder has no readable config or checkpoint.
     """
-    import torch
-
-    from unspun.models.span_torch import SpanNetwork, load_encoder
+    from unspun.models.span_torch import load_checkpoint
 
     folder = Path(folder)
-    checkpoint = folder / "checkpoint"
     try:
         runtime = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        with np.load(checkpoint / "token_head.npz") as head:
-            weight, bias = head["weight"], head["bias"]
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError) as exc:
         raise ModelError(
-            f"{folder} has no usable checkpoint/ ({exc}); retrain it with `unspun train`"
+            f"{folder} has no usable config.json ({exc}); retrain it with `unspun train`"
         ) from exc
-    network = SpanNetwork(load_encoder(str(checkpoint)), len(runtime["labels"]))
-    with torch.no_grad():
-        network.token_head.weight.copy_(torch.from_numpy(weight))
-        network.token_head.bias.copy_(torch.from_numpy(bias))
+    network = load_checkpoint(folder / "checkpoint", len(runtime["labels"]))
     _write_onnx(network, folder, quantized=bool(runtime.get("quantized", True)), keep_fp32=keep_fp32)
     return folder
 
