@@ -320,9 +320,9 @@ def test_span_tagger_writes_the_technique_layer(tiny_model: Path) -> None:
 def test_candidates_come_with_the_same_spans_and_cover_them(tiny_model: Path) -> None:
     model = load_span_model(tiny_model)
     texts = list(ARTICLES.values())
-    both = model.predict_with_candidates(texts)
-    assert [spans for spans, _ in both] == model.predict_spans(texts)
-    for spans, candidates in both:
+    both = model.find(texts)
+    assert [found.spans for found in both] == model.predict_spans(texts)
+    for spans, candidates in ((found.spans, found.candidates) for found in both):
         for span in spans:  # a permissive decoding finds at least what the strict one found
             assert any(c.start <= span.start and span.end <= c.end for c in candidates)
 
@@ -358,7 +358,8 @@ def test_cross_fitted_predictions_use_the_fold_that_did_not_train_on_an_article(
     model = load_span_model(tiny_model)
     assert sorted(predictions["en"]) == sorted(ARTICLES)
     for article_id, found in predictions["en"].items():
-        assert found == model.predict_with_candidates([ARTICLES[article_id]])[0]
+        again = model.find([ARTICLES[article_id]])[0]
+        assert found == (again.spans, again.candidates)
     path = tmp_path / "predictions.jsonl"
     write_predictions(predictions, path)
     again = read_predictions(path)

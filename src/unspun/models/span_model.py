@@ -277,20 +277,16 @@ class SpanModel:
         """
         return [self._labelled_spans(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
 
-    def predict_with_candidates(self, texts: Sequence[str]) -> list[tuple[list[Span], list[Span]]]:
-        """Per text, the spans of :meth:`predict_spans` and the *candidate* spans.
+    def find(self, texts: Sequence[str]) -> list[SpanFindings]:
+        """Per text, from one encoding: the spans of :meth:`predict_spans`, the *candidate* spans,
+        and the :func:`paragraph_vectors` of its paragraphs (official rule).
 
         Candidates come from a permissive decoding (threshold ``CANDIDATE_THRESHOLD``, peak
         ``CANDIDATE_PEAK``): one :class:`Span` in the ``CANDIDATE_LAYER`` per candidate and
         technique whose score (SI probability x technique probability) reaches
         ``MIN_CANDIDATE_SCORE``. They are weak evidence, not findings: the paragraph techniques
-        head reads them; nothing shows them to a reader. The text is encoded once for both.
+        head reads them; nothing shows them to a reader.
         """
-        return [(found.spans, found.candidates) for found in self.find(texts)]
-
-    def find(self, texts: Sequence[str]) -> list[SpanFindings]:
-        """Per text, the spans and candidates of :meth:`predict_with_candidates` and the
-        :func:`paragraph_vectors` of its paragraphs (official rule), from one encoding."""
         out = []
         for text, enc in zip(texts, self.encode(texts), strict=True):
             found = self.decode(text, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)

@@ -20,7 +20,7 @@ class SpanTagger(Component):
     ``model`` is a loaded :class:`SpanModel`, a model folder or name, or ``None`` for the packaged
     default (loaded on first use). Spans scoring below ``min_score`` are dropped. With
     ``candidates`` (the default) the permissive candidate spans of
-    :meth:`SpanModel.predict_with_candidates` go to the ``"technique-candidates"`` layer, which
+    :meth:`SpanModel.find` go to the ``"technique-candidates"`` layer, which
     the paragraph techniques head reads as evidence, with the span model's pooled view of each
     paragraph (``article.vectors["span-paragraphs"]``). The PTC span
     model reads English only: an article whose ``language`` is known and not in ``languages`` is

@@ -411,12 +411,18 @@ def fit_task(table: Table, rows: np.ndarray, task: str, cfg: dict[str, Any], see
     spans = settings.get("spans")
     if spans and table.evidence is not None and table.has_evidence is not None:
         covered = rows & table.has_evidence
+        weights = {
+            key: float(spans[key]) for key in ("c", "share", "vector_c", "vector_share") if key in spans
+        }
         evidence = fit_span_evidence_head(
-            table.evidence[covered], table.y[covered], labels, c=float(spans.get("c", 0.1)),
-            share=float(spans.get("share", 0.4)), languages=sorted({table.langs[i] for i in np.flatnonzero(covered)}),
-            seed=seed, vectors=table.vectors[covered] if table.vectors is not None else None,
-            vector_c=float(spans.get("vector_c", 0.01)), vector_share=float(spans.get("vector_share", 0.0)),
-        )  # fmt: skip
+            table.evidence[covered],
+            table.y[covered],
+            labels,
+            languages=sorted({table.langs[i] for i in np.flatnonzero(covered)}),
+            seed=seed,
+            vectors=table.vectors[covered] if table.vectors is not None else None,
+            **weights,  # the config's; fit_span_evidence_head's defaults for the keys it leaves out
+        )
     return head, ngram, evidence
 
 
