@@ -10,6 +10,7 @@ from unspun.errors import (
     EmptyInputError,
     EncodingError,
     FormatError,
+    InputError,
     InputNotFoundError,
     InputTooLargeError,
     UnspunError,
@@ -180,6 +181,26 @@ def test_read_html_extracts_main_text_and_metadata(tmp_path: Path) -> None:
     assert article.id == "storm"
 
 
+def test_read_html_separates_headline_and_paragraphs_by_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "news.html"
+    path.write_text(
+        "<html><head><title>Vote Delayed</title></head><body><article>"
+        "<h1>Council Delays The Vote</h1>"
+        "<p>The city council delayed the budget vote on Monday after a long and heated debate.</p>"
+        "<p>Opponents called the plan a reckless gamble,<br>and supporters said it was long overdue.</p>"
+        "<p>A new vote is expected next month, once the auditors have reviewed the final figures.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = read_html(path, max_bytes=LIMIT).text
+    assert text.split("\n\n") == [
+        "Council Delays The Vote",
+        "The city council delayed the budget vote on Monday after a long and heated debate.",
+        "Opponents called the plan a reckless gamble,\nand supporters said it was long overdue.",
+        "A new vote is expected next month, once the auditors have reviewed the final figures.",
+    ]
+
+
 def test_read_html_without_main_text(tmp_path: Path) -> None:
     path = tmp_path / "empty.html"
     path.write_text(
@@ -233,6 +254,42 @@ def test_read_jsonl_bad_line_names_line_number(tmp_path: Path, line: str, messag
         list(read_jsonl(path, max_bytes=LIMIT))
 
 
+def test_read_jsonl_bad_line_reported_and_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "one"}\n{not json\n\n["text"]\n{"text": "four"}\n', encoding="utf-8")
+    errors: list[tuple[Path, UnspunError]] = []
+    articles = list(read_jsonl(path, max_bytes=LIMIT, on_error=lambda p, e: errors.append((p, e))))
+    assert [(a.id, a.text) for a in articles] == [("feed-1", "one"), ("feed-5", "four")]
+    assert [p for p, _ in errors] == [Path(f"{path}:2"), Path(f"{path}:4")]
+    assert all(isinstance(e, FormatError) for _, e in errors)
+    assert "line 2: invalid JSON" in errors[0][1].message
+
+
+def test_iter_articles_jsonl_bad_lines_go_to_handler(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "good"}\n{"text": ""}\n', encoding="utf-8")
+    seen: list[Path] = []
+    articles = list(iter_articles(path, max_bytes=LIMIT, on_error=lambda p, e: seen.append(p)))
+    assert [a.text for a in articles] == ["good"]
+    assert seen == [Path(f"{path}:2")]
+    path.write_text("{broken\n[1]\n", encoding="utf-8")
+    seen.clear()
+    assert list(iter_articles(path, max_bytes=LIMIT, on_error=lambda p, e: seen.append(p))) == []
+    assert len(seen) == 2
+
+
+def test_read_jsonl_duplicate_ids_made_unique(tmp_path: Path) -> None:
+    path = tmp_path / "dup.jsonl"
+    rows = [
+        {"id": "a", "text": "1"},
+        {"id": "a", "text": "2"},
+        {"id": "a-2", "text": "3"},
+        {"id": "a", "text": "4"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [a.id for a in read_jsonl(path, max_bytes=LIMIT)] == ["a", "a-2", "a-2-2", "a-3"]
+
+
 # read_folder
 
 
@@ -246,6 +303,40 @@ def test_read_folder_sorted_ptc_ids_and_bad_file_skipped(tmp_path: Path) -> None
     articles = list(read_folder(tmp_path, max_bytes=LIMIT, on_error=lambda p, e: errors.append((p.name, e))))
     assert [a.id for a in articles] == ["1", "2", "more-1"]
     assert [(name, type(e)) for name, e in errors] == [("article3.txt", EncodingError)]
+
+
+def test_read_folder_makes_duplicate_ids_unique(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Plain story text.", encoding="utf-8")
+    (tmp_path / "story.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "article7.txt").write_text("PTC article.", encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text(
+        '{"id": "story", "text": "x"}\n{"id": "7", "text": "y"}\n', encoding="utf-8"
+    )
+    articles = list(read_folder(tmp_path, max_bytes=LIMIT))
+    # name order: article7.txt, feed.jsonl, story.html, story.txt
+    assert [(Path(a.source_path or "").name, a.id) for a in articles] == [
+        ("article7.txt", "7"),
+        ("feed.jsonl", "story"),
+        ("feed.jsonl", "7-2"),
+        ("story.html", "story-2"),
+        ("story.txt", "story-3"),
+    ]
+
+
+def test_read_folder_bad_jsonl_line_skipped_good_lines_kept(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text('{"text": "a"}\n{oops\n{"text": "c"}\n', encoding="utf-8")
+    errors: list[Path] = []
+    articles = list(read_folder(tmp_path, max_bytes=LIMIT, on_error=lambda p, e: errors.append(p)))
+    assert [a.text for a in articles] == ["a", "c"]
+    assert errors == [tmp_path / "feed.jsonl:2"]
+
+
+def test_read_folder_on_a_file_says_it_is_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    with pytest.raises(InputError, match="page.html is a file, not a folder") as info:
+        read_folder(path, max_bytes=LIMIT)
+    assert not isinstance(info.value, InputNotFoundError)
 
 
 def test_read_folder_default_handler_raises(tmp_path: Path) -> None:
@@ -277,6 +368,57 @@ def test_iter_articles_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     assert article.text == "Title\n\nFrom stdin \U0001f600"
     assert article.title == "Title"
     assert article.id == "stdin"
+
+
+def test_iter_articles_stdin_keeps_crlf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"Title\r\n\r\nBody {x}\r\n")))
+    [article] = list(iter_articles("-", max_bytes=LIMIT))
+    assert article.text == "Title\r\n\r\nBody {x}\r\n"
+
+
+def test_iter_articles_stdin_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf" + PAGE.encode())))
+    [article] = list(iter_articles("-", max_bytes=LIMIT))
+    assert "<p>" not in article.text and "Home | World" not in article.text
+    assert "thousands of homes lost power" in article.text
+    assert article.url == "https://news.example.org/storm"
+    assert (article.id, article.source_path) == ("stdin", None)
+
+
+def test_iter_articles_stdin_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
+    feed = '{"id": "a", "text": "One."}\n\n{"text": "Two."}\n{"id": "a", "text": "Three."}\n'
+    monkeypatch.setattr("sys.stdin", io.StringIO(feed))
+    articles = list(iter_articles("-", max_bytes=LIMIT))
+    assert [(a.id, a.text) for a in articles] == [("a", "One."), ("stdin-3", "Two."), ("a-2", "Three.")]
+    assert count_inputs("-") is None
+
+
+def test_iter_articles_stdin_jsonl_bad_field_goes_to_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"text": "ok"}\n{"text": "x", "url": [1]}\n'))
+    seen: list[Path] = []
+    articles = list(iter_articles("-", max_bytes=LIMIT, on_error=lambda p, e: seen.append(p)))
+    assert [a.text for a in articles] == ["ok"]
+    assert seen == [Path("standard input:2")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"text": "a"}\nand then prose', '{"title": "no text field"}', "[1, 2]", '{"text": "a"} trailing'],
+)
+def test_iter_articles_stdin_not_all_json_objects_is_plain_text(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    [article] = list(iter_articles("-", max_bytes=LIMIT))
+    assert (article.id, article.text) == ("stdin", text)
+
+
+def test_iter_articles_stdin_latin1_suggests_iconv_in_the_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("Caf\u00e9".encode("latin-1"))))
+    with pytest.raises(EncodingError, match=r"standard input is not valid UTF-8.*offset 3") as info:
+        iter_articles("-", max_bytes=LIMIT)
+    assert "| iconv -f latin1 -t utf-8 | unspun analyze -" in info.value.message
+    assert "fixed.txt" not in info.value.message
 
 
 def test_iter_articles_stdin_too_large(monkeypatch: pytest.MonkeyPatch) -> None:

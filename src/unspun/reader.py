@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from unspun.errors import (
 )
 
 ErrorHandler = Callable[[Path, UnspunError], None]
+"""Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,
+named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin)."""
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -34,7 +36,9 @@ JSONL_SUFFIXES = frozenset({".jsonl"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
 STDIN = "-"
+STDIN_NAME = "standard input"
 BOM = "\ufeff"
+UTF8_BOM = b"\xef\xbb\xbf"
 
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
 _HTML_START = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)", re.IGNORECASE | re.DOTALL)
@@ -89,59 +93,112 @@ def article_id(path: Path) -> str:
 def read_html(path: Path, *, max_bytes: int) -> Article:
     """The main text of an HTML page, extracted with trafilatura.
 
-    Title and date come from the page metadata where present, ``url`` from the canonical
-    link. Offsets refer to the extracted text, which becomes ``Article.text``.
+    The headline and each paragraph, list, quote or table of the main text are separated
+    by a blank line (``"\\n\\n"``), like paragraphs of a text file; a ``<br>`` stays a
+    single line break. Title and date come from the page metadata where present, ``url``
+    from the canonical link. Offsets refer to the extracted text, which becomes ``Article.text``.
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError (binary file),
         EmptyInputError (no main text found).
     """
+    path = Path(path)
+    return _html_article(_read_bytes(path, max_bytes), id=article_id(path), where=str(path), source_path=path)
+
+
+def _html_article(data: bytes, *, id: str, where: str, source_path: Path | None) -> Article:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    path = Path(path)
-    data = _read_bytes(path, max_bytes)
-    _reject_binary(path, data)
+    _reject_binary(where, data)
     document = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
-    text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
+    text = _html_text(document) if document is not None else ""
+    if not text.strip():
         raise EmptyInputError(
-            f"{path}: no main article text found in the HTML; save the article text as a .txt file instead"
+            f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
         )
     return Article(
-        id=article_id(path),
+        id=id,
         text=text,
         title=_clean(getattr(document, "title", None)),
         url=_clean(getattr(document, "url", None)),
         published=_clean(getattr(document, "date", None)),
-        source_path=str(path),
+        source_path=str(source_path) if source_path is not None else None,
     )
 
 
-def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[Article]:
+def _html_text(document: Any) -> str:
+    """The extracted text with a blank line between the body's block elements.
+
+    trafilatura's own ``document.text`` ends every block with a single ``"\\n"``, the same
+    break as a ``<br>``, so paragraphs could not be told apart; converting each top-level
+    element of the extracted body separately keeps the two distinct.
+    """
+    from trafilatura.xml import xmltotxt
+
+    body = getattr(document, "body", None)
+    if body is None:
+        return str(getattr(document, "text", None) or "")
+    blocks = (xmltotxt(element, False).strip() for element in body)
+    return "\n\n".join(block for block in blocks if block) or str(getattr(document, "text", None) or "")
+
+
+def read_jsonl(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
     """One article per line: ``{"text": ..., "id"?, "title"?, "url"?, "outlet"?, "published"?}``.
 
-    Blank lines are skipped; a missing id becomes ``<file stem>-<line number>``; without a
-    ``title`` the title rule of :func:`read_text` applies.
+    Blank lines are skipped; a missing id becomes ``<file stem>-<line number>``; a repeated
+    id becomes ``<id>-2``, ``<id>-3``, ... (the first free one); without a ``title`` the title
+    rule of :func:`read_text` applies. A bad line is passed to ``on_error(Path("<file>:<line>"), error)``
+    and skipped (the default handler re-raises), so the good lines of a feed dump are kept.
 
     Raises:
         FormatError: a line is not a JSON object with a non-empty string ``text`` (names the line).
-        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError (no articles).
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError (no JSON lines).
     """
     path = Path(path)
     text = _decode_utf8(path, _read_bytes(path, max_bytes))
+    articles = _jsonl_articles(text, where=str(path), stem=path.stem, source_path=path, on_error=on_error)
+    yield from _unique_ids(articles)
+
+
+def _unique_ids(articles: Iterable[Article], taken: set[str] | None = None) -> Iterator[Article]:
+    """``articles`` with unique ids: the first keeps its id, a repeat becomes the first free
+    one of ``<id>-2``, ``<id>-3``, ...; ``taken`` (ids already used) is updated in place."""
+    taken = set() if taken is None else taken
+    for article in articles:
+        if article.id in taken:
+            number = 2
+            while f"{article.id}-{number}" in taken:
+                number += 1
+            article.id = f"{article.id}-{number}"
+        taken.add(article.id)
+        yield article
+
+
+def _jsonl_articles(
+    text: str, *, where: str, stem: str, source_path: Path | None, on_error: ErrorHandler
+) -> Iterator[Article]:
     found = False
     # split on "\n" only: str.splitlines would also break on U+2028 inside JSON strings.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.replace(BOM, "").strip():
             continue
         found = True
-        yield _jsonl_article(path, number, line.lstrip(BOM) if number == 1 else line)
+        try:
+            article = _jsonl_article(
+                line.lstrip(BOM) if number == 1 else line,
+                where=f"{where}, line {number}",
+                id=f"{stem}-{number}",
+            )
+        except UnspunError as error:
+            on_error(Path(f"{where}:{number}"), error)
+            continue
+        article.source_path = str(source_path) if source_path is not None else None
+        yield article
     if not found:
-        raise EmptyInputError(f"{path} has no JSON lines; put one article object per line")
+        raise EmptyInputError(f"{where} has no JSON lines; put one article object per line")
 
 
-def _jsonl_article(path: Path, number: int, line: str) -> Article:
-    where = f"{path}, line {number}"
+def _jsonl_article(line: str, *, where: str, id: str) -> Article:
     try:
         record: Any = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -149,7 +206,7 @@ def _jsonl_article(path: Path, number: int, line: str) -> Article:
     if not isinstance(record, dict):
         raise FormatError(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.replace(BOM, "").strip():
         raise FormatError(f"{where}: no 'text' field (a non-empty string); add the article text")
     meta: dict[str, str | None] = {}
     for name in JSONL_FIELDS:
@@ -157,40 +214,66 @@ def _jsonl_article(path: Path, number: int, line: str) -> Article:
         if isinstance(value, bool) or not isinstance(value, (str, int, type(None))):
             raise FormatError(f"{where}: field {name!r} must be a string, got {json.dumps(value)}")
         meta[name] = str(value) if value is not None else None
-    article = read_text(text, id=meta["id"] or f"{path.stem}-{number}", source_path=path)
+    article = read_text(text, id=meta["id"] or id)
     if "title" in record:
         article.title = meta["title"]
     article.url, article.outlet, article.published = meta["url"], meta["outlet"], meta["published"]
     return article
 
 
+def _looks_like_jsonl(text: str) -> bool:
+    """Every non-blank line is a JSON object with a non-empty string ``text``."""
+    lines = [line for line in text.lstrip(BOM).split("\n") if line.replace(BOM, "").strip()]
+    return bool(lines) and all(_is_text_record(line) for line in lines)
+
+
+def _is_text_record(line: str) -> bool:
+    if not line.lstrip().startswith("{"):  # cheap exit for prose
+        return False
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    text = record.get("text") if isinstance(record, dict) else None
+    return isinstance(text, str) and bool(text.strip())
+
+
 def read_folder(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
     """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file of a folder, sorted by name.
 
     A file that cannot be read is passed to ``on_error(path, error)`` and skipped (the
-    default handler re-raises); a JSONL file is read whole first, so it is skipped whole.
-    A missing folder raises at the call, before iteration starts.
+    default handler re-raises); so is each bad line of a JSONL file (see :func:`read_jsonl`).
+    Ids are unique within the folder: a PTC name ``article<ID>.txt`` gives ``<ID>``, other
+    files their stem, and an id already taken by a file earlier in name order becomes the
+    first free one of ``<id>-2``, ``<id>-3``, ... (``story.html`` then ``story.txt`` give
+    ``story`` and ``story-2``). A missing folder raises at the call, before iteration starts.
 
     Raises:
         InputNotFoundError: the folder does not exist.
+        InputError: the path is a file, not a folder.
         EmptyInputError: no file of the folder gave an article.
     """
     path = Path(path)
     if not path.is_dir():
+        if path.exists():
+            raise InputError(
+                f"{path} is a file, not a folder of article files (article<ID>.txt); pass the folder that holds it"
+            )
         raise InputNotFoundError(f"folder {path} does not exist; check the path")
     return _iter_folder(path, max_bytes, on_error)
 
 
 def _iter_folder(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[Article]:
     count = 0
+    taken: set[str] = set()
     for file in _input_files(path):
         try:
-            articles = list(_read_file(file, max_bytes))
+            articles = list(_read_file(file, max_bytes, on_error))
         except UnspunError as error:
             on_error(file, error)
             continue
         count += len(articles)
-        yield from articles
+        yield from _unique_ids(articles, taken)
     if count == 0:
         raise EmptyInputError(
             f"folder {path} has no readable .txt, .html, .htm or .jsonl files; add some articles"
@@ -204,18 +287,22 @@ def iter_articles(
 
     A missing path and stdin problems raise at the call; a file's own errors when iterated.
     A file without a ``.txt`` suffix that starts with ``<html`` or ``<!doctype html`` is read as HTML.
+    Stdin is sniffed: HTML by the same test, JSONL (one article per line, so possibly several)
+    when every non-blank line is a JSON object with a non-empty ``text``, else plain text
+    (one article, id ``stdin``). ``on_error`` gets the skipped files of a folder and the bad
+    lines of a JSONL file or stdin (see :func:`read_jsonl`).
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError.
     """
     if str(source) == STDIN:
-        return iter([_read_stdin(max_bytes)])
+        return iter(_read_stdin(max_bytes, on_error))
     path = Path(source)
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error)
     if not path.exists():
         raise InputNotFoundError(f"{path} does not exist; check the path (use - to read standard input)")
-    return _read_file(path, max_bytes)
+    return _read_file(path, max_bytes, on_error)
 
 
 def count_inputs(source: str | Path) -> int | None:
@@ -250,10 +337,10 @@ def _input_files(folder: Path) -> list[Path]:
     )
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[Article]:
+def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[Article]:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(path, max_bytes=max_bytes)
+        yield from read_jsonl(path, max_bytes=max_bytes, on_error=on_error)
     elif suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(path)):
         yield read_html(path, max_bytes=max_bytes)
     else:
@@ -266,10 +353,14 @@ def _looks_like_html(path: Path) -> bool:
             head = handle.read(2048)
     except OSError:
         return False  # let the text reader raise the proper error
-    return _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+    return _is_html(head)
 
 
-def _read_stdin(max_bytes: int) -> Article:
+def _is_html(data: bytes) -> bool:
+    return _HTML_START.match(data[:2048].removeprefix(UTF8_BOM)) is not None
+
+
+def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
     # Read bytes, not text: Python's text stdin would translate CRLF and shift offsets.
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:
@@ -277,8 +368,14 @@ def _read_stdin(max_bytes: int) -> Article:
     else:
         data = buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputTooLargeError(_too_large("standard input", len(data), max_bytes))
-    return read_text(_decode_utf8(Path("standard input"), data), id="stdin", source_path=None)
+        raise InputTooLargeError(_too_large(STDIN_NAME, len(data), max_bytes))
+    if _is_html(data):
+        return [_html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
+    text = _decode_utf8(None, data)
+    if _looks_like_jsonl(text):
+        articles = _jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
+        return list(_unique_ids(articles))
+    return [read_text(text, id="stdin", source_path=None)]
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -296,24 +393,32 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror}; check its permissions") from exc
     if len(data) > max_bytes:  # grew since stat, or a special file with no size
         raise InputTooLargeError(_too_large(str(path), len(data), max_bytes))
-    if not data.replace(b"\xef\xbb\xbf", b"").strip():
+    if not data.replace(UTF8_BOM, b"").strip():
         raise EmptyInputError(f"{path} is empty or only whitespace; give it some article text")
     return data
 
 
-def _decode_utf8(path: Path, data: bytes) -> str:
-    """Decode exactly as ``open(path, encoding="utf-8", newline="")`` would: BOM and CRs kept."""
-    _reject_binary(path, data)
+def _decode_utf8(path: Path | None, data: bytes) -> str:
+    """Decode exactly as ``open(path, encoding="utf-8", newline="")`` would: BOM and CRs kept.
+
+    ``path`` is ``None`` for standard input, which gets its own advice.
+    """
+    where = STDIN_NAME if path is None else str(path)
+    _reject_binary(where, data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        fix = (
+            "convert it in the pipe, e.g. cat article.txt | iconv -f latin1 -t utf-8 | unspun analyze -"
+            if path is None
+            else f"the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8 {path} > fixed.txt"
+        )
         raise EncodingError(
-            f"{path} is not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
-            f"the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8 {path} > fixed.txt"
+            f"{where} is not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start}); {fix}"
         ) from None
 
 
-def _reject_binary(path: Path, data: bytes) -> None:
+def _reject_binary(path: str | Path, data: bytes) -> None:
     offset = data.find(b"\x00")
     if offset >= 0:
         raise EncodingError(
