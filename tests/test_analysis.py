@@ -35,3 +35,16 @@ def test_analyze_same_text_twice_gives_the_same_analysis() -> None:
 def test_analyze_blank_text_raises_empty_input() -> None:
     with pytest.raises(EmptyInputError):
         unspun.analyze("   \n ")
+
+
+@pytest.mark.parametrize("value", [None, b"bytes are not text", 42])
+def test_analyze_something_other_than_text_raises_type_error(value: object) -> None:
+    with pytest.raises(TypeError, match="str"):
+        unspun.analyze(value)  # type: ignore[arg-type]
+
+
+def test_analyze_reads_windows_line_ends_like_unix_ones() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    unix, windows = unspun.analyze(text), unspun.analyze(text.replace("\n", "\r\n"))
+    assert len(windows.spans) == len(unix.spans)
+    assert [s.text_in(windows.text) for s in windows.spans] == [s.text_in(unix.text) for s in unix.spans]

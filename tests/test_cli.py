@@ -282,3 +282,117 @@ def test_predict_genre_honours_the_article_model_setting(tmp_path: Path) -> None
         env={"UNSPUN_ARTICLE_MODEL": str(missing)},
     )
     assert_one_line_error(result, "no-models")
+
+
+def test_analyze_prints_brackets_and_emoji_codes_of_the_text_as_they_are(tmp_path: Path) -> None:
+    # Rich would read "[/]" as markup (and fail) and ":thumbs_up:" as an emoji code (and change
+    # the text, so that offsets no longer match it).
+    article = tmp_path / "[bold]marked.txt"
+    body = "The traitors [/] must be stopped now :thumbs_up:! They are destroying [b]everything[/b].\n"
+    article.write_text(body, encoding="utf-8")
+    result = run("analyze", str(article))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "[/]" in result.stdout and "[b]everything[/b]" in result.stdout and ":thumbs_up:" in result.stdout
+    for format in ("json", "jsonl"):
+        result = run("analyze", str(article), "--format", format)
+        assert result.exit_code == 0, result.output + result.stderr
+        payload = json.loads(result.stdout)
+        assert payload["text"] == body
+        assert all(body[s["start"] : s["end"]] == s["text"] for s in payload["spans"])
+    missing = run("analyze", str(tmp_path / "[/]missing.txt"))
+    assert_one_line_error(missing, "[/]missing.txt")
+
+
+def test_analyze_with_a_model_that_cannot_load_fails_once_up_front(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    for target in (str(SAMPLE), str(folder)):
+        result = run("analyze", target, "--model", str(tmp_path / "no-model"))
+        assert_one_line_error(result, "no-model")
+
+
+def test_analyze_fails_when_its_only_article_cannot_be_analysed(tmp_path: Path) -> None:
+    spanish = tmp_path / "es.txt"
+    spanish.write_text(
+        "El gobierno anunció hoy una nueva reforma de las pensiones que retrasa la edad de jubilación. "
+        "Los sindicatos denuncian una traición y convocan una huelga general para la próxima semana.\n",
+        encoding="utf-8",
+    )
+    assert_one_line_error(run("analyze", str(spanish)), "es")
+
+
+def test_a_failed_article_does_not_hide_another_with_the_same_id(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    english = SAMPLE.read_text(encoding="utf-8")
+    spanish = (
+        "El gobierno anunció hoy una nueva reforma de las pensiones. Los sindicatos convocan una huelga."
+    )
+    feed.write_text(
+        json.dumps({"id": "x", "text": spanish}) + "\n" + json.dumps({"id": "x", "text": english}) + "\n",
+        encoding="utf-8",
+    )
+    result = run("analyze", str(feed), "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)
+    assert isinstance(payload, list)  # a JSONL input gives a list, however many articles survive
+    assert [item["text"] for item in payload] == [english]
+    assert "skipped" in result.stderr
+
+
+def test_analyze_json_carries_the_feed_metadata(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    record = {
+        "id": "a1",
+        "text": SAMPLE.read_text(encoding="utf-8"),
+        "outlet": "Daily Example",
+        "url": "https://example.org/a1",
+        "published": "2024-03-05",
+    }
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run("analyze", str(feed), "--format", "jsonl")
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)
+    assert {key: payload[key] for key in ("id", "outlet", "url", "published")} == {
+        key: record[key] for key in ("id", "outlet", "url", "published")
+    }
+    for paragraph in payload["paragraphs"]:
+        assert set(paragraph["technique_scores"]) == set(paragraph["techniques"])
+        assert all(0.0 <= score <= 1.0 for score in paragraph["technique_scores"].values())
+
+
+def test_analyze_accepts_the_shipped_article_model_by_name() -> None:
+    result = run("analyze", str(SAMPLE), "--article-model", "semeval2023", "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert json.loads(result.stdout)["genre"] in {"opinion", "reporting", "satire"}
+
+
+def test_predict_checks_the_output_path_before_any_work(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    folder = _article_folder(tmp_path)
+    result = run("predict", "si", str(folder), "-o", str(blocker / "si.tsv"))
+    assert_one_line_error(result, "--output")
+    result = run("predict", "si", str(folder), "-o", str(tmp_path))
+    assert_one_line_error(result, "folder")
+
+
+def test_train_without_the_training_extras_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspun.training.train_spans as train_spans
+
+    def missing_torch(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'torch'", name="torch")
+
+    monkeypatch.setattr(train_spans, "train_span_model", missing_torch)
+    result = run("train", "spans", "--data", str(SAMPLE.parent))
+    assert_one_line_error(result, "pip install 'unspun[train]'")
+
+
+def test_version_and_short_help() -> None:
+    from unspun import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"unspun {__version__}"
+    result = run("analyze", "-h")
+    assert result.exit_code == 0 and "--format" in result.stdout

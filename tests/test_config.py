@@ -82,7 +82,7 @@ def test_load_settings_rejects_bool_and_float_for_int(tmp_path: Path) -> None:
 def test_load_settings_unknown_name(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown setting 'batchsize'.*batch_size"):
         load_settings(write_config(tmp_path, "[unspun]\nbatchsize = 2\n"))
-    with pytest.raises(ConfigError, match="unknown setting 'colour'.*override"):
+    with pytest.raises(ConfigError, match="unknown setting 'colour'.*command line"):
         load_settings(colour="red")
 
 
@@ -105,3 +105,9 @@ def test_describe_settings_lists_every_field_with_default_and_help() -> None:
     for name, default, help_text in described:
         assert default == getattr(defaults, name)
         assert help_text.strip()
+
+
+def test_settings_written_outside_the_unspun_table_are_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"batch_size outside an \[unspun\] table"):
+        load_settings(write_config(tmp_path, "batch_size = 2\n"))
+    assert load_settings(write_config(tmp_path, "# nothing set yet\n")) == load_settings()

@@ -28,3 +28,19 @@ def test_render_analysis_lists_every_span_with_its_technique() -> None:
     assert "⟦traitors⟧(1)" in output
     assert "Name calling / labelling" in output
     assert "0.70" in output
+
+
+def test_render_analysis_shows_markup_like_text_literally_and_shortens_with_an_ellipsis() -> None:
+    text = "The [bold]corrupt[/bold] elite [/] lie. " + "word " * 60
+    article = Article(id="7", text=text, title="[red]Headline[/red]")
+    article.set_layer(
+        "technique", [Span(4, 24, "Loaded_Language", 0.9), Span(40, len(text) - 1, "Doubt", 0.5)]
+    )
+    console = Console(record=True, width=300, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    assert "7: [red]Headline[/red]" in output  # the id and the title, as written
+    assert "⟦[bold]corrupt[/bold]⟧(1)" in output and "[/] lie" in output
+    assert "…" in output  # the long span's text is cut, visibly
+    legend_rows = [line for line in output.splitlines() if "Loaded language" in line and "│" in line]
+    assert legend_rows and legend_rows[0].split("│")[1].strip() != ""  # no empty swatch column

@@ -60,6 +60,12 @@ def test_split_at_blank_lines_cuts_and_trims_each_piece() -> None:
     assert [text[a:b] for a, b in split_at_blank_lines(text, 4, len(text))] == ["of one", "Start of two"]
 
 
+def test_split_at_blank_lines_reads_windows_line_ends_and_blank_lines_with_spaces() -> None:
+    text = "One paragraph.\r\n\r\nAnother one.\n \nA third."
+    pieces = [text[a:b] for a, b in split_at_blank_lines(text, 0, len(text))]
+    assert pieces == ["One paragraph", "Another one", "A third"]
+
+
 def test_trim_strips_ptc_punctuation_and_whitespace() -> None:
     text = " , lies.\n"
     assert trim(text, 0, len(text)) == (3, 7)

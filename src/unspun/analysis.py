@@ -30,6 +30,12 @@ class Pipeline:
             component(batch)
         return batch
 
+    def load(self) -> None:
+        """Load every component's model now rather than on first use, so that a model that
+        cannot load fails here, once (:class:`unspun.errors.ModelError`)."""
+        for component in self.components:
+            component.load()
+
     def set_error_handler(self, handler: ErrorHandler) -> None:
         """Route per-article failures of every component to ``handler``."""
         for component in self.components:
@@ -51,8 +57,9 @@ def build_pipeline(
 ) -> Pipeline:
     """Build the default pipeline.
 
-    ``model`` names the span model (None: the packaged default; else a folder path or a
-    hub name), ``article_model`` the genre/framing/paragraph models, ``lang`` forces the
+    ``model`` names the span model (None: the packaged default; else a folder path or the
+    name of a packaged model), ``article_model`` the genre/framing/paragraph models (the
+    same way), ``lang`` forces the
     language instead of detecting it. Raises :class:`unspun.errors.ModelError` when a
     model cannot be loaded.
     """
@@ -91,6 +98,8 @@ def analyze(
     """
     from unspun.reader import read_text
 
+    if not isinstance(text, str | Article):
+        raise TypeError(f"analyze() takes the article text (a str) or an Article, not {type(text).__name__}")
     article = read_text(text) if isinstance(text, str) else text
     pipeline = _cached_pipeline(model, article_model, lang)
     for component in pipeline.components:

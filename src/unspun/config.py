@@ -76,7 +76,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         if env_name in os.environ:
             settings = _apply(settings, {name: os.environ[env_name]}, f"environment variable {env_name}")
     given = {name: value for name, value in overrides.items() if value is not None}
-    return _apply(settings, given, "explicit override")
+    return _apply(settings, given, "the command line (or the Python call)")
 
 
 def _names() -> list[str]:
@@ -93,6 +93,12 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}; check its permissions") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from exc
+    stray = sorted(set(data) & set(_names()))  # settings written above any table: a likely slip
+    if stray and TOML_TABLE not in data:
+        raise ConfigError(
+            f"config file {path} sets {', '.join(stray)} outside an [{TOML_TABLE}] table, where they "
+            f"would not apply; put them under a line [{TOML_TABLE}]"
+        )
     table = data.get(TOML_TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"config file {path}: [{TOML_TABLE}] must be a table of settings")
@@ -112,7 +118,9 @@ def _apply(settings: Settings, values: Mapping[str, Any], source: str) -> Settin
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"setting {name} from {source} must be a finite number, got {raw!r}")
         if known[name].metadata["positive"] and not value > 0:
-            raise ConfigError(f"setting {name} from {source} must be greater than 0, got {raw!r}")
+            raise ConfigError(
+                f"setting {name} (--{name.replace('_', '-')}) from {source} must be greater than 0, got {raw!r}"
+            )
         changes[name] = value
     return replace(settings, **changes)
 

@@ -153,6 +153,10 @@ class Analysis:
         out: dict[str, Any] = {
             "id": self.article.id,
             "title": self.article.title,
+            "outlet": self.article.outlet,
+            "url": self.article.url,
+            "published": self.article.published,
+            "source_path": self.article.source_path,
             "text": text,
             "language": self.article.language,
             "spans_analysed": TECHNIQUE_LAYER in self.article.spans,
@@ -182,6 +186,7 @@ class Analysis:
                     "start": p.start,
                     "end": p.end,
                     "techniques": [t.name for t in p.techniques],
+                    "technique_scores": {t.name: round(t.score, 4) for t in p.techniques},
                 }
                 for p in self.article.paragraphs
             ]

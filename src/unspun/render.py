@@ -20,6 +20,12 @@ from unspun.document import TECHNIQUE_LAYER, Analysis, Span
 from unspun.techniques import technique
 
 _UNKNOWN_COLOUR = "#bbbbbb"
+SPAN_TEXT_LIMIT = 200  # characters of a span's text shown in the span table
+OPENING_LIMIT = 60  # characters of a paragraph's opening shown in the paragraph table
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _colour(label: str) -> str:
@@ -79,7 +85,12 @@ def span_table(text: str, spans: list[Span]) -> Table:
     table.add_column("text")
     for number, span in enumerate(spans, start=1):
         covered = " ".join(span.text_in(text).split())
-        table.add_row(str(number), _name(span.label), f"{span.score:.2f}", covered[:200])
+        table.add_row(
+            str(number),
+            Text(_name(span.label)),
+            f"{span.score:.2f}",
+            Text(_shortened(covered, SPAN_TEXT_LIMIT)),
+        )
     return table
 
 
@@ -90,11 +101,12 @@ def _name(label: str) -> str:
         return label
 
 
-def legend(spans: list[Span]) -> Table:
-    """One row per technique found: colour swatch, name, count, definition."""
+def legend(spans: list[Span], *, colour: bool = True) -> Table:
+    """One row per technique found: colour swatch (with ``colour``), name, count, definition."""
     counts = Counter(span.label for span in spans)
     table = Table(title="Techniques found", show_lines=False, expand=True)
-    table.add_column("", width=2)
+    if colour:
+        table.add_column("", width=2)
     table.add_column("technique", no_wrap=True)
     table.add_column("spans", justify="right")
     table.add_column("what it is")
@@ -104,7 +116,10 @@ def legend(spans: list[Span]) -> Table:
             name, definition = info.name, info.definition
         except KeyError:
             name, definition = label, ""
-        table.add_row(Text("  ", style=f"on {_colour(label)}"), name, str(count), definition)
+        cells: list[Text] = [Text(name), Text(str(count)), Text(definition)]
+        if colour:
+            cells.insert(0, Text("  ", style=f"on {_colour(label)}"))
+        table.add_row(*cells)
     return table
 
 
@@ -133,13 +148,13 @@ def paragraph_table(analysis: Analysis) -> Table | None:
     if not rows:
         return None
     table = Table(title="Paragraph techniques (SemEval-2023 taxonomy)", expand=True)
-    table.add_column("¶", justify="right")
+    table.add_column("line", justify="right")  # the official paragraph number: its line in the text
     table.add_column("starts with")
     table.add_column("techniques")
     for paragraph in rows:
-        opening = analysis.text[paragraph.start : paragraph.end][:60].strip()
+        opening = _shortened(" ".join(analysis.text[paragraph.start : paragraph.end].split()), OPENING_LIMIT)
         techniques = ", ".join(t.name.replace("_", " ") for t in paragraph.techniques)
-        table.add_row(str(paragraph.index), opening + "…", techniques)
+        table.add_row(str(paragraph.index), Text(opening), Text(techniques))
     return table
 
 
@@ -149,15 +164,19 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     ``colour=False`` marks the spans in the text with brackets and numbers instead.
     """
     spans = analysis.spans
-    title = analysis.title or analysis.id
+    title = (
+        analysis.id
+        if not analysis.title or analysis.title == analysis.id
+        else f"{analysis.id}: {analysis.title}"
+    )
     parts: list[RenderableType] = []
     summary = article_summary(analysis)
     if summary is not None:
         parts.append(summary)
     body = highlighted_text(analysis.text, spans, markers=not colour)
-    parts.append(Panel(body, title=title, title_align="left"))
+    parts.append(Panel(body, title=Text(title), title_align="left"))
     if spans:
-        parts += [legend(spans), span_table(analysis.text, spans)]
+        parts += [legend(spans, colour=colour), span_table(analysis.text, spans)]
     elif TECHNIQUE_LAYER not in analysis.article.spans:
         parts.append(Text("Technique spans not analysed: the span model reads English only.", style="italic"))
     else:

@@ -6,6 +6,7 @@ exactly the same spans and span features.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ import numpy as np
 TRIM_CHARS = " \n\t\r\ufeff\u00a0.,:;"
 # Tags of the token head, in output order.
 TAGS = ("O", "B", "I")
+BLANK_LINE = re.compile(r"\r?\n[ \t\r]*\n")  # two line breaks, Unix or Windows, blanks between
 N_SPAN_FEATURES = 4
 
 
@@ -39,12 +41,13 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_at_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``[start, end)`` cut wherever it crosses a blank line (no PTC gold span does), each piece trimmed."""
+    """``[start, end)`` cut wherever it crosses a blank line (no PTC gold span does), each piece
+    trimmed; ``\r\n`` line ends count as ``\n``."""
     pieces: list[tuple[int, int]] = []
     cursor = start
-    while (cut := text.find("\n\n", cursor, end)) >= 0:
-        pieces.append(trim(text, cursor, cut))
-        cursor = cut + 2
+    for blank in BLANK_LINE.finditer(text, start, end):
+        pieces.append(trim(text, cursor, blank.start()))
+        cursor = blank.end()
     pieces.append(trim(text, cursor, end))
     return [(a, b) for a, b in pieces if b > a]
 

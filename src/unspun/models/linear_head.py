@@ -210,9 +210,23 @@ def fit_linear_head(
     )
 
 
-def packaged_model_dir() -> Path:
-    """The folder of the article-level heads shipped inside the package."""
-    return Path(__file__).resolve().parents[1] / "data" / "models" / "semeval2023"
+def packaged_model_dir(name: str = "semeval2023") -> Path:
+    """The folder of the article-level heads shipped inside the package under ``name``."""
+    return Path(__file__).resolve().parents[1] / "data" / "models" / name
+
+
+def article_model_dir(name_or_path: str | Path | None = None) -> Path:
+    """Where the article-level heads of ``name_or_path`` live: ``None`` = the packaged default, a
+    folder path, or the name of a packaged model folder (``"semeval2023"``) when no such path
+    exists. Whether the folder holds usable heads is checked when they are read."""
+    if name_or_path is None:
+        return packaged_model_dir()
+    path = Path(name_or_path)
+    if not path.exists() and isinstance(name_or_path, str) and "/" not in name_or_path:
+        packaged = packaged_model_dir(name_or_path)
+        if packaged.is_dir():
+            return packaged
+    return path
 
 
 @dataclass(slots=True)

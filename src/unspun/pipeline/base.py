@@ -29,6 +29,10 @@ class Component:
     def __init__(self, *, error_handler: ErrorHandler = raise_error) -> None:
         self.error_handler = error_handler
 
+    def load(self) -> None:
+        """Load now what the component would load on first use (its model); by default nothing.
+        Raises what loading raises (:class:`unspun.errors.ModelError`)."""
+
     def predict(self, articles: Sequence[Article]) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Label
-from unspun.models.linear_head import LinearHead, NgramHead, packaged_model_dir
+from unspun.models.linear_head import LinearHead, NgramHead, article_model_dir
 from unspun.models.sentence_encoder import ParagraphEmbedder, article_features, load_encoder
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
@@ -43,7 +43,7 @@ class ArticleHeadComponent(Component):
         if head is not None:
             self.head = head
         else:
-            self.from_disk(Path(model_dir) if model_dir is not None else packaged_model_dir())
+            self.from_disk(article_model_dir(model_dir))
         self.embedder = embedder if embedder is not None else ParagraphEmbedder(load_encoder())
 
     @property

@@ -36,11 +36,16 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
+PASS_LANGUAGE = "pass the language explicitly (--lang on the command line, lang= in Python)"
+SURE_ENOUGH = 0.5  # below this probability a detection is a guess, not an answer
+
+
 def _unsupported(code: str, how: str) -> LanguageNotSupportedError:
     known = ", ".join(f"{c} ({n})" for c, n in LANGUAGE_NAMES.items())
+    hint = "" if how == "given" else f". If the detection is wrong, {PASS_LANGUAGE}"
     return LanguageNotSupportedError(
         f"the text's language is {code!r} ({how}), which unspun has no model for; supported "
-        f"languages: {known}. If the detection is wrong, pass the language explicitly (lang=...)"
+        f"languages: {known}{hint}"
     )
 
 
@@ -62,9 +67,14 @@ def detect_language(text: str, *, max_chars: int = 5000) -> tuple[str, float]:
     sample = text[:max_chars]
     if not any(ch.isalpha() for ch in sample):
         raise LanguageNotSupportedError(
-            "the text has no letters, so its language cannot be detected; pass lang=... explicitly"
+            f"the text has no letters, so its language cannot be detected; {PASS_LANGUAGE}"
         )
     code, probability = _identifier().classify(sample)
+    if code not in SUPPORTED_LANGUAGES and probability < SURE_ENOUGH:
+        raise LanguageNotSupportedError(
+            f"cannot tell the text's language (best guess {code!r}, probability {probability:.2f}): "
+            f"is it long enough to be an article? If it is, {PASS_LANGUAGE}"
+        )
     if code not in SUPPORTED_LANGUAGES:
         raise _unsupported(code, f"detected with probability {probability:.2f}")
     return code, float(probability)

@@ -52,6 +52,10 @@ class SpanTagger(Component):
             self._model = load_span_model(self._model_name)
         return self._model
 
+    def load(self) -> None:
+        """Load the span model now (see :attr:`model`)."""
+        self.model  # noqa: B018 - the property loads it
+
     def covers(self, article: Article) -> bool:
         """Whether the span model reads the article's language (unknown counts as covered)."""
         return article.language is None or article.language in self.languages
