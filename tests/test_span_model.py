@@ -100,6 +100,18 @@ def test_decode_spans_snaps_trims_and_scores() -> None:
     assert spans[0][2] == pytest.approx(0.9)
 
 
+def test_decode_spans_drops_spans_of_function_words_only() -> None:
+    text = "They are liars, all of them."
+    offsets = np.array([[0, 4], [5, 8], [9, 12], [12, 14], [14, 15], [16, 19], [20, 22], [23, 27], [27, 28]])
+    probs = np.full((len(offsets), 3), [0.9, 0.05, 0.05])
+    probs[0] = probs[6] = probs[7] = [0.1, 0.1, 0.8]  # "They", "of them": function words only
+    assert decode_spans(text, probs, offsets, threshold=0.5, join_gap=0) == []
+    probs[5] = [0.1, 0.1, 0.8]  # "all of them" holds a word that is not a function word
+    assert [text[s:e] for s, e, _ in decode_spans(text, probs, offsets, threshold=0.5, join_gap=0)] == [
+        "all of them"
+    ]
+
+
 def test_char_to_tokens_overlap_and_nearest() -> None:
     offsets = np.array([[0, 3], [4, 9], [10, 12]])
     assert char_to_tokens(offsets, 5, 11) == (1, 3)

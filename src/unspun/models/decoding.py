@@ -15,6 +15,17 @@ import numpy as np
 TRIM_CHARS = " \n\t\r\ufeff\u00a0.,:;"
 # Tags of the token head, in output order.
 TAGS = ("O", "B", "I")
+# A span made of these words only ("The", "They", "in the") is decoding noise: PTC gold has 19 such
+# spans in 6,128, and dropping them raised SI F1 on every fold of the 3-fold CV (+0.001 on average).
+# fmt: off
+FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those",
+    "i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us", "them",
+    "our", "their", "his", "its", "there", "here",
+    "in", "on", "of", "at", "by", "to", "for", "with", "from", "as",
+    "and", "or", "but", "so", "if", "then", "not", "no", "yes",
+})
+# fmt: on
 BLANK_LINE = re.compile(r"\r?\n[ \t\r]*\n")  # two line breaks, Unix or Windows, blanks between
 N_SPAN_FEATURES = 4
 
@@ -114,7 +125,8 @@ def decode_spans(
     """Character spans ``(start, end, score)`` from token probabilities ``(n_tokens, 3)``.
 
     ``offsets`` is ``(n_tokens, 2)`` character offsets into ``text``. Spans are snapped to word
-    boundaries, trimmed, joined across tiny gaps, disjoint, sorted, and at least ``min_chars`` long.
+    boundaries, trimmed, joined across tiny gaps, disjoint, sorted, at least ``min_chars`` long,
+    and hold at least one word that is not one of the :data:`FUNCTION_WORDS`.
     """
     spans: list[tuple[int, int, float]] = []
     for a, b, score in token_runs(probs, threshold, peak):
@@ -127,7 +139,14 @@ def decode_spans(
                 spans[-1] = (p_start, max(p_end, end), max(p_score, score))
                 continue
             spans.append((start, end, score))
-    return join_gaps(text, spans, join_gap)
+    return [
+        span for span in join_gaps(text, spans, join_gap) if not function_words_only(text[span[0] : span[1]])
+    ]
+
+
+def function_words_only(text: str) -> bool:
+    """Whether every word of ``text`` (case and surrounding punctuation aside) is a function word."""
+    return all(word.strip(".,;:!?'\"()").lower() in FUNCTION_WORDS for word in text.split())
 
 
 def char_to_tokens(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
