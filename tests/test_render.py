@@ -12,11 +12,22 @@ def test_markers_bracket_overlapping_spans_as_one_stretch() -> None:
     assert highlighted_text(text, spans, markers=True).plain == "We must stop the ⟦evil tyrants⟧(1,2) now."
 
 
-def test_colour_mode_keeps_text_and_styles_spans() -> None:
-    text = "A brutal attack."
-    rendered = highlighted_text(text, [Span(2, 8, "Loaded_Language", 0.9)])
-    assert rendered.plain == text
-    assert [(s.start, s.end) for s in rendered.spans] == [(2, 8)]
+def test_colour_mode_styles_spans_and_numbers_them() -> None:
+    text = "A brutal attack by evil tyrants."
+    spans = [
+        Span(2, 8, "Loaded_Language", 0.9),
+        Span(19, 23, "Loaded_Language", 0.6),
+        Span(19, 31, "Doubt", 0.8),
+    ]
+    rendered = highlighted_text(text, spans)
+    assert rendered.plain == "A brutal(1) attack by evil tyrants(2,3)."
+    styled = [(rendered.plain[s.start : s.end], str(s.style)) for s in rendered.spans]
+    assert [piece for piece, style in styled if style.startswith("black on")] == [
+        "brutal",
+        "evil",
+        "evil tyrants",
+    ]
+    assert [piece for piece, style in styled if style == "dim"] == ["(1)", "(2,3)"]
 
 
 def test_render_analysis_lists_every_span_with_its_technique() -> None:

@@ -38,39 +38,48 @@ def _colour(label: str) -> str:
 def highlighted_text(text: str, spans: list[Span], *, markers: bool = False) -> Text:
     """The article text with spans styled; the most confident span wins where spans overlap.
 
-    With ``markers`` (for output without colour: a pipe, a file) every stretch covered by
-    spans is also wrapped in ``⟦ ⟧`` and followed by the numbers of its spans, as listed by
-    :func:`span_table`.
+    Every stretch covered by spans is followed by the numbers of its spans, as listed by
+    :func:`span_table`; with ``markers`` (for output without colour: a pipe, a file) it is
+    wrapped in ``⟦ ⟧`` instead of coloured.
     """
     if markers:
         return _marked_text(text, spans)
-    rendered = Text(text)
+    coloured = Text(text)
     for span in sorted(spans, key=lambda s: s.score):
-        rendered.stylize(f"black on {_colour(span.label)}", span.start, span.end)
+        coloured.stylize(f"black on {_colour(span.label)}", span.start, span.end)
+    rendered = Text()
+    cursor = 0
+    for _start, end, members in _stretches(spans):  # each stretch followed by its span numbers, dimmed
+        rendered.append_text(coloured[cursor:end])
+        rendered.append(_numbers(members), style="dim")
+        cursor = end
+    rendered.append_text(coloured[cursor:])
     return rendered
 
 
-def _marked_text(text: str, spans: list[Span]) -> Text:
+def _stretches(spans: list[Span]) -> list[tuple[int, int, list[int]]]:
+    """Spans that overlap grouped into stretches ``(start, end, span numbers)``, in text order;
+    spans are numbered from 1 in the order given (that of :func:`span_table`)."""
     numbered = sorted(enumerate(spans, start=1), key=lambda item: (item[1].start, item[1].end))
+    stretches: list[tuple[int, int, list[int]]] = []
+    for number, span in numbered:
+        if stretches and span.start < stretches[-1][1]:
+            start, end, members = stretches[-1]
+            stretches[-1] = (start, max(end, span.end), [*members, number])
+        else:
+            stretches.append((span.start, span.end, [number]))
+    return stretches
+
+
+def _numbers(members: list[int]) -> str:
+    return "(" + ",".join(map(str, sorted(members))) + ")"
+
+
+def _marked_text(text: str, spans: list[Span]) -> Text:
     pieces: list[str] = []
     cursor = 0
-    index = 0
-    while index < len(numbered):
-        # Group spans that overlap into one bracketed stretch.
-        start, end = numbered[index][1].start, numbered[index][1].end
-        members = [numbered[index][0]]
-        index += 1
-        while index < len(numbered) and numbered[index][1].start < end:
-            end = max(end, numbered[index][1].end)
-            members.append(numbered[index][0])
-            index += 1
-        pieces += [
-            text[cursor:start],
-            "⟦",
-            text[start:end],
-            "⟧",
-            "(" + ",".join(map(str, sorted(members))) + ")",
-        ]
+    for start, end, members in _stretches(spans):
+        pieces += [text[cursor:start], "⟦", text[start:end], "⟧", _numbers(members)]
         cursor = end
     pieces.append(text[cursor:])
     return Text("".join(pieces))
