@@ -155,6 +155,19 @@ def test_techniques_lists_both_taxonomies_and_frames() -> None:
         assert label in result.stdout
 
 
+def test_techniques_as_json_for_scripts() -> None:
+    from unspun.techniques import FRAMES, PTC14_LABELS
+
+    result = run("techniques", "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [t["label"] for t in payload["ptc14"]] == list(PTC14_LABELS)
+    assert len(payload["semeval2023"]) == 23 and payload["frames"] == FRAMES
+    assert all(
+        t["definition"] and t["colour"].startswith("#") for t in payload["ptc14"] + payload["semeval2023"]
+    )
+
+
 def _article_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     folder.mkdir()
