@@ -33,8 +33,12 @@ def test_analyze_same_text_twice_gives_the_same_analysis() -> None:
 
 
 def test_analyze_blank_text_raises_empty_input() -> None:
+    from unspun.document import Article
+
     with pytest.raises(EmptyInputError):
         unspun.analyze("   \n ")
+    with pytest.raises(EmptyInputError):
+        unspun.analyze(Article(id="empty", text=""))
 
 
 @pytest.mark.parametrize("value", [None, b"bytes are not text", 42])

@@ -103,8 +103,10 @@ def test_per_language_thresholds_are_used(embedder: ParagraphEmbedder) -> None:
 
 
 def test_missing_model_is_a_model_error(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
-    with pytest.raises(ModelError, match="train the models"):
+    with pytest.raises(ModelError, match="holds no genre.npz.*unspun train article"):
         GenreClassifier(model_dir=tmp_path, embedder=embedder)
+    with pytest.raises(ModelError, match="'nope' not found.*semeval2023"):
+        GenreClassifier(model_dir="nope", embedder=embedder)
     with pytest.raises(ModelError, match=r"sp\.model"):
         USEEncoder(tmp_path)
 

@@ -386,7 +386,15 @@ def test_predict_checks_the_output_path_before_any_work(tmp_path: Path) -> None:
     blocker.write_text("", encoding="utf-8")
     folder = _article_folder(tmp_path)
     result = run("predict", "si", str(folder), "-o", str(blocker / "si.tsv"))
-    assert_one_line_error(result, "--output")
+    assert_one_line_error(result, "--output", "is a file")
+    result = run("predict", "si", str(folder), "-o", str(tmp_path))
+    assert_one_line_error(result, "folder")
+    result = run("predict", "si", str(tmp_path / "missing"), "-o", str(tmp_path / "new" / "si.tsv"))
+    assert_one_line_error(result, "missing")
+    assert not (tmp_path / "new").exists()  # nothing made for a run that did no work
+    result = run("predict", "si", str(folder), "-o", str(tmp_path / "new" / "deeper" / "si.tsv"))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert (tmp_path / "new" / "deeper" / "si.tsv").is_file()
     result = run("predict", "si", str(folder), "-o", str(tmp_path))
     assert_one_line_error(result, "folder")
 
@@ -409,3 +417,27 @@ def test_version_and_short_help() -> None:
     assert result.exit_code == 0 and result.stdout.strip() == f"unspun {__version__}"
     result = run("analyze", "-h")
     assert result.exit_code == 0 and "--format" in result.stdout
+
+
+SPANISH = (
+    "El ayuntamiento votó el martes para arrendar los viejos almacenes del puerto a un promotor cuyo "
+    "director formaba parte del comité de campaña del alcalde."
+)
+
+
+def test_every_analysable_article_of_a_feed_with_many_failures_comes_out(tmp_path: Path) -> None:
+    english = SAMPLE.read_text(encoding="utf-8")
+    # Enough articles, with failures among them, that a freed article's memory is reused by a later one.
+    lines = [json.dumps({"id": f"n{i}", "text": SPANISH if i % 5 == 0 else english}) for i in range(60)]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("analyze", str(feed), "--format", "jsonl")
+    assert result.exit_code == 0, result.output + result.stderr
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines() if line.strip()]
+    assert ids == [f"n{i}" for i in range(60) if i % 5]
+    assert result.stderr.count("skipped") == 12
+
+
+def test_a_single_failing_article_on_stdin_is_one_error_line() -> None:
+    result = run("analyze", "-", input=SPANISH + "\n")
+    assert_one_line_error(result, "'es'")

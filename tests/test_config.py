@@ -36,7 +36,7 @@ def test_load_settings_precedence_default_file_env_override(
     config = write_config(tmp_path, '[unspun]\nbatch_size = 4\nmodel = "from-file"\nmax_input_mb = 2\n')
     from_file = load_settings(config)
     assert (from_file.batch_size, from_file.model, from_file.max_input_mb) == (4, "from-file", 2.0)
-    assert from_file.database_url == "sqlite:///unspun.db"
+    assert from_file.article_model is None  # not in the file: the default stays
 
     monkeypatch.setenv("UNSPUN_BATCH_SIZE", "16")
     monkeypatch.setenv("UNSPUN_MODEL", "from-env")

@@ -55,3 +55,21 @@ def test_render_analysis_shows_markup_like_text_literally_and_shortens_with_an_e
     assert "…" in output  # the long span's text is cut, visibly
     legend_rows = [line for line in output.splitlines() if "Loaded language" in line and "│" in line]
     assert legend_rows and legend_rows[0].split("│")[1].strip() != ""  # no empty swatch column
+
+
+def test_control_characters_are_shown_not_obeyed_and_highlights_stay_in_place() -> None:
+    text = "Title \x1b[31mred\x07\r\n\r\nThey are traitors.\r\nNothing else."
+    start = text.index("traitors")
+    spans = [Span(start, start + len("traitors"), "Name_Calling,Labeling", 0.7)]
+    rendered = highlighted_text(text, spans)
+    assert "\x1b" not in rendered.plain and "\x07" not in rendered.plain and "\r" not in rendered.plain
+    coloured = [
+        rendered.plain[s.start : s.end] for s in rendered.spans if str(s.style).startswith("black on")
+    ]
+    assert coloured == ["traitors"]
+    article = Article(id="1", text=text, title="Title \x1b]0;pwned\x07")
+    article.set_layer("technique", spans)
+    console = Console(record=True, width=100, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    assert "\x1b" not in output and "\x07" not in output and "⟦traitors⟧(1)" in output

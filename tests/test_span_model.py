@@ -16,6 +16,7 @@ from unspun.models.decoding import (
     TRIM_CHARS,
     char_to_tokens,
     decode_spans,
+    has_content_word,
     join_gaps,
     rank_for_duplicates,
     snap_to_words,
@@ -61,9 +62,9 @@ def test_split_at_blank_lines_cuts_and_trims_each_piece() -> None:
 
 
 def test_split_at_blank_lines_reads_windows_line_ends_and_blank_lines_with_spaces() -> None:
-    text = "One paragraph.\r\n\r\nAnother one.\n \nA third."
+    text = "One paragraph.\r\n\r\nAnother one.\n \nA third.\n\u00a0\u3000\nA fourth."
     pieces = [text[a:b] for a, b in split_at_blank_lines(text, 0, len(text))]
-    assert pieces == ["One paragraph", "Another one", "A third"]
+    assert pieces == ["One paragraph", "Another one", "A third", "A fourth"]
 
 
 def test_trim_strips_ptc_punctuation_and_whitespace() -> None:
@@ -106,6 +107,11 @@ def test_decode_spans_drops_spans_of_function_words_only() -> None:
     probs = np.full((len(offsets), 3), [0.9, 0.05, 0.05])
     probs[0] = probs[6] = probs[7] = [0.1, 0.1, 0.8]  # "They", "of them": function words only
     assert decode_spans(text, probs, offsets, threshold=0.5, join_gap=0) == []
+    punctuation = "!!! * * * ???"
+    marks = np.array([[0, 3], [4, 5], [6, 7], [8, 9], [10, 13]])
+    inside = np.tile([0.1, 0.1, 0.8], (len(marks), 1))
+    assert decode_spans(punctuation, inside, marks, threshold=0.5) == []  # no word at all
+    assert has_content_word("“Thugs”") and not has_content_word("“The” (they)")
     probs[5] = [0.1, 0.1, 0.8]  # "all of them" holds a word that is not a function word
     assert [text[s:e] for s, e, _ in decode_spans(text, probs, offsets, threshold=0.5, join_gap=0)] == [
         "all of them"

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import islice
 
 from unspun.document import Analysis, Article
+from unspun.errors import EmptyInputError
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 
 
@@ -101,6 +102,8 @@ def analyze(
     if not isinstance(text, str | Article):
         raise TypeError(f"analyze() takes the article text (a str) or an Article, not {type(text).__name__}")
     article = read_text(text) if isinstance(text, str) else text
+    if not article.text.strip():
+        raise EmptyInputError("the article has no text; pass the article text")
     pipeline = _cached_pipeline(model, article_model, lang)
     for component in pipeline.components:
         component.error_handler = raise_error

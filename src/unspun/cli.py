@@ -222,24 +222,34 @@ def analyze(
             raise EmptyInputError(f"{path} holds no readable article")
         pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
         pipeline.load()  # a model that cannot load is one error up front, not one per article
-        expected = count_inputs(path)
-        failed: dict[int, str] = {}  # id() of the article -> why; ids need not be unique
+        # Failed articles by id() until their turn in the output comes; holding the article
+        # itself keeps its id() from being reused by a later one. (Article ids need not be unique.)
+        failed: dict[int, tuple[Any, str]] = {}
+        reasons: list[str] = []
+        held: list[str] = []  # the first skip message waits: alone, it is the run's one-line error
 
         def skip_article(component: str, article: Any, error: Exception) -> None:
             if not isinstance(error, UnspunError) or _state["debug"]:
                 raise error
-            failed[id(article)] = error.message
-            if expected != 1:  # a single article's failure is the run's error, said once below
-                _say("skipped", "yellow", f"{article.id}: {error.message}")
+            failed[id(article)] = (article, f"{article.id}: {error.message}")
+            reasons.append(error.message)
 
         pipeline.set_error_handler(skip_article)
         collected: list[dict[str, Any]] = []
         analysed = seen = 0
-        with _progress(expected, "analysing") as advance:
+        with _progress(count_inputs(path), "analysing") as advance:
             for analysis in pipeline.analyze_stream(chain([first], articles), batch_size=settings.batch_size):
                 advance(1)
                 seen += 1
-                if id(analysis.article) in failed:
+                for line in held:
+                    _say("skipped", "yellow", line)
+                held.clear()
+                failure = failed.pop(id(analysis.article), None)
+                if failure is not None:
+                    if seen == 1:
+                        held.append(failure[1])
+                    else:
+                        _say("skipped", "yellow", failure[1])
                     continue
                 analysed += 1
                 if format is OutputFormat.text:
@@ -249,9 +259,9 @@ def analyze(
                 else:
                     collected.append(analysis.to_dict())
         if not analysed:
-            reasons = list(dict.fromkeys(failed.values()))
-            if seen == 1 or len(reasons) == 1:
-                raise _fail(reasons[0])
+            distinct = list(dict.fromkeys(reasons))
+            if seen == 1 or len(distinct) == 1:
+                raise _fail(distinct[0])
             raise _fail(f"none of the {seen} articles could be analysed (see the messages above)")
         if format is OutputFormat.json:
             many = seen > 1 or Path(path).is_dir() or Path(path).suffix.lower() == ".jsonl"
@@ -260,8 +270,11 @@ def analyze(
 
 def _write(line: str) -> None:
     """``line`` on stdout exactly as given (no markup, emoji codes or wrapping)."""
-    out.file.write(line + "\n")
-    out.file.flush()
+    try:
+        out.file.write(line + "\n")
+        out.file.flush()
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as Rich does
+        out.on_broken_pipe()
 
 
 def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
@@ -271,18 +284,18 @@ def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
 
 
 def _check_writable(path: Path) -> None:
-    """Fail before any work if ``path`` cannot be written (its folder is made if missing)."""
+    """Fail before any work if ``path`` cannot be written: it is a folder, or its nearest existing
+    folder is a file or not writable. Missing folders are made when the file is written."""
     from unspun.errors import ConfigError
 
     if path.is_dir():
         raise ConfigError(f"{path} is a folder; give a file name to write the predictions to")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigError(
-            f"cannot create the folder {path.parent} ({error.strerror}); choose another --output"
-        ) from None
-    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(f"cannot write {path}: {ancestor} is a file, not a folder; choose another --output")
+    if not os.access(ancestor, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise ConfigError(f"cannot write {path} (permission denied); choose another --output")
 
 
@@ -290,6 +303,7 @@ def _write_lines(path: Path, lines: list[str]) -> None:
     from unspun.errors import ConfigError
 
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"cannot write {path} ({error.strerror}); choose another --output") from None

@@ -41,9 +41,6 @@ class Settings:
         None, "Genre, frame and paragraph models: a name or folder path; unset means the packaged default."
     )
     batch_size: int = _setting(8, "Articles analysed per model batch.", positive=True)
-    database_url: str = _setting(
-        "sqlite:///unspun.db", "Where analyses are stored: a SQLite or PostgreSQL URL."
-    )
 
     @property
     def max_input_bytes(self) -> int:
@@ -118,9 +115,7 @@ def _apply(settings: Settings, values: Mapping[str, Any], source: str) -> Settin
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"setting {name} from {source} must be a finite number, got {raw!r}")
         if known[name].metadata["positive"] and not value > 0:
-            raise ConfigError(
-                f"setting {name} (--{name.replace('_', '-')}) from {source} must be greater than 0, got {raw!r}"
-            )
+            raise ConfigError(f"setting {name} from {source} must be greater than 0, got {raw!r}")
         changes[name] = value
     return replace(settings, **changes)
 

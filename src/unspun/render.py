@@ -24,6 +24,19 @@ SPAN_TEXT_LIMIT = 200  # characters of a span's text shown in the span table
 OPENING_LIMIT = 60  # characters of a paragraph's opening shown in the paragraph table
 
 
+# Control characters are shown, not obeyed: an escape sequence in an article must not recolour or
+# retitle the terminal, and Rich would drop a carriage return and shift every highlight after it.
+# Each becomes one visible character, so offsets into the text still hold.
+_VISIBLE = {code: "\N{REPLACEMENT CHARACTER}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_VISIBLE.update({ord("\n"): "\n", ord("\t"): "\t", ord("\r"): " "})
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters replaced one for one (a carriage return by a space, the
+    others by U+FFFD); line breaks and tabs kept."""
+    return text.translate(_VISIBLE)
+
+
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -42,6 +55,7 @@ def highlighted_text(text: str, spans: list[Span], *, markers: bool = False) -> 
     :func:`span_table`; with ``markers`` (for output without colour: a pipe, a file) it is
     wrapped in ``⟦ ⟧`` instead of coloured.
     """
+    text = printable(text)
     if markers:
         return _marked_text(text, spans)
     coloured = Text(text)
@@ -93,7 +107,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
     table.add_column("score", justify="right")
     table.add_column("text")
     for number, span in enumerate(spans, start=1):
-        covered = " ".join(span.text_in(text).split())
+        covered = " ".join(printable(span.text_in(text)).split())
         table.add_row(
             str(number),
             Text(_name(span.label)),
@@ -161,7 +175,9 @@ def paragraph_table(analysis: Analysis) -> Table | None:
     table.add_column("starts with")
     table.add_column("techniques")
     for paragraph in rows:
-        opening = _shortened(" ".join(analysis.text[paragraph.start : paragraph.end].split()), OPENING_LIMIT)
+        opening = _shortened(
+            " ".join(printable(analysis.text[paragraph.start : paragraph.end]).split()), OPENING_LIMIT
+        )
         techniques = ", ".join(t.name.replace("_", " ") for t in paragraph.techniques)
         table.add_row(str(paragraph.index), Text(opening), Text(techniques))
     return table
@@ -183,7 +199,7 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     if summary is not None:
         parts.append(summary)
     body = highlighted_text(analysis.text, spans, markers=not colour)
-    parts.append(Panel(body, title=Text(title), title_align="left"))
+    parts.append(Panel(body, title=Text(" ".join(printable(title).split())), title_align="left"))
     if spans:
         parts += [legend(spans, colour=colour), span_table(analysis.text, spans)]
     elif TECHNIQUE_LAYER not in analysis.article.spans:

@@ -26,7 +26,9 @@ FUNCTION_WORDS = frozenset({
     "and", "or", "but", "so", "if", "then", "not", "no", "yes",
 })
 # fmt: on
-BLANK_LINE = re.compile(r"\r?\n[ \t\r]*\n")  # two line breaks, Unix or Windows, blanks between
+# Two line breaks with nothing but white space between (Windows line ends, spaces, no-break spaces).
+BLANK_LINE = re.compile(r"\r?\n[^\S\n]*\n")
+WORD = re.compile(r"\w+")
 N_SPAN_FEATURES = 4
 
 
@@ -126,7 +128,8 @@ def decode_spans(
 
     ``offsets`` is ``(n_tokens, 2)`` character offsets into ``text``. Spans are snapped to word
     boundaries, trimmed, joined across tiny gaps, disjoint, sorted, at least ``min_chars`` long,
-    and hold at least one word that is not one of the :data:`FUNCTION_WORDS`.
+    and hold at least one word that is not one of the :data:`FUNCTION_WORDS` (punctuation alone is
+    no span either).
     """
     spans: list[tuple[int, int, float]] = []
     for a, b, score in token_runs(probs, threshold, peak):
@@ -139,14 +142,12 @@ def decode_spans(
                 spans[-1] = (p_start, max(p_end, end), max(p_score, score))
                 continue
             spans.append((start, end, score))
-    return [
-        span for span in join_gaps(text, spans, join_gap) if not function_words_only(text[span[0] : span[1]])
-    ]
+    return [span for span in join_gaps(text, spans, join_gap) if has_content_word(text[span[0] : span[1]])]
 
 
-def function_words_only(text: str) -> bool:
-    """Whether every word of ``text`` (case and surrounding punctuation aside) is a function word."""
-    return all(word.strip(".,;:!?'\"()").lower() in FUNCTION_WORDS for word in text.split())
+def has_content_word(text: str) -> bool:
+    """Whether ``text`` holds a word (letters or digits) that is not one of the :data:`FUNCTION_WORDS`."""
+    return any(word.lower() not in FUNCTION_WORDS for word in WORD.findall(text))
 
 
 def char_to_tokens(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:

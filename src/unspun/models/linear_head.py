@@ -218,7 +218,8 @@ def packaged_model_dir(name: str = "semeval2023") -> Path:
 def article_model_dir(name_or_path: str | Path | None = None) -> Path:
     """Where the article-level heads of ``name_or_path`` live: ``None`` = the packaged default, a
     folder path, or the name of a packaged model folder (``"semeval2023"``) when no such path
-    exists. Whether the folder holds usable heads is checked when they are read."""
+    exists. Raises ``ModelError`` when there is no such folder; whether it holds usable heads is
+    checked when they are read."""
     if name_or_path is None:
         return packaged_model_dir()
     path = Path(name_or_path)
@@ -226,6 +227,11 @@ def article_model_dir(name_or_path: str | Path | None = None) -> Path:
         packaged = packaged_model_dir(name_or_path)
         if packaged.is_dir():
             return packaged
+    if not path.is_dir():
+        raise ModelError(
+            f"article model {str(name_or_path)!r} not found; give a folder of genre/frames/paragraphs "
+            "models (from `unspun train article`) or a shipped name (semeval2023)"
+        )
     return path
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Label
+from unspun.errors import ModelError
 from unspun.models.linear_head import LinearHead, NgramHead, article_model_dir
 from unspun.models.sentence_encoder import ParagraphEmbedder, article_features, load_encoder
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
@@ -71,6 +72,11 @@ class ArticleHeadComponent(Component):
 
     def from_disk(self, folder: str | Path) -> ArticleHeadComponent:
         """Load the head(s) from ``folder``; returns ``self``. Raises ``ModelError`` if missing."""
+        if Path(folder).is_dir() and not (Path(folder) / self.head_file).is_file():
+            raise ModelError(
+                f"{folder} holds no {self.head_file}, so it is not an article model folder; give the "
+                "output of `unspun train article` or a shipped name (semeval2023)"
+            )
         self.head = LinearHead.from_disk(Path(folder) / self.head_file)
         ngram_path = Path(folder) / self.ngram_file
         self.ngram_head = NgramHead.from_disk(ngram_path) if ngram_path.is_file() else None
