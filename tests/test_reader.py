@@ -1,11 +1,14 @@
 import io
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from unspun.document import Article
 from unspun.errors import (
     EmptyInputError,
     EncodingError,
@@ -179,6 +182,15 @@ def test_read_html_extracts_main_text_and_metadata(tmp_path: Path) -> None:
     assert article.url == "https://news.example.org/storm"
     assert article.published == "2024-03-05"
     assert article.id == "storm"
+
+
+def test_read_html_outlet_from_site_name(tmp_path: Path) -> None:
+    path = tmp_path / "harbour.html"
+    path.write_text(
+        PAGE.replace("</head>", '<meta property="og:site_name" content="  Harbour Times "></head>'),
+        encoding="utf-8",
+    )
+    assert read_html(path, max_bytes=LIMIT).outlet == "Harbour Times"
 
 
 def test_read_html_separates_headline_and_paragraphs_by_blank_lines(tmp_path: Path) -> None:
@@ -403,14 +415,36 @@ def test_iter_articles_stdin_jsonl_bad_field_goes_to_handler(monkeypatch: pytest
 
 @pytest.mark.parametrize(
     "text",
-    ['{"text": "a"}\nand then prose', '{"title": "no text field"}', "[1, 2]", '{"text": "a"} trailing'],
+    [
+        'He said {"text": "a"} out loud.\n{"text": "b"}',
+        '{"title": "no text field"}\n{"text": "b"}',
+        '[1, 2]\n{"text": "b"}',
+        '{"text": "a"} trailing\n{"text": "b"}',
+        '{"text": "  "}\n{"text": "b"}',
+    ],
 )
-def test_iter_articles_stdin_not_all_json_objects_is_plain_text(
+def test_iter_articles_stdin_first_line_not_a_text_record_is_plain_text(
     monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(text))
     [article] = list(iter_articles("-", max_bytes=LIMIT))
     assert (article.id, article.text) == ("stdin", text)
+
+
+def test_iter_articles_stdin_jsonl_decided_by_first_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    feed = '\ufeff\n{"text": "one"}\nand then prose\n{broken\n{"text": "five"}\n'
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(feed.encode())))
+    errors: list[tuple[Path, UnspunError]] = []
+    articles = list(iter_articles("-", max_bytes=LIMIT, on_error=lambda p, e: errors.append((p, e))))
+    assert [(a.id, a.text) for a in articles] == [("stdin-2", "one"), ("stdin-5", "five")]
+    assert [p for p, _ in errors] == [Path("standard input:3"), Path("standard input:4")]
+    assert all(isinstance(e, FormatError) for _, e in errors)
+
+
+def test_iter_articles_stdin_jsonl_bad_line_raises_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"text": "a"}\nand then prose\n'))
+    with pytest.raises(FormatError, match="standard input, line 2: invalid JSON"):
+        list(iter_articles("-", max_bytes=LIMIT))
 
 
 def test_iter_articles_stdin_latin1_suggests_iconv_in_the_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -437,6 +471,145 @@ def test_iter_articles_dispatches_on_kind(tmp_path: Path) -> None:
     assert next(iter_articles(tmp_path / "plain.txt", max_bytes=LIMIT)).text == PAGE
     assert [a.text for a in iter_articles(tmp_path / "rows.jsonl", max_bytes=LIMIT)] == ["a", "b"]
     assert len(list(iter_articles(tmp_path, max_bytes=LIMIT))) == 4
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">',
+        '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">',
+        "<HEAD><title>Storm</title></HEAD><body>",
+        "\ufeff  <!-- saved --> <body>",
+        '<article class="story">',
+        "<main>",
+        "<div id='x'>",
+        "<Section>",
+        "\n\t<p>",
+        "<h1>",
+        "<H2 class=t>",
+        "<h3>",
+    ],
+)
+def test_iter_articles_sniffs_html_pages_and_fragments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: str
+) -> None:
+    body = (
+        "<p>The harbour council voted on Tuesday to close the old ferry pier for two years of repairs.</p>"
+        "<p>Residents said the decision was rushed, and the council promised a public meeting next week.</p>"
+    )
+    page = f"{head}{body}</body></html>"
+    path = tmp_path / "saved"
+    path.write_text(page, encoding="utf-8")
+    [article] = list(iter_articles(str(path), max_bytes=LIMIT))
+    assert "<p>" not in article.text and "old ferry pier" in article.text
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(page.encode())))
+    [article] = list(iter_articles("-", max_bytes=LIMIT))
+    assert "<p>" not in article.text and "old ferry pier" in article.text
+    text_file = tmp_path / "saved.txt"
+    text_file.write_text(page, encoding="utf-8")
+    assert next(iter_articles(text_file, max_bytes=LIMIT)).text == page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<pre>code</pre> and prose",
+        "<pizza> is not a tag",
+        "<header>Site</header>",
+        "<h4>Small heading</h4>",
+        "<p-note>custom element</p-note>",
+        '<?xml version="1.0"?><rss><channel/></rss>',
+        "Prose that mentions <html> later on.",
+        "<!-- a comment --> then prose <p>",
+    ],
+)
+def test_iter_articles_does_not_sniff_other_text_as_html(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    path = tmp_path / "note"
+    path.write_text(text, encoding="utf-8")
+    assert next(iter_articles(str(path), max_bytes=LIMIT)).text == text
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert next(iter_articles("-", max_bytes=LIMIT)).text == text
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+
+
+def read_named_pipe(path: Path, data: bytes, *, max_bytes: int = LIMIT) -> list[Article]:
+    """Articles read by ``iter_articles`` from a new named pipe ``path`` fed ``data`` by a thread.
+
+    A reader that opens the pipe twice (to sniff it, then to read it) would wait forever on
+    the second open: it is failed after a timeout, and unblocked so the run goes on.
+    """
+    os.mkfifo(path)
+
+    def write() -> None:
+        try:
+            with open(path, "wb") as handle:  # blocks until the reader opens the pipe
+                handle.write(data)
+        except BrokenPipeError:
+            pass  # the reader stopped early (size limit)
+
+    outcome: list[list[Article] | Exception] = []
+
+    def read() -> None:
+        try:
+            outcome.append(list(iter_articles(str(path), max_bytes=max_bytes)))
+        except Exception as exc:
+            outcome.append(exc)
+
+    writer = threading.Thread(target=write, daemon=True)
+    reader = threading.Thread(target=read, daemon=True)
+    writer.start()
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # the waiting reader gets EOF
+        reader.join(timeout=5)
+        pytest.fail(f"{path} was opened a second time after the writer had gone")
+    writer.join(timeout=5)
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
+@needs_fifo
+def test_iter_articles_reads_a_named_pipe_whole(tmp_path: Path) -> None:
+    text = "Pipe Headline\r\n\r\n" + "".join(f"Line {n}: the council said so.\n" for n in range(200))
+    assert len(text.encode()) > 4096
+    [article] = read_named_pipe(tmp_path / "pipe", text.encode())
+    assert article.text == text
+    assert (article.id, article.title) == ("pipe", "Pipe Headline")
+
+
+@needs_fifo
+def test_iter_articles_reads_html_from_a_named_pipe(tmp_path: Path) -> None:
+    page = PAGE.replace("<footer>", "<!--" + "x" * 3000 + "--><footer>")
+    [article] = read_named_pipe(tmp_path / "page", page.encode())
+    assert "thousands of homes lost power" in article.text
+    assert "<p>" not in article.text
+
+
+@needs_fifo
+def test_iter_articles_named_pipe_size_limit(tmp_path: Path) -> None:
+    with pytest.raises(InputTooLargeError, match="over the 4000 bytes"):
+        read_named_pipe(tmp_path / "big", b"x" * 5000, max_bytes=4000)
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd")
+def test_iter_articles_reads_a_process_substitution_whole() -> None:
+    # unspun analyze <(cat long.txt) gets a path like /dev/fd/63 to a pipe.
+    text = "Headline\n\n" + "The council said it would act. " * 150
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, text.encode())  # under the pipe buffer size, so it does not block
+        os.close(write_end)
+        [article] = list(iter_articles(f"/dev/fd/{read_end}", max_bytes=LIMIT))
+    finally:
+        os.close(read_end)
+    assert article.text == text
 
 
 def test_iter_articles_missing_path_raises_at_call(tmp_path: Path) -> None:

@@ -41,7 +41,15 @@ BOM = "\ufeff"
 UTF8_BOM = b"\xef\xbb\xbf"
 
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
-_HTML_START = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)", re.IGNORECASE | re.DOTALL)
+# An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
+# or one of the tags a page or a saved article body starts with. The name must end there,
+# so <pre> or <pizza> is not <p>.
+_HTML_START = re.compile(
+    rb"\s*(?:(?:<!--.*?-->|<\?xml\b.*?\?>)\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body|article|main|div|section|p|h[1-3])(?=[\s/>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_SNIFF_BYTES = 2048
 _MB = 1024 * 1024
 
 
@@ -80,8 +88,12 @@ def read_text_file(path: Path, *, max_bytes: int) -> Article:
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError.
     """
     path = Path(path)
-    text = _decode_utf8(path, _read_bytes(path, max_bytes))
-    return read_text(text, id=article_id(path), source_path=path)
+    return _text_article(_read_bytes(path, max_bytes), path)
+
+
+def _text_article(data: bytes, path: Path) -> Article:
+    """The article of a text file's bytes, as :func:`read_text_file` describes it."""
+    return read_text(_decode_utf8(path, data), id=article_id(path), source_path=path)
 
 
 def article_id(path: Path) -> str:
@@ -96,7 +108,9 @@ def read_html(path: Path, *, max_bytes: int) -> Article:
     The headline and each paragraph, list, quote or table of the main text are separated
     by a blank line (``"\\n\\n"``), like paragraphs of a text file; a ``<br>`` stays a
     single line break. Title and date come from the page metadata where present, ``url``
-    from the canonical link. Offsets refer to the extracted text, which becomes ``Article.text``.
+    from the canonical link, ``outlet`` from the site name (``og:site_name``, else as
+    trafilatura infers it, e.g. the host of the canonical link). Offsets refer to the
+    extracted text, which becomes ``Article.text``.
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError (binary file),
@@ -121,6 +135,7 @@ def _html_article(data: bytes, *, id: str, where: str, source_path: Path | None)
         text=text,
         title=_clean(getattr(document, "title", None)),
         url=_clean(getattr(document, "url", None)),
+        outlet=_clean(getattr(document, "sitename", None)),
         published=_clean(getattr(document, "date", None)),
         source_path=str(source_path) if source_path is not None else None,
     )
@@ -222,9 +237,13 @@ def _jsonl_article(line: str, *, where: str, id: str) -> Article:
 
 
 def _looks_like_jsonl(text: str) -> bool:
-    """Every non-blank line is a JSON object with a non-empty string ``text``."""
-    lines = [line for line in text.lstrip(BOM).split("\n") if line.replace(BOM, "").strip()]
-    return bool(lines) and all(_is_text_record(line) for line in lines)
+    """The first non-blank line is a JSON object with a non-empty string ``text``.
+
+    Only the first line decides, so one bad line further down a feed dump is reported and
+    skipped like in a ``.jsonl`` file, instead of turning the whole dump into one article.
+    """
+    first = next((line for line in text.split("\n") if line.replace(BOM, "").strip()), "")
+    return _is_text_record(first.lstrip(BOM))
 
 
 def _is_text_record(line: str) -> bool:
@@ -235,7 +254,7 @@ def _is_text_record(line: str) -> bool:
     except json.JSONDecodeError:
         return False
     text = record.get("text") if isinstance(record, dict) else None
-    return isinstance(text, str) and bool(text.strip())
+    return isinstance(text, str) and bool(text.replace(BOM, "").strip())
 
 
 def read_folder(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
@@ -286,11 +305,15 @@ def iter_articles(
     """The one entry point for user input: ``"-"`` (stdin), a folder, ``.jsonl``, HTML or a text file.
 
     A missing path and stdin problems raise at the call; a file's own errors when iterated.
-    A file without a ``.txt`` suffix that starts with ``<html`` or ``<!doctype html`` is read as HTML.
-    Stdin is sniffed: HTML by the same test, JSONL (one article per line, so possibly several)
-    when every non-blank line is a JSON object with a non-empty ``text``, else plain text
-    (one article, id ``stdin``). ``on_error`` gets the skipped files of a folder and the bad
-    lines of a JSONL file or stdin (see :func:`read_jsonl`).
+    A file is read once, so a pipe (``/dev/stdin``, ``<(cmd)``) works like a file. One without
+    a ``.txt`` suffix is read as HTML when it starts (after a BOM, blanks, comments and an
+    ``<?xml ...?>`` declaration) with ``<!doctype html`` or a ``<html``, ``<head>``, ``<body>``,
+    ``<article>``, ``<main>``, ``<div>``, ``<section>``, ``<p>`` or ``<h1>``-``<h3>`` tag.
+    Stdin is sniffed: HTML by the same test; JSONL (one article per line, so possibly several)
+    when its first non-blank line is a JSON object with a non-empty string ``text``, and then
+    every line is read as JSONL; else plain text (one article, id ``stdin``). ``on_error`` gets
+    the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
+    :func:`read_jsonl`).
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError.
@@ -341,23 +364,17 @@ def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[A
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, max_bytes=max_bytes, on_error=on_error)
-    elif suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(path)):
-        yield read_html(path, max_bytes=max_bytes)
+        return
+    # Read once and sniff the same bytes: a pipe (/dev/stdin, <(cmd)) cannot be read twice.
+    data = _read_bytes(path, max_bytes)
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _is_html(data)):
+        yield _html_article(data, id=article_id(path), where=str(path), source_path=path)
     else:
-        yield read_text_file(path, max_bytes=max_bytes)
-
-
-def _looks_like_html(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(2048)
-    except OSError:
-        return False  # let the text reader raise the proper error
-    return _is_html(head)
+        yield _text_article(data, path)
 
 
 def _is_html(data: bytes) -> bool:
-    return _HTML_START.match(data[:2048].removeprefix(UTF8_BOM)) is not None
+    return _HTML_START.match(data[:_SNIFF_BYTES].removeprefix(UTF8_BOM)) is not None
 
 
 def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
