@@ -1,0 +1,117 @@
+"""JSONL feed dumps: one article record per line, unique ids, and the per-input error handler.
+
+A bad line is handed to an :data:`ErrorHandler` and skipped, so the good lines of a feed
+dump are kept; the default handler, :func:`raise_error`, re-raises.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Article
+from unspun.errors import EmptyInputError, FormatError, UnspunError
+from unspun.input_bytes import BOM
+from unspun.input_text import read_text
+
+ErrorHandler = Callable[[Path, UnspunError], None]
+"""Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,
+named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin)."""
+
+JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
+
+
+def raise_error(path: Path, error: UnspunError) -> None:
+    """Default folder error handler: re-raise, so a bad file stops the run."""
+    raise error
+
+
+def unique_ids(articles: Iterable[Article], taken: set[str] | None = None) -> Iterator[Article]:
+    """``articles`` with unique ids: the first keeps its id, a repeat becomes the first free
+    one of ``<id>-2``, ``<id>-3``, ...; ``taken`` (ids already used) is updated in place."""
+    taken = set() if taken is None else taken
+    for article in articles:
+        if article.id in taken:
+            number = 2
+            while f"{article.id}-{number}" in taken:
+                number += 1
+            article.id = f"{article.id}-{number}"
+        taken.add(article.id)
+        yield article
+
+
+def jsonl_articles(
+    text: str, *, where: str, stem: str, source_path: Path | None, on_error: ErrorHandler
+) -> Iterator[Article]:
+    """One article per non-blank line of ``text``; a missing id becomes ``<stem>-<line number>``.
+
+    A bad line goes to ``on_error(Path("<where>:<line>"), error)`` and is skipped.
+
+    Raises:
+        EmptyInputError: ``text`` has no non-blank line.
+    """
+    found = False
+    # split on "\n" only: str.splitlines would also break on U+2028 inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.replace(BOM, "").strip():
+            continue
+        found = True
+        try:
+            article = _jsonl_article(
+                line.lstrip(BOM) if number == 1 else line,
+                where=f"{where}, line {number}",
+                id=f"{stem}-{number}",
+            )
+        except UnspunError as error:
+            on_error(Path(f"{where}:{number}"), error)
+            continue
+        article.source_path = str(source_path) if source_path is not None else None
+        yield article
+    if not found:
+        raise EmptyInputError(f"{where} has no JSON lines; put one article object per line")
+
+
+def _jsonl_article(line: str, *, where: str, id: str) -> Article:
+    try:
+        record: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{where}: invalid JSON ({exc.msg}); each line must be one JSON object") from None
+    if not isinstance(record, dict):
+        raise FormatError(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.replace(BOM, "").strip():
+        raise FormatError(f"{where}: no 'text' field (a non-empty string); add the article text")
+    meta: dict[str, str | None] = {}
+    for name in JSONL_FIELDS:
+        value = record.get(name)
+        if isinstance(value, bool) or not isinstance(value, (str, int, type(None))):
+            raise FormatError(f"{where}: field {name!r} must be a string, got {json.dumps(value)}")
+        meta[name] = str(value) if value is not None else None
+    article = read_text(text, id=meta["id"] or id)
+    if "title" in record:
+        article.title = meta["title"]
+    article.url, article.outlet, article.published = meta["url"], meta["outlet"], meta["published"]
+    return article
+
+
+def looks_like_jsonl(text: str) -> bool:
+    """The first non-blank line is a JSON object with a non-empty string ``text``.
+
+    Only the first line decides, so one bad line further down a feed dump is reported and
+    skipped like in a ``.jsonl`` file, instead of turning the whole dump into one article.
+    """
+    first = next((line for line in text.split("\n") if line.replace(BOM, "").strip()), "")
+    return _is_text_record(first.lstrip(BOM))
+
+
+def _is_text_record(line: str) -> bool:
+    if not line.lstrip().startswith("{"):  # cheap exit for prose
+        return False
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    text = record.get("text") if isinstance(record, dict) else None
+    return isinstance(text, str) and bool(text.replace(BOM, "").strip())
