@@ -55,7 +55,7 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
 
 
-class ScoreFormat(StrEnum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
@@ -448,14 +448,14 @@ def evaluate(
     task: Annotated[EvaluateTask, typer.Argument(help="Which official scorer to run.")],
     gold: Annotated[Path, typer.Option("--gold", help="Gold labels file.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predictions file.")],
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
     """Score predictions with the official SemEval-2020 Task 11 / SemEval-2023 Task 3 scorers."""
     from unspun.evaluation import evaluate as run_evaluation
 
     with _user_errors():
         scores = run_evaluation(task.value, gold, pred)
-        if format is ScoreFormat.text:
+        if format is TextOrJson.text:
             for key, value in scores.items():
                 if isinstance(value, dict):
                     for label, figure in value.items():
@@ -515,7 +515,7 @@ def train(
 
 @app.command()
 def techniques(
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
     """List the technique taxonomies (PTC-14, SemEval-2023) and the frames, with definitions."""
     from dataclasses import asdict
@@ -524,7 +524,7 @@ def techniques(
 
     from unspun.techniques import FRAMES, PTC14, SEMEVAL23
 
-    if format is ScoreFormat.json:
+    if format is TextOrJson.json:
         taxonomies = {"ptc14": [asdict(t) for t in PTC14], "semeval2023": [asdict(t) for t in SEMEVAL23]}
         _write(json.dumps({**taxonomies, "frames": FRAMES}, ensure_ascii=False, indent=2))
         return
