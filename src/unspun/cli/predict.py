@@ -1,0 +1,163 @@
+"""``unspun predict``: write predictions in the official SemEval formats, one file per run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from unspun.cli.common import (
+    ArticleModelOption,
+    LangOption,
+    ModelOption,
+    OutputOption,
+    check_writable,
+    cli_settings,
+    progress,
+    report_skipped,
+    user_errors,
+    write_lines,
+)
+
+predict_app = typer.Typer(help="Write predictions in the official SemEval formats.", no_args_is_help=True)
+
+
+def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
+    from unspun.reader import read_folder
+
+    return list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
+
+
+@predict_app.command("si")
+def predict_si(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    model: ModelOption = None,
+) -> None:
+    """Span identification: write article_id<TAB>start<TAB>end for every detected span."""
+    from unspun.models.span_model import load_span_model
+
+    with user_errors():
+        check_writable(output)
+        settings = cli_settings(model=model)
+        span_model = load_span_model(settings.model)
+        articles = _ptc_articles(directory, settings)
+        lines: list[str] = []
+        with progress(len(articles), "detecting spans") as advance:
+            for start in range(0, len(articles), settings.batch_size):
+                batch = articles[start : start + settings.batch_size]
+                for article, spans in zip(
+                    batch, span_model.detect_spans([a.text for a in batch]), strict=True
+                ):
+                    lines.extend(f"{article.id}\t{s}\t{e}" for s, e, _ in spans)
+                advance(len(batch))
+        write_lines(output, lines)
+
+
+@predict_app.command("tc")
+def predict_tc(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    spans: Annotated[Path, typer.Option("--spans", help="A TC template: id<TAB>?<TAB>start<TAB>end.")],
+    output: OutputOption,
+    model: ModelOption = None,
+) -> None:
+    """Technique classification: fill the technique of every line of a TC template, in its order."""
+    from unspun.models.span_model import load_span_model
+    from unspun.prediction import fill_tc_template
+
+    with user_errors():
+        check_writable(output)
+        settings = cli_settings(model=model)
+        span_model = load_span_model(settings.model)
+        texts = {a.id: a.text for a in _ptc_articles(directory, settings)}
+        with progress(None, "classifying spans"):
+            lines = fill_tc_template(spans, texts, span_model.classify_spans)
+        write_lines(output, lines)
+
+
+def _write_article_predictions(
+    directory: Path,
+    output: Path,
+    article_model: str | None,
+    predict: Callable[[list[Any], str | None], list[Any]],
+    line: Callable[[Any], str],
+) -> None:
+    """Read the articles of ``directory``, predict with the article models the settings name
+    (``--article-model`` over ``UNSPUN_ARTICLE_MODEL`` over the config file), write one line per row."""
+    with user_errors():
+        check_writable(output)
+        settings = cli_settings(article_model=article_model)
+        rows = predict(_ptc_articles(directory, settings), settings.article_model)
+        write_lines(output, [line(row) for row in rows])
+
+
+@predict_app.command("genre")
+def predict_genre_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    lang: LangOption = None,
+    article_model: ArticleModelOption = None,
+) -> None:
+    """Genre of each article (opinion, reporting, satire): id<TAB>label."""
+    from unspun.article_level import predict_genre
+
+    _write_article_predictions(
+        directory,
+        output,
+        article_model,
+        lambda articles, model_dir: predict_genre(articles, model_dir=model_dir, lang=lang),
+        lambda row: f"{row[0]}\t{row[1]}",
+    )
+
+
+@predict_app.command("frames")
+def predict_frames_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    lang: LangOption = None,
+    article_model: ArticleModelOption = None,
+) -> None:
+    """Frames of each article (multi-label): id<TAB>frame1,frame2."""
+    from unspun.article_level import predict_frames
+
+    _write_article_predictions(
+        directory,
+        output,
+        article_model,
+        lambda articles, model_dir: predict_frames(articles, model_dir=model_dir, lang=lang),
+        lambda row: f"{row[0]}\t{','.join(row[1])}",
+    )
+
+
+@predict_app.command("paragraphs")
+def predict_paragraphs_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    output: OutputOption,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Official template: predict exactly its paragraphs.")
+    ] = None,
+    lang: LangOption = None,
+    article_model: ArticleModelOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Techniques of each paragraph (SemEval-2023, 23 labels): id<TAB>paragraph_no<TAB>tech1,tech2.
+
+    English articles also run the span model (``--model``): its spans are evidence for the
+    paragraph techniques."""
+    from unspun.article_level import predict_paragraphs
+
+    _write_article_predictions(
+        directory,
+        output,
+        article_model,
+        lambda articles, model_dir: predict_paragraphs(
+            articles,
+            template=template,
+            model_dir=model_dir,
+            lang=lang,
+            span_model=cli_settings(model=model).model,
+        ),
+        lambda row: f"{row[0]}\t{row[1]}\t{','.join(row[2])}",
+    )

@@ -1,0 +1,57 @@
+"""``unspun train``: train a span or article model from a config file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from unspun.cli.common import TrainTask, err, user_errors, write
+
+
+def train(
+    task: Annotated[
+        TrainTask, typer.Argument(help="spans (PTC SI+TC) or article (genre/frames/paragraphs).")
+    ] = TrainTask.spans,
+    data: Annotated[Path | None, typer.Option("--data", help="Training data folder.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the trained model.")] = Path(
+        "runs/model"
+    ),
+    config_file: Annotated[
+        Path | None, typer.Option("--train-config", help="Training config (TOML).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (overrides the config's).")] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="SECTION.KEY=VALUE",
+            help="Override a key of a spans config, e.g. --set distill.teacher=runs/teacher (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Train a model from a config file; the defaults reproduce the shipped model."""
+    from unspun.errors import ConfigError
+    from unspun.training.defaults import default_train_config, default_train_data
+
+    with user_errors():
+        config_path = config_file or default_train_config(task.value)
+        if settings and task is not TrainTask.spans:
+            raise ConfigError(
+                "--set applies to spans training; for article models, edit a copy of the config"
+            )
+        data_dir = data or default_train_data(task.value)
+        if task is TrainTask.spans:
+            from unspun.training.train_spans import parse_overrides, train_span_model
+
+            overrides = parse_overrides(settings or [])
+            result: Any = train_span_model(config_path, data_dir, out_dir, seed=seed, overrides=overrides)
+        else:
+            from unspun.training.train_semeval2023 import train_article_models
+
+            result = train_article_models(data_dir, out_dir, config=config_path, seed=seed)
+        err.print(f"trained {task.value} model written to {out_dir}")
+        if isinstance(result, dict):
+            write(json.dumps(result, indent=2, default=str))
