@@ -441,3 +441,19 @@ def test_every_analysable_article_of_a_feed_with_many_failures_comes_out(tmp_pat
 def test_a_single_failing_article_on_stdin_is_one_error_line() -> None:
     result = run("analyze", "-", input=SPANISH + "\n")
     assert_one_line_error(result, "'es'")
+
+
+def test_training_data_is_found_beside_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspun.training import defaults
+
+    checkout, data = tmp_path / "checkout", tmp_path / "shared" / "data" / "ptc" / "train"
+    checkout.mkdir()
+    data.mkdir(parents=True)
+    monkeypatch.delenv("UNSPUN_SHARED_DATA", raising=False)
+    monkeypatch.setattr(defaults, "_CHECKOUT", tmp_path / "site-packages-parent")  # not beside a checkout
+    monkeypatch.chdir(checkout)
+    assert defaults.default_train_data("spans") == data
+    monkeypatch.setenv("UNSPUN_SHARED_DATA", str(tmp_path / "elsewhere"))
+    assert defaults.shared_data_dir() == tmp_path / "elsewhere"

@@ -2,7 +2,7 @@
 
 The configs that reproduce the shipped models ship inside the package
 (``unspun/configs``). Training data is looked up in ``$UNSPUN_SHARED_DATA`` or the
-``shared/data`` folder beside the source checkout.
+``shared/data`` folder beside the source checkout (or beside the working directory).
 """
 
 from __future__ import annotations
@@ -39,8 +39,13 @@ def mpnet_dir() -> Path:
 
 
 def shared_data_dir() -> Path:
-    """``$UNSPUN_SHARED_DATA``, else ``shared/data`` beside the source checkout."""
-    return Path(os.environ.get("UNSPUN_SHARED_DATA", _CHECKOUT.parent / "shared" / "data"))
+    """``$UNSPUN_SHARED_DATA``; else ``shared/data`` beside the source checkout the package runs
+    from (an editable install), or beside the working directory (a checkout with unspun installed
+    into a virtual environment), the first that exists; else the first, for the error message."""
+    if "UNSPUN_SHARED_DATA" in os.environ:
+        return Path(os.environ["UNSPUN_SHARED_DATA"])
+    candidates = [_CHECKOUT.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
 
 
 def default_train_data(task: str) -> Path:
