@@ -457,3 +457,15 @@ def test_training_data_is_found_beside_the_working_directory(
     assert defaults.default_train_data("spans") == data
     monkeypatch.setenv("UNSPUN_SHARED_DATA", str(tmp_path / "elsewhere"))
     assert defaults.shared_data_dir() == tmp_path / "elsewhere"
+
+
+def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score() -> None:
+    full = json.loads(run("analyze", str(SAMPLE), "--format", "json").stdout)
+    cut = 0.25
+    result = run("analyze", str(SAMPLE), "--format", "json", "--min-score", str(cut))
+    assert result.exit_code == 0, result.output + result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["spans"] == [span for span in full["spans"] if span["score"] >= cut]
+    assert 0 < len(shown["spans"]) < len(full["spans"])  # the sample has spans on both sides of 0.25
+    assert shown["persuasion_score"] == full["persuasion_score"]
+    assert run("analyze", str(SAMPLE), "--min-score", "1.5").exit_code == 2

@@ -25,6 +25,7 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
+from unspun.document import TECHNIQUE_LAYER
 from unspun.errors import EmptyInputError, UnspunError
 
 
@@ -43,6 +44,15 @@ def analyze(
     article_model: ArticleModelOption = None,
     lang: LangOption = None,
     max_input_mb: MaxInputOption = None,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=1.0,
+            help="Leave spans scoring below this out of the output (the persuasion score still counts them).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score.
 
@@ -92,6 +102,9 @@ def analyze(
                         say("skipped", "yellow", failure[1])
                     continue
                 analysed += 1
+                if min_score > 0:
+                    shown = [span for span in analysis.spans if span.score >= min_score]
+                    analysis.article.set_layer(TECHNIQUE_LAYER, shown)
                 if format is OutputFormat.text:
                     out.print(render_analysis(analysis, colour=out.is_terminal), soft_wrap=False)
                 elif format is OutputFormat.jsonl:
