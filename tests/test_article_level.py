@@ -281,11 +281,11 @@ def test_genre_shift_reads_global_and_per_language_tables() -> None:
 
 
 def test_shipped_genre_offsets_are_those_of_the_training_config() -> None:
-    from unspun.models.linear_head import packaged_model_dir
+    from unspun.models.packaged import packaged_model_dir
     from unspun.training.defaults import default_train_config
     from unspun.training.train_semeval2023 import genre_shift, load_config
 
-    shipped = LinearHead.from_disk(packaged_model_dir() / "genre.npz")
+    shipped = LinearHead.from_disk(packaged_model_dir("semeval2023") / "genre.npz")
     configured = genre_shift(load_config(default_train_config("article")))
     assert sorted(shipped.offsets) == sorted(configured)
     for lang, shift in configured.items():

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.packaged import model_folder
 from unspun.models.tfidf import read_head_file, tfidf_row, word_ngrams, write_head_file
 
 DEFAULT_THRESHOLD = 0.5
@@ -210,9 +211,7 @@ def fit_linear_head(
     )
 
 
-def packaged_model_dir(name: str = "semeval2023") -> Path:
-    """The folder of the article-level heads shipped inside the package under ``name``."""
-    return Path(__file__).resolve().parents[1] / "data" / "models" / name
+DEFAULT_ARTICLE_MODEL = "semeval2023"
 
 
 def article_model_dir(name_or_path: str | Path | None = None) -> Path:
@@ -220,13 +219,7 @@ def article_model_dir(name_or_path: str | Path | None = None) -> Path:
     folder path, or the name of a packaged model folder (``"semeval2023"``) when no such path
     exists. Raises ``ModelError`` when there is no such folder; whether it holds usable heads is
     checked when they are read."""
-    if name_or_path is None:
-        return packaged_model_dir()
-    path = Path(name_or_path)
-    if not path.exists() and isinstance(name_or_path, str) and "/" not in name_or_path:
-        packaged = packaged_model_dir(name_or_path)
-        if packaged.is_dir():
-            return packaged
+    path = model_folder(DEFAULT_ARTICLE_MODEL if name_or_path is None else name_or_path)
     if not path.is_dir():
         raise ModelError(
             f"article model {str(name_or_path)!r} not found; give a folder of genre/frames/paragraphs "

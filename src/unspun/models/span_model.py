@@ -23,7 +23,6 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from unspun.models.decoding import (
     span_features,
     span_vector,
 )
+from unspun.models.packaged import model_folder
 from unspun.models.span_evidence import paragraph_vectors
 from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
 from unspun.models.span_ngrams import SpanNgramHead
@@ -322,11 +322,7 @@ def load_span_model(name_or_path: str | Path | None = None, *, threads: int | No
     """
     if name_or_path is None:
         name_or_path = DEFAULT_MODEL
-    path = Path(name_or_path)
-    if not path.exists() and isinstance(name_or_path, str) and "/" not in name_or_path:
-        packaged = Path(str(resources.files("unspun") / "data" / "models" / name_or_path))
-        if packaged.is_dir():
-            path = packaged
+    path = model_folder(name_or_path)
     if not path.exists():
         raise ModelError(
             f"span model {str(name_or_path)!r} not found; give a model folder, or run `unspun train` to build one"
