@@ -629,3 +629,29 @@ def test_count_inputs(tmp_path: Path) -> None:
     assert count_inputs(tmp_path / "a.txt") == 1
     assert count_inputs("-") is None
     assert count_inputs(tmp_path / "missing") is None
+
+
+def test_every_skipped_input_is_named_in_its_own_message(tmp_path: Path) -> None:
+    # The CLI shows a skipped input's message alone: the message must say which input it is.
+    (tmp_path / "binary.txt").write_bytes(b"abc\x00def")
+    (tmp_path / "latin.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "blank.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "nav.html").write_text(
+        "<html><head><title>x</title></head><body></body></html>", encoding="utf-8"
+    )
+    (tmp_path / "feed.jsonl").write_text('{"text": "A good line of news."}\n{bad\n', encoding="utf-8")
+    skipped: list[tuple[Path, str]] = []
+    list(
+        read_folder(
+            tmp_path, max_bytes=10_000, on_error=lambda path, error: skipped.append((path, error.message))
+        )
+    )
+    assert sorted(path.name for path, _ in skipped) == [
+        "binary.txt",
+        "blank.txt",
+        "feed.jsonl:2",
+        "latin.txt",
+        "nav.html",
+    ]
+    for path, message in skipped:
+        assert path.name.split(":")[0] in message, message

@@ -18,7 +18,8 @@ from unspun.input_text import read_text
 
 ErrorHandler = Callable[[Path, UnspunError], None]
 """Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,
-named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin)."""
+named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin).
+Every reader error's message names the input it is about, so a handler may show it alone."""
 
 JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
 

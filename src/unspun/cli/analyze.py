@@ -76,7 +76,7 @@ def analyze(
         # itself keeps its id() from being reused by a later one. (Article ids need not be unique.)
         failed: dict[int, tuple[Any, str]] = {}
         reasons: list[str] = []
-        held: list[str] = []  # the first skip message waits: alone, it is the run's one-line error
+        held: str | None = None  # the first article's skip message waits: alone, it is the run's error
 
         def skip_article(component: str, article: Any, error: Exception) -> None:
             if not isinstance(error, UnspunError) or state["debug"]:
@@ -91,13 +91,12 @@ def analyze(
             for analysis in pipeline.analyze_stream(chain([first], articles), batch_size=settings.batch_size):
                 advance(1)
                 seen += 1
-                for line in held:
-                    say("skipped", "yellow", line)
-                held.clear()
+                if seen == 2 and held is not None:
+                    say("skipped", "yellow", held)
                 failure = failed.pop(id(analysis.article), None)
                 if failure is not None:
                     if seen == 1:
-                        held.append(failure[1])
+                        held = failure[1]
                     else:
                         say("skipped", "yellow", failure[1])
                     continue

@@ -77,6 +77,7 @@ MaxInputOption = Annotated[
     float | None, typer.Option("--max-input-mb", help="Largest input file to read, in MB (default 10).")
 ]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write the predictions to.")]
+ArticleFolderArgument = Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")]
 
 
 def say(label: str, style: str, message: str) -> None:
@@ -122,8 +123,8 @@ def cli_settings(**overrides: Any) -> Any:
 
 
 def report_skipped(path: Path, error: UnspunError) -> None:
-    file_name = path.name.rsplit(":", 1)[0]  # a JSONL line comes as Path("<file>:<line>")
-    say("skipped", "yellow", error.message if file_name in error.message else f"{path}: {error.message}")
+    """The reader's error handler: the message already names the file (and line) it is about."""
+    say("skipped", "yellow", error.message)
 
 
 @contextmanager

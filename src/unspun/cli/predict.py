@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from unspun.cli.common import (
+    ArticleFolderArgument,
     ArticleModelOption,
     LangOption,
     ModelOption,
@@ -32,7 +33,7 @@ def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
 
 @predict_app.command("si")
 def predict_si(
-    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    directory: ArticleFolderArgument,
     output: OutputOption,
     model: ModelOption = None,
 ) -> None:
@@ -58,7 +59,7 @@ def predict_si(
 
 @predict_app.command("tc")
 def predict_tc(
-    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    directory: ArticleFolderArgument,
     spans: Annotated[Path, typer.Option("--spans", help="A TC template: id<TAB>?<TAB>start<TAB>end.")],
     output: OutputOption,
     model: ModelOption = None,
@@ -95,7 +96,7 @@ def _write_article_predictions(
 
 @predict_app.command("genre")
 def predict_genre_cmd(
-    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    directory: ArticleFolderArgument,
     output: OutputOption,
     lang: LangOption = None,
     article_model: ArticleModelOption = None,
@@ -114,7 +115,7 @@ def predict_genre_cmd(
 
 @predict_app.command("frames")
 def predict_frames_cmd(
-    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    directory: ArticleFolderArgument,
     output: OutputOption,
     lang: LangOption = None,
     article_model: ArticleModelOption = None,
@@ -133,7 +134,7 @@ def predict_frames_cmd(
 
 @predict_app.command("paragraphs")
 def predict_paragraphs_cmd(
-    directory: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    directory: ArticleFolderArgument,
     output: OutputOption,
     template: Annotated[
         Path | None, typer.Option("--template", help="Official template: predict exactly its paragraphs.")
