@@ -139,6 +139,7 @@ def main() -> None:
     compared = _measure("unspun", args, args.compare) if args.compare else None
     reference = _measure("reference", args)
     ratio = unspun["articles_per_s"] / reference["articles_per_s"]
+    over_compared = unspun["articles_per_s"] / compared["articles_per_s"] if compared else None
     rows = [("unspun default (SI+TC)", unspun), ("transformers MPNet pipeline", reference)]
     if compared:
         rows.insert(1, ("unspun --compare model", compared))
@@ -147,9 +148,7 @@ def main() -> None:
         print(f"{name:28}{row['articles_per_s']:12.2f}{row['tokens_per_s']:12.0f}{row['peak_rss_mb']:14.0f}")
     print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
     if compared:
-        print(
-            f"default / --compare model ({args.compare}): {unspun['articles_per_s'] / compared['articles_per_s']:.2f}x"
-        )
+        print(f"default / --compare model ({args.compare}): {over_compared:.2f}x")
     report = {
         "articles": unspun["articles"],
         "threads": args.threads,
@@ -161,7 +160,7 @@ def main() -> None:
     }
     if compared:
         report["compare"] = compared | {"model": args.compare}
-        report["default_over_compare"] = unspun["articles_per_s"] / compared["articles_per_s"]
+        report["default_over_compare"] = over_compared
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"wrote {args.output}")
