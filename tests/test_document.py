@@ -30,8 +30,14 @@ def test_analysis_to_dict_serialises_spans_with_text() -> None:
     article.set_layer("technique", [Span(3, 9, "Loaded_Language", 0.8)])
     article.labels["genre"] = [Label("opinion", 0.9)]
     payload = Analysis(article).to_dict()
-    assert payload["spans"] == [
-        {"start": 3, "end": 9, "technique": "Loaded_Language", "score": 0.8, "text": "brutal"}
-    ]
+    (span,) = payload["spans"]
+    assert {k: span[k] for k in ("start", "end", "technique", "score", "text")} == {
+        "start": 3,
+        "end": 9,
+        "technique": "Loaded_Language",
+        "score": 0.8,
+        "text": "brutal",
+    }
+    assert span["technique_name"] == "Loaded language" and span["taxonomy"] == "ptc14"
     assert payload["genre"] == "opinion"
-    assert "frames" not in payload
+    assert payload["frames"] is None  # not analysed, as opposed to [] (analysed, none found)

@@ -7,8 +7,7 @@ confidences), genre, frames, paragraph techniques and a persuasion score.
 from unspun.analysis import Pipeline, analyze, build_pipeline
 from unspun.document import Analysis, Article, Label, Paragraph, Span
 from unspun.errors import UnspunError
-
-__version__ = "0.1.0"
+from unspun.version import __version__
 
 __all__ = [
     "Analysis",

@@ -1,21 +1,23 @@
 """Run the whole pipeline over articles: the library function behind ``unspun analyze``.
 
-The pipeline is a list of components (see :mod:`unspun.pipeline.base`): the span
-tagger (PTC-14 technique spans), then the article-level components (language, genre,
-framing, paragraph techniques) and finally the persuasion score, which reads what
-the others wrote. Loaded pipelines are cached per model choice, so repeated calls to
-:func:`analyze` pay the model loading once.
+The pipeline is a list of components (see :mod:`unspun.pipeline.base`): language
+detection, the span tagger (PTC-14 technique spans), the article-level components
+(genre, framing, paragraph techniques) and finally the persuasion score, which reads
+what the others wrote. Loaded pipelines are cached per model choice, so repeated calls
+to :func:`analyze` pay the model loading once; a cached pipeline is never changed by a
+call, so :func:`analyze` is safe from many threads at once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from itertools import islice
 
 from unspun.document import Analysis, Article
 from unspun.errors import EmptyInputError
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component, ErrorHandler, raise_error, record_error
+from unspun.version import __version__ as VERSION
 
 
 class Pipeline:
@@ -24,11 +26,26 @@ class Pipeline:
     def __init__(self, components: Sequence[Component]) -> None:
         self.components = list(components)
 
-    def __call__(self, articles: Sequence[Article]) -> list[Article]:
-        """Annotate ``articles`` in place with every component, in order."""
+    def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler = raise_error) -> list[Article]:
+        """Annotate ``articles`` in place with every component, in order.
+
+        A failing article goes to ``on_error`` (default: re-raise). Once an article carries an
+        error (``article.errors``), later components leave it alone: its analysis is incomplete.
+        Each component's models are recorded on the articles it annotated (``article.models``).
+        """
         batch = list(articles)
+        for article in batch:
+            article.unspun_version = VERSION
         for component in self.components:
-            component(batch)
+            live = [article for article in batch if not article.errors]
+            if not live:
+                break
+            component(live, on_error=on_error)
+            infos = component.model_info()
+            for article in live:
+                if not article.errors:
+                    for info in infos:
+                        article.record_model(info)
         return batch
 
     def load(self) -> None:
@@ -37,16 +54,16 @@ class Pipeline:
         for component in self.components:
             component.load()
 
-    def set_error_handler(self, handler: ErrorHandler) -> None:
-        """Route per-article failures of every component to ``handler``."""
-        for component in self.components:
-            component.error_handler = handler
-
-    def analyze_stream(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
-        """Analyse ``articles`` lazily, ``batch_size`` at a time, yielding one Analysis each."""
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
+        """Analyse ``articles`` lazily, ``batch_size`` at a time, yielding one :class:`Analysis`
+        each, in input order. A failure of one article never stops the others: it is kept on
+        that article's analysis (``analysis.errors``, ``analysis.ok``)."""
         iterator = iter(articles)
         while batch := list(islice(iterator, batch_size)):
-            yield from (Analysis(article) for article in self(batch))
+            yield from (Analysis(article) for article in self(batch, on_error=record_error))
+
+    # The name used before ``pipe``; kept for scripts.
+    analyze_stream = pipe
 
 
 def build_pipeline(
@@ -60,9 +77,8 @@ def build_pipeline(
 
     ``model`` names the span model (None: the packaged default; else a folder path or the
     name of a packaged model), ``article_model`` the genre/framing/paragraph models (the
-    same way), ``lang`` forces the
-    language instead of detecting it. Raises :class:`unspun.errors.ModelError` when a
-    model cannot be loaded.
+    same way), ``lang`` forces the language instead of detecting it. Raises
+    :class:`unspun.errors.ModelError` when a model cannot be loaded.
     """
     from unspun.pipeline.spans import SpanTagger
 
@@ -80,9 +96,24 @@ def build_pipeline(
     return Pipeline([*language, spans, *others, PersuasionScorer()])
 
 
-@lru_cache(maxsize=4)
-def _cached_pipeline(model: str | None, article_model: str | None, lang: str | None) -> Pipeline:
-    return build_pipeline(model=model, article_model=article_model, lang=lang)
+_pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}
+_pipelines_lock = threading.Lock()
+
+
+def shared_pipeline(
+    model: str | None = None, article_model: str | None = None, lang: str | None = None
+) -> Pipeline:
+    """The loaded pipeline for one model choice, built once per process and shared (thread-safe)."""
+    key = (model, article_model, lang)
+    with _pipelines_lock:
+        pipeline = _pipelines.get(key)
+        if pipeline is None:
+            pipeline = build_pipeline(model=model, article_model=article_model, lang=lang)
+            pipeline.load()
+            if len(_pipelines) >= 4:
+                _pipelines.pop(next(iter(_pipelines)))
+            _pipelines[key] = pipeline
+    return pipeline
 
 
 def analyze(
@@ -92,19 +123,20 @@ def analyze(
     article_model: str | None = None,
     lang: str | None = None,
 ) -> Analysis:
-    """Analyse one article (a string, or an :class:`Article`) and return its :class:`Analysis`.
+    """Analyse one article and return its :class:`Analysis`.
+
+    ``text`` is the article's text, an HTML page (read as ``unspun analyze page.html`` reads it:
+    the main text extracted) or an :class:`Article`. Safe to call from many threads at once.
 
     Raises :class:`unspun.errors.EmptyInputError` for blank text and the errors of the
     components (an unsupported language, a missing model) otherwise.
     """
-    from unspun.reader import read_text
+    from unspun.reader import read_string
 
     if not isinstance(text, str | Article):
         raise TypeError(f"analyze() takes the article text (a str) or an Article, not {type(text).__name__}")
-    article = read_text(text) if isinstance(text, str) else text
+    article = read_string(text) if isinstance(text, str) else text
     if not article.text.strip():
         raise EmptyInputError("the article has no text; pass the article text")
-    pipeline = _cached_pipeline(model, article_model, lang)
-    for component in pipeline.components:
-        component.error_handler = raise_error
-    return Analysis(pipeline([article])[0])
+    pipeline = shared_pipeline(model, article_model, lang)
+    return next(pipeline.pipe([article])).raise_for_errors()

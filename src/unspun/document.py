@@ -4,14 +4,22 @@ Offsets are always code-point offsets into ``Article.text`` exactly as it was re
 (``open(..., encoding="utf-8", newline="")``: a BOM and CR characters are kept and
 counted). Spans are half-open: ``text[start:end]``.
 
-Components write typed fields on :class:`Article` (spans keyed by layer, document
-labels keyed by task, paragraphs); :class:`Analysis` is the read-only view that the
-CLI, the Python API and the exports serialise.
+Components write typed fields on :class:`Article`: spans keyed by layer, document labels
+keyed by task, paragraphs, entities (with their mentions), attributions (source / cue /
+content linked as one relation), check-worthy claims, the models that ran
+(:class:`ModelInfo`) and the per-article errors (:class:`ComponentError`).
+:class:`Analysis` is the view that the CLI, the Python API, the store, the REST API and
+the batch engine serialise, with one serialiser both ways (:meth:`Analysis.to_dict`,
+:meth:`Analysis.from_dict`; the JSON Schema is :func:`unspun.schema.json_schema`).
+
+This module imports nothing of unspun's but, lazily, the serialiser.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 TECHNIQUE_LAYER = "technique"
@@ -21,21 +29,55 @@ CANDIDATE_LAYER = "technique-candidates"
 # Key of ``Article.vectors``: per paragraph, the span model's pooled view of it
 # (:func:`unspun.models.span_evidence.paragraph_vectors`), read by the paragraph techniques head.
 PARAGRAPH_VECTORS = "span-paragraphs"
+# The taxonomy a technique span's label belongs to (see unspun.techniques).
+PTC14 = "ptc14"
+SEMEVAL23 = "semeval2023"
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A labelled character span ``[start, end)`` of an article's text."""
+    """A labelled character span ``[start, end)`` of an article's text.
+
+    ``label`` is the technique id in ``taxonomy`` for technique spans (``span.technique`` is
+    the same value); ``id`` is unique within the article's layer once the span is set on an
+    article; ``reason`` says in a few words why it was flagged; ``attrs`` holds extra
+    JSON-serialisable values a component wants to keep.
+    """
 
     start: int
     end: int
     label: str
     score: float = 1.0
     layer: str = TECHNIQUE_LAYER
+    id: str | None = None
+    taxonomy: str = PTC14
+    reason: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end <= self.start:
             raise ValueError(f"invalid span offsets [{self.start}, {self.end})")
+
+    @property
+    def technique(self) -> str:
+        """The technique id (the same as ``label``)."""
+        return self.label
+
+    def text_in(self, text: str) -> str:
+        """The covered text."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class TextRange:
+    """A plain ``[start, end)`` range of the text: an entity mention, a quote's source or cue."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"invalid offsets [{self.start}, {self.end})")
 
     def text_in(self, text: str) -> str:
         """The covered text."""
@@ -44,7 +86,7 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """A document-level label (a genre, a frame) with a confidence."""
+    """A document-level label (a genre, a frame, a sentiment) with a confidence."""
 
     name: str
     score: float = 1.0
@@ -52,12 +94,95 @@ class Label:
 
 @dataclass(slots=True)
 class Paragraph:
-    """A paragraph: line ``index`` (1-based) of ``text.split("\\n")`` that is not blank."""
+    """A paragraph: line ``index`` (1-based, the SemEval-2023 ``paragraph_no``) of
+    ``text.split("\\n")`` that is not blank. ``language`` is set when it differs from the
+    article's language (such a paragraph is left out of the span analysis)."""
 
     index: int
     start: int
     end: int
     techniques: list[Label] = field(default_factory=list)
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organisation, place or group the text is about, with its mentions.
+
+    ``type`` is one of PERSON, ORG, GPE, LOC, NORP (spaCy's names); ``sentiment`` is the
+    stance the text takes towards it (negative / neutral / positive); ``role`` its main
+    role (Protagonist / Antagonist / Innocent) and ``fine_roles`` the fine-grained ones.
+    """
+
+    id: str
+    name: str
+    type: str
+    mentions: list[TextRange] = field(default_factory=list)
+    sentiment: Label | None = None
+    role: Label | None = None
+    fine_roles: list[Label] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A quote or reported statement: who (``source``) says (``cue``) what (``content``).
+
+    ``kind`` is ``"direct"`` (quotation marks) or ``"indirect"``; ``source_entity`` is the id of
+    the :class:`Entity` the source refers to, when there is one.
+    """
+
+    id: str
+    content: TextRange
+    source: TextRange | None = None
+    cue: TextRange | None = None
+    kind: str = "indirect"
+    source_entity: str | None = None
+    score: float = 1.0
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Claim:
+    """A check-worthy statement: a span of the text with the probability it is worth checking."""
+
+    id: str
+    start: int
+    end: int
+    score: float
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def text_in(self, text: str) -> str:
+        """The covered text."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """Which model a component ran: its name, version and a digest of its files."""
+
+    component: str
+    name: str
+    version: str
+    digest: str | None = None
+
+
+@dataclass(slots=True)
+class ComponentError:
+    """A failure of one component on one article: kept on the analysis, not in front-end state.
+
+    ``exception`` is the original exception (for re-raising in-process); it is not serialised.
+    """
+
+    component: str
+    message: str
+    code: str = "error"
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 hex digest of the UTF-8 bytes of ``text`` (the article's identity in a store)."""
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -69,27 +194,67 @@ class Article:
     title: str | None = None
     outlet: str | None = None
     url: str | None = None
-    published: str | None = None
+    published: dt.date | None = None
     language: str | None = None
     source_path: str | None = None
+    # The unspun version that analysed the article (set by the pipeline).
+    unspun_version: str | None = None
     spans: dict[str, list[Span]] = field(default_factory=dict)
     labels: dict[str, list[Label]] = field(default_factory=dict)
     paragraphs: list[Paragraph] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    models: list[ModelInfo] = field(default_factory=list)
+    errors: list[ComponentError] = field(default_factory=list)
     # Numeric outputs one component leaves for a later one (numpy arrays); never serialised.
     vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the text (see :func:`content_hash`)."""
+        return content_hash(self.text)
 
     def layer(self, name: str) -> list[Span]:
         """Spans of one layer, sorted by (start, end)."""
         return sorted(self.spans.get(name, []), key=lambda s: (s.start, s.end, s.label))
 
     def set_layer(self, name: str, spans: list[Span]) -> None:
-        """Replace one layer, checking that every span lies inside the text."""
+        """Replace one layer, checking that every span lies inside the text.
+
+        Spans are sorted by position and given the layer's name; a span without an ``id`` gets
+        one unique within the layer (``"T1"``, ``"T2"``, ... for techniques).
+        """
         n = len(self.text)
         for span in spans:
             if span.end > n:
                 raise ValueError(f"span [{span.start}, {span.end}) outside a text of {n} characters")
-        self.spans[name] = sorted(spans, key=lambda s: (s.start, s.end, s.label))
+        ordered = sorted(spans, key=lambda s: (s.start, s.end, s.label))
+        taken = {s.id for s in ordered if s.id is not None}
+        prefix = "T" if name == TECHNIQUE_LAYER else f"{name}-"
+        numbered: list[Span] = []
+        counter = 0
+        for span in ordered:
+            if span.layer != name:
+                span = replace(span, layer=name)
+            if span.id is None:
+                counter += 1
+                while f"{prefix}{counter}" in taken:
+                    counter += 1
+                span = replace(span, id=f"{prefix}{counter}")
+            numbered.append(span)
+        self.spans[name] = numbered
+
+    def record_model(self, info: ModelInfo) -> None:
+        """Note that ``info``'s model wrote on this article (once per component and name)."""
+        if info not in self.models:
+            self.models.append(info)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a component failed on this article (its analysis is then incomplete)."""
+        return bool(self.errors)
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
@@ -147,47 +312,64 @@ class Analysis:
     def persuasion_score(self) -> float | None:
         return self.article.scores.get("persuasion")
 
+    @property
+    def entities(self) -> list[Entity]:
+        return self.article.entities
+
+    @property
+    def attributions(self) -> list[Attribution]:
+        return self.article.attributions
+
+    @property
+    def claims(self) -> list[Claim]:
+        return self.article.claims
+
+    @property
+    def models(self) -> list[ModelInfo]:
+        return self.article.models
+
+    @property
+    def errors(self) -> list[ComponentError]:
+        return self.article.errors
+
+    @property
+    def ok(self) -> bool:
+        """True when every component ran on the article without an error."""
+        return not self.article.errors
+
+    def raise_for_errors(self) -> Analysis:
+        """Return ``self`` if the analysis has no error, else raise the first one (the original
+        exception when it is known, else :class:`unspun.errors.AnalysisError`)."""
+        if not self.article.errors:
+            return self
+        first = self.article.errors[0]
+        if first.exception is not None:
+            raise first.exception
+        from unspun.errors import AnalysisError
+
+        raise AnalysisError(f"{first.component}: {first.message}")
+
+    def above(self, min_score: float) -> Analysis:
+        """A view of the analysis without the technique spans scoring below ``min_score`` (the
+        persuasion score and everything else unchanged: they were computed with every span)."""
+        if min_score <= 0:
+            return self
+        kept = [s for s in self.spans if s.score >= min_score]
+        article = replace(self.article, spans={**self.article.spans, TECHNIQUE_LAYER: kept})
+        return Analysis(article)
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``unspun analyze --format json``."""
-        text = self.article.text
-        out: dict[str, Any] = {
-            "id": self.article.id,
-            "title": self.article.title,
-            "outlet": self.article.outlet,
-            "url": self.article.url,
-            "published": self.article.published,
-            "source_path": self.article.source_path,
-            "text": text,
-            "language": self.article.language,
-            "spans_analysed": TECHNIQUE_LAYER in self.article.spans,
-            "spans": [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "technique": s.label,
-                    "score": round(s.score, 4),
-                    "text": s.text_in(text),
-                }
-                for s in self.spans
-            ],
-        }
-        if self.genre is not None:
-            out["genre"] = self.genre.name
-            out["genre_score"] = round(self.genre.score, 4)
-        if "frames" in self.article.labels:
-            out["frames"] = [f.name for f in self.frames]
-            out["frame_scores"] = {f.name: round(f.score, 4) for f in self.frames}
-        if self.persuasion_score is not None:
-            out["persuasion_score"] = round(self.persuasion_score, 4)
-        if self.article.paragraphs:
-            out["paragraphs"] = [
-                {
-                    "index": p.index,
-                    "start": p.start,
-                    "end": p.end,
-                    "techniques": [t.name for t in p.techniques],
-                    "technique_scores": {t.name: round(t.score, 4) for t in p.techniques},
-                }
-                for p in self.article.paragraphs
-            ]
-        return out
+        """The JSON shape of ``unspun analyze --format json`` (see :mod:`unspun.schema`)."""
+        from unspun.schema import analysis_to_dict
+
+        return analysis_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        """Rebuild an analysis from :meth:`to_dict`'s output; ``from_dict(d).to_dict() == d``.
+
+        Raises :class:`unspun.errors.FormatError` when ``data`` does not follow the schema.
+        """
+        from unspun.schema import analysis_from_dict
+
+        return analysis_from_dict(data)

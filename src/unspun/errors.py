@@ -5,10 +5,14 @@
     │   ├── InputNotFoundError       path does not exist
     │   ├── EmptyInputError          empty file, empty folder, blank text
     │   ├── EncodingError            binary or non-UTF-8 file
-    │   └── InputTooLargeError       file over the configured size limit
+    │   ├── InputTooLargeError       file over the configured size limit
+    │   └── FetchError               a URL cannot be fetched, or gives no article (paywall, 403)
     ├── FormatError                  a labels / predictions / JSONL file is malformed
     ├── ModelError                   a model cannot be found, loaded or trained
     ├── LanguageNotSupportedError    the text's language has no model
+    ├── AnalysisError                a component failed on an article (kept on its analysis)
+    ├── StoreError                   the database cannot be opened, migrated or queried
+    │   └── NotFoundError            no stored article or outlet by that id or name
     └── ConfigError                  a setting or config file is invalid
 
 Every message says what happened, why, and what to do. Each class carries a short
@@ -62,6 +66,22 @@ class ModelError(UnspunError):
 
 class LanguageNotSupportedError(UnspunError):
     code = "language_not_supported"
+
+
+class AnalysisError(UnspunError):
+    code = "analysis_error"
+
+
+class StoreError(UnspunError):
+    code = "store_error"
+
+
+class NotFoundError(StoreError):
+    code = "not_found"
+
+
+class FetchError(InputError):
+    code = "fetch_error"
 
 
 class ConfigError(UnspunError):

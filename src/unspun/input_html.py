@@ -6,13 +6,15 @@ import. The extracted text (not the markup) becomes ``Article.text``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 from unspun.document import Article
-from unspun.errors import EmptyInputError
+from unspun.errors import EmptyInputError, FormatError
 from unspun.input_bytes import UTF8_BOM, reject_binary
+from unspun.input_text import parse_published
 
 # An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
 # or one of the tags a page or a saved article body starts with. The name must end there,
@@ -52,7 +54,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
         title=_clean(getattr(document, "title", None)),
         url=_clean(getattr(document, "url", None)),
         outlet=_clean(getattr(document, "sitename", None)),
-        published=_clean(getattr(document, "date", None)),
+        published=_published(getattr(document, "date", None)),
         source_path=str(source_path) if source_path is not None else None,
     )
 
@@ -71,6 +73,14 @@ def _html_text(document: Any) -> str:
         return str(getattr(document, "text", None) or "")
     blocks = (xmltotxt(element, False).strip() for element in body)
     return "\n\n".join(block for block in blocks if block) or str(getattr(document, "text", None) or "")
+
+
+def _published(value: object) -> dt.date | None:
+    # A page's date is metadata: one that cannot be read is left out, not an error.
+    try:
+        return parse_published(_clean(value))
+    except FormatError:
+        return None
 
 
 def _clean(value: object) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError, UnspunError
 from unspun.input_bytes import BOM
-from unspun.input_text import read_text
+from unspun.input_text import parse_published, read_text
 
 ErrorHandler = Callable[[Path, UnspunError], None]
 """Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,
@@ -93,7 +93,8 @@ def _jsonl_article(line: str, *, where: str, id: str) -> Article:
     article = read_text(text, id=meta["id"] or id)
     if "title" in record:
         article.title = meta["title"]
-    article.url, article.outlet, article.published = meta["url"], meta["outlet"], meta["published"]
+    article.url, article.outlet = meta["url"], meta["outlet"]
+    article.published = parse_published(meta["published"], where=where)
     return article
 
 

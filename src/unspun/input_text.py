@@ -6,11 +6,13 @@ offset counts code points of the original text.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import re
 from pathlib import Path
 
 from unspun.document import Article
-from unspun.errors import EmptyInputError
+from unspun.errors import EmptyInputError, FormatError
 from unspun.input_bytes import BOM
 
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
@@ -41,3 +43,31 @@ def article_id(path: Path) -> str:
     """``"111111111"`` for ``article111111111.txt`` (PTC layout), else the file stem."""
     match = _PTC_NAME.fullmatch(Path(path).name)
     return match.group(1) if match else Path(path).stem
+
+
+def parse_published(value: object, *, where: str = "the article") -> dt.date | None:
+    """A publication date from what feeds and pages give: a ``date``/``datetime``, an ISO date
+    or date-time (``2024-05-01``, ``2024-05-01T09:30:00Z``) or an RFC 2822 date (RSS's
+    ``Wed, 01 May 2024 09:30:00 GMT``); ``None`` and blank strings give ``None``.
+
+    Raises:
+        FormatError: a value that is not a date, naming ``where`` and the value.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise FormatError(f"{where}: published {raw!r} is not a date; write it as YYYY-MM-DD")

@@ -54,6 +54,7 @@ __all__ = [
     "read_folder",
     "read_html",
     "read_jsonl",
+    "read_string",
     "read_text",
     "read_text_file",
 ]
@@ -63,6 +64,20 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 STDIN = "-"
+
+
+def read_string(text: str, *, id: str = "text") -> Article:
+    """An article from a string, read as the CLI reads a file: HTML (by the sniffing rule of
+    :func:`iter_articles`) has its main text extracted, anything else is plain text (the title
+    rule of :func:`read_text` applies). This is what :func:`unspun.analyze` does with a str.
+
+    Raises:
+        EmptyInputError: an HTML page with no main text.
+    """
+    data = text.encode("utf-8", errors="surrogatepass")
+    if is_html(data):
+        return html_article(data, id=id, where="the HTML text", source_path=None)
+    return read_text(text, id=id, source_path=None)
 
 
 def read_text_file(path: Path, *, max_bytes: int) -> Article:

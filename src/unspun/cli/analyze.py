@@ -25,7 +25,6 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
-from unspun.document import TECHNIQUE_LAYER
 from unspun.errors import EmptyInputError, UnspunError
 
 
@@ -64,52 +63,42 @@ def analyze(
 
     with user_errors():
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
-        max_bytes = settings.max_input_bytes
         # Read the first article before loading any model, so bad input fails fast.
-        articles = iter_articles(path, max_bytes=max_bytes, on_error=report_skipped)
+        articles = iter_articles(path, max_bytes=settings.max_input_bytes, on_error=report_skipped)
         first = next(articles, None)
         if first is None:
             raise EmptyInputError(f"{path} holds no readable article")
         pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
         pipeline.load()  # a model that cannot load is one error up front, not one per article
-        # Failed articles by id() until their turn in the output comes; holding the article
-        # itself keeps its id() from being reused by a later one. (Article ids need not be unique.)
-        failed: dict[int, tuple[Any, str]] = {}
+        collected: list[dict[str, Any]] = []
         reasons: list[str] = []
         held: str | None = None  # the first article's skip message waits: alone, it is the run's error
-
-        def skip_article(component: str, article: Any, error: Exception) -> None:
-            if not isinstance(error, UnspunError) or state["debug"]:
-                raise error
-            failed[id(article)] = (article, f"{article.id}: {error.message}")
-            reasons.append(error.message)
-
-        pipeline.set_error_handler(skip_article)
-        collected: list[dict[str, Any]] = []
         analysed = seen = 0
         with progress(count_inputs(path), "analysing") as advance:
-            for analysis in pipeline.analyze_stream(chain([first], articles), batch_size=settings.batch_size):
+            for analysis in pipeline.pipe(chain([first], articles), batch_size=settings.batch_size):
                 advance(1)
                 seen += 1
                 if seen == 2 and held is not None:
                     say("skipped", "yellow", held)
-                failure = failed.pop(id(analysis.article), None)
-                if failure is not None:
+                if not analysis.ok:
+                    error = analysis.errors[0]
+                    if state["debug"] or not isinstance(error.exception, UnspunError | None):
+                        analysis.raise_for_errors()
+                    message = f"{analysis.id}: {error.message}"
+                    reasons.append(error.message)
                     if seen == 1:
-                        held = failure[1]
+                        held = message
                     else:
-                        say("skipped", "yellow", failure[1])
+                        say("skipped", "yellow", message)
                     continue
                 analysed += 1
-                if min_score > 0:
-                    shown = [span for span in analysis.spans if span.score >= min_score]
-                    analysis.article.set_layer(TECHNIQUE_LAYER, shown)
+                shown = analysis.above(min_score)
                 if format is OutputFormat.text:
-                    out.print(render_analysis(analysis, colour=out.is_terminal), soft_wrap=False)
+                    out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
                 elif format is OutputFormat.jsonl:
-                    write(json.dumps(analysis.to_dict(), ensure_ascii=False))
+                    write(json.dumps(shown.to_dict(), ensure_ascii=False))
                 else:
-                    collected.append(analysis.to_dict())
+                    collected.append(shown.to_dict())
         if not analysed:
             distinct = list(dict.fromkeys(reasons))
             if seen == 1 or len(distinct) == 1:

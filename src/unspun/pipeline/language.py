@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from unspun.document import Article
+from unspun.document import Article, ModelInfo
 from unspun.errors import LanguageNotSupportedError
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
@@ -91,6 +91,14 @@ class LanguageDetector(Component):
         super().__init__(error_handler=error_handler)
         self.lang = normalise_language(lang) if lang else None
         self.max_chars = max_chars
+
+    def model_info(self) -> list[ModelInfo]:
+        """py3langid's model (none when the language is given)."""
+        if self.lang:
+            return []
+        from importlib.metadata import version
+
+        return [ModelInfo(component=self.name, name="py3langid", version=version("py3langid"))]
 
     def predict(self, articles: Sequence[Article]) -> list[str]:
         """The language code of each article; raises :class:`LanguageNotSupportedError`."""

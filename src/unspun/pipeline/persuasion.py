@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from unspun.document import TECHNIQUE_LAYER, Article
+from unspun.document import TECHNIQUE_LAYER, Article, ModelInfo
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
 
@@ -76,6 +76,10 @@ class PersuasionScorer(Component):
         super().__init__(error_handler=error_handler)
         self.layer = layer
         self.span_scale = span_scale
+
+    def model_info(self) -> list[ModelInfo]:
+        """The formula's name and version (it has no weights)."""
+        return [ModelInfo(component=self.name, name="persuasion-formula", version="1")]
 
     def predict(self, articles: Sequence[Article]) -> list[float | None]:
         """The score of each article (``None`` where nothing was analysed)."""

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article
+from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo
+from unspun.models.packaged import folder_model_info
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
@@ -49,12 +50,19 @@ class SpanTagger(Component):
     def model(self) -> SpanModel:
         """The span model, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
         if self._model is None:
-            self._model = load_span_model(self._model_name)
+            with self._load_lock:  # threads sharing the pipeline load it once
+                if self._model is None:
+                    self._model = load_span_model(self._model_name)
         return self._model
 
     def load(self) -> None:
         """Load the span model now (see :attr:`model`)."""
         self.model  # noqa: B018 - the property loads it
+
+    def model_info(self) -> list[ModelInfo]:
+        """The span model's name, version and digest (one entry; none for an in-memory model)."""
+        path = self.model.path
+        return [folder_model_info(self.name, path)] if path is not None else []
 
     def covers(self, article: Article) -> bool:
         """Whether the span model reads the article's language (unknown counts as covered)."""
