@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import json
 import os
@@ -180,7 +181,7 @@ def test_read_html_extracts_main_text_and_metadata(tmp_path: Path) -> None:
     assert "Copyright" not in article.text
     assert article.title is not None and "Storm Hits Coast" in article.title
     assert article.url == "https://news.example.org/storm"
-    assert article.published == "2024-03-05"
+    assert article.published == dt.date(2024, 3, 5)
     assert article.id == "storm"
 
 
@@ -238,7 +239,11 @@ def test_read_jsonl_ids_metadata_and_blank_lines(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     articles = list(read_jsonl(path, max_bytes=LIMIT))
     assert [a.id for a in articles] == ["x1", "batch-3", "7"]
-    assert (articles[0].url, articles[0].outlet, articles[0].published) == ("https://a.example", "A", "2020")
+    assert (articles[0].url, articles[0].outlet, articles[0].published) == (
+        "https://a.example",
+        "A",
+        dt.date(2020, 1, 1),
+    )
     assert articles[1].title == "Head"
     assert articles[2].title == "Given"
     assert articles[2].text == "Three\r\n"

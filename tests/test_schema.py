@@ -66,7 +66,9 @@ def full_analysis() -> Analysis:
         )
     ]
     article.attributions = [
-        Attribution("Q1", content=TextRange(12, 36), source=TextRange(1, 7), cue=TextRange(8, 12), source_entity="E1"),
+        Attribution(
+            "Q1", content=TextRange(12, 36), source=TextRange(1, 7), cue=TextRange(8, 12), source_entity="E1"
+        ),
         Attribution("Q2", content=TextRange(40, 53), kind="direct", score=0.9),
     ]
     article.claims = [Claim("C1", 1, 37, 0.73)]

@@ -15,6 +15,7 @@ from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError
 from unspun.input_bytes import BOM
 
+_YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
 
 
@@ -62,6 +63,9 @@ def parse_published(value: object, *, where: str = "the article") -> dt.date | N
     raw = str(value).strip()
     if not raw:
         return None
+    partial = _YEAR_MONTH.fullmatch(raw)
+    if partial:  # "2020" or "2020-05": the first day of that year or month
+        return dt.date(int(partial.group(1)), int(partial.group(2) or 1), 1)
     try:
         return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
     except ValueError:
