@@ -1,0 +1,431 @@
+"""The ``Store`` protocol and its plain record types: what every front-end codes against.
+
+A store keeps articles (text byte-exact, identified by the SHA-256 of their text) and their
+analyses (the one serialised form, :meth:`unspun.document.Analysis.to_dict`, plus relational
+rows for spans, labels, paragraphs, entities and attributions so that counts and filters run
+in SQL). An article may have several analyses: re-analysing with other models *adds* one;
+every query reads each article's newest analysis unless told otherwise. Feedback (a span
+marked wrong, a missing span added, a technique corrected) is kept beside the analyses.
+
+Open one with :func:`unspun.store.open_store`. The SQL implementation is
+:class:`unspun.store.sql.SqlStore` (SQLite by default, PostgreSQL for a shared server).
+
+Errors: :class:`unspun.errors.StoreError` (cannot open, migrate or query) and its subclass
+:class:`unspun.errors.NotFoundError` (no article, analysis or outlet by that id or name);
+:class:`unspun.errors.FormatError` for a bad paging token or bad feedback offsets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, Generic, Literal, Protocol, TypeVar
+
+from unspun.document import Analysis, Article
+
+T = TypeVar("T")
+
+FeedbackKind = Literal["wrong", "added", "corrected"]
+FEEDBACK_KINDS: tuple[str, ...] = ("wrong", "added", "corrected")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class _Record:
+    """Mixin: ``to_dict()`` gives a JSON-ready dict (dates as ISO strings)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))  # type: ignore[call-overload,no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRef(_Record):
+    """What :meth:`Store.add` returns: where the article and its analysis are kept.
+
+    ``article_id`` is the store's id of the article (the first 16 hex digits of its content
+    hash: the same text gives the same id in every store); ``analysis_id`` the id of the
+    analysis row (None for an article stored without analysis); ``new_article`` and
+    ``new_analysis`` say whether this call added them (False: they were there already).
+    """
+
+    article_id: str
+    content_hash: str
+    analysis_id: int | None
+    new_article: bool
+    new_analysis: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisInfo(_Record):
+    """One analysis of an article, without its content: id, when, which models and version."""
+
+    analysis_id: int
+    article_id: str
+    created_at: dt.datetime
+    unspun_version: str | None
+    models: list[dict[str, Any]]
+    model_key: str
+    persuasion_score: float | None
+    spans: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary(_Record):
+    """An article as listed by :meth:`Store.search`: its metadata and its newest analysis' headline.
+
+    ``words`` counts white-space separated words; ``techniques`` maps technique id to span count
+    in the newest analysis; ``snippet`` is the first characters of the text.
+    """
+
+    article_id: str
+    content_hash: str
+    source_id: str | None
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+    language: str | None
+    words: int
+    added_at: dt.datetime
+    analysis_id: int | None
+    genre: str | None
+    persuasion_score: float | None
+    spans: int
+    techniques: dict[str, int] = field(default_factory=dict)
+    snippet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnalysis:
+    """What :meth:`Store.get` returns: the article's summary and one analysis of it.
+
+    ``analysis`` is the stored :class:`Analysis` exactly as added (for an article stored
+    without analysis, an :class:`Analysis` of the bare article and ``analysis_id`` None);
+    ``history`` lists every analysis of the article, newest first; ``feedback`` the feedback
+    on the article, oldest first. Use :func:`unspun.store.feedback.apply_feedback` to show
+    the analysis as corrected.
+    """
+
+    summary: ArticleSummary
+    analysis: Analysis
+    analysis_id: int | None
+    history: list[AnalysisInfo]
+    feedback: list[Feedback]
+
+    @property
+    def article_id(self) -> str:
+        return self.summary.article_id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``unspun analyze --format json`` object plus ``article_id`` and ``content_hash``
+        (already in it), ``analysis_id``, ``added_at``, ``history`` and ``feedback``."""
+        data = self.analysis.to_dict()
+        data["article_id"] = self.summary.article_id
+        data["analysis_id"] = self.analysis_id
+        data["added_at"] = self.summary.added_at.isoformat()
+        data["history"] = [h.to_dict() for h in self.history]
+        data["feedback"] = [f.to_dict() for f in self.feedback]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback(_Record):
+    """A reader's correction of an analysis.
+
+    ``kind``: ``"wrong"`` (the span ``span_id`` / ``[start, end)`` is not a technique),
+    ``"added"`` (``[start, end)`` is a missed span of ``technique``) or ``"corrected"`` (the span
+    is right but its technique is ``technique``). ``start``/``end`` are code-point offsets into
+    the article's text; ``original`` is the technique the analysis gave (wrong / corrected).
+    ``author`` and ``created_at`` say who and when (``created_at`` None: the store sets now);
+    ``id``, ``article_id`` and ``analysis_id`` are set by :meth:`Store.add_feedback`
+    (``analysis_id`` None: the newest analysis at that time).
+    """
+
+    kind: FeedbackKind
+    start: int
+    end: int
+    technique: str | None = None
+    span_id: str | None = None
+    original: str | None = None
+    author: str | None = None
+    note: str | None = None
+    created_at: dt.datetime | None = None
+    id: int | None = None
+    article_id: str | None = None
+    analysis_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What :meth:`Store.search` looks for; every field is optional (None: no filter).
+
+    ``text``: full-text query (words, all of which must occur; SQLite FTS5 / PostgreSQL
+    tsvector); ``outlet``: exact outlet name; ``date_from`` / ``date_to``: published date range,
+    inclusive; ``technique``: at least one span of that technique id; ``genre``; ``frame``: the
+    frame among the article's frames; ``language``; ``min_score`` / ``max_score``: persuasion
+    score range, inclusive. All filters read the newest analysis of each article (or
+    ``analysis="all"``: any analysis). ``limit`` is the page size (1-1000); ``next`` the
+    opaque token of the previous page's :attr:`Page.next`. Results are ordered by published
+    date, newest first (undated last), then by when they were added.
+    """
+
+    text: str | None = None
+    outlet: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    technique: str | None = None
+    genre: str | None = None
+    frame: str | None = None
+    language: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    limit: int = 50
+    next: str | None = None
+    analysis: Literal["newest", "all"] = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of results: ``items``, and ``next``, the token of the following page (None on
+    the last page, as datasette does); ``total`` is the number of matches over all pages."""
+
+    items: list[T]
+    next: str | None
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletSummary(_Record):
+    """An outlet of the store: how many articles, the first and last published dates."""
+
+    outlet: str
+    articles: int
+    first_published: dt.date | None
+    last_published: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTrend(_Record):
+    """One month of an outlet's articles (by published date, ``"YYYY-MM"``)."""
+
+    month: str
+    articles: int
+    words: int
+    spans: int
+    spans_per_1000_words: float
+    persuasion_median: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreDistribution(_Record):
+    """Persuasion scores of an outlet's articles: how many, quartiles, median, range, mean."""
+
+    n: int
+    min: float | None = None
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+    max: float | None = None
+    mean: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletProfile(_Record):
+    """How one outlet persuades, over its stored articles (newest analysis of each).
+
+    ``technique_counts``: technique id to number of spans; ``technique_rates``: spans per 1,000
+    words; ``genres`` / ``frames``: label to number of articles; ``trend``: one row per month.
+    """
+
+    outlet: str
+    articles: int
+    words: int
+    spans: int
+    technique_counts: dict[str, int]
+    technique_rates: dict[str, float]
+    genres: dict[str, int]
+    frames: dict[str, int]
+    persuasion: ScoreDistribution
+    trend: list[MonthTrend]
+    first_published: dt.date | None
+    last_published: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison(_Record):
+    """Two outlet profiles side by side, and per technique the difference in rate (a - b)."""
+
+    a: OutletProfile
+    b: OutletProfile
+    rate_difference: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedSource(_Record):
+    """Who an outlet quotes: a source (its entity's name when linked, else the source text) and
+    how often it is quoted, in how many articles."""
+
+    outlet: str | None
+    source: str
+    entity_type: str | None
+    quotes: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPortrayal(_Record):
+    """How an outlet portrays an entity: in how many articles, and the counts of the sentiments
+    and the main roles the analyses gave it."""
+
+    outlet: str | None
+    entity: str
+    entity_type: str | None
+    articles: int
+    sentiments: dict[str, int]
+    roles: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts(_Record):
+    """Sizes of a store."""
+
+    articles: int
+    analyses: int
+    feedback: int
+    outlets: int
+
+
+@dataclass(slots=True)
+class ReanalyzeSummary(_Record):
+    """What :meth:`Store.reanalyze` did: articles seen, analyses added, up to date, failures
+    (``(article_id, message)`` pairs)."""
+
+    seen: int = 0
+    added: int = 0
+    current: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Analyser(Protocol):
+    """What :meth:`Store.reanalyze` runs: :class:`unspun.analysis.Pipeline` satisfies it."""
+
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]: ...
+
+
+class Store(Protocol):
+    """A corpus of articles and their analyses. Every method may raise :class:`StoreError`."""
+
+    url: str
+    """The database URL, password hidden."""
+
+    def add(self, analysis: Analysis, *, source_id: str | None = None) -> StoredRef:
+        """Keep ``analysis`` (and its article, added if new; idempotent by content hash).
+
+        An analysis with the same models and unspun version as one already kept for the
+        article is not added again (``new_analysis`` False); one with other models is added
+        beside the older ones, never over them. ``source_id`` is the article's id in its
+        source (default: ``analysis.id``). An analysis with errors is refused
+        (:class:`unspun.errors.AnalysisError`): failed analyses are reported, not stored.
+        """
+        ...
+
+    def add_many(self, analyses: Iterable[Analysis]) -> list[StoredRef]:
+        """:meth:`add` each, all in one transaction (all or nothing)."""
+        ...
+
+    def add_article(self, article: Article, *, source_id: str | None = None) -> StoredRef:
+        """Keep an article without analysis (idempotent by content hash)."""
+        ...
+
+    def has(self, content_hash: str) -> bool:
+        """Whether an article with this content hash is stored."""
+        ...
+
+    def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:
+        """The article and its newest analysis (or analysis ``analysis_id``).
+
+        Raises :class:`NotFoundError` for an unknown article or analysis id."""
+        ...
+
+    def search(self, query: SearchQuery) -> Page[ArticleSummary]:
+        """The articles matching ``query``, one page at a time (see :class:`SearchQuery`)."""
+        ...
+
+    def outlets(self) -> list[OutletSummary]:
+        """Every outlet with at least one article, by name."""
+        ...
+
+    def profile(self, outlet: str) -> OutletProfile:
+        """The profile of ``outlet``; raises :class:`NotFoundError` when it has no article."""
+        ...
+
+    def compare(self, a: str, b: str) -> Comparison:
+        """Profiles of outlets ``a`` and ``b`` side by side (:class:`NotFoundError` as profile)."""
+        ...
+
+    def quoted_sources(self, *, outlet: str | None = None, limit: int = 20) -> list[QuotedSource]:
+        """Who is quoted most (per outlet; only ``outlet`` when given), most quoted first."""
+        ...
+
+    def entity_portrayals(
+        self, *, entity: str | None = None, outlet: str | None = None, limit: int = 50
+    ) -> list[EntityPortrayal]:
+        """How each outlet portrays each entity (or the one named ``entity``), most articles first."""
+        ...
+
+    def add_feedback(self, article_id: str, feedback: Feedback) -> Feedback:
+        """Keep ``feedback`` on the article and return it with ``id``, ``article_id``,
+        ``analysis_id`` and ``created_at`` set. Raises :class:`NotFoundError` (article) and
+        :class:`unspun.errors.FormatError` (offsets outside the text, unknown kind, a missing
+        technique for ``added`` / ``corrected``)."""
+        ...
+
+    def feedback(self, article_id: str) -> list[Feedback]:
+        """The feedback kept on the article, oldest first (:class:`NotFoundError` if unknown)."""
+        ...
+
+    def export(self, query: SearchQuery | None = None) -> Iterator[StoredAnalysis]:
+        """Every stored article matching ``query`` (default: all) with its newest analysis and
+        its feedback, streamed in a stable order (oldest added first)."""
+        ...
+
+    def export_feedback(self) -> Iterator[Feedback]:
+        """All feedback, oldest first."""
+        ...
+
+    def reanalyze(
+        self,
+        analyser: Analyser,
+        *,
+        query: SearchQuery | None = None,
+        force: bool = False,
+        batch_size: int = 8,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ReanalyzeSummary:
+        """Analyse stored articles again and add the new analyses (committed per batch).
+
+        Articles whose newest analysis already comes from the same models and unspun version
+        are left alone unless ``force`` (and even then nothing is overwritten: an identical
+        analysis is not added twice). ``on_progress(n)`` is called as articles are done."""
+        ...
+
+    def counts(self) -> StoreCounts:
+        """How many articles, analyses, feedback records and outlets the store holds."""
+        ...
+
+    def close(self) -> None:
+        """Release the connections."""
+        ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(self, *exc: object) -> None: ...
