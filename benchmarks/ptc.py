@@ -3,7 +3,7 @@
 Folds are fixed: article ids sorted numerically, shuffled with ``--seed``, dealt round-robin.
 For each fold a model is trained on the other folds (``train_span_model``), exported to int8 ONNX
 and run on the held-out fold. Scores use the official-style scorers of
-``unspun.training.scorer_ptc``:
+``unspun.tasks.ptc_scorer``:
 
 - SI F1 at the config's thresholds, and with the thresholds (extent and peak) tuned on the *other*
   folds' out-of-fold predictions (nested, so no fold is scored with a setting tuned on itself);
@@ -37,8 +37,8 @@ import numpy as np
 
 from unspun.models.decoding import rank_for_duplicates
 from unspun.models.span_model import SpanModel
-from unspun.training.ptc_corpus import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
-from unspun.training.scorer_ptc import score_si_rows, score_tc_rows
+from unspun.tasks.ptc import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
+from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
 from unspun.training.train_spans import load_config, parse_overrides, train_span_model
 
 ROOT = Path(__file__).resolve().parents[1]

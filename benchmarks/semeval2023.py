@@ -2,7 +2,7 @@
 
 Folds are fixed (a hash of language/article id, grouped by article) so every run scores the same
 splits; thresholds of fold k are tuned on the other folds only. Figures use the official-style
-scorers of :mod:`unspun.training.scorer_semeval2023`:
+scorers of :mod:`unspun.tasks.semeval2023_scorer`:
 
 * genre: macro-F1 (baseline: the majority genre of the training folds), per-genre precision and
   recall, and ``genre_macro_f1_shifted``: the same predictions reweighted to a reporting-heavy mix
@@ -44,11 +44,11 @@ import numpy as np
 from unspun.article_level import load_article_components, run_components
 from unspun.models.linear_head import fit_linear_head
 from unspun.models.span_evidence import blend
+from unspun.tasks.ptc import list_article_ids, make_folds
+from unspun.tasks.semeval2023 import GENRES, load_subtask
+from unspun.tasks.semeval2023_scorer import score_frame_labels, score_genre_labels, score_paragraph_labels
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config, default_train_data
-from unspun.training.ptc_corpus import list_article_ids, make_folds
-from unspun.training.scorer_semeval2023 import score_frame_labels, score_genre_labels, score_paragraph_labels
-from unspun.training.semeval2023_corpus import GENRES, load_subtask
 from unspun.training.train_semeval2023 import (
     Table,
     cross_validate,

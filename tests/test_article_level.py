@@ -25,8 +25,8 @@ from unspun.pipeline.framing import FrameClassifier
 from unspun.pipeline.genre import GenreClassifier
 from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
+from unspun.tasks.semeval2023 import GENRES
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
-from unspun.training.semeval2023_corpus import GENRES
 from unspun.training.train_semeval2023 import reweighted_macro_f1, tune_thresholds
 
 OPINION = Article(

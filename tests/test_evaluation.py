@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from unspun.errors import ConfigError, FormatError, InputNotFoundError
-from unspun.evaluation import evaluate, score_genre, score_paragraphs, score_si, score_tc
+from unspun.tasks.evaluation import evaluate, score_genre, score_paragraphs, score_si, score_tc
 
 
 def _files(tmp_path: Path, gold: str, pred: str) -> tuple[Path, Path]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from unspun.errors import FormatError
-from unspun.prediction import fill_tc_template
+from unspun.tasks.prediction import fill_tc_template
 
 
 def ranked(text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from unspun.errors import FormatError, InputNotFoundError
-from unspun.training.ptc_corpus import list_article_ids, read_ptc, read_si_labels, si_gold, tc_gold
+from unspun.tasks.ptc import list_article_ids, read_ptc, read_si_labels, si_gold, tc_gold
 
 BOM_TEXT = "\ufeffTraitors everywhere!\nThey lie.\n"
 PLAIN_TEXT = "A calm report.\nNothing here."

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from unspun.errors import FormatError
-from unspun.techniques import PTC14_LABELS
-from unspun.training.scorer_ptc import (
+from unspun.tasks.ptc_scorer import (
     align_labels,
     merge_spans,
     read_si_file,
@@ -17,6 +16,7 @@ from unspun.training.scorer_ptc import (
     score_si_rows,
     score_tc_rows,
 )
+from unspun.techniques import PTC14_LABELS
 
 
 def test_merge_spans_overlap_is_transitive_touching_is_not() -> None:

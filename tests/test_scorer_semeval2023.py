@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from unspun.errors import FormatError
-from unspun.training.scorer_semeval2023 import (
+from unspun.tasks.semeval2023_scorer import (
     FRAMES,
     TECHNIQUES_23,
     read_frames_file,

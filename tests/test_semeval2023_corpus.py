@@ -6,7 +6,7 @@ import pytest
 
 from unspun.document import split_paragraphs
 from unspun.errors import FormatError, InputNotFoundError
-from unspun.training.semeval2023_corpus import (
+from unspun.tasks.semeval2023 import (
     folder_for,
     load_subtask,
     read_article,

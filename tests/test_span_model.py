@@ -27,8 +27,8 @@ from unspun.models.decoding import (
 from unspun.models.span_model import SpanModel, load_span_model
 from unspun.models.windowing import make_windows, owners, stitch
 from unspun.registry import resolve
-from unspun.training.ptc_corpus import list_article_ids, read_ptc, si_gold
-from unspun.training.scorer_ptc import score_si_rows
+from unspun.tasks.ptc import list_article_ids, read_ptc, si_gold
+from unspun.tasks.ptc_scorer import score_si_rows
 
 ARTICLES = {
     "1": "The corrupt traitors lied again. The weather was mild today.\n",
@@ -354,7 +354,7 @@ def test_candidates_come_with_the_same_spans_and_cover_them(tiny_model: Path) ->
 def test_cross_fitted_predictions_use_the_fold_that_did_not_train_on_an_article(
     tmp_path: Path, tiny_model: Path
 ) -> None:
-    from unspun.training.ptc_corpus import make_folds
+    from unspun.tasks.ptc import make_folds
     from unspun.training.span_predictions import (
         cross_fitted_predictions,
         read_predictions,

@@ -23,7 +23,7 @@ from unspun.pipeline.framing import FrameClassifier
 from unspun.pipeline.genre import GenreClassifier
 from unspun.pipeline.language import LanguageDetector, detect_language
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
-from unspun.training.semeval2023_corpus import read_template
+from unspun.tasks.semeval2023 import read_template
 
 if TYPE_CHECKING:
     from unspun.pipeline.spans import SpanTagger

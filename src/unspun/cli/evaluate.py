@@ -18,7 +18,7 @@ def evaluate(
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
     """Score predictions with the official SemEval-2020 Task 11 / SemEval-2023 Task 3 scorers."""
-    from unspun.evaluation import evaluate as run_evaluation
+    from unspun.tasks.evaluation import evaluate as run_evaluation
 
     with user_errors():
         scores = run_evaluation(task.value, gold, pred)

@@ -66,7 +66,7 @@ def predict_tc(
 ) -> None:
     """Technique classification: fill the technique of every line of a TC template, in its order."""
     from unspun.models.span_model import load_span_model
-    from unspun.prediction import fill_tc_template
+    from unspun.tasks.prediction import fill_tc_template
 
     with user_errors():
         check_writable(output)

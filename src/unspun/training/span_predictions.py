@@ -4,7 +4,7 @@ The SemEval-2023 English training articles are the PTC training articles (the sa
 few lines joined), so the shipped span model has seen them: its spans on them are too good to
 learn from. The paragraph techniques head learns from *out-of-fold* spans instead: each article
 is run through the fold model of ``benchmarks/ptc.py`` that did not train on it (same folds:
-:func:`unspun.training.ptc_corpus.make_folds`). Articles that are not in the PTC folder get no
+:func:`unspun.tasks.ptc.make_folds`). Articles that are not in the PTC folder get no
 predictions (their paragraphs get no span evidence in training).
 
 The result is one JSON line per article, ``{"lang", "id", "spans", "candidates"}`` with spans as
@@ -31,9 +31,9 @@ from rich.progress import track
 from unspun.document import CANDIDATE_LAYER, Span
 from unspun.errors import ConfigError, InputNotFoundError
 from unspun.models.span_model import SpanFindings, SpanModel
+from unspun.tasks.ptc import list_article_ids, make_folds
+from unspun.tasks.semeval2023 import load_subtask
 from unspun.training.defaults import cache_dir
-from unspun.training.ptc_corpus import list_article_ids, make_folds
-from unspun.training.semeval2023_corpus import load_subtask
 
 # lang -> article id -> (technique spans, candidate spans)
 Predictions = dict[str, dict[str, tuple[list[Span], list[Span]]]]

@@ -45,9 +45,9 @@ from unspun.models.span_evidence import (
     fit_span_evidence_head,
     span_features,
 )
+from unspun.tasks.semeval2023 import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import cache_dir, default_train_config
-from unspun.training.semeval2023_corpus import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
 from unspun.training.span_predictions import (
     Predictions,
     default_predictions_path,

@@ -30,9 +30,9 @@ from unspun.models.span_ngrams import SpanNgramHead, fit_span_ngram_head
 from unspun.models.span_words import FILE_NAME as WORDS_FILE
 from unspun.models.span_words import WordTagHead, fit_word_tag_head
 from unspun.models.windowing import make_windows
+from unspun.tasks.ptc import read_ptc
 from unspun.techniques import PTC14_LABELS
 from unspun.training.distill import SoftTargets, soft_targets
-from unspun.training.ptc_corpus import read_ptc
 
 IGNORE = -100
 log = logging.getLogger(__name__)

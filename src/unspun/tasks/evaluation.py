@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from unspun.errors import ConfigError
-from unspun.training import scorer_ptc as ptc
-from unspun.training import scorer_semeval2023 as se23
+from unspun.tasks import ptc_scorer as ptc
+from unspun.tasks import semeval2023_scorer as se23
 
 Metrics = dict[str, float | dict[str, float]]
 MultiLabels = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]]
