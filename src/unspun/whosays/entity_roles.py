@@ -1,0 +1,157 @@
+"""SemEval-2025 Task 10 subtask 1 (entity framing) files and taxonomy.
+
+* articles: ``<article_id>.txt`` in a folder (``raw-documents/``); offsets count code points of the
+  text as read (``newline=""``: the CRLF line ends count two characters);
+* mentions: ``article_id<TAB>mention<TAB>start<TAB>end``, ``end`` *inclusive* (the mention is
+  ``text[start:end + 1]``);
+* annotations / predictions: the mention fields, then ``main_role<TAB>fine_role[<TAB>fine_role...]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from unspun.errors import FormatError, InputNotFoundError
+
+FINE_ROLES: dict[str, tuple[str, ...]] = {
+    "Protagonist": ("Guardian", "Martyr", "Peacemaker", "Rebel", "Underdog", "Virtuous"),
+    "Antagonist": (
+        "Instigator",
+        "Conspirator",
+        "Tyrant",
+        "Foreign Adversary",
+        "Traitor",
+        "Spy",
+        "Saboteur",
+        "Corrupt",
+        "Incompetent",
+        "Terrorist",
+        "Deceiver",
+        "Bigot",
+    ),
+    "Innocent": ("Forgotten", "Exploited", "Victim", "Scapegoat"),
+}
+MAIN_ROLES: tuple[str, ...] = tuple(FINE_ROLES)
+ALL_FINE_ROLES: tuple[str, ...] = tuple(role for roles in FINE_ROLES.values() for role in roles)
+MAIN_OF: dict[str, str] = {role: main for main, roles in FINE_ROLES.items() for role in roles}
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMention:
+    """One entity mention: its article, its text and inclusive ``start``/``end``, and (in gold or
+    predictions) its main role and fine-grained roles."""
+
+    article_id: str
+    mention: str
+    start: int
+    end: int
+    main_role: str | None = None
+    fine_roles: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        """What the official scorer pairs gold and predictions by."""
+        return (self.article_id, self.mention, self.start, self.end)
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise InputNotFoundError(f"file {path} does not exist; check the path and try again")
+    with open(path, encoding="utf-8-sig") as handle:
+        return [line.rstrip("\r\n") for line in handle if line.strip()]
+
+
+def _mention(fields: Sequence[str], where: str) -> RoleMention:
+    try:
+        start, end = int(fields[2]), int(fields[3])
+    except ValueError:
+        raise FormatError(
+            f"{where}: start and end must be integers, got {fields[2]!r}, {fields[3]!r}"
+        ) from None
+    if start < 0 or end < start:
+        raise FormatError(f"{where}: bad offsets {start}-{end}")
+    return RoleMention(fields[0].strip(), fields[1], start, end)
+
+
+def read_mentions(path: str | Path) -> list[RoleMention]:
+    """Read a mentions file (``article_id<TAB>mention<TAB>start<TAB>end``; extra role fields ignored).
+
+    Raises InputNotFoundError and FormatError (file and line).
+    """
+    path = Path(path)
+    out = []
+    for number, line in enumerate(_lines(path), start=1):
+        fields = line.split("\t")
+        if len(fields) < 4:
+            raise FormatError(f"{path}, line {number}: expected 'article_id<TAB>mention<TAB>start<TAB>end'")
+        out.append(_mention(fields, f"{path}, line {number}"))
+    return out
+
+
+def check_roles(main_role: str, fine_roles: Sequence[str], where: str) -> None:
+    """Raise FormatError unless ``main_role`` is a main role and every fine role belongs to it."""
+    if main_role not in FINE_ROLES:
+        raise FormatError(f"{where}: unknown main role {main_role!r}; use one of {', '.join(MAIN_ROLES)}")
+    if not fine_roles:
+        raise FormatError(f"{where}: at least one fine-grained role is needed")
+    for role in fine_roles:
+        if role not in FINE_ROLES[main_role]:
+            raise FormatError(
+                f"{where}: {role!r} is not a fine-grained role of {main_role} "
+                f"({', '.join(FINE_ROLES[main_role])})"
+            )
+
+
+def read_roles(path: str | Path) -> list[RoleMention]:
+    """Read an annotations or predictions file (mention fields, main role, fine roles).
+
+    Raises InputNotFoundError and FormatError (file and line) for a short line, an unknown role
+    or a fine role of another main role.
+    """
+    path = Path(path)
+    out = []
+    for number, line in enumerate(_lines(path), start=1):
+        fields = [f.strip() if i >= 4 else f for i, f in enumerate(line.split("\t"))]
+        where = f"{path}, line {number}"
+        if len(fields) < 6:
+            raise FormatError(
+                f"{where}: expected 'article_id<TAB>mention<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...'"
+            )
+        base = _mention(fields, where)
+        fine = tuple(dict.fromkeys(f for f in fields[5:] if f))
+        check_roles(fields[4], fine, where)
+        out.append(RoleMention(base.article_id, base.mention, base.start, base.end, fields[4], fine))
+    return out
+
+
+def read_documents(folder: str | Path, ids: Iterable[str] | None = None) -> dict[str, str]:
+    """``{article_id: text}`` of the ``.txt`` files of ``folder`` (only ``ids`` if given), read with
+    ``newline=""`` so that offsets match. Raises InputNotFoundError for a missing folder or article."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputNotFoundError(f"folder {folder} does not exist; give the folder of the raw documents")
+    names = sorted(set(ids)) if ids is not None else sorted(p.name for p in folder.glob("*.txt"))
+    texts = {}
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            raise InputNotFoundError(
+                f"article {name} is not in {folder}; check the mentions file and the folder"
+            )
+        with open(path, encoding="utf-8", newline="") as handle:
+            texts[name] = handle.read()
+    return texts
+
+
+def role_lines(mentions: Iterable[RoleMention]) -> list[str]:
+    """The official output lines of ``mentions`` (each must carry its roles)."""
+    lines = []
+    for m in mentions:
+        if m.main_role is None or not m.fine_roles:
+            raise FormatError(f"mention {m.mention!r} of {m.article_id} has no roles to write")
+        lines.append(
+            "\t".join([m.article_id, m.mention, str(m.start), str(m.end), m.main_role, *m.fine_roles])
+        )
+    return lines
