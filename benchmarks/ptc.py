@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import resource
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ import numpy as np
 
 from unspun.models.decoding import rank_for_duplicates
 from unspun.models.span_model import SpanModel
+from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
 from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
 from unspun.training.train_spans import load_config, parse_overrides, train_span_model
@@ -212,9 +212,7 @@ def _summary(name: str, report: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_data = (
-        Path(os.environ.get("UNSPUN_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ptc" / "train"
-    )
+    default_data = shared_data_dir() / "ptc" / "train"
     parser.add_argument("--data", type=Path, default=default_data, help="PTC training folder")
     parser.add_argument(
         "--config", type=Path, default=ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"

@@ -443,22 +443,6 @@ def test_a_single_failing_article_on_stdin_is_one_error_line() -> None:
     assert_one_line_error(result, "'es'")
 
 
-def test_training_data_is_found_beside_the_working_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from unspun.training import defaults
-
-    checkout, data = tmp_path / "checkout", tmp_path / "shared" / "data" / "ptc" / "train"
-    checkout.mkdir()
-    data.mkdir(parents=True)
-    monkeypatch.delenv("UNSPUN_SHARED_DATA", raising=False)
-    monkeypatch.setattr(defaults, "_CHECKOUT", tmp_path / "site-packages-parent")  # not beside a checkout
-    monkeypatch.chdir(checkout)
-    assert defaults.default_train_data("spans") == data
-    monkeypatch.setenv("UNSPUN_SHARED_DATA", str(tmp_path / "elsewhere"))
-    assert defaults.shared_data_dir() == tmp_path / "elsewhere"
-
-
 def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score() -> None:
     full = json.loads(run("analyze", str(SAMPLE), "--format", "json").stdout)
     cut = 0.25

@@ -11,8 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from unspun.document import ModelInfo
+from unspun.paths import packaged_models_dir
 
-PACKAGED_MODELS = Path(__file__).resolve().parents[1] / "data" / "models"
+PACKAGED_MODELS = packaged_models_dir()
 
 
 def packaged_model_dir(name: str) -> Path:

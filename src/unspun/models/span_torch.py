@@ -28,7 +28,7 @@ def resolve_base_model(name_or_path: str) -> str:
     if Path(name_or_path).exists():
         return str(name_or_path)
     if name_or_path == MPNET_HUB_NAME:
-        from unspun.training.defaults import mpnet_dir
+        from unspun.paths import mpnet_dir
 
         assembled = mpnet_dir() / MPNET_HUB_NAME.split("/")[1]
         if (assembled / "config.json").is_file():

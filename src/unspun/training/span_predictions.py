@@ -31,9 +31,9 @@ from rich.progress import track
 from unspun.document import CANDIDATE_LAYER, Span
 from unspun.errors import ConfigError, InputNotFoundError
 from unspun.models.span_model import SpanFindings, SpanModel
+from unspun.paths import cache_dir
 from unspun.tasks.ptc import list_article_ids, make_folds
 from unspun.tasks.semeval2023 import load_subtask
-from unspun.training.defaults import cache_dir
 
 # lang -> article id -> (technique spans, candidate spans)
 Predictions = dict[str, dict[str, tuple[list[Span], list[Span]]]]

@@ -30,7 +30,7 @@ import numpy as np
 from rich.progress import track
 
 from unspun.document import split_paragraphs
-from unspun.errors import ConfigError
+from unspun.errors import ConfigError, InputNotFoundError
 from unspun.models.linear_head import LinearHead, NgramHead, fit_linear_head, fit_ngram_head
 from unspun.models.sentence_encoder import (
     SentenceEncoder,
@@ -45,9 +45,10 @@ from unspun.models.span_evidence import (
     fit_span_evidence_head,
     span_features,
 )
+from unspun.paths import cache_dir
 from unspun.tasks.semeval2023 import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
-from unspun.training.defaults import cache_dir, default_train_config
+from unspun.training.defaults import default_train_config
 from unspun.training.span_predictions import (
     Predictions,
     default_predictions_path,
@@ -556,6 +557,15 @@ def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
     return data
 
 
+def check_data_dir(data_dir: Path) -> None:
+    """Raise :class:`InputNotFoundError` unless ``data_dir`` is a folder (checked before anything
+    cached is looked at, so that a missing data folder is the error a user sees first)."""
+    if not data_dir.is_dir():
+        raise InputNotFoundError(
+            f"the SemEval-2023 data folder {data_dir} is missing; pass --data or set UNSPUN_SHARED_DATA"
+        )
+
+
 def train_article_models(
     data_dir: Path,
     out_dir: Path,
@@ -571,6 +581,7 @@ def train_article_models(
     """
     cfg = load_config(config)
     seed = int(cfg.get("seed", 13)) if seed is None else seed
+    check_data_dir(Path(data_dir))
     data = prepare(data_dir, cfg)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
