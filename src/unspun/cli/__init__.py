@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from unspun.cli import analyze, evaluate, techniques, train
+from unspun.cli import analyze, evaluate, serve, techniques, train
 from unspun.cli.common import err, out, state, write
 from unspun.cli.predict import predict_app
 
@@ -63,3 +63,4 @@ app.command()(analyze.analyze)
 app.command()(evaluate.evaluate)
 app.command()(train.train)
 app.command()(techniques.techniques)
+app.command()(serve.serve)

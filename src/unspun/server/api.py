@@ -1,0 +1,308 @@
+"""The REST API routes (``/api/...``): thin glue over the library and the store.
+
+Each route parses its input, calls one library or :class:`unspun.store.Store` function and
+returns JSON. Store calls block, so the routes that make them are plain ``def`` functions,
+which FastAPI runs in its thread pool; analyses go to the bounded
+:class:`unspun.server.worker.AnalysisPool`. Errors are raised, never returned: the handlers of
+:mod:`unspun.server.errors` answer them in the one shape.
+
+Analysis-shaped answers (``POST /api/analyze``, ``GET /api/articles/{id}``) are the
+``unspun analyze --format json`` object itself (plus ``article_id`` and the stored extras);
+every other answer is an object with ``"ok": true``. Lists are paged as datasette pages: the
+answer carries ``next`` (an opaque token; pass it back as ``?next=``) and ``next_url`` (this
+request's URL with that token), both null on the last page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from unspun.document import Analysis, Article
+from unspun.errors import UnspunError
+from unspun.server.errors import error_body
+from unspun.store.base import Feedback, SearchQuery, Store
+
+router = APIRouter(prefix="/api")
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": reason, "content": {"application/json": {"example": error_body(status)}}}
+    for status, reason in (
+        (401, "A write without the server's bearer token"),
+        (404, "No such article, outlet or route"),
+        (413, "Request body over the limit"),
+        (422, "Invalid request"),
+        (500, "Internal error (details in the server log only)"),
+        (503, "Busy, or the store is unavailable"),
+    )
+}
+
+
+class AnalyzeRequest(BaseModel):
+    """An article to analyse (and, with ``store``, keep)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="The article text, or an HTML page (its main text is extracted).")
+    title: str | None = Field(None, description="Title (default: the first line when a blank line follows).")
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = Field(
+        None, description="Publication date: YYYY-MM-DD, YYYY-MM, an ISO date-time."
+    )
+    id: str | None = Field(None, description="The article's id in its source (default: 'text').")
+    store: bool = Field(False, description="Keep the article and its analysis in the store.")
+
+
+class FeedbackRequest(BaseModel):
+    """A reader's correction of an article's newest (or a given) analysis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["wrong", "added", "corrected"]
+    start: int = Field(ge=0, description="Code-point offset of the span's start in the article text.")
+    end: int = Field(gt=0, description="Code-point offset of the span's end (exclusive).")
+    technique: str | None = Field(None, description="The technique id (added / corrected).")
+    span_id: str | None = Field(None, description="The analysed span's id (wrong / corrected).")
+    original: str | None = Field(None, description="The technique the analysis gave.")
+    author: str | None = None
+    note: str | None = None
+    analysis_id: int | None = None
+
+
+def get_store(request: Request) -> Store:
+    """The app's store (opened on first use)."""
+    store: Store = request.app.state.unspun.store()
+    return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def make_article(body: AnalyzeRequest) -> Article:
+    """The :class:`Article` of a request, read as :func:`unspun.analyze` reads a string.
+
+    Raises :class:`unspun.errors.EmptyInputError` (blank text) and
+    :class:`unspun.errors.FormatError` (a bad ``published`` date)."""
+    from unspun.input_text import parse_published
+    from unspun.reader import read_string
+
+    article = read_string(body.text, id=body.id or "text")
+    if body.title is not None:
+        article.title = body.title
+    article.outlet = body.outlet if body.outlet is not None else article.outlet
+    article.url = body.url if body.url is not None else article.url
+    if body.published is not None:
+        article.published = parse_published(body.published, where="field 'published'")
+    return article
+
+
+@router.post("/analyze", responses=ERROR_RESPONSES, summary="Analyse an article (and keep it)")
+async def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:
+    """The ``unspun analyze --format json`` object of the text, plus ``article_id`` when
+    ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit)."""
+    state = request.app.state.unspun
+    article = make_article(body)
+    analysis: Analysis = await state.pool.analyze(article)
+    analysis.raise_for_errors()
+    data = analysis.to_dict()
+    if body.store:
+        store = await anyio.to_thread.run_sync(state.store)
+        ref = await anyio.to_thread.run_sync(store.add, analysis)
+        data["article_id"] = ref.article_id
+    return data
+
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
+
+
+def search_query(
+    q: Annotated[str | None, Query(description="Full-text query: every word must occur.")] = None,
+    outlet: str | None = None,
+    date_from: Annotated[dt.date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[dt.date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+    technique: Annotated[str | None, Query(description="Has a span of this technique id.")] = None,
+    genre: str | None = None,
+    frame: str | None = None,
+    language: str | None = None,
+    min_score: Annotated[float | None, Query(ge=0, le=1, description="Persuasion score at least.")] = None,
+    max_score: Annotated[float | None, Query(ge=0, le=1, description="Persuasion score at most.")] = None,
+    analysis: Annotated[
+        Literal["newest", "all"], Query(description="Filter on the newest analysis or any.")
+    ] = "newest",
+    limit: Limit = 50,
+    next: Annotated[str | None, Query(description="The `next` token of the previous page.")] = None,
+) -> SearchQuery:
+    """The :class:`SearchQuery` of a request's query parameters."""
+    return SearchQuery(
+        text=q or None,
+        outlet=outlet,
+        date_from=date_from,
+        date_to=date_to,
+        technique=technique,
+        genre=genre,
+        frame=frame,
+        language=language,
+        min_score=min_score,
+        max_score=max_score,
+        limit=limit,
+        next=next or None,
+        analysis=analysis,
+    )
+
+
+QueryDep = Annotated[SearchQuery, Depends(search_query)]
+
+
+def _page(store: Store, query: SearchQuery, request: Request) -> dict[str, Any]:
+    page = store.search(query)
+    next_url = str(request.url.include_query_params(next=page.next)) if page.next else None
+    return {
+        "ok": True,
+        "articles": [item.to_dict() for item in page.items],
+        "total": page.total,
+        "next": page.next,
+        "next_url": next_url,
+    }
+
+
+@router.get("/articles", responses=ERROR_RESPONSES, summary="List stored articles (paged, filtered)")
+def list_articles(store: StoreDep, query: QueryDep, request: Request) -> dict[str, Any]:
+    """Stored articles, newest published first, with the filters given; ``q`` searches the text."""
+    return _page(store, query, request)
+
+
+@router.get("/search", responses=ERROR_RESPONSES, summary="Full-text search of the stored articles")
+def search(
+    store: StoreDep,
+    query: QueryDep,
+    request: Request,
+    q: Annotated[str, Query(min_length=1, description="Full-text query: every word must occur.")],
+) -> dict[str, Any]:
+    """The stored articles whose text holds every word of ``q``, with the filters of ``/api/articles``."""
+    return _page(store, query, request)
+
+
+ArticleId = Annotated[str, Path(description="The store's article id (16 hex digits).")]
+
+
+@router.get(
+    "/articles/{article_id}", responses=ERROR_RESPONSES, summary="One stored article and its analysis"
+)
+def get_article(
+    article_id: ArticleId,
+    store: StoreDep,
+    analysis_id: Annotated[int | None, Query(description="An older analysis (default: the newest).")] = None,
+    corrected: Annotated[bool, Query(description="Apply the feedback to the spans.")] = False,
+) -> dict[str, Any]:
+    """The ``unspun analyze --format json`` object of the article's analysis, plus
+    ``article_id``, ``analysis_id``, ``added_at``, ``history`` and ``feedback``."""
+    stored = store.get(article_id, analysis_id=analysis_id)
+    if corrected:
+        from unspun.store.feedback import apply_feedback
+
+        stored = _with_analysis(stored, apply_feedback(stored.analysis, stored.feedback))
+    return stored.to_dict()
+
+
+def _with_analysis(stored: Any, analysis: Analysis) -> Any:
+    from dataclasses import replace
+
+    return replace(stored, analysis=analysis)
+
+
+@router.post(
+    "/articles/{article_id}/feedback",
+    status_code=201,
+    responses=ERROR_RESPONSES,
+    summary="Correct a stored article's analysis",
+)
+def add_feedback(article_id: ArticleId, body: FeedbackRequest, store: StoreDep) -> dict[str, Any]:
+    """Keep a span marked wrong, a missing span added or a technique corrected; answers the
+    kept feedback (with its ``id``, ``analysis_id`` and ``created_at``)."""
+    kept = store.add_feedback(article_id, Feedback(**body.model_dump()))
+    return {"ok": True, "feedback": kept.to_dict()}
+
+
+@router.get("/articles/{article_id}/feedback", responses=ERROR_RESPONSES, summary="Feedback on an article")
+def list_feedback(article_id: ArticleId, store: StoreDep) -> dict[str, Any]:
+    """The feedback kept on the article, oldest first."""
+    return {"ok": True, "feedback": [f.to_dict() for f in store.feedback(article_id)]}
+
+
+@router.get("/outlets", responses=ERROR_RESPONSES, summary="The outlets of the store")
+def outlets(store: StoreDep) -> dict[str, Any]:
+    """Every outlet with at least one stored article, by name."""
+    return {"ok": True, "outlets": [o.to_dict() for o in store.outlets()]}
+
+
+@router.get("/outlets/{name:path}/profile", responses=ERROR_RESPONSES, summary="How an outlet persuades")
+def profile(
+    name: Annotated[str, Path(description="The outlet's name, as in /api/outlets (URL-encoded).")],
+    store: StoreDep,
+    compare: Annotated[str | None, Query(description="Another outlet to compare side by side.")] = None,
+) -> dict[str, Any]:
+    """The outlet's profile (articles, words, technique counts and rates per 1,000 words, genre
+    and frame mix, persuasion score distribution, trend by month); with ``compare``, both
+    profiles as ``a`` and ``b`` and per technique the rate difference (a - b)."""
+    if compare:
+        return {"ok": True, **store.compare(name, compare).to_dict()}
+    return {"ok": True, **store.profile(name).to_dict()}
+
+
+EXPORT_MEDIA = {
+    "jsonl": "application/x-ndjson",
+    "ptc": "text/tab-separated-values; charset=utf-8",
+    "labelstudio": "application/json",
+}
+
+
+@router.get("/export", responses=ERROR_RESPONSES, summary="Export the stored articles (streamed)")
+def export(
+    store: StoreDep,
+    query: QueryDep,
+    format: Annotated[Literal["jsonl", "ptc", "labelstudio"], Query(description="Export format.")] = "jsonl",
+) -> StreamingResponse:
+    """Every stored article matching the filters, streamed: ``jsonl`` (one ``unspun analyze
+    --format json`` object per line, plus ``article_id`` and ``content_hash``), ``ptc`` (the
+    PTC technique-classification TSV: article id, technique, start, end) or ``labelstudio``
+    (a JSON list of Label Studio tasks with pre-annotations)."""
+    from unspun.store.export import export_chunks
+
+    whole = SearchQuery(**{**_fields(query), "limit": 1000, "next": None})
+    chunks = export_chunks(store, format, query=whole)
+    first = _first(chunks)  # an error before the first byte is still an error response
+    filename = {"jsonl": "unspun.jsonl", "ptc": "unspun-ptc.tsv", "labelstudio": "unspun-labelstudio.json"}
+    return StreamingResponse(
+        first,
+        media_type=EXPORT_MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename[format]}"'},
+    )
+
+
+def _fields(query: SearchQuery) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(query, f.name) for f in fields(query)}
+
+
+def _first(chunks: Iterator[str]) -> Iterator[str]:
+    """``chunks`` with the first one computed now (raising now), the rest lazily."""
+    try:
+        head = next(chunks)
+    except StopIteration:
+        return iter(())
+    except UnspunError:
+        raise
+
+    def rest() -> Iterator[str]:
+        yield head
+        yield from chunks
+
+    return rest()

@@ -1,0 +1,141 @@
+"""One JSON error shape for every error the server answers: ``{"ok": false, "error", "status"}``.
+
+``error`` is a message a person can act on; ``status`` repeats the HTTP status. unspun's own
+errors (:class:`unspun.errors.UnspunError`) map to a status by class (:func:`status_of`);
+FastAPI's validation errors become 422 with the fields named; Starlette's HTTP errors (404,
+405, ...) keep their status; anything unexpected is logged on the server and answered 500 with
+a fixed message, so no stack trace or exception text ever reaches a client (that last guard is
+:class:`unspun.server.middleware.GuardMiddleware`, outside every other layer).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from unspun import errors as e
+
+log = logging.getLogger("unspun.server")
+
+INTERNAL_ERROR = "internal server error; the server log has the details"
+
+# Most specific first: the first class an error is an instance of gives the status.
+_STATUS: tuple[tuple[type[e.UnspunError], int], ...] = (
+    (e.NotFoundError, 404),
+    (e.InputTooLargeError, 413),
+    (e.InputError, 422),
+    (e.FormatError, 422),
+    (e.LanguageNotSupportedError, 422),
+    (e.AnalysisError, 500),
+    (e.ModelError, 503),
+    (e.StoreError, 503),
+    (e.ConfigError, 500),
+)
+
+_REASONS = {
+    400: "bad request",
+    401: "authentication required",
+    403: "forbidden",
+    404: "not found",
+    405: "method not allowed",
+    413: "request body too large",
+    415: "unsupported media type",
+    422: "invalid request",
+    429: "too many requests",
+    500: INTERNAL_ERROR,
+    503: "service unavailable",
+    504: "analysis timed out",
+}
+
+
+class ServerBusyError(e.UnspunError):
+    """Every analysis worker is busy and the queue is full (503)."""
+
+    code = "server_busy"
+
+
+class AnalysisTimeoutError(e.UnspunError):
+    """An analysis ran past the server's time limit (504)."""
+
+    code = "analysis_timeout"
+
+
+def status_of(error: e.UnspunError) -> int:
+    """The HTTP status an unspun error is answered with."""
+    if isinstance(error, ServerBusyError):
+        return 503
+    if isinstance(error, AnalysisTimeoutError):
+        return 504
+    for cls, status in _STATUS:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_body(status: int, message: str | None = None) -> dict[str, Any]:
+    """The one error shape: ``{"ok": False, "error": message, "status": status}``."""
+    return {"ok": False, "error": message or _REASONS.get(status, "error"), "status": status}
+
+
+def error_response(
+    status: int, message: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """A :class:`JSONResponse` of :func:`error_body`."""
+    return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+
+
+async def _unspun_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, e.UnspunError)
+    status = status_of(exc)
+    if status >= 500 and not isinstance(exc, ServerBusyError | AnalysisTimeoutError | e.StoreError):
+        log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
+        return error_response(status)  # a server-side fault: its text may name server internals
+    if isinstance(exc, e.StoreError) and not isinstance(exc, e.NotFoundError):
+        log.error("%s %s: store error: %s", request.method, request.url.path, exc, exc_info=exc)
+        return error_response(status, "the store is unavailable; try again later")
+    headers = {"Retry-After": "5"} if isinstance(exc, ServerBusyError) else None
+    return error_response(status, exc.message, headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail else None
+    if detail is not None and detail.lower() in {"not found", "method not allowed"}:
+        detail = None  # Starlette's bare phrases: the route-aware message below says more
+    if exc.status_code == 404 and detail is None:
+        detail = f"no route {request.url.path}; the API is described at /docs"
+    if exc.status_code == 405 and detail is None:
+        detail = f"{request.method} is not allowed on {request.url.path}; see /docs"
+    return error_response(exc.status_code, detail, dict(exc.headers or {}) or None)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(422, describe_validation(exc.errors()))
+
+
+def describe_validation(problems: Any) -> str:
+    """One line naming each invalid field and why, from pydantic / FastAPI error dicts."""
+    parts = []
+    for problem in list(problems)[:5]:
+        loc = [str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path")]
+        where = ".".join(loc) or "the request body"
+        message = str(problem.get("msg", "invalid"))
+        if problem.get("type") == "json_invalid":
+            where, message = "the request body", "is not valid JSON"
+        elif problem.get("type") == "extra_forbidden":
+            message = "is not a known field"
+        parts.append(f"{where}: {message}")
+    return "invalid request: " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error ``app`` raises in the one shape (the 500 guard is middleware)."""
+    app.add_exception_handler(e.UnspunError, _unspun_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,278 @@
+"""The server app without a store: analysis, the one error shape for every status, the body
+limit, the time limit, the busy pool, the token, CORS, security headers, the offline docs and
+``unspun serve``'s refusal to listen beyond loopback without a token.
+
+Every app here shares the one loaded pipeline (``shared_pipeline`` is per process); the
+fixture loads it once for the module.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from unspun.analysis import shared_pipeline
+from unspun.cli import app as cli_app
+from unspun.server import ServerSettings, create_app
+from unspun.server.middleware import CONTENT_SECURITY_POLICY
+from unspun.server.settings import is_loopback, load_server_settings
+
+TEXT = (
+    "A Nation Betrayed\n\nThe corrupt, evil regime will destroy our great nation unless we act now! "
+    "Every patriot knows the truth: they lie, they cheat, and they will never stop."
+)
+ERROR_KEYS = {"ok", "error", "status"}
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Any:
+    return shared_pipeline()
+
+
+def make_client(pipeline: Any, **settings: Any) -> TestClient:
+    app = create_app(settings=ServerSettings(**settings), load_models=False)
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def client(pipeline: Any) -> Iterator[TestClient]:
+    with make_client(pipeline) as c:
+        yield c
+
+
+def assert_error(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == ERROR_KEYS
+    assert body["ok"] is False and body["status"] == status
+    assert isinstance(body["error"], str) and body["error"]
+    assert "Traceback" not in response.text
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    return body
+
+
+def test_analyze_returns_the_cli_json_object(client: TestClient, pipeline: Any) -> None:
+    response = client.post(
+        "/api/analyze",
+        json={
+            "text": TEXT,
+            "outlet": "The Daily Example",
+            "url": "https://example.org/a",
+            "published": "2024-05-01",
+        },
+    )
+    assert response.status_code == 200
+    data = response.json()
+    expected = next(pipeline.pipe([_article(TEXT)])).to_dict()
+    expected.update(outlet="The Daily Example", url="https://example.org/a", published="2024-05-01")
+    assert data == expected  # exactly `unspun analyze --format json`, no article_id when not stored
+    assert data["title"] == "A Nation Betrayed"
+    for span in data["spans"]:
+        assert TEXT[span["start"] : span["end"]] == span["text"]
+
+
+def _article(text: str) -> Any:
+    from unspun.reader import read_string
+
+    return read_string(text)
+
+
+def test_analyze_reads_html_and_takes_a_given_title(client: TestClient) -> None:
+    page = "<html><body><article><h1>Head</h1><p>" + TEXT.split("\n\n")[1] + "</p></article></body></html>"
+    data = client.post("/api/analyze", json={"text": page, "title": "Given"}).json()
+    assert data["title"] == "Given"
+    assert "<p>" not in data["text"] and "corrupt, evil regime" in data["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"text": "   \n "}, "empty"),
+        ({"text": TEXT, "published": "soon"}, "published"),
+        ({"txt": TEXT}, "txt"),
+        ({"text": 5}, "text"),
+        ({"text": TEXT, "store": "maybe"}, "store"),
+    ],
+)
+def test_analyze_rejects_bad_input_with_422(client: TestClient, body: dict[str, Any], needle: str) -> None:
+    assert needle in assert_error(client.post("/api/analyze", json=body), 422)["error"]
+
+
+def test_invalid_json_is_422(client: TestClient) -> None:
+    response = client.post("/api/analyze", content=b"{not json", headers={"content-type": "application/json"})
+    assert "JSON" in assert_error(response, 422)["error"]
+
+
+def test_unknown_route_is_404_and_wrong_method_405(client: TestClient) -> None:
+    assert "/api/nothing" in assert_error(client.get("/api/nothing"), 404)["error"]
+    assert "PUT" in assert_error(client.put("/api/analyze", json={}), 405)["error"]
+    assert_error(client.delete("/api/outlets"), 405)
+
+
+def test_an_unexpected_exception_is_a_bare_500(pipeline: Any) -> None:
+    app = create_app(settings=ServerSettings(), load_models=False)
+
+    def boom() -> None:
+        raise RuntimeError("secret detail /etc/passwd")
+
+    app.add_api_route("/api/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/api/boom")
+    body = assert_error(response, 500)
+    assert "secret" not in response.text and "RuntimeError" not in response.text
+    assert "server log" in body["error"]
+
+
+def test_a_failing_component_is_500_without_its_message(
+    pipeline: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspun.server.worker import AnalysisPool
+
+    def failing_run(self: AnalysisPool, article: Any) -> Any:
+        raise ValueError("internal model path /opt/models")
+
+    monkeypatch.setattr(AnalysisPool, "_run", failing_run)
+    with make_client(pipeline) as c:
+        response = c.post("/api/analyze", json={"text": TEXT})
+    assert_error(response, 500)
+    assert "/opt/models" not in response.text
+
+
+def test_body_over_the_limit_is_413_by_length_and_when_streamed(pipeline: Any) -> None:
+    with make_client(pipeline, max_body_mb=0.001) as c:  # 1,048 bytes
+        big = {"text": "word " * 400}
+        assert "limit" in assert_error(c.post("/api/analyze", json=big), 413)["error"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer
+            yield b'{"text": "'
+            for _ in range(50):
+                yield b"word " * 10
+            yield b'"}'
+
+        response = c.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
+        assert_error(response, 413)
+        assert c.post("/api/analyze", json={"text": TEXT}).status_code == 200
+
+
+def test_analysis_past_the_time_limit_is_504(pipeline: Any) -> None:
+    with make_client(pipeline, analysis_timeout=0.0005) as c:
+        body = assert_error(c.post("/api/analyze", json={"text": TEXT * 20}), 504)
+    assert "limit" in body["error"]
+
+
+def test_a_full_queue_is_503(pipeline: Any) -> None:
+    app = create_app(settings=ServerSettings(workers=1, max_queue=0), load_models=False)
+    pool = app.state.unspun.pool
+    with TestClient(app, raise_server_exceptions=False) as c:
+        results: list[int] = []
+        slow = threading.Thread(
+            target=lambda: results.append(c.post("/api/analyze", json={"text": TEXT * 200}).status_code)
+        )
+        slow.start()
+        deadline = time.monotonic() + 10
+        while pool.in_flight == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        response = c.post("/api/analyze", json={"text": TEXT})
+        slow.join()
+    assert "retry" in assert_error(response, 503)["error"]
+    assert response.headers["retry-after"]
+    assert results == [200]
+    assert pool.in_flight == 0
+
+
+def test_writes_need_the_token_when_one_is_set(pipeline: Any) -> None:
+    with make_client(pipeline, token="s3cret") as c:
+        assert "Authorization" in assert_error(c.post("/api/analyze", json={"text": TEXT}), 401)["error"]
+        wrong = c.post("/api/analyze", json={"text": TEXT}, headers={"Authorization": "Bearer nope"})
+        assert_error(wrong, 401)
+        assert wrong.headers["www-authenticate"] == "Bearer"
+        assert_error(c.post("/api/analyze", json={"text": TEXT}, headers={"Authorization": "s3cret"}), 401)
+        ok = c.post("/api/analyze", json={"text": TEXT}, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200
+        assert c.get("/openapi.json").status_code == 200  # reads stay open
+
+
+def test_cors_is_off_by_default_and_on_for_the_origins_given(client: TestClient, pipeline: Any) -> None:
+    origin = {"Origin": "https://elsewhere.example"}
+    response = client.get("/openapi.json", headers=origin)
+    assert "access-control-allow-origin" not in response.headers
+    preflight = {**origin, "Access-Control-Request-Method": "POST"}
+    assert "access-control-allow-origin" not in client.options("/api/analyze", headers=preflight).headers
+    with make_client(pipeline, cors_origins=("https://elsewhere.example",)) as c:
+        allowed = c.get("/openapi.json", headers=origin)
+        assert allowed.headers["access-control-allow-origin"] == "https://elsewhere.example"
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    for response in (
+        client.get("/docs"),
+        client.get("/openapi.json"),
+        client.get("/api"),
+        client.get("/nope"),
+    ):
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_docs_are_offline_and_list_every_route(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<script" not in page.text and "style=" not in page.text
+    assert "http://" not in page.text and "https://" not in page.text and "//cdn" not in page.text
+    schema = client.get("/openapi.json").json()
+    routes = {
+        "/api/analyze": "post",
+        "/api/articles": "get",
+        "/api/articles/{article_id}": "get",
+        "/api/search": "get",
+        "/api/outlets": "get",
+        "/api/outlets/{name}/profile": "get",
+        "/api/articles/{article_id}/feedback": "post",
+        "/api/export": "get",
+    }
+    for path, method in routes.items():
+        assert method in schema["paths"][path], path
+        assert f"{method.upper()} {path}" in page.text
+    assert client.get("/redoc").status_code == 404
+
+
+def test_loopback_rule() -> None:
+    for host in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"):
+        assert is_loopback(host), host
+    for host in ("0.0.0.0", "::", "", "192.168.1.5", "example.org"):
+        assert not is_loopback(host), host
+    ServerSettings(host="0.0.0.0", token="t").check_exposure()
+    ServerSettings(host="127.0.0.1").check_exposure()
+
+
+def test_serve_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNSPUN_TOKEN", raising=False)
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--port", "8999"])
+    assert result.exit_code == 2
+    assert "UNSPUN_TOKEN" in result.output and "Traceback" not in result.output
+
+
+def test_settings_come_from_the_environment_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspun.errors import ConfigError
+
+    monkeypatch.setenv("UNSPUN_TOKEN", "abc")
+    monkeypatch.setenv("UNSPUN_MAX_BODY_MB", "0.5")
+    monkeypatch.setenv("UNSPUN_CORS_ORIGINS", "https://a.example, https://b.example")
+    settings = load_server_settings(port=9000, host=None)
+    assert (settings.token, settings.max_body_bytes, settings.port, settings.host) == (
+        "abc",
+        524288,
+        9000,
+        "127.0.0.1",
+    )
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    monkeypatch.setenv("UNSPUN_WORKERS", "many")
+    with pytest.raises(ConfigError, match="UNSPUN_WORKERS"):
+        load_server_settings()
