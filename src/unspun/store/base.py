@@ -44,7 +44,7 @@ class _Record:
     """Mixin: ``to_dict()`` gives a JSON-ready dict (dates as ISO strings)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))  # type: ignore[call-overload,no-any-return]
+        return _jsonable(asdict(self))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True, slots=True)

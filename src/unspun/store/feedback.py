@@ -1,0 +1,108 @@
+"""Feedback on an analysis: checked against the article, and applied for display.
+
+:func:`apply_feedback` gives the analysis as its readers corrected it: a span marked wrong
+stays, carrying ``attrs["feedback"] = "wrong"``; a corrected span takes the new technique and
+carries ``"corrected"`` (and ``attrs["original"]``, the technique it had); a missing span that
+was added appears with ``"added"`` and score 1.0. Who and when are in ``attrs["feedback_by"]`` /
+``attrs["feedback_at"]``. The stored analysis itself is never changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from unspun.document import PTC14, TECHNIQUE_LAYER, Analysis, Span
+from unspun.errors import FormatError
+from unspun.store.base import FEEDBACK_KINDS, Feedback
+
+
+def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
+    """``feedback`` completed from the analysis (a span's offsets and original technique from its
+    ``span_id``, or the span at the same offsets), or :class:`FormatError` saying what is wrong."""
+    if feedback.kind not in FEEDBACK_KINDS:
+        raise FormatError(f"feedback kind {feedback.kind!r} is not one of {', '.join(FEEDBACK_KINDS)}")
+    spans = analysis.spans
+    span: Span | None = None
+    if feedback.span_id is not None:
+        span = next((s for s in spans if s.id == feedback.span_id), None)
+        if span is None:
+            raise FormatError(
+                f"the analysis has no span {feedback.span_id!r}; give a span id of the article's analysis"
+            )
+        feedback = replace(feedback, start=span.start, end=span.end)
+    n = len(analysis.text)
+    if not 0 <= feedback.start < feedback.end <= n:
+        raise FormatError(
+            f"feedback offsets [{feedback.start}, {feedback.end}) are outside the article's "
+            f"{n} characters (code points, end exclusive)"
+        )
+    if feedback.kind in ("added", "corrected") and not feedback.technique:
+        raise FormatError(f"{feedback.kind} feedback needs the technique (its id, e.g. Loaded_Language)")
+    if feedback.kind != "added" and span is None:
+        span = next((s for s in spans if (s.start, s.end) == (feedback.start, feedback.end)), None)
+        if span is None:
+            raise FormatError(
+                f"the analysis has no span at [{feedback.start}, {feedback.end}); "
+                "mark a span it has, or add the missing span as 'added'"
+            )
+    if span is not None:
+        feedback = replace(feedback, span_id=span.id, original=feedback.original or span.label)
+    return feedback
+
+
+def _marks(item: Feedback) -> dict[str, Any]:
+    marks: dict[str, Any] = {"feedback": item.kind}
+    if item.author:
+        marks["feedback_by"] = item.author
+    if item.created_at:
+        marks["feedback_at"] = item.created_at.isoformat()
+    if item.note:
+        marks["feedback_note"] = item.note
+    return marks
+
+
+def apply_feedback(analysis: Analysis, feedback: list[Feedback]) -> Analysis:
+    """The analysis as its feedback corrects it (see the module docstring); later feedback on a
+    span wins over earlier. Feedback given on another analysis of the article applies by offsets."""
+    if not feedback:
+        return analysis
+    spans = {(s.start, s.end, s.id): s for s in analysis.spans}
+    by_range: dict[tuple[int, int], list[tuple[int, int, str | None]]] = {}
+    for key in spans:
+        by_range.setdefault((key[0], key[1]), []).append(key)
+    added: list[Span] = []
+    for item in feedback:
+        keys = [k for k in by_range.get((item.start, item.end), []) if item.span_id in (None, k[2])]
+        if not keys:
+            keys = by_range.get((item.start, item.end), [])
+        if item.kind == "added" or not keys:
+            if item.kind == "wrong":
+                continue  # the span is not in this analysis: nothing to mark
+            added.append(
+                Span(
+                    item.start,
+                    item.end,
+                    item.technique or "",
+                    1.0,
+                    taxonomy=PTC14,
+                    reason="added by a reader",
+                    attrs={**_marks(item), "feedback": "added"},
+                )
+            )
+            continue
+        for key in keys:
+            span = spans[key]
+            attrs = {**span.attrs, **_marks(item)}
+            if item.kind == "corrected" and item.technique:
+                attrs.setdefault("original", span.label)
+                spans[key] = replace(span, label=item.technique, attrs=attrs)
+            else:
+                spans[key] = replace(span, attrs=attrs)
+    article = replace(
+        analysis.article,
+        spans={**analysis.article.spans},
+    )
+    article.spans[TECHNIQUE_LAYER] = []
+    article.set_layer(TECHNIQUE_LAYER, [*spans.values(), *added])
+    return Analysis(article)

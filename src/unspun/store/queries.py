@@ -1,0 +1,405 @@
+"""The store's read queries: search, outlets, outlet profiles, who is quoted, how entities are portrayed.
+
+Counts, filters and groupings run in SQL over the relational rows of each article's newest
+analysis (``articles.newest_analysis_id``); only medians and quartiles of the persuasion score
+are computed in Python, from one column. Full-text search is the one dialect-specific part:
+FTS5 ``MATCH`` on SQLite, ``tsv @@ plainto_tsquery('simple', ...)`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Connection,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
+
+from unspun.errors import FormatError, NotFoundError
+from unspun.store import paging
+from unspun.store import tables as t
+from unspun.store.base import (
+    ArticleSummary,
+    Comparison,
+    EntityPortrayal,
+    MonthTrend,
+    OutletProfile,
+    OutletSummary,
+    Page,
+    QuotedSource,
+    ScoreDistribution,
+    SearchQuery,
+)
+from unspun.store.rows import aware
+
+a = t.articles
+an = t.analyses
+MAX_LIMIT = 1000
+SNIPPET = 200
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fts5_query(query: str) -> str:
+    """A user's words as an FTS5 query: every word must occur (each quoted, so no operator of
+    the FTS5 syntax in the input is ever obeyed)."""
+    words = _WORD.findall(query)
+    if not words:
+        raise FormatError(f"search text {query!r} has no word to look for")
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _analysis_ids(query: SearchQuery) -> Any:
+    """The analyses a filter reads: the newest of each article, or any of its analyses."""
+    if query.analysis == "all":
+        return select(an.c.id).where(an.c.article_pk == a.c.pk)
+    return None
+
+
+def _in_scope(column: Any, query: SearchQuery) -> ColumnElement[bool]:
+    scope = _analysis_ids(query)
+    if scope is None:
+        return column == a.c.newest_analysis_id
+    return column.in_(scope)
+
+
+def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a :class:`SearchQuery` on ``articles`` (parameterised)."""
+    where: list[ColumnElement[bool]] = []
+    if query.text:
+        if connection.dialect.name == "postgresql":
+            if not _WORD.search(query.text):
+                raise FormatError(f"search text {query.text!r} has no word to look for")
+            where.append(
+                literal_column("articles.tsv").op("@@", return_type=Boolean)(
+                    func.plainto_tsquery(literal_column("'simple'::regconfig"), query.text)
+                )
+            )
+        else:
+            match: Any = (
+                select(literal_column("rowid"))
+                .select_from(text("articles_fts"))
+                .where(text("articles_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(query.text)))
+            )
+            where.append(a.c.pk.in_(match))
+    if query.outlet is not None:
+        where.append(a.c.outlet == query.outlet)
+    if query.language is not None:
+        where.append(a.c.language == query.language)
+    if query.date_from is not None:
+        where.append(a.c.published >= query.date_from)
+    if query.date_to is not None:
+        where.append(a.c.published <= query.date_to)
+    if query.technique is not None:
+        s = t.spans
+        where.append(exists().where(_in_scope(s.c.analysis_id, query), s.c.technique == query.technique))
+    for task, name in (("genre", query.genre), ("frames", query.frame)):
+        if name is not None:
+            lab = t.labels.alias(f"label_{task}")
+            where.append(
+                exists().where(_in_scope(lab.c.analysis_id, query), lab.c.task == task, lab.c.name == name)
+            )
+    if query.min_score is not None or query.max_score is not None:
+        x = an.alias("scored")
+        score = [_in_scope(x.c.id, query)]
+        if query.min_score is not None:
+            score.append(x.c.persuasion_score >= query.min_score)
+        if query.max_score is not None:
+            score.append(x.c.persuasion_score <= query.max_score)
+        where.append(exists().where(*score))
+    return where
+
+
+def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
+    """One page of the articles matching ``query`` (see :class:`SearchQuery`)."""
+    if not 1 <= query.limit <= MAX_LIMIT:
+        raise FormatError(f"page size {query.limit} is not between 1 and {MAX_LIMIT}")
+    where = conditions(connection, query)
+    total = int(connection.execute(select(func.count()).select_from(a).where(*where)).scalar_one())
+    page_where = list(where)
+    if query.next:
+        published, pk = paging.decode(query.next)
+        if published is not None:
+            page_where.append(
+                or_(
+                    a.c.published < published,
+                    and_(a.c.published == published, a.c.pk < pk),
+                    a.c.published.is_(None),
+                )
+            )
+        else:
+            page_where.append(and_(a.c.published.is_(None), a.c.pk < pk))
+    rows: list[Any] = list(
+        connection.execute(
+            select(a)
+            .where(*page_where)
+            .order_by(a.c.published.is_(None), a.c.published.desc(), a.c.pk.desc())
+            .limit(query.limit + 1)
+        ).all()
+    )
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    token = paging.encode(rows[-1].published, rows[-1].pk) if more and rows else None
+    return Page(items=summaries(connection, rows), next=token, total=total)
+
+
+def export_chunk(connection: Connection, query: SearchQuery | None, *, after: int, limit: int) -> list[Any]:
+    """Up to ``limit`` article rows matching ``query``, after row ``after``, in the order added."""
+    where = conditions(connection, query) if query is not None else []
+    statement = select(a).where(a.c.pk > after, *where).order_by(a.c.pk).limit(limit)
+    return list(connection.execute(statement).all())
+
+
+def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
+    """:class:`ArticleSummary` records of article rows, with their newest analysis' headline."""
+    newest = [r.newest_analysis_id for r in rows if r.newest_analysis_id is not None]
+    heads: dict[int, Any] = {}
+    techniques: dict[int, dict[str, int]] = defaultdict(dict)
+    if newest:
+        for h in connection.execute(
+            select(an.c.id, an.c.genre, an.c.persuasion_score, an.c.spans).where(an.c.id.in_(newest))
+        ):
+            heads[h.id] = h
+        s = t.spans
+        for analysis_id, technique, count in connection.execute(
+            select(s.c.analysis_id, s.c.technique, func.count())
+            .where(s.c.analysis_id.in_(newest))
+            .group_by(s.c.analysis_id, s.c.technique)
+            .order_by(s.c.analysis_id, func.count().desc(), s.c.technique)
+        ):
+            techniques[analysis_id][technique] = int(count)
+    out = []
+    for r in rows:
+        head = heads.get(r.newest_analysis_id) if r.newest_analysis_id is not None else None
+        out.append(
+            ArticleSummary(
+                article_id=r.id,
+                content_hash=r.content_hash,
+                source_id=r.source_id,
+                title=r.title,
+                outlet=r.outlet,
+                url=r.url,
+                published=r.published,
+                language=r.language,
+                words=r.words,
+                added_at=aware(r.added_at),
+                analysis_id=r.newest_analysis_id,
+                genre=head.genre if head else None,
+                persuasion_score=head.persuasion_score if head else None,
+                spans=head.spans if head else 0,
+                techniques=dict(techniques.get(r.newest_analysis_id, {})),
+                snippet=r.text[:SNIPPET],
+            )
+        )
+    return out
+
+
+def outlets(connection: Connection) -> list[OutletSummary]:
+    """Every outlet with its number of articles and first / last published date, by name."""
+    rows = connection.execute(
+        select(a.c.outlet, func.count(), func.min(a.c.published), func.max(a.c.published))
+        .where(a.c.outlet.is_not(None))
+        .group_by(a.c.outlet)
+        .order_by(a.c.outlet)
+    )
+    return [OutletSummary(outlet, int(n), first, last) for outlet, n, first, last in rows]
+
+
+def _month(connection: Connection) -> Any:
+    if connection.dialect.name == "postgresql":
+        return func.to_char(a.c.published, "YYYY-MM")
+    return func.strftime("%Y-%m", a.c.published)
+
+
+def _distribution(scores: list[float]) -> ScoreDistribution:
+    if not scores:
+        return ScoreDistribution(n=0)
+    ordered = sorted(scores)
+    if len(ordered) == 1:
+        q1 = median = q3 = ordered[0]
+    else:
+        q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return ScoreDistribution(
+        n=len(ordered),
+        min=round(ordered[0], 4),
+        q1=round(q1, 4),
+        median=round(median, 4),
+        q3=round(q3, 4),
+        max=round(ordered[-1], 4),
+        mean=round(statistics.fmean(ordered), 4),
+    )
+
+
+def _rate(count: int, words: int) -> float:
+    return round(1000.0 * count / words, 4) if words else 0.0
+
+
+def profile(connection: Connection, outlet: str) -> OutletProfile:
+    """How ``outlet`` persuades (see :class:`OutletProfile`); :class:`NotFoundError` if it has no article."""
+    mine = a.c.outlet == outlet
+    n, words, first, last = connection.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(a.c.words), 0),
+            func.min(a.c.published),
+            func.max(a.c.published),
+        ).where(mine)
+    ).one()
+    if not n:
+        raise NotFoundError(f"no stored article from outlet {outlet!r}; list the outlets with unspun outlets")
+    s, lab = t.spans, t.labels
+    technique_counts = {
+        technique: int(count)
+        for technique, count in connection.execute(
+            select(s.c.technique, func.count())
+            .select_from(s.join(a, s.c.analysis_id == a.c.newest_analysis_id))
+            .where(mine)
+            .group_by(s.c.technique)
+            .order_by(func.count().desc(), s.c.technique)
+        )
+    }
+    mixes: dict[str, dict[str, int]] = {}
+    for task in ("genre", "frames"):
+        mixes[task] = {
+            name: int(count)
+            for name, count in connection.execute(
+                select(lab.c.name, func.count())
+                .select_from(lab.join(a, lab.c.analysis_id == a.c.newest_analysis_id))
+                .where(mine, lab.c.task == task)
+                .group_by(lab.c.name)
+                .order_by(func.count().desc(), lab.c.name)
+            )
+        }
+    month = _month(connection)
+    joined = a.outerjoin(an, an.c.id == a.c.newest_analysis_id)
+    monthly = connection.execute(
+        select(month, func.count(), func.sum(a.c.words), func.sum(func.coalesce(an.c.spans, 0)))
+        .select_from(joined)
+        .where(mine, a.c.published.is_not(None))
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    scores_by_month: dict[str | None, list[float]] = defaultdict(list)
+    for key, score in connection.execute(
+        select(month, an.c.persuasion_score)
+        .select_from(a.join(an, an.c.id == a.c.newest_analysis_id))
+        .where(mine, an.c.persuasion_score.is_not(None))
+    ):
+        scores_by_month[key].append(float(score))
+    trend = [
+        MonthTrend(
+            month=key,
+            articles=int(count),
+            words=int(month_words or 0),
+            spans=int(month_spans or 0),
+            spans_per_1000_words=_rate(int(month_spans or 0), int(month_words or 0)),
+            persuasion_median=_distribution(scores_by_month.get(key, [])).median,
+        )
+        for key, count, month_words, month_spans in monthly
+    ]
+    words = int(words)
+    return OutletProfile(
+        outlet=outlet,
+        articles=int(n),
+        words=words,
+        spans=sum(technique_counts.values()),
+        technique_counts=technique_counts,
+        technique_rates={k: _rate(v, words) for k, v in technique_counts.items()},
+        genres=mixes["genre"],
+        frames=mixes["frames"],
+        persuasion=_distribution([x for scores in scores_by_month.values() for x in scores]),
+        trend=trend,
+        first_published=first,
+        last_published=last,
+    )
+
+
+def compare(first: OutletProfile, second: OutletProfile) -> Comparison:
+    """Two profiles side by side, with the per-technique difference of rates (first - second)."""
+    names = sorted(set(first.technique_rates) | set(second.technique_rates))
+    difference = {
+        name: round(first.technique_rates.get(name, 0.0) - second.technique_rates.get(name, 0.0), 4)
+        for name in names
+    }
+    return Comparison(a=first, b=second, rate_difference=difference)
+
+
+def quoted_sources(connection: Connection, *, outlet: str | None, limit: int) -> list[QuotedSource]:
+    """Who each outlet quotes most (its ``limit`` most quoted sources), from the attributions."""
+    r = t.attributions
+    who = func.coalesce(r.c.source_name, r.c.source_text)
+    quotes = func.count()
+    grouped = (
+        select(
+            a.c.outlet.label("outlet"),
+            who.label("source"),
+            func.max(r.c.source_type).label("source_type"),
+            quotes.label("quotes"),
+            func.count(func.distinct(a.c.pk)).label("articles"),
+            func.row_number().over(partition_by=a.c.outlet, order_by=(quotes.desc(), who)).label("rank"),
+        )
+        .select_from(r.join(a, r.c.analysis_id == a.c.newest_analysis_id))
+        .where(r.c.source_text.is_not(None), *([a.c.outlet == outlet] if outlet is not None else []))
+        .group_by(a.c.outlet, who)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(grouped)
+        .where(grouped.c.rank <= limit)
+        .order_by(grouped.c.outlet, grouped.c.quotes.desc(), grouped.c.source)
+    )
+    return [
+        QuotedSource(row.outlet, row.source, row.source_type, int(row.quotes), int(row.articles))
+        for row in rows
+    ]
+
+
+def entity_portrayals(
+    connection: Connection, *, entity: str | None, outlet: str | None, limit: int
+) -> list[EntityPortrayal]:
+    """Per outlet and entity: the articles naming it and the sentiments and roles it was given."""
+    e = t.entities
+    where: list[ColumnElement[bool]] = []
+    if entity is not None:
+        where.append(func.lower(e.c.name) == entity.lower())
+    if outlet is not None:
+        where.append(a.c.outlet == outlet)
+    joined = e.join(a, e.c.analysis_id == a.c.newest_analysis_id)
+    heads = connection.execute(
+        select(a.c.outlet, e.c.name, func.max(e.c.type), func.count(func.distinct(a.c.pk)))
+        .select_from(joined)
+        .where(*where)
+        .group_by(a.c.outlet, e.c.name)
+        .order_by(func.count(func.distinct(a.c.pk)).desc(), e.c.name)
+        .limit(limit)
+    ).all()
+    counts: dict[str, dict[tuple[str | None, str], Counter[str]]] = {"sentiment": {}, "role": {}}
+    for column in ("sentiment", "role"):
+        for row_outlet, name, value, count in connection.execute(
+            select(a.c.outlet, e.c.name, e.c[column], func.count())
+            .select_from(joined)
+            .where(*where, e.c[column].is_not(None))
+            .group_by(a.c.outlet, e.c.name, e.c[column])
+        ):
+            counts[column].setdefault((row_outlet, name), Counter())[value] = int(count)
+    return [
+        EntityPortrayal(
+            outlet=row_outlet,
+            entity=name,
+            entity_type=entity_type,
+            articles=int(n),
+            sentiments=dict(counts["sentiment"].get((row_outlet, name), Counter()).most_common()),
+            roles=dict(counts["role"].get((row_outlet, name), Counter()).most_common()),
+        )
+        for row_outlet, name, entity_type, n in heads
+    ]

@@ -1,0 +1,530 @@
+"""The SQL store: one code path for SQLite and PostgreSQL (SQLAlchemy 2 Core).
+
+Dialect-specific only where it must be: JSONB instead of JSON and full-text search (FTS5 /
+tsvector, see :mod:`unspun.store.queries`). Every statement is parameterised. Each public
+method runs in its own transaction, so one :class:`SqlStore` can be shared by the threads
+of a server; :meth:`SqlStore.add_many` commits a whole batch at once or nothing of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+
+from unspun.document import Analysis, Article
+from unspun.errors import AnalysisError, NotFoundError, StoreError
+from unspun.store import queries
+from unspun.store import tables as t
+from unspun.store.base import (
+    Analyser,
+    AnalysisInfo,
+    ArticleSummary,
+    Comparison,
+    EntityPortrayal,
+    Feedback,
+    OutletProfile,
+    OutletSummary,
+    Page,
+    QuotedSource,
+    ReanalyzeSummary,
+    SearchQuery,
+    StoreCounts,
+    StoredAnalysis,
+    StoredRef,
+)
+from unspun.store.feedback import check_feedback
+from unspun.store.rows import (
+    ID_LENGTH,
+    analysis_from_row,
+    analysis_row,
+    article_row,
+    aware,
+    bare_analysis,
+    child_rows,
+    model_key,
+)
+
+EXPORT_CHUNK = 200
+
+
+def engine_url(url: str) -> str:
+    """The SQLAlchemy URL of a store URL: a plain path is a SQLite file; ``postgresql://`` and
+    ``postgres://`` use psycopg 3. Raises :class:`StoreError` for any other kind."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser()}"
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "sqlite":
+        return url
+    raise StoreError(
+        f"unknown database URL scheme {scheme!r}; use sqlite:///path/to/file.db or postgresql://user@host/db"
+    )
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer; a kill -9 loses nothing committed.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class SqlStore:
+    """A :class:`unspun.store.base.Store` on a SQL database (see the module docstring)."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        target = engine_url(url)
+        try:
+            parsed = make_url(target)
+        except ArgumentError as error:
+            raise StoreError(f"database URL {url!r} is not valid: {error}") from error
+        self.url = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+            try:
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"cannot create the folder of {parsed.database}: {error.strerror}"
+                ) from error
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = {"connect_timeout": 10}
+        self.engine = create_engine(parsed, **kwargs)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._write_lock = threading.Lock()
+        if migrate:
+            from unspun.store.migrate import upgrade
+
+            try:
+                upgrade(self.engine)
+            except StoreError:
+                self.engine.dispose()
+                raise
+            except SQLAlchemyError as error:
+                self.engine.dispose()
+                raise StoreError(f"cannot open the store {self.url}: {_reason(error)}") from error
+
+    # -- context and lifetime -------------------------------------------------------------
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self.url!r})"
+
+    def _begin(self) -> Any:
+        return _Transaction(self)
+
+    def _connect(self) -> Any:
+        return _Transaction(self, write=False)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def add(self, analysis: Analysis, *, source_id: str | None = None) -> StoredRef:
+        with self._begin() as connection:
+            return self._add(connection, analysis, source_id)
+
+    def add_many(self, analyses: Iterable[Analysis]) -> list[StoredRef]:
+        items = list(analyses)
+        with self._begin() as connection:
+            return [self._add(connection, analysis, None) for analysis in items]
+
+    def add_article(self, article: Article, *, source_id: str | None = None) -> StoredRef:
+        with self._begin() as connection:
+            pk, new = self._article(connection, article, source_id)
+            digest = article.content_hash
+            return StoredRef(digest[:ID_LENGTH], digest, None, new, False)
+
+    def _article(self, connection: Connection, article: Article, source_id: str | None) -> tuple[int, bool]:
+        row = article_row(article, source_id=source_id)
+        found = connection.execute(
+            select(t.articles.c.pk, t.articles.c.content_hash).where(t.articles.c.id == row["id"])
+        ).first()
+        if found is not None:
+            if found.content_hash != row["content_hash"]:
+                raise StoreError(
+                    f"two different texts share the article id {row['id']}; report this as a bug"
+                )
+            return found.pk, False
+        if self.dialect == "postgresql" and "\x00" in article.text:
+            raise StoreError(f"article {article.id} holds a NUL character, which PostgreSQL cannot store")
+        pk = connection.execute(insert(t.articles).values(**row, added_at=now()).returning(t.articles.c.pk))
+        return int(pk.scalar_one()), True
+
+    def _add(self, connection: Connection, analysis: Analysis, source_id: str | None) -> StoredRef:
+        if not analysis.ok:
+            first = analysis.errors[0]
+            raise AnalysisError(
+                f"the analysis of {analysis.id} failed ({first.component}: {first.message}); "
+                "failed analyses are not stored"
+            )
+        article_pk, new_article = self._article(connection, analysis.article, source_id)
+        data = analysis.to_dict()
+        row = analysis_row(data)
+        digest = analysis.article.content_hash
+        existing = connection.execute(
+            select(t.analyses.c.id).where(
+                t.analyses.c.article_pk == article_pk, t.analyses.c.model_key == row["model_key"]
+            )
+        ).scalar()
+        if existing is not None:
+            return StoredRef(digest[:ID_LENGTH], digest, int(existing), new_article, False)
+        analysis_id = int(
+            connection.execute(
+                insert(t.analyses)
+                .values(**row, article_pk=article_pk, created_at=now())
+                .returning(t.analyses.c.id)
+            ).scalar_one()
+        )
+        for name, rows in child_rows(analysis_id, data).items():
+            if rows:
+                connection.execute(insert(t.metadata.tables[name]), rows)
+        connection.execute(
+            update(t.articles).where(t.articles.c.pk == article_pk).values(newest_analysis_id=analysis_id)
+        )
+        return StoredRef(digest[:ID_LENGTH], digest, analysis_id, new_article, True)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def has(self, content_hash: str) -> bool:
+        with self._connect() as connection:
+            found = connection.execute(
+                select(t.articles.c.pk).where(t.articles.c.content_hash == content_hash)
+            ).first()
+            return found is not None
+
+    def _article_by_id(self, connection: Connection, article_id: str) -> Any:
+        column = t.articles.c.content_hash if len(article_id) == 64 else t.articles.c.id
+        row = connection.execute(select(t.articles).where(column == article_id)).first()
+        if row is None:
+            raise NotFoundError(f"no stored article {article_id!r}; list them with unspun search")
+        return row
+
+    def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:
+        with self._connect() as connection:
+            article = self._article_by_id(connection, article_id)
+            wanted = analysis_id if analysis_id is not None else article.newest_analysis_id
+            analysis: Analysis
+            if wanted is None:
+                analysis = bare_analysis(article)
+            else:
+                found = connection.execute(
+                    select(t.analyses.c.data).where(
+                        t.analyses.c.id == wanted, t.analyses.c.article_pk == article.pk
+                    )
+                ).first()
+                if found is None:
+                    raise NotFoundError(
+                        f"article {article.id} has no analysis {wanted}; see its history for the ids"
+                    )
+                analysis = analysis_from_row(found.data, article.text)
+            summary = queries.summaries(connection, [article])[0]
+            return StoredAnalysis(
+                summary=summary,
+                analysis=analysis,
+                analysis_id=wanted,
+                history=self._history(connection, article.pk, article.id),
+                feedback=self._feedback(connection, article.pk, article.id),
+            )
+
+    def _history(self, connection: Connection, article_pk: int, article_id: str) -> list[AnalysisInfo]:
+        rows = connection.execute(
+            select(
+                t.analyses.c.id,
+                t.analyses.c.created_at,
+                t.analyses.c.unspun_version,
+                t.analyses.c.models,
+                t.analyses.c.model_key,
+                t.analyses.c.persuasion_score,
+                t.analyses.c.spans,
+            )
+            .where(t.analyses.c.article_pk == article_pk)
+            .order_by(t.analyses.c.id.desc())
+        )
+        return [
+            AnalysisInfo(
+                analysis_id=r.id,
+                article_id=article_id,
+                created_at=aware(r.created_at),
+                unspun_version=r.unspun_version,
+                models=list(r.models),
+                model_key=r.model_key,
+                persuasion_score=r.persuasion_score,
+                spans=r.spans,
+            )
+            for r in rows
+        ]
+
+    def search(self, query: SearchQuery) -> Page[ArticleSummary]:
+        with self._connect() as connection:
+            return queries.search(connection, query)
+
+    def outlets(self) -> list[OutletSummary]:
+        with self._connect() as connection:
+            return queries.outlets(connection)
+
+    def profile(self, outlet: str) -> OutletProfile:
+        with self._connect() as connection:
+            return queries.profile(connection, outlet)
+
+    def compare(self, a: str, b: str) -> Comparison:
+        with self._connect() as connection:
+            return queries.compare(queries.profile(connection, a), queries.profile(connection, b))
+
+    def quoted_sources(self, *, outlet: str | None = None, limit: int = 20) -> list[QuotedSource]:
+        with self._connect() as connection:
+            return queries.quoted_sources(connection, outlet=outlet, limit=limit)
+
+    def entity_portrayals(
+        self, *, entity: str | None = None, outlet: str | None = None, limit: int = 50
+    ) -> list[EntityPortrayal]:
+        with self._connect() as connection:
+            return queries.entity_portrayals(connection, entity=entity, outlet=outlet, limit=limit)
+
+    def counts(self) -> StoreCounts:
+        with self._connect() as connection:
+
+            def count(table: Any) -> int:
+                return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+            outlets = connection.execute(select(func.count(func.distinct(t.articles.c.outlet)))).scalar_one()
+            return StoreCounts(count(t.articles), count(t.analyses), count(t.feedback), int(outlets))
+
+    # -- feedback ---------------------------------------------------------------------------
+
+    def add_feedback(self, article_id: str, feedback: Feedback) -> Feedback:
+        with self._begin() as connection:
+            article = self._article_by_id(connection, article_id)
+            analysis_id = feedback.analysis_id or article.newest_analysis_id
+            if analysis_id is None:
+                analysis = bare_analysis(article)
+            else:
+                found = connection.execute(
+                    select(t.analyses.c.data).where(
+                        t.analyses.c.id == analysis_id, t.analyses.c.article_pk == article.pk
+                    )
+                ).first()
+                if found is None:
+                    raise NotFoundError(f"article {article.id} has no analysis {analysis_id}")
+                analysis = analysis_from_row(found.data, article.text)
+            checked = check_feedback(feedback, analysis)
+            created = checked.created_at or now()
+            values = {
+                "article_pk": article.pk,
+                "analysis_id": analysis_id,
+                "kind": checked.kind,
+                "span_id": checked.span_id,
+                "start": checked.start,
+                "end": checked.end,
+                "technique": checked.technique,
+                "original": checked.original,
+                "author": checked.author,
+                "note": checked.note,
+                "created_at": created,
+            }
+            new_id = connection.execute(insert(t.feedback).values(**values).returning(t.feedback.c.id))
+            return Feedback(
+                kind=checked.kind,
+                start=checked.start,
+                end=checked.end,
+                technique=checked.technique,
+                span_id=checked.span_id,
+                original=checked.original,
+                author=checked.author,
+                note=checked.note,
+                created_at=aware(created),
+                id=int(new_id.scalar_one()),
+                article_id=article.id,
+                analysis_id=analysis_id,
+            )
+
+    def feedback(self, article_id: str) -> list[Feedback]:
+        with self._connect() as connection:
+            article = self._article_by_id(connection, article_id)
+            return self._feedback(connection, article.pk, article.id)
+
+    def _feedback(
+        self, connection: Connection, article_pk: int | None, article_id: str | None
+    ) -> list[Feedback]:
+        statement = select(t.feedback, t.articles.c.id.label("article_id")).join(
+            t.articles, t.articles.c.pk == t.feedback.c.article_pk
+        )
+        if article_pk is not None:
+            statement = statement.where(t.feedback.c.article_pk == article_pk)
+        rows = connection.execute(statement.order_by(t.feedback.c.id))
+        return [_feedback_record(r) for r in rows]
+
+    def export_feedback(self) -> Iterator[Feedback]:
+        with self._connect() as connection:
+            records = self._feedback(connection, None, None)
+        yield from records
+
+    # -- export and reanalysis --------------------------------------------------------------
+
+    def export(self, query: SearchQuery | None = None) -> Iterator[StoredAnalysis]:
+        after = 0
+        while True:
+            with self._connect() as connection:
+                rows = queries.export_chunk(connection, query, after=after, limit=EXPORT_CHUNK)
+                if not rows:
+                    return
+                summaries = queries.summaries(connection, rows)
+                feedback: dict[int, list[Feedback]] = {}
+                pks = [r.pk for r in rows]
+                statement = (
+                    select(t.feedback, t.articles.c.id.label("article_id"))
+                    .join(t.articles, t.articles.c.pk == t.feedback.c.article_pk)
+                    .where(t.feedback.c.article_pk.in_(pks))
+                    .order_by(t.feedback.c.id)
+                )
+                for f in connection.execute(statement):
+                    feedback.setdefault(f.article_pk, []).append(_feedback_record(f))
+                newest = {r.newest_analysis_id for r in rows if r.newest_analysis_id is not None}
+                data = dict(
+                    connection.execute(
+                        select(t.analyses.c.id, t.analyses.c.data).where(t.analyses.c.id.in_(newest))
+                    ).all()
+                )
+            for row, summary in zip(rows, summaries, strict=True):
+                wanted = row.newest_analysis_id
+                analysis = bare_analysis(row) if wanted is None else analysis_from_row(data[wanted], row.text)
+                yield StoredAnalysis(summary, analysis, wanted, [], feedback.get(row.pk, []))
+            after = rows[-1].pk
+
+    def newest_model_key(self, article_id: str) -> str | None:
+        """The model key of an article's newest analysis (None: not analysed)."""
+        with self._connect() as connection:
+            article = self._article_by_id(connection, article_id)
+            if article.newest_analysis_id is None:
+                return None
+            key = connection.execute(
+                select(t.analyses.c.model_key).where(t.analyses.c.id == article.newest_analysis_id)
+            ).scalar()
+            return str(key) if key is not None else None
+
+    def reanalyze(
+        self,
+        analyser: Analyser,
+        *,
+        query: SearchQuery | None = None,
+        force: bool = False,
+        batch_size: int = 8,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ReanalyzeSummary:
+        from unspun.store.reanalysis import reanalyze
+
+        return reanalyze(
+            self, analyser, query=query, force=force, batch_size=batch_size, on_progress=on_progress
+        )
+
+    def expected_model_key(self, analyser: Analyser) -> str | None:
+        """The model key the analyser's analyses will have, when it says which models it runs."""
+        components = getattr(analyser, "components", None)
+        if components is None:
+            return None
+        from unspun.version import __version__
+
+        models: list[dict[str, Any]] = []
+        for component in components:
+            for info in component.model_info():
+                record = {
+                    "component": info.component,
+                    "name": info.name,
+                    "version": info.version,
+                    "digest": info.digest,
+                }
+                if record not in models:
+                    models.append(record)
+        return model_key({"unspun_version": __version__, "models": models})
+
+
+def _feedback_record(row: Any) -> Feedback:
+    return Feedback(
+        kind=row.kind,
+        start=row.start,
+        end=row.end,
+        technique=row.technique,
+        span_id=row.span_id,
+        original=row.original,
+        author=row.author,
+        note=row.note,
+        created_at=aware(row.created_at),
+        id=row.id,
+        article_id=row.article_id,
+        analysis_id=row.analysis_id,
+    )
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+class _Transaction:
+    """A connection in a transaction; database errors become :class:`StoreError` once, here.
+
+    Writes to SQLite are serialised in-process (SQLite has one writer; waiting on a lock in
+    Python is kinder than SQLITE_BUSY)."""
+
+    def __init__(self, store: SqlStore, *, write: bool = True) -> None:
+        self.store = store
+        self.lock = store._write_lock if write and store.dialect == "sqlite" else None
+
+    def __enter__(self) -> Connection:
+        if self.lock is not None:
+            self.lock.acquire()
+        try:
+            self.context = self.store.engine.begin()
+            return self.context.__enter__()
+        except SQLAlchemyError as error:
+            if self.lock is not None:
+                self.lock.release()
+            raise StoreError(f"cannot reach the store {self.store.url}: {_reason(error)}") from error
+        except BaseException:
+            if self.lock is not None:
+                self.lock.release()
+            raise
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        try:
+            self.context.__exit__(kind, error, traceback)
+        except IntegrityError as failure:
+            raise StoreError(
+                f"the store {self.store.url} refused a write ({_reason(failure)}); "
+                "another process may have written the same article: run the command again"
+            ) from failure
+        except SQLAlchemyError as failure:
+            raise StoreError(f"the store {self.store.url} failed: {_reason(failure)}") from failure
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+        if isinstance(error, IntegrityError):
+            raise StoreError(
+                f"the store {self.store.url} refused a write ({_reason(error)}); "
+                "another process may have written the same article: run the command again"
+            ) from error
+        if isinstance(error, SQLAlchemyError):
+            raise StoreError(f"the store {self.store.url} failed: {_reason(error)}") from error
