@@ -158,6 +158,10 @@ class AnalysisRecord(_Strict):
     text: str
     spans_analysed: bool
     spans: list[SpanRecord]
+    layers: dict[str, list[SpanRecord]] = Field(
+        default_factory=dict,
+        description="span layers other than the technique spans (e.g. technique-candidates), by name",
+    )
     genre: str | None
     genre_score: float | None
     frames: list[str] | None
@@ -196,28 +200,28 @@ def technique_display(label: str, taxonomy: str) -> tuple[str, str | None]:
     return name, None
 
 
+def _span_dict(s: Span, text: str) -> dict[str, Any]:
+    name, ptc = technique_display(s.label, s.taxonomy)
+    return {
+        "id": s.id or "",
+        "start": s.start,
+        "end": s.end,
+        "technique": s.label,
+        "technique_name": name,
+        "taxonomy": s.taxonomy,
+        "ptc_technique": ptc,
+        "score": _round(s.score),
+        "text": s.text_in(text),
+        "reason": s.reason,
+        "attrs": dict(s.attrs),
+    }
+
+
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON-ready dict of ``analysis`` (see :class:`AnalysisRecord`)."""
     a = analysis.article
     text = a.text
-    spans = []
-    for s in a.layer(TECHNIQUE_LAYER):
-        name, ptc = technique_display(s.label, s.taxonomy)
-        spans.append(
-            {
-                "id": s.id or "",
-                "start": s.start,
-                "end": s.end,
-                "technique": s.label,
-                "technique_name": name,
-                "taxonomy": s.taxonomy,
-                "ptc_technique": ptc,
-                "score": _round(s.score),
-                "text": s.text_in(text),
-                "reason": s.reason,
-                "attrs": dict(s.attrs),
-            }
-        )
+    spans = [_span_dict(s, text) for s in a.layer(TECHNIQUE_LAYER)]
     genre = a.labels.get("genre")
     frames = a.labels.get("frames")
     out: dict[str, Any] = {
@@ -234,6 +238,11 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "text": text,
         "spans_analysed": TECHNIQUE_LAYER in a.spans,
         "spans": spans,
+        "layers": {
+            name: [_span_dict(s, text) for s in a.layer(name)]
+            for name in sorted(a.spans)
+            if name != TECHNIQUE_LAYER
+        },
         "genre": genre[0].name if genre else None,
         "genre_score": _round(genre[0].score) if genre else None,
         "frames": [f.name for f in frames] if frames is not None else None,
@@ -320,6 +329,21 @@ def _text_range(r: RangeRecord | None, text: str, quoted: str | None, what: str)
     return TextRange(r.start, r.end)
 
 
+def _span(s: SpanRecord, text: str, layer: str) -> Span:
+    _check_text(text, s.start, s.end, s.text, f"span {s.id}")
+    return Span(
+        s.start,
+        s.end,
+        s.technique,
+        s.score,
+        layer=layer,
+        id=s.id or None,
+        taxonomy=s.taxonomy,
+        reason=s.reason,
+        attrs=dict(s.attrs),
+    )
+
+
 def analysis_from_dict(data: dict[str, Any]) -> Analysis:
     """Rebuild the :class:`Analysis` that :func:`analysis_to_dict` wrote.
 
@@ -356,24 +380,15 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
     if record.content_hash != article.content_hash:
         raise FormatError("analysis content_hash does not match its text; the text was changed")
     if record.spans_analysed:
-        spans = []
-        for s in record.spans:
-            _check_text(text, s.start, s.end, s.text, f"span {s.id}")
-            spans.append(
-                Span(
-                    s.start,
-                    s.end,
-                    s.technique,
-                    s.score,
-                    id=s.id or None,
-                    taxonomy=s.taxonomy,
-                    reason=s.reason,
-                    attrs=dict(s.attrs),
-                )
-            )
-        article.set_layer(TECHNIQUE_LAYER, spans)
+        article.set_layer(TECHNIQUE_LAYER, [_span(s, text, TECHNIQUE_LAYER) for s in record.spans])
     elif record.spans:
         raise FormatError("analysis has spans but spans_analysed is false")
+    for name, layer in record.layers.items():
+        if name == TECHNIQUE_LAYER:
+            raise FormatError(
+                f"analysis has a layer {name!r} beside its spans; technique spans go in 'spans'"
+            )
+        article.set_layer(name, [_span(s, text, name) for s in layer])
     if record.genre is not None:
         article.labels["genre"] = [
             Label(record.genre, record.genre_score if record.genre_score is not None else 1.0)
