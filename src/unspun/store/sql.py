@@ -170,8 +170,21 @@ class SqlStore:
             return found.pk, False
         if self.dialect == "postgresql" and "\x00" in article.text:
             raise StoreError(f"article {article.id} holds a NUL character, which PostgreSQL cannot store")
-        pk = connection.execute(insert(t.articles).values(**row, added_at=now()).returning(t.articles.c.pk))
-        return int(pk.scalar_one()), True
+        pk = connection.execute(
+            self._insert_new(t.articles).values(**row, added_at=now()).returning(t.articles.c.pk)
+        ).scalar()
+        if pk is None:  # another writer added the same text meanwhile: that one is the article
+            return self._article(connection, article, source_id)[0], False
+        return int(pk), True
+
+    def _insert_new(self, table: Any) -> Any:
+        """INSERT ... ON CONFLICT DO NOTHING: concurrent writers of the same article or analysis
+        (server threads, two ingests) meet on the unique keys instead of failing."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        return dialect_insert(table).on_conflict_do_nothing()
 
     def _add(self, connection: Connection, analysis: Analysis, source_id: str | None) -> StoredRef:
         if not analysis.ok:
@@ -191,13 +204,14 @@ class SqlStore:
         ).scalar()
         if existing is not None:
             return StoredRef(digest[:ID_LENGTH], digest, int(existing), new_article, False)
-        analysis_id = int(
-            connection.execute(
-                insert(t.analyses)
-                .values(**row, article_pk=article_pk, created_at=now())
-                .returning(t.analyses.c.id)
-            ).scalar_one()
-        )
+        inserted = connection.execute(
+            self._insert_new(t.analyses)
+            .values(**row, article_pk=article_pk, created_at=now())
+            .returning(t.analyses.c.id)
+        ).scalar()
+        if inserted is None:  # the same analysis was just added by another writer
+            return self._add(connection, analysis, source_id)
+        analysis_id = int(inserted)
         for name, rows in child_rows(analysis_id, data).items():
             if rows:
                 connection.execute(insert(t.metadata.tables[name]), rows)

@@ -1,0 +1,425 @@
+"""The storage suite: every test runs on SQLite and on a real PostgreSQL server (a fresh schema each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import text
+
+from store_analyses import NEWER, TRICKY, make_analysis
+from unspun.document import Analysis, Article
+from unspun.errors import AnalysisError, FormatError, NotFoundError, StoreError
+from unspun.store import Feedback, SearchQuery, open_store
+from unspun.store.feedback import apply_feedback
+from unspun.store.sql import SqlStore
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    import psycopg
+
+    server = request.getfixturevalue("postgres_url")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    joiner = "&" if "?" in server else "?"
+    yield f"{server}{joiner}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[SqlStore]:
+    opened = open_store(store_url)
+    assert isinstance(opened, SqlStore)
+    yield opened
+    opened.close()
+
+
+SPANS = [
+    ("radical extremists", "Name_Calling,Labeling", 0.9),
+    ("destroy everything we love", "Loaded_Language", 0.7),
+]
+
+
+def corpus() -> list[Analysis]:
+    """Six articles from two outlets over three months, hand-counted in the tests below."""
+    rows = [
+        ("d1", "The Daily Example", dt.date(2024, 1, 10), "Radical extremists attack our values again.", 0.2),
+        ("d2", "The Daily Example", dt.date(2024, 1, 20), "Economy grows while radical voices shout.", 0.4),
+        (
+            "d3",
+            "The Daily Example",
+            dt.date(2024, 2, 3),
+            "A calm report about the harbour and the weather.",
+            0.6,
+        ),
+        ("d4", "The Daily Example", None, "Undated radical piece about everything and nothing.", 0.8),
+        ("w1", "Weekly Sample", dt.date(2024, 3, 1), "The harbour reopens; the mayor praises workers.", 0.1),
+        ("w2", "Weekly Sample", dt.date(2024, 3, 2), "Radical plans for the harbour, critics say.", 0.3),
+    ]
+    out = []
+    for id, outlet, published, body, score in rows:
+        spans = [("adical", "Name_Calling,Labeling", 0.8)] if "adical" in body else []
+        if id == "d1":
+            spans.append(("attack our values", "Loaded_Language", 0.6))
+        out.append(
+            make_analysis(
+                body,
+                id=id,
+                title=f"Title {id}",
+                outlet=outlet,
+                published=published,
+                spans=spans,
+                genre="opinion" if id in ("d1", "d2", "w2") else "reporting",
+                frames=("Political",) if id.startswith("d") else ("Economic", "Political"),
+                persuasion=score,
+                language="en" if id != "w1" else "fr",
+            )
+        )
+    return out
+
+
+def test_store_keeps_text_byte_exact_and_analysis_whole(store: SqlStore) -> None:
+    analysis = make_analysis(TRICKY, spans=SPANS, quotes=[("First line", "with an emoji", "here")])
+    ref = store.add(analysis)
+    assert ref.new_article and ref.new_analysis
+    assert ref.content_hash == analysis.article.content_hash and ref.article_id == ref.content_hash[:16]
+    stored = store.get(ref.article_id)
+    assert stored.analysis.text == TRICKY
+    assert stored.analysis.text.encode("utf-8") == TRICKY.encode("utf-8")
+    assert stored.analysis.to_dict() == analysis.to_dict()
+    assert store.get(ref.content_hash).article_id == ref.article_id
+    data = stored.to_dict()
+    assert data["article_id"] == ref.article_id and data["content_hash"] == ref.content_hash
+    assert [s["text"] for s in data["spans"]] == ["radical extremists", "destroy everything we love"]
+
+
+def test_add_is_idempotent_by_content_hash(store: SqlStore) -> None:
+    first = make_analysis("Same text, twice.", id="one", outlet="A")
+    again = make_analysis("Same text, twice.", id="two", outlet="B")
+    refs = [store.add(first), store.add(first), store.add(again)]
+    assert len({r.article_id for r in refs}) == 1
+    assert [r.new_article for r in refs] == [True, False, False]
+    assert [r.new_analysis for r in refs] == [True, False, False]
+    counts = store.counts()
+    assert (counts.articles, counts.analyses) == (1, 1)
+    assert store.get(refs[0].article_id).summary.outlet == "A"  # the first metadata is kept
+    assert store.has(first.article.content_hash) and not store.has("0" * 64)
+
+
+def test_newer_models_add_an_analysis_and_queries_read_the_newest(store: SqlStore) -> None:
+    old = make_analysis(TRICKY, spans=SPANS, persuasion=0.9)
+    new = make_analysis(TRICKY, spans=SPANS[:1], models=NEWER, persuasion=0.3)
+    first, second = store.add(old), store.add(new)
+    assert second.new_analysis and not second.new_article and second.analysis_id != first.analysis_id
+    stored = store.get(first.article_id)
+    assert stored.analysis_id == second.analysis_id
+    assert stored.analysis.to_dict() == new.to_dict()
+    assert [h.analysis_id for h in stored.history] == [second.analysis_id, first.analysis_id]
+    assert store.get(first.article_id, analysis_id=first.analysis_id).analysis.to_dict() == old.to_dict()
+    assert store.search(SearchQuery(technique="Loaded_Language")).total == 0
+    assert store.search(SearchQuery(technique="Loaded_Language", analysis="all")).total == 1
+    assert store.search(SearchQuery(min_score=0.8)).total == 0
+    assert store.profile("The Daily Example").technique_counts == {"Name_Calling,Labeling": 1}
+    with pytest.raises(NotFoundError):
+        store.get(first.article_id, analysis_id=10_000)
+
+
+def test_failed_analysis_is_refused(store: SqlStore) -> None:
+    from unspun.document import ComponentError
+
+    analysis = make_analysis("Text that failed.")
+    analysis.article.errors.append(ComponentError("spans", "model broke", "model_error"))
+    with pytest.raises(AnalysisError, match="not stored"):
+        store.add(analysis)
+    assert store.counts().articles == 0
+
+
+def test_add_many_is_all_or_nothing(store: SqlStore) -> None:
+    from unspun.document import ComponentError
+
+    bad = make_analysis("A failed one.", id="bad")
+    bad.article.errors.append(ComponentError("spans", "boom"))
+    with pytest.raises(AnalysisError):
+        store.add_many([make_analysis("A good one.", id="good"), bad])
+    assert store.counts().articles == 0
+    assert len(store.add_many(corpus())) == 6
+    assert store.counts().articles == 6
+
+
+def test_article_without_analysis(store: SqlStore) -> None:
+    ref = store.add_article(Article(id="plain", text="Just text.\r\n", outlet="X"))
+    assert ref.analysis_id is None and ref.new_article
+    stored = store.get(ref.article_id)
+    assert stored.analysis_id is None and stored.analysis.text == "Just text.\r\n"
+    assert stored.summary.spans == 0 and stored.summary.persuasion_score is None
+    assert store.add(make_analysis("Just text.\r\n", outlet="X")).new_analysis
+
+
+def test_search_text_and_filters(store: SqlStore) -> None:
+    store.add_many(corpus())
+
+    def ids(**filters: object) -> list[str]:
+        page = store.search(SearchQuery(**filters))  # type: ignore[arg-type]
+        assert page.total == len(page.items)
+        return [item.source_id or "" for item in page.items]
+
+    assert ids() == ["w2", "w1", "d3", "d2", "d1", "d4"]  # newest first, undated last
+    assert ids(text="radical") == ["w2", "d2", "d1", "d4"]
+    assert ids(text="RADICAL harbour") == ["w2"]
+    assert ids(text="Title d3") == ["d3"]  # titles are searched too
+    assert ids(outlet="Weekly Sample") == ["w2", "w1"]
+    assert ids(date_from=dt.date(2024, 1, 15), date_to=dt.date(2024, 2, 28)) == ["d3", "d2"]
+    assert ids(technique="Loaded_Language") == ["d1"]
+    assert ids(genre="opinion") == ["w2", "d2", "d1"]
+    assert ids(frame="Economic") == ["w2", "w1"]
+    assert ids(language="fr") == ["w1"]
+    assert ids(min_score=0.3, max_score=0.6) == ["w2", "d3", "d2"]
+    assert ids(text="radical", outlet="The Daily Example", min_score=0.3) == ["d2", "d4"]
+    assert ids(text="nothingmatches") == []
+    # FTS syntax in the query is not obeyed, and quotes are harmless.
+    assert ids(text='radical" OR NEAR(x') == []
+    assert ids(text="'; DROP TABLE articles; --") == []
+    assert store.counts().articles == 6
+    hit = store.search(SearchQuery(text="attack")).items[0]
+    assert hit.techniques == {"Loaded_Language": 1, "Name_Calling,Labeling": 1}
+    assert hit.genre == "opinion" and hit.persuasion_score == 0.2 and hit.words == 6
+    with pytest.raises(FormatError):
+        store.search(SearchQuery(text="!!!"))
+
+
+def test_search_pages_with_next_tokens(store: SqlStore) -> None:
+    store.add_many(corpus())
+    seen: list[str] = []
+    token = None
+    pages = 0
+    while True:
+        page = store.search(SearchQuery(limit=4 if pages == 0 else 1, next=token))
+        assert page.total == 6
+        seen += [item.article_id for item in page.items]
+        pages += 1
+        token = page.next
+        if token is None:
+            break
+    assert pages == 3 and len(seen) == len(set(seen)) == 6
+    with pytest.raises(FormatError, match="paging token"):
+        store.search(SearchQuery(next="not-a-token"))
+    with pytest.raises(FormatError):
+        store.search(SearchQuery(limit=0))
+
+
+def test_outlet_profile_counts_rates_and_trend(store: SqlStore) -> None:
+    store.add_many(corpus())
+    outlets = store.outlets()
+    assert [(o.outlet, o.articles) for o in outlets] == [("The Daily Example", 4), ("Weekly Sample", 2)]
+    assert outlets[0].first_published == dt.date(2024, 1, 10) and outlets[0].last_published == dt.date(
+        2024, 2, 3
+    )
+    profile = store.profile("The Daily Example")
+    assert profile.articles == 4
+    assert profile.words == 6 + 6 + 9 + 7
+    assert profile.technique_counts == {"Name_Calling,Labeling": 3, "Loaded_Language": 1}
+    assert profile.technique_rates["Name_Calling,Labeling"] == round(3000 / 28, 4)
+    assert profile.genres == {"opinion": 2, "reporting": 2}
+    assert profile.frames == {"Political": 4}
+    assert (profile.persuasion.n, profile.persuasion.median) == (4, 0.5)
+    assert (profile.persuasion.q1, profile.persuasion.q3) == (0.35, 0.65)
+    assert [(m.month, m.articles, m.spans, m.persuasion_median) for m in profile.trend] == [
+        ("2024-01", 2, 3, 0.3),
+        ("2024-02", 1, 0, 0.6),
+    ]
+    data = profile.to_dict()
+    assert data["outlet"] == "The Daily Example" and data["technique_counts"]["Loaded_Language"] == 1
+    comparison = store.compare("The Daily Example", "Weekly Sample")
+    assert comparison.b.articles == 2
+    assert comparison.rate_difference["Loaded_Language"] == profile.technique_rates["Loaded_Language"]
+    with pytest.raises(NotFoundError, match="unspun outlets"):
+        store.profile("Nobody")
+
+
+def test_feedback_kept_applied_and_exported(store: SqlStore) -> None:
+    analysis = make_analysis(TRICKY, spans=SPANS)
+    ref = store.add(analysis)
+    wrong = store.add_feedback(
+        ref.article_id, Feedback(kind="wrong", start=0, end=1, span_id="T1", author="ana")
+    )
+    assert (wrong.start, wrong.end, wrong.original) == (*_find("radical extremists"), "Name_Calling,Labeling")
+    assert wrong.created_at is not None and wrong.id is not None and wrong.analysis_id == ref.analysis_id
+    start, end = _find("destroy everything we love")
+    corrected = store.add_feedback(
+        ref.article_id,
+        Feedback(kind="corrected", start=start, end=end, technique="Exaggeration,Minimisation"),
+    )
+    assert corrected.original == "Loaded_Language" and corrected.span_id == "T2"
+    added = store.add_feedback(
+        ref.article_id,
+        Feedback(kind="added", start=TRICKY.index("emoji"), end=TRICKY.index("emoji") + 5, technique="Doubt"),
+    )
+    for bad in (
+        Feedback(kind="added", start=0, end=10_000, technique="Doubt"),
+        Feedback(kind="added", start=3, end=5),
+        Feedback(kind="wrong", start=3, end=5),
+        Feedback(kind="bogus", start=3, end=5),  # type: ignore[arg-type]
+        Feedback(kind="wrong", start=0, end=1, span_id="T99"),
+    ):
+        with pytest.raises(FormatError):
+            store.add_feedback(ref.article_id, bad)
+    with pytest.raises(NotFoundError):
+        store.add_feedback("0" * 16, Feedback(kind="wrong", start=0, end=1))
+    kept = store.feedback(ref.article_id)
+    assert [f.kind for f in kept] == ["wrong", "corrected", "added"]
+    assert kept[0].author == "ana" and kept[-1] == added
+    shown = apply_feedback(store.get(ref.article_id).analysis, kept)
+    marks = {(s.text_in(TRICKY), s.label): s.attrs.get("feedback") for s in shown.spans}
+    assert marks == {
+        ("radical extremists", "Name_Calling,Labeling"): "wrong",
+        ("destroy everything we love", "Exaggeration,Minimisation"): "corrected",
+        ("emoji", "Doubt"): "added",
+    }
+    assert store.get(ref.article_id).analysis.to_dict() == analysis.to_dict()  # stored one unchanged
+    exported = list(store.export())
+    assert [f.kind for f in exported[0].feedback] == ["wrong", "corrected", "added"]
+    assert [f.id for f in store.export_feedback()] == [f.id for f in kept]
+    assert store.counts().feedback == 3
+
+
+def _find(part: str) -> tuple[int, int]:
+    start = TRICKY.index(part)
+    return start, start + len(part)
+
+
+def test_who_is_quoted_and_how_entities_are_portrayed(store: SqlStore) -> None:
+    text = "Karzai said the plan failed. Brown told reporters it works. Karzai added more."
+    store.add(
+        make_analysis(
+            text,
+            id="q1",
+            quotes=[("Karzai", "said", "the plan failed"), ("Brown", "told", "it works")],
+        )
+    )
+    store.add(
+        make_analysis("Karzai insisted all is well.", id="q2", quotes=[("Karzai", "insisted", "all is well")])
+    )
+    store.add(
+        make_analysis(
+            "Karzai warned of trouble.", id="q3", outlet="Other", quotes=[("Karzai", "warned", "trouble")]
+        )
+    )
+    sources = store.quoted_sources()
+    assert [(s.outlet, s.source, s.quotes, s.articles) for s in sources] == [
+        ("Other", "Karzai", 1, 1),
+        ("The Daily Example", "Karzai", 2, 2),
+        ("The Daily Example", "Brown", 1, 1),
+    ]
+    assert [s.source for s in store.quoted_sources(outlet="The Daily Example", limit=1)] == ["Karzai"]
+    portrayals = store.entity_portrayals(entity="karzai")
+    assert [(p.outlet, p.articles, p.sentiments, p.roles) for p in portrayals] == [
+        ("The Daily Example", 2, {"negative": 2}, {"Antagonist": 2}),
+        ("Other", 1, {"negative": 1}, {"Antagonist": 1}),
+    ]
+
+
+def test_export_streams_every_article_in_order(store: SqlStore) -> None:
+    analyses = corpus()
+    store.add_many(analyses)
+    exported = list(store.export())
+    assert [e.analysis.id for e in exported] == [a.id for a in analyses]
+    for e, original in zip(exported, analyses, strict=True):
+        assert e.analysis.to_dict() == original.to_dict()
+        assert e.to_dict()["content_hash"] == original.article.content_hash
+    assert [e.analysis.id for e in store.export(SearchQuery(outlet="Weekly Sample"))] == ["w1", "w2"]
+
+
+class NewerModels:
+    """An analyser (the protocol Pipeline satisfies) that gives each article the NEWER models."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
+        for article in articles:
+            self.calls += 1
+            yield make_analysis(
+                article.text, id=article.id, outlet=article.outlet, models=NEWER, persuasion=0.99
+            )
+
+
+def test_reanalyze_adds_analyses_and_never_overwrites(store: SqlStore) -> None:
+    store.add_many(corpus())
+    analyser = NewerModels()
+    summary = store.reanalyze(analyser, query=SearchQuery(outlet="Weekly Sample"))
+    assert (summary.seen, summary.added, summary.failed) == (2, 2, [])
+    assert store.counts().analyses == 8
+    assert store.search(SearchQuery(min_score=0.99)).total == 2
+    again = store.reanalyze(analyser, query=SearchQuery(outlet="Weekly Sample"))
+    assert (again.added, again.current) == (0, 2)
+    assert store.counts().analyses == 8
+    hit = store.search(SearchQuery(outlet="Weekly Sample")).items[0]
+    assert len(store.get(hit.article_id).history) == 2
+
+
+def test_concurrent_writers_from_threads(store: SqlStore) -> None:
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(5):
+                store.add(make_analysis(f"Thread {n} article {i} text.", id=f"t{n}-{i}"))
+                store.add(make_analysis("Shared text every thread adds.", id=f"s{n}"))
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert store.counts().articles == 21
+
+
+def test_store_reopens_at_head_and_refuses_a_newer_schema(store_url: str) -> None:
+    from unspun.store.migrate import head
+
+    with open_store(store_url) as first:
+        first.add(make_analysis("Kept across opens."))
+        assert isinstance(first, SqlStore)
+        with first.engine.begin() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head()
+    with open_store(store_url) as second:
+        assert second.counts().articles == 1
+        assert isinstance(second, SqlStore)
+        with second.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(StoreError, match="newer version"):
+        open_store(store_url)
+
+
+def test_bad_urls_and_missing_things() -> None:
+    with pytest.raises(StoreError, match="unknown database URL scheme"):
+        open_store("mysql://localhost/x")
+    with pytest.raises(StoreError, match="cannot"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_default_store_is_sqlite_in_the_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from unspun.store import default_url
+
+    monkeypatch.delenv("UNSPUN_DB")
+    monkeypatch.setenv("UNSPUN_DATA_DIR", str(tmp_path / "data"))
+    assert default_url() == f"sqlite:///{tmp_path / 'data' / 'unspun.db'}"
+    with open_store() as store:
+        store.add(make_analysis("In the default store."))
+    assert (tmp_path / "data" / "unspun.db").is_file()
+    with open_store(str(tmp_path / "plain.db")) as store:  # a plain path is a SQLite file
+        assert store.counts().articles == 0
