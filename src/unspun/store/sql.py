@@ -180,11 +180,11 @@ class SqlStore:
     def _insert_new(self, table: Any) -> Any:
         """INSERT ... ON CONFLICT DO NOTHING: concurrent writers of the same article or analysis
         (server threads, two ingests) meet on the unique keys instead of failing."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
         if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        return dialect_insert(table).on_conflict_do_nothing()
+            return postgresql.insert(table).on_conflict_do_nothing()
+        return sqlite.insert(table).on_conflict_do_nothing()
 
     def _add(self, connection: Connection, analysis: Analysis, source_id: str | None) -> StoredRef:
         if not analysis.ok:
