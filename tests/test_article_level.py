@@ -260,8 +260,11 @@ def test_single_label_offsets_apply_per_language_and_survive_saving(tmp_path: Pa
         multi_label=False,
         offsets={"en": np.array([0.0, 1.0, 0.0], dtype=np.float32)},
     )
-    # log 0.3 + 1 = -0.20 beats log 0.5 = -0.69 for English only; the score stays the probability
-    assert head.predict(np.zeros((1, 2)), "en") == [[("reporting", pytest.approx(0.3))]]
+    # log 0.3 + 1 = -0.20 beats log 0.5 = -0.69 for English only; the score printed is the chosen
+    # label's probability under the shifted prior: 0.3e / (0.5 + 0.3e + 0.2)
+    shifted = 0.3 * np.e / (0.5 + 0.3 * np.e + 0.2)
+    assert head.predict(np.zeros((1, 2)), "en") == [[("reporting", pytest.approx(shifted))]]
+    assert head.shifted(head.scores(np.zeros((1, 2))), "en").sum() == pytest.approx(1.0)
     assert head.predict(np.zeros((1, 2)), "fr") == [[("opinion", pytest.approx(0.5))]]
     head.to_disk(tmp_path / "genre.npz")
     again = LinearHead.from_disk(tmp_path / "genre.npz")

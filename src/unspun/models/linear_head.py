@@ -84,15 +84,30 @@ class LinearHead:
     def decide(self, scores: np.ndarray, lang: str | None = None) -> list[list[tuple[str, float]]]:
         """Turn score rows (from :meth:`scores`, possibly mixed with an n-gram head) into labels."""
         if not self.multi_label:
-            offset = self.offsets.get(lang) if lang in self.offsets else self.offsets.get("default")
-            best = (scores if offset is None else np.log(scores + 1e-12) + offset).argmax(axis=1)
-            return [[(self.labels[j], float(row[j]))] for j, row in zip(best, scores, strict=True)]
+            probabilities = self.shifted(scores, lang)
+            best = probabilities.argmax(axis=1)
+            return [[(self.labels[j], float(row[j]))] for j, row in zip(best, probabilities, strict=True)]
         limits = self.threshold_for(lang)
         out: list[list[tuple[str, float]]] = []
         for row in scores:
             hits = [(self.labels[j], float(row[j])) for j in np.flatnonzero(row >= limits)]
             out.append(sorted(hits, key=lambda pair: -pair[1]))
         return out
+
+    def shifted(self, scores: np.ndarray, lang: str | None = None) -> np.ndarray:
+        """Multi-class score rows under ``lang``'s prior offsets: ``softmax(log p + offset)``.
+
+        The offset moves the decision (e.g. towards "reporting"), so the probability printed for
+        the chosen label must move with it: the label shown and its number come from these rows.
+        Rows without an offset are returned unchanged.
+        """
+        offset = self.offsets.get(lang) if lang in self.offsets else self.offsets.get("default")
+        if offset is None:
+            return np.asarray(scores)
+        logits = np.log(np.asarray(scores) + 1e-12) + offset
+        logits = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def parameter_arrays(self) -> dict[str, np.ndarray]:
         """The learnt arrays (``weights``, ``bias``, ``mean``, ``scale``) as float32, for a head file."""
