@@ -1,0 +1,61 @@
+// The Analyse page: paste or open a text, POST /api/analyze, show the view in place.
+// A stored analysis also gets its own address (/articles/{id}), so a reload keeps it.
+
+import { api, say, techniques } from "./app.js";
+import { ArticleView } from "./article-view.js";
+
+const $ = (id) => document.getElementById(id);
+
+async function readFile(file) {
+  const text = await file.text();
+  $("in-text").value = text;
+  say(`Read ${file.name}.`);
+}
+
+async function analyse(view) {
+  const text = $("in-text").value;
+  if (!text.trim()) {
+    say("Paste an article or open a file first.", "error");
+    return;
+  }
+  const body = { text, store: $("in-store").checked };
+  for (const [field, id] of [["title", "in-title"], ["outlet", "in-outlet"], ["published", "in-published"]]) {
+    const value = $(id).value.trim();
+    if (value) body[field] = value;
+  }
+  const button = $("analyse-button");
+  button.disabled = true;
+  button.textContent = "Analysing…";
+  document.body.dataset.ready = "false";
+  try {
+    const data = await api("/api/analyze", { json: body });
+    const id = data.article_id ?? null;
+    view.articleId = id;
+    if (id !== null) view.reload = () => api(`/api/articles/${encodeURIComponent(id)}?corrected=true`);
+    view.show(data);
+    if (id !== null) history.pushState({}, "", `/articles/${encodeURIComponent(id)}`);
+    $("view").scrollIntoView({ block: "start" });
+  } catch (error) {
+    say(`The analysis failed: ${error.message}`, "error");
+  } finally {
+    button.disabled = false;
+    button.textContent = "Analyse";
+  }
+}
+
+async function main() {
+  const cat = await techniques();
+  const view = new ArticleView(cat);
+  $("in-file").addEventListener("change", (event) => {
+    const file = event.target.files[0];
+    if (file) readFile(file);
+  });
+  $("analyse-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    analyse(view);
+  });
+  window.addEventListener("popstate", () => location.reload());
+  document.body.dataset.ready = "true";
+}
+
+main().catch((error) => say(error.message, "error"));

@@ -1,0 +1,104 @@
+// Shared helpers of every page: the API client, the technique catalogue, small DOM builders.
+// Article data only ever reaches the DOM through textContent / attributes (see el()).
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Fetch JSON from the API; throw ApiError with the API's message on any failure. */
+export async function api(path, options = {}) {
+  const init = { headers: { Accept: "application/json" }, ...options };
+  if (options.json !== undefined) {
+    init.method = init.method || "POST";
+    init.body = JSON.stringify(options.json);
+    init.headers = { ...init.headers, "Content-Type": "application/json" };
+    delete init.json;
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new ApiError(`The server could not be reached (${error.message}).`, 0);
+  }
+  let body = null;
+  const type = response.headers.get("Content-Type") || "";
+  if (type.includes("json")) body = await response.json();
+  if (!response.ok) {
+    const message = (body && (body.error || body.detail)) || `${response.status} ${response.statusText}`;
+    throw new ApiError(typeof message === "string" ? message : JSON.stringify(message), response.status);
+  }
+  return body;
+}
+
+let catalogue = null;
+
+/** The technique catalogue ({byLabel: Map, techniques: [...], frames: {...}}), fetched once. */
+export async function techniques() {
+  if (!catalogue) {
+    catalogue = api("/ui/techniques.json").then((data) => {
+      const byLabel = new Map(data.techniques.map((t) => [t.label, t]));
+      return { ...data, byLabel };
+    });
+  }
+  return catalogue;
+}
+
+/** The display name of a technique label (the label with spaces when unknown). */
+export function techniqueName(cat, label) {
+  const t = cat.byLabel.get(label);
+  return t ? t.name : String(label).replaceAll("_", " ");
+}
+
+/** The display name of a frame label. */
+export function frameName(label) {
+  return String(label).replaceAll("_", " ");
+}
+
+/**
+ * Build an element: el("li", {class: "x", dataset: {a: "1"}}, "text", child).
+ * Strings become text nodes; nothing is ever parsed as HTML.
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** Say something to the user (and to screen readers) in the status bar. */
+export function say(message, kind = "info") {
+  const bar = document.getElementById("status");
+  if (!bar) return;
+  bar.textContent = message;
+  bar.dataset.kind = kind;
+  bar.classList.add("shown");
+  clearTimeout(say.timer);
+  say.timer = setTimeout(() => bar.classList.remove("shown"), kind === "error" ? 8000 : 3500);
+}
+
+/** Replace the children of `node` with a notice paragraph. */
+export function notice(node, message, kind = "info") {
+  node.replaceChildren(el("p", { class: `notice ${kind}`, text: message }));
+}
+
+export function percent(value, digits = 0) {
+  return value === null || value === undefined ? "–" : `${(value * 100).toFixed(digits)}%`;
+}
+
+export function number(value, digits = 0) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  return Number(value).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

@@ -1,0 +1,528 @@
+// The article view (Analyse and /articles/{id}): summary, legend, highlighted text, tooltip,
+// span list, detail card and feedback. Everything from the article goes in as textContent.
+
+import { api, el, frameName, number, percent, say, techniqueName } from "./app.js";
+import { buildHighlights } from "./highlight.js";
+import { toCodePoint, toUtf16 } from "./offsets.js";
+
+const $ = (id) => document.getElementById(id);
+
+const FEEDBACK_TEXT = {
+  wrong: "Marked wrong by a reviewer",
+  added: "Added by a reviewer",
+  corrected: "Technique corrected by a reviewer",
+};
+
+function wordCount(text) {
+  const m = text.match(/\S+/g);
+  return m ? m.length : 0;
+}
+
+function excerpt(text, max = 90) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The spans of an analysis as the view uses them (a unique key each; feedback in attrs). */
+function viewSpans(data) {
+  return (data.spans || []).map((s, i) => ({ ...s, key: s.id ? String(s.id) : `s${i}`, attrs: s.attrs || {} }));
+}
+
+export class ArticleView {
+  /** options: {articleId (null when not stored), reload: async () => data} */
+  constructor(catalogue, options = {}) {
+    this.cat = catalogue;
+    this.articleId = options.articleId ?? null;
+    this.reload = options.reload ?? null;
+    this.hidden = new Set();
+    this.selected = null;
+    this.pending = null; // {start, end} of the text selected for "add a span"
+    this.tooltip = $("tooltip");
+    this.textBox = $("a-text");
+    this.bindOnce();
+  }
+
+  // --- rendering ---------------------------------------------------------------------------
+
+  show(data) {
+    this.data = data;
+    this.text = data.text || "";
+    this.spans = viewSpans(data);
+    this.byKey = new Map(this.spans.map((s) => [s.key, s]));
+    if (data.article_id !== undefined && data.article_id !== null) this.articleId = data.article_id;
+    this.renderHead();
+    this.renderText();
+    this.renderLegend();
+    this.renderList();
+    this.renderExtra();
+    this.renderAddForm();
+    if (this.selected && this.byKey.has(this.selected)) this.select(this.selected, false);
+    else this.clearDetail();
+    $("view").hidden = false;
+    document.body.dataset.ready = "true";
+  }
+
+  renderHead() {
+    const d = this.data;
+    $("a-title").textContent = d.title || "Untitled article";
+    const meta = [];
+    if (d.outlet) meta.push(el("a", { href: `/outlets/${encodeURIComponent(d.outlet)}`, text: d.outlet }));
+    if (d.published) meta.push(el("time", { datetime: d.published, text: d.published }));
+    if (d.url) meta.push(el("a", { href: safeUrl(d.url), rel: "noopener noreferrer nofollow", text: hostOf(d.url) }));
+    meta.push(`${number(wordCount(this.text))} words`);
+    if (d.language) meta.push(d.language.toUpperCase());
+    const metaBox = $("a-meta");
+    metaBox.replaceChildren();
+    meta.forEach((m, i) => {
+      if (i) metaBox.append(el("span", { class: "sep", "aria-hidden": "true", text: "·" }));
+      metaBox.append(m);
+    });
+
+    const summary = $("a-summary");
+    summary.replaceChildren();
+    const item = (label, ...value) => summary.append(el("div", { class: "sum" }, el("dt", { text: label }), el("dd", {}, ...value)));
+    if (d.persuasion_score !== null && d.persuasion_score !== undefined) {
+      const score = d.persuasion_score;
+      const bar = el("span", { class: "meter", role: "img", "aria-label": `persuasion ${percent(score)}` }, el("span", { class: "meter-fill" }));
+      bar.firstChild.style.width = `${Math.round(score * 100)}%`;
+      bar.dataset.level = score >= 0.66 ? "high" : score >= 0.33 ? "mid" : "low";
+      item("Persuasion", el("strong", { class: "big", text: percent(score) }), bar);
+    }
+    if (d.genre) item("Genre", el("strong", { class: "big cap", text: d.genre }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
+    const active = this.spans.filter((s) => s.attrs.feedback !== "wrong").length;
+    item("Spans", el("strong", { class: "big", text: number(active) }), el("span", { class: "muted", text: ` in ${number(this.techniqueCounts().size)} techniques` }));
+    if (d.frames && d.frames.length) {
+      const chips = d.frames.map((f) =>
+        el("span", { class: "chip", title: this.cat.frames[f] || "" }, frameName(f), el("span", { class: "muted", text: ` ${percent((d.frame_scores || {})[f])}` })),
+      );
+      item("Frames", el("span", { class: "chips" }, chips));
+    }
+
+    const paragraphs = (d.paragraphs || []).filter((p) => p.techniques && p.techniques.length);
+    let box = $("a-paragraphs");
+    if (!box) {
+      box = el("details", { id: "a-paragraphs", class: "paragraphs" });
+      summary.after(box);
+    }
+    box.hidden = !paragraphs.length;
+    box.replaceChildren(el("summary", { text: `Paragraph techniques (${paragraphs.length} paragraphs)` }));
+    const list = el("ol", { class: "para-list" });
+    for (const p of paragraphs) {
+      const techs = p.techniques.map((t) =>
+        el("span", { class: "chip", dataset: { swatch: t } }, el("span", { class: "dot", "aria-hidden": "true" }), techniqueName(this.cat, t), el("span", { class: "muted", text: ` ${percent(p.technique_scores[t])}` })),
+      );
+      list.append(el("li", {}, el("a", { href: `#para-${p.number}`, text: `¶ ${p.number}` }), el("span", { class: "chips" }, techs)));
+    }
+    box.append(list);
+
+    const errors = d.errors || [];
+    const errBox = $("a-errors");
+    errBox.hidden = !errors.length;
+    errBox.replaceChildren(...errors.map((e) => el("p", { text: `${e.component}: ${e.message}` })));
+  }
+
+  renderText() {
+    const paragraphs = (this.data.paragraphs || []).map((p) => ({ number: p.number, start: p.start }));
+    const built = buildHighlights(this.text, this.spans, paragraphs);
+    this.map = built.map;
+    this.marks = built.marks;
+    this.textBox.replaceChildren(built.fragment);
+    for (const label of this.hidden) this.setTechniqueShown(label, false);
+  }
+
+  techniqueCounts() {
+    const counts = new Map();
+    for (const s of this.spans) {
+      if (s.attrs.feedback === "wrong") continue;
+      counts.set(s.technique, (counts.get(s.technique) || 0) + 1);
+    }
+    return counts;
+  }
+
+  sortedTechniques() {
+    const counts = this.techniqueCounts();
+    for (const s of this.spans) if (!counts.has(s.technique)) counts.set(s.technique, 0);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || techniqueName(this.cat, a[0]).localeCompare(techniqueName(this.cat, b[0])));
+  }
+
+  renderLegend() {
+    const legend = $("legend");
+    legend.replaceChildren();
+    const entries = this.sortedTechniques();
+    if (!entries.length) {
+      legend.append(el("p", { class: "muted", text: this.data.spans_analysed === false ? "Spans were not analysed for this article." : "No technique spans found." }));
+      return;
+    }
+    for (const [label, count] of entries) {
+      const button = el(
+        "button",
+        {
+          type: "button",
+          class: "legend-item",
+          "aria-pressed": this.hidden.has(label) ? "false" : "true",
+          dataset: { swatch: label, legend: label },
+          title: (this.cat.byLabel.get(label) || {}).definition || "",
+          onclick: () => this.toggleTechnique(label, button),
+        },
+        el("span", { class: "dot", "aria-hidden": "true" }),
+        el("span", { class: "legend-name", text: techniqueName(this.cat, label) }),
+        el("span", { class: "count", text: String(count) }),
+      );
+      legend.append(button);
+    }
+    if (entries.length > 1) {
+      legend.append(el("button", { type: "button", class: "legend-all link", onclick: () => this.showAll(), text: "Show all" }));
+    }
+  }
+
+  toggleTechnique(label, button) {
+    const shown = this.hidden.has(label);
+    if (shown) this.hidden.delete(label);
+    else this.hidden.add(label);
+    button.setAttribute("aria-pressed", shown ? "true" : "false");
+    this.setTechniqueShown(label, shown);
+    say(`${techniqueName(this.cat, label)} ${shown ? "shown" : "hidden"}`);
+  }
+
+  showAll() {
+    for (const label of [...this.hidden]) this.setTechniqueShown(label, true);
+    this.hidden.clear();
+    for (const b of document.querySelectorAll(".legend-item")) b.setAttribute("aria-pressed", "true");
+  }
+
+  setTechniqueShown(label, shown) {
+    for (const s of this.spans) {
+      if (s.technique !== label) continue;
+      for (const m of this.marks.get(s.key) || []) m.classList.toggle("off", !shown);
+    }
+    const group = document.querySelector(`.span-group[data-group="${CSS.escape(label)}"]`);
+    if (group) group.classList.toggle("off", !shown);
+  }
+
+  renderList() {
+    const box = $("span-list");
+    box.replaceChildren();
+    const groups = new Map();
+    for (const s of [...this.spans].sort((a, b) => a.start - b.start)) {
+      if (!groups.has(s.technique)) groups.set(s.technique, []);
+      groups.get(s.technique).push(s);
+    }
+    $("span-list-title").textContent = `Spans (${this.spans.length})`;
+    if (!groups.size) {
+      box.append(el("p", { class: "muted", text: "Nothing to list." }));
+      return;
+    }
+    let n = 0;
+    for (const [label] of this.sortedTechniques()) {
+      const spans = groups.get(label) || [];
+      const id = `group-${n++}`;
+      const name = techniqueName(this.cat, label);
+      const list = el("ul", { "aria-labelledby": id });
+      for (const s of spans) {
+        const fb = s.attrs.feedback;
+        const quote = excerpt(this.quote(s));
+        list.append(
+          el(
+            "li",
+            { class: fb ? `fb-${fb}` : "" },
+            el(
+              "button",
+              { type: "button", class: "span-item", dataset: { key: s.key }, onclick: () => this.jump(s.key) },
+              el("span", { class: "sr-only", text: `${name}: ` }),
+              el("q", { text: quote }),
+              el("span", { class: "score", text: percent(s.score) }),
+              el("span", { class: "sr-only", text: " confidence" }),
+              fb ? el("span", { class: "badge", text: fb }) : null,
+            ),
+          ),
+        );
+      }
+      box.append(
+        el(
+          "section",
+          { class: "span-group", dataset: { group: label, swatch: label } },
+          el("h3", { id }, el("span", { class: "dot", "aria-hidden": "true" }), `${name} `, el("span", { class: "count", text: `(${spans.length})` })),
+          list,
+        ),
+      );
+    }
+  }
+
+  renderExtra() {
+    const d = this.data;
+    const box = $("a-extra");
+    box.replaceChildren();
+    const entities = d.entities || [];
+    const quotes = d.attributions || [];
+    const claims = d.claims || [];
+    box.hidden = !(entities.length || quotes.length || claims.length);
+    if (entities.length) {
+      const rows = entities.map((e) =>
+        el(
+          "tr",
+          {},
+          el("th", { scope: "row", text: e.name }),
+          el("td", { text: e.type || "" }),
+          el("td", { text: (e.mentions || []).length }),
+          el("td", { text: e.sentiment ? `${e.sentiment} ${percent(e.sentiment_score)}` : "–" }),
+          el("td", { text: e.role ? `${e.role}${(e.fine_roles || []).length ? ` (${e.fine_roles.join(", ")})` : ""}` : "–" }),
+        ),
+      );
+      box.append(
+        el("h2", { text: "Who" }),
+        el(
+          "table",
+          { class: "table compact" },
+          el("thead", {}, el("tr", {}, ...["Entity", "Type", "Mentions", "Portrayed", "Role"].map((h) => el("th", { scope: "col", text: h })))),
+          el("tbody", {}, rows),
+        ),
+      );
+    }
+    if (quotes.length) {
+      box.append(
+        el("h2", { text: "Quotes" }),
+        el(
+          "ul",
+          { class: "quotes" },
+          quotes.map((q) =>
+            el("li", {}, el("strong", { text: q.source_text || "Unnamed source" }), q.cue_text ? ` ${q.cue_text} ` : " ", el("q", { text: q.content_text || "" }), el("span", { class: "muted", text: ` ${q.kind || ""}` })),
+          ),
+        ),
+      );
+    }
+    if (claims.length) {
+      box.append(
+        el("h2", { text: "What: check-worthy claims" }),
+        el(
+          "ul",
+          { class: "claims" },
+          claims.map((c) => el("li", {}, el("q", { text: c.text || "" }), el("span", { class: "score", text: percent(c.score) }))),
+        ),
+      );
+    }
+  }
+
+  renderAddForm() {
+    const box = $("add-span");
+    box.hidden = this.articleId === null;
+    const select = $("add-technique");
+    if (!select.options.length) {
+      for (const t of this.cat.techniques.filter((t) => t.taxonomy === "ptc14")) select.append(el("option", { value: t.label, text: t.name }));
+    }
+  }
+
+  // --- interaction -------------------------------------------------------------------------
+
+  bindOnce() {
+    const box = this.textBox;
+    const show = (event) => {
+      const mark = event.target.closest && event.target.closest(".hl");
+      if (mark && box.contains(mark)) this.showTooltip(mark);
+    };
+    box.addEventListener("mouseover", show);
+    box.addEventListener("focusin", show);
+    box.addEventListener("mouseleave", () => this.hideTooltip());
+    box.addEventListener("focusout", () => this.hideTooltip());
+    box.addEventListener("click", (event) => {
+      const mark = event.target.closest(".hl");
+      if (mark && window.getSelection().isCollapsed) this.select(mark.dataset.id || mark.dataset.of, false);
+    });
+    box.addEventListener("keydown", (event) => {
+      const mark = event.target.closest && event.target.closest(".hl");
+      if (!mark) return;
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        this.select(mark.dataset.id, true);
+      } else if (event.key === "Escape") this.hideTooltip();
+    });
+    box.addEventListener("mouseup", () => this.captureSelection());
+    box.addEventListener("keyup", (event) => {
+      if (event.shiftKey) this.captureSelection();
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.hideTooltip();
+    });
+    $("add-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.addSpan();
+    });
+  }
+
+  quote(span) {
+    return this.text.slice(toUtf16(this.map, span.start), toUtf16(this.map, span.end));
+  }
+
+  /** The spans covering a mark: the mark's own first, then the ones it sits inside. */
+  spansAt(mark) {
+    const keys = [];
+    for (let node = mark; node && node !== this.textBox; node = node.parentElement) {
+      const key = node.dataset && (node.dataset.id || node.dataset.of);
+      if (key && !keys.includes(key)) keys.push(key);
+    }
+    return keys.map((k) => this.byKey.get(k)).filter(Boolean);
+  }
+
+  describe(span, full) {
+    const t = this.cat.byLabel.get(span.technique);
+    const parts = [
+      el("p", { class: "tt-head", dataset: { swatch: span.technique } }, el("span", { class: "dot", "aria-hidden": "true" }), el("strong", { text: techniqueName(this.cat, span.technique) }), el("span", { class: "score", text: `${percent(span.score)} confidence` })),
+      el("p", { class: "tt-def", text: t ? t.definition : "" }),
+      el("blockquote", { class: "tt-quote", text: excerpt(this.quote(span), full ? 400 : 160) }),
+    ];
+    if (span.reason) parts.push(el("p", { class: "tt-reason" }, el("span", { class: "muted", text: "Why: " }), span.reason));
+    const fb = span.attrs.feedback;
+    if (fb) {
+      let note = FEEDBACK_TEXT[fb] || `Feedback: ${fb}`;
+      if (fb === "corrected" && span.attrs.original) note += ` (was ${techniqueName(this.cat, span.attrs.original)})`;
+      parts.push(el("p", { class: `tt-fb fb-${fb}`, text: note }));
+    }
+    return parts;
+  }
+
+  showTooltip(mark) {
+    const spans = this.spansAt(mark);
+    if (!spans.length) return;
+    const tip = this.tooltip;
+    tip.replaceChildren(...spans.flatMap((s, i) => (i ? [el("hr"), ...this.describe(s, false)] : this.describe(s, false))));
+    tip.hidden = false;
+    if (mark.dataset.id) mark.setAttribute("aria-describedby", "tooltip");
+    const r = mark.getBoundingClientRect();
+    const w = tip.offsetWidth;
+    const h = tip.offsetHeight;
+    let left = Math.min(Math.max(8, r.left), window.innerWidth - w - 8);
+    let top = r.bottom + 8;
+    if (top + h > window.innerHeight - 8) top = Math.max(8, r.top - h - 8);
+    if (left < 8) left = 8;
+    tip.style.left = `${left}px`;
+    tip.style.top = `${top}px`;
+    this.tipFor = mark;
+  }
+
+  hideTooltip() {
+    this.tooltip.hidden = true;
+    if (this.tipFor) this.tipFor.removeAttribute("aria-describedby");
+    this.tipFor = null;
+  }
+
+  jump(key) {
+    const mark = (this.marks.get(key) || [])[0];
+    if (!mark) return;
+    const span = this.byKey.get(key);
+    if (span && this.hidden.has(span.technique)) {
+      const button = document.querySelector(`.legend-item[data-legend="${CSS.escape(span.technique)}"]`);
+      if (button) this.toggleTechnique(span.technique, button);
+    }
+    mark.scrollIntoView({ block: "center" });
+    mark.focus({ preventScroll: true });
+    this.select(key, false);
+  }
+
+  select(key, focusDetail) {
+    for (const m of this.textBox.querySelectorAll(".hl.selected")) m.classList.remove("selected");
+    const span = this.byKey.get(key);
+    if (!span) return;
+    this.selected = key;
+    for (const m of this.marks.get(key) || []) m.classList.add("selected");
+    const card = $("detail");
+    card.hidden = false;
+    const title = el("h2", { id: "detail-title", tabindex: "-1", text: "Selected span" });
+    card.replaceChildren(title, ...this.describe(span, true));
+    if (this.articleId !== null) card.append(this.feedbackControls(span));
+    if (focusDetail) title.focus();
+  }
+
+  clearDetail() {
+    this.selected = null;
+    $("detail").hidden = true;
+  }
+
+  feedbackControls(span) {
+    const box = el("div", { class: "fb-controls" });
+    if (span.attrs.feedback !== "wrong") {
+      box.append(el("button", { type: "button", class: "danger", onclick: () => this.sendFeedback({ kind: "wrong", span_id: span.id || null, start: span.start, end: span.end, original: span.technique }, "Marked as wrong") }, "Mark as wrong"));
+    }
+    const select = el("select", { id: "fix-technique", "aria-label": "Correct technique" });
+    for (const t of this.cat.techniques.filter((t) => t.taxonomy === span.taxonomy || t.taxonomy === "ptc14")) {
+      if (t.label !== span.technique) select.append(el("option", { value: t.label, text: t.name }));
+    }
+    box.append(
+      el("div", { class: "fix" }, select, el("button", { type: "button", onclick: () => this.sendFeedback({ kind: "corrected", span_id: span.id || null, start: span.start, end: span.end, technique: select.value, original: span.technique }, "Technique corrected") }, "Correct technique")),
+    );
+    return box;
+  }
+
+  async sendFeedback(body, done) {
+    try {
+      await api(`/api/articles/${encodeURIComponent(this.articleId)}/feedback`, { json: body });
+      say(`${done}. Thank you.`);
+      if (this.reload) this.show(await this.reload());
+    } catch (error) {
+      say(`Feedback not saved: ${error.message}`, "error");
+    }
+  }
+
+  // --- adding a missing span -----------------------------------------------------------------
+
+  captureSelection() {
+    const sel = window.getSelection();
+    if (!sel.rangeCount || sel.isCollapsed) return;
+    const range = sel.getRangeAt(0);
+    if (!this.textBox.contains(range.startContainer) || !this.textBox.contains(range.endContainer)) return;
+    const before = document.createRange();
+    before.setStart(this.textBox, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    const u0 = before.toString().length;
+    const u1 = u0 + range.toString().length;
+    let start = toCodePoint(this.map, u0);
+    let end = toCodePoint(this.map, u1);
+    // Trim white space at the edges of the selection.
+    const slice = (a, b) => this.text.slice(toUtf16(this.map, a), toUtf16(this.map, b));
+    while (start < end && /\s/.test(slice(start, start + 1))) start++;
+    while (end > start && /\s/.test(slice(end - 1, end))) end--;
+    if (end <= start) return;
+    this.pending = { start, end };
+    $("add-quote").value = slice(start, end);
+    if (this.articleId !== null) say("Selection ready: choose a technique under “Add a missing span”.");
+  }
+
+  /** The code-point range of the quote: the selection when it matches, else its first occurrence. */
+  locate(quote) {
+    if (this.pending) {
+      const { start, end } = this.pending;
+      if (this.text.slice(toUtf16(this.map, start), toUtf16(this.map, end)) === quote) return this.pending;
+    }
+    const u = this.text.indexOf(quote);
+    if (u < 0) return null;
+    return { start: toCodePoint(this.map, u), end: toCodePoint(this.map, u + quote.length) };
+  }
+
+  async addSpan() {
+    const quote = $("add-quote").value;
+    const range = quote.trim() ? this.locate(quote) : null;
+    if (!range) {
+      say("That text is not in the article: select it, or type it exactly as written.", "error");
+      return;
+    }
+    const technique = $("add-technique").value;
+    await this.sendFeedback({ kind: "added", start: range.start, end: range.end, technique }, `Added ${techniqueName(this.cat, technique)}`);
+    this.pending = null;
+    $("add-quote").value = "";
+  }
+}
+
+function safeUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : "#";
+  } catch {
+    return "#";
+  }
+}
+
+function hostOf(url) {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,89 @@
+// The corpus (/articles): the search form and the filters live in the page's URL, so that a
+// search, its pages and the back button all work; results come from GET /api/articles.
+
+import { api, el, frameName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
+
+const $ = (id) => document.getElementById(id);
+const FILTERS = ["q", "outlet", "date_from", "date_to", "technique", "genre", "frame"];
+const PAGE_SIZE = 20;
+
+function fillSelect(select, entries, current) {
+  for (const [value, label] of entries) select.append(el("option", { value, text: label }));
+  if (current) {
+    if (![...select.options].some((o) => o.value === current)) select.append(el("option", { value: current, text: current }));
+    select.value = current;
+  }
+}
+
+function resultItem(cat, a) {
+  const techs = Object.entries(a.techniques || {}).sort((x, y) => y[1] - x[1]).slice(0, 4);
+  const meta = [a.outlet, a.published, `${number(a.words)} words`, a.genre].filter(Boolean).join(" · ");
+  return el(
+    "li",
+    { class: "result card" },
+    el("div", { class: "result-main" },
+      el("h2", {}, el("a", { href: `/articles/${encodeURIComponent(a.article_id)}`, text: a.title || "Untitled article" })),
+      el("p", { class: "a-meta", text: meta }),
+      a.snippet ? el("p", { class: "snippet", text: a.snippet.length >= 200 ? `${a.snippet.trimEnd()}…` : a.snippet }) : null,
+      el("p", { class: "chips" }, techs.map(([t, n]) => el("span", { class: "chip", dataset: { swatch: t } }, el("span", { class: "dot", "aria-hidden": "true" }), techniqueName(cat, t), el("span", { class: "muted", text: ` ${n}` })))),
+    ),
+    el("div", { class: "result-score", title: "Persuasion score" },
+      el("span", { class: "big", text: percent(a.persuasion_score) }),
+      el("span", { class: "muted", text: "persuasion" }),
+      el("span", { class: "muted", text: `${number(a.spans)} spans` }),
+    ),
+  );
+}
+
+async function main() {
+  const params = new URLSearchParams(location.search);
+  const cat = await techniques();
+  for (const name of ["q", "date_from", "date_to"]) {
+    const input = document.querySelector(`[name="${name}"]`);
+    if (params.get(name)) input.value = params.get(name);
+  }
+  fillSelect($("f-technique"), cat.techniques.filter((t) => t.taxonomy === "ptc14").map((t) => [t.label, t.name]), params.get("technique"));
+  fillSelect($("f-frame"), Object.keys(cat.frames).map((f) => [f, frameName(f)]), params.get("frame"));
+  if (params.get("genre")) $("f-genre").value = params.get("genre");
+  const outletsLoaded = api("/api/outlets").then((data) => fillSelect($("f-outlet"), data.outlets.map((o) => [o.outlet, o.outlet]), params.get("outlet")));
+
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const name of FILTERS) {
+      const value = document.querySelector(`[name="${name}"]`).value.trim();
+      if (value) next.set(name, value);
+    }
+    location.assign(`/articles${next.toString() ? `?${next}` : ""}`);
+  });
+
+  const query = new URLSearchParams();
+  for (const name of [...FILTERS, "next"]) if (params.get(name)) query.set(name, params.get(name));
+  query.set("limit", String(PAGE_SIZE));
+  const list = $("results");
+  try {
+    const [page] = await Promise.all([api(`/api/articles?${query}`), outletsLoaded]);
+    list.replaceChildren(...page.articles.map((a) => resultItem(cat, a)));
+    const filtered = FILTERS.some((f) => params.get(f));
+    $("result-count").textContent = page.total === 0
+      ? (filtered ? "No stored article matches." : "The corpus is empty: analyse an article and keep it, or run `unspun ingest`.")
+      : `${number(page.total ?? page.articles.length)} article${page.total === 1 ? "" : "s"}${filtered ? " match" : ""}`;
+    if (page.next) {
+      const more = new URLSearchParams(params);
+      more.set("next", page.next);
+      $("page-next").href = `/articles?${more}`;
+      $("page-next").hidden = false;
+    }
+    if (params.get("next")) {
+      const first = new URLSearchParams(params);
+      first.delete("next");
+      $("page-first").href = `/articles${first.toString() ? `?${first}` : ""}`;
+      $("page-first").hidden = false;
+    }
+  } catch (error) {
+    notice(list, `The search failed: ${error.message}`, "error");
+  }
+  document.body.dataset.ready = "true";
+}
+
+main().catch((error) => say(error.message, "error"));

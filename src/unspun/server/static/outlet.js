@@ -1,0 +1,121 @@
+// An outlet's dashboard (/outlets/{name}, ?compare=OTHER): technique rates, genre and frame
+// mix, persuasion score distribution and the monthly trend, from GET /api/outlets/{name}/profile.
+
+import { api, el, frameName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
+import { barChart, boxPlot, lineChart } from "./charts.js";
+
+const $ = (id) => document.getElementById(id);
+const COLOURS = ["#2f5bea", "#e8590c"];
+
+function figure(title, chart, note) {
+  return el("figure", { class: "card chart-card" }, el("figcaption", {}, el("h2", { text: title }), note ? el("p", { class: "hint", text: note }) : null), chart);
+}
+
+function keyFigures(p, colour) {
+  const stat = (label, value) => el("div", { class: "stat" }, el("span", { class: "stat-value", text: value }), el("span", { class: "stat-label", text: label }));
+  const period = p.first_published ? `${p.first_published} – ${p.last_published}` : "undated";
+  const head = el("h2", { class: "outlet-name" }, el("span", { class: "dot", "aria-hidden": "true" }), el("a", { href: `/articles?outlet=${encodeURIComponent(p.outlet)}`, text: p.outlet }));
+  head.firstChild.style.background = colour;
+  return el(
+    "section",
+    { class: "card key-figures", "aria-label": `Key figures of ${p.outlet}` },
+    head,
+    el("p", { class: "muted", text: period }),
+    el("div", { class: "stats" },
+      stat("articles", number(p.articles)),
+      stat("words", number(p.words)),
+      stat("spans per 1,000 words", number(p.words ? (1000 * p.spans) / p.words : 0, 1)),
+      stat("median persuasion", percent(p.persuasion && p.persuasion.median)),
+    ),
+  );
+}
+
+function shares(counts, total) {
+  const out = {};
+  for (const [k, v] of Object.entries(counts || {})) out[k] = total ? (100 * v) / total : 0;
+  return out;
+}
+
+function rowsOf(maps, name, colourOf, limit = 14) {
+  const keys = [...new Set(maps.flatMap((m) => Object.keys(m)))];
+  keys.sort((a, b) => Math.max(...maps.map((m) => m[b] || 0)) - Math.max(...maps.map((m) => m[a] || 0)));
+  return keys.slice(0, limit).map((k) => ({ label: name(k), values: maps.map((m) => m[k] ?? 0), colour: colourOf(k) }));
+}
+
+function render(cat, profiles) {
+  const dash = $("dash");
+  dash.replaceChildren();
+  const series = profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i] }));
+  const single = profiles.length === 1;
+  const colourOf = (label) => (single ? (cat.byLabel.get(label) || {}).colour || COLOURS[0] : undefined);
+  const names = profiles.map((p) => p.outlet).join(" and ");
+
+  dash.append(el("div", { class: `key-row cols-${profiles.length}` }, profiles.map((p, i) => keyFigures(p, COLOURS[i]))));
+
+  const rates = profiles.map((p) => p.technique_rates || {});
+  const rateRows = rowsOf(rates, (k) => techniqueName(cat, k), colourOf);
+  dash.append(figure("Technique rates", rateRows.length ? barChart(rateRows, series, { label: `Technique spans per 1,000 words, ${names}`, digits: 2, width: 1180 }) : el("p", { class: "muted", text: "No technique spans." }), "Spans per 1,000 words, by technique"));
+
+  const grid = el("div", { class: "chart-grid" });
+  const genreRows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => k.charAt(0).toUpperCase() + k.slice(1), () => undefined);
+  grid.append(figure("Genre mix", barChart(genreRows, series.map((s) => ({ ...s })), { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), "% of articles"));
+  const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), frameName, () => undefined, 10);
+  grid.append(figure("Frame mix", barChart(frameRows, series, { label: `Share of articles using each frame, ${names}`, digits: 0, unit: "%" }), "% of articles that use each frame"));
+  dash.append(grid);
+
+  dash.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}`, width: 1180 }), "Median, quartiles and range over the outlet's articles"));
+
+  const trendGrid = el("div", { class: "chart-grid" });
+  trendGrid.append(figure("Spans per 1,000 words by month", lineChart(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], points: (p.trend || []).map((t) => ({ month: t.month, value: t.spans_per_1000_words })) })), { label: `Technique spans per 1,000 words by month, ${names}` })));
+  trendGrid.append(figure("Median persuasion by month", lineChart(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], points: (p.trend || []).map((t) => ({ month: t.month, value: t.persuasion_median === null ? null : 100 * t.persuasion_median })) })), { label: `Median persuasion score by month, ${names}`, digits: 0, unit: "%" })));
+  dash.append(trendGrid);
+}
+
+function differenceTable(cat, comparison) {
+  const rows = Object.entries(comparison.rate_difference || {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const { a, b } = comparison;
+  return el(
+    "section",
+    { class: "card" },
+    el("h2", { text: "Difference in technique rates" }),
+    el("table", { class: "table compact" },
+      el("caption", { class: "hint", text: `Spans per 1,000 words: ${a.outlet} minus ${b.outlet}` }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Technique" }), el("th", { scope: "col", class: "num", text: a.outlet }), el("th", { scope: "col", class: "num", text: b.outlet }), el("th", { scope: "col", class: "num", text: "Difference" }))),
+      el("tbody", {}, rows.map(([t, d]) =>
+        el("tr", {},
+          el("th", { scope: "row" }, el("span", { class: "dot", dataset: { swatch: t }, "aria-hidden": "true" }), ` ${techniqueName(cat, t)}`),
+          el("td", { class: "num", text: number((a.technique_rates || {})[t] ?? 0, 2) }),
+          el("td", { class: "num", text: number((b.technique_rates || {})[t] ?? 0, 2) }),
+          el("td", { class: `num ${d > 0 ? "up" : d < 0 ? "down" : ""}`, text: `${d > 0 ? "+" : ""}${number(d, 2)}` }),
+        ))),
+    ),
+  );
+}
+
+async function main() {
+  const name = document.body.dataset.outlet;
+  const compare = document.body.dataset.compare;
+  const url = `/api/outlets/${encodeURIComponent(name)}/profile${compare ? `?compare=${encodeURIComponent(compare)}` : ""}`;
+  const [cat, data, outlets] = await Promise.all([techniques(), api(url), api("/api/outlets").catch(() => ({ outlets: [] }))]);
+  const select = $("d-compare");
+  for (const o of outlets.outlets) if (o.outlet !== name) select.append(el("option", { value: o.outlet, text: o.outlet }));
+  if (compare) select.value = compare;
+  $("dash-compare").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const other = select.value;
+    location.assign(`/outlets/${encodeURIComponent(name)}${other ? `?compare=${encodeURIComponent(other)}` : ""}`);
+  });
+  if (compare) {
+    render(cat, [data.a, data.b]);
+    $("dash").append(differenceTable(cat, data));
+  } else {
+    render(cat, [data]);
+  }
+  document.body.dataset.ready = "true";
+}
+
+main().catch((error) => {
+  notice($("dash"), error.status === 404 ? "There is no such outlet in the corpus." : `The dashboard could not be loaded: ${error.message}`, "error");
+  say(error.message, "error");
+  document.body.dataset.ready = "error";
+});
