@@ -161,11 +161,20 @@ def char_to_tokens(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]
     return nearest, nearest + 1
 
 
-def span_features(text: str, start: int, end: int) -> np.ndarray:
-    """Hand-made features of a span: repeats elsewhere in the text, length, in the title, a question."""
+def span_features(
+    text: str, start: int, end: int, *, lowered: str | None = None, title_end: int | None = None
+) -> np.ndarray:
+    """Hand-made features of a span: repeats elsewhere in the text, length, in the title, a question.
+
+    ``lowered`` is ``text.lower()`` when the caller has it (one lowering per text, not per span);
+    ``title_end`` is where the title (the first line) ends, when ``text`` is a piece of a longer
+    text whose first line is not the piece's (default: the first line of ``text``; no line
+    break: all of it).
+    """
     covered = text[start:end].strip().lower()
-    repeats = text.lower().count(covered) - 1 if covered else 0
-    first_line_end = text.find("\n")
+    lowered = text.lower() if lowered is None else lowered
+    repeats = lowered.count(covered) - 1 if covered else 0
+    first_line_end = text.find("\n") if title_end is None else title_end
     in_title = 1.0 if first_line_end < 0 or start < first_line_end else 0.0
     question = 1.0 if "?" in text[start : min(len(text), end + 2)] else 0.0
     return np.array(

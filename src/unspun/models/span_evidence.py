@@ -23,6 +23,7 @@ vector_scores``. The span tagger computes them from the encoding it makes anyway
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,15 +50,18 @@ def span_features(
     index = {label: i for i, label in enumerate(PTC14_LABELS)}
     n = len(PTC14_LABELS)
     rows = np.zeros((len(paragraphs), N_FEATURES), dtype=np.float32)
+    near_spans, near_candidates = _Near(spans), _Near(candidates)
     for row, paragraph in zip(rows, paragraphs, strict=True):
         tens = max(1, len(text[paragraph.start : paragraph.end].split())) / 10
         inside = [
-            s for s in spans if s.start < paragraph.end and s.end > paragraph.start and s.label in index
+            s
+            for s in near_spans(paragraph.start, paragraph.end)
+            if s.start < paragraph.end and s.end > paragraph.start and s.label in index
         ]
         for span in inside:
             j = index[span.label]
             row[j] = max(row[j], span.score)
-        for span in candidates:
+        for span in near_candidates(paragraph.start, paragraph.end):
             if span.start < paragraph.end and span.end > paragraph.start and span.label in index:
                 j = n + index[span.label]
                 row[j] = max(row[j], span.score)
@@ -65,6 +69,23 @@ def span_features(
         row[2 * n + 1] = max((s.score for s in inside), default=0.0)
         row[2 * n + 2] = sum(s.score for s in inside) / tens
     return rows
+
+
+class _Near:
+    """The spans that may overlap ``[start, end)``, in their given order, found by bisection: every
+    span starting in ``[start - longest span, end)``. Scanning every span for every paragraph made
+    long texts quadratic."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = spans
+        self.order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+        self.starts = [spans[i].start for i in self.order]
+        self.longest = max((s.end - s.start for s in spans), default=0)
+
+    def __call__(self, start: int, end: int) -> list[Span]:
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [self.spans[i] for i in sorted(self.order[lo:hi])]
 
 
 def paragraph_vectors(

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from unspun.document import CANDIDATE_LAYER, Span, split_paragraphs
+from unspun.document import CANDIDATE_LAYER, Paragraph, Span, split_paragraphs
 from unspun.errors import ModelError
 from unspun.models.decoding import (
     char_to_tokens,
@@ -240,16 +240,26 @@ class SpanModel:
 
     # -- TC ---------------------------------------------------------------------------------------
 
-    def technique_probs(self, text: str, encoded: Encoded, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        """``(n_spans, n_labels)`` technique probabilities for character spans of an encoded text."""
+    def technique_probs(
+        self,
+        text: str,
+        encoded: Encoded,
+        spans: Sequence[tuple[int, int]],
+        *,
+        title_end: int | None = None,
+    ) -> np.ndarray:
+        """``(n_spans, n_labels)`` technique probabilities for character spans of an encoded text
+        (``title_end``: see :func:`span_features`, for a piece of a longer text)."""
         if not spans:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         if len(encoded.offsets) == 0:
             raise ModelError("cannot classify spans of a text without tokens; pass non-blank text")
         rows = []
+        lowered = text.lower()  # once per text: a lowering per span made long texts quadratic
         for start, end in spans:
             a, b = char_to_tokens(encoded.offsets, start, end)
-            rows.append(span_vector(encoded.hidden, a, b, span_features(text, start, end)))
+            features = span_features(text, start, end, lowered=lowered, title_end=title_end)
+            rows.append(span_vector(encoded.hidden, a, b, features))
         logits = np.stack(rows) @ self.tc_weight.T + self.tc_bias
         probs = softmax(logits.astype(np.float32))
         if self.ngrams is not None:
@@ -280,7 +290,13 @@ class SpanModel:
         """
         return [self._labelled_spans(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
 
-    def find(self, texts: Sequence[str]) -> list[SpanFindings]:
+    def find(
+        self,
+        texts: Sequence[str],
+        *,
+        skip: Sequence[Sequence[tuple[int, int]]] | None = None,
+        progress: Progress | None = None,
+    ) -> list[SpanFindings]:
         """Per text, from one encoding: the spans of :meth:`predict_spans`, the *candidate* spans,
         and the :func:`paragraph_vectors` of its paragraphs (official rule).
 
@@ -289,30 +305,192 @@ class SpanModel:
         technique whose score (SI probability x technique probability) reaches
         ``MIN_CANDIDATE_SCORE``. They are weak evidence, not findings: the paragraph techniques
         head reads them; nothing shows them to a reader.
-        """
-        out = []
-        for text, enc in zip(texts, self.encode(texts), strict=True):
-            found = self.decode(text, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)
-            probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in found])
-            candidates = [
-                Span(start, end, self.labels[j], float(score), layer=CANDIDATE_LAYER)
-                for (start, end, si_score), row in zip(found, probs, strict=True)
-                for j, score in enumerate(np.clip(si_score * row, 0.0, 1.0))
-                if score >= MIN_CANDIDATE_SCORE
-            ]
-            vectors = paragraph_vectors(enc.offsets, enc.hidden, enc.probs, split_paragraphs(text))
-            out.append(SpanFindings(self._labelled_spans(text, enc), candidates, vectors))
-        return out
 
-    def _labelled_spans(self, text: str, enc: Encoded) -> list[Span]:
+        ``skip[i]`` lists character ranges of ``texts[i]`` to leave out (paragraphs in another
+        language): no span is found there and their paragraphs get zero vectors. A text longer
+        than :data:`PIECE_CHARS` is read in pieces (see :func:`text_pieces`), at most
+        :data:`GROUP_CHARS` characters at a time, so time and memory grow linearly with it;
+        ``progress(done, total)`` is told the characters read after each group. Offsets are
+        always those of the whole text.
+        """
+        jobs = [
+            (t, a, b)
+            for t, text in enumerate(texts)
+            for a, b in text_pieces(text, skip=skip[t] if skip else ())
+        ]
+        found: list[list[tuple[int, int, _PieceFindings]]] = [[] for _ in texts]
+        total, done = sum(b - a for _, a, b in jobs), 0
+        for group in _groups(jobs, GROUP_CHARS):
+            pieces = [texts[t][a:b] for t, a, b in group]
+            for (t, a, b), piece, enc in zip(group, pieces, self.encode(pieces), strict=True):
+                found[t].append((a, b, self._find_in_piece(texts[t], a, piece, enc)))
+                done += b - a
+            if progress is not None:
+                progress(done, total)
+        return [_join_pieces(text, pieces_found) for text, pieces_found in zip(texts, found, strict=True)]
+
+    def _find_in_piece(self, text: str, offset: int, piece: str, enc: Encoded) -> _PieceFindings:
+        """Spans, candidates (offsets of the piece) and the pooled paragraphs of one piece of ``text``
+        that starts at ``offset``."""
+        title_end = None
+        if offset or len(piece) < len(text):  # the title is the first line of the whole text
+            first_line_end = text.find("\n")
+            title_end = max(first_line_end - offset, 0) if first_line_end >= 0 else -1
+        found = self.decode(piece, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)
+        probs = self.technique_probs(piece, enc, [(s, e) for s, e, _ in found], title_end=title_end)
+        candidates = [
+            Span(start, end, self.labels[j], float(score), layer=CANDIDATE_LAYER)
+            for (start, end, si_score), row in zip(found, probs, strict=True)
+            for j, score in enumerate(np.clip(si_score * row, 0.0, 1.0))
+            if score >= MIN_CANDIDATE_SCORE
+        ]
+        paragraphs = split_paragraphs(piece)
+        vectors = paragraph_vectors(enc.offsets, enc.hidden, enc.probs, paragraphs)
+        # tokens pooled per line, to pool a line cut between pieces (not needed for a whole text)
+        whole = not offset and len(piece) == len(text)
+        counts = (
+            [0] * len(paragraphs)
+            if whole
+            else [_token_count(enc.offsets, p.start, p.end) for p in paragraphs]
+        )
+        spans = self._labelled_spans(piece, enc, title_end=title_end)
+        return _PieceFindings(spans, candidates, paragraphs, vectors, counts)
+
+    def _labelled_spans(self, text: str, enc: Encoded, *, title_end: int | None = None) -> list[Span]:
         found = self.decode(text, enc)
-        probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in found])
+        probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in found], title_end=title_end)
         spans = []
         for (start, end, si_score), row in zip(found, probs, strict=True):
             best = int(np.argmax(row))
             score = float(min(max(si_score * row[best], 0.0), 1.0))
             spans.append(Span(start, end, self.labels[best], score))
         return spans
+
+
+# -- long texts ------------------------------------------------------------------------------------
+
+# A text longer than this is read in pieces of whole lines of at most this many characters (a
+# longer line is cut at a space): every cost of a piece is then bounded, and a text's time and
+# memory grow linearly with its length (a 5 MB text read whole took 5 GB: the hidden states of all
+# its tokens at once, and span features that rescanned the whole text per span). Articles up to
+# this size (news articles by far) are read whole, exactly as before.
+PIECE_CHARS = 50_000
+# Characters encoded at once (windows of several pieces or texts run together on the workers).
+GROUP_CHARS = 200_000
+
+# progress(characters done, characters in all)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class _PieceFindings:
+    spans: list[Span]
+    candidates: list[Span]
+    paragraphs: list[Paragraph]  # the piece's lines, offsets in the piece
+    vectors: np.ndarray  # (len(paragraphs), D)
+    counts: list[int]  # tokens pooled per paragraph
+
+
+def text_pieces(
+    text: str, *, skip: Sequence[tuple[int, int]] = (), size: int = PIECE_CHARS
+) -> list[tuple[int, int]]:
+    """Ranges ``[a, b)`` of ``text`` to read on their own: the text without the ``skip`` ranges,
+    cut at line breaks into pieces of at most ``size`` characters (a longer line at a space, or,
+    without one, anywhere). The whole text, ``[(0, len(text))]``, when nothing is skipped and it
+    is short enough; pieces holding only white space are left out."""
+    if not skip and len(text) <= size:
+        return [(0, len(text))]
+    segments: list[tuple[int, int]] = []
+    cursor = 0
+    for start, end in sorted(skip):
+        if start > cursor:
+            segments.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < len(text):
+        segments.append((cursor, len(text)))
+    pieces: list[tuple[int, int]] = []
+    for start, end in segments:
+        while end - start > size:
+            limit = start + size
+            cut = text.rfind("\n", start, limit) + 1
+            if cut <= start:
+                cut = text.rfind(" ", start, limit) + 1
+            if cut <= start:
+                cut = limit
+            pieces.append((start, cut))
+            start = cut
+        pieces.append((start, end))
+    return [(a, b) for a, b in pieces if not text[a:b].isspace() and b > a]
+
+
+def _groups(jobs: list[tuple[int, int, int]], budget: int) -> Iterator[list[tuple[int, int, int]]]:
+    """``jobs`` in order, in groups of at most ``budget`` characters (at least one job each)."""
+    group: list[tuple[int, int, int]] = []
+    size = 0
+    for job in jobs:
+        if group and size + job[2] - job[1] > budget:
+            yield group
+            group, size = [], 0
+        group.append(job)
+        size += job[2] - job[1]
+    if group:
+        yield group
+
+
+def _token_count(offsets: np.ndarray, start: int, end: int) -> int:
+    if not len(offsets):
+        return 0
+    return int(np.count_nonzero((offsets[:, 0] < end) & (offsets[:, 1] > start)))
+
+
+def _shifted(spans: list[Span], offset: int) -> list[Span]:
+    return spans if not offset else [replace(s, start=s.start + offset, end=s.end + offset) for s in spans]
+
+
+def _join_pieces(text: str, found: list[tuple[int, int, _PieceFindings]]) -> SpanFindings:
+    """One text's findings from those of its pieces: offsets shifted back into the text; each
+    paragraph's vector from the piece that holds it (pooled over pieces when a line was cut);
+    zeros for a paragraph in no piece."""
+    if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(text):
+        piece = found[0][2]
+        return SpanFindings(piece.spans, piece.candidates, piece.vectors)
+    paragraphs = split_paragraphs(text)
+    width = next((f.vectors.shape[1] for _, _, f in found if f.vectors.ndim == 2 and len(f.vectors)), 0)
+    vectors = np.zeros((len(paragraphs), width), dtype=np.float32)
+    starts = np.asarray([p.start for p in paragraphs], dtype=np.int64)
+    parts: dict[int, list[tuple[np.ndarray, int]]] = {}
+    spans: list[Span] = []
+    candidates: list[Span] = []
+    for offset, _end, piece in found:
+        spans += _shifted(piece.spans, offset)
+        candidates += _shifted(piece.candidates, offset)
+        for paragraph, row, count in zip(piece.paragraphs, piece.vectors, piece.counts, strict=True):
+            # the text's paragraph (line) that holds this line of the piece
+            index = int(np.searchsorted(starts, offset + paragraph.start, side="right")) - 1
+            parts.setdefault(index, []).append((row, count))
+    for index, rows in parts.items():
+        if index < 0 or not width:
+            continue
+        vectors[index] = rows[0][0] if len(rows) == 1 else _pool(rows, width)
+    return SpanFindings(spans, candidates, vectors)
+
+
+def _pool(rows: list[tuple[np.ndarray, int]], width: int) -> np.ndarray:
+    """The :func:`paragraph_vectors` row of a line cut into pieces, from the pieces' rows: means
+    weighted by the tokens each pooled, maxima of maxima."""
+    hidden = (width - 2) // 2
+    weights = np.asarray([count for _, count in rows], dtype=np.float64)
+    stack = np.stack([row for row, _ in rows]).astype(np.float64)
+    used = weights > 0
+    if not used.any():
+        return np.zeros(width, dtype=np.float32)
+    stack, weights = stack[used], weights[used]
+    out = np.empty(width, dtype=np.float64)
+    out[:hidden] = weights @ stack[:, :hidden] / weights.sum()
+    out[hidden : 2 * hidden] = stack[:, hidden : 2 * hidden].max(axis=0)
+    out[2 * hidden] = stack[:, 2 * hidden].max()
+    out[2 * hidden + 1] = weights @ stack[:, 2 * hidden + 1] / weights.sum()
+    return out.astype(np.float32)
 
 
 def load_span_model(name_or_path: str | Path | None = None, *, threads: int | None = None) -> SpanModel:

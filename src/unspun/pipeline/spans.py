@@ -11,6 +11,7 @@ from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER,
 from unspun.models.packaged import folder_model_info
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.progress import reporter
 from unspun.registry import register
 
 
@@ -68,18 +69,28 @@ class SpanTagger(Component):
         """Whether the span model reads the article's language (unknown counts as covered)."""
         return article.language is None or article.language in self.languages
 
+    def skipped(self, article: Article) -> list[tuple[int, int]]:
+        """The ranges of the paragraphs the language detector found in a language the model does
+        not read (``Paragraph.language``): the tagger leaves them out."""
+        return [
+            (p.start, p.end) for p in article.paragraphs if p.language and p.language not in self.languages
+        ]
+
     def predict(self, articles: Sequence[Article]) -> list[SpanFindings | None]:
         """Per article, its technique spans, candidate spans and paragraph vectors (``None`` for a
         language the model does not read; no candidates or vectors when ``candidates`` is off);
-        changes nothing."""
-        covered = [article.text for article in articles if self.covers(article)]
+        paragraphs in another language are left out. Long texts are read in bounded pieces, with
+        progress reported to :mod:`unspun.progress` (stage ``"spans"``). Changes nothing."""
+        covered = [article for article in articles if self.covers(article)]
         if not covered:
             found: list[SpanFindings] = []
-        elif self.candidates:
-            found = self.model.find(covered)
         else:
-            empty = np.zeros((0, 0), dtype=np.float32)
-            found = [SpanFindings(spans, [], empty) for spans in self.model.predict_spans(covered)]
+            texts = [article.text for article in covered]
+            skip = [self.skipped(article) for article in covered]
+            found = self.model.find(texts, skip=skip, progress=reporter("spans"))
+            if not self.candidates:
+                empty = np.zeros((0, 0), dtype=np.float32)
+                found = [SpanFindings(f.spans, [], empty) for f in found]
         results = iter(found)
         return [next(results) if self.covers(article) else None for article in articles]
 
