@@ -97,7 +97,12 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         return out
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[Paragraph]]) -> None:
+        """Replace each article's paragraphs, keeping the ``language`` the language detector gave
+        a paragraph in another language."""
         for article, paragraphs in zip(articles, outputs, strict=True):
+            languages = {p.index: p.language for p in article.paragraphs if p.language}
+            for paragraph in paragraphs:
+                paragraph.language = languages.get(paragraph.index, paragraph.language)
             article.paragraphs = paragraphs
 
 
