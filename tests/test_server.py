@@ -276,3 +276,14 @@ def test_settings_come_from_the_environment_and_overrides(monkeypatch: pytest.Mo
     monkeypatch.setenv("UNSPUN_WORKERS", "many")
     with pytest.raises(ConfigError, match="UNSPUN_WORKERS"):
         load_server_settings()
+
+
+def test_every_route_and_setting_is_in_docs_api_md(client: TestClient, repo_root: Any) -> None:
+    from unspun.server.settings import describe_server_settings
+
+    doc = (repo_root / "docs" / "api.md").read_text(encoding="utf-8")
+    for path, item in client.get("/openapi.json").json()["paths"].items():
+        for method in item:
+            assert f"`{method.upper()} {path}`" in doc, f"{method.upper()} {path} is not in docs/api.md"
+    for name, _default, env, _help in describe_server_settings():
+        assert f"`{name}`" in doc and f"`{env}`" in doc, name
