@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -141,17 +140,23 @@ def test_predict_paragraphs_runs_the_span_tagger_first() -> None:
 
 def _write_predictions(path: Path, data: Path) -> None:
     """Out-of-fold-style predictions for the tiny SemEval data: loaded language where it is labelled."""
-    lines = []
+    from unspun.document import Analysis
+    from unspun.training.span_predictions import write_predictions
+
+    analyses = []
     for n in range(16):
         text = (data / "en" / "train" / "train-articles-subtask-3" / f"article{n}.txt").read_text(
             encoding="utf-8"
         )
+        article = Article(id=str(n), text=text, language="en")
         spans = []
         if n % 2:  # the opinion articles: paragraph 3 carries Loaded_Language in the gold
             start = text.index("disgrace")
-            spans = [[start, start + len("disgrace shameful"), "Loaded_Language", 0.8]]
-        lines.append(json.dumps({"lang": "en", "id": str(n), "spans": spans, "candidates": []}) + "\n")
-    path.write_text("".join(lines), encoding="utf-8")
+            spans = [Span(start, start + len("disgrace shameful"), "Loaded_Language", 0.8)]
+        article.set_layer(TECHNIQUE_LAYER, spans)
+        article.set_layer(CANDIDATE_LAYER, [])
+        analyses.append(Analysis(article))
+    write_predictions(analyses, path)
 
 
 def test_training_learns_and_saves_the_span_evidence_head(
@@ -166,12 +171,12 @@ def test_training_learns_and_saves_the_span_evidence_head(
     config.write_text(TINY_CONFIG + '[paragraphs.spans]\npredictions = "p.jsonl"\nc = 10.0\nshare = 0.5\n')
     with pytest.raises(ConfigError, match="unspun.training.span_predictions"):
         training.train_article_models(
-            tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
+            tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None, build=False
         )
     (tmp_path / "cache").mkdir()
     _write_predictions(tmp_path / "cache" / "p.jsonl", tmp_path / "data")
     report = training.train_article_models(
-        tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None
+        tmp_path / "data", tmp_path / "model", config=config, log=lambda _: None, build=False
     )
     assert report["rows"]["paragraphs_with_span_evidence"] == 48
     assert report["cv"]["paragraphs"]["micro_f1"] == 1.0
@@ -274,7 +279,9 @@ def test_training_learns_a_vector_head_from_the_paragraph_vectors(
         "vector_c = 1.0\nvector_share = 0.5\n"
     )
     with pytest.raises(ConfigError, match="paragraph vectors"):
-        training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+        training.train_article_models(
+            data, tmp_path / "model", config=config, log=lambda _: None, build=False
+        )
     arrays = {}
     for n in range(16):  # 3 paragraphs each; the second one's first number says "loaded language"
         rows = np.zeros((3, 4), dtype=np.float16)
@@ -283,14 +290,20 @@ def test_training_learns_a_vector_head_from_the_paragraph_vectors(
     arrays["en/5"] = arrays["en/5"][:2]
     np.savez(vectors_path(predictions), **arrays)
     with pytest.raises(ConfigError, match="do not match its paragraphs"):
-        training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+        training.train_article_models(
+            data, tmp_path / "model", config=config, log=lambda _: None, build=False
+        )
     del arrays["en/5"]
     np.savez(vectors_path(predictions), **arrays)
     with pytest.raises(ConfigError, match="do not match its paragraphs"):
-        training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+        training.train_article_models(
+            data, tmp_path / "model", config=config, log=lambda _: None, build=False
+        )
     arrays["en/5"] = np.zeros((3, 4), dtype=np.float16)
     np.savez(vectors_path(predictions), **arrays)
-    report = training.train_article_models(data, tmp_path / "model", config=config, log=lambda _: None)
+    report = training.train_article_models(
+        data, tmp_path / "model", config=config, log=lambda _: None, build=False
+    )
     assert report["cv"]["paragraphs"]["micro_f1"] == 1.0
     tagger = ParagraphTechniqueTagger(model_dir=tmp_path / "model", embedder=ParagraphEmbedder(HashEncoder()))
     evidence = tagger.evidence_head

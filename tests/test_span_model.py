@@ -354,8 +354,12 @@ def test_candidates_come_with_the_same_spans_and_cover_them(tiny_model: Path) ->
 def test_cross_fitted_predictions_use_the_fold_that_did_not_train_on_an_article(
     tmp_path: Path, tiny_model: Path
 ) -> None:
+    import json
+
+    from unspun.document import Analysis
     from unspun.tasks.ptc import make_folds
     from unspun.training.span_predictions import (
+        cross_fitted_analyses,
         cross_fitted_predictions,
         read_predictions,
         write_predictions,
@@ -385,7 +389,13 @@ def test_cross_fitted_predictions_use_the_fold_that_did_not_train_on_an_article(
         again = model.find([ARTICLES[article_id]])[0]
         assert found == (again.spans, again.candidates)
     path = tmp_path / "predictions.jsonl"
-    write_predictions(predictions, path)
+    analyses, _ = cross_fitted_analyses(ptc, tmp_path / "semeval", models, folds=2, seed=13)
+    assert {a.id: a.models[0].name for a in analyses} == {
+        i: f"fold{k}" for k, f in enumerate(folds) for i in f
+    }
+    write_predictions(analyses, path)  # one analysis per line, the one serialiser
+    rows = [Analysis.from_dict(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [row.id for row in rows] == sorted(ARTICLES)
     again = read_predictions(path)
     for article_id, (spans, candidates) in predictions["en"].items():
         spans_again, candidates_again = again["en"][article_id]

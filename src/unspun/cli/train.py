@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from unspun.cli.common import TrainTask, err, user_errors, write
+from unspun.cli.common import TrainTask, err, say, user_errors, write
 
 
 def train(
@@ -51,7 +51,9 @@ def train(
         else:
             from unspun.training.train_semeval2023 import train_article_models
 
-            result = train_article_models(data_dir, out_dir, config=config_path, seed=seed)
+            result = train_article_models(
+                data_dir, out_dir, config=config_path, seed=seed, log=lambda line: say("train:", "bold", line)
+            )
         err.print(f"trained {task.value} model written to {out_dir}")
         if isinstance(result, dict):
             write(json.dumps(result, indent=2, default=str))

@@ -3,33 +3,36 @@
 The SemEval-2023 English training articles are the PTC training articles (the same ids, with a
 few lines joined), so the shipped span model has seen them: its spans on them are too good to
 learn from. The paragraph techniques head learns from *out-of-fold* spans instead: each article
-is run through the fold model of ``benchmarks/ptc.py`` that did not train on it (same folds:
-:func:`unspun.tasks.ptc.make_folds`). Articles that are not in the PTC folder get no
-predictions (their paragraphs get no span evidence in training).
+is run through the fold model of the span recipe that did not train on it (the folds of
+``benchmarks/ptc.py``: :func:`unspun.tasks.ptc.make_folds`; the models from
+:mod:`unspun.training.folds`). Articles that are not in the PTC folder get no predictions (their
+paragraphs get no span evidence in training).
 
-The result is one JSON line per article, ``{"lang", "id", "spans", "candidates"}`` with spans as
-``[start, end, technique, score]`` on the SemEval-2023 text: model outputs and offsets, no text;
-and beside it (``<name>.vectors.npz``) the span model's pooled view of each paragraph
+The result is one analysis per line (JSONL, the one serialiser: :meth:`Analysis.to_dict`), with
+the technique spans, the ``technique-candidates`` layer and, in ``models``, the fold model that
+found them; and beside it (``<name>.vectors.npz``) the span model's pooled view of each paragraph
 (:func:`unspun.models.span_evidence.paragraph_vectors`), one array per article.
-
-Run (after ``python benchmarks/ptc.py --folds 3 --work runs/ptc-cv``)::
+:func:`ensure_span_predictions` makes both when they are missing (``unspun train article`` calls
+it); by hand::
 
     python -m unspun.training.span_predictions --ptc <shared>/data/ptc/train \\
-        --semeval <shared>/data/semeval2023 --models runs/ptc-cv --out <file>
+        --semeval <shared>/data/semeval2023 --models <folder of fold0, fold1, ...> --out <file>
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 from rich.progress import track
 
-from unspun.document import CANDIDATE_LAYER, Span
-from unspun.errors import ConfigError, InputNotFoundError
+from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Analysis, Article, Span
+from unspun.errors import ConfigError, FormatError, InputNotFoundError
+from unspun.models.packaged import folder_model_info
 from unspun.models.span_model import SpanFindings, SpanModel
 from unspun.paths import cache_dir
 from unspun.tasks.ptc import list_article_ids, make_folds
@@ -46,22 +49,64 @@ def default_predictions_path() -> Path:
 
 
 def cross_fitted_findings(
-    ptc_dir: Path, semeval_dir: Path, models_dir: Path, *, folds: int = 3, seed: int = 13, lang: str = "en"
+    ptc_dir: Path,
+    semeval_dir: Path,
+    models_dir: Path,
+    *,
+    folds: int = 3,
+    seed: int = 13,
+    lang: str = "en",
+    progress: bool = True,
 ) -> dict[str, SpanFindings]:
     """What the fold model ``models_dir/fold<k>`` that did not see it finds in each SemEval-2023
     ``lang`` subtask-3 article: spans, candidates and paragraph vectors, by article id. Raises
     :class:`InputNotFoundError` for a missing folder and ``ModelError`` for a missing fold model."""
+    return {
+        i: f for i, (f, _) in _cross_fitted(ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress)
+    }
+
+
+def _cross_fitted(
+    ptc_dir: Path, semeval_dir: Path, models_dir: Path, folds: int, seed: int, lang: str, progress: bool
+) -> Iterable[tuple[str, tuple[SpanFindings, Path]]]:
     items = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
-    out: dict[str, SpanFindings] = {}
     for k, fold in enumerate(make_folds(list_article_ids(Path(ptc_dir)), folds, seed)):
         ids = [i for i in fold if i in items]
         if not ids:
             continue
-        model = SpanModel.from_disk(Path(models_dir) / f"fold{k}")
-        for start in track(range(0, len(ids), 16), description=f"fold {k}: {len(ids)} articles"):
+        model_dir = Path(models_dir) / f"fold{k}"
+        model = SpanModel.from_disk(model_dir)
+        steps = range(0, len(ids), 16)
+        for start in track(
+            steps, description=f"fold {k}: spans of {len(ids)} articles", disable=not progress
+        ):
             chunk = ids[start : start + 16]
-            out.update(zip(chunk, model.find([items[i] for i in chunk]), strict=True))
-    return out
+            for i, found in zip(chunk, model.find([items[i] for i in chunk]), strict=True):
+                yield i, (found, model_dir)
+
+
+def cross_fitted_analyses(
+    ptc_dir: Path,
+    semeval_dir: Path,
+    models_dir: Path,
+    *,
+    folds: int = 3,
+    seed: int = 13,
+    lang: str = "en",
+    progress: bool = True,
+) -> tuple[list[Analysis], dict[str, SpanFindings]]:
+    """:func:`cross_fitted_findings` as analyses (the article's text, its technique spans and
+    candidates, the fold model in ``models``), sorted by id, with the findings by id."""
+    texts = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
+    analyses, findings = [], {}
+    for i, (found, model_dir) in _cross_fitted(ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress):
+        article = Article(id=i, text=texts[i], language=lang)
+        article.set_layer(TECHNIQUE_LAYER, found.spans)
+        article.set_layer(CANDIDATE_LAYER, found.candidates)
+        article.models.append(folder_model_info("spans", model_dir))
+        analyses.append(Analysis(article))
+        findings[i] = found
+    return sorted(analyses, key=lambda a: a.id), findings
 
 
 def cross_fitted_predictions(
@@ -104,27 +149,27 @@ def read_paragraph_vectors(path: Path) -> dict[str, np.ndarray]:
         ) from exc
 
 
-def write_predictions(predictions: Predictions, path: Path) -> None:
-    """One JSON line per article: ``{"lang", "id", "spans", "candidates"}``."""
+def write_predictions(analyses: Iterable[Analysis], path: Path) -> None:
+    """One analysis per line (:meth:`Analysis.to_dict`), written to a temporary file first so that
+    a stopped run never leaves half a file that looks finished."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        for lang, articles in sorted(predictions.items()):
-            for article_id, (spans, candidates) in sorted(articles.items()):
-                row = {
-                    "lang": lang,
-                    "id": article_id,
-                    "spans": [[s.start, s.end, s.label, round(s.score, 5)] for s in spans],
-                    "candidates": [[s.start, s.end, s.label, round(s.score, 5)] for s in candidates],
-                }
-                handle.write(json.dumps(row) + "\n")
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        for analysis in analyses:
+            handle.write(json.dumps(analysis.to_dict(), ensure_ascii=False) + "\n")
+    partial.replace(path)
 
 
 def read_predictions(path: Path) -> Predictions:
-    """Read a file written by :func:`write_predictions`.
+    """The technique spans and candidates of each analysis in a file of :func:`write_predictions`,
+    as ``{lang: {id: (spans, candidates)}}``.
 
     Raises :class:`ConfigError` saying how to make the file when it is missing or malformed.
     """
-    make = "make it with `python -m unspun.training.span_predictions` (see docs/training.md)"
+    make = (
+        "remove it and run `unspun train article`, which remakes it, or make it with "
+        "`python -m unspun.training.span_predictions` (see docs/training.md)"
+    )
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -132,16 +177,64 @@ def read_predictions(path: Path) -> Predictions:
     out: Predictions = {}
     for number, line in enumerate(lines, 1):
         try:
-            row = json.loads(line)
-            spans = [Span(int(s), int(e), str(label), float(score)) for s, e, label, score in row["spans"]]
-            candidates = [
-                Span(int(s), int(e), str(label), float(score), layer=CANDIDATE_LAYER)
-                for s, e, label, score in row["candidates"]
-            ]
-            out.setdefault(str(row["lang"]), {})[str(row["id"])] = (spans, candidates)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}, line {number}: not a span prediction ({exc}); {make}") from exc
+            article = Analysis.from_dict(json.loads(line)).article
+        except (ValueError, FormatError) as exc:
+            raise ConfigError(f"{path}, line {number}: not an analysis ({exc}); {make}") from exc
+        lang = article.language or ""
+        out.setdefault(lang, {})[article.id] = (
+            article.layer(TECHNIQUE_LAYER),
+            article.layer(CANDIDATE_LAYER),
+        )
     return out
+
+
+def ensure_span_predictions(
+    path: Path,
+    *,
+    ptc_dir: Path,
+    semeval_dir: Path,
+    span_config: Path,
+    folds: int = 3,
+    seed: int = 13,
+    vectors: bool = True,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> Path:
+    """Make the out-of-fold span predictions ``path`` (and, with ``vectors``, the paragraph
+    vectors beside it) unless they are there: train the fold models of ``span_config`` on the PTC
+    folder ``ptc_dir`` that are not in the cache yet (:mod:`unspun.training.folds`), run each
+    SemEval-2023 English article through the fold that did not see it, write both files. Returns
+    ``path``. Raises :class:`InputNotFoundError` for a missing folder, and what training raises.
+    """
+    from unspun.training.folds import plan_folds, train_fold_models
+
+    wanted = [Path(path), *([vectors_path(Path(path))] if vectors else [])]
+    if all(p.is_file() for p in wanted):
+        log(f"span predictions: reusing {path}")
+        return Path(path)
+    if not Path(ptc_dir).is_dir():
+        raise InputNotFoundError(
+            f"the span evidence needs the PTC training folder, and {ptc_dir} is missing; "
+            "set [paragraphs.spans] ptc_data in the config or UNSPUN_SHARED_DATA"
+        )
+    plan = plan_folds(span_config, ptc_dir, folds=folds, seed=seed)
+    todo = plan.missing()
+    minutes = sum(plan.estimate_seconds(k) for k in todo) / 60
+    log(
+        f"span predictions: {len(todo)} of {folds} fold span models to train into {plan.work} "
+        f"(about {minutes:.0f} min on 2 CPU cores), then out-of-fold spans for the English articles"
+    )
+    train_fold_models(plan, progress=progress, log=log)
+    started = time.perf_counter()
+    analyses, findings = cross_fitted_analyses(
+        ptc_dir, semeval_dir, plan.work, folds=folds, seed=seed, progress=progress
+    )
+    write_predictions(analyses, Path(path))
+    write_paragraph_vectors("en", findings, vectors_path(Path(path)))
+    log(
+        f"span predictions: {len(analyses)} articles in {time.perf_counter() - started:.0f} s, written to {path}"
+    )
+    return Path(path)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -157,8 +250,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.models.is_dir():
         raise InputNotFoundError(f"no fold models in {args.models}; run benchmarks/ptc.py with --work first")
-    found = cross_fitted_findings(args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed)
-    write_predictions(as_predictions("en", found), args.out)
+    analyses, found = cross_fitted_analyses(
+        args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed
+    )
+    write_predictions(analyses, args.out)
     write_paragraph_vectors("en", found, vectors_path(args.out))
     print(f"{len(found)} articles written to {args.out} and {vectors_path(args.out)}")
 

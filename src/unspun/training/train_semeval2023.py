@@ -52,6 +52,7 @@ from unspun.training.defaults import default_train_config
 from unspun.training.span_predictions import (
     Predictions,
     default_predictions_path,
+    ensure_span_predictions,
     read_paragraph_vectors,
     read_predictions,
     vectors_path,
@@ -529,6 +530,9 @@ def load_config(config: Path) -> dict[str, Any]:
         if missing:
             raise ConfigError(f"[genre.extra] in {config} needs {' and '.join(missing)}")
         extra["labels"] = str(Path(config).parent / extra["labels"])  # relative to the config file
+    spans = cfg["paragraphs"].get("spans")
+    if spans is not None:  # the span recipe whose fold models make the span predictions
+        spans["span_config"] = str(Path(config).parent / spans.get("span_config", "ptc-minilm.toml"))
     return cfg
 
 
@@ -539,10 +543,40 @@ def span_predictions_path(spans: dict[str, Any]) -> Path:
     return given if given.is_absolute() else cache_dir() / given
 
 
+def ptc_data_dir(spans: dict[str, Any], data_dir: Path) -> Path:
+    """The PTC training folder of a ``[paragraphs.spans]`` section (``ptc_data``, default
+    ``ptc/train``): a relative one is taken from the parent of ``data_dir`` (the shared data folder)."""
+    given = Path(spans.get("ptc_data", "ptc/train")).expanduser()
+    return given if given.is_absolute() else Path(data_dir).parent / given
+
+
+def ensure_span_evidence(
+    data_dir: Path, cfg: dict[str, Any], *, progress: bool = True, log: Callable[[str], None] = print
+) -> None:
+    """Make the out-of-fold span predictions (and paragraph vectors, when ``vector_share`` > 0) of
+    the config's ``[paragraphs.spans]`` if the cache does not hold them yet: fold models of the
+    span recipe ``span_config`` on ``ptc_data``, with ``folds`` folds dealt with ``fold_seed``
+    (:func:`unspun.training.span_predictions.ensure_span_predictions`). Nothing without the section."""
+    spans = cfg["paragraphs"].get("spans")
+    if not spans:
+        return
+    ensure_span_predictions(
+        span_predictions_path(spans),
+        ptc_dir=ptc_data_dir(spans, data_dir),
+        semeval_dir=Path(data_dir),
+        span_config=Path(spans.get("span_config", default_train_config("spans"))),
+        folds=int(spans.get("folds", 3)),
+        seed=int(spans.get("fold_seed", 13)),
+        vectors=float(spans.get("vector_share", 0.0)) > 0,
+        progress=progress,
+        log=log,
+    )
+
+
 def prepare(data_dir: Path, cfg: dict[str, Any]) -> Dataset:
     """Encoder + cache + feature tables for a config (genre rows of ``[genre.extra]`` appended,
     span predictions of ``[paragraphs.spans]`` read, and their paragraph vectors when
-    ``vector_share`` > 0)."""
+    ``vector_share`` > 0; :func:`ensure_span_evidence` makes them first)."""
     name = cfg["encoder"]["name"]
     cache = VectorCache(load_encoder(name), _cache_path(Path(name).name))
     spans = cfg["paragraphs"].get("spans")
@@ -573,22 +607,30 @@ def train_article_models(
     config: Path,
     seed: int | None = None,
     log: Callable[[str], None] = print,
+    build: bool = True,
+    progress: bool = True,
 ) -> dict[str, Any]:
     """Train and save the genre, frames and paragraph heads; return the training report.
 
-    ``seed`` defaults to the config's ``seed``. Raises :class:`ConfigError` for a bad config,
-    ``InputNotFoundError`` for missing data.
+    With ``build`` (the default) what the heads need and the cache lacks is made first: the fold
+    span models and out-of-fold span predictions of ``[paragraphs.spans]``
+    (:func:`ensure_span_evidence`), then the sentence vectors of every paragraph (cached too);
+    ``build=False`` reads what is there and says how to make what is missing. ``seed`` defaults to
+    the config's ``seed``. Raises :class:`ConfigError` for a bad config, ``InputNotFoundError``
+    for missing data.
     """
     cfg = load_config(config)
     seed = int(cfg.get("seed", 13)) if seed is None else seed
     check_data_dir(Path(data_dir))
+    if build:
+        ensure_span_evidence(Path(data_dir), cfg, progress=progress, log=log)
     data = prepare(data_dir, cfg)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"config": cfg, "seed": seed, "cv": {}, "rows": {}}
     for task in ("genre", "frames", "paragraphs"):
         table: Table = getattr(data, task)
-        scores, decisions = cross_validate(table, task, cfg, seed)
+        scores, decisions = cross_validate(table, task, cfg, seed, progress=progress)
         head, ngram, evidence = fit_task(table, np.ones(len(table.articles), dtype=bool), task, cfg, seed)
         if task == "genre":
             accuracy = float((decisions == table.y).mean())
