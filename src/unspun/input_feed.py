@@ -1,0 +1,132 @@
+"""RSS and Atom feed files: one article per entry (feedparser).
+
+Each entry's text is its full content (``content:encoded`` / Atom ``content``), else its
+summary, as plain text: an HTML body becomes its blocks (paragraphs, headings, list items,
+quotes) separated by a blank line, as :func:`unspun.reader.read_html` does for pages. The
+title, link (``url``), published date and source (the entry's ``<source>`` title, else the
+feed's title: ``outlet``) come along. An entry without text is passed to ``on_error``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Article
+from unspun.errors import EmptyInputError, FormatError, UnspunError
+from unspun.input_bytes import read_bytes
+from unspun.input_jsonl import ErrorHandler, raise_error, unique_ids
+
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+_FEED_START = re.compile(rb"\s*(?:<\?xml\b.*?\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "section", "article"}
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+
+
+def is_feed(data: bytes) -> bool:
+    """Whether ``data`` starts like an RSS 2.0, RSS 1.0 (RDF) or Atom document."""
+    return _FEED_START.match(data[:4096].removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+def html_fragment_text(html: str) -> str:
+    """Plain text of an HTML fragment: its block elements separated by a blank line."""
+    if "<" not in html:
+        return html.strip()
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return html.strip()
+    blocks: list[str] = []
+
+    def walk(element: Any) -> None:
+        children = [c for c in element if isinstance(c.tag, str)]
+        if any(c.tag in _BLOCKS for c in children):
+            if element.text and element.text.strip():
+                blocks.append(_SPACE.sub(" ", element.text).strip())
+            for child in children:
+                if child.tag in _BLOCKS:
+                    walk(child)
+                else:
+                    inline = _SPACE.sub(" ", child.text_content()).strip()
+                    if inline:
+                        blocks.append(inline)
+                if child.tail and child.tail.strip():
+                    blocks.append(_SPACE.sub(" ", child.tail).strip())
+        else:
+            text = _SPACE.sub(" ", element.text_content()).strip()
+            if text:
+                blocks.append(text)
+
+    walk(root)
+    return "\n\n".join(blocks)
+
+
+def _date(entry: Any) -> dt.date | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+    return None
+
+
+def _entry_text(entry: Any) -> str:
+    for content in entry.get("content") or []:
+        value = content.get("value") or ""
+        if value.strip():
+            return html_fragment_text(value)
+    summary = entry.get("summary") or ""
+    return html_fragment_text(summary)
+
+
+def read_feed(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
+    """The articles of an RSS or Atom feed file, one per entry, in the feed's order.
+
+    Ids: the entry's id (or link), else ``<file stem>-<entry number>``, made unique.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError (see :func:`unspun.input_bytes.read_bytes`),
+        FormatError: not a feed; EmptyInputError: a feed without entries that have text.
+    """
+    import feedparser
+
+    path = Path(path)
+    data = read_bytes(path, max_bytes)
+    parsed = feedparser.parse(data)
+    if not parsed.get("version") and not parsed.entries:
+        raise FormatError(
+            f"{path} is not an RSS or Atom feed; pass a feed file, or the articles as .txt/.html/.jsonl"
+        )
+    feed_title = (parsed.feed.get("title") or "").strip() or None
+    return unique_ids(_entries(path, parsed, feed_title, on_error))
+
+
+def _entries(path: Path, parsed: Any, feed_title: str | None, on_error: ErrorHandler) -> Iterator[Article]:
+    count = 0
+    for number, entry in enumerate(parsed.entries, start=1):
+        text = _entry_text(entry)
+        if not text.strip():
+            error: UnspunError = EmptyInputError(
+                f"{path}: entry {number} has no text (no content or summary)"
+            )
+            on_error(Path(f"{path}:{number}"), error)
+            continue
+        source = entry.get("source") or {}
+        outlet = (source.get("title") or "").strip() or feed_title
+        raw_id = entry.get("id") or entry.get("link") or f"{path.stem}-{number}"
+        count += 1
+        yield Article(
+            id=str(raw_id),
+            text=text,
+            title=(entry.get("title") or "").strip() or None,
+            outlet=outlet,
+            url=entry.get("link") or None,
+            published=_date(entry),
+            source_path=str(path),
+        )
+    if count == 0:
+        raise EmptyInputError(f"{path}: the feed has no entry with text")

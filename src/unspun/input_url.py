@@ -1,0 +1,207 @@
+"""URL input: fetch a web page (trafilatura's fetching, bounded) and extract its article.
+
+A page that is not the article is refused, never returned as one: an HTTP error status
+(a 403 is usually bot protection or a login wall), or a 200 page that is a paywall ("Subscribe
+to read"), a cookie-consent wall or a bot check ("Checking your browser", a CAPTCHA). Each
+raises :class:`unspun.errors.FetchError` saying which it was.
+
+Requests to private and loopback addresses are refused (trafilatura's SSRF protection) unless
+``allow_private`` (or ``$UNSPUN_FETCH_PRIVATE=1``, for an intranet or a local test server).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from configparser import ConfigParser
+
+from unspun.document import Article
+from unspun.errors import EmptyInputError, FetchError
+
+DEFAULT_TIMEOUT = 20
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+URL_PATTERN = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+
+_STATUS_REASONS = {
+    401: "the page needs a login",
+    402: "the page is behind a paywall",
+    403: "the site refused access (HTTP 403: bot protection, a login or a paywall)",
+    404: "the page does not exist (HTTP 404)",
+    410: "the page was removed (HTTP 410)",
+    429: "the site is rate-limiting requests (HTTP 429); try again later",
+    451: "the page is unavailable for legal reasons (HTTP 451)",
+}
+
+# Phrases of pages that stand in front of an article. Checked on short extracted texts (a wall
+# replaces the article) and, for bot checks, anywhere in the page.
+_PAYWALL = re.compile(
+    r"subscribe (?:now )?to (?:read|continue|keep reading|unlock)|subscribers? only|"
+    r"this (?:article|content|story) is (?:for|available to|reserved for) (?:paying )?subscribers|"
+    r"already a subscriber|to continue reading|sign in to (?:read|continue)|"
+    r"create a free account to (?:read|continue)|you have reached your (?:free )?article limit",
+    re.IGNORECASE,
+)
+_CONSENT = re.compile(
+    r"we (?:and our partners )?use cookies|cookie (?:settings|preferences|consent)|"
+    r"accept (?:all )?cookies|manage (?:your )?consent|your privacy choices|before you continue",
+    re.IGNORECASE,
+)
+_BOT_CHECK = re.compile(
+    r"checking (?:if the site connection is secure|your browser)|are you a robot|"
+    r"verify (?:that )?you are (?:a )?human|enable javascript and cookies to continue|"
+    r"cf-browser-verification|cf-challenge|g-recaptcha|h-captcha|captcha-delivery|"
+    r"access to this page has been denied|unusual traffic from your computer",
+    re.IGNORECASE,
+)
+# A wall is short; an article that merely mentions cookies or subscriptions is long.
+_WALL_WORDS = 150
+
+
+def is_url(source: str) -> bool:
+    """Whether ``source`` is an http(s) URL (rather than a path)."""
+    return URL_PATTERN.match(source.strip()) is not None
+
+
+def _config(timeout: float, max_bytes: int, allow_private: bool) -> ConfigParser:
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    config = ConfigParser()
+    config.read_dict({section: dict(DEFAULT_CONFIG[section]) for section in DEFAULT_CONFIG.sections()})
+    config.read_dict({"DEFAULT": dict(DEFAULT_CONFIG.defaults())})
+    config.set("DEFAULT", "DOWNLOAD_TIMEOUT", str(max(1, int(timeout))))
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_bytes))
+    config.set("DEFAULT", "MAX_REDIRECTS", "3")
+    config.set("DEFAULT", "SSRF_PROTECTION", "off" if allow_private else "on")
+    config.set("DEFAULT", "INSECURE_SSL_FALLBACK", "off")
+    return config
+
+
+class _Reasons(logging.Handler):
+    """Collects trafilatura's log messages about one URL: its fetch returns None without a reason."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.url = url
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if any(str(arg) == self.url for arg in (record.args or ())):
+            args = tuple(a for a in record.args or () if str(a) != self.url)
+            message = record.msg.replace("%s", "").strip(" :") if not args else record.getMessage()
+            self.messages.append(message.replace(self.url, "").strip(" :"))
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool | None = None,
+) -> tuple[bytes, str]:
+    """The bytes of the page at ``url`` and its final URL (after redirects).
+
+    Raises :class:`FetchError`: the page cannot be reached in ``timeout`` seconds, is larger
+    than ``max_bytes``, answers with an error status, or is a private address (see the module).
+    """
+    from trafilatura import downloads
+
+    if allow_private is None:
+        allow_private = os.environ.get("UNSPUN_FETCH_PRIVATE", "") in {"1", "true", "yes"}
+    handler = _Reasons(url)
+    downloads.LOGGER.addHandler(handler)
+    try:
+        response = downloads.fetch_response(url, config=_config(timeout, max_bytes, allow_private))
+    finally:
+        downloads.LOGGER.removeHandler(handler)
+    if response is None or response.data is None:
+        raise FetchError(f"cannot fetch {url}: {_failure(handler.messages, timeout, max_bytes)}")
+    if response.status != 200:
+        reason = _STATUS_REASONS.get(response.status, f"the site answered HTTP {response.status}")
+        raise FetchError(f"cannot fetch {url}: {reason}; save the article from a browser and pass the file")
+    if len(response.data) > max_bytes:
+        raise FetchError(f"cannot fetch {url}: the page is larger than {max_bytes / 1024 / 1024:.3g} MB")
+    return bytes(response.data), str(response.url or url)
+
+
+def _failure(messages: list[str], timeout: float, max_bytes: int) -> str:
+    """A short reason for a fetch that gave nothing, from trafilatura's log messages."""
+    detail = " ".join(messages)
+    lowered = detail.lower()
+    if "max_file_size" in lowered or "too large" in lowered:
+        return f"the page is larger than {max_bytes / 1024 / 1024:.3g} MB (raise --max-input-mb)"
+    if "ssrf" in lowered or "non-public" in lowered:
+        return (
+            "it is a private or loopback address, refused by default (set UNSPUN_FETCH_PRIVATE=1 to allow it)"
+        )
+    if "timed out" in lowered or "timeout" in lowered:
+        return f"no answer within {timeout:g} seconds; try again later"
+    caused = re.search(r"Caused by \w+\((.*)\)\)?\s*$", detail)
+    reason = caused.group(1) if caused else (detail or "no answer")
+    return f"{reason[:200]}; check the URL and your connection"
+
+
+def check_not_a_wall(url: str, page: bytes, article: Article | None) -> None:
+    """Raise :class:`FetchError` when the page is a paywall, consent or bot-check page."""
+    head = page[:200_000].decode("utf-8", errors="replace")
+    text = article.text if article is not None else ""
+    short = len(text.split()) < _WALL_WORDS
+    if _BOT_CHECK.search(head) and short:
+        kind = "a bot-protection check"
+    elif short and _PAYWALL.search(text or head):
+        kind = "a paywall (subscribe to read)"
+    elif short and _CONSENT.search(text or head):
+        kind = "a cookie-consent page"
+    else:
+        return
+    raise FetchError(
+        f"{url} gave {kind}, not the article; open it in a browser, save the article and pass the file"
+    )
+
+
+def url_article(
+    url: str,
+    *,
+    id: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool | None = None,
+) -> Article:
+    """The article at ``url``: fetched, checked (not a wall) and extracted as an HTML page is.
+
+    ``id`` defaults to the last part of the URL's path (or its host). ``url`` of the article is
+    the page's canonical link, else the final URL fetched.
+
+    Raises:
+        FetchError: see :func:`fetch` and :func:`check_not_a_wall`; also a page without article text.
+    """
+    from unspun.input_html import html_article
+
+    page, final = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
+    try:
+        article = html_article(page, id=id or _url_id(final), where=url, source_path=None)
+    except EmptyInputError as error:
+        check_not_a_wall(url, page, None)
+        raise FetchError(f"{url} holds no article text that could be extracted ({error.message})") from error
+    check_not_a_wall(url, page, article)
+    article.url = article.url or final
+    if article.outlet is None:
+        article.outlet = _host(final)
+    article.source_path = url
+    return article
+
+
+def _host(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+def _url_id(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    tail = [p for p in parts.path.split("/") if p]
+    name = tail[-1] if tail else (parts.hostname or "page")
+    return re.sub(r"\.(?:s?html?|php|aspx?)$", "", name, flags=re.IGNORECASE) or "page"

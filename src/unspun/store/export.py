@@ -1,0 +1,69 @@
+"""Exports of a store: JSONL, the PTC technique-classification TSV, Label Studio tasks.
+
+Each format is a stream of text chunks (:func:`export_chunks`), so the CLI writes them to
+stdout and the REST API streams them as they come, for stores of any size.
+
+- ``jsonl``: one object per stored article, the ``unspun analyze --format json`` object of its
+  newest analysis plus ``"article_id"`` (and ``"content_hash"``, already in it); with
+  ``with_feedback`` also ``"feedback"``, the list of feedback records.
+- ``ptc``: ``article_id<TAB>technique<TAB>start<TAB>end`` per span (the SemEval-2020 Task 11 TC
+  format; ``article_id`` the store's id, offsets in code points).
+- ``labelstudio``: a JSON list of tasks with pre-annotations (:mod:`unspun.labelstudio`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from unspun.errors import FormatError
+from unspun.store.base import SearchQuery, Store, StoredAnalysis
+
+FORMATS = ("jsonl", "ptc", "labelstudio")
+
+
+def jsonl_record(stored: StoredAnalysis, *, with_feedback: bool = False) -> dict[str, Any]:
+    """The export object of one stored article (see the module docstring)."""
+    data = stored.analysis.to_dict()
+    data["article_id"] = stored.article_id
+    data["content_hash"] = stored.summary.content_hash
+    if with_feedback:
+        data["feedback"] = [f.to_dict() for f in stored.feedback]
+    return data
+
+
+def ptc_lines(stored: StoredAnalysis) -> list[str]:
+    """The PTC TC lines of one stored article's spans."""
+    return [f"{stored.article_id}\t{s.label}\t{s.start}\t{s.end}" for s in stored.analysis.spans]
+
+
+def export_chunks(
+    store: Store, format: str, *, query: SearchQuery | None = None, with_feedback: bool = False
+) -> Iterator[str]:
+    """The export of ``store`` (the articles matching ``query``) in ``format``, as text chunks.
+
+    Raises :class:`FormatError` for an unknown format."""
+    if format not in FORMATS:
+        raise FormatError(f"export format {format!r} is not one of {', '.join(FORMATS)}")
+    return _chunks(store, format, query, with_feedback)
+
+
+def _chunks(store: Store, format: str, query: SearchQuery | None, with_feedback: bool) -> Iterator[str]:
+    if format == "labelstudio":
+        from unspun.labelstudio import task
+
+        yield "["
+        first = True
+        for stored in store.export(query):
+            yield ("\n" if first else ",\n") + json.dumps(task(stored), ensure_ascii=False)
+            first = False
+        yield "\n]\n"
+        return
+    for stored in store.export(query):
+        if format == "jsonl":
+            yield json.dumps(jsonl_record(stored, with_feedback=with_feedback), ensure_ascii=False) + "\n"
+        else:
+            lines = ptc_lines(stored)
+            if lines:
+                yield "".join(line + "\n" for line in lines)

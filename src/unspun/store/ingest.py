@@ -1,0 +1,231 @@
+"""Ingest: read articles from files, folders, JSONL, HTML, RSS/Atom feeds and URLs, analyse them,
+and keep them in a store. The library function behind ``unspun ingest``.
+
+Idempotent and resumable: an article whose content hash is already stored is a duplicate and
+is not analysed again, so running the same ingest twice adds nothing, and running it after an
+interruption completes the rest. Analyses are committed per batch in one transaction: a
+``kill -9`` loses at most the batch being written and never leaves half an article (an
+article and its analysis are written together). Articles that cannot be read, fetched or
+analysed are reported with their reason and never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Analysis, Article
+from unspun.errors import EmptyInputError, UnspunError
+from unspun.store.base import Analyser, Store
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    """An input that was not stored: ``where`` (a path, ``path:line``, URL or article id) and why."""
+
+    where: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What an ingest did: articles read, new ones stored, duplicates skipped, failures."""
+
+    read: int = 0
+    new: int = 0
+    duplicate: int = 0
+    failed: list[IngestFailure] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ingested(self) -> bool:
+        """Whether anything is in the store now from these inputs (new or already there)."""
+        return bool(self.new or self.duplicate)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["failed"] = [asdict(f) for f in self.failed]
+        return data
+
+
+def count_sources(sources: Iterable[str | Path]) -> int | None:
+    """How many articles the sources hold, for a progress bar (None when unknown)."""
+    from unspun.input_feed import FEED_SUFFIXES
+    from unspun.input_url import is_url
+    from unspun.reader import count_inputs
+
+    total = 0
+    for source in sources:
+        if isinstance(source, str) and is_url(source):
+            total += 1
+            continue
+        path = Path(source)
+        if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
+            return None
+        counted = count_inputs(source)
+        if counted is None:
+            return None
+        total += counted
+    return total
+
+
+def read_sources(
+    sources: Iterable[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_failure: Callable[[IngestFailure], None],
+    fetch_timeout: float | None = None,
+) -> Iterator[Article]:
+    """Every article of ``sources`` (paths, ``-``, URLs), in order; what cannot be read goes to
+    ``on_failure`` and the rest goes on."""
+    for source in sources:
+        try:
+            yield from _read_source(source, max_bytes, on_failure, fetch_timeout)
+        except UnspunError as error:
+            on_failure(IngestFailure(str(source), error.message))
+
+
+def _read_source(
+    source: str | Path,
+    max_bytes: int,
+    on_failure: Callable[[IngestFailure], None],
+    fetch_timeout: float | None,
+) -> Iterator[Article]:
+    from unspun.input_feed import FEED_SUFFIXES, is_feed, read_feed
+    from unspun.input_url import DEFAULT_TIMEOUT, is_url, url_article
+    from unspun.reader import iter_articles
+
+    def skipped(where: Path, error: UnspunError) -> None:
+        on_failure(IngestFailure(str(where), error.message))
+
+    if isinstance(source, str) and is_url(source):
+        yield url_article(source, max_bytes=max_bytes, timeout=fetch_timeout or DEFAULT_TIMEOUT)
+        return
+    path = Path(source)
+    if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
+        yield from read_feed(path, max_bytes=max_bytes, on_error=skipped)
+        return
+    if path.is_dir():
+        feeds = sorted(
+            f
+            for f in path.iterdir()
+            if f.is_file() and f.suffix.lower() in FEED_SUFFIXES and is_feed(f.read_bytes()[:4096])
+        )
+        try:
+            yield from iter_articles(path, max_bytes=max_bytes, on_error=skipped)
+        except EmptyInputError:
+            if not feeds:
+                raise
+        for feed in feeds:
+            try:
+                yield from read_feed(feed, max_bytes=max_bytes, on_error=skipped)
+            except UnspunError as error:
+                skipped(feed, error)
+        return
+    yield from iter_articles(str(source), max_bytes=max_bytes, on_error=skipped)
+
+
+def ingest(
+    sources: Iterable[str | Path],
+    store: Store,
+    *,
+    analyser: Analyser | None = None,
+    load_analyser: Callable[[], Analyser] | None = None,
+    outlet: str | None = None,
+    batch_size: int = 8,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    fetch_timeout: float | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_failure: Callable[[IngestFailure], None] | None = None,
+) -> IngestSummary:
+    """Read, analyse and store the articles of ``sources``; return what was done.
+
+    ``analyser`` analyses the new articles (a :class:`unspun.analysis.Pipeline`); without one,
+    ``load_analyser()`` is called once, when the first new article is met (so a run that finds
+    only duplicates loads no model), else the default pipeline is built. ``outlet`` overrides
+    every article's outlet. Every ``batch_size`` analyses are committed together. ``on_failure``
+    hears each failure as it happens (they are also in the summary).
+
+    Raises :class:`unspun.errors.StoreError` when the store fails, and what loading the analyser
+    raises (:class:`unspun.errors.ModelError`); input and analysis failures are reported instead.
+    """
+    summary = IngestSummary()
+
+    def failed(failure: IngestFailure) -> None:
+        summary.failed.append(failure)
+        if on_failure is not None:
+            on_failure(failure)
+
+    seen: set[str] = set()
+
+    def new_articles() -> Iterator[Article]:
+        for article in read_sources(
+            sources, max_bytes=max_bytes, on_failure=failed, fetch_timeout=fetch_timeout
+        ):
+            summary.read += 1
+            if outlet is not None:
+                article.outlet = outlet
+            digest = article.content_hash
+            if digest in seen or store.has(digest):
+                summary.duplicate += 1
+                summary.article_ids.append(digest[:16])
+                seen.add(digest)
+                if on_progress is not None:
+                    on_progress(1)
+                continue
+            seen.add(digest)
+            yield article
+
+    articles = new_articles()
+    first = next(articles, None)
+    if first is None:
+        return summary
+    if analyser is None:
+        analyser = load_analyser() if load_analyser is not None else _default_analyser()
+    pending: list[Analysis] = []
+
+    def commit() -> None:
+        for ref in store.add_many(pending):
+            summary.article_ids.append(ref.article_id)
+            if ref.new_article:
+                summary.new += 1
+            else:  # another writer stored it meanwhile
+                summary.duplicate += 1
+        if on_progress is not None:
+            on_progress(len(pending))
+        pending.clear()
+
+    def with_first() -> Iterator[Article]:
+        yield first
+        yield from articles
+
+    for analysis in analyser.pipe(with_first(), batch_size=batch_size):
+        if not analysis.ok:
+            error = analysis.errors[0]
+            where = (
+                f"{analysis.article.source_path}:{analysis.id}"
+                if analysis.article.source_path
+                else analysis.id
+            )
+            failed(IngestFailure(where, f"{error.component}: {error.message}"))
+            if on_progress is not None:
+                on_progress(1)
+            continue
+        pending.append(analysis)
+        if len(pending) >= batch_size:
+            commit()
+    if pending:
+        commit()
+    return summary
+
+
+def _default_analyser() -> Analyser:
+    from unspun.analysis import build_pipeline
+
+    pipeline = build_pipeline()
+    pipeline.load()
+    return pipeline
