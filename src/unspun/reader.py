@@ -35,6 +35,7 @@ from unspun.input_jsonl import (
     unique_ids,
 )
 from unspun.input_text import article_id, read_text
+from unspun.input_url import is_url, url_article
 
 __all__ = [
     "BOM",
@@ -178,7 +179,8 @@ def _iter_folder(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator
 def iter_articles(
     source: str | Path, *, max_bytes: int, on_error: ErrorHandler = raise_error
 ) -> Iterator[Article]:
-    """The one entry point for user input: ``"-"`` (stdin), a folder, ``.jsonl``, HTML or a text file.
+    """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
+    :func:`unspun.input_url.url_article`), a folder, ``.jsonl``, HTML or a text file.
 
     A missing path and stdin problems raise at the call; a file's own errors when iterated.
     A file is read once, so a pipe (``/dev/stdin``, ``<(cmd)``) works like a file. One without
@@ -192,10 +194,13 @@ def iter_articles(
     :func:`read_jsonl`).
 
     Raises:
-        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError.
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError,
+        FetchError (a URL that cannot be fetched or is a paywall, consent or bot-check page).
     """
     if str(source) == STDIN:
         return iter(_read_stdin(max_bytes, on_error))
+    if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
+        return iter([url_article(source, max_bytes=max_bytes)])
     path = Path(source)
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error)
