@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from unspun.cli import analyze, evaluate, serve, techniques, train
+from unspun.cli import analyze, evaluate, schema, serve, techniques, train
 from unspun.cli.common import err, out, state, write
 from unspun.cli.predict import predict_app
 
@@ -63,4 +63,5 @@ app.command()(analyze.analyze)
 app.command()(evaluate.evaluate)
 app.command()(train.train)
 app.command()(techniques.techniques)
+app.command()(schema.schema)
 app.command()(serve.serve)
