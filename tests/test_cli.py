@@ -162,7 +162,9 @@ def test_techniques_as_json_for_scripts() -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert [t["label"] for t in payload["ptc14"]] == list(PTC14_LABELS)
-    assert len(payload["semeval2023"]) == 23 and payload["frames"] == FRAMES
+    assert len(payload["semeval2023"]) == 23 and [f["id"] for f in payload["frames"]] == list(FRAMES)
+    assert [g["id"] for g in payload["genres"]] == ["opinion", "reporting", "satire"]
+    assert all(item["id"] and item["name"] for kind in payload.values() for item in kind)
     assert all(
         t["definition"] and t["colour"].startswith("#") for t in payload["ptc14"] + payload["semeval2023"]
     )

@@ -73,3 +73,68 @@ def test_control_characters_are_shown_not_obeyed_and_highlights_stay_in_place() 
     console.print(render_analysis(Analysis(article), colour=False))
     output = console.export_text()
     assert "\x1b" not in output and "\x07" not in output and "⟦traitors⟧(1)" in output
+
+
+def _rendered(article: Article) -> str:
+    console = Console(record=True, width=160, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    return console.export_text()
+
+
+def test_frames_genres_and_paragraph_techniques_show_display_names_not_ids() -> None:
+    from unspun.document import Label, Paragraph
+
+    article = Article(id="1", text="They are traitors.\nNothing else.", language="en")
+    article.set_layer("technique", [])
+    article.labels["genre"] = [Label("opinion", 0.8)]
+    article.labels["frames"] = [Label("Security_and_defense", 0.7), Label("Crime_and_punishment", 0.6)]
+    article.paragraphs = [Paragraph(1, 0, 18, [Label("Name_Calling-Labeling", 0.9)])]
+    output = _rendered(article)
+    assert "Opinion (0.80)" in output
+    assert "Security and defence (0.70), Crime and punishment (0.60)" in output
+    assert "Name calling / labelling" in output
+    assert "Security_and_defense" not in output and "Name_Calling-Labeling" not in output
+
+
+def test_paragraphs_in_another_language_are_named_in_the_summary() -> None:
+    from unspun.document import Label, Paragraph
+
+    article = Article(id="1", text="Plain English here.\nעם ישראל חי", language="en")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.paragraphs = [Paragraph(1, 0, 19), Paragraph(2, 20, 31, language="he")]
+    output = _rendered(article)
+    assert "line 2 (he): left out of the span analysis" in output
+
+
+def test_added_sections_are_shown_after_the_paragraphs() -> None:
+    from rich.text import Text
+
+    from unspun import render
+
+    def who_says_what(analysis: Analysis, colour: bool) -> Text | None:
+        return Text(f"who says what: {analysis.id}") if analysis.id == "quoted" else None
+
+    render.add_section(who_says_what)
+    try:
+        assert "who says what: quoted" in _rendered(Article(id="quoted", text="Some text."))
+        assert "who says what" not in _rendered(Article(id="other", text="Some text."))
+    finally:
+        render.SECTIONS.remove(who_says_what)
+
+
+def test_one_name_per_technique_shared_across_the_two_taxonomies() -> None:
+    from unspun.schema import technique_display
+    from unspun.techniques import PTC_TO_SEMEVAL23, display_name, ptc14_for
+
+    for ptc, semeval in PTC_TO_SEMEVAL23.items():
+        if len(semeval) == 1:  # one technique under two official spellings: one display name
+            assert display_name(ptc) == display_name(semeval[0]), (ptc, semeval)
+        for label in semeval:
+            assert ptc14_for(label) == ptc
+    assert technique_display("Name_Calling-Labeling", "semeval2023") == (
+        "Name calling / labelling",
+        "Name_Calling,Labeling",
+    )
+    assert display_name("Security_and_defense", "frame") == "Security and defence"
+    assert display_name("satire", "genre") == "Satire"
+    assert display_name("Some_New_Label") == "Some New Label"

@@ -4,12 +4,15 @@ The article text is printed with every technique span highlighted in its
 technique's colour (where spans overlap, the most confident one colours the
 characters), followed by a legend with per-technique counts and definitions, and,
 when the article-level analyses ran, genre, frames, persuasion score and the
-techniques of each paragraph.
+techniques of each paragraph. Every technique, frame and genre is shown by its display name
+(:func:`unspun.techniques.display_name`). Other layers add their sections with
+:func:`add_section` (the who-says-what view does), printed after the paragraph table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -17,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.document import TECHNIQUE_LAYER, Analysis, Span
-from unspun.techniques import technique
+from unspun.techniques import display_name, technique
 
 _UNKNOWN_COLOUR = "#bbbbbb"
 SPAN_TEXT_LIMIT = 200  # characters of a span's text shown in the span table
@@ -118,10 +121,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
 
 
 def _name(label: str) -> str:
-    try:
-        return technique(label).name
-    except KeyError:
-        return label
+    return display_name(label)
 
 
 def legend(spans: list[Span], *, colour: bool = True) -> Table:
@@ -155,11 +155,16 @@ def article_summary(analysis: Analysis) -> Table | None:
     table.add_column()
     if analysis.article.language:
         table.add_row("language", analysis.article.language)
+    foreign = [p for p in analysis.paragraphs if p.language]
+    if foreign:
+        lines = ", ".join(f"line {p.index} ({p.language})" for p in foreign)
+        table.add_row("other languages", Text(f"{lines}: left out of the span analysis"))
     if analysis.genre is not None:
-        table.add_row("genre", f"{analysis.genre.name} ({analysis.genre.score:.2f})")
+        name = display_name(analysis.genre.name, "genre")
+        table.add_row("genre", f"{name} ({analysis.genre.score:.2f})")
     if "frames" in analysis.article.labels:
-        frames = ", ".join(f"{f.name} ({f.score:.2f})" for f in analysis.frames) or "none found"
-        table.add_row("frames", frames)
+        frames = ", ".join(f"{display_name(f.name, 'frame')} ({f.score:.2f})" for f in analysis.frames)
+        table.add_row("frames", frames or "none found")
     if analysis.persuasion_score is not None:
         table.add_row("persuasion score", f"{analysis.persuasion_score:.2f} (0 = none, 1 = most)")
     return table
@@ -178,13 +183,30 @@ def paragraph_table(analysis: Analysis) -> Table | None:
         opening = _shortened(
             " ".join(printable(analysis.text[paragraph.start : paragraph.end]).split()), OPENING_LIMIT
         )
-        techniques = ", ".join(t.name.replace("_", " ") for t in paragraph.techniques)
+        techniques = ", ".join(display_name(t.name) for t in paragraph.techniques)
         table.add_row(str(paragraph.index), Text(opening), Text(techniques))
     return table
 
 
+# A section of the text view: given the analysis and whether colour is on, what to print (None:
+# nothing, e.g. when its layer did not run).
+Section = Callable[[Analysis, bool], RenderableType | None]
+SECTIONS: list[Section] = []
+
+
+def add_section(section: Section) -> Section:
+    """Show ``section`` in every text view, after the paragraph table, in the order added (usable
+    as a decorator; adding the same section twice shows it once)."""
+    if section not in SECTIONS:
+        SECTIONS.append(section)
+    return section
+
+
 def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableType:
-    """Everything ``unspun analyze --format text`` prints for one article.
+    """Everything ``unspun analyze --format text`` prints for one article: the summary (language,
+    paragraphs in other languages, genre, frames, persuasion score), the highlighted text, the
+    legend and span table, the paragraph techniques, then the sections added with
+    :func:`add_section`.
 
     ``colour=False`` marks the spans in the text with brackets and numbers instead.
     """
@@ -209,4 +231,8 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     paragraphs = paragraph_table(analysis)
     if paragraphs is not None:
         parts.append(paragraphs)
+    for section in SECTIONS:
+        shown = section(analysis, colour)
+        if shown is not None:
+            parts.append(shown)
     return Group(*parts)

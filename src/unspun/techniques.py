@@ -1,8 +1,14 @@
-"""The technique taxonomies unspun uses, with definitions written for readers.
+"""The one set of names: every technique, frame and genre has an id and a display name.
 
-``PTC14``: the 14 labels of the Propaganda Techniques Corpus (SemEval-2020 Task 11),
-spelled exactly as in the official label list. The SemEval-2023 Task 3 inventory
-(23 techniques) lives beside it in ``SEMEVAL23`` once added.
+``PTC14``: the 14 labels of the Propaganda Techniques Corpus (SemEval-2020 Task 11) and
+``SEMEVAL23``: the 23 techniques of SemEval-2023 Task 3, each keeping its official id in its
+official spelling (``Name_Calling,Labeling`` in PTC, ``Name_Calling-Labeling`` in SemEval-2023:
+the official file formats need them). ``PTC_TO_SEMEVAL23`` maps one to the other, and a PTC
+technique that maps to exactly one SemEval-2023 technique shares its display name with it.
+``FRAME_INFO`` (the 14 SemEval-2023 frames) and ``GENRE_INFO`` (opinion, reporting, satire)
+give frames and genres a display name the same way. Every output (the text view, ``unspun
+techniques``, the JSON's ``technique_name``, the web page) reads its names here:
+:func:`display_name`.
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ class Technique:
     definition: str
     example: str
     colour: str
+
+    @property
+    def id(self) -> str:
+        """The official id (the same as ``label``)."""
+        return self.label
 
 
 PTC14: tuple[Technique, ...] = (
@@ -48,7 +59,7 @@ PTC14: tuple[Technique, ...] = (
     ),
     Technique(
         "Black-and-White_Fallacy",
-        "Black-and-white fallacy",
+        "Black-and-white fallacy / false dilemma",
         "Presents two options as the only ones possible when more exist.",
         "'You are either with us or against us.'",
         "#7f7f7f",
@@ -111,7 +122,7 @@ PTC14: tuple[Technique, ...] = (
     ),
     Technique(
         "Thought-terminating_Cliches",
-        "Thought-terminating cliché",
+        "Thought-terminating cliché / conversation killer",
         "A stock phrase that discourages further thought or discussion.",
         "'It is what it is.'",
         "#98df8a",
@@ -187,7 +198,7 @@ SEMEVAL23: tuple[Technique, ...] = (
     ),
     Technique(
         "False_Dilemma-No_Choice",
-        "False dilemma / no choice",
+        "Black-and-white fallacy / false dilemma",
         "Presents two options (or one) as the only possible ones when more exist.",
         "'You are either with us or against us.'",
         "#7f7f7f",
@@ -236,7 +247,7 @@ SEMEVAL23: tuple[Technique, ...] = (
     ),
     Technique(
         "Conversation_Killer",
-        "Conversation killer",
+        "Thought-terminating cliché / conversation killer",
         "A stock phrase that discourages critical thought or closes the discussion.",
         "'It is what it is.'",
         "#98df8a",
@@ -326,6 +337,58 @@ FRAMES: dict[str, str] = {
 }
 FRAME_LABELS: tuple[str, ...] = tuple(FRAMES)
 
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A frame or a genre: its official id, a display name and what it covers."""
+
+    id: str
+    name: str
+    description: str
+
+
+_FRAME_NAMES: dict[str, str] = {
+    "Economic": "Economic",
+    "Capacity_and_resources": "Capacity and resources",
+    "Morality": "Morality",
+    "Fairness_and_equality": "Fairness and equality",
+    "Legality_Constitutionality_and_jurisprudence": "Legality, constitutionality and jurisprudence",
+    "Policy_prescription_and_evaluation": "Policy prescription and evaluation",
+    "Crime_and_punishment": "Crime and punishment",
+    "Security_and_defense": "Security and defence",
+    "Health_and_safety": "Health and safety",
+    "Quality_of_life": "Quality of life",
+    "Cultural_identity": "Cultural identity",
+    "Public_opinion": "Public opinion",
+    "Political": "Political",
+    "External_regulation_and_reputation": "External regulation and reputation",
+}
+FRAME_INFO: tuple[Category, ...] = tuple(Category(id, _FRAME_NAMES[id], text) for id, text in FRAMES.items())
+GENRE_INFO: tuple[Category, ...] = (
+    Category("opinion", "Opinion", "argues for a view: editorials, columns, commentary"),
+    Category("reporting", "Reporting", "tells what happened: news reports, neutral in intent"),
+    Category("satire", "Satire", "mocks its subject through irony, exaggeration or invented news"),
+)
+_FRAMES_BY_ID: dict[str, Category] = {c.id: c for c in FRAME_INFO}
+_GENRES_BY_ID: dict[str, Category] = {c.id: c for c in GENRE_INFO}
+
+
+def frame(id: str) -> Category:
+    """A frame by its SemEval-2023 id; raise ``KeyError`` listing the 14."""
+    try:
+        return _FRAMES_BY_ID[id]
+    except KeyError:
+        raise KeyError(f"unknown frame {id!r}; known: {', '.join(FRAME_LABELS)}") from None
+
+
+def genre(id: str) -> Category:
+    """A genre by its id (opinion, reporting, satire); raise ``KeyError`` listing them."""
+    try:
+        return _GENRES_BY_ID[id]
+    except KeyError:
+        raise KeyError(f"unknown genre {id!r}; known: {', '.join(_GENRES_BY_ID)}") from None
+
+
 PTC_TO_SEMEVAL23: dict[str, tuple[str, ...]] = {
     "Appeal_to_Authority": ("Appeal_to_Authority",),
     "Appeal_to_fear-prejudice": ("Appeal_to_Fear-Prejudice",),
@@ -358,3 +421,64 @@ def semeval23_technique(label: str) -> Technique:
         raise KeyError(
             f"unknown SemEval-2023 technique {label!r}; known: {', '.join(SEMEVAL23_LABELS)}"
         ) from None
+
+
+def display_name(id: str, kind: str = "technique") -> str:
+    """The display name of a technique (either taxonomy), ``"frame"`` or ``"genre"`` id; an
+    unknown id is shown as itself with underscores as spaces (a model may know labels this
+    version does not)."""
+    lookup = {"technique": technique, "frame": frame, "genre": genre}[kind]
+    try:
+        return lookup(id).name
+    except KeyError:
+        return id.replace("_", " ")
+
+
+def semeval23_for(ptc_id: str) -> tuple[str, ...]:
+    """The SemEval-2023 ids that a PTC-14 id corresponds to (none for an unknown id)."""
+    return PTC_TO_SEMEVAL23.get(ptc_id, ())
+
+
+def ptc14_for(semeval23_id: str) -> str | None:
+    """The PTC-14 id that a SemEval-2023 id corresponds to, if any."""
+    return next((ptc for ptc, ids in PTC_TO_SEMEVAL23.items() if semeval23_id in ids), None)
+
+
+def catalogue() -> dict[str, list[dict[str, object]]]:
+    """Every name as data (``unspun techniques --format json``, the web page): per taxonomy its
+    techniques (``id``, ``label`` = ``id``, ``name``, ``definition``, ``example``, ``colour`` and
+    the other taxonomy's ids), then the frames and the genres (``id``, ``name``, ``description``)."""
+    ptc = [
+        {
+            "id": t.id,
+            "label": t.label,
+            "name": t.name,
+            "definition": t.definition,
+            "example": t.example,
+            "colour": t.colour,
+            "semeval2023": list(semeval23_for(t.id)),
+        }
+        for t in PTC14
+    ]
+    semeval = [
+        {
+            "id": t.id,
+            "label": t.label,
+            "name": t.name,
+            "definition": t.definition,
+            "example": t.example,
+            "colour": t.colour,
+            "ptc14": ptc14_for(t.id),
+        }
+        for t in SEMEVAL23
+    ]
+
+    def categories(items: tuple[Category, ...]) -> list[dict[str, object]]:
+        return [{"id": c.id, "name": c.name, "description": c.description} for c in items]
+
+    return {
+        "ptc14": ptc,
+        "semeval2023": semeval,
+        "frames": categories(FRAME_INFO),
+        "genres": categories(GENRE_INFO),
+    }

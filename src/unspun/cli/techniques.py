@@ -1,4 +1,4 @@
-"""``unspun techniques``: list the technique taxonomies and the frames."""
+"""``unspun techniques``: list the technique taxonomies, the frames and the genres."""
 
 from __future__ import annotations
 
@@ -14,27 +14,47 @@ from unspun.cli.common import TextOrJson, out, write
 def techniques(
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
-    """List the technique taxonomies (PTC-14, SemEval-2023) and the frames, with definitions."""
-    from dataclasses import asdict
-
+    """List the technique taxonomies (PTC-14, SemEval-2023), the frames and the genres: ids,
+    display names and definitions."""
     from rich.table import Table
 
-    from unspun.techniques import FRAMES, PTC14, SEMEVAL23
+    from unspun.techniques import (
+        FRAME_INFO,
+        GENRE_INFO,
+        PTC14,
+        SEMEVAL23,
+        catalogue,
+        ptc14_for,
+        semeval23_for,
+    )
 
     if format is TextOrJson.json:
-        taxonomies = {"ptc14": [asdict(t) for t in PTC14], "semeval2023": [asdict(t) for t in SEMEVAL23]}
-        write(json.dumps({**taxonomies, "frames": FRAMES}, ensure_ascii=False, indent=2))
+        write(json.dumps(catalogue(), ensure_ascii=False, indent=2))
         return
-    for title, items in (("PTC-14 (SemEval-2020 Task 11)", PTC14), ("SemEval-2023 Task 3 (23)", SEMEVAL23)):
+    taxonomies = (
+        ("PTC-14 (SemEval-2020 Task 11)", PTC14, "SemEval-2023"),
+        ("SemEval-2023 Task 3 (23)", SEMEVAL23, "PTC-14"),
+    )
+    for title, items, other in taxonomies:
         table = Table(title=title)
-        table.add_column("label", overflow="fold")
+        table.add_column("id", overflow="fold")
+        table.add_column("name", overflow="fold")
+        table.add_column(other, overflow="fold")
         table.add_column("definition")
         for item in items:
-            table.add_row(Text.assemble(("  ", f"on {item.colour}"), " ", item.label), item.definition)
+            shown = ", ".join(semeval23_for(item.id)) if other == "SemEval-2023" else ptc14_for(item.id) or ""
+            table.add_row(
+                Text.assemble(("  ", f"on {item.colour}"), " ", item.id), item.name, shown, item.definition
+            )
         out.print(table)
-    frames = Table(title="Frames (SemEval-2023 Task 3)")
-    frames.add_column("frame", overflow="fold")
-    frames.add_column("what it covers")
-    for name, description in FRAMES.items():
-        frames.add_row(name, description)
-    out.print(frames)
+    for title, categories in (
+        ("Frames (SemEval-2023 Task 3)", FRAME_INFO),
+        ("Genres (SemEval-2023 Task 3)", GENRE_INFO),
+    ):
+        table = Table(title=title)
+        table.add_column("id", overflow="fold")
+        table.add_column("name", overflow="fold")
+        table.add_column("what it covers")
+        for category in categories:
+            table.add_row(category.id, category.name, category.description)
+        out.print(table)
