@@ -13,6 +13,7 @@ techniques``, the JSON's ``technique_name``, the web page) reads its names here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -427,9 +428,13 @@ def display_name(id: str, kind: str = "technique") -> str:
     """The display name of a technique (either taxonomy), ``"frame"`` or ``"genre"`` id; an
     unknown id is shown as itself with underscores as spaces (a model may know labels this
     version does not)."""
-    lookup = {"technique": technique, "frame": frame, "genre": genre}[kind]
+    lookup: dict[str, Callable[[str], Technique | Category]] = {
+        "technique": technique,
+        "frame": frame,
+        "genre": genre,
+    }
     try:
-        return lookup(id).name
+        return lookup[kind](id).name
     except KeyError:
         return id.replace("_", " ")
 
@@ -448,7 +453,7 @@ def catalogue() -> dict[str, list[dict[str, object]]]:
     """Every name as data (``unspun techniques --format json``, the web page): per taxonomy its
     techniques (``id``, ``label`` = ``id``, ``name``, ``definition``, ``example``, ``colour`` and
     the other taxonomy's ids), then the frames and the genres (``id``, ``name``, ``description``)."""
-    ptc = [
+    ptc: list[dict[str, object]] = [
         {
             "id": t.id,
             "label": t.label,
@@ -460,7 +465,7 @@ def catalogue() -> dict[str, list[dict[str, object]]]:
         }
         for t in PTC14
     ]
-    semeval = [
+    semeval: list[dict[str, object]] = [
         {
             "id": t.id,
             "label": t.label,
