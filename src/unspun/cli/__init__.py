@@ -16,8 +16,10 @@ from typing import Annotated
 import typer
 
 from unspun.cli import analyze, evaluate, schema, serve, techniques, train
+from unspun.cli import store as store_commands
 from unspun.cli.common import err, out, state, write
 from unspun.cli.predict import predict_app
+from unspun.cli.store import feedback_app
 
 __all__ = ["app", "err", "main", "out", "predict_app"]
 
@@ -65,3 +67,12 @@ app.command()(train.train)
 app.command()(techniques.techniques)
 app.command()(schema.schema)
 app.command()(serve.serve)
+
+# The corpus store (issue 16): ingest, query, export, reanalyse, feedback.
+app.command()(store_commands.ingest)
+app.command()(store_commands.search)
+app.command()(store_commands.outlets)
+app.command()(store_commands.profile)
+app.command()(store_commands.export)
+app.command()(store_commands.reanalyze)
+app.add_typer(feedback_app, name="feedback")

@@ -1,0 +1,444 @@
+"""The store's commands: ``ingest``, ``search``, ``outlets``, ``profile``, ``export``, ``reanalyze``
+and ``feedback import`` / ``feedback list``. Each opens the store (``--db``), calls one library
+function and renders its result as text, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from unspun.cli.common import (
+    ArticleModelOption,
+    LangOption,
+    MaxInputOption,
+    ModelOption,
+    cli_settings,
+    fail,
+    out,
+    progress,
+    say,
+    user_errors,
+    write,
+)
+from unspun.errors import FormatError
+from unspun.store.base import SearchQuery, Store
+
+feedback_app = typer.Typer(
+    help="Feedback on stored analyses: import a Label Studio review, list what is kept.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class TableFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    ptc = "ptc"
+    labelstudio = "labelstudio"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL: sqlite:///FILE, a file path, or postgresql://USER@HOST/DB. "
+        "Default: $UNSPUN_DB, else unspun.db in the user data folder.",
+    ),
+]
+FormatOption = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[Store]:
+    from unspun.store import open_store
+
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FormatError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()})
+    return buffer.getvalue().rstrip("\n")
+
+
+def _failure_line(where: str, reason: str) -> str:
+    # The reader's messages already name their input (file, line); others get it in front.
+    return reason if where.split(":")[0] in reason else f"{where}: {reason}"
+
+
+def _json(data: Any) -> None:
+    write(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def ingest(
+    paths: Annotated[
+        list[str], typer.Argument(help="Text, HTML, JSONL or RSS/Atom files, folders, http(s) URLs, or -.")
+    ],
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Set this outlet on every article.")] = None,
+    model: ModelOption = None,
+    article_model: ArticleModelOption = None,
+    lang: LangOption = None,
+    max_input_mb: MaxInputOption = None,
+    format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="Summary format (csv: one line per failure).")
+    ] = TableFormat.text,
+) -> None:
+    """Read, analyse and keep articles in the store.
+
+    The same text is the same article: ingesting again adds nothing, and after an interruption
+    completes the rest (work is committed per batch). The exit status is 2 when nothing could be
+    ingested."""
+    from unspun.store.ingest import IngestFailure, count_sources
+    from unspun.store.ingest import ingest as run_ingest
+
+    with user_errors():
+        settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
+
+        def load() -> Any:
+            from unspun.analysis import build_pipeline
+
+            pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
+            pipeline.load()
+            return pipeline
+
+        def report(failure: IngestFailure) -> None:
+            if format is TableFormat.text:
+                say("failed", "yellow", _failure_line(failure.where, failure.reason))
+
+        with opened(db) as store, progress(count_sources(paths), "ingesting") as advance:
+            summary = run_ingest(
+                paths,
+                store,
+                load_analyser=load,
+                outlet=outlet,
+                batch_size=settings.batch_size,
+                max_bytes=settings.max_input_bytes,
+                on_progress=advance,
+                on_failure=report,
+            )
+            where = store.url
+        if format is TableFormat.json:
+            _json({**summary.to_dict(), "db": where})
+        elif format is TableFormat.csv:
+            write(_csv([{"where": f.where, "reason": f.reason} for f in summary.failed], ["where", "reason"]))
+        else:
+            write(
+                f"ingested {summary.new} new article{'s' if summary.new != 1 else ''}, "
+                f"{summary.duplicate} already stored, {len(summary.failed)} failed (store: {where})"
+            )
+        if not summary.ingested:
+            reasons = list(dict.fromkeys(f.reason for f in summary.failed))
+            raise fail(
+                reasons[0] if len(reasons) == 1 else "nothing could be ingested (see the messages above)"
+            )
+
+
+def search(
+    query: Annotated[
+        str | None, typer.Argument(help="Words to find (all of them), in titles and texts.")
+    ] = None,
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option("--outlet")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY-MM-DD).")] = None,
+    technique: Annotated[
+        str | None, typer.Option("--technique", help="Has a span of this technique id.")
+    ] = None,
+    genre: Annotated[str | None, typer.Option("--genre")] = None,
+    frame: Annotated[str | None, typer.Option("--frame")] = None,
+    language: Annotated[str | None, typer.Option("--language")] = None,
+    min_score: Annotated[float | None, typer.Option("--min-score", help="Lowest persuasion score.")] = None,
+    max_score: Annotated[float | None, typer.Option("--max-score", help="Highest persuasion score.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Articles per page.")] = 20,
+    next: Annotated[
+        str | None, typer.Option("--next", help="The page token a previous search printed.")
+    ] = None,
+    format: FormatOption = TableFormat.text,
+) -> None:
+    """Find stored articles: full text and filters, newest first, a page at a time."""
+    with user_errors():
+        filters = SearchQuery(
+            text=query,
+            outlet=outlet,
+            date_from=_date(since, "--since"),
+            date_to=_date(until, "--until"),
+            technique=technique,
+            genre=genre,
+            frame=frame,
+            language=language,
+            min_score=min_score,
+            max_score=max_score,
+            limit=limit,
+            next=next,
+        )
+        with opened(db) as store:
+            page = store.search(filters)
+        rows = [item.to_dict() for item in page.items]
+        if format is TableFormat.json:
+            _json({"total": page.total, "next": page.next, "articles": rows})
+            return
+        columns = ["article_id", "published", "outlet", "title", "persuasion_score", "genre", "spans", "url"]
+        if format is TableFormat.csv:
+            write(_csv(rows, columns))
+            return
+        for item in page.items:
+            score = f"{item.persuasion_score:.2f}" if item.persuasion_score is not None else "-"
+            write(
+                f"{item.article_id}  {item.published or '----------'}  {score}  "
+                f"{item.outlet or '-'}  {item.title or item.snippet[:60]!r}"
+            )
+        shown = len(page.items)
+        write(f"{shown} of {page.total} matching article{'s' if page.total != 1 else ''}")
+        if page.next:
+            write(f"next page: --next {page.next}")
+
+
+def outlets(db: DbOption = None, format: FormatOption = TableFormat.text) -> None:
+    """List the outlets of the store with their number of articles and dates."""
+    with user_errors(), opened(db) as store:
+        rows = [o.to_dict() for o in store.outlets()]
+        if format is TableFormat.json:
+            _json(rows)
+        elif format is TableFormat.csv:
+            write(_csv(rows, ["outlet", "articles", "first_published", "last_published"]))
+        else:
+            for row in rows:
+                write(
+                    f"{row['articles']:>7}  {row['first_published'] or '-'} .. {row['last_published'] or '-'}  "
+                    f"{row['outlet']}"
+                )
+
+
+def _profile_text(profile: dict[str, Any]) -> list[str]:
+    p = profile["persuasion"]
+    lines = [
+        f"{profile['outlet']}: {profile['articles']} articles, {profile['words']} words, {profile['spans']} spans",
+        f"published {profile['first_published'] or '-'} .. {profile['last_published'] or '-'}",
+        "persuasion score: "
+        + (f"median {p['median']}, quartiles {p['q1']} .. {p['q3']} (n={p['n']})" if p["n"] else "none"),
+        "techniques (spans, per 1,000 words):",
+    ]
+    for name, count in profile["technique_counts"].items():
+        lines.append(f"  {count:>6}  {profile['technique_rates'][name]:>8.2f}  {name}")
+    lines.append("genres: " + (", ".join(f"{k} {v}" for k, v in profile["genres"].items()) or "-"))
+    lines.append("frames: " + (", ".join(f"{k} {v}" for k, v in profile["frames"].items()) or "-"))
+    lines.append("by month (articles, spans per 1,000 words, median persuasion):")
+    for month in profile["trend"]:
+        lines.append(
+            f"  {month['month']}  {month['articles']:>5}  {month['spans_per_1000_words']:>8.2f}  "
+            f"{month['persuasion_median'] if month['persuasion_median'] is not None else '-'}"
+        )
+    return lines
+
+
+def profile(
+    outlet: Annotated[str, typer.Argument(help="The outlet's name, as `unspun outlets` lists it.")],
+    db: DbOption = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="A second outlet, side by side.")] = None,
+    format: FormatOption = TableFormat.text,
+) -> None:
+    """How an outlet persuades: technique counts and rates, genre and frame mix, score distribution,
+    trend by month; with --compare, two outlets side by side."""
+    with user_errors(), opened(db) as store:
+        if compare is not None:
+            comparison = store.compare(outlet, compare).to_dict()
+            if format is TableFormat.json:
+                _json(comparison)
+                return
+            if format is TableFormat.csv:
+                names = sorted(comparison["rate_difference"])
+                rows = [
+                    {
+                        "technique": n,
+                        "a_rate": comparison["a"]["technique_rates"].get(n, 0.0),
+                        "b_rate": comparison["b"]["technique_rates"].get(n, 0.0),
+                        "difference": comparison["rate_difference"][n],
+                    }
+                    for n in names
+                ]
+                write(_csv(rows, ["technique", "a_rate", "b_rate", "difference"]))
+                return
+            for line in [*_profile_text(comparison["a"]), "", *_profile_text(comparison["b"]), ""]:
+                write(line)
+            write(f"per 1,000 words ({outlet} minus {compare}):")
+            for name, difference in sorted(comparison["rate_difference"].items(), key=lambda kv: -abs(kv[1])):
+                write(f"  {difference:>+8.2f}  {name}")
+            return
+        data = store.profile(outlet).to_dict()
+        if format is TableFormat.json:
+            _json(data)
+        elif format is TableFormat.csv:
+            rows = [
+                {"technique": k, "spans": v, "per_1000_words": data["technique_rates"][k]}
+                for k, v in data["technique_counts"].items()
+            ]
+            write(_csv(rows, ["technique", "spans", "per_1000_words"]))
+        else:
+            for line in _profile_text(data):
+                write(line)
+
+
+def export(
+    db: DbOption = None,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Export format.")
+    ] = ExportFormat.jsonl,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles.")] = None,
+    with_feedback: Annotated[
+        bool, typer.Option("--with-feedback", help="jsonl: add each article's feedback records.")
+    ] = False,
+    label_config: Annotated[
+        Path | None,
+        typer.Option("--label-config", help="labelstudio: also write the labelling config XML to this file."),
+    ] = None,
+) -> None:
+    """Print every stored article: jsonl (the analyze --format json object plus article_id and
+    content_hash), ptc (article_id, technique, start, end) or labelstudio (tasks with predictions)."""
+    from unspun.store.export import export_chunks
+
+    with user_errors(), opened(db) as store:
+        query = SearchQuery(outlet=outlet) if outlet is not None else None
+        if label_config is not None:
+            from unspun.labelstudio import labelling_config
+
+            try:
+                label_config.write_text(labelling_config(), encoding="utf-8")
+            except OSError as error:
+                raise FormatError(f"cannot write {label_config}: {error.strerror}") from None
+        try:
+            for chunk in export_chunks(store, format.value, query=query, with_feedback=with_feedback):
+                out.file.write(chunk)
+            out.file.flush()
+        except BrokenPipeError:  # | head: stop quietly
+            out.on_broken_pipe()
+
+
+def reanalyze(
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Analyse even articles the current models already analysed.")
+    ] = False,
+    model: ModelOption = None,
+    article_model: ArticleModelOption = None,
+    lang: LangOption = None,
+    format: FormatOption = TableFormat.text,
+) -> None:
+    """Analyse stored articles again with the current models, adding analyses (never overwriting);
+    queries then read the newest."""
+    from unspun.analysis import build_pipeline
+
+    with user_errors(), opened(db) as store:
+        settings = cli_settings(model=model, article_model=article_model)
+        pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
+        pipeline.load()
+        query = SearchQuery(outlet=outlet) if outlet is not None else None
+        with progress(store.counts().articles, "reanalysing") as advance:
+            summary = store.reanalyze(
+                pipeline, query=query, force=force, batch_size=settings.batch_size, on_progress=advance
+            )
+        data = summary.to_dict()
+        if format is TableFormat.json:
+            _json(data)
+        elif format is TableFormat.csv:
+            write(_csv([{"article_id": a, "reason": r} for a, r in summary.failed], ["article_id", "reason"]))
+        else:
+            for article_id, reason in summary.failed:
+                say("failed", "yellow", _failure_line(article_id, reason))
+            write(
+                f"{summary.added} analyses added, {summary.current} already current, "
+                f"{len(summary.failed)} failed, of {summary.seen} articles"
+            )
+
+
+@feedback_app.command("import")
+def feedback_import(
+    path: Annotated[Path, typer.Argument(help="A Label Studio JSON export of tasks made by unspun export.")],
+    db: DbOption = None,
+    format: FormatOption = TableFormat.text,
+) -> None:
+    """Keep a Label Studio review as feedback: removed spans are wrong, relabelled ones corrected,
+    new regions added (each region's text checked against the article)."""
+    from unspun.labelstudio import import_feedback
+
+    with user_errors(), opened(db) as store:
+        summary = import_feedback(store, path)
+        if format is TableFormat.json:
+            _json(summary.to_dict())
+            return
+        if format is TableFormat.csv:
+            write(_csv([{"where": w, "reason": r} for w, r in summary.failed], ["where", "reason"]))
+            return
+        for where, reason in summary.failed:
+            say("failed", "yellow", f"{where}: {reason}")
+        write(
+            f"{summary.added} feedback records added from {summary.annotations} annotations "
+            f"of {summary.tasks} tasks ({summary.unchanged} unchanged, {len(summary.failed)} failed)"
+        )
+
+
+@feedback_app.command("list")
+def feedback_list(
+    article_id: Annotated[
+        str | None, typer.Argument(help="One article's id (default: all feedback).")
+    ] = None,
+    db: DbOption = None,
+    format: FormatOption = TableFormat.text,
+) -> None:
+    """Print the feedback kept in the store."""
+    with user_errors(), opened(db) as store:
+        records = store.feedback(article_id) if article_id else list(store.export_feedback())
+        rows = [f.to_dict() for f in records]
+        columns = [
+            "id",
+            "article_id",
+            "analysis_id",
+            "kind",
+            "start",
+            "end",
+            "technique",
+            "original",
+            "author",
+            "created_at",
+        ]
+        if format is TableFormat.json:
+            _json(rows)
+        elif format is TableFormat.csv:
+            write(_csv(rows, columns))
+        else:
+            for f in records:
+                change = f"{f.original or '-'} -> {f.technique or '-'}"
+                write(
+                    f"{f.article_id}  [{f.start}, {f.end})  {f.kind:<9}  {change}  {f.author or '-'}  {f.created_at}"
+                )
