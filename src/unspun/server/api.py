@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from unspun.document import Analysis, Article
@@ -256,6 +256,7 @@ def profile(
     return {"ok": True, **store.profile(name).to_dict()}
 
 
+EXPORT_FILES = {"jsonl": "unspun.jsonl", "ptc": "unspun-ptc.tsv", "labelstudio": "unspun-labelstudio.json"}
 EXPORT_MEDIA = {
     "jsonl": "application/x-ndjson",
     "ptc": "text/tab-separated-values; charset=utf-8",
@@ -268,22 +269,36 @@ def export(
     store: StoreDep,
     query: QueryDep,
     format: Annotated[Literal["jsonl", "ptc", "labelstudio"], Query(description="Export format.")] = "jsonl",
+    with_feedback: Annotated[bool, Query(description="jsonl: add each article's feedback.")] = False,
 ) -> StreamingResponse:
-    """Every stored article matching the filters, streamed: ``jsonl`` (one ``unspun analyze
-    --format json`` object per line, plus ``article_id`` and ``content_hash``), ``ptc`` (the
-    PTC technique-classification TSV: article id, technique, start, end) or ``labelstudio``
-    (a JSON list of Label Studio tasks with pre-annotations)."""
+    """Every stored article matching the filters, streamed as it is read
+    (:func:`unspun.store.export.export_chunks`): ``jsonl`` (one ``unspun analyze --format json``
+    object per line, plus ``article_id`` and ``content_hash``), ``ptc`` (the PTC
+    technique-classification TSV: article id, technique, start, end) or ``labelstudio`` (a JSON
+    list of Label Studio tasks with pre-annotations; the labelling config is
+    ``/api/export/labelstudio-config``)."""
     from unspun.store.export import export_chunks
 
-    whole = SearchQuery(**{**_fields(query), "limit": 1000, "next": None})
-    chunks = export_chunks(store, format, query=whole)
-    first = _first(chunks)  # an error before the first byte is still an error response
-    filename = {"jsonl": "unspun.jsonl", "ptc": "unspun-ptc.tsv", "labelstudio": "unspun-labelstudio.json"}
+    whole = SearchQuery(**{**_fields(query), "next": None})
+    chunks = _first(export_chunks(store, format, query=whole, with_feedback=with_feedback))
     return StreamingResponse(
-        first,
+        chunks,
         media_type=EXPORT_MEDIA[format],
-        headers={"Content-Disposition": f'attachment; filename="{filename[format]}"'},
+        headers={"Content-Disposition": f'attachment; filename="{EXPORT_FILES[format]}"'},
     )
+
+
+@router.get(
+    "/export/labelstudio-config",
+    responses=ERROR_RESPONSES,
+    summary="The Label Studio labelling config of the export",
+    response_class=Response,
+)
+def labelstudio_config() -> Response:
+    """The labelling config (XML) to create a Label Studio project for ``format=labelstudio``."""
+    from unspun.labelstudio import labelling_config
+
+    return Response(labelling_config(), media_type="application/xml")
 
 
 def _fields(query: SearchQuery) -> dict[str, Any]:

@@ -1,0 +1,326 @@
+"""The store-backed REST API routes, in-process, against SQLite and a real PostgreSQL server.
+
+One module-scoped app per database: a handful of short articles are analysed and stored
+through ``POST /api/analyze`` once (the one loaded pipeline is shared), and every test reads
+them back through the other routes; no test changes how many articles are stored.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from unspun.analysis import shared_pipeline
+from unspun.server import ServerSettings, create_app
+from unspun.store import open_store
+
+ARTICLES = [
+    {
+        "text": "Betrayal at the Harbour\n\nThe corrupt, evil council will destroy our great harbour unless "
+        "every patriot acts now! They lie and they cheat.",
+        "outlet": "The Daily Example",
+        "published": "2024-01-15",
+        "url": "https://daily.example/1",
+    },
+    {
+        "text": "Council Meets\n\nThe council met on Tuesday to discuss the harbour budget. The vote was "
+        "postponed to March, a spokesperson said.",
+        "outlet": "The Daily Example",
+        "published": "2024-02-03",
+    },
+    {
+        "text": "Shame!\n\nOnly a fool would trust these shameless crooks with our children's future. "
+        "Wake up, before it is too late! Zanzibarite.",
+        "outlet": "AC/DC News & Views",
+        "published": "2024-02-20",
+    },
+    {
+        "text": "Weather\n\nRain is expected on Friday across the region, with sunshine returning at the "
+        "weekend, forecasters said.",
+        "outlet": "AC/DC News & Views",
+        "published": "2023-12-01",
+    },
+    {"text": "Undated\n\nA plain note with no outlet and no date, about the harbour and its boats."},
+]
+
+
+def _postgres_database(base_url: str) -> Iterator[str]:
+    import psycopg
+
+    name = f"unspun_api_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.db'}"
+    else:
+        yield from _postgres_database(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> Iterator[tuple[TestClient, list[dict[str, Any]], Any]]:
+    shared_pipeline()
+    store = open_store(database_url)
+    app = create_app(store=store, settings=ServerSettings(), load_models=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        stored = []
+        for record in ARTICLES:
+            response = client.post("/api/analyze", json={**record, "store": True})
+            assert response.status_code == 200, response.text
+            stored.append(response.json())
+        yield client, stored, store
+    store.close()
+
+
+@pytest.fixture
+def client(seeded: tuple[TestClient, list[dict[str, Any]], Any]) -> TestClient:
+    return seeded[0]
+
+
+@pytest.fixture
+def stored(seeded: tuple[TestClient, list[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    return seeded[1]
+
+
+def assert_error(response: Any, status: int) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body == {"ok": False, "error": body["error"], "status": status}
+    return str(body["error"])
+
+
+def test_analyze_with_store_adds_the_article_id(stored: list[dict[str, Any]]) -> None:
+    for record, data in zip(ARTICLES, stored, strict=True):
+        assert data["article_id"] == data["content_hash"][:16]
+        assert data["text"] == record["text"] and data["outlet"] == record.get("outlet")
+        without = {k: v for k, v in data.items() if k != "article_id"}
+        assert set(without) == set(next(shared_pipeline().pipe([_article(record)])).to_dict())
+
+
+def _article(record: dict[str, Any]) -> Any:
+    from unspun.reader import read_string
+
+    return read_string(record["text"])
+
+
+def test_analyze_store_is_idempotent(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    again = client.post("/api/analyze", json={**ARTICLES[0], "store": True}).json()
+    assert again["article_id"] == stored[0]["article_id"]
+    assert client.get("/api/articles").json()["total"] == len(ARTICLES)
+
+
+def test_get_article_gives_the_stored_analysis(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    first = stored[0]
+    data = client.get(f"/api/articles/{first['article_id']}").json()
+    assert {k: data[k] for k in first} == first
+    assert data["analysis_id"] == data["history"][0]["analysis_id"]
+    assert isinstance(data["feedback"], list)
+    assert_error(client.get(f"/api/articles/{first['article_id']}", params={"analysis_id": 99_999}), 404)
+    assert_error(client.get("/api/articles/does-not-exist"), 404)
+
+
+def test_articles_page_by_next_url_until_null(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    seen: list[str] = []
+    url: str | None = "/api/articles?limit=2"
+    pages = 0
+    while url is not None:
+        body = client.get(url).json()
+        assert body["ok"] is True and body["total"] == len(ARTICLES)
+        assert len(body["articles"]) <= 2
+        seen += [a["article_id"] for a in body["articles"]]
+        assert (body["next"] is None) == (body["next_url"] is None)
+        if body["next"] is not None:
+            assert f"next={body['next']}" in body["next_url"] and "limit=2" in body["next_url"]
+        url = body["next_url"]
+        pages += 1
+    assert pages == 3
+    assert sorted(seen) == sorted(a["article_id"] for a in stored) and len(set(seen)) == len(seen)
+    published = [a["published"] for a in client.get("/api/articles").json()["articles"]]
+    dated = [p for p in published if p]
+    assert dated == sorted(dated, reverse=True) and published[-1] is None  # newest first, undated last
+
+
+def test_articles_filters(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    def ids(**params: Any) -> set[str]:
+        response = client.get("/api/articles", params=params)
+        assert response.status_code == 200, response.text
+        return {a["article_id"] for a in response.json()["articles"]}
+
+    by_index = [s["article_id"] for s in stored]
+    assert ids(outlet="The Daily Example") == {by_index[0], by_index[1]}
+    assert ids(outlet="AC/DC News & Views") == {by_index[2], by_index[3]}
+    assert ids(date_from="2024-02-01", date_to="2024-02-28") == {by_index[1], by_index[2]}
+    technique = next(s["spans"][0]["technique"] for s in stored if s["spans"])
+    with_technique = {s["article_id"] for s in stored if any(x["technique"] == technique for x in s["spans"])}
+    assert ids(technique=technique) == with_technique
+    scores = {s["article_id"]: s["persuasion_score"] for s in stored}
+    cut = sorted(v for v in scores.values() if v is not None)[2]
+    assert ids(min_score=cut) == {k for k, v in scores.items() if v is not None and v >= cut}
+    genre = stored[0]["genre"]
+    assert ids(genre=genre) == {s["article_id"] for s in stored if s["genre"] == genre}
+    assert ids(language="xx") == set()
+
+
+def test_search_finds_the_words(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    body = client.get("/api/search", params={"q": "zanzibarite"}).json()
+    assert [a["article_id"] for a in body["articles"]] == [stored[2]["article_id"]]
+    assert body["next"] is None and body["next_url"] is None
+    harbour = client.get("/api/search", params={"q": "harbour", "outlet": "The Daily Example"}).json()
+    assert {a["article_id"] for a in harbour["articles"]} == {
+        stored[0]["article_id"],
+        stored[1]["article_id"],
+    }
+    assert "q" in assert_error(client.get("/api/search"), 422)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "harbour'; DROP TABLE articles; --"},
+        {"q": 'harbour" OR 1=1 OR "'},
+        {"outlet": "x' OR '1'='1"},
+        {"technique": "x') OR 1=1 --"},
+        {"genre": "'; DELETE FROM analyses; --"},
+    ],
+)
+def test_injection_attempts_match_nothing_and_break_nothing(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    response = client.get("/api/articles", params=params)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 200:
+        assert response.json()["articles"] == []
+    assert client.get("/api/articles").json()["total"] == len(ARTICLES)
+    assert_error(client.get("/api/articles/" + quote("x' OR '1'='1")), 404)
+
+
+def test_bad_query_parameters_are_422(client: TestClient) -> None:
+    assert "next" in assert_error(client.get("/api/articles", params={"next": "garbage"}), 422)
+    assert "limit" in assert_error(client.get("/api/articles", params={"limit": 0}), 422)
+    assert "date_from" in assert_error(client.get("/api/articles", params={"date_from": "yesterday"}), 422)
+    assert_error(client.get("/api/articles", params={"min_score": 2}), 422)
+
+
+def test_outlets_and_profiles(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    outlets = client.get("/api/outlets").json()["outlets"]
+    assert [(o["outlet"], o["articles"]) for o in outlets] == [
+        ("AC/DC News & Views", 2),
+        ("The Daily Example", 2),
+    ]
+    name = "AC/DC News & Views"
+    profile = client.get(f"/api/outlets/{quote(name, safe='')}/profile").json()
+    assert profile["ok"] is True and profile["outlet"] == name and profile["articles"] == 2
+    expected = Counter(s["technique"] for a in stored if a["outlet"] == name for s in a["spans"])
+    assert profile["technique_counts"] == dict(expected)
+    assert set(profile) >= {"technique_rates", "genres", "frames", "persuasion", "trend", "words"}
+    both = client.get("/api/outlets/The Daily Example/profile", params={"compare": name}).json()
+    assert both["a"]["outlet"] == "The Daily Example" and both["b"]["outlet"] == name
+    assert set(both["rate_difference"]) >= set(expected)
+    assert "nowhere" in assert_error(client.get("/api/outlets/nowhere/profile"), 404)
+    assert_error(client.get("/api/outlets/The Daily Example/profile", params={"compare": "nowhere"}), 404)
+
+
+def test_feedback_is_kept_and_shown_as_corrected(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    article = stored[3]
+    article_id = article["article_id"]
+    body = {"kind": "added", "start": 0, "end": 7, "technique": "Loaded_Language", "author": "tester"}
+    response = client.post(f"/api/articles/{article_id}/feedback", json=body)
+    assert response.status_code == 201, response.text
+    kept = response.json()["feedback"]
+    assert kept["id"] and kept["article_id"] == article_id and kept["created_at"]
+    listed = client.get(f"/api/articles/{article_id}/feedback").json()["feedback"]
+    assert [f["id"] for f in listed][-1] == kept["id"]
+    corrected = client.get(f"/api/articles/{article_id}", params={"corrected": True}).json()
+    added = [s for s in corrected["spans"] if s["attrs"].get("feedback") == "added"]
+    assert [(s["start"], s["end"], s["technique"]) for s in added] == [(0, 7, "Loaded_Language")]
+    plain = client.get(f"/api/articles/{article_id}").json()
+    assert plain["spans"] == article["spans"] and plain["feedback"][-1]["id"] == kept["id"]
+
+
+def test_bad_feedback_is_422_and_unknown_article_404(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    article_id = stored[0]["article_id"]
+    url = f"/api/articles/{article_id}/feedback"
+    assert_error(
+        client.post(url, json={"kind": "added", "start": 0, "end": 10_000, "technique": "Slogans"}), 422
+    )
+    assert_error(client.post(url, json={"kind": "nonsense", "start": 0, "end": 3}), 422)
+    assert_error(client.post(url, json={"kind": "added", "start": 0, "end": 3}), 422)  # no technique
+    assert_error(
+        client.post("/api/articles/nope/feedback", json={"kind": "wrong", "start": 0, "end": 3}), 404
+    )
+
+
+def test_writes_to_the_store_need_the_token(seeded: tuple[TestClient, list[dict[str, Any]], Any]) -> None:
+    _, stored, store = seeded
+    app = create_app(store=store, settings=ServerSettings(token="t0ken"), load_models=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        url = f"/api/articles/{stored[1]['article_id']}/feedback"
+        body = {"kind": "added", "start": 0, "end": 5, "technique": "Slogans"}
+        assert_error(c.post(url, json=body), 401)
+        assert_error(c.post("/api/analyze", json={**ARTICLES[1], "store": True}), 401)
+        assert c.get("/api/articles").status_code == 200
+        before = len(c.get(f"/api/articles/{stored[1]['article_id']}/feedback").json()["feedback"])
+        assert c.post(url, json=body, headers={"Authorization": "Bearer t0ken"}).status_code == 201
+        after = len(c.get(f"/api/articles/{stored[1]['article_id']}/feedback").json()["feedback"])
+        assert after == before + 1
+
+
+def test_export_jsonl_streams_every_article(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    with client.stream("GET", "/api/export", params={"format": "jsonl"}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        assert "content-length" not in response.headers  # streamed as read, not built whole first
+        lines = [json.loads(line) for line in response.iter_lines() if line]
+    assert sorted(r["article_id"] for r in lines) == sorted(s["article_id"] for s in stored)
+    by_id = {s["article_id"]: s for s in stored}
+    for record in lines:
+        assert record["content_hash"] == by_id[record["article_id"]]["content_hash"]
+        assert record["text"] == by_id[record["article_id"]]["text"]
+    only = client.get("/api/export", params={"format": "jsonl", "outlet": "The Daily Example"}).text
+    assert len([line for line in only.splitlines() if line]) == 2
+
+
+def test_export_ptc_and_labelstudio(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    ptc = client.get("/api/export", params={"format": "ptc"})
+    assert ptc.status_code == 200, ptc.text
+    rows = [line.split("\t") for line in ptc.text.splitlines() if line]
+    spans = sum(len(s["spans"]) for s in stored)
+    assert len(rows) >= spans
+    tasks = client.get("/api/export", params={"format": "labelstudio"})
+    assert tasks.status_code == 200, tasks.text
+    data = tasks.json()
+    assert isinstance(data, list) and len(data) == len(stored)
+    for task in data:
+        text = task["data"]["text"]
+        for prediction in task["predictions"]:
+            assert "model_version" in prediction
+            for item in prediction["result"]:
+                value = item["value"]
+                assert text[value["start"] : value["end"]] == value["text"]
+    assert_error(client.get("/api/export", params={"format": "csv"}), 422)
+    config = client.get("/api/export/labelstudio-config")
+    assert config.headers["content-type"].startswith("application/xml")
+    assert "<Labels" in config.text and 'value="$text"' in config.text
+
+
+def test_export_with_feedback(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    lines = client.get("/api/export", params={"format": "jsonl", "with_feedback": True}).text.splitlines()
+    records = [json.loads(line) for line in lines if line]
+    assert all(isinstance(r["feedback"], list) for r in records) and len(records) == len(stored)
