@@ -13,9 +13,6 @@ from unspun.article_level import (
     predict_genre,
     predict_paragraphs,
     run_components,
-    write_frames,
-    write_genre,
-    write_paragraphs,
 )
 from unspun.document import Article
 from unspun.errors import FormatError, ModelError
@@ -25,7 +22,7 @@ from unspun.pipeline.framing import FrameClassifier
 from unspun.pipeline.genre import GenreClassifier
 from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
-from unspun.tasks.semeval2023 import GENRES
+from unspun.tasks.semeval2023 import GENRES, write_frames, write_genre, write_paragraphs
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.train_semeval2023 import reweighted_macro_f1, tune_thresholds
 

@@ -3,8 +3,7 @@
 * :func:`load_article_components`: language, genre, framing and paragraph components sharing
   one sentence encoder (packaged models by default);
 * :func:`predict_genre`, :func:`predict_frames`, :func:`predict_paragraphs`: rows in the
-  official shapes; :func:`write_genre`, :func:`write_frames`, :func:`write_paragraphs` write
-  them as the official submission lines (``id<TAB>label``, ``id<TAB>f1,f2``, ``id<TAB>p<TAB>t1,t2``).
+  official shapes, written as submission lines by :mod:`unspun.tasks.semeval2023`.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from unspun.document import Article
 from unspun.errors import FormatError, LanguageNotSupportedError
@@ -23,16 +22,12 @@ from unspun.pipeline.framing import FrameClassifier
 from unspun.pipeline.genre import GenreClassifier
 from unspun.pipeline.language import LanguageDetector, detect_language
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
-from unspun.tasks.semeval2023 import read_template
+from unspun.tasks.semeval2023 import FramesRow, GenreRow, ParagraphRow, read_template
 
 if TYPE_CHECKING:
     from unspun.pipeline.spans import SpanTagger
 
 logger = logging.getLogger(__name__)
-
-GenreRow = tuple[str, str]
-FramesRow = tuple[str, list[str]]
-ParagraphRow = tuple[str, int, list[str]]
 
 
 def load_article_components(
@@ -195,21 +190,3 @@ def predict_paragraphs(
             )
         rows.append((article_id, paragraph, found.get((article_id, paragraph), [])))
     return rows
-
-
-def write_genre(rows: Iterable[GenreRow], out: TextIO) -> None:
-    """Official subtask-1 lines: ``id<TAB>genre``."""
-    for article_id, genre in rows:
-        out.write(f"{article_id}\t{genre}\n")
-
-
-def write_frames(rows: Iterable[FramesRow], out: TextIO) -> None:
-    """Official subtask-2 lines: ``id<TAB>frame,frame`` (``id<TAB>`` when empty, always newline-ended)."""
-    for article_id, frames in rows:
-        out.write(f"{article_id}\t{','.join(frames)}\n")
-
-
-def write_paragraphs(rows: Iterable[ParagraphRow], out: TextIO) -> None:
-    """Official subtask-3 lines: ``id<TAB>paragraph_no<TAB>tech,tech`` (empty third field allowed)."""
-    for article_id, paragraph, techniques in rows:
-        out.write(f"{article_id}\t{paragraph}\t{','.join(techniques)}\n")

@@ -8,13 +8,16 @@ Layout (see the data's SOURCES.md): ``<data_dir>/<folder>/<split>/`` with ``fold
 templates in ``<split>-labels-subtask-3/article<ID>-labels-subtask-3.txt.template``.
 
 Articles are read with ``newline=""`` so that CR characters are kept and every offset
-and paragraph number matches the organisers'. Nothing here writes or caches data.
+and paragraph number matches the organisers'. The submission lines of the three subtasks are
+written here too (:func:`write_genre`, :func:`write_frames`, :func:`write_paragraphs`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from unspun.document import Article
 from unspun.errors import FormatError, InputNotFoundError
@@ -159,3 +162,26 @@ def load_subtask(data_dir: Path, lang: str, subtask: int, *, split: str = "train
     else:
         raise FormatError(f"unknown subtask {subtask}; SemEval-2023 Task 3 has subtasks 1, 2 and 3")
     return sorted(out, key=lambda item: item.article.id)
+
+
+GenreRow = tuple[str, str]
+FramesRow = tuple[str, list[str]]
+ParagraphRow = tuple[str, int, list[str]]
+
+
+def write_genre(rows: Iterable[GenreRow], out: TextIO) -> None:
+    """Official subtask-1 lines: ``id<TAB>genre``."""
+    for article_id, genre in rows:
+        out.write(f"{article_id}\t{genre}\n")
+
+
+def write_frames(rows: Iterable[FramesRow], out: TextIO) -> None:
+    """Official subtask-2 lines: ``id<TAB>frame,frame`` (``id<TAB>`` when empty, always newline-ended)."""
+    for article_id, frames in rows:
+        out.write(f"{article_id}\t{','.join(frames)}\n")
+
+
+def write_paragraphs(rows: Iterable[ParagraphRow], out: TextIO) -> None:
+    """Official subtask-3 lines: ``id<TAB>paragraph_no<TAB>tech,tech`` (empty third field allowed)."""
+    for article_id, paragraph, techniques in rows:
+        out.write(f"{article_id}\t{paragraph}\t{','.join(techniques)}\n")
