@@ -1,0 +1,304 @@
+"""Ingest with the real pipeline: files, folders, JSONL, HTML, RSS/Atom, URLs from a local HTTP
+server; idempotence; a kill -9 mid-ingest and a rerun; the CLI summary and exit status."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from unspun.analysis import Pipeline, build_pipeline
+from unspun.cli import app
+from unspun.document import content_hash
+from unspun.errors import FetchError
+from unspun.input_url import url_article
+from unspun.store import SearchQuery, open_store
+from unspun.store.ingest import ingest
+from unspun.store.sql import SqlStore
+
+runner = CliRunner()
+
+ARTICLE_BODY = " ".join(
+    [
+        "The minister said the harbour plan would cost far more than promised, and critics called it a disaster."
+    ]
+    * 5
+)
+PAGES = {
+    "article.html": "<!doctype html><html><head><title>Harbour plan</title>"
+    "<meta property='og:site_name' content='Harbour News'></head><body><article><h1>Harbour plan</h1>"
+    f"<p>{ARTICLE_BODY}</p><p>The corrupt elite will destroy everything we love.</p></article></body></html>",
+    "paywall.html": "<!doctype html><html><head><title>Locked</title></head><body><article><h1>Big story</h1>"
+    "<p>This article is for subscribers only. Subscribe to read the full story.</p>"
+    "<p>Already a subscriber? Sign in.</p></article></body></html>",
+    "consent.html": "<!doctype html><html><head><title>Consent</title></head><body><main><h1>Before you continue</h1>"
+    "<p>We and our partners use cookies and data to deliver services. Accept all cookies or manage your "
+    "consent.</p></main></body></html>",
+    "bot.html": "<!doctype html><html><head><title>Just a moment...</title></head><body><div id='cf-challenge'>"
+    "<h1>Checking your browser before accessing the site.</h1><p>Please enable JavaScript and cookies to "
+    "continue.</p></div></body></html>",
+}
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Harbour News</title><link>https://harbour.example/</link>
+<item><title>Plan fails</title><link>https://harbour.example/plan</link><guid>plan-1</guid>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><source url="https://wire.example/rss">Wire Service</source>
+<content:encoded><![CDATA[<p>The radical plan <b>failed</b> again.</p><p>Critics said it was a disaster.</p>]]></content:encoded>
+</item>
+<item><title>Summary only</title><link>https://harbour.example/s</link><description>Just a summary &amp; more.</description></item>
+<item><title>Empty</title></item>
+</channel></rss>
+"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Times</title>
+<entry><title>Atom one</title><id>urn:a1</id><link href="https://atom.example/1"/><updated>2024-02-01T00:00:00Z</updated>
+<content type="html">&lt;p&gt;First paragraph of the atom entry.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;item one&lt;/li&gt;&lt;/ul&gt;</content></entry>
+</feed>
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    loaded = build_pipeline()
+    loaded.load()
+    return loaded
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/forbidden"):
+            self.send_response(403)
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>Forbidden</p></body></html>")
+            return
+        super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A local HTTP server on 127.0.0.1 serving the test pages."""
+    root = tmp_path_factory.mktemp("site")
+    for name, html in PAGES.items():
+        (root / name).write_text(html, encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(root))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    opened = open_store(f"sqlite:///{tmp_path / 'ingest.db'}")
+    assert isinstance(opened, SqlStore)
+    yield opened
+    opened.close()
+
+
+def test_url_fetch_refuses_walls_and_errors(site: str) -> None:
+    article = url_article(f"{site}/article.html", allow_private=True)
+    assert article.title == "Harbour plan" and article.outlet == "Harbour News"
+    assert article.url == f"{site}/article.html" and "corrupt elite" in article.text
+    for page, kind in [
+        ("paywall.html", "paywall"),
+        ("consent.html", "consent"),
+        ("bot.html", "bot-protection"),
+    ]:
+        with pytest.raises(FetchError, match=kind):
+            url_article(f"{site}/{page}", allow_private=True)
+    with pytest.raises(FetchError, match="403"):
+        url_article(f"{site}/forbidden", allow_private=True)
+    with pytest.raises(FetchError, match="404"):
+        url_article(f"{site}/missing.html", allow_private=True)
+    with pytest.raises(FetchError, match="larger than"):
+        url_article(f"{site}/article.html", allow_private=True, max_bytes=100)
+    with pytest.raises(FetchError, match="private or loopback"):
+        url_article(f"{site}/article.html", allow_private=False)
+
+
+def test_ingest_every_kind_of_input(
+    tmp_path: Path, site: str, store: SqlStore, pipeline: Pipeline, monkeypatch
+) -> None:
+    monkeypatch.setenv("UNSPUN_FETCH_PRIVATE", "1")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "one.txt").write_bytes(
+        "\ufeffTitle one\r\n\r\nThe corrupt elite lies again! \U0001f600\r\n".encode()
+    )
+    (folder / "page.html").write_text(PAGES["article.html"], encoding="utf-8")
+    (folder / "news.rss").write_text(RSS, encoding="utf-8")
+    atom = tmp_path / "atom.xml"
+    atom.write_text(ATOM, encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {
+            "id": "j1",
+            "text": "Radical extremists are ruining our town, says the mayor.",
+            "title": "J1",
+            "outlet": "JSONL Times",
+            "url": "https://j.example/1",
+            "published": "2024-05-06",
+        },
+        {"id": "j2", "text": "A quiet day at the market."},
+        {
+            "id": "j3",
+            "text": "The corrupt elite lies again! \U0001f600",
+        },  # not the same text as one.txt (no BOM / CRLF)
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\nnot json\n", encoding="utf-8")
+    sources = [
+        str(folder),
+        str(atom),
+        str(feed),
+        f"{site}/article.html",
+        f"{site}/paywall.html",
+        f"{site}/forbidden",
+    ]
+    summary = ingest(sources, store, analyser=pipeline, batch_size=3)
+    # folder: one.txt, page.html, 2 feed entries; atom: 1; jsonl: 3; the URL is page.html again.
+    assert (summary.new, summary.duplicate) == (8, 1), summary
+    reasons = " | ".join(f.reason for f in summary.failed)
+    assert len(summary.failed) == 4, reasons
+    assert "paywall" in reasons and "403" in reasons and "no text" in reasons and "invalid JSON" in reasons
+    kept = store.get(content_hash("\ufeffTitle one\r\n\r\nThe corrupt elite lies again! \U0001f600\r\n"))
+    assert kept.analysis.text.startswith("\ufeffTitle one\r\n")
+    j1 = store.search(SearchQuery(outlet="JSONL Times")).items[0]
+    assert (j1.title, j1.url, str(j1.published), j1.source_id) == (
+        "J1",
+        "https://j.example/1",
+        "2024-05-06",
+        "j1",
+    )
+    rss = store.search(SearchQuery(outlet="Wire Service")).items[0]
+    assert rss.url == "https://harbour.example/plan" and str(rss.published) == "2024-03-05"
+    assert store.search(SearchQuery(outlet="Atom Times")).total == 1
+    assert store.counts().analyses == 8
+    again = ingest(sources, store, analyser=pipeline, batch_size=3)
+    assert (again.new, again.duplicate) == (0, 9)
+    assert store.counts().articles == 8
+
+
+def test_ingest_outlet_override_and_nothing_to_ingest(
+    tmp_path: Path, store: SqlStore, pipeline: Pipeline
+) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("Everyone knows the plan is a disaster.", encoding="utf-8")
+    summary = ingest([str(text)], store, analyser=pipeline, outlet="Forced Outlet")
+    assert summary.new == 1 and store.outlets()[0].outlet == "Forced Outlet"
+    empty = ingest([str(tmp_path / "missing.txt")], store, analyser=pipeline)
+    assert not empty.ingested and "does not exist" in empty.failed[0].reason
+
+
+def test_duplicates_load_no_model(tmp_path: Path, store: SqlStore, pipeline: Pipeline) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("Already here.", encoding="utf-8")
+    ingest([str(text)], store, analyser=pipeline)
+
+    def refuse() -> Pipeline:
+        raise AssertionError("a run with nothing new must not load the models")
+
+    assert ingest([str(text)], store, load_analyser=refuse).duplicate == 1
+
+
+def test_cli_ingest_summary_exit_status_and_analyze_url(tmp_path: Path, site: str, monkeypatch) -> None:
+    monkeypatch.setenv("UNSPUN_FETCH_PRIVATE", "1")
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"id": "c1", "text": "The radical elite lies.", "outlet": "CLI Post"}) + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["ingest", str(feed), "--db", db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["new"] == 1
+    result = runner.invoke(app, ["ingest", f"{site}/paywall.html", "--db", db])
+    assert result.exit_code == 2
+    assert "paywall" in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(app, ["ingest", str(feed), "--db", db])
+    assert result.exit_code == 0 and "0 new articles, 1 already stored" in result.stdout
+    result = runner.invoke(app, ["analyze", f"{site}/article.html", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["title"] == "Harbour plan" and data["url"] == f"{site}/article.html"
+    result = runner.invoke(app, ["analyze", f"{site}/forbidden"])
+    assert result.exit_code == 2 and "403" in result.stderr
+
+
+def _articles(db: Path) -> tuple[int, int, int]:
+    """Articles, analyses, and articles without an analysis, read by a separate SQLite connection."""
+    with sqlite3.connect(db, timeout=30) as connection:
+        articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        analyses = connection.execute("SELECT count(*) FROM analyses").fetchone()[0]
+        bare = connection.execute(
+            "SELECT count(*) FROM articles WHERE newest_analysis_id IS NULL"
+        ).fetchone()[0]
+    return articles, analyses, bare
+
+
+def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path: Path) -> None:
+    texts = [
+        f"Article number {n}: the corrupt elite will ruin the harbour again, critics say." for n in range(48)
+    ]
+    feed = tmp_path / "big.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps({"id": f"k{n}", "text": t}) for n, t in enumerate(texts)) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "crash.db"
+    command = [
+        sys.executable,
+        "-c",
+        "from unspun.cli import app; app()",
+        "ingest",
+        str(feed),
+        "--db",
+        str(db),
+    ]
+    env = {**os.environ, "UNSPUN_BATCH_SIZE": "4"}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    committed = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists():
+            try:
+                committed = _articles(db)[0]
+            except sqlite3.OperationalError:  # tables not made yet
+                committed = 0
+            if committed >= 8:
+                break
+        time.sleep(0.05)
+    assert process.poll() is None, "the ingest finished before it could be killed; make the feed longer"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    articles, analyses, bare = _articles(db)
+    assert 8 <= articles < len(texts)
+    assert articles == analyses and bare == 0  # no half article
+    assert articles % 4 == 0  # whole batches only
+    rerun = subprocess.run(
+        [*command, "--format", "json"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads(rerun.stdout)
+    assert (summary["new"], summary["duplicate"]) == (len(texts) - articles, articles)
+    assert _articles(db) == (len(texts), len(texts), 0)
+    with sqlite3.connect(db) as connection:
+        stored = {row[0] for row in connection.execute("SELECT content_hash FROM articles")}
+    assert stored == {content_hash(t) for t in texts}
