@@ -84,3 +84,16 @@ def test_shared_training_split_reads_exactly(shared_data: Path) -> None:
     assert len(tc_gold(articles)) == 6128
     by_id = {a.id: a for a in articles}
     assert by_id["705409419"].text.startswith("\ufeff")
+
+
+def test_official_lines_are_written_in_one_place_and_read_back_by_the_scorer(tmp_path: Path) -> None:
+    from unspun.tasks.ptc import si_line, tc_line
+    from unspun.tasks.ptc_scorer import read_si_file, read_tc_file
+
+    assert si_line(("111", 4, 20)) == "111\t4\t20"
+    assert tc_line(("111", "Name_Calling,Labeling", 4, 20)) == "111\tName_Calling,Labeling\t4\t20"
+    si, tc = tmp_path / "si.tsv", tmp_path / "tc.tsv"
+    si.write_text(si_line(("111", 4, 20)) + "\n", encoding="utf-8")
+    tc.write_text(tc_line(("111", "Slogans", 0, 3)) + "\n", encoding="utf-8")
+    assert read_si_file(si) == [("111", 4, 20)]
+    assert read_tc_file(tc) == [("111", "Slogans", 0, 3)]

@@ -39,6 +39,7 @@ def predict_si(
 ) -> None:
     """Span identification: write article_id<TAB>start<TAB>end for every detected span."""
     from unspun.models.span_model import load_span_model
+    from unspun.tasks.ptc import si_line
 
     with user_errors():
         check_writable(output)
@@ -52,7 +53,7 @@ def predict_si(
                 for article, spans in zip(
                     batch, span_model.detect_spans([a.text for a in batch]), strict=True
                 ):
-                    lines.extend(f"{article.id}\t{s}\t{e}" for s, e, _ in spans)
+                    lines.extend(si_line((article.id, s, e)) for s, e, _ in spans)
                 advance(len(batch))
         write_lines(output, lines)
 
@@ -103,13 +104,14 @@ def predict_genre_cmd(
 ) -> None:
     """Genre of each article (opinion, reporting, satire): id<TAB>label."""
     from unspun.article_level import predict_genre
+    from unspun.tasks.semeval2023 import genre_line
 
     _write_article_predictions(
         directory,
         output,
         article_model,
         lambda articles, model_dir: predict_genre(articles, model_dir=model_dir, lang=lang),
-        lambda row: f"{row[0]}\t{row[1]}",
+        genre_line,
     )
 
 
@@ -122,13 +124,14 @@ def predict_frames_cmd(
 ) -> None:
     """Frames of each article (multi-label): id<TAB>frame1,frame2."""
     from unspun.article_level import predict_frames
+    from unspun.tasks.semeval2023 import frames_line
 
     _write_article_predictions(
         directory,
         output,
         article_model,
         lambda articles, model_dir: predict_frames(articles, model_dir=model_dir, lang=lang),
-        lambda row: f"{row[0]}\t{','.join(row[1])}",
+        frames_line,
     )
 
 
@@ -148,6 +151,7 @@ def predict_paragraphs_cmd(
     English articles also run the span model (``--model``): its spans are evidence for the
     paragraph techniques."""
     from unspun.article_level import predict_paragraphs
+    from unspun.tasks.semeval2023 import paragraph_line
 
     _write_article_predictions(
         directory,
@@ -160,5 +164,5 @@ def predict_paragraphs_cmd(
             lang=lang,
             span_model=cli_settings(model=model).model,
         ),
-        lambda row: f"{row[0]}\t{row[1]}\t{','.join(row[2])}",
+        paragraph_line,
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from unspun.errors import FormatError, InputNotFoundError
+from unspun.tasks.ptc import tc_line
 
 Classifier = Callable[[str, Sequence[tuple[int, int]]], list[list[tuple[str, float]]]]
 
@@ -64,5 +65,5 @@ def fill_tc_template(template: Path, texts: Mapping[str, str], classify: Classif
         choices = ranked[row]
         label = choices[min(used[row], len(choices) - 1)]
         used[row] += 1
-        lines.append(f"{row[0]}\t{label}\t{row[1]}\t{row[2]}")
+        lines.append(tc_line((row[0], label, row[1], row[2])))
     return lines

@@ -4,7 +4,8 @@ A PTC folder holds ``articles/article<ID>.txt`` and the label files ``labels-tc.
 (``id<TAB>technique<TAB>start<TAB>end``) and, optionally, ``labels-si.tsv`` (``id<TAB>start<TAB>end``).
 Articles are read with ``newline=""`` and without ``utf-8-sig`` so that offsets count a leading BOM
 exactly as the official offsets do. Gold spans land on the ``"technique"`` layer, one :class:`Span`
-per label line (a span with two techniques appears twice).
+per label line (a span with two techniques appears twice). The official SI and TC lines are
+written here and nowhere else (:func:`si_line`, :func:`tc_line`).
 """
 
 from __future__ import annotations
@@ -147,3 +148,19 @@ def _offsets(path: Path, number: int, start: str, end: str) -> tuple[int, int]:
     if a < 0 or b <= a:
         raise FormatError(f"{path}:{number}: need 0 <= start < end, got {a} {b}")
     return a, b
+
+
+SIRow = tuple[str, int, int]
+TCRow = tuple[str, str, int, int]
+
+
+def si_line(row: SIRow) -> str:
+    """The official SI line of a span: ``id<TAB>start<TAB>end``."""
+    article_id, start, end = row
+    return f"{article_id}\t{start}\t{end}"
+
+
+def tc_line(row: TCRow) -> str:
+    """The official TC line of a labelled span: ``id<TAB>technique<TAB>start<TAB>end``."""
+    article_id, technique, start, end = row
+    return f"{article_id}\t{technique}\t{start}\t{end}"

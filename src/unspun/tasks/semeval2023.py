@@ -9,7 +9,8 @@ templates in ``<split>-labels-subtask-3/article<ID>-labels-subtask-3.txt.templat
 
 Articles are read with ``newline=""`` so that CR characters are kept and every offset
 and paragraph number matches the organisers'. The submission lines of the three subtasks are
-written here too (:func:`write_genre`, :func:`write_frames`, :func:`write_paragraphs`).
+written here and nowhere else (:func:`genre_line`, :func:`frames_line`, :func:`paragraph_line`
+and the ``write_*`` functions over them).
 """
 
 from __future__ import annotations
@@ -169,19 +170,35 @@ FramesRow = tuple[str, list[str]]
 ParagraphRow = tuple[str, int, list[str]]
 
 
+def genre_line(row: GenreRow) -> str:
+    """The official subtask-1 line of a row: ``id<TAB>genre``."""
+    article_id, genre = row
+    return f"{article_id}\t{genre}"
+
+
+def frames_line(row: FramesRow) -> str:
+    """The official subtask-2 line of a row: ``id<TAB>frame,frame`` (``id<TAB>`` when empty)."""
+    article_id, frames = row
+    return f"{article_id}\t{','.join(frames)}"
+
+
+def paragraph_line(row: ParagraphRow) -> str:
+    """The official subtask-3 line of a row: ``id<TAB>paragraph_no<TAB>tech,tech`` (the third
+    field may be empty)."""
+    article_id, paragraph, techniques = row
+    return f"{article_id}\t{paragraph}\t{','.join(techniques)}"
+
+
 def write_genre(rows: Iterable[GenreRow], out: TextIO) -> None:
-    """Official subtask-1 lines: ``id<TAB>genre``."""
-    for article_id, genre in rows:
-        out.write(f"{article_id}\t{genre}\n")
+    """Official subtask-1 lines (:func:`genre_line`), each newline-ended."""
+    out.writelines(genre_line(row) + "\n" for row in rows)
 
 
 def write_frames(rows: Iterable[FramesRow], out: TextIO) -> None:
-    """Official subtask-2 lines: ``id<TAB>frame,frame`` (``id<TAB>`` when empty, always newline-ended)."""
-    for article_id, frames in rows:
-        out.write(f"{article_id}\t{','.join(frames)}\n")
+    """Official subtask-2 lines (:func:`frames_line`), each newline-ended."""
+    out.writelines(frames_line(row) + "\n" for row in rows)
 
 
 def write_paragraphs(rows: Iterable[ParagraphRow], out: TextIO) -> None:
-    """Official subtask-3 lines: ``id<TAB>paragraph_no<TAB>tech,tech`` (empty third field allowed)."""
-    for article_id, paragraph, techniques in rows:
-        out.write(f"{article_id}\t{paragraph}\t{','.join(techniques)}\n")
+    """Official subtask-3 lines (:func:`paragraph_line`), each newline-ended."""
+    out.writelines(paragraph_line(row) + "\n" for row in rows)
