@@ -1,0 +1,162 @@
+"""The store's CLI contract: ingest -> export jsonl is the analyze JSON plus article_id and
+content_hash; profile / search JSON; CSV; one-line errors. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from typer.testing import CliRunner
+
+from store_analyses import make_analysis
+from unspun.cli import app
+from unspun.store import open_store
+
+runner = CliRunner()
+
+RECORDS = [
+    {
+        "id": "n1",
+        "text": "The corrupt elite will destroy everything we love! Everyone knows it.",
+        "title": "One",
+        "outlet": "Daily Contract",
+        "url": "https://d.example/1",
+        "published": "2024-01-05",
+    },
+    {
+        "id": "n2",
+        "text": "Radical extremists are taking over the harbour, the mayor warned.",
+        "outlet": "Daily Contract",
+        "published": "2024-02-07",
+    },
+    {"id": "n3", "text": "The harbour reopened on Monday after repairs.", "outlet": "Weekly Contract"},
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli.db'}"
+        return
+    import psycopg
+
+    server = request.getfixturevalue("postgres_url")
+    schema = f"cli_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{server}{'&' if '?' in server else '?'}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_ingest_export_profile_search_contract(db: str, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    ingested = run("ingest", str(feed), "--db", db)
+    assert ingested.exit_code == 0, ingested.output
+    analysed = run("analyze", str(feed), "--format", "json")
+    assert analysed.exit_code == 0, analysed.output
+    expected = {a["id"]: a for a in json.loads(analysed.stdout)}
+    exported = run("export", "--db", db, "--format", "jsonl")
+    assert exported.exit_code == 0, exported.output
+    lines = [json.loads(line) for line in exported.stdout.splitlines() if line]
+    assert len(lines) == 3
+    for record in lines:
+        article_id = record.pop("article_id")
+        assert article_id == record["content_hash"][:16]
+        assert record == expected[record["id"]]  # exactly the analyze object, plus article_id
+    spans = Counter(s["technique"] for r in lines if r["outlet"] == "Daily Contract" for s in r["spans"])
+    profile = run("profile", "Daily Contract", "--db", db, "--format", "json")
+    assert profile.exit_code == 0, profile.output
+    data = json.loads(profile.stdout)
+    assert data["outlet"] == "Daily Contract" and data["articles"] == 2
+    assert data["technique_counts"] == dict(spans)
+    found = run("search", "harbour", "--db", db, "--format", "json")
+    assert found.exit_code == 0, found.output
+    hits = json.loads(found.stdout)
+    assert {a["source_id"] for a in hits["articles"]} == {"n2", "n3"} and hits["total"] == 2
+    ptc = run("export", "--db", db, "--format", "ptc")
+    rows = [line.split("\t") for line in ptc.stdout.splitlines()]
+    assert len(rows) == sum(len(r["spans"]) for r in lines)
+    assert all(len(row) == 4 and row[2].isdigit() and row[3].isdigit() for row in rows)
+
+
+@pytest.fixture
+def filled(db: str) -> str:
+    with open_store(db) as store:
+        store.add(
+            make_analysis(
+                "Radical plans, critics say.",
+                id="a",
+                outlet="Alpha",
+                spans=[("Radical", "Loaded_Language", 0.9)],
+            )
+        )
+        store.add(make_analysis("Calm harbour news.", id="b", outlet="Beta", persuasion=0.1))
+    return db
+
+
+def test_outlets_search_profile_formats(filled: str) -> None:
+    db = filled
+    outlets = run("outlets", "--db", db, "--format", "csv")
+    assert outlets.exit_code == 0, outlets.output
+    assert [r["outlet"] for r in csv.DictReader(io.StringIO(outlets.stdout))] == ["Alpha", "Beta"]
+    assert "Alpha" in run("outlets", "--db", db).stdout
+    text = run("search", "radical", "--db", db)
+    assert text.exit_code == 0 and "1 of 1 matching article" in text.stdout
+    rows = list(
+        csv.DictReader(io.StringIO(run("search", "--db", db, "--format", "csv", "--max-score", "0.2").stdout))
+    )
+    assert [r["outlet"] for r in rows] == ["Beta"]
+    page = json.loads(run("search", "--db", db, "--format", "json", "--limit", "1").stdout)
+    assert page["next"] and len(page["articles"]) == 1
+    rest = json.loads(run("search", "--db", db, "--format", "json", "--next", page["next"]).stdout)
+    assert rest["next"] is None and rest["articles"][0]["article_id"] != page["articles"][0]["article_id"]
+    both = json.loads(run("profile", "Alpha", "--compare", "Beta", "--db", db, "--format", "json").stdout)
+    assert both["a"]["outlet"] == "Alpha" and both["rate_difference"] == {"Loaded_Language": 250.0}
+    assert "minus" in run("profile", "Alpha", "--compare", "Beta", "--db", db).stdout
+    assert "Loaded_Language" in run("profile", "Alpha", "--db", db).stdout
+    table = run("profile", "Alpha", "--db", db, "--format", "csv").stdout
+    assert next(csv.DictReader(io.StringIO(table)))["technique"] == "Loaded_Language"
+
+
+def test_store_cli_errors_are_one_line(filled: str) -> None:
+    for args, needle in [
+        (["profile", "Nobody", "--db", filled], "unspun outlets"),
+        (["search", "--since", "yesterday", "--db", filled], "YYYY-MM-DD"),
+        (["search", "--next", "garbage", "--db", filled], "paging token"),
+        (["outlets", "--db", "mysql://x/y"], "unknown database URL scheme"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        message = result.stderr.strip()
+        assert message.startswith("error:") and len(message.splitlines()) == 1 and needle in message, message
+
+
+def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: Path) -> None:
+    feed = tmp_path / "one.jsonl"
+    feed.write_text(
+        json.dumps({"id": "r1", "text": "The corrupt elite lies.", "outlet": "Gamma"}) + "\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(feed), "--db", filled).exit_code == 0
+    result = run("reanalyze", "--db", filled, "--outlet", "Gamma", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"seen": 1, "added": 0, "current": 1, "failed": []}
+    # The hand-made analyses came from other models: reanalysing adds an analysis to each.
+    result = run("reanalyze", "--db", filled, "--format", "json")
+    summary = json.loads(result.stdout)
+    assert (summary["seen"], summary["added"], summary["current"]) == (3, 2, 1)
+    with open_store(filled) as store:
+        assert store.counts().analyses == 5
