@@ -18,6 +18,17 @@ function frame(width, height, label) {
   return root;
 }
 
+/** A row of colour keys at the top, from x (moved left when the names would not fit). */
+function legend(root, series, x, width) {
+  const sizes = series.map((s) => 30 + 7.2 * s.name.length);
+  let lx = Math.max(8, Math.min(x, width - sizes.reduce((a, b) => a + b, 0)));
+  series.forEach((s, i) => {
+    root.append(svg("rect", { x: lx, y: 6, width: 12, height: 12, rx: 2, fill: s.colour }));
+    root.append(svg("text", { x: lx + 18, y: 16, class: "legend-text" }, s.name));
+    lx += sizes[i];
+  });
+}
+
 function niceMax(value) {
   if (!(value > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(value));
@@ -42,17 +53,12 @@ export function barChart(rows, series, { label, digits = 1, unit = "", width = 5
   const plotW = width - labelWidth - 50;
   const max = niceMax(Math.max(0, ...rows.flatMap((r) => r.values.filter((v) => v !== null))));
   const root = frame(width, height, label);
-  if (series.length > 1) {
-    series.forEach((s, i) => {
-      const x = labelWidth + i * 160;
-      root.append(svg("rect", { x, y: 6, width: 12, height: 12, rx: 2, fill: s.colour }));
-      root.append(svg("text", { x: x + 18, y: 16, class: "legend-text" }, s.name));
-    });
-  }
+  if (series.length > 1) legend(root, series, labelWidth, width);
   for (let t = 0; t <= 4; t++) {
     const x = labelWidth + (plotW * t) / 4;
     root.append(svg("line", { x1: x, x2: x, y1: top - 2, y2: height - 20, class: "grid" }));
-    root.append(svg("text", { x, y: height - 6, class: "tick", "text-anchor": "middle" }, fmt((max * t) / 4, max < 4 ? 1 : 0)));
+    const v = (max * t) / 4;
+    root.append(svg("text", { x, y: height - 6, class: "tick", "text-anchor": "middle" }, fmt(v, Number.isInteger(v) ? 0 : 1)));
   }
   rows.forEach((row, i) => {
     const y = top + i * rowH;
@@ -66,7 +72,7 @@ export function barChart(rows, series, { label, digits = 1, unit = "", width = 5
       const bar = svg("rect", { x: labelWidth, y: by, width: w, height: barH - 2, rx: 2, fill: colour, class: "bar" });
       bar.append(svg("title", {}, `${row.label}${series.length > 1 ? ` (${series[j].name})` : ""}: ${fmt(v, digits)}${unit}`));
       root.append(bar);
-      root.append(svg("text", { x: labelWidth + w + 5, y: by + barH - 4, class: "value" }, value === null ? "–" : fmt(v, digits)));
+      if (v > 0 || series.length === 1) root.append(svg("text", { x: labelWidth + w + 5, y: by + barH - 3, class: "value" }, fmt(v, digits)));
     });
   });
   return root;
@@ -125,17 +131,11 @@ export function lineChart(lines, { label, digits = 1, unit = "", width = 560 } =
   const plotH = height - top - bottom;
   const x = (m) => left + (months.length === 1 ? plotW / 2 : (plotW * months.indexOf(m)) / (months.length - 1));
   const y = (v) => top + plotH - (plotH * v) / max;
-  if (lines.length > 1) {
-    lines.forEach((l, i) => {
-      const lx = left + i * 160;
-      root.append(svg("rect", { x: lx, y: 6, width: 12, height: 12, rx: 2, fill: l.colour }));
-      root.append(svg("text", { x: lx + 18, y: 16, class: "legend-text" }, l.name));
-    });
-  }
+  if (lines.length > 1) legend(root, lines, left, width);
   for (let t = 0; t <= 4; t++) {
     const v = (max * t) / 4;
     root.append(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid" }));
-    root.append(svg("text", { x: left - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, fmt(v, max < 4 ? 1 : 0)));
+    root.append(svg("text", { x: left - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, fmt(v, Number.isInteger(v) ? 0 : 1)));
   }
   const step = Math.max(1, Math.ceil(months.length / 8));
   months.forEach((m, i) => {

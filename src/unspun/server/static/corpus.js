@@ -59,7 +59,7 @@ async function main() {
 
   const query = new URLSearchParams();
   for (const name of [...FILTERS, "next"]) if (params.get(name)) query.set(name, params.get(name));
-  query.set("limit", String(PAGE_SIZE));
+  query.set("limit", params.get("limit") || String(PAGE_SIZE));
   const list = $("results");
   try {
     const [page] = await Promise.all([api(`/api/articles?${query}`), outletsLoaded]);

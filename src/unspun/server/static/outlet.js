@@ -58,17 +58,20 @@ function render(cat, profiles) {
 
   const grid = el("div", { class: "chart-grid" });
   const genreRows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => k.charAt(0).toUpperCase() + k.slice(1), () => undefined);
-  grid.append(figure("Genre mix", barChart(genreRows, series.map((s) => ({ ...s })), { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), "% of articles"));
-  const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), frameName, () => undefined, 10);
-  grid.append(figure("Frame mix", barChart(frameRows, series, { label: `Share of articles using each frame, ${names}`, digits: 0, unit: "%" }), "% of articles that use each frame"));
+  grid.append(figure("Genre mix", barChart(genreRows, series, { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), "% of articles"));
+  grid.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}` }), "Median, quartiles and range over the outlet's articles"));
   dash.append(grid);
-
-  dash.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}`, width: 1180 }), "Median, quartiles and range over the outlet's articles"));
+  const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), frameName, () => undefined, 14);
+  dash.append(figure("Frame mix", barChart(frameRows, series, { label: `Share of articles using each frame, ${names}`, digits: 0, unit: "%", width: 1180 }), "% of articles that use each frame"));
 
   const trendGrid = el("div", { class: "chart-grid" });
   trendGrid.append(figure("Spans per 1,000 words by month", lineChart(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], points: (p.trend || []).map((t) => ({ month: t.month, value: t.spans_per_1000_words })) })), { label: `Technique spans per 1,000 words by month, ${names}` })));
   trendGrid.append(figure("Median persuasion by month", lineChart(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], points: (p.trend || []).map((t) => ({ month: t.month, value: t.persuasion_median === null ? null : 100 * t.persuasion_median })) })), { label: `Median persuasion score by month, ${names}`, digits: 0, unit: "%" })));
   dash.append(trendGrid);
+}
+
+function diffClass(d) {
+  return d >= 0.005 ? "up" : d <= -0.005 ? "down" : "";
 }
 
 function differenceTable(cat, comparison) {
@@ -86,7 +89,7 @@ function differenceTable(cat, comparison) {
           el("th", { scope: "row" }, el("span", { class: "dot", dataset: { swatch: t }, "aria-hidden": "true" }), ` ${techniqueName(cat, t)}`),
           el("td", { class: "num", text: number((a.technique_rates || {})[t] ?? 0, 2) }),
           el("td", { class: "num", text: number((b.technique_rates || {})[t] ?? 0, 2) }),
-          el("td", { class: `num ${d > 0 ? "up" : d < 0 ? "down" : ""}`, text: `${d > 0 ? "+" : ""}${number(d, 2)}` }),
+          el("td", { class: `num ${diffClass(d)}`, text: `${diffClass(d) === "up" ? "+" : ""}${number(Math.abs(d) < 0.005 ? 0 : d, 2)}` }),
         ))),
     ),
   );

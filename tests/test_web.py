@@ -1,0 +1,373 @@
+"""The web page in a real browser: Chromium (Playwright) against a real uvicorn server.
+
+One server (``create_app`` over a temporary SQLite store, the offline pipeline loaded once) and
+one browser serve the whole module. Every test fails on a console error or an uncaught page
+error (a CSP violation is one). Set ``UNSPUN_SCREENSHOTS=docs/`` to write the screenshots
+the README shows (the article view and an outlet dashboard).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+uvicorn = pytest.importorskip("uvicorn")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Astral characters (two UTF-16 units, one code point) before and among the spans, so that
+# page offsets only match the API's when the page converts them.
+ARTICLE = (
+    "Nation betrayed 🇺🇳\n\n"
+    "😀 The corrupt, shameless elites in the capital want to destroy our great nation. "
+    "Every true patriot will stand behind this. 𝒳 Can we really trust what the minister says "
+    "after years of lies?\n\n"
+    "This is the worst crisis in human history, and the warmongers are laughing. 🔥 If we do "
+    "nothing, our towns will be overrun by criminals within a year. Take back control!"
+)
+PAYLOAD = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a real unspun server (uvicorn in a thread) over a fresh SQLite store."""
+    from unspun.server import create_app, load_server_settings
+    from unspun.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
+    store = open_store(url)
+    app = create_app(store=store, settings=load_server_settings(db=url))
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the unspun server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def api(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Any]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh page on the server; the test fails on any console error or page error."""
+    context = browser.new_context(base_url=server, viewport={"width": 1360, "height": 900})
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    yield pg
+    context.close()
+    assert problems == [], problems
+
+
+def ready(pg: Any) -> None:
+    pg.wait_for_selector("body[data-ready=true]", timeout=15_000)
+
+
+def marks(pg: Any) -> list[dict[str, Any]]:
+    """Every highlight of the page as the contract has it (technique, code-point offsets)."""
+    return pg.eval_on_selector_all(
+        "#a-text [data-technique]",
+        """els => els.map(e => ({technique: e.dataset.technique, start: Number(e.dataset.start),
+                                  end: Number(e.dataset.end), cls: e.className}))""",
+    )
+
+
+def store_article(api: httpx.Client, text: str, **fields: Any) -> dict[str, Any]:
+    response = api.post("/api/analyze", json={"text": text, "store": True, **fields})
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def screenshot(pg: Any, name: str) -> None:
+    folder = os.environ.get("UNSPUN_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def test_analyse_highlights_match_the_api(page: Any, api: httpx.Client) -> None:
+    page.goto("/")
+    ready(page)
+    page.fill("#in-text", ARTICLE)
+    page.fill("#in-outlet", "Daily Clarion")
+    page.click("#analyse-button")
+    page.wait_for_selector("#a-text [data-technique]")
+    article_id = page.url.rsplit("/", 1)[-1]
+    stored = api.get(f"/api/articles/{article_id}").json()
+    expected = sorted((s["technique"], s["start"], s["end"]) for s in stored["spans"])
+    found = sorted((m["technique"], m["start"], m["end"]) for m in marks(page))
+    assert found == expected and expected
+    astral = stored["text"].index("😀")
+    assert any(s["start"] > astral for s in stored["spans"]), "no span after an astral character"
+    assert page.text_content("#a-text") == stored["text"]
+    # Each highlight holds its span's text (with its continuation pieces, if it crosses another).
+    covered = page.eval_on_selector_all(
+        "#a-text [data-technique]",
+        """els => els.map(e => [e.dataset.id, [e, ...document.querySelectorAll(
+                 `[data-of="${CSS.escape(e.dataset.id)}"]`)].map(x => x.textContent).join("")])""",
+    )
+    by_id = {s["id"]: s["text"] for s in stored["spans"]}
+    assert {k: v for k, v in covered} == by_id
+    # The legend counts the spans of each technique; the list names every span.
+    counts: dict[str, int] = {}
+    for s in stored["spans"]:
+        counts[s["technique"]] = counts.get(s["technique"], 0) + 1
+    legend = page.eval_on_selector_all(
+        ".legend-item",
+        "els => els.map(e => [e.dataset.legend, Number(e.querySelector('.count').textContent)])",
+    )
+    assert dict(legend) == counts
+    assert page.locator(".span-item").count() == len(stored["spans"])
+    assert page.text_content("#a-title") == "Nation betrayed 🇺🇳"
+    # Genre, frames and the persuasion score are shown at the top.
+    summary = page.text_content("#a-summary")
+    assert stored["genre"] and stored["genre"] in summary.lower()
+    assert f"{round(stored['persuasion_score'] * 100)}%" in summary
+
+
+def test_highlights_nest_and_cross_with_astral_offsets(page: Any) -> None:
+    text = "a😀bc 𝒳yz end 🔥 tail"
+    spans = [
+        {"key": "A", "technique": "Loaded_Language", "start": 1, "end": 6},
+        {"key": "B", "technique": "Doubt", "start": 3, "end": 9},
+        {"key": "C", "technique": "Slogans", "start": 3, "end": 4},
+        {"key": "D", "technique": "Repetition", "start": 1, "end": 6},
+        {"key": "E", "technique": "Flag-Waving", "start": 14, "end": 19},
+    ]
+    page.goto("/")
+    ready(page)
+    result = page.evaluate(
+        """async ([text, spans]) => {
+             const { buildHighlights } = await import("/static/highlight.js");
+             const box = document.createElement("div");
+             box.append(buildHighlights(text, spans).fragment);
+             const own = [...box.querySelectorAll("[data-technique]")];
+             return {
+               text: box.textContent,
+               marks: own.map(e => [e.dataset.id, Number(e.dataset.start), Number(e.dataset.end),
+                 [e, ...box.querySelectorAll(`[data-of="${e.dataset.id}"]`)].map(x => x.textContent).join("")]),
+             };
+           }""",
+        [text, spans],
+    )
+    assert result["text"] == text
+    assert sorted(result["marks"]) == sorted(
+        [s["key"], s["start"], s["end"], text[s["start"] : s["end"]]] for s in spans
+    )
+
+
+def test_hover_and_focus_explain_a_span(page: Any, api: httpx.Client) -> None:
+    data = store_article(api, ARTICLE, outlet="Daily Clarion")
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    first = page.locator("#a-text [data-technique]").first
+    technique = first.get_attribute("data-technique")
+    span = next(
+        s
+        for s in data["spans"]
+        if s["technique"] == technique and str(s["start"]) == first.get_attribute("data-start")
+    )
+    first.hover()
+    tip = page.locator("#tooltip")
+    tip.wait_for(state="visible")
+    assert span["technique_name"] in tip.text_content()
+    assert f"{round(span['score'] * 100)}% confidence" in tip.text_content()
+    assert span["text"][:40].split("\n")[0] in tip.text_content()
+    page.mouse.move(5, 5)
+    tip.wait_for(state="hidden")
+    # Keyboard only: focus the highlight, read the tooltip, Enter opens the detail card.
+    page.locator(".span-item").first.focus()
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.dataset.technique")
+    assert focused is not None
+    tip.wait_for(state="visible")
+    page.keyboard.press("Enter")
+    assert page.locator("#detail").is_visible()
+    assert page.evaluate("document.activeElement.id") == "detail-title"
+
+
+def test_legend_filters_the_highlights(page: Any, api: httpx.Client) -> None:
+    data = store_article(api, ARTICLE, outlet="Daily Clarion")
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    button = page.locator(".legend-item").first
+    label = button.get_attribute("data-legend")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "false"
+    state = marks(page)
+    assert all("off" in m["cls"].split() for m in state if m["technique"] == label)
+    assert not any("off" in m["cls"].split() for m in state if m["technique"] != label)
+    button.click()
+    assert not any("off" in m["cls"].split() for m in marks(page))
+
+
+def test_feedback_is_kept_after_a_reload(page: Any, api: httpx.Client) -> None:
+    text = "Feedback check\n\n" + ARTICLE.split("\n\n", 1)[1].replace(
+        "Take back control!", "🔥 Our glorious leaders never fail."
+    )
+    data = store_article(api, text, outlet="Feedback Weekly")
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    first = page.locator("#a-text [data-technique]").first
+    start, end = int(first.get_attribute("data-start")), int(first.get_attribute("data-end"))
+    first.click()
+    page.click("#detail button.danger")
+    page.wait_for_selector("#a-text .fb-wrong")
+    # Add a missing span by selecting its words in the text (after astral characters).
+    quote = "Our glorious leaders never fail"
+    page.evaluate(
+        """quote => {
+             const box = document.getElementById("a-text");
+             const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+             for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+               const i = n.data.indexOf(quote);
+               if (i >= 0) {
+                 const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + quote.length);
+                 getSelection().removeAllRanges(); getSelection().addRange(r);
+                 box.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                 return;
+               }
+             }
+             throw new Error("quote not found in one text node");
+           }""",
+        quote,
+    )
+    assert page.input_value("#add-quote") == quote
+    page.select_option("#add-technique", "Loaded_Language")
+    page.click("#add-form button[type=submit]")
+    page.wait_for_selector("#a-text .fb-added")
+    page.reload()
+    ready(page)
+    wrong = [m for m in marks(page) if "fb-wrong" in m["cls"]]
+    assert [(m["start"], m["end"]) for m in wrong] == [(start, end)]
+    cp = text.index(quote)
+    added = [m for m in marks(page) if "fb-added" in m["cls"]]
+    assert [(m["technique"], m["start"], m["end"]) for m in added] == [
+        ("Loaded_Language", cp, cp + len(quote))
+    ]
+    feedback = api.get(f"/api/articles/{data['article_id']}/feedback").json()["feedback"]
+    assert sorted(f["kind"] for f in feedback) == ["added", "wrong"]
+    screenshot(page, "web-article.png")
+
+
+def test_outlet_dashboards_compare_two_outlets(page: Any, api: httpx.Client) -> None:
+    loud = ARTICLE.split("\n\n", 1)[1]
+    calm = "The council approved the budget on Tuesday after a two-hour debate. Officials said the bridge would open in spring."
+    for i, month in enumerate(("01", "02", "03")):
+        store_article(api, f"Loud {i}\n\n{loud} {i}", outlet="Loud Herald", published=f"2026-{month}-1{i}")
+        store_article(api, f"Calm {i}\n\n{calm} {i}", outlet="Calm Ledger", published=f"2026-{month}-2{i}")
+    page.goto("/outlets")
+    ready(page)
+    assert {"Loud Herald", "Calm Ledger"} <= set(page.locator("#outlet-table tbody th").all_text_contents())
+    page.select_option("#c-a", "Loud Herald")
+    page.select_option("#c-b", "Calm Ledger")
+    page.click("#compare-form button[type=submit]")
+    ready(page)
+    assert page.locator(".key-figures").count() == 2
+    names = page.locator(".key-figures .outlet-name").all_text_contents()
+    assert [n.strip() for n in names] == ["Loud Herald", "Calm Ledger"]
+    profile = api.get("/api/outlets/Loud Herald/profile", params={"compare": "Calm Ledger"}).json()
+    articles = page.locator(".key-figures .stat-value").all_text_contents()
+    assert articles[0] == str(profile["a"]["articles"]) and articles[4] == str(profile["b"]["articles"])
+    assert page.locator("svg.chart").count() == 6
+    # The technique chart has one bar per outlet for each technique of either.
+    techniques = set(profile["a"]["technique_rates"]) | set(profile["b"]["technique_rates"])
+    assert page.locator("figure").first.locator("rect.bar").count() == 2 * len(techniques)
+    rows = page.locator(".card table tbody tr").count()
+    assert rows == len(profile["rate_difference"])
+    screenshot(page, "web-outlets.png")
+
+
+def test_article_payloads_render_as_text(page: Any, api: httpx.Client) -> None:
+    text = f"Attack report\n\nThe mayor said {PAYLOAD} in a statement. The corrupt, shameless elites want to destroy our great nation."
+    data = store_article(api, text, title=f"Title {PAYLOAD}", outlet=f"Outlet {PAYLOAD}")
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    assert PAYLOAD in page.text_content("#a-text")
+    assert page.text_content("#a-title") == f"Title {PAYLOAD}"
+    assert page.locator("#main img, #main script").count() == 0
+    page.goto(f"/outlets/{data['outlet']}")
+    ready(page)
+    assert page.text_content("#dash-title") == f"Outlet {PAYLOAD}"
+    page.goto("/articles?q=mayor")
+    ready(page)
+    assert page.locator(".result h2").first.text_content() == f"Title {PAYLOAD}"
+    assert page.locator("#main img, #main script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_corpus_search_filters_and_pages(page: Any, api: httpx.Client) -> None:
+    for i in range(3):
+        store_article(
+            api,
+            f"Pager {i}\n\nZebracrossing story number {i}. The corrupt elites lie.",
+            outlet="Pager Post",
+            published=f"2025-0{i + 1}-01",
+        )
+    page.goto("/articles?q=zebracrossing&limit=2")
+    ready(page)
+    first = page.locator(".result h2").all_text_contents()
+    assert first == ["Pager 2", "Pager 1"]
+    page.click("#page-next")
+    ready(page)
+    assert page.locator(".result h2").all_text_contents() == ["Pager 0"]
+    assert page.locator("#page-next").is_hidden()
+    page.goto("/articles")
+    ready(page)
+    page.select_option("#f-outlet", "Pager Post")
+    page.fill("#f-from", "2025-02-01")
+    page.click("#search-form button[type=submit]")
+    ready(page)
+    assert page.locator(".result h2").all_text_contents() == ["Pager 2", "Pager 1"]
+    page.click(".result h2 a")
+    ready(page)
+    assert page.text_content("#a-title") == "Pager 2"

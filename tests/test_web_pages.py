@@ -1,0 +1,140 @@
+"""The web page's server side, in-process (no browser): routes, CSP, escaping, offline assets."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+fastapi_testclient = pytest.importorskip("fastapi.testclient")
+
+from unspun.server import web  # noqa: E402
+from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS  # noqa: E402
+
+PAGES = ["/", "/articles", "/articles/0123456789abcdef", "/outlets", "/outlets/Daily%20Clarion?compare=Other"]
+PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from unspun.server import create_app, load_server_settings
+    from unspun.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.db'}"
+    store = open_store(url)
+    app = create_app(store=store, settings=load_server_settings(db=url), load_models=False)
+    with fastapi_testclient.TestClient(app) as c:
+        yield c
+    store.close()
+
+
+class Inline(HTMLParser):
+    """Collects what a strict CSP would refuse: inline scripts, style attributes and elements,
+    event-handler attributes; and every URL the page loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.loads: list[str] = []
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if tag == "script":
+            if not names.get("src"):
+                self.problems.append("inline <script>")
+            else:
+                self.scripts.append(names["src"] or "")
+        if tag == "style":
+            self.problems.append("<style> element")
+        for name, _ in attrs:
+            if name == "style" or name.startswith("on"):
+                self.problems.append(f"{tag} {name}=")
+        for name in ("src", "href"):
+            if tag in ("script", "link", "img") and names.get(name):
+                self.loads.append(names[name] or "")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_served_with_a_strict_policy_and_nothing_inline(client: object, path: str) -> None:
+    response = client.get(path)  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    parser = Inline()
+    parser.feed(response.text)
+    assert parser.problems == []
+    assert parser.scripts and all(s.startswith("/static/") for s in parser.scripts)
+    for url in parser.loads:
+        assert url.startswith("/"), f"{url} is not on the same origin"
+        assert client.get(url).status_code == 200, url  # type: ignore[attr-defined]
+
+
+def test_head_requests_answer_like_get(client: object) -> None:
+    assert client.head("/articles").status_code == 200  # type: ignore[attr-defined]
+
+
+def test_outlet_names_and_ids_are_escaped(client: object) -> None:
+    from urllib.parse import quote
+
+    html = client.get(f"/outlets/{quote(PAYLOAD, safe='')}").text  # type: ignore[attr-defined]
+    assert "<img" not in html and "alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    article_id = '"><img src=x onerror=alert(2)>'  # no "/": an id is one path segment
+    html = client.get(f"/articles/{quote(article_id, safe='')}").text  # type: ignore[attr-defined]
+    assert "<img" not in html and 'data-article-id="&#34;&gt;&lt;img' in html
+
+
+def test_technique_catalogue_covers_both_taxonomies() -> None:
+    catalogue = web.technique_catalogue()
+    labels = {t["label"] for t in catalogue["techniques"]}
+    assert set(PTC14_LABELS) | set(SEMEVAL23_LABELS) == labels
+    assert all(
+        re.fullmatch(r"#[0-9a-f]{6}", t["colour"]) and t["definition"] and t["name"]
+        for t in catalogue["techniques"]
+    )
+    css = web.technique_css()
+    for label in labels:
+        assert f"[data-technique={json.dumps(label)}]" in css
+
+
+def test_technique_files_are_served(client: object) -> None:
+    data = client.get("/ui/techniques.json").json()  # type: ignore[attr-defined]
+    assert data == json.loads(json.dumps(web.technique_catalogue()))
+    css = client.get("/ui/techniques.css")  # type: ignore[attr-defined]
+    assert css.headers["content-type"].startswith("text/css") and "Loaded_Language" in css.text
+
+
+STATIC_FILES = sorted(p for p in web.STATIC_DIR.rglob("*") if p.is_file())
+TEMPLATES = sorted(web.TEMPLATES_DIR.rglob("*.html"))
+
+
+@pytest.mark.parametrize("path", STATIC_FILES + TEMPLATES, ids=lambda p: p.name)
+def test_assets_load_nothing_from_elsewhere(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    urls = [
+        u
+        for u in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"'`)]*", text)
+        if "www.w3.org/2000/svg" not in u
+    ]
+    assert urls == [], f"{path.name} refers to {urls}"
+
+
+@pytest.mark.parametrize("path", [p for p in STATIC_FILES if p.suffix == ".js"], ids=lambda p: p.name)
+def test_scripts_never_parse_html_or_evaluate_strings(path: Path) -> None:
+    code = path.read_text(encoding="utf-8")
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "new Function",
+        'setAttribute("style"',
+    ):
+        assert sink not in code, f"{path.name} uses {sink}"
