@@ -132,16 +132,16 @@ def test_an_unexpected_exception_is_a_bare_500(pipeline: Any) -> None:
 def test_a_failing_component_is_500_without_its_message(
     pipeline: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from unspun.server.worker import AnalysisPool
+    scorer = type(pipeline.components[-1])  # the persuasion score, the last component
 
-    def failing_run(self: AnalysisPool, article: Any) -> Any:
+    def failing(self: Any, articles: Any, outputs: Any) -> None:
         raise ValueError("internal model path /opt/models")
 
-    monkeypatch.setattr(AnalysisPool, "_run", failing_run)
+    monkeypatch.setattr(scorer, "set_annotations", failing)
     with make_client(pipeline) as c:
         response = c.post("/api/analyze", json={"text": TEXT})
     assert_error(response, 500)
-    assert "/opt/models" not in response.text
+    assert "/opt/models" not in response.text and "ValueError" not in response.text
 
 
 def test_body_over_the_limit_is_413_by_length_and_when_streamed(pipeline: Any) -> None:
@@ -287,3 +287,13 @@ def test_every_route_and_setting_is_in_docs_api_md(client: TestClient, repo_root
             assert f"`{method.upper()} {path}`" in doc, f"{method.upper()} {path} is not in docs/api.md"
     for name, _default, env, _help in describe_server_settings():
         assert f"`{name}`" in doc and f"`{env}`" in doc, name
+
+
+def test_concurrent_analyses_batch_together_and_match_one_at_a_time(pipeline: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Report {n}\n\n" + TEXT.split("\n\n")[1] + f" Item {n} costs {n * 7} euros." for n in range(6)]
+    expected = [next(pipeline.pipe([_article(t)])).to_dict() for t in texts]
+    with make_client(pipeline, workers=1, batch_size=4) as c, ThreadPoolExecutor(6) as threads:
+        answers = list(threads.map(lambda t: c.post("/api/analyze", json={"text": t}).json(), texts))
+    assert answers == expected

@@ -84,6 +84,7 @@ def create_app(
         workers=settings.workers,
         max_queue=settings.max_queue,
         timeout=settings.analysis_timeout,
+        batch_size=settings.batch_size,
         model=settings.model,
         article_model=settings.article_model,
     )

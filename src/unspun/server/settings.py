@@ -17,6 +17,8 @@ from typing import Any
 from unspun.errors import ConfigError
 
 ENV_PREFIX = "UNSPUN_"
+# Settings shared with the general ones (unspun.config): read from there, not declared twice.
+GENERAL = frozenset({"model", "article_model", "batch_size"})
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -37,6 +39,9 @@ class ServerSettings:
     max_body_mb: float = _setting(2.0, "Largest request body, in megabytes (413 above it).")
     analysis_timeout: float = _setting(60.0, "Seconds an analysis may take before the request gets 504.")
     workers: int = _setting(2, "Analysis worker threads (the pipeline is shared between them).")
+    batch_size: int = _setting(
+        8, "Most analyses run together in one model batch (as the general `batch_size`)."
+    )
     max_queue: int = _setting(256, "Analyses waiting for a worker before new ones get 503.")
     cors_origins: tuple[str, ...] = _setting(
         (), "Origins allowed to call the API from a browser (comma-separated); unset: CORS off."
@@ -90,7 +95,8 @@ def load_server_settings(**overrides: Any) -> ServerSettings:
     """Build :class:`ServerSettings` from defaults, ``UNSPUN_<NAME>`` variables and ``overrides``.
 
     Overrides whose value is None are ignored (CLI flags that were not given). ``db`` also reads
-    ``UNSPUN_DB``; ``model`` and ``article_model`` the general settings when not given here.
+    ``UNSPUN_DB``; ``model``, ``article_model`` and ``batch_size`` the general settings
+    (:func:`unspun.config.load_settings`) when not given here.
 
     Raises:
         ConfigError: an unknown setting, or a value of the wrong type or out of range; the
@@ -101,19 +107,19 @@ def load_server_settings(**overrides: Any) -> ServerSettings:
     changes: dict[str, Any] = {}
     for name in known:
         env = ENV_PREFIX + name.upper()
-        if env in os.environ and name not in {"model", "article_model"}:
+        if env in os.environ and name not in GENERAL:
             changes[name] = _coerce(name, os.environ[env], f"environment variable {env}")
     for name, value in overrides.items():
         if name not in known:
             raise ConfigError(f"unknown server setting {name!r}; known: {', '.join(sorted(known))}")
         if value is not None:
             changes[name] = _coerce(name, value, "the command line (or the Python call)")
-    if "model" not in changes or "article_model" not in changes:
+    if not set(changes) >= GENERAL:
         from unspun.config import load_settings
 
         general = load_settings()
-        changes.setdefault("model", general.model)
-        changes.setdefault("article_model", general.article_model)
+        for name in GENERAL:
+            changes.setdefault(name, getattr(general, name))
     return replace(settings, **changes)
 
 
@@ -122,6 +128,7 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         "port": int,
         "workers": int,
         "max_queue": int,
+        "batch_size": int,
         "max_body_mb": float,
         "analysis_timeout": float,
         "cors_origins": tuple,
@@ -136,6 +143,12 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
     except (TypeError, ValueError):
         expected = "a whole number" if kind is int else "a number"
         raise ConfigError(f"server setting {name} from {source} must be {expected}, got {raw!r}") from None
-    if isinstance(raw, bool) or not math.isfinite(value) or value <= 0 or (name == "port" and value > 65535):
+    floor_ok = value >= 0 if name == "max_queue" else value > 0
+    if (
+        isinstance(raw, bool)
+        or not math.isfinite(value)
+        or not floor_ok
+        or (name == "port" and value > 65535)
+    ):
         raise ConfigError(f"server setting {name} from {source} is out of range: {raw!r}")
     return value

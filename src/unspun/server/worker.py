@@ -1,21 +1,35 @@
 """The analysis worker pool: analyses run in threads, never on the event loop.
 
 All workers share the one loaded pipeline (:func:`unspun.analysis.shared_pipeline`, thread-safe:
-a call changes nothing shared). The pool is bounded twice: ``workers`` threads run analyses,
-at most ``max_queue`` more wait (a request beyond that gets 503 at once, rather than a growing
-backlog), and a request waits at most ``timeout`` seconds for its analysis (504). A thread
-cannot be stopped from outside, so an analysis past its time limit still finishes in the
-background; its result is dropped, and the queue bound keeps such leftovers from piling up.
+a call changes nothing shared). Requests that arrive together are analysed together: a worker
+takes up to ``batch_size`` waiting articles at once and runs them as one
+:meth:`~unspun.analysis.Pipeline.pipe` batch (each article's result does not depend on its
+batch-mates; the models simply run fewer, larger calls), which is what makes concurrent
+clients faster than one at a time.
+
+The pool is bounded three ways: ``workers`` threads run analyses; at most ``max_queue`` more
+wait (a request beyond that gets 503 at once, rather than a growing backlog); and a request
+waits at most ``timeout`` seconds for its analysis (504). A thread cannot be stopped from
+outside, so an analysis already running past its time limit still finishes in the background;
+its result is dropped. One that has not started yet is never started.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
+from dataclasses import dataclass
 
 from unspun.document import Analysis, Article
 from unspun.server.errors import AnalysisTimeoutError, ServerBusyError
+
+
+@dataclass(slots=True)
+class _Job:
+    article: Article
+    future: Future[Analysis]
 
 
 class AnalysisPool:
@@ -27,15 +41,18 @@ class AnalysisPool:
         workers: int = 2,
         max_queue: int = 256,
         timeout: float = 60.0,
+        batch_size: int = 8,
         model: str | None = None,
         article_model: str | None = None,
     ) -> None:
         self.workers = workers
         self.max_queue = max_queue
         self.timeout = timeout
+        self.batch_size = batch_size
         self.model = model
         self.article_model = article_model
-        self._executor: ThreadPoolExecutor | None = None
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._in_flight = 0  # running plus waiting
 
@@ -43,12 +60,6 @@ class AnalysisPool:
     def in_flight(self) -> int:
         """Analyses running or waiting now."""
         return self._in_flight
-
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="unspun-analysis")
-            return self._executor
 
     def load(self) -> None:
         """Load the pipeline now (blocking), so the first request does not pay for it.
@@ -58,13 +69,50 @@ class AnalysisPool:
 
         shared_pipeline(self.model, self.article_model)
 
-    def _run(self, article: Article) -> Analysis:
+    def _start(self) -> None:
+        # Called with the lock held: threads start with the first analysis, not at import.
+        while len(self._threads) < self.workers:
+            thread = threading.Thread(
+                target=self._work, name=f"unspun-analysis-{len(self._threads)}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _take(self) -> list[_Job] | None:
+        """The next batch: one job (waiting for it), plus those already waiting, up to batch_size."""
+        first = self._jobs.get()
+        if first is None:
+            return None
+        batch = [first]
+        while len(batch) < self.batch_size:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:
+                self._jobs.put(None)  # keep the stop signal for the loop
+                break
+            batch.append(job)
+        return batch
+
+    def _work(self) -> None:
         from unspun.analysis import shared_pipeline
 
-        pipeline = shared_pipeline(self.model, self.article_model)
-        return next(pipeline.pipe([article], batch_size=1))
+        while (batch := self._take()) is not None:
+            live = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            if not live:
+                continue
+            try:
+                pipeline = shared_pipeline(self.model, self.article_model)
+                results = list(pipeline.pipe([job.article for job in live], batch_size=len(live)))
+            except BaseException as error:  # noqa: BLE001 - handed to every waiting request
+                for job in live:
+                    job.future.set_exception(error)
+                continue
+            for job, analysis in zip(live, results, strict=True):
+                job.future.set_result(analysis)
 
-    def _done(self, future: object) -> None:
+    def _done(self, future: Future[Analysis]) -> None:
         with self._lock:  # run, failed or cancelled before it started: it holds no place now
             self._in_flight -= 1
 
@@ -75,31 +123,39 @@ class AnalysisPool:
             ServerBusyError: ``max_queue`` analyses are already waiting (503).
             AnalysisTimeoutError: the analysis took longer than ``timeout`` seconds (504).
         """
+        future: Future[Analysis] = Future()
         with self._lock:
             if self._in_flight >= self.workers + self.max_queue:
                 raise ServerBusyError(
                     f"the server is analysing {self._in_flight} articles already; retry in a few seconds"
                 )
             self._in_flight += 1
-        try:
-            future = self._pool().submit(self._run, article)
-            future.add_done_callback(self._done)
-        except BaseException:
-            with self._lock:
-                self._in_flight -= 1
-            raise
+            self._start()
+        future.add_done_callback(self._done)
+        self._jobs.put(_Job(article, future))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:
-            future.cancel()  # still waiting for a thread: it never starts
+            future.cancel()  # still waiting for a worker: it never starts
             raise AnalysisTimeoutError(
                 f"the analysis took longer than the server's limit of {self.timeout:g} s; send a shorter "
                 "text, or raise UNSPUN_ANALYSIS_TIMEOUT"
             ) from None
 
     def close(self) -> None:
-        """Stop the threads (waiting analyses are cancelled; running ones finish)."""
+        """Stop the workers once they finish their batch; waiting analyses are cancelled (a later
+        :meth:`analyze` starts new workers)."""
         with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+            threads, self._threads = self._threads, []
+        pending = []
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                pending.append(job)
+        for job in pending:
+            job.future.cancel()
+        for _ in threads:
+            self._jobs.put(None)
