@@ -13,6 +13,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,15 +57,15 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a real unspun server (uvicorn in a thread) over a fresh SQLite store."""
+@contextmanager
+def serving(folder: Path, **settings: Any) -> Iterator[str]:
+    """Serve ``create_app`` (uvicorn in a thread) over a fresh SQLite store in ``folder``."""
     from unspun.server import create_app, load_server_settings
     from unspun.store import open_store
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
+    url = f"sqlite:///{folder / 'web.db'}"
     store = open_store(url)
-    app = create_app(store=store, settings=load_server_settings(db=url))
+    app = create_app(store=store, settings=replace(load_server_settings(db=url), **settings))
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)
@@ -74,10 +76,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the unspun server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a real unspun server over a fresh SQLite store, for the module."""
+    with serving(tmp_path_factory.mktemp("web")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +105,31 @@ def browser(chromium_path: str) -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
-    """A fresh page on the server; the test fails on any console error or page error."""
-    context = browser.new_context(base_url=server, viewport={"width": 1360, "height": 900})
+@contextmanager
+def open_page(browser: Any, base: str, allowed: tuple[str, ...] = ()) -> Iterator[Any]:
+    """A fresh page on ``base``; fails on any console error or page error (but ``allowed``)."""
+    context = browser.new_context(base_url=base, viewport={"width": 1360, "height": 900})
     pg = context.new_page()
     problems: list[str] = []
-    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+
+    def console(m: Any) -> None:
+        if m.type == "error" and not any(a in m.text for a in allowed):
+            problems.append(f"console {m.type}: {m.text}")
+
+    pg.on("console", console)
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
     assert problems == [], problems
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh page on the module's server (see :func:`open_page`)."""
+    with open_page(browser, server) as pg:
+        yield pg
 
 
 def ready(pg: Any) -> None:
@@ -371,3 +396,106 @@ def test_corpus_search_filters_and_pages(page: Any, api: httpx.Client) -> None:
     page.click(".result h2 a")
     ready(page)
     assert page.text_content("#a-title") == "Pager 2"
+
+
+def test_upload_an_html_file(page: Any, tmp_path: Path) -> None:
+    html = tmp_path / "story.html"
+    html.write_text(
+        "<!doctype html><html><head><title>Uploaded story</title></head><body><article><h1>Uploaded story</h1>"
+        "<p>The corrupt, shameless elites in the capital want to destroy our great nation.</p>"
+        "<p>Every true patriot will stand behind this. Can we really trust the minister?</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    page.goto("/")
+    ready(page)
+    page.set_input_files("#in-file", str(html))
+    page.wait_for_function("() => document.getElementById('in-text').value.includes('<article>')")
+    page.click("#analyse-button")
+    page.wait_for_selector("#view:not([hidden])")
+    text = page.text_content("#a-text")
+    assert "shameless elites" in text and "<p>" not in text
+    assert page.text_content("#a-title") == "Uploaded story"
+
+
+def test_who_what_and_quotes_are_shown(page: Any) -> None:
+    text = "Mayor Jane Roe said the plan is reckless. Taxes will rise by 5% next year."
+    data = {
+        "title": "Quotes",
+        "text": text,
+        "spans_analysed": True,
+        "spans": [],
+        "paragraphs": [],
+        "errors": [],
+        "entities": [
+            {
+                "id": "E1",
+                "name": "Jane Roe",
+                "type": "PERSON",
+                "mentions": [{"start": 6, "end": 14}],
+                "sentiment": "negative",
+                "sentiment_score": 0.8,
+                "role": "Antagonist",
+                "fine_roles": ["Corrupt"],
+            }
+        ],
+        "attributions": [
+            {
+                "id": "A1",
+                "source_text": "Mayor Jane Roe",
+                "cue_text": "said",
+                "content_text": "the plan is reckless",
+                "kind": "indirect",
+                "score": 0.9,
+            }
+        ],
+        "claims": [{"id": "C1", "start": 42, "end": 73, "score": 0.7, "text": text[42:73]}],
+    }
+    page.goto("/")
+    ready(page)
+    page.evaluate(
+        """async data => {
+             const { techniques } = await import("/static/app.js");
+             const { ArticleView } = await import("/static/article-view.js");
+             new ArticleView(await techniques()).show(data);
+           }""",
+        data,
+    )
+    extra = page.locator("#a-extra")
+    assert extra.is_visible()
+    content = extra.text_content()
+    for part in (
+        "Jane Roe",
+        "PERSON",
+        "negative",
+        "Antagonist (Corrupt)",
+        "the plan is reckless",
+        text[42:73],
+    ):
+        assert part in content
+
+
+def test_writes_ask_for_the_token_when_the_server_has_one(browser: Any, tmp_path: Path) -> None:
+    with serving(tmp_path, token="s3cret") as base, httpx.Client(base_url=base, timeout=60) as client:
+        response = client.post(
+            "/api/analyze",
+            json={"text": ARTICLE, "store": True},
+            headers={"Authorization": "Bearer s3cret"},
+        )
+        article_id = response.json()["article_id"]
+        with open_page(browser, base, allowed=("401",)) as pg:
+            asked: list[str] = []
+
+            def answer(dialog: Any) -> None:
+                asked.append(dialog.message)
+                dialog.accept("s3cret")
+
+            pg.on("dialog", answer)
+            pg.goto(f"/articles/{article_id}")
+            ready(pg)
+            pg.locator("#a-text [data-technique]").first.click()
+            pg.click("#detail button.danger")
+            pg.wait_for_selector("#a-text .fb-wrong")
+            assert len(asked) == 1 and "token" in asked[0]
+        feedback = client.get(f"/api/articles/{article_id}/feedback").json()["feedback"]
+        assert [f["kind"] for f in feedback] == ["wrong"]

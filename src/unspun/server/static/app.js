@@ -8,9 +8,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Fetch JSON from the API; throw ApiError with the API's message on any failure. */
-export async function api(path, options = {}) {
-  const init = { headers: { Accept: "application/json" }, ...options };
+const TOKEN_KEY = "unspun-token";
+
+/**
+ * Fetch JSON from the API; throw ApiError with the API's message on any failure.
+ * A server that listens beyond loopback needs a bearer token for writes: on a 401 the page
+ * asks for it once and keeps it for the browser session (sessionStorage, never in a URL).
+ */
+export async function api(path, options = {}, retried = false) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const init = { ...options, headers: { Accept: "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) } };
   if (options.json !== undefined) {
     init.method = init.method || "POST";
     init.body = JSON.stringify(options.json);
@@ -26,6 +33,14 @@ export async function api(path, options = {}) {
   let body = null;
   const type = response.headers.get("Content-Type") || "";
   if (type.includes("json")) body = await response.json();
+  if (response.status === 401 && init.method === "POST" && !retried) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    const given = window.prompt("This server needs its access token (UNSPUN_TOKEN) for changes:");
+    if (given) {
+      sessionStorage.setItem(TOKEN_KEY, given.trim());
+      return api(path, options, true);
+    }
+  }
   if (!response.ok) {
     const message = (body && (body.error || body.detail)) || `${response.status} ${response.statusText}`;
     throw new ApiError(typeof message === "string" ? message : JSON.stringify(message), response.status);
