@@ -8,6 +8,7 @@ fixture loads it once for the module.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
 from collections.abc import Iterator
@@ -210,12 +211,10 @@ def test_cors_is_off_by_default_and_on_for_the_origins_given(client: TestClient,
 
 
 def test_every_response_carries_the_security_headers(client: TestClient) -> None:
-    for response in (
-        client.get("/docs"),
-        client.get("/openapi.json"),
-        client.get("/api"),
-        client.get("/nope"),
-    ):
+    paths = ["/docs", "/openapi.json", "/api", "/nope"]
+    if importlib.util.find_spec("unspun.server.web") is not None:
+        paths.append("/")  # the web page, mounted by create_app
+    for response in (client.get(path) for path in paths):
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
@@ -297,3 +296,52 @@ def test_concurrent_analyses_batch_together_and_match_one_at_a_time(pipeline: An
     with make_client(pipeline, workers=1, batch_size=4) as c, ThreadPoolExecutor(6) as threads:
         answers = list(threads.map(lambda t: c.post("/api/analyze", json={"text": t}).json(), texts))
     assert answers == expected
+
+
+@pytest.mark.slow
+def test_unspun_serve_answers_over_http_and_stops_on_sigterm(tmp_path: Any) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-c", "from unspun.cli import app; app()", "serve", "--port", str(port)]
+    command += ["--db", f"sqlite:///{tmp_path / 'serve.db'}"]
+    env = {**os.environ, "UNSPUN_TOKEN": "tok"}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, server.communicate()[1]
+            try:
+                if httpx.get(base + "/api", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "unspun serve did not answer within 90 s"
+                time.sleep(0.2)
+        auth = {"Authorization": "Bearer tok"}
+        answer = httpx.post(
+            base + "/api/analyze", json={"text": TEXT, "store": True}, headers=auth, timeout=60
+        )
+        assert answer.status_code == 200 and answer.json()["article_id"]
+        assert httpx.post(base + "/api/analyze", json={"text": TEXT}, timeout=60).status_code == 401
+        listed = httpx.get(base + "/api/articles", timeout=10).json()
+        assert [a["article_id"] for a in listed["articles"]] == [answer.json()["article_id"]]
+        assert (
+            httpx.get(base + "/docs", timeout=10).headers["content-security-policy"]
+            == CONTENT_SECURITY_POLICY
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    # uvicorn shuts down cleanly, then re-raises the signal it caught (exit status -15)
+    assert server.returncode in (0, -signal.SIGTERM), stderr
+    assert "Application shutdown complete" in stderr and "Traceback" not in stderr
+    assert f"serving http://127.0.0.1:{port}" in stderr
