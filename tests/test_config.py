@@ -1,5 +1,4 @@
 import os
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -100,7 +99,7 @@ def test_load_settings_ignores_other_tables(tmp_path: Path) -> None:
 
 def test_describe_settings_lists_every_field_with_default_and_help() -> None:
     described = describe_settings()
-    assert [name for name, _, _ in described] == [f.name for f in fields(Settings)]
+    assert [name for name, _, _ in described] == list(Settings.model_fields)
     defaults = Settings()
     for name, default, help_text in described:
         assert default == getattr(defaults, name)
@@ -111,3 +110,23 @@ def test_settings_written_outside_the_unspun_table_are_an_error(tmp_path: Path) 
     with pytest.raises(ConfigError, match=r"batch_size outside an \[unspun\] table"):
         load_settings(write_config(tmp_path, "batch_size = 2\n"))
     assert load_settings(write_config(tmp_path, "# nothing set yet\n")) == load_settings()
+
+
+def test_settings_are_frozen_and_validated_like_any_layer() -> None:
+    from pydantic import ValidationError
+
+    settings = load_settings(batch_size=3)
+    with pytest.raises(ValidationError):
+        settings.batch_size = 4  # type: ignore[misc]
+    assert settings.model_copy(update={"batch_size": 4}).batch_size == 4
+
+
+def test_layered_names_the_layer_of_a_bad_value() -> None:
+    from unspun.config import layered
+
+    layers = [("file a", {"batch_size": 4}, False), ("variable B", {"batch_size": "5"}, True)]
+    assert layered(Settings, layers).batch_size == 5
+    with pytest.raises(ConfigError, match="batch_size from file c must be a whole number, got '6'"):
+        layered(Settings, [*layers, ("file c", {"batch_size": "6"}, False)])  # text only from the env
+    with pytest.raises(ConfigError, match="max_input_mb from variable D must be greater than 0"):
+        layered(Settings, [("variable D", {"max_input_mb": "-2"}, True)])
