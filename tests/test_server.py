@@ -345,3 +345,15 @@ def test_unspun_serve_answers_over_http_and_stops_on_sigterm(tmp_path: Any) -> N
     assert server.returncode in (0, -signal.SIGTERM), stderr
     assert "Application shutdown complete" in stderr and "Traceback" not in stderr
     assert f"serving http://127.0.0.1:{port}" in stderr
+
+
+def test_an_unreachable_store_is_503_without_its_url(pipeline: Any) -> None:
+    url = "postgresql://secretuser:hunter2@127.0.0.1:1/nothing"
+    with make_client(pipeline, db=url) as c:
+        for response in (
+            c.get("/api/articles"),
+            c.get("/api/outlets"),
+            c.post("/api/analyze", json={"text": TEXT, "store": True}),
+        ):
+            assert "store" in assert_error(response, 503)["error"]
+            assert "hunter2" not in response.text and "secretuser" not in response.text
