@@ -660,3 +660,58 @@ def test_every_skipped_input_is_named_in_its_own_message(tmp_path: Path) -> None
     ]
     for path, message in skipped:
         assert path.name.split(":")[0] in message, message
+
+
+def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written(tmp_path: Path) -> None:
+    import os
+
+    from unspun.read_report import ReadReport
+    from unspun.reader import iter_articles
+
+    folder = tmp_path / "my articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "deeper.txt").write_text(
+        "Not read: folders are read one level deep.\n", encoding="utf-8"
+    )
+    (folder / "a.txt").write_text("Title\n\nThe first article.\n", encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / ".hidden.txt").write_text("ignored\n", encoding="utf-8")
+    out = folder / "out.jsonl"
+    out.write_text('{"text": "an earlier output line, never read back"}\n', encoding="utf-8")
+    report = ReadReport()
+    articles = list(
+        iter_articles(
+            folder, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip, exclude=[os.stat(out)]
+        )
+    )
+    assert [a.source_path for a in articles] == [str(folder / "a.txt")]
+    reasons = {Path(s.where).name: s.reason for s in report.skipped}
+    assert set(reasons) == {"sub", "notes.pdf", "out.jsonl"}
+    assert "one level deep" in reasons["sub"] and ".txt" in reasons["notes.pdf"]
+    assert reasons["out.jsonl"] == "the output being written"
+    with pytest.raises(InputError, match="output being written"):
+        iter_articles(out, max_bytes=10_000, exclude=[os.stat(out)])
+
+
+def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
+    from unspun.read_report import ReadReport
+
+    told: list[tuple[str, str]] = []
+    report = ReadReport(notify=lambda kind, message: told.append((kind, message)))
+    good = Article(id="a", text="x", source_path=tmp_path / "a.txt")
+    line = Article(id="n2", text="x", source_path=tmp_path / "feed.jsonl")
+    report.failed(Article(id="b", text="", source_path=tmp_path / "b.txt"), "the article has no text")
+    assert told == []  # the first failure waits: alone, it would be the run's error
+    report.analysed(good)
+    report.analysed(line)
+    report.analysed(line)
+    report.skip(tmp_path / "sub", "a folder")
+    assert told == [("skipped", f"{tmp_path / 'b.txt'}: the article has no text")]
+    assert report.failure() is None and report.analysed_count == 3
+    summary = report.summary()
+    assert summary[0] == "summary: 3 analysed from 2 files, 1 failed, 1 left out"
+    assert f"  analysed {tmp_path / 'feed.jsonl'} (2 articles)" in summary
+    assert f"  left out {tmp_path / 'sub'}: a folder" in summary
+    alone = ReadReport()
+    alone.failed(Article(id="c", text="", source_path=tmp_path / "c.txt"), "no text")
+    assert alone.failure() == f"{tmp_path / 'c.txt'}: no text" and not alone.worth_summarising()

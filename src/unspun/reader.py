@@ -12,8 +12,9 @@ never translated, because every span offset counts code points of the original t
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from unspun.document import Article
@@ -45,6 +46,7 @@ __all__ = [
     "JSONL_SUFFIXES",
     "STDIN",
     "STDIN_NAME",
+    "SkipHandler",
     "TEXT_SUFFIXES",
     "UTF8_BOM",
     "ErrorHandler",
@@ -65,6 +67,8 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 STDIN = "-"
+# on_skip(path, reason): an entry of a folder that is not read, and why.
+SkipHandler = Callable[[Path, str], None]
 
 
 def read_string(text: str, *, id: str = "text") -> Article:
@@ -134,11 +138,23 @@ def read_jsonl(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_err
     yield from unique_ids(articles)
 
 
-def read_folder(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
+def read_folder(
+    path: Path,
+    *,
+    max_bytes: int,
+    on_error: ErrorHandler = raise_error,
+    on_skip: SkipHandler | None = None,
+    exclude: Sequence[os.stat_result] = (),
+) -> Iterator[Article]:
     """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file of a folder, sorted by name.
 
-    A file that cannot be read is passed to ``on_error(path, error)`` and skipped (the
-    default handler re-raises); so is each bad line of a JSONL file (see :func:`read_jsonl`).
+    The folder rule: one level deep, not recursive (a subfolder is not read: pass it on its own);
+    suffixes compared without case; hidden entries (a name starting with ``.``) ignored. Each
+    other entry is passed to ``on_skip(path, reason)``: a subfolder, a file of another type, and
+    a file in ``exclude`` (``os.stat`` results: the output being written, which must never be
+    read back as input). A file that cannot be read is passed to ``on_error(path, error)`` and
+    skipped (the default handler re-raises); so is each bad line of a JSONL file (see
+    :func:`read_jsonl`).
     Ids are unique within the folder: a PTC name ``article<ID>.txt`` gives ``<ID>``, other
     files their stem, and an id already taken by a file earlier in name order becomes the
     first free one of ``<id>-2``, ``<id>-3``, ... (``story.html`` then ``story.txt`` give
@@ -156,13 +172,23 @@ def read_folder(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_er
                 f"{path} is a file, not a folder of article files (article<ID>.txt); pass the folder that holds it"
             )
         raise InputNotFoundError(f"folder {path} does not exist; check the path")
-    return _iter_folder(path, max_bytes, on_error)
+    return _iter_folder(path, max_bytes, on_error, on_skip, exclude)
 
 
-def _iter_folder(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[Article]:
+def _iter_folder(
+    path: Path,
+    max_bytes: int,
+    on_error: ErrorHandler,
+    on_skip: SkipHandler | None,
+    exclude: Sequence[os.stat_result],
+) -> Iterator[Article]:
     count = 0
     taken: set[str] = set()
-    for file in _input_files(path):
+    files, skipped = _folder_entries(path, exclude)
+    if on_skip is not None:
+        for entry, reason in skipped:
+            on_skip(entry, reason)
+    for file in files:
         try:
             articles = list(_read_file(file, max_bytes, on_error))
         except UnspunError as error:
@@ -177,7 +203,12 @@ def _iter_folder(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator
 
 
 def iter_articles(
-    source: str | Path, *, max_bytes: int, on_error: ErrorHandler = raise_error
+    source: str | Path,
+    *,
+    max_bytes: int,
+    on_error: ErrorHandler = raise_error,
+    on_skip: SkipHandler | None = None,
+    exclude: Sequence[os.stat_result] = (),
 ) -> Iterator[Article]:
     """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
     :func:`unspun.input_url.url_article`), a folder, ``.jsonl``, HTML or a text file.
@@ -191,7 +222,9 @@ def iter_articles(
     when its first non-blank line is a JSON object with a non-empty string ``text``, and then
     every line is read as JSONL; else plain text (one article, id ``stdin``). ``on_error`` gets
     the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
-    :func:`read_jsonl`).
+    :func:`read_jsonl`); ``on_skip`` the entries a folder holds that are not read, and why (see
+    :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.read_report.ReadReport`
+    provides both handlers and the summary of the run.
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError,
@@ -203,9 +236,11 @@ def iter_articles(
         return iter([url_article(source, max_bytes=max_bytes)])
     path = Path(source)
     if path.is_dir():
-        return read_folder(path, max_bytes=max_bytes, on_error=on_error)
+        return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)
     if not path.exists():
         raise InputNotFoundError(f"{path} does not exist; check the path (use - to read standard input)")
+    if _excluded(path, exclude):
+        raise InputError(f"{path} is the output being written; write the output to another file")
     return _read_file(path, max_bytes, on_error)
 
 
@@ -232,6 +267,36 @@ def _count_file(path: Path) -> int:
             return sum(1 for line in handle if line.strip())
     except OSError:
         return 0
+
+
+def _folder_entries(
+    folder: Path, exclude: Sequence[os.stat_result] = ()
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The input files of a folder in name order, and the entries left out with why."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for entry in sorted(folder.iterdir(), key=lambda f: f.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            skipped.append((entry, "a folder (folders are read one level deep; pass it on its own)"))
+        elif entry.suffix.lower() not in INPUT_SUFFIXES:
+            skipped.append((entry, "not a .txt, .html, .htm or .jsonl file"))
+        elif _excluded(entry, exclude):
+            skipped.append((entry, "the output being written"))
+        else:
+            files.append(entry)
+    return files, skipped
+
+
+def _excluded(path: Path, exclude: Sequence[os.stat_result]) -> bool:
+    if not exclude:
+        return False
+    try:
+        found = path.stat()
+    except OSError:
+        return False
+    return any(found.st_ino == other.st_ino and found.st_dev == other.st_dev for other in exclude)
 
 
 def _input_files(folder: Path) -> list[Path]:

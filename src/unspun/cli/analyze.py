@@ -16,10 +16,12 @@ from unspun.cli.common import (
     ModelOption,
     OutputFormat,
     cli_settings,
+    err,
     fail,
+    long_work,
     out,
+    output_files,
     progress,
-    report_skipped,
     say,
     state,
     user_errors,
@@ -58,40 +60,37 @@ def analyze(
     An article that cannot be analysed is reported and skipped; the exit status is 2 when no
     article could be analysed."""
     from unspun.analysis import build_pipeline
+    from unspun.read_report import ReadReport
     from unspun.reader import count_inputs, iter_articles
     from unspun.render import render_analysis
 
     with user_errors():
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
+        report = ReadReport(notify=lambda kind, message: say(kind, "yellow", message))
         # Read the first article before loading any model, so bad input fails fast.
-        articles = iter_articles(path, max_bytes=settings.max_input_bytes, on_error=report_skipped)
+        articles = iter_articles(
+            path,
+            max_bytes=settings.max_input_bytes,
+            on_error=report.on_error,
+            on_skip=report.skip,
+            exclude=output_files(),
+        )
         first = next(articles, None)
         if first is None:
             raise EmptyInputError(f"{path} holds no readable article")
         pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
         pipeline.load()  # a model that cannot load is one error up front, not one per article
         collected: list[dict[str, Any]] = []
-        reasons: list[str] = []
-        held: str | None = None  # the first article's skip message waits: alone, it is the run's error
-        analysed = seen = 0
-        with progress(count_inputs(path), "analysing") as advance:
+        with progress(count_inputs(path), "analysing") as advance, long_work():
             for analysis in pipeline.pipe(chain([first], articles), batch_size=settings.batch_size):
                 advance(1)
-                seen += 1
-                if seen == 2 and held is not None:
-                    say("skipped", "yellow", held)
                 if not analysis.ok:
                     error = analysis.errors[0]
                     if state["debug"] or not isinstance(error.exception, UnspunError | None):
                         analysis.raise_for_errors()
-                    message = f"{analysis.id}: {error.message}"
-                    reasons.append(error.message)
-                    if seen == 1:
-                        held = message
-                    else:
-                        say("skipped", "yellow", message)
+                    report.failed(analysis.article, error.message)
                     continue
-                analysed += 1
+                report.analysed(analysis.article)
                 shown = analysis.above(min_score)
                 if format is OutputFormat.text:
                     out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
@@ -99,11 +98,12 @@ def analyze(
                     write(json.dumps(shown.to_dict(), ensure_ascii=False))
                 else:
                     collected.append(shown.to_dict())
-        if not analysed:
-            distinct = list(dict.fromkeys(reasons))
-            if seen == 1 or len(distinct) == 1:
-                raise fail(distinct[0])
-            raise fail(f"none of the {seen} articles could be analysed (see the messages above)")
+        failure = report.failure()
+        if failure is not None:
+            raise fail(failure)
         if format is OutputFormat.json:
-            many = seen > 1 or Path(path).is_dir() or Path(path).suffix.lower() == ".jsonl"
+            many = report.seen > 1 or Path(path).is_dir() or Path(path).suffix.lower() == ".jsonl"
             write(json.dumps(collected if many else collected[0], ensure_ascii=False, indent=2))
+        if report.worth_summarising():
+            for line in report.summary():
+                err.print(line)

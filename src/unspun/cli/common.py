@@ -145,6 +145,40 @@ def progress(total: int | None, description: str) -> Iterator[Callable[[int], No
         yield lambda n: progress.advance(task, n)
 
 
+def output_files() -> list[os.stat_result]:
+    """The file stdout writes to, when it is a regular file (``> folder/out.jsonl``): the reader
+    must never read it back as input."""
+    import stat
+    import sys
+
+    try:
+        found = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (a test runner's buffer)
+        return []
+    return [found] if stat.S_ISREG(found.st_mode) else []
+
+
+@contextmanager
+def long_work() -> Iterator[None]:
+    """Show the progress of long work (a very long article) on stderr: a line per stage at most
+    every 10 seconds and at its end (see :mod:`unspun.progress`)."""
+    import time
+
+    from unspun.progress import listening
+
+    shown: dict[str, float] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - shown.get(stage, 0.0) < 10:
+            return
+        shown[stage] = now
+        say("progress", "dim", f"{stage}: {done * 100 // max(total, 1)}% ({done:,} of {total:,})")
+
+    with listening(show):
+        yield
+
+
 def write(line: str) -> None:
     """``line`` on stdout exactly as given (no markup, emoji codes or wrapping)."""
     try:

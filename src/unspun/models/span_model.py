@@ -310,7 +310,8 @@ class SpanModel:
         language): no span is found there and their paragraphs get zero vectors. A text longer
         than :data:`PIECE_CHARS` is read in pieces (see :func:`text_pieces`), at most
         :data:`GROUP_CHARS` characters at a time, so time and memory grow linearly with it;
-        ``progress(done, total)`` is told the characters read after each group. Offsets are
+        ``progress(done, total)`` is told the characters read after each group (when there are
+        several). Offsets are
         always those of the whole text.
         """
         jobs = [
@@ -325,7 +326,7 @@ class SpanModel:
             for (t, a, b), piece, enc in zip(group, pieces, self.encode(pieces), strict=True):
                 found[t].append((a, b, self._find_in_piece(texts[t], a, piece, enc)))
                 done += b - a
-            if progress is not None:
+            if progress is not None and total > GROUP_CHARS:  # long work only
                 progress(done, total)
         return [_join_pieces(text, pieces_found) for text, pieces_found in zip(texts, found, strict=True)]
 
