@@ -16,12 +16,13 @@ request's URL with that token), both null on the last page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from unspun.document import Analysis, Article
@@ -104,19 +105,22 @@ def make_article(body: AnalyzeRequest) -> Article:
 
 
 @router.post("/analyze", responses=ERROR_RESPONSES, summary="Analyse an article (and keep it)")
-async def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:
+async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     """The ``unspun analyze --format json`` object of the text, plus ``article_id`` when
     ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit)."""
     state = request.app.state.unspun
-    article = make_article(body)
+    # Reading (HTML extraction), serialising and storing are CPU or I/O work: off the event loop.
+    article = await anyio.to_thread.run_sync(make_article, body)
     analysis: Analysis = await state.pool.analyze(article)
+    return await anyio.to_thread.run_sync(_analysis_answer, analysis, state.store if body.store else None)
+
+
+def _analysis_answer(analysis: Analysis, store: Callable[[], Store] | None) -> JSONResponse:
     analysis.raise_for_errors()
     data = analysis.to_dict()
-    if body.store:
-        store = await anyio.to_thread.run_sync(state.store)
-        ref = await anyio.to_thread.run_sync(store.add, analysis)
-        data["article_id"] = ref.article_id
-    return data
+    if store is not None:
+        data["article_id"] = store().add(analysis).article_id
+    return JSONResponse(data)
 
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
@@ -160,20 +164,22 @@ def search_query(
 QueryDep = Annotated[SearchQuery, Depends(search_query)]
 
 
-def _page(store: Store, query: SearchQuery, request: Request) -> dict[str, Any]:
+def _page(store: Store, query: SearchQuery, request: Request) -> JSONResponse:
     page = store.search(query)
     next_url = str(request.url.include_query_params(next=page.next)) if page.next else None
-    return {
-        "ok": True,
-        "articles": [item.to_dict() for item in page.items],
-        "total": page.total,
-        "next": page.next,
-        "next_url": next_url,
-    }
+    return JSONResponse(
+        {
+            "ok": True,
+            "articles": [item.to_dict() for item in page.items],
+            "total": page.total,
+            "next": page.next,
+            "next_url": next_url,
+        }
+    )
 
 
 @router.get("/articles", responses=ERROR_RESPONSES, summary="List stored articles (paged, filtered)")
-def list_articles(store: StoreDep, query: QueryDep, request: Request) -> dict[str, Any]:
+def list_articles(store: StoreDep, query: QueryDep, request: Request) -> JSONResponse:
     """Stored articles, newest published first, with the filters given; ``q`` searches the text."""
     return _page(store, query, request)
 
@@ -184,7 +190,7 @@ def search(
     query: QueryDep,
     request: Request,
     q: Annotated[str, Query(min_length=1, description="Full-text query: every word must occur.")],
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The stored articles whose text holds every word of ``q``, with the filters of ``/api/articles``."""
     return _page(store, query, request)
 
@@ -200,7 +206,7 @@ def get_article(
     store: StoreDep,
     analysis_id: Annotated[int | None, Query(description="An older analysis (default: the newest).")] = None,
     corrected: Annotated[bool, Query(description="Apply the feedback to the spans.")] = False,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The ``unspun analyze --format json`` object of the article's analysis, plus
     ``article_id``, ``analysis_id``, ``added_at``, ``history`` and ``feedback``."""
     stored = store.get(article_id, analysis_id=analysis_id)
@@ -208,12 +214,10 @@ def get_article(
         from unspun.store.feedback import apply_feedback
 
         stored = _with_analysis(stored, apply_feedback(stored.analysis, stored.feedback))
-    return stored.to_dict()
+    return JSONResponse(stored.to_dict())
 
 
 def _with_analysis(stored: Any, analysis: Analysis) -> Any:
-    from dataclasses import replace
-
     return replace(stored, analysis=analysis)
 
 
@@ -223,23 +227,23 @@ def _with_analysis(stored: Any, analysis: Analysis) -> Any:
     responses=ERROR_RESPONSES,
     summary="Correct a stored article's analysis",
 )
-def add_feedback(article_id: ArticleId, body: FeedbackRequest, store: StoreDep) -> dict[str, Any]:
+def add_feedback(article_id: ArticleId, body: FeedbackRequest, store: StoreDep) -> JSONResponse:
     """Keep a span marked wrong, a missing span added or a technique corrected; answers the
     kept feedback (with its ``id``, ``analysis_id`` and ``created_at``)."""
     kept = store.add_feedback(article_id, Feedback(**body.model_dump()))
-    return {"ok": True, "feedback": kept.to_dict()}
+    return JSONResponse({"ok": True, "feedback": kept.to_dict()}, status_code=201)
 
 
 @router.get("/articles/{article_id}/feedback", responses=ERROR_RESPONSES, summary="Feedback on an article")
-def list_feedback(article_id: ArticleId, store: StoreDep) -> dict[str, Any]:
+def list_feedback(article_id: ArticleId, store: StoreDep) -> JSONResponse:
     """The feedback kept on the article, oldest first."""
-    return {"ok": True, "feedback": [f.to_dict() for f in store.feedback(article_id)]}
+    return JSONResponse({"ok": True, "feedback": [f.to_dict() for f in store.feedback(article_id)]})
 
 
 @router.get("/outlets", responses=ERROR_RESPONSES, summary="The outlets of the store")
-def outlets(store: StoreDep) -> dict[str, Any]:
+def outlets(store: StoreDep) -> JSONResponse:
     """Every outlet with at least one stored article, by name."""
-    return {"ok": True, "outlets": [o.to_dict() for o in store.outlets()]}
+    return JSONResponse({"ok": True, "outlets": [o.to_dict() for o in store.outlets()]})
 
 
 @router.get("/outlets/{name:path}/profile", responses=ERROR_RESPONSES, summary="How an outlet persuades")
@@ -247,13 +251,13 @@ def profile(
     name: Annotated[str, Path(description="The outlet's name, as in /api/outlets (URL-encoded).")],
     store: StoreDep,
     compare: Annotated[str | None, Query(description="Another outlet to compare side by side.")] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The outlet's profile (articles, words, technique counts and rates per 1,000 words, genre
     and frame mix, persuasion score distribution, trend by month); with ``compare``, both
     profiles as ``a`` and ``b`` and per technique the rate difference (a - b)."""
     if compare:
-        return {"ok": True, **store.compare(name, compare).to_dict()}
-    return {"ok": True, **store.profile(name).to_dict()}
+        return JSONResponse({"ok": True, **store.compare(name, compare).to_dict()})
+    return JSONResponse({"ok": True, **store.profile(name).to_dict()})
 
 
 EXPORT_FILES = {"jsonl": "unspun.jsonl", "ptc": "unspun-ptc.tsv", "labelstudio": "unspun-labelstudio.json"}
@@ -279,7 +283,7 @@ def export(
     ``/api/export/labelstudio-config``)."""
     from unspun.store.export import export_chunks
 
-    whole = SearchQuery(**{**_fields(query), "next": None})
+    whole = replace(query, next=None)
     chunks = _first(export_chunks(store, format, query=whole, with_feedback=with_feedback))
     return StreamingResponse(
         chunks,
@@ -299,12 +303,6 @@ def labelstudio_config() -> Response:
     from unspun.labelstudio import labelling_config
 
     return Response(labelling_config(), media_type="application/xml")
-
-
-def _fields(query: SearchQuery) -> dict[str, Any]:
-    from dataclasses import fields
-
-    return {f.name: getattr(query, f.name) for f in fields(query)}
 
 
 def _first(chunks: Iterator[str]) -> Iterator[str]:
