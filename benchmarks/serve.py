@@ -189,19 +189,24 @@ def summary(values: list[float], seconds: float) -> dict[str, float]:
 async def load(
     base: str, clients: int, analysers: int, duration: float, ids: list[str]
 ) -> tuple[Recorder, float]:
+    """Each client has its own connection (an ``AsyncClient`` of one), used back to back."""
     rec = Recorder()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=180, limits=limits) as client:
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    sessions = [httpx.AsyncClient(base_url=base, timeout=180, limits=limits) for _ in range(clients)]
+    try:
         started = time.perf_counter()
         deadline = started + duration
         tasks = [
-            analyser(client, rec, deadline, random.Random(i), 10_000 * (i + 1))
+            analyser(session, rec, deadline, random.Random(i), 10_000 * (i + 1))
             if i < analysers
-            else reader(client, rec, deadline, random.Random(i), ids)
-            for i in range(clients)
+            else reader(session, rec, deadline, random.Random(i), ids)
+            for i, session in enumerate(sessions)
         ]
         await asyncio.gather(*tasks)
         return rec, time.perf_counter() - started
+    finally:
+        for session in sessions:
+            await session.aclose()
 
 
 def main() -> int:
