@@ -16,6 +16,7 @@ article is kept (its paragraphs are still checked).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -40,11 +41,21 @@ LANGUAGE_NAMES: dict[str, str] = {
 _ALIASES = {"ge": "de", "po": "pl"}  # the SemEval-2023 data folder names
 
 
+_IDENTIFIER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
+def _load_identifier() -> Any:
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+def _identifier() -> Any:
+    """langid's model, loaded once even when threads ask for it at once (classifying only reads
+    it, so one instance serves every thread; we never call its ``set_languages``)."""
+    with _IDENTIFIER_LOCK:
+        return _load_identifier()
 
 
 PASS_LANGUAGE = "pass the language explicitly (--lang on the command line, lang= in Python)"
