@@ -68,6 +68,7 @@ export class ArticleView {
   renderHead() {
     const d = this.data;
     $("a-title").textContent = d.title || "Untitled article";
+    document.title = `${d.title || "Untitled article"} · unspun`;
     const meta = [];
     if (d.outlet) meta.push(el("a", { href: `/outlets/${encodeURIComponent(d.outlet)}`, text: d.outlet }));
     if (d.published) meta.push(el("time", { datetime: d.published, text: d.published }));
