@@ -37,23 +37,23 @@ def techniques(
     )
     for title, items, other in taxonomies:
         table = Table(title=title)
-        table.add_column("id", overflow="fold")
-        table.add_column("name", overflow="fold")
-        table.add_column(other, overflow="fold")
+        table.add_column("id", no_wrap=True)  # ids are looked up and copied: never cut
+        table.add_column(f"name ({other} id)")
         table.add_column("definition")
         for item in items:
             shown = ", ".join(semeval23_for(item.id)) if other == "SemEval-2023" else ptc14_for(item.id) or ""
-            table.add_row(
-                Text.assemble(("  ", f"on {item.colour}"), " ", item.id), item.name, shown, item.definition
-            )
+            name = Text(item.name)
+            if shown:
+                name.append(f"\n{shown}", style="dim")
+            table.add_row(Text.assemble(("  ", f"on {item.colour}"), " ", item.id), name, item.definition)
         out.print(table)
     for title, categories in (
         ("Frames (SemEval-2023 Task 3)", FRAME_INFO),
         ("Genres (SemEval-2023 Task 3)", GENRE_INFO),
     ):
         table = Table(title=title)
-        table.add_column("id", overflow="fold")
-        table.add_column("name", overflow="fold")
+        table.add_column("id", no_wrap=True)
+        table.add_column("name")
         table.add_column("what it covers")
         for category in categories:
             table.add_row(category.id, category.name, category.description)
