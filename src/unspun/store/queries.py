@@ -8,6 +8,7 @@ FTS5 ``MATCH`` on SQLite, ``tsv @@ plainto_tsquery('simple', ...)`` on PostgreSQ
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -120,6 +121,14 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
     return where
 
 
+def newest_first(connection: Connection) -> list[Any]:
+    """ORDER BY published date, newest first, undated last, then pk: an index scan on both
+    (SQLite sorts NULL lowest, so a plain DESC puts it last; PostgreSQL needs NULLS LAST)."""
+    if connection.dialect.name == "postgresql":
+        return [a.c.published.desc().nulls_last(), a.c.pk.desc()]
+    return [a.c.published.desc(), a.c.pk.desc()]
+
+
 def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
     """One page of the articles matching ``query`` (see :class:`SearchQuery`)."""
     if not 1 <= query.limit <= MAX_LIMIT:
@@ -141,10 +150,7 @@ def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
             page_where.append(and_(a.c.published.is_(None), a.c.pk < pk))
     rows: list[Any] = list(
         connection.execute(
-            select(a)
-            .where(*page_where)
-            .order_by(a.c.published.is_(None), a.c.published.desc(), a.c.pk.desc())
-            .limit(query.limit + 1)
+            select(a).where(*page_where).order_by(*newest_first(connection)).limit(query.limit + 1)
         ).all()
     )
     more = len(rows) > query.limit
@@ -245,18 +251,38 @@ def _rate(count: int, words: int) -> float:
 
 
 def profile(connection: Connection, outlet: str) -> OutletProfile:
-    """How ``outlet`` persuades (see :class:`OutletProfile`); :class:`NotFoundError` if it has no article."""
+    """How ``outlet`` persuades (see :class:`OutletProfile`); :class:`NotFoundError` if it has no article.
+
+    Four queries, each one pass over the outlet's rows: per month (articles, words, spans,
+    dates; undated articles as one group), the persuasion scores with their month (medians and
+    quartiles are computed from them), span counts per technique, label counts per task and name.
+    """
     mine = a.c.outlet == outlet
-    n, words, first, last = connection.execute(
+    month = _month(connection)
+    joined = a.outerjoin(an, an.c.id == a.c.newest_analysis_id)
+    groups = connection.execute(
         select(
+            month,
             func.count(),
-            func.coalesce(func.sum(a.c.words), 0),
+            func.sum(a.c.words),
+            func.sum(func.coalesce(an.c.spans, 0)),
             func.min(a.c.published),
             func.max(a.c.published),
-        ).where(mine)
-    ).one()
-    if not n:
+        )
+        .select_from(joined)
+        .where(mine)
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    if not groups:
         raise NotFoundError(f"no stored article from outlet {outlet!r}; list the outlets with unspun outlets")
+    scores_by_month: dict[str | None, list[float]] = defaultdict(list)
+    for key, score in connection.execute(
+        select(month, an.c.persuasion_score)
+        .select_from(a.join(an, an.c.id == a.c.newest_analysis_id))
+        .where(mine, an.c.persuasion_score.is_not(None))
+    ):
+        scores_by_month[key].append(float(score))
     s, lab = t.spans, t.labels
     technique_counts = {
         technique: int(count)
@@ -268,34 +294,15 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
             .order_by(func.count().desc(), s.c.technique)
         )
     }
-    mixes: dict[str, dict[str, int]] = {}
-    for task in ("genre", "frames"):
-        mixes[task] = {
-            name: int(count)
-            for name, count in connection.execute(
-                select(lab.c.name, func.count())
-                .select_from(lab.join(a, lab.c.analysis_id == a.c.newest_analysis_id))
-                .where(mine, lab.c.task == task)
-                .group_by(lab.c.name)
-                .order_by(func.count().desc(), lab.c.name)
-            )
-        }
-    month = _month(connection)
-    joined = a.outerjoin(an, an.c.id == a.c.newest_analysis_id)
-    monthly = connection.execute(
-        select(month, func.count(), func.sum(a.c.words), func.sum(func.coalesce(an.c.spans, 0)))
-        .select_from(joined)
-        .where(mine, a.c.published.is_not(None))
-        .group_by(month)
-        .order_by(month)
-    ).all()
-    scores_by_month: dict[str | None, list[float]] = defaultdict(list)
-    for key, score in connection.execute(
-        select(month, an.c.persuasion_score)
-        .select_from(a.join(an, an.c.id == a.c.newest_analysis_id))
-        .where(mine, an.c.persuasion_score.is_not(None))
+    mixes: dict[str, dict[str, int]] = {"genre": {}, "frames": {}}
+    for task, name, count in connection.execute(
+        select(lab.c.task, lab.c.name, func.count())
+        .select_from(lab.join(a, lab.c.analysis_id == a.c.newest_analysis_id))
+        .where(mine)
+        .group_by(lab.c.task, lab.c.name)
+        .order_by(lab.c.task, func.count().desc(), lab.c.name)
     ):
-        scores_by_month[key].append(float(score))
+        mixes.setdefault(task, {})[name] = int(count)
     trend = [
         MonthTrend(
             month=key,
@@ -305,12 +312,14 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
             spans_per_1000_words=_rate(int(month_spans or 0), int(month_words or 0)),
             persuasion_median=_distribution(scores_by_month.get(key, [])).median,
         )
-        for key, count, month_words, month_spans in monthly
+        for key, count, month_words, month_spans, _, _ in groups
+        if key is not None
     ]
-    words = int(words)
+    words = sum(int(g[2] or 0) for g in groups)
+    dated = [g for g in groups if g[0] is not None]
     return OutletProfile(
         outlet=outlet,
-        articles=int(n),
+        articles=sum(int(g[1]) for g in groups),
         words=words,
         spans=sum(technique_counts.values()),
         technique_counts=technique_counts,
@@ -319,9 +328,14 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         frames=mixes["frames"],
         persuasion=_distribution([x for scores in scores_by_month.values() for x in scores]),
         trend=trend,
-        first_published=first,
-        last_published=last,
+        first_published=_as_date(min(g[4] for g in dated)) if dated else None,
+        last_published=_as_date(max(g[5] for g in dated)) if dated else None,
     )
+
+
+def _as_date(value: Any) -> dt.date:
+    # min()/max() of a date column come back as text from SQLite.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def compare(first: OutletProfile, second: OutletProfile) -> Comparison:

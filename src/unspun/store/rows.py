@@ -16,6 +16,11 @@ from unspun.document import Analysis, Article
 ID_LENGTH = 16
 
 
+def now() -> dt.datetime:
+    """The time the store writes (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def aware(value: dt.datetime) -> dt.datetime:
     """``value`` with a time zone: SQLite keeps none, and every time the store writes is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

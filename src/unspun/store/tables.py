@@ -51,6 +51,7 @@ articles = Table(
     Index("ix_articles_outlet_published", "outlet", "published"),
     Index("ix_articles_published_pk", "published", "pk"),
     Index("ix_articles_newest", "newest_analysis_id"),
+    # PostgreSQL also has ix_articles_newest_first (published DESC NULLS LAST, pk DESC): migration 0002.
 )
 
 analyses = Table(
@@ -84,7 +85,7 @@ spans = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("score", Float, nullable=False),
-    Index("ix_spans_analysis", "analysis_id"),
+    Index("ix_spans_analysis_technique", "analysis_id", "technique"),
     Index("ix_spans_technique", "technique", "analysis_id"),
 )
 
@@ -95,7 +96,7 @@ labels = Table(
     Column("task", String(32), nullable=False),
     Column("name", String(128), nullable=False),
     Column("score", Float, nullable=False),
-    Index("ix_labels_analysis", "analysis_id"),
+    Index("ix_labels_analysis_task", "analysis_id", "task", "name"),
     Index("ix_labels_task_name", "task", "name", "analysis_id"),
 )
 

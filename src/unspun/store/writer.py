@@ -1,0 +1,153 @@
+"""Writing batches of articles and analyses: a few statements per batch, not per article.
+
+Within one transaction: the articles already stored are looked up by id in chunks, the new
+ones inserted at once (``INSERT ... ON CONFLICT DO NOTHING ... RETURNING``: a concurrent
+writer of the same text meets the unique key, and its row is then read back), then the same
+for the analyses (unique per article and model key), then every relational row of every new
+analysis in one ``executemany`` per table, and finally each article's newest-analysis pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from unspun.document import Analysis, Article
+from unspun.errors import AnalysisError, StoreError
+from unspun.store import tables as t
+from unspun.store.base import StoredRef
+from unspun.store.rows import analysis_row, article_row, child_rows, now
+
+CHUNK = 500
+
+
+def insert_new(dialect: str, table: Any) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` in the dialect's own construct."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def write_articles(
+    connection: Connection, dialect: str, articles: Sequence[tuple[Article, str | None]]
+) -> list[tuple[int, bool]]:
+    """Store the articles not stored yet; per input, its row pk and whether this call added it."""
+    rows = [article_row(article, source_id=source_id) for article, source_id in articles]
+    ids = list(dict.fromkeys(row["id"] for row in rows))
+    found: dict[str, tuple[int, str]] = {}
+
+    def look_up(wanted: Sequence[str]) -> None:
+        for chunk in _chunks(wanted):
+            query = select(t.articles.c.pk, t.articles.c.id, t.articles.c.content_hash).where(
+                t.articles.c.id.in_(chunk)
+            )
+            for pk, article_id, digest in connection.execute(query):
+                found[article_id] = (pk, digest)
+
+    look_up(ids)
+    fresh: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["id"] not in found and row["id"] not in fresh:
+            if dialect == "postgresql" and "\x00" in row["text"]:
+                raise StoreError(
+                    f"article {row['source_id']} holds a NUL character, which PostgreSQL cannot store"
+                )
+            fresh[row["id"]] = row
+    added: set[str] = set()
+    if fresh:
+        stamp = now()
+        result = connection.execute(
+            insert_new(dialect, t.articles).returning(t.articles.c.pk, t.articles.c.id),
+            [{**row, "added_at": stamp} for row in fresh.values()],
+        )
+        for pk, article_id in result:
+            found[article_id] = (pk, fresh[article_id]["content_hash"])
+            added.add(article_id)
+        look_up([i for i in fresh if i not in added])  # written meanwhile by another writer
+    out: list[tuple[int, bool]] = []
+    for row in rows:
+        pk, digest = found[row["id"]]
+        if digest != row["content_hash"]:
+            raise StoreError(f"two different texts share the article id {row['id']}; report this as a bug")
+        out.append((pk, row["id"] in added))
+        added.discard(row["id"])  # a repeat within the batch is not new again
+    return out
+
+
+def write_analyses(
+    connection: Connection, dialect: str, items: Sequence[tuple[Analysis, str | None]]
+) -> list[StoredRef]:
+    """Store analyses (and their articles); see the module docstring. Raises
+    :class:`AnalysisError` when one of them failed: failed analyses are not stored."""
+    for analysis, _ in items:
+        if not analysis.ok:
+            first = analysis.errors[0]
+            raise AnalysisError(
+                f"the analysis of {analysis.id} failed ({first.component}: {first.message}); "
+                "failed analyses are not stored"
+            )
+    articles = write_articles(connection, dialect, [(a.article, s) for a, s in items])
+    data = [analysis.to_dict() for analysis, _ in items]
+    rows = [analysis_row(d) for d in data]
+    keys = [(pk, row["model_key"]) for (pk, _), row in zip(articles, rows, strict=True)]
+    known: dict[tuple[int, str], int] = {}
+
+    def look_up(pks: Sequence[int]) -> None:
+        for chunk in _chunks(pks):
+            query = select(t.analyses.c.id, t.analyses.c.article_pk, t.analyses.c.model_key).where(
+                t.analyses.c.article_pk.in_(chunk)
+            )
+            for analysis_id, article_pk, key in connection.execute(query):
+                known[(article_pk, key)] = analysis_id
+
+    look_up(list(dict.fromkeys(pk for pk, _ in keys)))
+    fresh: dict[tuple[int, str], int] = {}
+    for index, key in enumerate(keys):
+        if key not in known and key not in fresh:
+            fresh[key] = index
+    made: set[tuple[int, str]] = set()
+    if fresh:
+        stamp = now()
+        result = connection.execute(
+            insert_new(dialect, t.analyses).returning(
+                t.analyses.c.id, t.analyses.c.article_pk, t.analyses.c.model_key
+            ),
+            [{**rows[index], "article_pk": key[0], "created_at": stamp} for key, index in fresh.items()],
+        )
+        for analysis_id, article_pk, key in result:
+            known[(article_pk, key)] = analysis_id
+            made.add((article_pk, key))
+        look_up([pk for pk, _ in fresh if (pk, _) not in made])
+        children: dict[str, list[dict[str, Any]]] = {}
+        newest: dict[int, int] = {}
+        for key in made:
+            analysis_id = known[key]
+            for table, table_rows in child_rows(analysis_id, data[fresh[key]]).items():
+                children.setdefault(table, []).extend(table_rows)
+            newest[key[0]] = max(newest.get(key[0], 0), analysis_id)
+        for table, table_rows in children.items():
+            if table_rows:
+                connection.execute(insert(t.metadata.tables[table]), table_rows)
+        if newest:
+            connection.execute(
+                update(t.articles)
+                .where(t.articles.c.pk == bindparam("target_pk"))
+                .values(newest_analysis_id=bindparam("target_analysis")),
+                [{"target_pk": pk, "target_analysis": aid} for pk, aid in newest.items()],
+            )
+    refs = []
+    for (analysis, _), (_, new_article), key in zip(items, articles, keys, strict=True):
+        digest = analysis.article.content_hash
+        new_analysis = key in made
+        made.discard(key)
+        refs.append(StoredRef(digest[:16], digest, known[key], new_article, new_analysis))
+    return refs
