@@ -52,3 +52,18 @@ def test_analyze_reads_windows_line_ends_like_unix_ones() -> None:
     unix, windows = unspun.analyze(text), unspun.analyze(text.replace("\n", "\r\n"))
     assert len(windows.spans) == len(unix.spans)
     assert [s.text_in(windows.text) for s in windows.spans] == [s.text_in(unix.text) for s in unix.spans]
+
+
+def test_a_mostly_english_article_quoting_other_languages_is_analysed_around_them() -> None:
+    from tests.test_language import MIXED
+
+    analysis = unspun.analyze(MIXED)
+    assert analysis.article.language == "en"
+    foreign = [p for p in analysis.paragraphs if p.language]
+    assert [p.index for p in foreign] == [7, 9]
+    assert analysis.spans, "the English paragraphs are analysed"
+    for span in analysis.spans:
+        assert not any(p.start < span.end and span.start < p.end for p in foreign)
+        assert span.text_in(MIXED) == MIXED[span.start : span.end]
+    languages = {p["index"]: p["language"] for p in analysis.to_dict()["paragraphs"]}
+    assert languages[7] == "he" and languages[1] is None

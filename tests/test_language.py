@@ -65,3 +65,62 @@ def test_normalise_language() -> None:
 def test_text_without_letters_cannot_be_detected() -> None:
     with pytest.raises(LanguageNotSupportedError, match="no letters"):
         detect_language("12345 ... 678")
+
+
+MIXED = (
+    "Protesters fill the square as the minister's plan collapses\n\n"
+    "Thousands of people gathered in the main square on Saturday, chanting against what they called "
+    "a shameless betrayal by a corrupt government that has lied to them for years.\n\n"
+    "One banner, held high above the crowd, read in Arabic: «الشعب يريد إسقاط النظام» 🔥🔥\n\n"
+    "עם ישראל חי! עם ישראל חי!\n\n"
+    "مظاهرات حاشدة في الساحة الرئيسية ضد الحكومة الفاسدة والوزير الكاذب\n\n"
+    "The minister dismissed the protest as the work of a few radical troublemakers paid by foreign "
+    "enemies. 😡 Everyone knows the truth, he said.\n"
+)
+
+
+def test_a_mostly_english_text_quoting_arabic_and_hebrew_is_english() -> None:
+    from unspun.pipeline.language import read_languages
+
+    reading = read_languages(MIXED)
+    assert reading.language == "en"
+    assert max(reading.shares, key=reading.shares.__getitem__) == "en"
+    foreign = {p.index: p.language for p in reading.foreign()}
+    assert set(foreign) == {7, 9}  # the Hebrew line and the Arabic line; not the English one quoting Arabic
+    assert foreign[9] in ("ar", "arz", "ary", "fa", "ur") or foreign[9] == "und"
+
+
+def test_detector_marks_the_paragraphs_in_another_language() -> None:
+    article = Article(id="x", text=MIXED)
+    LanguageDetector()([article])
+    assert article.language == "en"
+    marked = [(p.index, p.start, p.end) for p in article.paragraphs if p.language]
+    assert [index for index, _, _ in marked] == [7, 9]
+    assert all(MIXED[start:end].strip() for _, start, end in marked)
+
+
+def test_the_language_of_most_paragraphs_wins_when_the_whole_text_is_unclear() -> None:
+    from unspun.pipeline.language import read_languages
+
+    french = SENTENCES["fr"] + " " + SENTENCES["fr"].lower()
+    text = "\n\n".join([french] * 4 + ["אני לא יודע מה קורה כאן בכלל היום"])
+    reading = read_languages(text)
+    assert reading.language == "fr"
+    assert [p.language for p in reading.foreign()] == ["he"]
+
+
+def test_no_supported_language_dominating_is_refused() -> None:
+    hebrew = "\n\n".join(["אני לא יודע מה קורה כאן בכלל היום, אבל זה נראה רע מאוד"] * 3)
+    with pytest.raises(LanguageNotSupportedError):
+        LanguageDetector()([Article(id="he", text=hebrew + "\n\n" + SENTENCES["en"])])
+
+
+def test_english_paragraphs_are_not_marked_foreign_in_an_english_article() -> None:
+    from pathlib import Path
+
+    sample = (Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt").read_text(
+        encoding="utf-8"
+    )
+    article = Article(id="s", text=sample)
+    LanguageDetector()([article])
+    assert article.language == "en" and not any(p.language for p in article.paragraphs)
