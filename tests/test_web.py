@@ -445,6 +445,7 @@ def test_who_what_and_quotes_are_shown(page: Any) -> None:
                 "source_text": "Mayor Jane Roe",
                 "cue_text": "said",
                 "content_text": "the plan is reckless",
+                "content": {"start": text.index("the plan"), "end": text.index("the plan") + 20},
                 "kind": "indirect",
                 "score": 0.9,
             }
@@ -473,6 +474,11 @@ def test_who_what_and_quotes_are_shown(page: Any) -> None:
         text[42:73],
     ):
         assert part in content
+    # Each item selects its words in the text.
+    extra.locator(".quotes button.show").click()
+    assert page.evaluate("getSelection().toString()") == "the plan is reckless"
+    extra.locator(".claims button.show").click()
+    assert page.evaluate("getSelection().toString()") == text[42:73]
 
 
 def test_writes_ask_for_the_token_when_the_server_has_one(browser: Any, tmp_path: Path) -> None:

@@ -268,7 +268,7 @@ export class ArticleView {
         el(
           "tr",
           {},
-          el("th", { scope: "row", text: e.name }),
+          el("th", { scope: "row" }, (e.mentions || []).length ? this.showButton(e.name, e.mentions[0], `Show the first mention of ${e.name} in the text`) : e.name),
           el("td", { text: e.type || "" }),
           el("td", { text: (e.mentions || []).length }),
           el("td", { text: e.sentiment ? `${e.sentiment} ${percent(e.sentiment_score)}` : "–" }),
@@ -292,7 +292,7 @@ export class ArticleView {
           "ul",
           { class: "quotes" },
           quotes.map((q) =>
-            el("li", {}, el("strong", { text: q.source_text || "Unnamed source" }), q.cue_text ? ` ${q.cue_text} ` : " ", el("q", { text: q.content_text || "" }), el("span", { class: "muted", text: ` ${q.kind || ""}` })),
+            el("li", {}, el("strong", { text: q.source_text || "Unnamed source" }), q.cue_text ? ` ${q.cue_text} ` : " ", q.content ? this.showButton(el("q", { text: q.content_text || "" }), q.content, "Show the quote in the text") : el("q", { text: q.content_text || "" }), el("span", { class: "muted", text: ` ${q.kind || ""}` })),
           ),
         ),
       );
@@ -303,10 +303,42 @@ export class ArticleView {
         el(
           "ul",
           { class: "claims" },
-          claims.map((c) => el("li", {}, el("q", { text: c.text || "" }), el("span", { class: "score", text: percent(c.score) }))),
+          claims.map((c) => el("li", {}, this.showButton(el("q", { text: c.text || "" }), c, "Show the claim in the text"), el("span", { class: "score", text: percent(c.score) }))),
         ),
       );
     }
+  }
+
+  /** A link-like button that selects the code-point range {start, end} in the text. */
+  showButton(label, range, title) {
+    return el("button", { type: "button", class: "link show", title, onclick: () => this.showRange(range) }, label);
+  }
+
+  /** Select the text [start, end) (code points) in the article and scroll to it. */
+  showRange({ start, end }) {
+    const u0 = toUtf16(this.map, start);
+    const u1 = toUtf16(this.map, end);
+    const walker = document.createTreeWalker(this.textBox, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let seen = 0;
+    let started = false;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const next = seen + node.data.length;
+      if (!started && u0 < next) {
+        range.setStart(node, u0 - seen);
+        started = true;
+      }
+      if (started && u1 <= next) {
+        range.setEnd(node, u1 - seen);
+        break;
+      }
+      seen = next;
+    }
+    if (!started) return;
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    range.startContainer.parentElement.scrollIntoView({ block: "center" });
   }
 
   renderAddForm() {
@@ -434,7 +466,8 @@ export class ArticleView {
     card.hidden = false;
     const title = el("h2", { id: "detail-title", tabindex: "-1", text: "Selected span" });
     card.replaceChildren(title, this.describe(span, true));
-    if (this.articleId !== null) card.append(this.feedbackControls(span));
+    // A span a reader added is not in the stored analysis: there is nothing to mark or correct.
+    if (this.articleId !== null && span.attrs.feedback !== "added") card.append(this.feedbackControls(span));
     if (focusDetail) title.focus();
   }
 
