@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from article_fixtures import TINY_CONFIG
 from unspun.config import Settings, describe_settings, load_settings
 from unspun.errors import ConfigError
 
@@ -130,3 +131,41 @@ def test_layered_names_the_layer_of_a_bad_value() -> None:
         layered(Settings, [*layers, ("file c", {"batch_size": "6"}, False)])  # text only from the env
     with pytest.raises(ConfigError, match="max_input_mb from variable D must be greater than 0"):
         layered(Settings, [("variable D", {"max_input_mb": "-2"}, True)])
+
+
+@pytest.mark.parametrize("name", ["ptc-minilm", "ptc-minilm-distilled", "ptc-mpnet-teacher"])
+def test_every_shipped_span_recipe_passes_its_model(name: str) -> None:
+    from unspun.paths import packaged_configs_dir
+    from unspun.training.train_spans import load_config
+
+    recipe = load_config(packaged_configs_dir() / f"{name}.toml")
+    assert recipe["model"]["base_model"] and recipe["training"]["epochs"] >= 1
+
+
+def test_a_mistyped_or_unknown_recipe_key_is_named_with_its_file(tmp_path: Path) -> None:
+    from unspun.paths import packaged_configs_dir
+    from unspun.training.train_semeval2023 import load_config as load_article_recipe
+    from unspun.training.train_spans import load_config
+
+    spans = packaged_configs_dir() / "ptc-minilm.toml"
+    with pytest.raises(ConfigError, match=r"ptc-minilm\.toml: unknown key training\.epoch;"):
+        load_config(spans, {"training.epoch": 2})  # an --set typo no longer passes silently
+    with pytest.raises(ConfigError, match=r"training\.epochs .*integer, got 'two'"):
+        load_config(spans, {"training.epochs": "two"})
+    with pytest.raises(ConfigError, match=r"decoding\.threshold .*less than or equal to 1"):
+        load_config(spans, {"decoding.threshold": 1.5})
+    article = (packaged_configs_dir() / "semeval2023.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "a.toml"
+    broken.write_text(article.replace("min_positives", "min_positive", 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[frames\] in .*a\.toml needs min_positives"):
+        load_article_recipe(broken)
+    broken.write_text(article.replace("[encoder]", "[encoders]", 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"has no \[encoder\] section"):
+        load_article_recipe(broken)
+    broken.write_text(article.replace("c = 4.0", "c = 4.0\nngrams = 2", 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"a\.toml: unknown key \w+\.ngram\.ngrams"):
+        load_article_recipe(broken)
+    broken.write_text(TINY_CONFIG + '[genre.extra]\nlabels = "x.tsv"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[genre\.extra\] in .* needs documents"):
+        load_article_recipe(broken)
+    assert load_article_recipe(packaged_configs_dir() / "semeval2023.toml")["data"]["folds"] >= 2

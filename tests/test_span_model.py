@@ -429,9 +429,12 @@ def test_config_without_sections_is_a_config_error(tmp_path: Path) -> None:
 def test_config_base_is_read_first_and_overridden_section_by_section(tmp_path: Path) -> None:
     from unspun.training.train_spans import load_config
 
+    shipped = CONFIG_PATH.read_text(encoding="utf-8")  # a complete recipe: every key it needs
+    sections = shipped[shipped.index("[training]") : shipped.index("[card]")]
     (tmp_path / "parent.toml").write_text(
-        "[model]\nbase_model = 'small'\nmax_tokens = 256\n[training]\nepochs = 3\nlr = 1e-4\n"
-        "[decoding]\nthreshold = 0.15\n",
+        "[model]\nbase_model = 'small'\nmax_tokens = 256\nstride = 240\n"
+        + sections
+        + "[card]\nname = 'parent'\n",
         encoding="utf-8",
     )
     (tmp_path / "sub").mkdir()
@@ -440,9 +443,9 @@ def test_config_base_is_read_first_and_overridden_section_by_section(tmp_path: P
 
     config = load_config(child, {"training.epochs": 2})
 
-    assert config["model"] == {"base_model": "big", "max_tokens": 256}
-    assert config["training"] == {"epochs": 2, "lr": 5e-5}
-    assert config["decoding"] == {"threshold": 0.15}
+    assert (config["model"]["base_model"], config["model"]["max_tokens"]) == ("big", 256)
+    assert (config["training"]["epochs"], config["training"]["lr"]) == (2, 5e-5)
+    assert config["decoding"]["threshold"] == 0.15 and config["card"] == {"name": "parent"}
     assert "base" not in config
 
 

@@ -160,7 +160,8 @@ class AnalysisRecord(_Strict):
     spans: list[SpanRecord]
     layers: dict[str, list[SpanRecord]] = Field(
         default_factory=dict,
-        description="span layers other than the technique spans (e.g. technique-candidates), by name",
+        description="span layers beside the technique spans (evidence such as technique-candidates), "
+        "by name; written only when asked for (training files), empty otherwise",
     )
     genre: str | None
     genre_score: float | None
@@ -217,8 +218,13 @@ def _span_dict(s: Span, text: str) -> dict[str, Any]:
     }
 
 
-def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """The JSON-ready dict of ``analysis`` (see :class:`AnalysisRecord`)."""
+def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str, Any]:
+    """The JSON-ready dict of ``analysis`` (see :class:`AnalysisRecord`).
+
+    With ``evidence``, ``"layers"`` holds the span layers beside the technique spans as well
+    (evidence for other components, such as ``technique-candidates``, not findings: left out of
+    the output by default); training's span-prediction files are written so.
+    """
     a = analysis.article
     text = a.text
     spans = [_span_dict(s, text) for s in a.layer(TECHNIQUE_LAYER)]
@@ -241,7 +247,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "layers": {
             name: [_span_dict(s, text) for s in a.layer(name)]
             for name in sorted(a.spans)
-            if name != TECHNIQUE_LAYER
+            if evidence and name != TECHNIQUE_LAYER
         },
         "genre": genre[0].name if genre else None,
         "genre_score": _round(genre[0].score) if genre else None,

@@ -8,8 +8,8 @@ is run through the fold model of the span recipe that did not train on it (the f
 :mod:`unspun.training.folds`). Articles that are not in the PTC folder get no predictions (their
 paragraphs get no span evidence in training).
 
-The result is one analysis per line (JSONL, the one serialiser: :meth:`Analysis.to_dict`), with
-the technique spans, the ``technique-candidates`` layer and, in ``models``, the fold model that
+The result is one analysis per line (JSONL, the one serialiser: :func:`unspun.schema.analysis_to_dict`
+with its evidence layers), with the technique spans, the ``technique-candidates`` layer and, in ``models``, the fold model that
 found them; and beside it (``<name>.vectors.npz``) the span model's pooled view of each paragraph
 (:func:`unspun.models.span_evidence.paragraph_vectors`), one array per article.
 :func:`ensure_span_predictions` makes both when they are missing (``unspun train article`` calls
@@ -35,6 +35,7 @@ from unspun.errors import ConfigError, FormatError, InputNotFoundError
 from unspun.models.packaged import folder_model_info
 from unspun.models.span_model import SpanFindings, SpanModel
 from unspun.paths import cache_dir
+from unspun.schema import analysis_to_dict
 from unspun.tasks.ptc import list_article_ids, make_folds
 from unspun.tasks.semeval2023 import load_subtask
 
@@ -150,13 +151,14 @@ def read_paragraph_vectors(path: Path) -> dict[str, np.ndarray]:
 
 
 def write_predictions(analyses: Iterable[Analysis], path: Path) -> None:
-    """One analysis per line (:meth:`Analysis.to_dict`), written to a temporary file first so that
+    """One analysis per line (:func:`unspun.schema.analysis_to_dict`, evidence layers included: the
+    candidates), written to a temporary file first so that
     a stopped run never leaves half a file that looks finished."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with open(partial, "w", encoding="utf-8") as handle:
         for analysis in analyses:
-            handle.write(json.dumps(analysis.to_dict(), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(analysis_to_dict(analysis, evidence=True), ensure_ascii=False) + "\n")
     partial.replace(path)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 from rich.progress import track
 
+from unspun.config import read_toml
 from unspun.document import split_paragraphs
 from unspun.errors import ConfigError, InputNotFoundError
 from unspun.models.linear_head import LinearHead, NgramHead, fit_linear_head, fit_ngram_head
@@ -49,6 +49,7 @@ from unspun.paths import cache_dir
 from unspun.tasks.semeval2023 import FOLDER_TO_ISO, GENRES, folder_for, load_subtask
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config
+from unspun.training.recipes import ArticleRecipe, check_recipe
 from unspun.training.span_predictions import (
     Predictions,
     default_predictions_path,
@@ -513,22 +514,11 @@ def reweighted_macro_f1(
 
 
 def load_config(config: Path) -> dict[str, Any]:
-    """Read a training config; raise :class:`ConfigError` if it is missing or invalid."""
-    try:
-        with open(config, "rb") as handle:
-            cfg = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read the training config {config} ({exc}); fix or pass another") from exc
-    for section in ("encoder", "data", "genre", "frames", "paragraphs"):
-        if section not in cfg:
-            raise ConfigError(
-                f"the training config {config} has no [{section}] section; see src/unspun/configs/"
-            )
+    """Read a training config, checked against :class:`unspun.training.recipes.ArticleRecipe`;
+    raise :class:`ConfigError` if it is missing or invalid (naming the key)."""
+    cfg = check_recipe(ArticleRecipe, read_toml(config, "training config"), Path(config))
     extra = cfg["genre"].get("extra")
     if extra is not None:
-        missing = [key for key in ("labels", "documents") if key not in extra]
-        if missing:
-            raise ConfigError(f"[genre.extra] in {config} needs {' and '.join(missing)}")
         extra["labels"] = str(Path(config).parent / extra["labels"])  # relative to the config file
     spans = cfg["paragraphs"].get("spans")
     if spans is not None:  # the span recipe whose fold models make the span predictions

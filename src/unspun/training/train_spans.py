@@ -13,7 +13,6 @@ import logging
 import random
 import shutil
 import time
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from unspun.config import read_toml
 from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.errors import ConfigError, ModelError
 from unspun.models.decoding import char_to_tokens, span_features
@@ -33,6 +33,7 @@ from unspun.models.windowing import make_windows
 from unspun.tasks.ptc import read_ptc
 from unspun.techniques import PTC14_LABELS
 from unspun.training.distill import SoftTargets, soft_targets
+from unspun.training.recipes import SpanRecipe, check_recipe
 
 IGNORE = -100
 log = logging.getLogger(__name__)
@@ -53,13 +54,7 @@ class Window:
 def _read_toml(config_path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """A config file, with the file its top-level ``base`` names (relative to it) read first and
     overridden key by key within each section."""
-    try:
-        with open(config_path, "rb") as handle:
-            config = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"cannot read training config {config_path} ({exc}); see src/unspun/configs/ptc-minilm.toml"
-        ) from exc
+    config = read_toml(config_path, "training config")
     base = config.pop("base", None)
     if base is None:
         return config
@@ -95,17 +90,14 @@ def load_config(config_path: Path, overrides: Mapping[str, Any] | None = None) -
 
     A config may start from another one: a top-level ``base = "ptc-minilm.toml"`` (relative to
     the file) reads that file first, and this file's keys replace its keys section by section.
+    The result is checked against :class:`unspun.training.recipes.SpanRecipe` (an unknown or
+    mistyped key, in the file or an override, raises :class:`ConfigError` naming it).
     """
     config = _read_toml(Path(config_path), (Path(config_path).resolve(),))
     for key, value in (overrides or {}).items():
         section, _, name = key.partition(".")
         config.setdefault(section, {})[name] = value
-    for section in ("model", "training", "decoding"):
-        if section not in config:
-            raise ConfigError(
-                f"{config_path} has no [{section}] section; see src/unspun/configs/ptc-minilm.toml"
-            )
-    return config
+    return check_recipe(SpanRecipe, config, Path(config_path))
 
 
 def tag_tokens(text: str, offsets: np.ndarray, spans: Sequence[tuple[int, int]]) -> list[int]:
