@@ -73,8 +73,24 @@ def decode_utf8(path: Path | None, data: bytes) -> str:
         ) from None
 
 
+# Byte-order marks of the wide encodings, the longer first (UTF-32LE starts like UTF-16LE).
+_WIDE_MARKS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def reject_binary(path: str | Path, data: bytes) -> None:
-    """Raise :class:`EncodingError` when ``data`` holds a NUL byte (a binary file)."""
+    """Raise :class:`EncodingError` when ``data`` holds a NUL byte (a binary file), saying so
+    apart when it is UTF-16 or UTF-32 text (a byte-order mark: Windows tools write it)."""
+    for mark, encoding in _WIDE_MARKS:
+        if data.startswith(mark):
+            raise EncodingError(
+                f"{path} is {encoding} text; unspun reads UTF-8: convert it "
+                f"(iconv -f {encoding} -t UTF-8) or save it as UTF-8"
+            )
     offset = data.find(b"\x00")
     if offset >= 0:
         raise EncodingError(
