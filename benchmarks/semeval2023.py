@@ -26,6 +26,9 @@ printed for each, on all English articles and on the reporting and opinion artic
 
 Speed: the packaged components (language, genre, frames, paragraphs) on English articles.
 
+The span predictions and fold models the span evidence needs are built into ``$UNSPUN_CACHE``
+first when missing, as ``unspun train article`` builds them (and reused when there).
+
 Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json]``
 """
 
@@ -53,6 +56,7 @@ from unspun.training.train_semeval2023 import (
     Table,
     cross_validate,
     decide_out_of_fold,
+    ensure_span_evidence,
     fit_task,
     fold_of,
     genre_shift,
@@ -263,6 +267,7 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = args.data or default_train_data("article")
     cfg = load_config(args.config or default_train_config("article"))
+    ensure_span_evidence(data_dir, cfg)  # what `unspun train article` builds, reused from the cache
     data = prepare(data_dir, cfg)
     oof = {
         task: cross_validate(getattr(data, task), task, cfg, args.seed)
