@@ -86,9 +86,22 @@ def serving(folder: Path, **settings: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a real unspun server over a fresh SQLite store, for the module."""
-    with serving(tmp_path_factory.mktemp("web")) as base:
-        yield base
+    """The base URL of a real unspun server over a fresh SQLite store, for the module.
+
+    Module-scoped fixtures start before the per-test hermetic environment of conftest, so the
+    server gets its own empty HOME, cache and data folder here."""
+    root = tmp_path_factory.mktemp("web-home")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {
+            "HOME": root,
+            "UNSPUN_CACHE": root / "cache",
+            "UNSPUN_DATA_DIR": root / "data",
+            "XDG_CACHE_HOME": root / ".cache",
+            "XDG_DATA_HOME": root / ".local" / "share",
+        }.items():
+            mp.setenv(name, str(value))
+        with serving(tmp_path_factory.mktemp("web")) as base:
+            yield base
 
 
 @pytest.fixture(scope="module")
