@@ -44,6 +44,7 @@ def test_technique_targets_reorders_and_renormalises() -> None:
         technique_targets(teacher, ["Repetition"], probs)  # type: ignore[arg-type]
 
 
+@pytest.mark.torch
 def test_soft_cross_entropy_is_lowest_at_the_teacher_and_skips_empty_rows() -> None:
     torch = pytest.importorskip("torch")
     from unspun.training.train_spans import soft_cross_entropy

@@ -78,6 +78,7 @@ def test_missing_folder_says_what_to_do(tmp_path: Path) -> None:
         read_ptc(tmp_path)
 
 
+@pytest.mark.shared_data
 def test_shared_training_split_reads_exactly(shared_data: Path) -> None:
     articles = read_ptc(shared_data / "ptc" / "train")
     assert len(articles) == 371

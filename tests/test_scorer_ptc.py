@@ -169,6 +169,7 @@ def test_tc_format_agreement_errors(pred: list[tuple[str, str, int, int]], messa
         score_tc_rows(gold, pred)
 
 
+@pytest.mark.shared_data
 def test_real_training_gold_merges_and_scores_itself(shared_data: Path) -> None:
     train = shared_data / "ptc" / "train"
     si = read_si_file(train / "labels-si.tsv")

@@ -109,6 +109,7 @@ def test_paragraphs_checks() -> None:
         score_paragraph_labels({"a_1": [], "a_2": []}, {"a_1": []})
 
 
+@pytest.mark.shared_data
 def test_real_training_labels_score_themselves(shared_data: Path) -> None:
     train = shared_data / "semeval2023" / "en" / "train"
     genre = read_genre_file(train / "train-labels-subtask-1.txt")

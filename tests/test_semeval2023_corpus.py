@@ -95,6 +95,7 @@ def test_missing_folder_says_so(tmp_path: Path) -> None:
         load_subtask(tmp_path, "en", 1)
 
 
+@pytest.mark.shared_data
 def test_real_data_paragraph_keys_follow_the_rule(shared_data: Path) -> None:
     items = load_subtask(shared_data / "semeval2023", "ge", 3)
     assert len(items) > 100
