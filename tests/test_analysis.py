@@ -67,3 +67,36 @@ def test_a_mostly_english_article_quoting_other_languages_is_analysed_around_the
         assert span.text_in(MIXED) == MIXED[span.start : span.end]
     languages = {p["index"]: p["language"] for p in analysis.to_dict()["paragraphs"]}
     assert languages[7] == "he" and languages[1] is None
+
+
+def test_long_texts_are_read_in_pieces_with_offsets_of_the_whole_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+
+    from unspun.document import split_paragraphs
+    from unspun.models import span_model
+    from unspun.models.span_model import load_span_model, text_pieces
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text_pieces(text) == [(0, len(text))]  # a normal article is read whole, as always
+    pieces = text_pieces(text, size=200)
+    assert len(pieces) > 2 and all(b - a <= 200 for a, b in pieces)
+    assert all(text[b - 1] in "\n " for _, b in pieces[:-1])  # cut at line breaks (or spaces)
+    skipped = split_paragraphs(text)[1]
+    assert all(
+        b <= skipped.start or a >= skipped.end
+        for a, b in text_pieces(text, skip=[(skipped.start, skipped.end)])
+    )
+
+    model = load_span_model()
+    whole = model.find([text])[0]
+    monkeypatch.setattr(span_model, "PIECE_CHARS", 200)
+    monkeypatch.setattr(span_model, "GROUP_CHARS", 400)
+    told: list[tuple[int, int]] = []
+    cut = model.find([text], progress=lambda done, total: told.append((done, total)))[0]
+    assert cut.spans and told and told[-1][0] == told[-1][1]
+    for span in cut.spans + cut.candidates:
+        assert 0 <= span.start < span.end <= len(text) and text[span.start : span.end].strip()
+    assert cut.paragraph_vectors.shape == whole.paragraph_vectors.shape
+    assert np.count_nonzero(np.abs(cut.paragraph_vectors).sum(axis=1)) == len(split_paragraphs(text))

@@ -393,12 +393,14 @@ class _PieceFindings:
 
 
 def text_pieces(
-    text: str, *, skip: Sequence[tuple[int, int]] = (), size: int = PIECE_CHARS
+    text: str, *, skip: Sequence[tuple[int, int]] = (), size: int | None = None
 ) -> list[tuple[int, int]]:
     """Ranges ``[a, b)`` of ``text`` to read on their own: the text without the ``skip`` ranges,
     cut at line breaks into pieces of at most ``size`` characters (a longer line at a space, or,
     without one, anywhere). The whole text, ``[(0, len(text))]``, when nothing is skipped and it
-    is short enough; pieces holding only white space are left out."""
+    is short enough; pieces holding only white space are left out. ``size`` defaults to
+    :data:`PIECE_CHARS`."""
+    size = PIECE_CHARS if size is None else size
     if not skip and len(text) <= size:
         return [(0, len(text))]
     segments: list[tuple[int, int]] = []
