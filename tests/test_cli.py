@@ -455,3 +455,19 @@ def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score(
     assert 0 < len(shown["spans"]) < len(full["spans"])  # the sample has spans on both sides of 0.25
     assert shown["persuasion_score"] == full["persuasion_score"]
     assert run("analyze", str(SAMPLE), "--min-score", "1.5").exit_code == 2
+
+
+def test_analyze_folder_ends_with_a_summary_naming_what_was_left_out(tmp_path: Path) -> None:
+    folder = _article_folder(tmp_path)
+    (folder / "sub").mkdir()
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    result = run("analyze", str(folder), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["11"]
+    lines = result.stderr.splitlines()
+    assert "summary: 1 analysed from 1 file, 0 failed, 3 left out" in lines
+    assert f"  analysed {folder / 'article11.txt'}" in lines
+    assert any(line.startswith(f"  left out {folder / 'sub'}: a folder") for line in lines)
+    assert any(line.startswith(f"  left out {folder / 'notes.pdf'}: not a .txt") for line in lines)
+    assert any(line.startswith(f"  left out {folder / 'empty.txt'}: ") for line in lines)
