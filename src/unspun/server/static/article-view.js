@@ -1,9 +1,12 @@
 // The article view (Analyse and /articles/{id}): summary, legend, highlighted text, tooltip,
 // span list, detail card and feedback. Everything from the article goes in as textContent.
 
-import { api, el, frameName, number, percent, say, techniqueName } from "./app.js";
+import { el, frameName, number, percent, say, techniqueName } from "./app.js";
+import { addSpan, captureSelection, feedbackControls } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
-import { toCodePoint, toUtf16 } from "./offsets.js";
+import { toUtf16 } from "./offsets.js";
+import { selectText } from "./text-range.js";
+import { renderWhoSays } from "./whosays-panel.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,7 +57,7 @@ export class ArticleView {
     this.renderText();
     this.renderLegend();
     this.renderList();
-    this.renderExtra();
+    renderWhoSays($("a-extra"), this.data, (range) => selectText(this.textBox, this.map, range));
     this.renderAddForm();
     if (this.selected && this.byKey.has(this.selected)) this.select(this.selected, false);
     else this.clearDetail();
@@ -227,7 +230,7 @@ export class ArticleView {
       const list = el("ul", { "aria-labelledby": id });
       for (const s of spans) {
         const fb = s.attrs.feedback;
-        const quote = excerpt(this.quote(s));
+        const quote = excerpt(this.quoteOf(s));
         list.append(
           el(
             "li",
@@ -253,92 +256,6 @@ export class ArticleView {
         ),
       );
     }
-  }
-
-  renderExtra() {
-    const d = this.data;
-    const box = $("a-extra");
-    box.replaceChildren();
-    const entities = d.entities || [];
-    const quotes = d.attributions || [];
-    const claims = d.claims || [];
-    box.hidden = !(entities.length || quotes.length || claims.length);
-    if (entities.length) {
-      const rows = entities.map((e) =>
-        el(
-          "tr",
-          {},
-          el("th", { scope: "row" }, (e.mentions || []).length ? this.showButton(e.name, e.mentions[0], `Show the first mention of ${e.name} in the text`) : e.name),
-          el("td", { text: e.type || "" }),
-          el("td", { text: (e.mentions || []).length }),
-          el("td", { text: e.sentiment ? `${e.sentiment} ${percent(e.sentiment_score)}` : "–" }),
-          el("td", { text: e.role ? `${e.role}${(e.fine_roles || []).length ? ` (${e.fine_roles.join(", ")})` : ""}` : "–" }),
-        ),
-      );
-      box.append(
-        el("h2", { text: "Who" }),
-        el(
-          "table",
-          { class: "table compact" },
-          el("thead", {}, el("tr", {}, ...["Entity", "Type", "Mentions", "Portrayed", "Role"].map((h) => el("th", { scope: "col", text: h })))),
-          el("tbody", {}, rows),
-        ),
-      );
-    }
-    if (quotes.length) {
-      box.append(
-        el("h2", { text: "Quotes" }),
-        el(
-          "ul",
-          { class: "quotes" },
-          quotes.map((q) =>
-            el("li", {}, el("strong", { text: q.source_text || "Unnamed source" }), q.cue_text ? ` ${q.cue_text} ` : " ", q.content ? this.showButton(el("q", { text: q.content_text || "" }), q.content, "Show the quote in the text") : el("q", { text: q.content_text || "" }), el("span", { class: "muted", text: ` ${q.kind || ""}` })),
-          ),
-        ),
-      );
-    }
-    if (claims.length) {
-      box.append(
-        el("h2", { text: "What: check-worthy claims" }),
-        el(
-          "ul",
-          { class: "claims" },
-          claims.map((c) => el("li", {}, this.showButton(el("q", { text: c.text || "" }), c, "Show the claim in the text"), el("span", { class: "score", text: percent(c.score) }))),
-        ),
-      );
-    }
-  }
-
-  /** A link-like button that selects the code-point range {start, end} in the text. */
-  showButton(label, range, title) {
-    return el("button", { type: "button", class: "link show", title, onclick: () => this.showRange(range) }, label);
-  }
-
-  /** Select the text [start, end) (code points) in the article and scroll to it. */
-  showRange({ start, end }) {
-    const u0 = toUtf16(this.map, start);
-    const u1 = toUtf16(this.map, end);
-    const walker = document.createTreeWalker(this.textBox, NodeFilter.SHOW_TEXT);
-    const range = document.createRange();
-    let seen = 0;
-    let started = false;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const next = seen + node.data.length;
-      if (!started && u0 < next) {
-        range.setStart(node, u0 - seen);
-        started = true;
-      }
-      if (started && u1 <= next) {
-        range.setEnd(node, u1 - seen);
-        break;
-      }
-      seen = next;
-    }
-    if (!started) return;
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    range.startContainer.parentElement.scrollIntoView({ block: "center" });
   }
 
   renderAddForm() {
@@ -374,21 +291,22 @@ export class ArticleView {
         this.select(mark.dataset.id, true);
       } else if (event.key === "Escape") this.hideTooltip();
     });
-    box.addEventListener("mouseup", () => this.captureSelection());
+    box.addEventListener("mouseup", () => captureSelection(this));
     box.addEventListener("keyup", (event) => {
-      if (event.shiftKey) this.captureSelection();
+      if (event.shiftKey) captureSelection(this);
     });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") this.hideTooltip();
     });
     $("add-form").addEventListener("submit", (event) => {
       event.preventDefault();
-      this.addSpan();
+      addSpan(this);
     });
   }
 
-  quote(span) {
-    return this.text.slice(toUtf16(this.map, span.start), toUtf16(this.map, span.end));
+  /** The text of a code-point range {start, end} (a span). */
+  quoteOf({ start, end }) {
+    return this.text.slice(toUtf16(this.map, start), toUtf16(this.map, end));
   }
 
   /** The spans covering a mark: the mark's own first, then the ones it sits inside. */
@@ -406,7 +324,7 @@ export class ArticleView {
     const parts = [
       el("p", { class: "tt-head" }, el("span", { class: "dot", "aria-hidden": "true" }), el("strong", { text: techniqueName(this.cat, span.technique) }), el("span", { class: "score", text: `${percent(span.score)} confidence` })),
       el("p", { class: "tt-def", text: t ? t.definition : "" }),
-      el("blockquote", { class: "tt-quote", text: excerpt(this.quote(span), full ? 400 : 160) }),
+      el("blockquote", { class: "tt-quote", text: excerpt(this.quoteOf(span), full ? 400 : 160) }),
     ];
     if (span.reason) parts.push(el("p", { class: "tt-reason" }, el("span", { class: "muted", text: "Why: " }), span.reason));
     const fb = span.attrs.feedback;
@@ -467,87 +385,13 @@ export class ArticleView {
     const title = el("h2", { id: "detail-title", tabindex: "-1", text: "Selected span" });
     card.replaceChildren(title, this.describe(span, true));
     // A span a reader added is not in the stored analysis: there is nothing to mark or correct.
-    if (this.articleId !== null && span.attrs.feedback !== "added") card.append(this.feedbackControls(span));
+    if (this.articleId !== null && span.attrs.feedback !== "added") card.append(feedbackControls(this, span));
     if (focusDetail) title.focus();
   }
 
   clearDetail() {
     this.selected = null;
     $("detail").hidden = true;
-  }
-
-  feedbackControls(span) {
-    const box = el("div", { class: "fb-controls" });
-    if (span.attrs.feedback !== "wrong") {
-      box.append(el("button", { type: "button", class: "danger", onclick: () => this.sendFeedback({ kind: "wrong", span_id: span.id || null, start: span.start, end: span.end, original: span.technique }, "Marked as wrong") }, "Mark as wrong"));
-    }
-    const select = el("select", { id: "fix-technique", "aria-label": "Correct technique" });
-    for (const t of this.cat.techniques.filter((t) => t.taxonomy === span.taxonomy || t.taxonomy === "ptc14")) {
-      if (t.label !== span.technique) select.append(el("option", { value: t.label, text: t.name }));
-    }
-    box.append(
-      el("div", { class: "fix" }, select, el("button", { type: "button", onclick: () => this.sendFeedback({ kind: "corrected", span_id: span.id || null, start: span.start, end: span.end, technique: select.value, original: span.technique }, "Technique corrected") }, "Correct technique")),
-    );
-    return box;
-  }
-
-  async sendFeedback(body, done) {
-    try {
-      await api(`/api/articles/${encodeURIComponent(this.articleId)}/feedback`, { json: body });
-      say(`${done}. Thank you.`);
-      if (this.reload) this.show(await this.reload());
-    } catch (error) {
-      say(`Feedback not saved: ${error.message}`, "error");
-    }
-  }
-
-  // --- adding a missing span -----------------------------------------------------------------
-
-  captureSelection() {
-    const sel = window.getSelection();
-    if (!sel.rangeCount || sel.isCollapsed) return;
-    const range = sel.getRangeAt(0);
-    if (!this.textBox.contains(range.startContainer) || !this.textBox.contains(range.endContainer)) return;
-    const before = document.createRange();
-    before.setStart(this.textBox, 0);
-    before.setEnd(range.startContainer, range.startOffset);
-    const u0 = before.toString().length;
-    const u1 = u0 + range.toString().length;
-    let start = toCodePoint(this.map, u0);
-    let end = toCodePoint(this.map, u1);
-    // Trim white space at the edges of the selection.
-    const slice = (a, b) => this.text.slice(toUtf16(this.map, a), toUtf16(this.map, b));
-    while (start < end && /\s/.test(slice(start, start + 1))) start++;
-    while (end > start && /\s/.test(slice(end - 1, end))) end--;
-    if (end <= start) return;
-    this.pending = { start, end };
-    $("add-quote").value = slice(start, end);
-    $("add-span").open = true;
-    if (this.articleId !== null) say("Selection ready: choose a technique under “Add a missing span”.");
-  }
-
-  /** The code-point range of the quote: the selection when it matches, else its first occurrence. */
-  locate(quote) {
-    if (this.pending) {
-      const { start, end } = this.pending;
-      if (this.text.slice(toUtf16(this.map, start), toUtf16(this.map, end)) === quote) return this.pending;
-    }
-    const u = this.text.indexOf(quote);
-    if (u < 0) return null;
-    return { start: toCodePoint(this.map, u), end: toCodePoint(this.map, u + quote.length) };
-  }
-
-  async addSpan() {
-    const quote = $("add-quote").value;
-    const range = quote.trim() ? this.locate(quote) : null;
-    if (!range) {
-      say("That text is not in the article: select it, or type it exactly as written.", "error");
-      return;
-    }
-    const technique = $("add-technique").value;
-    await this.sendFeedback({ kind: "added", start: range.start, end: range.end, technique }, `Added ${techniqueName(this.cat, technique)}`);
-    this.pending = null;
-    $("add-quote").value = "";
   }
 }
 

@@ -1,0 +1,57 @@
+// Who, what and quotes under the article: entities, attributions and check-worthy claims of
+// the analysis (JSON "entities", "attributions", "claims"), each able to show its words.
+
+import { el, percent } from "./app.js";
+
+function showButton(label, range, title, show) {
+  return el("button", { type: "button", class: "link show", title, onclick: () => show(range) }, label);
+}
+
+function entityTable(entities, show) {
+  const rows = entities.map((e) => {
+    const mentions = e.mentions || [];
+    const roles = (e.fine_roles || []).length ? ` (${e.fine_roles.join(", ")})` : "";
+    return el(
+      "tr",
+      {},
+      el("th", { scope: "row" }, mentions.length ? showButton(e.name, mentions[0], `Show the first mention of ${e.name} in the text`, show) : e.name),
+      el("td", { text: e.type || "" }),
+      el("td", { text: mentions.length }),
+      el("td", { text: e.sentiment ? `${e.sentiment} ${percent(e.sentiment_score)}` : "–" }),
+      el("td", { text: e.role ? `${e.role}${roles}` : "–" }),
+    );
+  });
+  return el(
+    "table",
+    { class: "table compact" },
+    el("thead", {}, el("tr", {}, ["Entity", "Type", "Mentions", "Portrayed", "Role"].map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, rows),
+  );
+}
+
+function quoteItem(q, show) {
+  const content = el("q", { text: q.content_text || "" });
+  return el(
+    "li",
+    {},
+    el("strong", { text: q.source_text || "Unnamed source" }),
+    q.cue_text ? ` ${q.cue_text} ` : " ",
+    q.content ? showButton(content, q.content, "Show the quote in the text", show) : content,
+    el("span", { class: "muted", text: ` ${q.kind || ""}` }),
+  );
+}
+
+/** Fill `box` with the analysis' who/what/quotes (hidden when it has none). show(range) selects words. */
+export function renderWhoSays(box, data, show) {
+  box.replaceChildren();
+  const entities = data.entities || [];
+  const quotes = data.attributions || [];
+  const claims = data.claims || [];
+  box.hidden = !(entities.length || quotes.length || claims.length);
+  if (entities.length) box.append(el("h2", { text: "Who" }), entityTable(entities, show));
+  if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, show))));
+  if (claims.length) {
+    const items = claims.map((c) => el("li", {}, showButton(el("q", { text: c.text || "" }), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
+    box.append(el("h2", { text: "What: check-worthy claims" }), el("ul", { class: "claims" }, items));
+  }
+}
