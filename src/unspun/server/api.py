@@ -16,7 +16,7 @@ request's URL with that token), both null on the last page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
@@ -26,7 +26,6 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from unspun.document import Analysis, Article
-from unspun.errors import UnspunError
 from unspun.server.errors import error_body
 from unspun.store.base import Feedback, SearchQuery, Store
 
@@ -111,15 +110,17 @@ async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     state = request.app.state.unspun
     # Reading (HTML extraction), serialising and storing are CPU or I/O work: off the event loop.
     article = await anyio.to_thread.run_sync(make_article, body)
+    # An unreachable store fails the request before any analysis work is spent on it.
+    store = await anyio.to_thread.run_sync(state.store) if body.store else None
     analysis: Analysis = await state.pool.analyze(article)
-    return await anyio.to_thread.run_sync(_analysis_answer, analysis, state.store if body.store else None)
+    return await anyio.to_thread.run_sync(_analysis_answer, analysis, store)
 
 
-def _analysis_answer(analysis: Analysis, store: Callable[[], Store] | None) -> JSONResponse:
+def _analysis_answer(analysis: Analysis, store: Store | None) -> JSONResponse:
     analysis.raise_for_errors()
     data = analysis.to_dict()
     if store is not None:
-        data["article_id"] = store().add(analysis).article_id
+        data["article_id"] = store.add(analysis).article_id
     return JSONResponse(data)
 
 
@@ -311,8 +312,6 @@ def _first(chunks: Iterator[str]) -> Iterator[str]:
         head = next(chunks)
     except StopIteration:
         return iter(())
-    except UnspunError:
-        raise
 
     def rest() -> Iterator[str]:
         yield head
