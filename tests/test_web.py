@@ -9,6 +9,7 @@ the README shows (the article view and an outlet dashboard).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -262,6 +263,14 @@ def test_hover_and_focus_explain_a_span(page: Any, api: httpx.Client) -> None:
     assert span["text"][:40].split("\n")[0] in tip.text_content()
     page.mouse.move(5, 5)
     tip.wait_for(state="hidden")
+    # The span list reads as "technique: quote, confidence", one list per technique.
+    name = span["technique_name"]
+    same = [s for s in data["spans"] if s["technique"] == technique]
+    items = page.get_by_role("list", name=f"{name} (").get_by_role("button")
+    assert items.count() == len(same)
+    playwright_sync.expect(items.first).to_have_accessible_name(
+        re.compile(rf"^{re.escape(name)}: .+ \d+% confidence$")
+    )
     # Keyboard only: focus the highlight, read the tooltip, Enter opens the detail card.
     page.locator(".span-item").first.focus()
     page.keyboard.press("Enter")
@@ -300,6 +309,14 @@ def test_feedback_is_kept_after_a_reload(page: Any, api: httpx.Client) -> None:
     first.click()
     page.click("#detail button.danger")
     page.wait_for_selector("#a-text .fb-wrong")
+    # Correct the technique of another span.
+    other = page.locator("#a-text [data-technique]:not(.fb-wrong)").last
+    fixed = int(other.get_attribute("data-start")), int(other.get_attribute("data-end"))
+    other.click()
+    new_technique = page.locator("#fix-technique option").first.get_attribute("value")
+    page.select_option("#fix-technique", new_technique)
+    page.click("#detail .fix button")
+    page.wait_for_selector("#a-text .fb-corrected")
     # Add a missing span by selecting its words in the text (after astral characters).
     quote = "Our glorious leaders never fail"
     page.evaluate(
@@ -332,8 +349,10 @@ def test_feedback_is_kept_after_a_reload(page: Any, api: httpx.Client) -> None:
     assert [(m["technique"], m["start"], m["end"]) for m in added] == [
         ("Loaded_Language", cp, cp + len(quote))
     ]
+    corrected = [m for m in marks(page) if "fb-corrected" in m["cls"]]
+    assert [(m["technique"], m["start"], m["end"]) for m in corrected] == [(new_technique, *fixed)]
     feedback = api.get(f"/api/articles/{data['article_id']}/feedback").json()["feedback"]
-    assert sorted(f["kind"] for f in feedback) == ["added", "wrong"]
+    assert sorted(f["kind"] for f in feedback) == ["added", "corrected", "wrong"]
     screenshot(page, "web-article.png")
 
 

@@ -240,6 +240,7 @@ export class ArticleView {
               { type: "button", class: "span-item", dataset: { key: s.key }, onclick: () => this.jump(s.key) },
               el("span", { class: "sr-only", text: `${name}: ` }),
               el("q", { text: quote }),
+              " ",
               el("span", { class: "score", text: percent(s.score) }),
               el("span", { class: "sr-only", text: " confidence" }),
               fb ? el("span", { class: "badge", text: fb }) : null,
