@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from unspun.cli import analyze, evaluate, schema, serve, techniques, train
+from unspun.cli import analyze, batch, evaluate, schema, serve, techniques, train
 from unspun.cli import store as store_commands
 from unspun.cli.common import err, out, state, write
 from unspun.cli.predict import predict_app
@@ -62,6 +62,7 @@ def main(
 
 
 app.command()(analyze.analyze)
+app.command()(batch.batch)
 app.command()(evaluate.evaluate)
 app.command()(train.train)
 app.command()(techniques.techniques)

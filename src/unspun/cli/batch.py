@@ -1,0 +1,98 @@
+"""``unspun batch``: analyse a corpus into a Parquet dataset, locally or on Ray."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from unspun.cli.common import (
+    ArticleModelOption,
+    LangOption,
+    MaxInputOption,
+    ModelOption,
+    cli_settings,
+    fail,
+    progress,
+    say,
+    user_errors,
+    write,
+)
+
+SCALE_MODULES = frozenset({"pyarrow", "fsspec", "ray"})
+
+
+class BatchEngine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+def batch(
+    input: Annotated[
+        str,
+        typer.Argument(help="JSONL or Parquet file, article file, or a folder of them (path or fsspec URL)."),
+    ],
+    output: Annotated[str, typer.Argument(help="Output folder: a Parquet dataset, one row per article.")],
+    engine: Annotated[
+        BatchEngine, typer.Option("--engine", help="local: in this process; ray: on Ray Data.")
+    ] = BatchEngine.local,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="Ray cluster to join (auto, ray://HOST:10001); default $RAY_ADDRESS."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Ray workers (actors), each loading the models once.")
+    ] = 1,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Articles per batch (and per output part).")
+    ] = 16,
+    db: Annotated[str | None, typer.Option("--db", help="Also add the analyses to this store URL.")] = None,
+    model: ModelOption = None,
+    article_model: ArticleModelOption = None,
+    lang: LangOption = None,
+    max_input_mb: MaxInputOption = None,
+) -> None:
+    """Analyse a corpus into a Parquet dataset (one row per article, with the full analysis).
+
+    Running it again skips the articles OUTPUT already holds and finishes the rest. Failures
+    are listed in OUTPUT/_errors.jsonl, the run's figures in OUTPUT/_report.json."""
+    with user_errors():
+        try:
+            from unspun.scale import run_batch
+        except ModuleNotFoundError as error:
+            if error.name not in SCALE_MODULES:
+                raise
+            raise fail(f"unspun batch needs {error.name}: pip install 'unspun[scale]'") from None
+        settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
+        with progress(None, "analysing") as advance:
+            report = run_batch(
+                input,
+                output,
+                engine=engine.value,
+                address=address,
+                workers=workers,
+                batch_size=batch_size,
+                db=db,
+                model=settings.model,
+                article_model=settings.article_model,
+                lang=lang,
+                max_bytes=settings.max_input_bytes,
+                on_progress=advance if engine is BatchEngine.local else None,
+            )
+    for part in report.removed_parts:
+        say("removed", "yellow", f"{part}: an incomplete part (its articles were analysed again)")
+    write(
+        f"{report.analysed} articles in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
+        f"{report.engine}, {report.workers} worker(s)); {report.failed} failed, {report.skipped} already done; "
+        f"{report.rows} rows in {report.output}"
+    )
+    for name, totals in report.workers_detail.items():
+        write(
+            f"  {name}: {totals['analysed']} articles, {totals['articles_per_second']:.2f}/s busy, "
+            f"models loaded in {totals['load_seconds']:.1f} s"
+        )
+    if report.stored is not None:
+        write(f"  {report.stored} analyses added to {db}")
+    if report.failed:
+        say("failed", "yellow", f"{report.failed} articles; see {report.output}/_errors.jsonl")

@@ -1,0 +1,226 @@
+"""Corpus-scale batch analysis: the library function behind ``unspun batch``.
+
+:func:`run_batch` lists the input, skips what the output folder already holds, runs the
+batch function (:class:`unspun.scale.worker.AnalyseBatch`) on the chosen engine (``local``:
+in this process; ``ray``: on Ray Data, locally or on a cluster), writes the errors file and the
+report (:class:`BatchReport`, also ``OUTPUT/_report.json``) and, with ``db``, adds the new
+analyses to a store. Both engines give the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from unspun.errors import ConfigError
+from unspun.scale.output import REPORT_FILE, output_fs, prepare_output, scan_output, write_errors, write_text
+from unspun.scale.source import Inputs, list_inputs
+from unspun.scale.worker import DEFAULT_MAX_BYTES, AnalyseBatch, StatsBook
+from unspun.version import __version__ as VERSION
+
+Engine = Literal["local", "ray"]
+ENGINES: tuple[str, ...] = ("local", "ray")
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What a run did. ``analysed`` counts the rows written by this run (``failed`` of them with an
+    error); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
+    start-up included), ``startup_seconds`` the engine's start (Ray's ``init``);
+    ``workers_detail`` each worker's totals and its articles per second of busy time."""
+
+    engine: str
+    workers: int
+    input: str
+    output: str
+    analysed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    startup_seconds: float = 0.0
+    removed_parts: list[str] = field(default_factory=list)
+    stored: int | None = None
+    workers_detail: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unspun_version: str = VERSION
+
+    @property
+    def articles_per_second(self) -> float:
+        """Rows written per second of the whole run."""
+        return self.analysed / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "articles_per_second": round(self.articles_per_second, 3)}
+
+
+def run_batch(
+    source: str | Path,
+    output: str | Path,
+    *,
+    engine: Engine = "local",
+    address: str | None = None,
+    workers: int = 1,
+    batch_size: int = 16,
+    db: str | None = None,
+    model: str | None = None,
+    article_model: str | None = None,
+    lang: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    analyser_class: type[AnalyseBatch] = AnalyseBatch,
+    on_progress: Callable[[int], None] | None = None,
+) -> BatchReport:
+    """Analyse every article of ``source`` not yet in ``output``; return the run's report.
+
+    ``source``: a JSONL or Parquet file, an article file, or a folder of them (path or fsspec
+    URL; see :mod:`unspun.scale.source`); ``output``: the Parquet dataset folder (see
+    :mod:`unspun.scale.output`); ``engine``: ``local`` or ``ray``; ``address``: the Ray cluster
+    (``auto``, ``ray://...``; default ``$RAY_ADDRESS`` or a local Ray); ``workers``: Ray actors
+    (each loads the models once); ``batch_size``: articles per batch (and per local part);
+    ``db``: a store URL the new analyses are also added to; ``model``, ``article_model``,
+    ``lang``: as for :func:`unspun.analysis.build_pipeline`; ``analyser_class``: the batch
+    function (a subclass of :class:`AnalyseBatch`); ``on_progress(n)``: called as source rows
+    are done (local engine; Ray shows its own progress bars).
+
+    Raises:
+        ConfigError: a bad engine, worker count or batch size, an output that is a file,
+            ``--engine ray`` without Ray installed, an unreachable cluster.
+        InputNotFoundError, InputError, EmptyInputError: the input cannot be listed.
+        ModelError: the models cannot load. AnalysisError: the Ray run failed (rerun to finish).
+        StoreError: the store cannot be opened or written.
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    if workers < 1 or batch_size < 1:
+        raise ConfigError("--workers and --batch-size must be at least 1")
+    started = time.perf_counter()
+    source, output = str(source), str(output)
+    inputs = list_inputs(source)
+    prepare_output(output)
+    before = scan_output(output)
+    files = [(url, id) for url, id in inputs.files if id not in before.ids]
+    report = BatchReport(
+        engine=engine, workers=workers if engine == "ray" else 1, input=source, output=output
+    )
+    report.removed_parts = before.removed
+    report.skipped = len(inputs.files) - len(files)
+    options: dict[str, Any] = {
+        "model": model,
+        "article_model": article_model,
+        "lang": lang,
+        "max_bytes": max_bytes,
+        "done": frozenset(before.ids),
+    }
+    if engine == "local":
+        report.workers_detail = _run_local(
+            inputs, files, output, analyser_class, options, batch_size, on_progress
+        )
+    else:
+        report.workers_detail, report.startup_seconds = _run_ray(
+            inputs, files, output, analyser_class, options, workers, batch_size, address
+        )
+    after = scan_output(output)
+    write_errors(output, after.errors)
+    for totals in report.workers_detail.values():
+        report.analysed += totals["analysed"]
+        report.failed += totals["failed"]
+        report.skipped += totals["skipped"]
+        seconds = totals["seconds"]
+        totals["articles_per_second"] = round(totals["analysed"] / seconds, 3) if seconds > 0 else 0.0
+    report.rows = len(after.ids)
+    if db is not None:
+        report.stored = store_new(db, output, new_parts=sorted(set(after.parts) - set(before.parts)))
+    report.seconds = time.perf_counter() - started
+    write_text(output, REPORT_FILE, json.dumps(report.to_dict(), indent=2) + "\n")
+    return report
+
+
+def _run_local(
+    inputs: Inputs,
+    files: list[tuple[str, str]],
+    output: str,
+    analyser_class: type[AnalyseBatch],
+    options: dict[str, Any],
+    batch_size: int,
+    on_progress: Callable[[int], None] | None,
+) -> dict[str, dict[str, Any]]:
+    from unspun.scale.local import run_local
+
+    book = StatsBook()
+    analyser = analyser_class(**options, stats=book)
+    run_local(
+        inputs,
+        files,
+        output,
+        analyser=analyser,
+        batch_size=batch_size,
+        run=_run_id(),
+        on_progress=on_progress,
+    )
+    return book.summary()
+
+
+def _run_ray(
+    inputs: Inputs,
+    files: list[tuple[str, str]],
+    output: str,
+    analyser_class: type[AnalyseBatch],
+    options: dict[str, Any],
+    workers: int,
+    batch_size: int,
+    address: str | None,
+) -> tuple[dict[str, dict[str, Any]], float]:
+    from unspun.scale.ray_engine import connect, import_ray, run_ray
+
+    ray = import_ray()
+    started = time.perf_counter()
+    started_ray = connect(address, workers=workers)
+    startup = time.perf_counter() - started
+    try:
+        summary = run_ray(
+            inputs,
+            files,
+            output,
+            analyser_class=analyser_class,
+            analyser_options=options,
+            workers=workers,
+            batch_size=batch_size,
+        )
+    finally:
+        if started_ray:
+            ray.shutdown()
+    return summary, startup
+
+
+def _run_id() -> str:
+    return f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
+def store_new(db: str, output: str, *, new_parts: list[str], chunk: int = 200) -> int:
+    """Add the analyses of ``new_parts`` (rows without error) to the store at ``db``; returns how
+    many were added. Adding is idempotent (by content hash and models), so a rerun is safe."""
+    import pyarrow.parquet as pq
+
+    from unspun.document import Analysis
+    from unspun.store import open_store
+
+    fs, _ = output_fs(output)
+    stored = 0
+    with open_store(db) as store:
+        for part in new_parts:
+            with fs.open(part, "rb") as handle:
+                table = pq.read_table(handle, columns=["analysis", "error"])
+            records = [
+                a
+                for a, e in zip(table["analysis"].to_pylist(), table["error"].to_pylist(), strict=True)
+                if a is not None and e is None
+            ]
+            for start in range(0, len(records), chunk):
+                analyses = [Analysis.from_dict(json.loads(r)) for r in records[start : start + chunk]]
+                store.add_many(analyses)
+                stored += len(analyses)
+    return stored

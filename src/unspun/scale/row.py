@@ -1,0 +1,88 @@
+"""One output row per article: the columns a corpus query needs, and the full analysis.
+
+Every value comes from the one serialiser (:meth:`unspun.document.Analysis.to_dict`), so the
+columns agree with the ``analysis`` column (its JSON text) to the digit. The schema is fixed
+(:data:`ROW_SCHEMA`), so that every part file of a dataset, whichever engine or run wrote it,
+has the same columns and types.
+
+An article that failed still has a row: ``error`` says why (the first component error, or the
+input error), ``analysis`` holds what was analysed before the failure (``null`` when the article
+could not even be read), and the other columns are filled as far as they are known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pyarrow as pa
+
+from unspun.document import Analysis
+
+SPAN_TYPE = pa.struct(
+    [("start", pa.int64()), ("end", pa.int64()), ("technique", pa.string()), ("score", pa.float64())]
+)
+ROW_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("outlet", pa.string()),
+        ("url", pa.string()),
+        ("published", pa.date32()),
+        ("language", pa.string()),
+        ("source_path", pa.string()),
+        ("content_hash", pa.string()),
+        ("unspun_version", pa.string()),
+        ("spans", pa.list_(SPAN_TYPE)),
+        ("genre", pa.string()),
+        ("genre_score", pa.float64()),
+        ("frames", pa.list_(pa.string())),
+        ("persuasion_score", pa.float64()),
+        ("paragraph_techniques", pa.list_(pa.string())),
+        ("error", pa.string()),
+        ("analysis", pa.string()),
+    ]
+)
+
+
+def analysis_row(analysis: Analysis) -> dict[str, Any]:
+    """The row of one analysed article (``error`` set when a component failed on it)."""
+    record = analysis.to_dict()
+    published = record["published"]
+    errors = record["errors"]
+    techniques = sorted({t for p in record["paragraphs"] for t in p["techniques"]})
+    return {
+        "id": record["id"],
+        "title": record["title"],
+        "outlet": record["outlet"],
+        "url": record["url"],
+        "published": dt.date.fromisoformat(published) if published else None,
+        "language": record["language"],
+        "source_path": record["source_path"],
+        "content_hash": record["content_hash"],
+        "unspun_version": record["unspun_version"],
+        "spans": [
+            {"start": s["start"], "end": s["end"], "technique": s["technique"], "score": s["score"]}
+            for s in record["spans"]
+        ],
+        "genre": record["genre"],
+        "genre_score": record["genre_score"],
+        "frames": record["frames"],
+        "persuasion_score": record["persuasion_score"],
+        "paragraph_techniques": techniques,
+        "error": f"{errors[0]['component']}: {errors[0]['message']}" if errors else None,
+        "analysis": json.dumps(record, ensure_ascii=False),
+    }
+
+
+def error_row(id: str, message: str, *, source_path: str | None = None) -> dict[str, Any]:
+    """The row of an article that could not be read or analysed at all."""
+    row: dict[str, Any] = dict.fromkeys(ROW_SCHEMA.names)
+    row.update(id=id, source_path=source_path, spans=[], error=message)
+    return row
+
+
+def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """``rows`` as a table of :data:`ROW_SCHEMA` (an empty one when there are none)."""
+    return pa.Table.from_pylist(rows, schema=ROW_SCHEMA)

@@ -1,0 +1,237 @@
+"""What a batch reads: the input files of a corpus, and the *source rows* they hold.
+
+A batch input is a JSONL file, a Parquet file or a folder of them and of article files
+(``.txt``, ``.html``, ``.htm``), given as a local path or any fsspec URL (``s3://...``,
+``gs://...``, ``memory://...``). :func:`list_inputs` lists it once, on the driver.
+
+Both engines then turn the same files into the same source rows (:data:`SOURCE_SCHEMA`), with
+the same code, so that they analyse the same articles:
+
+* a JSONL file gives one row per non-blank line (``kind="json"``, the line as ``data``, its
+  1-based line number), split on ``"\\n"`` only: a raw U+2028 inside a JSON string is not a line
+  break (``ray.data.read_text`` uses ``str.splitlines`` and would cut it); one bad line becomes
+  one error row, not a failed read of the whole file (as ``read_json`` would do);
+* a Parquet file gives one row per record (``kind="json"``, the record as a JSON object);
+* an article file gives one row (``kind="file"``) carrying the id the reader's folder rule
+  gives it (``article<ID>.txt`` is ``<ID>``, else the stem; repeats ``<id>-2``, ...); its bytes
+  are read by the worker that analyses it.
+
+Parsing a row into an :class:`unspun.document.Article` (:func:`source_article`) happens in the
+batch function, where its failure is caught and recorded for that article alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from unspun.document import Article
+from unspun.errors import (
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    InputNotFoundError,
+    InputTooLargeError,
+)
+from unspun.input_bytes import decode_utf8, too_large
+from unspun.input_html import html_article, is_html
+from unspun.input_text import article_id, read_text
+
+JSONL_SUFFIXES = frozenset({".jsonl"})
+PARQUET_SUFFIXES = frozenset({".parquet"})
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+CONTAINER_SUFFIXES = JSONL_SUFFIXES | PARQUET_SUFFIXES
+
+SOURCE_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),  # "json" (a JSONL line or a Parquet record), "file" or "invalid"
+        ("source", pa.string()),  # the file's URL (a plain path for local files)
+        ("line", pa.int64()),  # JSONL line / Parquet record number, 1-based; 0 for a file
+        ("id", pa.string()),  # the article id of a file row; "" for json rows (in the data)
+        ("data", pa.string()),  # the JSON object of a json row; "" for a file row
+    ]
+)
+# Rows per source batch when a container file is read (a block of the read stage).
+READ_ROWS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The files of a batch input: containers (JSONL, Parquet) and article files with their ids."""
+
+    containers: list[str] = field(default_factory=list)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (url, article id)
+
+    @property
+    def count(self) -> int:
+        return len(self.containers) + len(self.files)
+
+
+def _url(fs: Any, path: str) -> str:
+    """A path the workers can open: the plain path for local files, else the full URL."""
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    return path if protocol in {"file", "local"} else str(fs.unstrip_protocol(path))
+
+
+def list_inputs(source: str | Path) -> Inputs:
+    """The files of ``source`` (a file or folder, local or fsspec URL), sorted by name.
+
+    A folder gives its ``.jsonl``, ``.parquet``, ``.txt``, ``.html`` and ``.htm`` files (not
+    its sub-folders; names starting with ``.`` or ``_`` are left out).
+
+    Raises:
+        InputNotFoundError: ``source`` does not exist.
+        InputError: a file of another kind.
+        EmptyInputError: a folder with no such file.
+    """
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(str(source))
+    if not fs.exists(path):
+        raise InputNotFoundError(f"{source} does not exist; check the path or URL")
+    if fs.isdir(path):
+        names = sorted(p for p in fs.ls(path, detail=False) if not fs.isdir(p))
+        names = [p for p in names if not posixpath.basename(p).startswith((".", "_"))]
+        kinds = CONTAINER_SUFFIXES | ARTICLE_SUFFIXES
+        names = [p for p in names if posixpath.splitext(p)[1].lower() in kinds]
+        if not names:
+            raise EmptyInputError(
+                f"folder {source} has no .jsonl, .parquet, .txt, .html or .htm files; add some articles"
+            )
+    else:
+        suffix = posixpath.splitext(path)[1].lower()
+        if suffix not in CONTAINER_SUFFIXES | ARTICLE_SUFFIXES:
+            raise InputError(
+                f"{source} is not a .jsonl, .parquet, .txt or .html file; give one of these or a folder of them"
+            )
+        names = [path]
+    inputs = Inputs()
+    taken: set[str] = set()
+    for name in names:
+        if posixpath.splitext(name)[1].lower() in CONTAINER_SUFFIXES:
+            inputs.containers.append(_url(fs, name))
+            continue
+        base = article_id(Path(posixpath.basename(name)))
+        unique, number = base, 2
+        while unique in taken:  # the reader's folder rule: story.html, story.txt -> story, story-2
+            unique, number = f"{base}-{number}", number + 1
+        taken.add(unique)
+        inputs.files.append((_url(fs, name), unique))
+    return inputs
+
+
+def file_rows(files: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The source rows of article files (read later, by the worker that analyses them)."""
+    return [{"kind": "file", "source": url, "line": 0, "id": id, "data": ""} for url, id in files]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _container_rows(url: str) -> Iterator[dict[str, Any]]:
+    import fsspec
+
+    if posixpath.splitext(url)[1].lower() in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        with fsspec.open(url, "rb") as handle:
+            number = 0
+            for batch in pq.ParquetFile(handle).iter_batches(batch_size=READ_ROWS):
+                for record in batch.to_pylist():
+                    number += 1
+                    data = json.dumps(record, ensure_ascii=False, default=_json_default)
+                    yield {"kind": "json", "source": url, "line": number, "id": "", "data": data}
+        return
+    with fsspec.open(url, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            # Bytes lines end at b"\n" only; a line that is not UTF-8 is that line's error.
+            try:
+                line = raw.decode("utf-8").rstrip("\n").removesuffix("\r")
+            except UnicodeDecodeError as error:
+                message = f"{url}, line {number} is not UTF-8 text (byte {error.start}); fix its encoding"
+                yield {"kind": "invalid", "source": url, "line": number, "id": "", "data": message}
+                continue
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            if line.strip():
+                yield {"kind": "json", "source": url, "line": number, "id": "", "data": line}
+
+
+def read_sources(batch: pa.Table) -> Iterator[pa.Table]:
+    """The source rows of the container files named in ``batch`` (a column ``source``), in
+    tables of :data:`READ_ROWS` rows: the read stage of both engines."""
+    rows: list[dict[str, Any]] = []
+    for url in batch.column("source").to_pylist():
+        for row in _container_rows(url):
+            rows.append(row)
+            if len(rows) >= READ_ROWS:
+                yield pa.Table.from_pylist(rows, schema=SOURCE_SCHEMA)
+                rows = []
+    if rows:
+        yield pa.Table.from_pylist(rows, schema=SOURCE_SCHEMA)
+
+
+def fallback_id(row: dict[str, Any]) -> str:
+    """The id of a source row before (or without) parsing it: a file's id, else
+    ``<file stem>-<line>`` (what the JSONL reader gives a line without an ``id``)."""
+    if row["kind"] == "file":
+        return str(row["id"])
+    stem = posixpath.splitext(posixpath.basename(str(row["source"])))[0]
+    return f"{stem}-{row['line']}"
+
+
+def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
+    """The article of one source row.
+
+    A json row follows the JSONL reader's rules (``text`` required; ``id``, ``title``, ``url``,
+    ``outlet``, ``published``; a missing id is :func:`fallback_id`); a file row is read as
+    ``unspun analyze`` reads a file (HTML by suffix or sniffing, else text, BOM and CR kept).
+
+    Raises:
+        FormatError, InputTooLargeError, EncodingError, EmptyInputError, InputNotFoundError.
+    """
+    from unspun.input_jsonl import _jsonl_article  # the one rule for a record (see module docs)
+
+    if row["kind"] == "invalid":
+        raise EncodingError(str(row["data"]))
+    if row["kind"] == "json":
+        data = str(row["data"])
+        if len(data) > max_bytes:
+            raise InputTooLargeError(too_large(f"{row['source']}, line {row['line']}", len(data), max_bytes))
+        where = f"{row['source']}, line {row['line']}"
+        article = _jsonl_article(data, where=where, id=fallback_id(row))
+        article.source_path = str(row["source"])
+        return article
+    return _file_article(str(row["source"]), str(row["id"]), max_bytes)
+
+
+def _file_article(url: str, id: str, max_bytes: int) -> Article:
+    import fsspec
+
+    try:
+        with fsspec.open(url, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{url} does not exist any more; check the input") from None
+    except OSError as error:
+        raise InputError(f"cannot read {url} ({error}); check the input") from None
+    if len(data) > max_bytes:
+        raise InputTooLargeError(too_large(url, len(data), max_bytes))
+    suffix = posixpath.splitext(url)[1].lower()
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
+        return html_article(data, id=id, where=url, source_path=Path(url))
+    return read_text(decode_utf8(Path(url), data), id=id, source_path=url)

@@ -1,0 +1,168 @@
+"""The batch function both engines run: source rows in, one output row per article out.
+
+:class:`AnalyseBatch` is a callable class, the shape Ray Data's ``map_batches`` wants for an
+actor pool: the models load once per worker (lazily, on the first article that needs them, so
+a run with nothing left to do loads nothing) and every call analyses one batch with
+:meth:`unspun.analysis.Pipeline.pipe`. The local engine calls the very same object in its own
+process, so both engines give the same rows.
+
+Nothing escapes a batch: an article that cannot be read, or that a component fails on, gets a
+row with its ``error`` (see :mod:`unspun.scale.row`); only a model that cannot load stops the
+run. Articles whose ids are in ``done`` (already in the output) are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from unspun.analysis import Pipeline, build_pipeline
+from unspun.document import Analysis, Article
+from unspun.errors import UnspunError
+from unspun.scale.row import analysis_row, error_row, rows_table
+from unspun.scale.source import fallback_id, source_article
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class WorkerTotals:
+    """What one worker did: articles analysed (failures included), failed, skipped, busy seconds."""
+
+    analysed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    batches: int = 0
+    load_seconds: float = 0.0
+
+
+class StatsSink(Protocol):
+    """Where a worker reports each batch (a :class:`StatsBook`, or a Ray actor holding one)."""
+
+    def add(self, worker: str, totals: dict[str, Any]) -> None: ...
+
+
+class StatsBook:
+    """Totals per worker, added to batch by batch."""
+
+    def __init__(self) -> None:
+        self.workers: dict[str, WorkerTotals] = {}
+
+    def add(self, worker: str, totals: dict[str, Any]) -> None:
+        book = self.workers.setdefault(worker, WorkerTotals())
+        for name, value in totals.items():
+            setattr(book, name, getattr(book, name) + value)
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        return {worker: asdict(totals) for worker, totals in sorted(self.workers.items())}
+
+
+class AnalyseBatch:
+    """Analyse a table of source rows (:data:`unspun.scale.source.SOURCE_SCHEMA`) into a table
+    of output rows (:data:`unspun.scale.row.ROW_SCHEMA`), one per article not in ``done``.
+
+    ``model``, ``article_model`` and ``lang`` choose the pipeline as for
+    :func:`unspun.analysis.build_pipeline`; ``max_bytes`` bounds one article's input;
+    ``pipe_batch`` is the pipeline's batch size; ``stats`` receives each batch's totals.
+    Raises :class:`unspun.errors.ModelError` when the models cannot load.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        article_model: str | None = None,
+        lang: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        pipe_batch: int = 8,
+        done: Collection[str] = frozenset(),
+        stats: StatsSink | None = None,
+    ) -> None:
+        self.model, self.article_model, self.lang = model, article_model, lang
+        self.max_bytes = max_bytes
+        self.pipe_batch = pipe_batch
+        self.done = done
+        self.stats = stats
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self._pipeline: Pipeline | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The loaded pipeline of this worker (loaded on first use)."""
+        if self._pipeline is None:
+            started = time.perf_counter()
+            pipeline = build_pipeline(model=self.model, article_model=self.article_model, lang=self.lang)
+            pipeline.load()
+            self._pipeline = pipeline
+            self._report(load_seconds=time.perf_counter() - started)
+        return self._pipeline
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        started = time.perf_counter()
+        rows: list[dict[str, Any]] = []
+        articles: list[Article] = []
+        skipped = 0
+        for source in batch.to_pylist():
+            try:
+                article = source_article(source, max_bytes=self.max_bytes)
+            except UnspunError as error:
+                # A record that cannot be read has no id of its own: it is known by its place.
+                if fallback_id(source) in self.done:
+                    skipped += 1
+                else:
+                    rows.append(error_row(fallback_id(source), error.message, source_path=source["source"]))
+                continue
+            if article.id in self.done:
+                skipped += 1
+                continue
+            articles.append(article)
+        if articles:
+            rows.extend(self._analyse(articles))
+        failed = sum(1 for row in rows if row["error"] is not None)
+        self._report(
+            analysed=len(rows),
+            failed=failed,
+            skipped=skipped,
+            seconds=time.perf_counter() - started,
+            batches=1,
+        )
+        return rows_table(rows)
+
+    def _analyse(self, articles: list[Article]) -> list[dict[str, Any]]:
+        pipeline = self.pipeline  # a model that cannot load stops the run (ModelError)
+        try:
+            analyses = list(pipeline.pipe(articles, batch_size=self.pipe_batch))
+        except Exception:  # noqa: BLE001 - one bad article must not lose the batch: retry one by one
+            analyses = None
+        if analyses is None:
+            return [self._analyse_one(article) for article in articles]
+        return [self._row(analysis) for analysis in analyses]
+
+    def _analyse_one(self, article: Article) -> dict[str, Any]:
+        try:
+            return self._row(next(self.pipeline.pipe([article])))
+        except Exception as error:  # noqa: BLE001 - kept on the article's row, the batch goes on
+            return error_row(article.id, _message(error), source_path=article.source_path)
+
+    def _row(self, analysis: Analysis) -> dict[str, Any]:
+        try:
+            return analysis_row(analysis)
+        except Exception as error:  # noqa: BLE001 - a serialisation failure is this article's alone
+            return error_row(analysis.id, _message(error), source_path=analysis.article.source_path)
+
+    def _report(self, **totals: Any) -> None:
+        if self.stats is not None:
+            self.stats.add(self.worker, totals)
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, UnspunError):
+        return error.message
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,218 @@
+"""Batch analysis (unspun.scale): the local and Ray engines give the same rows, nothing is lost.
+
+One small corpus (a JSONL feed with one bad line, a text file and an HTML page) is analysed by
+the local engine once per module and compared, row for row, with the Ray engine's output. The
+Ray tests share one local Ray (the ``ray_local`` fixture: 2 CPUs) and use one or two actors.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from unspun.document import Analysis
+from unspun.errors import ConfigError
+from unspun.scale import ERRORS_FILE, REPORT_FILE, AnalyseBatch, read_rows, run_batch
+
+TEXTS = [
+    "The corrupt elites will destroy our great nation. Everyone knows it is a disaster!",
+    "The minister said on Monday that taxes would rise by two percent next year.",
+    "Heroes never surrender! Only a traitor would support this shameful bill.",
+    "Rain is expected in the north on Tuesday, the weather service said.",
+    "They lie, they cheat, they steal. Wake up before it is too late!",
+    "The council approved the new library budget by a vote of seven to two.",
+    "This radical scheme is a catastrophe that will ruin every family in the land.",
+]
+CRASH_ID = "crash-me"
+# Ray Data's own context warns about its own deprecated defaults when it is created.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
+
+
+def write_corpus(folder: Path) -> set[str]:
+    """The test corpus in ``folder``; returns the ids its rows must have."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps(
+            {"id": f"a{i}", "text": text, "outlet": "Daily Example", "published": "2024-05-0" + str(i + 1)}
+        )
+        for i, text in enumerate(TEXTS)
+    ]
+    lines.insert(3, "{this is not json")  # line 4: the bad record
+    lines.append(
+        json.dumps({"text": "No id here,\u2028and a line separator inside the text."}, ensure_ascii=False)
+    )
+    lines.append(json.dumps({"id": CRASH_ID, "text": "The shameful cowards betray us all, again and again."}))
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "article101.txt").write_text(
+        "A headline\n\nCrooked politicians are stealing your future.\r\n", encoding="utf-8", newline=""
+    )
+    (folder / "story.html").write_text(
+        "<html><head><title>Mayor opens bridge</title></head><body><article><h1>Mayor opens bridge</h1>"
+        "<p>The mayor opened the new bridge on Friday, ahead of schedule and under budget.</p>"
+        "<p>Residents welcomed the shorter commute across the river.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    return {f"a{i}" for i in range(len(TEXTS))} | {"feed-4", "feed-9", CRASH_ID, "101", "story"}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
+    folder = tmp_path_factory.mktemp("corpus")
+    return folder, write_corpus(folder)
+
+
+@pytest.fixture(scope="module")
+def local_output(corpus: tuple[Path, set[str]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("local") / "out"
+    report = run_batch(corpus[0], output, engine="local", batch_size=4)
+    assert report.analysed == len(corpus[1])
+    return output
+
+
+def rows(output: Path) -> list[dict[str, Any]]:
+    return read_rows(str(output)).to_pylist()
+
+
+def errors(output: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in (output / ERRORS_FILE).read_text(encoding="utf-8").splitlines()]
+
+
+def test_local_rows_one_per_article_with_the_full_analysis(
+    local_output: Path, corpus: tuple[Path, set[str]]
+) -> None:
+    table = rows(local_output)
+    assert {row["id"] for row in table} == corpus[1]
+    assert len(table) == len(corpus[1])
+    for row in table:
+        if row["error"] is not None:
+            continue
+        analysis = Analysis.from_dict(json.loads(row["analysis"]))
+        assert analysis.id == row["id"]
+        assert [(s.start, s.end, s.technique, round(s.score, 4)) for s in analysis.spans] == [
+            (s["start"], s["end"], s["technique"], s["score"]) for s in row["spans"]
+        ]
+        assert (analysis.genre.name if analysis.genre else None) == row["genre"]
+        assert analysis.persuasion_score == row["persuasion_score"]
+        assert [f.name for f in analysis.frames] == row["frames"]
+    by_id = {row["id"]: row for row in table}
+    assert by_id["a0"]["outlet"] == "Daily Example" and str(by_id["a0"]["published"]) == "2024-05-01"
+    assert "\u2028" in json.loads(by_id["feed-9"]["analysis"])["text"]  # one record, not cut in two
+    assert json.loads(by_id["101"]["analysis"])["text"].endswith("future.\r\n")  # CR kept
+    assert by_id["story"]["title"] == "Mayor opens bridge"
+
+
+def test_local_bad_record_in_errors_file(local_output: Path) -> None:
+    assert [e["id"] for e in errors(local_output)] == ["feed-4"]
+    assert "line 4: invalid JSON" in errors(local_output)[0]["error"]
+    report = json.loads((local_output / REPORT_FILE).read_text(encoding="utf-8"))
+    assert report["failed"] == 1 and report["analysed"] == 12 and report["articles_per_second"] > 0
+
+
+@pytest.mark.ray
+def test_ray_rows_equal_local_rows(
+    ray_local: Any, local_output: Path, corpus: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    report = run_batch(corpus[0], tmp_path / "ray", engine="ray", workers=2, batch_size=3)
+    assert rows(tmp_path / "ray") == rows(local_output)  # both sorted by id
+    assert errors(tmp_path / "ray") == errors(local_output)
+    assert report.analysed == len(corpus[1]) and report.failed == 1
+    assert sum(w["analysed"] for w in report.workers_detail.values()) == len(corpus[1])
+
+
+@pytest.mark.ray
+def test_ray_worker_killed_mid_run_loses_nothing(
+    ray_local: Any, local_output: Path, corpus: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    marker = tmp_path / "crashed"
+
+    class CrashOnce(AnalyseBatch):
+        """Dies (the whole worker process) the first time it sees the crash article."""
+
+        def __call__(self, batch: pa.Table) -> pa.Table:
+            crash = any(f'"id": "{CRASH_ID}"' in data for data in batch.column("data").to_pylist())
+            if crash and not marker.exists():
+                marker.write_text("crashed once", encoding="utf-8")
+                os._exit(1)
+            return super().__call__(batch)
+
+    report = run_batch(
+        corpus[0], tmp_path / "out", engine="ray", workers=1, batch_size=2, analyser_class=CrashOnce
+    )
+    assert marker.exists(), "the worker never died: the test proves nothing"
+    assert rows(tmp_path / "out") == rows(local_output)
+    assert report.rows == len(corpus[1])
+
+
+@pytest.mark.ray
+def test_ray_second_run_does_no_work(ray_local: Any, corpus: tuple[Path, set[str]], tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    first = run_batch(corpus[0], output, engine="ray", workers=1, batch_size=8)
+    parts = sorted(output.glob("*.parquet"))
+    second = run_batch(corpus[0], output, engine="ray", workers=1, batch_size=8)
+    assert first.analysed == len(corpus[1])
+    assert second.analysed == 0 and second.skipped == len(corpus[1])
+    assert all(w["load_seconds"] == 0 for w in second.workers_detail.values())  # no model loaded
+    assert sorted(output.glob("*.parquet")) == parts
+    assert second.rows == len(corpus[1])
+
+
+def test_local_resume_after_a_crash_finishes_the_rest(
+    local_output: Path, corpus: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    parts = sorted(local_output.glob("*.parquet"))
+    # What a crash leaves: one complete part from before, one cut short while it was written.
+    (output / parts[0].name).write_bytes(parts[0].read_bytes())
+    (output / parts[1].name).write_bytes(parts[1].read_bytes()[:100])
+    done = {row["id"] for row in read_rows(str(output)).to_pylist()}
+    report = run_batch(corpus[0], output, engine="local", batch_size=4)
+    assert report.removed_parts and report.skipped == len(done)
+    assert report.analysed == len(corpus[1]) - len(done)
+    assert rows(output) == rows(local_output)
+    again = run_batch(corpus[0], output, engine="local", batch_size=4)
+    assert again.analysed == 0 and again.skipped == len(corpus[1])
+
+
+def test_ray_engine_without_ray_says_how_to_install(
+    corpus: tuple[Path, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_import = builtins.__import__
+
+    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(ConfigError, match=r"pip install 'unspun\[scale\]'"):
+        run_batch(corpus[0], tmp_path / "out", engine="ray")
+    from unspun.cli import app
+
+    result = CliRunner().invoke(app, ["batch", str(corpus[0]), str(tmp_path / "out"), "--engine", "ray"])
+    assert result.exit_code == 2
+    assert "pip install 'unspun[scale]'" in result.output
+
+
+def test_cli_batch_writes_the_dataset_and_the_store(
+    local_output: Path, corpus: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    from unspun.cli import app
+    from unspun.store import open_store
+
+    db = f"sqlite:///{tmp_path / 'corpus.db'}"
+    output = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", str(corpus[0]), str(output), "--db", db, "--batch-size", "6"])
+    assert result.exit_code == 0, result.output
+    assert "12 articles" in result.output and "1 failed" in result.output
+    assert rows(output) == rows(local_output)
+    with open_store(db) as store:
+        for row in rows(output):
+            assert store.has(row["content_hash"]) == (row["error"] is None)
