@@ -192,3 +192,15 @@ def test_the_shipped_recipe_finds_its_corpora_and_the_benchmark_folds(shared_dat
     assert [len(fold) for fold in plan.held_out] == [124, 124, 123]  # the 371 PTC training articles
     # the estimate of a shipped fold: about 20 minutes on 2 CPU cores, as measured
     assert 15 * 60 < plan.estimate_seconds(0) < 25 * 60
+
+
+def test_a_predictions_file_of_the_old_private_format_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    from unspun.errors import ConfigError
+    from unspun.training.span_predictions import read_predictions
+
+    old = tmp_path / "p.jsonl"
+    old.write_text('{"lang": "en", "id": "1", "spans": [[0, 3, "Doubt", 0.5]], "candidates": []}\n', "utf-8")
+    with pytest.raises(
+        ConfigError, match=r"line 1: not an analysis .*remove it and run `unspun train article`"
+    ):
+        read_predictions(old)

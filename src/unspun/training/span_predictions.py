@@ -129,10 +129,13 @@ def vectors_path(predictions_path: Path) -> Path:
 
 
 def write_paragraph_vectors(lang: str, findings: dict[str, SpanFindings], path: Path) -> None:
-    """The paragraph vectors of ``findings`` in one ``.npz``, one float16 array per ``lang/id``."""
+    """The paragraph vectors of ``findings`` in one ``.npz``, one float16 array per ``lang/id``
+    (written to a temporary file first, as :func:`write_predictions`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f"{lang}/{i}": f.paragraph_vectors.astype(np.float16) for i, f in sorted(findings.items())}
-    np.savez_compressed(path, allow_pickle=False, **arrays)
+    partial = path.with_name(path.stem + ".partial.npz")  # numpy adds .npz to a name without it
+    np.savez_compressed(partial, allow_pickle=False, **arrays)
+    partial.replace(path)
 
 
 def read_paragraph_vectors(path: Path) -> dict[str, np.ndarray]:
@@ -145,7 +148,8 @@ def read_paragraph_vectors(path: Path) -> dict[str, np.ndarray]:
             return {key: data[key].astype(np.float32) for key in data.files}
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"no paragraph vectors at {path} ({exc}); make them with "
+            f"no paragraph vectors at {path} ({exc}); remove the predictions beside it and run "
+            "`unspun train article`, which makes both, or make them with "
             "`python -m unspun.training.span_predictions` (see docs/training.md)"
         ) from exc
 
@@ -211,7 +215,7 @@ def ensure_span_predictions(
     from unspun.training.folds import plan_folds, train_fold_models
 
     wanted = [Path(path), *([vectors_path(Path(path))] if vectors else [])]
-    if all(p.is_file() for p in wanted):
+    if all(p.is_file() for p in wanted):  # both are written whole (renamed into place) or not at all
         log(f"span predictions: reusing {path}")
         return Path(path)
     if not Path(ptc_dir).is_dir():
@@ -231,8 +235,9 @@ def ensure_span_predictions(
     analyses, findings = cross_fitted_analyses(
         ptc_dir, semeval_dir, plan.work, folds=folds, seed=seed, progress=progress
     )
-    write_predictions(analyses, Path(path))
+    # the vectors first: the predictions file is what says the pair is complete
     write_paragraph_vectors("en", findings, vectors_path(Path(path)))
+    write_predictions(analyses, Path(path))
     log(
         f"span predictions: {len(analyses)} articles in {time.perf_counter() - started:.0f} s, written to {path}"
     )
