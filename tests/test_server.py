@@ -373,3 +373,17 @@ def test_the_event_loop_serves_other_requests_during_an_analysis(pipeline: Any) 
         slow.join()
     assert answered == [200] * 5
     assert still_running, "the analysis ended before the other requests were answered"
+
+
+def test_serve_fails_in_one_line_when_the_port_is_taken(tmp_path: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            cli_app, ["serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'x.db'}"]
+        )
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "Traceback" not in result.output

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
 
 from unspun.cli.common import say, user_errors
+
+
+def check_free(host: str, port: int) -> None:
+    """Fail now, in one line, when ``host:port`` cannot be listened on (in use, or not ours).
+
+    Raises :class:`unspun.errors.ConfigError`."""
+    from unspun.errors import ConfigError
+
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({reason}); choose another --port or --host"
+        ) from None
 
 
 def serve(
@@ -44,8 +64,10 @@ def serve(
             workers=workers,
             model=general.model,
             article_model=general.article_model,
+            batch_size=general.batch_size,
         )
         settings.check_exposure()
+        check_free(settings.host, settings.port)  # before the models load, not after
         import uvicorn
 
         from unspun.server import create_app
@@ -58,6 +80,14 @@ def serve(
         )
         say("serving", "bold green", f"{where} (API docs: {where}/docs; store: {store.url})")
         try:
-            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
+            # No proxy headers trusted (a client could forge its address); no Server header.
+            uvicorn.run(
+                app,
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                proxy_headers=False,
+                server_header=False,
+            )
         finally:
             store.close()
