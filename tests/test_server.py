@@ -99,6 +99,7 @@ def test_analyze_reads_html_and_takes_a_given_title(client: TestClient) -> None:
         ({"txt": TEXT}, "txt"),
         ({"text": 5}, "text"),
         ({"text": TEXT, "store": "maybe"}, "store"),
+        ({"text": TEXT, "url": "javascript:alert(1)"}, "url"),
     ],
 )
 def test_analyze_rejects_bad_input_with_422(client: TestClient, body: dict[str, Any], needle: str) -> None:

@@ -52,7 +52,11 @@ class AnalyzeRequest(BaseModel):
     text: str = Field(description="The article text, or an HTML page (its main text is extracted).")
     title: str | None = Field(None, description="Title (default: the first line when a blank line follows).")
     outlet: str | None = None
-    url: str | None = None
+    url: str | None = Field(
+        None,
+        description="The article's web address (http or https).",
+        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$",
+    )
     published: str | None = Field(
         None, description="Publication date: YYYY-MM-DD, YYYY-MM, an ISO date-time."
     )
