@@ -20,6 +20,10 @@ threads excepted). Prints per-fold and mean figures, articles/s and peak memory;
 
     python benchmarks/ptc.py [--folds 3] [--epochs N] [--seed 13] [--reuse] [--set training.lr=5e-5]
                              [--teacher-config CONFIG [--distill]] [--work DIR]
+
+Without ``--work`` the fold models of the plain recipe go to the cache's fold folder
+(``$UNSPUN_CACHE/ptc-folds/<recipe>-<key>``, :mod:`unspun.training.folds`), are reused whenever
+they are there, and are the ones ``unspun train article`` reads its span evidence from.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from unspun.models.span_model import SpanModel
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
 from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
+from unspun.training.folds import plan_folds, write_stamp
 from unspun.training.train_spans import load_config, parse_overrides, train_span_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,22 +115,31 @@ def cross_validate(
     config_path: Path,
     data: Path,
     folds: list[list[str]],
-    work: Path,
+    work: Path | None,
     *,
     overrides: dict[str, Any],
     threads: int,
     reuse: bool,
     teachers: Path | None = None,
+    seed: int = 13,
 ) -> dict[str, Any]:
     """Train (or reuse) one model per fold with ``config_path`` + ``overrides``, score them.
 
     With ``teachers`` (the work folder of a teacher recipe's cross-validation), fold k's model is
-    distilled from the teacher of fold k, which never saw fold k's articles either."""
+    distilled from the teacher of fold k, which never saw fold k's articles either. ``work=None``:
+    the fold models' folder in the cache (:func:`unspun.training.folds.plan_folds`), where
+    ``unspun train article`` finds them; there they are stamped and always reused."""
     config = load_config(config_path, overrides)
+    plan = None
+    if work is None:
+        plan = plan_folds(config_path, data, folds=len(folds), seed=seed, overrides=overrides)
+        assert plan.held_out == folds, "the cache's split is the benchmark's"
+        work, reuse = plan.work, True
     results: list[dict[str, Any]] = []
     for index, held_out in enumerate(folds):
         model_dir = work / f"fold{index}"
-        if not (reuse and (model_dir / "model.onnx").exists()):
+        done = plan.is_trained(index) if plan is not None else (model_dir / "model.onnx").exists()
+        if not (reuse and done):
             train_ids = [i for j, fold in enumerate(folds) if j != index for i in fold]
             fold_overrides = {**overrides, "export.keep_fp32": index == 0}
             if teachers is not None:
@@ -134,7 +148,10 @@ def cross_validate(
             train_span_model(
                 config_path, data, model_dir, articles=train_ids, overrides=fold_overrides, progress=False
             )
-            log.info("%s: fold %d trained in %.0f s", config_path.name, index, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            if plan is not None and teachers is None:  # the plain recipe: what train article needs
+                write_stamp(plan, index, seconds)
+            log.info("%s: fold %d trained in %.0f s", config_path.name, index, seconds)
         results.append(_run_fold(model_dir, read_ptc(data, ids=held_out), threads))
 
     default_t = float(config["decoding"]["threshold"])
@@ -231,7 +248,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13, help="fold shuffling seed")
     parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads")
     parser.add_argument("--train-threads", type=int, default=None, help="override the config's torch threads")
-    parser.add_argument("--work", type=Path, default=ROOT / "runs" / "ptc-cv", help="fold models go here")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="fold models go here (default: the cache's fold folder of the recipe, shared with "
+        "`unspun train article` and always reused; a distilled run: runs/ptc-cv)",
+    )
     parser.add_argument("--reuse", action="store_true", help="reuse fold models already in --work")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ptc.json")
     args = parser.parse_args()
@@ -247,8 +270,10 @@ def main() -> None:
     folds = make_folds(list_article_ids(args.data), args.folds, args.seed)
     if args.distill and not args.teacher_config:
         parser.error("--distill needs --teacher-config: the recipe of the teachers")
-    common = {"threads": args.threads, "reuse": args.reuse}
-    teacher_work = args.work.with_name(args.work.name + "-teacher")
+    common = {"threads": args.threads, "reuse": args.reuse, "seed": args.seed}
+    if args.work is None and (args.distill or args.teacher_config):
+        args.work = ROOT / "runs" / "ptc-cv"  # a teacher and its students: kept beside each other
+    teacher_work = args.work.with_name(args.work.name + "-teacher") if args.work is not None else None
     teacher = None
     if args.teacher_config:  # first: with --distill, the default models learn from these
         teacher_overrides = {k: v for k, v in overrides.items() if k == "training.threads"}

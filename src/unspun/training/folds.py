@@ -119,7 +119,14 @@ def train_fold_models(
             progress=progress,
         )
         seconds = time.perf_counter() - started
-        stamp = {"fold": k, "held_out": plan.held_out[k], "overrides": plan.overrides, "seconds": seconds}
-        (model_dir / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+        write_stamp(plan, k, seconds)
         log(f"fold {k}: trained in {seconds / 60:.1f} min")
     return [plan.model_dir(k) for k in range(len(plan.held_out))]
+
+
+def write_stamp(plan: FoldPlan, k: int, seconds: float) -> None:
+    """Mark fold ``k``'s model as trained (after the model itself is written): what it held out,
+    the overrides and how long it took. ``benchmarks/ptc.py`` stamps the folds it trains too, so
+    ``unspun train article`` reuses them."""
+    stamp = {"fold": k, "held_out": plan.held_out[k], "overrides": plan.overrides, "seconds": seconds}
+    (plan.model_dir(k) / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
