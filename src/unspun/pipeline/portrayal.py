@@ -1,0 +1,167 @@
+"""Portrayal: how the text treats each entity (the sentiment it takes towards it, and its role).
+
+Reads the entities the entity component wrote (``article.entities``) and, for each, scores every
+mention with logistic heads over the span model's view of the mention in its sentence (encoded
+alone, as the training sentences were: :mod:`unspun.whosays.encoding`), then averages the mention
+scores:
+
+* ``entity.sentiment``: negative / neutral / positive (NewsMTSC) with its mean probability;
+* ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
+  fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from unspun.document import Article, Entity, Label, ModelInfo
+from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.registry import register
+from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences
+from unspun.whosays.entity_roles import FINE_ROLES, MAIN_OF
+from unspun.whosays.heads import HeadModel, block_rows, load_heads, mean_scores
+
+SENTIMENT_MODEL = "target-sentiment-en"
+ROLES_MODEL = "entity-roles-en"
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """A main role and its fine-grained roles, each with a probability."""
+
+    main: Label
+    fine: tuple[Label, ...]
+
+
+def sentiment_scores(model: HeadModel, features: np.ndarray) -> np.ndarray:
+    """``(n, 3)`` probabilities of negative / neutral / positive per mention feature row."""
+    head = model.head("sentiment")
+    if not len(features):
+        return np.zeros((0, len(head.labels)), dtype=np.float32)
+    return head.scores(features)
+
+
+def mention_rows(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The feature rows ``model`` reads for character ranges of one encoded sentence."""
+    return block_rows(states, ranges, model.blocks)
+
+
+def sentiment_label(model: HeadModel, scores: np.ndarray) -> Label:
+    """The best sentiment of one score row (or of a mean of rows)."""
+    labels = model.head("sentiment").labels
+    best = int(np.argmax(scores))
+    return Label(labels[best], round(float(scores[best]), 4))
+
+
+def role_scores(model: HeadModel, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per mention feature row, the main-role probabilities ``(n, 3)`` and fine-role ones ``(n, 22)``."""
+    main, fine = model.head("main"), model.head("fine")
+    if not len(features):
+        return np.zeros((0, len(main.labels)), np.float32), np.zeros((0, len(fine.labels)), np.float32)
+    return main.scores(features), fine.scores(features)
+
+
+def decide_roles(model: HeadModel, main_scores: np.ndarray, fine_scores: np.ndarray) -> Roles:
+    """One mention's (or entity's mean) roles: the main role (from the main head, or the summed
+    fine roles when the config says ``"main_from": "fine"``), then its best fine role."""
+    main_labels, fine_labels = model.head("main").labels, model.head("fine").labels
+    if model.config.get("main_from") == "fine":
+        totals = {
+            m: sum(float(fine_scores[j]) for j, f in enumerate(fine_labels) if MAIN_OF[f] == m)
+            for m in FINE_ROLES
+        }
+        main = max(totals, key=lambda m: totals[m])
+        main_p = totals[main]
+    else:
+        best = int(np.argmax(main_scores))
+        main, main_p = main_labels[best], float(main_scores[best])
+    allowed = [j for j, f in enumerate(fine_labels) if MAIN_OF[f] == main]
+    best_fine = max(allowed, key=lambda j: fine_scores[j])
+    return Roles(
+        Label(main, round(main_p, 4)),
+        (Label(fine_labels[best_fine], round(float(fine_scores[best_fine]), 4)),),
+    )
+
+
+@register("unspun.PortrayalTagger.v1")
+class PortrayalTagger(Component):
+    """Writes ``sentiment``, ``role`` and ``fine_roles`` on the entities of each article."""
+
+    name = "portrayal"
+
+    def __init__(
+        self,
+        *,
+        sentiment_model: str | Path | HeadModel | None = None,
+        roles_model: str | Path | HeadModel | None = None,
+        languages: tuple[str, ...] = ("en",),
+        error_handler: ErrorHandler = raise_error,
+    ) -> None:
+        super().__init__(error_handler=error_handler)
+        self._args = (sentiment_model, roles_model)
+        self._models: tuple[HeadModel, HeadModel] | None = None
+        self.languages = languages
+
+    @property
+    def models(self) -> tuple[HeadModel, HeadModel]:
+        """The sentiment and role heads, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
+        if self._models is None:
+            with self._load_lock:
+                if self._models is None:
+                    self._models = (
+                        load_heads(self._args[0] or SENTIMENT_MODEL, SENTIMENT_MODEL),
+                        load_heads(self._args[1] or ROLES_MODEL, ROLES_MODEL),
+                    )
+        return self._models
+
+    def load(self) -> None:
+        self.models  # noqa: B018 - the property loads them
+
+    def model_info(self) -> list[ModelInfo]:
+        return [model.model_info(self.name) for model in self.models]
+
+    def covers(self, article: Article) -> bool:
+        return (article.language is None or article.language in self.languages) and bool(article.entities)
+
+    def predict(self, articles: Sequence[Article]) -> list[list[tuple[Label, Roles]] | None]:
+        """Per article, per entity (in order), its sentiment and roles (``None``: nothing to do)."""
+        sentiment, roles = self.models
+        covered = [a for a in articles if self.covers(a)]
+        states = iter(article_sentences(covered))
+        out: list[list[tuple[Label, Roles]] | None] = []
+        for article in articles:
+            if not self.covers(article):
+                out.append(None)
+                continue
+            out.append(self._portray(sentiment, roles, next(states), article.entities))
+        return out
+
+    def _portray(
+        self, sentiment: HeadModel, roles: HeadModel, states: SentenceStates, entities: Sequence[Entity]
+    ) -> list[tuple[Label, Roles]]:
+        ranges = [(m.start, m.end) for e in entities for m in e.mentions]
+        groups = [i for i, e in enumerate(entities) for _ in e.mentions]
+        n = len(entities)
+        senti = mean_scores(sentiment_scores(sentiment, states.rows(ranges, sentiment.blocks)), groups, n)
+        main, fine = role_scores(roles, states.rows(ranges, roles.blocks))
+        main, fine = mean_scores(main, groups, n), mean_scores(fine, groups, n)
+        return [
+            (sentiment_label(sentiment, senti[i]), decide_roles(roles, main[i], fine[i])) for i in range(n)
+        ]
+
+    def set_annotations(
+        self, articles: Sequence[Article], outputs: list[list[tuple[Label, Roles]] | None]
+    ) -> None:
+        for article, portrayals in zip(articles, outputs, strict=True):
+            if portrayals is None:
+                continue
+            for entity, (label, roles) in zip(article.entities, portrayals, strict=True):
+                if not entity.mentions:
+                    continue
+                entity.sentiment = label
+                entity.role = roles.main
+                entity.fine_roles = list(roles.fine)

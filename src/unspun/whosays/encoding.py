@@ -1,0 +1,251 @@
+"""Token states of the span model, shared by the claim and portrayal components, and the feature
+vectors built on them (one definition for training and inference, so they cannot drift apart).
+
+The encoder is the shipped span model's MiniLM (``ptc-minilm``, int8 ONNX): its last hidden state
+per word piece, with character offsets. The training sentences of CheckThat! and NewsMTSC come
+alone, without their article, and a transformer's states depend on the context it sees; so an
+article is encoded *one sentence at a time* (:func:`article_sentences`), once, and the result is
+kept on the article (``article.vectors["whosays-sentences"]``) for the next component. Features of
+a mention come from the states of the sentence it starts in.
+
+Features (``H`` = the hidden size, 384):
+
+* :func:`sentence_vector` ``(2H,)``: mean and max over a sentence's tokens (check-worthiness);
+* :func:`mention_vector` ``(5H,)``: mean over the mention's tokens, mean of the 6 tokens before
+  and of the 6 after, mean and max over the tokens within 30 of it (target sentiment, roles);
+* :func:`article_vector` ``(H,)``: mean over all tokens.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from unspun.document import Article, TextRange
+
+if TYPE_CHECKING:
+    from unspun.models.span_model import SpanModel
+
+SENTENCE_STATES = "whosays-sentences"  # key of Article.vectors (never serialised)
+NEAR = 6  # tokens of immediate context on each side of a mention
+WINDOW = 30  # tokens of wider context on each side
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStates:
+    """One text's word pieces: character ``offsets`` ``(n, 2)`` and ``hidden`` states ``(n, H)``."""
+
+    offsets: np.ndarray
+    hidden: np.ndarray
+
+    @property
+    def dim(self) -> int:
+        return int(self.hidden.shape[1]) if self.hidden.ndim == 2 else 0
+
+
+_model: SpanModel | None = None
+_model_lock = threading.Lock()
+
+
+def default_encoder() -> SpanModel:
+    """The packaged span model, loaded once per process (raises :class:`unspun.errors.ModelError`)."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            from unspun.models.span_model import load_span_model
+
+            _model = load_span_model()
+    return _model
+
+
+def encode_texts(texts: Sequence[str], model: SpanModel | None = None) -> list[TokenStates]:
+    """Encode ``texts`` with ``model`` (default: the packaged span model): one :class:`TokenStates` each."""
+    model = model if model is not None else default_encoder()
+    return [TokenStates(enc.offsets, enc.hidden) for enc in model.encode(list(texts))]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceStates:
+    """An article's sentences and the token states of each, encoded alone (offsets relative to
+    the sentence's start)."""
+
+    length: int  # of the text it was made from, to notice a changed text
+    sentences: tuple[TextRange, ...]
+    states: tuple[TokenStates, ...]
+
+    def locate(self, start: int) -> int:
+        """The index of the sentence that character ``start`` falls in (the one before, between
+        sentences; 0 before the first)."""
+        return max(bisect.bisect_right([s.start for s in self.sentences], start) - 1, 0)
+
+    def rows(self, ranges: Sequence[tuple[int, int]], blocks: Sequence[str]) -> np.ndarray:
+        """Feature rows of character ranges of the article (see :func:`unspun.whosays.heads.block_rows`),
+        each from the sentence it starts in."""
+        from unspun.whosays.heads import block_rows
+
+        if not ranges or not self.sentences:
+            dim = self.states[0].dim if self.states else 0
+            return np.zeros((len(ranges), len(blocks) * dim), dtype=np.float32)
+        out = []
+        for start, end in ranges:
+            k = self.locate(start)
+            base = self.sentences[k].start
+            out.append(block_rows(self.states[k], [(start - base, end - base)], blocks)[0])
+        return np.stack(out)
+
+
+def sentence_states(texts: Sequence[str], model: SpanModel | None = None) -> list[SentenceStates]:
+    """Split each text into sentences and encode them all (in one call), each sentence alone."""
+    split = [split_sentences(text) for text in texts]
+    pieces = [text[s.start : s.end] for text, sentences in zip(texts, split, strict=True) for s in sentences]
+    encoded = iter(encode_texts(pieces, model) if pieces else [])
+    return [
+        SentenceStates(len(text), tuple(sentences), tuple(next(encoded) for _ in sentences))
+        for text, sentences in zip(texts, split, strict=True)
+    ]
+
+
+def article_sentences(articles: Sequence[Article], model: SpanModel | None = None) -> list[SentenceStates]:
+    """The :class:`SentenceStates` of each article: those kept on it when its text has not changed,
+    else made now (all missing articles in one call) and kept on it."""
+    out: list[SentenceStates | None] = []
+    for article in articles:
+        kept = article.vectors.get(SENTENCE_STATES)
+        out.append(kept if isinstance(kept, SentenceStates) and kept.length == len(article.text) else None)
+    missing = [i for i, kept in enumerate(out) if kept is None]
+    for i, made in zip(missing, sentence_states([articles[i].text for i in missing], model), strict=True):
+        articles[i].vectors[SENTENCE_STATES] = made
+        out[i] = made
+    return [kept for kept in out if kept is not None]
+
+
+def token_span(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """The token range ``[a, b)`` covering characters ``[start, end)``; the nearest token when none
+    overlaps (``(0, 0)`` for a text without tokens)."""
+    n = len(offsets)
+    if n == 0:
+        return 0, 0
+    a = int(np.searchsorted(offsets[:, 1], start, side="right"))
+    b = int(np.searchsorted(offsets[:, 0], end, side="left"))
+    if b <= a:
+        a = min(a, n - 1)
+        return a, a + 1
+    return a, b
+
+
+def _mean(rows: np.ndarray, dim: int) -> np.ndarray:
+    return rows.mean(axis=0) if len(rows) else np.zeros(dim, dtype=np.float32)
+
+
+def _max(rows: np.ndarray, dim: int) -> np.ndarray:
+    return rows.max(axis=0) if len(rows) else np.zeros(dim, dtype=np.float32)
+
+
+def sentence_vector(states: TokenStates, start: int, end: int, dim: int | None = None) -> np.ndarray:
+    """``(2H,)``: mean and max of the hidden states of the tokens in ``[start, end)``."""
+    dim = dim or states.dim
+    a, b = token_span(states.offsets, start, end)
+    rows = states.hidden[a:b]
+    return np.concatenate([_mean(rows, dim), _max(rows, dim)]).astype(np.float32)
+
+
+def mention_vector(states: TokenStates, start: int, end: int, dim: int | None = None) -> np.ndarray:
+    """``(5H,)``: the mention's mean, the means of the ``NEAR`` tokens before and after it, and the
+    mean and max over the tokens within ``WINDOW`` of it."""
+    dim = dim or states.dim
+    h = states.hidden
+    a, b = token_span(states.offsets, start, end)
+    window = h[max(0, a - WINDOW) : b + WINDOW]
+    parts = [_mean(h[a:b], dim), _mean(h[max(0, a - NEAR) : a], dim), _mean(h[b : b + NEAR], dim)]
+    return np.concatenate([*parts, _mean(window, dim), _max(window, dim)]).astype(np.float32)
+
+
+def article_vector(states: TokenStates, dim: int | None = None) -> np.ndarray:
+    """``(H,)``: the mean of every token's hidden state."""
+    return _mean(states.hidden, dim or states.dim).astype(np.float32)
+
+
+# -- sentences ------------------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "hon",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+    ]
+)
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\r\n\s*\r\n")
+_WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
+
+
+def split_sentences(text: str) -> list[TextRange]:
+    """The sentences of ``text`` as trimmed character ranges: cut after ``.``, ``!``, ``?`` (and
+    closing quotes) before white space, except after a common abbreviation or an initial ("Mr.",
+    "U.S.", "J."), and at blank lines; a line break alone does not cut (wrapped text)."""
+    ranges = []
+    start = 0
+    for match in _END.finditer(text):
+        end = match.end()
+        if match.group().strip() and "." in match.group():
+            word = _WORD_BEFORE.search(text[start : match.start() + 1])
+            token = word.group(1).lower().rstrip(".") if word else ""
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        ranges.append((start, end))
+        start = end
+    ranges.append((start, len(text)))
+    out = []
+    for a, b in ranges:
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            out.append(TextRange(a + lead, a + trail))
+    return out

@@ -1,0 +1,83 @@
+"""The library side of ``unspun predict checkworthy|target-sentiment|entity-roles``: official-format
+predictions from the claim and portrayal models, on the task files as read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.whosays.checkthat import NO, YES, CheckworthyRow
+from unspun.whosays.encoding import encode_texts, sentence_states
+from unspun.whosays.entity_roles import RoleMention, read_documents
+from unspun.whosays.heads import HeadModel, load_heads
+from unspun.whosays.newsmtsc import iter_targets, with_polarities
+
+
+def predict_checkworthy(
+    rows: Sequence[CheckworthyRow], model: str | Path | HeadModel | None = None, *, batch_size: int = 64
+) -> list[tuple[str, str, float]]:
+    """``(id, Yes|No, probability)`` per sentence, Yes at or over the model's threshold."""
+    from unspun.pipeline.claims import DEFAULT_MODEL, score_sentences
+
+    heads = load_heads(model or DEFAULT_MODEL, DEFAULT_MODEL)
+    out = []
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        for row, p in zip(batch, score_sentences([r.text for r in batch], heads), strict=True):
+            out.append((row.id, YES if p >= heads.threshold else NO, p))
+    return out
+
+
+def predict_target_sentiment(
+    rows: Sequence[dict[str, Any]], model: str | Path | HeadModel | None = None, *, batch_size: int = 64
+) -> list[dict[str, Any]]:
+    """The NewsMTSC ``rows`` with each target's ``polarity`` predicted (2.0 / 4.0 / 6.0)."""
+    from unspun.pipeline.portrayal import SENTIMENT_MODEL, mention_rows, sentiment_label, sentiment_scores
+
+    heads = load_heads(model or SENTIMENT_MODEL, SENTIMENT_MODEL)
+    targets = list(iter_targets(rows))
+    names: list[list[str]] = [[""] * len(row["targets"]) for row in rows]
+    for start in range(0, len(rows), batch_size):
+        chunk = list(range(start, min(start + batch_size, len(rows))))
+        states = encode_texts([rows[r]["sentence_normalized"] for r in chunk])
+        for r, state in zip(chunk, states, strict=True):
+            mine = [t for t in targets if t.row == r] if len(rows[r]["targets"]) else []
+            scores = sentiment_scores(heads, mention_rows(heads, state, [(t.start, t.end) for t in mine]))
+            for t, row in zip(mine, scores, strict=True):
+                names[r][t.index] = sentiment_label(heads, row).name
+    return with_polarities(rows, names)
+
+
+def predict_entity_roles(
+    documents: str | Path, mentions: Sequence[RoleMention], model: str | Path | HeadModel | None = None
+) -> list[RoleMention]:
+    """``mentions`` (SemEval-2025 subtask 1, inclusive ends) with their predicted main and fine roles;
+    the articles are read from the ``documents`` folder. Raises InputNotFoundError for a missing
+    article and ModelError for a model that cannot load."""
+    from unspun.pipeline.portrayal import ROLES_MODEL, decide_roles, role_scores
+
+    heads = load_heads(model or ROLES_MODEL, ROLES_MODEL)
+    texts = read_documents(documents, [m.article_id for m in mentions])
+    ids = sorted(texts)
+    out: dict[int, RoleMention] = {}
+    for start in range(0, len(ids), 4):
+        batch = ids[start : start + 4]
+        for article_id, state in zip(batch, sentence_states([texts[a] for a in batch]), strict=True):
+            mine = [i for i, m in enumerate(mentions) if m.article_id == article_id]
+            ranges = [(mentions[i].start, mentions[i].end + 1) for i in mine]
+            main, fine = role_scores(heads, state.rows(ranges, heads.blocks))
+            for i, ms, fs in zip(mine, main, fine, strict=True):
+                roles = decide_roles(heads, np.asarray(ms), np.asarray(fs))
+                m = mentions[i]
+                out[i] = RoleMention(
+                    m.article_id,
+                    m.mention,
+                    m.start,
+                    m.end,
+                    roles.main.name,
+                    tuple(f.name for f in roles.fine),
+                )
+    return [out[i] for i in range(len(mentions))]

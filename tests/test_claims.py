@@ -1,0 +1,111 @@
+"""Check-worthy claims: sentences, features, the claim component (overfit, save, reload) and the
+shipped model on hand-made sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from unspun.document import Article
+from unspun.models.linear_head import fit_linear_head
+from unspun.pipeline.claims import ClaimDetector, score_sentences
+from unspun.whosays.encoding import (
+    SENTENCE_STATES,
+    SentenceStates,
+    TokenStates,
+    article_sentences,
+    split_sentences,
+    token_span,
+)
+from unspun.whosays.heads import HeadModel, block_rows, load_heads
+
+CLAIM = "Unemployment rose by 12 percent in 2019 under this government."
+CHAT = "Thank you all so much for being here with us tonight."
+
+
+def _texts(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in split_sentences(text)]
+
+
+def test_split_sentences_keeps_abbreviations_and_quotes() -> None:
+    text = 'Mr. Smith went to Washington. He said "40% of U.S. jobs were lost!" Really?\n\nNew part'
+    assert _texts(text) == [
+        "Mr. Smith went to Washington.",
+        'He said "40% of U.S. jobs were lost!"',
+        "Really?",
+        "New part",
+    ]
+    assert split_sentences("   ") == []
+
+
+def test_token_span_covers_overlapping_tokens() -> None:
+    offsets = np.array([[0, 3], [4, 9], [10, 12]])
+    assert token_span(offsets, 4, 9) == (1, 2)
+    assert token_span(offsets, 2, 11) == (0, 3)
+    assert token_span(offsets, 9, 10) == (2, 3)  # between tokens: the next one
+    assert token_span(np.zeros((0, 2)), 0, 1) == (0, 0)
+
+
+def test_block_rows_shapes() -> None:
+    states = TokenStates(np.array([[0, 2], [3, 5]]), np.arange(8, dtype=np.float32).reshape(2, 4))
+    row = block_rows(states, [(0, 5)], ["sentence_mean", "sentence_max", "article"])[0]
+    assert row.tolist() == [2, 3, 4, 5, 4, 5, 6, 7, 2, 3, 4, 5]
+
+
+@pytest.fixture(scope="module")
+def tiny_model() -> HeadModel:
+    """A check-worthiness head fitted on two sentences."""
+    from unspun.whosays.encoding import encode_texts
+
+    states = encode_texts([CLAIM, CHAT])
+    blocks = ["sentence_mean", "sentence_max"]
+    x = np.concatenate(
+        [block_rows(s, [(0, len(t))], blocks) for s, t in zip(states, [CLAIM, CHAT], strict=True)]
+    )
+    head = fit_linear_head(x, ["Yes", "No"], ["No", "Yes"], multi_label=False, c=1.0)
+    return HeadModel({"task": "checkworthy", "blocks": blocks, "threshold": 0.5}, {"checkworthy": head})
+
+
+def test_claims_overfit_save_reload(tiny_model: HeadModel, tmp_path: Path) -> None:
+    article = Article(id="a", text=f"{CLAIM} {CHAT}")
+    ClaimDetector(model=tiny_model)([article])
+    assert [(c.start, c.end) for c in article.claims] == [(0, len(CLAIM))]
+    assert article.claims[0].score > 0.5 and article.claims[0].id == "c1"
+    assert isinstance(article.vectors[SENTENCE_STATES], SentenceStates)  # kept for the next component
+    tiny_model.to_disk(tmp_path / "model")
+    again = Article(id="a", text=article.text)
+    ClaimDetector(model=str(tmp_path / "model"))([again])
+    assert again.claims == article.claims
+    assert score_sentences([CLAIM, CHAT], tmp_path / "model") == pytest.approx(
+        score_sentences([CLAIM, CHAT], tiny_model)
+    )
+
+
+def test_claims_skip_other_languages_and_short_sentences(tiny_model: HeadModel) -> None:
+    french = Article(id="f", text=CLAIM, language="fr")
+    short = Article(id="s", text="Yes. No. Maybe so.")
+    ClaimDetector(model=tiny_model)([french, short])
+    assert french.claims == [] and short.claims == []
+
+
+def test_article_sentences_reuse_what_is_there_and_encode_sentences_alone() -> None:
+    article = Article(id="a", text=f"{CLAIM} {CHAT}")
+    made = article_sentences([article])[0]
+    assert [(s.start, s.end) for s in made.sentences] == [
+        (0, len(CLAIM)),
+        (len(CLAIM) + 1, len(article.text)),
+    ]
+    assert made.locate(len(CLAIM)) == 0 and made.locate(len(CLAIM) + 3) == 1
+    assert article_sentences([article])[0] is made  # kept on the article
+    alone = article_sentences([Article(id="b", text=CHAT)])[0]
+    assert np.allclose(alone.states[0].hidden, made.states[1].hidden, atol=1e-5)  # no context leaks in
+    article.text = CHAT  # a changed text is encoded again
+    assert article_sentences([article])[0] is not made
+
+
+def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:
+    model = load_heads("checkworthy-en", "checkworthy-en")
+    claim, chat = score_sentences([CLAIM, CHAT], model)
+    assert claim > model.threshold > chat
