@@ -302,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        # The machine is shared: the load says how much the wall-clock latencies are inflated.
+        "load_average_at_start": list(os.getloadavg()),
         "sizes": args.sizes,
         "repeat": args.repeat,
         "stores": {},
@@ -322,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_ingest:
             print("ingest against analyze:", flush=True)
             report["ingest"] = bench_ingest(args.articles, folder)
+    report["load_average_at_end"] = list(os.getloadavg())
     _print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

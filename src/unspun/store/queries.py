@@ -92,7 +92,10 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
                 .select_from(text("articles_fts"))
                 .where(text("articles_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(query.text)))
             )
-            where.append(a.c.pk.in_(match))
+            # pk + 0: the page is read in date order from its index and each row probed in the
+            # match list, instead of every match's row being visited and sorted (0.08 s against
+            # 0.9 s for a word in every one of 100,000 articles).
+            where.append((a.c.pk + 0).in_(match))
     if query.outlet is not None:
         where.append(a.c.outlet == query.outlet)
     if query.language is not None:
@@ -129,12 +132,27 @@ def newest_first(connection: Connection) -> list[Any]:
     return [a.c.published.desc(), a.c.pk.desc()]
 
 
+def _count(connection: Connection, query: SearchQuery, where: list[ColumnElement[bool]]) -> int:
+    """The number of matches. A text-only search on SQLite counts in the FTS index alone, without
+    visiting one article row per match (the difference between 2 s and 0.1 s for a common word
+    in 100,000 articles)."""
+    only_text = query.text and len(where) == 1
+    if only_text and connection.dialect.name == "sqlite":
+        counted = connection.execute(
+            select(func.count())
+            .select_from(text("articles_fts"))
+            .where(text("articles_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(query.text or "")))
+        )
+        return int(counted.scalar_one())
+    return int(connection.execute(select(func.count()).select_from(a).where(*where)).scalar_one())
+
+
 def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
     """One page of the articles matching ``query`` (see :class:`SearchQuery`)."""
     if not 1 <= query.limit <= MAX_LIMIT:
         raise FormatError(f"page size {query.limit} is not between 1 and {MAX_LIMIT}")
     where = conditions(connection, query)
-    total = int(connection.execute(select(func.count()).select_from(a).where(*where)).scalar_one())
+    total = _count(connection, query, where)
     page_where = list(where)
     if query.next:
         published, pk = paging.decode(query.next)

@@ -44,11 +44,13 @@ articles = Table(
     Column("published", Date),
     Column("language", String(16)),
     Column("source_path", Text),
-    Column("text", Text, nullable=False),
     Column("words", Integer, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("newest_analysis_id", Integer),
-    Index("ix_articles_outlet_published", "outlet", "published"),
+    # Last: SQLite reads a row's columns in order, and a long text spills to overflow pages;
+    # every column a query filters on comes before it.
+    Column("text", Text, nullable=False),
+    Index("ix_articles_outlet_covering", "outlet", "published", "words", "newest_analysis_id"),
     Index("ix_articles_published_pk", "published", "pk"),
     Index("ix_articles_newest", "newest_analysis_id"),
     # PostgreSQL also has ix_articles_newest_first (published DESC NULLS LAST, pk DESC): migration 0002.
@@ -62,16 +64,18 @@ analyses = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("unspun_version", String(32)),
     Column("model_key", String(64), nullable=False),
-    Column("models", Json, nullable=False),
-    # The serialised analysis (Analysis.to_dict()) without its "text": the text is articles.text.
-    Column("data", Json, nullable=False),
     Column("language", String(16)),
     Column("genre", Text),
     Column("persuasion_score", Float),
     Column("spans", Integer, nullable=False),
+    Column("models", Json, nullable=False),
+    # The serialised analysis (Analysis.to_dict()) without its "text": the text is articles.text.
+    # Last, as articles.text is.
+    Column("data", Json, nullable=False),
     UniqueConstraint("article_pk", "model_key", name="uq_analyses_article_models"),
     Index("ix_analyses_article", "article_pk"),
     Index("ix_analyses_score", "persuasion_score"),
+    Index("ix_analyses_headline", "id", "persuasion_score", "spans", "genre"),
     Index("ix_analyses_genre", "genre"),
 )
 
