@@ -8,7 +8,10 @@ each one's own), over the same articles (default: the first 80 PTC training arti
   techniques end to end;
 - reference: ``transformers.pipeline("token-classification")`` over a BERT-base-size
   encoder (MPNet-base, 109M parameters, from its PyPI parts: ``scripts/get_mpnet.py``),
-  windowed with a stride so nothing is truncated, fp32 torch, as a user would write it.
+  windowed with a stride so nothing is truncated, fp32 torch, as a user would write it;
+- unspun full pipeline: ``build_pipeline()`` over the same articles, every component (language,
+  spans, genre, frames, paragraphs, entities, attributions, persuasion score), beside the spans
+  alone (``--child full`` / ``--child full-no-whosays`` time one of them on its own).
 
 Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
 ``reports/speed.json``. ``--compare FOLDER`` adds another span model folder (say, the previous
@@ -53,6 +56,24 @@ def run_unspun(texts: list[str], threads: int, folder: str = "") -> dict[str, fl
     return {"seconds": seconds, "tokens": tokens, "spans": sum(len(s) for s in spans)}
 
 
+def run_full(texts: list[str], threads: int, entities: bool = True) -> dict[str, float]:
+    """The whole default pipeline (language, spans, article level, entities and attributions,
+    persuasion score) over Articles, batches of 8, as ``unspun analyze`` runs it."""
+    from unspun.analysis import build_pipeline
+    from unspun.document import Article
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    pipeline = build_pipeline(entities=entities)
+    pipeline.load()
+    list(pipeline.pipe([Article(id="w", text=t) for t in texts[:2]]))  # warm-up
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+    started = time.perf_counter()
+    analyses = list(pipeline.pipe(articles, batch_size=8))
+    seconds = time.perf_counter() - started
+    tokens = sum(len(t.split()) for t in texts)  # words: the pipelines tokenise differently
+    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(a.spans) for a in analyses)}
+
+
 def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, float]:
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
@@ -80,6 +101,8 @@ def _child(args: argparse.Namespace) -> None:
     texts = _texts(Path(args.data), args.articles)
     if args.child == "unspun":
         result = run_unspun(texts, args.threads, args.model)
+    elif args.child in ("full", "full-no-whosays"):
+        result = run_full(texts, args.threads, entities=args.child == "full")
     else:
         result = run_reference(texts, args.threads, args.reference)
     result |= {"articles": len(texts), "peak_rss_mb": _peak_rss_mb()}
@@ -121,7 +144,9 @@ def main() -> None:
     )
     parser.add_argument("--reference", default=None, help="reference model folder (default: fetch MPNet)")
     parser.add_argument("--compare", default="", help="another span model folder to time in the same run")
-    parser.add_argument("--child", choices=["unspun", "reference"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["unspun", "reference", "full", "full-no-whosays"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--model", default="", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
     args = parser.parse_args()
@@ -137,10 +162,15 @@ def main() -> None:
         args.reference = str(get_mpnet(mpnet_dir()))  # where the teacher recipe finds it too
     unspun = _measure("unspun", args)
     compared = _measure("unspun", args, args.compare) if args.compare else None
+    full = _measure("full", args)  # the whole pipeline, entities and attributions included
     reference = _measure("reference", args)
     ratio = unspun["articles_per_s"] / reference["articles_per_s"]
     over_compared = unspun["articles_per_s"] / compared["articles_per_s"] if compared else None
-    rows = [("unspun default (SI+TC)", unspun), ("transformers MPNet pipeline", reference)]
+    rows = [
+        ("unspun default (SI+TC)", unspun),
+        ("unspun full pipeline", full),
+        ("transformers MPNet pipeline", reference),
+    ]
     if compared:
         rows.insert(1, ("unspun --compare model", compared))
     print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>14}")
@@ -155,6 +185,7 @@ def main() -> None:
         "machine": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),
         "unspun": unspun,
+        "full_pipeline": full,
         "reference": reference | {"model": args.reference},
         "speed_ratio": ratio,
     }

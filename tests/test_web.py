@@ -214,13 +214,14 @@ def test_analyse_highlights_match_the_api(page: Any, api: httpx.Client) -> None:
 
 
 def test_highlights_nest_and_cross_with_astral_offsets(page: Any) -> None:
-    text = "a😀bc 𝒳yz end 🔥 tail"
+    text = "a😀bc 𝒳yz end 🔥 tail\n\nnext 𝒳 para"
     spans = [
         {"key": "A", "technique": "Loaded_Language", "start": 1, "end": 6},
         {"key": "B", "technique": "Doubt", "start": 3, "end": 9},
         {"key": "C", "technique": "Slogans", "start": 3, "end": 4},
         {"key": "D", "technique": "Repetition", "start": 1, "end": 6},
         {"key": "E", "technique": "Flag-Waving", "start": 14, "end": 19},
+        {"key": "F", "technique": "Doubt", "start": 16, "end": 25},  # over the blank line
     ]
     page.goto("/")
     ready(page)
@@ -232,6 +233,7 @@ def test_highlights_nest_and_cross_with_astral_offsets(page: Any) -> None:
              const own = [...box.querySelectorAll("[data-technique]")];
              return {
                text: box.textContent,
+               blocks: box.querySelectorAll(".tb").length,
                marks: own.map(e => [e.dataset.id, Number(e.dataset.start), Number(e.dataset.end),
                  [e, ...box.querySelectorAll(`[data-of="${e.dataset.id}"]`)].map(x => x.textContent).join("")]),
              };
@@ -239,6 +241,7 @@ def test_highlights_nest_and_cross_with_astral_offsets(page: Any) -> None:
         [text, spans],
     )
     assert result["text"] == text
+    assert result["blocks"] == 2  # cut at the blank line
     assert sorted(result["marks"]) == sorted(
         [s["key"], s["start"], s["end"], text[s["start"] : s["end"]]] for s in spans
     )

@@ -20,4 +20,12 @@ __all__ = [
     "__version__",
     "analyze",
     "build_pipeline",
+    "to_spacy",
 ]
+
+
+def to_spacy(analysis: Analysis, nlp: object = None) -> object:
+    """The analysis as a spaCy ``Doc`` (see :func:`unspun.spacy_bridge.to_spacy`; imports spaCy)."""
+    from unspun.spacy_bridge import to_spacy as convert
+
+    return convert(analysis, nlp)  # type: ignore[arg-type]

@@ -72,8 +72,13 @@ def build_pipeline(
     article_model: str | None = None,
     lang: str | None = None,
     article_level: bool = True,
+    entities: bool = True,
 ) -> Pipeline:
     """Build the default pipeline.
+
+    With ``entities`` (and ``article_level``), the who-says-what components run after the
+    article-level ones: entities, then attributions (:func:`unspun.pipeline.attribution.whosays_components`),
+    then check-worthy claims and portrayal (sentiment and roles of the entities).
 
     ``model`` names the span model (None: the packaged default; else a folder path or the
     name of a packaged model), ``article_model`` the genre/framing/paragraph models (the
@@ -93,7 +98,17 @@ def build_pipeline(
     # Language first: the span tagger skips texts in languages its model does not read.
     language = [c for c in article_components if isinstance(c, LanguageDetector)]
     others = [c for c in article_components if not isinstance(c, LanguageDetector)]
-    return Pipeline([*language, spans, *others, PersuasionScorer()])
+    whosays: list[Component] = []
+    if entities:
+        from unspun.pipeline.attribution import whosays_components
+
+        whosays = whosays_components()
+        from unspun.pipeline.claims import ClaimDetector
+        from unspun.pipeline.portrayal import PortrayalTagger
+
+        # After the entities, which portrayal reads; the two share one sentence encoding.
+        whosays += [ClaimDetector(), PortrayalTagger()]
+    return Pipeline([*language, spans, *others, *whosays, PersuasionScorer()])
 
 
 _pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}

@@ -25,6 +25,8 @@ _BUILTIN_MODULES = (
     "unspun.pipeline.framing",
     "unspun.pipeline.paragraphs",
     "unspun.pipeline.persuasion",
+    "unspun.pipeline.entities",
+    "unspun.pipeline.attribution",
 )
 
 

@@ -236,3 +236,6 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
         if shown is not None:
             parts.append(shown)
     return Group(*parts)
+
+
+import unspun.render_whosays  # noqa: E402, F401  (registers the "who and what" section)

@@ -49,11 +49,13 @@ class EvaluateTask(StrEnum):
     genre = "genre"
     frames = "frames"
     paragraphs = "paragraphs"
+    attributions = "attributions"
 
 
 class TrainTask(StrEnum):
     spans = "spans"
     article = "article"
+    attributions = "attributions"
 
 
 ModelOption = Annotated[

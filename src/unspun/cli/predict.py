@@ -166,3 +166,7 @@ def predict_paragraphs_cmd(
         ),
         paragraph_line,
     )
+
+
+# Commands defined in their own modules register on predict_app when imported.
+import unspun.cli.predict_attributions  # noqa: E402, F401

@@ -13,7 +13,10 @@ from unspun.cli.common import TrainTask, err, say, user_errors, write
 
 def train(
     task: Annotated[
-        TrainTask, typer.Argument(help="spans (PTC SI+TC) or article (genre/frames/paragraphs).")
+        TrainTask,
+        typer.Argument(
+            help="spans (PTC SI+TC), article (genre/frames/paragraphs) or attributions (PolNeAR)."
+        ),
     ] = TrainTask.spans,
     data: Annotated[Path | None, typer.Option("--data", help="Training data folder.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the trained model.")] = Path(
@@ -48,6 +51,16 @@ def train(
 
             overrides = parse_overrides(settings or [])
             result: Any = train_span_model(config_path, data_dir, out_dir, seed=seed, overrides=overrides)
+        elif task.value in ("checkworthy", "target-sentiment", "entity-roles"):
+            from unspun.whosays.training import train_whosays
+
+            result = train_whosays(
+                task.value, config_path, data_dir, out_dir, seed=seed, log=lambda line: say("train:", "bold", line)
+            )
+        elif task is TrainTask.attributions:
+            from unspun.whosays.attribution_train import train_attribution_model
+
+            result = train_attribution_model(config_path, data_dir, out_dir)
         else:
             from unspun.training.train_semeval2023 import train_article_models
 

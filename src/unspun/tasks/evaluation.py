@@ -12,6 +12,10 @@ genre      ``id<TAB>genre``                                        genre_macro_f
 frames     ``id<TAB>frame,frame,...``                              frames_micro_f1, frames_macro_f1
 paragraphs ``id<TAB>paragraph_no<TAB>tech,tech,...``               paragraphs_micro_f1, paragraphs_macro_f1
 ========== ======================================================= =========================
+
+``attributions`` reads JSONL rows ``{"id", "source", "cue", "content"}`` on both sides (the gold
+made by :func:`unspun.whosays.polnear.polnear_to_jsonl`) and gives exact-match
+``attribution_{source,cue,content}_{f1,precision,recall}`` (:mod:`unspun.whosays.attribution_scorer`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from unspun.errors import ConfigError
 from unspun.tasks import ptc_scorer as ptc
 from unspun.tasks import semeval2023_scorer as se23
+from unspun.whosays.scorers import FILE_SCORERS
 
 Metrics = dict[str, float | dict[str, float]]
 MultiLabels = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]]
@@ -101,12 +106,21 @@ def _paragraphs(gold: Path, pred: Path) -> Metrics:
     return score_paragraphs(se23.read_paragraphs_file(gold), se23.read_paragraphs_file(pred))
 
 
+def _attributions(gold: Path, pred: Path) -> Metrics:
+    from unspun.whosays.attribution_scorer import read_attribution_jsonl, score_attribution_rows
+
+    return dict(score_attribution_rows(read_attribution_jsonl(gold), read_attribution_jsonl(pred)))
+
+
+
 TASKS: dict[str, Callable[[Path, Path], Metrics]] = {
     "si": _si,
     "tc": _tc,
     "genre": _genre,
     "frames": _frames,
     "paragraphs": _paragraphs,
+    "attributions": _attributions,
+    **FILE_SCORERS,  # checkworthy, target-sentiment, entity-roles (unspun.whosays.scorers)
 }
 
 

@@ -14,8 +14,17 @@ from unspun.paths import cache_dir, mpnet_dir, packaged_configs_dir, shared_data
 
 __all__ = ["cache_dir", "default_train_config", "default_train_data", "mpnet_dir", "shared_data_dir"]
 
-_CONFIGS = {"spans": "ptc-minilm.toml", "article": "semeval2023.toml"}
-_DATA = {"spans": Path("ptc/train"), "article": Path("semeval2023")}
+_CONFIGS = {
+    "spans": "ptc-minilm.toml",
+    "article": "semeval2023.toml",
+    "attributions": "attributions-polnear.toml",
+    "checkworthy": "checkworthy.toml",
+    "target-sentiment": "target-sentiment.toml",
+    "entity-roles": "entity-roles.toml",
+}
+_DATA = {"spans": Path("ptc/train"), "article": Path("semeval2023"), "attributions": Path("whosays"),
+    **{task: Path("whosays") for task in ("checkworthy", "target-sentiment", "entity-roles")},
+}
 
 
 def default_train_config(task: str) -> Path:

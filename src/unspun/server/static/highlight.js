@@ -27,9 +27,31 @@ function openMark(span, continuation) {
   return mark;
 }
 
+/** Code-point offsets where a block of text starts: after each run of blank lines. */
+function blockStarts(text, map) {
+  const starts = [];
+  const re = /\n[ \t\r]*\n\s*/g;
+  let m;
+  while ((m = re.exec(text))) {
+    const u = m.index + m[0].length;
+    if (u < text.length) starts.push(u);
+  }
+  // UTF-16 index to code point: the map is sorted, walk it once.
+  const out = [];
+  let cp = 0;
+  for (const u of starts) {
+    while (map[cp] < u) cp++;
+    out.push(cp);
+  }
+  return out;
+}
+
 /**
  * Build the highlighted text.
  * spans: [{key, start, end, technique, attrs}] (code points); paragraphs: [{number, start}].
+ * The text is cut into blocks at blank lines (class "tb"), so that the browser lays out only
+ * the blocks in view (content-visibility); a span running over a blank line goes on in the
+ * next block as a continuation piece.
  * Returns {fragment, marks: Map key -> [element, ...continuations], map (code point index)}.
  */
 export function buildHighlights(text, spans, paragraphs = []) {
@@ -49,12 +71,21 @@ export function buildHighlights(text, spans, paragraphs = []) {
       paraAt.set(p.start, p.number);
     }
   }
+  const blocks = new Set(blockStarts(text, map));
+  for (const b of blocks) points.add(b);
   const order = [...points].sort((a, b) => a - b);
 
   const fragment = document.createDocumentFragment();
+  const newBlock = () => {
+    const div = document.createElement("div");
+    div.className = "tb";
+    fragment.append(div);
+    return div;
+  };
+  let block = newBlock();
   const marks = new Map();
   const stack = []; // {span, el, height}
-  const parent = () => (stack.length ? stack[stack.length - 1].el : fragment);
+  const parent = () => (stack.length ? stack[stack.length - 1].el : block);
   // Heights (how many marks nest inside) space the underlines of nested marks apart.
   const close = (entry, outer) => {
     const h = Math.min(entry.height, MAX_DEPTH_CLASS);
@@ -69,10 +100,13 @@ export function buildHighlights(text, spans, paragraphs = []) {
     if (u > pos) parent().append(text.slice(pos, u));
     pos = u;
     // Close every span that ends here; spans above one that ends go on as continuations.
-    const k = stack.findIndex((e) => e.span.end <= point);
+    // At a block start every open span is closed, to go on in the new block.
+    const k = blocks.has(point) ? (stack.length ? 0 : -1) : stack.findIndex((e) => e.span.end <= point);
+    if (blocks.has(point) && k === -1) block = newBlock();
     if (k !== -1) {
       const above = stack.splice(k);
       for (let i = above.length - 1; i >= 0; i--) close(above[i], i > 0 ? above[i - 1] : stack[stack.length - 1]);
+      if (blocks.has(point)) block = newBlock();
       for (const entry of above) {
         if (entry.span.end > point) {
           const el = openMark(entry.span, true);

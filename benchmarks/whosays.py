@@ -1,0 +1,166 @@
+"""Who says what: cross-validated figures per task, baselines and speed; JSON report.
+
+One section per task, each a function ``bench_<task>(args) -> dict`` listed in ``TASKS``; run all
+or some (``--tasks attributions,entities``). The report ``reports/whosays.json`` is updated per
+task, so each task's section can be rerun alone without losing the others.
+
+- ``attributions`` (PolNeAR): k-fold cross-validation on ``train/`` (folds by article, from the
+  recipe's ``[cv].folds``), the model trained on all of ``train/`` scored on ``dev/``, a baseline
+  (every *say* / *according to* is a cue, the same span rules), and speed (articles/s of the
+  parse and of the attribution step on the dev articles);
+- ``entities``: recall of the SemEval-2025 Task 10 gold entity mentions (an entity mention of
+  ours overlapping each gold one; the mentions are the actors whose roles are annotated) and
+  speed of the entity step;
+- the claims and portrayal tasks (check-worthiness, target sentiment, entity roles) add their
+  sections here the same way.
+
+    python benchmarks/whosays.py [--tasks attributions,entities] [--folds 3] [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "reports" / "whosays.json"
+PARTS = ("source", "cue", "content")
+
+
+def _f1s(scores: dict[str, float]) -> dict[str, float]:
+    return {part: round(scores[f"attribution_{part}_f1"], 4) for part in PARTS}
+
+
+def bench_attributions(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.whosays.attribution_model import AttributionModel
+    from unspun.whosays.attribution_train import fit_articles, read_recipe, score_articles
+    from unspun.whosays.parsing import load_spacy, parse_texts
+    from unspun.whosays.polnear import read_polnear
+
+    recipe = read_recipe(ROOT / "src" / "unspun" / "configs" / "attributions-polnear.toml")
+    settings = recipe["model"]
+    folds = args.folds or int(recipe.get("cv", {}).get("folds", 3))
+    nlp = load_spacy(settings["spacy_model"])
+    polnear = Path(args.data) / "whosays"
+    train = list(read_polnear(polnear / recipe["data"]["train"]))
+    dev = list(read_polnear(polnear / recipe["data"]["dev"]))
+    if args.limit:
+        train = train[: args.limit]
+    started = time.perf_counter()
+    train_parses = parse_texts(nlp, [a.text for a in train], max_chars=settings["max_chars"])
+    dev_started = time.perf_counter()
+    dev_parses = parse_texts(nlp, [a.text for a in dev], max_chars=settings["max_chars"])
+    parse_seconds = time.perf_counter() - dev_started
+    print(f"parsed {len(train)} train + {len(dev)} dev articles in {time.perf_counter() - started:.0f} s")
+
+    per_fold: list[dict[str, float]] = []
+    for k in range(folds):
+        fit_idx = [i for i in range(len(train)) if i % folds != k]
+        test_idx = [i for i in range(len(train)) if i % folds == k]
+        model = fit_articles([train[i] for i in fit_idx], [train_parses[i] for i in fit_idx], settings)
+        scores = _f1s(
+            score_articles(model, [train[i] for i in test_idx], [train_parses[i] for i in test_idx])
+        )
+        per_fold.append(scores)
+        print(f"fold {k}: {scores}")
+    cv = {part: round(sum(f[part] for f in per_fold) / folds, 4) for part in PARTS}
+
+    full = fit_articles(train, train_parses, settings)
+    found_started = time.perf_counter()
+    dev_scores = score_articles(full, dev, dev_parses)
+    find_seconds = time.perf_counter() - found_started
+    baseline = AttributionModel(
+        lexicon=frozenset({"say", "accord"}),
+        include=full.include,
+        extend=full.extend,
+        weights={"bias": 1.0},
+        threshold=0.5,
+    )  # every candidate "say" / "according" kept (probability 0.73)
+    return {
+        "data": "PolNeAR v1.0.0 train/ (CV) and dev/; one annotator per article (first id)",
+        "metric": "exact-match F1 per part (unspun evaluate attributions)",
+        "folds": folds,
+        "cv_f1": cv,
+        "cv_per_fold": per_fold,
+        "dev_f1": _f1s(dev_scores),
+        "dev_scores": {k: round(v, 4) for k, v in dev_scores.items()},
+        "baseline_say_dev_f1": _f1s(score_articles(baseline, dev, dev_parses)),
+        "targets": {"source": 0.70, "cue": 0.70, "content": 0.60},
+        "speed": {
+            "dev_articles": len(dev),
+            "parse_articles_per_s": round(len(dev) / parse_seconds, 2),
+            "attribution_articles_per_s": round(len(dev) / find_seconds, 2),
+        },
+    }
+
+
+def bench_entities(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.document import Article
+    from unspun.pipeline.entities import EntityRecognizer
+    from unspun.whosays.entity_roles import read_documents, read_roles
+
+    folder = Path(args.data) / "whosays" / "semeval2025-entity-framing" / "train"
+    gold = read_roles(folder / "subtask-1-annotations.txt")
+    texts = read_documents(folder / "raw-documents", {g.article_id for g in gold})
+    articles = [Article(id=name, text=text, language="en") for name, text in texts.items()]
+    recognizer = EntityRecognizer()
+    recognizer.load()
+    started = time.perf_counter()
+    for i in range(0, len(articles), 8):
+        recognizer(articles[i : i + 8])
+    seconds = time.perf_counter() - started
+    mentions = {a.id: [(m.start, m.end) for e in a.entities for m in e.mentions] for a in articles}
+    found = sum(
+        any(s <= g.end and g.start < e for s, e in mentions[g.article_id]) for g in gold
+    )  # gold end is inclusive
+    return {
+        "data": "SemEval-2025 Task 10 subtask 1 English train: gold role mentions",
+        "gold_mentions": len(gold),
+        "mention_recall": round(found / len(gold), 4),
+        "articles": len(articles),
+        "entities_per_article": round(sum(len(a.entities) for a in articles) / len(articles), 2),
+        "speed": {"articles_per_s": round(len(articles) / seconds, 2)},
+    }
+
+
+TASKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "attributions": bench_attributions,
+    "entities": bench_entities,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated: " + ", ".join(TASKS))
+    parser.add_argument("--folds", type=int, default=0, help="CV folds (0: the recipe's)")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N training articles")
+    parser.add_argument(
+        "--data", default=os.environ.get("UNSPUN_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
+    )
+    parser.add_argument("--out", default=str(REPORT))
+    args = parser.parse_args()
+    out = Path(args.out)
+    report: dict[str, Any] = json.loads(out.read_text()) if out.is_file() else {}
+    for task in args.tasks.split(","):
+        if task not in TASKS:
+            parser.error(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+        started = time.perf_counter()
+        result = TASKS[task](args)
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        report[task] = result
+        report["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2) + "\n")
+        print(task, json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""``unspun predict attributions``: one JSONL line per attribution found in a folder of articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from unspun.cli.common import (
+    ArticleFolderArgument,
+    OutputOption,
+    check_writable,
+    cli_settings,
+    progress,
+    report_skipped,
+    user_errors,
+    write_lines,
+)
+from unspun.cli.predict import predict_app
+
+
+@predict_app.command("attributions")
+def predict_attributions(
+    directory: ArticleFolderArgument,
+    output: OutputOption,
+    attribution_model: Annotated[
+        str | None,
+        typer.Option(
+            "--attribution-model", help="Attribution model folder or shipped name (attribution-polnear)."
+        ),
+    ] = None,
+) -> None:
+    """Attributions (PolNeAR style): {"id": file stem, "source", "cue", "content"} per line, each a
+    [start, end] range into the file as read (source and cue may be null)."""
+    from unspun.reader import read_folder
+    from unspun.whosays.attribution_train import load_attribution_model, predict_rows
+    from unspun.whosays.parsing import load_spacy
+
+    with user_errors():
+        check_writable(output)
+        settings = cli_settings()
+        model = load_attribution_model(attribution_model)
+        nlp = load_spacy()
+        articles = list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
+        items = [(Path(a.source_path).stem if a.source_path else a.id, a.text) for a in articles]
+        lines: list[str] = []
+        with progress(len(items), "finding attributions") as advance:
+            for start in range(0, len(items), settings.batch_size):
+                batch = items[start : start + settings.batch_size]
+                lines += [json.dumps(row) for row in predict_rows(model, nlp, batch)]
+                advance(len(batch))
+        write_lines(output, lines)

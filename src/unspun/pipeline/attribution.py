@@ -1,0 +1,149 @@
+"""The attribution component: who (source) says (cue) what (content), direct and indirect speech.
+
+Runs the attribution model (:mod:`unspun.whosays.attribution_model`, trained on PolNeAR) over
+the spaCy parse the entity component left on the article (or parses the article itself), and
+links each source to the entity one of whose mentions lies inside it (the last such mention:
+in "White House spokesman Josh Earnest" the person, not the White House).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Article, Attribution, Entity, ModelInfo, TextRange
+from unspun.models.packaged import folder_model_info, model_folder
+from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.registry import register
+from unspun.whosays.attribution_model import AttributionModel
+from unspun.whosays.attribution_rules import Found
+from unspun.whosays.attribution_train import DEFAULT_MODEL, find_in_chunks
+from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
+
+
+def source_entity(source: TextRange | None, entities: Sequence[Entity]) -> str | None:
+    """The id of the entity with the last mention inside ``source`` (else one overlapping it)."""
+    if source is None:
+        return None
+    inside: list[tuple[int, str]] = []
+    overlapping: list[tuple[int, str]] = []
+    for entity in entities:
+        for m in entity.mentions:
+            if source.start <= m.start and m.end <= source.end:
+                inside.append((m.end, entity.id))
+            elif m.start < source.end and source.start < m.end:
+                overlapping.append((m.end, entity.id))
+    found = inside or overlapping
+    return max(found)[1] if found else None
+
+
+def attribution_records(
+    found: Sequence[tuple[Found, float]], entities: Sequence[Entity]
+) -> list[Attribution]:
+    """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions."""
+    records: list[Attribution] = []
+    for f, p in found:
+        if f.content is None:
+            continue
+        source = TextRange(*f.source) if f.source else None
+        records.append(
+            Attribution(
+                id=f"A{len(records) + 1}",
+                content=TextRange(*f.content),
+                source=source,
+                cue=TextRange(*f.cue),
+                kind=f.kind,
+                source_entity=source_entity(source, entities),
+                score=round(p, 4),
+            )
+        )
+    return records
+
+
+@register("unspun.AttributionTagger.v1")
+class AttributionTagger(Component):
+    """Write ``article.attributions`` (see the module docstring).
+
+    ``model`` is an :class:`AttributionModel`, a model folder or the name of a shipped one
+    (``None``: ``attribution-polnear``); ``spacy_model`` the spaCy pipeline used when no parse is
+    on the article. Articles not in ``languages`` (known and not English) get none.
+    """
+
+    name = "attributions"
+
+    def __init__(
+        self,
+        *,
+        model: AttributionModel | str | Path | None = None,
+        spacy_model: str | Path | Any = DEFAULT_SPACY_MODEL,
+        languages: tuple[str, ...] = ("en",),
+        max_chars: int = 3000,
+        error_handler: ErrorHandler = raise_error,
+    ) -> None:
+        super().__init__(error_handler=error_handler)
+        self._model = model if isinstance(model, AttributionModel) else None
+        self._folder = None if isinstance(model, AttributionModel) else model_folder(model or DEFAULT_MODEL)
+        self._nlp = None if isinstance(spacy_model, str | Path) else spacy_model
+        self._spacy_name = spacy_model if isinstance(spacy_model, str | Path) else None
+        self.languages = languages
+        self.max_chars = max_chars
+
+    @property
+    def model(self) -> AttributionModel:
+        """The attribution model, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    assert self._folder is not None
+                    self._model = AttributionModel.from_disk(self._folder)
+        return self._model
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            with self._load_lock:
+                if self._nlp is None:
+                    assert self._spacy_name is not None
+                    self._nlp = load_spacy(self._spacy_name)
+        return self._nlp
+
+    def load(self) -> None:
+        """Load the model and the spaCy pipeline now."""
+        self.model  # noqa: B018 - the properties load them
+        self.nlp  # noqa: B018
+
+    def model_info(self) -> list[ModelInfo]:
+        """The attribution model folder's name, version and digest (none for an in-memory model)."""
+        return [folder_model_info(self.name, self._folder)] if self._folder is not None else []
+
+    def covers(self, article: Article) -> bool:
+        """Whether the article's language is read (unknown counts as English)."""
+        return article.language is None or article.language in self.languages
+
+    def predict(self, articles: Sequence[Article]) -> list[list[Attribution] | None]:
+        """Per article, its attributions (``None`` for another language); changes nothing."""
+        covered = [a for a in articles if self.covers(a)]
+        parses = iter(parse_articles(covered, self.nlp, max_chars=self.max_chars) if covered else [])
+        outputs: list[list[Attribution] | None] = []
+        for article in articles:
+            if not self.covers(article):
+                outputs.append(None)
+                continue
+            found = find_in_chunks(self.model, next(parses))
+            outputs.append(attribution_records(found, article.entities))
+        return outputs
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[list[Attribution] | None]) -> None:
+        """Write the attributions."""
+        for article, records in zip(articles, outputs, strict=True):
+            if records is not None:
+                article.attributions = records
+
+
+def whosays_components() -> list[Component]:
+    """The entity and attribution components of the default pipeline, in order."""
+    from unspun.pipeline.entities import EntityRecognizer
+
+    return [EntityRecognizer(), AttributionTagger()]

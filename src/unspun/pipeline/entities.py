@@ -1,0 +1,393 @@
+"""The entity component: people, organisations, places and groups, their mentions grouped.
+
+spaCy's English NER (PERSON / ORG / GPE / LOC / NORP) finds the mentions; :func:`group_mentions`
+groups them into entities without pronouns:
+
+- the title and the article go ("President Karzai" -> "Karzai", "the Taleban" -> "Taleban"),
+  as does a possessive ending;
+- a person's surname alone, or with a title, joins the person ("Karzai" -> "Hamid Karzai"), and
+  an organisation's last word its organisation ("the Telegraph"), unless generic ("the Party");
+- "the Karzai government" (a surname before government / administration / regime / campaign
+  / ...) joins the person it names;
+- an acronym joins the organisation whose initials it spells ("FBI" -> "Federal Bureau of
+  Investigation"), as does an exact repeat;
+- simple coreference: a later occurrence of an entity's key words that NER missed, on word
+  boundaries, becomes a mention too.
+
+The entity's ``name`` is its longest proper mention (title and article removed); its ``type`` the
+most frequent type of its mentions (the person's, for a surname group). Articles in another
+language than English get no entities (and no error).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Article, Entity, ModelInfo, TextRange
+from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.registry import register
+from unspun.whosays.parsing import (
+    DEFAULT_SPACY_MODEL,
+    Chunks,
+    keep_parse,
+    load_spacy,
+    parse_articles,
+    spacy_model_info,
+)
+
+ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP")
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "president",
+        "vice",
+        "premier",
+        "prime",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "gov",
+        "governor",
+        "mayor",
+        "general",
+        "gen",
+        "lt",
+        "col",
+        "colonel",
+        "sergeant",
+        "sgt",
+        "judge",
+        "justice",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "sir",
+        "lord",
+        "lady",
+        "dame",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "director",
+        "commissioner",
+        "ambassador",
+        "speaker",
+        "leader",
+        "candidate",
+        "nominee",
+        "attorney",
+        "chief",
+        "former",
+        "us",
+        "u.s.",
+        "state",
+        "foreign",
+        "defence",
+        "defense",
+        "of",
+        "the",
+    ]
+)
+GROUP_NOUNS = frozenset(
+    [
+        "government",
+        "administration",
+        "regime",
+        "cabinet",
+        "campaign",
+        "camp",
+        "family",
+        "team",
+        "presidency",
+        "people",
+        "allies",
+        "supporters",
+        "aides",
+    ]
+)
+# Last words that do not name an organisation on their own ("the Party", "the House").
+GENERIC_LAST = frozenset(
+    [
+        "party",
+        "department",
+        "house",
+        "committee",
+        "council",
+        "court",
+        "association",
+        "union",
+        "bank",
+        "university",
+        "office",
+        "agency",
+        "service",
+        "group",
+        "company",
+        "corporation",
+        "institute",
+        "foundation",
+        "center",
+        "centre",
+        "school",
+        "army",
+        "force",
+        "forces",
+        "ministry",
+        "commission",
+        "board",
+        "league",
+        "news",
+        "network",
+    ]
+)
+_STRIP_END = re.compile(r"(?:['’]s|['’])$")
+_WORD = re.compile(r"[\w.&'’-]+")
+
+
+@dataclass(slots=True)
+class Mention:
+    """One NER mention: its range, type and the words that identify it (no title, no article)."""
+
+    start: int
+    end: int
+    type: str
+    words: tuple[str, ...]
+    text: str
+
+
+@dataclass(slots=True)
+class _Group:
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def proper(self) -> list[Mention]:
+        return [m for m in self.mentions if m.words]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    words = [_STRIP_END.sub("", w) for w in _WORD.findall(text)]
+    while words and words[0].lower().rstrip(".") in TITLES:
+        words.pop(0)
+    return tuple(w for w in words if w)
+
+
+def mention_of(text: str, start: int, end: int, label: str) -> Mention | None:
+    """The :class:`Mention` for ``text[start:end]`` (trailing possessive and punctuation cut), or
+    ``None`` when nothing but a title is left."""
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
+        end -= 1
+    span = text[start:end]
+    cut = _STRIP_END.search(span)
+    if cut:
+        end -= len(cut.group(0))
+        span = text[start:end]
+    if span.lower().startswith("the "):
+        start += 4
+        span = span[4:]
+    words = _words(span)
+    if not words:
+        return None
+    return Mention(start, end, label, words, span)
+
+
+def _initials(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def _naming(group: _Group) -> list[Mention]:
+    """The mentions that name the entity itself ("Karzai", not "the Karzai government")."""
+    naming = [m for m in group.proper if m.words[-1].lower() not in GROUP_NOUNS or len(m.words) == 1]
+    return naming or group.proper
+
+
+def _key(group: _Group) -> tuple[str, ...]:
+    return max((m.words for m in _naming(group)), key=lambda w: (len(" ".join(w)), w))
+
+
+def _short_form(m: Mention, words: tuple[str, ...]) -> bool:
+    """Whether the last word alone names the entity: a person's surname ("Karzai"), an
+    organisation's last name word ("the Telegraph"), not a generic one ("the Party")."""
+    if len(words) < 2:
+        return False
+    return m.type == "PERSON" or (m.type == "ORG" and words[-1] not in GENERIC_LAST)
+
+
+def group_mentions(mentions: Sequence[Mention]) -> list[_Group]:
+    """Group mentions into entities with the rules of the module docstring (text order kept)."""
+    groups: list[_Group] = []
+    by_words: dict[tuple[str, ...], _Group] = {}
+    surnames: dict[str, _Group] = {}
+    for m in sorted(mentions, key=lambda m: (-len(m.words), m.start)):
+        words = tuple(w.lower() for w in m.words)
+        target = by_words.get(words)
+        if target is None and len(words) == 1 and words[0] in surnames:
+            target = surnames[words[0]]
+        if target is None and len(words) >= 2 and words[-1] in GROUP_NOUNS:
+            owner = words[:-1]
+            target = by_words.get(owner) or (surnames.get(owner[-1]) if len(owner) == 1 else None)
+        if target is None and len(m.words) == 1 and m.words[0].isupper() and len(m.words[0]) >= 2:
+            target = next((g for g in groups if len(_key(g)) >= 2 and _initials(_key(g)) == m.words[0]), None)
+        if target is None:
+            target = _Group()
+            groups.append(target)
+        target.mentions.append(m)
+        by_words.setdefault(words, target)
+        if _short_form(m, words) and words[-1] not in surnames:
+            surnames[words[-1]] = target
+    return groups
+
+
+def _extra_mentions(text: str, groups: Sequence[_Group]) -> None:
+    """Add later repeats of each group's key words (the full name, a person's surname) that NER
+    missed, where they do not overlap a mention already found."""
+    taken = sorted((m.start, m.end) for g in groups for m in g.mentions)
+    for group in groups:
+        key = _key(group)
+        first = max(group.proper, key=lambda m: len(m.words))
+        short = _short_form(first, tuple(w.lower() for w in key))
+        forms = {" ".join(m.words) for m in _naming(group)} | ({key[-1]} if short else set())
+        for form in forms:
+            if len(form) < 3:
+                continue
+            for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                s, e = match.span()
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                group.mentions.append(Mention(s, e, group.mentions[0].type, (form,), form))
+                taken.append((s, e))
+
+
+def entities_from_mentions(text: str, mentions: Sequence[Mention], *, repeats: bool = True) -> list[Entity]:
+    """Group ``mentions`` of ``text`` into :class:`Entity` records (ids ``E1``, ``E2`` ... in order
+    of first mention); ``repeats`` adds the missed repeats (see :func:`_extra_mentions`)."""
+    groups = group_mentions(mentions)
+    if repeats:
+        _extra_mentions(text, groups)
+    groups.sort(key=lambda g: min(m.start for m in g.mentions))
+    entities: list[Entity] = []
+    for number, group in enumerate(groups, start=1):
+        ordered = sorted(group.mentions, key=lambda m: (m.start, m.end))
+        counts = Counter(m.type for m in ordered)
+        kind = (
+            "PERSON"
+            if counts["PERSON"] and any(len(m.words) >= 2 for m in ordered if m.type == "PERSON")
+            else None
+        )
+        name = max((" ".join(m.words) for m in _naming(group)), key=lambda n: (len(n), n))
+        entities.append(
+            Entity(
+                id=f"E{number}",
+                name=name,
+                type=kind or counts.most_common(1)[0][0],
+                mentions=[TextRange(m.start, m.end) for m in ordered],
+            )
+        )
+    return entities
+
+
+def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY_TYPES) -> list[Mention]:
+    """The NER mentions of an article's parse (see :mod:`unspun.whosays.parsing`), as offsets into
+    ``text``."""
+    found: list[Mention] = []
+    for offset, doc in chunks:
+        for ent in doc.ents:
+            if ent.label_ in types:
+                m = mention_of(text, offset + ent.start_char, offset + ent.end_char, ent.label_)
+                if m is not None:
+                    found.append(m)
+    return found
+
+
+@register("unspun.EntityRecognizer.v1")
+class EntityRecognizer(Component):
+    """Write ``article.entities``: named people, organisations, places and groups with their
+    mentions grouped (see the module docstring).
+
+    ``model`` is a spaCy package name or model folder (loaded on first use), or a loaded
+    ``Language``. Only articles in ``languages`` (or of unknown language) are read; long texts are
+    parsed in paragraph chunks of at most ``max_chars`` characters. The parse is kept on the
+    article for the attribution component.
+    """
+
+    name = "entities"
+
+    def __init__(
+        self,
+        *,
+        model: str | Path | Any = DEFAULT_SPACY_MODEL,
+        types: tuple[str, ...] = ENTITY_TYPES,
+        languages: tuple[str, ...] = ("en",),
+        max_chars: int = 3000,
+        error_handler: ErrorHandler = raise_error,
+    ) -> None:
+        super().__init__(error_handler=error_handler)
+        self._nlp = None if isinstance(model, str | Path) else model
+        self._model_name = model if isinstance(model, str | Path) else None
+        self.types = types
+        self.languages = languages
+        self.max_chars = max_chars
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
+        if self._nlp is None:
+            with self._load_lock:
+                if self._nlp is None:
+                    assert self._model_name is not None
+                    self._nlp = load_spacy(self._model_name)
+        return self._nlp
+
+    def load(self) -> None:
+        """Load the spaCy pipeline now."""
+        self.nlp  # noqa: B018 - the property loads it
+
+    def model_info(self) -> list[ModelInfo]:
+        """The spaCy pipeline's name and version."""
+        return [spacy_model_info(self.name, self.nlp)]
+
+    def covers(self, article: Article) -> bool:
+        """Whether the article's language is read (unknown counts as English)."""
+        return article.language is None or article.language in self.languages
+
+    def predict(self, articles: Sequence[Article]) -> list[tuple[Chunks, list[Entity]] | None]:
+        """Per article, its parse and entities (``None`` for another language); changes nothing."""
+        covered = [a for a in articles if self.covers(a)]
+        parses = iter(parse_articles(covered, self.nlp, max_chars=self.max_chars))
+        outputs: list[tuple[Chunks, list[Entity]] | None] = []
+        for article in articles:
+            if not self.covers(article):
+                outputs.append(None)
+                continue
+            chunks = next(parses)
+            mentions = mentions_from_parse(article.text, chunks, self.types)
+            outputs.append((chunks, entities_from_mentions(article.text, mentions)))
+        return outputs
+
+    def set_annotations(
+        self, articles: Sequence[Article], outputs: list[tuple[Chunks, list[Entity]] | None]
+    ) -> None:
+        """Write the entities and keep the parse on each article."""
+        for article, output in zip(articles, outputs, strict=True):
+            if output is None:
+                continue
+            chunks, entities = output
+            keep_parse(article, chunks)
+            article.entities = entities

@@ -1,0 +1,277 @@
+"""The attribution model: a cue lexicon, cue-span inclusion rates and a linear cue classifier.
+
+Training (:func:`fit`) reads parsed articles with gold attributions: the **lexicon** is every
+lemma that heads a gold cue at least ``min_count`` times; the **inclusion rates** say how often
+each kind of child (``aux``, ``neg``, ``punct::``, ...) of a gold cue head lies inside the cue; the
+**classifier** (logistic regression over sparse features of the candidate head and of the
+attribution the rules build from it, see :mod:`unspun.whosays.attribution_rules`) says which
+candidates are cues. Prediction (:meth:`AttributionModel.find`) keeps the candidates above the
+threshold and then, since PolNeAR marks each token in at most one attribution, drops those
+overlapping a more likely one.
+
+Saved as one JSON file (``attribution.json``: lexicon, rates, weights; no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unspun.errors import ModelError
+from unspun.whosays.attribution_rules import (
+    EXTENDABLE,
+    Found,
+    attribution_at,
+    candidate_heads,
+    content_of,
+    cue_tokens,
+    extension_keys,
+    inclusion_keys,
+    later_dependents,
+    quotations,
+    verb_for_content,
+)
+
+MODEL_FILE = "attribution.json"
+FORMAT = "unspun.attribution.v1"
+Range = tuple[int, int]
+
+
+def cue_head_indices(doc: Any, cue: Range) -> int | None:
+    """The token index heading the tokens of ``cue`` (the first such root), or ``None``."""
+    toks = [t for t in doc if t.idx < cue[1] and t.idx + len(t) > cue[0]]
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    return roots[0].i if roots else None
+
+
+def features(head: Any, found: Found) -> dict[str, float]:
+    """Sparse features of a candidate cue head and the attribution built from it."""
+    lemma = head.lemma_.lower()
+    feats = {
+        "bias": 1.0,
+        f"lemma={lemma}": 1.0,
+        f"lower={head.lower_}": 1.0,
+        f"tag={head.tag_}": 1.0,
+        f"dep={head.dep_}": 1.0,
+        f"lemma|dep={lemma}|{head.dep_}": 1.0,
+        f"lemma|tag={lemma}|{head.tag_}": 1.0,
+        f"head={head.head.lemma_.lower()}": 1.0,
+        f"headpos|dep={head.head.pos_}|{head.dep_}": 1.0,
+        f"rule={found.content_rule}": 1.0,
+        f"lemma|rule={lemma}|{found.content_rule}": 1.0,
+        f"kind={found.kind}": 1.0,
+        f"src={found.source is not None}": 1.0,
+        f"lemma|src={lemma}|{found.source is not None}": 1.0,
+        f"prev={head.nbor(-1).lower_ if head.i > 0 else '<s>'}": 1.0,
+        f"next={head.nbor(1).lower_ if head.i + 1 < len(head.doc) else '</s>'}": 1.0,
+    }
+    for child in head.children:
+        feats[f"child={child.dep_}"] = 1.0
+        feats[f"lemma|child={lemma}|{child.dep_}"] = 1.0
+        if child.dep_ in ("prep", "agent", "prt"):
+            feats[f"childword={child.lower_}"] = 1.0
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            feats[f"subj_ent={child.ent_type_ or child.pos_}"] = 1.0
+    if found.content is not None:
+        length = found.content[1] - found.content[0]
+        feats[f"clen={min(int(math.log2(length + 1)), 10)}"] = 1.0
+    return feats
+
+
+@dataclass
+class AttributionModel:
+    """Lexicon, cue inclusion rates and classifier weights; :meth:`find` applies them to a parse."""
+
+    lexicon: frozenset[str] = frozenset()
+    include: dict[str, float] = field(default_factory=dict)
+    extend: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    threshold: float = 0.5
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """The classifier's probability that the candidate is a cue."""
+        z = sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def candidates(self, doc: Any) -> list[tuple[Found, dict[str, float]]]:
+        """Every candidate attribution of a parse with its features (before the classifier)."""
+        quotes = quotations(doc.text)
+        out = []
+        for head in candidate_heads(doc, self.lexicon):
+            found = attribution_at(head, self.include, quotes, self.extend)
+            if found.content is None:
+                continue
+            out.append((found, features(head, found)))
+        return out
+
+    def find(self, doc: Any) -> list[tuple[Found, float]]:
+        """The attributions of a parse with their probabilities, in text order (see the module
+        docstring for the selection)."""
+        scored = [(f, self.probability(x)) for f, x in self.candidates(doc)]
+        return select([(f, p) for f, p in scored if p >= self.threshold])
+
+    def to_disk(self, folder: Path) -> None:
+        """Write ``attribution.json`` into ``folder`` (made if missing)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {
+            "format": FORMAT,
+            "threshold": self.threshold,
+            "lexicon": sorted(self.lexicon),
+            "include": dict(sorted(self.include.items())),
+            "extend": dict(sorted(self.extend.items())),
+            "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-5},
+        }
+        (folder / MODEL_FILE).write_text(
+            json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def from_disk(cls, folder: Path) -> AttributionModel:
+        """Read a model folder written by :meth:`to_disk`; raise :class:`ModelError` otherwise."""
+        path = Path(folder) / MODEL_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"cannot read the attribution model {path} ({exc}); retrain it with 'unspun train attributions'"
+            ) from exc
+        if data.get("format") != FORMAT:
+            raise ModelError(
+                f"{path} is not an attribution model ({FORMAT}); retrain it with 'unspun train attributions'"
+            )
+        return cls(
+            lexicon=frozenset(data["lexicon"]),
+            include={k: float(v) for k, v in data["include"].items()},
+            extend={k: float(v) for k, v in data["extend"].items()},
+            weights={k: float(v) for k, v in data["weights"].items()},
+            threshold=float(data["threshold"]),
+        )
+
+
+def _overlaps(a: Range | None, b: Range | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def select(scored: Sequence[tuple[Found, float]]) -> list[tuple[Found, float]]:
+    """Keep the most likely attributions whose cues do not overlap a kept one's parts, in text order."""
+    kept: list[tuple[Found, float]] = []
+    for found, p in sorted(scored, key=lambda fp: -fp[1]):
+        if any(
+            _overlaps(found.cue, other.cue)
+            or _overlaps(found.cue, other.content)
+            or _overlaps(found.cue, other.source)
+            for other, _ in kept
+        ):
+            continue
+        kept.append((found, p))
+    return sorted(kept, key=lambda fp: fp[0].cue)
+
+
+def learn_lexicon_and_rates(
+    docs: Sequence[Any], golds: Sequence[Sequence[Any]], *, min_count: int = 2
+) -> tuple[frozenset[str], dict[str, float]]:
+    """The cue lexicon and child inclusion rates of gold attributions (``GoldAttribution`` rows)."""
+    lemmas: Counter[str] = Counter()
+    seen: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for doc, gold in zip(docs, golds, strict=True):
+        for g in gold:
+            if g.cue is None:
+                continue
+            i = cue_head_indices(doc, g.cue)
+            if i is None:
+                continue
+            head = doc[i]
+            lemmas[head.lemma_.lower()] += 1
+            for child in head.children:
+                if abs(child.i - head.i) > 3:  # only near children can join the cue
+                    continue
+                inside = g.cue[0] <= child.idx < g.cue[1]
+                for key in inclusion_keys(head, child):
+                    seen[key][0] += inside
+                    seen[key][1] += 1
+    lexicon = frozenset(lemma for lemma, n in lemmas.items() if n >= min_count)
+    rates = {key: hit / n for key, (hit, n) in seen.items() if n >= 3}
+    return lexicon, rates
+
+
+def learn_extension(
+    docs: Sequence[Any], golds: Sequence[Sequence[Any]], include: dict[str, float]
+) -> dict[str, float]:
+    """How often each later dependent of the verb lies inside the gold content, over the gold
+    attributions whose content the rules start where the gold starts (rates of
+    :func:`extension_keys`, seen at least three times)."""
+    seen: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for doc, gold in zip(docs, golds, strict=True):
+        for g in gold:
+            if g.cue is None:
+                continue
+            i = cue_head_indices(doc, g.cue)
+            if i is None:
+                continue
+            head = doc[i]
+            cue = cue_tokens(head, include)
+            content, rule = content_of(head, cue)
+            if content is None or content[0] != g.content[0] or rule not in EXTENDABLE:
+                continue
+            verb = verb_for_content(head, cue)
+            anchor = next((t for t in doc if t.idx == content[0]), None)
+            while anchor is not None and anchor.head.i != verb.i and anchor.head.i != anchor.i:
+                anchor = anchor.head
+            if anchor is None or anchor.head.i != verb.i:
+                continue
+            for child in later_dependents(verb, anchor, {t.i for t in cue}):
+                inside = child.idx < g.content[1]
+                for key in extension_keys(verb, child):
+                    seen[key][0] += inside
+                    seen[key][1] += 1
+                if not inside:
+                    break
+    return {key: hit / n for key, (hit, n) in seen.items() if n >= 3}
+
+
+def training_rows(
+    model: AttributionModel, docs: Sequence[Any], golds: Sequence[Sequence[Any]]
+) -> tuple[list[dict[str, float]], list[int]]:
+    """Features and labels of every candidate (label 1: its head heads a gold cue)."""
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    for doc, gold in zip(docs, golds, strict=True):
+        heads = {cue_head_indices(doc, g.cue) for g in gold if g.cue is not None}
+        for found, feats in model.candidates(doc):
+            rows.append(feats)
+            labels.append(int(found.head in heads))
+    return rows, labels
+
+
+def fit(
+    docs: Sequence[Any],
+    golds: Sequence[Sequence[Any]],
+    *,
+    min_count: int = 2,
+    c: float = 1.0,
+    threshold: float = 0.5,
+    max_iter: int = 2000,
+) -> AttributionModel:
+    """Train an :class:`AttributionModel` on parsed documents and their gold attributions."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    lexicon, rates = learn_lexicon_and_rates(docs, golds, min_count=min_count)
+    extend = learn_extension(docs, golds, rates)
+    model = AttributionModel(lexicon=lexicon, include=rates, extend=extend, threshold=threshold)
+    rows, labels = training_rows(model, docs, golds)
+    if len(set(labels)) < 2:
+        raise ModelError("the training data gives no positive and negative cue candidates; add articles")
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(rows)
+    classifier = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False)
+    classifier.fit(x, labels)
+    names = vectorizer.get_feature_names_out()
+    model.weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0], strict=True)}
+    return model

@@ -1,0 +1,345 @@
+"""Attribution candidates and spans from a spaCy dependency parse (pure functions over a ``Doc``).
+
+An attribution is found from its cue's head token (a verb like *said*, a noun like *report*, the
+*according* of *according to*). Given a head, the rules here give:
+
+- the **cue** span: the head plus the children that the training data puts inside cues
+  (``cue_children``: auxiliaries, negation, particles, a colon, ...; learnt as inclusion rates);
+- the **source** span: the subject's subtree (``nsubj`` / ``nsubjpass``), the object of *according
+  to* or of a passive's *by*, a possessor (*Clinton's statement*), or the subject of the verb the
+  cue hangs from (*appeared to suggest*, *and said*);
+- the **content** span: an adjacent quotation (``“...,” he said`` / ``he said: “...”``), else the
+  clausal complement (``ccomp``), the clause the cue interrupts (``X, he said, Y`` / ``as the
+  Telegraph revealed, X``), the object, or an open complement.
+
+Every range is a pair of offsets into the parsed text (``doc.text``), end exclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Range = tuple[int, int]
+Token = Any  # spacy.tokens.Token
+CANDIDATE_POS = frozenset({"VERB", "NOUN", "AUX", "ADP", "ADJ", "PROPN"})
+OPEN_QUOTES = '“"‘'
+CLOSE_QUOTES = '”"’'
+SUBJECTS = ("nsubj", "nsubjpass")
+EXTENDABLE = frozenset({"ccomp", "dobj", "xcomp", "attr", "oprd", "acl", "prep"})
+_EDGE_PUNCT = frozenset(",.;:-–—()")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attribution found in a parse: its cue head's index and the three ranges."""
+
+    head: int
+    cue: Range
+    source: Range | None
+    content: Range | None
+    kind: str  # "direct" (a quotation) or "indirect"
+    content_rule: str
+
+
+def token_range(tokens: Sequence[Token]) -> Range:
+    """The character range from the first token's start to the last token's end."""
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def trimmed(tokens: Sequence[Token]) -> list[Token]:
+    """``tokens`` in order without leading and trailing punctuation (quotes are kept)."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].is_space):
+        toks.pop(0)
+    while toks and (toks[-1].text in _EDGE_PUNCT or toks[-1].is_space):
+        toks.pop()
+    return toks
+
+
+def subtree_range(token: Token, exclude: Iterable[int] = ()) -> Range | None:
+    """The trimmed, contiguous part of ``token``'s subtree holding ``token`` (tokens in ``exclude``
+    cut it: the side that holds ``token`` is kept)."""
+    skip = set(exclude)
+    toks = [t for t in token.subtree if t.i not in skip]
+    if skip:
+        left = [t for t in toks if t.i <= token.i]
+        right = [t for t in toks if t.i > token.i]
+        while left and any(s in skip for s in range(left[0].i, token.i)):
+            left.pop(0)
+        while right and any(s in skip for s in range(token.i + 1, right[-1].i + 1)):
+            right.pop()
+        toks = left + right
+    toks = trimmed(toks)
+    return token_range(toks) if toks else None
+
+
+def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -> list[Token]:
+    """The head and the children that belong to its cue: a child joins when its learnt inclusion
+    rate (see :func:`inclusion_keys`: the most specific key known) is above ``threshold``; only
+    a contiguous run is kept."""
+    chosen = {head.i: head}
+    for child in head.children:
+        rate = next((include[k] for k in inclusion_keys(head, child) if k in include), 0.0)
+        if head.lower_ == "according" and child.lower_ == "to":
+            rate = 1.0  # the guidelines' cue is "according to" as a whole
+        if rate > threshold:
+            chosen[child.i] = child
+            if child.dep_ == "xcomp":
+                for grand in child.children:
+                    if grand.dep_ in ("aux", "neg"):
+                        chosen[grand.i] = grand
+    run = [head]
+    doc = head.doc
+    i = head.i - 1
+    while i >= 0 and i in chosen:
+        run.insert(0, doc[i])
+        i -= 1
+    i = head.i + 1
+    while i < len(doc) and i in chosen:
+        run.append(doc[i])
+        i += 1
+    return run
+
+
+def inclusion_keys(head: Token, child: Token) -> tuple[str, ...]:
+    """Keys of the cue inclusion rates, most specific first: head lemma with the child's relation
+    and word (``call>prep:for``), the relation and word (``punct::``), the relation alone."""
+    return (
+        f"{head.lemma_.lower()}>{child.dep_}:{child.lower_}",
+        f"{child.dep_}:{child.lower_}",
+        child.dep_,
+    )
+
+
+def verb_for_content(head: Token, cue: Sequence[Token]) -> Token:
+    """The cue token whose dependents carry the content: the last verb of an ``xcomp`` chain."""
+    inside = {t.i for t in cue}
+    last = head
+    for t in cue:
+        if t.dep_ == "xcomp" and t.head.i in inside:
+            last = t
+    return last
+
+
+def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
+    """The source range for a cue (see the module docstring), or ``None``."""
+    inside = {t.i for t in cue}
+    for child in head.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return subtree_range(pobj)
+    for tok in (head, verb_for_content(head, cue)):
+        for child in tok.children:
+            if child.dep_ in SUBJECTS and child.i not in inside:
+                return subtree_range(child)
+    for child in head.children:
+        if child.dep_ in ("prep", "agent") and (child.lower_ in ("to", "by") or child.i in inside):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return subtree_range(pobj)
+        if child.dep_ == "poss":
+            toks = [t for t in child.subtree if t.dep_ != "case"]
+            toks = trimmed(toks)
+            return token_range(toks) if toks else None
+    if head.dep_ in ("xcomp", "conj", "advcl") and head.head.i != head.i:
+        for child in head.head.children:
+            if child.dep_ in SUBJECTS:
+                return subtree_range(child)
+    if head.dep_ == "acl" and head.head.pos_ in ("PROPN", "NOUN", "PRON"):
+        return None
+    return None
+
+
+def quotations(text: str) -> list[Range]:
+    """Quoted stretches of ``text`` with their marks (“...”, "..."), not nested. A quotation left
+    open at a paragraph's end goes on when the next paragraph opens with a quotation mark (the
+    newspaper convention for long quotes); otherwise it is dropped."""
+    found: list[Range] = []
+    opened: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if text.startswith("''", i) or text.startswith("``", i):  # typewriter quotes: '' ... '' or `` ... ''
+            if opened is None:
+                opened = i
+            else:
+                found.append((opened, i + 2))
+                opened = None
+            i += 2
+            continue
+        if ch == "\n" and opened is not None:
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and text[j] in '“"':
+                i = j + 1
+                continue
+            opened = None
+        elif ch == "“" or (ch == '"' and opened is None):
+            opened = i
+        elif ch in '”"' and opened is not None:
+            found.append((opened, i + 1))
+            opened = None
+        i += 1
+    return found
+
+
+def continued_quote(text: str, quotes: Sequence[Range], after: int, gap: str = " ") -> int | None:
+    """The end of a quotation that opens right after ``after`` (only characters of ``gap``
+    between, at most two, same paragraph): the second half of ``“X,” she said. “Y.”``."""
+    for q_start, q_end in quotes:
+        if q_start >= after:
+            between = text[after:q_start]
+            return q_end if len(between) <= 2 and all(ch in gap for ch in between) else None
+    return None
+
+
+def close_open_quote(text: str, content: Range) -> Range:
+    """Extend ``content`` over a closing quotation mark (and the punctuation before it) when the
+    content opens a quotation it does not close (``as “true,”``)."""
+    start, end = content
+    piece = text[start:end]
+    if piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1:
+        j = end
+        while j < len(text) and j - end <= 2 and text[j] in ".,!?;:":
+            j += 1
+        if j < len(text) and text[j] in '”"':
+            return start, j + 1
+    return content
+
+
+def _gap_ok(text: str, start: int, end: int) -> bool:
+    return end - start <= 3 and all(ch in " ,:;\u00a0" for ch in text[start:end])
+
+
+def quote_for(text: str, quotes: Sequence[Range], clause: Range) -> Range | None:
+    """A quotation right before ``clause`` (``“...,” she said``) or right after it (``she said: “...``)."""
+    for q_start, q_end in quotes:
+        if q_end <= clause[0] and _gap_ok(text, q_end, clause[0]):
+            return q_start, q_end
+        if q_start >= clause[1] and _gap_ok(text, clause[1], q_start):
+            return q_start, q_end
+    return None
+
+
+def interrupts(head: Token) -> bool:
+    """Whether the cue's clause sits inside the content's: *according to X*, *X, he said, Y*
+    (parataxis), *as the Telegraph revealed, X* (an ``as`` clause)."""
+    if head.head.i == head.i:
+        return False
+    if head.lower_ == "according" or head.dep_ == "parataxis":
+        return True
+    return head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in head.children)
+
+
+def content_of(
+    head: Token, cue: Sequence[Token], extend: dict[str, float] | None = None
+) -> tuple[Range | None, str]:
+    """The content range of a cue and the rule that found it (``"ccomp"``, ``"parent"``, ...).
+
+    A content found as one dependent of the verb grows over the verb's later dependents whose
+    learnt rate in ``extend`` (see :func:`extension_keys`) is above one half (*accused X* **of
+    Y**, *called X* **a champion**)."""
+    verb = verb_for_content(head, cue)
+    inside = {t.i for t in cue}
+    agent = any(child.dep_ == "agent" for child in head.children)
+    for child in verb.children:
+        if child.dep_ == "ccomp" and child.i not in inside:
+            return _extended(verb, child, inside, extend), "ccomp"
+    if agent:
+        for child in head.children:
+            if child.dep_ == "nsubjpass":
+                return subtree_range(child), "passive"
+    if interrupts(head):
+        return subtree_range(head.head, exclude=[t.i for t in head.subtree]), "parent"
+    deps = (
+        ("dobj", "xcomp", "attr", "oprd", "acl")
+        if head.pos_ in ("NOUN", "PROPN")
+        else ("dobj", "xcomp", "attr", "oprd")
+    )
+    for dep in deps:
+        for child in verb.children:
+            if child.dep_ == dep and child.i not in inside and child.i > verb.i:
+                return _extended(verb, child, inside, extend), dep
+    for child in verb.children:
+        if child.dep_ in ("prep", "prt") and child.i in inside:
+            # the preposition belongs to the cue ("called for", "accused ... of"): its object is the content
+            for pobj in child.children:
+                if pobj.dep_ in ("pobj", "pcomp") and pobj.i not in inside:
+                    return subtree_range(pobj), "cue-prep"
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i not in inside and child.i > verb.i:
+            for pobj in child.children:
+                if pobj.dep_ in ("pobj", "pcomp"):
+                    return _extended(verb, pobj, inside, extend, first=child), "prep"
+    return None, "none"
+
+
+def extension_keys(verb: Token, child: Token) -> tuple[str, ...]:
+    """Keys of the content extension rates, most specific first (``accuse>prep:of``, ``prep:of``,
+    ``prep``)."""
+    return (f"{verb.lemma_.lower()}>{child.dep_}:{child.lower_}", f"{child.dep_}:{child.lower_}", child.dep_)
+
+
+def later_dependents(verb: Token, anchor: Token, inside: set[int]) -> list[Token]:
+    """The verb's dependents after ``anchor``'s subtree, in order (not in the cue)."""
+    last = max(t.i for t in anchor.subtree)
+    return [c for c in verb.children if c.i > last and c.i not in inside]
+
+
+def _extended(
+    verb: Token,
+    anchor: Token,
+    inside: set[int],
+    extend: dict[str, float] | None,
+    first: Token | None = None,
+) -> Range | None:
+    tokens = list((first or anchor).subtree) if first is not None else list(anchor.subtree)
+    if extend:
+        for child in later_dependents(verb, anchor, inside):
+            rate = next((extend[k] for k in extension_keys(verb, child) if k in extend), 0.0)
+            if rate <= 0.5:
+                break
+            tokens += list(child.subtree)
+    if first is not None:
+        tokens = [t for t in tokens if t.i != first.i]
+    toks = trimmed(tokens)
+    return token_range(toks) if toks else None
+
+
+def attribution_at(
+    head: Token, include: dict[str, float], quotes: Sequence[Range], extend: dict[str, float] | None = None
+) -> Found:
+    """The attribution whose cue head is ``head`` (its parts may be missing)."""
+    cue = cue_tokens(head, include)
+    source = source_of(head, cue)
+    cue_range = token_range(cue)
+    clause = cue_range if source is None else (min(cue_range[0], source[0]), max(cue_range[1], source[1]))
+    text = head.doc.text
+    quote = quote_for(text, quotes, clause)
+    if quote is not None:
+        if quote[1] <= clause[0]:
+            # “X,” she said, “Y.” and “X,” she said. “Y.”: the content runs to the end of Y.
+            more = continued_quote(text, quotes, clause[1], gap=" ,")
+            if more is None:
+                sentence_end = head.sent.end_char
+                tail = text[clause[1] : sentence_end]
+                if "“" not in tail and '"' not in tail:
+                    more = continued_quote(text, quotes, sentence_end)
+            if more is not None:
+                quote = (quote[0], more)
+        return Found(head.i, cue_range, source, quote, "direct", "quote")
+    content, rule = content_of(head, cue, extend)
+    if content is not None:
+        content = close_open_quote(text, content)
+    kind = "direct" if content and text[content[0]] in OPEN_QUOTES else "indirect"
+    return Found(head.i, cue_range, source, content, kind, rule)
+
+
+def candidate_heads(doc: Any, lexicon: frozenset[str]) -> list[Token]:
+    """Tokens that may head a cue: a content part of speech and a lemma the training data saw heading
+    cues."""
+    return [t for t in doc if t.pos_ in CANDIDATE_POS and t.lemma_.lower() in lexicon]

@@ -1,0 +1,198 @@
+"""Attribution: the PolNeAR reader and converter, the exact-match scorer (hand-counted), the
+rules on parses, an overfit test of the trainable model, the component and the predict command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from unspun.document import Article
+from unspun.errors import FormatError
+from unspun.tasks.evaluation import evaluate
+from unspun.whosays.attribution_model import AttributionModel, fit
+from unspun.whosays.attribution_rules import quotations
+from unspun.whosays.attribution_scorer import score_attribution_rows
+from unspun.whosays.parsing import load_spacy
+from unspun.whosays.polnear import GoldAttribution, parse_ann, polnear_to_jsonl, read_polnear
+
+ANN = (
+    "T1\tSource 0 5\tSmith\n"
+    "T2\tCue 6 10\tsaid\n"
+    "T3\tContent 11 20;25 30\tthat it was ok\n"
+    "T4\tAttribution 6 10\tsaid\n"
+    "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+    "T5\tCue 40 52\taccording to\n"
+    "T6\tContent 32 39\tit rains\n"
+    "T7\tAttribution-no-source 40 52\taccording to\n"
+    "E2\tAttribution-no-source:T7 Content:T6 Cue:T5\n"
+    "#1\tAnnotatorNotes T1\tnote\n"
+)
+
+
+def test_parse_ann_hulls_discontinuous_spans_and_keeps_sourceless_events() -> None:
+    found = parse_ann(ANN)
+    assert found[0] == GoldAttribution(content=(11, 30), source=(0, 5), cue=(6, 10))
+    assert found[0].pieces["content"] == ((11, 20), (25, 30))
+    assert found[1] == GoldAttribution(content=(32, 39), source=None, cue=(40, 52))
+
+
+def test_parse_ann_rejects_bad_offsets() -> None:
+    with pytest.raises(FormatError, match="bad BRAT offsets"):
+        parse_ann("T1\tSource a b\tx\n")
+
+
+def _polnear_folder(root: Path) -> Path:
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    (root / "text" / "doc-one.txt").write_text(
+        "Smith said that it was ok, sure.\r\n", encoding="utf-8", newline=""
+    )
+    (root / "attributions" / "doc-one_zz99.ann").write_text("", encoding="utf-8")
+    (root / "attributions" / "doc-one_ab12.ann").write_text(ANN.split("T5")[0], encoding="utf-8")
+    return root
+
+
+def test_read_polnear_picks_the_first_annotator_and_converts(tmp_path: Path) -> None:
+    folder = _polnear_folder(tmp_path / "train")
+    [article] = list(read_polnear(folder))
+    assert article.annotator == "ab12" and article.text.endswith("\r\n")
+    out = tmp_path / "gold.jsonl"
+    assert polnear_to_jsonl(folder, out) == 1
+    assert json.loads(out.read_text()) == {
+        "id": "doc-one",
+        "source": [0, 5],
+        "cue": [6, 10],
+        "content": [11, 30],
+    }
+
+
+def test_scorer_on_hand_counted_rows(tmp_path: Path) -> None:
+    gold = [
+        {"id": "a", "source": [0, 5], "cue": [6, 10], "content": [11, 30]},
+        {"id": "a", "source": None, "cue": [40, 52], "content": [32, 39]},
+        {"id": "b", "source": [0, 3], "cue": [4, 8], "content": [9, 20]},
+    ]
+    pred = [
+        {"id": "a", "source": [0, 5], "cue": [6, 10], "content": [11, 29]},  # content off by one
+        {"id": "a", "source": [30, 31], "cue": [40, 52], "content": [32, 39]},  # a source gold lacks
+        {"id": "c", "source": None, "cue": None, "content": [9, 20]},  # wrong article
+    ]
+    s = score_attribution_rows(gold, pred)
+    # source: gold 2, pred 2, right 1; cue: gold 3, pred 2, right 2; content: gold 3, pred 3, right 1
+    assert s["attribution_source_precision"] == 0.5 and s["attribution_source_recall"] == 0.5
+    assert s["attribution_cue_precision"] == 1.0 and s["attribution_cue_recall"] == pytest.approx(2 / 3)
+    assert s["attribution_cue_f1"] == pytest.approx(0.8)
+    assert s["attribution_content_f1"] == pytest.approx(1 / 3)
+    g, p = tmp_path / "g.jsonl", tmp_path / "p.jsonl"
+    g.write_text("".join(json.dumps(r) + "\n" for r in gold))
+    p.write_text("".join(json.dumps(r) + "\n" for r in pred))
+    assert evaluate("attributions", g, p)["attribution_cue_f1"] == pytest.approx(0.8)
+    p.write_text('{"id": "a", "content": [5, 2]}\n')
+    with pytest.raises(FormatError, match="start <= end"):
+        evaluate("attributions", g, p)
+
+
+def test_quotations_follow_paragraph_continuations() -> None:
+    text = 'He said: “One.\n\n“Two.” Then “three” and "four".'
+    assert [text[s:e] for s, e in quotations(text)] == ["“One.\n\n“Two.”", "“three”", '"four"']
+
+
+@pytest.fixture(scope="module")
+def nlp() -> object:
+    return load_spacy()
+
+
+def _gold(text: str, source: str | None, cue: str, content: str) -> GoldAttribution:
+    def at(piece: str) -> tuple[int, int]:
+        start = text.index(piece)
+        return start, start + len(piece)
+
+    return GoldAttribution(content=at(content), source=at(source) if source else None, cue=at(cue))
+
+
+TEXTS = [
+    "Senator Smith said that taxes would rise next year. Green said goodbye to the crowd.",
+    "“We will win this race,” Jones said. According to aides, the report was never finished.",
+]
+GOLDS = [
+    [_gold(TEXTS[0], "Senator Smith", "said", "that taxes would rise next year")],
+    [
+        _gold(TEXTS[1], "Jones", "said", "“We will win this race,”"),
+        _gold(TEXTS[1], "aides", "According to", "the report was never finished"),
+    ],
+]
+
+
+def _found(model: AttributionModel, docs: list[object]) -> list[list[tuple[object, ...]]]:
+    return [[(f.source, f.cue, f.content) for f, _ in model.find(doc)] for doc in docs]
+
+
+def test_attribution_model_overfits_two_examples_and_round_trips(nlp: object, tmp_path: Path) -> None:
+    docs = [nlp(text) for text in TEXTS]  # type: ignore[operator]
+    model = fit(docs, GOLDS, min_count=1, c=100.0, threshold=0.5)
+    found = _found(model, docs)
+    gold = [[(g.source, g.cue, g.content) for g in golds] for golds in GOLDS]
+    assert found == gold
+    model.to_disk(tmp_path / "m")
+    again = AttributionModel.from_disk(tmp_path / "m")
+    assert _found(again, docs) == found
+
+
+@pytest.fixture(scope="module")
+def analysed() -> Article:
+    from unspun.pipeline.attribution import whosays_components
+
+    text = (
+        "In fact, as the Daily Telegraph revealed yesterday, MI6 agents have been meeting Taleban "
+        "leaders in Musa Qala.\n\n“We will never speak to the Taleban,” Premier Brown told the "
+        "House of Commons.\n"
+    )
+    article = Article(id="t", text=text, language="en")
+    for component in whosays_components():
+        component([article])
+    return article
+
+
+def test_component_finds_the_telegraph_as_a_source(analysed: Article) -> None:
+    text = analysed.text
+    by_cue = {text[a.cue.start : a.cue.end]: a for a in analysed.attributions if a.cue}
+    revealed = by_cue["revealed"]
+    assert revealed.source is not None
+    assert "Daily Telegraph" in text[revealed.source.start : revealed.source.end]
+    entity = next(e for e in analysed.entities if e.id == revealed.source_entity)
+    assert entity.name == "Daily Telegraph"
+    assert text[revealed.content.start : revealed.content.end].startswith("MI6 agents")
+    told = by_cue["told"]
+    assert told.kind == "direct" and text[told.content.start : told.content.end].startswith("“We will")
+
+
+def test_predict_attributions_writes_the_contract(tmp_path: Path) -> None:
+    from unspun.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "\ufeffTitle line\r\n\r\nThe mayor said that the bridge would close on Monday.\r\n"
+    (folder / "story-1.txt").write_text(text, encoding="utf-8", newline="")
+    out = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(app, ["predict", "attributions", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows and set(rows[0]) == {"id", "source", "cue", "content"}
+    row = rows[0]
+    assert row["id"] == "story-1"
+    assert text[row["cue"][0] : row["cue"][1]] == "said"
+    assert text[row["source"][0] : row["source"][1]] == "The mayor"
+    assert text[row["content"][0] : row["content"][1]] == "that the bridge would close on Monday"
+
+
+@pytest.mark.shared_data
+def test_polnear_train_reads(shared_data: Path) -> None:
+    articles = list(read_polnear(shared_data / "whosays" / "polnear" / "train"))
+    assert len(articles) == 840
+    assert sum(len(a.attributions) for a in articles) > 19000
+    for article in articles[:50]:
+        for a in article.attributions:
+            assert 0 <= a.content[0] < a.content[1] <= len(article.text)

@@ -1,0 +1,106 @@
+"""Entities: mention grouping rules (no model), chunked parsing, and the component on a short
+editorial of our own (spaCy's small English pipeline)."""
+
+from __future__ import annotations
+
+import pytest
+
+from unspun.document import Article
+from unspun.pipeline.entities import EntityRecognizer, Mention, entities_from_mentions, mention_of
+from unspun.whosays.parsing import PARSE_KEY, chunk_text
+
+EDITORIAL = (
+    "Kabul fears a deal behind its back\n\n"
+    "President Hamid Karzai is said to be furious. As the Daily Telegraph revealed yesterday, "
+    "MI6 officers have held secret talks with the Taleban in Helmand.\n\n"
+    "Premier Brown told MPs that Britain would never talk to the Taleban, yet the Karzai "
+    "government now expects to be sidelined. Karzai has complained to Washington, where "
+    "Defence Secretary Gates is said to be uneasy. Gates wants more troops.\n"
+)
+
+
+def _mentions(text: str, found: list[tuple[str, str]]) -> list[Mention]:
+    out = []
+    for piece, label in found:
+        start = text.index(piece)
+        m = mention_of(text, start, start + len(piece), label)
+        assert m is not None
+        out.append(m)
+    return out
+
+
+def test_group_mentions_surname_title_and_government() -> None:
+    text = "Hamid Karzai spoke. President Karzai left. The Karzai government fell. Karzai's aides."
+    mentions = _mentions(
+        text,
+        [
+            ("Hamid Karzai", "PERSON"),
+            ("President Karzai", "PERSON"),
+            ("The Karzai government", "ORG"),
+            ("Karzai's", "PERSON"),
+        ],
+    )
+    entities = entities_from_mentions(text, mentions)
+    assert len(entities) == 1
+    assert entities[0].name == "Hamid Karzai"
+    assert entities[0].type == "PERSON"
+    assert len(entities[0].mentions) == 4
+    # the possessive is not part of the mention
+    last = entities[0].mentions[-1]
+    assert text[last.start : last.end] == "Karzai"
+
+
+def test_group_mentions_acronym_and_repeat() -> None:
+    text = "The Federal Bureau of Investigation said so. The FBI later denied it; FBI agents agreed."
+    mentions = _mentions(text, [("Federal Bureau of Investigation", "ORG"), ("FBI", "ORG")])
+    entities = entities_from_mentions(text, mentions)
+    assert [e.name for e in entities] == ["Federal Bureau of Investigation"]
+    # the second "FBI" was not given as a mention: simple coreference adds it
+    assert len(entities[0].mentions) == 3
+
+
+def test_mention_of_strips_article_and_leaves_titles_out_of_the_words() -> None:
+    text = "the Taleban and Premier Brown"
+    m = mention_of(text, 0, 11, "NORP")
+    assert m is not None and text[m.start : m.end] == "Taleban" and m.words == ("Taleban",)
+    b = mention_of(text, 16, 29, "PERSON")
+    assert b is not None and b.words == ("Brown",) and text[b.start : b.end] == "Premier Brown"
+    assert mention_of(text, 16, 23, "PERSON") is None  # a title alone names nobody
+
+
+def test_chunk_text_is_bounded_and_keeps_offsets() -> None:
+    text = "one two three\n\n" + "word " * 50 + "\r\nlast line"
+    chunks = list(chunk_text(text, max_chars=60))
+    assert all(end - start <= 60 for start, end in chunks)
+    assert chunks[0][0] == 0 and text[chunks[-1][0] : chunks[-1][1]].endswith("last line")
+    assert all("\n" not in text[s:e] or e - s <= 60 for s, e in chunks)
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    component = EntityRecognizer()
+    component.load()
+    return component
+
+
+def test_recognizer_names_the_editorial_actors(recognizer: EntityRecognizer) -> None:
+    article = Article(id="ed", text=EDITORIAL, language="en")
+    recognizer([article])
+    by_name = {e.name: e for e in article.entities}
+    for expected in ("Hamid Karzai", "MI6", "Taleban", "Brown", "Gates"):
+        assert expected in by_name, sorted(by_name)
+    karzai = by_name["Hamid Karzai"]
+    assert karzai.type == "PERSON"
+    assert len(karzai.mentions) >= 3  # "President Hamid Karzai", "the Karzai government", "Karzai"
+    assert len(by_name["Gates"].mentions) == 2
+    for entity in article.entities:
+        for m in entity.mentions:
+            assert 0 <= m.start < m.end <= len(EDITORIAL)
+    assert article.vectors[PARSE_KEY]  # the parse is kept for the attribution component
+    assert recognizer.model_info()[0].component == "entities"
+
+
+def test_recognizer_leaves_other_languages_alone(recognizer: EntityRecognizer) -> None:
+    article = Article(id="fr", text="Emmanuel Macron a parlé à Paris.", language="fr")
+    recognizer([article])
+    assert article.entities == [] and not article.errors
