@@ -89,6 +89,7 @@ def test_recognizer_names_the_editorial_actors(recognizer: EntityRecognizer) -> 
     by_name = {e.name: e for e in article.entities}
     for expected in ("Hamid Karzai", "MI6", "Taleban", "Brown", "Gates"):
         assert expected in by_name, sorted(by_name)
+    assert by_name["MI6"].type == "ORG"
     karzai = by_name["Hamid Karzai"]
     assert karzai.type == "PERSON"
     assert len(karzai.mentions) >= 3  # "President Hamid Karzai", "the Karzai government", "Karzai"

@@ -208,6 +208,10 @@ def mention_of(text: str, start: int, end: int, label: str) -> Mention | None:
     return Mention(start, end, label, words, span)
 
 
+def _acronym(name: str) -> bool:
+    return " " not in name and len(name) >= 2 and name.upper() == name and any(c.isalpha() for c in name)
+
+
 def _initials(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
@@ -292,6 +296,8 @@ def entities_from_mentions(text: str, mentions: Sequence[Mention], *, repeats: b
             else None
         )
         name = max((" ".join(m.words) for m in _naming(group)), key=lambda n: (len(n), n))
+        if kind is None and counts.most_common(1)[0][0] == "PERSON" and _acronym(name):
+            kind = "ORG"  # "MI6", "NATO": an acronym names no person
         entities.append(
             Entity(
                 id=f"E{number}",

@@ -125,7 +125,7 @@ class AttributionModel:
             "lexicon": sorted(self.lexicon),
             "include": dict(sorted(self.include.items())),
             "extend": dict(sorted(self.extend.items())),
-            "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-5},
+            "weights": {k: round(v, 4) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-3},
         }
         (folder / MODEL_FILE).write_text(
             json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
