@@ -11,8 +11,10 @@ task, so each task's section can be rerun alone without losing the others.
 - ``entities``: recall of the SemEval-2025 Task 10 gold entity mentions (an entity mention of
   ours overlapping each gold one; the mentions are the actors whose roles are annotated) and
   speed of the entity step;
-- the claims and portrayal tasks (check-worthiness, target sentiment, entity roles) add their
-  sections here the same way.
+- ``checkworthy`` (CheckThat! 2024 English), ``target-sentiment`` (NewsMTSC) and ``entity-roles``
+  (SemEval-2025 Task 10 subtask 1): ``unspun train <task>``'s k-fold cross-validation with the
+  shipped config (plus dev / dev-test for check-worthiness), majority / all-Yes baselines, and
+  speed of the predict step (sentences, targets, articles per second).
 
     python benchmarks/whosays.py [--tasks attributions,entities] [--folds 3] [--data DIR]
 """
@@ -129,9 +131,95 @@ def bench_entities(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _whosays_training(task: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Cross-validated figures of one claims/portrayal task: ``unspun train <task>`` with the shipped
+    config into a temporary folder (the features come from the training cache when present)."""
+    import tempfile
+
+    from unspun.training.defaults import default_train_config
+    from unspun.whosays.training import train_whosays
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return train_whosays(task, default_train_config(task), Path(args.data) / "whosays", Path(tmp))
+
+
+def bench_checkworthy(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.whosays.checkthat import read_checkthat
+    from unspun.whosays.prediction import predict_checkworthy
+
+    report = _whosays_training("checkworthy", args)
+    rows = read_checkthat(
+        Path(args.data) / "whosays" / "checkthat2024-en" / "CT24_checkworthy_english_dev-test.tsv"
+    )
+    predict_checkworthy(rows[:8])  # load the models
+    started = time.perf_counter()
+    predict_checkworthy(rows)
+    seconds = time.perf_counter() - started
+    return {
+        "data": "CheckThat! 2024 Task 1 English: 5-fold CV on train, the model fitted on train on dev and dev-test",
+        "metric": "F1 of the Yes class",
+        "cv_f1": round(report["cv_f1"], 4),
+        "dev_f1": round(report["dev_f1"], 4),
+        "dev_test_f1": round(report["dev_test_f1"], 4),
+        "threshold": report["threshold"],
+        "dev_test_f1_by_threshold": {k: round(v, 4) for k, v in report["dev_test_f1_by_threshold"].items()},
+        "baselines": {"all_yes_cv_f1": round(report["all_yes_cv_f1"], 4), "majority_no_f1": 0.0},
+        "speed": {"sentences_per_s": round(len(rows) / seconds, 1)},
+    }
+
+
+def bench_target_sentiment(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.whosays.newsmtsc import read_rows
+    from unspun.whosays.prediction import predict_target_sentiment
+
+    report = _whosays_training("target-sentiment", args)
+    rows = read_rows(Path(args.data) / "whosays" / "newsmtsc" / "train.jsonl")[:300]
+    predict_target_sentiment(rows[:8])
+    started = time.perf_counter()
+    predict_target_sentiment(rows)
+    seconds = time.perf_counter() - started
+    return {
+        "data": "NewsMTSC train: 5-fold CV, folds by sentence",
+        "metric": "macro-F1 over negative / neutral / positive",
+        "cv_macro_f1": round(report["cv_macro_f1"], 4),
+        "cv_accuracy": round(report["cv"]["sentiment_accuracy"], 4),
+        "cv_f1_per_class": {k: round(v, 4) for k, v in report["cv"]["sentiment_f1"].items()},
+        "baselines": {"majority_cv_macro_f1": round(report["majority_cv_macro_f1"], 4)},
+        "speed": {"targets_per_s": round(sum(len(r["targets"]) for r in rows) / seconds, 1)},
+    }
+
+
+def bench_entity_roles(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.whosays.entity_roles import read_mentions
+    from unspun.whosays.prediction import predict_entity_roles
+
+    report = _whosays_training("entity-roles", args)
+    folder = Path(args.data) / "whosays" / "semeval2025-entity-framing" / "train"
+    mentions = read_mentions(folder / "subtask-1-annotations.txt")
+    articles = sorted({m.article_id for m in mentions})[:40]
+    sample = [m for m in mentions if m.article_id in articles]
+    started = time.perf_counter()
+    predict_entity_roles(folder / "raw-documents", sample)
+    seconds = time.perf_counter() - started
+    chosen = report[f"cv_main_from_{report['main_from']}"]
+    return {
+        "data": "SemEval-2025 Task 10 subtask 1 English train: 5-fold CV, folds by article",
+        "metric": "exact match ratio of the fine-grained roles",
+        "cv_emr": round(report["cv_emr"], 4),
+        "cv_micro_f1": round(chosen["roles_micro_f1"], 4),
+        "cv_main_accuracy": round(chosen["roles_main_accuracy"], 4),
+        "cv_emr_main_from_fine": round(report["cv_main_from_fine"]["roles_emr"], 4),
+        "baselines": {"majority_cv_emr": round(report["majority_cv_emr"], 4)},
+        "speed": {"articles_per_s": round(len(articles) / seconds, 2), "mentions": len(sample)},
+    }
+
+
 TASKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "attributions": bench_attributions,
     "entities": bench_entities,
+    "checkworthy": bench_checkworthy,
+    "target-sentiment": bench_target_sentiment,
+    "entity-roles": bench_entity_roles,
 }
 
 

@@ -1,5 +1,6 @@
-"""The "who and what" section of the text view: the entities with their mention counts and the
-quotes as source — cue — content. Registered with :func:`unspun.render.add_section` on import
+"""The "who and what" section of the text view: the entities with their mention counts (and how
+the text portrays each: tone, role), the quotes as source — cue — content, and the check-worthy
+claims. Registered with :func:`unspun.render.add_section` on import
 (``unspun.render`` imports this module), so ``unspun analyze`` prints it after the paragraphs.
 """
 
@@ -9,11 +10,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from unspun.document import Analysis, TextRange
+from unspun.document import Analysis, Entity, TextRange
 from unspun.render import add_section, printable
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
 MAX_ENTITIES = 25  # entities listed, most mentioned first
+MAX_CLAIMS = 10  # check-worthy claims listed, most check-worthy first
 
 
 def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
@@ -28,14 +30,49 @@ def entity_table(analysis: Analysis) -> Table | None:
     entities = sorted(analysis.article.entities, key=lambda e: (-len(e.mentions), e.name))
     if not entities:
         return None
+    portrayed = any(e.sentiment is not None or e.role is not None for e in entities)
     table = Table(title="Who: entities", title_justify="left")
     table.add_column("entity")
     table.add_column("type")
     table.add_column("mentions", justify="right")
+    if portrayed:
+        table.add_column("tone")
+        table.add_column("portrayed as")
     for entity in entities[:MAX_ENTITIES]:
-        table.add_row(Text(printable(entity.name)), entity.type, str(len(entity.mentions)))
+        row: list[Text | str] = [Text(printable(entity.name)), entity.type, str(len(entity.mentions))]
+        if portrayed:
+            row += [_tone(entity), _role(entity)]
+        table.add_row(*row)
     if len(entities) > MAX_ENTITIES:
         table.caption = f"and {len(entities) - MAX_ENTITIES} more"
+    return table
+
+
+def _tone(entity: Entity) -> str:
+    return f"{entity.sentiment.name} {entity.sentiment.score:.2f}" if entity.sentiment else "—"
+
+
+def _role(entity: Entity) -> str:
+    if entity.role is None:
+        return "—"
+    fine = ", ".join(label.name for label in entity.fine_roles)
+    return f"{entity.role.name}: {fine}" if fine else entity.role.name
+
+
+def claim_table(analysis: Analysis) -> Table | None:
+    """Check-worthy sentences, most check-worthy first, with their probability (None when none)."""
+    claims = sorted(analysis.article.claims, key=lambda c: (-c.score, c.start))
+    if not claims:
+        return None
+    table = Table(title="Check-worthy claims", title_justify="left")
+    table.add_column("score", justify="right")
+    table.add_column("claim")
+    for claim in claims[:MAX_CLAIMS]:
+        table.add_row(
+            f"{claim.score:.2f}", Text(_piece(analysis.text, TextRange(claim.start, claim.end), QUOTE_LIMIT))
+        )
+    if len(claims) > MAX_CLAIMS:
+        table.caption = f"and {len(claims) - MAX_CLAIMS} more"
     return table
 
 
@@ -61,6 +98,7 @@ def quote_table(analysis: Analysis) -> Table | None:
 
 @add_section
 def who_and_what(analysis: Analysis, colour: bool) -> RenderableType | None:
-    """The section: entity and quote tables; None when the article has neither."""
-    parts = [t for t in (entity_table(analysis), quote_table(analysis)) if t is not None]
+    """The section: entity, quote and claim tables; None when the article has none of them."""
+    tables = (entity_table(analysis), quote_table(analysis), claim_table(analysis))
+    parts = [t for t in tables if t is not None]
     return Group(*parts) if parts else None
