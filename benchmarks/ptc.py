@@ -1,6 +1,8 @@
 """k-fold cross-validation of the span model on the PTC training folder (SI F1, TC micro-F1, speed).
 
-Folds are fixed: article ids sorted numerically, shuffled with ``--seed``, dealt round-robin.
+Folds are fixed: article ids sorted numerically, shuffled with ``--seed``, dealt round-robin, with
+each group of near-duplicate articles in one fold (``--grouping near-duplicates``, the default:
+:mod:`unspun.training.grouping`; ``--grouping random`` for the old ungrouped folds).
 For each fold a model is trained on the other folds (``train_span_model``), exported to int8 ONNX
 and run on the held-out fold. Scores use the official-style scorers of
 ``unspun.tasks.ptc_scorer``:
@@ -41,9 +43,9 @@ import numpy as np
 from unspun.models.decoding import rank_for_duplicates
 from unspun.models.span_model import SpanModel
 from unspun.paths import shared_data_dir
-from unspun.tasks.ptc import list_article_ids, make_folds, read_ptc, si_gold, tc_gold
+from unspun.tasks.ptc import read_ptc, si_gold, tc_gold
 from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
-from unspun.training.folds import plan_folds, write_stamp
+from unspun.training.folds import DEFAULT_GROUPING, GROUPINGS, fold_split, plan_folds, write_stamp
 from unspun.training.train_spans import load_config, parse_overrides, train_span_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,6 +124,7 @@ def cross_validate(
     reuse: bool,
     teachers: Path | None = None,
     seed: int = 13,
+    grouping: str = DEFAULT_GROUPING,
 ) -> dict[str, Any]:
     """Train (or reuse) one model per fold with ``config_path`` + ``overrides``, score them.
 
@@ -132,7 +135,9 @@ def cross_validate(
     config = load_config(config_path, overrides)
     plan = None
     if work is None:
-        plan = plan_folds(config_path, data, folds=len(folds), seed=seed, overrides=overrides)
+        plan = plan_folds(
+            config_path, data, folds=len(folds), seed=seed, overrides=overrides, grouping=grouping
+        )
         assert plan.held_out == folds, "the cache's split is the benchmark's"
         work, reuse = plan.work, True
     results: list[dict[str, Any]] = []
@@ -246,6 +251,13 @@ def main() -> None:
         "--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key"
     )
     parser.add_argument("--seed", type=int, default=13, help="fold shuffling seed")
+    parser.add_argument(
+        "--grouping",
+        choices=GROUPINGS,
+        default=DEFAULT_GROUPING,
+        help="near-duplicates (default): near-duplicate articles share a fold; random: the old "
+        "round-robin folds, for the figures reported before grouping",
+    )
     parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads")
     parser.add_argument("--train-threads", type=int, default=None, help="override the config's torch threads")
     parser.add_argument(
@@ -267,10 +279,10 @@ def main() -> None:
         overrides["training.epochs"] = args.epochs
     if args.train_threads:
         overrides["training.threads"] = args.train_threads
-    folds = make_folds(list_article_ids(args.data), args.folds, args.seed)
+    folds = fold_split(args.data, args.folds, args.seed, args.grouping)
     if args.distill and not args.teacher_config:
         parser.error("--distill needs --teacher-config: the recipe of the teachers")
-    common = {"threads": args.threads, "reuse": args.reuse, "seed": args.seed}
+    common = {"threads": args.threads, "reuse": args.reuse, "seed": args.seed, "grouping": args.grouping}
     if args.work is None and (args.distill or args.teacher_config):
         args.work = ROOT / "runs" / "ptc-cv"  # a teacher and its students: kept beside each other
     teacher_work = args.work.with_name(args.work.name + "-teacher") if args.work is not None else None
@@ -293,6 +305,7 @@ def main() -> None:
         "task": "ptc-train cross-validation",
         "folds": args.folds,
         "seed": args.seed,
+        "grouping": args.grouping,
         **student,
         "teacher": teacher,
         "peak_rss_mb": _peak_rss_mb(),

@@ -1,8 +1,11 @@
 """Cross-validation fold models of a span recipe, trained once into the cache and reused.
 
-The folds are those of ``benchmarks/ptc.py`` (:func:`unspun.tasks.ptc.make_folds`: article ids
-sorted numerically, shuffled with the fold seed, dealt round-robin); fold ``k``'s model is
-trained with the recipe on every other fold. The models live in
+The folds are those of ``benchmarks/ptc.py`` (:func:`fold_split`): by default grouped, so that
+near-duplicate articles (the same story re-published: :mod:`unspun.training.grouping`) share a
+fold, otherwise dealt as :func:`unspun.tasks.ptc.make_folds` deals them (article ids sorted
+numerically, shuffled with the fold seed, dealt round-robin; ``grouping="random"`` gives exactly
+that, the split of fold caches made before grouping); fold ``k``'s model is trained with the
+recipe on every other fold. The models live in
 ``$UNSPUN_CACHE/ptc-folds/<recipe>-<key>/fold<k>``, where the key is a digest of the resolved
 recipe and the fold split, so a changed recipe or corpus never reuses a stale model. A fold model
 counts as trained once its stamp (``fold.json``) is written, after the model itself: a run that
@@ -20,9 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from unspun.errors import ConfigError
 from unspun.paths import cache_dir
 from unspun.tasks.ptc import list_article_ids, make_folds
 
+GROUPINGS = ("near-duplicates", "random")
+DEFAULT_GROUPING = "near-duplicates"
 STAMP = "fold.json"
 # Measured: the shipped 4-epoch MiniLM recipe trains a fold (247 articles) in about 20 minutes on
 # 2 CPU cores, about 1.2 s per article and epoch. An estimate, said as one.
@@ -60,6 +66,23 @@ class FoldPlan:
         return SECONDS_PER_ARTICLE_EPOCH_CPU * len(self.train_ids(k)) * epochs
 
 
+def fold_split(data_dir: Path, folds: int, seed: int, grouping: str = DEFAULT_GROUPING) -> list[list[str]]:
+    """The held-out article ids of each fold of the PTC folder ``data_dir``.
+
+    ``"near-duplicates"`` (the default): :func:`unspun.training.grouping.ptc_grouped_folds`, each
+    group of near-duplicates in one fold (the same deal as ``"random"`` when there are none);
+    ``"random"``: :func:`unspun.tasks.ptc.make_folds`. Raises :class:`ConfigError` for another
+    ``grouping`` and ``InputNotFoundError`` for a missing folder.
+    """
+    if grouping == "random":
+        return make_folds(list_article_ids(Path(data_dir)), folds, seed)
+    if grouping == "near-duplicates":
+        from unspun.training.grouping import ptc_grouped_folds
+
+        return ptc_grouped_folds(Path(data_dir), folds, seed)
+    raise ConfigError(f"fold grouping {grouping!r} is unknown; use one of {', '.join(GROUPINGS)}")
+
+
 def plan_folds(
     config_path: Path,
     data_dir: Path,
@@ -68,8 +91,10 @@ def plan_folds(
     seed: int = 13,
     overrides: Mapping[str, Any] | None = None,
     work: Path | None = None,
+    grouping: str = DEFAULT_GROUPING,
 ) -> FoldPlan:
-    """The :class:`FoldPlan` of ``config_path`` (+ ``overrides``) on the PTC folder ``data_dir``.
+    """The :class:`FoldPlan` of ``config_path`` (+ ``overrides``) on the PTC folder ``data_dir``,
+    its folds cut by :func:`fold_split` with ``grouping``.
 
     ``work`` defaults to a folder of the cache keyed by the recipe and the split. Raises
     :class:`ConfigError` for an unreadable recipe and ``InputNotFoundError`` for a missing folder.
@@ -77,7 +102,7 @@ def plan_folds(
     from unspun.training.train_spans import load_config
 
     overrides = dict(overrides or {})
-    held_out = make_folds(list_article_ids(Path(data_dir)), folds, seed)
+    held_out = fold_split(Path(data_dir), folds, seed, grouping)
     if work is None:
         recipe = load_config(Path(config_path), overrides)
         key = json.dumps({"recipe": recipe, "folds": held_out}, sort_keys=True, default=str)

@@ -4,7 +4,7 @@ The SemEval-2023 English training articles are the PTC training articles (the sa
 few lines joined), so the shipped span model has seen them: its spans on them are too good to
 learn from. The paragraph techniques head learns from *out-of-fold* spans instead: each article
 is run through the fold model of the span recipe that did not train on it (the folds of
-``benchmarks/ptc.py``: :func:`unspun.tasks.ptc.make_folds`; the models from
+``benchmarks/ptc.py``: :func:`unspun.training.folds.fold_split`; the models from
 :mod:`unspun.training.folds`). Articles that are not in the PTC folder get no predictions (their
 paragraphs get no span evidence in training).
 
@@ -36,7 +36,6 @@ from unspun.models.packaged import folder_model_info
 from unspun.models.span_model import SpanFindings, SpanModel
 from unspun.paths import cache_dir
 from unspun.schema import analysis_to_dict
-from unspun.tasks.ptc import list_article_ids, make_folds
 from unspun.tasks.semeval2023 import load_subtask
 
 # lang -> article id -> (technique spans, candidate spans)
@@ -71,7 +70,9 @@ def _cross_fitted(
     ptc_dir: Path, semeval_dir: Path, models_dir: Path, folds: int, seed: int, lang: str, progress: bool
 ) -> Iterable[tuple[str, tuple[SpanFindings, Path]]]:
     items = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
-    for k, fold in enumerate(make_folds(list_article_ids(Path(ptc_dir)), folds, seed)):
+    from unspun.training.folds import fold_split  # the split the fold models were trained on
+
+    for k, fold in enumerate(fold_split(Path(ptc_dir), folds, seed)):
         ids = [i for i in fold if i in items]
         if not ids:
             continue
