@@ -47,11 +47,11 @@ import numpy as np
 from unspun.article_level import load_article_components, run_components
 from unspun.models.linear_head import fit_linear_head
 from unspun.models.span_evidence import blend
-from unspun.tasks.ptc import list_article_ids, make_folds
 from unspun.tasks.semeval2023 import GENRES, load_subtask
 from unspun.tasks.semeval2023_scorer import score_frame_labels, score_genre_labels, score_paragraph_labels
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config, default_train_data
+from unspun.training.folds import fold_split
 from unspun.training.train_semeval2023 import (
     Table,
     cross_validate,
@@ -240,7 +240,7 @@ def paragraph_vector_variants(data: Any, cfg: dict[str, Any], seed: int) -> dict
     features_cfg = copy.deepcopy(cfg)
     features_cfg["paragraphs"]["spans"]["vector_share"] = 0.0
     scores, decisions = cross_validate(table, "paragraphs", features_cfg, seed)
-    ptc_folds = make_folds(list_article_ids(default_train_data("spans")), 3, seed)
+    ptc_folds = fold_split(default_train_data("spans"), 3, seed)  # the fold models' split
     ptc_fold = {article: k for k, ids in enumerate(ptc_folds) for article in ids}
     group = np.array([ptc_fold.get(a.split("/", 1)[1], -1) for a in table.articles])
     covered = table.has_evidence & (group >= 0)
