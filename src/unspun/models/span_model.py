@@ -534,6 +534,9 @@ def _read_tokenizer(path: Path) -> Any:
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(path))
+    # Set once here and never changed: threads sharing the model encode with the same tokenizer
+    # (its encode methods read these settings and change nothing), as they share one ONNX session,
+    # whose run() is thread-safe.
     tokenizer.no_truncation()
     tokenizer.no_padding()
     return tokenizer
