@@ -3,7 +3,7 @@
 Reads the entities the entity component wrote (``article.entities``) and, for each, scores every
 mention with logistic heads over the span model's view of the mention in its sentence (encoded
 alone, as the training sentences were: :mod:`unspun.whosays.encoding`), then averages the mention
-scores:
+scores (the role heads read the mention in the whole article, as they were trained):
 
 * ``entity.sentiment``: negative / neutral / positive (NewsMTSC) with its mean probability;
 * ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
@@ -21,7 +21,7 @@ import numpy as np
 from unspun.document import Article, Entity, Label, ModelInfo
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
-from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences
+from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states
 from unspun.whosays.entity_roles import FINE_ROLES, MAIN_OF
 from unspun.whosays.heads import HeadModel, block_rows, load_heads, mean_scores
 
@@ -63,6 +63,12 @@ def role_scores(model: HeadModel, features: np.ndarray) -> tuple[np.ndarray, np.
     if not len(features):
         return np.zeros((0, len(main.labels)), np.float32), np.zeros((0, len(fine.labels)), np.float32)
     return main.scores(features), fine.scores(features)
+
+
+def uses_article(model: HeadModel) -> bool:
+    """Whether the heads read a mention in the whole article (``"context": "article"``) rather than
+    in its sentence encoded alone."""
+    return model.config.get("context", "sentence") == "article"
 
 
 def decide_roles(model: HeadModel, main_scores: np.ndarray, fine_scores: np.ndarray) -> Roles:
@@ -131,23 +137,32 @@ class PortrayalTagger(Component):
         """Per article, per entity (in order), its sentiment and roles (``None``: nothing to do)."""
         sentiment, roles = self.models
         covered = [a for a in articles if self.covers(a)]
-        states = iter(article_sentences(covered))
+        sentences = iter(article_sentences(covered))
+        whole = iter(article_states(covered) if uses_article(roles) else [None] * len(covered))
         out: list[list[tuple[Label, Roles]] | None] = []
         for article in articles:
             if not self.covers(article):
                 out.append(None)
                 continue
-            out.append(self._portray(sentiment, roles, next(states), article.entities))
+            out.append(self._portray(sentiment, roles, next(sentences), next(whole), article.entities))
         return out
 
     def _portray(
-        self, sentiment: HeadModel, roles: HeadModel, states: SentenceStates, entities: Sequence[Entity]
+        self,
+        sentiment: HeadModel,
+        roles: HeadModel,
+        states: SentenceStates,
+        whole: TokenStates | None,
+        entities: Sequence[Entity],
     ) -> list[tuple[Label, Roles]]:
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
         senti = mean_scores(sentiment_scores(sentiment, states.rows(ranges, sentiment.blocks)), groups, n)
-        main, fine = role_scores(roles, states.rows(ranges, roles.blocks))
+        role_rows = (
+            mention_rows(roles, whole, ranges) if whole is not None else states.rows(ranges, roles.blocks)
+        )
+        main, fine = role_scores(roles, role_rows)
         main, fine = mean_scores(main, groups, n), mean_scores(fine, groups, n)
         return [
             (sentiment_label(sentiment, senti[i]), decide_roles(roles, main[i], fine[i])) for i in range(n)

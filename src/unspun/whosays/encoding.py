@@ -6,7 +6,9 @@ per word piece, with character offsets. The training sentences of CheckThat! and
 alone, without their article, and a transformer's states depend on the context it sees; so an
 article is encoded *one sentence at a time* (:func:`article_sentences`), once, and the result is
 kept on the article (``article.vectors["whosays-sentences"]``) for the next component. Features of
-a mention come from the states of the sentence it starts in.
+a mention come from the states of the sentence it starts in. The entity-role heads, trained on
+whole articles (SemEval-2025), read the whole article's states instead (:func:`article_states`;
+a model's ``"context"`` says which).
 
 Features (``H`` = the hidden size, 384):
 
@@ -32,7 +34,8 @@ from unspun.document import Article, TextRange
 if TYPE_CHECKING:
     from unspun.models.span_model import SpanModel
 
-SENTENCE_STATES = "whosays-sentences"  # key of Article.vectors (never serialised)
+SENTENCE_STATES = "whosays-sentences"  # keys of Article.vectors (never serialised)
+ARTICLE_STATES = "whosays-article"
 NEAR = 6  # tokens of immediate context on each side of a mention
 WINDOW = 30  # tokens of wider context on each side
 
@@ -121,6 +124,20 @@ def article_sentences(articles: Sequence[Article], model: SpanModel | None = Non
     missing = [i for i, kept in enumerate(out) if kept is None]
     for i, made in zip(missing, sentence_states([articles[i].text for i in missing], model), strict=True):
         articles[i].vectors[SENTENCE_STATES] = made
+        out[i] = made
+    return [kept for kept in out if kept is not None]
+
+
+def article_states(articles: Sequence[Article], model: SpanModel | None = None) -> list[TokenStates]:
+    """The token states of each whole article (windows of the span model): those kept on it when
+    its text has not changed, else encoded now (all missing ones in one call) and kept on it."""
+    out: list[TokenStates | None] = []
+    for article in articles:
+        kept = article.vectors.get(ARTICLE_STATES)
+        out.append(kept[1] if isinstance(kept, tuple) and kept[0] == len(article.text) else None)
+    missing = [i for i, kept in enumerate(out) if kept is None]
+    for i, made in zip(missing, encode_texts([articles[i].text for i in missing], model), strict=True):
+        articles[i].vectors[ARTICLE_STATES] = (len(articles[i].text), made)
         out[i] = made
     return [kept for kept in out if kept is not None]
 

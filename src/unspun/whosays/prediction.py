@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from unspun.whosays.checkthat import NO, YES, CheckworthyRow
-from unspun.whosays.encoding import encode_texts, sentence_states
+from unspun.whosays.encoding import SentenceStates, TokenStates, encode_texts, sentence_states
 from unspun.whosays.entity_roles import RoleMention, read_documents
 from unspun.whosays.heads import HeadModel, load_heads
 from unspun.whosays.newsmtsc import iter_targets, with_polarities
@@ -57,7 +57,7 @@ def predict_entity_roles(
     """``mentions`` (SemEval-2025 subtask 1, inclusive ends) with their predicted main and fine roles;
     the articles are read from the ``documents`` folder. Raises InputNotFoundError for a missing
     article and ModelError for a model that cannot load."""
-    from unspun.pipeline.portrayal import ROLES_MODEL, decide_roles, role_scores
+    from unspun.pipeline.portrayal import ROLES_MODEL, decide_roles, mention_rows, role_scores, uses_article
 
     heads = load_heads(model or ROLES_MODEL, ROLES_MODEL)
     texts = read_documents(documents, [m.article_id for m in mentions])
@@ -65,10 +65,21 @@ def predict_entity_roles(
     out: dict[int, RoleMention] = {}
     for start in range(0, len(ids), 4):
         batch = ids[start : start + 4]
-        for article_id, state in zip(batch, sentence_states([texts[a] for a in batch]), strict=True):
+        whole = uses_article(heads)
+        encoded: Sequence[TokenStates | SentenceStates]
+        if whole:
+            encoded = encode_texts([texts[a] for a in batch])
+        else:
+            encoded = sentence_states([texts[a] for a in batch])
+        for article_id, state in zip(batch, encoded, strict=True):
             mine = [i for i, m in enumerate(mentions) if m.article_id == article_id]
             ranges = [(mentions[i].start, mentions[i].end + 1) for i in mine]
-            main, fine = role_scores(heads, state.rows(ranges, heads.blocks))
+            if isinstance(state, TokenStates):
+                rows = mention_rows(heads, state, ranges)
+            else:
+                assert isinstance(state, SentenceStates)
+                rows = state.rows(ranges, heads.blocks)
+            main, fine = role_scores(heads, rows)
             for i, ms, fs in zip(mine, main, fine, strict=True):
                 roles = decide_roles(heads, np.asarray(ms), np.asarray(fs))
                 m = mentions[i]

@@ -300,8 +300,8 @@ def train_entity_roles(
     log: Say = _quiet,
 ) -> dict[str, Any]:
     """Train the main-role and fine-role heads on SemEval-2025 Task 10 subtask 1 English (folds
-    grouped by article; each article encoded one sentence at a time, as the pipeline does); the
-    fine head learns each mention's first fine role."""
+    grouped by article; the config's ``context`` says whether a mention is seen in the whole
+    article or in its sentence encoded alone); the fine head learns each mention's first fine role."""
     from unspun.pipeline.portrayal import decide_roles
 
     config = load_config(config_path)
@@ -313,17 +313,28 @@ def train_entity_roles(
     texts = read_documents(documents, [m.article_id for m in mentions])
     ids = sorted(texts)
 
+    context = str(config["model"].get("context", "sentence"))
+
     def compute() -> np.ndarray:
-        states = {}
+        rows = []
         for n, article_id in enumerate(ids):
-            states[article_id] = sentence_states([texts[article_id]])[0]
+            mine = [(m.start, m.end + 1) for m in mentions if m.article_id == article_id]
+            if context == "article":
+                rows.append(block_rows(encode_texts([texts[article_id]])[0], mine, blocks))
+            else:
+                rows.append(sentence_states([texts[article_id]])[0].rows(mine, blocks))
             if n % 50 == 0:
                 log(f"encoded {n + 1}/{len(ids)} articles")
-        return np.concatenate([states[m.article_id].rows([(m.start, m.end + 1)], blocks) for m in mentions])
+        by_article = dict(zip(ids, rows, strict=True))
+        position = {article_id: 0 for article_id in ids}
+        out = []
+        for m in mentions:
+            out.append(by_article[m.article_id][position[m.article_id]])
+            position[m.article_id] += 1
+        return np.stack(out)
 
-    x = cached_features(
-        f"entity-roles-sentences-{'-'.join(blocks)}", [annotations, documents], compute, cache=cache
-    )
+    name = f"entity-roles-{context}-{'-'.join(blocks)}"
+    x = cached_features(name, [annotations, documents], compute, cache=cache)
     main_y = [m.main_role or "" for m in mentions]
     fine_y = [m.fine_roles[0] for m in mentions]
     gold = {(m.article_id, m.start, m.end): (m.main_role, m.fine_roles) for m in mentions}
@@ -340,7 +351,7 @@ def train_entity_roles(
                     x[train], [fine_y[i] for i in train], ALL_FINE_ROLES, multi_label=False, c=c, seed=seed
                 ),
             }
-            fold_model = HeadModel({"blocks": blocks, "main_from": main_from}, heads)
+            fold_model = HeadModel({"blocks": blocks, "main_from": main_from, "context": context}, heads)
             main_scores, fine_scores = heads["main"].scores(x[fold]), heads["fine"].scores(x[fold])
             for i, ms, fs in zip(fold, main_scores, fine_scores, strict=True):
                 roles = decide_roles(fold_model, ms, fs)
@@ -363,6 +374,7 @@ def train_entity_roles(
         config={
             "task": "entity-roles",
             "blocks": blocks,
+            "context": context,
             "main_from": main_from,
             "encoder": "ptc-minilm",
             "c": c,
