@@ -138,3 +138,8 @@ def test_scripts_never_parse_html_or_evaluate_strings(path: Path) -> None:
         'setAttribute("style"',
     ):
         assert sink not in code, f"{path.name} uses {sink}"
+
+
+def test_outlet_names_with_a_slash_reach_their_page(client: object) -> None:
+    html = client.get("/outlets/News%2FWorld").text  # type: ignore[attr-defined]
+    assert 'data-outlet="News/World"' in html
