@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -443,28 +443,78 @@ def task_scores(model: Model, table: Table, rows: np.ndarray) -> np.ndarray:
     return scores
 
 
+def article_texts(data_dir: Path, cfg: dict[str, Any]) -> dict[str, str]:
+    """The text of every article a config's tables hold, by their ``articles`` key (``lang/id``,
+    and ``news/<lang>/<id>`` for the ``[genre.extra]`` rows). Raises what reading them raises."""
+    texts: dict[str, str] = {}
+    for lang in cfg["data"]["languages"]:
+        iso = FOLDER_TO_ISO[folder_for(lang)]
+        for subtask in (1, 2, 3):
+            for item in load_subtask(Path(data_dir), lang, subtask):
+                texts[f"{iso}/{item.article.id}"] = item.article.text
+    extra = cfg["genre"].get("extra")
+    if extra:
+        documents = Path(extra["documents"])
+        documents = documents if documents.is_absolute() else Path(data_dir).parent / documents
+        lang = str(extra.get("language", "en"))
+        for doc_id in read_genre_labels(Path(extra["labels"])):
+            path = documents / f"{doc_id}.txt"
+            if path.is_file():
+                texts[f"{EXTRA_PREFIX}/{lang}/{doc_id}"] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def grouped_fold_of(articles: Sequence[str], texts: Mapping[str, str], folds: int) -> np.ndarray:
+    """Per row of ``articles``, its fold with near-duplicates kept together: an article that is
+    in no group keeps :func:`fold_of`; each group of near-duplicate articles among ``texts``
+    (:mod:`unspun.training.grouping`) goes to the fold of its first member (sorted). Articles
+    missing from ``texts`` keep :func:`fold_of`."""
+    from unspun.training.grouping import duplicate_groups, near_duplicates
+
+    keys = sorted(set(articles))
+    known = {a: texts[a] for a in keys if a in texts}
+    home = {a: a for a in keys}
+    for group in duplicate_groups(known, near_duplicates(known)):
+        for a in group:
+            home[a] = min(group)
+    return np.array([fold_of(home[a], folds) for a in articles])
+
+
 def cross_validate(
-    table: Table, task: str, cfg: dict[str, Any], seed: int, *, progress: bool = True
+    table: Table,
+    task: str,
+    cfg: dict[str, Any],
+    seed: int,
+    *,
+    progress: bool = True,
+    fold: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold scores and out-of-fold decisions of one task (grouped by article).
 
     For multi-label tasks, the decisions of fold k use thresholds tuned on the other folds'
-    out-of-fold scores, so the figures they give are not tuned on their own test rows.
+    out-of-fold scores, so the figures they give are not tuned on their own test rows. ``fold``:
+    the fold of each row (default :func:`fold_of` its article; e.g. :func:`grouped_fold_of`).
     """
     folds = int(cfg["data"]["folds"])
-    fold = np.array([fold_of(a, folds) for a in table.articles])
+    if fold is None:
+        fold = np.array([fold_of(a, folds) for a in table.articles])
     scores = np.zeros((len(table.articles), len(GENRES) if task == "genre" else table.y.shape[1]))
     for k in track(range(folds), description=f"cross-validating {task}", disable=not progress):
         scores[fold == k] = task_scores(fit_task(table, fold != k, task, cfg, seed), table, fold == k)
     if task == "genre":
         return scores, (np.log(scores + 1e-12) + shift_rows(genre_shift(cfg), table.langs)).argmax(axis=1)
-    return scores, decide_out_of_fold(table, scores, folds, min_positives=int(cfg[task]["min_positives"]))
+    return scores, decide_out_of_fold(
+        table, scores, folds, min_positives=int(cfg[task]["min_positives"]), fold=fold
+    )
 
 
-def decide_out_of_fold(table: Table, scores: np.ndarray, folds: int, *, min_positives: int) -> np.ndarray:
+def decide_out_of_fold(
+    table: Table, scores: np.ndarray, folds: int, *, min_positives: int, fold: np.ndarray | None = None
+) -> np.ndarray:
     """0/1 decisions of a multi-label task from out-of-fold ``scores``: the rows of fold k are
-    decided with thresholds tuned on the other folds' rows only."""
-    fold = np.array([fold_of(a, folds) for a in table.articles])
+    decided with thresholds tuned on the other folds' rows only (``fold``: as in :func:`cross_validate`)."""
+    if fold is None:
+        fold = np.array([fold_of(a, folds) for a in table.articles])
     decisions = np.zeros_like(table.y)
     keys = table.threshold_keys()
     for k in range(folds):

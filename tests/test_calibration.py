@@ -1,0 +1,103 @@
+"""Reliability tables, calibrators, and the genre score as the probability of the label shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unspun.models.linear_head import LinearHead
+from unspun.training.calibration import (
+    apply_platt,
+    expected_calibration_error,
+    fit_platt,
+    fit_temperature,
+    reliability_table,
+    softmax_with_temperature,
+)
+
+
+def test_a_calibrated_forecaster_has_a_small_ece_and_an_overconfident_one_a_large_one() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 1, 20000)
+    honest = rng.uniform(0, 1, p.size) < p
+    assert expected_calibration_error(reliability_table(p, honest)) < 0.02
+    loud = np.where(p > 0.5, 0.99, 0.01)  # says 99% where the truth is ~75%
+    assert expected_calibration_error(reliability_table(loud, honest)) > 0.2
+
+
+def test_reliability_bins_and_weights() -> None:
+    table = reliability_table(np.array([0.05, 0.15, 0.95, 1.0]), np.array([0, 1, 1, 0]), bins=10)
+    assert [(b.low, b.count) for b in table] == [(0.0, 1), (0.1, 1), (0.9, 2)]  # 1.0 in the last bin
+    assert table[2].accuracy == 0.5 and table[2].confidence == pytest.approx(0.975)
+    weighted = reliability_table(np.array([0.9, 0.9]), np.array([1, 0]), weights=np.array([3.0, 1.0]))
+    assert weighted[0].accuracy == pytest.approx(0.75)
+    with pytest.raises(ValueError):
+        reliability_table(np.array([0.1, 0.2]), np.array([1]))
+
+
+def test_temperature_recovers_overconfidence_and_keeps_the_argmax() -> None:
+    rng = np.random.default_rng(1)
+    logits = rng.normal(0, 1.5, (4000, 3))
+    truth = np.array([rng.choice(3, p=np.exp(row) / np.exp(row).sum()) for row in logits])
+    sharp = softmax_with_temperature(np.exp(logits) / np.exp(logits).sum(1, keepdims=True), 1 / 3)
+    t = fit_temperature(sharp, truth)
+    assert 2.4 < t < 3.8  # undoes the sharpening by 3
+    fixed = softmax_with_temperature(sharp, t)
+    assert (fixed.argmax(1) == sharp.argmax(1)).all()
+    before = expected_calibration_error(reliability_table(sharp.max(1), sharp.argmax(1) == truth))
+    after = expected_calibration_error(reliability_table(fixed.max(1), fixed.argmax(1) == truth))
+    assert after < before / 2
+
+
+def test_platt_is_monotonic_and_fixes_a_shifted_score() -> None:
+    rng = np.random.default_rng(2)
+    true_p = rng.uniform(0.02, 0.98, 20000)
+    y = rng.uniform(0, 1, true_p.size) < true_p
+    skewed = true_p**3  # systematically too low
+    a, b = fit_platt(skewed, y)
+    fixed = apply_platt(skewed, a, b)
+    assert np.all(np.diff(fixed[np.argsort(skewed)]) >= -1e-12)
+    assert expected_calibration_error(reliability_table(fixed, y)) < 0.03
+    assert fit_platt(np.array([0.2, 0.7]), np.array([1, 1])) == (1.0, 0.0)
+
+
+def test_the_genre_score_is_the_probability_of_the_label_shown_after_the_offset() -> None:
+    head = LinearHead(
+        labels=("opinion", "reporting", "satire"),
+        weights=np.eye(3, dtype=np.float32),
+        bias=np.zeros(3, np.float32),
+        mean=np.zeros(3, np.float32),
+        scale=np.ones(3, np.float32),
+        multi_label=False,
+        offsets={"en": np.array([0.0, 1.0, -3.0], np.float32)},
+    )
+    scores = head.scores(np.array([[1.0, 0.5, 0.0], [0.0, 0.0, 3.0]], np.float32))
+    for lang in ("en", "fr"):
+        shown = head.decide(scores, lang)
+        probabilities = head.shifted(scores, lang)
+        for (label, score), row in zip((r[0] for r in shown), probabilities, strict=True):
+            assert label == head.labels[int(row.argmax())] and score == pytest.approx(float(row.max()))
+    assert head.decide(scores, "en")[0][0][0] == "reporting"  # the offset moved the decision
+    assert head.decide(scores, "fr")[0][0][0] == "opinion"
+
+
+def test_a_head_keeps_its_temperature_on_disk_and_it_never_moves_the_label(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    head = LinearHead(
+        labels=("opinion", "reporting", "satire"),
+        weights=np.eye(3, dtype=np.float32),
+        bias=np.zeros(3, np.float32),
+        mean=np.zeros(3, np.float32),
+        scale=np.ones(3, np.float32),
+        multi_label=False,
+        offsets={"en": np.array([0.0, 1.0, -3.0], np.float32)},
+        temperature=2.0,
+    )
+    head.to_disk(tmp_path / "genre.npz")
+    again = LinearHead.from_disk(tmp_path / "genre.npz")
+    assert again.temperature == 2.0
+    scores = head.scores(np.array([[1.0, 0.5, 0.0], [0.2, 0.1, 2.0]], np.float32))
+    plain = LinearHead(**{**{f: getattr(head, f) for f in head.__slots__}, "temperature": 1.0})  # type: ignore[arg-type]
+    for lang in ("en", None):
+        cooled, hot = again.decide(scores, lang), plain.decide(scores, lang)
+        assert [r[0][0] for r in cooled] == [r[0][0] for r in hot]
+        assert all(c[0][1] < h[0][1] for c, h in zip(cooled, hot, strict=True))  # T > 1: less sure
