@@ -26,6 +26,7 @@ async function analyse(view) {
   const button = $("analyse-button");
   button.disabled = true;
   button.textContent = "Analysing…";
+  $("analyse-form").setAttribute("aria-busy", "true");
   document.body.dataset.ready = "false";
   try {
     const data = await api("/api/analyze", { json: body });
@@ -35,9 +36,12 @@ async function analyse(view) {
     view.show(data);
     if (id !== null) history.pushState({}, "", `/articles/${encodeURIComponent(id)}`);
     $("view").scrollIntoView({ block: "start" });
+    const n = (data.spans || []).length;
+    say(`Analysed: ${n} span${n === 1 ? "" : "s"} found${id !== null ? ", kept in the corpus" : ""}.`);
   } catch (error) {
     say(`The analysis failed: ${error.message}`, "error");
   } finally {
+    $("analyse-form").removeAttribute("aria-busy");
     button.disabled = false;
     button.textContent = "Analyse";
   }
