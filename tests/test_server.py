@@ -388,3 +388,13 @@ def test_serve_fails_in_one_line_when_the_port_is_taken(tmp_path: Any) -> None:
         )
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "Traceback" not in result.output
+
+
+def test_half_a_surrogate_pair_is_422_and_a_whole_pair_is_kept(client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    lone = client.post("/api/analyze", content=b'{"text": "A text with \\ud800 in it."}', headers=headers)
+    assert "surrogate" in assert_error(lone, 422)["error"]
+    pair = client.post(
+        "/api/analyze", content=b'{"text": "A text with \\ud83d\\ude00 in it."}', headers=headers
+    )
+    assert pair.status_code == 200 and pair.json()["text"] == "A text with \U0001f600 in it."

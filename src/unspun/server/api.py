@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from unspun.document import Analysis, Article
 from unspun.server.errors import error_body
@@ -44,10 +44,28 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class AnalyzeRequest(BaseModel):
-    """An article to analyse (and, with ``store``, keep)."""
+class _Request(BaseModel):
+    """A JSON request body: unknown fields refused, every string valid Unicode."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_lone_surrogates(cls, value: Any) -> Any:
+        # JSON may escape half a UTF-16 pair ("\ud800"): no valid text holds one, and the answer
+        # (UTF-8) and the store could not hold it either.
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(
+                    "holds an unpaired UTF-16 surrogate (a \\ud800-\\udfff escape); send valid Unicode"
+                ) from None
+        return value
+
+
+class AnalyzeRequest(_Request):
+    """An article to analyse (and, with ``store``, keep)."""
 
     text: str = Field(description="The article text, or an HTML page (its main text is extracted).")
     title: str | None = Field(None, description="Title (default: the first line when a blank line follows).")
@@ -64,10 +82,8 @@ class AnalyzeRequest(BaseModel):
     store: bool = Field(False, description="Keep the article and its analysis in the store.")
 
 
-class FeedbackRequest(BaseModel):
+class FeedbackRequest(_Request):
     """A reader's correction of an article's newest (or a given) analysis."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: Literal["wrong", "added", "corrected"]
     start: int = Field(ge=0, description="Code-point offset of the span's start in the article text.")
