@@ -398,3 +398,5 @@ def test_half_a_surrogate_pair_is_422_and_a_whole_pair_is_kept(client: TestClien
         "/api/analyze", content=b'{"text": "A text with \\ud83d\\ude00 in it."}', headers=headers
     )
     assert pair.status_code == 200 and pair.json()["text"] == "A text with \U0001f600 in it."
+    nul = client.post("/api/analyze", json={"text": "A text with \u0000 in it."})
+    assert "NUL" in assert_error(nul, 422)["error"]

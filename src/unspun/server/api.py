@@ -45,16 +45,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 class _Request(BaseModel):
-    """A JSON request body: unknown fields refused, every string valid Unicode."""
+    """A JSON request body: unknown fields refused, every string valid Unicode without NUL."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_lone_surrogates(cls, value: Any) -> Any:
-        # JSON may escape half a UTF-16 pair ("\ud800"): no valid text holds one, and the answer
-        # (UTF-8) and the store could not hold it either.
+    def _valid_text(cls, value: Any) -> Any:
+        # JSON may escape half a UTF-16 pair ("\ud800") or a NUL ("\u0000"): no article holds
+        # one, the answer (UTF-8) could not carry the first, and PostgreSQL cannot store the second.
         if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("holds a NUL character (\\u0000); remove it")
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
