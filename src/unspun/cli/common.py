@@ -50,12 +50,18 @@ class EvaluateTask(StrEnum):
     frames = "frames"
     paragraphs = "paragraphs"
     attributions = "attributions"
+    checkworthy = "checkworthy"
+    target_sentiment = "target-sentiment"
+    entity_roles = "entity-roles"
 
 
 class TrainTask(StrEnum):
     spans = "spans"
     article = "article"
     attributions = "attributions"
+    checkworthy = "checkworthy"
+    target_sentiment = "target-sentiment"
+    entity_roles = "entity-roles"
 
 
 ModelOption = Annotated[

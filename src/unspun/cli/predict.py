@@ -170,3 +170,4 @@ def predict_paragraphs_cmd(
 
 # Commands defined in their own modules register on predict_app when imported.
 import unspun.cli.predict_attributions  # noqa: E402, F401
+import unspun.cli.predict_whosays  # noqa: E402, F401
