@@ -204,6 +204,13 @@ def test_injection_attempts_match_nothing_and_break_nothing(
 
 
 def test_bad_query_parameters_are_422(client: TestClient) -> None:
+    for url in (
+        "/api/articles?outlet=%00",
+        "/api/search?q=a%00b",
+        "/api/articles/%00",
+        "/api/outlets/%00/profile",
+    ):
+        assert "NUL" in assert_error(client.get(url), 422), url
     assert "next" in assert_error(client.get("/api/articles", params={"next": "garbage"}), 422)
     assert "limit" in assert_error(client.get("/api/articles", params={"limit": 0}), 422)
     assert "date_from" in assert_error(client.get("/api/articles", params={"date_from": "yesterday"}), 422)

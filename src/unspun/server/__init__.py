@@ -13,8 +13,9 @@ Layers of one app, outermost first (:mod:`unspun.server.middleware`):
 2. CORS, only when ``cors_origins`` is set (off by default).
 3. ``TokenMiddleware``: with a token (``UNSPUN_TOKEN``; required beyond loopback), every write
    (POST, PUT, PATCH, DELETE) needs ``Authorization: Bearer <token>``, else 401.
-4. ``BodyLimitMiddleware``: request bodies over ``max_body_mb`` get 413.
-5. The routes: :mod:`unspun.server.api` (``/api``), ``/docs`` and ``/openapi.json``, and the
+4. ``NulMiddleware``: a NUL character in the path or query gets 422.
+5. ``BodyLimitMiddleware``: request bodies over ``max_body_mb`` get 413.
+6. The routes: :mod:`unspun.server.api` (``/api``), ``/docs`` and ``/openapi.json``, and the
    web page.
 
 Every error, whatever its layer, is ``{"ok": false, "error": "...", "status": N}``

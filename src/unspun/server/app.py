@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from unspun.server.errors import install_error_handlers
-from unspun.server.middleware import BodyLimitMiddleware, GuardMiddleware, TokenMiddleware
+from unspun.server.middleware import BodyLimitMiddleware, GuardMiddleware, NulMiddleware, TokenMiddleware
 from unspun.server.settings import ServerSettings, load_server_settings
 from unspun.server.worker import AnalysisPool
 from unspun.store.base import Store
@@ -117,8 +117,9 @@ def create_app(
     _add_docs(app)
     _add_web(app)
     # add_middleware wraps: the last added is the outermost. Outermost first: guard (headers, 500),
-    # CORS (when enabled: its headers reach 401s too), token, body limit, then the routes.
+    # CORS (when enabled: its headers reach 401s too), token, NUL in the URL, body limit, routes.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NulMiddleware)
     app.add_middleware(TokenMiddleware, token=settings.token)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

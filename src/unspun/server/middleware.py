@@ -4,8 +4,8 @@ Order, outermost first (see :func:`unspun.server.app.create_app`): :class:`Guard
 (a strict Content-Security-Policy and friends on every response, and a fixed 500 in the one
 error shape for anything that escapes, logged with its traceback on the server),
 :class:`TokenMiddleware` (every write needs ``Authorization: Bearer <token>`` when a token is
-set) and :class:`BodyLimitMiddleware` (413 above the limit, by ``Content-Length`` at once and
-by counting the bytes of a streamed body).
+set), :class:`NulMiddleware` (422 for a NUL in the URL) and :class:`BodyLimitMiddleware` (413
+above the limit, by ``Content-Length`` at once and by counting the bytes of a streamed body).
 """
 
 from __future__ import annotations
@@ -110,6 +110,22 @@ class TokenMiddleware:
                 else "the bearer token is not the server's; check UNSPUN_TOKEN"
             )
             await send_error(send, 401, message, [(b"www-authenticate", b"Bearer")])
+            return
+        await self.app(scope, receive, send)
+
+
+class NulMiddleware:
+    """A NUL character in the path or query (``%00``) is 422: no name, id or search holds one,
+    and PostgreSQL refuses it in any text parameter (which would otherwise look like a 503)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
+        ):
+            await send_error(send, 422, "the URL holds a NUL character (%00); remove it")
             return
         await self.app(scope, receive, send)
 
