@@ -72,16 +72,24 @@ class AnalyzeRequest(_Request):
     text: str = Field(description="The article text, or an HTML page (its main text is extracted).")
     title: str | None = Field(None, description="Title (default: the first line when a blank line follows).")
     outlet: str | None = None
-    url: str | None = Field(
-        None,
-        description="The article's web address (http or https).",
-        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$",
-    )
+    url: str | None = Field(None, description="The article's web address (http or https).")
     published: str | None = Field(
         None, description="Publication date: YYYY-MM-DD, YYYY-MM, an ISO date-time."
     )
     id: str | None = Field(None, description="The article's id in its source (default: 'text').")
     store: bool = Field(False, description="Keep the article and its analysis in the store.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        # Only a web address: a page linking the article must never get javascript: or data:.
+        if value is None or not value.strip():
+            return None
+        if not value.strip().lower().startswith(("http://", "https://")) or any(
+            c.isspace() for c in value.strip()
+        ):
+            raise ValueError("must be a web address starting with http:// or https://")
+        return value.strip()
 
 
 class FeedbackRequest(_Request):
