@@ -294,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--articles", type=int, default=60, help="articles for ingest against analyze")
     parser.add_argument("--postgres", default=os.environ.get("UNSPUN_TEST_POSTGRES"))
+    parser.add_argument(
+        "--stores", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--output", type=Path, default=ROOT / "reports" / "store.json")
     args = parser.parse_args(argv)
@@ -310,9 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print("sqlite:", flush=True)
-        report["stores"]["sqlite"] = bench_store(f"sqlite:///{folder / 'bench.db'}", args.sizes, args.repeat)
-        if args.postgres:
+        if "sqlite" in args.stores:
+            print("sqlite:", flush=True)
+            report["stores"]["sqlite"] = bench_store(
+                f"sqlite:///{folder / 'bench.db'}", args.sizes, args.repeat
+            )
+        if "postgresql" not in args.stores:
+            pass
+        elif args.postgres:
             print("postgresql:", flush=True)
             schema, url = _postgres_schema(args.postgres)
             try:

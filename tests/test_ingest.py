@@ -8,7 +8,6 @@ import http.server
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -242,18 +241,59 @@ def test_cli_ingest_summary_exit_status_and_analyze_url(tmp_path: Path, site: st
     assert result.exit_code == 2 and "403" in result.stderr
 
 
-def _articles(db: Path) -> tuple[int, int, int]:
-    """Articles, analyses, and articles without an analysis, read by a separate SQLite connection."""
-    with sqlite3.connect(db, timeout=30) as connection:
-        articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
-        analyses = connection.execute("SELECT count(*) FROM analyses").fetchone()[0]
-        bare = connection.execute(
-            "SELECT count(*) FROM articles WHERE newest_analysis_id IS NULL"
-        ).fetchone()[0]
-    return articles, analyses, bare
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database for the crash test: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'crash.db'}"
+        return
+    import uuid
+    from urllib.parse import quote
+
+    import psycopg
+
+    server = request.getfixturevalue("postgres_url")
+    schema = f"crash_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{server}{'&' if '?' in server else '?'}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path: Path) -> None:
+def _articles(db: str) -> tuple[int, int, int]:
+    """Articles, analyses, and articles without an analysis, read by a connection of its own."""
+    from sqlalchemy import create_engine, text
+
+    from unspun.store.sql import engine_url
+
+    engine = create_engine(engine_url(db))
+    try:
+        with engine.connect() as connection:
+            articles = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+            analyses = connection.execute(text("SELECT count(*) FROM analyses")).scalar_one()
+            bare = connection.execute(
+                text("SELECT count(*) FROM articles WHERE newest_analysis_id IS NULL")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(articles), int(analyses), int(bare)
+
+
+def _hashes(db: str) -> set[str]:
+    from sqlalchemy import create_engine, text
+
+    from unspun.store.sql import engine_url
+
+    engine = create_engine(engine_url(db))
+    try:
+        with engine.connect() as connection:
+            return {row[0] for row in connection.execute(text("SELECT content_hash FROM articles"))}
+    finally:
+        engine.dispose()
+
+
+def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path: Path, crash_db: str) -> None:
     texts = [
         f"Article number {n}: the corrupt elite will ruin the harbour again, critics say." for n in range(48)
     ]
@@ -262,7 +302,6 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path:
         "\n".join(json.dumps({"id": f"k{n}", "text": t}) for n, t in enumerate(texts)) + "\n",
         encoding="utf-8",
     )
-    db = tmp_path / "crash.db"
     command = [
         sys.executable,
         "-c",
@@ -270,25 +309,22 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path:
         "ingest",
         str(feed),
         "--db",
-        str(db),
+        crash_db,
     ]
     env = {**os.environ, "UNSPUN_BATCH_SIZE": "4"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    committed = 0
     while time.monotonic() < deadline and process.poll() is None:
-        if db.exists():
-            try:
-                committed = _articles(db)[0]
-            except sqlite3.OperationalError:  # tables not made yet
-                committed = 0
-            if committed >= 8:
+        try:
+            if _articles(crash_db)[0] >= 8:
                 break
+        except Exception:  # noqa: BLE001 - the database or its tables are not made yet
+            pass
         time.sleep(0.05)
     assert process.poll() is None, "the ingest finished before it could be killed; make the feed longer"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    articles, analyses, bare = _articles(db)
+    articles, analyses, bare = _articles(crash_db)
     assert 8 <= articles < len(texts)
     assert articles == analyses and bare == 0  # no half article
     assert articles % 4 == 0  # whole batches only
@@ -298,7 +334,5 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path:
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout)
     assert (summary["new"], summary["duplicate"]) == (len(texts) - articles, articles)
-    assert _articles(db) == (len(texts), len(texts), 0)
-    with sqlite3.connect(db) as connection:
-        stored = {row[0] for row in connection.execute("SELECT content_hash FROM articles")}
-    assert stored == {content_hash(t) for t in texts}
+    assert _articles(crash_db) == (len(texts), len(texts), 0)
+    assert _hashes(crash_db) == {content_hash(t) for t in texts}
