@@ -71,8 +71,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
 @pytest.fixture(scope="module")
 def local_output(corpus: tuple[Path, set[str]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("local") / "out"
-    report = run_batch(corpus[0], output, engine="local", batch_size=4)
+    report = run_batch(corpus[0], output, engine="local", batch_size=4, part_rows=4)
     assert report.analysed == len(corpus[1])
+    assert len(list(output.glob("*.parquet"))) == 3  # parts of whole batches
     return output
 
 
@@ -216,3 +217,28 @@ def test_cli_batch_writes_the_dataset_and_the_store(
     with open_store(db) as store:
         for row in rows(output):
             assert store.has(row["content_hash"]) == (row["error"] is None)
+
+
+def test_local_reads_parquet_from_an_fsspec_url() -> None:
+    import datetime as dt
+
+    import fsspec
+    import pyarrow.parquet as pq
+
+    fs = fsspec.filesystem("memory")
+    records = pa.table(
+        {
+            "id": ["p1", "p2"],
+            "text": [TEXTS[0], TEXTS[1]],
+            "published": [dt.date(2024, 5, 1), None],
+            "extra": [1, 2],  # columns the reader does not know are left alone
+        }
+    )
+    with fs.open("/scale-test/in/records.parquet", "wb") as handle:
+        pq.write_table(records, handle, row_group_size=1)
+    report = run_batch("memory:///scale-test/in", "memory:///scale-test/out", engine="local")
+    table = read_rows("memory:///scale-test/out").to_pylist()
+    assert report.analysed == 2 and report.failed == 0
+    assert [(row["id"], row["published"]) for row in table] == [("p1", dt.date(2024, 5, 1)), ("p2", None)]
+    assert json.loads(table[0]["analysis"])["text"] == TEXTS[0]
+    fs.rm("/scale-test", recursive=True)

@@ -18,13 +18,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from unspun.errors import ConfigError
+from unspun.scale.chunk import Chunk, chunk_rows_for, estimate_rows, plan_chunks
 from unspun.scale.output import REPORT_FILE, output_fs, prepare_output, scan_output, write_errors, write_text
-from unspun.scale.source import Inputs, list_inputs
+from unspun.scale.source import list_inputs
 from unspun.scale.worker import DEFAULT_MAX_BYTES, AnalyseBatch, StatsBook
 from unspun.version import __version__ as VERSION
 
 Engine = Literal["local", "ray"]
 ENGINES: tuple[str, ...] = ("local", "ray")
+# Rows per output part: ~5-10 MB of Parquet for news articles; big enough that 100M articles
+# make ~100k files, small enough that a crash costs little.
+PART_ROWS = 1000
 
 
 @dataclass(slots=True)
@@ -66,6 +70,7 @@ def run_batch(
     address: str | None = None,
     workers: int = 1,
     batch_size: int = 16,
+    part_rows: int = PART_ROWS,
     db: str | None = None,
     model: str | None = None,
     article_model: str | None = None,
@@ -80,7 +85,8 @@ def run_batch(
     URL; see :mod:`unspun.scale.source`); ``output``: the Parquet dataset folder (see
     :mod:`unspun.scale.output`); ``engine``: ``local`` or ``ray``; ``address``: the Ray cluster
     (``auto``, ``ray://...``; default ``$RAY_ADDRESS`` or a local Ray); ``workers``: Ray actors
-    (each loads the models once); ``batch_size``: articles per batch (and per local part);
+    (each loads the models once); ``batch_size``: articles per batch; ``part_rows``: rows per
+    output part (about: whole batches; a crash redoes at most the parts not yet written);
     ``db``: a store URL the new analyses are also added to; ``model``, ``article_model``,
     ``lang``: as for :func:`unspun.analysis.build_pipeline`; ``analyser_class``: the batch
     function (a subclass of :class:`AnalyseBatch`); ``on_progress(n)``: called as source rows
@@ -95,8 +101,8 @@ def run_batch(
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
-    if workers < 1 or batch_size < 1:
-        raise ConfigError("--workers and --batch-size must be at least 1")
+    if workers < 1 or batch_size < 1 or part_rows < 1:
+        raise ConfigError("--workers, --batch-size and the rows per part must be at least 1")
     started = time.perf_counter()
     source, output = str(source), str(output)
     inputs = list_inputs(source)
@@ -115,13 +121,15 @@ def run_batch(
         "max_bytes": max_bytes,
         "done": frozenset(before.ids),
     }
+    rows = chunk_rows_for(estimate_rows(inputs), workers=report.workers, batch_size=batch_size)
+    chunks = plan_chunks(inputs, files, rows=rows)
     if engine == "local":
         report.workers_detail = _run_local(
-            inputs, files, output, analyser_class, options, batch_size, on_progress
+            chunks, output, analyser_class, options, batch_size, part_rows, on_progress
         )
     else:
         report.workers_detail, report.startup_seconds = _run_ray(
-            inputs, files, output, analyser_class, options, workers, batch_size, address
+            chunks, output, analyser_class, options, workers, batch_size, part_rows, address
         )
     after = scan_output(output)
     write_errors(output, after.errors)
@@ -140,12 +148,12 @@ def run_batch(
 
 
 def _run_local(
-    inputs: Inputs,
-    files: list[tuple[str, str]],
+    chunks: list[Chunk],
     output: str,
     analyser_class: type[AnalyseBatch],
     options: dict[str, Any],
     batch_size: int,
+    part_rows: int,
     on_progress: Callable[[int], None] | None,
 ) -> dict[str, dict[str, Any]]:
     from unspun.scale.local import run_local
@@ -153,11 +161,11 @@ def _run_local(
     book = StatsBook()
     analyser = analyser_class(**options, stats=book)
     run_local(
-        inputs,
-        files,
+        chunks,
         output,
         analyser=analyser,
         batch_size=batch_size,
+        part_rows=part_rows,
         run=_run_id(),
         on_progress=on_progress,
     )
@@ -165,13 +173,13 @@ def _run_local(
 
 
 def _run_ray(
-    inputs: Inputs,
-    files: list[tuple[str, str]],
+    chunks: list[Chunk],
     output: str,
     analyser_class: type[AnalyseBatch],
     options: dict[str, Any],
     workers: int,
     batch_size: int,
+    part_rows: int,
     address: str | None,
 ) -> tuple[dict[str, dict[str, Any]], float]:
     from unspun.scale.ray_engine import connect, import_ray, run_ray
@@ -182,13 +190,13 @@ def _run_ray(
     startup = time.perf_counter() - started
     try:
         summary = run_ray(
-            inputs,
-            files,
+            chunks,
             output,
             analyser_class=analyser_class,
             analyser_options=options,
             workers=workers,
             batch_size=batch_size,
+            part_rows=part_rows,
         )
     finally:
         if started_ray:

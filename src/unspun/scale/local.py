@@ -1,8 +1,8 @@
 """The local engine: the batch function of :mod:`unspun.scale.worker`, in this process.
 
-The same source rows as the Ray engine (:mod:`unspun.scale.source`), cut into batches of
-``batch_size`` rows, each analysed by one :class:`~unspun.scale.worker.AnalyseBatch` and
-written as one Parquet part. Good for a laptop, for tests, and as the reference the Ray
+The same chunks of source rows as the Ray engine (:mod:`unspun.scale.chunk`), cut into batches of
+``batch_size`` rows, each analysed by one :class:`~unspun.scale.worker.AnalyseBatch`; the rows
+are written in Parquet parts of about ``part_rows`` rows (whole batches). Good for a laptop, for tests, and as the reference the Ray
 engine's rows are compared with.
 """
 
@@ -12,17 +12,15 @@ from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 
+from unspun.scale.chunk import Chunk, read_chunk
 from unspun.scale.output import write_part
-from unspun.scale.source import SOURCE_SCHEMA, Inputs, file_rows, read_sources
 from unspun.scale.worker import AnalyseBatch
 
 
-def source_tables(inputs: Inputs, files: list[tuple[str, str]]) -> Iterator[pa.Table]:
-    """The source rows of ``files`` (article files still to do), then of every container."""
-    if files:
-        yield pa.Table.from_pylist(file_rows(files), schema=SOURCE_SCHEMA)
-    for url in inputs.containers:
-        yield from read_sources(pa.table({"source": [url]}))
+def source_tables(chunks: list[Chunk]) -> Iterator[pa.Table]:
+    """The source rows of every chunk, in order."""
+    for chunk in chunks:
+        yield read_chunk(chunk)
 
 
 def rebatch(tables: Iterator[pa.Table], size: int) -> Iterator[pa.Table]:
@@ -42,21 +40,28 @@ def rebatch(tables: Iterator[pa.Table], size: int) -> Iterator[pa.Table]:
 
 
 def run_local(
-    inputs: Inputs,
-    files: list[tuple[str, str]],
+    chunks: list[Chunk],
     output: str,
     *,
     analyser: AnalyseBatch,
     batch_size: int,
+    part_rows: int,
     run: str,
     on_progress: Callable[[int], None] | None = None,
 ) -> list[str]:
-    """Analyse every source row with ``analyser``; one part per batch. Returns the parts written."""
+    """Analyse every source row with ``analyser``, writing a part each time ``part_rows`` rows
+    are ready (and the rest at the end). Returns the parts written."""
     parts: list[str] = []
-    for batch in rebatch(source_tables(inputs, files), batch_size):
+    pending: list[pa.Table] = []
+    for batch in rebatch(source_tables(chunks), batch_size):
         table = analyser(batch)
         if table.num_rows:
-            parts.append(write_part(output, table, run=run, number=len(parts)))
+            pending.append(table)
+        if sum(t.num_rows for t in pending) >= part_rows:
+            parts.append(write_part(output, pa.concat_tables(pending), run=run, number=len(parts)))
+            pending = []
         if on_progress is not None:
             on_progress(batch.num_rows)
+    if pending:
+        parts.append(write_part(output, pa.concat_tables(pending), run=run, number=len(parts)))
     return parts

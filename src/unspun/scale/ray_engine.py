@@ -2,14 +2,19 @@
 
 The plan, streamed end to end with Ray Data's back-pressure (nothing is materialised):
 
-1. article files become source rows with ``ray.data.from_items``; container files (JSONL,
-   Parquet) are read by a generator in ``map_batches`` (``batch_size=1``: one file per task,
-   yielding blocks of rows), so a large file streams and a bad line stays that line's error;
-2. ``map_batches(AnalyseBatch, compute=ray.data.ActorPoolStrategy(size=N))``: a pool of N
+1. ``ray.data.read_datasource`` over the chunks planned on the driver
+   (:mod:`unspun.scale.chunk`: whole lines of a JSONL file, a Parquet row group, a list of
+   article files): one read task and one block per chunk, so the blocks spread over the actors
+   however few files the input has, a large file streams, and a bad line stays that line's
+   error (``read_json`` fails a whole file on one bad line; ``read_text`` cuts lines at U+2028);
+2. (reading claims no CPU: with N actors on N CPUs a task waiting for one would hang the run,
+   as it did with ``repartition``);
+3. ``map_batches(AnalyseBatch, compute=ray.data.ActorPoolStrategy(size=N))``: a pool of N
    actors, each loading the models once; a dead actor is restarted and its task retried
    (Ray Data's own defaults for an actor pool: ``max_restarts=-1``, ``max_task_retries=-1``;
    passing other values goes through ``**ray_remote_args``, deprecated since Ray 2.60);
-3. ``write_parquet``: one part per block into OUTPUT.
+4. ``write_parquet(min_rows_per_file=part_rows)``: parts of about ``part_rows`` rows (one per
+   block would make millions of tiny files), each written by one task.
 
 ``ray.init(address=...)`` joins a cluster (``auto``, ``ray://host:10001`` or ``$RAY_ADDRESS``);
 without an address a local Ray starts (``num_cpus`` = this machine's CPUs, no dashboard). An
@@ -19,10 +24,11 @@ already initialised Ray (a notebook, the tests) is used as it is and left runnin
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from unspun.errors import AnalysisError, ConfigError, UnspunError
-from unspun.scale.source import Inputs, file_rows, read_sources
+from unspun.scale.chunk import Chunk, read_chunk
 from unspun.scale.worker import StatsBook
 
 INSTALL = "pip install 'unspun[scale]'"
@@ -61,6 +67,34 @@ def connect(address: str | None, *, workers: int) -> bool:
     return True
 
 
+def _reader(chunk: Chunk) -> Callable[[], list[Any]]:
+    return lambda: [read_chunk(chunk)]
+
+
+def _chunk_datasource() -> type:
+    from ray.data import Datasource, ReadTask
+    from ray.data.block import BlockMetadata
+
+    class ChunkDatasource(Datasource):
+        """One read task, and one block, per chunk (see :mod:`unspun.scale.chunk`)."""
+
+        def __init__(self, chunks: list[Chunk]) -> None:
+            self.chunks = chunks
+
+        def estimate_inmemory_data_size(self) -> int | None:
+            return None
+
+        def get_read_tasks(
+            self, parallelism: int, per_task_row_limit: int | None = None, data_context: Any = None
+        ) -> list[Any]:
+            from unspun.scale.source import SOURCE_SCHEMA
+
+            metadata = BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=None)
+            return [ReadTask(_reader(chunk), metadata, schema=SOURCE_SCHEMA) for chunk in self.chunks]
+
+    return ChunkDatasource
+
+
 class RemoteStats:
     """A :class:`~unspun.scale.worker.StatsSink` that forwards to a Ray actor holding a StatsBook."""
 
@@ -72,33 +106,25 @@ class RemoteStats:
 
 
 def run_ray(
-    inputs: Inputs,
-    files: list[tuple[str, str]],
+    chunks: list[Chunk],
     output: str,
     *,
     analyser_class: type,
     analyser_options: dict[str, Any],
     workers: int,
     batch_size: int,
+    part_rows: int,
 ) -> dict[str, dict[str, Any]]:
     """Run the plan above; returns each worker's totals (see :class:`StatsBook`).
 
     Raises :class:`AnalysisError` when the run fails (the first unspun error when there is one).
     """
     ray = import_ray()
-    pieces = []
-    if files:
-        pieces.append(ray.data.from_items(file_rows(files)))
-    if inputs.containers:
-        containers = ray.data.from_items(
-            [{"source": url} for url in inputs.containers], override_num_blocks=len(inputs.containers)
-        )
-        pieces.append(
-            containers.map_batches(read_sources, batch_size=1, batch_format="pyarrow", num_cpus=LIGHT_CPUS)
-        )
-    if not pieces:
+    if not chunks:
         return {}
-    sources = pieces[0].union(*pieces[1:]) if len(pieces) > 1 else pieces[0]
+    sources = ray.data.read_datasource(
+        _chunk_datasource()(chunks), override_num_blocks=len(chunks), num_cpus=LIGHT_CPUS
+    )
     book = ray.remote(num_cpus=0)(StatsBook).remote()
     rows = sources.map_batches(
         analyser_class,
@@ -110,7 +136,9 @@ def run_ray(
     )
     path, filesystem = _sink(output)
     try:
-        rows.write_parquet(path, filesystem=filesystem, ray_remote_args={"num_cpus": LIGHT_CPUS})
+        rows.write_parquet(
+            path, filesystem=filesystem, min_rows_per_file=part_rows, ray_remote_args={"num_cpus": LIGHT_CPUS}
+        )
     except Exception as error:  # noqa: BLE001 - Ray wraps the worker's error; translated once here
         cause = _unspun_cause(error)
         if cause is not None:

@@ -5,7 +5,8 @@ A batch input is a JSONL file, a Parquet file or a folder of them and of article
 ``gs://...``, ``memory://...``). :func:`list_inputs` lists it once, on the driver.
 
 Both engines then turn the same files into the same source rows (:data:`SOURCE_SCHEMA`), with
-the same code, so that they analyse the same articles:
+the same code (:mod:`unspun.scale.chunk` cuts them into chunks), so that they analyse the same
+articles:
 
 * a JSONL file gives one row per non-blank line (``kind="json"``, the line as ``data``, its
   1-based line number), split on ``"\\n"`` only: a raw U+2028 inside a JSON string is not a line
@@ -22,10 +23,7 @@ batch function, where its failure is caught and recorded for that article alone.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import posixpath
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,8 +58,6 @@ SOURCE_SCHEMA = pa.schema(
         ("data", pa.string()),  # the JSON object of a json row; "" for a file row
     ]
 )
-# Rows per source batch when a container file is read (a block of the read stage).
-READ_ROWS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,62 +123,6 @@ def list_inputs(source: str | Path) -> Inputs:
         taken.add(unique)
         inputs.files.append((_url(fs, name), unique))
     return inputs
-
-
-def file_rows(files: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """The source rows of article files (read later, by the worker that analyses them)."""
-    return [{"kind": "file", "source": url, "line": 0, "id": id, "data": ""} for url, id in files]
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _container_rows(url: str) -> Iterator[dict[str, Any]]:
-    import fsspec
-
-    if posixpath.splitext(url)[1].lower() in PARQUET_SUFFIXES:
-        import pyarrow.parquet as pq
-
-        with fsspec.open(url, "rb") as handle:
-            number = 0
-            for batch in pq.ParquetFile(handle).iter_batches(batch_size=READ_ROWS):
-                for record in batch.to_pylist():
-                    number += 1
-                    data = json.dumps(record, ensure_ascii=False, default=_json_default)
-                    yield {"kind": "json", "source": url, "line": number, "id": "", "data": data}
-        return
-    with fsspec.open(url, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            # Bytes lines end at b"\n" only; a line that is not UTF-8 is that line's error.
-            try:
-                line = raw.decode("utf-8").rstrip("\n").removesuffix("\r")
-            except UnicodeDecodeError as error:
-                message = f"{url}, line {number} is not UTF-8 text (byte {error.start}); fix its encoding"
-                yield {"kind": "invalid", "source": url, "line": number, "id": "", "data": message}
-                continue
-            if number == 1:
-                line = line.removeprefix("\ufeff")
-            if line.strip():
-                yield {"kind": "json", "source": url, "line": number, "id": "", "data": line}
-
-
-def read_sources(batch: pa.Table) -> Iterator[pa.Table]:
-    """The source rows of the container files named in ``batch`` (a column ``source``), in
-    tables of :data:`READ_ROWS` rows: the read stage of both engines."""
-    rows: list[dict[str, Any]] = []
-    for url in batch.column("source").to_pylist():
-        for row in _container_rows(url):
-            rows.append(row)
-            if len(rows) >= READ_ROWS:
-                yield pa.Table.from_pylist(rows, schema=SOURCE_SCHEMA)
-                rows = []
-    if rows:
-        yield pa.Table.from_pylist(rows, schema=SOURCE_SCHEMA)
 
 
 def fallback_id(row: dict[str, Any]) -> str:
