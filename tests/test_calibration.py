@@ -101,3 +101,24 @@ def test_a_head_keeps_its_temperature_on_disk_and_it_never_moves_the_label(tmp_p
         cooled, hot = again.decide(scores, lang), plain.decide(scores, lang)
         assert [r[0][0] for r in cooled] == [r[0][0] for r in hot]
         assert all(c[0][1] < h[0][1] for c, h in zip(cooled, hot, strict=True))  # T > 1: less sure
+
+
+def test_genre_temperature_is_fitted_on_english_rows_weighted_to_news() -> None:
+    from unspun.training.train_semeval2023 import NEWS_MIX, Table, genre_temperature, news_weights
+
+    rng = np.random.default_rng(3)
+    truth = rng.choice(3, size=3000, p=[0.8, 0.15, 0.05])  # opinion-heavy, as the training set
+    weights = news_weights(truth)
+    assert weights.mean() == pytest.approx(1.0)
+    share = {
+        g: weights[truth == i].sum() / weights.sum() for i, g in enumerate(("opinion", "reporting", "satire"))
+    }
+    assert share == pytest.approx(NEWS_MIX)
+    logits = rng.normal(0, 1, (3000, 3))
+    logits[np.arange(3000), truth] += 1.0
+    honest = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    sharp = softmax_with_temperature(honest, 0.25)  # four times too sure
+    table = Table(np.zeros((3000, 1)), truth, ["en"] * 3000, [str(i) for i in range(3000)])
+    cfg = {"genre": {}}
+    assert genre_temperature(table, sharp, cfg) > 2.0
+    assert genre_temperature(Table(table.x, truth, ["fr"] * 3000, table.articles), sharp, cfg) == 1.0
