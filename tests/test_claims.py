@@ -109,3 +109,25 @@ def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:
     model = load_heads("checkworthy-en", "checkworthy-en")
     claim, chat = score_sentences([CLAIM, CHAT], model)
     assert claim > model.threshold > chat
+
+
+def test_train_checkworthy_on_a_tiny_corpus(tmp_path: Path) -> None:
+    from unspun.whosays.training import train_whosays
+
+    yes = [CLAIM, "Taxes went up by 3,000 dollars for every family.", "We created 2 million jobs last year."]
+    no = [CHAT, "I would like to say one thing to you.", "Let me be very clear about this."]
+    lines = ["Sentence_id\tText\tclass_label"]
+    lines += [f"{i}\t{t}\tYes" for i, t in enumerate(yes)] + [f"{10 + i}\t{t}\tNo" for i, t in enumerate(no)]
+    (tmp_path / "train.tsv").write_text("\n".join(lines) + "\n", "utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[data]\ntrain = "train.tsv"\ndev = "train.tsv"\n\n'
+        '[model]\nblocks = ["sentence_mean", "sentence_max"]\nc = 1.0\nfolds = 3\nseed = 1\nthreshold = 0.5\n',
+        "utf-8",
+    )
+    report = train_whosays("checkworthy", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
+    assert report["train_sentences"] == 6 and report["dev_f1"] == 1.0  # fitted on what it is scored on
+    assert (tmp_path / "model" / "training.json").is_file()
+    cached = list((tmp_path / "cache" / "whosays").glob("checkthat-train-*.npy"))
+    assert len(cached) == 1
+    assert score_sentences([CLAIM], tmp_path / "model")[0] > 0.5
