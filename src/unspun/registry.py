@@ -27,6 +27,8 @@ _BUILTIN_MODULES = (
     "unspun.pipeline.persuasion",
     "unspun.pipeline.entities",
     "unspun.pipeline.attribution",
+    "unspun.pipeline.claims",
+    "unspun.pipeline.portrayal",
 )
 
 
