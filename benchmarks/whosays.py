@@ -87,6 +87,7 @@ def bench_attributions(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "data": "PolNeAR v1.0.0 train/ (CV) and dev/; one annotator per article (first id)",
         "metric": "exact-match F1 per part (unspun evaluate attributions)",
+        "train_articles": len(train),
         "folds": folds,
         "cv_f1": cv,
         "cv_per_fold": per_fold,
