@@ -242,3 +242,19 @@ def test_local_reads_parquet_from_an_fsspec_url() -> None:
     assert [(row["id"], row["published"]) for row in table] == [("p1", dt.date(2024, 5, 1)), ("p2", None)]
     assert json.loads(table[0]["analysis"])["text"] == TEXTS[0]
     fs.rm("/scale-test", recursive=True)
+
+
+def test_chunks_cover_every_line_once_with_its_number(tmp_path: Path) -> None:
+    from unspun.scale.chunk import plan_chunks, read_chunk
+    from unspun.scale.source import list_inputs
+
+    lines = [json.dumps({"id": f"r{i}", "text": f"text {i}"}) for i in range(10)]
+    lines[4] = ""  # a blank line keeps its number
+    (tmp_path / "feed.jsonl").write_bytes(("\n".join(lines) + "\n").encode() + b"\xff\xfe\n")
+    inputs = list_inputs(tmp_path / "feed.jsonl")
+    chunks = plan_chunks(inputs, [], rows=3)
+    assert [c.line for c in chunks] == [1, 4, 7, 10]
+    rows = [row for chunk in chunks for row in read_chunk(chunk).to_pylist()]
+    assert [row["line"] for row in rows] == [1, 2, 3, 4, 6, 7, 8, 9, 10, 11]
+    assert [json.loads(row["data"])["id"] for row in rows[:-1]] == [f"r{i}" for i in range(10) if i != 4]
+    assert rows[-1]["kind"] == "invalid" and "line 11 is not UTF-8" in rows[-1]["data"]

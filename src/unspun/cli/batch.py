@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from enum import StrEnum
 from typing import Annotated
 
@@ -65,7 +66,9 @@ def batch(
                 raise
             raise fail(f"unspun batch needs {error.name}: pip install 'unspun[scale]'") from None
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
-        with progress(None, "analysing") as advance:
+        local = engine is BatchEngine.local
+        # Ray draws its own progress bars; a second bar would fight them for the terminal.
+        with progress(None, "analysing") if local else nullcontext(None) as advance:
             report = run_batch(
                 input,
                 output,
@@ -78,7 +81,7 @@ def batch(
                 article_model=settings.article_model,
                 lang=lang,
                 max_bytes=settings.max_input_bytes,
-                on_progress=advance if engine is BatchEngine.local else None,
+                on_progress=advance,
             )
     for part in report.removed_parts:
         say("removed", "yellow", f"{part}: an incomplete part (its articles were analysed again)")

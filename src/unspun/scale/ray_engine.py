@@ -102,7 +102,10 @@ class RemoteStats:
         self.actor = actor
 
     def add(self, worker: str, totals: dict[str, Any]) -> None:
-        self.actor.add.remote(worker, totals)
+        import ray
+
+        # Waited for (a few ms a batch), so that the driver's summary after the run counts every batch.
+        ray.get(self.actor.add.remote(worker, totals))
 
 
 def run_ray(
