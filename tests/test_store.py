@@ -268,6 +268,8 @@ def test_feedback_kept_applied_and_exported(store: SqlStore) -> None:
     for bad in (
         Feedback(kind="added", start=0, end=10_000, technique="Doubt"),
         Feedback(kind="added", start=3, end=5),
+        Feedback(kind="added", start=3, end=5, technique="NotATechnique"),  # a typo is refused
+        Feedback(kind="corrected", start=0, end=1, span_id="T1", technique="loaded language"),
         Feedback(kind="wrong", start=3, end=5),
         Feedback(kind="bogus", start=3, end=5),  # type: ignore[arg-type]
         Feedback(kind="wrong", start=0, end=1, span_id="T99"),

@@ -15,6 +15,7 @@ from typing import Any
 from unspun.document import PTC14, TECHNIQUE_LAYER, Analysis, Span
 from unspun.errors import FormatError
 from unspun.store.base import FEEDBACK_KINDS, Feedback
+from unspun.techniques import PTC14_LABELS
 
 
 def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
@@ -39,6 +40,11 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
         )
     if feedback.kind in ("added", "corrected") and not feedback.technique:
         raise FormatError(f"{feedback.kind} feedback needs the technique (its id, e.g. Loaded_Language)")
+    if feedback.kind in ("added", "corrected") and feedback.technique not in PTC14_LABELS:
+        raise FormatError(
+            f"unknown technique {feedback.technique!r}; give a PTC-14 technique id "
+            f"({', '.join(PTC14_LABELS)}; see unspun techniques)"
+        )
     if feedback.kind != "added" and span is None:
         span = next((s for s in spans if (s.start, s.end) == (feedback.start, feedback.end)), None)
         if span is None:
