@@ -31,7 +31,7 @@ MB = 1024 * 1024  # the unit of --max-input-mb
 
 
 def synthetic_text(n_bytes: int, seed: int = 13) -> str:
-    """An English text of exactly ``n_bytes`` UTF-8 bytes: a title, then paragraphs of 2-5 of the
+    """An English text of ``n_bytes`` UTF-8 bytes (fewer only where a character would be cut): a title, then paragraphs of 2-5 of the
     sample article's sentences in a seeded random order, separated by blank lines."""
     sample = (ROOT / "examples" / "sample-article.txt").read_text(encoding="utf-8")
     title, _, body = sample.partition("\n")
@@ -44,8 +44,8 @@ def synthetic_text(n_bytes: int, seed: int = 13) -> str:
         parts += [paragraph, ""]
         size += len(paragraph.encode("utf-8")) + 2
     text = "\n".join(parts)
-    encoded = text.encode("utf-8")[:n_bytes]
-    return encoded.decode("utf-8", errors="ignore").rstrip() + "\n"
+    encoded = text.encode("utf-8")[: n_bytes - 1]
+    return encoded.decode("utf-8", errors="ignore") + "\n"
 
 
 def _rss_mb() -> float:
