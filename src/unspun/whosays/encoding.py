@@ -78,7 +78,7 @@ class SentenceStates:
     """An article's sentences and the token states of each, encoded alone (offsets relative to
     the sentence's start)."""
 
-    length: int  # of the text it was made from, to notice a changed text
+    text_key: int  # hash of the text it was made from, to notice a changed text
     sentences: tuple[TextRange, ...]
     states: tuple[TokenStates, ...]
 
@@ -109,7 +109,7 @@ def sentence_states(texts: Sequence[str], model: SpanModel | None = None) -> lis
     pieces = [text[s.start : s.end] for text, sentences in zip(texts, split, strict=True) for s in sentences]
     encoded = iter(encode_texts(pieces, model) if pieces else [])
     return [
-        SentenceStates(len(text), tuple(sentences), tuple(next(encoded) for _ in sentences))
+        SentenceStates(hash(text), tuple(sentences), tuple(next(encoded) for _ in sentences))
         for text, sentences in zip(texts, split, strict=True)
     ]
 
@@ -120,7 +120,7 @@ def article_sentences(articles: Sequence[Article], model: SpanModel | None = Non
     out: list[SentenceStates | None] = []
     for article in articles:
         kept = article.vectors.get(SENTENCE_STATES)
-        out.append(kept if isinstance(kept, SentenceStates) and kept.length == len(article.text) else None)
+        out.append(kept if isinstance(kept, SentenceStates) and kept.text_key == hash(article.text) else None)
     missing = [i for i, kept in enumerate(out) if kept is None]
     for i, made in zip(missing, sentence_states([articles[i].text for i in missing], model), strict=True):
         articles[i].vectors[SENTENCE_STATES] = made
@@ -134,10 +134,10 @@ def article_states(articles: Sequence[Article], model: SpanModel | None = None) 
     out: list[TokenStates | None] = []
     for article in articles:
         kept = article.vectors.get(ARTICLE_STATES)
-        out.append(kept[1] if isinstance(kept, tuple) and kept[0] == len(article.text) else None)
+        out.append(kept[1] if isinstance(kept, tuple) and kept[0] == hash(article.text) else None)
     missing = [i for i, kept in enumerate(out) if kept is None]
     for i, made in zip(missing, encode_texts([articles[i].text for i in missing], model), strict=True):
-        articles[i].vectors[ARTICLE_STATES] = (len(articles[i].text), made)
+        articles[i].vectors[ARTICLE_STATES] = (hash(articles[i].text), made)
         out[i] = made
     return [kept for kept in out if kept is not None]
 
