@@ -144,6 +144,27 @@ def test_store_cli_errors_are_one_line(filled: str) -> None:
         assert message.startswith("error:") and len(message.splitlines()) == 1 and needle in message, message
 
 
+def test_readers_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:
+    # A mistyped --db answered "0 of 0 matching articles" and left an empty store (and its
+    # folders) behind; only ingest creates a store.
+    missing = tmp_path / "typo" / "corpus.db"
+    for args in (
+        ["search", "harbour"],
+        ["outlets"],
+        ["profile", "Alpha"],
+        ["export", "--format", "jsonl"],
+        ["reanalyze"],
+        ["feedback", "list"],
+    ):
+        result = run(*args, "--db", str(missing))
+        assert result.exit_code == 2, (args, result.output)
+        message = result.stderr.strip()
+        assert message.startswith("error: there is no store at") and len(message.splitlines()) == 1, message
+        assert not missing.parent.exists()
+    assert run("outlets", "--db", f"sqlite:///{missing}").exit_code == 2
+    assert not missing.parent.exists()
+
+
 def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: Path) -> None:
     feed = tmp_path / "one.jsonl"
     feed.write_text(

@@ -63,10 +63,12 @@ FormatOption = Annotated[TableFormat, typer.Option("--format", "-f", help="Outpu
 
 
 @contextmanager
-def opened(db: str | None) -> Iterator[Store]:
+def opened(db: str | None, *, create: bool = False) -> Iterator[Store]:
+    """The store of ``--db``; only ``ingest`` (``create=True``) makes a new one, the readers
+    refuse a SQLite file that does not exist (a mistyped path is not an empty corpus)."""
     from unspun.store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=create)
     try:
         yield store
     finally:
@@ -136,7 +138,7 @@ def ingest(
             if format is TableFormat.text:
                 say("failed", "yellow", _failure_line(failure.where, failure.reason))
 
-        with opened(db) as store, progress(count_sources(paths), "ingesting") as advance:
+        with opened(db, create=True) as store, progress(count_sources(paths), "ingesting") as advance:
             summary = run_ingest(
                 paths,
                 store,

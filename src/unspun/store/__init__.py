@@ -83,13 +83,25 @@ def default_url() -> str:
     return f"sqlite:///{data_dir() / 'unspun.db'}"
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+def open_store(url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the store at ``url``.
 
     ``url``: ``sqlite:///path/to/file.db``, a plain file path (SQLite), ``postgresql://...``
-    (psycopg 3); None: :func:`default_url`. Raises :class:`unspun.errors.StoreError` when the
-    database cannot be reached, is of an unknown kind, or holds a newer schema than this unspun.
+    (psycopg 3); None: :func:`default_url`. ``create=False`` (for readers: search, export, ...)
+    refuses a SQLite file that does not exist instead of creating an empty store there (a
+    mistyped path would otherwise answer "0 articles"). Raises :class:`unspun.errors.StoreError`
+    when the database cannot be reached, is of an unknown kind, does not exist and ``create`` is
+    false, or holds a newer schema than this unspun.
     """
-    from unspun.store.sql import SqlStore
+    from unspun.errors import StoreError
+    from unspun.store.sql import SqlStore, sqlite_file
 
-    return SqlStore(url or default_url(), migrate=migrate)
+    target = url or default_url()
+    if not create:
+        path = sqlite_file(target)
+        if path is not None and not path.exists():
+            raise StoreError(
+                f"there is no store at {path}; check --db (or UNSPUN_DB), or put articles in it first "
+                "with unspun ingest PATH --db ..."
+            )
+    return SqlStore(target, migrate=migrate)

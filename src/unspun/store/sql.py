@@ -67,6 +67,18 @@ def engine_url(url: str) -> str:
     )
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite store URL (None for another database or an in-memory SQLite).
+    Raises :class:`StoreError` as :func:`engine_url` does."""
+    try:
+        parsed = make_url(engine_url(url))
+    except ArgumentError as error:
+        raise StoreError(f"database URL {url!r} is not valid: {error}") from error
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL: readers never block the writer; a kill -9 loses nothing committed.
