@@ -425,3 +425,17 @@ def test_default_store_is_sqlite_in_the_data_folder(monkeypatch: pytest.MonkeyPa
     assert (tmp_path / "data" / "unspun.db").is_file()
     with open_store(str(tmp_path / "plain.db")) as store:  # a plain path is a SQLite file
         assert store.counts().articles == 0
+
+
+def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> None:
+    # "Loaded language" (the display name) or a typo matched nothing and answered 0 articles.
+    store.add(make_analysis(TRICKY))
+    for query in (
+        SearchQuery(technique="Loaded language"),
+        SearchQuery(technique="Nope"),
+        SearchQuery(genre="Opinion"),
+        SearchQuery(frame="politics"),
+    ):
+        with pytest.raises(FormatError, match="unknown"):
+            store.search(query)
+    assert store.search(SearchQuery(genre="opinion", frame="Political")).total == 1
