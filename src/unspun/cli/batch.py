@@ -57,7 +57,7 @@ def batch(
     """Analyse a corpus into a Parquet dataset (one row per article, with the full analysis).
 
     Running it again skips the articles OUTPUT already holds and finishes the rest. Failures
-    are listed in OUTPUT/_errors.jsonl, the run's figures in OUTPUT/_report.json."""
+    are listed in OUTPUT/errors.jsonl, the run's figures in OUTPUT/_report.json."""
     with user_errors():
         try:
             from unspun.scale import run_batch
@@ -98,4 +98,4 @@ def batch(
     if report.stored is not None:
         write(f"  {report.stored} analyses added to {db}")
     if report.failed:
-        say("failed", "yellow", f"{report.failed} articles; see {report.output}/_errors.jsonl")
+        say("failed", "yellow", f"{report.failed} articles; see {report.output}/errors.jsonl")

@@ -1,11 +1,12 @@
 """The output folder of a batch: Parquet parts, the errors file and the report.
 
 ``OUTPUT/*.parquet`` are the parts (one per block or batch, each written whole: a local part is
-written under a temporary name and renamed); ``OUTPUT/_errors.jsonl`` lists the articles that
-failed, ``{"id": ..., "error": ...}`` one a line; ``OUTPUT/_report.json`` is the last run's
-report. The two side files start with ``_`` so that the folder stays a Parquet dataset that
-pyarrow, pandas, Spark and DuckDB read as it is (they skip such names, as they skip
-``_SUCCESS``); a file named ``errors.jsonl`` would make ``pandas.read_parquet(OUTPUT)`` fail.
+written under a temporary name and renamed); ``OUTPUT/errors.jsonl`` lists the articles that
+failed, ``{"id": ..., "error": ...}`` one a line (the name the batch contract gives);
+``OUTPUT/_report.json`` is the last run's report. pyarrow and pandas skip ``_`` names but not
+``errors.jsonl``: when it exists, read the parts with :func:`read_rows`, with
+``pyarrow.dataset.dataset(OUTPUT, format="parquet", exclude_invalid_files=True)`` or with
+``pandas.read_parquet(glob of OUTPUT/*.parquet)``.
 
 What the folder holds decides what a new run skips (:func:`scan_output`): every id in a
 readable part, failures included (their rows carry the error), and every id in the errors file.
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 
 from unspun.errors import ConfigError
 
-ERRORS_FILE = "_errors.jsonl"
+ERRORS_FILE = "errors.jsonl"
 REPORT_FILE = "_report.json"
 
 
@@ -117,7 +118,7 @@ def write_text(output: str, name: str, text: str) -> None:
 
 
 def write_errors(output: str, errors: dict[str, str]) -> None:
-    """``OUTPUT/_errors.jsonl``: every failure the folder holds, sorted by id."""
+    """``OUTPUT/errors.jsonl``: every failure the folder holds, sorted by id."""
     lines = [json.dumps({"id": id, "error": errors[id]}, ensure_ascii=False) for id in sorted(errors)]
     write_text(output, ERRORS_FILE, "".join(line + "\n" for line in lines))
 
