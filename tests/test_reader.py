@@ -185,6 +185,18 @@ def test_read_html_extracts_main_text_and_metadata(tmp_path: Path) -> None:
     assert article.id == "storm"
 
 
+def test_read_html_never_guesses_the_date_from_a_copyright_line(tmp_path: Path) -> None:
+    # A page without a date in its markup got published 2024-01-01 from "Copyright 2024".
+    undated = PAGE.replace('<meta property="article:published_time" content="2024-03-05">', "")
+    path = tmp_path / "undated.html"
+    path.write_text(undated.replace("Copyright Daily Site", "Copyright 2024 Daily Site"), encoding="utf-8")
+    assert read_html(path, max_bytes=LIMIT).published is None
+    path.write_text(
+        undated.replace("<h1>", '<time datetime="2022-03-04">4 March 2022</time><h1>'), encoding="utf-8"
+    )
+    assert read_html(path, max_bytes=LIMIT).published == dt.date(2022, 3, 4)
+
+
 def test_read_html_outlet_from_site_name(tmp_path: Path) -> None:
     path = tmp_path / "harbour.html"
     path.write_text(

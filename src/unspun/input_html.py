@@ -27,6 +27,12 @@ _HTML_START = re.compile(
 _SNIFF_BYTES = 2048
 
 
+# The publication date from the page's markup only (meta tags, JSON-LD, <time>, the URL):
+# htmldate's extensive search guesses from any date-like text, so a footer's "Copyright 2024"
+# became a published date of 2024-01-01.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
+
 def is_html(data: bytes) -> bool:
     """``data`` starts (after a BOM, blanks, comments, an XML declaration) like an HTML page."""
     return _HTML_START.match(data[:_SNIFF_BYTES].removeprefix(UTF8_BOM)) is not None
@@ -42,7 +48,9 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     reject_binary(where, data)
-    document = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
+    document = trafilatura.bare_extraction(
+        data, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
+    )
     text = _html_text(document) if document is not None else ""
     if not text.strip():
         raise EmptyInputError(
