@@ -196,6 +196,9 @@ def main() -> None:
     parser.add_argument(
         "--tasks", default="genre,frames,paragraphs", help="comma-separated: genre, frames, paragraphs"
     )
+    parser.add_argument(
+        "--variants", default=None, help="comma-separated genre variants (default: all; e.g. shipped)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     data_dir = args.data or default_train_data("article")
@@ -207,7 +210,8 @@ def main() -> None:
     report: dict[str, Any] = {"folds": folds, "news_mix": NEWS_MIX, "span_evidence": False}
     tasks = set(args.tasks.split(","))
     if "genre" in tasks:
-        genre_report(report, data, texts, cfg, folds, args.seed)
+        wanted = args.variants.split(",") if args.variants else None
+        genre_report(report, data, texts, cfg, folds, args.seed, wanted)
     for task in ("frames", "paragraphs"):
         if task in tasks:
             t = getattr(data, task)
@@ -221,7 +225,13 @@ def main() -> None:
 
 
 def genre_report(
-    report: dict[str, Any], data: Any, texts: dict[str, str], cfg: dict[str, Any], folds: int, seed: int
+    report: dict[str, Any],
+    data: Any,
+    texts: dict[str, str],
+    cfg: dict[str, Any],
+    folds: int,
+    seed: int,
+    variants: list[str] | None = None,
 ) -> None:
     """The genre part of the report: variants, reliability, the satire rows, the examples."""
     table = data.genre
@@ -243,6 +253,8 @@ def genre_report(
     print(f"English genre, news-weighted macro-F1 on grouped folds ({NEWS_MIX}), offset {shipped_offset}:")
     oof_scores: dict[str, np.ndarray] = {}
     for name, vcfg in genre_variants(cfg).items():
+        if variants is not None and name not in variants:
+            continue
         clip = vcfg["genre"].pop("clip", None)
         weight = vcfg["genre"].pop("extra_weight", None)
         rows = clipped(table, float(clip)) if clip else table
