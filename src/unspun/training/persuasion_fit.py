@@ -1,0 +1,116 @@
+"""Fitting a persuasion score to gold persuasion density, cross-validated on grouped folds.
+
+Not yet used by the shipped score (:mod:`unspun.pipeline.persuasion`, a set formula): fitting it
+needs out-of-fold span predictions of the PTC / SemEval-2023 English articles (the span model
+learnt from all of them), which the 65-minute span cross-validation makes. This module holds
+what that fit needs, tested on synthetic data:
+
+* the targets: :func:`span_density` (the share of an article's text inside gold technique spans)
+  and :func:`paragraph_density` (the share of its paragraphs with a gold technique);
+* the evidence an :class:`~unspun.document.Article` analysis carries: :func:`evidence_features`
+  (:data:`FEATURES`);
+* :func:`cross_validated_fit`: a ridge regression on standardised features, out-of-fold
+  predictions on given folds (e.g. :func:`unspun.training.grouping.grouped_folds`) and their
+  Spearman correlation with the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspun.document import TECHNIQUE_LAYER, Article
+
+FEATURES = (
+    "span_share",  # share of the text's code points inside predicted technique spans
+    "spans_per_100_words",
+    "span_score_per_100_words",  # summed span scores per 100 words
+    "mean_span_score",
+    "paragraph_share",  # share of paragraphs with a predicted technique
+    "paragraph_top_score",  # mean over paragraphs of the highest technique score (0 if none)
+    "techniques_per_paragraph",
+)
+
+
+def _covered(length: int, ranges: Iterable[tuple[int, int]]) -> int:
+    mask = np.zeros(max(length, 0), dtype=bool)
+    for start, end in ranges:
+        mask[max(start, 0) : min(end, length)] = True
+    return int(mask.sum())
+
+
+def span_density(text: str, ranges: Iterable[tuple[int, int]]) -> float:
+    """The share of ``text``'s code points inside the union of ``ranges`` (end exclusive); 0 for
+    an empty text. Overlapping spans count once."""
+    return _covered(len(text), ranges) / len(text) if text else 0.0
+
+
+def paragraph_density(techniques: Sequence[Sequence[str]]) -> float:
+    """The share of paragraphs (one list of gold techniques each) with at least one; 0 if none."""
+    return sum(1 for t in techniques if t) / len(techniques) if techniques else 0.0
+
+
+def evidence_features(article: Article) -> np.ndarray:
+    """:data:`FEATURES` of an analysed article (its ``"technique"`` layer and paragraphs)."""
+    spans = article.layer(TECHNIQUE_LAYER)
+    per_100 = max(1.0, len(article.text.split()) / 100)
+    scores = [s.score for s in spans]
+    paragraphs = article.paragraphs
+    tops = [max((t.score for t in p.techniques), default=0.0) for p in paragraphs]
+    return np.array(
+        [
+            span_density(article.text, ((s.start, s.end) for s in spans)),
+            len(spans) / per_100,
+            sum(scores) / per_100,
+            float(np.mean(scores)) if scores else 0.0,
+            paragraph_density([[t.name for t in p.techniques] for p in paragraphs]),
+            float(np.mean(tops)) if tops else 0.0,
+            float(np.mean([len(p.techniques) for p in paragraphs])) if paragraphs else 0.0,
+        ],
+        dtype=np.float64,
+    )
+
+
+def spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rank correlation (ties get their average rank); 0 when either side is constant."""
+    from scipy.stats import rankdata
+
+    ra, rb = rankdata(a), rankdata(b)
+    if ra.std() == 0 or rb.std() == 0:
+        return 0.0
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+@dataclass(frozen=True, slots=True)
+class DensityFit:
+    """Out-of-fold predictions of a density and how well they rank the articles."""
+
+    predictions: np.ndarray
+    spearman: float
+    per_fold: list[float]
+
+
+def cross_validated_fit(
+    features: np.ndarray, target: np.ndarray, fold: np.ndarray, *, alpha: float = 1.0
+) -> DensityFit:
+    """Ridge regression (``alpha``) of ``target`` on standardised ``features``; fold ``k``'s rows
+    are predicted by a fit on the other folds only. Raises ``ValueError`` for fewer than 2 folds
+    or shapes that differ."""
+    x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
+    if len(x) != len(y) or len(y) != len(f):
+        raise ValueError(f"features {x.shape}, target {y.shape} and fold {f.shape} differ in rows")
+    folds = sorted(set(f.tolist()))
+    if len(folds) < 2:
+        raise ValueError("cross-validation needs at least 2 folds")
+    predictions = np.zeros(len(y))
+    per_fold = []
+    for k in folds:
+        train, test = f != k, f == k
+        mean, scale = x[train].mean(axis=0), x[train].std(axis=0) + 1e-9
+        z = (x[train] - mean) / scale
+        w = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ (y[train] - y[train].mean()))
+        predictions[test] = ((x[test] - mean) / scale) @ w + y[train].mean()
+        per_fold.append(spearman(predictions[test], y[test]))
+    return DensityFit(predictions, spearman(predictions, y), per_fold)
