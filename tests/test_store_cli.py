@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from store_analyses import make_analysis
 from unspun.cli import app
+from unspun.document import Analysis
+from unspun.schema import json_schema
 from unspun.store import open_store
 
 runner = CliRunner()
@@ -72,6 +75,15 @@ def test_ingest_export_profile_search_contract(db: str, tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     lines = [json.loads(line) for line in exported.stdout.splitlines() if line]
     assert len(lines) == 3
+    # The export records validate against `unspun schema` and read back (they were refused:
+    # "Additional properties are not allowed ('article_id' was unexpected)").
+    validator = jsonschema.Draft202012Validator(json_schema())
+    for record in lines:
+        assert not list(validator.iter_errors(record)), record["id"]
+        assert Analysis.from_dict(record).to_dict() == expected[record["id"]]
+    with_feedback = run("export", "--db", db, "--format", "jsonl", "--with-feedback")
+    for line in with_feedback.stdout.splitlines():
+        assert not list(validator.iter_errors(json.loads(line)))
     for record in lines:
         article_id = record.pop("article_id")
         assert article_id == record["content_hash"][:16]

@@ -175,6 +175,15 @@ class AnalysisRecord(_Strict):
     claims: list[ClaimRecord]
     models: list[ModelRecord]
     errors: list[ErrorRecord]
+    # Written by the store's readers beside the analysis (never by analysis_to_dict): the
+    # `unspun export --format jsonl` records, the API's stored articles and `POST /api/analyze`
+    # with "store": true validate against this schema too.
+    article_id: str | None = Field(
+        None, description="the store's id of the article (export records and stored answers only)"
+    )
+    feedback: list[dict[str, Any]] | None = Field(
+        None, description="the feedback kept on the article (export with with_feedback only)"
+    )
 
 
 def _round(value: float) -> float:
