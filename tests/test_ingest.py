@@ -131,6 +131,15 @@ def test_url_fetch_refuses_walls_and_errors(site: str) -> None:
         url_article(f"{site}/article.html", allow_private=True, max_bytes=100)
     with pytest.raises(FetchError, match="private or loopback"):
         url_article(f"{site}/article.html", allow_private=False)
+    # refused before connecting: a closed port says why, not "connection refused"
+    for closed in (
+        "http://127.0.0.1:1/x.html",
+        "http://[::1]:1/x.html",
+        "http://localhost:1/",
+        "http://10.1.2.3/",
+    ):
+        with pytest.raises(FetchError, match="private or loopback"):
+            url_article(closed, allow_private=False)
 
 
 def test_ingest_every_kind_of_input(

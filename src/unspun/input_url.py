@@ -108,6 +108,10 @@ def fetch(
 
     if allow_private is None:
         allow_private = os.environ.get("UNSPUN_FETCH_PRIVATE", "") in {"1", "true", "yes"}
+    if not allow_private and _names_a_private_address(url):
+        # Refused before any connection: trafilatura's own check runs only once a connection is
+        # made, so a closed port answered "connection refused" instead of saying why.
+        raise FetchError(f"cannot fetch {url}: {_PRIVATE_REFUSED}")
     handler = _Reasons(url)
     downloads.LOGGER.addHandler(handler)
     try:
@@ -124,6 +128,27 @@ def fetch(
     return bytes(response.data), str(response.url or url)
 
 
+_PRIVATE_REFUSED = (
+    "it is a private or loopback address, refused by default (set UNSPUN_FETCH_PRIVATE=1 to allow it)"
+)
+
+
+def _names_a_private_address(url: str) -> bool:
+    """Whether the URL's host is written as a private, loopback, link-local or reserved IP address
+    (or ``localhost``). Host names are left to trafilatura's check, made when it connects."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
 def _failure(messages: list[str], timeout: float, max_bytes: int) -> str:
     """A short reason for a fetch that gave nothing, from trafilatura's log messages."""
     detail = " ".join(messages)
@@ -131,9 +156,7 @@ def _failure(messages: list[str], timeout: float, max_bytes: int) -> str:
     if "max_file_size" in lowered or "too large" in lowered:
         return f"the page is larger than {max_bytes / 1024 / 1024:.3g} MB (raise --max-input-mb)"
     if "ssrf" in lowered or "non-public" in lowered:
-        return (
-            "it is a private or loopback address, refused by default (set UNSPUN_FETCH_PRIVATE=1 to allow it)"
-        )
+        return _PRIVATE_REFUSED
     if "timed out" in lowered or "timeout" in lowered:
         return f"no answer within {timeout:g} seconds; try again later"
     caused = re.search(r"Caused by \w+\((.*)\)\)?\s*$", detail)
