@@ -187,6 +187,8 @@ def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: P
     result = run("reanalyze", "--db", filled, "--outlet", "Gamma", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"seen": 1, "added": 0, "current": 1, "failed": []}
+    unknown = run("reanalyze", "--db", filled, "--outlet", "Nope")
+    assert unknown.exit_code == 2 and "no stored article has the outlet 'Nope'" in unknown.output
     # The hand-made analyses came from other models: reanalysing adds an analysis to each.
     result = run("reanalyze", "--db", filled, "--format", "json")
     summary = json.loads(result.stdout)

@@ -29,7 +29,7 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
-from unspun.errors import FormatError
+from unspun.errors import FormatError, NotFoundError
 from unspun.store.base import SearchQuery, Store
 
 feedback_app = typer.Typer(
@@ -365,6 +365,8 @@ def reanalyze(
         settings = cli_settings(model=model, article_model=article_model)
         pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
         pipeline.load()
+        if outlet is not None and outlet not in {o.outlet for o in store.outlets()}:
+            raise NotFoundError(f"no stored article has the outlet {outlet!r}; `unspun outlets` lists them")
         query = SearchQuery(outlet=outlet) if outlet is not None else None
         with progress(store.counts().articles, "reanalysing") as advance:
             summary = store.reanalyze(
