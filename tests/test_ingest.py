@@ -345,3 +345,17 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path:
     assert (summary["new"], summary["duplicate"]) == (len(texts) - articles, articles)
     assert _articles(crash_db) == (len(texts), len(texts), 0)
     assert _hashes(crash_db) == {content_hash(t) for t in texts}
+
+
+def test_folder_entries_not_read_are_listed_as_left_out(
+    tmp_path: Path, store: SqlStore, pipeline: Pipeline
+) -> None:
+    folder = tmp_path / "my corpus"
+    (folder / "older").mkdir(parents=True)
+    (folder / "a.txt").write_text("The reckless plan is a disaster.", encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    summary = ingest([str(folder)], store, analyser=pipeline)
+    assert summary.new == 1 and not summary.failed
+    left = {Path(entry.where).name: entry.reason for entry in summary.left_out}
+    assert set(left) == {"older", "scan.pdf"} and "folder" in left["older"]
+    assert summary.to_dict()["left_out"][0]["where"].startswith(str(folder))

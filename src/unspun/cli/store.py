@@ -155,9 +155,12 @@ def ingest(
         elif format is TableFormat.csv:
             write(_csv([{"where": f.where, "reason": f.reason} for f in summary.failed], ["where", "reason"]))
         else:
+            for entry in summary.left_out:
+                say("left out", "yellow", f"{entry.where}: {entry.reason}")
+            left_out = f", {len(summary.left_out)} left out" if summary.left_out else ""
             write(
                 f"ingested {summary.new} new article{'s' if summary.new != 1 else ''}, "
-                f"{summary.duplicate} already stored, {len(summary.failed)} failed (store: {where})"
+                f"{summary.duplicate} already stored, {len(summary.failed)} failed{left_out} (store: {where})"
             )
         if not summary.ingested:
             reasons = list(dict.fromkeys(f.reason for f in summary.failed))

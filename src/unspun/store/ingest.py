@@ -40,6 +40,8 @@ class IngestSummary:
     duplicate: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    # Entries of a folder that were not read (a subfolder, a file of another type), and why.
+    left_out: list[IngestFailure] = field(default_factory=list)
 
     @property
     def ingested(self) -> bool:
@@ -49,6 +51,7 @@ class IngestSummary:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["failed"] = [asdict(f) for f in self.failed]
+        data["left_out"] = [asdict(f) for f in self.left_out]
         return data
 
 
@@ -79,12 +82,14 @@ def read_sources(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_failure: Callable[[IngestFailure], None],
     fetch_timeout: float | None = None,
+    on_left_out: Callable[[IngestFailure], None] | None = None,
 ) -> Iterator[Article]:
     """Every article of ``sources`` (paths, ``-``, URLs), in order; what cannot be read goes to
-    ``on_failure`` and the rest goes on."""
+    ``on_failure`` and the rest goes on; a folder's entries that are not read (a subfolder, a
+    file of another type) go to ``on_left_out``."""
     for source in sources:
         try:
-            yield from _read_source(source, max_bytes, on_failure, fetch_timeout)
+            yield from _read_source(source, max_bytes, on_failure, fetch_timeout, on_left_out)
         except UnspunError as error:
             on_failure(IngestFailure(str(source), error.message))
 
@@ -94,6 +99,7 @@ def _read_source(
     max_bytes: int,
     on_failure: Callable[[IngestFailure], None],
     fetch_timeout: float | None,
+    on_left_out: Callable[[IngestFailure], None] | None = None,
 ) -> Iterator[Article]:
     from unspun.input_feed import FEED_SUFFIXES, is_feed, read_feed
     from unspun.input_url import DEFAULT_TIMEOUT, is_url, url_article
@@ -115,8 +121,14 @@ def _read_source(
             for f in path.iterdir()
             if f.is_file() and f.suffix.lower() in FEED_SUFFIXES and is_feed(f.read_bytes()[:4096])
         )
+
+        def left_out(where: Path, reason: str) -> None:
+            # A feed file is "another type" to the folder reader but is ingested below.
+            if Path(where) not in feeds and on_left_out is not None:
+                on_left_out(IngestFailure(str(where), reason))
+
         try:
-            yield from iter_articles(path, max_bytes=max_bytes, on_error=skipped)
+            yield from iter_articles(path, max_bytes=max_bytes, on_error=skipped, on_skip=left_out)
         except EmptyInputError:
             if not feeds:
                 raise
@@ -164,7 +176,11 @@ def ingest(
 
     def new_articles() -> Iterator[Article]:
         for article in read_sources(
-            sources, max_bytes=max_bytes, on_failure=failed, fetch_timeout=fetch_timeout
+            sources,
+            max_bytes=max_bytes,
+            on_failure=failed,
+            fetch_timeout=fetch_timeout,
+            on_left_out=summary.left_out.append,
         ):
             summary.read += 1
             if outlet is not None:
