@@ -36,7 +36,10 @@ def test_to_spacy_carries_every_layer() -> None:
     assert doc.text == TEXT
     [span] = doc.spans[SPANS_KEY]
     assert (span.text, span.label_, span.id_) == ("total disaster", "Loaded_Language", "T1")
-    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [("Smith", "PERSON", "E1"), ("Jones", "PERSON", "E2")]
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Smith", "PERSON", "E1"),
+        ("Jones", "PERSON", "E2"),
+    ]
     [attribution] = doc._.unspun_attributions
     assert attribution["source"] == {"start": 0, "end": 5} and attribution["source_entity"] == "E1"
     assert doc._.unspun_claims[0]["score"] == 0.7

@@ -55,7 +55,12 @@ def train(
             from unspun.whosays.training import train_whosays
 
             result = train_whosays(
-                task.value, config_path, data_dir, out_dir, seed=seed, log=lambda line: say("train:", "bold", line)
+                task.value,
+                config_path,
+                data_dir,
+                out_dir,
+                seed=seed,
+                log=lambda line: say("train:", "bold", line),
             )
         elif task is TrainTask.attributions:
             from unspun.whosays.attribution_train import train_attribution_model

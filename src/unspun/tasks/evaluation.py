@@ -112,7 +112,6 @@ def _attributions(gold: Path, pred: Path) -> Metrics:
     return dict(score_attribution_rows(read_attribution_jsonl(gold), read_attribution_jsonl(pred)))
 
 
-
 TASKS: dict[str, Callable[[Path, Path], Metrics]] = {
     "si": _si,
     "tc": _tc,

@@ -22,7 +22,10 @@ _CONFIGS = {
     "target-sentiment": "target-sentiment.toml",
     "entity-roles": "entity-roles.toml",
 }
-_DATA = {"spans": Path("ptc/train"), "article": Path("semeval2023"), "attributions": Path("whosays"),
+_DATA = {
+    "spans": Path("ptc/train"),
+    "article": Path("semeval2023"),
+    "attributions": Path("whosays"),
     **{task: Path("whosays") for task in ("checkworthy", "target-sentiment", "entity-roles")},
 }
 
