@@ -105,9 +105,11 @@ def build_pipeline(
         whosays = whosays_components()
         from unspun.pipeline.claims import ClaimDetector
         from unspun.pipeline.portrayal import PortrayalTagger
+        from unspun.pipeline.whosays_layer import WhoSaysLayer
 
-        # After the entities, which portrayal reads; the two share one sentence encoding.
-        whosays += [ClaimDetector(), PortrayalTagger()]
+        # After the entities, which portrayal reads; the two share one sentence encoding. One
+        # bounded layer: a very long text is read in part, and their caches are dropped after.
+        whosays = [WhoSaysLayer([*whosays, ClaimDetector(), PortrayalTagger()])]
     return Pipeline([*language, spans, *others, *whosays, PersuasionScorer()])
 
 

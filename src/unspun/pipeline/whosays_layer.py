@@ -1,0 +1,99 @@
+"""The who-says-what components as one bounded layer of the pipeline.
+
+Entities, attributions, claims and portrayal parse and encode the text sentence by sentence and
+keep those parses and encodings on the article while they run (``article.vectors``): a few
+hundred megabytes for a megabyte of text. :class:`WhoSaysLayer` runs them in order and bounds
+what they cost:
+
+* a text longer than ``max_chars`` is read by them up to the last paragraph break before that
+  limit (offsets stay those of the whole text, since it is a prefix); the analysis then says how
+  much was covered, ``article.scores["whosays_coverage"]`` (the share of characters read);
+* the parses and encodings they left on the article are dropped once the layer is done.
+
+Every real article is far below the default limit (200,000 characters, about 35,000 words), so
+only a very long input (a book, a dump of many articles as one text) is read in part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from unspun.document import Article, ModelInfo
+from unspun.pipeline.base import Component, ErrorHandler, raise_error
+
+DEFAULT_MAX_CHARS = 200_000
+COVERAGE = "whosays_coverage"
+
+
+def prefix_end(text: str, max_chars: int) -> int:
+    """Where a bounded reading of ``text`` stops: the last line break at or before ``max_chars``
+    (the whole text when it is not longer; ``max_chars`` when there is no line break)."""
+    if len(text) <= max_chars:
+        return len(text)
+    cut = text.rfind("\n", 0, max_chars + 1)
+    return cut if cut > 0 else max_chars
+
+
+class WhoSaysLayer(Component):
+    """Runs ``components`` (entities, attributions, claims, portrayal) in order, bounded."""
+
+    name = "whosays"
+
+    def __init__(
+        self,
+        components: Sequence[Component],
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        error_handler: ErrorHandler = raise_error,
+    ) -> None:
+        super().__init__(error_handler=error_handler)
+        self.components = list(components)
+        self.max_chars = max_chars
+
+    def load(self) -> None:
+        """Load every component's model now."""
+        for component in self.components:
+            component.load()
+
+    def model_info(self) -> list[ModelInfo]:
+        """The models of every component of the layer."""
+        return [info for component in self.components for info in component.model_info()]
+
+    def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler | None = None) -> list[Article]:
+        """Annotate ``articles`` in place with every component of the layer and return them."""
+        handler = on_error if on_error is not None else self.error_handler
+        articles = list(articles)
+        before = [set(article.vectors) for article in articles]
+        read = [self._reading(article) for article in articles]
+        for component in self.components:
+            live = [article for article in read if not article.errors]
+            if live:
+                component(live, on_error=handler)
+        for article, reading, kept in zip(articles, read, before, strict=True):
+            if reading is not article:
+                article.entities, article.attributions = reading.entities, reading.attributions
+                article.claims = reading.claims
+                article.errors.extend(reading.errors)
+                article.scores[COVERAGE] = len(reading.text) / len(article.text)
+            for key in set(article.vectors) - kept:
+                del article.vectors[key]
+        return articles
+
+    def _reading(self, article: Article) -> Article:
+        end = prefix_end(article.text, self.max_chars)
+        if end == len(article.text):
+            return article
+        # A copy over the prefix, with its own lists and caches: the original's are left alone.
+        return replace(
+            article,
+            text=article.text[:end],
+            entities=[],
+            attributions=[],
+            claims=[],
+            errors=[],
+            models=[],
+            vectors={},
+            paragraphs=[p for p in article.paragraphs if p.end <= end],
+            spans={name: [s for s in spans if s.end <= end] for name, spans in article.spans.items()},
+        )
