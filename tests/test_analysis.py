@@ -100,3 +100,16 @@ def test_long_texts_are_read_in_pieces_with_offsets_of_the_whole_text(
         assert 0 <= span.start < span.end <= len(text) and text[span.start : span.end].strip()
     assert cut.paragraph_vectors.shape == whole.paragraph_vectors.shape
     assert np.count_nonzero(np.abs(cut.paragraph_vectors).sum(axis=1)) == len(split_paragraphs(text))
+
+
+def test_pipe_drops_what_components_leave_for_one_another_unless_asked() -> None:
+    from unspun.analysis import shared_pipeline
+    from unspun.document import CANDIDATE_LAYER, Article
+
+    text = "Corrupt, shameless elites will destroy our great nation.\n\nThe council met on Monday."
+    pipeline = shared_pipeline()
+    (lean,) = pipeline.pipe([Article(id="a", text=text)])
+    assert lean.ok and not lean.article.vectors and CANDIDATE_LAYER not in lean.article.spans
+    (kept,) = pipeline.pipe([Article(id="a", text=text)], keep_evidence=True)
+    assert kept.article.vectors and CANDIDATE_LAYER in kept.article.spans
+    assert lean.to_dict() == kept.to_dict()  # evidence is never part of the findings

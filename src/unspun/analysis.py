@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
-from unspun.document import Analysis, Article
+from unspun.document import CANDIDATE_LAYER, Analysis, Article
 from unspun.errors import EmptyInputError
 from unspun.pipeline.base import Component, ErrorHandler, raise_error, record_error
 from unspun.version import __version__ as VERSION
@@ -54,13 +54,23 @@ class Pipeline:
         for component in self.components:
             component.load()
 
-    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
+    def pipe(
+        self, articles: Iterable[Article], *, batch_size: int = 8, keep_evidence: bool = False
+    ) -> Iterator[Analysis]:
         """Analyse ``articles`` lazily, ``batch_size`` at a time, yielding one :class:`Analysis`
         each, in input order. A failure of one article never stops the others: it is kept on
-        that article's analysis (``analysis.errors``, ``analysis.ok``)."""
+        that article's analysis (``analysis.errors``, ``analysis.ok``).
+
+        What components leave for one another (``article.vectors``, the candidate spans) is
+        dropped once every component has run, so a long text's analysis holds its findings only;
+        ``keep_evidence`` keeps it."""
         iterator = iter(articles)
         while batch := list(islice(iterator, batch_size)):
-            yield from (Analysis(article) for article in self(batch, on_error=record_error))
+            for article in self(batch, on_error=record_error):
+                if not keep_evidence:
+                    article.vectors.clear()
+                    article.spans.pop(CANDIDATE_LAYER, None)
+                yield Analysis(article)
 
     # The name used before ``pipe``; kept for scripts.
     analyze_stream = pipe
