@@ -60,7 +60,7 @@ def jsonl_articles(
             continue
         found = True
         try:
-            article = _jsonl_article(
+            article = jsonl_article(
                 line.lstrip(BOM) if number == 1 else line,
                 where=f"{where}, line {number}",
                 id=f"{stem}-{number}",
@@ -74,7 +74,13 @@ def jsonl_articles(
         raise EmptyInputError(f"{where} has no JSON lines; put one article object per line")
 
 
-def _jsonl_article(line: str, *, where: str, id: str) -> Article:
+def jsonl_article(line: str, *, where: str, id: str) -> Article:
+    """The article of one JSONL record (``id`` when the record has none); the one rule for a record,
+    shared by the reader and the batch engine.
+
+    Raises:
+        FormatError: the line is not a JSON object with a non-empty string ``text`` (names ``where``).
+    """
     try:
         record: Any = json.loads(line)
     except json.JSONDecodeError as exc:

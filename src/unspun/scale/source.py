@@ -144,7 +144,7 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
     Raises:
         FormatError, InputTooLargeError, EncodingError, EmptyInputError, InputNotFoundError.
     """
-    from unspun.input_jsonl import _jsonl_article  # the one rule for a record (see module docs)
+    from unspun.input_jsonl import jsonl_article  # the one rule for a record (see module docs)
 
     if row["kind"] == "invalid":
         raise EncodingError(str(row["data"]))
@@ -153,7 +153,7 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
         if len(data) > max_bytes:
             raise InputTooLargeError(too_large(f"{row['source']}, line {row['line']}", len(data), max_bytes))
         where = f"{row['source']}, line {row['line']}"
-        article = _jsonl_article(data, where=where, id=fallback_id(row))
+        article = jsonl_article(data, where=where, id=fallback_id(row))
         article.source_path = str(row["source"])
         return article
     return _file_article(str(row["source"]), str(row["id"]), max_bytes)
