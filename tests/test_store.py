@@ -370,6 +370,22 @@ def test_reanalyze_adds_analyses_and_never_overwrites(store: SqlStore) -> None:
     assert len(store.get(hit.article_id).history) == 2
 
 
+def test_reanalyze_loads_no_model_when_no_article_matches(store: SqlStore) -> None:
+    from unspun.store.reanalysis import LazyAnalyser
+
+    def load() -> NewerModels:
+        raise AssertionError("a model was loaded with nothing to analyse")
+
+    lazy = LazyAnalyser(load)
+    assert store.reanalyze(lazy).seen == 0  # an empty store
+    store.add_many(corpus())
+    assert store.reanalyze(lazy, query=SearchQuery(outlet="Nobody")).seen == 0
+    assert not lazy.loaded
+    loaded = LazyAnalyser(NewerModels)
+    assert store.reanalyze(loaded, query=SearchQuery(outlet="Weekly Sample")).added == 2
+    assert loaded.loaded
+
+
 def test_concurrent_writers_from_threads(store: SqlStore) -> None:
     errors: list[BaseException] = []
 

@@ -195,3 +195,17 @@ def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: P
     assert (summary["seen"], summary["added"], summary["current"]) == (3, 2, 1)
     with open_store(filled) as store:
         assert store.counts().analyses == 5
+
+
+def test_reanalyze_of_an_empty_store_loads_no_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspun.analysis
+
+    def refuse(**_: object) -> None:
+        raise AssertionError("reanalyze built the pipeline with nothing to analyse")
+
+    monkeypatch.setattr(unspun.analysis, "build_pipeline", refuse)
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_store(url).close()
+    result = run("reanalyze", "--db", url, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"seen": 0, "added": 0, "current": 0, "failed": []}

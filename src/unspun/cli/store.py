@@ -362,12 +362,20 @@ def reanalyze(
 ) -> None:
     """Analyse stored articles again with the current models, adding analyses (never overwriting);
     queries then read the newest."""
-    from unspun.analysis import build_pipeline
+    from unspun.store.reanalysis import LazyAnalyser
 
     with user_errors(), opened(db) as store:
         settings = cli_settings(model=model, article_model=article_model)
-        pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
-        pipeline.load()
+
+        def load() -> Any:
+            from unspun.analysis import build_pipeline
+
+            pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
+            pipeline.load()
+            return pipeline
+
+        # Built only when a stored article is to be analysed: nothing to do loads no model.
+        pipeline = LazyAnalyser(load)
         if outlet is not None and outlet not in {o.outlet for o in store.outlets()}:
             raise NotFoundError(f"no stored article has the outlet {outlet!r}; `unspun outlets` lists them")
         query = SearchQuery(outlet=outlet) if outlet is not None else None

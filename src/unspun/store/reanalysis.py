@@ -7,9 +7,9 @@ skipped unless forced; work is committed per batch, so an interrupted run keeps 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from itertools import islice
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
 
 from unspun.document import Analysis, Article
 from unspun.store.base import Analyser, ReanalyzeSummary, SearchQuery, StoredAnalysis
@@ -29,10 +29,14 @@ def reanalyze(
 ) -> ReanalyzeSummary:
     """See :meth:`unspun.store.base.Store.reanalyze`."""
     summary = ReanalyzeSummary()
-    expected = store.expected_model_key(analyser)
     # Read the work list first: the export stream must not hold a read open while batches commit.
+    stream = store.export(query)
+    first = next(stream, None)
+    if first is None:
+        return summary  # nothing to analyse: no model is loaded (a LazyAnalyser stays unbuilt)
+    expected = store.expected_model_key(analyser)
     todo: list[tuple[str, Article]] = []
-    for stored in store.export(query):
+    for stored in chain([first], stream):
         summary.seen += 1
         history_key = store.newest_model_key(stored.article_id) if expected is not None else None
         if not force and expected is not None and history_key == expected:
@@ -60,6 +64,34 @@ def reanalyze(
         if on_progress:
             on_progress(len(batch))
     return summary
+
+
+class LazyAnalyser:
+    """An :class:`Analyser` built by ``load()`` on first use: ``unspun reanalyze`` loads no model
+    when no stored article matches (``load`` is called at most once)."""
+
+    def __init__(self, load: Callable[[], Analyser]) -> None:
+        self._load = load
+        self._analyser: Analyser | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether ``load()`` has been called."""
+        return self._analyser is not None
+
+    def _get(self) -> Analyser:
+        if self._analyser is None:
+            self._analyser = self._load()
+        return self._analyser
+
+    @property
+    def components(self) -> Any:
+        """The loaded analyser's components (loads it), which say which models it runs."""
+        return getattr(self._get(), "components", None)
+
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
+        """The loaded analyser's :meth:`pipe` (loads it)."""
+        return self._get().pipe(articles, batch_size=batch_size)
 
 
 def _fresh(stored: StoredAnalysis) -> Article:
