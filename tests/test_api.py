@@ -216,7 +216,20 @@ def test_bad_query_parameters_are_422(client: TestClient) -> None:
     assert "next" in assert_error(client.get("/api/articles", params={"next": "garbage"}), 422)
     assert "limit" in assert_error(client.get("/api/articles", params={"limit": 0}), 422)
     assert "date_from" in assert_error(client.get("/api/articles", params={"date_from": "yesterday"}), 422)
-    assert_error(client.get("/api/articles", params={"min_score": 2}), 422)
+    # The ranges are SearchQuery's own check: the same one-line message as the CLI's.
+    assert "min_score must be between 0 and 1" in assert_error(
+        client.get("/api/articles", params={"min_score": 2}), 422
+    )
+    for params, words in (
+        ({"min_score": 0.8, "max_score": 0.2}, "is above max_score"),
+        ({"date_from": "2024-05-01", "date_to": "2024-01-01"}, "is after the end date"),
+        ({"technique": "Propaganda"}, "unknown technique 'Propaganda'"),
+        ({"genre": "news"}, "unknown genre 'news'"),
+        ({"frame": "Sports"}, "unknown frame 'Sports'"),
+        ({"limit": 5000}, "between 1 and 1000"),
+    ):
+        message = assert_error(client.get("/api/search", params={"q": "x", **params}), 422)
+        assert words in message and "\n" not in message, (params, message)
 
 
 def test_outlets_and_profiles(client: TestClient, stored: list[dict[str, Any]]) -> None:
@@ -264,6 +277,9 @@ def test_bad_feedback_is_422_and_unknown_article_404(
         client.post(url, json={"kind": "added", "start": 0, "end": 10_000, "technique": "Slogans"}), 422
     )
     assert_error(client.post(url, json={"kind": "nonsense", "start": 0, "end": 3}), 422)
+    backwards = {"kind": "added", "start": 9, "end": 3, "technique": "Slogans"}
+    message = assert_error(client.post(url, json=backwards), 422)
+    assert "start 9 must be before its end 3" in message and "outside" not in message
     assert_error(client.post(url, json={"kind": "added", "start": 0, "end": 3}), 422)  # no technique
     assert_error(
         client.post("/api/articles/nope/feedback", json={"kind": "wrong", "start": 0, "end": 3}), 404

@@ -216,6 +216,10 @@ def test_search_pages_with_next_tokens(store: SqlStore) -> None:
         store.search(SearchQuery(next="not-a-token"))
     with pytest.raises(FormatError):
         store.search(SearchQuery(limit=0))
+    with pytest.raises(FormatError, match="min_score must be between 0 and 1"):
+        SearchQuery(min_score=2)
+    with pytest.raises(FormatError, match="unknown genre"):
+        SearchQuery(genre="news")
 
 
 def test_outlet_profile_counts_rates_and_trend(store: SqlStore) -> None:
@@ -446,12 +450,12 @@ def test_default_store_is_sqlite_in_the_data_folder(monkeypatch: pytest.MonkeyPa
 def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> None:
     # "Loaded language" (the display name) or a typo matched nothing and answered 0 articles.
     store.add(make_analysis(TRICKY))
-    for query in (
-        SearchQuery(technique="Loaded language"),
-        SearchQuery(technique="Nope"),
-        SearchQuery(genre="Opinion"),
-        SearchQuery(frame="politics"),
+    for filters in (
+        {"technique": "Loaded language"},
+        {"technique": "Nope"},
+        {"genre": "Opinion"},
+        {"frame": "politics"},
     ):
-        with pytest.raises(FormatError, match="unknown"):
-            store.search(query)
+        with pytest.raises(FormatError, match="unknown"):  # refused as the query is made
+            store.search(SearchQuery(**filters))  # type: ignore[arg-type]
     assert store.search(SearchQuery(genre="opinion", frame="Political")).total == 1

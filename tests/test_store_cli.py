@@ -209,3 +209,18 @@ def test_reanalyze_of_an_empty_store_loads_no_model(tmp_path: Path, monkeypatch:
     result = run("reanalyze", "--db", url, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"seen": 0, "added": 0, "current": 0, "failed": []}
+
+
+def test_search_filters_no_article_can_match_are_one_line_errors(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'checked.db'}"
+    open_store(url).close()
+    for args, words in (
+        (["--min-score", "2"], "min_score must be between 0 and 1"),
+        (["--min-score", "0.9", "--max-score", "0.1"], "is above max_score"),
+        (["--since", "2024-05-01", "--until", "2024-01-01"], "is after the end date"),
+        (["--technique", "Propaganda"], "unknown technique 'Propaganda'"),
+        (["--limit", "0"], "between 1 and 1000"),
+    ):
+        result = run("search", "--db", url, *args)
+        message = result.stderr.strip()
+        assert result.exit_code == 2 and words in message and len(message.splitlines()) == 1, (args, message)

@@ -185,7 +185,7 @@ def search(
     language: Annotated[str | None, typer.Option("--language")] = None,
     min_score: Annotated[float | None, typer.Option("--min-score", help="Lowest persuasion score.")] = None,
     max_score: Annotated[float | None, typer.Option("--max-score", help="Highest persuasion score.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Articles per page.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="Articles per page (1-1000).")] = 20,
     next: Annotated[
         str | None, typer.Option("--next", help="The page token a previous search printed.")
     ] = None,

@@ -154,7 +154,8 @@ def _analysis_answer(analysis: Analysis, store: Store | None) -> JSONResponse:
     return JSONResponse(data)
 
 
-Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
+# The ranges of the filters are checked once, by SearchQuery itself (the CLI's check, the same message).
+Limit = Annotated[int, Query(description="Page size (1-1000).")]
 
 
 def search_query(
@@ -166,15 +167,16 @@ def search_query(
     genre: str | None = None,
     frame: str | None = None,
     language: str | None = None,
-    min_score: Annotated[float | None, Query(ge=0, le=1, description="Persuasion score at least.")] = None,
-    max_score: Annotated[float | None, Query(ge=0, le=1, description="Persuasion score at most.")] = None,
+    min_score: Annotated[float | None, Query(description="Persuasion score at least (0-1).")] = None,
+    max_score: Annotated[float | None, Query(description="Persuasion score at most (0-1).")] = None,
     analysis: Annotated[
         Literal["newest", "all"], Query(description="Filter on the newest analysis or any.")
     ] = "newest",
     limit: Limit = 50,
     next: Annotated[str | None, Query(description="The `next` token of the previous page.")] = None,
 ) -> SearchQuery:
-    """The :class:`SearchQuery` of a request's query parameters."""
+    """The :class:`SearchQuery` of a request's query parameters (checked as the CLI's are:
+    :func:`unspun.store.base.check_search_query`, a 422 in one line)."""
     return SearchQuery(
         text=q or None,
         outlet=outlet,

@@ -192,6 +192,47 @@ class SearchQuery:
     next: str | None = None
     analysis: Literal["newest", "all"] = "newest"
 
+    def __post_init__(self) -> None:
+        # One check for every front-end (CLI, API, page, Python): a filter that can match
+        # nothing by construction is the user's mistake, said in one line, not an empty page.
+        check_search_query(self)
+
+
+MAX_PAGE = 1000
+
+
+def check_search_query(query: SearchQuery) -> None:
+    """Raise :class:`unspun.errors.FormatError` (one line) for a filter no article could match:
+    a score outside [0, 1], a lower bound above the upper one, an unknown technique, genre or
+    frame id, a page size outside 1-1000, an unknown ``analysis`` choice."""
+    from unspun.errors import FormatError
+    from unspun.techniques import FRAME_LABELS, GENRE_INFO, PTC14_LABELS
+
+    for name, value in (("min_score", query.min_score), ("max_score", query.max_score)):
+        if value is not None and not 0 <= value <= 1:
+            raise FormatError(f"{name} must be between 0 and 1 (persuasion scores are), got {value:g}")
+    if query.min_score is not None and query.max_score is not None and query.min_score > query.max_score:
+        raise FormatError(
+            f"min_score {query.min_score:g} is above max_score {query.max_score:g}; no article can match"
+        )
+    if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
+        raise FormatError(
+            f"the start date {query.date_from} is after the end date {query.date_to}; no article can match"
+        )
+    # Ids, not display names: "Loaded language" or a typo would match nothing, silently.
+    known: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+        ("technique", query.technique, PTC14_LABELS),
+        ("genre", query.genre, tuple(g.id for g in GENRE_INFO)),
+        ("frame", query.frame, FRAME_LABELS),
+    )
+    for name, value, labels in known:
+        if value and value not in labels:
+            raise FormatError(f"unknown {name} {value!r}; give a {name} id: {', '.join(labels)}")
+    if isinstance(query.limit, bool) or not 1 <= query.limit <= MAX_PAGE:
+        raise FormatError(f"the page size (limit) must be between 1 and {MAX_PAGE}, got {query.limit}")
+    if query.analysis not in ("newest", "all"):
+        raise FormatError(f"analysis must be 'newest' or 'all', got {query.analysis!r}")
+
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):

@@ -33,7 +33,14 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
             )
         feedback = replace(feedback, start=span.start, end=span.end)
     n = len(analysis.text)
-    if not 0 <= feedback.start < feedback.end <= n:
+    if feedback.start < 0:
+        raise FormatError(f"feedback start {feedback.start} is negative; offsets count code points from 0")
+    if feedback.start >= feedback.end:
+        raise FormatError(
+            f"feedback start {feedback.start} must be before its end {feedback.end} "
+            "(code-point offsets, end exclusive)"
+        )
+    if feedback.end > n:
         raise FormatError(
             f"feedback offsets [{feedback.start}, {feedback.end}) are outside the article's "
             f"{n} characters (code points, end exclusive)"

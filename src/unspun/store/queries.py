@@ -46,7 +46,6 @@ from unspun.store.rows import aware
 
 a = t.articles
 an = t.analyses
-MAX_LIMIT = 1000
 SNIPPET = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -74,30 +73,9 @@ def _in_scope(column: Any, query: SearchQuery) -> ColumnElement[bool]:
     return column.in_(scope)
 
 
-def check_ids(query: SearchQuery) -> None:
-    """:class:`FormatError` when the query's technique, genre or frame is not a known id."""
-    from unspun.techniques import FRAME_LABELS, PTC14_LABELS, genre
-
-    if query.technique and query.technique not in PTC14_LABELS:
-        raise FormatError(
-            f"unknown technique {query.technique!r}; give a technique id: {', '.join(PTC14_LABELS)}"
-        )
-    if query.frame and query.frame not in FRAME_LABELS:
-        raise FormatError(f"unknown frame {query.frame!r}; give a frame id: {', '.join(FRAME_LABELS)}")
-    if query.genre:
-        try:
-            genre(query.genre)
-        except KeyError as error:
-            raise FormatError(
-                str(error.args[0]) + "; genres are ids, as unspun techniques lists them"
-            ) from None
-
-
 def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement[bool]]:
-    """The WHERE conditions of a :class:`SearchQuery` on ``articles`` (parameterised); raises
-    :class:`FormatError` for a technique, genre or frame id that does not exist (a display
-    name or a typo would otherwise match nothing, silently)."""
-    check_ids(query)
+    """The WHERE conditions of a :class:`SearchQuery` on ``articles`` (parameterised). Its ids
+    and ranges were checked when it was made (:func:`unspun.store.base.check_search_query`)."""
     where: list[ColumnElement[bool]] = []
     if query.text:
         if connection.dialect.name == "postgresql":
@@ -171,8 +149,6 @@ def _count(connection: Connection, query: SearchQuery, where: list[ColumnElement
 
 def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
     """One page of the articles matching ``query`` (see :class:`SearchQuery`)."""
-    if not 1 <= query.limit <= MAX_LIMIT:
-        raise FormatError(f"page size {query.limit} is not between 1 and {MAX_LIMIT}")
     where = conditions(connection, query)
     total = _count(connection, query, where)
     page_where = list(where)
