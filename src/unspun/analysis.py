@@ -120,7 +120,10 @@ def build_pipeline(
         # After the entities, which portrayal reads; the two share one sentence encoding. One
         # bounded layer: a very long text is read in part, and their caches are dropped after.
         whosays = [WhoSaysLayer([*whosays, ClaimDetector(), PortrayalTagger()])]
-    return Pipeline([*language, spans, *others, *whosays, PersuasionScorer()])
+    # The layer reads no technique spans, so it runs before them: on a very long text its parses
+    # are made and dropped before the span evidence (candidates, paragraph vectors) is held, and
+    # the two peaks do not add up.
+    return Pipeline([*language, *whosays, spans, *others, PersuasionScorer()])
 
 
 _pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}

@@ -319,16 +319,16 @@ class SpanModel:
             for t, text in enumerate(texts)
             for a, b in text_pieces(text, skip=skip[t] if skip else ())
         ]
-        found: list[list[tuple[int, int, _PieceFindings]]] = [[] for _ in texts]
+        joins = [_Join(text) for text in texts]
         total, done = sum(b - a for _, a, b in jobs), 0
         for group in _groups(jobs, GROUP_CHARS):
             pieces = [texts[t][a:b] for t, a, b in group]
             for (t, a, b), piece, enc in zip(group, pieces, self.encode(pieces), strict=True):
-                found[t].append((a, b, self._find_in_piece(texts[t], a, piece, enc)))
+                joins[t].add(a, b, self._find_in_piece(texts[t], a, piece, enc))
                 done += b - a
             if progress is not None and total > GROUP_CHARS:  # long work only
                 progress(done, total)
-        return [_join_pieces(text, pieces_found) for text, pieces_found in zip(texts, found, strict=True)]
+        return [join.result() for join in joins]
 
     def _find_in_piece(self, text: str, offset: int, piece: str, enc: Encoded) -> _PieceFindings:
         """Spans, candidates (offsets of the piece) and the pooled paragraphs of one piece of ``text``
@@ -450,32 +450,55 @@ def _shifted(spans: list[Span], offset: int) -> list[Span]:
     return spans if not offset else [replace(s, start=s.start + offset, end=s.end + offset) for s in spans]
 
 
-def _join_pieces(text: str, found: list[tuple[int, int, _PieceFindings]]) -> SpanFindings:
-    """One text's findings from those of its pieces: offsets shifted back into the text; each
-    paragraph's vector from the piece that holds it (pooled over pieces when a line was cut);
-    zeros for a paragraph in no piece."""
-    if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(text):
-        piece = found[0][2]
-        return SpanFindings(piece.spans, piece.candidates, piece.vectors)
-    paragraphs = split_paragraphs(text)
-    width = next((f.vectors.shape[1] for _, _, f in found if f.vectors.ndim == 2 and len(f.vectors)), 0)
-    vectors = np.zeros((len(paragraphs), width), dtype=np.float32)
-    starts = np.asarray([p.start for p in paragraphs], dtype=np.int64)
-    parts: dict[int, list[tuple[np.ndarray, int]]] = {}
-    spans: list[Span] = []
-    candidates: list[Span] = []
-    for offset, _end, piece in found:
-        spans += _shifted(piece.spans, offset)
-        candidates += _shifted(piece.candidates, offset)
+class _Join:
+    """One text's findings, gathered from its pieces as they are read (in text order): offsets
+    shifted back into the text; each paragraph's vector from the piece that holds it, pooled over
+    pieces when a line was cut between them (pooling is associative, so a line is pooled as it
+    arrives and no piece's vectors are kept); zeros for a paragraph in no piece. A text read whole,
+    in one piece, keeps that piece's findings as they are."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.whole: _PieceFindings | None = None
+        self.spans: list[Span] = []
+        self.candidates: list[Span] = []
+        self.vectors: np.ndarray | None = None
+        self.counts: np.ndarray | None = None  # tokens pooled so far per paragraph; -1: none yet
+        self.starts: np.ndarray | None = None
+
+    def add(self, start: int, end: int, piece: _PieceFindings) -> None:
+        if start == 0 and end == len(self.text) and self.vectors is None and not self.spans:
+            self.whole = piece
+            return
+        self.spans += _shifted(piece.spans, start)
+        self.candidates += _shifted(piece.candidates, start)
+        width = piece.vectors.shape[1] if piece.vectors.ndim == 2 and len(piece.vectors) else 0
+        if self.starts is None:
+            self.starts = np.asarray([p.start for p in split_paragraphs(self.text)], dtype=np.int64)
+        if self.vectors is None or (width and not self.vectors.shape[1]):
+            self.vectors = np.zeros((len(self.starts), width), dtype=np.float32)
+            self.counts = np.full(len(self.starts), -1, dtype=np.int64)
+        assert self.counts is not None
         for paragraph, row, count in zip(piece.paragraphs, piece.vectors, piece.counts, strict=True):
             # the text's paragraph (line) that holds this line of the piece
-            index = int(np.searchsorted(starts, offset + paragraph.start, side="right")) - 1
-            parts.setdefault(index, []).append((row, count))
-    for index, rows in parts.items():
-        if index < 0 or not width:
-            continue
-        vectors[index] = rows[0][0] if len(rows) == 1 else _pool(rows, width)
-    return SpanFindings(spans, candidates, vectors)
+            index = int(np.searchsorted(self.starts, start + paragraph.start, side="right")) - 1
+            if index < 0 or not width or not self.vectors.shape[1]:
+                continue
+            seen = int(self.counts[index])
+            if seen < 0:
+                self.vectors[index] = row
+                self.counts[index] = count
+            else:
+                self.vectors[index] = _pool([(self.vectors[index], seen), (row, count)], width)
+                self.counts[index] = seen + count
+
+    def result(self) -> SpanFindings:
+        if self.whole is not None:
+            return SpanFindings(self.whole.spans, self.whole.candidates, self.whole.vectors)
+        if self.vectors is None:  # no piece at all (a text of white space, or all skipped)
+            self.starts = np.asarray([p.start for p in split_paragraphs(self.text)], dtype=np.int64)
+            self.vectors = np.zeros((len(self.starts), 0), dtype=np.float32)
+        return SpanFindings(self.spans, self.candidates, self.vectors)
 
 
 def _pool(rows: list[tuple[np.ndarray, int]], width: int) -> np.ndarray:
