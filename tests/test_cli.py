@@ -45,10 +45,10 @@ def test_analyze_binary_file_is_one_line_error(tmp_path: Path) -> None:
     assert_one_line_error(run("analyze", str(binary)), "binary")
 
 
-def test_analyze_non_utf8_file_says_which(tmp_path: Path) -> None:
-    latin = tmp_path / "latin1.txt"
-    latin.write_bytes("Caf\xe9 au lait, tr\xe8s cher.".encode("latin-1"))
-    assert_one_line_error(run("analyze", str(latin)), "UTF-8", "latin1.txt")
+def test_analyze_undecodable_file_says_which(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(0x80, 0x100)) * 4)
+    assert_one_line_error(run("analyze", str(garbage)), "UTF-8", "garbage.txt")
 
 
 def test_analyze_file_over_size_limit_is_one_line_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -25,11 +26,15 @@ from unspun.reader import (
     read_folder,
     read_html,
     read_jsonl,
+    read_string,
     read_text,
     read_text_file,
 )
 
 LIMIT = 1024 * 1024
+# What no text holds (refused as a wrong decoding): C0 but \t \n \v \f \r, and C1.
+CONTROL = re.compile("[\\x00-\\x08\\x0e-\\x1f\\x80-\\x9f]")
+UNDECODABLE = bytes(range(0x80, 0x100)) * 4  # no encoding of the supported languages reads it
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Storm Hits Coast | Daily Site</title>
@@ -134,11 +139,95 @@ def test_read_text_file_binary(tmp_path: Path) -> None:
         read_text_file(path, max_bytes=LIMIT)
 
 
-def test_read_text_file_latin1_names_offset_and_iconv(tmp_path: Path) -> None:
+def test_read_text_file_latin1_is_read_as_windows_1252(tmp_path: Path) -> None:
     path = write_bytes(tmp_path / "l.txt", "Caf\u00e9 society".encode("latin-1"))
-    with pytest.raises(EncodingError, match="byte offset 3.*UTF-8.*iconv") as info:
+    assert read_text_file(path, max_bytes=LIMIT).text == "Caf\u00e9 society"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "name"),
+    [
+        (
+            "The mayor said \u201cwe will win\u201d \u2014 it\u2019s a lie, they say.",
+            "cp1252",
+            "Windows-1252",
+        ),
+        (
+            "Il sindaco \u00e8 un bugiardo, perch\u00e9 la citt\u00e0 \u00e8 al verde.",
+            "cp1252",
+            "Windows-1252",
+        ),
+        (
+            "Za\u017c\u00f3\u0142\u0107 g\u0119\u015bl\u0105 ja\u017a\u0144. Rz\u0105d k\u0142amie, m\u00f3wi\u0105 mieszka\u0144cy.",
+            "cp1250",
+            "Windows-1250",
+        ),
+        (
+            "\u041f\u0440\u0430\u0432\u0438\u0442\u0435\u043b\u044c\u0441\u0442\u0432\u043e \u043b\u0436\u0451\u0442, \u0433\u043e\u0432\u043e\u0440\u044f\u0442 \u0436\u0438\u0442\u0435\u043b\u0438.",
+            "cp1251",
+            "Windows-1251",
+        ),
+        (
+            "\u041f\u0440\u0430\u0432\u0438\u0442\u0435\u043b\u044c\u0441\u0442\u0432\u043e \u043b\u0436\u0451\u0442, \u0433\u043e\u0432\u043e\u0440\u044f\u0442 \u0436\u0438\u0442\u0435\u043b\u0438.",
+            "koi8_r",
+            "KOI8-R",
+        ),
+    ],
+)
+def test_legacy_encodings_are_detected_and_read_exactly(text: str, codec: str, name: str) -> None:
+    from unspun.input_bytes import decode
+
+    decoded = decode(text.encode(codec), Path("a.txt"))
+    assert (decoded.text, decoded.encoding) == (text, name)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_wide_text_with_a_bom_is_read_with_the_bom_kept_as_character_0(tmp_path: Path, codec: str) -> None:
+    text = "Title\n\nThe \u201cminister\u201d lied \U0001f525 again.\r\n"
+    data = text.encode(codec) if codec != "utf-16-be" else b"\xfe\xff" + text.encode(codec)
+    article = read_text_file(write_bytes(tmp_path / "w.txt", data), max_bytes=LIMIT)
+    assert article.text == "\ufeff" + text and article.title == "Title"
+
+
+def test_utf16_without_a_bom_is_named(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path / "w.txt", "Hello, this is text".encode("utf-16-le"))
+    with pytest.raises(EncodingError, match="UTF-16LE text without a byte-order mark.*iconv -f UTF-16LE"):
+        read_text_file(path, max_bytes=LIMIT)
+
+
+def test_damaged_utf8_is_refused_rather_than_read_as_mojibake(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path / "d.txt", "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e".encode() + b"\xff!")
+    with pytest.raises(EncodingError, match="not valid UTF-8 .*offset 21.* most of it is") as info:
         read_text_file(path, max_bytes=LIMIT)
     assert "\n" not in str(info.value)
+
+
+def test_bytes_no_encoding_reads_name_the_guess_and_iconv(tmp_path: Path) -> None:
+    path = write_bytes(
+        tmp_path / "j.txt",
+        "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\u3067\u3059\u3002".encode("shift_jis"),
+    )
+    with pytest.raises(EncodingError, match=r"not UTF-8 .*iconv -f \S+ -t UTF-8 .*j\.txt > fixed\.txt"):
+        read_text_file(path, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize("char", ["\u0093", "\u0001", "\x00"])
+def test_control_characters_are_refused_not_analysed(tmp_path: Path, char: str) -> None:
+    text = f"The minister said {char}we will win{char} today."
+    in_file = (
+        "a NUL byte at byte offset 18" if char == "\x00" else f"character U\\+{ord(char):04X} at character 18"
+    )
+    with pytest.raises(EncodingError, match=in_file):
+        read_text_file(write_bytes(tmp_path / "c.txt", text.encode("utf-8")), max_bytes=LIMIT)
+    with pytest.raises(EncodingError, match=f"control character U\\+{ord(char):04X} at character 18"):
+        read_string(text)
+
+
+def test_smart_quotes_read_as_latin1_get_the_windows_1252_advice(tmp_path: Path) -> None:
+    garbled = "He said \u201cno\u201d.".encode("cp1252").decode("latin-1")  # what iconv -f latin1 made
+    path = write_bytes(tmp_path / "g.txt", garbled.encode("utf-8"))
+    with pytest.raises(EncodingError, match="Windows-1252 as if it were Latin-1.*iconv -f CP1252 -t UTF-8"):
+        read_text_file(path, max_bytes=LIMIT)
 
 
 def test_read_text_file_size_limit(tmp_path: Path) -> None:
@@ -161,7 +250,7 @@ def test_read_text_file_size_limit_in_megabytes(tmp_path: Path) -> None:
         min_size=1,
     )
     .map("".join)
-    .filter(lambda s: s.replace("\ufeff", "").strip() and "\x00" not in s)
+    .filter(lambda s: s.replace("\ufeff", "").strip() and not CONTROL.search(s))
 )
 def test_read_text_file_returns_written_text_exactly(tmp_path: Path, body: str) -> None:
     path = tmp_path / "prop.txt"
@@ -325,7 +414,7 @@ def test_read_jsonl_duplicate_ids_made_unique(tmp_path: Path) -> None:
 def test_read_folder_sorted_ptc_ids_and_bad_file_skipped(tmp_path: Path) -> None:
     (tmp_path / "article2.txt").write_text("Second", encoding="utf-8")
     (tmp_path / "article1.txt").write_text("First", encoding="utf-8")
-    write_bytes(tmp_path / "article3.txt", "d\u00e9j\u00e0".encode("latin-1"))
+    write_bytes(tmp_path / "article3.txt", UNDECODABLE)
     (tmp_path / "more.jsonl").write_text('{"text": "Fourth"}\n', encoding="utf-8")
     (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
     errors: list[tuple[str, UnspunError]] = []
@@ -464,11 +553,18 @@ def test_iter_articles_stdin_jsonl_bad_line_raises_by_default(monkeypatch: pytes
         list(iter_articles("-", max_bytes=LIMIT))
 
 
-def test_iter_articles_stdin_latin1_suggests_iconv_in_the_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("Caf\u00e9".encode("latin-1"))))
-    with pytest.raises(EncodingError, match=r"standard input is not valid UTF-8.*offset 3") as info:
+def test_iter_articles_stdin_latin1_is_read_as_windows_1252(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "sys.stdin", io.TextIOWrapper(io.BytesIO("Caf\u00e9 \u201cau lait\u201d".encode("cp1252")))
+    )
+    assert [a.text for a in iter_articles("-", max_bytes=LIMIT)] == ["Caf\u00e9 \u201cau lait\u201d"]
+
+
+def test_iter_articles_stdin_undecodable_suggests_iconv_in_the_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bytes(range(0x80, 0x100)) * 4)))
+    with pytest.raises(EncodingError, match=r"standard input is not UTF-8.*offset 0") as info:
         iter_articles("-", max_bytes=LIMIT)
-    assert "| iconv -f latin1 -t utf-8 | unspun analyze -" in info.value.message
+    assert "| iconv -f " in info.value.message and "| unspun analyze -" in info.value.message
     assert "fixed.txt" not in info.value.message
 
 
@@ -651,7 +747,7 @@ def test_count_inputs(tmp_path: Path) -> None:
 def test_every_skipped_input_is_named_in_its_own_message(tmp_path: Path) -> None:
     # The CLI shows a skipped input's message alone: the message must say which input it is.
     (tmp_path / "binary.txt").write_bytes(b"abc\x00def")
-    (tmp_path / "latin.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "latin.txt").write_bytes(UNDECODABLE)
     (tmp_path / "blank.txt").write_text("  \n", encoding="utf-8")
     (tmp_path / "nav.html").write_text(
         "<html><head><title>x</title></head><body></body></html>", encoding="utf-8"

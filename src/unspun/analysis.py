@@ -147,7 +147,7 @@ def shared_pipeline(
 
 
 def analyze(
-    text: str | Article,
+    text: str | bytes | Article,
     *,
     model: str | None = None,
     article_model: str | None = None,
@@ -156,16 +156,26 @@ def analyze(
     """Analyse one article and return its :class:`Analysis`.
 
     ``text`` is the article's text, an HTML page (read as ``unspun analyze page.html`` reads it:
-    the main text extracted) or an :class:`Article`. Safe to call from many threads at once.
+    the main text extracted), the bytes of a file (decoded as ``unspun analyze`` decodes a file:
+    UTF-8, UTF-16 with a BOM or a detected legacy encoding such as Windows-1252) or an
+    :class:`Article`. Safe to call from many threads at once.
 
-    Raises :class:`unspun.errors.EmptyInputError` for blank text and the errors of the
-    components (an unsupported language, a missing model) otherwise.
+    Raises :class:`unspun.errors.EmptyInputError` for blank text,
+    :class:`unspun.errors.EncodingError` for bytes no encoding reads (or binary data) and the
+    errors of the components (an unsupported language, a missing model) otherwise.
     """
-    from unspun.reader import read_string
+    from unspun.reader import read_data, read_string
 
-    if not isinstance(text, str | Article):
-        raise TypeError(f"analyze() takes the article text (a str) or an Article, not {type(text).__name__}")
-    article = read_string(text) if isinstance(text, str) else text
+    if isinstance(text, bytes | bytearray):
+        article = read_data(bytes(text))
+    elif isinstance(text, str):
+        article = read_string(text)
+    elif isinstance(text, Article):
+        article = text
+    else:
+        raise TypeError(
+            f"analyze() takes the article text (a str or bytes) or an Article, not {type(text).__name__}"
+        )
     if not article.text.strip():
         raise EmptyInputError("the article has no text; pass the article text")
     pipeline = shared_pipeline(model, article_model, lang)

@@ -1,12 +1,16 @@
-"""Reading the raw bytes of an input safely: existence, size limit, binary and UTF-8 checks.
+"""Reading the raw bytes of an input safely: existence, size limit, binary check, and the one
+decoding rule of every input (:func:`decode`: UTF-8, UTF-16/32 with a BOM, a detected legacy
+encoding).
 
-Bytes are decoded exactly as read (a UTF-8 BOM stays, CRs are never translated), because
-every span offset counts code points of the original text. Each failure raises an
+Bytes are decoded exactly as read (a BOM stays as character 0, CRs are never translated),
+because every span offset counts code points of the original text. Each failure raises an
 :class:`InputError` subclass with a one-line message that says what to do.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from unspun.errors import (
@@ -50,52 +54,181 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def decode_utf8(path: Path | None, data: bytes) -> str:
-    """Decode exactly as ``open(path, encoding="utf-8", newline="")`` would: BOM and CRs kept.
+def decode_text(data: bytes, where: str | Path | None) -> str:
+    """The text of ``data`` by the one decoding rule of every input (files, stdin, uploads,
+    bytes given to :func:`unspun.analyze`, batch sources); see :func:`decode`."""
+    return decode(data, where).text
 
-    ``path`` is ``None`` for standard input, which gets its own advice.
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes and the encoding it was read as (``"UTF-8"``, ``"Windows-1252"``, ...)."""
+
+    text: str
+    encoding: str
+
+
+def decode(data: bytes, where: str | Path | None) -> Decoded:
+    """Decode ``data`` by the one rule: UTF-8 (a BOM is kept as character 0, CRs kept), UTF-16 or
+    UTF-32 with a byte-order mark (the mark kept as character 0, as in UTF-8, so offsets count it
+    the same way), else a legacy encoding of the supported languages detected with
+    charset-normalizer (Windows-1252 and its subset Latin-1, Windows-1250, Windows-1251, KOI8-R,
+    ISO-8859-2/15), so that smart quotes become quotes rather than control characters.
+
+    ``where`` names the input in messages: a ``Path`` (a file), ``None`` (standard input) or a
+    description such as ``"the uploaded file"``; the advice to convert it fits each.
 
     Raises:
-        EncodingError: a NUL byte (binary) or invalid UTF-8.
+        EncodingError: binary data (a NUL byte), a broken UTF-16/32 text, a damaged UTF-8 text
+            (mostly UTF-8 with a few bad bytes), or bytes no candidate encoding reads.
     """
-    where = STDIN_NAME if path is None else str(path)
-    reject_binary(where, data)
+    name = STDIN_NAME if where is None else str(where)
+    for mark, encoding, codec in _WIDE_MARKS:
+        if data.startswith(mark):
+            try:
+                return Decoded(data.decode(codec), encoding)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(
+                    f"{name} starts with a {encoding} byte-order mark but is not valid {encoding} "
+                    f"(bad bytes at byte offset {exc.start}); save it again as UTF-8"
+                ) from None
+    reject_binary(name, data)
     try:
-        return data.decode("utf-8")
+        return Decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError as exc:
-        fix = (
-            "convert it in the pipe, e.g. cat article.txt | iconv -f latin1 -t utf-8 | unspun analyze -"
-            if path is None
-            else f"the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8 {path} > fixed.txt"
-        )
+        bad = f"bad byte 0x{data[exc.start]:02x} at byte offset {exc.start}"
+        if _mostly_utf8(data):
+            raise EncodingError(
+                f"{name} is not valid UTF-8 ({bad}) though most of it is: it is damaged or mixes "
+                "encodings; fix the bytes there or save it again as UTF-8"
+            ) from None
+        found = _legacy(data)
+        if found is not None:
+            return found
+        guess = _guess(data)
+        looks = f"; it looks like {guess}" if guess else ""
         raise EncodingError(
-            f"{where} is not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start}); {fix}"
+            f"{name} is not UTF-8 ({bad}) and no encoding of the supported languages reads it{looks}: "
+            f"{_convert_hint(where, guess or 'ITS-ENCODING')}"
         ) from None
 
 
-# Byte-order marks of the wide encodings, the longer first (UTF-32LE starts like UTF-16LE).
+# The legacy encodings of the supported languages (en fr de it pl ru), most common first: a
+# tie between two that read the bytes differently (é/è in Windows-1252, é/č in Windows-1250)
+# goes to the first. Python codec name -> (name shown, iconv name).
+LEGACY_ENCODINGS: dict[str, tuple[str, str]] = {
+    "cp1252": ("Windows-1252", "CP1252"),
+    "cp1250": ("Windows-1250", "CP1250"),
+    "cp1251": ("Windows-1251", "CP1251"),
+    "koi8_r": ("KOI8-R", "KOI8-R"),
+    "iso8859_15": ("ISO-8859-15", "ISO-8859-15"),
+    "iso8859_2": ("ISO-8859-2", "ISO-8859-2"),
+}
+_PREFERENCE = {codec: rank for rank, codec in enumerate(LEGACY_ENCODINGS)}
+
+
+def _legacy(data: bytes) -> Decoded | None:
+    """``data`` read in the legacy encoding charset-normalizer finds least chaotic and most
+    coherent (ties to the more common encoding), or ``None`` when none reads it cleanly."""
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), explain=False)
+
+    def rank(match: object) -> tuple[float, float, int]:
+        codecs = [c for c in getattr(match, "could_be_from_charset", []) if c in _PREFERENCE]
+        first = min((_PREFERENCE[c] for c in codecs), default=len(_PREFERENCE))
+        return (round(getattr(match, "chaos", 1.0), 2), -round(getattr(match, "coherence", 0.0), 2), first)
+
+    for match in sorted(matches, key=rank):
+        for codec in sorted(
+            (c for c in match.could_be_from_charset if c in _PREFERENCE), key=_PREFERENCE.__getitem__
+        ):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if not _CONTROL.search(text):
+                return Decoded(text, LEGACY_ENCODINGS[codec][0])
+    return None
+
+
+def _guess(data: bytes) -> str | None:
+    """charset-normalizer's best guess among every encoding it knows, for the advice only."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536], explain=False).best()
+    if best is None:
+        return None
+    return str(best.encoding).upper().replace("_", "-")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More characters of ``data`` are valid multi-byte UTF-8 than bytes are invalid: a UTF-8
+    text with a few bad bytes, which a legacy encoding would turn into mojibake (``Ã©``)."""
+    kept = data.decode("utf-8", errors="ignore")
+    multibyte = sum(1 for ch in kept if ord(ch) > 0x7F)
+    invalid = len(data) - len(kept.encode("utf-8"))
+    return multibyte > 0 and multibyte >= invalid
+
+
+def _convert_hint(where: str | Path | None, iconv: str) -> str:
+    if where is None:
+        return f"convert it in the pipe, e.g. cat article.txt | iconv -f {iconv} -t UTF-8 | unspun analyze -"
+    if isinstance(where, Path):
+        return f"convert it to UTF-8, e.g. iconv -f {iconv} -t UTF-8 {where} > fixed.txt"
+    return f"convert it to UTF-8 (e.g. iconv -f {iconv} -t UTF-8) or save it as UTF-8"
+
+
+# Control characters that no text holds: C0 but tab, line feed, vertical tab, form feed and
+# carriage return, and C1 (U+0080-U+009F, what Windows-1252 quotes become when read as Latin-1).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x80-\x9f]")
+
+
+def reject_controls(text: str, where: str) -> None:
+    """Raise :class:`EncodingError` when ``text`` holds a control character (see ``_CONTROL``):
+    the mark of a wrong decoding or of binary data, which must not be analysed as text."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return
+    char = found.group()
+    at = f"the control character U+{ord(char):04X} at character {found.start()}"
+    if "\x80" <= char <= "\x9f":
+        raise EncodingError(
+            f"{where} holds {at}: it was probably converted from Windows-1252 as if it were Latin-1 "
+            "(smart quotes and dashes become such characters); convert the original file with "
+            "iconv -f CP1252 -t UTF-8, or give the original and unspun detects its encoding"
+        )
+    raise EncodingError(f"{where} holds {at}, which text does not; give a UTF-8 text, HTML or JSONL file")
+
+
+# Byte-order marks of the wide encodings, the longer first (UTF-32LE starts like UTF-16LE),
+# with the codec that keeps the mark as U+FEFF (character 0, as a UTF-8 BOM is kept).
 _WIDE_MARKS = (
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe\x00\x00", "UTF-32", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "UTF-32", "utf-32-be"),
+    (b"\xff\xfe", "UTF-16", "utf-16-le"),
+    (b"\xfe\xff", "UTF-16", "utf-16-be"),
 )
 
 
 def reject_binary(path: str | Path, data: bytes) -> None:
-    """Raise :class:`EncodingError` when ``data`` holds a NUL byte (a binary file), saying so
-    apart when it is UTF-16 or UTF-32 text (a byte-order mark: Windows tools write it)."""
-    for mark, encoding in _WIDE_MARKS:
-        if data.startswith(mark):
-            raise EncodingError(
-                f"{path} is {encoding} text; unspun reads UTF-8: convert it "
-                f"(iconv -f {encoding} -t UTF-8) or save it as UTF-8"
-            )
+    """Raise :class:`EncodingError` when ``data`` holds a NUL byte (a binary file, or UTF-16
+    without a byte-order mark, said apart when every other byte is NUL)."""
     offset = data.find(b"\x00")
-    if offset >= 0:
+    if offset < 0:
+        return
+    sample = data[:4096]
+    if len(sample) >= 8 and (
+        sample[1::2].count(0) > len(sample) * 0.4 or sample[0::2].count(0) > len(sample) * 0.4
+    ):
+        order = "UTF-16LE" if sample[1::2].count(0) > sample[0::2].count(0) else "UTF-16BE"
         raise EncodingError(
-            f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML or JSONL file"
+            f"{path} looks like {order} text without a byte-order mark; convert it "
+            f"(iconv -f {order} -t UTF-8) or save it as UTF-8 (or as UTF-16 with a BOM)"
         )
+    raise EncodingError(
+        f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML or JSONL file"
+    )
 
 
 def too_large(what: str, size: int, limit: int) -> str:

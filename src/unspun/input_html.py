@@ -13,7 +13,7 @@ from typing import Any
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError
-from unspun.input_bytes import UTF8_BOM, reject_binary
+from unspun.input_bytes import BOM, UTF8_BOM, decode_text
 from unspun.input_text import parse_published
 
 # An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
@@ -42,14 +42,16 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     """The article of an HTML page's bytes; ``where`` names the input in error messages.
 
     Raises:
-        EncodingError: a NUL byte (binary data).
+        EncodingError: binary data, or bytes no encoding reads (the rule of
+            :func:`unspun.input_bytes.decode`, as for a text file).
         EmptyInputError: no main text found.
     """
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    reject_binary(where, data)
+    # Decoded by the one rule (offsets count the extracted text, so the BOM is not kept).
+    page = decode_text(data, source_path if source_path is not None else where).removeprefix(BOM)
     document = trafilatura.bare_extraction(
-        data, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
+        page, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
     )
     text = _html_text(document) if document is not None else ""
     if not text.strip():

@@ -13,24 +13,30 @@ from pathlib import Path
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError
-from unspun.input_bytes import BOM
+from unspun.input_bytes import BOM, reject_controls
 
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
 
 
-def read_text(text: str, *, id: str = "text", source_path: str | Path | None = None) -> Article:
-    """An :class:`Article` whose text is ``text``, unchanged.
+def read_text(
+    text: str, *, id: str = "text", source_path: str | Path | None = None, where: str | None = None
+) -> Article:
+    """An :class:`Article` whose text is ``text``, unchanged; ``where`` names it in messages
+    (default: the source path, else the id).
 
     Title rule: the first line is the title when the second line is blank; the title is
     that line stripped, while ``Article.text`` still starts with it (offsets count it).
 
     Raises:
         EmptyInputError: ``text`` is empty or only whitespace.
+        EncodingError: ``text`` holds a control character (binary data, or a wrong decoding).
     """
-    if not text.replace(BOM, "").strip():
+    if where is None:
         where = f"{source_path}" if source_path is not None else f"input {id!r}"
+    if not text.replace(BOM, "").strip():
         raise EmptyInputError(f"{where} is empty or only whitespace; give it some article text")
+    reject_controls(text, where)
     lines = text.split("\n", 2)
     title = None
     if len(lines) >= 2 and lines[0].replace(BOM, "").strip() and not lines[1].strip():

@@ -25,7 +25,7 @@ from unspun.errors import (
     InputTooLargeError,
     UnspunError,
 )
-from unspun.input_bytes import BOM, STDIN_NAME, UTF8_BOM, decode_utf8, read_bytes, too_large
+from unspun.input_bytes import BOM, STDIN_NAME, UTF8_BOM, decode_text, read_bytes, too_large
 from unspun.input_html import html_article, is_html
 from unspun.input_jsonl import (
     JSONL_FIELDS,
@@ -56,6 +56,7 @@ __all__ = [
     "raise_error",
     "read_folder",
     "read_html",
+    "read_data",
     "read_jsonl",
     "read_string",
     "read_text",
@@ -85,8 +86,23 @@ def read_string(text: str, *, id: str = "text") -> Article:
     return read_text(text, id=id, source_path=None)
 
 
+def read_data(data: bytes, *, id: str = "text", where: str = "the bytes given") -> Article:
+    """An article from bytes, read as the CLI reads a file: HTML (by the sniffing rule of
+    :func:`iter_articles`) has its main text extracted, anything else is decoded by the one rule
+    of :func:`unspun.input_bytes.decode` and read as plain text. This is what
+    :func:`unspun.analyze` does with bytes; ``where`` names them in messages.
+
+    Raises:
+        EncodingError (binary, or no encoding reads them), EmptyInputError.
+    """
+    if is_html(data):
+        return html_article(data, id=id, where=where, source_path=None)
+    return read_text(decode_text(data, where), id=id, source_path=None, where=where)
+
+
 def read_text_file(path: Path, *, max_bytes: int) -> Article:
-    """Read a UTF-8 text file as one article (BOM and CRLF kept as they are).
+    """Read a text file as one article (BOM and CRLF kept as they are), decoded by the one rule
+    of :func:`unspun.input_bytes.decode` (UTF-8, UTF-16 with a BOM, a detected legacy encoding).
 
     The id is ``<ID>`` for a PTC-style name ``article<ID>.txt``, else the file stem.
 
@@ -99,7 +115,7 @@ def read_text_file(path: Path, *, max_bytes: int) -> Article:
 
 def _text_article(data: bytes, path: Path) -> Article:
     """The article of a text file's bytes, as :func:`read_text_file` describes it."""
-    return read_text(decode_utf8(path, data), id=article_id(path), source_path=path)
+    return read_text(decode_text(data, path), id=article_id(path), source_path=path)
 
 
 def read_html(path: Path, *, max_bytes: int) -> Article:
@@ -133,7 +149,7 @@ def read_jsonl(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_err
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError (no JSON lines).
     """
     path = Path(path)
-    text = decode_utf8(path, read_bytes(path, max_bytes))
+    text = decode_text(read_bytes(path, max_bytes), path)
     articles = jsonl_articles(text, where=str(path), stem=path.stem, source_path=path, on_error=on_error)
     yield from unique_ids(articles)
 
@@ -330,7 +346,7 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
         raise InputTooLargeError(too_large(STDIN_NAME, len(data), max_bytes))
     if is_html(data):
         return [html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
-    text = decode_utf8(None, data)
+    text = decode_text(data, None)
     if looks_like_jsonl(text):
         articles = jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
         return list(unique_ids(articles))

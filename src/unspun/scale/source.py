@@ -38,7 +38,7 @@ from unspun.errors import (
     InputNotFoundError,
     InputTooLargeError,
 )
-from unspun.input_bytes import decode_utf8, too_large
+from unspun.input_bytes import decode_text, too_large
 from unspun.input_html import html_article, is_html
 from unspun.input_text import article_id, read_text
 
@@ -174,4 +174,4 @@ def _file_article(url: str, id: str, max_bytes: int) -> Article:
     suffix = posixpath.splitext(url)[1].lower()
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
         return html_article(data, id=id, where=url, source_path=Path(url))
-    return read_text(decode_utf8(Path(url), data), id=id, source_path=url)
+    return read_text(decode_text(data, Path(url)), id=id, source_path=url)
