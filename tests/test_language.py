@@ -124,3 +124,34 @@ def test_english_paragraphs_are_not_marked_foreign_in_an_english_article() -> No
     article = Article(id="s", text=sample)
     LanguageDetector()([article])
     assert article.language == "en" and not any(p.language for p in article.paragraphs)
+
+
+# Arabic and Hebrew words and emoji on the same lines as the English: no line is in another language.
+SAME_LINES = (
+    "Protest 🎉🔥 «الشعب يريد إسقاط النظام» 🇺🇳 «עם ישראל חי» shameless giveaway!\n\n"
+    "The corrupt council «مجلس فاسد» hid, «שקרנים» 😡 said residents «כולם».\n"
+)
+
+
+def test_words_of_other_scripts_on_english_lines_leave_the_text_english() -> None:
+    from unspun.pipeline.language import read_languages
+
+    reading = read_languages(SAME_LINES)
+    assert reading.language == "en"
+    assert reading.foreign() == []  # every line is mostly English letters
+
+
+def test_the_dominant_script_decides_so_an_arabic_text_with_english_words_is_refused() -> None:
+    arabic = "مظاهرات حاشدة في الساحة الرئيسية ضد الحكومة الفاسدة 🎉 shameless giveaway والوزير الكاذب"
+    with pytest.raises(LanguageNotSupportedError, match="'ar"):
+        detect_language("\n\n".join([arabic] * 3))
+
+
+def test_dominant_script_text_blanks_other_scripts_and_emoji_only() -> None:
+    from unspun.pipeline.language import dominant_script_text
+
+    text = "Crowds «الشعب» cheer 🎉, «עם» said Zoë."
+    projected = dominant_script_text(text)
+    assert len(projected) == len(text)
+    assert projected.split() == ["Crowds", "«", "»", "cheer", ",", "«", "»", "said", "Zoë."]
+    assert dominant_script_text(SENTENCES["ru"]) == SENTENCES["ru"]

@@ -3,9 +3,12 @@
 Detection uses py3langid (a langid.py model shipped inside the package, no download), on the
 text as a whole (its first ``max_chars`` characters) and on each paragraph (line) with enough
 letters. The article-level models were trained on the six SemEval-2023 languages. The article's
-language is the whole text's when that is one of them, else the language that dominates the
-paragraphs (more than half of their letters), so that an English article quoting a line of
-Arabic is read as English; anything else raises :class:`LanguageNotSupportedError`.
+language is the whole text's, told from the letters of the script most of its letters are
+written in (emoji and words of other scripts left out, so that Arabic and Hebrew words on the
+lines of an English text do not make it Arabic), when that is one of them, else the language
+that dominates the paragraphs (more than half of their letters), so that an English article
+quoting a line of Arabic is read as English; anything else raises
+:class:`LanguageNotSupportedError`.
 
 Paragraphs clearly in another language (see :func:`foreign_paragraphs`) get
 ``Paragraph.language`` on ``article.paragraphs``; the span tagger leaves them out. A ``lang``
@@ -92,6 +95,10 @@ def normalise_language(code: str) -> str:
 def detect_language(text: str, *, max_chars: int = 5000) -> tuple[str, float]:
     """The most likely language of ``text`` and its probability, over all of langid's languages.
 
+    The letters decide: langid reads the letters of the script that most of the text's letters
+    are written in (see :func:`dominant_script_text`), so Arabic and Hebrew words and emoji on
+    the lines of a mostly-English text do not make it Arabic.
+
     Raises :class:`LanguageNotSupportedError` if it is not one of :data:`SUPPORTED_LANGUAGES`
     or if the text has no letters to go on.
     """
@@ -100,7 +107,7 @@ def detect_language(text: str, *, max_chars: int = 5000) -> tuple[str, float]:
         raise LanguageNotSupportedError(
             f"the text has no letters, so its language cannot be detected; {PASS_LANGUAGE}"
         )
-    code, probability = _identifier().classify(sample)
+    code, probability = _identifier().classify(dominant_script_text(sample))
     if code not in SUPPORTED_LANGUAGES and probability < SURE_ENOUGH:
         raise LanguageNotSupportedError(
             f"cannot tell the text's language (best guess {code!r}, probability {probability:.2f}): "
@@ -123,6 +130,27 @@ def _scripts(text: str) -> Counter[str]:
     if text.isascii():
         return Counter({"LATIN": len(letters)})
     return Counter(_script_of(letter) for letter in letters)
+
+
+def dominant_script_text(text: str) -> str:
+    """``text`` with the letters of every script but the one most of its letters are written in,
+    and its symbols (emoji, flags), blanked out: what the text's language is told from. A text
+    of one script without symbols is returned as it is."""
+    if text.isascii():
+        return text
+    scripts = _scripts(text)
+    if not scripts:
+        return text
+    top = scripts.most_common(1)[0][0]
+    return "".join(" " if _foreign_or_symbol(ch, top) else ch for ch in text)
+
+
+def _foreign_or_symbol(char: str, script: str) -> bool:
+    if char.isascii():
+        return False
+    if _LETTER.match(char):
+        return _script_of(char) != script
+    return unicodedata.category(char) in ("So", "Sk", "Cs", "Co", "Cn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +185,8 @@ class LanguageReading:
 def paragraph_languages(text: str, *, max_chars: int = 5000) -> list[ParagraphLanguage]:
     """Each non-blank paragraph of ``text`` (official rule) with its letters, main script and, when
     it has :data:`PARAGRAPH_LETTERS` letters or more (or :data:`FEW_LETTERS` and is not ASCII),
-    langid's language (on its first ``max_chars`` characters)."""
+    langid's language (on the letters of its main script among its first ``max_chars`` characters,
+    as :func:`detect_language` reads a text)."""
     identifier = _identifier()
     out = []
     for paragraph in split_paragraphs(text):
@@ -167,7 +196,7 @@ def paragraph_languages(text: str, *, max_chars: int = 5000) -> list[ParagraphLa
         script = scripts.most_common(1)[0][0] if letters else None
         # a short line is classified only to name a foreign script's language (see foreign_paragraphs)
         if letters >= PARAGRAPH_LETTERS or (letters >= FEW_LETTERS and not line.isascii()):
-            code, probability = identifier.classify(line[:max_chars])
+            code, probability = identifier.classify(dominant_script_text(line[:max_chars]))
             out.append(ParagraphLanguage(paragraph, letters, script, code, float(probability)))
         else:
             out.append(ParagraphLanguage(paragraph, letters, script))
