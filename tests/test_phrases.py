@@ -1,0 +1,133 @@
+"""The whole-phrase rules of technique spans, on hand-made cases (the cut phrases of issue 29)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unspun.document import Span
+from unspun.models.phrases import (
+    cuts_word,
+    ends_on_function_word,
+    is_finding,
+    phrase_bounds,
+    whole_phrase_ranges,
+    whole_phrases,
+)
+
+
+def _span(text: str, covered: str, label: str = "Loaded_Language", score: float = 0.5) -> Span:
+    start = text.index(covered)
+    return Span(start, start + len(covered), label, score)
+
+
+def _covered(text: str, spans: list[Span]) -> list[str]:
+    return [s.text_in(text) for s in spans]
+
+
+def test_trailing_function_words_are_cut() -> None:
+    text = "They keep weakening imperialism to the point of collapse."
+    assert _covered(text, whole_phrases(text, [_span(text, "weakening imperialism to")])) == [
+        "weakening imperialism"
+    ]
+    text = "The so-called experts and their fake news friends will lie again."
+    spans = whole_phrases(text, [_span(text, "The so-called experts and their fake news friends will")])
+    assert _covered(text, spans) == ["The so-called experts and their fake news friends"]
+
+
+def test_a_span_of_a_subject_and_auxiliaries_keeps_its_content_word() -> None:
+    text = "Consider the fact that it has just collapsed."
+    # "just", "has" and the subject "it" go; "that" goes; "the fact" alone is a discourse marker
+    assert whole_phrases(text, [_span(text, "the fact that it has just")]) == []
+    assert phrase_bounds(text, text.index("fact that"), text.index(" collapsed")) == (
+        text.index("fact"),
+        text.index("fact") + 4,
+    )
+
+
+def test_pieces_of_one_phrase_around_a_word_are_joined() -> None:
+    text = "And if this disgraceful border bill passes, our cities will burn."
+    spans = [
+        _span(text, "if this disgraceful border", score=0.4),
+        _span(text, "passes, our cities will burn", score=0.6),
+    ]
+    (joined,) = whole_phrases(text, spans)
+    assert joined.text_in(text) == "if this disgraceful border bill passes, our cities will burn"
+    assert 0.4 < joined.score < 0.6  # the length-weighted mean
+
+
+def test_pieces_are_not_joined_across_a_sentence_another_technique_or_a_longer_gap() -> None:
+    text = "They are thugs. Criminals rule everything, say the brave patriots of this land."
+    apart = [_span(text, "thugs"), _span(text, "Criminals")]
+    assert len(whole_phrases(text, apart)) == 2
+    other = [_span(text, "Criminals"), _span(text, "rule", "Doubt"), _span(text, "everything")]
+    assert len(whole_phrases(text, other)) == 3
+    far = [_span(text, "brave patriots"), _span(text, "land")]
+    assert len(whole_phrases(text, far)) == 2
+    different = [_span(text, "Criminals", "Name_Calling,Labeling"), _span(text, "everything")]
+    assert len(whole_phrases(text, different)) == 2
+    assert len(whole_phrases(text, apart[:1] + [_span(text, "are")], max_gap_words=-1)) == 1
+
+
+def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:
+    text = "In fact, of course, the plan will work. We are."
+    assert whole_phrases(text, [_span(text, "In fact"), _span(text, "of course")]) == []
+    assert whole_phrases(text, [_span(text, "We are")]) == []
+    assert not is_finding("Of course,")
+    assert is_finding("In fact, a disgrace")
+
+
+def test_edges_lose_punctuation_but_keep_quotes_and_question_marks() -> None:
+    text = 'He said: "Make America great again!" -- and who can doubt it?'
+    spans = whole_phrases(
+        text, [_span(text, ': "Make America great again!" --'), _span(text, "who can doubt it?")]
+    )
+    assert _covered(text, spans) == ['"Make America great again!"', "who can doubt it?"]
+
+
+def test_leading_conjunctions_go_but_articles_and_if_stay() -> None:
+    text = "They lied, and the corrupt elites won. If we fail, we die."
+    spans = whole_phrases(text, [_span(text, "and the corrupt elites"), _span(text, "If we fail")])
+    assert _covered(text, spans) == ["the corrupt elites", "If we fail"]
+
+
+def test_spans_cut_inside_a_word_are_widened_to_whole_words() -> None:
+    text = "A disgraceful betrayal."
+    start = text.index("sgraceful")
+    (span,) = whole_phrases(text, [Span(start, start + 8, "Loaded_Language")])
+    assert span.text_in(text) == "disgraceful"
+    assert cuts_word(text, start, start + 8)
+    assert not cuts_word(text, span.start, span.end)
+
+
+def test_ranges_for_span_identification_alone() -> None:
+    text = "We will crush the traitors of"
+    start = text.index("crush")
+    assert whole_phrase_ranges(text, [(start, len(text), 0.3)]) == [(start, text.index(" of"), 0.3)]
+
+
+def test_ends_on_function_word() -> None:
+    assert ends_on_function_word("weakening imperialism to")
+    assert ends_on_function_word("they\u2019re")
+    assert not ends_on_function_word("hate them")
+    assert not ends_on_function_word("")
+
+
+@given(
+    st.lists(
+        st.sampled_from(["the", "thugs", "will", "of", "and", ",", ".", "In fact", "great", "\n"]),
+        max_size=30,
+    ),
+    st.lists(st.tuples(st.integers(0, 200), st.integers(1, 40)), max_size=6),
+)
+def test_output_offsets_are_valid_whole_words_and_never_end_on_a_function_word(
+    words: list[str], cuts: list[tuple[int, int]]
+) -> None:
+    text = " ".join(words)
+    spans = [Span(a, min(a + n, len(text)), "Loaded_Language") for a, n in cuts if a < len(text)]
+    for span in whole_phrases(text, spans):
+        assert 0 <= span.start < span.end <= len(text)
+        assert not cuts_word(text, span.start, span.end)
+        assert not ends_on_function_word(span.text_in(text))
+        assert span.text_in(text) == span.text_in(text).strip()
+        assert 0.0 <= span.score <= 1.0
