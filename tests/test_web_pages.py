@@ -143,3 +143,57 @@ def test_scripts_never_parse_html_or_evaluate_strings(path: Path) -> None:
 def test_outlet_names_with_a_slash_reach_their_page(client: object) -> None:
     html = client.get("/outlets/News%2FWorld").text  # type: ignore[attr-defined]
     assert 'data-outlet="News/World"' in html
+
+
+# The page's "Open a file": POST /api/read decodes as the CLI does (the browser would use U+FFFD).
+SMART = "The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway, says the caf\u00e9 owner.\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        (SMART.encode("cp1252"), SMART, "Windows-1252"),
+        (SMART.encode("utf-8"), SMART, "UTF-8"),
+        (b"\xef\xbb\xbf" + SMART.encode("utf-8"), "\ufeff" + SMART, "UTF-8"),
+        (SMART.encode("utf-16"), "\ufeff" + SMART, "UTF-16"),
+    ],
+)
+def test_an_uploaded_file_is_decoded_as_the_cli_decodes_it(
+    client: object, data: bytes, text: str, encoding: str, tmp_path: Path
+) -> None:
+    from unspun.reader import read_text_file
+
+    answer = client.post("/api/read", content=data, headers={"Content-Type": "text/plain"})  # type: ignore[attr-defined]
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"ok": True, "text": text, "encoding": encoding, "html": False}
+    (tmp_path / "a.txt").write_bytes(data)
+    assert read_text_file(tmp_path / "a.txt", max_bytes=10_000).text == text
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (bytes(range(0x80, 0x100)) * 4, "not UTF-8"),
+        ("He said \u201cno\u201d.".encode("cp1252").decode("latin-1").encode("utf-8"), "Windows-1252"),
+        (b" \n\t\r\n", "empty or only whitespace"),
+    ],
+)
+def test_an_upload_no_encoding_reads_is_a_one_line_422(client: object, data: bytes, words: str) -> None:
+    answer = client.post("/api/read", content=data)  # type: ignore[attr-defined]
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["ok"] is False and body["status"] == 422
+    assert words in body["error"] and "the uploaded file" in body["error"] and "\n" not in body["error"]
+
+
+def test_an_uploaded_html_page_is_said_to_be_html(client: object) -> None:
+    page = "<!doctype html><html><body><p>Caf\u00e9 \u201cnews\u201d</p></body></html>"
+    answer = client.post("/api/read", content=page.encode("cp1252"))  # type: ignore[attr-defined]
+    assert answer.json() == {"ok": True, "text": page, "encoding": "Windows-1252", "html": True}
+
+
+def test_the_page_reads_a_file_through_the_server_not_the_browser() -> None:
+    script = (web.STATIC_DIR / "analyse.js").read_text(encoding="utf-8")
+    assert 'api("/api/read", { method: "POST", body: file })' in script
+    assert "await file.text()" not in script

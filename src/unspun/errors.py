@@ -13,6 +13,7 @@
     ├── AnalysisError                a component failed on an article (kept on its analysis)
     ├── StoreError                   the database cannot be opened, migrated or queried
     │   └── NotFoundError            no stored article or outlet by that id or name
+    ├── RunLockedError               another process is training in the same run folder
     └── ConfigError                  a setting or config file is invalid
 
 Every message says what happened, why, and what to do. Each class carries a short
@@ -82,6 +83,10 @@ class NotFoundError(StoreError):
 
 class FetchError(InputError):
     code = "fetch_error"
+
+
+class RunLockedError(UnspunError):
+    code = "run_locked"
 
 
 class ConfigError(UnspunError):

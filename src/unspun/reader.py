@@ -25,7 +25,17 @@ from unspun.errors import (
     InputTooLargeError,
     UnspunError,
 )
-from unspun.input_bytes import BOM, STDIN_NAME, UTF8_BOM, decode_text, read_bytes, too_large
+from unspun.input_bytes import (
+    BOM,
+    STDIN_NAME,
+    UTF8_BOM,
+    Decoded,
+    decode,
+    decode_text,
+    read_bytes,
+    reject_controls,
+    too_large,
+)
 from unspun.input_html import html_article, is_html
 from unspun.input_jsonl import (
     JSONL_FIELDS,
@@ -52,6 +62,7 @@ __all__ = [
     "ErrorHandler",
     "article_id",
     "count_inputs",
+    "decode_input",
     "iter_articles",
     "raise_error",
     "read_folder",
@@ -98,6 +109,23 @@ def read_data(data: bytes, *, id: str = "text", where: str = "the bytes given") 
     if is_html(data):
         return html_article(data, id=id, where=where, source_path=None)
     return read_text(decode_text(data, where), id=id, source_path=None, where=where)
+
+
+def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Decoded, bool]:
+    """An input's bytes decoded and checked as the CLI reads a file, and whether they are an
+    HTML page (by the sniffing rule of :func:`iter_articles`): what the page's upload shows
+    before it is analysed. A plain text must hold some text and no control character.
+
+    Raises:
+        EncodingError (binary, no encoding reads them, control characters), EmptyInputError.
+    """
+    decoded = decode(data, where)
+    html = is_html(data)
+    if not html:
+        if not decoded.text.replace(BOM, "").strip():
+            raise EmptyInputError(f"{where} is empty or only whitespace; give it some article text")
+        reject_controls(decoded.text, where)
+    return decoded, html
 
 
 def read_text_file(path: Path, *, max_bytes: int) -> Article:

@@ -112,8 +112,10 @@ def create_app(
     install_error_handlers(app)
 
     from unspun.server.api import router
+    from unspun.server.upload import router as upload_router
 
     app.include_router(router)
+    app.include_router(upload_router)
     _add_docs(app)
     _add_web(app)
     # add_middleware wraps: the last added is the outermost. Outermost first: guard (headers, 500),

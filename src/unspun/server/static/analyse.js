@@ -6,10 +6,16 @@ import { ArticleView } from "./article-view.js";
 
 const $ = (id) => document.getElementById(id);
 
+// The server decodes the file by the CLI's rule (UTF-8, UTF-16 with a BOM, a detected legacy
+// encoding such as Windows-1252): the browser's file.text() would read only UTF-8, with U+FFFD.
 async function readFile(file) {
-  const text = await file.text();
-  $("in-text").value = text;
-  say(`Read ${file.name}.`);
+  try {
+    const data = await api("/api/read", { method: "POST", body: file });
+    $("in-text").value = data.text;
+    say(`Read ${file.name} (${data.encoding}).`);
+  } catch (error) {
+    say(`${file.name} could not be read: ${error.message}`, "error");
+  }
 }
 
 async function analyse(view) {

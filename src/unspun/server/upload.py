@@ -1,0 +1,41 @@
+"""``POST /api/read``: the text of a file's bytes, decoded as the CLI decodes a file.
+
+The page's "Open a file" sends the file's bytes here and shows the text it gets back, so an
+upload is decoded by the one rule of every input (:func:`unspun.input_bytes.decode`: UTF-8,
+UTF-16 with a BOM, a detected legacy encoding such as Windows-1252) rather than by the
+browser's UTF-8 decoder, which turns other encodings into U+FFFD. The answer is
+``{"ok": true, "text", "encoding", "html"}``; bytes no encoding reads, binary data, control
+characters and blank text are 422 in the one error shape, as ``unspun analyze`` refuses them.
+"""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from unspun.server.api import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api")
+
+_BODY = {
+    "required": True,
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@router.post(
+    "/read",
+    responses=ERROR_RESPONSES,
+    summary="Decode a file's bytes as the CLI does",
+    openapi_extra={"requestBody": _BODY},
+)
+async def read_upload(request: Request) -> JSONResponse:
+    """The body's bytes (a text or HTML file, any content type) decoded: ``text`` (a BOM kept as
+    character 0, CRs kept), ``encoding`` (``"UTF-8"``, ``"UTF-16"``, ``"Windows-1252"``, ...)
+    and ``html`` (whether ``POST /api/analyze`` will extract its main text)."""
+    from unspun.reader import decode_input
+
+    data = await request.body()
+    decoded, html = await anyio.to_thread.run_sync(decode_input, data)
+    return JSONResponse({"ok": True, "text": decoded.text, "encoding": decoded.encoding, "html": html})
