@@ -257,4 +257,22 @@ def test_chunks_cover_every_line_once_with_its_number(tmp_path: Path) -> None:
     rows = [row for chunk in chunks for row in read_chunk(chunk).to_pylist()]
     assert [row["line"] for row in rows] == [1, 2, 3, 4, 6, 7, 8, 9, 10, 11]
     assert [json.loads(row["data"])["id"] for row in rows[:-1]] == [f"r{i}" for i in range(10) if i != 4]
-    assert rows[-1]["kind"] == "invalid" and "line 11 is not UTF-8" in rows[-1]["data"]
+    assert rows[-1]["kind"] == "invalid" and "line 11 is UTF-16" in rows[-1]["data"]
+
+
+def test_a_windows_1252_line_is_decoded_by_the_rule_of_every_input(tmp_path: Path) -> None:
+    from unspun.scale.chunk import plan_chunks, read_chunk
+    from unspun.scale.source import list_inputs
+
+    text = "The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway, says the caf\u00e9 owner."
+    lines = [
+        json.dumps({"id": "a", "text": text}, ensure_ascii=False).encode("cp1252"),
+        bytes(range(0x80, 0x100)),
+    ]
+    (tmp_path / "feed.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    [chunk] = plan_chunks(list_inputs(tmp_path / "feed.jsonl"), [], rows=10)
+    first, second = read_chunk(chunk).to_pylist()
+    assert json.loads(first["data"])["text"] == text
+    assert (
+        second["kind"] == "invalid" and "line 2 is not UTF-8" in second["data"] and "iconv" in second["data"]
+    )

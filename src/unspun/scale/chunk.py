@@ -22,6 +22,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from unspun.errors import EncodingError
+from unspun.input_bytes import decode_text
 from unspun.scale.source import JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs
 
 # The most rows a chunk holds: a block of news articles of a few MB.
@@ -121,12 +123,16 @@ def _jsonl_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
         handle.seek(chunk.start)
         data = handle.read(chunk.end - chunk.start)
     # Lines end at b"\n" only: a raw U+2028 inside a JSON string is not a line break.
+    # Each line is decoded by the one rule of every input (a Windows-1252 line is read, not
+    # refused); a UTF-16 file cannot be cut at b"\n", so a byte-order mark is refused here.
     for number, raw in enumerate(data.split(b"\n"), start=chunk.line):
+        where = f"{chunk.url}, line {number}"
         try:
-            line = raw.decode("utf-8").removesuffix("\r")
-        except UnicodeDecodeError as error:
-            message = f"{chunk.url}, line {number} is not UTF-8 text (byte {error.start}); fix its encoding"
-            yield {"kind": "invalid", "source": chunk.url, "line": number, "id": "", "data": message}
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+                raise EncodingError(f"{where} is UTF-16 or UTF-32 text; save the JSONL file as UTF-8")
+            line = decode_text(raw, where).removesuffix("\r")
+        except EncodingError as error:
+            yield {"kind": "invalid", "source": chunk.url, "line": number, "id": "", "data": error.message}
             continue
         if number == 1:
             line = line.removeprefix("\ufeff")
