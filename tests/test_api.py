@@ -15,12 +15,15 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
 
-from unspun.analysis import shared_pipeline
-from unspun.schema import AnalysisRecord
-from unspun.server import ServerSettings, create_app
-from unspun.store import open_store
+from extras import need
+
+TestClient = need("fastapi.testclient").TestClient  # the [server] extra
+
+from unspun.analysis import shared_pipeline  # noqa: E402
+from unspun.schema import AnalysisRecord  # noqa: E402
+from unspun.server import ServerSettings, create_app  # noqa: E402
+from unspun.store import open_store  # noqa: E402
 
 ARTICLES = [
     {
@@ -118,6 +121,28 @@ def test_analyze_store_is_idempotent(client: TestClient, stored: list[dict[str, 
     again = client.post("/api/analyze", json={**ARTICLES[0], "store": True}).json()
     assert again["article_id"] == stored[0]["article_id"]
     assert client.get("/api/articles").json()["total"] == len(ARTICLES)
+
+
+def test_restoring_a_text_with_other_metadata_is_409(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    first = stored[0]
+    for change in ({"outlet": "Another Outlet"}, {"published": "2025-06-01"}, {"url": "https://x.example/"}):
+        message = assert_error(
+            client.post("/api/analyze", json={**ARTICLES[0], **change, "store": True}), 409
+        )
+        assert f"article {first['article_id']} is already stored with" in message
+        assert "leave out these fields" in message
+    assert "outlet 'The Daily Example', not outlet 'Another Outlet'" in assert_error(
+        client.post("/api/analyze", json={**ARTICLES[0], "outlet": "Another Outlet", "store": True}), 409
+    )
+    # Nothing changed; the fields left out mean "as stored", and an analysis without store is free.
+    kept = client.get(f"/api/articles/{first['article_id']}").json()
+    assert (kept["outlet"], kept["published"]) == ("The Daily Example", "2024-01-15")
+    bare = {"text": ARTICLES[0]["text"], "store": True}
+    assert client.post("/api/analyze", json=bare).json()["article_id"] == first["article_id"]
+    free = client.post("/api/analyze", json={**ARTICLES[0], "outlet": "Another Outlet"})
+    assert free.status_code == 200 and free.json()["outlet"] == "Another Outlet"
 
 
 def test_get_article_gives_the_stored_analysis(client: TestClient, stored: list[dict[str, Any]]) -> None:

@@ -11,9 +11,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
+from extras import need
 from store_analyses import NEWER, TRICKY, make_analysis
 from unspun.document import Analysis, Article
-from unspun.errors import AnalysisError, FormatError, NotFoundError, StoreError
+from unspun.errors import AnalysisError, FormatError, MetadataConflictError, NotFoundError, StoreError
 from unspun.store import Feedback, SearchQuery, open_store
 from unspun.store.feedback import apply_feedback
 from unspun.store.sql import SqlStore
@@ -25,9 +26,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
+    server = request.getfixturevalue("postgres_url")  # skips (fails under CI) without psycopg
     import psycopg
 
-    server = request.getfixturevalue("postgres_url")
     schema = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
@@ -107,13 +108,15 @@ def test_store_keeps_text_byte_exact_and_analysis_whole(store: SqlStore) -> None
 def test_add_is_idempotent_by_content_hash(store: SqlStore) -> None:
     first = make_analysis("Same text, twice.", id="one", outlet="A")
     again = make_analysis("Same text, twice.", id="two", outlet="B")
-    refs = [store.add(first), store.add(first), store.add(again)]
+    refs = [store.add(first), store.add(first)]
     assert len({r.article_id for r in refs}) == 1
-    assert [r.new_article for r in refs] == [True, False, False]
-    assert [r.new_analysis for r in refs] == [True, False, False]
+    assert [r.new_article for r in refs] == [True, False]
+    assert [r.new_analysis for r in refs] == [True, False]
+    with pytest.raises(MetadataConflictError, match="outlet 'A', not outlet 'B'"):
+        store.add(again)  # was kept silently under the first outlet
     counts = store.counts()
     assert (counts.articles, counts.analyses) == (1, 1)
-    assert store.get(refs[0].article_id).summary.outlet == "A"  # the first metadata is kept
+    assert store.get(refs[0].article_id).summary.outlet == "A"
     assert store.has(first.article.content_hash) and not store.has("0" * 64)
 
 
@@ -356,7 +359,13 @@ class NewerModels:
         for article in articles:
             self.calls += 1
             yield make_analysis(
-                article.text, id=article.id, outlet=article.outlet, models=NEWER, persuasion=0.99
+                article.text,
+                id=article.id,
+                title=article.title,
+                outlet=article.outlet,
+                published=article.published,
+                models=NEWER,
+                persuasion=0.99,
             )
 
 
@@ -372,6 +381,34 @@ def test_reanalyze_adds_analyses_and_never_overwrites(store: SqlStore) -> None:
     assert store.counts().analyses == 8
     hit = store.search(SearchQuery(outlet="Weekly Sample")).items[0]
     assert len(store.get(hit.article_id).history) == 2
+
+
+def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(store: SqlStore) -> None:
+    ref = store.add(make_analysis(TRICKY, outlet="Alpha", published=dt.date(2024, 1, 2)))
+    for change in ({"outlet": "Beta"}, {"published": dt.date(2025, 1, 1)}, {"title": "Another"}):
+        other = make_analysis(TRICKY, **{"outlet": "Alpha", "published": dt.date(2024, 1, 2), **change})
+        with pytest.raises(MetadataConflictError, match=f"article {ref.article_id} is already stored with"):
+            store.add(other)
+        with pytest.raises(MetadataConflictError):
+            store.merge_metadata(other.article)
+        with pytest.raises(MetadataConflictError):  # all or nothing: the new text is not kept either
+            store.add_many([make_analysis("A new text.", id="n"), other])
+    assert store.counts().articles == 1
+    # Fields left out mean "as stored"; a field stored empty (the url) is filled in, and the
+    # stored analysis (made without it) is read with it.
+    same = make_analysis(TRICKY, outlet=None, published=None, title=None)
+    same.article.url = "https://alpha.example/1"
+    assert store.merge_metadata(same.article) is True
+    assert store.merge_metadata(make_analysis("Not stored.").article) is False
+    kept = store.get(ref.article_id)
+    assert (kept.summary.outlet, kept.summary.url) == ("Alpha", "https://alpha.example/1")
+    assert (kept.analysis.article.outlet, kept.analysis.article.url) == ("Alpha", "https://alpha.example/1")
+    assert next(store.export()).analysis.article.url == "https://alpha.example/1"
+    twice = [make_analysis("Twice.", id="a", outlet="A"), make_analysis("Twice.", id="b", outlet="B")]
+    with pytest.raises(MetadataConflictError, match="outlet 'A', not outlet 'B'"):
+        store.add_many(twice)
+    store.add_many([make_analysis("Once.", id="a", outlet=None), make_analysis("Once.", id="b", outlet="B")])
+    assert store.search(SearchQuery(outlet="B")).total == 1
 
 
 def test_reanalyze_loads_no_model_when_no_article_matches(store: SqlStore) -> None:
@@ -430,6 +467,7 @@ def test_store_reopens_at_head_and_refuses_a_newer_schema(store_url: str) -> Non
 def test_bad_urls_and_missing_things() -> None:
     with pytest.raises(StoreError, match="unknown database URL scheme"):
         open_store("mysql://localhost/x")
+    need("psycopg")  # without it: a MissingExtraError (tests/test_extras.py)
     with pytest.raises(StoreError, match="cannot"):
         open_store("postgresql://nobody@127.0.0.1:1/none")
 

@@ -48,9 +48,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'cli.db'}"
         return
+    server = request.getfixturevalue("postgres_url")  # skips (fails under CI) without psycopg
     import psycopg
 
-    server = request.getfixturevalue("postgres_url")
     schema = f"cli_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
@@ -224,3 +224,18 @@ def test_search_filters_no_article_can_match_are_one_line_errors(tmp_path: Path)
         result = run("search", "--db", url, *args)
         message = result.stderr.strip()
         assert result.exit_code == 2 and words in message and len(message.splitlines()) == 1, (args, message)
+
+
+def test_ingest_of_a_stored_text_with_another_outlet_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'meta.db'}"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps(RECORDS[2]) + "\n", encoding="utf-8")
+    assert run("ingest", str(feed), "--db", url).exit_code == 0
+    again = run("ingest", str(feed), "--db", url, "--outlet", "Other Outlet")
+    assert again.exit_code == 2
+    assert "already stored with outlet 'Weekly Contract', not outlet 'Other Outlet'" in again.stderr
+    assert "ingested 0 new articles, 0 already stored, 1 failed" in again.stdout
+    same = run("ingest", str(feed), "--db", url, "--format", "json")
+    assert same.exit_code == 0 and json.loads(same.stdout)["duplicate"] == 1
+    with open_store(url) as store:
+        assert [o.outlet for o in store.outlets()] == ["Weekly Contract"]

@@ -13,6 +13,7 @@
     ├── AnalysisError                a component failed on an article (kept on its analysis)
     ├── StoreError                   the database cannot be opened, migrated or queried
     │   └── NotFoundError            no stored article or outlet by that id or name
+    ├── MetadataConflictError        a stored text given other metadata than it is stored with
     ├── RunLockedError               another process is training in the same run folder
     └── ConfigError                  a setting or config file is invalid
 
@@ -79,6 +80,13 @@ class StoreError(UnspunError):
 
 class NotFoundError(StoreError):
     code = "not_found"
+
+
+class MetadataConflictError(UnspunError):
+    """A text already stored was given another title, outlet, URL or date (the API answers 409):
+    a text is stored once, with the metadata it was first stored with."""
+
+    code = "metadata_conflict"
 
 
 class FetchError(InputError):

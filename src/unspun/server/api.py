@@ -36,6 +36,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, reason in (
         (401, "A write without the server's bearer token"),
         (404, "No such article, outlet or route"),
+        (409, "The text is stored with other metadata (title, outlet, url, published)"),
         (413, "Request body over the limit"),
         (422, "Invalid request"),
         (500, "Internal error (details in the server log only)"),
@@ -136,12 +137,18 @@ def make_article(body: AnalyzeRequest) -> Article:
 @router.post("/analyze", responses=ERROR_RESPONSES, summary="Analyse an article (and keep it)")
 async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     """The ``unspun analyze --format json`` object of the text, plus ``article_id`` when
-    ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit)."""
+    ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit).
+    A stored text's metadata are never overwritten: ``store`` with another ``title``,
+    ``outlet``, ``url`` or ``published`` than the stored one is 409 (leave them out, or give the
+    stored ones); one the text is stored without is filled in."""
     state = request.app.state.unspun
     # Reading (HTML extraction), serialising and storing are CPU or I/O work: off the event loop.
     article = await anyio.to_thread.run_sync(make_article, body)
-    # An unreachable store fails the request before any analysis work is spent on it.
+    # An unreachable store, or a stored text given other metadata (409), fails the request
+    # before any analysis work is spent on it; Store.add checks the metadata again.
     store = await anyio.to_thread.run_sync(state.store) if body.store else None
+    if store is not None:
+        await anyio.to_thread.run_sync(store.merge_metadata, article)
     analysis: Analysis = await state.pool.analyze(article)
     return await anyio.to_thread.run_sync(_analysis_answer, analysis, store)
 

@@ -27,6 +27,7 @@ INTERNAL_ERROR = "internal server error; the server log has the details"
 # Most specific first: the first class an error is an instance of gives the status.
 _STATUS: tuple[tuple[type[e.UnspunError], int], ...] = (
     (e.NotFoundError, 404),
+    (e.MetadataConflictError, 409),
     (e.InputTooLargeError, 413),
     (e.InputError, 422),
     (e.FormatError, 422),
@@ -34,6 +35,7 @@ _STATUS: tuple[tuple[type[e.UnspunError], int], ...] = (
     (e.AnalysisError, 500),
     (e.ModelError, 503),
     (e.StoreError, 503),
+    (e.MissingExtraError, 503),  # the server is installed without an extra a route needs
     (e.ConfigError, 500),
 )
 
@@ -43,6 +45,7 @@ _REASONS = {
     403: "forbidden",
     404: "not found",
     405: "method not allowed",
+    409: "conflict with what is stored",
     413: "request body too large",
     415: "unsupported media type",
     422: "invalid request",
@@ -92,6 +95,9 @@ def error_response(
 async def _unspun_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.UnspunError)
     status = status_of(exc)
+    if isinstance(exc, e.MissingExtraError):  # the server's install lacks an extra: say which
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+        return error_response(status, exc.message)
     if status >= 500 and not isinstance(exc, ServerBusyError | AnalysisTimeoutError | e.StoreError):
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
         return error_response(status)  # a server-side fault: its text may name server internals

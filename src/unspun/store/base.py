@@ -371,6 +371,12 @@ class Store(Protocol):
     def add(self, analysis: Analysis, *, source_id: str | None = None) -> StoredRef:
         """Keep ``analysis`` (and its article, added if new; idempotent by content hash).
 
+        A text is stored once, and its metadata are never overwritten: the same text given
+        another title, outlet, URL or published date than it is stored with is refused
+        (:class:`unspun.errors.MetadataConflictError`, naming what is stored), never answered
+        with values the store does not keep; a field given where the stored one is empty is
+        filled in (it replaces nothing); a field left empty (None) means "as stored".
+
         An analysis with the same models and unspun version as one already kept for the
         article is not added again (``new_analysis`` False); one with other models is added
         beside the older ones, never over them. ``source_id`` is the article's id in its
@@ -389,6 +395,13 @@ class Store(Protocol):
 
     def has(self, content_hash: str) -> bool:
         """Whether an article with this content hash is stored."""
+        ...
+
+    def merge_metadata(self, article: Article) -> bool:
+        """Whether ``article``'s text is stored; if it is, the metadata it gives are merged as
+        :meth:`add` merges them: a field stored empty is filled in, one stored with another
+        value raises :class:`unspun.errors.MetadataConflictError` (nothing is changed). Adds
+        nothing when the text is not stored."""
         ...
 
     def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Analysis, Article
-from unspun.errors import EmptyInputError, UnspunError
+from unspun.errors import EmptyInputError, MetadataConflictError, UnspunError
 from unspun.store.base import Analyser, Store
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -172,7 +172,7 @@ def ingest(
         if on_failure is not None:
             on_failure(failure)
 
-    seen: set[str] = set()
+    seen: dict[str, Article] = {}  # content hash -> the first article of this run with that text
 
     def new_articles() -> Iterator[Article]:
         for article in read_sources(
@@ -186,14 +186,21 @@ def ingest(
             if outlet is not None:
                 article.outlet = outlet
             digest = article.content_hash
-            if digest in seen or store.has(digest):
-                summary.duplicate += 1
-                summary.article_ids.append(digest[:16])
-                seen.add(digest)
+            try:
+                duplicate = _seen_as(seen, article) or store.merge_metadata(article)
+            except MetadataConflictError as error:
+                failed(IngestFailure(_where(article), error.message))
                 if on_progress is not None:
                     on_progress(1)
                 continue
-            seen.add(digest)
+            if duplicate:
+                summary.duplicate += 1
+                summary.article_ids.append(digest[:16])
+                seen.setdefault(digest, article)
+                if on_progress is not None:
+                    on_progress(1)
+                continue
+            seen[digest] = article
             yield article
 
     articles = new_articles()
@@ -222,12 +229,7 @@ def ingest(
     for analysis in analyser.pipe(with_first(), batch_size=batch_size):
         if not analysis.ok:
             error = analysis.errors[0]
-            where = (
-                f"{analysis.article.source_path}:{analysis.id}"
-                if analysis.article.source_path
-                else analysis.id
-            )
-            failed(IngestFailure(where, f"{error.component}: {error.message}"))
+            failed(IngestFailure(_where(analysis.article), f"{error.component}: {error.message}"))
             if on_progress is not None:
                 on_progress(1)
             continue
@@ -237,6 +239,30 @@ def ingest(
     if pending:
         commit()
     return summary
+
+
+def _where(article: Article) -> str:
+    return f"{article.source_path}:{article.id}" if article.source_path else article.id
+
+
+def _seen_as(seen: dict[str, Article], article: Article) -> bool:
+    """Whether this run met the text already; raises :class:`MetadataConflictError` when it
+    came then with other metadata (as the store refuses a stored text)."""
+    from unspun.store.writer import metadata_conflict
+
+    first = seen.get(article.content_hash)
+    if first is None:
+        return False
+    conflict = metadata_conflict({"id": article.content_hash[:16], **_metadata(first)}, article)
+    if conflict is not None:
+        raise conflict
+    return True
+
+
+def _metadata(article: Article) -> dict[str, Any]:
+    from unspun.store.rows import METADATA
+
+    return {name: getattr(article, name) for name in METADATA}
 
 
 def _default_analyser() -> Analyser:

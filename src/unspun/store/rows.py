@@ -168,11 +168,21 @@ def child_rows(analysis_id: int, data: dict[str, Any]) -> dict[str, list[dict[st
     }
 
 
-def analysis_from_row(data: dict[str, Any], text: str) -> Analysis:
-    """The stored analysis, rebuilt exactly (``to_dict()`` gives back what was added)."""
+METADATA = ("title", "outlet", "url", "published")
+
+
+def analysis_from_row(data: dict[str, Any], text: str, article: Any = None) -> Analysis:
+    """The stored analysis, rebuilt exactly (``to_dict()`` gives back what was added), with the
+    metadata of the ``articles`` row ``article`` when given: a field the analysis was made
+    without and that was filled in later (:func:`unspun.store.writer.metadata_conflict`)."""
     if isinstance(data, str):  # a JSON column read raw (never on the supported drivers)
         data = json.loads(data)
-    return Analysis.from_dict({**data, "text": text})
+    analysis = Analysis.from_dict({**data, "text": text})
+    if article is not None:
+        for name in METADATA:
+            if getattr(analysis.article, name) is None and getattr(article, name) is not None:
+                setattr(analysis.article, name, getattr(article, name))
+    return analysis
 
 
 def bare_analysis(row: Any) -> Analysis:

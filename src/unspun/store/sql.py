@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from unspun.document import Analysis, Article
 from unspun.errors import NotFoundError, StoreError
+from unspun.extras import needs_extra
 from unspun.store import queries
 from unspun.store import tables as t
 from unspun.store.base import (
@@ -109,7 +110,8 @@ class SqlStore:
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "postgresql":
             kwargs["connect_args"] = {"connect_timeout": 10}
-        self.engine = create_engine(parsed, **kwargs)
+        with needs_extra("a PostgreSQL store", "postgres"):  # psycopg is imported here
+            self.engine = create_engine(parsed, **kwargs)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -211,6 +213,16 @@ class SqlStore:
             ).first()
             return found is not None
 
+    def merge_metadata(self, article: Article) -> bool:
+        with self._begin() as connection:
+            found = connection.execute(
+                select(t.articles.c.pk).where(t.articles.c.content_hash == article.content_hash)
+            ).first()
+            if found is None:
+                return False
+            write_articles(connection, self.dialect, [(article, None)])  # checks, fills, adds nothing
+            return True
+
     def _article_by_id(self, connection: Connection, article_id: str) -> Any:
         column = t.articles.c.content_hash if len(article_id) == 64 else t.articles.c.id
         row = connection.execute(select(t.articles).where(column == article_id)).first()
@@ -235,7 +247,7 @@ class SqlStore:
                     raise NotFoundError(
                         f"article {article.id} has no analysis {wanted}; see its history for the ids"
                     )
-                analysis = analysis_from_row(found.data, article.text)
+                analysis = analysis_from_row(found.data, article.text, article)
             summary = queries.summaries(connection, [article])[0]
             return StoredAnalysis(
                 summary=summary,
@@ -324,7 +336,7 @@ class SqlStore:
                 ).first()
                 if found is None:
                     raise NotFoundError(f"article {article.id} has no analysis {analysis_id}")
-                analysis = analysis_from_row(found.data, article.text)
+                analysis = analysis_from_row(found.data, article.text, article)
             checked = check_feedback(feedback, analysis)
             created = checked.created_at or now()
             values = {
@@ -405,7 +417,9 @@ class SqlStore:
                 )
             for row, summary in zip(rows, summaries, strict=True):
                 wanted = row.newest_analysis_id
-                analysis = bare_analysis(row) if wanted is None else analysis_from_row(data[wanted], row.text)
+                analysis = (
+                    bare_analysis(row) if wanted is None else analysis_from_row(data[wanted], row.text, row)
+                )
                 yield StoredAnalysis(summary, analysis, wanted, [], feedback.get(row.pk, []))
             after = rows[-1].pk
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from unspun.document import Analysis, Article
-from unspun.errors import AnalysisError, StoreError
+from unspun.errors import AnalysisError, MetadataConflictError, StoreError
 from unspun.store import tables as t
 from unspun.store.base import StoredRef
-from unspun.store.rows import analysis_row, article_row, child_rows, now
+from unspun.store.rows import METADATA, analysis_row, article_row, child_rows, now
 
 CHUNK = 500
 
@@ -37,23 +37,65 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + CHUNK]
 
 
+def metadata_conflict(stored: Any, given: Article) -> MetadataConflictError | None:
+    """The error for a text stored with other metadata than ``given`` carries, else None.
+
+    ``stored`` is the stored article's row (or a mapping) with ``id`` and the :data:`METADATA`
+    fields. Only a field stored with another value conflicts: one ``given`` leaves empty (None)
+    means "as stored", and one stored empty is filled in (:func:`write_articles`)."""
+    row = stored if isinstance(stored, dict) else stored._mapping
+    differs = [
+        name
+        for name in METADATA
+        if getattr(given, name) is not None and row[name] is not None and getattr(given, name) != row[name]
+    ]
+    if not differs:
+        return None
+    kept = ", ".join(f"{name} {str(row[name])!r}" for name in differs)
+    asked = ", ".join(f"{name} {str(getattr(given, name))!r}" for name in differs)
+    return MetadataConflictError(
+        f"article {row['id']} is already stored with {kept}, not {asked}: a stored text's metadata "
+        "are never overwritten; leave out these fields (or give the stored values) to store it again"
+    )
+
+
 def write_articles(
     connection: Connection, dialect: str, articles: Sequence[tuple[Article, str | None]]
 ) -> list[tuple[int, bool]]:
-    """Store the articles not stored yet; per input, its row pk and whether this call added it."""
+    """Store the articles not stored yet; per input, its row pk and whether this call added it.
+
+    Metadata are merged, never overwritten: a field of a stored text (or of one given twice)
+    that is empty is filled in from the input, one that holds another value raises
+    :class:`MetadataConflictError` (:func:`metadata_conflict`) and nothing is written."""
     rows = [article_row(article, source_id=source_id) for article, source_id in articles]
     ids = list(dict.fromkeys(row["id"] for row in rows))
     found: dict[str, tuple[int, str]] = {}
+    known: dict[str, dict[str, Any]] = {}  # id -> its metadata, stored or first given
+    columns = [t.articles.c[name] for name in METADATA]
 
     def look_up(wanted: Sequence[str]) -> None:
         for chunk in _chunks(wanted):
-            query = select(t.articles.c.pk, t.articles.c.id, t.articles.c.content_hash).where(
+            query = select(t.articles.c.pk, t.articles.c.id, t.articles.c.content_hash, *columns).where(
                 t.articles.c.id.in_(chunk)
             )
-            for pk, article_id, digest in connection.execute(query):
-                found[article_id] = (pk, digest)
+            for row in connection.execute(query):
+                found[row.id] = (row.pk, row.content_hash)
+                known[row.id] = dict(row._mapping)
 
     look_up(ids)
+    filled: dict[str, dict[str, Any]] = {}  # stored id -> the fields to fill in
+    for row, (article, _) in zip(rows, articles, strict=True):
+        first = known.setdefault(row["id"], row)
+        conflict = metadata_conflict(first, article)
+        if conflict is not None:
+            raise conflict
+        for name in METADATA:
+            if first[name] is None and getattr(article, name) is not None:
+                first[name] = getattr(article, name)  # a text given twice: the first row gets it
+                if row["id"] in found:
+                    filled.setdefault(row["id"], {})[name] = getattr(article, name)
+    for article_id, values in filled.items():
+        connection.execute(update(t.articles).where(t.articles.c.id == article_id).values(**values))
     fresh: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["id"] not in found and row["id"] not in fresh:
