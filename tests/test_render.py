@@ -138,3 +138,24 @@ def test_one_name_per_technique_shared_across_the_two_taxonomies() -> None:
     assert display_name("Security_and_defense", "frame") == "Security and defence"
     assert display_name("satire", "genre") == "Satire"
     assert display_name("Some_New_Label") == "Some New Label"
+
+
+def test_a_text_who_says_what_read_in_part_says_how_much_in_the_text_view() -> None:
+    from unspun.document import Entity, TextRange
+
+    text = "The mayor spoke.\n" * 100  # 1,700 characters
+    article = Article(id="long", text=text)
+    article.scores["whosays_coverage"] = 1020 / 1700
+    article.entities = [Entity("E1", "the mayor", "PERSON", [TextRange(0, 9)])]
+    output = " ".join(_rendered(article).split())
+    assert (
+        "Who says what was read in the first 60% of the text only (about 1,020 of 1,700 characters)" in output
+    )
+    assert output.index("first 60%") < output.index("Who: entities")
+    alone = Article(id="none", text=text)  # shown even when nothing was found in the part read
+    alone.scores["whosays_coverage"] = 0.995
+    assert "first 99% of the text only" in " ".join(_rendered(alone).split())
+    whole = Article(id="all", text=text)
+    whole.scores["whosays_coverage"] = 1.0
+    assert "Who says what was read" not in _rendered(whole)
+    assert "Who says what was read" not in _rendered(Article(id="plain", text=text))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-fastapi_testclient = pytest.importorskip("fastapi.testclient")
+from extras import need
+
+fastapi_testclient = need("fastapi.testclient")  # the [server] extra
 
 from unspun.server import web  # noqa: E402
 from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS  # noqa: E402
@@ -197,3 +199,41 @@ def test_the_page_reads_a_file_through_the_server_not_the_browser() -> None:
     script = (web.STATIC_DIR / "analyse.js").read_text(encoding="utf-8")
     assert 'api("/api/read", { method: "POST", body: file })' in script
     assert "await file.text()" not in script
+
+
+@pytest.mark.parametrize("coverage", [0.6, 0.995, 0.0417])
+def test_the_page_says_the_text_views_sentence_on_who_says_what_coverage(coverage: float) -> None:
+    # The page's sentence comes from whosays-panel.js (run in Node, as the browser runs it); the
+    # text view's from render_whosays.coverage_note: the two say the same thing.
+    import shutil
+    import subprocess
+
+    from unspun.document import Analysis, Article
+    from unspun.render_whosays import coverage_note
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (the page's script is run with it)")
+    text = "The mayor spoke \U0001f525.\n" * 300  # an astral character: code points, not UTF-16 units
+    data = {"text": text, "scores": {"whosays_coverage": coverage}}
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ coverageNote }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "const data = JSON.parse(input);"
+        "process.stdout.write(JSON.stringify([coverageNote(data), coverageNote({ ...data, scores: {} }),"
+        " coverageNote({ ...data, scores: { whosays_coverage: 1 } })]));"
+    )
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    page, without, whole = json.loads(run.stdout)
+    article = Article(id="long", text=text)
+    article.scores["whosays_coverage"] = coverage
+    assert page == coverage_note(Analysis(article)) and f"first {int(coverage * 100)}%" in page
+    assert without is None and whole is None

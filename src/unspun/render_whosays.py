@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.document import Analysis, Entity, TextRange
+from unspun.pipeline.whosays_layer import COVERAGE
 from unspun.render import add_section, printable
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
@@ -96,9 +97,27 @@ def quote_table(analysis: Analysis) -> Table | None:
     return table
 
 
+def coverage_note(analysis: Analysis) -> str | None:
+    """The sentence saying how much of the text who-says-what read, when it read only the first
+    part of a long text (``scores["whosays_coverage"]`` below 1); None when it read it all. The
+    page (``whosays-panel.js``) says the same sentence."""
+    coverage = analysis.article.scores.get(COVERAGE)
+    if coverage is None or coverage >= 1:
+        return None
+    total = len(analysis.text)
+    return (
+        f"Who says what was read in the first {int(coverage * 100)}% of the text only (about "
+        f"{round(coverage * total):,} of {total:,} characters): entities, quotes and check-worthy "
+        "claims after that are not listed; the technique spans, genre and frames cover the whole text."
+    )
+
+
 @add_section
 def who_and_what(analysis: Analysis, colour: bool) -> RenderableType | None:
-    """The section: entity, quote and claim tables; None when the article has none of them."""
+    """The section: how much of the text it covers (when not all), then the entity, quote and
+    claim tables; None when there is nothing to show."""
+    note = coverage_note(analysis)
     tables = (entity_table(analysis), quote_table(analysis), claim_table(analysis))
-    parts = [t for t in tables if t is not None]
+    parts: list[RenderableType] = [Text(note, style="bold")] if note is not None else []
+    parts += [t for t in tables if t is not None]
     return Group(*parts) if parts else None

@@ -41,13 +41,31 @@ function quoteItem(q, show) {
   );
 }
 
+/**
+ * The sentence saying how much of a long text who-says-what read (JSON scores.whosays_coverage
+ * below 1), or null when it read it all: the text view's sentence (render_whosays.coverage_note).
+ */
+export function coverageNote(data) {
+  const coverage = (data.scores || {}).whosays_coverage;
+  if (coverage === undefined || coverage === null || coverage >= 1) return null;
+  const total = [...(data.text || "")].length; // code points, as the JSON's offsets count
+  const read = Math.round(coverage * total).toLocaleString("en");
+  return (
+    `Who says what was read in the first ${Math.floor(coverage * 100)}% of the text only (about ${read} of ` +
+    `${total.toLocaleString("en")} characters): entities, quotes and check-worthy claims after that are ` +
+    "not listed; the technique spans, genre and frames cover the whole text."
+  );
+}
+
 /** Fill `box` with the analysis' who/what/quotes (hidden when it has none). show(range) selects words. */
 export function renderWhoSays(box, data, show) {
   box.replaceChildren();
   const entities = data.entities || [];
   const quotes = data.attributions || [];
   const claims = data.claims || [];
-  box.hidden = !(entities.length || quotes.length || claims.length);
+  const note = coverageNote(data);
+  box.hidden = !(note || entities.length || quotes.length || claims.length);
+  if (note) box.append(el("p", { class: "coverage", role: "note", text: note }));
   if (entities.length) box.append(el("h2", { text: "Who" }), entityTable(entities, show));
   if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, show))));
   if (claims.length) {
