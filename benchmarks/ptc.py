@@ -20,6 +20,13 @@ and ``--epochs`` change the default recipe only; the teacher recipe is read as i
 threads excepted). Prints per-fold and mean figures, articles/s and peak memory; writes
 ``reports/ptc.json``.
 
+Beside SI F1 each fold reports how whole its spans are (:func:`unspun.models.phrases.boundary_figures`:
+``function_word_end_share``, ``inside_word_cuts``) and SI F1 once more after
+:func:`unspun.models.phrases.whole_phrases` (``si_f1_whole_phrases``, as the span tagger applies
+it), with their figures (``..._whole_phrases``). ``--in-sample N [--model PATH]`` trains nothing:
+it reports the same for one model (default: the shipped one) on the first N training articles,
+which it has seen, so that only the boundary figures and the change of SI F1 mean something.
+
     python benchmarks/ptc.py [--folds 3] [--epochs N] [--seed 13] [--reuse] [--set training.lr=5e-5]
                              [--teacher-config CONFIG [--distill]] [--work DIR]
 
@@ -34,14 +41,18 @@ import argparse
 import json
 import logging
 import resource
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from unspun.document import Span
 from unspun.models.decoding import rank_for_duplicates
-from unspun.models.span_model import SpanModel
+from unspun.models.packaged import model_folder
+from unspun.models.phrases import boundary_figures, whole_phrases
+from unspun.models.span_model import DEFAULT_MODEL, SpanModel
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import read_ptc, si_gold, tc_gold
 from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
@@ -99,6 +110,92 @@ def _tc_f1_neural_only(model: SpanModel, fold: dict[str, Any]) -> float:
         return _tc_f1(model, fold)
     finally:
         model.ngrams = ngrams
+
+
+def _labelled_spans(
+    model: SpanModel, fold: dict[str, Any], threshold: float, peak: float
+) -> list[list[Span]]:
+    """The spans the model labels in each article (as :meth:`SpanModel.predict_spans` does)."""
+    out = []
+    for article, enc in zip(fold["articles"], fold["encoded"], strict=True):
+        found = model.decode(article.text, enc, threshold=threshold, peak=peak)
+        probs = model.technique_probs(article.text, enc, [(s, e) for s, e, _ in found])
+        out.append(
+            [
+                Span(s, e, model.labels[int(np.argmax(row))], float(score * row.max()))
+                for (s, e, score), row in zip(found, probs, strict=True)
+            ]
+        )
+    return out
+
+
+def _si_f1_of(articles: list[Any], spans: list[list[Span]]) -> float:
+    """SI F1 of given spans, scored as :func:`_si_f1` scores them (overlaps merged by the scorer)."""
+    gold = si_gold(articles)
+    with_gold = {row[0] for row in gold}
+    pred = [
+        (a.id, s.start, s.end)
+        for a, found in zip(articles, spans, strict=True)
+        for s in found
+        if a.id in with_gold
+    ]
+    extra = sum(
+        len({(s.start, s.end) for s in found})
+        for a, found in zip(articles, spans, strict=True)
+        if a.id not in with_gold
+    )
+    score = score_si_rows(gold, pred)
+    denominator = score.pred_spans + extra
+    precision = score.precision * score.pred_spans / denominator if denominator else 0.0
+    recall = score.recall
+    return 2 * precision * recall / (precision + recall) if precision > 0 and recall > 0 else 0.0
+
+
+def phrase_figures(model: SpanModel, fold: dict[str, Any], threshold: float, peak: float) -> dict[str, float]:
+    """SI F1 and boundary figures of the model's labelled spans as decoded and after
+    :func:`whole_phrases` (keys ending ``_whole_phrases``)."""
+    texts = [a.text for a in fold["articles"]]
+    raw = _labelled_spans(model, fold, threshold, peak)
+    whole = [whole_phrases(text, spans) for text, spans in zip(texts, raw, strict=True)]
+    out: dict[str, float] = {"si_f1_labelled": _si_f1_of(fold["articles"], raw)}
+    out.update(boundary_figures(texts, raw))
+    out["si_f1_whole_phrases"] = _si_f1_of(fold["articles"], whole)
+    out.update({f"{k}_whole_phrases": v for k, v in boundary_figures(texts, whole).items()})
+    return out
+
+
+def _phrase_line(figures: dict[str, float]) -> str:
+    return (
+        f"SI F1 {figures['si_f1_labelled']:.4f} -> {figures['si_f1_whole_phrases']:.4f} with whole phrases | "
+        f"function_word_end_share {figures['function_word_end_share']:.4f} -> "
+        f"{figures['function_word_end_share_whole_phrases']:.4f} | inside_word_cuts "
+        f"{figures['inside_word_cuts']:.0f} -> {figures['inside_word_cuts_whole_phrases']:.0f} | spans "
+        f"{figures['spans']:.0f} -> {figures['spans_whole_phrases']:.0f}"
+    )
+
+
+def in_sample(model_path: Path, data: Path, articles: int, threads: int) -> dict[str, Any]:
+    """:func:`phrase_figures` of one model on the first ``articles`` training articles (by id),
+    at the model's thresholds, with the gold spans' own boundary figures beside them."""
+    ids = sorted((p.stem.removeprefix("article") for p in (data / "articles").glob("article*.txt")), key=int)
+    fold = _run_fold(model_path, read_ptc(data, ids=ids[:articles]), threads)
+    model = fold["model"]
+    figures = phrase_figures(model, fold, model.threshold, model.peak)
+    gold = [a.layer("technique") for a in fold["articles"]]
+    gold_figures = boundary_figures([a.text for a in fold["articles"]], gold)
+    print(f"in-sample, {len(fold['articles'])} training articles, {model_path}: {_phrase_line(figures)}")
+    print(
+        f"gold spans of these articles: function_word_end_share {gold_figures['function_word_end_share']:.4f}, "
+        f"inside_word_cuts {gold_figures['inside_word_cuts']:.0f} of {gold_figures['spans']:.0f}"
+    )
+    return {
+        "task": "ptc-train in-sample boundary figures (the model has seen these articles)",
+        "model": str(model_path),
+        "articles": len(fold["articles"]),
+        **figures,
+        "gold": gold_figures,
+        "articles_per_s": len(fold["articles"]) / fold["seconds"],
+    }
 
 
 def _run_fold(
@@ -177,8 +274,10 @@ def cross_validate(
             "tc_micro_f1_neural_only": _tc_f1_neural_only(r["model"], r),
             "articles_per_s": len(r["articles"]) / r["seconds"],
             "tokens_per_s": r["tokens"] / r["seconds"],
+            **phrase_figures(r["model"], r, default_t, default_peak),
         }
         report_folds.append(fold)
+        print(f"{config_path.name} fold {index}: {_phrase_line(fold)}")
         print(
             f"{config_path.name} fold {index}: SI F1 {fold['si_f1']:.4f} (t={default_t}, peak={default_peak}) | "
             f"tuned on other folds {fold['si_f1_tuned_on_other_folds']:.4f} (t={tuned[0]}, peak={tuned[1]}) | "
@@ -212,6 +311,12 @@ def cross_validate(
         "tc_micro_f1_neural_only": mean("tc_micro_f1_neural_only"),
         "articles_per_s": mean("articles_per_s"),
         "tokens_per_s": mean("tokens_per_s"),
+        "si_f1_labelled": mean("si_f1_labelled"),
+        "si_f1_whole_phrases": mean("si_f1_whole_phrases"),
+        "function_word_end_share": mean("function_word_end_share"),
+        "function_word_end_share_whole_phrases": mean("function_word_end_share_whole_phrases"),
+        "inside_word_cuts": sum(f["inside_word_cuts"] for f in report_folds),
+        "inside_word_cuts_whole_phrases": sum(f["inside_word_cuts_whole_phrases"] for f in report_folds),
         "config_threshold": default_t,
         "config_peak_threshold": default_peak,
         "best_threshold": best[0],
@@ -269,11 +374,32 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="reuse fold models already in --work")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ptc.json")
+    parser.add_argument(
+        "--in-sample",
+        type=int,
+        default=0,
+        metavar="N",
+        help="train nothing: boundary figures and SI F1 with and without whole phrases of --model on "
+        "the first N training articles (in-sample); writes reports/ptc-phrases.json unless --out",
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="with --in-sample: the model folder (default: the shipped one)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
     for name in ("unspun", __name__):
         logging.getLogger(name).setLevel(logging.INFO)
 
+    if args.in_sample:
+        model_path = args.model or model_folder(DEFAULT_MODEL)
+        out = args.out if "--out" in sys.argv else ROOT / "reports" / "ptc-phrases.json"
+        report = in_sample(model_path, args.data, args.in_sample, args.threads)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        return
     overrides = parse_overrides(args.set)
     if args.epochs:
         overrides["training.epochs"] = args.epochs

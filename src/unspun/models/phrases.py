@@ -155,6 +155,24 @@ def cuts_word(text: str, start: int, end: int) -> bool:
     return snap_to_words(text, start, end) != (start, end)
 
 
+def boundary_figures(texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> dict[str, float]:
+    """How whole the spans of ``texts`` are (``spans[i]`` those of ``texts[i]``):
+    ``function_word_end_share``, the share of spans ending on one of :data:`END_WORDS`, and
+    ``inside_word_cuts``, the number of spans starting or ending inside a word; ``spans``, their
+    number."""
+    count = ends = cuts = 0
+    for text, text_spans in zip(texts, spans, strict=True):
+        for span in text_spans:
+            count += 1
+            ends += ends_on_function_word(span.text_in(text))
+            cuts += cuts_word(text, span.start, span.end)
+    return {
+        "function_word_end_share": ends / count if count else 0.0,
+        "inside_word_cuts": cuts,
+        "spans": count,
+    }
+
+
 def _normal(word: str) -> str:
     return word.replace("\u2019", "'")
 
