@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from unspun.document import Article, Label, Paragraph, Span
-from unspun.pipeline.persuasion import PersuasionScorer, paragraph_share, persuasion_score, span_density
+from unspun.errors import ModelError
+from unspun.pipeline.persuasion import (
+    LinearScore,
+    PersuasionScorer,
+    learnt_persuasion_score,
+    paragraph_share,
+    persuasion_score,
+    span_density,
+    span_features,
+)
 
 TEXT = " ".join(["word"] * 200)  # 200 words: W = 2
 
@@ -94,3 +106,76 @@ def test_component_writes_the_score() -> None:
     a = article([span(0)], [para(0.5)])
     PersuasionScorer()([a])
     assert a.scores["persuasion"] == pytest.approx(persuasion_score(a))
+
+
+# --- v2: the learnt score over the span evidence -------------------------------------------------
+
+
+def _fit() -> LinearScore:
+    from unspun.pipeline.persuasion import SPAN_FEATURES
+
+    width = len(SPAN_FEATURES)
+    return LinearScore(np.zeros(width), np.full(width, 0.5), np.full(width, 0.05), 0.1)
+
+
+def _learnt(spans: list[Span], text: str = TEXT, paragraphs: list[Paragraph] | None = None) -> float:
+    value = learnt_persuasion_score(article(spans, paragraphs, text=text), _fit())
+    assert value is not None
+    return value
+
+
+def test_learnt_score_grows_with_spans_and_scores_and_shrinks_with_length() -> None:
+    previous = _learnt([])
+    spans: list[Span] = []
+    for start in range(0, 200, 20):
+        spans.append(span(start, 0.3))
+        current = _learnt(list(spans))
+        assert current >= previous
+        previous = current
+    assert _learnt([span(0, 0.9)]) > _learnt([span(0, 0.2)])
+    assert _learnt([span(0), span(10)], text=TEXT + " more" * 300) < _learnt([span(0), span(10)])
+    crowded = [Span(i, i + 1, "Doubt", 1.0) for i in range(0, 999)]
+    assert 0.0 <= _learnt(crowded, text="x " * 500) <= 1.0
+
+
+def test_learnt_score_falls_back_to_paragraphs_without_a_span_layer() -> None:
+    a = article(None, [para(0.8, 0.3), para()])
+    assert learnt_persuasion_score(a, _fit()) == pytest.approx(0.4)
+    assert learnt_persuasion_score(article(), _fit()) is None
+
+
+def test_span_features_count_paragraphs_touched_and_cover_the_union() -> None:
+    text = "aaaa bbbb\ncccc dddd\n\neeee"
+    row = span_features(text, [(0, 4, 0.5), (2, 9, 0.2), (10, 14, 0.9)])
+    assert row[0] == pytest.approx(13 / len(text))  # 0-9 and 10-14, once each
+    assert row[3] == pytest.approx(2 / 3)  # two of three paragraphs hold a span
+    assert row[4] == pytest.approx((0.5 + 0.9) / 3)
+
+
+def test_non_negative_fit_ranks_held_out_rows_and_keeps_weights_non_negative() -> None:
+    from unspun.training.persuasion_fit import cross_validated_non_negative, fit_non_negative
+
+    rng = np.random.default_rng(3)
+    n = 240
+    density = rng.beta(2, 4, n)
+    x = np.column_stack([density + rng.normal(0, 0.05, n), -density + rng.normal(0, 0.3, n)])
+    x = np.column_stack([x, rng.normal(0, 1, (n, 3))])
+    fit = fit_non_negative(x, density)
+    assert (fit.weights >= 0).all() and fit.weights[0] > 0 and fit.weights[1] == 0
+    folds = np.arange(n) % 4
+    assert cross_validated_non_negative(x, density, folds).spearman > 0.85
+
+
+def test_component_with_a_fit_writes_the_learnt_score_and_names_it(tmp_path: Path) -> None:
+    fit = _fit()
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps(fit.to_dict()), encoding="utf-8")
+    scorer = PersuasionScorer(fit=LinearScore.from_file(weights))
+    a = article([span(0, 0.6)], [para(0.5)])
+    scorer([a])
+    assert a.scores["persuasion"] == pytest.approx(learnt_persuasion_score(a, fit))
+    assert scorer.model_info()[0].version == "2"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**fit.to_dict(), "weights": [-1.0] * 5}), encoding="utf-8")
+    with pytest.raises(ModelError):
+        LinearScore.from_file(broken)

@@ -21,14 +21,106 @@ never raise it.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from unspun.document import TECHNIQUE_LAYER, Article, ModelInfo
+import numpy as np
+
+from unspun.document import TECHNIQUE_LAYER, Article, ModelInfo, split_paragraphs
+from unspun.errors import ModelError
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
 
 SPAN_SCALE = 0.5
+WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "models" / "persuasion" / "weights.json"
+
+# The learnt score (v2) reads the span evidence only. Each feature grows or stays when a span is
+# added or its score raised, and shrinks or stays when the same spans sit in a longer text; with
+# non-negative weights the score keeps both properties.
+SPAN_FEATURES = (
+    "span_share",  # share of the text's code points inside predicted technique spans
+    "log_spans_per_100_words",  # log(1 + spans per 100 words)
+    "log_score_per_100_words",  # log(1 + summed span scores per 100 words)
+    "paragraph_share",  # share of paragraphs holding a span (or part of one)
+    "paragraph_top_score",  # mean over paragraphs of the highest span score in it (0 if none)
+)
+
+
+def span_features(text: str, spans: Sequence[tuple[int, int, float]]) -> np.ndarray:
+    """:data:`SPAN_FEATURES` of ``text`` with predicted spans ``(start, end, score)``."""
+    per_100 = max(1.0, len(text.split()) / 100)
+    covered = np.zeros(len(text), dtype=bool)
+    paragraphs = split_paragraphs(text)
+    tops = np.zeros(len(paragraphs))
+    starts = np.array([p.start for p in paragraphs], dtype=np.int64)
+    ends = np.array([p.end for p in paragraphs], dtype=np.int64)
+    scores = []
+    for start, end, score in spans:
+        clipped = min(1.0, max(0.0, score))
+        scores.append(clipped)
+        covered[max(start, 0) : min(end, len(text))] = True
+        touched = (starts < end) & (ends > start)
+        tops[touched] = np.maximum(tops[touched], clipped)
+    return np.array(
+        [
+            covered.mean() if len(text) else 0.0,
+            np.log1p(len(scores) / per_100),
+            np.log1p(sum(scores) / per_100),
+            float((tops > 0).mean()) if len(tops) else 0.0,
+            float(tops.mean()) if len(tops) else 0.0,
+        ],
+        dtype=np.float64,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LinearScore:
+    """``clip(intercept + sum(weights * (x - mean) / scale), 0, 1)`` over :data:`SPAN_FEATURES`."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    intercept: float
+
+    def __call__(self, features: np.ndarray) -> np.ndarray:
+        z = (np.atleast_2d(features) - self.mean) / self.scale
+        return np.asarray(np.clip(z @ self.weights + self.intercept, 0.0, 1.0))
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields as JSON values (the shipped ``weights.json``)."""
+        return {
+            "features": list(SPAN_FEATURES),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(),
+            "intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_file(cls, path: Path) -> LinearScore:
+        """Read ``weights.json``; raises :class:`ModelError` for a missing or foreign file."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the persuasion weights {path}: {exc}; reinstall unspun") from exc
+        if data.get("features") != list(SPAN_FEATURES) or min(data["weights"]) < 0:
+            raise ModelError(f"{path} is not a persuasion fit of this version; reinstall unspun")
+        return cls(
+            np.asarray(data["mean"], float),
+            np.asarray(data["scale"], float),
+            np.asarray(data["weights"], float),
+            float(data["intercept"]),
+        )
+
+
+@lru_cache(maxsize=4)
+def shipped_fit(path: Path = WEIGHTS) -> LinearScore:
+    """The shipped fit (read once)."""
+    return LinearScore.from_file(path)
 
 
 def span_density(article: Article, *, layer: str = TECHNIQUE_LAYER, span_scale: float = SPAN_SCALE) -> float:
@@ -61,8 +153,24 @@ def persuasion_score(
     return min(1.0, max(0.0, 1.0 - remaining))
 
 
+def learnt_persuasion_score(
+    article: Article, fit: LinearScore, *, layer: str = TECHNIQUE_LAYER
+) -> float | None:
+    """The learnt score (v2): ``fit`` over :data:`SPAN_FEATURES` of the ``layer`` spans when that
+    layer was written; otherwise the paragraph part ``P`` of the formula (a language without a span
+    model), or ``None`` when neither analysis ran."""
+    if layer in article.spans:
+        spans = [(s.start, s.end, s.score) for s in article.layer(layer)]
+        return float(fit(span_features(article.text, spans))[0])
+    if article.paragraphs:
+        return paragraph_share(article)
+    return None
+
+
 class PersuasionScorer(Component):
-    """Writes ``article.scores["persuasion"]`` after the span and paragraph components."""
+    """Writes ``article.scores["persuasion"]`` after the span and paragraph components: with a
+    ``fit`` the learnt score (:func:`learnt_persuasion_score`, ``unspun.PersuasionScorer.v2``, the
+    default pipeline's), without one the formula (:func:`persuasion_score`, v1)."""
 
     name = "persuasion"
 
@@ -71,18 +179,25 @@ class PersuasionScorer(Component):
         *,
         layer: str = TECHNIQUE_LAYER,
         span_scale: float = SPAN_SCALE,
+        fit: LinearScore | None = None,
         error_handler: ErrorHandler = raise_error,
     ) -> None:
         super().__init__(error_handler=error_handler)
         self.layer = layer
         self.span_scale = span_scale
+        self.fit = fit
 
     def model_info(self) -> list[ModelInfo]:
-        """The formula's name and version (it has no weights)."""
-        return [ModelInfo(component=self.name, name="persuasion-formula", version="1")]
+        """The formula's or the fit's name and version."""
+        if self.fit is None:
+            return [ModelInfo(component=self.name, name="persuasion-formula", version="1")]
+        digest = _digest(self.fit)
+        return [ModelInfo(component=self.name, name="persuasion-fit", version="2", digest=digest)]
 
     def predict(self, articles: Sequence[Article]) -> list[float | None]:
         """The score of each article (``None`` where nothing was analysed)."""
+        if self.fit is not None:
+            return [learnt_persuasion_score(a, self.fit, layer=self.layer) for a in articles]
         return [persuasion_score(a, layer=self.layer, span_scale=self.span_scale) for a in articles]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[float | None]) -> None:
@@ -91,9 +206,24 @@ class PersuasionScorer(Component):
                 article.scores["persuasion"] = score
 
 
+def _digest(fit: LinearScore) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(fit.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()[:12]
+
+
 @register("unspun.PersuasionScorer.v1")
 def make_persuasion_scorer(
     *, layer: str = TECHNIQUE_LAYER, span_scale: float = SPAN_SCALE
 ) -> PersuasionScorer:
-    """Factory registered as ``unspun.PersuasionScorer.v1``."""
+    """Factory registered as ``unspun.PersuasionScorer.v1`` (the set formula)."""
     return PersuasionScorer(layer=layer, span_scale=span_scale)
+
+
+@register("unspun.PersuasionScorer.v2")
+def make_learnt_persuasion_scorer(
+    *, layer: str = TECHNIQUE_LAYER, weights: str | None = None
+) -> PersuasionScorer:
+    """Factory registered as ``unspun.PersuasionScorer.v2`` (the learnt score; ``weights`` a
+    ``weights.json`` of ``benchmarks/persuasion.py``, the shipped one by default)."""
+    return PersuasionScorer(layer=layer, fit=shipped_fit(Path(weights) if weights else WEIGHTS))

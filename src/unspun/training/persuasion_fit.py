@@ -1,9 +1,9 @@
 """Fitting a persuasion score to gold persuasion density, cross-validated on grouped folds.
 
-Not yet used by the shipped score (:mod:`unspun.pipeline.persuasion`, a set formula): fitting it
-needs out-of-fold span predictions of the PTC / SemEval-2023 English articles (the span model
-learnt from all of them), which the 65-minute span cross-validation makes. This module holds
-what that fit needs, tested on synthetic data:
+The shipped score (:mod:`unspun.pipeline.persuasion`, v2) is fitted here, by
+``benchmarks/persuasion.py``, on out-of-fold span predictions of the PTC / SemEval-2023 English
+articles (the span model learnt from all of them; the fold models of the grouped span
+cross-validation did not). This module holds what that fit needs:
 
 * the targets: :func:`span_density` (the share of an article's text inside gold technique spans)
   and :func:`paragraph_density` (the share of its paragraphs with a gold technique);
@@ -11,7 +11,9 @@ what that fit needs, tested on synthetic data:
   (:data:`FEATURES`);
 * :func:`cross_validated_fit`: a ridge regression on standardised features, out-of-fold
   predictions on given folds (e.g. :func:`unspun.training.grouping.grouped_folds`) and their
-  Spearman correlation with the target.
+  Spearman correlation with the target;
+* :func:`fit_non_negative` / :func:`cross_validated_non_negative`: the same with non-negative
+  weights over :data:`unspun.pipeline.persuasion.SPAN_FEATURES`, the shipped score's fit.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.document import TECHNIQUE_LAYER, Article
+from unspun.pipeline.persuasion import LinearScore
 
 FEATURES = (
     "span_share",  # share of the text's code points inside predicted technique spans
@@ -112,5 +115,48 @@ def cross_validated_fit(
         z = (x[train] - mean) / scale
         w = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ (y[train] - y[train].mean()))
         predictions[test] = ((x[test] - mean) / scale) @ w + y[train].mean()
+        per_fold.append(spearman(predictions[test], y[test]))
+    return DensityFit(predictions, spearman(predictions, y), per_fold)
+
+
+# --- The learnt score (unspun.pipeline.persuasion, v2): span evidence only, non-negative weights --
+#
+# The shipped score reads only what the span model writes, so that it can be fitted on out-of-fold
+# span predictions: the paragraph heads were trained on the very SemEval-2023 English articles the
+# fit needs, and their scores there are in-sample. Each feature (SPAN_FEATURES) grows or stays when
+# a span is added or its score raised, and shrinks or stays when the same spans sit in a longer
+# text; the weights are kept non-negative, so the score keeps both properties.
+
+
+def fit_non_negative(features: np.ndarray, target: np.ndarray, *, alpha: float = 1.0) -> LinearScore:
+    """Ridge regression with non-negative weights (NNLS on the ridge-augmented system) of
+    ``target`` on standardised ``features``."""
+    from scipy.optimize import nnls
+
+    x, y = np.asarray(features, float), np.asarray(target, float)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+    width = z.shape[1]
+    a = np.vstack([z, np.sqrt(alpha) * np.eye(width)])
+    b = np.concatenate([y - y.mean(), np.zeros(width)])
+    weights, _ = nnls(a, b)
+    return LinearScore(mean, scale, weights, float(y.mean()))
+
+
+def cross_validated_non_negative(
+    features: np.ndarray, target: np.ndarray, fold: np.ndarray, *, alpha: float = 1.0
+) -> DensityFit:
+    """:func:`fit_non_negative` out of fold: fold ``k``'s rows predicted by a fit on the others."""
+    x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
+    if len(x) != len(y) or len(y) != len(f):
+        raise ValueError(f"features {x.shape}, target {y.shape} and fold {f.shape} differ in rows")
+    folds = sorted(set(f.tolist()))
+    if len(folds) < 2:
+        raise ValueError("cross-validation needs at least 2 folds")
+    predictions = np.zeros(len(y))
+    per_fold = []
+    for k in folds:
+        test = f == k
+        predictions[test] = fit_non_negative(x[~test], y[~test], alpha=alpha)(x[test])
         per_fold.append(spearman(predictions[test], y[test]))
     return DensityFit(predictions, spearman(predictions, y), per_fold)
