@@ -28,11 +28,15 @@ it reports the same for one model (default: the shipped one) on the first N trai
 which it has seen, so that only the boundary figures and the change of SI F1 mean something.
 
     python benchmarks/ptc.py [--folds 3] [--epochs N] [--seed 13] [--reuse] [--set training.lr=5e-5]
-                             [--teacher-config CONFIG [--distill]] [--work DIR]
+                             [--teacher-config CONFIG [--distill]] [--work DIR] [--fresh]
 
-Without ``--work`` the fold models of the plain recipe go to the cache's fold folder
-(``$UNSPUN_CACHE/ptc-folds/<recipe>-<key>``, :mod:`unspun.training.folds`), are reused whenever
-they are there, and are the ones ``unspun train article`` reads its span evidence from.
+Without ``--work`` the fold models of the plain recipe go to the cache's run folder
+(``$UNSPUN_CACHE/runs/<recipe>-folds-<key>``, :mod:`unspun.training.folds`; those of the earlier
+``ptc-folds/`` layout are read where they are), are reused whenever they are there, and are the
+ones ``unspun train article`` reads its span evidence from. Every fold folder is a run folder
+(:mod:`unspun.training.runs`): stopped (even by ``kill -9``), the same command keeps the finished
+folds and resumes the fold it was training from its last epoch; ``--fresh`` starts over; a
+second run on the same folder is refused.
 """
 
 from __future__ import annotations
@@ -56,8 +60,9 @@ from unspun.models.span_model import DEFAULT_MODEL, SpanModel
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import read_ptc, si_gold, tc_gold
 from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
-from unspun.training.folds import DEFAULT_GROUPING, GROUPINGS, fold_split, plan_folds, write_stamp
-from unspun.training.train_spans import load_config, parse_overrides, train_span_model
+from unspun.training.folds import DEFAULT_GROUPING, GROUPINGS, FoldPlan, fold_split, plan_folds, train_fold
+from unspun.training.runs import open_run
+from unspun.training.train_spans import load_config, parse_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
@@ -219,6 +224,7 @@ def cross_validate(
     overrides: dict[str, Any],
     threads: int,
     reuse: bool,
+    fresh: bool = False,
     teachers: Path | None = None,
     seed: int = 13,
     grouping: str = DEFAULT_GROUPING,
@@ -227,34 +233,35 @@ def cross_validate(
 
     With ``teachers`` (the work folder of a teacher recipe's cross-validation), fold k's model is
     distilled from the teacher of fold k, which never saw fold k's articles either. ``work=None``:
-    the fold models' folder in the cache (:func:`unspun.training.folds.plan_folds`), where
-    ``unspun train article`` finds them; there they are stamped and always reused."""
+    the fold models' run folder in the cache (:func:`unspun.training.folds.plan_folds`), where
+    ``unspun train article`` finds them. Finished folds are kept and a fold stopped halfway
+    resumes from its last epoch (:mod:`unspun.training.runs`); ``fresh`` starts over; ``reuse``
+    also takes unstamped fold models of an older ``--work`` folder."""
     config = load_config(config_path, overrides)
-    plan = None
-    if work is None:
+    if work is None:  # the cache's run folder of the recipe, where `unspun train article` looks
         plan = plan_folds(
             config_path, data, folds=len(folds), seed=seed, overrides=overrides, grouping=grouping
         )
         assert plan.held_out == folds, "the cache's split is the benchmark's"
-        work, reuse = plan.work, True
+        if fresh:  # start over: fold models of the earlier layout are not reused either
+            plan = FoldPlan(config_path, data, folds, overrides, plan.work)
+    else:
+        plan = FoldPlan(config_path, data, folds, overrides, work)
     results: list[dict[str, Any]] = []
-    for index, held_out in enumerate(folds):
-        model_dir = work / f"fold{index}"
-        done = plan.is_trained(index) if plan is not None else (model_dir / "model.onnx").exists()
-        if not (reuse and done):
-            train_ids = [i for j, fold in enumerate(folds) if j != index for i in fold]
-            fold_overrides = {**overrides, "export.keep_fp32": index == 0}
-            if teachers is not None:
-                fold_overrides["distill.teacher"] = str(teachers / f"fold{index}")
-            started = time.perf_counter()
-            train_span_model(
-                config_path, data, model_dir, articles=train_ids, overrides=fold_overrides, progress=False
-            )
-            seconds = time.perf_counter() - started
-            if plan is not None and teachers is None:  # the plain recipe: what train article needs
-                write_stamp(plan, index, seconds)
-            log.info("%s: fold %d trained in %.0f s", config_path.name, index, seconds)
-        results.append(_run_fold(model_dir, read_ptc(data, ids=held_out), threads))
+    with open_run(
+        plan.work, fresh=fresh, about={"job": "ptc cross-validation", "recipe": str(config_path)}
+    ) as run:
+        for index, held_out in enumerate(folds):
+            done = plan.is_trained(index) or (reuse and (plan.model_dir(index) / "model.onnx").exists())
+            if done:
+                log.info("%s: fold %d reused from %s", config_path.name, index, plan.model_dir(index))
+            else:
+                fold_overrides = {**overrides, "export.keep_fp32": index == 0}
+                if teachers is not None:
+                    fold_overrides["distill.teacher"] = str(teachers / f"fold{index}")
+                train_fold(plan, run, index, overrides=fold_overrides, log=log.info)
+            results.append(_run_fold(plan.model_dir(index), read_ptc(data, ids=held_out), threads))
+            run.tell(f"{config_path.name} folds", index + 1, len(folds))
 
     default_t = float(config["decoding"]["threshold"])
     default_peak = float(config["decoding"].get("peak_threshold", default_t))
@@ -286,8 +293,8 @@ def cross_validate(
         )
     best = max(grid, key=lambda key: float(np.mean(grid[key])))
     int8_vs_fp32: dict[str, Any] | None = None
-    if (work / "fold0" / "model-fp32.onnx").exists():
-        fp32 = _run_fold(work / "fold0", results[0]["articles"], threads, onnx_file="model-fp32.onnx")
+    if (plan.model_dir(0) / "model-fp32.onnx").exists():
+        fp32 = _run_fold(plan.model_dir(0), results[0]["articles"], threads, onnx_file="model-fp32.onnx")
         int8_vs_fp32 = {
             "int8_si_f1": grid[best][0],
             "fp32_si_f1": _si_f1(fp32["model"], fp32, *best),
@@ -373,6 +380,9 @@ def main() -> None:
         "`unspun train article` and always reused; a distilled run: runs/ptc-cv)",
     )
     parser.add_argument("--reuse", action="store_true", help="reuse fold models already in --work")
+    parser.add_argument(
+        "--fresh", action="store_true", help="start over: remove the run folders' checkpoints and fold models"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ptc.json")
     parser.add_argument(
         "--in-sample",
@@ -408,7 +418,13 @@ def main() -> None:
     folds = fold_split(args.data, args.folds, args.seed, args.grouping)
     if args.distill and not args.teacher_config:
         parser.error("--distill needs --teacher-config: the recipe of the teachers")
-    common = {"threads": args.threads, "reuse": args.reuse, "seed": args.seed, "grouping": args.grouping}
+    common = {
+        "threads": args.threads,
+        "reuse": args.reuse,
+        "fresh": args.fresh,
+        "seed": args.seed,
+        "grouping": args.grouping,
+    }
     if args.work is None and (args.distill or args.teacher_config):
         args.work = ROOT / "runs" / "ptc-cv"  # a teacher and its students: kept beside each other
     teacher_work = args.work.with_name(args.work.name + "-teacher") if args.work is not None else None

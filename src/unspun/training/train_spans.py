@@ -13,7 +13,7 @@ import logging
 import random
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from unspun.tasks.ptc import read_ptc
 from unspun.techniques import PTC14_LABELS
 from unspun.training.distill import SoftTargets, soft_targets
 from unspun.training.recipes import SpanRecipe, check_recipe
+from unspun.training.runs import Run, atomic_dir, atomic_file, data_identity, open_run, run_folder
 
 IGNORE = -100
 log = logging.getLogger(__name__)
@@ -198,13 +199,20 @@ def train_span_model(
     articles: list[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     progress: bool = True,
+    run: Run | None = None,
+    unit: str = "",
 ) -> Path:
     """Train on the PTC folder ``data_dir`` (optionally only the article ids ``articles``) and write
     a runtime model folder to ``out_dir`` (config.json, tokenizer.json, model.onnx, tc_head.npz,
     MODEL_CARD.md, and the fp32 torch ``checkpoint/``). Returns ``out_dir``.
 
-    ``seed`` overrides the config's seed. Raises :class:`ConfigError` for a bad config and
-    :class:`ModelError` when the base model cannot be loaded or no training text is found.
+    With ``run`` (a locked :class:`unspun.training.runs.Run`), each finished epoch leaves a
+    checkpoint ``<unit>checkpoint.pt`` (network, optimiser, schedule, every random state) and a
+    marker ``<unit>epoch<k>`` in the run folder, and a call that finds them resumes after the last
+    finished epoch, with the same result as a run that was never stopped (the caller removes the
+    checkpoint once it has recorded the model as finished). ``seed`` overrides the config's seed. Raises
+    :class:`ConfigError` for a bad config and :class:`ModelError` when the base model cannot be
+    loaded or no training text is found.
     """
     import torch
 
@@ -229,7 +237,7 @@ def train_span_model(
         load_encoder(config["model"]["base_model"]), len(PTC14_LABELS), train_cfg["dropout"]
     )
     freeze_lower_layers(network, int(train_cfg.get("freeze_layers", 0)))
-    _fit(network, windows, train_cfg, progress, distill=config.get("distill", {}))
+    _fit(network, windows, train_cfg, progress, distill=config.get("distill", {}), run=run, unit=unit)
     ngrams = fit_tc_ngrams(docs, config.get("tc_ngrams", {}))
     words = fit_si_words(docs, config.get("si_words", {}))
     return _write_model(
@@ -359,7 +367,14 @@ def freeze_lower_layers(network: Any, n_layers: int) -> None:
 
 
 def _fit(
-    network: Any, windows: list[Window], cfg: dict[str, Any], progress: bool, *, distill: Mapping[str, Any]
+    network: Any,
+    windows: list[Window],
+    cfg: dict[str, Any],
+    progress: bool,
+    *,
+    distill: Mapping[str, Any],
+    run: Run | None = None,
+    unit: str = "",
 ) -> None:
     import torch
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -389,12 +404,15 @@ def _fit(
     soft_weight = float(distill.get("soft_weight", 1.0))
     temperature = float(distill.get("temperature", 1.0))
     rng = random.Random(int(cfg["seed"]))
+    first_epoch = 0
+    if run is not None:
+        first_epoch = _resume(run, unit, epochs, network, optimizer, schedule, rng)
     network.train()
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
     with Progress(*columns, TimeRemainingColumn(), disable=not progress) as bar:
-        task = bar.add_task("training span model", total=steps)
+        task = bar.add_task("training span model", total=steps, completed=first_epoch * (steps // epochs))
         started = time.perf_counter()
-        for epoch in range(epochs):
+        for epoch in range(first_epoch, epochs):
             order = list(range(len(windows)))
             rng.shuffle(order)
             for first in range(0, len(order), batch_size):
@@ -429,8 +447,75 @@ def _fit(
                 time.perf_counter() - started,
                 loss.item(),
             )
+            if run is not None:
+                _save_epoch(run, unit, epoch, order, network, optimizer, schedule, rng)
+                run.tell(
+                    f"{unit}epochs",
+                    epoch + 1,
+                    epochs,
+                    (time.perf_counter() - started) / (epoch + 1 - first_epoch),
+                )
     network.to("cpu")
     network.eval()
+
+
+def _save_epoch(
+    run: Run, unit: str, epoch: int, order: list[int], network: Any, optimizer: Any, schedule: Any, rng: Any
+) -> None:
+    """Checkpoint the end of ``epoch`` (0-based) atomically, then mark ``<unit>epoch<k>`` (1-based)
+    done: everything a resumed run needs to go on as if never stopped."""
+    import torch
+
+    state = {
+        "epoch": epoch,
+        "order": order,
+        "network": network.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "schedule": schedule.state_dict(),
+        "rng": rng.getstate(),
+        "python_rng": random.getstate(),
+        "numpy_rng": np.random.get_state(),
+        "torch_rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+    }
+    with atomic_file(run.path(f"{unit}checkpoint.pt")) as handle:
+        torch.save(state, handle)
+    run.mark_done(f"{unit}epoch{epoch + 1}")
+
+
+def _resume(run: Run, unit: str, epochs: int, network: Any, optimizer: Any, schedule: Any, rng: Any) -> int:
+    """Load the checkpoint of the last finished epoch of ``unit`` into the training state; return
+    the epoch to start from (0 when none is finished). Raises :class:`ModelError` when a marker
+    says an epoch is done but its checkpoint is missing or of another epoch (use ``--fresh``)."""
+    import torch
+
+    done = [k for k in range(1, epochs + 1) if run.is_done(f"{unit}epoch{k}")]
+    if not done:
+        return 0
+    path = run.path(f"{unit}checkpoint.pt")
+    if not path.is_file():  # dropped once its model was finished, and that model is gone since
+        run.log(f"{unit}no checkpoint of epoch {done[-1]} in {run.folder}; training from the first epoch")
+        return 0
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=False)
+    except (OSError, RuntimeError) as exc:
+        raise ModelError(f"cannot read the checkpoint {path} ({exc}); start over with --fresh") from exc
+    if state["epoch"] + 1 != done[-1]:
+        raise ModelError(
+            f"the checkpoint {path} is of epoch {state['epoch'] + 1}, the run folder says {done[-1]}; "
+            "start over with --fresh"
+        )
+    network.load_state_dict(state["network"])
+    optimizer.load_state_dict(state["optimizer"])
+    schedule.load_state_dict(state["schedule"])
+    rng.setstate(state["rng"])
+    random.setstate(state["python_rng"])
+    np.random.set_state(state["numpy_rng"])
+    torch.set_rng_state(state["torch_rng"])
+    if state["cuda_rng"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    run.log(f"{unit}resuming after epoch {done[-1]} of {epochs} (checkpoint {path})")
+    return done[-1]
 
 
 def training_device(name: str) -> str:
@@ -668,3 +753,43 @@ def _seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def train_span_run(
+    config_path: Path,
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    seed: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    fresh: bool = False,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> Path:
+    """:func:`train_span_model` in its run folder (:mod:`unspun.training.runs`), then the model
+    copied to ``out_dir``; returns ``out_dir``.
+
+    The run folder is ``$UNSPUN_CACHE/runs/<recipe>-<digest>`` (digest of the resolved recipe, the
+    seed and the content of ``data_dir``). Stopped, the same call resumes after the last finished
+    epoch; once the model is finished it is only copied again; ``fresh`` starts over. Raises
+    :class:`unspun.errors.RunLockedError` when another process trains in that folder, and what
+    :func:`train_span_model` raises.
+    """
+    config = load_config(Path(config_path), overrides)
+    seed = int(config["training"].get("seed", 0) if seed is None else seed)
+    identity = {"recipe": config, "seed": seed, "data": data_identity(Path(data_dir))}
+    folder = run_folder(Path(config_path).stem, identity)
+    about = {"job": "unspun train spans", "recipe": str(config_path), "data": str(data_dir), "seed": seed}
+    with open_run(folder, fresh=fresh, about=about, log=log) as run:
+        model = run.path("model")
+        if run.is_done("model"):
+            log(f"reusing the span model already trained in {model} (--fresh trains it again)")
+        else:
+            with atomic_dir(model) as temp:
+                train_span_model(
+                    config_path, data_dir, temp, seed=seed, overrides=overrides, progress=progress, run=run
+                )
+            run.mark_done("model")
+            run.path("checkpoint.pt").unlink(missing_ok=True)
+        shutil.copytree(model, out_dir, dirs_exist_ok=True)
+    return Path(out_dir)
