@@ -8,6 +8,10 @@ Services: ``postgres_url`` (a real PostgreSQL server, ``$UNSPUN_TEST_POSTGRES``,
 ``scripts/test-services.sh`` and ``.ci/run``), ``chromium_path`` (Debian's headless Chromium)
 and ``ray_local`` (a local Ray with 2 CPUs). Outside CI a missing service skips its tests;
 with ``CI=true`` it fails them, so that CI never passes by skipping what it claims to test.
+
+Optional packages follow the same rule (:mod:`extras`): ``need("pyarrow")`` at the top of a
+module, or the ``needs("sklearn", ...)`` / ``torch`` markers on a test, skip it without the extra
+(naming the extra to install) and fail it under CI.
 """
 
 from __future__ import annotations
@@ -20,8 +24,23 @@ from typing import Any
 
 import pytest
 
+from extras import missing, need
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TORCH_MODULES = ("torch", "transformers")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs(*modules): imports these optional modules, else skips")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``needs(...)`` or ``torch`` skips without its modules (fails under CI)."""
+    modules = [m for mark in item.iter_markers("needs") for m in mark.args]
+    if item.get_closest_marker("torch") is not None:
+        modules += TORCH_MODULES
+    for module in modules:
+        need(module)
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +57,7 @@ def hermetic_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
 
 def missing_service(what: str) -> None:
     """Skip the test (fail it under CI) because ``what`` is not available."""
-    if IN_CI:
-        pytest.fail(f"{what} is not available, and CI must run every test that needs it (see .ci/run)")
-    pytest.skip(f"{what} is not available (run `. scripts/test-services.sh` first)")
+    missing(what, "run `. scripts/test-services.sh` first")
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +85,8 @@ def postgres_url() -> str:
     if not url:
         missing_service("PostgreSQL ($UNSPUN_TEST_POSTGRES)")
     assert url is not None
+    psycopg = need("psycopg")
     try:
-        import psycopg
-
         with psycopg.connect(url, connect_timeout=5):
             pass
     except Exception as error:  # noqa: BLE001 - any failure means the server is not there
@@ -90,10 +106,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def ray_local() -> Iterator[Any]:
     """A local Ray with 2 CPUs and no dashboard, shut down after the session's tests."""
-    try:
-        import ray
-    except ImportError:
-        missing_service("Ray (pip install 'unspun[scale]')")
+    ray = need("ray")
     if not ray.is_initialized():
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray

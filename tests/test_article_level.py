@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from article_fixtures import TINY_CONFIG, HashEncoder, blank_head, write_semeval_data
+from extras import need
 from unspun.article_level import (
     load_article_components,
     predict_frames,
@@ -43,6 +44,7 @@ def embedder() -> ParagraphEmbedder:
     return ParagraphEmbedder(HashEncoder())
 
 
+@pytest.mark.needs("sklearn")
 def test_genre_head_overfits_two_articles_and_round_trips(
     tmp_path: Path, embedder: ParagraphEmbedder
 ) -> None:
@@ -58,6 +60,7 @@ def test_genre_head_overfits_two_articles_and_round_trips(
     assert reloaded.predict(articles) == first
 
 
+@pytest.mark.needs("sklearn")
 def test_frame_head_overfits_two_articles_and_round_trips(
     tmp_path: Path, embedder: ParagraphEmbedder
 ) -> None:
@@ -73,6 +76,7 @@ def test_frame_head_overfits_two_articles_and_round_trips(
     assert FrameClassifier(model_dir=tmp_path, embedder=embedder).predict(articles) == first
 
 
+@pytest.mark.needs("sklearn")
 def test_paragraph_head_overfits_and_round_trips(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
     tagger = ParagraphTechniqueTagger(head=blank_head(SEMEVAL23_LABELS, 1, True), embedder=embedder)
     paragraphs, rows = tagger.paragraph_rows(OPINION)
@@ -159,7 +163,7 @@ def test_packaged_models_run_end_to_end() -> None:
 
 
 def test_ngram_head_matches_scikit_learn_tfidf_and_round_trips(tmp_path: Path) -> None:
-    text = pytest.importorskip("sklearn.feature_extraction.text")
+    text = need("sklearn.feature_extraction.text")
     texts = [
         "The shameful, CORRUPT elites lie!",
         "Die Regierung sagte am Montag",
@@ -182,6 +186,7 @@ def test_ngram_head_matches_scikit_learn_tfidf_and_round_trips(tmp_path: Path) -
     assert again.scores(texts) == pytest.approx(scores, abs=1e-3)  # weights are stored as float16
 
 
+@pytest.mark.needs("sklearn")
 def test_paragraph_tagger_mixes_the_ngram_head(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
     paragraphs = [OPINION.text.split("\n")[i] for i in (0, 2, 3)]
     targets = np.zeros((3, len(SEMEVAL23_LABELS)), dtype=int)
@@ -204,6 +209,7 @@ def test_tuned_thresholds_maximise_micro_f1() -> None:
     assert set(limits) == {"default", "en"}
 
 
+@pytest.mark.needs("sklearn")
 def test_train_article_models_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import unspun.training.train_semeval2023 as training
 
@@ -292,6 +298,7 @@ def test_shipped_genre_offsets_are_those_of_the_training_config() -> None:
         assert shipped.offsets[lang].tolist() == pytest.approx(shift.tolist())
 
 
+@pytest.mark.needs("sklearn")
 def test_extra_genre_articles_are_learnt_deduplicated_and_weighted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -130,6 +130,7 @@ def _found(model: AttributionModel, docs: list[object]) -> list[list[tuple[objec
     return [[(f.source, f.cue, f.content) for f, _ in model.find(doc)] for doc in docs]
 
 
+@pytest.mark.needs("sklearn")
 def test_attribution_model_overfits_two_examples_and_round_trips(nlp: object, tmp_path: Path) -> None:
     docs = [nlp(text) for text in TEXTS]  # type: ignore[operator]
     model = fit(docs, GOLDS, min_count=1, c=100.0, threshold=0.5)

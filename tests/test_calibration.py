@@ -49,6 +49,7 @@ def test_temperature_recovers_overconfidence_and_keeps_the_argmax() -> None:
     assert after < before / 2
 
 
+@pytest.mark.needs("sklearn")
 def test_platt_is_monotonic_and_fixes_a_shifted_score() -> None:
     rng = np.random.default_rng(2)
     true_p = rng.uniform(0.02, 0.98, 20000)
@@ -146,6 +147,7 @@ def test_gold_densities_and_evidence_features() -> None:
     assert row["paragraph_share"] == 1.0 and row["paragraph_top_score"] == pytest.approx(0.7)
 
 
+@pytest.mark.needs("sklearn", "scipy")
 def test_a_density_fit_ranks_held_out_articles_on_grouped_folds() -> None:
     from unspun.training.grouping import fold_map, grouped_folds
     from unspun.training.persuasion_fit import cross_validated_fit, spearman

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from extras import need
 from unspun.document import Article
 from unspun.models.linear_head import fit_linear_head
 from unspun.pipeline.claims import ClaimDetector, score_sentences
@@ -57,6 +58,7 @@ def test_block_rows_shapes() -> None:
 @pytest.fixture(scope="module")
 def tiny_model() -> HeadModel:
     """A check-worthiness head fitted on two sentences."""
+    need("sklearn")  # fitting a head needs the [train] extra
     from unspun.whosays.encoding import encode_texts
 
     states = encode_texts([CLAIM, CHAT])
@@ -111,6 +113,7 @@ def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:
     assert claim > model.threshold > chat
 
 
+@pytest.mark.needs("sklearn")
 def test_train_checkworthy_on_a_tiny_corpus(tmp_path: Path) -> None:
     from unspun.whosays.training import train_whosays
 

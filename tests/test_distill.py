@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from extras import need
 from unspun.training.distill import align_tag_probs, technique_targets
 
 
@@ -46,7 +47,7 @@ def test_technique_targets_reorders_and_renormalises() -> None:
 
 @pytest.mark.torch
 def test_soft_cross_entropy_is_lowest_at_the_teacher_and_skips_empty_rows() -> None:
-    torch = pytest.importorskip("torch")
+    torch = need("torch")
     from unspun.training.train_spans import soft_cross_entropy
 
     targets = torch.tensor([[0.7, 0.2, 0.1], [0.0, 0.0, 0.0]])

@@ -259,9 +259,9 @@ def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     import uuid
     from urllib.parse import quote
 
+    server = request.getfixturevalue("postgres_url")  # skips (fails under CI) without psycopg
     import psycopg
 
-    server = request.getfixturevalue("postgres_url")
     schema = f"crash_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')

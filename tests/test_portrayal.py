@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from extras import need
 from unspun.document import Article, Entity, TextRange
 from unspun.models.linear_head import fit_linear_head
 from unspun.pipeline.portrayal import PortrayalTagger, decide_roles
@@ -26,6 +27,7 @@ BLOCKS = ["mention", "before", "after", "window_mean", "window_max"]
 @pytest.fixture(scope="module")
 def tiny_models() -> tuple[HeadModel, HeadModel]:
     """Sentiment and role heads fitted on two mentions (Smith, Jones)."""
+    need("sklearn")  # fitting a head needs the [train] extra
     states = encode_texts([HERO, VILLAIN])
     x = np.concatenate([block_rows(s, [(0, 5)], BLOCKS) for s in states])
     sentiment = fit_linear_head(x, ["positive", "negative"], SENTIMENTS, multi_label=False, c=1.0)

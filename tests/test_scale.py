@@ -13,13 +13,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
-from unspun.document import Analysis
-from unspun.errors import ConfigError
-from unspun.scale import ERRORS_FILE, REPORT_FILE, AnalyseBatch, read_rows, run_batch
+from extras import need
+
+pa = need("pyarrow")  # the [scale] extra
+need("fsspec")
+
+from unspun.document import Analysis  # noqa: E402
+from unspun.errors import ConfigError  # noqa: E402
+from unspun.scale import ERRORS_FILE, REPORT_FILE, AnalyseBatch, read_rows, run_batch  # noqa: E402
 
 TEXTS = [
     "The corrupt elites will destroy our great nation. Everyone knows it is a disaster!",

@@ -15,14 +15,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from unspun.analysis import shared_pipeline
-from unspun.cli import app as cli_app
-from unspun.server import ServerSettings, create_app
-from unspun.server.middleware import CONTENT_SECURITY_POLICY
-from unspun.server.settings import is_loopback, load_server_settings
+from extras import need
+
+TestClient = need("fastapi.testclient").TestClient  # the [server] extra
+
+from unspun.analysis import shared_pipeline  # noqa: E402
+from unspun.cli import app as cli_app  # noqa: E402
+from unspun.server import ServerSettings, create_app  # noqa: E402
+from unspun.server.middleware import CONTENT_SECURITY_POLICY  # noqa: E402
+from unspun.server.settings import is_loopback, load_server_settings  # noqa: E402
 
 TEXT = (
     "A Nation Betrayed\n\nThe corrupt, evil regime will destroy our great nation unless we act now! "

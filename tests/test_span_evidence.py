@@ -91,6 +91,7 @@ def _techniques(article: Article) -> list[list[str]]:
     return [[t.name for t in p.techniques] for p in article.paragraphs]
 
 
+@pytest.mark.needs("sklearn")
 def test_tagger_mixes_span_evidence_for_covered_languages_only(tmp_path: Path) -> None:
     embedder = ParagraphEmbedder(HashEncoder())
     tagger = _tagger(embedder)
@@ -125,6 +126,7 @@ class FixedSpanTagger(SpanTagger):
         return found
 
 
+@pytest.mark.needs("sklearn")
 def test_predict_paragraphs_runs_the_span_tagger_first() -> None:
     tagger = _tagger(ParagraphEmbedder(HashEncoder()))
     spans = FixedSpanTagger(model="unused")
@@ -159,6 +161,7 @@ def _write_predictions(path: Path, data: Path) -> None:
     write_predictions(analyses, path)
 
 
+@pytest.mark.needs("sklearn")
 def test_training_learns_and_saves_the_span_evidence_head(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,6 +224,7 @@ def _vector_evidence_head() -> SpanEvidenceHead:
     )
 
 
+@pytest.mark.needs("sklearn")
 def test_vector_head_mixes_the_span_models_view_of_each_paragraph(tmp_path: Path) -> None:
     head = _vector_evidence_head()
     assert head.vector_head is not None and head.vector_share == 0.5
@@ -241,6 +245,7 @@ def test_vector_head_mixes_the_span_models_view_of_each_paragraph(tmp_path: Path
     np.testing.assert_allclose(again.mix(scores, features, vectors), again.mix(scores, features))
 
 
+@pytest.mark.needs("sklearn")
 def test_tagger_reads_the_paragraph_vectors_the_span_tagger_left() -> None:
     tagger = _tagger(ParagraphEmbedder(HashEncoder()))
     tagger.evidence_head = _vector_evidence_head()
@@ -260,6 +265,7 @@ def test_tagger_reads_the_paragraph_vectors_the_span_tagger_left() -> None:
     assert _techniques(wider) == [[], [], []]
 
 
+@pytest.mark.needs("sklearn")
 def test_training_learns_a_vector_head_from_the_paragraph_vectors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

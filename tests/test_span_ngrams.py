@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extras import need
 from unspun.errors import ModelError
 from unspun.models.span_ngrams import SpanNgramHead, fit_span_ngram_head
 from unspun.models.tfidf import char_wb_ngrams, word_ngrams
 
-sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+sklearn_text = need("sklearn.feature_extraction.text")  # the [train] extra
 
 SPANS = [
     ("Make America great again", "Slogans"),

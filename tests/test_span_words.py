@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from extras import need
 from unspun.errors import ModelError
 from unspun.models.span_words import WordTagHead, fit_word_tag_head, inside_words, word_features, word_spans
 
-pytest.importorskip("sklearn")
+need("sklearn")  # the [train] extra
 
 TEXTS = [
     "The corrupt thugs lied again. The council met on Monday.",

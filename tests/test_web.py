@@ -22,10 +22,12 @@ from typing import Any
 import httpx
 import pytest
 
+from extras import need
+
 pytestmark = pytest.mark.browser
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-uvicorn = pytest.importorskip("uvicorn")
+playwright_sync = need("playwright.sync_api")
+uvicorn = need("uvicorn")  # the [server] extra
 
 CHROMIUM_ARGS = [
     "--headless",
