@@ -16,6 +16,7 @@
     ├── MetadataConflictError        a stored text given other metadata than it is stored with
     ├── RunLockedError               another process is training in the same run folder
     └── ConfigError                  a setting or config file is invalid
+        └── MissingExtraError        an optional part is not installed (pip install 'unspun[EXTRA]')
 
 Every message says what happened, why, and what to do. Each class carries a short
 stable ``code`` so that front-ends (CLI, REST API) can show one error shape.
@@ -99,3 +100,10 @@ class RunLockedError(UnspunError):
 
 class ConfigError(UnspunError):
     code = "config_error"
+
+
+class MissingExtraError(ConfigError):
+    """An optional part of unspun is not installed; the message names the extra to install
+    (see :mod:`unspun.extras`; the API answers 503)."""
+
+    code = "missing_extra"

@@ -14,14 +14,12 @@ from unspun.cli.common import (
     MaxInputOption,
     ModelOption,
     cli_settings,
-    fail,
     progress,
     say,
     user_errors,
     write,
 )
-
-SCALE_MODULES = frozenset({"pyarrow", "fsspec", "ray"})
+from unspun.extras import needs_extra
 
 
 class BatchEngine(StrEnum):
@@ -59,12 +57,8 @@ def batch(
     Running it again skips the articles OUTPUT already holds and finishes the rest. Failures
     are listed in OUTPUT/errors.jsonl, the run's figures in OUTPUT/_report.json."""
     with user_errors():
-        try:
+        with needs_extra("unspun batch", "scale"):
             from unspun.scale import run_batch
-        except ModuleNotFoundError as error:
-            if error.name not in SCALE_MODULES:
-                raise
-            raise fail(f"unspun batch needs {error.name}: pip install 'unspun[scale]'") from None
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         local = engine is BatchEngine.local
         # Ray draws its own progress bars; a second bar would fight them for the terminal.

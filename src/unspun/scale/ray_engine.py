@@ -28,22 +28,23 @@ from collections.abc import Callable
 from typing import Any
 
 from unspun.errors import AnalysisError, ConfigError, UnspunError
+from unspun.extras import missing_extra
 from unspun.scale.chunk import Chunk, read_chunk
 from unspun.scale.worker import StatsBook
 
-INSTALL = "pip install 'unspun[scale]'"
 # The reading and writing tasks are light and claim no CPU: with N actors on N CPUs, tasks
 # that wait for even a fraction of one would never run (the run would hang, as measured).
 LIGHT_CPUS = 0
 
 
 def import_ray() -> Any:
-    """The ``ray`` module; raises :class:`ConfigError` saying how to install it when missing."""
+    """The ``ray`` module; raises :class:`~unspun.errors.MissingExtraError` (a
+    :class:`ConfigError`) saying how to install it when missing."""
     try:
         import ray
         import ray.data
     except ImportError:
-        raise ConfigError(f"--engine ray needs Ray, which comes with the scale extra: {INSTALL}") from None
+        raise missing_extra("--engine ray (Ray)", "scale") from None
     return ray
 
 
