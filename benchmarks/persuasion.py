@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -30,12 +29,12 @@ import numpy as np
 
 from unspun.document import Span
 from unspun.models.phrases import whole_phrases
-from unspun.models.span_model import SpanModel
 from unspun.paths import shared_data_dir
 from unspun.pipeline.persuasion import SPAN_FEATURES, SPAN_SCALE, span_features
 from unspun.tasks.ptc import read_ptc
 from unspun.tasks.semeval2023 import load_subtask
 from unspun.training.folds import plan_folds
+from unspun.training.out_of_fold import out_of_fold_spans
 from unspun.training.persuasion_fit import (
     cross_validated_non_negative,
     fit_non_negative,
@@ -49,18 +48,9 @@ CONFIG = ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
 WEIGHTS = ROOT / "src" / "unspun" / "data" / "models" / "persuasion" / "weights.json"
 
 
-def _out_of_fold_spans(texts: dict[str, str], plan: Any) -> dict[str, list[Span]]:
-    """Each text through the fold model that did not train on its article, whole phrases."""
-    found: dict[str, list[Span]] = {}
-    for k, held_out in enumerate(plan.held_out):
-        ids = [i for i in held_out if i in texts]
-        model = SpanModel.from_disk(plan.model_dir(k))
-        for start in range(0, len(ids), 16):
-            chunk = ids[start : start + 16]
-            for i, findings in zip(chunk, model.find([texts[i] for i in chunk]), strict=True):
-                found[i] = whole_phrases(texts[i], findings.spans)
-        print(f"fold {k}: {len(ids)} articles", file=sys.stderr)
-    return found
+def _whole_phrases(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    """The span tagger's whole-phrase rule over the fold models' own spans, as the pipeline does."""
+    return {i: whole_phrases(texts[i], spans) for i, spans in found.items()}
 
 
 def _formula_span_part(text: str, spans: list[Span]) -> float:
@@ -86,8 +76,10 @@ def main() -> None:
         )
     ptc = {a.id: a for a in read_ptc(ptc_dir)}
     semeval = {item.article.id: item for item in load_subtask(semeval_dir, "en", 3)}
-    ptc_spans = _out_of_fold_spans({i: a.text for i, a in ptc.items()}, plan)
-    sem_spans = _out_of_fold_spans({i: item.article.text for i, item in semeval.items()}, plan)
+    ptc_texts = {i: a.text for i, a in ptc.items()}
+    sem_texts = {i: item.article.text for i, item in semeval.items()}
+    ptc_spans = _whole_phrases(ptc_texts, out_of_fold_spans(plan, ptc_texts, name="ptc-train"))
+    sem_spans = _whole_phrases(sem_texts, out_of_fold_spans(plan, sem_texts, name="semeval2023-en-st3"))
     fold_of = {i: k for k, held_out in enumerate(plan.held_out) for i in held_out}
 
     def rows(texts: dict[str, str], spans: dict[str, list[Span]]) -> tuple[list[str], np.ndarray]:
@@ -95,8 +87,8 @@ def main() -> None:
         x = np.array([span_features(texts[i], [(s.start, s.end, s.score) for s in spans[i]]) for i in ids])
         return ids, x
 
-    ptc_ids, ptc_x = rows({i: a.text for i, a in ptc.items()}, ptc_spans)
-    sem_ids, sem_x = rows({i: item.article.text for i, item in semeval.items()}, sem_spans)
+    ptc_ids, ptc_x = rows(ptc_texts, ptc_spans)
+    sem_ids, sem_x = rows(sem_texts, sem_spans)
     ptc_density = np.array(
         [span_density(ptc[i].text, ((s.start, s.end) for s in ptc[i].layer("technique"))) for i in ptc_ids]
     )

@@ -1,0 +1,92 @@
+"""Out-of-fold span predictions: each article through the fold model that did not train on it.
+
+The fold models of a span recipe (:mod:`unspun.training.folds`) each held a part of the PTC
+training articles out. Whatever is fitted on top of the span model's output (span-score
+calibration, the persuasion score) must see the spans the model finds in articles it did not
+learn from, so it reads them from here: one file per set of texts beside the fold models
+(``<fold folder>/oof-<name>.jsonl``), made once and then read by every fit. The spans are the
+model's own (before the span tagger's whole-phrase rule and score calibration, which the fits
+apply themselves as the pipeline does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+
+from unspun.document import Span
+from unspun.errors import ModelError
+from unspun.training.folds import FoldPlan
+
+GROUP = 16  # articles per call of the span model
+
+
+def _digest(texts: Mapping[str, str]) -> str:
+    h = hashlib.sha256()
+    for key in sorted(texts):
+        h.update(key.encode("utf-8") + b"\0" + texts[key].encode("utf-8") + b"\0")
+    return h.hexdigest()[:16]
+
+
+def out_of_fold_spans(
+    plan: FoldPlan,
+    texts: Mapping[str, str],
+    *,
+    name: str,
+    log: Callable[[str], None] = print,
+) -> dict[str, list[Span]]:
+    """The spans the fold model that held each article out finds in ``texts`` (by article id;
+    ids in no fold are left out), read from ``<plan.work>/oof-<name>.jsonl`` when that file was
+    made from the same texts and models, else computed and written there (whole, by rename).
+    Raises :class:`ModelError` when a fold model is not trained yet."""
+    if plan.missing():
+        raise ModelError(
+            f"fold models {plan.missing()} of {plan.work} are not trained; run benchmarks/ptc.py first"
+        )
+    key = {"texts": _digest(texts), "models": [_stamp(plan, k) for k in range(len(plan.held_out))]}
+    path = plan.work / f"oof-{name}.jsonl"
+    if path.is_file():
+        with open(path, encoding="utf-8") as handle:
+            header = json.loads(handle.readline())
+            if header == key:
+                return {
+                    row["id"]: [Span(s["start"], s["end"], s["label"], s["score"]) for s in row["spans"]]
+                    for row in map(json.loads, handle)
+                }
+        log(f"{path} was made from other texts or models: making it again")
+    found = _compute(plan, texts, log)
+    temporary = path.with_suffix(".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(key) + "\n")
+        for article_id in sorted(found):
+            spans = [
+                {"start": s.start, "end": s.end, "label": s.label, "score": s.score}
+                for s in found[article_id]
+            ]
+            handle.write(json.dumps({"id": article_id, "spans": spans}) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(path)
+    return found
+
+
+def _stamp(plan: FoldPlan, k: int) -> str:
+    stamp = plan.model_dir(k) / "fold.json"
+    return hashlib.sha256(stamp.read_bytes()).hexdigest()[:16] if stamp.is_file() else ""
+
+
+def _compute(plan: FoldPlan, texts: Mapping[str, str], log: Callable[[str], None]) -> dict[str, list[Span]]:
+    from unspun.models.span_model import SpanModel
+
+    found: dict[str, list[Span]] = {}
+    for k, held_out in enumerate(plan.held_out):
+        ids = [i for i in held_out if i in texts]
+        model = SpanModel.from_disk(plan.model_dir(k))
+        for start in range(0, len(ids), GROUP):
+            chunk = ids[start : start + GROUP]
+            for article_id, findings in zip(chunk, model.find([texts[i] for i in chunk]), strict=True):
+                found[article_id] = list(findings.spans)
+        log(f"out-of-fold spans: fold {k}, {len(ids)} articles")
+    return found
