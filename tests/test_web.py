@@ -455,6 +455,18 @@ def test_upload_an_html_file(page: Any, tmp_path: Path) -> None:
     assert page.text_content("#a-title") == "Uploaded story"
 
 
+def test_upload_a_windows_1252_file_shows_its_quotes(page: Any, tmp_path: Path) -> None:
+    # The browser's file.text() reads UTF-8 only (U+FFFD): the server decodes the upload instead.
+    story = tmp_path / "story.txt"
+    story.write_bytes("The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway.".encode("cp1252"))
+    page.goto("/")
+    ready(page)
+    page.set_input_files("#in-file", str(story))
+    page.wait_for_function("() => document.getElementById('in-text').value.includes('plan')")
+    assert page.input_value("#in-text") == "The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway."
+    assert "Windows-1252" in page.text_content("#status")
+
+
 def test_who_what_and_quotes_are_shown(page: Any) -> None:
     text = "Mayor Jane Roe said the plan is reckless. Taxes will rise by 5% next year."
     data = {
@@ -516,6 +528,24 @@ def test_who_what_and_quotes_are_shown(page: Any) -> None:
     assert page.evaluate("getSelection().toString()") == "the plan is reckless"
     extra.locator(".claims button.show").click()
     assert page.evaluate("getSelection().toString()") == text[42:73]
+
+
+def test_who_says_what_coverage_below_one_is_said_on_the_page(page: Any) -> None:
+    text = "The mayor spoke.\n" * 100
+    data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}
+    page.goto("/")
+    ready(page)
+    show = """async data => {
+                const { techniques } = await import("/static/app.js");
+                const { ArticleView } = await import("/static/article-view.js");
+                new ArticleView(await techniques()).show(data);
+              }"""
+    page.evaluate(show, {**data, "scores": {"whosays_coverage": 0.6}})
+    note = page.locator("#a-extra .coverage")
+    assert note.is_visible()  # shown although nothing was found in the part read
+    assert "read in the first 60% of the text only (about 1,020 of 1,700 characters)" in note.text_content()
+    page.evaluate(show, {**data, "scores": {"whosays_coverage": 1.0}})
+    assert page.locator("#a-extra .coverage").count() == 0 and page.locator("#a-extra").is_hidden()
 
 
 def test_writes_ask_for_the_token_when_the_server_has_one(browser: Any, tmp_path: Path) -> None:
