@@ -35,6 +35,12 @@ def test_trailing_function_words_are_cut() -> None:
     assert _covered(text, spans) == ["The so-called experts and their fake news friends"]
 
 
+def test_a_pronoun_after_a_preposition_is_an_object_and_stays() -> None:
+    text = "They are laughing at you. Are you going to let them get away with it?"
+    spans = whole_phrases(text, [_span(text, "laughing at you"), _span(text, "let them get away with it?")])
+    assert _covered(text, spans) == ["laughing at you", "let them get away with it?"]
+
+
 def test_a_span_of_a_subject_and_auxiliaries_keeps_its_content_word() -> None:
     text = "Consider the fact that it has just collapsed."
     # "just", "has" and the subject "it" go; "that" goes; "the fact" alone is a discourse marker
@@ -85,10 +91,24 @@ def test_edges_lose_punctuation_but_keep_quotes_and_question_marks() -> None:
     assert _covered(text, spans) == ['"Make America great again!"', "who can doubt it?"]
 
 
+def test_a_span_does_not_start_on_the_end_of_the_sentence_before() -> None:
+    text = "Where was the opposition? When they were in power they did nothing."
+    (span,) = whole_phrases(text, [_span(text, "? When they were in power they did nothing")])
+    assert span.text_in(text) == "When they were in power they did nothing"
+
+
 def test_leading_conjunctions_go_but_articles_and_if_stay() -> None:
     text = "They lied, and the corrupt elites won. If we fail, we die."
     spans = whole_phrases(text, [_span(text, "and the corrupt elites"), _span(text, "If we fail")])
     assert _covered(text, spans) == ["the corrupt elites", "If we fail"]
+
+
+def test_leading_auxiliaries_go_inside_a_sentence_but_open_a_question() -> None:
+    text = "A new order is being ushered in by the crisis. Will this sop buy his silence?"
+    spans = whole_phrases(
+        text, [_span(text, "is being ushered in by the crisis"), _span(text, "Will this sop")]
+    )
+    assert _covered(text, spans) == ["ushered in by the crisis", "Will this sop"]
 
 
 def test_spans_cut_inside_a_word_are_widened_to_whole_words() -> None:

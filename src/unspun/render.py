@@ -103,20 +103,27 @@ def _marked_text(text: str, spans: list[Span]) -> Text:
 
 
 def span_table(text: str, spans: list[Span]) -> Table:
-    """Every span, numbered in text order: technique, confidence and the words it covers."""
+    """Every span, numbered in text order: technique, confidence, the words it covers and, when
+    the spans have one, the reason it was flagged."""
     table = Table(title="Spans", expand=True)
     table.add_column("#", justify="right")
     table.add_column("technique", no_wrap=True)
     table.add_column("score", justify="right")
     table.add_column("text")
+    reasons = any(span.reason for span in spans)
+    if reasons:
+        table.add_column("why")
     for number, span in enumerate(spans, start=1):
         covered = " ".join(printable(span.text_in(text)).split())
-        table.add_row(
+        row: list[RenderableType] = [
             str(number),
             Text(_name(span.label)),
             f"{span.score:.2f}",
             Text(_shortened(covered, SPAN_TEXT_LIMIT)),
-        )
+        ]
+        if reasons:
+            row.append(Text(printable(span.reason or ""), style="dim"))
+        table.add_row(*row)
     return table
 
 

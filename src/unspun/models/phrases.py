@@ -6,14 +6,15 @@ around a word it was unsure of, and now and then marks a lone discourse marker (
 spans end on a content word (or a pronoun object, "hate them"), rarely on an article, preposition,
 conjunction, auxiliary or subject pronoun (2.0% of the 6,128 training spans end on
 :data:`END_WORDS`), but often *start* on "the", "a", "if" or "I", so only a few starting words
-(conjunctions, prepositions and auxiliaries that gold spans seldom start on) are cut there.
+are cut there (conjunctions and prepositions; auxiliaries and "that" in lower case, not the one
+opening a question).
 
 :func:`whole_phrases` takes any text and its labelled spans (``(text, spans) -> spans``: the span
 tagger's output, or out-of-fold predictions) and returns them
 
 - snapped to word boundaries (never cut inside a word) and trimmed of white space, of leading or
-  trailing punctuation other than quotes, ``?`` and ``!``, and of :data:`END_WORDS` at their end
-  and :data:`START_WORDS` at their start;
+  trailing punctuation (quotes, ``?`` and ``!`` stay at the end, opening quotes at the start), and of :data:`END_WORDS` at their end
+  and :data:`START_WORDS` (:data:`LOWER_START_WORDS` in lower case) at their start;
 - joined where two spans of one technique lie in one sentence with one word (``max_gap_words``)
   between them and no other span there (the pieces of one phrase: the joined span keeps the length-weighted
   mean score);
@@ -53,6 +54,13 @@ END_WORDS = frozenset({
 START_WORDS = frozenset({
     "and", "or", "nor", "of", "in", "at", "on", "by", "from", "with", "about", "than", "as",
 })
+# Auxiliaries and "that" are cut from a span's start when written in lower case, inside a sentence
+# ("is being ushered in by ...", "that the US will ..."); a capital one opens a question ("Will
+# this ...?", "Is it ...?") and stays.
+LOWER_START_WORDS = frozenset({
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would",
+    "shall", "should", "can", "could", "may", "might", "must", "that",
+})
 # Spans made of nothing but these (and function words) are no finding.
 DISCOURSE_MARKERS = frozenset({
     "in fact", "of course", "indeed", "in other words", "after all", "however", "moreover",
@@ -63,13 +71,23 @@ DISCOURSE_MARKERS = frozenset({
 # fmt: on
 # A word with inner apostrophes or hyphens ("so-called", "don't", "Ba'athist") is one word here.
 WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
-# Characters cut from either end of a span (quotes, "?" and "!" stay: gold spans keep them).
+# Characters cut from either end of a span (quotes, "?" and "!" stay at its end: gold spans keep
+# them); a span does not start on what closes a sentence or quote, nor end on what opens one.
 EDGE_CHARS = " \n\t\r\ufeff\u00a0.,:;-\u2013\u2014/*&|"
+LEADING_CHARS = EDGE_CHARS + "?!)]}\u201d"
+TRAILING_CHARS = EDGE_CHARS + "([{\u201c"
 # Between two pieces of one phrase there is no sentence or clause break, quote or bracket.
 BREAK = re.compile(r"[.!?;:\n\"\u201c\u201d()\[\]\u2013\u2014]|--")
-# A pronoun that ends a span after a conjunction or "that" is the subject of a cut clause ("the fact
-# that it", "and if you"): it goes with the word before it.
+# A pronoun that ends a span after a subordinating conjunction or "that" is the subject of a cut
+# clause ("the fact that it", "if you"): it goes with the word before it. After a preposition it
+# is an object and stays ("laughing at you", "get away with it?").
 SUBJECT_AFTER = frozenset({"it", "you"})
+# fmt: off
+OPENS_CLAUSE = frozenset({
+    "that", "if", "when", "because", "while", "although", "though", "whether", "unless", "until",
+    "since", "where", "so",
+})
+# fmt: on
 # On 100 PTC training articles (shipped model, in-sample) joining across two words lost 0.0016
 # SI F1 against one word; both figures should be checked out of fold.
 MAX_GAP_WORDS = 1
@@ -122,10 +140,13 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     first, last = 0, len(words) - 1
     while last > first and (
         _normal(words[last][2]) in END_WORDS
-        or (words[last][2] in SUBJECT_AFTER and _normal(words[last - 1][2]) in END_WORDS)
+        or (words[last][2] in SUBJECT_AFTER and words[last - 1][2] in OPENS_CLAUSE)
     ):
         last -= 1
-    while first < last and _normal(words[first][2]) in START_WORDS:
+    while first < last and (
+        _normal(words[first][2]) in START_WORDS
+        or (words[first][2] in LOWER_START_WORDS and text[words[first][0]].islower())
+    ):
         first += 1
     if first or last < len(words) - 1:
         start = words[first][0] if first else start
@@ -182,9 +203,9 @@ def _position(span: Span) -> tuple[int, int, str]:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in EDGE_CHARS:
+    while start < end and text[start] in LEADING_CHARS:
         start += 1
-    while end > start and text[end - 1] in EDGE_CHARS:
+    while end > start and text[end - 1] in TRAILING_CHARS:
         end -= 1
     return start, end
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo
+from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo, Span
 from unspun.models.packaged import folder_model_info
+from unspun.models.phrases import whole_phrases
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
+from unspun.models.span_reasons import SpanExplainer, explainer_of
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.progress import reporter
 from unspun.registry import register
@@ -27,6 +29,12 @@ class SpanTagger(Component):
     paragraph (``article.vectors["span-paragraphs"]``). The PTC span
     model reads English only: an article whose ``language`` is known and not in ``languages`` is
     left without a technique layer rather than given meaningless spans.
+
+    With ``phrases`` (the default) the spans are whole phrases
+    (:func:`unspun.models.phrases.whole_phrases`: never cut inside a word, no trailing function
+    word, pieces of one phrase joined, lone discourse markers dropped); with ``reasons`` (the
+    default) each span's ``reason`` names the words and signals that weighed most for its
+    technique (:mod:`unspun.models.span_reasons`).
     """
 
     name = "spans"
@@ -38,6 +46,8 @@ class SpanTagger(Component):
         min_score: float = 0.0,
         candidates: bool = True,
         languages: tuple[str, ...] = ("en",),
+        phrases: bool = True,
+        reasons: bool = True,
         error_handler: ErrorHandler = raise_error,
     ) -> None:
         super().__init__(error_handler=error_handler)
@@ -46,6 +56,9 @@ class SpanTagger(Component):
         self._model_name = None if isinstance(model, SpanModel) else model
         self.min_score = min_score
         self.candidates = candidates
+        self.phrases = phrases
+        self.reasons = reasons
+        self._explainer: SpanExplainer | None = None
 
     @property
     def model(self) -> SpanModel:
@@ -88,11 +101,26 @@ class SpanTagger(Component):
             texts = [article.text for article in covered]
             skip = [self.skipped(article) for article in covered]
             found = self.model.find(texts, skip=skip, progress=reporter("spans"))
+            found = [
+                SpanFindings(self._finished(t, f.spans), f.candidates, f.paragraph_vectors)
+                for t, f in zip(texts, found, strict=True)
+            ]
             if not self.candidates:
                 empty = np.zeros((0, 0), dtype=np.float32)
                 found = [SpanFindings(f.spans, [], empty) for f in found]
         results = iter(found)
         return [next(results) if self.covers(article) else None for article in articles]
+
+    def _finished(self, text: str, spans: list[Span]) -> list[Span]:
+        """The model's spans of ``text`` as whole phrases, each with its reason (as configured)."""
+        if self.phrases:
+            spans = whole_phrases(text, spans)
+        if self.reasons:
+            if self._explainer is None:
+                model = self.model
+                self._explainer = explainer_of(model.labels, model.ngrams, model.words, model.tc_weight)
+            spans = self._explainer.explain(text, spans)
+        return spans
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[SpanFindings | None]) -> None:
         """Replace each article's technique layer (and candidate layer and paragraph vectors) with

@@ -1,0 +1,99 @@
+"""A reason for every technique span, read off the model's heads (issue 29, item 5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from unspun.document import Analysis, Article, Span
+from unspun.models.decoding import N_SPAN_FEATURES
+from unspun.models.phrases import cuts_word, ends_on_function_word
+from unspun.models.span_ngrams import fit_span_ngram_head
+from unspun.models.span_reasons import NO_SIGNAL, SpanExplainer, word_weights
+from unspun.models.span_words import WordTagHead
+from unspun.render import render_analysis
+
+LABELS = ["Loaded_Language", "Name_Calling,Labeling", "Repetition", "Slogans"]
+SPANS = [
+    ("Make America great again", "Slogans"),
+    ("Keep America great", "Slogans"),
+    ("corrupt thugs", "Name_Calling,Labeling"),
+    ("lying thugs and crooks", "Name_Calling,Labeling"),
+    ("crooks", "Name_Calling,Labeling"),
+    ("a devastating, horrific disaster", "Loaded_Language"),
+    ("horrific", "Loaded_Language"),
+]
+
+
+def _head():  # type: ignore[no-untyped-def]
+    pytest.importorskip("sklearn.linear_model")  # the [train] extra fits the head
+    texts, labels = [t for t, _ in SPANS], [label for _, label in SPANS]
+    return fit_span_ngram_head(texts, labels, LABELS, min_df_words=1, min_df_chars=1)
+
+
+def test_the_words_that_weigh_for_the_technique_are_named_heaviest_first() -> None:
+    head = _head()
+    ranked = word_weights(head, "those corrupt thugs, again", "Name_Calling,Labeling")
+    assert ranked[0][0] in {"thugs", "corrupt"}
+    assert "those" not in dict(ranked)  # a function word names nothing
+    assert dict(ranked)["thugs"] > dict(ranked)["again"]
+    text = "Those corrupt thugs lie."
+    (span,) = SpanExplainer(LABELS, ngrams=head).explain(text, [Span(6, 19, "Name_Calling,Labeling", 0.4)])
+    assert span.reason is not None and span.reason.endswith("for Name calling / labelling")
+    assert "“thugs”" in span.reason and span.score == 0.4 and (span.start, span.end) == (6, 19)
+
+
+def test_the_span_features_are_named_when_they_pushed_towards_the_technique() -> None:
+    text = "Build the wall!\nThey say: build the wall. We say: build the wall?"
+    span = Span(text.rindex("build"), text.rindex("?"), "Repetition", 0.5)
+    weights = np.zeros((len(LABELS), N_SPAN_FEATURES))
+    weights[LABELS.index("Repetition"), 0] = 2.0  # repeats push towards Repetition
+    weights[LABELS.index("Slogans"), 3] = 2.0  # a question pushes towards Slogans, not Repetition
+    (explained,) = SpanExplainer(LABELS, feature_weights=weights).explain(text, [span])
+    assert explained.reason == "repeated 2 more times in the article"
+    (other,) = SpanExplainer(LABELS, feature_weights=weights).explain(text, [Span(0, 14, "Slogans")])
+    assert other.reason == NO_SIGNAL  # repeated and in the title, but neither weighs for Slogans here
+
+
+def test_the_lexical_span_heads_likeliest_word_is_named() -> None:
+    words = WordTagHead(vocabulary={"w=disgraceful": 0, "w=the": 1}, weights=np.array([6.0, 9.0]), bias=-3.0)
+    text = "the disgraceful bill"
+    (span,) = SpanExplainer(LABELS, words=words).explain(text, [Span(0, 20, "Loaded_Language", 0.3)])
+    assert span.reason is not None and span.reason.startswith("“disgraceful” reads as propaganda (")
+
+
+def test_without_any_signal_the_reason_says_the_context_decided() -> None:
+    (span,) = SpanExplainer(LABELS).explain("Nothing here.", [Span(0, 7, "Loaded_Language", 0.2)])
+    assert span.reason == NO_SIGNAL
+
+
+ISSUE_TEXTS = [
+    "Our border, our future\n\nThe so-called experts and their fake news friends will lie to you again. If this disgraceful "
+    "border bill passes, our cities will burn. In fact, the spineless globalist traitors are weakening "
+    "imperialism to the point of collapse.",
+    "They never learn\n\nAnd what about the opposition? When they were in power they did nothing. Where was their outrage "
+    "then? The so-called scientists are bought and paid for by big pharma. Wake up, people!",
+]
+
+
+def test_every_span_of_the_shipped_model_has_a_reason_and_is_a_whole_phrase() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    tagger = SpanTagger(candidates=False)
+    articles = [Article(id=str(i), text=text) for i, text in enumerate(ISSUE_TEXTS)]
+    tagger(articles)
+    spans = [(a.text, s) for a in articles for s in a.layer("technique")]
+    assert spans
+    for text, span in spans:
+        assert span.reason and span.reason.strip() == span.reason
+        assert 0 <= span.start < span.end <= len(text) and 0.0 <= span.score <= 1.0
+        assert not cuts_word(text, span.start, span.end)
+        assert not ends_on_function_word(span.text_in(text))
+        assert span.text_in(text).lower() not in {"in fact", "of course"}
+    data = Analysis(articles[0]).to_dict()
+    assert all(s["reason"] for s in data["spans"])
+    console = Console(record=True, width=200, color_system=None)
+    console.print(render_analysis(Analysis(articles[0]), colour=False))
+    shown = console.export_text()
+    assert "why" in shown and all((s.reason or "")[:12] in shown for s in articles[0].layer("technique"))
