@@ -161,7 +161,9 @@ def test_body_over_the_limit_is_413_by_length_and_when_streamed(pipeline: Any) -
             yield b'"}'
 
         response = c.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
-        assert_error(response, 413)
+        # The limit is there for the time limit, and the message says so (and what to raise).
+        message = assert_error(response, 413)["error"]
+        assert "finishes within the time limit of 60 s" in message and "UNSPUN_ANALYSIS_TIMEOUT" in message
         assert c.post("/api/analyze", json={"text": TEXT}).status_code == 200
 
 
@@ -169,6 +171,36 @@ def test_analysis_past_the_time_limit_is_504(pipeline: Any) -> None:
     with make_client(pipeline, analysis_timeout=0.0005) as c:
         body = assert_error(c.post("/api/analyze", json={"text": TEXT}), 504)
     assert "limit" in body["error"]
+
+
+def test_lang_overrides_detection_and_is_checked(client: TestClient) -> None:
+    assert client.post("/api/analyze", json={"text": TEXT}).json()["language"] == "en"
+    assert client.post("/api/analyze", json={"text": TEXT, "lang": "fr"}).json()["language"] == "fr"
+    assert client.post("/api/analyze", json={"text": TEXT, "lang": "DE-at"}).json()["language"] == "de"
+    assert client.post("/api/analyze", json={"text": TEXT, "lang": ""}).json()["language"] == "en"
+    # A text whose language cannot be detected (no letters) is analysed once a language is given.
+    assert_error(client.post("/api/analyze", json={"text": "1234 5678 !!! 90"}), 422)
+    given = client.post("/api/analyze", json={"text": "1234 5678 !!! 90", "lang": "en"})
+    assert given.status_code == 200 and given.json()["language"] == "en"
+    message = assert_error(client.post("/api/analyze", json={"text": TEXT, "lang": "xx"}), 422)["error"]
+    assert "'xx'" in message and "supported languages: en (English)" in message and "\n" not in message
+
+
+def test_an_analysis_past_the_time_limit_is_stopped_not_left_running(pipeline: Any) -> None:
+    # A long text (about 30,000 characters, seconds of work) with a limit of a tenth of a second:
+    # after the 504 its worker stops at the next check instead of finishing the whole analysis.
+    app = create_app(settings=ServerSettings(workers=1, analysis_timeout=0.1), load_models=False)
+    pool = app.state.unspun.pool
+    with TestClient(app, raise_server_exceptions=False) as c:
+        assert_error(c.post("/api/analyze", json={"text": "\n\n".join([TEXT] * 200)}), 504)
+        answered = time.monotonic()
+        while pool.running and time.monotonic() - answered < 60:
+            time.sleep(0.05)
+        assert pool.running == 0 and pool.in_flight == 0
+        assert pool.stopped == 1  # stopped by the check, not run to the end
+        # The worker is free and the shared pipeline unchanged: the next request is answered.
+        app.state.unspun.pool.timeout = 60
+        assert c.post("/api/analyze", json={"text": TEXT}).status_code == 200
 
 
 def test_a_full_queue_is_503(pipeline: Any) -> None:

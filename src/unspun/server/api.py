@@ -78,6 +78,11 @@ class AnalyzeRequest(_Request):
         None, description="Publication date: YYYY-MM-DD, YYYY-MM, an ISO date-time."
     )
     id: str | None = Field(None, description="The article's id in its source (default: 'text').")
+    lang: str | None = Field(
+        None,
+        description="The text's language (en, fr, de, it, pl, ru), instead of detecting it; "
+        "unset or empty: detect.",
+    )
     store: bool = Field(False, description="Keep the article and its analysis in the store.")
 
     @field_validator("url")
@@ -119,12 +124,20 @@ StoreDep = Annotated[Store, Depends(get_store)]
 def make_article(body: AnalyzeRequest) -> Article:
     """The :class:`Article` of a request, read as :func:`unspun.analyze` reads a string.
 
-    Raises :class:`unspun.errors.EmptyInputError` (blank text) and
-    :class:`unspun.errors.FormatError` (a bad ``published`` date)."""
+    Raises :class:`unspun.errors.EmptyInputError` (blank text),
+    :class:`unspun.errors.FormatError` (a bad ``published`` date) and
+    :class:`unspun.errors.LanguageNotSupportedError` (a ``lang`` unspun has no model for)."""
     from unspun.input_text import parse_published
+    from unspun.pipeline.language import normalise_language
     from unspun.reader import read_string
 
+    # Checked first: a language no model reads is refused before the text is read.
+    language = normalise_language(body.lang) if body.lang and body.lang.strip() else None
     article = read_string(body.text, id=body.id or "text")
+    if language is not None:
+        # The shared pipeline's language detector keeps a language set on the article (as
+        # --lang does), so no pipeline per language is loaded.
+        article.language = language
     if body.title is not None:
         article.title = body.title
     article.outlet = body.outlet if body.outlet is not None else article.outlet

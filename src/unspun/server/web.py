@@ -95,8 +95,11 @@ def technique_css() -> str:
 
 @router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def analyse_page(request: Request) -> HTMLResponse:
-    """The Analyse page: paste a text or upload a file, see it highlighted."""
-    return render_page("analyse.html", page="analyse")
+    """The Analyse page: paste a text or upload a file, see it highlighted; the language is
+    detected unless one of the covered languages is chosen."""
+    from unspun.pipeline.language import LANGUAGE_NAMES
+
+    return render_page("analyse.html", page="analyse", languages=LANGUAGE_NAMES)
 
 
 @router.api_route("/articles", methods=["GET", "HEAD"], response_class=HTMLResponse)

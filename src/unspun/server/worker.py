@@ -9,18 +9,24 @@ clients faster than one at a time.
 
 The pool is bounded three ways: ``workers`` threads run analyses; at most ``max_queue`` more
 wait (a request beyond that gets 503 at once, rather than a growing backlog); and a request
-waits at most ``timeout`` seconds for its analysis (504). A thread cannot be stopped from
-outside, so an analysis already running past its time limit still finishes in the background;
-its result is dropped. One that has not started yet is never started.
+waits at most ``timeout`` seconds for its analysis (504). One that has not started yet is never
+started. One already running is stopped cooperatively: a thread cannot be stopped from outside,
+so the worker checks between components and at every progress report inside one (the span
+model reports every group of pieces, the paragraph encoder every step) whether every request of
+its batch has given up, and then drops the batch's work there. A timed-out request therefore
+frees its worker within one component step (a few seconds), not after the whole analysis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import queue
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from unspun.document import Analysis, Article
 from unspun.server.errors import AnalysisTimeoutError, ServerBusyError
@@ -30,6 +36,43 @@ from unspun.server.errors import AnalysisTimeoutError, ServerBusyError
 class _Job:
     article: Article
     future: Future[Analysis]
+    given_up: threading.Event = field(default_factory=threading.Event)
+
+
+class _Stopped(BaseException):
+    """Raised inside a batch's analysis once every request of the batch has given up.
+
+    A BaseException, so that a component's error handler (which records an ``Exception`` on the
+    article and goes on) lets it through: the whole batch stops."""
+
+
+class _Checked:
+    """A pipeline component that first checks whether its batch is still wanted."""
+
+    def __init__(self, component: Any, check: Callable[[], None]) -> None:
+        self.component = component
+        self.check = check
+        self.name = component.name
+
+    def __call__(self, articles: Sequence[Article], **kwargs: Any) -> Any:
+        self.check()
+        return self.component(articles, **kwargs)
+
+    def model_info(self) -> Any:
+        return self.component.model_info()
+
+    def load(self) -> None:
+        self.component.load()
+
+
+def _checked(component: Any, check: Callable[[], None]) -> _Checked:
+    """``component`` checked before it runs; a layer of components (the who-says-what layer,
+    the longest step) is copied with each of its own components checked too."""
+    inner = getattr(component, "components", None)
+    if isinstance(inner, list):
+        component = copy.copy(component)  # the shared layer keeps its own list
+        component.components = [_checked(c, check) for c in inner]
+    return _Checked(component, check)
 
 
 class AnalysisPool:
@@ -55,11 +98,18 @@ class AnalysisPool:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._in_flight = 0  # running plus waiting
+        self._running = 0
+        self.stopped = 0  # batches stopped because every request of theirs had given up
 
     @property
     def in_flight(self) -> int:
         """Analyses running or waiting now."""
         return self._in_flight
+
+    @property
+    def running(self) -> int:
+        """Analyses a worker is running now (a timed-out one counts until its worker stops it)."""
+        return self._running
 
     def load(self) -> None:
         """Load the pipeline now (blocking), so the first request does not pay for it.
@@ -102,15 +152,43 @@ class AnalysisPool:
             live = [job for job in batch if job.future.set_running_or_notify_cancel()]
             if not live:
                 continue
+            with self._lock:
+                self._running += len(live)
             try:
                 pipeline = shared_pipeline(self.model, self.article_model)
-                results = list(pipeline.pipe([job.article for job in live], batch_size=len(live)))
+                results = self._run(pipeline, live)
+            except _Stopped:
+                self.stopped += 1
+                for job in live:
+                    job.future.set_exception(
+                        AnalysisTimeoutError("the analysis was stopped past its time limit")
+                    )
+                continue
             except BaseException as error:  # noqa: BLE001 - handed to every waiting request
                 for job in live:
                     job.future.set_exception(error)
                 continue
+            finally:
+                with self._lock:
+                    self._running -= len(live)
             for job, analysis in zip(live, results, strict=True):
                 job.future.set_result(analysis)
+
+    @staticmethod
+    def _run(pipeline: Any, live: list[_Job]) -> list[Analysis]:
+        """The batch's analyses; raises :class:`_Stopped` at the first check after every request
+        of the batch gave up (between components, and at each progress report within one)."""
+        from unspun.analysis import Pipeline
+        from unspun.progress import listening
+
+        def check(*_: object) -> None:
+            if all(job.given_up.is_set() for job in live):
+                raise _Stopped
+
+        # The shared pipeline is never changed: a per-batch list of the same (loaded) components.
+        checked = Pipeline(cast(Any, [_checked(c, check) for c in pipeline.components]))
+        with listening(check):
+            return list(checked.pipe([job.article for job in live], batch_size=len(live)))
 
     def _done(self, future: Future[Analysis]) -> None:
         with self._lock:  # run, failed or cancelled before it started: it holds no place now
@@ -132,11 +210,13 @@ class AnalysisPool:
             self._in_flight += 1
             self._start()
         future.add_done_callback(self._done)
-        self._jobs.put(_Job(article, future))
+        job = _Job(article, future)
+        self._jobs.put(job)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:
             future.cancel()  # still waiting for a worker: it never starts
+            job.given_up.set()  # running: its worker stops at its next check
             raise AnalysisTimeoutError(
                 f"the analysis took longer than the server's limit of {self.timeout:g} s; send a shorter "
                 "text, or raise UNSPUN_ANALYSIS_TIMEOUT"

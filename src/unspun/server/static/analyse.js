@@ -25,7 +25,8 @@ async function analyse(view) {
     return;
   }
   const body = { text, store: $("in-store").checked };
-  for (const [field, id] of [["title", "in-title"], ["outlet", "in-outlet"], ["published", "in-published"]]) {
+  const fields = [["title", "in-title"], ["outlet", "in-outlet"], ["published", "in-published"], ["lang", "in-lang"]];
+  for (const [field, id] of fields) {
     const value = $(id).value.trim();
     if (value) body[field] = value;
   }
