@@ -110,9 +110,10 @@ def user_errors() -> Iterator[None]:
     except Exception as error:
         if state["debug"]:
             raise
-        extra = extra_of(error.name) if isinstance(error, ModuleNotFoundError) else None
+        missing = error.name if isinstance(error, ModuleNotFoundError) else None
+        extra = extra_of(missing)
         if extra is not None:  # an optional import no library code translated
-            raise fail(missing_extra(f"this command ({error.name})", extra).message) from None
+            raise fail(missing_extra(f"this command ({missing})", extra).message) from None
         say(
             "internal error:", "bold red", f"{type(error).__name__}: {error} (rerun with --debug for details)"
         )
