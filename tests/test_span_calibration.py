@@ -56,3 +56,30 @@ def test_calibration_is_monotonic_read_from_the_model_folder_and_refuses_a_broke
     (tmp_path / FILE).write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelError):
         SpanCalibration.from_folder(tmp_path)
+
+
+def test_span_tagger_applies_the_model_folders_calibration(tmp_path: Path) -> None:
+    import shutil
+
+    from unspun.document import Article
+    from unspun.models.packaged import packaged_model_dir
+    from unspun.pipeline.spans import SpanTagger
+
+    text = "The so-called experts and their fake news friends will destroy our great nation. Wake up, people!"
+    bare = tmp_path / "bare"  # the shipped model without its calibration, if it has one
+    shutil.copytree(packaged_model_dir("ptc-minilm"), bare, ignore=shutil.ignore_patterns(FILE))
+    plain = SpanTagger(model=bare, candidates=False)
+    folder = tmp_path / "ptc-minilm"
+    shutil.copytree(bare, folder)
+    (folder / FILE).write_text(json.dumps({"a": 1.0, "b": 2.0}), encoding="utf-8")  # odds x e^2
+    raised = SpanTagger(model=folder, candidates=False)
+    a, b = Article(id="a", text=text), Article(id="b", text=text)
+    plain([a])
+    raised([b])
+    before, after = a.layer("technique"), b.layer("technique")
+    assert before and [(s.start, s.end, s.label) for s in before] == [
+        (s.start, s.end, s.label) for s in after
+    ]
+    for old, new in zip(before, after, strict=True):
+        assert new.score == pytest.approx(SpanCalibration(1.0, 2.0).probability(old.score), abs=1e-6)
+        assert new.score > old.score

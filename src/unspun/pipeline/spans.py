@@ -10,6 +10,7 @@ import numpy as np
 from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo, Span
 from unspun.models.packaged import folder_model_info
 from unspun.models.phrases import whole_phrases
+from unspun.models.score_calibration import SpanCalibration
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.models.span_reasons import SpanExplainer, explainer_of
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
@@ -34,7 +35,9 @@ class SpanTagger(Component):
     (:func:`unspun.models.phrases.whole_phrases`: never cut inside a word, no trailing function
     word, pieces of one phrase joined, lone discourse markers dropped); with ``reasons`` (the
     default) each span's ``reason`` names the words and signals that weighed most for its
-    technique (:mod:`unspun.models.span_reasons`).
+    technique (:mod:`unspun.models.span_reasons`). When the model folder holds a
+    ``calibration.json`` (:mod:`unspun.models.score_calibration`), each span's score is the
+    probability that the span is right, fitted out of fold; ``min_score`` reads that probability.
     """
 
     name = "spans"
@@ -59,6 +62,7 @@ class SpanTagger(Component):
         self.phrases = phrases
         self.reasons = reasons
         self._explainer: SpanExplainer | None = None
+        self._calibration: SpanCalibration | None | bool = False  # False: not read yet
 
     @property
     def model(self) -> SpanModel:
@@ -120,7 +124,16 @@ class SpanTagger(Component):
                 model = self.model
                 self._explainer = explainer_of(model.labels, model.ngrams, model.words, model.tc_weight)
             spans = self._explainer.explain(text, spans)
-        return spans
+        calibration = self.calibration
+        return calibration.apply(spans) if calibration is not None else spans
+
+    @property
+    def calibration(self) -> SpanCalibration | None:
+        """The span model folder's score calibration, ``None`` if it has none (read once)."""
+        if self._calibration is False:
+            path = self.model.path
+            self._calibration = SpanCalibration.from_folder(path) if path is not None else None
+        return self._calibration if isinstance(self._calibration, SpanCalibration) else None
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[SpanFindings | None]) -> None:
         """Replace each article's technique layer (and candidate layer and paragraph vectors) with
