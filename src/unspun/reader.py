@@ -97,7 +97,7 @@ def read_string(text: str, *, id: str = "text") -> Article:
     return read_text(text, id=id, source_path=None)
 
 
-def read_data(data: bytes, *, id: str = "text", where: str = "the bytes given") -> Article:
+def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Article:
     """An article from bytes, read as the CLI reads a file: HTML (by the sniffing rule of
     :func:`iter_articles`) has its main text extracted, anything else is decoded by the one rule
     of :func:`unspun.input_bytes.decode` and read as plain text. This is what
