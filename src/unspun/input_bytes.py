@@ -132,7 +132,8 @@ def _legacy(data: bytes) -> Decoded | None:
     coherent (ties to the more common encoding), or ``None`` when none reads it cleanly."""
     from charset_normalizer import from_bytes
 
-    matches = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), explain=False)
+    # Detected on the first megabyte; the whole text must then decode (else the next candidate).
+    matches = from_bytes(data[:_SAMPLE_BYTES], cp_isolation=list(LEGACY_ENCODINGS), explain=False)
 
     def rank(match: object) -> tuple[float, float, int]:
         codecs = [c for c in getattr(match, "could_be_from_charset", []) if c in _PREFERENCE]
@@ -162,13 +163,21 @@ def _guess(data: bytes) -> str | None:
     return str(best.encoding).upper().replace("_", "-")
 
 
+# Valid multi-byte UTF-8 sequences, and every byte that is not ASCII (for str.translate).
+_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_SAMPLE_BYTES = 1 << 20  # how much of a large input the two guesses below look at
+
+
 def _mostly_utf8(data: bytes) -> bool:
-    """More characters of ``data`` are valid multi-byte UTF-8 than bytes are invalid: a UTF-8
-    text with a few bad bytes, which a legacy encoding would turn into mojibake (``Ã©``)."""
-    kept = data.decode("utf-8", errors="ignore")
-    multibyte = sum(1 for ch in kept if ord(ch) > 0x7F)
-    invalid = len(data) - len(kept.encode("utf-8"))
-    return multibyte > 0 and multibyte >= invalid
+    """More characters of ``data`` (its first megabyte) are valid multi-byte UTF-8 than other
+    bytes are non-ASCII: a UTF-8 text with a few bad bytes, which a legacy encoding would turn
+    into mojibake (``Ã©``)."""
+    sample = data[:_SAMPLE_BYTES]
+    sequences = _UTF8_MULTI.findall(sample)
+    non_ascii = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    stray = non_ascii - sum(map(len, sequences))
+    return bool(sequences) and len(sequences) >= stray
 
 
 def _convert_hint(where: str | Path | None, iconv: str) -> str:
