@@ -9,6 +9,7 @@ the test, so that they are imported again (``monkeypatch`` puts everything back 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -72,14 +73,14 @@ def test_serve_without_the_server_extra(monkeypatch: pytest.MonkeyPatch) -> None
     one_line_error(result, "unspun serve needs the [server] extra: pip install 'unspun[server]'")
 
 
-def test_command_hitting_a_missing_training_package(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_command_hitting_a_missing_training_package(monkeypatch: pytest.MonkeyPatch, repo_root: Path) -> None:
     import unspun.training.train_spans as train_spans
 
     def no_torch(*args: object, **kwargs: object) -> None:
         raise ModuleNotFoundError("No module named 'torch'", name="torch")
 
     monkeypatch.setattr(train_spans, "train_span_model", no_torch)
-    result = CliRunner().invoke(app, ["train", "spans", "--data", "."])
+    result = CliRunner().invoke(app, ["train", "spans", "--data", str(repo_root / "examples")])
     one_line_error(result, "(torch) needs the [train] extra: pip install 'unspun[train]'")
 
 
