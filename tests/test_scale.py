@@ -280,3 +280,21 @@ def test_a_windows_1252_line_is_decoded_by_the_rule_of_every_input(tmp_path: Pat
     assert (
         second["kind"] == "invalid" and "line 2 is not UTF-8" in second["data"] and "iconv" in second["data"]
     )
+
+
+def test_a_batch_file_is_decoded_as_unspun_analyze_decodes_it(tmp_path: Path) -> None:
+    from unspun.errors import EncodingError
+    from unspun.scale.source import source_article
+
+    smart = "The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway."
+    (tmp_path / "a.txt").write_bytes(smart.encode("cp1252"))
+    (tmp_path / "b.txt").write_bytes(smart.encode("utf-16"))
+    (tmp_path / "c.txt").write_bytes(bytes(range(0x80, 0x100)) * 4)
+
+    def row(name: str) -> dict[str, object]:
+        return {"kind": "file", "source": str(tmp_path / name), "line": 0, "id": name, "data": ""}
+
+    assert source_article(row("a.txt"), max_bytes=10_000).text == smart
+    assert source_article(row("b.txt"), max_bytes=10_000).text == "\ufeff" + smart
+    with pytest.raises(EncodingError, match="c.txt is not UTF-8.*iconv"):
+        source_article(row("c.txt"), max_bytes=10_000)
