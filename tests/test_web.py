@@ -358,6 +358,18 @@ def test_feedback_is_kept_after_a_reload(page: Any, api: httpx.Client) -> None:
     assert [(m["technique"], m["start"], m["end"]) for m in corrected] == [(new_technique, *fixed)]
     feedback = api.get(f"/api/articles/{data['article_id']}/feedback").json()["feedback"]
     assert sorted(f["kind"] for f in feedback) == ["added", "corrected", "wrong"]
+    # One count: the header, the span list and the legend count every span but the wrong one.
+    shown = api.get(f"/api/articles/{data['article_id']}", params={"corrected": "true"}).json()["spans"]
+    counted = sum(1 for s in shown if (s.get("attrs") or {}).get("feedback") != "wrong")
+    assert counted == len(shown) - 1
+    header = page.locator("#a-summary .sum", has_text="Spans").locator("strong").text_content()
+    title = page.text_content("#span-list-title") or ""
+    assert header == str(counted) and title == f"Spans ({counted}) · 1 marked wrong", (header, title)
+    legend = page.locator(".legend-item .count").all_text_contents()
+    assert sum(int(n) for n in legend) == counted
+    # The reviewer's span says so, with no score ("100%" before).
+    item = page.locator("#span-list li.fb-added").text_content() or ""
+    assert "added by a reviewer" in item and "%" not in item, item
     screenshot(page, "web-article.png")
 
 

@@ -237,3 +237,73 @@ def test_the_page_says_the_text_views_sentence_on_who_says_what_coverage(coverag
     article.scores["whosays_coverage"] = coverage
     assert page == coverage_note(Analysis(article)) and f"first {int(coverage * 100)}%" in page
     assert without is None and whole is None
+
+
+def _node(script: str, data: object) -> object:
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (the page's script is run with it)")
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(run.stdout)
+
+
+QUOTES = [
+    '"We will win," he said',  # a closing mark inside: left alone
+    '"We will win."',
+    "“We will win.”",
+    "«Nous gagnerons»",
+    "„Wir gewinnen“",
+    "‘We will win’",
+    "the workers'",  # an apostrophe, not a mark
+    "We will win",
+    '  "padded"  ',
+]
+
+
+def test_a_quote_is_shown_once_in_marks_on_the_page_and_in_the_text_view() -> None:
+    # The page's <q> adds the marks; the text view writes them. Both take off the marks the
+    # quote's own words carry first (content like '"We will win."' was shown ""doubled"").
+    from unspun.render_whosays import quoted, unquote
+
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ unquote }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify(JSON.parse(input).map(unquote)));"
+    )
+    page = _node(script, QUOTES)
+    assert page == [unquote(q) for q in QUOTES]
+    assert page[1:6] == ["We will win.", "We will win.", "Nous gagnerons", "Wir gewinnen", "We will win"]
+    assert page[6] == "the workers'" and page[0] == '"We will win," he said'.lstrip('"')
+    assert quoted('"We will win."') == "“We will win.”" and quoted("We will win") == "“We will win”"
+
+
+def test_the_page_counts_spans_once_and_shows_no_score_for_a_reviewers_span() -> None:
+    # The header, the legend and the span list count the same spans (all but those marked
+    # wrong); a span a reviewer added reads "added by a reviewer", not its stored 1.0 as "100%".
+    module = (web.STATIC_DIR / "article-view.js").as_uri()
+    script = (
+        f"const {{ countedSpans, scoreLabel }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "const spans = JSON.parse(input);"
+        "process.stdout.write(JSON.stringify([countedSpans(spans).length, spans.map(scoreLabel)]));"
+    )
+    spans = [
+        {"score": 0.81, "attrs": {}},
+        {"score": 0.5, "attrs": {"feedback": "wrong"}},
+        {"score": 0.64, "attrs": {"feedback": "corrected"}},
+        {"score": 1.0, "attrs": {"feedback": "added"}},
+    ]
+    counted, labels = _node(script, spans)
+    assert counted == 3
+    assert labels == ["81% confidence", "50% confidence", "64% confidence", "added by a reviewer"]

@@ -26,6 +26,33 @@ def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
     return piece if len(piece) <= limit else piece[: limit - 1] + "…"
 
 
+# A quote is shown once in marks, in the text view as on the page (whosays-panel.js, whose <q>
+# adds the marks): the marks its own words carry (a content range that takes in the text's
+# "...") are taken off first, so no quote is shown ""doubled"".
+OPENING = "\"“„«‹‘‚'「"
+DOUBLE_CLOSING = '"”“»›」'
+SINGLE_CLOSING = "’‘'"
+
+
+def unquote(text: str) -> str:
+    """``text`` without the quote marks around it: an opening mark at its start, and a closing
+    mark at its end (a single one only after a single opening one, so "the workers'" keeps its
+    apostrophe). The page's ``unquote`` does the same."""
+    core = text.strip()
+    single = False
+    if core and core[0] in OPENING:
+        single = core[0] in "‘‚'"
+        core = core[1:]
+    if core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING)):
+        core = core[:-1]
+    return core.strip()
+
+
+def quoted(text: str) -> str:
+    """``text`` in quote marks, once: “…”."""
+    return f"“{unquote(text)}”"
+
+
 def entity_table(analysis: Analysis) -> Table | None:
     """Entities, most mentioned first: name, type, mentions (None when there are none)."""
     entities = sorted(analysis.article.entities, key=lambda e: (-len(e.mentions), e.name))
@@ -92,7 +119,7 @@ def quote_table(analysis: Analysis) -> Table | None:
         source = _piece(text, a.source, 60)
         if a.source_entity in names and names[a.source_entity] not in source:
             source += f" ({names[a.source_entity]})"
-        content = _piece(text, a.content, QUOTE_LIMIT)
+        content = quoted(_piece(text, a.content, QUOTE_LIMIT))
         table.add_row(Text(source), Text(_piece(text, a.cue, 40)), Text(content))
     return table
 

@@ -6,7 +6,7 @@ import { addSpan, captureSelection, feedbackControls } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
 import { toUtf16 } from "./offsets.js";
 import { selectText } from "./text-range.js";
-import { renderWhoSays } from "./whosays-panel.js";
+import { quoteElement, renderWhoSays } from "./whosays-panel.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,6 +24,18 @@ function wordCount(text) {
 function excerpt(text, max = 90) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The spans that count: every span but those a reviewer marked wrong (shown struck through).
+ * The header, the legend, the span list and its groups all count these, so they agree. */
+export function countedSpans(spans) {
+  return spans.filter((s) => (s.attrs || {}).feedback !== "wrong");
+}
+
+/** What a span's score reads as: a reviewer's added span has no model score (its 1.0 is not a
+ * confidence), so it says who added it instead. */
+export function scoreLabel(span) {
+  return (span.attrs || {}).feedback === "added" ? "added by a reviewer" : `${percent(span.score)} confidence`;
 }
 
 /** The spans of an analysis as the view uses them (a unique key each; feedback in attrs). */
@@ -96,7 +108,7 @@ export class ArticleView {
       item("Persuasion", el("strong", { class: "big", text: percent(score) }), bar);
     }
     if (d.genre) item("Genre", el("strong", { class: "big cap", text: d.genre }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
-    const active = this.spans.filter((s) => s.attrs.feedback !== "wrong").length;
+    const active = countedSpans(this.spans).length;
     item("Spans", el("strong", { class: "big", text: number(active) }), el("span", { class: "muted", text: ` in ${number(this.techniqueCounts().size)} techniques` }));
     if (d.frames && d.frames.length) {
       const chips = d.frames.map((f) =>
@@ -142,10 +154,7 @@ export class ArticleView {
 
   techniqueCounts() {
     const counts = new Map();
-    for (const s of this.spans) {
-      if (s.attrs.feedback === "wrong") continue;
-      counts.set(s.technique, (counts.get(s.technique) || 0) + 1);
-    }
+    for (const s of countedSpans(this.spans)) counts.set(s.technique, (counts.get(s.technique) || 0) + 1);
     return counts;
   }
 
@@ -217,7 +226,11 @@ export class ArticleView {
       if (!groups.has(s.technique)) groups.set(s.technique, []);
       groups.get(s.technique).push(s);
     }
-    $("span-list-title").textContent = `Spans (${this.spans.length})`;
+    // The count the header and the legend give; spans marked wrong are listed (struck through)
+    // but not counted, and the title says how many.
+    const counted = countedSpans(this.spans).length;
+    const wrong = this.spans.length - counted;
+    $("span-list-title").textContent = `Spans (${counted})${wrong ? ` · ${wrong} marked wrong` : ""}`;
     if (!groups.size) {
       box.append(el("p", { class: "muted", text: "Nothing to list." }));
       return;
@@ -231,6 +244,7 @@ export class ArticleView {
       for (const s of spans) {
         const fb = s.attrs.feedback;
         const quote = excerpt(this.quoteOf(s));
+        const added = fb === "added";
         list.append(
           el(
             "li",
@@ -239,11 +253,12 @@ export class ArticleView {
               "button",
               { type: "button", class: "span-item", dataset: { key: s.key }, onclick: () => this.jump(s.key) },
               el("span", { class: "sr-only", text: `${name}: ` }),
-              el("q", { text: quote }),
+              quoteElement(quote),
               " ",
-              el("span", { class: "score", text: percent(s.score) }),
-              el("span", { class: "sr-only", text: " confidence" }),
-              fb ? el("span", { class: "badge", text: fb }) : null,
+              // A reviewer's span has no model score: the badge says who added it, not "100%".
+              added ? null : el("span", { class: "score", text: percent(s.score) }),
+              added ? null : el("span", { class: "sr-only", text: " confidence" }),
+              fb ? el("span", { class: "badge", text: added ? "added by a reviewer" : fb }) : null,
             ),
           ),
         );
@@ -252,7 +267,7 @@ export class ArticleView {
         el(
           "section",
           { class: "span-group", dataset: { group: label, swatch: label } },
-          el("h3", { id }, el("span", { class: "dot", "aria-hidden": "true" }), `${name} `, el("span", { class: "count", text: `(${spans.length})` })),
+          el("h3", { id }, el("span", { class: "dot", "aria-hidden": "true" }), `${name} `, el("span", { class: "count", text: `(${countedSpans(spans).length})` })),
           list,
         ),
       );
@@ -323,7 +338,7 @@ export class ArticleView {
   describe(span, full) {
     const t = this.cat.byLabel.get(span.technique);
     const parts = [
-      el("p", { class: "tt-head" }, el("span", { class: "dot", "aria-hidden": "true" }), el("strong", { text: techniqueName(this.cat, span.technique) }), el("span", { class: "score", text: `${percent(span.score)} confidence` })),
+      el("p", { class: "tt-head" }, el("span", { class: "dot", "aria-hidden": "true" }), el("strong", { text: techniqueName(this.cat, span.technique) }), el("span", { class: "score", text: scoreLabel(span) })),
       el("p", { class: "tt-def", text: t ? t.definition : "" }),
       el("blockquote", { class: "tt-quote", text: excerpt(this.quoteOf(span), full ? 400 : 160) }),
     ];

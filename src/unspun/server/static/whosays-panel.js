@@ -29,8 +29,32 @@ function entityTable(entities, show) {
   );
 }
 
+// Quote marks, as render_whosays.py has them: a quote is shown once in marks, so the marks its
+// own words carry (a content range that includes the text's "...") are taken off first.
+const OPENING = "\"“„«‹‘‚'「";
+const DOUBLE_CLOSING = "\"”“»›」";
+const SINGLE_CLOSING = "’‘'";
+
+/** The words of a quote without the quote marks around them (render_whosays.unquote). */
+export function unquote(text) {
+  let core = (text || "").trim();
+  let single = false;
+  if (core && OPENING.includes(core[0])) {
+    single = "‘‚'".includes(core[0]);
+    core = core.slice(1);
+  }
+  const last = core[core.length - 1];
+  if (core && (DOUBLE_CLOSING.includes(last) || (single && SINGLE_CLOSING.includes(last)))) core = core.slice(0, -1);
+  return core.trim();
+}
+
+/** A <q> of a quote's words: the page's <q> adds the marks (“…”), once. */
+export function quoteElement(text) {
+  return el("q", { text: unquote(text) });
+}
+
 function quoteItem(q, show) {
-  const content = el("q", { text: q.content_text || "" });
+  const content = quoteElement(q.content_text || "");
   return el(
     "li",
     {},
@@ -69,7 +93,7 @@ export function renderWhoSays(box, data, show) {
   if (entities.length) box.append(el("h2", { text: "Who" }), entityTable(entities, show));
   if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, show))));
   if (claims.length) {
-    const items = claims.map((c) => el("li", {}, showButton(el("q", { text: c.text || "" }), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
+    const items = claims.map((c) => el("li", {}, showButton(quoteElement(c.text || ""), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
     box.append(el("h2", { text: "What: check-worthy claims" }), el("ul", { class: "claims" }, items));
   }
 }
