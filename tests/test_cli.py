@@ -97,12 +97,12 @@ def test_analyze_stdin_reads_dash() -> None:
 
 def test_analyze_folder_skips_bad_file_and_analyses_the_rest(tmp_path: Path) -> None:
     (tmp_path / "article1.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "article2.txt").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "article2.txt").write_bytes(b"PK\x03\x04\x00\x00bad")  # binary: cannot be read
     result = run("analyze", str(tmp_path), "--format", "jsonl")
     assert result.exit_code == 0, result.output + result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [item["id"] for item in lines] == ["1"]
-    assert "article2.txt" in result.stderr
+    assert "article2.txt" in result.stderr and "looks binary" in result.stderr
 
 
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
