@@ -225,9 +225,9 @@ def check_search_query(query: SearchQuery) -> None:
         ("genre", query.genre, tuple(g.id for g in GENRE_INFO)),
         ("frame", query.frame, FRAME_LABELS),
     )
-    for name, value, labels in known:
-        if value and value not in labels:
-            raise FormatError(f"unknown {name} {value!r}; give a {name} id: {', '.join(labels)}")
+    for kind, given, labels in known:
+        if given and given not in labels:
+            raise FormatError(f"unknown {kind} {given!r}; give a {kind} id: {', '.join(labels)}")
     if isinstance(query.limit, bool) or not 1 <= query.limit <= MAX_PAGE:
         raise FormatError(f"the page size (limit) must be between 1 and {MAX_PAGE}, got {query.limit}")
     if query.analysis not in ("newest", "all"):
