@@ -194,7 +194,10 @@ def test_articles_filters(client: TestClient, stored: list[dict[str, Any]]) -> N
     assert ids(min_score=cut) == {k for k, v in scores.items() if v is not None and v >= cut}
     genre = stored[0]["genre"]
     assert ids(genre=genre) == {s["article_id"] for s in stored if s["genre"] == genre}
-    assert ids(language="xx") == set()
+    assert ids(language="en") == {s["article_id"] for s in stored if s["language"] == "en"}
+    # A code no article can have is an error, not an empty page (it answered nothing before).
+    message = assert_error(client.get("/api/articles", params={"language": "xx"}), 422)
+    assert "unknown language 'xx'" in message
 
 
 def test_search_finds_the_words(client: TestClient, stored: list[dict[str, Any]]) -> None:

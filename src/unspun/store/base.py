@@ -203,8 +203,8 @@ MAX_PAGE = 1000
 
 def check_search_query(query: SearchQuery) -> None:
     """Raise :class:`unspun.errors.FormatError` (one line) for a filter no article could match:
-    a score outside [0, 1], a lower bound above the upper one, an unknown technique, genre or
-    frame id, a page size outside 1-1000, an unknown ``analysis`` choice."""
+    a score outside [0, 1], a lower bound above the upper one, an unknown technique, genre,
+    frame or language code, a page size outside 1-1000, an unknown ``analysis`` choice."""
     from unspun.errors import FormatError
     from unspun.techniques import FRAME_LABELS, GENRE_INFO, PTC14_LABELS
 
@@ -219,11 +219,14 @@ def check_search_query(query: SearchQuery) -> None:
         raise FormatError(
             f"the start date {query.date_from} is after the end date {query.date_to}; no article can match"
         )
-    # Ids, not display names: "Loaded language" or a typo would match nothing, silently.
+    from unspun.pipeline.language import SUPPORTED_LANGUAGES
+
+    # Ids, not display names: "Loaded language", "English" or a typo would match nothing, silently.
     known: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
         ("technique", query.technique, PTC14_LABELS),
         ("genre", query.genre, tuple(g.id for g in GENRE_INFO)),
         ("frame", query.frame, FRAME_LABELS),
+        ("language", query.language, SUPPORTED_LANGUAGES),
     )
     for kind, given, labels in known:
         if given and given not in labels:
