@@ -98,6 +98,12 @@ def _train(recipe: dict[str, Path]) -> str:
     return result.stderr
 
 
+def _spans(line: str) -> list[tuple[str, int, int, str, float | None]]:
+    """The spans and candidates of one analysis line (not the models' paths)."""
+    article = Analysis.from_dict(json.loads(line)).article
+    return [(k, s.start, s.end, s.label, s.score) for k in sorted(article.spans) for s in article.spans[k]]
+
+
 def _mtimes(folder: Path) -> dict[str, int]:
     return {
         str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()
@@ -146,6 +152,22 @@ def test_train_article_builds_what_it_needs_once_and_reuses_it(recipe: dict[str,
     }
     assert (cache_dir() / "p.jsonl").read_text(encoding="utf-8").splitlines() == lines
     assert (recipe["out"] / "paragraphs.npz").read_bytes() == heads
+
+    # fold models of the earlier layout (ptc-folds/<recipe>-<key of recipe and split>, where the
+    # cross-validation of an older checkout leaves them) are read where they are, not retrained
+    from unspun.training.folds import plan_folds
+
+    plan = plan_folds(
+        recipe["config"].parent / "tiny-spans.toml", recipe["data"].parent / "ptc" / "train", folds=2
+    )
+    assert plan.legacy is not None
+    plan.legacy.parent.mkdir(parents=True)
+    folds[0].rename(plan.legacy)
+    (cache_dir() / "p.jsonl").unlink()
+    fourth = _train(recipe)
+    assert "training the span model" not in fourth and f"reusing the span model in {plan.legacy}" in fourth
+    again_lines = (cache_dir() / "p.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [_spans(line) for line in again_lines] == [_spans(line) for line in lines]
 
 
 def test_fold_models_are_keyed_by_the_recipe_and_the_split(tmp_path: Path) -> None:

@@ -67,7 +67,13 @@ def cross_fitted_findings(
 
 
 def _cross_fitted(
-    ptc_dir: Path, semeval_dir: Path, models_dir: Path, folds: int, seed: int, lang: str, progress: bool
+    ptc_dir: Path,
+    semeval_dir: Path,
+    models_dir: Path | Sequence[Path],
+    folds: int,
+    seed: int,
+    lang: str,
+    progress: bool,
 ) -> Iterable[tuple[str, tuple[SpanFindings, Path]]]:
     items = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
     from unspun.training.folds import fold_split  # the split the fold models were trained on
@@ -76,7 +82,7 @@ def _cross_fitted(
         ids = [i for i in fold if i in items]
         if not ids:
             continue
-        model_dir = Path(models_dir) / f"fold{k}"
+        model_dir = Path(models_dir) / f"fold{k}" if isinstance(models_dir, (str, Path)) else models_dir[k]
         model = SpanModel.from_disk(model_dir)
         steps = range(0, len(ids), 16)
         for start in track(
@@ -90,7 +96,7 @@ def _cross_fitted(
 def cross_fitted_analyses(
     ptc_dir: Path,
     semeval_dir: Path,
-    models_dir: Path,
+    models_dir: Path | Sequence[Path],
     *,
     folds: int = 3,
     seed: int = 13,
@@ -98,7 +104,8 @@ def cross_fitted_analyses(
     progress: bool = True,
 ) -> tuple[list[Analysis], dict[str, SpanFindings]]:
     """:func:`cross_fitted_findings` as analyses (the article's text, its technique spans and
-    candidates, the fold model in ``models``), sorted by id, with the findings by id."""
+    candidates, the fold model in ``models``), sorted by id, with the findings by id. ``models_dir``:
+    the folder of ``fold0``, ``fold1``, ..., or the fold model folders themselves, in fold order."""
     texts = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
     analyses, findings = [], {}
     for i, (found, model_dir) in _cross_fitted(ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress):
@@ -231,10 +238,10 @@ def ensure_span_predictions(
         f"span predictions: {len(todo)} of {folds} fold span models to train into {plan.work} "
         f"(about {minutes:.0f} min on 2 CPU cores), then out-of-fold spans for the English articles"
     )
-    train_fold_models(plan, progress=progress, log=log)
+    models = train_fold_models(plan, progress=progress, log=log)  # where each fold model is
     started = time.perf_counter()
     analyses, findings = cross_fitted_analyses(
-        ptc_dir, semeval_dir, plan.work, folds=folds, seed=seed, progress=progress
+        ptc_dir, semeval_dir, models, folds=folds, seed=seed, progress=progress
     )
     # the vectors first: the predictions file is what says the pair is complete
     write_paragraph_vectors("en", findings, vectors_path(Path(path)))
