@@ -158,7 +158,8 @@ class AnalysisPool:
                 pipeline = shared_pipeline(self.model, self.article_model)
                 results = self._run(pipeline, live)
             except _Stopped:
-                self.stopped += 1
+                with self._lock:
+                    self.stopped += 1
                 for job in live:
                     job.future.set_exception(
                         AnalysisTimeoutError("the analysis was stopped past its time limit")
