@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from unspun.training.runs import (
     data_identity,
     open_run,
     run_folder,
+    train_once,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,6 +112,23 @@ def test_run_folder_is_named_by_recipe_and_digest_of_content(tmp_path: Path) -> 
     assert run_folder("ptc-minilm", {"recipe": {"epochs": 5}, "data": data_identity(copy)}) != first
     with pytest.raises(InputNotFoundError):
         data_identity(tmp_path / "missing")
+
+
+def test_train_once_trains_a_finished_model_once_and_copies_it(tmp_path: Path) -> None:
+    calls: list[Path] = []
+
+    def train(out: Path, run: Any) -> dict[str, float]:
+        calls.append(out)
+        (out / "head.npz").write_bytes(b"weights")
+        return {"f1": 0.5}
+
+    folder, lines = tmp_path / "run", []
+    assert train_once(folder, tmp_path / "a", train, what="tiny", log=lines.append) == {"f1": 0.5}
+    assert train_once(folder, tmp_path / "b", train, what="tiny", log=lines.append) == {"f1": 0.5}
+    assert len(calls) == 1 and (tmp_path / "b" / "head.npz").read_bytes() == b"weights"
+    assert lines[-1].startswith(f"reusing the tiny model already trained in {folder / 'model'}")
+    train_once(folder, tmp_path / "c", train, what="tiny", fresh=True, log=lines.append)
+    assert len(calls) == 2 and calls[1] != folder / "model"  # written aside, renamed when whole
 
 
 # ----------------------------------------------------------------------------- killed and resumed

@@ -87,12 +87,12 @@ def recipe(tmp_path: Path) -> dict[str, Path]:
     return {"data": semeval, "config": config, "out": tmp_path / "model"}
 
 
-def _train(recipe: dict[str, Path]) -> str:
+def _train(recipe: dict[str, Path], *extra: str) -> str:
     from typer.testing import CliRunner
 
     from unspun.cli import app
 
-    args = ["train", "article", "--data", str(recipe["data"]), "--out", str(recipe["out"])]
+    args = ["train", "article", "--data", str(recipe["data"]), "--out", str(recipe["out"]), *extra]
     result = CliRunner().invoke(app, [*args, "--train-config", str(recipe["config"])])
     assert result.exit_code == 0, result.output + result.stderr
     return result.stderr
@@ -104,9 +104,12 @@ def _spans(line: str) -> list[tuple[str, int, int, str, float | None]]:
     return [(k, s.start, s.end, s.label, s.score) for k in sorted(article.spans) for s in article.spans[k]]
 
 
-def _mtimes(folder: Path) -> dict[str, int]:
+def _mtimes(folder: Path, skip: str = "//") -> dict[str, int]:
+    """Modification times of the files under ``folder``, but those whose path starts with ``skip``."""
     return {
-        str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()
+        str(p.relative_to(folder)): p.stat().st_mtime_ns
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not str(p.relative_to(folder)).startswith(skip)
     }
 
 
@@ -115,7 +118,7 @@ def _mtimes(folder: Path) -> dict[str, int]:
 def test_train_article_builds_what_it_needs_once_and_reuses_it(recipe: dict[str, Path]) -> None:
     first = _train(recipe)
     assert "2 of 2 fold span models to train" in first and "min on 2 CPU cores" in first
-    folds = list((cache_dir() / "runs").iterdir())
+    folds = list((cache_dir() / "runs").glob("tiny-spans-folds-*"))
     assert len(folds) == 1 and folds[0].name.startswith("tiny-spans-folds-")
     assert sorted(p.name for p in folds[0].glob("fold*")) == ["fold0", "fold1"]  # no checkpoint left
     assert all((folds[0] / f"fold{k}" / "fold.json").is_file() for k in (0, 1))
@@ -132,18 +135,22 @@ def test_train_article_builds_what_it_needs_once_and_reuses_it(recipe: dict[str,
     assert report["rows"]["paragraphs_with_span_evidence"] == 3 * len(PTC_IDS)
     heads = (recipe["out"] / "paragraphs.npz").read_bytes()
 
-    before = _mtimes(cache_dir())
-    again = _train(recipe)  # everything is there: nothing is remade
+    finished = _train(recipe)  # the same command again: the finished model is only copied
+    assert "reusing the article model already trained" in finished and "span predictions" not in finished
+    assert (recipe["out"] / "paragraphs.npz").read_bytes() == heads
+
+    before = _mtimes(cache_dir(), skip="runs/article-")
+    again = _train(recipe, "--fresh")  # the heads again, from what is cached: nothing is remade
     assert "fold 0: reusing" not in again  # not even looked at: the predictions are there
     assert "span predictions: reusing" in again and "training the span model" not in again
-    assert _mtimes(cache_dir()) == before
+    assert _mtimes(cache_dir(), skip="runs/article-") == before
     assert (recipe["out"] / "paragraphs.npz").read_bytes() == heads
 
     # a run stopped in fold 1 (no stamp) and before the predictions: fold 0 is reused, fold 1
     # trained again, and the predictions come out as before
     (folds[0] / "fold1" / "fold.json").unlink()
     (cache_dir() / "p.jsonl").unlink()
-    third = _train(recipe)
+    third = _train(recipe, "--fresh")
     assert "fold 0: reusing" in third and "fold 1 of 2: training" in third
     fold0 = f"runs/{folds[0].name}/fold0/"
     after = _mtimes(cache_dir())
@@ -164,7 +171,7 @@ def test_train_article_builds_what_it_needs_once_and_reuses_it(recipe: dict[str,
     plan.legacy.parent.mkdir(parents=True)
     folds[0].rename(plan.legacy)
     (cache_dir() / "p.jsonl").unlink()
-    fourth = _train(recipe)
+    fourth = _train(recipe, "--fresh")
     assert "training the span model" not in fourth and f"reusing the span model in {plan.legacy}" in fourth
     again_lines = (cache_dir() / "p.jsonl").read_text(encoding="utf-8").splitlines()
     assert [_spans(line) for line in again_lines] == [_spans(line) for line in lines]

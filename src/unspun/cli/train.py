@@ -45,6 +45,7 @@ def train(
     """Train a model from a config file; the defaults reproduce the shipped model."""
     from unspun.errors import ConfigError
     from unspun.training.defaults import default_train_config, default_train_data
+    from unspun.training.runs import task_run_folder, train_once
 
     with user_errors():
         config_path = config_file or default_train_config(task.value)
@@ -66,27 +67,36 @@ def train(
                 fresh=fresh,
                 log=lambda line: say("train:", "bold", line),
             )
-        elif task.value in ("checkworthy", "target-sentiment", "entity-roles"):
-            from unspun.whosays.training import train_whosays
-
-            result = train_whosays(
-                task.value,
-                config_path,
-                data_dir,
-                out_dir,
-                seed=seed,
-                log=lambda line: say("train:", "bold", line),
-            )
-        elif task is TrainTask.attributions:
-            from unspun.whosays.attribution_train import train_attribution_model
-
-            result = train_attribution_model(config_path, data_dir, out_dir)
         else:
-            from unspun.training.train_semeval2023 import train_article_models
-
-            result = train_article_models(
-                data_dir, out_dir, config=config_path, seed=seed, log=lambda line: say("train:", "bold", line)
+            result = train_once(
+                task_run_folder(task.value, config_path, data_dir, seed),
+                out_dir,
+                lambda temp, _run: _train_other(task.value, config_path, data_dir, temp, seed),
+                what=task.value,
+                fresh=fresh,
+                about={
+                    "job": f"unspun train {task.value}",
+                    "config": str(config_path),
+                    "data": str(data_dir),
+                },
+                log=lambda line: say("train:", "bold", line),
             )
         err.print(f"trained {task.value} model written to {out_dir}")
         if isinstance(result, dict):
             write(json.dumps(result, indent=2, default=str))
+
+
+def _train_other(task: str, config_path: Path, data_dir: Path, out_dir: Path, seed: int | None) -> Any:
+    """Train the article, attribution or who-says-what model of ``task`` into ``out_dir``."""
+    log = lambda line: say("train:", "bold", line)  # noqa: E731
+    if task in ("checkworthy", "target-sentiment", "entity-roles"):
+        from unspun.whosays.training import train_whosays
+
+        return train_whosays(task, config_path, data_dir, out_dir, seed=seed, log=log)
+    if task == TrainTask.attributions.value:
+        from unspun.whosays.attribution_train import train_attribution_model
+
+        return train_attribution_model(config_path, data_dir, out_dir)
+    from unspun.training.train_semeval2023 import train_article_models
+
+    return train_article_models(data_dir, out_dir, config=config_path, seed=seed, log=log)

@@ -65,6 +65,14 @@ def run_folder(name: str, identity: Any) -> Path:
     return cache_dir() / "runs" / f"{name}-{digest(identity)}"
 
 
+def task_run_folder(task: str, config_path: Path, data_dir: Path, seed: int | None = None) -> Path:
+    """The run folder of ``unspun train TASK`` with a config file: named by the task and the
+    config's name, keyed by the config's text, ``seed`` and the content of ``data_dir``."""
+    text = Path(config_path).read_text(encoding="utf-8")
+    identity = {"config": text, "seed": seed, "data": data_identity(Path(data_dir))}
+    return run_folder(f"{task}-{Path(config_path).stem}", identity)
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -252,3 +260,34 @@ def open_run(
         yield Run(folder, log)
     finally:
         handle.close()  # releases the flock
+
+
+def train_once(
+    folder: Path,
+    out_dir: Path,
+    train: Callable[[Path, Run], Any],
+    *,
+    what: str,
+    fresh: bool = False,
+    about: Mapping[str, Any] | None = None,
+    log: Callable[[str], None] = print,
+) -> Any:
+    """Train a model in the run folder ``folder`` once and copy it to ``out_dir``; return what
+    ``train`` returned (its report).
+
+    ``train(temp, run)`` writes the model into the folder ``temp`` (renamed to ``<folder>/model``
+    when it returns) and may keep finer units (epochs) in ``run``. When ``<folder>/model`` is
+    finished already, nothing is trained: it is copied again and its report returned. ``fresh``
+    starts over. Raises :class:`RunLockedError` when another process works in ``folder``.
+    """
+    with open_run(folder, fresh=fresh, about=about, log=log) as run:
+        model = run.path("model")
+        if run.is_done("model"):
+            log(f"reusing the {what} model already trained in {model} (--fresh trains it again)")
+            result = run.info("model").get("result")
+        else:
+            with atomic_dir(model) as temp:
+                result = train(temp, run)
+            run.mark_done("model", result=result)
+        shutil.copytree(model, out_dir, dirs_exist_ok=True)
+    return result

@@ -34,7 +34,7 @@ from unspun.tasks.ptc import read_ptc
 from unspun.techniques import PTC14_LABELS
 from unspun.training.distill import SoftTargets, soft_targets
 from unspun.training.recipes import SpanRecipe, check_recipe
-from unspun.training.runs import Run, atomic_dir, atomic_file, data_identity, open_run, run_folder
+from unspun.training.runs import Run, atomic_file, data_identity, run_folder, train_once
 
 IGNORE = -100
 log = logging.getLogger(__name__)
@@ -780,16 +780,14 @@ def train_span_run(
     identity = {"recipe": config, "seed": seed, "data": data_identity(Path(data_dir))}
     folder = run_folder(Path(config_path).stem, identity)
     about = {"job": "unspun train spans", "recipe": str(config_path), "data": str(data_dir), "seed": seed}
-    with open_run(folder, fresh=fresh, about=about, log=log) as run:
-        model = run.path("model")
-        if run.is_done("model"):
-            log(f"reusing the span model already trained in {model} (--fresh trains it again)")
-        else:
-            with atomic_dir(model) as temp:
-                train_span_model(
-                    config_path, data_dir, temp, seed=seed, overrides=overrides, progress=progress, run=run
-                )
-            run.mark_done("model")
-            run.path("checkpoint.pt").unlink(missing_ok=True)
-        shutil.copytree(model, out_dir, dirs_exist_ok=True)
+
+    def train(temp: Path, run: Run) -> None:
+        train_span_model(
+            config_path, data_dir, temp, seed=seed, overrides=overrides, progress=progress, run=run
+        )
+
+    train_once(folder, Path(out_dir), train, what="span", fresh=fresh, about=about, log=log)
+    (folder / "checkpoint.pt").unlink(
+        missing_ok=True
+    )  # the model is finished: the epochs' state is not needed
     return Path(out_dir)
