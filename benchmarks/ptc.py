@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import sys
 import time
@@ -59,12 +60,14 @@ from unspun.models.phrases import boundary_figures, whole_phrases
 from unspun.models.span_model import DEFAULT_MODEL, SpanModel
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import read_ptc, si_gold, tc_gold
-from unspun.tasks.ptc_scorer import score_si_rows, score_tc_rows
+from unspun.tasks.ptc_scorer import TCRow, score_si_rows, score_tc_rows
 from unspun.training.folds import DEFAULT_GROUPING, GROUPINGS, FoldPlan, fold_split, plan_folds, train_fold
 from unspun.training.runs import open_run
 from unspun.training.train_spans import load_config, parse_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
+STARTED = time.perf_counter()
+LOAD_AT_START = os.getloadavg()
 THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 PEAKS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
 SETTINGS = [(t, p) for t in THRESHOLDS for p in PEAKS if p >= t]
@@ -98,7 +101,8 @@ def _si_f1(model: SpanModel, fold: dict[str, Any], threshold: float, peak: float
     return 2 * precision * recall / (precision + recall) if precision > 0 and recall > 0 else 0.0
 
 
-def _tc_f1(model: SpanModel, fold: dict[str, Any]) -> float:
+def _tc_rows(model: SpanModel, fold: dict[str, Any]) -> tuple[list[TCRow], list[TCRow]]:
+    """The gold TC rows of a fold and the model's label for each gold span."""
     gold = tc_gold(fold["articles"])
     pred: list[tuple[str, str, int, int]] = []
     for article, enc in zip(fold["articles"], fold["encoded"], strict=True):
@@ -106,7 +110,53 @@ def _tc_f1(model: SpanModel, fold: dict[str, Any]) -> float:
         probs = model.technique_probs(article.text, enc, spans)
         ranked = rank_for_duplicates(spans, probs, model.labels)
         pred.extend((article.id, r[0][0], s, e) for (s, e), r in zip(spans, ranked, strict=True))
-    return score_tc_rows(gold, pred).micro_f1
+    return gold, pred
+
+
+def _tc_f1(model: SpanModel, fold: dict[str, Any]) -> float:
+    return score_tc_rows(*_tc_rows(model, fold)).micro_f1
+
+
+def _span_words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _tc_generalisation(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """TC pooled over the folds, per technique, and split by whether a gold span's words (lower
+    case) occur as a gold span in the folds the model trained on: a span text seen in training
+    (a slogan, a recurring insult) is easier than a new one, and held-out articles from other
+    outlets and times hold fewer of them."""
+    gold_all: list[TCRow] = []
+    pred_all: list[TCRow] = []
+    seen_flags: list[bool] = []
+    texts = [{a.id: a.text for a in r["articles"]} for r in results]
+    span_texts = [
+        {_span_words(t[i][s:e]) for i, _, s, e in tc_gold(r["articles"])}
+        for r, t in zip(results, texts, strict=True)
+    ]
+    for index, r in enumerate(results):
+        trained_on = set().union(*(span_texts[j] for j in range(len(results)) if j != index))
+        gold, pred = _tc_rows(r["model"], r)
+        gold_all += gold
+        pred_all += pred
+        seen_flags += [_span_words(texts[index][i][s:e]) in trained_on for i, _, s, e in gold]
+    pooled = score_tc_rows(gold_all, pred_all)
+
+    def subset(flag: bool) -> float:
+        rows = [k for k, f in enumerate(seen_flags) if f == flag]
+        return score_tc_rows([gold_all[k] for k in rows], [pred_all[k] for k in rows]).micro_f1
+
+    counts: dict[str, int] = {}
+    for _, label, _, _ in gold_all:
+        counts[label] = counts.get(label, 0) + 1
+    return {
+        "tc_micro_f1_pooled": pooled.micro_f1,
+        "tc_per_technique": {k: round(v, 4) for k, v in sorted(pooled.per_technique.items())},
+        "tc_gold_spans_per_technique": dict(sorted(counts.items())),
+        "tc_micro_f1_span_text_seen_in_training": subset(True),
+        "tc_micro_f1_span_text_new": subset(False),
+        "tc_share_span_text_seen_in_training": float(np.mean(seen_flags)) if seen_flags else 0.0,
+    }
 
 
 def _tc_f1_neural_only(model: SpanModel, fold: dict[str, Any]) -> float:
@@ -314,6 +364,7 @@ def cross_validate(
         "epochs": int(config["training"]["epochs"]),
         "si_f1": mean("si_f1"),
         "si_f1_tuned_on_other_folds": mean("si_f1_tuned_on_other_folds"),
+        **_tc_generalisation(results),
         "tc_micro_f1": mean("tc_micro_f1"),
         "tc_micro_f1_neural_only": mean("tc_micro_f1_neural_only"),
         "articles_per_s": mean("articles_per_s"),
@@ -457,8 +508,32 @@ def main() -> None:
     if teacher:
         print(_summary("teacher", teacher))
     print(f"int8 vs fp32 (fold 0): {student['int8_vs_fp32_fold0']}; peak RSS {report['peak_rss_mb']:.0f} MB")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"TC micro-F1 pooled {student['tc_micro_f1_pooled']:.4f}: span text seen in training "
+        f"{student['tc_micro_f1_span_text_seen_in_training']:.4f} "
+        f"({student['tc_share_span_text_seen_in_training']:.0%} of gold spans), new {student['tc_micro_f1_span_text_new']:.4f}"
+    )
+    report.update(
+        command="python " + " ".join(sys.argv),
+        wall_s=time.perf_counter() - STARTED,
+        load_average_at_start=LOAD_AT_START,
+        load_average_at_end=os.getloadavg(),
+    )
+    write_report(args.out, "grouped" if args.grouping == DEFAULT_GROUPING else "random", report)
+
+
+def write_report(path: Path, section: str, report: dict[str, Any]) -> None:
+    """Write ``report`` as ``section`` (``grouped`` or ``random``) of the JSON file ``path``,
+    keeping its other section; a file of the earlier flat layout was a random-fold run and
+    becomes the ``random`` section."""
+    whole: dict[str, Any] = {}
+    if path.is_file():
+        whole = json.loads(path.read_text(encoding="utf-8"))
+        if "grouped" not in whole and "random" not in whole:
+            whole = {"random": whole}
+    whole[section] = report
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(whole, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
