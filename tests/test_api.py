@@ -139,8 +139,14 @@ def test_restoring_a_text_with_other_metadata_is_409(
     # Nothing changed; the fields left out mean "as stored", and an analysis without store is free.
     kept = client.get(f"/api/articles/{first['article_id']}").json()
     assert (kept["outlet"], kept["published"]) == ("The Daily Example", "2024-01-15")
-    bare = {"text": ARTICLES[0]["text"], "store": True}
-    assert client.post("/api/analyze", json=bare).json()["article_id"] == first["article_id"]
+    bare = client.post("/api/analyze", json={"text": ARTICLES[0]["text"], "store": True}).json()
+    assert bare["article_id"] == first["article_id"]
+    # The answer reads as stored: the fields the request left out are the stored ones.
+    assert (bare["outlet"], bare["published"], bare["url"]) == (
+        "The Daily Example",
+        "2024-01-15",
+        "https://daily.example/1",
+    )
     free = client.post("/api/analyze", json={**ARTICLES[0], "outlet": "Another Outlet"})
     assert free.status_code == 200 and free.json()["outlet"] == "Another Outlet"
 

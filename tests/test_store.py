@@ -399,6 +399,7 @@ def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(st
     same = make_analysis(TRICKY, outlet=None, published=None, title=None)
     same.article.url = "https://alpha.example/1"
     assert store.merge_metadata(same.article) is True
+    assert (same.article.outlet, same.article.published) == ("Alpha", dt.date(2024, 1, 2))  # as stored
     assert store.merge_metadata(make_analysis("Not stored.").article) is False
     kept = store.get(ref.article_id)
     assert (kept.summary.outlet, kept.summary.url) == ("Alpha", "https://alpha.example/1")

@@ -403,8 +403,9 @@ class Store(Protocol):
     def merge_metadata(self, article: Article) -> bool:
         """Whether ``article``'s text is stored; if it is, the metadata it gives are merged as
         :meth:`add` merges them: a field stored empty is filled in, one stored with another
-        value raises :class:`unspun.errors.MetadataConflictError` (nothing is changed). Adds
-        nothing when the text is not stored."""
+        value raises :class:`unspun.errors.MetadataConflictError` (nothing is changed), and the
+        fields ``article`` leaves empty are set on it from the store (so its analysis reads as
+        stored). Adds nothing when the text is not stored."""
         ...
 
     def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:

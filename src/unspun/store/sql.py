@@ -42,6 +42,7 @@ from unspun.store.base import (
 from unspun.store.feedback import check_feedback
 from unspun.store.rows import (
     ID_LENGTH,
+    METADATA,
     analysis_from_row,
     aware,
     bare_analysis,
@@ -221,7 +222,13 @@ class SqlStore:
             if found is None:
                 return False
             write_articles(connection, self.dialect, [(article, None)])  # checks, fills, adds nothing
-            return True
+            row = connection.execute(
+                select(*[t.articles.c[name] for name in METADATA]).where(t.articles.c.pk == found.pk)
+            ).one()
+        for name in METADATA:  # and the article gets what it left out: it reads as stored
+            if getattr(article, name) is None:
+                setattr(article, name, getattr(row, name))
+        return True
 
     def _article_by_id(self, connection: Connection, article_id: str) -> Any:
         column = t.articles.c.content_hash if len(article_id) == 64 else t.articles.c.id
