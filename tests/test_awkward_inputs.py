@@ -71,7 +71,9 @@ SMART = (
     "The mayor\u2019s \u201cgenerous\u201d harbour plan \u2014 a shameless giveaway to his friends, "
     "says the caf\u00e9 owner. Nobody believes the council any more.\n"
 )
-LATIN = "The caf\u00e9 owner calls the mayor's harbour plan a na\u00efve, shameless giveaway to his friends.\n"
+LATIN = (
+    "The caf\u00e9 owner calls the mayor's harbour plan a na\u00efve, shameless giveaway to his friends.\n"
+)
 NESTED = (
     "<html><body>"
     + "<div>" * 3000
@@ -113,7 +115,8 @@ def client() -> Iterator[Any]:
     testclient = pytest.importorskip("fastapi.testclient")
     from unspun.server import ServerSettings, create_app
 
-    app = create_app(settings=ServerSettings(max_body_mb=LIMIT_MB), load_models=False)
+    # The CLI's input limit; no time limit of its own (a loaded machine is slow, not wrong).
+    app = create_app(settings=ServerSettings(max_body_mb=LIMIT_MB, analysis_timeout=3600), load_models=False)
     with testclient.TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
