@@ -311,6 +311,8 @@ def test_bad_feedback_is_422_and_unknown_article_404(
         client.post(url, json={"kind": "added", "start": 0, "end": 10_000, "technique": "Slogans"}), 422
     )
     assert_error(client.post(url, json={"kind": "nonsense", "start": 0, "end": 3}), 422)
+    wrong_with_technique = {"kind": "wrong", "start": 0, "end": 3, "technique": "Slogans"}
+    assert "send kind 'corrected'" in assert_error(client.post(url, json=wrong_with_technique), 422)
     backwards = {"kind": "added", "start": 9, "end": 3, "technique": "Slogans"}
     message = assert_error(client.post(url, json=backwards), 422)
     assert "start 9 must be before its end 3" in message and "outside" not in message

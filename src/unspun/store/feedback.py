@@ -45,6 +45,11 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
             f"feedback offsets [{feedback.start}, {feedback.end}) are outside the article's "
             f"{n} characters (code points, end exclusive)"
         )
+    if feedback.kind == "wrong" and feedback.technique:
+        raise FormatError(
+            "'wrong' feedback says a span is no technique, so it takes none; to give the span "
+            f"another technique ({feedback.technique!r}), send kind 'corrected'"
+        )
     if feedback.kind in ("added", "corrected") and not feedback.technique:
         raise FormatError(f"{feedback.kind} feedback needs the technique (its id, e.g. Loaded_Language)")
     if feedback.kind in ("added", "corrected") and feedback.technique not in PTC14_LABELS:
