@@ -57,12 +57,16 @@ def cross_fitted_findings(
     seed: int = 13,
     lang: str = "en",
     progress: bool = True,
+    cache_states: bool = False,
 ) -> dict[str, SpanFindings]:
     """What the fold model ``models_dir/fold<k>`` that did not see it finds in each SemEval-2023
     ``lang`` subtask-3 article: spans, candidates and paragraph vectors, by article id. Raises
     :class:`InputNotFoundError` for a missing folder and ``ModelError`` for a missing fold model."""
     return {
-        i: f for i, (f, _) in _cross_fitted(ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress)
+        i: f
+        for i, (f, _) in _cross_fitted(
+            ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress, cache_states
+        )
     }
 
 
@@ -74,6 +78,7 @@ def _cross_fitted(
     seed: int,
     lang: str,
     progress: bool,
+    cache_states: bool = False,
 ) -> Iterable[tuple[str, tuple[SpanFindings, Path]]]:
     items = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
     from unspun.training.folds import fold_split  # the split the fold models were trained on
@@ -84,6 +89,10 @@ def _cross_fitted(
             continue
         model_dir = Path(models_dir) / f"fold{k}" if isinstance(models_dir, (str, Path)) else models_dir[k]
         model = SpanModel.from_disk(model_dir)
+        if cache_states:  # each fold model's states of an article encoded once, kept in the cache
+            from unspun.training.states import caching_encoder, model_digest
+
+            model = caching_encoder(model, model_digest(model_dir))
         steps = range(0, len(ids), 16)
         for start in track(
             steps, description=f"fold {k}: spans of {len(ids)} articles", disable=not progress
@@ -102,13 +111,18 @@ def cross_fitted_analyses(
     seed: int = 13,
     lang: str = "en",
     progress: bool = True,
+    cache_states: bool = False,
 ) -> tuple[list[Analysis], dict[str, SpanFindings]]:
     """:func:`cross_fitted_findings` as analyses (the article's text, its technique spans and
     candidates, the fold model in ``models``), sorted by id, with the findings by id. ``models_dir``:
-    the folder of ``fold0``, ``fold1``, ..., or the fold model folders themselves, in fold order."""
+    the folder of ``fold0``, ``fold1``, ..., or the fold model folders themselves, in fold order.
+    ``cache_states``: each fold model's encoder states of each article are read from (and kept in)
+    ``$UNSPUN_CACHE/states/`` (:mod:`unspun.training.states`), so a second pass encodes nothing."""
     texts = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
     analyses, findings = [], {}
-    for i, (found, model_dir) in _cross_fitted(ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress):
+    for i, (found, model_dir) in _cross_fitted(
+        ptc_dir, semeval_dir, models_dir, folds, seed, lang, progress, cache_states
+    ):
         article = Article(id=i, text=texts[i], language=lang)
         article.set_layer(TECHNIQUE_LAYER, found.spans)
         article.set_layer(CANDIDATE_LAYER, found.candidates)
@@ -262,11 +276,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=default_predictions_path())
+    parser.add_argument(
+        "--cache-states",
+        action="store_true",
+        help="keep each fold model's encoder states of each article in $UNSPUN_CACHE/states/ (read back next time)",
+    )
     args = parser.parse_args(argv)
     if not args.models.is_dir():
         raise InputNotFoundError(f"no fold models in {args.models}; run benchmarks/ptc.py with --work first")
     analyses, found = cross_fitted_analyses(
-        args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed
+        args.ptc, args.semeval, args.models, folds=args.folds, seed=args.seed, cache_states=args.cache_states
     )
     write_predictions(analyses, args.out)
     write_paragraph_vectors("en", found, vectors_path(args.out))
