@@ -201,6 +201,7 @@ def test_articles_filters(client: TestClient, stored: list[dict[str, Any]]) -> N
     genre = stored[0]["genre"]
     assert ids(genre=genre) == {s["article_id"] for s in stored if s["genre"] == genre}
     assert ids(language="en") == {s["article_id"] for s in stored if s["language"] == "en"}
+    assert ids(outlet="", genre="", language="") == {s["article_id"] for s in stored}  # empty: no filter
     # A code no article can have is an error, not an empty page (it answered nothing before).
     message = assert_error(client.get("/api/articles", params={"language": "xx"}), 422)
     assert "unknown language 'xx'" in message

@@ -196,16 +196,17 @@ def search_query(
     next: Annotated[str | None, Query(description="The `next` token of the previous page.")] = None,
 ) -> SearchQuery:
     """The :class:`SearchQuery` of a request's query parameters (checked as the CLI's are:
-    :func:`unspun.store.base.check_search_query`, a 422 in one line)."""
+    :func:`unspun.store.base.check_search_query`, a 422 in one line). An empty parameter is no
+    filter, as an empty form field means (``?outlet=`` matched no article)."""
     return SearchQuery(
         text=q or None,
-        outlet=outlet,
+        outlet=outlet or None,
         date_from=date_from,
         date_to=date_to,
-        technique=technique,
-        genre=genre,
-        frame=frame,
-        language=language,
+        technique=technique or None,
+        genre=genre or None,
+        frame=frame or None,
+        language=language or None,
         min_score=min_score,
         max_score=max_score,
         limit=limit,
