@@ -230,6 +230,16 @@ def test_smart_quotes_read_as_latin1_get_the_windows_1252_advice(tmp_path: Path)
         read_text_file(path, max_bytes=LIMIT)
 
 
+def test_a_stray_c1_character_beside_real_smart_quotes_is_read_as_it_is(tmp_path: Path) -> None:
+    # One PTC training article holds a lone U+009D (a UTF-8 mojibake remnant) among its curly
+    # quotes: research predictions must not lose such an article, and its offsets count the char.
+    text = "The minister said \u201cwe will win\u201d today.\u009d And the crowd cheered loudly."
+    assert read_text_file(write_bytes(tmp_path / "s.txt", text.encode("utf-8")), max_bytes=LIMIT).text == text
+    assert read_string(text).text == text
+    with pytest.raises(EncodingError, match="control character U\\+0001"):
+        read_string(text + "\u0001")
+
+
 def test_read_text_file_size_limit(tmp_path: Path) -> None:
     path = write_bytes(tmp_path / "big.txt", b"x" * 11)
     assert read_text_file(path, max_bytes=11).text == "x" * 11

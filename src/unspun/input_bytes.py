@@ -193,12 +193,26 @@ def _convert_hint(where: str | Path | None, iconv: str) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x80-\x9f]")
 
 
+_C0 = re.compile("[\x00-\x08\x0e-\x1f]")
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
+
+
 def reject_controls(text: str, where: str) -> None:
     """Raise :class:`EncodingError` when ``text`` holds a control character (see ``_CONTROL``):
-    the mark of a wrong decoding or of binary data, which must not be analysed as text."""
+    the mark of a wrong decoding or of binary data, which must not be analysed as text.
+
+    A C1 character (U+0080-U+009F) is refused only in a text that Latin-1 could hold whole (every
+    character up to U+00FF): the mark of a Windows-1252 file read as Latin-1. In a text that also
+    holds characters beyond Latin-1 (real smart quotes, another script) a stray C1 character is a
+    mojibake remnant of its source (one PTC training article holds a U+009D beside its curly
+    quotes) and the text is analysed as it is, offsets counting it."""
     found = _CONTROL.search(text)
     if found is None:
         return
+    if "\x80" <= found.group() <= "\x9f" and _BEYOND_LATIN1.search(text):
+        found = _C0.search(text)
+        if found is None:
+            return
     char = found.group()
     at = f"the control character U+{ord(char):04X} at character {found.start()}"
     if "\x80" <= char <= "\x9f":
