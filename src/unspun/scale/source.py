@@ -23,6 +23,7 @@ batch function, where its failure is caught and recorded for that article alone.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,22 @@ def fallback_id(row: dict[str, Any]) -> str:
         return str(row["id"])
     stem = posixpath.splitext(posixpath.basename(str(row["source"])))[0]
     return f"{stem}-{row['line']}"
+
+
+def source_id(row: dict[str, Any]) -> str:
+    """The id of a source row whose article could not be built: the record's own ``id`` when its
+    JSON still gives one (a record without text, too large, with a bad field), else
+    :func:`fallback_id`; the same id the row would have had as an article, so that a failure is
+    listed under it and a rerun knows it is done."""
+    if row["kind"] == "json":
+        try:
+            record = json.loads(str(row["data"]))
+        except ValueError:
+            record = None
+        value = record.get("id") if isinstance(record, dict) else None
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            return str(value)
+    return fallback_id(row)
 
 
 def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:

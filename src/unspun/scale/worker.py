@@ -26,7 +26,7 @@ from unspun.analysis import Pipeline, build_pipeline
 from unspun.document import Analysis, Article
 from unspun.errors import UnspunError
 from unspun.scale.row import analysis_row, error_row, rows_table
-from unspun.scale.source import fallback_id, source_article
+from unspun.scale.source import source_article, source_id
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -113,11 +113,12 @@ class AnalyseBatch:
             try:
                 article = source_article(source, max_bytes=self.max_bytes)
             except UnspunError as error:
-                # A record that cannot be read has no id of its own: it is known by its place.
-                if fallback_id(source) in self.done:
+                # Listed under the record's own id when it has one, else under its place.
+                id = source_id(source)
+                if id in self.done:
                     skipped += 1
                 else:
-                    rows.append(error_row(fallback_id(source), error.message, source_path=source["source"]))
+                    rows.append(error_row(id, error.message, source_path=source["source"]))
                 continue
             if article.id in self.done:
                 skipped += 1
