@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ TEXTS = [
     "This radical scheme is a catastrophe that will ruin every family in the land.",
 ]
 CRASH_ID = "crash-me"
+NO_TEXT_ID = "no-text"  # a record that fails with an id of its own
 # Ray Data's own context warns about its own deprecated defaults when it is created.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
 
@@ -53,6 +55,7 @@ def write_corpus(folder: Path) -> set[str]:
         json.dumps({"text": "No id here,\u2028and a line separator inside the text."}, ensure_ascii=False)
     )
     lines.append(json.dumps({"id": CRASH_ID, "text": "The shameful cowards betray us all, again and again."}))
+    lines.append(json.dumps({"id": NO_TEXT_ID, "title": "A record without its text"}))  # line 11
     (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "article101.txt").write_text(
         "A headline\n\nCrooked politicians are stealing your future.\r\n", encoding="utf-8", newline=""
@@ -63,7 +66,7 @@ def write_corpus(folder: Path) -> set[str]:
         "<p>Residents welcomed the shorter commute across the river.</p></article></body></html>",
         encoding="utf-8",
     )
-    return {f"a{i}" for i in range(len(TEXTS))} | {"feed-4", "feed-9", CRASH_ID, "101", "story"}
+    return {f"a{i}" for i in range(len(TEXTS))} | {"feed-4", "feed-9", CRASH_ID, NO_TEXT_ID, "101", "story"}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +80,7 @@ def local_output(corpus: tuple[Path, set[str]], tmp_path_factory: pytest.TempPat
     output = tmp_path_factory.mktemp("local") / "out"
     report = run_batch(corpus[0], output, engine="local", batch_size=4, part_rows=4)
     assert report.analysed == len(corpus[1])
-    assert len(list(output.glob("*.parquet"))) == 3  # parts of whole batches
+    assert len(list(output.glob("*.parquet"))) == 4  # parts of whole batches (13 rows, 4 a batch)
     return output
 
 
@@ -113,22 +116,84 @@ def test_local_rows_one_per_article_with_the_full_analysis(
     assert by_id["story"]["title"] == "Mayor opens bridge"
 
 
-def test_local_bad_record_in_errors_file(local_output: Path) -> None:
-    assert [e["id"] for e in errors(local_output)] == ["feed-4"]
+def test_local_failures_under_their_own_ids(local_output: Path) -> None:
+    assert [e["id"] for e in errors(local_output)] == ["feed-4", NO_TEXT_ID]  # not "feed-11"
     assert "line 4: invalid JSON" in errors(local_output)[0]["error"]
+    assert "line 11: no 'text' field" in errors(local_output)[1]["error"]
     report = json.loads((local_output / REPORT_FILE).read_text(encoding="utf-8"))
-    assert report["failed"] == 1 and report["analysed"] == 12 and report["articles_per_second"] > 0
+    assert report["failed"] == 2 and report["analysed"] == 13 and report["articles_per_second"] > 0
+    assert report["workers_busy"] == 1
+
+
+def read_as_a_dataset(output: Path) -> list[dict[str, Any]]:
+    """The rows as pandas and pyarrow read the folder, with nothing but its path: the same rows."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    columns = ["id", "error", "analysis"]  # the analysis column holds every output of the row
+    frame = pd.read_parquet(output, columns=columns).sort_values("id")
+    records = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    assert pq.read_table(output, columns=columns).sort_by("id").to_pylist() == records
+    return records
+
+
+def test_local_output_is_a_parquet_dataset_as_it_is(local_output: Path) -> None:
+    assert sorted(p.name for p in local_output.iterdir() if not p.name.endswith(".parquet")) == [
+        ERRORS_FILE,
+        REPORT_FILE,
+    ]
+    assert ERRORS_FILE.startswith("_") and REPORT_FILE.startswith("_")  # what Parquet readers skip
+    expected = [{k: row[k] for k in ("id", "error", "analysis")} for row in rows(local_output)]
+    assert read_as_a_dataset(local_output) == expected
+
+
+def test_an_older_output_with_errors_jsonl_is_read_and_renamed(
+    local_output: Path, corpus: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    for part in local_output.glob("*.parquet"):
+        (output / part.name).write_bytes(part.read_bytes())
+    (output / "errors.jsonl").write_bytes((local_output / ERRORS_FILE).read_bytes())  # unspun 0.2's name
+    report = run_batch(corpus[0], output, engine="local")
+    assert report.analysed == 0 and report.skipped == len(corpus[1])
+    assert not (output / "errors.jsonl").exists() and errors(output) == errors(local_output)
+    assert len(read_as_a_dataset(output)) == len(corpus[1])
 
 
 @pytest.mark.ray
-def test_ray_rows_equal_local_rows(
-    ray_local: Any, local_output: Path, corpus: tuple[Path, set[str]], tmp_path: Path
+def test_ray_rows_equal_local_rows_spread_over_every_worker_quietly(
+    ray_local: Any,
+    local_output: Path,
+    corpus: tuple[Path, set[str]],
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
-    report = run_batch(corpus[0], tmp_path / "ray", engine="ray", workers=2, batch_size=3)
+    capfd.readouterr()
+    # 13 articles and the default batch of 16: both workers still get some
+    report = run_batch(corpus[0], tmp_path / "ray", engine="ray", workers=2)
+    logged = capfd.readouterr().err
     assert rows(tmp_path / "ray") == rows(local_output)  # both sorted by id
+    assert read_as_a_dataset(tmp_path / "ray") == read_as_a_dataset(local_output)
     assert errors(tmp_path / "ray") == errors(local_output)
-    assert report.analysed == len(corpus[1]) and report.failed == 1
+    assert report.analysed == len(corpus[1]) and report.failed == 2
     assert sum(w["analysed"] for w in report.workers_detail.values()) == len(corpus[1])
+    assert report.workers_busy == 2 and all(w["analysed"] > 0 for w in report.workers_detail.values())
+    assert not [line for line in logged.splitlines() if re.search(r"\bINFO\b", line)], logged[-2000:]
+
+
+@pytest.mark.ray
+def test_ray_data_logs_info_lines_only_when_asked(ray_local: Any, capfd: pytest.CaptureFixture[str]) -> None:
+    from unspun.scale.ray_engine import quiet_ray
+
+    def run(quiet: bool) -> list[str]:
+        capfd.readouterr()
+        with quiet_ray(quiet):
+            ray_local.data.range(8, override_num_blocks=2).map_batches(lambda b: b).materialize()
+        return [line for line in capfd.readouterr().err.splitlines() if re.search(r"\bINFO\b", line)]
+
+    assert run(quiet=False)  # what Ray Data writes on stderr by itself ("Starting execution of ...")
+    assert run(quiet=True) == []
 
 
 @pytest.mark.ray
@@ -216,7 +281,7 @@ def test_cli_batch_writes_the_dataset_and_the_store(
     output = tmp_path / "out"
     result = CliRunner().invoke(app, ["batch", str(corpus[0]), str(output), "--db", db, "--batch-size", "6"])
     assert result.exit_code == 0, result.output
-    assert "12 articles" in result.output and "1 failed" in result.output
+    assert "13 articles" in result.output and "2 failed" in result.output
     assert rows(output) == rows(local_output)
     with open_store(db) as store:
         for row in rows(output):
@@ -298,3 +363,23 @@ def test_a_batch_file_is_decoded_as_unspun_analyze_decodes_it(tmp_path: Path) ->
     assert source_article(row("b.txt"), max_bytes=10_000).text == "\ufeff" + smart
     with pytest.raises(EncodingError, match="c.txt is not UTF-8.*iconv"):
         source_article(row("c.txt"), max_bytes=10_000)
+
+
+def test_chunks_spread_a_small_input_over_every_worker(tmp_path: Path) -> None:
+    from unspun.scale.chunk import chunk_rows_for, plan_chunks, read_chunk
+    from unspun.scale.source import list_inputs
+
+    assert chunk_rows_for(13, workers=2, batch_size=16) == 7  # two chunks, not one batch of 13
+    assert chunk_rows_for(3, workers=4, batch_size=16) == 1
+    assert chunk_rows_for(10_000, workers=2, batch_size=16) == 1024
+    assert chunk_rows_for(800, workers=2, batch_size=16) == 100  # about four chunks a worker
+    records = pa.table({"id": [f"p{i}" for i in range(5)], "text": [f"text {i}" for i in range(5)]})
+    import pyarrow.parquet as pq
+
+    pq.write_table(records, tmp_path / "records.parquet")  # one row group of 5
+    chunks = plan_chunks(list_inputs(tmp_path / "records.parquet"), [], rows=2)
+    assert [(c.line, c.offset, c.end) for c in chunks] == [(1, 0, 2), (3, 2, 2), (5, 4, 1)]
+    rows = [row for chunk in chunks for row in read_chunk(chunk).to_pylist()]
+    assert [(json.loads(row["data"])["id"], row["line"]) for row in rows] == [
+        (f"p{i}", i + 1) for i in range(5)
+    ]

@@ -51,14 +51,20 @@ def batch(
     article_model: ArticleModelOption = None,
     lang: LangOption = None,
     max_input_mb: MaxInputOption = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Let Ray log at INFO level (default: its warnings and errors only)."),
+    ] = False,
 ) -> None:
     """Analyse a corpus into a Parquet dataset (one row per article, with the full analysis).
 
-    Running it again skips the articles OUTPUT already holds and finishes the rest. Failures
-    are listed in OUTPUT/errors.jsonl, the run's figures in OUTPUT/_report.json."""
+    Running it again skips the articles OUTPUT already holds and finishes the rest. OUTPUT reads
+    as a Parquet dataset as it is (pandas.read_parquet(OUTPUT), DuckDB, Spark): failures are
+    listed beside it in OUTPUT/_errors.jsonl under their own ids, the run's figures in
+    OUTPUT/_report.json."""
     with user_errors():
         with needs_extra("unspun batch", "scale"):
-            from unspun.scale import run_batch
+            from unspun.scale import ERRORS_FILE, run_batch
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         local = engine is BatchEngine.local
         # Ray draws its own progress bars; a second bar would fight them for the terminal.
@@ -76,12 +82,14 @@ def batch(
                 lang=lang,
                 max_bytes=settings.max_input_bytes,
                 on_progress=advance,
+                verbose=verbose,
             )
     for part in report.removed_parts:
         say("removed", "yellow", f"{part}: an incomplete part (its articles were analysed again)")
     write(
         f"{report.analysed} articles in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
-        f"{report.engine}, {report.workers} worker(s)); {report.failed} failed, {report.skipped} already done; "
+        f"{report.engine}, {report.workers_busy} of {report.workers} worker(s) busy); "
+        f"{report.failed} failed, {report.skipped} already done; "
         f"{report.rows} rows in {report.output}"
     )
     for name, totals in report.workers_detail.items():
@@ -92,4 +100,4 @@ def batch(
     if report.stored is not None:
         write(f"  {report.stored} analyses added to {db}")
     if report.failed:
-        say("failed", "yellow", f"{report.failed} articles; see {report.output}/errors.jsonl")
+        say("failed", "yellow", f"{report.failed} articles; see {report.output}/{ERRORS_FILE}")

@@ -36,7 +36,8 @@ class BatchReport:
     """What a run did. ``analysed`` counts the rows written by this run (``failed`` of them with an
     error); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
     start-up included), ``startup_seconds`` the engine's start (Ray's ``init``);
-    ``workers_detail`` each worker's totals and its articles per second of busy time."""
+    ``workers_detail`` each worker's totals and its articles per second of busy time (the
+    workers that did some work: ``workers_busy`` of the ``workers`` asked for)."""
 
     engine: str
     workers: int
@@ -46,6 +47,7 @@ class BatchReport:
     failed: int = 0
     skipped: int = 0
     rows: int = 0
+    workers_busy: int = 0
     seconds: float = 0.0
     startup_seconds: float = 0.0
     removed_parts: list[str] = field(default_factory=list)
@@ -78,6 +80,7 @@ def run_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     analyser_class: type[AnalyseBatch] = AnalyseBatch,
     on_progress: Callable[[int], None] | None = None,
+    verbose: bool = False,
 ) -> BatchReport:
     """Analyse every article of ``source`` not yet in ``output``; return the run's report.
 
@@ -90,7 +93,11 @@ def run_batch(
     ``db``: a store URL the new analyses are also added to; ``model``, ``article_model``,
     ``lang``: as for :func:`unspun.analysis.build_pipeline`; ``analyser_class``: the batch
     function (a subclass of :class:`AnalyseBatch`); ``on_progress(n)``: called as source rows
-    are done (local engine; Ray shows its own progress bars).
+    are done (local engine; Ray shows its own progress bars); ``verbose``: let Ray log at its own
+    INFO level (by default its loggers show warnings and errors only, during the run).
+
+    The input is cut into chunks (:mod:`unspun.scale.chunk`) of at most a batch, and never fewer
+    chunks than workers, so that a small input too is spread over every Ray worker.
 
     Raises:
         ConfigError: a bad engine, worker count or batch size, an output that is a file,
@@ -128,8 +135,18 @@ def run_batch(
             chunks, output, analyser_class, options, batch_size, part_rows, on_progress
         )
     else:
+        # A Ray batch is gathered from whole chunks: a batch larger than a chunk would join the
+        # chunks of a small input into one batch, analysed by one worker while the others wait.
         report.workers_detail, report.startup_seconds = _run_ray(
-            chunks, output, analyser_class, options, workers, batch_size, part_rows, address
+            chunks,
+            output,
+            analyser_class,
+            options,
+            workers,
+            min(batch_size, rows),
+            part_rows,
+            address,
+            verbose,
         )
     after = scan_output(output)
     write_errors(output, after.errors)
@@ -140,6 +157,7 @@ def run_batch(
         seconds = totals["seconds"]
         totals["articles_per_second"] = round(totals["analysed"] / seconds, 3) if seconds > 0 else 0.0
     report.rows = len(after.ids)
+    report.workers_busy = sum(1 for totals in report.workers_detail.values() if totals["batches"])
     if db is not None:
         report.stored = store_new(db, output, new_parts=sorted(set(after.parts) - set(before.parts)))
     report.seconds = time.perf_counter() - started
@@ -181,26 +199,28 @@ def _run_ray(
     batch_size: int,
     part_rows: int,
     address: str | None,
+    verbose: bool,
 ) -> tuple[dict[str, dict[str, Any]], float]:
-    from unspun.scale.ray_engine import connect, import_ray, run_ray
+    from unspun.scale.ray_engine import connect, import_ray, quiet_ray, run_ray
 
     ray = import_ray()
-    started = time.perf_counter()
-    started_ray = connect(address, workers=workers)
-    startup = time.perf_counter() - started
-    try:
-        summary = run_ray(
-            chunks,
-            output,
-            analyser_class=analyser_class,
-            analyser_options=options,
-            workers=workers,
-            batch_size=batch_size,
-            part_rows=part_rows,
-        )
-    finally:
-        if started_ray:
-            ray.shutdown()
+    with quiet_ray(not verbose):
+        started = time.perf_counter()
+        started_ray = connect(address, workers=workers, verbose=verbose)
+        startup = time.perf_counter() - started
+        try:
+            summary = run_ray(
+                chunks,
+                output,
+                analyser_class=analyser_class,
+                analyser_options=options,
+                workers=workers,
+                batch_size=batch_size,
+                part_rows=part_rows,
+            )
+        finally:
+            if started_ray:
+                ray.shutdown()
     return summary, startup
 
 

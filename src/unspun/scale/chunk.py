@@ -1,8 +1,8 @@
 """Chunks: the units of reading, planned once on the driver, read the same way by both engines.
 
 A chunk is a run of about ``rows`` source rows: a byte range of whole lines of a JSONL file
-(its first line number known, so that ids and messages name the exact line), one row group of
-a Parquet file, or a list of article files. Each chunk becomes one Ray read task and one block,
+(its first line number known, so that ids and messages name the exact line), records of one row
+group of a Parquet file, or a list of article files. Each chunk becomes one Ray read task and one block,
 so the blocks spread over the actors however few files the input has (one JSONL file read by one
 task would be one block, analysed by one actor while the others wait); the local engine reads
 the same chunks in order.
@@ -28,13 +28,17 @@ from unspun.scale.source import JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs
 
 # The most rows a chunk holds: a block of news articles of a few MB.
 MAX_CHUNK_ROWS = 1024
+# JSONL files up to this size have their lines counted to size the chunks (a second read of at
+# most 64 MB); a larger one is estimated at 2 KB a line, which is many chunks either way.
+COUNT_LINES_UP_TO = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """What one read task reads: ``kind`` is ``"jsonl"`` (bytes ``[start, end)`` of ``url``, whose
-    first line is number ``line``), ``"parquet"`` (row group ``start`` of ``url``, first record
-    number ``line``) or ``"files"`` (the article files ``files``, as ``(url, id)``)."""
+    first line is number ``line``), ``"parquet"`` (``end`` records from record ``offset`` of row
+    group ``start`` of ``url``, the first being record number ``line`` of the file) or ``"files"``
+    (the article files ``files``, as ``(url, id)``)."""
 
     kind: str
     url: str = ""
@@ -42,12 +46,15 @@ class Chunk:
     end: int = 0
     line: int = 1
     files: tuple[tuple[str, str], ...] = ()
+    offset: int = 0
 
 
 def chunk_rows_for(total: int, *, workers: int, batch_size: int) -> int:
-    """Rows per chunk: about four chunks per worker for a small corpus (so that every worker gets
-    some), at least one batch, at most :data:`MAX_CHUNK_ROWS`."""
-    return max(batch_size, min(MAX_CHUNK_ROWS, -(-total // (4 * workers))))
+    """Rows per chunk: about four chunks per worker (so that every worker gets some), a whole batch
+    when there are enough rows for that, but never so many that there are fewer chunks than
+    workers (a handful of rows still spreads over every worker); at most :data:`MAX_CHUNK_ROWS`."""
+    per_worker = -(-total // workers)
+    return max(1, min(MAX_CHUNK_ROWS, per_worker, max(batch_size, -(-total // (4 * workers)))))
 
 
 def plan_chunks(inputs: Inputs, files: list[tuple[str, str]], *, rows: int) -> list[Chunk]:
@@ -57,13 +64,14 @@ def plan_chunks(inputs: Inputs, files: list[tuple[str, str]], *, rows: int) -> l
         if posixpath.splitext(url)[1].lower() in JSONL_SUFFIXES:
             chunks.extend(_jsonl_chunks(url, rows))
         else:
-            chunks.extend(_parquet_chunks(url))
+            chunks.extend(_parquet_chunks(url, rows))
     return chunks
 
 
 def estimate_rows(inputs: Inputs) -> int:
-    """About how many source rows the input holds, for sizing chunks without reading it: the
-    files, the Parquet records (from the footers) and a JSONL file's size over 2 KB a line."""
+    """About how many source rows the input holds, for sizing chunks: the files, the Parquet
+    records (from the footers), the lines of a JSONL file up to :data:`COUNT_LINES_UP_TO` bytes
+    and a larger one's size over 2 KB a line."""
     import fsspec
     import pyarrow.parquet as pq
 
@@ -71,11 +79,21 @@ def estimate_rows(inputs: Inputs) -> int:
     for url in inputs.containers:
         if posixpath.splitext(url)[1].lower() in JSONL_SUFFIXES:
             fs, path = fsspec.core.url_to_fs(url)
-            total += int(fs.size(path) or 0) // 2048
+            size = int(fs.size(path) or 0)
+            # a small file's lines are counted, so that it is spread exactly
+            total += _count_lines(fs, path) if size <= COUNT_LINES_UP_TO else size // 2048
         else:
             with fsspec.open(url, "rb") as handle:
                 total += pq.ParquetFile(handle).metadata.num_rows
     return total
+
+
+def _count_lines(fs: Any, path: str) -> int:
+    lines = 0
+    with fs.open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return lines
 
 
 def _jsonl_chunks(url: str, rows: int) -> Iterator[Chunk]:
@@ -93,7 +111,9 @@ def _jsonl_chunks(url: str, rows: int) -> Iterator[Chunk]:
             yield Chunk("jsonl", url, start, offset, first)
 
 
-def _parquet_chunks(url: str) -> Iterator[Chunk]:
+def _parquet_chunks(url: str, rows: int) -> Iterator[Chunk]:
+    """A chunk per ``rows`` records of each row group (``start`` the group; ``end`` how many
+    records, from record ``offset`` of the group)."""
     import fsspec
     import pyarrow.parquet as pq
 
@@ -101,8 +121,10 @@ def _parquet_chunks(url: str) -> Iterator[Chunk]:
         metadata = pq.ParquetFile(handle).metadata
     first = 1
     for group in range(metadata.num_row_groups):
-        yield Chunk("parquet", url, group, group + 1, first)
-        first += metadata.row_group(group).num_rows
+        records = metadata.row_group(group).num_rows
+        for offset in range(0, records, rows):
+            yield Chunk("parquet", url, group, min(rows, records - offset), first + offset, offset=offset)
+        first += records
 
 
 def read_chunk(chunk: Chunk) -> pa.Table:
@@ -145,7 +167,8 @@ def _parquet_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     with fsspec.open(chunk.url, "rb") as handle:
-        records = pq.ParquetFile(handle).read_row_group(chunk.start).to_pylist()
+        group = pq.ParquetFile(handle).read_row_group(chunk.start)
+    records = group.slice(chunk.offset, chunk.end).to_pylist()
     for number, record in enumerate(records, start=chunk.line):
         data = json.dumps(record, ensure_ascii=False, default=_json_default)
         yield {"kind": "json", "source": chunk.url, "line": number, "id": "", "data": data}

@@ -1,12 +1,14 @@
-"""The output folder of a batch: Parquet parts, the errors file and the report.
+"""The output folder of a batch: a Parquet dataset, with the failures and the report beside it.
 
 ``OUTPUT/*.parquet`` are the parts (one per block or batch, each written whole: a local part is
-written under a temporary name and renamed); ``OUTPUT/errors.jsonl`` lists the articles that
-failed, ``{"id": ..., "error": ...}`` one a line (the name the batch contract gives);
-``OUTPUT/_report.json`` is the last run's report. pyarrow and pandas skip ``_`` names but not
-``errors.jsonl``: when it exists, read the parts with :func:`read_rows`, with
-``pyarrow.dataset.dataset(OUTPUT, format="parquet", exclude_invalid_files=True)`` or with
-``pandas.read_parquet(glob of OUTPUT/*.parquet)``.
+written under a temporary name and renamed); ``OUTPUT/_errors.jsonl`` lists the articles that
+failed, ``{"id": ..., "error": ...}`` one a line, under each article's own id;
+``OUTPUT/_report.json`` is the last run's report. Parquet readers skip names starting with ``_``
+or ``.`` (as Spark writes ``_SUCCESS``), so the folder is a dataset as it is:
+``pandas.read_parquet(OUTPUT)``, ``pyarrow.parquet.read_table(OUTPUT)``, DuckDB's
+``read_parquet('OUTPUT/*.parquet')`` and Spark's ``spark.read.parquet(OUTPUT)`` read every row.
+An output of an older unspun (``errors.jsonl``, which readers did not skip) is read as well, and
+its errors file renamed by the next run.
 
 What the folder holds decides what a new run skips (:func:`scan_output`): every id in a
 readable part, failures included (their rows carry the error), and every id in the errors file.
@@ -27,8 +29,9 @@ import pyarrow.parquet as pq
 
 from unspun.errors import ConfigError
 
-ERRORS_FILE = "errors.jsonl"
+ERRORS_FILE = "_errors.jsonl"
 REPORT_FILE = "_report.json"
+LEGACY_ERRORS_FILE = "errors.jsonl"  # unspun 0.2's name, inside the dataset
 
 
 @dataclass(slots=True)
@@ -86,14 +89,15 @@ def scan_output(output: str, *, remove_broken: bool = True) -> OutputState:
             state.ids.add(id)
             if error is not None:
                 state.errors[id] = error
-    errors_path = posixpath.join(path, ERRORS_FILE)
-    if fs.exists(errors_path):
-        with fs.open(errors_path, "r", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    record = json.loads(line)
-                    state.ids.add(record["id"])
-                    state.errors.setdefault(record["id"], record["error"])
+    for name in (ERRORS_FILE, LEGACY_ERRORS_FILE):
+        errors_path = posixpath.join(path, name)
+        if fs.exists(errors_path):
+            with fs.open(errors_path, "r", encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        record = json.loads(line)
+                        state.ids.add(record["id"])
+                        state.errors.setdefault(record["id"], record["error"])
     return state
 
 
@@ -118,9 +122,14 @@ def write_text(output: str, name: str, text: str) -> None:
 
 
 def write_errors(output: str, errors: dict[str, str]) -> None:
-    """``OUTPUT/errors.jsonl``: every failure the folder holds, sorted by id."""
+    """``OUTPUT/_errors.jsonl``: every failure the folder holds, sorted by id (an older
+    ``errors.jsonl``, already read into ``errors``, is removed: it would break Parquet readers)."""
     lines = [json.dumps({"id": id, "error": errors[id]}, ensure_ascii=False) for id in sorted(errors)]
     write_text(output, ERRORS_FILE, "".join(line + "\n" for line in lines))
+    fs, path = output_fs(output)
+    legacy = posixpath.join(path, LEGACY_ERRORS_FILE)
+    if fs.exists(legacy):
+        fs.rm(legacy)
 
 
 def read_rows(output: str) -> pa.Table:

@@ -23,8 +23,10 @@ already initialised Ray (a notebook, the tests) is used as it is and left runnin
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from unspun.errors import AnalysisError, ConfigError, UnspunError
@@ -48,8 +50,9 @@ def import_ray() -> Any:
     return ray
 
 
-def connect(address: str | None, *, workers: int) -> bool:
-    """Join the Ray at ``address`` (or ``$RAY_ADDRESS``), or start a local one.
+def connect(address: str | None, *, workers: int, verbose: bool = False) -> bool:
+    """Join the Ray at ``address`` (or ``$RAY_ADDRESS``), or start a local one (logging at
+    warning level unless ``verbose``).
 
     Returns whether this call started Ray (and so should shut it down). Raises
     :class:`ConfigError` when the cluster cannot be reached.
@@ -58,14 +61,40 @@ def connect(address: str | None, *, workers: int) -> bool:
     if ray.is_initialized():
         return False
     address = address or os.environ.get("RAY_ADDRESS") or None
+    level = logging.INFO if verbose else logging.WARNING
     try:
         if address:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, logging_level=level)
         else:
-            ray.init(num_cpus=max(workers, os.cpu_count() or 1), include_dashboard=False, log_to_driver=False)
+            ray.init(
+                num_cpus=max(workers, os.cpu_count() or 1),
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=level,
+            )
     except ConnectionError as error:
         raise ConfigError(f"cannot reach the Ray cluster at {address} ({error}); check --address") from None
     return True
+
+
+@contextmanager
+def quiet_ray(quiet: bool = True) -> Iterator[None]:
+    """Ray's loggers (``ray``, ``ray.data``, ...) at warning level within the block, when ``quiet``:
+    Ray Data logs every stage of a run at INFO level on the driver's stderr. Their levels are put
+    back afterwards (a notebook's own logging is left as it was)."""
+    if not quiet:
+        yield
+        return
+    names = ["ray", *(n for n in logging.root.manager.loggerDict if n.startswith("ray."))]
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(logger.level, logging.WARNING))
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _reader(chunk: Chunk) -> Callable[[], list[Any]]:
