@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 
 from unspun.document import Span
 from unspun.errors import ModelError
-from unspun.training.folds import FoldPlan
+from unspun.training.folds import STAMP, FoldPlan
 
 GROUP = 16  # articles per call of the span model
 
@@ -57,6 +57,7 @@ def out_of_fold_spans(
                 }
         log(f"{path} was made from other texts or models: making it again")
     found = _compute(plan, texts, log)
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(key) + "\n")
@@ -73,7 +74,7 @@ def out_of_fold_spans(
 
 
 def _stamp(plan: FoldPlan, k: int) -> str:
-    stamp = plan.model_dir(k) / "fold.json"
+    stamp = plan.model_dir(k) / STAMP
     return hashlib.sha256(stamp.read_bytes()).hexdigest()[:16] if stamp.is_file() else ""
 
 
