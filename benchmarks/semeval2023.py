@@ -29,13 +29,18 @@ Speed: the packaged components (language, genre, frames, paragraphs) on English 
 The span predictions and fold models the span evidence needs are built into ``$UNSPUN_CACHE``
 first when missing, as ``unspun train article`` builds them (and reused when there).
 
-Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json]``
+The out-of-fold scores of each task are kept in a run folder (``$UNSPUN_CACHE/runs/semeval2023-cv-<digest
+of config, seed and data>``, :mod:`unspun.training.runs`): a stopped run keeps the tasks it finished,
+a second run on the folder is refused, ``--fresh`` computes them again.
+
+Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json] [--fresh]``
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import time
 from collections import Counter
@@ -52,6 +57,7 @@ from unspun.tasks.semeval2023_scorer import score_frame_labels, score_genre_labe
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.folds import fold_split
+from unspun.training.runs import Run, atomic_file, data_identity, open_run, run_folder
 from unspun.training.train_semeval2023 import (
     Table,
     cross_validate,
@@ -65,6 +71,7 @@ from unspun.training.train_semeval2023 import (
     prepare,
     reweighted_macro_f1,
     shift_rows,
+    span_predictions_path,
     task_scores,
 )
 
@@ -257,6 +264,23 @@ def paragraph_vector_variants(data: Any, cfg: dict[str, Any], seed: int) -> dict
     return {"span_features_only": decisions, "vectors_from_unseen_fold_models": strict}
 
 
+def _out_of_fold(
+    run: Run, data: Any, task: str, cfg: dict[str, Any], seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The out-of-fold scores and decisions of ``task``, kept in the run folder once computed (a
+    stopped benchmark keeps the tasks it finished; ``--fresh`` computes them again)."""
+    path = run.path(f"{task}-oof.npz")
+    if run.is_done(f"{task}-oof"):
+        with np.load(path) as npz:
+            return npz["scores"], npz["decisions"]
+    started = time.perf_counter()
+    scores, decisions = cross_validate(getattr(data, task), task, cfg, seed)
+    with atomic_file(path) as handle:
+        np.savez(handle, scores=scores, decisions=decisions)
+    run.mark_done(f"{task}-oof", seconds=time.perf_counter() - started)
+    return scores, decisions
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="SemEval-2023 Task 3 cross-validation benchmark")
     parser.add_argument("--data", type=Path, default=None)
@@ -264,15 +288,30 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("reports/semeval2023.json"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="compute the out-of-fold figures again (they are kept in a run folder)",
+    )
     args = parser.parse_args()
     data_dir = args.data or default_train_data("article")
     cfg = load_config(args.config or default_train_config("article"))
     ensure_span_evidence(data_dir, cfg)  # what `unspun train article` builds, reused from the cache
     data = prepare(data_dir, cfg)
-    oof = {
-        task: cross_validate(getattr(data, task), task, cfg, args.seed)
-        for task in ("genre", "frames", "paragraphs")
+    spans = cfg["paragraphs"].get("spans")
+    predictions = span_predictions_path(spans) if spans else None  # the span evidence the heads read
+    identity = {
+        "config": cfg,
+        "seed": args.seed,
+        "data": data_identity(Path(data_dir)),
+        "spans": hashlib.sha256(predictions.read_bytes()).hexdigest()
+        if predictions and predictions.is_file()
+        else None,
     }
+    with open_run(run_folder("semeval2023-cv", identity), fresh=args.fresh) as run:
+        oof = {
+            task: _out_of_fold(run, data, task, cfg, args.seed) for task in ("genre", "frames", "paragraphs")
+        }
     report: dict[str, Any] = {"folds": cfg["data"]["folds"], "languages": {}}
     print(
         f"{'lang':<5}{'genre macro':>18}{'shifted':>9}{'frames micro':>18}{'paragraphs micro':>20}   (baseline)"
