@@ -161,10 +161,18 @@ def test_body_over_the_limit_is_413_by_length_and_when_streamed(pipeline: Any) -
             yield b'"}'
 
         response = c.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
-        # The limit is there for the time limit, and the message says so (and what to raise).
         message = assert_error(response, 413)["error"]
-        assert "finishes within the time limit of 60 s" in message and "UNSPUN_ANALYSIS_TIMEOUT" in message
+        assert "1,048 bytes" in message and "UNSPUN_MAX_BODY_MB" in message
         assert c.post("/api/analyze", json={"text": TEXT}).status_code == 200
+
+
+def test_article_text_over_max_text_chars_is_413_naming_the_time_limit(pipeline: Any) -> None:
+    with make_client(pipeline, max_text_chars=len(TEXT) + 20) as c:
+        markup = "<script>var x = 1;</script>" * 200  # a page's markup counts for the body only
+        page = f"<html><head>{markup}</head><body><article><p>{TEXT}</p></article></body></html>"
+        assert c.post("/api/analyze", json={"text": page}).status_code == 200
+        message = assert_error(c.post("/api/analyze", json={"text": TEXT + " " + TEXT}), 413)["error"]
+        assert f"{len(TEXT) + 20:,}" in message and "60 s" in message
 
 
 def test_analysis_past_the_time_limit_is_504(pipeline: Any) -> None:

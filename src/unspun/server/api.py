@@ -157,6 +157,7 @@ async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     state = request.app.state.unspun
     # Reading (HTML extraction), serialising and storing are CPU or I/O work: off the event loop.
     article = await anyio.to_thread.run_sync(make_article, body)
+    check_text_length(article, state.settings.max_text_chars, state.settings.analysis_timeout)
     # An unreachable store, or a stored text given other metadata (409), fails the request
     # before any analysis work is spent on it; Store.add checks the metadata again.
     store = await anyio.to_thread.run_sync(state.store) if body.store else None
@@ -164,6 +165,19 @@ async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
         await anyio.to_thread.run_sync(store.merge_metadata, article)
     analysis: Analysis = await state.pool.analyze(article)
     return await anyio.to_thread.run_sync(_analysis_answer, analysis, store)
+
+
+def check_text_length(article: Article, limit: int, timeout: float) -> None:
+    """Raise :class:`unspun.errors.InputTooLargeError` (413) for an article text over ``limit``
+    characters: its analysis could not finish within the ``timeout`` seconds."""
+    from unspun.errors import InputTooLargeError
+
+    if len(article.text) > limit:
+        raise InputTooLargeError(
+            f"the article text is {len(article.text):,} characters, over the {limit:,} this server "
+            f"analyses within its {timeout:.0f} s time limit; send a shorter text, or use "
+            "unspun analyze / unspun batch, which have no time limit"
+        )
 
 
 def _analysis_answer(analysis: Analysis, store: Store | None) -> JSONResponse:

@@ -120,9 +120,7 @@ def create_app(
     _add_web(app)
     # add_middleware wraps: the last added is the outermost. Outermost first: guard (headers, 500),
     # CORS (when enabled: its headers reach 401s too), token, NUL in the URL, body limit, routes.
-    app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.analysis_timeout
-    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(NulMiddleware)
     app.add_middleware(TokenMiddleware, token=settings.token)
     if settings.cors_origins:

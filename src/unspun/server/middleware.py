@@ -134,21 +134,15 @@ class BodyLimitMiddleware:
     """Refuse request bodies over ``max_bytes`` with 413: by ``Content-Length`` before reading,
     and, for a body sent without one (chunked), as soon as the bytes received pass the limit."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.timeout = timeout
 
     def _message(self) -> str:
-        # The limit is there so that an analysis finishes in time: say so, and what to raise.
-        why = (
-            f", set so that an analysis finishes within the time limit of {self.timeout:g} s"
-            if self.timeout is not None
-            else ""
-        )
+        # The article text's own limit (max_text_chars) is what fits the time limit.
         return (
-            f"the request body is over the server's limit of {self.max_bytes:,} bytes{why}; send a "
-            "shorter text, or raise UNSPUN_MAX_BODY_MB together with UNSPUN_ANALYSIS_TIMEOUT"
+            f"the request body is over the server's limit of {self.max_bytes:,} bytes; send a "
+            "shorter text or page, or raise UNSPUN_MAX_BODY_MB"
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
