@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from extras import need
-from unspun.document import Article
+from unspun.document import Article, TextRange
 from unspun.models.linear_head import fit_linear_head
 from unspun.pipeline.claims import ClaimDetector, score_sentences
 from unspun.whosays.encoding import (
@@ -18,6 +18,7 @@ from unspun.whosays.encoding import (
     TokenStates,
     article_sentences,
     split_sentences,
+    title_line,
     token_span,
 )
 from unspun.whosays.heads import HeadModel, block_rows, load_heads
@@ -120,17 +121,57 @@ def test_train_checkworthy_on_a_tiny_corpus(tmp_path: Path) -> None:
     yes = [CLAIM, "Taxes went up by 3,000 dollars for every family.", "We created 2 million jobs last year."]
     no = [CHAT, "I would like to say one thing to you.", "Let me be very clear about this."]
     lines = ["Sentence_id\tText\tclass_label"]
-    lines += [f"{i}\t{t}\tYes" for i, t in enumerate(yes)] + [f"{10 + i}\t{t}\tNo" for i, t in enumerate(no)]
+    # ids 100 apart: six debates (debate_groups), a Yes and a No in every fold of three
+    lines += [f"{200 * i}\t{t}\tYes" for i, t in enumerate(yes)]
+    lines += [f"{200 * i + 100}\t{t}\tNo" for i, t in enumerate(no)]
     (tmp_path / "train.tsv").write_text("\n".join(lines) + "\n", "utf-8")
     config = tmp_path / "c.toml"
     config.write_text(
         '[data]\ntrain = "train.tsv"\ndev = "train.tsv"\n\n'
-        '[model]\nblocks = ["sentence_mean", "sentence_max"]\nc = 1.0\nfolds = 3\nseed = 1\nthreshold = 0.5\n',
+        '[model]\nblocks = ["sentence_mean", "sentence_max"]\nc = 1.0\nfolds = 3\nseed = 1\nthreshold = 0.5\n\n'
+        '[validation]\nsplit = "debate"\nlate_debates = 0\n',
         "utf-8",
     )
     report = train_whosays("checkworthy", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
     assert report["train_sentences"] == 6 and report["dev_f1"] == 1.0  # fitted on what it is scored on
+    assert report["debates"] == 6 and report["split"] == "debate" and "random_cv_f1" in report
+    assert 0.0 <= report["cv_reliability"]["ece"] <= 1.0
     assert (tmp_path / "model" / "training.json").is_file()
     cached = list((tmp_path / "cache" / "whosays").glob("checkthat-train-*.npy"))
     assert len(cached) == 1
     assert score_sentences([CLAIM], tmp_path / "model")[0] > 0.5
+
+
+HEADLINE = "City council approves budget for new water treatment plant"
+
+
+def test_title_line_is_a_sentence_of_its_own() -> None:
+    text = f"{HEADLINE}\n{CLAIM} {CHAT}"
+    assert title_line(text) == TextRange(0, len(HEADLINE))
+    assert _texts(text) == [HEADLINE, CLAIM, CHAT]
+    assert title_line("Wire report!\n\n\nThe mayor spoke.") == TextRange(0, len("Wire report!"))
+    # a hard-wrapped paragraph, a first line with a full stop, one line only: no title
+    assert title_line("The council voted on Tuesday to approve the new water\ntreatment plant.") is None
+    assert title_line(f"{CLAIM}\n{CHAT}") is None
+    assert title_line("First sentence. Then a second one\nGoes on.") is None
+    assert title_line(HEADLINE) is None
+
+
+def test_title_line_is_never_a_claim(tiny_model: HeadModel) -> None:
+    every = ClaimDetector(model=tiny_model, threshold=0.0)  # every sentence of 4+ words a claim
+    article = Article(id="t", text=f"{HEADLINE}\n{CLAIM}")
+    every([article])
+    assert [article.text[c.start : c.end] for c in article.claims] == [CLAIM]
+    kept = Article(id="k", text=article.text)
+    ClaimDetector(model=tiny_model, threshold=0.0, skip_title=False)([kept])
+    assert [kept.text[c.start : c.end] for c in kept.claims] == [HEADLINE, CLAIM]
+    titled = Article(id="a", text=f"{CLAIM}\n\n{CHAT}", title=CLAIM)  # the given title opens the text
+    every([titled])
+    assert [titled.text[c.start : c.end] for c in titled.claims] == [CHAT]
+
+
+def test_debate_groups_cut_at_gaps_in_sentence_ids() -> None:
+    from unspun.whosays.checkthat import debate_groups
+
+    assert debate_groups(["5", "6", "9", "100", "101", "x", "40"]) == [0, 0, 0, 2, 2, 3, 1]
+    assert debate_groups(["1", "30"], gap=50) == [0, 0]

@@ -4,8 +4,10 @@ Each sentence (:func:`unspun.whosays.encoding.split_sentences`) gets the probabi
 check-worthy from a logistic head over the span model's view of it, encoded alone as the training
 sentences were (mean and max of its token states), calibrated on held-out folds of CheckThat! 2024 (English debate sentences). A sentence at
 or over the model's threshold becomes a :class:`~unspun.document.Claim` (``score`` = that
-probability) in ``article.claims``. Sentences of fewer than ``min_words`` words are skipped, and
-so are articles in another language than English.
+probability) in ``article.claims``. Sentences of fewer than ``min_words`` words are skipped, so is
+the text's title line (a headline is not a claim sentence:
+:func:`unspun.whosays.encoding.title_line`, or a first sentence that is the article's ``title``),
+and so are articles in another language than English.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ import numpy as np
 from unspun.document import Article, Claim, ModelInfo
 from unspun.pipeline.base import Component, ErrorHandler, raise_error
 from unspun.registry import register
-from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, encode_texts
+from unspun.whosays.encoding import (
+    SentenceStates,
+    TokenStates,
+    article_sentences,
+    encode_texts,
+    title_line,
+)
 from unspun.whosays.heads import HeadModel, block_rows, load_heads
 
 DEFAULT_MODEL = "checkworthy-en"
@@ -56,6 +64,7 @@ class ClaimDetector(Component):
         model: str | Path | HeadModel | None = None,
         min_words: int = 4,
         threshold: float | None = None,
+        skip_title: bool = True,
         languages: tuple[str, ...] = ("en",),
         error_handler: ErrorHandler = raise_error,
     ) -> None:
@@ -64,6 +73,7 @@ class ClaimDetector(Component):
         self._model: HeadModel | None = model if isinstance(model, HeadModel) else None
         self.min_words = min_words
         self._threshold = threshold
+        self.skip_title = skip_title
         self.languages = languages
 
     @property
@@ -90,14 +100,28 @@ class ClaimDetector(Component):
         """Whether the model reads the article's language (unknown counts as covered)."""
         return article.language is None or article.language in self.languages
 
-    def claims(self, text: str, sentences: SentenceStates) -> list[Claim]:
+    def title_end(self, text: str, title: str | None = None) -> int:
+        """Where the text's title line ends (0: no title line, or titles are not skipped): the
+        :func:`title_line`, or the first line when it is the article's ``title``."""
+        if not self.skip_title:
+            return 0
+        line = title_line(text)
+        if line is not None:
+            return line.end
+        first = text.lstrip().split("\n", 1)[0].strip()
+        if title and first and first == title.strip() and "\n" in text.strip():
+            return text.index(first) + len(first)
+        return 0
+
+    def claims(self, text: str, sentences: SentenceStates, title: str | None = None) -> list[Claim]:
         """The sentences of ``text`` with at least ``min_words`` words whose probability reaches the
-        threshold, as claims ``c1``, ``c2``, ... in text order."""
+        threshold, as claims ``c1``, ``c2``, ... in text order; the title line is no claim."""
         heads = self.model
+        title_end = self.title_end(text, title)
         keep = [
             k
             for k, s in enumerate(sentences.sentences)
-            if len(text[s.start : s.end].split()) >= self.min_words
+            if len(text[s.start : s.end].split()) >= self.min_words and s.end > title_end
         ]
         out: list[Claim] = []
         for k in keep:
@@ -112,7 +136,7 @@ class ClaimDetector(Component):
         nothing but the cached sentence states (``article.vectors``)."""
         covered = [a for a in articles if self.covers(a) and a.text.strip()]
         states = dict(zip(map(id, covered), article_sentences(covered), strict=True))
-        return [self.claims(a.text, states[id(a)]) if id(a) in states else None for a in articles]
+        return [self.claims(a.text, states[id(a)], a.title) if id(a) in states else None for a in articles]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[Claim] | None]) -> None:
         for article, claims in zip(articles, outputs, strict=True):

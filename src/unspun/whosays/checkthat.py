@@ -103,3 +103,29 @@ def labels_of(rows: Sequence[CheckworthyRow]) -> list[int]:
     if any(row.label is None for row in rows):
         raise FormatError("the sentences carry no class_label; training and evaluation need labelled files")
     return [int(row.label == YES) for row in rows]
+
+
+DEBATE_GAP = 20  # a jump of more ids than this between sorted sentence ids starts another debate
+
+
+def debate_groups(ids: Sequence[str], gap: int = DEBATE_GAP) -> list[int]:
+    """The debate of each sentence id: CheckThat! English ids count the sentences of one debate
+    in a run, and the runs of two debates are apart by more than ``gap`` ids (the 22,501 training
+    sentences fall into 33 runs, the 33 ClaimBuster debates). Debates are numbered in id order;
+    ids that are not integers each make a debate of their own."""
+    numbers = {i: int(i) for i in ids if i.strip().isdigit()}
+    order = sorted(set(numbers.values()))
+    debate_of: dict[int, int] = {}
+    debate = 0
+    for k, n in enumerate(order):
+        if k and n - order[k - 1] > gap:
+            debate += 1
+        debate_of[n] = debate
+    out, extra = [], debate + 1
+    for i in ids:
+        if i in numbers:
+            out.append(debate_of[numbers[i]])
+        else:
+            out.append(extra)
+            extra += 1
+    return out

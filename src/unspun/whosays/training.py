@@ -21,7 +21,7 @@ import numpy as np
 
 from unspun.errors import ConfigError, ModelError
 from unspun.models.linear_head import LinearHead, fit_linear_head
-from unspun.whosays.checkthat import NO, YES, read_checkthat
+from unspun.whosays.checkthat import NO, YES, debate_groups, read_checkthat
 from unspun.whosays.encoding import TokenStates, default_encoder, encode_texts, sentence_states
 from unspun.whosays.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
 from unspun.whosays.heads import HeadModel, block_rows
@@ -160,6 +160,50 @@ def _f1_at(y: np.ndarray, p: np.ndarray, thresholds: Sequence[float]) -> dict[st
     return out
 
 
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, Any]:
+    """Expected calibration error of probabilities ``p`` of the positive class against 0/1 ``y``
+    (``bins`` equal-width bins, weighted by size) and the table behind it: per non-empty bin its
+    range, size, mean probability and the observed rate of positives."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        members = which == b
+        if not members.any():
+            continue
+        mean_p, rate = float(p[members].mean()), float(y[members].mean())
+        ece += abs(mean_p - rate) * int(members.sum()) / len(y)
+        table.append(
+            [round(edges[b], 2), round(edges[b + 1], 2), int(members.sum()), round(mean_p, 4), round(rate, 4)]
+        )
+    return {"ece": round(ece, 4), "bins": table}
+
+
+def _oof_logits(x: np.ndarray, y: np.ndarray, folds: Sequence[np.ndarray], c: float, seed: int) -> np.ndarray:
+    """The Yes logit of each row from the head fitted without its fold."""
+    labels = [NO, YES]
+    oof = np.zeros(len(y))
+    for fold in folds:
+        train = np.setdiff1d(np.arange(len(y)), fold)
+        head = fit_linear_head(
+            x[train], [labels[v] for v in y[train]], labels, multi_label=False, c=c, seed=seed
+        )
+        oof[fold] = _yes_logits(head, x[fold])
+    return oof
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1 / (1 + np.exp(-z)))
+
+
+THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(15)]
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    f1 = _f1_at(y, p, THRESHOLDS)
+    return max(THRESHOLDS, key=lambda t: (f1[f"{t:.2f}"], -abs(t - 0.5)))
+
+
 def train_checkworthy(
     config_path: Path,
     data_dir: Path,
@@ -169,14 +213,27 @@ def train_checkworthy(
     cache: Path | None = None,
     log: Say = _quiet,
 ) -> dict[str, Any]:
-    """Train the check-worthiness head on CheckThat! 2024 English; returns the measured figures
-    (k-fold CV on train, and dev / dev-test with the head fitted on all of train)."""
+    """Train the check-worthiness head on CheckThat! 2024 English; returns the measured figures.
+
+    Validation follows the config's ``[validation] split``: ``"debate"`` (the default) keeps each
+    debate's sentences in one fold (:func:`~unspun.whosays.checkthat.debate_groups`: other debates,
+    other topics and years, as the official test comes), ``"random"`` cuts single sentences into
+    folds (the earlier protocol, which the dev set shares and which overrates the head). The Platt
+    calibration and, with ``threshold = "auto"``, the decision threshold (best F1 of the Yes class)
+    come from that split's out-of-fold scores. Also measured: the last ``late_debates`` debates by
+    id scored by a head fitted (and calibrated, its threshold chosen) on the earlier ones only, the
+    random-sentence CV for comparison, and dev / dev-test with the head fitted on all of train."""
     config = load_config(config_path)
     blocks, c, k, config_seed = _head_config(config)
     seed = config_seed if seed is None else seed
     files = {name: _data_file(data_dir, rel) for name, rel in config["data"].items()}
-    threshold = float(config["model"].get("threshold", 0.5))
-    sets = {}
+    validation = config.get("validation", {})
+    split = str(validation.get("split", "debate"))
+    if split not in ("debate", "random"):
+        raise ConfigError(f"[validation] split must be 'debate' or 'random', got {split!r}")
+    late_debates = int(validation.get("late_debates", 3))
+    configured = config["model"].get("threshold", "auto")
+    sets, ids = {}, {}
     for name, path in files.items():
         rows = read_checkthat(path)
         texts = [r.text for r in rows]
@@ -189,36 +246,64 @@ def train_checkworthy(
 
         x = cached_features(f"checkthat-{name}-{'-'.join(blocks)}", [path], compute, cache=cache)
         sets[name] = (x, np.array([r.label == YES for r in rows], dtype=int))
+        ids[name] = [r.id for r in rows]
     x, y = sets["train"]
-    labels = [NO, YES]
-    oof = np.zeros(len(y))
-    for fold in _folds(list(range(len(y))), k, seed):
-        train = np.setdiff1d(np.arange(len(y)), fold)
-        head = fit_linear_head(
-            x[train], [labels[v] for v in y[train]], labels, multi_label=False, c=c, seed=seed
-        )
-        oof[fold] = _yes_logits(head, x[fold])
+    debates = debate_groups(ids["train"])
+    groups: Sequence[Any] = debates if split == "debate" else list(range(len(y)))
+    log(f"validation: {split} folds over {len(set(debates))} debates")
+    oof = _oof_logits(x, y, _folds(groups, k, seed), c, seed)
     a, b = _calibrate(oof, y)
-    calibrated_oof = 1 / (1 + np.exp(-(a * oof + b)))
-    grid = [round(0.2 + 0.05 * i, 2) for i in range(9)]
+    calibrated_oof = _sigmoid(a * oof + b)
+    threshold = _best_threshold(y, calibrated_oof) if configured == "auto" else float(configured)
+    labels = [NO, YES]
     head = _calibrated_head(
         fit_linear_head(x, [labels[v] for v in y], labels, multi_label=False, c=c, seed=seed), a, b
     )
     report: dict[str, Any] = {
         "task": "checkworthy",
         "train_sentences": int(len(y)),
+        "debates": len(set(debates)),
+        "split": split,
         "folds": k,
         "threshold": threshold,
+        "threshold_from": f"best F1 over {split} folds" if configured == "auto" else "config",
         "calibration": {"a": a, "b": b},
-        "cv_f1_by_threshold": _f1_at(y, calibrated_oof, grid),
+        "cv_f1_by_threshold": _f1_at(y, calibrated_oof, THRESHOLDS),
+        "cv_reliability": reliability(y, calibrated_oof),
     }
     report["cv_f1"] = _f1_at(y, calibrated_oof, [threshold])[f"{threshold:.2f}"]
+    other = "random" if split == "debate" else "debate"
+    other_groups: Sequence[Any] = debates if other == "debate" else list(range(len(y)))
+    other_oof = _sigmoid(a * _oof_logits(x, y, _folds(other_groups, k, seed), c, seed) + b)
+    report[f"{other}_cv_f1"] = _f1_at(y, other_oof, [threshold])[f"{threshold:.2f}"]
+    late = np.array(debates) >= max(debates) + 1 - late_debates
+    if late_debates and late.any() and (~late).any():
+        early_x, early_y = x[~late], y[~late]
+        early_groups = [g for g, is_late in zip(debates, late, strict=True) if not is_late]
+        early_oof = _oof_logits(early_x, early_y, _folds(early_groups, k, seed), c, seed)
+        ea, eb = _calibrate(early_oof, early_y)
+        early_t = (
+            _best_threshold(early_y, _sigmoid(ea * early_oof + eb)) if configured == "auto" else threshold
+        )
+        early_head = fit_linear_head(
+            early_x, [labels[v] for v in early_y], labels, multi_label=False, c=c, seed=seed
+        )
+        p_late = _sigmoid(ea * _yes_logits(early_head, x[late]) + eb)
+        report["late"] = {
+            "debates": late_debates,
+            "sentences": int(late.sum()),
+            "threshold": early_t,
+            "f1": _f1_at(y[late], p_late, [early_t])[f"{early_t:.2f}"],
+            "f1_by_threshold": _f1_at(y[late], p_late, THRESHOLDS),
+            "reliability": reliability(y[late], p_late),
+        }
     for name in ("dev", "dev_test"):
         if name in sets:
             xs, ys = sets[name]
             p = head.scores(xs)[:, 1]
-            report[f"{name}_f1_by_threshold"] = _f1_at(ys, p, grid)
+            report[f"{name}_f1_by_threshold"] = _f1_at(ys, p, THRESHOLDS)
             report[f"{name}_f1"] = _f1_at(ys, p, [threshold])[f"{threshold:.2f}"]
+            report[f"{name}_ece"] = reliability(ys, p)["ece"]
     report["all_yes_cv_f1"] = _f1_at(y, np.ones(len(y)), [0.5])["0.50"]
     model = HeadModel(
         config={
@@ -227,6 +312,7 @@ def train_checkworthy(
             "threshold": threshold,
             "encoder": "ptc-minilm",
             "c": c,
+            "validation": split,
         },
         heads={"checkworthy": head},
     )
@@ -290,6 +376,77 @@ def train_target_sentiment(
 # -- entity roles ---------------------------------------------------------------------------------
 
 
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return np.asarray(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Temperature and per-class bias ``(a, c)`` minimising the log loss of
+    ``softmax(a * logits + c)`` on held-out ``logits`` ``(n, k)`` with class indices ``y``."""
+    from scipy.optimize import minimize
+
+    k = logits.shape[1]
+
+    def loss(params: np.ndarray) -> float:
+        z = _log_softmax(params[0] * logits + params[1:])
+        return float(-z[np.arange(len(y)), y].mean())
+
+    found = minimize(loss, np.r_[1.0, np.zeros(k)], method="L-BFGS-B")
+    return float(found.x[0]), np.asarray(found.x[1:])
+
+
+def _tempered_head(head: LinearHead, a: float, c: np.ndarray) -> LinearHead:
+    """The head with its logits ``a * logit + c`` (temperature and bias folded into the weights)."""
+    return LinearHead(
+        head.labels, a * head.weights, a * head.bias + c, head.mean, head.scale, multi_label=False
+    )
+
+
+ROLE_THRESHOLDS = [round(0.3 + 0.025 * i, 3) for i in range(27)]
+
+
+def role_thresholds(p: np.ndarray, y: np.ndarray, prior: np.ndarray) -> list[float]:
+    """Per main role ``r``, the probability from which the role is given: the threshold on
+    ``p[:, r]`` (where ``r`` is the most probable role) maximising the sum over the mentions given
+    ``r`` of (1 if right) - ``prior[r]``, i.e. giving ``r`` only where it is right more often than
+    the class prior says; 1.01 (never) where no threshold gains."""
+    best = p.argmax(axis=1)
+    out = []
+    for r in range(p.shape[1]):
+        gain, chosen = 0.0, 1.01
+        for t in ROLE_THRESHOLDS:
+            chosen_rows = (best == r) & (p[:, r] >= t)
+            total = float(((y[chosen_rows] == r) - prior[r]).sum())
+            if total > gain + 1e-9:
+                gain, chosen = total, t
+        out.append(chosen)
+    return out
+
+
+def _given(p: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+    """The role index given per row (-1: none) under per-role ``thresholds``."""
+    best = p.argmax(axis=1)
+    return np.where(p[np.arange(len(p)), best] >= np.asarray(thresholds)[best], best, -1)
+
+
+def _multiclass_ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top-class probability against top-class accuracy."""
+    conf, right = p.max(axis=1), (p.argmax(axis=1) == y).astype(float)
+    return float(reliability(right, conf, bins)["ece"])
+
+
+def _abstention_figures(y: np.ndarray, given: np.ndarray, majority: int) -> dict[str, float]:
+    covered = given >= 0
+    return {
+        "coverage": round(float(covered.mean()), 4),
+        "accuracy_given": round(float((given[covered] == y[covered]).mean()), 4) if covered.any() else 0.0,
+        "majority_accuracy_same_mentions": round(float((y[covered] == majority).mean()), 4)
+        if covered.any()
+        else 0.0,
+    }
+
+
 def train_entity_roles(
     config_path: Path,
     data_dir: Path,
@@ -339,11 +496,13 @@ def train_entity_roles(
     fine_y = [m.fine_roles[0] for m in mentions]
     gold = {(m.article_id, m.start, m.end): (m.main_role, m.fine_roles) for m in mentions}
     report: dict[str, Any] = {"task": "entity-roles", "train_mentions": len(mentions), "folds": k}
-    for main_from in ("main", "fine"):
-        pred = {}
-        for fold in _folds([m.article_id for m in mentions], k, seed):
-            train = np.setdiff1d(np.arange(len(mentions)), fold)
-            heads = {
+    folds = _folds([m.article_id for m in mentions], k, seed)
+    main_logits = np.zeros((len(mentions), len(MAIN_ROLES)))
+    fold_heads: list[dict[str, LinearHead]] = []
+    for fold in folds:
+        train = np.setdiff1d(np.arange(len(mentions)), fold)
+        fold_heads.append(
+            {
                 "main": fit_linear_head(
                     x[train], [main_y[i] for i in train], MAIN_ROLES, multi_label=False, c=c, seed=seed
                 ),
@@ -351,8 +510,13 @@ def train_entity_roles(
                     x[train], [fine_y[i] for i in train], ALL_FINE_ROLES, multi_label=False, c=c, seed=seed
                 ),
             }
+        )
+    for main_from in ("main", "fine"):
+        pred = {}
+        for fold, heads in zip(folds, fold_heads, strict=True):
             fold_model = HeadModel({"blocks": blocks, "main_from": main_from, "context": context}, heads)
             main_scores, fine_scores = heads["main"].scores(x[fold]), heads["fine"].scores(x[fold])
+            main_logits[fold] = np.log(np.clip(main_scores, 1e-9, 1.0))
             for i, ms, fs in zip(fold, main_scores, fine_scores, strict=True):
                 roles = decide_roles(fold_model, ms, fs)
                 m = mentions[i]
@@ -366,8 +530,53 @@ def train_entity_roles(
     report["majority_cv_emr"] = score_entity_roles(
         gold, {key: (majority_main, [majority_fine]) for key in gold}
     )["roles_emr"]
+    # Calibration and the decision rule, on the grouped folds' out-of-fold main-role scores
+    # (main_logits hold the log-probabilities: a temperature and biases on them are a softmax of
+    # the tempered head's logits). Measured cross-fitted: for each fold, the calibration and the
+    # thresholds come from the other folds' out-of-fold scores.
+    y = np.array([MAIN_ROLES.index(v) for v in main_y])
+    majority = int(np.bincount(y, minlength=len(MAIN_ROLES)).argmax())
+    decision = config.get("decision", {})
+    min_mentions = int(decision.get("min_mentions", 1))
+    counts = np.array([max(texts[m.article_id].count(m.mention), 1) for m in mentions])
+    raw = np.exp(_log_softmax(main_logits))
+    calibrated, given = np.zeros_like(raw), np.full(len(y), -1)
+    for fold in folds:
+        rest = np.setdiff1d(np.arange(len(y)), fold)
+        a_rest, c_rest = fit_temperature(main_logits[rest], y[rest])
+        p_rest = np.exp(_log_softmax(a_rest * main_logits[rest] + c_rest))
+        prior = np.bincount(y[rest], minlength=len(MAIN_ROLES)) / len(rest)
+        calibrated[fold] = np.exp(_log_softmax(a_rest * main_logits[fold] + c_rest))
+        given[fold] = _given(calibrated[fold], role_thresholds(p_rest, y[rest], prior))
+    passing = np.where(counts >= min_mentions, given, -1)
+    report["main_role"] = {
+        "prior": {
+            r: round(float(v), 4)
+            for r, v in zip(MAIN_ROLES, np.bincount(y, minlength=len(MAIN_ROLES)) / len(y), strict=True)
+        },
+        "majority_accuracy": round(float((y == majority).mean()), 4),
+        "accuracy_raw": round(float((raw.argmax(axis=1) == y).mean()), 4),
+        "accuracy_calibrated": round(float((calibrated.argmax(axis=1) == y).mean()), 4),
+        "ece_raw": round(_multiclass_ece(y, raw), 4),
+        "ece_calibrated": round(_multiclass_ece(y, calibrated), 4),
+        "thresholds_rule": _abstention_figures(y, given, majority),
+        f"thresholds_and_min_mentions_{min_mentions}": _abstention_figures(y, passing, majority),
+        "given_by_role": {r: int((given == i).sum()) for i, r in enumerate(MAIN_ROLES)},
+        "precision_by_role": {
+            r: round(float((y[given == i] == i).mean()), 4) if (given == i).any() else None
+            for i, r in enumerate(MAIN_ROLES)
+        },
+        "measured": "cross-fitted on the grouped folds (calibration and thresholds from the other folds)",
+    }
+    a_all, c_all = fit_temperature(main_logits, y)
+    p_all = np.exp(_log_softmax(a_all * main_logits + c_all))
+    thresholds = role_thresholds(p_all, y, np.bincount(y, minlength=len(MAIN_ROLES)) / len(y))
+    report["calibration"] = {"temperature": a_all, "bias": [float(v) for v in c_all]}
+    report["role_thresholds"] = dict(zip(MAIN_ROLES, thresholds, strict=True))
     heads = {
-        "main": fit_linear_head(x, main_y, MAIN_ROLES, multi_label=False, c=c, seed=seed),
+        "main": _tempered_head(
+            fit_linear_head(x, main_y, MAIN_ROLES, multi_label=False, c=c, seed=seed), a_all, c_all
+        ),
         "fine": fit_linear_head(x, fine_y, ALL_FINE_ROLES, multi_label=False, c=c, seed=seed),
     }
     model = HeadModel(
@@ -378,6 +587,12 @@ def train_entity_roles(
             "main_from": main_from,
             "encoder": "ptc-minilm",
             "c": c,
+            "role_thresholds": report["role_thresholds"],
+            "passing": {
+                "min_mentions": min_mentions,
+                "types": list(decision.get("passing_types", ["GPE", "NORP", "LOC"])),
+                "margin": float(decision.get("margin", 0.0)),
+            },
         },
         heads=heads,
     )
