@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from extras import need
-from unspun.document import Article, Entity, TextRange
+from unspun.document import Article, Entity, Label, TextRange
 from unspun.models.linear_head import fit_linear_head
-from unspun.pipeline.portrayal import PortrayalTagger, decide_roles
+from unspun.pipeline.portrayal import PortrayalTagger, Roles, decide_roles, role_given
 from unspun.whosays.encoding import encode_texts
 from unspun.whosays.entity_roles import ALL_FINE_ROLES, MAIN_ROLES
 from unspun.whosays.heads import HeadModel, block_rows
@@ -112,3 +112,95 @@ def test_predict_target_sentiment_and_entity_roles_cli(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", "entity-roles", "--gold", str(out), "--pred", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.split()[:2] == ["roles_emr", "1.0000"]
+
+
+def _roles(main: str, p: float) -> Roles:
+    return Roles(Label(main, p), (Label("Conspirator", 0.3),))
+
+
+def test_role_given_needs_the_threshold_and_more_than_a_passing_mention() -> None:
+    model = HeadModel(
+        {
+            "blocks": BLOCKS,
+            "role_thresholds": {"Protagonist": 0.5, "Antagonist": 0.8, "Innocent": 0.5},
+            "passing": {"min_mentions": 2, "types": ["GPE", "NORP", "LOC"], "margin": 0.1},
+        },
+        {},
+    )
+    twice = [TextRange(0, 5), TextRange(10, 15)]
+    assert not role_given(model, _roles("Antagonist", 0.7))  # below the Antagonist threshold
+    assert role_given(model, _roles("Antagonist", 0.85)) and role_given(model, _roles("Innocent", 0.55))
+    assert role_given(model, _roles("Antagonist", 0.85), Entity("e1", "Jones", "PERSON", twice))
+    assert not role_given(model, _roles("Antagonist", 0.85), Entity("e1", "Jones", "PERSON", twice[:1]))
+    assert not role_given(model, _roles("Antagonist", 0.85), Entity("e2", "Gulf", "LOC", twice))
+    assert role_given(model, _roles("Antagonist", 0.95), Entity("e2", "Gulf", "LOC", twice))
+    assert role_given(HeadModel({"blocks": BLOCKS}, {}), _roles("Antagonist", 0.4))  # no rule: always
+
+
+def test_portrayal_leaves_role_empty_where_it_is_not_given(tiny_models: tuple[HeadModel, HeadModel]) -> None:
+    sentiment, roles = tiny_models
+    never = HeadModel({**roles.config, "role_thresholds": dict.fromkeys(MAIN_ROLES, 1.01)}, roles.heads)
+    articles = PortrayalTagger(sentiment_model=sentiment, roles_model=never)(_articles())
+    assert _portrayal(articles[0]) == [("positive", None, [])]
+    assert _portrayal(articles[1]) == [("negative", None, [])]
+
+
+def test_role_thresholds_give_a_role_only_where_it_beats_the_prior() -> None:
+    need("sklearn")
+    from unspun.whosays.training import role_thresholds
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    p_antagonist = rng.uniform(0.4, 1.0, n)  # calibrated: right as often as it says
+    y = np.where(rng.uniform(size=n) < p_antagonist, 1, 0)
+    p = np.stack([1 - p_antagonist, p_antagonist, np.zeros(n)], axis=1)
+    prior = np.bincount(y, minlength=3) / n  # Antagonist about 0.7
+    t_protagonist, t_antagonist, t_innocent = role_thresholds(p, y, prior)
+    assert abs(t_antagonist - prior[1]) < 0.1  # given where its probability exceeds its prior
+    assert t_innocent > 1.0  # never the most probable: never given
+    chosen = p[:, 1] >= t_antagonist
+    assert (y[chosen] == 1).mean() > prior[1]
+
+
+def test_fit_temperature_undoes_a_flattened_softmax() -> None:
+    need("scipy")
+    from unspun.whosays.training import fit_temperature
+
+    rng = np.random.default_rng(1)
+    logits = rng.normal(0, 2, (3000, 3))
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(3, p=row) for row in p])
+    a, c = fit_temperature(logits / 3, y)  # a model three times too unsure
+    assert 2.4 < a < 3.6 and np.abs(c - c.mean()).max() < 0.3
+
+
+@pytest.mark.needs("sklearn")
+def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Path) -> None:
+    from unspun.whosays.training import train_whosays
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    lines = []
+    for i in range(8):
+        hero, villain = f"Smith{i}", f"Jones{i}"
+        text = f"{hero} saved the children. {villain} lied to the court. {villain} stole the money."
+        (docs / f"EN_{i}.txt").write_text(text, "utf-8")
+        lines.append(f"EN_{i}.txt\t{hero}\t0\t{len(hero) - 1}\tProtagonist\tGuardian")
+        start = text.index(villain)
+        lines.append(f"EN_{i}.txt\t{villain}\t{start}\t{start + len(villain) - 1}\tAntagonist\tDeceiver")
+    (tmp_path / "roles.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
+        '[model]\nblocks = ["mention", "window_mean"]\nc = 1.0\nfolds = 2\nseed = 1\n\n'
+        "[decision]\nmin_mentions = 2\nmargin = 0.1\n",
+        "utf-8",
+    )
+    report = train_whosays("entity-roles", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
+    main = report["main_role"]
+    assert main["majority_accuracy"] == 0.5 and main["accuracy_calibrated"] >= 0.5
+    assert 0.0 <= main["thresholds_rule"]["coverage"] <= 1.0
+    assert set(report["role_thresholds"]) == set(MAIN_ROLES)
+    saved = json.loads((tmp_path / "model" / "config.json").read_text("utf-8"))
+    assert saved["role_thresholds"] == report["role_thresholds"]
+    assert saved["passing"] == {"min_mentions": 2, "types": ["GPE", "NORP", "LOC"], "margin": 0.1}

@@ -7,7 +7,11 @@ scores (the role heads read the mention in the whole article, as they were train
 
 * ``entity.sentiment``: negative / neutral / positive (NewsMTSC) with its mean probability;
 * ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
-  fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities.
+  fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities,
+  only where the text casts the entity in a role (:func:`role_given`): the main role's calibrated
+  probability clears that role's threshold (chosen on folds by article so that a role given beats
+  the class prior out of fold), and the entity is not one mentioned in passing (once only, or a
+  place or group without stronger evidence). Otherwise both stay empty.
 """
 
 from __future__ import annotations
@@ -93,6 +97,28 @@ def decide_roles(model: HeadModel, main_scores: np.ndarray, fine_scores: np.ndar
     )
 
 
+PLACE_TYPES: tuple[str, ...] = ("GPE", "NORP", "LOC")
+
+
+def role_given(model: HeadModel, roles: Roles, entity: Entity | None = None) -> bool:
+    """Whether the main role of ``roles`` is given (to ``entity``, when one is named): its
+    probability reaches the model's ``role_thresholds`` for it (none in the config: always), and,
+    per the config's ``passing`` rule, the entity has at least ``min_mentions`` mentions and, for a
+    place or group (``types``, default GPE / NORP / LOC), the probability clears the threshold by
+    ``margin`` more (role evidence beyond being named)."""
+    threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
+    if roles.main.score < threshold:
+        return False
+    if entity is None:
+        return True
+    passing = model.config.get("passing", {})
+    if len(entity.mentions) < int(passing.get("min_mentions", 1)):
+        return False
+    if entity.type in tuple(passing.get("types", PLACE_TYPES)):
+        return roles.main.score >= threshold + float(passing.get("margin", 0.0))
+    return True
+
+
 @register("unspun.PortrayalTagger.v1")
 class PortrayalTagger(Component):
     """Writes ``sentiment``, ``role`` and ``fine_roles`` on the entities of each article."""
@@ -133,13 +159,14 @@ class PortrayalTagger(Component):
     def covers(self, article: Article) -> bool:
         return (article.language is None or article.language in self.languages) and bool(article.entities)
 
-    def predict(self, articles: Sequence[Article]) -> list[list[tuple[Label, Roles]] | None]:
-        """Per article, per entity (in order), its sentiment and roles (``None``: nothing to do)."""
+    def predict(self, articles: Sequence[Article]) -> list[list[tuple[Label, Roles | None]] | None]:
+        """Per article, per entity (in order), its sentiment and roles (``None``: nothing to do;
+        roles ``None``: no role given, :func:`role_given`)."""
         sentiment, roles = self.models
         covered = [a for a in articles if self.covers(a)]
         sentences = iter(article_sentences(covered))
         whole = iter(article_states(covered) if uses_article(roles) else [None] * len(covered))
-        out: list[list[tuple[Label, Roles]] | None] = []
+        out: list[list[tuple[Label, Roles | None]] | None] = []
         for article in articles:
             if not self.covers(article):
                 out.append(None)
@@ -154,7 +181,7 @@ class PortrayalTagger(Component):
         states: SentenceStates,
         whole: TokenStates | None,
         entities: Sequence[Entity],
-    ) -> list[tuple[Label, Roles]]:
+    ) -> list[tuple[Label, Roles | None]]:
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
@@ -164,12 +191,19 @@ class PortrayalTagger(Component):
         )
         main, fine = role_scores(roles, role_rows)
         main, fine = mean_scores(main, groups, n), mean_scores(fine, groups, n)
-        return [
-            (sentiment_label(sentiment, senti[i]), decide_roles(roles, main[i], fine[i])) for i in range(n)
-        ]
+        out: list[tuple[Label, Roles | None]] = []
+        for i, entity in enumerate(entities):
+            decided = decide_roles(roles, main[i], fine[i])
+            out.append(
+                (
+                    sentiment_label(sentiment, senti[i]),
+                    decided if role_given(roles, decided, entity) else None,
+                )
+            )
+        return out
 
     def set_annotations(
-        self, articles: Sequence[Article], outputs: list[list[tuple[Label, Roles]] | None]
+        self, articles: Sequence[Article], outputs: list[list[tuple[Label, Roles | None]] | None]
     ) -> None:
         for article, portrayals in zip(articles, outputs, strict=True):
             if portrayals is None:
@@ -178,5 +212,5 @@ class PortrayalTagger(Component):
                 if not entity.mentions:
                     continue
                 entity.sentiment = label
-                entity.role = roles.main
-                entity.fine_roles = list(roles.fine)
+                entity.role = roles.main if roles is not None else None
+                entity.fine_roles = list(roles.fine) if roles is not None else []
