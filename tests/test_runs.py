@@ -254,6 +254,7 @@ def test_training_killed_mid_fold_resumes_to_the_uninterrupted_result(
     assert resumed.returncode == 0, resumed.stderr
     assert "fold 0: reusing" in resumed.stdout
     assert "fold1-resuming after epoch 1 of 3" in resumed.stdout
+    assert "folds: 2 of 3 done, 1 left, about " in resumed.stdout  # what is left, and for how long
     units = [line.split("\t") for line in (work / "units.log").read_text("utf-8").splitlines()]
     names = [unit for unit, _ in units]
     assert len(names) == len(set(names)) == 12  # 3 folds x (3 epochs + the fold): nothing redone

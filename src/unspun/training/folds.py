@@ -150,7 +150,8 @@ def train_fold_models(
                 log(f"fold {k}: reusing the span model in {plan.model_dir(k)}")
                 continue
             train_fold(plan, run, k, progress=progress, log=log)
-            run.tell("folds", sum(plan.is_trained(j) for j in range(len(plan.held_out))), len(plan.held_out))
+            done = sum(plan.is_trained(j) for j in range(len(plan.held_out)))
+            run.tell("folds", done, len(plan.held_out), seconds_per_unit=run.info(f"fold{k}").get("seconds"))
     return [plan.model_dir(k) for k in range(len(plan.held_out))]
 
 
