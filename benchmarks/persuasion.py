@@ -5,7 +5,8 @@ lines joined), so each gets two gold densities: the share of its PTC text inside
 spans, and the share of its SemEval-2023 paragraphs with a gold technique. The span model learnt
 from all of them; the fit reads what the *fold* model that did not see an article finds in it (the
 fold models of the grouped span cross-validation, ``benchmarks/ptc.py``, in the cache), with the
-span tagger's whole-phrase rule applied, as the pipeline applies it.
+span tagger's whole-phrase rule and the shipped span-score calibration applied, as the pipeline
+applies them (run ``benchmarks/span_calibration.py --write`` first).
 
 Prints and writes (``reports/persuasion.json``) the Spearman correlation of the out-of-fold score
 with each density, on the span CV's grouped folds, beside the formula shipped before (its span part,
@@ -29,6 +30,7 @@ import numpy as np
 
 from unspun.document import Span
 from unspun.models.phrases import whole_phrases
+from unspun.models.score_calibration import SpanCalibration
 from unspun.paths import shared_data_dir
 from unspun.pipeline.persuasion import SPAN_FEATURES, SPAN_SCALE, span_features
 from unspun.tasks.ptc import read_ptc
@@ -45,12 +47,19 @@ from unspun.training.persuasion_fit import (
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
+SPAN_MODEL = ROOT / "src" / "unspun" / "data" / "models" / "ptc-minilm"
 WEIGHTS = ROOT / "src" / "unspun" / "data" / "models" / "persuasion" / "weights.json"
 
 
-def _whole_phrases(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str, list[Span]]:
-    """The span tagger's whole-phrase rule over the fold models' own spans, as the pipeline does."""
-    return {i: whole_phrases(texts[i], spans) for i, spans in found.items()}
+def _as_tagged(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    """The fold models' own spans as the span tagger finishes them: whole phrases, and scores
+    through the shipped span model's calibration when it has one."""
+    calibration = SpanCalibration.from_folder(SPAN_MODEL)
+    out = {}
+    for i, spans in found.items():
+        spans = whole_phrases(texts[i], spans)
+        out[i] = calibration.apply(spans) if calibration is not None else spans
+    return out
 
 
 def _formula_span_part(text: str, spans: list[Span]) -> float:
@@ -78,8 +87,8 @@ def main() -> None:
     semeval = {item.article.id: item for item in load_subtask(semeval_dir, "en", 3)}
     ptc_texts = {i: a.text for i, a in ptc.items()}
     sem_texts = {i: item.article.text for i, item in semeval.items()}
-    ptc_spans = _whole_phrases(ptc_texts, out_of_fold_spans(plan, ptc_texts, name="ptc-train"))
-    sem_spans = _whole_phrases(sem_texts, out_of_fold_spans(plan, sem_texts, name="semeval2023-en-st3"))
+    ptc_spans = _as_tagged(ptc_texts, out_of_fold_spans(plan, ptc_texts, name="ptc-train"))
+    sem_spans = _as_tagged(sem_texts, out_of_fold_spans(plan, sem_texts, name="semeval2023-en-st3"))
     fold_of = {i: k for k, held_out in enumerate(plan.held_out) for i in held_out}
 
     def rows(texts: dict[str, str], spans: dict[str, list[Span]]) -> tuple[list[str], np.ndarray]:
