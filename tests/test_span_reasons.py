@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from rich.console import Console
 
+from extras import need
 from unspun.document import Analysis, Article, Span
 from unspun.models.decoding import N_SPAN_FEATURES
 from unspun.models.phrases import cuts_word, ends_on_function_word
@@ -27,7 +27,7 @@ SPANS = [
 
 
 def _head():  # type: ignore[no-untyped-def]
-    pytest.importorskip("sklearn.linear_model")  # the [train] extra fits the head
+    need("sklearn")  # the [train] extra fits the head
     texts, labels = [t for t, _ in SPANS], [label for _, label in SPANS]
     return fit_span_ngram_head(texts, labels, LABELS, min_df_words=1, min_df_chars=1)
 

