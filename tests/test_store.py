@@ -498,3 +498,13 @@ def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> No
         with pytest.raises(FormatError, match="unknown"):  # refused as the query is made
             store.search(SearchQuery(**filters))  # type: ignore[arg-type]
     assert store.search(SearchQuery(genre="opinion", frame="Political")).total == 1
+
+
+def test_an_empty_search_filter_is_no_filter(store: SqlStore) -> None:
+    # `unspun search --genre ""` (or --outlet, --language, ...) answered 0 articles, silently,
+    # while the API's ?genre= is no filter: both now mean no filter, in SearchQuery itself.
+    store.add(make_analysis(TRICKY))
+    for field in ("text", "outlet", "technique", "genre", "frame", "language", "next"):
+        query = SearchQuery(**{field: ""})  # type: ignore[arg-type]
+        assert getattr(query, field) is None
+        assert store.search(query).total == 1, field

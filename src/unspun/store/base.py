@@ -172,7 +172,9 @@ class SearchQuery:
     tsvector); ``outlet``: exact outlet name; ``date_from`` / ``date_to``: published date range,
     inclusive; ``technique``: at least one span of that technique id; ``genre``; ``frame``: the
     frame among the article's frames; ``language``; ``min_score`` / ``max_score``: persuasion
-    score range, inclusive. All filters read the newest analysis of each article (or
+    score range, inclusive. An empty string is no filter, as an empty form field means (the
+    CLI's ``--genre ""`` and the API's ``?genre=`` alike; it matched no article). All filters
+    read the newest analysis of each article (or
     ``analysis="all"``: any analysis). ``limit`` is the page size (1-1000); ``next`` the
     opaque token of the previous page's :attr:`Page.next`. Results are ordered by published
     date, newest first (undated last), then by when they were added.
@@ -193,12 +195,16 @@ class SearchQuery:
     analysis: Literal["newest", "all"] = "newest"
 
     def __post_init__(self) -> None:
+        for name in _TEXT_FILTERS:
+            if getattr(self, name) == "":
+                object.__setattr__(self, name, None)
         # One check for every front-end (CLI, API, page, Python): a filter that can match
         # nothing by construction is the user's mistake, said in one line, not an empty page.
         check_search_query(self)
 
 
 MAX_PAGE = 1000
+_TEXT_FILTERS = ("text", "outlet", "technique", "genre", "frame", "language", "next")
 
 
 def check_search_query(query: SearchQuery) -> None:
