@@ -15,7 +15,8 @@ def train(
     task: Annotated[
         TrainTask,
         typer.Argument(
-            help="spans (PTC SI+TC), article (genre/frames/paragraphs) or attributions (PolNeAR)."
+            help="spans (PTC SI+TC), article (genre/frames/paragraphs), attributions (PolNeAR), "
+            "checkworthy (CheckThat! 2024), target-sentiment (NewsMTSC) or entity-roles (SemEval-2025)."
         ),
     ] = TrainTask.spans,
     data: Annotated[Path | None, typer.Option("--data", help="Training data folder.")] = None,
