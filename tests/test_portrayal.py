@@ -204,3 +204,27 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
     saved = json.loads((tmp_path / "model" / "config.json").read_text("utf-8"))
     assert saved["role_thresholds"] == report["role_thresholds"]
     assert saved["passing"] == {"min_mentions": 2, "types": ["GPE", "NORP", "LOC"], "margin": 0.1}
+
+
+WIRE = (
+    "Water board approves new treatment plant\n\n"
+    "SPRINGFIELD, March 3 (Wire) - The Springfield water board on Tuesday approved a $40 million "
+    'treatment plant, its chair, Maria Lopez, said. "The plant will serve 80,000 homes when it opens '
+    'in 2026," Lopez told reporters after the vote. City engineer David Chen said construction would '
+    "begin in March and take two years. Lopez said the board had reviewed three bids. Chen added that "
+    "the old plant, built in 1962, would close after the new one opens."
+)
+
+
+def test_shipped_roles_make_no_antagonists_of_officials_quoted_in_a_wire_report() -> None:
+    from unspun.pipeline.entities import EntityRecognizer
+
+    article = Article(id="wire", text=WIRE, language="en")
+    PortrayalTagger()(EntityRecognizer()([article]))
+    people = {e.name: e for e in article.entities if e.type == "PERSON"}
+    assert {"Maria Lopez", "David Chen"} <= set(people)
+    assert all(e.role is None or e.role.name != "Antagonist" for e in article.entities)
+    for entity in article.entities:  # a fine role only under a given main role, and one of its own
+        assert entity.fine_roles == [] if entity.role is None else len(entity.fine_roles) == 1
+    places = [e for e in article.entities if e.type in ("GPE", "NORP", "LOC") and len(e.mentions) < 2]
+    assert all(e.role is None for e in places)  # named in passing: no role
