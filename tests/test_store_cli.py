@@ -227,6 +227,22 @@ def test_search_filters_no_article_can_match_are_one_line_errors(tmp_path: Path)
         assert result.exit_code == 2 and words in message and len(message.splitlines()) == 1, (args, message)
 
 
+def test_an_unknown_lang_is_refused_even_with_nothing_to_analyse(tmp_path: Path) -> None:
+    # --lang xx was checked only when an article was analysed: ingesting a stored text again,
+    # reanalysing an empty store or rerunning a finished batch took it silently (exit 0).
+    url = f"sqlite:///{tmp_path / 'lang.db'}"
+    open_store(url).close()
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    for args in (["reanalyze", "--db", url], ["ingest", str(feed), "--db", url]):
+        result = run(*args, "--lang", "xx")
+        message = result.stderr.strip()
+        assert result.exit_code == 2 and len(message.splitlines()) == 1, (args, result.output)
+        assert message.startswith("error: the text's language is 'xx' (given)"), message
+        assert "supported languages: en (English)" in message
+    assert open_store(url).counts().articles == 0  # refused before anything was read or stored
+
+
 def test_ingest_of_a_stored_text_with_another_outlet_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'meta.db'}"
     feed = tmp_path / "feed.jsonl"

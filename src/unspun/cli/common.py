@@ -75,8 +75,29 @@ ArticleModelOption = Annotated[
         help="Genre/framing/paragraph models: a folder or a shipped name (semeval2023). Default: semeval2023.",
     ),
 ]
+
+
+def _checked_lang(value: str | None) -> str | None:
+    """``--lang`` refused as it is parsed when no model reads it, as the API's ``lang`` is: an
+    unknown code was refused only once an article was to be analysed, so a rerun with nothing
+    new to analyse (ingest, batch, reanalyze) took it silently."""
+    if not value:
+        return value
+    from unspun.errors import LanguageNotSupportedError
+    from unspun.pipeline.language import normalise_language
+
+    try:
+        normalise_language(value)
+    except LanguageNotSupportedError as error:
+        raise fail(error.message) from None
+    return value
+
+
 LangOption = Annotated[
-    str | None, typer.Option("--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.")
+    str | None,
+    typer.Option(
+        "--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.", callback=_checked_lang
+    ),
 ]
 MaxInputOption = Annotated[
     float | None, typer.Option("--max-input-mb", help="Largest input file to read, in MB (default 10).")
