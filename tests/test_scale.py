@@ -249,6 +249,7 @@ def test_local_resume_after_a_crash_finishes_the_rest(
     assert rows(output) == rows(local_output)
     again = run_batch(corpus[0], output, engine="local", batch_size=4)
     assert again.analysed == 0 and again.skipped == len(corpus[1])
+    assert again.workers_busy == 0  # a rerun with nothing to do said "1 of 1 worker(s) busy"
 
 
 def test_ray_engine_without_ray_says_how_to_install(

@@ -157,7 +157,8 @@ def run_batch(
         seconds = totals["seconds"]
         totals["articles_per_second"] = round(totals["analysed"] / seconds, 3) if seconds > 0 else 0.0
     report.rows = len(after.ids)
-    report.workers_busy = sum(1 for totals in report.workers_detail.values() if totals["batches"])
+    # A worker that only skipped rows already in the output did no work (a rerun: 0 busy).
+    report.workers_busy = sum(1 for totals in report.workers_detail.values() if totals["analysed"])
     if db is not None:
         report.stored = store_new(db, output, new_parts=sorted(set(after.parts) - set(before.parts)))
     report.seconds = time.perf_counter() - started
