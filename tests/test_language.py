@@ -42,6 +42,9 @@ def test_unsupported_language_lists_the_supported_ones() -> None:
     assert "'es'" in message
     assert all(code in message for code in SUPPORTED_LANGUAGES)
     assert "lang=" in message
+    # The API answers this message too: it names the request's field (it named only the CLI's
+    # and Python's ways, although POST /api/analyze takes "lang").
+    assert '"lang" in POST /api/analyze' in message
 
 
 def test_override_skips_detection_and_accepts_folder_names() -> None:

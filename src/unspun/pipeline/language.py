@@ -61,7 +61,10 @@ def _identifier() -> Any:
         return _load_identifier()
 
 
-PASS_LANGUAGE = "pass the language explicitly (--lang on the command line, lang= in Python)"
+PASS_LANGUAGE = (
+    'pass the language explicitly (--lang on the command line, lang= in Python, "lang" in '
+    "POST /api/analyze, the page's language selector)"
+)
 SURE_ENOUGH = 0.5  # below this probability a detection is a guess, not an answer
 # A paragraph is read on its own when it has this many letters; it is in another language when
 # langid says so with this probability (on 2,286 English lines of docs, licences and articles, no
