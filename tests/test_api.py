@@ -136,6 +136,11 @@ def test_restoring_a_text_with_other_metadata_is_409(
     assert "outlet 'The Daily Example', not outlet 'Another Outlet'" in assert_error(
         client.post("/api/analyze", json={**ARTICLES[0], "outlet": "Another Outlet", "store": True}), 409
     )
+    # A lang other than the stored language: refused before any analysis (it was answered in
+    # that language under the stored article_id, while the store kept the first analysis only).
+    assert f"article {first['article_id']} is already stored in language 'en', not 'fr'" in assert_error(
+        client.post("/api/analyze", json={**ARTICLES[0], "lang": "fr", "store": True}), 409
+    )
     # Nothing changed; the fields left out mean "as stored", and an analysis without store is free.
     kept = client.get(f"/api/articles/{first['article_id']}").json()
     assert (kept["outlet"], kept["published"]) == ("The Daily Example", "2024-01-15")

@@ -412,6 +412,19 @@ def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(st
     assert store.search(SearchQuery(outlet="B")).total == 1
 
 
+def test_a_stored_text_given_another_language_is_refused_and_one_left_out_read_as_stored(
+    store: SqlStore,
+) -> None:
+    # POST /api/analyze with store and lang "en" for a text stored as "de" answered the English
+    # analysis under the stored article_id, while the store kept only the German one.
+    ref = store.add(make_analysis(TRICKY, language="de"))
+    with pytest.raises(MetadataConflictError, match="already stored in language 'de', not 'en'"):
+        store.merge_metadata(Article(id="a1", text=TRICKY, language="en"))
+    same = Article(id="a1", text=TRICKY)  # no lang given: analysed in the stored language
+    assert store.merge_metadata(same) is True and same.language == "de"
+    assert store.get(ref.article_id).analysis.article.language == "de" and store.counts().analyses == 1
+
+
 def test_reanalyze_loads_no_model_when_no_article_matches(store: SqlStore) -> None:
     from unspun.store.reanalysis import LazyAnalyser
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from unspun.document import Analysis, Article
-from unspun.errors import NotFoundError, StoreError
+from unspun.errors import MetadataConflictError, NotFoundError, StoreError
 from unspun.extras import needs_extra
 from unspun.store import queries
 from unspun.store import tables as t
@@ -217,10 +217,22 @@ class SqlStore:
     def merge_metadata(self, article: Article) -> bool:
         with self._begin() as connection:
             found = connection.execute(
-                select(t.articles.c.pk).where(t.articles.c.content_hash == article.content_hash)
+                select(t.articles.c.pk, t.articles.c.id, t.articles.c.language).where(
+                    t.articles.c.content_hash == article.content_hash
+                )
             ).first()
             if found is None:
                 return False
+            # A language given (the API's lang) other than the stored one would be analysed and
+            # answered, but not kept (one analysis per text and models): refused as metadata are.
+            if article.language is not None and found.language not in (None, article.language):
+                raise MetadataConflictError(
+                    f"article {found.id} is already stored in language {found.language!r}, not "
+                    f"{article.language!r}: a stored text is analysed in the language it was stored "
+                    f"with; leave out lang (or give {found.language!r}) to store it again"
+                )
+            if article.language is None:
+                article.language = found.language
             write_articles(connection, self.dialect, [(article, None)])  # checks, fills, adds nothing
             row = connection.execute(
                 select(*[t.articles.c[name] for name in METADATA]).where(t.articles.c.pk == found.pk)
