@@ -411,7 +411,8 @@ class Store(Protocol):
         :meth:`add` merges them: a field stored empty is filled in, one stored with another
         value raises :class:`unspun.errors.MetadataConflictError` (nothing is changed), and the
         fields ``article`` leaves empty are set on it from the store (so its analysis reads as
-        stored). Adds nothing when the text is not stored."""
+        stored); the same for its language: another one than stored raises, none given becomes
+        the stored one. Adds nothing when the text is not stored."""
         ...
 
     def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:
