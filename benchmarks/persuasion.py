@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.stats import rankdata
 
 from unspun.document import Span
 from unspun.models.phrases import whole_phrases
@@ -105,21 +106,27 @@ def main() -> None:
     ptc_fold = np.array([fold_of[i] for i in ptc_ids])
     sem_fold = np.array([fold_of.get(i, -1) for i in sem_ids])
 
-    # One score, two targets: fitted to the paragraph density (SemEval-2023 English, a share in
-    # [0, 1] a reader can take as "the share of paragraphs that use a technique"), checked on both.
-    fit = cross_validated_non_negative(sem_x, sem_density, sem_fold, alpha=args.alpha)
-    by_id = dict(zip(sem_ids, fit.predictions, strict=True))
+    # One score for both gold densities: the target is an article's standing in the annotated
+    # corpus, the mean of its percentile ranks by span share (PTC) and by paragraph share
+    # (SemEval-2023), so the score reads "denser in techniques than that share of the annotated
+    # news articles". Fitted on the span evidence of the SemEval-2023 texts, checked against each
+    # density alone. (Fitted to the paragraph share alone: Spearman 0.730 / 0.555 against
+    # 0.710 / 0.576 here; to the span share alone 0.615 / 0.590.)
+    ptc_by_id = dict(zip(ptc_ids, ptc_density, strict=True))
+    sem_span_density = np.array([ptc_by_id[i] for i in sem_ids])
+    target = (rankdata(sem_density) + rankdata(sem_span_density)) / (2 * len(sem_ids))
+    fit = cross_validated_non_negative(sem_x, target, sem_fold, alpha=args.alpha)
     # PTC articles scored by the fit of the folds that did not hold them (the same split)
     ptc_pred = np.zeros(len(ptc_ids))
     for k in sorted(set(ptc_fold.tolist())):
         train = sem_fold != k
-        model = fit_non_negative(sem_x[train], sem_density[train], alpha=args.alpha)
+        model = fit_non_negative(sem_x[train], target[train], alpha=args.alpha)
         ptc_pred[ptc_fold == k] = model(ptc_x[ptc_fold == k])
     formula_ptc = np.array([_formula_span_part(ptc[i].text, ptc_spans[i]) for i in ptc_ids], dtype=np.float64)
     formula_sem = np.array(
         [_formula_span_part(semeval[i].article.text, sem_spans[i]) for i in sem_ids], dtype=np.float64
     )
-    final = fit_non_negative(sem_x, sem_density, alpha=args.alpha)
+    final = fit_non_negative(sem_x, target, alpha=args.alpha)
     report: dict[str, Any] = {
         "task": "persuasion score fit (out-of-fold span predictions, grouped span-CV folds)",
         "command": "python benchmarks/persuasion.py" + (" --write" if args.write else ""),
@@ -127,13 +134,10 @@ def main() -> None:
         "alpha": args.alpha,
         "articles": {"ptc": len(ptc_ids), "semeval2023_en": len(sem_ids)},
         "spearman": {
-            "semeval2023_en_paragraph_density": fit.spearman,
-            "semeval2023_en_per_fold": fit.per_fold,
+            "semeval2023_en_paragraph_density": spearman(fit.predictions, sem_density),
+            "target_out_of_fold": fit.spearman,
+            "target_per_fold": fit.per_fold,
             "ptc_span_density": spearman(ptc_pred, ptc_density),
-            "ptc_paragraph_density_cross_check": spearman(
-                np.array([by_id.get(i, np.nan) for i in ptc_ids if i in by_id]),
-                np.array([sem_density[sem_ids.index(i)] for i in ptc_ids if i in by_id]),
-            ),
         },
         "formula_v1_span_part_spearman": {
             "semeval2023_en_paragraph_density": spearman(formula_sem, sem_density),
@@ -161,7 +165,8 @@ def main() -> None:
         WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
         card = {
             **final.to_dict(),
-            "target": "share of paragraphs with a gold technique (SemEval-2023 English training articles)",
+            "target": "mean percentile rank of an article's gold span share (PTC) and gold paragraph share "
+            "(SemEval-2023 English) among the 371 training articles",
             "fitted_on": f"{len(sem_ids)} SemEval-2023 English training articles, out-of-fold spans of the "
             "span recipe's fold models (grouped folds), whole phrases",
             "alpha": args.alpha,

@@ -102,7 +102,7 @@ def build_pipeline(
         return Pipeline([spans])
     from unspun.article_level import load_article_components
     from unspun.pipeline.language import LanguageDetector
-    from unspun.pipeline.persuasion import PersuasionScorer
+    from unspun.pipeline.persuasion import make_learnt_persuasion_scorer
 
     article_components = load_article_components(article_model, lang=lang)
     # Language first: the span tagger skips texts in languages its model does not read.
@@ -123,7 +123,7 @@ def build_pipeline(
     # The layer reads no technique spans, so it runs before them: on a very long text its parses
     # are made and dropped before the span evidence (candidates, paragraph vectors) is held, and
     # the two peaks do not add up.
-    return Pipeline([*language, *whosays, spans, *others, PersuasionScorer()])
+    return Pipeline([*language, *whosays, spans, *others, make_learnt_persuasion_scorer()])
 
 
 _pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}
