@@ -740,6 +740,9 @@ def test_iter_articles_missing_path_raises_at_call(tmp_path: Path) -> None:
         iter_articles(tmp_path / "missing.txt", max_bytes=LIMIT)
     with pytest.raises(InputNotFoundError):
         read_folder(tmp_path / "missing", max_bytes=LIMIT)
+    # A URL of another scheme was "ftp:/x/y does not exist; check the path" (one slash lost).
+    with pytest.raises(InputNotFoundError, match=r"^ftp://x/y is neither a file nor an http:// or https://"):
+        iter_articles("ftp://x/y", max_bytes=LIMIT)
 
 
 def test_count_inputs(tmp_path: Path) -> None:

@@ -282,6 +282,12 @@ def iter_articles(
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)
     if not path.exists():
+        if isinstance(source, str) and "://" in source and not source.startswith(("/", ".")):
+            # ftp://, file://, s3://: a path of that name does not exist ("ftp:/x" as Path shows it)
+            raise InputNotFoundError(
+                f"{source} is neither a file nor an http:// or https:// address, the only ones fetched; "
+                "download it first, or give the path of a file or folder"
+            )
         raise InputNotFoundError(f"{path} does not exist; check the path (use - to read standard input)")
     if _excluded(path, exclude):
         raise InputError(f"{path} is the output being written; write the output to another file")
