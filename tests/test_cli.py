@@ -114,8 +114,14 @@ def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output + result.stderr
     rows = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines()]
     assert rows
+    text = SAMPLE.read_text(encoding="utf-8")
+    from unspun.models.phrases import cuts_word, ends_on_function_word
+
     for article_id, start, end in rows:
         assert article_id == "42" and 0 <= int(start) < int(end)
+        # whole phrases, as unspun analyze shows them
+        assert not cuts_word(text, int(start), int(end))
+        assert not ends_on_function_word(text[int(start) : int(end)])
 
 
 def test_predict_tc_fills_template_in_order(tmp_path: Path) -> None:

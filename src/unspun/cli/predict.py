@@ -37,7 +37,9 @@ def predict_si(
     output: OutputOption,
     model: ModelOption = None,
 ) -> None:
-    """Span identification: write article_id<TAB>start<TAB>end for every detected span."""
+    """Span identification: write article_id<TAB>start<TAB>end for every detected span (whole
+    phrases, as unspun analyze shows them)."""
+    from unspun.models.phrases import whole_phrase_ranges
     from unspun.models.span_model import load_span_model
     from unspun.tasks.ptc import si_line
 
@@ -53,7 +55,9 @@ def predict_si(
                 for article, spans in zip(
                     batch, span_model.detect_spans([a.text for a in batch]), strict=True
                 ):
-                    lines.extend(si_line((article.id, s, e)) for s, e, _ in spans)
+                    # Whole phrases: out of fold on the grouped folds SI F1 0.4237 -> 0.4267.
+                    phrases = whole_phrase_ranges(article.text, spans)
+                    lines.extend(si_line((article.id, s, e)) for s, e, _ in phrases)
                 advance(len(batch))
         write_lines(output, lines)
 
