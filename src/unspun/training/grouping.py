@@ -272,3 +272,18 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def fold_keys(fold: Any, **named: Any) -> list[Any]:
+    """The sorted fold keys of ``fold`` (one per row), after checking that every array in
+    ``named`` has as many rows. Raises ``ValueError`` for rows that differ or fewer than 2 folds."""
+    import numpy as np
+
+    rows = len(fold)
+    if any(len(v) != rows for v in named.values()):
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in named.items())
+        raise ValueError(f"{shapes} and fold {np.shape(fold)} differ in rows")
+    keys = sorted(set(np.asarray(fold).tolist()))
+    if len(keys) < 2:
+        raise ValueError("cross-validation needs at least 2 folds")
+    return keys

@@ -25,6 +25,7 @@ import numpy as np
 
 from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.pipeline.persuasion import LinearScore
+from unspun.training.grouping import fold_keys
 
 FEATURES = (
     "span_share",  # share of the text's code points inside predicted technique spans
@@ -102,11 +103,7 @@ def cross_validated_fit(
     are predicted by a fit on the other folds only. Raises ``ValueError`` for fewer than 2 folds
     or shapes that differ."""
     x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
-    if len(x) != len(y) or len(y) != len(f):
-        raise ValueError(f"features {x.shape}, target {y.shape} and fold {f.shape} differ in rows")
-    folds = sorted(set(f.tolist()))
-    if len(folds) < 2:
-        raise ValueError("cross-validation needs at least 2 folds")
+    folds = fold_keys(f, features=x, target=y)
     predictions = np.zeros(len(y))
     per_fold = []
     for k in folds:
@@ -148,11 +145,7 @@ def cross_validated_non_negative(
 ) -> DensityFit:
     """:func:`fit_non_negative` out of fold: fold ``k``'s rows predicted by a fit on the others."""
     x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
-    if len(x) != len(y) or len(y) != len(f):
-        raise ValueError(f"features {x.shape}, target {y.shape} and fold {f.shape} differ in rows")
-    folds = sorted(set(f.tolist()))
-    if len(folds) < 2:
-        raise ValueError("cross-validation needs at least 2 folds")
+    folds = fold_keys(f, features=x, target=y)
     predictions = np.zeros(len(y))
     per_fold = []
     for k in folds:

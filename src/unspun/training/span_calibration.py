@@ -22,6 +22,7 @@ from unspun.training.calibration import (
     fit_platt,
     reliability_table,
 )
+from unspun.training.grouping import fold_keys
 
 
 def span_hits(predicted: Sequence[Span], gold: Sequence[Span]) -> np.ndarray:
@@ -58,11 +59,7 @@ def cross_validated_calibration(scores: np.ndarray, hits: np.ndarray, folds: np.
     span); the final mapping is fitted on every span. Raises ``ValueError`` for fewer than 2 folds
     or shapes that differ."""
     s, y, f = np.asarray(scores, float), np.asarray(hits, int), np.asarray(folds)
-    if not len(s) == len(y) == len(f):
-        raise ValueError(f"scores {s.shape}, hits {y.shape} and folds {f.shape} differ in length")
-    keys = sorted(set(f.tolist()))
-    if len(keys) < 2:
-        raise ValueError("calibration needs spans of at least 2 folds")
+    keys = fold_keys(f, scores=s, hits=y)
     calibrated = np.zeros(len(s))
     per_fold = []
     for k in keys:
