@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import unspun
+from unspun.document import Article
 from unspun.errors import EmptyInputError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
@@ -113,3 +116,33 @@ def test_pipe_drops_what_components_leave_for_one_another_unless_asked() -> None
     (kept,) = pipeline.pipe([Article(id="a", text=text)], keep_evidence=True)
     assert kept.article.vectors and CANDIDATE_LAYER in kept.article.spans
     assert lean.to_dict() == kept.to_dict()  # evidence is never part of the findings
+
+
+def test_a_long_batch_hands_freed_memory_back_after_each_component(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspun.analysis as analysis
+    from unspun.pipeline.base import Component
+
+    class Mark(Component):
+        name = "mark"
+
+        def predict(self, articles: Sequence[Article]) -> list[None]:
+            return [None for _ in articles]
+
+        def set_annotations(self, articles: Sequence[Article], outputs: Any) -> None:
+            for article in articles:
+                article.scores["mark"] = 1.0
+
+    calls: list[int] = []
+    monkeypatch.setattr(analysis, "release_freed_memory", lambda: calls.append(1))
+    pipeline = analysis.Pipeline([Mark(), Mark()])
+    pipeline([Article(id="short", text="A short text.")])
+    assert calls == []  # an ordinary batch pays nothing
+    long = Article(id="long", text="word " * (analysis.LONG_BATCH_CHARS // 5 + 1))
+    assert pipeline([long])[0].scores["mark"] == 1.0
+    assert calls == [1, 1]  # once after each component
+
+
+def test_release_freed_memory_runs_where_there_is_no_malloc_trim() -> None:
+    from unspun.analysis import release_freed_memory
+
+    release_freed_memory()  # glibc here; elsewhere a no-op: it must never raise
