@@ -14,10 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from unspun.document import Span
 from unspun.errors import ModelError
+from unspun.models.span_model import SpanFindings
 from unspun.training.folds import STAMP, FoldPlan
 
 GROUP = 16  # articles per call of the span model
@@ -78,16 +81,42 @@ def _stamp(plan: FoldPlan, k: int) -> str:
     return hashlib.sha256(stamp.read_bytes()).hexdigest()[:16] if stamp.is_file() else ""
 
 
-def _compute(plan: FoldPlan, texts: Mapping[str, str], log: Callable[[str], None]) -> dict[str, list[Span]]:
+def find_out_of_fold(
+    held_out: Sequence[Sequence[str]],
+    model_dirs: Sequence[Path],
+    texts: Mapping[str, str],
+    *,
+    cache_states: bool = False,
+    progress: bool = False,
+) -> Iterator[tuple[str, SpanFindings, Path]]:
+    """``(id, findings, model folder)`` of each text through the model of the fold that held its
+    id out (``model_dirs[k]`` held out ``held_out[k]``); ids in no fold are left out. With
+    ``cache_states`` each fold model's encoder states of a text are kept in the state cache
+    (:mod:`unspun.training.states`) and read back on the next run."""
+    from rich.progress import track
+
     from unspun.models.span_model import SpanModel
 
-    found: dict[str, list[Span]] = {}
-    for k, held_out in enumerate(plan.held_out):
-        ids = [i for i in held_out if i in texts]
-        model = SpanModel.from_disk(plan.model_dir(k))
-        for start in range(0, len(ids), GROUP):
+    for k, fold in enumerate(held_out):
+        ids = [i for i in fold if i in texts]
+        if not ids:
+            continue
+        model: Any = SpanModel.from_disk(model_dirs[k])
+        if cache_states:
+            from unspun.training.states import caching_encoder, model_digest
+
+            model = caching_encoder(model, model_digest(model_dirs[k]))
+        steps = range(0, len(ids), GROUP)
+        for start in track(
+            steps, description=f"fold {k}: spans of {len(ids)} articles", disable=not progress
+        ):
             chunk = ids[start : start + GROUP]
             for article_id, findings in zip(chunk, model.find([texts[i] for i in chunk]), strict=True):
-                found[article_id] = list(findings.spans)
-        log(f"out-of-fold spans: fold {k}, {len(ids)} articles")
+                yield article_id, findings, model_dirs[k]
+
+
+def _compute(plan: FoldPlan, texts: Mapping[str, str], log: Callable[[str], None]) -> dict[str, list[Span]]:
+    dirs = [plan.model_dir(k) for k in range(len(plan.held_out))]
+    found = {i: list(f.spans) for i, f, _ in find_out_of_fold(plan.held_out, dirs, texts)}
+    log(f"out-of-fold spans: {len(found)} articles through {len(dirs)} fold models")
     return found

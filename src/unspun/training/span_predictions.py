@@ -28,12 +28,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from rich.progress import track
 
 from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Analysis, Article, Span
 from unspun.errors import ConfigError, FormatError, InputNotFoundError
 from unspun.models.packaged import folder_model_info
-from unspun.models.span_model import SpanFindings, SpanModel
+from unspun.models.span_model import SpanFindings
 from unspun.paths import cache_dir
 from unspun.schema import analysis_to_dict
 from unspun.tasks.semeval2023 import load_subtask
@@ -82,24 +81,17 @@ def _cross_fitted(
 ) -> Iterable[tuple[str, tuple[SpanFindings, Path]]]:
     items = {item.article.id: item.article.text for item in load_subtask(Path(semeval_dir), lang, 3)}
     from unspun.training.folds import fold_split  # the split the fold models were trained on
+    from unspun.training.out_of_fold import find_out_of_fold
 
-    for k, fold in enumerate(fold_split(Path(ptc_dir), folds, seed)):
-        ids = [i for i in fold if i in items]
-        if not ids:
-            continue
-        model_dir = Path(models_dir) / f"fold{k}" if isinstance(models_dir, (str, Path)) else models_dir[k]
-        model = SpanModel.from_disk(model_dir)
-        if cache_states:  # each fold model's states of an article encoded once, kept in the cache
-            from unspun.training.states import caching_encoder, model_digest
-
-            model = caching_encoder(model, model_digest(model_dir))
-        steps = range(0, len(ids), 16)
-        for start in track(
-            steps, description=f"fold {k}: spans of {len(ids)} articles", disable=not progress
-        ):
-            chunk = ids[start : start + 16]
-            for i, found in zip(chunk, model.find([items[i] for i in chunk]), strict=True):
-                yield i, (found, model_dir)
+    held_out = fold_split(Path(ptc_dir), folds, seed)
+    dirs = [
+        Path(models_dir) / f"fold{k}" if isinstance(models_dir, (str, Path)) else Path(models_dir[k])
+        for k in range(len(held_out))
+    ]
+    for i, found, model_dir in find_out_of_fold(
+        held_out, dirs, items, cache_states=cache_states, progress=progress
+    ):
+        yield i, (found, model_dir)
 
 
 def cross_fitted_analyses(
