@@ -29,11 +29,12 @@ from typing import Any
 import numpy as np
 from scipy.stats import rankdata
 
-from unspun.document import Span
+from unspun.document import TECHNIQUE_LAYER, Article, Span
 from unspun.models.phrases import whole_phrases
 from unspun.models.score_calibration import SpanCalibration
 from unspun.paths import shared_data_dir
-from unspun.pipeline.persuasion import SPAN_FEATURES, SPAN_SCALE, span_features
+from unspun.pipeline.persuasion import SPAN_FEATURES, span_features
+from unspun.pipeline.persuasion import span_density as span_density_v1
 from unspun.tasks.ptc import read_ptc
 from unspun.tasks.semeval2023 import load_subtask
 from unspun.training.folds import plan_folds
@@ -65,8 +66,9 @@ def _as_tagged(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str,
 
 def _formula_span_part(text: str, spans: list[Span]) -> float:
     """The span part ``S`` of the formula shipped before (v1)."""
-    hundreds = max(1.0, len(text.split()) / 100)
-    return 1.0 - float(np.exp(-sum(min(1.0, max(0.0, s.score)) for s in spans) / hundreds / SPAN_SCALE))
+    article = Article(id="oof", text=text)
+    article.set_layer(TECHNIQUE_LAYER, spans)
+    return span_density_v1(article)
 
 
 def main() -> None:
