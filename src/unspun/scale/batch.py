@@ -129,21 +129,23 @@ def run_batch(
         "done": frozenset(before.ids),
     }
     rows = chunk_rows_for(estimate_rows(inputs), workers=report.workers, batch_size=batch_size)
+    if engine == "ray":
+        # On Ray a chunk is one batch, handed to an actor as soon as it is read: Ray would join
+        # chunks smaller than a batch into one, and hold the last until the input is read, so
+        # that the first actor could take all of a small input while the others wait.
+        rows = min(rows, batch_size)
     chunks = plan_chunks(inputs, files, rows=rows)
     if engine == "local":
         report.workers_detail = _run_local(
             chunks, output, analyser_class, options, batch_size, part_rows, on_progress
         )
     else:
-        # A Ray batch is gathered from whole chunks: a batch larger than a chunk would join the
-        # chunks of a small input into one batch, analysed by one worker while the others wait.
         report.workers_detail, report.startup_seconds = _run_ray(
             chunks,
             output,
             analyser_class,
             options,
             workers,
-            min(batch_size, rows),
             part_rows,
             address,
             verbose,
@@ -197,7 +199,6 @@ def _run_ray(
     analyser_class: type[AnalyseBatch],
     options: dict[str, Any],
     workers: int,
-    batch_size: int,
     part_rows: int,
     address: str | None,
     verbose: bool,
@@ -216,7 +217,6 @@ def _run_ray(
                 analyser_class=analyser_class,
                 analyser_options=options,
                 workers=workers,
-                batch_size=batch_size,
                 part_rows=part_rows,
             )
         finally:

@@ -11,8 +11,11 @@ The plan, streamed end to end with Ray Data's back-pressure (nothing is material
    as it did with ``repartition``);
 3. ``map_batches(AnalyseBatch, compute=ray.data.ActorPoolStrategy(size=N))``: a pool of N
    actors, each loading the models once; a dead actor is restarted and its task retried
-   (Ray Data's own defaults for an actor pool: ``max_restarts=-1``, ``max_task_retries=-1``;
-   passing other values goes through ``**ray_remote_args``, deprecated since Ray 2.60);
+   (no block is handed out before all N actors have started, and an actor holds one block at a
+   time: otherwise the first actor up takes every block of a small input while the others start,
+   as a CI run measured);
+   Ray Data's own defaults for an actor pool: ``max_restarts=-1``, ``max_task_retries=-1``;
+   passing other values goes through ``**ray_remote_args``, deprecated since Ray 2.60;
 4. ``write_parquet(min_rows_per_file=part_rows)``: parts of about ``part_rows`` rows (one per
    block would make millions of tiny files), each written by one task.
 
@@ -37,6 +40,10 @@ from unspun.scale.worker import StatsBook
 # The reading and writing tasks are light and claim no CPU: with N actors on N CPUs, tasks
 # that wait for even a fraction of one would never run (the run would hang, as measured).
 LIGHT_CPUS = 0
+
+# How long the run waits for all its actors to start (a cluster without room for them fails
+# with a message saying so, rather than running on fewer workers than asked).
+ACTOR_START_SECONDS = 300
 
 
 def import_ray() -> Any:
@@ -145,7 +152,6 @@ def run_ray(
     analyser_class: type,
     analyser_options: dict[str, Any],
     workers: int,
-    batch_size: int,
     part_rows: int,
 ) -> dict[str, dict[str, Any]]:
     """Run the plan above; returns each worker's totals (see :class:`StatsBook`).
@@ -155,15 +161,17 @@ def run_ray(
     ray = import_ray()
     if not chunks:
         return {}
+    context = ray.data.DataContext.get_current()  # read when the dataset is made, so set first
+    waited_before, context.wait_for_min_actors_s = context.wait_for_min_actors_s, ACTOR_START_SECONDS
     sources = ray.data.read_datasource(
         _chunk_datasource()(chunks), override_num_blocks=len(chunks), num_cpus=LIGHT_CPUS
     )
     book = ray.remote(num_cpus=0)(StatsBook).remote()
     rows = sources.map_batches(
         analyser_class,
-        batch_size=batch_size,
+        batch_size=None,  # a chunk is a batch (see unspun.scale.batch)
         batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
         fn_constructor_kwargs={**analyser_options, "stats": RemoteStats(book)},
         num_cpus=1,
     )
@@ -172,6 +180,11 @@ def run_ray(
         rows.write_parquet(
             path, filesystem=filesystem, min_rows_per_file=part_rows, ray_remote_args={"num_cpus": LIGHT_CPUS}
         )
+    except ray.exceptions.GetTimeoutError:
+        raise AnalysisError(
+            f"the Ray cluster did not start {workers} workers in {ACTOR_START_SECONDS} s "
+            "(each needs one CPU); pass fewer --workers"
+        ) from None
     except Exception as error:  # noqa: BLE001 - Ray wraps the worker's error; translated once here
         cause = _unspun_cause(error)
         if cause is not None:
@@ -179,6 +192,8 @@ def run_ray(
         raise AnalysisError(
             f"the Ray run failed ({type(error).__name__}: {error}); rerun to finish"
         ) from None
+    finally:
+        context.wait_for_min_actors_s = waited_before
     summary: dict[str, dict[str, Any]] = ray.get(book.summary.remote())
     return summary
 
