@@ -321,6 +321,33 @@ def test_settings_come_from_the_environment_and_overrides(monkeypatch: pytest.Mo
         load_server_settings()
 
 
+def test_settings_come_from_the_config_file_under_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from unspun.errors import ConfigError
+
+    for name in ("UNSPUN_PORT", "UNSPUN_WORKERS", "UNSPUN_BATCH_SIZE", "UNSPUN_CORS_ORIGINS", "UNSPUN_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "unspun.toml"
+    config.write_text(
+        "[unspun]\nbatch_size = 3\nmax_input_mb = 1\n\n"
+        '[unspun.server]\nport = 8080\nworkers = 4\ncors_origins = ["https://a.example"]\n',
+        encoding="utf-8",
+    )
+    settings = load_server_settings(config)
+    assert (settings.port, settings.workers, settings.batch_size) == (8080, 4, 3)
+    assert settings.cors_origins == ("https://a.example",)
+    monkeypatch.setenv("UNSPUN_PORT", "9001")
+    assert load_server_settings(config).port == 9001  # the environment wins over the file
+    assert load_server_settings(config, port=9002).port == 9002  # and a flag over both
+    config.write_text("[unspun.server]\nport = 70000\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="port.*at most 65535"):
+        load_server_settings(config)
+    config.write_text('[unspun.server]\ntoken = "s3cret"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="UNSPUN_TOKEN"):
+        load_server_settings(config)
+
+
 def test_every_route_and_setting_is_in_docs_api_md(client: TestClient, repo_root: Any) -> None:
     from unspun.server.settings import describe_server_settings
 

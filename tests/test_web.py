@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,7 @@ def serving(folder: Path, **settings: Any) -> Iterator[str]:
 
     url = f"sqlite:///{folder / 'web.db'}"
     store = open_store(url)
-    app = create_app(store=store, settings=replace(load_server_settings(db=url), **settings))
+    app = create_app(store=store, settings=load_server_settings(db=url, **settings))
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)

@@ -1,9 +1,12 @@
 """Settings and training configs: one mechanism, pydantic models read from TOML in layers.
 
 Every setting is declared once, as a field of a pydantic model with its default and its help
-(:class:`Settings` here; the training recipes in :mod:`unspun.training.recipes`). Values come in
-layers, lowest first: the defaults < a TOML config file (its ``[unspun]`` table) <
-``UNSPUN_<NAME>`` environment variables < explicit overrides (CLI flags). :func:`layered` applies
+(:class:`Settings` here; the server's in :mod:`unspun.server.settings`, which shares the model
+settings of :class:`ModelSettings`; the training recipes in :mod:`unspun.training.recipes`).
+Values come in layers, lowest first: the defaults < a TOML config file (its ``[unspun]`` table,
+and a front-end's own section such as ``[unspun.server]``) < ``UNSPUN_<NAME>`` environment
+variables < explicit overrides (CLI flags). :func:`load` builds any such model from them and
+:func:`layered` applies
 the layers to any such model, one value at a time, so that a bad value raises
 :class:`unspun.errors.ConfigError` naming the setting and where it came from (which file,
 variable or flag to fix); :func:`read_toml` is the one reader of a TOML file, for settings and
@@ -28,23 +31,29 @@ from unspun.errors import ConfigError
 
 ENV_PREFIX = "UNSPUN_"
 TOML_TABLE = "unspun"
+# A front-end's own settings sit in a sub-table ([unspun.server]); the shared ones above it.
+SECTIONS = frozenset({"server"})
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def setting(default: Any, help: str, *, positive: bool = False) -> Any:
-    """A field of a settings model: its default, its help text, and ``positive`` for > 0."""
-    return Field(default=default, description=help, gt=0 if positive else None)
+def setting(
+    default: Any,
+    help: str,
+    *,
+    positive: bool = False,
+    at_least: float | None = None,
+    at_most: float | None = None,
+) -> Any:
+    """A field of a settings model: its default, its help text, and its bounds (``positive``: > 0)."""
+    return Field(default=default, description=help, gt=0 if positive else None, ge=at_least, le=at_most)
 
 
-class Settings(BaseModel):
-    """Every unspun setting; build one with :func:`load_settings`."""
+class ModelSettings(BaseModel):
+    """The settings of the models every front-end runs (the CLI, the server)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    max_input_mb: float = setting(
-        10.0, "Largest input file to read, in megabytes (--max-input-mb).", positive=True
-    )
     model: str | None = setting(
         None, "Span model: a registered name or a folder path; unset means the packaged default."
     )
@@ -52,6 +61,14 @@ class Settings(BaseModel):
         None, "Genre, frame and paragraph models: a name or folder path; unset means the packaged default."
     )
     batch_size: int = setting(8, "Articles analysed per model batch.", positive=True)
+
+
+class Settings(ModelSettings):
+    """Every general unspun setting; build one with :func:`load_settings`."""
+
+    max_input_mb: float = setting(
+        10.0, "Largest input file to read, in megabytes (--max-input-mb).", positive=True
+    )
 
     @property
     def max_input_bytes(self) -> int:
@@ -131,9 +148,11 @@ def _optional(annotation: Any) -> bool:
 
 
 def _expected(exc: ValidationError, annotation: Any) -> str:
-    kind = exc.errors()[0]["type"]
-    if kind == "greater_than":
-        return "greater than 0"
+    error = exc.errors()[0]
+    bound = {"greater_than": "greater than", "greater_than_equal": "at least", "less_than_equal": "at most"}
+    if error["type"] in bound:
+        return f"{bound[error['type']]} {next(iter(error.get('ctx', {}).values()), '')}"
+    kind = error["type"]
     if kind == "finite_number":
         return "a finite number"
     base = next(
@@ -156,16 +175,68 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         ConfigError: unreadable or invalid config file, unknown setting name, or a value
             of the wrong type or out of range; the message names the setting and source.
     """
+    return load(Settings, config_file, **overrides)
+
+
+def load(
+    model: type[M],
+    config_file: Path | None = None,
+    /,
+    *,
+    section: str | None = None,
+    secrets: Iterable[str] = (),
+    **overrides: Any,
+) -> M:
+    """Build ``model`` from its defaults, ``config_file``, ``UNSPUN_<NAME>`` and ``overrides``.
+
+    With ``section`` (a front-end's settings, such as ``"server"``), the file's
+    ``[unspun.<section>]`` table gives the model's own fields and the ``[unspun]`` table the
+    general ones the model shares (its other general settings are checked, not used).
+    ``secrets`` name fields a config file may not hold (they come from the environment).
+    Overrides whose value is ``None`` are ignored. Raises :class:`ConfigError` as
+    :func:`load_settings` does.
+    """
     layers: list[Layer] = []
     if config_file is not None:
-        layers.append((f"config file {config_file}", _settings_table(Path(config_file)), False))
+        layers += _file_layers(model, Path(config_file), section, frozenset(secrets))
     layers += [
-        (f"environment variable {ENV_PREFIX}{k.upper()}", {k: v}, True)
-        for k, v in environment(Settings).items()
+        (f"environment variable {ENV_PREFIX}{k.upper()}", {k: v}, True) for k, v in environment(model).items()
     ]
     given = {name: value for name, value in overrides.items() if value is not None}
     layers.append(("the command line (or the Python call)", given, False))
-    return layered(Settings, layers)
+    return layered(model, layers)
+
+
+def _file_layers(
+    model: type[BaseModel], path: Path, section: str | None, secrets: frozenset[str]
+) -> list[Layer]:
+    table = _settings_table(path)
+    unknown = sorted(k for k, v in table.items() if isinstance(v, dict) and k not in SECTIONS)
+    if unknown:
+        raise ConfigError(
+            f"config file {path}: unknown section [{TOML_TABLE}.{unknown[0]}]; known sections: "
+            + ", ".join(f"[{TOML_TABLE}.{name}]" for name in sorted(SECTIONS))
+        )
+    general = {k: v for k, v in table.items() if k not in SECTIONS}
+    where = f"config file {path}"
+    if section is None:
+        layers: list[Layer] = [(where, general, False)]
+    else:
+        layered(Settings, [(where, general, False)])  # the general table is checked all the same
+        own = table.get(section, {})
+        if not isinstance(own, dict):
+            raise ConfigError(f"config file {path}: [{TOML_TABLE}.{section}] must be a table of settings")
+        shared = set(ModelSettings.model_fields) & set(model.model_fields)
+        layers = [
+            (where, {k: v for k, v in general.items() if k in shared}, False),
+            (f"{where} [{TOML_TABLE}.{section}]", own, False),
+        ]
+    for name in sorted(secrets & {k for _, values, _ in layers for k in values}):
+        raise ConfigError(
+            f"config file {path} sets {name}, a secret, which is read only from the environment; "
+            f"remove it from the file and set {ENV_PREFIX}{name.upper()}"
+        )
+    return layers
 
 
 def _settings_table(path: Path) -> dict[str, Any]:

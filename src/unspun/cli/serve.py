@@ -54,7 +54,7 @@ def serve(
     Writes need 'Authorization: Bearer <UNSPUN_TOKEN>' when UNSPUN_TOKEN is set; listening beyond
     loopback (e.g. --host 0.0.0.0) without it is refused. Stop with Ctrl-C."""
     with user_errors():
-        from unspun.cli.common import cli_settings
+        from unspun.cli.common import state
 
         with needs_extra("unspun serve", "server"):
             import uvicorn
@@ -62,16 +62,7 @@ def serve(
             from unspun.server import create_app
             from unspun.server.settings import load_server_settings
 
-        general = cli_settings()
-        settings = load_server_settings(
-            host=host,
-            port=port,
-            db=db,
-            workers=workers,
-            model=general.model,
-            article_model=general.article_model,
-            batch_size=general.batch_size,
-        )
+        settings = load_server_settings(state["config"], host=host, port=port, db=db, workers=workers)
         settings.check_exposure()
         check_free(settings.host, settings.port)  # before the models load, not after
         from unspun.store import open_store
