@@ -24,6 +24,7 @@ from unspun.analysis import shared_pipeline  # noqa: E402
 from unspun.schema import AnalysisRecord  # noqa: E402
 from unspun.server import ServerSettings, create_app  # noqa: E402
 from unspun.store import open_store  # noqa: E402
+from unspun.store.base import DEFAULT_PAGE, search_fields  # noqa: E402
 
 ARTICLES = [
     {
@@ -106,6 +107,20 @@ def assert_error(response: Any, status: int) -> str:
     body = response.json()
     assert body == {"ok": False, "error": body["error"], "status": status}
     return str(body["error"])
+
+
+def test_search_parameters_are_the_search_query_fields(client: TestClient) -> None:
+    parameters = client.get("/openapi.json").json()["paths"]["/api/articles"]["get"]["parameters"]
+    described = {p["name"]: p for p in parameters}
+    fields = {
+        ("q" if name == "text" else name): (default, help_text)
+        for name, _, default, help_text in search_fields()
+    }
+    assert set(described) == set(fields)
+    for name, (default, help_text) in fields.items():
+        assert described[name]["description"] == help_text
+        assert described[name]["schema"].get("default") == default, name
+    assert described["limit"]["schema"]["default"] == DEFAULT_PAGE
 
 
 def test_analyze_with_store_adds_the_article_id(stored: list[dict[str, Any]]) -> None:

@@ -119,6 +119,23 @@ def filled(db: str) -> str:
     return db
 
 
+def test_search_options_are_the_search_query_fields(filled: str) -> None:
+    import typer
+
+    from unspun.store.base import DEFAULT_PAGE, search_fields
+
+    params = {p.name: p for p in typer.main.get_command(app).commands["search"].params}  # type: ignore[attr-defined]
+    names = {"text": "query", "date_from": "since", "date_to": "until"}
+    assert set(params) == {names.get(name, name) for name, *_ in search_fields()} | {"db", "format"}
+    for name, _, default, help_text in search_fields():
+        param = params[names.get(name, name)]
+        assert (param.default, getattr(param, "help", None)) == (default, help_text), name
+    assert params["limit"].default == DEFAULT_PAGE
+    every = json.loads(run("search", "--db", filled, "--format", "json", "--analysis", "all").stdout)
+    newest = json.loads(run("search", "--db", filled, "--format", "json").stdout)
+    assert every["total"] == newest["total"] > 0  # one analysis per article here
+
+
 def test_outlets_search_profile_formats(filled: str) -> None:
     db = filled
     outlets = run("outlets", "--db", db, "--format", "csv")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import inspect
 import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import typer
 
@@ -30,7 +31,7 @@ from unspun.cli.common import (
     write,
 )
 from unspun.errors import FormatError, NotFoundError
-from unspun.store.base import SearchQuery, Store
+from unspun.store.base import SearchQuery, Store, search_fields
 
 feedback_app = typer.Typer(
     help="Feedback on stored analyses: import a Label Studio review, list what is kept.",
@@ -169,44 +170,19 @@ def ingest(
             )
 
 
-def search(
-    query: Annotated[
-        str | None, typer.Argument(help="Words to find (all of them), in titles and texts.")
-    ] = None,
-    db: DbOption = None,
-    outlet: Annotated[str | None, typer.Option("--outlet")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY-MM-DD).")] = None,
-    technique: Annotated[
-        str | None, typer.Option("--technique", help="Has a span of this technique id.")
-    ] = None,
-    genre: Annotated[str | None, typer.Option("--genre")] = None,
-    frame: Annotated[str | None, typer.Option("--frame")] = None,
-    language: Annotated[str | None, typer.Option("--language")] = None,
-    min_score: Annotated[float | None, typer.Option("--min-score", help="Lowest persuasion score.")] = None,
-    max_score: Annotated[float | None, typer.Option("--max-score", help="Highest persuasion score.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Articles per page (1-1000).")] = 20,
-    next: Annotated[
-        str | None, typer.Option("--next", help="The page token a previous search printed.")
-    ] = None,
-    format: FormatOption = TableFormat.text,
-) -> None:
+# The options are SearchQuery's fields (their types, defaults and help), as the API's query
+# parameters are: declared once. ``text`` is the argument QUERY; dates are read as YYYY-MM-DD.
+CLI_NAMES = {"text": "query", "date_from": "since", "date_to": "until"}
+
+
+def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given: Any) -> None:
     """Find stored articles: full text and filters, newest first, a page at a time."""
     with user_errors():
-        filters = SearchQuery(
-            text=query,
-            outlet=outlet,
-            date_from=_date(since, "--since"),
-            date_to=_date(until, "--until"),
-            technique=technique,
-            genre=genre,
-            frame=frame,
-            language=language,
-            min_score=min_score,
-            max_score=max_score,
-            limit=limit,
-            next=next,
-        )
+        values = {name: given[CLI_NAMES.get(name, name)] for name, *_ in search_fields()}
+        for name, kind, *_ in search_fields():
+            if dt.date in get_args(kind):
+                values[name] = _date(values[name], _flag(name))
+        filters = SearchQuery(**values)
         with opened(db) as store:
             page = store.search(filters)
         rows = [item.to_dict() for item in page.items]
@@ -227,6 +203,33 @@ def search(
         write(f"{shown} of {page.total} matching article{'s' if page.total != 1 else ''}")
         if page.next:
             write(f"next page: --next {page.next}")
+
+
+def _flag(name: str) -> str:
+    return "--" + CLI_NAMES.get(name, name).replace("_", "-")
+
+
+def _search_parameter(name: str, kind: Any, default: Any, help_text: str) -> inspect.Parameter:
+    if name == "text":
+        info: Any = typer.Argument(help=help_text)
+    else:
+        info = typer.Option(_flag(name), help=help_text)
+    if dt.date in get_args(kind):
+        kind = str | None  # parsed by _date, whose message says the format
+    return inspect.Parameter(
+        CLI_NAMES.get(name, name),
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[kind, info],
+    )
+
+
+_own = inspect.signature(search, eval_str=True).parameters
+search.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_own["db"].replace(kind=inspect.Parameter.KEYWORD_ONLY)]
+    + [_search_parameter(*described) for described in search_fields()]
+    + [_own["format"].replace(kind=inspect.Parameter.KEYWORD_ONLY)]
+)
 
 
 def outlets(db: DbOption = None, format: FormatOption = TableFormat.text) -> None:

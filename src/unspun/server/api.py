@@ -15,7 +15,7 @@ request's URL with that token), both null on the last page.
 
 from __future__ import annotations
 
-import datetime as dt
+import inspect
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Annotated, Any, Literal
@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from unspun.document import Analysis, Article
 from unspun.server.errors import error_body
-from unspun.store.base import Feedback, SearchQuery, Store
+from unspun.store.base import Feedback, SearchQuery, Store, search_fields
 
 router = APIRouter(prefix="/api")
 
@@ -188,45 +188,30 @@ def _analysis_answer(analysis: Analysis, store: Store | None) -> JSONResponse:
     return JSONResponse(data)
 
 
-# The ranges of the filters are checked once, by SearchQuery itself (the CLI's check, the same message).
-Limit = Annotated[int, Query(description="Page size (1-1000).")]
+# The query parameters are SearchQuery's fields (their types, defaults and help), as the CLI's
+# options are: declared once; ``text`` is ``q``. Their ranges are checked by SearchQuery itself
+# (the CLI's check, the same message, a 422 in one line). An empty parameter is no filter, as an
+# empty form field means (``?outlet=`` matched no article).
+API_NAMES = {"text": "q"}
 
 
-def search_query(
-    q: Annotated[str | None, Query(description="Full-text query: every word must occur.")] = None,
-    outlet: str | None = None,
-    date_from: Annotated[dt.date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
-    technique: Annotated[str | None, Query(description="Has a span of this technique id.")] = None,
-    genre: str | None = None,
-    frame: str | None = None,
-    language: str | None = None,
-    min_score: Annotated[float | None, Query(description="Persuasion score at least (0-1).")] = None,
-    max_score: Annotated[float | None, Query(description="Persuasion score at most (0-1).")] = None,
-    analysis: Annotated[
-        Literal["newest", "all"], Query(description="Filter on the newest analysis or any.")
-    ] = "newest",
-    limit: Limit = 50,
-    next: Annotated[str | None, Query(description="The `next` token of the previous page.")] = None,
-) -> SearchQuery:
-    """The :class:`SearchQuery` of a request's query parameters (checked as the CLI's are:
-    :func:`unspun.store.base.check_search_query`, a 422 in one line). An empty parameter is no
-    filter, as an empty form field means (``?outlet=`` matched no article)."""
-    return SearchQuery(
-        text=q or None,
-        outlet=outlet or None,
-        date_from=date_from,
-        date_to=date_to,
-        technique=technique or None,
-        genre=genre or None,
-        frame=frame or None,
-        language=language or None,
-        min_score=min_score,
-        max_score=max_score,
-        limit=limit,
-        next=next or None,
-        analysis=analysis,
-    )
+def search_query(**given: Any) -> SearchQuery:
+    """The :class:`SearchQuery` of a request's query parameters (its signature is derived from
+    :func:`unspun.store.base.search_fields` below)."""
+    return SearchQuery(**{name: given[API_NAMES.get(name, name)] for name, *_ in search_fields()})
+
+
+search_query.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter(
+            API_NAMES.get(name, name),
+            inspect.Parameter.KEYWORD_ONLY,
+            default=default,
+            annotation=Annotated[kind, Query(description=help_text)],
+        )
+        for name, kind, default, help_text in search_fields()
+    ]
+)
 
 
 QueryDep = Annotated[SearchQuery, Depends(search_query)]

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
 
 from unspun.document import Analysis, Article
 
 T = TypeVar("T")
+
+DEFAULT_PAGE = 50  # articles per search page, in the CLI, the API and Python alike
 
 FeedbackKind = Literal["wrong", "added", "corrected"]
 FEEDBACK_KINDS: tuple[str, ...] = ("wrong", "added", "corrected")
@@ -164,6 +166,10 @@ class Feedback(_Record):
     analysis_id: int | None = None
 
 
+def _filter(help: str, default: Any = None) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     """What :meth:`Store.search` looks for; every field is optional (None: no filter).
@@ -178,21 +184,27 @@ class SearchQuery:
     ``analysis="all"``: any analysis). ``limit`` is the page size (1-1000); ``next`` the
     opaque token of the previous page's :attr:`Page.next`. Results are ordered by published
     date, newest first (undated last), then by when they were added.
+
+    This is the one declaration of the search: the CLI's options (``unspun search``) and the
+    API's query parameters (``/api/articles``, ``/api/search``) are derived from its fields, their
+    types, defaults and help (:func:`search_fields`).
     """
 
-    text: str | None = None
-    outlet: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    technique: str | None = None
-    genre: str | None = None
-    frame: str | None = None
-    language: str | None = None
-    min_score: float | None = None
-    max_score: float | None = None
-    limit: int = 50
-    next: str | None = None
-    analysis: Literal["newest", "all"] = "newest"
+    text: str | None = _filter("Words to find (all of them), in titles and texts.")
+    outlet: str | None = _filter("Only this outlet's articles (its exact name).")
+    date_from: dt.date | None = _filter("Published on or after (YYYY-MM-DD).")
+    date_to: dt.date | None = _filter("Published on or before (YYYY-MM-DD).")
+    technique: str | None = _filter("Has a span of this technique id.")
+    genre: str | None = _filter("Of this genre id (opinion, reporting, satire).")
+    frame: str | None = _filter("Has this frame id among its frames.")
+    language: str | None = _filter("In this language (code: en, fr, de, it, pl, ru).")
+    min_score: float | None = _filter("Persuasion score at least (0-1).")
+    max_score: float | None = _filter("Persuasion score at most (0-1).")
+    limit: int = _filter("Articles per page (1-1000).", DEFAULT_PAGE)
+    next: str | None = _filter("The page token (`next`) of the previous page.")
+    analysis: Literal["newest", "all"] = _filter(
+        "Filter on the newest analysis of each article, or on any.", "newest"
+    )
 
     def __post_init__(self) -> None:
         for name in _TEXT_FILTERS:
@@ -205,6 +217,13 @@ class SearchQuery:
 
 MAX_PAGE = 1000
 _TEXT_FILTERS = ("text", "outlet", "technique", "genre", "frame", "language", "next")
+
+
+def search_fields() -> list[tuple[str, Any, Any, str]]:
+    """``(name, type, default, help)`` of every :class:`SearchQuery` field, in order: what the
+    CLI's options and the API's query parameters are derived from."""
+    hints = get_type_hints(SearchQuery)
+    return [(f.name, hints[f.name], f.default, f.metadata["help"]) for f in fields(SearchQuery)]
 
 
 def check_search_query(query: SearchQuery) -> None:
