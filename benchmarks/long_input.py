@@ -57,7 +57,7 @@ def run_child(megabytes: float) -> dict[str, float | int]:
     from unspun.analysis import build_pipeline
     from unspun.config import load_settings
     from unspun.progress import listening
-    from unspun.reader import iter_articles
+    from unspun.readers.dispatch import iter_articles
 
     settings = load_settings(None)
     with tempfile.TemporaryDirectory() as folder:

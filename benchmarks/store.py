@@ -246,7 +246,7 @@ def _feed(count: int, folder: Path) -> Path:
 
 def bench_ingest(count: int, folder: Path) -> dict[str, Any]:
     from unspun.analysis import build_pipeline
-    from unspun.reader import iter_articles
+    from unspun.readers.dispatch import iter_articles
     from unspun.store import open_store
     from unspun.store.ingest import ingest
 

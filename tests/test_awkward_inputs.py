@@ -22,7 +22,7 @@ import unspun
 from extras import need
 from unspun.cli import app
 from unspun.errors import UnspunError
-from unspun.reader import iter_articles
+from unspun.readers.dispatch import iter_articles
 from unspun.schema import json_schema
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"

@@ -22,7 +22,7 @@ from unspun.analysis import Pipeline, build_pipeline
 from unspun.cli import app
 from unspun.document import content_hash
 from unspun.errors import FetchError
-from unspun.input_url import url_article
+from unspun.readers.url import url_article
 from unspun.store import SearchQuery, open_store
 from unspun.store.ingest import ingest
 from unspun.store.sql import SqlStore

@@ -20,7 +20,7 @@ from unspun.errors import (
     InputTooLargeError,
     UnspunError,
 )
-from unspun.reader import (
+from unspun.readers.dispatch import (
     count_inputs,
     iter_articles,
     read_folder,
@@ -175,7 +175,7 @@ def test_read_text_file_latin1_is_read_as_windows_1252(tmp_path: Path) -> None:
     ],
 )
 def test_legacy_encodings_are_detected_and_read_exactly(text: str, codec: str, name: str) -> None:
-    from unspun.input_bytes import decode
+    from unspun.readers.encoding import decode
 
     decoded = decode(text.encode(codec), Path("a.txt"))
     assert (decoded.text, decoded.encoding) == (text, name)
@@ -786,8 +786,8 @@ def test_every_skipped_input_is_named_in_its_own_message(tmp_path: Path) -> None
 def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written(tmp_path: Path) -> None:
     import os
 
-    from unspun.read_report import ReadReport
-    from unspun.reader import iter_articles
+    from unspun.readers.dispatch import iter_articles
+    from unspun.readers.report import ReadReport
 
     folder = tmp_path / "my articles"
     (folder / "sub").mkdir(parents=True)
@@ -815,7 +815,7 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
 
 
 def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
-    from unspun.read_report import ReadReport
+    from unspun.readers.report import ReadReport
 
     told: list[tuple[str, str]] = []
     report = ReadReport(notify=lambda kind, message: told.append((kind, message)))

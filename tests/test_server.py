@@ -82,7 +82,7 @@ def test_analyze_returns_the_cli_json_object(client: TestClient, pipeline: Any) 
 
 
 def _article(text: str) -> Any:
-    from unspun.reader import read_string
+    from unspun.readers.dispatch import read_string
 
     return read_string(text)
 

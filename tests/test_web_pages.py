@@ -163,7 +163,7 @@ SMART = "The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway, says the 
 def test_an_uploaded_file_is_decoded_as_the_cli_decodes_it(
     client: object, data: bytes, text: str, encoding: str, tmp_path: Path
 ) -> None:
-    from unspun.reader import read_text_file
+    from unspun.readers.dispatch import read_text_file
 
     answer = client.post("/api/read", content=data, headers={"Content-Type": "text/plain"})  # type: ignore[attr-defined]
     assert answer.status_code == 200, answer.text

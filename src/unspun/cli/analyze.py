@@ -60,8 +60,8 @@ def analyze(
     An article that cannot be analysed is reported and skipped; the exit status is 2 when no
     article could be analysed."""
     from unspun.analysis import build_pipeline
-    from unspun.read_report import ReadReport
-    from unspun.reader import count_inputs, iter_articles
+    from unspun.readers.dispatch import count_inputs, iter_articles
+    from unspun.readers.report import ReadReport
     from unspun.render import render_analysis
 
     with user_errors():

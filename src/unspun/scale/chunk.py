@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from unspun.errors import EncodingError
-from unspun.input_bytes import decode_text
+from unspun.readers.encoding import decode_text
 from unspun.scale.source import JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs
 
 # The most rows a chunk holds: a block of news articles of a few MB.

@@ -39,9 +39,9 @@ from unspun.errors import (
     InputNotFoundError,
     InputTooLargeError,
 )
-from unspun.input_bytes import decode_text, too_large
-from unspun.input_html import html_article, is_html
-from unspun.input_text import article_id, read_text
+from unspun.readers.encoding import decode_text, too_large
+from unspun.readers.html import html_article, is_html
+from unspun.readers.text import article_id, read_text
 
 JSONL_SUFFIXES = frozenset({".jsonl"})
 PARQUET_SUFFIXES = frozenset({".parquet"})
@@ -161,7 +161,7 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
     Raises:
         FormatError, InputTooLargeError, EncodingError, EmptyInputError, InputNotFoundError.
     """
-    from unspun.input_jsonl import jsonl_article  # the one rule for a record (see module docs)
+    from unspun.readers.jsonl import jsonl_article  # the one rule for a record (see module docs)
 
     if row["kind"] == "invalid":
         raise EncodingError(str(row["data"]))

@@ -1,7 +1,7 @@
 """``POST /api/read``: the text of a file's bytes, decoded as the CLI decodes a file.
 
 The page's "Open a file" sends the file's bytes here and shows the text it gets back, so an
-upload is decoded by the one rule of every input (:func:`unspun.input_bytes.decode`: UTF-8,
+upload is decoded by the one rule of every input (:func:`unspun.readers.encoding.decode`: UTF-8,
 UTF-16 with a BOM, a detected legacy encoding such as Windows-1252) rather than by the
 browser's UTF-8 decoder, which turns other encodings into U+FFFD. The answer is
 ``{"ok": true, "text", "encoding", "html"}``; bytes no encoding reads, binary data, control
@@ -34,7 +34,7 @@ async def read_upload(request: Request) -> JSONResponse:
     """The body's bytes (a text or HTML file, any content type) decoded: ``text`` (a BOM kept as
     character 0, CRs kept), ``encoding`` (``"UTF-8"``, ``"UTF-16"``, ``"Windows-1252"``, ...)
     and ``html`` (whether ``POST /api/analyze`` will extract its main text)."""
-    from unspun.reader import decode_input
+    from unspun.readers.dispatch import decode_input
 
     data = await request.body()
     decoded, html = await anyio.to_thread.run_sync(decode_input, data)

@@ -57,9 +57,9 @@ class IngestSummary:
 
 def count_sources(sources: Iterable[str | Path]) -> int | None:
     """How many articles the sources hold, for a progress bar (None when unknown)."""
-    from unspun.input_feed import FEED_SUFFIXES
-    from unspun.input_url import is_url
-    from unspun.reader import count_inputs
+    from unspun.readers.dispatch import count_inputs
+    from unspun.readers.feed import FEED_SUFFIXES
+    from unspun.readers.url import is_url
 
     total = 0
     for source in sources:
@@ -101,9 +101,9 @@ def _read_source(
     fetch_timeout: float | None,
     on_left_out: Callable[[IngestFailure], None] | None = None,
 ) -> Iterator[Article]:
-    from unspun.input_feed import FEED_SUFFIXES, is_feed, read_feed
-    from unspun.input_url import DEFAULT_TIMEOUT, is_url, url_article
-    from unspun.reader import iter_articles
+    from unspun.readers.dispatch import iter_articles
+    from unspun.readers.feed import FEED_SUFFIXES, is_feed, read_feed
+    from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_article
 
     def skipped(where: Path, error: UnspunError) -> None:
         on_failure(IngestFailure(str(where), error.message))

@@ -1,6 +1,6 @@
 """What a run over user input read, analysed, skipped and why: the bookkeeping every front-end shares.
 
-:func:`unspun.reader.iter_articles` tells a :class:`ReadReport` what it left out of a folder
+:func:`unspun.readers.dispatch.iter_articles` tells a :class:`ReadReport` what it left out of a folder
 (``report.skip``: a subfolder, a file of another type, the output being written) and which
 files or lines it could not read (``report.on_error``, the reader's error handler); the caller
 tells it which analyses succeeded or failed (``report.analysed`` / ``report.failed``). At the end

@@ -13,8 +13,8 @@ from typing import Any
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError, UnspunError
-from unspun.input_bytes import BOM
-from unspun.input_text import parse_published, read_text
+from unspun.readers.encoding import BOM
+from unspun.readers.text import parse_published, read_text
 
 ErrorHandler = Callable[[Path, UnspunError], None]
 """Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,

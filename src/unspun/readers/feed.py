@@ -2,7 +2,7 @@
 
 Each entry's text is its full content (``content:encoded`` / Atom ``content``), else its
 summary, as plain text: an HTML body becomes its blocks (paragraphs, headings, list items,
-quotes) separated by a blank line, as :func:`unspun.reader.read_html` does for pages. The
+quotes) separated by a blank line, as :func:`unspun.readers.dispatch.read_html` does for pages. The
 title, link (``url``), published date and source (the entry's ``<source>`` title, else the
 feed's title: ``outlet``) come along. An entry without text is passed to ``on_error``.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError, UnspunError
-from unspun.input_bytes import read_bytes
-from unspun.input_jsonl import ErrorHandler, raise_error, unique_ids
+from unspun.readers.encoding import read_bytes
+from unspun.readers.jsonl import ErrorHandler, raise_error, unique_ids
 
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 _FEED_START = re.compile(rb"\s*(?:<\?xml\b.*?\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
@@ -89,7 +89,7 @@ def read_feed(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_erro
     Ids: the entry's id (or link), else ``<file stem>-<entry number>``, made unique.
 
     Raises:
-        InputNotFoundError, InputTooLargeError (see :func:`unspun.input_bytes.read_bytes`),
+        InputNotFoundError, InputTooLargeError (see :func:`unspun.readers.encoding.read_bytes`),
         FormatError: not a feed; EmptyInputError: a feed without entries that have text.
     """
     import feedparser

@@ -13,8 +13,8 @@ from typing import Any
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError
-from unspun.input_bytes import BOM, UTF8_BOM, decode_text
-from unspun.input_text import parse_published
+from unspun.readers.encoding import BOM, UTF8_BOM, decode_text
+from unspun.readers.text import parse_published
 
 # An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
 # or one of the tags a page or a saved article body starts with. The name must end there,
@@ -43,7 +43,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
 
     Raises:
         EncodingError: binary data, or bytes no encoding reads (the rule of
-            :func:`unspun.input_bytes.decode`, as for a text file).
+            :func:`unspun.readers.encoding.decode`, as for a text file).
         EmptyInputError: no main text found.
     """
     import trafilatura  # imported here: it is slow to import and only HTML needs it

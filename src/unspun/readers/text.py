@@ -13,7 +13,7 @@ from pathlib import Path
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError
-from unspun.input_bytes import BOM, reject_controls
+from unspun.readers.encoding import BOM, reject_controls
 
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _PTC_NAME = re.compile(r"article(\d+)\.txt")

@@ -198,7 +198,7 @@ def url_article(
     Raises:
         FetchError: see :func:`fetch` and :func:`check_not_a_wall`; also a page without article text.
     """
-    from unspun.input_html import html_article
+    from unspun.readers.html import html_article
 
     page, final = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
     try:

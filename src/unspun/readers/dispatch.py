@@ -1,0 +1,387 @@
+"""Turning user input (text, files, folders, JSONL, HTML, stdin) into :class:`Article` objects.
+
+This module holds the entry points and the dispatch between input kinds; the formats live
+beside it: :mod:`unspun.readers.encoding` (reading and checking bytes), :mod:`unspun.readers.text`
+(plain text), :mod:`unspun.readers.html` (HTML pages) and :mod:`unspun.readers.jsonl` (feed dumps).
+
+Text is kept exactly as read: a UTF-8 BOM stays as character 0 and CR characters are
+never translated, because every span offset counts code points of the original text
+(the PTC corpus is built the same way). Bad input raises an :class:`InputError` or a
+:class:`FormatError` with a one-line message that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from unspun.document import Article
+from unspun.errors import (
+    EmptyInputError,
+    InputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    UnspunError,
+)
+from unspun.readers.encoding import (
+    BOM,
+    STDIN_NAME,
+    UTF8_BOM,
+    Decoded,
+    decode,
+    decode_text,
+    read_bytes,
+    reject_controls,
+    too_large,
+)
+from unspun.readers.html import html_article, is_html
+from unspun.readers.jsonl import (
+    JSONL_FIELDS,
+    ErrorHandler,
+    jsonl_articles,
+    looks_like_jsonl,
+    raise_error,
+    unique_ids,
+)
+from unspun.readers.text import article_id, read_text
+from unspun.readers.url import is_url, url_article
+
+__all__ = [
+    "BOM",
+    "HTML_SUFFIXES",
+    "INPUT_SUFFIXES",
+    "JSONL_FIELDS",
+    "JSONL_SUFFIXES",
+    "STDIN",
+    "STDIN_NAME",
+    "SkipHandler",
+    "TEXT_SUFFIXES",
+    "UTF8_BOM",
+    "ErrorHandler",
+    "article_id",
+    "count_inputs",
+    "decode_input",
+    "iter_articles",
+    "raise_error",
+    "read_folder",
+    "read_html",
+    "read_data",
+    "read_jsonl",
+    "read_string",
+    "read_text",
+    "read_text_file",
+]
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+STDIN = "-"
+# on_skip(path, reason): an entry of a folder that is not read, and why.
+SkipHandler = Callable[[Path, str], None]
+
+
+def read_string(text: str, *, id: str = "text") -> Article:
+    """An article from a string, read as the CLI reads a file: HTML (by the sniffing rule of
+    :func:`iter_articles`) has its main text extracted, anything else is plain text (the title
+    rule of :func:`read_text` applies). This is what :func:`unspun.analyze` does with a str.
+
+    Raises:
+        EmptyInputError: an HTML page with no main text.
+    """
+    data = text.encode("utf-8", errors="surrogatepass")
+    if is_html(data):
+        return html_article(data, id=id, where="the HTML text", source_path=None)
+    return read_text(text, id=id, source_path=None)
+
+
+def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Article:
+    """An article from bytes, read as the CLI reads a file: HTML (by the sniffing rule of
+    :func:`iter_articles`) has its main text extracted, anything else is decoded by the one rule
+    of :func:`unspun.readers.encoding.decode` and read as plain text. This is what
+    :func:`unspun.analyze` does with bytes; ``where`` names them in messages.
+
+    Raises:
+        EncodingError (binary, or no encoding reads them), EmptyInputError.
+    """
+    if is_html(data):
+        return html_article(data, id=id, where=where, source_path=None)
+    return read_text(decode_text(data, where), id=id, source_path=None, where=where)
+
+
+def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Decoded, bool]:
+    """An input's bytes decoded and checked as the CLI reads a file, and whether they are an
+    HTML page (by the sniffing rule of :func:`iter_articles`): what the page's upload shows
+    before it is analysed. A plain text must hold some text and no control character.
+
+    Raises:
+        EncodingError (binary, no encoding reads them, control characters), EmptyInputError.
+    """
+    decoded = decode(data, where)
+    html = is_html(data)
+    if not html:
+        if not decoded.text.replace(BOM, "").strip():
+            raise EmptyInputError(f"{where} is empty or only whitespace; give it some article text")
+        reject_controls(decoded.text, where)
+    return decoded, html
+
+
+def read_text_file(path: Path, *, max_bytes: int) -> Article:
+    """Read a text file as one article (BOM and CRLF kept as they are), decoded by the one rule
+    of :func:`unspun.readers.encoding.decode` (UTF-8, UTF-16 with a BOM, a detected legacy encoding).
+
+    The id is ``<ID>`` for a PTC-style name ``article<ID>.txt``, else the file stem.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError.
+    """
+    path = Path(path)
+    return _text_article(read_bytes(path, max_bytes), path)
+
+
+def _text_article(data: bytes, path: Path) -> Article:
+    """The article of a text file's bytes, as :func:`read_text_file` describes it."""
+    return read_text(decode_text(data, path), id=article_id(path), source_path=path)
+
+
+def read_html(path: Path, *, max_bytes: int) -> Article:
+    """The main text of an HTML page, extracted with trafilatura.
+
+    The headline and each paragraph, list, quote or table of the main text are separated
+    by a blank line (``"\\n\\n"``), like paragraphs of a text file; a ``<br>`` stays a
+    single line break. Title and date come from the page metadata where present, ``url``
+    from the canonical link, ``outlet`` from the site name (``og:site_name``, else as
+    trafilatura infers it, e.g. the host of the canonical link). Offsets refer to the
+    extracted text, which becomes ``Article.text``.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError, EncodingError (binary file),
+        EmptyInputError (no main text found).
+    """
+    path = Path(path)
+    return html_article(read_bytes(path, max_bytes), id=article_id(path), where=str(path), source_path=path)
+
+
+def read_jsonl(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
+    """One article per line: ``{"text": ..., "id"?, "title"?, "url"?, "outlet"?, "published"?}``.
+
+    Blank lines are skipped; a missing id becomes ``<file stem>-<line number>``; a repeated
+    id becomes ``<id>-2``, ``<id>-3``, ... (the first free one); without a ``title`` the title
+    rule of :func:`read_text` applies. A bad line is passed to ``on_error(Path("<file>:<line>"), error)``
+    and skipped (the default handler re-raises), so the good lines of a feed dump are kept.
+
+    Raises:
+        FormatError: a line is not a JSON object with a non-empty string ``text`` (names the line).
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError (no JSON lines).
+    """
+    path = Path(path)
+    text = decode_text(read_bytes(path, max_bytes), path)
+    articles = jsonl_articles(text, where=str(path), stem=path.stem, source_path=path, on_error=on_error)
+    yield from unique_ids(articles)
+
+
+def read_folder(
+    path: Path,
+    *,
+    max_bytes: int,
+    on_error: ErrorHandler = raise_error,
+    on_skip: SkipHandler | None = None,
+    exclude: Sequence[os.stat_result] = (),
+) -> Iterator[Article]:
+    """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file of a folder, sorted by name.
+
+    The folder rule: one level deep, not recursive (a subfolder is not read: pass it on its own);
+    suffixes compared without case; hidden entries (a name starting with ``.``) ignored. Each
+    other entry is passed to ``on_skip(path, reason)``: a subfolder, a file of another type, and
+    a file in ``exclude`` (``os.stat`` results: the output being written, which must never be
+    read back as input). A file that cannot be read is passed to ``on_error(path, error)`` and
+    skipped (the default handler re-raises); so is each bad line of a JSONL file (see
+    :func:`read_jsonl`).
+    Ids are unique within the folder: a PTC name ``article<ID>.txt`` gives ``<ID>``, other
+    files their stem, and an id already taken by a file earlier in name order becomes the
+    first free one of ``<id>-2``, ``<id>-3``, ... (``story.html`` then ``story.txt`` give
+    ``story`` and ``story-2``). A missing folder raises at the call, before iteration starts.
+
+    Raises:
+        InputNotFoundError: the folder does not exist.
+        InputError: the path is a file, not a folder.
+        EmptyInputError: no file of the folder gave an article.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        if path.exists():
+            raise InputError(
+                f"{path} is a file, not a folder of article files (article<ID>.txt); pass the folder that holds it"
+            )
+        raise InputNotFoundError(f"folder {path} does not exist; check the path")
+    return _iter_folder(path, max_bytes, on_error, on_skip, exclude)
+
+
+def _iter_folder(
+    path: Path,
+    max_bytes: int,
+    on_error: ErrorHandler,
+    on_skip: SkipHandler | None,
+    exclude: Sequence[os.stat_result],
+) -> Iterator[Article]:
+    count = 0
+    taken: set[str] = set()
+    files, skipped = _folder_entries(path, exclude)
+    if on_skip is not None:
+        for entry, reason in skipped:
+            on_skip(entry, reason)
+    for file in files:
+        try:
+            articles = list(_read_file(file, max_bytes, on_error))
+        except UnspunError as error:
+            on_error(file, error)
+            continue
+        count += len(articles)
+        yield from unique_ids(articles, taken)
+    if count == 0:
+        raise EmptyInputError(
+            f"folder {path} has no readable .txt, .html, .htm or .jsonl files; add some articles"
+        )
+
+
+def iter_articles(
+    source: str | Path,
+    *,
+    max_bytes: int,
+    on_error: ErrorHandler = raise_error,
+    on_skip: SkipHandler | None = None,
+    exclude: Sequence[os.stat_result] = (),
+) -> Iterator[Article]:
+    """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
+    :func:`unspun.readers.url.url_article`), a folder, ``.jsonl``, HTML or a text file.
+
+    A missing path and stdin problems raise at the call; a file's own errors when iterated.
+    A file is read once, so a pipe (``/dev/stdin``, ``<(cmd)``) works like a file. One without
+    a ``.txt`` suffix is read as HTML when it starts (after a BOM, blanks, comments and an
+    ``<?xml ...?>`` declaration) with ``<!doctype html`` or a ``<html``, ``<head>``, ``<body>``,
+    ``<article>``, ``<main>``, ``<div>``, ``<section>``, ``<p>`` or ``<h1>``-``<h3>`` tag.
+    Stdin is sniffed: HTML by the same test; JSONL (one article per line, so possibly several)
+    when its first non-blank line is a JSON object with a non-empty string ``text``, and then
+    every line is read as JSONL; else plain text (one article, id ``stdin``). ``on_error`` gets
+    the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
+    :func:`read_jsonl`); ``on_skip`` the entries a folder holds that are not read, and why (see
+    :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.readers.report.ReadReport`
+    provides both handlers and the summary of the run.
+
+    Raises:
+        InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError,
+        FetchError (a URL that cannot be fetched or is a paywall, consent or bot-check page).
+    """
+    if str(source) == STDIN:
+        return iter(_read_stdin(max_bytes, on_error))
+    if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
+        return iter([url_article(source, max_bytes=max_bytes)])
+    path = Path(source)
+    if path.is_dir():
+        return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)
+    if not path.exists():
+        if isinstance(source, str) and "://" in source and not source.startswith(("/", ".")):
+            # ftp://, file://, s3://: a path of that name does not exist ("ftp:/x" as Path shows it)
+            raise InputNotFoundError(
+                f"{source} is neither a file nor an http:// or https:// address, the only ones fetched; "
+                "download it first, or give the path of a file or folder"
+            )
+        raise InputNotFoundError(f"{path} does not exist; check the path (use - to read standard input)")
+    if _excluded(path, exclude):
+        raise InputError(f"{path} is the output being written; write the output to another file")
+    return _read_file(path, max_bytes, on_error)
+
+
+def count_inputs(source: str | Path) -> int | None:
+    """How many articles ``source`` holds, for sizing a progress bar; ``None`` when unknown (stdin).
+
+    A folder counts one per text/HTML file plus the non-blank lines of its JSONL files.
+    """
+    if str(source) == STDIN:
+        return None
+    path = Path(source)
+    if path.is_dir():
+        return sum(_count_file(file) for file in _input_files(path))
+    if path.is_file():
+        return _count_file(path)
+    return None
+
+
+def _count_file(path: Path) -> int:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return 1
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 0
+
+
+def _folder_entries(
+    folder: Path, exclude: Sequence[os.stat_result] = ()
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The input files of a folder in name order, and the entries left out with why."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for entry in sorted(folder.iterdir(), key=lambda f: f.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            skipped.append((entry, "a folder (folders are read one level deep; pass it on its own)"))
+        elif entry.suffix.lower() not in INPUT_SUFFIXES:
+            skipped.append((entry, "not a .txt, .html, .htm or .jsonl file"))
+        elif _excluded(entry, exclude):
+            skipped.append((entry, "the output being written"))
+        else:
+            files.append(entry)
+    return files, skipped
+
+
+def _excluded(path: Path, exclude: Sequence[os.stat_result]) -> bool:
+    if not exclude:
+        return False
+    try:
+        found = path.stat()
+    except OSError:
+        return False
+    return any(found.st_ino == other.st_ino and found.st_dev == other.st_dev for other in exclude)
+
+
+def _input_files(folder: Path) -> list[Path]:
+    return sorted(
+        (f for f in folder.iterdir() if f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")),
+        key=lambda f: f.name,
+    )
+
+
+def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[Article]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(path, max_bytes=max_bytes, on_error=on_error)
+        return
+    # Read once and sniff the same bytes: a pipe (/dev/stdin, <(cmd)) cannot be read twice.
+    data = read_bytes(path, max_bytes)
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
+        yield html_article(data, id=article_id(path), where=str(path), source_path=path)
+    else:
+        yield _text_article(data, path)
+
+
+def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
+    # Read bytes, not text: Python's text stdin would translate CRLF and shift offsets.
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        data = sys.stdin.read().encode("utf-8", errors="surrogateescape")
+    else:
+        data = buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputTooLargeError(too_large(STDIN_NAME, len(data), max_bytes))
+    if is_html(data):
+        return [html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
+    text = decode_text(data, None)
+    if looks_like_jsonl(text):
+        articles = jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
+        return list(unique_ids(articles))
+    return [read_text(text, id="stdin", source_path=None)]
