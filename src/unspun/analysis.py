@@ -97,9 +97,6 @@ class Pipeline:
                     article.spans.pop(CANDIDATE_LAYER, None)
                 yield Analysis(article)
 
-    # The name used before ``pipe``; kept for scripts.
-    analyze_stream = pipe
-
 
 def build_pipeline(
     *,
@@ -189,7 +186,7 @@ def analyze(
     :class:`unspun.errors.EncodingError` for bytes no encoding reads (or binary data) and the
     errors of the components (an unsupported language, a missing model) otherwise.
     """
-    from unspun.readers.dispatch import read_data, read_string
+    from unspun.reader import read_data, read_string
 
     if isinstance(text, bytes | bytearray):
         article = read_data(bytes(text))

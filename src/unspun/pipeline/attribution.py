@@ -14,7 +14,7 @@ from typing import Any
 
 from unspun.document import Article, Attribution, Entity, ModelInfo, TextRange
 from unspun.models.packaged import folder_model_info, model_folder
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.whosays.attribution_model import AttributionModel
 from unspun.whosays.attribution_rules import Found
@@ -79,9 +79,8 @@ class AttributionTagger(Component):
         spacy_model: str | Path | Any = DEFAULT_SPACY_MODEL,
         languages: tuple[str, ...] = ("en",),
         max_chars: int = 3000,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self._model = model if isinstance(model, AttributionModel) else None
         self._folder = None if isinstance(model, AttributionModel) else model_folder(model or DEFAULT_MODEL)
         self._nlp = None if isinstance(spacy_model, str | Path) else spacy_model

@@ -49,6 +49,8 @@ class Component:
     name: str = "component"
 
     def __init__(self, *, error_handler: ErrorHandler = raise_error) -> None:
+        # The handler belongs to the call (``on_error``); no component sets its own any more, and
+        # this parameter goes once SpanTagger (pipeline/spans.py) stops passing it through.
         self.error_handler = error_handler
         self._load_lock = threading.Lock()
 

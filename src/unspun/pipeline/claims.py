@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Claim, ModelInfo
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.whosays.encoding import (
     SentenceStates,
@@ -66,9 +66,8 @@ class ClaimDetector(Component):
         threshold: float | None = None,
         skip_title: bool = True,
         languages: tuple[str, ...] = ("en",),
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self._model_arg = model
         self._model: HeadModel | None = model if isinstance(model, HeadModel) else None
         self.min_words = min_words

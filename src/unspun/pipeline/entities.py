@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Article, Entity, ModelInfo, TextRange
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.whosays.parsing import (
     DEFAULT_SPACY_MODEL,
@@ -342,9 +342,8 @@ class EntityRecognizer(Component):
         types: tuple[str, ...] = ENTITY_TYPES,
         languages: tuple[str, ...] = ("en",),
         max_chars: int = 3000,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self._nlp = None if isinstance(model, str | Path) else model
         self._model_name = model if isinstance(model, str | Path) else None
         self.types = types

@@ -15,7 +15,6 @@ import numpy as np
 from unspun.document import Article, Label
 from unspun.models.linear_head import LinearHead, NgramHead
 from unspun.models.sentence_encoder import ParagraphEmbedder
-from unspun.pipeline.base import ErrorHandler, raise_error
 from unspun.pipeline.genre import ArticleHeadComponent
 from unspun.registry import register
 
@@ -36,14 +35,12 @@ class FrameClassifier(ArticleHeadComponent):
         model_dir: str | Path | None = None,
         embedder: ParagraphEmbedder | None = None,
         min_frames: int = 1,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
         super().__init__(
             head=head,
             ngram_head=ngram_head,
             model_dir=model_dir,
             embedder=embedder,
-            error_handler=error_handler,
         )
         self.min_frames = min_frames
 

@@ -23,7 +23,7 @@ from unspun.models.sentence_encoder import (
     encoder_model_info,
     load_encoder,
 )
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 
 HEAD_FILE = "genre.npz"
@@ -42,9 +42,8 @@ class ArticleHeadComponent(Component):
         ngram_head: NgramHead | None = None,
         model_dir: str | Path | None = None,
         embedder: ParagraphEmbedder | None = None,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self.head: LinearHead
         self.ngram_head: NgramHead | None = ngram_head
         self.model_dir: Path | None = None

@@ -29,7 +29,7 @@ from typing import Any
 
 from unspun.document import Article, ModelInfo, Paragraph, split_paragraphs
 from unspun.errors import LanguageNotSupportedError
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "it", "pl", "ru")
@@ -257,10 +257,8 @@ class LanguageDetector(Component):
 
     name = "language"
 
-    def __init__(
-        self, *, lang: str | None = None, max_chars: int = 5000, error_handler: ErrorHandler = raise_error
-    ) -> None:
-        super().__init__(error_handler=error_handler)
+    def __init__(self, *, lang: str | None = None, max_chars: int = 5000) -> None:
+        super().__init__()
         self.lang = normalise_language(lang) if lang else None
         self.max_chars = max_chars
 

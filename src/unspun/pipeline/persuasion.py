@@ -32,7 +32,7 @@ import numpy as np
 
 from unspun.document import TECHNIQUE_LAYER, Article, ModelInfo, split_paragraphs
 from unspun.errors import ModelError
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 
 SPAN_SCALE = 0.5
@@ -180,9 +180,8 @@ class PersuasionScorer(Component):
         layer: str = TECHNIQUE_LAYER,
         span_scale: float = SPAN_SCALE,
         fit: LinearScore | None = None,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self.layer = layer
         self.span_scale = span_scale
         self.fit = fit

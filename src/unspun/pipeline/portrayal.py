@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Entity, Label, ModelInfo
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states
 from unspun.whosays.entity_roles import FINE_ROLES, MAIN_OF
@@ -131,9 +131,8 @@ class PortrayalTagger(Component):
         sentiment_model: str | Path | HeadModel | None = None,
         roles_model: str | Path | HeadModel | None = None,
         languages: tuple[str, ...] = ("en",),
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self._args = (sentiment_model, roles_model)
         self._models: tuple[HeadModel, HeadModel] | None = None
         self.languages = languages

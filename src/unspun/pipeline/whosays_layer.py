@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from unspun.document import Article, ModelInfo
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component, ErrorHandler
 
 DEFAULT_MAX_CHARS = 200_000
 COVERAGE = "whosays_coverage"
@@ -45,9 +45,8 @@ class WhoSaysLayer(Component):
         components: Sequence[Component],
         *,
         max_chars: int = DEFAULT_MAX_CHARS,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self.components = list(components)
         self.max_chars = max_chars
 
