@@ -186,7 +186,7 @@ def analyze(
     :class:`unspun.errors.EncodingError` for bytes no encoding reads (or binary data) and the
     errors of the components (an unsupported language, a missing model) otherwise.
     """
-    from unspun.reader import read_data, read_string
+    from unspun.readers.dispatch import read_data, read_string
 
     if isinstance(text, bytes | bytearray):
         article = read_data(bytes(text))
