@@ -127,9 +127,9 @@ def make_article(body: AnalyzeRequest) -> Article:
     Raises :class:`unspun.errors.EmptyInputError` (blank text),
     :class:`unspun.errors.FormatError` (a bad ``published`` date) and
     :class:`unspun.errors.LanguageNotSupportedError` (a ``lang`` unspun has no model for)."""
-    from unspun.input_text import parse_published
     from unspun.pipeline.language import normalise_language
-    from unspun.reader import read_string
+    from unspun.readers.dispatch import read_string
+    from unspun.readers.text import parse_published
 
     # Checked first: a language no model reads is refused before the text is read.
     language = normalise_language(body.lang) if body.lang and body.lang.strip() else None
