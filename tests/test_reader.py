@@ -253,6 +253,28 @@ def test_read_text_file_size_limit_in_megabytes(tmp_path: Path) -> None:
         read_text_file(path, max_bytes=2 * LIMIT)
 
 
+def test_the_input_limit_is_declared_once() -> None:
+    """The max_input_mb setting and every function that takes max_bytes share one default."""
+    import inspect
+
+    from unspun.config import Settings
+    from unspun.readers.encoding import DEFAULT_MAX_BYTES, MAX_INPUT_MB
+    from unspun.readers.url import fetch, url_article
+    from unspun.scale.batch import run_batch
+    from unspun.scale.worker import AnalyseBatch
+    from unspun.store.ingest import ingest, read_sources
+
+    assert Settings().max_input_mb == MAX_INPUT_MB and Settings().max_input_bytes == DEFAULT_MAX_BYTES
+    assert DEFAULT_MAX_BYTES == 10 * LIMIT
+    for function in (fetch, url_article, run_batch, AnalyseBatch, ingest, read_sources):
+        assert inspect.signature(function).parameters["max_bytes"].default == DEFAULT_MAX_BYTES, function
+    source = Path(__file__).resolve().parents[1] / "src" / "unspun"
+    written = [f for f in source.rglob("*.py") if re.search(r"\b10 \* 1024 \* 1024\b", f.read_text("utf-8"))]
+    assert not written, (
+        f"the input limit is written again in {written}; use readers.encoding.DEFAULT_MAX_BYTES"
+    )
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     body=st.lists(

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from unspun.errors import ConfigError
+from unspun.readers.encoding import MAX_INPUT_MB, input_bytes
 
 ENV_PREFIX = "UNSPUN_"
 TOML_TABLE = "unspun"
@@ -67,13 +68,13 @@ class Settings(ModelSettings):
     """Every general unspun setting; build one with :func:`load_settings`."""
 
     max_input_mb: float = setting(
-        10.0, "Largest input file to read, in megabytes (--max-input-mb).", positive=True
+        MAX_INPUT_MB, "Largest input file to read, in megabytes (--max-input-mb).", positive=True
     )
 
     @property
     def max_input_bytes(self) -> int:
         """``max_input_mb`` as a byte count (1 MB = 1024 * 1024 bytes)."""
-        return int(self.max_input_mb * 1024 * 1024)
+        return input_bytes(self.max_input_mb)
 
 
 def describe(model: type[BaseModel]) -> list[tuple[str, Any, str]]:

@@ -26,6 +26,17 @@ BOM = "\ufeff"
 UTF8_BOM = b"\xef\xbb\xbf"
 
 _MB = 1024 * 1024
+# The input limit, declared once: the default of the max_input_mb setting (unspun.config) and of
+# every reader, ingest and batch function that takes max_bytes.
+MAX_INPUT_MB = 10.0
+
+
+def input_bytes(megabytes: float) -> int:
+    """A limit in megabytes as a byte count (1 MB = 1024 * 1024 bytes)."""
+    return int(megabytes * _MB)
+
+
+DEFAULT_MAX_BYTES = input_bytes(MAX_INPUT_MB)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:

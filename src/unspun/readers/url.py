@@ -18,9 +18,9 @@ from configparser import ConfigParser
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FetchError
+from unspun.readers.encoding import DEFAULT_MAX_BYTES
 
 DEFAULT_TIMEOUT = 20
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 URL_PATTERN = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 _STATUS_REASONS = {

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from unspun.errors import ConfigError
+from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.scale.chunk import Chunk, chunk_rows_for, estimate_rows, plan_chunks
 from unspun.scale.output import REPORT_FILE, output_fs, prepare_output, scan_output, write_errors, write_text
 from unspun.scale.source import list_inputs
-from unspun.scale.worker import DEFAULT_MAX_BYTES, AnalyseBatch, StatsBook
+from unspun.scale.worker import AnalyseBatch, StatsBook
 from unspun.version import __version__ as VERSION
 
 Engine = Literal["local", "ray"]

@@ -25,10 +25,9 @@ import pyarrow as pa
 from unspun.analysis import Pipeline, build_pipeline
 from unspun.document import Analysis, Article
 from unspun.errors import UnspunError
+from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.scale.row import analysis_row, error_row, rows_table
 from unspun.scale.source import source_article, source_id
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(slots=True)

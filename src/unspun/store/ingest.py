@@ -18,9 +18,8 @@ from typing import Any
 
 from unspun.document import Analysis, Article
 from unspun.errors import EmptyInputError, MetadataConflictError, UnspunError
+from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.store.base import Analyser, Store
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
