@@ -24,7 +24,7 @@ from unspun.analysis import shared_pipeline  # noqa: E402
 from unspun.schema import AnalysisRecord  # noqa: E402
 from unspun.server import ServerSettings, create_app  # noqa: E402
 from unspun.store import open_store  # noqa: E402
-from unspun.store.base import DEFAULT_PAGE, search_fields  # noqa: E402
+from unspun.store.base import DEFAULT_PAGE, SearchQuery, search_fields  # noqa: E402
 
 ARTICLES = [
     {
@@ -105,7 +105,8 @@ def stored(seeded: tuple[TestClient, list[dict[str, Any]], Any]) -> list[dict[st
 def assert_error(response: Any, status: int) -> str:
     assert response.status_code == status, response.text
     body = response.json()
-    assert body == {"ok": False, "error": body["error"], "status": status}
+    assert body == {"ok": False, "error": body["error"], "code": body["code"], "status": status}
+    assert body["code"] and body["code"].isidentifier()
     return str(body["error"])
 
 
@@ -121,6 +122,27 @@ def test_search_parameters_are_the_search_query_fields(client: TestClient) -> No
         assert described[name]["description"] == help_text
         assert described[name]["schema"].get("default") == default, name
     assert described["limit"]["schema"]["default"] == DEFAULT_PAGE
+
+
+def test_api_errors_are_the_library_errors_to_dict_with_the_status(
+    seeded: tuple[TestClient, list[dict[str, Any]], Any],
+) -> None:
+    from unspun.errors import FormatError, NotFoundError
+
+    client, _, store = seeded
+    with pytest.raises(NotFoundError) as missing:
+        store.profile("nowhere")
+    with pytest.raises(FormatError) as bad_filter:
+        SearchQuery(min_score=2.0)
+    answers = [
+        (client.get("/api/outlets/nowhere/profile"), missing.value, 404),
+        (client.get("/api/articles", params={"min_score": 2}), bad_filter.value, 422),
+    ]
+    for response, error, status in answers:
+        assert response.status_code == status
+        assert response.json() == {**error.to_dict(), "status": status}
+    assert client.get("/api/no-such-route").json()["code"] == "not_found"
+    assert client.post("/api/analyze", json={}).json()["code"] == "invalid_request"
 
 
 def test_analyze_with_store_adds_the_article_id(stored: list[dict[str, Any]]) -> None:

@@ -154,7 +154,7 @@ def _rest(client: Any, path: Path) -> Outcome:
     if answer.status_code == 200:
         return "ok", [body]
     assert answer.status_code in (413, 422), body
-    assert set(body) == {"ok", "error", "status"} and body["status"] == answer.status_code
+    assert set(body) == {"ok", "error", "code", "status"} and body["status"] == answer.status_code
     return "error", body["error"]
 
 

@@ -99,4 +99,5 @@ def test_api_answers_503_with_the_error_shape_without_psycopg(monkeypatch: pytes
         "ok": False,
         "status": 503,
         "error": "a PostgreSQL store needs the [postgres] extra: pip install 'unspun[postgres]'",
+        "code": "missing_extra",
     }

@@ -31,7 +31,7 @@ TEXT = (
     "A Nation Betrayed\n\nThe corrupt, evil regime will destroy our great nation unless we act now! "
     "Every patriot knows the truth: they lie, they cheat, and they will never stop."
 )
-ERROR_KEYS = {"ok", "error", "status"}
+ERROR_KEYS = {"ok", "error", "code", "status"}
 
 
 @pytest.fixture(scope="module")

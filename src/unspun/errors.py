@@ -34,9 +34,10 @@ class UnspunError(Exception):
         super().__init__(message)
         self.message = message
 
-    def to_dict(self) -> dict[str, str]:
-        """The one JSON shape every front-end uses for an error."""
-        return {"error": self.code, "message": self.message}
+    def to_dict(self) -> dict[str, object]:
+        """The one JSON shape of an error: ``{"ok": False, "error": message, "code": code}``
+        (the REST API answers it with the HTTP ``status`` added)."""
+        return {"ok": False, "error": self.message, "code": self.code}
 
 
 class InputError(UnspunError):

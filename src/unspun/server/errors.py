@@ -1,11 +1,14 @@
-"""One JSON error shape for every error the server answers: ``{"ok": false, "error", "status"}``.
+"""One JSON error shape for every error the server answers: :meth:`unspun.errors.UnspunError.to_dict`
+with the HTTP status added, ``{"ok": false, "error", "code", "status"}``.
 
-``error`` is a message a person can act on; ``status`` repeats the HTTP status. unspun's own
-errors (:class:`unspun.errors.UnspunError`) map to a status by class (:func:`status_of`);
-FastAPI's validation errors become 422 with the fields named; Starlette's HTTP errors (404,
-405, ...) keep their status; anything unexpected is logged on the server and answered 500 with
-a fixed message, so no stack trace or exception text ever reaches a client (that last guard is
-:class:`unspun.server.middleware.GuardMiddleware`, outside every other layer).
+``error`` is a message a person can act on; ``code`` the error's short stable code (the class's
+``code``: ``not_found``, ``input_too_large``, ...); ``status`` repeats the HTTP status. unspun's
+own errors map to a status by class (:func:`status_of`); FastAPI's validation errors become 422
+with the fields named; Starlette's HTTP errors (404, 405, ...) keep their status, and errors of
+the HTTP layer itself are an :class:`HttpError` with a code by status; anything unexpected is
+logged on the server and answered 500 with a fixed message, so no stack trace or exception text
+ever reaches a client (that last guard is :class:`unspun.server.middleware.GuardMiddleware`,
+outside every other layer).
 """
 
 from __future__ import annotations
@@ -56,6 +59,35 @@ _REASONS = {
 }
 
 
+# The code of an error of the HTTP layer itself, by status (unspun's own errors carry theirs).
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "input_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+    504: "analysis_timeout",
+}
+
+
+class HttpError(e.UnspunError):
+    """An error of the HTTP layer (no such route, a missing token, a body over the limit, a
+    request that does not validate, a fault hidden behind a fixed message): its code comes from
+    its status, its message from :data:`_REASONS` unless one is given."""
+
+    def __init__(self, status: int, message: str | None = None) -> None:
+        super().__init__(message or _REASONS.get(status, "error"))
+        self.status = status
+        self.code = _CODES.get(status, "http_error")
+
+
 class ServerBusyError(e.UnspunError):
     """Every analysis worker is busy and the queue is full (503)."""
 
@@ -80,16 +112,19 @@ def status_of(error: e.UnspunError) -> int:
     return 500
 
 
-def error_body(status: int, message: str | None = None) -> dict[str, Any]:
-    """The one error shape: ``{"ok": False, "error": message, "status": status}``."""
-    return {"ok": False, "error": message or _REASONS.get(status, "error"), "status": status}
+def error_body(status: int, error: e.UnspunError | str | None = None) -> dict[str, Any]:
+    """The one error shape: ``error.to_dict()`` with ``"status"`` added; a message or None is
+    an :class:`HttpError` of that status (None: the status's fixed reason)."""
+    if not isinstance(error, e.UnspunError):
+        error = HttpError(status, error)
+    return {**error.to_dict(), "status": status}
 
 
 def error_response(
-    status: int, message: str | None = None, headers: dict[str, str] | None = None
+    status: int, error: e.UnspunError | str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     """A :class:`JSONResponse` of :func:`error_body`."""
-    return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+    return JSONResponse(error_body(status, error), status_code=status, headers=headers)
 
 
 async def _unspun_error(request: Request, exc: Exception) -> JSONResponse:
@@ -97,15 +132,15 @@ async def _unspun_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_of(exc)
     if isinstance(exc, e.MissingExtraError):  # the server's install lacks an extra: say which
         log.error("%s %s: %s", request.method, request.url.path, exc)
-        return error_response(status, exc.message)
+        return error_response(status, exc)
     if status >= 500 and not isinstance(exc, ServerBusyError | AnalysisTimeoutError | e.StoreError):
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
         return error_response(status)  # a server-side fault: its text may name server internals
     if isinstance(exc, e.StoreError) and not isinstance(exc, e.NotFoundError):
         log.error("%s %s: store error: %s", request.method, request.url.path, exc, exc_info=exc)
-        return error_response(status, "the store is unavailable; try again later")
+        return error_response(status, e.StoreError("the store is unavailable; try again later"))
     headers = {"Retry-After": "5"} if isinstance(exc, ServerBusyError) else None
-    return error_response(status, exc.message, headers)
+    return error_response(status, exc, headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
