@@ -169,3 +169,24 @@ def test_a_mistyped_or_unknown_recipe_key_is_named_with_its_file(tmp_path: Path)
     with pytest.raises(ConfigError, match=r"\[genre\.extra\] in .* needs documents"):
         load_article_recipe(broken)
     assert load_article_recipe(packaged_configs_dir() / "semeval2023.toml")["data"]["folds"] >= 2
+
+
+def test_a_front_end_section_is_left_to_it_and_an_unknown_one_refused(tmp_path: Path) -> None:
+    from unspun.config import ModelSettings, load, setting
+
+    class FrontEnd(ModelSettings):
+        port: int = setting(8000, "A port.", positive=True, at_most=65535)
+
+    body = "[unspun]\nbatch_size = 4\nmax_input_mb = 2\n\n[unspun.server]\nport = 9000\n"
+    config = write_config(tmp_path, body)
+    assert load_settings(config).batch_size == 4  # the general settings ignore [unspun.server]
+    front = load(FrontEnd, config, section="server")
+    assert (front.port, front.batch_size) == (9000, 4)  # its own table, and the shared settings
+    with pytest.raises(
+        ConfigError, match=r"port from config file .*\[unspun\.server\] must be at most 65535"
+    ):
+        load(FrontEnd, write_config(tmp_path, "[unspun.server]\nport = 70000\n"), section="server")
+    with pytest.raises(ConfigError, match=r"unknown section \[unspun\.sever\].*\[unspun\.server\]"):
+        load_settings(write_config(tmp_path, "[unspun.sever]\nport = 1\n"))
+    with pytest.raises(ConfigError, match="batchsize"):  # the general table is checked for a front-end too
+        load(FrontEnd, write_config(tmp_path, "[unspun]\nbatchsize = 1\n"), section="server")
