@@ -42,50 +42,35 @@ _STATUS: tuple[tuple[type[e.UnspunError], int], ...] = (
     (e.ConfigError, 500),
 )
 
-_REASONS = {
-    400: "bad request",
-    401: "authentication required",
-    403: "forbidden",
-    404: "not found",
-    405: "method not allowed",
-    409: "conflict with what is stored",
-    413: "request body too large",
-    415: "unsupported media type",
-    422: "invalid request",
-    429: "too many requests",
-    500: INTERNAL_ERROR,
-    503: "service unavailable",
-    504: "analysis timed out",
-}
-
-
-# The code of an error of the HTTP layer itself, by status (unspun's own errors carry theirs).
-_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "input_too_large",
-    415: "unsupported_media_type",
-    422: "invalid_request",
-    429: "too_many_requests",
-    500: "internal_error",
-    503: "unavailable",
-    504: "analysis_timeout",
+# An error of the HTTP layer itself, by status: its code and its message when none is given
+# (unspun's own errors carry their code and message).
+_HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "bad request"),
+    401: ("unauthorized", "authentication required"),
+    403: ("forbidden", "forbidden"),
+    404: ("not_found", "not found"),
+    405: ("method_not_allowed", "method not allowed"),
+    409: ("conflict", "conflict with what is stored"),
+    413: ("input_too_large", "request body too large"),
+    415: ("unsupported_media_type", "unsupported media type"),
+    422: ("invalid_request", "invalid request"),
+    429: ("too_many_requests", "too many requests"),
+    500: ("internal_error", INTERNAL_ERROR),
+    503: ("unavailable", "service unavailable"),
+    504: ("analysis_timeout", "analysis timed out"),
 }
 
 
 class HttpError(e.UnspunError):
     """An error of the HTTP layer (no such route, a missing token, a body over the limit, a
     request that does not validate, a fault hidden behind a fixed message): its code comes from
-    its status, its message from :data:`_REASONS` unless one is given."""
+    its status, and so does its message unless one is given."""
 
     def __init__(self, status: int, message: str | None = None) -> None:
-        super().__init__(message or _REASONS.get(status, "error"))
+        code, reason = _HTTP_ERRORS.get(status, ("http_error", "error"))
+        super().__init__(message or reason)
         self.status = status
-        self.code = _CODES.get(status, "http_error")
+        self.code = code
 
 
 class ServerBusyError(e.UnspunError):
