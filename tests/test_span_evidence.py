@@ -28,6 +28,7 @@ from unspun.models.span_evidence import (
     span_features,
 )
 from unspun.models.span_model import SpanFindings
+from unspun.pipeline import paragraphs as paragraphs_module
 from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.pipeline.spans import SpanTagger
@@ -316,3 +317,31 @@ def test_training_learns_a_vector_head_from_the_paragraph_vectors(
     assert evidence is not None and evidence.vector_head is not None and evidence.vector_share == 0.5
     loaded = evidence.vector_head.scores(np.array([[3.0, 0, 0, 0], [0.0, 0, 0, 0]]))
     assert loaded[0, SEMEVAL23_LABELS.index("Loaded_Language")] > 0.9 > 0.1 > loaded[1, 0]
+
+
+@pytest.mark.needs("sklearn")
+@pytest.mark.parametrize("at_once", [1, 2, 3])
+def test_paragraphs_scored_in_blocks_get_the_labels_of_one_go(
+    monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    """A long article's paragraphs are scored a block at a time (to bound memory): each paragraph
+    keeps its own neighbours, span evidence and vector, so its labels and scores are unchanged."""
+    tagger = _tagger(ParagraphEmbedder(HashEncoder()))
+    tagger.evidence_head = _vector_evidence_head()
+    text = "Title\n\nThey doubt it.\nCalm words.\nMore calm words.\nWho knows?\nThe end.\n"
+    doubtful = np.zeros((6, 6), dtype=np.float32)
+    doubtful[[1, 4], 0] = 6.0
+
+    def labelled() -> list[list[tuple[str, float]]]:
+        article = Article(id="en", text=text, language="en", spans={TECHNIQUE_LAYER: []})
+        article.vectors[PARAGRAPH_VECTORS] = doubtful
+        return [[(t.name, t.score) for t in p.techniques] for p in tagger.predict([article])[0]]
+
+    whole = labelled()
+    assert [[name for name, _ in p] for p in whole] == [[], ["Doubt"], [], [], ["Doubt"], []]
+    monkeypatch.setattr(paragraphs_module, "PARAGRAPHS_AT_ONCE", at_once)
+    blocks = labelled()
+    assert [[name for name, _ in p] for p in blocks] == [[name for name, _ in p] for p in whole]
+    assert [score for p in blocks for _, score in p] == pytest.approx(
+        [score for p in whole for _, score in p], abs=1e-6
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from extras import need
 from unspun.errors import ModelError
+from unspun.models import span_words
 from unspun.models.span_words import WordTagHead, fit_word_tag_head, inside_words, word_features, word_spans
 
 need("sklearn")  # the [train] extra
@@ -113,3 +114,18 @@ def test_fast_word_probs_equal_the_feature_definition(text: str) -> None:
     )
     _, probs = head.word_probs(text)
     assert np.allclose(probs, 1 / (1 + np.exp(-expected)), atol=1e-6)
+
+
+@pytest.mark.parametrize("at_once", [2, 3, 7])
+def test_word_probs_scored_in_blocks_equal_one_go(monkeypatch: pytest.MonkeyPatch, at_once: int) -> None:
+    """A long text's words are scored a block at a time (to bound memory), each block with the
+    words around it and the quotation marks before it: the same probabilities as in one go."""
+    quoting = [*TEXTS, 'He said "corrupt thugs" and left.', 'Calm "words" here.']
+    head = fit_word_tag_head(quoting, [gold(t) for t in quoting], c=10.0, min_count=1)
+    assert head.vocabulary.get("quoted") is not None  # the quotation marks before a block count
+    text = " ".join(TEXTS) + ' He said "corrupt thugs" and “so-called” THUGS, "again'
+    starts, probs = head.word_probs(text)
+    monkeypatch.setattr(span_words, "WORDS_AT_ONCE", at_once)
+    in_blocks = head.word_probs(text)
+    assert np.array_equal(in_blocks[0], starts) and np.array_equal(in_blocks[1], probs)
+    assert head.word_probs("")[0].shape == (0,) and head.word_probs("thugs")[1].shape == (1,)

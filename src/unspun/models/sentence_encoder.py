@@ -159,22 +159,39 @@ def _mean(vectors: np.ndarray, dim: int) -> np.ndarray:
     return vectors.mean(axis=0) if len(vectors) else np.zeros(dim, dtype=np.float32)
 
 
-def paragraph_features(paragraphs: Sequence[Paragraph], vectors: np.ndarray, text: str) -> np.ndarray:
-    """Feature rows ``(n_paragraphs, 3 * dim + 3)`` for the paragraph technique head."""
+def paragraph_features(
+    paragraphs: Sequence[Paragraph],
+    vectors: np.ndarray,
+    text: str,
+    *,
+    start: int = 0,
+    stop: int | None = None,
+) -> np.ndarray:
+    """Feature rows ``(n_paragraphs, 3 * dim + 3)`` for the paragraph technique head; with
+    ``start`` and ``stop``, only the rows of ``paragraphs[start:stop]`` (the same values: a long
+    article's rows are built a block at a time)."""
     n, dim = vectors.shape
-    if n == 0:
+    stop = n if stop is None else min(stop, n)
+    if stop <= start:
         return np.zeros((0, 3 * dim + 3), dtype=np.float32)
-    article = np.broadcast_to(_mean(vectors, dim), (n, dim))
-    padded = np.vstack([np.zeros((1, dim), np.float32), vectors, np.zeros((1, dim), np.float32)])
+    article = np.broadcast_to(_mean(vectors, dim), (stop - start, dim))
+    zero = np.zeros((1, dim), np.float32)
+    padded = np.vstack(
+        [
+            vectors[start - 1 : start] if start else zero,
+            vectors[start:stop],
+            vectors[stop : stop + 1] if stop < n else zero,
+        ]
+    )
     neighbours = (padded[:-2] + padded[2:]) / 2
     extra = np.array(
         [
-            [i / max(n - 1, 1), float(i == 0), math.log1p(p.end - p.start) / 8]
-            for i, p in enumerate(paragraphs)
+            [i / max(n - 1, 1), float(i == 0), math.log1p(paragraphs[i].end - paragraphs[i].start) / 8]
+            for i in range(start, stop)
         ],
         dtype=np.float32,
     )
-    return np.hstack([vectors, article, neighbours, extra]).astype(np.float32, copy=False)
+    return np.hstack([vectors[start:stop], article, neighbours, extra]).astype(np.float32, copy=False)
 
 
 _QUOTES = re.compile(r"[\"“”„«»‘’]")

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -31,11 +32,21 @@ FILE_NAME = "si_words.npz"
 WORD = re.compile(r"\w+|[^\w\s]")
 QUOTES = frozenset('"“”')
 EPSILON = 1e-6
+# Words scored at a time by WordTagHead.word_probs: a word costs some 400 bytes of Python objects
+# while it is scored (a 1 MB text's 206,518 words at once: 80 MB), so the two million words of a
+# 10 MB text, scored at once for the spans' reasons, held 800 MB.
+WORDS_AT_ONCE = 20_000
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """The words and punctuation marks of ``text``: ``(start, end, word)`` in order."""
     return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def _blocks(matches: Iterator[re.Match[str]], size: int) -> Iterator[list[re.Match[str]]]:
+    """``matches`` in lists of ``size`` (the last one shorter)."""
+    while block := list(islice(matches, size)):
+        yield block
 
 
 def word_features(words: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -84,14 +95,32 @@ class WordTagHead:
 
         Computes the logistic regression over :func:`word_features` without building them: the
         weights of the single-word templates are looked up once per distinct word, those of word
-        pairs once per adjacent pair, then gathered with numpy.
+        pairs once per adjacent pair, then gathered with numpy. A long text is scored
+        :data:`WORDS_AT_ONCE` words at a time, each block with its neighbours and the quotation
+        marks before it, so the result is the same as in one go.
         """
-        spans = word_spans(text)
-        starts = np.array([s for s, _, _ in spans], dtype=np.int64)
-        if not spans:
-            return starts, np.zeros(0)
-        words = [w for _, _, w in spans]
-        padded = ["<s>", "<s>", *(w.lower() for w in words), "</s>", "</s>"]
+        blocks = _blocks(WORD.finditer(text), max(WORDS_AT_ONCE, 2))  # two words after a block
+        block = next(blocks, None)
+        if block is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        starts, probs = [], []
+        before, quotes = ["<s>", "<s>"], 0
+        while block is not None:
+            following = next(blocks, None)
+            words = [m.group() for m in block]
+            after = [m.group().lower() for m in following[:2]] if following is not None else []
+            after += ["</s>", "</s>"][len(after) :]
+            starts.append(np.array([m.start() for m in block], dtype=np.int64))
+            probs.append(self._block_probs(words, before, after, quotes))
+            before = [*before, *(w.lower() for w in words[-2:])][-2:]
+            quotes += sum(w in QUOTES for w in words)
+            block = following
+        return np.concatenate(starts), np.concatenate(probs)
+
+    def _block_probs(self, words: list[str], before: list[str], after: list[str], quotes: int) -> np.ndarray:
+        """Probabilities of ``words``, a block of a text's words, given the two lower-cased words
+        ``before`` and ``after`` it (or the text's edge marks) and the quotation marks before it."""
+        padded = [*before, *(w.lower() for w in words), *after]
         types = {t: i for i, t in enumerate(dict.fromkeys(padded))}
         weight = self._weight
         single = ("w=", "p=", "n=", "p2=", "n2=")
@@ -108,11 +137,11 @@ class WordTagHead:
             f"{padded[i]}_{padded[i + 1]}" for i in range(1, n + 2)
         ]  # word i: (previous, word) = pairs[i]
         logits += np.array([weight(f"pw={pairs[i]}") + weight(f"wn={pairs[i + 1]}") for i in range(n)])
-        quoted = np.cumsum([w in QUOTES for w in words]) % 2 == 1
+        quoted = (quotes + np.cumsum([w in QUOTES for w in words])) % 2 == 1
         logits += quoted * weight("quoted")
         logits += np.array([w[:1].isupper() for w in words]) * weight("capital")
         logits += np.array([len(w) > 1 and w.isupper() for w in words]) * weight("all_capitals")
-        return starts, sigmoid(logits)
+        return sigmoid(logits)
 
     def _weight(self, name: str) -> float:
         index = self.vocabulary.get(name)

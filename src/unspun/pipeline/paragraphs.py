@@ -30,6 +30,12 @@ from unspun.pipeline.genre import ArticleHeadComponent
 from unspun.registry import register
 
 HEAD_FILE = "paragraphs.npz"
+# Paragraphs scored at a time: a paragraph's feature row and the heads' intermediate rows take some
+# 23 KB (a 1 MB text's 4,321 paragraphs peaked 53 MB lower in blocks of 2,000), so the 43,000 of
+# a 10 MB text scored at once held about 1 GB.
+PARAGRAPHS_AT_ONCE = 2000
+# The span evidence of an article's paragraphs: feature rows and the span model's vectors (or None).
+Evidence = tuple[np.ndarray, np.ndarray | None]
 
 
 class ParagraphTechniqueTagger(ArticleHeadComponent):
@@ -55,17 +61,14 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         elif path.exists():
             path.unlink()
 
-    def scores(
-        self, article: Article, paragraphs: list[Paragraph], rows: np.ndarray
-    ) -> tuple[np.ndarray, str | None]:
-        """Technique scores of the paragraphs and the threshold key to decide them with."""
-        texts = [article.text[p.start : p.end].strip() for p in paragraphs]
-        scores = self.mixed_scores(rows, texts)
+    def evidence(self, article: Article, paragraphs: list[Paragraph]) -> Evidence | None:
+        """The span evidence rows of the article's paragraphs and the span model's vectors of them
+        (``None`` when they do not fit); ``None`` when no span evidence applies to the article."""
         if self.evidence_head is None or not self.evidence_head.covers(article.language):
-            return scores, article.language
-        evidence = article_span_features(article, paragraphs)
-        if evidence is None:
-            return scores, article.language
+            return None
+        rows = article_span_features(article, paragraphs)
+        if rows is None:
+            return None
         vectors = article.vectors.get(PARAGRAPH_VECTORS)
         vector_head = self.evidence_head.vector_head
         if vectors is not None and (
@@ -74,7 +77,28 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
             or vectors.shape[1] != vector_head.n_features  # another span model (e.g. the teacher)
         ):
             vectors = None
-        mixed = self.evidence_head.mix(scores, evidence, vectors)
+        return rows, vectors
+
+    def scores(
+        self,
+        article: Article,
+        paragraphs: list[Paragraph],
+        rows: np.ndarray,
+        evidence: Evidence | None,
+        *,
+        start: int = 0,
+    ) -> tuple[np.ndarray, str | None]:
+        """Technique scores of ``paragraphs[start:start + len(rows)]``, whose feature rows are
+        ``rows``, with the article's ``evidence`` mixed in, and the threshold key to decide them with."""
+        stop = start + len(rows)
+        texts = [article.text[p.start : p.end].strip() for p in paragraphs[start:stop]]
+        scores = self.mixed_scores(rows, texts)
+        if evidence is None or self.evidence_head is None:
+            return scores, article.language
+        features, vectors = evidence
+        mixed = self.evidence_head.mix(
+            scores, features[start:stop], vectors[start:stop] if vectors is not None else None
+        )
         return mixed, f"{article.language}{THRESHOLD_SUFFIX}"
 
     def paragraph_rows(self, article: Article) -> tuple[list[Paragraph], np.ndarray]:
@@ -83,11 +107,19 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         return paragraphs, paragraph_features(paragraphs, vectors, article.text)
 
     def predict(self, articles: Sequence[Article]) -> list[list[Paragraph]]:
-        """Per article, new :class:`Paragraph` objects carrying their predicted techniques."""
+        """Per article, new :class:`Paragraph` objects carrying their predicted techniques. A long
+        article is scored :data:`PARAGRAPHS_AT_ONCE` paragraphs at a time (the same labels: every
+        paragraph's row and scores are its own), so that its feature rows are never all held."""
         out = []
         for article in articles:
-            paragraphs, rows = self.paragraph_rows(article)
-            labelled = self.head.decide(*self.scores(article, paragraphs, rows)) if len(rows) else []
+            paragraphs, vectors = self.embedder(article.text)
+            evidence = self.evidence(article, paragraphs)
+            labelled: list[list[tuple[str, float]]] = []
+            for start in range(0, len(paragraphs), PARAGRAPHS_AT_ONCE):
+                rows = paragraph_features(
+                    paragraphs, vectors, article.text, start=start, stop=start + PARAGRAPHS_AT_ONCE
+                )
+                labelled += self.head.decide(*self.scores(article, paragraphs, rows, evidence, start=start))
             out.append(
                 [
                     Paragraph(p.index, p.start, p.end, [Label(name, score) for name, score in techniques])
