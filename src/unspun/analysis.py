@@ -145,7 +145,11 @@ def build_pipeline(
     # The layer reads no technique spans, so it runs before them: on a very long text its parses
     # are made and dropped before the span evidence (candidates, paragraph vectors) is held, and
     # the two peaks do not add up.
-    return Pipeline([*language, *whosays, spans, *others, make_learnt_persuasion_scorer()])
+    from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
+
+    # The multilingual spans are added to the English ones (a text mixing languages), after them.
+    multilingual = [MultilingualSpanTagger()] if lang is None or lang != "en" else []
+    return Pipeline([*language, *whosays, spans, *multilingual, *others, make_learnt_persuasion_scorer()])
 
 
 _pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}

@@ -44,6 +44,13 @@ def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+TAXONOMY_NAMES = {"ptc14": "PTC-14 taxonomy, SemEval-2020", "semeval2023": "SemEval-2023 Task 3 taxonomy"}
+SPAN_LANGUAGES_NOTE = (
+    "spans are found in English, and in French, German, Italian, Polish and Russian "
+    "with the [multilingual] extra (pip install 'unspun[multilingual]')."
+)
+
+
 def _colour(label: str) -> str:
     try:
         return technique(label).colour
@@ -134,7 +141,8 @@ def _name(label: str) -> str:
 def legend(spans: list[Span], *, colour: bool = True) -> Table:
     """One row per technique found: colour swatch (with ``colour``), name, count, definition."""
     counts = Counter(span.label for span in spans)
-    table = Table(title="Techniques found", show_lines=False, expand=True)
+    taxonomies = ", ".join(TAXONOMY_NAMES.get(t, t) for t in sorted({span.taxonomy for span in spans}))
+    table = Table(title=f"Techniques found ({taxonomies})", show_lines=False, expand=True)
     if colour:
         table.add_column("", width=2)
     table.add_column("technique", no_wrap=True)
@@ -232,7 +240,7 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     if spans:
         parts += [legend(spans, colour=colour), span_table(analysis.text, spans)]
     elif TECHNIQUE_LAYER not in analysis.article.spans:
-        parts.append(Text("Technique spans not analysed: the span model reads English only.", style="italic"))
+        parts.append(Text(f"Technique spans not analysed: {SPAN_LANGUAGES_NOTE}", style="italic"))
     else:
         parts.append(Text("No technique spans found.", style="italic"))
     paragraphs = paragraph_table(analysis)

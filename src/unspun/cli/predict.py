@@ -36,30 +36,60 @@ def predict_si(
     directory: ArticleFolderArgument,
     output: OutputOption,
     model: ModelOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Span identification: write article_id<TAB>start<TAB>end for every detected span (whole
-    phrases, as unspun analyze shows them)."""
-    from unspun.models.phrases import whole_phrase_ranges
-    from unspun.models.span_model import load_span_model
+    phrases, as unspun analyze shows them). English (the default) uses the PTC span model; fr, de,
+    it, pl and ru the multilingual span model (the [multilingual] extra), as unspun analyze does."""
     from unspun.tasks.ptc import si_line
 
     with user_errors():
         check_writable(output)
         settings = cli_settings(model=model)
-        span_model = load_span_model(settings.model)
         articles = _ptc_articles(directory, settings)
+        find = _multilingual_ranges() if lang not in (None, "en") else _english_ranges(settings.model)
         lines: list[str] = []
         with progress(len(articles), "detecting spans") as advance:
             for start in range(0, len(articles), settings.batch_size):
                 batch = articles[start : start + settings.batch_size]
-                for article, spans in zip(
-                    batch, span_model.detect_spans([a.text for a in batch]), strict=True
-                ):
-                    # Whole phrases: out of fold on the grouped folds SI F1 0.4237 -> 0.4267.
-                    phrases = whole_phrase_ranges(article.text, spans)
-                    lines.extend(si_line((article.id, s, e)) for s, e, _ in phrases)
+                for article in batch:
+                    article.language = lang or "en"
+                for article, spans in zip(batch, find(batch), strict=True):
+                    lines.extend(si_line((article.id, s, e)) for s, e in spans)
                 advance(len(batch))
         write_lines(output, lines)
+
+
+def _english_ranges(model: str | None) -> Callable[[list[Any]], list[list[tuple[int, int]]]]:
+    from unspun.models.phrases import whole_phrase_ranges
+    from unspun.models.span_model import load_span_model
+
+    span_model = load_span_model(model)
+
+    def find(articles: list[Any]) -> list[list[tuple[int, int]]]:
+        found = span_model.detect_spans([a.text for a in articles])
+        # Whole phrases: out of fold on the grouped folds SI F1 0.4237 -> 0.4267.
+        return [
+            [(s, e) for s, e, _ in whole_phrase_ranges(a.text, spans)]
+            for a, spans in zip(articles, found, strict=True)
+        ]
+
+    return find
+
+
+def _multilingual_ranges() -> Callable[[list[Any]], list[list[tuple[int, int]]]]:
+    from unspun.errors import MissingExtraError
+    from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
+
+    tagger = MultilingualSpanTagger()
+
+    def find(articles: list[Any]) -> list[list[tuple[int, int]]]:
+        found = tagger.predict(articles)
+        if tagger.missing is not None:
+            raise MissingExtraError(tagger.missing)
+        return [[(s.start, s.end) for s in spans or []] for spans in found]
+
+    return find
 
 
 @predict_app.command("tc")

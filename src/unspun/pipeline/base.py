@@ -48,10 +48,7 @@ class Component:
 
     name: str = "component"
 
-    def __init__(self, *, error_handler: ErrorHandler = raise_error) -> None:
-        # The handler belongs to the call (``on_error``); no component sets its own any more, and
-        # this parameter goes once SpanTagger (pipeline/spans.py) stops passing it through.
-        self.error_handler = error_handler
+    def __init__(self) -> None:
         self._load_lock = threading.Lock()
 
     def load(self) -> None:
@@ -70,8 +67,8 @@ class Component:
 
     def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler | None = None) -> list[Article]:
         """Annotate ``articles`` in place and return them; a failing article goes to ``on_error``
-        (default: the component's own ``error_handler``, which re-raises)."""
-        handler = on_error if on_error is not None else self.error_handler
+        (default: :func:`raise_error`, which re-raises)."""
+        handler = on_error if on_error is not None else raise_error
         articles = list(articles)
         try:
             self.set_annotations(articles, self.predict(articles))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import TECHNIQUE_LAYER, Article, ModelInfo, split_paragraphs
+from unspun.document import PTC14, TECHNIQUE_LAYER, Article, ModelInfo, split_paragraphs
 from unspun.errors import ModelError
 from unspun.pipeline.base import Component
 from unspun.registry import register
@@ -156,11 +156,12 @@ def persuasion_score(
 def learnt_persuasion_score(
     article: Article, fit: LinearScore, *, layer: str = TECHNIQUE_LAYER
 ) -> float | None:
-    """The learnt score (v2): ``fit`` over :data:`SPAN_FEATURES` of the ``layer`` spans when that
-    layer was written; otherwise the paragraph part ``P`` of the formula (a language without a span
-    model), or ``None`` when neither analysis ran."""
-    if layer in article.spans:
-        spans = [(s.start, s.end, s.score) for s in article.layer(layer)]
+    """The learnt score (v2): ``fit`` over :data:`SPAN_FEATURES` of the English span model's spans
+    (PTC-14, what it was fitted on) when that model read the article; otherwise the paragraph part
+    ``P`` of the formula (another language: the multilingual spans mark whole sentences, a density
+    the fit never saw), or ``None`` when neither analysis ran."""
+    if layer in article.spans and article.language in (None, "en"):
+        spans = [(s.start, s.end, s.score) for s in article.layer(layer) if s.taxonomy == PTC14]
         return float(fit(span_features(article.text, spans))[0])
     if article.paragraphs:
         return paragraph_share(article)

@@ -13,7 +13,7 @@ from unspun.models.phrases import whole_phrases
 from unspun.models.score_calibration import SpanCalibration
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.models.span_reasons import SpanExplainer, explainer_of
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component
 from unspun.progress import reporter
 from unspun.registry import register
 
@@ -51,9 +51,8 @@ class SpanTagger(Component):
         languages: tuple[str, ...] = ("en",),
         phrases: bool = True,
         reasons: bool = True,
-        error_handler: ErrorHandler = raise_error,
     ) -> None:
-        super().__init__(error_handler=error_handler)
+        super().__init__()
         self.languages = languages
         self._model = model if isinstance(model, SpanModel) else None
         self._model_name = None if isinstance(model, SpanModel) else model

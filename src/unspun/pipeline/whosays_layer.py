@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from unspun.document import Article, ModelInfo
-from unspun.pipeline.base import Component, ErrorHandler
+from unspun.pipeline.base import Component, ErrorHandler, raise_error
 
 DEFAULT_MAX_CHARS = 200_000
 COVERAGE = "whosays_coverage"
@@ -61,7 +61,7 @@ class WhoSaysLayer(Component):
 
     def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler | None = None) -> list[Article]:
         """Annotate ``articles`` in place with every component of the layer and return them."""
-        handler = on_error if on_error is not None else self.error_handler
+        handler = on_error if on_error is not None else raise_error
         articles = list(articles)
         before = [set(article.vectors) for article in articles]
         read = [self._reading(article) for article in articles]

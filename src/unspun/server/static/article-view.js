@@ -10,6 +10,9 @@ import { quoteElement, renderWhoSays } from "./whosays-panel.js";
 
 const $ = (id) => document.getElementById(id);
 
+// The taxonomy each span names its technique in (the span's "taxonomy"), as the legend says it.
+const TAXONOMY_NAMES = { ptc14: "PTC-14 (SemEval-2020 Task 11)", semeval2023: "SemEval-2023 Task 3 (23 techniques)" };
+
 const FEEDBACK_TEXT = {
   wrong: "Marked wrong by a reviewer",
   added: "Added by a reviewer",
@@ -192,6 +195,8 @@ export class ArticleView {
     if (entries.length > 1) {
       legend.append(el("button", { type: "button", class: "legend-all link", onclick: () => this.showAll(), text: "Show all" }));
     }
+    const taxonomies = [...new Set(this.spans.map((s) => s.taxonomy))].sort().map((t) => TAXONOMY_NAMES[t] || t);
+    legend.append(el("p", { class: "muted taxonomy", text: `Taxonomy: ${taxonomies.join(", ")}` }));
   }
 
   toggleTechnique(label, button) {

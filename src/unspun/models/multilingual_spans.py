@@ -1,0 +1,308 @@
+"""The multilingual span tagger: which characters of a text use a persuasion technique.
+
+A light head over the frozen token states of multilingual-e5-small
+(:mod:`unspun.models.e5_encoder`): for each token, its own state and the mean state of its
+sentence go through a small two-layer network (numpy at run time) that gives the probability the
+token lies inside a technique span. A sentence is a span when the mean of its tokens'
+probabilities, averaged with a sentence classifier's (a logistic regression over the sentence's
+multilingual USE vector), reaches the threshold, from its first to its last token that is fairly sure (:func:`sentence_spans`;
+on the grouped folds whole-sentence decisions scored above runs of single tokens), widened to
+whole words and trimmed of surrounding white space and punctuation. A multinomial logistic
+regression over the span's states names its technique in the 23 of SemEval-2023 Task 3.
+Trained on the span annotations of SemEval-2023 Task 3 (:mod:`unspun.training.multilingual_spans`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from unspun.errors import ModelError
+
+HEAD_FILE = "head.npz"
+CONFIG_FILE = "config.json"
+_LINE_BREAK = re.compile(r"\n\s*")
+_EDGE = " \t\r\n.,;:!?\"'«»“”„‘’()[]-–—…"
+
+
+def sentence_ranges(text: str) -> list[tuple[int, int]]:
+    """Sentences as trimmed ``[start, end)`` ranges: every line is cut into sentences
+    (:func:`unspun.whosays.encoding.split_sentences`); a line break always ends a sentence."""
+    from unspun.whosays.encoding import split_sentences
+
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for match in [*_LINE_BREAK.finditer(text), None]:
+        end = match.start() if match is not None else len(text)
+        line = text[start:end]
+        ranges.extend((start + piece.start, start + piece.end) for piece in split_sentences(line))
+        if match is not None:
+            start = match.end()
+    return ranges
+
+
+def sentence_index(offsets: np.ndarray, sentences: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each token, the index of the sentence its first character lies in (-1: none)."""
+    index = np.full(len(offsets), -1, dtype=np.int64)
+    if not len(offsets) or not sentences:
+        return index
+    starts = np.asarray([a for a, _ in sentences])
+    ends = np.asarray([b for _, b in sentences])
+    at = np.searchsorted(starts, offsets[:, 0], side="right") - 1
+    inside = (at >= 0) & (offsets[:, 0] < ends[np.clip(at, 0, None)])
+    index[inside] = at[inside]
+    return index
+
+
+def token_features(hidden: np.ndarray, sentence_of: np.ndarray) -> np.ndarray:
+    """Each token's state beside the mean state of its sentence (its own state where it is in no
+    sentence): ``(n, 2 * width)`` float32."""
+    hidden = np.asarray(hidden, dtype=np.float32)
+    context = hidden.copy()
+    if len(hidden):
+        count = int(sentence_of.max()) + 1
+        if count > 0:
+            inside = sentence_of >= 0
+            sums = np.zeros((count, hidden.shape[1]), np.float32)
+            np.add.at(sums, sentence_of[inside], hidden[inside])
+            sizes = np.bincount(sentence_of[inside], minlength=count).astype(np.float32)
+            means = sums / np.maximum(sizes, 1)[:, None]
+            context[inside] = means[sentence_of[inside]]
+    return np.concatenate([hidden, context], axis=1)
+
+
+@dataclass
+class SpanHead:
+    """Two dense layers: ``relu(x @ w1 + b1) @ w2 + b2`` after standardising ``x``."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The probability of each row being inside a span."""
+        x = (np.asarray(features, np.float32) - self.mean) / self.scale
+        hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
+        logits = (hidden @ self.w2 + self.b2).reshape(-1)
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    def save(self, path: Path) -> None:
+        np.savez(path, **{name: getattr(self, name).astype(np.float32) for name in HEAD_FIELDS})
+
+    @classmethod
+    def load(cls, path: Path) -> SpanHead:
+        try:
+            with np.load(path) as data:
+                return cls(**{name: np.asarray(data[name], np.float32) for name in HEAD_FIELDS})
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelError(
+                f"cannot read the multilingual span head {path} ({error}); reinstall unspun"
+            ) from None
+
+
+HEAD_FIELDS = ("mean", "scale", "w1", "b1", "w2", "b2")
+TECHNIQUE_FILE = "techniques.npz"
+SENTENCE_FILE = "sentences.npz"
+
+
+@dataclass
+class SentenceHead:
+    """A logistic regression over a sentence's multilingual USE vector: the probability that the
+    sentence overlaps a technique span."""
+
+    weights: np.ndarray
+    bias: float
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        logits = np.asarray(vectors, np.float32) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    def save(self, path: Path) -> None:
+        np.savez(path, weights=self.weights.astype(np.float32), bias=np.float32(self.bias))
+
+    @classmethod
+    def load(cls, path: Path) -> SentenceHead:
+        try:
+            with np.load(path) as data:
+                return cls(weights=np.asarray(data["weights"], np.float32), bias=float(data["bias"]))
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelError(
+                f"cannot read the multilingual sentence head {path} ({error}); reinstall unspun"
+            ) from None
+
+
+@dataclass
+class TechniqueHead:
+    """A multinomial logistic regression over a span's features (:func:`span_features`):
+    ``softmax(((x - mean) / scale) @ weights + bias)`` over ``labels``."""
+
+    labels: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """``(n, len(labels))`` probabilities, rows summing to one."""
+        logits = ((np.asarray(features, np.float32) - self.mean) / self.scale) @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def save(self, path: Path) -> None:
+        arrays = {
+            name: getattr(self, name).astype(np.float32) for name in ("mean", "scale", "weights", "bias")
+        }
+        np.savez(path, labels=np.asarray(self.labels), **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> TechniqueHead:
+        try:
+            with np.load(path) as data:
+                arrays = {
+                    name: np.asarray(data[name], np.float32) for name in ("mean", "scale", "weights", "bias")
+                }
+                return cls(labels=tuple(str(label) for label in data["labels"]), **arrays)
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelError(
+                f"cannot read the multilingual technique head {path} ({error}); reinstall unspun"
+            ) from None
+
+
+def span_features(
+    hidden: np.ndarray, offsets: np.ndarray, start: int, end: int, sentence_of: np.ndarray
+) -> np.ndarray:
+    """A span's features for :class:`TechniqueHead`: the mean state of its tokens beside the mean
+    state of the sentences they lie in (``2 * width``)."""
+    inside = (offsets[:, 0] < end) & (offsets[:, 1] > start)
+    if not inside.any():
+        inside = np.zeros(len(offsets), dtype=bool)
+        inside[np.clip(np.searchsorted(offsets[:, 0], start), 0, len(offsets) - 1)] = True
+    states = np.asarray(hidden[inside], np.float32)
+    sentences = np.unique(sentence_of[inside])
+    around = np.isin(sentence_of, sentences[sentences >= 0]) if (sentences >= 0).any() else inside
+    return np.concatenate([states.mean(axis=0), np.asarray(hidden[around], np.float32).mean(axis=0)])
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def sentence_spans(
+    text: str,
+    offsets: np.ndarray,
+    probabilities: np.ndarray,
+    sentence_of: np.ndarray,
+    threshold: float,
+    trim: float,
+    sentence_scores: np.ndarray | None = None,
+) -> list[tuple[int, int, float]]:
+    """Spans ``(start, end, score)``, one per sentence whose score is at least ``threshold``: the
+    mean of its tokens' probabilities, averaged with ``sentence_scores[sentence]`` when given (the
+    sentence classifier's probability). A span runs from the sentence's first to its last token at
+    or above ``trim`` (the whole sentence when none is), widened to whole words."""
+    spans: list[tuple[int, int, float]] = []
+    if not len(offsets):
+        return spans
+    for sentence in np.unique(sentence_of[sentence_of >= 0]):
+        tokens = np.nonzero(sentence_of == sentence)[0]
+        score = float(probabilities[tokens].mean())
+        if sentence_scores is not None:
+            score = (score + float(sentence_scores[sentence])) / 2
+        if score < threshold:
+            continue
+        sure = tokens[probabilities[tokens] >= trim]
+        first, last = (sure[0], sure[-1]) if len(sure) else (tokens[0], tokens[-1])
+        span = _whole_words(text, int(offsets[first, 0]), int(offsets[last, 1]))
+        if span is not None:
+            spans.append((span[0], span[1], score))
+    return spans
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    """A span found by :class:`MultilingualSpanTagger`: where, how sure, and its most likely
+    SemEval-2023 techniques with their probabilities (best first)."""
+
+    start: int
+    end: int
+    score: float
+    techniques: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class MultilingualSpanTagger:
+    """The span head, the technique head, how spans are decoded, and the languages trained on
+    (a model folder: ``head.npz``, ``techniques.npz``, ``config.json``)."""
+
+    head: SpanHead
+    techniques: TechniqueHead
+    sentences: SentenceHead
+    threshold: float
+    trim: float
+    languages: tuple[str, ...]
+    layer: int
+
+    @classmethod
+    def from_disk(cls, folder: Path) -> MultilingualSpanTagger:
+        """Read a model folder; raises :class:`ModelError` when a file is missing or broken."""
+        try:
+            config = json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))
+            return cls(
+                head=SpanHead.load(Path(folder) / HEAD_FILE),
+                techniques=TechniqueHead.load(Path(folder) / TECHNIQUE_FILE),
+                sentences=SentenceHead.load(Path(folder) / SENTENCE_FILE),
+                threshold=float(config["threshold"]),
+                trim=float(config["trim"]),
+                languages=tuple(config["languages"]),
+                layer=int(config["layer"]),
+            )
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelError(
+                f"cannot read the multilingual span model in {folder} ({error}); reinstall unspun"
+            ) from None
+
+    def spans(
+        self,
+        text: str,
+        offsets: np.ndarray,
+        hidden: np.ndarray,
+        sentence_vectors: Callable[[list[str]], np.ndarray],
+        *,
+        top: int = 2,
+    ) -> list[TaggedSpan]:
+        """The spans of ``text`` from its e5 token ``offsets`` and states (of :attr:`layer`);
+        ``sentence_vectors`` gives the USE vectors of a list of sentences."""
+        ranges = sentence_ranges(text)
+        sentence_of = sentence_index(offsets, ranges)
+        probabilities = self.head.probabilities(token_features(hidden, sentence_of))
+        scores = (
+            self.sentences.probabilities(sentence_vectors([text[a:b] for a, b in ranges])) if ranges else None
+        )
+        found = sentence_spans(text, offsets, probabilities, sentence_of, self.threshold, self.trim, scores)
+        if not found:
+            return []
+        features = np.stack([span_features(hidden, offsets, a, b, sentence_of) for a, b, _ in found])
+        label_probabilities = self.techniques.probabilities(features)
+        out = []
+        for (start, end, score), row in zip(found, label_probabilities, strict=True):
+            best = np.argsort(-row)[:top]
+            ranked = tuple((self.techniques.labels[i], float(row[i])) for i in best)
+            out.append(TaggedSpan(start, end, score, ranked))
+        return out

