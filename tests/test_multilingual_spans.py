@@ -71,6 +71,16 @@ def test_only_the_paragraphs_in_the_models_languages_are_read() -> None:
     assert ranges[0][0] >= len(ENGLISH * 8) - 2  # the English paragraphs are left to the English model
 
 
+def test_a_long_text_is_read_in_bounded_pieces_cut_at_line_breaks() -> None:
+    text = ("Une ligne de texte assez ordinaire.\n" * 4000) + "x" * 120_000
+    article = Article(id="long", text=text, language="fr")
+    pieces = reading_ranges(article, ("fr",))
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(b - a <= 50_000 for a, b in pieces)
+    assert all(pieces[i][1] == pieces[i + 1][0] for i in range(len(pieces) - 1))  # nothing left out
+    assert all(text[b - 1] == "\n" or text[b] == "\n" for a, b in pieces[:2])  # at line breaks
+
+
 def test_without_the_extra_the_component_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

@@ -26,14 +26,35 @@ from unspun.progress import reporter
 from unspun.registry import register
 
 DEFAULT_MODEL = "spans-multilingual"
+# The longest piece encoded at once (cut at a line break, else at a space): the token states of a
+# piece are held in memory (about 6 KB a token), so a 10 MB text is read in bounded pieces.
+PIECE_CHARS = 50_000
+
+
+def bounded_pieces(text: str, start: int, end: int, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """``[start, end)`` cut into pieces of at most ``limit`` characters, at the last line break
+    (else the last space) before the limit."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > limit:
+        cut = text.rfind("\n", start + 1, start + limit)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, start + limit)
+        if cut <= start:
+            cut = start + limit
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def reading_ranges(article: Article, languages: Sequence[str]) -> list[tuple[int, int]]:
     """The ranges of ``article`` in ``languages``: runs of consecutive paragraphs whose own
-    language (or, where the detector gave none, the article's) is one of them."""
+    language (or, where the detector gave none, the article's) is one of them, each cut into
+    :func:`bounded_pieces`."""
     wanted = set(languages)
     if not article.paragraphs:
-        return [(0, len(article.text))] if article.language in wanted and article.text.strip() else []
+        whole = [(0, len(article.text))] if article.language in wanted and article.text.strip() else []
+        return [piece for a, b in whole for piece in bounded_pieces(article.text, a, b)]
     ranges: list[tuple[int, int]] = []
     for paragraph in article.paragraphs:
         if (paragraph.language or article.language) not in wanted:
@@ -42,7 +63,7 @@ def reading_ranges(article: Article, languages: Sequence[str]) -> list[tuple[int
             ranges[-1] = (ranges[-1][0], paragraph.end)
         else:
             ranges.append((paragraph.start, paragraph.end))
-    return ranges
+    return [piece for a, b in ranges for piece in bounded_pieces(article.text, a, b)]
 
 
 def _reason(span: TaggedSpan) -> str:
