@@ -18,6 +18,7 @@ Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
 release's) to the same run, with its ratio to the default.
 
     python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2] [--compare FOLDER]
+    python benchmarks/speed.py --multilingual-only --articles 40   # the fr/de/it/pl/ru span model
 """
 
 from __future__ import annotations
@@ -38,6 +39,41 @@ ROOT = Path(__file__).resolve().parents[1]
 def _texts(data_dir: Path, count: int) -> list[str]:
     files = sorted((data_dir / "ptc" / "train" / "articles").glob("article*.txt"))[:count]
     return [path.read_text(encoding="utf-8") for path in files]
+
+
+def _multilingual_texts(data_dir: Path, count: int) -> list[tuple[str, str]]:
+    """``count`` SemEval-2023 articles with their language, taken in turn from fr, de, it, pl, ru."""
+    folders = {"fr": "fr", "de": "ge", "it": "it", "pl": "po", "ru": "ru"}
+    files = {
+        lang: sorted(
+            (data_dir / "semeval2023" / folder / "train" / "train-articles-subtask-3").glob("article*.txt")
+        )
+        for lang, folder in folders.items()
+    }
+    out: list[tuple[str, str]] = []
+    for index in range(count):
+        lang = list(folders)[index % len(folders)]
+        out.append((lang, files[lang][index // len(folders)].read_text(encoding="utf-8")))
+    return out
+
+
+def run_multilingual(texts: list[tuple[str, str]], threads: int) -> dict[str, float]:
+    """The multilingual span component alone (e5 encoder, the three heads, the USE sentence
+    vectors) over articles in fr, de, it, pl and ru."""
+    import torch
+
+    from unspun.document import Article
+    from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
+
+    torch.set_num_threads(threads)
+    tagger = MultilingualSpanTagger()
+    articles = [Article(id=str(i), text=text, language=lang) for i, (lang, text) in enumerate(texts)]
+    tagger.predict(articles[:1])  # warm-up: loads the encoder
+    tokens = sum(len(tagger.encoder().tokenize(a.text)[0]) for a in articles)
+    started = time.perf_counter()
+    found = tagger.predict(articles)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(s or []) for s in found)}
 
 
 def _peak_rss_mb() -> float:
@@ -99,6 +135,11 @@ def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, f
 
 def _child(args: argparse.Namespace) -> None:
     texts = _texts(Path(args.data), args.articles)
+    if args.child == "multilingual":
+        result = run_multilingual(_multilingual_texts(Path(args.data), args.articles), args.threads)
+        result |= {"articles": args.articles, "peak_rss_mb": _peak_rss_mb()}
+        print(json.dumps(result))
+        return
     if args.child == "unspun":
         result = run_unspun(texts, args.threads, args.model)
     elif args.child in ("full", "full-no-whosays"):
@@ -145,13 +186,33 @@ def main() -> None:
     parser.add_argument("--reference", default=None, help="reference model folder (default: fetch MPNet)")
     parser.add_argument("--compare", default="", help="another span model folder to time in the same run")
     parser.add_argument(
-        "--child", choices=["unspun", "reference", "full", "full-no-whosays"], help=argparse.SUPPRESS
+        "--child",
+        choices=["unspun", "reference", "full", "full-no-whosays", "multilingual"],
+        help=argparse.SUPPRESS,
+    )
+    parser.add_argument(
+        "--multilingual-only",
+        action="store_true",
+        help="time only the multilingual span model (fr, de, it, pl, ru SemEval-2023 articles) and "
+        "write it into the report's 'multilingual_spans' section",
     )
     parser.add_argument("--model", default="", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
     args = parser.parse_args()
     if args.child:
         _child(args)
+        return
+    if args.multilingual_only:
+        multilingual = _measure("multilingual", args)
+        print(
+            f"multilingual spans: {multilingual['articles_per_s']:.2f} articles/s, "
+            f"{multilingual['tokens_per_s']:.0f} e5 tokens/s, peak RSS {multilingual['peak_rss_mb']:.0f} MB"
+        )
+        output = Path(args.output)
+        report = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
+        report["multilingual_spans"] = multilingual | {"threads": args.threads, "cpu_count": os.cpu_count()}
+        output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(f"wrote {output}")
         return
     if not args.reference:
         sys.path.insert(0, str(ROOT / "scripts"))
