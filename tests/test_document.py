@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from unspun.document import Analysis, Article, Label, Span, split_paragraphs
+from unspun.document import Analysis, Article, Label, Span, content_hash, split_paragraphs
 
 
 def test_split_paragraphs_follows_official_rule_with_crlf() -> None:
@@ -41,3 +43,12 @@ def test_analysis_to_dict_serialises_spans_with_text() -> None:
     assert span["technique_name"] == "Loaded language" and span["taxonomy"] == "ptc14"
     assert payload["genre"] == "opinion"
     assert payload["frames"] is None  # not analysed, as opposed to [] (analysed, none found)
+
+
+def test_content_hash_leaves_out_a_leading_byte_order_mark() -> None:
+    text = "A brutal attack.\n\nMore."
+    assert content_hash(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()  # ids kept
+    assert content_hash("\ufeff" + text) == content_hash(text)  # a UTF-16 copy is the same text
+    assert Article(id="1", text="\ufeff" + text).content_hash == content_hash(text)
+    assert content_hash(text + "\ufeff") != content_hash(text)  # only a leading mark
+    assert content_hash("\ufeff\ufeff" + text) != content_hash(text)

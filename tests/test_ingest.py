@@ -373,3 +373,17 @@ def test_ingest_reads_every_file_by_the_one_decoding_rule(tmp_path: Path) -> Non
     assert sorted(a.text for a in articles) == [smart, "\ufeff" + smart]
     assert [Path(f.where).name for f in failures] == ["garbled.txt"]
     assert "control character U+0092" in failures[0].reason
+
+
+def test_a_utf16_copy_of_a_stored_text_is_the_same_article(
+    tmp_path: Path, store: SqlStore, pipeline: Pipeline
+) -> None:
+    text = "Council votes budget\n\nThe corrupt elite lies again, says the mayor.\n"
+    for folder, data in (("utf8", text.encode("utf-8")), ("utf16", text.encode("utf-16"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "budget.txt").write_bytes(data)
+    first = ingest([str(tmp_path / "utf8")], store, analyser=pipeline)
+    copy = ingest([str(tmp_path / "utf16")], store, analyser=pipeline)
+    assert (first.new, first.duplicate, copy.new, copy.duplicate) == (1, 0, 0, 1), (first, copy)
+    assert store.counts().articles == 1
+    assert store.get(content_hash("\ufeff" + text)).analysis.text == text  # the text first stored

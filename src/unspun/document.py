@@ -181,8 +181,11 @@ class ComponentError:
 
 
 def content_hash(text: str) -> str:
-    """The SHA-256 hex digest of the UTF-8 bytes of ``text`` (the article's identity in a store)."""
-    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    """The SHA-256 hex digest of the UTF-8 bytes of ``text`` without a leading byte-order mark
+    (the article's identity in a store). The mark is left out because a reader keeps it as
+    character 0 of a UTF-16 file (and of a UTF-8 file that has one), so the UTF-16 copy of a
+    stored text is the same article; a text without one hashes as it always has."""
+    return hashlib.sha256(text.removeprefix("\ufeff").encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 @dataclass(slots=True)
