@@ -289,10 +289,10 @@ def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
     from unspun.paths import shared_data_dir
     from unspun.training import multilingual_spans
 
-    prepared = multilingual_spans.prepare(
-        data or shared_data_dir() / "semeval2023", ["fr", "de", "it", "pl", "ru"]
-    )
-    figures = multilingual_spans.cross_validate(prepared, seed=seed)
+    languages = ["fr", "de", "it", "pl", "ru"]
+    prepared = multilingual_spans.prepare(data or shared_data_dir() / "semeval2023", languages)
+    folder = multilingual_spans.cv_run_folder(languages, k=5, seed=seed, layer=12)  # kept by training
+    figures = multilingual_spans.cross_validate(prepared, seed=seed, run_folder=folder)
     report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     report["spans"] = figures
     out.parent.mkdir(parents=True, exist_ok=True)

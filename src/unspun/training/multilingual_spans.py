@@ -375,6 +375,12 @@ def save_model(
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
+def cv_run_folder(languages: Sequence[str], *, k: int, seed: int, layer: int) -> Path:
+    """The run folder that keeps a cross-validation's fold outputs and sentence vectors."""
+    identity = {"languages": list(languages), "k": k, "seed": seed, "layer": layer, "head": HEAD_VERSION}
+    return named_run_folder("multilingual-spans-cv", identity)
+
+
 def train(
     data_dir: Path,
     languages: Sequence[str],
@@ -389,8 +395,7 @@ def train(
     """Cross-validate (the report), pick the threshold with the best mean F1 over the languages,
     fit the three heads on every article and write the model folder ``out``."""
     prepared = prepare(data_dir, languages, layer=layer, log=log)
-    identity = {"languages": list(languages), "k": k, "seed": seed, "layer": layer, "head": HEAD_VERSION}
-    folder = named_run_folder("multilingual-spans-cv", identity)
+    folder = cv_run_folder(languages, k=k, seed=seed, layer=layer)
     table = sentence_table(prepared, folder)
     report = cross_validate(prepared, k=k, seed=seed, run_folder=folder, sentences=table, log=log)
     thresholds = [key for key in next(iter(report["languages"].values())) if key.startswith("model@")]
