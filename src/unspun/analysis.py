@@ -148,7 +148,7 @@ def build_pipeline(
     from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
 
     # The multilingual spans are added to the English ones (a text mixing languages), after them.
-    multilingual = [MultilingualSpanTagger()] if lang is None or lang != "en" else []
+    multilingual = [MultilingualSpanTagger()] if lang != "en" else []
     return Pipeline([*language, *whosays, spans, *multilingual, *others, make_learnt_persuasion_scorer()])
 
 
