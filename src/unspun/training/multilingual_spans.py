@@ -445,9 +445,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the model folder to write")
     parser.add_argument("--report", type=Path, default=Path("reports/multilingual-spans.json"))
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--layer", type=int, default=12, choices=LAYERS, help="the e5 layer the heads read")
     args = parser.parse_args(argv)
     data = args.data or shared_data_dir() / "semeval2023"
-    train(data, args.languages.split(","), args.out, report_path=args.report, k=args.folds)
+    train(data, args.languages.split(","), args.out, report_path=args.report, k=args.folds, layer=args.layer)
 
 
 if __name__ == "__main__":
