@@ -463,6 +463,35 @@ def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score(
     assert run("analyze", str(SAMPLE), "--min-score", "1.5").exit_code == 2
 
 
+def test_analyze_reads_every_item_of_a_feed(tmp_path: Path) -> None:
+    """``unspun analyze news.rss`` analyses each entry of a real RSS 2.0 file, as ingest reads it."""
+    feed = tmp_path / "news.rss"
+    feed.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Harbour News</title><link>https://harbour.example/</link>
+<item><title>Pier to close</title><link>https://harbour.example/pier</link><guid>pier-1</guid>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>The council voted on Tuesday to close the old ferry pier.</p>
+<p>Critics called the decision a disaster for the town.</p>]]></content:encoded></item>
+<item><title>Fares rise</title><link>https://harbour.example/fares</link>
+<description>Ferry fares rise by a tenth in May, the operator said.</description></item>
+</channel></rss>
+""",
+        encoding="utf-8",
+    )
+    result = run("analyze", str(feed), "--format", "json")
+    assert result.exit_code == 0, result.output
+    analyses = json.loads(result.stdout)
+    assert [(a["id"], a["title"], a["outlet"]) for a in analyses] == [
+        ("pier-1", "Pier to close", "Harbour News"),
+        ("https://harbour.example/fares", "Fares rise", "Harbour News"),
+    ]
+    assert analyses[0]["text"].startswith("The council voted on Tuesday")
+    assert analyses[1]["text"] == "Ferry fares rise by a tenth in May, the operator said."
+    assert "summary: 2 analysed from 1 file, 0 failed, 0 left out" in result.stderr.splitlines()
+
+
 def test_analyze_folder_ends_with_a_summary_naming_what_was_left_out(tmp_path: Path) -> None:
     folder = _article_folder(tmp_path)
     (folder / "sub").mkdir()

@@ -779,6 +779,85 @@ def test_count_inputs(tmp_path: Path) -> None:
     assert count_inputs(tmp_path / "missing") is None
 
 
+# An RSS 2.0 feed as a news site writes it: full content in content:encoded, a summary only, and
+# an entry without text (reported and skipped).
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Harbour News</title><link>https://harbour.example/</link>
+<item><title>Pier to close</title><link>https://harbour.example/pier</link><guid>pier-1</guid>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>The council voted to close the old pier.</p><p>Critics called it a disaster.</p>]]></content:encoded>
+</item>
+<item><title>Ferry fares</title><link>https://harbour.example/fares</link>
+<description>Fares rise by a tenth &amp; more in May.</description></item>
+<item><title>No text</title></item>
+</channel></rss>
+"""
+
+
+def test_iter_articles_reads_a_feed_file_one_article_per_entry(tmp_path: Path) -> None:
+    path = tmp_path / "news.rss"
+    path.write_text(RSS, encoding="utf-8")
+    errors: list[tuple[Path, str]] = []
+    articles = list(
+        iter_articles(path, max_bytes=LIMIT, on_error=lambda where, e: errors.append((where, e.message)))
+    )
+    assert [(a.id, a.title, a.text, a.outlet, a.url, a.published, a.source_path) for a in articles] == [
+        (
+            "pier-1",
+            "Pier to close",
+            "The council voted to close the old pier.\n\nCritics called it a disaster.",
+            "Harbour News",
+            "https://harbour.example/pier",
+            dt.date(2024, 3, 5),
+            str(path),
+        ),
+        (
+            "https://harbour.example/fares",
+            "Ferry fares",
+            "Fares rise by a tenth & more in May.",
+            "Harbour News",
+            "https://harbour.example/fares",
+            None,
+            str(path),
+        ),
+    ]
+    assert errors == [(tmp_path / "news.rss:3", f"{path}: entry 3 has no text (no content or summary)")]
+    assert count_inputs(path) == 3  # entries, for a progress bar: the one without text is reported
+    not_a_feed = tmp_path / "notes.xml"
+    not_a_feed.write_text("<notes><note>x</note></notes>", encoding="utf-8")
+    with pytest.raises(FormatError, match="not an RSS or Atom feed"):
+        list(iter_articles(not_a_feed, max_bytes=LIMIT))
+
+
+def test_folder_listing_reads_feeds_and_counts_as_it_reads(tmp_path: Path) -> None:
+    """Reading and counting a folder list it one way: feeds read, other .xml left out, the output
+    being written (``exclude``) neither read nor counted."""
+    (tmp_path / "a.txt").write_text("A story.", encoding="utf-8")
+    (tmp_path / "news.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text('<?xml version="1.0"?><urlset></urlset>', encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    output.write_text('{"text": "an analysis written before"}\n' * 5, encoding="utf-8")
+    exclude = [output.stat()]
+    left_out: list[tuple[Path, str]] = []
+    articles = list(
+        iter_articles(
+            tmp_path,
+            max_bytes=LIMIT,
+            on_error=lambda where, error: None,
+            on_skip=lambda where, reason: left_out.append((where, reason)),
+            exclude=exclude,
+        )
+    )
+    assert [a.id for a in articles] == ["a", "pier-1", "https://harbour.example/fares"]
+    assert left_out == [
+        (output, "the output being written"),
+        (tmp_path / "sitemap.xml", "not an RSS or Atom feed"),
+    ]
+    assert count_inputs(tmp_path, exclude=exclude) == 1 + 3
+    assert count_inputs(tmp_path) == 1 + 3 + 5
+
+
 def test_every_skipped_input_is_named_in_its_own_message(tmp_path: Path) -> None:
     # The CLI shows a skipped input's message alone: the message must say which input it is.
     (tmp_path / "binary.txt").write_bytes(b"abc\x00def")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from itertools import chain
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -31,14 +30,19 @@ from unspun.errors import EmptyInputError, UnspunError
 
 
 def analyze(
-    path: Annotated[str, typer.Argument(help="A text, HTML or JSONL file, a folder, or - for stdin.")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="A text, HTML, JSONL or RSS/Atom file, a folder, an http(s) URL, or - for stdin."
+        ),
+    ],
     format: Annotated[
         OutputFormat,
         typer.Option(
             "--format",
             "-f",
             help="Output format. json: one object for a single article (a text or HTML file, or stdin "
-            "holding one), else a list (a folder or JSONL file: always a list).",
+            "holding one), else a list (a folder, JSONL or feed file: always a list).",
         ),
     ] = OutputFormat.text,
     model: ModelOption = None,
@@ -60,20 +64,22 @@ def analyze(
     An article that cannot be analysed is reported and skipped; the exit status is 2 when no
     article could be analysed."""
     from unspun.analysis import build_pipeline
-    from unspun.readers.dispatch import count_inputs, iter_articles
+    from unspun.readers.dispatch import iter_articles
+    from unspun.readers.folder import count_inputs, holds_many
     from unspun.readers.report import ReadReport
     from unspun.render import render_analysis
 
     with user_errors():
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         report = ReadReport(notify=lambda kind, message: say(kind, "yellow", message))
+        exclude = output_files()
         # Read the first article before loading any model, so bad input fails fast.
         articles = iter_articles(
             path,
             max_bytes=settings.max_input_bytes,
             on_error=report.on_error,
             on_skip=report.skip,
-            exclude=output_files(),
+            exclude=exclude,
         )
         first = next(articles, None)
         if first is None:
@@ -81,7 +87,7 @@ def analyze(
         pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
         pipeline.load()  # a model that cannot load is one error up front, not one per article
         collected: list[dict[str, Any]] = []
-        with progress(count_inputs(path), "analysing") as advance, long_work():
+        with progress(count_inputs(path, exclude=exclude), "analysing") as advance, long_work():
             for analysis in pipeline.pipe(chain([first], articles), batch_size=settings.batch_size):
                 advance(1)
                 if not analysis.ok:
@@ -102,7 +108,7 @@ def analyze(
         if failure is not None:
             raise fail(failure)
         if format is OutputFormat.json:
-            many = report.seen > 1 or Path(path).is_dir() or Path(path).suffix.lower() == ".jsonl"
+            many = report.seen > 1 or holds_many(path)
             write(json.dumps(collected if many else collected[0], ensure_ascii=False, indent=2))
         if report.worth_summarising():
             for line in report.summary():

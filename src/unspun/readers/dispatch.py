@@ -1,8 +1,12 @@
-"""Turning user input (text, files, folders, JSONL, HTML, stdin) into :class:`Article` objects.
+"""Turning user input (text, files, folders, JSONL, HTML, RSS/Atom feeds, URLs, stdin) into
+:class:`Article` objects: the one dispatch that every front-end reads through (``unspun analyze``,
+``unspun ingest``, :func:`unspun.analyze`, the server).
 
 This module holds the entry points and the dispatch between input kinds; the formats live
 beside it: :mod:`unspun.readers.encoding` (reading and checking bytes), :mod:`unspun.readers.text`
-(plain text), :mod:`unspun.readers.html` (HTML pages) and :mod:`unspun.readers.jsonl` (feed dumps).
+(plain text), :mod:`unspun.readers.html` (HTML pages), :mod:`unspun.readers.jsonl` (feed dumps),
+:mod:`unspun.readers.feed` (RSS and Atom), :mod:`unspun.readers.url` (fetched pages), and the
+folder rule with the count of a source in :mod:`unspun.readers.folder`.
 
 Text is kept exactly as read: a UTF-8 BOM stays as character 0 and CR characters are
 never translated, because every span offset counts code points of the original text
@@ -15,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from unspun.document import Article
 from unspun.errors import (
@@ -36,6 +40,18 @@ from unspun.readers.encoding import (
     reject_controls,
     too_large,
 )
+from unspun.readers.feed import FEED_SUFFIXES, feed_articles
+from unspun.readers.folder import (
+    HTML_SUFFIXES,
+    INPUT_SUFFIXES,
+    JSONL_SUFFIXES,
+    KINDS,
+    STDIN,
+    TEXT_SUFFIXES,
+    count_inputs,
+    excluded,
+    list_folder,
+)
 from unspun.readers.html import html_article, is_html
 from unspun.readers.jsonl import (
     JSONL_FIELDS,
@@ -46,10 +62,11 @@ from unspun.readers.jsonl import (
     unique_ids,
 )
 from unspun.readers.text import article_id, read_text
-from unspun.readers.url import is_url, url_article
+from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_article
 
 __all__ = [
     "BOM",
+    "FEED_SUFFIXES",
     "HTML_SUFFIXES",
     "INPUT_SUFFIXES",
     "JSONL_FIELDS",
@@ -63,6 +80,7 @@ __all__ = [
     "article_id",
     "count_inputs",
     "decode_input",
+    "file_article",
     "iter_articles",
     "raise_error",
     "read_folder",
@@ -74,11 +92,6 @@ __all__ = [
     "read_text_file",
 ]
 
-TEXT_SUFFIXES = frozenset({".txt"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-JSONL_SUFFIXES = frozenset({".jsonl"})
-INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-STDIN = "-"
 # on_skip(path, reason): an entry of a folder that is not read, and why.
 SkipHandler = Callable[[Path, str], None]
 
@@ -190,15 +203,17 @@ def read_folder(
     on_skip: SkipHandler | None = None,
     exclude: Sequence[os.stat_result] = (),
 ) -> Iterator[Article]:
-    """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file of a folder, sorted by name.
+    """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file and every RSS/Atom feed
+    (``*.rss``, ``*.atom``, ``*.xml``) of a folder, sorted by name.
 
-    The folder rule: one level deep, not recursive (a subfolder is not read: pass it on its own);
-    suffixes compared without case; hidden entries (a name starting with ``.``) ignored. Each
-    other entry is passed to ``on_skip(path, reason)``: a subfolder, a file of another type, and
-    a file in ``exclude`` (``os.stat`` results: the output being written, which must never be
-    read back as input). A file that cannot be read is passed to ``on_error(path, error)`` and
-    skipped (the default handler re-raises); so is each bad line of a JSONL file (see
-    :func:`read_jsonl`).
+    The folder rule (:func:`unspun.readers.folder.list_folder`): one level deep, not recursive (a
+    subfolder is not read: pass it on its own); suffixes compared without case; hidden entries (a
+    name starting with ``.``) ignored. Each other entry is passed to ``on_skip(path, reason)``: a
+    subfolder, a file of another type, an ``.xml`` file that is not a feed, and a file in
+    ``exclude`` (``os.stat`` results: the output being written, which must never be read back as
+    input). A file that cannot be read is passed to ``on_error(path, error)`` and skipped (the
+    default handler re-raises); so is each bad line of a JSONL file (see :func:`read_jsonl`) and
+    each feed entry without text.
     Ids are unique within the folder: a PTC name ``article<ID>.txt`` gives ``<ID>``, other
     files their stem, and an id already taken by a file earlier in name order becomes the
     first free one of ``<id>-2``, ``<id>-3``, ... (``story.html`` then ``story.txt`` give
@@ -228,11 +243,11 @@ def _iter_folder(
 ) -> Iterator[Article]:
     count = 0
     taken: set[str] = set()
-    files, skipped = _folder_entries(path, exclude)
+    listing = list_folder(path, exclude)
     if on_skip is not None:
-        for entry, reason in skipped:
+        for entry, reason in listing.left_out:
             on_skip(entry, reason)
-    for file in files:
+    for file in listing.files:
         try:
             articles = list(_read_file(file, max_bytes, on_error))
         except UnspunError as error:
@@ -241,9 +256,7 @@ def _iter_folder(
         count += len(articles)
         yield from unique_ids(articles, taken)
     if count == 0:
-        raise EmptyInputError(
-            f"folder {path} has no readable .txt, .html, .htm or .jsonl files; add some articles"
-        )
+        raise EmptyInputError(f"folder {path} has no readable {KINDS} files; add some articles")
 
 
 def iter_articles(
@@ -253,9 +266,12 @@ def iter_articles(
     on_error: ErrorHandler = raise_error,
     on_skip: SkipHandler | None = None,
     exclude: Sequence[os.stat_result] = (),
+    fetch_timeout: float | None = None,
 ) -> Iterator[Article]:
     """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
-    :func:`unspun.readers.url.url_article`), a folder, ``.jsonl``, HTML or a text file.
+    :func:`unspun.readers.url.url_article`, within ``fetch_timeout`` seconds, 20 by default), a
+    folder, ``.jsonl``, an RSS or Atom feed (``.rss``, ``.atom``, ``.xml``: one article per entry,
+    see :func:`unspun.readers.feed.read_feed`), HTML or a text file.
 
     A missing path and stdin problems raise at the call; a file's own errors when iterated.
     A file is read once, so a pipe (``/dev/stdin``, ``<(cmd)``) works like a file. One without
@@ -277,7 +293,7 @@ def iter_articles(
     if str(source) == STDIN:
         return iter(_read_stdin(max_bytes, on_error))
     if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
-        return iter([url_article(source, max_bytes=max_bytes)])
+        return iter([url_article(source, max_bytes=max_bytes, timeout=fetch_timeout or DEFAULT_TIMEOUT)])
     path = Path(source)
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)
@@ -289,71 +305,9 @@ def iter_articles(
                 "download it first, or give the path of a file or folder"
             )
         raise InputNotFoundError(f"{path} does not exist; check the path (use - to read standard input)")
-    if _excluded(path, exclude):
+    if excluded(path, exclude):
         raise InputError(f"{path} is the output being written; write the output to another file")
     return _read_file(path, max_bytes, on_error)
-
-
-def count_inputs(source: str | Path) -> int | None:
-    """How many articles ``source`` holds, for sizing a progress bar; ``None`` when unknown (stdin).
-
-    A folder counts one per text/HTML file plus the non-blank lines of its JSONL files.
-    """
-    if str(source) == STDIN:
-        return None
-    path = Path(source)
-    if path.is_dir():
-        return sum(_count_file(file) for file in _input_files(path))
-    if path.is_file():
-        return _count_file(path)
-    return None
-
-
-def _count_file(path: Path) -> int:
-    if path.suffix.lower() not in JSONL_SUFFIXES:
-        return 1
-    try:
-        with open(path, "rb") as handle:
-            return sum(1 for line in handle if line.strip())
-    except OSError:
-        return 0
-
-
-def _folder_entries(
-    folder: Path, exclude: Sequence[os.stat_result] = ()
-) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The input files of a folder in name order, and the entries left out with why."""
-    files: list[Path] = []
-    skipped: list[tuple[Path, str]] = []
-    for entry in sorted(folder.iterdir(), key=lambda f: f.name):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            skipped.append((entry, "a folder (folders are read one level deep; pass it on its own)"))
-        elif entry.suffix.lower() not in INPUT_SUFFIXES:
-            skipped.append((entry, "not a .txt, .html, .htm or .jsonl file"))
-        elif _excluded(entry, exclude):
-            skipped.append((entry, "the output being written"))
-        else:
-            files.append(entry)
-    return files, skipped
-
-
-def _excluded(path: Path, exclude: Sequence[os.stat_result]) -> bool:
-    if not exclude:
-        return False
-    try:
-        found = path.stat()
-    except OSError:
-        return False
-    return any(found.st_ino == other.st_ino and found.st_dev == other.st_dev for other in exclude)
-
-
-def _input_files(folder: Path) -> list[Path]:
-    return sorted(
-        (f for f in folder.iterdir() if f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")),
-        key=lambda f: f.name,
-    )
 
 
 def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[Article]:
@@ -363,10 +317,25 @@ def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[A
         return
     # Read once and sniff the same bytes: a pipe (/dev/stdin, <(cmd)) cannot be read twice.
     data = read_bytes(path, max_bytes)
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
-        yield html_article(data, id=article_id(path), where=str(path), source_path=path)
+    if suffix in FEED_SUFFIXES:
+        yield from feed_articles(data, path=path, on_error=on_error)
     else:
-        yield _text_article(data, path)
+        yield file_article(data, source=path, id=article_id(path))
+
+
+def file_article(data: bytes, *, source: str | Path, id: str) -> Article:
+    """The article of an article file's bytes (``source``: its path, or a URL such as
+    ``s3://...`` for the batch engine), by the file rule of :func:`iter_articles`: HTML by its
+    suffix (``.html``, ``.htm``) or, without a ``.txt`` suffix, by sniffing; else plain text
+    decoded by the one rule of :func:`unspun.readers.encoding.decode`.
+
+    Raises:
+        EncodingError, EmptyInputError.
+    """
+    suffix = PurePosixPath(str(source)).suffix.lower()
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
+        return html_article(data, id=id, where=str(source), source_path=Path(source))
+    return read_text(decode_text(data, Path(source)), id=id, source_path=source)
 
 
 def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:

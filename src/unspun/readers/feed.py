@@ -92,10 +92,18 @@ def read_feed(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_erro
         InputNotFoundError, InputTooLargeError (see :func:`unspun.readers.encoding.read_bytes`),
         FormatError: not a feed; EmptyInputError: a feed without entries that have text.
     """
+    path = Path(path)
+    return feed_articles(read_bytes(path, max_bytes), path=path, on_error=on_error)
+
+
+def feed_articles(data: bytes, *, path: Path, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
+    """The articles of a feed's bytes, read from ``path``, as :func:`read_feed` describes them.
+
+    Raises:
+        FormatError: not a feed; EmptyInputError: a feed without entries that have text.
+    """
     import feedparser
 
-    path = Path(path)
-    data = read_bytes(path, max_bytes)
     parsed = feedparser.parse(data)
     if not parsed.get("version") and not parsed.entries:
         raise FormatError(

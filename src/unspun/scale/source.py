@@ -39,14 +39,12 @@ from unspun.errors import (
     InputNotFoundError,
     InputTooLargeError,
 )
-from unspun.readers.encoding import decode_text, too_large
-from unspun.readers.html import html_article, is_html
-from unspun.readers.text import article_id, read_text
+from unspun.readers.dispatch import file_article
+from unspun.readers.encoding import too_large
+from unspun.readers.folder import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
+from unspun.readers.text import article_id
 
-JSONL_SUFFIXES = frozenset({".jsonl"})
 PARQUET_SUFFIXES = frozenset({".parquet"})
-TEXT_SUFFIXES = frozenset({".txt"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 CONTAINER_SUFFIXES = JSONL_SUFFIXES | PARQUET_SUFFIXES
 
@@ -188,7 +186,4 @@ def _file_article(url: str, id: str, max_bytes: int) -> Article:
         raise InputError(f"cannot read {url} ({error}); check the input") from None
     if len(data) > max_bytes:
         raise InputTooLargeError(too_large(url, len(data), max_bytes))
-    suffix = posixpath.splitext(url)[1].lower()
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
-        return html_article(data, id=id, where=url, source_path=Path(url))
-    return read_text(decode_text(data, Path(url)), id=id, source_path=url)
+    return file_article(data, source=url, id=id)

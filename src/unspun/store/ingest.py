@@ -1,4 +1,5 @@
-"""Ingest: read articles from files, folders, JSONL, HTML, RSS/Atom feeds and URLs, analyse them,
+"""Ingest: read articles from files, folders, JSONL, HTML, RSS/Atom feeds and URLs (through
+:func:`unspun.readers.dispatch.iter_articles`, as ``unspun analyze`` reads them), analyse them,
 and keep them in a store. The library function behind ``unspun ingest``.
 
 Idempotent and resumable: an article whose content hash is already stored is a duplicate and
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Analysis, Article
-from unspun.errors import EmptyInputError, MetadataConflictError, UnspunError
+from unspun.errors import MetadataConflictError, UnspunError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.store.base import Analyser, Store
 
@@ -55,19 +56,12 @@ class IngestSummary:
 
 
 def count_sources(sources: Iterable[str | Path]) -> int | None:
-    """How many articles the sources hold, for a progress bar (None when unknown)."""
-    from unspun.readers.dispatch import count_inputs
-    from unspun.readers.feed import FEED_SUFFIXES
-    from unspun.readers.url import is_url
+    """How many articles the sources hold, for a progress bar (None when unknown): each counted
+    by :func:`unspun.readers.folder.count_inputs`, as ``unspun analyze`` counts its input."""
+    from unspun.readers.folder import count_inputs
 
     total = 0
     for source in sources:
-        if isinstance(source, str) and is_url(source):
-            total += 1
-            continue
-        path = Path(source)
-        if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
-            return None
         counted = count_inputs(source)
         if counted is None:
             return None
@@ -101,43 +95,21 @@ def _read_source(
     on_left_out: Callable[[IngestFailure], None] | None = None,
 ) -> Iterator[Article]:
     from unspun.readers.dispatch import iter_articles
-    from unspun.readers.feed import FEED_SUFFIXES, is_feed, read_feed
-    from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_article
 
     def skipped(where: Path, error: UnspunError) -> None:
         on_failure(IngestFailure(str(where), error.message))
 
-    if isinstance(source, str) and is_url(source):
-        yield url_article(source, max_bytes=max_bytes, timeout=fetch_timeout or DEFAULT_TIMEOUT)
-        return
-    path = Path(source)
-    if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
-        yield from read_feed(path, max_bytes=max_bytes, on_error=skipped)
-        return
-    if path.is_dir():
-        feeds = sorted(
-            f
-            for f in path.iterdir()
-            if f.is_file() and f.suffix.lower() in FEED_SUFFIXES and is_feed(f.read_bytes()[:4096])
-        )
+    def left_out(where: Path, reason: str) -> None:
+        if on_left_out is not None:
+            on_left_out(IngestFailure(str(where), reason))
 
-        def left_out(where: Path, reason: str) -> None:
-            # A feed file is "another type" to the folder reader but is ingested below.
-            if Path(where) not in feeds and on_left_out is not None:
-                on_left_out(IngestFailure(str(where), reason))
-
-        try:
-            yield from iter_articles(path, max_bytes=max_bytes, on_error=skipped, on_skip=left_out)
-        except EmptyInputError:
-            if not feeds:
-                raise
-        for feed in feeds:
-            try:
-                yield from read_feed(feed, max_bytes=max_bytes, on_error=skipped)
-            except UnspunError as error:
-                skipped(feed, error)
-        return
-    yield from iter_articles(str(source), max_bytes=max_bytes, on_error=skipped)
+    yield from iter_articles(
+        str(source),
+        max_bytes=max_bytes,
+        on_error=skipped,
+        on_skip=left_out,
+        fetch_timeout=fetch_timeout,
+    )
 
 
 def ingest(
