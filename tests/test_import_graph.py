@@ -5,7 +5,7 @@ depth (inside functions and ``if TYPE_CHECKING:`` blocks too), an edge to the mo
 names (``from unspun.x import y`` reaches ``unspun.x.y`` when that is a module, else ``unspun.x``).
 
 - no circle between modules, and none between the top-level parts (``unspun.store``,
-  ``unspun.labelstudio``, ...), but the ones listed below with the reason they are still there;
+  ``unspun.render``, ...), but the ones listed below with the reason they are still there;
 - the library below the front-ends (``models/``, ``pipeline/``, ``tasks/``, ``readers/``, the
   runtime part of ``whosays/`` and the top-level modules) never imports the CLI, the server, the
   batch engine (``scale``), the store or training code (``training/`` and the training part of
@@ -137,7 +137,6 @@ KNOWN_MODULE_CIRCLES: dict[frozenset[str], str] = {
 }
 KNOWN_PART_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
-    frozenset({"unspun.labelstudio", "unspun.store"}): "labelstudio reads and writes a Store",
     frozenset({"unspun.render", "unspun.render_whosays"}): "the section registers on import",
 }
 # Parts left out of the circle check between parts. whosays/ is runtime, corpora and training in
@@ -147,7 +146,6 @@ KNOWN_PART_CIRCLES: dict[frozenset[str], str] = {
 UNSPLIT_PARTS = {"unspun.whosays"}
 # Imports from the library into what sits above it, still there.
 KNOWN_HOLES = {
-    "unspun.labelstudio imports unspun.store.base",
     "unspun.pipeline.attribution imports unspun.whosays.attribution_train",
 }
 

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from store_analyses import TRICKY, make_analysis
 from unspun.cli import app
 from unspun.errors import FormatError
-from unspun.labelstudio import import_feedback, labelling_config, region_offsets
 from unspun.store import open_store
 from unspun.store.export import export_chunks
 from unspun.store.feedback import apply_feedback
+from unspun.store.labelstudio import import_feedback, labelling_config, region_offsets
 from unspun.store.sql import SqlStore
 
 SPANS = [

@@ -338,7 +338,7 @@ def export(
     with user_errors(), opened(db) as store:
         query = SearchQuery(outlet=outlet) if outlet is not None else None
         if label_config is not None:
-            from unspun.labelstudio import labelling_config
+            from unspun.store.labelstudio import labelling_config
 
             try:
                 label_config.write_text(labelling_config(), encoding="utf-8")
@@ -408,7 +408,7 @@ def feedback_import(
 ) -> None:
     """Keep a Label Studio review as feedback: removed spans are wrong, relabelled ones corrected,
     new regions added (each region's text checked against the article)."""
-    from unspun.labelstudio import import_feedback
+    from unspun.store.labelstudio import import_feedback
 
     with user_errors(), opened(db) as store:
         summary = import_feedback(store, path)

@@ -353,7 +353,7 @@ def export(
 )
 def labelstudio_config() -> Response:
     """The labelling config (XML) to create a Label Studio project for ``format=labelstudio``."""
-    from unspun.labelstudio import labelling_config
+    from unspun.store.labelstudio import labelling_config
 
     return Response(labelling_config(), media_type="application/xml")
 

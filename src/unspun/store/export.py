@@ -8,7 +8,7 @@ stdout and the REST API streams them as they come, for stores of any size.
   ``with_feedback`` also ``"feedback"``, the list of feedback records.
 - ``ptc``: ``article_id<TAB>technique<TAB>start<TAB>end`` per span (the SemEval-2020 Task 11 TC
   format; ``article_id`` the store's id, offsets in code points).
-- ``labelstudio``: a JSON list of tasks with pre-annotations (:mod:`unspun.labelstudio`).
+- ``labelstudio``: a JSON list of tasks with pre-annotations (:mod:`unspun.store.labelstudio`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def export_chunks(
 
 def _chunks(store: Store, format: str, query: SearchQuery | None, with_feedback: bool) -> Iterator[str]:
     if format == "labelstudio":
-        from unspun.labelstudio import task
+        from unspun.store.labelstudio import task
 
         yield "["
         first = True
