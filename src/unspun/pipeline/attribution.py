@@ -16,9 +16,8 @@ from unspun.document import Article, Attribution, Entity, ModelInfo, TextRange
 from unspun.models.packaged import folder_model_info, model_folder
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.whosays.attribution_model import AttributionModel
+from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
-from unspun.whosays.attribution_train import DEFAULT_MODEL, find_in_chunks
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 
 

@@ -18,11 +18,12 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from unspun.errors import ModelError
+from unspun.models.packaged import model_folder
 from unspun.whosays.attribution_rules import (
     EXTENDABLE,
     Found,
@@ -36,7 +37,9 @@ from unspun.whosays.attribution_rules import (
     quotations,
     verb_for_content,
 )
+from unspun.whosays.parsing import Chunks
 
+DEFAULT_MODEL = "attribution-polnear"
 MODEL_FILE = "attribution.json"
 FORMAT = "unspun.attribution.v1"
 Range = tuple[int, int]
@@ -275,3 +278,30 @@ def fit(
     names = vectorizer.get_feature_names_out()
     model.weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0], strict=True)}
     return model
+
+
+def load_attribution_model(name: str | Path | None = None) -> AttributionModel:
+    """The attribution model in a folder, or the shipped one (``None`` or its name).
+
+    Raises :class:`unspun.errors.ModelError` when the folder holds no attribution model.
+    """
+    return AttributionModel.from_disk(model_folder(name or DEFAULT_MODEL))
+
+
+def _shift(r: Range | None, by: int) -> Range | None:
+    return None if r is None else (r[0] + by, r[1] + by)
+
+
+def find_in_chunks(model: AttributionModel, chunks: Chunks) -> list[tuple[Found, float]]:
+    """The attributions of a parsed text with offsets into the whole text, in text order."""
+    found: list[tuple[Found, float]] = []
+    for offset, doc in chunks:
+        for f, p in model.find(doc):
+            shifted = replace(
+                f,
+                cue=(f.cue[0] + offset, f.cue[1] + offset),
+                source=_shift(f.source, offset),
+                content=_shift(f.content, offset),
+            )
+            found.append((shifted, p))
+    return found

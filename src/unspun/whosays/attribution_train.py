@@ -12,33 +12,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from unspun.config import read_toml
 from unspun.errors import ConfigError
-from unspun.models.packaged import model_folder
-from unspun.whosays.attribution_model import AttributionModel, fit
+from unspun.whosays.attribution_model import AttributionModel, _shift, find_in_chunks, fit
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.attribution_scorer import score_attribution_rows
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, Chunks, load_spacy, parse_texts
 from unspun.whosays.polnear import GoldAttribution, PolnearArticle, attribution_rows, read_polnear
 
-DEFAULT_MODEL = "attribution-polnear"
 Range = tuple[int, int]
-
-
-def load_attribution_model(name: str | Path | None = None) -> AttributionModel:
-    """The attribution model in a folder, or the shipped one (``None`` or its name).
-
-    Raises :class:`unspun.errors.ModelError` when the folder holds no attribution model.
-    """
-    return AttributionModel.from_disk(model_folder(name or DEFAULT_MODEL))
-
-
-def _shift(r: Range | None, by: int) -> Range | None:
-    return None if r is None else (r[0] + by, r[1] + by)
 
 
 def chunk_golds(chunks: Chunks, gold: Sequence[GoldAttribution]) -> list[list[GoldAttribution]]:
@@ -57,21 +42,6 @@ def chunk_golds(chunks: Chunks, gold: Sequence[GoldAttribution]) -> list[list[Go
                 )
                 break
     return out
-
-
-def find_in_chunks(model: AttributionModel, chunks: Chunks) -> list[tuple[Found, float]]:
-    """The attributions of a parsed text with offsets into the whole text, in text order."""
-    found: list[tuple[Found, float]] = []
-    for offset, doc in chunks:
-        for f, p in model.find(doc):
-            shifted = replace(
-                f,
-                cue=(f.cue[0] + offset, f.cue[1] + offset),
-                source=_shift(f.source, offset),
-                content=_shift(f.content, offset),
-            )
-            found.append((shifted, p))
-    return found
 
 
 def prediction_rows(article_id: str, found: Sequence[tuple[Found, float]]) -> list[dict[str, Any]]:
