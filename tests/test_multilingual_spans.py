@@ -131,3 +131,28 @@ def test_a_french_editorial_gets_semeval_spans_and_a_mixed_text_gets_both_models
         if s.taxonomy == SEMEVAL23
     )
     assert PTC14 not in taxonomies or mixed.article.language == "en"
+
+
+def test_the_english_paragraphs_of_a_french_text_get_the_english_models_spans() -> None:
+    from unspun.pipeline.language import LanguageDetector
+    from unspun.pipeline.spans import SpanTagger
+
+    loaded = (
+        "These corrupt, treacherous cowards sold our great country to the foreign bankers! "
+        "Wake up, America, before it is too late!\n\n"
+    )
+    text = FRENCH * 3 + loaded + FRENCH * 3
+    article = Article(id="fr-en", text=text)
+    detector = LanguageDetector()
+    detector.set_annotations([article], detector.predict([article]))
+    english = [p for p in article.paragraphs if p.language == "en"]
+    assert article.language == "fr" and english, [
+        (p.language, text[p.start : p.end]) for p in article.paragraphs
+    ]
+    tagger = SpanTagger()
+    (found,) = tagger.predict([article])
+    assert found is not None, "the English paragraph of a French text is not read"
+    assert found.spans and all(
+        any(p.start <= s.start and s.end <= p.end for p in english) for s in found.spans
+    ), [(text[s.start : s.end]) for s in found.spans]
+    assert not tagger.covers(Article(id="fr", text=FRENCH, language="fr"))

@@ -82,15 +82,21 @@ class SpanTagger(Component):
         return [folder_model_info(self.name, path)] if path is not None else []
 
     def covers(self, article: Article) -> bool:
-        """Whether the span model reads the article's language (unknown counts as covered)."""
-        return article.language is None or article.language in self.languages
+        """Whether the span model reads the article's language (unknown counts as covered) or one
+        of its paragraphs' (an English paragraph in a French text)."""
+        if article.language is None or article.language in self.languages:
+            return True
+        return any(p.language in self.languages for p in article.paragraphs)
 
     def skipped(self, article: Article) -> list[tuple[int, int]]:
-        """The ranges of the paragraphs the language detector found in a language the model does
-        not read (``Paragraph.language``): the tagger leaves them out."""
-        return [
-            (p.start, p.end) for p in article.paragraphs if p.language and p.language not in self.languages
-        ]
+        """The ranges of the paragraphs in a language the model does not read (the paragraph's own
+        ``Paragraph.language``, else the article's): the tagger leaves them out."""
+        out = []
+        for p in article.paragraphs:
+            language = p.language or article.language
+            if language and language not in self.languages:
+                out.append((p.start, p.end))
+        return out
 
     def predict(self, articles: Sequence[Article]) -> list[SpanFindings | None]:
         """Per article, its technique spans, candidate spans and paragraph vectors (``None`` for a
