@@ -17,11 +17,12 @@ from unspun.whosays.encoding import (
     SentenceStates,
     TokenStates,
     article_sentences,
+    block_rows,
     split_sentences,
     title_line,
     token_span,
 )
-from unspun.whosays.heads import HeadModel, block_rows, load_heads
+from unspun.whosays.heads import HeadModel, load_heads
 
 CLAIM = "Unemployment rose by 12 percent in 2019 under this government."
 CHAT = "Thank you all so much for being here with us tonight."

@@ -128,7 +128,6 @@ KNOWN_MODULE_CIRCLES: dict[frozenset[str], str] = {
     # it means Analysis leaves document.py (or to_dict leaves the public API), a change of the
     # public model beyond a move.
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
-    frozenset({"unspun.whosays.encoding", "unspun.whosays.heads"}): "block_rows in heads",
     frozenset({"unspun.render", "unspun.render_whosays"}): "the section registers on import",
     frozenset({"unspun.store.reanalysis", "unspun.store.sql"}): "reanalyze is typed with SqlStore",
     frozenset(

@@ -14,9 +14,9 @@ from extras import need
 from unspun.document import Article, Entity, Label, TextRange
 from unspun.models.linear_head import fit_linear_head
 from unspun.pipeline.portrayal import PortrayalTagger, Roles, decide_roles, role_given
-from unspun.whosays.encoding import encode_texts
+from unspun.whosays.encoding import block_rows, encode_texts
 from unspun.whosays.entity_roles import ALL_FINE_ROLES, MAIN_ROLES
-from unspun.whosays.heads import HeadModel, block_rows
+from unspun.whosays.heads import HeadModel
 from unspun.whosays.newsmtsc import SENTIMENTS
 
 HERO = "Smith heroically saved the drowning children and was praised by everyone."

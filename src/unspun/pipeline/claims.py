@@ -24,10 +24,11 @@ from unspun.whosays.encoding import (
     SentenceStates,
     TokenStates,
     article_sentences,
+    block_rows,
     encode_texts,
     title_line,
 )
-from unspun.whosays.heads import HeadModel, block_rows, load_heads
+from unspun.whosays.heads import HeadModel, load_heads
 
 DEFAULT_MODEL = "checkworthy-en"
 YES = "Yes"

@@ -25,9 +25,9 @@ import numpy as np
 from unspun.document import Article, Entity, Label, ModelInfo
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states
+from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states, block_rows
 from unspun.whosays.entity_roles import FINE_ROLES, MAIN_OF
-from unspun.whosays.heads import HeadModel, block_rows, load_heads, mean_scores
+from unspun.whosays.heads import HeadModel, load_heads, mean_scores
 
 SENTIMENT_MODEL = "target-sentiment-en"
 ROLES_MODEL = "entity-roles-en"

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from unspun.document import Article, TextRange
+from unspun.errors import ModelError
 
 if TYPE_CHECKING:
     from unspun.models.span_model import SpanModel
@@ -88,10 +89,8 @@ class SentenceStates:
         return max(bisect.bisect_right([s.start for s in self.sentences], start) - 1, 0)
 
     def rows(self, ranges: Sequence[tuple[int, int]], blocks: Sequence[str]) -> np.ndarray:
-        """Feature rows of character ranges of the article (see :func:`unspun.whosays.heads.block_rows`),
+        """Feature rows of character ranges of the article (see :func:`block_rows`),
         each from the sentence it starts in."""
-        from unspun.whosays.heads import block_rows
-
         if not ranges or not self.sentences:
             dim = self.states[0].dim if self.states else 0
             return np.zeros((len(ranges), len(blocks) * dim), dtype=np.float32)
@@ -297,3 +296,34 @@ def split_sentences(text: str) -> list[TextRange]:
         if trail > lead:
             out.append(TextRange(a + lead, a + trail))
     return out
+
+
+MENTION_BLOCKS: tuple[str, ...] = ("mention", "before", "after", "window_mean", "window_max")
+SENTENCE_BLOCKS: tuple[str, ...] = ("sentence_mean", "sentence_max")
+ARTICLE_BLOCKS: tuple[str, ...] = ("article",)
+
+
+def block_rows(
+    states: TokenStates, ranges: Sequence[tuple[int, int]], blocks: Sequence[str], dim: int | None = None
+) -> np.ndarray:
+    """Feature rows ``(len(ranges), len(blocks) * H)`` for character ranges of one encoded text:
+    the named blocks of :func:`mention_vector`, :func:`sentence_vector` and :func:`article_vector`."""
+    dim = dim or states.dim
+    names = set(blocks)
+    whole = article_vector(states, dim) if names & set(ARTICLE_BLOCKS) else None
+    rows = []
+    for start, end in ranges:
+        parts: dict[str, np.ndarray] = {}
+        if names & set(MENTION_BLOCKS):
+            vector = mention_vector(states, start, end, dim)
+            parts.update({name: vector[i * dim : (i + 1) * dim] for i, name in enumerate(MENTION_BLOCKS)})
+        if names & set(SENTENCE_BLOCKS):
+            vector = sentence_vector(states, start, end, dim)
+            parts.update({name: vector[i * dim : (i + 1) * dim] for i, name in enumerate(SENTENCE_BLOCKS)})
+        if whole is not None:
+            parts["article"] = whole
+        try:
+            rows.append(np.concatenate([parts[name] for name in blocks]))
+        except KeyError as exc:
+            raise ModelError(f"unknown feature block {exc.args[0]!r} in the model config") from None
+    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, len(blocks) * dim), np.float32)

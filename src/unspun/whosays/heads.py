@@ -21,12 +21,8 @@ from unspun.document import ModelInfo
 from unspun.errors import ModelError
 from unspun.models.linear_head import LinearHead
 from unspun.models.packaged import folder_model_info, model_folder
-from unspun.whosays.encoding import TokenStates, article_vector, mention_vector, sentence_vector
 
 FORMAT = "unspun.whosays-heads/1"
-MENTION_BLOCKS: tuple[str, ...] = ("mention", "before", "after", "window_mean", "window_max")
-SENTENCE_BLOCKS: tuple[str, ...] = ("sentence_mean", "sentence_max")
-ARTICLE_BLOCKS: tuple[str, ...] = ("article",)
 
 
 @dataclass(slots=True)
@@ -108,32 +104,6 @@ def load_heads(name_or_path: str | Path | HeadModel, default: str) -> HeadModel:
                 )
             _loaded[key] = HeadModel.from_disk(folder)
         return _loaded[key]
-
-
-def block_rows(
-    states: TokenStates, ranges: Sequence[tuple[int, int]], blocks: Sequence[str], dim: int | None = None
-) -> np.ndarray:
-    """Feature rows ``(len(ranges), len(blocks) * H)`` for character ranges of one encoded text:
-    the named blocks of :func:`mention_vector`, :func:`sentence_vector` and :func:`article_vector`."""
-    dim = dim or states.dim
-    names = set(blocks)
-    whole = article_vector(states, dim) if names & set(ARTICLE_BLOCKS) else None
-    rows = []
-    for start, end in ranges:
-        parts: dict[str, np.ndarray] = {}
-        if names & set(MENTION_BLOCKS):
-            vector = mention_vector(states, start, end, dim)
-            parts.update({name: vector[i * dim : (i + 1) * dim] for i, name in enumerate(MENTION_BLOCKS)})
-        if names & set(SENTENCE_BLOCKS):
-            vector = sentence_vector(states, start, end, dim)
-            parts.update({name: vector[i * dim : (i + 1) * dim] for i, name in enumerate(SENTENCE_BLOCKS)})
-        if whole is not None:
-            parts["article"] = whole
-        try:
-            rows.append(np.concatenate([parts[name] for name in blocks]))
-        except KeyError as exc:
-            raise ModelError(f"unknown feature block {exc.args[0]!r} in the model config") from None
-    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, len(blocks) * dim), np.float32)
 
 
 def mean_scores(scores: np.ndarray, groups: Sequence[int], n_groups: int) -> np.ndarray:

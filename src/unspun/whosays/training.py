@@ -22,9 +22,9 @@ import numpy as np
 from unspun.errors import ConfigError, ModelError
 from unspun.models.linear_head import LinearHead, fit_linear_head
 from unspun.whosays.checkthat import NO, YES, debate_groups, read_checkthat
-from unspun.whosays.encoding import TokenStates, default_encoder, encode_texts, sentence_states
+from unspun.whosays.encoding import TokenStates, block_rows, default_encoder, encode_texts, sentence_states
 from unspun.whosays.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
-from unspun.whosays.heads import HeadModel, block_rows
+from unspun.whosays.heads import HeadModel
 from unspun.whosays.newsmtsc import SENTIMENTS, iter_targets, read_rows
 from unspun.whosays.scorers import score_checkworthy, score_entity_roles, score_target_sentiment
 
