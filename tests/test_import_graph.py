@@ -129,7 +129,6 @@ KNOWN_MODULE_CIRCLES: dict[frozenset[str], str] = {
     # public model beyond a move.
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
     frozenset({"unspun.render", "unspun.render_whosays"}): "the section registers on import",
-    frozenset({"unspun.store.reanalysis", "unspun.store.sql"}): "reanalyze is typed with SqlStore",
     frozenset(
         {"unspun.cli.predict", "unspun.cli.predict_attributions", "unspun.cli.predict_whosays"}
     ): "the sub-commands register on predict_app",

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from unspun.document import Analysis, Article
-from unspun.store.base import Analyser, ReanalyzeSummary, SearchQuery, StoredAnalysis
+from unspun.store.base import Analyser, ReanalyzeSummary, SearchQuery, StoredAnalysis, StoredRef
 
-if TYPE_CHECKING:
-    from unspun.store.sql import SqlStore
+
+class ReanalysisStore(Protocol):
+    """What :func:`reanalyze` needs of a store (:class:`unspun.store.sql.SqlStore` has it): typed
+    by what it does, so this module need not import the SQL store that calls it."""
+
+    def export(self, query: SearchQuery | None = None) -> Iterator[StoredAnalysis]: ...
+
+    def add_many(self, analyses: Iterable[Analysis]) -> list[StoredRef]: ...
+
+    def expected_model_key(self, analyser: Analyser) -> str | None: ...
+
+    def newest_model_key(self, article_id: str) -> str | None: ...
 
 
 def reanalyze(
-    store: SqlStore,
+    store: ReanalysisStore,
     analyser: Analyser,
     *,
     query: SearchQuery | None = None,
