@@ -106,6 +106,23 @@ def test_paragraphs_in_another_language_are_named_in_the_summary() -> None:
     assert "line 2 (he): left out of the span analysis" in output
 
 
+def test_a_paragraph_in_a_language_the_span_models_read_is_not_said_to_be_left_out() -> None:
+    from unspun.document import Label, Paragraph
+
+    text = "Un texte en français.\nAn English paragraph.\nעם ישראל חי"
+    article = Article(id="1", text=text, language="fr")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.paragraphs = [
+        Paragraph(1, 0, 21),
+        Paragraph(2, 22, 44, language="en"),
+        Paragraph(3, 45, 56, language="he"),
+    ]
+    output = " ".join(_rendered(article).split())
+    said_left_out = output.split(": left out of the span analysis")[0].rsplit(";", 1)[-1]
+    assert "line 2 (en)" in output and "(en)" not in said_left_out, output
+    assert "line 3 (he): left out of the span analysis" in output
+
+
 def test_added_sections_are_shown_after_the_paragraphs() -> None:
     from rich.text import Text
 

@@ -6,7 +6,8 @@ characters), followed by a legend with per-technique counts and definitions, and
 when the article-level analyses ran, genre, frames, persuasion score and the
 techniques of each paragraph. Every technique, frame and genre is shown by its display name
 (:func:`unspun.techniques.display_name`). Other layers add their sections with
-:func:`add_section` (the who-says-what view does), printed after the paragraph table.
+:func:`add_section`, printed after the paragraph table, after the who-says-what view
+(:mod:`unspun.render_whosays`).
 """
 
 from __future__ import annotations
@@ -20,24 +21,13 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.document import TECHNIQUE_LAYER, Analysis, Span
+from unspun.render_whosays import who_and_what
 from unspun.techniques import display_name, technique
+from unspun.terminal import printable
 
 _UNKNOWN_COLOUR = "#bbbbbb"
 SPAN_TEXT_LIMIT = 200  # characters of a span's text shown in the span table
 OPENING_LIMIT = 60  # characters of a paragraph's opening shown in the paragraph table
-
-
-# Control characters are shown, not obeyed: an escape sequence in an article must not recolour or
-# retitle the terminal, and Rich would drop a carriage return and shift every highlight after it.
-# Each becomes one visible character, so offsets into the text still hold.
-_VISIBLE = {code: "\N{REPLACEMENT CHARACTER}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
-_VISIBLE.update({ord("\n"): "\n", ord("\t"): "\t", ord("\r"): " "})
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters replaced one for one (a carriage return by a space, the
-    others by U+FFFD); line breaks and tabs kept."""
-    return text.translate(_VISIBLE)
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -172,8 +162,17 @@ def article_summary(analysis: Analysis) -> Table | None:
         table.add_row("language", analysis.article.language)
     foreign = [p for p in analysis.paragraphs if p.language]
     if foreign:
-        lines = ", ".join(f"line {p.index} ({p.language})" for p in foreign)
-        table.add_row("other languages", Text(f"{lines}: left out of the span analysis"))
+        from unspun.pipeline.language import SUPPORTED_LANGUAGES
+
+        # A paragraph in one of the span models' languages is read in its own language (an English
+        # paragraph in a French text); one in another language is left out.
+        read = [p for p in foreign if p.language in SUPPORTED_LANGUAGES]
+        left = [p for p in foreign if p.language not in SUPPORTED_LANGUAGES]
+        lines = [", ".join(f"line {p.index} ({p.language})" for p in read)] if read else []
+        if left:
+            named = ", ".join(f"line {p.index} ({p.language})" for p in left)
+            lines.append(f"{named}: left out of the span analysis")
+        table.add_row("other languages", Text("; ".join(lines)))
     if analysis.genre is not None:
         name = display_name(analysis.genre.name, "genre")
         table.add_row("genre", f"{name} ({analysis.genre.score:.2f})")
@@ -206,7 +205,7 @@ def paragraph_table(analysis: Analysis) -> Table | None:
 # A section of the text view: given the analysis and whether colour is on, what to print (None:
 # nothing, e.g. when its layer did not run).
 Section = Callable[[Analysis, bool], RenderableType | None]
-SECTIONS: list[Section] = []
+SECTIONS: list[Section] = [who_and_what]
 
 
 def add_section(section: Section) -> Section:
@@ -251,6 +250,3 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
         if shown is not None:
             parts.append(shown)
     return Group(*parts)
-
-
-import unspun.render_whosays  # noqa: E402, F401  (registers the "who and what" section)
