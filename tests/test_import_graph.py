@@ -128,14 +128,12 @@ KNOWN_MODULE_CIRCLES: dict[frozenset[str], str] = {
     # it means Analysis leaves document.py (or to_dict leaves the public API), a change of the
     # public model beyond a move.
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
-    frozenset({"unspun.render", "unspun.render_whosays"}): "the section registers on import",
     frozenset(
         {"unspun.cli.predict", "unspun.cli.predict_attributions", "unspun.cli.predict_whosays"}
     ): "the sub-commands register on predict_app",
 }
 KNOWN_PART_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
-    frozenset({"unspun.render", "unspun.render_whosays"}): "the section registers on import",
 }
 # Parts left out of the circle check between parts. whosays/ is runtime, corpora and training in
 # one package: the pipeline and the models import its runtime modules while its training and

@@ -1,7 +1,7 @@
 """The "who and what" section of the text view: the entities with their mention counts (and how
 the text portrays each: tone, role), the quotes as source — cue — content, and the check-worthy
-claims. Registered with :func:`unspun.render.add_section` on import
-(``unspun.render`` imports this module), so ``unspun analyze`` prints it after the paragraphs.
+claims. The first of the sections of :mod:`unspun.render` (which imports this module), so
+``unspun analyze`` prints it after the paragraphs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.text import Text
 
 from unspun.document import Analysis, Entity, TextRange
 from unspun.pipeline.whosays_layer import COVERAGE
-from unspun.render import add_section, printable
+from unspun.terminal import printable
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
 MAX_ENTITIES = 25  # entities listed, most mentioned first
@@ -139,7 +139,6 @@ def coverage_note(analysis: Analysis) -> str | None:
     )
 
 
-@add_section
 def who_and_what(analysis: Analysis, colour: bool) -> RenderableType | None:
     """The section: how much of the text it covers (when not all), then the entity, quote and
     claim tables; None when there is nothing to show."""
