@@ -286,13 +286,17 @@ def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
     ignored) on grouped folds: the multilingual span tagger at each threshold, every sentence as a
     span, and a sentence classifier over USE vectors (threshold 0.4); the technique accuracy on the
     gold spans. Kept beside the other sections of ``out``."""
+    from unspun.models.multilingual_spans import MultilingualSpanTagger
+    from unspun.models.packaged import model_folder
     from unspun.paths import shared_data_dir
     from unspun.training import multilingual_spans
 
+    layer = MultilingualSpanTagger.from_disk(model_folder("spans-multilingual")).layer  # the shipped model's
     languages = ["fr", "de", "it", "pl", "ru"]
-    prepared = multilingual_spans.prepare(data or shared_data_dir() / "semeval2023", languages)
-    folder = multilingual_spans.cv_run_folder(languages, k=5, seed=seed, layer=12)  # kept by training
+    prepared = multilingual_spans.prepare(data or shared_data_dir() / "semeval2023", languages, layer=layer)
+    folder = multilingual_spans.cv_run_folder(languages, k=5, seed=seed, layer=layer)  # kept by training
     figures = multilingual_spans.cross_validate(prepared, seed=seed, run_folder=folder)
+    figures["layer"] = layer
     report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     report["spans"] = figures
     out.parent.mkdir(parents=True, exist_ok=True)

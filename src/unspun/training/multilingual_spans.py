@@ -445,7 +445,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the model folder to write")
     parser.add_argument("--report", type=Path, default=Path("reports/multilingual-spans.json"))
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--layer", type=int, default=12, choices=LAYERS, help="the e5 layer the heads read")
+    parser.add_argument(
+        "--layer",
+        type=int,
+        default=6,
+        choices=LAYERS,
+        help="the e5 layer the heads read (default: 6, the shipped model)",
+    )
     args = parser.parse_args(argv)
     data = args.data or shared_data_dir() / "semeval2023"
     train(data, args.languages.split(","), args.out, report_path=args.report, k=args.folds, layer=args.layer)
