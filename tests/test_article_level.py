@@ -352,3 +352,24 @@ def test_extra_genre_labels_fail_with_the_line_or_the_missing_document(tmp_path:
     (tmp_path / "docs").mkdir()
     with pytest.raises(ConfigError, match="A.txt"):
         extra_genre_table({"labels": str(good), "documents": "docs"}, tmp_path / "data", cache=None)  # type: ignore[arg-type]
+
+
+def test_a_long_article_embedded_in_steps_gets_the_vectors_of_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unspun.models import sentence_encoder
+
+    text = "Title\n\n" + "\n".join(f"Paragraph {i} says something else." for i in range(7))
+    _, whole = ParagraphEmbedder(HashEncoder())(text)
+    monkeypatch.setattr(sentence_encoder, "ENCODE_STEP", 3)
+    _, steps = ParagraphEmbedder(HashEncoder())(text)
+    assert steps.dtype == np.float32 and np.array_equal(steps, whole.astype(np.float32))
+
+
+def test_style_features_count_the_words_str_split_gives() -> None:
+    from unspun.models.sentence_encoder import style_features
+
+    text = "One two\u00a0three\x1cfour\u2028five\tsix \u200bseven?"  # seven: U+200B is no space
+    counted = style_features(text, 1)
+    assert counted[1] == pytest.approx(text.count("?") / len(text.split()) * 10)
+    assert len(text.split()) == 7 and style_features("", 0)[5] == pytest.approx(np.log1p(1) / 10)
