@@ -176,3 +176,15 @@ def test_a_text_who_says_what_read_in_part_says_how_much_in_the_text_view() -> N
     whole.scores["whosays_coverage"] = 1.0
     assert "Who says what was read" not in _rendered(whole)
     assert "Who says what was read" not in _rendered(Article(id="plain", text=text))
+
+
+def test_the_legend_of_a_mixed_text_names_its_two_taxonomies_apart() -> None:
+    text = "They are traitors. Ces traîtres mentent."
+    spans = [
+        Span(9, 17, "Name_Calling,Labeling", 0.7),
+        Span(19, 39, "Name_Calling-Labeling", 0.8, taxonomy="semeval2023"),
+    ]
+    article = Article(id="1", text=text)
+    article.set_layer("technique", spans)
+    output = " ".join(_rendered(article).split())
+    assert "(PTC-14 taxonomy, SemEval-2020; SemEval-2023 Task 3 taxonomy)" in output, output

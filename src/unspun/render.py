@@ -131,7 +131,8 @@ def _name(label: str) -> str:
 def legend(spans: list[Span], *, colour: bool = True) -> Table:
     """One row per technique found: colour swatch (with ``colour``), name, count, definition."""
     counts = Counter(span.label for span in spans)
-    taxonomies = ", ".join(TAXONOMY_NAMES.get(t, t) for t in sorted({span.taxonomy for span in spans}))
+    # "; " between taxonomies: a name holds a comma ("PTC-14 taxonomy, SemEval-2020").
+    taxonomies = "; ".join(TAXONOMY_NAMES.get(t, t) for t in sorted({span.taxonomy for span in spans}))
     table = Table(title=f"Techniques found ({taxonomies})", show_lines=False, expand=True)
     if colour:
         table.add_column("", width=2)
