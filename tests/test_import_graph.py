@@ -128,9 +128,6 @@ KNOWN_MODULE_CIRCLES: dict[frozenset[str], str] = {
     # it means Analysis leaves document.py (or to_dict leaves the public API), a change of the
     # public model beyond a move.
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
-    frozenset(
-        {"unspun.cli.predict", "unspun.cli.predict_attributions", "unspun.cli.predict_whosays"}
-    ): "the sub-commands register on predict_app",
 }
 KNOWN_PART_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",

@@ -21,6 +21,12 @@ from unspun.cli.common import (
     user_errors,
     write_lines,
 )
+from unspun.cli.predict_attributions import predict_attributions
+from unspun.cli.predict_whosays import (
+    predict_checkworthy_cmd,
+    predict_entity_roles_cmd,
+    predict_target_sentiment_cmd,
+)
 
 predict_app = typer.Typer(help="Write predictions in the official SemEval formats.", no_args_is_help=True)
 
@@ -202,6 +208,9 @@ def predict_paragraphs_cmd(
     )
 
 
-# Commands defined in their own modules register on predict_app when imported.
-import unspun.cli.predict_attributions  # noqa: E402, F401
-import unspun.cli.predict_whosays  # noqa: E402, F401
+# The who-says-what commands are defined in their own modules (which import nothing of this one),
+# and listed here after the SemEval ones.
+predict_app.command("attributions")(predict_attributions)
+predict_app.command("checkworthy")(predict_checkworthy_cmd)
+predict_app.command("target-sentiment")(predict_target_sentiment_cmd)
+predict_app.command("entity-roles")(predict_entity_roles_cmd)

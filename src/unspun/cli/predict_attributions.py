@@ -18,10 +18,8 @@ from unspun.cli.common import (
     user_errors,
     write_lines,
 )
-from unspun.cli.predict import predict_app
 
 
-@predict_app.command("attributions")
 def predict_attributions(
     directory: ArticleFolderArgument,
     output: OutputOption,

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from unspun.cli.common import OutputOption, check_writable, progress, user_errors, write_lines
-from unspun.cli.predict import predict_app
 
 HeadsOption = Annotated[
     str | None,
@@ -18,7 +17,6 @@ HeadsOption = Annotated[
 ]
 
 
-@predict_app.command("checkworthy")
 def predict_checkworthy_cmd(
     sentences: Annotated[
         Path, typer.Argument(help="CheckThat! TSV: a header, then Sentence_id<TAB>Text[<TAB>label].")
@@ -39,7 +37,6 @@ def predict_checkworthy_cmd(
         write_lines(output, submission_lines([(i, label) for i, label, _ in predicted], run_id))
 
 
-@predict_app.command("target-sentiment")
 def predict_target_sentiment_cmd(
     rows: Annotated[Path, typer.Argument(help="NewsMTSC JSONL: primary_gid, sentence_normalized, targets.")],
     output: OutputOption,
@@ -57,7 +54,6 @@ def predict_target_sentiment_cmd(
         write_lines(output, [json.dumps(row, ensure_ascii=False) for row in predicted])
 
 
-@predict_app.command("entity-roles")
 def predict_entity_roles_cmd(
     documents: Annotated[Path, typer.Argument(help="Folder of the articles (<article_id> files).")],
     mentions: Annotated[
