@@ -52,6 +52,17 @@ def test_a_sentence_is_a_span_when_its_tokens_are_likely_and_is_trimmed_to_whole
     assert [(text[a:b], round(score, 2)) for a, b, score in spans] == [("traîtres corrompus mentent", 0.48)]
 
 
+def test_a_span_is_trimmed_of_the_no_break_spaces_of_french_typography() -> None:
+    text = "Il a dit\u00a0: «\u00a0Ces traîtres mentent\u00a0!\u00a0»\u202f"
+    start, end = text.index("«"), len(text)
+    offsets = np.array([[start, start + 2], [start + 2, start + 6], [start + 6, start + 15]])
+    offsets = np.vstack([offsets, [[start + 15, start + 23], [start + 23, start + 25], [end - 2, end]]])
+    sentence_of = np.zeros(len(offsets), dtype=np.int64)
+    probabilities = np.full(len(offsets), 0.9)
+    spans = sentence_spans(text, offsets, probabilities, sentence_of, threshold=0.5, trim=0.5)
+    assert [text[a:b] for a, b, _ in spans] == ["Ces traîtres mentent"]
+
+
 def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques() -> None:
     heads = Heads.from_disk(MultilingualSpanTagger().folder)
     assert set(heads.languages) >= {"fr", "de", "it", "pl", "ru"}

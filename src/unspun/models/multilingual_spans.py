@@ -197,9 +197,10 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
-    while start < end and text[start] in _EDGE:
+    # isspace: the no-break spaces of French typography ("«\u00a0Assez\u00a0!\u00a0»") too.
+    while start < end and (text[start] in _EDGE or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in _EDGE:
+    while end > start and (text[end - 1] in _EDGE or text[end - 1].isspace()):
         end -= 1
     return (start, end) if end > start else None
 
