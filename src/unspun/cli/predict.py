@@ -32,7 +32,7 @@ predict_app = typer.Typer(help="Write predictions in the official SemEval format
 
 
 def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
-    from unspun.reader import read_folder
+    from unspun.readers.dispatch import read_folder
 
     return list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
 
