@@ -42,8 +42,8 @@ def _f1s(scores: dict[str, float]) -> dict[str, float]:
 
 
 def bench_attributions(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.training.train_attributions import fit_articles, read_recipe, score_articles
     from unspun.whosays.attribution_model import AttributionModel
-    from unspun.whosays.attribution_train import fit_articles, read_recipe, score_articles
     from unspun.whosays.parsing import load_spacy, parse_texts
     from unspun.whosays.polnear import read_polnear
 
@@ -140,15 +140,15 @@ def _whosays_training(task: str, args: argparse.Namespace) -> dict[str, Any]:
     import tempfile
 
     from unspun.training.defaults import default_train_config
-    from unspun.whosays.training import train_whosays
+    from unspun.training.train_whosays import train_whosays
 
     with tempfile.TemporaryDirectory() as tmp:
         return train_whosays(task, default_train_config(task), Path(args.data) / "whosays", Path(tmp))
 
 
 def bench_checkworthy(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.training.whosays_predictions import predict_checkworthy
     from unspun.whosays.checkthat import read_checkthat
-    from unspun.whosays.prediction import predict_checkworthy
 
     report = _whosays_training("checkworthy", args)
     rows = read_checkthat(
@@ -184,8 +184,8 @@ def bench_checkworthy(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def bench_target_sentiment(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.training.whosays_predictions import predict_target_sentiment
     from unspun.whosays.newsmtsc import read_rows
-    from unspun.whosays.prediction import predict_target_sentiment
 
     report = _whosays_training("target-sentiment", args)
     rows = read_rows(Path(args.data) / "whosays" / "newsmtsc" / "train.jsonl")[:300]
@@ -205,8 +205,8 @@ def bench_target_sentiment(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def bench_entity_roles(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.training.whosays_predictions import predict_entity_roles
     from unspun.whosays.entity_roles import read_mentions
-    from unspun.whosays.prediction import predict_entity_roles
 
     report = _whosays_training("entity-roles", args)
     folder = Path(args.data) / "whosays" / "semeval2025-entity-framing" / "train"

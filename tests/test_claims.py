@@ -117,7 +117,7 @@ def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:
 
 @pytest.mark.needs("sklearn")
 def test_train_checkworthy_on_a_tiny_corpus(tmp_path: Path) -> None:
-    from unspun.whosays.training import train_whosays
+    from unspun.training.train_whosays import train_whosays
 
     yes = [CLAIM, "Taxes went up by 3,000 dollars for every family.", "We created 2 million jobs last year."]
     no = [CHAT, "I would like to say one thing to you.", "Let me be very clear about this."]

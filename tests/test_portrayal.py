@@ -147,7 +147,7 @@ def test_portrayal_leaves_role_empty_where_it_is_not_given(tiny_models: tuple[He
 
 def test_role_thresholds_give_a_role_only_where_it_beats_the_prior() -> None:
     need("sklearn")
-    from unspun.whosays.training import role_thresholds
+    from unspun.training.train_whosays import role_thresholds
 
     rng = np.random.default_rng(0)
     n = 2000
@@ -164,7 +164,7 @@ def test_role_thresholds_give_a_role_only_where_it_beats_the_prior() -> None:
 
 def test_fit_temperature_undoes_a_flattened_softmax() -> None:
     need("scipy")
-    from unspun.whosays.training import fit_temperature
+    from unspun.training.train_whosays import fit_temperature
 
     rng = np.random.default_rng(1)
     logits = rng.normal(0, 2, (3000, 3))
@@ -176,7 +176,7 @@ def test_fit_temperature_undoes_a_flattened_softmax() -> None:
 
 @pytest.mark.needs("sklearn")
 def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Path) -> None:
-    from unspun.whosays.training import train_whosays
+    from unspun.training.train_whosays import train_whosays
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -91,11 +91,11 @@ def _train_other(task: str, config_path: Path, data_dir: Path, out_dir: Path, se
     """Train the article, attribution or who-says-what model of ``task`` into ``out_dir``."""
     log = lambda line: say("train:", "bold", line)  # noqa: E731
     if task in ("checkworthy", "target-sentiment", "entity-roles"):
-        from unspun.whosays.training import train_whosays
+        from unspun.training.train_whosays import train_whosays
 
         return train_whosays(task, config_path, data_dir, out_dir, seed=seed, log=log)
     if task == TrainTask.attributions.value:
-        from unspun.whosays.attribution_train import train_attribution_model
+        from unspun.training.train_attributions import train_attribution_model
 
         return train_attribution_model(config_path, data_dir, out_dir)
     from unspun.training.train_semeval2023 import train_article_models
