@@ -1,7 +1,8 @@
 """The import rules that keep the layout's dependencies pointing one way (read from the AST).
 
-- the runtime (``pipeline/``, ``models/``, ``tasks/`` and the top-level library modules) never
-  imports ``unspun.training``: training sits on top of the runtime and is an optional extra;
+- the runtime (``pipeline/``, ``models/``, ``tasks/``, ``whosays/`` and the top-level library
+  modules) never imports ``unspun.training``: training sits on top of the runtime and is an
+  optional extra;
 - the library never imports the CLI (``unspun.cli``): front-ends sit on top and nothing imports
   them (``docs.py`` is the one exception: it renders the CLI reference from the CLI itself);
 - ``document`` and ``errors`` import nothing of ours but each other (and ``document`` the
@@ -69,7 +70,8 @@ def test_the_layout_test_sees_the_package() -> None:
 
 
 @pytest.mark.parametrize(
-    "package", ["unspun.pipeline", "unspun.models", "unspun.tasks", "unspun.readers", "unspun"]
+    "package",
+    ["unspun.pipeline", "unspun.models", "unspun.tasks", "unspun.readers", "unspun.whosays", "unspun"],
 )
 def test_the_runtime_never_imports_training(package: str) -> None:
     if package == "unspun":  # the top-level library modules
