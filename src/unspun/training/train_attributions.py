@@ -17,7 +17,7 @@ from typing import Any
 
 from unspun.config import read_toml
 from unspun.errors import ConfigError
-from unspun.whosays.attribution_model import AttributionModel, _shift, find_in_chunks, fit
+from unspun.whosays.attribution_model import AttributionModel, find_in_chunks, fit, shift_range
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.attribution_scorer import score_attribution_rows
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, Chunks, load_spacy, parse_texts
@@ -36,8 +36,8 @@ def chunk_golds(chunks: Chunks, gold: Sequence[GoldAttribution]) -> list[list[Go
                 out[k].append(
                     GoldAttribution(
                         content=(g.content[0] - offset, g.content[1] - offset),
-                        source=_shift(g.source, -offset),
-                        cue=_shift(g.cue, -offset),
+                        source=shift_range(g.source, -offset),
+                        cue=shift_range(g.cue, -offset),
                     )
                 )
                 break

@@ -288,7 +288,8 @@ def load_attribution_model(name: str | Path | None = None) -> AttributionModel:
     return AttributionModel.from_disk(model_folder(name or DEFAULT_MODEL))
 
 
-def _shift(r: Range | None, by: int) -> Range | None:
+def shift_range(r: Range | None, by: int) -> Range | None:
+    """``r`` moved ``by`` characters (None stays None)."""
     return None if r is None else (r[0] + by, r[1] + by)
 
 
@@ -300,8 +301,8 @@ def find_in_chunks(model: AttributionModel, chunks: Chunks) -> list[tuple[Found,
             shifted = replace(
                 f,
                 cue=(f.cue[0] + offset, f.cue[1] + offset),
-                source=_shift(f.source, offset),
-                content=_shift(f.content, offset),
+                source=shift_range(f.source, offset),
+                content=shift_range(f.content, offset),
             )
             found.append((shifted, p))
     return found
