@@ -8,7 +8,9 @@ names (``from unspun.x import y`` reaches ``unspun.x.y`` when that is a module, 
   ``unspun.render``, ...), but the ones listed below with the reason they are still there;
 - the library below the front-ends (``models/``, ``pipeline/``, ``tasks/``, ``readers/``,
   ``whosays/`` and the top-level modules) never imports the CLI, the server, the batch engine
-  (``scale``), the store or training code.
+  (``scale``), the store or training code;
+- above it, the store sits under the server, the batch engine and the CLI; training is read only
+  by the CLI; the server and the batch engine do not read each other.
 
 ``whosays/`` still holds two layers in one package (its training and test-set prediction moved to
 ``training/``), so each of its modules is placed here by hand (a new one must be placed too): its
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "unspun"
 
@@ -229,5 +233,28 @@ def test_the_whosays_runtime_never_imports_the_pipeline() -> None:
         for module in _whosays(WHOSAYS_RUNTIME)
         for target, line in GRAPH[module].items()
         if _within(target, "unspun.pipeline") or _within(target, "unspun.analysis")
+    )
+    assert not holes, "\n".join(holes)
+
+
+@pytest.mark.parametrize(
+    ("part", "above"),
+    [
+        ("unspun.store", ("unspun.cli", "unspun.server", "unspun.scale", "unspun.training")),
+        ("unspun.training", ("unspun.cli", "unspun.server", "unspun.scale", "unspun.store")),
+        ("unspun.server", ("unspun.cli", "unspun.scale", "unspun.training")),
+        ("unspun.scale", ("unspun.cli", "unspun.server", "unspun.training")),
+    ],
+)
+def test_the_parts_on_top_point_one_way(part: str, above: tuple[str, ...]) -> None:
+    """The store sits under the server, the batch engine and the CLI; training beside them, read
+    only by the CLI; the server and the batch engine do not read each other; only the CLI is on top."""
+    importers = [m for m in GRAPH if _within(m, part)]
+    assert importers
+    holes = sorted(
+        f"{module}:{line} imports {target}"
+        for module in importers
+        for target, line in GRAPH[module].items()
+        if any(_within(target, a) for a in above)
     )
     assert not holes, "\n".join(holes)
