@@ -42,10 +42,10 @@ def _f1s(scores: dict[str, float]) -> dict[str, float]:
 
 
 def bench_attributions(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.tasks.polnear import read_polnear
     from unspun.training.train_attributions import fit_articles, read_recipe, score_articles
     from unspun.whosays.attribution_model import AttributionModel
     from unspun.whosays.parsing import load_spacy, parse_texts
-    from unspun.whosays.polnear import read_polnear
 
     recipe = read_recipe(ROOT / "src" / "unspun" / "configs" / "attributions-polnear.toml")
     settings = recipe["model"]
@@ -108,7 +108,7 @@ def bench_attributions(args: argparse.Namespace) -> dict[str, Any]:
 def bench_entities(args: argparse.Namespace) -> dict[str, Any]:
     from unspun.document import Article
     from unspun.pipeline.entities import EntityRecognizer
-    from unspun.whosays.entity_roles import read_documents, read_roles
+    from unspun.tasks.entity_roles import read_documents, read_roles
 
     folder = Path(args.data) / "whosays" / "semeval2025-entity-framing" / "train"
     gold = read_roles(folder / "subtask-1-annotations.txt")
@@ -147,8 +147,8 @@ def _whosays_training(task: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def bench_checkworthy(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.tasks.checkthat import read_checkthat
     from unspun.training.whosays_predictions import predict_checkworthy
-    from unspun.whosays.checkthat import read_checkthat
 
     report = _whosays_training("checkworthy", args)
     rows = read_checkthat(
@@ -184,8 +184,8 @@ def bench_checkworthy(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def bench_target_sentiment(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.tasks.newsmtsc import read_rows
     from unspun.training.whosays_predictions import predict_target_sentiment
-    from unspun.whosays.newsmtsc import read_rows
 
     report = _whosays_training("target-sentiment", args)
     rows = read_rows(Path(args.data) / "whosays" / "newsmtsc" / "train.jsonl")[:300]
@@ -205,8 +205,8 @@ def bench_target_sentiment(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def bench_entity_roles(args: argparse.Namespace) -> dict[str, Any]:
+    from unspun.tasks.entity_roles import read_mentions
     from unspun.training.whosays_predictions import predict_entity_roles
-    from unspun.whosays.entity_roles import read_mentions
 
     report = _whosays_training("entity-roles", args)
     folder = Path(args.data) / "whosays" / "semeval2025-entity-framing" / "train"

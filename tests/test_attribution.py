@@ -11,12 +11,12 @@ from typer.testing import CliRunner
 
 from unspun.document import Article
 from unspun.errors import FormatError
+from unspun.tasks.attribution_scorer import score_attribution_rows
 from unspun.tasks.evaluation import evaluate
+from unspun.tasks.polnear import GoldAttribution, parse_ann, polnear_to_jsonl, read_polnear
 from unspun.whosays.attribution_model import AttributionModel, fit
 from unspun.whosays.attribution_rules import quotations
-from unspun.whosays.attribution_scorer import score_attribution_rows
 from unspun.whosays.parsing import load_spacy
-from unspun.whosays.polnear import GoldAttribution, parse_ann, polnear_to_jsonl, read_polnear
 
 ANN = (
     "T1\tSource 0 5\tSmith\n"

@@ -172,7 +172,7 @@ def test_title_line_is_never_a_claim(tiny_model: HeadModel) -> None:
 
 
 def test_debate_groups_cut_at_gaps_in_sentence_ids() -> None:
-    from unspun.whosays.checkthat import debate_groups
+    from unspun.tasks.checkthat import debate_groups
 
     assert debate_groups(["5", "6", "9", "100", "101", "x", "40"]) == [0, 0, 0, 2, 2, 3, 1]
     assert debate_groups(["1", "30"], gap=50) == [0, 0]

@@ -14,10 +14,10 @@ from extras import need
 from unspun.document import Article, Entity, Label, TextRange
 from unspun.models.linear_head import fit_linear_head
 from unspun.pipeline.portrayal import PortrayalTagger, Roles, decide_roles, role_given
+from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES
+from unspun.tasks.newsmtsc import SENTIMENTS
 from unspun.whosays.encoding import block_rows, encode_texts
-from unspun.whosays.entity_roles import ALL_FINE_ROLES, MAIN_ROLES
 from unspun.whosays.heads import HeadModel
-from unspun.whosays.newsmtsc import SENTIMENTS
 
 HERO = "Smith heroically saved the drowning children and was praised by everyone."
 VILLAIN = "Jones brutally murdered the villagers and lied about it to the court."

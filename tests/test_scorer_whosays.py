@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from unspun.errors import FormatError, InputNotFoundError
-from unspun.whosays.checkthat import read_checkthat, read_submission, submission_lines
-from unspun.whosays.entity_roles import read_mentions, read_roles, role_lines
-from unspun.whosays.newsmtsc import read_rows, read_targets, with_polarities
-from unspun.whosays.scorers import (
+from unspun.tasks.checkthat import read_checkthat, read_submission, submission_lines
+from unspun.tasks.entity_roles import read_mentions, read_roles, role_lines
+from unspun.tasks.newsmtsc import read_rows, read_targets, with_polarities
+from unspun.tasks.whosays_scorer import (
     FILE_SCORERS,
     role_map,
     score_checkworthy,

@@ -26,8 +26,8 @@ def predict_checkworthy_cmd(
     run_id: Annotated[str, typer.Option("--run-id", help="The run_id column of the submission.")] = "unspun",
 ) -> None:
     """Check-worthiness: write the submission (id<TAB>class_label<TAB>run_id, Yes or No, with a header)."""
+    from unspun.tasks.checkthat import read_checkthat, submission_lines
     from unspun.training.whosays_predictions import predict_checkworthy
-    from unspun.whosays.checkthat import read_checkthat, submission_lines
 
     with user_errors():
         check_writable(output)
@@ -43,8 +43,8 @@ def predict_target_sentiment_cmd(
     model: HeadsOption = None,
 ) -> None:
     """Target sentiment: the input rows with each target's polarity set to 2.0, 4.0 or 6.0."""
+    from unspun.tasks.newsmtsc import read_rows
     from unspun.training.whosays_predictions import predict_target_sentiment
-    from unspun.whosays.newsmtsc import read_rows
 
     with user_errors():
         check_writable(output)
@@ -63,8 +63,8 @@ def predict_entity_roles_cmd(
     model: HeadsOption = None,
 ) -> None:
     """Entity roles: article_id<TAB>mention<TAB>start<TAB>end<TAB>main_role<TAB>fine_role per mention."""
+    from unspun.tasks.entity_roles import read_mentions, role_lines
     from unspun.training.whosays_predictions import predict_entity_roles
-    from unspun.whosays.entity_roles import read_mentions, role_lines
 
     with user_errors():
         check_writable(output)

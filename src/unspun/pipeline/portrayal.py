@@ -25,8 +25,8 @@ import numpy as np
 from unspun.document import Article, Entity, Label, ModelInfo
 from unspun.pipeline.base import Component
 from unspun.registry import register
+from unspun.tasks.entity_roles import FINE_ROLES, MAIN_OF
 from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states, block_rows
-from unspun.whosays.entity_roles import FINE_ROLES, MAIN_OF
 from unspun.whosays.heads import HeadModel, load_heads, mean_scores
 
 SENTIMENT_MODEL = "target-sentiment-en"

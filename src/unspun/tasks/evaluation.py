@@ -14,8 +14,8 @@ paragraphs ``id<TAB>paragraph_no<TAB>tech,tech,...``               paragraphs_mi
 ========== ======================================================= =========================
 
 ``attributions`` reads JSONL rows ``{"id", "source", "cue", "content"}`` on both sides (the gold
-made by :func:`unspun.whosays.polnear.polnear_to_jsonl`) and gives exact-match
-``attribution_{source,cue,content}_{f1,precision,recall}`` (:mod:`unspun.whosays.attribution_scorer`).
+made by :func:`unspun.tasks.polnear.polnear_to_jsonl`) and gives exact-match
+``attribution_{source,cue,content}_{f1,precision,recall}`` (:mod:`unspun.tasks.attribution_scorer`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 from unspun.errors import ConfigError
 from unspun.tasks import ptc_scorer as ptc
 from unspun.tasks import semeval2023_scorer as se23
-from unspun.whosays.scorers import FILE_SCORERS
+from unspun.tasks.whosays_scorer import FILE_SCORERS
 
 Metrics = dict[str, float | dict[str, float]]
 MultiLabels = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]]
@@ -107,7 +107,7 @@ def _paragraphs(gold: Path, pred: Path) -> Metrics:
 
 
 def _attributions(gold: Path, pred: Path) -> Metrics:
-    from unspun.whosays.attribution_scorer import read_attribution_jsonl, score_attribution_rows
+    from unspun.tasks.attribution_scorer import read_attribution_jsonl, score_attribution_rows
 
     return dict(score_attribution_rows(read_attribution_jsonl(gold), read_attribution_jsonl(pred)))
 
@@ -119,7 +119,7 @@ TASKS: dict[str, Callable[[Path, Path], Metrics]] = {
     "frames": _frames,
     "paragraphs": _paragraphs,
     "attributions": _attributions,
-    **FILE_SCORERS,  # checkworthy, target-sentiment, entity-roles (unspun.whosays.scorers)
+    **FILE_SCORERS,  # checkworthy, target-sentiment, entity-roles (unspun.tasks.whosays_scorer)
 }
 
 

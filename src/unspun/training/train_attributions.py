@@ -17,11 +17,11 @@ from typing import Any
 
 from unspun.config import read_toml
 from unspun.errors import ConfigError
+from unspun.tasks.attribution_scorer import score_attribution_rows
+from unspun.tasks.polnear import GoldAttribution, PolnearArticle, attribution_rows, read_polnear
 from unspun.whosays.attribution_model import AttributionModel, find_in_chunks, fit, shift_range
 from unspun.whosays.attribution_rules import Found
-from unspun.whosays.attribution_scorer import score_attribution_rows
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, Chunks, load_spacy, parse_texts
-from unspun.whosays.polnear import GoldAttribution, PolnearArticle, attribution_rows, read_polnear
 
 Range = tuple[int, int]
 

@@ -21,12 +21,12 @@ import numpy as np
 
 from unspun.errors import ConfigError, ModelError
 from unspun.models.linear_head import LinearHead, fit_linear_head
-from unspun.whosays.checkthat import NO, YES, debate_groups, read_checkthat
+from unspun.tasks.checkthat import NO, YES, debate_groups, read_checkthat
+from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
+from unspun.tasks.newsmtsc import SENTIMENTS, iter_targets, read_rows
+from unspun.tasks.whosays_scorer import score_checkworthy, score_entity_roles, score_target_sentiment
 from unspun.whosays.encoding import TokenStates, block_rows, default_encoder, encode_texts, sentence_states
-from unspun.whosays.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
 from unspun.whosays.heads import HeadModel
-from unspun.whosays.newsmtsc import SENTIMENTS, iter_targets, read_rows
-from unspun.whosays.scorers import score_checkworthy, score_entity_roles, score_target_sentiment
 
 Say = Callable[[str], None]
 
@@ -216,7 +216,7 @@ def train_checkworthy(
     """Train the check-worthiness head on CheckThat! 2024 English; returns the measured figures.
 
     Validation follows the config's ``[validation] split``: ``"debate"`` (the default) keeps each
-    debate's sentences in one fold (:func:`~unspun.whosays.checkthat.debate_groups`: other debates,
+    debate's sentences in one fold (:func:`~unspun.tasks.checkthat.debate_groups`: other debates,
     other topics and years, as the official test comes), ``"random"`` cuts single sentences into
     folds (the earlier protocol, which the dev set shares and which overrates the head). The Platt
     calibration and, with ``threshold = "auto"``, the decision threshold (best F1 of the Yes class)

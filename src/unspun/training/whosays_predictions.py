@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from unspun.whosays.checkthat import NO, YES, CheckworthyRow
+from unspun.tasks.checkthat import NO, YES, CheckworthyRow
+from unspun.tasks.entity_roles import RoleMention, read_documents
+from unspun.tasks.newsmtsc import iter_targets, with_polarities
 from unspun.whosays.encoding import SentenceStates, TokenStates, encode_texts, sentence_states
-from unspun.whosays.entity_roles import RoleMention, read_documents
 from unspun.whosays.heads import HeadModel, load_heads
-from unspun.whosays.newsmtsc import iter_targets, with_polarities
 
 
 def predict_checkworthy(

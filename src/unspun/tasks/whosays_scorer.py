@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from unspun.errors import FormatError
-from unspun.whosays.checkthat import YES, read_submission
-from unspun.whosays.entity_roles import ALL_FINE_ROLES, RoleMention, read_roles
-from unspun.whosays.newsmtsc import SENTIMENTS, polarity_labels
+from unspun.tasks.checkthat import YES, read_submission
+from unspun.tasks.entity_roles import ALL_FINE_ROLES, RoleMention, read_roles
+from unspun.tasks.newsmtsc import SENTIMENTS, polarity_labels
 
 Metrics = dict[str, float | dict[str, float]]
 
