@@ -63,6 +63,19 @@ def test_a_span_is_trimmed_of_the_no_break_spaces_of_french_typography() -> None
     assert [text[a:b] for a, b, _ in spans] == ["Ces traîtres mentent"]
 
 
+def test_a_span_that_starts_inside_a_quotation_ends_at_its_closing_mark() -> None:
+    text = "Il a dit : « Ces traîtres ont vendu le pays » a déclaré le maire hier."
+    start = text.index("Ces")
+    offsets = np.array([[start, start + 3], [len(text) - 5, len(text) - 1]])
+    sentence_of = np.zeros(2, dtype=np.int64)
+    spans = sentence_spans(text, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
+    assert [text[a:b] for a, b, _ in spans] == ["Ces traîtres ont vendu le pays"]
+    whole = "« Assez » crie la foule."
+    offsets = np.array([[0, 1], [len(whole) - 6, len(whole) - 1]])
+    spans = sentence_spans(whole, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
+    assert [whole[a:b] for a, b, _ in spans] == ["Assez"]  # the quoted words, not half the marks
+
+
 def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques() -> None:
     heads = Heads.from_disk(MultilingualSpanTagger().folder)
     assert set(heads.languages) >= {"fr", "de", "it", "pl", "ru"}

@@ -28,6 +28,7 @@ HEAD_FILE = "head.npz"
 CONFIG_FILE = "config.json"
 _LINE_BREAK = re.compile(r"\n\s*")
 _EDGE = " \t\r\n.,;:!?\"'«»“”„‘’()[]-–—…"
+_QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"))
 
 
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
@@ -202,7 +203,24 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and (text[end - 1] in _EDGE or text[end - 1].isspace()):
         end -= 1
-    return (start, end) if end > start else None
+    if end <= start:
+        return None
+    return _within_quotes(text, start, end)
+
+
+def _within_quotes(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A span that starts inside a quotation and runs past its closing mark (« Assez » a-t-il
+    dit) ends at the last word before that mark: a span holds both marks of a pair or neither."""
+    for opening, closing in _QUOTE_PAIRS:
+        depth = 0
+        for at in range(start, end):
+            if text[at] == opening:
+                depth += 1
+            elif text[at] == closing:
+                if depth == 0:
+                    return _whole_words(text, start, at) if at > start else None
+                depth -= 1
+    return start, end
 
 
 def sentence_spans(
