@@ -12,14 +12,13 @@ from extras import need
 from unspun.document import Article, TextRange
 from unspun.models.linear_head import fit_linear_head
 from unspun.pipeline.claims import ClaimDetector, score_sentences
+from unspun.sentences import split_sentences, title_line
 from unspun.whosays.encoding import (
     SENTENCE_STATES,
     SentenceStates,
     TokenStates,
     article_sentences,
     block_rows,
-    split_sentences,
-    title_line,
     token_span,
 )
 from unspun.whosays.heads import HeadModel, load_heads

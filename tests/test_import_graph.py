@@ -133,10 +133,6 @@ KNOWN_MODULE_CIRCLES: dict[frozenset[str], str] = {
 }
 KNOWN_PART_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"unspun.document", "unspun.schema"}): "the public Analysis.to_dict / from_dict",
-    # whosays/ keeps runtime modules (encoding, heads, the attribution model) that read models/,
-    # and models.multilingual_spans reads whosays.encoding.split_sentences: moving those runtime
-    # modules into models/ (and that import with them) ends it.
-    frozenset({"unspun.models", "unspun.whosays"}): "whosays' runtime not yet in models/",
 }
 # Imports from the library into what sits above it, still there.
 KNOWN_HOLES: set[str] = set()

@@ -33,8 +33,8 @@ _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"))
 
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
     """Sentences as trimmed ``[start, end)`` ranges: every line is cut into sentences
-    (:func:`unspun.whosays.encoding.split_sentences`); a line break always ends a sentence."""
-    from unspun.whosays.encoding import split_sentences
+    (:func:`unspun.sentences.split_sentences`); a line break always ends a sentence."""
+    from unspun.sentences import split_sentences
 
     ranges: list[tuple[int, int]] = []
     start = 0

@@ -1,12 +1,12 @@
 """Check-worthy claims: the sentences of an article a fact-checker should look at.
 
-Each sentence (:func:`unspun.whosays.encoding.split_sentences`) gets the probability that it is
+Each sentence (:func:`unspun.sentences.split_sentences`) gets the probability that it is
 check-worthy from a logistic head over the span model's view of it, encoded alone as the training
 sentences were (mean and max of its token states), calibrated on held-out folds of CheckThat! 2024 (English debate sentences). A sentence at
 or over the model's threshold becomes a :class:`~unspun.document.Claim` (``score`` = that
 probability) in ``article.claims``. Sentences of fewer than ``min_words`` words are skipped, so is
 the text's title line (a headline is not a claim sentence:
-:func:`unspun.whosays.encoding.title_line`, or a first sentence that is the article's ``title``),
+:func:`unspun.sentences.title_line`, or a first sentence that is the article's ``title``),
 and so are articles in another language than English.
 """
 
@@ -20,13 +20,13 @@ import numpy as np
 from unspun.document import Article, Claim, ModelInfo
 from unspun.pipeline.base import Component
 from unspun.registry import register
+from unspun.sentences import title_line
 from unspun.whosays.encoding import (
     SentenceStates,
     TokenStates,
     article_sentences,
     block_rows,
     encode_texts,
-    title_line,
 )
 from unspun.whosays.heads import HeadModel, load_heads
 

@@ -21,7 +21,6 @@ Features (``H`` = the hidden size, 384):
 from __future__ import annotations
 
 import bisect
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import numpy as np
 
 from unspun.document import Article, TextRange
 from unspun.errors import ModelError
+from unspun.sentences import split_sentences
 
 if TYPE_CHECKING:
     from unspun.models.span_model import SpanModel
@@ -185,117 +185,6 @@ def mention_vector(states: TokenStates, start: int, end: int, dim: int | None = 
 def article_vector(states: TokenStates, dim: int | None = None) -> np.ndarray:
     """``(H,)``: the mean of every token's hidden state."""
     return _mean(states.hidden, dim or states.dim).astype(np.float32)
-
-
-# -- sentences ------------------------------------------------------------------------------------
-
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "gov",
-        "sen",
-        "rep",
-        "rev",
-        "hon",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.g",
-        "i.e",
-        "a.m",
-        "p.m",
-    ]
-)
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\r\n\s*\r\n")
-_WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
-
-
-TITLE_WORDS = 25  # a first line of more words than this is a paragraph, not a title
-_FIRST_LINE = re.compile(r"\s*([^\n]*?)[ \t\r]*\n\s*(\S)")
-_INSIDE_END = re.compile(r"[.!?][\"'”’)\]]*\s+[A-Z\"“]")
-
-
-def title_line(text: str) -> TextRange | None:
-    """The text's title line, if it opens with one: a first line of at most :data:`TITLE_WORDS`
-    words and one sentence, followed by a line break and more text that starts like a sentence
-    (not in lower case: a hard-wrapped paragraph goes on in lower case), and that does not end
-    like a sentence of a paragraph (a full stop, possibly inside closing quotes). ``None``
-    otherwise."""
-    match = _FIRST_LINE.match(text)
-    if match is None or not match.group(1).strip() or match.group(2).islower():
-        return None
-    line = match.group(1).rstrip()
-    if (
-        len(line.split()) > TITLE_WORDS
-        or line.rstrip("\"'”’)]").endswith((".", "…"))
-        or _INSIDE_END.search(line)
-    ):
-        return None
-    return TextRange(match.start(1), match.start(1) + len(line))
-
-
-def split_sentences(text: str) -> list[TextRange]:
-    """The sentences of ``text`` as trimmed character ranges: cut after ``.``, ``!``, ``?`` (and
-    closing quotes) before white space, except after a common abbreviation or an initial ("Mr.",
-    "U.S.", "J."), at blank lines and after a title line (:func:`title_line`: a headline is a
-    sentence of its own); a line break alone does not cut otherwise (wrapped text)."""
-    ranges = []
-    start = 0
-    title = title_line(text)
-    if title is not None:
-        ranges.append((0, title.end))
-        start = title.end
-    for match in _END.finditer(text):
-        if match.start() < start:
-            continue
-        end = match.end()
-        if match.group().strip() and "." in match.group():
-            word = _WORD_BEFORE.search(text[start : match.start() + 1])
-            token = word.group(1).lower().rstrip(".") if word else ""
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-                continue
-        ranges.append((start, end))
-        start = end
-    ranges.append((start, len(text)))
-    out = []
-    for a, b in ranges:
-        piece = text[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece.rstrip())
-        if trail > lead:
-            out.append(TextRange(a + lead, a + trail))
-    return out
 
 
 MENTION_BLOCKS: tuple[str, ...] = ("mention", "before", "after", "window_mean", "window_max")
