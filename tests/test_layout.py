@@ -128,6 +128,4 @@ def test_input_is_read_in_the_readers_package_through_one_dispatch() -> None:
     outside = [m for m in MODULES if not _within(m, "unspun.readers")]
     for format_module in ("unspun.readers.feed", "unspun.readers.html", "unspun.readers.url"):
         assert not _offenders(outside, format_module)
-    # unspun.reader is a shim kept only until cli/predict*.py import unspun.readers.
-    shim_users = {m for m in MODULES if "unspun.reader" in MODULES[m]}
-    assert shim_users <= {"unspun.cli.predict", "unspun.cli.predict_attributions"}
+    assert "unspun.reader" not in MODULES  # the old single module, gone

@@ -32,7 +32,7 @@ def predict_attributions(
 ) -> None:
     """Attributions (PolNeAR style): {"id": file stem, "source", "cue", "content"} per line, each a
     [start, end] range into the file as read (source and cue may be null)."""
-    from unspun.reader import read_folder
+    from unspun.readers.dispatch import read_folder
     from unspun.training.train_attributions import predict_rows
     from unspun.whosays.attribution_model import load_attribution_model
     from unspun.whosays.parsing import load_spacy
