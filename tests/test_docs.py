@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from unspun.docs import cli_reference, command_paths, configuration_reference
+import pytest
+
+from unspun.docs import (
+    Figure,
+    cli_reference,
+    command_paths,
+    configuration_reference,
+    figures_table,
+    with_figures,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,3 +44,42 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert block[1].split("&& ")[-1] in ci, "the README's test command is what CI runs"
+
+
+def test_readme_figures_are_the_reports() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = figures_table(ROOT / "reports")
+    assert readme == with_figures(readme, table), "run: python scripts/generate_docs.py"
+
+
+def test_figures_table_reads_each_number_from_its_report(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"cv": {"f1": 0.6004, "model@0.45": 2}}))
+    (tmp_path / "b.json").write_text(json.dumps({"majority": 0.25}))
+    row = Figure(
+        "F1 over {n} folds",
+        "{f1:.3f}",
+        {
+            "f1": ("a.json", ("cv", "f1")),
+            "n": ("a.json", ("cv", "model@0.45")),
+            "base": ("b.json", ("majority",)),
+        },
+        "majority {base:.2f}",
+    )
+    table = figures_table(tmp_path, [row])
+    assert table.splitlines()[2] == (
+        "| F1 over 2 folds | 0.600 | majority 0.25 | `reports/a.json`, `reports/b.json` |"
+    )
+    (tmp_path / "a.json").write_text(json.dumps({"cv": {"f1": 0.7, "model@0.45": 2}}))
+    assert "| 0.700 |" in figures_table(tmp_path, [row])
+    (tmp_path / "b.json").write_text(json.dumps({"other": 0.25}))
+    with pytest.raises(KeyError, match="b.json has no key majority"):
+        figures_table(tmp_path, [row])
+
+
+def test_with_figures_replaces_only_between_the_markers() -> None:
+    readme = "top\n<!-- figures:start -->\nold\n<!-- figures:end -->\nbottom\n"
+    assert with_figures(readme, "| new |\n") == (
+        "top\n<!-- figures:start -->\n| new |\n<!-- figures:end -->\nbottom\n"
+    )
+    with pytest.raises(ValueError, match="figures:start"):
+        with_figures("no markers\n", "| new |\n")

@@ -1,12 +1,18 @@
 """Reference documentation generated from the code, so that it cannot drift.
 
 ``cli_reference()`` renders every command's ``--help``; ``configuration_reference()``
-lists every setting with its default, environment variable and help text.
+lists every setting with its default, environment variable and help text; ``figures_table()``
+renders the README's table of measured figures from the JSON reports in ``reports/``, and
+``with_figures()`` puts it between the README's two marker comments.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -77,3 +83,327 @@ def configuration_reference() -> str:
     for name, default, help_text in describe_settings():
         lines.append(f"| `{name}` | `{default!r}` | `UNSPUN_{name.upper()}` | {help_text} |")
     return "\n".join(lines) + "\n"
+
+
+FIGURES_START = "<!-- figures:start -->"
+FIGURES_END = "<!-- figures:end -->"
+
+# A key: the report file under reports/ and the path of keys inside it (tuples, because some
+# keys hold dots or slashes themselves, e.g. "model@0.45" or "shipped (+1.5 / 0)").
+Key = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of the README's figures table.
+
+    ``what``, ``figure`` and ``reference`` are ``str.format`` templates whose fields name entries
+    of ``keys``; every number shown is read from a report, so none can differ from it.
+    """
+
+    what: str
+    figure: str
+    keys: Mapping[str, Key]
+    reference: str = ""
+
+
+def _ptc(*path: str) -> Key:
+    return ("ptc.json", path)
+
+
+def _se(*path: str) -> Key:
+    return ("semeval2023.json", path)
+
+
+def _ml(language: str, *path: str) -> Key:
+    return ("multilingual-spans.json", ("languages", language, *path))
+
+
+def _who(*path: str) -> Key:
+    return ("whosays.json", path)
+
+
+_LANGS = ("fr", "de", "it", "pl", "ru")
+_SHIPPED = "shipped (+1.5 / 0)"
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "PTC SI F1, 3-fold CV, grouped folds (near-duplicates in one fold)",
+        "{si:.3f} ({whole:.3f} with whole-phrase spans; spans ending on a function word "
+        "{fw:.1%} -> {fw_whole:.1%})",
+        {
+            "si": _ptc("grouped", "si_f1"),
+            "whole": _ptc("grouped", "si_f1_whole_phrases"),
+            "fw": _ptc("grouped", "function_word_end_share"),
+            "fw_whole": _ptc("grouped", "function_word_end_share_whole_phrases"),
+        },
+        "SemEval-2020 best 0.5155 (test; published)",
+    ),
+    Figure(
+        "PTC TC micro-F1, 3-fold CV, grouped folds",
+        "{tc:.3f} (random folds {random:.3f}; gold spans whose words were gold spans in training "
+        "{seen:.3f}, new ones {new:.3f})",
+        {
+            "tc": _ptc("grouped", "tc_micro_f1"),
+            "random": _ptc("random", "tc_micro_f1"),
+            "seen": _ptc("grouped", "tc_micro_f1_span_text_seen_in_training"),
+            "new": _ptc("grouped", "tc_micro_f1_span_text_new"),
+        },
+        "SemEval-2020 best 0.621 (test; published)",
+    ),
+    Figure(
+        "PTC SI F1 and TC micro-F1 of the accurate-but-slow MPNet-base teacher (`--model`, "
+        "trained by the user; not shipped), 3-fold CV, random folds",
+        "SI {si:.3f}, TC {tc:.3f}, {speed:.2f} articles/s",
+        {
+            "si": _ptc("random", "teacher", "si_f1"),
+            "tc": _ptc("random", "teacher", "tc_micro_f1"),
+            "speed": _ptc("random", "teacher", "articles_per_s"),
+            "student": _ptc("random", "articles_per_s"),
+        },
+        "the shipped student: {student:.1f} articles/s in the same run",
+    ),
+    Figure(
+        "span F1 fr / de / it / pl / ru, SemEval-2023 span files, 5 grouped folds",
+        " / ".join(f"{{{lang}:.3f}}" for lang in _LANGS),
+        {
+            **{lang: _ml(lang, "model@0.45", "f1") for lang in _LANGS},
+            **{f"{lang}_b": _ml(lang, "sentence_classifier", "f1") for lang in _LANGS},
+        },
+        "USE sentence classifier on the same folds " + " / ".join(f"{{{lang}_b:.3f}}" for lang in _LANGS),
+    ),
+    Figure(
+        "span score calibration, expected calibration error, grouped folds, {spans:,} out-of-fold spans",
+        "{ece:.3f} (raw scores {raw:.3f})",
+        {
+            "spans": ("span-calibration.json", ("spans",)),
+            "ece": ("span-calibration.json", ("ece_calibrated",)),
+            "raw": ("span-calibration.json", ("ece_raw",)),
+        },
+    ),
+    Figure(
+        "persuasion score, Spearman with gold density, out of fold (`docs/persuasion-score.md`)",
+        "SemEval-2023 en paragraph share {se:.3f}, PTC span share {ptc:.3f}",
+        {
+            "se": ("persuasion.json", ("spearman", "semeval2023_en_paragraph_density")),
+            "ptc": ("persuasion.json", ("spearman", "ptc_span_density")),
+            "se_v1": (
+                "persuasion.json",
+                ("formula_v1_span_part_spearman", "semeval2023_en_paragraph_density"),
+            ),
+            "ptc_v1": ("persuasion.json", ("formula_v1_span_part_spearman", "ptc_span_density")),
+        },
+        "the formula before it: {se_v1:.3f} / {ptc_v1:.3f}",
+    ),
+    Figure(
+        "SemEval-2023 en genre macro-F1, 5-fold CV",
+        "{f1:.3f}",
+        {
+            "f1": _se("languages", "en", "genre_macro_f1"),
+            "base": _se("languages", "en", "genre_macro_f1_baseline"),
+        },
+        "majority {base:.3f}",
+    ),
+    Figure(
+        "en genre macro-F1, {news} hand-labelled news articles of 2022-24, 5 grouped folds",
+        "{f1:.3f} ({satire} satire calls)",
+        {
+            "news": ("calibration.json", ("genre_en_rows", "news")),
+            "f1": ("calibration.json", ("genre_news_rows", "macro_f1")),
+            "satire": ("calibration.json", ("genre_news_rows", "predicted", "satire")),
+            "off": _se("genre_news_en", "cross_validated", "macro_f1"),
+            "off_acc": _se("genre_news_en", "cross_validated", "accuracy"),
+            "semeval": _se("genre_news_en", "semeval_rows_only", "macro_f1"),
+        },
+        "with English satire off (before) {off:.3f}, accuracy {off_acc:.3f}; trained on "
+        "SemEval-2023 rows only {semeval:.3f}",
+    ),
+    Figure(
+        "en genre macro-F1, grouped folds weighted like held-out news ({reporting:.0%} reporting / "
+        "{opinion:.0%} opinion / {satire:.0%} satire; `benchmarks/calibration.py`)",
+        "{f1:.3f}; ECE of the genre shown {ece:.3f}",
+        {
+            "reporting": ("calibration.json", ("news_mix", "reporting")),
+            "opinion": ("calibration.json", ("news_mix", "opinion")),
+            "satire": ("calibration.json", ("news_mix", "satire")),
+            "f1": ("calibration.json", ("genre", "shipped", "offset_config", "news_macro_f1")),
+            "ece": ("calibration.json", ("genre_reliability", "temperature", "ece")),
+            "before": (
+                "genre-validation.json",
+                ("offsets", "before (+1.0 / -3.0)", "grouped_news_weighted_macro_f1"),
+            ),
+        },
+        "before (satire off) {before:.3f}",
+    ),
+    Figure(
+        "en genre macro-F1 at the news mix, one story's news rows held out and satire held out by "
+        "language (the check that tracks held-out news)",
+        "{f1:.3f} (held-out English news: {held:.3f})",
+        {
+            "f1": (
+                "genre-validation.json",
+                (
+                    "offsets",
+                    _SHIPPED,
+                    "news_mix_estimates",
+                    "topic_shift+satire_by_language",
+                    "macro_f1",
+                ),
+            ),
+            "held": ("genre-validation.json", ("held_out_en_news_macro_f1", _SHIPPED)),
+            "grouped": (
+                "genre-validation.json",
+                ("offsets", _SHIPPED, "grouped_news_weighted_macro_f1"),
+            ),
+        },
+        "the grouped news-weighted folds above: {grouped:.3f}",
+    ),
+    Figure(
+        "SemEval-2023 en frames micro-F1, 5-fold CV",
+        "{f1:.3f}",
+        {
+            "f1": _se("languages", "en", "frames_micro_f1"),
+            "base": _se("languages", "en", "frames_micro_f1_baseline"),
+        },
+        "4 most common frames {base:.3f}",
+    ),
+    Figure(
+        "SemEval-2023 en paragraph techniques micro-F1, 5-fold CV",
+        "{f1:.3f} (reporting articles {rep:.3f})",
+        {
+            "f1": _se("languages", "en", "paragraphs_micro_f1"),
+            "rep": _se("paragraphs_span_evidence_en", "reporting", "with_spans"),
+            "base": _se("languages", "en", "paragraphs_micro_f1_baseline"),
+            "without": _se("paragraphs_span_evidence_en", "all", "without_spans"),
+            "without_rep": _se("paragraphs_span_evidence_en", "reporting", "without_spans"),
+            "spans_only": _se("paragraphs_span_evidence_en", "all", "span_features_only"),
+            "spans_only_rep": _se("paragraphs_span_evidence_en", "reporting", "span_features_only"),
+        },
+        "most common technique {base:.3f}; without the span evidence {without:.3f} "
+        "({without_rep:.3f}); span features only, no paragraph vectors {spans_only:.3f} "
+        "({spans_only_rep:.3f})",
+    ),
+    Figure(
+        "attribution exact-match F1 (source / cue / content), PolNeAR dev",
+        "{s:.3f} / {c:.3f} / {t:.3f} ({folds}-fold CV on {n} train articles: "
+        "{cv_s:.3f} / {cv_c:.3f} / {cv_t:.3f})",
+        {
+            **{
+                k: _who("attributions", "shipped_dev_f1", part)
+                for k, part in (("s", "source"), ("c", "cue"), ("t", "content"))
+            },
+            **{
+                f"cv_{k}": _who("attributions", "cv_f1", part)
+                for k, part in (("s", "source"), ("c", "cue"), ("t", "content"))
+            },
+            **{
+                f"say_{k}": _who("attributions", "baseline_say_dev_f1", part)
+                for k, part in (("s", "source"), ("c", "cue"), ("t", "content"))
+            },
+            **{
+                f"aim_{k}": _who("attributions", "targets", part)
+                for k, part in (("s", "source"), ("c", "cue"), ("t", "content"))
+            },
+            "folds": _who("attributions", "folds"),
+            "n": _who("attributions", "train_articles"),
+        },
+        '"say / according to" baseline {say_s:.3f} / {say_c:.3f} / {say_t:.3f} (dev); targets '
+        "{aim_s:.2f} / {aim_c:.2f} / {aim_t:.2f}",
+    ),
+    Figure(
+        "check-worthiness F1 of Yes, CheckThat! 2024 en",
+        "5-fold CV {cv:.3f}, dev {dev:.3f}, dev-test {test:.3f}",
+        {
+            "cv": _who("checkworthy", "cv_f1"),
+            "dev": _who("checkworthy", "dev_f1"),
+            "test": _who("checkworthy", "dev_test_f1"),
+            "yes": _who("checkworthy", "baselines", "all_yes_cv_f1"),
+        },
+        "all Yes {yes:.3f} (CV)",
+    ),
+    Figure(
+        "target sentiment macro-F1, NewsMTSC train, 5-fold CV",
+        "{f1:.3f}",
+        {
+            "f1": _who("target-sentiment", "cv_macro_f1"),
+            "base": _who("target-sentiment", "baselines", "majority_cv_macro_f1"),
+        },
+        "majority {base:.3f}",
+    ),
+    Figure(
+        "entity roles, exact match of fine-grained roles, SemEval-2025 en, 5-fold CV",
+        "{emr:.3f} (main role accuracy {main:.3f})",
+        {
+            "emr": _who("entity-roles", "cv_emr"),
+            "main": _who("entity-roles", "cv_main_accuracy"),
+            "base": _who("entity-roles", "baselines", "majority_cv_emr"),
+        },
+        "majority {base:.3f}",
+    ),
+    Figure(
+        "entity mentions found, SemEval-2025 en ({gold} gold mentions)",
+        "{recall:.1%} overlap one of ours",
+        {
+            "gold": _who("entities", "gold_mentions"),
+            "recall": _who("entities", "mention_recall"),
+        },
+    ),
+    Figure(
+        "speed, SI + TC, {articles} PTC articles, {threads} CPU threads",
+        "{speed:.1f} articles/s, {tokens:,.0f} tokens/s, {rss:,.0f} MB peak RSS",
+        {
+            "articles": ("speed.json", ("articles",)),
+            "threads": ("speed.json", ("threads",)),
+            "speed": ("speed.json", ("unspun", "articles_per_s")),
+            "tokens": ("speed.json", ("unspun", "tokens_per_s")),
+            "rss": ("speed.json", ("unspun", "peak_rss_mb")),
+            "ref": ("speed.json", ("reference", "articles_per_s")),
+            "ref_rss": ("speed.json", ("reference", "peak_rss_mb")),
+            "ratio": ("speed.json", ("speed_ratio",)),
+            "old": ("speed.json", ("compare", "articles_per_s")),
+        },
+        "plain `transformers` MPNet-base token-classification pipeline: {ref:.2f} articles/s, "
+        "{ref_rss:,.0f} MB ({ratio:.1f}x slower); the previous model (unfused graph) "
+        "{old:.1f} articles/s in the same run",
+    ),
+)
+
+
+def _read(reports: Path, key: Key, cache: dict[str, Any]) -> Any:
+    name, path = key
+    if name not in cache:
+        cache[name] = json.loads((reports / name).read_text(encoding="utf-8"))
+    value = cache[name]
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            raise KeyError(f"reports/{name} has no key {' > '.join(path)}: rerun its benchmark")
+        value = value[part]
+    return value
+
+
+def figures_table(reports: Path, rows: Sequence[Figure] = FIGURES) -> str:
+    """Markdown: the table of measured figures, every number read from ``reports/*.json``.
+
+    Raises ``FileNotFoundError`` for a missing report and ``KeyError`` for a missing key.
+    """
+    cache: dict[str, Any] = {}
+    lines = ["| figure | unspun | reference | report |", "|---|---|---|---|"]
+    for row in rows:
+        values = {field: _read(reports, key, cache) for field, key in row.keys.items()}
+        files = dict.fromkeys(name for name, _ in row.keys.values())
+        cells = [row.what, row.figure, row.reference]
+        cells = [cell.format_map(values) for cell in cells]
+        cells.append(", ".join(f"`reports/{name}`" for name in files))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def with_figures(readme: str, table: str) -> str:
+    """``readme`` with the text between the figures markers replaced by ``table``.
+
+    Raises ``ValueError`` when the two markers are not there, once each and in order.
+    """
+    start, end = readme.find(FIGURES_START), readme.find(FIGURES_END)
+    if readme.count(FIGURES_START) != 1 or readme.count(FIGURES_END) != 1 or end < start:
+        raise ValueError(f"the README needs {FIGURES_START} and {FIGURES_END}, once each, in order")
+    return readme[: start + len(FIGURES_START)] + "\n" + table + readme[end:]
