@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from extras import need
 from store_analyses import NEWER, TRICKY, make_analysis
-from unspun.document import Analysis, Article
+from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Analysis, Article, Span
 from unspun.errors import AnalysisError, FormatError, MetadataConflictError, NotFoundError, StoreError
 from unspun.store import Feedback, SearchQuery, open_store
 from unspun.store.feedback import apply_feedback
@@ -511,6 +511,30 @@ def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> No
         with pytest.raises(FormatError, match="unknown"):  # refused as the query is made
             store.search(SearchQuery(**filters))  # type: ignore[arg-type]
     assert store.search(SearchQuery(genre="opinion", frame="Political")).total == 1
+
+
+def test_search_finds_a_semeval2023_technique_as_stored(store: SqlStore) -> None:
+    # A French article's spans (the multilingual model) are stored with SemEval-2023 ids, shown
+    # in search results and profiles; `unspun search --technique Questioning_the_Reputation`
+    # and the API's ?technique= refused that id as unknown (only PTC-14 ids were known).
+    french = make_analysis("Ces traîtres corrompus mentent aux citoyens.", id="fr", language="fr")
+    french.article.set_layer(
+        TECHNIQUE_LAYER,
+        [Span(4, 22, "Questioning_the_Reputation", 0.8, taxonomy=SEMEVAL23)],
+    )
+    store.add_many(
+        [french, make_analysis(TRICKY, spans=[("radical extremists", "Name_Calling,Labeling", 0.9)])]
+    )
+    page = store.search(SearchQuery(technique="Questioning_the_Reputation"))
+    assert [item.source_id for item in page.items] == ["fr"]
+    assert page.items[0].techniques == {"Questioning_the_Reputation": 1}
+    assert (
+        store.search(SearchQuery(technique="Name_Calling-Labeling")).total == 0
+    )  # its PTC-14 twin's id differs
+    assert store.search(SearchQuery(technique="Name_Calling,Labeling")).total == 1
+    with pytest.raises(FormatError, match="`unspun techniques`") as refused:
+        SearchQuery(technique="Questioning reputation")
+    assert "\n" not in str(refused.value)
 
 
 def test_an_empty_search_filter_is_no_filter(store: SqlStore) -> None:

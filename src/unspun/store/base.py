@@ -231,7 +231,7 @@ def check_search_query(query: SearchQuery) -> None:
     a score outside [0, 1], a lower bound above the upper one, an unknown technique, genre,
     frame or language code, a page size outside 1-1000, an unknown ``analysis`` choice."""
     from unspun.errors import FormatError
-    from unspun.techniques import FRAME_LABELS, GENRE_INFO, PTC14_LABELS
+    from unspun.techniques import FRAME_LABELS, GENRE_INFO, PTC14_LABELS, SEMEVAL23_LABELS
 
     for name, value in (("min_score", query.min_score), ("max_score", query.max_score)):
         if value is not None and not 0 <= value <= 1:
@@ -247,14 +247,22 @@ def check_search_query(query: SearchQuery) -> None:
     from unspun.pipeline.language import SUPPORTED_LANGUAGES
 
     # Ids, not display names: "Loaded language", "English" or a typo would match nothing, silently.
+    # A technique is an id of either taxonomy: the multilingual spans (a French article's) are
+    # stored with SemEval-2023 ids, and search, profiles and the page show them as they are.
+    techniques = PTC14_LABELS + tuple(t for t in SEMEVAL23_LABELS if t not in PTC14_LABELS)
     known: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
-        ("technique", query.technique, PTC14_LABELS),
+        ("technique", query.technique, techniques),
         ("genre", query.genre, tuple(g.id for g in GENRE_INFO)),
         ("frame", query.frame, FRAME_LABELS),
         ("language", query.language, SUPPORTED_LANGUAGES),
     )
     for kind, given, labels in known:
         if given and given not in labels:
+            if kind == "technique":  # ids hold commas (Name_Calling,Labeling): a list of them misleads
+                raise FormatError(
+                    f"unknown technique {given!r}; give a technique id as `unspun techniques` lists it "
+                    "(PTC-14 or SemEval-2023), e.g. Loaded_Language"
+                )
             raise FormatError(f"unknown {kind} {given!r}; give a {kind} id: {', '.join(labels)}")
     if isinstance(query.limit, bool) or not 1 <= query.limit <= MAX_PAGE:
         raise FormatError(f"the page size (limit) must be between 1 and {MAX_PAGE}, got {query.limit}")
