@@ -190,3 +190,25 @@ def test_a_front_end_section_is_left_to_it_and_an_unknown_one_refused(tmp_path: 
         load_settings(write_config(tmp_path, "[unspun.sever]\nport = 1\n"))
     with pytest.raises(ConfigError, match="batchsize"):  # the general table is checked for a front-end too
         load(FrontEnd, write_config(tmp_path, "[unspun]\nbatchsize = 1\n"), section="server")
+
+
+def test_a_server_setting_under_the_general_table_says_where_it_goes(tmp_path: Path) -> None:
+    # `port = 8080` under [unspun] (docs/api.md puts it under [unspun.server]) was refused as an
+    # unknown setting, listing the general ones, with no word of the table it belongs in.
+    from unspun.config import ModelSettings, load, setting
+
+    class FrontEnd(ModelSettings):  # as the server's settings are: its own fields, and the shared ones
+        port: int = setting(8000, "A port.", positive=True, at_most=65535)
+
+    config = write_config(tmp_path, "[unspun]\nbatch_size = 4\nport = 8080\n")
+    with pytest.raises(
+        ConfigError, match=r"sets port in \[unspun\].*under a line \[unspun\.server\]"
+    ) as refused:
+        load(FrontEnd, config, section="server")
+    assert "\n" not in str(refused.value)
+    moved = load(
+        FrontEnd,
+        write_config(tmp_path, "[unspun]\nbatch_size = 4\n\n[unspun.server]\nport = 8080\n"),
+        section="server",
+    )
+    assert (moved.port, moved.batch_size) == (8080, 4)

@@ -223,6 +223,15 @@ def _file_layers(
     if section is None:
         layers: list[Layer] = [(where, general, False)]
     else:
+        # A front-end's own setting written under [unspun] (port = 8080 above [unspun.server]) would
+        # be refused as unknown there; say where it goes.
+        misplaced = sorted(k for k in general if k in model.model_fields and k not in Settings.model_fields)
+        if misplaced:
+            raise ConfigError(
+                f"config file {path} sets {', '.join(misplaced)} in [{TOML_TABLE}], where only the general "
+                f"settings go; put {'it' if len(misplaced) == 1 else 'them'} under a line "
+                f"[{TOML_TABLE}.{section}]"
+            )
         layered(Settings, [(where, general, False)])  # the general table is checked all the same
         own = table.get(section, {})
         if not isinstance(own, dict):
