@@ -384,3 +384,51 @@ def test_chunks_spread_a_small_input_over_every_worker(tmp_path: Path) -> None:
     assert [(json.loads(row["data"])["id"], row["line"]) for row in rows] == [
         (f"p{i}", i + 1) for i in range(5)
     ]
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>The Daily Example</title>
+<item><title>Harbour plan approved</title><link>https://example.org/harbour</link>
+<pubDate>Tue, 03 Nov 2026 09:00:00 GMT</pubDate>
+<description><![CDATA[<p>The council approved the harbour plan. Critics call it a disgrace.</p>]]></description></item>
+<item><title>School budget rises</title><link>https://example.org/schools</link>
+<description>The school budget rose by four percent, the finance office said.</description></item>
+<item><title>No text</title><link>https://example.org/empty</link></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_in_a_batch_folder_gives_the_articles_unspun_analyze_reads(tmp_path: Path) -> None:
+    # `unspun batch feeds/ out/` (README) left every .rss/.atom file of the folder out, silently:
+    # 0 failed, nothing said, where `unspun analyze feeds/` and `unspun ingest` read each entry.
+    from unspun.errors import EmptyInputError, FormatError
+    from unspun.readers.dispatch import iter_articles
+    from unspun.scale.chunk import plan_chunks, read_chunk
+    from unspun.scale.source import list_inputs, source_article
+
+    (tmp_path / "news.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("A plain story.", encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset><url>x</url></urlset>', encoding="utf-8"
+    )
+    (tmp_path / "broken.rss").write_text("not a feed", encoding="utf-8")
+    inputs = list_inputs(tmp_path)
+    assert sorted(Path(url).name for url in inputs.containers) == ["broken.rss", "news.rss"]  # no sitemap
+    rows = [row for chunk in plan_chunks(inputs, [], rows=10) for row in read_chunk(chunk).to_pylist()]
+    articles, failures = [], []
+    for row in rows:
+        try:
+            articles.append(source_article(row, max_bytes=10_000))
+        except (FormatError, EmptyInputError) as error:
+            failures.append((Path(str(row["source"])).name, error.message))
+
+    def fields(article: Any) -> tuple[Any, ...]:
+        return (article.id, article.text, article.title, article.outlet, article.url, article.published)
+
+    errors: list[str] = []
+    analysed = list(
+        iter_articles(tmp_path / "news.rss", max_bytes=10_000, on_error=lambda p, e: errors.append(p))
+    )
+    assert [fields(a) for a in articles] == [fields(a) for a in analysed] and len(analysed) == 2
+    assert [name for name, _ in failures] == ["broken.rss", "news.rss"] and len(errors) == 1
+    assert "not an RSS or Atom feed" in failures[0][1] and "entry 3 has no text" in failures[1][1]

@@ -30,7 +30,9 @@ class BatchEngine(StrEnum):
 def batch(
     input: Annotated[
         str,
-        typer.Argument(help="JSONL or Parquet file, article file, or a folder of them (path or fsspec URL)."),
+        typer.Argument(
+            help="JSONL or Parquet file, RSS or Atom feed, article file, or a folder of them (path or fsspec URL)."
+        ),
     ],
     output: Annotated[str, typer.Argument(help="Output folder: a Parquet dataset, one row per article.")],
     engine: Annotated[

@@ -18,13 +18,14 @@ import json
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from unspun.errors import EncodingError
+from unspun.errors import EncodingError, UnspunError
 from unspun.readers.encoding import decode_text
-from unspun.scale.source import JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs
+from unspun.scale.source import FEED_SUFFIXES, JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs
 
 # The most rows a chunk holds: a block of news articles of a few MB.
 MAX_CHUNK_ROWS = 1024
@@ -37,8 +38,8 @@ COUNT_LINES_UP_TO = 64 * 1024 * 1024
 class Chunk:
     """What one read task reads: ``kind`` is ``"jsonl"`` (bytes ``[start, end)`` of ``url``, whose
     first line is number ``line``), ``"parquet"`` (``end`` records from record ``offset`` of row
-    group ``start`` of ``url``, the first being record number ``line`` of the file) or ``"files"``
-    (the article files ``files``, as ``(url, id)``)."""
+    group ``start`` of ``url``, the first being record number ``line`` of the file), ``"feed"``
+    (every entry of the feed ``url``) or ``"files"`` (the article files ``files``, as ``(url, id)``)."""
 
     kind: str
     url: str = ""
@@ -61,7 +62,9 @@ def plan_chunks(inputs: Inputs, files: list[tuple[str, str]], *, rows: int) -> l
     """The chunks of ``files`` (the article files still to do) and of every container file."""
     chunks = [Chunk("files", files=tuple(files[i : i + rows])) for i in range(0, len(files), rows)]
     for url in inputs.containers:
-        if posixpath.splitext(url)[1].lower() in JSONL_SUFFIXES:
+        if posixpath.splitext(url)[1].lower() in FEED_SUFFIXES:
+            chunks.append(Chunk("feed", url))  # a feed is read whole (it is at most max_input_mb)
+        elif posixpath.splitext(url)[1].lower() in JSONL_SUFFIXES:
             chunks.extend(_jsonl_chunks(url, rows))
         else:
             chunks.extend(_parquet_chunks(url, rows))
@@ -77,7 +80,11 @@ def estimate_rows(inputs: Inputs) -> int:
 
     total = len(inputs.files)
     for url in inputs.containers:
-        if posixpath.splitext(url)[1].lower() in JSONL_SUFFIXES:
+        if posixpath.splitext(url)[1].lower() in FEED_SUFFIXES:
+            with fsspec.open(url, "rb") as handle:  # about one row per entry
+                data = handle.read()
+            total += max(1, data.count(b"<item") + data.count(b"<entry"))
+        elif posixpath.splitext(url)[1].lower() in JSONL_SUFFIXES:
             fs, path = fsspec.core.url_to_fs(url)
             size = int(fs.size(path) or 0)
             # a small file's lines are counted, so that it is spread exactly
@@ -133,6 +140,8 @@ def read_chunk(chunk: Chunk) -> pa.Table:
         rows = [{"kind": "file", "source": url, "line": 0, "id": id, "data": ""} for url, id in chunk.files]
     elif chunk.kind == "jsonl":
         rows = list(_jsonl_rows(chunk))
+    elif chunk.kind == "feed":
+        rows = list(_feed_rows(chunk))
     else:
         rows = list(_parquet_rows(chunk))
     return pa.Table.from_pylist(rows, schema=SOURCE_SCHEMA)
@@ -160,6 +169,42 @@ def _jsonl_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
             line = line.removeprefix("\ufeff")
         if line.strip():
             yield {"kind": "json", "source": chunk.url, "line": number, "id": "", "data": line}
+
+
+def _feed_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
+    """One json row per entry of the feed, as the JSONL record of the article ``unspun analyze``
+    reads from it; a file that is not a feed, or an entry without text, is a ``bad_feed`` row."""
+    import fsspec
+
+    from unspun.readers.feed import feed_articles
+
+    with fsspec.open(chunk.url, "rb") as handle:
+        data = handle.read()
+    failed: list[dict[str, Any]] = []
+
+    def on_error(where: Path, error: UnspunError) -> None:
+        number = int(str(where).rpartition(":")[2] or 0)
+        failed.append(
+            {"kind": "bad_feed", "source": chunk.url, "line": number, "id": "", "data": error.message}
+        )
+
+    try:
+        articles = list(feed_articles(data, path=Path(chunk.url), on_error=on_error))
+    except UnspunError as error:
+        yield {"kind": "bad_feed", "source": chunk.url, "line": 0, "id": "", "data": error.message}
+        return
+    yield from failed
+    for number, article in enumerate(articles, start=1):
+        record = {
+            "id": article.id,
+            "text": article.text,
+            "title": article.title,
+            "outlet": article.outlet,
+            "url": article.url,
+            "published": article.published.isoformat() if article.published else None,
+        }
+        data_line = json.dumps(record, ensure_ascii=False)
+        yield {"kind": "json", "source": chunk.url, "line": number, "id": "", "data": data_line}
 
 
 def _parquet_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """What a batch reads: the input files of a corpus, and the *source rows* they hold.
 
-A batch input is a JSONL file, a Parquet file or a folder of them and of article files
-(``.txt``, ``.html``, ``.htm``), given as a local path or any fsspec URL (``s3://...``,
+A batch input is a JSONL file, a Parquet file, an RSS or Atom feed (``.rss``, ``.atom``,
+``.xml``) or a folder of them and of article files (``.txt``, ``.html``, ``.htm``), given as a local path or any fsspec URL (``s3://...``,
 ``gs://...``, ``memory://...``). :func:`list_inputs` lists it once, on the driver.
 
 Both engines then turn the same files into the same source rows (:data:`SOURCE_SCHEMA`), with
@@ -13,6 +13,8 @@ articles:
   break (``ray.data.read_text`` uses ``str.splitlines`` and would cut it); one bad line becomes
   one error row, not a failed read of the whole file (as ``read_json`` would do);
 * a Parquet file gives one row per record (``kind="json"``, the record as a JSON object);
+* a feed gives one row per entry (``kind="json"``, the entry's article as a JSONL record, its
+  entry number as the line), read as ``unspun analyze news.rss`` reads it;
 * an article file gives one row (``kind="file"``) carrying the id the reader's folder rule
   gives it (``article<ID>.txt`` is ``<ID>``, else the stem; repeats ``<id>-2``, ...); its bytes
   are read by the worker that analyses it.
@@ -35,22 +37,25 @@ from unspun.document import Article
 from unspun.errors import (
     EmptyInputError,
     EncodingError,
+    FormatError,
     InputError,
     InputNotFoundError,
     InputTooLargeError,
 )
 from unspun.readers.dispatch import file_article
 from unspun.readers.encoding import too_large
+from unspun.readers.feed import FEED_SUFFIXES, is_feed
 from unspun.readers.folder import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
 from unspun.readers.text import article_id
 
 PARQUET_SUFFIXES = frozenset({".parquet"})
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-CONTAINER_SUFFIXES = JSONL_SUFFIXES | PARQUET_SUFFIXES
+CONTAINER_SUFFIXES = JSONL_SUFFIXES | PARQUET_SUFFIXES | FEED_SUFFIXES
 
 SOURCE_SCHEMA = pa.schema(
     [
-        ("kind", pa.string()),  # "json" (a JSONL line or a Parquet record), "file" or "invalid"
+        ("kind", pa.string()),  # "json" (a JSONL line, Parquet record or feed entry), "file", "invalid"
+        # (an undecodable line) or "bad_feed" (a file that is not a feed, an entry without text)
         ("source", pa.string()),  # the file's URL (a plain path for local files)
         ("line", pa.int64()),  # JSONL line / Parquet record number, 1-based; 0 for a file
         ("id", pa.string()),  # the article id of a file row; "" for json rows (in the data)
@@ -80,8 +85,9 @@ def _url(fs: Any, path: str) -> str:
 def list_inputs(source: str | Path) -> Inputs:
     """The files of ``source`` (a file or folder, local or fsspec URL), sorted by name.
 
-    A folder gives its ``.jsonl``, ``.parquet``, ``.txt``, ``.html`` and ``.htm`` files (not
-    its sub-folders; names starting with ``.`` or ``_`` are left out).
+    A folder gives its ``.jsonl``, ``.parquet``, ``.txt``, ``.html`` and ``.htm`` files and its
+    feeds (``.rss``, ``.atom``, an ``.xml`` file that starts as a feed does) (not its sub-folders;
+    names starting with ``.`` or ``_`` are left out).
 
     Raises:
         InputNotFoundError: ``source`` does not exist.
@@ -97,16 +103,18 @@ def list_inputs(source: str | Path) -> Inputs:
         names = sorted(p for p in fs.ls(path, detail=False) if not fs.isdir(p))
         names = [p for p in names if not posixpath.basename(p).startswith((".", "_"))]
         kinds = CONTAINER_SUFFIXES | ARTICLE_SUFFIXES
-        names = [p for p in names if posixpath.splitext(p)[1].lower() in kinds]
+        names = [p for p in names if posixpath.splitext(p)[1].lower() in kinds and _not_other_xml(fs, p)]
         if not names:
             raise EmptyInputError(
-                f"folder {source} has no .jsonl, .parquet, .txt, .html or .htm files; add some articles"
+                f"folder {source} has no .jsonl, .parquet, .txt, .html, .htm or feed (.rss, .atom) files; "
+                "add some articles"
             )
     else:
         suffix = posixpath.splitext(path)[1].lower()
         if suffix not in CONTAINER_SUFFIXES | ARTICLE_SUFFIXES:
             raise InputError(
-                f"{source} is not a .jsonl, .parquet, .txt or .html file; give one of these or a folder of them"
+                f"{source} is not a .jsonl, .parquet, .txt, .html or feed (.rss, .atom, .xml) file; "
+                "give one of these or a folder of them"
             )
         names = [path]
     inputs = Inputs()
@@ -122,6 +130,15 @@ def list_inputs(source: str | Path) -> Inputs:
         taken.add(unique)
         inputs.files.append((_url(fs, name), unique))
     return inputs
+
+
+def _not_other_xml(fs: Any, path: str) -> bool:
+    """False for a folder's ``.xml`` file that is not a feed (a sitemap, a config): the folder rule
+    of ``unspun analyze`` leaves it out too."""
+    if posixpath.splitext(path)[1].lower() != ".xml":
+        return True
+    with fs.open(path, "rb") as handle:
+        return is_feed(handle.read(4096))
 
 
 def fallback_id(row: dict[str, Any]) -> str:
@@ -163,6 +180,8 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
 
     if row["kind"] == "invalid":
         raise EncodingError(str(row["data"]))
+    if row["kind"] == "bad_feed":
+        raise FormatError(str(row["data"]))
     if row["kind"] == "json":
         data = str(row["data"])
         if len(data) > max_bytes:
