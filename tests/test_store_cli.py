@@ -148,6 +148,11 @@ def test_outlets_search_profile_formats(filled: str) -> None:
         csv.DictReader(io.StringIO(run("search", "--db", db, "--format", "csv", "--max-score", "0.2").stdout))
     )
     assert [r["outlet"] for r in rows] == ["Beta"]
+    # A CSV of the first page (50 by default) said nothing of the rest: `> hits.csv` lost it.
+    first = run("search", "--db", db, "--format", "csv", "--limit", "1")
+    token = json.loads(run("search", "--db", db, "--format", "json", "--limit", "1").stdout)["next"]
+    assert len(list(csv.DictReader(io.StringIO(first.stdout)))) == 1 and f"--next {token}" in first.stderr
+    assert "--next" not in run("search", "--db", db, "--format", "csv").stderr  # the last page
     page = json.loads(run("search", "--db", db, "--format", "json", "--limit", "1").stdout)
     assert page["next"] and len(page["articles"]) == 1
     rest = json.loads(run("search", "--db", db, "--format", "json", "--next", page["next"]).stdout)

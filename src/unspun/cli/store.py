@@ -192,6 +192,8 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
         columns = ["article_id", "published", "outlet", "title", "persuasion_score", "genre", "spans", "url"]
         if format is TableFormat.csv:
             write(_csv(rows, columns))
+            if page.next:  # on stderr, so that `> hits.csv` keeps the table alone, but said
+                say("more:", "yellow", f"{len(rows)} of {page.total} rows; next page: --next {page.next}")
             return
         for item in page.items:
             score = f"{item.persuasion_score:.2f}" if item.persuasion_score is not None else "-"
