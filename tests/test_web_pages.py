@@ -189,6 +189,32 @@ def test_an_upload_no_encoding_reads_is_a_one_line_422(client: object, data: byt
     assert words in body["error"] and "the uploaded file" in body["error"] and "\n" not in body["error"]
 
 
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title>'
+            b"<description>The council approved the plan.</description></item></channel></rss>",
+            "an RSS or Atom feed",
+        ),
+        (
+            b'{"id": "a", "text": "The council approved the plan."}\n{"text": "Second."}\n',
+            "a JSONL file",
+        ),
+    ],
+)
+def test_an_uploaded_feed_or_jsonl_file_is_refused_not_read_as_one_text(
+    client: object, data: bytes, words: str
+) -> None:
+    # "Open a file" with news.rss showed its XML (a .jsonl its records) as the article's text, and
+    # analysed the markup; the CLI reads each entry (line) as an article.
+    answer = client.post("/api/read", content=data)  # type: ignore[attr-defined]
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["ok"] is False and body["code"] == "bad_format" and body["status"] == 422
+    assert words in body["error"] and "unspun analyze" in body["error"] and "\n" not in body["error"]
+
+
 def test_an_uploaded_html_page_is_said_to_be_html(client: object) -> None:
     page = "<!doctype html><html><body><p>Caf\u00e9 \u201cnews\u201d</p></body></html>"
     answer = client.post("/api/read", content=page.encode("cp1252"))  # type: ignore[attr-defined]

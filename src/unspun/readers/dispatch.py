@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from unspun.document import Article
 from unspun.errors import (
     EmptyInputError,
+    FormatError,
     InputError,
     InputNotFoundError,
     InputTooLargeError,
@@ -40,7 +41,7 @@ from unspun.readers.encoding import (
     reject_controls,
     too_large,
 )
-from unspun.readers.feed import FEED_SUFFIXES, feed_articles
+from unspun.readers.feed import FEED_SUFFIXES, feed_articles, is_feed
 from unspun.readers.folder import (
     HTML_SUFFIXES,
     INPUT_SUFFIXES,
@@ -127,16 +128,31 @@ def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Art
 def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Decoded, bool]:
     """An input's bytes decoded and checked as the CLI reads a file, and whether they are an
     HTML page (by the sniffing rule of :func:`iter_articles`): what the page's upload shows
-    before it is analysed. A plain text must hold some text and no control character.
+    before it is analysed. A plain text must hold some text and no control character. A feed
+    or a JSONL file holds several articles, which the CLI reads one by one: it is refused here
+    (its markup or records would be analysed as one article's text).
 
     Raises:
-        EncodingError (binary, no encoding reads them, control characters), EmptyInputError.
+        EncodingError (binary, no encoding reads them, control characters), EmptyInputError,
+        FormatError (a feed or a JSONL file).
     """
     decoded = decode(data, where)
     html = is_html(data)
     if not html:
         if not decoded.text.replace(BOM, "").strip():
             raise EmptyInputError(f"{where} is empty or only whitespace; give it some article text")
+        several = (
+            "an RSS or Atom feed (an article per entry)"
+            if is_feed(data)
+            else "a JSONL file (an article per line)"
+            if looks_like_jsonl(decoded.text)
+            else None
+        )
+        if several:
+            raise FormatError(
+                f"{where} is {several}; one article is analysed here: run unspun analyze FILE, "
+                "or unspun ingest FILE and search the store"
+            )
         reject_controls(decoded.text, where)
     return decoded, html
 
