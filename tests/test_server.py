@@ -114,6 +114,15 @@ def test_invalid_json_is_422(client: TestClient) -> None:
     assert "JSON" in assert_error(response, 422)["error"]
 
 
+def test_a_body_that_is_not_a_json_object_is_422_saying_what_to_send(client: TestClient) -> None:
+    # curl -d 'text' without a JSON content type answered "Input should be a valid dictionary or
+    # object to extract fields from".
+    for content, kind in ((b"They lie.", "text/plain"), (b'["They lie."]', "application/json")):
+        response = client.post("/api/analyze", content=content, headers={"content-type": kind})
+        message = assert_error(response, 422)["error"]
+        assert "must be a JSON object" in message and "application/json" in message, message
+
+
 def test_unknown_route_is_404_and_wrong_method_405(client: TestClient) -> None:
     assert "/api/nothing" in assert_error(client.get("/api/nothing"), 404)["error"]
     assert "PUT" in assert_error(client.put("/api/analyze", json={}), 405)["error"]

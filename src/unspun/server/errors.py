@@ -156,6 +156,9 @@ def describe_validation(problems: Any) -> str:
             where, message = "the request body", "is not valid JSON"
         elif problem.get("type") == "extra_forbidden":
             message = "is not a known field"
+        elif problem.get("type") in ("model_attributes_type", "dict_type") and not loc:
+            # a text sent as text/plain, or a JSON list: pydantic's words name no cause
+            message = "must be a JSON object, sent with Content-Type: application/json"
         parts.append(f"{where}: {message}")
     return "invalid request: " + "; ".join(parts)
 
