@@ -123,6 +123,15 @@ def test_a_body_that_is_not_a_json_object_is_422_saying_what_to_send(client: Tes
         assert "must be a JSON object" in message and "application/json" in message, message
 
 
+def test_a_bad_date_filter_is_422_in_the_cli_words(client: TestClient) -> None:
+    # ?date_from=2026-13-01 read "Input should be a valid date or datetime, month value is outside
+    # expected range of 1-12"; unspun search --since says "is not a date; write it as YYYY-MM-DD".
+    for value in ("2026-13-01", "yesterday", "2026-01-05T10:00"):
+        response = client.get("/api/search", params={"q": "x", "date_from": value})
+        message = assert_error(response, 422)["error"]
+        assert f"date_from: is not a date ('{value}'); write it as YYYY-MM-DD" in message, message
+
+
 def test_unknown_route_is_404_and_wrong_method_405(client: TestClient) -> None:
     assert "/api/nothing" in assert_error(client.get("/api/nothing"), 404)["error"]
     assert "PUT" in assert_error(client.put("/api/analyze", json={}), 405)["error"]

@@ -145,6 +145,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, describe_validation(exc.errors()))
 
 
+_DATE_ERRORS = frozenset(
+    {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+)
+
+
 def describe_validation(problems: Any) -> str:
     """One line naming each invalid field and why, from pydantic / FastAPI error dicts."""
     parts = []
@@ -156,6 +161,8 @@ def describe_validation(problems: Any) -> str:
             where, message = "the request body", "is not valid JSON"
         elif problem.get("type") == "extra_forbidden":
             message = "is not a known field"
+        elif problem.get("type") in _DATE_ERRORS:  # as unspun search --since says it
+            message = f"is not a date ({problem.get('input')!r}); write it as YYYY-MM-DD"
         elif problem.get("type") in ("model_attributes_type", "dict_type") and not loc:
             # a text sent as text/plain, or a JSON list: pydantic's words name no cause
             message = "must be a JSON object, sent with Content-Type: application/json"
