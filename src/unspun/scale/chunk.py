@@ -176,7 +176,7 @@ def _feed_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
     reads from it; a file that is not a feed, or an entry without text, is a ``bad_feed`` row."""
     import fsspec
 
-    from unspun.readers.feed import feed_articles
+    from unspun.readers.dispatch import feed_articles
 
     with fsspec.open(chunk.url, "rb") as handle:
         data = handle.read()

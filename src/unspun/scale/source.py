@@ -42,9 +42,8 @@ from unspun.errors import (
     InputNotFoundError,
     InputTooLargeError,
 )
-from unspun.readers.dispatch import file_article
+from unspun.readers.dispatch import FEED_SUFFIXES, file_article, is_feed
 from unspun.readers.encoding import too_large
-from unspun.readers.feed import FEED_SUFFIXES, is_feed
 from unspun.readers.folder import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
 from unspun.readers.text import article_id
 
