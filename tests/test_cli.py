@@ -259,6 +259,7 @@ def test_train_without_data_is_one_line_error(tmp_path: Path, task: str) -> None
     assert_one_line_error(result, "missing")
 
 
+@pytest.mark.torch  # unspun train asks for the [train] extra before it reads the recipe
 def test_train_set_overrides_reach_the_spans_config(tmp_path: Path) -> None:
     data = tmp_path / "ptc"
     (data / "articles").mkdir(parents=True)

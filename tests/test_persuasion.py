@@ -152,6 +152,7 @@ def test_span_features_count_paragraphs_touched_and_cover_the_union() -> None:
     assert row[4] == pytest.approx((0.5 + 0.9) / 3)
 
 
+@pytest.mark.needs("scipy")
 def test_non_negative_fit_ranks_held_out_rows_and_keeps_weights_non_negative() -> None:
     from unspun.training.persuasion_fit import cross_validated_non_negative, fit_non_negative
 

@@ -253,6 +253,7 @@ def test_read_text_file_size_limit_in_megabytes(tmp_path: Path) -> None:
         read_text_file(path, max_bytes=2 * LIMIT)
 
 
+@pytest.mark.needs("pyarrow")  # the batch engine's signatures are read too
 def test_the_input_limit_is_declared_once() -> None:
     """The max_input_mb setting and every function that takes max_bytes share one default."""
     import inspect
