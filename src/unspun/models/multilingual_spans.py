@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.linear_head import LinearHead, sigmoid
 
 HEAD_FILE = "head.npz"
 CONFIG_FILE = "config.json"
@@ -92,8 +93,7 @@ class SpanHead:
         """The probability of each row being inside a span."""
         x = (np.asarray(features, np.float32) - self.mean) / self.scale
         hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
-        logits = (hidden @ self.w2 + self.b2).reshape(-1)
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return sigmoid((hidden @ self.w2 + self.b2).reshape(-1))
 
     def save(self, path: Path) -> None:
         np.savez(path, **{name: getattr(self, name).astype(np.float32) for name in HEAD_FIELDS})
@@ -110,78 +110,17 @@ class SpanHead:
 
 
 HEAD_FIELDS = ("mean", "scale", "w1", "b1", "w2", "b2")
+# Two logistic regressions, stored as the project's linear heads (models.linear_head):
+# over the 23 SemEval-2023 techniques (softmax), and over a sentence's USE vector (one sigmoid).
 TECHNIQUE_FILE = "techniques.npz"
 SENTENCE_FILE = "sentences.npz"
-
-
-@dataclass
-class SentenceHead:
-    """A logistic regression over a sentence's multilingual USE vector: the probability that the
-    sentence overlaps a technique span."""
-
-    weights: np.ndarray
-    bias: float
-
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        logits = np.asarray(vectors, np.float32) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-
-    def save(self, path: Path) -> None:
-        np.savez(path, weights=self.weights.astype(np.float32), bias=np.float32(self.bias))
-
-    @classmethod
-    def load(cls, path: Path) -> SentenceHead:
-        try:
-            with np.load(path) as data:
-                return cls(weights=np.asarray(data["weights"], np.float32), bias=float(data["bias"]))
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelError(
-                f"cannot read the multilingual sentence head {path} ({error}); reinstall unspun"
-            ) from None
-
-
-@dataclass
-class TechniqueHead:
-    """A multinomial logistic regression over a span's features (:func:`span_features`):
-    ``softmax(((x - mean) / scale) @ weights + bias)`` over ``labels``."""
-
-    labels: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    bias: np.ndarray
-
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """``(n, len(labels))`` probabilities, rows summing to one."""
-        logits = ((np.asarray(features, np.float32) - self.mean) / self.scale) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
-
-    def save(self, path: Path) -> None:
-        arrays = {
-            name: getattr(self, name).astype(np.float32) for name in ("mean", "scale", "weights", "bias")
-        }
-        np.savez(path, labels=np.asarray(self.labels), **arrays)
-
-    @classmethod
-    def load(cls, path: Path) -> TechniqueHead:
-        try:
-            with np.load(path) as data:
-                arrays = {
-                    name: np.asarray(data[name], np.float32) for name in ("mean", "scale", "weights", "bias")
-                }
-                return cls(labels=tuple(str(label) for label in data["labels"]), **arrays)
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelError(
-                f"cannot read the multilingual technique head {path} ({error}); reinstall unspun"
-            ) from None
+SENTENCE_LABEL = "span"  # the sentence head's one label: the sentence overlaps a technique span
 
 
 def span_features(
     hidden: np.ndarray, offsets: np.ndarray, start: int, end: int, sentence_of: np.ndarray
 ) -> np.ndarray:
-    """A span's features for :class:`TechniqueHead`: the mean state of its tokens beside the mean
+    """A span's features for the technique head: the mean state of its tokens beside the mean
     state of the sentences they lie in (``2 * width``)."""
     inside = (offsets[:, 0] < end) & (offsets[:, 1] > start)
     if not inside.any():
@@ -271,8 +210,8 @@ class MultilingualSpanTagger:
     (a model folder: ``head.npz``, ``techniques.npz``, ``config.json``)."""
 
     head: SpanHead
-    techniques: TechniqueHead
-    sentences: SentenceHead
+    techniques: LinearHead
+    sentences: LinearHead
     threshold: float
     trim: float
     languages: tuple[str, ...]
@@ -285,8 +224,8 @@ class MultilingualSpanTagger:
             config = json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))
             return cls(
                 head=SpanHead.load(Path(folder) / HEAD_FILE),
-                techniques=TechniqueHead.load(Path(folder) / TECHNIQUE_FILE),
-                sentences=SentenceHead.load(Path(folder) / SENTENCE_FILE),
+                techniques=LinearHead.from_disk(Path(folder) / TECHNIQUE_FILE),
+                sentences=LinearHead.from_disk(Path(folder) / SENTENCE_FILE),
                 threshold=float(config["threshold"]),
                 trim=float(config["trim"]),
                 languages=tuple(config["languages"]),
@@ -312,13 +251,13 @@ class MultilingualSpanTagger:
         sentence_of = sentence_index(offsets, ranges)
         probabilities = self.head.probabilities(token_features(hidden, sentence_of))
         scores = (
-            self.sentences.probabilities(sentence_vectors([text[a:b] for a, b in ranges])) if ranges else None
+            self.sentences.scores(sentence_vectors([text[a:b] for a, b in ranges]))[:, 0] if ranges else None
         )
         found = sentence_spans(text, offsets, probabilities, sentence_of, self.threshold, self.trim, scores)
         if not found:
             return []
         features = np.stack([span_features(hidden, offsets, a, b, sentence_of) for a, b, _ in found])
-        label_probabilities = self.techniques.probabilities(features)
+        label_probabilities = self.techniques.scores(features)
         out = []
         for (start, end, score), row in zip(found, label_probabilities, strict=True):
             best = np.argsort(-row)[:top]

@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 
 from unspun.models.e5_encoder import E5TokenEncoder
+from unspun.models.linear_head import LinearHead, fit_linear_head
 from unspun.models.multilingual_spans import (
     CONFIG_FILE,
     HEAD_FILE,
     SENTENCE_FILE,
+    SENTENCE_LABEL,
     TECHNIQUE_FILE,
-    SentenceHead,
     SpanHead,
-    TechniqueHead,
     sentence_index,
     sentence_ranges,
     sentence_spans,
@@ -53,6 +53,7 @@ class Prepared:
     """One article ready for a head: its sentences, token offsets, states and token labels."""
 
     item: SpanArticle
+    sentences: list[tuple[int, int]]  # sentence_ranges of the text
     offsets: np.ndarray
     hidden: np.ndarray  # (n, 384) of the chosen layer, float16 (memory-mapped)
     sentence_of: np.ndarray
@@ -83,10 +84,12 @@ def prepare(
         states = encoded_texts(encoder, [item.article.text for item in items], log=tell)
         for item, encoded in zip(items, states, strict=True):
             offsets = np.asarray(encoded.offsets)
-            sentence_of = sentence_index(offsets, sentence_ranges(item.article.text))
+            sentences = sentence_ranges(item.article.text)
+            sentence_of = sentence_index(offsets, sentences)
             spans = [(s.start, s.end) for s in item.spans]
             hidden = encoded.hidden[:, at : at + WIDTH]
-            out.append(Prepared(item, offsets, hidden, sentence_of, token_inside(offsets, spans)))
+            inside = token_inside(offsets, spans)
+            out.append(Prepared(item, sentences, offsets, hidden, sentence_of, inside))
     return out
 
 
@@ -166,21 +169,11 @@ def technique_rows(prepared: Sequence[Prepared]) -> tuple[np.ndarray, list[str],
     return np.asarray(features, np.float32).reshape(-1, width), labels, np.asarray(articles, np.int64)
 
 
-def fit_technique_head(features: np.ndarray, labels: Sequence[str], *, c: float = 0.05) -> TechniqueHead:
+def fit_technique_head(features: np.ndarray, labels: Sequence[str], *, c: float = 0.05) -> LinearHead:
     """A multinomial logistic regression over standardised span features, classes weighted by
     their inverse frequency (the rare techniques are otherwise never predicted)."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean = features.mean(axis=0)
-    scale = features.std(axis=0) + 1e-4
-    model = LogisticRegression(max_iter=500, C=c, class_weight="balanced")
-    model.fit((features - mean) / scale, list(labels))
-    return TechniqueHead(
-        labels=tuple(str(label) for label in model.classes_),
-        mean=mean,
-        scale=scale,
-        weights=model.coef_.T.astype(np.float32),
-        bias=model.intercept_.astype(np.float32),
+    return fit_linear_head(
+        features, list(labels), sorted(set(labels)), multi_label=False, c=c, class_weight="balanced"
     )
 
 
@@ -208,16 +201,12 @@ def si_f1(prepared: Sequence[Prepared], predictions: Sequence[Sequence[tuple[int
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def every_sentence(p: Prepared) -> list[tuple[int, int]]:
-    return sentence_ranges(p.item.article.text)
-
-
 def _sentence_rows(prepared: Sequence[Prepared]) -> tuple[list[tuple[int, int, int, int]], list[str]]:
     rows: list[tuple[int, int, int, int]] = []
     texts: list[str] = []
     for index, p in enumerate(prepared):
         spans = [(s.start, s.end) for s in p.item.spans]
-        for a, b in sentence_ranges(p.item.article.text):
+        for a, b in p.sentences:
             overlap = any(a < end and b > start for start, end in spans)
             rows.append((index, a, b, int(overlap)))
             texts.append(p.item.article.text[a:b])
@@ -257,12 +246,20 @@ def sentence_table(prepared: Sequence[Prepared], run_folder: Path | None = None)
     )
 
 
-def fit_sentence_head(vectors: np.ndarray, overlaps: np.ndarray) -> SentenceHead:
+def fit_sentence_head(vectors: np.ndarray, overlaps: np.ndarray) -> LinearHead:
     """The sentence classifier: a logistic regression over USE vectors (the issue's baseline)."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(max_iter=2000, C=1.0).fit(vectors, overlaps)
-    return SentenceHead(weights=model.coef_[0].astype(np.float32), bias=float(model.intercept_[0]))
+    width = vectors.shape[1]
+    return LinearHead(
+        labels=(SENTENCE_LABEL,),
+        weights=model.coef_.T.astype(np.float32),
+        bias=model.intercept_.astype(np.float32),
+        mean=np.zeros(width, np.float32),  # over the raw vectors, as the baseline is
+        scale=np.ones(width, np.float32),
+        multi_label=True,
+    )
 
 
 def cross_validate(
@@ -304,7 +301,7 @@ def cross_validate(
     for held_out in folds:
         test = np.isin(table.article, held_out)
         sentence_head = fit_sentence_head(table.vectors[~test], table.overlaps[~test])
-        sentence_probability[test] = sentence_head.probabilities(table.vectors[test])
+        sentence_probability[test] = sentence_head.scores(table.vectors[test])[:, 0]
     features, labels, span_article = technique_rows(prepared)
     predicted_label = np.empty(len(labels), dtype=object)
     for held_out in folds:
@@ -312,7 +309,7 @@ def cross_validate(
         technique_head = fit_technique_head(
             features[~test], [label for label, t in zip(labels, test, strict=True) if not t]
         )
-        best = technique_head.probabilities(features[test]).argmax(axis=1)
+        best = technique_head.scores(features[test]).argmax(axis=1)
         predicted_label[test] = [technique_head.labels[i] for i in best]
     languages = sorted({p.item.language for p in prepared})
     report: dict[str, Any] = {"folds": k, "seed": seed, "trim": trim, "languages": {}}
@@ -320,7 +317,7 @@ def cross_validate(
         members = [i for i, p in enumerate(prepared) if p.item.language == lang]
         subset = [prepared[i] for i in members]
         figures: dict[str, Any] = {"articles": len(members)}
-        figures["every_sentence"] = si_f1(subset, [every_sentence(p) for p in subset])
+        figures["every_sentence"] = si_f1(subset, [p.sentences for p in subset])
         of_article = [np.nonzero(table.article == i)[0] for i in members]
         marked = [
             [table.ranges[r] for r in rows if sentence_probability[r] >= SENTENCE_THRESHOLD]
@@ -357,8 +354,8 @@ def cross_validate(
 def save_model(
     folder: Path,
     head: SpanHead,
-    techniques: TechniqueHead,
-    sentences: SentenceHead,
+    techniques: LinearHead,
+    sentences: LinearHead,
     *,
     threshold: float,
     trim: float,
@@ -369,8 +366,8 @@ def save_model(
     """Write a model folder :class:`unspun.models.multilingual_spans.MultilingualSpanTagger` reads."""
     folder.mkdir(parents=True, exist_ok=True)
     head.save(folder / HEAD_FILE)
-    techniques.save(folder / TECHNIQUE_FILE)
-    sentences.save(folder / SENTENCE_FILE)
+    techniques.to_disk(folder / TECHNIQUE_FILE)
+    sentences.to_disk(folder / SENTENCE_FILE)
     config = {"threshold": threshold, "trim": trim, "languages": list(languages), "layer": layer, **about}
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
