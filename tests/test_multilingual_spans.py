@@ -63,17 +63,23 @@ def test_a_span_is_trimmed_of_the_no_break_spaces_of_french_typography() -> None
     assert [text[a:b] for a, b, _ in spans] == ["Ces traîtres mentent"]
 
 
-def test_a_span_that_starts_inside_a_quotation_ends_at_its_closing_mark() -> None:
+def test_a_span_that_starts_inside_a_quotation_takes_its_opening_mark_too() -> None:
     text = "Il a dit : « Ces traîtres ont vendu le pays » a déclaré le maire hier."
     start = text.index("Ces")
     offsets = np.array([[start, start + 3], [len(text) - 5, len(text) - 1]])
     sentence_of = np.zeros(2, dtype=np.int64)
     spans = sentence_spans(text, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
-    assert [text[a:b] for a, b, _ in spans] == ["Ces traîtres ont vendu le pays"]
+    assert [text[a:b] for a, b, _ in spans] == ["« Ces traîtres ont vendu le pays » a déclaré le maire hier"]
     whole = "« Assez » crie la foule."
     offsets = np.array([[0, 1], [len(whole) - 6, len(whole) - 1]])
     spans = sentence_spans(whole, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
-    assert [whole[a:b] for a, b, _ in spans] == ["Assez"]  # the quoted words, not half the marks
+    assert [whole[a:b] for a, b, _ in spans] == ["« Assez » crie la foule"]  # both marks, not half
+    # an opening mark on an earlier line is another quotation: the span stays where it was
+    lines = "« Titre\nCes traîtres » a déclaré le maire."
+    start = lines.index("Ces")
+    offsets = np.array([[start, start + 3], [len(lines) - 6, len(lines) - 1]])
+    spans = sentence_spans(lines, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
+    assert [lines[a:b] for a, b, _ in spans] == ["Ces traîtres » a déclaré le maire"]
 
 
 def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques() -> None:

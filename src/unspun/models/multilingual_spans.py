@@ -149,7 +149,7 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _within_quotes(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A span that starts inside a quotation and runs past its closing mark (« Assez » a-t-il
-    dit) ends at the last word before that mark: a span holds both marks of a pair or neither."""
+    dit) starts at the opening mark: a span holds both marks of a pair or neither."""
     for opening, closing in _QUOTE_PAIRS:
         depth = 0
         for at in range(start, end):
@@ -157,7 +157,11 @@ def _within_quotes(text: str, start: int, end: int) -> tuple[int, int] | None:
                 depth += 1
             elif text[at] == closing:
                 if depth == 0:
-                    return _whole_words(text, start, at) if at > start else None
+                    before = text.rfind(opening, 0, start)
+                    between = text[before + 1 : start]
+                    if before >= 0 and closing not in between and "\n" not in between:  # same line
+                        start = before
+                    break
                 depth -= 1
     return start, end
 
