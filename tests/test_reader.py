@@ -889,7 +889,7 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
     import os
 
     from unspun.readers.dispatch import iter_articles
-    from unspun.readers.report import ReadReport
+    from unspun.runner import ReadReport
 
     folder = tmp_path / "my articles"
     (folder / "sub").mkdir(parents=True)
@@ -917,7 +917,7 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
 
 
 def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
-    from unspun.readers.report import ReadReport
+    from unspun.runner import ReadReport
 
     told: list[tuple[str, str]] = []
     report = ReadReport(notify=lambda kind, message: told.append((kind, message)))

@@ -66,7 +66,7 @@ def analyze(
     from unspun.analysis import build_pipeline
     from unspun.readers.dispatch import iter_articles
     from unspun.readers.folder import count_inputs, holds_many
-    from unspun.readers.report import ReadReport
+    from unspun.runner import ReadReport
     from unspun.render import render_analysis
 
     with user_errors():
