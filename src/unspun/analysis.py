@@ -13,11 +13,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from unspun.document import CANDIDATE_LAYER, Analysis, Article
 from unspun.errors import EmptyInputError
 from unspun.pipeline.base import Component, ErrorHandler, raise_error, record_error
 from unspun.version import __version__ as VERSION
+
+if TYPE_CHECKING:
+    from unspun.config import ModelSettings
 
 # A batch this long (a very long text) has what each component freed handed back to the system
 # before the next runs: the who-says-what layer's parses and encodings of a 1 MB text leave some
@@ -125,6 +129,7 @@ def build_pipeline(
     from unspun.article_level import load_article_components
     from unspun.pipeline.language import LanguageDetector
     from unspun.pipeline.persuasion import make_learnt_persuasion_scorer
+    from unspun.pipeline.voice import VoiceScorer
 
     article_components = load_article_components(article_model, lang=lang)
     # Language first: the span tagger skips texts in languages its model does not read.
@@ -149,7 +154,28 @@ def build_pipeline(
 
     # The multilingual spans are added to the English ones (a text mixing languages), after them.
     multilingual = [MultilingualSpanTagger()] if lang != "en" else []
-    return Pipeline([*language, *whosays, spans, *multilingual, *others, make_learnt_persuasion_scorer()])
+    # The voices last: they read the technique spans and the attributions.
+    scorers = [make_learnt_persuasion_scorer(), VoiceScorer()]
+    return Pipeline([*language, *whosays, spans, *multilingual, *others, *scorers])
+
+
+def load_pipeline(
+    settings: ModelSettings | None = None,
+    *,
+    model: str | None = None,
+    article_model: str | None = None,
+    lang: str | None = None,
+) -> Pipeline:
+    """The default pipeline built (:func:`build_pipeline`) and loaded: the one way every
+    front-end gets the pipeline it runs. The models are ``settings``' (a
+    :class:`unspun.config.ModelSettings`) when given, else ``model`` and ``article_model``;
+    ``lang`` forces the language. Raises :class:`unspun.errors.ModelError` when a model cannot
+    load: once, up front, rather than once per article."""
+    if settings is not None:
+        model, article_model = settings.model, settings.article_model
+    pipeline = build_pipeline(model=model, article_model=article_model, lang=lang)
+    pipeline.load()
+    return pipeline
 
 
 _pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}
@@ -164,8 +190,7 @@ def shared_pipeline(
     with _pipelines_lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
-            pipeline = build_pipeline(model=model, article_model=article_model, lang=lang)
-            pipeline.load()
+            pipeline = load_pipeline(model=model, article_model=article_model, lang=lang)
             if len(_pipelines) >= 4:
                 _pipelines.pop(next(iter(_pipelines)))
             _pipelines[key] = pipeline

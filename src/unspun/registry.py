@@ -25,6 +25,7 @@ _BUILTIN_MODULES = (
     "unspun.pipeline.framing",
     "unspun.pipeline.paragraphs",
     "unspun.pipeline.persuasion",
+    "unspun.pipeline.voice",
     "unspun.pipeline.entities",
     "unspun.pipeline.attribution",
     "unspun.pipeline.claims",

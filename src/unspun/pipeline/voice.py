@@ -1,0 +1,145 @@
+"""The author's voice apart from the quoted voices: persuasion in each, counted separately.
+
+An article speaks in two voices: the author's own text, and what it quotes others as saying. The
+**quoted** text is the content of every attribution (``article.attributions``: direct and indirect
+speech, as the who-says-what layer found it) plus every stretch between quotation marks
+(:func:`unspun.whosays.attribution_rules.quotations`) that no attribution covers; the **author's**
+text is everything else. For each voice :func:`voice_persuasion` counts
+
+* ``chars``: its code points;
+* ``spans``: the technique spans that lie mostly in it (a span goes to the voice that holds more
+  than half of its characters, to the author's on a tie);
+* ``span_share``: the share of its characters inside a technique span (the whole text's
+  ``span_share`` of :data:`unspun.pipeline.persuasion.SPAN_FEATURES`, within one voice; 0 for a
+  voice with no characters).
+
+:class:`VoiceScorer` writes these as flat keys of ``article.scores`` (``author_span_share``,
+``author_spans``, ``author_chars``, ``quoted_span_share``, ``quoted_spans``, ``quoted_chars``), which
+the JSON ``scores``, the text view, the page and the store's outlet profiles read. The persuasion
+score itself is untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspun.document import TECHNIQUE_LAYER, Article
+from unspun.pipeline.base import Component
+from unspun.registry import register
+from unspun.whosays.attribution_rules import quotations
+
+VOICES = ("author", "quoted")
+# The keys VoiceScorer writes on article.scores, per voice: f"{voice}_{field}".
+FIELDS = ("span_share", "spans", "chars")
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceCount:
+    """The persuasion in one voice: its characters, the spans counted in it, the share of its
+    characters inside a technique span."""
+
+    chars: int
+    spans: int
+    span_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Voices:
+    """The author's voice and the quoted voices of one article."""
+
+    author: VoiceCount
+    quoted: VoiceCount
+
+    def scores(self) -> dict[str, float]:
+        """The flat ``article.scores`` keys (``author_span_share``, ..., ``quoted_chars``)."""
+        return {
+            f"{voice}_{name}": float(getattr(getattr(self, voice), name))
+            for voice in VOICES
+            for name in FIELDS
+        }
+
+    @classmethod
+    def from_scores(cls, scores: dict[str, float]) -> Voices | None:
+        """The voices written on ``scores`` by :class:`VoiceScorer`, or ``None`` when absent."""
+        try:
+            author, quoted = (
+                VoiceCount(
+                    chars=int(scores[f"{v}_chars"]),
+                    spans=int(scores[f"{v}_spans"]),
+                    span_share=float(scores[f"{v}_span_share"]),
+                )
+                for v in VOICES
+            )
+        except KeyError:
+            return None
+        return cls(author=author, quoted=quoted)
+
+
+def quoted_mask(text: str, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
+    """A boolean per code point of ``text``: True where it is quoted, i.e. inside one of the
+    attribution content ``ranges`` or between quotation marks (the marks included)."""
+    mask = np.zeros(len(text), dtype=bool)
+    for start, end in [*ranges, *quotations(text)]:
+        mask[max(start, 0) : min(end, len(text))] = True
+    return mask
+
+
+def voice_persuasion(article: Article, *, layer: str = TECHNIQUE_LAYER) -> Voices:
+    """The persuasion in the author's text and in the quoted text of an analysed ``article``
+    (the spans of ``layer``, the attributions' contents and the quotation marks of its text)."""
+    ranges = [(a.content.start, a.content.end) for a in article.attributions]
+    return count_voices(article.text, ranges, [(s.start, s.end) for s in article.layer(layer)])
+
+
+def count_voices(text: str, quoted: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> Voices:
+    """:func:`voice_persuasion` from plain ranges: ``quoted`` the attribution contents, ``spans``
+    the technique spans, each ``(start, end)`` into ``text``."""
+    in_quote = quoted_mask(text, quoted)
+    covered = np.zeros(len(text), dtype=bool)
+    quoted_spans = 0
+    for start, end in spans:
+        start, end = max(start, 0), min(end, len(text))
+        if end <= start:
+            continue
+        covered[start:end] = True
+        if 2 * int(in_quote[start:end].sum()) > end - start:
+            quoted_spans += 1
+    counted = sum(1 for start, end in spans if min(end, len(text)) > max(start, 0))
+    return Voices(
+        author=_count(covered[~in_quote], counted - quoted_spans),
+        quoted=_count(covered[in_quote], quoted_spans),
+    )
+
+
+def _count(covered: np.ndarray, spans: int) -> VoiceCount:
+    chars = len(covered)
+    return VoiceCount(chars=chars, spans=spans, span_share=float(covered.mean()) if chars else 0.0)
+
+
+class VoiceScorer(Component):
+    """Writes :meth:`Voices.scores` of :func:`voice_persuasion` on ``article.scores``, after the
+    span and who-says-what components (nothing when the span layer did not run)."""
+
+    name = "voices"
+
+    def __init__(self, *, layer: str = TECHNIQUE_LAYER) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def predict(self, articles: Sequence[Article]) -> list[Voices | None]:
+        """The voices of each article (``None`` where no technique spans were looked for)."""
+        return [voice_persuasion(a, layer=self.layer) if self.layer in a.spans else None for a in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[Voices | None]) -> None:
+        for article, voices in zip(articles, outputs, strict=True):
+            if voices is not None:
+                article.scores.update(voices.scores())
+
+
+@register("unspun.VoiceScorer.v1")
+def make_voice_scorer(*, layer: str = TECHNIQUE_LAYER) -> VoiceScorer:
+    """Factory registered as ``unspun.VoiceScorer.v1``."""
+    return VoiceScorer(layer=layer)
