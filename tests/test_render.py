@@ -208,3 +208,23 @@ def test_without_the_multilingual_extra_a_french_paragraph_is_said_to_be_left_ou
     article.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 48, language="fr")]
     output = " ".join(_rendered(article).split())
     assert "line 2 (fr): left out of the span analysis" in output, output
+
+
+def test_the_summary_shows_persuasion_in_the_authors_text_apart_from_the_quotes() -> None:
+    from unspun.pipeline.voice import VoiceScorer
+
+    text = 'Critics called it "a reckless gamble". This disastrous plan will fail.'
+    article = Article(id="1", text=text, language="en")
+    start, other = text.index("reckless gamble"), text.index("disastrous plan")
+    loaded = [
+        Span(start, start + 15, "Loaded_Language", 0.8),
+        Span(other, other + 15, "Loaded_Language", 0.6),
+    ]
+    article.set_layer("technique", loaded)
+    article.scores["persuasion"] = 0.5
+    VoiceScorer()([article])
+    # Quoted: '"a reckless gamble"' (19 characters, 15 in a span); the author's: the other 52 (15).
+    assert "in the author's text 29% of characters (1 span); in quotes 79% (1 span)" in _rendered(article)
+    article.set_layer("technique", loaded[1:])
+    VoiceScorer()([article])
+    assert "in the author's text 29% of characters (1 span); in quotes 0% (0 spans)" in _rendered(article)

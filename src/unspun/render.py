@@ -3,8 +3,8 @@
 The article text is printed with every technique span highlighted in its
 technique's colour (where spans overlap, the most confident one colours the
 characters), followed by a legend with per-technique counts and definitions, and,
-when the article-level analyses ran, genre, frames, persuasion score and the
-techniques of each paragraph. Every technique, frame and genre is shown by its display name
+when the article-level analyses ran, genre, frames, persuasion score (and the persuasion in the
+author's text apart from the quotes) and the techniques of each paragraph. Every technique, frame and genre is shown by its display name
 (:func:`unspun.techniques.display_name`). Other layers add their sections with
 :func:`add_section`, printed after the paragraph table, after the who-says-what view
 (:mod:`unspun.render_whosays`).
@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.document import TECHNIQUE_LAYER, Analysis, Span
+from unspun.pipeline.voice import Voices
 from unspun.render_whosays import who_and_what
 from unspun.techniques import display_name, technique
 from unspun.terminal import printable
@@ -191,7 +192,23 @@ def article_summary(analysis: Analysis) -> Table | None:
         table.add_row("frames", frames or "none found")
     if analysis.persuasion_score is not None:
         table.add_row("persuasion score", f"{analysis.persuasion_score:.2f} (0 = none, 1 = most)")
+    voices = Voices.from_scores(analysis.article.scores)
+    if voices is not None:
+        table.add_row("by voice", voice_line(voices))
     return table
+
+
+def _spans(n: int) -> str:
+    return f"{n} span" if n == 1 else f"{n} spans"
+
+
+def voice_line(voices: Voices) -> str:
+    """Persuasion in the author's text and in quotes, in one line (share of characters in spans)."""
+    author, quoted = voices.author, voices.quoted
+    line = f"in the author's text {author.span_share:.0%} of characters ({_spans(author.spans)})"
+    if not quoted.chars:
+        return line + "; no quotes"
+    return line + f"; in quotes {quoted.span_share:.0%} ({_spans(quoted.spans)})"
 
 
 def paragraph_table(analysis: Analysis) -> Table | None:
