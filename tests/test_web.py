@@ -212,6 +212,12 @@ def test_analyse_highlights_match_the_api(page: Any, api: httpx.Client) -> None:
     summary = page.text_content("#a-summary")
     assert stored["genre"] and stored["genre"] in summary.lower()
     assert f"{round(stored['persuasion_score'] * 100)}%" in summary
+    # So is the persuasion in the author's text apart from the quotes, as the text view says it.
+    from unspun.pipeline.voice import Voices
+    from unspun.render import voice_line
+
+    voices = Voices.from_scores(stored["scores"])
+    assert voices is not None and page.text_content("#a-summary .voices") == voice_line(voices)
 
 
 def test_highlights_nest_and_cross_with_astral_offsets(page: Any) -> None:
@@ -557,6 +563,26 @@ def test_who_says_what_coverage_below_one_is_said_on_the_page(page: Any) -> None
     assert "read in the first 60% of the text only (about 1,020 of 1,700 characters)" in note.text_content()
     page.evaluate(show, {**data, "scores": {"whosays_coverage": 1.0}})
     assert page.locator("#a-extra .coverage").count() == 0 and page.locator("#a-extra").is_hidden()
+
+
+def test_the_summary_shows_the_authors_and_the_quoted_voices_apart(page: Any) -> None:
+    text = 'Critics called it "a reckless gamble". This disastrous plan will fail.'
+    data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}
+    voices = {"author_chars": 51, "author_spans": 1, "author_span_share": 0.2941}
+    voices |= {"quoted_chars": 19, "quoted_spans": 1, "quoted_span_share": 0.7895}
+    page.goto("/")
+    ready(page)
+    show = """async data => {
+                const { techniques } = await import("/static/app.js");
+                const { ArticleView } = await import("/static/article-view.js");
+                new ArticleView(await techniques()).show(data);
+              }"""
+    page.evaluate(show, {**data, "scores": voices})
+    line = page.locator("#a-summary .voices")
+    assert line.is_visible()
+    assert line.text_content() == "in the author's text 29% of characters (1 span); in quotes 79% (1 span)"
+    page.evaluate(show, {**data, "scores": {}})  # an analysis stored before the voices were counted
+    assert page.locator("#a-summary .voices").count() == 0
 
 
 def test_writes_ask_for_the_token_when_the_server_has_one(browser: Any, tmp_path: Path) -> None:

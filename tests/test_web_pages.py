@@ -333,3 +333,24 @@ def test_the_page_counts_spans_once_and_shows_no_score_for_a_reviewers_span() ->
     counted, labels = _node(script, spans)
     assert counted == 3
     assert labels == ["81% confidence", "50% confidence", "64% confidence", "added by a reviewer"]
+
+
+def test_the_page_says_the_text_views_line_on_the_authors_and_the_quoted_voices() -> None:
+    from unspun.pipeline.voice import VoiceCount, Voices
+    from unspun.render import voice_line
+
+    cases = [
+        Voices(author=VoiceCount(chars=51, spans=1, span_share=0.2941), quoted=VoiceCount(19, 1, 0.7895)),
+        Voices(author=VoiceCount(chars=900, spans=5, span_share=0.12), quoted=VoiceCount(0, 0, 0.0)),
+        Voices(author=VoiceCount(chars=400, spans=0, span_share=0.0), quoted=VoiceCount(300, 2, 0.031)),
+    ]
+    module = (web.STATIC_DIR / "article-view.js").as_uri()
+    script = (
+        f"const {{ voiceLine }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify([...JSON.parse(input).map(voiceLine), voiceLine({})]));"
+    )
+    page = _node(script, [v.scores() for v in cases])
+    assert page == [*(voice_line(v) for v in cases), None]
+    assert page[0] == "in the author's text 29% of characters (1 span); in quotes 79% (1 span)"
+    assert page[1] == "in the author's text 12% of characters (5 spans); no quotes"

@@ -13,6 +13,16 @@ const $ = (id) => document.getElementById(id);
 // The taxonomy each span names its technique in (the span's "taxonomy"), as the legend says it.
 const TAXONOMY_NAMES = { ptc14: "PTC-14 (SemEval-2020 Task 11)", semeval2023: "SemEval-2023 Task 3 (23 techniques)" };
 
+// The persuasion in the author's text apart from the quotes (unspun.pipeline.voice, written on the
+// analysis scores), in one line as the text view says it; null when the analysis has none.
+export function voiceLine(scores) {
+  const s = scores || {};
+  if (s.author_span_share === undefined || s.quoted_span_share === undefined) return null;
+  const spans = (n) => `${number(n)} ${n === 1 ? "span" : "spans"}`;
+  const author = `in the author's text ${percent(s.author_span_share)} of characters (${spans(s.author_spans)})`;
+  return s.quoted_chars ? `${author}; in quotes ${percent(s.quoted_span_share)} (${spans(s.quoted_spans)})` : `${author}; no quotes`;
+}
+
 const FEEDBACK_TEXT = {
   wrong: "Marked wrong by a reviewer",
   added: "Added by a reviewer",
@@ -110,6 +120,8 @@ export class ArticleView {
       bar.dataset.level = score >= 0.66 ? "high" : score >= 0.33 ? "mid" : "low";
       item("Persuasion", el("strong", { class: "big", text: percent(score) }), bar);
     }
+    const voices = voiceLine(d.scores);
+    if (voices) item("By voice", el("span", { class: "voices", title: "Share of the characters inside technique spans, in the author's own text and in quoted text", text: voices }));
     if (d.genre) item("Genre", el("strong", { class: "big cap", text: d.genre }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
     const active = countedSpans(this.spans).length;
     item("Spans", el("strong", { class: "big", text: number(active) }), el("span", { class: "muted", text: ` in ${number(this.techniqueCounts().size)} techniques` }));
