@@ -889,7 +889,7 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
     import os
 
     from unspun.readers.dispatch import iter_articles
-    from unspun.runner import ReadReport
+    from unspun.runner import RunReport
 
     folder = tmp_path / "my articles"
     (folder / "sub").mkdir(parents=True)
@@ -901,14 +901,14 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
     (folder / ".hidden.txt").write_text("ignored\n", encoding="utf-8")
     out = folder / "out.jsonl"
     out.write_text('{"text": "an earlier output line, never read back"}\n', encoding="utf-8")
-    report = ReadReport()
+    report = RunReport()
     articles = list(
         iter_articles(
             folder, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip, exclude=[os.stat(out)]
         )
     )
     assert [a.source_path for a in articles] == [str(folder / "a.txt")]
-    reasons = {Path(s.where).name: s.reason for s in report.skipped}
+    reasons = {Path(s.where).name: s.reason for s in report.skips}
     assert set(reasons) == {"sub", "notes.pdf", "out.jsonl"}
     assert "one level deep" in reasons["sub"] and ".txt" in reasons["notes.pdf"]
     assert reasons["out.jsonl"] == "the output being written"
@@ -917,24 +917,24 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
 
 
 def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
-    from unspun.runner import ReadReport
+    from unspun.runner import Failure, RunReport
 
     told: list[tuple[str, str]] = []
-    report = ReadReport(notify=lambda kind, message: told.append((kind, message)))
+    report = RunReport(notify=lambda kind, message: told.append((kind, message)))
     good = Article(id="a", text="x", source_path=tmp_path / "a.txt")
     line = Article(id="n2", text="x", source_path=tmp_path / "feed.jsonl")
-    report.failed(Article(id="b", text="", source_path=tmp_path / "b.txt"), "the article has no text")
+    report.failed(Failure(str(tmp_path / "b.txt"), "spans", "empty_input", "the article has no text"))
     assert told == []  # the first failure waits: alone, it would be the run's error
     report.analysed(good)
     report.analysed(line)
     report.analysed(line)
     report.skip(tmp_path / "sub", "a folder")
-    assert told == [("skipped", f"{tmp_path / 'b.txt'}: the article has no text")]
+    assert told == [("skipped", f"{tmp_path / 'b.txt'}: spans: the article has no text")]
     assert report.failure() is None and report.analysed_count == 3
     summary = report.summary()
     assert summary[0] == "summary: 3 analysed from 2 files, 1 failed, 1 left out"
     assert f"  analysed {tmp_path / 'feed.jsonl'} (2 articles)" in summary
     assert f"  left out {tmp_path / 'sub'}: a folder" in summary
-    alone = ReadReport()
-    alone.failed(Article(id="c", text="", source_path=tmp_path / "c.txt"), "no text")
-    assert alone.failure() == f"{tmp_path / 'c.txt'}: no text" and not alone.worth_summarising()
+    alone = RunReport()
+    alone.failed(Failure(str(tmp_path / "c.txt"), "spans", "empty_input", "no text"))
+    assert alone.failure() == f"{tmp_path / 'c.txt'}: spans: no text" and not alone.worth_summarising()

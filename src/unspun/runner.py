@@ -1,34 +1,89 @@
-"""What a run over user input read, analysed, skipped and why: the bookkeeping every front-end shares.
+"""The one runner of every front-end: analyse a stream of articles, account for what failed.
 
-:func:`unspun.readers.dispatch.iter_articles` tells a :class:`ReadReport` what it left out of a folder
-(``report.skip``: a subfolder, a file of another type, the output being written) and which
-files or lines it could not read (``report.on_error``, the reader's error handler); the caller
-tells it which analyses succeeded or failed (``report.analysed`` / ``report.failed``). At the end
-:meth:`ReadReport.summary` gives the lines to show (``unspun analyze`` prints them on stderr) and
-:meth:`ReadReport.failure` the one error to raise when nothing could be analysed. Everything is
-keyed by the FILE path an article came from (a JSONL line by ``path:line`` or ``path (id)``).
+:func:`run` takes the articles a reader yields (:func:`unspun.readers.dispatch.iter_articles`, given a
+:class:`RunReport`'s :meth:`~RunReport.on_error` and :meth:`~RunReport.skip` as its handlers), a
+loaded pipeline (:func:`unspun.analysis.load_pipeline`) and a sink; it hands each analysis that
+succeeded to the sink, keeps each that failed as a :class:`Failure` and returns the
+:class:`RunReport`. ``unspun analyze``, ``ingest``, ``reanalyze`` and the batch workers all run it,
+so that a failure is one record everywhere: where (the article's file, ``path (id)`` for one record
+of a JSONL file, else its id), the component that failed (None: the input could not be read), the
+error's code and its message.
+
+:meth:`RunReport.summary` gives the lines to show at the end (``unspun analyze`` prints them on
+stderr), :meth:`RunReport.failure_lines` the failures alone (each front-end lists them so), and
+:meth:`RunReport.failure` the one error to raise when nothing could be analysed.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from unspun.document import Article
+from unspun.document import Analysis, Article
 from unspun.errors import UnspunError
 
 # Up to this many analysed files are listed one by one in the summary; more are counted.
 LISTED_FILES = 20
 
 
+class Analyser(Protocol):
+    """What :func:`run` runs: :class:`unspun.analysis.Pipeline` satisfies it."""
+
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """An input left out: where (a file path, ``path:line`` or ``path (id)``) and why."""
+    """An entry of a folder left out (a subfolder, a file of another type): where and why."""
 
     where: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that was not analysed: ``where`` it came from (see :func:`where`), the
+    ``component`` that failed on it (None when it could not be read), the error's ``code``
+    (:attr:`unspun.errors.UnspunError.code`, ``internal_error`` for a bug) and its ``message``.
+
+    ``exception`` is the original exception (for re-raising in-process); it is not serialised."""
+
+    where: str
+    component: str | None
+    code: str
+    message: str
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of_read(cls, where: Path | str, error: UnspunError) -> Failure:
+        """The failure to read ``where`` (a file, ``path:line``, a URL)."""
+        return cls(str(where), None, error.code, error.message, error)
+
+    @classmethod
+    def of_analysis(cls, analysis: Analysis, at: str | None = None) -> Failure:
+        """The first error of a failed analysis, placed ``at`` (by default by :func:`where`)."""
+        error = analysis.errors[0]
+        place = at if at is not None else where(analysis.article)
+        return cls(place, error.component, error.code, error.message, error.exception)
+
+    @property
+    def reason(self) -> str:
+        """Why, in one phrase: ``component: message`` (the message alone for a read failure)."""
+        return f"{self.component}: {self.message}" if self.component else self.message
+
+    @property
+    def line(self) -> str:
+        """The failure on one line: ``where: reason`` (the reason alone when it names ``where``
+        already, as a reader's messages name their file and line)."""
+        reason = self.reason
+        return reason if self.where.split(":")[0] in reason else f"{self.where}: {reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"where": self.where, "component": self.component, "code": self.code, "message": self.message}
 
 
 def where(article: Article) -> str:
@@ -42,85 +97,104 @@ def where(article: Article) -> str:
 
 
 @dataclass
-class ReadReport:
+class RunReport:
     """The running account of one read-and-analyse run.
 
     ``notify(kind, message)`` is told each unreadable input and failed analysis as it happens
     (``kind`` is ``"skipped"``: it is left out of the output); the first failed analysis is held back until a second
     article is seen, because when it is the run's only article it is the run's error instead.
+    ``failures`` holds both kinds (a read failure has no component); ``skips`` the folder entries
+    not read; ``seen`` the articles analysed or failed; ``elapsed`` the seconds :func:`run` took.
     """
 
     notify: Callable[[str, str], None] | None = None
-    skipped: list[Skip] = field(default_factory=list)
-    failures: list[Skip] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
     analysed_from: Counter[str] = field(default_factory=Counter)
     seen: int = 0
-    _held: Skip | None = None
+    elapsed: float = 0.0
+    _held: Failure | None = None
 
     # -- told by the reader ---------------------------------------------------------------------
 
     def skip(self, path: Path | str, reason: str) -> None:
         """Note an entry of a folder that is not read (no notice: it is listed in the summary)."""
-        self.skipped.append(Skip(str(path), reason))
+        self.skips.append(Skip(str(path), reason))
 
-    def on_error(self, path: Path, error: UnspunError) -> None:
+    def on_error(self, path: Path | str, error: UnspunError) -> None:
         """The reader's error handler: a file or line that could not be read (its message already
         names it)."""
-        self.skipped.append(Skip(str(path), error.message))
+        self.failures.append(Failure.of_read(path, error))
         self._tell("skipped", error.message)
 
-    # -- told by the caller ---------------------------------------------------------------------
+    # -- told by the runner ---------------------------------------------------------------------
 
     def analysed(self, article: Article) -> None:
         """Note an article analysed."""
         self._next()
         self.analysed_from[str(article.source_path or article.id)] += 1
 
-    def failed(self, article: Article, message: str) -> None:
-        """Note an article whose analysis failed, with the reason."""
+    def failed(self, failure: Failure) -> None:
+        """Note an article whose analysis failed."""
         self._next()
-        failure = Skip(where(article), message)
         self.failures.append(failure)
         if self.seen == 1:
             self._held = failure
         else:
-            self._tell("skipped", f"{failure.where}: {message}")
+            self._tell("skipped", f"{failure.where}: {failure.reason}")
 
     @property
     def analysed_count(self) -> int:
         return sum(self.analysed_from.values())
 
+    @property
+    def unread(self) -> list[Failure]:
+        """The inputs that could not be read."""
+        return [f for f in self.failures if f.component is None]
+
+    @property
+    def unanalysed(self) -> list[Failure]:
+        """The articles read whose analysis failed."""
+        return [f for f in self.failures if f.component is not None]
+
     def failure(self) -> str | None:
         """The run's one error message when no article was analysed (``None`` otherwise): the
         reason itself for one article or one shared reason, else a count."""
-        if self.analysed_count or not self.failures:
+        failed = self.unanalysed
+        if self.analysed_count or not failed:
             return None
-        reasons = list(dict.fromkeys(f.reason for f in self.failures))
+        reasons = list(dict.fromkeys(f.reason for f in failed))
         if self.seen == 1:
-            return f"{self.failures[0].where}: {reasons[0]}"
+            return f"{failed[0].where}: {reasons[0]}"
         if len(reasons) == 1:
             return reasons[0]
         return f"none of the {self.seen} articles could be analysed (see the messages above)"
+
+    def failure_lines(self) -> list[str]:
+        """Each failure (analysis, then read) and each entry left out, one line each."""
+        lines = [f"  failed   {f.where}: {f.reason}" for f in self.unanalysed]
+        lines += [f"  left out {f.where}: {f.reason}" for f in self.unread]
+        lines += [f"  left out {s.where}: {s.reason}" for s in self.skips]
+        return lines
 
     def summary(self) -> list[str]:
         """The lines of the end-of-run summary: the counts, then each file analysed (up to
         :data:`LISTED_FILES`, else their number), each failure and each skipped entry with why."""
         files = len(self.analysed_from)
+        left_out = len(self.unread) + len(self.skips)
         lines = [
             f"summary: {self.analysed_count} analysed from {files} file{'s' if files != 1 else ''}, "
-            f"{len(self.failures)} failed, {len(self.skipped)} left out"
+            f"{len(self.unanalysed)} failed, {left_out} left out"
         ]
         if files <= LISTED_FILES:
             for path, count in self.analysed_from.items():
                 lines.append(f"  analysed {path}" + (f" ({count} articles)" if count > 1 else ""))
-        lines += [f"  failed   {f.where}: {f.reason}" for f in self.failures]
-        lines += [f"  left out {s.where}: {s.reason}" for s in self.skipped]
-        return lines
+        return lines + self.failure_lines()
 
     def worth_summarising(self) -> bool:
         """Whether the run read more than one article or left something out (a single article
         read and analysed needs no summary)."""
-        return self.seen > 1 or bool(self.skipped)
+        return self.seen > 1 or bool(self.skips) or bool(self.unread)
 
     def _next(self) -> None:
         self.seen += 1
@@ -130,3 +204,44 @@ class ReadReport:
     def _tell(self, kind: str, message: str) -> None:
         if self.notify is not None:
             self.notify(kind, message)
+
+
+def run(
+    source: Iterable[Article],
+    pipeline: Analyser,
+    sink: Callable[[Analysis], None],
+    *,
+    report: RunReport | None = None,
+    batch_size: int = 8,
+    on_progress: Callable[[int], None] | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+    place: Callable[[Article], str] = where,
+) -> RunReport:
+    """Analyse every article of ``source`` with ``pipeline``, ``batch_size`` at a time, and hand
+    each analysis that succeeded to ``sink``, in input order; return the run's report.
+
+    A failed analysis never stops the run: it is kept as a :class:`Failure` (placed by
+    ``place(article)``, by default :func:`where`) and told to ``on_failure`` first, which may
+    raise to stop the run (``unspun analyze --debug`` re-raises ``failure.exception``).
+    ``on_progress(1)`` is called after each article. ``report`` is the report to add to (one
+    whose handlers the reader of ``source`` was given), else a new one.
+
+    Raises what ``pipeline``, ``sink``, ``on_failure`` or the reading of ``source`` raise.
+    """
+    report = report if report is not None else RunReport()
+    started = time.perf_counter()
+    try:
+        for analysis in pipeline.pipe(source, batch_size=batch_size):
+            if analysis.ok:
+                report.analysed(analysis.article)
+                sink(analysis)
+            else:
+                failure = Failure.of_analysis(analysis, place(analysis.article))
+                if on_failure is not None:
+                    on_failure(failure)
+                report.failed(failure)
+            if on_progress is not None:
+                on_progress(1)
+    finally:
+        report.elapsed += time.perf_counter() - started
+    return report

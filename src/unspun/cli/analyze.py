@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import chain
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,7 +26,10 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
-from unspun.errors import EmptyInputError, UnspunError
+from unspun.errors import AnalysisError, EmptyInputError, UnspunError
+
+if TYPE_CHECKING:
+    from unspun.document import Analysis
 
 
 def analyze(
@@ -63,15 +66,15 @@ def analyze(
 
     An article that cannot be analysed is reported and skipped; the exit status is 2 when no
     article could be analysed."""
-    from unspun.analysis import build_pipeline
+    from unspun.analysis import load_pipeline
     from unspun.readers.dispatch import iter_articles
     from unspun.readers.folder import count_inputs, holds_many
-    from unspun.runner import ReadReport
     from unspun.render import render_analysis
+    from unspun.runner import Failure, RunReport, run
 
     with user_errors():
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
-        report = ReadReport(notify=lambda kind, message: say(kind, "yellow", message))
+        report = RunReport(notify=lambda kind, message: say(kind, "yellow", message))
         exclude = output_files()
         # Read the first article before loading any model, so bad input fails fast.
         articles = iter_articles(
@@ -84,26 +87,33 @@ def analyze(
         first = next(articles, None)
         if first is None:
             raise EmptyInputError(f"{path} holds no readable article")
-        pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
-        pipeline.load()  # a model that cannot load is one error up front, not one per article
+        # A model that cannot load is one error up front, not one per article.
+        pipeline = load_pipeline(settings, lang=lang)
         collected: list[dict[str, Any]] = []
+
+        def show(analysis: Analysis) -> None:
+            shown = analysis.above(min_score)
+            if format is OutputFormat.text:
+                out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
+            elif format is OutputFormat.jsonl:
+                write(json.dumps(shown.to_dict(), ensure_ascii=False))
+            else:
+                collected.append(shown.to_dict())
+
+        def bug(failure: Failure) -> None:
+            if state["debug"] or not isinstance(failure.exception, UnspunError | None):
+                raise failure.exception or AnalysisError(failure.reason)
+
         with progress(count_inputs(path, exclude=exclude), "analysing") as advance, long_work():
-            for analysis in pipeline.pipe(chain([first], articles), batch_size=settings.batch_size):
-                advance(1)
-                if not analysis.ok:
-                    error = analysis.errors[0]
-                    if state["debug"] or not isinstance(error.exception, UnspunError | None):
-                        analysis.raise_for_errors()
-                    report.failed(analysis.article, error.message)
-                    continue
-                report.analysed(analysis.article)
-                shown = analysis.above(min_score)
-                if format is OutputFormat.text:
-                    out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
-                elif format is OutputFormat.jsonl:
-                    write(json.dumps(shown.to_dict(), ensure_ascii=False))
-                else:
-                    collected.append(shown.to_dict())
+            run(
+                chain([first], articles),
+                pipeline,
+                show,
+                report=report,
+                batch_size=settings.batch_size,
+                on_progress=advance,
+                on_failure=bug,
+            )
         failure = report.failure()
         if failure is not None:
             raise fail(failure)

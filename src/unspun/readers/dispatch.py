@@ -301,7 +301,7 @@ def iter_articles(
     every line is read as JSONL; else plain text (one article, id ``stdin``). ``on_error`` gets
     the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
     :func:`read_jsonl`); ``on_skip`` the entries a folder holds that are not read, and why (see
-    :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.runner.ReadReport`
+    :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.runner.RunReport`
     provides both handlers and the summary of the run.
 
     Raises:

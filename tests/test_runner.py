@@ -1,0 +1,102 @@
+"""The one runner (:mod:`unspun.runner`): good articles delivered, failures recorded, never a stop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from unspun.analysis import Pipeline
+from unspun.document import Analysis, Article
+from unspun.errors import LanguageNotSupportedError
+from unspun.pipeline.base import Component
+from unspun.runner import Failure, RunReport, run
+
+
+class Shouter(Component):
+    """Writes the title in capitals; refuses an article whose text asks it to."""
+
+    name = "shouter"
+
+    def predict(self, articles: Sequence[Article]) -> list[str]:
+        for article in articles:
+            if "refuse" in article.text:
+                raise LanguageNotSupportedError(f"{article.id} is in no language the shouter reads")
+        return [article.text.upper() for article in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: Any) -> None:
+        for article, loud in zip(articles, outputs, strict=True):
+            article.title = loud
+
+
+def _articles(tmp_path: Path) -> list[Article]:
+    return [
+        Article(id="a", text="first", source_path=str(tmp_path / "a.txt")),
+        Article(id="b", text="please refuse", source_path=str(tmp_path / "b.txt")),
+        Article(id="c", text="third", source_path=str(tmp_path / "c.txt")),
+    ]
+
+
+def test_run_delivers_the_good_articles_and_records_the_failing_component(tmp_path: Path) -> None:
+    delivered: list[Analysis] = []
+    ticks: list[int] = []
+    report = run(
+        _articles(tmp_path), Pipeline([Shouter()]), delivered.append, batch_size=3, on_progress=ticks.append
+    )
+    assert [(a.id, a.article.title) for a in delivered] == [("a", "FIRST"), ("c", "THIRD")]
+    assert report.failures == [
+        Failure(
+            str(tmp_path / "b.txt"),
+            "shouter",
+            "language_not_supported",
+            "b is in no language the shouter reads",
+        )
+    ]
+    assert report.failures[0].reason == "shouter: b is in no language the shouter reads"
+    assert isinstance(report.failures[0].exception, LanguageNotSupportedError)
+    assert (report.analysed_count, report.seen, sum(ticks)) == (2, 3, 3)
+    assert report.failure() is None and report.elapsed >= 0.0
+    assert report.summary()[0] == "summary: 2 analysed from 2 files, 1 failed, 0 left out"
+    assert report.failure_lines() == [
+        f"  failed   {tmp_path / 'b.txt'}: shouter: b is in no language the shouter reads"
+    ]
+
+
+def test_run_records_a_read_failure_and_a_left_out_entry_from_the_reader(tmp_path: Path) -> None:
+    from unspun.readers.dispatch import iter_articles
+
+    (tmp_path / "a.txt").write_text("One article.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    report = RunReport()
+    articles = iter_articles(tmp_path, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip)
+    delivered: list[Analysis] = []
+    run(articles, Pipeline([Shouter()]), delivered.append, report=report)
+    assert [a.id for a in delivered] == ["a"]
+    assert [(Path(f.where).name, f.component, f.code) for f in report.failures] == [
+        ("empty.txt", None, "empty_input")
+    ]
+    assert [Path(s.where).name for s in report.skips] == ["notes.pdf"]
+    assert report.summary()[0] == "summary: 1 analysed from 1 file, 0 failed, 2 left out"
+
+
+def test_run_stops_when_the_failure_handler_raises(tmp_path: Path) -> None:
+    def stop(failure: Failure) -> None:
+        assert failure.exception is not None
+        raise failure.exception
+
+    with pytest.raises(LanguageNotSupportedError):
+        run(_articles(tmp_path), Pipeline([Shouter()]), lambda analysis: None, on_failure=stop)
+
+
+def test_one_failed_article_alone_is_the_runs_error(tmp_path: Path) -> None:
+    report = run(_articles(tmp_path)[1:2], Pipeline([Shouter()]), lambda analysis: None)
+    assert report.failure() == f"{tmp_path / 'b.txt'}: shouter: b is in no language the shouter reads"
+    assert report.failures[0].to_dict() == {
+        "where": str(tmp_path / "b.txt"),
+        "component": "shouter",
+        "code": "language_not_supported",
+        "message": "b is in no language the shouter reads",
+    }
