@@ -362,13 +362,14 @@ def test_folder_entries_not_read_are_listed_as_left_out(
 
 
 def test_ingest_reads_every_file_by_the_one_decoding_rule(tmp_path: Path) -> None:
-    from unspun.store.ingest import IngestFailure, read_sources
+    from unspun.runner import Failure
+    from unspun.store.ingest import read_sources
 
     smart = "The mayor\u2019s \u201cgenerous\u201d plan \u2014 a giveaway, says the caf\u00e9 owner."
     (tmp_path / "cp1252.txt").write_bytes(smart.encode("cp1252"))
     (tmp_path / "utf16.txt").write_bytes(smart.encode("utf-16"))
     (tmp_path / "garbled.txt").write_bytes(smart.encode("cp1252").decode("latin-1").encode("utf-8"))
-    failures: list[IngestFailure] = []
+    failures: list[Failure] = []
     articles = list(read_sources([tmp_path], on_failure=failures.append))
     assert sorted(a.text for a in articles) == [smart, "\ufeff" + smart]
     assert [Path(f.where).name for f in failures] == ["garbled.txt"]

@@ -94,6 +94,10 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
+# The columns of a failure in CSV output (the fields of unspun.runner.Failure).
+FAILURE_COLUMNS = ["where", "component", "code", "message"]
+
+
 def _failure_line(where: str, reason: str) -> str:
     # The reader's messages already name their input (file, line); others get it in front.
     return reason if where.split(":")[0] in reason else f"{where}: {reason}"
@@ -122,22 +126,21 @@ def ingest(
     The same text is the same article: ingesting again adds nothing, and after an interruption
     completes the rest (work is committed per batch). The exit status is 2 when nothing could be
     ingested."""
-    from unspun.store.ingest import IngestFailure, count_sources
+    from unspun.runner import Failure
+    from unspun.store.ingest import count_sources
     from unspun.store.ingest import ingest as run_ingest
 
     with user_errors():
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
 
         def load() -> Any:
-            from unspun.analysis import build_pipeline
+            from unspun.analysis import load_pipeline
 
-            pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
-            pipeline.load()
-            return pipeline
+            return load_pipeline(settings, lang=lang)
 
-        def report(failure: IngestFailure) -> None:
+        def report(failure: Failure) -> None:
             if format is TableFormat.text:
-                say("failed", "yellow", _failure_line(failure.where, failure.reason))
+                say("failed", "yellow", failure.line)
 
         with opened(db, create=True) as store, progress(count_sources(paths), "ingesting") as advance:
             summary = run_ingest(
@@ -154,7 +157,7 @@ def ingest(
         if format is TableFormat.json:
             _json({**summary.to_dict(), "db": where})
         elif format is TableFormat.csv:
-            write(_csv([{"where": f.where, "reason": f.reason} for f in summary.failed], ["where", "reason"]))
+            write(_csv([f.to_dict() for f in summary.failed], FAILURE_COLUMNS))
         else:
             for entry in summary.left_out:
                 say("left out", "yellow", f"{entry.where}: {entry.reason}")
@@ -257,6 +260,7 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
         f"published {profile['first_published'] or '-'} .. {profile['last_published'] or '-'}",
         "persuasion score: "
         + (f"median {p['median']}, quartiles {p['q1']} .. {p['q3']} (n={p['n']})" if p["n"] else "none"),
+        _voices_line(profile.get("voices") or {}),
         "techniques (spans, per 1,000 words):",
     ]
     for name, count in profile["technique_counts"].items():
@@ -270,6 +274,15 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
             f"{month['persuasion_median'] if month['persuasion_median'] is not None else '-'}"
         )
     return lines
+
+
+def _voices_line(v: dict[str, Any]) -> str:
+    if not v.get("n"):
+        return "by voice: not counted"
+    line = f"by voice (mean share of characters in spans): the author's text {v['author_span_share']:.0%} (n={v['n']})"
+    if not v.get("quoted_n"):
+        return line + ", no quotes"
+    return line + f", quotes {v['quoted_span_share']:.0%} (n={v['quoted_n']})"
 
 
 def profile(
@@ -373,11 +386,9 @@ def reanalyze(
         settings = cli_settings(model=model, article_model=article_model)
 
         def load() -> Any:
-            from unspun.analysis import build_pipeline
+            from unspun.analysis import load_pipeline
 
-            pipeline = build_pipeline(model=settings.model, article_model=settings.article_model, lang=lang)
-            pipeline.load()
-            return pipeline
+            return load_pipeline(settings, lang=lang)
 
         # Built only when a stored article is to be analysed: nothing to do loads no model.
         pipeline = LazyAnalyser(load)

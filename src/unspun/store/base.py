@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
 
 from unspun.document import Analysis, Article
+from unspun.runner import Analyser
 
 T = TypeVar("T")
 
@@ -316,11 +317,28 @@ class ScoreDistribution(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceMeans(_Record):
+    """The persuasion in the author's text apart from the quotes (:mod:`unspun.pipeline.voice`),
+    over the ``n`` articles of an outlet whose analysis counted it (one stored before has not):
+    ``author_span_share``, the mean share of the author's characters inside technique spans;
+    ``quoted_span_share``, the same in quoted text, over the ``quoted_n`` articles that quote
+    anyone; ``author_spans`` / ``quoted_spans``, the spans counted in each voice, all articles."""
+
+    n: int = 0
+    author_span_share: float | None = None
+    quoted_n: int = 0
+    quoted_span_share: float | None = None
+    author_spans: int = 0
+    quoted_spans: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class OutletProfile(_Record):
     """How one outlet persuades, over its stored articles (newest analysis of each).
 
     ``technique_counts``: technique id to number of spans; ``technique_rates``: spans per 1,000
-    words; ``genres`` / ``frames``: label to number of articles; ``trend``: one row per month.
+    words; ``genres`` / ``frames``: label to number of articles; ``trend``: one row per month;
+    ``voices``: the persuasion in the author's text and in quotes (:class:`VoiceMeans`).
     """
 
     outlet: str
@@ -335,6 +353,7 @@ class OutletProfile(_Record):
     trend: list[MonthTrend]
     first_published: dt.date | None
     last_published: dt.date | None
+    voices: VoiceMeans = field(default_factory=VoiceMeans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,12 +409,6 @@ class ReanalyzeSummary(_Record):
     added: int = 0
     current: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-class Analyser(Protocol):
-    """What :meth:`Store.reanalyze` runs: :class:`unspun.analysis.Pipeline` satisfies it."""
-
-    def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]: ...
 
 
 class Store(Protocol):

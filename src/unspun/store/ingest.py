@@ -14,34 +14,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from unspun.document import Analysis, Article
 from unspun.errors import MetadataConflictError, UnspunError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
-from unspun.store.base import Analyser, Store
-
-
-@dataclass(frozen=True, slots=True)
-class IngestFailure:
-    """An input that was not stored: ``where`` (a path, ``path:line``, URL or article id) and why."""
-
-    where: str
-    reason: str
+from unspun.runner import Analyser, Failure, RunReport, Skip, run, where
+from unspun.store.base import Store
 
 
 @dataclass(slots=True)
 class IngestSummary:
-    """What an ingest did: articles read, new ones stored, duplicates skipped, failures."""
+    """What an ingest did: articles read, new ones stored, duplicates skipped, and the run's
+    :class:`unspun.runner.RunReport` (its failures: unreadable inputs, texts met again with other
+    metadata, failed analyses; and the entries of a folder that were not read)."""
 
     read: int = 0
     new: int = 0
     duplicate: int = 0
-    failed: list[IngestFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
-    # Entries of a folder that were not read (a subfolder, a file of another type), and why.
-    left_out: list[IngestFailure] = field(default_factory=list)
+    report: RunReport = field(default_factory=RunReport)
+
+    @property
+    def failed(self) -> list[Failure]:
+        """Every input not stored, and why."""
+        return self.report.failures
+
+    @property
+    def left_out(self) -> list[Skip]:
+        """The entries of a folder that were not read (a subfolder, a file of another type), and why."""
+        return self.report.skips
 
     @property
     def ingested(self) -> bool:
@@ -49,10 +53,14 @@ class IngestSummary:
         return bool(self.new or self.duplicate)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["failed"] = [asdict(f) for f in self.failed]
-        data["left_out"] = [asdict(f) for f in self.left_out]
-        return data
+        return {
+            "read": self.read,
+            "new": self.new,
+            "duplicate": self.duplicate,
+            "failed": [f.to_dict() for f in self.failed],
+            "article_ids": self.article_ids,
+            "left_out": [asdict(s) for s in self.left_out],
+        }
 
 
 def count_sources(sources: Iterable[str | Path]) -> int | None:
@@ -73,9 +81,9 @@ def read_sources(
     sources: Iterable[str | Path],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    on_failure: Callable[[IngestFailure], None],
+    on_failure: Callable[[Failure], None],
     fetch_timeout: float | None = None,
-    on_left_out: Callable[[IngestFailure], None] | None = None,
+    on_left_out: Callable[[Path | str, str], None] | None = None,
 ) -> Iterator[Article]:
     """Every article of ``sources`` (paths, ``-``, URLs), in order; what cannot be read goes to
     ``on_failure`` and the rest goes on; a folder's entries that are not read (a subfolder, a
@@ -84,24 +92,24 @@ def read_sources(
         try:
             yield from _read_source(source, max_bytes, on_failure, fetch_timeout, on_left_out)
         except UnspunError as error:
-            on_failure(IngestFailure(str(source), error.message))
+            on_failure(Failure.of_read(source, error))
 
 
 def _read_source(
     source: str | Path,
     max_bytes: int,
-    on_failure: Callable[[IngestFailure], None],
+    on_failure: Callable[[Failure], None],
     fetch_timeout: float | None,
-    on_left_out: Callable[[IngestFailure], None] | None = None,
+    on_left_out: Callable[[Path | str, str], None] | None = None,
 ) -> Iterator[Article]:
     from unspun.readers.dispatch import iter_articles
 
     def skipped(where: Path, error: UnspunError) -> None:
-        on_failure(IngestFailure(str(where), error.message))
+        on_failure(Failure.of_read(where, error))
 
     def left_out(where: Path, reason: str) -> None:
         if on_left_out is not None:
-            on_left_out(IngestFailure(str(where), reason))
+            on_left_out(where, reason)
 
     yield from iter_articles(
         str(source),
@@ -123,7 +131,7 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetch_timeout: float | None = None,
     on_progress: Callable[[int], None] | None = None,
-    on_failure: Callable[[IngestFailure], None] | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
 ) -> IngestSummary:
     """Read, analyse and store the articles of ``sources``; return what was done.
 
@@ -138,7 +146,7 @@ def ingest(
     """
     summary = IngestSummary()
 
-    def failed(failure: IngestFailure) -> None:
+    def failed(failure: Failure) -> None:
         summary.failed.append(failure)
         if on_failure is not None:
             on_failure(failure)
@@ -151,7 +159,7 @@ def ingest(
             max_bytes=max_bytes,
             on_failure=failed,
             fetch_timeout=fetch_timeout,
-            on_left_out=summary.left_out.append,
+            on_left_out=summary.report.skip,
         ):
             summary.read += 1
             if outlet is not None:
@@ -160,7 +168,7 @@ def ingest(
             try:
                 duplicate = _seen_as(seen, article) or store.merge_metadata(article)
             except MetadataConflictError as error:
-                failed(IngestFailure(_where(article), error.message))
+                failed(Failure(where(article), "store", error.code, error.message, error))
                 if on_progress is not None:
                     on_progress(1)
                 continue
@@ -179,7 +187,9 @@ def ingest(
     if first is None:
         return summary
     if analyser is None:
-        analyser = load_analyser() if load_analyser is not None else _default_analyser()
+        from unspun.analysis import load_pipeline
+
+        analyser = load_analyser() if load_analyser is not None else load_pipeline()
     pending: list[Analysis] = []
 
     def commit() -> None:
@@ -189,31 +199,25 @@ def ingest(
                 summary.new += 1
             else:  # another writer stored it meanwhile
                 summary.duplicate += 1
-        if on_progress is not None:
-            on_progress(len(pending))
         pending.clear()
 
-    def with_first() -> Iterator[Article]:
-        yield first
-        yield from articles
-
-    for analysis in analyser.pipe(with_first(), batch_size=batch_size):
-        if not analysis.ok:
-            error = analysis.errors[0]
-            failed(IngestFailure(_where(analysis.article), f"{error.component}: {error.message}"))
-            if on_progress is not None:
-                on_progress(1)
-            continue
+    def keep(analysis: Analysis) -> None:
         pending.append(analysis)
         if len(pending) >= batch_size:
             commit()
+
+    run(
+        chain([first], articles),
+        analyser,
+        keep,
+        report=summary.report,
+        batch_size=batch_size,
+        on_progress=on_progress,
+        on_failure=on_failure,
+    )
     if pending:
         commit()
     return summary
-
-
-def _where(article: Article) -> str:
-    return f"{article.source_path}:{article.id}" if article.source_path else article.id
 
 
 def _seen_as(seen: dict[str, Article], article: Article) -> bool:
@@ -234,11 +238,3 @@ def _metadata(article: Article) -> dict[str, Any]:
     from unspun.store.rows import METADATA
 
     return {name: getattr(article, name) for name in METADATA}
-
-
-def _default_analyser() -> Analyser:
-    from unspun.analysis import build_pipeline
-
-    pipeline = build_pipeline()
-    pipeline.load()
-    return pipeline
