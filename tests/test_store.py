@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 import pytest
@@ -383,6 +383,32 @@ def test_reanalyze_adds_analyses_and_never_overwrites(store: SqlStore) -> None:
     assert len(store.get(hit.article_id).history) == 2
 
 
+def test_reanalyze_keeps_a_failed_article_as_one_failure_under_its_stored_id(store: SqlStore) -> None:
+    from unspun.analysis import Pipeline
+    from unspun.errors import LanguageNotSupportedError
+    from unspun.pipeline.base import Component
+
+    refs = store.add_many(corpus())
+    refused = store.get(refs[0].article_id).analysis.text
+
+    class Refuser(Component):
+        name = "refuser"
+
+        def predict(self, articles: Sequence[Article]) -> None:
+            if any(article.text == refused for article in articles):
+                raise LanguageNotSupportedError("no language the refuser reads")
+
+        def set_annotations(self, articles: Sequence[Article], outputs: object) -> None:
+            pass
+
+    summary = store.reanalyze(Pipeline([Refuser()]), force=True, batch_size=2)
+    assert [(f.where, f.component, f.code) for f in summary.failed] == [
+        (refs[0].article_id, "refuser", "language_not_supported")
+    ]
+    assert summary.added + summary.current == summary.seen - 1 == len(refs) - 1
+    assert summary.to_dict()["failed"][0]["message"] == "no language the refuser reads"
+
+
 def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(store: SqlStore) -> None:
     ref = store.add(make_analysis(TRICKY, outlet="Alpha", published=dt.date(2024, 1, 2)))
     for change in ({"outlet": "Beta"}, {"published": dt.date(2025, 1, 1)}, {"title": "Another"}):
@@ -545,3 +571,34 @@ def test_an_empty_search_filter_is_no_filter(store: SqlStore) -> None:
         query = SearchQuery(**{field: ""})  # type: ignore[arg-type]
         assert getattr(query, field) is None
         assert store.search(query).total == 1, field
+
+
+def test_outlet_profile_averages_the_authors_and_the_quoted_voices(store: SqlStore) -> None:
+    from unspun.pipeline.voice import VoiceScorer
+
+    texts = {
+        # The author's loaded phrase, a quote without one.
+        "v1": ('Shameless elites ruin us. The mayor said "we will see."', ["Shameless elites"]),
+        # A loaded phrase in quotes only.
+        "v2": ('Critics called it "a reckless gamble" on Monday.', ["reckless gamble"]),
+        # No quotes at all: counted for the author only.
+        "v3": ("A calm report about the harbour.", []),
+    }
+    analyses = []
+    for id, (body, loaded) in texts.items():
+        analysis = make_analysis(
+            body, id=id, outlet="Voices Daily", spans=[(p, "Loaded_Language", 0.7) for p in loaded]
+        )
+        VoiceScorer()([analysis.article])
+        analyses.append(analysis)
+    store.add_many(analyses)
+    store.add(make_analysis("Stored before the voices were counted.", id="old", outlet="Voices Daily"))
+    voices = store.profile("Voices Daily").voices
+    expected = [a.article.scores for a in analyses]
+    assert (voices.n, voices.quoted_n) == (3, 2)
+    assert voices.author_span_share == pytest.approx(
+        sum(s["author_span_share"] for s in expected) / 3, abs=1e-4
+    )
+    assert voices.quoted_span_share == pytest.approx((0.0 + len("reckless gamble") / 19) / 2, abs=1e-4)
+    assert (voices.author_spans, voices.quoted_spans) == (1, 1)
+    assert store.profile("Voices Daily").to_dict()["voices"]["n"] == 3

@@ -98,11 +98,6 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
 FAILURE_COLUMNS = ["where", "component", "code", "message"]
 
 
-def _failure_line(where: str, reason: str) -> str:
-    # The reader's messages already name their input (file, line); others get it in front.
-    return reason if where.split(":")[0] in reason else f"{where}: {reason}"
-
-
 def _json(data: Any) -> None:
     write(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -403,10 +398,10 @@ def reanalyze(
         if format is TableFormat.json:
             _json(data)
         elif format is TableFormat.csv:
-            write(_csv([{"article_id": a, "reason": r} for a, r in summary.failed], ["article_id", "reason"]))
+            write(_csv([f.to_dict() for f in summary.failed], FAILURE_COLUMNS))
         else:
-            for article_id, reason in summary.failed:
-                say("failed", "yellow", _failure_line(article_id, reason))
+            for failure in summary.failed:
+                say("failed", "yellow", failure.line)
             write(
                 f"{summary.added} analyses added, {summary.current} already current, "
                 f"{len(summary.failed)} failed, of {summary.seen} articles"

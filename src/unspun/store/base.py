@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
 
 from unspun.document import Analysis, Article
-from unspun.runner import Analyser
+from unspun.runner import Analyser, Failure
 
 T = TypeVar("T")
 
@@ -403,12 +403,20 @@ class StoreCounts(_Record):
 @dataclass(slots=True)
 class ReanalyzeSummary(_Record):
     """What :meth:`Store.reanalyze` did: articles seen, analyses added, up to date, failures
-    (``(article_id, message)`` pairs)."""
+    (:class:`unspun.runner.Failure` records, each ``where`` the stored article's id)."""
 
     seen: int = 0
     added: int = 0
     current: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seen": self.seen,
+            "added": self.added,
+            "current": self.current,
+            "failed": [f.to_dict() for f in self.failed],
+        }
 
 
 class Store(Protocol):

@@ -8,11 +8,12 @@ skipped unless forced; work is committed per batch, so an interrupted run keeps 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain
 from typing import Any, Protocol
 
 from unspun.document import Analysis, Article
-from unspun.store.base import Analyser, ReanalyzeSummary, SearchQuery, StoredAnalysis, StoredRef
+from unspun.runner import Analyser, run
+from unspun.store.base import ReanalyzeSummary, SearchQuery, StoredAnalysis, StoredRef
 
 
 class ReanalysisStore(Protocol):
@@ -45,7 +46,7 @@ def reanalyze(
     if first is None:
         return summary  # nothing to analyse: no model is loaded (a LazyAnalyser stays unbuilt)
     expected = store.expected_model_key(analyser)
-    todo: list[tuple[str, Article]] = []
+    todo: list[Article] = []
     for stored in chain([first], stream):
         summary.seen += 1
         history_key = store.newest_model_key(stored.article_id) if expected is not None else None
@@ -54,25 +55,34 @@ def reanalyze(
             if on_progress:
                 on_progress(1)
             continue
-        todo.append((stored.article_id, _fresh(stored)))
-    pending: Iterator[tuple[str, Article]] = iter(todo)
-    while batch := list(islice(pending, batch_size)):
-        ids = {id(article): article_id for article_id, article in batch}
-        good: list[Analysis] = []
-        for analysis in analyser.pipe([article for _, article in batch], batch_size=batch_size):
-            if analysis.ok:
-                good.append(analysis)
-            else:
-                summary.failed.append(
-                    (ids.get(id(analysis.article), analysis.id), analysis.errors[0].message)
-                )
-        for ref in store.add_many(good):
+        todo.append(_fresh(stored))
+    pending: list[Analysis] = []
+
+    def commit() -> None:
+        for ref in store.add_many(pending):
             if ref.new_analysis:
                 summary.added += 1
             else:
                 summary.current += 1
-        if on_progress:
-            on_progress(len(batch))
+        pending.clear()
+
+    def keep(analysis: Analysis) -> None:
+        pending.append(analysis)
+        if len(pending) >= batch_size:
+            commit()
+
+    # A failure is placed by the store's id of its article: its content hash's first 16 digits.
+    report = run(
+        todo,
+        analyser,
+        keep,
+        batch_size=batch_size,
+        on_progress=on_progress,
+        place=lambda a: a.content_hash[:16],
+    )
+    if pending:
+        commit()
+    summary.failed = report.failures
     return summary
 
 
