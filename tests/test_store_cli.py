@@ -278,3 +278,25 @@ def test_ingest_of_a_stored_text_with_another_outlet_is_refused(tmp_path: Path) 
     assert same.exit_code == 0 and json.loads(same.stdout)["duplicate"] == 1
     with open_store(url) as store:
         assert [o.outlet for o in store.outlets()] == ["Weekly Contract"]
+
+
+def test_profile_says_the_persuasion_in_the_authors_text_and_in_quotes(filled: str) -> None:
+    from unspun.pipeline.voice import VoiceScorer
+
+    quoting = make_analysis(
+        'Critics called it "a reckless gamble". Calm words here.',
+        id="q",
+        outlet="Alpha",
+        spans=[("reckless gamble", "Loaded_Language", 0.7)],
+    )
+    VoiceScorer()([quoting.article])
+    with open_store(filled) as store:
+        store.add(quoting)
+    # Alpha's other article was stored before the voices were counted: it is left out (n=1).
+    text = run("profile", "Alpha", "--db", filled).stdout
+    assert (
+        "by voice (mean share of characters in spans): the author's text 0% (n=1), quotes 79% (n=1)" in text
+    )
+    data = json.loads(run("profile", "Alpha", "--db", filled, "--format", "json").stdout)
+    assert data["voices"]["quoted_spans"] == 1 and data["voices"]["author_spans"] == 0
+    assert "by voice: not counted" in run("profile", "Beta", "--db", filled).stdout

@@ -396,7 +396,21 @@ def test_outlet_dashboards_compare_two_outlets(page: Any, api: httpx.Client) -> 
     assert [n.strip() for n in names] == ["Loud Herald", "Calm Ledger"]
     profile = api.get("/api/outlets/Loud Herald/profile", params={"compare": "Calm Ledger"}).json()
     articles = page.locator(".key-figures .stat-value").all_text_contents()
-    assert articles[0] == str(profile["a"]["articles"]) and articles[4] == str(profile["b"]["articles"])
+    half = len(articles) // 2
+    assert articles[0] == str(profile["a"]["articles"]) and articles[half] == str(profile["b"]["articles"])
+    # The persuasion in the author's text and in quotes, averaged over each outlet's articles.
+    labels = page.locator(".key-figures .stat-label").all_text_contents()
+    voices = profile["a"]["voices"]
+    assert voices["n"] == 3
+    for label, share in [
+        ("of the author's text in spans", "author_span_share"),
+        ("of quotes in spans", "quoted_span_share"),
+    ]:
+        shown = articles[labels.index(label)]
+        if voices[share] is None:  # no article of the outlet quotes anyone
+            assert shown == "–"
+        else:
+            assert shown.endswith("%") and abs(float(shown[:-1]) - 100 * voices[share]) <= 0.5
     assert page.locator("svg.chart").count() == 6
     # The technique chart has one bar per outlet for each technique of either.
     techniques = set(profile["a"]["technique_rates"]) | set(profile["b"]["technique_rates"])

@@ -33,6 +33,7 @@ from unspun.store.base import (
     StoreCounts,
     StoredAnalysis,
     StoredRef,
+    VoiceMeans,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "StoreCounts",
     "StoredAnalysis",
     "StoredRef",
+    "VoiceMeans",
     "data_dir",
     "default_url",
     "open_store",

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    case,
     exists,
     func,
     literal_column,
@@ -41,6 +42,7 @@ from unspun.store.base import (
     QuotedSource,
     ScoreDistribution,
     SearchQuery,
+    VoiceMeans,
 )
 from unspun.store.rows import aware
 
@@ -333,6 +335,7 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     ]
     words = sum(int(g[2] or 0) for g in groups)
     dated = [g for g in groups if g[0] is not None]
+    voices = _voices(connection, mine)
     return OutletProfile(
         outlet=outlet,
         articles=sum(int(g[1]) for g in groups),
@@ -346,6 +349,45 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         trend=trend,
         first_published=_as_date(min(g[4] for g in dated)) if dated else None,
         last_published=_as_date(max(g[5] for g in dated)) if dated else None,
+        voices=voices,
+    )
+
+
+def _voices(connection: Connection, mine: ColumnElement[bool]) -> VoiceMeans:
+    """The means of the voice scores (:mod:`unspun.pipeline.voice`) that the outlet's newest
+    analyses hold in their stored JSON (``analyses.data``), in one pass; a mean over no article
+    is ``None``. Read from the JSON, so analyses stored before the voices were counted need no
+    migration: they are left out (``n``)."""
+
+    def score(name: str) -> ColumnElement[float]:
+        return an.c.data[("scores", name)].as_float()
+
+    author, quoted, quoted_chars = (
+        score("author_span_share"),
+        score("quoted_span_share"),
+        score("quoted_chars"),
+    )
+    in_quotes = case((quoted_chars > 0, quoted), else_=None)
+    row = connection.execute(
+        select(
+            func.count(author),
+            func.avg(author),
+            func.count(in_quotes),
+            func.avg(in_quotes),
+            func.sum(score("author_spans")),
+            func.sum(score("quoted_spans")),
+        )
+        .select_from(a.join(an, an.c.id == a.c.newest_analysis_id))
+        .where(mine)
+    ).one()
+    n, author_mean, quoted_n, quoted_mean, author_spans, quoted_spans = row
+    return VoiceMeans(
+        n=int(n),
+        author_span_share=None if author_mean is None else round(float(author_mean), 4),
+        quoted_n=int(quoted_n),
+        quoted_span_share=None if quoted_mean is None else round(float(quoted_mean), 4),
+        author_spans=int(author_spans or 0),
+        quoted_spans=int(quoted_spans or 0),
     )
 
 

@@ -26,6 +26,10 @@ function keyFigures(p, colour) {
       stat("words", number(p.words)),
       stat("spans per 1,000 words", number(p.words ? (1000 * p.spans) / p.words : 0, 1)),
       stat("median persuasion", percent(p.persuasion && p.persuasion.median)),
+      // The author's voice apart from the quoted ones (unspun.pipeline.voice): mean share of
+      // characters inside technique spans, "–" where no stored analysis counted it.
+      stat("of the author's text in spans", percent(p.voices && p.voices.author_span_share)),
+      stat("of quotes in spans", percent(p.voices && p.voices.quoted_span_share)),
     ),
   );
 }
