@@ -50,13 +50,15 @@ class Failure:
     ``component`` that failed on it (None when it could not be read), the error's ``code``
     (:attr:`unspun.errors.UnspunError.code`, ``internal_error`` for a bug) and its ``message``.
 
-    ``exception`` is the original exception (for re-raising in-process); it is not serialised."""
+    ``exception`` is the original exception (for re-raising in-process) and ``article`` the
+    article that failed (None when it could not be read); neither is serialised."""
 
     where: str
     component: str | None
     code: str
     message: str
     exception: BaseException | None = field(default=None, compare=False, repr=False)
+    article: Article | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of_read(cls, where: Path | str, error: UnspunError) -> Failure:
@@ -68,7 +70,7 @@ class Failure:
         """The first error of a failed analysis, placed ``at`` (by default by :func:`where`)."""
         error = analysis.errors[0]
         place = at if at is not None else where(analysis.article)
-        return cls(place, error.component, error.code, error.message, error.exception)
+        return cls(place, error.component, error.code, error.message, error.exception, analysis.article)
 
     @property
     def reason(self) -> str:

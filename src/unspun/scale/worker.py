@@ -3,7 +3,7 @@
 :class:`AnalyseBatch` is a callable class, the shape Ray Data's ``map_batches`` wants for an
 actor pool: the models load once per worker (lazily, on the first article that needs them, so
 a run with nothing left to do loads nothing) and every call analyses one batch with
-:meth:`unspun.analysis.Pipeline.pipe`. The local engine calls the very same object in its own
+:func:`unspun.runner.run`. The local engine calls the very same object in its own
 process, so both engines give the same rows.
 
 Nothing escapes a batch: an article that cannot be read, or that a component fails on, gets a
@@ -22,10 +22,11 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from unspun.analysis import Pipeline, build_pipeline
+from unspun.analysis import Pipeline, load_pipeline
 from unspun.document import Analysis, Article
 from unspun.errors import UnspunError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
+from unspun.runner import Failure, run
 from unspun.scale.row import analysis_row, error_row, rows_table
 from unspun.scale.source import source_article, source_id
 
@@ -97,9 +98,7 @@ class AnalyseBatch:
         """The loaded pipeline of this worker (loaded on first use)."""
         if self._pipeline is None:
             started = time.perf_counter()
-            pipeline = build_pipeline(model=self.model, article_model=self.article_model, lang=self.lang)
-            pipeline.load()
-            self._pipeline = pipeline
+            self._pipeline = load_pipeline(model=self.model, article_model=self.article_model, lang=self.lang)
             self._report(load_seconds=time.perf_counter() - started)
         return self._pipeline
 
@@ -113,11 +112,11 @@ class AnalyseBatch:
                 article = source_article(source, max_bytes=self.max_bytes)
             except UnspunError as error:
                 # Listed under the record's own id when it has one, else under its place.
-                id = source_id(source)
-                if id in self.done:
+                failure = Failure.of_read(source_id(source), error)
+                if failure.where in self.done:
                     skipped += 1
                 else:
-                    rows.append(error_row(id, error.message, source_path=source["source"]))
+                    rows.append(error_row(failure.where, failure.reason, source_path=source["source"]))
                 continue
             if article.id in self.done:
                 skipped += 1
@@ -137,19 +136,24 @@ class AnalyseBatch:
 
     def _analyse(self, articles: list[Article]) -> list[dict[str, Any]]:
         pipeline = self.pipeline  # a model that cannot load stops the run (ModelError)
-        try:
-            analyses = list(pipeline.pipe(articles, batch_size=self.pipe_batch))
-        except Exception:  # noqa: BLE001 - one bad article must not lose the batch: retry one by one
-            analyses = None
-        if analyses is None:
-            return [self._analyse_one(article) for article in articles]
-        return [self._row(analysis) for analysis in analyses]
+        rows: list[dict[str, Any]] = []
 
-    def _analyse_one(self, article: Article) -> dict[str, Any]:
-        try:
-            return self._row(next(self.pipeline.pipe([article])))
-        except Exception as error:  # noqa: BLE001 - kept on the article's row, the batch goes on
-            return error_row(article.id, _message(error), source_path=article.source_path)
+        def failed(failure: Failure) -> None:
+            # A failed article keeps its row (what was read, the error), under its own id.
+            if failure.article is not None:
+                rows.append(self._row(Analysis(failure.article)))
+            else:
+                rows.append(error_row(failure.where, failure.reason))
+
+        run(
+            articles,
+            pipeline,
+            lambda analysis: rows.append(self._row(analysis)),
+            batch_size=self.pipe_batch,
+            on_failure=failed,
+            place=lambda article: article.id,
+        )
+        return rows
 
     def _row(self, analysis: Analysis) -> dict[str, Any]:
         try:
