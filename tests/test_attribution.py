@@ -197,3 +197,136 @@ def test_polnear_train_reads(shared_data: Path) -> None:
     for article in articles[:50]:
         for a in article.attributions:
             assert 0 <= a.content[0] < a.content[1] <= len(article.text)
+
+
+WIRE = (
+    "City council approves budget for new water treatment plant\n\n"
+    "The city council on Tuesday approved a $42 million budget for a new water treatment plant, "
+    "officials said.\n\n"
+    "The plant, to be built on the east side of the river, will replace a facility that opened in "
+    "1968, according to a statement from the mayor's office.\n\n"
+    '"This is a long-overdue investment in our infrastructure," council member Maria Lopez said '
+    "after the vote. She added that construction is expected to begin next spring.\n\n"
+    "The council voted 7-2 in favour of the plan. Two members said they wanted more time to review "
+    "the costs.\n"
+)
+LINKS = (
+    "Maria Lopez, a council member, spoke first. Lopez said the vote was rushed.\n\n"
+    "The Labour Party met on Monday. They said the plan was sound.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def wire() -> list[Article]:
+    from unspun.pipeline.attribution import whosays_components
+
+    articles = [Article(id="wire", text=WIRE, language="en"), Article(id="links", text=LINKS, language="en")]
+    for component in whosays_components():
+        component(articles)
+    return articles
+
+
+def _piece(text: str, r: object) -> str | None:
+    return None if r is None else text[r.start : r.end]  # type: ignore[attr-defined]
+
+
+def test_a_headline_reports_no_speech(wire: list[Article]) -> None:
+    article = wire[0]
+    headline_end = WIRE.index("\n")
+    assert article.attributions, "the wire report's quotes are found"
+    assert all(a.cue is not None and a.cue.start > headline_end for a in article.attributions)
+
+
+def test_content_never_overlaps_its_source_or_cue(wire: list[Article]) -> None:
+    for article in wire:
+        for a in article.attributions:
+            for part in (a.source, a.cue):
+                assert part is None or part.end <= a.content.start or a.content.end <= part.start
+    said = next(a for a in wire[0].attributions if _piece(WIRE, a.source) == "officials")
+    assert _piece(WIRE, said.content) == (
+        "The city council on Tuesday approved a $42 million budget for a new water treatment plant"
+    )
+
+
+def test_pronoun_and_surname_sources_are_linked_to_the_entity_named_before(wire: list[Article]) -> None:
+    names = {e.id: e.name for article in wire for e in article.entities}
+    sources = {
+        _piece(article.text, a.source): names.get(a.source_entity or "")
+        for article in wire
+        for a in article.attributions
+    }
+    assert sources["She"] == "Maria Lopez"
+    assert sources["council member Maria Lopez"] == "Maria Lopez"
+    assert sources["Lopez"] == "Maria Lopez"
+    assert sources["They"] == "Labour Party"
+    assert sources["Two members"] is None  # no entity named
+
+
+def test_the_text_view_and_the_page_name_who_a_pronoun_source_is(wire: list[Article]) -> None:
+    import shutil
+    import subprocess
+
+    from unspun.render_whosays import source_label
+    from unspun.server import web
+
+    cases = [("She", "Maria Lopez"), ("council member Maria Lopez", "Maria Lopez"), ("officials", None)]
+    text_view = [source_label(source, name) for source, name in cases]
+    assert text_view == ["She (Maria Lopez)", "council member Maria Lopez", "officials"]
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (the page's script is run with it)")
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ sourceLabel }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "const names = { E1: 'Maria Lopez' };"
+        "const qs = JSON.parse(input).map(([s, n]) => ({ source_text: s, source_entity: n ? 'E1' : null }));"
+        "process.stdout.write(JSON.stringify(qs.map((q) => sourceLabel(q, names))));"
+    )
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(run.stdout) == text_view
+
+
+def test_verbs_that_report_no_speech_are_no_cues(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    for text in (
+        "The council voted 7-2 in favour of the plan.",
+        "Everyone knows the plan will fail.",
+        "It seems the mayor will win the vote.",
+        "Residents want the plant to open soon.",
+        "Hollis had been asked to accept an updated version of the contract.",
+    ):
+        assert model.find(nlp(text)) == [], text  # type: ignore[operator]
+    [(said, _)] = model.find(nlp("The mayor said the plan will work."))  # type: ignore[operator]
+    assert said.source is not None and said.content is not None
+
+
+def test_a_quoted_i_is_never_a_source(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model, quoted_first_person
+
+    model = load_attribution_model()
+    text = "The crowd cheered. “I said no to the deal, and I told them why.”"
+    doc = nlp(text)  # type: ignore[operator]
+    assert any(quoted_first_person(text, f, quotations(text)) for f, _ in model.candidates(doc))
+    assert model.find(doc) == []
+
+
+def test_outside_parts_keeps_the_longer_side_without_the_speaker() -> None:
+    from unspun.whosays.attribution_rules import outside_parts
+
+    text = "Taxes will rise next year, officials said, and soon."
+    officials, said = (27, 36), (37, 41)
+    assert text[officials[0] : officials[1]] == "officials" and text[said[0] : said[1]] == "said"
+    assert outside_parts(text, (0, 51), [said, officials]) == (0, 25)
+    assert outside_parts(text, (0, 25), [said, officials]) == (0, 25)  # no overlap: unchanged
+    assert outside_parts(text, (27, 41), [said, officials]) is None
+    assert outside_parts(text, None, [said]) is None

@@ -104,6 +104,13 @@ def claim_table(analysis: Analysis) -> Table | None:
     return table
 
 
+def source_label(source: str, name: str | None) -> str:
+    """Who a quote's source is: its words, with the name of the entity they refer to when the
+    words do not hold it ("She (Maria Lopez)"). The page says the same (``whosays-panel.js``
+    ``sourceLabel``)."""
+    return f"{source} ({name})".strip() if name and name not in source else source
+
+
 def quote_table(analysis: Analysis) -> Table | None:
     """Attributions in text order: source — cue — content (None when there are none)."""
     attributions = analysis.article.attributions
@@ -116,9 +123,7 @@ def quote_table(analysis: Analysis) -> Table | None:
     table.add_column("cue")
     table.add_column("content")
     for a in attributions:
-        source = _piece(text, a.source, 60)
-        if a.source_entity in names and names[a.source_entity] not in source:
-            source += f" ({names[a.source_entity]})"
+        source = source_label(_piece(text, a.source, 60), names.get(a.source_entity or ""))
         content = quoted(_piece(text, a.content, QUOTE_LIMIT))
         table.add_row(Text(source), Text(_piece(text, a.cue, 40)), Text(content))
     return table

@@ -85,6 +85,19 @@ def title_line(text: str) -> TextRange | None:
     return TextRange(match.start(1), match.start(1) + len(line))
 
 
+def title_end(text: str, title: str | None = None) -> int:
+    """Where the text's headline ends (0: none): its :func:`title_line`, or its first line when
+    that line is the article's ``title`` and more text follows. Neither a claim nor an
+    attribution is read in a headline."""
+    line = title_line(text)
+    if line is not None:
+        return line.end
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if title and first and first == title.strip() and "\n" in text.strip():
+        return text.index(first) + len(first)
+    return 0
+
+
 def split_sentences(text: str) -> list[TextRange]:
     """The sentences of ``text`` as trimmed character ranges: cut after ``.``, ``!``, ``?`` (and
     closing quotes) before white space, except after a common abbreviation or an initial ("Mr.",

@@ -3,7 +3,9 @@
 Runs the attribution model (:mod:`unspun.whosays.attribution_model`, trained on PolNeAR) over
 the spaCy parse the entity component left on the article (or parses the article itself), and
 links each source to the entity one of whose mentions lies inside it (the last such mention:
-in "White House spokesman Josh Earnest" the person, not the White House).
+in "White House spokesman Josh Earnest" the person, not the White House), a pronoun source
+("She added") to the entity it refers to (:func:`antecedent`). A headline reports no speech: an
+attribution whose cue lies in the text's title line is left out.
 """
 
 from __future__ import annotations
@@ -16,13 +18,20 @@ from unspun.document import Article, Attribution, Entity, ModelInfo, TextRange
 from unspun.models.packaged import folder_model_info, model_folder
 from unspun.pipeline.base import Component
 from unspun.registry import register
+from unspun.sentences import title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 
+PERSON_PRONOUNS = frozenset({"he", "she"})
+GROUP_PRONOUNS = frozenset({"they"})
+GROUP_TYPES = frozenset({"ORG", "NORP"})
 
-def source_entity(source: TextRange | None, entities: Sequence[Entity]) -> str | None:
-    """The id of the entity with the last mention inside ``source`` (else one overlapping it)."""
+
+def source_entity(source: TextRange | None, entities: Sequence[Entity], text: str = "") -> str | None:
+    """The id of the entity the source refers to: the one with the last mention inside ``source``
+    (else one overlapping it); for a pronoun source, the entity of the nearest mention before it
+    (see :func:`antecedent`)."""
     if source is None:
         return None
     inside: list[tuple[int, str]] = []
@@ -34,13 +43,38 @@ def source_entity(source: TextRange | None, entities: Sequence[Entity]) -> str |
             elif m.start < source.end and source.start < m.end:
                 overlapping.append((m.end, entity.id))
     found = inside or overlapping
-    return max(found)[1] if found else None
+    if found:
+        return max(found)[1]
+    return antecedent(text, source, entities) if text else None
+
+
+def antecedent(text: str, source: TextRange, entities: Sequence[Entity]) -> str | None:
+    """The entity a pronoun source refers to, or ``None``: for "he" / "she" the nearest PERSON
+    mention before it ("Maria Lopez said ... She added" -> Maria Lopez); for "they" the nearest
+    organisation or group (ORG / NORP) mention before it in the same paragraph. A rule, not a
+    learnt resolver: PolNeAR marks sources, not what they refer to."""
+    word = text[source.start : source.end].strip().lower()
+    if word in PERSON_PRONOUNS:
+        types, since = frozenset({"PERSON"}), 0
+    elif word in GROUP_PRONOUNS:
+        types, since = GROUP_TYPES, text.rfind("\n", 0, source.start) + 1
+    else:
+        return None
+    before = [
+        (m.end, entity.id)
+        for entity in entities
+        if entity.type in types
+        for m in entity.mentions
+        if since <= m.start and m.end <= source.start
+    ]
+    return max(before)[1] if before else None
 
 
 def attribution_records(
-    found: Sequence[tuple[Found, float]], entities: Sequence[Entity]
+    found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = ""
 ) -> list[Attribution]:
-    """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions."""
+    """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions;
+    ``text`` (the article's) lets a pronoun source be linked to the entity it refers to."""
     records: list[Attribution] = []
     for f, p in found:
         if f.content is None:
@@ -53,7 +87,7 @@ def attribution_records(
                 source=source,
                 cue=TextRange(*f.cue),
                 kind=f.kind,
-                source_entity=source_entity(source, entities),
+                source_entity=source_entity(source, entities, text),
                 score=round(p, 4),
             )
         )
@@ -129,8 +163,8 @@ class AttributionTagger(Component):
             if not self.covers(article):
                 outputs.append(None)
                 continue
-            found = find_in_chunks(self.model, next(parses))
-            outputs.append(attribution_records(found, article.entities))
+            found = find_in_chunks(self.model, next(parses), start=title_end(article.text, article.title))
+            outputs.append(attribution_records(found, article.entities, article.text))
         return outputs
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[Attribution] | None]) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from unspun.document import Article, Claim, ModelInfo
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.sentences import title_line
+from unspun.sentences import title_end
 from unspun.whosays.encoding import (
     SentenceStates,
     TokenStates,
@@ -101,27 +101,19 @@ class ClaimDetector(Component):
         return article.language is None or article.language in self.languages
 
     def title_end(self, text: str, title: str | None = None) -> int:
-        """Where the text's title line ends (0: no title line, or titles are not skipped): the
-        :func:`title_line`, or the first line when it is the article's ``title``."""
-        if not self.skip_title:
-            return 0
-        line = title_line(text)
-        if line is not None:
-            return line.end
-        first = text.lstrip().split("\n", 1)[0].strip()
-        if title and first and first == title.strip() and "\n" in text.strip():
-            return text.index(first) + len(first)
-        return 0
+        """Where the text's headline ends (0: none, or titles are not skipped; see
+        :func:`unspun.sentences.title_end`)."""
+        return title_end(text, title) if self.skip_title else 0
 
     def claims(self, text: str, sentences: SentenceStates, title: str | None = None) -> list[Claim]:
         """The sentences of ``text`` with at least ``min_words`` words whose probability reaches the
         threshold, as claims ``c1``, ``c2``, ... in text order; the title line is no claim."""
         heads = self.model
-        title_end = self.title_end(text, title)
+        headline_end = self.title_end(text, title)
         keep = [
             k
             for k, s in enumerate(sentences.sentences)
-            if len(text[s.start : s.end].split()) >= self.min_words and s.end > title_end
+            if len(text[s.start : s.end].split()) >= self.min_words and s.end > headline_end
         ]
         out: list[Claim] = []
         for k in keep:

@@ -17,6 +17,7 @@ from typing import Any
 
 from unspun.config import read_toml
 from unspun.errors import ConfigError
+from unspun.sentences import title_end
 from unspun.tasks.attribution_scorer import score_attribution_rows
 from unspun.tasks.polnear import GoldAttribution, PolnearArticle, attribution_rows, read_polnear
 from unspun.whosays.attribution_model import AttributionModel, find_in_chunks, fit, shift_range
@@ -64,8 +65,8 @@ def predict_rows(
     """Contract rows for ``(id, text)`` items, offsets into each text as given."""
     parses = parse_texts(nlp, [text for _, text in items], max_chars=max_chars)
     rows: list[dict[str, Any]] = []
-    for (article_id, _), chunks in zip(items, parses, strict=True):
-        rows += prediction_rows(article_id, find_in_chunks(model, chunks))
+    for (article_id, text), chunks in zip(items, parses, strict=True):
+        rows += prediction_rows(article_id, find_in_chunks(model, chunks, start=title_end(text)))
     return rows
 
 
@@ -96,7 +97,7 @@ def score_articles(
     pred: list[dict[str, Any]] = []
     for article, chunks in zip(articles, parses, strict=True):
         gold += attribution_rows(article.id, list(article.attributions))
-        pred += prediction_rows(article.id, find_in_chunks(model, chunks))
+        pred += prediction_rows(article.id, find_in_chunks(model, chunks, start=title_end(article.text)))
     return score_attribution_rows(gold, pred)
 
 

@@ -6,8 +6,10 @@ each kind of child (``aux``, ``neg``, ``punct::``, ...) of a gold cue head lies 
 **classifier** (logistic regression over sparse features of the candidate head and of the
 attribution the rules build from it, see :mod:`unspun.whosays.attribution_rules`) says which
 candidates are cues. Prediction (:meth:`AttributionModel.find`) keeps the candidates above the
-threshold and then, since PolNeAR marks each token in at most one attribution, drops those
-overlapping a more likely one.
+threshold (never a verb that reports no speech,
+:func:`~unspun.whosays.attribution_rules.reports_speech`, nor one whose source is a quoted "I",
+:func:`quoted_first_person`) and then, since PolNeAR marks each token in at most one
+attribution, drops those overlapping a more likely one.
 
 Saved as one JSON file (``attribution.json``: lexicon, rates, weights; no pickle).
 """
@@ -35,6 +37,7 @@ from unspun.whosays.attribution_rules import (
     inclusion_keys,
     later_dependents,
     quotations,
+    reports_speech,
     verb_for_content,
 )
 from unspun.whosays.parsing import Chunks
@@ -116,7 +119,12 @@ class AttributionModel:
     def find(self, doc: Any) -> list[tuple[Found, float]]:
         """The attributions of a parse with their probabilities, in text order (see the module
         docstring for the selection)."""
-        scored = [(f, self.probability(x)) for f, x in self.candidates(doc)]
+        quotes = quotations(doc.text)
+        scored = [
+            (f, self.probability(x))
+            for f, x in self.candidates(doc)
+            if reports_speech(doc[f.head]) and not quoted_first_person(doc.text, f, quotes)
+        ]
         return select([(f, p) for f, p in scored if p >= self.threshold])
 
     def to_disk(self, folder: Path) -> None:
@@ -155,6 +163,17 @@ class AttributionModel:
             weights={k: float(v) for k, v in data["weights"].items()},
             threshold=float(data["threshold"]),
         )
+
+
+FIRST_PERSON = frozenset({"i", "we"})
+
+
+def quoted_first_person(text: str, found: Found, quotes: Sequence[Range]) -> bool:
+    """Whether the source is "I" or "we" inside a quotation: the speaker of the quote is its
+    source, never the "I" it quotes ("“I said no,” she told them")."""
+    if found.source is None or text[found.source[0] : found.source[1]].strip().lower() not in FIRST_PERSON:
+        return False
+    return any(q0 <= found.source[0] and found.source[1] <= q1 for q0, q1 in quotes)
 
 
 def _overlaps(a: Range | None, b: Range | None) -> bool:
@@ -293,11 +312,15 @@ def shift_range(r: Range | None, by: int) -> Range | None:
     return None if r is None else (r[0] + by, r[1] + by)
 
 
-def find_in_chunks(model: AttributionModel, chunks: Chunks) -> list[tuple[Found, float]]:
-    """The attributions of a parsed text with offsets into the whole text, in text order."""
+def find_in_chunks(model: AttributionModel, chunks: Chunks, *, start: int = 0) -> list[tuple[Found, float]]:
+    """The attributions of a parsed text with offsets into the whole text, in text order; those
+    whose cue starts before ``start`` are left out (the headline, :func:`unspun.sentences.title_end`:
+    "City council approves budget" reports no speech)."""
     found: list[tuple[Found, float]] = []
     for offset, doc in chunks:
         for f, p in model.find(doc):
+            if f.cue[0] + offset < start:
+                continue
             shifted = replace(
                 f,
                 cue=(f.cue[0] + offset, f.cue[1] + offset),

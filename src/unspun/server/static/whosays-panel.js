@@ -53,12 +53,22 @@ export function quoteElement(text) {
   return el("q", { text: unquote(text) });
 }
 
-function quoteItem(q, show) {
+/**
+ * Who a quote's source is: its words, with the name of the entity they refer to when the words do
+ * not hold it ("She (Maria Lopez)"); the text view's rule (render_whosays.source_label).
+ */
+export function sourceLabel(q, names) {
+  const source = q.source_text || "";
+  const name = names[q.source_entity];
+  return name && !source.includes(name) ? `${source} (${name})`.trim() : source;
+}
+
+function quoteItem(q, names, show) {
   const content = quoteElement(q.content_text || "");
   return el(
     "li",
     {},
-    el("strong", { text: q.source_text || "Unnamed source" }),
+    el("strong", { text: sourceLabel(q, names) || "Unnamed source" }),
     q.cue_text ? ` ${q.cue_text} ` : " ",
     q.content ? showButton(content, q.content, "Show the quote in the text", show) : content,
     el("span", { class: "muted", text: ` ${q.kind || ""}` }),
@@ -88,10 +98,11 @@ export function renderWhoSays(box, data, show) {
   const quotes = data.attributions || [];
   const claims = data.claims || [];
   const note = coverageNote(data);
+  const names = Object.fromEntries(entities.map((e) => [e.id, e.name]));
   box.hidden = !(note || entities.length || quotes.length || claims.length);
   if (note) box.append(el("p", { class: "coverage", role: "note", text: note }));
   if (entities.length) box.append(el("h2", { text: "Who" }), entityTable(entities, show));
-  if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, show))));
+  if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, names, show))));
   if (claims.length) {
     const items = claims.map((c) => el("li", {}, showButton(quoteElement(c.text || ""), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
     box.append(el("h2", { text: "What: check-worthy claims" }), el("ul", { class: "claims" }, items));
