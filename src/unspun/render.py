@@ -12,6 +12,7 @@ author's text apart from the quotes) and the techniques of each paragraph. Every
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 
@@ -202,13 +203,18 @@ def _spans(n: int) -> str:
     return f"{n} span" if n == 1 else f"{n} spans"
 
 
+def _percent(share: float) -> str:
+    # Half up, as the page's Math.round does, so that the page and the text view say the same.
+    return f"{math.floor(share * 100 + 0.5)}%"
+
+
 def voice_line(voices: Voices) -> str:
     """Persuasion in the author's text and in quotes, in one line (share of characters in spans)."""
     author, quoted = voices.author, voices.quoted
-    line = f"in the author's text {author.span_share:.0%} of characters ({_spans(author.spans)})"
+    line = f"in the author's text {_percent(author.span_share)} of characters ({_spans(author.spans)})"
     if not quoted.chars:
         return line + "; no quotes"
-    return line + f"; in quotes {quoted.span_share:.0%} ({_spans(quoted.spans)})"
+    return line + f"; in quotes {_percent(quoted.span_share)} ({_spans(quoted.spans)})"
 
 
 def paragraph_table(analysis: Analysis) -> Table | None:

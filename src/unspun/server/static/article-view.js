@@ -19,8 +19,10 @@ export function voiceLine(scores) {
   const s = scores || {};
   if (s.author_span_share === undefined || s.quoted_span_share === undefined) return null;
   const spans = (n) => `${number(n)} ${n === 1 ? "span" : "spans"}`;
-  const author = `in the author's text ${percent(s.author_span_share)} of characters (${spans(s.author_spans)})`;
-  return s.quoted_chars ? `${author}; in quotes ${percent(s.quoted_span_share)} (${spans(s.quoted_spans)})` : `${author}; no quotes`;
+  // Math.round (half up), as render.voice_line rounds: the two say the same figures.
+  const share = (x) => `${Math.round(x * 100)}%`;
+  const author = `in the author's text ${share(s.author_span_share)} of characters (${spans(s.author_spans)})`;
+  return s.quoted_chars ? `${author}; in quotes ${share(s.quoted_span_share)} (${spans(s.quoted_spans)})` : `${author}; no quotes`;
 }
 
 const FEEDBACK_TEXT = {
