@@ -3,7 +3,7 @@
 All workers share the one loaded pipeline (:func:`unspun.analysis.shared_pipeline`, thread-safe:
 a call changes nothing shared). Requests that arrive together are analysed together: a worker
 takes up to ``batch_size`` waiting articles at once and runs them as one
-:meth:`~unspun.analysis.Pipeline.pipe` batch (each article's result does not depend on its
+batch of :func:`unspun.runner.run` (each article's result does not depend on its
 batch-mates; the models simply run fewer, larger calls), which is what makes concurrent
 clients faster than one at a time.
 
@@ -181,6 +181,7 @@ class AnalysisPool:
         of the batch gave up (between components, and at each progress report within one)."""
         from unspun.analysis import Pipeline
         from unspun.progress import listening
+        from unspun.runner import Failure, run
 
         def check(*_: object) -> None:
             if all(job.given_up.is_set() for job in live):
@@ -188,8 +189,22 @@ class AnalysisPool:
 
         # The shared pipeline is never changed: a per-batch list of the same (loaded) components.
         checked = Pipeline(cast(Any, [_checked(c, check) for c in pipeline.components]))
+        analyses: list[Analysis] = []
+
+        def failed(failure: Failure) -> None:
+            # Each request gets its own analysis, a failed one with its errors (the API answers them).
+            assert failure.article is not None  # the runner's analysis failures carry their article
+            analyses.append(Analysis(failure.article))
+
         with listening(check):
-            return list(checked.pipe([job.article for job in live], batch_size=len(live)))
+            run(
+                [job.article for job in live],
+                checked,
+                analyses.append,
+                batch_size=len(live),
+                on_failure=failed,
+            )
+        return analyses
 
     def _done(self, future: Future[Analysis]) -> None:
         with self._lock:  # run, failed or cancelled before it started: it holds no place now
