@@ -216,11 +216,19 @@ LINKS = (
 )
 
 
+TITLE = "Smith says taxes will rise."  # a title with a full stop: only the article's title says so
+SAID = "Smith said on Monday that taxes would rise next year."
+
+
 @pytest.fixture(scope="module")
 def wire() -> list[Article]:
     from unspun.pipeline.attribution import whosays_components
 
-    articles = [Article(id="wire", text=WIRE, language="en"), Article(id="links", text=LINKS, language="en")]
+    articles = [
+        Article(id="wire", text=WIRE, language="en"),
+        Article(id="links", text=LINKS, language="en"),
+        Article(id="titled", text=f"{TITLE}\n\n{SAID}\n", title=TITLE, language="en"),
+    ]
     for component in whosays_components():
         component(articles)
     return articles
@@ -235,6 +243,8 @@ def test_a_headline_reports_no_speech(wire: list[Article]) -> None:
     headline_end = WIRE.index("\n")
     assert article.attributions, "the wire report's quotes are found"
     assert all(a.cue is not None and a.cue.start > headline_end for a in article.attributions)
+    titled = wire[2]
+    assert [_piece(titled.text, a.cue) for a in titled.attributions] == ["said"]
 
 
 def test_content_never_overlaps_its_source_or_cue(wire: list[Article]) -> None:
@@ -249,9 +259,8 @@ def test_content_never_overlaps_its_source_or_cue(wire: list[Article]) -> None:
 
 
 def test_pronoun_and_surname_sources_are_linked_to_the_entity_named_before(wire: list[Article]) -> None:
-    names = {e.id: e.name for article in wire for e in article.entities}
     sources = {
-        _piece(article.text, a.source): names.get(a.source_entity or "")
+        _piece(article.text, a.source): {e.id: e.name for e in article.entities}.get(a.source_entity or "")
         for article in wire
         for a in article.attributions
     }
