@@ -142,3 +142,40 @@ def test_the_packaged_e5_puts_a_translation_near_its_source() -> None:
     vectors = [s.hidden.mean(axis=0) for s in encoder.encode(texts)]
     vectors = [v / np.linalg.norm(v) for v in vectors]
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.05
+
+
+@pytest.mark.torch
+@pytest.mark.needs("onnx", "transformers")
+def test_the_onnx_encoder_gives_the_torch_states(tmp_path: Path) -> None:
+    from unspun.models.e5_encoder import export_e5_onnx
+
+    write_tiny_e5(tmp_path / "tiny.bin")
+    text = " ".join(["le chat noir dort."] * 150)  # two windows
+    reference = E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,)).encode([text])[0]
+    plain = export_e5_onnx(tmp_path / "fp32.onnx", layer=2, path=tmp_path / "tiny.bin", int8=False)
+    exact = E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), onnx=plain).encode([text])[0]
+    np.testing.assert_array_equal(exact.offsets, reference.offsets)
+    np.testing.assert_allclose(exact.hidden, reference.hidden, atol=1e-3)
+    small = export_e5_onnx(tmp_path / "int8.onnx", layer=2, path=tmp_path / "tiny.bin")
+    quantised = E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), onnx=small).encode([text])[0]
+    cosine = np.sum(quantised.hidden * reference.hidden, axis=1) / (
+        np.linalg.norm(quantised.hidden, axis=1) * np.linalg.norm(reference.hidden, axis=1)
+    )
+    assert cosine.mean() > 0.95  # int8 weights: near the fp32 states, not equal to them
+    assert not list(tmp_path.glob("*.partial"))  # written whole
+    names = {E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), onnx=f).digest for f in (plain, small)}
+    assert len(names | {E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,)).digest}) == 3
+
+
+@pytest.mark.torch
+@pytest.mark.needs("onnx", "transformers")
+def test_an_onnx_encoder_of_other_layers_or_weights_is_refused(tmp_path: Path) -> None:
+    from unspun.models.e5_encoder import export_e5_onnx
+
+    write_tiny_e5(tmp_path / "tiny.bin")
+    write_tiny_e5(tmp_path / "other.bin", seed=1)
+    onnx = export_e5_onnx(tmp_path / "layer1.onnx", layer=1, path=tmp_path / "tiny.bin", int8=False)
+    with pytest.raises(ModelError, match="layer 1, not of layers"):
+        E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), onnx=onnx).load()
+    with pytest.raises(ModelError, match="other e5 weights"):
+        E5TokenEncoder(tmp_path / "other.bin", layers=(1,), onnx=onnx).load()

@@ -27,6 +27,7 @@ from unspun.models.linear_head import LinearHead, sigmoid
 
 HEAD_FILE = "head.npz"
 CONFIG_FILE = "config.json"
+ENCODER_ONNX_FILE = "e5-encoder-int8.onnx"  # the e5 layers the heads read, when the folder has them
 _LINE_BREAK = re.compile(r"\n\s*")
 _EDGE = " \t\r\n.,;:!?\"'«»“”„‘’()[]-–—…"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"))
@@ -220,6 +221,7 @@ class MultilingualSpanTagger:
     trim: float
     languages: tuple[str, ...]
     layer: int
+    encoder_onnx: str | None = None  # a file of the folder: the e5 encoder to run (int8 ONNX)
 
     @classmethod
     def from_disk(cls, folder: Path) -> MultilingualSpanTagger:
@@ -234,6 +236,7 @@ class MultilingualSpanTagger:
                 trim=float(config["trim"]),
                 languages=tuple(config["languages"]),
                 layer=int(config["layer"]),
+                encoder_onnx=config.get("encoder_onnx"),
             )
         except (OSError, ValueError, KeyError) as error:
             raise ModelError(

@@ -117,7 +117,8 @@ class MultilingualSpanTagger(Component):
         """The e5 encoder (loaded on first use); raises :class:`MissingExtraError` without the extra."""
         with self._encoder_lock:
             if self._encoder is None:
-                encoder = E5TokenEncoder(layers=(self.heads.layer,))
+                onnx = self.folder / self.heads.encoder_onnx if self.heads.encoder_onnx else None
+                encoder = E5TokenEncoder(layers=(self.heads.layer,), onnx=onnx)
                 encoder.load()
                 self._encoder = encoder
             return self._encoder

