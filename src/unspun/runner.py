@@ -9,9 +9,10 @@ so that a failure is one record everywhere: where (the article's file, ``path (i
 of a JSONL file, else its id), the component that failed (None: the input could not be read), the
 error's code and its message.
 
-:meth:`RunReport.summary` gives the lines to show at the end (``unspun analyze`` prints them on
-stderr), :meth:`RunReport.failure_lines` the failures alone (each front-end lists them so), and
-:meth:`RunReport.failure` the one error to raise when nothing could be analysed.
+:meth:`RunReport.summary` gives the lines to show at the end, the same for every front-end (its
+first line, :func:`headline`, with the front-end's own counts: ``unspun ingest`` says what is new and
+what was stored already), and :meth:`RunReport.failure` the one error to raise when nothing could be
+analysed.
 """
 
 from __future__ import annotations
@@ -179,19 +180,23 @@ class RunReport:
         lines += [f"  left out {s.where}: {s.reason}" for s in self.skips]
         return lines
 
-    def summary(self) -> list[str]:
-        """The lines of the end-of-run summary: the counts, then each file analysed (up to
-        :data:`LISTED_FILES`, else their number), each failure and each skipped entry with why."""
-        files = len(self.analysed_from)
-        left_out = len(self.unread) + len(self.skips)
+    def summary(self, counts: str | None = None) -> list[str]:
+        """The lines of the end-of-run summary: the :func:`headline` (``counts`` said by the
+        front-end, by default the articles analysed and from how many files, each file then
+        listed up to :data:`LISTED_FILES`), then each failure and each entry left out, with why."""
         lines = [
-            f"summary: {self.analysed_count} analysed from {files} file{'s' if files != 1 else ''}, "
-            f"{len(self.unanalysed)} failed, {left_out} left out"
+            headline(
+                counts or self._analysed_counts(), len(self.unanalysed), len(self.unread) + len(self.skips)
+            )
         ]
-        if files <= LISTED_FILES:
+        if counts is None and len(self.analysed_from) <= LISTED_FILES:
             for path, count in self.analysed_from.items():
                 lines.append(f"  analysed {path}" + (f" ({count} articles)" if count > 1 else ""))
         return lines + self.failure_lines()
+
+    def _analysed_counts(self) -> str:
+        files = len(self.analysed_from)
+        return f"{self.analysed_count} analysed from {files} file{'s' if files != 1 else ''}"
 
     def worth_summarising(self) -> bool:
         """Whether the run read more than one article or left something out (a single article
@@ -206,6 +211,14 @@ class RunReport:
     def _tell(self, kind: str, message: str) -> None:
         if self.notify is not None:
             self.notify(kind, message)
+
+
+def headline(counts: str, failed: int, left_out: int | None = None) -> str:
+    """The first line of every front-end's summary: ``summary: COUNTS, F failed, L left out``
+    (``failed``: articles read but not analysed or kept; ``left_out``: inputs not read, not said
+    when None)."""
+    tail = f", {left_out} left out" if left_out is not None else ""
+    return f"summary: {counts}, {failed} failed{tail}"
 
 
 def run(

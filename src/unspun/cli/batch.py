@@ -86,14 +86,19 @@ def batch(
                 on_progress=advance,
                 verbose=verbose,
             )
+    from unspun.runner import headline
+
     for part in report.removed_parts:
         say("removed", "yellow", f"{part}: an incomplete part (its articles were analysed again)")
     write(
-        f"{report.analysed} articles in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
-        f"{report.engine}, {report.workers_busy} of {report.workers} worker(s) busy); "
-        f"{report.failed} failed, {report.skipped} already done; "
-        f"{report.rows} rows in {report.output}"
+        headline(
+            f"{report.analysed} articles in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
+            f"{report.engine}, {report.workers_busy} of {report.workers} worker(s) busy), "
+            f"{report.skipped} already done",
+            report.failed,
+        )
     )
+    write(f"  {report.rows} rows in {report.output}")
     for name, totals in report.workers_detail.items():
         write(
             f"  {name}: {totals['analysed']} articles, {totals['articles_per_second']:.2f}/s busy, "

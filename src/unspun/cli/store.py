@@ -23,6 +23,7 @@ from unspun.cli.common import (
     MaxInputOption,
     ModelOption,
     cli_settings,
+    err,
     fail,
     out,
     progress,
@@ -154,13 +155,13 @@ def ingest(
         elif format is TableFormat.csv:
             write(_csv([f.to_dict() for f in summary.failed], FAILURE_COLUMNS))
         else:
-            for entry in summary.left_out:
-                say("left out", "yellow", f"{entry.where}: {entry.reason}")
-            left_out = f", {len(summary.left_out)} left out" if summary.left_out else ""
-            write(
+            first, *details = summary.report.summary(
                 f"ingested {summary.new} new article{'s' if summary.new != 1 else ''}, "
-                f"{summary.duplicate} already stored, {len(summary.failed)} failed{left_out} (store: {where})"
+                f"{summary.duplicate} already stored"
             )
+            write(f"{first} (store: {where})")
+            for line in details:
+                err.print(line)
         if not summary.ingested:
             reasons = list(dict.fromkeys(f.reason for f in summary.failed))
             raise fail(
@@ -400,12 +401,14 @@ def reanalyze(
         elif format is TableFormat.csv:
             write(_csv([f.to_dict() for f in summary.failed], FAILURE_COLUMNS))
         else:
-            for failure in summary.failed:
-                say("failed", "yellow", failure.line)
-            write(
-                f"{summary.added} analyses added, {summary.current} already current, "
-                f"{len(summary.failed)} failed, of {summary.seen} articles"
+            from unspun.runner import RunReport
+
+            first, *details = RunReport(failures=summary.failed).summary(
+                f"{summary.added} analyses added, {summary.current} already current of {summary.seen} articles"
             )
+            write(first)
+            for line in details:
+                err.print(line)
 
 
 @feedback_app.command("import")
