@@ -54,7 +54,7 @@ def _rss_mb() -> float:
 
 def run_child(megabytes: float) -> dict[str, float | int]:
     """Analyse one synthetic text of ``megabytes`` MB in this process; the figures as a dict."""
-    from unspun.analysis import build_pipeline
+    from unspun.analysis import load_pipeline
     from unspun.config import load_settings
     from unspun.progress import listening
     from unspun.readers.dispatch import iter_articles
@@ -64,8 +64,7 @@ def run_child(megabytes: float) -> dict[str, float | int]:
         path = Path(folder) / "long.txt"
         path.write_text(synthetic_text(int(megabytes * MB)), encoding="utf-8")
         n_bytes = path.stat().st_size
-        pipeline = build_pipeline()
-        pipeline.load()
+        pipeline = load_pipeline()
         loaded = _rss_mb()
         started = time.perf_counter()
         last = [0.0]

@@ -245,14 +245,13 @@ def _feed(count: int, folder: Path) -> Path:
 
 
 def bench_ingest(count: int, folder: Path) -> dict[str, Any]:
-    from unspun.analysis import build_pipeline
+    from unspun.analysis import load_pipeline
     from unspun.readers.dispatch import iter_articles
     from unspun.store import open_store
     from unspun.store.ingest import ingest
 
     feed = _feed(count, folder)
-    pipeline = build_pipeline()
-    pipeline.load()
+    pipeline = load_pipeline()
     list(pipeline.pipe(list(iter_articles(str(feed), max_bytes=10**8))[:4]))  # warm-up
     began = time.perf_counter()
     analysed = sum(1 for a in pipeline.pipe(iter_articles(str(feed), max_bytes=10**8)) if a.ok)

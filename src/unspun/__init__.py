@@ -4,7 +4,7 @@
 confidences), genre, frames, paragraph techniques and a persuasion score.
 """
 
-from unspun.analysis import Pipeline, analyze, build_pipeline
+from unspun.analysis import Pipeline, analyze, build_pipeline, load_pipeline
 from unspun.document import Analysis, Article, Label, Paragraph, Span
 from unspun.errors import UnspunError
 from unspun.version import __version__
@@ -20,6 +20,7 @@ __all__ = [
     "__version__",
     "analyze",
     "build_pipeline",
+    "load_pipeline",
     "to_spacy",
 ]
 
