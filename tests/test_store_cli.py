@@ -300,3 +300,18 @@ def test_profile_says_the_persuasion_in_the_authors_text_and_in_quotes(filled: s
     data = json.loads(run("profile", "Alpha", "--db", filled, "--format", "json").stdout)
     assert data["voices"]["quoted_spans"] == 1 and data["voices"]["author_spans"] == 0
     assert "by voice: not counted" in run("profile", "Beta", "--db", filled).stdout
+
+
+def test_analyze_and_ingest_end_with_the_same_summary_of_what_was_left_out(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(RECORDS[2]["text"] + "\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    analysed = run("analyze", str(folder), "--format", "jsonl")
+    ingested = run("ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'same.db'}")
+    assert analysed.exit_code == 0 and ingested.exit_code == 0, analysed.stderr + ingested.stderr
+    assert "summary: 1 analysed from 1 file, 0 failed, 1 left out" in analysed.stderr.splitlines()
+    assert "summary: ingested 1 new article, 0 already stored, 0 failed, 1 left out" in ingested.stdout
+    left_out = [line for line in analysed.stderr.splitlines() if line.startswith("  left out ")]
+    assert len(left_out) == 1 and str(folder / "empty.txt") in left_out[0]
+    assert left_out == [line for line in ingested.stderr.splitlines() if line.startswith("  left out ")]
