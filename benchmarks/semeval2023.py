@@ -291,12 +291,20 @@ def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
     from unspun.paths import shared_data_dir
     from unspun.training import multilingual_spans
 
-    layer = MultilingualSpanTagger.from_disk(model_folder("spans-multilingual")).layer  # the shipped model's
+    shipped = model_folder("spans-multilingual")
+    tagger = MultilingualSpanTagger.from_disk(shipped)
+    layer = tagger.layer  # the shipped model's layer and encoder file
+    onnx = shipped / tagger.encoder_onnx if tagger.encoder_onnx else None
     languages = ["fr", "de", "it", "pl", "ru"]
-    prepared = multilingual_spans.prepare(data or shared_data_dir() / "semeval2023", languages, layer=layer)
-    folder = multilingual_spans.cv_run_folder(languages, k=5, seed=seed, layer=layer)  # kept by training
-    figures = multilingual_spans.cross_validate(prepared, seed=seed, run_folder=folder)
+    data_dir = data or shared_data_dir() / "semeval2023"
+    prepared = multilingual_spans.prepare(data_dir, languages, layer=layer, onnx=onnx)
+    digest = multilingual_spans.encoder_digest(layer, onnx)
+    folder = multilingual_spans.cv_run_folder(languages, k=5, seed=seed, layer=layer, encoder=digest)
+    figures = multilingual_spans.cross_validate(
+        prepared, seed=seed, run_folder=folder
+    )  # folds kept by training
     figures["layer"] = layer
+    figures["encoder"] = "int8 ONNX" if onnx is not None else "torch fp32"
     report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     report["spans"] = figures
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -57,16 +57,22 @@ def _multilingual_texts(data_dir: Path, count: int) -> list[tuple[str, str]]:
     return out
 
 
-def run_multilingual(texts: list[tuple[str, str]], threads: int) -> dict[str, float]:
+def run_multilingual(
+    texts: list[tuple[str, str]], threads: int, torch_encoder: bool = False
+) -> dict[str, float]:
     """The multilingual span component alone (e5 encoder, the three heads, the USE sentence
-    vectors) over articles in fr, de, it, pl and ru."""
+    vectors) over articles in fr, de, it, pl and ru; ``torch_encoder``: the same heads over the
+    torch (fp32) e5 instead of the shipped int8 ONNX file, for the side-by-side ratio."""
     import torch
 
     from unspun.document import Article
+    from unspun.models.e5_encoder import E5TokenEncoder
     from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
 
     torch.set_num_threads(threads)
     tagger = MultilingualSpanTagger()
+    if torch_encoder:
+        tagger = MultilingualSpanTagger(encoder=E5TokenEncoder(layers=(tagger.heads.layer,), threads=threads))
     articles = [Article(id=str(i), text=text, language=lang) for i, (lang, text) in enumerate(texts)]
     tagger.predict(articles[:1])  # warm-up: loads the encoder
     tokens = sum(len(tagger.encoder().tokenize(a.text)[0]) for a in articles)
@@ -135,8 +141,11 @@ def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, f
 
 def _child(args: argparse.Namespace) -> None:
     texts = _texts(Path(args.data), args.articles)
-    if args.child == "multilingual":
-        result = run_multilingual(_multilingual_texts(Path(args.data), args.articles), args.threads)
+    if args.child in ("multilingual", "multilingual-torch"):
+        torch_encoder = args.child == "multilingual-torch"
+        result = run_multilingual(
+            _multilingual_texts(Path(args.data), args.articles), args.threads, torch_encoder
+        )
         result |= {"articles": args.articles, "peak_rss_mb": _peak_rss_mb()}
         print(json.dumps(result))
         return
@@ -187,7 +196,7 @@ def main() -> None:
     parser.add_argument("--compare", default="", help="another span model folder to time in the same run")
     parser.add_argument(
         "--child",
-        choices=["unspun", "reference", "full", "full-no-whosays", "multilingual"],
+        choices=["unspun", "reference", "full", "full-no-whosays", "multilingual", "multilingual-torch"],
         help=argparse.SUPPRESS,
     )
     parser.add_argument(
@@ -203,14 +212,28 @@ def main() -> None:
         _child(args)
         return
     if args.multilingual_only:
+        load_before = os.getloadavg()
         multilingual = _measure("multilingual", args)
-        print(
-            f"multilingual spans: {multilingual['articles_per_s']:.2f} articles/s, "
-            f"{multilingual['tokens_per_s']:.0f} e5 tokens/s, peak RSS {multilingual['peak_rss_mb']:.0f} MB"
-        )
+        over_torch = _measure("multilingual-torch", args)  # the same heads over fp32 torch e5
+        ratio = multilingual["articles_per_s"] / over_torch["articles_per_s"]
+        for name, row in (("int8 ONNX e5 (shipped)", multilingual), ("fp32 torch e5", over_torch)):
+            print(
+                f"multilingual spans, {name}: {row['articles_per_s']:.2f} articles/s, "
+                f"{row['tokens_per_s']:.0f} e5 tokens/s, peak RSS {row['peak_rss_mb']:.0f} MB"
+            )
+        print(f"ratio (shipped / torch, articles/s, side by side): {ratio:.2f}x")
         output = Path(args.output)
         report = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
-        report["multilingual_spans"] = multilingual | {"threads": args.threads, "cpu_count": os.cpu_count()}
+        report["multilingual_spans"] = multilingual | {
+            "threads": args.threads,
+            "cpu_count": os.cpu_count(),
+            "encoder": "int8 ONNX",
+            "torch_fp32_encoder": over_torch,
+            "over_torch": ratio,
+            "load_average_at_start": list(load_before),
+            "load_average_at_end": list(os.getloadavg()),
+            "command": "python benchmarks/speed.py --multilingual-only --articles " + str(args.articles),
+        }
         output.write_text(json.dumps(report, indent=2), encoding="utf-8")
         print(f"wrote {output}")
         return

@@ -380,6 +380,11 @@ def save_model(
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
+def encoder_digest(layer: int, onnx: Path | None) -> str | None:
+    """What names the states of the ONNX encoder ``onnx`` in run folders (none for torch's)."""
+    return E5TokenEncoder(layers=(layer,), onnx=onnx).digest if onnx is not None else None
+
+
 def cv_run_folder(
     languages: Sequence[str], *, k: int, seed: int, layer: int, encoder: str | None = None
 ) -> Path:
@@ -408,14 +413,15 @@ def train(
     fit the three heads on every article and write the model folder ``out`` (with a copy of the
     ONNX encoder file ``onnx`` where the states came from one)."""
     prepared = prepare(data_dir, languages, layer=layer, log=log, onnx=onnx)
-    digest = E5TokenEncoder(layers=(layer,), onnx=onnx).digest if onnx is not None else None
-    folder = cv_run_folder(languages, k=k, seed=seed, layer=layer, encoder=digest)
+    folder = cv_run_folder(languages, k=k, seed=seed, layer=layer, encoder=encoder_digest(layer, onnx))
     table = sentence_table(prepared, folder)
     report = cross_validate(prepared, k=k, seed=seed, run_folder=folder, sentences=table, log=log)
     thresholds = [key for key in next(iter(report["languages"].values())) if key.startswith("model@")]
     best = max(thresholds, key=lambda key: np.mean([f[key]["f1"] for f in report["languages"].values()]))
     threshold = float(best.split("@")[1])
     report["chosen_threshold"] = threshold
+    for figures in report["languages"].values():
+        figures["shipped"] = figures[best]  # the figures at the threshold the model ships with
     head = fit_head(prepared, seed=seed)
     features, labels, _ = technique_rows(prepared)
     techniques = fit_technique_head(features, labels)
