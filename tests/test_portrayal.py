@@ -12,8 +12,15 @@ from typer.testing import CliRunner
 
 from extras import need
 from unspun.document import Article, Entity, Label, TextRange
-from unspun.models.linear_head import fit_linear_head
-from unspun.pipeline.portrayal import PortrayalTagger, Roles, decide_roles, role_given
+from unspun.models.linear_head import LinearHead, fit_linear_head
+from unspun.pipeline.portrayal import (
+    ACTOR_DEPS,
+    PortrayalTagger,
+    Roles,
+    cast_as_actor,
+    decide_roles,
+    role_given,
+)
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES
 from unspun.tasks.newsmtsc import SENTIMENTS
 from unspun.whosays.encoding import block_rows, encode_texts
@@ -135,6 +142,63 @@ def test_role_given_needs_the_threshold_and_more_than_a_passing_mention() -> Non
     assert not role_given(model, _roles("Antagonist", 0.85), Entity("e2", "Gulf", "LOC", twice))
     assert role_given(model, _roles("Antagonist", 0.95), Entity("e2", "Gulf", "LOC", twice))
     assert role_given(HeadModel({"blocks": BLOCKS}, {}), _roles("Antagonist", 0.4))  # no rule: always
+    acting = HeadModel({**model.config, "passing": {"min_mentions": 2, "actor_deps": list(ACTOR_DEPS)}}, {})
+    jones = Entity("e1", "Jones", "PERSON", twice)
+    assert role_given(acting, _roles("Antagonist", 0.85), jones, actor=True)
+    assert not role_given(acting, _roles("Antagonist", 0.99), jones, actor=False)  # only in passing
+    assert role_given(acting, _roles("Antagonist", 0.85), jones, actor=None)  # no parse: rule not applied
+
+
+PASSING = (
+    "The fighting went on near Musa Qala for a week. Commander Ahmad Shah attacked the town again "
+    "on Monday, and Ahmad Shah said his men would stay in Helmand. In Helmand the roads were closed."
+)
+
+
+def _always_antagonist(width: int) -> HeadModel:
+    """Role heads whose every mention is an Antagonist (probability ~1): the rule alone decides."""
+    zeros, ones = np.zeros(width, np.float32), np.ones(width, np.float32)
+
+    def head(labels: tuple[str, ...], best: str) -> LinearHead:
+        bias = np.array([20.0 if label == best else 0.0 for label in labels], np.float32)
+        return LinearHead(labels, np.zeros((width, len(labels)), np.float32), bias, zeros, ones, False)
+
+    config = {
+        "task": "entity-roles",
+        "blocks": BLOCKS,
+        "role_thresholds": {"Protagonist": 0.5, "Antagonist": 0.5, "Innocent": 0.5},
+        "passing": {
+            "min_mentions": 1,
+            "types": ["GPE", "NORP", "LOC"],
+            "margin": 0.0,
+            "actor_deps": list(ACTOR_DEPS),
+        },
+    }
+    return HeadModel(
+        config, {"main": head(MAIN_ROLES, "Antagonist"), "fine": head(ALL_FINE_ROLES, "Conspirator")}
+    )
+
+
+def test_portrayal_gives_no_role_to_what_is_named_only_in_passing(
+    tiny_models: tuple[HeadModel, HeadModel],
+) -> None:
+    from unspun.pipeline.entities import EntityRecognizer
+    from unspun.whosays.parsing import PARSE_KEY
+
+    sentiment, roles = tiny_models
+    article = EntityRecognizer()([Article(id="p", text=PASSING, language="en")])[0]
+    by_name = {e.name: e for e in article.entities}
+    assert {"Musa Qala", "Ahmad Shah", "Helmand"} <= set(by_name)
+    chunks = article.vectors[PARSE_KEY]
+    assert cast_as_actor(chunks, by_name["Ahmad Shah"]) is True  # the subject of "attacked", "said"
+    assert cast_as_actor(chunks, by_name["Musa Qala"]) is False  # "near Musa Qala" only
+    assert cast_as_actor(chunks, by_name["Helmand"]) is False  # "in Helmand" twice
+    assert cast_as_actor(None, by_name["Helmand"]) is None
+    always = _always_antagonist(roles.head("main").n_features)
+    PortrayalTagger(sentiment_model=sentiment, roles_model=always)([article])
+    assert by_name["Ahmad Shah"].role is not None and by_name["Ahmad Shah"].role.name == "Antagonist"
+    assert by_name["Musa Qala"].role is None and by_name["Musa Qala"].fine_roles == []
+    assert by_name["Helmand"].role is None
 
 
 def test_portrayal_leaves_role_empty_where_it_is_not_given(tiny_models: tuple[HeadModel, HeadModel]) -> None:
@@ -228,3 +292,13 @@ def test_shipped_roles_make_no_antagonists_of_officials_quoted_in_a_wire_report(
         assert entity.fine_roles == [] if entity.role is None else len(entity.fine_roles) == 1
     places = [e for e in article.entities if e.type in ("GPE", "NORP", "LOC") and len(e.mentions) < 2]
     assert all(e.role is None for e in places)  # named in passing: no role
+
+
+def test_shipped_roles_give_no_role_to_a_place_named_once_in_passing() -> None:
+    from unspun.pipeline.entities import EntityRecognizer
+
+    article = Article(id="p", text=PASSING, language="en")
+    PortrayalTagger()(EntityRecognizer()([article]))
+    by_name = {e.name: e for e in article.entities}
+    assert by_name["Musa Qala"].role is None and by_name["Musa Qala"].fine_roles == []
+    assert by_name["Helmand"].role is None  # twice, but only inside prepositional phrases

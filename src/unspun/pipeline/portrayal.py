@@ -10,8 +10,10 @@ scores (the role heads read the mention in the whole article, as they were train
   fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities,
   only where the text casts the entity in a role (:func:`role_given`): the main role's calibrated
   probability clears that role's threshold (chosen on folds by article so that a role given beats
-  the class prior out of fold), and the entity is not one mentioned in passing (once only, or a
-  place or group without stronger evidence). Otherwise both stay empty.
+  the class prior out of fold), and the entity is not one mentioned in passing: named at least
+  twice, at least once as an actor in its clause (subject, object, possessor, the agent of a
+  passive: :func:`cast_as_actor`, not only inside a prepositional phrase or as a modifier), and a
+  place or group only with stronger evidence. Otherwise both stay empty.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from unspun.registry import register
 from unspun.tasks.entity_roles import FINE_ROLES, MAIN_OF
 from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states, block_rows
 from unspun.whosays.heads import HeadModel, load_heads, mean_scores
+from unspun.whosays.parsing import PARSE_KEY, Chunks, mention_dependency
 
 SENTIMENT_MODEL = "target-sentiment-en"
 ROLES_MODEL = "entity-roles-en"
@@ -99,13 +102,46 @@ def decide_roles(model: HeadModel, main_scores: np.ndarray, fine_scores: np.ndar
 
 PLACE_TYPES: tuple[str, ...] = ("GPE", "NORP", "LOC")
 
+# The dependencies by which a mention is an actor of its clause (spaCy's English labels, after
+# cast_as_actor follows conj / appos to the phrase they join): a subject, an object, a possessor
+# ("Russia's invasion"), the agent of a passive, a predicate noun, or a fragment's root (a
+# headline). A mention only inside a prepositional phrase ("the fighting in Musa Qala") or as a
+# modifier ("the Afghanistan war") names the entity in passing.
+ACTOR_DEPS: tuple[str, ...] = (
+    "nsubj",
+    "nsubjpass",
+    "csubj",
+    "csubjpass",
+    "agent",
+    "dobj",
+    "iobj",
+    "dative",
+    "poss",
+    "attr",
+    "oprd",
+    "ROOT",
+)
 
-def role_given(model: HeadModel, roles: Roles, entity: Entity | None = None) -> bool:
+
+def cast_as_actor(chunks: Chunks | None, entity: Entity, deps: Sequence[str] = ACTOR_DEPS) -> bool | None:
+    """Whether some mention of ``entity`` hangs in its sentence by one of ``deps``
+    (:func:`unspun.whosays.parsing.mention_dependency`) in the article's parse ``chunks``;
+    ``None`` when there is no parse (entities made by hand): the rule is then not applied."""
+    if chunks is None:
+        return None
+    return any(mention_dependency(chunks, m.start, m.end) in deps for m in entity.mentions)
+
+
+def role_given(
+    model: HeadModel, roles: Roles, entity: Entity | None = None, actor: bool | None = None
+) -> bool:
     """Whether the main role of ``roles`` is given (to ``entity``, when one is named): its
     probability reaches the model's ``role_thresholds`` for it (none in the config: always), and,
-    per the config's ``passing`` rule, the entity has at least ``min_mentions`` mentions and, for a
-    place or group (``types``, default GPE / NORP / LOC), the probability clears the threshold by
-    ``margin`` more (role evidence beyond being named)."""
+    per the config's ``passing`` rule, the entity has at least ``min_mentions`` mentions, is cast
+    as an actor somewhere (``actor``, from :func:`cast_as_actor`; required where the rule names
+    ``actor_deps``, unless ``actor`` is ``None``: no parse) and, for a place or group (``types``,
+    default GPE / NORP / LOC), the probability clears the threshold by ``margin`` more (role
+    evidence beyond being named)."""
     threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
     if roles.main.score < threshold:
         return False
@@ -113,6 +149,8 @@ def role_given(model: HeadModel, roles: Roles, entity: Entity | None = None) -> 
         return True
     passing = model.config.get("passing", {})
     if len(entity.mentions) < int(passing.get("min_mentions", 1)):
+        return False
+    if passing.get("actor_deps") and actor is False:
         return False
     if entity.type in tuple(passing.get("types", PLACE_TYPES)):
         return roles.main.score >= threshold + float(passing.get("margin", 0.0))
@@ -170,7 +208,7 @@ class PortrayalTagger(Component):
             if not self.covers(article):
                 out.append(None)
                 continue
-            out.append(self._portray(sentiment, roles, next(sentences), next(whole), article.entities))
+            out.append(self._portray(sentiment, roles, next(sentences), next(whole), article))
         return out
 
     def _portray(
@@ -179,8 +217,9 @@ class PortrayalTagger(Component):
         roles: HeadModel,
         states: SentenceStates,
         whole: TokenStates | None,
-        entities: Sequence[Entity],
+        article: Article,
     ) -> list[tuple[Label, Roles | None]]:
+        entities = article.entities
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
@@ -190,15 +229,14 @@ class PortrayalTagger(Component):
         )
         main, fine = role_scores(roles, role_rows)
         main, fine = mean_scores(main, groups, n), mean_scores(fine, groups, n)
+        deps = tuple(roles.config.get("passing", {}).get("actor_deps", ()))
+        chunks = article.vectors.get(PARSE_KEY)
         out: list[tuple[Label, Roles | None]] = []
         for i, entity in enumerate(entities):
             decided = decide_roles(roles, main[i], fine[i])
-            out.append(
-                (
-                    sentiment_label(sentiment, senti[i]),
-                    decided if role_given(roles, decided, entity) else None,
-                )
-            )
+            actor = cast_as_actor(chunks, entity, deps) if deps else None
+            given = role_given(roles, decided, entity, actor)
+            out.append((sentiment_label(sentiment, senti[i]), decided if given else None))
         return out
 
     def set_annotations(

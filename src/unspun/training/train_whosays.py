@@ -459,7 +459,8 @@ def train_entity_roles(
     """Train the main-role and fine-role heads on SemEval-2025 Task 10 subtask 1 English (folds
     grouped by article; the config's ``context`` says whether a mention is seen in the whole
     article or in its sentence encoded alone); the fine head learns each mention's first fine role."""
-    from unspun.pipeline.portrayal import decide_roles
+    from unspun.pipeline.portrayal import ACTOR_DEPS, decide_roles
+    from unspun.training.role_casting import casting, passing_figures
 
     config = load_config(config_path)
     blocks, c, k, config_seed = _head_config(config)
@@ -537,18 +538,25 @@ def train_entity_roles(
     y = np.array([MAIN_ROLES.index(v) for v in main_y])
     majority = int(np.bincount(y, minlength=len(MAIN_ROLES)).argmax())
     decision = config.get("decision", {})
-    min_mentions = int(decision.get("min_mentions", 1))
-    counts = np.array([max(texts[m.article_id].count(m.mention), 1) for m in mentions])
+    passing: dict[str, Any] = {
+        "min_mentions": int(decision.get("min_mentions", 1)),
+        "types": list(decision.get("passing_types", ["GPE", "NORP", "LOC"])),
+        "margin": float(decision.get("margin", 0.0)),
+    }
+    if decision.get("actor_deps"):
+        passing["actor_deps"] = list(decision["actor_deps"])
     raw = np.exp(_log_softmax(main_logits))
     calibrated, given = np.zeros_like(raw), np.full(len(y), -1)
+    fold_thresholds = []
     for fold in folds:
         rest = np.setdiff1d(np.arange(len(y)), fold)
         a_rest, c_rest = fit_temperature(main_logits[rest], y[rest])
         p_rest = np.exp(_log_softmax(a_rest * main_logits[rest] + c_rest))
         prior = np.bincount(y[rest], minlength=len(MAIN_ROLES)) / len(rest)
         calibrated[fold] = np.exp(_log_softmax(a_rest * main_logits[fold] + c_rest))
-        given[fold] = _given(calibrated[fold], role_thresholds(p_rest, y[rest], prior))
-    passing = np.where(counts >= min_mentions, given, -1)
+        fold_thresholds.append(role_thresholds(p_rest, y[rest], prior))
+        given[fold] = _given(calibrated[fold], fold_thresholds[-1])
+    cast = casting(mentions, texts, passing.get("actor_deps", ACTOR_DEPS))
     report["main_role"] = {
         "prior": {
             r: round(float(v), 4)
@@ -560,13 +568,14 @@ def train_entity_roles(
         "ece_raw": round(_multiclass_ece(y, raw), 4),
         "ece_calibrated": round(_multiclass_ece(y, calibrated), 4),
         "thresholds_rule": _abstention_figures(y, given, majority),
-        f"thresholds_and_min_mentions_{min_mentions}": _abstention_figures(y, passing, majority),
+        "thresholds_and_passing": passing_figures(calibrated, y, cast, fold_thresholds, folds, passing),
         "given_by_role": {r: int((given == i).sum()) for i, r in enumerate(MAIN_ROLES)},
         "precision_by_role": {
             r: round(float((y[given == i] == i).mean()), 4) if (given == i).any() else None
             for i, r in enumerate(MAIN_ROLES)
         },
         "measured": "cross-fitted on the grouped folds (calibration and thresholds from the other folds)",
+        "passing_measured": "role_given on the pipeline entity step's entities, probabilities averaged per entity",
     }
     a_all, c_all = fit_temperature(main_logits, y)
     p_all = np.exp(_log_softmax(a_all * main_logits + c_all))
@@ -588,11 +597,7 @@ def train_entity_roles(
             "encoder": "ptc-minilm",
             "c": c,
             "role_thresholds": report["role_thresholds"],
-            "passing": {
-                "min_mentions": min_mentions,
-                "types": list(decision.get("passing_types", ["GPE", "NORP", "LOC"])),
-                "margin": float(decision.get("margin", 0.0)),
-            },
+            "passing": passing,
         },
         heads=heads,
     )

@@ -124,3 +124,25 @@ def parse_articles(articles: Sequence[Article], nlp: Any, *, max_chars: int = 30
 def keep_parse(article: Article, chunks: Chunks) -> None:
     """Keep ``chunks`` on the article for the components after this one (never serialised)."""
     article.vectors[PARSE_KEY] = chunks
+
+
+def mention_dependency(chunks: Chunks, start: int, end: int) -> str | None:
+    """The dependency label by which the mention ``[start, end)`` hangs in its sentence: that of
+    its head token (the one whose head lies outside the mention), followed through ``conj`` and
+    ``appos`` to the phrase they join ("Russia and Iran said": both ``nsubj``); the object of the
+    ``by`` of a passive is ``"agent"``. ``None`` where no parsed token lies inside the range."""
+    for offset, doc in chunks:
+        if not offset <= start < offset + len(doc.text):
+            continue
+        span = doc.char_span(
+            start - offset, min(end, offset + len(doc.text)) - offset, alignment_mode="expand"
+        )
+        if span is None or not len(span):
+            return None
+        head = span.root
+        while head.dep_ in ("conj", "appos") and head.head.i != head.i:
+            head = head.head
+        if head.dep_ == "pobj" and head.head.dep_ == "agent":
+            return "agent"
+        return str(head.dep_)
+    return None

@@ -1,0 +1,93 @@
+"""The portrayal component's role-or-none rule measured on annotated mentions, as the pipeline
+applies it (:func:`unspun.pipeline.portrayal.role_given`).
+
+SemEval-2025 Task 10 annotates mentions; the pipeline gives roles to entities. :func:`casting`
+runs the pipeline's entity step on each training article and gives each annotated mention the
+entity it overlaps (its type, its number of mentions, whether some mention is an actor), and
+:func:`passing_figures` scores the rule on out-of-fold main-role probabilities averaged per
+entity, as the component averages its mentions' scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from unspun.document import Article, Entity, Label
+from unspun.pipeline.portrayal import ACTOR_DEPS, Roles, cast_as_actor, role_given
+from unspun.tasks.entity_roles import MAIN_ROLES, RoleMention
+from unspun.whosays.heads import HeadModel
+from unspun.whosays.parsing import PARSE_KEY
+
+
+@dataclass(frozen=True, slots=True)
+class Casting:
+    """The pipeline entity an annotated mention belongs to (``None``: the entity step missed it),
+    and whether some mention of it is an actor of its clause."""
+
+    entity: Entity | None
+    actor: bool
+
+
+def casting(
+    mentions: Sequence[RoleMention], texts: Mapping[str, str], deps: Sequence[str] = ACTOR_DEPS
+) -> list[Casting]:
+    """Per annotated mention (inclusive ends), the entity of the pipeline's entity step that
+    overlaps it, in its article (``texts`` by article id)."""
+    from unspun.pipeline.entities import EntityRecognizer
+
+    ids = sorted({m.article_id for m in mentions})
+    articles = EntityRecognizer()([Article(id=i, text=texts[i], language="en") for i in ids])
+    by_id = {a.id: a for a in articles}
+    out = []
+    for m in mentions:
+        article = by_id[m.article_id]
+        entity = next(
+            (e for e in article.entities if any(r.start <= m.end and m.start < r.end for r in e.mentions)),
+            None,
+        )
+        actor = entity is not None and bool(cast_as_actor(article.vectors.get(PARSE_KEY), entity, deps))
+        out.append(Casting(entity, actor))
+    return out
+
+
+def passing_figures(
+    probabilities: np.ndarray,
+    y: np.ndarray,
+    cast: Sequence[Casting],
+    thresholds: Sequence[Sequence[float]],
+    folds: Sequence[np.ndarray],
+    passing: dict[str, Any],
+) -> dict[str, float]:
+    """Coverage, accuracy where given and all-Antagonist accuracy on the same mentions of the
+    rule: main-role ``probabilities`` (out of fold, calibrated) averaged over the annotated
+    mentions of one pipeline entity, each fold's ``thresholds`` and the ``passing`` config."""
+    groups: dict[Any, list[int]] = {}
+    for i, c in enumerate(cast):
+        groups.setdefault((id(c.entity) if c.entity is not None else ("mention", i)), []).append(i)
+    mean = probabilities.copy()
+    for rows in groups.values():
+        mean[rows] = probabilities[rows].mean(axis=0)
+    given = np.full(len(y), -1)
+    for fold, fold_thresholds in zip(folds, thresholds, strict=True):
+        model = HeadModel(
+            {"role_thresholds": dict(zip(MAIN_ROLES, fold_thresholds, strict=True)), "passing": passing}, {}
+        )
+        for i in fold:
+            entity = cast[i].entity
+            best = int(mean[i].argmax())
+            roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
+            if entity is not None and role_given(model, roles, entity, cast[i].actor):
+                given[i] = best
+    covered = given >= 0
+    antagonist = MAIN_ROLES.index("Antagonist")
+    return {
+        "coverage": round(float(covered.mean()), 4),
+        "accuracy_given": round(float((given[covered] == y[covered]).mean()), 4) if covered.any() else 0.0,
+        "majority_accuracy_same_mentions": round(float((y[covered] == antagonist).mean()), 4)
+        if covered.any()
+        else 0.0,
+    }
