@@ -257,7 +257,7 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
     config.write_text(
         '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
         '[model]\nblocks = ["mention", "window_mean"]\nc = 1.0\nfolds = 2\nseed = 1\n\n'
-        "[decision]\nmin_mentions = 2\nmargin = 0.1\n",
+        '[decision]\nmin_mentions = 2\nmargin = 0.1\nactor_deps = ["nsubj", "dobj"]\n',
         "utf-8",
     )
     report = train_whosays("entity-roles", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
@@ -267,7 +267,14 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
     assert set(report["role_thresholds"]) == set(MAIN_ROLES)
     saved = json.loads((tmp_path / "model" / "config.json").read_text("utf-8"))
     assert saved["role_thresholds"] == report["role_thresholds"]
-    assert saved["passing"] == {"min_mentions": 2, "types": ["GPE", "NORP", "LOC"], "margin": 0.1}
+    assert saved["passing"] == {
+        "min_mentions": 2,
+        "types": ["GPE", "NORP", "LOC"],
+        "margin": 0.1,
+        "actor_deps": ["nsubj", "dobj"],
+    }
+    rule = main["thresholds_and_passing"]  # measured on the entity step's entities
+    assert 0.0 <= rule["coverage"] <= main["thresholds_rule"]["coverage"] + 1e-9
 
 
 WIRE = (
