@@ -8,6 +8,7 @@ A model folder (written by :func:`unspun.training.train_spans.train_span_model`)
     tc_head.npz      the TC head over [h_start; h_end; mean(span); features]
     tc_ngrams.npz    (optional) a lexical TC head over the span's words, blended with tc_head
     si_words.npz     (optional) a lexical SI head over each word, blended with the O/B/I probabilities
+    tc_context.npz   (optional) a correction of the TC probabilities from the article around a span
     checkpoint/      (optional, not shipped) the fp32 torch "teacher": load it with torch installed
 
 The runtime needs numpy, tokenizers and onnxruntime only; torch is imported solely to run a
@@ -39,6 +40,8 @@ from unspun.models.decoding import (
     span_vector,
 )
 from unspun.models.packaged import model_folder
+from unspun.models.span_context import FILE_NAME as CONTEXT_FILE
+from unspun.models.span_context import SpanContextHead
 from unspun.models.span_evidence import paragraph_vectors
 from unspun.models.span_ngrams import FILE_NAME as NGRAMS_FILE
 from unspun.models.span_ngrams import SpanNgramHead
@@ -106,6 +109,7 @@ class SpanModel:
         self.tc_bias = tc_head["bias"]
         self.ngrams = ngrams
         self.words = words
+        self.context: SpanContextHead | None = None  # tc_context.npz, when the folder has one
         self.path: Path | None = None  # the folder it was loaded from (None when built in memory)
 
     @classmethod
@@ -157,6 +161,8 @@ class SpanModel:
             ) from exc
         model = cls(encoder, tokenizer, config, tc_head, ngrams, words, workers=workers)
         model.path = path
+        if (path / CONTEXT_FILE).exists():
+            model.context = SpanContextHead.from_disk(path / CONTEXT_FILE)
         return model
 
     # -- encoding ---------------------------------------------------------------------------------
@@ -264,6 +270,8 @@ class SpanModel:
         probs = softmax(logits.astype(np.float32))
         if self.ngrams is not None:
             probs = self.ngrams.blend(probs, [text[start:end] for start, end in spans], self.labels)
+        if self.context is not None:
+            probs = self.context.adjust(probs, text, spans, self.labels, title_end=title_end)
         return probs
 
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
