@@ -86,3 +86,19 @@ def test_fit_learns_a_context_the_span_heads_missed() -> None:
     z = (features - head.mean) / head.scale
     predicted = (np.log(probs) + z @ head.weight + head.bias).argmax(axis=1)
     assert (predicted == gold).mean() > 0.9
+
+
+def test_the_shipped_span_model_reads_its_context_head() -> None:
+    from unspun.models.span_model import load_span_model
+
+    model = load_span_model()
+    assert model.context is not None
+    text = "Build the wall, they said.\n\nWe must build the wall now. Nothing else matters.\n\nBuild the wall, and build it high."
+    start = text.index("build the wall now")
+    spans = [(start, start + len("build the wall"))]  # the third "build the wall" of the article
+    encoded = model.encode([text])[0]
+    repetition = model.labels.index("Repetition")
+    with_context = model.technique_probs(text, encoded, spans)[0, repetition]
+    model.context = None
+    without = model.technique_probs(text, encoded, spans)[0, repetition]
+    assert with_context > without + 0.1  # measured 0.98 against 0.62: the recurrence pushes Repetition
