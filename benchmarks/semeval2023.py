@@ -1,7 +1,9 @@
 """Cross-validated SemEval-2023 Task 3 figures per language, next to a majority baseline, and speed.
 
-Folds are fixed (a hash of language/article id, grouped by article) so every run scores the same
-splits; thresholds of fold k are tuned on the other folds only. Figures use the official-style
+Folds are fixed so every run scores the same splits; thresholds of fold k are tuned on the other
+folds only. ``grouped`` (the figures to trust): near-duplicate articles share a fold
+(:func:`unspun.training.train_semeval2023.grouped_fold_of`); ``languages``: the folds by a hash of
+the language/article id alone, kept beside them for one release. Figures use the official-style
 scorers of :mod:`unspun.tasks.semeval2023_scorer`:
 
 * genre: macro-F1 (baseline: the majority genre of the training folds), per-genre precision and
@@ -42,6 +44,8 @@ import argparse
 import copy
 import hashlib
 import json
+import os
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -60,12 +64,14 @@ from unspun.training.folds import fold_split
 from unspun.training.runs import Run, atomic_file, data_identity, open_run, run_folder
 from unspun.training.train_semeval2023 import (
     Table,
+    article_texts,
     cross_validate,
     decide_out_of_fold,
     ensure_span_evidence,
     fit_task,
     fold_of,
     genre_shift,
+    grouped_fold_of,
     is_extra,
     load_config,
     prepare,
@@ -91,9 +97,13 @@ def _at_least_one(scores: np.ndarray, decisions: np.ndarray) -> np.ndarray:
     return out
 
 
-def _train_rows(table: Table, rows: np.ndarray, folds: int) -> tuple[list[np.ndarray], np.ndarray]:
-    """Per fold k, the rows of ``rows`` outside fold k (what a baseline may learn from); the folds."""
-    fold = np.array([fold_of(a, folds) for a in table.articles])
+def _train_rows(
+    table: Table, rows: np.ndarray, folds: int, fold: np.ndarray | None = None
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per fold k, the rows of ``rows`` outside fold k (what a baseline may learn from); the folds
+    (``fold``: each row's fold, default :func:`fold_of` its article)."""
+    if fold is None:
+        fold = np.array([fold_of(a, folds) for a in table.articles])
     return [rows & (fold != k) for k in range(folds)], fold
 
 
@@ -111,9 +121,17 @@ def genre_shift_figures(truth: np.ndarray, predicted: np.ndarray) -> dict[str, f
     return out
 
 
-def score_language(data: Any, cfg: dict[str, Any], oof: dict[str, Any], lang: str) -> dict[str, float]:
-    """Official-style figures and baselines of one language."""
+def score_language(
+    data: Any,
+    cfg: dict[str, Any],
+    oof: dict[str, Any],
+    lang: str,
+    folds_of: dict[str, np.ndarray] | None = None,
+) -> dict[str, float]:
+    """Official-style figures and baselines of one language (``folds_of``: per task, each row's
+    fold where the out-of-fold figures used other folds than :func:`fold_of`)."""
     folds = int(cfg["data"]["folds"])
+    folds_of = folds_of or {}
     out: dict[str, float] = {}
 
     table = data.genre
@@ -122,7 +140,7 @@ def score_language(data: Any, cfg: dict[str, Any], oof: dict[str, Any], lang: st
     gold = {i: GENRES[y] for i, y in zip(ids, table.y[rows], strict=True)}
     pred = {i: GENRES[y] for i, y in zip(ids, oof["genre"][1][rows], strict=True)}
     out["genre_macro_f1"], out["genre_micro_f1"] = score_genre_labels(gold, pred)
-    train, fold = _train_rows(table, rows, folds)
+    train, fold = _train_rows(table, rows, folds, folds_of.get("genre"))
     base = {}
     for k in range(folds):
         majority = Counter(table.y[train[k]]).most_common(1)[0][0]
@@ -147,7 +165,7 @@ def score_language(data: Any, cfg: dict[str, Any], oof: dict[str, Any], lang: st
         gold_sets = dict(zip(keys, _sets(table.y[rows], labels), strict=True))
         pred_sets = dict(zip(keys, _sets(decisions[rows], labels), strict=True))
         out[f"{task}_micro_f1"], out[f"{task}_macro_f1"] = scorer(gold_sets, pred_sets)
-        train, fold = _train_rows(table, rows, folds)
+        train, fold = _train_rows(table, rows, folds, folds_of.get(task))
         base: dict[str, list[str]] = {}
         top = 4 if task == "frames" else 1
         for k in range(folds):
@@ -265,20 +283,40 @@ def paragraph_vector_variants(data: Any, cfg: dict[str, Any], seed: int) -> dict
 
 
 def _out_of_fold(
-    run: Run, data: Any, task: str, cfg: dict[str, Any], seed: int
+    run: Run,
+    data: Any,
+    task: str,
+    cfg: dict[str, Any],
+    seed: int,
+    fold: np.ndarray | None = None,
+    name: str = "",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The out-of-fold scores and decisions of ``task``, kept in the run folder once computed (a
-    stopped benchmark keeps the tasks it finished; ``--fresh`` computes them again)."""
-    path = run.path(f"{task}-oof.npz")
-    if run.is_done(f"{task}-oof"):
+    """The out-of-fold scores and decisions of ``task`` (``fold``: each row's fold, default
+    :func:`fold_of`; ``name`` tells the kept files of other folds apart), kept in the run folder
+    once computed (a stopped benchmark keeps the tasks it finished; ``--fresh`` computes them
+    again)."""
+    step = f"{task}-oof{name}"
+    path = run.path(f"{step}.npz")
+    if run.is_done(step):
         with np.load(path) as npz:
             return npz["scores"], npz["decisions"]
     started = time.perf_counter()
-    scores, decisions = cross_validate(getattr(data, task), task, cfg, seed)
+    scores, decisions = cross_validate(getattr(data, task), task, cfg, seed, fold=fold)
     with atomic_file(path) as handle:
         np.savez(handle, scores=scores, decisions=decisions)
-    run.mark_done(f"{task}-oof", seconds=time.perf_counter() - started)
+    run.mark_done(step, seconds=time.perf_counter() - started)
     return scores, decisions
+
+
+def grouped_folds_of(data: Any, data_dir: Path, cfg: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per task, each row's fold with near-duplicate articles kept together
+    (:func:`grouped_fold_of`, as ``benchmarks/calibration.py`` and ``genre_validation.py`` use)."""
+    texts = article_texts(data_dir, cfg)
+    folds = int(cfg["data"]["folds"])
+    return {
+        task: grouped_fold_of(getattr(data, task).articles, texts, folds)
+        for task in ("genre", "frames", "paragraphs")
+    }
 
 
 def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
@@ -348,16 +386,38 @@ def main() -> None:
         if predictions and predictions.is_file()
         else None,
     }
+    started = time.perf_counter()
+    load_at_start = list(os.getloadavg())
+    grouped_fold = grouped_folds_of(data, Path(data_dir), cfg)
     with open_run(run_folder("semeval2023-cv", identity), fresh=args.fresh) as run:
         oof = {
             task: _out_of_fold(run, data, task, cfg, args.seed) for task in ("genre", "frames", "paragraphs")
         }
-    report: dict[str, Any] = {"folds": cfg["data"]["folds"], "languages": {}}
+        grouped_oof = {
+            task: _out_of_fold(run, data, task, cfg, args.seed, grouped_fold[task], "-grouped")
+            for task in ("genre", "frames", "paragraphs")
+        }
+    report: dict[str, Any] = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
+    report |= {"folds": cfg["data"]["folds"], "languages": {}, "grouped": {}}
+    report["grouped"]["about"] = (
+        "near-duplicate articles in one fold (unspun.training.grouping), the folds of "
+        "benchmarks/calibration.py and genre_validation.py; 'languages' keeps the folds by article "
+        "hash for one release"
+    )
     print(
         f"{'lang':<5}{'genre macro':>18}{'shifted':>9}{'frames micro':>18}{'paragraphs micro':>20}   (baseline)"
     )
     for lang in LANGS:
         s = report["languages"][lang] = score_language(data, cfg, oof, lang)
+        print(
+            f"{lang:<5}{s['genre_macro_f1']:>10.3f} ({s['genre_macro_f1_baseline']:.3f})"
+            f"{s['genre_macro_f1_shifted']:>9.3f}"
+            f"{s['frames_micro_f1']:>10.3f} ({s['frames_micro_f1_baseline']:.3f})"
+            f"{s['paragraphs_micro_f1']:>12.3f} ({s['paragraphs_micro_f1_baseline']:.3f})"
+        )
+    print("grouped folds (near-duplicates together):")
+    for lang in LANGS:
+        s = report["grouped"][lang] = score_language(data, cfg, grouped_oof, lang, grouped_fold)
         print(
             f"{lang:<5}{s['genre_macro_f1']:>10.3f} ({s['genre_macro_f1_baseline']:.3f})"
             f"{s['genre_macro_f1_shifted']:>9.3f}"
@@ -388,6 +448,9 @@ def main() -> None:
     if not args.no_speed:
         report["speed"] = measure_speed(data_dir)
         print(f"speed: {report['speed']['articles_per_s']} articles/s ({report['speed']})")
+    report["command"] = " ".join(["python", *sys.argv])
+    report["wall_s"] = round(time.perf_counter() - started, 1)
+    report["load_average_at_start"], report["load_average_at_end"] = load_at_start, list(os.getloadavg())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written to {args.out}")
