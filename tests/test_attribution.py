@@ -339,3 +339,19 @@ def test_outside_parts_keeps_the_longer_side_without_the_speaker() -> None:
     assert outside_parts(text, (0, 25), [said, officials]) == (0, 25)  # no overlap: unchanged
     assert outside_parts(text, (27, 41), [said, officials]) is None
     assert outside_parts(text, None, [said]) is None
+
+
+def test_a_cue_after_a_finished_quoted_sentence_keeps_its_own_content(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    text = 'Park called it "a reckless gamble." He said the city could not afford the cuts.'
+    found = [f for f, _ in model.find(nlp(text))]  # type: ignore[operator]
+    said = next(f for f in found if text[f.cue[0] : f.cue[1]] == "said")
+    assert said.content is not None
+    assert text[said.content[0] : said.content[1]] == "the city could not afford the cuts"
+    # the quotation's own speaker is unchanged, and "“X,” he said" still takes the quotation
+    text = '"We will win," he said. Park called it "a reckless gamble."'
+    found = [f for f, _ in model.find(nlp(text))]  # type: ignore[operator]
+    said = next(f for f in found if text[f.cue[0] : f.cue[1]] == "said")
+    assert said.content is not None and text[said.content[0] : said.content[1]] == '"We will win,"'

@@ -211,6 +211,11 @@ def close_open_quote(text: str, content: Range) -> Range:
     return content
 
 
+def _ends_sentence(text: str, quote: Range) -> bool:
+    """Whether a quotation closes on a full stop (``“X.”``), ending its sentence (``“X,”`` does not)."""
+    return quote[1] >= 2 and text[quote[1] - 2] == "."
+
+
 def _gap_ok(text: str, start: int, end: int) -> bool:
     return end - start <= 3 and all(ch in " ,:;\u00a0" for ch in text[start:end])
 
@@ -347,6 +352,12 @@ def attribution_at(
     clause = cue_range if source is None else (min(cue_range[0], source[0]), max(cue_range[1], source[1]))
     text = head.doc.text
     quote = quote_for(text, quotes, clause)
+    if quote is not None and quote[1] <= clause[0] and _ends_sentence(text, quote):
+        # “X.” He said Y: a quotation that ends its sentence is not the content of a cue that has one
+        # of its own after it (the quotation's speaker is named before it).
+        own, rule = content_of(head, cue, extend)
+        if own is not None and own[0] >= clause[1]:
+            quote = None
     if quote is not None:
         if quote[1] <= clause[0]:
             # “X,” she said, “Y.” and “X,” she said. “Y.”: the content runs to the end of Y.
