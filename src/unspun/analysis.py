@@ -1,9 +1,10 @@
 """Run the whole pipeline over articles: the library function behind ``unspun analyze``.
 
-The pipeline is a list of components (see :mod:`unspun.pipeline.base`): language
-detection, the span tagger (PTC-14 technique spans), the article-level components
-(genre, framing, paragraph techniques) and finally the persuasion score, which reads
-what the others wrote. Loaded pipelines are cached per model choice, so repeated calls
+The pipeline is a list of components (see :mod:`unspun.pipeline.base`), assembled from
+registered names (:data:`DEFAULT_COMPONENTS`, :mod:`unspun.registry`): language detection,
+the who-says-what layer, the span tagger (PTC-14 technique spans), the article-level
+components (genre, framing, paragraph techniques) and finally the scores, which read what the
+others wrote; the ``extra_components`` setting adds registered components after them. Loaded pipelines are cached per model choice, so repeated calls
 to :func:`analyze` pay the model loading once; a cached pipeline is never changed by a
 call, so :func:`analyze` is safe from many threads at once.
 """
@@ -11,13 +12,20 @@ call, so :func:`analyze` is safe from many threads at once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from unspun.document import CANDIDATE_LAYER, Analysis, Article
 from unspun.errors import EmptyInputError
-from unspun.pipeline.base import Component, ErrorHandler, raise_error, record_error
+from unspun.pipeline.base import (
+    Component,
+    ErrorHandler,
+    check_needs,
+    make_component,
+    raise_error,
+    record_error,
+)
 from unspun.version import __version__ as VERSION
 
 if TYPE_CHECKING:
@@ -48,9 +56,13 @@ def release_freed_memory() -> None:
 
 
 class Pipeline:
-    """An ordered list of components applied to batches of articles."""
+    """An ordered list of components applied to batches of articles.
+
+    Raises :class:`unspun.errors.ConfigError` when a component needs what no component before
+    it writes (its ``needs`` and ``writes``, :mod:`unspun.pipeline.base`)."""
 
     def __init__(self, components: Sequence[Component]) -> None:
+        check_needs(components)
         self.components = list(components)
 
     def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler = raise_error) -> list[Article]:
@@ -102,6 +114,43 @@ class Pipeline:
                 yield Analysis(article)
 
 
+# The default pipeline, in order (registered names, :mod:`unspun.registry`). Language first: the
+# span tagger skips texts in languages its model does not read. The who-says-what layer reads no
+# technique spans, so it runs before them: on a very long text its parses are made and dropped
+# before the span evidence (candidates, paragraph vectors) is held, and the two peaks do not add
+# up. The multilingual spans are added to the English ones (a text mixing languages), after them.
+# The scores last: the persuasion score reads the spans and paragraphs, the voices the spans and
+# the attributions.
+LANGUAGE = "unspun.LanguageDetector.v1"
+WHOSAYS = "unspun.WhoSaysLayer.v1"
+SPANS = "unspun.SpanTagger.v1"
+MULTILINGUAL_SPANS = "unspun.MultilingualSpanTagger.v1"
+ARTICLE_HEADS = (
+    "unspun.GenreClassifier.v1",
+    "unspun.FrameClassifier.v1",
+    "unspun.ParagraphTechniqueTagger.v1",
+)
+VOICES = "unspun.VoiceScorer.v1"
+DEFAULT_COMPONENTS = (
+    LANGUAGE,
+    WHOSAYS,
+    SPANS,
+    MULTILINGUAL_SPANS,
+    *ARTICLE_HEADS,
+    "unspun.PersuasionScorer.v2",
+    VOICES,
+)
+
+
+def assemble_pipeline(
+    names: Sequence[str], settings: Mapping[str, Mapping[str, Any]] | None = None
+) -> Pipeline:
+    """The pipeline of the components registered as ``names`` (in order), each made with its
+    ``settings`` (keyword arguments by name). Raises :class:`unspun.errors.ConfigError` for an
+    unknown name or a component whose needs no component before it writes."""
+    return Pipeline([make_component(name, (settings or {}).get(name)) for name in names])
+
+
 def build_pipeline(
     *,
     model: str | None = None,
@@ -109,54 +158,38 @@ def build_pipeline(
     lang: str | None = None,
     article_level: bool = True,
     entities: bool = True,
+    extra_components: Sequence[str] = (),
 ) -> Pipeline:
-    """Build the default pipeline.
+    """Build the default pipeline (:data:`DEFAULT_COMPONENTS`, each resolved in the registry).
 
-    With ``entities`` (and ``article_level``), the who-says-what components run after the
-    article-level ones: entities, then attributions (:func:`unspun.pipeline.attribution.whosays_components`),
-    then check-worthy claims and portrayal (sentiment and roles of the entities).
+    With ``entities`` (and ``article_level``), the who-says-what layer runs after the language:
+    entities, attributions, check-worthy claims and portrayal (sentiment and roles of the
+    entities); without it the voices, which read the attributions, are left out too.
+    ``extra_components`` (registered names, such as a plugin's) run after the built-in ones, in
+    order.
 
     ``model`` names the span model (None: the packaged default; else a folder path or the
     name of a packaged model), ``article_model`` the genre/framing/paragraph models (the
     same way), ``lang`` forces the language instead of detecting it. Raises
-    :class:`unspun.errors.ModelError` when a model cannot be loaded.
+    :class:`unspun.errors.ModelError` when a model cannot be loaded and
+    :class:`unspun.errors.ConfigError` for an unknown component name or one whose needs are not met.
     """
-    from unspun.pipeline.spans import SpanTagger
-
-    spans = SpanTagger(model=model)
+    settings: dict[str, dict[str, Any]] = {SPANS: {"model": model}}
     if not article_level:
-        return Pipeline([spans])
-    from unspun.article_level import load_article_components
-    from unspun.pipeline.language import LanguageDetector
-    from unspun.pipeline.persuasion import make_learnt_persuasion_scorer
-    from unspun.pipeline.voice import VoiceScorer
+        return assemble_pipeline([SPANS, *extra_components], settings)
+    from unspun.models.sentence_encoder import ParagraphEmbedder, load_encoder
 
-    article_components = load_article_components(article_model, lang=lang)
-    # Language first: the span tagger skips texts in languages its model does not read.
-    language = [c for c in article_components if isinstance(c, LanguageDetector)]
-    others = [c for c in article_components if not isinstance(c, LanguageDetector)]
-    whosays: list[Component] = []
-    if entities:
-        from unspun.pipeline.attribution import whosays_components
-
-        whosays = whosays_components()
-        from unspun.pipeline.claims import ClaimDetector
-        from unspun.pipeline.portrayal import PortrayalTagger
-        from unspun.pipeline.whosays_layer import WhoSaysLayer
-
-        # After the entities, which portrayal reads; the two share one sentence encoding. One
-        # bounded layer: a very long text is read in part, and their caches are dropped after.
-        whosays = [WhoSaysLayer([*whosays, ClaimDetector(), PortrayalTagger()])]
-    # The layer reads no technique spans, so it runs before them: on a very long text its parses
-    # are made and dropped before the span evidence (candidates, paragraph vectors) is held, and
-    # the two peaks do not add up.
-    from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
-
-    # The multilingual spans are added to the English ones (a text mixing languages), after them.
-    multilingual = [MultilingualSpanTagger()] if lang != "en" else []
-    # The voices last: they read the technique spans and the attributions.
-    scorers = [make_learnt_persuasion_scorer(), VoiceScorer()]
-    return Pipeline([*language, *whosays, spans, *multilingual, *others, *scorers])
+    # The genre, frame and paragraph heads share one sentence encoder.
+    embedder = ParagraphEmbedder(load_encoder())
+    settings[LANGUAGE] = {"lang": lang}
+    settings.update({name: {"model_dir": article_model, "embedder": embedder} for name in ARTICLE_HEADS})
+    left_out = set()
+    if not entities:
+        left_out |= {WHOSAYS, VOICES}
+    if lang == "en":
+        left_out.add(MULTILINGUAL_SPANS)
+    names = [name for name in DEFAULT_COMPONENTS if name not in left_out]
+    return assemble_pipeline([*names, *extra_components], settings)
 
 
 def load_pipeline(
@@ -165,32 +198,41 @@ def load_pipeline(
     model: str | None = None,
     article_model: str | None = None,
     lang: str | None = None,
+    extra_components: Sequence[str] = (),
 ) -> Pipeline:
     """The default pipeline built (:func:`build_pipeline`) and loaded: the one way every
-    front-end gets the pipeline it runs. The models are ``settings``' (a
-    :class:`unspun.config.ModelSettings`) when given, else ``model`` and ``article_model``;
-    ``lang`` forces the language. Raises :class:`unspun.errors.ModelError` when a model cannot
-    load: once, up front, rather than once per article."""
+    front-end gets the pipeline it runs. The models and extra components are ``settings``' (a
+    :class:`unspun.config.ModelSettings`) when given, else ``model``, ``article_model`` and
+    ``extra_components``; ``lang`` forces the language. Raises :class:`unspun.errors.ModelError`
+    when a model cannot load: once, up front, rather than once per article."""
     if settings is not None:
         model, article_model = settings.model, settings.article_model
-    pipeline = build_pipeline(model=model, article_model=article_model, lang=lang)
+        extra_components = settings.extra_components
+    pipeline = build_pipeline(
+        model=model, article_model=article_model, lang=lang, extra_components=extra_components
+    )
     pipeline.load()
     return pipeline
 
 
-_pipelines: dict[tuple[str | None, str | None, str | None], Pipeline] = {}
+_pipelines: dict[tuple[str | None, str | None, str | None, tuple[str, ...]], Pipeline] = {}
 _pipelines_lock = threading.Lock()
 
 
 def shared_pipeline(
-    model: str | None = None, article_model: str | None = None, lang: str | None = None
+    model: str | None = None,
+    article_model: str | None = None,
+    lang: str | None = None,
+    extra_components: Sequence[str] = (),
 ) -> Pipeline:
     """The loaded pipeline for one model choice, built once per process and shared (thread-safe)."""
-    key = (model, article_model, lang)
+    key = (model, article_model, lang, tuple(extra_components))
     with _pipelines_lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
-            pipeline = load_pipeline(model=model, article_model=article_model, lang=lang)
+            pipeline = load_pipeline(
+                model=model, article_model=article_model, lang=lang, extra_components=key[3]
+            )
             if len(_pipelines) >= 4:
                 _pipelines.pop(next(iter(_pipelines)))
             _pipelines[key] = pipeline
@@ -231,3 +273,31 @@ def analyze(
         raise EmptyInputError("the article has no text; pass the article text")
     pipeline = shared_pipeline(model, article_model, lang)
     return next(pipeline.pipe([article])).raise_for_errors()
+
+
+def describe_components() -> list[dict[str, Any]]:
+    """Every registered component (built-ins and plugins, :mod:`unspun.registry`), sorted by name:
+    ``{"name", "needs", "writes", "default", "part_of"}``, where needs and writes are what its
+    class declares, ``default`` its place in the default pipeline (1 is first; None: not in it)
+    and ``part_of`` the default component that runs it (the who-says-what layer), if any."""
+    import typing
+
+    from unspun import registry
+    from unspun.pipeline.whosays_layer import WHOSAYS_COMPONENTS
+
+    rows = []
+    for name in registry.names():
+        factory = registry.resolve(name)
+        made = factory
+        if not isinstance(factory, type):
+            try:
+                made = typing.get_type_hints(factory).get("return", factory)
+            except Exception:  # an annotation that does not resolve: nothing declared to show
+                made = factory
+        place = DEFAULT_COMPONENTS.index(name) + 1 if name in DEFAULT_COMPONENTS else None
+        needs, writes = getattr(made, "needs", ()), getattr(made, "writes", ())
+        part_of = WHOSAYS if name in WHOSAYS_COMPONENTS else None
+        rows.append(
+            {"name": name, "needs": list(needs), "writes": list(writes), "default": place, "part_of": part_of}
+        )
+    return rows

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from unspun.errors import ConfigError
 from unspun.readers.encoding import MAX_INPUT_MB, input_bytes
@@ -62,6 +62,19 @@ class ModelSettings(BaseModel):
         None, "Genre, frame and paragraph models: a name or folder path; unset means the packaged default."
     )
     batch_size: int = setting(8, "Articles analysed per model batch.", positive=True)
+    extra_components: tuple[str, ...] = setting(
+        (),
+        "Registered components to run after the built-in ones, in order (a list in the file, "
+        "comma-separated in the environment); see docs/components.md.",
+    )
+
+    @field_validator("extra_components", mode="before")
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        # The environment gives text ("acme.Tone.v1, acme.Slant.v1"), a TOML file a list.
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return tuple(value) if isinstance(value, list) else value
 
 
 class Settings(ModelSettings):
@@ -156,6 +169,8 @@ def _expected(exc: ValidationError, annotation: Any) -> str:
     kind = error["type"]
     if kind == "finite_number":
         return "a finite number"
+    if getattr(annotation, "__origin__", None) is tuple:
+        return "a list of names"
     base = next(
         (a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None)), annotation
     )

@@ -1,7 +1,12 @@
 """Registries of named, versioned factories (``"unspun.SpanTagger.v1"``).
 
 A behaviour change gets a new version name so old configs and saved models keep
-loading. Built-in components register themselves exactly as a plugin would.
+loading. Built-in components register themselves exactly as a plugin would; a package adds its
+own through the ``unspun.components`` entry point group, the entry point's name being the
+registered name and its object the factory (a component class or a function making one)::
+
+    [project.entry-points."unspun.components"]
+    "acme.ToneScorer.v1" = "acme_unspun:ToneScorer"
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from unspun.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+ENTRY_POINT_GROUP = "unspun.components"
+
 _FACTORIES: dict[str, Callable[..., Any]] = {}
+_loaded = False
 
 # Modules whose import registers the built-in components; imported on first lookup so
 # that importing unspun stays cheap.
@@ -30,12 +38,31 @@ _BUILTIN_MODULES = (
     "unspun.pipeline.attribution",
     "unspun.pipeline.claims",
     "unspun.pipeline.portrayal",
+    "unspun.pipeline.whosays_layer",
+    "unspun.pipeline.multilingual_spans",
 )
 
 
 def _load_builtins() -> None:
+    """Import the built-in components and the installed packages' ones (once)."""
+    global _loaded
+    if _loaded:
+        return
     for module in _BUILTIN_MODULES:
         importlib.import_module(module)
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            factory = entry.load()
+        except Exception as exc:
+            raise ConfigError(
+                f"the component {entry.name!r} of the {ENTRY_POINT_GROUP} entry points ({entry.value}) "
+                f"cannot be imported ({type(exc).__name__}: {exc}); reinstall or remove the package that "
+                "declares it"
+            ) from exc
+        _FACTORIES.setdefault(entry.name, factory)
+    _loaded = True
 
 
 def register(name: str) -> Callable[[F], F]:

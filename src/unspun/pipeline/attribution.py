@@ -104,6 +104,8 @@ class AttributionTagger(Component):
     """
 
     name = "attributions"
+    needs = ("language", "entities")
+    writes = ("attributions",)
 
     def __init__(
         self,

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from unspun.document import Article, ComponentError, ModelInfo
+from unspun.errors import ConfigError
 
 ErrorHandler = Callable[[str, Article, Exception], None]
 
@@ -47,6 +48,10 @@ class Component:
     """Base class of pipeline components."""
 
     name: str = "component"
+    # What an earlier component must have written, and what this one writes (see the module
+    # docstring); a component reading a field only where it is set does not list it as a need.
+    needs: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self._load_lock = threading.Lock()
@@ -82,6 +87,56 @@ class Component:
                 except Exception as error:
                     handler(self.name, article, error)
         return articles
+
+
+def make_component(name: str, settings: Mapping[str, Any] | None = None) -> Component:
+    """The component made by the factory registered as ``name`` (:mod:`unspun.registry`), given
+    ``settings`` as keyword arguments. Raises :class:`ConfigError` for an unknown name, settings
+    the factory does not take, or a factory that makes no component."""
+    import inspect
+
+    from unspun.registry import resolve
+
+    factory = resolve(name)
+    given = dict(settings or {})
+    try:
+        inspect.signature(factory).bind(**given)
+    except ValueError:  # a built-in type: no signature to check the settings against
+        pass
+    except TypeError as exc:
+        raise ConfigError(
+            f"the component {name!r} does not take the settings given ({exc}); check them"
+        ) from None
+    component = factory(**given)
+    if not isinstance(component, Component):
+        raise ConfigError(
+            f"{name!r} makes a {type(component).__name__}, not a pipeline component; register a "
+            "subclass of unspun.pipeline.base.Component (or a factory of one)"
+        )
+    return component
+
+
+def unmet_needs(components: Sequence[Component]) -> list[tuple[Component, list[str]]]:
+    """Each component of ``components`` (in order) with the needs no component before it writes;
+    only those with some."""
+    written: set[str] = set()
+    unmet = []
+    for component in components:
+        missing = [need for need in component.needs if need not in written]
+        if missing:
+            unmet.append((component, missing))
+        written.update(component.writes)
+    return unmet
+
+
+def check_needs(components: Sequence[Component]) -> None:
+    """Raise :class:`ConfigError` naming the first component of ``components`` (in order) whose
+    needs no component before it writes."""
+    for component, missing in unmet_needs(components)[:1]:
+        raise ConfigError(
+            f"the component {component.name!r} needs {', '.join(missing)}, which no component before it "
+            f"writes; add a component that writes {missing[0]} before it, or leave {component.name!r} out"
+        )
 
 
 def _last_error() -> Exception:

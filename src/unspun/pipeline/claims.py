@@ -58,6 +58,8 @@ class ClaimDetector(Component):
     """Writes ``article.claims``: the check-worthy sentences with their probability."""
 
     name = "claims"
+    needs = ("language",)
+    writes = ("claims",)
 
     def __init__(
         self,

@@ -334,6 +334,8 @@ class EntityRecognizer(Component):
     """
 
     name = "entities"
+    needs = ("language",)
+    writes = ("entities",)
 
     def __init__(
         self,

@@ -25,6 +25,8 @@ class FrameClassifier(ArticleHeadComponent):
     """Predicts the frames of each article with their probabilities."""
 
     name = "framing"
+    needs = ("language",)
+    writes = ("frames",)
     head_file = HEAD_FILE
 
     def __init__(

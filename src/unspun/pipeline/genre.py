@@ -99,6 +99,8 @@ class GenreClassifier(ArticleHeadComponent):
     """Predicts one genre per article with its probability."""
 
     name = "genre"
+    needs = ("language",)
+    writes = ("genre",)
     head_file = HEAD_FILE
 
     def predict(self, articles: Sequence[Article]) -> list[tuple[str, float]]:

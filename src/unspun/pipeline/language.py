@@ -256,6 +256,8 @@ class LanguageDetector(Component):
     """Sets ``article.language`` for each article (detected, or the ``lang`` override)."""
 
     name = "language"
+    needs = ()
+    writes = ("language",)
 
     def __init__(self, *, lang: str | None = None, max_chars: int = 5000) -> None:
         super().__init__()

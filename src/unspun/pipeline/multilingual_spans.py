@@ -16,7 +16,7 @@ from pathlib import Path
 
 from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Article, ModelInfo, Span
 from unspun.errors import MissingExtraError
-from unspun.models.e5_encoder import E5TokenEncoder
+from unspun.models.e5_encoder import E5TokenEncoder, shared_encoder
 from unspun.models.multilingual_spans import MultilingualSpanTagger as SpanHeads
 from unspun.models.multilingual_spans import TaggedSpan
 from unspun.models.packaged import folder_model_info, model_folder
@@ -89,6 +89,9 @@ class MultilingualSpanTagger(Component):
     """
 
     name = "multilingual-spans"
+    # After the span tagger: its spans are added to the technique layer that one replaces.
+    needs = ("language", "spans")
+    writes = ("spans",)
 
     def __init__(
         self,
@@ -118,9 +121,7 @@ class MultilingualSpanTagger(Component):
         with self._encoder_lock:
             if self._encoder is None:
                 onnx = self.folder / self.heads.encoder_onnx if self.heads.encoder_onnx else None
-                encoder = E5TokenEncoder(layers=(self.heads.layer,), onnx=onnx)
-                encoder.load()
-                self._encoder = encoder
+                self._encoder = shared_encoder(layers=(self.heads.layer,), onnx=onnx)
             return self._encoder
 
     def predict(self, articles: Sequence[Article]) -> list[list[Span] | None]:

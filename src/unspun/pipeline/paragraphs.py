@@ -42,6 +42,9 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
     """Splits each article into paragraphs and predicts the techniques of each one."""
 
     name = "paragraphs"
+    # The span evidence (candidate spans, paragraph vectors) is read where it is there.
+    needs = ("language",)
+    writes = ("paragraphs",)
     head_file = HEAD_FILE
     evidence_head: SpanEvidenceHead | None = None
 

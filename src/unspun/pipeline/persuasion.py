@@ -174,6 +174,8 @@ class PersuasionScorer(Component):
     default pipeline's), without one the formula (:func:`persuasion_score`, v1)."""
 
     name = "persuasion"
+    needs = ("spans", "paragraphs")
+    writes = ("scores",)
 
     def __init__(
         self,

@@ -162,6 +162,8 @@ class PortrayalTagger(Component):
     """Writes ``sentiment``, ``role`` and ``fine_roles`` on the entities of each article."""
 
     name = "portrayal"
+    needs = ("language", "entities")
+    writes = ("portrayal",)
 
     def __init__(
         self,

@@ -41,6 +41,9 @@ class SpanTagger(Component):
     """
 
     name = "spans"
+    # The language is read where it is set (an unknown one counts as covered): not a need.
+    needs = ()
+    writes = ("spans",)
 
     def __init__(
         self,

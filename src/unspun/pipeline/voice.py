@@ -124,6 +124,8 @@ class VoiceScorer(Component):
     span and who-says-what components (nothing when the span layer did not run)."""
 
     name = "voices"
+    needs = ("spans", "attributions")
+    writes = ("scores",)
 
     def __init__(self, *, layer: str = TECHNIQUE_LAYER) -> None:
         super().__init__()

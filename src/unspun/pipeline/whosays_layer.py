@@ -16,14 +16,24 @@ only a very long input (a book, a dump of many articles as one text) is read in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from unspun.document import Article, ModelInfo
-from unspun.pipeline.base import Component, ErrorHandler, raise_error
+from unspun.pipeline.base import Component, ErrorHandler, make_component, raise_error
+from unspun.registry import register
 
 DEFAULT_MAX_CHARS = 200_000
 COVERAGE = "whosays_coverage"
+# The layer of the default pipeline, in order: portrayal reads the entities, and shares their
+# sentence encoding with the claims.
+WHOSAYS_COMPONENTS = (
+    "unspun.EntityRecognizer.v1",
+    "unspun.AttributionTagger.v1",
+    "unspun.ClaimDetector.v1",
+    "unspun.PortrayalTagger.v1",
+)
 
 
 def prefix_end(text: str, max_chars: int) -> int:
@@ -39,6 +49,9 @@ class WhoSaysLayer(Component):
     """Runs ``components`` (entities, attributions, claims, portrayal) in order, bounded."""
 
     name = "whosays"
+    # Those of the default layer; an instance declares its own components' (see __init__).
+    needs: tuple[str, ...] = ("language",)
+    writes: tuple[str, ...] = ("entities", "attributions", "claims", "portrayal", "scores")
 
     def __init__(
         self,
@@ -49,6 +62,15 @@ class WhoSaysLayer(Component):
         super().__init__()
         self.components = list(components)
         self.max_chars = max_chars
+        # The layer needs what its components need and none of them writes before; it writes
+        # what they write, and the coverage score.
+        written: set[str] = set()
+        needs: list[str] = []
+        for component in self.components:
+            needs += [need for need in component.needs if need not in written and need not in needs]
+            written.update(component.writes)
+        self.needs = tuple(needs)
+        self.writes = tuple(dict.fromkeys([w for c in self.components for w in c.writes] + ["scores"]))
 
     def load(self) -> None:
         """Load every component's model now."""
@@ -96,3 +118,17 @@ class WhoSaysLayer(Component):
             paragraphs=[p for p in article.paragraphs if p.end <= end],
             spans={name: [s for s in spans if s.end <= end] for name, spans in article.spans.items()},
         )
+
+
+@register("unspun.WhoSaysLayer.v1")
+def make_whosays_layer(
+    *,
+    components: Sequence[str] = WHOSAYS_COMPONENTS,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> WhoSaysLayer:
+    """Factory registered as ``unspun.WhoSaysLayer.v1``: the registered ``components`` (names, in
+    order; each made with its ``settings``) run as one bounded layer. Raises
+    :class:`unspun.errors.ConfigError` for an unknown name."""
+    made = [make_component(name, (settings or {}).get(name, {})) for name in components]
+    return WhoSaysLayer(made, max_chars=max_chars)

@@ -87,6 +87,7 @@ def create_app(
         batch_size=settings.batch_size,
         model=settings.model,
         article_model=settings.article_model,
+        extra_components=settings.extra_components,
     )
     state = AppState(settings, store, pool)
 

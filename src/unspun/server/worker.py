@@ -53,6 +53,7 @@ class _Checked:
         self.component = component
         self.check = check
         self.name = component.name
+        self.needs, self.writes = component.needs, component.writes
 
     def __call__(self, articles: Sequence[Article], **kwargs: Any) -> Any:
         self.check()
@@ -87,6 +88,7 @@ class AnalysisPool:
         batch_size: int = 8,
         model: str | None = None,
         article_model: str | None = None,
+        extra_components: Sequence[str] = (),
     ) -> None:
         self.workers = workers
         self.max_queue = max_queue
@@ -94,6 +96,7 @@ class AnalysisPool:
         self.batch_size = batch_size
         self.model = model
         self.article_model = article_model
+        self.extra_components = tuple(extra_components)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -117,7 +120,7 @@ class AnalysisPool:
         Raises :class:`unspun.errors.ModelError` when a model cannot be loaded."""
         from unspun.analysis import shared_pipeline
 
-        shared_pipeline(self.model, self.article_model)
+        shared_pipeline(self.model, self.article_model, extra_components=self.extra_components)
 
     def _start(self) -> None:
         # Called with the lock held: threads start with the first analysis, not at import.
@@ -155,7 +158,9 @@ class AnalysisPool:
             with self._lock:
                 self._running += len(live)
             try:
-                pipeline = shared_pipeline(self.model, self.article_model)
+                pipeline = shared_pipeline(
+                    self.model, self.article_model, extra_components=self.extra_components
+                )
                 results = self._run(pipeline, live)
             except _Stopped:
                 with self._lock:
