@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from unspun import registry
 from unspun.cli import app
+from unspun.document import Article
+from unspun.pipeline.base import Component
 
 runner = CliRunner()
 
@@ -511,3 +515,61 @@ def test_analyze_folder_ends_with_a_summary_naming_what_was_left_out(tmp_path: P
     assert any(line.startswith(f"  left out {folder / 'sub'}: a folder") for line in lines)
     assert any(line.startswith(f"  left out {folder / 'notes.pdf'}: not a .txt") for line in lines)
     assert any(line.startswith(f"  left out {folder / 'empty.txt'}: ") for line in lines)
+
+
+class ScoresSeen(Component):
+    """A third-party component: writes how many scores the built-in components wrote before it."""
+
+    name = "scores-seen"
+    needs = ("scores",)
+    writes = ("scores",)
+
+    def predict(self, articles: Sequence[Article]) -> list[int]:
+        return [len(article.scores) for article in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[int]) -> None:
+        for article, seen in zip(articles, outputs, strict=True):
+            article.scores["test_scores_seen"] = float(seen)
+
+
+class ToneReader(ScoresSeen):
+    name = "tone-reader"
+    needs = ("tone",)  # which no built-in component writes
+
+
+registry.register("test.ScoresSeen.v1")(ScoresSeen)
+registry.register("test.ToneReader.v1")(ToneReader)
+
+
+def test_analyze_runs_a_component_added_by_name_after_the_built_in_ones(tmp_path: Path) -> None:
+    config = tmp_path / "unspun.toml"
+    config.write_text('[unspun]\nextra_components = ["test.ScoresSeen.v1"]\n', encoding="utf-8")
+    result = run("--config", str(config), "analyze", str(SAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)
+    scores = payload["scores"]
+    # Every built-in score (the persuasion score, the voices) was written before it ran.
+    assert scores["test_scores_seen"] == len(scores)  # the other keys, and "persuasion" (shown apart)
+    assert "author_span_share" in scores and payload["persuasion_score"] is not None
+    listed = run("components", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert rows["test.ScoresSeen.v1"] == {
+        "name": "test.ScoresSeen.v1",
+        "needs": ["scores"],
+        "writes": ["scores"],
+        "default": None,
+        "part_of": None,
+    }
+    assert rows["unspun.LanguageDetector.v1"]["default"] == 1
+
+
+def test_analyze_refuses_an_added_component_whose_need_is_not_met(tmp_path: Path) -> None:
+    config = tmp_path / "unspun.toml"
+    config.write_text('[unspun]\nextra_components = ["test.ToneReader.v1"]\n', encoding="utf-8")
+    result = run("--config", str(config), "analyze", str(SAMPLE))
+    assert_one_line_error(result, "'tone-reader' needs tone, which no component before it writes")
+    config.write_text('[unspun]\nextra_components = ["test.Nope.v1"]\n', encoding="utf-8")
+    assert_one_line_error(
+        run("--config", str(config), "analyze", str(SAMPLE)), "no component registered as 'test.Nope.v1'"
+    )

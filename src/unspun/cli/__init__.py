@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from unspun.cli import analyze, batch, evaluate, schema, serve, techniques, train
+from unspun.cli import analyze, batch, components, evaluate, schema, serve, techniques, train
 from unspun.cli import store as store_commands
 from unspun.cli.common import err, out, state, write
 from unspun.cli.predict import predict_app
@@ -66,6 +66,7 @@ app.command()(batch.batch)
 app.command()(evaluate.evaluate)
 app.command()(train.train)
 app.command()(techniques.techniques)
+app.command()(components.components)
 app.command()(schema.schema)
 app.command()(serve.serve)
 
