@@ -355,3 +355,12 @@ def test_a_cue_after_a_finished_quoted_sentence_keeps_its_own_content(nlp: objec
     found = [f for f, _ in model.find(nlp(text))]  # type: ignore[operator]
     said = next(f for f in found if text[f.cue[0] : f.cue[1]] == "said")
     assert said.content is not None and text[said.content[0] : said.content[1]] == '"We will win,"'
+
+
+def test_quotations_read_french_and_german_marks() -> None:
+    french = "« C'est une catastrophe », a déclaré Marie Dubois. « Assez ! »"
+    german = "„Das ist eine Katastrophe“, sagte Anna Schmidt. »Genug«, und „nein”."
+    assert [french[s:e] for s, e in quotations(french)] == ["« C'est une catastrophe »", "« Assez ! »"]
+    assert [german[s:e] for s, e in quotations(german)] == ["„Das ist eine Katastrophe“", "»Genug«", "„nein”"]
+    continued = "Elle a dit : « Un.\n\n« Deux. » Puis"
+    assert [continued[s:e] for s, e in quotations(continued)] == ["« Un.\n\n« Deux. »"]

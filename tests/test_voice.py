@@ -91,3 +91,14 @@ def test_analyze_gives_both_voices_in_the_json_scores() -> None:
         assert 0.0 <= scores[f"{voice}_span_share"] <= 1.0
         assert scores[f"{voice}_chars"] > 0
     assert scores["author_chars"] + scores["quoted_chars"] == len(text)
+
+
+def test_french_and_german_quotations_are_the_quoted_voice() -> None:
+    for text, quote in (
+        ("Une honte. « C'est une catastrophe », a déclaré Marie Dubois.", "« C'est une catastrophe »"),
+        ("Eine Schande. „Das ist eine Katastrophe“, sagte Anna Schmidt.", "„Das ist eine Katastrophe“"),
+    ):
+        start = text.index("Katastrophe" if "Katastrophe" in text else "catastrophe")
+        voices = count_voices(text, [], [(start, start + len("catastrophe"))])
+        assert voices.quoted.chars == len(quote), text
+        assert (voices.author.spans, voices.quoted.spans) == (0, 1), text

@@ -153,18 +153,25 @@ def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
     return None
 
 
+# Each opening quotation mark and the marks that close it: English “...” and "..." (either closing
+# the other, as typed text mixes them), German „...“ (or „...”) and »...«, French « ... ». “ opens
+# in English and closes in German: it closes only a quotation „ opened.
+QUOTE_PAIRS = {"“": '”"', '"': '”"', "„": "“”", "«": "»", "»": "«"}
+
+
 def quotations(text: str) -> list[Range]:
-    """Quoted stretches of ``text`` with their marks (“...”, "..."), not nested. A quotation left
-    open at a paragraph's end goes on when the next paragraph opens with a quotation mark (the
-    newspaper convention for long quotes); otherwise it is dropped."""
+    """Quoted stretches of ``text`` with their marks (“...”, "...", „...“, « ... », »...«), not
+    nested. A quotation left open at a paragraph's end goes on when the next paragraph opens with a
+    quotation mark (the newspaper convention for long quotes); otherwise it is dropped."""
     found: list[Range] = []
     opened: int | None = None
+    closers = ""
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if text.startswith("''", i) or text.startswith("``", i):  # typewriter quotes: '' ... '' or `` ... ''
             if opened is None:
-                opened = i
+                opened, closers = i, '”"'
             else:
                 found.append((opened, i + 2))
                 opened = None
@@ -174,15 +181,15 @@ def quotations(text: str) -> list[Range]:
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            if j < n and text[j] in '“"':
+            if j < n and text[j] in QUOTE_PAIRS:
                 i = j + 1
                 continue
             opened = None
-        elif ch == "“" or (ch == '"' and opened is None):
-            opened = i
-        elif ch in '”"' and opened is not None:
+        elif opened is not None and ch in closers:
             found.append((opened, i + 1))
             opened = None
+        elif ch in QUOTE_PAIRS and (opened is None or ch == "“"):
+            opened, closers = i, QUOTE_PAIRS[ch]
         i += 1
     return found
 
