@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import struct
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -433,3 +434,22 @@ class E5TokenEncoder:
         width = sizes["hidden"] * len(self.layers)
         hidden = stitch(windows, outputs, len(ids)) if windows else np.zeros((0, width), np.float32)
         return TokenStates(offsets=offsets, hidden=hidden.astype(np.float32))
+
+
+_SHARED: dict[tuple[str, tuple[int, ...], str], E5TokenEncoder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_encoder(*, layers: tuple[int, ...], onnx: Path | None = None) -> E5TokenEncoder:
+    """One loaded encoder per (weights, layers, ONNX file) in the process, shared by whatever reads
+    e5 states there (the multilingual spans, :func:`unspun.models.article_e5.packaged_encoder`):
+    its word embeddings take about 400 MB. Raises :class:`MissingExtraError` without the
+    ``[multilingual]`` extra."""
+    path = e5_weights_path()
+    key = (str(path), tuple(layers), str(onnx))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            encoder = E5TokenEncoder(path, layers=tuple(layers), onnx=onnx)
+            encoder.load()
+            _SHARED[key] = encoder
+        return _SHARED[key]
