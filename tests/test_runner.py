@@ -100,3 +100,32 @@ def test_one_failed_article_alone_is_the_runs_error(tmp_path: Path) -> None:
         "code": "language_not_supported",
         "message": "b is in no language the shouter reads",
     }
+
+
+FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Daily Planet</title>
+<item><title>One</title><link>https://planet.example/one</link><description>please refuse one</description></item>
+<item><title>Empty</title><link>https://planet.example/empty</link></item>
+<item><title>Two</title><link>https://planet.example/two</link><description>please refuse two</description></item>
+<item><title>Three</title><link>https://planet.example/three</link><description>third</description></item>
+</channel></rss>
+"""
+
+
+def test_failures_of_a_feeds_entries_say_which_entry_once(tmp_path: Path) -> None:
+    from unspun.readers.dispatch import iter_articles
+
+    feed = tmp_path / "planet.rss"
+    feed.write_text(FEED, encoding="utf-8")
+    report = RunReport()
+    articles = iter_articles(feed, max_bytes=100_000, on_error=report.on_error, on_skip=report.skip)
+    run(articles, Pipeline([Shouter()]), lambda _: None, report=report)
+    assert [f.where for f in report.unanalysed] == [
+        f"{feed} (https://planet.example/one)",
+        f"{feed} (https://planet.example/two)",
+    ]
+    lines = report.summary()
+    assert lines[0] == "summary: 1 analysed from 1 file, 2 failed, 1 left out"
+    [left_out] = [line for line in lines if line.startswith("  left out")]
+    # the reader's message names the file already: the line names it once
+    assert left_out == f"  left out {feed}:2: entry 2 has no text (no content or summary)"

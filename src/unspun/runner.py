@@ -91,12 +91,14 @@ class Failure:
 
 def where(article: Article) -> str:
     """The file an article came from, for messages: its path (with its id for one record of a
-    JSONL file), or its id when it was not read from a file (stdin, a string)."""
+    JSONL file or one entry of a feed: any article whose id is not its file's name), or its id
+    when it was not read from a file (stdin, a string)."""
     if article.source_path is None:
         return article.id
-    if str(article.source_path).lower().endswith(".jsonl"):
-        return f"{article.source_path} ({article.id})"
-    return str(article.source_path)
+    path = str(article.source_path)
+    if path.lower().endswith(".jsonl") or article.id != Path(path).stem:
+        return f"{path} ({article.id})"
+    return path
 
 
 @dataclass
@@ -176,7 +178,7 @@ class RunReport:
     def failure_lines(self) -> list[str]:
         """Each failure (analysis, then read) and each entry left out, one line each."""
         lines = [f"  failed   {f.where}: {f.reason}" for f in self.unanalysed]
-        lines += [f"  left out {f.where}: {f.reason}" for f in self.unread]
+        lines += [f"  left out {f.where}: {_without_file(f.where, f.reason)}" for f in self.unread]
         lines += [f"  left out {s.where}: {s.reason}" for s in self.skips]
         return lines
 
@@ -211,6 +213,16 @@ class RunReport:
     def _tell(self, kind: str, message: str) -> None:
         if self.notify is not None:
             self.notify(kind, message)
+
+
+def _without_file(where: str, reason: str) -> str:
+    """``reason`` without the file it starts with (a reader's messages name their file, and
+    ``where`` is that file or ``file:line``), so that a line ``where: reason`` names it once."""
+    head, _, tail = where.rpartition(":")
+    file = head if head and tail.isdigit() else where
+    if reason.startswith(file) and len(reason) > len(file):
+        return reason[len(file) :].lstrip(":, ")
+    return reason
 
 
 def headline(counts: str, failed: int, left_out: int | None = None) -> str:
