@@ -1,0 +1,107 @@
+"""Train the genre head over multilingual-e5 article vectors (:mod:`unspun.models.article_e5`).
+
+The rows are the genre table of ``unspun train article`` (the SemEval-2023 articles of all six
+languages and the config's hand-labelled English news rows), their features the mean e5 state of
+each article (cached in the state cache, so a second run takes seconds). The head is fitted as the
+USE genre head is (:func:`unspun.training.train_semeval2023.fit_task`), with the config's
+per-language offsets and a temperature fitted out of fold on folds with near-duplicates together.
+
+Run: ``python -m unspun.training.genre_e5 --out DIR`` (about 6 min of encoding on two cores the
+first time, then under a minute). Not shipped: see ``docs/training.md``, "Genre over e5 article
+vectors". Validation:
+``python benchmarks/genre_validation.py --features e5 --out reports/genre-validation-e5.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.models.article_e5 import MAX_CHARS, article_piece, mean_state, packaged_encoder
+from unspun.training.defaults import default_train_config, default_train_data
+from unspun.training.multilingual_states import encoded_texts
+from unspun.training.train_semeval2023 import (
+    Table,
+    article_texts,
+    cross_validate,
+    fit_task,
+    genre_shift,
+    genre_temperature,
+    grouped_fold_of,
+    load_config,
+    prepare,
+)
+
+HEAD_FILE = "genre-e5.npz"
+CONFIG_FILE = "genre-e5.json"
+ENCODER_MODEL = "spans-multilingual"
+
+
+def e5_genre_table(
+    data_dir: Path, cfg: dict[str, Any], log: Callable[[str], None] = print
+) -> tuple[Table, dict[str, str]]:
+    """The genre table of ``cfg`` with each row's features replaced by its e5 article vector;
+    the texts by article key."""
+    plain = copy.deepcopy(cfg)
+    plain["paragraphs"].pop("spans", None)  # genre needs no span evidence
+    table = prepare(data_dir, plain).genre
+    texts = article_texts(data_dir, plain)
+    encoder = packaged_encoder(ENCODER_MODEL, shared=False)
+    states = encoded_texts(encoder, [article_piece(texts[a]) for a in table.articles], log=log)
+    table.x = np.stack([mean_state(s.hidden, 384 * len(encoder.layers)) for s in states])
+    return table, texts
+
+
+def train_genre_e5(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    config: Path | None = None,
+    seed: int = 13,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Fit the head, write ``genre-e5.npz`` and ``genre-e5.json`` into ``out_dir``; the report."""
+    cfg = load_config(config or default_train_config("article"))
+    table, texts = e5_genre_table(data_dir, cfg, log)
+    fold = grouped_fold_of(table.articles, texts, int(cfg["data"]["folds"]))
+    scores, decisions = cross_validate(table, "genre", cfg, seed, progress=False, fold=fold)
+    head, _, _ = fit_task(table, np.ones(len(table.articles), dtype=bool), "genre", cfg, seed)
+    head.offsets = {lang: shift.astype(np.float32) for lang, shift in genre_shift(cfg).items()}
+    head.temperature = genre_temperature(table, scores, cfg)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    head.to_disk(out_dir / HEAD_FILE)
+    encoder = packaged_encoder(ENCODER_MODEL, shared=False)
+    about = {
+        "features": "mean multilingual-e5-small state (layer 6, the int8 ONNX layers of "
+        f"{ENCODER_MODEL}) of the article's first {MAX_CHARS:,} characters",
+        "encoder_model": ENCODER_MODEL,
+        "layer": encoder.layers[0],
+        "max_chars": MAX_CHARS,
+        "rows": len(table.articles),
+        "grouped_cv_accuracy": round(float((decisions == table.y).mean()), 4),
+        "temperature": head.temperature,
+        "seed": seed,
+    }
+    (out_dir / CONFIG_FILE).write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
+    log(f"genre over e5: {about}")
+    return about
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=None, help="the semeval2023 data folder")
+    parser.add_argument("--out", type=Path, required=True, help="the article model folder to write into")
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args(argv)
+    train_genre_e5(args.data or default_train_data("article"), args.out, config=args.config, seed=args.seed)
+
+
+if __name__ == "__main__":
+    main()
