@@ -1,0 +1,337 @@
+"""Do the paragraph techniques of fr, de, it, pl and ru gain from the multilingual span model's evidence?
+
+The English paragraph head mixes in what the PTC span model finds in each paragraph
+(:mod:`unspun.models.span_evidence`). This module measures the same for the other five
+languages, with the multilingual span model (:mod:`unspun.models.multilingual_spans`):
+
+1. the out-of-fold token probabilities its cross-validation kept (one ``fold<k>.npz`` per grouped
+   fold in its run folder, :func:`unspun.training.multilingual_spans.cv_run_folder`) are decoded
+   into spans as that cross-validation decodes them, with the sentence head and the technique head
+   fitted on the other folds too;
+2. each paragraph of a subtask-3 article gets :func:`paragraph_span_features` (token
+   probabilities, decoded spans, the technique head's probabilities of those spans) and the span
+   model's paragraph vector (:func:`unspun.models.span_evidence.paragraph_vectors` over the e5
+   layer-6 states);
+3. the shipped paragraph recipe (``semeval2023.toml``, all six languages pooled) is
+   cross-validated on the span model's grouped folds (English articles, which the span model
+   never saw, keep the recipe's hash folds) and its out-of-fold scores are scored (a) alone,
+   (b) with a span evidence head over the features mixed in at ``[paragraphs.spans] share``,
+   (c) with the paragraph vectors mixed in after that at ``vector_share``, as the English head
+   mixes them. Thresholds of fold k are tuned on the other folds, per language.
+
+Run: ``python -m unspun.training.multilingual_paragraphs [--report FILE] [--vectors FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspun.document import Paragraph, split_paragraphs
+from unspun.models.span_evidence import blend, fit_span_evidence_head, paragraph_vectors
+from unspun.techniques import SEMEVAL23_LABELS
+
+LANGUAGES = ("fr", "de", "it", "pl", "ru")
+N_SPAN_FEATURES = 6 + len(SEMEVAL23_LABELS)
+
+
+@dataclass(frozen=True)
+class DecodedSpan:
+    """A span the multilingual model decoded: where, its sentence score, and its technique
+    probabilities over :data:`unspun.techniques.SEMEVAL23_LABELS`."""
+
+    start: int
+    end: int
+    score: float
+    techniques: np.ndarray
+
+
+def paragraph_span_features(
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    offsets: np.ndarray,
+    probabilities: np.ndarray,
+    sentences: Sequence[tuple[int, int]],
+    spans: Sequence[DecodedSpan],
+) -> np.ndarray:
+    """``(len(paragraphs), N_SPAN_FEATURES)``: what the span model says of each paragraph.
+
+    Per paragraph: the highest and the mean inside-a-span probability of the tokens it overlaps
+    (``offsets`` ``(n, 2)`` with ``probabilities`` ``(n,)``), the share of its sentences (those
+    starting in it) that overlap a decoded span, the decoded spans per 10 words, their highest
+    score and their summed score per 10 words, then per SemEval-2023 technique the highest
+    probability the technique head gave a span overlapping it. Zeros where nothing overlaps.
+    """
+    rows = np.zeros((len(paragraphs), N_SPAN_FEATURES), dtype=np.float32)
+    offsets = np.asarray(offsets).reshape(-1, 2)
+    probabilities = np.asarray(probabilities, dtype=np.float32).reshape(-1)
+    for row, paragraph in zip(rows, paragraphs, strict=True):
+        a, b = paragraph.start, paragraph.end
+        hit = (offsets[:, 0] < b) & (offsets[:, 1] > a)
+        if hit.any():
+            row[0], row[1] = probabilities[hit].max(), probabilities[hit].mean()
+        inside = [s for s in spans if s.start < b and s.end > a]
+        own = [(x, y) for x, y in sentences if a <= x < b]
+        if own:
+            marked = sum(any(s.start < y and s.end > x for s in inside) for x, y in own)
+            row[2] = marked / len(own)
+        tens = max(1, len(text[a:b].split())) / 10
+        row[3] = len(inside) / tens
+        row[4] = max((s.score for s in inside), default=0.0)
+        row[5] = sum(s.score for s in inside) / tens
+        for span in inside:
+            row[6:] = np.maximum(row[6:], span.techniques)
+    return rows
+
+
+def token_probability_rows(probabilities: np.ndarray) -> np.ndarray:
+    """``(n, 3)`` rows in the O/B/I shape :func:`paragraph_vectors` reads: P(O) = 1 - p."""
+    p = np.asarray(probabilities, dtype=np.float32).reshape(-1)
+    return np.stack([1.0 - p, p, np.zeros_like(p)], axis=1)
+
+
+def out_of_fold_evidence(
+    prepared: Sequence[Any],
+    folds: Sequence[Sequence[int]],
+    probabilities: Sequence[np.ndarray],
+    run_folder: Path,
+    *,
+    threshold: float,
+    trim: float,
+    log: Callable[[str], None] = print,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{"lang/id": (span features, paragraph vectors)}`` for every prepared article, from the
+    out-of-fold token ``probabilities``, a sentence head and a technique head fitted on the other
+    folds (:mod:`unspun.training.multilingual_spans`), decoded at ``threshold`` / ``trim``."""
+    from unspun.models.multilingual_spans import sentence_spans, span_features
+    from unspun.training import multilingual_spans as ms
+
+    table = ms.sentence_table(prepared, run_folder)  # the kept USE vectors of every sentence
+    sentence_probability = np.zeros(len(table.article))
+    technique_of: dict[int, tuple[Any, list[int]]] = {}
+    features, labels, span_article = ms.technique_rows(prepared)
+    for number, held_out in enumerate(folds):
+        test = np.isin(table.article, held_out)
+        head = ms.fit_sentence_head(table.vectors[~test], table.overlaps[~test])
+        sentence_probability[test] = head.scores(table.vectors[test])[:, 0]
+        train = ~np.isin(span_article, held_out)
+        technique_head = ms.fit_technique_head(features[train], [labels[i] for i in np.flatnonzero(train)])
+        order = [SEMEVAL23_LABELS.index(label) for label in technique_head.labels]
+        for i in held_out:
+            technique_of[i] = (technique_head, order)
+        log(f"evidence fold {number + 1}/{len(folds)}: sentence and technique heads fitted")
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for i, p in enumerate(prepared):
+        text = p.item.article.text
+        rows = np.flatnonzero(table.article == i)
+        found = sentence_spans(
+            text, p.offsets, probabilities[i], p.sentence_of, threshold, trim, sentence_probability[rows]
+        )
+        spans = []
+        if found:
+            head, order = technique_of[i]
+            x = np.stack([span_features(p.hidden, p.offsets, a, b, p.sentence_of) for a, b, _ in found])
+            scores = np.zeros((len(found), len(SEMEVAL23_LABELS)), np.float32)
+            scores[:, order] = head.scores(x)
+            spans = [DecodedSpan(a, b, s, row) for (a, b, s), row in zip(found, scores, strict=True)]
+        paragraphs = split_paragraphs(text)
+        evidence = paragraph_span_features(text, paragraphs, p.offsets, probabilities[i], p.sentences, spans)
+        hidden = np.asarray(p.hidden, np.float32)
+        vectors = paragraph_vectors(p.offsets, hidden, token_probability_rows(probabilities[i]), paragraphs)
+        out[f"{p.item.language}/{p.item.article.id}"] = (evidence, vectors)
+    return out
+
+
+def _score(table: Any, decisions: np.ndarray, lang: str) -> float:
+    from unspun.tasks.semeval2023_scorer import score_paragraph_labels
+
+    rows = np.flatnonzero(np.array(table.langs) == lang)
+
+    def sets(matrix: np.ndarray) -> dict[str, list[str]]:
+        return {
+            f"{table.keys[i][0]}_{table.keys[i][1]}": [SEMEVAL23_LABELS[j] for j in np.flatnonzero(matrix[i])]
+            for i in rows
+        }
+
+    return round(float(score_paragraph_labels(sets(table.y), sets(decisions))[0]), 4)
+
+
+def measure(
+    data_dir: Path,
+    *,
+    config: Path,
+    onnx: Path,
+    vectors: Path,
+    seed: int = 13,
+    work: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Paragraph micro-F1 per language of the shipped recipe alone and with the multilingual span
+    evidence mixed in, on the span model's grouped folds (see the module docstring). ``work``: a
+    folder that keeps the span evidence and the out-of-fold paragraph scores, reused by a rerun."""
+    from unspun.models.sentence_encoder import load_encoder
+    from unspun.training import multilingual_spans as ms
+    from unspun.training import train_semeval2023 as ts
+
+    started = time.perf_counter()
+    model = json.loads((onnx.parent / "config.json").read_text(encoding="utf-8"))
+    layer, k = int(model["layer"]), 5
+    prepared = ms.prepare(data_dir, LANGUAGES, layer=layer, log=log, onnx=onnx)
+    folder = ms.cv_run_folder(LANGUAGES, k=k, seed=seed, layer=layer, encoder=ms.encoder_digest(layer, onnx))
+    folds = ms.language_folds(prepared, k, seed)
+    probabilities: list[np.ndarray] = [np.zeros(0)] * len(prepared)
+    for number, held_out in enumerate(folds):
+        with np.load(folder / f"fold{number}.npz") as saved:
+            for i in held_out:
+                probabilities[i] = saved[str(i)]
+    kept = work / "evidence.npz" if work is not None else None
+    if kept is not None and kept.is_file():
+        with np.load(kept) as saved:
+            evidence = {
+                key[2:]: (saved[key], saved[f"v:{key[2:]}"]) for key in saved.files if key[:2] == "e:"
+            }
+        log(f"span evidence read from {kept}")
+    else:
+        evidence = out_of_fold_evidence(
+            prepared,
+            folds,
+            probabilities,
+            folder,
+            threshold=float(model["threshold"]),
+            trim=float(model["trim"]),
+            log=log,
+        )
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            arrays = {f"e:{a}": e for a, (e, _) in evidence.items()}
+            arrays.update({f"v:{a}": v.astype(np.float16) for a, (_, v) in evidence.items()})
+            np.savez(kept, **arrays)  # type: ignore[arg-type]
+    cfg = ts.load_config(config)
+    spans_cfg = cfg["paragraphs"].pop("spans", {})  # the English evidence: not in the rows scored here
+    cache = ts.VectorCache(load_encoder(cfg["encoder"]["name"], threads=2), vectors)
+    data = ts.build_dataset(data_dir, cfg["data"]["languages"], cache)
+    table = data.paragraphs
+    span_fold = {
+        f"{prepared[i].item.language}/{prepared[i].item.article.id}": f
+        for f, ids in enumerate(folds)
+        for i in ids
+    }
+    fold = np.array([span_fold.get(a, ts.fold_of(a, k)) for a in table.articles])
+    texts = {f"{p.item.language}/{p.item.article.id}": p.item.article.text for p in prepared}
+    width = N_SPAN_FEATURES
+    vector_width = next(iter(evidence.values()))[1].shape[1]
+    x_e = np.zeros((len(table.articles), width), np.float32)
+    x_v = np.zeros((len(table.articles), vector_width), np.float32)
+    covered = np.zeros(len(table.articles), dtype=bool)
+    rows_of: dict[str, list[int]] = {}
+    for row, article in enumerate(table.articles):
+        rows_of.setdefault(article, []).append(row)
+    for article, rows in rows_of.items():
+        if article not in evidence:
+            continue
+        features, paragraph_rows = evidence[article]
+        if len(rows) != len(features):
+            raise ValueError(f"{article}: {len(rows)} paragraph rows against {len(features)} evidence rows")
+        x_e[rows], x_v[rows], covered[rows] = features, paragraph_rows, True
+    log(f"{int(covered.sum())} paragraphs of {len(texts)} span articles have evidence")
+    kept = work / "paragraph-scores.npz" if work is not None else None
+    if kept is not None and kept.is_file() and np.array_equal(np.load(kept)["fold"], fold):
+        scores = np.load(kept)["scores"]
+        log(f"out-of-fold paragraph scores read from {kept}")
+    else:
+        scores, _ = ts.cross_validate(table, "paragraphs", cfg, seed, progress=False, fold=fold)
+        if kept is not None:
+            np.savez(kept, scores=scores, fold=fold)
+    share, c = float(spans_cfg.get("share", 0.5)), float(spans_cfg.get("c", 0.1))
+    vector_share, vector_c = float(spans_cfg.get("vector_share", 0.3)), float(spans_cfg.get("vector_c", 0.01))
+    with_features, with_vectors = scores.copy(), scores.copy()
+    for number in range(k):
+        train, test = covered & (fold != number), covered & (fold == number)
+        head = fit_span_evidence_head(
+            x_e[train], table.y[train], SEMEVAL23_LABELS, c=c, share=share, languages=LANGUAGES, seed=seed,
+            vectors=x_v[train], vector_c=vector_c, vector_share=vector_share,
+        )  # fmt: skip
+        with_features[test] = blend(scores[test], head.head.scores(x_e[test]), share)
+        with_vectors[test] = head.mix(scores[test], x_e[test], x_v[test])
+    minimum = int(cfg["paragraphs"]["min_positives"])
+    variants = {
+        "paragraph_head": scores,
+        "with_span_features": with_features,
+        "with_span_features_and_vectors": with_vectors,
+    }
+    decisions = {
+        name: ts.decide_out_of_fold(table, s, k, min_positives=minimum, fold=fold)
+        for name, s in variants.items()
+    }
+    report: dict[str, Any] = {
+        "folds": "the span model's grouped folds (multilingual_spans.language_folds, k=5, seed 13) for "
+        "fr/de/it/pl/ru; English rows (training only) keep train_semeval2023.fold_of",
+        "recipe": str(config),
+        "evidence": {"share": share, "c": c, "vector_share": vector_share, "vector_c": vector_c},
+        "span_model": {"threshold": model["threshold"], "trim": model["trim"], "layer": layer},
+        "languages": {},
+    }
+    for lang in LANGUAGES:
+        rows = np.array(table.langs) == lang
+        figures: dict[str, Any] = {"paragraphs": int(rows.sum()), "with_evidence": int(covered[rows].sum())}
+        figures.update({name: _score(table, d, lang) for name, d in decisions.items()})
+        figures["gain_span_features"] = round(figures["with_span_features"] - figures["paragraph_head"], 4)
+        figures["gain_span_features_and_vectors"] = round(
+            figures["with_span_features_and_vectors"] - figures["paragraph_head"], 4
+        )
+        report["languages"][lang] = figures
+        log(f"{lang}: {json.dumps(figures)}")
+    report["wall_s"] = round(time.perf_counter() - started, 1)
+    report["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    from unspun.paths import cache_dir, shared_data_dir
+    from unspun.training.defaults import default_train_config
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=None, help="the semeval2023 folder")
+    parser.add_argument("--config", type=Path, default=default_train_config("article"))
+    parser.add_argument(
+        "--onnx",
+        type=Path,
+        default=Path(__file__).parents[1] / "data/models/spans-multilingual/e5-encoder-int8.onnx",
+        help="the span model's encoder file (its folder's config.json gives layer and threshold)",
+    )
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        default=None,
+        help="the paragraph USE vector cache (default: in $UNSPUN_CACHE)",
+    )
+    parser.add_argument("--work", type=Path, default=None, help="keep intermediate results here (reused)")
+    parser.add_argument("--report", type=Path, default=Path("reports/multilingual-paragraph-evidence.json"))
+    args = parser.parse_args(argv)
+    given = list(argv) if argv is not None else sys.argv[1:]
+    command = " ".join(["python -m unspun.training.multilingual_paragraphs", *given])
+    load = [round(x, 2) for x in os.getloadavg()]
+    report = measure(
+        args.data or shared_data_dir() / "semeval2023",
+        config=args.config,
+        onnx=args.onnx,
+        vectors=args.vectors or cache_dir() / "semeval2023-usem3-vectors.npz",
+        work=args.work,
+    )
+    report = {"command": command, "load_before": load, **report}
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(json.dumps(copy.deepcopy(report), indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
