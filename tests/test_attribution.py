@@ -364,3 +364,18 @@ def test_quotations_read_french_and_german_marks() -> None:
     assert [german[s:e] for s, e in quotations(german)] == ["„Das ist eine Katastrophe“", "»Genug«", "„nein”"]
     continued = "Elle a dit : « Un.\n\n« Deux. » Puis"
     assert [continued[s:e] for s, e in quotations(continued)] == ["« Un.\n\n« Deux. »"]
+
+
+def test_a_by_phrase_of_an_active_verb_is_no_source(nlp: object) -> None:
+    from unspun.whosays.attribution_rules import cue_tokens, source_of
+
+    text = "The Senate passed a sweeping climate bill late on Thursday by a vote of 51 to 49."
+    doc = nlp(text)  # type: ignore[operator]
+    passed = next(t for t in doc if t.text == "passed")
+    source = source_of(passed, cue_tokens(passed, {}))
+    assert source is not None and text[source[0] : source[1]] == "The Senate"
+    passive = "The plan was rejected by voters on Monday."
+    doc = nlp(passive)  # type: ignore[operator]
+    rejected = next(t for t in doc if t.text == "rejected")
+    source = source_of(rejected, cue_tokens(rejected, {}))
+    assert source is not None and passive[source[0] : source[1]] == "voters"

@@ -126,8 +126,11 @@ def verb_for_content(head: Token, cue: Sequence[Token]) -> Token:
 def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
     """The source range for a cue (see the module docstring), or ``None``."""
     inside = {t.i for t in cue}
+    # A verb with an active subject has no agent: the parser's "agent" there is a by-phrase of
+    # means ("the Senate passed the bill by a vote of 51 to 49").
+    active = any(child.dep_ == "nsubj" for child in head.children)
     for child in head.children:
-        if child.dep_ == "agent":
+        if child.dep_ == "agent" and not active:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     return subtree_range(pobj)
