@@ -236,9 +236,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"seen {f['tc_micro_f1_span_text_seen_in_training']:.4f}, folds {f['tc_micro_f1_per_fold']}"
         )
     if args.report is not None:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if args.out is not None:
         head = fit_context_head(rows.features, rows.probs, rows.label, rows.labels, penalty=args.penalty)
+        args.out.mkdir(parents=True, exist_ok=True)
         head.to_disk(args.out / FILE_NAME)
         print(f"wrote {args.out / FILE_NAME}")
 
