@@ -315,3 +315,10 @@ def test_analyze_and_ingest_end_with_the_same_summary_of_what_was_left_out(tmp_p
     left_out = [line for line in analysed.stderr.splitlines() if line.startswith("  left out ")]
     assert len(left_out) == 1 and str(folder / "empty.txt") in left_out[0]
     assert left_out == [line for line in ingested.stderr.splitlines() if line.startswith("  left out ")]
+    # Told as it happens in the same words too: an unreadable file is skipped, never "failed"
+    # (the summary counts 0 failed).
+    told = [line for line in ingested.stderr.splitlines() if "empty.txt" in line and not line.startswith(" ")]
+    assert told == [
+        line for line in analysed.stderr.splitlines() if "empty.txt" in line and not line.startswith(" ")
+    ]
+    assert len(told) == 1 and told[0].startswith("skipped "), told
