@@ -379,3 +379,31 @@ def test_a_by_phrase_of_an_active_verb_is_no_source(nlp: object) -> None:
     rejected = next(t for t in doc if t.text == "rejected")
     source = source_of(rejected, cue_tokens(rejected, {}))
     assert source is not None and passive[source[0] : source[1]] == "voters"
+
+
+def test_a_pronoun_with_two_people_named_before_it_is_left_unlinked() -> None:
+    from unspun.document import Entity, TextRange
+    from unspun.pipeline.attribution import antecedent
+
+    text = (
+        '"We need more time," said Mayor Maria Lopez. John Park disagreed. She added that a vote '
+        "would come.\n\nPark said the city could not wait. He called it a disgrace."
+    )
+
+    def at(piece: str, nth: int = 0) -> TextRange:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(piece, start + 1)
+        return TextRange(start, start + len(piece))
+
+    people = [
+        Entity(id="E1", name="Maria Lopez", type="PERSON", mentions=[at("Maria Lopez")]),
+        Entity(id="E2", name="John Park", type="PERSON", mentions=[at("John Park"), at("Park", 1)]),
+    ]
+    # Two people before "She" in its paragraph: the nearest (John Park) is no safer a guess than
+    # the other, so she is named no one rather than the wrong one.
+    assert antecedent(text, at("She"), people) is None
+    assert antecedent(text, at("He"), people) == "E2"  # only Park in the paragraph of its mention
+    alone = "Mayor Maria Lopez spoke. She added that taxes would not rise."
+    lopez = [Entity(id="E1", name="Maria Lopez", type="PERSON", mentions=[TextRange(6, 17)])]
+    assert antecedent(alone, TextRange(alone.index("She"), alone.index("She") + 3), lopez) == "E1"

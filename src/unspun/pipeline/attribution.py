@@ -50,9 +50,12 @@ def source_entity(source: TextRange | None, entities: Sequence[Entity], text: st
 
 def antecedent(text: str, source: TextRange, entities: Sequence[Entity]) -> str | None:
     """The entity a pronoun source refers to, or ``None``: for "he" / "she" the nearest PERSON
-    mention before it ("Maria Lopez said ... She added" -> Maria Lopez); for "they" the nearest
-    organisation or group (ORG / NORP) mention before it in the same paragraph. A rule, not a
-    learnt resolver: PolNeAR marks sources, not what they refer to."""
+    mention before it ("Maria Lopez said ... She added" -> Maria Lopez), unless another person is
+    named between the start of that mention's paragraph and the pronoun ("Maria Lopez said ...
+    John Park disagreed. She added": the rule knows no gender, so it names no one rather than
+    maybe the wrong one); for "they" the nearest organisation or group (ORG / NORP) mention before
+    it in the same paragraph. A rule, not a learnt resolver: PolNeAR marks sources, not what they
+    refer to."""
     word = text[source.start : source.end].strip().lower()
     if word in PERSON_PRONOUNS:
         types, since = frozenset({"PERSON"}), 0
@@ -61,13 +64,20 @@ def antecedent(text: str, source: TextRange, entities: Sequence[Entity]) -> str 
     else:
         return None
     before = [
-        (m.end, entity.id)
+        (m.end, m.start, entity.id)
         for entity in entities
         if entity.type in types
         for m in entity.mentions
         if since <= m.start and m.end <= source.start
     ]
-    return max(before)[1] if before else None
+    if not before:
+        return None
+    _, nearest_start, nearest = max(before)
+    if word in PERSON_PRONOUNS:
+        paragraph = text.rfind("\n", 0, nearest_start) + 1
+        if any(start >= paragraph and entity_id != nearest for _, start, entity_id in before):
+            return None
+    return nearest
 
 
 def attribution_records(
