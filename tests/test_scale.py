@@ -432,3 +432,16 @@ def test_a_feed_in_a_batch_folder_gives_the_articles_unspun_analyze_reads(tmp_pa
     assert [fields(a) for a in articles] == [fields(a) for a in analysed] and len(analysed) == 2
     assert [name for name, _ in failures] == ["broken.rss", "news.rss"] and len(errors) == 1
     assert "not an RSS or Atom feed" in failures[0][1] and "entry 3 has no text" in failures[1][1]
+
+
+def test_cli_batch_counts_one_failed_article_in_the_singular(tmp_path: Path) -> None:
+    from unspun.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(TEXTS[0] + "\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(folder), str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "2 articles" in result.output and "1 failed" in result.output
+    assert f"1 article; see {tmp_path / 'out'}/{ERRORS_FILE}" in result.output

@@ -107,4 +107,5 @@ def batch(
     if report.stored is not None:
         write(f"  {report.stored} analyses added to {db}")
     if report.failed:
-        say("failed", "yellow", f"{report.failed} articles; see {report.output}/{ERRORS_FILE}")
+        noun = "article" if report.failed == 1 else "articles"
+        say("failed", "yellow", f"{report.failed} {noun}; see {report.output}/{ERRORS_FILE}")
