@@ -388,3 +388,19 @@ def test_a_utf16_copy_of_a_stored_text_is_the_same_article(
     assert (first.new, first.duplicate, copy.new, copy.duplicate) == (1, 0, 0, 1), (first, copy)
     assert store.counts().articles == 1
     assert store.get(content_hash("\ufeff" + text)).analysis.text == text  # the text first stored
+
+
+def test_a_folder_of_unreadable_files_counts_each_file_once(tmp_path: Path) -> None:
+    from unspun.runner import Failure
+    from unspun.store.ingest import read_sources
+
+    folder = tmp_path / "empties"
+    folder.mkdir()
+    (folder / "a.txt").write_text("", encoding="utf-8")
+    (folder / "b.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "nothing").mkdir()
+    failures: list[Failure] = []
+    assert list(read_sources([folder, tmp_path / "nothing"], on_failure=failures.append)) == []
+    # each file once, and no third line for the folder whose files are listed already; a folder
+    # with nothing in it is itself what is left out
+    assert [Path(f.where).name for f in failures] == ["a.txt", "b.txt", "nothing"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Analysis, Article
-from unspun.errors import MetadataConflictError, UnspunError
+from unspun.errors import EmptyInputError, MetadataConflictError, UnspunError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.runner import Analyser, Failure, RunReport, Skip, run, where
 from unspun.store.base import Store
@@ -89,10 +89,36 @@ def read_sources(
     ``on_failure`` and the rest goes on; a folder's entries that are not read (a subfolder, a
     file of another type) go to ``on_left_out``."""
     for source in sources:
-        try:
-            yield from _read_source(source, max_bytes, on_failure, fetch_timeout, on_left_out)
-        except UnspunError as error:
+        yield from _read_one(source, max_bytes, on_failure, fetch_timeout, on_left_out)
+
+
+def _read_one(
+    source: str | Path,
+    max_bytes: int,
+    on_failure: Callable[[Failure], None],
+    fetch_timeout: float | None,
+    on_left_out: Callable[[Path | str, str], None] | None,
+) -> Iterator[Article]:
+    told: list[Path | str] = []
+
+    def failed(failure: Failure) -> None:
+        told.append(failure.where)
+        on_failure(failure)
+
+    def left_out(where: Path | str, reason: str) -> None:
+        told.append(where)
+        if on_left_out is not None:
+            on_left_out(where, reason)
+
+    try:
+        yield from _read_source(source, max_bytes, failed, fetch_timeout, left_out)
+    except EmptyInputError as error:
+        # A folder with nothing readable: when its entries were each told already, the folder is
+        # no further input left out (the summary would count one too many).
+        if not told:
             on_failure(Failure.of_read(source, error))
+    except UnspunError as error:
+        on_failure(Failure.of_read(source, error))
 
 
 def _read_source(
