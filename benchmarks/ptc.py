@@ -10,7 +10,9 @@ and run on the held-out fold. Scores use the official-style scorers of
 - SI F1 at the config's thresholds, and with the thresholds (extent and peak) tuned on the *other*
   folds' out-of-fold predictions (nested, so no fold is scored with a setting tuned on itself);
 - TC micro-F1 on the gold spans, as the official TC task gives them, with the model's lexical
-  n-gram head blended in (as shipped) and with the neural head alone;
+  n-gram head blended in and the context TC head on top (as shipped; fold k's head fitted on the
+  other folds' gold spans, :func:`unspun.training.span_context.fold_heads`) and with the neural
+  head alone;
 - the first fold is also run with the fp32 ONNX export (when kept) to check what int8 costs.
 
 ``--teacher-config`` cross-validates a second recipe (e.g. a bigger encoder) on the same folds and
@@ -63,6 +65,7 @@ from unspun.tasks.ptc import read_ptc, si_gold, tc_gold
 from unspun.tasks.ptc_scorer import TCRow, score_si_rows, score_tc_rows
 from unspun.training.folds import DEFAULT_GROUPING, GROUPINGS, FoldPlan, fold_split, plan_folds, train_fold
 from unspun.training.runs import open_run
+from unspun.training.span_context import fold_heads
 from unspun.training.train_spans import load_config, parse_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,11 +163,12 @@ def _tc_generalisation(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _tc_f1_neural_only(model: SpanModel, fold: dict[str, Any]) -> float:
-    ngrams, model.ngrams = model.ngrams, None
+    ngrams, context = model.ngrams, model.context
+    model.ngrams, model.context = None, None
     try:
         return _tc_f1(model, fold)
     finally:
-        model.ngrams = ngrams
+        model.ngrams, model.context = ngrams, context
 
 
 def _labelled_spans(
@@ -312,6 +316,10 @@ def cross_validate(
                 train_fold(plan, run, index, overrides=fold_overrides, log=log.info)
             results.append(_run_fold(plan.model_dir(index), read_ptc(data, ids=held_out), threads))
             run.tell(f"{config_path.name} folds", index + 1, len(folds))
+    # the shipped model's context TC head, nested: fold k's fitted on the other folds' gold spans
+    heads = fold_heads(plan, log=log.info)
+    for r, head in zip(results, heads, strict=True):
+        r["model"].context = head
 
     default_t = float(config["decoding"]["threshold"])
     default_peak = float(config["decoding"].get("peak_threshold", default_t))
@@ -345,6 +353,7 @@ def cross_validate(
     int8_vs_fp32: dict[str, Any] | None = None
     if (plan.model_dir(0) / "model-fp32.onnx").exists():
         fp32 = _run_fold(plan.model_dir(0), results[0]["articles"], threads, onnx_file="model-fp32.onnx")
+        fp32["model"].context = heads[0]
         int8_vs_fp32 = {
             "int8_si_f1": grid[best][0],
             "fp32_si_f1": _si_f1(fp32["model"], fp32, *best),
@@ -362,6 +371,7 @@ def cross_validate(
         else str(config_path),
         "overrides": overrides,
         "epochs": int(config["training"]["epochs"]),
+        "tc_context": "fold k's context TC head fitted on the other folds' gold spans (span_context.fold_heads)",
         "si_f1": mean("si_f1"),
         "si_f1_tuned_on_other_folds": mean("si_f1_tuned_on_other_folds"),
         **_tc_generalisation(results),

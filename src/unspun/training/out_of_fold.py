@@ -6,7 +6,9 @@ calibration, the persuasion score) must see the spans the model finds in article
 learn from, so it reads them from here: one file per set of texts beside the fold models
 (``<fold folder>/oof-<name>.jsonl``), made once and then read by every fit. The spans are the
 model's own (before the span tagger's whole-phrase rule and score calibration, which the fits
-apply themselves as the pipeline does).
+apply themselves as the pipeline does), their techniques corrected by a context TC head as the
+shipped model's are: fold k's head fitted on the other folds' gold spans
+(:func:`unspun.training.span_context.fold_heads`), so no head saw the article it labels.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from unspun.document import Span
 from unspun.errors import ModelError
+from unspun.models.span_context import SpanContextHead
 from unspun.models.span_model import SpanFindings
 from unspun.training.folds import STAMP, FoldPlan
 
@@ -38,17 +43,30 @@ def out_of_fold_spans(
     texts: Mapping[str, str],
     *,
     name: str,
+    context: bool = True,
     log: Callable[[str], None] = print,
 ) -> dict[str, list[Span]]:
     """The spans the fold model that held each article out finds in ``texts`` (by article id;
     ids in no fold are left out), read from ``<plan.work>/oof-<name>.jsonl`` when that file was
     made from the same texts and models, else computed and written there (whole, by rename).
-    Raises :class:`ModelError` when a fold model is not trained yet."""
+    ``context``: each fold's technique probabilities corrected by its context head
+    (:func:`unspun.training.span_context.fold_heads`, fitted from the gold spans of
+    ``plan.data_dir``); without, the fold models' own heads alone. Raises :class:`ModelError`
+    when a fold model is not trained yet."""
     if plan.missing():
         raise ModelError(
             f"fold models {plan.missing()} of {plan.work} are not trained; run benchmarks/ptc.py first"
         )
-    key = {"texts": _digest(texts), "models": [_stamp(plan, k) for k in range(len(plan.held_out))]}
+    heads: list[SpanContextHead] | None = None
+    key: dict[str, Any] = {
+        "texts": _digest(texts),
+        "models": [_stamp(plan, k) for k in range(len(plan.held_out))],
+    }
+    if context:
+        from unspun.training.span_context import fold_heads
+
+        heads = fold_heads(plan, log=log)
+        key["context"] = [_head_digest(head) for head in heads]
     path = plan.work / f"oof-{name}.jsonl"
     if path.is_file():
         with open(path, encoding="utf-8") as handle:
@@ -59,7 +77,7 @@ def out_of_fold_spans(
                     for row in map(json.loads, handle)
                 }
         log(f"{path} was made from other texts or models: making it again")
-    found = _compute(plan, texts, log)
+    found = _compute(plan, texts, heads, log)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
@@ -81,16 +99,25 @@ def _stamp(plan: FoldPlan, k: int) -> str:
     return hashlib.sha256(stamp.read_bytes()).hexdigest()[:16] if stamp.is_file() else ""
 
 
+def _head_digest(head: SpanContextHead) -> str:
+    h = hashlib.sha256(",".join(head.labels).encode("utf-8"))
+    for array in (head.mean, head.scale, head.weight, head.bias):
+        h.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+    return h.hexdigest()[:16]
+
+
 def find_out_of_fold(
     held_out: Sequence[Sequence[str]],
     model_dirs: Sequence[Path],
     texts: Mapping[str, str],
     *,
+    contexts: Sequence[SpanContextHead | None] | None = None,
     cache_states: bool = False,
     progress: bool = False,
 ) -> Iterator[tuple[str, SpanFindings, Path]]:
     """``(id, findings, model folder)`` of each text through the model of the fold that held its
-    id out (``model_dirs[k]`` held out ``held_out[k]``); ids in no fold are left out. With
+    id out (``model_dirs[k]`` held out ``held_out[k]``); ids in no fold are left out.
+    ``contexts[k]``: fold k's context TC head (None: none), in place of any in its folder. With
     ``cache_states`` each fold model's encoder states of a text are kept in the state cache
     (:mod:`unspun.training.states`) and read back on the next run."""
     from rich.progress import track
@@ -102,6 +129,8 @@ def find_out_of_fold(
         if not ids:
             continue
         model: Any = SpanModel.from_disk(model_dirs[k])
+        if contexts is not None:
+            model.context = contexts[k]
         if cache_states:
             from unspun.training.states import caching_encoder, model_digest
 
@@ -115,8 +144,13 @@ def find_out_of_fold(
                 yield article_id, findings, model_dirs[k]
 
 
-def _compute(plan: FoldPlan, texts: Mapping[str, str], log: Callable[[str], None]) -> dict[str, list[Span]]:
+def _compute(
+    plan: FoldPlan,
+    texts: Mapping[str, str],
+    heads: Sequence[SpanContextHead] | None,
+    log: Callable[[str], None],
+) -> dict[str, list[Span]]:
     dirs = [plan.model_dir(k) for k in range(len(plan.held_out))]
-    found = {i: list(f.spans) for i, f, _ in find_out_of_fold(plan.held_out, dirs, texts)}
+    found = {i: list(f.spans) for i, f, _ in find_out_of_fold(plan.held_out, dirs, texts, contexts=heads)}
     log(f"out-of-fold spans: {len(found)} articles through {len(dirs)} fold models")
     return found

@@ -17,8 +17,9 @@ what they produced, so a second run takes seconds).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from unspun.models.span_model import SpanModel
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import read_ptc, tc_gold
 from unspun.tasks.ptc_scorer import TCRow, score_tc_rows
-from unspun.training.folds import DEFAULT_GROUPING, fold_split, plan_folds
+from unspun.training.folds import DEFAULT_GROUPING, STAMP, FoldPlan, plan_folds
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "ptc-minilm.toml"
 PENALTY = 0.01  # L2 on the weights per span; 0.003 and 0.03 scored lower on the nested folds
@@ -75,13 +76,21 @@ def collect_rows(data: Path, config: Path = DEFAULT_CONFIG, *, folds: int = 3, s
     """Label every gold span with the fold model that did not see its article.
 
     Raises :class:`ModelError` when a fold model is not trained yet."""
-    split = fold_split(data, folds, seed, DEFAULT_GROUPING)
-    plan = plan_folds(config, data, folds=folds, seed=seed, overrides={}, grouping=DEFAULT_GROUPING)
+    return collect_fold_rows(
+        plan_folds(config, data, folds=folds, seed=seed, overrides={}, grouping=DEFAULT_GROUPING)
+    )
+
+
+def collect_fold_rows(plan: FoldPlan) -> Rows:
+    """:func:`collect_rows` of the fold models of ``plan`` (its PTC folder, split and models).
+
+    Raises :class:`ModelError` when a fold model is not trained yet."""
     if plan.missing():
         raise ModelError(
-            f"fold models {plan.missing()} of {config.name} are not trained; run `python benchmarks/ptc.py` first"
+            f"fold models {plan.missing()} of {plan.config_path.name} are not trained; "
+            "run `python benchmarks/ptc.py` first"
         )
-    articles = [read_ptc(data, ids=held) for held in split]
+    articles = [read_ptc(plan.data_dir, ids=held) for held in plan.held_out]
     span_texts = [{_words(a.text[s:e]) for a in arts for i, _, s, e in tc_gold([a])} for arts in articles]
     cols: dict[str, list[Any]] = {
         k: [] for k in ("article", "start", "end", "label", "fold", "probs", "features", "seen")
@@ -117,6 +126,60 @@ def collect_rows(data: Path, config: Path = DEFAULT_CONFIG, *, folds: int = 3, s
         np.array(cols["seen"]),
         labels,
     )
+
+
+def fold_heads(
+    plan: FoldPlan, *, penalty: float = PENALTY, log: Callable[[str], None] = print
+) -> list[SpanContextHead]:
+    """Fold k's context head, fitted on the gold spans of the other folds as labelled by their
+    fold models (as :func:`evaluate` nests it): what the shipped head is to a user's article, each
+    head is to its fold's held-out articles. The rows are read from
+    ``<plan.work>/tc-context-rows-<key>.npz`` when made from the same fold models, split and gold, else
+    collected (every fold model over its held-out articles, minutes) and written there.
+    Raises :class:`ModelError` when a fold model is not trained yet."""
+    if plan.missing():
+        raise ModelError(
+            f"fold models {plan.missing()} of {plan.config_path.name} are not trained; "
+            "run `python benchmarks/ptc.py` first"
+        )
+    key = hashlib.sha256(
+        json.dumps(
+            {
+                "held_out": plan.held_out,
+                "gold": _digest(plan.data_dir / "labels-tc.tsv"),
+                "features": list(FEATURES),
+                "models": [_stamp(plan.model_dir(k)) for k in range(len(plan.held_out))],
+            }
+        ).encode("utf-8")
+    ).hexdigest()[:16]
+    path = plan.work / f"tc-context-rows-{key}.npz"
+    if path.is_file():
+        rows = Rows.load(path)
+    else:
+        log(f"context TC head rows: {len(plan.held_out)} fold models over their held-out articles")
+        rows = collect_fold_rows(plan)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.stem + ".tmp.npz")
+        rows.save(temporary)
+        temporary.replace(path)
+    return [
+        fit_context_head(
+            rows.features[rows.fold != k],
+            rows.probs[rows.fold != k],
+            rows.label[rows.fold != k],
+            rows.labels,
+            penalty=penalty,
+        )
+        for k in range(len(plan.held_out))
+    ]
+
+
+def _stamp(model_dir: Path) -> str:
+    return _digest(model_dir / STAMP)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
 
 
 def fit_context_head(
