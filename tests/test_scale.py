@@ -37,6 +37,7 @@ TEXTS = [
 ]
 CRASH_ID = "crash-me"
 NO_TEXT_ID = "no-text"  # a record that fails with an id of its own
+UNREADABLE = 2  # feed-4 (not JSON) and no-text: left out, each with its row and its line of errors
 # Ray Data's own context warns about its own deprecated defaults when it is created.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
 
@@ -79,7 +80,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
 def local_output(corpus: tuple[Path, set[str]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("local") / "out"
     report = run_batch(corpus[0], output, engine="local", batch_size=4, part_rows=4)
-    assert report.analysed == len(corpus[1])
+    assert report.analysed == len(corpus[1]) - UNREADABLE and report.left_out == UNREADABLE
     assert len(list(output.glob("*.parquet"))) == 4  # parts of whole batches (13 rows, 4 a batch)
     return output
 
@@ -88,7 +89,7 @@ def rows(output: Path) -> list[dict[str, Any]]:
     return read_rows(str(output)).to_pylist()
 
 
-def errors(output: Path) -> list[dict[str, str]]:
+def errors(output: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (output / ERRORS_FILE).read_text(encoding="utf-8").splitlines()]
 
 
@@ -116,12 +117,22 @@ def test_local_rows_one_per_article_with_the_full_analysis(
     assert by_id["story"]["title"] == "Mayor opens bridge"
 
 
-def test_local_failures_under_their_own_ids(local_output: Path) -> None:
-    assert [e["id"] for e in errors(local_output)] == ["feed-4", NO_TEXT_ID]  # not "feed-11"
-    assert "line 4: invalid JSON" in errors(local_output)[0]["error"]
-    assert "line 11: no 'text' field" in errors(local_output)[1]["error"]
+def test_local_failures_under_their_own_ids(local_output: Path, corpus: tuple[Path, set[str]]) -> None:
+    # The lines of _errors.jsonl are the failure record of every front-end (unspun.runner.Failure)
+    # with the id: they were {"id", "error"}, and the two unreadable records counted as "2 failed"
+    # among "13 articles", where analyze and ingest say "left out" and count only what they read.
+    feed = str(corpus[0] / "feed.jsonl")
+    bad_json, no_text = errors(local_output)
+    assert [bad_json["id"], no_text["id"]] == ["feed-4", NO_TEXT_ID]  # not "feed-11"
+    assert set(bad_json) == {"id", "where", "component", "code", "message"}
+    assert bad_json["where"] == f"{feed} (feed-4)" and no_text["where"] == f"{feed} ({NO_TEXT_ID})"
+    assert bad_json["component"] is None and no_text["component"] is None  # not read
+    assert bad_json["code"] != "internal_error" and no_text["code"] != "internal_error"
+    assert "line 4: invalid JSON" in bad_json["message"]
+    assert "line 11: no 'text' field" in no_text["message"]
     report = json.loads((local_output / REPORT_FILE).read_text(encoding="utf-8"))
-    assert report["failed"] == 2 and report["analysed"] == 13 and report["articles_per_second"] > 0
+    assert report["failed"] == 0 and report["left_out"] == UNREADABLE and report["analysed"] == 11
+    assert report["articles_per_second"] > 0
     assert report["workers_busy"] == 1
 
 
@@ -176,8 +187,9 @@ def test_ray_rows_equal_local_rows_spread_over_every_worker_quietly(
     assert rows(tmp_path / "ray") == rows(local_output)  # both sorted by id
     assert read_as_a_dataset(tmp_path / "ray") == read_as_a_dataset(local_output)
     assert errors(tmp_path / "ray") == errors(local_output)
-    assert report.analysed == len(corpus[1]) and report.failed == 2
-    assert sum(w["analysed"] for w in report.workers_detail.values()) == len(corpus[1])
+    assert report.analysed == len(corpus[1]) - UNREADABLE and report.failed == 0
+    assert report.left_out == UNREADABLE
+    assert sum(w["analysed"] for w in report.workers_detail.values()) == len(corpus[1]) - UNREADABLE
     assert report.workers_busy == 2 and all(w["analysed"] > 0 for w in report.workers_detail.values())
     assert not [line for line in logged.splitlines() if re.search(r"\bINFO\b", line)], logged[-2000:]
 
@@ -226,7 +238,7 @@ def test_ray_second_run_does_no_work(ray_local: Any, corpus: tuple[Path, set[str
     first = run_batch(corpus[0], output, engine="ray", workers=1, batch_size=8)
     parts = sorted(output.glob("*.parquet"))
     second = run_batch(corpus[0], output, engine="ray", workers=1, batch_size=8)
-    assert first.analysed == len(corpus[1])
+    assert first.analysed + first.left_out == len(corpus[1])
     assert second.analysed == 0 and second.skipped == len(corpus[1])
     assert all(w["load_seconds"] == 0 for w in second.workers_detail.values())  # no model loaded
     assert sorted(output.glob("*.parquet")) == parts
@@ -245,7 +257,7 @@ def test_local_resume_after_a_crash_finishes_the_rest(
     done = {row["id"] for row in read_rows(str(output)).to_pylist()}
     report = run_batch(corpus[0], output, engine="local", batch_size=4)
     assert report.removed_parts and report.skipped == len(done)
-    assert report.analysed == len(corpus[1]) - len(done)
+    assert report.analysed + report.failed + report.left_out == len(corpus[1]) - len(done)
     assert rows(output) == rows(local_output)
     again = run_batch(corpus[0], output, engine="local", batch_size=4)
     assert again.analysed == 0 and again.skipped == len(corpus[1])
@@ -282,7 +294,7 @@ def test_cli_batch_writes_the_dataset_and_the_store(
     output = tmp_path / "out"
     result = CliRunner().invoke(app, ["batch", str(corpus[0]), str(output), "--db", db, "--batch-size", "6"])
     assert result.exit_code == 0, result.output
-    assert "13 articles" in result.output and "2 failed" in result.output
+    assert "11 articles" in result.output and "0 failed, 2 left out" in result.output
     assert rows(output) == rows(local_output)
     with open_store(db) as store:
         for row in rows(output):
@@ -443,5 +455,46 @@ def test_cli_batch_counts_one_failed_article_in_the_singular(tmp_path: Path) -> 
     (folder / "empty.txt").write_text("  \n", encoding="utf-8")
     result = CliRunner().invoke(app, ["batch", str(folder), str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "2 articles" in result.output and "1 failed" in result.output
+    # The empty file was counted "1 failed" among "2 articles": it is left out, as analyze says.
+    assert "1 article in" in result.output and "0 failed, 1 left out" in result.output
     assert f"1 article; see {tmp_path / 'out'}/{ERRORS_FILE}" in result.output
+    (line,) = errors(tmp_path / "out")
+    assert line["id"] == "empty" and line["where"] == str(folder / "empty.txt") and line["component"] is None
+
+
+def test_cli_batch_exits_2_when_no_article_could_be_analysed(tmp_path: Path) -> None:
+    # A folder where nothing could be read exited 0; unspun analyze and ingest exit 2.
+    from unspun.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("  \n", encoding="utf-8")
+    (folder / "two.txt").write_text("", encoding="utf-8")
+    output = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", str(folder), str(output)])
+    assert result.exit_code == 2, result.output
+    assert "0 failed, 2 left out" in result.output
+    assert f"none of the 2 articles could be analysed; see {output}/{ERRORS_FILE}" in result.output
+    assert [line["id"] for line in errors(output)] == ["one", "two"]
+    again = CliRunner().invoke(app, ["batch", str(folder), str(output)])
+    assert again.exit_code == 0, again.output  # nothing left to do is no failure
+    assert "2 already done" in again.output
+
+
+def test_an_output_of_an_older_unspun_is_read_with_its_errors(tmp_path: Path) -> None:
+    # Parts written before error_component and error_code, and an errors file of {id, error}.
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    output = tmp_path / "out"
+    run_batch(folder, output)
+    (part,) = output.glob("*.parquet")
+    pq.write_table(pq.read_table(part).drop_columns(["error_component", "error_code"]), part)
+    (output / ERRORS_FILE).write_text(json.dumps({"id": "gone", "error": "old"}) + "\n", encoding="utf-8")
+    report = run_batch(folder, output)
+    assert report.skipped == 1 and report.analysed == 0
+    (row,) = rows(output)
+    assert row["error_component"] is None and row["error"] is not None
+    assert [(e["id"], e["message"]) for e in errors(output)] == [("empty", row["error"]), ("gone", "old")]

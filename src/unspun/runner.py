@@ -93,11 +93,17 @@ def where(article: Article) -> str:
     """The file an article came from, for messages: its path (with its id for one record of a
     JSONL file or one entry of a feed: any article whose id is not its file's name), or its id
     when it was not read from a file (stdin, a string)."""
-    if article.source_path is None:
-        return article.id
-    path = str(article.source_path)
-    if path.lower().endswith(".jsonl") or article.id != Path(path).stem:
-        return f"{path} ({article.id})"
+    return place(article.source_path, article.id)
+
+
+def place(source_path: Path | str | None, id: str) -> str:
+    """:func:`where` for an article known by its ``source_path`` and ``id`` alone (a batch's
+    output row)."""
+    if source_path is None:
+        return id
+    path = str(source_path)
+    if path.lower().endswith(".jsonl") or id != Path(path).stem:
+        return f"{path} ({id})"
     return path
 
 

@@ -14,6 +14,7 @@ from unspun.cli.common import (
     MaxInputOption,
     ModelOption,
     cli_settings,
+    fail,
     progress,
     say,
     user_errors,
@@ -63,7 +64,8 @@ def batch(
     Running it again skips the articles OUTPUT already holds and finishes the rest. OUTPUT reads
     as a Parquet dataset as it is (pandas.read_parquet(OUTPUT), DuckDB, Spark): failures are
     listed beside it in OUTPUT/_errors.jsonl under their own ids, the run's figures in
-    OUTPUT/_report.json."""
+    OUTPUT/_report.json. The exit status is 2 when no article could be analysed (every one
+    failed or could not be read)."""
     with user_errors():
         with needs_extra("unspun batch", "scale"):
             from unspun.scale import ERRORS_FILE, run_batch
@@ -92,10 +94,11 @@ def batch(
         say("removed", "yellow", f"{part}: an incomplete part (its articles were analysed again)")
     write(
         headline(
-            f"{report.analysed} articles in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
+            f"{report.analysed} article{'' if report.analysed == 1 else 's'} in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
             f"{report.engine}, {report.workers_busy} of {report.workers} worker(s) busy), "
             f"{report.skipped} already done",
             report.failed,
+            report.left_out,
         )
     )
     write(f"  {report.rows} rows in {report.output}")
@@ -106,6 +109,11 @@ def batch(
         )
     if report.stored is not None:
         write(f"  {report.stored} analyses added to {db}")
-    if report.failed:
-        noun = "article" if report.failed == 1 else "articles"
-        say("failed", "yellow", f"{report.failed} {noun}; see {report.output}/{ERRORS_FILE}")
+    failure = report.failure()
+    if failure is not None:
+        raise fail(failure)
+    if report.failed or report.left_out:
+        count = report.failed + report.left_out
+        noun = "article" if count == 1 else "articles"
+        label = "failed" if report.failed else "left out"
+        say(label, "yellow", f"{count} {noun}; see {report.output}/{ERRORS_FILE}")

@@ -20,7 +20,15 @@ from typing import Any, Literal
 from unspun.errors import ConfigError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.scale.chunk import Chunk, chunk_rows_for, estimate_rows, plan_chunks
-from unspun.scale.output import REPORT_FILE, output_fs, prepare_output, scan_output, write_errors, write_text
+from unspun.scale.output import (
+    ERRORS_FILE,
+    REPORT_FILE,
+    output_fs,
+    prepare_output,
+    scan_output,
+    write_errors,
+    write_text,
+)
 from unspun.scale.source import list_inputs
 from unspun.scale.worker import AnalyseBatch, StatsBook
 from unspun.version import __version__ as VERSION
@@ -34,8 +42,10 @@ PART_ROWS = 1000
 
 @dataclass(slots=True)
 class BatchReport:
-    """What a run did. ``analysed`` counts the rows written by this run (``failed`` of them with an
-    error); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
+    """What a run did, in the counts every front-end's summary gives (:func:`unspun.runner.headline`):
+    ``analysed`` the articles this run analysed, ``failed`` those it read but a component failed
+    on, ``left_out`` the inputs it could not read (each of these has its row, with its ``error``,
+    and a line in ``OUTPUT/_errors.jsonl``); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
     start-up included), ``startup_seconds`` the engine's start (Ray's ``init``);
     ``workers_detail`` each worker's totals and its articles per second of busy time (the
     workers that did some work: ``workers_busy`` of the ``workers`` asked for)."""
@@ -46,6 +56,7 @@ class BatchReport:
     output: str
     analysed: int = 0
     failed: int = 0
+    left_out: int = 0
     skipped: int = 0
     rows: int = 0
     workers_busy: int = 0
@@ -58,8 +69,17 @@ class BatchReport:
 
     @property
     def articles_per_second(self) -> float:
-        """Rows written per second of the whole run."""
+        """Articles analysed per second of the whole run."""
         return self.analysed / self.seconds if self.seconds > 0 else 0.0
+
+    def failure(self) -> str | None:
+        """The run's error when it had articles to do and could analyse none of them (``unspun
+        batch`` then exits with status 2, as ``unspun analyze`` does), else None."""
+        undone = self.failed + self.left_out
+        if self.analysed or not undone:
+            return None
+        what = "the article could not" if undone == 1 else f"none of the {undone} articles could"
+        return f"{what} be analysed; see {self.output}/{ERRORS_FILE}"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "articles_per_second": round(self.articles_per_second, 3)}
@@ -156,6 +176,7 @@ def run_batch(
     for totals in report.workers_detail.values():
         report.analysed += totals["analysed"]
         report.failed += totals["failed"]
+        report.left_out += totals["left_out"]
         report.skipped += totals["skipped"]
         seconds = totals["seconds"]
         totals["articles_per_second"] = round(totals["analysed"] / seconds, 3) if seconds > 0 else 0.0

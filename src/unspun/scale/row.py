@@ -5,8 +5,9 @@ columns agree with the ``analysis`` column (its JSON text) to the digit. The sch
 (:data:`ROW_SCHEMA`), so that every part file of a dataset, whichever engine or run wrote it,
 has the same columns and types.
 
-An article that failed still has a row: ``error`` says why (the first component error, or the
-input error), ``analysis`` holds what was analysed before the failure (``null`` when the article
+An article that failed still has a row: ``error`` says why (``component: message`` for the first
+component error, the message alone for an input that could not be read), ``error_component``
+and ``error_code`` are that error's component (null: not read) and code, ``analysis`` holds what was analysed before the failure (``null`` when the article
 could not even be read), and the other columns are filled as far as they are known.
 """
 
@@ -41,6 +42,8 @@ ROW_SCHEMA = pa.schema(
         ("persuasion_score", pa.float64()),
         ("paragraph_techniques", pa.list_(pa.string())),
         ("error", pa.string()),
+        ("error_component", pa.string()),
+        ("error_code", pa.string()),
         ("analysis", pa.string()),
     ]
 )
@@ -72,15 +75,36 @@ def analysis_row(analysis: Analysis) -> dict[str, Any]:
         "persuasion_score": record["persuasion_score"],
         "paragraph_techniques": techniques,
         "error": f"{errors[0]['component']}: {errors[0]['message']}" if errors else None,
+        "error_component": errors[0]["component"] if errors else None,
+        "error_code": errors[0]["code"] if errors else None,
         "analysis": json.dumps(record, ensure_ascii=False),
     }
 
 
-def error_row(id: str, message: str, *, source_path: str | None = None) -> dict[str, Any]:
-    """The row of an article that could not be read or analysed at all."""
+def error_row(
+    id: str,
+    message: str,
+    *,
+    source_path: str | None = None,
+    component: str | None = None,
+    code: str = "internal_error",
+) -> dict[str, Any]:
+    """The row of an article that could not be read (``component`` None) or analysed at all."""
     row: dict[str, Any] = dict.fromkeys(ROW_SCHEMA.names)
-    row.update(id=id, source_path=source_path, spans=[], error=message)
+    error = f"{component}: {message}" if component else message
+    row.update(
+        id=id, source_path=source_path, spans=[], error=error, error_component=component, error_code=code
+    )
     return row
+
+
+def conform(table: pa.Table) -> pa.Table:
+    """``table`` (a part of any unspun version) as a table of :data:`ROW_SCHEMA`: the columns an
+    older part lacks (``error_component``, ``error_code``) are added empty."""
+    for name in ROW_SCHEMA.names:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, ROW_SCHEMA.field(name).type))
+    return table.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
 
 
 def rows_table(rows: list[dict[str, Any]]) -> pa.Table:

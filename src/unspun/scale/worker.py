@@ -30,13 +30,18 @@ from unspun.runner import Failure, run
 from unspun.scale.row import analysis_row, error_row, rows_table
 from unspun.scale.source import source_article, source_id
 
+# The component named when an analysis cannot be written as a row (a serialisation failure).
+ROW_COMPONENT = "row"
+
 
 @dataclass(slots=True)
 class WorkerTotals:
-    """What one worker did: articles analysed (failures included), failed, skipped, busy seconds."""
+    """What one worker did: articles analysed, failed (read, but a component failed on them), left
+    out (could not be read), skipped (already in the output), busy seconds."""
 
     analysed: int = 0
     failed: int = 0
+    left_out: int = 0
     skipped: int = 0
     seconds: float = 0.0
     batches: int = 0
@@ -116,7 +121,11 @@ class AnalyseBatch:
                 if failure.where in self.done:
                     skipped += 1
                 else:
-                    rows.append(error_row(failure.where, failure.reason, source_path=source["source"]))
+                    rows.append(
+                        error_row(
+                            failure.where, failure.message, source_path=source["source"], code=failure.code
+                        )
+                    )
                 continue
             if article.id in self.done:
                 skipped += 1
@@ -124,10 +133,12 @@ class AnalyseBatch:
             articles.append(article)
         if articles:
             rows.extend(self._analyse(articles))
-        failed = sum(1 for row in rows if row["error"] is not None)
+        failed = sum(1 for row in rows if row["error_component"] is not None)
+        left_out = sum(1 for row in rows if row["error"] is not None and row["error_component"] is None)
         self._report(
-            analysed=len(rows),
+            analysed=len(rows) - failed - left_out,
             failed=failed,
+            left_out=left_out,
             skipped=skipped,
             seconds=time.perf_counter() - started,
             batches=1,
@@ -143,7 +154,9 @@ class AnalyseBatch:
             if failure.article is not None:
                 rows.append(self._row(Analysis(failure.article)))
             else:
-                rows.append(error_row(failure.where, failure.reason))
+                rows.append(
+                    error_row(failure.where, failure.message, component=failure.component, code=failure.code)
+                )
 
         run(
             articles,
@@ -159,7 +172,14 @@ class AnalyseBatch:
         try:
             return analysis_row(analysis)
         except Exception as error:  # noqa: BLE001 - a serialisation failure is this article's alone
-            return error_row(analysis.id, _message(error), source_path=analysis.article.source_path)
+            code = error.code if isinstance(error, UnspunError) else "internal_error"
+            return error_row(
+                analysis.id,
+                _message(error),
+                source_path=analysis.article.source_path,
+                component=ROW_COMPONENT,
+                code=code,
+            )
 
     def _report(self, **totals: Any) -> None:
         if self.stats is not None:
