@@ -352,8 +352,9 @@ def test_export_streams_every_article_in_order(store: SqlStore) -> None:
 class NewerModels:
     """An analyser (the protocol Pipeline satisfies) that gives each article the NEWER models."""
 
-    def __init__(self) -> None:
+    def __init__(self, persuasion: float = 0.99) -> None:
         self.calls = 0
+        self.persuasion = persuasion
 
     def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
         for article in articles:
@@ -365,7 +366,7 @@ class NewerModels:
                 outlet=article.outlet,
                 published=article.published,
                 models=NEWER,
-                persuasion=0.99,
+                persuasion=self.persuasion,
             )
 
 
@@ -381,6 +382,28 @@ def test_reanalyze_adds_analyses_and_never_overwrites(store: SqlStore) -> None:
     assert store.counts().analyses == 8
     hit = store.search(SearchQuery(outlet="Weekly Sample")).items[0]
     assert len(store.get(hit.article_id).history) == 2
+
+
+def test_reanalyze_force_replaces_the_analysis_by_the_same_models(store: SqlStore) -> None:
+    # Forced, the models ran and nothing was stored ("0 analyses added, 2 already current"): the
+    # store keeps one analysis per article and models, and a changed model kept its key.
+    store.add_many(corpus())
+    weekly = SearchQuery(outlet="Weekly Sample")
+    store.reanalyze(NewerModels(), query=weekly)
+    hit = store.search(weekly).items[0]
+    before = store.get(hit.article_id).history
+    unforced = store.reanalyze(NewerModels(persuasion=0.42), query=weekly)
+    assert (unforced.added, unforced.replaced, unforced.current) == (0, 0, 2)
+    assert store.get(hit.article_id).analysis.persuasion_score == pytest.approx(0.99)
+    forced = store.reanalyze(NewerModels(persuasion=0.42), query=weekly, force=True)
+    assert (forced.seen, forced.added, forced.replaced, forced.current) == (2, 0, 2, 0)
+    assert store.counts().analyses == 8  # replaced, not added beside
+    after = store.get(hit.article_id)
+    assert after.analysis.persuasion_score == pytest.approx(0.42)  # the newest is read
+    assert [h.model_key for h in after.history] == [h.model_key for h in before]
+    assert after.history[0].persuasion_score == pytest.approx(0.42)
+    assert after.history[1].analysis_id == before[1].analysis_id  # the older models' analysis kept
+    assert store.search(SearchQuery(min_score=0.99, outlet="Weekly Sample")).total == 0
 
 
 def test_reanalyze_keeps_a_failed_article_as_one_failure_under_its_stored_id(store: SqlStore) -> None:
@@ -405,7 +428,7 @@ def test_reanalyze_keeps_a_failed_article_as_one_failure_under_its_stored_id(sto
     assert [(f.where, f.component, f.code) for f in summary.failed] == [
         (refs[0].article_id, "refuser", "language_not_supported")
     ]
-    assert summary.added + summary.current == summary.seen - 1 == len(refs) - 1
+    assert summary.added + summary.replaced + summary.current == summary.seen - 1 == len(refs) - 1
     assert summary.to_dict()["failed"][0]["message"] == "no language the refuser reads"
 
 
@@ -602,3 +625,13 @@ def test_outlet_profile_averages_the_authors_and_the_quoted_voices(store: SqlSto
     assert voices.quoted_span_share == pytest.approx((0.0 + len("reckless gamble") / 19) / 2, abs=1e-4)
     assert (voices.author_spans, voices.quoted_spans) == (1, 1)
     assert store.profile("Voices Daily").to_dict()["voices"]["n"] == 3
+
+
+def test_model_key_changes_with_the_unspun_version() -> None:
+    # An upgrade of unspun is new models for `unspun reanalyze`, though no model file changed.
+    from unspun.store.rows import model_key
+
+    models = [{"component": "spans", "name": "ptc-minilm", "version": "1", "digest": "abc"}]
+    key = model_key({"unspun_version": "0.2.0", "models": models})
+    assert key == model_key({"unspun_version": "0.2.0", "models": list(models)})
+    assert key != model_key({"unspun_version": "0.2.1", "models": models})

@@ -208,7 +208,7 @@ def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: P
     assert run("ingest", str(feed), "--db", filled).exit_code == 0
     result = run("reanalyze", "--db", filled, "--outlet", "Gamma", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"seen": 1, "added": 0, "current": 1, "failed": []}
+    assert json.loads(result.stdout) == {"seen": 1, "added": 0, "replaced": 0, "current": 1, "failed": []}
     unknown = run("reanalyze", "--db", filled, "--outlet", "Nope")
     assert unknown.exit_code == 2 and "no stored article has the outlet 'Nope'" in unknown.output
     # The hand-made analyses came from other models: reanalysing adds an analysis to each.
@@ -217,6 +217,26 @@ def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: P
     assert (summary["seen"], summary["added"], summary["current"]) == (3, 2, 1)
     with open_store(filled) as store:
         assert store.counts().analyses == 5
+
+
+def test_reanalyze_force_stores_the_new_analysis(tmp_path: Path) -> None:
+    # `reanalyze --force` ran the models and stored nothing: "0 analyses added, 1 already current".
+    url = f"sqlite:///{tmp_path / 'force.db'}"
+    feed = tmp_path / "one.jsonl"
+    feed.write_text(
+        json.dumps({"id": "f1", "text": "The corrupt elite lies to you."}) + "\n", encoding="utf-8"
+    )
+    assert run("ingest", str(feed), "--db", url).exit_code == 0
+    with open_store(url) as store:
+        (stored,) = store.export()
+        (before,) = store.get(stored.article_id).history
+    result = run("reanalyze", "--db", url, "--force")
+    assert result.exit_code == 0, result.output
+    assert "summary: 0 analyses added, 1 replaced, 0 already current of 1 articles" in result.output
+    with open_store(url) as store:
+        (after,) = store.get(stored.article_id).history
+        assert store.counts().analyses == 1
+    assert after.model_key == before.model_key and after.created_at > before.created_at
 
 
 def test_reanalyze_of_an_empty_store_loads_no_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,7 +250,7 @@ def test_reanalyze_of_an_empty_store_loads_no_model(tmp_path: Path, monkeypatch:
     open_store(url).close()
     result = run("reanalyze", "--db", url, "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"seen": 0, "added": 0, "current": 0, "failed": []}
+    assert json.loads(result.stdout) == {"seen": 0, "added": 0, "replaced": 0, "current": 0, "failed": []}
 
 
 def test_search_filters_no_article_can_match_are_one_line_errors(tmp_path: Path) -> None:

@@ -368,15 +368,19 @@ def reanalyze(
     db: DbOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles.")] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Analyse even articles the current models already analysed.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Analyse even articles the current models already analysed (their analysis is replaced).",
+        ),
     ] = False,
     model: ModelOption = None,
     article_model: ArticleModelOption = None,
     lang: LangOption = None,
     format: FormatOption = TableFormat.text,
 ) -> None:
-    """Analyse stored articles again with the current models, adding analyses (never overwriting);
-    queries then read the newest."""
+    """Analyse stored articles again with the current models, adding analyses; queries then read
+    the newest. With --force an analysis by the same models is replaced by the new one."""
     from unspun.store.reanalysis import LazyAnalyser
 
     with user_errors(), opened(db) as store:
@@ -405,7 +409,8 @@ def reanalyze(
             from unspun.runner import RunReport
 
             first, *details = RunReport(failures=summary.failed).summary(
-                f"{summary.added} analyses added, {summary.current} already current of {summary.seen} articles"
+                f"{summary.added} analyses added, {summary.replaced} replaced, "
+                f"{summary.current} already current of {summary.seen} articles"
             )
             write(first)
             for line in details:

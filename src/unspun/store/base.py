@@ -57,7 +57,8 @@ class StoredRef(_Record):
     ``article_id`` is the store's id of the article (the first 16 hex digits of its content
     hash: the same text gives the same id in every store); ``analysis_id`` the id of the
     analysis row (None for an article stored without analysis); ``new_article`` and
-    ``new_analysis`` say whether this call added them (False: they were there already).
+    ``new_analysis`` say whether this call added them (False: they were there already);
+    ``replaced`` that this call's analysis replaced one by the same models (``replace=True``).
     """
 
     article_id: str
@@ -65,6 +66,7 @@ class StoredRef(_Record):
     analysis_id: int | None
     new_article: bool
     new_analysis: bool
+    replaced: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,11 +404,13 @@ class StoreCounts(_Record):
 
 @dataclass(slots=True)
 class ReanalyzeSummary(_Record):
-    """What :meth:`Store.reanalyze` did: articles seen, analyses added, up to date, failures
-    (:class:`unspun.runner.Failure` records, each ``where`` the stored article's id)."""
+    """What :meth:`Store.reanalyze` did: articles seen, analyses added, analyses replaced (by
+    the same models: ``force``), up to date, failures (:class:`unspun.runner.Failure` records,
+    each ``where`` the stored article's id)."""
 
     seen: int = 0
     added: int = 0
+    replaced: int = 0
     current: int = 0
     failed: list[Failure] = field(default_factory=list)
 
@@ -414,6 +418,7 @@ class ReanalyzeSummary(_Record):
         return {
             "seen": self.seen,
             "added": self.added,
+            "replaced": self.replaced,
             "current": self.current,
             "failed": [f.to_dict() for f in self.failed],
         }
@@ -442,8 +447,9 @@ class Store(Protocol):
         """
         ...
 
-    def add_many(self, analyses: Iterable[Analysis]) -> list[StoredRef]:
-        """:meth:`add` each, all in one transaction (all or nothing)."""
+    def add_many(self, analyses: Iterable[Analysis], *, replace: bool = False) -> list[StoredRef]:
+        """:meth:`add` each, all in one transaction (all or nothing); with ``replace``, an
+        analysis by the same models as one stored replaces it (see ``StoredRef.replaced``)."""
         ...
 
     def add_article(self, article: Article, *, source_id: str | None = None) -> StoredRef:

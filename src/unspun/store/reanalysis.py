@@ -1,8 +1,10 @@
 """``unspun reanalyze``: analyse stored articles again with the current models, adding analyses.
 
-Nothing is overwritten: a new analysis is added beside the older ones and becomes the newest
-(the one queries read). Articles already analysed by the same models and unspun version are
-skipped unless forced; work is committed per batch, so an interrupted run keeps what it did.
+A new analysis is added beside the older ones and becomes the newest (the one queries read).
+Articles already analysed by the same models and unspun version are skipped unless forced;
+forced, an analysis by the same models replaces the stored one (the store keeps one analysis per
+article and models), and is the newest. Work is committed per batch, so an interrupted run keeps
+what it did.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class ReanalysisStore(Protocol):
 
     def export(self, query: SearchQuery | None = None) -> Iterator[StoredAnalysis]: ...
 
-    def add_many(self, analyses: Iterable[Analysis]) -> list[StoredRef]: ...
+    def add_many(self, analyses: Iterable[Analysis], *, replace: bool = False) -> list[StoredRef]: ...
 
     def expected_model_key(self, analyser: Analyser) -> str | None: ...
 
@@ -59,9 +61,13 @@ def reanalyze(
     pending: list[Analysis] = []
 
     def commit() -> None:
-        for ref in store.add_many(pending):
+        # Forced, an analysis by the same models replaces the stored one: without it, a changed
+        # model that kept its name and version would be run and then stored nowhere.
+        for ref in store.add_many(pending, replace=force):
             if ref.new_analysis:
                 summary.added += 1
+            elif ref.replaced:
+                summary.replaced += 1
             else:
                 summary.current += 1
         pending.clear()

@@ -157,12 +157,12 @@ class SqlStore:
         self._keep_statistics()
         return ref
 
-    def add_many(self, analyses: Iterable[Analysis]) -> list[StoredRef]:
+    def add_many(self, analyses: Iterable[Analysis], *, replace: bool = False) -> list[StoredRef]:
         items = [(analysis, None) for analysis in analyses]
         if not items:
             return []
         with self._begin() as connection:
-            refs = write_analyses(connection, self.dialect, items)
+            refs = write_analyses(connection, self.dialect, items, replace=replace)
         self._keep_statistics()
         return refs
 

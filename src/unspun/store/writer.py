@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from unspun.document import Analysis, Article
 from unspun.errors import AnalysisError, MetadataConflictError, StoreError
@@ -126,10 +126,18 @@ def write_articles(
 
 
 def write_analyses(
-    connection: Connection, dialect: str, items: Sequence[tuple[Analysis, str | None]]
+    connection: Connection,
+    dialect: str,
+    items: Sequence[tuple[Analysis, str | None]],
+    *,
+    replace: bool = False,
 ) -> list[StoredRef]:
-    """Store analyses (and their articles); see the module docstring. Raises
-    :class:`AnalysisError` when one of them failed: failed analyses are not stored."""
+    """Store analyses (and their articles); see the module docstring. With ``replace``, an
+    analysis whose article already has one by the same models (model key) replaces it: the old
+    row and its spans, labels, entities and attributions are deleted (feedback given on it is
+    kept, without its analysis), and the new one is added as the article's newest (``unspun
+    reanalyze --force``: the key cannot tell a changed model that kept its name and version).
+    Raises :class:`AnalysisError` when one of them failed: failed analyses are not stored."""
     for analysis, _ in items:
         if not analysis.ok:
             first = analysis.errors[0]
@@ -152,6 +160,12 @@ def write_analyses(
                 known[(article_pk, key)] = analysis_id
 
     look_up(list(dict.fromkeys(pk for pk, _ in keys)))
+    replaced: set[tuple[int, str]] = set()
+    if replace:
+        replaced = {key for key in keys if key in known}
+        old = [known.pop(key) for key in replaced]
+        for chunk in _chunks(old):
+            connection.execute(delete(t.analyses).where(t.analyses.c.id.in_(chunk)))
     fresh: dict[tuple[int, str], int] = {}
     for index, key in enumerate(keys):
         if key not in known and key not in fresh:
@@ -189,7 +203,8 @@ def write_analyses(
     refs = []
     for (analysis, _), (_, new_article), key in zip(items, articles, keys, strict=True):
         digest = analysis.article.content_hash
-        new_analysis = key in made
-        made.discard(key)
-        refs.append(StoredRef(digest[:16], digest, known[key], new_article, new_analysis))
+        new_analysis = key in made and key not in replaced
+        was_replaced = key in made and key in replaced
+        made.discard(key)  # a repeat within the batch is neither new nor a replacement again
+        refs.append(StoredRef(digest[:16], digest, known[key], new_article, new_analysis, was_replaced))
     return refs
