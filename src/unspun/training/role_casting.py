@@ -82,12 +82,17 @@ def passing_figures(
             roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
             if entity is not None and role_given(model, roles, entity, cast[i].actor):
                 given[i] = best
+    return abstention_figures(y, given, MAIN_ROLES.index("Antagonist"))
+
+
+def abstention_figures(y: np.ndarray, given: np.ndarray, majority: int) -> dict[str, float]:
+    """Where a role is given (``given`` >= 0): the share of mentions given one, how often it is
+    right, and how often the ``majority`` role would be right on the same mentions."""
     covered = given >= 0
-    antagonist = MAIN_ROLES.index("Antagonist")
     return {
         "coverage": round(float(covered.mean()), 4),
         "accuracy_given": round(float((given[covered] == y[covered]).mean()), 4) if covered.any() else 0.0,
-        "majority_accuracy_same_mentions": round(float((y[covered] == antagonist).mean()), 4)
+        "majority_accuracy_same_mentions": round(float((y[covered] == majority).mean()), 4)
         if covered.any()
         else 0.0,
     }

@@ -436,17 +436,6 @@ def _multiclass_ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
     return float(reliability(right, conf, bins)["ece"])
 
 
-def _abstention_figures(y: np.ndarray, given: np.ndarray, majority: int) -> dict[str, float]:
-    covered = given >= 0
-    return {
-        "coverage": round(float(covered.mean()), 4),
-        "accuracy_given": round(float((given[covered] == y[covered]).mean()), 4) if covered.any() else 0.0,
-        "majority_accuracy_same_mentions": round(float((y[covered] == majority).mean()), 4)
-        if covered.any()
-        else 0.0,
-    }
-
-
 def train_entity_roles(
     config_path: Path,
     data_dir: Path,
@@ -460,7 +449,7 @@ def train_entity_roles(
     grouped by article; the config's ``context`` says whether a mention is seen in the whole
     article or in its sentence encoded alone); the fine head learns each mention's first fine role."""
     from unspun.pipeline.portrayal import ACTOR_DEPS, decide_roles
-    from unspun.training.role_casting import casting, passing_figures
+    from unspun.training.role_casting import abstention_figures, casting, passing_figures
 
     config = load_config(config_path)
     blocks, c, k, config_seed = _head_config(config)
@@ -567,7 +556,7 @@ def train_entity_roles(
         "accuracy_calibrated": round(float((calibrated.argmax(axis=1) == y).mean()), 4),
         "ece_raw": round(_multiclass_ece(y, raw), 4),
         "ece_calibrated": round(_multiclass_ece(y, calibrated), 4),
-        "thresholds_rule": _abstention_figures(y, given, majority),
+        "thresholds_rule": abstention_figures(y, given, majority),
         "thresholds_and_passing": passing_figures(calibrated, y, cast, fold_thresholds, folds, passing),
         "given_by_role": {r: int((given == i).sum()) for i, r in enumerate(MAIN_ROLES)},
         "precision_by_role": {
