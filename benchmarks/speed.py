@@ -263,6 +263,8 @@ def main() -> None:
     print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
     if compared:
         print(f"default / --compare model ({args.compare}): {over_compared:.2f}x")
+    output = Path(args.output)
+    earlier = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
     report = {
         "articles": unspun["articles"],
         "threads": args.threads,
@@ -270,15 +272,18 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
         "unspun": unspun,
         "full_pipeline": full,
+        "full_over_reference": full["articles_per_s"] / reference["articles_per_s"],
         "reference": reference | {"model": args.reference},
         "speed_ratio": ratio,
     }
+    if "multilingual_spans" in earlier:  # written by --multilingual-only, kept
+        report["multilingual_spans"] = earlier["multilingual_spans"]
     if compared:
         report["compare"] = compared | {"model": args.compare}
         report["default_over_compare"] = over_compared
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"wrote {args.output}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {output}")
 
 
 if __name__ == "__main__":
