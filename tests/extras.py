@@ -56,3 +56,25 @@ def need(module: str) -> ModuleType:
     except ImportError:
         extra = EXTRA_OF[module.split(".")[0]]
         missing(module, f"pip install 'unspun[{extra}]'")
+
+
+def run_node(script: str, data: object) -> object:
+    """Run the ES-module ``script`` with Node.js, ``data`` given as JSON on its standard input,
+    and read its standard output as JSON (how the tests run the page's own functions). Skips the
+    test where Node.js is not installed."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (the page's script is run with it)")
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(run.stdout)

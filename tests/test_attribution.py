@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from extras import run_node
 from unspun.document import Article
 from unspun.errors import FormatError
 from unspun.tasks.attribution_scorer import score_attribution_rows
@@ -272,18 +273,12 @@ def test_pronoun_and_surname_sources_are_linked_to_the_entity_named_before(wire:
 
 
 def test_the_text_view_and_the_page_name_who_a_pronoun_source_is(wire: list[Article]) -> None:
-    import shutil
-    import subprocess
-
     from unspun.render_whosays import source_label
     from unspun.server import web
 
     cases = [("She", "Maria Lopez"), ("council member Maria Lopez", "Maria Lopez"), ("officials", None)]
     text_view = [source_label(source, name) for source, name in cases]
     assert text_view == ["She (Maria Lopez)", "council member Maria Lopez", "officials"]
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed (the page's script is run with it)")
     module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
     script = (
         f"const {{ sourceLabel }} = await import({json.dumps(module)});"
@@ -292,15 +287,7 @@ def test_the_text_view_and_the_page_name_who_a_pronoun_source_is(wire: list[Arti
         "const qs = JSON.parse(input).map(([s, n]) => ({ source_text: s, source_entity: n ? 'E1' : null }));"
         "process.stdout.write(JSON.stringify(qs.map((q) => sourceLabel(q, names))));"
     )
-    run = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert json.loads(run.stdout) == text_view
+    assert run_node(script, cases) == text_view
 
 
 def test_verbs_that_report_no_speech_are_no_cues(nlp: object) -> None:

@@ -52,6 +52,14 @@ ARTICLE = (
 PAYLOAD = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 
+# Shows an analysis (the JSON the API returns) in the page's article view, as the page does.
+SHOW_ANALYSIS = """async data => {
+    const { techniques } = await import("/static/app.js");
+    const { ArticleView } = await import("/static/article-view.js");
+    new ArticleView(await techniques()).show(data);
+}"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -534,14 +542,7 @@ def test_who_what_and_quotes_are_shown(page: Any) -> None:
     }
     page.goto("/")
     ready(page)
-    page.evaluate(
-        """async data => {
-             const { techniques } = await import("/static/app.js");
-             const { ArticleView } = await import("/static/article-view.js");
-             new ArticleView(await techniques()).show(data);
-           }""",
-        data,
-    )
+    page.evaluate(SHOW_ANALYSIS, data)
     extra = page.locator("#a-extra")
     assert extra.is_visible()
     content = extra.text_content()
@@ -566,16 +567,11 @@ def test_who_says_what_coverage_below_one_is_said_on_the_page(page: Any) -> None
     data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}
     page.goto("/")
     ready(page)
-    show = """async data => {
-                const { techniques } = await import("/static/app.js");
-                const { ArticleView } = await import("/static/article-view.js");
-                new ArticleView(await techniques()).show(data);
-              }"""
-    page.evaluate(show, {**data, "scores": {"whosays_coverage": 0.6}})
+    page.evaluate(SHOW_ANALYSIS, {**data, "scores": {"whosays_coverage": 0.6}})
     note = page.locator("#a-extra .coverage")
     assert note.is_visible()  # shown although nothing was found in the part read
     assert "read in the first 60% of the text only (about 1,020 of 1,700 characters)" in note.text_content()
-    page.evaluate(show, {**data, "scores": {"whosays_coverage": 1.0}})
+    page.evaluate(SHOW_ANALYSIS, {**data, "scores": {"whosays_coverage": 1.0}})
     assert page.locator("#a-extra .coverage").count() == 0 and page.locator("#a-extra").is_hidden()
 
 
@@ -586,16 +582,11 @@ def test_the_summary_shows_the_authors_and_the_quoted_voices_apart(page: Any) ->
     voices |= {"quoted_chars": 19, "quoted_spans": 1, "quoted_span_share": 0.7895}
     page.goto("/")
     ready(page)
-    show = """async data => {
-                const { techniques } = await import("/static/app.js");
-                const { ArticleView } = await import("/static/article-view.js");
-                new ArticleView(await techniques()).show(data);
-              }"""
-    page.evaluate(show, {**data, "scores": voices})
+    page.evaluate(SHOW_ANALYSIS, {**data, "scores": voices})
     line = page.locator("#a-summary .voices")
     assert line.is_visible()
     assert line.text_content() == "in the author's text 29% of characters (1 span); in quotes 79% (1 span)"
-    page.evaluate(show, {**data, "scores": {}})  # an analysis stored before the voices were counted
+    page.evaluate(SHOW_ANALYSIS, {**data, "scores": {}})  # an analysis stored before the voices were counted
     assert page.locator("#a-summary .voices").count() == 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extras import need
+from extras import need, run_node
 
 fastapi_testclient = need("fastapi.testclient")  # the [server] extra
 
@@ -231,15 +231,9 @@ def test_the_page_reads_a_file_through_the_server_not_the_browser() -> None:
 def test_the_page_says_the_text_views_sentence_on_who_says_what_coverage(coverage: float) -> None:
     # The page's sentence comes from whosays-panel.js (run in Node, as the browser runs it); the
     # text view's from render_whosays.coverage_note: the two say the same thing.
-    import shutil
-    import subprocess
-
     from unspun.document import Analysis, Article
     from unspun.render_whosays import coverage_note
 
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed (the page's script is run with it)")
     text = "The mayor spoke \U0001f525.\n" * 300  # an astral character: code points, not UTF-16 units
     data = {"text": text, "scores": {"whosays_coverage": coverage}}
     module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
@@ -250,37 +244,11 @@ def test_the_page_says_the_text_views_sentence_on_who_says_what_coverage(coverag
         "process.stdout.write(JSON.stringify([coverageNote(data), coverageNote({ ...data, scores: {} }),"
         " coverageNote({ ...data, scores: { whosays_coverage: 1 } })]));"
     )
-    run = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        input=json.dumps(data),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    page, without, whole = json.loads(run.stdout)
+    page, without, whole = run_node(script, data)  # type: ignore[misc]
     article = Article(id="long", text=text)
     article.scores["whosays_coverage"] = coverage
     assert page == coverage_note(Analysis(article)) and f"first {int(coverage * 100)}%" in page
     assert without is None and whole is None
-
-
-def _node(script: str, data: object) -> object:
-    import shutil
-    import subprocess
-
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed (the page's script is run with it)")
-    run = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        input=json.dumps(data),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(run.stdout)
 
 
 QUOTES = [
@@ -307,7 +275,7 @@ def test_a_quote_is_shown_once_in_marks_on_the_page_and_in_the_text_view() -> No
         "let input = ''; for await (const chunk of process.stdin) input += chunk;"
         "process.stdout.write(JSON.stringify(JSON.parse(input).map(unquote)));"
     )
-    page = _node(script, QUOTES)
+    page = run_node(script, QUOTES)
     assert page == [unquote(q) for q in QUOTES]
     assert page[1:6] == ["We will win.", "We will win.", "Nous gagnerons", "Wir gewinnen", "We will win"]
     assert page[6] == "the workers'" and page[0] == '"We will win," he said'.lstrip('"')
@@ -330,7 +298,7 @@ def test_the_page_counts_spans_once_and_shows_no_score_for_a_reviewers_span() ->
         {"score": 0.64, "attrs": {"feedback": "corrected"}},
         {"score": 1.0, "attrs": {"feedback": "added"}},
     ]
-    counted, labels = _node(script, spans)
+    counted, labels = run_node(script, spans)
     assert counted == 3
     assert labels == ["81% confidence", "50% confidence", "64% confidence", "added by a reviewer"]
 
@@ -352,7 +320,7 @@ def test_the_page_says_the_text_views_line_on_the_authors_and_the_quoted_voices(
         "let input = ''; for await (const chunk of process.stdin) input += chunk;"
         "process.stdout.write(JSON.stringify([...JSON.parse(input).map(voiceLine), voiceLine({})]));"
     )
-    page = _node(script, [v.scores() for v in cases])
+    page = run_node(script, [v.scores() for v in cases])
     assert page == [*(voice_line(v) for v in cases), None]
     assert page[0] == "in the author's text 29% of characters (1 span); in quotes 79% (1 span)"
     assert page[1] == "in the author's text 12% of characters (5 spans); no quotes"
