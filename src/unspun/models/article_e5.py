@@ -10,13 +10,10 @@ article is bounded.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
-from unspun.models.e5_encoder import E5TokenEncoder, shared_encoder
-from unspun.models.multilingual_spans import CONFIG_FILE, ENCODER_ONNX_FILE
+from unspun.models.e5_encoder import E5TokenEncoder
+from unspun.models.multilingual_spans import ENCODER_ONNX_FILE, MultilingualSpanTagger
 from unspun.models.packaged import model_folder
 
 MAX_CHARS = 20_000  # about 4,500 tokens: all of nearly every news article
@@ -39,19 +36,9 @@ def mean_state(hidden: np.ndarray, width: int) -> np.ndarray:
     return states.mean(axis=0) if len(states) else np.zeros(width, np.float32)
 
 
-def article_vectors(encoder: E5TokenEncoder, texts: list[str]) -> np.ndarray:
-    """One e5 vector per text: the mean state of :func:`article_piece`'s tokens."""
-    states = encoder.encode([article_piece(text) for text in texts])
-    width = 384 * len(encoder.layers)
-    return np.stack([mean_state(s.hidden, width) for s in states]) if texts else np.zeros((0, width))
-
-
-def packaged_encoder(model: str = "spans-multilingual", *, shared: bool = True) -> E5TokenEncoder:
-    """The encoder the shipped multilingual span model runs (its int8 ONNX layers), loaded once per
-    process when ``shared``. Raises :class:`MissingExtraError` without the ``[multilingual]``
-    extra."""
+def packaged_encoder(model: str = "spans-multilingual") -> E5TokenEncoder:
+    """The encoder the shipped multilingual span model runs: its layer, from its int8 ONNX file
+    (not loaded yet)."""
     folder = model_folder(model)
-    config = json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))
-    onnx = Path(folder) / str(config.get("encoder_onnx") or ENCODER_ONNX_FILE)
-    layers = (int(config["layer"]),)
-    return shared_encoder(layers=layers, onnx=onnx) if shared else E5TokenEncoder(layers=layers, onnx=onnx)
+    tagger = MultilingualSpanTagger.from_disk(folder)
+    return E5TokenEncoder(layers=(tagger.layer,), onnx=folder / (tagger.encoder_onnx or ENCODER_ONNX_FILE))

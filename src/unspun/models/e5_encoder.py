@@ -286,12 +286,16 @@ def export_e5_onnx(out: Path, *, layer: int, path: Path | None = None, int8: boo
     return out
 
 
-def _file_digest(path: Path) -> str:
-    sha = hashlib.sha256()
+def _hash_file(sha: Any, path: Path) -> Any:
+    """``sha`` updated with the bytes of ``path``, read a MiB at a time."""
     with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
-    return sha.hexdigest()[:16]
+    return sha
+
+
+def _file_digest(path: Path) -> str:
+    return str(_hash_file(hashlib.sha256(), path).hexdigest()[:16])
 
 
 @dataclass
@@ -337,10 +341,7 @@ class E5TokenEncoder:
     def digest(self) -> str:
         """Names the states this encoder gives: the weights file, :data:`ENCODER_VERSION`, the
         layers, and the ONNX file where one is run."""
-        sha = hashlib.sha256(f"{ENCODER_VERSION} layers {self.layers}".encode())
-        with self.path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(block)
+        sha = _hash_file(hashlib.sha256(f"{ENCODER_VERSION} layers {self.layers}".encode()), self.path)
         if self.onnx is not None:
             sha.update(b" onnx " + _file_digest(self.onnx).encode())
         return sha.hexdigest()[:16]
@@ -442,8 +443,7 @@ _SHARED_LOCK = threading.Lock()
 
 def shared_encoder(*, layers: tuple[int, ...], onnx: Path | None = None) -> E5TokenEncoder:
     """One loaded encoder per (weights, layers, ONNX file) in the process, shared by whatever reads
-    e5 states there (the multilingual spans, :func:`unspun.models.article_e5.packaged_encoder`):
-    its word embeddings take about 400 MB. Raises :class:`MissingExtraError` without the
+    e5 states there (the multilingual span tagger): its word embeddings take about 400 MB. Raises :class:`MissingExtraError` without the
     ``[multilingual]`` extra."""
     path = e5_weights_path()
     key = (str(path), tuple(layers), str(onnx))

@@ -25,6 +25,7 @@ import numpy as np
 
 from unspun.models.article_e5 import MAX_CHARS, article_piece, mean_state, packaged_encoder
 from unspun.training.defaults import default_train_config, default_train_data
+from unspun.training.multilingual_spans import WIDTH
 from unspun.training.multilingual_states import encoded_texts
 from unspun.training.train_semeval2023 import (
     Table,
@@ -52,9 +53,9 @@ def e5_genre_table(
     plain["paragraphs"].pop("spans", None)  # genre needs no span evidence
     table = prepare(data_dir, plain).genre
     texts = article_texts(data_dir, plain)
-    encoder = packaged_encoder(ENCODER_MODEL, shared=False)
+    encoder = packaged_encoder(ENCODER_MODEL)
     states = encoded_texts(encoder, [article_piece(texts[a]) for a in table.articles], log=log)
-    table.x = np.stack([mean_state(s.hidden, 384 * len(encoder.layers)) for s in states])
+    table.x = np.stack([mean_state(s.hidden, WIDTH * len(encoder.layers)) for s in states])
     return table, texts
 
 
@@ -76,7 +77,7 @@ def train_genre_e5(
     head.temperature = genre_temperature(table, scores, cfg)
     out_dir.mkdir(parents=True, exist_ok=True)
     head.to_disk(out_dir / HEAD_FILE)
-    encoder = packaged_encoder(ENCODER_MODEL, shared=False)
+    encoder = packaged_encoder(ENCODER_MODEL)
     about = {
         "features": "mean multilingual-e5-small state (layer 6, the int8 ONNX layers of "
         f"{ENCODER_MODEL}) of the article's first {MAX_CHARS:,} characters",

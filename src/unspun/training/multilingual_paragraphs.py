@@ -117,19 +117,15 @@ def out_of_fold_evidence(
     from unspun.training import multilingual_spans as ms
 
     table = ms.sentence_table(prepared, run_folder)  # the kept USE vectors of every sentence
-    sentence_probability = np.zeros(len(table.article))
+    sentence_probability = ms.fold_sentence_scores(table, folds)
     technique_of: dict[int, tuple[Any, list[int]]] = {}
-    features, labels, span_article = ms.technique_rows(prepared)
-    for number, held_out in enumerate(folds):
-        test = np.isin(table.article, held_out)
-        head = ms.fit_sentence_head(table.vectors[~test], table.overlaps[~test])
-        sentence_probability[test] = head.scores(table.vectors[test])[:, 0]
-        train = ~np.isin(span_article, held_out)
-        technique_head = ms.fit_technique_head(features[train], [labels[i] for i in np.flatnonzero(train)])
+    for held_out, technique_head in zip(
+        folds, ms.fold_technique_heads(ms.technique_rows(prepared), folds), strict=True
+    ):
         order = [SEMEVAL23_LABELS.index(label) for label in technique_head.labels]
         for i in held_out:
             technique_of[i] = (technique_head, order)
-        log(f"evidence fold {number + 1}/{len(folds)}: sentence and technique heads fitted")
+    log(f"evidence: sentence and technique heads fitted on the other folds of {len(folds)}")
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for i, p in enumerate(prepared):
         text = p.item.article.text
@@ -179,13 +175,14 @@ def measure(
     """Paragraph micro-F1 per language of the shipped recipe alone and with the multilingual span
     evidence mixed in, on the span model's grouped folds (see the module docstring). ``work``: a
     folder that keeps the span evidence and the out-of-fold paragraph scores, reused by a rerun."""
+    from unspun.models.multilingual_spans import MultilingualSpanTagger
     from unspun.models.sentence_encoder import load_encoder
     from unspun.training import multilingual_spans as ms
     from unspun.training import train_semeval2023 as ts
 
     started = time.perf_counter()
-    model = json.loads((onnx.parent / "config.json").read_text(encoding="utf-8"))
-    layer, k = int(model["layer"]), 5
+    model = MultilingualSpanTagger.from_disk(onnx.parent)
+    layer, k = model.layer, 5
     prepared = ms.prepare(data_dir, LANGUAGES, layer=layer, log=log, onnx=onnx)
     folder = ms.cv_run_folder(LANGUAGES, k=k, seed=seed, layer=layer, encoder=ms.encoder_digest(layer, onnx))
     folds = ms.language_folds(prepared, k, seed)
@@ -207,8 +204,8 @@ def measure(
             folds,
             probabilities,
             folder,
-            threshold=float(model["threshold"]),
-            trim=float(model["trim"]),
+            threshold=model.threshold,
+            trim=model.trim,
             log=log,
         )
         if kept is not None:
@@ -278,7 +275,7 @@ def measure(
         "fr/de/it/pl/ru; English rows (training only) keep train_semeval2023.fold_of",
         "recipe": str(config),
         "evidence": {"share": share, "c": c, "vector_share": vector_share, "vector_c": vector_c},
-        "span_model": {"threshold": model["threshold"], "trim": model["trim"], "layer": layer},
+        "span_model": {"threshold": model.threshold, "trim": model.trim, "layer": layer},
         "languages": {},
     }
     for lang in LANGUAGES:

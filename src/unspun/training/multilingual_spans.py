@@ -270,6 +270,29 @@ def fit_sentence_head(vectors: np.ndarray, overlaps: np.ndarray) -> LinearHead:
     )
 
 
+def fold_sentence_scores(table: SentenceTable, folds: Sequence[Sequence[int]]) -> np.ndarray:
+    """Each sentence's probability from a sentence head fitted on the other folds' articles."""
+    out = np.zeros(len(table.article))
+    for held_out in folds:
+        test = np.isin(table.article, held_out)
+        head = fit_sentence_head(table.vectors[~test], table.overlaps[~test])
+        out[test] = head.scores(table.vectors[test])[:, 0]
+    return out
+
+
+def fold_technique_heads(
+    rows: tuple[np.ndarray, list[str], np.ndarray], folds: Sequence[Sequence[int]]
+) -> list[LinearHead]:
+    """Per fold, a technique head fitted on the gold spans (``rows``: :func:`technique_rows`) of
+    the other folds' articles."""
+    features, labels, span_article = rows
+    heads = []
+    for held_out in folds:
+        train = ~np.isin(span_article, held_out)
+        heads.append(fit_technique_head(features[train], [labels[i] for i in np.flatnonzero(train)]))
+    return heads
+
+
 def cross_validate(
     prepared: Sequence[Prepared],
     *,
@@ -305,18 +328,12 @@ def cross_validate(
                 np.savez(handle, **{str(i): probabilities[i] for i in held_out})  # type: ignore[arg-type]
         log(f"fold {number + 1}/{k} done")
     table = sentences if sentences is not None else sentence_table(prepared, run_folder)
-    sentence_probability = np.zeros(len(table.article))
-    for held_out in folds:
-        test = np.isin(table.article, held_out)
-        sentence_head = fit_sentence_head(table.vectors[~test], table.overlaps[~test])
-        sentence_probability[test] = sentence_head.scores(table.vectors[test])[:, 0]
-    features, labels, span_article = technique_rows(prepared)
+    sentence_probability = fold_sentence_scores(table, folds)
+    gold_spans = technique_rows(prepared)
+    features, labels, span_article = gold_spans
     predicted_label = np.empty(len(labels), dtype=object)
-    for held_out in folds:
+    for held_out, technique_head in zip(folds, fold_technique_heads(gold_spans, folds), strict=True):
         test = np.isin(span_article, held_out)
-        technique_head = fit_technique_head(
-            features[~test], [label for label, t in zip(labels, test, strict=True) if not t]
-        )
         best = technique_head.scores(features[test]).argmax(axis=1)
         predicted_label[test] = [technique_head.labels[i] for i in best]
     languages = sorted({p.item.language for p in prepared})
