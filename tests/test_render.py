@@ -141,7 +141,7 @@ def test_added_sections_are_shown_after_the_paragraphs() -> None:
 
 
 def test_one_name_per_technique_shared_across_the_two_taxonomies() -> None:
-    from unspun.schema import technique_display
+    from unspun.document import technique_display
     from unspun.techniques import PTC_TO_SEMEVAL23, display_name, ptc14_for
 
     for ptc, semeval in PTC_TO_SEMEVAL23.items():

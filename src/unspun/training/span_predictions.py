@@ -8,7 +8,7 @@ is run through the fold model of the span recipe that did not train on it (the f
 :mod:`unspun.training.folds`). Articles that are not in the PTC folder get no predictions (their
 paragraphs get no span evidence in training).
 
-The result is one analysis per line (JSONL, the one serialiser: :func:`unspun.schema.analysis_to_dict`
+The result is one analysis per line (JSONL, the one serialiser: :func:`unspun.document.analysis_to_dict`
 with its evidence layers), with the technique spans, the ``technique-candidates`` layer and, in ``models``, the fold model that
 found them; and beside it (``<name>.vectors.npz``) the span model's pooled view of each paragraph
 (:func:`unspun.models.span_evidence.paragraph_vectors`), one array per article.
@@ -29,12 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Analysis, Article, Span
+from unspun.document import CANDIDATE_LAYER, TECHNIQUE_LAYER, Analysis, Article, Span, analysis_to_dict
 from unspun.errors import ConfigError, FormatError, InputNotFoundError
 from unspun.models.packaged import folder_model_info
 from unspun.models.span_model import SpanFindings
 from unspun.paths import cache_dir
-from unspun.schema import analysis_to_dict
 from unspun.tasks.semeval2023 import load_subtask
 
 # lang -> article id -> (technique spans, candidate spans)
@@ -169,7 +168,7 @@ def read_paragraph_vectors(path: Path) -> dict[str, np.ndarray]:
 
 
 def write_predictions(analyses: Iterable[Analysis], path: Path) -> None:
-    """One analysis per line (:func:`unspun.schema.analysis_to_dict`, evidence layers included: the
+    """One analysis per line (:func:`unspun.document.analysis_to_dict`, evidence layers included: the
     candidates), written to a temporary file first so that
     a stopped run never leaves half a file that looks finished."""
     path.parent.mkdir(parents=True, exist_ok=True)
