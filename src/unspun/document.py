@@ -28,11 +28,13 @@ from pydantic import ValidationError
 
 from unspun.errors import FormatError
 from unspun.schema import (
-    DIGITS,
     SCHEMA_VERSION,
     AnalysisRecord,
-    RangeRecord,
+    ParagraphRecord,
     SpanRecord,
+    dump,
+    load,
+    read_labels,
 )
 
 TECHNIQUE_LAYER = "technique"
@@ -390,49 +392,20 @@ class Analysis:
 # --- The serialised form, both ways (see unspun.schema) ---------------------------------
 
 
-def _round(value: float) -> float:
-    return round(float(value), DIGITS)
-
-
-def _range(r: TextRange | None) -> dict[str, int] | None:
-    return None if r is None else {"start": r.start, "end": r.end}
-
-
 def technique_display(label: str, taxonomy: str) -> tuple[str, str | None]:
     """The display name of a technique id and the PTC-14 id that corresponds (None if none)."""
-    from unspun.techniques import PTC_TO_SEMEVAL23, technique
+    from unspun.techniques import display_name, ptc14_for
 
-    try:
-        name = technique(label).name
-    except KeyError:
-        name = label.replace("_", " ")
-    if taxonomy == PTC14:
-        return name, label
-    for ptc, labels in PTC_TO_SEMEVAL23.items():
-        if label in labels:
-            return name, ptc
-    return name, None
+    return display_name(label), label if taxonomy == PTC14 else ptc14_for(label)
 
 
 def _span_dict(s: Span, text: str) -> dict[str, Any]:
     name, ptc = technique_display(s.label, s.taxonomy)
-    return {
-        "id": s.id or "",
-        "start": s.start,
-        "end": s.end,
-        "technique": s.label,
-        "technique_name": name,
-        "taxonomy": s.taxonomy,
-        "ptc_technique": ptc,
-        "score": _round(s.score),
-        "text": s.text_in(text),
-        "reason": s.reason,
-        "attrs": dict(s.attrs),
-    }
+    return dump(SpanRecord, s, text, id=s.id or "", technique_name=name, ptc_technique=ptc)
 
 
 def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str, Any]:
-    """The JSON-ready dict of ``analysis`` (see :class:`AnalysisRecord`).
+    """The JSON-ready dict of ``analysis`` (see :class:`unspun.schema.AnalysisRecord`).
 
     With ``evidence``, ``"layers"`` holds the span layers beside the technique spans as well
     (evidence for other components, such as ``technique-candidates``, not findings: left out of
@@ -440,126 +413,26 @@ def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str,
     """
     a = analysis.article
     text = a.text
-    spans = [_span_dict(s, text) for s in a.layer(TECHNIQUE_LAYER)]
     genre = a.labels.get("genre")
-    frames = a.labels.get("frames")
-    out: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "unspun_version": a.unspun_version,
-        "id": a.id,
-        "title": a.title,
-        "outlet": a.outlet,
-        "url": a.url,
-        "published": a.published.isoformat() if a.published else None,
-        "source_path": a.source_path,
-        "language": a.language,
-        "content_hash": a.content_hash,
-        "text": text,
-        "spans_analysed": TECHNIQUE_LAYER in a.spans,
-        "spans": spans,
-        "layers": {
+    return dump(
+        AnalysisRecord,
+        a,
+        text,
+        schema_version=SCHEMA_VERSION,
+        spans_analysed=TECHNIQUE_LAYER in a.spans,
+        spans=[_span_dict(s, text) for s in a.layer(TECHNIQUE_LAYER)],
+        layers={
             name: [_span_dict(s, text) for s in a.layer(name)]
             for name in sorted(a.spans)
             if evidence and name != TECHNIQUE_LAYER
         },
-        "genre": genre[0].name if genre else None,
-        "genre_score": _round(genre[0].score) if genre else None,
-        "frames": [f.name for f in frames] if frames is not None else None,
-        "frame_scores": {f.name: _round(f.score) for f in frames} if frames is not None else None,
-        "persuasion_score": _round(a.scores["persuasion"]) if "persuasion" in a.scores else None,
-        "scores": {k: _round(v) for k, v in sorted(a.scores.items()) if k != "persuasion"},
-        "paragraphs": [
-            {
-                "index": p.index,
-                "number": number,
-                "start": p.start,
-                "end": p.end,
-                "language": p.language,
-                "techniques": [t.name for t in p.techniques],
-                "technique_scores": {t.name: _round(t.score) for t in p.techniques},
-            }
-            for number, p in enumerate(a.paragraphs, start=1)
+        genre=genre[0] if genre else None,
+        frames=a.labels.get("frames"),
+        persuasion_score=a.scores.get("persuasion"),
+        scores={k: v for k, v in sorted(a.scores.items()) if k != "persuasion"},
+        paragraphs=[
+            dump(ParagraphRecord, p, text, number=number) for number, p in enumerate(a.paragraphs, start=1)
         ],
-        "entities": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "type": e.type,
-                "mentions": [_range(m) for m in e.mentions],
-                "sentiment": e.sentiment.name if e.sentiment else None,
-                "sentiment_score": _round(e.sentiment.score) if e.sentiment else None,
-                "role": e.role.name if e.role else None,
-                "role_score": _round(e.role.score) if e.role else None,
-                "fine_roles": [r.name for r in e.fine_roles],
-                "fine_role_scores": {r.name: _round(r.score) for r in e.fine_roles},
-                "attrs": dict(e.attrs),
-            }
-            for e in a.entities
-        ],
-        "attributions": [
-            {
-                "id": r.id,
-                "source": _range(r.source),
-                "cue": _range(r.cue),
-                "content": _range(r.content),
-                "kind": r.kind,
-                "source_entity": r.source_entity,
-                "score": _round(r.score),
-                "source_text": r.source.text_in(text) if r.source else None,
-                "cue_text": r.cue.text_in(text) if r.cue else None,
-                "content_text": r.content.text_in(text),
-                "attrs": dict(r.attrs),
-            }
-            for r in a.attributions
-        ],
-        "claims": [
-            {
-                "id": c.id,
-                "start": c.start,
-                "end": c.end,
-                "score": _round(c.score),
-                "text": c.text_in(text),
-                "attrs": dict(c.attrs),
-            }
-            for c in a.claims
-        ],
-        "models": [
-            {"component": m.component, "name": m.name, "version": m.version, "digest": m.digest}
-            for m in a.models
-        ],
-        "errors": [{"component": e.component, "message": e.message, "code": e.code} for e in a.errors],
-    }
-    return out
-
-
-def _check_text(text: str, start: int, end: int, quoted: str | None, what: str) -> None:
-    if end > len(text) or start >= end:
-        raise FormatError(f"{what} [{start}, {end}) lies outside a text of {len(text)} characters")
-    if quoted is not None and text[start:end] != quoted:
-        raise FormatError(
-            f"{what} [{start}, {end}) quotes {quoted!r}, but the text there is {text[start:end]!r}"
-        )
-
-
-def _text_range(r: RangeRecord | None, text: str, quoted: str | None, what: str) -> TextRange | None:
-    if r is None:
-        return None
-    _check_text(text, r.start, r.end, quoted, what)
-    return TextRange(r.start, r.end)
-
-
-def _span(s: SpanRecord, text: str, layer: str) -> Span:
-    _check_text(text, s.start, s.end, s.text, f"span {s.id}")
-    return Span(
-        s.start,
-        s.end,
-        s.technique,
-        s.score,
-        layer=layer,
-        id=s.id or None,
-        taxonomy=s.taxonomy,
-        reason=s.reason,
-        attrs=dict(s.attrs),
     )
 
 
@@ -585,84 +458,29 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
         where = ".".join(str(part) for part in first["loc"])
         raise FormatError(f"analysis field {where or '(root)'}: {first['msg']}") from error
     text = record.text
-    article = Article(
-        id=record.id,
-        text=text,
-        title=record.title,
-        outlet=record.outlet,
-        url=record.url,
-        published=record.published,
-        language=record.language,
-        source_path=record.source_path,
-        unspun_version=record.unspun_version,
-    )
-    if record.content_hash != article.content_hash:
+    if record.content_hash != content_hash(text):
         raise FormatError("analysis content_hash does not match its text; the text was changed")
-    if record.spans_analysed:
-        article.set_layer(TECHNIQUE_LAYER, [_span(s, text, TECHNIQUE_LAYER) for s in record.spans])
-    elif record.spans:
+    if record.spans and not record.spans_analysed:
         raise FormatError("analysis has spans but spans_analysed is false")
-    for name, layer in record.layers.items():
-        if name == TECHNIQUE_LAYER:
-            raise FormatError(
-                f"analysis has a layer {name!r} beside its spans; technique spans go in 'spans'"
-            )
-        article.set_layer(name, [_span(s, text, name) for s in layer])
-    if record.genre is not None:
-        article.labels["genre"] = [
-            Label(record.genre, record.genre_score if record.genre_score is not None else 1.0)
-        ]
-    if record.frames is not None:
-        scores = record.frame_scores or {}
-        article.labels["frames"] = [Label(name, scores.get(name, 1.0)) for name in record.frames]
-    if record.persuasion_score is not None:
-        article.scores["persuasion"] = record.persuasion_score
-    article.scores.update(record.scores)
-    for p in record.paragraphs:
-        article.paragraphs.append(
-            Paragraph(
-                index=p.index,
-                start=p.start,
-                end=p.end,
-                techniques=[Label(t, p.technique_scores.get(t, 1.0)) for t in p.techniques],
-                language=p.language,
-            )
+    if TECHNIQUE_LAYER in record.layers:
+        raise FormatError(
+            f"analysis has a layer {TECHNIQUE_LAYER!r} beside its spans; technique spans go in 'spans'"
         )
-    for e in record.entities:
-        mentions = []
-        for m in e.mentions:
-            _check_text(text, m.start, m.end, None, f"entity {e.id} mention")
-            mentions.append(TextRange(m.start, m.end))
-        article.entities.append(
-            Entity(
-                id=e.id,
-                name=e.name,
-                type=e.type,
-                mentions=mentions,
-                sentiment=Label(e.sentiment, e.sentiment_score or 0.0) if e.sentiment is not None else None,
-                role=Label(e.role, e.role_score or 0.0) if e.role is not None else None,
-                fine_roles=[Label(r, e.fine_role_scores.get(r, 1.0)) for r in e.fine_roles],
-                attrs=dict(e.attrs),
-            )
+    layers = {TECHNIQUE_LAYER: record.spans} if record.spans_analysed else {}
+    labels = {name: read_labels(record, name, Label) for name in ("genre", "frames")}
+    persuasion = {} if record.persuasion_score is None else {"persuasion": record.persuasion_score}
+    article = load(
+        Article,
+        record,
+        text,
+        spans={},
+        labels={"genre": [labels["genre"]]} if labels["genre"] else {},
+        scores={**persuasion, **record.scores},
+    )
+    if labels["frames"] is not None:
+        article.labels["frames"] = labels["frames"]
+    for name, spans in {**layers, **record.layers}.items():
+        article.set_layer(
+            name, [load(Span, s, text, label=s.technique, layer=name, id=s.id or None) for s in spans]
         )
-    for r in record.attributions:
-        content = _text_range(r.content, text, r.content_text, f"attribution {r.id} content")
-        assert content is not None
-        article.attributions.append(
-            Attribution(
-                id=r.id,
-                content=content,
-                source=_text_range(r.source, text, r.source_text, f"attribution {r.id} source"),
-                cue=_text_range(r.cue, text, r.cue_text, f"attribution {r.id} cue"),
-                kind=r.kind,
-                source_entity=r.source_entity,
-                score=r.score,
-                attrs=dict(r.attrs),
-            )
-        )
-    for c in record.claims:
-        _check_text(text, c.start, c.end, c.text, f"claim {c.id}")
-        article.claims.append(Claim(id=c.id, start=c.start, end=c.end, score=c.score, attrs=dict(c.attrs)))
-    article.models.extend(ModelInfo(m.component, m.name, m.version, m.digest) for m in record.models)
-    article.errors.extend(ComponentError(e.component, e.message, e.code) for e in record.errors)
     return Analysis(article)

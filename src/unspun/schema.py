@@ -1,11 +1,16 @@
-"""The one serialised form of an analysis and its JSON Schema.
+"""The one serialised form of an analysis, its JSON Schema and the mapping to it.
 
-The pydantic models below *are* the schema: :func:`unspun.document.analysis_to_dict` builds
-their shape from a :class:`unspun.document.Analysis`, :func:`unspun.document.analysis_from_dict`
-validates a dict against them and rebuilds the document, and :func:`json_schema` is their JSON
-Schema (draft 2020-12), printed by ``unspun schema``. The CLI, the span-prediction files of
+The pydantic records below *are* the schema, declared once: :func:`json_schema` is their JSON
+Schema (draft 2020-12), printed by ``unspun schema``, and the mapping between them and the
+document model is derived from them field by field (:func:`dump` and :func:`load`): a record's
+field is the object's attribute of the same name, read and written by its type hint (floats
+rounded to 4 decimals, dates in ISO form, nested records as the dataclasses they stand for), a
+field marked :class:`Quote` is the text at a range and one marked :class:`ScoresOf` the scores
+of labels. :func:`unspun.document.analysis_to_dict` and
+:func:`unspun.document.analysis_from_dict` give only what is not a plain field (the technique
+names, the span layers, the labels kept by task); the CLI, the span-prediction files of
 training, the store, the REST API and the batch rows all go through those two functions. This
-module imports nothing of unspun's: the document model sits on it.
+module imports of unspun's only its errors: the document model sits on it.
 
 Derived fields (each span's ``text``, ``technique_name``, ``ptc_technique``, the texts of an
 attribution's parts) are written for readers and checked on the way back: a dict whose
@@ -15,14 +20,44 @@ attribution's parts) are written for readers and checked on the way back: a dict
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+import functools
+import typing
+from types import UnionType
+from typing import Annotated, Any, NamedTuple, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from unspun.errors import FormatError
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = "2.0"
 SCHEMA_ID = "https://unspun.invalid/schema/analysis-2.0.json"
 DIGITS = 4
+
+
+class Quote:
+    """Marks a record's field as the article's text at a range of the record: its own ``start`` and
+    ``end`` (``of`` None) or its range field ``of``. :func:`dump` writes it from the text and
+    :func:`load` refuses a record whose quote is not the text there."""
+
+    __slots__ = ("of",)
+
+    def __init__(self, of: str | None = None) -> None:
+        self.of = of
+
+
+class ScoresOf:
+    """Marks a record's field as the score(s) of the labels named in the record's field ``of``: an
+    object's label (a ``name`` and a ``score``), or list of labels, is written as its name(s) there
+    and its score(s) here; ``missing`` is the score of a name read back without one."""
+
+    __slots__ = ("missing", "of")
+
+    def __init__(self, of: str, *, missing: float = 1.0) -> None:
+        self.of, self.missing = of, missing
 
 
 class _Strict(BaseModel):
@@ -47,7 +82,7 @@ class SpanRecord(_Strict):
     taxonomy: str = Field(description="ptc14 (SemEval-2020) or semeval2023 (SemEval-2023 Task 3)")
     ptc_technique: str | None = Field(description="the PTC-14 id that corresponds, if any")
     score: float = Field(ge=0, le=1)
-    text: str
+    text: Annotated[str, Quote()]
     reason: str | None = None
     attrs: dict[str, Any] = Field(default_factory=dict)
 
@@ -61,7 +96,7 @@ class ParagraphRecord(_Strict):
     end: int = Field(ge=0)
     language: str | None = Field(default=None, description="set when not the article's language")
     techniques: list[str]
-    technique_scores: dict[str, float]
+    technique_scores: Annotated[dict[str, float], ScoresOf("techniques")]
 
 
 class EntityRecord(_Strict):
@@ -72,11 +107,11 @@ class EntityRecord(_Strict):
     type: str
     mentions: list[RangeRecord]
     sentiment: str | None = None
-    sentiment_score: float | None = None
+    sentiment_score: Annotated[float | None, ScoresOf("sentiment", missing=0.0)] = None
     role: str | None = None
-    role_score: float | None = None
+    role_score: Annotated[float | None, ScoresOf("role", missing=0.0)] = None
     fine_roles: list[str] = Field(default_factory=list)
-    fine_role_scores: dict[str, float] = Field(default_factory=dict)
+    fine_role_scores: Annotated[dict[str, float], ScoresOf("fine_roles")] = Field(default_factory=dict)
     attrs: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -90,9 +125,9 @@ class AttributionRecord(_Strict):
     kind: str
     source_entity: str | None = None
     score: float
-    source_text: str | None = None
-    cue_text: str | None = None
-    content_text: str
+    source_text: Annotated[str | None, Quote("source")] = None
+    cue_text: Annotated[str | None, Quote("cue")] = None
+    content_text: Annotated[str, Quote("content")]
     attrs: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -103,7 +138,7 @@ class ClaimRecord(_Strict):
     start: int = Field(ge=0)
     end: int = Field(gt=0)
     score: float
-    text: str
+    text: Annotated[str, Quote()]
     attrs: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -148,9 +183,9 @@ class AnalysisRecord(_Strict):
         "by name; written only when asked for (training files), empty otherwise",
     )
     genre: str | None
-    genre_score: float | None
+    genre_score: Annotated[float | None, ScoresOf("genre")]
     frames: list[str] | None
-    frame_scores: dict[str, float] | None
+    frame_scores: Annotated[dict[str, float] | None, ScoresOf("frames")]
     persuasion_score: float | None
     scores: dict[str, float]
     paragraphs: list[ParagraphRecord]
@@ -171,6 +206,206 @@ class AnalysisRecord(_Strict):
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of :func:`analysis_to_dict`'s output."""
+    """The JSON Schema (draft 2020-12) of :func:`unspun.document.analysis_to_dict`'s output."""
     schema = AnalysisRecord.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+# --- From objects to records and back, field by field and by name -------------------------------
+
+
+class _Field(NamedTuple):
+    name: str
+    kind: str  # "float", "floats" (a dict of floats), "date", "record" or "plain"
+    record: type[BaseModel] | None  # the nested record, for "record"
+    quote: Quote | None
+    scores: ScoresOf | None
+    required: bool
+
+
+def _without_none(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, UnionType):
+        (annotation,) = (a for a in get_args(annotation) if a is not type(None))
+    return annotation
+
+
+def _is_record(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _kind(annotation: Any) -> tuple[str, type[BaseModel] | None]:
+    annotation = _without_none(annotation)
+    args = get_args(annotation)
+    if annotation is float:
+        return "float", None
+    if annotation is dt.date:
+        return "date", None
+    if _is_record(annotation):
+        return "record", annotation
+    if get_origin(annotation) is list and _is_record(args[0]):
+        return "record", args[0]
+    if get_origin(annotation) is dict and args[1] is float:
+        return "floats", None
+    return "plain", None
+
+
+@functools.cache
+def _fields(record: type[BaseModel]) -> tuple[_Field, ...]:
+    found = []
+    for name, info in record.model_fields.items():
+        kind, nested = _kind(info.annotation)
+        quote = next((m for m in info.metadata if isinstance(m, Quote)), None)
+        scores = next((m for m in info.metadata if isinstance(m, ScoresOf)), None)
+        found.append(_Field(name, kind, nested, quote, scores, info.is_required()))
+    return tuple(found)
+
+
+@functools.cache
+def _labelled(record: type[BaseModel]) -> dict[str, tuple[str, ScoresOf]]:
+    """The fields of ``record`` that hold label names, each with the field of their scores."""
+    return {f.scores.of: (f.name, f.scores) for f in _fields(record) if f.scores is not None}
+
+
+def _round(value: float) -> float:
+    return round(float(value), DIGITS)
+
+
+def _written(field: _Field, value: Any, text: str) -> Any:
+    if value is None:
+        return None
+    if field.kind == "float":
+        return _round(value)
+    if field.kind == "floats":
+        return {key: _round(v) for key, v in value.items()}
+    if field.kind == "date":
+        return value.isoformat()
+    if field.kind == "record" and field.record is not None and not isinstance(value, dict):
+        if isinstance(value, list):
+            return [v if isinstance(v, dict) else dump(field.record, v, text) for v in value]
+        return dump(field.record, value, text)
+    return dict(value) if isinstance(value, dict) else value
+
+
+def dump(record: type[BaseModel], obj: Any, text: str, **given: Any) -> dict[str, Any]:
+    """``obj`` in the shape of ``record``: a JSON-ready dict with the record's fields in order.
+
+    Each field is ``given[name]``, else ``obj``'s attribute of the same name, written by its type:
+    floats rounded to :data:`DIGITS` decimals, dates in ISO form, a nested record's objects dumped
+    the same way (a dict is taken as already written), a :class:`Quote` as the text at its range,
+    labels as their names and their :class:`ScoresOf` as their scores. A field with a default that
+    ``obj`` does not have is left out.
+    """
+    unknown = set(given) - set(record.model_fields)
+    if unknown:
+        raise TypeError(f"{record.__name__} has no fields {sorted(unknown)}")
+    labelled = _labelled(record)
+    out: dict[str, Any] = {}
+    for field in _fields(record):
+        if field.quote is not None:
+            where = obj if field.quote.of is None else getattr(obj, field.quote.of)
+            out[field.name] = None if where is None else text[where.start : where.end]
+            continue
+        source = field.scores.of if field.scores is not None else field.name
+        if source in given:
+            value = given[source]
+        elif hasattr(obj, source) or field.required:
+            value = getattr(obj, source)
+        else:
+            continue
+        if field.scores is not None:
+            value = None if value is None else _scores(value)
+        elif field.name in labelled:
+            value = None if value is None else _names(value)
+        out[field.name] = _written(field, value, text)
+    return out
+
+
+def _names(labels: Any) -> Any:
+    return [label.name for label in labels] if isinstance(labels, list) else labels.name
+
+
+def _scores(labels: Any) -> Any:
+    return {label.name: label.score for label in labels} if isinstance(labels, list) else labels.score
+
+
+def check_range(text: str, start: int, end: int, quoted: str | None, what: str) -> None:
+    """Raise :class:`FormatError` unless ``[start, end)`` lies inside ``text`` (and, when
+    ``quoted`` is given, the text there is ``quoted``); ``what`` names the range in the message."""
+    if end > len(text) or start >= end:
+        raise FormatError(f"{what} [{start}, {end}) lies outside a text of {len(text)} characters")
+    if quoted is not None and text[start:end] != quoted:
+        raise FormatError(
+            f"{what} [{start}, {end}) quotes {quoted!r}, but the text there is {text[start:end]!r}"
+        )
+
+
+def _what(record: BaseModel) -> str:
+    """``span T1`` for a SpanRecord with id T1: what a message calls the record."""
+    return f"{type(record).__name__.removesuffix('Record').lower()} {getattr(record, 'id', '')}".strip()
+
+
+@functools.cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _made(hint: Any) -> type:
+    """The dataclass a field's type hint names (``Label`` for ``list[Label]`` or ``Label | None``)."""
+    hint = _without_none(hint)
+    return get_args(hint)[0] if get_origin(hint) is list else hint
+
+
+def load(cls: type[T], record: BaseModel, text: str, *, what: str | None = None, **given: Any) -> T:
+    """The dataclass ``cls`` made from ``record`` (the way back of :func:`dump`).
+
+    Each field of ``cls`` is ``given[name]``, else the record's field of the same name: a nested
+    record made into the dataclass ``cls``'s type hint names, label names with their
+    :class:`ScoresOf` made into labels; a field the record lacks keeps its default. Raises
+    :class:`FormatError` when a :class:`Quote` is not the text at its range or a
+    :class:`RangeRecord` lies outside the text (``what`` names the record in the message).
+    """
+    what = what or _what(record)
+    if isinstance(record, RangeRecord):
+        check_range(text, record.start, record.end, None, what)
+    for quoted in _fields(type(record)):
+        if quoted.quote is not None:
+            where: Any = record if quoted.quote.of is None else getattr(record, quoted.quote.of)
+            if where is not None:
+                part = f"{what} {quoted.quote.of}" if quoted.quote.of else what
+                check_range(text, where.start, where.end, getattr(record, quoted.name), part)
+    labelled, hints = _labelled(type(record)), _hints(typing.cast(Any, cls))
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        name = field.name
+        if name in given:
+            values[name] = given[name]
+        elif not field.init or name not in type(record).model_fields:
+            continue
+        elif name in labelled:
+            values[name] = read_labels(record, name, _made(hints[name]))
+        else:
+            values[name] = _read(getattr(record, name), hints[name], text, f"{what} {name}")
+    return cls(**values)
+
+
+def _read(value: Any, hint: Any, text: str, what: str) -> Any:
+    # A range is named after the record and field that hold it (a list's item in the singular:
+    # "entity E1 mention"); a record with an id after itself.
+    if isinstance(value, BaseModel):
+        return load(_made(hint), value, text, what=what if isinstance(value, RangeRecord) else None)
+    if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        single = what.removesuffix("s") if isinstance(value[0], RangeRecord) else None
+        return [load(_made(hint), v, text, what=single) for v in value]
+    return dict(value) if isinstance(value, dict) else value
+
+
+def read_labels(record: BaseModel, name: str, label: type[T]) -> Any:
+    """The label (``label(name, score)``), list of labels or None that the record's field ``name``
+    and its :class:`ScoresOf` field hold."""
+    field, scores = _labelled(type(record))[name]
+    names, given = getattr(record, name), getattr(record, field)
+    if names is None:
+        return None
+    if isinstance(names, list):
+        return [label(n, (given or {}).get(n, scores.missing)) for n in names]  # type: ignore[call-arg]
+    return label(names, scores.missing if given is None else given)  # type: ignore[call-arg]
