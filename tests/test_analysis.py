@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 import unspun
-from unspun.document import Article
-from unspun.errors import EmptyInputError
+from unspun import registry
+from unspun.document import TECHNIQUE_LAYER, Article
+from unspun.errors import ConfigError, EmptyInputError
+from unspun.pipeline.base import Component
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
 
@@ -146,3 +148,34 @@ def test_release_freed_memory_runs_where_there_is_no_malloc_trim() -> None:
     from unspun.analysis import release_freed_memory
 
     release_freed_memory()  # glibc here; elsewhere a no-op: it must never raise
+
+
+class SpanCounter(Component):
+    """A third-party component: writes how many technique spans the built-in ones found."""
+
+    name = "span-counter"
+    needs = ("spans",)
+    writes = ("scores",)
+
+    def predict(self, articles: Sequence[Article]) -> list[int]:
+        return [len(article.layer(TECHNIQUE_LAYER)) for article in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[int]) -> None:
+        for article, found in zip(articles, outputs, strict=True):
+            article.scores["test_spans_counted"] = float(found)
+
+
+registry.register("test.ApiSpanCounter.v1")(SpanCounter)
+
+
+def test_analyze_runs_the_extra_components_of_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    monkeypatch.setenv("UNSPUN_EXTRA_COMPONENTS", "test.ApiSpanCounter.v1")
+    analysis = unspun.analyze(text)
+    assert analysis.spans and analysis.article.scores["test_spans_counted"] == len(analysis.spans)
+    assert analysis.to_dict()["scores"]["test_spans_counted"] == len(analysis.spans)
+    # Given by the caller, the names are the caller's, whatever the settings say.
+    assert "test_spans_counted" not in unspun.analyze(text, extra_components=()).article.scores
+    monkeypatch.setenv("UNSPUN_EXTRA_COMPONENTS", "test.Nope.v1")
+    with pytest.raises(ConfigError, match="no component registered as 'test.Nope.v1'"):
+        unspun.analyze(text)

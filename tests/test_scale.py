@@ -11,6 +11,7 @@ import builtins
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ from extras import need
 pa = need("pyarrow")  # the [scale] extra
 need("fsspec")
 
-from unspun.document import Analysis  # noqa: E402
+from unspun import registry  # noqa: E402
+from unspun.document import Analysis, Article  # noqa: E402
 from unspun.errors import ConfigError  # noqa: E402
+from unspun.pipeline.base import Component  # noqa: E402
 from unspun.scale import ERRORS_FILE, REPORT_FILE, AnalyseBatch, read_rows, run_batch  # noqa: E402
 
 TEXTS = [
@@ -498,3 +501,40 @@ def test_an_output_of_an_older_unspun_is_read_with_its_errors(tmp_path: Path) ->
     (row,) = rows(output)
     assert row["error_component"] is None and row["error"] is not None
     assert [(e["id"], e["message"]) for e in errors(output)] == [("empty", row["error"]), ("gone", "old")]
+
+
+class WordCounter(Component):
+    """A third-party component: writes the article's word count."""
+
+    name = "word-counter"
+    needs = ("spans",)
+    writes = ("scores",)
+
+    def predict(self, articles: Sequence[Article]) -> list[int]:
+        return [len(article.text.split()) for article in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[int]) -> None:
+        for article, words in zip(articles, outputs, strict=True):
+            article.scores["test_batch_words"] = float(words)
+
+
+registry.register("test.BatchWordCounter.v1")(WordCounter)
+
+
+def test_cli_batch_runs_the_extra_components_of_the_settings(tmp_path: Path) -> None:
+    # unspun batch ran the built-in components only, whatever extra_components said.
+    from unspun.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text(TEXTS[0] + "\n", encoding="utf-8")
+    config = tmp_path / "unspun.toml"
+    config.write_text('[unspun]\nextra_components = ["test.BatchWordCounter.v1"]\n', encoding="utf-8")
+    output = tmp_path / "out"
+    result = CliRunner().invoke(app, ["--config", str(config), "batch", str(folder), str(output)])
+    assert result.exit_code == 0, result.output
+    (row,) = rows(output)
+    assert json.loads(row["analysis"])["scores"]["test_batch_words"] == len(TEXTS[0].split())
+    config.write_text('[unspun]\nextra_components = ["test.Nope.v1"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "batch", str(folder), str(tmp_path / "out2")])
+    assert result.exit_code != 0 and "no component registered as 'test.Nope.v1'" in result.output

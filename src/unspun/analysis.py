@@ -245,17 +245,22 @@ def analyze(
     model: str | None = None,
     article_model: str | None = None,
     lang: str | None = None,
+    extra_components: Sequence[str] | None = None,
 ) -> Analysis:
     """Analyse one article and return its :class:`Analysis`.
 
     ``text`` is the article's text, an HTML page (read as ``unspun analyze page.html`` reads it:
     the main text extracted), the bytes of a file (decoded as ``unspun analyze`` decodes a file:
     UTF-8, UTF-16 with a BOM or a detected legacy encoding such as Windows-1252) or an
-    :class:`Article`. Safe to call from many threads at once.
+    :class:`Article`. ``extra_components`` (registered names) run after the built-in components,
+    as in :func:`build_pipeline`; None means the ``extra_components`` setting, as ``unspun
+    analyze`` reads it (``UNSPUN_EXTRA_COMPONENTS``; a config file's with
+    ``unspun.config.load_settings(path).extra_components``). Safe to call from many threads at once.
 
     Raises :class:`unspun.errors.EmptyInputError` for blank text,
     :class:`unspun.errors.EncodingError` for bytes no encoding reads (or binary data) and the
-    errors of the components (an unsupported language, a missing model) otherwise.
+    errors of the components (an unsupported language, a missing model) otherwise;
+    :class:`unspun.errors.ConfigError` for an unknown component name or a bad setting.
     """
     from unspun.readers.dispatch import read_data, read_string
 
@@ -271,7 +276,11 @@ def analyze(
         )
     if not article.text.strip():
         raise EmptyInputError("the article has no text; pass the article text")
-    pipeline = shared_pipeline(model, article_model, lang)
+    if extra_components is None:
+        from unspun.config import load_settings
+
+        extra_components = load_settings().extra_components
+    pipeline = shared_pipeline(model, article_model, lang, extra_components)
     return next(pipeline.pipe([article])).raise_for_errors()
 
 

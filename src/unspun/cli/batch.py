@@ -84,6 +84,7 @@ def batch(
                 model=settings.model,
                 article_model=settings.article_model,
                 lang=lang,
+                extra_components=settings.extra_components,
                 max_bytes=settings.max_input_bytes,
                 on_progress=advance,
                 verbose=verbose,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -98,6 +98,7 @@ def run_batch(
     model: str | None = None,
     article_model: str | None = None,
     lang: str | None = None,
+    extra_components: Sequence[str] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
     analyser_class: type[AnalyseBatch] = AnalyseBatch,
     on_progress: Callable[[int], None] | None = None,
@@ -112,7 +113,9 @@ def run_batch(
     (each loads the models once); ``batch_size``: articles per batch; ``part_rows``: rows per
     output part (about: whole batches; a crash redoes at most the parts not yet written);
     ``db``: a store URL the new analyses are also added to; ``model``, ``article_model``,
-    ``lang``: as for :func:`unspun.analysis.build_pipeline`; ``analyser_class``: the batch
+    ``lang``, ``extra_components``: as for :func:`unspun.analysis.build_pipeline` (on Ray, an
+    extra component must be registered in each worker: by a package's entry point, not by a
+    registration in the calling process); ``analyser_class``: the batch
     function (a subclass of :class:`AnalyseBatch`); ``on_progress(n)``: called as source rows
     are done (local engine; Ray shows its own progress bars); ``verbose``: let Ray log at its own
     INFO level (by default its loggers show warnings and errors only, during the run).
@@ -146,6 +149,7 @@ def run_batch(
         "model": model,
         "article_model": article_model,
         "lang": lang,
+        "extra_components": tuple(extra_components),
         "max_bytes": max_bytes,
         "done": frozenset(before.ids),
     }

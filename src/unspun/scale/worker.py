@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -73,7 +73,7 @@ class AnalyseBatch:
     """Analyse a table of source rows (:data:`unspun.scale.source.SOURCE_SCHEMA`) into a table
     of output rows (:data:`unspun.scale.row.ROW_SCHEMA`), one per article not in ``done``.
 
-    ``model``, ``article_model`` and ``lang`` choose the pipeline as for
+    ``model``, ``article_model``, ``lang`` and ``extra_components`` choose the pipeline as for
     :func:`unspun.analysis.build_pipeline`; ``max_bytes`` bounds one article's input;
     ``pipe_batch`` is the pipeline's batch size; ``stats`` receives each batch's totals.
     Raises :class:`unspun.errors.ModelError` when the models cannot load.
@@ -85,12 +85,14 @@ class AnalyseBatch:
         model: str | None = None,
         article_model: str | None = None,
         lang: str | None = None,
+        extra_components: Sequence[str] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
         pipe_batch: int = 8,
         done: Collection[str] = frozenset(),
         stats: StatsSink | None = None,
     ) -> None:
         self.model, self.article_model, self.lang = model, article_model, lang
+        self.extra_components = tuple(extra_components)
         self.max_bytes = max_bytes
         self.pipe_batch = pipe_batch
         self.done = done
@@ -103,7 +105,12 @@ class AnalyseBatch:
         """The loaded pipeline of this worker (loaded on first use)."""
         if self._pipeline is None:
             started = time.perf_counter()
-            self._pipeline = load_pipeline(model=self.model, article_model=self.article_model, lang=self.lang)
+            self._pipeline = load_pipeline(
+                model=self.model,
+                article_model=self.article_model,
+                lang=self.lang,
+                extra_components=self.extra_components,
+            )
             self._report(load_seconds=time.perf_counter() - started)
         return self._pipeline
 
