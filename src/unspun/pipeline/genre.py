@@ -1,9 +1,14 @@
 """Genre of an article (SemEval-2023 subtask 1): reporting, opinion or satire.
 
-Writes ``article.labels["genre"] = [Label(genre, probability)]``. Features are the article's
-pooled paragraph vectors, its title vector and style statistics
-(:func:`unspun.models.sentence_encoder.article_features`); the head is a softmax
-:class:`~unspun.models.linear_head.LinearHead` stored as ``genre.npz``.
+Writes ``article.labels["genre"] = [Label(genre, probability)]``. Two softmax heads
+(:class:`~unspun.models.linear_head.LinearHead`):
+
+* ``genre-e5.npz`` (:class:`~unspun.models.article_e5.E5GenreHead`) over the article's mean
+  multilingual-e5 state, for the languages and lengths its ``genre-e5.json`` names (English
+  articles of 200 words or more): it holds on unseen news where the other does not
+  (``docs/training.md``, "Genre over e5 article vectors");
+* ``genre.npz`` for every other article, over its pooled paragraph vectors, its title vector and
+  style statistics (:func:`unspun.models.sentence_encoder.article_features`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 
 from unspun.document import Article, Label, ModelInfo
 from unspun.errors import ModelError
+from unspun.models.article_e5 import E5GenreHead
 from unspun.models.linear_head import LinearHead, NgramHead, article_model_dir
 from unspun.models.packaged import folder_model_info
 from unspun.models.sentence_encoder import (
@@ -102,16 +108,40 @@ class GenreClassifier(ArticleHeadComponent):
     needs = ("language",)
     writes = ("genre",)
     head_file = HEAD_FILE
+    e5_head: E5GenreHead | None = None
+
+    def from_disk(self, folder: str | Path) -> GenreClassifier:
+        """Load ``genre.npz`` (and its n-gram head) and, if the folder has one, the e5 head."""
+        super().from_disk(folder)
+        self.e5_head = E5GenreHead.from_folder(Path(folder))
+        return self
+
+    def model_info(self) -> list[ModelInfo]:
+        extra = self.e5_head.model_info(self.name) if self.e5_head is not None else []
+        return [*super().model_info(), *extra]
+
+    def uses_e5(self, article: Article) -> bool:
+        """Whether the e5 head decides ``article``'s genre."""
+        return self.e5_head is not None and self.e5_head.applies(article.text, article.language)
 
     def predict(self, articles: Sequence[Article]) -> list[tuple[str, float]]:
         """The ``(genre, probability)`` of each article."""
         if not articles:
             return []
-        scores = self.head.scores(self.features(articles))
-        return [
-            self.head.decide(row[None, :], article.language)[0][0]
-            for article, row in zip(articles, scores, strict=True)
-        ]
+        by_e5 = [self.uses_e5(a) for a in articles]
+        out: list[tuple[str, float] | None] = [None] * len(articles)
+        rest = [i for i, e5 in enumerate(by_e5) if not e5]
+        if rest:
+            scores = self.head.scores(self.features([articles[i] for i in rest]))
+            for i, row in zip(rest, scores, strict=True):
+                out[i] = self.head.decide(row[None, :], articles[i].language)[0][0]
+        chosen = [i for i, e5 in enumerate(by_e5) if e5]
+        if chosen and self.e5_head is not None:
+            head = self.e5_head
+            scores = head.scores([articles[i].text for i in chosen])
+            for i, row in zip(chosen, scores, strict=True):
+                out[i] = head.head.decide(row[None, :], articles[i].language)[0][0]
+        return [o for o in out if o is not None]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[tuple[str, float]]) -> None:
         for article, (genre, score) in zip(articles, outputs, strict=True):
