@@ -26,6 +26,11 @@ stricter check of the vector head (:func:`paragraph_vector_variants`); English m
 printed for each, on all English articles and on the reporting and opinion articles apart
 (held-out English is mostly reporting).
 
+Paragraphs of fr / de / it / pl / ru with and without the multilingual span evidence: the
+paragraph head cross-validated on the multilingual span model's grouped folds, alone and with the
+evidence head mixed in (``paragraphs_micro_f1_span_folds`` / ``paragraphs_micro_f1_span_evidence``
+in ``grouped``; ``--paragraph-evidence-only`` computes these alone).
+
 Speed: the packaged components (language, genre, frames, paragraphs) on English articles.
 
 The span predictions and fold models the span evidence needs are built into ``$UNSPUN_CACHE``
@@ -350,6 +355,73 @@ def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
     print(f"written to {out}")
 
 
+def paragraph_evidence_figures_multilingual(
+    data: Path | None, config: Path | None, seed: int, grouped: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The fr / de / it / pl / ru paragraph micro-F1 with the shipped multilingual span evidence
+    head's recipe against the paragraph head alone, both on the span model's grouped folds
+    (:func:`unspun.training.multilingual_paragraphs.measure`: out-of-fold evidence, thresholds
+    tuned on the other folds), merged into ``grouped[lang]`` as ``paragraphs_micro_f1_span_folds``
+    and ``paragraphs_micro_f1_span_evidence``; ``None`` (and a note) without the span model's
+    cross-validation run folder."""
+    from unspun.models.multilingual_spans import MultilingualSpanTagger
+    from unspun.models.packaged import model_folder
+    from unspun.paths import cache_dir, shared_data_dir
+    from unspun.training import multilingual_paragraphs as mp
+    from unspun.training import multilingual_spans as ms
+
+    shipped = model_folder("spans-multilingual")
+    tagger = MultilingualSpanTagger.from_disk(shipped)
+    onnx = shipped / (tagger.encoder_onnx or "")
+    folder = ms.cv_run_folder(
+        mp.LANGUAGES, k=5, seed=seed, layer=tagger.layer, encoder=ms.encoder_digest(tagger.layer, onnx)
+    )
+    if not (folder / "fold0.npz").is_file():
+        print(
+            f"no multilingual span cross-validation in {folder}: run benchmarks/semeval2023.py --spans-only first"
+        )
+        return None
+    figures = mp.measure(
+        data or shared_data_dir() / "semeval2023",
+        config=config or default_train_config("article"),
+        onnx=onnx,
+        vectors=cache_dir() / "semeval2023-usem3-vectors.npz",
+        seed=seed,
+    )
+    for lang, row in figures["languages"].items():
+        grouped.setdefault(lang, {})
+        grouped[lang]["paragraphs_micro_f1_span_folds"] = row["paragraph_head"]
+        grouped[lang]["paragraphs_micro_f1_span_evidence"] = row["with_span_features_and_vectors"]
+    about = (
+        "paragraphs_micro_f1_span_evidence (fr/de/it/pl/ru): the paragraph head with the shipped "
+        "multilingual span evidence head's recipe (paragraphs-spans-multilingual.npz), against "
+        "paragraphs_micro_f1_span_folds, the paragraph head alone, both on the multilingual span "
+        "model's grouped folds (its evidence is out of fold there)"
+    )
+    grouped["about_span_evidence"] = about
+    return figures
+
+
+def write_paragraph_evidence(data: Path | None, config: Path | None, out: Path, seed: int) -> None:
+    """:func:`paragraph_evidence_figures_multilingual` merged into the grouped section of ``out``."""
+    report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    grouped = report.setdefault("grouped", {})
+    started = time.perf_counter()
+    if paragraph_evidence_figures_multilingual(data, config, seed, grouped) is None:
+        return
+    for lang in ("fr", "de", "it", "pl", "ru"):
+        row = grouped[lang]
+        print(
+            f"{lang}: paragraphs micro-F1 {row['paragraphs_micro_f1_span_folds']:.3f} -> "
+            f"{row['paragraphs_micro_f1_span_evidence']:.3f} with the span evidence (span model's folds)"
+        )
+    grouped["span_evidence_command"] = " ".join(["python", *sys.argv])
+    grouped["span_evidence_wall_s"] = round(time.perf_counter() - started, 1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="SemEval-2023 Task 3 cross-validation benchmark")
     parser.add_argument("--data", type=Path, default=None)
@@ -368,9 +440,18 @@ def main() -> None:
         help="only the span figures per language (the multilingual span model against the two "
         "sentence baselines, grouped folds), written into the report's 'spans' section",
     )
+    parser.add_argument(
+        "--paragraph-evidence-only",
+        action="store_true",
+        help="only the fr/de/it/pl/ru paragraph figures with and without the multilingual span "
+        "evidence (the span model's grouped folds), merged into the report's 'grouped' section",
+    )
     args = parser.parse_args()
     if args.spans_only:
         write_span_figures(args.data, args.out, args.seed)
+        return
+    if args.paragraph_evidence_only:
+        write_paragraph_evidence(args.data, args.config, args.out, args.seed)
         return
     data_dir = args.data or default_train_data("article")
     cfg = load_config(args.config or default_train_config("article"))
@@ -424,6 +505,7 @@ def main() -> None:
             f"{s['frames_micro_f1']:>10.3f} ({s['frames_micro_f1_baseline']:.3f})"
             f"{s['paragraphs_micro_f1']:>12.3f} ({s['paragraphs_micro_f1_baseline']:.3f})"
         )
+    paragraph_evidence_figures_multilingual(args.data, args.config, args.seed, report["grouped"])
     news = report["genre_news_en"] = genre_news_figures(data, cfg, oof, args.seed)
     if news:
         print(

@@ -58,11 +58,12 @@ def _multilingual_texts(data_dir: Path, count: int) -> list[tuple[str, str]]:
 
 
 def run_multilingual(
-    texts: list[tuple[str, str]], threads: int, torch_encoder: bool = False
+    texts: list[tuple[str, str]], threads: int, torch_encoder: bool = False, evidence: bool = True
 ) -> dict[str, float]:
     """The multilingual span component alone (e5 encoder, the three heads, the USE sentence
-    vectors) over articles in fr, de, it, pl and ru; ``torch_encoder``: the same heads over the
-    torch (fp32) e5 instead of the shipped int8 ONNX file, for the side-by-side ratio."""
+    vectors, the paragraphs' span evidence) over articles in fr, de, it, pl and ru;
+    ``torch_encoder``: the same heads over the torch (fp32) e5 instead of the shipped int8 ONNX
+    file, for the side-by-side ratio; ``evidence`` off: without the paragraphs' span evidence."""
     import torch
 
     from unspun.document import Article
@@ -70,16 +71,17 @@ def run_multilingual(
     from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
 
     torch.set_num_threads(threads)
-    tagger = MultilingualSpanTagger()
+    tagger = MultilingualSpanTagger(evidence=evidence)
     if torch_encoder:
-        tagger = MultilingualSpanTagger(encoder=E5TokenEncoder(layers=(tagger.heads.layer,), threads=threads))
+        encoder = E5TokenEncoder(layers=(tagger.heads.layer,), threads=threads)
+        tagger = MultilingualSpanTagger(encoder=encoder, evidence=evidence)
     articles = [Article(id=str(i), text=text, language=lang) for i, (lang, text) in enumerate(texts)]
     tagger.predict(articles[:1])  # warm-up: loads the encoder
     tokens = sum(len(tagger.encoder().tokenize(a.text)[0]) for a in articles)
     started = time.perf_counter()
     found = tagger.predict(articles)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(s or []) for s in found)}
+    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(f.spans) for f in found if f is not None)}
 
 
 def _peak_rss_mb() -> float:
@@ -141,10 +143,11 @@ def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, f
 
 def _child(args: argparse.Namespace) -> None:
     texts = _texts(Path(args.data), args.articles)
-    if args.child in ("multilingual", "multilingual-torch"):
+    if args.child in ("multilingual", "multilingual-torch", "multilingual-no-evidence"):
         torch_encoder = args.child == "multilingual-torch"
+        evidence = args.child != "multilingual-no-evidence"
         result = run_multilingual(
-            _multilingual_texts(Path(args.data), args.articles), args.threads, torch_encoder
+            _multilingual_texts(Path(args.data), args.articles), args.threads, torch_encoder, evidence
         )
         result |= {"articles": args.articles, "peak_rss_mb": _peak_rss_mb()}
         print(json.dumps(result))
@@ -196,7 +199,15 @@ def main() -> None:
     parser.add_argument("--compare", default="", help="another span model folder to time in the same run")
     parser.add_argument(
         "--child",
-        choices=["unspun", "reference", "full", "full-no-whosays", "multilingual", "multilingual-torch"],
+        choices=[
+            "unspun",
+            "reference",
+            "full",
+            "full-no-whosays",
+            "multilingual",
+            "multilingual-torch",
+            "multilingual-no-evidence",
+        ],
         help=argparse.SUPPRESS,
     )
     parser.add_argument(
@@ -215,8 +226,15 @@ def main() -> None:
         load_before = os.getloadavg()
         multilingual = _measure("multilingual", args)
         over_torch = _measure("multilingual-torch", args)  # the same heads over fp32 torch e5
+        # The spans alone: what the paragraphs' span evidence costs, side by side.
+        no_evidence = _measure("multilingual-no-evidence", args)
         ratio = multilingual["articles_per_s"] / over_torch["articles_per_s"]
-        for name, row in (("int8 ONNX e5 (shipped)", multilingual), ("fp32 torch e5", over_torch)):
+        rows = (
+            ("int8 ONNX e5 (shipped)", multilingual),
+            ("fp32 torch e5", over_torch),
+            ("int8 ONNX e5, no paragraph evidence", no_evidence),
+        )
+        for name, row in rows:
             print(
                 f"multilingual spans, {name}: {row['articles_per_s']:.2f} articles/s, "
                 f"{row['tokens_per_s']:.0f} e5 tokens/s, peak RSS {row['peak_rss_mb']:.0f} MB"
@@ -230,6 +248,7 @@ def main() -> None:
             "encoder": "int8 ONNX",
             "torch_fp32_encoder": over_torch,
             "over_torch": ratio,
+            "without_paragraph_evidence": no_evidence,
             "load_average_at_start": list(load_before),
             "load_average_at_end": list(os.getloadavg()),
             "command": "python benchmarks/speed.py --multilingual-only --articles " + str(args.articles),

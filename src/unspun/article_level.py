@@ -131,22 +131,29 @@ def predict_frames(
 
 
 def with_span_tagger(chosen: list[Component], span_model: SpanTagger | str | Path | None) -> list[Component]:
-    """``chosen`` with a span tagger before the paragraph tagger when that one reads span evidence.
+    """``chosen`` with the span taggers before the paragraph tagger when that one reads span evidence.
 
     ``span_model`` is a span tagger to use, or the span model to make one with (a folder or name;
-    None: the packaged model). The tagger only runs on the languages the evidence head reads.
+    None: the packaged model). The tagger only runs on the languages the evidence head reads. When
+    the paragraph tagger reads the multilingual span model's evidence too, that model's tagger
+    (the packaged one) runs on the paragraphs in its languages.
     """
+    from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
     from unspun.pipeline.spans import SpanTagger
 
     tagger = next((c for c in chosen if isinstance(c, ParagraphTechniqueTagger)), None)
-    if tagger is None or tagger.evidence_head is None:
+    if tagger is None:
         return chosen
-    if isinstance(span_model, SpanTagger):
-        spans: Component = span_model
-    else:
-        spans = SpanTagger(model=span_model, languages=tagger.evidence_head.languages)
+    added: list[Component] = []
+    if tagger.evidence_head is not None:
+        if isinstance(span_model, SpanTagger):
+            added.append(span_model)
+        else:
+            added.append(SpanTagger(model=span_model, languages=tagger.evidence_head.languages))
+    if tagger.multilingual_head is not None:
+        added.append(MultilingualSpanTagger())
     at = chosen.index(tagger)
-    return [*chosen[:at], spans, *chosen[at:]]
+    return [*chosen[:at], *added, *chosen[at:]]
 
 
 def predict_paragraphs(
@@ -162,7 +169,8 @@ def predict_paragraphs(
 
     If the paragraph model reads span evidence (English), the span model ``span_model`` (None:
     the packaged one) runs first on the articles in its languages; a span tagger among
-    ``components`` is used instead.
+    ``components`` is used instead. Likewise the multilingual span model on fr / de / it / pl /
+    ru articles when the paragraph model reads its evidence.
 
     Without a template: every paragraph of the official rule, article by article in input order.
     With a ``.template`` file: exactly its ``(id, paragraph_no)`` keys in its order (a key that

@@ -87,13 +87,13 @@ def _multilingual_ranges() -> Callable[[list[Any]], list[list[tuple[int, int]]]]
     from unspun.errors import MissingExtraError
     from unspun.pipeline.multilingual_spans import MultilingualSpanTagger
 
-    tagger = MultilingualSpanTagger()
+    tagger = MultilingualSpanTagger(evidence=False)
 
     def find(articles: list[Any]) -> list[list[tuple[int, int]]]:
         found = tagger.predict(articles)
         if tagger.missing is not None:
             raise MissingExtraError(tagger.missing)
-        return [[(s.start, s.end) for s in spans or []] for spans in found]
+        return [[(s.start, s.end) for s in f.spans] if f is not None else [] for f in found]
 
     return find
 

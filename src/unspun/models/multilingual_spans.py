@@ -22,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from unspun.document import Paragraph
 from unspun.errors import ModelError
 from unspun.models.linear_head import LinearHead, sigmoid
+from unspun.models.multilingual_evidence import ParagraphEvidence, decoded_spans, paragraph_evidence
 
 HEAD_FILE = "head.npz"
 CONFIG_FILE = "config.json"
@@ -254,6 +256,22 @@ class MultilingualSpanTagger:
     ) -> list[TaggedSpan]:
         """The spans of ``text`` from its e5 token ``offsets`` and states (of :attr:`layer`);
         ``sentence_vectors`` gives the USE vectors of a list of sentences."""
+        return self.read(text, offsets, hidden, sentence_vectors, top=top).spans
+
+    def read(
+        self,
+        text: str,
+        offsets: np.ndarray,
+        hidden: np.ndarray,
+        sentence_vectors: Callable[[list[str]], np.ndarray],
+        *,
+        paragraphs: Sequence[Paragraph] | None = None,
+        top: int = 2,
+    ) -> Reading:
+        """The :meth:`spans` of ``text`` and, for ``paragraphs`` (ranges of ``text``), the
+        evidence the paragraph techniques head reads
+        (:func:`unspun.models.multilingual_evidence.paragraph_evidence`: the technique head's
+        whole distribution over the 23 techniques, not only the ``top`` kept on a span)."""
         ranges = sentence_ranges(text)
         sentence_of = sentence_index(offsets, ranges)
         probabilities = self.head.probabilities(token_features(hidden, sentence_of))
@@ -261,13 +279,26 @@ class MultilingualSpanTagger:
             self.sentences.scores(sentence_vectors([text[a:b] for a, b in ranges]))[:, 0] if ranges else None
         )
         found = sentence_spans(text, offsets, probabilities, sentence_of, self.threshold, self.trim, scores)
-        if not found:
-            return []
-        features = np.stack([span_features(hidden, offsets, a, b, sentence_of) for a, b, _ in found])
-        label_probabilities = self.techniques.scores(features)
+        label_probabilities = np.zeros((len(found), len(self.techniques.labels)), np.float32)
+        if found:
+            features = np.stack([span_features(hidden, offsets, a, b, sentence_of) for a, b, _ in found])
+            label_probabilities = self.techniques.scores(features)
         out = []
         for (start, end, score), row in zip(found, label_probabilities, strict=True):
             best = np.argsort(-row)[:top]
             ranked = tuple((self.techniques.labels[i], float(row[i])) for i in best)
             out.append(TaggedSpan(start, end, score, ranked))
-        return out
+        if paragraphs is None:
+            return Reading(out, None)
+        decoded = decoded_spans(found, label_probabilities, self.techniques.labels)
+        evidence = paragraph_evidence(text, paragraphs, offsets, hidden, probabilities, ranges, decoded)
+        return Reading(out, evidence)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What :meth:`MultilingualSpanTagger.read` found in a text: its spans, and the evidence of
+    the paragraphs asked for (``None`` when none were)."""
+
+    spans: list[TaggedSpan]
+    evidence: ParagraphEvidence | None

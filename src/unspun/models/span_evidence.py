@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -133,6 +133,11 @@ class SpanEvidenceHead:
     languages: tuple[str, ...]
     vector_head: LinearHead | None = None  # over :func:`paragraph_vectors`
     vector_share: float = 0.0
+    # The evidence's own taxonomy (the PTC span model's; the multilingual one's is SemEval-2023's).
+    span_labels: tuple[str, ...] = PTC14_LABELS
+    # Thresholds of the mixed scores, per key (``"fr+spans"``), when the head carries its own
+    # (the multilingual head: the paragraph head's file keeps the English ones).
+    thresholds: dict[str, np.ndarray] = field(default_factory=dict)
 
     def covers(self, lang: str | None) -> bool:
         return lang in self.languages
@@ -147,16 +152,22 @@ class SpanEvidenceHead:
         return mixed
 
     def to_disk(self, path: str | Path) -> None:
-        header = {
+        header: dict[str, object] = {
             "labels": list(self.head.labels),
             "share": self.share,
             "languages": list(self.languages),
-            "span_labels": list(PTC14_LABELS),
+            "span_labels": list(self.span_labels),
             "vector_share": self.vector_share if self.vector_head is not None else 0.0,
         }
         arrays = self.head.parameter_arrays()
         if self.vector_head is not None:
             arrays.update({f"vector_{k}": v for k, v in self.vector_head.parameter_arrays().items()})
+        if self.thresholds:
+            keys = sorted(self.thresholds)
+            header["threshold_keys"] = keys
+            arrays.update(
+                {f"threshold_{i}": np.asarray(self.thresholds[k], np.float32) for i, k in enumerate(keys)}
+            )
         write_head_file(path, header, arrays)
 
     @classmethod
@@ -170,12 +181,15 @@ class SpanEvidenceHead:
                 vector_head = LinearHead.from_parameter_arrays(
                     header["labels"], vector_data, multi_label=True
                 )
+            keys = header.get("threshold_keys", [])
             return cls(
                 head=head,
                 share=float(header["share"]),
                 languages=tuple(header["languages"]),
                 vector_head=vector_head,
                 vector_share=float(header.get("vector_share", 0.0)),
+                span_labels=tuple(header.get("span_labels", PTC14_LABELS)),
+                thresholds={key: np.asarray(data[f"threshold_{i}"]) for i, key in enumerate(keys)},
             )
 
 

