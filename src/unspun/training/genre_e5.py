@@ -33,6 +33,9 @@ from unspun.models.article_e5 import (
     mean_state,
     packaged_encoder,
 )
+from unspun.models.linear_head import LinearHead
+from unspun.tasks.semeval2023 import GENRES
+from unspun.training.calibration import expected_calibration_error, reliability_table
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.multilingual_spans import WIDTH
 from unspun.training.multilingual_states import encoded_texts
@@ -45,6 +48,7 @@ from unspun.training.train_semeval2023 import (
     genre_temperature,
     grouped_fold_of,
     load_config,
+    news_weights,
     prepare,
 )
 
@@ -71,6 +75,25 @@ def e5_genre_table(
     return table, texts
 
 
+def english_reliability(head: LinearHead, table: Table, scores: np.ndarray) -> dict[str, Any]:
+    """The reliability of the genre shown (label and probability under the head's English offsets
+    and temperature) on the English rows' out-of-fold ``scores``, weighted to the news mix
+    (:data:`NEWS_MIX`) and unweighted: ECE and the table's bins. The temperature was fitted on
+    these same scores (one parameter), so the weighted ECE is slightly optimistic."""
+    english = np.flatnonzero(np.array(table.langs) == "en")
+    shown = [head.decide(scores[i : i + 1], "en")[0][0] for i in english]
+    confidence = np.array([p for _, p in shown])
+    correct = np.array([GENRES.index(g) == table.y[i] for (g, _), i in zip(shown, english, strict=True)])
+    out: dict[str, Any] = {"rows": len(english)}
+    for name, weights in (("news_mix", news_weights(table.y[english])), ("unweighted", None)):
+        bins = reliability_table(confidence, correct, weights=weights)
+        out[name] = {
+            "ece": round(expected_calibration_error(bins), 4),
+            "bins": [{k: round(v, 4) for k, v in b.as_dict().items()} for b in bins],
+        }
+    return out
+
+
 def train_genre_e5(
     data_dir: Path,
     out_dir: Path,
@@ -87,6 +110,7 @@ def train_genre_e5(
     head, _, _ = fit_task(table, np.ones(len(table.articles), dtype=bool), "genre", cfg, seed)
     head.offsets = {lang: shift.astype(np.float32) for lang, shift in genre_shift(cfg).items()}
     head.temperature = genre_temperature(table, scores, cfg)
+    reliability = english_reliability(head, table, scores)
     out_dir.mkdir(parents=True, exist_ok=True)
     head.to_disk(out_dir / HEAD_FILE)
     encoder = packaged_encoder(ENCODER_MODEL)
@@ -98,6 +122,7 @@ def train_genre_e5(
         "max_chars": MAX_CHARS,
         "applies_to": list(APPLIES_TO),
         "min_words": MIN_WORDS,
+        "english_reliability": reliability,
         "rows": len(table.articles),
         "grouped_cv_accuracy": round(float((decisions == table.y).mean()), 4),
         "temperature": head.temperature,
