@@ -212,6 +212,15 @@ def test_english_paragraphs_do_not_read_the_multilingual_evidence() -> None:
         np.ones((len(paragraphs), N_SPAN_FEATURES), np.float32), np.ones((len(paragraphs), 770), np.float32)
     )
     with_head = tagger.predict([article])
+    # In a French text, a paragraph the multilingual tagger did not read keeps its plain scores.
+    french = Article(id="fr", text=english, language="fr")
+    features = np.ones((len(paragraphs), N_SPAN_FEATURES), np.float32)
+    features[1] = 0.0  # the second paragraph was not read
+    evidence = (tagger.multilingual_head, features, None)
+    rows = tagger.paragraph_rows(french)[1]
+    mixed, _ = tagger.scores(french, paragraphs, rows, evidence)
+    plain, _ = tagger.scores(french, paragraphs, rows, None)
+    assert mixed[1] == pytest.approx(plain[1]) and np.abs(mixed[0] - plain[0]).max() > 0.01
     tagger.multilingual_head = None
     without = tagger.predict([Article(id="en", text=english, language="en")])
     assert [[(t.name, t.score) for t in p.techniques] for p in with_head[0]] == [

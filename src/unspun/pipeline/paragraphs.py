@@ -132,6 +132,12 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
             return scores, article.language
         head, features, vectors = evidence
         mixed = head.mix(scores, features[start:stop], vectors[start:stop] if vectors is not None else None)
+        if head is self.multilingual_head:
+            # A paragraph the multilingual tagger did not read (one in English, in a French text)
+            # has an all-zero row, never seen in training (every paragraph read has tokens): it
+            # keeps its plain scores.
+            unread = ~features[start:stop].any(axis=1)
+            mixed[unread] = scores[unread]
         return mixed, f"{article.language}{THRESHOLD_SUFFIX}"
 
     def decide(self, scores: np.ndarray, key: str | None) -> list[list[tuple[str, float]]]:
