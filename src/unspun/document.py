@@ -466,19 +466,18 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
         raise FormatError(
             f"analysis has a layer {TECHNIQUE_LAYER!r} beside its spans; technique spans go in 'spans'"
         )
-    layers = {TECHNIQUE_LAYER: record.spans} if record.spans_analysed else {}
-    labels = {name: read_labels(record, name, Label) for name in ("genre", "frames")}
+    genre = read_labels(record, "genre", Label)
+    labels = {"genre": None if genre is None else [genre], "frames": read_labels(record, "frames", Label)}
     persuasion = {} if record.persuasion_score is None else {"persuasion": record.persuasion_score}
     article = load(
         Article,
         record,
         text,
         spans={},
-        labels={"genre": [labels["genre"]]} if labels["genre"] else {},
+        labels={task: found for task, found in labels.items() if found is not None},
         scores={**persuasion, **record.scores},
     )
-    if labels["frames"] is not None:
-        article.labels["frames"] = labels["frames"]
+    layers = {TECHNIQUE_LAYER: record.spans} if record.spans_analysed else {}
     for name, spans in {**layers, **record.layers}.items():
         article.set_layer(
             name, [load(Span, s, text, label=s.technique, layer=name, id=s.id or None) for s in spans]
