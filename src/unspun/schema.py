@@ -261,6 +261,11 @@ def _fields(record: type[BaseModel]) -> tuple[_Field, ...]:
 
 
 @functools.cache
+def _field_names(record: type[BaseModel]) -> frozenset[str]:
+    return frozenset(record.model_fields)
+
+
+@functools.cache
 def _labelled(record: type[BaseModel]) -> dict[str, tuple[str, ScoresOf]]:
     """The fields of ``record`` that hold label names, each with the field of their scores."""
     return {f.scores.of: (f.name, f.scores) for f in _fields(record) if f.scores is not None}
@@ -295,7 +300,7 @@ def dump(record: type[BaseModel], obj: Any, text: str, **given: Any) -> dict[str
     labels as their names and their :class:`ScoresOf` as their scores. A field with a default that
     ``obj`` does not have is left out.
     """
-    unknown = set(given) - set(record.model_fields)
+    unknown = set(given) - _field_names(record)
     if unknown:
         raise TypeError(f"{record.__name__} has no fields {sorted(unknown)}")
     labelled = _labelled(record)
@@ -345,8 +350,20 @@ def _what(record: BaseModel) -> str:
 
 
 @functools.cache
-def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _shared(cls: Any, record: type[BaseModel]) -> tuple[tuple[str, bool, type], ...]:
+    """The fields of the dataclass ``cls`` that ``record`` has too: each name, whether it holds
+    labels (:class:`ScoresOf`) and the dataclass its type hint names."""
+    hints, labelled = typing.get_type_hints(cls), _labelled(record)
+    return tuple(
+        (f.name, f.name in labelled, _made(hints[f.name]))
+        for f in dataclasses.fields(cls)
+        if f.init and f.name in record.model_fields
+    )
+
+
+@functools.cache
+def _quotes(record: type[BaseModel]) -> tuple[tuple[str, str | None], ...]:
+    return tuple((f.name, f.quote.of) for f in _fields(record) if f.quote is not None)
 
 
 def _made(hint: Any) -> type:
@@ -367,35 +384,29 @@ def load(cls: type[T], record: BaseModel, text: str, *, what: str | None = None,
     what = what or _what(record)
     if isinstance(record, RangeRecord):
         check_range(text, record.start, record.end, None, what)
-    for quoted in _fields(type(record)):
-        if quoted.quote is not None:
-            where: Any = record if quoted.quote.of is None else getattr(record, quoted.quote.of)
-            if where is not None:
-                part = f"{what} {quoted.quote.of}" if quoted.quote.of else what
-                check_range(text, where.start, where.end, getattr(record, quoted.name), part)
-    labelled, hints = _labelled(type(record)), _hints(typing.cast(Any, cls))
-    values: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        name = field.name
+    for name, of in _quotes(type(record)):
+        where: Any = record if of is None else getattr(record, of)
+        if where is not None:
+            check_range(text, where.start, where.end, getattr(record, name), f"{what} {of}" if of else what)
+    values = dict(given)
+    for name, labels, made in _shared(typing.cast(Any, cls), type(record)):
         if name in given:
-            values[name] = given[name]
-        elif not field.init or name not in type(record).model_fields:
             continue
-        elif name in labelled:
-            values[name] = read_labels(record, name, _made(hints[name]))
+        if labels:
+            values[name] = read_labels(record, name, made)
         else:
-            values[name] = _read(getattr(record, name), hints[name], text, f"{what} {name}")
+            values[name] = _read(getattr(record, name), made, text, what, name)
     return cls(**values)
 
 
-def _read(value: Any, hint: Any, text: str, what: str) -> Any:
+def _read(value: Any, made: type, text: str, what: str, name: str) -> Any:
     # A range is named after the record and field that hold it (a list's item in the singular:
     # "entity E1 mention"); a record with an id after itself.
     if isinstance(value, BaseModel):
-        return load(_made(hint), value, text, what=what if isinstance(value, RangeRecord) else None)
+        return load(made, value, text, what=f"{what} {name}" if isinstance(value, RangeRecord) else None)
     if isinstance(value, list) and value and isinstance(value[0], BaseModel):
-        single = what.removesuffix("s") if isinstance(value[0], RangeRecord) else None
-        return [load(_made(hint), v, text, what=single) for v in value]
+        single = f"{what} {name.removesuffix('s')}" if isinstance(value[0], RangeRecord) else None
+        return [load(made, v, text, what=single) for v in value]
     return dict(value) if isinstance(value, dict) else value
 
 
