@@ -1,8 +1,12 @@
 """Frames of an article (SemEval-2023 subtask 2): which of the 14 frames it uses (multi-label).
 
 Writes ``article.labels["frames"] = [Label(frame, probability), ...]``, highest first. A frame
-is kept when its probability reaches its threshold, tuned per language by cross-validation;
+is kept when its score reaches its threshold, tuned per language by cross-validation;
 every training article has a frame, so at least ``min_frames`` frames are always returned.
+With a ``frames-calibration.json`` in the model folder
+(:class:`~unspun.models.frame_calibration.FrameCalibration`) the probability written is calibrated,
+the frames it names are shown only at or above their training share, and the frame kept when
+none passes is the one that rises most above its share.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Label
+from unspun.models.frame_calibration import FrameCalibration
 from unspun.models.linear_head import LinearHead, NgramHead
 from unspun.models.sentence_encoder import ParagraphEmbedder
 from unspun.pipeline.genre import ArticleHeadComponent
@@ -37,7 +42,9 @@ class FrameClassifier(ArticleHeadComponent):
         model_dir: str | Path | None = None,
         embedder: ParagraphEmbedder | None = None,
         min_frames: int = 1,
+        calibration: FrameCalibration | None = None,
     ) -> None:
+        self.calibration = calibration  # a model folder's own replaces it (from_disk)
         super().__init__(
             head=head,
             ngram_head=ngram_head,
@@ -54,12 +61,28 @@ class FrameClassifier(ArticleHeadComponent):
         scores = self.mixed_scores(self.features(articles), [a.text for a in articles])
         for article, row in zip(articles, scores, strict=True):
             limits = self.head.threshold_for(article.language)
+            if self.calibration is not None:
+                chosen = self.calibration.choose(row, limits, article.language, min_frames=self.min_frames)
+                out.append([(self.head.labels[j], p) for j, p in chosen])
+                continue
             order = [int(j) for j in np.argsort(-row, kind="stable")]
             kept = [j for j in order if row[j] >= limits[j]]
             if len(kept) < self.min_frames:
                 kept = order[: self.min_frames]
             out.append([(self.head.labels[j], float(row[j])) for j in kept])
         return out
+
+    def to_disk(self, folder: str | Path) -> None:
+        """Save the heads, and the calibration if there is one."""
+        super().to_disk(folder)
+        if self.calibration is not None:
+            self.calibration.to_disk(folder)
+
+    def from_disk(self, folder: str | Path) -> FrameClassifier:
+        """Load the heads and the folder's calibration (None without one); returns ``self``."""
+        super().from_disk(folder)
+        self.calibration = FrameCalibration.from_disk(folder)
+        return self
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[tuple[str, float]]]) -> None:
         for article, frames in zip(articles, outputs, strict=True):
