@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from unspun.document import split_paragraphs
-from unspun.models.frame_calibration import FrameCalibration, fit_frame_calibration
+from unspun.models.frame_calibration import DEFAULT_FLOORS, FrameCalibration, fit_frame_calibration
 from unspun.models.linear_head import article_model_dir
 from unspun.models.sentence_encoder import article_features, load_encoder
 from unspun.tasks.semeval2023 import FOLDER_TO_ISO, folder_for, load_subtask
@@ -50,10 +50,7 @@ from unspun.training.train_semeval2023 import (
 )
 
 LANGS = ("en", "fr", "de", "it", "pl", "ru")
-# English only: the complaints (issue 30) are English, and on the grouped folds the same floors
-# cost de -0.019 and pl -0.016 micro-F1 (their articles are Ukraine-war news, where a middling
-# Security score is usually right).
-FLOORS = {"en": ("Security_and_defense", "Political")}
+FLOORS = DEFAULT_FLOORS
 
 
 def frames_table(data_dir: Path, cfg: dict[str, Any]) -> Table:

@@ -31,6 +31,7 @@ from rich.progress import track
 from unspun.config import read_toml
 from unspun.document import split_paragraphs
 from unspun.errors import ConfigError, InputNotFoundError
+from unspun.models.frame_calibration import DEFAULT_FLOORS, fit_frame_calibration
 from unspun.models.linear_head import LinearHead, NgramHead, fit_linear_head, fit_ngram_head
 from unspun.models.sentence_encoder import (
     SentenceEncoder,
@@ -701,6 +702,10 @@ def train_article_models(
                 scores, table.y, table.threshold_keys(), min_positives=int(cfg[task]["min_positives"])
             )
             report["cv"][task] = {"micro_f1": round(micro_f1(table.y, decisions), 4)}
+            if task == "frames":  # calibrated probabilities, English floors: unspun.models.frame_calibration
+                fit_frame_calibration(scores, table.y, table.langs, FRAME_LABELS, DEFAULT_FLOORS).to_disk(
+                    out_dir
+                )
         head.to_disk(out_dir / f"{task}.npz")
         if ngram is not None:
             ngram.to_disk(out_dir / f"{task}-ngrams.npz")
