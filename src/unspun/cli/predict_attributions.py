@@ -41,7 +41,7 @@ def predict_attributions(
         check_writable(output)
         settings = cli_settings()
         model = load_attribution_model(attribution_model)
-        nlp = load_spacy()
+        nlp = load_spacy(settings.spacy_model)
         articles = list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
         items = [(Path(a.source_path).stem if a.source_path else a.id, a.text) for a in articles]
         lines: list[str] = []

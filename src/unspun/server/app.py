@@ -88,6 +88,7 @@ def create_app(
         model=settings.model,
         article_model=settings.article_model,
         extra_components=settings.extra_components,
+        spacy_model=settings.spacy_model,
     )
     state = AppState(settings, store, pool)
 

@@ -89,6 +89,7 @@ class AnalysisPool:
         model: str | None = None,
         article_model: str | None = None,
         extra_components: Sequence[str] = (),
+        spacy_model: str | None = None,
     ) -> None:
         self.workers = workers
         self.max_queue = max_queue
@@ -97,6 +98,7 @@ class AnalysisPool:
         self.model = model
         self.article_model = article_model
         self.extra_components = tuple(extra_components)
+        self.spacy_model = spacy_model
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -120,7 +122,12 @@ class AnalysisPool:
         Raises :class:`unspun.errors.ModelError` when a model cannot be loaded."""
         from unspun.analysis import shared_pipeline
 
-        shared_pipeline(self.model, self.article_model, extra_components=self.extra_components)
+        shared_pipeline(
+            self.model,
+            self.article_model,
+            extra_components=self.extra_components,
+            spacy_model=self.spacy_model,
+        )
 
     def _start(self) -> None:
         # Called with the lock held: threads start with the first analysis, not at import.
@@ -159,7 +166,10 @@ class AnalysisPool:
                 self._running += len(live)
             try:
                 pipeline = shared_pipeline(
-                    self.model, self.article_model, extra_components=self.extra_components
+                    self.model,
+                    self.article_model,
+                    extra_components=self.extra_components,
+                    spacy_model=self.spacy_model,
                 )
                 results = self._run(pipeline, live)
             except _Stopped:

