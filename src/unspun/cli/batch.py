@@ -85,6 +85,7 @@ def batch(
                 article_model=settings.article_model,
                 lang=lang,
                 extra_components=settings.extra_components,
+                spacy_model=settings.spacy_model,
                 max_bytes=settings.max_input_bytes,
                 on_progress=advance,
                 verbose=verbose,

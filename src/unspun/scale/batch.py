@@ -99,6 +99,7 @@ def run_batch(
     article_model: str | None = None,
     lang: str | None = None,
     extra_components: Sequence[str] = (),
+    spacy_model: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     analyser_class: type[AnalyseBatch] = AnalyseBatch,
     on_progress: Callable[[int], None] | None = None,
@@ -113,9 +114,9 @@ def run_batch(
     (each loads the models once); ``batch_size``: articles per batch; ``part_rows``: rows per
     output part (about: whole batches; a crash redoes at most the parts not yet written);
     ``db``: a store URL the new analyses are also added to; ``model``, ``article_model``,
-    ``lang``, ``extra_components``: as for :func:`unspun.analysis.build_pipeline` (on Ray, an
-    extra component must be registered in each worker: by a package's entry point, not by a
-    registration in the calling process); ``analyser_class``: the batch
+    ``lang``, ``extra_components``, ``spacy_model``: as for :func:`unspun.analysis.build_pipeline`
+    (on Ray, an extra component must be registered in each worker: by a package's entry point,
+    not by a registration in the calling process); ``analyser_class``: the batch
     function (a subclass of :class:`AnalyseBatch`); ``on_progress(n)``: called as source rows
     are done (local engine; Ray shows its own progress bars); ``verbose``: let Ray log at its own
     INFO level (by default its loggers show warnings and errors only, during the run).
@@ -150,6 +151,7 @@ def run_batch(
         "article_model": article_model,
         "lang": lang,
         "extra_components": tuple(extra_components),
+        "spacy_model": spacy_model,
         "max_bytes": max_bytes,
         "done": frozenset(before.ids),
     }

@@ -73,9 +73,9 @@ class AnalyseBatch:
     """Analyse a table of source rows (:data:`unspun.scale.source.SOURCE_SCHEMA`) into a table
     of output rows (:data:`unspun.scale.row.ROW_SCHEMA`), one per article not in ``done``.
 
-    ``model``, ``article_model``, ``lang`` and ``extra_components`` choose the pipeline as for
-    :func:`unspun.analysis.build_pipeline`; ``max_bytes`` bounds one article's input;
-    ``pipe_batch`` is the pipeline's batch size; ``stats`` receives each batch's totals.
+    ``model``, ``article_model``, ``lang``, ``extra_components`` and ``spacy_model`` choose the
+    pipeline as for :func:`unspun.analysis.build_pipeline`; ``max_bytes`` bounds one article's
+    input; ``pipe_batch`` is the pipeline's batch size; ``stats`` receives each batch's totals.
     Raises :class:`unspun.errors.ModelError` when the models cannot load.
     """
 
@@ -86,6 +86,7 @@ class AnalyseBatch:
         article_model: str | None = None,
         lang: str | None = None,
         extra_components: Sequence[str] = (),
+        spacy_model: str | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         pipe_batch: int = 8,
         done: Collection[str] = frozenset(),
@@ -93,6 +94,7 @@ class AnalyseBatch:
     ) -> None:
         self.model, self.article_model, self.lang = model, article_model, lang
         self.extra_components = tuple(extra_components)
+        self.spacy_model = spacy_model
         self.max_bytes = max_bytes
         self.pipe_batch = pipe_batch
         self.done = done
@@ -110,6 +112,7 @@ class AnalyseBatch:
                 article_model=self.article_model,
                 lang=self.lang,
                 extra_components=self.extra_components,
+                spacy_model=self.spacy_model,
             )
             self._report(load_seconds=time.perf_counter() - started)
         return self._pipeline
