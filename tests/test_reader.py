@@ -328,6 +328,34 @@ def test_read_html_outlet_from_site_name(tmp_path: Path) -> None:
     assert read_html(path, max_bytes=LIMIT).outlet == "Harbour Times"
 
 
+@pytest.mark.parametrize(
+    ("head", "outlet"),
+    [
+        # A headline with a decimal in the <title> was the outlet (trafilatura's fallback to the
+        # title part holding a dot, meant for "example.com"): the URL's host is taken instead.
+        ("<title>Rates rise to 4.5% | Daily Site</title>", "news.example.org"),
+        ("<title>Rates rise to 4.5% | dailysite.com</title>", "dailysite.com"),
+        (
+            '<title>Rates rise to 4.5% | St. Louis Post</title><meta property="og:site_name" content="St. Louis Post">',
+            "St. Louis Post",
+        ),
+        (
+            '<title>Rates rise to 4.5% | Daily Site</title><script type="application/ld+json">'
+            '{"@context": "https://schema.org", "@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Daily Site"}}</script>',
+            "Daily Site",
+        ),
+    ],
+)
+def test_read_html_outlet_is_never_the_headline(tmp_path: Path, head: str, outlet: str) -> None:
+    path = tmp_path / "rates.html"
+    path.write_text(PAGE.replace("<title>Storm Hits Coast | Daily Site</title>", head), encoding="utf-8")
+    assert read_html(path, max_bytes=LIMIT).outlet == outlet
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('<link rel="canonical"', "<link"), encoding="utf-8"
+    )
+    assert read_html(path, max_bytes=LIMIT).outlet == (None if outlet == "news.example.org" else outlet)
+
+
 def test_read_html_separates_headline_and_paragraphs_by_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "news.html"
     path.write_text(

@@ -63,10 +63,47 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
         text=text,
         title=_clean(getattr(document, "title", None)),
         url=_clean(getattr(document, "url", None)),
-        outlet=_clean(getattr(document, "sitename", None)),
+        outlet=_outlet(document, page),
         published=_published(getattr(document, "date", None)),
         source_path=str(source_path) if source_path is not None else None,
     )
+
+
+# A host name ("example.com", "news.example.co.uk"): what trafilatura means its fallback to find.
+_HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
+
+
+def _outlet(document: Any, page: str) -> str | None:
+    """The site's name as trafilatura reads it from the markup (``og:site_name``, a publisher
+    meta tag, JSON-LD), else a host name in the ``<title>``, else the host of the page's URL.
+
+    trafilatura's last resort is the part of the ``<title>`` ("headline | site") that holds a
+    dot, meant for a host name: "Rates rise to 4.5% | Daily Courier" gave the outlet "Rates rise
+    to 4.5%", and the store counted every such headline as an outlet of its own.
+    """
+    name = _clean(getattr(document, "sitename", None))
+    if name is None or _HOST.fullmatch(name):
+        return name
+    from trafilatura.metadata import examine_meta, examine_title_element, extract_meta_json
+    from trafilatura.utils import load_html
+
+    tree = load_html(page)
+    if tree is None:
+        return None
+    if extract_meta_json(tree, examine_meta(tree)).sitename:
+        return name  # declared in the markup, not taken from the title
+    _, *parts = examine_title_element(tree)
+    host = next((part for part in parts if part and _HOST.fullmatch(part.strip())), None)
+    url = _clean(getattr(document, "url", None))
+    return host.strip() if host else url_host(url) if url else None
+
+
+def url_host(url: str) -> str | None:
+    """The host of ``url`` without a leading ``www.`` (an outlet's name when the page gives none)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
 
 
 def _html_text(document: Any) -> str:

@@ -198,7 +198,7 @@ def url_article(
     Raises:
         FetchError: see :func:`fetch` and :func:`check_not_a_wall`; also a page without article text.
     """
-    from unspun.readers.html import html_article
+    from unspun.readers.html import html_article, url_host
 
     page, final = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
     try:
@@ -209,16 +209,9 @@ def url_article(
     check_not_a_wall(url, page, article)
     article.url = article.url or final
     if article.outlet is None:
-        article.outlet = _host(final)
+        article.outlet = url_host(final)
     article.source_path = url
     return article
-
-
-def _host(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url).hostname
-    return host.removeprefix("www.") if host else None
 
 
 def _url_id(url: str) -> str:
