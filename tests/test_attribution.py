@@ -394,3 +394,21 @@ def test_a_pronoun_with_two_people_named_before_it_is_left_unlinked() -> None:
     alone = "Mayor Maria Lopez spoke. She added that taxes would not rise."
     lopez = [Entity(id="E1", name="Maria Lopez", type="PERSON", mentions=[TextRange(6, 17)])]
     assert antecedent(alone, TextRange(alone.index("She"), alone.index("She") + 3), lopez) == "E1"
+
+
+def test_a_content_split_by_its_source_and_cue_covers_both_parts(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.attribution_rules import with_fronted_part
+
+    text = "Acts of protest, Mr. Obama said, are acts of patriotism. Taxes rose, he said."
+    said = (text.index("Mr."), text.index(", are"))
+    rest = (text.index("are acts"), text.index(". Taxes"))
+    start = with_fronted_part(text, 0, said, rest)[0]
+    assert text[start : rest[1]] == "Acts of protest, Mr. Obama said, are acts of patriotism"
+    # a content before the cue, or one not set off by commas, is left as it is
+    assert with_fronted_part(text, 0, said, (0, 15)) == (0, 15)
+    plain = "Officials said on Monday that taxes rose."
+    assert with_fronted_part(plain, 0, (0, 14), (30, 40)) == (30, 40)
+    found = [f for f, _ in load_attribution_model().find(nlp(text))]  # type: ignore[operator]
+    contents = [text[f.content[0] : f.content[1]] for f in found if f.content is not None]
+    assert "Acts of protest, Mr. Obama said, are acts of patriotism" in contents

@@ -333,6 +333,20 @@ def _strip_edges(text: str, start: int, end: int) -> Range | None:
     return (start, end) if end > start else None
 
 
+def with_fronted_part(text: str, sentence_start: int, clause: Range, content: Range) -> Range:
+    """``X, he said, Y``: the content found after the interrupting source and cue (``Y``) also
+    covers what the sentence says before them (``X``), as PolNeAR marks a split content (one range
+    over both, the source and cue inside it); other contents are returned as they are. On PolNeAR
+    dev exact-match content F1 0.4852 -> 0.4909 (250 train articles: 0.5090 -> 0.5134)."""
+    low, high = clause
+    if content[0] < high or text[high : content[0]].strip() != ",":
+        return content
+    if not text[sentence_start:low].rstrip().endswith(","):
+        return content
+    fronted = _strip_edges(text, sentence_start, low)
+    return (fronted[0], content[1]) if fronted is not None else content
+
+
 def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None]) -> Range | None:
     """``content`` cut so that it overlaps none of ``parts`` (the cue and the source): when it does,
     the longer of its pieces before and after the stretch the parts cover, edge punctuation
@@ -383,6 +397,8 @@ def attribution_at(
     content, rule = content_of(head, cue, extend)
     if content is not None:
         content = outside_parts(text, close_open_quote(text, content), (cue_range, source))
+    if content is not None:
+        content = with_fronted_part(text, head.sent.start_char, clause, content)
     kind = "direct" if content and text[content[0]] in OPEN_QUOTES else "indirect"
     return Found(head.i, cue_range, source, content, kind, rule)
 
