@@ -3,6 +3,7 @@ import io
 import json
 import os
 import re
+import struct
 import threading
 from pathlib import Path
 
@@ -193,6 +194,22 @@ def test_utf16_without_a_bom_is_named(tmp_path: Path) -> None:
     path = write_bytes(tmp_path / "w.txt", "Hello, this is text".encode("utf-16-le"))
     with pytest.raises(EncodingError, match="UTF-16LE text without a byte-order mark.*iconv -f UTF-16LE"):
         read_text_file(path, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_cyrillic_utf16_without_a_bom_is_named(tmp_path: Path, codec: str) -> None:
+    text = "\u041f\u0440\u0430\u0432\u0438\u0442\u0435\u043b\u044c\u0441\u0442\u0432\u043e \u043b\u0436\u0451\u0442."
+    path = write_bytes(tmp_path / "r.txt", text.encode(codec))
+    with pytest.raises(EncodingError, match=f"{codec.replace('utf-16-', 'UTF-16').upper()} text without"):
+        read_text_file(path, max_bytes=LIMIT)
+
+
+def test_a_program_is_binary_not_utf16(tmp_path: Path) -> None:
+    # An ELF file's tables of little-endian integers put NUL bytes at every other offset: it was
+    # called "UTF-16LE text without a byte-order mark" with advice to convert it with iconv.
+    program = b"\x7fELF\x02\x01\x01\x00" + struct.pack("<400I", *range(400))
+    with pytest.raises(EncodingError, match="looks binary .*offset 7"):
+        read_text_file(write_bytes(tmp_path / "ls", program), max_bytes=LIMIT)
 
 
 def test_damaged_utf8_is_refused_rather_than_read_as_mojibake(tmp_path: Path) -> None:

@@ -247,15 +247,12 @@ _WIDE_MARKS = (
 
 def reject_binary(path: str | Path, data: bytes) -> None:
     """Raise :class:`EncodingError` when ``data`` holds a NUL byte (a binary file, or UTF-16
-    without a byte-order mark, said apart when every other byte is NUL)."""
+    without a byte-order mark, said apart by :func:`_utf16_order`)."""
     offset = data.find(b"\x00")
     if offset < 0:
         return
-    sample = data[:4096]
-    if len(sample) >= 8 and (
-        sample[1::2].count(0) > len(sample) * 0.4 or sample[0::2].count(0) > len(sample) * 0.4
-    ):
-        order = "UTF-16LE" if sample[1::2].count(0) > sample[0::2].count(0) else "UTF-16BE"
+    order = _utf16_order(data[:4096])
+    if order is not None:
         raise EncodingError(
             f"{path} looks like {order} text without a byte-order mark; convert it "
             f"(iconv -f {order} -t UTF-8) or save it as UTF-8 (or as UTF-16 with a BOM)"
@@ -263,6 +260,43 @@ def reject_binary(path: str | Path, data: bytes) -> None:
     raise EncodingError(
         f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML or JSONL file"
     )
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """``"UTF-16LE"`` or ``"UTF-16BE"`` when ``sample`` (holding a NUL byte) reads as text in that
+    byte order, else ``None`` (binary data).
+
+    In UTF-16 text of the supported languages the high byte of nearly every character is one of
+    a few values (0 for ASCII, 0x04 for Cyrillic, 0x20 for typographic quotes), and the whole
+    sample decodes to text. A program or an image may have NUL bytes at every other offset as
+    well (an ELF file was called UTF-16LE text) but does not decode to text.
+    """
+    from collections import Counter
+
+    if len(sample) < 8:
+        return None
+    for order, high in (("UTF-16LE", sample[1::2]), ("UTF-16BE", sample[0::2])):
+        few = sum(count for _, count in Counter(high).most_common(3))
+        if 0 in high and few >= len(high) * 0.9 and _reads_as(sample, order):
+            return order
+    return None
+
+
+def _reads_as(sample: bytes, order: str) -> bool:
+    """``sample`` decodes as ``order`` to text: no control character but tab and line breaks, no
+    unassigned, private-use or lone surrogate code point (1% allowed)."""
+    import unicodedata
+
+    codec = "utf-16-le" if order == "UTF-16LE" else "utf-16-be"
+    text = sample[: len(sample) // 2 * 2].decode(codec, errors="replace")
+    text = text[:-1] if text.endswith("\ufffd") else text  # a character cut at the sample's end
+    bad = sum(
+        1
+        for char in text
+        if char == "\ufffd"
+        or (unicodedata.category(char) in ("Cc", "Cn", "Co", "Cs") and char not in "\t\n\r")
+    )
+    return bad <= len(text) * 0.01
 
 
 def too_large(what: str, size: int, limit: int) -> str:
