@@ -8,6 +8,7 @@ import http.server
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -140,6 +141,30 @@ def test_url_fetch_refuses_walls_and_errors(site: str) -> None:
     ):
         with pytest.raises(FetchError, match="private or loopback"):
             url_article(closed, allow_private=False)
+
+
+def test_url_fetch_failures_say_why_in_words(monkeypatch) -> None:
+    # Offline, a URL said: cannot fetch ...: "_SafeHTTPSConnection(host='example.com', port=443):
+    # Failed to resolve 'example.com' ([Errno -2] Name or service not known)")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    closed = f"http://127.0.0.1:{listener.getsockname()[1]}/x.html"
+    listener.close()
+    with pytest.raises(
+        FetchError, match=r"x\.html: the site refused the connection; check the URL"
+    ) as refused:
+        url_article(closed, allow_private=True)
+
+    def no_dns(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(
+        FetchError, match=r"the host news\.example could not be found \(no network"
+    ) as unknown:
+        url_article("https://news.example/story", allow_private=True)
+    for error in (refused.value, unknown.value):
+        assert "Connection(" not in str(error) and "Errno" not in str(error) and "\n" not in str(error)
 
 
 def test_ingest_every_kind_of_input(

@@ -159,8 +159,18 @@ def _failure(messages: list[str], timeout: float, max_bytes: int) -> str:
         return _PRIVATE_REFUSED
     if "timed out" in lowered or "timeout" in lowered:
         return f"no answer within {timeout:g} seconds; try again later"
-    caused = re.search(r"Caused by \w+\((.*)\)\)?\s*$", detail)
+    unresolved = re.search(
+        r"Failed to resolve '([^']+)'|Name or service not known|getaddrinfo failed", detail
+    )
+    if unresolved:
+        host = f"the host {unresolved.group(1)}" if unresolved.group(1) else "the site's host"
+        return f"{host} could not be found (no network connection, or no such site); check the URL and your connection"
+    if "connection refused" in lowered:
+        return "the site refused the connection; check the URL and try again later"
+    caused = re.search(r"Caused by \w+\((.*?)\)\)?\s*$", detail)
     reason = caused.group(1) if caused else (detail or "no answer")
+    # urllib3's wrapper ("_SafeHTTPSConnection(host='x', port=443): ...") says nothing a reader needs
+    reason = re.sub(r"^[\"']?\w+\(host=[^)]*\):\s*", "", reason).strip("\"' ")
     return f"{reason[:200]}; check the URL and your connection"
 
 
