@@ -564,6 +564,27 @@ def test_analyze_runs_a_component_added_by_name_after_the_built_in_ones(tmp_path
     assert rows["unspun.LanguageDetector.v1"]["default"] == 1
 
 
+def test_components_table_cuts_nothing_in_80_columns(monkeypatch) -> None:
+    # It showed "attributio…" and "in unspun.Who…" in an 80-column terminal.
+    import io
+
+    from rich.console import Console
+
+    import unspun.cli.components as module
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        module, "out", Console(file=screen, width=80, highlight=False, markup=False, emoji=False)
+    )
+    assert run("components").exit_code == 0
+    lines = screen.getvalue().splitlines()
+    assert "…" not in screen.getvalue() and max(map(len, lines)) <= 80
+    cells = {row[1].strip(): row for row in (line.split("│") for line in lines) if len(row) == 6}
+    assert cells["unspun.WhoSaysLayer.v1"][4].strip() == "#2"
+    assert [cell.strip() for cell in cells["unspun.ClaimDetector.v1"][3:5]] == ["claims", "in #2"]
+    assert any("attributions" in line for line in lines)
+
+
 def test_analyze_refuses_an_added_component_whose_need_is_not_met(tmp_path: Path) -> None:
     config = tmp_path / "unspun.toml"
     config.write_text('[unspun]\nextra_components = ["test.ToneReader.v1"]\n', encoding="utf-8")
