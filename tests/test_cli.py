@@ -166,6 +166,26 @@ def test_techniques_lists_both_taxonomies_and_frames() -> None:
         assert label in result.stdout
 
 
+def test_techniques_cuts_no_id_in_80_columns(monkeypatch) -> None:
+    # The other taxonomy's ids were cut in an 80-column terminal ("Appeal_to_Autho…").
+    import io
+
+    from rich.console import Console
+
+    import unspun.cli.techniques as module
+    from unspun.techniques import PTC14, SEMEVAL23
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        module, "out", Console(file=screen, width=80, highlight=False, markup=False, emoji=False)
+    )
+    assert run("techniques").exit_code == 0
+    shown = screen.getvalue()
+    assert "…" not in shown and max(map(len, shown.splitlines())) <= 80
+    words = set(shown.replace("│", " ").split())
+    assert {item.id for item in (*PTC14, *SEMEVAL23)} <= words
+
+
 def test_techniques_as_json_for_scripts() -> None:
     from unspun.techniques import FRAMES, PTC14_LABELS
 

@@ -37,15 +37,17 @@ def techniques(
     )
     for title, items, other in taxonomies:
         table = Table(title=title)
-        table.add_column("id", no_wrap=True)  # ids are looked up and copied: never cut
-        table.add_column(f"name ({other} id)")
-        table.add_column("definition")
+        # Ids are looked up and copied: never cut, the other taxonomy's too (they were cut to
+        # "Appeal_to_Autho…" in the name column of an 80-column terminal), one per line under the id.
+        table.add_column(f"id ({other} id)", no_wrap=True)
+        table.add_column("name", overflow="fold")  # a long word folded, not cut with an ellipsis
+        table.add_column("definition", overflow="fold")
         for item in items:
-            shown = ", ".join(semeval23_for(item.id)) if other == "SemEval-2023" else ptc14_for(item.id) or ""
-            name = Text(item.name)
-            if shown:
-                name.append(f"\n{shown}", style="dim")
-            table.add_row(Text.assemble(("  ", f"on {item.colour}"), " ", item.id), name, item.definition)
+            shown = semeval23_for(item.id) if other == "SemEval-2023" else [ptc14_for(item.id) or ""]
+            ids = Text.assemble(("  ", f"on {item.colour}"), " ", item.id)
+            for other_id in filter(None, shown):
+                ids.append(f"\n   \u2192 {other_id}", style="dim")
+            table.add_row(ids, item.name, item.definition)
         out.print(table)
     for title, categories in (
         ("Frames (SemEval-2023 Task 3)", FRAME_INFO),
@@ -53,8 +55,8 @@ def techniques(
     ):
         table = Table(title=title)
         table.add_column("id", no_wrap=True)
-        table.add_column("name")
-        table.add_column("what it covers")
+        table.add_column("name", overflow="fold")
+        table.add_column("what it covers", overflow="fold")
         for category in categories:
             table.add_row(category.id, category.name, category.description)
         out.print(table)
