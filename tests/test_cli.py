@@ -614,3 +614,13 @@ def test_analyze_refuses_an_added_component_whose_need_is_not_met(tmp_path: Path
     assert_one_line_error(
         run("--config", str(config), "analyze", str(SAMPLE)), "no component registered as 'test.Nope.v1'"
     )
+
+
+def test_predictions_written_are_counted_in_words(tmp_path: Path, capsys) -> None:
+    from unspun.cli.common import write_lines
+
+    write_lines(tmp_path / "one.tsv", ["1\topinion"])
+    write_lines(tmp_path / "two.tsv", ["1\topinion", "2\tsatire"])
+    said = capsys.readouterr().err.split()
+    assert said.count("line") == 1 and said.count("lines") == 1, said  # was "wrote 1 lines"
+    assert (tmp_path / "two.tsv").read_text(encoding="utf-8") == "1\topinion\n2\tsatire\n"

@@ -237,4 +237,4 @@ def write_lines(path: Path, lines: list[str]) -> None:
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"cannot write {path} ({error.strerror}); choose another --output") from None
-    err.print(f"wrote {len(lines)} lines to {path}")
+    err.print(f"wrote {len(lines)} line{'' if len(lines) == 1 else 's'} to {path}")
