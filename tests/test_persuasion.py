@@ -10,11 +10,14 @@ import pytest
 from unspun.document import Article, Label, Paragraph, Span
 from unspun.errors import ModelError
 from unspun.pipeline.persuasion import (
+    PSEUDO_CHARS,
+    PSEUDO_PARAGRAPHS,
     LinearScore,
     PersuasionScorer,
     learnt_persuasion_score,
     paragraph_share,
     persuasion_score,
+    shipped_fit,
     span_density,
     span_features,
 )
@@ -147,9 +150,21 @@ def test_learnt_score_falls_back_to_paragraphs_without_a_span_layer() -> None:
 def test_span_features_count_paragraphs_touched_and_cover_the_union() -> None:
     text = "aaaa bbbb\ncccc dddd\n\neeee"
     row = span_features(text, [(0, 4, 0.5), (2, 9, 0.2), (10, 14, 0.9)])
-    assert row[0] == pytest.approx(13 / len(text))  # 0-9 and 10-14, once each
-    assert row[3] == pytest.approx(2 / 3)  # two of three paragraphs hold a span
-    assert row[4] == pytest.approx((0.5 + 0.9) / 3)
+    # 0-9 and 10-14, once each; a short text counts PSEUDO_CHARS more characters without a span
+    assert row[0] == pytest.approx(13 / (len(text) + PSEUDO_CHARS))
+    # two of three paragraphs hold a span, and PSEUDO_PARAGRAPHS more hold none
+    assert row[3] == pytest.approx(2 / (3 + PSEUDO_PARAGRAPHS))
+    assert row[4] == pytest.approx((0.5 + 0.9) / (3 + PSEUDO_PARAGRAPHS))
+
+
+def test_one_weak_span_in_a_one_line_text_is_not_the_densest_article() -> None:
+    fit = shipped_fit()
+    line = "Critics called the plan a disgrace."
+    one = float(fit(span_features(line, [(24, 34, 0.2)]))[0])
+    assert 0.3 < one < 0.8  # it scored 1.0 when a one-line text's shares were taken as they are
+    paragraphs = "\n\n".join([line] * 12)
+    spread = [(i * (len(line) + 2) + 24, i * (len(line) + 2) + 34, 0.2) for i in range(12)]
+    assert float(fit(span_features(paragraphs, spread))[0]) > one  # the same density, more evidence
 
 
 @pytest.mark.needs("scipy")
