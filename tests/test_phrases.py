@@ -151,3 +151,22 @@ def test_output_offsets_are_valid_whole_words_and_never_end_on_a_function_word(
         assert not ends_on_function_word(span.text_in(text))
         assert span.text_in(text) == span.text_in(text).strip()
         assert 0.0 <= span.score <= 1.0
+
+
+def test_a_span_does_not_end_or_start_inside_a_quotation_it_does_not_close() -> None:
+    from unspun.models.phrases import phrase_bounds
+
+    def bounded(text: str, first: str, last: str) -> str:
+        start, end = phrase_bounds(text, text.index(first), text.index(last) + len(last))
+        return text[start:end]
+
+    # the closing mark is near: the span takes it
+    assert bounded('He won a "solid majority" of votes.', '"solid', '"solid') == '"solid majority"'
+    assert bounded("They called them “fake news” again.", "called", "“fake") == "called them “fake news”"
+    # the closing mark is far: a lone opening mark at the start is cut off
+    text = "It is a “great deal for the town and for all of us, and more” he said."
+    assert bounded(text, "“great", "town") == "great deal for the town"
+    # a lone closing mark at the end takes its opening mark when it is near
+    assert bounded("the “experts” and friends", "experts", "”") == "“experts”"
+    # balanced quotations are left as they are
+    assert bounded('a "so-called" expert said', '"so', "expert") == '"so-called" expert'

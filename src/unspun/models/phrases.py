@@ -154,7 +154,69 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         start = words[first][0] if first else start
         end = words[last][1] if last < len(words) - 1 else end
         start, end = _strip(text, start, end)
+    return balanced_quotes(text, start, end)
+
+
+# A quotation mark a span opens (or closes) without the other: the span grows over the other mark
+# when it is at most this many words away in the same sentence, else the lone mark is cut off.
+QUOTE_REACH_WORDS = 3
+_OPENING, _CLOSING = "\u201c\u2018\u00ab\u201e", "\u201d\u2019\u00bb"
+# Each opening mark and the marks that close it (German „ closes with “ or ”).
+_PAIRS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c\u201d"}
+_OPENING_OF = {"\u201d": "\u201c", "\u00bb": "\u00ab"}
+
+
+def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without a lone quotation mark: a span holding an opening mark it does not
+    close (``"solid`` of ``"solid majority"``, ``called them "fake``) takes the closing mark when it
+    is near, else a lone mark at its start is cut off; the same, mirrored, for a closing mark."""
+    if end <= start:
+        return start, end
+    piece = text[start:end]
+    straight = piece.count('"') % 2 == 1
+    opened = [o for o in _PAIRS if piece.count(o) > sum(piece.count(c) for c in _PAIRS[o] if c != o)]
+    if opened or (straight and piece.lstrip()[:1] == '"') or (straight and '"' not in piece.rstrip()[-1:]):
+        marks = _PAIRS[opened[0]] if opened else '"'
+        near = _mark_after(text, end, marks)
+        if near is not None:
+            return start, near
+        if piece[0] in _OPENING or piece[0] == '"':
+            return _strip(text, start + 1, end)
+        return start, end
+    closed = [c for c in "\u201d\u00bb" if piece.count(c) > piece.count(_OPENING_OF[c])]
+    if closed or straight:
+        marks = _OPENING_OF[closed[0]] if closed else '"'
+        near = _mark_before(text, start, marks)
+        if near is not None:
+            return near, end
+        if piece[-1] in _CLOSING or piece[-1] == '"':
+            return _strip(text, start, end - 1)
     return start, end
+
+
+def _mark_after(text: str, end: int, marks: str) -> int | None:
+    """The end of the first of ``marks`` within :data:`QUOTE_REACH_WORDS` words after ``end``
+    (no sentence break before it)."""
+    stretch = text[end : end + 80]
+    for i, ch in enumerate(stretch):
+        if ch in marks:
+            gap = stretch[:i]
+            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;\n]\s", gap):
+                return end + i + 1
+            return None
+    return None
+
+
+def _mark_before(text: str, start: int, marks: str) -> int | None:
+    """The start of the last of ``marks`` within :data:`QUOTE_REACH_WORDS` words before ``start``."""
+    stretch = text[max(0, start - 80) : start]
+    for i in range(len(stretch) - 1, -1, -1):
+        if stretch[i] in marks:
+            gap = stretch[i + 1 :]
+            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;\n]\s", gap):
+                return start - len(stretch) + i
+            return None
+    return None
 
 
 def is_finding(covered: str) -> bool:
