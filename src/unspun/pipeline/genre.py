@@ -5,7 +5,8 @@ Writes ``article.labels["genre"] = [Label(genre, probability)]``. Two softmax he
 
 * ``genre-e5.npz`` (:class:`~unspun.models.article_e5.E5GenreHead`) over the article's mean
   multilingual-e5 state, for the languages and lengths its ``genre-e5.json`` names (English
-  articles of 200 words or more): it holds on unseen news where the other does not
+  articles of 250 words or more; from 150 to 250 words mixed with the other head, its weight
+  rising with the length): it holds on unseen news where the other does not
   (``docs/training.md``, "Genre over e5 article vectors");
 * ``genre.npz`` for every other article, over its pooled paragraph vectors, its title vector and
   style statistics (:func:`unspun.models.sentence_encoder.article_features`).
@@ -151,10 +152,23 @@ class GenreClassifier(ArticleHeadComponent):
                 out[i] = self.head.decide(row[None, :], articles[i].language)[0][0]
         chosen = [i for i, e5 in enumerate(by_e5) if e5]
         if chosen and self.e5_head is not None:
-            head = self.e5_head
-            scores = head.scores([articles[i].text for i in chosen])
-            for i, row in zip(chosen, scores, strict=True):
-                out[i] = head.head.decide(row[None, :], articles[i].language)[0][0]
+            e5 = self.e5_head
+            scores = e5.scores([articles[i].text for i in chosen])
+            weights = [e5.weight(articles[i].text) for i in chosen]
+            partial = [i for i, w in zip(chosen, weights, strict=True) if w < 1.0]
+            use: dict[int, np.ndarray] = {}
+            if partial:
+                both = self.head.scores(self.features([articles[i] for i in partial]))
+                use = dict(zip(partial, both, strict=True))
+            for i, row, weight in zip(chosen, scores, weights, strict=True):
+                lang = articles[i].language
+                shown = e5.head.shifted(row[None, :], lang)[0]
+                if i in use:  # between min_words and full_words: both heads, geometrically mixed
+                    other = self.head.shifted(use[i][None, :], lang)[0]
+                    mixed = np.exp(weight * np.log(shown + 1e-12) + (1 - weight) * np.log(other + 1e-12))
+                    shown = mixed / mixed.sum()
+                best = int(shown.argmax())
+                out[i] = (e5.head.labels[best], float(shown[best]))
         return [o for o in out if o is not None]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[tuple[str, float]]) -> None:

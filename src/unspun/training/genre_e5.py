@@ -9,7 +9,8 @@ per-language offsets and a temperature fitted out of fold on folds with near-dup
 Run: ``python -m unspun.training.genre_e5 --out DIR`` (about 6 min of encoding on two cores the
 first time, then under a minute); the shipped head is ``semeval2023/genre-e5.npz``, read by
 :class:`unspun.models.article_e5.E5GenreHead` for English articles of at least :data:`MIN_WORDS`
-words (``docs/training.md``, "Genre over e5 article vectors"). Validation:
+words, mixed with the USE head up to :data:`FULL_WORDS` (``docs/training.md``, "Genre over e5
+article vectors"). Validation:
 ``python benchmarks/genre_validation.py --features e5 --out reports/genre-validation-e5.json``.
 """
 
@@ -57,7 +58,8 @@ from unspun.training.train_semeval2023 import (
 # training articles are longer (English: 90% above 320 words), and shorter first-person op-eds
 # read as satire to it (docs/training.md).
 APPLIES_TO = ("en",)
-MIN_WORDS = 200
+MIN_WORDS = 150  # below: the USE head alone
+FULL_WORDS = 250  # from here: the e5 head alone; between, both mixed (E5GenreHead.weight)
 
 
 def e5_genre_table(
@@ -122,6 +124,7 @@ def train_genre_e5(
         "max_chars": MAX_CHARS,
         "applies_to": list(APPLIES_TO),
         "min_words": MIN_WORDS,
+        "full_words": FULL_WORDS,
         "english_reliability": reliability,
         "rows": len(table.articles),
         "grouped_cv_accuracy": round(float((decisions == table.y).mean()), 4),
