@@ -195,3 +195,27 @@ def test_component_with_a_fit_writes_the_learnt_score_and_names_it(tmp_path: Pat
     broken.write_text(json.dumps({**fit.to_dict(), "weights": [-1.0] * 5}), encoding="utf-8")
     with pytest.raises(ModelError):
         LinearScore.from_file(broken)
+
+
+def test_other_languages_paragraph_part_is_put_on_the_english_scale(tmp_path: Path) -> None:
+    from unspun.pipeline.persuasion import ParagraphScale, make_learnt_persuasion_scorer, shipped_scale
+
+    scale = shipped_scale()
+    assert scale is not None and set(scale.points) == {"fr", "de", "it", "pl", "ru"}
+    for lang in scale.points:  # monotone maps over [0, 1] into [0, 1]
+        values = [scale(p, lang) for p in np.linspace(0, 1, 21)]
+        assert values == sorted(values) and 0.0 <= values[0] < 0.3 and values[-1] <= 1.0
+    assert scale(0.3, "en") == 0.3 and scale(0.3, None) == 0.3  # English has its own fit
+    french = Article(id="fr", text="Un texte.\n\nUn autre.", language="fr")
+    french.paragraphs = [
+        Paragraph(1, 0, 9, techniques=[Label("Loaded_Language", 0.6)]),
+        Paragraph(3, 11, 20, techniques=[]),
+    ]
+    scorer = make_learnt_persuasion_scorer()
+    assert scorer.scale == scale
+    assert scorer.predict([french])[0] == pytest.approx(scale(0.3, "fr"))
+    broken = tmp_path / "paragraph-scale.json"
+    broken.write_text(json.dumps({"languages": {"fr": {"x": [0, 1], "y": [0.5, 0.2]}}}), encoding="utf-8")
+    with pytest.raises(ModelError, match="not monotone"):
+        ParagraphScale.from_file(broken)
+    assert ParagraphScale.from_file(tmp_path / "none.json") is None

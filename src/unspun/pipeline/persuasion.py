@@ -128,6 +128,52 @@ class LinearScore:
         )
 
 
+PARAGRAPH_SCALE = WEIGHTS.with_name("paragraph-scale.json")
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphScale:
+    """Per language, a monotone map from the paragraph part ``P`` to the score's scale: the
+    percentile rank of gold persuasion density among that language's annotated articles, as the
+    English fit gives it (``P`` at ``x`` -> ``y``, straight lines between, flat outside)."""
+
+    points: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]
+
+    def __call__(self, value: float, language: str | None) -> float:
+        if language not in self.points:
+            return value
+        x, y = self.points[language]
+        return float(np.interp(value, x, y))
+
+    def to_dict(self) -> dict[str, object]:
+        return {lang: {"x": list(x), "y": list(y)} for lang, (x, y) in sorted(self.points.items())}
+
+    @classmethod
+    def from_file(cls, path: Path) -> ParagraphScale | None:
+        """The scale in ``path``, or ``None`` when there is no such file. Raises
+        :class:`ModelError` for a file that cannot be read or whose maps are not monotone."""
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            points = {
+                lang: (tuple(float(v) for v in m["x"]), tuple(float(v) for v in m["y"]))
+                for lang, m in data["languages"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"cannot read the persuasion scale {path}: {exc}; reinstall unspun") from exc
+        for lang, (x, y) in points.items():
+            if len(x) != len(y) or not x or np.any(np.diff(x) < 0) or np.any(np.diff(y) < 0):
+                raise ModelError(f"{path}: the map of {lang} is not monotone; reinstall unspun")
+        return cls(points)
+
+
+@lru_cache(maxsize=4)
+def shipped_scale(path: Path = PARAGRAPH_SCALE) -> ParagraphScale | None:
+    """The shipped paragraph scale (read once), or ``None`` without one."""
+    return ParagraphScale.from_file(path)
+
+
 @lru_cache(maxsize=4)
 def shipped_fit(path: Path = WEIGHTS) -> LinearScore:
     """The shipped fit (read once)."""
@@ -165,17 +211,23 @@ def persuasion_score(
 
 
 def learnt_persuasion_score(
-    article: Article, fit: LinearScore, *, layer: str = TECHNIQUE_LAYER
+    article: Article,
+    fit: LinearScore,
+    *,
+    layer: str = TECHNIQUE_LAYER,
+    scale: ParagraphScale | None = None,
 ) -> float | None:
     """The learnt score (v2): ``fit`` over :data:`SPAN_FEATURES` of the English span model's spans
     (PTC-14, what it was fitted on) when that model read the article; otherwise the paragraph part
     ``P`` of the formula (another language: the multilingual spans mark whole sentences, a density
-    the fit never saw), or ``None`` when neither analysis ran."""
+    the fit never saw), put on the English score's scale by ``scale`` for the languages it maps;
+    ``None`` when neither analysis ran."""
     if layer in article.spans and article.language in (None, "en"):
         spans = [(s.start, s.end, s.score) for s in article.layer(layer) if s.taxonomy == PTC14]
         return float(fit(span_features(article.text, spans))[0])
     if article.paragraphs:
-        return paragraph_share(article)
+        share = paragraph_share(article)
+        return scale(share, article.language) if scale is not None else share
     return None
 
 
@@ -194,23 +246,27 @@ class PersuasionScorer(Component):
         layer: str = TECHNIQUE_LAYER,
         span_scale: float = SPAN_SCALE,
         fit: LinearScore | None = None,
+        scale: ParagraphScale | None = None,
     ) -> None:
         super().__init__()
         self.layer = layer
         self.span_scale = span_scale
         self.fit = fit
+        self.scale = scale
 
     def model_info(self) -> list[ModelInfo]:
         """The formula's or the fit's name and version."""
         if self.fit is None:
             return [ModelInfo(component=self.name, name="persuasion-formula", version="1")]
-        digest = _digest(self.fit)
+        digest = _digest(self.fit, self.scale)
         return [ModelInfo(component=self.name, name="persuasion-fit", version="2", digest=digest)]
 
     def predict(self, articles: Sequence[Article]) -> list[float | None]:
         """The score of each article (``None`` where nothing was analysed)."""
         if self.fit is not None:
-            return [learnt_persuasion_score(a, self.fit, layer=self.layer) for a in articles]
+            return [
+                learnt_persuasion_score(a, self.fit, layer=self.layer, scale=self.scale) for a in articles
+            ]
         return [persuasion_score(a, layer=self.layer, span_scale=self.span_scale) for a in articles]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[float | None]) -> None:
@@ -219,10 +275,11 @@ class PersuasionScorer(Component):
                 article.scores["persuasion"] = score
 
 
-def _digest(fit: LinearScore) -> str:
+def _digest(fit: LinearScore, scale: ParagraphScale | None = None) -> str:
     import hashlib
 
-    return hashlib.sha256(json.dumps(fit.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    parts = {"fit": fit.to_dict(), "scale": scale.to_dict() if scale is not None else None}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:12]
 
 
 @register("unspun.PersuasionScorer.v1")
@@ -238,5 +295,9 @@ def make_learnt_persuasion_scorer(
     *, layer: str = TECHNIQUE_LAYER, weights: str | None = None
 ) -> PersuasionScorer:
     """Factory registered as ``unspun.PersuasionScorer.v2`` (the learnt score; ``weights`` a
-    ``weights.json`` of ``benchmarks/persuasion.py``, the shipped one by default)."""
-    return PersuasionScorer(layer=layer, fit=shipped_fit(Path(weights) if weights else WEIGHTS))
+    ``weights.json`` of ``benchmarks/persuasion.py``, the shipped one by default, with the
+    ``paragraph-scale.json`` beside it if there is one)."""
+    path = Path(weights) if weights else WEIGHTS
+    return PersuasionScorer(
+        layer=layer, fit=shipped_fit(path), scale=shipped_scale(path.with_name(PARAGRAPH_SCALE.name))
+    )

@@ -123,6 +123,61 @@ def gold_span_share(text: str, spans: Sequence[Any]) -> float:
     return float(inside.mean()) if len(text) else 0.0
 
 
+def article_shares(
+    table: Any, scores: np.ndarray, decisions: np.ndarray, lang: str, span_share: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Over ``lang``'s articles with span files (sorted keys): the persuasion score's paragraph
+    part ``P`` from these paragraph ``scores``/``decisions`` (the mean over paragraphs of the
+    highest score among the techniques decided, 0 for none, as
+    :func:`unspun.pipeline.persuasion.paragraph_share` reads an analysed article), the share of
+    paragraphs with a gold technique, and the share of characters in gold spans."""
+    best = np.where(decisions.astype(bool), scores, 0.0).max(axis=1)
+    gold_any = table.y.astype(bool).any(axis=1)
+    rows_of: dict[str, list[int]] = {}
+    for row, (article, row_lang) in enumerate(zip(table.articles, table.langs, strict=True)):
+        if row_lang == lang and article in span_share:
+            rows_of.setdefault(article, []).append(row)
+    keys = sorted(rows_of)
+    return (
+        np.array([best[rows_of[a]].mean() for a in keys]),
+        np.array([gold_any[rows_of[a]].mean() for a in keys]),
+        np.array([span_share[a] for a in keys]),
+    )
+
+
+SCALE_BINS = 8  # points of each language's map (quantiles of P)
+
+
+def paragraph_scale(
+    share: np.ndarray, paragraph_gold: np.ndarray, span_gold: np.ndarray
+) -> dict[str, list[float]]:
+    """A monotone map from ``P`` to the English score's target (the mean percentile rank of an
+    article's two gold densities among its language's articles): the mean ``P`` and mean target of
+    :data:`SCALE_BINS` quantile bins of ``P``, made non-decreasing by pooling adjacent bins that
+    violate it, and carried on to ``P`` = 0 and 1 along its first and last segment."""
+    from scipy.stats import rankdata
+
+    target = (rankdata(paragraph_gold) + rankdata(span_gold)) / (2 * len(share))
+    order = np.argsort(share, kind="stable")
+    bins = [b for b in np.array_split(order, SCALE_BINS) if len(b)]
+    blocks = [[float(share[b].mean()), float(target[b].mean()), len(b)] for b in bins]
+    pooled: list[list[float]] = []
+    for block in blocks:  # pool adjacent violators
+        pooled.append(block)
+        while len(pooled) > 1 and pooled[-2][1] > pooled[-1][1]:
+            (x1, y1, n1), (x2, y2, n2) = pooled[-2], pooled[-1]
+            pooled[-2:] = [[(x1 * n1 + x2 * n2) / (n1 + n2), (y1 * n1 + y2 * n2) / (n1 + n2), n1 + n2]]
+    x, y = [b[0] for b in pooled], [b[1] for b in pooled]
+    if len(x) > 1:  # to P = 0 and P = 1 along the first and the last segment, within [0, 1]
+        if x[0] > 0:
+            y.insert(0, max(0.0, y[0] - x[0] * (y[1] - y[0]) / max(x[1] - x[0], 1e-9)))
+            x.insert(0, 0.0)
+        if x[-1] < 1:
+            y.append(min(1.0, y[-1] + (1 - x[-1]) * (y[-1] - y[-2]) / max(x[-1] - x[-2], 1e-9)))
+            x.append(1.0)
+    return {"x": [round(v, 4) for v in x], "y": [round(v, 4) for v in y]}
+
+
 def persuasion_correlations(
     table: Any,
     scores: np.ndarray,
@@ -138,18 +193,9 @@ def persuasion_correlations(
     spans (``span_share`` by article key)."""
     from scipy.stats import spearmanr
 
-    best = np.where(decisions.astype(bool), scores, 0.0).max(axis=1)
-    gold_any = table.y.astype(bool).any(axis=1)
-    rows_of: dict[str, list[int]] = {}
-    for row, (article, row_lang) in enumerate(zip(table.articles, table.langs, strict=True)):
-        if row_lang == lang and article in span_share:
-            rows_of.setdefault(article, []).append(row)
-    keys = sorted(rows_of)
-    score = np.array([best[rows_of[a]].mean() for a in keys])
-    paragraph_gold = np.array([gold_any[rows_of[a]].mean() for a in keys])
-    char_gold = np.array([span_share[a] for a in keys])
+    score, paragraph_gold, char_gold = article_shares(table, scores, decisions, lang, span_share)
     return {
-        "articles": len(keys),
+        "articles": len(score),
         "spearman_paragraph_share": round(float(spearmanr(score, paragraph_gold)[0]), 4),
         "spearman_span_share": round(float(spearmanr(score, char_gold)[0]), 4),
     }
@@ -287,6 +333,7 @@ def measure(
         "span_model": {"threshold": model.threshold, "trim": model.trim, "layer": layer},
         "languages": {},
     }
+    scale: dict[str, dict[str, list[float]]] = {}
     for lang in LANGUAGES:
         rows = np.array(table.langs) == lang
         figures: dict[str, Any] = {"paragraphs": int(rows.sum()), "with_evidence": int(covered[rows].sum())}
@@ -299,6 +346,10 @@ def measure(
             name: persuasion_correlations(table, variants[name], decisions[name], lang, span_share)
             for name in ("paragraph_head", "with_span_features_and_vectors")
         }
+        shipped = "with_span_features_and_vectors"
+        scale[lang] = paragraph_scale(
+            *article_shares(table, variants[shipped], decisions[shipped], lang, span_share)
+        )
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
     if out is not None:
@@ -319,6 +370,7 @@ def measure(
             "thresholds": sorted(head.thresholds),
         }
         log(f"evidence head written to {out / FILE_NAME} ({int(covered.sum())} paragraphs)")
+    report["persuasion_scale"] = scale
     report["wall_s"] = round(time.perf_counter() - started, 1)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
@@ -389,6 +441,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--out", type=Path, default=None, help="write the evidence head into this model folder"
     )
     parser.add_argument("--report", type=Path, default=Path("reports/multilingual-paragraph-evidence.json"))
+    parser.add_argument(
+        "--scale-out",
+        type=Path,
+        default=None,
+        help="write the persuasion score's per-language paragraph scale here "
+        "(the shipped one: src/unspun/data/models/persuasion/paragraph-scale.json)",
+    )
     args = parser.parse_args(argv)
     given = list(argv) if argv is not None else sys.argv[1:]
     command = " ".join(["python -m unspun.training.multilingual_paragraphs", *given])
@@ -402,6 +461,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         out=args.out,
     )
     report = {"command": command, "load_before": load, **report}
+    if args.scale_out is not None:
+        card = {
+            "languages": report["persuasion_scale"],
+            "target": "mean percentile rank of an article's gold paragraph share (SemEval-2023 subtask 3) "
+            "and gold span share (subtask 3 span files) among its language's training articles, the "
+            "English fit's target",
+            "fitted_on": "out-of-fold paragraph techniques (the shipped recipe with the multilingual span "
+            "evidence) of the fr/de/it/pl/ru articles with span files, the span model's grouped folds; "
+            f"{SCALE_BINS} quantile bins of P, adjacent violators pooled",
+            "command": command,
+        }
+        args.scale_out.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(copy.deepcopy(report), indent=2) + "\n", encoding="utf-8")
 
