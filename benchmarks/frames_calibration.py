@@ -20,6 +20,7 @@ Run: ``python benchmarks/frames_calibration.py [--scores FILE] [--write] [--out 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -29,23 +30,19 @@ from typing import Any
 
 import numpy as np
 
-from unspun.document import split_paragraphs
 from unspun.models.frame_calibration import DEFAULT_FLOORS, FrameCalibration, fit_frame_calibration
 from unspun.models.linear_head import article_model_dir
-from unspun.models.sentence_encoder import article_features, load_encoder
-from unspun.tasks.semeval2023 import FOLDER_TO_ISO, folder_for, load_subtask
 from unspun.techniques import FRAME_LABELS
 from unspun.training.calibration import expected_calibration_error, reliability_table
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.train_semeval2023 import (
     Table,
-    VectorCache,
-    _cache_path,
     article_texts,
     cross_validate,
     grouped_fold_of,
     load_config,
     micro_f1,
+    prepare,
     tune_thresholds,
 )
 
@@ -54,22 +51,11 @@ FLOORS = DEFAULT_FLOORS
 
 
 def frames_table(data_dir: Path, cfg: dict[str, Any]) -> Table:
-    """The frames rows of the training tables (features, 0/1 frames, language, ``lang/id``, text)."""
-    cache = VectorCache(load_encoder(cfg["encoder"]["name"]), _cache_path(Path(cfg["encoder"]["name"]).name))
-    x, y, langs, articles, texts = [], [], [], [], []
-    for lang in cfg["data"]["languages"]:
-        iso = FOLDER_TO_ISO[folder_for(lang)]
-        items = load_subtask(data_dir, lang, 2)
-        cache.fill(
-            [a.article.text[p.start : p.end].strip() for a in items for p in split_paragraphs(a.article.text)]
-        )
-        for item in items:
-            x.append(article_features(*cache.article(item.article.text), item.article.text))
-            y.append([int(f in item.frames) for f in FRAME_LABELS])
-            langs.append(iso)
-            articles.append(f"{iso}/{item.article.id}")
-            texts.append(item.article.text)
-    return Table(np.stack(x), np.array(y), langs, articles, texts=texts)
+    """The frames rows of the training tables (features, 0/1 frames, language, ``lang/id``, text),
+    as ``unspun train article`` builds them (without the span evidence, which frames do not read)."""
+    plain = copy.deepcopy(cfg)
+    plain["paragraphs"].pop("spans", None)
+    return prepare(data_dir, plain).frames
 
 
 def _at_least_one(scores: np.ndarray, decisions: np.ndarray) -> np.ndarray:
