@@ -105,3 +105,21 @@ def test_recognizer_leaves_other_languages_alone(recognizer: EntityRecognizer) -
     article = Article(id="fr", text="Emmanuel Macron a parlé à Paris.", language="fr")
     recognizer([article])
     assert article.entities == [] and not article.errors
+
+
+def test_a_paragraph_in_another_language_gives_no_entities(recognizer: EntityRecognizer) -> None:
+    from unspun.pipeline.language import LanguageDetector
+
+    text = (
+        "The climate minister, Anna Berg, met the mayor of Lyon on Monday to discuss the new flood barriers.\n\n"
+        "« Cette facture de notre inaction, ce sont les Lyonnais qui la paieront », a déclaré le maire "
+        "devant le conseil municipal de la Métropole, réuni en séance extraordinaire jeudi soir.\n\n"
+        "Berg said the government would pay for half of the work, which is due to start next spring."
+    )
+    [article] = LanguageDetector()([Article(id="mixed", text=text)])
+    assert article.language == "en" and any(p.language == "fr" for p in article.paragraphs)
+    french = next(p for p in article.paragraphs if p.language == "fr")
+    recognizer([article])
+    assert article.entities and "Anna Berg" in {e.name for e in article.entities}
+    inside = [m for e in article.entities for m in e.mentions if french.start <= m.start < french.end]
+    assert inside == []

@@ -309,6 +309,14 @@ def entities_from_mentions(text: str, mentions: Sequence[Mention], *, repeats: b
     return entities
 
 
+def outside_foreign_paragraphs(article: Article, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` without those in paragraphs the language detector found in another language
+    than the article's (a French quotation in an English article: the English model's "Cette" is
+    no organisation)."""
+    foreign = [(p.start, p.end) for p in article.paragraphs if p.language and p.language != article.language]
+    return [m for m in mentions if not any(start <= m.start < end for start, end in foreign)]
+
+
 def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY_TYPES) -> list[Mention]:
     """The NER mentions of an article's parse (see :mod:`unspun.whosays.parsing`), as offsets into
     ``text``."""
@@ -384,7 +392,9 @@ class EntityRecognizer(Component):
                 outputs.append(None)
                 continue
             chunks = next(parses)
-            mentions = mentions_from_parse(article.text, chunks, self.types)
+            mentions = outside_foreign_paragraphs(
+                article, mentions_from_parse(article.text, chunks, self.types)
+            )
             outputs.append((chunks, entities_from_mentions(article.text, mentions)))
         return outputs
 
