@@ -412,3 +412,17 @@ def test_a_content_split_by_its_source_and_cue_covers_both_parts(nlp: object) ->
     found = [f for f, _ in load_attribution_model().find(nlp(text))]  # type: ignore[operator]
     contents = [text[f.content[0] : f.content[1]] for f in found if f.content is not None]
     assert "Acts of protest, Mr. Obama said, are acts of patriotism" in contents
+
+
+def test_raise_reports_speech_only_with_something_said_as_its_object(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.attribution_rules import reports_speech
+
+    def raised(text: str) -> object:
+        return next(t for t in nlp(text) if t.lemma_ == "raise")  # type: ignore[operator]
+
+    assert not reports_speech(raised("The European Central Bank raised interest rates on Thursday."))
+    assert reports_speech(raised("Opposition leaders raised concerns that the plan would fail."))
+    text = "The European Central Bank raised interest rates on Thursday."
+    found = [f for f, _ in load_attribution_model().find(nlp(text))]  # type: ignore[operator]
+    assert all(text[f.cue[0] : f.cue[1]] != "raised" for f in found if f.cue is not None)
