@@ -179,3 +179,18 @@ def test_analyze_runs_the_extra_components_of_the_settings(monkeypatch: pytest.M
     monkeypatch.setenv("UNSPUN_EXTRA_COMPONENTS", "test.Nope.v1")
     with pytest.raises(ConfigError, match="no component registered as 'test.Nope.v1'"):
         unspun.analyze(text)
+
+
+def test_analyze_reads_the_model_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from unspun.errors import UnspunError
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    missing = tmp_path / "no-such-model"
+    monkeypatch.setenv("UNSPUN_MODEL", str(missing))
+    with pytest.raises(UnspunError, match="no-such-model"):
+        unspun.analyze(text)
+    assert unspun.analyze(text, model="ptc-minilm").spans  # given by the caller, the caller's
+    monkeypatch.delenv("UNSPUN_MODEL")
+    monkeypatch.setenv("UNSPUN_ARTICLE_MODEL", str(missing))
+    with pytest.raises(UnspunError, match="no-such-model"):
+        unspun.analyze(text)

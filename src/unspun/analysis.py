@@ -275,8 +275,9 @@ def analyze(
     :class:`Article`. ``extra_components`` (registered names) run after the built-in components,
     as in :func:`build_pipeline`; None means the ``extra_components`` setting, as ``unspun
     analyze`` reads it (``UNSPUN_EXTRA_COMPONENTS``; a config file's with
-    ``unspun.config.load_settings(path).extra_components``); ``spacy_model`` None likewise means the
-    ``spacy_model`` setting (``UNSPUN_SPACY_MODEL``). Safe to call from many threads at once.
+    ``unspun.config.load_settings(path).extra_components``); ``model``, ``article_model`` and
+    ``spacy_model`` None likewise mean their settings (``UNSPUN_MODEL``, ``UNSPUN_ARTICLE_MODEL``,
+    ``UNSPUN_SPACY_MODEL``). Safe to call from many threads at once.
 
     Raises :class:`unspun.errors.EmptyInputError` for blank text,
     :class:`unspun.errors.EncodingError` for bytes no encoding reads (or binary data) and the
@@ -297,13 +298,16 @@ def analyze(
         )
     if not article.text.strip():
         raise EmptyInputError("the article has no text; pass the article text")
-    if extra_components is None or spacy_model is None:
+    if None in (model, article_model, extra_components, spacy_model):
         from unspun.config import load_settings
 
         settings = load_settings()
+        model = settings.model if model is None else model
+        article_model = settings.article_model if article_model is None else article_model
         extra_components = settings.extra_components if extra_components is None else extra_components
         spacy_model = spacy_model or settings.spacy_model
-    pipeline = shared_pipeline(model, article_model, lang, extra_components, spacy_model)
+    extra = extra_components if extra_components is not None else ()  # set above when None
+    pipeline = shared_pipeline(model, article_model, lang, extra, spacy_model)
     return next(pipeline.pipe([article])).raise_for_errors()
 
 
