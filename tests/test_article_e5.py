@@ -60,7 +60,7 @@ def test_the_e5_genre_head_decides_long_english_articles_and_the_use_head_the_re
 
     language, genre = load_article_components()[:2]
     assert isinstance(genre, GenreClassifier) and isinstance(genre.e5_head, E5GenreHead)
-    assert genre.e5_head.languages == ("en",)
+    assert genre.e5_head.languages == ("en", "de", "it", "pl", "ru")
     assert (genre.e5_head.min_words, genre.e5_head.full_words) == (150, 250)
     assert any(info.name == "spans-multilingual" for info in genre.model_info())
     short = Article(id="short", text=REPORT.split("\n\n")[1])

@@ -4,8 +4,8 @@ Writes ``article.labels["genre"] = [Label(genre, probability)]``. Two softmax he
 (:class:`~unspun.models.linear_head.LinearHead`):
 
 * ``genre-e5.npz`` (:class:`~unspun.models.article_e5.E5GenreHead`) over the article's mean
-  multilingual-e5 state, for the languages and lengths its ``genre-e5.json`` names (English
-  articles of 250 words or more; from 150 to 250 words mixed with the other head, its weight
+  multilingual-e5 state, for the languages and lengths its ``genre-e5.json`` names (English,
+  German, Italian, Polish and Russian articles of 250 words or more; from 150 to 250 words mixed with the other head, its weight
   rising with the length): it holds on unseen news where the other does not
   (``docs/training.md``, "Genre over e5 article vectors");
 * ``genre.npz`` for every other article, over its pooled paragraph vectors, its title vector and
