@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.linear_head import logit, sigmoid
 
 FILE_NAME = "frames-calibration.json"
 DEFAULT = "default"  # the pooled training shares, for a language without its own
@@ -39,15 +40,6 @@ DEFAULT = "default"  # the pooled training shares, for a language without its ow
 # cost de -0.019 and pl -0.016 micro-F1 (their articles are Ukraine-war news, where a middling
 # Security score is usually right).
 DEFAULT_FLOORS: dict[str, tuple[str, ...]] = {"en": ("Security_and_defense", "Political")}
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +56,7 @@ class FrameCalibration:
 
     def calibrate(self, scores: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of raw score rows ``(n, n_labels)`` (or one row)."""
-        return _sigmoid(self.slope * _logit(scores) + self.intercept)
+        return sigmoid(self.slope * logit(scores) + self.intercept)
 
     def prior(self, lang: str | None) -> np.ndarray:
         """The training share of each frame in ``lang`` (the pooled share for another language)."""
@@ -85,7 +77,7 @@ class FrameCalibration:
             shown[j] &= probability[j] >= prior[j]
         kept = [int(j) for j in np.flatnonzero(shown)]
         if len(kept) < min_frames:
-            lift = _logit(probability) - _logit(prior)
+            lift = logit(probability) - logit(prior)
             rest = [int(j) for j in np.argsort(-lift, kind="stable") if not shown[j]]
             kept += rest[: min_frames - len(kept)]
         kept.sort(key=lambda j: -probability[j])
@@ -139,10 +131,10 @@ def fit_platt_rows(
     y = np.asarray(truth, dtype=np.float64).ravel()
     if y.min() == y.max():
         return 1.0, 0.0
-    x = np.stack([_logit(np.asarray(scores).ravel()), np.ones(len(y))], axis=1)
+    x = np.stack([logit(np.asarray(scores).ravel()), np.ones(len(y))], axis=1)
     w = np.array([1.0, 0.0])
     for _ in range(steps):
-        p = _sigmoid(x @ w)
+        p = sigmoid(x @ w)
         gradient = x.T @ (p - y) + l2 * w
         hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(2)
         step = np.linalg.solve(hessian, gradient)

@@ -30,6 +30,12 @@ def sigmoid(logits: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
 
 
+def logit(p: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`sigmoid`, with probabilities clipped to [1e-6, 1 - 1e-6]."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
 @dataclass(slots=True)
 class LinearHead:
     """A trained linear head: ``labels``, weights ``(n_features, n_labels)`` and per-label thresholds."""

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from unspun.models.linear_head import logit, sigmoid
+
 TEMPERATURES = np.round(np.exp(np.linspace(np.log(0.2), np.log(5.0), 81)), 4)
 
 
@@ -111,11 +113,6 @@ def fit_temperature(
     return float(TEMPERATURES[int(np.argmin(losses))])
 
 
-def logit(p: np.ndarray) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
-
-
 def fit_platt(
     scores: np.ndarray, truth: np.ndarray, *, weights: np.ndarray | None = None
 ) -> tuple[float, float]:
@@ -134,4 +131,4 @@ def fit_platt(
 
 def apply_platt(scores: np.ndarray, a: float, b: float) -> np.ndarray:
     """:func:`fit_platt`'s mapping applied to ``scores``."""
-    return 1.0 / (1.0 + np.exp(-np.clip(a * logit(scores) + b, -50, 50)))
+    return sigmoid(a * logit(scores) + b)
