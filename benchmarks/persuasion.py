@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from unspun.document import TECHNIQUE_LAYER, Article, Span
 from unspun.models.phrases import whole_phrases
@@ -41,6 +40,7 @@ from unspun.training.folds import plan_folds
 from unspun.training.out_of_fold import out_of_fold_spans
 from unspun.training.persuasion_fit import (
     cross_validated_non_negative,
+    density_target,
     fit_non_negative,
     paragraph_density,
     span_density,
@@ -116,7 +116,7 @@ def main() -> None:
     # 0.710 / 0.576 here; to the span share alone 0.615 / 0.590.)
     ptc_by_id = dict(zip(ptc_ids, ptc_density, strict=True))
     sem_span_density = np.array([ptc_by_id[i] for i in sem_ids])
-    target = (rankdata(sem_density) + rankdata(sem_span_density)) / (2 * len(sem_ids))
+    target = density_target(sem_density, sem_span_density)
     fit = cross_validated_non_negative(sem_x, target, sem_fold, alpha=args.alpha)
     # PTC articles scored by the fit of the folds that did not hold them (the same split)
     ptc_pred = np.zeros(len(ptc_ids))

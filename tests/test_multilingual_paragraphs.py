@@ -245,10 +245,12 @@ def test_the_persuasion_correlations_rank_articles_by_their_decided_paragraph_sc
     from types import SimpleNamespace
 
     from unspun.tasks.semeval2023_spans import GoldSpan
-    from unspun.training.multilingual_paragraphs import gold_span_share, persuasion_correlations
+    from unspun.training.multilingual_paragraphs import article_shares, rank_correlations
+    from unspun.training.persuasion_fit import span_density
 
-    assert gold_span_share("abcdefghij", [GoldSpan(0, 4, "x"), GoldSpan(2, 6, "y")]) == 0.6
-    assert gold_span_share("", []) == 0.0
+    gold = [GoldSpan(0, 4, "x"), GoldSpan(2, 6, "y")]
+    assert span_density("abcdefghij", ((g.start, g.end) for g in gold)) == 0.6
+    assert span_density("", []) == 0.0
     # three French articles of two paragraphs: gold density rises from a to c, and so do the
     # scores of the techniques decided; a German row and an article without span files are ignored
     table = SimpleNamespace(
@@ -260,11 +262,13 @@ def test_the_persuasion_correlations_rank_articles_by_their_decided_paragraph_sc
         [[0.9, 0.1], [0.2, 0.1], [0.6, 0.1], [0.1, 0.1], [0.8, 0.2], [0.1, 0.7], [0.9, 0.9], [0.1, 0.1]]
     )
     decisions = np.array([[0, 0], [0, 0], [1, 0], [0, 0], [1, 0], [0, 1], [1, 1], [0, 0]])
-    out = persuasion_correlations(table, scores, decisions, "fr", {"fr/a": 0.0, "fr/b": 0.2, "fr/c": 0.5})
+    out = rank_correlations(
+        *article_shares(table, scores, decisions, "fr", {"fr/a": 0.0, "fr/b": 0.2, "fr/c": 0.5})
+    )
     assert out["articles"] == 3
     assert out["spearman_paragraph_share"] == 1.0 and out["spearman_span_share"] == 1.0
     # an undecided technique's score does not count: article a's 0.9 is not decided
-    reversed_gold = persuasion_correlations(
-        table, scores, decisions, "fr", {"fr/a": 0.5, "fr/b": 0.2, "fr/c": 0.0}
+    reversed_gold = rank_correlations(
+        *article_shares(table, scores, decisions, "fr", {"fr/a": 0.5, "fr/b": 0.2, "fr/c": 0.0})
     )
     assert reversed_gold["spearman_span_share"] == -1.0

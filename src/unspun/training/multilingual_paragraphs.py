@@ -52,6 +52,7 @@ from unspun.models.multilingual_evidence import (
 )
 from unspun.models.span_evidence import SpanEvidenceHead, blend, fit_span_evidence_head
 from unspun.techniques import SEMEVAL23_LABELS
+from unspun.training.persuasion_fit import density_target, span_density, spearman
 
 LANGUAGES = ("fr", "de", "it", "pl", "ru")
 
@@ -115,14 +116,6 @@ def _score(table: Any, decisions: np.ndarray, lang: str) -> float:
     return round(float(score_paragraph_labels(sets(table.y), sets(decisions))[0]), 4)
 
 
-def gold_span_share(text: str, spans: Sequence[Any]) -> float:
-    """The share of ``text``'s characters inside one of the gold ``spans`` (``start``/``end``)."""
-    inside = np.zeros(len(text), dtype=bool)
-    for span in spans:
-        inside[span.start : span.end] = True
-    return float(inside.mean()) if len(text) else 0.0
-
-
 def article_shares(
     table: Any, scores: np.ndarray, decisions: np.ndarray, lang: str, span_share: dict[str, float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -155,9 +148,7 @@ def paragraph_scale(
     article's two gold densities among its language's articles): the mean ``P`` and mean target of
     :data:`SCALE_BINS` quantile bins of ``P``, made non-decreasing by pooling adjacent bins that
     violate it, and carried on to ``P`` = 0 and 1 along its first and last segment."""
-    from scipy.stats import rankdata
-
-    target = (rankdata(paragraph_gold) + rankdata(span_gold)) / (2 * len(share))
+    target = density_target(paragraph_gold, span_gold)
     order = np.argsort(share, kind="stable")
     bins = [b for b in np.array_split(order, SCALE_BINS) if len(b)]
     blocks = [[float(share[b].mean()), float(target[b].mean()), len(b)] for b in bins]
@@ -178,26 +169,16 @@ def paragraph_scale(
     return {"x": [round(v, 4) for v in x], "y": [round(v, 4) for v in y]}
 
 
-def persuasion_correlations(
-    table: Any,
-    scores: np.ndarray,
-    decisions: np.ndarray,
-    lang: str,
-    span_share: dict[str, float],
+def rank_correlations(
+    score: np.ndarray, paragraph_gold: np.ndarray, span_gold: np.ndarray
 ) -> dict[str, float]:
-    """Spearman rank correlations, over ``lang``'s articles with span files, of the persuasion
-    score these paragraph ``scores``/``decisions`` give (``P``: the mean over paragraphs of the
-    highest score among the techniques decided, 0 for none, as
-    :func:`unspun.pipeline.persuasion.paragraph_share` reads an analysed article) with the gold
-    densities: the share of paragraphs with a gold technique, and the share of characters in gold
-    spans (``span_share`` by article key)."""
-    from scipy.stats import spearmanr
-
-    score, paragraph_gold, char_gold = article_shares(table, scores, decisions, lang, span_share)
+    """Spearman rank correlations of the persuasion score's paragraph part ``P`` of some articles
+    with their gold densities (:func:`article_shares`): the share of paragraphs with a gold
+    technique, and the share of characters in gold spans."""
     return {
         "articles": len(score),
-        "spearman_paragraph_share": round(float(spearmanr(score, paragraph_gold)[0]), 4),
-        "spearman_span_share": round(float(spearmanr(score, char_gold)[0]), 4),
+        "spearman_paragraph_share": round(spearman(score, paragraph_gold), 4),
+        "spearman_span_share": round(spearman(score, span_gold), 4),
     }
 
 
@@ -268,7 +249,9 @@ def measure(
     fold = np.array([span_fold.get(a, ts.fold_of(a, k)) for a in table.articles])
     texts = {f"{p.item.language}/{p.item.article.id}": p.item.article.text for p in prepared}
     span_share = {
-        f"{p.item.language}/{p.item.article.id}": gold_span_share(p.item.article.text, p.item.spans)
+        f"{p.item.language}/{p.item.article.id}": span_density(
+            p.item.article.text, ((s.start, s.end) for s in p.item.spans)
+        )
         for p in prepared
     }
     width = N_SPAN_FEATURES
@@ -342,14 +325,12 @@ def measure(
         figures["gain_span_features_and_vectors"] = round(
             figures["with_span_features_and_vectors"] - figures["paragraph_head"], 4
         )
-        figures["persuasion"] = {
-            name: persuasion_correlations(table, variants[name], decisions[name], lang, span_share)
+        shares = {
+            name: article_shares(table, variants[name], decisions[name], lang, span_share)
             for name in ("paragraph_head", "with_span_features_and_vectors")
         }
-        shipped = "with_span_features_and_vectors"
-        scale[lang] = paragraph_scale(
-            *article_shares(table, variants[shipped], decisions[shipped], lang, span_share)
-        )
+        figures["persuasion"] = {name: rank_correlations(*found) for name, found in shares.items()}
+        scale[lang] = paragraph_scale(*shares["with_span_features_and_vectors"])
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
     if out is not None:

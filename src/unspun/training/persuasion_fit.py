@@ -77,6 +77,14 @@ def evidence_features(article: Article) -> np.ndarray:
     )
 
 
+def density_target(paragraph_share: np.ndarray, span_share: np.ndarray) -> np.ndarray:
+    """What the persuasion score is fitted to: the mean of each article's percentile ranks among
+    the given articles by its gold paragraph share and by its gold span share."""
+    from scipy.stats import rankdata
+
+    return (rankdata(paragraph_share) + rankdata(span_share)) / (2 * len(paragraph_share))
+
+
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
     """Spearman's rank correlation (ties get their average rank); 0 when either side is constant."""
     from scipy.stats import rankdata
