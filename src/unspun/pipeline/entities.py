@@ -30,6 +30,7 @@ from typing import Any
 
 from unspun.document import Article, Entity, ModelInfo, TextRange
 from unspun.pipeline.base import Component
+from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
 from unspun.whosays.parsing import (
     DEFAULT_SPACY_MODEL,
@@ -309,12 +310,11 @@ def entities_from_mentions(text: str, mentions: Sequence[Mention], *, repeats: b
     return entities
 
 
-def outside_foreign_paragraphs(article: Article, mentions: list[Mention]) -> list[Mention]:
-    """``mentions`` without those in paragraphs the language detector found in another language
-    than the article's (a French quotation in an English article: the English model's "Cette" is
-    no organisation)."""
-    foreign = [(p.start, p.end) for p in article.paragraphs if p.language and p.language != article.language]
-    return [m for m in mentions if not any(start <= m.start < end for start, end in foreign)]
+def outside_ranges(mentions: list[Mention], ranges: Sequence[tuple[int, int]]) -> list[Mention]:
+    """``mentions`` without those starting in one of ``ranges`` (the paragraphs in a language the
+    NER model does not read, :func:`~unspun.pipeline.language.ranges_outside`: a French quotation
+    in an English article, where the English model's "Cette" is no organisation)."""
+    return [m for m in mentions if not any(start <= m.start < end for start, end in ranges)]
 
 
 def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY_TYPES) -> list[Mention]:
@@ -392,9 +392,8 @@ class EntityRecognizer(Component):
                 outputs.append(None)
                 continue
             chunks = next(parses)
-            mentions = outside_foreign_paragraphs(
-                article, mentions_from_parse(article.text, chunks, self.types)
-            )
+            found = mentions_from_parse(article.text, chunks, self.types)
+            mentions = outside_ranges(found, ranges_outside(article, self.languages))
             outputs.append((chunks, entities_from_mentions(article.text, mentions)))
         return outputs
 

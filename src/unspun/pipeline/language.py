@@ -185,6 +185,18 @@ class LanguageReading:
         return foreign_paragraphs(self.paragraphs, self.language)
 
 
+def ranges_outside(article: Article, languages: Sequence[str]) -> list[tuple[int, int]]:
+    """The ranges of ``article``'s paragraphs in a language outside ``languages`` (the paragraph's
+    own ``Paragraph.language``, set by the detector where it differs, else the article's): what a
+    model of ``languages`` leaves out."""
+    out = []
+    for p in article.paragraphs:
+        language = p.language or article.language
+        if language and language not in languages:
+            out.append((p.start, p.end))
+    return out
+
+
 def paragraph_languages(text: str, *, max_chars: int = 5000) -> list[ParagraphLanguage]:
     """Each non-blank paragraph of ``text`` (official rule) with its letters, main script and, when
     it has :data:`PARAGRAPH_LETTERS` letters or more (or :data:`FEW_LETTERS` and is not ASCII),

@@ -14,6 +14,7 @@ from unspun.models.score_calibration import SpanCalibration
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.models.span_reasons import SpanExplainer, explainer_of
 from unspun.pipeline.base import Component
+from unspun.pipeline.language import ranges_outside
 from unspun.progress import reporter
 from unspun.registry import register
 
@@ -94,12 +95,7 @@ class SpanTagger(Component):
     def skipped(self, article: Article) -> list[tuple[int, int]]:
         """The ranges of the paragraphs in a language the model does not read (the paragraph's own
         ``Paragraph.language``, else the article's): the tagger leaves them out."""
-        out = []
-        for p in article.paragraphs:
-            language = p.language or article.language
-            if language and language not in self.languages:
-                out.append((p.start, p.end))
-        return out
+        return ranges_outside(article, self.languages)
 
     def predict(self, articles: Sequence[Article]) -> list[SpanFindings | None]:
         """Per article, its technique spans, candidate spans and paragraph vectors (``None`` for a
