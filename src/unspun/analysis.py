@@ -95,6 +95,12 @@ class Pipeline:
         for component in self.components:
             component.load()
 
+    def warm_up(self) -> None:
+        """Load every model any article could use (:meth:`Component.warm_up`): what a server does
+        at startup, where :meth:`load` leaves the models only some articles use to first use."""
+        for component in self.components:
+            component.warm_up()
+
     def pipe(
         self, articles: Iterable[Article], *, batch_size: int = 8, keep_evidence: bool = False
     ) -> Iterator[Analysis]:

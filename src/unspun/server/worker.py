@@ -65,6 +65,9 @@ class _Checked:
     def load(self) -> None:
         self.component.load()
 
+    def warm_up(self) -> None:
+        self.component.warm_up()
+
 
 def _checked(component: Any, check: Callable[[], None]) -> _Checked:
     """``component`` checked before it runs; a layer of components (the who-says-what layer,
@@ -117,7 +120,8 @@ class AnalysisPool:
         return self._running
 
     def load(self) -> None:
-        """Load the pipeline now (blocking), so the first request does not pay for it.
+        """Load the pipeline now (blocking), every model any article could use included
+        (:meth:`unspun.analysis.Pipeline.warm_up`), so that no request pays for loading one.
 
         Raises :class:`unspun.errors.ModelError` when a model cannot be loaded."""
         from unspun.analysis import shared_pipeline
@@ -127,7 +131,7 @@ class AnalysisPool:
             self.article_model,
             extra_components=self.extra_components,
             spacy_model=self.spacy_model,
-        )
+        ).warm_up()
 
     def _start(self) -> None:
         # Called with the lock held: threads start with the first analysis, not at import.
