@@ -62,14 +62,30 @@ def test_pieces_of_one_phrase_around_a_word_are_joined() -> None:
     assert 0.4 < joined.score < 0.6  # the length-weighted mean
 
 
+def test_pieces_of_one_phrase_around_two_words_are_joined() -> None:
+    text = "Either we close the border now or we lose our country forever. There is no middle ground."
+    spans = [
+        _span(text, "Either we close", "Black-and-White_Fallacy", 0.3),
+        _span(
+            text, "now or we lose our country forever. There is no middle ground", "Black-and-White_Fallacy"
+        ),
+    ]
+    (joined,) = whole_phrases(text, spans)
+    assert joined.text_in(text) == text[:-1]
+    assert joined.label == "Black-and-White_Fallacy"
+    assert 0.3 < joined.score < 0.5  # the length-weighted mean
+    assert whole_phrases(text, spans, max_gap_words=1)[0].text_in(text) == "Either we close"
+
+
 def test_pieces_are_not_joined_across_a_sentence_another_technique_or_a_longer_gap() -> None:
     text = "They are thugs. Criminals rule everything, say the brave patriots of this land."
     apart = [_span(text, "thugs"), _span(text, "Criminals")]
     assert len(whole_phrases(text, apart)) == 2
     other = [_span(text, "Criminals"), _span(text, "rule", "Doubt"), _span(text, "everything")]
     assert len(whole_phrases(text, other)) == 3
-    far = [_span(text, "brave patriots"), _span(text, "land")]
+    far = [_span(text, "brave"), _span(text, "land")]  # three words apart
     assert len(whole_phrases(text, far)) == 2
+    assert len(whole_phrases(text, far, max_gap_words=3)) == 1
     different = [_span(text, "Criminals", "Name_Calling,Labeling"), _span(text, "everything")]
     assert len(whole_phrases(text, different)) == 2
     assert len(whole_phrases(text, apart[:1] + [_span(text, "are")], max_gap_words=-1)) == 1
@@ -170,3 +186,29 @@ def test_a_span_does_not_end_or_start_inside_a_quotation_it_does_not_close() -> 
     assert bounded("the “experts” and friends", "experts", "”") == "“experts”"
     # balanced quotations are left as they are
     assert bounded('a "so-called" expert said', '"so', "expert") == '"so-called" expert'
+
+
+def test_the_shipped_taggers_spans_are_whole_phrases_with_reasons() -> None:
+    from unspun.document import Article
+    from unspun.pipeline.spans import SpanTagger
+
+    text = (
+        "Opposition leaders attack the new border bill\n\n"
+        "The government's critics have found a new target. And what about the opposition? When they "
+        "were in power, they let thousands cross the border every month. Where was their outrage "
+        "then?\n\n"
+        "These spineless globalist traitors would sell our country for a handful of votes.\n\n"
+        "The so-called scientists are bought and paid for by big pharma. Wake up, people!\n\n"
+        "Either we close the border now or we lose our country forever. There is no middle ground.\n\n"
+        "Take back control. Take back control. Take back control of our future."
+    )
+    article = Article(id="1", text=text)
+    SpanTagger(candidates=False)([article])
+    spans = article.layer("technique")
+    assert spans
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text) and 0.0 <= span.score <= 1.0
+        assert span.reason and not cuts_word(text, span.start, span.end)
+    # nothing is left to join or trim: no two pieces of one phrase around a word or two
+    again = whole_phrases(text, spans, max_gap_words=2)
+    assert [(s.start, s.end, s.label) for s in again] == [(s.start, s.end, s.label) for s in spans]
