@@ -250,6 +250,17 @@ def interrupts(head: Token) -> bool:
     return head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in head.children)
 
 
+SENTENCE_ENDS = frozenset(".!?")
+
+
+def ended_before(child: Token, verb: Token) -> bool:
+    """Whether ``child`` comes before ``verb`` with a full stop between them: a sentence the parser
+    ran into the next one ("The measure passed 7-2. Lopez said the plant would open" parsed as
+    one, "passed" a ``ccomp`` of "said"), so it is not what ``verb`` reports."""
+    last = max(t.i for t in child.subtree)
+    return last < verb.i and any(t.text in SENTENCE_ENDS for t in verb.doc[last + 1 : verb.i])
+
+
 def content_of(
     head: Token, cue: Sequence[Token], extend: dict[str, float] | None = None
 ) -> tuple[Range | None, str]:
@@ -262,7 +273,7 @@ def content_of(
     inside = {t.i for t in cue}
     agent = any(child.dep_ == "agent" for child in head.children)
     for child in verb.children:
-        if child.dep_ == "ccomp" and child.i not in inside:
+        if child.dep_ == "ccomp" and child.i not in inside and not ended_before(child, verb):
             return _extended(verb, child, inside, extend), "ccomp"
     if agent:
         for child in head.children:
