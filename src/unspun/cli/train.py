@@ -45,6 +45,7 @@ def train(
 ) -> None:
     """Train a model from a config file; the defaults reproduce the shipped model."""
     from unspun.errors import ConfigError
+    from unspun.training.checkworthy_finetune import is_finetune_recipe, train_checkworthy_finetune
     from unspun.training.defaults import default_train_config, default_train_data
     from unspun.training.runs import task_run_folder, train_once
 
@@ -65,6 +66,16 @@ def train(
                 out_dir,
                 seed=seed,
                 overrides=overrides,
+                fresh=fresh,
+                log=lambda line: say("train:", "bold", line),
+            )
+        elif task is TrainTask.checkworthy and is_finetune_recipe(config_path):
+            # its own run folder, with a checkpoint per epoch (unspun.training.checkworthy_finetune)
+            result = train_checkworthy_finetune(
+                config_path,
+                data_dir,
+                out_dir,
+                seed=seed,
                 fresh=fresh,
                 log=lambda line: say("train:", "bold", line),
             )

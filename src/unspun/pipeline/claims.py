@@ -1,8 +1,11 @@
 """Check-worthy claims: the sentences of an article a fact-checker should look at.
 
 Each sentence (:func:`unspun.sentences.split_sentences`) gets the probability that it is
-check-worthy from a logistic head over the span model's view of it, encoded alone as the training
-sentences were (mean and max of its token states), calibrated on held-out folds of CheckThat! 2024 (English debate sentences). A sentence at
+check-worthy, the sentence read alone as the training sentences were (CheckThat! 2024, English
+debate sentences), from one of two kinds of model folder: a fine-tuned sentence classifier run
+with ONNX Runtime (:mod:`unspun.models.sentence_classifier`, the shipped ``checkworthy-en``), or a
+logistic head over the span model's token states of the sentence (mean and max;
+:mod:`unspun.whosays.heads`, the frozen-feature recipe). A sentence at
 or over the model's threshold becomes a :class:`~unspun.document.Claim` (``score`` = that
 probability) in ``article.claims``. Sentences of fewer than ``min_words`` words are skipped, so is
 the text's title line (a headline is not a claim sentence:
@@ -17,12 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
-from unspun.document import Article, Claim, ModelInfo
+from unspun.document import Article, Claim, ModelInfo, TextRange
+from unspun.models.packaged import folder_model_info, model_folder
+from unspun.models.sentence_classifier import (
+    SentenceClassifier,
+    is_sentence_classifier,
+    load_sentence_classifier,
+)
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.sentences import title_end
+from unspun.sentences import split_sentences, title_end
 from unspun.whosays.encoding import (
-    SentenceStates,
     TokenStates,
     article_sentences,
     block_rows,
@@ -32,6 +40,7 @@ from unspun.whosays.heads import HeadModel, load_heads
 
 DEFAULT_MODEL = "checkworthy-en"
 YES = "Yes"
+ClaimModel = SentenceClassifier | HeadModel
 
 
 def yes_probabilities(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -43,14 +52,37 @@ def yes_probabilities(model: HeadModel, states: TokenStates, ranges: Sequence[tu
     return scores[:, head.labels.index(YES)]
 
 
-def score_sentences(texts: Sequence[str], model: str | Path | HeadModel | None = None) -> list[float]:
+def load_claim_model(model: str | Path | ClaimModel | None = None) -> ClaimModel:
+    """The model as given, or loaded (once per process) from a folder or a shipped name (the
+    folder's ``config.json`` says which kind). Raises :class:`unspun.errors.ModelError`."""
+    if isinstance(model, SentenceClassifier | HeadModel):
+        return model
+    folder = model_folder(model or DEFAULT_MODEL)
+    if is_sentence_classifier(folder):
+        return load_sentence_classifier(folder)
+    return load_heads(model or DEFAULT_MODEL, DEFAULT_MODEL)
+
+
+def sentence_probabilities(model: ClaimModel, texts: Sequence[str]) -> np.ndarray:
+    """The check-worthiness probability of each stand-alone sentence (0 for a blank one)."""
+    blank = np.array([not t.strip() for t in texts], dtype=bool)
+    if isinstance(model, SentenceClassifier):
+        p = model.probabilities(texts)
+    else:
+        p = np.array(
+            [
+                yes_probabilities(model, states, [(0, len(text))])[0]
+                for text, states in zip(texts, encode_texts(texts), strict=True)
+            ],
+            dtype=np.float32,
+        )
+    return np.where(blank, 0.0, p)
+
+
+def score_sentences(texts: Sequence[str], model: str | Path | ClaimModel | None = None) -> list[float]:
     """The check-worthiness probability of each stand-alone sentence (``unspun predict
     checkworthy``). Raises :class:`unspun.errors.ModelError` if the model cannot be loaded."""
-    heads = load_heads(model or DEFAULT_MODEL, DEFAULT_MODEL)
-    out = []
-    for text, states in zip(texts, encode_texts(texts), strict=True):
-        out.append(float(yes_probabilities(heads, states, [(0, len(text))])[0]) if text.strip() else 0.0)
-    return out
+    return [float(p) for p in sentence_probabilities(load_claim_model(model), texts)] if texts else []
 
 
 @register("unspun.ClaimDetector.v1")
@@ -64,7 +96,7 @@ class ClaimDetector(Component):
     def __init__(
         self,
         *,
-        model: str | Path | HeadModel | None = None,
+        model: str | Path | ClaimModel | None = None,
         min_words: int = 4,
         threshold: float | None = None,
         skip_title: bool = True,
@@ -72,19 +104,19 @@ class ClaimDetector(Component):
     ) -> None:
         super().__init__()
         self._model_arg = model
-        self._model: HeadModel | None = model if isinstance(model, HeadModel) else None
+        self._model: ClaimModel | None = model if isinstance(model, SentenceClassifier | HeadModel) else None
         self.min_words = min_words
         self._threshold = threshold
         self.skip_title = skip_title
         self.languages = languages
 
     @property
-    def model(self) -> HeadModel:
-        """The check-worthiness heads, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
+    def model(self) -> ClaimModel:
+        """The check-worthiness model, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
-                    self._model = load_heads(self._model_arg or DEFAULT_MODEL, DEFAULT_MODEL)
+                    self._model = load_claim_model(self._model_arg)
         return self._model
 
     @property
@@ -96,7 +128,12 @@ class ClaimDetector(Component):
         self.model  # noqa: B018 - the property loads it
 
     def model_info(self) -> list[ModelInfo]:
-        return [self.model.model_info(self.name)]
+        model = self.model
+        if isinstance(model, HeadModel):
+            return [model.model_info(self.name)]
+        if model.path is not None:
+            return [folder_model_info(self.name, model.path)]
+        return [ModelInfo(component=self.name, name="checkworthy", version="local")]
 
     def covers(self, article: Article) -> bool:
         """Whether the model reads the article's language (unknown counts as covered)."""
@@ -107,30 +144,62 @@ class ClaimDetector(Component):
         :func:`unspun.sentences.title_end`)."""
         return title_end(text, title) if self.skip_title else 0
 
-    def claims(self, text: str, sentences: SentenceStates, title: str | None = None) -> list[Claim]:
-        """The sentences of ``text`` with at least ``min_words`` words whose probability reaches the
-        threshold, as claims ``c1``, ``c2``, ... in text order; the title line is no claim."""
-        heads = self.model
+    def candidates(self, text: str, sentences: Sequence[TextRange], title: str | None = None) -> list[int]:
+        """The indices of the sentences that may be claims: at least ``min_words`` words, not in
+        the title line."""
         headline_end = self.title_end(text, title)
-        keep = [
+        return [
             k
-            for k, s in enumerate(sentences.sentences)
+            for k, s in enumerate(sentences)
             if len(text[s.start : s.end].split()) >= self.min_words and s.end > headline_end
         ]
+
+    def claims(self, sentences: Sequence[TextRange], probabilities: Sequence[float]) -> list[Claim]:
+        """The ``sentences`` whose probability reaches the threshold, as claims ``c1``, ``c2``, ...
+        in text order."""
         out: list[Claim] = []
-        for k in keep:
-            s = sentences.sentences[k]
-            p = float(yes_probabilities(heads, sentences.states[k], [(0, s.end - s.start)])[0])
+        for s, p in zip(sentences, probabilities, strict=True):
             if p >= self.threshold:
-                out.append(Claim(f"c{len(out) + 1}", s.start, s.end, round(p, 4)))
+                out.append(Claim(f"c{len(out) + 1}", s.start, s.end, round(float(p), 4)))
+        return out
+
+    def _probabilities(self, articles: Sequence[Article]) -> list[tuple[list[TextRange], np.ndarray]]:
+        """Per article, its candidate sentences and their probabilities (one model call for all)."""
+        model = self.model
+        if isinstance(model, SentenceClassifier):
+            split = [split_sentences(a.text) for a in articles]
+        else:  # the heads read the span model's states of each sentence, kept for portrayal
+            made = article_sentences(articles)
+            split = [list(m.sentences) for m in made]
+        kept = [self.candidates(a.text, ss, a.title) for a, ss in zip(articles, split, strict=True)]
+        if isinstance(model, SentenceClassifier):
+            texts = [
+                a.text[ss[k].start : ss[k].end]
+                for a, ss, ks in zip(articles, split, kept, strict=True)
+                for k in ks
+            ]
+            flat = model.probabilities(texts)
+        else:
+            flat = np.array(
+                [
+                    yes_probabilities(model, m.states[k], [(0, m.sentences[k].end - m.sentences[k].start)])[0]
+                    for m, ks in zip(made, kept, strict=True)
+                    for k in ks
+                ],
+                dtype=np.float32,
+            )
+        out, first = [], 0
+        for ss, ks in zip(split, kept, strict=True):
+            out.append(([ss[k] for k in ks], flat[first : first + len(ks)]))
+            first += len(ks)
         return out
 
     def predict(self, articles: Sequence[Article]) -> list[list[Claim] | None]:
         """Per article, its claims (``None`` for a language the model does not read); changes
-        nothing but the cached sentence states (``article.vectors``)."""
+        nothing but the cached sentence states (``article.vectors``) of a head model."""
         covered = [a for a in articles if self.covers(a) and a.text.strip()]
-        states = dict(zip(map(id, covered), article_sentences(covered), strict=True))
-        return [self.claims(a.text, states[id(a)], a.title) if id(a) in states else None for a in articles]
+        scored = dict(zip(map(id, covered), self._probabilities(covered), strict=True))
+        return [self.claims(*scored[id(a)]) if id(a) in scored else None for a in articles]
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[Claim] | None]) -> None:
         for article, claims in zip(articles, outputs, strict=True):

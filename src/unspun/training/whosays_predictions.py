@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,19 +15,22 @@ from unspun.tasks.newsmtsc import iter_targets, with_polarities
 from unspun.whosays.encoding import SentenceStates, TokenStates, encode_texts, sentence_states
 from unspun.whosays.heads import HeadModel, load_heads
 
+if TYPE_CHECKING:
+    from unspun.pipeline.claims import ClaimModel
+
 
 def predict_checkworthy(
-    rows: Sequence[CheckworthyRow], model: str | Path | HeadModel | None = None, *, batch_size: int = 64
+    rows: Sequence[CheckworthyRow], model: str | Path | ClaimModel | None = None, *, batch_size: int = 64
 ) -> list[tuple[str, str, float]]:
     """``(id, Yes|No, probability)`` per sentence, Yes at or over the model's threshold."""
-    from unspun.pipeline.claims import DEFAULT_MODEL, score_sentences
+    from unspun.pipeline.claims import load_claim_model, score_sentences
 
-    heads = load_heads(model or DEFAULT_MODEL, DEFAULT_MODEL)
+    loaded = load_claim_model(model)
     out = []
     for start in range(0, len(rows), batch_size):
         batch = rows[start : start + batch_size]
-        for row, p in zip(batch, score_sentences([r.text for r in batch], heads), strict=True):
-            out.append((row.id, YES if p >= heads.threshold else NO, p))
+        for row, p in zip(batch, score_sentences([r.text for r in batch], loaded), strict=True):
+            out.append((row.id, YES if p >= loaded.threshold else NO, p))
     return out
 
 

@@ -1,0 +1,162 @@
+"""The fine-tuned check-worthiness recipe: a tiny run finishes, resumes after SIGKILL without
+redoing an epoch, and its exported ONNX folder loads and scores without torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from unspun.models.sentence_classifier import SentenceClassifier, is_sentence_classifier
+
+CLAIMS = [
+    "unemployment rose by 12 percent in 2019",
+    "we cut taxes by 3 million",
+    "the rate rose 5 percent under this government",
+    "we cut 7 million jobs in 2020",
+]
+CHAT = [
+    "thank you all so much",
+    "good evening everyone",
+    "great to see you all tonight",
+    "thank you for being here",
+]
+WORDS = sorted({word for text in CLAIMS + CHAT for word in text.split() if not word.isdigit()})
+# Three debates of ids (runs of consecutive ids, far apart): fit, inner, late.
+ROWS = [
+    (base + k, text, label)
+    for base, texts in (
+        (100, CLAIMS[:2] + CHAT[:2]),
+        (200, CLAIMS[2:3] + CHAT[2:3]),
+        (300, CLAIMS[3:] + CHAT[3:]),
+    )
+    for k, text in enumerate(texts)
+    for label in ["Yes" if text in CLAIMS else "No"]
+]
+RECIPE = """
+[data]
+train = "train.tsv"
+dev_test = "dev-test.tsv"
+
+[finetune]
+encoder = "{bert}"
+epochs = 2
+batch_size = 2
+max_length = 16
+lr = 1e-3
+seed = 3
+threads = 1
+late_debates = 1
+inner_debates = 1
+quantize = false
+"""
+SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from unspun.training import runs
+from unspun.training.checkworthy_finetune import train_checkworthy_finetune
+
+if os.environ.get("KILL_AT"):
+    mark_done = runs.Run.mark_done
+    def mark_and_die(self, unit, **info):
+        mark_done(self, unit, **info)
+        if unit == os.environ["KILL_AT"]:
+            os.kill(os.getpid(), signal.SIGKILL)
+    runs.Run.mark_done = mark_and_die
+report = train_checkworthy_finetune(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+print("late_f1", report["validation"]["late_f1"])
+"""
+
+
+def tiny_wordpiece_bert(folder: Path) -> Path:
+    """A randomly initialised 2-layer, 32-wide BERT with a WordPiece tokenizer over :data:`WORDS`."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    folder.mkdir(parents=True, exist_ok=True)
+    digits = [str(d) for d in range(10)] + [f"##{d}" for d in range(10)]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(WORDS)), *digits]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer = transformers.BertTokenizerFast(str(folder / "vocab.txt"), do_lower_case=True)
+    tokenizer.save_pretrained(str(folder))
+    torch.manual_seed(0)
+    config = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
+    transformers.BertModel(config).save_pretrained(str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("cw")
+    bert = tiny_wordpiece_bert(root / "bert")
+    data = root / "data"
+    data.mkdir()
+    lines = ["Sentence_id\tText\tclass_label", *(f"{i}\t{t}\t{y}" for i, t, y in ROWS)]
+    (data / "train.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (data / "dev-test.tsv").write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    recipe = root / "recipe.toml"
+    recipe.write_text(RECIPE.format(bert=bert), encoding="utf-8")
+    return recipe, data
+
+
+def _train(
+    recipe: Path, data: Path, out: Path, cache: Path, kill_at: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "UNSPUN_CACHE": str(cache), "KILL_AT": kill_at, "OMP_NUM_THREADS": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(recipe), str(data), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+def test_finetune_killed_mid_run_resumes_and_exports_a_loadable_model(
+    tmp_path: Path, tiny_setup: tuple[Path, Path]
+) -> None:
+    recipe, data = tiny_setup
+    killed = _train(recipe, data, tmp_path / "out", tmp_path / "cache", kill_at="validate/epoch1")
+    assert killed.returncode == -signal.SIGKILL
+    work = next((tmp_path / "cache" / "runs").iterdir())
+    assert work.name.startswith("checkworthy-finetune-")
+    assert (work / "validate" / "checkpoint.pt").is_file()
+
+    resumed = _train(recipe, data, tmp_path / "out", tmp_path / "cache")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "validate/resuming after epoch 1 of 2" in resumed.stdout
+    units = [line.split("\t")[0] for line in (work / "units.log").read_text("utf-8").splitlines()]
+    assert units[:2] == ["validate/epoch1", "validate/epoch2"]  # epoch 1 was not redone
+    assert len(units) == len(set(units))
+    report = json.loads((tmp_path / "out" / "training.json").read_text("utf-8"))
+    assert report["validation"]["chosen_epoch"] in (1, 2)
+    assert report["int8_agreement"]["decision_agreement"] == pytest.approx(1.0)  # fp32 export here
+
+    out = tmp_path / "out"
+    assert is_sentence_classifier(out)
+    model = SentenceClassifier.from_disk(out)
+    p = model.probabilities([*CLAIMS, *CHAT, ""])
+    assert p.shape == (9,) and np.all((p >= 0) & (p <= 1))
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_sentence_classifier_refuses_a_folder_of_another_format(tmp_path: Path) -> None:
+    from unspun.errors import ModelError
+
+    (tmp_path / "config.json").write_text('{"format": "unspun.whosays-heads/1"}', encoding="utf-8")
+    assert not is_sentence_classifier(tmp_path)
+    with pytest.raises(ModelError, match="unspun train"):
+        SentenceClassifier.from_disk(tmp_path)
