@@ -129,3 +129,19 @@ def test_failures_of_a_feeds_entries_say_which_entry_once(tmp_path: Path) -> Non
     [left_out] = [line for line in lines if line.startswith("  left out")]
     # the reader's message names the file already: the line names it once
     assert left_out == f"  left out {feed}:2: entry 2 has no text (no content or summary)"
+
+
+def test_a_bad_jsonl_line_is_summarised_with_its_file_and_line_once(tmp_path: Path) -> None:
+    from unspun.readers.dispatch import iter_articles
+
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(
+        '{"id": "a", "text": "first"}\n{"id": "b"}\n{"id": "c", "text": "third"}\n', encoding="utf-8"
+    )
+    report = RunReport()
+    articles = iter_articles(dump, max_bytes=100_000, on_error=report.on_error, on_skip=report.skip)
+    run(articles, Pipeline([Shouter()]), lambda _: None, report=report)
+    [left_out] = [line for line in report.summary() if line.startswith("  left out")]
+    # was "dump.jsonl:2: line 2: no 'text' field ...": the line number said twice
+    assert left_out.startswith(f"  left out {dump}:2: no 'text' field"), left_out
+    assert "line 2" not in left_out, left_out

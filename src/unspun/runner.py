@@ -223,11 +223,15 @@ class RunReport:
 
 def _without_file(where: str, reason: str) -> str:
     """``reason`` without the file it starts with (a reader's messages name their file, and
-    ``where`` is that file or ``file:line``), so that a line ``where: reason`` names it once."""
+    ``where`` is that file or ``file:line``), so that a line ``where: reason`` names it (and its
+    line) once."""
     head, _, tail = where.rpartition(":")
-    file = head if head and tail.isdigit() else where
+    line = tail if head and tail.isdigit() else None
+    file = head if line else where
     if reason.startswith(file) and len(reason) > len(file):
-        return reason[len(file) :].lstrip(":, ")
+        reason = reason[len(file) :].lstrip(":, ")
+        if line and reason.startswith(f"line {line}:"):  # a JSONL reader's "FILE, line N: ..."
+            reason = reason[len(f"line {line}:") :].lstrip()
     return reason
 
 
