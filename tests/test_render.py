@@ -42,6 +42,19 @@ def test_render_analysis_lists_every_span_with_its_technique() -> None:
     assert "0.70" in output
 
 
+def test_a_second_technique_shows_under_the_first_on_the_same_span() -> None:
+    from unspun.document import Label
+
+    article = Article(id="1", text="They are traitors. Nothing else.", title="t")
+    also = [Label("Loaded_Language", 0.34)]
+    article.set_layer("technique", [Span(9, 17, "Name_Calling,Labeling", 0.7, also=also)])
+    output = _rendered(article)
+    lines = output.splitlines()
+    first = next(i for i, line in enumerate(lines) if "Name calling / labelling" in line and "0.70" in line)
+    assert "also possible: Loaded language 0.34" in lines[first + 1]
+    assert output.count("⟦traitors⟧") == 1  # one span, two labels
+
+
 def test_render_analysis_shows_markup_like_text_literally_and_shortens_with_an_ellipsis() -> None:
     text = "The [bold]corrupt[/bold] elite [/] lie. " + "word " * 60
     article = Article(id="7", text=text, title="[red]Headline[/red]")

@@ -42,7 +42,14 @@ def full_analysis() -> Analysis:
     article.set_layer(
         "technique",
         [
-            Span(26, 36, "Loaded_Language", 0.812345, reason="emotive word 'disaster'"),
+            Span(
+                26,
+                36,
+                "Loaded_Language",
+                0.812345,
+                reason="emotive word 'disaster'",
+                also=[Label("Exaggeration,Minimisation", 0.341234)],
+            ),
             Span(42, 54, "Name_Calling-Labeling", 0.5, taxonomy="semeval2023", attrs={"k": 1}),
         ],
     )
@@ -85,6 +92,28 @@ def test_every_layer_round_trips_exactly() -> None:
     assert again.article.published == dt.date(2007, 9, 1)
     assert again.attributions[0].source == TextRange(1, 7)
     assert again.entities[0].mentions[0].text_in(TEXT) == "Karzai"
+
+
+def test_a_second_technique_round_trips_on_its_span() -> None:
+    data = full_analysis().to_dict()
+    first, second = data["spans"]
+    assert first["also"] == ["Exaggeration,Minimisation"]
+    assert first["also_scores"] == {"Exaggeration,Minimisation": 0.3412}
+    assert second["also"] == [] and second["also_scores"] == {}
+    assert len(data["spans"]) == 2  # a second label is not a second span
+    again = Analysis.from_dict(data).spans[0]
+    assert again.label == "Loaded_Language"
+    assert again.also == [Label("Exaggeration,Minimisation", 0.3412)]
+
+
+def test_an_analysis_of_the_previous_minor_version_still_reads() -> None:
+    """2.1 only added optional fields: a 2.0 analysis (spans without ``also``) reads as before."""
+    data = full_analysis().to_dict()
+    for span in data["spans"]:
+        del span["also"], span["also_scores"]
+    again = Analysis.from_dict({**data, "schema_version": "2.0"})
+    assert [s.also for s in again.spans] == [[], []]
+    assert again.to_dict()["schema_version"] == SCHEMA_VERSION
 
 
 def test_output_validates_against_the_json_schema() -> None:

@@ -102,3 +102,44 @@ def test_the_shipped_span_model_reads_its_context_head() -> None:
     model.context = None
     without = model.technique_probs(text, encoded, spans)[0, repetition]
     assert with_context > without + 0.1  # measured 0.98 against 0.62: the recurrence pushes Repetition
+
+
+def test_a_second_technique_only_where_the_head_gives_it_enough_probability() -> None:
+    from unspun.document import Label
+    from unspun.models.span_model import SECOND_TECHNIQUE_MIN, second_techniques
+
+    close = np.array([0.45, 0.40, 0.15])  # two techniques the head cannot tell apart
+    assert second_techniques(close, LABELS) == [Label("Repetition", pytest.approx(0.40))]
+    clear = np.array([0.05, 0.80, 0.15])
+    assert second_techniques(clear, LABELS) == []
+    assert second_techniques(close, LABELS, min_prob=None) == []
+    at = np.array([1 - 2 * SECOND_TECHNIQUE_MIN, SECOND_TECHNIQUE_MIN, SECOND_TECHNIQUE_MIN])
+    at[0] += 0.01  # the first; the two tied at the threshold: the first of them is second
+    assert [label.name for label in second_techniques(at, LABELS)] == [LABELS[1]]
+
+
+def test_the_span_tagger_gives_a_span_two_labels_without_adding_a_span() -> None:
+    from unspun.document import Article
+    from unspun.models.span_model import SECOND_TECHNIQUE_MIN
+    from unspun.pipeline.spans import SpanTagger
+
+    text = (
+        "Terror\n\nIf we let them in, our children will die. Either we act now or we lose everything. "
+        "This evil regime is the new Nazi Germany."
+    )
+    tagged = {}
+    for second in (True, False):
+        article = Article(id="a", text=text)
+        SpanTagger(candidates=False, second_techniques=second)([article])
+        tagged[second] = article.layer("technique")
+    with_second, without = tagged[True], tagged[False]
+    # the same spans and scores: a second label is not a second span
+    assert [(s.start, s.end, s.label, s.score) for s in with_second] == [
+        (s.start, s.end, s.label, s.score) for s in without
+    ]
+    assert all(not s.also for s in without)
+    for span in with_second:
+        assert all(o.name != span.label and SECOND_TECHNIQUE_MIN <= o.score <= 1.0 for o in span.also)
+    # "evil regime": name calling and loaded language both (the head gave the second 0.44 on one CPU)
+    regime = next(s for s in with_second if "evil regime" in s.text_in(text))
+    assert {regime.label, *(o.name for o in regime.also)} == {"Name_Calling,Labeling", "Loaded_Language"}

@@ -303,6 +303,26 @@ def test_the_page_counts_spans_once_and_shows_no_score_for_a_reviewers_span() ->
     assert labels == ["81% confidence", "50% confidence", "64% confidence", "added by a reviewer"]
 
 
+def test_the_tooltip_names_a_spans_second_technique_with_its_probability() -> None:
+    module = (web.STATIC_DIR / "article-view.js").as_uri()
+    script = (
+        f"const {{ alsoLabel }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "const cat = { byLabel: new Map([['Loaded_Language', { name: 'Loaded language' }]]) };"
+        "process.stdout.write(JSON.stringify(JSON.parse(input).map((s) => alsoLabel(cat, s))));"
+    )
+    spans = [
+        {
+            "technique": "Name_Calling,Labeling",
+            "also": ["Loaded_Language"],
+            "also_scores": {"Loaded_Language": 0.34},
+        },
+        {"technique": "Doubt", "also": [], "also_scores": {}},
+        {"technique": "Doubt"},  # an analysis of schema 2.0, before spans had a second technique
+    ]
+    assert run_node(script, spans) == ["Also possible: Loaded language (34%)", None, None]
+
+
 def test_the_page_says_the_text_views_line_on_the_authors_and_the_quoted_voices() -> None:
     from unspun.pipeline.voice import VoiceCount, Voices
     from unspun.render import voice_line

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from unspun.errors import FormatError
 from unspun.schema import (
+    READABLE_VERSIONS,
     SCHEMA_VERSION,
     AnalysisRecord,
     ParagraphRecord,
@@ -55,8 +56,9 @@ class Span:
 
     ``label`` is the technique id in ``taxonomy`` for technique spans (``span.technique`` is
     the same value); ``id`` is unique within the article's layer once the span is set on an
-    article; ``reason`` says in a few words why it was flagged; ``attrs`` holds extra
-    JSON-serialisable values a component wants to keep.
+    article; ``reason`` says in a few words why it was flagged; ``also`` holds further techniques
+    the head found possible for the same words, each with its probability (the same span, not
+    another one); ``attrs`` holds extra JSON-serialisable values a component wants to keep.
     """
 
     start: int
@@ -67,6 +69,7 @@ class Span:
     id: str | None = None
     taxonomy: str = PTC14
     reason: str | None = None
+    also: list[Label] = field(default_factory=list, hash=False)
     attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -446,7 +449,7 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
     if not isinstance(data, dict):
         raise FormatError(f"an analysis is a JSON object, not {type(data).__name__}")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise FormatError(
             f"analysis schema_version {version!r} is not {SCHEMA_VERSION!r}; re-analyse the article "
             "with this version of unspun (unspun reanalyze for a store)"

@@ -102,8 +102,9 @@ def _marked_text(text: str, spans: list[Span]) -> Text:
 
 
 def span_table(text: str, spans: list[Span]) -> Table:
-    """Every span, numbered in text order: technique, confidence, the words it covers and, when
-    the spans have one, the reason it was flagged."""
+    """Every span, numbered in text order: technique (and below it, dimmed, the second technique
+    the head nearly chose for the same words with its probability, where the span has one),
+    confidence, the words it covers and, when the spans have one, the reason it was flagged."""
     table = Table(title="Spans", expand=True)
     table.add_column("#", justify="right")
     table.add_column("technique", no_wrap=True)
@@ -116,7 +117,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
         covered = " ".join(printable(span.text_in(text)).split())
         row: list[RenderableType] = [
             str(number),
-            Text(_name(span.label)),
+            _techniques(span),
             f"{span.score:.2f}",
             Text(_shortened(covered, SPAN_TEXT_LIMIT)),
         ]
@@ -124,6 +125,13 @@ def span_table(text: str, spans: list[Span]) -> Table:
             row.append(Text(printable(span.reason or ""), style="dim"))
         table.add_row(*row)
     return table
+
+
+def _techniques(span: Span) -> Text:
+    cell = Text(_name(span.label))
+    for other in span.also:
+        cell.append(f"\nalso possible: {_name(other.name)} {other.score:.2f}", style="dim")
+    return cell
 
 
 def _name(label: str) -> str:

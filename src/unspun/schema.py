@@ -33,8 +33,10 @@ from unspun.errors import FormatError
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = "2.0"
-SCHEMA_ID = "https://unspun.invalid/schema/analysis-2.0.json"
+SCHEMA_VERSION = "2.1"
+# Versions read as this one: a minor version only adds optional fields (2.1: spans[].also).
+READABLE_VERSIONS = frozenset({"2.0", SCHEMA_VERSION})
+SCHEMA_ID = "https://unspun.invalid/schema/analysis-2.1.json"
 DIGITS = 4
 
 
@@ -84,6 +86,14 @@ class SpanRecord(_Strict):
     score: float = Field(ge=0, le=1)
     text: Annotated[str, Quote()]
     reason: str | None = None
+    also: list[str] = Field(
+        default_factory=list,
+        description="the technique the head nearly chose for the same words, where its probability "
+        "reaches the span model's threshold (ids in the span's taxonomy); the same span, not another one",
+    )
+    also_scores: Annotated[dict[str, float], ScoresOf("also")] = Field(
+        default_factory=dict, description="the technique head's probability of each technique in also"
+    )
     attrs: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,10 @@ class SpanTagger(Component):
     (:func:`unspun.models.phrases.whole_phrases`: never cut inside a word, no trailing function
     word, pieces of one phrase joined, lone discourse markers dropped); with ``reasons`` (the
     default) each span's ``reason`` names the words and signals that weighed most for its
-    technique (:mod:`unspun.models.span_reasons`). When the model folder holds a
+    technique (:mod:`unspun.models.span_reasons`); with ``second_techniques`` (the default) a span
+    keeps in ``also`` its second-best technique where the TC head gives it at least
+    :data:`unspun.models.span_model.SECOND_TECHNIQUE_MIN` (the same words, not a second span: span
+    counts and the persuasion score do not change). When the model folder holds a
     ``calibration.json`` (:mod:`unspun.models.score_calibration`), each span's score is the
     probability that the span is right, fitted out of fold; ``min_score`` reads that probability.
     """
@@ -55,6 +59,7 @@ class SpanTagger(Component):
         languages: tuple[str, ...] = ("en",),
         phrases: bool = True,
         reasons: bool = True,
+        second_techniques: bool = True,
     ) -> None:
         super().__init__()
         self.languages = languages
@@ -64,6 +69,7 @@ class SpanTagger(Component):
         self.candidates = candidates
         self.phrases = phrases
         self.reasons = reasons
+        self.second_techniques = second_techniques
         self._explainer: SpanExplainer | None = None
         self._calibration: SpanCalibration | None | bool = False  # False: not read yet
 
@@ -121,6 +127,8 @@ class SpanTagger(Component):
 
     def _finished(self, text: str, spans: list[Span]) -> list[Span]:
         """The model's spans of ``text`` as whole phrases, each with its reason (as configured)."""
+        if not self.second_techniques:
+            spans = [replace(s, also=[]) if s.also else s for s in spans]
         if self.phrases:
             spans = whole_phrases(text, spans)
         if self.reasons:

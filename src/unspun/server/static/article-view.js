@@ -53,6 +53,15 @@ export function scoreLabel(span) {
   return (span.attrs || {}).feedback === "added" ? "added by a reviewer" : `${percent(span.score)} confidence`;
 }
 
+/** The further techniques the head nearly chose for a span's words, for its tooltip ("Also possible:
+ * Loaded language (34%)"); null when it has none. Not a second span: nothing counts it. */
+export function alsoLabel(cat, span) {
+  const also = span.also || [];
+  if (!also.length) return null;
+  const scores = span.also_scores || {};
+  return `Also possible: ${also.map((t) => `${techniqueName(cat, t)} (${percent(scores[t])})`).join(", ")}`;
+}
+
 /** The spans of an analysis as the view uses them (a unique key each; feedback in attrs). */
 function viewSpans(data) {
   return (data.spans || []).map((s, i) => ({ ...s, key: s.id ? String(s.id) : `s${i}`, attrs: s.attrs || {} }));
@@ -361,6 +370,8 @@ export class ArticleView {
       el("p", { class: "tt-def", text: t ? t.definition : "" }),
       el("blockquote", { class: "tt-quote", text: excerpt(this.quoteOf(span), full ? 400 : 160) }),
     ];
+    const also = alsoLabel(this.cat, span);
+    if (also) parts.push(el("p", { class: "tt-also", text: also }));
     if (span.reason) parts.push(el("p", { class: "tt-reason" }, el("span", { class: "muted", text: "Why: " }), span.reason));
     const fb = span.attrs.feedback;
     if (fb) {
