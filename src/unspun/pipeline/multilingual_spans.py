@@ -204,7 +204,7 @@ class MultilingualSpanTagger(Component):
                     at = [i for i, _ in inside]
                     features[at], vectors[at] = reading.evidence.features, reading.evidence.vectors
                 done += end - start
-                if progress is not None:
+                if progress is not None and total > PIECE_CHARS:  # long work only, as the English tagger
                     progress(done, total)
             evidence = (
                 ParagraphEvidence(features, vectors) if features is not None and vectors is not None else None
