@@ -133,10 +133,26 @@ def fold_heads(
 ) -> list[SpanContextHead]:
     """Fold k's context head, fitted on the gold spans of the other folds as labelled by their
     fold models (as :func:`evaluate` nests it): what the shipped head is to a user's article, each
-    head is to its fold's held-out articles. The rows are read from
-    ``<plan.work>/tc-context-rows-<key>.npz`` when made from the same fold models, split and gold, else
-    collected (every fold model over its held-out articles, minutes) and written there.
+    head is to its fold's held-out articles. The rows are those of :func:`fold_rows`.
     Raises :class:`ModelError` when a fold model is not trained yet."""
+    rows = fold_rows(plan, log=log)
+    return [
+        fit_context_head(
+            rows.features[rows.fold != k],
+            rows.probs[rows.fold != k],
+            rows.label[rows.fold != k],
+            rows.labels,
+            penalty=penalty,
+        )
+        for k in range(len(plan.held_out))
+    ]
+
+
+def fold_rows(plan: FoldPlan, *, log: Callable[[str], None] = print) -> Rows:
+    """The gold spans of every fold's held-out articles labelled by its fold model (no context head),
+    read from ``<plan.work>/tc-context-rows-<key>.npz`` when made from the same fold models, split
+    and gold, else collected (every fold model over its held-out articles, minutes) and written
+    there. Raises :class:`ModelError` when a fold model is not trained yet."""
     if plan.missing():
         raise ModelError(
             f"fold models {plan.missing()} of {plan.config_path.name} are not trained; "
@@ -162,16 +178,7 @@ def fold_heads(
         temporary = path.with_name(path.stem + ".tmp.npz")
         rows.save(temporary)
         temporary.replace(path)
-    return [
-        fit_context_head(
-            rows.features[rows.fold != k],
-            rows.probs[rows.fold != k],
-            rows.label[rows.fold != k],
-            rows.labels,
-            penalty=penalty,
-        )
-        for k in range(len(plan.held_out))
-    ]
+    return rows
 
 
 def _stamp(model_dir: Path) -> str:
@@ -246,8 +253,9 @@ def _figures(rows: Rows, probs: np.ndarray) -> dict[str, Any]:
     }
 
 
-def evaluate(rows: Rows, *, penalty: float = PENALTY) -> dict[str, Any]:
-    """Before/after figures: fold k's spans corrected by a head fitted on the other folds' spans."""
+def nested_probs(rows: Rows, *, penalty: float = PENALTY) -> np.ndarray:
+    """The TC probabilities of every row corrected by the context head fitted on the other folds'
+    rows: what the shipped head is to a user's article, out of fold."""
     after = np.zeros_like(rows.probs)
     for k in range(int(rows.fold.max()) + 1):
         train, test = rows.fold != k, rows.fold == k
@@ -258,6 +266,12 @@ def evaluate(rows: Rows, *, penalty: float = PENALTY) -> dict[str, Any]:
         logits = np.log(rows.probs[test] + 1e-9) + z @ head.weight + head.bias
         logits -= logits.max(axis=1, keepdims=True)
         after[test] = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return after
+
+
+def evaluate(rows: Rows, *, penalty: float = PENALTY) -> dict[str, Any]:
+    """Before/after figures: fold k's spans corrected by a head fitted on the other folds' spans."""
+    after = nested_probs(rows, penalty=penalty)
     return {
         "gold_spans": len(rows.label),
         "share_span_text_seen_in_training": round(float(rows.seen.mean()), 4),
