@@ -128,10 +128,12 @@ def measure(rows: Rows, probs: np.ndarray, iou: float) -> dict[str, Any]:
     pooled = {}
     for t in THRESHOLDS[:-1]:
         c = counted(order, p2 >= t, gold, everything)
+        right = [u for u in np.nonzero(p2 >= t)[0] if int(order[u, 1]) in gold[u]]
         pooled[str(t)] = {
             "tc_micro_f1": round(c.micro_f1(), 4),
             "second_labels": int((p2 >= t).sum()),
-            "right": int(c.tp.sum() - counted(order, never, gold, everything).tp.sum()),
+            "right": len(right),
+            "right_where_the_first_is_wrong": sum(int(order[u, 0]) not in gold[u] for u in right),
         }
     added = int(two.tp.sum() + two.fp.sum() - one.tp.sum() - one.fp.sum())
     return {
@@ -181,7 +183,8 @@ def main() -> None:
     print(
         "pooled by threshold (IoU 1): "
         + ", ".join(
-            f"{t}: {v['tc_micro_f1']:.4f} ({v['second_labels']}, {v['right']} right)"
+            f"{t}: {v['tc_micro_f1']:.4f} ({v['second_labels']}, {v['right']} right, "
+            f"{v['right_where_the_first_is_wrong']} where the first is wrong)"
             for t, v in first["pooled_by_threshold"].items()
         )
     )
