@@ -342,3 +342,21 @@ def test_analyze_and_ingest_end_with_the_same_summary_of_what_was_left_out(tmp_p
         line for line in analysed.stderr.splitlines() if "empty.txt" in line and not line.startswith(" ")
     ]
     assert len(told) == 1 and told[0].startswith("skipped "), told
+
+
+def test_empty_lists_say_so_on_stderr_and_leave_stdout_empty(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    with open_store(db) as store:
+        store.add(make_analysis("The harbour reopened on Monday after repairs.", id="no-outlet", outlet=None))
+    # both printed nothing at all: a new user could not tell an empty list from a broken command
+    for args, said in (
+        (["outlets"], "no stored article names its outlet"),
+        (["feedback", "list"], "no feedback in the store"),
+    ):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+        assert result.stderr.startswith("none:") and said in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        as_json = run(*args, "--db", db, "--format", "json")
+        assert json.loads(as_json.stdout) == [] and as_json.stderr == ""

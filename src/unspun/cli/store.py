@@ -243,6 +243,12 @@ def outlets(db: DbOption = None, format: FormatOption = TableFormat.text) -> Non
         elif format is TableFormat.csv:
             write(_csv(rows, ["outlet", "articles", "first_published", "last_published"]))
         else:
+            if not rows:  # on stderr: stdout stays empty for a script
+                say(
+                    "none:",
+                    "yellow",
+                    "no stored article names its outlet; set one with unspun ingest --outlet NAME",
+                )
             for row in rows:
                 write(
                     f"{row['articles']:>7}  {row['first_published'] or '-'} .. {row['last_published'] or '-'}  "
@@ -472,6 +478,13 @@ def feedback_list(
         elif format is TableFormat.csv:
             write(_csv(rows, columns))
         else:
+            if not records:  # on stderr: stdout stays empty for a script
+                where = f"on article {article_id}" if article_id else "in the store"
+                say(
+                    "none:",
+                    "yellow",
+                    f"no feedback {where}; add some on the web page or with unspun feedback import",
+                )
             for f in records:
                 change = f"{f.original or '-'} -> {f.technique or '-'}"
                 write(
