@@ -324,7 +324,9 @@ def test_outlets_and_profiles(client: TestClient, stored: list[dict[str, Any]]) 
     both = client.get("/api/outlets/The Daily Example/profile", params={"compare": name}).json()
     assert both["a"]["outlet"] == "The Daily Example" and both["b"]["outlet"] == name
     assert set(both["rate_difference"]) >= set(expected)
-    assert "nowhere" in assert_error(client.get("/api/outlets/nowhere/profile"), 404)
+    # the message names the API's route too, not only the CLI command (it named unspun outlets alone)
+    nowhere = assert_error(client.get("/api/outlets/nowhere/profile"), 404)
+    assert "nowhere" in nowhere and "GET /api/outlets" in nowhere
     assert_error(client.get("/api/outlets/The Daily Example/profile", params={"compare": "nowhere"}), 404)
 
 
@@ -360,9 +362,10 @@ def test_bad_feedback_is_422_and_unknown_article_404(
     message = assert_error(client.post(url, json=backwards), 422)
     assert "start 9 must be before its end 3" in message and "outside" not in message
     assert_error(client.post(url, json={"kind": "added", "start": 0, "end": 3}), 422)  # no technique
-    assert_error(
+    missing = assert_error(
         client.post("/api/articles/nope/feedback", json={"kind": "wrong", "start": 0, "end": 3}), 404
     )
+    assert "'nope'" in missing and "GET /api/articles" in missing
 
 
 def test_writes_to_the_store_need_the_token(seeded: tuple[TestClient, list[dict[str, Any]], Any]) -> None:

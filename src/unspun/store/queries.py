@@ -293,7 +293,9 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         .order_by(month)
     ).all()
     if not groups:
-        raise NotFoundError(f"no stored article from outlet {outlet!r}; list the outlets with unspun outlets")
+        raise NotFoundError(
+            f"no stored article from outlet {outlet!r}; list the outlets with unspun outlets or GET /api/outlets"
+        )
     scores_by_month: dict[str | None, list[float]] = defaultdict(list)
     for key, score in connection.execute(
         select(month, an.c.persuasion_score)

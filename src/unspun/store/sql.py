@@ -246,7 +246,9 @@ class SqlStore:
         column = t.articles.c.content_hash if len(article_id) == 64 else t.articles.c.id
         row = connection.execute(select(t.articles).where(column == article_id)).first()
         if row is None:
-            raise NotFoundError(f"no stored article {article_id!r}; list them with unspun search")
+            raise NotFoundError(
+                f"no stored article {article_id!r}; list them with unspun search or GET /api/articles"
+            )
         return row
 
     def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:
