@@ -160,3 +160,21 @@ def test_sentence_classifier_refuses_a_folder_of_another_format(tmp_path: Path) 
     assert not is_sentence_classifier(tmp_path)
     with pytest.raises(ModelError, match="unspun train"):
         SentenceClassifier.from_disk(tmp_path)
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+def test_validating_fewer_epochs_trains_the_final_model_for_the_chosen_one(
+    tmp_path: Path, tiny_setup: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspun.training.checkworthy_finetune import train_checkworthy_finetune
+
+    recipe, data = tiny_setup
+    monkeypatch.setenv("UNSPUN_CACHE", str(tmp_path / "cache"))
+    report = train_checkworthy_finetune(recipe, data, tmp_path / "out", validate_epochs=1, log=lambda _: None)
+    assert [row["epoch"] for row in report["validation"]["epochs"]] == [1]
+    assert report["epochs"] == 1
+    work = next((tmp_path / "cache" / "runs").iterdir())
+    units = [line.split("\t")[0] for line in (work / "units.log").read_text("utf-8").splitlines()]
+    assert units == ["validate/epoch1", "final/epoch1"]
+    assert SentenceClassifier.from_disk(tmp_path / "out").probabilities(CLAIMS).shape == (4,)

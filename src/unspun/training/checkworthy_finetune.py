@@ -19,6 +19,7 @@ import json
 import random
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -169,11 +170,13 @@ def fit(
     *,
     evals: Mapping[str, Sequence[str]] | None = None,
     epochs: int | None = None,
+    stop_after: int | None = None,
 ) -> tuple[Any, Any]:
     """Fine-tune on ``data`` for ``epochs`` (the recipe's by default) in ``run``; return the
     tokenizer and the network. Each finished epoch leaves ``<unit>checkpoint.pt`` and, scored by
     the network of that epoch, ``<unit>scores-epoch<k>.npz`` (Yes logits of each of ``evals``);
-    a call that finds them goes on after the last finished epoch, as if never stopped."""
+    a call that finds them goes on after the last finished epoch, as if never stopped.
+    ``stop_after`` stops after that many epochs (of a schedule still made for ``epochs``)."""
     torch = _torch(recipe.threads)
     epochs = recipe.epochs if epochs is None else epochs
     random.seed(recipe.seed)
@@ -198,7 +201,7 @@ def fit(
     labels = torch.from_numpy(np.asarray(data.labels, dtype=np.int64))
     loss_fn = torch.nn.CrossEntropyLoss()
     started = time.perf_counter()
-    for epoch in range(first, epochs):
+    for epoch in range(first, min(epochs, stop_after or epochs)):
         network.train()
         batches = length_batches(lengths, recipe.batch_size, rng)
         for step, batch in enumerate(batches, start=1):
@@ -283,16 +286,22 @@ def split_debates(rows: Sequence[CheckworthyRow], recipe: Recipe) -> dict[str, l
 
 
 def validate(
-    train: Sequence[CheckworthyRow], recipe: Recipe, run: Run, extra: Mapping[str, Sequence[CheckworthyRow]]
+    train: Sequence[CheckworthyRow],
+    recipe: Recipe,
+    run: Run,
+    extra: Mapping[str, Sequence[CheckworthyRow]],
+    epochs: int | None = None,
 ) -> dict[str, Any]:
     """Fit on the early debates; per epoch, calibrate and threshold on the inner debates and score
-    the late ones (and each of ``extra``, e.g. dev-test). The chosen epoch is the best on inner."""
+    the late ones (and each of ``extra``, e.g. dev-test). The chosen epoch is the best on inner;
+    ``epochs`` validates only the first that many of the recipe's epochs."""
     parts = split_debates(train, recipe)
     sets = {name: Labelled.of(rows) for name, rows in {**parts, **extra}.items()}
     scored = [name for name in sets if name != "fit"]
-    fit(sets["fit"], recipe, run, "validate/", evals={n: sets[n].texts for n in scored})
-    epochs = []
-    for epoch in range(1, recipe.epochs + 1):
+    epochs = recipe.epochs if epochs is None else min(epochs, recipe.epochs)
+    fit(sets["fit"], recipe, run, "validate/", evals={n: sets[n].texts for n in scored}, stop_after=epochs)
+    per_epoch = []
+    for epoch in range(1, epochs + 1):
         logits = _scores(run, "validate/", epoch)
         y_inner = sets["inner"].labels
         a, b = fit_platt(sigmoid(logits["inner"]), y_inner)
@@ -304,11 +313,11 @@ def validate(
             row[f"{n}_f1_by_threshold"] = {
                 f"{u:.2f}": round(f1_yes(sets[n].labels, p[n], u), 4) for u in THRESHOLDS
             }
-        epochs.append(row)
-    chosen = max(epochs, key=lambda r: r["inner_f1"])
+        per_epoch.append(row)
+    chosen = max(per_epoch, key=lambda r: r["inner_f1"])
     return {
         "sentences": {n: len(s.texts) for n, s in sets.items()},
-        "epochs": epochs,
+        "epochs": per_epoch,
         "chosen_epoch": chosen["epoch"],
         "late_f1": chosen["late_f1"],
     }
@@ -349,8 +358,11 @@ def export(
 
     attention = network.config._attn_implementation
     network.set_attn_implementation("eager")
+    # The TorchScript exporter warns that it is the legacy one, and tracing warns about
+    # shape-dependent branches in transformers; batch and sequence stay dynamic in the graph.
     try:
-        with torch.no_grad():
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(
                 _Logits(network),
                 (dummy, torch.ones_like(dummy)),
@@ -403,6 +415,7 @@ def fine_tune_checkworthy(
     seed: int | None = None,
     fresh: bool = False,
     validate_only: bool = False,
+    validate_epochs: int | None = None,
     log: Say = print,
 ) -> dict[str, Any]:
     """The ``[finetune]`` recipe of ``unspun train checkworthy``: validate, then fit the shipped
@@ -410,8 +423,10 @@ def fine_tune_checkworthy(
     ``out_dir``; return the report. ``files`` maps ``train`` (and ``dev_test``) to CheckThat! files.
 
     Works in ``$UNSPUN_CACHE/runs/checkworthy-finetune-<digest>`` (recipe, seed, data); a stopped
-    run resumes after its last finished epoch; ``fresh`` starts over. Raises
-    :class:`unspun.errors.RunLockedError`, :class:`ConfigError`, :class:`ModelError`."""
+    run resumes after its last finished epoch; ``fresh`` starts over. ``validate_epochs`` validates
+    only the first that many of the recipe's epochs (a shorter run; the final model is trained for
+    the best of them). Raises :class:`unspun.errors.RunLockedError`, :class:`ConfigError`,
+    :class:`ModelError`."""
     recipe = Recipe.from_config(config.get("finetune", {}))
     if seed is not None:
         recipe = replace(recipe, seed=seed)
@@ -426,7 +441,7 @@ def fine_tune_checkworthy(
         folder, fresh=fresh, about={"job": "unspun train checkworthy", "recipe": asdict(recipe)}, log=log
     ) as run:
         report: dict[str, Any] = {"task": "checkworthy", "recipe": asdict(recipe)}
-        report["validation"] = validate(rows["train"], recipe, run, extra)
+        report["validation"] = validate(rows["train"], recipe, run, extra, validate_epochs)
         atomic_write_json(run.path("validation.json"), report["validation"])
         log(
             f"later debates F1(Yes) {report['validation']['late_f1']} (epoch {report['validation']['chosen_epoch']})"
@@ -478,6 +493,7 @@ def train_checkworthy_finetune(
     seed: int | None = None,
     fresh: bool = False,
     validate_only: bool = False,
+    validate_epochs: int | None = None,
     log: Say = print,
 ) -> dict[str, Any]:
     """:func:`fine_tune_checkworthy` of the recipe file ``config_path`` over the CheckThat! files
@@ -489,5 +505,12 @@ def train_checkworthy_finetune(
         n: _data_file(Path(data_dir), rel) for n, rel in config["data"].items() if n in ("train", "dev_test")
     }
     return fine_tune_checkworthy(
-        config, files, Path(out_dir), seed=seed, fresh=fresh, validate_only=validate_only, log=log
+        config,
+        files,
+        Path(out_dir),
+        seed=seed,
+        fresh=fresh,
+        validate_only=validate_only,
+        validate_epochs=validate_epochs,
+        log=log,
     )
