@@ -95,6 +95,26 @@ def test_checkthat_bad_label_and_missing_file(tmp_path: Path) -> None:
         read_checkthat(tmp_path / "none.tsv")
 
 
+def test_checkthat_file_without_its_header_or_sentences_is_refused(tmp_path: Path) -> None:
+    """A file without the header lost its first sentence unseen (unspun predict checkworthy wrote
+    an empty submission and exited 0)."""
+    headless = tmp_path / "headless.tsv"
+    headless.write_text("1\tThe unemployment rate fell to 3.9 percent.\n", "utf-8")
+    with pytest.raises(FormatError, match="line 1: expected the header 'Sentence_id"):
+        read_checkthat(headless)
+    only_header = tmp_path / "header.tsv"
+    only_header.write_text("Sentence_id\tText\n", "utf-8")
+    with pytest.raises(FormatError, match="no sentence"):
+        read_checkthat(only_header)
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("\n", "utf-8")
+    with pytest.raises(FormatError, match="is empty"):
+        read_checkthat(empty)
+    with_bom = tmp_path / "bom.tsv"
+    with_bom.write_text("\ufeffsentence_id\ttext\n1\tThank you.\n", "utf-8")
+    assert [r.id for r in read_checkthat(with_bom)] == ["1"]
+
+
 def test_newsmtsc_rows_keep_their_keys(tmp_path: Path) -> None:
     row = {
         "primary_gid": "g1",

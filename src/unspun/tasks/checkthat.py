@@ -46,13 +46,27 @@ def normalise_label(value: str, where: str) -> str:
 def read_checkthat(path: str | Path) -> list[CheckworthyRow]:
     """Read a CheckThat! sentence file (a header line, then ``Sentence_id<TAB>Text[<TAB>class_label]``).
 
-    Raises InputNotFoundError for a missing file and FormatError for a line with fewer than 2 or
-    more than 3 fields, a bad label or a repeated id.
+    Raises InputNotFoundError for a missing file and FormatError for a first line that is not a
+    header (its first field not an id column's name, such as ``Sentence_id``: a sentence would be
+    dropped unseen), a file with no sentence, a line with fewer than 2 or more than 3 fields, a bad
+    label or a repeated id.
     """
     path = Path(path)
+    lines = _lines(path)
+    if not lines:
+        raise FormatError(
+            f"{path} is empty; give a CheckThat! TSV (Sentence_id<TAB>Text lines under a header)"
+        )
+    if not lines[0].split("\t")[0].strip().casefold().endswith("id"):
+        raise FormatError(
+            f"{path}, line 1: expected the header 'Sentence_id<TAB>Text[<TAB>class_label]', "
+            f"got {lines[0][:60]!r}; add that header line"
+        )
+    if len(lines) == 1:
+        raise FormatError(f"{path} has a header but no sentence; add Sentence_id<TAB>Text lines")
     rows: list[CheckworthyRow] = []
     seen: set[str] = set()
-    for number, line in enumerate(_lines(path)[1:], start=2):
+    for number, line in enumerate(lines[1:], start=2):
         fields = line.split("\t")
         if not 2 <= len(fields) <= 3:
             raise FormatError(
