@@ -147,6 +147,11 @@ def test_role_given_needs_the_threshold_and_more_than_a_passing_mention() -> Non
     assert role_given(acting, _roles("Antagonist", 0.85), jones, actor=True)
     assert not role_given(acting, _roles("Antagonist", 0.99), jones, actor=False)  # only in passing
     assert role_given(acting, _roles("Antagonist", 0.85), jones, actor=None)  # no parse: rule not applied
+    # cast as an actor only as who speaks: the place margin more
+    assert not role_given(
+        model, _roles("Antagonist", 0.85), Entity("e1", "Jones", "PERSON", twice), True, True
+    )
+    assert role_given(model, _roles("Antagonist", 0.95), Entity("e1", "Jones", "PERSON", twice), True, True)
 
 
 PASSING = (
@@ -199,6 +204,50 @@ def test_portrayal_gives_no_role_to_what_is_named_only_in_passing(
     assert by_name["Ahmad Shah"].role is not None and by_name["Ahmad Shah"].role.name == "Antagonist"
     assert by_name["Musa Qala"].role is None and by_name["Musa Qala"].fine_roles == []
     assert by_name["Helmand"].role is None
+
+
+SPEAKERS = (
+    "In fact, as the Daily Telegraph revealed yesterday, MI6 agents have been meeting with Taleban "
+    "leaders. Those who spoke to the Telegraph were unworried.\n\nMayor John Smith said the talks had "
+    "failed. Smith added that he would resign.\n\nThe police freed Jane Doe on Friday, and Jane Doe "
+    "went home."
+)
+
+
+def test_a_cited_source_is_cast_in_no_role_and_a_speaker_needs_more_evidence(
+    tiny_models: tuple[HeadModel, HeadModel],
+) -> None:
+    from unspun.pipeline.attribution import whosays_components
+    from unspun.pipeline.portrayal import speaking_ranges
+    from unspun.whosays.parsing import PARSE_KEY
+
+    sentiment, roles = tiny_models
+    article = Article(id="s", text=SPEAKERS, language="en")
+    for component in whosays_components():
+        component([article])
+    by_name = {e.name: e for e in article.entities}
+    assert {"Daily Telegraph", "John Smith", "Jane Doe"} <= set(by_name)
+    sources, cited = speaking_ranges(article)
+    assert [SPEAKERS[s:e] for s, e in cited] == ["the Daily Telegraph"]  # "as the Daily Telegraph revealed"
+    chunks = article.vectors[PARSE_KEY]
+    telegraph, smith, doe = by_name["Daily Telegraph"], by_name["John Smith"], by_name["Jane Doe"]
+    assert cast_as_actor(chunks, telegraph) is True  # the subject of "revealed"
+    assert cast_as_actor(chunks, telegraph, outside=cited) is False  # else "spoke to the Telegraph"
+    assert cast_as_actor(chunks, smith, outside=cited) is True
+    assert cast_as_actor(chunks, smith, outside=sources) is False  # only who "said" and "added"
+    assert cast_as_actor(chunks, doe, outside=sources) is True  # "freed Jane Doe", "Jane Doe went"
+    # Every mention an Antagonist with probability ~1: a margin of 0.6 over the 0.5 threshold is
+    # out of reach, so only an entity cast by what it does (not by what it says) gets the role.
+    always = _always_antagonist(roles.head("main").n_features)
+    strict = HeadModel(
+        {**always.config, "passing": {**always.config["passing"], "margin": 0.6}}, always.heads
+    )
+    PortrayalTagger(sentiment_model=sentiment, roles_model=strict)([article])
+    assert telegraph.role is None and smith.role is None
+    assert doe.role is not None and doe.role.name == "Antagonist"
+    PortrayalTagger(sentiment_model=sentiment, roles_model=always)([article])
+    assert telegraph.role is None  # cited: no role however strong the score
+    assert smith.role is not None and smith.role.name == "Antagonist"
 
 
 def test_portrayal_leaves_role_empty_where_it_is_not_given(tiny_models: tuple[HeadModel, HeadModel]) -> None:
@@ -309,3 +358,19 @@ def test_shipped_roles_give_no_role_to_a_place_named_once_in_passing() -> None:
     by_name = {e.name: e for e in article.entities}
     assert by_name["Musa Qala"].role is None and by_name["Musa Qala"].fine_roles == []
     assert by_name["Helmand"].role is None  # twice, but only inside prepositional phrases
+
+
+def test_passing_figures_hold_a_speaker_to_the_margin() -> None:
+    from unspun.training.role_casting import Casting, passing_figures
+
+    twice = [TextRange(0, 5), TextRange(10, 15)]
+    actor = Entity("e1", "Jones", "PERSON", twice)
+    speaker = Entity("e2", "Smith", "PERSON", twice)
+    cast = [Casting(actor, True), Casting(speaker, True, speaker=True), Casting(speaker, True, speaker=True)]
+    probabilities = np.array([[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.1, 0.8, 0.1]])
+    y = np.array([MAIN_ROLES.index("Antagonist")] * 3)
+    folds = [np.arange(3)]
+    figures = passing_figures(probabilities, y, cast, [[0.5, 0.7, 0.5]], folds, {"margin": 0.2})
+    assert figures["coverage"] == pytest.approx(1 / 3, abs=1e-3) and figures["accuracy_given"] == 1.0
+    figures = passing_figures(probabilities, y, cast, [[0.5, 0.55, 0.5]], folds, {"margin": 0.2})
+    assert figures["coverage"] == 1.0  # 0.8 clears 0.55 + 0.2

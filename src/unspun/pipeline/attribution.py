@@ -80,6 +80,17 @@ def antecedent(text: str, source: TextRange, entities: Sequence[Entity]) -> str 
     return nearest
 
 
+def cites(text: str, attribution: Attribution) -> bool:
+    """Whether the text cites the source for what it says itself, rather than reporting what the
+    source says: *according to X*, *as X revealed*. Naming a source one relies on casts it in no
+    role (:mod:`unspun.pipeline.portrayal`)."""
+    if attribution.source is None or attribution.cue is None:
+        return False
+    cue = text[attribution.cue.start : attribution.cue.end].lower()
+    before = text[max(0, attribution.source.start - 3) : attribution.source.start].lower()
+    return cue.startswith("according") or before == "as "
+
+
 def attribution_records(
     found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = ""
 ) -> list[Attribution]:

@@ -13,7 +13,10 @@ scores (the role heads read the mention in the whole article, as they were train
   the class prior out of fold), and the entity is not one mentioned in passing: named at least
   twice, at least once as an actor in its clause (subject, object, possessor, the agent of a
   passive: :func:`cast_as_actor`, not only inside a prepositional phrase or as a modifier), and a
-  place or group only with stronger evidence. Otherwise both stay empty.
+  place or group only with stronger evidence. Who the text cites for what it says itself ("as the
+  Daily Telegraph revealed", "according to a city estimate") is not cast by that mention, and an
+  entity cast as an actor only as the source of attributions (officials quoted in a report) needs
+  the same stronger evidence as a place (:func:`speaking_ranges`). Otherwise both stay empty.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Entity, Label, ModelInfo
+from unspun.pipeline.attribution import cites
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.tasks.entity_roles import FINE_ROLES, MAIN_OF
@@ -123,25 +127,55 @@ ACTOR_DEPS: tuple[str, ...] = (
 )
 
 
-def cast_as_actor(chunks: Chunks | None, entity: Entity, deps: Sequence[str] = ACTOR_DEPS) -> bool | None:
-    """Whether some mention of ``entity`` hangs in its sentence by one of ``deps``
-    (:func:`unspun.whosays.parsing.mention_dependency`) in the article's parse ``chunks``;
-    ``None`` when there is no parse (entities made by hand): the rule is then not applied."""
+Range = tuple[int, int]
+
+
+def cast_as_actor(
+    chunks: Chunks | None,
+    entity: Entity,
+    deps: Sequence[str] = ACTOR_DEPS,
+    outside: Sequence[Range] = (),
+) -> bool | None:
+    """Whether some mention of ``entity`` that lies in none of the ranges ``outside`` hangs in its
+    sentence by one of ``deps`` (:func:`unspun.whosays.parsing.mention_dependency`) in the
+    article's parse ``chunks``; ``None`` when there is no parse (entities made by hand): the rule
+    is then not applied."""
     if chunks is None:
         return None
-    return any(mention_dependency(chunks, m.start, m.end) in deps for m in entity.mentions)
+    return any(
+        mention_dependency(chunks, m.start, m.end) in deps
+        for m in entity.mentions
+        if not any(start <= m.start and m.end <= end for start, end in outside)
+    )
+
+
+def speaking_ranges(article: Article) -> tuple[list[Range], list[Range]]:
+    """The source ranges of the article's attributions, and those of the sources it cites for what
+    it says itself (:func:`unspun.pipeline.attribution.cites`)."""
+    sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
+    cited = [
+        (a.source.start, a.source.end)
+        for a in article.attributions
+        if a.source is not None and cites(article.text, a)
+    ]
+    return sources, cited
 
 
 def role_given(
-    model: HeadModel, roles: Roles, entity: Entity | None = None, actor: bool | None = None
+    model: HeadModel,
+    roles: Roles,
+    entity: Entity | None = None,
+    actor: bool | None = None,
+    speaker: bool = False,
 ) -> bool:
     """Whether the main role of ``roles`` is given (to ``entity``, when one is named): its
     probability reaches the model's ``role_thresholds`` for it (none in the config: always), and,
     per the config's ``passing`` rule, the entity has at least ``min_mentions`` mentions, is cast
     as an actor somewhere (``actor``, from :func:`cast_as_actor`; required where the rule names
     ``actor_deps``, unless ``actor`` is ``None``: no parse) and, for a place or group (``types``,
-    default GPE / NORP / LOC), the probability clears the threshold by ``margin`` more (role
-    evidence beyond being named)."""
+    default GPE / NORP / LOC) or a ``speaker`` (cast as an actor only as the source of
+    attributions), the probability clears the threshold by ``margin`` more (role evidence beyond
+    being named or quoted)."""
     threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
     if roles.main.score < threshold:
         return False
@@ -152,7 +186,7 @@ def role_given(
         return False
     if passing.get("actor_deps") and actor is False:
         return False
-    if entity.type in tuple(passing.get("types", PLACE_TYPES)):
+    if speaker or entity.type in tuple(passing.get("types", PLACE_TYPES)):
         return roles.main.score >= threshold + float(passing.get("margin", 0.0))
     return True
 
@@ -233,11 +267,13 @@ class PortrayalTagger(Component):
         main, fine = mean_scores(main, groups, n), mean_scores(fine, groups, n)
         deps = tuple(roles.config.get("passing", {}).get("actor_deps", ()))
         chunks = article.vectors.get(PARSE_KEY)
+        sources, cited = speaking_ranges(article)
         out: list[tuple[Label, Roles | None]] = []
         for i, entity in enumerate(entities):
             decided = decide_roles(roles, main[i], fine[i])
-            actor = cast_as_actor(chunks, entity, deps) if deps else None
-            given = role_given(roles, decided, entity, actor)
+            actor = cast_as_actor(chunks, entity, deps, cited) if deps else None
+            speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
+            given = role_given(roles, decided, entity, actor, speaker)
             out.append((sentiment_label(sentiment, senti[i]), decided if given else None))
         return out
 

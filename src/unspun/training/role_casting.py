@@ -2,8 +2,9 @@
 applies it (:func:`unspun.pipeline.portrayal.role_given`).
 
 SemEval-2025 Task 10 annotates mentions; the pipeline gives roles to entities. :func:`casting`
-runs the pipeline's entity step on each training article and gives each annotated mention the
-entity it overlaps (its type, its number of mentions, whether some mention is an actor), and
+runs the pipeline's entity and attribution steps on each training article and gives each
+annotated mention the entity it overlaps (its type, its number of mentions, whether some mention
+is an actor, whether only as the source of attributions), and
 :func:`passing_figures` scores the rule on out-of-fold main-role probabilities averaged per
 entity, as the component averages its mentions' scores.
 """
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from unspun.document import Article, Entity, Label
-from unspun.pipeline.portrayal import ACTOR_DEPS, Roles, cast_as_actor, role_given
+from unspun.pipeline.portrayal import ACTOR_DEPS, Roles, cast_as_actor, role_given, speaking_ranges
 from unspun.tasks.entity_roles import MAIN_ROLES, RoleMention
 from unspun.whosays.heads import HeadModel
 from unspun.whosays.parsing import PARSE_KEY
@@ -26,10 +27,12 @@ from unspun.whosays.parsing import PARSE_KEY
 @dataclass(frozen=True, slots=True)
 class Casting:
     """The pipeline entity an annotated mention belongs to (``None``: the entity step missed it),
-    and whether some mention of it is an actor of its clause."""
+    whether some mention of it is an actor of its clause (mentions as a cited source left out),
+    and whether only as the source of attributions (``speaker``)."""
 
     entity: Entity | None
     actor: bool
+    speaker: bool = False
 
 
 def casting(
@@ -37,20 +40,29 @@ def casting(
 ) -> list[Casting]:
     """Per annotated mention (inclusive ends), the entity of the pipeline's entity step that
     overlaps it, in its article (``texts`` by article id)."""
+    from unspun.pipeline.attribution import AttributionTagger
     from unspun.pipeline.entities import EntityRecognizer
 
     ids = sorted({m.article_id for m in mentions})
     articles = EntityRecognizer()([Article(id=i, text=texts[i], language="en") for i in ids])
+    articles = AttributionTagger()(articles)
     by_id = {a.id: a for a in articles}
+    speaking = {a.id: speaking_ranges(a) for a in articles}
     out = []
     for m in mentions:
         article = by_id[m.article_id]
+        sources, cited = speaking[m.article_id]
+        chunks = article.vectors.get(PARSE_KEY)
         entity = next(
             (e for e in article.entities if any(r.start <= m.end and m.start < r.end for r in e.mentions)),
             None,
         )
-        actor = entity is not None and bool(cast_as_actor(article.vectors.get(PARSE_KEY), entity, deps))
-        out.append(Casting(entity, actor))
+        if entity is None:
+            out.append(Casting(None, False))
+            continue
+        actor = bool(cast_as_actor(chunks, entity, deps, cited))
+        speaker = actor and not cast_as_actor(chunks, entity, deps, sources)
+        out.append(Casting(entity, actor, speaker))
     return out
 
 
@@ -80,7 +92,7 @@ def passing_figures(
             entity = cast[i].entity
             best = int(mean[i].argmax())
             roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
-            if entity is not None and role_given(model, roles, entity, cast[i].actor):
+            if entity is not None and role_given(model, roles, entity, cast[i].actor, cast[i].speaker):
                 given[i] = best
     return abstention_figures(y, given, MAIN_ROLES.index("Antagonist"))
 
