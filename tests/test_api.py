@@ -124,6 +124,28 @@ def test_search_parameters_are_the_search_query_fields(client: TestClient) -> No
     assert described["limit"]["schema"]["default"] == DEFAULT_PAGE
 
 
+def test_an_unknown_query_parameter_is_a_422_naming_it(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    """``?since=`` (the CLI's name of ``date_from``) and misspelt filters were ignored: every
+    article came back as if the filter had matched them all."""
+    message = assert_error(client.get("/api/articles", params={"since": "2030-01-01"}), 422)
+    assert "unknown query parameter 'since' for /api/articles" in message and "date_from" in message
+    assert "'outlt'" in assert_error(client.get("/api/search", params={"q": "harbour", "outlt": "X"}), 422)
+    assert "'compre'" in assert_error(client.get("/api/outlets/The Daily Example/profile?compre=X"), 422)
+    article_id = stored[0]["article_id"]
+    assert "it takes analysis_id, corrected" in assert_error(
+        client.get(f"/api/articles/{article_id}", params={"correct": "true"}), 422
+    )
+    assert "it takes none" in assert_error(client.get("/api/outlets", params={"x": "1"}), 422)
+    # what the routes take still works: filters, paging, the export's own parameters
+    assert client.get("/api/articles", params={"date_from": "2030-01-01", "limit": 5}).json()["total"] == 0
+    first = client.get("/api/articles", params={"limit": 1}).json()
+    assert client.get(first["next_url"]).status_code == 200
+    assert client.get("/api/export", params={"format": "ptc", "with_feedback": "false"}).status_code == 200
+    assert client.get(f"/api/articles/{article_id}", params={"corrected": "true"}).status_code == 200
+
+
 def test_api_errors_are_the_library_errors_to_dict_with_the_status(
     seeded: tuple[TestClient, list[dict[str, Any]], Any],
 ) -> None:

@@ -26,10 +26,37 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from unspun.document import Analysis, Article
+from unspun.errors import FormatError
 from unspun.server.errors import error_body
 from unspun.store.base import Feedback, SearchQuery, Store, search_fields
 
-router = APIRouter(prefix="/api")
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route takes: its own and those of its dependencies."""
+    names = {param.alias for param in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
+def known_parameters(request: Request) -> None:
+    """Refuse a query parameter the route does not take: a misspelt or CLI-named filter
+    (``?since=``, ``?outlt=``) was ignored, answering every article as if it had filtered them.
+
+    Raises:
+        FormatError: an unknown parameter (a 422 naming it and the parameters the route takes).
+    """
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = f"it takes {', '.join(sorted(known))}" if known else "it takes none"
+        raise FormatError(f"unknown query parameter {unknown[0]!r} for {request.url.path}; {takes}")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": reason, "content": {"application/json": {"example": error_body(status)}}}
