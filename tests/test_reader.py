@@ -876,6 +876,28 @@ def test_iter_articles_reads_a_feed_file_one_article_per_entry(tmp_path: Path) -
         list(iter_articles(not_a_feed, max_bytes=LIMIT))
 
 
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Times</title><id>urn:x</id>
+<updated>2026-11-05T00:00:00Z</updated>
+<entry><title>Linked</title><id>urn:1</id><link href="https://atom.example/1"/>
+<updated>2026-11-05T10:00:00Z</updated><summary>The mayor resigned on Thursday.</summary></entry>
+<entry><title>No link</title><id>urn:uuid:2</id><updated>2026-11-06T10:00:00Z</updated>
+<summary>The harbour reopened.</summary></entry>
+</feed>
+"""
+
+
+def test_an_atom_entry_without_a_link_has_no_url_not_its_id(tmp_path: Path) -> None:
+    """feedparser gives such an entry its id as link: its url was 'urn:uuid:2'."""
+    path = tmp_path / "news.atom"
+    path.write_text(ATOM, encoding="utf-8")
+    articles = list(iter_articles(path, max_bytes=LIMIT))
+    assert [(a.id, a.url, a.outlet) for a in articles] == [
+        ("urn:1", "https://atom.example/1", "Atom Times"),
+        ("urn:uuid:2", None, "Atom Times"),
+    ]
+
+
 def test_folder_listing_reads_feeds_and_counts_as_it_reads(tmp_path: Path) -> None:
     """Reading and counting a folder list it one way: feeds read, other .xml left out, the output
     being written (``exclude``) neither read nor counted."""

@@ -132,9 +132,18 @@ def _entries(path: Path, parsed: Any, feed_title: str | None, on_error: ErrorHan
             text=text,
             title=(entry.get("title") or "").strip() or None,
             outlet=outlet,
-            url=entry.get("link") or None,
+            url=_web_address(entry.get("link")),
             published=_date(entry),
             source_path=str(path),
         )
     if count == 0:
         raise EmptyInputError(f"{path}: the feed has no entry with text")
+
+
+def _web_address(link: object) -> str | None:
+    """The entry's link when it is a web address: feedparser gives an Atom entry without a link
+    its id (``urn:uuid:...``, ``tag:...``) as ``link``, which is no article's address (the API
+    refuses a url that is not http(s))."""
+    if isinstance(link, str) and link.strip().lower().startswith(("http://", "https://")):
+        return link.strip()
+    return None
