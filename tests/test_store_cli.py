@@ -160,7 +160,10 @@ def test_outlets_search_profile_formats(filled: str) -> None:
     both = json.loads(run("profile", "Alpha", "--compare", "Beta", "--db", db, "--format", "json").stdout)
     assert both["a"]["outlet"] == "Alpha" and both["rate_difference"] == {"Loaded_Language": 250.0}
     assert "minus" in run("profile", "Alpha", "--compare", "Beta", "--db", db).stdout
-    assert "Loaded_Language" in run("profile", "Alpha", "--db", db).stdout
+    alpha = run("profile", "Alpha", "--db", db).stdout
+    assert "Loaded_Language" in alpha
+    first = alpha.splitlines()[0]  # was "Alpha: 1 articles, 4 words, 1 spans"
+    assert first.startswith("Alpha: 1 article, ") and first.endswith(" words, 1 span"), first
     table = run("profile", "Alpha", "--db", db, "--format", "csv").stdout
     assert next(csv.DictReader(io.StringIO(table)))["technique"] == "Loaded_Language"
 

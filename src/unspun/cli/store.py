@@ -259,7 +259,8 @@ def outlets(db: DbOption = None, format: FormatOption = TableFormat.text) -> Non
 def _profile_text(profile: dict[str, Any]) -> list[str]:
     p = profile["persuasion"]
     lines = [
-        f"{profile['outlet']}: {profile['articles']} articles, {profile['words']} words, {profile['spans']} spans",
+        f"{profile['outlet']}: "
+        + ", ".join(_count(profile[key], key[:-1]) for key in ("articles", "words", "spans")),
         f"published {profile['first_published'] or '-'} .. {profile['last_published'] or '-'}",
         "persuasion score: "
         + (f"median {p['median']}, quartiles {p['q1']} .. {p['q3']} (n={p['n']})" if p["n"] else "none"),
@@ -277,6 +278,11 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
             f"{month['persuasion_median'] if month['persuasion_median'] is not None else '-'}"
         )
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``, ``1,000 words``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _voices_line(v: dict[str, Any]) -> str:
