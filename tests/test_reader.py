@@ -710,7 +710,6 @@ def test_iter_articles_sniffs_html_pages_and_fragments(
         "<header>Site</header>",
         "<h4>Small heading</h4>",
         "<p-note>custom element</p-note>",
-        '<?xml version="1.0"?><rss><channel/></rss>',
         "Prose that mentions <html> later on.",
         "<!-- a comment --> then prose <p>",
     ],
@@ -896,6 +895,30 @@ def test_an_atom_entry_without_a_link_has_no_url_not_its_id(tmp_path: Path) -> N
         ("urn:1", "https://atom.example/1", "Atom Times"),
         ("urn:uuid:2", None, "Atom Times"),
     ]
+
+
+def test_a_feed_on_stdin_or_in_a_file_without_suffix_is_read_as_a_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``curl .../feed | unspun analyze -`` and ``curl -o feed``: the feed's XML markup was analysed
+    as one English article."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(RSS.encode())))
+    piped = list(iter_articles("-", max_bytes=LIMIT, on_error=lambda where, e: None))
+    assert [(a.id, a.title, a.outlet, a.source_path) for a in piped] == [
+        ("pier-1", "Pier to close", "Harbour News", None),
+        ("https://harbour.example/fares", "Ferry fares", "Harbour News", None),
+    ]
+    saved = tmp_path / "feed"
+    saved.write_text(ATOM, encoding="utf-8")
+    assert [a.title for a in iter_articles(saved, max_bytes=LIMIT)] == ["Linked", "No link"]
+    empty = '<?xml version="1.0"?><rss><channel/></rss>'  # was read as the text of one article
+    monkeypatch.setattr("sys.stdin", io.StringIO(empty))
+    with pytest.raises(EmptyInputError, match="the feed has no entry with text"):
+        iter_articles("-", max_bytes=LIMIT)
+    as_text = tmp_path / "feed.txt"  # a .txt file is text, whatever it holds
+    as_text.write_text(ATOM, encoding="utf-8")
+    [article] = iter_articles(as_text, max_bytes=LIMIT)
+    assert article.text == ATOM
 
 
 def test_folder_listing_reads_feeds_and_counts_as_it_reads(tmp_path: Path) -> None:

@@ -295,8 +295,9 @@ def iter_articles(
     A file is read once, so a pipe (``/dev/stdin``, ``<(cmd)``) works like a file. One without
     a ``.txt`` suffix is read as HTML when it starts (after a BOM, blanks, comments and an
     ``<?xml ...?>`` declaration) with ``<!doctype html`` or a ``<html``, ``<head>``, ``<body>``,
-    ``<article>``, ``<main>``, ``<div>``, ``<section>``, ``<p>`` or ``<h1>``-``<h3>`` tag.
-    Stdin is sniffed: HTML by the same test; JSONL (one article per line, so possibly several)
+    ``<article>``, ``<main>``, ``<div>``, ``<section>``, ``<p>`` or ``<h1>``-``<h3>`` tag, and as
+    a feed when it starts as one (``<rss``, ``<feed``, ``<rdf:RDF`` after any ``<?xml ...?>``).
+    Stdin is sniffed: HTML and feeds by the same tests; JSONL (one article per line, so possibly several)
     when its first non-blank line is a JSON object with a non-empty string ``text``, and then
     every line is read as JSONL; else plain text (one article, id ``stdin``). ``on_error`` gets
     the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
@@ -335,7 +336,7 @@ def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[A
         return
     # Read once and sniff the same bytes: a pipe (/dev/stdin, <(cmd)) cannot be read twice.
     data = read_bytes(path, max_bytes)
-    if suffix in FEED_SUFFIXES:
+    if suffix in FEED_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_feed(data)):
         yield from feed_articles(data, path=path, on_error=on_error)
     else:
         yield file_article(data, source=path, id=article_id(path))
@@ -367,6 +368,11 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
         raise InputTooLargeError(too_large(STDIN_NAME, len(data), max_bytes))
     if is_html(data):
         return [html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
+    if is_feed(data):  # its markup was analysed as one English article
+        articles = list(feed_articles(data, path=Path("stdin"), on_error=on_error))
+        for article in articles:
+            article.source_path = None  # as every article read from stdin
+        return articles
     text = decode_text(data, None)
     if looks_like_jsonl(text):
         articles = jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
