@@ -921,6 +921,17 @@ def test_a_feed_on_stdin_or_in_a_file_without_suffix_is_read_as_a_feed(
     assert article.text == ATOM
 
 
+def test_a_feed_given_as_one_article_is_refused(tmp_path: Path) -> None:
+    """unspun.analyze(str | bytes) and POST /api/analyze analysed a feed's markup as one article."""
+    from unspun.readers.dispatch import read_data, read_string
+
+    with pytest.raises(FormatError, match="^the text is an RSS or Atom feed"):
+        read_string(RSS)
+    with pytest.raises(FormatError, match="^the input is an RSS or Atom feed"):
+        read_data(ATOM.encode())
+    assert read_string("<rss> is a tag name, said no one.").text.startswith("<rss>")
+
+
 def test_folder_listing_reads_feeds_and_counts_as_it_reads(tmp_path: Path) -> None:
     """Reading and counting a folder list it one way: feeds read, other .xml left out, the output
     being written (``exclude``) neither read nor counted."""

@@ -103,6 +103,14 @@ def test_analyze_reads_html_and_takes_a_given_title(client: TestClient) -> None:
         ({"text": 5}, "text"),
         ({"text": TEXT, "store": "maybe"}, "store"),
         ({"text": TEXT, "url": "javascript:alert(1)"}, "url"),
+        # a feed's markup was analysed as one article's text
+        (
+            {
+                "text": '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+                "<title>A</title><description>The pier closed.</description></item></channel></rss>"
+            },
+            "is an RSS or Atom feed",
+        ),
     ],
 )
 def test_analyze_rejects_bad_input_with_422(client: TestClient, body: dict[str, Any], needle: str) -> None:

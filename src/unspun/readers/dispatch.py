@@ -106,11 +106,28 @@ def read_string(text: str, *, id: str = "text") -> Article:
 
     Raises:
         EmptyInputError: an HTML page with no main text.
+        FormatError: an RSS or Atom feed (an article per entry: its markup is no article's text).
     """
     data = text.encode("utf-8", errors="surrogatepass")
     if is_html(data):
         return html_article(data, id=id, where="the HTML text", source_path=None)
+    _refuse_feed(data, "the text")
     return read_text(text, id=id, source_path=None)
+
+
+def _refuse_feed(data: bytes, where: str) -> None:
+    """Raise FormatError when ``data`` is a feed: it starts as one and parses as one (a text that
+    only starts with ``<rss>`` or ``<feed>`` is left to be read as text)."""
+    if not is_feed(data):
+        return
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    if parsed.entries or (parsed.get("version") and not parsed.get("bozo")):
+        raise FormatError(
+            f"{where} is an RSS or Atom feed (an article per entry); one article is analysed here: "
+            "run unspun analyze FILE, or unspun ingest FILE and search the store"
+        )
 
 
 def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Article:
@@ -120,10 +137,12 @@ def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Art
     :func:`unspun.analyze` does with bytes; ``where`` names them in messages.
 
     Raises:
-        EncodingError (binary, or no encoding reads them), EmptyInputError.
+        EncodingError (binary, or no encoding reads them), EmptyInputError, FormatError (an RSS or
+        Atom feed).
     """
     if is_html(data):
         return html_article(data, id=id, where=where, source_path=None)
+    _refuse_feed(data, where)
     return read_text(decode_text(data, where), id=id, source_path=None, where=where)
 
 
