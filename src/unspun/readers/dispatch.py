@@ -388,10 +388,10 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
     if is_html(data):
         return [html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
     if is_feed(data):  # its markup was analysed as one English article
-        articles = list(feed_articles(data, path=Path("stdin"), on_error=on_error))
-        for article in articles:
-            article.source_path = None  # as every article read from stdin
-        return articles
+        entries = list(feed_articles(data, path=Path("stdin"), on_error=on_error))
+        for entry in entries:
+            entry.source_path = None  # as every article read from stdin
+        return entries
     text = decode_text(data, None)
     if looks_like_jsonl(text):
         articles = jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
