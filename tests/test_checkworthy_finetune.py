@@ -152,6 +152,14 @@ def test_finetune_killed_mid_run_resumes_and_exports_a_loadable_model(
     assert p.shape == (9,) and np.all((p >= 0) & (p <= 1))
     assert 0.0 < model.threshold < 1.0
 
+    from unspun.document import Article
+    from unspun.pipeline.claims import ClaimDetector
+
+    article = Article(id="a", text=f"{CLAIMS[0]}. {CHAT[1]}. {CHAT[0]}.", language="en")
+    ClaimDetector(model=str(out), threshold=0.0)([article])  # every sentence of 4+ words
+    assert [article.text[c.start : c.end] for c in article.claims] == [f"{CLAIMS[0]}.", f"{CHAT[0]}."]
+    assert not article.vectors  # no span-model states: the classifier reads the text
+
 
 def test_sentence_classifier_refuses_a_folder_of_another_format(tmp_path: Path) -> None:
     from unspun.errors import ModelError

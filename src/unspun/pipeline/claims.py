@@ -154,7 +154,9 @@ class ClaimDetector(Component):
             if len(text[s.start : s.end].split()) >= self.min_words and s.end > headline_end
         ]
 
-    def claims(self, sentences: Sequence[TextRange], probabilities: Sequence[float]) -> list[Claim]:
+    def claims(
+        self, sentences: Sequence[TextRange], probabilities: Sequence[float] | np.ndarray
+    ) -> list[Claim]:
         """The ``sentences`` whose probability reaches the threshold, as claims ``c1``, ``c2``, ...
         in text order."""
         out: list[Claim] = []

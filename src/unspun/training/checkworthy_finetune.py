@@ -217,7 +217,7 @@ def fit(
                 run.log(f"{unit}epoch {epoch + 1}: step {step}/{len(batches)}, loss {loss.item():.3f}")
         scores = {name: yes_logits(network, rows, pad_id) for name, rows in evals_encoded.items()}
         with atomic_file(run.path(f"{unit}scores-epoch{epoch + 1}.npz")) as handle:
-            np.savez(handle, **scores)
+            np.savez(handle, **scores)  # type: ignore[arg-type]  # numpy types **kwds as allow_pickle
         _save_epoch(run, unit, epoch, network, optimizer, schedule, rng)
         run.tell(f"{unit}epochs", epoch + 1, epochs, (time.perf_counter() - started) / (epoch + 1 - first))
     network.eval()
