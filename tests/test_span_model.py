@@ -21,7 +21,9 @@ from unspun.models.decoding import (
     has_content_word,
     join_gaps,
     rank_for_duplicates,
+    separate_title_end,
     snap_to_words,
+    span_features,
     split_at_blank_lines,
     token_runs,
     trim,
@@ -124,6 +126,17 @@ def test_char_to_tokens_overlap_and_nearest() -> None:
     offsets = np.array([[0, 3], [4, 9], [10, 12]])
     assert char_to_tokens(offsets, 5, 11) == (1, 3)
     assert char_to_tokens(offsets, 3, 4) == (1, 2)
+
+
+def test_a_title_given_apart_from_the_text_makes_no_part_of_it_the_title() -> None:
+    body = "Pupils won the award.\nTheir teacher said so."
+    assert separate_title_end(body, None) is None  # as in training: the first line is the title
+    assert separate_title_end("Award won\n" + body, " Award won ") is None
+    assert separate_title_end(body, "Award won") == 0
+    assert span_features(body, 0, 6)[2] == 1.0
+    assert span_features(body, 0, 6, title_end=0)[2] == 0.0
+    assert span_features("One line only.", 4, 8)[2] == 1.0  # no line break: all of it
+    assert span_features("One line only.", 4, 8, title_end=0)[2] == 0.0
 
 
 def test_rank_for_duplicates_gives_distinct_labels_best_first() -> None:

@@ -56,6 +56,35 @@ def test_the_span_features_are_named_when_they_pushed_towards_the_technique() ->
     assert other.reason == NO_SIGNAL  # repeated and in the title, but neither weighs for Slogans here
 
 
+def test_the_title_is_named_only_where_the_text_has_one() -> None:
+    weights = np.zeros((len(LABELS), N_SPAN_FEATURES))
+    weights[LABELS.index("Slogans"), 2] = 2.0  # the title pushes towards Slogans
+    text = "Pupils at Hillside School won the award."  # one line: by default all of it is the title
+    span = Span(0, 6, "Slogans", 0.3)
+    (default,) = SpanExplainer(LABELS, feature_weights=weights).explain(text, [span])
+    assert default.reason == "in the title"
+    (apart,) = SpanExplainer(LABELS, feature_weights=weights).explain(text, [span], title_end=0)
+    assert apart.reason == NO_SIGNAL
+
+
+def test_a_title_given_apart_does_not_make_the_first_paragraph_the_title() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    title = "School wins science award"
+    body = (
+        "Pupils at Hillside School won the regional science award for a project on river pollution, "
+        "their teacher said."
+    )
+    apart, inline = Article(id="a", title=title, text=body), Article(id="b", text=f"{title}\n{body}")
+    SpanTagger(candidates=False)([apart, inline])
+    scores = {s.text_in(inline.text): s.score for s in inline.layer("technique")}
+    for span in apart.layer("technique"):
+        assert "in the title" not in (span.reason or "")
+        words = span.text_in(apart.text)
+        if words in scores:  # scored as when the title is the text's first line
+            assert abs(span.score - scores[words]) < 0.03
+
+
 def test_the_lexical_span_heads_likeliest_word_is_named() -> None:
     words = WordTagHead(vocabulary={"w=disgraceful": 0, "w=the": 1}, weights=np.array([6.0, 9.0]), bias=-3.0)
     text = "the disgraceful bill"

@@ -182,6 +182,17 @@ def span_features(
     )
 
 
+def separate_title_end(text: str, title: str | None) -> int | None:
+    """The ``title_end`` of :func:`span_features` for an article's ``text`` and ``title``:
+    ``None`` (the first line is the title, as in the training corpora, whose texts open with their
+    title) unless a ``title`` is given that the text does not open with; then ``0``, no part of the
+    text is the title (its first paragraph is body, not the headline)."""
+    if not title or not title.strip():
+        return None
+    first = text.lstrip().split("\n", 1)[0].strip()
+    return None if first == title.strip() else 0
+
+
 def span_vector(hidden: np.ndarray, a: int, b: int, features: np.ndarray) -> np.ndarray:
     """``[h_start; h_end; mean(h[a:b]); features]`` for token range ``[a, b)`` of ``hidden``."""
     return np.concatenate([hidden[a], hidden[b - 1], hidden[a:b].mean(axis=0), features])

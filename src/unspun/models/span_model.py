@@ -306,6 +306,7 @@ class SpanModel:
         *,
         skip: Sequence[Sequence[tuple[int, int]]] | None = None,
         progress: Progress | None = None,
+        title_ends: Sequence[int | None] | None = None,
     ) -> list[SpanFindings]:
         """Per text, from one encoding: the spans of :meth:`predict_spans`, the *candidate* spans,
         and the :func:`paragraph_vectors` of its paragraphs (official rule).
@@ -322,7 +323,9 @@ class SpanModel:
         :data:`GROUP_CHARS` characters at a time, so time and memory grow linearly with it;
         ``progress(done, total)`` is told the characters read after each group (when there are
         several). Offsets are
-        always those of the whole text.
+        always those of the whole text. ``title_ends[i]`` is where the title of ``texts[i]`` ends
+        (``0``: it has none, see :func:`~unspun.models.decoding.separate_title_end`; ``None``, the
+        default: its first line).
         """
         jobs = [
             (t, a, b)
@@ -334,17 +337,22 @@ class SpanModel:
         for group in _groups(jobs, GROUP_CHARS):
             pieces = [texts[t][a:b] for t, a, b in group]
             for (t, a, b), piece, enc in zip(group, pieces, self.encode(pieces), strict=True):
-                joins[t].add(a, b, self._find_in_piece(texts[t], a, piece, enc))
+                title_end = title_ends[t] if title_ends else None
+                joins[t].add(a, b, self._find_in_piece(texts[t], a, piece, enc, title_end))
                 done += b - a
             if progress is not None and total > GROUP_CHARS:  # long work only
                 progress(done, total)
         return [join.result() for join in joins]
 
-    def _find_in_piece(self, text: str, offset: int, piece: str, enc: Encoded) -> _PieceFindings:
+    def _find_in_piece(
+        self, text: str, offset: int, piece: str, enc: Encoded, title_end: int | None = None
+    ) -> _PieceFindings:
         """Spans, candidates (offsets of the piece) and the pooled paragraphs of one piece of ``text``
-        that starts at ``offset``."""
-        title_end = None
-        if offset or len(piece) < len(text):  # the title is the first line of the whole text
+        that starts at ``offset`` (``title_end``: where the title of ``text`` ends, ``None``: its
+        first line)."""
+        if title_end is not None:  # a given end, in the piece's offsets
+            title_end = max(title_end - offset, 0)
+        elif offset or len(piece) < len(text):  # the title is the first line of the whole text
             first_line_end = text.find("\n")
             title_end = max(first_line_end - offset, 0) if first_line_end >= 0 else -1
         found = self.decode(piece, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)

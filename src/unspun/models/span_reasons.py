@@ -66,8 +66,9 @@ class SpanExplainer:
     words: WordTagHead | None = None
     feature_weights: np.ndarray | None = None
 
-    def explain(self, text: str, spans: Sequence[Span]) -> list[Span]:
-        """``spans`` of ``text`` each with its ``reason`` set (a short, non-empty line)."""
+    def explain(self, text: str, spans: Sequence[Span], *, title_end: int | None = None) -> list[Span]:
+        """``spans`` of ``text`` each with its ``reason`` set (a short, non-empty line);
+        ``title_end`` as in :func:`~unspun.models.decoding.span_features` (``0``: no title)."""
         if not spans:
             return []
         word_starts, word_probs = self.words.word_probs(text) if self.words is not None else (None, None)
@@ -76,7 +77,7 @@ class SpanExplainer:
         for span in spans:
             parts = [
                 *self._technique_words(text[span.start : span.end], span.label),
-                *self._feature_signals(text, lowered, span),
+                *self._feature_signals(text, lowered, span, title_end),
             ]
             if word_starts is not None and word_probs is not None:
                 parts += _likely_word(text, span, word_starts, word_probs)
@@ -93,10 +94,10 @@ class SpanExplainer:
         quoted = ", ".join(f"“{word}”" for word in named)
         return [f"{quoted} weigh{'s' if len(named) == 1 else ''} for {display_name(label)}"]
 
-    def _feature_signals(self, text: str, lowered: str, span: Span) -> list[str]:
+    def _feature_signals(self, text: str, lowered: str, span: Span, title_end: int | None) -> list[str]:
         if self.feature_weights is None or span.label not in self.labels:
             return []
-        features = span_features(text, span.start, span.end, lowered=lowered)
+        features = span_features(text, span.start, span.end, lowered=lowered, title_end=title_end)
         row = list(self.labels).index(span.label)
         towards = features * (self.feature_weights[row] - self.feature_weights.mean(axis=0))
         parts = []

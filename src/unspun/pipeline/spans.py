@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo, Span
+from unspun.models.decoding import separate_title_end
 from unspun.models.packaged import folder_model_info
 from unspun.models.phrases import whole_phrases
 from unspun.models.score_calibration import SpanCalibration
@@ -114,10 +115,13 @@ class SpanTagger(Component):
         else:
             texts = [article.text for article in covered]
             skip = [self.skipped(article) for article in covered]
-            found = self.model.find(texts, skip=skip, progress=reporter("spans"))
+            # a title given apart from a text that does not open with it: no part of the text is
+            # the title (the model's texts opened with their title; see separate_title_end)
+            title_ends = [separate_title_end(a.text, a.title) for a in covered]
+            found = self.model.find(texts, skip=skip, progress=reporter("spans"), title_ends=title_ends)
             found = [
-                SpanFindings(self._finished(t, f.spans), f.candidates, f.paragraph_vectors)
-                for t, f in zip(texts, found, strict=True)
+                SpanFindings(self._finished(t, f.spans, title_end), f.candidates, f.paragraph_vectors)
+                for t, f, title_end in zip(texts, found, title_ends, strict=True)
             ]
             if not self.candidates:
                 empty = np.zeros((0, 0), dtype=np.float32)
@@ -125,8 +129,9 @@ class SpanTagger(Component):
         results = iter(found)
         return [next(results) if self.covers(article) else None for article in articles]
 
-    def _finished(self, text: str, spans: list[Span]) -> list[Span]:
-        """The model's spans of ``text`` as whole phrases, each with its reason (as configured)."""
+    def _finished(self, text: str, spans: list[Span], title_end: int | None = None) -> list[Span]:
+        """The model's spans of ``text`` as whole phrases, each with its reason (as configured;
+        ``title_end``: see :meth:`SpanModel.find`)."""
         if not self.second_techniques:
             spans = [replace(s, also=[]) if s.also else s for s in spans]
         if self.phrases:
@@ -135,7 +140,7 @@ class SpanTagger(Component):
             if self._explainer is None:
                 model = self.model
                 self._explainer = explainer_of(model.labels, model.ngrams, model.words, model.tc_weight)
-            spans = self._explainer.explain(text, spans)
+            spans = self._explainer.explain(text, spans, title_end=title_end)
         calibration = self.calibration
         return calibration.apply(spans) if calibration is not None else spans
 
