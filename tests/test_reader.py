@@ -19,6 +19,7 @@ from unspun.errors import (
     InputError,
     InputNotFoundError,
     InputTooLargeError,
+    LanguageNotSupportedError,
     UnspunError,
 )
 from unspun.readers.dispatch import (
@@ -472,6 +473,57 @@ def test_iter_articles_jsonl_bad_lines_go_to_handler(tmp_path: Path) -> None:
     seen.clear()
     assert list(iter_articles(path, max_bytes=LIMIT, on_error=lambda p, e: seen.append(p))) == []
     assert len(seen) == 2
+
+
+def test_read_jsonl_language_sets_the_articles_language(tmp_path: Path) -> None:
+    from unspun.languages import SUPPORTED_LANGUAGES
+    from unspun.pipeline.language import SUPPORTED_LANGUAGES as PIPELINE_LANGUAGES
+
+    assert SUPPORTED_LANGUAGES == PIPELINE_LANGUAGES  # one list (until the pipeline imports it)
+    path = tmp_path / "langs.jsonl"
+    rows = [
+        {"id": "a", "text": "Short.", "language": "en"},  # unspun's own --format jsonl field
+        {"id": "b", "text": "Kurz.", "lang": "DE-at"},  # the API's name
+        {"id": "c", "text": "Court."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [a.language for a in read_jsonl(path, max_bytes=LIMIT)] == ["en", "de", None]
+
+
+def test_read_jsonl_unsupported_language_names_the_record_and_the_languages(tmp_path: Path) -> None:
+    path = tmp_path / "langs.jsonl"
+    path.write_text('{"text": "fine"}\n{"text": "Hola.", "language": "es"}\n', encoding="utf-8")
+    errors: list[tuple[Path, UnspunError]] = []
+    articles = list(read_jsonl(path, max_bytes=LIMIT, on_error=lambda p, e: errors.append((p, e))))
+    assert [a.text for a in articles] == ["fine"]
+    [(where, error)] = errors
+    assert where == Path(f"{path}:2")
+    assert isinstance(error, LanguageNotSupportedError)
+    assert error.message.startswith(f"{path}, line 2: the text's language is 'es'")
+    assert "en (English)" in error.message and "ru (Russian)" in error.message
+    assert "\n" not in error.message
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "/local/path", "https://a b"])
+def test_read_jsonl_refuses_a_url_that_is_not_a_web_address(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "urls.jsonl"
+    path.write_text(json.dumps({"text": "Some text.", "url": url}) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 1: field 'url' must be a web address"):
+        list(read_jsonl(path, max_bytes=LIMIT))
+    path.write_text(json.dumps({"text": "Some text.", "url": " https://a.example/x "}), encoding="utf-8")
+    assert [a.url for a in read_jsonl(path, max_bytes=LIMIT)] == ["https://a.example/x"]
+
+
+def test_a_feed_link_that_is_not_a_web_address_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "news.rss"
+    path.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        "<item><title>A</title><link>javascript:alert(1)</link><description>Some text here.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    [article] = iter_articles(path, max_bytes=LIMIT)
+    assert article.url is None
 
 
 def test_read_jsonl_duplicate_ids_made_unique(tmp_path: Path) -> None:

@@ -206,6 +206,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.removeprefix("\ufeff").encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
+def web_address(url: str | None) -> str | None:
+    """``url`` stripped when it is a web address (``http://`` or ``https://``, no space inside),
+    ``None`` when it is not: the one rule for an article's ``url``, which a page links, so it must
+    never be ``javascript:`` or ``data:``. The API and the JSONL reader refuse any other url; a
+    feed's or a page's own link that is no web address is left out."""
+    if url is None:
+        return None
+    value = url.strip()
+    if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        return None
+    return value
+
+
 @dataclass(slots=True)
 class Article:
     """An input article plus everything the pipeline has written on it."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from unspun.document import Article
+from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError, UnspunError
 from unspun.readers.encoding import read_bytes
 from unspun.readers.jsonl import ErrorHandler, raise_error, unique_ids
@@ -141,9 +141,7 @@ def _entries(path: Path, parsed: Any, feed_title: str | None, on_error: ErrorHan
 
 
 def _web_address(link: object) -> str | None:
-    """The entry's link when it is a web address: feedparser gives an Atom entry without a link
-    its id (``urn:uuid:...``, ``tag:...``) as ``link``, which is no article's address (the API
-    refuses a url that is not http(s))."""
-    if isinstance(link, str) and link.strip().lower().startswith(("http://", "https://")):
-        return link.strip()
-    return None
+    """The entry's link when it is a web address (:func:`unspun.document.web_address`):
+    feedparser gives an Atom entry without a link its id (``urn:uuid:...``, ``tag:...``) as
+    ``link``, which is no article's address."""
+    return web_address(link) if isinstance(link, str) else None

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from unspun.document import Article
+from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError
 from unspun.readers.encoding import BOM, UTF8_BOM, decode_text
 from unspun.readers.text import parse_published
@@ -62,7 +62,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
         id=id,
         text=text,
         title=_clean(getattr(document, "title", None)),
-        url=_clean(getattr(document, "url", None)),
+        url=web_address(_clean(getattr(document, "url", None))),
         outlet=_outlet(document, page),
         published=_published(getattr(document, "date", None)),
         source_path=str(source_path) if source_path is not None else None,

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from unspun.document import Article
+from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError, UnspunError
+from unspun.languages import normalise_language
 from unspun.readers.encoding import BOM
 from unspun.readers.text import parse_published, read_text
 
@@ -21,7 +22,9 @@ ErrorHandler = Callable[[Path, UnspunError], None]
 named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin).
 Every reader error's message names the input it is about, so a handler may show it alone."""
 
-JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
+JSONL_FIELDS = ("id", "title", "url", "outlet", "published", "language", "lang")
+"""The fields of a record read besides ``text``: ``language`` (or ``lang``, the API's name) sets the
+article's language, checked as ``--lang`` is, instead of detecting it."""
 
 
 def raise_error(path: Path, error: UnspunError) -> None:
@@ -76,10 +79,14 @@ def jsonl_articles(
 
 def jsonl_article(line: str, *, where: str, id: str) -> Article:
     """The article of one JSONL record (``id`` when the record has none); the one rule for a record,
-    shared by the reader and the batch engine.
+    shared by the reader and the batch engine. A ``language`` (or ``lang``) field sets the
+    article's language (unspun's own ``--format jsonl`` output reads back without re-detecting).
 
     Raises:
-        FormatError: the line is not a JSON object with a non-empty string ``text`` (names ``where``).
+        FormatError: the line is not a JSON object with a non-empty string ``text``, or its ``url``
+            is not a web address (names ``where``).
+        LanguageNotSupportedError: its ``language`` is not one unspun has models for (names
+            ``where`` and the languages covered).
     """
     try:
         record: Any = json.loads(line)
@@ -99,9 +106,26 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     article = read_text(text, id=meta["id"] or id)
     if "title" in record:
         article.title = meta["title"]
-    article.url, article.outlet = meta["url"], meta["outlet"]
+    article.url, article.outlet = _url(meta["url"], where=where), meta["outlet"]
     article.published = parse_published(meta["published"], where=where)
+    language = meta["language"] or meta["lang"]
+    if language:
+        article.language = normalise_language(language, where=where)
     return article
+
+
+def _url(value: str | None, *, where: str) -> str | None:
+    """The record's ``url`` checked as the API checks it (:func:`unspun.document.web_address`):
+    a page links it, so ``javascript:`` or a path is refused; blank is no url."""
+    if value is None or not value.strip():
+        return None
+    address = web_address(value)
+    if address is None:
+        raise FormatError(
+            f"{where}: field 'url' must be a web address starting with http:// or https://, "
+            f"got {value!r}; fix it or leave the field out"
+        )
+    return address
 
 
 def looks_like_jsonl(text: str) -> bool:

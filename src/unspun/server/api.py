@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from unspun.document import Analysis, Article
+from unspun.document import Analysis, Article, web_address
 from unspun.errors import FormatError
 from unspun.server.errors import error_body
 from unspun.store.base import Feedback, SearchQuery, Store, search_fields
@@ -118,11 +118,10 @@ class AnalyzeRequest(_Request):
         # Only a web address: a page linking the article must never get javascript: or data:.
         if value is None or not value.strip():
             return None
-        if not value.strip().lower().startswith(("http://", "https://")) or any(
-            c.isspace() for c in value.strip()
-        ):
+        address = web_address(value)
+        if address is None:
             raise ValueError("must be a web address starting with http:// or https://")
-        return value.strip()
+        return address
 
 
 class FeedbackRequest(_Request):
