@@ -145,3 +145,33 @@ def test_a_bad_jsonl_line_is_summarised_with_its_file_and_line_once(tmp_path: Pa
     # was "dump.jsonl:2: line 2: no 'text' field ...": the line number said twice
     assert left_out.startswith(f"  left out {dump}:2: no 'text' field"), left_out
     assert "line 2" not in left_out, left_out
+
+
+def _keep(analysis: Analysis) -> None:
+    assert analysis.ok
+
+
+def test_the_summary_counts_sources_as_they_are_not_one_file_per_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSONL dump or a feed piped in is standard input, and a JSONL file one file (the QA
+    pass saw '3 analysed from 3 files' listing the article ids)."""
+    import io
+
+    from unspun.readers.dispatch import iter_articles
+
+    rows = "".join(f'{{"id": "x{n}", "text": "Text number {n}."}}\n' for n in range(3))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(rows.encode())))
+    report = RunReport()
+    run(iter_articles("-", max_bytes=10_000), Pipeline([Shouter()]), _keep, report=report)
+    assert report.summary() == [
+        "summary: 3 analysed from standard input, 0 failed, 0 left out",
+        "  analysed standard input (3 articles)",
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(rows, encoding="utf-8")
+    report = run(iter_articles(dump, max_bytes=10_000), Pipeline([Shouter()]), _keep)
+    assert report.summary()[0] == "summary: 3 analysed from 1 file, 0 failed, 0 left out"
+    page = Article(id="p", text="page", source_path="https://news.example/p")
+    report = run([page, *_articles(tmp_path)[:1]], Pipeline([Shouter()]), _keep)
+    assert report.summary()[0] == "summary: 2 analysed from 1 file and 1 URL, 0 failed, 0 left out"

@@ -29,6 +29,9 @@ from unspun.errors import UnspunError
 
 # Up to this many analysed files are listed one by one in the summary; more are counted.
 LISTED_FILES = 20
+# Where an article not read from a file or a URL came from, in the summary (what the readers call
+# stdin): the articles of a JSONL dump or a feed piped in are one source, not one file each.
+STDIN = "standard input"
 
 
 class Analyser(Protocol):
@@ -143,7 +146,7 @@ class RunReport:
     def analysed(self, article: Article) -> None:
         """Note an article analysed."""
         self._next()
-        self.analysed_from[str(article.source_path or article.id)] += 1
+        self.analysed_from[str(article.source_path) if article.source_path else STDIN] += 1
 
     def failed(self, failure: Failure) -> None:
         """Note an article whose analysis failed."""
@@ -190,8 +193,8 @@ class RunReport:
 
     def summary(self, counts: str | None = None) -> list[str]:
         """The lines of the end-of-run summary: the :func:`headline` (``counts`` said by the
-        front-end, by default the articles analysed and from how many files, each file then
-        listed up to :data:`LISTED_FILES`), then each failure and each entry left out, with why."""
+        front-end, by default the articles analysed and from how many files (URLs, standard input: see
+        :func:`sources`), each then listed up to :data:`LISTED_FILES`), then each failure and each entry left out, with why."""
         lines = [
             headline(
                 counts or self._analysed_counts(), len(self.unanalysed), len(self.unread) + len(self.skips)
@@ -203,8 +206,7 @@ class RunReport:
         return lines + self.failure_lines()
 
     def _analysed_counts(self) -> str:
-        files = len(self.analysed_from)
-        return f"{self.analysed_count} analysed from {files} file{'s' if files != 1 else ''}"
+        return f"{self.analysed_count} analysed from {sources(list(self.analysed_from))}"
 
     def worth_summarising(self) -> bool:
         """Whether the run read more than one article or left something out (a single article
@@ -219,6 +221,18 @@ class RunReport:
     def _tell(self, kind: str, message: str) -> None:
         if self.notify is not None:
             self.notify(kind, message)
+
+
+def sources(names: list[str]) -> str:
+    """The sources articles came from, counted as they are: ``2 files``, ``1 URL``,
+    ``standard input``, or several joined (``1 file and standard input``); ``0 files`` for none."""
+    urls = sum(1 for n in names if n.lower().startswith(("http://", "https://")))
+    stdin = STDIN in names
+    files = len(names) - urls - stdin
+    parts = [f"{files} file{'s' if files != 1 else ''}"] if files or not (urls or stdin) else []
+    parts += [f"{urls} URL{'s' if urls != 1 else ''}"] if urls else []
+    parts += [STDIN] if stdin else []
+    return " and ".join(parts)
 
 
 def _without_file(where: str, reason: str) -> str:
