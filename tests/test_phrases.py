@@ -165,7 +165,7 @@ def test_output_offsets_are_valid_whole_words_and_never_end_on_a_function_word(
         assert 0 <= span.start < span.end <= len(text)
         assert not cuts_word(text, span.start, span.end)
         assert not ends_on_function_word(span.text_in(text))
-        assert span.text_in(text) == span.text_in(text).strip()
+        assert span.text_in(text) == span.text_in(text).strip() and "\n" not in span.text_in(text)
         assert 0.0 <= span.score <= 1.0
 
 
@@ -186,6 +186,20 @@ def test_a_span_does_not_end_or_start_inside_a_quotation_it_does_not_close() -> 
     assert bounded("the “experts” and friends", "experts", "”") == "“experts”"
     # balanced quotations are left as they are
     assert bounded('a "so-called" expert said', '"so', "expert") == '"so-called" expert'
+
+
+def test_a_span_is_cut_at_each_line_break_it_crosses() -> None:
+    text = "Breaking: markets fall\nStocks fell sharply on Monday.\nWait!\nWait!"
+    spans = [
+        _span(text, "markets fall\nStocks fell sharply", score=0.3),
+        _span(text, "Wait!\nWait!", "Repetition", 0.6),
+    ]
+    out = whole_phrases(text, spans)
+    assert _covered(text, out) == ["markets fall", "Stocks fell sharply", "Wait!", "Wait!"]
+    assert [(s.label, s.score) for s in out] == [("Loaded_Language", 0.3)] * 2 + [("Repetition", 0.6)] * 2
+    # a quotation mark on the next line is not taken across the break
+    text = 'They call it a "plan\n" no one wants'
+    assert _covered(text, whole_phrases(text, [_span(text, '"plan')])) == ["plan"]
 
 
 def test_the_shipped_taggers_spans_are_whole_phrases_with_reasons() -> None:

@@ -12,6 +12,8 @@ opening a question).
 :func:`whole_phrases` takes any text and its labelled spans (``(text, spans) -> spans``: the span
 tagger's output, or out-of-fold predictions) and returns them
 
+- cut at each line break they cross (:func:`line_pieces`: a title and the line below it are two
+  phrases);
 - snapped to word boundaries (never cut inside a word) and trimmed of white space, of leading or
   trailing punctuation (quotes, ``?`` and ``!`` stay at the end, opening quotes at the start),
   of :data:`END_WORDS` at their end and of :data:`START_WORDS` (:data:`LOWER_START_WORDS` in
@@ -107,7 +109,7 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
     mean score, the first piece's other fields). Raises nothing; offsets outside ``text`` are
     clipped.
     """
-    spans = list(spans)
+    spans = [piece for span in spans for piece in line_pieces(text, span)]
     # a marker is dropped before joining (no phrase is joined to "In fact"), and before trimming
     # ("In fact" would be "fact")
     trimmed = [
@@ -121,6 +123,24 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
         same = sorted((s for s in trimmed if s.label == label), key=_position)
         out += _join(text, same, taken, MAX_GAP_WORDS if max_gap_words is None else max_gap_words)
     return sorted((s for s in out if is_finding(s.text_in(text))), key=_position)
+
+
+def line_pieces(text: str, span: Span) -> list[Span]:
+    """``span`` cut at each line break it crosses (a title and the sentence below it, a line and
+    the next), each piece with the span's score and fields (trimmed later); pieces holding no word
+    are left out. On the out-of-fold spans of the grouped folds cutting into every piece gives SI
+    F1 0.4276 (7,338 spans) against 0.4261 (7,077) uncut; keeping only the piece of most words
+    0.4213, and cutting only after a line that does not end like a sentence 0.4257 (PTC gold
+    spans cross a line break after a sentence's end 355 times, after a title never)."""
+    start, end = max(0, span.start), min(len(text), span.end)
+    if "\n" not in text[start:end]:
+        return [span]
+    pieces, cursor = [], start
+    for line_end in (i for i in range(start, end) if text[i] == "\n"):
+        pieces.append((cursor, line_end))
+        cursor = line_end + 1
+    pieces.append((cursor, end))
+    return [replace(span, start=a, end=b) for a, b in pieces if WORD.search(text[a:b])]
 
 
 def whole_phrase_ranges(
@@ -203,7 +223,7 @@ def _mark_after(text: str, end: int, marks: str) -> int | None:
     for i, ch in enumerate(stretch):
         if ch in marks:
             gap = stretch[:i]
-            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;\n]\s", gap):
+            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;]\s|\n", gap):
                 return end + i + 1
             return None
     return None
@@ -215,7 +235,7 @@ def _mark_before(text: str, start: int, marks: str) -> int | None:
     for i in range(len(stretch) - 1, -1, -1):
         if stretch[i] in marks:
             gap = stretch[i + 1 :]
-            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;\n]\s", gap):
+            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;]\s|\n", gap):
                 return start - len(stretch) + i
             return None
     return None
