@@ -20,11 +20,12 @@ from unspun.pipeline.portrayal import (
     cast_as_actor,
     decide_roles,
     role_given,
+    shift_prior,
 )
-from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES
+from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_OF, MAIN_ROLES
 from unspun.tasks.newsmtsc import SENTIMENTS
 from unspun.whosays.encoding import block_rows, encode_texts
-from unspun.whosays.heads import HeadModel
+from unspun.whosays.heads import HeadModel, load_heads
 
 HERO = "Smith heroically saved the drowning children and was praised by everyone."
 VILLAIN = "Jones brutally murdered the villagers and lied about it to the court."
@@ -87,6 +88,79 @@ def test_decide_roles_keeps_fine_roles_within_the_main_role(tiny_models: tuple[H
     assert decided.main.name == "Antagonist" and [f.name for f in decided.fine] == ["Deceiver"]
     by_fine = HeadModel({**roles.config, "main_from": "fine"}, roles.heads)
     assert decide_roles(by_fine, main, fine).main.name == "Innocent"
+
+
+TRAIN_MIX = {"Protagonist": 0.19, "Antagonist": 0.70, "Innocent": 0.11}
+TARGET_MIX = {"Protagonist": 0.124, "Antagonist": 0.80, "Innocent": 0.076}
+
+
+def _shifting(roles: HeadModel, target: dict[str, float] | None = TARGET_MIX) -> HeadModel:
+    config = {**roles.config, "train_prior": TRAIN_MIX}
+    return HeadModel({**config, "target_prior": target} if target else config, roles.heads)
+
+
+def test_shift_prior_moves_a_borderline_role_toward_the_target_majority(
+    tiny_models: tuple[HeadModel, HeadModel],
+) -> None:
+    roles = _shifting(tiny_models[1])
+    fine = np.full(len(ALL_FINE_ROLES), 0.01)
+    borderline = np.array([0.48, 0.44, 0.08])  # Protagonist by a little under the training mix
+    assert decide_roles(roles, borderline, fine).main.name == "Protagonist"  # the pipeline's roles
+    moved = decide_roles(roles, borderline, fine, target_mix=True)
+    assert moved.main.name == "Antagonist" and MAIN_OF[moved.fine[0].name] == "Antagonist"
+    shifted = shift_prior(roles, borderline)
+    assert abs(float(shifted.sum()) - 1.0) < 1e-6 and shifted[1] > borderline[1]
+    confident = np.array([0.9, 0.07, 0.03])
+    kept = decide_roles(roles, confident, fine, target_mix=True)
+    assert kept.main.name == "Protagonist" and 0.8 < kept.main.score < 0.9  # a little less sure
+    rows = shift_prior(roles, np.stack([borderline, confident]))  # rows at once, the same result
+    assert np.allclose(rows, [shift_prior(roles, borderline), shift_prior(roles, confident)], atol=1e-6)
+    assert shift_prior(_shifting(tiny_models[1], None), borderline) is borderline  # no target: unmoved
+    assert np.allclose(shift_prior(_shifting(tiny_models[1], TRAIN_MIX), borderline), borderline, atol=1e-6)
+
+
+def test_target_prior_round_trips_through_the_model_folder(
+    tiny_models: tuple[HeadModel, HeadModel], tmp_path: Path
+) -> None:
+    roles = _shifting(tiny_models[1])
+    roles.to_disk(tmp_path / "r")
+    again = load_heads(str(tmp_path / "r"), "entity-roles-en")
+    assert again.config["target_prior"] == TARGET_MIX and again.config["train_prior"] == TRAIN_MIX
+    row = np.array([0.48, 0.44, 0.08])
+    assert np.allclose(shift_prior(again, row), shift_prior(roles, row), atol=1e-6)
+
+
+def test_mix_figures_weight_mentions_to_the_target_mix() -> None:
+    from unspun.training.role_mix import mix_figures, mix_weights, target_prior
+
+    prior = np.array([0.2, 0.6, 0.2])
+    goal = target_prior(prior, 0.8)
+    assert np.allclose(goal, [0.1, 0.8, 0.1]) and np.allclose(
+        mix_weights(np.array([0, 1]), prior, goal), [0.5, 4 / 3]
+    )
+    # five mentions, one fold each: two Antagonists, two Protagonists, one Innocent
+    y = np.array([1, 1, 0, 0, 2])
+    p = np.array([[0.1, 0.8, 0.1], [0.55, 0.4, 0.05], [0.7, 0.2, 0.1], [0.5, 0.45, 0.05], [0.1, 0.1, 0.8]])
+    fine = np.zeros((5, len(ALL_FINE_ROLES)))
+    fine[:, ALL_FINE_ROLES.index("Deceiver")] = fine[:, ALL_FINE_ROLES.index("Guardian")] = 1.0
+    fine[:, ALL_FINE_ROLES.index("Victim")] = 1.0
+    gold = [["Deceiver"], ["Deceiver"], ["Guardian"], ["Hero"], ["Victim"]]
+    folds = [np.array([i]) for i in range(5)]
+    out = mix_figures(p, fine, y, gold, folds, {"Protagonist": 0.1, "Antagonist": 0.8, "Innocent": 0.1})
+    train = out["train_mix"]
+    # hand-counted: the most probable role is right on mentions 0, 2, 3, 4; the fine set on 0, 2, 4
+    assert (
+        abs(train["calibrated"]["main_accuracy"] - 0.8) < 1e-3
+        and abs(train["calibrated"]["emr"] - 0.6) < 1e-3
+    )
+    assert abs(train["majority"]["main_accuracy"] - 0.4) < 1e-3  # Protagonist and Antagonist tie: the first
+    # target mix: weights 2 per Antagonist, 0.25 per Protagonist, 0.5 per Innocent (sum 5)
+    target = out["target_mix"]
+    assert abs(target["calibrated"]["main_accuracy"] - 3 / 5) < 1e-3
+    # each fold's prior from the other four: the shift makes Antagonists of mentions 1 (right),
+    # 2 and 3 (wrong, light in this mix); mention 4's Innocent is missing from its folds: unmoved
+    assert abs(target["shifted"]["main_accuracy"] - 4.5 / 5) < 1e-3
+    assert abs(train["shifted"]["main_accuracy"] - 0.6) < 1e-3  # under the training mix it costs
 
 
 def test_predict_target_sentiment_and_entity_roles_cli(tmp_path: Path) -> None:
@@ -322,6 +396,11 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
         "margin": 0.1,
         "actor_deps": ["nsubj", "dobj"],
     }
+    # no target_prior in the config: 80% Antagonist, the rest as in train (here all Protagonist)
+    assert saved["train_prior"] == {"Protagonist": 0.5, "Antagonist": 0.5, "Innocent": 0.0}
+    assert abs(saved["target_prior"]["Antagonist"] - 0.8) < 1e-9
+    assert abs(saved["target_prior"]["Protagonist"] - 0.2) < 1e-9
+    assert {"train_mix", "target_mix", "pipeline_rule"} <= set(report["mix"])
     rule = main["thresholds_and_passing"]  # measured on the entity step's entities
     assert 0.0 <= rule["coverage"] <= main["thresholds_rule"]["coverage"] + 1e-9
 

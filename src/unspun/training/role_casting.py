@@ -66,24 +66,30 @@ def casting(
     return out
 
 
-def passing_figures(
-    probabilities: np.ndarray,
-    y: np.ndarray,
-    cast: Sequence[Casting],
-    thresholds: Sequence[Sequence[float]],
-    folds: Sequence[np.ndarray],
-    passing: dict[str, Any],
-) -> dict[str, float]:
-    """Coverage, accuracy where given and all-Antagonist accuracy on the same mentions of the
-    rule: main-role ``probabilities`` (out of fold, calibrated) averaged over the annotated
-    mentions of one pipeline entity, each fold's ``thresholds`` and the ``passing`` config."""
+def entity_means(probabilities: np.ndarray, cast: Sequence[Casting]) -> np.ndarray:
+    """Each annotated mention's ``probabilities`` row replaced by the mean over the annotated
+    mentions of its pipeline entity (as the component averages its mentions' scores)."""
     groups: dict[Any, list[int]] = {}
     for i, c in enumerate(cast):
         groups.setdefault((id(c.entity) if c.entity is not None else ("mention", i)), []).append(i)
     mean = probabilities.copy()
     for rows in groups.values():
         mean[rows] = probabilities[rows].mean(axis=0)
-    given = np.full(len(y), -1)
+    return mean
+
+
+def passing_given(
+    probabilities: np.ndarray,
+    cast: Sequence[Casting],
+    thresholds: Sequence[Sequence[float]],
+    folds: Sequence[np.ndarray],
+    passing: dict[str, Any],
+) -> np.ndarray:
+    """Per annotated mention, the main-role index the rule gives its entity (-1: none): main-role
+    ``probabilities`` (out of fold, calibrated) averaged per entity, each fold's ``thresholds``
+    and the ``passing`` config."""
+    mean = entity_means(probabilities, cast)
+    given = np.full(len(probabilities), -1)
     for fold, fold_thresholds in zip(folds, thresholds, strict=True):
         model = HeadModel(
             {"role_thresholds": dict(zip(MAIN_ROLES, fold_thresholds, strict=True)), "passing": passing}, {}
@@ -94,17 +100,39 @@ def passing_figures(
             roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
             if entity is not None and role_given(model, roles, entity, cast[i].actor, cast[i].speaker):
                 given[i] = best
+    return given
+
+
+def passing_figures(
+    probabilities: np.ndarray,
+    y: np.ndarray,
+    cast: Sequence[Casting],
+    thresholds: Sequence[Sequence[float]],
+    folds: Sequence[np.ndarray],
+    passing: dict[str, Any],
+) -> dict[str, float]:
+    """Coverage, accuracy where given and all-Antagonist accuracy on the same mentions of the
+    rule (:func:`passing_given`)."""
+    given = passing_given(probabilities, cast, thresholds, folds, passing)
     return abstention_figures(y, given, MAIN_ROLES.index("Antagonist"))
 
 
-def abstention_figures(y: np.ndarray, given: np.ndarray, majority: int) -> dict[str, float]:
+def abstention_figures(
+    y: np.ndarray, given: np.ndarray, majority: int, weights: np.ndarray | None = None
+) -> dict[str, float]:
     """Where a role is given (``given`` >= 0): the share of mentions given one, how often it is
-    right, and how often the ``majority`` role would be right on the same mentions."""
+    right, and how often the ``majority`` role would be right on the same mentions (each mention
+    counted with its ``weights``, default 1: :func:`unspun.training.role_mix.mix_weights`)."""
     covered = given >= 0
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
     return {
-        "coverage": round(float(covered.mean()), 4),
-        "accuracy_given": round(float((given[covered] == y[covered]).mean()), 4) if covered.any() else 0.0,
-        "majority_accuracy_same_mentions": round(float((y[covered] == majority).mean()), 4)
+        "coverage": round(float(w[covered].sum() / w.sum()), 4),
+        "accuracy_given": round(float(np.average(given[covered] == y[covered], weights=w[covered])), 4)
+        if covered.any()
+        else 0.0,
+        "majority_accuracy_same_mentions": round(
+            float(np.average(y[covered] == majority, weights=w[covered])), 4
+        )
         if covered.any()
         else 0.0,
     }

@@ -449,7 +449,8 @@ def train_entity_roles(
     grouped by article; the config's ``context`` says whether a mention is seen in the whole
     article or in its sentence encoded alone); the fine head learns each mention's first fine role."""
     from unspun.pipeline.portrayal import ACTOR_DEPS, decide_roles
-    from unspun.training.role_casting import abstention_figures, casting, passing_figures
+    from unspun.training.role_casting import abstention_figures, casting, entity_means, passing_given
+    from unspun.training.role_mix import as_prior, mix_figures, rule_figures, shift_folds, target_prior
 
     config = load_config(config_path)
     blocks, c, k, config_seed = _head_config(config)
@@ -488,6 +489,7 @@ def train_entity_roles(
     report: dict[str, Any] = {"task": "entity-roles", "train_mentions": len(mentions), "folds": k}
     folds = _folds([m.article_id for m in mentions], k, seed)
     main_logits = np.zeros((len(mentions), len(MAIN_ROLES)))
+    fine_oof = np.zeros((len(mentions), len(ALL_FINE_ROLES)))
     fold_heads: list[dict[str, LinearHead]] = []
     for fold in folds:
         train = np.setdiff1d(np.arange(len(mentions)), fold)
@@ -507,6 +509,7 @@ def train_entity_roles(
             fold_model = HeadModel({"blocks": blocks, "main_from": main_from, "context": context}, heads)
             main_scores, fine_scores = heads["main"].scores(x[fold]), heads["fine"].scores(x[fold])
             main_logits[fold] = np.log(np.clip(main_scores, 1e-9, 1.0))
+            fine_oof[fold] = fine_scores
             for i, ms, fs in zip(fold, main_scores, fine_scores, strict=True):
                 roles = decide_roles(fold_model, ms, fs)
                 m = mentions[i]
@@ -546,6 +549,7 @@ def train_entity_roles(
         fold_thresholds.append(role_thresholds(p_rest, y[rest], prior))
         given[fold] = _given(calibrated[fold], fold_thresholds[-1])
     cast = casting(mentions, texts, passing.get("actor_deps", ACTOR_DEPS))
+    given_rule = passing_given(calibrated, cast, fold_thresholds, folds, passing)
     report["main_role"] = {
         "prior": {
             r: round(float(v), 4)
@@ -557,7 +561,7 @@ def train_entity_roles(
         "ece_raw": round(_multiclass_ece(y, raw), 4),
         "ece_calibrated": round(_multiclass_ece(y, calibrated), 4),
         "thresholds_rule": abstention_figures(y, given, majority),
-        "thresholds_and_passing": passing_figures(calibrated, y, cast, fold_thresholds, folds, passing),
+        "thresholds_and_passing": abstention_figures(y, given_rule, majority),
         "given_by_role": {r: int((given == i).sum()) for i, r in enumerate(MAIN_ROLES)},
         "precision_by_role": {
             r: round(float((y[given == i] == i).mean()), 4) if (given == i).any() else None
@@ -566,6 +570,15 @@ def train_entity_roles(
         "measured": "cross-fitted on the grouped folds (calibration and thresholds from the other folds)",
         "passing_measured": "role_given on the pipeline entity step's entities, probabilities averaged per entity",
     }
+    # The main roles as scored on a test set with the target's mix (role_mix): the calibrated
+    # probabilities as they are and moved to that mix (what `predict entity-roles` writes).
+    train_prior = np.bincount(y, minlength=len(MAIN_ROLES)) / len(y)
+    target = decision.get("target_prior") or dict(
+        zip(MAIN_ROLES, target_prior(train_prior, 0.8).tolist(), strict=True)
+    )
+    report["mix"] = mix_figures(calibrated, fine_oof, y, [m.fine_roles for m in mentions], folds, target)
+    moved = shift_folds(entity_means(calibrated, cast), y, folds, as_prior(target))
+    report["mix"]["pipeline_rule"] = rule_figures(given_rule, moved, y, as_prior(target))
     a_all, c_all = fit_temperature(main_logits, y)
     p_all = np.exp(_log_softmax(a_all * main_logits + c_all))
     thresholds = role_thresholds(p_all, y, np.bincount(y, minlength=len(MAIN_ROLES)) / len(y))
@@ -587,6 +600,8 @@ def train_entity_roles(
             "c": c,
             "role_thresholds": report["role_thresholds"],
             "passing": passing,
+            "train_prior": report["mix"]["train_prior"],
+            "target_prior": report["mix"]["target_prior"],
         },
         heads=heads,
     )

@@ -57,7 +57,8 @@ def predict_target_sentiment(
 def predict_entity_roles(
     documents: str | Path, mentions: Sequence[RoleMention], model: str | Path | HeadModel | None = None
 ) -> list[RoleMention]:
-    """``mentions`` (SemEval-2025 subtask 1, inclusive ends) with their predicted main and fine roles;
+    """``mentions`` (SemEval-2025 subtask 1, inclusive ends) with their predicted main and fine roles
+    (the main role under the model's ``target_prior``: :func:`unspun.pipeline.portrayal.shift_prior`);
     the articles are read from the ``documents`` folder. Raises InputNotFoundError for a missing
     article and ModelError for a model that cannot load."""
     from unspun.pipeline.portrayal import ROLES_MODEL, decide_roles, mention_rows, role_scores, uses_article
@@ -84,7 +85,7 @@ def predict_entity_roles(
                 rows = state.rows(ranges, heads.blocks)
             main, fine = role_scores(heads, rows)
             for i, ms, fs in zip(mine, main, fine, strict=True):
-                roles = decide_roles(heads, np.asarray(ms), np.asarray(fs))
+                roles = decide_roles(heads, np.asarray(ms), np.asarray(fs), target_mix=True)
                 m = mentions[i]
                 out[i] = RoleMention(
                     m.article_id,
