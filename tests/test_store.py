@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from extras import need
 from store_analyses import NEWER, TRICKY, make_analysis
-from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Analysis, Article, Span
+from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Analysis, Article, ModelInfo, Span
 from unspun.errors import AnalysisError, FormatError, MetadataConflictError, NotFoundError, StoreError
 from unspun.store import Feedback, SearchQuery, open_store
 from unspun.store.feedback import apply_feedback
@@ -488,6 +488,42 @@ def test_reanalyze_loads_no_model_when_no_article_matches(store: SqlStore) -> No
     loaded = LazyAnalyser(NewerModels)
     assert store.reanalyze(loaded, query=SearchQuery(outlet="Weekly Sample")).added == 2
     assert loaded.loaded
+
+
+class _Says:
+    """A component that only says which models it runs."""
+
+    def model_info(self) -> list[ModelInfo]:
+        return NEWER
+
+
+class LoadedNewerModels(NewerModels):
+    """NewerModels built as a pipeline is: it says its models before it is loaded."""
+
+    components = (_Says(),)
+
+    def __init__(self, *, refuse_load: bool = False) -> None:
+        super().__init__()
+        self.refuse_load = refuse_load
+        self.loads = 0
+
+    def load(self) -> None:
+        if self.refuse_load:
+            raise AssertionError("the models were loaded with every article current")
+        self.loads += 1
+
+
+def test_reanalyze_loads_no_model_when_every_article_is_current(store: SqlStore) -> None:
+    from unspun.store.reanalysis import LazyAnalyser
+
+    store.add_many(corpus())
+    weekly = SearchQuery(outlet="Weekly Sample")
+    first = LazyAnalyser(LoadedNewerModels)
+    assert store.reanalyze(first, query=weekly).added == 2 and first.loaded
+    current = LazyAnalyser(lambda: LoadedNewerModels(refuse_load=True))
+    summary = store.reanalyze(current, query=weekly)
+    assert (summary.seen, summary.current, summary.added) == (2, 2, 0)
+    assert not current.loaded
 
 
 def test_concurrent_writers_from_threads(store: SqlStore) -> None:

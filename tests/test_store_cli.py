@@ -202,16 +202,30 @@ def test_readers_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:
     assert not missing.parent.exists()
 
 
-def test_reanalyze_adds_nothing_when_models_are_current(filled: str, tmp_path: Path) -> None:
+def _refuse_to_load(self: object) -> None:
+    raise AssertionError("reanalyze loaded the models with every article current")
+
+
+def test_reanalyze_adds_nothing_when_models_are_current(
+    filled: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspun.analysis
+
     feed = tmp_path / "one.jsonl"
     feed.write_text(
         json.dumps({"id": "r1", "text": "The corrupt elite lies.", "outlet": "Gamma"}) + "\n",
         encoding="utf-8",
     )
     assert run("ingest", str(feed), "--db", filled).exit_code == 0
-    result = run("reanalyze", "--db", filled, "--outlet", "Gamma", "--format", "json")
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"seen": 1, "added": 0, "replaced": 0, "current": 1, "failed": []}
+    with monkeypatch.context() as patched:  # every article current: the models are not loaded
+        patched.setattr(unspun.analysis.Pipeline, "load", _refuse_to_load)
+        result = run("reanalyze", "--db", filled, "--outlet", "Gamma", "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"seen": 1, "added": 0, "replaced": 0, "current": 1, "failed": []}
+        said = run("reanalyze", "--db", filled, "--outlet", "Gamma")
+        assert said.stdout.splitlines() == [
+            "nothing to reanalyse: 1 article current (--force analyses them again)"
+        ]
     unknown = run("reanalyze", "--db", filled, "--outlet", "Nope")
     assert unknown.exit_code == 2 and "no stored article has the outlet 'Nope'" in unknown.output
     # The hand-made analyses came from other models: reanalysing adds an analysis to each.

@@ -212,13 +212,16 @@ def load_pipeline(
     lang: str | None = None,
     extra_components: Sequence[str] = (),
     spacy_model: str | None = None,
+    load: bool = True,
 ) -> Pipeline:
     """The default pipeline built (:func:`build_pipeline`) and loaded: the one way every
     front-end gets the pipeline it runs. The models and extra components are ``settings``' (a
     :class:`unspun.config.ModelSettings`) when given, else ``model``, ``article_model``,
     ``extra_components`` and ``spacy_model``; ``lang`` forces the language. Raises
     :class:`unspun.errors.ModelError` when a model cannot load: once, up front, rather than once
-    per article."""
+    per article. With ``load=False`` it is built only (:meth:`Pipeline.load` loads it later; a
+    caller that may have nothing to analyse, ``unspun reanalyze``, asks which models it runs
+    first)."""
     if settings is not None:
         model, article_model = settings.model, settings.article_model
         extra_components, spacy_model = settings.extra_components, settings.spacy_model
@@ -229,7 +232,8 @@ def load_pipeline(
         extra_components=extra_components,
         spacy_model=spacy_model,
     )
-    pipeline.load()
+    if load:
+        pipeline.load()
     return pipeline
 
 

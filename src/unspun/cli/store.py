@@ -398,13 +398,13 @@ def reanalyze(
     with user_errors(), opened(db) as store:
         settings = cli_settings(model=model, article_model=article_model)
 
-        def load() -> Any:
+        def build() -> Any:
             from unspun.analysis import load_pipeline
 
-            return load_pipeline(settings, lang=lang)
+            return load_pipeline(settings, lang=lang, load=False)
 
-        # Built only when a stored article is to be analysed: nothing to do loads no model.
-        pipeline = LazyAnalyser(load)
+        # Built only when a stored article matches, loaded only when one is to be analysed.
+        pipeline = LazyAnalyser(build)
         if outlet is not None and outlet not in {o.outlet for o in store.outlets()}:
             raise NotFoundError(f"no stored article has the outlet {outlet!r}; `unspun outlets` lists them")
         query = SearchQuery(outlet=outlet) if outlet is not None else None
@@ -420,6 +420,10 @@ def reanalyze(
         else:
             from unspun.runner import RunReport
 
+            if summary.seen and summary.current == summary.seen and not summary.failed:
+                count = f"{summary.current} article{'s' if summary.current != 1 else ''}"
+                write(f"nothing to reanalyse: {count} current (--force analyses them again)")
+                return
             first, *details = RunReport(failures=summary.failed).summary(
                 f"{summary.added} analyses added, {summary.replaced} replaced, "
                 f"{summary.current} already current of {summary.seen} articles"

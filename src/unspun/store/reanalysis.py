@@ -78,6 +78,8 @@ def reanalyze(
             commit()
 
     # A failure is placed by the store's id of its article: its content hash's first 16 digits.
+    if not todo:
+        return summary  # every article current: the analyser is not loaded (a LazyAnalyser)
     report = run(
         todo,
         analyser,
@@ -93,31 +95,41 @@ def reanalyze(
 
 
 class LazyAnalyser:
-    """An :class:`Analyser` built by ``load()`` on first use: ``unspun reanalyze`` loads no model
-    when no stored article matches (``load`` is called at most once)."""
+    """An :class:`Analyser` made by ``build()`` on first use and loaded (its ``load()``, when it
+    has one) only when an article is to be analysed: ``unspun reanalyze`` loads no model when no
+    stored article matches, and when every one is current it only builds the pipeline to read
+    which models it runs (``build`` is called at most once, ``load`` at most once)."""
 
-    def __init__(self, load: Callable[[], Analyser]) -> None:
-        self._load = load
+    def __init__(self, build: Callable[[], Analyser]) -> None:
+        self._build = build
         self._analyser: Analyser | None = None
+        self._loaded = False
 
     @property
     def loaded(self) -> bool:
-        """Whether ``load()`` has been called."""
-        return self._analyser is not None
+        """Whether the analyser was loaded to analyse (built, and its ``load()`` called)."""
+        return self._loaded
 
     def _get(self) -> Analyser:
         if self._analyser is None:
-            self._analyser = self._load()
+            self._analyser = self._build()
         return self._analyser
 
     @property
     def components(self) -> Any:
-        """The loaded analyser's components (loads it), which say which models it runs."""
+        """The built analyser's components, which say which models it runs (builds it, loads no
+        more than saying so needs)."""
         return getattr(self._get(), "components", None)
 
     def pipe(self, articles: Iterable[Article], *, batch_size: int = 8) -> Iterator[Analysis]:
-        """The loaded analyser's :meth:`pipe` (loads it)."""
-        return self._get().pipe(articles, batch_size=batch_size)
+        """The analyser's :meth:`pipe`, loaded first (a model that cannot load fails once, here)."""
+        analyser = self._get()
+        if not self._loaded:
+            load = getattr(analyser, "load", None)
+            if load is not None:
+                load()
+            self._loaded = True
+        return analyser.pipe(articles, batch_size=batch_size)
 
 
 def _fresh(stored: StoredAnalysis) -> Article:
