@@ -202,6 +202,20 @@ def test_a_span_is_cut_at_each_line_break_it_crosses() -> None:
     assert _covered(text, whole_phrases(text, [_span(text, '"plan')])) == ["plan"]
 
 
+def test_a_span_never_ends_between_a_word_and_its_possessive_mark() -> None:
+    from unspun.models.phrases import possessive_mark
+
+    for mark in ("'", "\u2019"):
+        text = f"He called it a disgraceful waste of taxpayers{mark} money. The Joneses{mark} dog barked."
+        out = whole_phrases(text, [_span(text, "disgraceful waste of taxpayers"), _span(text, "Joneses")])
+        assert _covered(text, out) == [f"disgraceful waste of taxpayers{mark} money", f"Joneses{mark} dog"]
+    # a single quotation closing on "s'" is no possessive; nor is a mark inside a word
+    text = "They call them 'the experts' and laugh."
+    assert not possessive_mark(text, text.index("' and"))
+    assert _covered(text, whole_phrases(text, [_span(text, "experts")])) == ["experts"]
+    assert not possessive_mark("It's theirs'.", 12) and not possessive_mark("Ross'\nnext", 4)
+
+
 def test_the_shipped_taggers_spans_are_whole_phrases_with_reasons() -> None:
     from unspun.document import Article
     from unspun.pipeline.spans import SpanTagger
