@@ -377,3 +377,23 @@ def test_empty_lists_say_so_on_stderr_and_leave_stdout_empty(tmp_path: Path) -> 
         assert len(result.stderr.strip().splitlines()) == 1
         as_json = run(*args, "--db", db, "--format", "json")
         assert json.loads(as_json.stdout) == [] and as_json.stderr == ""
+
+
+def test_ingest_summary_counts_alike_in_every_format(tmp_path: Path) -> None:
+    # json and csv put unreadable files under "failed" (2) while the text said "0 failed, 3 left
+    # out", and csv had no entry left out at all.
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "blob.txt").write_bytes(b"text\x00\x01\x02 binary")
+    (folder / "readme.md").write_text("# notes", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'bad.db'}"
+    text = run("ingest", str(folder), "--db", db)
+    assert text.stdout.startswith("summary: ingested 0 new articles, 0 already stored, 0 failed, 3 left out")
+    data = json.loads(run("ingest", str(folder), "--db", db, "--format", "json").stdout)
+    assert data["failed"] == [] and len(data["left_out"]) == 3
+    assert {Path(entry["where"]).name for entry in data["left_out"]} == {"empty.txt", "blob.txt", "readme.md"}
+    assert {entry["code"] for entry in data["left_out"]} == {"empty_input", "bad_encoding", "not_read"}
+    rows = list(csv.DictReader(io.StringIO(run("ingest", str(folder), "--db", db, "--format", "csv").stdout)))
+    assert [row["outcome"] for row in rows] == ["left out"] * 3
+    assert {Path(row["where"]).name for row in rows} == {"empty.txt", "blob.txt", "readme.md"}

@@ -47,6 +47,10 @@ class Skip:
     where: str
     reason: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """In a failure's shape (:meth:`Failure.to_dict`), so that every entry left out reads alike."""
+        return {"where": self.where, "component": None, "code": "not_read", "message": self.reason}
+
 
 @dataclass(frozen=True, slots=True)
 class Failure:
@@ -207,6 +211,23 @@ class RunReport:
 
     def _analysed_counts(self) -> str:
         return f"{self.analysed_count} analysed from {sources(list(self.analysed_from))}"
+
+    def outcomes(self) -> dict[str, list[dict[str, Any]]]:
+        """The summary's failures as data, split as its :func:`headline` counts them: ``failed``,
+        the articles read but not analysed or kept; ``left_out``, the inputs not read (unreadable
+        files and lines, then a folder's entries of another kind), each as :meth:`Failure.to_dict`."""
+        return {
+            "failed": [f.to_dict() for f in self.unanalysed],
+            "left_out": [f.to_dict() for f in self.unread] + [s.to_dict() for s in self.skips],
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """:meth:`outcomes` as one table (a CSV): each row's ``outcome`` is ``failed`` or ``left out``."""
+        return [
+            {"outcome": outcome.replace("_", " "), **row}
+            for outcome, rows in self.outcomes().items()
+            for row in rows
+        ]
 
     def worth_summarising(self) -> bool:
         """Whether the run read more than one article or left something out (a single article

@@ -96,7 +96,7 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 # The columns of a failure in CSV output (the fields of unspun.runner.Failure).
-FAILURE_COLUMNS = ["where", "component", "code", "message"]
+FAILURE_COLUMNS = ["outcome", "where", "component", "code", "message"]  # RunReport.rows
 
 
 def _json(data: Any) -> None:
@@ -114,7 +114,8 @@ def ingest(
     lang: LangOption = None,
     max_input_mb: MaxInputOption = None,
     format: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="Summary format (csv: one line per failure).")
+        TableFormat,
+        typer.Option("--format", "-f", help="Summary format (csv: one line per failure or input left out)."),
     ] = TableFormat.text,
 ) -> None:
     """Read, analyse and keep articles in the store.
@@ -154,7 +155,7 @@ def ingest(
         if format is TableFormat.json:
             _json({**summary.to_dict(), "db": where})
         elif format is TableFormat.csv:
-            write(_csv([f.to_dict() for f in summary.failed], FAILURE_COLUMNS))
+            write(_csv(summary.report.rows(), FAILURE_COLUMNS))
         else:
             first, *details = summary.report.summary(
                 f"ingested {summary.new} new article{'s' if summary.new != 1 else ''}, "
@@ -416,7 +417,9 @@ def reanalyze(
         if format is TableFormat.json:
             _json(data)
         elif format is TableFormat.csv:
-            write(_csv([f.to_dict() for f in summary.failed], FAILURE_COLUMNS))
+            from unspun.runner import RunReport
+
+            write(_csv(RunReport(failures=summary.failed).rows(), FAILURE_COLUMNS))
         else:
             from unspun.runner import RunReport
 

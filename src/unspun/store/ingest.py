@@ -13,7 +13,7 @@ analysed are reported with their reason and never stored.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -53,13 +53,14 @@ class IngestSummary:
         return bool(self.new or self.duplicate)
 
     def to_dict(self) -> dict[str, Any]:
+        """The summary as data, counted as the text summary counts (:meth:`RunReport.outcomes`):
+        ``failed``, the articles read but not stored; ``left_out``, the inputs not read."""
         return {
             "read": self.read,
             "new": self.new,
             "duplicate": self.duplicate,
-            "failed": [f.to_dict() for f in self.failed],
+            **self.report.outcomes(),
             "article_ids": self.article_ids,
-            "left_out": [asdict(s) for s in self.left_out],
         }
 
 
