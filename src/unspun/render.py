@@ -103,8 +103,10 @@ def _marked_text(text: str, spans: list[Span]) -> Text:
 
 def span_table(text: str, spans: list[Span]) -> Table:
     """Every span, numbered in text order: technique (and below it, dimmed, the second technique
-    the head nearly chose for the same words with its probability, where the span has one),
-    confidence, the words it covers and, when the spans have one, the reason it was flagged."""
+    the head nearly chose for the same words, where the span has one: named without its technique
+    probability, which a reader would set against the span's score, the probability that the span
+    is right), confidence, the words it covers and, when the spans have one, the reason it was
+    flagged."""
     table = Table(title="Spans", expand=True)
     table.add_column("#", justify="right")
     table.add_column("technique", no_wrap=True)
@@ -130,7 +132,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
 def _techniques(span: Span) -> Text:
     cell = Text(_name(span.label))
     for other in span.also:
-        cell.append(f"\nalso possible: {_name(other.name)} {other.score:.2f}", style="dim")
+        cell.append(f"\nalso possible: {_name(other.name)}", style="dim")
     return cell
 
 

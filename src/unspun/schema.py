@@ -92,7 +92,9 @@ class SpanRecord(_Strict):
         "reaches the span model's threshold (ids in the span's taxonomy); the same span, not another one",
     )
     also_scores: Annotated[dict[str, float], ScoresOf("also")] = Field(
-        default_factory=dict, description="the technique head's probability of each technique in also"
+        default_factory=dict,
+        description="the technique head's probability of each technique in also: which technique the words "
+        "use, given that they persuade; not on the scale of score (the probability that the span is right)",
     )
     attrs: dict[str, Any] = Field(default_factory=dict)
 

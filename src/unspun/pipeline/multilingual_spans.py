@@ -93,13 +93,16 @@ def pieces_paragraphs(paragraphs: Sequence[Paragraph], start: int, end: int) -> 
 
 
 def _reason(span: TaggedSpan) -> str:
+    """What the multilingual model read the sentence as: its technique head's probabilities of the
+    best technique and the next, said to be that (which technique, given that the words persuade),
+    not the span's score (whether the span is right), which can be much higher or lower."""
     from unspun.techniques import semeval23_technique
 
     best, *others = span.techniques
     name = semeval23_technique(best[0]).name
-    reason = f"sentence read as {name} ({best[1]:.0%}) by the multilingual model"
+    reason = f"sentence read by the multilingual model; technique probabilities: {name} {best[1]:.0%}"
     if others:
-        reason += f"; next: {semeval23_technique(others[0][0]).name} ({others[0][1]:.0%})"
+        reason += f", next {semeval23_technique(others[0][0]).name} {others[0][1]:.0%}"
     return reason
 
 

@@ -54,12 +54,13 @@ export function scoreLabel(span) {
 }
 
 /** The further techniques the head nearly chose for a span's words, for its tooltip ("Also possible:
- * Loaded language (34%)"); null when it has none. Not a second span: nothing counts it. */
+ * Loaded language"); null when it has none. Not a second span: nothing counts it. Named without
+ * also_scores: that is the technique head's probability (which technique, given that the words
+ * persuade), and read beside the span's confidence (whether the span is right) it would mislead. */
 export function alsoLabel(cat, span) {
   const also = span.also || [];
   if (!also.length) return null;
-  const scores = span.also_scores || {};
-  return `Also possible: ${also.map((t) => `${techniqueName(cat, t)} (${percent(scores[t])})`).join(", ")}`;
+  return `Also possible: ${also.map((t) => techniqueName(cat, t)).join(", ")}`;
 }
 
 /** The spans of an analysis as the view uses them (a unique key each; feedback in attrs). */
