@@ -240,6 +240,25 @@ def test_ingest_outlet_override_and_nothing_to_ingest(
     assert not empty.ingested and "does not exist" in empty.failed[0].reason
 
 
+def test_a_feed_stored_with_outlet_and_read_again_says_which_outlet_to_give(
+    tmp_path: Path, store: SqlStore
+) -> None:
+    # The store refused the feed's own outlet ("Harbour News") for a text stored with --outlet,
+    # saying "leave out these fields", which a feed's entry cannot do.
+    feed = tmp_path / "news.rss"
+    feed.write_text(RSS, encoding="utf-8")
+    assert ingest([str(feed)], store, analyser=Pipeline([]), outlet="My Paper").new == 2
+    again = ingest([str(feed)], store, analyser=Pipeline([]))
+    assert again.new == again.duplicate == 0 and len(again.report.unanalysed) == 2
+    failure = again.report.unanalysed[0]
+    assert failure.code == "metadata_conflict" and "\n" not in failure.message
+    assert "is already stored with outlet 'My Paper', not 'Wire Service'" in failure.message
+    assert failure.message.endswith(
+        "to store it again, give the outlet it was stored with (unspun ingest --outlet 'My Paper')"
+    )
+    assert ingest([str(feed)], store, analyser=Pipeline([]), outlet="My Paper").duplicate == 2
+
+
 def test_duplicates_load_no_model(tmp_path: Path, store: SqlStore, pipeline: Pipeline) -> None:
     text = tmp_path / "a.txt"
     text.write_text("Already here.", encoding="utf-8")

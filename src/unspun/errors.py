@@ -86,9 +86,18 @@ class NotFoundError(StoreError):
 
 class MetadataConflictError(UnspunError):
     """A text already stored was given another title, outlet, URL or date (the API answers 409):
-    a text is stored once, with the metadata it was first stored with."""
+    a text is stored once, with the metadata it was first stored with. ``article_id`` is the
+    stored article's and ``fields`` each differing field's ``(stored, given)`` values, so that a
+    front-end can say which values to give."""
 
     code = "metadata_conflict"
+
+    def __init__(
+        self, message: str, *, article_id: str | None = None, fields: dict[str, tuple[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.article_id = article_id
+        self.fields = fields or {}
 
 
 class FetchError(InputError):

@@ -12,6 +12,7 @@ analysed are reported with their reason and never stored.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -195,7 +196,8 @@ def ingest(
             try:
                 duplicate = _seen_as(seen, article) or store.merge_metadata(article)
             except MetadataConflictError as error:
-                failed(Failure(where(article), "store", error.code, error.message, error))
+                told = _from_the_input(error)
+                failed(Failure(where(article), "store", told.code, told.message, told))
                 if on_progress is not None:
                     on_progress(1)
                 continue
@@ -245,6 +247,30 @@ def ingest(
     if pending:
         commit()
     return summary
+
+
+def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:
+    """The store's refusal of a stored text met with other metadata, said for an input whose
+    fields the user cannot leave out (a feed's entry, a page): which value to give instead, the
+    outlet by the ``outlet`` override (``unspun ingest --outlet``), the others in the input."""
+    if not error.fields:
+        return error
+    differs = ", ".join(f"{name} {stored!r}, not {given!r}" for name, (stored, given) in error.fields.items())
+    advice = []
+    if "outlet" in error.fields:
+        stored_outlet = error.fields["outlet"][0]
+        advice.append(
+            f"give the outlet it was stored with (unspun ingest --outlet {shlex.quote(stored_outlet)})"
+        )
+    others = [name for name in error.fields if name != "outlet"]
+    if others:
+        advice.append(f"give the stored {' and '.join(others)} in the input")
+    return MetadataConflictError(
+        f"article {error.article_id} is already stored with {differs}: a stored text's metadata are "
+        f"never overwritten; to store it again, {', and '.join(advice)}",
+        article_id=error.article_id,
+        fields=error.fields,
+    )
 
 
 def _seen_as(seen: dict[str, Article], article: Article) -> bool:
