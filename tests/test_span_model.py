@@ -132,6 +132,8 @@ def test_a_title_given_apart_from_the_text_makes_no_part_of_it_the_title() -> No
     body = "Pupils won the award.\nTheir teacher said so."
     assert separate_title_end(body, None) is None  # as in training: the first line is the title
     assert separate_title_end("Award won\n" + body, " Award won ") is None
+    assert separate_title_end("\ufeffAward  won\r\n\r\n" + body, "Award won") is None
+    assert separate_title_end("Award won\n" + body, "Award won | The Daily Example") is None
     assert separate_title_end(body, "Award won") == 0
     assert span_features(body, 0, 6)[2] == 1.0
     assert span_features(body, 0, 6, title_end=0)[2] == 0.0

@@ -185,12 +185,14 @@ def span_features(
 def separate_title_end(text: str, title: str | None) -> int | None:
     """The ``title_end`` of :func:`span_features` for an article's ``text`` and ``title``:
     ``None`` (the first line is the title, as in the training corpora, whose texts open with their
-    title) unless a ``title`` is given that the text does not open with; then ``0``, no part of the
-    text is the title (its first paragraph is body, not the headline)."""
+    title) unless a ``title`` is given that the text does not open with (its first line is
+    neither the title nor the title's start); then ``0``, no part of the text is the title (its
+    first paragraph is body, not the headline)."""
     if not title or not title.strip():
         return None
-    first = text.lstrip().split("\n", 1)[0].strip()
-    return None if first == title.strip() else 0
+    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].split()  # white space and a BOM aside
+    # a page's <title> often adds the site's name after the headline ("Headline | Site")
+    return None if first and title.split()[: len(first)] == first else 0
 
 
 def span_vector(hidden: np.ndarray, a: int, b: int, features: np.ndarray) -> np.ndarray:
