@@ -255,7 +255,8 @@ def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:
     outlet by the ``outlet`` override (``unspun ingest --outlet``), the others in the input."""
     if not error.fields:
         return error
-    differs = ", ".join(f"{name} {stored!r}, not {given!r}" for name, (stored, given) in error.fields.items())
+    kept = ", ".join(f"{name} {stored!r}" for name, (stored, _) in error.fields.items())
+    asked = ", ".join(f"{name} {given!r}" for name, (_, given) in error.fields.items())
     advice = []
     if "outlet" in error.fields:
         stored_outlet = error.fields["outlet"][0]
@@ -266,7 +267,7 @@ def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:
     if others:
         advice.append(f"give the stored {' and '.join(others)} in the input")
     return MetadataConflictError(
-        f"article {error.article_id} is already stored with {differs}: a stored text's metadata are "
+        f"article {error.article_id} is already stored with {kept}, not {asked}: a stored text's metadata are "
         f"never overwritten; to store it again, {', and '.join(advice)}",
         article_id=error.article_id,
         fields=error.fields,
