@@ -342,7 +342,7 @@ def export(
     """Write ``model.onnx`` (int8 when ``quantize``), ``tokenizer.json`` and ``config.json``."""
     import torch
 
-    from unspun.models.span_torch import quantize_onnx
+    from unspun.models.span_torch import FUSABLE_MODEL_TYPES, fuse_onnx, quantize_onnx
 
     network.eval()
     dummy = torch.ones((1, 8), dtype=torch.long)
@@ -378,6 +378,10 @@ def export(
             )
     finally:
         network.set_attn_implementation(attention)
+    if getattr(network.config, "model_type", "") in FUSABLE_MODEL_TYPES:  # one Attention node a layer
+        fuse_onnx(
+            fp32, fp32, heads=int(network.config.num_attention_heads), width=int(network.config.hidden_size)
+        )
     if quantize:
         quantize_onnx(fp32, out / "model.onnx")
         fp32.unlink()

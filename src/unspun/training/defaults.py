@@ -18,7 +18,7 @@ _CONFIGS = {
     "spans": "ptc-minilm.toml",
     "article": "semeval2023.toml",
     "attributions": "attributions-polnear.toml",
-    "checkworthy": "checkworthy.toml",
+    "checkworthy": "checkworthy-finetune.toml",
     "target-sentiment": "target-sentiment.toml",
     "entity-roles": "entity-roles.toml",
 }
