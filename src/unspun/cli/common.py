@@ -84,7 +84,7 @@ def _checked_lang(value: str | None) -> str | None:
     if not value:
         return value
     from unspun.errors import LanguageNotSupportedError
-    from unspun.pipeline.language import normalise_language
+    from unspun.languages import normalise_language
 
     try:
         normalise_language(value)

@@ -169,11 +169,12 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
     """The article of one source row.
 
     A json row follows the JSONL reader's rules (``text`` required; ``id``, ``title``, ``url``,
-    ``outlet``, ``published``; a missing id is :func:`fallback_id`); a file row is read as
+    ``outlet``, ``published``, ``language``; a missing id is :func:`fallback_id`); a file row is read as
     ``unspun analyze`` reads a file (HTML by suffix or sniffing, else text, BOM and CR kept).
 
     Raises:
-        FormatError, InputTooLargeError, EncodingError, EmptyInputError, InputNotFoundError.
+        FormatError, InputTooLargeError, EncodingError, EmptyInputError, InputNotFoundError,
+        LanguageNotSupportedError.
     """
     from unspun.readers.jsonl import jsonl_article  # the one rule for a record (see module docs)
 
