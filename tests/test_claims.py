@@ -185,3 +185,26 @@ def test_debate_groups_cut_at_gaps_in_sentence_ids() -> None:
 
     assert debate_groups(["5", "6", "9", "100", "101", "x", "40"]) == [0, 0, 0, 2, 2, 3, 1]
     assert debate_groups(["1", "30"], gap=50) == [0, 0]
+
+
+def test_an_articles_claims_do_not_depend_on_the_articles_beside_it() -> None:
+    """The int8 classifier runs each sentence alone: an article analysed on its own and in a
+    batch with others (a batch engine, a server batching requests) gets the same claims."""
+    detector = ClaimDetector()
+    first = Article(
+        id="a",
+        text="Unemployment rose to 12 percent last year. The council voted 7-2 to raise the tax.",
+        language="en",
+    )
+    other = Article(
+        id="b",
+        text=(
+            "The senator said the bill would cut emissions by half by 2030, according to the agency. "
+            "Officials have not said when the bridge, which carries 40,000 cars a day, will reopen."
+        ),
+        language="en",
+    )
+    alone = detector.predict([first])[0]
+    together = detector.predict([other, first])[1]
+    assert alone is not None and together is not None
+    assert [(c.start, c.end, c.score) for c in alone] == [(c.start, c.end, c.score) for c in together]

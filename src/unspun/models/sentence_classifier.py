@@ -40,7 +40,6 @@ class SentenceClassifier:
     session: Any
     tokenizer: Any
     path: Path | None = None
-    batch_size: int = 32
 
     @property
     def threshold(self) -> float:
@@ -91,21 +90,16 @@ class SentenceClassifier:
         return cls(config=config, session=session, tokenizer=tokenizer, path=folder.resolve())
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """The Yes-minus-No logit of each text (batches of similar length, padded per batch)."""
+        """The Yes-minus-No logit of each text, each text run on its own: the int8 model quantises
+        its activations with ranges taken over the whole input, so a padded batch would make a
+        sentence's score depend on the sentences beside it (and an article's claims on the
+        articles batched with it)."""
         encoded = [e.ids for e in self.tokenizer.encode_batch(list(texts))] if texts else []
-        order = sorted(range(len(encoded)), key=lambda k: len(encoded[k]))
         out = np.zeros(len(encoded), dtype=np.float32)
-        pad = self.tokenizer.token_to_id("[PAD]") or 0
-        for first in range(0, len(order), self.batch_size):
-            rows = order[first : first + self.batch_size]
-            width = max(len(encoded[k]) for k in rows)
-            ids = np.full((len(rows), width), pad, dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for j, k in enumerate(rows):
-                ids[j, : len(encoded[k])] = encoded[k]
-                mask[j, : len(encoded[k])] = 1
-            (logits,) = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
-            out[rows] = logits[:, 1] - logits[:, 0]
+        for k, ids in enumerate(encoded):
+            row = np.asarray([ids], dtype=np.int64)
+            (logits,) = self.session.run(["logits"], {"input_ids": row, "attention_mask": np.ones_like(row)})
+            out[k] = logits[0, 1] - logits[0, 0]
         return out
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
