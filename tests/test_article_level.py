@@ -50,6 +50,7 @@ def test_genre_head_overfits_two_articles_and_round_trips(
 ) -> None:
     articles = [OPINION, REPORTING]
     genre = GenreClassifier(head=blank_head(GENRES, 1, False), embedder=embedder)
+    genre.prior_words = 0  # two-line texts: the head's own view, not the short-text prior
     genre.head = fit_linear_head(
         genre.features(articles), ["opinion", "reporting"], GENRES, multi_label=False, c=100
     )
@@ -57,6 +58,7 @@ def test_genre_head_overfits_two_articles_and_round_trips(
     assert [name for name, _ in first] == ["opinion", "reporting"]
     genre.to_disk(tmp_path)
     reloaded = GenreClassifier(model_dir=tmp_path, embedder=embedder)
+    reloaded.prior_words = 0
     assert reloaded.predict(articles) == first
 
 
@@ -331,6 +333,7 @@ def test_extra_genre_articles_are_learnt_deduplicated_and_weighted(
     )
     assert report["rows"]["genre_extra"] == 8
     classifier = GenreClassifier(model_dir=tmp_path / "model", embedder=ParagraphEmbedder(HashEncoder()))
+    classifier.prior_words = 0  # one-line texts: the head's own view, not the short-text prior
     new_words = [
         Article(id="r", text="Item 50\n\nwire dispatch agency newswire here\n", language="en"),
         Article(id="o", text="Item 51\n\nrant tirade diatribe screed here\n", language="en"),
