@@ -476,10 +476,6 @@ def test_iter_articles_jsonl_bad_lines_go_to_handler(tmp_path: Path) -> None:
 
 
 def test_read_jsonl_language_sets_the_articles_language(tmp_path: Path) -> None:
-    from unspun.languages import SUPPORTED_LANGUAGES
-    from unspun.pipeline.language import SUPPORTED_LANGUAGES as PIPELINE_LANGUAGES
-
-    assert SUPPORTED_LANGUAGES == PIPELINE_LANGUAGES  # one list (until the pipeline imports it)
     path = tmp_path / "langs.jsonl"
     rows = [
         {"id": "a", "text": "Short.", "language": "en"},  # unspun's own --format jsonl field

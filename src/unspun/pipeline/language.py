@@ -29,20 +29,9 @@ from typing import Any
 
 from unspun.document import Article, ModelInfo, Paragraph, split_paragraphs
 from unspun.errors import LanguageNotSupportedError
+from unspun.languages import ALIASES, SUPPORTED_LANGUAGES, covered, normalise_language
 from unspun.pipeline.base import Component
 from unspun.registry import register
-
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "it", "pl", "ru")
-LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "it": "Italian",
-    "pl": "Polish",
-    "ru": "Russian",
-}
-_ALIASES = {"ge": "de", "po": "pl"}  # the SemEval-2023 data folder names
-
 
 _IDENTIFIER_LOCK = threading.Lock()
 
@@ -78,21 +67,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _unsupported(code: str, how: str) -> LanguageNotSupportedError:
-    known = ", ".join(f"{c} ({n})" for c, n in LANGUAGE_NAMES.items())
-    hint = "" if how == "given" else f". If the detection is wrong, {PASS_LANGUAGE}"
     return LanguageNotSupportedError(
         f"the text's language is {code!r} ({how}), which unspun has no model for; supported "
-        f"languages: {known}{hint}"
+        f"languages: {covered()}. If the detection is wrong, {PASS_LANGUAGE}"
     )
-
-
-def normalise_language(code: str) -> str:
-    """``"DE"``, ``"ge"``, ``"de-AT"`` -> ``"de"``; raise :class:`LanguageNotSupportedError` if unknown."""
-    base = code.strip().lower().replace("_", "-").split("-")[0]
-    base = _ALIASES.get(base, base)
-    if base not in SUPPORTED_LANGUAGES:
-        raise _unsupported(code, "given")
-    return base
 
 
 def detect_language(text: str, *, max_chars: int = 5000) -> tuple[str, float]:
@@ -292,7 +270,7 @@ class LanguageDetector(Component):
             if self.lang:
                 out.append((self.lang, []))
                 continue
-            preset = _ALIASES.get(article.language, article.language) if article.language else None
+            preset = ALIASES.get(article.language, article.language) if article.language else None
             known = preset if preset in SUPPORTED_LANGUAGES else None
             reading = read_languages(article.text, max_chars=self.max_chars, language=known)
             out.append((reading.language, reading.foreign()))

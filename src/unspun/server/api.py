@@ -153,7 +153,7 @@ def make_article(body: AnalyzeRequest) -> Article:
     Raises :class:`unspun.errors.EmptyInputError` (blank text),
     :class:`unspun.errors.FormatError` (a bad ``published`` date) and
     :class:`unspun.errors.LanguageNotSupportedError` (a ``lang`` unspun has no model for)."""
-    from unspun.pipeline.language import normalise_language
+    from unspun.languages import normalise_language
     from unspun.readers.dispatch import read_string
     from unspun.readers.text import parse_published
 

@@ -97,7 +97,7 @@ def technique_css() -> str:
 def analyse_page(request: Request) -> HTMLResponse:
     """The Analyse page: paste a text or upload a file, see it highlighted; the language is
     detected unless one of the covered languages is chosen."""
-    from unspun.pipeline.language import LANGUAGE_NAMES
+    from unspun.languages import LANGUAGE_NAMES
 
     return render_page("analyse.html", page="analyse", languages=LANGUAGE_NAMES)
 
