@@ -56,6 +56,25 @@ def test_a_second_technique_shows_under_the_first_on_the_same_span() -> None:
     assert output.count("⟦traitors⟧") == 1  # one span, two labels
 
 
+def test_a_long_second_technique_leaves_the_score_whole_in_80_columns() -> None:
+    from unspun.document import Label
+
+    text = "Either we stop them now or we lose our town forever."
+    also = [Label("Black-and-White_Fallacy", 0.4), Label("Exaggeration,Minimisation", 0.35)]
+    article = Article(id="1", text=text, title="t")
+    reason = "“either”, “lose”, “forever” weigh for Loaded language"
+    article.set_layer("technique", [Span(0, 51, "Loaded_Language", 0.3, reason=reason, also=also)])
+    console = Console(record=True, width=80, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    assert "0.30" in output  # was "0.…": the technique column would not wrap
+    words = " ".join(
+        " ".join(line.split("│")[2].split()) for line in output.splitlines() if line.count("│") > 4
+    )
+    assert "also possible: Black-and-white fallacy / false dilemma" in words
+    assert "Loaded language" in words
+
+
 def test_render_analysis_shows_markup_like_text_literally_and_shortens_with_an_ellipsis() -> None:
     text = "The [bold]corrupt[/bold] elite [/] lie. " + "word " * 60
     article = Article(id="7", text=text, title="[red]Headline[/red]")

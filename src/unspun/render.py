@@ -108,9 +108,11 @@ def span_table(text: str, spans: list[Span]) -> Table:
     is right), confidence, the words it covers and, when the spans have one, the reason it was
     flagged."""
     table = Table(title="Spans", expand=True)
-    table.add_column("#", justify="right")
-    table.add_column("technique", no_wrap=True)
-    table.add_column("score", justify="right")
+    table.add_column("#", justify="right", no_wrap=True)
+    # the technique wraps between words: a long second technique ("also possible: Black-and-white
+    # fallacy / false dilemma") kept on one line left the score "0.…" in 80 columns
+    table.add_column("technique")
+    table.add_column("score", justify="right", no_wrap=True, min_width=5)
     table.add_column("text")
     reasons = any(span.reason for span in spans)
     if reasons:
