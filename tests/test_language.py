@@ -61,6 +61,8 @@ def test_preset_supported_language_is_kept() -> None:
 
 def test_normalise_language() -> None:
     assert normalise_language("DE-at") == "de"
+    assert normalise_language("English") == "en"  # a feed dump's "language": "english"
+    assert normalise_language(" russian ") == "ru"
     with pytest.raises(LanguageNotSupportedError, match="supported languages"):
         normalise_language("es")
 

@@ -481,9 +481,11 @@ def test_read_jsonl_language_sets_the_articles_language(tmp_path: Path) -> None:
         {"id": "a", "text": "Short.", "language": "en"},  # unspun's own --format jsonl field
         {"id": "b", "text": "Kurz.", "lang": "DE-at"},  # the API's name
         {"id": "c", "text": "Court."},
+        {"id": "d", "text": "Short.", "language": "english"},  # a crawler's dump (was refused)
+        {"id": "e", "text": "Court.", "language": "und"},  # BCP 47 undetermined: detect it
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    assert [a.language for a in read_jsonl(path, max_bytes=LIMIT)] == ["en", "de", None]
+    assert [a.language for a in read_jsonl(path, max_bytes=LIMIT)] == ["en", "de", None, "en", None]
 
 
 def test_read_jsonl_unsupported_language_names_the_record_and_the_languages(tmp_path: Path) -> None:

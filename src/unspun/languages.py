@@ -18,7 +18,9 @@ LANGUAGE_NAMES: dict[str, str] = {
     "pl": "Polish",
     "ru": "Russian",
 }
-ALIASES = {"ge": "de", "po": "pl"}  # the SemEval-2023 data folder names
+# the SemEval-2023 data folder names, and the languages' English names (feed dumps and crawlers
+# write "language": "english"; it was refused as a language unspun has no model for)
+ALIASES = {"ge": "de", "po": "pl"} | {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
 
 
 def covered() -> str:
@@ -27,7 +29,7 @@ def covered() -> str:
 
 
 def normalise_language(code: str, *, where: str | None = None) -> str:
-    """``"DE"``, ``"ge"``, ``"de-AT"`` -> ``"de"``.
+    """``"DE"``, ``"ge"``, ``"de-AT"``, ``"German"`` -> ``"de"``.
 
     Raises:
         LanguageNotSupportedError: not one of :data:`SUPPORTED_LANGUAGES`; the message names

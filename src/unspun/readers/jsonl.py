@@ -80,7 +80,8 @@ def jsonl_articles(
 def jsonl_article(line: str, *, where: str, id: str) -> Article:
     """The article of one JSONL record (``id`` when the record has none); the one rule for a record,
     shared by the reader and the batch engine. A ``language`` (or ``lang``) field sets the
-    article's language (unspun's own ``--format jsonl`` output reads back without re-detecting).
+    article's language (unspun's own ``--format jsonl`` output reads back without re-detecting;
+    a name such as ``"english"`` reads as its code, ``"und"`` as no language given).
 
     Raises:
         FormatError: the line is not a JSON object with a non-empty string ``text``, or its ``url``
@@ -109,7 +110,8 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     article.url, article.outlet = _url(meta["url"], where=where), meta["outlet"]
     article.published = parse_published(meta["published"], where=where)
     language = meta["language"] or meta["lang"]
-    if language:
+    # "und" (BCP 47: undetermined), as CMS exports write it, asks for detection, as no field does
+    if language and language.strip().lower() != "und":
         article.language = normalise_language(language, where=where)
     return article
 
