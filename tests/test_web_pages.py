@@ -261,6 +261,9 @@ QUOTES = [
     "the workers'",  # an apostrophe, not a mark
     "We will win",
     '  "padded"  ',
+    'the spending was "necessary and prudent"',  # a mark opened inside: kept (it was cut)
+    "he called it “fake news”",
+    "“They call it “reform”",  # an opening mark outside, “reform” closed inside
 ]
 
 
@@ -280,6 +283,11 @@ def test_a_quote_is_shown_once_in_marks_on_the_page_and_in_the_text_view() -> No
     assert page[1:6] == ["We will win.", "We will win.", "Nous gagnerons", "Wir gewinnen", "We will win"]
     assert page[6] == "the workers'" and page[0] == '"We will win," he said'.lstrip('"')
     assert quoted('"We will win."') == "“We will win.”" and quoted("We will win") == "“We will win”"
+    assert page[9:] == [
+        'the spending was "necessary and prudent"',
+        "he called it “fake news”",
+        "They call it “reform”",
+    ]
 
 
 def test_the_page_counts_spans_once_and_shows_no_score_for_a_reviewers_span() -> None:

@@ -34,18 +34,35 @@ DOUBLE_CLOSING = '"”“»›」'
 SINGLE_CLOSING = "’‘'"
 
 
+# The marks a closing mark closes (German „ closes with “).
+OPENED_BY = {'"': '"', "”": "“", "“": "„", "»": "«", "›": "‹", "」": "「"}
+
+
 def unquote(text: str) -> str:
     """``text`` without the quote marks around it: an opening mark at its start, and a closing
     mark at its end (a single one only after a single opening one, so "the workers'" keeps its
-    apostrophe). The page's ``unquote`` does the same."""
+    apostrophe; not one that closes a mark opened inside, so 'it was "prudent"' keeps its last
+    mark). The page's ``unquote`` does the same."""
     core = text.strip()
     single = False
     if core and core[0] in OPENING:
         single = core[0] in "‘‚'"
         core = core[1:]
     if core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING)):
-        core = core[:-1]
+        if not _closes_inner(core):
+            core = core[:-1]
     return core.strip()
+
+
+def _closes_inner(core: str) -> bool:
+    """Whether ``core``'s last mark closes a double mark opened inside it ('... "prudent"')."""
+    last, rest = core[-1], core[:-1]
+    opening = OPENED_BY.get(last)
+    if opening is None:
+        return False
+    if opening == last:  # '"' opens and closes: one left open before it
+        return rest.count(last) % 2 == 1
+    return rest.count(opening) > rest.count(last)
 
 
 def quoted(text: str) -> str:

@@ -35,6 +35,22 @@ const OPENING = "\"“„«‹‘‚'「";
 const DOUBLE_CLOSING = "\"”“»›」";
 const SINGLE_CLOSING = "’‘'";
 
+// The marks a closing mark closes (German „ closes with “).
+const OPENED_BY = { '"': '"', "”": "“", "“": "„", "»": "«", "›": "‹", "」": "「" };
+
+/** Count of `mark` in `text`. */
+const count = (text, mark) => text.split(mark).length - 1;
+
+/** Whether the last mark of `core` closes a double mark opened inside it ('... "prudent"'). */
+function closesInner(core) {
+  const last = core[core.length - 1];
+  const rest = core.slice(0, -1);
+  const opening = OPENED_BY[last];
+  if (opening === undefined) return false;
+  if (opening === last) return count(rest, last) % 2 === 1;
+  return count(rest, opening) > count(rest, last);
+}
+
 /** The words of a quote without the quote marks around them (render_whosays.unquote). */
 export function unquote(text) {
   let core = (text || "").trim();
@@ -44,7 +60,9 @@ export function unquote(text) {
     core = core.slice(1);
   }
   const last = core[core.length - 1];
-  if (core && (DOUBLE_CLOSING.includes(last) || (single && SINGLE_CLOSING.includes(last)))) core = core.slice(0, -1);
+  if (core && (DOUBLE_CLOSING.includes(last) || (single && SINGLE_CLOSING.includes(last))) && !closesInner(core)) {
+    core = core.slice(0, -1);
+  }
   return core.trim();
 }
 
