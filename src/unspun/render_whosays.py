@@ -48,9 +48,9 @@ def unquote(text: str) -> str:
     if core and core[0] in OPENING:
         single = core[0] in "‘‚'"
         core = core[1:]
-    if core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING)):
-        if not _closes_inner(core):
-            core = core[:-1]
+    closing = core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING))
+    if closing and not _closes_inner(core):
+        core = core[:-1]
     return core.strip()
 
 
