@@ -424,12 +424,16 @@ def reanalyze(
             from unspun.runner import RunReport
 
             if summary.seen and summary.current == summary.seen and not summary.failed:
-                count = f"{summary.current} article{'s' if summary.current != 1 else ''}"
-                write(f"nothing to reanalyse: {count} current (--force analyses them again)")
+                them = "it" if summary.current == 1 else "them"
+                write(
+                    f"nothing to reanalyse: {_count(summary.current, 'article')} current "
+                    f"(--force analyses {them} again)"
+                )
                 return
+            added = f"{summary.added:,} analys{'is' if summary.added == 1 else 'es'} added"
             first, *details = RunReport(failures=summary.failed).summary(
-                f"{summary.added} analyses added, {summary.replaced} replaced, "
-                f"{summary.current} already current of {summary.seen} articles"
+                f"{added}, {summary.replaced:,} replaced, "
+                f"{summary.current:,} already current of {_count(summary.seen, 'article')}"
             )
             write(first)
             for line in details:
