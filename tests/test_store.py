@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from extras import need
-from store_analyses import NEWER, TRICKY, make_analysis
+from store_analyses import NEWER, TRICKY, find, make_analysis
 from unspun.document import SEMEVAL23, TECHNIQUE_LAYER, Analysis, Article, ModelInfo, Span
 from unspun.errors import AnalysisError, FormatError, MetadataConflictError, NotFoundError, StoreError
 from unspun.store import Feedback, SearchQuery, open_store
@@ -620,6 +620,32 @@ def test_search_finds_a_semeval2023_technique_as_stored(store: SqlStore) -> None
     with pytest.raises(FormatError, match="`unspun techniques`") as refused:
         SearchQuery(technique="Questioning reputation")
     assert "\n" not in str(refused.value)
+
+
+def test_the_ptc_export_writes_ptc14_ids_only(store: SqlStore) -> None:
+    # A German article's SemEval-2023 spans were exported as 'Flag_Waving' and 'Appeal_to_Values'
+    # in the PTC TC format, ids a PTC scorer does not know.
+    from unspun.store.export import export_chunks
+
+    german = make_analysis("Unser Vaterland zuerst! Das ist eine Frage der Werte.", id="de", language="de")
+    german.article.set_layer(
+        TECHNIQUE_LAYER,
+        [
+            Span(0, 23, "Flag_Waving", 0.8, taxonomy=SEMEVAL23),
+            Span(24, 52, "Appeal_to_Values", 0.7, taxonomy=SEMEVAL23),
+        ],
+    )
+    (ref,) = store.add_many([german])
+    english = make_analysis(TRICKY, spans=[("radical extremists", "Name_Calling,Labeling", 0.9)])
+    (other,) = store.add_many([english])
+    rows = sorted(line.split("\t") for line in "".join(export_chunks(store, "ptc")).splitlines())
+    found = find(TRICKY, "radical extremists")
+    assert rows == sorted(
+        [
+            [ref.article_id, "Flag-Waving", "0", "23"],
+            [other.article_id, "Name_Calling,Labeling", *map(str, found)],
+        ]
+    )
 
 
 def test_an_empty_search_filter_is_no_filter(store: SqlStore) -> None:

@@ -7,7 +7,8 @@ stdout and the REST API streams them as they come, for stores of any size.
   newest analysis plus ``"article_id"`` (and ``"content_hash"``, already in it); with
   ``with_feedback`` also ``"feedback"``, the list of feedback records.
 - ``ptc``: ``article_id<TAB>technique<TAB>start<TAB>end`` per span (the SemEval-2020 Task 11 TC
-  format; ``article_id`` the store's id, offsets in code points).
+  format; ``article_id`` the store's id, offsets in code points): PTC-14 ids only, a SemEval-2023
+  span (another language's) under the PTC-14 id that corresponds, left out where none does.
 - ``labelstudio``: a JSON list of tasks with pre-annotations (:mod:`unspun.store.labelstudio`).
 """
 
@@ -17,6 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from unspun.document import technique_display
 from unspun.errors import FormatError
 from unspun.store.base import SearchQuery, Store, StoredAnalysis
 
@@ -34,8 +36,10 @@ def jsonl_record(stored: StoredAnalysis, *, with_feedback: bool = False) -> dict
 
 
 def ptc_lines(stored: StoredAnalysis) -> list[str]:
-    """The PTC TC lines of one stored article's spans."""
-    return [f"{stored.article_id}\t{s.label}\t{s.start}\t{s.end}" for s in stored.analysis.spans]
+    """The PTC TC lines of one stored article's spans, in PTC-14 ids (a SemEval-2023 span under
+    its PTC-14 counterpart, none where it has none: a PTC scorer knows no other id)."""
+    labelled = ((s, technique_display(s.label, s.taxonomy)[1]) for s in stored.analysis.spans)
+    return [f"{stored.article_id}\t{ptc}\t{s.start}\t{s.end}" for s, ptc in labelled if ptc is not None]
 
 
 def export_chunks(
