@@ -480,6 +480,16 @@ def test_a_single_failing_article_on_stdin_is_one_error_line() -> None:
     assert_one_line_error(result, "'es'")
 
 
+def test_stdin_whose_every_record_is_left_out_is_named_standard_input() -> None:
+    # It ended with 'error: - holds no readable article', after the record's own message.
+    record = json.dumps({"text": "The council met on Monday.", "published": "yesterday"})
+    result = run("analyze", "-", input=record + "\n")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("skipped standard input, line 1: published 'yesterday' is not a date")
+    assert lines[-1] == "error: standard input holds no readable article; every entry was left out (above)"
+
+
 def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score() -> None:
     full = json.loads(run("analyze", str(SAMPLE), "--format", "json").stdout)
     cut = 0.25

@@ -70,7 +70,7 @@ def analyze(
     from unspun.readers.dispatch import iter_articles
     from unspun.readers.folder import count_inputs, holds_many
     from unspun.render import render_analysis
-    from unspun.runner import Failure, RunReport, run
+    from unspun.runner import STDIN, Failure, RunReport, run
 
     with user_errors():
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
@@ -86,7 +86,9 @@ def analyze(
         )
         first = next(articles, None)
         if first is None:
-            raise EmptyInputError(f"{path} holds no readable article")
+            where = STDIN if path == "-" else path  # it said '- holds no readable article'
+            why = "; every entry was left out (above)" if report.unread or report.skips else ""
+            raise EmptyInputError(f"{where} holds no readable article{why}")
         # A model that cannot load is one error up front, not one per article.
         pipeline = load_pipeline(settings, lang=lang)
         collected: list[dict[str, Any]] = []
