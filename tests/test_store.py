@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
@@ -252,6 +253,28 @@ def test_outlet_profile_counts_rates_and_trend(store: SqlStore) -> None:
     assert comparison.rate_difference["Loaded_Language"] == profile.technique_rates["Loaded_Language"]
     with pytest.raises(NotFoundError, match="unspun outlets"):
         store.profile("Nobody")
+
+
+def test_a_span_corrected_to_its_second_technique_no_longer_lists_it_as_also_possible(
+    store: SqlStore,
+) -> None:
+    # The page's tooltip read 'Appeal to authority ... Also possible: Appeal to authority'.
+    from unspun.document import Label
+
+    analysis = make_analysis(TRICKY, spans=SPANS)
+    first = analysis.spans[0]
+    also = [Label("Appeal_to_Authority", 0.34), Label("Doubt", 0.31)]
+    analysis.article.set_layer(TECHNIQUE_LAYER, [replace(first, also=also), *analysis.spans[1:]])
+    ref = store.add(analysis)
+    store.add_feedback(
+        ref.article_id,
+        Feedback(kind="corrected", start=first.start, end=first.end, technique="Appeal_to_Authority"),
+    )
+    shown = apply_feedback(store.get(ref.article_id).analysis, store.feedback(ref.article_id))
+    (span,) = [s for s in shown.spans if (s.start, s.end) == (first.start, first.end)]
+    assert span.label == "Appeal_to_Authority" and [a.name for a in span.also] == ["Doubt"]
+    record = next(r for r in shown.to_dict()["spans"] if r["start"] == first.start)
+    assert record["also"] == ["Doubt"] and record["also_scores"] == {"Doubt": 0.31}
 
 
 def test_feedback_kept_applied_and_exported(store: SqlStore) -> None:

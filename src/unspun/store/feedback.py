@@ -2,7 +2,8 @@
 
 :func:`apply_feedback` gives the analysis as its readers corrected it: a span marked wrong
 stays, carrying ``attrs["feedback"] = "wrong"``; a corrected span takes the new technique and
-carries ``"corrected"`` (and ``attrs["original"]``, the technique it had); a missing span that
+carries ``"corrected"`` (and ``attrs["original"]``, the technique it had; the new technique leaves
+its ``also``); a missing span that
 was added appears with ``"added"`` and score 1.0. Who and when are in ``attrs["feedback_by"]`` /
 ``attrs["feedback_at"]``. The stored analysis itself is never changed.
 """
@@ -114,7 +115,9 @@ def apply_feedback(analysis: Analysis, feedback: list[Feedback]) -> Analysis:
             attrs = {**span.attrs, **_marks(item)}
             if item.kind == "corrected" and item.technique:
                 attrs.setdefault("original", span.label)
-                spans[key] = replace(span, label=item.technique, attrs=attrs)
+                # the second technique the reader chose is no longer "also possible" beside itself
+                also = [label for label in span.also if label.name != item.technique]
+                spans[key] = replace(span, label=item.technique, also=also, attrs=attrs)
             else:
                 spans[key] = replace(span, attrs=attrs)
     article = replace(
