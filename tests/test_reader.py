@@ -499,6 +499,7 @@ def test_read_jsonl_unsupported_language_names_the_record_and_the_languages(tmp_
     assert isinstance(error, LanguageNotSupportedError)
     assert error.message.startswith(f"{path}, line 2: the text's language is 'es'")
     assert "en (English)" in error.message and "ru (Russian)" in error.message
+    assert error.message.endswith("; fix the record's language or leave it out to have it detected")
     assert "\n" not in error.message
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Article, web_address
-from unspun.errors import EmptyInputError, FormatError, UnspunError
+from unspun.errors import EmptyInputError, FormatError, LanguageNotSupportedError, UnspunError
 from unspun.languages import normalise_language
 from unspun.readers.encoding import BOM
 from unspun.readers.text import parse_published, read_text
@@ -112,7 +112,12 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     language = meta["language"] or meta["lang"]
     # "und" (BCP 47: undetermined), as CMS exports write it, asks for detection, as no field does
     if language and language.strip().lower() != "und":
-        article.language = normalise_language(language, where=where)
+        try:
+            article.language = normalise_language(language, where=where)
+        except LanguageNotSupportedError as exc:  # said what was wrong, not what to do
+            raise LanguageNotSupportedError(
+                f"{exc.message}; fix the record's language or leave it out to have it detected"
+            ) from None
     return article
 
 
