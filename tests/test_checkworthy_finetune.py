@@ -4,15 +4,14 @@ redoing an epoch, and its exported ONNX folder loads and scores without torch.""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from killed_runs import run_killable
 from unspun.models.sentence_classifier import SentenceClassifier, is_sentence_classifier
 
 CLAIMS = [
@@ -57,18 +56,8 @@ inner_debates = 1
 quantize = false
 """
 SCRIPT = """
-import os, signal, sys
-from pathlib import Path
-from unspun.training import runs
 from unspun.training.checkworthy_finetune import train_checkworthy_finetune
 
-if os.environ.get("KILL_AT"):
-    mark_done = runs.Run.mark_done
-    def mark_and_die(self, unit, **info):
-        mark_done(self, unit, **info)
-        if unit == os.environ["KILL_AT"]:
-            os.kill(os.getpid(), signal.SIGKILL)
-    runs.Run.mark_done = mark_and_die
 report = train_checkworthy_finetune(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
 print("late_f1", report["validation"]["late_f1"])
 """
@@ -113,14 +102,7 @@ def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def _train(
     recipe: Path, data: Path, out: Path, cache: Path, kill_at: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "UNSPUN_CACHE": str(cache), "KILL_AT": kill_at, "OMP_NUM_THREADS": "1"}
-    return subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(recipe), str(data), str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_killable(SCRIPT, [str(recipe), str(data), str(out)], cache, kill_at)
 
 
 @pytest.mark.torch

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from article_fixtures import tiny_bert
+from killed_runs import run_killable
 from unspun.errors import InputNotFoundError, RunLockedError
 from unspun.training.runs import (
     atomic_dir,
@@ -167,21 +168,11 @@ batch_size = 2
 [export]
 quantize = false
 """
-# Trains the fold models of the recipe; with KILL_AT=<unit> the process kills itself with
-# SIGKILL right after that unit is recorded as finished: a kill -9 in the middle of a fold.
+# Trains the fold models of the recipe (after killed_runs.KILL_AFTER_UNIT: with KILL_AT=<unit> the
+# process kills itself with SIGKILL right after that unit is recorded, a kill -9 in mid-fold).
 FOLDS_SCRIPT = """
-import os, signal, sys
-from pathlib import Path
-from unspun.training import runs
 from unspun.training.folds import plan_folds, train_fold_models
 
-if os.environ.get("KILL_AT"):
-    mark_done = runs.Run.mark_done
-    def mark_and_die(self, unit, **info):
-        mark_done(self, unit, **info)
-        if unit == os.environ["KILL_AT"]:
-            os.kill(os.getpid(), signal.SIGKILL)
-    runs.Run.mark_done = mark_and_die
 plan = plan_folds(Path(sys.argv[1]), Path(sys.argv[2]), folds=3, seed=1, grouping="random")
 train_fold_models(plan, progress=False, fresh="--fresh" in sys.argv)
 print(plan.work)
@@ -207,14 +198,7 @@ def tiny_recipe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def _train_folds(
     recipe: Path, ptc: Path, cache: Path, *extra: str, kill_at: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "UNSPUN_CACHE": str(cache), "KILL_AT": kill_at, "OMP_NUM_THREADS": "1"}
-    return subprocess.run(
-        [sys.executable, "-c", FOLDS_SCRIPT, str(recipe), str(ptc), *extra],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_killable(FOLDS_SCRIPT, [str(recipe), str(ptc), *extra], cache, kill_at)
 
 
 def _weights(fold: Path) -> dict[str, np.ndarray]:
