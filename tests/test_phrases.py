@@ -13,6 +13,7 @@ from unspun.models.phrases import (
     phrase_bounds,
     whole_phrase_ranges,
     whole_phrases,
+    wrapped_line_break,
 )
 
 
@@ -165,7 +166,9 @@ def test_output_offsets_are_valid_whole_words_and_never_end_on_a_function_word(
         assert 0 <= span.start < span.end <= len(text)
         assert not cuts_word(text, span.start, span.end)
         assert not ends_on_function_word(span.text_in(text))
-        assert span.text_in(text) == span.text_in(text).strip() and "\n" not in span.text_in(text)
+        assert span.text_in(text) == span.text_in(text).strip()
+        # a line break inside a span only wraps running text (a hard-wrapped file)
+        assert all(wrapped_line_break(text, i) for i in range(span.start, span.end) if text[i] == "\n")
         assert 0.0 <= span.score <= 1.0
 
 
@@ -200,6 +203,20 @@ def test_a_span_is_cut_at_each_line_break_it_crosses() -> None:
     # a quotation mark on the next line is not taken across the break
     text = 'They call it a "plan\n" no one wants'
     assert _covered(text, whole_phrases(text, [_span(text, '"plan')])) == ["plan"]
+
+
+def test_a_hard_wrapped_line_keeps_its_span_whole() -> None:
+    # a plain text file wrapped at 60 columns: its line breaks only wrap running text
+    text = "Every honest, hard-working family in\nMillbrook will pay for the\nmayor's reckless scheme.\nNext line."
+    spans = [_span(text, "hard-working family in\nMillbrook will pay for the\nmayor's reckless scheme")]
+    assert _covered(text, whole_phrases(text, spans)) == [
+        "hard-working family in\nMillbrook will pay for the\nmayor's reckless scheme"
+    ]
+    # a wrap goes on in lower case, or after a comma or a function word; a title line does not
+    for wrapped in ("a tax will save us. It\nwill not.", "honest,\nHard-working", "for the\nMayor"):
+        assert wrapped_line_break(wrapped, wrapped.index("\n"))
+    for real in ("Markets fall\nStocks fell.", "It fell.\nThen it rose.", "End.\n\nnext"):
+        assert not wrapped_line_break(real, real.index("\n"))
 
 
 def test_a_span_never_ends_between_a_word_and_its_possessive_mark() -> None:

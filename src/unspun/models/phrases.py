@@ -126,18 +126,35 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
     return sorted((s for s in out if is_finding(s.text_in(text))), key=_position)
 
 
+def wrapped_line_break(text: str, index: int) -> bool:
+    """Whether the line break at ``text[index]`` only wraps running text (a hard-wrapped plain
+    text file): the next line goes on in lower case, or the line before ends on a comma, a dash,
+    an opening bracket or a function word ("the", "of"), which no title or sentence ends on. A
+    blank line, and a line ending like a title or a sentence, is a real break."""
+    line = text[text.rfind("\n", 0, index) + 1 : index].rstrip()
+    rest = text[index + 1 :].lstrip(" \t\r")
+    if not line or not rest or rest[0] == "\n":
+        return False
+    if rest[0].islower() or line[-1] in ",-\u2013\u2014(":
+        return True
+    last = WORD.findall(line[-40:])
+    return bool(last) and last[-1].lower() in FUNCTION_WORDS
+
+
 def line_pieces(text: str, span: Span) -> list[Span]:
     """``span`` cut at each line break it crosses (a title and the sentence below it, a line and
-    the next), each piece with the span's score and fields (trimmed later); pieces holding no word
-    are left out. On the out-of-fold spans of the grouped folds cutting into every piece gives SI
-    F1 0.4276 (7,339 spans) against 0.4261 (7,077) uncut; keeping only the piece of most words
-    0.4213, and cutting only after a line that does not end like a sentence 0.4257 (PTC gold
-    spans cross a line break after a sentence's end 355 times, after a title never)."""
+    the next) but those that only wrap running text (:func:`wrapped_line_break`: a hard-wrapped
+    file's lines keep their spans whole), each piece with the span's score and fields (trimmed
+    later); pieces holding no word are left out. On the out-of-fold spans of the grouped folds
+    cutting into every piece gives SI F1 0.4276 (7,339 spans) against 0.4261 (7,077) uncut;
+    keeping only the piece of most words 0.4213, and cutting only after a line that does not end
+    like a sentence 0.4257 (PTC gold spans cross a line break after a sentence's end 355 times,
+    after a title never)."""
     start, end = max(0, span.start), min(len(text), span.end)
     if "\n" not in text[start:end]:
         return [span]
     pieces, cursor = [], start
-    for line_end in (i for i in range(start, end) if text[i] == "\n"):
+    for line_end in (i for i in range(start, end) if text[i] == "\n" and not wrapped_line_break(text, i)):
         pieces.append((cursor, line_end))
         cursor = line_end + 1
     pieces.append((cursor, end))
