@@ -256,6 +256,7 @@ def main() -> None:
         output.write_text(json.dumps(report, indent=2), encoding="utf-8")
         print(f"wrote {output}")
         return
+    load_before, began = os.getloadavg(), time.perf_counter()
     if not args.reference:
         sys.path.insert(0, str(ROOT / "scripts"))
         from get_mpnet import get_mpnet
@@ -294,6 +295,10 @@ def main() -> None:
         "full_over_reference": full["articles_per_s"] / reference["articles_per_s"],
         "reference": reference | {"model": args.reference},
         "speed_ratio": ratio,
+        "command": "python " + " ".join(sys.argv),
+        "wall_s": round(time.perf_counter() - began, 1),
+        "load_average_at_start": list(load_before),
+        "load_average_at_end": list(os.getloadavg()),
     }
     if "multilingual_spans" in earlier:  # written by --multilingual-only, kept
         report["multilingual_spans"] = earlier["multilingual_spans"]
