@@ -247,7 +247,7 @@ def check_search_query(query: SearchQuery) -> None:
         raise FormatError(
             f"the start date {query.date_from} is after the end date {query.date_to}; no article can match"
         )
-    from unspun.pipeline.language import SUPPORTED_LANGUAGES
+    from unspun.languages import SUPPORTED_LANGUAGES
 
     # Ids, not display names: "Loaded language", "English" or a typo would match nothing, silently.
     # A technique is an id of either taxonomy: the multilingual spans (a French article's) are
