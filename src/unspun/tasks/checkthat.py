@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from unspun.errors import FormatError, InputNotFoundError
 
 YES, NO = "Yes", "No"
@@ -117,6 +119,26 @@ def labels_of(rows: Sequence[CheckworthyRow]) -> list[int]:
     if any(row.label is None for row in rows):
         raise FormatError("the sentences carry no class_label; training and evaluation need labelled files")
     return [int(row.label == YES) for row in rows]
+
+
+# The decision thresholds on the calibrated probability that a check-worthiness trainer chooses
+# from (:func:`best_threshold`).
+THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(15)]
+
+
+def f1_yes(y: np.ndarray, p: np.ndarray, threshold: float) -> float:
+    """F1 of the Yes class (the official metric, :func:`unspun.tasks.whosays_scorer.score_checkworthy`)
+    of the 0/1 labels ``y`` against probabilities ``p`` cut at ``threshold``."""
+    pred = np.asarray(p) >= threshold
+    gold = np.asarray(y) == 1
+    tp = int((pred & gold).sum())
+    wrong = int((pred != gold).sum())
+    return 2 * tp / (2 * tp + wrong) if tp else 0.0
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """The threshold of :data:`THRESHOLDS` with the best :func:`f1_yes` (ties: the one nearer 0.5)."""
+    return max(THRESHOLDS, key=lambda t: (round(f1_yes(y, p, t), 6), -abs(t - 0.5)))
 
 
 DEBATE_GAP = 20  # a jump of more ids than this between sorted sentence ids starts another debate

@@ -30,12 +30,19 @@ import numpy as np
 from unspun.errors import ConfigError, ModelError
 from unspun.models.linear_head import sigmoid
 from unspun.models.sentence_classifier import FORMAT, SentenceClassifier
-from unspun.tasks.checkthat import YES, CheckworthyRow, debate_groups, read_checkthat
+from unspun.tasks.checkthat import (
+    THRESHOLDS,
+    YES,
+    CheckworthyRow,
+    best_threshold,
+    debate_groups,
+    f1_yes,
+    read_checkthat,
+)
 from unspun.training.calibration import fit_platt
 from unspun.training.runs import Run, atomic_dir, atomic_file, atomic_write_json, open_run, run_folder
 
 Say = Callable[[str], None]
-THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(15)]
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 
 
@@ -76,19 +83,6 @@ class Labelled:
     @classmethod
     def of(cls, rows: Sequence[CheckworthyRow]) -> Labelled:
         return cls([r.text for r in rows], np.array([r.label == YES for r in rows], dtype=int))
-
-
-def f1_yes(y: np.ndarray, p: np.ndarray, threshold: float) -> float:
-    """F1 of the Yes class (the CheckThat! metric) of probabilities ``p`` cut at ``threshold``."""
-    pred = np.asarray(p) >= threshold
-    tp = int((pred & (y == 1)).sum())
-    wrong = int((pred != (y == 1)).sum())
-    return 2 * tp / (2 * tp + wrong) if tp else 0.0
-
-
-def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    """The threshold of :data:`THRESHOLDS` with the best F1 (ties: the one nearer 0.5)."""
-    return max(THRESHOLDS, key=lambda t: (round(f1_yes(y, p, t), 6), -abs(t - 0.5)))
 
 
 def _torch(threads: int) -> Any:

@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 
 from unspun.errors import ConfigError, ModelError
-from unspun.models.linear_head import LinearHead, fit_linear_head
-from unspun.tasks.checkthat import NO, YES, debate_groups, read_checkthat
+from unspun.models.linear_head import LinearHead, fit_linear_head, sigmoid
+from unspun.tasks.checkthat import NO, THRESHOLDS, YES, best_threshold, debate_groups, f1_yes, read_checkthat
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
 from unspun.tasks.newsmtsc import SENTIMENTS, iter_targets, read_rows
-from unspun.tasks.whosays_scorer import score_checkworthy, score_entity_roles, score_target_sentiment
+from unspun.tasks.whosays_scorer import score_entity_roles, score_target_sentiment
 from unspun.whosays.encoding import TokenStates, block_rows, default_encoder, encode_texts, sentence_states
 from unspun.whosays.heads import HeadModel
 
@@ -151,13 +151,7 @@ def _calibrated_head(head: LinearHead, a: float, b: float) -> LinearHead:
 
 
 def _f1_at(y: np.ndarray, p: np.ndarray, thresholds: Sequence[float]) -> dict[str, float]:
-    ids = [str(i) for i in range(len(y))]
-    gold = {i: YES if t else NO for i, t in zip(ids, y, strict=True)}
-    out = {}
-    for t in thresholds:
-        scores = score_checkworthy(gold, {i: YES if q >= t else NO for i, q in zip(ids, p, strict=True)})
-        out[f"{t:.2f}"] = float(scores["checkworthy_f1"])  # type: ignore[arg-type]
-    return out
+    return {f"{t:.2f}": f1_yes(y, p, t) for t in thresholds}
 
 
 def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, Any]:
@@ -190,18 +184,6 @@ def _oof_logits(x: np.ndarray, y: np.ndarray, folds: Sequence[np.ndarray], c: fl
         )
         oof[fold] = _yes_logits(head, x[fold])
     return oof
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1 / (1 + np.exp(-z)))
-
-
-THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(15)]
-
-
-def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    f1 = _f1_at(y, p, THRESHOLDS)
-    return max(THRESHOLDS, key=lambda t: (f1[f"{t:.2f}"], -abs(t - 0.5)))
 
 
 def train_checkworthy(
@@ -253,8 +235,8 @@ def train_checkworthy(
     log(f"validation: {split} folds over {len(set(debates))} debates")
     oof = _oof_logits(x, y, _folds(groups, k, seed), c, seed)
     a, b = _calibrate(oof, y)
-    calibrated_oof = _sigmoid(a * oof + b)
-    threshold = _best_threshold(y, calibrated_oof) if configured == "auto" else float(configured)
+    calibrated_oof = sigmoid(a * oof + b)
+    threshold = best_threshold(y, calibrated_oof) if configured == "auto" else float(configured)
     labels = [NO, YES]
     head = _calibrated_head(
         fit_linear_head(x, [labels[v] for v in y], labels, multi_label=False, c=c, seed=seed), a, b
@@ -274,7 +256,7 @@ def train_checkworthy(
     report["cv_f1"] = _f1_at(y, calibrated_oof, [threshold])[f"{threshold:.2f}"]
     other = "random" if split == "debate" else "debate"
     other_groups: Sequence[Any] = debates if other == "debate" else list(range(len(y)))
-    other_oof = _sigmoid(a * _oof_logits(x, y, _folds(other_groups, k, seed), c, seed) + b)
+    other_oof = sigmoid(a * _oof_logits(x, y, _folds(other_groups, k, seed), c, seed) + b)
     report[f"{other}_cv_f1"] = _f1_at(y, other_oof, [threshold])[f"{threshold:.2f}"]
     late = np.array(debates) >= max(debates) + 1 - late_debates
     if late_debates and late.any() and (~late).any():
@@ -282,13 +264,11 @@ def train_checkworthy(
         early_groups = [g for g, is_late in zip(debates, late, strict=True) if not is_late]
         early_oof = _oof_logits(early_x, early_y, _folds(early_groups, k, seed), c, seed)
         ea, eb = _calibrate(early_oof, early_y)
-        early_t = (
-            _best_threshold(early_y, _sigmoid(ea * early_oof + eb)) if configured == "auto" else threshold
-        )
+        early_t = best_threshold(early_y, sigmoid(ea * early_oof + eb)) if configured == "auto" else threshold
         early_head = fit_linear_head(
             early_x, [labels[v] for v in early_y], labels, multi_label=False, c=c, seed=seed
         )
-        p_late = _sigmoid(ea * _yes_logits(early_head, x[late]) + eb)
+        p_late = sigmoid(ea * _yes_logits(early_head, x[late]) + eb)
         report["late"] = {
             "debates": late_debates,
             "sentences": int(late.sum()),
