@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from unspun.errors import ModelError
+from unspun.models.linear_head import sigmoid
 
 FORMAT = "unspun.sentence-classifier/1"
 
@@ -74,7 +75,6 @@ class SentenceClassifier:
                 f"{folder} is not a {FORMAT} model; give a folder from `unspun train checkworthy`"
             )
         tokenizer.no_padding()
-        tokenizer.enable_truncation(int(config.get("max_length", 128)))
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
@@ -87,7 +87,9 @@ class SentenceClassifier:
             raise ModelError(
                 f"cannot load {folder / 'model.onnx'} ({exc}); retrain with `unspun train`"
             ) from exc
-        return cls(config=config, session=session, tokenizer=tokenizer, path=folder.resolve())
+        model = cls(config=config, session=session, tokenizer=tokenizer, path=folder.resolve())
+        tokenizer.enable_truncation(model.max_length)
+        return model
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """The Yes-minus-No logit of each text, each text run on its own: the int8 model quantises
@@ -105,7 +107,7 @@ class SentenceClassifier:
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The calibrated probability that each text is of the Yes class."""
         a, b = self.calibration
-        return np.asarray(1.0 / (1.0 + np.exp(-(a * self.logits(texts) + b))), dtype=np.float32)
+        return np.asarray(sigmoid(a * self.logits(texts) + b), dtype=np.float32)
 
 
 _loaded: dict[str, SentenceClassifier] = {}
