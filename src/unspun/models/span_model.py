@@ -110,8 +110,6 @@ class SpanModel:
         self.ngrams = ngrams
         self.words = words
         self.context: SpanContextHead | None = None  # tc_context.npz, when the folder has one
-        # a span's second technique (Span.also) from this TC probability; None: never
-        self.second_technique_min: float | None = SECOND_TECHNIQUE_MIN
         self.path: Path | None = None  # the folder it was loaded from (None when built in memory)
 
     @classmethod
@@ -382,7 +380,7 @@ class SpanModel:
         for (start, end, si_score), row in zip(found, probs, strict=True):
             best = int(np.argmax(row))
             score = float(min(max(si_score * row[best], 0.0), 1.0))
-            also = second_techniques(row, self.labels, min_prob=self.second_technique_min)
+            also = second_techniques(row, self.labels)
             spans.append(Span(start, end, self.labels[best], score, also=also))
         return spans
 
