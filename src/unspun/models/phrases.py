@@ -13,7 +13,7 @@ opening a question).
 tagger's output, or out-of-fold predictions) and returns them
 
 - cut at each line break they cross (:func:`line_pieces`: a title and the line below it are two
-  phrases);
+  phrases) but those that only wrap running text (:func:`wrapped_line_break`);
 - snapped to word boundaries (never cut inside a word) and trimmed of white space, of leading or
   trailing punctuation (quotes, ``?`` and ``!`` stay at the end, opening quotes at the start),
   of :data:`END_WORDS` at their end and of :data:`START_WORDS` (:data:`LOWER_START_WORDS` in
@@ -146,10 +146,10 @@ def line_pieces(text: str, span: Span) -> list[Span]:
     the next) but those that only wrap running text (:func:`wrapped_line_break`: a hard-wrapped
     file's lines keep their spans whole), each piece with the span's score and fields (trimmed
     later); pieces holding no word are left out. On the out-of-fold spans of the grouped folds
-    cutting into every piece gives SI F1 0.4276 (7,339 spans) against 0.4261 (7,077) uncut;
-    keeping only the piece of most words 0.4213, and cutting only after a line that does not end
-    like a sentence 0.4257 (PTC gold spans cross a line break after a sentence's end 355 times,
-    after a title never)."""
+    cutting into every piece gave SI F1 0.4276 (7,339 spans) against 0.4261 (7,077) uncut, and
+    keeping wrapped lines whole 0.4275 (7,311); keeping only the piece of most words 0.4213, and
+    cutting only after a line that does not end like a sentence 0.4257 (PTC gold spans cross a
+    line break after a sentence's end 355 times, after a title never)."""
     start, end = max(0, span.start), min(len(text), span.end)
     if "\n" not in text[start:end]:
         return [span]
@@ -262,6 +262,10 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# What a quotation mark is not taken across: a sentence end or a line break.
+_QUOTE_BREAK = re.compile(r"[.!?;]\s|\n")
+
+
 def _mark_after(text: str, end: int, marks: str) -> int | None:
     """The end of the first of ``marks`` within :data:`QUOTE_REACH_WORDS` words after ``end``
     (no sentence break before it)."""
@@ -269,7 +273,7 @@ def _mark_after(text: str, end: int, marks: str) -> int | None:
     for i, ch in enumerate(stretch):
         if ch in marks:
             gap = stretch[:i]
-            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;]\s|\n", gap):
+            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not _QUOTE_BREAK.search(gap):
                 return end + i + 1
             return None
     return None
@@ -281,7 +285,7 @@ def _mark_before(text: str, start: int, marks: str) -> int | None:
     for i in range(len(stretch) - 1, -1, -1):
         if stretch[i] in marks:
             gap = stretch[i + 1 :]
-            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not re.search(r"[.!?;]\s|\n", gap):
+            if len(WORD.findall(gap)) <= QUOTE_REACH_WORDS and not _QUOTE_BREAK.search(gap):
                 return start - len(stretch) + i
             return None
     return None
