@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from unspun.document import Analysis, Article
+from unspun.document import Analysis, Article, web_address
 from unspun.errors import UnspunError
 
 # Up to this many analysed files are listed one by one in the summary; more are counted.
@@ -247,7 +247,7 @@ class RunReport:
 def sources(names: list[str]) -> str:
     """The sources articles came from, counted as they are: ``2 files``, ``1 URL``,
     ``standard input``, or several joined (``1 file and standard input``); ``0 files`` for none."""
-    urls = sum(1 for n in names if n.lower().startswith(("http://", "https://")))
+    urls = sum(1 for n in names if web_address(n) is not None)
     stdin = STDIN in names
     files = len(names) - urls - stdin
     parts = [f"{files} file{'s' if files != 1 else ''}"] if files or not (urls or stdin) else []
