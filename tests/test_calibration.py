@@ -10,7 +10,9 @@ from unspun.training.calibration import (
     apply_platt,
     expected_calibration_error,
     fit_platt,
+    fit_platt_logits,
     fit_temperature,
+    reliability_report,
     reliability_table,
     softmax_with_temperature,
 )
@@ -33,6 +35,13 @@ def test_reliability_bins_and_weights() -> None:
     assert weighted[0].accuracy == pytest.approx(0.75)
     with pytest.raises(ValueError):
         reliability_table(np.array([0.1, 0.2]), np.array([1]))
+
+
+def test_reliability_report_is_the_table_as_a_training_report_writes_it() -> None:
+    report = reliability_report(np.array([0.05, 0.15, 0.95, 1.0]), np.array([0, 1, 1, 0]))
+    # hand-counted: |0.05-0| + |0.15-1| + 2 * |0.975-0.5| over 4 items
+    assert report["ece"] == pytest.approx((0.05 + 0.85 + 2 * 0.475) / 4, abs=1e-4)
+    assert report["bins"] == [[0.0, 0.1, 1, 0.05, 0.0], [0.1, 0.2, 1, 0.15, 1.0], [0.9, 1.0, 2, 0.975, 0.5]]
 
 
 def test_temperature_recovers_overconfidence_and_keeps_the_argmax() -> None:
@@ -167,3 +176,18 @@ def test_a_density_fit_ranks_held_out_articles_on_grouped_folds() -> None:
     assert abs(noise.spearman) < 0.25
     with pytest.raises(ValueError):
         cross_validated_fit(features, density, np.zeros(n))
+
+
+@pytest.mark.needs("sklearn")
+def test_platt_on_logits_recovers_the_slope_and_intercept() -> None:
+    """A head's raw logits are calibrated as they are (no clipping to a probability first)."""
+    rng = np.random.default_rng(3)
+    z = rng.normal(0, 4, 20000)
+    y = rng.uniform(0, 1, z.size) < 1 / (1 + np.exp(-(0.5 * z - 1.0)))
+    a, b = fit_platt_logits(z, y, c=1e6)
+    assert a == pytest.approx(0.5, abs=0.03) and b == pytest.approx(-1.0, abs=0.06)
+    inside = np.abs(z) < 10  # where logit(sigmoid(z)) is z, fit_platt on the probabilities agrees
+    assert fit_platt(1 / (1 + np.exp(-z[inside])), y[inside], c=1e6) == pytest.approx(
+        fit_platt_logits(z[inside], y[inside], c=1e6), abs=1e-4
+    )
+    assert fit_platt_logits(np.array([1.0, -2.0]), np.array([0, 0])) == (1.0, 0.0)

@@ -11,12 +11,16 @@ Calibrators, fitted on out-of-fold scores only:
 * :func:`fit_temperature`: one temperature ``T`` for softmax rows, ``softmax(log p / T)``
   (the arg-max, so the label shown, never changes);
 * :func:`fit_platt`: ``sigmoid(a * logit(p) + b)`` for independent per-label probabilities
-  (monotonic: a threshold on ``p`` is the same decision as its image on the calibrated scale).
+  (monotonic: a threshold on ``p`` is the same decision as its image on the calibrated scale);
+  :func:`fit_platt_logits` the same from the logits themselves.
+
+:func:`reliability_report` is a reliability table as a training report writes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -82,6 +86,19 @@ def expected_calibration_error(table: list[Bin]) -> float:
     return float(sum(b.weight * abs(b.accuracy - b.confidence) for b in table) / total) if total else 0.0
 
 
+def reliability_report(probabilities: np.ndarray, correct: np.ndarray, *, bins: int = 10) -> dict[str, Any]:
+    """:func:`reliability_table` as data: ``{"ece", "bins"}``, each bin ``[low, high, items,
+    confidence, accuracy]`` (the form of the training reports, ``training.json``)."""
+    table = reliability_table(probabilities, correct, bins=bins)
+    return {
+        "ece": round(expected_calibration_error(table), 4),
+        "bins": [
+            [round(b.low, 2), round(b.high, 2), b.count, round(b.confidence, 4), round(b.accuracy, 4)]
+            for b in table
+        ],
+    }
+
+
 def format_table(name: str, table: list[Bin]) -> str:
     """A reliability table as printable lines, with its ECE."""
     lines = [f"{name}: ECE {expected_calibration_error(table):.3f}"]
@@ -114,18 +131,27 @@ def fit_temperature(
 
 
 def fit_platt(
-    scores: np.ndarray, truth: np.ndarray, *, weights: np.ndarray | None = None
+    scores: np.ndarray, truth: np.ndarray, *, weights: np.ndarray | None = None, c: float = 100.0
 ) -> tuple[float, float]:
-    """``(a, b)`` of ``sigmoid(a * logit(score) + b)`` fitted (weighted maximum likelihood, a
-    touch of L2) to 0/1 ``truth``; ``(1, 0)`` (no change) if ``truth`` has one class only.
-    Raises ``ModelError`` without scikit-learn."""
+    """``(a, b)`` of ``sigmoid(a * logit(score) + b)`` fitted (weighted maximum likelihood, L2 of
+    ``1 / c`` on ``a``) to 0/1 ``truth``; ``(1, 0)`` (no change) if ``truth`` has one class only.
+    Needs scikit-learn (the ``train`` extra)."""
+    return fit_platt_logits(logit(np.asarray(scores).ravel()), truth, weights=weights, c=c)
+
+
+def fit_platt_logits(
+    logits: np.ndarray, truth: np.ndarray, *, weights: np.ndarray | None = None, c: float = 100.0
+) -> tuple[float, float]:
+    """:func:`fit_platt` on scores given as their logits (a head's raw logit, unclipped):
+    ``(a, b)`` of ``sigmoid(a * logit + b)``."""
     y = np.asarray(truth, dtype=int).ravel()
     if y.min() == y.max():
         return 1.0, 0.0
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=100.0, max_iter=200)
-    model.fit(logit(np.asarray(scores).ravel())[:, None], y, sample_weight=weights)
+    # A one-feature fit converges in a few dozen iterations; the bound only stops a runaway one.
+    model = LogisticRegression(C=c, max_iter=1000)
+    model.fit(np.asarray(logits, dtype=np.float64).ravel()[:, None], y, sample_weight=weights)
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 

@@ -25,6 +25,7 @@ from unspun.tasks.checkthat import NO, THRESHOLDS, YES, best_threshold, debate_g
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
 from unspun.tasks.newsmtsc import SENTIMENTS, iter_targets, read_rows
 from unspun.tasks.whosays_scorer import score_entity_roles, score_target_sentiment
+from unspun.training.calibration import fit_platt_logits, reliability_report
 from unspun.whosays.encoding import TokenStates, block_rows, default_encoder, encode_texts, sentence_states
 from unspun.whosays.heads import HeadModel
 
@@ -124,13 +125,8 @@ def _write(out_dir: Path, model: HeadModel, report: dict[str, Any]) -> dict[str,
 
 # -- check-worthiness -----------------------------------------------------------------------------
 
-
-def _calibrate(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Platt scaling: ``a, b`` with ``P(yes) = sigmoid(a * logit + b)`` fitted on held-out logits."""
-    from sklearn.linear_model import LogisticRegression
-
-    fit = LogisticRegression(C=1e6, max_iter=1000).fit(logits[:, None], y)
-    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+# Platt scaling of the held-out Yes logits all but unregularised (thousands of sentences, two parameters).
+_PLATT_C = 1e6
 
 
 def _yes_logits(head: LinearHead, x: np.ndarray) -> np.ndarray:
@@ -152,25 +148,6 @@ def _calibrated_head(head: LinearHead, a: float, b: float) -> LinearHead:
 
 def _f1_at(y: np.ndarray, p: np.ndarray, thresholds: Sequence[float]) -> dict[str, float]:
     return {f"{t:.2f}": f1_yes(y, p, t) for t in thresholds}
-
-
-def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, Any]:
-    """Expected calibration error of probabilities ``p`` of the positive class against 0/1 ``y``
-    (``bins`` equal-width bins, weighted by size) and the table behind it: per non-empty bin its
-    range, size, mean probability and the observed rate of positives."""
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
-    table, ece = [], 0.0
-    for b in range(bins):
-        members = which == b
-        if not members.any():
-            continue
-        mean_p, rate = float(p[members].mean()), float(y[members].mean())
-        ece += abs(mean_p - rate) * int(members.sum()) / len(y)
-        table.append(
-            [round(edges[b], 2), round(edges[b + 1], 2), int(members.sum()), round(mean_p, 4), round(rate, 4)]
-        )
-    return {"ece": round(ece, 4), "bins": table}
 
 
 def _oof_logits(x: np.ndarray, y: np.ndarray, folds: Sequence[np.ndarray], c: float, seed: int) -> np.ndarray:
@@ -234,7 +211,7 @@ def train_checkworthy(
     groups: Sequence[Any] = debates if split == "debate" else list(range(len(y)))
     log(f"validation: {split} folds over {len(set(debates))} debates")
     oof = _oof_logits(x, y, _folds(groups, k, seed), c, seed)
-    a, b = _calibrate(oof, y)
+    a, b = fit_platt_logits(oof, y, c=_PLATT_C)
     calibrated_oof = sigmoid(a * oof + b)
     threshold = best_threshold(y, calibrated_oof) if configured == "auto" else float(configured)
     labels = [NO, YES]
@@ -251,7 +228,7 @@ def train_checkworthy(
         "threshold_from": f"best F1 over {split} folds" if configured == "auto" else "config",
         "calibration": {"a": a, "b": b},
         "cv_f1_by_threshold": _f1_at(y, calibrated_oof, THRESHOLDS),
-        "cv_reliability": reliability(y, calibrated_oof),
+        "cv_reliability": reliability_report(calibrated_oof, y),
     }
     report["cv_f1"] = _f1_at(y, calibrated_oof, [threshold])[f"{threshold:.2f}"]
     other = "random" if split == "debate" else "debate"
@@ -263,7 +240,7 @@ def train_checkworthy(
         early_x, early_y = x[~late], y[~late]
         early_groups = [g for g, is_late in zip(debates, late, strict=True) if not is_late]
         early_oof = _oof_logits(early_x, early_y, _folds(early_groups, k, seed), c, seed)
-        ea, eb = _calibrate(early_oof, early_y)
+        ea, eb = fit_platt_logits(early_oof, early_y, c=_PLATT_C)
         early_t = best_threshold(early_y, sigmoid(ea * early_oof + eb)) if configured == "auto" else threshold
         early_head = fit_linear_head(
             early_x, [labels[v] for v in early_y], labels, multi_label=False, c=c, seed=seed
@@ -275,7 +252,7 @@ def train_checkworthy(
             "threshold": early_t,
             "f1": _f1_at(y[late], p_late, [early_t])[f"{early_t:.2f}"],
             "f1_by_threshold": _f1_at(y[late], p_late, THRESHOLDS),
-            "reliability": reliability(y[late], p_late),
+            "reliability": reliability_report(p_late, y[late]),
         }
     for name in ("dev", "dev_test"):
         if name in sets:
@@ -283,7 +260,7 @@ def train_checkworthy(
             p = head.scores(xs)[:, 1]
             report[f"{name}_f1_by_threshold"] = _f1_at(ys, p, THRESHOLDS)
             report[f"{name}_f1"] = _f1_at(ys, p, [threshold])[f"{threshold:.2f}"]
-            report[f"{name}_ece"] = reliability(ys, p)["ece"]
+            report[f"{name}_ece"] = reliability_report(p, ys)["ece"]
     report["all_yes_cv_f1"] = _f1_at(y, np.ones(len(y)), [0.5])["0.50"]
     model = HeadModel(
         config={
@@ -413,7 +390,7 @@ def _given(p: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
 def _multiclass_ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
     """ECE of the top-class probability against top-class accuracy."""
     conf, right = p.max(axis=1), (p.argmax(axis=1) == y).astype(float)
-    return float(reliability(right, conf, bins)["ece"])
+    return float(reliability_report(conf, right, bins=bins)["ece"])
 
 
 def train_entity_roles(
