@@ -17,6 +17,7 @@ from pydantic import field_validator
 
 from unspun.config import ENV_PREFIX, ModelSettings, describe, load, setting
 from unspun.errors import ConfigError
+from unspun.readers.encoding import input_bytes
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -69,8 +70,8 @@ class ServerSettings(ModelSettings):
 
     @property
     def max_body_bytes(self) -> int:
-        """``max_body_mb`` as a byte count (1 MB = 1024 * 1024 bytes)."""
-        return int(self.max_body_mb * 1024 * 1024)
+        """``max_body_mb`` as a byte count, converted as every limit in megabytes is."""
+        return input_bytes(self.max_body_mb)
 
     @property
     def loopback(self) -> bool:
