@@ -15,6 +15,7 @@ from unspun.training.calibration import (
     reliability_report,
     reliability_table,
     softmax_with_temperature,
+    top_class_ece,
 )
 
 
@@ -42,6 +43,14 @@ def test_reliability_report_is_the_table_as_a_training_report_writes_it() -> Non
     # hand-counted: |0.05-0| + |0.15-1| + 2 * |0.975-0.5| over 4 items
     assert report["ece"] == pytest.approx((0.05 + 0.85 + 2 * 0.475) / 4, abs=1e-4)
     assert report["bins"] == [[0.0, 0.1, 1, 0.05, 0.0], [0.1, 0.2, 1, 0.15, 1.0], [0.9, 1.0, 2, 0.975, 0.5]]
+
+
+def test_top_class_ece_weighs_each_row() -> None:
+    rows = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7]])
+    # hand-counted: bin 0.9 right (gap 0.1), bin 0.8 wrong (gap 0.8), bin 0.7 right (gap 0.3)
+    assert top_class_ece(rows, np.array([0, 1, 1])) == pytest.approx((0.1 + 0.8 + 0.3) / 3)
+    weighted = top_class_ece(rows, np.array([0, 1, 1]), weights=np.array([2.0, 1.0, 1.0]))
+    assert weighted == pytest.approx((2 * 0.1 + 0.8 + 0.3) / 4)
 
 
 def test_temperature_recovers_overconfidence_and_keeps_the_argmax() -> None:

@@ -86,6 +86,16 @@ def expected_calibration_error(table: list[Bin]) -> float:
     return float(sum(b.weight * abs(b.accuracy - b.confidence) for b in table) / total) if total else 0.0
 
 
+def top_class_ece(
+    probabilities: np.ndarray, truth: np.ndarray, *, bins: int = 10, weights: np.ndarray | None = None
+) -> float:
+    """The ECE of softmax rows ``probabilities`` ``(n, classes)``: each row's top probability
+    against whether its arg-max is the true class index in ``truth``."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    right = (p.argmax(axis=1) == np.asarray(truth)).astype(float)
+    return expected_calibration_error(reliability_table(p.max(axis=1), right, bins=bins, weights=weights))
+
+
 def reliability_report(probabilities: np.ndarray, correct: np.ndarray, *, bins: int = 10) -> dict[str, Any]:
     """:func:`reliability_table` as data: ``{"ece", "bins"}``, each bin ``[low, high, items,
     confidence, accuracy]`` (the form of the training reports, ``training.json``)."""

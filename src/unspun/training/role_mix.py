@@ -17,6 +17,7 @@ import numpy as np
 
 from unspun.pipeline.portrayal import prior_ratio
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_OF, MAIN_ROLES
+from unspun.training.calibration import top_class_ece
 from unspun.training.role_casting import abstention_figures
 
 
@@ -84,18 +85,6 @@ def _fine_roles(main: np.ndarray, fine_scores: np.ndarray) -> list[str]:
     ]
 
 
-def _weighted_ece(p: np.ndarray, y: np.ndarray, w: np.ndarray, bins: int = 10) -> float:
-    conf, right = p.max(axis=1), (p.argmax(axis=1) == y).astype(float)
-    which = np.minimum((conf * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        s = which == b
-        if s.any():
-            gap = np.average(right[s], weights=w[s]) - np.average(conf[s], weights=w[s])
-            total += float(w[s].sum() / w.sum() * abs(gap))
-    return total
-
-
 def _scores(
     main: np.ndarray, fine: Sequence[str], y: np.ndarray, gold: Sequence[set[str]], w: np.ndarray
 ) -> dict[str, float]:
@@ -136,7 +125,7 @@ def mix_figures(
         for label, p in (("calibrated", calibrated), ("shifted", moved)):
             main = p.argmax(axis=1)
             figures[label] = _scores(main, _fine_roles(main, fine_scores), y, gold, w) | {
-                "ece": round(_weighted_ece(p, y, w), 4)
+                "ece": round(top_class_ece(p, y, weights=w), 4)
             }
         out[name] = figures
     return out

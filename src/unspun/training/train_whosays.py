@@ -25,7 +25,7 @@ from unspun.tasks.checkthat import NO, THRESHOLDS, YES, best_threshold, debate_g
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
 from unspun.tasks.newsmtsc import SENTIMENTS, iter_targets, read_rows
 from unspun.tasks.whosays_scorer import score_entity_roles, score_target_sentiment
-from unspun.training.calibration import fit_platt_logits, reliability_report
+from unspun.training.calibration import fit_platt_logits, reliability_report, top_class_ece
 from unspun.whosays.encoding import TokenStates, block_rows, default_encoder, encode_texts, sentence_states
 from unspun.whosays.heads import HeadModel
 
@@ -387,12 +387,6 @@ def _given(p: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     return np.where(p[np.arange(len(p)), best] >= np.asarray(thresholds)[best], best, -1)
 
 
-def _multiclass_ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """ECE of the top-class probability against top-class accuracy."""
-    conf, right = p.max(axis=1), (p.argmax(axis=1) == y).astype(float)
-    return float(reliability_report(conf, right, bins=bins)["ece"])
-
-
 def train_entity_roles(
     config_path: Path,
     data_dir: Path,
@@ -515,8 +509,8 @@ def train_entity_roles(
         "majority_accuracy": round(float((y == majority).mean()), 4),
         "accuracy_raw": round(float((raw.argmax(axis=1) == y).mean()), 4),
         "accuracy_calibrated": round(float((calibrated.argmax(axis=1) == y).mean()), 4),
-        "ece_raw": round(_multiclass_ece(y, raw), 4),
-        "ece_calibrated": round(_multiclass_ece(y, calibrated), 4),
+        "ece_raw": round(top_class_ece(raw, y), 4),
+        "ece_calibrated": round(top_class_ece(calibrated, y), 4),
         "thresholds_rule": abstention_figures(y, given, majority),
         "thresholds_and_passing": abstention_figures(y, given_rule, majority),
         "given_by_role": {r: int((given == i).sum()) for i, r in enumerate(MAIN_ROLES)},
