@@ -123,3 +123,33 @@ def test_a_paragraph_in_another_language_gives_no_entities(recognizer: EntityRec
     assert article.entities and "Anna Berg" in {e.name for e in article.entities}
     inside = [m for e in article.entities for m in e.mentions if french.start <= m.start < french.end]
     assert inside == []
+
+
+_REPEAT = """
+import json
+from unspun.pipeline.entities import entities_from_mentions, mention_of
+text = "Hamid Karzai spoke. Karzai left. Later Hamid Karzai returned."
+mentions = [mention_of(text, text.index(w), text.index(w) + len(w), "PERSON") for w in ("Hamid Karzai", "Karzai left")]
+mentions[1] = mention_of(text, text.index("Karzai left"), text.index("Karzai left") + 6, "PERSON")
+entities = entities_from_mentions(text, mentions)
+print(json.dumps([[text[m.start : m.end] for m in e.mentions] for e in entities]))
+"""
+
+
+def test_missed_repeats_are_the_same_whatever_the_string_hashing() -> None:
+    # A full name repeated after its surname was found: the repeat is the full name, in every
+    # interpreter (the forms were a set, whose order follows PYTHONHASHSEED).
+    import json
+    import os
+    import subprocess
+    import sys
+
+    seen = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _REPEAT], env=env, capture_output=True, text=True, check=True
+        )
+        seen.add(out.stdout.strip())
+    assert len(seen) == 1
+    assert json.loads(seen.pop()) == [["Hamid Karzai", "Karzai", "Hamid Karzai"]]

@@ -269,7 +269,9 @@ def _extra_mentions(text: str, groups: Sequence[_Group]) -> None:
         first = max(group.proper, key=lambda m: len(m.words))
         short = _short_form(first, tuple(w.lower() for w in key))
         forms = {" ".join(m.words) for m in _naming(group)} | ({key[-1]} if short else set())
-        for form in forms:
+        # Longest first, so that a full name takes its place before the surname inside it (a set's
+        # order changes with the interpreter's string hashing: the mentions did too, run to run).
+        for form in sorted(forms, key=lambda f: (-len(f), f)):
             if len(form) < 3:
                 continue
             for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
