@@ -20,6 +20,7 @@ from unspun.whosays.encoding import (
     TokenStates,
     article_sentences,
     block_rows,
+    sentences_at,
     token_span,
 )
 from unspun.whosays.heads import HeadModel
@@ -110,6 +111,22 @@ def test_article_sentences_reuse_what_is_there_and_encode_sentences_alone() -> N
     assert np.allclose(alone.states[0].hidden, made.states[1].hidden, atol=1e-5)  # no context leaks in
     article.text = CHAT  # a changed text is encoded again
     assert article_sentences([article])[0] is not made
+
+
+def test_sentences_at_encodes_only_the_sentences_asked_for_with_the_same_rows() -> None:
+    text = f"{CLAIM} {CHAT} {COUNCIL_VOTE} {OPINION}"
+    at = [text.index("city council"), text.index("mayor"), text.index("city")]
+    ranges = [(a, a + 4) for a in at]
+    some = sentences_at([Article(id="a", text=text)], [at])[0]
+    assert [text[s.start : s.end] for s in some.sentences] == [COUNCIL_VOTE, OPINION]
+    every = article_sentences([Article(id="b", text=text)])[0]
+    assert len(every.sentences) == 4
+    blocks = ("mention", "window_mean")
+    assert np.allclose(some.rows(ranges, blocks), every.rows(ranges, blocks), atol=1e-5)
+    kept = Article(id="c", text=text)
+    made = article_sentences([kept])[0]
+    assert sentences_at([kept], [at])[0] is made  # states kept on the article are used
+    assert sentences_at([Article(id="d", text=text)], [[]])[0].sentences == ()
 
 
 def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:

@@ -37,7 +37,7 @@ from unspun.pipeline.attribution import cites
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.tasks.entity_roles import FINE_ROLES, MAIN_OF
-from unspun.whosays.encoding import SentenceStates, TokenStates, article_sentences, article_states, block_rows
+from unspun.whosays.encoding import SentenceStates, TokenStates, article_states, block_rows, sentences_at
 from unspun.whosays.heads import HeadModel, load_heads, mean_scores
 from unspun.whosays.parsing import PARSE_KEY, Chunks, mention_dependency
 
@@ -268,7 +268,9 @@ class PortrayalTagger(Component):
         roles ``None``: no role given, :func:`role_given`)."""
         sentiment, roles = self.models
         covered = [a for a in articles if self.covers(a)]
-        sentences = iter(article_sentences(covered))
+        # Only the sentences a mention starts in are encoded (the rows read no other).
+        starts = [[m.start for e in a.entities for m in e.mentions] for a in covered]
+        sentences = iter(sentences_at(covered, starts))
         whole = iter(article_states(covered) if uses_article(roles) else [None] * len(covered))
         out: list[list[tuple[Label, Roles | None]] | None] = []
         for article in articles:

@@ -40,7 +40,7 @@ from unspun.whosays.attribution_rules import (
     reports_speech,
     verb_for_content,
 )
-from unspun.whosays.parsing import Chunks
+from unspun.whosays.parsing import Chunks, doc_text
 
 DEFAULT_MODEL = "attribution-polnear"
 MODEL_FILE = "attribution.json"
@@ -107,7 +107,7 @@ class AttributionModel:
 
     def candidates(self, doc: Any) -> list[tuple[Found, dict[str, float]]]:
         """Every candidate attribution of a parse with its features (before the classifier)."""
-        quotes = quotations(doc.text)
+        quotes = quotations(doc_text(doc))
         out = []
         for head in candidate_heads(doc, self.lexicon):
             found = attribution_at(head, self.include, quotes, self.extend)
@@ -119,11 +119,11 @@ class AttributionModel:
     def find(self, doc: Any) -> list[tuple[Found, float]]:
         """The attributions of a parse with their probabilities, in text order (see the module
         docstring for the selection)."""
-        quotes = quotations(doc.text)
+        quotes = quotations(doc_text(doc))
         scored = [
             (f, self.probability(x))
             for f, x in self.candidates(doc)
-            if reports_speech(doc[f.head]) and not quoted_first_person(doc.text, f, quotes)
+            if reports_speech(doc[f.head]) and not quoted_first_person(doc_text(doc), f, quotes)
         ]
         return select([(f, p) for f, p in scored if p >= self.threshold])
 

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from unspun.whosays.parsing import doc_text
+
 Range = tuple[int, int]
 Token = Any  # spacy.tokens.Token
 CANDIDATE_POS = frozenset({"VERB", "NOUN", "AUX", "ADP", "ADJ", "PROPN"})
@@ -385,7 +387,7 @@ def attribution_at(
     source = source_of(head, cue)
     cue_range = token_range(cue)
     clause = cue_range if source is None else (min(cue_range[0], source[0]), max(cue_range[1], source[1]))
-    text = head.doc.text
+    text = doc_text(head.doc)
     quote = quote_for(text, quotes, clause)
     if quote is not None and quote[1] <= clause[0] and _ends_sentence(text, quote):
         # “X.” He said Y: a quotation that ends its sentence is not the content of a cue that has one

@@ -127,6 +127,34 @@ def article_sentences(articles: Sequence[Article], model: SpanModel | None = Non
     return [kept for kept in out if kept is not None]
 
 
+def sentences_at(
+    articles: Sequence[Article], positions: Sequence[Sequence[int]], model: SpanModel | None = None
+) -> list[SentenceStates]:
+    """Per article, the :class:`SentenceStates` of only the sentences its character ``positions``
+    fall in (as :meth:`SentenceStates.locate` finds them over all its sentences), each encoded
+    alone: the rows of those positions are the same as over every sentence, for the cost of the
+    sentences that hold them (portrayal needs those with a mention, a few of an article's).
+    States kept on an article (:func:`article_sentences`) are used as they are; none are kept."""
+    out: list[SentenceStates | None] = []
+    chosen: list[tuple[int, list[TextRange]]] = []
+    for i, (article, at) in enumerate(zip(articles, positions, strict=True)):
+        kept = article.vectors.get(SENTENCE_STATES)
+        if isinstance(kept, SentenceStates) and kept.text_key == hash(article.text):
+            out.append(kept)
+            continue
+        out.append(None)
+        sentences = split_sentences(article.text)
+        starts = [s.start for s in sentences]
+        picked = sorted({max(bisect.bisect_right(starts, p) - 1, 0) for p in at}) if sentences else []
+        chosen.append((i, [sentences[k] for k in picked]))
+    pieces = [articles[i].text[s.start : s.end] for i, sentences in chosen for s in sentences]
+    encoded = iter(encode_texts(pieces, model) if pieces else [])
+    for i, sentences in chosen:
+        states = tuple(next(encoded) for _ in sentences)
+        out[i] = SentenceStates(hash(articles[i].text), tuple(sentences), states)
+    return [states for states in out if states is not None]
+
+
 def article_states(articles: Sequence[Article], model: SpanModel | None = None) -> list[TokenStates]:
     """The token states of each whole article (windows of the span model): those kept on it when
     its text has not changed, else encoded now (all missing ones in one call) and kept on it."""

@@ -30,6 +30,7 @@ MD_INSTALL = (
 )
 PARSE_KEY = "spacy-chunks"
 Chunks = list[tuple[int, Any]]  # (character offset, spacy.tokens.Doc)
+_TEXT_KEY = "unspun.text"
 
 _loaded: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -151,17 +152,26 @@ def keep_parse(article: Article, chunks: Chunks) -> None:
     article.vectors[PARSE_KEY] = chunks
 
 
+def doc_text(doc: Any) -> str:
+    """``doc.text``, kept in ``doc.user_data`` after the first call. spaCy joins every token's text
+    again on each ``doc.text``, and the attribution rules and the portrayal ask for it once per
+    candidate cue or mention: with the parse of a long article that was a third of the analysis."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
 def mention_dependency(chunks: Chunks, start: int, end: int) -> str | None:
     """The dependency label by which the mention ``[start, end)`` hangs in its sentence: that of
     its head token (the one whose head lies outside the mention), followed through ``conj`` and
     ``appos`` to the phrase they join ("Russia and Iran said": both ``nsubj``); the object of the
     ``by`` of a passive is ``"agent"``. ``None`` where no parsed token lies inside the range."""
     for offset, doc in chunks:
-        if not offset <= start < offset + len(doc.text):
+        length = len(doc_text(doc))
+        if not offset <= start < offset + length:
             continue
-        span = doc.char_span(
-            start - offset, min(end, offset + len(doc.text)) - offset, alignment_mode="expand"
-        )
+        span = doc.char_span(start - offset, min(end, offset + length) - offset, alignment_mode="expand")
         if span is None or not len(span):
             return None
         head = span.root
