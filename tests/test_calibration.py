@@ -67,7 +67,6 @@ def test_temperature_recovers_overconfidence_and_keeps_the_argmax() -> None:
     assert after < before / 2
 
 
-@pytest.mark.needs("sklearn")
 def test_platt_is_monotonic_and_fixes_a_shifted_score() -> None:
     rng = np.random.default_rng(2)
     true_p = rng.uniform(0.02, 0.98, 20000)
@@ -187,7 +186,6 @@ def test_a_density_fit_ranks_held_out_articles_on_grouped_folds() -> None:
         cross_validated_fit(features, density, np.zeros(n))
 
 
-@pytest.mark.needs("sklearn")
 def test_platt_on_logits_recovers_the_slope_and_intercept() -> None:
     """A head's raw logits are calibrated as they are (no clipping to a probability first)."""
     rng = np.random.default_rng(3)
@@ -200,3 +198,24 @@ def test_platt_on_logits_recovers_the_slope_and_intercept() -> None:
         fit_platt_logits(z[inside], y[inside], c=1e6), abs=1e-4
     )
     assert fit_platt_logits(np.array([1.0, -2.0]), np.array([0, 0])) == (1.0, 0.0)
+
+
+@pytest.mark.needs("sklearn")
+def test_the_one_platt_fit_is_scikit_learns_logistic_regression_solved_exactly() -> None:
+    """fit_platt_logits (the trainers') is LogisticRegression(C=c) with weights, to solver
+    precision; the frames' calibration is the same Newton fit with its own penalty."""
+    from sklearn.linear_model import LogisticRegression
+
+    from unspun.models.frame_calibration import fit_platt_rows
+    from unspun.models.linear_head import fit_platt_newton, logit
+
+    rng = np.random.default_rng(5)
+    z = rng.normal(0, 3, 800)
+    y = (rng.uniform(size=z.size) < 1 / (1 + np.exp(-(0.7 * z + 0.3)))).astype(int)
+    w = rng.uniform(0.5, 2.0, z.size)
+    reference = LogisticRegression(C=100.0, max_iter=1000, tol=1e-12).fit(z[:, None], y, sample_weight=w)
+    a, b = fit_platt_logits(z, y, weights=w, c=100.0)
+    assert a == pytest.approx(reference.coef_[0, 0], abs=1e-6)
+    assert b == pytest.approx(reference.intercept_[0], abs=1e-6)
+    p = 1 / (1 + np.exp(-z))
+    assert fit_platt_rows(p, y) == fit_platt_newton(logit(p), y, l2=(1e-3, 1e-3), steps=50)

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.errors import ModelError
-from unspun.models.linear_head import logit, sigmoid
+from unspun.models.linear_head import fit_platt_newton, logit, sigmoid
 
 FILE_NAME = "frames-calibration.json"
 DEFAULT = "default"  # the pooled training shares, for a language without its own
@@ -126,22 +126,9 @@ class FrameCalibration:
 def fit_platt_rows(
     scores: np.ndarray, truth: np.ndarray, *, l2: float = 1e-3, steps: int = 50
 ) -> tuple[float, float]:
-    """``(a, b)`` maximising the likelihood of 0/1 ``truth`` under ``sigmoid(a * logit(score) + b)``
-    (Newton steps, a touch of L2 on ``a`` and ``b``); ``(1, 0)`` if ``truth`` has one class only."""
-    y = np.asarray(truth, dtype=np.float64).ravel()
-    if y.min() == y.max():
-        return 1.0, 0.0
-    x = np.stack([logit(np.asarray(scores).ravel()), np.ones(len(y))], axis=1)
-    w = np.array([1.0, 0.0])
-    for _ in range(steps):
-        p = sigmoid(x @ w)
-        gradient = x.T @ (p - y) + l2 * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(2)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
-    return float(w[0]), float(w[1])
+    """``(a, b)`` of ``sigmoid(a * logit(score) + b)`` for 0/1 ``truth``
+    (:func:`~unspun.models.linear_head.fit_platt_newton`, a touch of L2 on ``a`` and ``b``)."""
+    return fit_platt_newton(logit(np.asarray(scores).ravel()), truth, l2=(l2, l2), steps=steps)
 
 
 def fit_frame_calibration(

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from unspun.models.linear_head import logit, sigmoid
+from unspun.models.linear_head import fit_platt_newton, logit, sigmoid
 
 TEMPERATURES = np.round(np.exp(np.linspace(np.log(0.2), np.log(5.0), 81)), 4)
 
@@ -144,8 +144,8 @@ def fit_platt(
     scores: np.ndarray, truth: np.ndarray, *, weights: np.ndarray | None = None, c: float = 100.0
 ) -> tuple[float, float]:
     """``(a, b)`` of ``sigmoid(a * logit(score) + b)`` fitted (weighted maximum likelihood, L2 of
-    ``1 / c`` on ``a``) to 0/1 ``truth``; ``(1, 0)`` (no change) if ``truth`` has one class only.
-    Needs scikit-learn (the ``train`` extra)."""
+    ``1 / c`` on ``a``, as scikit-learn's ``LogisticRegression(C=c)``) to 0/1 ``truth``; ``(1, 0)``
+    (no change) if ``truth`` has one class only."""
     return fit_platt_logits(logit(np.asarray(scores).ravel()), truth, weights=weights, c=c)
 
 
@@ -153,16 +153,9 @@ def fit_platt_logits(
     logits: np.ndarray, truth: np.ndarray, *, weights: np.ndarray | None = None, c: float = 100.0
 ) -> tuple[float, float]:
     """:func:`fit_platt` on scores given as their logits (a head's raw logit, unclipped):
-    ``(a, b)`` of ``sigmoid(a * logit + b)``."""
-    y = np.asarray(truth, dtype=int).ravel()
-    if y.min() == y.max():
-        return 1.0, 0.0
-    from sklearn.linear_model import LogisticRegression
-
-    # A one-feature fit converges in a few dozen iterations; the bound only stops a runaway one.
-    model = LogisticRegression(C=c, max_iter=1000)
-    model.fit(np.asarray(logits, dtype=np.float64).ravel()[:, None], y, sample_weight=weights)
-    return float(model.coef_[0, 0]), float(model.intercept_[0])
+    ``(a, b)`` of ``sigmoid(a * logit + b)``, by the one exact fit
+    (:func:`~unspun.models.linear_head.fit_platt_newton`)."""
+    return fit_platt_newton(logits, truth, weights=weights, l2=(1.0 / c, 0.0))
 
 
 def apply_platt(scores: np.ndarray, a: float, b: float) -> np.ndarray:
