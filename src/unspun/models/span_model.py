@@ -20,7 +20,6 @@ one per call for an int8 model (whose activation scales would otherwise mix wind
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -31,6 +30,7 @@ import numpy as np
 
 from unspun.document import CANDIDATE_LAYER, Label, Paragraph, Span, split_paragraphs
 from unspun.errors import ModelError
+from unspun.models.cpus import available_cpus
 from unspun.models.decoding import (
     char_to_tokens,
     decode_spans,
@@ -136,7 +136,7 @@ class SpanModel:
                     raise ModelError(f"{path}/config.json is not an unspun span model ({FORMAT})")
                 # One single-threaded ONNX run per worker thread: on 2 cores, two windows at a time
                 # on one thread each ran 1.3x faster than one window on two threads.
-                workers = threads or _available_cpus()
+                workers = threads or available_cpus()
                 encoder = _onnx_encoder(path / (onnx_file or config["onnx"]), 1)
                 if config.get("quantized") and onnx_file in (None, config["onnx"]):
                     # int8 dynamic quantisation scales activations over the whole input tensor, so
@@ -573,14 +573,6 @@ def load_span_model(name_or_path: str | Path | None = None, *, threads: int | No
             f"span model {str(name_or_path)!r} not found; give a model folder, or run `unspun train` to build one"
         )
     return SpanModel.from_disk(path, threads=threads)
-
-
-def _available_cpus() -> int:
-    """CPUs this process may run on (its affinity where the platform tells, else the CPU count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _read_json(path: Path) -> dict[str, Any]:
