@@ -21,7 +21,7 @@ from extras import need
 TestClient = need("fastapi.testclient").TestClient  # the [server] extra
 
 from unspun.analysis import shared_pipeline  # noqa: E402
-from unspun.schema import AnalysisRecord  # noqa: E402
+from unspun.document import AnalysisRecord  # noqa: E402
 from unspun.server import ServerSettings, create_app  # noqa: E402
 from unspun.store import open_store  # noqa: E402
 from unspun.store.base import DEFAULT_PAGE, SearchQuery, search_fields  # noqa: E402

@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 import unspun
 from extras import need
 from unspun.cli import app
+from unspun.document import json_schema
 from unspun.errors import UnspunError
 from unspun.readers.dispatch import iter_articles
-from unspun.schema import json_schema
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
 TEXT = SAMPLE.read_text(encoding="utf-8")

@@ -5,8 +5,8 @@
   optional extra;
 - the library never imports the CLI (``unspun.cli``): front-ends sit on top and nothing imports
   them (``docs.py`` is the one exception: it renders the CLI reference from the CLI itself);
-- ``document`` and ``errors`` import nothing of ours but each other, ``document`` the records it
-  serialises to (``schema``, which imports only ``errors``) and the technique names;
+- ``document`` and ``errors`` import nothing of ours but each other, ``document`` the serialiser
+  that makes its records (``schema``, which imports only ``errors``) and the technique names;
 - input is read in one package, ``readers/``, which sits under the analysis and every front-end
   (it imports none of them), and every front-end reads through its one dispatch
   (``readers.dispatch`` and the folder rule of ``readers.folder``), never a format module of its own
@@ -98,7 +98,7 @@ def test_the_task_code_imports_neither_training_nor_front_ends() -> None:
 
 def test_document_and_errors_stand_alone() -> None:
     assert all(_within(n, "unspun.errors") for n in MODULES["unspun.schema"]), (
-        "the records import errors only"
+        "the serialiser imports errors only"
     )
     for module in ("unspun.document", "unspun.errors"):
         allowed = ("unspun.document", "unspun.errors", "unspun.schema", "unspun.techniques")

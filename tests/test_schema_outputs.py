@@ -88,7 +88,7 @@ def test_html_and_jsonl_metadata_reach_the_output(outputs: dict[str, Any]) -> No
 
 
 def test_schema_command_prints_the_library_schema() -> None:
-    from unspun.schema import json_schema
+    from unspun.document import json_schema
 
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0

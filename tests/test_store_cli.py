@@ -18,8 +18,7 @@ from typer.testing import CliRunner
 
 from store_analyses import make_analysis
 from unspun.cli import app
-from unspun.document import Analysis
-from unspun.schema import json_schema
+from unspun.document import Analysis, json_schema
 from unspun.store import open_store
 
 runner = CliRunner()

@@ -10,11 +10,11 @@ content linked as one relation), check-worthy claims, the models that ran
 (:class:`ModelInfo`) and the per-article errors (:class:`ComponentError`).
 :class:`Analysis` is the view that the CLI, the Python API, the store, the REST API and
 the batch engine serialise, with one serialiser both ways (:meth:`Analysis.to_dict`,
-:meth:`Analysis.from_dict`, over the records of :mod:`unspun.schema`, whose JSON Schema is
-:func:`unspun.schema.json_schema`).
+:meth:`Analysis.from_dict`, over records made from these dataclasses by
+:func:`unspun.schema.record`, whose JSON Schema is :func:`json_schema`).
 
-This module imports of unspun's only the records it serialises to (:mod:`unspun.schema`), the
-errors and, lazily, the technique names.
+This module imports of unspun's only the serialiser (:mod:`unspun.schema`), the errors and,
+lazily, the technique names.
 """
 
 from __future__ import annotations
@@ -22,20 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from unspun.errors import FormatError
 from unspun.schema import (
     READABLE_VERSIONS,
+    SCHEMA_ID,
     SCHEMA_VERSION,
-    AnalysisRecord,
-    ParagraphRecord,
-    SpanRecord,
+    Quote,
+    ScoresOf,
     dump,
     load,
     read_labels,
+    record,
 )
 
 TECHNIQUE_LAYER = "technique"
@@ -407,6 +408,169 @@ class Analysis:
 
 # --- The serialised form, both ways (see unspun.schema) ---------------------------------
 
+# The records of the JSON form, made from the dataclasses above (see unspun.schema.record): a
+# field's type is the dataclass's; what is said here is only what the JSON adds (the order of the
+# fields, limits, descriptions, the fields written for readers) and the fields it leaves out.
+
+RangeRecord = record(
+    TextRange, "RangeRecord", "A ``[start, end)`` range in code points.", start=Field(ge=0), end=Field(gt=0)
+)
+SpanRecord = record(
+    Span,
+    "SpanRecord",
+    "A technique span.",
+    # label is written as technique; layer is the list the span is written in (spans, layers[name])
+    skip=("label", "layer"),
+    id=str,  # a span without an id is written with an empty one
+    start=Field(ge=0),
+    end=Field(gt=0),
+    technique=(str, Field(description="the technique id in its taxonomy (e.g. Name_Calling,Labeling)")),
+    technique_name=(str, Field(description="the display name shared by both taxonomies")),
+    taxonomy=Field(description="ptc14 (SemEval-2020) or semeval2023 (SemEval-2023 Task 3)"),
+    ptc_technique=(str | None, Field(description="the PTC-14 id that corresponds, if any")),
+    score=Field(ge=0, le=1),
+    text=Annotated[str, Quote()],
+    reason=Field(default=None),
+    also=Field(
+        default_factory=list,
+        description="the technique the head nearly chose for the same words, where its probability "
+        "reaches the span model's threshold (ids in the span's taxonomy); the same span, not another one",
+    ),
+    also_scores=(
+        Annotated[dict[str, float], ScoresOf("also")],
+        Field(
+            default_factory=dict,
+            description="the technique head's probability of each technique in also: which technique the "
+            "words use, given that they persuade; not on the scale of score (the probability that the span "
+            "is right)",
+        ),
+    ),
+    attrs=Field(default_factory=dict),
+)
+ParagraphRecord = record(
+    Paragraph,
+    "ParagraphRecord",
+    "A paragraph and the techniques it uses (SemEval-2023 subtask 3).",
+    index=Field(ge=1, description="the line number, 1-based (SemEval-2023 paragraph_no)"),
+    number=(int, Field(ge=1, description="the paragraph's position among the paragraphs, 1-based")),
+    start=Field(ge=0),
+    end=Field(ge=0),
+    language=Field(default=None, description="set when not the article's language"),
+    techniques=...,
+    technique_scores=Annotated[dict[str, float], ScoresOf("techniques")],
+)
+EntityRecord = record(
+    Entity,
+    "EntityRecord",
+    "An entity with its mentions and how the text portrays it.",
+    id=...,
+    name=...,
+    type=...,
+    mentions=...,
+    sentiment=Field(default=None),
+    sentiment_score=(Annotated[float | None, ScoresOf("sentiment", missing=0.0)], Field(default=None)),
+    role=Field(default=None),
+    role_score=(Annotated[float | None, ScoresOf("role", missing=0.0)], Field(default=None)),
+    fine_roles=Field(default_factory=list),
+    fine_role_scores=(Annotated[dict[str, float], ScoresOf("fine_roles")], Field(default_factory=dict)),
+    attrs=Field(default_factory=dict),
+)
+AttributionRecord = record(
+    Attribution,
+    "AttributionRecord",
+    "A quote or reported statement: source, cue and content.",
+    id=...,
+    source=...,
+    cue=...,
+    content=...,
+    kind=...,
+    source_entity=Field(default=None),
+    score=...,
+    source_text=(Annotated[str | None, Quote("source")], Field(default=None)),
+    cue_text=(Annotated[str | None, Quote("cue")], Field(default=None)),
+    content_text=Annotated[str, Quote("content")],
+    attrs=Field(default_factory=dict),
+)
+ClaimRecord = record(
+    Claim,
+    "ClaimRecord",
+    "A check-worthy claim.",
+    id=...,
+    start=Field(ge=0),
+    end=Field(gt=0),
+    score=...,
+    text=Annotated[str, Quote()],
+    attrs=Field(default_factory=dict),
+)
+ModelRecord = record(ModelInfo, "ModelRecord", "A model that wrote on the analysis.")
+ErrorRecord = record(
+    ComponentError,
+    "ErrorRecord",
+    "A component's failure on the article.",
+    skip=("exception",),  # the original exception, for re-raising in-process
+    component=...,
+    message=...,
+    code=...,  # required in the JSON: a reader never guesses "error"
+)
+AnalysisRecord = record(
+    Article,
+    "AnalysisRecord",
+    "The output of ``unspun analyze --format json`` for one article.",
+    schema_title="unspun analysis",
+    # labels are written as genre and frames; vectors are numbers between components, never written
+    skip=("labels", "vectors"),
+    schema_version=str,
+    unspun_version=...,
+    id=...,
+    title=...,
+    outlet=...,
+    url=...,
+    published=...,
+    source_path=...,
+    language=...,
+    content_hash=str,
+    text=...,
+    spans_analysed=bool,
+    spans=list[Span],  # the technique layer; the others are written as layers
+    layers=(
+        dict[str, list[Span]],
+        Field(
+            default_factory=dict,
+            description="span layers beside the technique spans (evidence such as technique-candidates), "
+            "by name; written only when asked for (training files), empty otherwise",
+        ),
+    ),
+    genre=str | None,
+    genre_score=Annotated[float | None, ScoresOf("genre")],
+    frames=list[str] | None,
+    frame_scores=Annotated[dict[str, float] | None, ScoresOf("frames")],
+    persuasion_score=float | None,
+    scores=...,
+    paragraphs=...,
+    entities=...,
+    attributions=...,
+    claims=...,
+    models=...,
+    errors=...,
+    # Written by the store's readers beside the analysis (never by analysis_to_dict): the
+    # `unspun export --format jsonl` records, the API's stored articles and `POST /api/analyze`
+    # with "store": true validate against this schema too.
+    article_id=(
+        str | None,
+        Field(None, description="the store's id of the article (export records and stored answers only)"),
+    ),
+    feedback=(
+        list[dict[str, Any]] | None,
+        Field(None, description="the feedback kept on the article (export with with_feedback only)"),
+    ),
+)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of :func:`analysis_to_dict`'s output (``unspun schema``)."""
+    schema = AnalysisRecord.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
 
 def technique_display(label: str, taxonomy: str) -> tuple[str, str | None]:
     """The display name of a technique id and the PTC-14 id that corresponds (None if none)."""
@@ -421,7 +585,7 @@ def _span_dict(s: Span, text: str) -> dict[str, Any]:
 
 
 def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str, Any]:
-    """The JSON-ready dict of ``analysis`` (see :class:`unspun.schema.AnalysisRecord`).
+    """The JSON-ready dict of ``analysis`` (see :data:`AnalysisRecord`).
 
     With ``evidence``, ``"layers"`` holds the span layers beside the technique spans as well
     (evidence for other components, such as ``technique-candidates``, not findings: left out of
@@ -468,7 +632,9 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
             "with this version of unspun (unspun reanalyze for a store)"
         )
     try:
-        record = AnalysisRecord.model_validate(data)
+        record: Any = AnalysisRecord.model_validate(
+            data
+        )  # a record made at run time: its fields are not typed
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

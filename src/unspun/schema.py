@@ -1,16 +1,23 @@
-"""The one serialised form of an analysis, its JSON Schema and the mapping to it.
+"""How an analysis is serialised: the records made from the document model and the mapping to them.
 
-The pydantic records below *are* the schema, declared once: :func:`json_schema` is their JSON
-Schema (draft 2020-12), printed by ``unspun schema``, and the mapping between them and the
-document model is derived from them field by field (:func:`dump` and :func:`load`): a record's
-field is the object's attribute of the same name, read and written by its type hint (floats
-rounded to 4 decimals, dates in ISO form, nested records as the dataclasses they stand for), a
-field marked :class:`Quote` is the text at a range and one marked :class:`ScoresOf` the scores
-of labels. :func:`unspun.document.analysis_to_dict` and
+The document model's dataclasses are the one declaration of the analysis: :func:`record` makes
+each pydantic record from its dataclass (the fields' types are the dataclass's type hints), and
+:mod:`unspun.document` says beside its dataclasses only what the JSON adds (the order of the
+fields, limits, descriptions, the fields written for readers) and which fields it leaves out. A
+field added to a dataclass is in its record, written and read back, with no second declaration.
+The records' JSON Schema (draft 2020-12, :func:`unspun.document.json_schema`) is what ``unspun
+schema`` prints.
+
+The mapping between records and objects is derived field by field (:func:`dump` and
+:func:`load`): a record's field is the object's attribute of the same name, read and written by
+its type hint (floats rounded to 4 decimals, dates in ISO form, nested records as the
+dataclasses they stand for), a field marked :class:`Quote` is the text at a range and one
+marked :class:`ScoresOf` the scores of labels. :func:`unspun.document.analysis_to_dict` and
 :func:`unspun.document.analysis_from_dict` give only what is not a plain field (the technique
 names, the span layers, the labels kept by task); the CLI, the span-prediction files of
 training, the store, the REST API and the batch rows all go through those two functions. This
-module imports of unspun's only its errors: the document model sits on it.
+module imports of unspun's only its errors: the document model sits on it and hands it its
+dataclasses.
 
 Derived fields (each span's ``text``, ``technique_name``, ``ptc_technique``, the texts of an
 attribution's parts) are written for readers and checked on the way back: a dict whose
@@ -23,11 +30,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 import typing
 from types import UnionType
 from typing import Annotated, Any, NamedTuple, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
 from unspun.errors import FormatError
 
@@ -62,165 +71,88 @@ class ScoresOf:
         self.of, self.missing = of, missing
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# --- Records made from the dataclasses ---------------------------------------------------------
+
+# The record made for each dataclass, so that a later record's field of that dataclass's type is
+# written as it (an Entity's mentions as RangeRecords).
+_RECORD_OF: dict[type, type[BaseModel]] = {}
 
 
-class RangeRecord(_Strict):
-    """A ``[start, end)`` range in code points."""
+def record(
+    cls: type,
+    name: str,
+    doc: str,
+    /,
+    *,
+    skip: tuple[str, ...] = (),
+    schema_title: str | None = None,
+    **wire: Any,
+) -> type[BaseModel]:
+    """The pydantic record that serialises the dataclass ``cls``: its fields are the ones named in
+    ``wire``, in that order, then ``cls``'s other fields (in ``cls``'s order, each with its default)
+    but those in ``skip``. ``doc`` is the record's description, ``schema_title`` its JSON Schema
+    title.
 
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    A value in ``wire`` says what the field is on the wire:
 
+    - ``...``: ``cls``'s field as it is, required;
+    - a :func:`pydantic.Field`: ``cls``'s field with those limits, description or default;
+    - a type, or a ``(type, Field(...))`` pair: a field of that type (a field of the record only,
+      such as a :class:`Quote` or :class:`ScoresOf`, or another type for ``cls``'s field); the
+      dataclasses in it are written as their records too.
 
-class SpanRecord(_Strict):
-    """A technique span."""
-
-    id: str
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
-    technique: str = Field(description="the technique id in its taxonomy (e.g. Name_Calling,Labeling)")
-    technique_name: str = Field(description="the display name shared by both taxonomies")
-    taxonomy: str = Field(description="ptc14 (SemEval-2020) or semeval2023 (SemEval-2023 Task 3)")
-    ptc_technique: str | None = Field(description="the PTC-14 id that corresponds, if any")
-    score: float = Field(ge=0, le=1)
-    text: Annotated[str, Quote()]
-    reason: str | None = None
-    also: list[str] = Field(
-        default_factory=list,
-        description="the technique the head nearly chose for the same words, where its probability "
-        "reaches the span model's threshold (ids in the span's taxonomy); the same span, not another one",
+    A field's type is ``cls``'s type hint, with each dataclass a record was made for written as
+    that record, and the labels of a field that a :class:`ScoresOf` names written as their names.
+    """
+    hints = typing.get_type_hints(cls)
+    own = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name not in skip}
+    labelled = {m.of for value in wire.values() for m in _marks(value) if isinstance(m, ScoresOf)}
+    fields: dict[str, Any] = {}
+    for key, value in wire.items():
+        if value is ... or isinstance(value, FieldInfo):
+            if key not in own:
+                raise TypeError(f"{name}.{key}: {cls.__name__} has no field {key!r} to write; give its type")
+            info = Field() if value is ... else value
+            fields[key] = (_wire_type(hints[key], key in labelled), info)
+        else:
+            given, info = value if isinstance(value, tuple) else (value, Field())
+            fields[key] = (_wire_type(given, False), info)
+    for key, f in own.items():
+        if key not in fields:
+            default = {} if f.default is dataclasses.MISSING else {"default": f.default}
+            if f.default_factory is not dataclasses.MISSING:
+                default = {"default_factory": f.default_factory}
+            fields[key] = (_wire_type(hints[key], key in labelled), Field(**default))
+    config = ConfigDict(extra="forbid")
+    if schema_title is not None:
+        config["title"] = schema_title
+    made: type[BaseModel] = create_model(
+        name, __config__=config, __doc__=doc, __module__=cls.__module__, **fields
     )
-    also_scores: Annotated[dict[str, float], ScoresOf("also")] = Field(
-        default_factory=dict,
-        description="the technique head's probability of each technique in also: which technique the words "
-        "use, given that they persuade; not on the scale of score (the probability that the span is right)",
-    )
-    attrs: dict[str, Any] = Field(default_factory=dict)
+    _RECORD_OF[cls] = made
+    return made
 
 
-class ParagraphRecord(_Strict):
-    """A paragraph and the techniques it uses (SemEval-2023 subtask 3)."""
-
-    index: int = Field(ge=1, description="the line number, 1-based (SemEval-2023 paragraph_no)")
-    number: int = Field(ge=1, description="the paragraph's position among the paragraphs, 1-based")
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    language: str | None = Field(default=None, description="set when not the article's language")
-    techniques: list[str]
-    technique_scores: Annotated[dict[str, float], ScoresOf("techniques")]
+def _marks(value: Any) -> list[Any]:
+    """The :class:`Quote` and :class:`ScoresOf` marks of a ``wire`` value of :func:`record`."""
+    annotation = value[0] if isinstance(value, tuple) else value
+    return list(get_args(annotation)[1:]) if get_origin(annotation) is Annotated else []
 
 
-class EntityRecord(_Strict):
-    """An entity with its mentions and how the text portrays it."""
-
-    id: str
-    name: str
-    type: str
-    mentions: list[RangeRecord]
-    sentiment: str | None = None
-    sentiment_score: Annotated[float | None, ScoresOf("sentiment", missing=0.0)] = None
-    role: str | None = None
-    role_score: Annotated[float | None, ScoresOf("role", missing=0.0)] = None
-    fine_roles: list[str] = Field(default_factory=list)
-    fine_role_scores: Annotated[dict[str, float], ScoresOf("fine_roles")] = Field(default_factory=dict)
-    attrs: dict[str, Any] = Field(default_factory=dict)
-
-
-class AttributionRecord(_Strict):
-    """A quote or reported statement: source, cue and content."""
-
-    id: str
-    source: RangeRecord | None
-    cue: RangeRecord | None
-    content: RangeRecord
-    kind: str
-    source_entity: str | None = None
-    score: float
-    source_text: Annotated[str | None, Quote("source")] = None
-    cue_text: Annotated[str | None, Quote("cue")] = None
-    content_text: Annotated[str, Quote("content")]
-    attrs: dict[str, Any] = Field(default_factory=dict)
-
-
-class ClaimRecord(_Strict):
-    """A check-worthy claim."""
-
-    id: str
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
-    score: float
-    text: Annotated[str, Quote()]
-    attrs: dict[str, Any] = Field(default_factory=dict)
-
-
-class ModelRecord(_Strict):
-    """A model that wrote on the analysis."""
-
-    component: str
-    name: str
-    version: str
-    digest: str | None = None
-
-
-class ErrorRecord(_Strict):
-    """A component's failure on the article."""
-
-    component: str
-    message: str
-    code: str
-
-
-class AnalysisRecord(_Strict):
-    """The output of ``unspun analyze --format json`` for one article."""
-
-    model_config = ConfigDict(extra="forbid", title="unspun analysis")
-
-    schema_version: str
-    unspun_version: str | None
-    id: str
-    title: str | None
-    outlet: str | None
-    url: str | None
-    published: dt.date | None
-    source_path: str | None
-    language: str | None
-    content_hash: str
-    text: str
-    spans_analysed: bool
-    spans: list[SpanRecord]
-    layers: dict[str, list[SpanRecord]] = Field(
-        default_factory=dict,
-        description="span layers beside the technique spans (evidence such as technique-candidates), "
-        "by name; written only when asked for (training files), empty otherwise",
-    )
-    genre: str | None
-    genre_score: Annotated[float | None, ScoresOf("genre")]
-    frames: list[str] | None
-    frame_scores: Annotated[dict[str, float] | None, ScoresOf("frames")]
-    persuasion_score: float | None
-    scores: dict[str, float]
-    paragraphs: list[ParagraphRecord]
-    entities: list[EntityRecord]
-    attributions: list[AttributionRecord]
-    claims: list[ClaimRecord]
-    models: list[ModelRecord]
-    errors: list[ErrorRecord]
-    # Written by the store's readers beside the analysis (never by analysis_to_dict): the
-    # `unspun export --format jsonl` records, the API's stored articles and `POST /api/analyze`
-    # with "store": true validate against this schema too.
-    article_id: str | None = Field(
-        None, description="the store's id of the article (export records and stored answers only)"
-    )
-    feedback: list[dict[str, Any]] | None = Field(
-        None, description="the feedback kept on the article (export with with_feedback only)"
-    )
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of :func:`unspun.document.analysis_to_dict`'s output."""
-    schema = AnalysisRecord.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+def _wire_type(hint: Any, labels: bool) -> Any:
+    """``hint`` with each dataclass written as its record, or as ``str`` (a label's name) when
+    ``labels``."""
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not labels and hint not in _RECORD_OF:
+            raise TypeError(f"no record is made for {hint.__name__} yet (or its field needs a ScoresOf)")
+        return str if labels else _RECORD_OF[hint]
+    args = get_args(hint)
+    if not args:
+        return hint
+    written = tuple(_wire_type(arg, labels) for arg in args)
+    if get_origin(hint) in (Union, UnionType):
+        return functools.reduce(operator.or_, written)
+    return get_origin(hint)[written]
 
 
 # --- From objects to records and back, field by field and by name -------------------------------
@@ -356,6 +288,11 @@ def check_range(text: str, start: int, end: int, quoted: str | None, what: str) 
         )
 
 
+def _is_range(record: type[BaseModel]) -> bool:
+    """Whether ``record`` is a bare range (``start`` and ``end`` only), checked against the text."""
+    return set(record.model_fields) == {"start", "end"}
+
+
 def _what(record: BaseModel) -> str:
     """``span T1`` for a SpanRecord with id T1: what a message calls the record."""
     return f"{type(record).__name__.removesuffix('Record').lower()} {getattr(record, 'id', '')}".strip()
@@ -391,11 +328,13 @@ def load(cls: type[T], record: BaseModel, text: str, *, what: str | None = None,
     record made into the dataclass ``cls``'s type hint names, label names with their
     :class:`ScoresOf` made into labels; a field the record lacks keeps its default. Raises
     :class:`FormatError` when a :class:`Quote` is not the text at its range or a
-    :class:`RangeRecord` lies outside the text (``what`` names the record in the message).
+    bare range (a record of ``start`` and ``end`` only) lies outside the text (``what`` names the
+    record in the message).
     """
     what = what or _what(record)
-    if isinstance(record, RangeRecord):
-        check_range(text, record.start, record.end, None, what)
+    if _is_range(type(record)):
+        bare: Any = record
+        check_range(text, bare.start, bare.end, None, what)
     for name, of in _quotes(type(record)):
         where: Any = record if of is None else getattr(record, of)
         if where is not None:
@@ -415,9 +354,9 @@ def _read(value: Any, made: type, text: str, what: str, name: str) -> Any:
     # A range is named after the record and field that hold it (a list's item in the singular:
     # "entity E1 mention"); a record with an id after itself.
     if isinstance(value, BaseModel):
-        return load(made, value, text, what=f"{what} {name}" if isinstance(value, RangeRecord) else None)
+        return load(made, value, text, what=f"{what} {name}" if _is_range(type(value)) else None)
     if isinstance(value, list) and value and isinstance(value[0], BaseModel):
-        single = f"{what} {name.removesuffix('s')}" if isinstance(value[0], RangeRecord) else None
+        single = f"{what} {name.removesuffix('s')}" if _is_range(type(value[0])) else None
         return [load(made, v, text, what=single) for v in value]
     return dict(value) if isinstance(value, dict) else value
 

@@ -10,6 +10,6 @@ from unspun.cli.common import write
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of one analysis as ``unspun analyze --format json``
     writes it (a folder or JSONL input gives a list of these)."""
-    from unspun.schema import json_schema
+    from unspun.document import json_schema
 
     write(json.dumps(json_schema(), ensure_ascii=False, indent=2))
