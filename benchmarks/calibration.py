@@ -41,6 +41,7 @@ from unspun.training.calibration import (
     softmax_with_temperature,
 )
 from unspun.training.defaults import default_train_config, default_train_data
+from unspun.training.thresholds import reweighted_macro_f1
 from unspun.training.train_semeval2023 import (
     NEWS_MIX,
     Table,
@@ -52,7 +53,6 @@ from unspun.training.train_semeval2023 import (
     load_config,
     news_weights,
     prepare,
-    reweighted_macro_f1,
     shift_rows,
 )
 

@@ -35,15 +35,14 @@ from unspun.models.linear_head import article_model_dir
 from unspun.techniques import FRAME_LABELS
 from unspun.training.calibration import expected_calibration_error, reliability_table
 from unspun.training.defaults import default_train_config, default_train_data
+from unspun.training.thresholds import micro_f1, tune_thresholds
 from unspun.training.train_semeval2023 import (
     Table,
     article_texts,
     cross_validate,
     grouped_fold_of,
     load_config,
-    micro_f1,
     prepare,
-    tune_thresholds,
 )
 
 LANGS = ("en", "fr", "de", "it", "pl", "ru")

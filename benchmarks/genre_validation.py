@@ -39,6 +39,7 @@ import numpy as np
 from unspun.tasks.semeval2023 import GENRES
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.genre_validation import combined_rates, confusion_rates, mix_macro_f1, topic_of
+from unspun.training.thresholds import reweighted_macro_f1
 from unspun.training.train_semeval2023 import (
     NEWS_MIX,
     Table,
@@ -49,7 +50,6 @@ from unspun.training.train_semeval2023 import (
     is_extra,
     load_config,
     prepare,
-    reweighted_macro_f1,
     shift_rows,
     task_scores,
 )

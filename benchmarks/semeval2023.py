@@ -67,6 +67,7 @@ from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.folds import fold_split
 from unspun.training.runs import Run, atomic_file, data_identity, open_run, run_folder
+from unspun.training.thresholds import reweighted_macro_f1
 from unspun.training.train_semeval2023 import (
     Table,
     article_texts,
@@ -80,7 +81,6 @@ from unspun.training.train_semeval2023 import (
     is_extra,
     load_config,
     prepare,
-    reweighted_macro_f1,
     shift_rows,
     span_predictions_path,
     task_scores,

@@ -25,7 +25,7 @@ from unspun.pipeline.language import LanguageDetector
 from unspun.pipeline.paragraphs import ParagraphTechniqueTagger
 from unspun.tasks.semeval2023 import GENRES, write_frames, write_genre, write_paragraphs
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
-from unspun.training.train_semeval2023 import reweighted_macro_f1, tune_thresholds
+from unspun.training.thresholds import reweighted_macro_f1, tune_thresholds
 
 OPINION = Article(
     id="1",
