@@ -167,9 +167,10 @@ class SpanModel:
 
     # -- encoding ---------------------------------------------------------------------------------
 
-    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+    def encode(self, texts: Sequence[str], *, blend_words: bool = True) -> list[Encoded]:
         """Tokenise each text once, run all windows of all texts in batches (``workers`` batches at a
-        time, each on its own thread), stitch per text."""
+        time, each on its own thread), stitch per text. ``blend_words=False`` leaves the tag
+        probabilities the network's alone (for a caller that reads the hidden states only)."""
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         cls_id, sep_id = int(self.config["cls_id"]), int(self.config["sep_id"])
         jobs: list[tuple[int, int, int]] = []  # (text index, window start, window end)
@@ -210,7 +211,7 @@ class SpanModel:
             probs = stitch(windows, [results[(t, a)][0] for a, _ in windows], n) if n else np.zeros((0, 3))
             hidden = stitch(windows, [results[(t, a)][1] for a, _ in windows], n) if n else np.zeros((0, 1))
             offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
-            if self.words is not None:
+            if self.words is not None and blend_words:
                 probs = self.words.blend(texts[t], probs, offsets)
             out.append(Encoded(offsets=offsets, probs=probs.astype(np.float32), hidden=hidden))
         return out

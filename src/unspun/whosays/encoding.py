@@ -71,7 +71,7 @@ def default_encoder() -> SpanModel:
 def encode_texts(texts: Sequence[str], model: SpanModel | None = None) -> list[TokenStates]:
     """Encode ``texts`` with ``model`` (default: the packaged span model): one :class:`TokenStates` each."""
     model = model if model is not None else default_encoder()
-    return [TokenStates(enc.offsets, enc.hidden) for enc in model.encode(list(texts))]
+    return [TokenStates(enc.offsets, enc.hidden) for enc in model.encode(list(texts), blend_words=False)]
 
 
 @dataclass(frozen=True, slots=True)
