@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from unspun.tasks.semeval2023 import GENRES
+from unspun.training.article_tables import Table, is_extra
 from unspun.training.calibration import (
     apply_platt,
     expected_calibration_error,
@@ -44,12 +45,10 @@ from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.thresholds import reweighted_macro_f1
 from unspun.training.train_semeval2023 import (
     NEWS_MIX,
-    Table,
     article_texts,
     cross_validate,
     genre_shift,
     grouped_fold_of,
-    is_extra,
     load_config,
     news_weights,
     prepare,

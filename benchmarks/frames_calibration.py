@@ -33,11 +33,11 @@ import numpy as np
 from unspun.models.frame_calibration import DEFAULT_FLOORS, FrameCalibration, fit_frame_calibration
 from unspun.models.linear_head import article_model_dir
 from unspun.techniques import FRAME_LABELS
+from unspun.training.article_tables import Table
 from unspun.training.calibration import expected_calibration_error, reliability_table
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.thresholds import micro_f1, tune_thresholds
 from unspun.training.train_semeval2023 import (
-    Table,
     article_texts,
     cross_validate,
     grouped_fold_of,

@@ -32,7 +32,7 @@ from unspun.models.sentence_encoder import article_features, load_encoder
 from unspun.paths import packaged_configs_dir, shared_data_dir
 from unspun.tasks.semeval2023 import load_subtask
 from unspun.techniques import FRAME_LABELS
-from unspun.training.train_semeval2023 import VectorCache, _cache_path, read_genre_labels
+from unspun.training.article_tables import VectorCache, _cache_path, read_genre_labels
 
 
 def shown(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:

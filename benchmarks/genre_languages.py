@@ -26,13 +26,13 @@ from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import genre_validation as gv  # noqa: E402
+from unspun.training.article_tables import is_extra  # noqa: E402
 from unspun.training.defaults import default_train_config, default_train_data  # noqa: E402
 from unspun.training.genre_e5 import APPLIES_TO, e5_genre_table  # noqa: E402
 from unspun.training.train_semeval2023 import (  # noqa: E402
     article_texts,
     genre_shift,
     grouped_fold_of,
-    is_extra,
     load_config,
     prepare,
     shift_rows,

@@ -37,17 +37,16 @@ from typing import Any
 import numpy as np
 
 from unspun.tasks.semeval2023 import GENRES
+from unspun.training.article_tables import Table, is_extra
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.genre_validation import combined_rates, confusion_rates, mix_macro_f1, topic_of
 from unspun.training.thresholds import reweighted_macro_f1
 from unspun.training.train_semeval2023 import (
     NEWS_MIX,
-    Table,
     article_texts,
     fit_task,
     genre_shift,
     grouped_fold_of,
-    is_extra,
     load_config,
     prepare,
     shift_rows,

@@ -64,12 +64,12 @@ from unspun.models.span_evidence import blend
 from unspun.tasks.semeval2023 import GENRES, load_subtask
 from unspun.tasks.semeval2023_scorer import score_frame_labels, score_genre_labels, score_paragraph_labels
 from unspun.techniques import FRAME_LABELS, SEMEVAL23_LABELS
+from unspun.training.article_tables import Table, is_extra
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.folds import fold_split
 from unspun.training.runs import Run, atomic_file, data_identity, open_run, run_folder
 from unspun.training.thresholds import reweighted_macro_f1
 from unspun.training.train_semeval2023 import (
-    Table,
     article_texts,
     cross_validate,
     decide_out_of_fold,
@@ -78,7 +78,6 @@ from unspun.training.train_semeval2023 import (
     fold_of,
     genre_shift,
     grouped_fold_of,
-    is_extra,
     load_config,
     prepare,
     shift_rows,

@@ -343,7 +343,7 @@ def test_extra_genre_articles_are_learnt_deduplicated_and_weighted(
 
 def test_extra_genre_labels_fail_with_the_line_or_the_missing_document(tmp_path: Path) -> None:
     from unspun.errors import ConfigError
-    from unspun.training.train_semeval2023 import extra_genre_table, read_genre_labels
+    from unspun.training.article_tables import extra_genre_table, read_genre_labels
 
     bad = tmp_path / "bad.tsv"
     bad.write_text("# comment\nA\treporting\nB\tnews\n", encoding="utf-8")

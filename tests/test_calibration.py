@@ -122,7 +122,8 @@ def test_a_head_keeps_its_temperature_on_disk_and_it_never_moves_the_label(tmp_p
 
 
 def test_genre_temperature_is_fitted_on_english_rows_weighted_to_news() -> None:
-    from unspun.training.train_semeval2023 import NEWS_MIX, Table, genre_temperature, news_weights
+    from unspun.training.article_tables import Table
+    from unspun.training.train_semeval2023 import NEWS_MIX, genre_temperature, news_weights
 
     rng = np.random.default_rng(3)
     truth = rng.choice(3, size=3000, p=[0.8, 0.15, 0.05])  # opinion-heavy, as the training set

@@ -36,12 +36,12 @@ from unspun.models.article_e5 import (
 )
 from unspun.models.linear_head import LinearHead
 from unspun.tasks.semeval2023 import GENRES
+from unspun.training.article_tables import Table
 from unspun.training.calibration import expected_calibration_error, reliability_table
 from unspun.training.defaults import default_train_config, default_train_data
 from unspun.training.multilingual_spans import WIDTH
 from unspun.training.multilingual_states import encoded_texts
 from unspun.training.train_semeval2023 import (
-    Table,
     article_texts,
     cross_validate,
     fit_task,
