@@ -202,6 +202,7 @@ def measure(
     from unspun.models.sentence_encoder import load_encoder
     from unspun.training import multilingual_spans as ms
     from unspun.training import train_semeval2023 as ts
+    from unspun.training.article_tables import VectorCache, build_dataset
 
     started = time.perf_counter()
     model = MultilingualSpanTagger.from_disk(onnx.parent)
@@ -238,8 +239,8 @@ def measure(
         np.savez(kept, **arrays)  # type: ignore[arg-type]
     cfg = ts.load_config(config)
     spans_cfg = cfg["paragraphs"].pop("spans", {})  # the English evidence: not in the rows scored here
-    cache = ts.VectorCache(load_encoder(cfg["encoder"]["name"], threads=2), vectors)
-    data = ts.build_dataset(data_dir, cfg["data"]["languages"], cache)
+    cache = VectorCache(load_encoder(cfg["encoder"]["name"], threads=2), vectors)
+    data = build_dataset(data_dir, cfg["data"]["languages"], cache)
     table = data.paragraphs
     span_fold = {
         f"{prepared[i].item.language}/{prepared[i].item.article.id}": f
@@ -373,7 +374,7 @@ def fit_head(
     (``"fr+spans"``, ...) tuned for micro-F1 on the out-of-fold ``mixed`` scores of every row of
     ``table`` (the plain scores where a row has no evidence), as the paragraph head's are."""
     from unspun.models.span_evidence import THRESHOLD_SUFFIX
-    from unspun.training.train_semeval2023 import tune_thresholds
+    from unspun.training.thresholds import tune_thresholds
 
     head = fit_span_evidence_head(
         features,
