@@ -11,6 +11,7 @@ from unspun.models.phrases import (
     ends_on_function_word,
     is_finding,
     phrase_bounds,
+    utterance,
     whole_phrase_ranges,
     whole_phrases,
     wrapped_line_break,
@@ -141,6 +142,32 @@ def test_ranges_for_span_identification_alone() -> None:
     text = "We will crush the traitors of"
     start = text.index("crush")
     assert whole_phrase_ranges(text, [(start, len(text), 0.3)]) == [(start, text.index(" of"), 0.3)]
+
+
+def test_a_cliche_of_function_words_standing_alone_is_kept_whole() -> None:
+    text = 'Prices keep rising. It is what it is. "So be it," she said. And it is what it is for now.'
+    cliche = "Thought-terminating_Cliches"
+    kept = whole_phrases(text, [_span(text, "It is what it is.", cliche), _span(text, "So be it,", cliche)])
+    assert _covered(text, kept) == ["It is what it is", "So be it"]
+    # the same words are no finding inside a sentence, with another technique, or as a marker
+    inside = text.index("it is what it is for")
+    assert whole_phrases(text, [Span(inside, inside + 16, cliche)]) == []
+    assert whole_phrases(text, [_span(text, "It is what it is")]) == []
+    assert whole_phrases("In fact, we won.", [Span(0, 7, cliche)]) == []
+    assert utterance(text, 0, text.index(".")) and not utterance(text, 0, 6)
+    assert utterance("He said: \u201cSo be it.\u201d", 10, 18)
+
+
+def test_the_shipped_tagger_keeps_a_thought_terminating_cliche_of_function_words() -> None:
+    from unspun.document import Article
+    from unspun.pipeline.spans import SpanTagger
+
+    text = "Senator loses vote\n\nThe senator lost the vote on the border bill by two votes. So be it."
+    article = Article(id="1", text=text)
+    SpanTagger(candidates=False)([article])
+    cliches = [s for s in article.layer("technique") if s.label == "Thought-terminating_Cliches"]
+    assert [s.text_in(text) for s in cliches] == ["So be it"]
+    assert cliches[0].reason
 
 
 def test_ends_on_function_word() -> None:
