@@ -12,12 +12,14 @@ from typer.testing import CliRunner
 
 from unspun.document import PTC14, SEMEVAL23, TECHNIQUE_LAYER, Article
 from unspun.models.multilingual_spans import (
-    MultilingualSpanTagger as Heads,
-)
-from unspun.models.multilingual_spans import (
+    STACK_FEATURES,
     sentence_index,
     sentence_ranges,
     sentence_spans,
+    stack_rows,
+)
+from unspun.models.multilingual_spans import (
+    MultilingualSpanTagger as Heads,
 )
 from unspun.pipeline.multilingual_spans import PIECE_CHARS, MultilingualSpanTagger, reading_ranges
 from unspun.techniques import SEMEVAL23_LABELS
@@ -82,11 +84,97 @@ def test_a_span_that_starts_inside_a_quotation_takes_its_opening_mark_too() -> N
     assert [lines[a:b] for a, b, _ in spans] == ["Ces traîtres » a déclaré le maire"]
 
 
+def test_stack_rows_hold_each_sentences_means_beside_its_neighbours_and_the_whole_texts() -> None:
+    probabilities = np.array([0.2, 0.4, 0.9, 0.7, 0.1, 0.5])
+    sentence_of = np.array([0, 0, 1, 1, -1, 3])  # sentence 2 holds no token: no row
+    ids, rows = stack_rows(probabilities, sentence_of, np.array([0.1, 0.8, 0.5, 0.3]))
+    assert ids.tolist() == [0, 1, 3] and rows.shape == (3, len(STACK_FEATURES))
+    named = {name: rows[:, i].astype(float).round(3).tolist() for i, name in enumerate(STACK_FEATURES)}
+    assert named["token_mean"] == [0.3, 0.8, 0.5]
+    assert named["token_max"] == [0.4, 0.9, 0.5]
+    assert named["sentence_head"] == [0.1, 0.8, 0.3]
+    assert named["article_token_mean"] == [0.533] * 3
+    assert named["neighbours_token_mean"] == [0.55, 0.4, 0.65]  # an end repeats its own
+    assert named["neighbours_sentence_head"] == [0.45, 0.2, 0.55]
+    assert named["position"] == [0.0, 0.5, 1.0] and named["first"] == [1.0, 0.0, 0.0]
+    assert named["article_token_max"] == [0.8] * 3
+
+
+def test_a_stacker_decides_which_sentences_are_spans() -> None:
+    from unspun.models.linear_head import LinearHead
+
+    text = "Calme ici. Ces traîtres mentent."
+    offsets = np.array([[0, 5], [6, 9], [9, 10], [11, 14], [15, 23], [24, 31], [31, 32]])
+    sentence_of = sentence_index(offsets, sentence_ranges(text))
+    probabilities = np.full(len(offsets), 0.5)  # the tokens cannot tell the sentences apart
+    said = np.array([0.1, 0.9])
+    width = len(STACK_FEATURES)
+    weights = np.zeros((width, 1), np.float32)
+    weights[STACK_FEATURES.index("sentence_head"), 0] = 10.0  # this stacker reads the sentence head only
+    stack = LinearHead(
+        labels=("span",),
+        weights=weights,
+        bias=np.array([-5.0], np.float32),
+        mean=np.zeros(width, np.float32),
+        scale=np.ones(width, np.float32),
+        multi_label=True,
+    )
+    spans = sentence_spans(text, offsets, probabilities, sentence_of, 0.5, 0.2, said, stack=stack)
+    assert [(text[a:b], round(score, 3)) for a, b, score in spans] == [("Ces traîtres mentent", 0.982)]
+    plain = sentence_spans(text, offsets, probabilities, sentence_of, 0.5, 0.2, said)
+    assert [text[a:b] for a, b, _ in plain] == ["Ces traîtres mentent"]  # (0.5 + 0.9) / 2
+    assert [round(s, 2) for _, _, s in plain] == [0.7]
+
+
+def test_a_stacker_fitted_on_out_of_fold_rows_is_saved_beside_the_heads_and_read_back(tmp_path: Path) -> None:
+    from unspun.models.linear_head import LinearHead
+    from unspun.models.multilingual_spans import SpanHead
+    from unspun.training.multilingual_spans import fit_stack, save_model
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for _ in range(2):
+        features = rng.random((6, len(STACK_FEATURES))).astype(np.float32)
+        overlaps = (features[:, STACK_FEATURES.index("sentence_head")] > 0.5).astype(np.int64)
+        rows.append((features, overlaps))
+    stack = fit_stack(rows)
+    every = np.concatenate([f for f, _ in rows])
+    truth = np.concatenate([o for _, o in rows])
+    assert ((stack.scores(every)[:, 0] >= 0.5) == truth.astype(bool)).all()
+    width = 4
+    head = SpanHead(
+        mean=np.zeros(2 * width),
+        scale=np.ones(2 * width),
+        w1=rng.random((2 * width, 3)),
+        b1=np.zeros(3),
+        w2=rng.random((3, 1)),
+        b2=np.zeros(1),
+    )
+    techniques = LinearHead(
+        labels=("Doubt", "Slogans"),
+        weights=np.zeros((2 * width, 2), np.float32),
+        bias=np.zeros(2, np.float32),
+        mean=np.zeros(2 * width, np.float32),
+        scale=np.ones(2 * width, np.float32),
+        multi_label=False,
+    )
+    common = {"trim": 0.2, "languages": ["fr"], "layer": 6, "about": {}}
+    save_model(
+        tmp_path / "m", head, techniques, stack, threshold=0.4, stack=stack, stack_threshold=0.45, **common
+    )
+    heads = Heads.from_disk(tmp_path / "m")
+    assert heads.stack is not None and heads.stack_threshold == 0.45 and heads.threshold == 0.4
+    assert np.allclose(heads.stack.scores(every), stack.scores(every), atol=1e-5)
+    save_model(tmp_path / "plain", head, techniques, stack, threshold=0.4, **common)
+    assert Heads.from_disk(tmp_path / "plain").stack is None  # a folder without one decodes as before
+
+
 def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques() -> None:
     heads = Heads.from_disk(MultilingualSpanTagger().folder)
     assert set(heads.languages) >= {"fr", "de", "it", "pl", "ru"}
     assert set(heads.techniques.labels) <= set(SEMEVAL23_LABELS) and len(heads.techniques.labels) >= 20
     assert 0 < heads.threshold < 1
+    assert heads.stack is not None and heads.stack_threshold is not None and 0 < heads.stack_threshold < 1
 
 
 def test_only_the_paragraphs_in_the_models_languages_are_read() -> None:

@@ -169,6 +169,67 @@ def _within_quotes(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+# The sentence stacker's features, in order (:func:`stack_rows`).
+STACK_FEATURES = (
+    "token_mean",
+    "token_max",
+    "sentence_head",
+    "article_token_mean",
+    "article_sentence_head",
+    "neighbours_token_mean",
+    "neighbours_sentence_head",
+    "position",
+    "log_sentences",
+    "article_token_max",
+    "first",
+)
+STACK_FILE = "stack.npz"  # the sentence stacker, when the folder has one
+
+
+def stack_rows(
+    probabilities: np.ndarray, sentence_of: np.ndarray, sentence_scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sentences holding a token (their indexes, in text order) and per sentence the
+    :data:`STACK_FEATURES`: its tokens' mean and highest probability, the sentence head's
+    probability, the same two means over the whole text and over the sentences either side, its
+    relative position, the log of the number of sentences, the text's highest token mean, and
+    whether it comes first (the title)."""
+    ids = np.unique(sentence_of[sentence_of >= 0])
+    if not len(ids):
+        return ids, np.zeros((0, len(STACK_FEATURES)), np.float32)
+    inside = sentence_of >= 0
+    width = int(ids.max()) + 1
+    probabilities = np.asarray(probabilities, np.float64)
+    sums = np.bincount(sentence_of[inside], weights=probabilities[inside], minlength=width)
+    sizes = np.bincount(sentence_of[inside], minlength=width)
+    highest = np.zeros(width)
+    np.maximum.at(highest, sentence_of[inside], probabilities[inside])
+    token_mean = sums[ids] / sizes[ids]
+    said = np.asarray(sentence_scores, np.float64)[ids]
+    n = len(ids)
+
+    def neighbours(values: np.ndarray) -> np.ndarray:
+        return (np.r_[values[:1], values[:-1]] + np.r_[values[1:], values[-1:]]) / 2
+
+    rows = np.stack(
+        [
+            token_mean,
+            highest[ids],
+            said,
+            np.full(n, token_mean.mean()),
+            np.full(n, said.mean()),
+            neighbours(token_mean),
+            neighbours(said),
+            np.arange(n) / max(n - 1, 1),
+            np.full(n, np.log(n)),
+            np.full(n, token_mean.max()),
+            (np.arange(n) == 0).astype(np.float64),
+        ],
+        axis=1,
+    )
+    return ids, rows.astype(np.float32)
+
+
 def sentence_spans(
     text: str,
     offsets: np.ndarray,
@@ -177,26 +238,35 @@ def sentence_spans(
     threshold: float,
     trim: float,
     sentence_scores: np.ndarray | None = None,
+    *,
+    stack: LinearHead | None = None,
 ) -> list[tuple[int, int, float]]:
     """Spans ``(start, end, score)``, one per sentence whose score is at least ``threshold``: the
     mean of its tokens' probabilities, averaged with ``sentence_scores[sentence]`` when given (the
-    sentence classifier's probability). A span runs from the sentence's first to its last token at
-    or above ``trim`` (the whole sentence when none is), widened to whole words."""
+    sentence classifier's probability); with ``stack`` (which needs ``sentence_scores``), the
+    stacker's probability over the sentence's :func:`stack_rows` instead. A span runs from the
+    sentence's first to its last token at or above ``trim`` (the whole sentence when none is),
+    widened to whole words."""
     spans: list[tuple[int, int, float]] = []
     if not len(offsets):
         return spans
-    for sentence in np.unique(sentence_of[sentence_of >= 0]):
-        tokens = np.nonzero(sentence_of == sentence)[0]
-        score = float(probabilities[tokens].mean())
+    if stack is not None and sentence_scores is not None:
+        ids, rows = stack_rows(probabilities, sentence_of, sentence_scores)
+        scores = stack.scores(rows)[:, 0] if len(ids) else np.zeros(0)
+    else:
+        ids = np.unique(sentence_of[sentence_of >= 0])
+        scores = np.asarray([float(probabilities[sentence_of == i].mean()) for i in ids])
         if sentence_scores is not None:
-            score = (score + float(sentence_scores[sentence])) / 2
+            scores = (scores + np.asarray(sentence_scores, np.float64)[ids]) / 2
+    for sentence, score in zip(ids, scores, strict=True):
         if score < threshold:
             continue
+        tokens = np.nonzero(sentence_of == sentence)[0]
         sure = tokens[probabilities[tokens] >= trim]
         first, last = (sure[0], sure[-1]) if len(sure) else (tokens[0], tokens[-1])
         span = _whole_words(text, int(offsets[first, 0]), int(offsets[last, 1]))
         if span is not None:
-            spans.append((span[0], span[1], score))
+            spans.append((span[0], span[1], float(score)))
     return spans
 
 
@@ -224,12 +294,18 @@ class MultilingualSpanTagger:
     languages: tuple[str, ...]
     layer: int
     encoder_onnx: str | None = None  # a file of the folder: the e5 encoder to run (int8 ONNX)
+    # The sentence stacker (stack.npz) and its threshold: when the folder has them, the spans are
+    # its decisions; the paragraph evidence keeps the plain decoding at ``threshold``, which the
+    # paragraph evidence head was fitted on.
+    stack: LinearHead | None = None
+    stack_threshold: float | None = None
 
     @classmethod
     def from_disk(cls, folder: Path) -> MultilingualSpanTagger:
         """Read a model folder; raises :class:`ModelError` when a file is missing or broken."""
         try:
             config = json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))
+            stacked = config.get("stack_threshold") is not None
             return cls(
                 head=SpanHead.load(Path(folder) / HEAD_FILE),
                 techniques=LinearHead.from_disk(Path(folder) / TECHNIQUE_FILE),
@@ -239,6 +315,8 @@ class MultilingualSpanTagger:
                 languages=tuple(config["languages"]),
                 layer=int(config["layer"]),
                 encoder_onnx=config.get("encoder_onnx"),
+                stack=LinearHead.from_disk(Path(folder) / STACK_FILE) if stacked else None,
+                stack_threshold=float(config["stack_threshold"]) if stacked else None,
             )
         except (OSError, ValueError, KeyError) as error:
             raise ModelError(
@@ -278,11 +356,14 @@ class MultilingualSpanTagger:
         scores = (
             self.sentences.scores(sentence_vectors([text[a:b] for a, b in ranges]))[:, 0] if ranges else None
         )
-        found = sentence_spans(text, offsets, probabilities, sentence_of, self.threshold, self.trim, scores)
-        label_probabilities = np.zeros((len(found), len(self.techniques.labels)), np.float32)
-        if found:
-            features = np.stack([span_features(hidden, offsets, a, b, sentence_of) for a, b, _ in found])
-            label_probabilities = self.techniques.scores(features)
+        plain = sentence_spans(text, offsets, probabilities, sentence_of, self.threshold, self.trim, scores)
+        found = plain
+        if self.stack is not None and self.stack_threshold is not None:
+            threshold = self.stack_threshold
+            found = sentence_spans(
+                text, offsets, probabilities, sentence_of, threshold, self.trim, scores, stack=self.stack
+            )
+        label_probabilities = self._technique_scores(found, offsets, hidden, sentence_of)
         out = []
         for (start, end, score), row in zip(found, label_probabilities, strict=True):
             best = np.argsort(-row)[:top]
@@ -290,9 +371,23 @@ class MultilingualSpanTagger:
             out.append(TaggedSpan(start, end, score, ranked))
         if paragraphs is None:
             return Reading(out, None)
-        decoded = decoded_spans(found, label_probabilities, self.techniques.labels)
+        if found is not plain:
+            label_probabilities = self._technique_scores(plain, offsets, hidden, sentence_of)
+        decoded = decoded_spans(plain, label_probabilities, self.techniques.labels)
         evidence = paragraph_evidence(text, paragraphs, offsets, hidden, probabilities, ranges, decoded)
         return Reading(out, evidence)
+
+    def _technique_scores(
+        self,
+        found: Sequence[tuple[int, int, float]],
+        offsets: np.ndarray,
+        hidden: np.ndarray,
+        sentence_of: np.ndarray,
+    ) -> np.ndarray:
+        if not found:
+            return np.zeros((0, len(self.techniques.labels)), np.float32)
+        features = np.stack([span_features(hidden, offsets, a, b, sentence_of) for a, b, _ in found])
+        return self.techniques.scores(features)
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,14 @@ from unspun.models.multilingual_spans import (
     HEAD_FILE,
     SENTENCE_FILE,
     SENTENCE_LABEL,
+    STACK_FILE,
     TECHNIQUE_FILE,
     SpanHead,
     sentence_index,
     sentence_ranges,
     sentence_spans,
     span_features,
+    stack_rows,
     token_features,
 )
 from unspun.tasks.ptc_scorer import merge_spans, score_si_rows
@@ -47,6 +49,8 @@ from unspun.training.runs import run_folder as named_run_folder
 LAYERS = (6, 9, 12)  # the layers the state cache holds, side by side
 WIDTH = 384
 SENTENCE_THRESHOLD = 0.4  # the issue's sentence-classifier baseline
+# The thresholds of the sentence stacker's probability tried on the folds.
+STACK_THRESHOLDS = tuple(round(0.3 + 0.025 * i, 3) for i in range(15))
 HEAD_VERSION = 1  # bumped when fit_head changes, so that kept fold outputs are not reused
 
 
@@ -293,6 +297,128 @@ def fold_technique_heads(
     return heads
 
 
+def stack_table(
+    prepared: Sequence[Prepared],
+    probabilities: Sequence[np.ndarray],
+    table: SentenceTable,
+    sentence_probability: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per article, the sentence stacker's rows (:func:`stack_rows` of its token ``probabilities``
+    and sentence-head ``sentence_probability``) and whether each of those sentences overlaps a
+    gold span."""
+    out = []
+    for index, p in enumerate(prepared):
+        rows = np.flatnonzero(table.article == index)
+        ids, features = stack_rows(probabilities[index], p.sentence_of, sentence_probability[rows])
+        out.append((features, table.overlaps[rows][ids]))
+    return out
+
+
+def fit_stack(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> LinearHead:
+    """The sentence stacker: a logistic regression over the :data:`STACK_FEATURES` of every
+    sentence of ``rows`` (:func:`stack_table`), whether it overlaps a span."""
+    features = np.concatenate([r for r, _ in rows])
+    overlaps = np.concatenate([o for _, o in rows]).reshape(-1, 1)
+    return fit_linear_head(features, overlaps, [SENTENCE_LABEL], multi_label=True, c=1.0)
+
+
+def stacked_figures(
+    prepared: Sequence[Prepared],
+    folds: Sequence[Sequence[int]],
+    probabilities: Sequence[np.ndarray],
+    table: SentenceTable,
+    sentence_probability: np.ndarray,
+    trim: float,
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The stacked decoding on the folds: per language the F1 at each of :data:`STACK_THRESHOLDS`
+    (``stacked@t``) and at the threshold chosen on the other folds (``stacked``: the best mean F1
+    over the languages there), with a stacker fitted on the other folds' out-of-fold rows; and the
+    choices made (per fold, and the threshold with the best mean F1 over all folds)."""
+    rows = stack_table(prepared, probabilities, table, sentence_probability)
+    scored: list[list[tuple[int, int, float]]] = [[] for _ in prepared]
+    for held_out in folds:
+        held = set(held_out)
+        stack = fit_stack([r for i, r in enumerate(rows) if i not in held])
+        for i in held_out:
+            p = prepared[i]
+            sentences = sentence_probability[np.flatnonzero(table.article == i)]
+            scored[i] = sentence_spans(
+                p.item.article.text,
+                p.offsets,
+                probabilities[i],
+                p.sentence_of,
+                -1.0,
+                trim,
+                sentences,
+                stack=stack,
+            )
+    languages = sorted({p.item.language for p in prepared})
+
+    def f1(members: Sequence[int], threshold: float) -> dict[str, float]:
+        return si_f1(
+            [prepared[i] for i in members],
+            [[(a, b) for a, b, s in scored[i] if s >= threshold] for i in members],
+        )
+
+    def of(lang: str, within: Sequence[int]) -> list[int]:
+        return [i for i in within if prepared[i].item.language == lang]
+
+    every = [i for fold in folds for i in fold]
+    figures: dict[str, dict[str, Any]] = {lang: {} for lang in languages}
+    mean = {}
+    for threshold in STACK_THRESHOLDS:
+        for lang in languages:
+            figures[lang][f"stacked@{threshold}"] = f1(of(lang, every), threshold)
+        mean[threshold] = float(np.mean([figures[lang][f"stacked@{threshold}"]["f1"] for lang in languages]))
+    chosen = []
+    for held_out in folds:
+        held = set(held_out)
+        rest = [i for i in every if i not in held]
+        chosen.append(
+            max(STACK_THRESHOLDS, key=lambda t: np.mean([f1(of(lang, rest), t)["f1"] for lang in languages]))
+        )
+    for lang in languages:
+        members = [i for fold, t in zip(folds, chosen, strict=True) for i in of(lang, fold)]
+        predictions = {
+            i: [(a, b) for a, b, s in scored[i] if s >= t]
+            for fold, t in zip(folds, chosen, strict=True)
+            for i in fold
+        }
+        figures[lang]["stacked"] = si_f1([prepared[i] for i in members], [predictions[i] for i in members])
+    return figures, {"per_fold": chosen, "all_folds": max(mean, key=lambda t: mean[t])}
+
+
+def fold_probabilities(
+    prepared: Sequence[Prepared],
+    folds: Sequence[Sequence[int]],
+    *,
+    seed: int = 13,
+    run_folder: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> list[np.ndarray]:
+    """Each article's token probabilities from a span head fitted on the other ``folds`` (kept in
+    ``run_folder`` as ``fold<k>.npz`` and read back from there by a rerun)."""
+    probabilities: list[np.ndarray] = [np.zeros(0)] * len(prepared)
+    for number, held_out in enumerate(folds):
+        kept = run_folder / f"fold{number}.npz" if run_folder is not None else None
+        if kept is not None and kept.is_file():
+            with np.load(kept) as saved:
+                for i in held_out:
+                    probabilities[i] = saved[str(i)]
+            log(f"fold {number + 1}/{len(folds)} read from {kept}")
+            continue
+        held = set(held_out)
+        span_head = fit_head([p for i, p in enumerate(prepared) if i not in held], seed=seed)
+        for i in held_out:
+            probabilities[i] = span_head.probabilities(features_of(prepared[i]))
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_file(kept) as handle:
+                np.savez(handle, **{str(i): probabilities[i] for i in held_out})  # type: ignore[arg-type]
+        log(f"fold {number + 1}/{len(folds)} done")
+    return probabilities
+
+
 def cross_validate(
     prepared: Sequence[Prepared],
     *,
@@ -305,28 +431,11 @@ def cross_validate(
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Out-of-fold span F1 per language for the model at each threshold (sentence scores from the
-    token head and the sentence classifier, averaged) and for the two baselines, on
-    :func:`language_folds`. With ``run_folder``, each fold's out-of-fold token probabilities and
+    token head and the sentence classifier, averaged), for the stacked decoding
+    (:func:`stacked_figures`) and for the two baselines, on :func:`language_folds`. With ``run_folder``, each fold's out-of-fold token probabilities and
     the sentence vectors are kept there and read back by a rerun (a stopped run resumes)."""
     folds = language_folds(prepared, k, seed)
-    probabilities: list[np.ndarray] = [np.zeros(0)] * len(prepared)
-    for number, held_out in enumerate(folds):
-        kept = run_folder / f"fold{number}.npz" if run_folder is not None else None
-        if kept is not None and kept.is_file():
-            with np.load(kept) as saved:
-                for i in held_out:
-                    probabilities[i] = saved[str(i)]
-            log(f"fold {number + 1}/{k} read from {kept}")
-            continue
-        held = set(held_out)
-        span_head = fit_head([p for i, p in enumerate(prepared) if i not in held], seed=seed)
-        for i in held_out:
-            probabilities[i] = span_head.probabilities(features_of(prepared[i]))
-        if kept is not None:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_file(kept) as handle:
-                np.savez(handle, **{str(i): probabilities[i] for i in held_out})  # type: ignore[arg-type]
-        log(f"fold {number + 1}/{k} done")
+    probabilities = fold_probabilities(prepared, folds, seed=seed, run_folder=run_folder, log=log)
     table = sentences if sentences is not None else sentence_table(prepared, run_folder)
     sentence_probability = fold_sentence_scores(table, folds)
     gold_spans = technique_rows(prepared)
@@ -337,7 +446,9 @@ def cross_validate(
         best = technique_head.scores(features[test]).argmax(axis=1)
         predicted_label[test] = [technique_head.labels[i] for i in best]
     languages = sorted({p.item.language for p in prepared})
+    stacked, stack_choice = stacked_figures(prepared, folds, probabilities, table, sentence_probability, trim)
     report: dict[str, Any] = {"folds": k, "seed": seed, "trim": trim, "languages": {}}
+    report["stack_thresholds"] = stack_choice
     for lang in languages:
         members = [i for i, p in enumerate(prepared) if p.item.language == lang]
         subset = [prepared[i] for i in members]
@@ -371,6 +482,7 @@ def cross_validate(
             if label == guess
         )
         figures["technique_accuracy_on_gold_spans"] = round(right / max(1, int(mine.sum())), 4)
+        figures.update(stacked[lang])
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
     return report
@@ -383,6 +495,8 @@ def save_model(
     sentences: LinearHead,
     *,
     threshold: float,
+    stack: LinearHead | None = None,
+    stack_threshold: float | None = None,
     trim: float,
     languages: Sequence[str],
     layer: int,
@@ -393,7 +507,16 @@ def save_model(
     head.save(folder / HEAD_FILE)
     techniques.to_disk(folder / TECHNIQUE_FILE)
     sentences.to_disk(folder / SENTENCE_FILE)
-    config = {"threshold": threshold, "trim": trim, "languages": list(languages), "layer": layer, **about}
+    config: dict[str, Any] = {
+        "threshold": threshold,
+        "trim": trim,
+        "languages": list(languages),
+        "layer": layer,
+    }
+    if stack is not None:
+        stack.to_disk(folder / STACK_FILE)
+        config["stack_threshold"] = stack_threshold
+    config.update(about)
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
@@ -436,9 +559,14 @@ def train(
     thresholds = [key for key in next(iter(report["languages"].values())) if key.startswith("model@")]
     best = max(thresholds, key=lambda key: np.mean([f[key]["f1"] for f in report["languages"].values()]))
     threshold = float(best.split("@")[1])
-    report["chosen_threshold"] = threshold
+    report["chosen_threshold"] = threshold  # of the plain decoding, which the paragraph evidence reads
+    stack_threshold = report["stack_thresholds"]["all_folds"]
     for figures in report["languages"].values():
-        figures["shipped"] = figures[best]  # the figures at the threshold the model ships with
+        # What the model ships: the stacked decoding, its threshold chosen on the other folds.
+        figures["shipped"] = figures["stacked"]
+    folds = language_folds(prepared, k, seed)
+    probabilities = fold_probabilities(prepared, folds, seed=seed, run_folder=folder, log=log)
+    stack = fit_stack(stack_table(prepared, probabilities, table, fold_sentence_scores(table, folds)))
     head = fit_head(prepared, seed=seed)
     features, labels, _ = technique_rows(prepared)
     techniques = fit_technique_head(features, labels)
@@ -461,6 +589,8 @@ def train(
         techniques,
         sentence_head,
         threshold=threshold,
+        stack=stack,
+        stack_threshold=stack_threshold,
         trim=report["trim"],
         languages=languages,
         layer=layer,
