@@ -325,7 +325,8 @@ def grouped_folds_of(data: Any, data_dir: Path, cfg: dict[str, Any]) -> dict[str
 
 def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
     """Span F1 per language (SemEval-2020 SI definition over the SemEval-2023 span files, labels
-    ignored) on grouped folds: the multilingual span tagger at each threshold, every sentence as a
+    ignored) on grouped folds: the multilingual span tagger at each threshold, with the sentence
+    stacker it ships (``stacked``: the threshold chosen on the other folds), every sentence as a
     span, and a sentence classifier over USE vectors (threshold 0.4); the technique accuracy on the
     gold spans. Kept beside the other sections of ``out``."""
     from unspun.models.multilingual_spans import MultilingualSpanTagger
