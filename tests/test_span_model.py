@@ -141,6 +141,31 @@ def test_a_title_given_apart_from_the_text_makes_no_part_of_it_the_title() -> No
     assert span_features("One line only.", 4, 8, title_end=0)[2] == 0.0
 
 
+def test_a_one_line_paragraph_is_body_and_a_one_line_headline_its_title() -> None:
+    paragraph = "He lost the vote. So be it."
+    assert separate_title_end(paragraph, None) == 0
+    assert separate_title_end(" The plan failed.\n", None) == 0
+    assert separate_title_end("Spineless traitors sell out the nation", None) is None
+    assert separate_title_end("Is this the end?\n", None) is None
+    assert separate_title_end("He lost.\nSo be it.", None) is None  # a first line: as in training
+    assert separate_title_end("", None) is None
+    assert separate_title_end(paragraph, paragraph) == 0  # a reader's title taken from the one line
+    assert separate_title_end("Spineless traitors", "Spineless traitors") is None
+
+
+def test_the_shipped_tagger_reads_a_pasted_paragraph_as_body_not_title() -> None:
+    from unspun.document import Article
+    from unspun.pipeline.spans import SpanTagger
+
+    tagger = SpanTagger(candidates=False)
+    paragraph = Article(id="p", text="The spineless globalist traitors have sold out our country. Wake up!")
+    headline = Article(id="h", text="Spineless traitors sell out the nation")
+    tagger([paragraph, headline])
+    assert paragraph.layer("technique") and headline.layer("technique")
+    assert not any("in the title" in (s.reason or "") for s in paragraph.layer("technique"))
+    assert any("in the title" in (s.reason or "") for s in headline.layer("technique"))
+
+
 def test_rank_for_duplicates_gives_distinct_labels_best_first() -> None:
     probs = np.array([[0.1, 0.6, 0.3], [0.1, 0.6, 0.3], [0.5, 0.2, 0.3], [0.1, 0.6, 0.3]])
     ranked = rank_for_duplicates([(0, 5), (0, 5), (7, 9), (0, 5)], probs, ["a", "b", "c"])

@@ -76,13 +76,21 @@ def title_line(text: str) -> TextRange | None:
     if match is None or not match.group(1).strip() or match.group(2).islower():
         return None
     line = match.group(1).rstrip()
-    if (
+    if not reads_as_headline(line):
+        return None
+    return TextRange(match.start(1), match.start(1) + len(line))
+
+
+def reads_as_headline(line: str) -> bool:
+    """Whether one line of text reads as a headline rather than a paragraph: at most
+    :data:`TITLE_WORDS` words, one sentence, and no full stop at its end (possibly inside closing
+    quotes); a question or an exclamation may be a headline."""
+    line = line.strip()
+    return bool(line) and not (
         len(line.split()) > TITLE_WORDS
         or line.rstrip("\"'”’)]").endswith((".", "…"))
         or _INSIDE_END.search(line)
-    ):
-        return None
-    return TextRange(match.start(1), match.start(1) + len(line))
+    )
 
 
 def title_end(text: str, title: str | None = None) -> int:

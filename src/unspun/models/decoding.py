@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from unspun.sentences import reads_as_headline
+
 # The PTC v2 gold never starts or ends a span on these characters.
 TRIM_CHARS = " \n\t\r\ufeff\u00a0.,:;"
 # Tags of the token head, in output order.
@@ -185,9 +187,19 @@ def span_features(
 def separate_title_end(text: str, title: str | None) -> int | None:
     """The ``title_end`` of :func:`span_features` for an article's ``text`` and ``title``:
     ``None`` (the first line is the title, as in the training corpora, whose texts open with their
-    title) unless a ``title`` is given that the text does not open with (its first line is
-    neither the title nor the title's start); then ``0``, no part of the text is the title (its
-    first paragraph is body, not the headline)."""
+    title) unless the text is one line that reads as a paragraph, not a headline
+    (:func:`unspun.sentences.reads_as_headline`: a pasted paragraph, whatever title a reader took
+    from it), or a ``title`` is given that the text does not open with (its first line is neither
+    the title nor the title's start); then ``0``, no part of the text is the title (it is body, not
+    the headline).
+
+    The training texts all open with a title line; a text of one line was read as all title, and
+    its spans labelled as title spans: on the bodies of 40 PTC training articles, each made one
+    line, the technique of the spans overlapping a gold span is right 320 of 443 times read as a
+    title, 333 of 442 read as body (span identification F1 0.541 both ways)."""
+    stripped = text.strip("\ufeff \t\r\n")
+    if stripped and "\n" not in stripped and not reads_as_headline(stripped):
+        return 0
     if not title or not title.strip():
         return None
     first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].split()  # white space and a BOM aside
