@@ -44,6 +44,15 @@ def test_the_words_that_weigh_for_the_technique_are_named_heaviest_first() -> No
     assert "“thugs”" in span.reason and span.score == 0.4 and (span.start, span.end) == (6, 19)
 
 
+def test_a_word_is_named_as_the_text_writes_it() -> None:
+    head = _head()
+    ranked = dict(word_weights(head, "Those Corrupt THUGS and corrupt crooks", "Name_Calling,Labeling"))
+    assert {"Corrupt", "THUGS", "crooks"} <= set(ranked) and "corrupt" not in ranked  # once, as first written
+    text = "Those Corrupt THUGS lie."
+    (span,) = SpanExplainer(LABELS, ngrams=head).explain(text, [Span(6, 19, "Name_Calling,Labeling", 0.4)])
+    assert span.reason is not None and "“THUGS”" in span.reason and "“thugs”" not in span.reason
+
+
 def test_the_span_features_are_named_when_they_pushed_towards_the_technique() -> None:
     text = "Build the wall!\nThey say: build the wall. We say: build the wall?"
     span = Span(text.rindex("build"), text.rindex("?"), "Repetition", 0.5)

@@ -114,7 +114,8 @@ class SpanExplainer:
 def word_weights(head: SpanNgramHead, covered: str, label: str) -> list[tuple[str, float]]:
     """The words of ``covered`` (white-space separated, edge punctuation cut) ranked by how much
     their n-grams add to ``label``'s logit in ``head`` against the mean of the techniques the head
-    was trained on; ``[(word, weight)]``, heaviest first, each word once; function words left
+    was trained on; ``[(word, weight)]``, heaviest first, each word once (as first written in
+    ``covered``: "Maliki", not "maliki", so a reader finds it in the text); function words left
     out."""
     column = head.labels.index(label)
     trained = np.flatnonzero(head.bias > -29.0)  # a technique never seen has bias -30, zero weights
@@ -124,6 +125,9 @@ def word_weights(head: SpanNgramHead, covered: str, label: str) -> list[tuple[st
         return rows[:, column] - rows[:, trained].mean(axis=1)
 
     tokens = covered.lower().split()
+    written = covered.split()
+    if len(written) != len(tokens):  # lower() split a token apart: show the lower-case words
+        written = tokens
     totals = np.zeros(len(tokens))
     n_words = len(head.word_vocabulary)
     # word n-grams: each sklearn word belongs to the white-space token it sits in
@@ -155,12 +159,14 @@ def word_weights(head: SpanNgramHead, covered: str, label: str) -> list[tuple[st
             index = head.char_vocabulary.get(gram)
             if index is not None and index in share:
                 totals[i] += share[index] / holders[gram]
-    best: dict[str, float] = {}
-    for token, weight in zip(tokens, totals.tolist(), strict=True):
+    best: dict[str, tuple[str, float]] = {}
+    for token, shown, weight in zip(tokens, written, totals.tolist(), strict=True):
         word = token.strip(_EDGE)
-        if word and not _is_function_word(word) and weight > best.get(word, -np.inf):
-            best[word] = weight
-    return sorted(best.items(), key=lambda item: -item[1])
+        if word and not _is_function_word(word):
+            first = best.get(word)
+            if first is None or weight > first[1]:
+                best[word] = (first[0] if first else shown.strip(_EDGE), weight)
+    return sorted(best.values(), key=lambda item: -item[1])
 
 
 def _likely_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray) -> list[str]:
