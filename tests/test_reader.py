@@ -73,6 +73,12 @@ def test_read_text_no_title_without_blank_line() -> None:
     assert article.id == "text"
 
 
+def test_read_text_one_line_alone_is_body_not_title() -> None:
+    for text in ["The traitors sold us out. Wake up!\n", "The traitors sold us out.\r\n\r\n", "One line"]:
+        assert read_text(text).title is None
+    assert read_text("Headline\n\n\n Body").title == "Headline"
+
+
 def test_read_text_title_with_crlf_blank_line() -> None:
     article = read_text("Headline\r\n\r\nBody")
     assert article.title == "Headline"

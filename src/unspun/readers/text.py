@@ -25,8 +25,10 @@ def read_text(
     """An :class:`Article` whose text is ``text``, unchanged; ``where`` names it in messages
     (default: the source path, else the id).
 
-    Title rule: the first line is the title when the second line is blank; the title is
-    that line stripped, while ``Article.text`` still starts with it (offsets count it).
+    Title rule: the first line is the title when the second line is blank and text follows (a
+    line alone, with or without line breaks after it, is the body: a pasted paragraph is no
+    headline); the title is that line stripped, while ``Article.text`` still starts with it
+    (offsets count it).
 
     Raises:
         EmptyInputError: ``text`` is empty or only whitespace.
@@ -39,7 +41,7 @@ def read_text(
     reject_controls(text, where)
     lines = text.split("\n", 2)
     title = None
-    if len(lines) >= 2 and lines[0].replace(BOM, "").strip() and not lines[1].strip():
+    if len(lines) == 3 and lines[0].replace(BOM, "").strip() and not lines[1].strip() and lines[2].strip():
         title = lines[0].replace(BOM, "").strip()
     return Article(
         id=id, text=text, title=title, source_path=str(source_path) if source_path is not None else None
