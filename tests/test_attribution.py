@@ -458,3 +458,48 @@ def test_raise_reports_speech_only_with_something_said_as_its_object(nlp: object
     text = "The European Central Bank raised interest rates on Thursday."
     found = [f for f, _ in load_attribution_model().find(nlp(text))]  # type: ignore[operator]
     assert all(text[f.cue[0] : f.cue[1]] != "raised" for f in found if f.cue is not None)
+
+
+def test_a_pronoun_after_an_unnamed_speaker_is_not_given_to_the_person_named_before() -> None:
+    from unspun.document import Entity, TextRange
+    from unspun.pipeline.attribution import antecedent
+
+    text = "Scott Pruitt said the plan was sound. One diplomat said the talks had failed. He added that more was needed."
+
+    def at(piece: str) -> TextRange:
+        return TextRange(text.index(piece), text.index(piece) + len(piece))
+
+    pruitt = [Entity(id="E1", name="Scott Pruitt", type="PERSON", mentions=[at("Scott Pruitt")])]
+    # "He" goes on from the diplomat, whom no entity stands for: linked to no one, not to Pruitt.
+    assert antecedent(text, at("He"), pruitt, previous=at("One diplomat")) is None
+    # Pruitt as the speaker before, or a pronoun carrying the chain on, keeps the link.
+    assert antecedent(text, at("He"), pruitt, previous=at("Scott Pruitt")) == "E1"
+    chained = "Scott Pruitt said the plan was sound. He said so twice. He added that more was needed."
+    second = TextRange(chained.rindex("He"), chained.rindex("He") + 2)
+    first = TextRange(chained.index("He"), chained.index("He") + 2)
+    assert (
+        antecedent(
+            chained,
+            second,
+            [Entity(id="E1", name="Scott Pruitt", type="PERSON", mentions=[TextRange(0, 12)])],
+            previous=first,
+        )
+        == "E1"
+    )
+    assert antecedent(text, at("He"), pruitt) == "E1"  # without the attribution before: as it was
+
+
+def test_the_tagger_links_he_added_to_no_one_after_an_unnamed_speaker(nlp: object) -> None:
+    from unspun.document import Article
+    from unspun.pipeline.attribution import AttributionTagger
+    from unspun.pipeline.entities import EntityRecognizer
+
+    text = (
+        'Scott Pruitt said the plan was sound. "The talks have failed," one diplomat said. '
+        "He added that more sanctions were needed."
+    )
+    article = Article(id="p", text=text, language="en")
+    EntityRecognizer()([article])
+    AttributionTagger()([article])
+    added = [a for a in article.attributions if text[a.cue.start : a.cue.end] == "added"]
+    assert added and added[0].source_entity is None

@@ -28,10 +28,15 @@ GROUP_PRONOUNS = frozenset({"they"})
 GROUP_TYPES = frozenset({"ORG", "NORP"})
 
 
-def source_entity(source: TextRange | None, entities: Sequence[Entity], text: str = "") -> str | None:
+def source_entity(
+    source: TextRange | None,
+    entities: Sequence[Entity],
+    text: str = "",
+    previous: TextRange | None = None,
+) -> str | None:
     """The id of the entity the source refers to: the one with the last mention inside ``source``
     (else one overlapping it); for a pronoun source, the entity of the nearest mention before it
-    (see :func:`antecedent`)."""
+    (see :func:`antecedent`; ``previous``: the source of the attribution before this one)."""
     if source is None:
         return None
     inside: list[tuple[int, str]] = []
@@ -45,10 +50,12 @@ def source_entity(source: TextRange | None, entities: Sequence[Entity], text: st
     found = inside or overlapping
     if found:
         return max(found)[1]
-    return antecedent(text, source, entities) if text else None
+    return antecedent(text, source, entities, previous) if text else None
 
 
-def antecedent(text: str, source: TextRange, entities: Sequence[Entity]) -> str | None:
+def antecedent(
+    text: str, source: TextRange, entities: Sequence[Entity], previous: TextRange | None = None
+) -> str | None:
     """The entity a pronoun source refers to, or ``None``: for "he" / "she" the nearest PERSON
     mention before it ("Maria Lopez said ... She added" -> Maria Lopez), unless another person is
     named between the start of that mention's paragraph and the pronoun ("Maria Lopez said ...
@@ -72,12 +79,31 @@ def antecedent(text: str, source: TextRange, entities: Sequence[Entity]) -> str 
     ]
     if not before:
         return None
-    _, nearest_start, nearest = max(before)
+    nearest_end, nearest_start, nearest = max(before)
     if word in PERSON_PRONOUNS:
         paragraph = text.rfind("\n", 0, nearest_start) + 1
         if any(start >= paragraph and entity_id != nearest for _, start, entity_id in before):
             return None
+        if previous is not None and unnamed_speaker_between(text, previous, nearest_end, source, entities):
+            return None
     return nearest
+
+
+def unnamed_speaker_between(
+    text: str, previous: TextRange, after: int, pronoun: TextRange, entities: Sequence[Entity]
+) -> bool:
+    """Whether ``previous`` (the source of the attribution before a pronoun's) names a speaker no
+    entity stands for ("one diplomat", "officials") between the nearest named person (ending at
+    ``after``) and the pronoun: "Pruitt said ... One diplomat said ... He added" continues the
+    diplomat, not Pruitt, so the pronoun is linked to no one rather than the wrong one. A pronoun
+    source in between carries the chain on and is no such speaker."""
+    if not (after <= previous.start and previous.end <= pronoun.start):
+        return False
+    if text[previous.start : previous.end].strip().lower() in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return False
+    return not any(
+        m.start < previous.end and previous.start < m.end for entity in entities for m in entity.mentions
+    )
 
 
 def cites(text: str, attribution: Attribution) -> bool:
@@ -97,6 +123,7 @@ def attribution_records(
     """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions;
     ``text`` (the article's) lets a pronoun source be linked to the entity it refers to."""
     records: list[Attribution] = []
+    previous: TextRange | None = None
     for f, p in found:
         if f.content is None:
             continue
@@ -108,10 +135,11 @@ def attribution_records(
                 source=source,
                 cue=TextRange(*f.cue),
                 kind=f.kind,
-                source_entity=source_entity(source, entities, text),
+                source_entity=source_entity(source, entities, text, previous),
                 score=round(p, 4),
             )
         )
+        previous = source if source is not None else previous
     return records
 
 
