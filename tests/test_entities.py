@@ -101,6 +101,18 @@ def test_recognizer_names_the_editorial_actors(recognizer: EntityRecognizer) -> 
     assert recognizer.model_info()[0].component == "entities"
 
 
+def test_a_name_in_apposition_to_a_place_noun_is_a_place(recognizer: EntityRecognizer) -> None:
+    text = (
+        "Officials met tribal leaders in Musa Qala, the town that troops took last year. "
+        "Floods hit Ross Hill, a village near the coast. John Smith, the mayor of the town, said so."
+    )
+    article = Article(id="places", text=text, language="en")
+    recognizer([article])
+    types = {e.name: e.type for e in article.entities}
+    assert types.get("Musa Qala") == "GPE" and types.get("Ross Hill") == "GPE", types
+    assert types.get("John Smith") == "PERSON", types  # a person's apposition names a role
+
+
 def test_recognizer_leaves_other_languages_alone(recognizer: EntityRecognizer) -> None:
     article = Article(id="fr", text="Emmanuel Macron a parlé à Paris.", language="fr")
     recognizer([article])

@@ -125,6 +125,28 @@ GROUP_NOUNS = frozenset(
     ]
 )
 # Last words that do not name an organisation on their own ("the Party", "the House").
+# Nouns that make the name they stand in apposition to a place (see mention_type).
+PLACE_NOUNS = frozenset(
+    {
+        "town",
+        "city",
+        "village",
+        "hamlet",
+        "district",
+        "province",
+        "region",
+        "county",
+        "capital",
+        "suburb",
+        "neighbourhood",
+        "neighborhood",
+        "island",
+        "valley",
+        "port",
+        "state",
+        "country",
+    }
+)
 GENERIC_LAST = frozenset(
     [
         "party",
@@ -325,11 +347,24 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
     found: list[Mention] = []
     for offset, doc in chunks:
         for ent in doc.ents:
-            if ent.label_ in types:
-                m = mention_of(text, offset + ent.start_char, offset + ent.end_char, ent.label_)
+            label = mention_type(ent)
+            if label in types:
+                m = mention_of(text, offset + ent.start_char, offset + ent.end_char, label)
                 if m is not None:
                     found.append(m)
     return found
+
+
+def mention_type(ent: Any) -> str:
+    """The NER label of a spaCy entity span, but a "person" that an apposition says is a place
+    ("Musa Qala, the town that ...", "Ross Hill, a village near the coast") is a GPE: the small
+    model takes an unfamiliar two-word place name for a person's."""
+    label = str(ent.label_)
+    if label == "PERSON" and any(
+        child.dep_ == "appos" and child.lemma_.lower() in PLACE_NOUNS for child in ent.root.children
+    ):
+        return "GPE"
+    return label
 
 
 @register("unspun.EntityRecognizer.v1")
