@@ -188,6 +188,7 @@ def test_search_text_and_filters(store: SqlStore) -> None:
     assert ids(genre="opinion") == ["w2", "d2", "d1"]
     assert ids(frame="Economic") == ["w2", "w1"]
     assert ids(language="fr") == ["w1"]
+    assert ids(language="French") == ids(language="FR") == ["w1"]  # a name or capitals, as readers take
     assert ids(min_score=0.3, max_score=0.6) == ["w2", "d3", "d2"]
     assert ids(text="radical", outlet="The Daily Example", min_score=0.3) == ["d2", "d4"]
     assert ids(text="nothingmatches") == []

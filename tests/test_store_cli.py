@@ -280,7 +280,7 @@ def test_search_filters_no_article_can_match_are_one_line_errors(tmp_path: Path)
         (["--since", "2024-05-01", "--until", "2024-01-01"], "is after the end date"),
         (["--technique", "Propaganda"], "unknown technique 'Propaganda'"),
         (["--limit", "0"], "between 1 and 1000"),
-        (["--language", "english"], "unknown language 'english'; give a language id: en, fr"),
+        (["--language", "klingon"], "unknown language 'klingon'; give a language id: en, fr"),
     ):
         result = run("search", "--db", url, *args)
         message = result.stderr.strip()

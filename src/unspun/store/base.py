@@ -200,7 +200,7 @@ class SearchQuery:
     technique: str | None = _filter("Has a span of this technique id.")
     genre: str | None = _filter("Of this genre id (opinion, reporting, satire).")
     frame: str | None = _filter("Has this frame id among its frames.")
-    language: str | None = _filter("In this language (code: en, fr, de, it, pl, ru).")
+    language: str | None = _filter("In this language (en, fr, de, it, pl, ru, or its name: French).")
     min_score: float | None = _filter("Persuasion score at least (0-1).")
     max_score: float | None = _filter("Persuasion score at most (0-1).")
     limit: int = _filter("Articles per page (1-1000).", DEFAULT_PAGE)
@@ -213,6 +213,13 @@ class SearchQuery:
         for name in _TEXT_FILTERS:
             if getattr(self, name) == "":
                 object.__setattr__(self, name, None)
+        if self.language is not None:
+            # "English", "EN", "ge" are read as the code they name (unspun.languages), as every
+            # reader takes them; an unknown one is left to the check below, which names the codes.
+            from unspun.languages import ALIASES
+
+            given = self.language.strip().lower()
+            object.__setattr__(self, "language", ALIASES.get(given, given))
         # One check for every front-end (CLI, API, page, Python): a filter that can match
         # nothing by construction is the user's mistake, said in one line, not an empty page.
         check_search_query(self)
