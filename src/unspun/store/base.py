@@ -256,7 +256,8 @@ def check_search_query(query: SearchQuery) -> None:
         )
     from unspun.languages import SUPPORTED_LANGUAGES
 
-    # Ids, not display names: "Loaded language", "English" or a typo would match nothing, silently.
+    # Ids, not display names: "Loaded language" or a typo would match nothing, silently (a language
+    # name was read as its code in __post_init__).
     # A technique is an id of either taxonomy: the multilingual spans (a French article's) are
     # stored with SemEval-2023 ids, and search, profiles and the page show them as they are.
     techniques = PTC14_LABELS + tuple(t for t in SEMEVAL23_LABELS if t not in PTC14_LABELS)
