@@ -462,7 +462,7 @@ def test_raise_reports_speech_only_with_something_said_as_its_object(nlp: object
 
 def test_a_pronoun_after_an_unnamed_speaker_is_not_given_to_the_person_named_before() -> None:
     from unspun.document import Entity, TextRange
-    from unspun.pipeline.attribution import antecedent
+    from unspun.pipeline.attribution import Told, antecedent
 
     text = "Scott Pruitt said the plan was sound. One diplomat said the talks had failed. He added that more was needed."
 
@@ -471,9 +471,9 @@ def test_a_pronoun_after_an_unnamed_speaker_is_not_given_to_the_person_named_bef
 
     pruitt = [Entity(id="E1", name="Scott Pruitt", type="PERSON", mentions=[at("Scott Pruitt")])]
     # "He" goes on from the diplomat, whom no entity stands for: linked to no one, not to Pruitt.
-    assert antecedent(text, at("He"), pruitt, previous=at("One diplomat")) is None
+    assert antecedent(text, at("He"), pruitt, Told(previous=at("One diplomat"))) is None
     # Pruitt as the speaker before, or a pronoun carrying the chain on, keeps the link.
-    assert antecedent(text, at("He"), pruitt, previous=at("Scott Pruitt")) == "E1"
+    assert antecedent(text, at("He"), pruitt, Told(previous=at("Scott Pruitt"))) == "E1"
     chained = "Scott Pruitt said the plan was sound. He said so twice. He added that more was needed."
     second = TextRange(chained.rindex("He"), chained.rindex("He") + 2)
     first = TextRange(chained.index("He"), chained.index("He") + 2)
@@ -482,7 +482,7 @@ def test_a_pronoun_after_an_unnamed_speaker_is_not_given_to_the_person_named_bef
             chained,
             second,
             [Entity(id="E1", name="Scott Pruitt", type="PERSON", mentions=[TextRange(0, 12)])],
-            previous=first,
+            Told(previous=first),
         )
         == "E1"
     )
@@ -503,3 +503,26 @@ def test_the_tagger_links_he_added_to_no_one_after_an_unnamed_speaker(nlp: objec
     AttributionTagger()([article])
     added = [a for a in article.attributions if text[a.cue.start : a.cue.end] == "added"]
     assert added and added[0].source_entity is None
+
+
+def test_a_person_once_she_is_no_candidate_for_he(nlp: object) -> None:
+    from unspun.document import Article
+    from unspun.pipeline.attribution import AttributionTagger
+    from unspun.pipeline.entities import EntityRecognizer
+
+    text = (
+        '"We need more time," Mayor Maria Lopez said on Tuesday. She added that a vote would come soon. '
+        'Council member John Park disagreed with the mayor. "I think we made the right call," he told reporters.'
+    )
+    article = Article(id="g", text=text, language="en")
+    EntityRecognizer()([article])
+    AttributionTagger()([article])
+    names = {e.id: e.name for e in article.entities}
+    by_source = {
+        text[a.source.start : a.source.end]: names.get(a.source_entity or "")
+        for a in article.attributions
+        if a.source
+    }
+    assert by_source.get("She") == "Maria Lopez", by_source
+    # Lopez and Park are both named in the paragraph before "he"; Lopez was "she", so he is Park.
+    assert by_source.get("he") == "John Park", by_source

@@ -11,6 +11,7 @@ attribution whose cue lies in the text's title line is left out.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,25 @@ GROUP_PRONOUNS = frozenset({"they"})
 GROUP_TYPES = frozenset({"ORG", "NORP"})
 
 
+@dataclass(slots=True)
+class Told:
+    """What the attributions before one tell about its pronoun source: the source of the one just
+    before (:func:`unnamed_speaker_between`), and the pronoun ("he" / "she") each entity has
+    already been referred to by, so that a person once "she" is no candidate for "he"."""
+
+    previous: TextRange | None = None
+    pronoun_of: dict[str, str] = field(default_factory=dict)
+
+
 def source_entity(
     source: TextRange | None,
     entities: Sequence[Entity],
     text: str = "",
-    previous: TextRange | None = None,
+    told: Told | None = None,
 ) -> str | None:
     """The id of the entity the source refers to: the one with the last mention inside ``source``
     (else one overlapping it); for a pronoun source, the entity of the nearest mention before it
-    (see :func:`antecedent`; ``previous``: the source of the attribution before this one)."""
+    (see :func:`antecedent`; ``told``: what the attributions before this one say)."""
     if source is None:
         return None
     inside: list[tuple[int, str]] = []
@@ -50,19 +61,22 @@ def source_entity(
     found = inside or overlapping
     if found:
         return max(found)[1]
-    return antecedent(text, source, entities, previous) if text else None
+    return antecedent(text, source, entities, told) if text else None
 
 
 def antecedent(
-    text: str, source: TextRange, entities: Sequence[Entity], previous: TextRange | None = None
+    text: str, source: TextRange, entities: Sequence[Entity], told: Told | None = None
 ) -> str | None:
     """The entity a pronoun source refers to, or ``None``: for "he" / "she" the nearest PERSON
     mention before it ("Maria Lopez said ... She added" -> Maria Lopez), unless another person is
     named between the start of that mention's paragraph and the pronoun ("Maria Lopez said ...
     John Park disagreed. She added": the rule knows no gender, so it names no one rather than
     maybe the wrong one); for "they" the nearest organisation or group (ORG / NORP) mention before
-    it in the same paragraph. A rule, not a learnt resolver: PolNeAR marks sources, not what they
-    refer to."""
+    it in the same paragraph. With ``told``, a person already linked to the other pronoun is no
+    candidate ("Maria Lopez said ... She added ... John Park disagreed ... he said": Park), and a
+    pronoun that goes on from an unnamed speaker is linked to no one
+    (:func:`unnamed_speaker_between`). A rule, not a learnt resolver: PolNeAR marks sources, not
+    what they refer to."""
     word = text[source.start : source.end].strip().lower()
     if word in PERSON_PRONOUNS:
         types, since = frozenset({"PERSON"}), 0
@@ -70,10 +84,12 @@ def antecedent(
         types, since = GROUP_TYPES, text.rfind("\n", 0, source.start) + 1
     else:
         return None
+    other = {"he": "she", "she": "he"}.get(word)
+    known = told.pronoun_of if told is not None else {}
     before = [
         (m.end, m.start, entity.id)
         for entity in entities
-        if entity.type in types
+        if entity.type in types and (other is None or known.get(entity.id) != other)
         for m in entity.mentions
         if since <= m.start and m.end <= source.start
     ]
@@ -84,6 +100,7 @@ def antecedent(
         paragraph = text.rfind("\n", 0, nearest_start) + 1
         if any(start >= paragraph and entity_id != nearest for _, start, entity_id in before):
             return None
+        previous = told.previous if told is not None else None
         if previous is not None and unnamed_speaker_between(text, previous, nearest_end, source, entities):
             return None
     return nearest
@@ -123,7 +140,7 @@ def attribution_records(
     """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions;
     ``text`` (the article's) lets a pronoun source be linked to the entity it refers to."""
     records: list[Attribution] = []
-    previous: TextRange | None = None
+    told = Told()
     for f, p in found:
         if f.content is None:
             continue
@@ -135,11 +152,16 @@ def attribution_records(
                 source=source,
                 cue=TextRange(*f.cue),
                 kind=f.kind,
-                source_entity=source_entity(source, entities, text, previous),
+                source_entity=source_entity(source, entities, text, told),
                 score=round(p, 4),
             )
         )
-        previous = source if source is not None else previous
+        linked = records[-1].source_entity
+        if source is not None:
+            told.previous = source
+            word = text[source.start : source.end].strip().lower()
+            if linked is not None and word in PERSON_PRONOUNS:
+                told.pronoun_of.setdefault(linked, word)
     return records
 
 
