@@ -36,6 +36,7 @@ from unspun.models.span_evidence import FILE_NAME as EVIDENCE_FILE
 from unspun.models.span_evidence import THRESHOLD_SUFFIX, SpanEvidenceHead, article_span_features
 from unspun.pipeline.genre import ArticleHeadComponent
 from unspun.registry import register
+from unspun.wrapping import wrapped_blocks
 
 HEAD_FILE = "paragraphs.npz"
 # Paragraphs scored at a time: a paragraph's feature row and the heads' intermediate rows take some
@@ -156,23 +157,55 @@ class ParagraphTechniqueTagger(ArticleHeadComponent):
     def predict(self, articles: Sequence[Article]) -> list[list[Paragraph]]:
         """Per article, new :class:`Paragraph` objects carrying their predicted techniques. A long
         article is scored :data:`PARAGRAPHS_AT_ONCE` paragraphs at a time (the same labels: every
-        paragraph's row and scores are its own), so that its feature rows are never all held."""
+        paragraph's row and scores are its own), so that its feature rows are never all held. A
+        hard-wrapped text's lines (:mod:`unspun.wrapping`) are scored as the paragraphs they wrap,
+        and each line carries its paragraph's techniques (in English and the languages without
+        multilingual span evidence, which is made line by line)."""
         out = []
         for article in articles:
             paragraphs, vectors = self.embedder(article.text)
-            evidence = self.evidence(article, paragraphs)
-            labelled: list[list[tuple[str, float]]] = []
-            for start in range(0, len(paragraphs), PARAGRAPHS_AT_ONCE):
-                rows = paragraph_features(
-                    paragraphs, vectors, article.text, start=start, stop=start + PARAGRAPHS_AT_ONCE
-                )
-                labelled += self.decide(*self.scores(article, paragraphs, rows, evidence, start=start))
+            blocks = wrapped_blocks(article.text, paragraphs)
+            head = self.multilingual_head
+            # The multilingual tagger's evidence is made per line: a language it covers keeps that.
+            if len(blocks) < len(paragraphs) and not (head is not None and head.covers(article.language)):
+                labelled = self._wrapped(article, paragraphs, blocks)
+            else:
+                labelled = self._labels(article, paragraphs, vectors, self.evidence(article, paragraphs))
             out.append(
                 [
                     Paragraph(p.index, p.start, p.end, [Label(name, score) for name, score in techniques])
                     for p, techniques in zip(paragraphs, labelled, strict=True)
                 ]
             )
+        return out
+
+    def _labels(
+        self, article: Article, paragraphs: list[Paragraph], vectors: np.ndarray, evidence: Evidence | None
+    ) -> list[list[tuple[str, float]]]:
+        labelled: list[list[tuple[str, float]]] = []
+        for start in range(0, len(paragraphs), PARAGRAPHS_AT_ONCE):
+            rows = paragraph_features(
+                paragraphs, vectors, article.text, start=start, stop=start + PARAGRAPHS_AT_ONCE
+            )
+            labelled += self.decide(*self.scores(article, paragraphs, rows, evidence, start=start))
+        return labelled
+
+    def _wrapped(
+        self, article: Article, lines: list[Paragraph], blocks: list[list[int]]
+    ) -> list[list[tuple[str, float]]]:
+        """The labels of each line of a hard-wrapped text: those of the paragraph it wraps, read
+        whole (its own vector and span evidence; the span model's per-line vectors are left out)."""
+        merged = [Paragraph(lines[b[0]].index, lines[b[0]].start, lines[b[-1]].end) for b in blocks]
+        vectors = self.embedder.encoder.encode([article.text[p.start : p.end].strip() for p in merged])
+        evidence = None
+        if self.evidence_head is not None and self.evidence_head.covers(article.language):
+            rows = article_span_features(article, merged)
+            evidence = (self.evidence_head, rows, None) if rows is not None else None
+        per_block = self._labels(article, merged, vectors, evidence)
+        out: list[list[tuple[str, float]]] = [[] for _ in lines]
+        for block, techniques in zip(blocks, per_block, strict=True):
+            for i in block:
+                out[i] = techniques
         return out
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[Paragraph]]) -> None:
