@@ -449,6 +449,42 @@ def test_a_feed_in_a_batch_folder_gives_the_articles_unspun_analyze_reads(tmp_pa
     assert "not an RSS or Atom feed" in failures[0][1] and "entry 3 has no text" in failures[1][1]
 
 
+def test_a_feed_entry_without_text_fails_in_a_batch_with_the_code_analyze_gives_it(tmp_path: Path) -> None:
+    # QA (issue 33): the same entry was `empty_input` in unspun analyze / ingest and `bad_format`
+    # in unspun batch's _errors.jsonl; a file that is not a feed stays `bad_format` in both.
+    from unspun.errors import UnspunError
+    from unspun.readers.dispatch import iter_articles
+    from unspun.scale.chunk import plan_chunks, read_chunk
+    from unspun.scale.source import list_inputs, source_article
+
+    (tmp_path / "news.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "broken.rss").write_text("not a feed", encoding="utf-8")
+    rows = [
+        row
+        for chunk in plan_chunks(list_inputs(tmp_path), [], rows=10)
+        for row in read_chunk(chunk).to_pylist()
+    ]
+    batch_codes = {}
+    for row in rows:
+        try:
+            source_article(row, max_bytes=10_000)
+        except UnspunError as error:
+            batch_codes[(Path(str(row["source"])).name, row["line"])] = error.code
+    read_codes = {}
+    for name in ("news.rss", "broken.rss"):
+        try:
+            for _ in iter_articles(
+                tmp_path / name,
+                max_bytes=10_000,
+                on_error=lambda path, error: read_codes.__setitem__(Path(str(path)).name, error.code),
+            ):
+                pass
+        except UnspunError as error:
+            read_codes[name] = error.code
+    assert read_codes == {"news.rss:3": "empty_input", "broken.rss": "bad_format"}
+    assert batch_codes == {("news.rss", 3): "empty_input", ("broken.rss", 0): "bad_format"}
+
+
 def test_cli_batch_counts_one_failed_article_in_the_singular(tmp_path: Path) -> None:
     from unspun.cli import app
 

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from unspun.errors import EncodingError, UnspunError
 from unspun.readers.encoding import decode_text
-from unspun.scale.source import FEED_SUFFIXES, JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs
+from unspun.scale.source import FEED_SUFFIXES, JSONL_SUFFIXES, SOURCE_SCHEMA, Inputs, unread_kind
 
 # The most rows a chunk holds: a block of news articles of a few MB.
 MAX_CHUNK_ROWS = 1024
@@ -173,7 +173,8 @@ def _jsonl_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
 
 def _feed_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
     """One json row per entry of the feed, as the JSONL record of the article ``unspun analyze``
-    reads from it; a file that is not a feed, or an entry without text, is a ``bad_feed`` row."""
+    reads from it; a file that is not a feed, or an entry without text, is a row of the kind its
+    error gives (:func:`unspun.scale.source.unread_kind`: ``bad_feed``, ``empty``)."""
     import fsspec
 
     from unspun.readers.dispatch import feed_articles
@@ -185,13 +186,13 @@ def _feed_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
     def on_error(where: Path, error: UnspunError) -> None:
         number = int(str(where).rpartition(":")[2] or 0)
         failed.append(
-            {"kind": "bad_feed", "source": chunk.url, "line": number, "id": "", "data": error.message}
+            {"kind": unread_kind(error), "source": chunk.url, "line": number, "id": "", "data": error.message}
         )
 
     try:
         articles = list(feed_articles(data, path=Path(chunk.url), on_error=on_error))
     except UnspunError as error:
-        yield {"kind": "bad_feed", "source": chunk.url, "line": 0, "id": "", "data": error.message}
+        yield {"kind": unread_kind(error), "source": chunk.url, "line": 0, "id": "", "data": error.message}
         return
     yield from failed
     for number, article in enumerate(articles, start=1):

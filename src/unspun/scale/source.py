@@ -41,6 +41,7 @@ from unspun.errors import (
     InputError,
     InputNotFoundError,
     InputTooLargeError,
+    UnspunError,
 )
 from unspun.readers.dispatch import FEED_SUFFIXES, file_article, is_feed
 from unspun.readers.encoding import too_large
@@ -48,13 +49,22 @@ from unspun.readers.folder import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
 from unspun.readers.text import article_id
 
 PARQUET_SUFFIXES = frozenset({".parquet"})
+# The row kind of an input that could not be read, by the reader's error: the row raises that
+# error again in the worker, so that its failure has the code ``unspun analyze`` and ``ingest`` give
+# it (a feed entry without text is ``empty_input`` there; it was ``bad_format`` in a batch).
+UNREAD_KINDS: dict[str, type[UnspunError]] = {
+    "invalid": EncodingError,
+    "empty": EmptyInputError,
+    "bad_feed": FormatError,
+}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 CONTAINER_SUFFIXES = JSONL_SUFFIXES | PARQUET_SUFFIXES | FEED_SUFFIXES
 
 SOURCE_SCHEMA = pa.schema(
     [
-        ("kind", pa.string()),  # "json" (a JSONL line, Parquet record or feed entry), "file", "invalid"
-        # (an undecodable line) or "bad_feed" (a file that is not a feed, an entry without text)
+        ("kind", pa.string()),  # "json" (a JSONL line, Parquet record or feed entry), "file", or one
+        # of UNREAD_KINDS: "invalid" (an undecodable line), "bad_feed" (a file that is not a feed),
+        # "empty" (a feed entry without text, a feed with none)
         ("source", pa.string()),  # the file's URL (a plain path for local files)
         ("line", pa.int64()),  # JSONL line / Parquet record number, 1-based; 0 for a file
         ("id", pa.string()),  # the article id of a file row; "" for json rows (in the data)
@@ -140,6 +150,12 @@ def _not_other_xml(fs: Any, path: str) -> bool:
         return is_feed(handle.read(4096))
 
 
+def unread_kind(error: UnspunError) -> str:
+    """The row kind of an input the reader failed on with ``error`` (see :data:`UNREAD_KINDS`;
+    ``bad_feed`` for an error of another class)."""
+    return next((kind for kind, cls in UNREAD_KINDS.items() if isinstance(error, cls)), "bad_feed")
+
+
 def fallback_id(row: dict[str, Any]) -> str:
     """The id of a source row before (or without) parsing it: a file's id, else
     ``<file stem>-<line>`` (what the JSONL reader gives a line without an ``id``)."""
@@ -178,10 +194,8 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
     """
     from unspun.readers.jsonl import jsonl_article  # the one rule for a record (see module docs)
 
-    if row["kind"] == "invalid":
-        raise EncodingError(str(row["data"]))
-    if row["kind"] == "bad_feed":
-        raise FormatError(str(row["data"]))
+    if row["kind"] in UNREAD_KINDS:
+        raise UNREAD_KINDS[row["kind"]](str(row["data"]))
     if row["kind"] == "json":
         data = str(row["data"])
         if len(data) > max_bytes:
