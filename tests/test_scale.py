@@ -501,6 +501,33 @@ def test_cli_batch_counts_one_failed_article_in_the_singular(tmp_path: Path) -> 
     assert line["id"] == "empty" and line["where"] == str(folder / "empty.txt") and line["component"] is None
 
 
+def test_cli_batch_lists_and_counts_a_folders_other_entries_as_analyze_does(tmp_path: Path) -> None:
+    # QA (issue 33): on the same folder `unspun analyze` said "1 left out" (notes.pdf: not a ...
+    # file) and `unspun batch` "0 left out", leaving the file out without a word.
+    from unspun.cli import app
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text(TEXTS[0] + "\n", encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "sitemap.xml").write_text('<?xml version="1.0"?><urlset></urlset>', encoding="utf-8")
+    analyzed = CliRunner().invoke(app, ["analyze", str(folder), "-f", "jsonl"])
+    batched = CliRunner().invoke(app, ["batch", str(folder), str(tmp_path / "out")])
+    assert analyzed.exit_code == 0 and batched.exit_code == 0, (analyzed.output, batched.output)
+    assert "0 failed, 3 left out" in analyzed.output and "0 failed, 3 left out" in batched.output
+    for name, reason in [
+        ("notes.pdf", "not a .jsonl, .parquet, .txt, .html, .htm, .rss, .atom or .xml (a feed) file"),
+        ("sitemap.xml", "not an RSS or Atom feed"),
+        ("sub", "a folder (folders are read one level deep; pass it on its own)"),
+    ]:
+        assert f"left out {folder / name}: {reason}" in batched.output
+    assert "see" not in batched.output  # no row, no line in _errors.jsonl: nothing to look up
+    report = json.loads((tmp_path / "out" / REPORT_FILE).read_text(encoding="utf-8"))
+    assert report["left_out"] == 3 and report["analysed"] == 1
+    assert {e["code"] for e in report["left_out_entries"]} == {"not_read"}
+    assert errors(tmp_path / "out") == []
+
+
 def test_cli_batch_exits_2_when_no_article_could_be_analysed(tmp_path: Path) -> None:
     # A folder where nothing could be read exited 0; unspun analyze and ingest exit 2.
     from unspun.cli import app

@@ -104,6 +104,8 @@ def batch(
         )
     )
     write(f"  {report.rows} rows in {report.output}")
+    for entry in report.left_out_entries:  # as unspun analyze lists a folder's other entries
+        write(f"  left out {entry['where']}: {entry['message']}")
     for name, totals in report.workers_detail.items():
         write(
             f"  {name}: {totals['analysed']} articles, {totals['articles_per_second']:.2f}/s busy, "
@@ -114,8 +116,8 @@ def batch(
     failure = report.failure()
     if failure is not None:
         raise fail(failure)
-    if report.failed or report.left_out:
-        count = report.failed + report.left_out
+    count = report.failed + report.left_out - len(report.left_out_entries)  # those with a row
+    if count:
         noun = "article" if count == 1 else "articles"
         label = "failed" if report.failed else "left out"
         say(label, "yellow", f"{count} {noun}; see {report.output}/{ERRORS_FILE}")

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from unspun.errors import ConfigError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
+from unspun.runner import Skip
 from unspun.scale.chunk import Chunk, chunk_rows_for, estimate_rows, plan_chunks
 from unspun.scale.output import (
     ERRORS_FILE,
@@ -45,7 +46,8 @@ class BatchReport:
     """What a run did, in the counts every front-end's summary gives (:func:`unspun.runner.headline`):
     ``analysed`` the articles this run analysed, ``failed`` those it read but a component failed
     on, ``left_out`` the inputs it could not read (each of these has its row, with its ``error``,
-    and a line in ``OUTPUT/_errors.jsonl``); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
+    and a line in ``OUTPUT/_errors.jsonl``) and the entries of a folder that are not inputs
+    (``left_out_entries``, in a failure's shape: they have no row); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
     start-up included), ``startup_seconds`` the engine's start (Ray's ``init``);
     ``workers_detail`` each worker's totals and its articles per second of busy time (the
     workers that did some work: ``workers_busy`` of the ``workers`` asked for)."""
@@ -63,6 +65,8 @@ class BatchReport:
     seconds: float = 0.0
     startup_seconds: float = 0.0
     removed_parts: list[str] = field(default_factory=list)
+    # The entries of an input folder that are not inputs (counted in left_out; they have no row).
+    left_out_entries: list[dict[str, Any]] = field(default_factory=list)
     stored: int | None = None
     workers_detail: dict[str, dict[str, Any]] = field(default_factory=dict)
     unspun_version: str = VERSION
@@ -75,7 +79,7 @@ class BatchReport:
     def failure(self) -> str | None:
         """The run's error when it had articles to do and could analyse none of them (``unspun
         batch`` then exits with status 2, as ``unspun analyze`` does), else None."""
-        undone = self.failed + self.left_out
+        undone = self.failed + self.left_out - len(self.left_out_entries)
         if self.analysed or not undone:
             return None
         what = "the article could not" if undone == 1 else f"none of the {undone} articles could"
@@ -145,6 +149,8 @@ def run_batch(
         engine=engine, workers=workers if engine == "ray" else 1, input=source, output=output
     )
     report.removed_parts = before.removed
+    report.left_out_entries = [Skip(url, reason).to_dict() for url, reason in inputs.left_out]
+    report.left_out = len(report.left_out_entries)
     report.skipped = len(inputs.files) - len(files)
     options: dict[str, Any] = {
         "model": model,

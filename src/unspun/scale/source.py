@@ -75,10 +75,13 @@ SOURCE_SCHEMA = pa.schema(
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """The files of a batch input: containers (JSONL, Parquet) and article files with their ids."""
+    """The files of a batch input: containers (JSONL, Parquet) and article files with their ids,
+    and the entries of a folder left out with why (a subfolder, a file of another kind), as
+    ``unspun analyze`` lists and counts them."""
 
     containers: list[str] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (url, article id)
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
     @property
     def count(self) -> int:
@@ -108,11 +111,17 @@ def list_inputs(source: str | Path) -> Inputs:
     fs, path = fsspec.core.url_to_fs(str(source))
     if not fs.exists(path):
         raise InputNotFoundError(f"{source} does not exist; check the path or URL")
+    left_out: list[tuple[str, str]] = []
     if fs.isdir(path):
-        names = sorted(p for p in fs.ls(path, detail=False) if not fs.isdir(p))
-        names = [p for p in names if not posixpath.basename(p).startswith((".", "_"))]
-        kinds = CONTAINER_SUFFIXES | ARTICLE_SUFFIXES
-        names = [p for p in names if posixpath.splitext(p)[1].lower() in kinds and _not_other_xml(fs, p)]
+        names = []
+        for name in sorted(fs.ls(path, detail=False)):
+            if posixpath.basename(name).startswith((".", "_")):  # hidden, or a batch's own files
+                continue
+            reason = _left_out_because(fs, name)
+            if reason is None:
+                names.append(name)
+            else:
+                left_out.append((_url(fs, name), reason))
         if not names:
             raise EmptyInputError(
                 f"folder {source} has no .jsonl, .parquet, .txt, .html, .htm or feed (.rss, .atom) files; "
@@ -126,7 +135,7 @@ def list_inputs(source: str | Path) -> Inputs:
                 "give one of these or a folder of them"
             )
         names = [path]
-    inputs = Inputs()
+    inputs = Inputs(left_out=left_out)
     taken: set[str] = set()
     for name in names:
         if posixpath.splitext(name)[1].lower() in CONTAINER_SUFFIXES:
@@ -139,6 +148,17 @@ def list_inputs(source: str | Path) -> Inputs:
         taken.add(unique)
         inputs.files.append((_url(fs, name), unique))
     return inputs
+
+
+def _left_out_because(fs: Any, path: str) -> str | None:
+    """Why a folder's entry is not a batch input (the reasons ``unspun analyze`` gives), or None."""
+    if fs.isdir(path):
+        return "a folder (folders are read one level deep; pass it on its own)"
+    if posixpath.splitext(path)[1].lower() not in CONTAINER_SUFFIXES | ARTICLE_SUFFIXES:
+        return "not a .jsonl, .parquet, .txt, .html, .htm, .rss, .atom or .xml (a feed) file"
+    if not _not_other_xml(fs, path):
+        return "not an RSS or Atom feed"
+    return None
 
 
 def _not_other_xml(fs: Any, path: str) -> bool:
