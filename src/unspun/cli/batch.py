@@ -14,6 +14,7 @@ from unspun.cli.common import (
     MaxInputOption,
     ModelOption,
     cli_settings,
+    err,
     fail,
     progress,
     say,
@@ -104,8 +105,6 @@ def batch(
         )
     )
     write(f"  {report.rows} rows in {report.output}")
-    for entry in report.left_out_entries:  # as unspun analyze lists a folder's other entries
-        write(f"  left out {entry['where']}: {entry['message']}")
     for name, totals in report.workers_detail.items():
         write(
             f"  {name}: {totals['analysed']} articles, {totals['articles_per_second']:.2f}/s busy, "
@@ -113,6 +112,8 @@ def batch(
         )
     if report.stored is not None:
         write(f"  {report.stored} analyses added to {db}")
+    for entry in report.left_out_entries:  # on stderr, as analyze, ingest and reanalyze list them
+        err.print(f"  left out {entry['where']}: {entry['message']}")
     failure = report.failure()
     if failure is not None:
         raise fail(failure)
