@@ -528,6 +528,16 @@ def test_cli_batch_lists_and_counts_a_folders_other_entries_as_analyze_does(tmp_
     assert errors(tmp_path / "out") == []
 
 
+def test_cli_batch_of_stdin_says_to_save_it_to_a_file(tmp_path: Path) -> None:
+    # QA (issue 33): `unspun batch - out/` said "- does not exist; check the path or URL".
+    from unspun.cli import app
+
+    result = CliRunner().invoke(app, ["batch", "-", str(tmp_path / "out")], input='{"text": "A story."}\n')
+    assert result.exit_code == 2, result.output
+    assert "does not read standard input" in result.output and "does not exist" not in result.output
+    assert "save it to a file" in result.output
+
+
 def test_cli_batch_exits_2_when_no_article_could_be_analysed(tmp_path: Path) -> None:
     # A folder where nothing could be read exited 0; unspun analyze and ingest exit 2.
     from unspun.cli import app

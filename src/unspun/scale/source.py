@@ -98,16 +98,23 @@ def list_inputs(source: str | Path) -> Inputs:
     """The files of ``source`` (a file or folder, local or fsspec URL), sorted by name.
 
     A folder gives its ``.jsonl``, ``.parquet``, ``.txt``, ``.html`` and ``.htm`` files and its
-    feeds (``.rss``, ``.atom``, an ``.xml`` file that starts as a feed does) (not its sub-folders;
-    names starting with ``.`` or ``_`` are left out).
+    feeds (``.rss``, ``.atom``, an ``.xml`` file that starts as a feed does); its other entries
+    (sub-folders, files of other kinds) are the ``left_out`` ones, with why; names starting with
+    ``.`` or ``_`` are ignored.
 
     Raises:
         InputNotFoundError: ``source`` does not exist.
-        InputError: a file of another kind.
+        InputError: a file of another kind, or ``-`` (standard input, which a batch cannot read
+            again after a crash, nor hand to its workers).
         EmptyInputError: a folder with no such file.
     """
     import fsspec
 
+    if str(source) == "-":
+        raise InputError(
+            "unspun batch does not read standard input (a rerun could not read it again); save it "
+            "to a file (a .jsonl, a feed or an article file) and give its path"
+        )
     fs, path = fsspec.core.url_to_fs(str(source))
     if not fs.exists(path):
         raise InputNotFoundError(f"{source} does not exist; check the path or URL")
