@@ -85,3 +85,17 @@ def test_damaged_head_file_says_to_retrain(tmp_path: Path) -> None:
 def test_a_single_technique_cannot_train_the_head() -> None:
     with pytest.raises(ModelError, match="two techniques"):
         fit_span_ngram_head(["a b", "c d"], ["Slogans", "Slogans"], LABELS)
+
+
+def test_sample_weights_decide_between_conflicting_spans() -> None:
+    texts, labels = [t for t, _ in SPANS], [label for _, label in SPANS]
+    conflicting = (texts + ["crooks"], labels + ["Loaded_Language"])
+
+    def best(weight: float) -> str:
+        head = fit_span_ngram_head(
+            *conflicting, LABELS, c=16.0, min_df_words=1, min_df_chars=1, sample_weight=[1.0] * 9 + [weight]
+        )
+        return LABELS[int(head.probs(["crooks"])[0].argmax())]
+
+    assert best(0.01) == "Name_Calling,Labeling"
+    assert best(5.0) == "Loaded_Language"

@@ -103,11 +103,13 @@ def fit_span_ngram_head(
     min_df_words: int = 2,
     min_df_chars: int = 3,
     max_features: int = 0,
+    sample_weight: Sequence[float] | None = None,
 ) -> SpanNgramHead:
     """Train a :class:`SpanNgramHead` on span texts and their techniques (scikit-learn, lazily).
 
     ``max_features`` > 0 caps each vocabulary at its most frequent terms; under 100 spans every
-    term is kept whatever ``min_df``. Raises
+    term is kept whatever ``min_df``. ``sample_weight`` weighs each span's loss (1 each by
+    default; the vocabularies count every span once). Raises
     :class:`ModelError` without scikit-learn or with fewer than two techniques among ``labels``.
     """
     try:
@@ -132,7 +134,8 @@ def fit_span_ngram_head(
         max_features=cap,
     )
     x = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
-    model = LogisticRegression(C=c, max_iter=3000).fit(x, list(labels))
+    weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    model = LogisticRegression(C=c, max_iter=3000).fit(x, list(labels), sample_weight=weight)
     coef = model.coef_ if len(classes) > 2 else np.vstack([-model.coef_[0], model.coef_[0]])
     intercept = (
         model.intercept_ if len(classes) > 2 else np.array([-model.intercept_[0], model.intercept_[0]])
