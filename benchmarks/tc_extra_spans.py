@@ -14,7 +14,7 @@ label per span and the second technique with its threshold chosen on the other f
 
     python benchmarks/tc_extra_spans.py --weights 0 0.5 1 --out reports/ptc-tc-extra-spans.json
 
-About 1-2 minutes per fold and weight on 2 cores (one logistic regression each).
+About 1-2 minutes per weight on 2 cores (a logistic regression per fold; 8 minutes for the six variants in the report).
 """
 
 from __future__ import annotations
