@@ -468,6 +468,26 @@ def test_read_jsonl_bad_line_reported_and_skipped(tmp_path: Path) -> None:
     assert "line 2: invalid JSON" in errors[0][1].message
 
 
+def test_read_jsonl_a_record_with_empty_text_is_empty_input_as_an_empty_file_is(tmp_path: Path) -> None:
+    # QA (issue 33): {"text": ""} was bad_format "no 'text' field", where an empty .txt file, a
+    # feed entry without text and POST /api/analyze {"text": " "} are all empty_input.
+    path = tmp_path / "recs.jsonl"
+    path.write_text('{"text": "good"}\n{"text": "  "}\n{"title": "x"}\n', encoding="utf-8")
+    errors: list[tuple[Path, UnspunError]] = []
+    list(read_jsonl(path, max_bytes=LIMIT, on_error=lambda p, e: errors.append((p, e))))
+    (blank, blank_error), (missing, missing_error) = errors
+    assert isinstance(blank_error, EmptyInputError) and blank_error.code == "empty_input"
+    assert (
+        blank_error.message
+        == f"{path}, line 2: 'text' is empty or only whitespace; give it some article text"
+    )
+    assert isinstance(missing_error, FormatError) and "line 3: no 'text' field" in missing_error.message
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \n", encoding="utf-8")
+    with pytest.raises(EmptyInputError):
+        list(iter_articles(empty, max_bytes=LIMIT))
+
+
 def test_iter_articles_jsonl_bad_lines_go_to_handler(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     path.write_text('{"text": "good"}\n{"text": ""}\n', encoding="utf-8")

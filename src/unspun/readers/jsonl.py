@@ -84,8 +84,9 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     a name such as ``"english"`` reads as its code, ``"und"`` as no language given).
 
     Raises:
-        FormatError: the line is not a JSON object with a non-empty string ``text``, or its ``url``
-            is not a web address (names ``where``).
+        FormatError: the line is not a JSON object with a string ``text``, or its ``url`` is not a
+            web address (names ``where``).
+        EmptyInputError: its ``text`` is empty or only whitespace (names ``where``).
         LanguageNotSupportedError: its ``language`` is not one unspun has models for (names
             ``where`` and the languages covered).
     """
@@ -96,8 +97,10 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     if not isinstance(record, dict):
         raise FormatError(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
-    if not isinstance(text, str) or not text.replace(BOM, "").strip():
+    if not isinstance(text, str):
         raise FormatError(f"{where}: no 'text' field (a non-empty string); add the article text")
+    if not text.replace(BOM, "").strip():  # empty_input, as an empty file or a feed entry without text
+        raise EmptyInputError(f"{where}: 'text' is empty or only whitespace; give it some article text")
     meta: dict[str, str | None] = {}
     for name in JSONL_FIELDS:
         value = record.get(name)
