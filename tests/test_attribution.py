@@ -489,34 +489,33 @@ def test_a_pronoun_after_an_unnamed_speaker_is_not_given_to_the_person_named_bef
     assert antecedent(text, at("He"), pruitt) == "E1"  # without the attribution before: as it was
 
 
-def test_the_tagger_links_he_added_to_no_one_after_an_unnamed_speaker(nlp: object) -> None:
-    from unspun.document import Article
+def _tagged(text: str) -> Article:
+    """``text`` through the entity and attribution components, as the pipeline runs them."""
     from unspun.pipeline.attribution import AttributionTagger
     from unspun.pipeline.entities import EntityRecognizer
 
+    article = Article(id="t", text=text, language="en")
+    EntityRecognizer()([article])
+    AttributionTagger()([article])
+    return article
+
+
+def test_the_tagger_links_he_added_to_no_one_after_an_unnamed_speaker(nlp: object) -> None:
     text = (
         'Scott Pruitt said the plan was sound. "The talks have failed," one diplomat said. '
         "He added that more sanctions were needed."
     )
-    article = Article(id="p", text=text, language="en")
-    EntityRecognizer()([article])
-    AttributionTagger()([article])
+    article = _tagged(text)
     added = [a for a in article.attributions if text[a.cue.start : a.cue.end] == "added"]
     assert added and added[0].source_entity is None
 
 
 def test_a_person_once_she_is_no_candidate_for_he(nlp: object) -> None:
-    from unspun.document import Article
-    from unspun.pipeline.attribution import AttributionTagger
-    from unspun.pipeline.entities import EntityRecognizer
-
     text = (
         '"We need more time," Mayor Maria Lopez said on Tuesday. She added that a vote would come soon. '
         'Council member John Park disagreed with the mayor. "I think we made the right call," he told reporters.'
     )
-    article = Article(id="g", text=text, language="en")
-    EntityRecognizer()([article])
-    AttributionTagger()([article])
+    article = _tagged(text)
     names = {e.id: e.name for e in article.entities}
     by_source = {
         text[a.source.start : a.source.end]: names.get(a.source_entity or "")
