@@ -328,6 +328,32 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch: py
     assert "UNSPUN_TOKEN" in result.output and "Traceback" not in result.output
 
 
+def test_serve_takes_the_model_flags_every_analysing_command_takes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    # QA (issue 33): `unspun analyze/ingest/batch --model X` worked, `unspun serve --model X` was
+    # "No such option"; the flag wins over UNSPUN_MODEL, as on every command.
+    import socket
+
+    seen: dict[str, Any] = {}
+
+    def fake_app(*, store: Any, settings: Any) -> object:
+        seen["settings"] = settings
+        return object()
+
+    monkeypatch.setattr("unspun.server.create_app", fake_app)
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)
+    monkeypatch.setenv("UNSPUN_MODEL", "env-spans")
+    monkeypatch.setenv("UNSPUN_ARTICLE_MODEL", "env-article")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = str(tmp_path / "s.db")
+    result = CliRunner().invoke(cli_app, ["serve", "--port", str(port), "--db", db, "--model", "flag-spans"])
+    assert result.exit_code == 0, result.output
+    assert (seen["settings"].model, seen["settings"].article_model) == ("flag-spans", "env-article")
+
+
 def test_settings_come_from_the_environment_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     from unspun.errors import ConfigError
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from unspun.cli.common import say, user_errors
+from unspun.cli.common import ArticleModelOption, ModelOption, say, user_errors
 from unspun.extras import needs_extra
 
 
@@ -48,6 +48,8 @@ def serve(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Analysis worker threads (default 2).", min=1)
     ] = None,
+    model: ModelOption = None,
+    article_model: ArticleModelOption = None,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the web page.
 
@@ -62,7 +64,15 @@ def serve(
             from unspun.server import create_app
             from unspun.server.settings import load_server_settings
 
-        settings = load_server_settings(state["config"], host=host, port=port, db=db, workers=workers)
+        settings = load_server_settings(
+            state["config"],
+            host=host,
+            port=port,
+            db=db,
+            workers=workers,
+            model=model,
+            article_model=article_model,
+        )
         settings.check_exposure()
         check_free(settings.host, settings.port)  # before the models load, not after
         from unspun.store import open_store
