@@ -485,6 +485,35 @@ def test_a_feed_entry_without_text_fails_in_a_batch_with_the_code_analyze_gives_
     assert batch_codes == {("news.rss", 3): "empty_input", ("broken.rss", 0): "bad_format"}
 
 
+def test_a_feed_row_is_numbered_and_named_by_its_entry(tmp_path: Path) -> None:
+    # QA (issue 33): after an entry without text the next entry's row said "line 2" (it is entry 3,
+    # and the failed entry 2 was line 2 too), and an entry over the limit "news.rss, line 2 is ...".
+    from unspun.errors import InputTooLargeError
+    from unspun.scale.chunk import plan_chunks, read_chunk
+    from unspun.scale.source import list_inputs, source_article
+
+    entries = "".join(
+        f"<item><title>T{n}</title><link>https://example.org/{n}</link>{text}</item>"
+        for n, text in [
+            (1, "<description>First story.</description>"),
+            (2, ""),
+            (3, "<description>" + "Long story. " * 20 + "</description>"),
+        ]
+    )
+    feed = tmp_path / "news.rss"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>X</title>{entries}</channel></rss>'
+    )
+    rows = [
+        row for chunk in plan_chunks(list_inputs(feed), [], rows=10) for row in read_chunk(chunk).to_pylist()
+    ]
+    assert sorted((row["line"], row["kind"]) for row in rows) == [(1, "json"), (2, "empty"), (3, "json")]
+    [third] = [row for row in rows if row["line"] == 3]
+    assert source_article(third, max_bytes=10_000).url == "https://example.org/3"
+    with pytest.raises(InputTooLargeError, match=f"^{re.escape(str(feed))}: entry 3 is "):
+        source_article(third, max_bytes=100)
+
+
 def test_cli_batch_counts_one_failed_article_in_the_singular(tmp_path: Path) -> None:
     from unspun.cli import app
 

@@ -14,6 +14,7 @@ as bytes (about 1 GB/s on a local disk, against hours of analysis for the same a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import posixpath
 from collections.abc import Iterator
@@ -195,7 +196,10 @@ def _feed_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
         yield {"kind": unread_kind(error), "source": chunk.url, "line": 0, "id": "", "data": error.message}
         return
     yield from failed
-    for number, article in enumerate(articles, start=1):
+    # Each entry is an article or a failed row, in order: an article's number is its entry's.
+    skipped = {row["line"] for row in failed}
+    numbers = (number for number in itertools.count(1) if number not in skipped)
+    for number, article in zip(numbers, articles, strict=False):
         record = {
             "id": article.id,
             "text": article.text,

@@ -225,9 +225,11 @@ def source_article(row: dict[str, Any], *, max_bytes: int) -> Article:
         raise UNREAD_KINDS[row["kind"]](str(row["data"]))
     if row["kind"] == "json":
         data = str(row["data"])
+        # A feed's row is an entry, numbered as the feed reader numbers them ("news.rss: entry 2").
+        feed = posixpath.splitext(str(row["source"]))[1].lower() in FEED_SUFFIXES
+        where = f"{row['source']}: entry {row['line']}" if feed else f"{row['source']}, line {row['line']}"
         if len(data) > max_bytes:
-            raise InputTooLargeError(too_large(f"{row['source']}, line {row['line']}", len(data), max_bytes))
-        where = f"{row['source']}, line {row['line']}"
+            raise InputTooLargeError(too_large(where, len(data), max_bytes))
         article = jsonl_article(data, where=where, id=fallback_id(row))
         article.source_path = str(row["source"])
         return article
