@@ -166,5 +166,5 @@ def test_validating_fewer_epochs_trains_the_final_model_for_the_chosen_one(
     assert report["epochs"] == 1
     work = next((tmp_path / "cache" / "runs").iterdir())
     units = [line.split("\t")[0] for line in (work / "units.log").read_text("utf-8").splitlines()]
-    assert units == ["validate/epoch1", "final/epoch1"]
+    assert units == ["validate/epoch1", "final1/epoch1"]  # the final unit names its schedule
     assert SentenceClassifier.from_disk(tmp_path / "out").probabilities(CLAIMS).shape == (4,)

@@ -448,7 +448,9 @@ def fine_tune_checkworthy(
             return report
         epochs = int(report["validation"]["chosen_epoch"])
         a, b, threshold = held_out_calibration(rows["train"], recipe, run, epochs)
-        tokenizer, network = fit(Labelled.of(rows["train"]), recipe, run, "final/", epochs=epochs)
+        # One unit per schedule: a final model of 1 epoch is not the first epoch of one of 2 (the
+        # learning rate decays over the whole schedule), so it is never resumed as that.
+        tokenizer, network = fit(Labelled.of(rows["train"]), recipe, run, f"final{epochs}/", epochs=epochs)
         runtime = {
             "task": "checkworthy",
             "encoder": recipe.encoder,
