@@ -28,7 +28,6 @@ import struct
 import threading
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,7 +37,7 @@ import numpy as np
 
 from unspun.errors import ModelError
 from unspun.extras import missing_extra
-from unspun.models.cpus import available_cpus
+from unspun.models.cpus import available_cpus, map_on_workers
 from unspun.models.windowing import make_windows, stitch
 
 E5_FILE = "e5-small-q4.bin"
@@ -446,11 +445,7 @@ class E5TokenEncoder:
             for ids, _, windows in pieces
             for start, end in windows
         ]
-        if loaded.workers > 1 and len(inputs) > 1:
-            with ThreadPoolExecutor(min(loaded.workers, len(inputs))) as pool:
-                states = iter(list(pool.map(loaded.run, inputs)))
-        else:
-            states = iter([loaded.run(window) for window in inputs])
+        states = iter(map_on_workers(loaded.run, inputs, loaded.workers))
         width = sizes["hidden"] * len(self.layers)
         out = []
         for ids, offsets, windows in pieces:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from unspun.errors import ModelError
-from unspun.models.cpus import available_cpus
+from unspun.models.cpus import available_cpus, map_on_workers
 from unspun.models.linear_head import sigmoid
 
 FORMAT = "unspun.sentence-classifier/1"
@@ -110,10 +109,7 @@ class SentenceClassifier:
             (logits,) = self.session.run(["logits"], {"input_ids": row, "attention_mask": np.ones_like(row)})
             return float(logits[0, 1] - logits[0, 0])
 
-        if self.workers > 1 and len(encoded) > 1:  # ONNX Runtime's run() is thread-safe
-            with ThreadPoolExecutor(min(self.workers, len(encoded))) as pool:
-                return np.asarray(list(pool.map(run, encoded)), dtype=np.float32)
-        return np.asarray([run(ids) for ids in encoded], dtype=np.float32)
+        return np.asarray(map_on_workers(run, encoded, self.workers), dtype=np.float32)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The calibrated probability that each text is of the Yes class."""

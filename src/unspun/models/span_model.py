@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ import numpy as np
 
 from unspun.document import CANDIDATE_LAYER, Label, Paragraph, Span, split_paragraphs
 from unspun.errors import ModelError
-from unspun.models.cpus import available_cpus
+from unspun.models.cpus import available_cpus, map_on_workers
 from unspun.models.decoding import (
     char_to_tokens,
     decode_spans,
@@ -195,11 +194,7 @@ class SpanModel:
                 mask[row, : b - a + 2] = 1
             return self.encoder(input_ids, mask)
 
-        if self.workers > 1 and len(batches) > 1:
-            with ThreadPoolExecutor(min(self.workers, len(batches))) as pool:
-                outputs = list(pool.map(run, batches))
-        else:
-            outputs = [run(batch) for batch in batches]
+        outputs = map_on_workers(run, batches, self.workers)
         for batch, (logits, hidden) in zip(batches, outputs, strict=True):
             probs = softmax(logits.astype(np.float32))
             for row, (t, a, b) in enumerate(batch):
