@@ -33,24 +33,22 @@ def is_hard_wrapped(text: str, paragraphs: Sequence[Paragraph]) -> bool:
     :data:`MID_SENTENCE_SHARE` stop mid-sentence."""
     if len(paragraphs) < 3:
         return False
-    widths = [len(text[p.start : p.end].rstrip()) for p in paragraphs]
-    widest = max(widths)
+    lines = [text[p.start : p.end].rstrip() for p in paragraphs]
+    widest = max(len(line) for line in lines)
     if widest > MAX_WIDTH:
         return False
-    wrapping = [
-        w
-        for w, p, q in zip(widths[:-1], paragraphs[:-1], paragraphs[1:], strict=True)
-        if q.index == p.index + 1
-    ]
-    if not wrapping:
+    # the lines another line follows without a blank one between them
+    going_on = [lines[i] for i in range(len(paragraphs) - 1) if goes_on(paragraphs, i + 1)]
+    if not going_on:
         return False
-    full = sum(1 for w in wrapping if w >= FULL_WIDTH * widest)
-    cut = sum(
-        1
-        for p, q in zip(paragraphs[:-1], paragraphs[1:], strict=True)
-        if q.index == p.index + 1 and not text[p.start : p.end].rstrip().endswith(SENTENCE_ENDS)
-    )
-    return full >= FULL_SHARE * len(wrapping) and cut >= MID_SENTENCE_SHARE * len(wrapping)
+    full = sum(1 for line in going_on if len(line) >= FULL_WIDTH * widest)
+    cut = sum(1 for line in going_on if not line.endswith(SENTENCE_ENDS))
+    return full >= FULL_SHARE * len(going_on) and cut >= MID_SENTENCE_SHARE * len(going_on)
+
+
+def goes_on(paragraphs: Sequence[Paragraph], i: int) -> bool:
+    """Whether ``paragraphs[i]`` is the line right after ``paragraphs[i - 1]`` (no blank line)."""
+    return i > 0 and paragraphs[i].index == paragraphs[i - 1].index + 1
 
 
 def wrapped_blocks(text: str, paragraphs: Sequence[Paragraph]) -> list[list[int]]:
@@ -60,8 +58,8 @@ def wrapped_blocks(text: str, paragraphs: Sequence[Paragraph]) -> list[list[int]
     if not is_hard_wrapped(text, paragraphs):
         return [[i] for i in range(len(paragraphs))]
     blocks: list[list[int]] = []
-    for i, paragraph in enumerate(paragraphs):
-        if blocks and paragraph.index == paragraphs[i - 1].index + 1:
+    for i in range(len(paragraphs)):
+        if goes_on(paragraphs, i):
             blocks[-1].append(i)
         else:
             blocks.append([i])
