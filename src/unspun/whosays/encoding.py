@@ -113,13 +113,16 @@ def sentence_states(texts: Sequence[str], model: SpanModel | None = None) -> lis
     ]
 
 
+def kept_sentences(article: Article) -> SentenceStates | None:
+    """The :class:`SentenceStates` kept on ``article`` when its text has not changed since."""
+    kept = article.vectors.get(SENTENCE_STATES)
+    return kept if isinstance(kept, SentenceStates) and kept.text_key == hash(article.text) else None
+
+
 def article_sentences(articles: Sequence[Article], model: SpanModel | None = None) -> list[SentenceStates]:
     """The :class:`SentenceStates` of each article: those kept on it when its text has not changed,
     else made now (all missing articles in one call) and kept on it."""
-    out: list[SentenceStates | None] = []
-    for article in articles:
-        kept = article.vectors.get(SENTENCE_STATES)
-        out.append(kept if isinstance(kept, SentenceStates) and kept.text_key == hash(article.text) else None)
+    out = [kept_sentences(article) for article in articles]
     missing = [i for i, kept in enumerate(out) if kept is None]
     for i, made in zip(missing, sentence_states([articles[i].text for i in missing], model), strict=True):
         articles[i].vectors[SENTENCE_STATES] = made
@@ -138,11 +141,9 @@ def sentences_at(
     out: list[SentenceStates | None] = []
     chosen: list[tuple[int, list[TextRange]]] = []
     for i, (article, at) in enumerate(zip(articles, positions, strict=True)):
-        kept = article.vectors.get(SENTENCE_STATES)
-        if isinstance(kept, SentenceStates) and kept.text_key == hash(article.text):
-            out.append(kept)
+        out.append(kept_sentences(article))
+        if out[-1] is not None:
             continue
-        out.append(None)
         sentences = split_sentences(article.text)
         starts = [s.start for s in sentences]
         picked = sorted({max(bisect.bisect_right(starts, p) - 1, 0) for p in at}) if sentences else []
