@@ -400,6 +400,33 @@ def test_read_html_separates_headline_and_paragraphs_by_blank_lines(tmp_path: Pa
     ]
 
 
+def test_read_html_puts_a_headline_set_outside_the_article_first(tmp_path: Path) -> None:
+    # The headline in a <header> outside <article>: trafilatura's body starts with the first
+    # paragraph, so the headline would be read by no step (a text file opens with it).
+    path = tmp_path / "op.html"
+    path.write_text(
+        "<html><head><title>Opinion: The budget is a betrayal | Town Gazette</title></head><body>"
+        "<header><h1>Opinion: The budget is a betrayal</h1></header><article>"
+        "<p>Once again the council has chosen the easy road, and residents will pay for it.</p>"
+        "<p>It is time to vote these officials out before they bankrupt the town for good.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    article = read_html(path, max_bytes=LIMIT)
+    assert article.title == "Opinion: The budget is a betrayal"
+    assert article.text.split("\n\n") == [
+        "Opinion: The budget is a betrayal",
+        "Once again the council has chosen the easy road, and residents will pay for it.",
+        "It is time to vote these officials out before they bankrupt the town for good.",
+    ]
+
+
+def test_read_html_headline_is_not_repeated(tmp_path: Path) -> None:
+    path = tmp_path / "storm.html"
+    path.write_text(PAGE, encoding="utf-8")
+    assert read_html(path, max_bytes=LIMIT).text.count("Storm Hits Coast") == 1
+
+
 def test_read_html_without_main_text(tmp_path: Path) -> None:
     path = tmp_path / "empty.html"
     path.write_text(

@@ -15,6 +15,7 @@ from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError
 from unspun.readers.encoding import BOM, UTF8_BOM, decode_text
 from unspun.readers.text import parse_published
+from unspun.sentences import title_line
 
 # An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
 # or one of the tags a page or a saved article body starts with. The name must end there,
@@ -58,10 +59,11 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
         raise EmptyInputError(
             f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
         )
+    title = _clean(getattr(document, "title", None))
     return Article(
         id=id,
-        text=text,
-        title=_clean(getattr(document, "title", None)),
+        text=with_headline(text, title),
+        title=title,
         url=web_address(_clean(getattr(document, "url", None))),
         outlet=_outlet(document, page),
         published=_published(getattr(document, "date", None)),
@@ -104,6 +106,27 @@ def url_host(url: str) -> str | None:
 
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
+
+
+def with_headline(text: str, title: str | None) -> str:
+    """The page's text opening with its headline, as a text file opens with it.
+
+    A page often sets its headline (``<h1>``, ``og:title``) outside the ``<article>`` element, so
+    the extracted body starts with the first paragraph: the headline would then be read by no
+    step (a technique in it, "Opinion:" for the genre, a headline taken for a claim). When the
+    body does not open with the title or with a headline line of its own
+    (:func:`unspun.sentences.title_line`), the title is put first, a blank line before the body.
+    """
+    if not title:
+        return text
+    first = text.lstrip().split("\n", 1)[0]
+    if _words(first) == _words(title) or title_line(text) is not None:
+        return text
+    return f"{title}\n\n{text}"
+
+
+def _words(line: str) -> list[str]:
+    return line.casefold().split()
 
 
 def _html_text(document: Any) -> str:
