@@ -36,6 +36,11 @@ def test_trailing_function_words_are_cut() -> None:
     spans = whole_phrases(text, [_span(text, "The so-called experts and their fake news friends will")])
     assert _covered(text, spans) == ["The so-called experts and their fake news friends"]
 
+    # a determiner that needs its noun ("every worker"): no PTC training span ends on one
+    text = "These spineless globalist traitors have sold out every worker in this country."
+    spans = whole_phrases(text, [_span(text, "These spineless globalist traitors have sold out every")])
+    assert _covered(text, spans) == ["These spineless globalist traitors have sold out"]
+
 
 def test_a_pronoun_after_a_preposition_is_an_object_and_stays() -> None:
     text = "They are laughing at you. Are you going to let them get away with it?"

@@ -41,7 +41,8 @@ from dataclasses import replace
 from unspun.document import Span
 from unspun.models.decoding import FUNCTION_WORDS, snap_to_words
 
-# Words a phrase does not end on: articles, determiners, possessive determiners, prepositions,
+# Words a phrase does not end on: articles, determiners (those no PTC training span ends on:
+# "every", "each", "such", ...), possessive determiners, prepositions,
 # conjunctions, relative words, auxiliaries and modals, subject pronouns, a few adverbs and titles.
 # Object pronouns ("them", "it", "us"), "not" and "do/did" stay: gold spans end on them.
 # fmt: off
@@ -55,6 +56,7 @@ END_WORDS = frozenset({
     "will", "would", "shall", "should", "can", "could", "may", "might", "must",
     "i", "we", "they", "he", "she", "just", "also", "even", "still", "already", "very", "really",
     "yet", "only", "mr", "mrs", "ms", "dr",
+    "every", "each", "such", "several", "most", "much", "few", "neither",
     "it's", "that's", "there's", "they're", "we're", "i'm", "you're", "he's", "she's",
 })
 # Words a phrase seldom starts on (gold spans start on "the", "a", "if", "I", "to" and "but" often:
