@@ -5,8 +5,10 @@ run, for the resume tests of every resumable trainer."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 # Prepended to a script: with KILL_AT=<unit> the process dies right after that unit is recorded.
 KILL_AFTER_UNIT = """
@@ -37,3 +39,18 @@ def run_killable(
         text=True,
         timeout=timeout,
     )
+
+
+def kill_then_resume(
+    script: str, args: list[str], cache: Path, kill_at: str
+) -> tuple[Path, list[str], subprocess.CompletedProcess[str]]:
+    """Run ``script`` killed right after the unit ``kill_at``, then again to its end (both must
+    do so); return the run folder (the one under ``cache/runs``), its finished units in the order
+    they finished, and the resumed run."""
+    killed = run_killable(script, args, cache, kill_at)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    resumed = run_killable(script, args, cache)
+    assert resumed.returncode == 0, resumed.stderr
+    (work,) = (Path(cache) / "runs").iterdir()
+    units = [line.split("\t")[0] for line in (work / "units.log").read_text("utf-8").splitlines()]
+    return work, units, resumed

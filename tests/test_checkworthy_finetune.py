@@ -4,14 +4,13 @@ redoing an epoch, and its exported ONNX folder loads and scores without torch.""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from killed_runs import run_killable
+from killed_runs import kill_then_resume
+from tiny_encoder import tiny_wordpiece_bert
 from unspun.models.sentence_classifier import SentenceClassifier, is_sentence_classifier
 
 CLAIMS = [
@@ -63,32 +62,10 @@ print("late_f1", report["validation"]["late_f1"])
 """
 
 
-def tiny_wordpiece_bert(folder: Path) -> Path:
-    """A randomly initialised 2-layer, 32-wide BERT with a WordPiece tokenizer over :data:`WORDS`."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    folder.mkdir(parents=True, exist_ok=True)
-    digits = [str(d) for d in range(10)] + [f"##{d}" for d in range(10)]
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(WORDS)), *digits]
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizerFast(str(folder / "vocab.txt"), do_lower_case=True)
-    tokenizer.save_pretrained(str(folder))
-    torch.manual_seed(0)
-    config = transformers.BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-    )
-    transformers.BertModel(config).save_pretrained(str(folder))
-    return folder
-
-
 @pytest.fixture(scope="module")
 def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("cw")
-    bert = tiny_wordpiece_bert(root / "bert")
+    bert = tiny_wordpiece_bert(root / "bert", WORDS)
     data = root / "data"
     data.mkdir()
     lines = ["Sentence_id\tText\tclass_label", *(f"{i}\t{t}\t{y}" for i, t, y in ROWS)]
@@ -99,28 +76,17 @@ def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return recipe, data
 
 
-def _train(
-    recipe: Path, data: Path, out: Path, cache: Path, kill_at: str = ""
-) -> subprocess.CompletedProcess[str]:
-    return run_killable(SCRIPT, [str(recipe), str(data), str(out)], cache, kill_at)
-
-
 @pytest.mark.torch
 @pytest.mark.slow
 def test_finetune_killed_mid_run_resumes_and_exports_a_loadable_model(
     tmp_path: Path, tiny_setup: tuple[Path, Path]
 ) -> None:
     recipe, data = tiny_setup
-    killed = _train(recipe, data, tmp_path / "out", tmp_path / "cache", kill_at="validate/epoch1")
-    assert killed.returncode == -signal.SIGKILL
-    work = next((tmp_path / "cache" / "runs").iterdir())
+    args = [str(recipe), str(data), str(tmp_path / "out")]
+    work, units, resumed = kill_then_resume(SCRIPT, args, tmp_path / "cache", "validate/epoch1")
     assert work.name.startswith("checkworthy-finetune-")
     assert (work / "validate" / "checkpoint.pt").is_file()
-
-    resumed = _train(recipe, data, tmp_path / "out", tmp_path / "cache")
-    assert resumed.returncode == 0, resumed.stderr
     assert "validate/resuming after epoch 1 of 2" in resumed.stdout
-    units = [line.split("\t")[0] for line in (work / "units.log").read_text("utf-8").splitlines()]
     assert units[:2] == ["validate/epoch1", "validate/epoch2"]  # epoch 1 was not redone
     assert len(units) == len(set(units))
     report = json.loads((tmp_path / "out" / "training.json").read_text("utf-8"))

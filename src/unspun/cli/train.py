@@ -45,8 +45,8 @@ def train(
 ) -> None:
     """Train a model from a config file; the defaults reproduce the shipped model."""
     from unspun.errors import ConfigError
-    from unspun.training.checkworthy_finetune import is_finetune_recipe, train_checkworthy_finetune
     from unspun.training.defaults import default_train_config, default_train_data
+    from unspun.training.finetune import finetune_trainer
     from unspun.training.runs import task_run_folder, train_once
 
     with user_errors():
@@ -69,9 +69,9 @@ def train(
                 fresh=fresh,
                 log=lambda line: say("train:", "bold", line),
             )
-        elif task is TrainTask.checkworthy and is_finetune_recipe(config_path):
-            # its own run folder, with a checkpoint per epoch (unspun.training.checkworthy_finetune)
-            result = train_checkworthy_finetune(
+        elif (tune := finetune_trainer(task.value, config_path)) is not None:
+            # its own run folder, with a checkpoint per epoch (unspun.training.finetune)
+            result = tune(
                 config_path,
                 data_dir,
                 out_dir,

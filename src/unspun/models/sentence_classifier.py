@@ -1,20 +1,26 @@
 """A fine-tuned sentence classifier run with ONNX Runtime and ``tokenizers`` (no torch).
 
 A model folder holds ``model.onnx`` (inputs ``input_ids``, ``attention_mask``; output ``logits``
-of the classes No, Yes), ``tokenizer.json`` and ``config.json`` (``format``
-``unspun.sentence-classifier/1``, ``threshold``, ``calibration`` ``{a, b}``, ``max_length``). The
-probability of Yes is ``sigmoid(a * (logit_yes - logit_no) + b)``, Platt-calibrated on sentences
-the model did not train on.
+of the classes), ``tokenizer.json`` and ``config.json`` (``format``
+``unspun.sentence-classifier/1``, ``max_length``, and):
+
+* two classes No, Yes (no ``labels``; check-worthiness): ``threshold`` and ``calibration``
+  ``{a, b}``; the probability of Yes is ``sigmoid(a * (logit_yes - logit_no) + b)``,
+  Platt-calibrated on sentences the model did not train on;
+* n classes (``labels``; target sentiment): ``temperature``; the probabilities are
+  ``softmax(logits / temperature)``, the temperature fitted on texts the model did not train on.
+  A model of one target in its sentence names its ``target_markers``: the target is wrapped in them
+  (:meth:`SentenceClassifier.mark`), as in training.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -57,6 +63,24 @@ class SentenceClassifier:
         cal = self.config.get("calibration", {})
         return float(cal.get("a", 1.0)), float(cal.get("b", 0.0))
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The class names (No, Yes for a two-class model without ``labels``)."""
+        return tuple(self.config.get("labels", ("No", "Yes")))
+
+    @property
+    def binary(self) -> bool:
+        """Whether the model decides Yes / No at a threshold (else: the most probable class)."""
+        return "labels" not in self.config
+
+    def mark(self, text: str, start: int, end: int) -> str:
+        """``text`` with its characters ``[start, end)`` (the target) wrapped in the model's
+        ``target_markers`` (unchanged when it has none)."""
+        markers = self.config.get("target_markers")
+        if not markers:
+            return text
+        return mark_target(text, start, end, (str(markers[0]), str(markers[1])))
+
     @classmethod
     def from_disk(cls, folder: str | Path, threads: int | None = None) -> SentenceClassifier:
         """Load ``folder``; raise :class:`ModelError` saying what to do when a file is missing or
@@ -72,11 +96,11 @@ class SentenceClassifier:
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         except (OSError, ValueError, Exception) as exc:  # tokenizers raises its own untyped errors
             raise ModelError(
-                f"cannot read the model in {folder} ({exc}); give a folder from `unspun train checkworthy`"
+                f"cannot read the model in {folder} ({exc}); give a folder from `unspun train checkworthy` or `target-sentiment`"
             ) from exc
         if config.get("format") != FORMAT:
             raise ModelError(
-                f"{folder} is not a {FORMAT} model; give a folder from `unspun train checkworthy`"
+                f"{folder} is not a {FORMAT} model; give a folder from `unspun train checkworthy` or `target-sentiment`"
             )
         tokenizer.no_padding()
         options = ort.SessionOptions()
@@ -97,24 +121,54 @@ class SentenceClassifier:
         tokenizer.enable_truncation(model.max_length)
         return model
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """The Yes-minus-No logit of each text, each text run on its own: the int8 model quantises
+    def class_logits(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n, classes)`` logits of the texts, each text run on its own: the int8 model quantises
         its activations with ranges taken over the whole input, so a padded batch would make a
         sentence's score depend on the sentences beside it (and an article's claims on the
         articles batched with it)."""
         encoded = [e.ids for e in self.tokenizer.encode_batch(list(texts))] if texts else []
 
-        def run(ids: list[int]) -> float:
+        def run(ids: list[int]) -> np.ndarray:
             row = np.asarray([ids], dtype=np.int64)
             (logits,) = self.session.run(["logits"], {"input_ids": row, "attention_mask": np.ones_like(row)})
-            return float(logits[0, 1] - logits[0, 0])
+            return np.asarray(logits[0], dtype=np.float32)
 
-        return np.asarray(map_on_workers(run, encoded, self.workers), dtype=np.float32)
+        rows = map_on_workers(run, encoded, self.workers)
+        return np.stack(rows) if rows else np.zeros((0, len(self.labels)), dtype=np.float32)
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """The Yes-minus-No logit of each text (a two-class model)."""
+        z = self.class_logits(texts)
+        return np.asarray(z[:, 1] - z[:, 0], dtype=np.float32)
+
+    def calibrated(self, logits: np.ndarray) -> np.ndarray:
+        """The calibrated probabilities of ``(n, classes)`` logits: of Yes ``(n,)`` for a two-class
+        model, of each class ``(n, classes)`` otherwise."""
+        z = np.asarray(logits, dtype=np.float64)
+        if self.binary:
+            a, b = self.calibration
+            return np.asarray(sigmoid(a * (z[:, 1] - z[:, 0]) + b), dtype=np.float32)
+        z = z / float(self.config.get("temperature", 1.0))
+        z -= z.max(axis=1, keepdims=True) if len(z) else 0.0
+        e = np.exp(z)
+        return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
+
+    def decide(self, probabilities: np.ndarray) -> np.ndarray:
+        """Per text, the decision of :meth:`calibrated` probabilities: Yes (over the threshold)
+        for a two-class model, the index of the most probable class otherwise."""
+        if self.binary:
+            return np.asarray(probabilities >= self.threshold)
+        return np.asarray(np.argmax(probabilities, axis=1))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """The calibrated probability that each text is of the Yes class."""
-        a, b = self.calibration
-        return np.asarray(sigmoid(a * self.logits(texts) + b), dtype=np.float32)
+        """The calibrated probabilities of ``texts`` (:meth:`calibrated`): of the Yes class for a
+        two-class model, ``(n, classes)`` otherwise."""
+        return self.calibrated(self.class_logits(texts))
+
+
+def mark_target(text: str, start: int, end: int, markers: tuple[str, str]) -> str:
+    """``text`` with ``[start, end)`` wrapped in ``markers`` (each set off by a space)."""
+    return f"{text[:start]}{markers[0]} {text[start:end]} {markers[1]}{text[end:]}"
 
 
 _loaded: dict[str, SentenceClassifier] = {}
@@ -128,3 +182,21 @@ def load_sentence_classifier(folder: str | Path) -> SentenceClassifier:
         if key not in _loaded:
             _loaded[key] = SentenceClassifier.from_disk(folder)
         return _loaded[key]
+
+
+Other = TypeVar("Other")
+
+
+def load_classifier_or(
+    model: str | Path | None, default: str, other: Callable[[str | Path], Other]
+) -> SentenceClassifier | Other:
+    """The model in the folder or shipped name ``model`` (``default`` when ``None``), loaded once
+    per process: a :class:`SentenceClassifier` when its ``config.json`` says so, else
+    ``other(name_or_folder)`` (the frozen-feature heads a task shipped before). Raises
+    :class:`unspun.errors.ModelError`."""
+    from unspun.models.packaged import model_folder
+
+    folder = model_folder(model or default)
+    if is_sentence_classifier(folder):
+        return load_sentence_classifier(folder)
+    return other(model or default)

@@ -21,12 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Claim, ModelInfo, TextRange
-from unspun.models.packaged import folder_model_info, model_folder
-from unspun.models.sentence_classifier import (
-    SentenceClassifier,
-    is_sentence_classifier,
-    load_sentence_classifier,
-)
+from unspun.models.packaged import folder_model_info
+from unspun.models.sentence_classifier import SentenceClassifier, load_classifier_or
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.sentences import split_sentences, title_end
@@ -57,10 +53,7 @@ def load_claim_model(model: str | Path | ClaimModel | None = None) -> ClaimModel
     folder's ``config.json`` says which kind). Raises :class:`unspun.errors.ModelError`."""
     if isinstance(model, SentenceClassifier | HeadModel):
         return model
-    folder = model_folder(model or DEFAULT_MODEL)
-    if is_sentence_classifier(folder):
-        return load_sentence_classifier(folder)
-    return load_heads(model or DEFAULT_MODEL, DEFAULT_MODEL)
+    return load_classifier_or(model, DEFAULT_MODEL, lambda name: load_heads(name, DEFAULT_MODEL))
 
 
 def sentence_probabilities(model: ClaimModel, texts: Sequence[str]) -> np.ndarray:

@@ -1,13 +1,17 @@
 """Portrayal: how the text treats each entity (the sentiment it takes towards it, and its role).
 
 Reads the entities the entity component wrote (``article.entities``) and, for each, scores every
-mention with logistic heads over the span model's view of the mention in its sentence (encoded
-alone, as the training sentences were: :mod:`unspun.whosays.encoding`), then averages the mention
-scores (the role heads read the mention in the whole article, as they were trained):
+mention in its sentence, then averages the mention scores:
 
-* ``entity.sentiment``: negative / neutral / positive (NewsMTSC) with its mean probability;
+* ``entity.sentiment``: negative / neutral / positive (NewsMTSC) with its mean probability, from
+  the shipped ``target-sentiment-en``, a fine-tuned sentence classifier
+  (:class:`~unspun.models.sentence_classifier.SentenceClassifier`) that reads the mention's
+  sentence with the mention marked (one run per distinct sentence and mention), or from a
+  logistic head over the span model's view of the mention (a ``unspun.whosays-heads/1`` folder);
 * ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
   fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities,
+  from logistic heads over the span model's view of the mention in its sentence (encoded alone, as
+  the training sentences were: :mod:`unspun.whosays.encoding`),
   only where the text casts the entity in a role (:func:`role_given`): the main role's calibrated
   probability clears that role's threshold (chosen on folds by article so that a role given beats
   the class prior out of fold), and the entity is not one mentioned in passing: named at least
@@ -33,6 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Entity, Label, ModelInfo
+from unspun.models.packaged import folder_model_info
+from unspun.models.sentence_classifier import SentenceClassifier, load_classifier_or
 from unspun.pipeline.attribution import cites
 from unspun.pipeline.base import Component
 from unspun.registry import register
@@ -43,6 +49,7 @@ from unspun.whosays.parsing import PARSE_KEY, Chunks, mention_dependency
 
 SENTIMENT_MODEL = "target-sentiment-en"
 ROLES_MODEL = "entity-roles-en"
+SentimentModel = SentenceClassifier | HeadModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +68,57 @@ def sentiment_scores(model: HeadModel, features: np.ndarray) -> np.ndarray:
     return head.scores(features)
 
 
+def load_sentiment_model(model: str | Path | SentimentModel | None = None) -> SentimentModel:
+    """The target-sentiment model as given, or loaded (once per process) from a folder or a shipped
+    name: a fine-tuned classifier or a head folder, as its ``config.json`` says. Raises
+    :class:`unspun.errors.ModelError`."""
+    if isinstance(model, SentenceClassifier | HeadModel):
+        return model
+    return load_classifier_or(model, SENTIMENT_MODEL, lambda name: load_heads(name, SENTIMENT_MODEL))
+
+
+def target_scores(
+    model: SentenceClassifier, sentences: Sequence[str], ranges: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """``(n, 3)`` probabilities of negative / neutral / positive of each target: the character
+    range ``ranges[i]`` of ``sentences[i]`` (the same marked sentence is run once)."""
+    texts = [model.mark(text, start, end) for text, (start, end) in zip(sentences, ranges, strict=True)]
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return np.zeros((0, len(model.labels)), dtype=np.float32)
+    scores = dict(zip(distinct, model.probabilities(distinct), strict=True))
+    return np.stack([scores[text] for text in texts])
+
+
+def sentiment_labels(model: SentimentModel) -> tuple[str, ...]:
+    """The sentiment names in the order of the model's score columns."""
+    return model.labels if isinstance(model, SentenceClassifier) else tuple(model.head("sentiment").labels)
+
+
+def mention_sentiments(
+    model: SentimentModel, text: str, states: SentenceStates, ranges: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """``(n, 3)`` sentiment probabilities of the character ranges of an article of ``text``, each
+    read in the sentence it starts in (``states``: :func:`unspun.whosays.encoding.sentences_at`)."""
+    if isinstance(model, HeadModel):
+        return sentiment_scores(model, states.rows(ranges, model.blocks))
+    sentences, local = [], []
+    for start, end in ranges:
+        sentence = states.sentences[states.locate(start)] if states.sentences else None
+        base, stop = (sentence.start, sentence.end) if sentence is not None else (0, len(text))
+        sentences.append(text[base:stop])
+        local.append((start - base, min(end, stop) - base))
+    return target_scores(model, sentences, local)
+
+
 def mention_rows(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
     """The feature rows ``model`` reads for character ranges of one encoded sentence."""
     return block_rows(states, ranges, model.blocks)
 
 
-def sentiment_label(model: HeadModel, scores: np.ndarray) -> Label:
+def sentiment_label(model: SentimentModel, scores: np.ndarray) -> Label:
     """The best sentiment of one score row (or of a mean of rows)."""
-    labels = model.head("sentiment").labels
+    labels = sentiment_labels(model)
     best = int(np.argmax(scores))
     return Label(labels[best], round(float(scores[best]), 4))
 
@@ -233,23 +283,24 @@ class PortrayalTagger(Component):
     def __init__(
         self,
         *,
-        sentiment_model: str | Path | HeadModel | None = None,
+        sentiment_model: str | Path | SentimentModel | None = None,
         roles_model: str | Path | HeadModel | None = None,
         languages: tuple[str, ...] = ("en",),
     ) -> None:
         super().__init__()
         self._args = (sentiment_model, roles_model)
-        self._models: tuple[HeadModel, HeadModel] | None = None
+        self._models: tuple[SentimentModel, HeadModel] | None = None
         self.languages = languages
 
     @property
-    def models(self) -> tuple[HeadModel, HeadModel]:
-        """The sentiment and role heads, loaded on first use (raises :class:`unspun.errors.ModelError`)."""
+    def models(self) -> tuple[SentimentModel, HeadModel]:
+        """The sentiment model and the role heads, loaded on first use (raises
+        :class:`unspun.errors.ModelError`)."""
         if self._models is None:
             with self._load_lock:
                 if self._models is None:
                     self._models = (
-                        load_heads(self._args[0] or SENTIMENT_MODEL, SENTIMENT_MODEL),
+                        load_sentiment_model(self._args[0]),
                         load_heads(self._args[1] or ROLES_MODEL, ROLES_MODEL),
                     )
         return self._models
@@ -258,7 +309,14 @@ class PortrayalTagger(Component):
         self.models  # noqa: B018 - the property loads them
 
     def model_info(self) -> list[ModelInfo]:
-        return [model.model_info(self.name) for model in self.models]
+        sentiment, roles = self.models
+        if isinstance(sentiment, HeadModel):
+            first = sentiment.model_info(self.name)
+        elif sentiment.path is not None:
+            first = folder_model_info(self.name, sentiment.path)
+        else:
+            first = ModelInfo(component=self.name, name="target-sentiment", version="local")
+        return [first, roles.model_info(self.name)]
 
     def covers(self, article: Article) -> bool:
         return (article.language is None or article.language in self.languages) and bool(article.entities)
@@ -282,7 +340,7 @@ class PortrayalTagger(Component):
 
     def _portray(
         self,
-        sentiment: HeadModel,
+        sentiment: SentimentModel,
         roles: HeadModel,
         states: SentenceStates,
         whole: TokenStates | None,
@@ -292,7 +350,7 @@ class PortrayalTagger(Component):
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
-        senti = mean_scores(sentiment_scores(sentiment, states.rows(ranges, sentiment.blocks)), groups, n)
+        senti = mean_scores(mention_sentiments(sentiment, article.text, states, ranges), groups, n)
         role_rows = (
             mention_rows(roles, whole, ranges) if whole is not None else states.rows(ranges, roles.blocks)
         )

@@ -23,7 +23,7 @@ from unspun.errors import ConfigError, ModelError
 from unspun.models.linear_head import LinearHead, fit_linear_head, sigmoid
 from unspun.tasks.checkthat import NO, THRESHOLDS, YES, best_threshold, debate_groups, f1_yes, read_checkthat
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
-from unspun.tasks.newsmtsc import SENTIMENTS, iter_targets, read_rows
+from unspun.tasks.newsmtsc import SENTIMENTS, TargetRow, iter_targets, read_rows
 from unspun.tasks.whosays_scorer import score_entity_roles, score_target_sentiment
 from unspun.training.calibration import fit_platt_logits, reliability_report, top_class_ece
 from unspun.whosays.encoding import TokenStates, block_rows, default_encoder, encode_texts, sentence_states
@@ -104,7 +104,7 @@ def _folds(groups: Sequence[Any], k: int, seed: int) -> list[np.ndarray]:
     return [np.flatnonzero(assignment == f) for f in range(k)]
 
 
-def _head_config(config: dict[str, Any]) -> tuple[list[str], float, int, int]:
+def head_config(config: dict[str, Any]) -> tuple[list[str], float, int, int]:
     model = config.get("model", {})
     try:
         return (
@@ -183,7 +183,7 @@ def train_checkworthy(
     id scored by a head fitted (and calibrated, its threshold chosen) on the earlier ones only, the
     random-sentence CV for comparison, and dev / dev-test with the head fitted on all of train."""
     config = load_config(config_path)
-    blocks, c, k, config_seed = _head_config(config)
+    blocks, c, k, config_seed = head_config(config)
     seed = config_seed if seed is None else seed
     files = {name: _data_file(data_dir, rel) for name, rel in config["data"].items()}
     validation = config.get("validation", {})
@@ -279,6 +279,25 @@ def train_checkworthy(
 # -- target sentiment -----------------------------------------------------------------------------
 
 
+def sentiment_features(
+    path: Path,
+    rows: Sequence[dict[str, Any]],
+    targets: Sequence[TargetRow],
+    blocks: Sequence[str],
+    *,
+    cache: Path | None,
+    log: Say = _quiet,
+) -> np.ndarray:
+    """The head's feature rows of NewsMTSC ``targets`` (of ``rows``, read from ``path``): ``blocks``
+    of the span model's states of each sentence encoded alone (cached by file and encoder)."""
+
+    def compute() -> np.ndarray:
+        states = _chunks([r["sentence_normalized"] for r in rows], 64, log, "sentences")
+        return np.concatenate([block_rows(states[t.row], [(t.start, t.end)], blocks) for t in targets])
+
+    return cached_features(f"newsmtsc-{'-'.join(blocks)}", [path], compute, cache=cache)
+
+
 def train_target_sentiment(
     config_path: Path,
     data_dir: Path,
@@ -290,17 +309,12 @@ def train_target_sentiment(
 ) -> dict[str, Any]:
     """Train the target-sentiment head on NewsMTSC train (folds grouped by sentence)."""
     config = load_config(config_path)
-    blocks, c, k, config_seed = _head_config(config)
+    blocks, c, k, config_seed = head_config(config)
     seed = config_seed if seed is None else seed
     path = _data_file(data_dir, config["data"]["train"])
     rows = read_rows(path)
     targets = list(iter_targets(rows, labelled=True))
-
-    def compute() -> np.ndarray:
-        states = _chunks([r["sentence_normalized"] for r in rows], 64, log, "sentences")
-        return np.concatenate([block_rows(states[t.row], [(t.start, t.end)], blocks) for t in targets])
-
-    x = cached_features(f"newsmtsc-{'-'.join(blocks)}", [path], compute, cache=cache)
+    x = sentiment_features(path, rows, targets, blocks, cache=cache, log=log)
     y = [t.sentiment or "" for t in targets]
     groups = [t.row for t in targets]
     oof: dict[str, str] = {}
@@ -404,7 +418,7 @@ def train_entity_roles(
     from unspun.training.role_mix import as_prior, mix_figures, rule_figures, shift_folds, target_prior
 
     config = load_config(config_path)
-    blocks, c, k, config_seed = _head_config(config)
+    blocks, c, k, config_seed = head_config(config)
     seed = config_seed if seed is None else seed
     annotations = _data_file(data_dir, config["data"]["annotations"])
     documents = _data_file(data_dir, config["data"]["documents"])

@@ -17,6 +17,7 @@ from unspun.whosays.heads import HeadModel, load_heads
 
 if TYPE_CHECKING:
     from unspun.pipeline.claims import ClaimModel
+    from unspun.pipeline.portrayal import SentimentModel
 
 
 def predict_checkworthy(
@@ -35,14 +36,26 @@ def predict_checkworthy(
 
 
 def predict_target_sentiment(
-    rows: Sequence[dict[str, Any]], model: str | Path | HeadModel | None = None, *, batch_size: int = 64
+    rows: Sequence[dict[str, Any]], model: str | Path | SentimentModel | None = None, *, batch_size: int = 64
 ) -> list[dict[str, Any]]:
-    """The NewsMTSC ``rows`` with each target's ``polarity`` predicted (2.0 / 4.0 / 6.0)."""
-    from unspun.pipeline.portrayal import SENTIMENT_MODEL, mention_rows, sentiment_label, sentiment_scores
+    """The NewsMTSC ``rows`` with each target's ``polarity`` predicted (2.0 / 4.0 / 6.0), by the
+    shipped target-sentiment model (a fine-tuned classifier) or the model folder given."""
+    from unspun.pipeline.portrayal import (
+        load_sentiment_model,
+        mention_rows,
+        sentiment_label,
+        sentiment_scores,
+        target_scores,
+    )
 
-    heads = load_heads(model or SENTIMENT_MODEL, SENTIMENT_MODEL)
+    heads = load_sentiment_model(model)
     targets = list(iter_targets(rows))
     names: list[list[str]] = [[""] * len(row["targets"]) for row in rows]
+    if not isinstance(heads, HeadModel):
+        scores = target_scores(heads, [t.sentence for t in targets], [(t.start, t.end) for t in targets])
+        for t, row in zip(targets, scores, strict=True):
+            names[t.row][t.index] = sentiment_label(heads, row).name
+        return with_polarities(rows, names)
     for start in range(0, len(rows), batch_size):
         chunk = list(range(start, min(start + batch_size, len(rows))))
         states = encode_texts([rows[r]["sentence_normalized"] for r in chunk])
