@@ -525,3 +525,89 @@ def test_a_person_once_she_is_no_candidate_for_he(nlp: object) -> None:
     assert by_source.get("She") == "Maria Lopez", by_source
     # Lopez and Park are both named in the paragraph before "he"; Lopez was "she", so he is Park.
     assert by_source.get("he") == "John Park", by_source
+
+
+def _candidate(nlp: object, text: str, cue: str) -> tuple[str | None, str | None]:
+    """The source and content the rules build for the candidate whose cue is ``cue``."""
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    for found, _ in load_attribution_model().candidates(nlp(text)):  # type: ignore[operator]
+        if text[found.cue[0] : found.cue[1]] == cue:
+            return (
+                text[found.source[0] : found.source[1]] if found.source else None,
+                text[found.content[0] : found.content[1]] if found.content else None,
+            )
+    raise AssertionError(f"no candidate with the cue {cue!r}")
+
+
+def test_a_quotation_in_the_next_sentence_continues_the_content_unless_it_has_its_own_cue() -> None:
+    from unspun.whosays.attribution_rules import continued_quote, next_sentence_quote
+
+    text = "“We will win,” Park said, referring to the race. “The polls are wrong.”"
+    after = text.index(", referring")
+    assert next_sentence_quote(text, quotations(text), after) == len(text)
+    typed = "''We will win,'' Park said. ''The polls are wrong.''"
+    assert next_sentence_quote(typed, quotations(typed), typed.index(". ''")) == len(typed)
+    # a quotation closing on a comma has a speaker of its own; another paragraph is not followed
+    own = "“We will win,” Park said. “The polls are wrong,” Lee said."
+    assert next_sentence_quote(own, quotations(own), own.index(". “")) is None
+    assert continued_quote(own, quotations(own), own.index("“The")) is None
+    apart = "“We will win,” Park said, referring to the race.\n\n“The polls are wrong.”"
+    assert next_sentence_quote(apart, quotations(apart), apart.index(", referring")) is None
+
+
+def test_a_quotation_its_sentence_leads_into_starts_the_content_there(nlp: object) -> None:
+    from unspun.whosays.attribution_rules import with_lead_in
+
+    text = "But the benefit of trade is “ten times the size of the losses,” he said."
+    quote = (text.index("“"), text.index(" he said"))
+    assert with_lead_in(text, 0, quote) == (0, quote[1])
+    colon = "He put it plainly: “ten times the losses,” he said."
+    quote = (colon.index("“"), colon.index(" he said"))
+    assert with_lead_in(colon, 0, quote) == quote
+    assert (
+        _candidate(nlp, text, "said")[1] == "But the benefit of trade is “ten times the size of the losses,”"
+    )
+
+
+def test_close_open_quote_balances_typewriter_quotes_and_brackets() -> None:
+    from unspun.whosays.attribution_rules import close_open_quote
+
+    text = "He said it was ''unfortunate that my comments were misconstrued.'' Later, more."
+    content = (text.index("it was"), text.index(".''"))
+    assert (
+        text[slice(*close_open_quote(text, content))]
+        == "it was ''unfortunate that my comments were misconstrued.''"
+    )
+    text = "Polls favour Sen. Marco Rubio (R-Fla.) over him."
+    content = (text.index("Sen."), text.index(")"))
+    assert text[slice(*close_open_quote(text, content))] == "Sen. Marco Rubio (R-Fla.)"
+    text = "He wrote: “My team stays in place.” Then he left."
+    content = (text.index("My"), text.index(" Then"))
+    assert text[slice(*close_open_quote(text, content))] == "“My team stays in place.”"
+
+
+def test_a_source_keeps_the_comma_closing_its_apposition(nlp: object) -> None:
+    from unspun.whosays.attribution_rules import closed_source
+
+    text = "Chris Brownell, an audience member, said he makes $41,000 a year."
+    assert _candidate(nlp, text, "said")[0] == "Chris Brownell, an audience member,"
+    plain = "Brownell, said to be a member, left."
+    assert closed_source(plain, (0, 8)) == (0, 8)  # no comma inside: a list or a clause follows
+    paren = "Gov. Pat McCrory (R) blamed the court."
+    assert closed_source(paren, (0, paren.index(")"))) == (0, paren.index(")") + 1)
+
+
+def test_the_subject_of_an_agentless_passive_or_of_appear_is_content_not_source(nlp: object) -> None:
+    text = "Sanders appears to have a slight lead in Iowa."
+    assert _candidate(nlp, text, "appears") == (None, "Sanders appears to have a slight lead in Iowa")
+    text = "The price of the resort was not disclosed."
+    assert _candidate(nlp, text, "was not disclosed") == (None, "The price of the resort")
+    # with its agent, the passive's by-phrase stays the source
+    text = "The plan was criticized by Senator Lee as reckless."
+    assert _candidate(nlp, text, "was criticized")[0] == "Senator Lee"
+
+
+def test_a_quotation_before_a_cue_with_an_object_is_not_its_content(nlp: object) -> None:
+    text = "“Eminent domain!” A new campaign ad accuses Trump of buying influence."
+    assert _candidate(nlp, text, "accuses")[1] == "Trump of buying influence"
