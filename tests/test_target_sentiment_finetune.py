@@ -146,6 +146,17 @@ def _portrayal_reads_the_classifier(out: Path, model: SentenceClassifier) -> Non
     assert sentiment.name == model.labels[int(np.argmax(mean))]
     assert sentiment.score == pytest.approx(float(mean.max()), abs=1e-3)
 
+    # an entity named twice in a sentence is read once there, at its first mention
+    from unspun.pipeline.portrayal import mention_sentiments
+    from unspun.whosays.encoding import sentences_at
+
+    twice = "smith saved smith."
+    (states,) = sentences_at([Article(id="t", text=twice)], [[0]])
+    per_mention = mention_sentiments(model, twice, states, [(0, 5), (12, 17)])
+    per_entity = mention_sentiments(model, twice, states, [(0, 5), (12, 17)], groups=[0, 0])
+    assert not np.array_equal(per_mention[0], per_mention[1])  # the marks differ
+    assert np.array_equal(per_entity, per_mention[[0, 0]])
+
 
 def _predict_reads_the_classifier(out: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner

@@ -96,19 +96,32 @@ def sentiment_labels(model: SentimentModel) -> tuple[str, ...]:
 
 
 def mention_sentiments(
-    model: SentimentModel, text: str, states: SentenceStates, ranges: Sequence[tuple[int, int]]
+    model: SentimentModel,
+    text: str,
+    states: SentenceStates,
+    ranges: Sequence[tuple[int, int]],
+    groups: Sequence[int] | None = None,
 ) -> np.ndarray:
     """``(n, 3)`` sentiment probabilities of the character ranges of an article of ``text``, each
-    read in the sentence it starts in (``states``: :func:`unspun.whosays.encoding.sentences_at`)."""
+    read in the sentence it starts in (``states``: :func:`unspun.whosays.encoding.sentences_at`).
+    With ``groups`` (the entity of each range), the classifier reads each entity once a sentence,
+    at its first mention there, and gives that score to its other mentions in the sentence."""
     if isinstance(model, HeadModel):
         return sentiment_scores(model, states.rows(ranges, model.blocks))
+    at = [states.locate(start) if states.sentences else -1 for start, _ in ranges]
+    keys = [(k, i if groups is None else groups[i]) for i, k in enumerate(at)]
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}  # each key's first range
+    read = sorted(first.values())
     sentences, local = [], []
-    for start, end in ranges:
-        sentence = states.sentences[states.locate(start)] if states.sentences else None
+    for i in read:
+        start, end = ranges[i]
+        sentence = states.sentences[at[i]] if at[i] >= 0 else None
         base, stop = (sentence.start, sentence.end) if sentence is not None else (0, len(text))
         sentences.append(text[base:stop])
         local.append((start - base, min(end, stop) - base))
-    return target_scores(model, sentences, local)
+    scores = dict(zip(read, target_scores(model, sentences, local), strict=True))
+    rows = [scores[first[key]] for key in keys]
+    return np.stack(rows) if rows else np.zeros((0, len(model.labels)), dtype=np.float32)
 
 
 def mention_rows(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -350,7 +363,7 @@ class PortrayalTagger(Component):
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
-        senti = mean_scores(mention_sentiments(sentiment, article.text, states, ranges), groups, n)
+        senti = mean_scores(mention_sentiments(sentiment, article.text, states, ranges, groups), groups, n)
         role_rows = (
             mention_rows(roles, whole, ranges) if whole is not None else states.rows(ranges, roles.blocks)
         )
