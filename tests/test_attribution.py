@@ -611,3 +611,24 @@ def test_the_subject_of_an_agentless_passive_or_of_appear_is_content_not_source(
 def test_a_quotation_before_a_cue_with_an_object_is_not_its_content(nlp: object) -> None:
     text = "“Eminent domain!” A new campaign ad accuses Trump of buying influence."
     assert _candidate(nlp, text, "accuses")[1] == "Trump of buying influence"
+
+
+def test_a_phrase_the_data_puts_in_cues_joins_the_cue_whole(nlp: object) -> None:
+    from unspun.whosays.attribution_model import learn_lexicon_and_rates
+    from unspun.whosays.attribution_rules import TREE, cue_tokens
+
+    texts = [
+        "Lopez said in a statement that taxes would rise.",
+        "Park said in a statement that the plant would open.",
+        "Lee said in a statement that the vote was fair.",
+    ]
+    docs = [nlp(t) for t in texts]  # type: ignore[operator]
+    golds = [[_gold(t, t.split()[0], "said in a statement", t[t.index("that") :].rstrip("."))] for t in texts]
+    _, rates = learn_lexicon_and_rates(docs, golds)
+    assert rates["say>prep:in>statement"] == 1.0 and rates[TREE + "say>prep:in>statement"] == 1.0
+    text = "Kim said in a statement that the budget was balanced."
+    said = next(t for t in nlp(text) if t.lower_ == "said")  # type: ignore[operator]
+    assert " ".join(t.text for t in cue_tokens(said, rates)) == "said in a statement"
+    # without the phrase's rate only the word joins, and a lone preposition breaks no run
+    assert [t.text for t in cue_tokens(said, {"say>prep:in": 0.9})] == ["said", "in"]
+    assert [t.text for t in cue_tokens(said, {})] == ["said"]

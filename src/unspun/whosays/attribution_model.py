@@ -28,6 +28,7 @@ from unspun.errors import ModelError
 from unspun.models.packaged import model_folder
 from unspun.whosays.attribution_rules import (
     EXTENDABLE,
+    TREE,
     Found,
     attribution_at,
     candidate_heads,
@@ -214,9 +215,12 @@ def learn_lexicon_and_rates(
                 if abs(child.i - head.i) > 3:  # only near children can join the cue
                     continue
                 inside = g.cue[0] <= child.idx < g.cue[1]
+                whole = all(g.cue[0] <= t.idx < g.cue[1] for t in child.subtree)
                 for key in inclusion_keys(head, child):
                     seen[key][0] += inside
                     seen[key][1] += 1
+                    seen[TREE + key][0] += whole
+                    seen[TREE + key][1] += 1
     lexicon = frozenset(lemma for lemma, n in lemmas.items() if n >= min_count)
     rates = {key: hit / n for key, (hit, n) in seen.items() if n >= 3}
     return lexicon, rates

@@ -84,11 +84,15 @@ def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -
     a contiguous run is kept."""
     chosen = {head.i: head}
     for child in head.children:
-        rate = next((include[k] for k in inclusion_keys(head, child) if k in include), 0.0)
+        keys = inclusion_keys(head, child)
+        rate = next((include[k] for k in keys if k in include), 0.0)
         if head.lower_ == "according" and child.lower_ == "to":
             rate = 1.0  # the guidelines' cue is "according to" as a whole
         if rate > threshold:
             chosen[child.i] = child
+            whole = next((include[TREE + k] for k in keys if TREE + k in include), 0.0)
+            if whole > threshold:  # "said in a statement", "issued a report"
+                chosen.update({t.i: t for t in child.subtree})
             if child.dep_ == "xcomp":
                 for grand in child.children:
                     if grand.dep_ in ("aux", "neg"):
@@ -106,14 +110,23 @@ def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -
     return run
 
 
+TREE = "tree|"  # prefix of the rates at which a child's whole phrase lies inside the cue
+
+
 def inclusion_keys(head: Token, child: Token) -> tuple[str, ...]:
-    """Keys of the cue inclusion rates, most specific first: head lemma with the child's relation
-    and word (``call>prep:for``), the relation and word (``punct::``), the relation alone."""
-    return (
-        f"{head.lemma_.lower()}>{child.dep_}:{child.lower_}",
-        f"{child.dep_}:{child.lower_}",
-        child.dep_,
-    )
+    """Keys of the cue inclusion rates, most specific first: for a preposition, head lemma with
+    the preposition and its object's lemma (``say>prep:in>statement``) and without the head
+    (``prep:in>interview``); the head lemma with the child's relation and word (``call>prep:for``),
+    the relation and word (``punct::``), the relation alone. The same keys prefixed with
+    :data:`TREE` give the rate at which the child's whole phrase lies inside the cue."""
+    lemma = head.lemma_.lower()
+    keys = (f"{lemma}>{child.dep_}:{child.lower_}", f"{child.dep_}:{child.lower_}", child.dep_)
+    if child.dep_ == "prep":
+        obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+        if obj is not None:
+            phrase = f"prep:{child.lower_}>{obj.lemma_.lower()}"
+            return (f"{lemma}>{phrase}", phrase, *keys)
+    return keys
 
 
 def verb_for_content(head: Token, cue: Sequence[Token]) -> Token:
@@ -504,7 +517,7 @@ def attribution_at(
         subject_range = subtree_range(subject)
         if subject_range is not None and (content is None or content == subject_range):
             source, content = None, subject_range
-        elif subject_range is not None and content[0] >= cue_range[1]:
+        elif subject_range is not None and content is not None and content[0] >= cue_range[1]:
             source, content = None, (subject_range[0], content[1])
     kind = "direct" if content and text[content[0]] in OPEN_QUOTES else "indirect"
     return Found(head.i, cue_range, source, content, kind, rule)
