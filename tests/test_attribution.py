@@ -632,3 +632,20 @@ def test_a_phrase_the_data_puts_in_cues_joins_the_cue_whole(nlp: object) -> None
     # without the phrase's rate only the word joins, and a lone preposition breaks no run
     assert [t.text for t in cue_tokens(said, {"say>prep:in": 0.9})] == ["said", "in"]
     assert [t.text for t in cue_tokens(said, {})] == ["said"]
+
+
+def test_only_a_prepositional_or_object_phrase_joins_a_cue_whole(nlp: object) -> None:
+    from unspun.whosays.attribution_rules import TREE, cue_tokens
+
+    doc = nlp("Maher was still focused on Muslims.")  # type: ignore[operator]
+    focused = next(t for t in doc if t.lower_ == "focused")
+    rates = {"auxpass": 0.95, TREE + "auxpass": 0.95, "advmod": 0.9}
+    # the parser may hang the subject on the auxiliary: its "phrase" never joins the cue
+    assert [t.text for t in cue_tokens(focused, rates)] == ["was", "still", "focused"]
+
+
+def test_the_object_of_a_preposition_in_the_cue_is_content_unless_according_to(nlp: object) -> None:
+    text = "The criticism of Mr. Clinton's personal life grew."
+    assert _candidate(nlp, text, "criticism of") == (None, "Mr. Clinton's personal life")
+    text = "According to aides, the report was never finished."
+    assert _candidate(nlp, text, "According to") == ("aides", "the report was never finished")
