@@ -649,3 +649,18 @@ def test_the_object_of_a_preposition_in_the_cue_is_content_unless_according_to(n
     assert _candidate(nlp, text, "criticism of") == (None, "Mr. Clinton's personal life")
     text = "According to aides, the report was never finished."
     assert _candidate(nlp, text, "According to") == ("aides", "the report was never finished")
+
+
+def test_a_relative_clause_around_its_source_and_cue_is_content_whole(nlp: object) -> None:
+    from unspun.whosays.attribution_rules import relative_around
+
+    text = "The drive, which the campaign says includes 2.7 million donors, grew fast."
+    assert _candidate(nlp, text, "says") == (
+        "the campaign",
+        "which the campaign says includes 2.7 million donors",
+    )
+    doc = nlp(text)  # type: ignore[operator]
+    which, says = text.index("which"), text.index("says")
+    assert relative_around(doc, (which, text.index(", grew")), (text.index("the campaign"), says + 4))
+    # a content that does not open with the pronoun, or does not go on after the cue, is cut
+    assert not relative_around(doc, (text.index("includes"), text.index(", grew")), (which, says + 4))
