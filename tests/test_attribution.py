@@ -664,3 +664,10 @@ def test_a_relative_clause_around_its_source_and_cue_is_content_whole(nlp: objec
     assert relative_around(doc, (which, text.index(", grew")), (text.index("the campaign"), says + 4))
     # a content that does not open with the pronoun, or does not go on after the cue, is cut
     assert not relative_around(doc, (text.index("includes"), text.index(", grew")), (which, says + 4))
+
+
+def test_a_clause_a_cue_interrupts_before_a_conjunction_is_content_whole(nlp: object) -> None:
+    text = "Her eyes widened, he said, and she gripped his hands."
+    assert _candidate(nlp, text, "said") == ("he", "Her eyes widened, he said, and she gripped his hands")
+    text = "Taxes will rise, he said, because the deficit grew."
+    assert _candidate(nlp, text, "said")[1] == "Taxes will rise"
