@@ -671,3 +671,8 @@ def test_a_clause_a_cue_interrupts_before_a_conjunction_is_content_whole(nlp: ob
     assert _candidate(nlp, text, "said") == ("he", "Her eyes widened, he said, and she gripped his hands")
     text = "Taxes will rise, he said, because the deficit grew."
     assert _candidate(nlp, text, "said")[1] == "Taxes will rise"
+
+
+def test_a_content_can_hang_from_a_later_word_of_the_cue(nlp: object) -> None:
+    text = "The mayor is confident that the budget will pass."
+    assert _candidate(nlp, text, "is confident") == ("The mayor", "that the budget will pass")

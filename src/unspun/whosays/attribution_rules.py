@@ -386,6 +386,24 @@ def content_of(
             for pobj in child.children:
                 if pobj.dep_ in ("pobj", "pcomp"):
                     return _extended(verb, pobj, inside, extend, first=child), "prep"
+    return _of_cue_word(verb, cue, inside)
+
+
+def _of_cue_word(verb: Token, cue: Sequence[Token], inside: set[int]) -> tuple[Range | None, str]:
+    """The content hanging from another word of the cue than its verb ("was critical **of X**",
+    "is confident **that X**"): its clausal complement, or the object of its preposition. Shipped
+    model: PolNeAR dev exact-match cue F1 0.6770 -> 0.6774, content 0.5291 -> 0.5295; 200 train
+    articles content 0.5689 -> 0.5691."""
+    for tok in cue:
+        if tok.i == verb.i or tok.i < verb.i:
+            continue
+        for child in tok.children:
+            if child.i in inside and child.dep_ == "prep":
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp") and pobj.i not in inside:
+                        return subtree_range(pobj), "cue-word"
+            elif child.i not in inside and child.i > tok.i and child.dep_ in ("ccomp", "xcomp"):
+                return subtree_range(child), "cue-word"
     return None, "none"
 
 
