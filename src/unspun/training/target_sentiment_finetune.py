@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from unspun.errors import ConfigError
-from unspun.models.sentence_classifier import mark_target
+from unspun.models.sentence_classifier import SentenceClassifier, mark_target
 from unspun.tasks.newsmtsc import SENTIMENTS, TargetRow, iter_targets, read_rows
 from unspun.tasks.whosays_scorer import score_target_sentiment
 from unspun.training.calibration import fit_temperature
@@ -223,6 +223,10 @@ def fine_tune_target_sentiment(
             export(network, tokenizer, temp, runtime, quantize=recipe.quantize)
             texts = marked(targets)
             report["int8_agreement"] = agreement(network, tokenizer, temp, [texts[i] for i in split[1]])
+            # the exported model's own figure on the held-out articles (it trained on them when refit)
+            model = SentenceClassifier.from_disk(temp)
+            held = model.decide(model.probabilities([texts[i] for i in split[1]]))
+            report["exported_held"] = scored([targets[i] for i in split[1]], held)
             atomic_write_json(temp / "training.json", report)
         out_dir.mkdir(parents=True, exist_ok=True)
         shutil.copytree(run.path("model"), out_dir, dirs_exist_ok=True)
