@@ -421,6 +421,43 @@ def test_read_html_puts_a_headline_set_outside_the_article_first(tmp_path: Path)
     ]
 
 
+def test_read_html_byline_opening_the_article_is_not_the_headline(tmp_path: Path) -> None:
+    # A short first paragraph (a byline, a time stamp) read as a headline line had kept the
+    # page's headline, set in a <header> outside <article>, out of the text.
+    path = tmp_path / "reef.html"
+    path.write_text(
+        "<html><head><title>Scientists warn of coral collapse</title></head><body>"
+        "<header><h1>Scientists warn of coral collapse</h1></header><article>"
+        "<p>By Maria Lopez</p><p>Updated 10:42 GMT</p>"
+        "<p>The Great Barrier Reef could lose most of its coral within two decades, scientists warned.</p>"
+        "<p>They said that emissions cuts were the only lasting remedy for the reefs of the region.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert read_html(path, max_bytes=LIMIT).text.split("\n\n")[:3] == [
+        "Scientists warn of coral collapse",
+        "By Maria Lopez",
+        "Updated 10:42 GMT",
+    ]
+
+
+def test_read_html_own_heading_worded_otherwise_than_the_title_is_kept(tmp_path: Path) -> None:
+    # The <h1> in the body is the headline, though og:title words it otherwise: not doubled.
+    path = tmp_path / "minister.html"
+    path.write_text(
+        "<html><head><title>Minister resigns - World News Tonight</title>"
+        '<meta property="og:title" content="Health minister quits over leaked messages"></head>'
+        "<body><main><h1>Health minister resigns after leaked messages reveal party</h1>"
+        "<p>The health minister resigned on Saturday, hours after a newspaper published messages.</p>"
+        "<p>The prime minister said she accepted the resignation with regret and named a successor.</p>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    text = read_html(path, max_bytes=LIMIT).text
+    assert text.split("\n\n")[0] == "Health minister resigns after leaked messages reveal party"
+    assert "quits" not in text
+
+
 def test_read_html_headline_is_not_repeated(tmp_path: Path) -> None:
     path = tmp_path / "storm.html"
     path.write_text(PAGE, encoding="utf-8")

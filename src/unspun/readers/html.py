@@ -54,7 +54,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     document = trafilatura.bare_extraction(
         page, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
     )
-    text = _html_text(document) if document is not None else ""
+    text, opens_with_heading = _html_text(document) if document is not None else ("", False)
     if not text.strip():
         raise EmptyInputError(
             f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
@@ -62,7 +62,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     title = _clean(getattr(document, "title", None))
     return Article(
         id=id,
-        text=with_headline(text, title),
+        text=with_headline(text, title, opens_with_heading=opens_with_heading),
         title=title,
         url=web_address(_clean(getattr(document, "url", None))),
         outlet=_outlet(document, page),
@@ -108,19 +108,22 @@ def url_host(url: str) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def with_headline(text: str, title: str | None) -> str:
+def with_headline(text: str, title: str | None, *, opens_with_heading: bool) -> str:
     """The page's text opening with its headline, as a text file opens with it.
 
     A page often sets its headline (``<h1>``, ``og:title``) outside the ``<article>`` element, so
     the extracted body starts with the first paragraph: the headline would then be read by no
     step (a technique in it, "Opinion:" for the genre, a headline taken for a claim). When the
-    body does not open with the title or with a headline line of its own
-    (:func:`unspun.sentences.title_line`), the title is put first, a blank line before the body.
+    body does not open with the title or with a heading of its own (``opens_with_heading``: an
+    ``<h1>`` that words the headline otherwise than the ``<title>`` or ``og:title``), the title
+    is put first, a blank line before the body. A short first paragraph is no heading: a byline
+    ("By Maria Lopez") or a time stamp that opens the body had been taken for the headline, and
+    the page's headline was lost.
     """
     if not title:
         return text
     first = text.lstrip().split("\n", 1)[0]
-    if _words(first) == _words(title) or title_line(text) is not None:
+    if _words(first) == _words(title) or opens_with_heading:
         return text
     return f"{title}\n\n{text}"
 
@@ -129,8 +132,9 @@ def _words(line: str) -> list[str]:
     return line.casefold().split()
 
 
-def _html_text(document: Any) -> str:
-    """The extracted text with a blank line between the body's block elements.
+def _html_text(document: Any) -> tuple[str, bool]:
+    """The extracted text with a blank line between the body's block elements, and whether the
+    body opens with a heading (``<h1>`` ... ``<h6>``, which trafilatura calls ``<head>``).
 
     trafilatura's own ``document.text`` ends every block with a single ``"\\n"``, the same
     break as a ``<br>``, so paragraphs could not be told apart; converting each top-level
@@ -138,11 +142,15 @@ def _html_text(document: Any) -> str:
     """
     from trafilatura.xml import xmltotxt
 
+    fallback = str(getattr(document, "text", None) or "")
     body = getattr(document, "body", None)
     if body is None:
-        return str(getattr(document, "text", None) or "")
-    blocks = (xmltotxt(element, False).strip() for element in body)
-    return "\n\n".join(block for block in blocks if block) or str(getattr(document, "text", None) or "")
+        return fallback, title_line(fallback) is not None
+    blocks = [(element.tag, xmltotxt(element, False).strip()) for element in body]
+    blocks = [(tag, block) for tag, block in blocks if block]
+    if not blocks:
+        return fallback, title_line(fallback) is not None
+    return "\n\n".join(block for _, block in blocks), blocks[0][0] == "head"
 
 
 def _published(value: object) -> dt.date | None:
