@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from unspun.document import Analysis, Article, Span
+from unspun.document import Analysis, Article, Attribution, Span, TextRange
 from unspun.render import highlighted_text, render_analysis
 
 
@@ -261,3 +261,55 @@ def test_the_summary_shows_persuasion_in_the_authors_text_apart_from_the_quotes(
     article.set_layer("technique", loaded[1:])
     VoiceScorer()([article])
     assert "in the author's text 29% of characters (1 span); in quotes 0% (0 spans)" in _rendered(article)
+
+
+def _attribution(text: str, source: str, cue: str, content: tuple[str, str]) -> Attribution:
+    def at(words: str) -> TextRange:
+        start = text.index(words)
+        return TextRange(start, start + len(words))
+
+    first, last = at(content[0]), at(content[1])
+    return Attribution("A1", TextRange(first.start, last.end), source=at(source), cue=at(cue))
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "shown"),
+    [
+        (  # two quotations around the source and cue: the words after the cue are left out
+            '"This is a responsible step," Senator Chuck Schumer said on the floor. "But it is not a solution."',
+            "Senator Chuck Schumer",
+            "said",
+            ('"This', 'solution."'),
+            "“This is a responsible step … But it is not a solution.”",
+        ),
+        (  # a clause the source and cue interrupt
+            "Her eyes widened, he said, and she gripped his hands.",
+            "he",
+            "said",
+            ("Her", "hands"),
+            "“Her eyes widened … and she gripped his hands”",
+        ),
+        (  # a quoted phrase after content words is no second quotation: the words are kept
+            'The ruling, she said, showed the trial "was a farce".',
+            "she",
+            "said",
+            ("The", 'farce"'),
+            '“The ruling … showed the trial "was a farce"”',
+        ),
+        (  # source and cue outside the content: shown whole, as before
+            "The mayor said the budget would pass.",
+            "The mayor",
+            "said",
+            ("the budget", "pass"),
+            "“the budget would pass”",
+        ),
+    ],
+)
+def test_a_quote_interrupted_by_its_source_and_cue_is_shown_without_them(
+    text: str, source: str, cue: str, content: tuple[str, str], shown: str
+) -> None:
+    # PolNeAR marks '"X," he said. "Y."' as one content holding both parts: shown whole, the
+    # quote table repeated the source and cue inside the content.
+    from unspun.render_whosays import content_shown
+
+    assert content_shown(text, _attribution(text, source, cue, content)) == shown

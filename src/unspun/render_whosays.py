@@ -6,11 +6,13 @@ claims. The first of the sections of :mod:`unspun.render` (which imports this mo
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from unspun.document import Analysis, Entity, TextRange
+from unspun.document import Analysis, Attribution, Entity, TextRange
 from unspun.pipeline.whosays_layer import COVERAGE
 from unspun.terminal import printable
 
@@ -141,9 +143,45 @@ def quote_table(analysis: Analysis) -> Table | None:
     table.add_column("content")
     for a in attributions:
         source = source_label(_piece(text, a.source, 60), names.get(a.source_entity or ""))
-        content = quoted(_piece(text, a.content, QUOTE_LIMIT))
-        table.add_row(Text(source), Text(_piece(text, a.cue, 40)), Text(content))
+        table.add_row(Text(source), Text(_piece(text, a.cue, 40)), Text(content_shown(text, a)))
     return table
+
+
+# What follows a source and cue up to an opening mark, when it ends a sentence or is only
+# punctuation: the quotation goes on at the mark ('"X," he said on Monday. "Y."', '"X," he
+# said, "Y"'); not in 'X, he said, showed the trial "a farce"', where "showed" is content.
+_REOPENING = re.compile('(?:[^"“„«‹]*[.!?]|[,:;—–-]*)\\s*(?=["“„«‹])')
+_EDGES = " ,;:"
+
+
+def content_shown(text: str, a: Attribution) -> str:
+    """A quote's content in marks, as the quote table shows it. A content its source and cue
+    interrupt ('"X," he said on Monday. "Y."', 'X, he said, and Y') is one range holding
+    both parts, as PolNeAR marks it; shown whole it repeated the source and cue inside the
+    content, so the words from the source or cue to the next quotation mark are left out:
+    “X … Y”."""
+    inside = [
+        r
+        for r in (a.source, a.cue)
+        if r is not None and a.content.start <= r.start and r.end <= a.content.end
+    ]
+    if not inside:
+        return quoted(_piece(text, a.content, QUOTE_LIMIT))
+    before = text[a.content.start : min(r.start for r in inside)]
+    after = text[max(r.end for r in inside) : a.content.end]
+    reopening = _REOPENING.match(after)
+    if reopening is not None:
+        after = after[reopening.end() :]
+    parts = [_part(before), _part(after)]
+    shown = " … ".join(part for part in parts if part)
+    if not shown:
+        return quoted(_piece(text, a.content, QUOTE_LIMIT))
+    shown = " ".join(printable(shown).split())
+    return f"“{shown if len(shown) <= QUOTE_LIMIT else shown[: QUOTE_LIMIT - 1] + '…'}”"
+
+
+def _part(piece: str) -> str:
+    return unquote(piece.strip(_EDGES)).strip(_EDGES)
 
 
 def coverage_note(analysis: Analysis) -> str | None:
