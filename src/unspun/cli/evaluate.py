@@ -17,7 +17,8 @@ def evaluate(
     pred: Annotated[Path, typer.Option("--pred", help="Predictions file.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
-    """Score predictions with the official SemEval-2020 Task 11 / SemEval-2023 Task 3 scorers."""
+    """Score predictions with each task's official scorer (SemEval-2020 Task 11, SemEval-2023 Task 3,
+    CheckThat! 2024, SemEval-2025 Task 10) or exact match (attributions), macro-F1 (target-sentiment)."""
     from unspun.tasks.evaluation import evaluate as run_evaluation
 
     with user_errors():
