@@ -441,6 +441,21 @@ def test_read_html_byline_opening_the_article_is_not_the_headline(tmp_path: Path
     ]
 
 
+def test_read_html_section_heading_opening_the_article_is_not_the_headline(tmp_path: Path) -> None:
+    path = tmp_path / "minister.html"
+    path.write_text(
+        "<html><head><title>Minister resigns - World News Tonight</title></head><body>"
+        "<header><h1>Health minister resigns after leaked messages</h1></header><article>"
+        "<h2>Key points</h2><ul><li>The minister attended a party</li><li>He apologised</li></ul>"
+        "<p>The health minister resigned on Saturday, hours after a newspaper published messages.</p>"
+        "<p>The prime minister said she accepted the resignation with regret and named a successor.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = read_html(path, max_bytes=LIMIT).text
+    assert text.split("\n\n")[:2] == ["Health minister resigns after leaked messages", "Key points"]
+
+
 def test_read_html_own_heading_worded_otherwise_than_the_title_is_kept(tmp_path: Path) -> None:
     # The <h1> in the body is the headline, though og:title words it otherwise: not doubled.
     path = tmp_path / "minister.html"

@@ -114,11 +114,11 @@ def with_headline(text: str, title: str | None, *, opens_with_heading: bool) -> 
     A page often sets its headline (``<h1>``, ``og:title``) outside the ``<article>`` element, so
     the extracted body starts with the first paragraph: the headline would then be read by no
     step (a technique in it, "Opinion:" for the genre, a headline taken for a claim). When the
-    body does not open with the title or with a heading of its own (``opens_with_heading``: an
+    body does not open with the title or with a headline of its own (``opens_with_heading``: an
     ``<h1>`` that words the headline otherwise than the ``<title>`` or ``og:title``), the title
-    is put first, a blank line before the body. A short first paragraph is no heading: a byline
-    ("By Maria Lopez") or a time stamp that opens the body had been taken for the headline, and
-    the page's headline was lost.
+    is put first, a blank line before the body. A short first paragraph or a section's heading
+    is no headline: a byline ("By Maria Lopez"), a time stamp or "Key points" opening the body
+    had been taken for the headline, and the page's headline was lost.
     """
     if not title:
         return text
@@ -134,7 +134,7 @@ def _words(line: str) -> list[str]:
 
 def _html_text(document: Any) -> tuple[str, bool]:
     """The extracted text with a blank line between the body's block elements, and whether the
-    body opens with a heading (``<h1>`` ... ``<h6>``, which trafilatura calls ``<head>``).
+    body opens with a headline of its own (an ``<h1>``).
 
     trafilatura's own ``document.text`` ends every block with a single ``"\\n"``, the same
     break as a ``<br>``, so paragraphs could not be told apart; converting each top-level
@@ -146,11 +146,17 @@ def _html_text(document: Any) -> tuple[str, bool]:
     body = getattr(document, "body", None)
     if body is None:
         return fallback, title_line(fallback) is not None
-    blocks = [(element.tag, xmltotxt(element, False).strip()) for element in body]
-    blocks = [(tag, block) for tag, block in blocks if block]
+    blocks = [(_is_headline(element), xmltotxt(element, False).strip()) for element in body]
+    blocks = [(headline, block) for headline, block in blocks if block]
     if not blocks:
         return fallback, title_line(fallback) is not None
-    return "\n\n".join(block for _, block in blocks), blocks[0][0] == "head"
+    return "\n\n".join(block for _, block in blocks), blocks[0][0]
+
+
+def _is_headline(element: Any) -> bool:
+    # An <h1> (trafilatura's <head rend="h1">); an <h2> opening the body is a section's
+    # heading ("Key points") more often than the headline, which the title then gives.
+    return bool(element.tag == "head" and element.get("rend", "h1") == "h1")
 
 
 def _published(value: object) -> dt.date | None:
