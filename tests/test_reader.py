@@ -456,6 +456,21 @@ def test_read_html_section_heading_opening_the_article_is_not_the_headline(tmp_p
     assert text.split("\n\n")[:2] == ["Health minister resigns after leaked messages", "Key points"]
 
 
+@pytest.mark.parametrize("title", ["Le Courrier du Sud", "courrier-du-sud.example.fr"])
+def test_read_html_site_name_as_the_title_does_not_open_the_text(tmp_path: Path, title: str) -> None:
+    # A page without a headline has the site's name for its title: not a headline of the text.
+    path = tmp_path / "budget.html"
+    path.write_text(
+        f"<html><head><title>{title}</title>"
+        '<meta property="og:site_name" content="Le Courrier du Sud"></head><body><div>'
+        "<p>Le conseil municipal a adopté jeudi soir un budget record, malgré les protestations.</p>"
+        "<p>Le maire a défendu un budget responsable et ambitieux devant les journalistes présents.</p>"
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    assert read_html(path, max_bytes=LIMIT).text.startswith("Le conseil municipal")
+
+
 def test_read_html_own_heading_worded_otherwise_than_the_title_is_kept(tmp_path: Path) -> None:
     # The <h1> in the body is the headline, though og:title words it otherwise: not doubled.
     path = tmp_path / "minister.html"

@@ -60,12 +60,14 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
             f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
         )
     title = _clean(getattr(document, "title", None))
+    outlet = _outlet(document, page)
+    headline = None if title is None or _names_the_site(title, outlet) else title
     return Article(
         id=id,
-        text=with_headline(text, title, opens_with_heading=opens_with_heading),
+        text=with_headline(text, headline, opens_with_heading=opens_with_heading),
         title=title,
         url=web_address(_clean(getattr(document, "url", None))),
-        outlet=_outlet(document, page),
+        outlet=outlet,
         published=_published(getattr(document, "date", None)),
         source_path=str(source_path) if source_path is not None else None,
     )
@@ -126,6 +128,12 @@ def with_headline(text: str, title: str | None, *, opens_with_heading: bool) -> 
     if _words(first) == _words(title) or opens_with_heading:
         return text
     return f"{title}\n\n{text}"
+
+
+def _names_the_site(title: str, outlet: str | None) -> bool:
+    # A page with no headline of its own gives the site's name ("Le Courrier du Sud", a host
+    # name) as its title: no headline to put before the text.
+    return _HOST.fullmatch(title) is not None or (outlet is not None and _words(title) == _words(outlet))
 
 
 def _words(line: str) -> list[str]:
