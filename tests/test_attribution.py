@@ -16,8 +16,8 @@ from unspun.tasks.attribution_scorer import score_attribution_rows
 from unspun.tasks.evaluation import evaluate
 from unspun.tasks.polnear import GoldAttribution, parse_ann, polnear_to_jsonl, read_polnear
 from unspun.whosays.attribution_model import AttributionModel, fit
-from unspun.whosays.attribution_rules import quotations
 from unspun.whosays.parsing import load_spacy
+from unspun.whosays.quotation import quotations
 
 ANN = (
     "T1\tSource 0 5\tSmith\n"
@@ -349,7 +349,7 @@ def test_a_quoted_i_is_never_a_source(nlp: object) -> None:
 
 
 def test_outside_parts_keeps_the_longer_side_without_the_speaker() -> None:
-    from unspun.whosays.attribution_rules import outside_parts
+    from unspun.whosays.boundary import outside_parts
 
     text = "Taxes will rise next year, officials said, and soon."
     officials, said = (27, 36), (37, 41)
@@ -430,7 +430,7 @@ def test_a_pronoun_with_two_people_named_before_it_is_left_unlinked() -> None:
 
 def test_a_content_split_by_its_source_and_cue_covers_both_parts(nlp: object) -> None:
     from unspun.whosays.attribution_model import load_attribution_model
-    from unspun.whosays.attribution_rules import with_fronted_part
+    from unspun.whosays.boundary import with_fronted_part
 
     text = "Acts of protest, Mr. Obama said, are acts of patriotism. Taxes rose, he said."
     said = (text.index("Mr."), text.index(", are"))
@@ -448,7 +448,7 @@ def test_a_content_split_by_its_source_and_cue_covers_both_parts(nlp: object) ->
 
 def test_raise_reports_speech_only_with_something_said_as_its_object(nlp: object) -> None:
     from unspun.whosays.attribution_model import load_attribution_model
-    from unspun.whosays.attribution_rules import reports_speech
+    from unspun.whosays.speech import reports_speech
 
     def raised(text: str) -> object:
         return next(t for t in nlp(text) if t.lemma_ == "raise")  # type: ignore[operator]
@@ -541,7 +541,7 @@ def _candidate(nlp: object, text: str, cue: str) -> tuple[str | None, str | None
 
 
 def test_a_quotation_in_the_next_sentence_continues_the_content_unless_it_has_its_own_cue() -> None:
-    from unspun.whosays.attribution_rules import continued_quote, next_sentence_quote
+    from unspun.whosays.quotation import continued_quote, next_sentence_quote
 
     text = "“We will win,” Park said, referring to the race. “The polls are wrong.”"
     after = text.index(", referring")
@@ -557,7 +557,7 @@ def test_a_quotation_in_the_next_sentence_continues_the_content_unless_it_has_it
 
 
 def test_a_quotation_its_sentence_leads_into_starts_the_content_there(nlp: object) -> None:
-    from unspun.whosays.attribution_rules import with_lead_in
+    from unspun.whosays.quotation import with_lead_in
 
     text = "But the benefit of trade is “ten times the size of the losses,” he said."
     quote = (text.index("“"), text.index(" he said"))
@@ -571,7 +571,7 @@ def test_a_quotation_its_sentence_leads_into_starts_the_content_there(nlp: objec
 
 
 def test_close_open_quote_balances_typewriter_quotes_and_brackets() -> None:
-    from unspun.whosays.attribution_rules import close_open_quote
+    from unspun.whosays.quotation import close_open_quote
 
     text = "He said it was ''unfortunate that my comments were misconstrued.'' Later, more."
     content = (text.index("it was"), text.index(".''"))
@@ -588,7 +588,7 @@ def test_close_open_quote_balances_typewriter_quotes_and_brackets() -> None:
 
 
 def test_a_source_keeps_the_comma_closing_its_apposition(nlp: object) -> None:
-    from unspun.whosays.attribution_rules import closed_source
+    from unspun.whosays.boundary import closed_source
 
     text = "Chris Brownell, an audience member, said he makes $41,000 a year."
     assert _candidate(nlp, text, "said")[0] == "Chris Brownell, an audience member,"

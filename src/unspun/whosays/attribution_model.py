@@ -7,7 +7,7 @@ each kind of child (``aux``, ``neg``, ``punct::``, ...) of a gold cue head lies 
 attribution the rules build from it, see :mod:`unspun.whosays.attribution_rules`) says which
 candidates are cues. Prediction (:meth:`AttributionModel.find`) keeps the candidates above the
 threshold (never a verb that reports no speech,
-:func:`~unspun.whosays.attribution_rules.reports_speech`, nor one whose source is a quoted "I",
+:func:`~unspun.whosays.speech.reports_speech`, nor one whose source is a quoted "I",
 :func:`quoted_first_person`) and then, since PolNeAR marks each token in at most one
 attribution, drops those overlapping a more likely one.
 
@@ -37,11 +37,11 @@ from unspun.whosays.attribution_rules import (
     extension_keys,
     inclusion_keys,
     later_dependents,
-    quotations,
-    reports_speech,
     verb_for_content,
 )
 from unspun.whosays.parsing import Chunks, doc_text
+from unspun.whosays.quotation import quotations
+from unspun.whosays.speech import reports_speech
 
 DEFAULT_MODEL = "attribution-polnear"
 MODEL_FILE = "attribution.json"

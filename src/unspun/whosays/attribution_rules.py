@@ -12,7 +12,11 @@ An attribution is found from its cue's head token (a verb like *said*, a noun li
   clausal complement (``ccomp``), the clause the cue interrupts (``X, he said, Y`` / ``as the
   Telegraph revealed, X``), the object, or an open complement.
 
-Every range is a pair of offsets into the parsed text (``doc.text``), end exclusive.
+Quotations (finding them, continuing them, balancing their marks) are in
+:mod:`unspun.whosays.quotation`; which cues report speech, and which subjects are no speakers, in
+:mod:`unspun.whosays.speech`; where a source or content ends as PolNeAR draws it, in
+:mod:`unspun.whosays.boundary`. Every range is a pair of offsets into the parsed text
+(``doc.text``), end exclusive.
 """
 
 from __future__ import annotations
@@ -22,16 +26,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from unspun.whosays.boundary import EDGE_PUNCT, closed_source, outside_parts, with_fronted_part
 from unspun.whosays.parsing import doc_text
+from unspun.whosays.quotation import (
+    OPEN_QUOTES,
+    close_open_quote,
+    continued_quote,
+    ends_sentence,
+    next_sentence_quote,
+    quote_for,
+    with_lead_in,
+)
+from unspun.whosays.quotation import quotations as quotations  # re-exported: pipeline/voice.py
+from unspun.whosays.speech import SUBJECTS, unsaid_subject
 
 Range = tuple[int, int]
 Token = Any  # spacy.tokens.Token
 CANDIDATE_POS = frozenset({"VERB", "NOUN", "AUX", "ADP", "ADJ", "PROPN"})
-OPEN_QUOTES = '“"‘'
-CLOSE_QUOTES = '”"’'
-SUBJECTS = ("nsubj", "nsubjpass")
 EXTENDABLE = frozenset({"ccomp", "dobj", "xcomp", "attr", "oprd", "acl", "prep"})
-_EDGE_PUNCT = frozenset(",.;:-–—()")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +66,9 @@ def token_range(tokens: Sequence[Token]) -> Range:
 def trimmed(tokens: Sequence[Token]) -> list[Token]:
     """``tokens`` in order without leading and trailing punctuation (quotes are kept)."""
     toks = sorted(tokens, key=lambda t: t.i)
-    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].is_space):
+    while toks and (toks[0].text in EDGE_PUNCT or toks[0].is_space):
         toks.pop(0)
-    while toks and (toks[-1].text in _EDGE_PUNCT or toks[-1].is_space):
+    while toks and (toks[-1].text in EDGE_PUNCT or toks[-1].is_space):
         toks.pop()
     return toks
 
@@ -177,154 +189,6 @@ def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
     return None
 
 
-# Each opening quotation mark and the marks that close it: English “...” and "..." (either closing
-# the other, as typed text mixes them), German „...“ (or „...”) and »...«, French « ... ». “ opens
-# in English and closes in German: it closes only a quotation „ opened.
-QUOTE_PAIRS = {"“": '”"', '"': '”"', "„": "“”", "«": "»", "»": "«"}
-
-
-def quotations(text: str) -> list[Range]:
-    """Quoted stretches of ``text`` with their marks (“...”, "...", „...“, « ... », »...«), not
-    nested. A quotation left open at a paragraph's end goes on when the next paragraph opens with a
-    quotation mark (the newspaper convention for long quotes); otherwise it is dropped."""
-    found: list[Range] = []
-    opened: int | None = None
-    closers = ""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if text.startswith("''", i) or text.startswith("``", i):  # typewriter quotes: '' ... '' or `` ... ''
-            if opened is None:
-                opened, closers = i, '”"'
-            else:
-                found.append((opened, i + 2))
-                opened = None
-            i += 2
-            continue
-        if ch == "\n" and opened is not None:
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            if j < n and text[j] in QUOTE_PAIRS:
-                i = j + 1
-                continue
-            opened = None
-        elif opened is not None and ch in closers:
-            found.append((opened, i + 1))
-            opened = None
-        elif ch in QUOTE_PAIRS and (opened is None or ch == "“"):
-            opened, closers = i, QUOTE_PAIRS[ch]
-        i += 1
-    return found
-
-
-def continued_quote(text: str, quotes: Sequence[Range], after: int, gap: str = " ") -> int | None:
-    """The end of a quotation that opens right after ``after`` (only characters of ``gap``
-    between, at most two, same paragraph): the second half of ``“X,” she said. “Y.”``. A
-    quotation that closes on a comma (``“Y,” he added``) has a cue of its own after it and
-    continues nothing (PolNeAR train sample, 200 articles: content F1 0.514 -> 0.525; dev 0.491 ->
-    0.498)."""
-    for q_start, q_end in quotes:
-        if q_start >= after:
-            between = text[after:q_start]
-            if len(between) > 2 or not all(ch in gap for ch in between):
-                return None
-            return None if closes_on_comma(text, (q_start, q_end)) else q_end
-    return None
-
-
-# What may lie between a cue and the quotation that continues its content in the next sentence:
-# the rest of the cue's sentence, then its end and at most two spaces (same paragraph).
-_NEXT_SENTENCE_GAP = re.compile(r"[^\n“”\"]{0,200}[.!?]['’”\"]?[ \u00a0]{0,2}")
-
-
-def next_sentence_quote(text: str, quotes: Sequence[Range], after: int) -> int | None:
-    """The end of the quotation that opens the sentence after the one ending past ``after`` (the
-    cue's), in the same paragraph, unless it closes on a comma: ``“X,” he said, referring to Y.
-    “Z.”`` (typewriter quotes too: ``''X,'' he said. ''Z.''``). PolNeAR train sample: content F1
-    0.540 -> 0.556; dev 0.510 -> 0.519."""
-    quote = next((q for q in quotes if q[0] >= after), None)
-    if quote is None or "''" in text[after : quote[0]]:
-        return None
-    if _NEXT_SENTENCE_GAP.fullmatch(text, after, quote[0]) is None or closes_on_comma(text, quote):
-        return None
-    return quote[1]
-
-
-def closes_on_comma(text: str, quote: Range) -> bool:
-    """Whether a quotation's last character before its closing mark(s) is a comma (``“X,”``)."""
-    j = quote[1]
-    while j > quote[0] and text[j - 1] in CLOSE_QUOTES + "'":
-        j -= 1
-    return j > quote[0] and text[j - 1] == ","
-
-
-def close_open_quote(text: str, content: Range) -> Range:
-    """``content`` grown to balance its quotation marks and brackets: over a closing mark (and the
-    punctuation before it) when it opens a quotation it does not close (``as “true,”``, ``is
-    ''not just the Americans.''``), over an opening mark right before it when it closes one it did
-    not open, over a ``)`` closing a ``(`` it holds (``Sen. Marco Rubio (R-Fla.)``). PolNeAR
-    marks the whole quotation (typewriter quotes and brackets: train sample content F1 0.557 ->
-    0.564; dev 0.519 -> 0.523)."""
-    start, end = content
-    piece = text[start:end]
-    doubled = piece.count("''") % 2 == 1
-    opened_before = doubled and piece.endswith("''") and not piece.startswith("''")
-    if piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1 or (doubled and not opened_before):
-        j = end
-        while j < len(text) and j - end <= 2 and text[j] in ".,!?;:":
-            j += 1
-        closer = "''" if doubled else None
-        if closer and text.startswith(closer, j):
-            return start, j + 2
-        if j < len(text) and text[j] in '”"':
-            return start, j + 1
-    if piece.count("”") > piece.count("“") or opened_before:
-        i = start
-        while i > 0 and text[i - 1] == " " and start - i < 1:
-            i -= 1
-        mark = "''" if doubled else "“"
-        if text[:i].endswith(mark):
-            return i - len(mark), end
-    if piece.count("(") > piece.count(")") and text[end : end + 1] == ")":
-        return start, end + 1
-    return content
-
-
-def _ends_sentence(text: str, quote: Range) -> bool:
-    """Whether a quotation closes on a full stop (``“X.”``), ending its sentence (``“X,”`` does not)."""
-    return quote[1] >= 2 and text[quote[1] - 2] == "."
-
-
-def with_lead_in(text: str, sentence_start: int, quote: Range) -> Range:
-    """A quotation before its cue that its sentence leads into (``But the benefit of free trade is
-    “10 times the size of the losses,” he said``): the content starts where the sentence does, as
-    PolNeAR marks a mixed quotation; a quotation that opens its sentence, follows a colon or another
-    quotation is kept as it is (PolNeAR train sample: content F1 0.525 -> 0.529; dev 0.498 ->
-    0.501)."""
-    if sentence_start >= quote[0]:
-        return quote
-    lead = text[sentence_start : quote[0]]
-    if not lead.strip() or lead.rstrip().endswith(":") or any(q in lead for q in OPEN_QUOTES + CLOSE_QUOTES):
-        return quote
-    start = _strip_edges(text, sentence_start, quote[1])
-    return (start[0], quote[1]) if start is not None else quote
-
-
-def _gap_ok(text: str, start: int, end: int) -> bool:
-    return end - start <= 3 and all(ch in " ,:;\u00a0" for ch in text[start:end])
-
-
-def quote_for(text: str, quotes: Sequence[Range], clause: Range) -> Range | None:
-    """A quotation right before ``clause`` (``“...,” she said``) or right after it (``she said: “...``)."""
-    for q_start, q_end in quotes:
-        if q_end <= clause[0] and _gap_ok(text, q_end, clause[0]):
-            return q_start, q_end
-        if q_start >= clause[1] and _gap_ok(text, clause[1], q_start):
-            return q_start, q_end
-    return None
-
-
 def interrupts(head: Token) -> bool:
     """Whether the cue's clause sits inside the content's: *according to X*, *X, he said, Y*
     (parataxis), *as the Telegraph revealed, X* (an ``as`` clause)."""
@@ -439,62 +303,6 @@ def _extended(
     return token_range(toks) if toks else None
 
 
-def _strip_edges(text: str, start: int, end: int) -> Range | None:
-    while start < end and (text[start] in _EDGE_PUNCT or text[start].isspace()):
-        start += 1
-    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
-        end -= 1
-    return (start, end) if end > start else None
-
-
-def with_fronted_part(text: str, sentence_start: int, clause: Range, content: Range) -> Range:
-    """``X, he said, Y``: the content found after the interrupting source and cue (``Y``) also
-    covers what the sentence says before them (``X``), as PolNeAR marks a split content (one range
-    over both, the source and cue inside it); other contents are returned as they are. On PolNeAR
-    dev exact-match content F1 0.4852 -> 0.4909 (250 train articles: 0.5090 -> 0.5134)."""
-    low, high = clause
-    if content[0] < high or text[high : content[0]].strip() != ",":
-        return content
-    if not text[sentence_start:low].rstrip().endswith(","):
-        return content
-    fronted = _strip_edges(text, sentence_start, low)
-    return (fronted[0], content[1]) if fronted is not None else content
-
-
-def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None]) -> Range | None:
-    """``content`` cut so that it overlaps none of ``parts`` (the cue and the source): when it does,
-    the longer of its pieces before and after the stretch the parts cover, edge punctuation
-    trimmed ("X, officials" of "X, officials said" becomes "X"); ``None`` when nothing is left."""
-    spans = [p for p in parts if p is not None]
-    if content is None or not any(p[0] < content[1] and content[0] < p[1] for p in spans):
-        return content
-    low, high = min(p[0] for p in spans), max(p[1] for p in spans)
-    pieces = [
-        r
-        for r in (
-            _strip_edges(text, content[0], min(low, content[1])),
-            _strip_edges(text, max(high, content[0]), content[1]),
-        )
-        if r is not None
-    ]
-    return max(pieces, key=lambda r: r[1] - r[0]) if pieces else None
-
-
-def closed_source(text: str, source: Range | None) -> Range | None:
-    """``source`` with the comma that closes its parenthetical pair (``Chris Brownell, an audience
-    member, said``) and the ``)`` that closes a ``(`` it holds (``Gov. Pat McCrory (R)``), as
-    PolNeAR marks them (train sample: source F1 0.679 -> 0.719, the bracket alone 0.683; dev 0.685
-    -> 0.724, the bracket alone 0.695)."""
-    if source is None:
-        return None
-    start, end = source
-    piece = text[start:end]
-    closes = text[end : end + 1]
-    if (closes == ")" and piece.count("(") > piece.count(")")) or (closes == "," and "," in piece):
-        end += 1
-    return start, end
-
-
 RELATIVE_TAGS = frozenset({"WDT", "WP"})
 
 
@@ -539,7 +347,7 @@ def attribution_at(
         # before a cue whose complement or object follows it ("“eminent domain!” A TV ad accuses
         # Trump of ..."; PolNeAR train sample: content F1 0.529 -> 0.534, dev 0.501 -> 0.507).
         own, rule = content_of(head, cue, extend)
-        if own is not None and own[0] >= clause[1] and (_ends_sentence(text, quote) or rule in OWN_CONTENT):
+        if own is not None and own[0] >= clause[1] and (ends_sentence(text, quote) or rule in OWN_CONTENT):
             quote = None
     if quote is not None:
         if quote[1] <= clause[0]:
@@ -579,58 +387,6 @@ def attribution_at(
 
 # Content rules whose content, after the cue, wins over a quotation before it.
 OWN_CONTENT = frozenset({"ccomp", "dobj", "xcomp"})
-# Verbs whose subject is not who speaks but part of what is reported ("X appears to Y").
-RAISING = frozenset({"appear"})
-
-
-def unsaid_subject(head: Token) -> Token | None:
-    """The subject of a cue that reports it rather than names who speaks, or ``None``: that of an
-    agentless passive ("Two marches along routes the city has not authorized are planned") or of
-    a raising verb (:data:`RAISING`: "Sanders appears to have a slight lead"), before the cue.
-    PolNeAR marks such a subject inside the content and no source (300 train articles: 105 of 162
-    agentless passive cues with a subject, appear 26 of 35); as the source, as before, it is wrong
-    (PolNeAR train sample: content F1 0.534 -> 0.539, source 0.675 -> 0.679; dev content 0.507
-    -> 0.509, source 0.682 -> 0.685)."""
-    deps = {child.dep_ for child in head.children}
-    passive = "auxpass" in deps and "agent" not in deps
-    if not (passive or (head.lemma_.lower() in RAISING and "nsubj" in deps)):
-        return None
-    subject = next((c for c in head.children if c.dep_ in SUBJECTS), None)
-    return subject if subject is not None and subject.i < head.i else None
-
-
-# Verbs PolNeAR marks as cues (it counts beliefs, wishes and votes as attributions: "knows",
-# "seems", "want", "voted") that report no one saying anything, so the data cannot teach that they
-# are no quotes. On PolNeAR dev the shipped model keeps 26 of them, 17 gold (know 1/4, want 6/7,
-# vote 2/4, seem 8/11), and 9 agentless passives with an open complement, 4 gold; leaving both
-# out moves exact-match F1 source +0.0015, cue -0.0037, content +0.0025 there.
-NOT_SPEECH = frozenset({"know", "seem", "want", "vote"})
-
-
-# Verbs that report speech only with an object that is something said ("raised concerns", "raised
-# the question"), not otherwise ("the central bank raised rates"). On PolNeAR dev leaving the other
-# uses of "raise" out changes no figure; the QA's "The European Central Bank | raised" goes.
-SPEECH_ONLY_WITH = {
-    "raise": frozenset(
-        {"concern", "question", "doubt", "issue", "objection", "possibility", "alarm", "point", "prospect"}
-    ),
-}
-
-
-def reports_speech(head: Token) -> bool:
-    """Whether a candidate cue head can report speech: not a :data:`NOT_SPEECH` verb, and not a
-    passive without an agent whose subject is asked or told to do something ("Hollis had been
-    asked to accept"): its subject is who is addressed, not who speaks."""
-    lemma = head.lemma_.lower()
-    if lemma in NOT_SPEECH:
-        return False
-    if lemma in SPEECH_ONLY_WITH and not any(
-        child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in SPEECH_ONLY_WITH[lemma]
-        for child in head.children
-    ):
-        return False
-    deps = {child.dep_ for child in head.children}
-    return not ("auxpass" in deps and "agent" not in deps and "xcomp" in deps)
 
 
 def candidate_heads(doc: Any, lexicon: frozenset[str]) -> list[Token]:
