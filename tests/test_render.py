@@ -296,6 +296,20 @@ def _attribution(text: str, source: str, cue: str, content: tuple[str, str]) -> 
             ("The", 'farce"'),
             '“The ruling … showed the trial "was a farce"”',
         ),
+        (  # a quotation going on into the next paragraph opens it with a mark again
+            '"We have waited," said Angela Moore. "Our members went without.\n\n"Nobody takes this lightly."',
+            "Angela Moore",
+            "said",
+            ('"We', 'lightly."'),
+            "“We have waited … Our members went without. Nobody takes this lightly.”",
+        ),
+        (
+            'Angela Moore said: "Our members went without.\n\n"Nobody takes this lightly."',
+            "Angela Moore",
+            "said:",
+            ('"Our', 'lightly."'),
+            "“Our members went without. Nobody takes this lightly.”",
+        ),
         (  # source and cue outside the content: shown whole, as before
             "The mayor said the budget would pass.",
             "The mayor",

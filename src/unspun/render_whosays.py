@@ -22,9 +22,11 @@ MAX_CLAIMS = 10  # check-worthy claims listed, most check-worthy first
 
 
 def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
-    if r is None:
-        return "—"
-    piece = " ".join(printable(text[r.start : r.end]).split())
+    return "—" if r is None else _shorten(text[r.start : r.end], limit)
+
+
+def _shorten(piece: str, limit: int) -> str:
+    piece = " ".join(printable(piece).split())
     return piece if len(piece) <= limit else piece[: limit - 1] + "…"
 
 
@@ -165,23 +167,30 @@ def content_shown(text: str, a: Attribution) -> str:
         for r in (a.source, a.cue)
         if r is not None and a.content.start <= r.start and r.end <= a.content.end
     ]
+    whole = _continued(text[a.content.start : a.content.end])
     if not inside:
-        return quoted(_piece(text, a.content, QUOTE_LIMIT))
+        return quoted(_shorten(whole, QUOTE_LIMIT))
     before = text[a.content.start : min(r.start for r in inside)]
     after = text[max(r.end for r in inside) : a.content.end]
     reopening = _REOPENING.match(after)
     if reopening is not None:
         after = after[reopening.end() :]
-    parts = [_part(before), _part(after)]
-    shown = " … ".join(part for part in parts if part)
-    if not shown:
-        return quoted(_piece(text, a.content, QUOTE_LIMIT))
-    shown = " ".join(printable(shown).split())
-    return f"“{shown if len(shown) <= QUOTE_LIMIT else shown[: QUOTE_LIMIT - 1] + '…'}”"
+    shown = " … ".join(part for part in (_part(before), _part(after)) if part)
+    return f"“{_shorten(shown, QUOTE_LIMIT)}”" if shown else quoted(_shorten(whole, QUOTE_LIMIT))
 
 
 def _part(piece: str) -> str:
-    return unquote(piece.strip(_EDGES)).strip(_EDGES)
+    return unquote(_continued(piece).strip(_EDGES)).strip(_EDGES)
+
+
+# A quotation going on into the next paragraph: the paragraph before ends with no closing mark
+# and the next opens with a mark again, as a multi-paragraph quotation is set. Shown on one line,
+# that mark stood inside the quote ('a decade. "Nobody ... choice."”').
+_PARAGRAPH_REOPENED = re.compile('(?<=[^"”»’\'\\s])(\\s*\\n\\s*\\n\\s*)["“„«]')
+
+
+def _continued(piece: str) -> str:
+    return _PARAGRAPH_REOPENED.sub(r"\1", piece)
 
 
 def coverage_note(analysis: Analysis) -> str | None:
