@@ -471,6 +471,30 @@ def test_read_html_site_name_as_the_title_does_not_open_the_text(tmp_path: Path,
     assert read_html(path, max_bytes=LIMIT).text.startswith("Le conseil municipal")
 
 
+@pytest.mark.parametrize(
+    ("lead", "title"),
+    [
+        ("<p>BREAKING</p>", "Dam collapse kills dozens"),  # a kicker before the <h1>
+        ("<p>By Ann Lee</p>", "Dam collapse: dozens dead"),  # a byline before an <h1> worded otherwise
+    ],
+)
+def test_read_html_short_lines_before_the_h1_go_after_it(tmp_path: Path, lead: str, title: str) -> None:
+    # The <h1> after a kicker or byline had the title put before them as well: the headline
+    # twice, or a byline read as the headline.
+    path = tmp_path / "dam.html"
+    path.write_text(
+        f"<html><head><title>{title}</title></head><body><article>{lead}"
+        "<h1>Dam collapse kills dozens</h1>"
+        "<p>At least 40 people died when a dam collapsed in the north of the country on Monday.</p>"
+        "<p>Rescue teams were searching for survivors through the night, officials said.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = read_html(path, max_bytes=LIMIT).text
+    assert text.split("\n\n")[:2] == ["Dam collapse kills dozens", lead[3:-4]]
+    assert text.count("Dam collapse") == 1
+
+
 def test_read_html_own_heading_worded_otherwise_than_the_title_is_kept(tmp_path: Path) -> None:
     # The <h1> in the body is the headline, though og:title words it otherwise: not doubled.
     path = tmp_path / "minister.html"

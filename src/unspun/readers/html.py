@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError
 from unspun.readers.encoding import BOM, UTF8_BOM, decode_text
 from unspun.readers.text import parse_published
-from unspun.sentences import title_line
+from unspun.sentences import reads_as_headline, title_line
 
 # An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
 # or one of the tags a page or a saved article body starts with. The name must end there,
@@ -54,8 +55,8 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     document = trafilatura.bare_extraction(
         page, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
     )
-    text, opens_with_heading = _html_text(document) if document is not None else ("", False)
-    if not text.strip():
+    blocks = _html_blocks(document) if document is not None else []
+    if not any(block.strip() for _, block in blocks):
         raise EmptyInputError(
             f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
         )
@@ -64,7 +65,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     headline = None if title is None or _names_the_site(title, outlet) else title
     return Article(
         id=id,
-        text=with_headline(text, headline, opens_with_heading=opens_with_heading),
+        text=with_headline(blocks, headline),
         title=title,
         url=web_address(_clean(getattr(document, "url", None))),
         outlet=outlet,
@@ -110,24 +111,27 @@ def url_host(url: str) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def with_headline(text: str, title: str | None, *, opens_with_heading: bool) -> str:
-    """The page's text opening with its headline, as a text file opens with it.
+def with_headline(blocks: Sequence[tuple[bool, str]], title: str | None) -> str:
+    """The page's text, its ``blocks`` (``(is_headline, text)``: whether the block is an
+    ``<h1>``) joined by blank lines, opening with its headline as a text file opens with it.
 
     A page often sets its headline (``<h1>``, ``og:title``) outside the ``<article>`` element, so
     the extracted body starts with the first paragraph: the headline would then be read by no
-    step (a technique in it, "Opinion:" for the genre, a headline taken for a claim). When the
-    body does not open with the title or with a headline of its own (``opens_with_heading``: an
-    ``<h1>`` that words the headline otherwise than the ``<title>`` or ``og:title``), the title
-    is put first, a blank line before the body. A short first paragraph or a section's heading
-    is no headline: a byline ("By Maria Lopez"), a time stamp or "Key points" opening the body
-    had been taken for the headline, and the page's headline was lost.
+    step (a technique in it, "Opinion:" for the genre, a headline taken for a claim). The
+    headline is the body's own ``<h1>`` or a block worded as the ``title``, when the body opens
+    with it or with short lines before it (a kicker "BREAKING", a byline "By Ann Lee", a time
+    stamp), which it is then put before; else the ``title``, put first. A short line or a
+    section's heading ("Key points") is no headline: taken for one, it had left the page's
+    headline out of the text or put it there twice.
     """
-    if not title:
-        return text
-    first = text.lstrip().split("\n", 1)[0]
-    if _words(first) == _words(title) or opens_with_heading:
-        return text
-    return f"{title}\n\n{text}"
+    texts = [text for _, text in blocks]
+    for index, (is_headline, text) in enumerate(blocks):
+        if is_headline or (title and _words(text.split("\n", 1)[0]) == _words(title)):
+            return "\n\n".join([text, *texts[:index], *texts[index + 1 :]])
+        if not reads_as_headline(text):
+            break
+    body = "\n\n".join(texts)
+    return f"{title}\n\n{body}" if title else body
 
 
 def _names_the_site(title: str, outlet: str | None) -> bool:
@@ -140,25 +144,22 @@ def _words(line: str) -> list[str]:
     return line.casefold().split()
 
 
-def _html_text(document: Any) -> tuple[str, bool]:
-    """The extracted text with a blank line between the body's block elements, and whether the
-    body opens with a headline of its own (an ``<h1>``).
+def _html_blocks(document: Any) -> list[tuple[bool, str]]:
+    """The extracted body's block elements as text, each with whether it is an ``<h1>``.
 
     trafilatura's own ``document.text`` ends every block with a single ``"\\n"``, the same
     break as a ``<br>``, so paragraphs could not be told apart; converting each top-level
-    element of the extracted body separately keeps the two distinct.
+    element of the extracted body separately keeps the two distinct (joined by a blank line).
     """
     from trafilatura.xml import xmltotxt
 
-    fallback = str(getattr(document, "text", None) or "")
     body = getattr(document, "body", None)
-    if body is None:
-        return fallback, title_line(fallback) is not None
-    blocks = [(_is_headline(element), xmltotxt(element, False).strip()) for element in body]
+    blocks = [] if body is None else [(_is_headline(e), xmltotxt(e, False).strip()) for e in body]
     blocks = [(headline, block) for headline, block in blocks if block]
-    if not blocks:
-        return fallback, title_line(fallback) is not None
-    return "\n\n".join(block for _, block in blocks), blocks[0][0]
+    if blocks:
+        return blocks
+    fallback = str(getattr(document, "text", None) or "")
+    return [(title_line(fallback) is not None, fallback)]
 
 
 def _is_headline(element: Any) -> bool:
