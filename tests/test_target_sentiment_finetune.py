@@ -207,3 +207,17 @@ def test_without_refit_the_validated_epoch_ships_with_its_held_out_figure(
     texts = marked(targets)
     got = scored([targets[i] for i in held], model.decide(model.probabilities([texts[i] for i in held])))
     assert got["macro_f1"] == pytest.approx(report["validation"]["held_macro_f1"], abs=1e-3)
+
+
+def test_another_tasks_classifier_is_refused_in_one_line() -> None:
+    # The two shipped fine-tuned classifiers load alike; given for the other task, each is named
+    # for what it classifies (it had ended in an IndexError / ValueError inside the prediction).
+    from unspun.errors import ModelError
+    from unspun.pipeline.claims import load_claim_model
+    from unspun.pipeline.portrayal import load_sentiment_model
+
+    with pytest.raises(ModelError, match="classifies No / Yes, not negative / neutral / positive"):
+        load_sentiment_model("checkworthy-en")
+    with pytest.raises(ModelError, match="classifies negative / neutral / positive, not No / Yes"):
+        load_claim_model("target-sentiment-en")
+    assert load_sentiment_model("target-sentiment-en").labels == ("negative", "neutral", "positive")

@@ -188,15 +188,25 @@ Other = TypeVar("Other")
 
 
 def load_classifier_or(
-    model: str | Path | None, default: str, other: Callable[[str | Path], Other]
+    model: str | Path | None,
+    default: str,
+    other: Callable[[str | Path], Other],
+    labels: Sequence[str] | None = None,
 ) -> SentenceClassifier | Other:
     """The model in the folder or shipped name ``model`` (``default`` when ``None``), loaded once
     per process: a :class:`SentenceClassifier` when its ``config.json`` says so, else
     ``other(name_or_folder)`` (the frozen-feature heads a task shipped before). Raises
-    :class:`unspun.errors.ModelError`."""
+    :class:`unspun.errors.ModelError`, also for a classifier of other ``labels`` than the task's
+    (another task's model: ``checkworthy-en`` given for target sentiment)."""
     from unspun.models.packaged import model_folder
 
     folder = model_folder(model or default)
-    if is_sentence_classifier(folder):
-        return load_sentence_classifier(folder)
-    return other(model or default)
+    if not is_sentence_classifier(folder):
+        return other(model or default)
+    classifier = load_sentence_classifier(folder)
+    if labels is not None and tuple(classifier.labels) != tuple(labels):
+        raise ModelError(
+            f"model {str(model or default)!r} classifies {' / '.join(classifier.labels)}, not "
+            f"{' / '.join(labels)}: it is another task's model; give a {default} model or folder"
+        )
+    return classifier

@@ -53,7 +53,9 @@ def load_claim_model(model: str | Path | ClaimModel | None = None) -> ClaimModel
     folder's ``config.json`` says which kind). Raises :class:`unspun.errors.ModelError`."""
     if isinstance(model, SentenceClassifier | HeadModel):
         return model
-    return load_classifier_or(model, DEFAULT_MODEL, lambda name: load_heads(name, DEFAULT_MODEL))
+    return load_classifier_or(
+        model, DEFAULT_MODEL, lambda name: load_heads(name, DEFAULT_MODEL), labels=("No", YES)
+    )
 
 
 def sentence_probabilities(model: ClaimModel, texts: Sequence[str]) -> np.ndarray:

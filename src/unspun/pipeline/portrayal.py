@@ -43,6 +43,7 @@ from unspun.pipeline.attribution import cites
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.tasks.entity_roles import FINE_ROLES, MAIN_OF
+from unspun.tasks.newsmtsc import SENTIMENTS
 from unspun.whosays.encoding import SentenceStates, TokenStates, article_states, block_rows, sentences_at
 from unspun.whosays.heads import HeadModel, load_heads, mean_scores
 from unspun.whosays.parsing import PARSE_KEY, Chunks, mention_dependency
@@ -74,7 +75,9 @@ def load_sentiment_model(model: str | Path | SentimentModel | None = None) -> Se
     :class:`unspun.errors.ModelError`."""
     if isinstance(model, SentenceClassifier | HeadModel):
         return model
-    return load_classifier_or(model, SENTIMENT_MODEL, lambda name: load_heads(name, SENTIMENT_MODEL))
+    return load_classifier_or(
+        model, SENTIMENT_MODEL, lambda name: load_heads(name, SENTIMENT_MODEL), labels=SENTIMENTS
+    )
 
 
 def target_scores(
