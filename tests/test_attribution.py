@@ -676,3 +676,35 @@ def test_a_clause_a_cue_interrupts_before_a_conjunction_is_content_whole(nlp: ob
 def test_a_content_can_hang_from_a_later_word_of_the_cue(nlp: object) -> None:
     text = "The mayor is confident that the budget will pass."
     assert _candidate(nlp, text, "is confident") == ("The mayor", "that the budget will pass")
+
+
+def test_a_preposition_cue_takes_its_object_as_source_and_its_clause_as_content(nlp: object) -> None:
+    text = "In a new Fox News poll, Trump achieved 45 percent support among Republicans."
+    assert _candidate(nlp, text, "In") == (
+        "a new Fox News poll",
+        "Trump achieved 45 percent support among Republicans",
+    )
+    text = "To Frank, issues of class get attention from Democrats."
+    assert _candidate(nlp, text, "To") == ("Frank", "issues of class get attention from Democrats")
+
+
+def test_a_likely_cue_inside_a_kept_content_stays_from_the_nested_probability(tmp_path: Path) -> None:
+    from unspun.whosays.attribution_model import select
+    from unspun.whosays.attribution_rules import Found
+
+    # "Officials said | the mayor | told | reporters the plan would pass": the outer content runs
+    # over a second attribution
+    outer = Found(0, (10, 14), (0, 9), (15, 70), "indirect", "ccomp")
+    inner = Found(5, (26, 30), (15, 25), (31, 70), "indirect", "ccomp")
+    same_cue = Found(6, (12, 16), None, (31, 70), "indirect", "dobj")
+    assert select([(outer, 0.9), (inner, 0.75)]) == [(outer, 0.9)]
+    assert select([(outer, 0.9), (inner, 0.75)], nested=0.7) == [(outer, 0.9), (inner, 0.75)]
+    assert select([(outer, 0.9), (inner, 0.6)], nested=0.7) == [(outer, 0.9)]
+    assert select([(outer, 0.9), (same_cue, 0.8)], nested=0.7) == [(outer, 0.9)]
+    model = AttributionModel(lexicon=frozenset({"say"}), threshold=0.4, nested=0.7)
+    model.to_disk(tmp_path / "m")
+    assert AttributionModel.from_disk(tmp_path / "m").nested == 0.7
+    (tmp_path / "m" / "attribution.json").write_text(
+        (tmp_path / "m" / "attribution.json").read_text().replace('"nested": 0.7,', "")
+    )
+    assert AttributionModel.from_disk(tmp_path / "m").nested is None  # an older model file

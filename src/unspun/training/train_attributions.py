@@ -86,6 +86,7 @@ def fit_articles(
         min_count=int(settings.get("min_count", 2)),
         c=float(settings.get("c", 1.0)),
         threshold=float(settings.get("threshold", 0.5)),
+        nested=None if settings.get("nested") is None else float(settings["nested"]),
     )
 
 
@@ -107,7 +108,7 @@ def read_recipe(path: Path) -> dict[str, Any]:
     recipe = read_toml(path, "training config")
     known = {
         "data": {"train", "dev"},
-        "model": {"spacy_model", "min_count", "c", "threshold", "max_chars"},
+        "model": {"spacy_model", "min_count", "c", "threshold", "nested", "max_chars"},
         "cv": {"folds"},
     }
     for table, keys in known.items():

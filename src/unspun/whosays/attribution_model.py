@@ -8,8 +8,9 @@ attribution the rules build from it, see :mod:`unspun.whosays.attribution_rules`
 candidates are cues. Prediction (:meth:`AttributionModel.find`) keeps the candidates above the
 threshold (never a verb that reports no speech,
 :func:`~unspun.whosays.speech.reports_speech`, nor one whose source is a quoted "I",
-:func:`quoted_first_person`) and then, since PolNeAR marks each token in at most one
-attribution, drops those overlapping a more likely one.
+:func:`quoted_first_person`) and then drops those overlapping a more likely one, except a cue
+inside a more likely attribution's content that is itself at least as likely as ``nested``
+(:func:`select`).
 
 Saved as one JSON file (``attribution.json``: lexicon, rates, weights; no pickle).
 """
@@ -88,6 +89,14 @@ def features(head: Any, found: Found) -> dict[str, float]:
     if found.content is not None:
         length = found.content[1] - found.content[0]
         feats[f"clen={min(int(math.log2(length + 1)), 10)}"] = 1.0
+    if head.pos_ == "ADP":
+        # a preposition is a cue by its object: "in a poll", not "in the House"
+        for child in head.children:
+            if child.dep_ == "pobj":
+                feats[f"pobj={child.lemma_.lower()}"] = 1.0
+                feats[f"lemma|pobj={lemma}|{child.lemma_.lower()}"] = 1.0
+                feats[f"pobj_ent={child.ent_type_ or child.pos_}"] = 1.0
+        feats[f"adp_first={head.i == head.sent.start}"] = 1.0
     return feats
 
 
@@ -100,6 +109,7 @@ class AttributionModel:
     extend: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.5
+    nested: float | None = None  # see select(); None: a cue inside a kept content never stays
 
     def probability(self, feats: dict[str, float]) -> float:
         """The classifier's probability that the candidate is a cue."""
@@ -126,7 +136,7 @@ class AttributionModel:
             for f, x in self.candidates(doc)
             if reports_speech(doc[f.head]) and not quoted_first_person(doc_text(doc), f, quotes)
         ]
-        return select([(f, p) for f, p in scored if p >= self.threshold])
+        return select([(f, p) for f, p in scored if p >= self.threshold], nested=self.nested)
 
     def to_disk(self, folder: Path) -> None:
         """Write ``attribution.json`` into ``folder`` (made if missing)."""
@@ -134,6 +144,7 @@ class AttributionModel:
         data = {
             "format": FORMAT,
             "threshold": self.threshold,
+            "nested": self.nested,
             "lexicon": sorted(self.lexicon),
             "include": dict(sorted(self.include.items())),
             "extend": dict(sorted(self.extend.items())),
@@ -163,6 +174,7 @@ class AttributionModel:
             extend={k: float(v) for k, v in data["extend"].items()},
             weights={k: float(v) for k, v in data["weights"].items()},
             threshold=float(data["threshold"]),
+            nested=None if data.get("nested") is None else float(data["nested"]),
         )
 
 
@@ -181,13 +193,21 @@ def _overlaps(a: Range | None, b: Range | None) -> bool:
     return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
-def select(scored: Sequence[tuple[Found, float]]) -> list[tuple[Found, float]]:
-    """Keep the most likely attributions whose cues do not overlap a kept one's parts, in text order."""
+def select(
+    scored: Sequence[tuple[Found, float]], *, nested: float | None = None
+) -> list[tuple[Found, float]]:
+    """Keep the most likely attributions whose cues do not overlap a kept one's parts, in text
+    order; a cue inside a kept attribution's content stays when its probability is at least
+    ``nested`` ("“X,” she said, adding that Y, he wrote": the content found for the outer cue
+    often runs over a later attribution, and a likely cue there is more often right than that
+    content; with 0.7, chosen on 200 train articles where 0.6 to 0.8 score within 0.001, the
+    shipped model's cue F1 there 0.709 -> 0.714, PolNeAR dev 0.677 -> 0.681)."""
     kept: list[tuple[Found, float]] = []
     for found, p in sorted(scored, key=lambda fp: -fp[1]):
+        inside_ok = nested is not None and p >= nested
         if any(
             _overlaps(found.cue, other.cue)
-            or _overlaps(found.cue, other.content)
+            or (_overlaps(found.cue, other.content) and not inside_ok)
             or _overlaps(found.cue, other.source)
             for other, _ in kept
         ):
@@ -282,6 +302,7 @@ def fit(
     min_count: int = 2,
     c: float = 1.0,
     threshold: float = 0.5,
+    nested: float | None = None,
     max_iter: int = 2000,
 ) -> AttributionModel:
     """Train an :class:`AttributionModel` on parsed documents and their gold attributions."""
@@ -290,7 +311,9 @@ def fit(
 
     lexicon, rates = learn_lexicon_and_rates(docs, golds, min_count=min_count)
     extend = learn_extension(docs, golds, rates)
-    model = AttributionModel(lexicon=lexicon, include=rates, extend=extend, threshold=threshold)
+    model = AttributionModel(
+        lexicon=lexicon, include=rates, extend=extend, threshold=threshold, nested=nested
+    )
     rows, labels = training_rows(model, docs, golds)
     if len(set(labels)) < 2:
         raise ModelError("the training data gives no positive and negative cue candidates; add articles")
