@@ -197,8 +197,8 @@ def prepositional_object(head: Token) -> Token | None:
     new Fox News poll, Trump achieved 45 percent" with the cue "In", the poll as the source and
     the clause as the content (as "according to"); which prepositions are cues is the
     classifier's to say (it reads the object's lemma, :mod:`unspun.whosays.attribution_model`).
-    With the refit: 200 held-out train articles (fit on the other 640) cue F1 0.647 -> 0.650,
-    PolNeAR dev 0.680 -> 0.683."""
+    With the object's lemma as a feature and a refit (c = 0.3, nested 0.7): 200 held-out train
+    articles (fit on the other 640) cue F1 0.6474 -> 0.6495, PolNeAR dev 0.6798 -> 0.6828."""
     if head.pos_ != "ADP" or head.dep_ != "prep":
         return None
     return next((child for child in head.children if child.dep_ == "pobj"), None)
