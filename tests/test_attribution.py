@@ -688,6 +688,13 @@ def test_a_preposition_cue_takes_its_object_as_source_and_its_clause_as_content(
     assert _candidate(nlp, text, "To") == ("Frank", "issues of class get attention from Democrats")
 
 
+def test_an_adjective_cue_takes_its_adverbs_and_preposition(nlp: object) -> None:
+    text = "Her mother is equally passionate about Senator Bernie Sanders."
+    assert _candidate(nlp, text, "is equally passionate about") == ("Her mother", "Senator Bernie Sanders")
+    text = "The columnist has been critical of Mr. Trump."
+    assert _candidate(nlp, text, "has been critical of") == ("The columnist", "Mr. Trump")
+
+
 def test_a_likely_cue_inside_a_kept_content_stays_from_the_nested_probability(tmp_path: Path) -> None:
     from unspun.whosays.attribution_model import select
     from unspun.whosays.attribution_rules import Found

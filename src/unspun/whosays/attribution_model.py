@@ -86,6 +86,8 @@ def features(head: Any, found: Found) -> dict[str, float]:
             feats[f"childword={child.lower_}"] = 1.0
         if child.dep_ in ("nsubj", "nsubjpass"):
             feats[f"subj_ent={child.ent_type_ or child.pos_}"] = 1.0
+        if child.dep_ == "acomp":  # "is worried about", not "is popular in"
+            feats[f"acomp={child.lemma_.lower()}"] = 1.0
     if found.content is not None:
         length = found.content[1] - found.content[0]
         feats[f"clen={min(int(math.log2(length + 1)), 10)}"] = 1.0

@@ -119,7 +119,36 @@ def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -
     while i < len(doc) and i in chosen:
         run.append(doc[i])
         i += 1
-    return run
+    return with_adjective(head, run)
+
+
+def with_adjective(head: Token, run: list[Token]) -> list[Token]:
+    """The cue ``run`` grown over the head's adjective complement, its adverbs and the preposition
+    after it ("is equally passionate about X", "has been critical of X"), as PolNeAR marks such
+    cues; the preposition's object is then the content. With the adjective's lemma as a feature
+    and a refit: 200 held-out train articles (fit on the other 640) cue F1 0.6496 -> 0.6512,
+    PolNeAR dev 0.6820 -> 0.6837 (source and content up too)."""
+    adjective = next((c for c in head.children if c.dep_ == "acomp" and c.i > head.i), None)
+    if adjective is None:
+        return run
+    modifiers = {t.i for t in adjective.lefts if t.dep_ in ("advmod", "neg")} | {adjective.i}
+    if any(t.i not in modifiers for t in head.doc[run[-1].i + 1 : adjective.i + 1]):
+        return run
+    prep = next(
+        (
+            c
+            for c in adjective.rights
+            if c.dep_ == "prep" and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ),
+        None,
+    )
+    if prep is not None:
+        modifiers.add(prep.i)
+    grown, i = list(run), run[-1].i + 1
+    while i < len(head.doc) and i in modifiers:
+        grown.append(head.doc[i])
+        i += 1
+    return grown
 
 
 TREE = "tree|"  # prefix of the rates at which a child's whole phrase lies inside the cue
