@@ -386,7 +386,8 @@ def test_quotations_read_french_and_german_marks() -> None:
 
 
 def test_a_by_phrase_of_an_active_verb_is_no_source(nlp: object) -> None:
-    from unspun.whosays.attribution_rules import cue_tokens, source_of
+    from unspun.whosays.attribution_rules import source_of
+    from unspun.whosays.cue import cue_tokens
 
     text = "The Senate passed a sweeping climate bill late on Thursday by a vote of 51 to 49."
     doc = nlp(text)  # type: ignore[operator]
@@ -615,7 +616,7 @@ def test_a_quotation_before_a_cue_with_an_object_is_not_its_content(nlp: object)
 
 def test_a_phrase_the_data_puts_in_cues_joins_the_cue_whole(nlp: object) -> None:
     from unspun.whosays.attribution_model import learn_lexicon_and_rates
-    from unspun.whosays.attribution_rules import TREE, cue_tokens
+    from unspun.whosays.cue import TREE, cue_tokens
 
     texts = [
         "Lopez said in a statement that taxes would rise.",
@@ -635,7 +636,7 @@ def test_a_phrase_the_data_puts_in_cues_joins_the_cue_whole(nlp: object) -> None
 
 
 def test_only_a_prepositional_or_object_phrase_joins_a_cue_whole(nlp: object) -> None:
-    from unspun.whosays.attribution_rules import TREE, cue_tokens
+    from unspun.whosays.cue import TREE, cue_tokens
 
     doc = nlp("Maher was still focused on Muslims.")  # type: ignore[operator]
     focused = next(t for t in doc if t.lower_ == "focused")

@@ -177,6 +177,7 @@ WHOSAYS_RUNTIME = {
     "attribution_model",
     "attribution_rules",
     "boundary",
+    "cue",
     "encoding",
     "heads",
     "parsing",

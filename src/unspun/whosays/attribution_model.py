@@ -29,17 +29,15 @@ from unspun.errors import ModelError
 from unspun.models.packaged import model_folder
 from unspun.whosays.attribution_rules import (
     EXTENDABLE,
-    TREE,
     Found,
     attribution_at,
     candidate_heads,
     content_of,
-    cue_tokens,
     extension_keys,
-    inclusion_keys,
     later_dependents,
     verb_for_content,
 )
+from unspun.whosays.cue import TREE, cue_tokens, inclusion_keys
 from unspun.whosays.parsing import Chunks, doc_text
 from unspun.whosays.quotation import quotations
 from unspun.whosays.speech import reports_speech
