@@ -3,7 +3,7 @@
 An article speaks in two voices: the author's own text, and what it quotes others as saying. The
 **quoted** text is the content of every attribution (``article.attributions``: direct and indirect
 speech, as the who-says-what layer found it) plus every stretch between quotation marks
-(:func:`unspun.whosays.attribution_rules.quotations`) that no attribution covers; the **author's**
+(:func:`unspun.whosays.quotation.quotations`) that no attribution covers; the **author's**
 text is everything else. For each voice :func:`voice_persuasion` counts
 
 * ``chars``: its code points;
@@ -29,7 +29,7 @@ import numpy as np
 from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.whosays.attribution_rules import quotations
+from unspun.whosays.quotation import quotations
 
 VOICES = ("author", "quoted")
 # The keys VoiceScorer writes on article.scores, per voice: f"{voice}_{field}".

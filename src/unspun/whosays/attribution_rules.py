@@ -38,7 +38,6 @@ from unspun.whosays.quotation import (
     quote_for,
     with_lead_in,
 )
-from unspun.whosays.quotation import quotations as quotations  # re-exported: pipeline/voice.py
 from unspun.whosays.speech import SUBJECTS, unsaid_subject
 
 Range = tuple[int, int]
