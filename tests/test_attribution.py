@@ -332,6 +332,8 @@ def test_verbs_that_report_no_speech_are_no_cues(nlp: object) -> None:
         "It seems the mayor will win the vote.",
         "Residents want the plant to open soon.",
         "Hollis had been asked to accept an updated version of the contract.",
+        "The U.S. Senate passed a bill that would fund the government through March.",
+        "The city council approved a budget that raises property taxes by 3 percent.",
     ):
         assert model.find(nlp(text)) == [], text  # type: ignore[operator]
     [(said, _)] = model.find(nlp("The mayor said the plan will work."))  # type: ignore[operator]
