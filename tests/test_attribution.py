@@ -718,3 +718,13 @@ def test_a_likely_cue_inside_a_kept_content_stays_from_the_nested_probability(tm
         (tmp_path / "m" / "attribution.json").read_text().replace('"nested": 0.7,', "")
     )
     assert AttributionModel.from_disk(tmp_path / "m").nested is None  # an older model file
+
+
+def test_a_dateline_is_no_part_of_the_source(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    text = "DAYTON, Ohio - Local man Kevin Broderick, 41, said Tuesday that he had read the terms."
+    [(found, _)] = model.find(nlp(text))  # type: ignore[operator]
+    assert found.source is not None
+    assert text[found.source[0] : found.source[1]] == "Local man Kevin Broderick, 41,"

@@ -9,6 +9,7 @@ character offsets, end exclusive.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 Range = tuple[int, int]
@@ -57,6 +58,11 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
     return max(pieces, key=lambda r: r[1] - r[0]) if pieces else None
 
 
+# A news dateline opening a paragraph: a place in capitals, perhaps a state or an agency, and a
+# dash ("WASHINGTON (AP) -", "DAYTON, Ohio —"); the parse makes it part of the subject after it.
+DATELINE = re.compile(r"[A-Z][A-Z.'’ ]{2,}(?:, [A-Z][A-Za-z.]{1,14})?(?: \([A-Za-z ]{1,20}\))? ?[-—–]+ ?")
+
+
 def closed_source(text: str, source: Range | None) -> Range | None:
     """``source`` with the comma that closes its parenthetical pair (``Chris Brownell, an audience
     member, said``) and the ``)`` that closes a ``(`` it holds (``Gov. Pat McCrory (R)``), as
@@ -65,6 +71,9 @@ def closed_source(text: str, source: Range | None) -> Range | None:
     if source is None:
         return None
     start, end = source
+    dateline = DATELINE.match(text, start, end)
+    if dateline is not None and dateline.end() < end and (start == 0 or text[start - 1] == "\n"):
+        start = dateline.end()  # "DAYTON, Ohio - Local man Kevin Broderick said": no dateline
     piece = text[start:end]
     closes = text[end : end + 1]
     if (closes == ")" and piece.count("(") > piece.count(")")) or (closes == "," and "," in piece):
