@@ -14,7 +14,6 @@ model's scores of the held-out debates, exported to int8 ONNX and checked agains
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -35,8 +34,8 @@ from unspun.tasks.checkthat import (
     read_checkthat,
 )
 from unspun.training.calibration import fit_platt
-from unspun.training.finetune import Labelled, Tuning, agreement, epoch_scores, export, fit
-from unspun.training.runs import Run, atomic_dir, atomic_write_json, open_run, run_folder
+from unspun.training.finetune import Labelled, Tuning, epoch_scores, fit, ship
+from unspun.training.runs import Run, atomic_write_json, open_run, run_folder
 
 Say = Callable[[str], None]
 
@@ -181,21 +180,27 @@ def fine_tune_checkworthy(
             "epochs": epochs,
         }
         report.update(threshold=threshold, calibration={"a": a, "b": b}, epochs=epochs)
-        with atomic_dir(run.path("model")) as temp:
-            export(network, tokenizer, temp, runtime, quantize=recipe.quantize)
-            check = [
-                r.text for r in (*rows.get("dev_test", []), *split_debates(rows["train"], recipe)["late"])
-            ]
-            report["int8_agreement"] = agreement(network, tokenizer, temp, check)
-            if "dev_test" in rows:
-                model = SentenceClassifier.from_disk(temp)
-                y = labelled(rows["dev_test"]).labels
-                report["dev_test_f1"] = round(
+        check = [r.text for r in (*rows.get("dev_test", []), *split_debates(rows["train"], recipe)["late"])]
+
+        def dev_test(model: SentenceClassifier) -> dict[str, float]:
+            y = labelled(rows["dev_test"]).labels
+            return {
+                "dev_test_f1": round(
                     f1_yes(y, model.probabilities([r.text for r in rows["dev_test"]]), threshold), 4
                 )
-            atomic_write_json(temp / "training.json", report)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(run.path("model"), out_dir, dirs_exist_ok=True)
+            }
+
+        ship(
+            run,
+            network,
+            tokenizer,
+            runtime,
+            report,
+            out_dir,
+            quantize=recipe.quantize,
+            check=check,
+            score=dev_test if "dev_test" in rows else None,
+        )
     return report
 
 

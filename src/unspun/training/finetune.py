@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +26,7 @@ import numpy as np
 
 from unspun.errors import ConfigError, ModelError
 from unspun.models.sentence_classifier import FORMAT, SentenceClassifier
-from unspun.training.runs import Run, atomic_file
+from unspun.training.runs import Run, atomic_dir, atomic_file, atomic_write_json
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -329,6 +330,32 @@ def export(
     (out / "config.json").write_text(
         json.dumps({**config, "format": FORMAT}, indent=2) + "\n", encoding="utf-8"
     )
+
+
+def ship(
+    run: Run,
+    network: Any,
+    tokenizer: Any,
+    runtime: Mapping[str, Any],
+    report: dict[str, Any],
+    out_dir: Path,
+    *,
+    quantize: bool,
+    check: Sequence[str],
+    score: Callable[[SentenceClassifier], Mapping[str, Any]] | None = None,
+) -> None:
+    """Export the final ``network`` with its ``runtime`` config into the run's ``model/`` unit
+    (written whole or not at all), add to ``report`` the int8 / fp32 :func:`agreement` on the
+    ``check`` texts and what ``score`` says of the exported model, write it there as
+    ``training.json``, and copy the unit to ``out_dir``."""
+    with atomic_dir(run.path("model")) as temp:
+        export(network, tokenizer, temp, runtime, quantize=quantize)
+        report["int8_agreement"] = agreement(network, tokenizer, temp, check)
+        if score is not None:
+            report.update(score(SentenceClassifier.from_disk(temp)))
+        atomic_write_json(temp / "training.json", report)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(run.path("model"), out_dir, dirs_exist_ok=True)
 
 
 def agreement(network: Any, tokenizer: Any, folder: Path, texts: Sequence[str]) -> dict[str, Any]:

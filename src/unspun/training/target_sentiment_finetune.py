@@ -18,7 +18,6 @@ epochs, exported to int8 ONNX and checked against its fp32 probabilities.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -31,8 +30,8 @@ from unspun.models.sentence_classifier import SentenceClassifier, mark_target
 from unspun.tasks.newsmtsc import SENTIMENTS, TargetRow, iter_targets, read_rows
 from unspun.tasks.whosays_scorer import score_target_sentiment
 from unspun.training.calibration import fit_temperature
-from unspun.training.finetune import Labelled, Tuning, agreement, epoch_scores, export, fit, load_epoch
-from unspun.training.runs import Run, atomic_dir, atomic_write_json, open_run, run_folder
+from unspun.training.finetune import Labelled, Tuning, epoch_scores, fit, load_epoch, ship
+from unspun.training.runs import Run, atomic_write_json, open_run, run_folder
 
 Say = Callable[[str], None]
 MARKERS = ("<<", ">>")
@@ -219,19 +218,27 @@ def fine_tune_target_sentiment(
             "epochs": epochs,
         }
         report.update(epochs=epochs, temperature=runtime["temperature"])
-        with atomic_dir(run.path("model")) as temp:
-            export(network, tokenizer, temp, runtime, quantize=recipe.quantize)
-            texts = marked(targets)
-            report["int8_agreement"] = agreement(network, tokenizer, temp, [texts[i] for i in split[1]])
+        texts = marked(targets)
+        held_texts = [texts[i] for i in split[1]]
+
+        def held(model: SentenceClassifier) -> dict[str, Any]:
             # the exported model's own figure on the held-out articles; a refitted model trained on
             # them, so its figure there says nothing about unseen articles and is named for that
-            model = SentenceClassifier.from_disk(temp)
-            held = model.decide(model.probabilities([texts[i] for i in split[1]]))
             key = "exported_on_trained_held_rows" if recipe.refit else "exported_held"
-            report[key] = scored([targets[i] for i in split[1]], held)
-            atomic_write_json(temp / "training.json", report)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(run.path("model"), out_dir, dirs_exist_ok=True)
+            decided = model.decide(model.probabilities(held_texts))
+            return {key: scored([targets[i] for i in split[1]], decided)}
+
+        ship(
+            run,
+            network,
+            tokenizer,
+            runtime,
+            report,
+            out_dir,
+            quantize=recipe.quantize,
+            check=held_texts,
+            score=held,
+        )
     return report
 
 
