@@ -24,9 +24,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from unspun.document import ModelInfo
 from unspun.errors import ModelError
 from unspun.models.cpus import available_cpus, map_on_workers
 from unspun.models.linear_head import sigmoid
+from unspun.models.packaged import folder_model_info
 
 FORMAT = "unspun.sentence-classifier/1"
 
@@ -72,6 +74,13 @@ class SentenceClassifier:
     def binary(self) -> bool:
         """Whether the model decides Yes / No at a threshold (else: the most probable class)."""
         return "labels" not in self.config
+
+    def model_info(self, component: str) -> ModelInfo:
+        """The folder's name, version and digest (an in-memory model: its task, ``local``), as
+        :meth:`unspun.whosays.heads.HeadModel.model_info` says it of a head folder."""
+        if self.path is not None:
+            return folder_model_info(component, self.path)
+        return ModelInfo(component=component, name=str(self.config.get("task", component)), version="local")
 
     def mark(self, text: str, start: int, end: int) -> str:
         """``text`` with its characters ``[start, end)`` (the target) wrapped in the model's

@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Claim, ModelInfo, TextRange
-from unspun.models.packaged import folder_model_info
 from unspun.models.sentence_classifier import SentenceClassifier, load_classifier_or
 from unspun.pipeline.base import Component
 from unspun.registry import register
@@ -123,12 +122,7 @@ class ClaimDetector(Component):
         self.model  # noqa: B018 - the property loads it
 
     def model_info(self) -> list[ModelInfo]:
-        model = self.model
-        if isinstance(model, HeadModel):
-            return [model.model_info(self.name)]
-        if model.path is not None:
-            return [folder_model_info(self.name, model.path)]
-        return [ModelInfo(component=self.name, name="checkworthy", version="local")]
+        return [self.model.model_info(self.name)]
 
     def covers(self, article: Article) -> bool:
         """Whether the model reads the article's language (unknown counts as covered)."""

@@ -37,7 +37,6 @@ from pathlib import Path
 import numpy as np
 
 from unspun.document import Article, Entity, Label, ModelInfo
-from unspun.models.packaged import folder_model_info
 from unspun.models.sentence_classifier import SentenceClassifier, load_classifier_or
 from unspun.pipeline.attribution import cites
 from unspun.pipeline.base import Component
@@ -325,14 +324,7 @@ class PortrayalTagger(Component):
         self.models  # noqa: B018 - the property loads them
 
     def model_info(self) -> list[ModelInfo]:
-        sentiment, roles = self.models
-        if isinstance(sentiment, HeadModel):
-            first = sentiment.model_info(self.name)
-        elif sentiment.path is not None:
-            first = folder_model_info(self.name, sentiment.path)
-        else:
-            first = ModelInfo(component=self.name, name="target-sentiment", version="local")
-        return [first, roles.model_info(self.name)]
+        return [model.model_info(self.name) for model in self.models]
 
     def covers(self, article: Article) -> bool:
         return (article.language is None or article.language in self.languages) and bool(article.entities)
