@@ -54,6 +54,22 @@ def test_a_span_counts_where_most_of_its_characters_lie() -> None:
     assert (half.author.spans, half.quoted.spans) == (1, 0)
 
 
+def test_a_straddling_span_gives_its_share_only_to_the_voice_it_counts_in() -> None:
+    text = 'He wrote "we win" today'
+    mostly_quoted = count_voices(text, [], [(11, 18)])  # 6 of 7 characters quoted
+    assert mostly_quoted.quoted.span_share == pytest.approx(6 / 8)  # 'we win"' of '"we win"'
+    assert (mostly_quoted.author.spans, mostly_quoted.author.span_share) == (0, 0.0)  # not "x% (0 spans)"
+    mostly_author = count_voices(text, [], [(3, 12)])  # 'wrote "we': 3 of 9 quoted
+    assert mostly_author.author.span_share == pytest.approx(6 / (len(text) - 8))
+    assert (mostly_author.quoted.spans, mostly_author.quoted.span_share) == (0, 0.0)
+    both = count_voices(text, [], [(3, 12), (11, 18)])  # one span for each voice
+    assert (both.author.spans, both.quoted.spans) == (1, 1)
+    assert both.quoted.span_share == pytest.approx(6 / 8)  # the author's span's 3 quoted chars: not here
+    for voices in (mostly_quoted, mostly_author, both):
+        for voice in (voices.author, voices.quoted):
+            assert (voice.spans > 0) == (voice.span_share > 0)
+
+
 def test_a_text_without_quotes_is_all_the_authors() -> None:
     voices = count_voices("Plain words here.", [], [(0, 5)])
     assert voices.quoted.chars == 0 and voices.quoted.spans == 0 and voices.quoted.span_share == 0.0

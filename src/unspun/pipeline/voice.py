@@ -9,9 +9,14 @@ text is everything else. For each voice :func:`voice_persuasion` counts
 * ``chars``: its code points;
 * ``spans``: the technique spans that lie mostly in it (a span goes to the voice that holds more
   than half of its characters, to the author's on a tie);
-* ``span_share``: the share of its characters inside a technique span (the whole text's
+* ``span_share``: the share of its characters inside one of *its* spans (the whole text's
   ``span_share`` of :data:`unspun.pipeline.persuasion.SPAN_FEATURES`, within one voice; 0 for a
   voice with no characters).
+
+A span that straddles a quotation's edge counts whole in the voice that holds most of it: the
+characters it has in the other voice count there as outside any span. So the two figures agree:
+a voice has a share above 0 exactly when it has a span (a span mostly inside a quote had made the
+author's text "26% of characters (0 spans)").
 
 :class:`VoiceScorer` writes these as flat keys of ``article.scores`` (``author_span_share``,
 ``author_spans``, ``author_chars``, ``quoted_span_share``, ``quoted_spans``, ``quoted_chars``), which
@@ -98,19 +103,19 @@ def count_voices(text: str, quoted: Sequence[tuple[int, int]], spans: Sequence[t
     """:func:`voice_persuasion` from plain ranges: ``quoted`` the attribution contents, ``spans``
     the technique spans, each ``(start, end)`` into ``text``."""
     in_quote = quoted_mask(text, quoted)
-    covered = np.zeros(len(text), dtype=bool)
-    quoted_spans = 0
+    # per voice, the characters inside its own spans (a span is the voice's that holds most of it)
+    covered = {voice: np.zeros(len(text), dtype=bool) for voice in VOICES}
+    counts = dict.fromkeys(VOICES, 0)
     for start, end in spans:
         start, end = max(start, 0), min(end, len(text))
         if end <= start:
             continue
-        covered[start:end] = True
-        if 2 * int(in_quote[start:end].sum()) > end - start:
-            quoted_spans += 1
-    counted = sum(1 for start, end in spans if min(end, len(text)) > max(start, 0))
+        voice = "quoted" if 2 * int(in_quote[start:end].sum()) > end - start else "author"
+        covered[voice][start:end] = True
+        counts[voice] += 1
     return Voices(
-        author=_count(covered[~in_quote], counted - quoted_spans),
-        quoted=_count(covered[in_quote], quoted_spans),
+        author=_count(covered["author"][~in_quote], counts["author"]),
+        quoted=_count(covered["quoted"][in_quote], counts["quoted"]),
     )
 
 
