@@ -728,3 +728,71 @@ def test_a_dateline_is_no_part_of_the_source(nlp: object) -> None:
     [(found, _)] = model.find(nlp(text))  # type: ignore[operator]
     assert found.source is not None
     assert text[found.source[0] : found.source[1]] == "Local man Kevin Broderick, 41,"
+
+
+def test_a_wire_dateline_is_no_part_of_a_content_nor_a_source(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.boundary import without_dateline
+
+    model = load_attribution_model()
+    text = (
+        "BERLIN (Reuters) - Germany's economy grew 0.3 percent in the third quarter, the statistics "
+        "office said on Tuesday."
+    )
+    [(found, _)] = model.find(nlp(text))  # type: ignore[operator]
+    assert found.content is not None and found.source is not None
+    assert text[found.content[0] : found.content[1]] == (
+        "Germany's economy grew 0.3 percent in the third quarter"
+    )
+    assert text[found.source[0] : found.source[1]] == "the statistics office"
+    for dated in (
+        "LONDON, Oct 3 (Reuters) — Prices rose",
+        "WASHINGTON, March 4, 2024 (AP) – Prices rose",
+        "DAYTON, Ohio - Prices rose",
+        "KYIV—Prices rose",
+    ):
+        part = without_dateline(dated, (0, len(dated)))
+        assert part is not None and dated[part[0] : part[1]] == "Prices rose", dated
+    plain = "US - China talks resumed"  # two capitals are no place line
+    assert without_dateline(plain, (0, len(plain))) == (0, len(plain))
+    inside = "Text.\nLONDON (Reuters) - Prices rose"
+    assert without_dateline(inside, (6, 22)) is None  # "LONDON (Reuters)" as a source: none
+    assert without_dateline(inside, (0, 5)) == (0, 5)  # only a paragraph's opening is a dateline
+
+
+def test_an_entity_only_in_a_clause_about_the_source_is_not_who_speaks() -> None:
+    from unspun.pipeline.attribution import whosays_components
+
+    text = (
+        "LONDON, Oct 3 (Reuters) - Economists polled by Reuters said growth would slow.\n\n"
+        "A senior doctor, who spoke to the BBC, said staff were exhausted. A spokesman for the "
+        "King's Fund said funding was short. Sources close to the White House said he would go.\n"
+    )
+    article = Article(id="dated", text=text, language="en")
+    for component in whosays_components():
+        component([article])
+    names = {e.id: e.name for e in article.entities}
+    linked = {_piece(text, a.source): names.get(a.source_entity or "") for a in article.attributions}
+    assert linked["Economists polled by Reuters"] is None
+    assert linked["A senior doctor, who spoke to the BBC,"] is None
+    assert linked["Sources close to the White House"] is None
+    assert linked["A spokesman for the King's Fund"] is not None  # speaks for it
+
+
+def test_calling_an_event_is_no_speech_but_calling_someone_something_is(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    for text in (
+        "Union leaders called a strike for Monday after talks collapsed.",
+        "French unions on Tuesday called a nationwide strike against the pension reform.",
+        "The president called a snap election.",
+        "The mayor called off the meeting.",
+    ):
+        assert model.find(nlp(text)) == [], text  # type: ignore[operator]
+    for text, content in (
+        ("She called the vote a sham.", "the vote a sham"),
+        ("Activists called for a ceasefire.", "a ceasefire"),
+    ):
+        [(called, _)] = model.find(nlp(text))  # type: ignore[operator]
+        assert called.content is not None and text[called.content[0] : called.content[1]] == content

@@ -44,16 +44,22 @@ def source_entity(
     entities: Sequence[Entity],
     text: str = "",
     told: Told | None = None,
+    asides: Sequence[tuple[int, int]] = (),
 ) -> str | None:
     """The id of the entity the source refers to: the one with the last mention inside ``source``
-    (else one overlapping it); for a pronoun source, the entity of the nearest mention before it
-    (see :func:`antecedent`; ``told``: what the attributions before this one say)."""
+    (else one overlapping it), leaving out mentions inside ``asides``, the stretches that describe
+    who speaks rather than name them ("Economists polled by Reuters" are not Reuters; see
+    :func:`unspun.whosays.attribution_rules.source_asides`); for a pronoun source, the entity of
+    the nearest mention before it (see :func:`antecedent`; ``told``: what the attributions before
+    this one say)."""
     if source is None:
         return None
     inside: list[tuple[int, str]] = []
     overlapping: list[tuple[int, str]] = []
     for entity in entities:
         for m in entity.mentions:
+            if any(start <= m.start and m.end <= end for start, end in asides):
+                continue
             if source.start <= m.start and m.end <= source.end:
                 inside.append((m.end, entity.id))
             elif m.start < source.end and source.start < m.end:
@@ -152,7 +158,7 @@ def attribution_records(
                 source=source,
                 cue=TextRange(*f.cue),
                 kind=f.kind,
-                source_entity=source_entity(source, entities, text, told),
+                source_entity=source_entity(source, entities, text, told, f.source_asides),
                 score=round(p, 4),
             )
         )

@@ -354,6 +354,7 @@ def find_in_chunks(model: AttributionModel, chunks: Chunks, *, start: int = 0) -
                 cue=(f.cue[0] + offset, f.cue[1] + offset),
                 source=shift_range(f.source, offset),
                 content=shift_range(f.content, offset),
+                source_asides=tuple((a + offset, b + offset) for a, b in f.source_asides),
             )
             found.append((shifted, p))
     return found

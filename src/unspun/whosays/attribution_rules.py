@@ -26,7 +26,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from unspun.whosays.boundary import EDGE_PUNCT, closed_source, outside_parts, with_fronted_part
+from unspun.whosays.boundary import (
+    EDGE_PUNCT,
+    closed_source,
+    outside_parts,
+    with_fronted_part,
+    without_dateline,
+)
 from unspun.whosays.cue import cue_tokens
 from unspun.whosays.parsing import doc_text
 from unspun.whosays.quotation import (
@@ -56,6 +62,8 @@ class Found:
     content: Range | None
     kind: str  # "direct" (a quotation) or "indirect"
     content_rule: str
+    # Stretches of the source that describe who speaks rather than name them (source_asides).
+    source_asides: tuple[Range, ...] = ()
 
 
 def token_range(tokens: Sequence[Token]) -> Range:
@@ -88,6 +96,31 @@ def subtree_range(token: Token, exclude: Iterable[int] = ()) -> Range | None:
         toks = left + right
     toks = trimmed(toks)
     return token_range(toks) if toks else None
+
+
+# Dependents of a source's head that say something about who speaks rather than name them: a
+# participle or relative clause ("Economists polled by Reuters", "a doctor who spoke to the BBC"),
+# an adjective phrase after it ("sources close to the White House").
+ASIDE_DEPS = frozenset({"acl", "relcl"})
+
+
+def source_asides(doc: Any, source: Range | None) -> tuple[Range, ...]:
+    """The ranges inside ``source`` that describe its head rather than name who speaks (see
+    :data:`ASIDE_DEPS`); an entity named only there is not the source's (a pollster, a
+    publisher, the one spoken to). A "for" or "of" phrase is no aside: "a spokesman for the
+    King's Fund" speaks for it."""
+    if source is None:
+        return ()
+    tokens = [t for t in doc if source[0] <= t.idx and t.idx + len(t) <= source[1]]
+    inside = {t.i for t in tokens}
+    asides: list[Range] = []
+    for root in (t for t in tokens if t.head.i not in inside or t.head.i == t.i):
+        for child in root.children:
+            after = child.dep_ == "amod" and child.i > root.i and len(list(child.subtree)) > 1
+            if child.i in inside and (child.dep_ in ASIDE_DEPS or after):
+                subtree = list(child.subtree)
+                asides.append(token_range([subtree[0], subtree[-1]]))
+    return tuple(asides)
 
 
 def verb_for_content(head: Token, cue: Sequence[Token]) -> Token:
@@ -326,7 +359,7 @@ def attribution_at(
                 more = next_sentence_quote(text, quotes, clause[1])
             if more is not None:
                 quote = (quote[0], more)
-        return Found(head.i, cue_range, source, quote, "direct", "quote")
+        return Found(head.i, cue_range, source, quote, "direct", "quote", source_asides(head.doc, source))
     content, rule = content_of(head, cue, extend)
     around = interrupted(head, clause) if rule == "parent" else None
     if around is not None:
@@ -344,8 +377,9 @@ def attribution_at(
             source, content = None, subject_range
         elif subject_range is not None and content is not None and content[0] >= cue_range[1]:
             source, content = None, (subject_range[0], content[1])
+    content = without_dateline(text, content)  # "BERLIN (Reuters) - Germany's economy grew ..."
     kind = "direct" if content and text[content[0]] in OPEN_QUOTES else "indirect"
-    return Found(head.i, cue_range, source, content, kind, rule)
+    return Found(head.i, cue_range, source, content, kind, rule, source_asides(head.doc, source))
 
 
 # Content rules whose content, after the cue, wins over a quotation before it.

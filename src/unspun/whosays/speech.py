@@ -54,12 +54,64 @@ SPEECH_ONLY_WITH = {
 }
 
 
+# Verbs that report no speech with an object that is an event they set going or stop ("Union
+# leaders called a strike", "the president called a snap election", "called a halt to", "called
+# off the search"; QA), unless a second complement says what the object is called ("She called
+# the vote a sham"). "Called for a ceasefire" has no object and stays speech.
+NOT_SPEECH_WITH = {
+    "call": frozenset(
+        {
+            "strike",
+            "walkout",
+            "election",
+            "referendum",
+            "vote",
+            "ballot",
+            "meeting",
+            "session",
+            "summit",
+            "conference",
+            "hearing",
+            "recess",
+            "halt",
+            "ceasefire",
+            "truce",
+            "boycott",
+            "protest",
+            "rally",
+            "march",
+            "shutdown",
+            "lockdown",
+            "timeout",
+        }
+    ),
+}
+NAMING_DEPS = frozenset({"oprd", "xcomp", "attr", "ccomp", "acomp"})
+
+
+def sets_going(head: Token) -> bool:
+    """Whether ``head`` is a :data:`NOT_SPEECH_WITH` verb whose object is an event it sets going
+    ("called a strike", "called off the meeting") and no second complement names it."""
+    events = NOT_SPEECH_WITH.get(head.lemma_.lower())
+    if events is None:
+        return False
+    deps = {child.dep_ for child in head.children}
+    if deps & NAMING_DEPS:
+        return False
+    return any(
+        (child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in events)
+        or (child.dep_ in ("prt", "prep") and child.lower_ == "off")  # "called off the search"
+        for child in head.children
+    )
+
+
 def reports_speech(head: Token) -> bool:
-    """Whether a candidate cue head can report speech: not a :data:`NOT_SPEECH` verb, and not a
-    passive without an agent whose subject is asked or told to do something ("Hollis had been
-    asked to accept"): its subject is who is addressed, not who speaks."""
+    """Whether a candidate cue head can report speech: not a :data:`NOT_SPEECH` verb, nor a verb
+    that sets an event going (:func:`sets_going`: "called a strike"), and not a passive without an
+    agent whose subject is asked or told to do something ("Hollis had been asked to accept"): its
+    subject is who is addressed, not who speaks."""
     lemma = head.lemma_.lower()
-    if lemma in NOT_SPEECH:
+    if lemma in NOT_SPEECH or sets_going(head):
         return False
     if lemma in SPEECH_ONLY_WITH and not any(
         child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in SPEECH_ONLY_WITH[lemma]
