@@ -68,6 +68,20 @@ def test_mention_of_strips_article_and_leaves_titles_out_of_the_words() -> None:
     assert mention_of(text, 16, 23, "PERSON") is None  # a title alone names nobody
 
 
+def test_a_title_alone_is_no_entity_and_a_possessive_is_no_title() -> None:
+    text = "Detective Inspector Claire Walsh spoke. Detective left. The King's Fund and the Fund agreed."
+    assert mention_of(text, 0, 9, "GPE") is None  # "Detective", as the small model tags it
+    walsh = mention_of(text, 0, 32, "PERSON")
+    assert walsh is not None and walsh.words == ("Claire", "Walsh") and walsh.name == "Claire Walsh"
+    start = text.index("King's")
+    fund = mention_of(text, start, start + len("King's Fund"), "ORG")
+    assert fund is not None and fund.words == ("King", "Fund") and fund.name == "King's Fund"
+    short = text.index("Fund agreed")
+    mentions = [fund, mention_of(text, short, short + 4, "ORG")]
+    [entity] = entities_from_mentions(text, [m for m in mentions if m is not None])
+    assert entity.name == "King's Fund" and len(entity.mentions) == 2  # "the Fund" joins it
+
+
 def test_chunk_text_is_bounded_and_keeps_offsets() -> None:
     text = "one two three\n\n" + "word " * 50 + "\r\nlast line"
     chunks = list(chunk_text(text, max_chars=60))
@@ -165,3 +179,17 @@ def test_missed_repeats_are_the_same_whatever_the_string_hashing() -> None:
         seen.add(out.stdout.strip())
     assert len(seen) == 1
     assert json.loads(seen.pop()) == [["Hamid Karzai", "Karzai", "Hamid Karzai"]]
+
+
+def test_a_police_title_is_no_place_and_an_organisation_keeps_its_full_name(
+    recognizer: EntityRecognizer,
+) -> None:
+    text = (
+        "Officers believe the suspect acted alone, according to Detective Inspector Claire Walsh.\n\n"
+        "The report, published on Monday by the King's Fund, found that waits grew.\n"
+    )
+    article = Article(id="qa", text=text, language="en")
+    recognizer([article])
+    names = {e.name: e.type for e in article.entities}
+    assert "Detective" not in names and names.get("Claire Walsh") == "PERSON", names
+    assert names.get("King's Fund") == "ORG" and "Fund" not in names, names
