@@ -290,6 +290,36 @@ def test_a_quote_is_shown_once_in_marks_on_the_page_and_in_the_text_view() -> No
     ]
 
 
+def test_the_page_shows_an_interrupted_quote_as_the_text_view_does() -> None:
+    # '"X," he said. "Y."' is one content holding its source and cue (PolNeAR's way): the JSON
+    # carries the parts either side of them, and the page shows those, not the content whole.
+    from unspun.document import Analysis, Article
+    from unspun.pipeline.attribution import whosays_components
+    from unspun.render_whosays import content_shown
+
+    text = (
+        '"This is a responsible step," Senator Chuck Schumer said on the floor. "But it is not a '
+        'solution."\n\nThe mayor said the budget would pass.\n'
+    )
+    article = Article(id="q", text=text, language="en")
+    for component in whosays_components():
+        component([article])
+    data = Analysis(article).to_dict()
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ quoteWords }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify(JSON.parse(input).attributions.map(quoteWords)));"
+    )
+    page = run_node(script, data)
+    text_view = [content_shown(text, a) for a in article.attributions]
+    assert page == ["This is a responsible step … But it is not a solution.", "the budget would pass"]
+    assert [f"“{words}”" for words in page] == text_view  # type: ignore[union-attr]
+    schumer = data["attributions"][0]
+    assert schumer["attrs"]["content_parts"] == ["This is a responsible step", "But it is not a solution."]
+    assert data["attributions"][1]["attrs"] == {}  # a content read whole carries no parts
+
+
 def test_the_page_counts_spans_once_and_shows_no_score_for_a_reviewers_span() -> None:
     # The header, the legend and the span list count the same spans (all but those marked
     # wrong); a span a reviewer added reads "added by a reviewer", not its stored 1.0 as "100%".

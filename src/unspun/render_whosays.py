@@ -6,8 +6,6 @@ claims. The first of the sections of :mod:`unspun.render` (which imports this mo
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +13,7 @@ from rich.text import Text
 from unspun.document import Analysis, Attribution, Entity, TextRange
 from unspun.pipeline.whosays_layer import COVERAGE
 from unspun.terminal import printable
+from unspun.whosays.shown import content_parts, continued, unquote
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
 MAX_ENTITIES = 25  # entities listed, most mentioned first
@@ -31,42 +30,8 @@ def _shorten(piece: str, limit: int) -> str:
 
 
 # A quote is shown once in marks, in the text view as on the page (whosays-panel.js, whose <q>
-# adds the marks): the marks its own words carry (a content range that takes in the text's
-# "...") are taken off first, so no quote is shown ""doubled"".
-OPENING = "\"“„«‹‘‚'「"
-DOUBLE_CLOSING = '"”“»›」'
-SINGLE_CLOSING = "’‘'"
-
-
-# The marks a closing mark closes (German „ closes with “).
-OPENED_BY = {'"': '"', "”": "“", "“": "„", "»": "«", "›": "‹", "」": "「"}
-
-
-def unquote(text: str) -> str:
-    """``text`` without the quote marks around it: an opening mark at its start, and a closing
-    mark at its end (a single one only after a single opening one, so "the workers'" keeps its
-    apostrophe; not one that closes a mark opened inside, so 'it was "prudent"' keeps its last
-    mark). The page's ``unquote`` does the same."""
-    core = text.strip()
-    single = False
-    if core and core[0] in OPENING:
-        single = core[0] in "‘‚'"
-        core = core[1:]
-    closing = core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING))
-    if closing and not _closes_inner(core):
-        core = core[:-1]
-    return core.strip()
-
-
-def _closes_inner(core: str) -> bool:
-    """Whether ``core``'s last mark closes a double mark opened inside it ('... "prudent"')."""
-    last, rest = core[-1], core[:-1]
-    opening = OPENED_BY.get(last)
-    if opening is None:
-        return False
-    if opening == last:  # '"' opens and closes: one left open before it
-        return rest.count(last) % 2 == 1
-    return rest.count(opening) > rest.count(last)
+# adds the marks): the marks its own words carry are taken off first (unquote), so no quote is
+# shown ""doubled"".
 
 
 def quoted(text: str) -> str:
@@ -149,48 +114,21 @@ def quote_table(analysis: Analysis) -> Table | None:
     return table
 
 
-# What follows a source and cue up to an opening mark, when it ends a sentence or is only
-# punctuation: the quotation goes on at the mark ('"X," he said on Monday. "Y."', '"X," he
-# said, "Y"'); not in 'X, he said, showed the trial "a farce"', where "showed" is content.
-_REOPENING = re.compile('(?:[^"“„«‹]*[.!?]|[,:;—–-]*)\\s*(?=["“„«‹])')
-_EDGES = " ,;:"
-
-
 def content_shown(text: str, a: Attribution) -> str:
-    """A quote's content in marks, as the quote table shows it. A content its source and cue
-    interrupt ('"X," he said on Monday. "Y."', 'X, he said, and Y') is one range holding
-    both parts, as PolNeAR marks it; shown whole it repeated the source and cue inside the
-    content, so the words from the source or cue to the next quotation mark are left out:
-    “X … Y”."""
-    inside = [
-        r
-        for r in (a.source, a.cue)
-        if r is not None and a.content.start <= r.start and r.end <= a.content.end
-    ]
-    whole = _continued(text[a.content.start : a.content.end])
-    if not inside:
-        return quoted(_shorten(whole, QUOTE_LIMIT))
-    before = text[a.content.start : min(r.start for r in inside)]
-    after = text[max(r.end for r in inside) : a.content.end]
-    reopening = _REOPENING.match(after)
-    if reopening is not None:
-        after = after[reopening.end() :]
-    shown = " … ".join(part for part in (_part(before), _part(after)) if part)
-    return f"“{_shorten(shown, QUOTE_LIMIT)}”" if shown else quoted(_shorten(whole, QUOTE_LIMIT))
+    """A quote's content in marks, as the quote table shows it: a content its source and cue
+    interrupt ('"X," he said on Monday. "Y."', 'X, he said, and Y') as its parts either side of
+    them, “X … Y” (:func:`unspun.whosays.shown.content_parts`, the pieces the page shows too:
+    ``attrs["content_parts"]``), any other whole."""
+    parts = a.attrs.get("content_parts") or content_parts(
+        text, (a.content.start, a.content.end), [_pair(a.source), _pair(a.cue)]
+    )
+    if parts:
+        return f"“{_shorten(' … '.join(parts), QUOTE_LIMIT)}”"
+    return quoted(_shorten(continued(text[a.content.start : a.content.end]), QUOTE_LIMIT))
 
 
-def _part(piece: str) -> str:
-    return unquote(_continued(piece).strip(_EDGES)).strip(_EDGES)
-
-
-# A quotation going on into the next paragraph: the paragraph before ends with no closing mark
-# and the next opens with a mark again, as a multi-paragraph quotation is set. Shown on one line,
-# that mark stood inside the quote ('a decade. "Nobody ... choice."”').
-_PARAGRAPH_REOPENED = re.compile('(?<=[^"”»’\'\\s])(\\s*\\n\\s*\\n\\s*)["“„«]')
-
-
-def _continued(piece: str) -> str:
-    return _PARAGRAPH_REOPENED.sub(r"\1", piece)
+def _pair(r: TextRange | None) -> tuple[int, int] | None:
+    return None if r is None else (r.start, r.end)
 
 
 def coverage_note(analysis: Analysis) -> str | None:

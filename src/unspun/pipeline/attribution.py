@@ -5,7 +5,10 @@ the spaCy parse the entity component left on the article (or parses the article 
 links each source to the entity one of whose mentions lies inside it (the last such mention:
 in "White House spokesman Josh Earnest" the person, not the White House), a pronoun source
 ("She added") to the entity it refers to (:func:`antecedent`). A headline reports no speech: an
-attribution whose cue lies in the text's title line is left out.
+attribution whose cue lies in the text's title line is left out. A content its own source and
+cue interrupt ('"X," he said. "Y."', one range as PolNeAR marks it) carries the words either side
+of them as ``attrs["content_parts"]`` (:func:`unspun.whosays.shown.content_parts`), which the text
+view and the page show as “X … Y”.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from unspun.sentences import title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
+from unspun.whosays.shown import content_parts
 
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they"})
@@ -151,6 +155,7 @@ def attribution_records(
         if f.content is None:
             continue
         source = TextRange(*f.source) if f.source else None
+        parts = content_parts(text, f.content, (f.source, f.cue)) if text else []
         records.append(
             Attribution(
                 id=f"A{len(records) + 1}",
@@ -160,6 +165,7 @@ def attribution_records(
                 kind=f.kind,
                 source_entity=source_entity(source, entities, text, told, f.source_asides),
                 score=round(p, 4),
+                attrs={"content_parts": parts} if parts else {},
             )
         )
         linked = records[-1].source_entity

@@ -72,6 +72,16 @@ export function quoteElement(text) {
 }
 
 /**
+ * The words a quote shows: a content its own source and cue interrupt ('"X," he said. "Y."') as
+ * the parts either side of them, "X … Y" (JSON attrs.content_parts, written by the library, the
+ * text view's render_whosays.content_shown), any other as its words without their marks.
+ */
+export function quoteWords(q) {
+  const parts = (q.attrs || {}).content_parts || [];
+  return parts.length ? parts.join(" … ") : unquote(q.content_text || "");
+}
+
+/**
  * Who a quote's source is: its words, with the name of the entity they refer to when the words do
  * not hold it ("She (Maria Lopez)"); the text view's rule (render_whosays.source_label).
  */
@@ -82,7 +92,7 @@ export function sourceLabel(q, names) {
 }
 
 function quoteItem(q, names, show) {
-  const content = quoteElement(q.content_text || "");
+  const content = el("q", { text: quoteWords(q) });
   return el(
     "li",
     {},

@@ -1,0 +1,90 @@
+"""How a quote's content reads to a person: its words without the marks they carry, and without
+its own source and cue where they interrupt it ('"X," he said. "Y."').
+
+PolNeAR marks a content its source and cue interrupt as one range holding both parts; shown whole
+it repeats the source and cue inside the quote. :func:`content_parts` gives the parts either side
+of them, and the attribution component writes them on the attribution
+(``attrs["content_parts"]``, :mod:`unspun.pipeline.attribution`), so that the text view
+(:func:`unspun.render_whosays.content_shown`) and the page (``whosays-panel.js``) show the same
+“X … Y”. :func:`unquote` takes off the marks a quote's words carry; the page's ``unquote`` does
+the same, since its ``<q>`` adds marks of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+Range = tuple[int, int]
+
+OPENING = "\"“„«‹‘‚'「"
+DOUBLE_CLOSING = '"”“»›」'
+SINGLE_CLOSING = "’‘'"
+# The marks a closing mark closes (German „ closes with “).
+OPENED_BY = {'"': '"', "”": "“", "“": "„", "»": "«", "›": "‹", "」": "「"}
+
+
+def unquote(text: str) -> str:
+    """``text`` without the quote marks around it: an opening mark at its start, and a closing
+    mark at its end (a single one only after a single opening one, so "the workers'" keeps its
+    apostrophe; not one that closes a mark opened inside, so 'it was "prudent"' keeps its last
+    mark)."""
+    core = text.strip()
+    single = False
+    if core and core[0] in OPENING:
+        single = core[0] in "‘‚'"
+        core = core[1:]
+    closing = core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING))
+    if closing and not _closes_inner(core):
+        core = core[:-1]
+    return core.strip()
+
+
+def _closes_inner(core: str) -> bool:
+    """Whether ``core``'s last mark closes a double mark opened inside it ('... "prudent"')."""
+    last, rest = core[-1], core[:-1]
+    opening = OPENED_BY.get(last)
+    if opening is None:
+        return False
+    if opening == last:  # '"' opens and closes: one left open before it
+        return rest.count(last) % 2 == 1
+    return rest.count(opening) > rest.count(last)
+
+
+# What follows a source and cue up to an opening mark, when it ends a sentence or is only
+# punctuation: the quotation goes on at the mark ('"X," he said on Monday. "Y."', '"X," he
+# said, "Y"'); not in 'X, he said, showed the trial "a farce"', where "showed" is content.
+_REOPENING = re.compile('(?:[^"“„«‹]*[.!?]|[,:;—–-]*)\\s*(?=["“„«‹])')
+_EDGES = " ,;:"
+
+
+def content_parts(text: str, content: Range, inside: Sequence[Range | None]) -> list[str]:
+    """The words of ``content`` either side of the ranges ``inside`` it (its source and cue),
+    each without edge punctuation and the marks around it, the words from the source or cue to a
+    reopening quotation mark left out ('"X," he said on Monday. "Y."' gives ``["X", "Y"]``);
+    ``[]`` when no range lies inside the content (it reads whole)."""
+    start, end = content
+    within = [r for r in inside if r is not None and start <= r[0] and r[1] <= end]
+    if not within:
+        return []
+    before = text[start : min(r[0] for r in within)]
+    after = text[max(r[1] for r in within) : end]
+    reopening = _REOPENING.match(after)
+    if reopening is not None:
+        after = after[reopening.end() :]
+    return [part for part in (_part(before), _part(after)) if part]
+
+
+def _part(piece: str) -> str:
+    return unquote(continued(piece).strip(_EDGES)).strip(_EDGES)
+
+
+# A quotation going on into the next paragraph: the paragraph before ends with no closing mark
+# and the next opens with a mark again, as a multi-paragraph quotation is set. Shown on one line,
+# that mark stood inside the quote ('a decade. "Nobody ... choice."”').
+_PARAGRAPH_REOPENED = re.compile('(?<=[^"”»’\'\\s])(\\s*\\n\\s*\\n\\s*)["“„«]')
+
+
+def continued(piece: str) -> str:
+    """``piece`` without the mark that reopens a quotation going on into the next paragraph."""
+    return _PARAGRAPH_REOPENED.sub(r"\1", piece)
