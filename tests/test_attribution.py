@@ -786,6 +786,7 @@ def test_calling_an_event_is_no_speech_but_calling_someone_something_is(nlp: obj
     for text in (
         "Union leaders called a strike for Monday after talks collapsed.",
         "French unions on Tuesday called a nationwide strike against the pension reform.",
+        "French unions called a nationwide strike against the pension reform, their third in a month.",
         "The president called a snap election.",
         "The mayor called off the meeting.",
     ):

@@ -95,14 +95,20 @@ def sets_going(head: Token) -> bool:
     events = NOT_SPEECH_WITH.get(head.lemma_.lower())
     if events is None:
         return False
-    deps = {child.dep_ for child in head.children}
-    if deps & NAMING_DEPS:
+    if any(child.dep_ in NAMING_DEPS and not _after_comma(child) for child in head.children):
         return False
     return any(
         (child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in events)
         or (child.dep_ in ("prt", "prep") and child.lower_ == "off")  # "called off the search"
         for child in head.children
     )
+
+
+def _after_comma(token: Token) -> bool:
+    """Whether ``token``'s phrase follows a comma: an aside ("called a strike, their third in a
+    month"), not what the object is called."""
+    first = token.left_edge.i
+    return first > 0 and token.doc[first - 1].text == ","
 
 
 def reports_speech(head: Token) -> bool:
