@@ -789,10 +789,12 @@ def test_calling_an_event_is_no_speech_but_calling_someone_something_is(nlp: obj
         "French unions called a nationwide strike against the pension reform, their third in a month.",
         "The president called a snap election.",
         "The mayor called off the meeting.",
+        "Union leaders called a strike planned for Monday.",
     ):
         assert model.find(nlp(text)) == [], text  # type: ignore[operator]
     for text, content in (
         ("She called the vote a sham.", "the vote a sham"),
+        ("He called the election rigged.", "the election rigged"),
         ("Activists called for a ceasefire.", "a ceasefire"),
     ):
         [(called, _)] = model.find(nlp(text))  # type: ignore[operator]

@@ -91,17 +91,24 @@ NAMING_DEPS = frozenset({"oprd", "xcomp", "attr", "ccomp", "acomp"})
 
 def sets_going(head: Token) -> bool:
     """Whether ``head`` is a :data:`NOT_SPEECH_WITH` verb whose object is an event it sets going
-    ("called a strike", "called off the meeting") and no second complement names it."""
+    ("called a strike", "called off the meeting") and no second complement says what the object
+    is called ("called the vote a sham", "called the election rigged")."""
     events = NOT_SPEECH_WITH.get(head.lemma_.lower())
     if events is None:
         return False
     if any(child.dep_ in NAMING_DEPS and not _after_comma(child) for child in head.children):
         return False
-    return any(
-        (child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in events)
-        or (child.dep_ in ("prt", "prep") and child.lower_ == "off")  # "called off the search"
-        for child in head.children
-    )
+    objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in events]
+    if any(_named_after(obj) for obj in objects):
+        return False
+    return bool(objects) or any(c.dep_ in ("prt", "prep") and c.lower_ == "off" for c in head.children)
+
+
+def _named_after(obj: Token) -> bool:
+    """Whether a bare participle or adjective right after the object says what it is called ("He
+    called the election rigged", parsed as the election's modifier), not "a strike planned for
+    Monday"."""
+    return any(c.dep_ in ("acl", "amod") and c.i == obj.i + 1 and not list(c.children) for c in obj.children)
 
 
 def _after_comma(token: Token) -> bool:
