@@ -13,14 +13,17 @@ from typer.testing import CliRunner
 from extras import need
 from unspun.document import Article, Entity, Label, TextRange
 from unspun.models.linear_head import LinearHead, fit_linear_head
+from unspun.models.sentence_classifier import SentenceClassifier, target_window
 from unspun.pipeline.portrayal import (
     ACTOR_DEPS,
     PortrayalTagger,
     Roles,
     cast_as_actor,
     decide_roles,
+    load_sentiment_model,
     role_given,
     shift_prior,
+    target_scores,
 )
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_OF, MAIN_ROLES
 from unspun.tasks.newsmtsc import SENTIMENTS
@@ -453,3 +456,49 @@ def test_passing_figures_hold_a_speaker_to_the_margin() -> None:
     assert figures["coverage"] == pytest.approx(1 / 3, abs=1e-3) and figures["accuracy_given"] == 1.0
     figures = passing_figures(probabilities, y, cast, [[0.5, 0.55, 0.5]], folds, {"margin": 0.2})
     assert figures["coverage"] == 1.0  # 0.8 clears 0.55 + 0.2
+
+
+def _shipped_sentiment() -> SentenceClassifier:
+    model = load_sentiment_model()
+    assert isinstance(model, SentenceClassifier) and model.config.get("target_markers")
+    return model
+
+
+def test_target_window_centres_the_target_and_keeps_the_special_tokens() -> None:
+    model = _shipped_sentiment()
+    text = "One two three four five six seven Smith eight nine ten eleven twelve thirteen fourteen."
+    start = text.index("Smith")
+    encoding = model.whole.encode(model.mark(text, start, start + 5))
+    a, b = model.marked_range(start, start + 5)
+    target = encoding.ids[encoding.char_to_token(a) : encoding.char_to_token(b - 1) + 1]
+    ids = target_window(encoding, a, b, 12)
+    assert len(ids) == 12 and ids[0] == encoding.ids[0] and ids[-1] == encoding.ids[-1]
+    at = next(i for i in range(len(ids)) if ids[i : i + len(target)] == target)
+    before, after = at - 1, len(ids) - 1 - (at + len(target))
+    assert abs(before - after) <= 1  # the words around the target, as many on each side
+    assert target_window(encoding, a, b, 200) == encoding.ids  # short enough: unchanged
+    # a target longer than the window: read from its start
+    assert target_window(encoding, a, b, len(target))[1] == target[0]
+
+
+def test_a_target_late_in_a_long_sentence_is_read_around_it() -> None:
+    model = _shipped_sentiment()
+    tail = "Jones brutally murdered the villagers and lied about it to the court."
+    long = "the " * 150 + tail
+    start = long.index("Jones")
+    marked = model.mark(long, start, start + 5)
+    assert "<<" not in model.tokenizer.decode(model.tokenizer.encode(marked).ids)  # truncation cut it
+    # the window: as many of the words before as fit, then the target and the rest of the sentence
+    fits = model.max_length - len(model.whole.encode(model.mark(tail, 0, 5)).ids)
+    short = "the " * fits + tail
+    assert len(
+        model.whole.encode(model.mark(short, len(short) - len(tail), len(short) - len(tail) + 5)).ids
+    ) == (model.max_length)
+    got = target_scores(
+        model, [long, short], [(start, start + 5), (len(short) - len(tail), len(short) - len(tail) + 5)]
+    )
+    assert np.array_equal(got[0], got[1])
+    # a sentence that fits is read as marked, exactly as before
+    assert np.array_equal(
+        target_scores(model, [tail], [(0, 5)])[0], model.probabilities([model.mark(tail, 0, 5)])[0]
+    )

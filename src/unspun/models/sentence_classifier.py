@@ -10,7 +10,8 @@ of the classes), ``tokenizer.json`` and ``config.json`` (``format``
 * n classes (``labels``; target sentiment): ``temperature``; the probabilities are
   ``softmax(logits / temperature)``, the temperature fitted on texts the model did not train on.
   A model of one target in its sentence names its ``target_markers``: the target is wrapped in them
-  (:meth:`SentenceClassifier.mark`), as in training.
+  (:meth:`SentenceClassifier.mark`), as in training; a sentence over ``max_length`` tokens is read
+  in a window of that many tokens around its target (:meth:`SentenceClassifier.target_logits`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class SentenceClassifier:
     tokenizer: Any
     path: Path | None = None
     workers: int = 1  # sentences run concurrently on this many threads (one ONNX thread each)
+    whole: Any = None  # the tokenizer without truncation (targets are windowed instead), or None
 
     @property
     def threshold(self) -> float:
@@ -127,6 +129,8 @@ class SentenceClassifier:
         model = cls(
             config=config, session=session, tokenizer=tokenizer, path=folder.resolve(), workers=workers
         )
+        model.whole = Tokenizer.from_str(tokenizer.to_str())
+        model.whole.no_truncation()
         tokenizer.enable_truncation(model.max_length)
         return model
 
@@ -136,7 +140,30 @@ class SentenceClassifier:
         sentence's score depend on the sentences beside it (and an article's claims on the
         articles batched with it)."""
         encoded = [e.ids for e in self.tokenizer.encode_batch(list(texts))] if texts else []
+        return self._run_each(encoded)
 
+    def target_logits(self, texts: Sequence[str], targets: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``(n, classes)`` logits of the target ``targets[i]`` (a character range) of each of
+        ``texts``, marked (:meth:`mark`) and run alone as in :meth:`class_logits`. A text over
+        ``max_length`` tokens is read in a window of that many tokens around its target (the
+        truncation of :meth:`class_logits` keeps the start, and would cut off a late target)."""
+        marked = [self.mark(text, start, end) for text, (start, end) in zip(texts, targets, strict=True)]
+        tokenizer = self.whole if self.whole is not None else self.tokenizer
+        encoded = tokenizer.encode_batch(marked) if marked else []
+        ranges = [self.marked_range(start, end) for start, end in targets]
+        return self._run_each(
+            [target_window(e, a, b, self.max_length) for e, (a, b) in zip(encoded, ranges, strict=True)]
+        )
+
+    def marked_range(self, start: int, end: int) -> tuple[int, int]:
+        """The character range ``[start, end)`` of a target in its text as :meth:`mark` gives it,
+        the markers included."""
+        markers = self.config.get("target_markers")
+        if not markers:
+            return start, end
+        return start, end + len(str(markers[0])) + len(str(markers[1])) + 2
+
+    def _run_each(self, encoded: Sequence[list[int]]) -> np.ndarray:
         def run(ids: list[int]) -> np.ndarray:
             row = np.asarray([ids], dtype=np.int64)
             (logits,) = self.session.run(["logits"], {"input_ids": row, "attention_mask": np.ones_like(row)})
@@ -169,10 +196,34 @@ class SentenceClassifier:
             return np.asarray(probabilities >= self.threshold)
         return np.asarray(np.argmax(probabilities, axis=1))
 
+    def target_probabilities(self, texts: Sequence[str], targets: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The calibrated probabilities ``(n, classes)`` of one target in each text
+        (:meth:`target_logits`)."""
+        return self.calibrated(self.target_logits(texts, targets))
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The calibrated probabilities of ``texts`` (:meth:`calibrated`): of the Yes class for a
         two-class model, ``(n, classes)`` otherwise."""
         return self.calibrated(self.class_logits(texts))
+
+
+def target_window(encoding: Any, start: int, end: int, length: int) -> list[int]:
+    """The token ids of a tokenizer ``encoding`` (untruncated, special tokens added), cut to
+    ``length`` tokens around the characters ``[start, end)`` (the marked target) when longer: its
+    leading and trailing special tokens kept, the target's tokens centred in the rest (from the
+    target's first token where the target alone is longer than that)."""
+    ids, special = list(encoding.ids), list(encoding.special_tokens_mask)
+    if len(ids) <= length:
+        return ids
+    lead = next((i for i, s in enumerate(special) if not s), len(ids))
+    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
+    room = length - lead - trail
+    first, last = encoding.char_to_token(start), encoding.char_to_token(max(end - 1, start))
+    if first is None or last is None or room <= 0:  # not found: keep the start, as truncation does
+        return ids[: length - trail] + ids[len(ids) - trail :]
+    low = first - max(room - (last - first + 1), 0) // 2
+    low = max(lead, min(low, len(ids) - trail - room))
+    return ids[:lead] + ids[low : low + room] + ids[len(ids) - trail :]
 
 
 def mark_target(text: str, start: int, end: int, markers: tuple[str, str]) -> str:

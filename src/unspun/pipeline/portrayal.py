@@ -83,13 +83,16 @@ def target_scores(
     model: SentenceClassifier, sentences: Sequence[str], ranges: Sequence[tuple[int, int]]
 ) -> np.ndarray:
     """``(n, 3)`` probabilities of negative / neutral / positive of each target: the character
-    range ``ranges[i]`` of ``sentences[i]`` (the same marked sentence is run once)."""
-    texts = [model.mark(text, start, end) for text, (start, end) in zip(sentences, ranges, strict=True)]
-    distinct = list(dict.fromkeys(texts))
+    range ``ranges[i]`` of ``sentences[i]`` (the same target in the same sentence is run once; a
+    sentence too long for the model is read around its target:
+    :meth:`~unspun.models.sentence_classifier.SentenceClassifier.target_logits`)."""
+    inputs = [(text, start, end) for text, (start, end) in zip(sentences, ranges, strict=True)]
+    distinct = list(dict.fromkeys(inputs))
     if not distinct:
         return np.zeros((0, len(model.labels)), dtype=np.float32)
-    scores = dict(zip(distinct, model.probabilities(distinct), strict=True))
-    return np.stack([scores[text] for text in texts])
+    probabilities = model.target_probabilities([t for t, _, _ in distinct], [(a, b) for _, a, b in distinct])
+    scores = dict(zip(distinct, probabilities, strict=True))
+    return np.stack([scores[key] for key in inputs])
 
 
 def sentiment_labels(model: SentimentModel) -> tuple[str, ...]:
