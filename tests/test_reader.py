@@ -575,6 +575,21 @@ def test_read_jsonl_bad_line_names_line_number(tmp_path: Path, line: str, messag
         list(read_jsonl(path, max_bytes=LIMIT))
 
 
+def test_read_jsonl_bad_line_says_where_and_what_the_record_holds(tmp_path: Path) -> None:
+    # QA: 'invalid JSON (Unterminated string starting at)' said neither where nor what; a record
+    # keyed 'body' got 'no text field' without naming the key it does have.
+    path = tmp_path / "bad.jsonl"
+    path.write_text(
+        '{"id": "a3", "text": "no closing quote}\n{"id": "a5", "body": "x"}\n{}\n', encoding="utf-8"
+    )
+    errors: list[UnspunError] = []
+    list(read_jsonl(path, max_bytes=LIMIT, on_error=lambda _, e: errors.append(e)))
+    unterminated, keyed, empty = (e.message for e in errors)
+    assert "line 1: invalid JSON (unterminated string starting at column 22);" in unterminated
+    assert "line 2: no 'text' field (a non-empty string; the record has 'id', 'body');" in keyed
+    assert "line 3: no 'text' field (a non-empty string; the record is empty);" in empty
+
+
 def test_read_jsonl_bad_line_reported_and_skipped(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     path.write_text('{"text": "one"}\n{not json\n\n["text"]\n{"text": "four"}\n', encoding="utf-8")

@@ -92,13 +92,19 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     """
     try:
         record: Any = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{where}: invalid JSON ({exc.msg}); each line must be one JSON object") from None
+    except json.JSONDecodeError as exc:  # json's msg alone ("Unterminated string starting at") lost the place
+        problem = f"{exc.msg[:1].lower()}{exc.msg[1:].removesuffix(' at')} at column {exc.colno}"
+        raise FormatError(f"{where}: invalid JSON ({problem}); each line must be one JSON object") from None
     if not isinstance(record, dict):
         raise FormatError(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
-    if not isinstance(text, str):
-        raise FormatError(f"{where}: no 'text' field (a non-empty string); add the article text")
+    if not isinstance(text, str):  # the fields it has, so that a dump keyed 'body' or 'content' shows it
+        has = (
+            f"the record has {', '.join(repr(str(key)) for key in list(record)[:8])}"
+            if record
+            else "the record is empty"
+        )
+        raise FormatError(f"{where}: no 'text' field (a non-empty string; {has}); add the article text")
     if not text.replace(BOM, "").strip():  # empty_input, as an empty file or a feed entry without text
         raise EmptyInputError(f"{where}: 'text' is empty or only whitespace; give it some article text")
     meta: dict[str, str | None] = {}
