@@ -299,7 +299,7 @@ def _iter_folder(
 def iter_articles(
     source: str | Path,
     *,
-    max_bytes: int,
+    max_bytes: int | None = None,
     on_error: ErrorHandler = raise_error,
     on_skip: SkipHandler | None = None,
     exclude: Sequence[os.stat_result] = (),
@@ -322,12 +322,17 @@ def iter_articles(
     the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
     :func:`read_jsonl`); ``on_skip`` the entries a folder holds that are not read, and why (see
     :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.runner.RunReport`
-    provides both handlers and the summary of the run.
+    provides both handlers and the summary of the run. ``max_bytes`` is the largest input read;
+    by default the ``max_input_mb`` setting (10 MB unless configured), as ``unspun analyze`` reads.
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError,
         FetchError (a URL that cannot be fetched or is a paywall, consent or bot-check page).
     """
+    if max_bytes is None:  # the README's iter_articles(path) was a TypeError without it
+        from unspun.config import load_settings
+
+        max_bytes = load_settings().max_input_bytes
     if str(source) == STDIN:
         return iter(_read_stdin(max_bytes, on_error))
     if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
