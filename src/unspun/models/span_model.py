@@ -31,6 +31,7 @@ from unspun.document import CANDIDATE_LAYER, Label, Paragraph, Span, split_parag
 from unspun.errors import ModelError
 from unspun.models.cpus import available_cpus, map_on_workers
 from unspun.models.decoding import (
+    RELATIVE_EXTENT,
     char_to_tokens,
     decode_spans,
     rank_for_duplicates,
@@ -101,6 +102,9 @@ class SpanModel:
         self.peak = float(config.get("peak_threshold", self.threshold))
         self.join_gap = int(config.get("join_gap", 1))
         self.min_chars = int(config.get("min_chars", 2))
+        # each run narrowed to its core (decoding.RELATIVE_EXTENT; null in config.json: whole runs)
+        relative = config.get("relative_extent", RELATIVE_EXTENT)
+        self.relative: float | None = None if relative is None else float(relative)
         self.max_tokens = int(config["max_tokens"])
         self.stride = int(config["stride"])
         self.batch_size = int(config.get("batch_size", 16))
@@ -221,9 +225,11 @@ class SpanModel:
         threshold: float | None = None,
         peak: float | None = None,
         join_gap: int | None = None,
+        core: bool = True,
     ) -> list[tuple[int, int, float]]:
         """SI spans ``(start, end, score)`` of one encoded text (see :func:`decode_spans`);
-        ``threshold``, ``peak`` and ``join_gap`` default to the model's config."""
+        ``threshold``, ``peak`` and ``join_gap`` default to the model's config; ``core=False``
+        keeps whole runs (the candidate spans, read by heads fitted on them)."""
         if len(encoded.offsets) == 0:
             return []
         return decode_spans(
@@ -234,6 +240,7 @@ class SpanModel:
             peak=self.peak if peak is None else peak,
             join_gap=self.join_gap if join_gap is None else join_gap,
             min_chars=self.min_chars,
+            relative=self.relative if core else None,
         )
 
     def detect_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
@@ -349,7 +356,7 @@ class SpanModel:
         elif offset or len(piece) < len(text):  # the title is the first line of the whole text
             first_line_end = text.find("\n")
             title_end = max(first_line_end - offset, 0) if first_line_end >= 0 else -1
-        found = self.decode(piece, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK)
+        found = self.decode(piece, enc, threshold=CANDIDATE_THRESHOLD, peak=CANDIDATE_PEAK, core=False)
         probs = self.technique_probs(piece, enc, [(s, e) for s, e, _ in found], title_end=title_end)
         candidates = [
             Span(start, end, self.labels[j], float(score), layer=CANDIDATE_LAYER)

@@ -24,6 +24,7 @@ import numpy as np
 
 from unspun.document import Span
 from unspun.errors import ModelError
+from unspun.models.decoding import RELATIVE_EXTENT
 from unspun.models.span_context import SpanContextHead
 from unspun.models.span_model import SpanFindings
 from unspun.training.folds import STAMP, FoldPlan
@@ -61,6 +62,8 @@ def out_of_fold_spans(
     key: dict[str, Any] = {
         "texts": _digest(texts),
         "models": [_stamp(plan, k) for k in range(len(plan.held_out))],
+        # how the fold models' token probabilities become spans (their configs leave it default)
+        "relative_extent": RELATIVE_EXTENT,
     }
     if context:
         from unspun.training.span_context import fold_heads
