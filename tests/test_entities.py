@@ -59,6 +59,16 @@ def test_group_mentions_acronym_and_repeat() -> None:
     assert len(entities[0].mentions) == 3
 
 
+def test_a_number_ending_a_name_takes_no_later_numbers() -> None:
+    # QA: a headline's "Inbox 400" (ORG) took "more than 400 times" as a second mention; "Telegraph"
+    # still stands for "the Daily Telegraph".
+    text = "Man Refreshes Inbox 400 Times. He did it more than 400 times, the Daily Telegraph says. Telegraph staff agree."
+    mentions = _mentions(text, [("Inbox 400", "ORG"), ("the Daily Telegraph", "ORG")])
+    entities = entities_from_mentions(text, mentions)
+    found = {e.name: [text[m.start : m.end] for m in e.mentions] for e in entities}
+    assert found == {"Inbox 400": ["Inbox 400"], "Daily Telegraph": ["Daily Telegraph", "Telegraph"]}
+
+
 def test_mention_of_strips_article_and_leaves_titles_out_of_the_words() -> None:
     text = "the Taleban and Premier Brown"
     m = mention_of(text, 0, 11, "NORP")

@@ -301,8 +301,9 @@ def _key(group: _Group) -> tuple[str, ...]:
 
 def _short_form(m: Mention, words: tuple[str, ...]) -> bool:
     """Whether the last word alone names the entity: a person's surname ("Karzai"), an
-    organisation's last name word ("the Telegraph"), not a generic one ("the Party")."""
-    if len(words) < 2:
+    organisation's last name word ("the Telegraph"), not a generic one ("the Party") nor a number
+    (a headline's "Inbox 400" took every later "400")."""
+    if len(words) < 2 or not any(c.isalpha() for c in words[-1]):
         return False
     return m.type == "PERSON" or (m.type == "ORG" and words[-1] not in GENERIC_LAST)
 
