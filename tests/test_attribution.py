@@ -799,3 +799,56 @@ def test_calling_an_event_is_no_speech_but_calling_someone_something_is(nlp: obj
     ):
         [(called, _)] = model.find(nlp(text))  # type: ignore[operator]
         assert called.content is not None and text[called.content[0] : called.content[1]] == content
+
+
+WRAPPED_EMAIL = (
+    "Subject: Re: council vote\n\nHi all,\n\n"
+    "I wanted to flag the council vote tonight. The proposal, which\n"
+    'the mayor described as "a once in a generation opportunity", would\n'
+    "raise property taxes by 12 percent. Critics say it is a reckless\n"
+    "giveaway to developers.\n\n"
+    '"We cannot afford this," said councillor Rita Okafor in a\n'
+    'statement on Monday. "Families are already struggling."\n\nThanks,\nDave\n'
+)
+
+
+def test_soft_breaks_joins_the_lines_of_a_hard_wrapped_paragraph_only() -> None:
+    from unspun.whosays.parsing import soft_breaks
+
+    joined = soft_breaks(WRAPPED_EMAIL)
+    assert len(joined) == len(WRAPPED_EMAIL)
+    assert "Rita Okafor in a statement on Monday" in joined and "reckless giveaway" in joined
+    assert "Thanks,\nDave" in joined  # a short line keeps its break
+    assert joined.count("\n\n") == WRAPPED_EMAIL.count("\n\n")
+    crlf = WRAPPED_EMAIL.replace("\n", "\r\n")
+    joined_crlf = soft_breaks(crlf)  # the CR goes too: "in a\r\nstatement" parses as "in a  statement"
+    assert (
+        len(joined_crlf) == len(crlf)
+        and "Okafor in a  statement" in joined_crlf
+        and "Thanks,\r\nDave" in joined_crlf
+    )
+    # a paragraph per line (PTC, PolNeAR: no article there changes), a list, a transcript: as they are
+    per_line = (
+        "A headline\n" + ("A long paragraph on its own line, as news articles are written. " * 3 + "\n") * 4
+    )
+    transcript = (
+        "Q: Will you resign, Minister, after all that?\nA: No. The people elected us to finish.\n" * 3
+    )
+    for text in (per_line, transcript):
+        assert soft_breaks(text) == text
+
+
+def test_the_tagger_reads_a_hard_wrapped_email_as_whole_sentences() -> None:
+    # QA: the source was "councillor Rita Okafor in a" and the content "it is a reckless": the
+    # line break ended the sentence.
+    article = _tagged(WRAPPED_EMAIL)
+    text = article.text
+
+    def said(cue: str) -> tuple[str, str]:
+        a = next(a for a in article.attributions if text[a.cue.start : a.cue.end] == cue)
+        assert a.source is not None
+        return text[a.source.start : a.source.end], text[a.content.start : a.content.end]
+
+    assert said("say") == ("Critics", "it is a reckless\ngiveaway to developers")
+    assert said("said")[0] == "councillor Rita Okafor"
+    assert said("described") == ("the mayor", '"a once in a generation opportunity"')
