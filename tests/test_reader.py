@@ -331,6 +331,22 @@ def test_read_html_extracts_main_text_and_metadata(tmp_path: Path) -> None:
     assert article.id == "storm"
 
 
+@pytest.mark.parametrize(
+    "menu",
+    [
+        "<nav>Home | Sport</nav>",
+        '<div class="menu">Home | Sport | Subscribe</div>',
+        '<header><a href="/">Home</a> <a href="/s">Sport</a></header>',
+    ],
+)
+def test_read_html_a_short_story_leaves_the_page_menu_out(tmp_path: Path, menu: str) -> None:
+    # QA: on a one-paragraph page trafilatura's fallback kept the menu: "Home | Sport\nThe reckless..."
+    path = tmp_path / "short.html"
+    story = "The reckless mayor destroyed everything, critics said on Monday."
+    path.write_text(f"<html><body>{menu}<article><p>{story}</p></article></body></html>", encoding="utf-8")
+    assert read_html(path, max_bytes=LIMIT).text == story
+
+
 def test_read_html_never_guesses_the_date_from_a_copyright_line(tmp_path: Path) -> None:
     # A page without a date in its markup got published 2024-01-01 from "Copyright 2024".
     undated = PAGE.replace('<meta property="article:published_time" content="2024-03-05">', "")

@@ -48,13 +48,9 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
             :func:`unspun.readers.encoding.decode`, as for a text file).
         EmptyInputError: no main text found.
     """
-    import trafilatura  # imported here: it is slow to import and only HTML needs it
-
     # Decoded by the one rule (offsets count the extracted text, so the BOM is not kept).
     page = decode_text(data, source_path if source_path is not None else where).removeprefix(BOM)
-    document = trafilatura.bare_extraction(
-        page, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
-    )
+    document = _extract(page)
     blocks = _html_blocks(document) if document is not None else []
     if not any(block.strip() for _, block in blocks):
         raise EmptyInputError(
@@ -72,6 +68,28 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
         published=_published(getattr(document, "date", None)),
         source_path=str(source_path) if source_path is not None else None,
     )
+
+
+def _extract(page: str) -> Any:
+    """trafilatura's extraction of ``page`` (``None`` when it finds nothing).
+
+    A short body (under trafilatura's ``MIN_EXTRACTED_SIZE``, 250 characters) sends trafilatura
+    to its fallback extractors, which keep a page's menu ("Home | Sport" opened the text of a
+    one-paragraph story): such a page is extracted again favouring precision, which leaves the
+    menu out, and that body is taken when it holds any text. A longer body is kept as it is
+    (precision mode can drop a real paragraph).
+    """
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    options: dict[str, Any] = {"with_metadata": True, "include_comments": False}
+    document = trafilatura.bare_extraction(page, date_extraction_params=_DATE_PARAMS, **options)
+    if document is None or len(document.text or "") >= DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
+        return document
+    precise = trafilatura.bare_extraction(
+        page, date_extraction_params=_DATE_PARAMS, favor_precision=True, **options
+    )
+    return precise if precise is not None and (precise.text or "").strip() else document
 
 
 # A host name ("example.com", "news.example.co.uk"): what trafilatura means its fallback to find.
