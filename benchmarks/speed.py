@@ -19,6 +19,7 @@ release's) to the same run, with its ratio to the default.
 
     python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2] [--compare FOLDER]
     python benchmarks/speed.py --multilingual-only --articles 40   # the fr/de/it/pl/ru span model
+    python benchmarks/speed.py --sentiment-only   # portrayal's target-sentiment classifier
 """
 
 from __future__ import annotations
@@ -82,6 +83,71 @@ def run_multilingual(
     found = tagger.predict(articles)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "tokens": tokens, "spans": sum(len(f.spans) for f in found if f is not None)}
+
+
+def run_sentiment(texts: list[str], threads: int, caps: tuple[int, ...] = (2, 4, 6, 8)) -> dict[str, object]:
+    """Portrayal's target-sentiment classifier over the entities of ``texts`` (the entity step
+    alone, language English): its inputs (one per entity and sentence), their tokens, the CPU and
+    wall seconds of running them as portrayal does, and, per cap ``K``, what reading only an
+    entity's first ``K`` sentences would save (inputs) and change (the share of entities whose
+    label stays the same; the largest change of an unchanged label's score)."""
+    import numpy as np
+
+    from unspun.document import Article
+    from unspun.pipeline.entities import EntityRecognizer
+    from unspun.pipeline.portrayal import load_sentiment_model, target_inputs, target_scores
+    from unspun.sentences import split_sentences
+    from unspun.whosays.encoding import SentenceStates
+
+    model = load_sentiment_model()
+    if not hasattr(model, "target_probabilities"):
+        raise SystemExit("the shipped target-sentiment model is not a fine-tuned classifier")
+    model.workers = threads
+    articles = EntityRecognizer()([Article(id=str(i), text=t, language="en") for i, t in enumerate(texts)])
+    per_article = []
+    for article in articles:
+        ranges = [(m.start, m.end) for e in article.entities for m in e.mentions]
+        groups = [i for i, e in enumerate(article.entities) for _ in e.mentions]
+        states = SentenceStates(hash(article.text), tuple(split_sentences(article.text)), ())
+        per_article.append((target_inputs(article.text, states, ranges, groups), groups))
+    target_scores(model, ["A warm-up for the model."], [(0, 1)])
+    cpu, started = time.process_time(), time.perf_counter()
+    scores = [target_scores(model, inputs.sentences, inputs.targets) for inputs, _ in per_article]
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    marked = [
+        model.mark(t, a, b)
+        for inputs, _ in per_article
+        for t, (a, b) in zip(inputs.sentences, inputs.targets, strict=True)
+    ]
+    lengths = [len(e.ids) for e in model.whole.encode_batch(marked)]
+    capped: dict[int, dict[str, float]] = {}
+    for cap in caps:
+        kept = same = entities = 0
+        shift = 0.0
+        for (inputs, groups), rows in zip(per_article, scores, strict=True):
+            for entity in sorted(set(groups)):
+                read = [inputs.of_mention[i] for i, g in enumerate(groups) if g == entity]
+                first = list(dict.fromkeys(read))[:cap]  # inputs in text order: its first sentences
+                full, part = rows[read].mean(axis=0), rows[[j for j in read if j in first]].mean(axis=0)
+                kept, entities = kept + len(first), entities + 1
+                if np.argmax(full) == np.argmax(part):
+                    same += 1
+                    shift = max(shift, abs(float(full.max() - part.max())))
+        capped[cap] = {"inputs": kept, "entity_label_agreement": same / entities, "max_score_change": shift}
+    inputs_n = sum(len(inputs.sentences) for inputs, _ in per_article)
+    return {
+        "articles": len(texts),
+        "entities": sum(len(a.entities) for a in articles),
+        "mentions": sum(len(inputs.of_mention) for inputs, _ in per_article),
+        "inputs": inputs_n,
+        "tokens": sum(lengths),
+        "inputs_over_max_length": sum(n > model.max_length for n in lengths),
+        "cpu_s": cpu,
+        "seconds": wall,
+        "cpu_ms_per_input": 1000 * cpu / max(inputs_n, 1),
+        "threads": threads,
+        "first_sentences_cap": capped,
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -216,11 +282,41 @@ def main() -> None:
         help="time only the multilingual span model (fr, de, it, pl, ru SemEval-2023 articles) and "
         "write it into the report's 'multilingual_spans' section",
     )
+    parser.add_argument(
+        "--sentiment-only",
+        action="store_true",
+        help="time only portrayal's target-sentiment classifier over the entities of the articles, "
+        "with what a cap on the sentences read per entity would save and change, into the report's "
+        "'target_sentiment' section",
+    )
     parser.add_argument("--model", default="", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
     args = parser.parse_args()
     if args.child:
         _child(args)
+        return
+    if args.sentiment_only:
+        load_before = os.getloadavg()
+        sentiment = run_sentiment(_texts(Path(args.data), args.articles), args.threads)
+        print(
+            f"target sentiment: {sentiment['inputs']} inputs ({sentiment['entities']} entities, "
+            f"{sentiment['mentions']} mentions) in {sentiment['cpu_s']:.1f} CPU s, "
+            f"{sentiment['seconds']:.1f} s on {args.threads} threads ({sentiment['cpu_ms_per_input']:.2f} CPU ms an input)"
+        )
+        for cap, row in sentiment["first_sentences_cap"].items():  # type: ignore[attr-defined]
+            print(
+                f"  first {cap} sentences an entity: {row['inputs']} inputs, "
+                f"entity labels unchanged {row['entity_label_agreement']:.4f}"
+            )
+        output = Path(args.output)
+        report = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
+        report["target_sentiment"] = sentiment | {
+            "load_average_at_start": list(load_before),
+            "load_average_at_end": list(os.getloadavg()),
+            "command": "python benchmarks/speed.py --sentiment-only --articles " + str(args.articles),
+        }
+        output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(f"wrote {output}")
         return
     if args.multilingual_only:
         load_before = os.getloadavg()
@@ -300,8 +396,9 @@ def main() -> None:
         "load_average_at_start": list(load_before),
         "load_average_at_end": list(os.getloadavg()),
     }
-    if "multilingual_spans" in earlier:  # written by --multilingual-only, kept
-        report["multilingual_spans"] = earlier["multilingual_spans"]
+    for kept in ("multilingual_spans", "target_sentiment"):  # written by --*-only, kept
+        if kept in earlier:
+            report[kept] = earlier[kept]
     if compared:
         report["compare"] = compared | {"model": args.compare}
         report["default_over_compare"] = over_compared

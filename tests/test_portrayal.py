@@ -23,6 +23,7 @@ from unspun.pipeline.portrayal import (
     load_sentiment_model,
     role_given,
     shift_prior,
+    target_inputs,
     target_scores,
 )
 from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_OF, MAIN_ROLES
@@ -502,3 +503,18 @@ def test_a_target_late_in_a_long_sentence_is_read_around_it() -> None:
     assert np.array_equal(
         target_scores(model, [tail], [(0, 5)])[0], model.probabilities([model.mark(tail, 0, 5)])[0]
     )
+
+
+def test_target_inputs_read_each_entity_once_a_sentence() -> None:
+    from unspun.sentences import split_sentences
+    from unspun.whosays.encoding import SentenceStates
+
+    text = "Smith met Jones. Smith thanked Smith's aide."
+    states = SentenceStates(hash(text), tuple(split_sentences(text)), ())
+    ranges = [(0, 5), (10, 15), (17, 22), (31, 36)]
+    inputs = target_inputs(text, states, ranges, groups=[0, 1, 0, 0])
+    first, second = "Smith met Jones.", "Smith thanked Smith's aide."
+    assert inputs.sentences == [first, first, second]
+    assert inputs.targets == [(0, 5), (10, 15), (0, 5)] and inputs.of_mention == [0, 1, 2, 2]
+    apart = target_inputs(text, states, ranges)  # no entities: every mention its own input
+    assert apart.targets == [(0, 5), (10, 15), (0, 5), (14, 19)] and apart.of_mention == [0, 1, 2, 3]

@@ -100,19 +100,23 @@ def sentiment_labels(model: SentimentModel) -> tuple[str, ...]:
     return model.labels if isinstance(model, SentenceClassifier) else tuple(model.head("sentiment").labels)
 
 
-def mention_sentiments(
-    model: SentimentModel,
-    text: str,
-    states: SentenceStates,
-    ranges: Sequence[tuple[int, int]],
-    groups: Sequence[int] | None = None,
-) -> np.ndarray:
-    """``(n, 3)`` sentiment probabilities of the character ranges of an article of ``text``, each
-    read in the sentence it starts in (``states``: :func:`unspun.whosays.encoding.sentences_at`).
-    With ``groups`` (the entity of each range), the classifier reads each entity once a sentence,
-    at its first mention there, and gives that score to its other mentions in the sentence."""
-    if isinstance(model, HeadModel):
-        return sentiment_scores(model, states.rows(ranges, model.blocks))
+@dataclass(frozen=True, slots=True)
+class TargetInputs:
+    """What the sentiment classifier reads for an article's mentions: each input a sentence and
+    its target (a character range of the sentence), and per mention the input it takes its score
+    from."""
+
+    sentences: list[str]
+    targets: list[tuple[int, int]]
+    of_mention: list[int]
+
+
+def target_inputs(
+    text: str, states: SentenceStates, ranges: Sequence[tuple[int, int]], groups: Sequence[int] | None = None
+) -> TargetInputs:
+    """The classifier inputs of the character ranges of an article of ``text``, each read in the
+    sentence it starts in (``states``); with ``groups`` (the entity of each range), one input per
+    entity and sentence, at its first mention there."""
     at = [states.locate(start) if states.sentences else -1 for start, _ in ranges]
     keys = [(k, i if groups is None else groups[i]) for i, k in enumerate(at)]
     first = {key: i for i, key in reversed(list(enumerate(keys)))}  # each key's first range
@@ -124,9 +128,28 @@ def mention_sentiments(
         base, stop = (sentence.start, sentence.end) if sentence is not None else (0, len(text))
         sentences.append(text[base:stop])
         local.append((start - base, min(end, stop) - base))
-    scores = dict(zip(read, target_scores(model, sentences, local), strict=True))
-    rows = [scores[first[key]] for key in keys]
-    return np.stack(rows) if rows else np.zeros((0, len(model.labels)), dtype=np.float32)
+    index = {i: j for j, i in enumerate(read)}
+    return TargetInputs(sentences, local, [index[first[key]] for key in keys])
+
+
+def mention_sentiments(
+    model: SentimentModel,
+    text: str,
+    states: SentenceStates,
+    ranges: Sequence[tuple[int, int]],
+    groups: Sequence[int] | None = None,
+) -> np.ndarray:
+    """``(n, 3)`` sentiment probabilities of the character ranges of an article of ``text``, each
+    read in the sentence it starts in (``states``: :func:`unspun.whosays.encoding.sentences_at`).
+    With ``groups`` (the entity of each range), the classifier reads each entity once a sentence,
+    at its first mention there, and gives that score to its other mentions in the sentence
+    (:func:`target_inputs`)."""
+    if isinstance(model, HeadModel):
+        return sentiment_scores(model, states.rows(ranges, model.blocks))
+    inputs = target_inputs(text, states, ranges, groups)
+    if not inputs.of_mention:
+        return np.zeros((0, len(model.labels)), dtype=np.float32)
+    return target_scores(model, inputs.sentences, inputs.targets)[inputs.of_mention]
 
 
 def mention_rows(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
