@@ -852,3 +852,22 @@ def test_the_tagger_reads_a_hard_wrapped_email_as_whole_sentences() -> None:
     assert said("say") == ("Critics", "it is a reckless\ngiveaway to developers")
     assert said("said")[0] == "councillor Rita Okafor"
     assert said("described") == ("the mayor", '"a once in a generation opportunity"')
+
+
+def test_a_relative_pronoun_source_is_linked_to_the_name_right_before_it() -> None:
+    # QA: "who" (the source PolNeAR marks) stood for no one in the text view and the JSON.
+    article = _tagged("Voters cheered Senator Maria Lopez, who said that taxes would fall next year.")
+    names = {e.id: e.name for e in article.entities}
+    (said,) = [a for a in article.attributions if article.text[a.cue.start : a.cue.end] == "said"]
+    assert said.source is not None and article.text[said.source.start : said.source.end] == "who"
+    assert names[said.source_entity or ""] == "Maria Lopez"
+
+
+def test_named_before_needs_the_name_next_to_the_pronoun() -> None:
+    from unspun.document import Entity, TextRange
+    from unspun.pipeline.attribution import named_before
+
+    text = "Maria Lopez met residents who say no. Maria Lopez, who said yes."
+    lopez = Entity(id="E1", name="Maria Lopez", type="PERSON", mentions=[TextRange(0, 11), TextRange(38, 49)])
+    assert named_before(text, text.index("who say"), [lopez]) is None  # "residents who": no entity
+    assert named_before(text, text.index("who said"), [lopez]) == "E1"
