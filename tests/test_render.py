@@ -327,3 +327,12 @@ def test_a_quote_interrupted_by_its_source_and_cue_is_shown_without_them(
     from unspun.render_whosays import content_shown
 
     assert content_shown(text, _attribution(text, source, cue, content)) == shown
+
+
+def test_a_text_in_another_language_says_who_says_what_reads_english_only() -> None:
+    # QA: a French op-ed showed no entity, quote or claim table and no word why.
+    text = "La honte\n\nCe gouvernement a trahi la France, a déclaré le député."
+    shown = " ".join(_rendered(Article(id="fr", text=text, language="fr")).split())
+    assert "Who says what reads English only" in shown and "this text (fr)" in shown
+    english = " ".join(_rendered(Article(id="en", text="Title\n\nThe mayor spoke.", language="en")).split())
+    assert "English only" not in english

@@ -146,10 +146,28 @@ def coverage_note(analysis: Analysis) -> str | None:
     )
 
 
+# The languages the who-says-what components read (their ``languages`` default): spaCy's English
+# pipeline, PolNeAR, CheckThat! and NewsMTSC are English.
+WHOSAYS_LANGUAGES = frozenset({"en"})
+
+
+def language_note(analysis: Analysis) -> str | None:
+    """The sentence saying that who-says-what reads English only, for a text in another language
+    (a French op-ed showed no entity, quote or claim table, as if it named no one); None for
+    English or an unknown language."""
+    language = analysis.article.language
+    if language is None or language in WHOSAYS_LANGUAGES:
+        return None
+    return (
+        f"Who says what reads English only: entities, quotes and check-worthy claims are not listed "
+        f"for this text ({language}); the technique spans, genre and frames cover it."
+    )
+
+
 def who_and_what(analysis: Analysis, colour: bool) -> RenderableType | None:
     """The section: how much of the text it covers (when not all), then the entity, quote and
     claim tables; None when there is nothing to show."""
-    note = coverage_note(analysis)
+    note = language_note(analysis) or coverage_note(analysis)
     tables = (entity_table(analysis), quote_table(analysis), claim_table(analysis))
     parts: list[RenderableType] = [Text(note, style="bold")] if note is not None else []
     parts += [t for t in tables if t is not None]
