@@ -347,6 +347,27 @@ def test_read_html_a_short_story_leaves_the_page_menu_out(tmp_path: Path, menu: 
     assert read_html(path, max_bytes=LIMIT).text == story
 
 
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        ("<p>{story}</p>", "{story}"),  # was "no main article text found"
+        ("<article><h1>Mayor quits</h1><p>{story}</p></article>", "Mayor quits\n\n{story}"),  # lost the <h1>
+        (
+            "<html><body><article><h1>Mayor quits</h1><p>{story}</p></article></body></html>",
+            "Mayor quits\n\n{story}",
+        ),
+    ],
+)
+def test_read_html_a_fragment_reads_as_the_page_it_came_from(
+    tmp_path: Path, fragment: str, text: str
+) -> None:
+    # QA: a pasted one-paragraph fragment was refused, and a fragment's headline left out.
+    story = "The reckless mayor destroyed everything, critics said on Monday."
+    path = tmp_path / "fragment.html"
+    path.write_text(fragment.format(story=story), encoding="utf-8")
+    assert read_html(path, max_bytes=LIMIT).text == text.format(story=story)
+
+
 def test_read_html_never_guesses_the_date_from_a_copyright_line(tmp_path: Path) -> None:
     # A page without a date in its markup got published 2024-01-01 from "Copyright 2024".
     undated = PAGE.replace('<meta property="article:published_time" content="2024-03-05">', "")

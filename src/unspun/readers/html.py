@@ -70,8 +70,13 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     )
 
 
+# A whole page: it has an <html>, <head> or <body> tag; any other HTML is a fragment of one.
+_WHOLE_PAGE = re.compile(r"<(?:html|head|body)(?=[\s/>])", re.IGNORECASE)
+
+
 def _extract(page: str) -> Any:
-    """trafilatura's extraction of ``page`` (``None`` when it finds nothing).
+    """trafilatura's extraction of ``page`` (``None`` when it finds nothing), a fragment of a page
+    read as a page.
 
     A short body (under trafilatura's ``MIN_EXTRACTED_SIZE``, 250 characters) sends trafilatura
     to its fallback extractors, which keep a page's menu ("Home | Sport" opened the text of a
@@ -82,6 +87,10 @@ def _extract(page: str) -> Any:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
     from trafilatura.settings import DEFAULT_CONFIG
 
+    if _WHOLE_PAGE.search(page) is None:
+        # A fragment ("<p>...</p>", "<article><h1>...") put in a page: alone, trafilatura found no
+        # text in a single paragraph and left an <h1> out.
+        page = f"<html><body>{page}</body></html>"
     options: dict[str, Any] = {"with_metadata": True, "include_comments": False}
     document = trafilatura.bare_extraction(page, date_extraction_params=_DATE_PARAMS, **options)
     if document is None or len(document.text or "") >= DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
