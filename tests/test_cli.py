@@ -107,7 +107,7 @@ def test_analyze_folder_skips_bad_file_and_analyses_the_rest(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output + result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [item["id"] for item in lines] == ["1"]
-    assert "article2.txt" in result.stderr and "looks binary" in result.stderr
+    assert "article2.txt" in result.stderr and "is a ZIP archive" in result.stderr
 
 
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:

@@ -142,9 +142,31 @@ def test_read_text_file_empty(tmp_path: Path, data: bytes) -> None:
 
 
 def test_read_text_file_binary(tmp_path: Path) -> None:
-    path = write_bytes(tmp_path / "b.txt", b"PK\x03\x04\x00\x00data")
+    path = write_bytes(tmp_path / "b.txt", b"BIN\x01\x00\x00data")
     with pytest.raises(EncodingError, match="looks binary.*offset 4"):
         read_text_file(path, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+            "is a PDF document, not text; extract its text first (pdftotext",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "is a ZIP archive (a .docx, .odt or .epub document"),
+        (b"\x1f\x8b\x08\x00", "is gzip-compressed, not text; decompress it first (gunzip"),
+        (b"{\\rtf1\\ansi Hello}", "is an RTF document, not text; save it as plain text"),
+    ],
+)
+def test_a_document_file_is_named_with_how_to_get_its_text(tmp_path: Path, data: bytes, says: str) -> None:
+    # QA: a PDF or a Word file given by mistake got "looks binary (a NUL byte ...)"
+    with pytest.raises(EncodingError, match=re.escape(says)):
+        read_text_file(write_bytes(tmp_path / "doc.txt", data), max_bytes=LIMIT)
+    from unspun.readers.encoding import decode
+
+    with pytest.raises(EncodingError, match=re.escape(says)):
+        decode(data, "the uploaded file")
 
 
 def test_read_text_file_latin1_is_read_as_windows_1252(tmp_path: Path) -> None:

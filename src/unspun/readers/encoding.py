@@ -103,6 +103,7 @@ def decode(data: bytes, where: str | Path | None) -> Decoded:
                     f"{name} starts with a {encoding} byte-order mark but is not valid {encoding} "
                     f"(bad bytes at byte offset {exc.start}); save it again as UTF-8"
                 ) from None
+    reject_document(name, data)
     reject_binary(name, data)
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
@@ -243,6 +244,29 @@ _WIDE_MARKS = (
     (b"\xff\xfe", "UTF-16", "utf-16-le"),
     (b"\xfe\xff", "UTF-16", "utf-16-be"),
 )
+
+
+# Files a user is likely to give that are documents, not text: the signature they start with, what
+# they are, and how to get their text out.
+_DOCUMENTS = (
+    (b"%PDF-", "a PDF document", "extract its text first (pdftotext FILE FILE.txt)"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (a .docx, .odt or .epub document, or a .zip)",
+        "save the document as plain text (.txt) or HTML, or unzip the archive and give its files",
+    ),
+    (b"\x1f\x8b", "gzip-compressed", "decompress it first (gunzip FILE)"),
+    (b"{\\rtf", "an RTF document", "save it as plain text (.txt)"),
+)
+
+
+def reject_document(path: str | Path, data: bytes) -> None:
+    """Raise :class:`EncodingError` naming what ``data`` is when it starts as a PDF, a ZIP archive
+    (.docx, .odt, .epub), gzip or RTF, with how to get the text out: "looks binary" said neither
+    (a PDF or a Word file is what a fact-checker has at hand)."""
+    for signature, kind, advice in _DOCUMENTS:
+        if data.startswith(signature):
+            raise EncodingError(f"{path} is {kind}, not text; {advice}")
 
 
 def reject_binary(path: str | Path, data: bytes) -> None:
