@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -721,3 +722,34 @@ def test_model_key_changes_with_the_unspun_version() -> None:
     key = model_key({"unspun_version": "0.2.0", "models": models})
     assert key == model_key({"unspun_version": "0.2.0", "models": list(models)})
     assert key != model_key({"unspun_version": "0.2.1", "models": models})
+
+
+@pytest.mark.parametrize(
+    ("filters", "says"),
+    [
+        (
+            {"technique": "loaded_language"},
+            "unknown technique 'loaded_language'; did you mean Loaded_Language?",
+        ),
+        ({"technique": "Name calling, labeling"}, "did you mean Name_Calling,Labeling?"),
+        ({"technique": "Loaded_Langauge"}, "did you mean Loaded_Language?"),
+        ({"genre": "Opinion"}, "unknown genre 'Opinion'; did you mean opinion?"),
+        ({"frame": "economic"}, "did you mean Economic?"),
+    ],
+)
+def test_a_filter_id_in_another_case_or_misspelt_names_the_id_meant(
+    filters: dict[str, str], says: str
+) -> None:
+    # QA: --technique loaded_language answered only "e.g. Loaded_Language"
+    from unspun.store.base import check_search_query
+
+    with pytest.raises(FormatError, match=re.escape(says)):
+        check_search_query(SearchQuery(**filters))  # type: ignore[arg-type]
+
+
+def test_a_filter_id_far_from_any_names_none() -> None:
+    from unspun.store.base import check_search_query
+
+    with pytest.raises(FormatError) as raised:
+        check_search_query(SearchQuery(technique="Propaganda"))
+    assert "did you mean" not in raised.value.message and "e.g. Loaded_Language" in raised.value.message

@@ -18,7 +18,7 @@ Errors: :class:`unspun.errors.StoreError` (cannot open, migrate or query) and it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
 
@@ -270,15 +270,35 @@ def check_search_query(query: SearchQuery) -> None:
     for kind, given, labels in known:
         if given and given not in labels:
             if kind == "technique":  # ids hold commas (Name_Calling,Labeling): a list of them misleads
+                near = _closest(given, labels)
                 raise FormatError(
-                    f"unknown technique {given!r}; give a technique id as `unspun techniques` lists it "
-                    "(PTC-14 or SemEval-2023), e.g. Loaded_Language"
+                    f"unknown technique {given!r}; "
+                    + (f"did you mean {near}? " if near else "")
+                    + "give a technique id as `unspun techniques` lists it (PTC-14 or SemEval-2023), e.g. "
+                    + (near or "Loaded_Language")
                 )
-            raise FormatError(f"unknown {kind} {given!r}; give a {kind} id: {', '.join(labels)}")
+            near = _closest(given, labels)
+            hint = f"did you mean {near}? " if near else ""
+            raise FormatError(f"unknown {kind} {given!r}; {hint}give a {kind} id: {', '.join(labels)}")
     if isinstance(query.limit, bool) or not 1 <= query.limit <= MAX_PAGE:
         raise FormatError(f"the page size (limit) must be between 1 and {MAX_PAGE}, got {query.limit}")
     if query.analysis not in ("newest", "all"):
         raise FormatError(f"analysis must be 'newest' or 'all', got {query.analysis!r}")
+
+
+def _closest(given: str, labels: Sequence[str]) -> str | None:
+    """The id ``given`` was meant to be: the same letters in another case or with other separators
+    ("loaded language", "name-calling labeling"), else the nearest spelling; ``None`` if none is near."""
+    import difflib
+
+    def key(label: str) -> str:
+        return "".join(c for c in label.casefold() if c.isalnum())
+
+    same = [label for label in labels if key(label) == key(given)]
+    if same:
+        return same[0]
+    near = difflib.get_close_matches(key(given), [key(label) for label in labels], n=1, cutoff=0.8)
+    return next((label for label in labels if near and key(label) == near[0]), None)
 
 
 @dataclass(frozen=True, slots=True)
