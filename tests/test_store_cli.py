@@ -398,3 +398,18 @@ def test_ingest_summary_counts_alike_in_every_format(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run("ingest", str(folder), "--db", db, "--format", "csv").stdout)))
     assert [row["outcome"] for row in rows] == ["left out"] * 3
     assert {Path(row["where"]).name for row in rows} == {"empty.txt", "blob.txt", "readme.md"}
+
+
+def test_profile_counts_the_undated_articles_beside_the_months(tmp_path: Path) -> None:
+    # QA: an outlet of 3 articles, 2 without a date, showed one article in its months and no word
+    # of the other two.
+    db = f"sqlite:///{tmp_path / 'undated.db'}"
+    with open_store(db) as store:
+        store.add(make_analysis("The harbour reopened on Monday.", id="d", outlet="Gamma"))
+        for n in (1, 2):
+            store.add(
+                make_analysis(f"Undated story number {n} here.", id=f"u{n}", outlet="Gamma", published=None)
+            )
+    lines = run("profile", "Gamma", "--db", db).stdout.splitlines()
+    months = lines[lines.index("by month (articles, spans per 1,000 words, median persuasion):") + 1 :]
+    assert [line.split()[:2] for line in months] == [["2024-03", "1"], ["undated", "2"]]

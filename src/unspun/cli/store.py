@@ -278,6 +278,10 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
             f"  {month['month']}  {month['articles']:>5}  {month['spans_per_1000_words']:>8.2f}  "
             f"{month['persuasion_median'] if month['persuasion_median'] is not None else '-'}"
         )
+    # The months count dated articles only: without this line 3 articles showed 1 in their months.
+    undated = profile["articles"] - sum(month["articles"] for month in profile["trend"])
+    if undated > 0:
+        lines.append(f"  undated  {undated:>5}")
     return lines
 
 
