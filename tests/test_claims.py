@@ -141,6 +141,24 @@ def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:
     assert opinion < min(claim, numbers) - 0.2
 
 
+def test_a_transcripts_speaker_label_is_no_part_of_a_claim() -> None:
+    # QA: an interview's claims read "Q: Minister, prices have doubled." and "A: ..."
+    from unspun.pipeline.claims import without_speaker
+
+    text = "Q: Minister, prices have doubled since 2021.\nSEN. WARREN: Crime rose 4 percent in 2023.\nNote: it fell."
+    found = [text[r.start : r.end] for r in (without_speaker(text, s) for s in split_sentences(text))]
+    assert found == [
+        "Minister, prices have doubled since 2021.",
+        "Crime rose 4 percent in 2023.",
+        "Note: it fell.",
+    ]
+    article = Article(id="t", text="Interview\n\n" + text.split("\n")[0], language="en")
+    ClaimDetector()([article])
+    assert [article.text[c.start : c.end] for c in article.claims] == [
+        "Minister, prices have doubled since 2021."
+    ]
+
+
 @pytest.mark.needs("sklearn")
 def test_train_checkworthy_on_a_tiny_corpus(tmp_path: Path) -> None:
     from unspun.training.train_whosays import train_whosays

@@ -7,7 +7,8 @@ with ONNX Runtime (:mod:`unspun.models.sentence_classifier`, the shipped ``check
 logistic head over the span model's token states of the sentence (mean and max;
 :mod:`unspun.whosays.heads`, the frozen-feature recipe). A sentence at
 or over the model's threshold becomes a :class:`~unspun.document.Claim` (``score`` = that
-probability) in ``article.claims``. Sentences of fewer than ``min_words`` words are skipped, so is
+probability) in ``article.claims``; a transcript's speaker label ("Q:", "MINISTER:") is no part
+of its sentence. Sentences of fewer than ``min_words`` words are skipped, so is
 the text's title line (a headline is not a claim sentence:
 :func:`unspun.sentences.title_line`, or a first sentence that is the article's ``title``),
 and so are articles in another language than English.
@@ -15,6 +16,7 @@ and so are articles in another language than English.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +38,18 @@ from unspun.whosays.heads import HeadModel, load_heads
 DEFAULT_MODEL = "checkworthy-en"
 YES = "Yes"
 ClaimModel = SentenceClassifier | HeadModel
+
+
+# A transcript's speaker label opening a sentence: "Q:", "A:", "MINISTER:", "SEN. WARREN:" (CheckThat!
+# debate sentences are read without theirs). Capitals only, so "Note: the figures ..." keeps its word.
+_SPEAKER = re.compile(r"(?:[QA]|[A-Z][A-Z.'’ -]{1,30}[A-Z.]):[ \t]+(?=\S)")
+
+
+def without_speaker(text: str, sentence: TextRange) -> TextRange:
+    """``sentence`` without the speaker label it opens with ("Q: Minister, prices have doubled."
+    is the claim "Minister, prices have doubled."); as it is when it has none."""
+    label = _SPEAKER.match(text, sentence.start, sentence.end)
+    return TextRange(label.end(), sentence.end) if label else sentence
 
 
 def yes_probabilities(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -158,7 +172,7 @@ class ClaimDetector(Component):
         """Per article, its candidate sentences and their probabilities (one model call for all)."""
         model = self.model
         if isinstance(model, SentenceClassifier):
-            split = [split_sentences(a.text) for a in articles]
+            split = [[without_speaker(a.text, s) for s in split_sentences(a.text)] for a in articles]
         else:  # the heads read the span model's states of each sentence, kept for portrayal
             made = article_sentences(articles)
             split = [list(m.sentences) for m in made]
