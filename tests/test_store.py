@@ -753,3 +753,14 @@ def test_a_filter_id_far_from_any_names_none() -> None:
     with pytest.raises(FormatError) as raised:
         check_search_query(SearchQuery(technique="Propaganda"))
     assert "did you mean" not in raised.value.message and "e.g. Loaded_Language" in raised.value.message
+
+
+def test_feedback_with_a_technique_in_another_case_names_the_id_meant() -> None:
+    # QA: POST /api/articles/{id}/feedback with "doubt" listed all 14 ids without pointing at Doubt.
+    from unspun.store.feedback import check_feedback
+
+    analysis = make_analysis("These reckless politicians will destroy everything.")
+    with pytest.raises(
+        FormatError, match=re.escape("unknown technique 'doubt'; did you mean Doubt? give a PTC-14")
+    ):
+        check_feedback(Feedback(kind="added", start=0, end=5, technique="doubt"), analysis)

@@ -270,14 +270,14 @@ def check_search_query(query: SearchQuery) -> None:
     for kind, given, labels in known:
         if given and given not in labels:
             if kind == "technique":  # ids hold commas (Name_Calling,Labeling): a list of them misleads
-                near = _closest(given, labels)
+                near = closest_id(given, labels)
                 raise FormatError(
                     f"unknown technique {given!r}; "
                     + (f"did you mean {near}? " if near else "")
                     + "give a technique id as `unspun techniques` lists it (PTC-14 or SemEval-2023), e.g. "
                     + (near or "Loaded_Language")
                 )
-            near = _closest(given, labels)
+            near = closest_id(given, labels)
             hint = f"did you mean {near}? " if near else ""
             raise FormatError(f"unknown {kind} {given!r}; {hint}give a {kind} id: {', '.join(labels)}")
     if isinstance(query.limit, bool) or not 1 <= query.limit <= MAX_PAGE:
@@ -286,7 +286,7 @@ def check_search_query(query: SearchQuery) -> None:
         raise FormatError(f"analysis must be 'newest' or 'all', got {query.analysis!r}")
 
 
-def _closest(given: str, labels: Sequence[str]) -> str | None:
+def closest_id(given: str, labels: Sequence[str]) -> str | None:
     """The id ``given`` was meant to be: the same letters in another case or with other separators
     ("loaded language", "name-calling labeling"), else the nearest spelling; ``None`` if none is near."""
     import difflib
