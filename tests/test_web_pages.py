@@ -264,6 +264,8 @@ QUOTES = [
     'the spending was "necessary and prudent"',  # a mark opened inside: kept (it was cut)
     "he called it “fake news”",
     "“They call it “reform”",  # an opening mark outside, “reform” closed inside
+    '"We cannot afford this,"',  # QA: the comma ending the quotation is no part of it
+    "“Families are struggling;”",
 ]
 
 
@@ -287,6 +289,8 @@ def test_a_quote_is_shown_once_in_marks_on_the_page_and_in_the_text_view() -> No
         'the spending was "necessary and prudent"',
         "he called it “fake news”",
         "They call it “reform”",
+        "We cannot afford this",
+        "Families are struggling",
     ]
 
 

@@ -28,15 +28,18 @@ def unquote(text: str) -> str:
     """``text`` without the quote marks around it: an opening mark at its start, and a closing
     mark at its end (a single one only after a single opening one, so "the workers'" keeps its
     apostrophe; not one that closes a mark opened inside, so 'it was "prudent"' keeps its last
-    mark)."""
+    mark). A quotation taken off both its marks leaves the comma that ended it there ('"We
+    cannot afford this," she said' is “We cannot afford this”)."""
     core = text.strip()
-    single = False
+    single = opened = False
     if core and core[0] in OPENING:
-        single = core[0] in "‘‚'"
+        single, opened = core[0] in "‘‚'", True
         core = core[1:]
     closing = core and (core[-1] in DOUBLE_CLOSING or (single and core[-1] in SINGLE_CLOSING))
     if closing and not _closes_inner(core):
         core = core[:-1]
+        if opened:  # '"X," he said': the comma is the sentence's, not the quote's ("X,")
+            core = core.rstrip().rstrip(",;:")
     return core.strip()
 
 

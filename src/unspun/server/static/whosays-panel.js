@@ -55,13 +55,17 @@ function closesInner(core) {
 export function unquote(text) {
   let core = (text || "").trim();
   let single = false;
+  let opened = false;
   if (core && OPENING.includes(core[0])) {
     single = "‘‚'".includes(core[0]);
+    opened = true;
     core = core.slice(1);
   }
   const last = core[core.length - 1];
   if (core && (DOUBLE_CLOSING.includes(last) || (single && SINGLE_CLOSING.includes(last))) && !closesInner(core)) {
     core = core.slice(0, -1);
+    // '"X," he said': the comma is the sentence's, not the quote's
+    if (opened) core = core.trimEnd().replace(/[,;:]+$/, "");
   }
   return core.trim();
 }
