@@ -308,9 +308,19 @@ def test_the_text_view_and_the_page_name_who_a_pronoun_source_is(wire: list[Arti
     from unspun.render_whosays import source_label
     from unspun.server import web
 
-    cases = [("She", "Maria Lopez"), ("council member Maria Lopez", "Maria Lopez"), ("officials", None)]
+    cases = [
+        ("She", "Maria Lopez"),
+        ("council member Maria Lopez", "Maria Lopez"),
+        ("officials", None),
+        ("Her challenger, Mark Dunn,", None),  # QA: the apposition's closing comma was shown
+    ]
     text_view = [source_label(source, name) for source, name in cases]
-    assert text_view == ["She (Maria Lopez)", "council member Maria Lopez", "officials"]
+    assert text_view == [
+        "She (Maria Lopez)",
+        "council member Maria Lopez",
+        "officials",
+        "Her challenger, Mark Dunn",
+    ]
     module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
     script = (
         f"const {{ sourceLabel }} = await import({json.dumps(module)});"

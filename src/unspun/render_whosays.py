@@ -93,7 +93,9 @@ def claim_table(analysis: Analysis) -> Table | None:
 def source_label(source: str, name: str | None) -> str:
     """Who a quote's source is: its words, with the name of the entity they refer to when the
     words do not hold it ("She (Maria Lopez)"). The page says the same (``whosays-panel.js``
-    ``sourceLabel``)."""
+    ``sourceLabel``). The comma closing an apposition, part of the source as PolNeAR marks it
+    ("Her challenger, Mark Dunn, claimed"), is not shown."""
+    source = source.rstrip().rstrip(",")
     return f"{source} ({name})".strip() if name and name not in source else source
 
 

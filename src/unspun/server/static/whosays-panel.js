@@ -90,7 +90,8 @@ export function quoteWords(q) {
  * not hold it ("She (Maria Lopez)"); the text view's rule (render_whosays.source_label).
  */
 export function sourceLabel(q, names) {
-  const source = q.source_text || "";
+  // the comma closing an apposition ("Her challenger, Mark Dunn,") is the source's, not shown
+  const source = (q.source_text || "").trimEnd().replace(/,+$/, "");
   const name = names[q.source_entity];
   return name && !source.includes(name) ? `${source} (${name})`.trim() : source;
 }
