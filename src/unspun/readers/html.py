@@ -92,10 +92,10 @@ def _extract(page: str) -> Any:
         # text in a single paragraph and left an <h1> out.
         page = f"<html><body>{page}</body></html>"
     options: dict[str, Any] = {"with_metadata": True, "include_comments": False}
-    document = trafilatura.bare_extraction(page, date_extraction_params=_DATE_PARAMS, **options)
+    document: Any = trafilatura.bare_extraction(page, date_extraction_params=_DATE_PARAMS, **options)
     if document is None or len(document.text or "") >= DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
         return document
-    precise = trafilatura.bare_extraction(
+    precise: Any = trafilatura.bare_extraction(
         page, date_extraction_params=_DATE_PARAMS, favor_precision=True, **options
     )
     return precise if precise is not None and (precise.text or "").strip() else document

@@ -54,7 +54,7 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
     if feedback.kind in ("added", "corrected") and not feedback.technique:
         raise FormatError(f"{feedback.kind} feedback needs the technique (its id, e.g. Loaded_Language)")
     if feedback.kind in ("added", "corrected") and feedback.technique not in PTC14_LABELS:
-        near = closest_id(feedback.technique, PTC14_LABELS)
+        near = closest_id(feedback.technique or "", PTC14_LABELS)
         raise FormatError(
             f"unknown technique {feedback.technique!r}; "
             + (f"did you mean {near}? " if near else "")
