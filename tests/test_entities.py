@@ -203,3 +203,23 @@ def test_a_police_title_is_no_place_and_an_organisation_keeps_its_full_name(
     names = {e.name: e.type for e in article.entities}
     assert "Detective" not in names and names.get("Claire Walsh") == "PERSON", names
     assert names.get("King's Fund") == "ORG" and "Fund" not in names, names
+
+
+def test_the_place_of_a_news_dateline_is_a_place(recognizer: EntityRecognizer) -> None:
+    # QA: "OAKHAVEN, March 3 (Reuters) -" gave the organisation OAKHAVEN (23 mentions in a long text).
+    from unspun.pipeline.entities import dateline_places
+
+    text = (
+        "Port plan approved\n\nOAKHAVEN, March 3 (Reuters) - The Oakhaven Port Authority approved the plan."
+    )
+    article = Article(id="t", text=text, language="en")
+    recognizer([article])
+    types = {e.name: e.type for e in article.entities}
+    assert types["OAKHAVEN"] == "GPE" and types["Oakhaven Port Authority"] == "ORG"
+    places = [
+        "NEW YORK, March 4, 2024 (AP) – x",
+        "x\n\nBERLIN (Reuters) - y",
+        "BREAKING NEWS: x",
+        "NATO said - x",
+    ]
+    assert [[t[a:b] for a, b in dateline_places(t)] for t in places] == [["NEW YORK"], ["BERLIN"], [], []]

@@ -396,14 +396,31 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
     """The NER mentions of an article's parse (see :mod:`unspun.whosays.parsing`), as offsets into
     ``text``."""
     found: list[Mention] = []
+    places = dateline_places(text)
     for offset, doc in chunks:
         for ent in doc.ents:
             label = mention_type(ent)
+            start, end = offset + ent.start_char, offset + ent.end_char
+            if any(p_start <= start and end <= p_end for p_start, p_end in places):
+                label = "GPE"  # "OAKHAVEN, March 3 (Reuters) -": the small model read ORG
             if label in types:
                 m = mention_of(text, offset + ent.start_char, offset + ent.end_char, label)
                 if m is not None:
                     found.append(m)
     return found
+
+
+# The place a news dateline opens a paragraph with, in capitals ("OAKHAVEN", "NEW YORK",
+# "ST. LOUIS"), when a date, an agency in brackets or a dash follows (the dateline of
+# unspun.whosays.boundary.DATELINE).
+_DATELINE_PLACE = re.compile(
+    r"(?m)^[ \t]*([A-Z]{3}[A-Z.'’ ]*[A-Z.])(?=(?:, [A-Z][A-Za-z.]{1,14}(?: \d{1,2})?(?:, \d{4})?)?(?: \([A-Za-z ]{1,20}\))? ?[-—–])"
+)
+
+
+def dateline_places(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the place of each news dateline opening a paragraph of ``text``."""
+    return [m.span(1) for m in _DATELINE_PLACE.finditer(text)]
 
 
 def mention_type(ent: Any) -> str:
