@@ -881,3 +881,33 @@ def test_named_before_needs_the_name_next_to_the_pronoun() -> None:
     lopez = Entity(id="E1", name="Maria Lopez", type="PERSON", mentions=[TextRange(0, 11), TextRange(38, 49)])
     assert named_before(text, text.index("who say"), [lopez]) is None  # "residents who": no entity
     assert named_before(text, text.index("who said"), [lopez]) == "E1"
+
+
+def test_a_dateline_is_neither_the_source_nor_the_start_of_a_content() -> None:
+    # QA: the dateline, parsed as a second subject, hid the speaker ('Describing the effort as
+    # "basically a full-time job' was the source of "confirmed"); a content began inside one
+    # ("Reuters) - Germany's economy grew ..."). On the 141 PolNeAR articles with a dateline:
+    # source F1 0.7619 -> 0.7624, cue and content unchanged.
+    article = _tagged(
+        'Area Man\n\nDAYTON, OH — Describing the effort as "basically a full-time job," local accountant '
+        "Greg Pulaski confirmed Wednesday that he had refreshed his inbox 400 times.\n\n"
+        "BERLIN (Reuters) - Germany's economy grew 0.3 percent, the statistics office said.\n\n"
+        "WASHINGTON (AP) — Senator Ellen Marsh said on Friday that the budget was a betrayal."
+    )
+    text = article.text
+    found = [
+        (
+            text[a.source.start : a.source.end],
+            text[a.cue.start : a.cue.end],
+            text[a.content.start : a.content.end],
+        )
+        for a in article.attributions
+        if a.source is not None
+    ]
+    assert (
+        "local accountant Greg Pulaski",
+        "confirmed",
+        "that he had refreshed his inbox 400 times",
+    ) in found
+    assert ("the statistics office", "said", "Germany's economy grew 0.3 percent") in found
+    assert ("Senator Ellen Marsh", "said", "that the budget was a betrayal") in found

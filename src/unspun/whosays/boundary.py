@@ -69,15 +69,17 @@ DATELINE = re.compile(
 
 def without_dateline(text: str, part: Range | None) -> Range | None:
     """``part`` (a source or a content) without the news dateline (:data:`DATELINE`) it opens with
-    at the start of a paragraph ("BERLIN (Reuters) - Germany's economy grew ..., the office said":
-    the content is "Germany's economy grew ..."); ``None`` when it lies inside the dateline."""
+    at the start of a paragraph, or starts inside ("BERLIN (Reuters) - Germany's economy grew ...,
+    the office said": the content is "Germany's economy grew ..."); ``None`` when it lies inside
+    the dateline."""
     if part is None:
         return None
     start, end = part
-    if start != 0 and text[start - 1] != "\n":
-        return part
-    dateline = DATELINE.match(text, start)
-    if dateline is None:
+    # A part may also start inside the dateline: the parse made "(Reuters) - Germany's economy
+    # grew ..." one phrase, and the content read "Reuters) - Germany's economy grew ...".
+    paragraph = text.rfind("\n", 0, start) + 1
+    dateline = DATELINE.match(text, paragraph)
+    if dateline is None or not start < dateline.end():
         return part
     return (dateline.end(), end) if dateline.end() < end else None
 
