@@ -12,6 +12,7 @@ import pytest
 
 from killed_runs import kill_then_resume
 from tiny_encoder import tiny_wordpiece_bert
+from unspun.models.onnx_graph import UNFUSED_KEY
 from unspun.models.sentence_classifier import SentenceClassifier, is_sentence_classifier, mark_target
 from unspun.tasks.newsmtsc import iter_targets
 
@@ -122,6 +123,7 @@ def test_finetune_killed_mid_run_resumes_and_exports_a_three_class_model(
     assert is_sentence_classifier(out)
     model = SentenceClassifier.from_disk(out)
     assert model.labels == ("negative", "neutral", "positive") and not model.binary
+    assert model.config[UNFUSED_KEY] is True  # the fused skip layer norms were split back (onnx_graph)
     p = model.probabilities(
         [model.mark(GOOD.format("smith"), 0, 5), model.mark(BAD.format("jones"), 0, 5), ""]
     )

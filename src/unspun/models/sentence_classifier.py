@@ -2,7 +2,9 @@
 
 A model folder holds ``model.onnx`` (inputs ``input_ids``, ``attention_mask``; output ``logits``
 of the classes), ``tokenizer.json`` and ``config.json`` (``format``
-``unspun.sentence-classifier/1``, ``max_length``, and):
+``unspun.sentence-classifier/1``, ``max_length``, ``unfused_skip_layer_norm`` when the graph's
+skip layer norms were split for speed (:mod:`unspun.models.onnx_graph`; the session then keeps
+them split), and):
 
 * two classes No, Yes (no ``labels``; check-worthiness): ``threshold`` and ``calibration``
   ``{a, b}``; the probability of Yes is ``sigmoid(a * (logit_yes - logit_no) + b)``,
@@ -29,6 +31,7 @@ from unspun.document import ModelInfo
 from unspun.errors import ModelError
 from unspun.models.cpus import available_cpus, map_on_workers
 from unspun.models.linear_head import sigmoid
+from unspun.models.onnx_graph import disabled_optimizers
 from unspun.models.packaged import folder_model_info
 
 FORMAT = "unspun.sentence-classifier/1"
@@ -118,8 +121,12 @@ class SentenceClassifier:
         options.intra_op_num_threads = 1
         options.log_severity_level = 3
         try:
+            # a graph whose skip layer norms were split stays split (unspun.models.onnx_graph)
             session = ort.InferenceSession(
-                str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+                str(folder / "model.onnx"),
+                options,
+                providers=["CPUExecutionProvider"],
+                disabled_optimizers=disabled_optimizers(config),
             )
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise ModelError(
