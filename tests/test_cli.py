@@ -500,6 +500,11 @@ def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score(
     assert 0 < len(shown["spans"]) < len(full["spans"])  # the sample has spans on both sides of 0.25
     assert shown["persuasion_score"] == full["persuasion_score"]
     assert run("analyze", str(SAMPLE), "--min-score", "1.5").exit_code == 2
+    # QA: the text view's header counted every span and its tables held fewer, with no word why
+    hidden = len(full["spans"]) - len(shown["spans"])
+    text = " ".join(run("analyze", str(SAMPLE), "--min-score", str(cut)).stdout.split())
+    assert f"{hidden} of {len(full['spans'])} spans score below --min-score 0.25 and are not shown" in text
+    assert "below --min-score" not in run("analyze", str(SAMPLE)).stdout
 
 
 def test_analyze_reads_every_item_of_a_feed(tmp_path: Path) -> None:

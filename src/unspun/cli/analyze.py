@@ -97,6 +97,14 @@ def analyze(
             shown = analysis.above(min_score)
             if format is OutputFormat.text:
                 out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
+                hidden = len(analysis.spans) - len(shown.spans)
+                if hidden:  # the header's span counts include them: say why the tables hold fewer
+                    out.print(
+                        f"{hidden} of {len(analysis.spans)} spans score below --min-score {min_score:g} and are "
+                        "not shown; the persuasion score and the by-voice shares count them all.",
+                        style="dim",
+                        markup=False,
+                    )
             elif format is OutputFormat.jsonl:
                 write(json.dumps(shown.to_dict(), ensure_ascii=False))
             else:
