@@ -215,6 +215,18 @@ def test_an_uploaded_feed_or_jsonl_file_is_refused_not_read_as_one_text(
     assert words in body["error"] and "unspun analyze" in body["error"] and "\n" not in body["error"]
 
 
+def test_a_file_sent_in_a_form_is_read_as_the_file(client: object) -> None:
+    # QA: curl -F file=@story.txt got the form's envelope ("--------cb16...Content-Disposition:
+    # form-data; ...") back as the article's text.
+    data = SMART.encode("cp1252")
+    answer = client.post("/api/read", files={"file": ("story.txt", data, "text/plain")})  # type: ignore[attr-defined]
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"ok": True, "text": SMART, "encoding": "Windows-1252", "html": False}
+    two = {"a": ("a.txt", b"One."), "b": ("b.txt", b"Two.")}
+    body = client.post("/api/read", files=two).json()  # type: ignore[attr-defined]
+    assert body["status"] == 422 and "the form holds 2 files; send one" in body["error"]
+
+
 def test_an_uploaded_html_page_is_said_to_be_html(client: object) -> None:
     page = "<!doctype html><html><body><p>Caf\u00e9 \u201cnews\u201d</p></body></html>"
     answer = client.post("/api/read", content=page.encode("cp1252"))  # type: ignore[attr-defined]
