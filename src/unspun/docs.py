@@ -131,7 +131,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "PTC SI F1, 3-fold CV, grouped folds (near-duplicates in one fold)",
         "{si:.3f} ({whole:.3f} with whole-phrase spans; spans ending on a function word "
-        "{fw:.1%} -> {fw_whole:.1%})",
+        "{fw:.1%} -> {fw_whole:.2%}; each span the core of its run of tokens)",
         {
             "si": _ptc("grouped", "si_f1"),
             "whole": _ptc("grouped", "si_f1_whole_phrases"),
