@@ -12,6 +12,7 @@ import importlib.util
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -536,3 +537,25 @@ def test_the_pool_loads_at_startup_the_models_only_some_articles_use(pipeline: A
     by_name = {component.name: component for component in pipeline.components}
     assert by_name["genre"].e5_head._encoder is not None
     assert by_name["multilingual-spans"]._encoder is not None
+
+
+def test_min_score_leaves_weak_spans_out_of_the_answer_not_out_of_the_store(
+    pipeline: Any, tmp_path: Path
+) -> None:
+    # QA: the CLI's --min-score had no counterpart in POST /api/analyze ("min_score: is not a known field").
+    with make_client(pipeline, db=f"sqlite:///{tmp_path / 'm.db'}") as c:
+        full = c.post("/api/analyze", json={"text": TEXT}).json()
+        scores = sorted(span["score"] for span in full["spans"])
+        assert len(scores) >= 2 and scores[0] < scores[-1]
+        cut = (scores[0] + scores[-1]) / 2  # between two shown scores: the JSON rounds them
+        shown = c.post("/api/analyze", json={"text": TEXT, "min_score": cut, "store": True}).json()
+        assert [s["score"] for s in shown["spans"]] == [
+            s["score"] for s in full["spans"] if s["score"] >= cut
+        ]
+        assert shown["persuasion_score"] == full["persuasion_score"]
+        stored = c.get(f"/api/articles/{shown['article_id']}").json()
+        assert len(stored["spans"]) == len(full["spans"])
+        assert (
+            "min_score"
+            in assert_error(c.post("/api/analyze", json={"text": TEXT, "min_score": 2}), 422)["error"]
+        )

@@ -111,6 +111,13 @@ class AnalyzeRequest(_Request):
         "unset or empty: detect.",
     )
     store: bool = Field(False, description="Keep the article and its analysis in the store.")
+    min_score: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Leave out the technique spans scoring below this, as unspun analyze --min-score "
+        "(the persuasion score counts them all; a stored analysis keeps them all).",
+    )
 
     @field_validator("url")
     @classmethod
@@ -190,7 +197,7 @@ async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     if store is not None:
         await anyio.to_thread.run_sync(store.merge_metadata, article)
     analysis: Analysis = await state.pool.analyze(article)
-    return await anyio.to_thread.run_sync(_analysis_answer, analysis, store)
+    return await anyio.to_thread.run_sync(_analysis_answer, analysis, store, body.min_score)
 
 
 def check_text_length(article: Article, limit: int, timeout: float) -> None:
@@ -206,9 +213,9 @@ def check_text_length(article: Article, limit: int, timeout: float) -> None:
         )
 
 
-def _analysis_answer(analysis: Analysis, store: Store | None) -> JSONResponse:
+def _analysis_answer(analysis: Analysis, store: Store | None, min_score: float = 0.0) -> JSONResponse:
     analysis.raise_for_errors()
-    data = analysis.to_dict()
+    data = analysis.above(min_score).to_dict()
     if store is not None:
         data["article_id"] = store.add(analysis).article_id
     return JSONResponse(data)
