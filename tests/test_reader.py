@@ -1322,3 +1322,32 @@ def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
     alone = RunReport()
     alone.failed(Failure(str(tmp_path / "c.txt"), "spans", "empty_input", "no text"))
     assert alone.failure() == f"{tmp_path / 'c.txt'}: spans: no text" and not alone.worth_summarising()
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [
+        ("January 5, 2026", dt.date(2026, 1, 5)),
+        ("Jan. 5, 2026", dt.date(2026, 1, 5)),
+        ("Sept. 30, 2025", dt.date(2025, 9, 30)),
+        ("5 January 2026", dt.date(2026, 1, 5)),
+        ("Monday, January 5th, 2026", dt.date(2026, 1, 5)),
+        ("Mon, 05 Jan 2026 10:00:00 GMT", dt.date(2026, 1, 5)),
+        ("2026-01-05T10:00:00Z", dt.date(2026, 1, 5)),
+    ],
+)
+def test_a_jsonl_record_dated_in_words_is_read_not_left_out(
+    tmp_path: Path, value: str, date: dt.date
+) -> None:
+    # QA: {"published": "January 5, 2026"} left the whole article out of a dump ("is not a date")
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"text": "The council met.", "published": value}) + "\n", encoding="utf-8")
+    assert [a.published for a in read_jsonl(path, max_bytes=LIMIT)] == [date]
+
+
+@pytest.mark.parametrize("value", ["05/01/2026", "Mayday 5, 2026", "yesterday", "January 2026 or so"])
+def test_a_date_that_is_ambiguous_or_no_date_is_still_refused(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"text": "The council met.", "published": value}) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="is not a date; write it as YYYY-MM-DD"):
+        list(read_jsonl(path, max_bytes=LIMIT))

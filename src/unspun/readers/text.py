@@ -57,7 +57,9 @@ def article_id(path: Path) -> str:
 def parse_published(value: object, *, where: str = "the article") -> dt.date | None:
     """A publication date from what feeds and pages give: a ``date``/``datetime``, an ISO date
     or date-time (``2024-05-01``, ``2024-05-01T09:30:00Z``) or an RFC 2822 date (RSS's
-    ``Wed, 01 May 2024 09:30:00 GMT``); ``None`` and blank strings give ``None``.
+    ``Wed, 01 May 2024 09:30:00 GMT``) or a date written with the month's English name
+    (``January 5, 2026``, ``Jan. 5, 2026``, ``5 January 2026``); ``None`` and blank strings give
+    ``None``.
 
     Raises:
         FormatError: a value that is not a date, naming ``where`` and the value.
@@ -82,4 +84,47 @@ def parse_published(value: object, *, where: str = "the article") -> dt.date | N
         return email.utils.parsedate_to_datetime(raw).date()
     except (TypeError, ValueError, IndexError):
         pass
+    written = _written_out(raw)
+    if written is not None:
+        return written
     raise FormatError(f"{where}: published {raw!r} is not a date; write it as YYYY-MM-DD")
+
+
+# A date written out with the month's English name, as pages and scraped dumps give it ("January
+# 5, 2026", "Jan. 5, 2026", "5 January 2026", "Monday, January 5, 2026"): an article of a JSONL
+# dump had been left out for it. A date in figures alone (05/01/2026) stays refused: day or month?
+_WRITTEN_FORMATS = ("%B %d, %Y", "%B %d %Y", "%d %B %Y", "%d %B, %Y")
+
+
+def _written_out(raw: str) -> dt.date | None:
+    words = re.sub(
+        r"^(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)[a-z]*\.?,?\s+", "", raw, flags=re.I
+    )
+    words = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", words)  # "January 5th, 2026"
+    words = re.sub(r"\b([A-Za-z]+)\.?(?=\s)", lambda m: _MONTHS.get(m.group(1).lower(), m.group(0)), words)
+    for pattern in _WRITTEN_FORMATS:
+        try:
+            return dt.datetime.strptime(words, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+_MONTHS = {
+    name.lower()[:size]: name
+    for name in (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
+    for size in (3, len(name))
+} | {"sept": "September"}
