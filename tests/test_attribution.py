@@ -844,7 +844,11 @@ def test_soft_breaks_joins_the_lines_of_a_hard_wrapped_paragraph_only() -> None:
     transcript = (
         "Q: Will you resign, Minister, after all that?\nA: No. The people elected us to finish.\n" * 3
     )
-    for text in (per_line, transcript):
+    sentences = (
+        "The council met on Monday to discuss the budget for next year.\n" * 2
+        + 'The mayor said "it is fine."\n' * 2
+    )
+    for text in (per_line, transcript, sentences):  # a sentence per line is no wrap either
         assert soft_breaks(text) == text
 
 

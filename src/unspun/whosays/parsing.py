@@ -139,6 +139,8 @@ def chunk_text(text: str, *, max_chars: int = 3000) -> Iterator[tuple[int, int]]
 # with a paragraph per line has longer lines; a list or a signature has short, uneven ones.
 _WRAP_BREAKS, _WRAP_WIDTH, _FULL, _MOST = 3, 100, 0.6, 0.75
 # A line that opens an item of its own: a list bullet, a quoted reply, a speaker's turn ("Q:").
+# A line ending a sentence ("... on Monday." / '... he said."'): one sentence per line is no wrap.
+_ENDS_SENTENCE = re.compile("[.!?][\"”’'»)]*\\s*$")
 _OWN_LINE = re.compile(r"\s*(?:[-*•>#]|\d{1,2}[.)]\s|[A-Z][\w.]{0,15}:\s)")
 
 
@@ -146,8 +148,8 @@ def soft_breaks(text: str) -> str:
     """``text`` with the line breaks inside the paragraphs of a hard-wrapped text as spaces (a
     ``\\r`` before them too), so that a sentence wrapped over lines parses as one: before, "said
     councillor Rita Okafor in a" ended its line and the source with it, and "Critics say it is a
-    reckless" was the whole content. A break after a short line ("Thanks,") or before a line that
-    opens an item of its own stays. Any other text is returned as it is."""
+    reckless" was the whole content. A break after a short line ("Thanks,") or a sentence's end,
+    or before a line that opens an item of its own, stays. Any other text is returned as it is."""
     lines = text.split("\n")
     widths = [len(line.rstrip("\r")) for line in lines]
     inner = [i for i in range(len(lines) - 1) if lines[i].strip() and lines[i + 1].strip()]
@@ -162,8 +164,8 @@ def soft_breaks(text: str) -> str:
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     for i in full:
-        if _OWN_LINE.match(lines[i + 1]):
-            continue
+        if _OWN_LINE.match(lines[i + 1]) or _ENDS_SENTENCE.search(lines[i]):
+            continue  # a line ending a sentence may be a paragraph of its own: the break is right
         end = starts[i + 1] - 1  # the line break
         chars[end] = " "
         if end > 0 and chars[end - 1] == "\r":
