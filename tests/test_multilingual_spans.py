@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from unspun.document import PTC14, SEMEVAL23, TECHNIQUE_LAYER, Article
 from unspun.models.multilingual_spans import (
     STACK_FEATURES,
+    clause_core,
     sentence_index,
     sentence_ranges,
     sentence_spans,
@@ -126,6 +127,59 @@ def test_a_stacker_decides_which_sentences_are_spans() -> None:
     assert [round(s, 2) for _, _, s in plain] == [0.7]
 
 
+def _words(text: str) -> np.ndarray:
+    """Token offsets of a hand-made text: each word and each punctuation mark is a token."""
+    import re
+
+    return np.array([m.span() for m in re.finditer(r"\w+(?:'\w+)?|[^\w\s]", text)])
+
+
+def test_a_kept_sentence_loses_its_weak_leading_and_trailing_clauses_but_not_a_middle_one() -> None:
+    text = "En matière d'écologie, ces traîtres mentent, dit-il, sans honte aucune, hier soir."
+    offsets = _words(text)
+    words = [text[a:b] for a, b in offsets]
+    probabilities = np.full(len(offsets), 0.8)
+    weak = {"En", "matière", "d'écologie", "dit", "-", "il", "hier", "soir"}
+    probabilities[[i for i, w in enumerate(words) if w in weak]] = 0.2
+    every = np.arange(len(offsets))
+    core = clause_core(text, offsets, probabilities, every, 0.7)
+    assert (
+        text[offsets[core[0], 0] : offsets[core[-1], 1]] == "ces traîtres mentent, dit-il, sans honte aucune,"
+    )
+    assert clause_core(text, offsets, probabilities, every, 0.2).tolist() == every.tolist()  # none so weak
+    plain = "Ces traîtres mentent sans honte"  # no clause mark: the sentence is one clause
+    low = np.array([0.1, 0.9, 0.9, 0.1, 0.1])
+    assert clause_core(plain, _words(plain), low, np.arange(5), 0.7).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_the_stacked_spans_are_cut_to_their_clause_core_when_asked() -> None:
+    from unspun.models.linear_head import LinearHead
+
+    text = "Calme ici. En matière d'écologie, ces traîtres mentent toujours."
+    offsets = _words(text)
+    sentence_of = sentence_index(offsets, sentence_ranges(text))
+    probabilities = np.where(offsets[:, 0] >= text.index("ces"), 0.8, 0.3)
+    width = len(STACK_FEATURES)
+    weights = np.zeros((width, 1), np.float32)
+    weights[STACK_FEATURES.index("sentence_head"), 0] = 10.0
+    stack = LinearHead(
+        ("span",),
+        weights,
+        np.array([-5.0], np.float32),
+        np.zeros(width, np.float32),
+        np.ones(width, np.float32),
+        True,
+    )
+    said = np.array([0.1, 0.9])
+    whole = sentence_spans(text, offsets, probabilities, sentence_of, 0.5, 0.2, said, stack=stack)
+    assert [text[a:b] for a, b, _ in whole] == ["En matière d'écologie, ces traîtres mentent toujours"]
+    cut = sentence_spans(
+        text, offsets, probabilities, sentence_of, 0.5, 0.2, said, stack=stack, clause_share=0.7
+    )
+    assert [text[a:b] for a, b, _ in cut] == ["ces traîtres mentent toujours"]
+    assert [s for _, _, s in cut] == [s for _, _, s in whole]  # the decision and its score stay
+
+
 def test_a_stacker_fitted_on_out_of_fold_rows_is_saved_beside_the_heads_and_read_back(tmp_path: Path) -> None:
     from unspun.models.linear_head import LinearHead
     from unspun.models.multilingual_spans import SpanHead
@@ -160,13 +214,33 @@ def test_a_stacker_fitted_on_out_of_fold_rows_is_saved_beside_the_heads_and_read
     )
     common = {"trim": 0.2, "languages": ["fr"], "layer": 6, "about": {}}
     save_model(
-        tmp_path / "m", head, techniques, stack, threshold=0.4, stack=stack, stack_threshold=0.45, **common
+        tmp_path / "m",
+        head,
+        techniques,
+        stack,
+        threshold=0.4,
+        stack=stack,
+        stack_threshold=0.45,
+        clause_share=0.7,
+        **common,
     )
     heads = Heads.from_disk(tmp_path / "m")
     assert heads.stack is not None and heads.stack_threshold == 0.45 and heads.threshold == 0.4
+    assert heads.clause_share == 0.7
     assert np.allclose(heads.stack.scores(every), stack.scores(every), atol=1e-5)
     save_model(tmp_path / "plain", head, techniques, stack, threshold=0.4, **common)
     assert Heads.from_disk(tmp_path / "plain").stack is None  # a folder without one decodes as before
+    save_model(
+        tmp_path / "whole",
+        head,
+        techniques,
+        stack,
+        threshold=0.4,
+        stack=stack,
+        stack_threshold=0.45,
+        **common,
+    )
+    assert Heads.from_disk(tmp_path / "whole").clause_share is None  # stacked spans stay whole sentences
 
 
 def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques() -> None:
@@ -175,6 +249,7 @@ def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques
     assert set(heads.techniques.labels) <= set(SEMEVAL23_LABELS) and len(heads.techniques.labels) >= 20
     assert 0 < heads.threshold < 1
     assert heads.stack is not None and heads.stack_threshold is not None and 0 < heads.stack_threshold < 1
+    assert heads.clause_share is not None and 0 < heads.clause_share < 1
 
 
 def test_only_the_paragraphs_in_the_models_languages_are_read() -> None:
