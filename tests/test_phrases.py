@@ -106,6 +106,46 @@ def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:
     assert is_finding("In fact, a disgrace")
 
 
+def test_a_span_neither_starts_inside_a_fixed_expression_nor_stands_on_one() -> None:
+    text = "Of course they can't cope. In fact truth means nothing to him. Of course it will!"
+    # the decoder dropped "Of" / "In": the span goes back over the expression's first word
+    spans = whole_phrases(
+        text, [_span(text, "course they can't cope"), _span(text, "fact truth means nothing")]
+    )
+    assert _covered(text, spans) == ["Of course they can't cope", "In fact truth means nothing"]
+    # a leading "Of" that opens "Of course" is not cut as a preposition ("course it" was left)
+    spans = whole_phrases(text, [_span(text, "Of course they can't cope")])
+    assert _covered(text, spans) == ["Of course they can't cope"]
+    # an expression with function words alone is no finding
+    assert whole_phrases(text, [_span(text, "Of course it will")]) == []
+    assert not is_finding("Of course it") and is_finding("Of course they lied")
+    # a preposition that opens no expression is still cut
+    text = "The bill passed. Of all the shameful betrayals, this is the worst."
+    spans = whole_phrases(text, [_span(text, "Of all the shameful betrayals")])
+    assert _covered(text, spans) == ["all the shameful betrayals"]
+
+
+def test_a_span_does_not_run_from_a_quotation_into_its_reporting_clause() -> None:
+    for opening, closing in (("\u201c", "\u201d"), ('"', '"')):
+        text = f"{opening}The so-called experts are bought and paid for, and they lied again,{closing} critics said."
+        spans = whole_phrases(text, [_span(text, text[:-6])])
+        assert _covered(text, spans) == [
+            f"{opening}The so-called experts are bought and paid for, and they lied again,{closing}"
+        ]
+    # the quotation going on after the clause is a second piece, not joined across it
+    text = "\u201cThese traitors lied again,\u201d critics warned, \u201cand they will lie again.\u201d"
+    spans = whole_phrases(text, [_span(text, text)])
+    assert _covered(text, spans) == [
+        "\u201cThese traitors lied again,\u201d",
+        "\u201cand they will lie again.\u201d",
+    ]
+    # a quoted phrase inside a sentence is no quotation of a speaker: the span stays whole
+    text = "He read a \u201cHarry Potter\u201d novel, she said."
+    assert _covered(text, whole_phrases(text, [_span(text, "a \u201cHarry Potter\u201d novel")])) == [
+        "a \u201cHarry Potter\u201d novel"
+    ]
+
+
 def test_edges_lose_punctuation_but_keep_quotes_and_question_marks() -> None:
     text = 'He said: "Make America great again!" -- and who can doubt it?'
     spans = whole_phrases(
