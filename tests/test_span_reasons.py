@@ -98,7 +98,11 @@ def test_the_lexical_span_heads_likeliest_word_is_named() -> None:
     words = WordTagHead(vocabulary={"w=disgraceful": 0, "w=the": 1}, weights=np.array([6.0, 9.0]), bias=-3.0)
     text = "the disgraceful bill"
     (span,) = SpanExplainer(LABELS, words=words).explain(text, [Span(0, 20, "Loaded_Language", 0.3)])
-    assert span.reason is not None and span.reason.startswith("“disgraceful” reads as propaganda (")
+    assert span.reason is not None and span.reason.startswith(
+        "“disgraceful” is its word likeliest to be propaganda"
+    )
+    # a word's probability is not printed beside the span's score (the probability it is right)
+    assert "%" not in span.reason and not any(ch.isdigit() for ch in span.reason)
 
 
 def test_without_any_signal_the_reason_says_the_context_decided() -> None:
@@ -125,6 +129,7 @@ def test_every_span_of_the_shipped_model_has_a_reason_and_is_a_whole_phrase() ->
     assert spans
     for text, span in spans:
         assert span.reason and span.reason.strip() == span.reason
+        assert "%" not in span.reason  # the span's score is the one probability shown
         assert 0 <= span.start < span.end <= len(text) and 0.0 <= span.score <= 1.0
         assert not cuts_word(text, span.start, span.end)
         assert not ends_on_function_word(span.text_in(text))

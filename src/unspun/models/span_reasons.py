@@ -12,6 +12,10 @@ A reason is built from what the span model computed, never from a sentence kept 
 - the lexical span head (:class:`~unspun.models.span_words.WordTagHead`): the span's word most
   likely to lie inside a propaganda span, when it is at least even odds.
 
+A reason prints no probability: the span's ``score`` is the one number a reader sees, the
+probability that the span is right, and any other (a word's, a technique head's) read beside it
+contradicts it.
+
 When none of these stands out, the reason says the span rests on the encoder's reading of the
 context (the neural heads, whose weights name no word).
 """
@@ -171,7 +175,10 @@ def word_weights(head: SpanNgramHead, covered: str, label: str) -> list[tuple[st
 
 def _likely_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray) -> list[str]:
     """The span's word (not a function word) the lexical span head gives the highest probability
-    of lying inside a propaganda span, when that is at least :data:`MIN_WORD_PROB`."""
+    of lying inside a propaganda span, when that is at least :data:`MIN_WORD_PROB`. The
+    probability is not shown: it is one word's, read alone, and a reader took it for the span's
+    ("reads as propaganda (68%)" beside a span scored 0.32, which is the probability that the span
+    is right)."""
     lo, hi = int(np.searchsorted(starts, span.start)), int(np.searchsorted(starts, span.end))
     for index in sorted(range(lo, hi), key=lambda i: -probs[i]):
         if probs[index] < MIN_WORD_PROB:
@@ -179,7 +186,7 @@ def _likely_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray) -
         match = _WORD.match(text, int(starts[index]))
         word = match.group() if match else ""
         if word[:1].isalnum() and not _is_function_word(word):
-            return [f"“{word}” reads as propaganda ({probs[index]:.0%})"]
+            return [f"“{word}” is its word likeliest to be propaganda"]
     return []
 
 
