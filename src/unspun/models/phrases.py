@@ -96,6 +96,9 @@ FIXED_EXPRESSIONS = tuple(
         key=lambda m: -len(m.split()),
     )
 )
+_EXPRESSIONS_BY_HEAD: dict[str, list[tuple[str, ...]]] = {}
+for _expression in FIXED_EXPRESSIONS:  # longest first, as FIXED_EXPRESSIONS
+    _EXPRESSIONS_BY_HEAD.setdefault(_expression[0], []).append(_expression)
 # fmt: on
 # A word with inner apostrophes or hyphens ("so-called", "don't", "Ba'athist") is one word here.
 WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
@@ -263,6 +266,7 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _OPENING_MARKS = "\u201c\u00ab\u201e"
+_CLOSING_MARK = re.compile('[,.!?\u2026]["\u201d\u00bb]')
 
 
 def quotation_pieces(text: str, span: Span) -> list[Span]:
@@ -272,7 +276,8 @@ def quotation_pieces(text: str, span: Span) -> list[Span]:
     a span crossing no closing quotation mark followed by a reporting verb is kept as it is."""
     start, end = max(0, span.start), min(len(text), span.end)
     pieces, cursor = [], start
-    for i in range(start, end - 1):
+    for mark in _CLOSING_MARK.finditer(text, start, end - 1):
+        i = mark.start() + 1
         clause = _reporting_clause(text, i) if i >= cursor else None
         if clause is None:
             continue
@@ -341,7 +346,14 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _opens_expression(words: Sequence[str]) -> bool:
     """Whether the lower-case ``words`` open with one of :data:`FIXED_EXPRESSIONS`."""
-    return any(tuple(words[: len(e)]) == e for e in FIXED_EXPRESSIONS)
+    return bool(words) and any(tuple(words[: len(e)]) == e for e in _EXPRESSIONS_BY_HEAD.get(words[0], ()))
+
+
+_INNER_WORDS = frozenset(w for e in FIXED_EXPRESSIONS for w in e[:-1])
+# one of the expressions, in words joined by single spaces (longest first)
+_EXPRESSION = re.compile(
+    r"(?<!\S)(?:" + "|".join(re.escape(" ".join(e)) for e in FIXED_EXPRESSIONS) + r")(?!\S)"
+)
 
 
 def _expression_start(text: str, start: int, words: Sequence[str]) -> int:
@@ -349,15 +361,20 @@ def _expression_start(text: str, start: int, words: Sequence[str]) -> int:
     first ``words`` (lower case) finish, its first words lying just before ``start`` with nothing
     but spaces between ("Of |course it will" starts at "Of")."""
     head = text[max(0, start - 60) : start]
-    before = [(m.start(), m.group().lower()) for m in WORD.finditer(head)]
+    before: list[tuple[int, str]] = []  # the words just before, with spaces or tabs between
+    cursor = len(head)
+    for match in reversed(list(WORD.finditer(head))):
+        if match.end() == cursor or head[match.end() : cursor].strip(" \t") or len(before) == 4:
+            break
+        before.insert(0, (match.start(), match.group().lower()))
+        cursor = match.start()
+    if not before or before[-1][1] not in _INNER_WORDS:
+        return start
     for expression in FIXED_EXPRESSIONS:
         for k in range(1, min(len(expression), len(before) + 1)):
             tail = expression[k:]
-            if tuple(words[: len(tail)]) != tail or tuple(w for _, w in before[-k:]) != expression[:k]:
-                continue
-            opening = before[-k][0]
-            if re.fullmatch(r"\w+(?:['\u2019\-]\w+)*(?:[ \t]+\w+(?:['\u2019\-]\w+)*)*[ \t]+", head[opening:]):
-                return start - len(head) + opening
+            if tuple(words[: len(tail)]) == tail and tuple(w for _, w in before[-k:]) == expression[:k]:
+                return start - len(head) + before[-k][0]
     return start
 
 
@@ -467,13 +484,10 @@ def is_finding(covered: str) -> bool:
 
 def _without_expressions(words: list[str]) -> list[str]:
     """``words`` with each fixed expression (:data:`FIXED_EXPRESSIONS`) of several words left out."""
-    out, i = [], 0
-    while i < len(words):
-        found = next((e for e in FIXED_EXPRESSIONS if tuple(words[i : i + len(e)]) == e), None)
-        if found is None:
-            out.append(words[i])
-        i += len(found) if found else 1
-    return out
+    if _EXPRESSIONS_BY_HEAD.keys().isdisjoint(words):
+        return words
+    joined = " ".join(words)
+    return _EXPRESSION.sub(" ", joined).split() if _EXPRESSION.search(joined) else words
 
 
 def ends_on_function_word(covered: str) -> bool:
