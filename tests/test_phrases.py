@@ -139,6 +139,11 @@ def test_a_span_does_not_run_from_a_quotation_into_its_reporting_clause() -> Non
         "\u201cThese traitors lied again,\u201d",
         "\u201cand they will lie again.\u201d",
     ]
+    # the verb first, or a speaker of several words before it
+    for clause in ("said the minister.", "the embattled prime minister of Britain told reporters."):
+        text = f'"They are liars and traitors," {clause}'
+        spans = whole_phrases(text, [_span(text, text[:-10])])
+        assert _covered(text, spans) == ['"They are liars and traitors,"']
     # a quoted phrase inside a sentence is no quotation of a speaker: the span stays whole
     text = "He read a \u201cHarry Potter\u201d novel, she said."
     assert _covered(text, whole_phrases(text, [_span(text, "a \u201cHarry Potter\u201d novel")])) == [
