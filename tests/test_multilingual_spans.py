@@ -372,7 +372,7 @@ def test_a_short_text_reports_no_progress_and_a_long_one_does() -> None:
     assert heard and heard[-1] == ("spans", len(long_text), len(long_text))
 
 
-def test_the_reason_says_its_percentages_are_technique_probabilities_not_the_score() -> None:
+def test_the_reason_names_the_techniques_with_no_percentage_beside_the_score() -> None:
     from unspun.models.multilingual_spans import TaggedSpan
     from unspun.pipeline.multilingual_spans import _reason
 
@@ -380,7 +380,8 @@ def test_the_reason_says_its_percentages_are_technique_probabilities_not_the_sco
         0, 10, 0.74, (("Guilt_by_Association", 0.24), ("Consequential_Oversimplification", 0.15))
     )
     assert _reason(span) == (
-        "sentence read by the multilingual model; technique probabilities: Guilt by association 24%, "
-        "next Consequential oversimplification (slippery slope) 15%"
+        "sentence read by the multilingual model as Guilt by association; "
+        "next likeliest Consequential oversimplification (slippery slope)"
     )
-    assert _reason(TaggedSpan(0, 10, 0.5, (("Guilt_by_Association", 0.6),))).endswith("association 60%")
+    alone = _reason(TaggedSpan(0, 10, 0.5, (("Guilt_by_Association", 0.6),)))
+    assert alone.endswith("as Guilt by association") and "%" not in alone

@@ -93,16 +93,17 @@ def pieces_paragraphs(paragraphs: Sequence[Paragraph], start: int, end: int) -> 
 
 
 def _reason(span: TaggedSpan) -> str:
-    """What the multilingual model read the sentence as: its technique head's probabilities of the
-    best technique and the next, said to be that (which technique, given that the words persuade),
-    not the span's score (whether the span is right), which can be much higher or lower."""
+    """What the multilingual model read the sentence as: its technique head's likeliest technique and
+    the next. No percentage: the span's score (whether the span is right) is the one probability a
+    reader sees, and the technique head's (which technique, given that the words persuade) had read
+    as a contradiction beside it ('technique probability 27%' on a span scored 0.86)."""
     from unspun.techniques import semeval23_technique
 
     best, *others = span.techniques
     name = semeval23_technique(best[0]).name
-    reason = f"sentence read by the multilingual model; technique probabilities: {name} {best[1]:.0%}"
+    reason = f"sentence read by the multilingual model as {name}"
     if others:
-        reason += f", next {semeval23_technique(others[0][0]).name} {others[0][1]:.0%}"
+        reason += f"; next likeliest {semeval23_technique(others[0][0]).name}"
     return reason
 
 
