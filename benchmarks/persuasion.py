@@ -60,7 +60,7 @@ def _as_tagged(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str,
     out = {}
     for i, spans in found.items():
         spans = whole_phrases(texts[i], spans)
-        out[i] = calibration.apply(spans) if calibration is not None else spans
+        out[i] = calibration.apply(texts[i], spans) if calibration is not None else spans
     return out
 
 

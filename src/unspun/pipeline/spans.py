@@ -142,7 +142,7 @@ class SpanTagger(Component):
                 self._explainer = explainer_of(model.labels, model.ngrams, model.words, model.tc_weight)
             spans = self._explainer.explain(text, spans, title_end=title_end)
         calibration = self.calibration
-        return calibration.apply(spans) if calibration is not None else spans
+        return calibration.apply(text, spans) if calibration is not None else spans
 
     @property
     def calibration(self) -> SpanCalibration | None:

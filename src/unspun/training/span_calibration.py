@@ -2,8 +2,9 @@
 
 A predicted span is *right* when it overlaps a gold span of the same technique (the PTC
 technique-classification sense of a hit, with any overlap). :func:`cross_validated_calibration`
-fits the Platt mapping on the other folds' spans and applies it to each fold's, so the
-reliability table it returns shows what a user gets on articles the mapping never saw.
+fits the Platt mapping, with its one-content-word term (:func:`fit_platt_one_word`), on the other
+folds' spans and applies it to each fold's, so the reliability table it returns shows what a user
+gets on articles the mapping never saw.
 """
 
 from __future__ import annotations
@@ -14,14 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.document import Span
+from unspun.models.linear_head import logit, sigmoid
 from unspun.models.score_calibration import SpanCalibration
-from unspun.training.calibration import (
-    Bin,
-    apply_platt,
-    expected_calibration_error,
-    fit_platt,
-    reliability_table,
-)
+from unspun.training.calibration import Bin, expected_calibration_error, reliability_table
 from unspun.training.grouping import fold_keys
 
 
@@ -36,14 +32,61 @@ def span_hits(predicted: Sequence[Span], gold: Sequence[Span]) -> np.ndarray:
     )
 
 
+def fit_platt_one_word(
+    scores: np.ndarray, truth: np.ndarray, one_word: np.ndarray, *, l2: float = 0.01, steps: int = 100
+) -> SpanCalibration:
+    """``(a, b, c)`` maximising the likelihood of 0/1 ``truth`` under
+    ``sigmoid(a * logit(score) + b + c * one_word)`` (an L2 of ``l2`` on ``a`` and ``c``, as
+    :func:`unspun.training.calibration.fit_platt`'s default), by Newton steps with halving;
+    ``(1, 0, 0)`` (no change) if ``truth`` has one class only. Without a one-word span (or with
+    nothing else) ``c`` stays 0."""
+    y = np.asarray(truth, dtype=np.float64).ravel()
+    if len(y) == 0 or y.min() == y.max():
+        return SpanCalibration(1.0, 0.0, 0.0)
+    one = np.asarray(one_word, dtype=np.float64).ravel()
+    varied = 0 < one.sum() < len(one)  # a constant column is the intercept again
+    x = np.stack([logit(np.asarray(scores, dtype=np.float64).ravel()), np.ones(len(y)), one * varied], axis=1)
+    penalty = np.diag([l2, 0.0, l2 if varied else 1.0])
+    sign = 2 * y - 1
+
+    def loss(w: np.ndarray) -> float:
+        return float(np.logaddexp(0.0, -sign * (x @ w)).sum() + 0.5 * w @ penalty @ w)
+
+    w = np.array([1.0, 0.0, 0.0])
+    current = loss(w)
+    for _ in range(steps):
+        p = sigmoid(x @ w)
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-12 * np.eye(3)
+        step = np.linalg.solve(hessian, x.T @ (p - y) + penalty @ w)
+        for _ in range(40):  # halve a step that does not lower the loss
+            if loss(w - step) <= current:
+                break
+            step = step / 2
+        w -= step
+        current = loss(w)
+        if np.abs(step).max() < 1e-9:
+            break
+    return SpanCalibration(float(w[0]), float(w[1]), float(w[2]))
+
+
+def calibrated_scores(calibration: SpanCalibration, scores: np.ndarray, one_word: np.ndarray) -> np.ndarray:
+    """``calibration`` applied to raw ``scores`` (``one_word``: 1 for a span with one content word)."""
+    z = calibration.a * logit(np.asarray(scores, dtype=np.float64)) + calibration.b
+    return sigmoid(z + calibration.c * np.asarray(one_word, dtype=np.float64))
+
+
 @dataclass(frozen=True, slots=True)
 class CalibrationResult:
-    """Out-of-fold calibrated scores, their reliability before and after, and the final fit."""
+    """Out-of-fold calibrated scores, their reliability before and after (all spans, and the spans
+    with one content word), and the final fit."""
 
     raw_table: list[Bin]
     calibrated_table: list[Bin]
     final: SpanCalibration
-    per_fold: list[tuple[float, float]]
+    per_fold: list[SpanCalibration]
+    calibrated: np.ndarray  # the out-of-fold calibrated score of each span
+    one_word_raw_table: list[Bin]
+    one_word_table: list[Bin]
 
     @property
     def raw_ece(self) -> float:
@@ -54,19 +97,30 @@ class CalibrationResult:
         return expected_calibration_error(self.calibrated_table)
 
 
-def cross_validated_calibration(scores: np.ndarray, hits: np.ndarray, folds: np.ndarray) -> CalibrationResult:
-    """Platt-calibrate ``scores`` against ``hits`` out of fold (``folds``: one fold index per
-    span); the final mapping is fitted on every span. Raises ``ValueError`` for fewer than 2 folds
-    or shapes that differ."""
+def cross_validated_calibration(
+    scores: np.ndarray, hits: np.ndarray, folds: np.ndarray, one_word: np.ndarray | None = None
+) -> CalibrationResult:
+    """Calibrate ``scores`` against ``hits`` out of fold (``folds``: one fold index per span;
+    ``one_word``: 1 for a span with one content word, none by default) by
+    :func:`fit_platt_one_word`; the final mapping is fitted on every span. Raises ``ValueError``
+    for fewer than 2 folds or shapes that differ."""
     s, y, f = np.asarray(scores, float), np.asarray(hits, int), np.asarray(folds)
-    keys = fold_keys(f, scores=s, hits=y)
+    one = np.zeros(len(s)) if one_word is None else np.asarray(one_word, float)
+    keys = fold_keys(f, scores=s, hits=y, one_word=one)
     calibrated = np.zeros(len(s))
     per_fold = []
     for k in keys:
-        a, b = fit_platt(s[f != k], y[f != k])
-        calibrated[f == k] = apply_platt(s[f == k], a, b)
-        per_fold.append((a, b))
-    a, b = fit_platt(s, y)
+        fit = fit_platt_one_word(s[f != k], y[f != k], one[f != k])
+        calibrated[f == k] = calibrated_scores(fit, s[f == k], one[f == k])
+        per_fold.append(fit)
+    final = fit_platt_one_word(s, y, one)
+    ones = one == 1
     return CalibrationResult(
-        reliability_table(s, y), reliability_table(calibrated, y), SpanCalibration(a, b), per_fold
+        reliability_table(s, y),
+        reliability_table(calibrated, y),
+        final,
+        per_fold,
+        calibrated,
+        reliability_table(s[ones], y[ones]),
+        reliability_table(calibrated[ones], y[ones]),
     )
