@@ -27,7 +27,7 @@ from unspun.models.phrases import whole_phrases
 from unspun.models.score_calibration import FILE, content_word_count
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import read_ptc
-from unspun.training.calibration import expected_calibration_error, format_table
+from unspun.training.calibration import expected_calibration_error, format_table, reliability_table
 from unspun.training.folds import plan_folds
 from unspun.training.out_of_fold import out_of_fold_spans
 from unspun.training.span_calibration import cross_validated_calibration, span_hits
@@ -60,15 +60,16 @@ def main() -> None:
     raw, y, f, one = np.array(scores), np.array(hits), np.array(folds), np.array(one_word)
     result = cross_validated_calibration(raw, y, f, one)
     plain = cross_validated_calibration(raw, y, f)  # the mapping without the one-word term
+    ones = one == 1
+    plain_one_word_table = reliability_table(plain.calibrated[ones], y[ones])
     print(format_table("raw span scores (out of fold)", result.raw_table))
     print(format_table("calibrated, plain Platt (fitted on the other folds)", plain.calibrated_table))
     print(
         format_table("calibrated with the one-word term (fitted on the other folds)", result.calibrated_table)
     )
     print(format_table("spans of one content word, raw", result.one_word_raw_table))
-    print(format_table("spans of one content word, plain Platt", plain.one_word_table))
+    print(format_table("spans of one content word, plain Platt", plain_one_word_table))
     print(format_table("spans of one content word, with the one-word term", result.one_word_table))
-    ones = one == 1
     one_word_figures = {
         "spans": int(ones.sum()),
         "share_right": float(y[ones].mean()) if ones.any() else 0.0,
@@ -98,10 +99,10 @@ def main() -> None:
         "one_content_word": {
             **one_word_figures,
             "ece_raw": expected_calibration_error(result.one_word_raw_table),
-            "ece_calibrated_plain_platt": expected_calibration_error(plain.one_word_table),
+            "ece_calibrated_plain_platt": expected_calibration_error(plain_one_word_table),
             "ece_calibrated": expected_calibration_error(result.one_word_table),
             "reliability_raw": [b.as_dict() for b in result.one_word_raw_table],
-            "reliability_calibrated_plain_platt": [b.as_dict() for b in plain.one_word_table],
+            "reliability_calibrated_plain_platt": [b.as_dict() for b in plain_one_word_table],
             "reliability_calibrated": [b.as_dict() for b in result.one_word_table],
         },
         "platt_per_fold": [{"a": m.a, "b": m.b, "c": m.c} for m in result.per_fold],
