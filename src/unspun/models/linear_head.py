@@ -54,31 +54,48 @@ def fit_platt_newton(
         return 1.0, 0.0
     x = np.stack([np.asarray(logits, dtype=np.float64).ravel(), np.ones(len(y))], axis=1)
     v = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
-    penalty = np.diag(np.asarray(l2, dtype=np.float64))
+    w = fit_logistic_newton(x, y, np.diag(np.asarray(l2, dtype=np.float64)), weights=v, steps=steps)
+    return float(w[0]), float(w[1])
+
+
+def fit_logistic_newton(
+    x: np.ndarray,
+    y: np.ndarray,
+    penalty: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    steps: int = 100,
+) -> np.ndarray:
+    """Coefficients ``w`` maximising the (weighted) likelihood of 0/1 ``y`` under
+    ``sigmoid(x @ w)`` with the quadratic penalty ``0.5 * w @ penalty @ w``, by Newton steps from
+    ``w = (1, 0, ..., 0)`` (the identity mapping when ``x``'s first column is a logit), each step
+    halved while it does not lower the loss (a plain Newton step can overshoot when the start is far
+    from the optimum and the scores saturate), until a step is below 1e-9. The solver of every
+    Platt fit of the project (:func:`fit_platt_newton`, the span calibration's one-word term)."""
+    v = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     sign = 2 * y - 1
+    ridge = 1e-12 * np.eye(x.shape[1])
 
     def loss(w: np.ndarray) -> float:
         return float(v @ np.logaddexp(0.0, -sign * (x @ w)) + 0.5 * w @ penalty @ w)
 
-    w = np.array([1.0, 0.0])
+    w = np.zeros(x.shape[1])
+    w[0] = 1.0
     current = loss(w)
     for _ in range(steps):
         p = sigmoid(x @ w)
         gradient = x.T @ (v * (p - y)) + penalty @ w
-        hessian = (x * (v * p * (1 - p))[:, None]).T @ x + penalty + 1e-12 * np.eye(2)
+        hessian = (x * (v * p * (1 - p))[:, None]).T @ x + penalty + ridge
         step = np.linalg.solve(hessian, gradient)
-        # Halve a step that does not lower the loss (a plain Newton step can overshoot when the
-        # start is far from the optimum and the scores saturate).
         for _ in range(40):
-            trial = loss(w - step)
-            if trial <= current:
+            if loss(w - step) <= current:
                 break
             step = step / 2
         w -= step
         current = loss(w)
         if np.abs(step).max() < 1e-9:
             break
-    return float(w[0]), float(w[1])
+    return w
 
 
 @dataclass(slots=True)

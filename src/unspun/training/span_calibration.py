@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.document import Span
-from unspun.models.linear_head import logit, sigmoid
+from unspun.models.linear_head import fit_logistic_newton, logit, sigmoid
 from unspun.models.score_calibration import SpanCalibration
 from unspun.training.calibration import Bin, expected_calibration_error, reliability_table
 from unspun.training.grouping import fold_keys
@@ -47,25 +47,7 @@ def fit_platt_one_word(
     varied = 0 < one.sum() < len(one)  # a constant column is the intercept again
     x = np.stack([logit(np.asarray(scores, dtype=np.float64).ravel()), np.ones(len(y)), one * varied], axis=1)
     penalty = np.diag([l2, 0.0, l2 if varied else 1.0])
-    sign = 2 * y - 1
-
-    def loss(w: np.ndarray) -> float:
-        return float(np.logaddexp(0.0, -sign * (x @ w)).sum() + 0.5 * w @ penalty @ w)
-
-    w = np.array([1.0, 0.0, 0.0])
-    current = loss(w)
-    for _ in range(steps):
-        p = sigmoid(x @ w)
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-12 * np.eye(3)
-        step = np.linalg.solve(hessian, x.T @ (p - y) + penalty @ w)
-        for _ in range(40):  # halve a step that does not lower the loss
-            if loss(w - step) <= current:
-                break
-            step = step / 2
-        w -= step
-        current = loss(w)
-        if np.abs(step).max() < 1e-9:
-            break
+    w = fit_logistic_newton(x, y, penalty, steps=steps)
     return SpanCalibration(float(w[0]), float(w[1]), float(w[2]))
 
 
