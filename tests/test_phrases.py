@@ -282,6 +282,36 @@ def test_a_span_is_cut_at_each_line_break_it_crosses() -> None:
     assert _covered(text, whole_phrases(text, [_span(text, '"plan')])) == ["plan"]
 
 
+def test_a_span_spilling_into_the_next_sentences_function_words_keeps_its_sentence() -> None:
+    text = (
+        "If this disgraceful border bill passes, our cities will burn. You are either with us or against us."
+    )
+    out = whole_phrases(text, [_span(text, "passes, our cities will burn. You are either", "Flag-Waving")])
+    assert _covered(text, out) == ["passes, our cities will burn"]
+    # a span of two sentences that both hold a finding stays whole; "Mr." is no sentence end
+    both = "The traitors lied. The cowards ran. Mr. Smith is a crook."
+    spans = [_span(both, "The traitors lied. The cowards ran"), _span(both, "Mr. Smith is a crook")]
+    assert _covered(both, whole_phrases(both, spans)) == [
+        "The traitors lied. The cowards ran",
+        "Mr. Smith is a crook",
+    ]
+    # a sentence of function words before the one with the finding goes too
+    lead = "Did they tell the truth? Of course not. They lied through their teeth."
+    out = whole_phrases(lead, [_span(lead, "Of course not. They lied through their teeth")])
+    assert _covered(lead, out) == ["They lied through their teeth"]
+
+
+def test_a_negated_auxiliary_alone_is_no_finding() -> None:
+    text = "Don't be the last one left behind. You can't stop the people."
+    out = whole_phrases(
+        text, [_span(text, "Don't", "Thought-terminating_Cliches"), _span(text, "can't stop the people")]
+    )
+    assert _covered(text, out) == ["can't stop the people"]
+    assert not is_finding("Don’t") and not is_finding("we won't") and is_finding("won't pay")
+    # "either" ends no phrase ("You are either")
+    assert ends_on_function_word("You are either") and not is_finding("You are either")
+
+
 def test_a_hard_wrapped_line_keeps_its_span_whole() -> None:
     # a plain text file wrapped at 60 columns: its line breaks only wrap running text
     text = "Every honest, hard-working family in\nMillbrook will pay for the\nmayor's reckless scheme.\nNext line."
@@ -292,7 +322,12 @@ def test_a_hard_wrapped_line_keeps_its_span_whole() -> None:
     # a wrap goes on in lower case, or after a comma or a function word; a title line does not
     for wrapped in ("a tax will save us. It\nwill not.", "honest,\nHard-working", "for the\nMayor"):
         assert wrapped_line_break(wrapped, wrapped.index("\n"))
-    for real in ("Markets fall\nStocks fell.", "It fell.\nThen it rose.", "End.\n\nnext"):
+    for real in (
+        "Markets fall\nStocks fell.",
+        "It fell.\nThen it rose.",
+        "End.\n\nnext",
+        "Crucify him!\nCrucify him",
+    ):
         assert not wrapped_line_break(real, real.index("\n"))
 
 
