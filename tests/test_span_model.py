@@ -141,6 +141,24 @@ def test_a_title_given_apart_from_the_text_makes_no_part_of_it_the_title() -> No
     assert span_features("One line only.", 4, 8, title_end=0)[2] == 0.0
 
 
+def test_a_text_opening_with_a_paragraph_has_no_title() -> None:
+    # a reader takes the first paragraph of a plain text as its title: its spans are not "in the title"
+    text = "Blake and his band of traitors voted on Tuesday. The press cheered.\n\nBlake spoke later."
+    assert separate_title_end(text, text.split("\n")[0]) == 0
+    assert separate_title_end(text, None) == 0
+    long_one = " ".join(["word"] * 30) + ".\nNext paragraph."
+    assert separate_title_end(long_one, None) == 0
+    # headlines stay titles: an initial, an abbreviation, exclamations, a question, a short line
+    for headline in (
+        "Patrick J. Buchanan: Sorry, Jeff Flake, It's Trump's Party Now!",
+        "Dallas Police Dept.",
+        "Wait! Wait! It's all a MISTRANSLATION!",
+        "Is this the end?",
+        "He lost.",
+    ):
+        assert separate_title_end(headline + "\nThe body goes on here.", None) is None, headline
+
+
 def test_a_one_line_paragraph_is_body_and_a_one_line_headline_its_title() -> None:
     paragraph = "He lost the vote. So be it."
     assert separate_title_end(paragraph, None) == 0
