@@ -53,6 +53,20 @@ def test_a_word_is_named_as_the_text_writes_it() -> None:
     assert span.reason is not None and "“THUGS”" in span.reason and "“thugs”" not in span.reason
 
 
+def test_a_dash_or_an_ellipsis_is_never_named_as_a_word() -> None:
+    head = _head()
+    ranked = dict(
+        word_weights(
+            head, "Their thugs \u2014 the crooks\u2026 \u2013 corrupt\u2014lying", "Name_Calling,Labeling"
+        )
+    )
+    assert ranked and all(any(c.isalnum() for c in word) for word in ranked)
+    assert {"thugs", "crooks"} <= set(ranked) and "corrupt\u2014lying" in ranked  # a word's inner dash stays
+    text = "Their thugs \u2014 there is no other word \u2014 lie."
+    (span,) = SpanExplainer(LABELS, ngrams=head).explain(text, [Span(0, 28, "Name_Calling,Labeling", 0.4)])
+    assert span.reason is not None and "\u2014" not in span.reason
+
+
 def test_the_span_features_are_named_when_they_pushed_towards_the_technique() -> None:
     text = "Build the wall!\nThey say: build the wall. We say: build the wall?"
     span = Span(text.rindex("build"), text.rindex("?"), "Repetition", 0.5)

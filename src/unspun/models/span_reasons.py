@@ -45,7 +45,9 @@ MIN_WEIGHT = 0.05
 MIN_WORD_PROB = 0.5
 _SKLEARN_WORD = re.compile(r"(?u)\b\w\w+\b")
 _WORD = re.compile(r"\w+|[^\w\s]")  # the lexical span head's words (span_words.WORD)
-_EDGE = "\"'“”‘’.,:;!?()[]"
+# Cut from a word's edges before it is named; what is left without a letter or figure (a dash, an
+# ellipsis standing alone: '“cowardice”, “—” weigh for Loaded language') names nothing.
+_EDGE = "\"'“”‘’«».,:;!?()[]{}*/\u2013\u2014\u2026-"
 # Words that weigh in the heads but name nothing a reader could check (beside the function words).
 # fmt: off
 GENERIC_WORDS = frozenset({
@@ -166,7 +168,7 @@ def word_weights(head: SpanNgramHead, covered: str, label: str) -> list[tuple[st
     best: dict[str, tuple[str, float]] = {}
     for token, shown, weight in zip(tokens, written, totals.tolist(), strict=True):
         word = token.strip(_EDGE)
-        if word and not _is_function_word(word):
+        if any(c.isalnum() for c in word) and not _is_function_word(word):
             first = best.get(word)
             if first is None or weight > first[1]:
                 best[word] = (first[0] if first else shown.strip(_EDGE), weight)
