@@ -182,6 +182,7 @@ WHOSAYS_RUNTIME = {
     "heads",
     "parsing",
     "quotation",
+    "shown",
     "speech",
 }
 LIBRARY = ("unspun.models", "unspun.pipeline", "unspun.tasks", "unspun.readers", "unspun.whosays")

@@ -680,15 +680,21 @@ def test_read_jsonl_a_record_with_empty_text_is_empty_input_as_an_empty_file_is(
         list(iter_articles(empty, max_bytes=LIMIT))
 
 
-def test_iter_articles_without_max_bytes_reads_up_to_the_max_input_setting(
+def test_iter_articles_without_max_bytes_reads_up_to_the_max_input_settings_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # QA: the README's iter_articles(path) raised TypeError (max_bytes was required).
+    # QA: the README's iter_articles(path) raised TypeError (max_bytes was required). The readers
+    # sit below unspun.config, so the default is the setting's default (10 MB), not its value.
+    import unspun.readers.dispatch as dispatch
+    from unspun.readers.encoding import DEFAULT_MAX_BYTES, MAX_INPUT_MB, input_bytes
+
+    assert DEFAULT_MAX_BYTES == input_bytes(MAX_INPUT_MB) == 10 * 1024 * 1024
     small, big = tmp_path / "small.txt", tmp_path / "big.txt"
     small.write_text("Title\n\nA short article.", encoding="utf-8")
     big.write_text("word " * 500, encoding="utf-8")  # 2,500 bytes
     assert [a.text for a in iter_articles(small)] == ["Title\n\nA short article."]
-    monkeypatch.setenv("UNSPUN_MAX_INPUT_MB", "0.002")  # 2,097 bytes
+    assert [a.id for a in iter_articles(big)] == ["big"]
+    monkeypatch.setattr(dispatch, "DEFAULT_MAX_BYTES", 2_097)
     assert [a.id for a in iter_articles(small)] == ["small"]
     with pytest.raises(InputTooLargeError):
         list(iter_articles(big))

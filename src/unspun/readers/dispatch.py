@@ -32,6 +32,7 @@ from unspun.errors import (
 )
 from unspun.readers.encoding import (
     BOM,
+    DEFAULT_MAX_BYTES,
     STDIN_NAME,
     UTF8_BOM,
     Decoded,
@@ -323,16 +324,15 @@ def iter_articles(
     :func:`read_jsonl`); ``on_skip`` the entries a folder holds that are not read, and why (see
     :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.runner.RunReport`
     provides both handlers and the summary of the run. ``max_bytes`` is the largest input read;
-    by default the ``max_input_mb`` setting (10 MB unless configured), as ``unspun analyze`` reads.
+    by default the ``max_input_mb`` setting's default (10 MB; ``unspun analyze`` passes the
+    configured setting, which the readers, below :mod:`unspun.config`, do not read).
 
     Raises:
         InputNotFoundError, InputTooLargeError, EncodingError, EmptyInputError, FormatError,
         FetchError (a URL that cannot be fetched or is a paywall, consent or bot-check page).
     """
     if max_bytes is None:  # the README's iter_articles(path) was a TypeError without it
-        from unspun.config import load_settings
-
-        max_bytes = load_settings().max_input_bytes
+        max_bytes = DEFAULT_MAX_BYTES
     if str(source) == STDIN:
         return iter(_read_stdin(max_bytes, on_error))
     if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
