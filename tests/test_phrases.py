@@ -310,6 +310,10 @@ def test_a_negated_auxiliary_alone_is_no_finding() -> None:
     assert not is_finding("Don’t") and not is_finding("we won't") and is_finding("won't pay")
     # "either" ends no phrase ("You are either")
     assert ends_on_function_word("You are either") and not is_finding("You are either")
+    # nor does a determiner cut from its noun ("than any| other president", "is no| longer")
+    text = "He lied more than any other president. It is no longer a secret."
+    out = whole_phrases(text, [_span(text, "lied more than any"), _span(text, "It is no")])
+    assert _covered(text, out) == ["lied more"]
 
 
 def test_a_hard_wrapped_line_keeps_its_span_whole() -> None:
