@@ -334,6 +334,20 @@ def test_a_negated_auxiliary_alone_is_no_finding() -> None:
     assert _covered(text, out) == ["lied more"]
 
 
+def test_a_span_holds_no_lone_round_bracket() -> None:
+    text = "The fake-news media (CNN, MSNBC and the rest of the propaganda machine) refuse to report it."
+    out = whole_phrases(text, [_span(text, "the rest of the propaganda machine) refuse to report it")])
+    assert _covered(text, out) == ["refuse to report it"]
+    text = "My god will wipe this country (America) from the face of the earth."
+    out = whole_phrases(text, [_span(text, "My god will wipe this country (America")])
+    assert _covered(text, out) == ["My god will wipe this country"]
+    # a bracket it closes stays
+    text = "Is the FBI racist (and maybe a bit sexist)? Ask them."
+    assert _covered(
+        text, whole_phrases(text, [_span(text, "Is the FBI racist (and maybe a bit sexist)?")])
+    ) == ["Is the FBI racist (and maybe a bit sexist)?"]
+
+
 def test_a_hard_wrapped_line_keeps_its_span_whole() -> None:
     # a plain text file wrapped at 60 columns: its line breaks only wrap running text
     text = "Every honest, hard-working family in\nMillbrook will pay for the\nmayor's reckless scheme.\nNext line."

@@ -19,6 +19,7 @@ tagger's output, or out-of-fold predictions) and returns them
   function words (:func:`sentence_pieces`: 'our cities will burn. You are either' keeps the first);
 - snapped to word boundaries (never cut inside a word) and trimmed of white space, of leading or
   trailing punctuation (quotes, ``?`` and ``!`` stay at the end, opening quotes at the start),
+  of a lone round bracket and what lies beyond it (:func:`balanced_brackets`),
   of :data:`END_WORDS` at their end and of :data:`START_WORDS` (:data:`LOWER_START_WORDS` in
   lower case) at their start, but a start word that opens a fixed expression ("Of course") stays and
   a span starting inside one goes back to its start (:data:`FIXED_EXPRESSIONS`); a span that
@@ -370,7 +371,7 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     :data:`END_WORDS` and the leading :data:`START_WORDS` cut off (at least one word stays);
     ``(x, x)`` when no word is left."""
     start, end = snap_to_words(text, max(0, start), min(len(text), end))
-    start, end = _strip(text, start, end)
+    start, end = _strip(text, *balanced_brackets(text, *_strip(text, start, end)))
     words = [(m.start() + start, m.end() + start, m.group().lower()) for m in WORD.finditer(text[start:end])]
     if not words:
         return start, start
@@ -494,6 +495,31 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
         if piece[-1] in _CLOSING or piece[-1] == '"':
             return _strip(text, start, end - 1)
     return start, end
+
+
+def balanced_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without a lone round bracket: a span holding a ``(`` it does not close
+    ends before it ('think of this as a (inaudible' -> 'think of this'), one holding a ``)`` it
+    did not open starts after it ('the propaganda machine) refuse to report' -> 'refuse to
+    report'). On the out-of-fold spans of the grouped folds (18 of 7,350 spans hold a lone
+    bracket) SI F1 per fold 0.4259 / 0.4241 / 0.4497 -> 0.4259 / 0.4240 / 0.4499; taking the other
+    bracket instead, as a quotation's mark is taken, joined the pieces around the brackets
+    ('"..." (Qur'an 60.4) For the Qur'an, ...'): 0.4260 / 0.4238 / 0.4495."""
+    depth, first_close, last_open = 0, -1, -1
+    for i in range(start, end):
+        if text[i] == "(":
+            depth += 1
+            if depth == 1:
+                last_open = i
+        elif text[i] == ")":
+            if depth == 0 and first_close < 0:
+                first_close = i
+            depth = max(0, depth - 1)
+    if first_close >= 0:
+        start = first_close + 1
+    if depth > 0:
+        end = last_open
+    return start, max(start, end)
 
 
 # What a quotation mark is not taken across: a sentence end or a line break.
