@@ -328,6 +328,13 @@ def test_a_negated_auxiliary_alone_is_no_finding() -> None:
     assert not is_finding("Don’t") and not is_finding("we won't") and is_finding("won't pay")
     # "either" ends no phrase ("You are either")
     assert ends_on_function_word("You are either") and not is_finding("You are either")
+    # nor does a title, and one alone is no finding
+    text = "Sen. Mark Doe's so-called investigation is a joke, says Gov. Smith."
+    out = whole_phrases(
+        text, [_span(text, "Sen", "Name_Calling,Labeling"), _span(text, "so-called investigation")]
+    )
+    assert _covered(text, out) == ["so-called investigation"]
+    assert ends_on_function_word("the crony of Gov") and not is_finding("Rep.")
     # nor does a determiner cut from its noun ("than any| other president", "is no| longer")
     text = "He lied more than any other president. It is no longer a secret."
     out = whole_phrases(text, [_span(text, "lied more than any"), _span(text, "It is no")])

@@ -58,7 +58,9 @@ from unspun.sentences import split_sentences
 # where 9 of 11 out-of-fold spans of the grouped folds ending so were cut before their noun, "is
 # no longer", "than any of", "If another attendee": SI F1 per fold 0.4248 / 0.4240 / 0.4487 ->
 # 0.4249 / 0.4240 / 0.4487), possessive determiners, prepositions,
-# conjunctions, relative words, auxiliaries and modals, subject pronouns, a few adverbs and titles.
+# conjunctions, relative words, auxiliaries and modals, subject pronouns, a few adverbs and titles
+# (no PTC training span ends on "Sen", "Rep", "Gov", ...; a span of "Sen" alone, cut from "Sen.
+# Mark Doe's so-called investigation", was labelled name calling).
 # Object pronouns ("them", "it", "us"), "not" and "do/did" stay: gold spans end on them.
 # fmt: off
 END_WORDS = frozenset({
@@ -70,7 +72,8 @@ END_WORDS = frozenset({
     "is", "are", "was", "were", "be", "been", "am", "has", "have", "had", "having",
     "will", "would", "shall", "should", "can", "could", "may", "might", "must",
     "i", "we", "they", "he", "she", "just", "also", "even", "still", "already", "very", "really",
-    "yet", "only", "mr", "mrs", "ms", "dr",
+    "yet", "only", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "prof", "rev", "sgt", "capt",
+    "lt", "col",
     "every", "each", "such", "several", "most", "much", "few", "neither", "either",
     "no", "any", "another",
     "it's", "that's", "there's", "they're", "we're", "i'm", "you're", "he's", "she's",
