@@ -84,36 +84,18 @@ def test_pieces_of_one_phrase_around_two_words_are_joined() -> None:
     assert whole_phrases(text, spans, max_gap_words=1)[0].text_in(text) == "Either we close"
 
 
-def test_pieces_are_not_joined_across_a_sentence_or_a_longer_gap() -> None:
+def test_pieces_are_not_joined_across_a_sentence_another_technique_or_a_longer_gap() -> None:
     text = "They are thugs. Criminals rule everything, say the brave patriots of this land."
     apart = [_span(text, "thugs"), _span(text, "Criminals")]
     assert len(whole_phrases(text, apart)) == 2
+    other = [_span(text, "Criminals"), _span(text, "rule", "Doubt"), _span(text, "everything")]
+    assert len(whole_phrases(text, other)) == 3
     far = [_span(text, "brave"), _span(text, "land")]  # three words apart
     assert len(whole_phrases(text, far)) == 2
     assert len(whole_phrases(text, far, max_gap_words=3)) == 1
-    far = [_span(text, "brave", "Flag-Waving"), _span(text, "land")]  # of two techniques too
-    assert len(whole_phrases(text, far)) == 2
-
-
-def test_pieces_of_one_phrase_of_two_techniques_are_one_span_of_the_likelier() -> None:
-    text = "If this disgraceful border bill passes, our cities will burn."
-    spans = [
-        _span(text, "If this disgraceful", score=0.5),
-        _span(text, "passes, our cities will burn", "Flag-Waving", 0.1),
-    ]
-    (joined,) = whole_phrases(text, spans)
-    assert joined.text_in(text) == "If this disgraceful border bill passes, our cities will burn"
-    assert joined.label == "Loaded_Language" and 0.1 < joined.score < 0.5  # the length-weighted mean
-    text = "They are thugs. Criminals rule everything, say the brave patriots of this land."
-    other = [_span(text, "Criminals"), _span(text, "rule", "Doubt", 0.2), _span(text, "everything")]
-    assert _covered(text, whole_phrases(text, other)) == ["Criminals rule everything"]
-    # two techniques on shared words stay two spans
-    both = [_span(text, "Criminals rule", "Name_Calling,Labeling"), _span(text, "rule everything")]
-    assert [(s.text_in(text), s.label) for s in whole_phrases(text, both)] == [
-        ("Criminals rule", "Name_Calling,Labeling"),
-        ("rule everything", "Loaded_Language"),
-    ]
-    assert len(whole_phrases(text, [_span(text, "Criminals"), _span(text, "are")], max_gap_words=-1)) == 1
+    different = [_span(text, "Criminals", "Name_Calling,Labeling"), _span(text, "everything")]
+    assert len(whole_phrases(text, different)) == 2
+    assert len(whole_phrases(text, apart[:1] + [_span(text, "are")], max_gap_words=-1)) == 1
 
 
 def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:

@@ -27,11 +27,7 @@ tagger's output, or out-of-fold predictions) and returns them
   word owned;
 - joined where two spans of one technique lie in one sentence with at most two words
   (:data:`MAX_GAP_WORDS`) between them and no other span there (the pieces of one phrase: the joined span keeps the
-  length-weighted mean score), then so joined where their techniques differ and they do not
-  overlap, the joined span taking the likelier piece's technique ('⟦If this disgraceful⟧ border
-  bill ⟦passes, our cities will burn⟧' was two spans around two words). On the out-of-fold spans
-  of the grouped folds this join gives SI F1 per fold 0.4249 / 0.4240 / 0.4487 -> 0.4259 / 0.4241
-  / 0.4497 (7,895 -> 7,350 spans);
+  length-weighted mean score);
 - dropped when nothing but function words, negated auxiliaries ("Don't") or a discourse marker
   ("In fact", "Of course") is left,
   but a sentence of function words alone that stands by itself and that the tagger calls a
@@ -164,11 +160,10 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
 
     ``max_gap_words``: the most words between two pieces of one phrase (default
     :data:`MAX_GAP_WORDS`; 0: pieces are joined across punctuation only, -1: never).
-    Spans of different techniques are trimmed and joined apart (two techniques may share words),
-    then pieces of one phrase of two techniques that do not overlap are joined too; a span that is
-    left empty is dropped. Scores and other fields are kept (a joined span: the length-weighted
-    mean score, the first piece's other fields, or the likelier piece's where the techniques
-    differ). Raises nothing; offsets outside ``text`` are clipped.
+    Spans of different techniques are handled apart (two techniques may share words); a span that
+    is left empty is dropped. Scores and other fields are kept (a joined span: the length-weighted
+    mean score, the first piece's other fields). Raises nothing; offsets outside ``text`` are
+    clipped.
     """
     spans = [
         part for span in spans for piece in line_pieces(text, span) for part in quotation_pieces(text, piece)
@@ -190,11 +185,9 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
     ]
     taken = sorted((s.start, s.end) for s in trimmed)
     out: list[Span] = []
-    gap_words = MAX_GAP_WORDS if max_gap_words is None else max_gap_words
     for label in dict.fromkeys(s.label for s in trimmed):
         same = sorted((s for s in trimmed if s.label == label), key=_position)
-        out += _join(text, same, taken, gap_words)
-    out = _join_techniques(text, sorted(out, key=_position), taken, gap_words)
+        out += _join(text, same, taken, MAX_GAP_WORDS if max_gap_words is None else max_gap_words)
     return sorted(
         (s for s in out if (s.start, s.end, s.label) in kept or is_finding(s.text_in(text))), key=_position
     )
@@ -640,30 +633,6 @@ def _join(text: str, spans: list[Span], taken: list[tuple[int, int]], max_gap_wo
             out[-1] = replace(last, end=max(last.end, span.end), score=score)
             continue
         out.append(span)
-    return out
-
-
-def _join_techniques(
-    text: str, spans: list[Span], taken: list[tuple[int, int]], max_gap_words: int
-) -> list[Span]:
-    """Spans in order, pieces of one phrase of two techniques joined as :func:`_join` joins those
-    of one ('⟦If this disgraceful⟧ border bill ⟦passes, our cities will burn⟧'): the joined span
-    takes the technique and fields of its likelier piece, the length-weighted mean score. Spans
-    that overlap stay apart (two techniques may share words)."""
-    out: list[Span] = []
-    for span in spans:
-        last = out[-1] if out else None
-        if (
-            last is None
-            or span.start < last.end
-            or not _one_phrase(text, last.end, span.start, taken, max_gap_words)
-        ):
-            out.append(span)
-            continue
-        a, b = last.end - last.start, span.end - span.start
-        score = (last.score * a + span.score * b) / max(a + b, 1)
-        likelier = last if last.score >= span.score else span
-        out[-1] = replace(likelier, start=last.start, end=span.end, score=score)
     return out
 
 
