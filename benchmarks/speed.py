@@ -252,6 +252,14 @@ def _measure(which: str, args: argparse.Namespace, model: str = "") -> dict[str,
     return result
 
 
+def _write_section(output: Path, key: str, section: dict[str, object]) -> None:
+    """Write ``section`` as ``key`` of the JSON report ``output``, keeping its other sections."""
+    report = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
+    report[key] = section
+    output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {output}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -308,15 +316,12 @@ def main() -> None:
                 f"  first {cap} sentences an entity: {row['inputs']} inputs, "
                 f"entity labels unchanged {row['entity_label_agreement']:.4f}"
             )
-        output = Path(args.output)
-        report = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
-        report["target_sentiment"] = sentiment | {
+        section = sentiment | {
             "load_average_at_start": list(load_before),
             "load_average_at_end": list(os.getloadavg()),
             "command": "python benchmarks/speed.py --sentiment-only --articles " + str(args.articles),
         }
-        output.write_text(json.dumps(report, indent=2), encoding="utf-8")
-        print(f"wrote {output}")
+        _write_section(Path(args.output), "target_sentiment", section)
         return
     if args.multilingual_only:
         load_before = os.getloadavg()
@@ -336,21 +341,22 @@ def main() -> None:
                 f"{row['tokens_per_s']:.0f} e5 tokens/s, peak RSS {row['peak_rss_mb']:.0f} MB"
             )
         print(f"ratio (shipped / torch, articles/s, side by side): {ratio:.2f}x")
-        output = Path(args.output)
-        report = json.loads(output.read_text(encoding="utf-8")) if output.is_file() else {}
-        report["multilingual_spans"] = multilingual | {
-            "threads": args.threads,
-            "cpu_count": os.cpu_count(),
-            "encoder": "int8 ONNX",
-            "torch_fp32_encoder": over_torch,
-            "over_torch": ratio,
-            "without_paragraph_evidence": no_evidence,
-            "load_average_at_start": list(load_before),
-            "load_average_at_end": list(os.getloadavg()),
-            "command": "python benchmarks/speed.py --multilingual-only --articles " + str(args.articles),
-        }
-        output.write_text(json.dumps(report, indent=2), encoding="utf-8")
-        print(f"wrote {output}")
+        _write_section(
+            Path(args.output),
+            "multilingual_spans",
+            multilingual
+            | {
+                "threads": args.threads,
+                "cpu_count": os.cpu_count(),
+                "encoder": "int8 ONNX",
+                "torch_fp32_encoder": over_torch,
+                "over_torch": ratio,
+                "without_paragraph_evidence": no_evidence,
+                "load_average_at_start": list(load_before),
+                "load_average_at_end": list(os.getloadavg()),
+                "command": "python benchmarks/speed.py --multilingual-only --articles " + str(args.articles),
+            },
+        )
         return
     load_before, began = os.getloadavg(), time.perf_counter()
     if not args.reference:
