@@ -547,16 +547,31 @@ def _mark_before(text: str, start: int, marks: str) -> int | None:
     return None
 
 
+def content_word_count(covered: str) -> int:
+    """The words of a span's text ``covered`` that are neither function words
+    (:data:`FUNCTION_WORDS`) nor words a phrase does not end on (:data:`END_WORDS`), the lists
+    :func:`is_finding` reads; unlike it, a negated auxiliary or a word of a fixed expression counts
+    (the span calibration's one-word term was fitted so)."""
+    return sum(1 for w in _lowered_words(covered) if _is_content_word(w))
+
+
 def is_finding(covered: str) -> bool:
     """Whether a span's text holds a word that is not a function word (:data:`FUNCTION_WORDS`,
     :data:`END_WORDS`) and is not a discourse marker standing alone ("In fact", "Of course")."""
-    words = _without_expressions([_normal(w.lower()) for w in WORD.findall(covered)])
-    content = [
-        w for w in words if w not in FUNCTION_WORDS and w not in END_WORDS and w not in NEGATED_AUXILIARIES
-    ]
+    words = _without_expressions(_lowered_words(covered))
+    content = [w for w in words if _is_content_word(w) and w not in NEGATED_AUXILIARIES]
     if not content:
         return False
     return " ".join(words) not in DISCOURSE_MARKERS and " ".join(content) not in DISCOURSE_MARKERS
+
+
+def _lowered_words(covered: str) -> list[str]:
+    """The words of ``covered`` (:data:`WORD`), in lower case, curly apostrophes as straight."""
+    return [_normal(w.lower()) for w in WORD.findall(covered)]
+
+
+def _is_content_word(word: str) -> bool:
+    return word not in FUNCTION_WORDS and word not in END_WORDS
 
 
 def _without_expressions(words: list[str]) -> list[str]:

@@ -21,18 +21,11 @@ from pathlib import Path
 
 from unspun.document import Span
 from unspun.errors import ModelError
-from unspun.models.decoding import FUNCTION_WORDS
-from unspun.models.phrases import END_WORDS, WORD
+from unspun.models.phrases import content_word_count
+
+__all__ = ["FILE", "SpanCalibration", "content_word_count"]
 
 FILE = "calibration.json"
-
-
-def content_word_count(covered: str) -> int:
-    """The words of a span's text ``covered`` (:data:`unspun.models.phrases.WORD`) that are
-    neither function words (:data:`unspun.models.decoding.FUNCTION_WORDS`) nor words a phrase does
-    not end on (:data:`unspun.models.phrases.END_WORDS`): the lists the whole-phrase rule reads."""
-    words = (w.lower().replace("\u2019", "'") for w in WORD.findall(covered))
-    return sum(1 for w in words if w not in FUNCTION_WORDS and w not in END_WORDS)
 
 
 @dataclass(frozen=True, slots=True)

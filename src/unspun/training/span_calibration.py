@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.document import Span
-from unspun.models.linear_head import fit_logistic_newton, logit, sigmoid
+from unspun.models.linear_head import fit_logistic_newton, logit
 from unspun.models.score_calibration import SpanCalibration
 from unspun.training.calibration import Bin, expected_calibration_error, reliability_table
 from unspun.training.grouping import fold_keys
@@ -49,12 +49,6 @@ def fit_platt_one_word(
     penalty = np.diag([l2, 0.0, l2 if varied else 1.0])
     w = fit_logistic_newton(x, y, penalty, steps=steps)
     return SpanCalibration(float(w[0]), float(w[1]), float(w[2]))
-
-
-def calibrated_scores(calibration: SpanCalibration, scores: np.ndarray, one_word: np.ndarray) -> np.ndarray:
-    """``calibration`` applied to raw ``scores`` (``one_word``: 1 for a span with one content word)."""
-    z = calibration.a * logit(np.asarray(scores, dtype=np.float64)) + calibration.b
-    return sigmoid(z + calibration.c * np.asarray(one_word, dtype=np.float64))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +87,8 @@ def cross_validated_calibration(
     per_fold = []
     for k in keys:
         fit = fit_platt_one_word(s[f != k], y[f != k], one[f != k])
-        calibrated[f == k] = calibrated_scores(fit, s[f == k], one[f == k])
+        # the mapping as the span tagger applies it (SpanCalibration.probability)
+        calibrated[f == k] = [fit.probability(x, o == 1) for x, o in zip(s[f == k], one[f == k], strict=True)]
         per_fold.append(fit)
     final = fit_platt_one_word(s, y, one)
     ones = one == 1
