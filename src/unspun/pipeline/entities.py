@@ -32,6 +32,7 @@ from unspun.document import Article, Entity, ModelInfo, TextRange
 from unspun.pipeline.base import Component
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
+from unspun.whosays.boundary import DATELINE_AFTER_PLACE
 from unspun.whosays.parsing import (
     DEFAULT_SPACY_MODEL,
     Chunks,
@@ -411,11 +412,9 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
 
 
 # The place a news dateline opens a paragraph with, in capitals ("OAKHAVEN", "NEW YORK",
-# "ST. LOUIS"), when a date, an agency in brackets or a dash follows (the dateline of
+# "ST. LOUIS"), when a date, an agency in brackets or a dash follows (the rest of the dateline of
 # unspun.whosays.boundary.DATELINE).
-_DATELINE_PLACE = re.compile(
-    r"(?m)^[ \t]*([A-Z]{3}[A-Z.'’ ]*[A-Z.])(?=(?:, [A-Z][A-Za-z.]{1,14}(?: \d{1,2})?(?:, \d{4})?)?(?: \([A-Za-z ]{1,20}\))? ?[-—–])"
-)
+_DATELINE_PLACE = re.compile(r"(?m)^[ \t]*([A-Z]{3}[A-Z.'’ ]*[A-Z.])(?=" + DATELINE_AFTER_PLACE + ")")
 
 
 def dateline_places(text: str) -> list[tuple[int, int]]:

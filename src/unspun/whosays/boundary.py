@@ -61,10 +61,12 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
 # A news dateline opening a paragraph: a place in capitals, perhaps a state or a date, perhaps an
 # agency, and a dash ("WASHINGTON (AP) -", "DAYTON, Ohio —", "BERLIN, Oct 3 (Reuters) -",
 # "NEW YORK, March 4, 2024 (AP) –"); the parse makes it part of the subject or clause after it.
-DATELINE = re.compile(
-    r"[A-Z]{3}[A-Z.'’ ]*(?:, [A-Z][A-Za-z.]{1,14}(?: \d{1,2})?(?:, \d{4})?)?"
-    r"(?: \([A-Za-z ]{1,20}\))? ?[-—–]+ ?"
+# What follows the place: perhaps a state or a date, perhaps an agency in brackets, and the dash
+# (also read by unspun.pipeline.entities.dateline_places, which types the place).
+DATELINE_AFTER_PLACE = (
+    r"(?:, [A-Z][A-Za-z.]{1,14}(?: \d{1,2})?(?:, \d{4})?)?(?: \([A-Za-z ]{1,20}\))? ?[-—–]+ ?"
 )
+DATELINE = re.compile(r"[A-Z]{3}[A-Z.'’ ]*" + DATELINE_AFTER_PLACE)
 
 
 def without_dateline(text: str, part: Range | None) -> Range | None:
