@@ -221,6 +221,11 @@ CHAIRS = "Ms Lopez chairs the committee. She added that the plant would open in 
 CEASEFIRE = (
     "Ceasefire talks resume in Cairo\n\nNegotiators met on Monday. The mediator said progress was slow.\n"
 )
+STANCES = (
+    "Mayor Jane Holt defended the plan at a press conference. Councilman Rob Diaz backed the bill. "
+    "A spokesman for the utility declined to comment. The union did not respond to a request for "
+    "comment.\n\nHolt defended the budget, saying it was the cheapest option on the table.\n"
+)
 TITLE = "Smith says taxes will rise."  # a title with a full stop: only the article's title says so
 SAID = "Smith said on Monday that taxes would rise next year."
 
@@ -235,6 +240,7 @@ def wire() -> list[Article]:
         Article(id="titled", text=f"{TITLE}\n\n{SAID}\n", title=TITLE, language="en"),
         Article(id="chairs", text=CHAIRS, language="en"),
         Article(id="ceasefire", text=CEASEFIRE, language="en"),
+        Article(id="stances", text=STANCES, language="en"),
     ]
     for component in whosays_components():
         component(articles)
@@ -915,3 +921,34 @@ def test_a_dateline_is_neither_the_source_nor_the_start_of_a_content() -> None:
     ) in found
     assert ("the statistics office", "said", "Germany's economy grew 0.3 percent") in found
     assert ("Senator Ellen Marsh", "said", "that the budget was a betrayal") in found
+
+
+def test_stances_and_refusals_are_no_quotes_but_stay_polnear_attributions(
+    wire: list[Article], nlp: object
+) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    article = wire[5]
+    shown = [
+        (_piece(STANCES, a.source), _piece(STANCES, a.cue), _piece(STANCES, a.content))
+        for a in article.attributions
+    ]
+    assert shown == [("Holt", "saying", "it was the cheapest option on the table")]
+    # PolNeAR marks them ("The FDIC | declined | to comment"), so `unspun predict attributions` keeps them
+    found = load_attribution_model().find(nlp("A spokesman for the utility declined to comment."))  # type: ignore[operator]
+    assert [f.content_rule for f, _ in found] == ["xcomp"]
+
+
+def test_a_phrase_between_the_cue_and_its_that_clause_leaves_the_clause_the_content(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    text = "Senator Tom Reed claimed in a televised debate that the economy had grown faster under his party."
+    [(claimed, _)] = model.find(nlp(text))  # type: ignore[operator]
+    parts = [text[r[0] : r[1]] for r in (claimed.source, claimed.cue, claimed.content) if r is not None]
+    assert parts == ["Senator Tom Reed", "claimed", "that the economy had grown faster under his party"]
+    # a noun's own complement stays the noun's, and a date is never what is said
+    text = "He responded on Sunday to accusations that he exaggerated details of his life story."
+    [(responded, _)] = model.find(nlp(text))  # type: ignore[operator]
+    assert responded.content is not None
+    assert text[responded.content[0] : responded.content[1]].startswith("accusations that he exaggerated")

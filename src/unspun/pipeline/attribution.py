@@ -6,10 +6,11 @@ links each source to the entity one of whose mentions lies inside it (the last s
 in "White House spokesman Josh Earnest" the person, not the White House), a pronoun source
 ("She added") to the entity it refers to (:func:`antecedent`), a relative pronoun ("Donald Trump,
 who said") to the name right before it (:func:`named_before`). A headline reports no speech: an
-attribution whose cue lies in the text's title line is left out. A content its own source and
-cue interrupt ('"X," he said. "Y."', one range as PolNeAR marks it) carries the words either side
-of them as ``attrs["content_parts"]`` (:func:`unspun.whosays.shown.content_parts`), which the text
-view and the page show as “X … Y”.
+attribution whose cue lies in the text's title line is left out, and so is one that reports no
+statement (:func:`quotes_something`: "declined to comment", "defended the plan"). A content its
+own source and cue interrupt ('"X," he said. "Y."', one range as PolNeAR marks it) carries the
+words either side of them as ``attrs["content_parts"]`` (:func:`unspun.whosays.shown.content_parts`),
+which the text view and the page show as “X … Y”.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, fi
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts
+from unspun.whosays.speech import says_something
 
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they"})
@@ -149,6 +151,14 @@ def unnamed_speaker_between(
     )
 
 
+def quotes_something(head: Any, found: Found) -> bool:
+    """Whether a found attribution is a quote to show: it reports something said
+    (:func:`unspun.whosays.speech.says_something`: not "declined to comment", "defended the
+    plan", "backed the bill"; PolNeAR marks those, and ``unspun predict attributions`` still
+    writes them)."""
+    return says_something(head, found.content_rule)
+
+
 def cites(text: str, attribution: Attribution) -> bool:
     """Whether the text cites the source for what it says itself, rather than reporting what the
     source says: *according to X*, *as X revealed*. Naming a source one relies on casts it in no
@@ -264,7 +274,9 @@ class AttributionTagger(Component):
             if not self.covers(article):
                 outputs.append(None)
                 continue
-            found = find_in_chunks(self.model, next(parses), start=title_end(article.text, article.title))
+            found = find_in_chunks(
+                self.model, next(parses), start=title_end(article.text, article.title), keep=quotes_something
+            )
             outputs.append(attribution_records(found, article.entities, article.text))
         return outputs
 

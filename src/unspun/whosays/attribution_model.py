@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -340,14 +340,22 @@ def shift_range(r: Range | None, by: int) -> Range | None:
     return None if r is None else (r[0] + by, r[1] + by)
 
 
-def find_in_chunks(model: AttributionModel, chunks: Chunks, *, start: int = 0) -> list[tuple[Found, float]]:
+def find_in_chunks(
+    model: AttributionModel,
+    chunks: Chunks,
+    *,
+    start: int = 0,
+    keep: Callable[[Any, Found], bool] | None = None,
+) -> list[tuple[Found, float]]:
     """The attributions of a parsed text with offsets into the whole text, in text order; those
     whose cue starts before ``start`` are left out (the headline, :func:`unspun.sentences.title_end`:
-    "City council approves budget" reports no speech)."""
+    "City council approves budget" reports no speech), and, with ``keep``, those for which
+    ``keep(cue head token, found)`` is false (the pipeline's quotes keep only what says something:
+    :func:`unspun.whosays.speech.says_something`)."""
     found: list[tuple[Found, float]] = []
     for offset, doc in chunks:
         for f, p in model.find(doc):
-            if f.cue[0] + offset < start:
+            if f.cue[0] + offset < start or (keep is not None and not keep(doc[f.head], f)):
                 continue
             shifted = replace(
                 f,

@@ -236,6 +236,9 @@ def content_of(
     for child in verb.children:
         if child.dep_ == "ccomp" and child.i not in inside and not ended_before(child, verb):
             return _extended(verb, child, inside, extend), "ccomp"
+    stray = stray_complement(verb, inside)
+    if stray is not None:
+        return subtree_range(stray), "ccomp"
     if agent:
         for child in head.children:
             if child.dep_ == "nsubjpass":
@@ -258,11 +261,42 @@ def content_of(
                 if pobj.dep_ in ("pobj", "pcomp") and pobj.i not in inside:
                     return subtree_range(pobj), "cue-prep"
     for child in verb.children:
-        if child.dep_ == "prep" and child.i not in inside and child.i > verb.i:
+        if child.dep_ == "prep" and child.i not in inside and child.i > verb.i and not tells_when(child):
             for pobj in child.children:
                 if pobj.dep_ in ("pobj", "pcomp"):
                     return _extended(verb, pobj, inside, extend, first=child), "prep"
     return _of_cue_word(verb, cue, inside)
+
+
+def tells_when(prep: Token) -> bool:
+    """Whether a preposition's object is a date or time ("responded on Sunday to accusations
+    that ...", "spoke at 9 a.m. about ..."): when something was said, never what."""
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
+
+
+def stray_complement(verb: Token, inside: set[int]) -> Token | None:
+    """The verb's that-clause that the parser hung from the object of a phrase between them as a
+    relative clause, or ``None``: in "Reed claimed in a televised debate that the economy had
+    grown" the clause is parsed as a ``relcl`` of "debate", the content then read "a televised
+    debate that the economy ...". A relative clause opened by "that" as a conjunction (``mark``)
+    and with a subject of its own is no relative clause (it has no gap for "that" to fill), so it
+    is the complement of the verb before the phrase, as PolNeAR marks it ("claimed in an
+    interview with Breitbart News | that he's not backing any particular candidate"). A noun's own
+    complement ("responded to accusations that he exaggerated", parsed ``acl``) stays the noun's."""
+    for child in verb.children:
+        if child.dep_ != "prep" or child.i in inside or child.i < verb.i:
+            continue
+        for token in child.subtree:
+            if token.dep_ != "relcl":
+                continue
+            opener = token.left_edge
+            if (
+                opener.dep_ == "mark"
+                and opener.lower_ == "that"
+                and any(c.dep_ in SUBJECTS for c in token.children)
+            ):
+                return token
+    return None
 
 
 def _of_cue_word(verb: Token, cue: Sequence[Token], inside: set[int]) -> tuple[Range | None, str]:
