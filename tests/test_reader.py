@@ -783,7 +783,7 @@ def test_read_folder_sorted_ptc_ids_and_bad_file_skipped(tmp_path: Path) -> None
     (tmp_path / "article1.txt").write_text("First", encoding="utf-8")
     write_bytes(tmp_path / "article3.txt", UNDECODABLE)
     (tmp_path / "more.jsonl").write_text('{"text": "Fourth"}\n', encoding="utf-8")
-    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    (tmp_path / "notes.rst").write_text("ignored", encoding="utf-8")
     errors: list[tuple[str, UnspunError]] = []
     articles = list(read_folder(tmp_path, max_bytes=LIMIT, on_error=lambda p, e: errors.append((p.name, e))))
     assert [a.id for a in articles] == ["1", "2", "more-1"]

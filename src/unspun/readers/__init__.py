@@ -7,6 +7,7 @@
   count of a source, one listing for both;
 - :mod:`.encoding`: reading bytes safely, the one decoding rule of every input, and the input
   limit (:data:`~.encoding.MAX_INPUT_MB`, declared once);
-- :mod:`.text`, :mod:`.html`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.url`: the formats;
+- :mod:`.text`, :mod:`.html`, :mod:`.markdown`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.url`: the
+  formats;
 - :mod:`.report`: what a run read, analysed, skipped and why.
 """

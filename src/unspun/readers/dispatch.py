@@ -4,7 +4,8 @@
 
 This module holds the entry points and the dispatch between input kinds; the formats live
 beside it: :mod:`unspun.readers.encoding` (reading and checking bytes), :mod:`unspun.readers.text`
-(plain text), :mod:`unspun.readers.html` (HTML pages), :mod:`unspun.readers.jsonl` (feed dumps),
+(plain text), :mod:`unspun.readers.html` (HTML pages), :mod:`unspun.readers.markdown` (Markdown),
+:mod:`unspun.readers.jsonl` (feed dumps),
 :mod:`unspun.readers.feed` (RSS and Atom), :mod:`unspun.readers.url` (fetched pages), and the
 folder rule with the count of a source in :mod:`unspun.readers.folder`.
 
@@ -63,6 +64,7 @@ from unspun.readers.jsonl import (
     raise_error,
     unique_ids,
 )
+from unspun.readers.markdown import MARKDOWN_SUFFIXES, is_markdown, markdown_article, markdown_text
 from unspun.readers.text import article_id, read_text
 from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_article
 
@@ -73,6 +75,7 @@ __all__ = [
     "INPUT_SUFFIXES",
     "JSONL_FIELDS",
     "JSONL_SUFFIXES",
+    "MARKDOWN_SUFFIXES",
     "STDIN",
     "STDIN_NAME",
     "SkipHandler",
@@ -241,7 +244,7 @@ def read_folder(
     on_skip: SkipHandler | None = None,
     exclude: Sequence[os.stat_result] = (),
 ) -> Iterator[Article]:
-    """Every ``*.txt``, ``*.html``/``*.htm`` and ``*.jsonl`` file and every RSS/Atom feed
+    """Every ``*.txt``, ``*.html``/``*.htm``, ``*.md``/``*.markdown`` and ``*.jsonl`` file and every RSS/Atom feed
     (``*.rss``, ``*.atom``, ``*.xml``) of a folder, sorted by name.
 
     The folder rule (:func:`unspun.readers.folder.list_folder`): one level deep, not recursive (a
@@ -309,7 +312,8 @@ def iter_articles(
     """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
     :func:`unspun.readers.url.url_article`, within ``fetch_timeout`` seconds, 20 by default), a
     folder, ``.jsonl``, an RSS or Atom feed (``.rss``, ``.atom``, ``.xml``: one article per entry,
-    see :func:`unspun.readers.feed.read_feed`), HTML or a text file.
+    see :func:`unspun.readers.feed.read_feed`), Markdown (``.md``, ``.markdown``: see
+    :mod:`unspun.readers.markdown`), HTML or a text file.
 
     A missing path and stdin problems raise at the call; a file's own errors when iterated.
     A file is read once, so a pipe (``/dev/stdin``, ``<(cmd)``) works like a file. One without
@@ -319,7 +323,8 @@ def iter_articles(
     a feed when it starts as one (``<rss``, ``<feed``, ``<rdf:RDF`` after any ``<?xml ...?>``).
     Stdin is sniffed: HTML and feeds by the same tests; JSONL (one article per line, so possibly several)
     when its first non-blank line is a JSON object with a non-empty string ``text``, and then
-    every line is read as JSONL; else plain text (one article, id ``stdin``). ``on_error`` gets
+    every line is read as JSONL; Markdown when it opens with front matter (``---`` and a
+    ``key:`` line) or a ``#`` heading line; else plain text (one article, id ``stdin``). ``on_error`` gets
     the skipped files of a folder and the bad lines of a JSONL file or of JSONL stdin (see
     :func:`read_jsonl`); ``on_skip`` the entries a folder holds that are not read, and why (see
     :func:`read_folder`, which also says what ``exclude`` is). A :class:`unspun.runner.RunReport`
@@ -369,13 +374,16 @@ def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[A
 def file_article(data: bytes, *, source: str | Path, id: str) -> Article:
     """The article of an article file's bytes (``source``: its path, or a URL such as
     ``s3://...`` for the batch engine), by the file rule of :func:`iter_articles`: HTML by its
-    suffix (``.html``, ``.htm``) or, without a ``.txt`` suffix, by sniffing; else plain text
-    decoded by the one rule of :func:`unspun.readers.encoding.decode`.
+    suffix (``.html``, ``.htm``) or, without a ``.txt`` suffix, by sniffing; Markdown by its suffix
+    (``.md``, ``.markdown``); else plain text decoded by the one rule of
+    :func:`unspun.readers.encoding.decode`.
 
     Raises:
         EncodingError, EmptyInputError.
     """
     suffix = PurePosixPath(str(source)).suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return markdown_article(data, id=id, where=str(source), source_path=source)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
         return html_article(data, id=id, where=str(source), source_path=Path(source))
     return read_text(decode_text(data, Path(source)), id=id, source_path=source)
@@ -401,4 +409,6 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
     if looks_like_jsonl(text):
         articles = jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
         return list(unique_ids(articles))
+    if is_markdown(text):
+        return [markdown_text(text, id="stdin", where=STDIN_NAME)]
     return [read_text(text, id="stdin", source_path=None)]

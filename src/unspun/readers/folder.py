@@ -3,9 +3,10 @@ and how many articles a source holds (for sizing a progress bar).
 
 A folder is read one level deep (a subfolder is not read: pass it on its own), in name order;
 suffixes are compared without case; hidden entries (a name starting with ``.``) are ignored.
-Its inputs are the ``.txt``, ``.html``/``.htm`` and ``.jsonl`` files, and the ``.rss``,
-``.atom`` and ``.xml`` files that start like an RSS or Atom feed. Every other entry is left out
-with its reason: a subfolder, a file of another type, an ``.xml`` file that is not a feed, and a
+Its inputs are the ``.txt``, ``.html``/``.htm``, ``.md``/``.markdown`` and ``.jsonl`` files, and
+the ``.rss``, ``.atom`` and ``.xml`` files that start like an RSS or Atom feed. Every other entry is left out
+with its reason: a subfolder, a file of another type, an ``.xml`` file that is not a feed, a
+``README.md`` (or ``CHANGELOG``, ``CONTRIBUTING``, ``LICENSE``: the folder's documentation), and a
 file in ``exclude`` (``os.stat`` results: the output being written, which must never be read
 back as input). Reading (:func:`unspun.readers.dispatch.read_folder`) and counting
 (:func:`count_inputs`) both go through :func:`list_folder`, so they agree.
@@ -20,17 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from unspun.readers.feed import FEED_SUFFIXES, is_feed
+from unspun.readers.markdown import MARKDOWN_SUFFIXES
 from unspun.readers.url import is_url
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
-INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 STDIN = "-"
-KINDS = ".txt, .html, .htm, .jsonl, .rss, .atom or .xml (a feed)"
+KINDS = ".txt, .html, .htm, .md, .markdown, .jsonl, .rss, .atom or .xml (a feed)"
 # An RSS <item> or an Atom <entry>: one article each, counted without parsing the feed.
 _FEED_ENTRY = re.compile(rb"<(?:item|entry)[\s>/]")
 _SNIFF_BYTES = 4096
+# A folder of articles often holds a README.md (a corpus's, a repository's): it tells of the
+# folder, and was analysed as one of its articles once Markdown was read.
+_FOLDER_DOCS = frozenset({"README", "CHANGELOG", "CONTRIBUTING", "LICENSE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,8 @@ def _left_out_because(entry: Path, exclude: Sequence[os.stat_result]) -> str | N
         return "the output being written"
     if suffix in FEED_SUFFIXES and not is_feed(_head(entry)):
         return "not an RSS or Atom feed"
+    if suffix in MARKDOWN_SUFFIXES and entry.stem.upper() in _FOLDER_DOCS:
+        return "the folder's own documentation, not an article (pass it on its own to analyse it)"
     return None
 
 
@@ -84,7 +91,7 @@ def count_inputs(source: str | Path, *, exclude: Sequence[os.stat_result] = ()) 
     a path that does not exist).
 
     A URL is one article; a folder counts the files :func:`list_folder` reads (``exclude`` left
-    out, as reading leaves it out): one per text or HTML file, the non-blank lines of a JSONL
+    out, as reading leaves it out): one per text, HTML or Markdown file, the non-blank lines of a JSONL
     file, the entries of a feed.
     """
     if str(source) == STDIN:
@@ -101,7 +108,7 @@ def count_inputs(source: str | Path, *, exclude: Sequence[os.stat_result] = ()) 
 
 def holds_many(source: str | Path) -> bool:
     """Whether ``source`` is a kind of input that holds a list of articles however many it gives
-    (a folder, a JSONL file, a feed), rather than one (a text or HTML file, a URL)."""
+    (a folder, a JSONL file, a feed), rather than one (a text, HTML or Markdown file, a URL)."""
     if str(source) == STDIN or (isinstance(source, str) and is_url(source)):
         return False
     path = Path(source)

@@ -1,0 +1,209 @@
+"""Markdown input: a ``.md`` file (or Markdown on stdin) read as an article.
+
+The Markdown is parsed with markdown-it-py (CommonMark, with tables and strikethrough) and
+its text becomes ``Article.text``, as the extracted text of an HTML page does: each heading,
+paragraph, list item, quoted paragraph and table is a paragraph of its own (joined by a blank
+line); emphasis, links and inline code are reduced to their text; code blocks, images and raw
+HTML are left out (they are no prose of the article). A line break inside a paragraph is a
+space (Markdown wraps lines), a hard break (two spaces or a backslash at the end of a line)
+stays a line break. Offsets count the text so made, not the Markdown source.
+
+The title is the front matter's ``title``, else the first level-1 or level-2 heading. The text
+opens with the title, as a text file opens with its headline: a front-matter title that no
+heading repeats is put first, followed by a blank line.
+
+Front matter (YAML between ``---`` lines, or TOML between ``+++`` lines, at the very start) is
+read for what an :class:`~unspun.document.Article` holds: ``title``, ``date`` (or
+``published``), ``outlet``, ``url`` and ``lang`` (or ``language``); only top-level
+``key: value`` lines are read (no YAML library: nested keys and lists are skipped). As a page's
+metadata (:mod:`unspun.readers.html`), a value that does not read as what it should be (a date
+that is no date, a site-relative ``url``, a language without a model) is left out, not an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from unspun.document import Article, web_address
+from unspun.errors import EmptyInputError, FormatError, LanguageNotSupportedError
+from unspun.readers.encoding import BOM, decode_text, reject_controls
+from unspun.readers.text import parse_published
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+
+# Front matter: a fence line at the very start, key lines, the same fence (YAML may close with "...").
+_FRONT_MATTER = re.compile(
+    r"(---|\+\+\+)[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
+)
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*)")
+# What sniffing stdin takes for Markdown: front matter with a key, or a first line that is an
+# ATX heading ("# Title"); an article pasted as plain text opens with neither.
+_SNIFF_FRONT = re.compile(r"(?:---|\+\+\+)[ \t]*\r?\n[ \t]*[A-Za-z_][\w-]*[ \t]*[:=]")
+_SNIFF_HEADING = re.compile(r"#{1,6}[ \t]+\S")
+_TITLE_LEVELS = ("h1", "h2")
+
+
+def is_markdown(text: str) -> bool:
+    """``text`` opens (after a BOM and blank lines) with front matter or a ``#`` heading line."""
+    head = text.removeprefix(BOM).lstrip("\r\n")
+    return _SNIFF_FRONT.match(head) is not None or _SNIFF_HEADING.match(head) is not None
+
+
+def markdown_article(data: bytes, *, id: str, where: str, source_path: str | Path | None) -> Article:
+    """The article of a Markdown file's bytes (decoded by the one rule of
+    :func:`unspun.readers.encoding.decode`); ``where`` names the input in messages.
+
+    Raises:
+        EncodingError: binary data, bytes no encoding reads, or a control character.
+        EmptyInputError: no text outside code blocks, images and HTML.
+    """
+    source = decode_text(data, Path(source_path) if source_path is not None else where)
+    return markdown_text(source, id=id, where=where, source_path=source_path)
+
+
+def markdown_text(source: str, *, id: str, where: str, source_path: str | Path | None = None) -> Article:
+    """The article of a Markdown text (see the module for what is kept). Raises as
+    :func:`markdown_article`."""
+    source = source.removeprefix(BOM)
+    reject_controls(source, where)
+    meta, body = front_matter(source)
+    blocks = markdown_blocks(body)
+    if not blocks:
+        raise EmptyInputError(
+            f"{where}: no text found in the Markdown (code blocks, images and HTML are left out); "
+            "give it some article text"
+        )
+    given = _inline_markdown(meta["title"]) if meta.get("title") else None
+    title = given or _heading_title(blocks)
+    texts = [text for _, text in blocks]
+    if given and not any(_words(text) == _words(given) for text in texts):
+        texts.insert(0, given)  # the headline a site shows above the body: analysed too
+    return Article(
+        id=id,
+        text="\n\n".join(texts),
+        title=title,
+        outlet=meta.get("outlet"),
+        url=web_address(meta.get("url")),
+        published=_published(meta.get("date") or meta.get("published")),
+        language=_language(meta.get("lang") or meta.get("language")),
+        source_path=str(source_path) if source_path is not None else None,
+    )
+
+
+def _heading_title(blocks: list[tuple[str, str]]) -> str | None:
+    """The first block when it is a level-1 or level-2 heading, else the first level-1 heading:
+    an ``##`` heading after the body began is a section's ("Background"), not the title."""
+    tag, text = blocks[0]
+    if tag in _TITLE_LEVELS:
+        return " ".join(text.split())
+    return next((" ".join(text.split()) for tag, text in blocks if tag == "h1"), None)
+
+
+def front_matter(source: str) -> tuple[dict[str, str], str]:
+    """The top-level ``key: value`` (or TOML ``key = value``) pairs of the front matter opening
+    ``source``, keys lowered and values unquoted (empty values left out), and the text after it;
+    ``({}, source)`` when it opens with none."""
+    found = _FRONT_MATTER.match(source)
+    if found is None:
+        return {}, source
+    meta: dict[str, str] = {}
+    for line in found.group(2).splitlines():
+        pair = _KEY_LINE.fullmatch(line.rstrip())  # indented lines (nested keys, lists) do not match
+        if pair is None:
+            continue
+        value = _unquote(pair.group(2))
+        if value and value not in ("|", ">", "|-", ">-"):  # a block scalar is on the lines below
+            meta.setdefault(pair.group(1).lower(), value)
+    return meta, source[found.end() :]
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace("''", "'") if value[0] == "'" else inner.replace('\\"', '"')
+    return re.sub(r"[ \t]+#.*", "", value).strip()  # an unquoted value ends at a comment
+
+
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _inline_markdown(text: str) -> str:
+    """A front-matter value written in Markdown ("The *real* cost") as its text."""
+    tokens = _parser().parseInline(text)
+    return " ".join("".join(_inline_text(t.children or []) for t in tokens).split())
+
+
+def markdown_blocks(body: str) -> list[tuple[str, str]]:
+    """The text blocks of Markdown ``body`` in order, each ``(tag, text)``: ``"h1"``-``"h6"``
+    for a heading, ``"p"`` for a paragraph (of the body, a list item or a quote), ``"table"``
+    for a table (a line per row, cells joined by ``" | "``). Empty blocks are left out."""
+    parser = _parser()
+    blocks: list[tuple[str, str]] = []
+    rows: list[str] = []
+    cells: list[str] | None = None  # a table row's cells while one is read
+    tag = "p"
+    for token in parser.parse(body):
+        kind = token.type
+        if kind in ("heading_open", "paragraph_open"):
+            tag = token.tag
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "inline" and token.children is not None:
+            text = _inline_text(token.children)
+            if cells is not None:
+                cells.append(" ".join(text.split()))
+            elif text.strip():
+                blocks.append((tag, text.strip()))
+        elif kind == "tr_close" and cells is not None:
+            if any(cells):
+                rows.append(" | ".join(cells))
+            cells = None
+        elif kind == "table_close":
+            if rows:
+                blocks.append(("table", "\n".join(rows)))
+            rows = []
+    return blocks
+
+
+def _inline_text(children: Iterable[Any]) -> str:
+    """The text of an inline token's children: text and inline code kept, marks (emphasis,
+    links) dropped for their text, images and raw HTML left out, a soft break a space."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _words(text: str) -> list[str]:
+    return text.casefold().split()
+
+
+def _published(value: str | None) -> dt.date | None:
+    try:
+        return parse_published(value)
+    except FormatError:
+        return None
+
+
+def _language(value: str | None) -> str | None:
+    from unspun.languages import normalise_language
+
+    if value is None or value.strip().lower() == "und":
+        return None
+    try:
+        return normalise_language(value)
+    except LanguageNotSupportedError:
+        return None
