@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspun.document import Span
+from unspun.document import Label, Span
 from unspun.models.phrases import (
+    TECHNIQUE_PROBABILITY,
     cuts_word,
     ends_on_function_word,
     is_finding,
@@ -84,18 +87,65 @@ def test_pieces_of_one_phrase_around_two_words_are_joined() -> None:
     assert whole_phrases(text, spans, max_gap_words=1)[0].text_in(text) == "Either we close"
 
 
-def test_pieces_are_not_joined_across_a_sentence_another_technique_or_a_longer_gap() -> None:
+def test_pieces_are_not_joined_across_a_sentence_or_a_longer_gap() -> None:
     text = "They are thugs. Criminals rule everything, say the brave patriots of this land."
     apart = [_span(text, "thugs"), _span(text, "Criminals")]
     assert len(whole_phrases(text, apart)) == 2
-    other = [_span(text, "Criminals"), _span(text, "rule", "Doubt"), _span(text, "everything")]
-    assert len(whole_phrases(text, other)) == 3
     far = [_span(text, "brave"), _span(text, "land")]  # three words apart
     assert len(whole_phrases(text, far)) == 2
     assert len(whole_phrases(text, far, max_gap_words=3)) == 1
-    different = [_span(text, "Criminals", "Name_Calling,Labeling"), _span(text, "everything")]
-    assert len(whole_phrases(text, different)) == 2
+    far = [_span(text, "brave", "Flag-Waving"), _span(text, "land")]  # of two techniques too
+    assert len(whole_phrases(text, far)) == 2
     assert len(whole_phrases(text, apart[:1] + [_span(text, "are")], max_gap_words=-1)) == 1
+    different = [_span(text, "thugs", "Name_Calling,Labeling"), _span(text, "Criminals")]
+    assert len(whole_phrases(text, different)) == 2
+
+
+def test_pieces_of_one_phrase_of_two_techniques_are_one_span_keeping_both() -> None:
+    text = "If this disgraceful border bill passes, our cities will burn."
+    spans = [
+        _span(text, "If this disgraceful", score=0.5),
+        _span(text, "passes, our cities will burn", "Appeal_to_fear-prejudice", 0.1),
+    ]
+    (joined,) = whole_phrases(text, spans)
+    assert joined.text_in(text) == "If this disgraceful border bill passes, our cities will burn"
+    assert joined.label == "Loaded_Language" and 0.1 < joined.score < 0.5  # the length-weighted mean
+    # the other piece's technique is kept, with the head's probability of it where the model left it
+    assert joined.also == [Label("Appeal_to_fear-prejudice", 0.1)]
+    fear = replace(spans[1], attrs={TECHNIQUE_PROBABILITY: 0.7}, also=[Label("Loaded_Language", 0.2)])
+    second = replace(spans[0], also=[Label("Doubt", 0.35), Label("Appeal_to_fear-prejudice", 0.4)])
+    (joined,) = whole_phrases(text, [second, fear])
+    assert joined.label == "Loaded_Language"
+    assert joined.also == [Label("Appeal_to_fear-prejudice", 0.7), Label("Doubt", 0.35)]
+    # a third piece of the first technique, kept apart by the second, joins too
+    text = "They are thugs. Criminals rule everything, say the brave patriots of this land."
+    other = [_span(text, "Criminals"), _span(text, "rule", "Doubt", 0.2), _span(text, "everything")]
+    (joined,) = whole_phrases(text, other)
+    assert joined.text_in(text) == "Criminals rule everything"
+    assert (joined.label, joined.also) == ("Loaded_Language", [Label("Doubt", 0.2)])
+    # two techniques on shared words stay two spans
+    both = [_span(text, "Criminals rule", "Name_Calling,Labeling"), _span(text, "rule everything")]
+    assert [(s.text_in(text), s.label, s.also) for s in whole_phrases(text, both)] == [
+        ("Criminals rule", "Name_Calling,Labeling", []),
+        ("rule everything", "Loaded_Language", []),
+    ]
+
+
+def test_a_piece_opening_a_phrase_of_its_own_keeps_its_technique_apart() -> None:
+    text = "This evil regime is the new Nazi Germany. They want it. We say no."
+    spans = [
+        _span(text, "This evil regime", "Name_Calling,Labeling", 0.6),
+        _span(text, "the new Nazi Germany", "Bandwagon,Reductio_ad_hitlerum", 0.5),
+    ]
+    assert [(s.text_in(text), s.label, s.also) for s in whole_phrases(text, spans)] == [
+        ("This evil regime", "Name_Calling,Labeling", []),
+        ("the new Nazi Germany", "Bandwagon,Reductio_ad_hitlerum", []),
+    ]
+    # a clause of its own (a subject pronoun), likewise; one technique's pieces still join
+    text = "Our enemies lie and they cheat us."
+    spans = [_span(text, "Our enemies lie", "Name_Calling,Labeling"), _span(text, "they cheat us")]
+    assert len(whole_phrases(text, spans)) == 2
+    assert len(whole_phrases(text, [replace(s, label="Doubt") for s in spans])) == 1
 
 
 def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:

@@ -27,7 +27,11 @@ tagger's output, or out-of-fold predictions) and returns them
   word owned;
 - joined where two spans of one technique lie in one sentence with at most two words
   (:data:`MAX_GAP_WORDS`) between them and no other span there (the pieces of one phrase: the joined span keeps the
-  length-weighted mean score);
+  length-weighted mean score); so joined too where their techniques differ, unless the second
+  opens a phrase of its own (:data:`PHRASE_OPENERS`: 'This evil regime| is |the new Nazi
+  Germany' stays two spans), the joined span taking the likelier piece's technique and keeping
+  the other's in ``also`` ('⟦If this disgraceful⟧ border bill ⟦passes, our cities will burn⟧'
+  is one span, no technique lost: :func:`join_techniques`);
 - dropped when nothing but function words, negated auxiliaries ("Don't") or a discourse marker
   ("In fact", "Of course") is left,
   but a sentence of function words alone that stands by itself and that the tagger calls a
@@ -45,7 +49,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from unspun.document import Span
+from unspun.document import Label, Span
 from unspun.models.decoding import FUNCTION_WORDS, snap_to_words
 from unspun.sentences import split_sentences
 
@@ -142,6 +146,25 @@ OPENS_CLAUSE = frozenset({
 # two 24 of 67, across three 8 of 48; SI F1 (mean of the folds) 0.4267 at one word, 0.4261 at
 # two and at three. Two words join "Either we close [the border] now or we lose ...".
 MAX_GAP_WORDS = 2
+# A piece opening with a determiner or a subject pronoun starts a noun phrase or a clause of its
+# own ('This evil regime| is |the new Nazi Germany': two findings, name calling and reductio ad
+# hitlerum): it is not joined to the piece before it when their techniques differ. Out-of-fold
+# spans of the grouped folds (7,881 spans of 371 PTC training articles, labelled by each fold
+# model's technique head): SI F1 per fold 0.4256 / 0.4233 / 0.4493 (mean 0.4327) apart, 0.4261 /
+# 0.4240 / 0.4495 (0.4332) joining every such pair, 0.4264 / 0.4254 / 0.4509 (0.4342) joining
+# all but these (7,491 spans; share right 24.8% -> 25.7%; gold spans a span names the technique
+# of, as its label or in also, 1,963 -> 1,995). Also tried: no auxiliary in the gap 0.4330,
+# determiners alone 0.4339, articles alone 0.4337.
+# fmt: off
+PHRASE_OPENERS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "my", "our", "their", "his", "its", "your",
+    "i", "we", "they", "he", "she", "you", "it",
+})
+# fmt: on
+# The key of ``Span.attrs`` where the span model leaves the technique head's probability of a
+# span's technique: a joined piece's technique goes to the joined span's ``also`` with it (the
+# span tagger removes the key once the phrases are whole).
+TECHNIQUE_PROBABILITY = "technique_probability"
 # Techniques whose span is a whole utterance, often of function words alone (PTC training gold:
 # "then so be it", "that's about it", "we will"): a sentence standing alone with one of these
 # labels is kept whole, as the tagger marked it. On the out-of-fold spans of the grouped folds
@@ -160,10 +183,11 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
 
     ``max_gap_words``: the most words between two pieces of one phrase (default
     :data:`MAX_GAP_WORDS`; 0: pieces are joined across punctuation only, -1: never).
-    Spans of different techniques are handled apart (two techniques may share words); a span that
+    Spans of different techniques are trimmed and joined apart (two techniques may share words),
+    then pieces of one phrase of two techniques are joined (:func:`join_techniques`); a span that
     is left empty is dropped. Scores and other fields are kept (a joined span: the length-weighted
-    mean score, the first piece's other fields). Raises nothing; offsets outside ``text`` are
-    clipped.
+    mean score, the first piece's other fields, or the likelier piece's with the other's technique
+    in ``also`` where the techniques differ). Raises nothing; offsets outside ``text`` are clipped.
     """
     spans = [
         part for span in spans for piece in line_pieces(text, span) for part in quotation_pieces(text, piece)
@@ -184,10 +208,12 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
         if s is not None and is_finding(s.text_in(text))
     ]
     taken = sorted((s.start, s.end) for s in trimmed)
+    gap_words = MAX_GAP_WORDS if max_gap_words is None else max_gap_words
     out: list[Span] = []
     for label in dict.fromkeys(s.label for s in trimmed):
         same = sorted((s for s in trimmed if s.label == label), key=_position)
-        out += _join(text, same, taken, MAX_GAP_WORDS if max_gap_words is None else max_gap_words)
+        out += _join(text, same, taken, gap_words)
+    out = join_techniques(text, sorted(out, key=_position), taken, gap_words)
     return sorted(
         (s for s in out if (s.start, s.end, s.label) in kept or is_finding(s.text_in(text))), key=_position
     )
@@ -651,8 +677,58 @@ def _join(text: str, spans: list[Span], taken: list[tuple[int, int]], max_gap_wo
     return out
 
 
+def join_techniques(
+    text: str, spans: Sequence[Span], taken: Sequence[tuple[int, int]], max_gap_words: int = MAX_GAP_WORDS
+) -> list[Span]:
+    """``spans`` (in order, each technique's pieces already joined) with the pieces of one phrase
+    of two techniques joined: at most ``max_gap_words`` words apart in one clause, no span of
+    ``taken`` in the gap, and the second not opening a phrase of its own
+    (:data:`PHRASE_OPENERS`). The joined span takes the technique and fields of its likelier piece
+    (higher score) and the length-weighted mean score; the other piece's technique goes first
+    into its ``also``, with the technique head's probability of it (``attrs``
+    :data:`TECHNIQUE_PROBABILITY`, else the piece's score), then the pieces' own ``also`` (the
+    highest probability of each technique kept). Pieces of one technique that a piece of another
+    kept apart are joined here too. Spans that overlap stay apart (two techniques may share
+    words)."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (
+            last is None
+            or span.start < last.end
+            or not _one_phrase(text, last.end, span.start, taken, max_gap_words)
+            or (last.label != span.label and _opens_phrase(text, span))
+        ):
+            out.append(span)
+            continue
+        a, b = last.end - last.start, span.end - span.start
+        score = (last.score * a + span.score * b) / max(a + b, 1)
+        likelier, other = (last, span) if last.score >= span.score else (span, last)
+        out[-1] = replace(
+            likelier, start=last.start, end=span.end, score=score, also=_joined_also(likelier, other)
+        )
+    return out
+
+
+def _opens_phrase(text: str, span: Span) -> bool:
+    first = WORD.search(text, span.start, span.end)
+    return first is not None and _normal(first.group().lower()) in PHRASE_OPENERS
+
+
+def _joined_also(likelier: Span, other: Span) -> list[Label]:
+    """The ``also`` of two pieces joined into one span of ``likelier``'s technique."""
+    labels = [*likelier.also, *other.also]
+    if other.label != likelier.label:
+        labels.insert(0, Label(other.label, float(other.attrs.get(TECHNIQUE_PROBABILITY, other.score))))
+    best: dict[str, Label] = {}
+    for label in labels:
+        if label.name != likelier.label and (label.name not in best or label.score > best[label.name].score):
+            best[label.name] = label
+    return list(best.values())
+
+
 def _one_phrase(
-    text: str, gap_start: int, gap_end: int, taken: list[tuple[int, int]], max_gap_words: int
+    text: str, gap_start: int, gap_end: int, taken: Sequence[tuple[int, int]], max_gap_words: int
 ) -> bool:
     gap = text[gap_start:gap_end]
     if max_gap_words < 0 or BREAK.search(gap) or len(WORD.findall(gap)) > max_gap_words:

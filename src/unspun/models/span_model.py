@@ -40,6 +40,7 @@ from unspun.models.decoding import (
     span_vector,
 )
 from unspun.models.packaged import model_folder
+from unspun.models.phrases import TECHNIQUE_PROBABILITY
 from unspun.models.span_context import FILE_NAME as CONTEXT_FILE
 from unspun.models.span_context import SpanContextHead
 from unspun.models.span_evidence import paragraph_vectors
@@ -384,7 +385,10 @@ class SpanModel:
             best = int(np.argmax(row))
             score = float(min(max(si_score * row[best], 0.0), 1.0))
             also = second_techniques(row, self.labels)
-            spans.append(Span(start, end, self.labels[best], score, also=also))
+            # the head's probability of the technique, for a piece that whole_phrases joins to another
+            # of a different technique (it goes into also with it); the span tagger removes it
+            attrs = {TECHNIQUE_PROBABILITY: float(row[best])}
+            spans.append(Span(start, end, self.labels[best], score, also=also, attrs=attrs))
         return spans
 
 

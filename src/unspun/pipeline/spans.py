@@ -11,7 +11,7 @@ import numpy as np
 from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo, Span
 from unspun.models.decoding import separate_title_end
 from unspun.models.packaged import folder_model_info
-from unspun.models.phrases import whole_phrases
+from unspun.models.phrases import TECHNIQUE_PROBABILITY, whole_phrases
 from unspun.models.score_calibration import SpanCalibration
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.models.span_reasons import SpanExplainer, explainer_of
@@ -41,7 +41,9 @@ class SpanTagger(Component):
     technique (:mod:`unspun.models.span_reasons`); with ``second_techniques`` (the default) a span
     keeps in ``also`` its second-best technique where the TC head gives it at least
     :data:`unspun.models.span_model.SECOND_TECHNIQUE_MIN` (the same words, not a second span: span
-    counts and the persuasion score do not change). When the model folder holds a
+    counts and the persuasion score do not change). Pieces of one phrase that the model labelled
+    with two techniques are one span with the other technique in ``also`` whether or not
+    ``second_techniques`` is on: it is a finding, not a second guess. When the model folder holds a
     ``calibration.json`` (:mod:`unspun.models.score_calibration`), each span's score is the
     probability that the span is right, fitted out of fold; ``min_score`` reads that probability.
     """
@@ -136,6 +138,7 @@ class SpanTagger(Component):
             spans = [replace(s, also=[]) if s.also else s for s in spans]
         if self.phrases:
             spans = whole_phrases(text, spans)
+        spans = [_without_technique_probability(s) for s in spans]
         if self.reasons:
             if self._explainer is None:
                 model = self.model
@@ -162,3 +165,11 @@ class SpanTagger(Component):
             if self.candidates:
                 article.set_layer(CANDIDATE_LAYER, result.candidates)
                 article.vectors[PARAGRAPH_VECTORS] = result.paragraph_vectors
+
+
+def _without_technique_probability(span: Span) -> Span:
+    """``span`` without the span model's working value :data:`TECHNIQUE_PROBABILITY` in its
+    ``attrs`` (read by :func:`whole_phrases`; not part of the analysis)."""
+    if TECHNIQUE_PROBABILITY not in span.attrs:
+        return span
+    return replace(span, attrs={k: v for k, v in span.attrs.items() if k != TECHNIQUE_PROBABILITY})
