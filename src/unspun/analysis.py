@@ -26,6 +26,7 @@ from unspun.pipeline.base import (
     raise_error,
     record_error,
 )
+from unspun.progress import starting
 from unspun.version import __version__ as VERSION
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Pipeline:
         A failing article goes to ``on_error`` (default: re-raise). Once an article carries an
         error (``article.errors``), later components leave it alone: its analysis is incomplete.
         Each component's models are recorded on the articles it annotated (``article.models``).
+        Each component's name is told to the stage listener as it starts (:mod:`unspun.progress`).
         """
         batch = list(articles)
         for article in batch:
@@ -79,6 +81,7 @@ class Pipeline:
             live = [article for article in batch if not article.errors]
             if not live:
                 break
+            starting(component.name)  # a long article shows which stage it is in (unspun.progress)
             component(live, on_error=on_error)
             if sum(len(article.text) for article in live) > LONG_BATCH_CHARS:
                 release_freed_memory()

@@ -36,7 +36,7 @@ def analyze(
     path: Annotated[
         str,
         typer.Argument(
-            help="A text, HTML, JSONL or RSS/Atom file, a folder, an http(s) URL, or - for stdin."
+            help="A text, HTML, Markdown, JSONL or RSS/Atom file, a folder, an http(s) URL, or - for stdin."
         ),
     ],
     format: Annotated[
@@ -89,8 +89,6 @@ def analyze(
             where = STDIN if path == "-" else path  # it said '- holds no readable article'
             why = "; every entry was left out (above)" if report.unread or report.skips else ""
             raise EmptyInputError(f"{where} holds no readable article{why}")
-        # A model that cannot load is one error up front, not one per article.
-        pipeline = load_pipeline(settings, lang=lang)
         collected: list[dict[str, Any]] = []
 
         def show(analysis: Analysis) -> None:
@@ -114,14 +112,18 @@ def analyze(
             if state["debug"] or not isinstance(failure.exception, UnspunError | None):
                 raise failure.exception or AnalysisError(failure.reason)
 
-        with progress(count_inputs(path, exclude=exclude), "analysing") as advance, long_work():
+        with progress(count_inputs(path, exclude=exclude), "analysing") as bar, long_work(bar):
+            # A model that cannot load is one error up front, not one per article; loading takes
+            # some seconds, which the bar tells.
+            bar.stage("loading the models")
+            pipeline = load_pipeline(settings, lang=lang)
             run(
                 chain([first], articles),
                 pipeline,
                 show,
                 report=report,
                 batch_size=settings.batch_size,
-                on_progress=advance,
+                on_progress=bar,
                 on_failure=bug,
             )
         failure = report.failure()

@@ -7,7 +7,7 @@ There is one ``out`` (stdout) and one ``err`` (stderr) console and one ``state``
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -152,22 +152,62 @@ def report_skipped(path: Path, error: UnspunError) -> None:
     say("skipped", "yellow", error.message)
 
 
+# What the progress bar calls a stage (a pipeline component's name, :mod:`unspun.progress`).
+STAGE_LABELS = {
+    "whosays": "who says what",
+    "spans": "technique spans",
+    "multilingual-spans": "technique spans (other languages)",
+    "framing": "frames",
+    "paragraphs": "paragraph techniques",
+    "persuasion": "persuasion score",
+}
+
+
+class Bar:
+    """A progress bar on stderr: called with ``n``, it advances by ``n`` items; :meth:`stage`
+    names what is running. It draws nothing when stderr is not a terminal."""
+
+    def __init__(self, progress: Any, description: str, total: int | None) -> None:
+        self._progress = progress
+        self._description = description
+        self._task = progress.add_task(description, total=total)
+
+    def __call__(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+    def stage(self, name: str, done: str = "") -> None:
+        """Show that stage ``name`` runs (``done``: how far it is, e.g. ``" 40%"``)."""
+        label = STAGE_LABELS.get(name, name)
+        refresh = not self._progress.disable  # drawn at once: a stage may hold the bar for seconds
+        self._progress.update(self._task, description=f"{self._description}: {label}{done}", refresh=refresh)
+
+
 @contextmanager
-def progress(total: int | None, description: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (hidden when stderr is not a terminal)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def progress(total: int | None, description: str) -> Iterator[Bar]:
+    """A progress bar on stderr (hidden when stderr is not a terminal), ``total`` items long
+    (``None``: unknown)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
+        SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err,
         transient=True,
         disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda n: progress.advance(task, n)
+    ) as shown:
+        yield Bar(shown, description, total)
 
 
 def output_files() -> list[os.stat_result]:
@@ -184,23 +224,16 @@ def output_files() -> list[os.stat_result]:
 
 
 @contextmanager
-def long_work() -> Iterator[None]:
-    """Show the progress of long work (a very long article) on stderr: a line per stage at most
-    every 10 seconds and at its end (see :mod:`unspun.progress`)."""
-    import time
-
+def long_work(bar: Bar) -> Iterator[None]:
+    """Show in ``bar`` which stage of the analysis runs (who says what, technique spans, genre,
+    ...) and how far long work is (the characters of a very long article), as the library tells
+    them (:mod:`unspun.progress`); like the bar, nothing shows when stderr is not a terminal."""
     from unspun.progress import listening
 
-    shown: dict[str, float] = {}
+    def units(stage: str, done: int, total: int) -> None:
+        bar.stage(stage, f" {done * 100 // max(total, 1)}%")
 
-    def show(stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - shown.get(stage, 0.0) < 10:
-            return
-        shown[stage] = now
-        say("progress", "dim", f"{stage}: {done * 100 // max(total, 1)}% ({done:,} of {total:,})")
-
-    with listening(show):
+    with listening(units, stages=bar.stage):
         yield
 
 

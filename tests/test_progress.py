@@ -1,0 +1,112 @@
+"""Progress: the library tells the stage running and the units done; ``unspun analyze`` draws
+them in its bar on a terminal, and nothing elsewhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from unspun.analysis import Pipeline
+from unspun.cli import app
+from unspun.document import Article
+from unspun.pipeline.base import Component, record_error
+from unspun.progress import listening, reporter, starting
+
+runner = CliRunner()
+
+
+class Stage(Component):
+    """A component that does nothing but report long work as the span model does."""
+
+    def __init__(self, name: str, *, fail: bool = False) -> None:
+        super().__init__()
+        self.name = name
+        self.fail = fail
+
+    def predict(self, articles: Sequence[Article]) -> None:
+        if self.fail:
+            raise ValueError("broken")
+        report = reporter(self.name)
+        if report is not None:
+            report(1, 2)
+
+    def set_annotations(self, articles: Sequence[Article], outputs: object) -> None:
+        pass
+
+
+def test_the_pipeline_tells_each_stage_as_it_starts() -> None:
+    pipeline = Pipeline([Stage("whosays"), Stage("spans")])
+    stages: list[str] = []
+    units: list[tuple[str, int, int]] = []
+    with listening(lambda *told: units.append(told), stages=stages.append):
+        pipeline([Article(id="a", text="Some text.")])
+    assert stages == ["whosays", "spans"]
+    assert units == [("whosays", 1, 2), ("spans", 1, 2)]
+    pipeline([Article(id="b", text="Nobody listens: nothing is told, nothing fails.")])
+
+
+def test_a_stage_after_every_article_failed_is_not_told() -> None:
+    stages: list[str] = []
+    with listening(stages=stages.append):
+        Pipeline([Stage("whosays", fail=True), Stage("spans")])(
+            [Article(id="a", text="Text.")], on_error=record_error
+        )
+    assert stages == ["whosays"]  # the failed article is left alone: no stage runs on it
+
+
+def test_stages_are_heard_only_in_the_context_that_listens() -> None:
+    heard: list[str] = []
+
+    def elsewhere() -> None:
+        starting("spans")  # another thread (a server's other request): not this listener's
+
+    with listening(stages=heard.append):
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+        starting("genre")
+    starting("framing")
+    assert heard == ["genre"]
+
+
+@pytest.fixture
+def staged_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspun.analysis
+
+    monkeypatch.setattr(
+        unspun.analysis, "load_pipeline", lambda *_, **__: Pipeline([Stage("whosays"), Stage("spans")])
+    )
+
+
+def test_analyze_on_a_terminal_shows_the_stage_running(
+    staged_pipeline: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A 27 KB article took some 30 s in unspun analyze with no word on stderr."""
+    import unspun.cli.common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(unspun.cli.common, "err", Console(file=screen, force_terminal=True, width=100))
+    article = tmp_path / "long.txt"
+    article.write_text("Title\n\nA long article.\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(article), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "long"
+    shown = screen.getvalue()
+    assert "analysing: who says what" in shown and "analysing: technique spans" in shown, shown
+    assert "analysing: loading the models" in shown
+    assert "technique spans 50%" in shown  # long work's share, within its stage
+
+
+def test_analyze_off_a_terminal_writes_nothing_on_stderr(staged_pipeline: None, tmp_path: Path) -> None:
+    article = tmp_path / "long.txt"
+    article.write_text("Title\n\nA long article.\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(article), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
