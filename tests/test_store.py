@@ -764,3 +764,20 @@ def test_feedback_with_a_technique_in_another_case_names_the_id_meant() -> None:
         FormatError, match=re.escape("unknown technique 'doubt'; did you mean Doubt? give a PTC-14")
     ):
         check_feedback(Feedback(kind="added", start=0, end=5, technique="doubt"), analysis)
+
+
+def test_unknown_id_is_the_one_did_you_mean() -> None:
+    """The store's filters and feedback build their "did you mean" through one helper."""
+    from unspun.store.base import unknown_id
+
+    labels = ("Loaded_Language", "Doubt")
+    near = unknown_id("technique", "loaded language", labels, "give an id", example="Doubt")
+    assert (
+        near.message
+        == "unknown technique 'loaded language'; did you mean Loaded_Language? give an id, e.g. Loaded_Language"
+    )
+    far = unknown_id("technique", "Propaganda", labels, "give an id", example="Doubt")
+    assert far.message == "unknown technique 'Propaganda'; give an id, e.g. Doubt"
+    assert unknown_id("genre", "Opinon", ("opinion",), "give a genre id: opinion").message == (
+        "unknown genre 'Opinon'; did you mean opinion? give a genre id: opinion"
+    )

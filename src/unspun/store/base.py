@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
 
 from unspun.document import Analysis, Article
+from unspun.errors import FormatError
 from unspun.runner import Analyser, Failure
 
 T = TypeVar("T")
@@ -240,7 +241,6 @@ def check_search_query(query: SearchQuery) -> None:
     """Raise :class:`unspun.errors.FormatError` (one line) for a filter no article could match:
     a score outside [0, 1], a lower bound above the upper one, an unknown technique, genre,
     frame or language code, a page size outside 1-1000, an unknown ``analysis`` choice."""
-    from unspun.errors import FormatError
     from unspun.techniques import FRAME_LABELS, GENRE_INFO, PTC14_LABELS, SEMEVAL23_LABELS
 
     for name, value in (("min_score", query.min_score), ("max_score", query.max_score)):
@@ -270,20 +270,33 @@ def check_search_query(query: SearchQuery) -> None:
     for kind, given, labels in known:
         if given and given not in labels:
             if kind == "technique":  # ids hold commas (Name_Calling,Labeling): a list of them misleads
-                near = closest_id(given, labels)
-                raise FormatError(
-                    f"unknown technique {given!r}; "
-                    + (f"did you mean {near}? " if near else "")
-                    + "give a technique id as `unspun techniques` lists it (PTC-14 or SemEval-2023), e.g. "
-                    + (near or "Loaded_Language")
+                raise unknown_id(
+                    kind,
+                    given,
+                    labels,
+                    "give a technique id as `unspun techniques` lists it (PTC-14 or SemEval-2023)",
+                    example="Loaded_Language",
                 )
-            near = closest_id(given, labels)
-            hint = f"did you mean {near}? " if near else ""
-            raise FormatError(f"unknown {kind} {given!r}; {hint}give a {kind} id: {', '.join(labels)}")
+            raise unknown_id(kind, given, labels, f"give a {kind} id: {', '.join(labels)}")
     if isinstance(query.limit, bool) or not 1 <= query.limit <= MAX_PAGE:
         raise FormatError(f"the page size (limit) must be between 1 and {MAX_PAGE}, got {query.limit}")
     if query.analysis not in ("newest", "all"):
         raise FormatError(f"analysis must be 'newest' or 'all', got {query.analysis!r}")
+
+
+def unknown_id(
+    kind: str, given: str, labels: Sequence[str], advice: str, *, example: str | None = None
+) -> FormatError:
+    """The one-line error for an id ``given`` that is none of ``labels``: ``unknown <kind>
+    '<given>'; did you mean <id>? <advice>``, the hint only when an id is near
+    (:func:`closest_id`), and ``, e.g. <id>`` after the advice when an ``example`` is given (the
+    near id, else ``example``). The one "did you mean" of the store's filters and feedback."""
+    from unspun.errors import FormatError
+
+    near = closest_id(given, labels)
+    hint = f"did you mean {near}? " if near else ""
+    tail = f", e.g. {near or example}" if example is not None else ""
+    return FormatError(f"unknown {kind} {given!r}; {hint}{advice}{tail}")
 
 
 def closest_id(given: str, labels: Sequence[str]) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from unspun.document import PTC14, TECHNIQUE_LAYER, Analysis, Span
 from unspun.errors import FormatError
-from unspun.store.base import FEEDBACK_KINDS, Feedback, closest_id
+from unspun.store.base import FEEDBACK_KINDS, Feedback, unknown_id
 from unspun.techniques import PTC14_LABELS
 
 
@@ -54,11 +54,11 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
     if feedback.kind in ("added", "corrected") and not feedback.technique:
         raise FormatError(f"{feedback.kind} feedback needs the technique (its id, e.g. Loaded_Language)")
     if feedback.kind in ("added", "corrected") and feedback.technique not in PTC14_LABELS:
-        near = closest_id(feedback.technique or "", PTC14_LABELS)
-        raise FormatError(
-            f"unknown technique {feedback.technique!r}; "
-            + (f"did you mean {near}? " if near else "")
-            + f"give a PTC-14 technique id ({', '.join(PTC14_LABELS)}; see unspun techniques)"
+        raise unknown_id(
+            "technique",
+            feedback.technique or "",
+            PTC14_LABELS,
+            f"give a PTC-14 technique id ({', '.join(PTC14_LABELS)}; see unspun techniques)",
         )
     if feedback.kind != "added" and span is None:
         span = next((s for s in spans if (s.start, s.end) == (feedback.start, feedback.end)), None)
