@@ -243,3 +243,35 @@ def test_an_articles_claims_do_not_depend_on_the_articles_beside_it() -> None:
     together = detector.predict([other, first])[1]
     assert alone is not None and together is not None
     assert [(c.start, c.end, c.score) for c in alone] == [(c.start, c.end, c.score) for c in together]
+
+
+def test_is_evaluation_reads_a_copula_with_nothing_to_look_up() -> None:
+    from unspun.pipeline.claims import is_evaluation
+    from unspun.whosays.parsing import load_spacy
+
+    nlp = load_spacy()
+    for text, evaluation in (
+        (OPINION, True),
+        ("Our inner cities are a disaster.", True),
+        ("The new plant is an expensive folly.", True),
+        ("The plant's budget is $40 million.", False),  # a figure
+        ("Senator Reed is the chair of the finance committee.", False),  # a name
+        ("The plan is a disaster because it doubles the tax.", False),  # an event
+        (COUNCIL_VOTE, False),
+    ):
+        assert is_evaluation(list(nlp(text))) is evaluation, text  # type: ignore[operator]
+
+
+def test_an_evaluation_is_no_claim_whatever_its_score() -> None:
+    from unspun.pipeline.entities import EntityRecognizer
+
+    text = f"{COUNCIL_VOTE} {OPINION}"
+    alone = Article(id="alone", text=text, language="en")  # parsed by the claims component
+    ClaimDetector(threshold=0.0)([alone])
+    assert [c.text_in(text) for c in alone.claims] == [COUNCIL_VOTE]
+    parsed = EntityRecognizer()([Article(id="parsed", text=text, language="en")])[0]  # the kept parse
+    ClaimDetector(threshold=0.0)([parsed])
+    assert [c.text_in(text) for c in parsed.claims] == [COUNCIL_VOTE]
+    kept = Article(id="kept", text=text, language="en")
+    ClaimDetector(threshold=0.0, skip_evaluations=False)([kept])
+    assert [c.text_in(text) for c in kept.claims] == [COUNCIL_VOTE, OPINION]
