@@ -13,6 +13,7 @@ from unspun.models.phrases import (
     cuts_word,
     ends_on_function_word,
     is_finding,
+    noun_phrase_end,
     phrase_bounds,
     utterance,
     whole_phrase_ranges,
@@ -146,6 +147,30 @@ def test_a_piece_opening_a_phrase_of_its_own_keeps_its_technique_apart() -> None
     spans = [_span(text, "Our enemies lie", "Name_Calling,Labeling"), _span(text, "they cheat us")]
     assert len(whole_phrases(text, spans)) == 2
     assert len(whole_phrases(text, [replace(s, label="Doubt") for s in spans])) == 1
+
+
+def test_a_span_ending_on_an_adjective_goes_on_to_its_noun() -> None:
+    text = "And if this disgraceful border bill passes, it is the horrible crime of the century."
+    spans = [_span(text, "if this disgraceful"), _span(text, "the horrible", "Exaggeration,Minimisation")]
+    assert _covered(text, whole_phrases(text, spans)) == [
+        "if this disgraceful border bill",
+        "the horrible crime",
+    ]
+    # not over a negated auxiliary, a reporting verb, a capital word or into the next span
+    text = "Their hypocritical rhetoric doesn't excuse a dangerous Trump, a senior official said."
+    assert _covered(text, whole_phrases(text, [_span(text, "Their hypocritical")])) == [
+        "Their hypocritical rhetoric"
+    ]
+    assert _covered(text, whole_phrases(text, [_span(text, "a dangerous")])) == ["a dangerous"]
+    # an adjective alone is a whole finding (PTC loaded language often is one)
+    assert _covered(text, whole_phrases(text, [_span(text, "hypocritical")])) == ["hypocritical"]
+    assert _covered(text, whole_phrases(text, [_span(text, "a senior official")])) == ["a senior official"]
+    text = "The government plans violent crackdowns, ending dissent."
+    assert _covered(text, whole_phrases(text, [_span(text, "The government")])) == ["The government"]
+    assert _covered(text, whole_phrases(text, [_span(text, "plans violent")])) == ["plans violent crackdowns"]
+    end = text.index(" crackdowns")
+    assert noun_phrase_end(text, end) == end + len(" crackdowns")
+    assert noun_phrase_end(text, end, limit=end + 5) == end  # a span starting inside the noun
 
 
 def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:
