@@ -132,7 +132,7 @@ def test_markdown_with_only_code_is_empty(tmp_path: Path) -> None:
 
 def test_a_binary_markdown_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 4)
-    with pytest.raises(EncodingError, match="image.md"):
+    with pytest.raises(EncodingError, match=r"image\.md looks binary .* Markdown"):
         read(tmp_path / "image.md")
 
 
@@ -186,3 +186,18 @@ def test_a_folders_readme_is_left_out_not_analysed(tmp_path: Path) -> None:
     assert count_inputs(tmp_path) == 1
     (readme,) = read(tmp_path / "README.md")  # given on its own, it is read
     assert readme.title == "About this corpus"
+
+
+def test_a_markdown_string_or_bytes_read_as_stdin_is() -> None:
+    """unspun.analyze(str) and POST /api/analyze (the page's "Open a file" of a .md file) read
+    Markdown as the CLI reads it on stdin."""
+    from unspun.readers.dispatch import read_data, read_string
+
+    source = "---\ntitle: Storm hits\ndate: 2024-05-01\n---\n\nPower is **out**.\n\n```\ncode\n```\n"
+    for article in (read_string(source), read_data(source.encode("utf-16"))):
+        assert (article.title, article.published) == ("Storm hits", dt.date(2024, 5, 1))
+        assert article.text == "Storm hits\n\nPower is out."
+    plain = "#MeToo marches\n\nThousands **marched**.\n"  # a hashtag is no heading
+    assert read_string(plain).text == plain
+    with pytest.raises(EmptyInputError, match="the Markdown text: no text found"):
+        read_string("---\ntitle: Code only\n---\n```\nprint(1)\n```\n")

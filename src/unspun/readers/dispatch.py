@@ -104,18 +104,23 @@ SkipHandler = Callable[[Path, str], None]
 
 
 def read_string(text: str, *, id: str = "text") -> Article:
-    """An article from a string, read as the CLI reads a file: HTML (by the sniffing rule of
-    :func:`iter_articles`) has its main text extracted, anything else is plain text (the title
-    rule of :func:`read_text` applies). This is what :func:`unspun.analyze` does with a str.
+    """An article from a string, read as the CLI reads standard input: HTML (by the sniffing rule
+    of :func:`iter_articles`) has its main text extracted, Markdown (opening with front matter or
+    a ``#`` heading line) its prose (:mod:`unspun.readers.markdown`), anything else is plain text
+    (the title rule of :func:`read_text` applies). This is what :func:`unspun.analyze` does with a
+    str, and ``POST /api/analyze`` with its text (the page's "Open a file" of a ``.md`` file).
 
     Raises:
-        EmptyInputError: an HTML page with no main text.
+        EmptyInputError: blank text, an HTML page with no main text, Markdown with no prose.
+        EncodingError: a control character (the text of binary data).
         FormatError: an RSS or Atom feed (an article per entry: its markup is no article's text).
     """
     data = text.encode("utf-8", errors="surrogatepass")
     if is_html(data):
         return html_article(data, id=id, where="the HTML text", source_path=None)
     _refuse_feed(data, "the text")
+    if is_markdown(text):
+        return markdown_text(text, id=id, where="the Markdown text")
     return read_text(text, id=id, source_path=None)
 
 
@@ -137,8 +142,9 @@ def _refuse_feed(data: bytes, where: str) -> None:
 def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Article:
     """An article from bytes, read as the CLI reads a file: HTML (by the sniffing rule of
     :func:`iter_articles`) has its main text extracted, anything else is decoded by the one rule
-    of :func:`unspun.readers.encoding.decode` and read as plain text. This is what
-    :func:`unspun.analyze` does with bytes; ``where`` names them in messages.
+    of :func:`unspun.readers.encoding.decode` and read as Markdown or plain text, as
+    :func:`read_string` reads it. This is what :func:`unspun.analyze` does with bytes; ``where``
+    names them in messages.
 
     Raises:
         EncodingError (binary, or no encoding reads them), EmptyInputError, FormatError (an RSS or
@@ -147,7 +153,10 @@ def read_data(data: bytes, *, id: str = "text", where: str = "the input") -> Art
     if is_html(data):
         return html_article(data, id=id, where=where, source_path=None)
     _refuse_feed(data, where)
-    return read_text(decode_text(data, where), id=id, source_path=None, where=where)
+    text = decode_text(data, where)
+    if is_markdown(text):
+        return markdown_text(text, id=id, where=where)
+    return read_text(text, id=id, source_path=None, where=where)
 
 
 def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Decoded, bool]:

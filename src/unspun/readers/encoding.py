@@ -233,7 +233,9 @@ def reject_controls(text: str, where: str) -> None:
             "(smart quotes and dashes become such characters); convert the original file with "
             "iconv -f CP1252 -t UTF-8, or give the original and unspun detects its encoding"
         )
-    raise EncodingError(f"{where} holds {at}, which text does not; give a UTF-8 text, HTML or JSONL file")
+    raise EncodingError(
+        f"{where} holds {at}, which text does not; give a UTF-8 text, HTML, Markdown or JSONL file"
+    )
 
 
 # Byte-order marks of the wide encodings, the longer first (UTF-32LE starts like UTF-16LE),
@@ -282,7 +284,7 @@ def reject_binary(path: str | Path, data: bytes) -> None:
             f"(iconv -f {order} -t UTF-8) or save it as UTF-8 (or as UTF-16 with a BOM)"
         )
     raise EncodingError(
-        f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML or JSONL file"
+        f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML, Markdown or JSONL file"
     )
 
 

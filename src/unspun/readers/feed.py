@@ -107,7 +107,7 @@ def feed_articles(data: bytes, *, path: Path, on_error: ErrorHandler = raise_err
     parsed = feedparser.parse(data)
     if not parsed.get("version") and not parsed.entries:
         raise FormatError(
-            f"{path} is not an RSS or Atom feed; pass a feed file, or the articles as .txt/.html/.jsonl"
+            f"{path} is not an RSS or Atom feed; pass a feed file, or the articles as .txt/.html/.md/.jsonl"
         )
     feed_title = (parsed.feed.get("title") or "").strip() or None
     return unique_ids(_entries(path, parsed, feed_title, on_error))
