@@ -224,7 +224,9 @@ CEASEFIRE = (
 STANCES = (
     "Mayor Jane Holt defended the plan at a press conference. Councilman Rob Diaz backed the bill. "
     "A spokesman for the utility declined to comment. The union did not respond to a request for "
-    "comment.\n\nHolt defended the budget, saying it was the cheapest option on the table.\n"
+    "comment. The ministry would not comment on the report.\n\n"
+    "Holt defended the budget, saying it was the cheapest option on the table. Diaz defended the "
+    "cuts as necessary to keep rates down.\n"
 )
 TITLE = "Smith says taxes will rise."  # a title with a full stop: only the article's title says so
 SAID = "Smith said on Monday that taxes would rise next year."
@@ -933,7 +935,10 @@ def test_stances_and_refusals_are_no_quotes_but_stay_polnear_attributions(
         (_piece(STANCES, a.source), _piece(STANCES, a.cue), _piece(STANCES, a.content))
         for a in article.attributions
     ]
-    assert shown == [("Holt", "saying", "it was the cheapest option on the table")]
+    assert shown == [
+        ("Holt", "saying", "it was the cheapest option on the table"),
+        ("Diaz", "defended", "the cuts as necessary to keep rates down"),  # says what the cuts are
+    ]
     # PolNeAR marks them ("The FDIC | declined | to comment"), so `unspun predict attributions` keeps them
     found = load_attribution_model().find(nlp("A spokesman for the utility declined to comment."))  # type: ignore[operator]
     assert [f.content_rule for f, _ in found] == ["xcomp"]

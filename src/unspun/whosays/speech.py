@@ -144,11 +144,13 @@ def reports_speech(head: Token) -> bool:
 # 65 "defend", 23 "backed"), so the model keeps finding them for ``unspun predict attributions``
 # and the PolNeAR figures stand; shown as quotes they read as if "the plan" or "to comment" had
 # been said (QA), so the article's quotes leave them out (:func:`says_something`) unless they
-# carry a statement: a that-clause or a quotation.
+# carry a statement: a that-clause, a quotation, or what the object is called ("defended the
+# cuts as necessary").
 STANCE = frozenset({"back", "support", "endorse", "oppose", "defend"})
 REFUSAL = frozenset({"decline", "refuse"})
-# Verbs of answering that, negated, report silence: "did not respond to a request for comment".
-ANSWER = frozenset({"respond", "reply", "return"})
+# Verbs of answering that, negated, report silence: "did not respond to a request for comment",
+# "would not comment on the report".
+ANSWER = frozenset({"respond", "reply", "return", "comment"})
 STATEMENT_RULES = frozenset({"ccomp", "quote"})
 
 
@@ -156,14 +158,20 @@ def says_something(head: Token, content_rule: str) -> bool:
     """Whether the attribution of cue head ``head``, its content found by ``content_rule`` (see
     :func:`unspun.whosays.attribution_rules.content_of`), reports something said and so is a quote
     to show: not a stance taken on an object ("defended the plan", :data:`STANCE`), a refusal
-    ("declined to comment", :data:`REFUSAL`) or an unanswered request ("did not respond to a
-    request for comment", :data:`ANSWER` negated), unless its content is a statement (a
-    that-clause or a quotation: "defended the plan as fair, saying that ..." has its own cue,
-    "saying")."""
+    ("declined to comment", :data:`REFUSAL`) or silence ("did not respond to a request for
+    comment", "would not comment on the report": :data:`ANSWER` negated), unless its content is a
+    statement (a that-clause or a quotation), or a stance says what its object is ("defended the
+    cuts as necessary"). "Defended the plan, saying that ..." is shown by its own cue, "saying"."""
     if content_rule in STATEMENT_RULES:
         return True
     lemma = head.lemma_.lower()
-    if lemma in STANCE or lemma in REFUSAL:
+    if lemma in STANCE:  # "as" hangs from the verb or, parsed so, from its object
+        near = [
+            *head.children,
+            *(c for child in head.children if child.dep_ == "dobj" for c in child.children),
+        ]
+        return any(token.dep_ == "prep" and token.lower_ == "as" for token in near)
+    if lemma in REFUSAL:
         return False
     negated = any(child.dep_ == "neg" for child in head.children)
     return not (lemma in ANSWER and negated)
