@@ -45,7 +45,9 @@ print("no prose")
 
 ![a photo of the mayor](mayor.jpg)
 
-<div class="ad">Buy now</div>
+<!-- an editor's note -->
+<script>track();</script>
+<p>A paragraph in <em>HTML</em>,<br>as blogs export them.</p>
 """
 
 
@@ -62,7 +64,8 @@ def test_a_markdown_file_reads_as_an_article_of_its_prose(tmp_path: Path) -> Non
         "Nobody was asked.\n\n"
         "Taxes will rise.\n\n"
         "The worst deal in a generation.\n\n"
-        "Year | Cost\n2023 | 1M"
+        "Year | Cost\n2023 | 1M\n\n"
+        "A paragraph in HTML,\nas blogs export them."
     )
     assert article.title == "The council's reckless plan"
     assert (article.id, article.source_path) == ("plan", str(tmp_path / "plan.md"))
@@ -119,9 +122,10 @@ def test_front_matter_keys_yaml_and_toml() -> None:
     assert front_matter("Intro\n---\ntitle: x\n---\n")[0] == {}  # only at the very start
 
 
-def test_a_hard_break_stays_a_line_break_and_html_is_left_out() -> None:
-    blocks = markdown_blocks("Line one  \nline two\\\nthree <b>bold</b>\n\n<p>raw block</p>\n")
-    assert blocks == [("p", "Line one\nline two\nthree bold")]
+def test_a_hard_break_stays_a_line_break_and_html_keeps_its_text() -> None:
+    blocks = markdown_blocks("Line one  \nline two\\\nthree <b>bold</b><br/>four\n\n<p>raw</p><p>block</p>\n")
+    assert blocks == [("p", "Line one\nline two\nthree bold\nfour"), ("p", "raw"), ("p", "block")]
+    assert markdown_blocks("<!-- draft -->\n\n<style>p {}</style>\n\n<iframe src=x></iframe>\n") == []
 
 
 def test_markdown_with_only_code_is_empty(tmp_path: Path) -> None:

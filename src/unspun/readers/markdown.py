@@ -3,10 +3,13 @@
 The Markdown is parsed with markdown-it-py (CommonMark, with tables and strikethrough) and
 its text becomes ``Article.text``, as the extracted text of an HTML page does: each heading,
 paragraph, list item, quoted paragraph and table is a paragraph of its own (joined by a blank
-line); emphasis, links and inline code are reduced to their text; code blocks, images and raw
-HTML are left out (they are no prose of the article). A line break inside a paragraph is a
-space (Markdown wraps lines), a hard break (two spaces or a backslash at the end of a line)
-stays a line break. Offsets count the text so made, not the Markdown source.
+line); emphasis, links and inline code are reduced to their text; code blocks and images are
+left out (they are no prose of the article). Raw HTML keeps its text: a block of it (``<p>...</p>``,
+as Markdown exported from a blog often holds its paragraphs) gives its block elements' text,
+less scripts, styles and comments; inline tags are dropped (``<br>`` is a line break). A line
+break inside a paragraph is a space (Markdown wraps lines), a hard break (two spaces or a
+backslash at the end of a line) stays a line break. Offsets count the text so made, not the
+Markdown source.
 
 The title is the front matter's ``title``, else the first level-1 or level-2 heading. The text
 opens with the title, as a text file opens with its headline: a front-matter title that no
@@ -45,6 +48,12 @@ _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*)")
 _SNIFF_FRONT = re.compile(r"(?:---|\+\+\+)[ \t]*\r?\n[ \t]*[A-Za-z_][\w-]*[ \t]*[:=]")
 _SNIFF_HEADING = re.compile(r"#{1,6}[ \t]+\S")
 _TITLE_LEVELS = ("h1", "h2")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+# What of raw HTML is no prose: comments, scripts, styles, embeds (with what they hold).
+_NO_PROSE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|iframe|noscript|svg)\b.*?(?:</\1\s*>|\Z)|<(?:script|style|iframe)\b[^>]*/>",
+    re.I | re.S,
+)
 
 
 def is_markdown(text: str) -> bool:
@@ -59,7 +68,7 @@ def markdown_article(data: bytes, *, id: str, where: str, source_path: str | Pat
 
     Raises:
         EncodingError: binary data, bytes no encoding reads, or a control character.
-        EmptyInputError: no text outside code blocks, images and HTML.
+        EmptyInputError: no text outside code blocks, images, scripts and comments.
     """
     source = decode_text(data, Path(source_path) if source_path is not None else where)
     return markdown_text(source, id=id, where=where, source_path=source_path)
@@ -74,7 +83,7 @@ def markdown_text(source: str, *, id: str, where: str, source_path: str | Path |
     blocks = markdown_blocks(body)
     if not blocks:
         raise EmptyInputError(
-            f"{where}: no text found in the Markdown (code blocks, images and HTML are left out); "
+            f"{where}: no text found in the Markdown (code blocks, images, scripts and comments are left out); "
             "give it some article text"
         )
     given = _inline_markdown(meta["title"]) if meta.get("title") else None
@@ -156,6 +165,8 @@ def markdown_blocks(body: str) -> list[tuple[str, str]]:
             tag = token.tag
         elif kind == "tr_open":
             cells = []
+        elif kind == "html_block":
+            blocks += [("p", block) for block in _html_text(token.content)]
         elif kind == "inline" and token.children is not None:
             text = _inline_text(token.children)
             if cells is not None:
@@ -182,9 +193,18 @@ def _inline_text(children: Iterable[Any]) -> str:
             parts.append(child.content)
         elif child.type == "softbreak":
             parts.append(" ")
-        elif child.type == "hardbreak":
+        elif child.type == "hardbreak" or (child.type == "html_inline" and _BREAK.fullmatch(child.content)):
             parts.append("\n")
     return "".join(parts)
+
+
+def _html_text(html: str) -> list[str]:
+    """The text of a raw HTML block, a string per block element; none for a comment, a script,
+    a style or an embed (no prose)."""
+    from unspun.readers.feed import html_fragment_text
+
+    html = _BREAK.sub("\n", _NO_PROSE.sub("", html))
+    return [block.strip() for block in html_fragment_text(html).split("\n\n") if block.strip()]
 
 
 def _words(text: str) -> list[str]:
