@@ -369,6 +369,42 @@ def test_read_html_a_short_story_leaves_the_page_menu_out(tmp_path: Path, menu: 
     assert read_html(path, max_bytes=LIMIT).text == story
 
 
+CONSENT = (
+    "<p>We and our 842 partners store and/or access information on a device, such as cookies, and "
+    "process personal data for personalised advertising and content measurement.</p>"
+    "<p>You may click to consent to our and our partners' processing as described above.</p>"
+    "<button>I accept</button>"
+)
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        f'<div class="consent-overlay"><h2>We value your privacy</h2>{CONSENT}</div>',
+        f'<div id="onetrust-banner-sdk">{CONSENT}</div>',
+        f'<section class="qc-cmp2-container">{CONSENT}</section>',
+    ],
+)
+def test_read_html_leaves_a_consent_banner_out(tmp_path: Path, banner: str) -> None:
+    # QA: a consent overlay's two paragraphs followed a short story as paragraphs of its body.
+    story = "The mayor resigned on Friday after a disastrous week."
+    path = tmp_path / "consent.html"
+    page = f"<html><body>{banner}<main><h1>Mayor resigns</h1><p>{story}</p></main></body></html>"
+    path.write_text(page, encoding="utf-8")
+    assert read_html(path, max_bytes=LIMIT).text == f"Mayor resigns\n\n{story}"
+
+
+def test_read_html_keeps_an_article_about_cookies_and_a_wrapper_named_for_consent(tmp_path: Path) -> None:
+    story = "Regulators said the consent banners of 40 sites broke the cookie law, and fined them."
+    path = tmp_path / "law.html"
+    path.write_text(
+        f'<html><body class="cookie-consent-pending"><div class="page has-consent"><main>'
+        f"<h1>Cookie fines</h1><p>{story}</p></main></div></body></html>",
+        encoding="utf-8",
+    )
+    assert read_html(path, max_bytes=LIMIT).text == f"Cookie fines\n\n{story}"
+
+
 @pytest.mark.parametrize(
     ("fragment", "text"),
     [

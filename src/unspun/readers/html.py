@@ -91,6 +91,7 @@ def _extract(page: str) -> Any:
         # A fragment ("<p>...</p>", "<article><h1>...") put in a page: alone, trafilatura found no
         # text in a single paragraph and left an <h1> out.
         page = f"<html><body>{page}</body></html>"
+    page = without_consent_banners(page)
     options: dict[str, Any] = {"with_metadata": True, "include_comments": False}
     document: Any = trafilatura.bare_extraction(page, date_extraction_params=_DATE_PARAMS, **options)
     if document is None or len(document.text or "") >= DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
@@ -99,6 +100,38 @@ def _extract(page: str) -> Any:
         page, date_extraction_params=_DATE_PARAMS, favor_precision=True, **options
     )
     return precise if precise is not None and (precise.text or "").strip() else document
+
+
+# A cookie or consent banner, by the id or class that names it: trafilatura leaves out an element
+# named "cookie", but not a "consent-overlay" or a consent platform's (OneTrust, Didomi, Quantcast,
+# Cookiebot), whose text ("We and our 842 partners store and/or access information on a device")
+# then followed a short story as two paragraphs of its body.
+_CONSENT = re.compile(
+    r"consent|cookie|gdpr|onetrust|didomi|qc-cmp|\bcmp\b|privacy-(?:banner|notice|overlay|popup)", re.I
+)
+
+
+def without_consent_banners(page: str) -> str:
+    """``page`` less its cookie and consent banners: each element whose id or class names one
+    (see ``_CONSENT``) and that holds no ``<article>``, ``<main>`` or ``<h1>`` (a page's wrapper
+    may carry such a class). A page that cannot be parsed is returned as it is."""
+    if _CONSENT.search(page) is None:
+        return page
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(page)
+    except (ValueError, etree.ParserError):  # an encoding declaration in a str, an empty page
+        return page
+    found = False
+    for element in tree.xpath("//body//*[@id or @class]"):
+        names = f"{element.get('id', '')} {element.get('class', '')}"
+        if _CONSENT.search(names) is None or element.xpath(".//article|.//main|.//h1"):
+            continue
+        element.drop_tree()
+        found = True
+    return lxml_html.tostring(tree, encoding="unicode") if found else page
 
 
 # A host name ("example.com", "news.example.co.uk"): what trafilatura means its fallback to find.
