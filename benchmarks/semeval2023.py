@@ -41,6 +41,8 @@ of config, seed and data>``, :mod:`unspun.training.runs`): a stopped run keeps t
 a second run on the folder is refused, ``--fresh`` computes them again.
 
 Run: ``python benchmarks/semeval2023.py [--data DIR] [--config FILE] [--out reports/semeval2023.json] [--fresh]``
+(``--spans-only [--write-calibration]``: the multilingual span figures alone, with the reliability
+of their scores, and the calibration stored beside the shipped model).
 """
 
 from __future__ import annotations
@@ -323,12 +325,15 @@ def grouped_folds_of(data: Any, data_dir: Path, cfg: dict[str, Any]) -> dict[str
     }
 
 
-def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
+def write_span_figures(data: Path | None, out: Path, seed: int, *, write_calibration: bool = False) -> None:
     """Span F1 per language (SemEval-2020 SI definition over the SemEval-2023 span files, labels
     ignored) on grouped folds: the multilingual span tagger at each threshold, with the sentence
     stacker it ships (``stacked``: the threshold chosen on the other folds), every sentence as a
     span, and a sentence classifier over USE vectors (threshold 0.4); the technique accuracy on the
-    gold spans. Kept beside the other sections of ``out``."""
+    gold spans; how honest the shown spans' scores are (``reliability`` per language: reliability
+    tables and ECE of the raw and calibrated scores, ``calibration``: the mapping and its
+    variants), the mapping written beside the shipped model with ``write_calibration``. Kept
+    beside the other sections of ``out``."""
     from unspun.models.multilingual_spans import MultilingualSpanTagger
     from unspun.models.packaged import model_folder
     from unspun.paths import shared_data_dir
@@ -348,6 +353,22 @@ def write_span_figures(data: Path | None, out: Path, seed: int) -> None:
     )  # folds kept by training
     figures["layer"] = layer
     figures["encoder"] = "int8 ONNX" if onnx is not None else "torch fp32"
+    figures["command"] = " ".join(["python", *sys.argv])
+    calibration = figures["calibration"]
+    print(
+        f"span scores, right = {calibration['right']}; chosen: {calibration['chosen']} {calibration['mapping']}"
+    )
+    for lang, row in figures["languages"].items():
+        table = row["reliability"]
+        print(
+            f"{lang}: {table['spans']} spans, right {table['share_right']:.3f}, mean score "
+            f"{table['mean_score_raw']:.3f} -> {table['mean_score_calibrated']:.3f}, ECE "
+            f"{table['raw']['ece']:.3f} -> {table['calibrated']['ece']:.3f}"
+        )
+    if write_calibration:
+        from unspun.training.multilingual_calibration import write_calibration as write
+
+        print(f"calibration written to {write(shipped, calibration)}")
     report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     report["spans"] = figures
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -448,6 +469,12 @@ def main() -> None:
         "sentence baselines, grouped folds), written into the report's 'spans' section",
     )
     parser.add_argument(
+        "--write-calibration",
+        action="store_true",
+        help="with --spans-only: store the span scores' calibration fitted on the out-of-fold spans "
+        "as calibration.json beside the shipped multilingual span model",
+    )
+    parser.add_argument(
         "--paragraph-evidence-only",
         action="store_true",
         help="only the fr/de/it/pl/ru paragraph figures with and without the multilingual span "
@@ -455,7 +482,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.spans_only:
-        write_span_figures(args.data, args.out, args.seed)
+        write_span_figures(args.data, args.out, args.seed, write_calibration=args.write_calibration)
         return
     if args.paragraph_evidence_only:
         write_paragraph_evidence(args.data, args.config, args.out, args.seed)

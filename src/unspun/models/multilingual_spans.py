@@ -10,7 +10,9 @@ on the grouped folds whole-sentence decisions scored above runs of single tokens
 whole words and trimmed of surrounding white space and punctuation. With the sentence stacker
 (``stack.npz``) a sentence kept first loses its leading and trailing clauses that the token head
 finds weak (:func:`clause_core`). A multinomial logistic
-regression over the span's states names its technique in the 23 of SemEval-2023 Task 3.
+regression over the span's states names its technique in the 23 of SemEval-2023 Task 3. With
+``calibration.json`` (:class:`ScoreCalibration`) a span's score is the probability that it is
+right as the English span scores are: that it overlaps a gold span of the technique it names.
 Trained on the span annotations of SemEval-2023 Task 3 (:mod:`unspun.training.multilingual_spans`).
 """
 
@@ -26,12 +28,13 @@ import numpy as np
 
 from unspun.document import Paragraph
 from unspun.errors import ModelError
-from unspun.models.linear_head import LinearHead, sigmoid
+from unspun.models.linear_head import LinearHead, logit, sigmoid
 from unspun.models.multilingual_evidence import ParagraphEvidence, decoded_spans, paragraph_evidence
 
 HEAD_FILE = "head.npz"
 CONFIG_FILE = "config.json"
 ENCODER_ONNX_FILE = "e5-encoder-int8.onnx"  # the e5 layers the heads read, when the folder has them
+CALIBRATION_FILE = "calibration.json"  # the span scores' calibration, when the folder has one
 _LINE_BREAK = re.compile(r"\n\s*")
 _EDGE = " \t\r\n.,;:!?\"'«»“”„‘’()[]-–—…"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"))
@@ -303,6 +306,43 @@ def sentence_spans(
 
 
 @dataclass(frozen=True)
+class ScoreCalibration:
+    """``sigmoid(a * logit(score) + b + c * logit(technique))``: a span's sentence score (the
+    stacker's probability that the sentence overlaps some technique span) as the probability that
+    the span is right, in the sense of the English span calibration
+    (:mod:`unspun.models.score_calibration`): it overlaps a gold span of the technique it names,
+    whose probability from the technique head is ``technique``. ``a > 0`` keeps it monotonic in the
+    score, so it changes no decision taken on the raw score (the stack threshold). Fitted on the
+    grouped folds' out-of-fold spans (:mod:`unspun.training.multilingual_calibration`)."""
+
+    a: float
+    b: float
+    c: float = 0.0
+
+    def probabilities(self, scores: np.ndarray, techniques: np.ndarray) -> np.ndarray:
+        """The calibrated probability of each raw ``score`` whose span names a technique of
+        probability ``techniques`` (the same shape)."""
+        return sigmoid(self.a * logit(scores) + self.b + self.c * logit(techniques))
+
+    @classmethod
+    def from_file(cls, path: Path) -> ScoreCalibration | None:
+        """The calibration in ``path`` (``None`` when there is no such file); raises
+        :class:`ModelError` for a broken one, or one that is not increasing in the score."""
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found = cls(float(data["a"]), float(data["b"]), float(data.get("c", 0.0)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ModelError(f"cannot read the span calibration {path} ({error}); reinstall unspun") from None
+        if not found.a > 0:
+            raise ModelError(
+                f"the span calibration {path} is not increasing in the score (a = {found.a}); reinstall unspun"
+            )
+        return found
+
+
+@dataclass(frozen=True)
 class TaggedSpan:
     """A span found by :class:`MultilingualSpanTagger`: where, how sure, and its most likely
     SemEval-2023 techniques with their probabilities (best first)."""
@@ -334,6 +374,9 @@ class MultilingualSpanTagger:
     # The stacker's spans lose their weak leading and trailing clauses (clause_core) when the
     # folder's config has a ``clause_share``; a folder without one decodes as before.
     clause_share: float | None = None
+    # The stacker's span scores as the probability that a span is right (calibration.json); a
+    # folder without one gives the raw scores.
+    calibration: ScoreCalibration | None = None
 
     @classmethod
     def from_disk(cls, folder: Path) -> MultilingualSpanTagger:
@@ -353,6 +396,7 @@ class MultilingualSpanTagger:
                 stack=LinearHead.from_disk(Path(folder) / STACK_FILE) if stacked else None,
                 stack_threshold=float(config["stack_threshold"]) if stacked else None,
                 clause_share=float(config["clause_share"]) if stacked and "clause_share" in config else None,
+                calibration=ScoreCalibration.from_file(Path(folder) / CALIBRATION_FILE) if stacked else None,
             )
         except (OSError, ValueError, KeyError) as error:
             raise ModelError(
@@ -408,11 +452,14 @@ class MultilingualSpanTagger:
                 clause_share=self.clause_share,
             )
         label_probabilities = self._technique_scores(found, offsets, hidden, sentence_of)
+        scores = np.asarray([score for _, _, score in found], np.float64)
+        if self.calibration is not None and found is not plain:  # after the decisions on the raw score
+            scores = self.calibration.probabilities(scores, label_probabilities.max(axis=1))
         out = []
-        for (start, end, score), row in zip(found, label_probabilities, strict=True):
+        for (start, end, _), score, row in zip(found, scores, label_probabilities, strict=True):
             best = np.argsort(-row)[:top]
             ranked = tuple((self.techniques.labels[i], float(row[i])) for i in best)
-            out.append(TaggedSpan(start, end, score, ranked))
+            out.append(TaggedSpan(start, end, float(score), ranked))
         if paragraphs is None:
             return Reading(out, None)
         if found is not plain:

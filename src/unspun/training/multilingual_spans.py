@@ -42,6 +42,7 @@ from unspun.models.multilingual_spans import (
 from unspun.tasks.ptc_scorer import merge_spans, score_si_rows
 from unspun.tasks.semeval2023_spans import SpanArticle, load_span_articles
 from unspun.training.grouping import duplicate_groups, grouped_folds, near_duplicates
+from unspun.training.multilingual_calibration import calibration_figures, shown_spans, write_calibration
 from unspun.training.multilingual_states import encoded_texts
 from unspun.training.runs import atomic_file
 from unspun.training.runs import run_folder as named_run_folder
@@ -336,12 +337,13 @@ def stacked_figures(
     *,
     clause_share: float | None = None,
     name: str = "stacked",
-) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any], list[list[tuple[int, int, float]]]]:
     """The stacked decoding on the folds (its spans cut to their clause core with
     ``clause_share``): per language the F1 at each of :data:`STACK_THRESHOLDS` (``<name>@t``) and
     at the threshold chosen on the other folds (``<name>``: the best mean F1 over the languages
-    there), with a stacker fitted on the other folds' out-of-fold rows; and the choices made (per
-    fold, and the threshold with the best mean F1 over all folds)."""
+    there), with a stacker fitted on the other folds' out-of-fold rows; the choices made (per
+    fold, and the threshold with the best mean F1 over all folds); and each article's out-of-fold
+    spans with their scores, at any threshold."""
     rows = stack_table(prepared, probabilities, table, sentence_probability)
     scored: list[list[tuple[int, int, float]]] = [[] for _ in prepared]
     for held_out in folds:
@@ -394,7 +396,7 @@ def stacked_figures(
             for i in fold
         }
         figures[lang][name] = si_f1([prepared[i] for i in members], [predictions[i] for i in members])
-    return figures, {"per_fold": chosen, "all_folds": max(mean, key=lambda t: mean[t])}
+    return figures, {"per_fold": chosen, "all_folds": max(mean, key=lambda t: mean[t])}, scored
 
 
 def fold_probabilities(
@@ -444,8 +446,11 @@ def cross_validate(
     token head and the sentence classifier, averaged), for the stacked decoding
     (:func:`stacked_figures`: ``stacked`` whole sentences trimmed at ``trim``, ``stacked_clauses``
     cut to their clause core at ``clause_share`` too, what ships) and for the two baselines, on
-    :func:`language_folds`. With ``run_folder``, each fold's out-of-fold token probabilities and
-    the sentence vectors are kept there and read back by a rerun (a stopped run resumes)."""
+    :func:`language_folds`; the reliability of the shown spans' scores and their calibration
+    (:func:`unspun.training.multilingual_calibration.calibration_figures`: ``calibration``, and
+    ``reliability`` per language). With ``run_folder``, each fold's out-of-fold token
+    probabilities and the sentence vectors are kept there and read back by a rerun (a stopped run
+    resumes)."""
     folds = language_folds(prepared, k, seed)
     probabilities = fold_probabilities(prepared, folds, seed=seed, run_folder=run_folder, log=log)
     table = sentences if sentences is not None else sentence_table(prepared, run_folder)
@@ -453,13 +458,16 @@ def cross_validate(
     gold_spans = technique_rows(prepared)
     features, labels, span_article = gold_spans
     predicted_label = np.empty(len(labels), dtype=object)
-    for held_out, technique_head in zip(folds, fold_technique_heads(gold_spans, folds), strict=True):
+    technique_heads = fold_technique_heads(gold_spans, folds)
+    for held_out, technique_head in zip(folds, technique_heads, strict=True):
         test = np.isin(span_article, held_out)
         best = technique_head.scores(features[test]).argmax(axis=1)
         predicted_label[test] = [technique_head.labels[i] for i in best]
     languages = sorted({p.item.language for p in prepared})
-    stacked, stack_choice = stacked_figures(prepared, folds, probabilities, table, sentence_probability, trim)
-    clauses, clause_choice = stacked_figures(
+    stacked, stack_choice, _ = stacked_figures(
+        prepared, folds, probabilities, table, sentence_probability, trim
+    )
+    clauses, clause_choice, shown = stacked_figures(
         prepared,
         folds,
         probabilities,
@@ -473,6 +481,9 @@ def cross_validate(
     report["clause_share"] = clause_share
     report["stack_thresholds"] = stack_choice
     report["stack_thresholds_clauses"] = clause_choice
+    # How honest the shown spans' scores are, and their calibration (models.multilingual_spans).
+    shown_rows = shown_spans(prepared, folds, shown, clause_choice["per_fold"], technique_heads)
+    report["calibration"], reliability = calibration_figures(shown_rows)
     for lang in languages:
         members = [i for i, p in enumerate(prepared) if p.item.language == lang]
         subset = [prepared[i] for i in members]
@@ -508,6 +519,7 @@ def cross_validate(
         figures["technique_accuracy_on_gold_spans"] = round(right / max(1, int(mine.sum())), 4)
         figures.update(stacked[lang])
         figures.update(clauses[lang])
+        figures["reliability"] = reliability.get(lang)
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
     return report
@@ -626,6 +638,7 @@ def train(
         layer=layer,
         about=about,
     )
+    write_calibration(out, report["calibration"])
     if report_path is not None:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
