@@ -957,3 +957,8 @@ def test_a_phrase_between_the_cue_and_its_that_clause_leaves_the_clause_the_cont
     [(responded, _)] = model.find(nlp(text))  # type: ignore[operator]
     assert responded.content is not None
     assert text[responded.content[0] : responded.content[1]].startswith("accusations that he exaggerated")
+    # an indirect question the parser hung from the cue as an adverbial clause
+    text = "Hannity asked Trump on Wednesday if the project was still in his plans."
+    [(asked, _)] = model.find(nlp(text))  # type: ignore[operator]
+    assert asked.content is not None
+    assert text[asked.content[0] : asked.content[1]] == "if the project was still in his plans"

@@ -282,8 +282,12 @@ def stray_complement(verb: Token, inside: set[int]) -> Token | None:
     and with a subject of its own is no relative clause (it has no gap for "that" to fill), so it
     is the complement of the verb before the phrase, as PolNeAR marks it ("claimed in an
     interview with Breitbart News | that he's not backing any particular candidate"). A noun's own
-    complement ("responded to accusations that he exaggerated", parsed ``acl``) stays the noun's."""
+    complement ("responded to accusations that he exaggerated", parsed ``acl``) stays the noun's.
+    So is an indirect question the parser made an adverbial clause of the verb (:func:`_asks`:
+    "asked Trump on Wednesday | if the project was still in his plans")."""
     for child in verb.children:
+        if child.dep_ == "advcl" and child.i > verb.i and child.i not in inside and _asks(child):
+            return child
         if child.dep_ != "prep" or child.i in inside or child.i < verb.i:
             continue
         for token in child.subtree:
@@ -297,6 +301,18 @@ def stray_complement(verb: Token, inside: set[int]) -> Token | None:
             ):
                 return token
     return None
+
+
+def _asks(clause: Token) -> bool:
+    """Whether a clause is an indirect question ("whether the deal was dead", "if he would endorse
+    Trump", with a subject of its own), which the parser sometimes hangs from a cue as an adverbial
+    clause ("asked in May if he would endorse Trump")."""
+    opener = clause.left_edge
+    return (
+        opener.dep_ == "mark"
+        and opener.lower_ in ("if", "whether")
+        and any(c.dep_ in SUBJECTS for c in clause.children)
+    )
 
 
 def _of_cue_word(verb: Token, cue: Sequence[Token], inside: set[int]) -> tuple[Range | None, str]:
