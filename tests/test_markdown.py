@@ -120,6 +120,18 @@ def test_front_matter_keys_yaml_and_toml() -> None:
     assert (meta, body) == ({"title": "It's"}, "Body")
     assert front_matter("--- not front matter\n") == ({}, "--- not front matter\n")
     assert front_matter("Intro\n---\ntitle: x\n---\n")[0] == {}  # only at the very start
+    ruled = "---\nA text between rules.\n---\n\nMore.\n"  # the text had been dropped as front matter
+    assert front_matter(ruled) == ({}, ruled)
+
+
+def test_windows_line_ends_and_a_bom_read_as_line_ends() -> None:
+    from unspun.readers.markdown import markdown_text
+
+    source = (
+        "\ufeff---\r\ntitle: A post\r\ndate: 2024-01-02\r\n---\r\n\r\nLine one\r\nwrapped.\r\n\r\n- item\r\n"
+    )
+    article = markdown_text(source, id="x", where="x")
+    assert (article.text, article.published) == ("A post\n\nLine one wrapped.\n\nitem", dt.date(2024, 1, 2))
 
 
 def test_a_hard_break_stays_a_line_break_and_html_keeps_its_text() -> None:

@@ -117,8 +117,9 @@ def front_matter(source: str) -> tuple[dict[str, str], str]:
     ``source``, keys lowered and values unquoted (empty values left out), and the text after it;
     ``({}, source)`` when it opens with none."""
     found = _FRONT_MATTER.match(source)
-    if found is None:
-        return {}, source
+    first = next((line for line in found.group(2).splitlines() if line.strip()), "") if found else ""
+    if found is None or _KEY_LINE.fullmatch(first.rstrip()) is None:
+        return {}, source  # "---" lines around a text are rules (or a setext heading), not front matter
     meta: dict[str, str] = {}
     for line in found.group(2).splitlines():
         pair = _KEY_LINE.fullmatch(line.rstrip())  # indented lines (nested keys, lists) do not match
