@@ -110,3 +110,19 @@ def test_analyze_off_a_terminal_writes_nothing_on_stderr(staged_pipeline: None, 
     result = runner.invoke(app, ["analyze", str(article), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+def test_ingest_on_a_terminal_shows_the_stage_running(
+    staged_pipeline: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import unspun.cli.common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(unspun.cli.common, "err", Console(file=screen, force_terminal=True, width=100))
+    article = tmp_path / "long.txt"
+    article.write_text("Title\n\nA long article.\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(article), "--db", f"sqlite:///{tmp_path / 'store.db'}"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "ingesting: who says what" in screen.getvalue() and "ingesting: technique spans" in screen.getvalue()
+    )

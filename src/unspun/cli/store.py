@@ -25,6 +25,7 @@ from unspun.cli.common import (
     cli_settings,
     err,
     fail,
+    long_work,
     out,
     progress,
     say,
@@ -140,7 +141,11 @@ def ingest(
                 # "skipped", as unspun analyze says: the summary then counts it failed or left out
                 say("skipped", "yellow", failure.line)
 
-        with opened(db, create=True) as store, progress(count_sources(paths), "ingesting") as advance:
+        with (
+            opened(db, create=True) as store,
+            progress(count_sources(paths), "ingesting") as advance,
+            long_work(advance),
+        ):
             summary = run_ingest(
                 paths,
                 store,
@@ -413,7 +418,7 @@ def reanalyze(
         if outlet is not None and outlet not in {o.outlet for o in store.outlets()}:
             raise NotFoundError(f"no stored article has the outlet {outlet!r}; `unspun outlets` lists them")
         query = SearchQuery(outlet=outlet) if outlet is not None else None
-        with progress(store.counts().articles, "reanalysing") as advance:
+        with progress(store.counts().articles, "reanalysing") as advance, long_work(advance):
             summary = store.reanalyze(
                 pipeline, query=query, force=force, batch_size=settings.batch_size, on_progress=advance
             )
