@@ -257,6 +257,7 @@ def test_is_evaluation_reads_a_copula_with_nothing_to_look_up() -> None:
         ("The plant's budget is $40 million.", False),  # a figure
         ("Senator Reed is the chair of the finance committee.", False),  # a name
         ("The plan is a disaster because it doubles the tax.", False),  # an event
+        ("The program is not mandatory, but almost every child attends.", False),  # two clauses
         (COUNCIL_VOTE, False),
     ):
         assert is_evaluation(list(nlp(text))) is evaluation, text  # type: ignore[operator]
