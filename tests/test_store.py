@@ -735,6 +735,10 @@ def test_model_key_changes_with_the_unspun_version() -> None:
         ({"technique": "Loaded_Langauge"}, "did you mean Loaded_Language?"),
         ({"genre": "Opinion"}, "unknown genre 'Opinion'; did you mean opinion?"),
         ({"frame": "economic"}, "did you mean Economic?"),
+        # QA: --technique loaded gave no hint; the one id starting with or holding the letters
+        ({"technique": "loaded"}, "unknown technique 'loaded'; did you mean Loaded_Language?"),
+        ({"technique": "fear"}, "did you mean Appeal_to_fear-prejudice?"),  # PTC-14's, listed first
+        ({"frame": "econ"}, "did you mean Economic?"),
     ],
 )
 def test_a_filter_id_in_another_case_or_misspelt_names_the_id_meant(

@@ -301,16 +301,25 @@ def unknown_id(
 
 def closest_id(given: str, labels: Sequence[str]) -> str | None:
     """The id ``given`` was meant to be: the same letters in another case or with other separators
-    ("loaded language", "name-calling labeling"), else the nearest spelling; ``None`` if none is near."""
+    ("loaded language", "name-calling labeling"), else the one id that starts with them, else the
+    one that holds them ("loaded" for Loaded_Language, "fear" for Appeal_to_fear-prejudice: three
+    letters at least; an id both taxonomies spell alike counts once, the first given), else the
+    nearest spelling; ``None`` if none is near."""
     import difflib
 
     def key(label: str) -> str:
         return "".join(c for c in label.casefold() if c.isalnum())
 
-    same = [label for label in labels if key(label) == key(given)]
+    wanted = key(given)
+    same = [label for label in labels if key(label) == wanted]
     if same:
         return same[0]
-    near = difflib.get_close_matches(key(given), [key(label) for label in labels], n=1, cutoff=0.8)
+    if len(wanted) >= 3:
+        for part_of in (str.startswith, str.__contains__):
+            holding = [label for label in labels if part_of(key(label), wanted)]
+            if len({key(label) for label in holding}) == 1:  # one technique, maybe in both taxonomies
+                return holding[0]
+    near = difflib.get_close_matches(wanted, [key(label) for label in labels], n=1, cutoff=0.8)
     return next((label for label in labels if near and key(label) == near[0]), None)
 
 
