@@ -1393,3 +1393,10 @@ def test_a_date_that_is_ambiguous_or_no_date_is_still_refused(tmp_path: Path, va
     path.write_text(json.dumps({"text": "The council met.", "published": value}) + "\n", encoding="utf-8")
     with pytest.raises(FormatError, match="is not a date; write it as YYYY-MM-DD"):
         list(read_jsonl(path, max_bytes=LIMIT))
+
+
+def test_empty_standard_input_is_named_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # QA: `unspun analyze - < /dev/null` said "input 'stdin' is empty or only whitespace"
+    monkeypatch.setattr("sys.stdin", io.StringIO(" \n"))
+    with pytest.raises(EmptyInputError, match="^standard input is empty or only whitespace; give it"):
+        list(iter_articles("-", max_bytes=LIMIT))

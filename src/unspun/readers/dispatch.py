@@ -420,4 +420,4 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
         return list(unique_ids(articles))
     if is_markdown(text):
         return [markdown_text(text, id="stdin", where=STDIN_NAME)]
-    return [read_text(text, id="stdin", source_path=None)]
+    return [read_text(text, id="stdin", source_path=None, where=STDIN_NAME)]
