@@ -126,3 +126,23 @@ def test_ingest_on_a_terminal_shows_the_stage_running(
     assert (
         "ingesting: who says what" in screen.getvalue() and "ingesting: technique spans" in screen.getvalue()
     )
+
+
+class Typed(io.BytesIO):
+    """Standard input that is the terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_reading_a_typed_article_says_how_to_end_it(monkeypatch: pytest.MonkeyPatch, typed: bool) -> None:
+    """`unspun analyze -` typed without a pipe waited with no word; piped input gets none."""
+    import unspun.cli.common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(unspun.cli.common, "err", Console(file=screen, force_terminal=True, width=200))
+    stdin = Typed(b"Typed text.\n") if typed else io.BytesIO(b"Piped text.\n")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(stdin))
+    unspun.cli.common.typing_hint()
+    assert ("type or paste it, then press Ctrl-D on a new line" in screen.getvalue()) is typed

@@ -23,6 +23,7 @@ from unspun.cli.common import (
     progress,
     say,
     state,
+    typing_hint,
     user_errors,
     write,
 )
@@ -76,6 +77,8 @@ def analyze(
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         report = RunReport(notify=lambda kind, message: say(kind, "yellow", message))
         exclude = output_files()
+        if path == "-":
+            typing_hint()
         # Read the first article before loading any model, so bad input fails fast.
         articles = iter_articles(
             path,

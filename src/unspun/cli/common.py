@@ -237,6 +237,19 @@ def long_work(bar: Bar) -> Iterator[None]:
         yield
 
 
+def typing_hint() -> None:
+    """Say how to end the article when standard input is the terminal (``unspun analyze -`` typed
+    without a pipe waited with no word), on stderr when it is a terminal too."""
+    import sys
+
+    if err.is_terminal and sys.stdin is not None and sys.stdin.isatty():
+        say(
+            "reading",
+            "dim",
+            "the article from standard input: type or paste it, then press Ctrl-D on a new line",
+        )
+
+
 def write(line: str) -> None:
     """``line`` on stdout exactly as given (no markup, emoji codes or wrapping)."""
     try:
