@@ -146,3 +146,23 @@ def test_reading_a_typed_article_says_how_to_end_it(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(stdin))
     unspun.cli.common.typing_hint()
     assert ("type or paste it, then press Ctrl-D on a new line" in screen.getvalue()) is typed
+
+
+def test_the_bar_leaves_the_terminal_while_stdout_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An analysis printed on stdout had followed the bar's line on the terminal
+    ("analysing: voices ━━━ 0/1language  en"): the bar is taken off while it prints."""
+    import unspun.cli.common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(unspun.cli.common, "err", Console(file=screen, force_terminal=True, width=100))
+    with unspun.cli.common.progress(1, "analysing") as bar:
+        bar.stage("voices")
+        with bar.paused():
+            drawn = screen.getvalue()
+            assert not bar._progress.live.is_started
+            assert drawn.endswith("\x1b[2K")  # the bar's line cleared for what prints next
+        assert bar._progress.live.is_started
+        bar(1)
+    monkeypatch.setattr(unspun.cli.common, "err", Console(file=io.StringIO()))
+    with unspun.cli.common.progress(1, "analysing") as off, off.paused():  # off a terminal: a no-op
+        pass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
+from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,6 +12,7 @@ import typer
 
 from unspun.cli.common import (
     ArticleModelOption,
+    Bar,
     LangOption,
     MaxInputOption,
     ModelOption,
@@ -94,22 +97,24 @@ def analyze(
             raise EmptyInputError(f"{where} holds no readable article{why}")
         collected: list[dict[str, Any]] = []
 
-        def show(analysis: Analysis) -> None:
+        def show(analysis: Analysis, bar: Bar) -> None:
             shown = analysis.above(min_score)
-            if format is OutputFormat.text:
-                out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
-                hidden = len(analysis.spans) - len(shown.spans)
-                if hidden:  # the header's span counts include them: say why the tables hold fewer
-                    out.print(
-                        f"{hidden} of {len(analysis.spans)} spans score below --min-score {min_score:g} and are "
-                        "not shown; the persuasion score and the by-voice shares count them all.",
-                        style="dim",
-                        markup=False,
-                    )
-            elif format is OutputFormat.jsonl:
-                write(json.dumps(shown.to_dict(), ensure_ascii=False))
-            else:
+            if format is OutputFormat.json:
                 collected.append(shown.to_dict())
+                return
+            with bar.paused() if out.is_terminal else nullcontext():  # one terminal, two streams
+                if format is OutputFormat.text:
+                    out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
+                    hidden = len(analysis.spans) - len(shown.spans)
+                    if hidden:  # the header's span counts include them: say why the tables hold fewer
+                        out.print(
+                            f"{hidden} of {len(analysis.spans)} spans score below --min-score {min_score:g} "
+                            "and are not shown; the persuasion score and the by-voice shares count them all.",
+                            style="dim",
+                            markup=False,
+                        )
+                else:
+                    write(json.dumps(shown.to_dict(), ensure_ascii=False))
 
         def bug(failure: Failure) -> None:
             if state["debug"] or not isinstance(failure.exception, UnspunError | None):
@@ -123,7 +128,7 @@ def analyze(
             run(
                 chain([first], articles),
                 pipeline,
-                show,
+                partial(show, bar=bar),
                 report=report,
                 batch_size=settings.batch_size,
                 on_progress=bar,

@@ -175,6 +175,20 @@ class Bar:
     def __call__(self, n: int) -> None:
         self._progress.advance(self._task, n)
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The bar taken off the terminal while stdout prints there: Rich moves only what its own
+        console (stderr) prints above the bar, so an analysis printed on stdout had followed the
+        bar's line ("analysing: voices ━━━ 0/1language  en") and the bar's last redraw cut into it."""
+        if self._progress.disable or not self._progress.live.is_started:
+            yield
+            return
+        self._progress.stop()
+        try:
+            yield
+        finally:
+            self._progress.start()
+
     def stage(self, name: str, done: str = "") -> None:
         """Show that stage ``name`` runs (``done``: how far it is, e.g. ``" 40%"``)."""
         label = STAGE_LABELS.get(name, name)
