@@ -962,3 +962,20 @@ def test_a_phrase_between_the_cue_and_its_that_clause_leaves_the_clause_the_cont
     [(asked, _)] = model.find(nlp(text))  # type: ignore[operator]
     assert asked.content is not None
     assert text[asked.content[0] : asked.content[1]] == "if the project was still in his plans"
+
+
+def test_a_content_ends_before_the_sources_next_act_and_never_on_a_conjunction(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.attribution_rules import trimmed
+
+    model = load_attribution_model()
+    text = "The spokesman said the members will still meet for drinks, but declined to say where."
+    said = next(f for f, _ in model.find(nlp(text)) if text[f.cue[0] : f.cue[1]] == "said")  # type: ignore[operator]
+    assert said.content is not None
+    assert text[said.content[0] : said.content[1]] == "the members will still meet for drinks"
+    doc = nlp("the members will still meet for drinks and speakers, but")  # type: ignore[operator]
+    kept = trimmed(list(doc))
+    assert (
+        doc.text[kept[0].idx : kept[-1].idx + len(kept[-1])]
+        == "the members will still meet for drinks and speakers"
+    )

@@ -73,13 +73,21 @@ def token_range(tokens: Sequence[Token]) -> Range:
 
 
 def trimmed(tokens: Sequence[Token]) -> list[Token]:
-    """``tokens`` in order without leading and trailing punctuation (quotes are kept)."""
+    """``tokens`` in order without leading and trailing punctuation (quotes are kept), nor a
+    conjunction left at the end ("the members will still meet for drinks and speakers, but": no
+    PolNeAR train content or source ends on "and", "but" or "or")."""
     toks = sorted(tokens, key=lambda t: t.i)
     while toks and (toks[0].text in EDGE_PUNCT or toks[0].is_space):
         toks.pop(0)
-    while toks and (toks[-1].text in EDGE_PUNCT or toks[-1].is_space):
+    while toks and (toks[-1].text in EDGE_PUNCT or toks[-1].is_space or _dangling(toks[-1])):
         toks.pop()
     return toks
+
+
+def _dangling(token: Token) -> bool:
+    """Whether ``token`` is a coordinating "and", "but", "or" or "nor" (not "so" or "yet", which
+    end PolNeAR contents as adverbs: "do so", "not yet")."""
+    return token.dep_ == "cc" and token.lower_ in ("and", "but", "or", "nor")
 
 
 def subtree_range(token: Token, exclude: Iterable[int] = ()) -> Range | None:
@@ -340,9 +348,23 @@ def extension_keys(verb: Token, child: Token) -> tuple[str, ...]:
 
 
 def later_dependents(verb: Token, anchor: Token, inside: set[int]) -> list[Token]:
-    """The verb's dependents after ``anchor``'s subtree, in order (not in the cue)."""
+    """The verb's dependents after ``anchor``'s subtree, in order (not in the cue), up to a verb
+    joined to it without a subject of its own: that is the source's next act, not what it said
+    ("said the members would meet, but declined to say where"; "said he was not ready, and
+    suggested that ...", where PolNeAR's content stops before "and")."""
     last = max(t.i for t in anchor.subtree)
-    return [c for c in verb.children if c.i > last and c.i not in inside]
+    out: list[Token] = []
+    for child in verb.children:
+        if child.i <= last or child.i in inside:
+            continue
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not _has_subject(child):
+            break
+        out.append(child)
+    return out
+
+
+def _has_subject(token: Token) -> bool:
+    return any(c.dep_ in (*SUBJECTS, "expl", "csubj") for c in token.children)
 
 
 def _extended(
