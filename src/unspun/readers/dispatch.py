@@ -66,7 +66,7 @@ from unspun.readers.jsonl import (
 )
 from unspun.readers.markdown import MARKDOWN_SUFFIXES, is_markdown, markdown_article, markdown_text
 from unspun.readers.text import article_id, read_text
-from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_article
+from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_articles
 
 __all__ = [
     "BOM",
@@ -319,7 +319,8 @@ def iter_articles(
     fetch_timeout: float | None = None,
 ) -> Iterator[Article]:
     """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
-    :func:`unspun.readers.url.url_article`, within ``fetch_timeout`` seconds, 20 by default), a
+    :func:`unspun.readers.url.url_articles`, within ``fetch_timeout`` seconds, 20 by default: a
+    page, a feed's entries, or a raw ``.md`` or ``.txt`` file), a
     folder, ``.jsonl``, an RSS or Atom feed (``.rss``, ``.atom``, ``.xml``: one article per entry,
     see :func:`unspun.readers.feed.read_feed`), Markdown (``.md``, ``.markdown``: see
     :mod:`unspun.readers.markdown`), HTML or a text file.
@@ -350,7 +351,8 @@ def iter_articles(
     if str(source) == STDIN:
         return iter(_read_stdin(max_bytes, on_error))
     if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
-        return iter([url_article(source, max_bytes=max_bytes, timeout=fetch_timeout or DEFAULT_TIMEOUT)])
+        timeout = fetch_timeout or DEFAULT_TIMEOUT
+        return iter(url_articles(source, max_bytes=max_bytes, timeout=timeout, on_error=on_error))
     path = Path(source)
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)

@@ -96,8 +96,12 @@ def read_feed(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_erro
     return feed_articles(read_bytes(path, max_bytes), path=path, on_error=on_error)
 
 
-def feed_articles(data: bytes, *, path: Path, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
-    """The articles of a feed's bytes, read from ``path``, as :func:`read_feed` describes them.
+def feed_articles(
+    data: bytes, *, path: Path, on_error: ErrorHandler = raise_error, where: str | None = None
+) -> Iterator[Article]:
+    """The articles of a feed's bytes, read from ``path``, as :func:`read_feed` describes them;
+    ``where`` (default: ``path``) names the feed in messages and is each article's
+    ``source_path`` (a feed's URL, which a ``Path`` would write ``https:/...``).
 
     Raises:
         FormatError: not a feed; EmptyInputError: a feed without entries that have text.
@@ -105,27 +109,30 @@ def feed_articles(data: bytes, *, path: Path, on_error: ErrorHandler = raise_err
     import feedparser
 
     parsed = feedparser.parse(data)
+    where = str(path) if where is None else where
     if not parsed.get("version") and not parsed.entries:
         raise FormatError(
-            f"{path} is not an RSS or Atom feed; pass a feed file, or the articles as .txt/.html/.md/.jsonl"
+            f"{where} is not an RSS or Atom feed; pass a feed file, or the articles as .txt/.html/.md/.jsonl"
         )
     feed_title = (parsed.feed.get("title") or "").strip() or None
-    return unique_ids(_entries(path, parsed, feed_title, on_error))
+    return unique_ids(_entries(where, path.stem, parsed, feed_title, on_error))
 
 
-def _entries(path: Path, parsed: Any, feed_title: str | None, on_error: ErrorHandler) -> Iterator[Article]:
+def _entries(
+    where: str, stem: str, parsed: Any, feed_title: str | None, on_error: ErrorHandler
+) -> Iterator[Article]:
     count = 0
     for number, entry in enumerate(parsed.entries, start=1):
         text = _entry_text(entry)
         if not text.strip():
             error: UnspunError = EmptyInputError(
-                f"{path}: entry {number} has no text (no content or summary)"
+                f"{where}: entry {number} has no text (no content or summary)"
             )
-            on_error(Path(f"{path}:{number}"), error)
+            on_error(Path(f"{where}:{number}"), error)
             continue
         source = entry.get("source") or {}
         outlet = (source.get("title") or "").strip() or feed_title
-        raw_id = entry.get("id") or entry.get("link") or f"{path.stem}-{number}"
+        raw_id = entry.get("id") or entry.get("link") or f"{stem}-{number}"
         count += 1
         yield Article(
             id=str(raw_id),
@@ -134,10 +141,10 @@ def _entries(path: Path, parsed: Any, feed_title: str | None, on_error: ErrorHan
             outlet=outlet,
             url=_web_address(entry.get("link")),
             published=_date(entry),
-            source_path=str(path),
+            source_path=where,
         )
     if count == 0:
-        raise EmptyInputError(f"{path}: the feed has no entry with text")
+        raise EmptyInputError(f"{where}: the feed has no entry with text")
 
 
 def _web_address(link: object) -> str | None:

@@ -15,10 +15,12 @@ import logging
 import os
 import re
 from configparser import ConfigParser
+from pathlib import Path, PurePosixPath
 
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FetchError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
+from unspun.readers.jsonl import ErrorHandler, raise_error
 
 DEFAULT_TIMEOUT = 20
 URL_PATTERN = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
@@ -208,9 +210,14 @@ def url_article(
     Raises:
         FetchError: see :func:`fetch` and :func:`check_not_a_wall`; also a page without article text.
     """
+    page, final = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
+    return _page_article(url, page, final, id)
+
+
+def _page_article(url: str, page: bytes, final: str, id: str | None) -> Article:
+    """The article of the HTML ``page`` fetched from ``url`` (``final``: after redirects)."""
     from unspun.readers.html import html_article, url_host
 
-    page, final = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
     try:
         article = html_article(page, id=id or _url_id(final), where=url, source_path=None)
     except EmptyInputError as error:
@@ -222,6 +229,47 @@ def url_article(
         article.outlet = url_host(final)
     article.source_path = url
     return article
+
+
+def url_articles(
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool | None = None,
+    on_error: ErrorHandler = raise_error,
+) -> list[Article]:
+    """The articles at ``url``, by what it gives: an RSS or Atom feed's entries (one article each,
+    as a feed file's; ``on_error`` gets the entries without text), a Markdown or plain text
+    file's article when its address ends in ``.md``, ``.markdown`` or ``.txt`` and it is no HTML
+    page (a raw file of a repository), else the page's article (:func:`url_article`). A feed's
+    address had been read as one page, its entries run together ("- Council closes libraryThe
+    council voted..."), and a raw Markdown file's markup and paragraphs as a page's text.
+
+    Raises:
+        FetchError (see :func:`url_article`), FormatError, EncodingError, EmptyInputError.
+    """
+    from urllib.parse import urlsplit
+
+    from unspun.readers.encoding import decode_text
+    from unspun.readers.feed import feed_articles, is_feed
+    from unspun.readers.html import is_html
+    from unspun.readers.markdown import MARKDOWN_SUFFIXES, markdown_article
+    from unspun.readers.text import read_text
+
+    page, final = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
+    if is_feed(page):
+        return list(feed_articles(page, path=Path(_url_id(final)), where=url, on_error=on_error))
+    suffix = PurePosixPath(urlsplit(final).path).suffix.lower()
+    if not is_html(page) and suffix in MARKDOWN_SUFFIXES | {".txt"}:
+        id = _url_id(final).removesuffix(suffix) or "page"
+        if suffix in MARKDOWN_SUFFIXES:
+            article = markdown_article(page, id=id, where=url, source_path=url)
+        else:
+            article = read_text(decode_text(page, url), id=id, source_path=url, where=url)
+        article.url = article.url or final
+        return [article]
+    return [_page_article(url, page, final, None)]
 
 
 def _url_id(url: str) -> str:
