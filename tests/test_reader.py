@@ -385,11 +385,12 @@ CONSENT = (
         f'<section class="qc-cmp2-container">{CONSENT}</section>',
     ],
 )
-def test_read_html_leaves_a_consent_banner_out(tmp_path: Path, banner: str) -> None:
+@pytest.mark.parametrize("declaration", ["", '<?xml version="1.0" encoding="utf-8"?>\n'])
+def test_read_html_leaves_a_consent_banner_out(tmp_path: Path, banner: str, declaration: str) -> None:
     # QA: a consent overlay's two paragraphs followed a short story as paragraphs of its body.
     story = "The mayor resigned on Friday after a disastrous week."
     path = tmp_path / "consent.html"
-    page = f"<html><body>{banner}<main><h1>Mayor resigns</h1><p>{story}</p></main></body></html>"
+    page = f"{declaration}<html><body>{banner}<main><h1>Mayor resigns</h1><p>{story}</p></main></body></html>"
     path.write_text(page, encoding="utf-8")
     assert read_html(path, max_bytes=LIMIT).text == f"Mayor resigns\n\n{story}"
 

@@ -111,6 +111,9 @@ _CONSENT = re.compile(
 )
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
+
+
 def without_consent_banners(page: str) -> str:
     """``page`` less its cookie and consent banners: each element whose id or class names one
     (see ``_CONSENT``) and that holds no ``<article>``, ``<main>`` or ``<h1>`` (a page's wrapper
@@ -120,9 +123,9 @@ def without_consent_banners(page: str) -> str:
     from lxml import etree
     from lxml import html as lxml_html
 
-    try:
-        tree = lxml_html.document_fromstring(page)
-    except (ValueError, etree.ParserError):  # an encoding declaration in a str, an empty page
+    try:  # lxml refuses a str that declares its encoding (XHTML's <?xml ... encoding=...?>)
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))
+    except (ValueError, etree.ParserError):  # an empty page
         return page
     found = False
     for element in tree.xpath("//body//*[@id or @class]"):
