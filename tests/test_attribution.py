@@ -979,3 +979,15 @@ def test_a_content_ends_before_the_sources_next_act_and_never_on_a_conjunction(n
         doc.text[kept[0].idx : kept[-1].idx + len(kept[-1])]
         == "the members will still meet for drinks and speakers"
     )
+
+
+def test_a_date_after_the_object_is_no_part_of_the_content(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    for text, content in (
+        ("Many of his donors backed Ron Paul for the presidency in 2012.", "Ron Paul for the presidency"),
+        ("She acknowledged her backing on Monday.", "her backing"),
+    ):
+        [(found, _)] = model.find(nlp(text))  # type: ignore[operator]
+        assert found.content is not None and text[found.content[0] : found.content[1]] == content

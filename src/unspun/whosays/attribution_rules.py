@@ -359,8 +359,16 @@ def later_dependents(verb: Token, anchor: Token, inside: set[int]) -> list[Token
             continue
         if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not _has_subject(child):
             break
+        if _circumstance(child):
+            break
         out.append(child)
     return out
+
+
+def _circumstance(token: Token) -> bool:
+    """Whether a dependent of the cue's verb says when rather than what: a date or time ("backed
+    Ron Paul for the presidency | in 2012", "acknowledged her backing | on Monday")."""
+    return tells_when(token) or token.ent_type_ in ("DATE", "TIME")
 
 
 def _has_subject(token: Token) -> bool:
