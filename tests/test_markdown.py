@@ -217,3 +217,17 @@ def test_a_markdown_string_or_bytes_read_as_stdin_is() -> None:
     assert read_string(plain).text == plain
     with pytest.raises(EmptyInputError, match="the Markdown text: no text found"):
         read_string("---\ntitle: Code only\n---\n```\nprint(1)\n```\n")
+
+
+def test_a_folder_holding_only_its_readme_says_so(tmp_path: Path) -> None:
+    """It said "no readable .txt, ..., .md ... files" of a folder holding a README.md."""
+    (tmp_path / "README.md").write_text("# About\n\nThis corpus.\n")
+    for name in ("a.pdf", "b.doc", "c.png", "d.gif"):
+        (tmp_path / name).write_bytes(b"%PDF")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(EmptyInputError) as raised:
+        read(tmp_path)
+    assert raised.value.message.endswith(
+        " files (left out: README.md: the folder's own documentation, not an article; "
+        "a.pdf, b.doc, c.png and 1 more: another type; sub: a folder); add some articles"
+    )

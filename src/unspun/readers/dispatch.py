@@ -306,7 +306,23 @@ def _iter_folder(
         count += len(articles)
         yield from unique_ids(articles, taken)
     if count == 0:
-        raise EmptyInputError(f"folder {path} has no readable {KINDS} files; add some articles")
+        why = f" (left out: {_left_out_summary(listing.left_out)})" if listing.left_out else ""
+        raise EmptyInputError(f"folder {path} has no readable {KINDS} files{why}; add some articles")
+
+
+def _left_out_summary(left_out: Sequence[tuple[Path, str]]) -> str:
+    """The entries a folder left out, grouped by why, a few names each ("README.md: the folder's
+    own documentation, not an article; a.pdf, b.doc and 2 more: another type"): a folder holding
+    only a README.md had said it held no .md file."""
+    groups: dict[str, list[str]] = {}
+    for entry, reason in left_out:
+        short = "another type" if reason == f"not a {KINDS} file" else reason.split(" (", 1)[0]
+        groups.setdefault(short, []).append(entry.name)
+    parts = []
+    for short, names in groups.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        parts.append(f"{shown}: {short}")
+    return "; ".join(parts)
 
 
 def iter_articles(
