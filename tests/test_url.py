@@ -79,3 +79,13 @@ def test_a_page_address_still_gives_the_page(site: str) -> None:
     (page,) = iter_articles(f"{site}/page.html")
     assert page.text == "Mayor quits\n\nThe mayor quit on Friday, critics said."
     assert (page.id, page.outlet) == ("page", "127.0.0.1")
+
+
+def test_a_feeds_address_holds_many_articles_of_a_count_unknown() -> None:
+    """unspun analyze URL --format json printed a one-entry feed's article as one object."""
+    from unspun.readers.folder import count_inputs, holds_many
+
+    assert (
+        holds_many("https://news.example/feed.RSS") and count_inputs("https://news.example/feed.rss") is None
+    )
+    assert not holds_many("https://news.example/story") and count_inputs("https://news.example/story") == 1

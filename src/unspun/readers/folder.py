@@ -88,7 +88,7 @@ def excluded(path: Path, exclude: Sequence[os.stat_result]) -> bool:
 
 def count_inputs(source: str | Path, *, exclude: Sequence[os.stat_result] = ()) -> int | None:
     """How many articles ``source`` holds, for sizing a progress bar; ``None`` when unknown (stdin,
-    a path that does not exist).
+    a path that does not exist, the address of a feed: ``.rss``, ``.atom``, ``.xml``).
 
     A URL is one article; a folder counts the files :func:`list_folder` reads (``exclude`` left
     out, as reading leaves it out): one per text, HTML or Markdown file, the non-blank lines of a JSONL
@@ -97,7 +97,7 @@ def count_inputs(source: str | Path, *, exclude: Sequence[os.stat_result] = ()) 
     if str(source) == STDIN:
         return None
     if isinstance(source, str) and is_url(source):
-        return 1
+        return None if _feed_address(source) else 1  # a feed's entries are known once fetched
     path = Path(source)
     if path.is_dir():
         return sum(_count_file(file) for file in list_folder(path, exclude).files)
@@ -108,11 +108,21 @@ def count_inputs(source: str | Path, *, exclude: Sequence[os.stat_result] = ()) 
 
 def holds_many(source: str | Path) -> bool:
     """Whether ``source`` is a kind of input that holds a list of articles however many it gives
-    (a folder, a JSONL file, a feed), rather than one (a text, HTML or Markdown file, a URL)."""
-    if str(source) == STDIN or (isinstance(source, str) and is_url(source)):
+    (a folder, a JSONL file, a feed, a feed's address), rather than one (a text, HTML or Markdown
+    file, a page's URL)."""
+    if isinstance(source, str) and is_url(source):
+        return _feed_address(source)
+    if str(source) == STDIN:
         return False
     path = Path(source)
     return path.is_dir() or path.suffix.lower() in JSONL_SUFFIXES | FEED_SUFFIXES
+
+
+def _feed_address(url: str) -> bool:
+    """Whether ``url``'s path ends as a feed file's name does (``.rss``, ``.atom``, ``.xml``)."""
+    from urllib.parse import urlsplit
+
+    return Path(urlsplit(url).path).suffix.lower() in FEED_SUFFIXES
 
 
 def _count_file(path: Path) -> int:
