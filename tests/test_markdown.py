@@ -231,3 +231,11 @@ def test_a_folder_holding_only_its_readme_says_so(tmp_path: Path) -> None:
         " files (left out: README.md: the folder's own documentation, not an article; "
         "a.pdf, b.doc, c.png and 1 more: another type; sub: a folder); add some articles"
     )
+
+
+def test_template_tags_of_a_site_generator_are_no_prose() -> None:
+    blocks = markdown_blocks(
+        'Intro.\n\n{{< figure src="x.jpg" caption="A photo" >}}\n\n{% include ad.html %}\n\n'
+        "{{% notice %}}\nInside a notice.\n{{% /notice %}}\n\nVisit {{ site.url }} today.\n"
+    )
+    assert blocks == [("p", "Intro."), ("p", "Inside a notice."), ("p", "Visit today.")]

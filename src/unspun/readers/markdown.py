@@ -4,7 +4,8 @@ The Markdown is parsed with markdown-it-py (CommonMark, with tables and striketh
 its text becomes ``Article.text``, as the extracted text of an HTML page does: each heading,
 paragraph, list item, quoted paragraph and table is a paragraph of its own (joined by a blank
 line); emphasis, links and inline code are reduced to their text; code blocks and images are
-left out (they are no prose of the article). Raw HTML keeps its text: a block of it (``<p>...</p>``,
+left out (they are no prose of the article), and so are a site generator's template tags
+(``{{< figure >}}``, ``{% include %}``). Raw HTML keeps its text: a block of it (``<p>...</p>``,
 as Markdown exported from a blog often holds its paragraphs) gives its block elements' text,
 less scripts, styles and comments; inline tags are dropped (``<br>`` is a line break). A line
 break inside a paragraph is a space (Markdown wraps lines), a hard break (two spaces or a
@@ -54,6 +55,17 @@ _NO_PROSE = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|iframe|noscript|svg)\b.*?(?:</\1\s*>|\Z)|<(?:script|style|iframe)\b[^>]*/>",
     re.I | re.S,
 )
+
+
+# A site generator's template tag (Hugo's {{< figure ... >}} and {{% notice %}}, Jekyll's
+# {% include ... %} and {{ site.url }}): markup of the page, no prose; a paragraph of them had been
+# analysed as text.
+_TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+
+
+def _without_template_tags(text: str) -> str:
+    kept = _TEMPLATE_TAG.sub("", text)
+    return text if kept == text else re.sub(r"[ \t]{2,}", " ", kept)  # "Visit {{ site.url }} today"
 
 
 def is_markdown(text: str) -> bool:
@@ -172,8 +184,8 @@ def markdown_blocks(body: str) -> list[tuple[str, str]]:
             text = _inline_text(token.children)
             if cells is not None:
                 cells.append(" ".join(text.split()))
-            elif text.strip():
-                blocks.append((tag, text.strip()))
+            elif text := _without_template_tags(text).strip():
+                blocks.append((tag, text))
         elif kind == "tr_close" and cells is not None:
             if any(cells):
                 rows.append(" | ".join(cells))
