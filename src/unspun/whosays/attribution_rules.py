@@ -357,9 +357,7 @@ def later_dependents(verb: Token, anchor: Token, inside: set[int]) -> list[Token
     for child in verb.children:
         if child.i <= last or child.i in inside:
             continue
-        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not _has_subject(child):
-            break
-        if _circumstance(child):
+        if _next_act(verb, child):
             break
         out.append(child)
     return out
@@ -367,12 +365,24 @@ def later_dependents(verb: Token, anchor: Token, inside: set[int]) -> list[Token
 
 def _circumstance(token: Token) -> bool:
     """Whether a dependent of the cue's verb says when rather than what: a date or time ("backed
-    Ron Paul for the presidency | in 2012", "acknowledged her backing | on Monday")."""
+    Ron Paul for the presidency | in 2012", "acknowledged her backing | on Monday"), which a
+    content extended over the verb's later dependents (:func:`_extended`) holds only with what
+    follows it ("had chided President Barack Obama on Aug. 17 for continuing his vacation")."""
     return tells_when(token) or token.ent_type_ in ("DATE", "TIME")
 
 
-def _has_subject(token: Token) -> bool:
-    return any(c.dep_ in (*SUBJECTS, "expl", "csubj") for c in token.children)
+def _next_act(verb: Token, child: Token) -> bool:
+    """Whether ``child`` is a verb joined to ``verb`` in the same form and without a subject of its
+    own: the source's next act ("said ..., and suggested that", "blamed the incident on hackers
+    but later fessed up"), not a clause of what was said that the parser hung from the cue
+    ("announced that Clinton was careless and in the normal course ... would face": "face" is
+    not in the form of "announced"; "admits X is ..., but is a person he can admire": a copula)."""
+    return (
+        child.dep_ == "conj"
+        and child.pos_ == "VERB"
+        and child.tag_ == verb.tag_
+        and not any(c.dep_ in (*SUBJECTS, "expl", "csubj") for c in child.children)
+    )
 
 
 def _extended(
@@ -384,11 +394,16 @@ def _extended(
 ) -> Range | None:
     tokens = list((first or anchor).subtree) if first is not None else list(anchor.subtree)
     if extend:
+        when: list[Token] = []  # a date joins only with what follows it (_circumstance)
         for child in later_dependents(verb, anchor, inside):
+            if _circumstance(child):
+                when += list(child.subtree)
+                continue
             rate = next((extend[k] for k in extension_keys(verb, child) if k in extend), 0.0)
             if rate <= 0.5:
                 break
-            tokens += list(child.subtree)
+            tokens += when + list(child.subtree)
+            when = []
     if first is not None:
         tokens = [t for t in tokens if t.i != first.i]
     toks = trimmed(tokens)
