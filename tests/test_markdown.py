@@ -239,3 +239,8 @@ def test_template_tags_of_a_site_generator_are_no_prose() -> None:
         "{{% notice %}}\nInside a notice.\n{{% /notice %}}\n\nVisit {{ site.url }} today.\n"
     )
     assert blocks == [("p", "Intro."), ("p", "Inside a notice."), ("p", "Visit today.")]
+
+
+def test_footnote_marks_go_and_their_notes_stay() -> None:
+    blocks = markdown_blocks("Costs rose 40%[^1] in a year.\n\n[^1]: Source: the council's own figures.\n")
+    assert blocks == [("p", "Costs rose 40% in a year."), ("p", "Source: the council's own figures.")]

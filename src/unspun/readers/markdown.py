@@ -5,7 +5,7 @@ its text becomes ``Article.text``, as the extracted text of an HTML page does: e
 paragraph, list item, quoted paragraph and table is a paragraph of its own (joined by a blank
 line); emphasis, links and inline code are reduced to their text; code blocks and images are
 left out (they are no prose of the article), and so are a site generator's template tags
-(``{{< figure >}}``, ``{% include %}``). Raw HTML keeps its text: a block of it (``<p>...</p>``,
+(``{{< figure >}}``, ``{% include %}``) and footnote marks (``[^1]``). Raw HTML keeps its text: a block of it (``<p>...</p>``,
 as Markdown exported from a blog often holds its paragraphs) gives its block elements' text,
 less scripts, styles and comments; inline tags are dropped (``<br>`` is a line break). A line
 break inside a paragraph is a space (Markdown wraps lines), a hard break (two spaces or a
@@ -61,10 +61,13 @@ _NO_PROSE = re.compile(
 # {% include ... %} and {{ site.url }}): markup of the page, no prose; a paragraph of them had been
 # analysed as text.
 _TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+# A footnote's mark ("rose 40%[^1].") and a definition's ("[^1]: Source: ..."), which CommonMark
+# leaves as text: the note's words are kept, its mark is not.
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\](?::[ \t]*)?")
 
 
-def _without_template_tags(text: str) -> str:
-    kept = _TEMPLATE_TAG.sub("", text)
+def _without_marks(text: str) -> str:
+    kept = _FOOTNOTE.sub("", _TEMPLATE_TAG.sub("", text))
     return text if kept == text else re.sub(r"[ \t]{2,}", " ", kept)  # "Visit {{ site.url }} today"
 
 
@@ -184,7 +187,7 @@ def markdown_blocks(body: str) -> list[tuple[str, str]]:
             text = _inline_text(token.children)
             if cells is not None:
                 cells.append(" ".join(text.split()))
-            elif text := _without_template_tags(text).strip():
+            elif text := _without_marks(text).strip():
                 blocks.append((tag, text))
         elif kind == "tr_close" and cells is not None:
             if any(cells):
