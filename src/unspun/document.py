@@ -433,8 +433,9 @@ SpanRecord = record(
     reason=Field(default=None),
     also=Field(
         default_factory=list,
-        description="the technique the head nearly chose for the same words, where its probability "
-        "reaches the span model's threshold (ids in the span's taxonomy); the same span, not another one",
+        description="further techniques for the same words (ids in the span's taxonomy): the one the head "
+        "nearly chose, where its probability reaches the span model's threshold, or the technique of a piece "
+        "of the same phrase that was joined into this span; the same span, not another one",
     ),
     also_scores=(
         Annotated[dict[str, float], ScoresOf("also")],
