@@ -995,5 +995,5 @@ def test_a_date_or_the_sources_next_act_after_the_object_is_no_part_of_the_conte
             "the incident on hackers",
         ),
     ):
-        [(found, _)] = model.find(nlp(text))  # type: ignore[operator]
+        found = model.find(nlp(text))[0][0]  # type: ignore[operator]
         assert found.content is not None and text[found.content[0] : found.content[1]] == content

@@ -371,16 +371,20 @@ def _circumstance(token: Token) -> bool:
     return tells_when(token) or token.ent_type_ in ("DATE", "TIME")
 
 
+FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
 def _next_act(verb: Token, child: Token) -> bool:
-    """Whether ``child`` is a verb joined to ``verb`` in the same form and without a subject of its
-    own: the source's next act ("said ..., and suggested that", "blamed the incident on hackers
-    but later fessed up"), not a clause of what was said that the parser hung from the cue
-    ("announced that Clinton was careless and in the normal course ... would face": "face" is
-    not in the form of "announced"; "admits X is ..., but is a person he can admire": a copula)."""
+    """Whether ``child`` is a verb joined to ``verb``, finite or in the same form, and without a
+    subject of its own: the source's next act ("said ..., and suggested that", "blamed the
+    incident on hackers but later fessed up", "has disputed both critiques, but says that"), not
+    a clause of what was said that the parser hung from the cue ("announced that Clinton was
+    careless and in the normal course ... would face": "face" follows a modal; "admits X is ...,
+    but is a person he can admire": a copula)."""
     return (
         child.dep_ == "conj"
         and child.pos_ == "VERB"
-        and child.tag_ == verb.tag_
+        and (child.tag_ == verb.tag_ or child.tag_ in FINITE)
         and not any(c.dep_ in (*SUBJECTS, "expl", "csubj") for c in child.children)
     )
 
