@@ -538,21 +538,29 @@ def test_cli_batch_lists_and_counts_a_folders_other_entries_as_analyze_does(tmp_
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     (folder / "good.txt").write_text(TEXTS[0] + "\n", encoding="utf-8")
+    (folder / "post.md").write_text(
+        "# A post\n\n" + TEXTS[1] + "\n", encoding="utf-8"
+    )  # read as analyze does
+    (folder / "README.md").write_text("# About these files\n\nArticles for a test.\n", encoding="utf-8")
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
     (folder / "sitemap.xml").write_text('<?xml version="1.0"?><urlset></urlset>', encoding="utf-8")
     analyzed = CliRunner().invoke(app, ["analyze", str(folder), "-f", "jsonl"])
     batched = CliRunner().invoke(app, ["batch", str(folder), str(tmp_path / "out")])
     assert analyzed.exit_code == 0 and batched.exit_code == 0, (analyzed.output, batched.output)
-    assert "0 failed, 3 left out" in analyzed.output and "0 failed, 3 left out" in batched.output
+    assert "0 failed, 4 left out" in analyzed.output and "0 failed, 4 left out" in batched.output
     for name, reason in [
-        ("notes.pdf", "not a .jsonl, .parquet, .txt, .html, .htm, .rss, .atom or .xml (a feed) file"),
+        (
+            "notes.pdf",
+            "not a .parquet or .txt, .html, .htm, .md, .markdown, .jsonl, .rss, .atom or .xml (a feed) file",
+        ),
+        ("README.md", "the folder's own documentation, not an article (pass it on its own to analyse it)"),
         ("sitemap.xml", "not an RSS or Atom feed"),
         ("sub", "a folder (folders are read one level deep; pass it on its own)"),
     ]:
         assert f"left out {folder / name}: {reason}" in batched.output
     assert "see" not in batched.output  # no row, no line in _errors.jsonl: nothing to look up
     report = json.loads((tmp_path / "out" / REPORT_FILE).read_text(encoding="utf-8"))
-    assert report["left_out"] == 3 and report["analysed"] == 1
+    assert report["left_out"] == 4 and report["analysed"] == 2
     assert {e["code"] for e in report["left_out_entries"]} == {"not_read"}
     assert errors(tmp_path / "out") == []
 

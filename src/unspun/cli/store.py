@@ -106,7 +106,8 @@ def _json(data: Any) -> None:
 
 def ingest(
     paths: Annotated[
-        list[str], typer.Argument(help="Text, HTML, JSONL or RSS/Atom files, folders, http(s) URLs, or -.")
+        list[str],
+        typer.Argument(help="Text, HTML, Markdown, JSONL or RSS/Atom files, folders, http(s) URLs, or -."),
     ],
     db: DbOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Set this outlet on every article.")] = None,

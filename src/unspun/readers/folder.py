@@ -35,7 +35,7 @@ _FEED_ENTRY = re.compile(rb"<(?:item|entry)[\s>/]")
 _SNIFF_BYTES = 4096
 # A folder of articles often holds a README.md (a corpus's, a repository's): it tells of the
 # folder, and was analysed as one of its articles once Markdown was read.
-_FOLDER_DOCS = frozenset({"README", "CHANGELOG", "CONTRIBUTING", "LICENSE"})
+FOLDER_DOCS = frozenset({"README", "CHANGELOG", "CONTRIBUTING", "LICENSE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def _left_out_because(entry: Path, exclude: Sequence[os.stat_result]) -> str | N
         return "the output being written"
     if suffix in FEED_SUFFIXES and not is_feed(_head(entry)):
         return "not an RSS or Atom feed"
-    if suffix in MARKDOWN_SUFFIXES and entry.stem.upper() in _FOLDER_DOCS:
+    if suffix in MARKDOWN_SUFFIXES and entry.stem.upper() in FOLDER_DOCS:
         return "the folder's own documentation, not an article (pass it on its own to analyse it)"
     return None
 

@@ -45,7 +45,8 @@ from unspun.errors import (
 )
 from unspun.readers.dispatch import FEED_SUFFIXES, file_article, is_feed
 from unspun.readers.encoding import too_large
-from unspun.readers.folder import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
+from unspun.readers.folder import FOLDER_DOCS, HTML_SUFFIXES, JSONL_SUFFIXES, KINDS, TEXT_SUFFIXES
+from unspun.readers.markdown import MARKDOWN_SUFFIXES
 from unspun.readers.text import article_id
 
 PARQUET_SUFFIXES = frozenset({".parquet"})
@@ -57,7 +58,7 @@ UNREAD_KINDS: dict[str, type[UnspunError]] = {
     "empty": EmptyInputError,
     "bad_feed": FormatError,
 }
-ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES
 CONTAINER_SUFFIXES = JSONL_SUFFIXES | PARQUET_SUFFIXES | FEED_SUFFIXES
 
 SOURCE_SCHEMA = pa.schema(
@@ -97,10 +98,10 @@ def _url(fs: Any, path: str) -> str:
 def list_inputs(source: str | Path) -> Inputs:
     """The files of ``source`` (a file or folder, local or fsspec URL), sorted by name.
 
-    A folder gives its ``.jsonl``, ``.parquet``, ``.txt``, ``.html`` and ``.htm`` files and its
-    feeds (``.rss``, ``.atom``, an ``.xml`` file that starts as a feed does); its other entries
-    (sub-folders, files of other kinds) are the ``left_out`` ones, with why; names starting with
-    ``.`` or ``_`` are ignored.
+    A folder gives its ``.jsonl``, ``.parquet``, ``.txt``, ``.html``, ``.htm``, ``.md`` and
+    ``.markdown`` files and its feeds (``.rss``, ``.atom``, an ``.xml`` file that starts as a feed
+    does); its other entries (sub-folders, files of other kinds, its own README.md and the like)
+    are the ``left_out`` ones, with why; names starting with ``.`` or ``_`` are ignored.
 
     Raises:
         InputNotFoundError: ``source`` does not exist.
@@ -130,16 +131,12 @@ def list_inputs(source: str | Path) -> Inputs:
             else:
                 left_out.append((_url(fs, name), reason))
         if not names:
-            raise EmptyInputError(
-                f"folder {source} has no .jsonl, .parquet, .txt, .html, .htm or feed (.rss, .atom) files; "
-                "add some articles"
-            )
+            raise EmptyInputError(f"folder {source} has no .parquet or {KINDS} files; add some articles")
     else:
         suffix = posixpath.splitext(path)[1].lower()
         if suffix not in CONTAINER_SUFFIXES | ARTICLE_SUFFIXES:
             raise InputError(
-                f"{source} is not a .jsonl, .parquet, .txt, .html or feed (.rss, .atom, .xml) file; "
-                "give one of these or a folder of them"
+                f"{source} is not a .parquet or {KINDS} file; give one of these or a folder of them"
             )
         names = [path]
     inputs = Inputs(left_out=left_out)
@@ -162,7 +159,10 @@ def _left_out_because(fs: Any, path: str) -> str | None:
     if fs.isdir(path):
         return "a folder (folders are read one level deep; pass it on its own)"
     if posixpath.splitext(path)[1].lower() not in CONTAINER_SUFFIXES | ARTICLE_SUFFIXES:
-        return "not a .jsonl, .parquet, .txt, .html, .htm, .rss, .atom or .xml (a feed) file"
+        return f"not a .parquet or {KINDS} file"
+    stem, suffix = posixpath.splitext(posixpath.basename(path))
+    if suffix.lower() in MARKDOWN_SUFFIXES and stem.upper() in FOLDER_DOCS:
+        return "the folder's own documentation, not an article (pass it on its own to analyse it)"
     if not _not_other_xml(fs, path):
         return "not an RSS or Atom feed"
     return None
