@@ -614,3 +614,28 @@ def test_writes_ask_for_the_token_when_the_server_has_one(browser: Any, tmp_path
             assert len(asked) == 1 and "token" in asked[0]
         feedback = client.get(f"/api/articles/{article_id}/feedback").json()["feedback"]
         assert [f["kind"] for f in feedback] == ["wrong"]
+
+
+def test_frames_and_genre_are_named_as_the_text_view_names_them(page: Any) -> None:
+    # The page spelt a frame from its id ("Legality Constitutionality and jurisprudence",
+    # "Security and defense") where the text view says "Legality, constitutionality and
+    # jurisprudence", "Security and defence".
+    from unspun.techniques import display_name
+
+    frames = ["Legality_Constitutionality_and_jurisprudence", "Security_and_defense"]
+    data = {"title": None, "text": "The plan will fail.", "spans_analysed": True, "spans": [], "errors": []}
+    data |= {"paragraphs": [], "scores": {}, "genre": "satire", "genre_score": 0.6}
+    data |= {"frames": frames, "frame_scores": {"Legality_Constitutionality_and_jurisprudence": 0.4}}
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, data)
+    chips = page.eval_on_selector_all("#a-summary .chip", "els => els.map(e => e.firstChild.textContent)")
+    assert chips == [display_name(f, "frame") for f in frames]
+    assert chips[0] == "Legality, constitutionality and jurisprudence"
+    genre = page.locator("#a-summary .sum", has_text="Genre").locator("strong")
+    assert genre.text_content() == display_name("satire", "genre") == "Satire"
+    # The corpus's frame filter names them alike.
+    page.goto("/articles")
+    ready(page)
+    options = page.eval_on_selector_all("#f-frame option", "els => els.map(e => [e.value, e.textContent])")
+    assert ["Security_and_defense", "Security and defence"] in options

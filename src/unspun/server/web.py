@@ -29,7 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from unspun.techniques import FRAMES, PTC14, SEMEVAL23, Technique
+from unspun.techniques import FRAME_INFO, FRAMES, GENRE_INFO, PTC14, SEMEVAL23, Technique
 from unspun.version import __version__
 
 HERE = Path(__file__).resolve().parent
@@ -69,8 +69,11 @@ def _technique_record(t: Technique, taxonomy: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def technique_catalogue() -> dict[str, Any]:
-    """Every technique (PTC-14 first, then the SemEval-2023 labels not spelled the same) and
-    every frame, as the page reads them: ``{"techniques": [...], "frames": {label: description}}``."""
+    """Every technique (PTC-14 first, then the SemEval-2023 labels not spelled the same), every
+    frame and genre, as the page reads them: ``{"techniques": [...], "frames": {label: description},
+    "frame_names": {label: name}, "genre_names": {id: name}}``, the names those the text view
+    shows (:func:`unspun.techniques.display_name`): the page had spelt a frame from its id
+    ("Legality Constitutionality and jurisprudence", "Security and defense")."""
     seen: set[str] = set()
     techniques = []
     for taxonomy, table in (("ptc14", PTC14), ("semeval2023", SEMEVAL23)):
@@ -78,7 +81,12 @@ def technique_catalogue() -> dict[str, Any]:
             if t.label not in seen:
                 seen.add(t.label)
                 techniques.append(_technique_record(t, taxonomy))
-    return {"techniques": techniques, "frames": dict(FRAMES)}
+    return {
+        "techniques": techniques,
+        "frames": dict(FRAMES),
+        "frame_names": {c.id: c.name for c in FRAME_INFO},
+        "genre_names": {c.id: c.name for c in GENRE_INFO},
+    }
 
 
 @lru_cache(maxsize=1)

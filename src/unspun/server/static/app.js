@@ -67,9 +67,15 @@ export function techniqueName(cat, label) {
   return t ? t.name : String(label).replaceAll("_", " ");
 }
 
-/** The display name of a frame label. */
-export function frameName(label) {
-  return String(label).replaceAll("_", " ");
+/** The display name of a frame label, as the text view has it ("Legality, constitutionality and
+ * jurisprudence"; the label with spaces when unknown). */
+export function frameName(cat, label) {
+  return (cat.frame_names || {})[label] || String(label).replaceAll("_", " ");
+}
+
+/** The display name of a genre id ("Opinion"; the id when unknown). */
+export function genreName(cat, id) {
+  return (cat.genre_names || {})[id] || String(id);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The article view (Analyse and /articles/{id}): summary, legend, highlighted text, tooltip,
 // span list, detail card and feedback. Everything from the article goes in as textContent.
 
-import { el, frameName, number, percent, say, techniqueName } from "./app.js";
+import { el, frameName, genreName, number, percent, say, techniqueName } from "./app.js";
 import { addSpan, captureSelection, feedbackControls } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
 import { toUtf16 } from "./offsets.js";
@@ -134,12 +134,12 @@ export class ArticleView {
     }
     const voices = voiceLine(d.scores);
     if (voices) item("By voice", el("span", { class: "voices", title: "Share of the characters inside technique spans, in the author's own text and in quoted text", text: voices }));
-    if (d.genre) item("Genre", el("strong", { class: "big cap", text: d.genre }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
+    if (d.genre) item("Genre", el("strong", { class: "big", text: genreName(this.cat, d.genre) }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
     const active = countedSpans(this.spans).length;
     item("Spans", el("strong", { class: "big", text: number(active) }), el("span", { class: "muted", text: ` in ${number(this.techniqueCounts().size)} techniques` }));
     if (d.frames && d.frames.length) {
       const chips = d.frames.map((f) =>
-        el("span", { class: "chip", title: this.cat.frames[f] || "" }, frameName(f), el("span", { class: "muted", text: ` ${percent((d.frame_scores || {})[f])}` })),
+        el("span", { class: "chip", title: this.cat.frames[f] || "" }, frameName(this.cat, f), el("span", { class: "muted", text: ` ${percent((d.frame_scores || {})[f])}` })),
       );
       item("Frames", el("span", { class: "chips" }, chips));
     }

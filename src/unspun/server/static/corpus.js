@@ -1,7 +1,7 @@
 // The corpus (/articles): the search form and the filters live in the page's URL, so that a
 // search, its pages and the back button all work; results come from GET /api/articles.
 
-import { api, el, frameName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
+import { api, el, frameName, genreName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 const FILTERS = ["q", "outlet", "date_from", "date_to", "technique", "genre", "frame"];
@@ -17,7 +17,7 @@ function fillSelect(select, entries, current) {
 
 function resultItem(cat, a) {
   const techs = Object.entries(a.techniques || {}).sort((x, y) => y[1] - x[1]).slice(0, 4);
-  const meta = [a.outlet, a.published, `${number(a.words)} words`, a.genre].filter(Boolean).join(" · ");
+  const meta = [a.outlet, a.published, `${number(a.words)} words`, a.genre ? genreName(cat, a.genre) : null].filter(Boolean).join(" · ");
   return el(
     "li",
     { class: "result card" },
@@ -43,7 +43,7 @@ async function main() {
     if (params.get(name)) input.value = params.get(name);
   }
   fillSelect($("f-technique"), cat.techniques.filter((t) => t.taxonomy === "ptc14").map((t) => [t.label, t.name]), params.get("technique"));
-  fillSelect($("f-frame"), Object.keys(cat.frames).map((f) => [f, frameName(f)]), params.get("frame"));
+  fillSelect($("f-frame"), Object.keys(cat.frames).map((f) => [f, frameName(cat, f)]), params.get("frame"));
   if (params.get("genre")) $("f-genre").value = params.get("genre");
   const outletsLoaded = api("/api/outlets").then((data) => fillSelect($("f-outlet"), data.outlets.map((o) => [o.outlet, o.outlet]), params.get("outlet")));
 

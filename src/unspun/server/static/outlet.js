@@ -1,7 +1,7 @@
 // An outlet's dashboard (/outlets/{name}, ?compare=OTHER): technique rates, genre and frame
 // mix, persuasion score distribution and the monthly trend, from GET /api/outlets/{name}/profile.
 
-import { api, el, frameName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
+import { api, el, frameName, genreName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
 import { barChart, boxPlot, lineChart } from "./charts.js";
 
 const $ = (id) => document.getElementById(id);
@@ -61,11 +61,11 @@ function render(cat, profiles) {
   dash.append(figure("Technique rates", rateRows.length ? barChart(rateRows, series, { label: `Technique spans per 1,000 words, ${names}`, digits: 2, width: 1180 }) : el("p", { class: "muted", text: "No technique spans." }), "Spans per 1,000 words, by technique"));
 
   const grid = el("div", { class: "chart-grid" });
-  const genreRows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => k.charAt(0).toUpperCase() + k.slice(1), () => undefined);
+  const genreRows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => genreName(cat, k), () => undefined);
   grid.append(figure("Genre mix", barChart(genreRows, series, { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), "% of articles"));
   grid.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}` }), "Median, quartiles and range over the outlet's articles"));
   dash.append(grid);
-  const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), frameName, () => undefined, 14);
+  const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), (k) => frameName(cat, k), () => undefined, 14);
   dash.append(figure("Frame mix", barChart(frameRows, series, { label: `Share of articles using each frame, ${names}`, digits: 0, unit: "%", width: 1180 }), "% of articles that use each frame"));
 
   const trendGrid = el("div", { class: "chart-grid" });
