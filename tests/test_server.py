@@ -559,3 +559,26 @@ def test_min_score_leaves_weak_spans_out_of_the_answer_not_out_of_the_store(
             "min_score"
             in assert_error(c.post("/api/analyze", json={"text": TEXT, "min_score": 2}), 422)["error"]
         )
+
+
+def test_markdown_is_read_as_the_cli_reads_a_md_file(client: TestClient, tmp_path: Path) -> None:
+    # A .md file opening with prose is Markdown only by its name: the page's "Open a file" sent
+    # its text, read as plain text ("the *biggest swindle*" a span, the code block analysed).
+    from unspun.readers.dispatch import iter_articles
+
+    source = (
+        "The **stadium deal** is the *biggest swindle* in this city's history. "
+        "[Read the contract](https://example.com/c.pdf).\n\n- It costs $400 million.\n\n"
+        "```\nprint('no prose')\n```\n"
+    )
+    post = tmp_path / "post.md"
+    post.write_text(source, encoding="utf-8")
+    (from_file,) = iter_articles(post)
+    read = client.post("/api/analyze", json={"text": source, "markdown": True}).json()
+    assert read["text"] == from_file.text
+    assert "**" not in read["text"] and "print(" not in read["text"] and "Read the contract." in read["text"]
+    assert all("*" not in span["text"] for span in read["spans"])
+    plain = client.post("/api/analyze", json={"text": source}).json()  # unmarked: plain text, as before
+    assert plain["text"] == source
+    body = assert_error(client.post("/api/analyze", json={"text": "```\ncode\n```\n", "markdown": True}), 422)
+    assert "no text found in the Markdown" in body["error"]

@@ -639,3 +639,29 @@ def test_frames_and_genre_are_named_as_the_text_view_names_them(page: Any) -> No
     ready(page)
     options = page.eval_on_selector_all("#f-frame option", "els => els.map(e => [e.value, e.textContent])")
     assert ["Security_and_defense", "Security and defence"] in options
+
+
+def test_upload_a_markdown_file_opening_with_prose(page: Any, tmp_path: Path) -> None:
+    # Only front matter or a # heading tells Markdown from its text: a .md file opening with prose
+    # was analysed as plain text on the page (its markup in the highlights), not as the CLI reads it.
+    post = tmp_path / "post.md"
+    post.write_text(
+        "The **stadium deal** is the *biggest swindle* in this city's history.\n\n"
+        "```\nprint('no prose')\n```\n\nThe corrupt, shameless elites want to destroy our great nation.\n",
+        encoding="utf-8",
+    )
+    page.goto("/")
+    ready(page)
+    page.set_input_files("#in-file", str(post))
+    page.wait_for_function("() => document.getElementById('in-text').value.includes('**')")
+    assert page.is_checked("#in-markdown") and "Markdown" in page.text_content("#status")
+    page.click("#analyse-button")
+    page.wait_for_selector("#view:not([hidden])")
+    text = page.text_content("#a-text")
+    assert "biggest swindle" in text and "**" not in text and "print(" not in text
+    # A text file after it is not Markdown.
+    story = tmp_path / "story.txt"
+    story.write_text("The *starred* plan will fail.", encoding="utf-8")
+    page.set_input_files("#in-file", str(story))
+    page.wait_for_function("() => document.getElementById('in-text').value.includes('starred')")
+    assert not page.is_checked("#in-markdown")

@@ -111,6 +111,12 @@ class AnalyzeRequest(_Request):
         "unset or empty: detect.",
     )
     store: bool = Field(False, description="Keep the article and its analysis in the store.")
+    markdown: bool = Field(
+        False,
+        description="Read the text as Markdown, as unspun analyze reads a .md file (its prose: "
+        "markup and code blocks left out), whatever it opens with; unset: Markdown only when it "
+        "opens with front matter or a # heading.",
+    )
     min_score: float = Field(
         0.0,
         ge=0,
@@ -157,7 +163,9 @@ StoreDep = Annotated[Store, Depends(get_store)]
 def make_article(body: AnalyzeRequest) -> Article:
     """The :class:`Article` of a request, read as :func:`unspun.analyze` reads a string.
 
-    Raises :class:`unspun.errors.EmptyInputError` (blank text),
+    With ``markdown`` the text is read as Markdown whatever it opens with.
+
+    Raises :class:`unspun.errors.EmptyInputError` (blank text, Markdown with no prose),
     :class:`unspun.errors.FormatError` (a bad ``published`` date) and
     :class:`unspun.errors.LanguageNotSupportedError` (a ``lang`` unspun has no model for)."""
     from unspun.languages import normalise_language
@@ -166,7 +174,14 @@ def make_article(body: AnalyzeRequest) -> Article:
 
     # Checked first: a language no model reads is refused before the text is read.
     language = normalise_language(body.lang) if body.lang and body.lang.strip() else None
-    article = read_string(body.text, id=body.id or "text")
+    if body.markdown:
+        # A .md file that opens with prose ("The **deal** is ..."), which the sniffing rule of
+        # read_string reads as plain text, its markup and code blocks analysed as words.
+        from unspun.readers.markdown import markdown_text
+
+        article = markdown_text(body.text, id=body.id or "text", where="the Markdown text")
+    else:
+        article = read_string(body.text, id=body.id or "text")
     if language is not None:
         # The shared pipeline's language detector keeps a language set on the article (as
         # --lang does), so no pipeline per language is loaded.

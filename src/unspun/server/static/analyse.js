@@ -12,7 +12,10 @@ async function readFile(file) {
   try {
     const data = await api("/api/read", { method: "POST", body: file });
     $("in-text").value = data.text;
-    say(`Read ${file.name} (${data.encoding}).`);
+    // A .md file is read as Markdown, as unspun analyze reads it, even when it opens with prose
+    // (only front matter or a # heading tells Markdown from the text alone).
+    $("in-markdown").checked = !data.html && /\.(md|markdown)$/i.test(file.name);
+    say(`Read ${file.name} (${data.encoding}${$("in-markdown").checked ? ", Markdown" : ""}).`);
   } catch (error) {
     say(`${file.name} could not be read: ${error.message}`, "error");
   }
@@ -25,6 +28,7 @@ async function analyse(view) {
     return;
   }
   const body = { text, store: $("in-store").checked };
+  if ($("in-markdown").checked) body.markdown = true;
   const fields = [["title", "in-title"], ["outlet", "in-outlet"], ["published", "in-published"], ["lang", "in-lang"]];
   for (const [field, id] of fields) {
     const value = $(id).value.trim();
