@@ -263,6 +263,27 @@ def test_the_summary_shows_persuasion_in_the_authors_text_apart_from_the_quotes(
     assert "in the author's text 29% of characters (1 span); in quotes 0% (0 spans)" in _rendered(article)
 
 
+def test_spans_left_out_by_min_score_are_said_to_be_counted_by_voice() -> None:
+    # --min-score 0.7 showed one span beside "(2 spans)" in the by-voice line.
+    from unspun.pipeline.voice import VoiceScorer
+
+    text = "This disastrous plan will fail. The shameful mayor knew."
+    article = Article(id="1", text=text, language="en")
+    first, second = text.index("disastrous"), text.index("shameful")
+    article.set_layer(
+        "technique",
+        [Span(first, first + 10, "Loaded_Language", 0.8), Span(second, second + 8, "Loaded_Language", 0.6)],
+    )
+    article.scores["persuasion"] = 0.5
+    VoiceScorer()([article])
+    console = Console(record=True, width=160, color_system=None)
+    console.print(render_analysis(Analysis(article).above(0.7), colour=False))
+    output = console.export_text()
+    assert "(2 spans); no quotes" in output and "⟦disastrous⟧(1)" in output and "⟦shameful⟧" not in output
+    assert "counted over all 2 spans; 1 shown (--min-score)" in output
+    assert "counted over all" not in _rendered(article)  # nothing left out: no note
+
+
 def _attribution(text: str, source: str, cue: str, content: tuple[str, str]) -> Attribution:
     def at(words: str) -> TextRange:
         start = text.index(words)

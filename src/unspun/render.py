@@ -206,7 +206,16 @@ def article_summary(analysis: Analysis) -> Table | None:
         table.add_row("persuasion score", f"{analysis.persuasion_score:.2f} (0 = none, 1 = most)")
     voices = Voices.from_scores(analysis.article.scores)
     if voices is not None:
-        table.add_row("by voice", voice_line(voices))
+        line = Text(voice_line(voices))
+        counted = voices.author.spans + voices.quoted.spans
+        if counted > len(analysis.spans):
+            # --min-score leaves spans out of the view, not out of the counts: "(11 spans)" beside
+            # two highlighted spans read as a contradiction.
+            line.append(
+                f"\ncounted over all {_spans(counted)}; {len(analysis.spans)} shown (--min-score)",
+                style="dim",
+            )
+        table.add_row("by voice", line)
     return table
 
 
