@@ -400,3 +400,25 @@ def test_the_page_says_the_text_views_line_on_the_authors_and_the_quoted_voices(
     assert page[0] == "in the author's text 29% of characters (1 span); in quotes 79% (1 span)"
     assert page[1] == "in the author's text 12% of characters (5 spans); no quotes"
     assert page[3] == "in the author's text 30% of characters (3 spans); in quotes 13% (1 span)"
+
+
+def test_a_mistyped_page_address_answers_a_page_and_the_api_keeps_its_json(client: object) -> None:
+    # A reader who typed /artciles got the API's JSON error ('{"ok":false,"error":"no route ...').
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # as a browser asks
+    page = client.get("/artciles", headers=html)  # type: ignore[attr-defined]
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "No page here" in page.text and "<code>/artciles</code>" in page.text
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    parser = Inline()
+    parser.feed(page.text)
+    assert parser.problems == []
+    hostile = client.get("/" + PAYLOAD.replace("/", "%2F"), headers=html)  # type: ignore[attr-defined]
+    assert (
+        hostile.status_code == 404
+        and "<script>alert" not in hostile.text
+        and "&lt;script&gt;" in hostile.text
+    )
+    for path, headers in (("/artciles", {"Accept": "application/json"}), ("/api/nothing", html)):
+        answer = client.get(path, headers=headers)  # type: ignore[attr-defined]
+        assert answer.status_code == 404 and answer.json()["code"] == "not_found", path
+    assert client.get("/static/nothing.js", headers=html).json()["code"] == "not_found"  # type: ignore[attr-defined]

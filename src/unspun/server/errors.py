@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unspun import errors as e
@@ -128,8 +128,15 @@ async def _unspun_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, exc, headers)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and _wants_page(request):
+        # A reader who mistypes a page's address gets a page, not the API's JSON error.
+        from unspun.server.web import render_page
+
+        page = render_page("not_found.html", page="", path=request.url.path)
+        page.status_code = 404
+        return page
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else None
     if detail is not None and detail.lower() in {"not found", "method not allowed"}:
         detail = None  # Starlette's bare phrases: the route-aware message below says more
@@ -138,6 +145,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405 and detail is None:
         detail = f"{request.method} is not allowed on {request.url.path}; see /docs"
     return error_response(exc.status_code, detail, dict(exc.headers or {}) or None)
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (GET or HEAD, HTML accepted) outside the API and the
+    static files, whose clients read the JSON error shape."""
+    path = request.url.path
+    return (
+        request.method in ("GET", "HEAD")
+        and "text/html" in request.headers.get("accept", "")
+        and not path.startswith(("/api/", "/static/", "/ui/"))
+        and path != "/api"
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
