@@ -665,3 +665,29 @@ def test_upload_a_markdown_file_opening_with_prose(page: Any, tmp_path: Path) ->
     page.set_input_files("#in-file", str(story))
     page.wait_for_function("() => document.getElementById('in-text').value.includes('starred')")
     assert not page.is_checked("#in-markdown")
+
+
+@pytest.mark.parametrize("width", [1280, 420])
+def test_a_long_frame_name_keeps_to_one_line(browser: Any, server: str, width: int) -> None:
+    # The frames sat in a 200px column: "Legality, constitutionality and jurisprudence" wrapped
+    # word by word into a four-line chip.
+    frames = ["Morality", "Legality_Constitutionality_and_jurisprudence", "Economic"]
+    data = {"title": None, "text": "The plan will fail.", "spans_analysed": True, "spans": [], "errors": []}
+    data |= {"paragraphs": [], "scores": {}, "genre": "opinion", "genre_score": 0.6, "persuasion_score": 0.5}
+    data |= {"frames": frames, "frame_scores": dict.fromkeys(frames, 0.4)}
+    with open_page(browser, server) as page:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/")
+        ready(page)
+        page.evaluate(SHOW_ANALYSIS, data)
+        # A row of its own, as wide as the summary, at both widths.
+        widths = page.evaluate(
+            """() => [document.getElementById("a-summary").getBoundingClientRect().width,
+                      document.querySelector("#a-summary .chips").closest(".sum").getBoundingClientRect().width]"""
+        )
+        assert widths[1] == pytest.approx(widths[0], abs=1), widths
+        heights = page.eval_on_selector_all(
+            "#a-summary .chip", "els => els.map(e => e.getBoundingClientRect().height)"
+        )
+        lines = 1.5 if width >= 1000 else 2.5  # a phone's narrow column may wrap it once
+        assert len(heights) == 3 and max(heights) < lines * min(heights), heights

@@ -142,6 +142,9 @@ export class ArticleView {
         el("span", { class: "chip", title: this.cat.frames[f] || "" }, frameName(this.cat, f), el("span", { class: "muted", text: ` ${percent((d.frame_scores || {})[f])}` })),
       );
       item("Frames", el("span", { class: "chips" }, chips));
+      // Its own row: in a 200px column a long frame ("Legality, constitutionality and
+      // jurisprudence") wrapped word by word into a four-line chip.
+      summary.lastChild.classList.add("sum-wide");
     }
 
     const paragraphs = (d.paragraphs || []).filter((p) => p.techniques && p.techniques.length);
