@@ -691,3 +691,30 @@ def test_a_long_frame_name_keeps_to_one_line(browser: Any, server: str, width: i
         )
         lines = 1.5 if width >= 1000 else 2.5  # a phone's narrow column may wrap it once
         assert len(heights) == 3 and max(heights) < lines * min(heights), heights
+
+
+def test_paragraphs_in_other_languages_are_named_as_the_text_view_names_them(page: Any) -> None:
+    # The text view said "line 3 (he): left out of the span analysis"; the page said nothing, so
+    # a paragraph never read for spans looked like one without persuasion.
+    from unspun.document import Analysis, Article, Label, Paragraph
+    from unspun.render import other_languages
+
+    text = "An English paragraph.\nUn paragraphe en français.\nעם ישראל חי"
+    article = Article(id="1", text=text, language="en")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.set_layer("technique", [])
+    article.paragraphs = [
+        Paragraph(1, 0, 21),
+        Paragraph(2, 22, 48, language="fr"),
+        Paragraph(3, 49, 60, language="he"),
+    ]
+    analysis = Analysis(article)
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, analysis.to_dict())
+    shown = page.locator("#a-summary .languages")
+    assert shown.is_visible()
+    assert shown.text_content() == other_languages(analysis)
+    assert "line 3 (he): left out of the span analysis" in shown.text_content()
+    page.evaluate(SHOW_ANALYSIS, {**analysis.to_dict(), "paragraphs": []})
+    assert page.locator("#a-summary .languages").count() == 0

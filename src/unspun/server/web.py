@@ -29,6 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from unspun.render import span_languages
 from unspun.techniques import FRAME_INFO, FRAMES, GENRE_INFO, PTC14, SEMEVAL23, Technique
 from unspun.version import __version__
 
@@ -71,7 +72,8 @@ def _technique_record(t: Technique, taxonomy: str) -> dict[str, str]:
 def technique_catalogue() -> dict[str, Any]:
     """Every technique (PTC-14 first, then the SemEval-2023 labels not spelled the same), every
     frame and genre, as the page reads them: ``{"techniques": [...], "frames": {label: description},
-    "frame_names": {label: name}, "genre_names": {id: name}}``, the names those the text view
+    "frame_names": {label: name}, "genre_names": {id: name}, "span_languages": [code, ...]}``
+    (the languages whose paragraphs get technique spans here), the names those the text view
     shows (:func:`unspun.techniques.display_name`): the page had spelt a frame from its id
     ("Legality Constitutionality and jurisprudence", "Security and defense")."""
     seen: set[str] = set()
@@ -86,6 +88,7 @@ def technique_catalogue() -> dict[str, Any]:
         "frames": dict(FRAMES),
         "frame_names": {c.id: c.name for c in FRAME_INFO},
         "genre_names": {c.id: c.name for c in GENRE_INFO},
+        "span_languages": list(span_languages()),
     }
 
 

@@ -63,6 +63,21 @@ export function alsoLabel(cat, span) {
   return `Also possible: ${also.map((t) => techniqueName(cat, t)).join(", ")}`;
 }
 
+/** The paragraphs in another language than the article's, and which of them the span models left
+ * out ("line 5 (es): left out of the span analysis"), as the text view says it
+ * (unspun.render.other_languages); null when there are none. A reader had no word on the page that
+ * a paragraph was never read for spans. */
+export function otherLanguages(paragraphs, spanLanguages) {
+  const foreign = paragraphs.filter((p) => p.language);
+  if (!foreign.length) return null;
+  const named = (ps) => ps.map((p) => `line ${p.index} (${p.language})`).join(", ");
+  const read = foreign.filter((p) => spanLanguages.includes(p.language));
+  const left = foreign.filter((p) => !spanLanguages.includes(p.language));
+  const lines = read.length ? [named(read)] : [];
+  if (left.length) lines.push(`${named(left)}: left out of the span analysis`);
+  return lines.join("; ");
+}
+
 /** The spans of an analysis as the view uses them (a unique key each; feedback in attrs). */
 function viewSpans(data) {
   return (data.spans || []).map((s, i) => ({ ...s, key: s.id ? String(s.id) : `s${i}`, attrs: s.attrs || {} }));
@@ -144,6 +159,11 @@ export class ArticleView {
       item("Frames", el("span", { class: "chips" }, chips));
       // Its own row: in a 200px column a long frame ("Legality, constitutionality and
       // jurisprudence") wrapped word by word into a four-line chip.
+      summary.lastChild.classList.add("sum-wide");
+    }
+    const languages = otherLanguages(d.paragraphs || [], this.cat.span_languages || ["en"]);
+    if (languages) {
+      item("Other languages", el("span", { class: "languages", text: languages }));
       summary.lastChild.classList.add("sum-wide");
     }
 
