@@ -228,6 +228,12 @@ STANCES = (
     "Holt defended the budget, saying it was the cheapest option on the table. Diaz defended the "
     "cuts as necessary to keep rates down.\n"
 )
+SATIRE = (
+    "Area Man Passionate Defender Of What He Imagines Constitution To Be\n\n"
+    "Area Man Immediately Regrets Asking Coworker How Weekend Was\n\n"
+    "SPRINGFIELD, IL—Local resident Gary Kolb immediately regretted asking a coworker about her weekend, "
+    'sources confirmed Monday. "I just wanted to be polite," said Kolb, staring blankly at a wall.\n'
+)
 TITLE = "Smith says taxes will rise."  # a title with a full stop: only the article's title says so
 SAID = "Smith said on Monday that taxes would rise next year."
 
@@ -243,6 +249,7 @@ def wire() -> list[Article]:
         Article(id="chairs", text=CHAIRS, language="en"),
         Article(id="ceasefire", text=CEASEFIRE, language="en"),
         Article(id="stances", text=STANCES, language="en"),
+        Article(id="satire", text=SATIRE, language="en"),
     ]
     for component in whosays_components():
         component(articles)
@@ -265,6 +272,12 @@ def test_a_headline_reports_no_speech(wire: list[Article]) -> None:
 def test_a_headline_line_without_a_title_gives_no_attribution(wire: list[Article]) -> None:
     article = wire[4]
     assert [_piece(CEASEFIRE, a.cue) for a in article.attributions] == ["said"]
+
+
+def test_a_second_headline_reports_no_speech(wire: list[Article]) -> None:
+    # QA: "Area Man | Immediately Regrets | Asking Coworker" from a satire's second headline
+    article = wire[6]
+    assert [_piece(SATIRE, a.cue) for a in article.attributions] == ["confirmed", "said"]
 
 
 def test_she_added_is_linked_to_the_person_named_in_the_sentence_before(wire: list[Article]) -> None:

@@ -6,7 +6,8 @@ links each source to the entity one of whose mentions lies inside it (the last s
 in "White House spokesman Josh Earnest" the person, not the White House), a pronoun source
 ("She added") to the entity it refers to (:func:`antecedent`), a relative pronoun ("Donald Trump,
 who said") to the name right before it (:func:`named_before`). A headline reports no speech: an
-attribution whose cue lies in the text's title line is left out, and so is one that reports no
+attribution whose cue lies in the text's title line, or in a second headline or subheading right
+after it (:func:`headline_end`), is left out, and so is one that reports no
 statement (:func:`quotes_something`: "declined to comment", "defended the plan"). A content its
 own source and cue interrupt ('"X," he said. "Y."', one range as PolNeAR marks it) carries the
 words either side of them as ``attrs["content_parts"]`` (:func:`unspun.whosays.shown.content_parts`),
@@ -15,6 +16,7 @@ which the text view and the page show as “X … Y”.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,7 @@ from unspun.document import Article, Attribution, Entity, ModelInfo, TextRange
 from unspun.models.packaged import folder_model_info, model_folder
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.sentences import title_end
+from unspun.sentences import reads_as_headline, title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
@@ -151,6 +153,29 @@ def unnamed_speaker_between(
     )
 
 
+HEADLINE_LINES = 3  # a headline, a second headline or subheading, a kicker: no more
+
+
+def headline_end(text: str, title: str | None = None) -> int:
+    """Where the headlines opening the text end: its title line
+    (:func:`unspun.sentences.title_end`) and the lines right after it that read as headlines too
+    (:func:`unspun.sentences.reads_as_headline`: a second headline or a subheading, "Area Man
+    Immediately Regrets Asking Coworker How Weekend Was"), at most :data:`HEADLINE_LINES` lines
+    in all and only when a line that reads as a paragraph follows them; 0 when there is no title
+    line."""
+    end = title_end(text, title)
+    if end == 0:
+        return 0
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, end)]
+    for k, (start, stop) in enumerate(lines[:HEADLINE_LINES]):
+        if not reads_as_headline(text[start:stop]):
+            return lines[k - 1][1] if k > 0 else end
+    return end
+
+
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+
+
 def quotes_something(head: Any, found: Found) -> bool:
     """Whether a found attribution is a quote to show: it reports something said
     (:func:`unspun.whosays.speech.says_something`: not "declined to comment", "defended the
@@ -275,7 +300,10 @@ class AttributionTagger(Component):
                 outputs.append(None)
                 continue
             found = find_in_chunks(
-                self.model, next(parses), start=title_end(article.text, article.title), keep=quotes_something
+                self.model,
+                next(parses),
+                start=headline_end(article.text, article.title),
+                keep=quotes_something,
             )
             outputs.append(attribution_records(found, article.entities, article.text))
         return outputs
