@@ -75,6 +75,34 @@ def test_a_long_second_technique_leaves_the_score_whole_in_80_columns() -> None:
     assert "Loaded language" in words
 
 
+def test_in_60_columns_no_word_of_a_reason_is_cut_and_definitions_keep_some_width() -> None:
+    # In 60 columns the why column read "“disgraceful…" (the word the reason names, cut), and the
+    # legend kept "Bandwagon / Reductio ad Hitlerum" on one line, its definition a word or two a line.
+    text = (
+        "If this disgraceful border bill passes, our cities will burn. This regime is the new Nazi Germany."
+    )
+    reason = "“disgraceful”, “border” weigh for Loaded language"
+    article = Article(id="1", text=text, title="t")
+    nazi = text.index("This regime")
+    article.set_layer(
+        "technique",
+        [
+            Span(0, text.index("."), "Loaded_Language", 0.46, reason=reason),
+            Span(nazi, len(text) - 1, "Bandwagon,Reductio_ad_hitlerum", 0.34, reason="“Nazi” weighs"),
+        ],
+    )
+    console = Console(record=True, width=60, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    assert "…" not in output
+    cells = "".join(line.split("│")[-2].strip() for line in output.splitlines() if line.count("│") == 6)
+    assert "“disgraceful”" in cells
+    legend = [line.split("│") for line in output.splitlines() if line.count("│") == 4]
+    definitions = [cells[3].strip() for cells in legend if cells[3].strip()]
+    assert "Urges agreement because everyone else agrees" in " ".join(definitions)
+    assert min(len(d) for d in definitions[:-1]) >= 15, definitions  # not a word or two a line
+
+
 def test_render_analysis_shows_markup_like_text_literally_and_shortens_with_an_ellipsis() -> None:
     text = "The [bold]corrupt[/bold] elite [/] lie. " + "word " * 60
     article = Article(id="7", text=text, title="[red]Headline[/red]")

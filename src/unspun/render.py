@@ -113,10 +113,12 @@ def span_table(text: str, spans: list[Span]) -> Table:
     # fallacy / false dilemma") kept on one line left the score "0.…" in 80 columns
     table.add_column("technique")
     table.add_column("score", justify="right", no_wrap=True, min_width=5)
-    table.add_column("text")
+    # A word longer than its column is folded onto the next line, not cut: in 60 columns the why
+    # column read "“disgraceful…", the word the reason names lost.
+    table.add_column("text", overflow="fold")
     reasons = any(span.reason for span in spans)
     if reasons:
-        table.add_column("why")
+        table.add_column("why", overflow="fold")
     for number, span in enumerate(spans, start=1):
         covered = " ".join(printable(span.text_in(text)).split())
         row: list[RenderableType] = [
@@ -150,7 +152,9 @@ def legend(spans: list[Span], *, colour: bool = True) -> Table:
     table = Table(title=f"Techniques found ({taxonomies})", show_lines=False, expand=True)
     if colour:
         table.add_column("", width=2)
-    table.add_column("technique", no_wrap=True)
+    # The name wraps between words in a narrow terminal: kept on one line ("Bandwagon / Reductio
+    # ad Hitlerum") it squeezed the definitions to a word or two a line in 60 columns.
+    table.add_column("technique", min_width=min(16, max((len(_name(s.label)) for s in spans), default=0)))
     table.add_column("spans", justify="right")
     table.add_column("what it is")
     for label, count in counts.most_common():
