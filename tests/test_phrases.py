@@ -12,11 +12,13 @@ from unspun.models.phrases import (
     TECHNIQUE_PROBABILITY,
     cuts_word,
     ends_on_function_word,
+    exclamation_start,
     is_finding,
     noun_phrase_end,
     phrase_bounds,
     recurring_sentences,
     utterance,
+    verb_start,
     whole_phrase_ranges,
     whole_phrases,
     wrapped_line_break,
@@ -172,6 +174,39 @@ def test_a_span_ending_on_an_adjective_goes_on_to_its_noun() -> None:
     end = text.index(" crackdowns")
     assert noun_phrase_end(text, end) == end + len(" crackdowns")
     assert noun_phrase_end(text, end, limit=end + 5) == end  # a span starting inside the noun
+
+
+def test_a_span_starting_on_the_particle_of_a_phrasal_verb_starts_on_its_verb() -> None:
+    text = "These traitors in Parliament have sold out our country once again."
+    spans = whole_phrases(text, [_span(text, "out our country once again", "Flag-Waving")])
+    assert _covered(text, spans) == ["sold out our country once again"]
+    text = "Speaking out against hate is easiest when it is weakest."
+    assert _covered(text, whole_phrases(text, [_span(text, "out against hate")])) == [
+        "Speaking out against hate"
+    ]
+    # not after a function word, a name in capitals or punctuation, nor into another span
+    text = "Prices went on up, and the CIA up in arms, as it was up to them."
+    for piece in ("up to them", "up in arms"):
+        assert _covered(text, whole_phrases(text, [_span(text, piece)])) == [piece]
+    text = "They covered up crimes and cut off the poor."
+    pieces = [_span(text, "They covered", "Doubt"), _span(text, "up crimes")]
+    assert _covered(text, whole_phrases(text, pieces, max_gap_words=-1)) == ["They covered", "up crimes"]
+    assert verb_start(text, text.index("off the")) == text.index("cut off")
+    assert verb_start(text, text.index("crimes")) == text.index("crimes")
+
+
+def test_a_span_closing_a_short_exclamation_after_a_comma_takes_it_whole() -> None:
+    text = "The so-called scientists are bought and paid for by big pharma. Wake up, people!"
+    assert _covered(text, whole_phrases(text, [_span(text, "people!")])) == ["Wake up, people!"]
+    assert exclamation_start(text, text.index("Wake"), len(text)) == text.index("Wake")
+    # not a longer sentence, a quotation after the comma, a span of more words, nor without "!"
+    for text, piece in [
+        ("Yesterday the minister told everyone in the room, people!", "people!"),
+        ("I was like, \u2018Whoa!", "\u2018Whoa!"),
+        ("Wake up, good people of Ohio!", "good people of Ohio!"),
+        ("Wake up, people.", "people"),
+    ]:
+        assert _covered(text, whole_phrases(text, [_span(text, piece)])) == [piece]
 
 
 def test_short_sentences_said_again_word_for_word_are_found() -> None:
