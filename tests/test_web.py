@@ -718,3 +718,32 @@ def test_paragraphs_in_other_languages_are_named_as_the_text_view_names_them(pag
     assert "line 3 (he): left out of the span analysis" in shown.text_content()
     page.evaluate(SHOW_ANALYSIS, {**analysis.to_dict(), "paragraphs": []})
     assert page.locator("#a-summary .languages").count() == 0
+
+
+def test_the_span_count_reads_right_for_one_technique_and_for_none_analysed(page: Any) -> None:
+    # "1 in 1 techniques"; and "0 in 0 techniques" for a text whose spans were never analysed,
+    # where the text view says "Technique spans not analysed".
+    text = "This disastrous plan will fail."
+    span = {
+        "id": "T1",
+        "start": 5,
+        "end": 15,
+        "technique": "Loaded_Language",
+        "score": 0.6,
+        "text": "disastrous",
+    }
+    data = {
+        "title": None,
+        "text": text,
+        "spans_analysed": True,
+        "spans": [span],
+        "paragraphs": [],
+        "errors": [],
+    }
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, data)
+    spans = page.locator("#a-summary .sum", has_text="Spans")
+    assert " ".join(spans.locator("dd").text_content().split()) == "1 in 1 technique"
+    page.evaluate(SHOW_ANALYSIS, {**data, "spans_analysed": False, "spans": []})
+    assert spans.locator("dd").text_content() == "not analysed"

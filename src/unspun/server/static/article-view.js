@@ -151,7 +151,9 @@ export class ArticleView {
     if (voices) item("By voice", el("span", { class: "voices", title: "Share of the characters inside technique spans, in the author's own text and in quoted text", text: voices }));
     if (d.genre) item("Genre", el("strong", { class: "big", text: genreName(this.cat, d.genre) }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
     const active = countedSpans(this.spans).length;
-    item("Spans", el("strong", { class: "big", text: number(active) }), el("span", { class: "muted", text: ` in ${number(this.techniqueCounts().size)} techniques` }));
+    const kinds = this.techniqueCounts().size;
+    if (d.spans_analysed === false) item("Spans", el("span", { class: "muted", text: "not analysed" }));
+    else item("Spans", el("strong", { class: "big", text: number(active) }), el("span", { class: "muted", text: ` in ${number(kinds)} technique${kinds === 1 ? "" : "s"}` }));
     if (d.frames && d.frames.length) {
       const chips = d.frames.map((f) =>
         el("span", { class: "chip", title: this.cat.frames[f] || "" }, frameName(this.cat, f), el("span", { class: "muted", text: ` ${percent((d.frame_scores || {})[f])}` })),
