@@ -747,3 +747,8 @@ def test_the_span_count_reads_right_for_one_technique_and_for_none_analysed(page
     assert " ".join(spans.locator("dd").text_content().split()) == "1 in 1 technique"
     page.evaluate(SHOW_ANALYSIS, {**data, "spans_analysed": False, "spans": []})
     assert spans.locator("dd").text_content() == "not analysed"
+    # "Paragraph techniques (1 paragraphs)" too.
+    paragraph = {"index": 1, "number": 1, "start": 0, "end": len(text), "language": None}
+    paragraph |= {"techniques": ["Loaded_Language"], "technique_scores": {"Loaded_Language": 0.7}}
+    page.evaluate(SHOW_ANALYSIS, {**data, "paragraphs": [paragraph]})
+    assert page.text_content("#a-paragraphs summary") == "Paragraph techniques (1 paragraph)"

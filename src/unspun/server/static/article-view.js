@@ -176,7 +176,8 @@ export class ArticleView {
       summary.after(box);
     }
     box.hidden = !paragraphs.length;
-    box.replaceChildren(el("summary", { text: `Paragraph techniques (${paragraphs.length} paragraphs)` }));
+    const n = paragraphs.length;
+    box.replaceChildren(el("summary", { text: `Paragraph techniques (${n} paragraph${n === 1 ? "" : "s"})` }));
     const list = el("ol", { class: "para-list" });
     for (const p of paragraphs) {
       const techs = p.techniques.map((t) =>
