@@ -752,3 +752,34 @@ def test_the_span_count_reads_right_for_one_technique_and_for_none_analysed(page
     paragraph |= {"techniques": ["Loaded_Language"], "technique_scores": {"Loaded_Language": 0.7}}
     page.evaluate(SHOW_ANALYSIS, {**data, "paragraphs": [paragraph]})
     assert page.text_content("#a-paragraphs summary") == "Paragraph techniques (1 paragraph)"
+
+
+def test_an_opened_crlf_file_is_analysed_as_read_not_as_the_textarea_shows_it(
+    page: Any, api: httpx.Client, tmp_path: Path
+) -> None:
+    # A textarea turns CRLF into LF: the page analysed and stored another text than the file
+    # (offsets two apart per line, another article id than unspun ingest gives the same file).
+    text = "\ufeffNation betrayed\r\n\r\nThe corrupt, shameless elites want to destroy our great nation.\r\nEvery true patriot will stand behind this.\r\n"
+    story = tmp_path / "story.txt"
+    story.write_bytes(text.encode("utf-8"))
+    page.goto("/")
+    ready(page)
+    page.set_input_files("#in-file", str(story))
+    page.wait_for_function("() => document.getElementById('in-text').value.includes('patriot')")
+    with page.expect_response("**/api/analyze") as answer:
+        page.click("#analyse-button")
+    shown = answer.value.json()
+    page.wait_for_selector("#view:not([hidden])")
+    assert shown["text"] == text
+    assert shown["article_id"] == store_article(api, text)["article_id"]
+    covered = page.eval_on_selector_all(
+        "#a-text [data-technique]",
+        """els => els.map(e => [e.dataset.id, [e, ...document.querySelectorAll(
+                 `[data-of="${CSS.escape(e.dataset.id)}"]`)].map(x => x.textContent).join("")])""",
+    )
+    assert shown["spans"] and dict(covered) == {s["id"]: s["text"] for s in shown["spans"]}
+    # Once edited, the text is the one shown.
+    page.fill("#in-text", "The corrupt elites lie.\r\nThey always lie.")
+    with page.expect_response("**/api/analyze") as edited:
+        page.click("#analyse-button")
+    assert edited.value.json()["text"] == "The corrupt elites lie.\nThey always lie."

@@ -6,12 +6,23 @@ import { ArticleView } from "./article-view.js";
 
 const $ = (id) => document.getElementById(id);
 
+// The text of the file last opened, as the server decoded it. A textarea turns CRLF and CR line
+// ends into LF, so the file is sent as it was read (not as shown) while the text is unedited: its
+// offsets and its stored id are then those unspun analyze and unspun ingest give the same file.
+let opened = null;
+
+function articleText() {
+  const shown = $("in-text").value;
+  return opened !== null && shown === opened.replace(/\r\n?/g, "\n") ? opened : shown;
+}
+
 // The server decodes the file by the CLI's rule (UTF-8, UTF-16 with a BOM, a detected legacy
 // encoding such as Windows-1252): the browser's file.text() would read only UTF-8, with U+FFFD.
 async function readFile(file) {
   try {
     const data = await api("/api/read", { method: "POST", body: file });
     $("in-text").value = data.text;
+    opened = data.text;
     // A .md file is read as Markdown, as unspun analyze reads it, even when it opens with prose
     // (only front matter or a # heading tells Markdown from the text alone).
     $("in-markdown").checked = !data.html && /\.(md|markdown)$/i.test(file.name);
@@ -22,7 +33,7 @@ async function readFile(file) {
 }
 
 async function analyse(view) {
-  const text = $("in-text").value;
+  const text = articleText();
   if (!text.trim()) {
     say("Paste an article or open a file first.", "error");
     return;
