@@ -16,7 +16,6 @@ from unspun.models.phrases import (
     is_finding,
     noun_phrase_end,
     phrase_bounds,
-    recurring_sentences,
     utterance,
     verb_start,
     whole_phrase_ranges,
@@ -207,46 +206,6 @@ def test_a_span_closing_a_short_exclamation_after_a_comma_takes_it_whole() -> No
         ("Wake up, people.", "people"),
     ]:
         assert _covered(text, whole_phrases(text, [_span(text, piece)])) == [piece]
-
-
-def test_short_sentences_said_again_word_for_word_are_found() -> None:
-    text = (
-        'Workers march on city hall\n\nThousands marched on Friday. "Jobs, not cuts!" they chanted. '
-        "The mayor said the budget is balanced. Union leaders promised more protests. Jobs, not cuts!"
-    )
-    assert _covered(text, [Span(a, b, "x") for a, b in recurring_sentences(text)]) == ["Jobs, not cuts!"] * 2
-    # either apostrophe; not inside a longer sentence, a speaker's label, a note or one word alone
-    text = (
-        "HANNITY: All right. HANNITY: All right. [emphasis added] [emphasis added]. Wait. Wait. "
-        "I don't know. The Church. I don\u2019t know! The Church. We love the Church. Our Church."
-    )
-    assert _covered(text, [Span(a, b, "x") for a, b in recurring_sentences(text)]) == [
-        "I don't know",
-        "The Church",
-        "I don\u2019t know!",
-        "The Church",
-    ]
-    assert recurring_sentences("In fact. In fact. Jobs, not cuts!") == []
-
-
-def test_the_shipped_tagger_marks_a_slogan_said_three_times() -> None:
-    from unspun.document import Article
-    from unspun.pipeline.spans import SpanTagger
-
-    text = (
-        'Workers march on city hall\n\nThousands marched on Friday. "Jobs, not cuts!" they chanted. '
-        'The mayor said the budget is balanced. "Jobs, not cuts!" the crowd answered. Union leaders '
-        "promised more protests. Jobs, not cuts!"
-    )
-    article = Article(id="1", text=text)
-    SpanTagger(candidates=False)([article])
-    spans = article.layer("technique")
-    start = 0
-    for _ in range(3):
-        start = text.index("Jobs, not cuts", start + 1)
-        covering = [s for s in spans if s.start <= start < s.end]
-        assert {s.label for s in covering} & {"Slogans", "Repetition"}
-        assert all(0.0 <= s.score <= 1.0 and s.reason and not s.attrs for s in covering)
 
 
 def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:

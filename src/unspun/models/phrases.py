@@ -321,69 +321,6 @@ def exclamation_start(text: str, start: int, end: int) -> int:
     return sentence_start
 
 
-# Short sentences said again word for word in one text ("Jobs, not cuts!" three times) are offered
-# to the technique head as spans when the tagger marked none of their words
-# (:func:`recurring_sentences`; :meth:`unspun.models.span_model.SpanModel.find` keeps those it
-# calls a slogan or a repetition).
-RECURRING_WORDS = (2, 8)
-# A sentence standing alone: after its last word, closing quotes or brackets, then an end mark.
-_ENDS_SENTENCE = re.compile(r"[\"'\u201d\u2019)]*[.!?]")
-_NOT_SPOKEN = re.compile(r"[:\[\]()]")  # 'HANNITY: All right', '[emphasis added]'
-
-
-def recurring_sentences(text: str) -> list[tuple[int, int]]:
-    """Where a short sentence of ``text`` recurs word for word (case and the punctuation between
-    words aside) at least twice in it: ``(start, end)`` of each occurrence, from its first word to
-    its last (a ``!`` or ``?`` after it kept), sorted and disjoint. A sentence counts when it has
-    :data:`RECURRING_WORDS` words (2 to 8), stands alone (an end mark after it, on its line), holds
-    no colon or bracket (a speaker's label, an editor's note) and holds a finding
-    (:func:`is_finding`); each occurrence counted stands alone too (:func:`utterance`: a sentence
-    or a quotation of its own, '"Jobs, not cuts!" they chanted'), not inside a longer sentence.
-
-    Out of fold on the grouped PTC folds, the occurrences no span covered that each fold model's
-    technique head called a slogan or a repetition: 11 spans, 7 of them overlapping a gold span."""
-    least, most = RECURRING_WORDS
-    keys: set[tuple[str, ...]] = set()
-    cursor = 0
-    for line in text.split("\n"):
-        for piece in split_sentences(line):
-            start, end = _strip(text, cursor + piece.start, cursor + piece.end)
-            words = WORD.findall(text[start:end])
-            if not least <= len(words) <= most or _NOT_SPOKEN.search(text, start, end):
-                continue
-            if text[end - 1] not in "!?" and not _ENDS_SENTENCE.match(text, end):
-                continue
-            if is_finding(text[start:end]):
-                keys.add(tuple(_normal(w.lower()) for w in words))
-        cursor += len(line) + 1
-    tokens = [(m.start(), m.end(), _normal(m.group().lower())) for m in WORD.finditer(text)]
-    at: dict[str, list[int]] = {}
-    for k, (_, _, word) in enumerate(tokens):
-        at.setdefault(word, []).append(k)
-    found: set[tuple[int, int]] = set()
-    for key in keys:
-        places = []
-        for k in at.get(key[0], ()):
-            run = tokens[k : k + len(key)]
-            if tuple(w for _, _, w in run) != key or any(
-                "\n" in text[x[1] : y[0]] for x, y in zip(run, run[1:], strict=False)
-            ):
-                continue
-            start, end = run[0][0], run[-1][1]
-            end += end < len(text) and text[end] in "!?"
-            if utterance(text, start, end):
-                places.append((start, end))
-        if len(places) >= 2:
-            found.update(places)
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if out and start < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
 def utterance(text: str, start: int, end: int) -> bool:
     """Whether ``[start, end)`` of ``text`` (edge white space and punctuation aside) is one or more
     whole sentences standing alone: it opens the text, a line or the sentence after an end mark

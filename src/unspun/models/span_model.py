@@ -40,7 +40,8 @@ from unspun.models.decoding import (
     span_vector,
 )
 from unspun.models.packaged import model_folder
-from unspun.models.phrases import TECHNIQUE_PROBABILITY, recurring_sentences
+from unspun.models.phrases import TECHNIQUE_PROBABILITY
+from unspun.models.span_candidates import candidates
 from unspun.models.span_context import FILE_NAME as CONTEXT_FILE
 from unspun.models.span_context import SpanContextHead
 from unspun.models.span_evidence import paragraph_vectors
@@ -298,10 +299,10 @@ class SpanModel:
     def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
         """SI + TC end to end: one :class:`Span` per detected span, labelled with its best technique.
 
-        ``score`` is the span's SI probability times its technique probability, in [0, 1]. A short
-        sentence recurring word for word that the tagger left unmarked is a span too where the
-        technique head calls it a slogan or a repetition (:data:`RECURRING_TECHNIQUES`; its SI
-        probability :data:`RECURRING_SENTENCE_SI`).
+        ``score`` is the span's SI probability times its technique probability, in [0, 1]. A whole
+        sentence the tagger left unmarked (a short one recurring word for word, a short
+        exclamation) or a "what about ...?" question is a span too where the technique head ranks
+        its kind's technique high enough (:func:`unspun.models.span_candidates.candidates`).
         """
         return [self._labelled_spans(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
 
@@ -382,38 +383,26 @@ class SpanModel:
 
     def _labelled_spans(self, text: str, enc: Encoded, *, title_end: int | None = None) -> list[Span]:
         found = self.decode(text, enc)
-        # a short sentence said again word for word that the tagger left unmarked: a span when the
-        # technique head calls it a slogan or a repetition (see RECURRING_SENTENCE_SI)
-        recurring = [
-            (start, end, RECURRING_SENTENCE_SI)
-            for start, end in recurring_sentences(text)
-            if not any(a < end and start < b for a, b, _ in found)
-        ]
-        ranges = found + recurring
+        # whole sentences the tagger may leave unmarked (a repeated one, a short exclamation, a
+        # "what about ...?" question): spans where the head ranks their technique so
+        offered = candidates(text, [(s, e) for s, e, _ in found])
+        ranges = found + [(c.start, c.end, c.si) for c in offered]
         probs = self.technique_probs(text, enc, [(s, e) for s, e, _ in ranges], title_end=title_end)
         spans = []
         for k, ((start, end, si_score), row) in enumerate(zip(ranges, probs, strict=True)):
-            best = int(np.argmax(row))
-            if k >= len(found) and self.labels[best] not in RECURRING_TECHNIQUES:
+            best = (
+                int(np.argmax(row)) if k < len(found) else offered[k - len(found)].technique(row, self.labels)
+            )
+            if best is None:
                 continue
             score = float(min(max(si_score * row[best], 0.0), 1.0))
-            also = second_techniques(row, self.labels)
+            also = second_techniques(row, self.labels, first=best)
             # the head's probability of the technique, for a piece that whole_phrases joins to another
             # of a different technique (it goes into also with it); the span tagger removes it
             attrs = {TECHNIQUE_PROBABILITY: float(row[best])}
             spans.append(Span(start, end, self.labels[best], score, also=also, attrs=attrs))
         return sorted(spans, key=lambda span: (span.start, span.end))
 
-
-# Short sentences said again word for word in one text (phrases.recurring_sentences: "Jobs, not
-# cuts!" three times, which the tagger left unmarked) that no span touches are offered to the
-# technique head and kept where it calls them one of these. Their SI probability is the share of
-# such spans that were right out of fold on the grouped PTC folds: 8 of 14 overlapped a gold span
-# (a small sample; the tagger's spans: 25.7%). SI F1 per fold 0.4269 / 0.4258 / 0.4516 -> 0.4289 /
-# 0.4258 / 0.4512 (mean 0.4348 -> 0.4353; three wrong slogans in the third fold); offering every
-# such sentence, whatever the head calls it, 52 spans of which 14 right, 0.4350.
-RECURRING_TECHNIQUES = frozenset({"Slogans", "Repetition"})
-RECURRING_SENTENCE_SI = 0.55
 
 # A span gets its second-best technique as well (Span.also) when the TC head gives it at least this
 # probability: on the gold spans of the grouped folds (benchmarks/second_technique.py), a span
@@ -426,13 +415,21 @@ SECOND_TECHNIQUE_MIN = 0.3
 
 
 def second_techniques(
-    probs: np.ndarray, labels: Sequence[str], *, min_prob: float | None = SECOND_TECHNIQUE_MIN
+    probs: np.ndarray,
+    labels: Sequence[str],
+    *,
+    min_prob: float | None = SECOND_TECHNIQUE_MIN,
+    first: int | None = None,
 ) -> list[Label]:
     """The second-ranked technique of one span's TC probabilities (over ``labels``) with its
-    probability, when that reaches ``min_prob``; else (or with ``min_prob`` None) none."""
+    probability, when that reaches ``min_prob``; else (or with ``min_prob`` None) none. ``first``:
+    the index of the span's technique when it is not the likeliest (a candidate labelled as its
+    kind: the likeliest other technique is then its second)."""
     if min_prob is None or len(probs) < 2:
         return []
-    second = int(np.argsort(-probs, kind="stable")[1])
+    ranked = [int(j) for j in np.argsort(-probs, kind="stable")]
+    first = ranked[0] if first is None else first
+    second = next(j for j in ranked if j != first)
     return [Label(labels[second], float(probs[second]))] if probs[second] >= min_prob else []
 
 

@@ -1,0 +1,132 @@
+"""Whole sentences offered to the technique head as spans: repeated sentences, short
+exclamations and "what about" questions (issue 29), on hand-made texts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from unspun.document import Article
+from unspun.models.span_candidates import (
+    RECURRING_TECHNIQUES,
+    WHATABOUT_TECHNIQUES,
+    Candidate,
+    candidates,
+    exclamations,
+    recurring_sentences,
+    whatabout_questions,
+)
+from unspun.models.span_model import second_techniques
+
+WHATABOUT = "Whataboutism,Straw_Men,Red_Herring"
+LABELS = ["Doubt", "Loaded_Language", "Repetition", "Slogans", WHATABOUT]
+
+
+def _covered(text: str, ranges: list[tuple[int, int]]) -> list[str]:
+    return [text[a:b] for a, b in ranges]
+
+
+def test_short_sentences_said_again_word_for_word_are_found() -> None:
+    text = (
+        'Workers march on city hall\n\nThousands marched on Friday. "Jobs, not cuts!" they chanted. '
+        "The mayor said the budget is balanced. Union leaders promised more protests. Jobs, not cuts!"
+    )
+    assert _covered(text, recurring_sentences(text)) == ["Jobs, not cuts!"] * 2
+    # either apostrophe; not inside a longer sentence, a speaker's label, a note or one word alone
+    text = (
+        "HANNITY: All right. HANNITY: All right. [emphasis added] [emphasis added]. Wait. Wait. "
+        "I don't know. The Church. I don\u2019t know! The Church. We love the Church. Our Church."
+    )
+    assert _covered(text, recurring_sentences(text)) == [
+        "I don't know",
+        "The Church",
+        "I don\u2019t know!",
+        "The Church",
+    ]
+    assert recurring_sentences("In fact. In fact. Jobs, not cuts!") == []
+
+
+def test_the_shipped_tagger_marks_a_slogan_said_three_times() -> None:
+    from unspun.document import Article
+    from unspun.pipeline.spans import SpanTagger
+
+    text = (
+        'Workers march on city hall\n\nThousands marched on Friday. "Jobs, not cuts!" they chanted. '
+        'The mayor said the budget is balanced. "Jobs, not cuts!" the crowd answered. Union leaders '
+        "promised more protests. Jobs, not cuts!"
+    )
+    article = Article(id="1", text=text)
+    SpanTagger(candidates=False)([article])
+    spans = article.layer("technique")
+    start = 0
+    for _ in range(3):
+        start = text.index("Jobs, not cuts", start + 1)
+        covering = [s for s in spans if s.start <= start < s.end]
+        assert {s.label for s in covering} & {"Slogans", "Repetition"}
+        assert all(0.0 <= s.score <= 1.0 and s.reason and not s.attrs for s in covering)
+
+
+def test_short_exclamations_are_found() -> None:
+    text = (
+        "Protesters filled the square on Sunday. End the Korean War! Wake up, people! The march "
+        "ended at noon, and the police said everything stayed calm and orderly that day for all!\n"
+        "HANNITY: Stop it! In fact! [Applause!]"
+    )
+    assert _covered(text, exclamations(text)) == ["End the Korean War!", "Wake up, people!"]
+
+
+def test_what_about_questions_are_found_with_their_conjunction() -> None:
+    text = (
+        "The governing party misused public funds. And what about the opposition? When they were in "
+        "power, they flew to Davos every year. What about Bergoglio? They ask: but what about Judith "
+        "Miller and The New York Times lying the West into war? What about it."
+    )
+    assert _covered(text, whatabout_questions(text)) == [
+        "And what about the opposition?",
+        "but what about Judith Miller and The New York Times lying the West into war?",
+    ]
+
+
+def test_candidates_leave_out_marked_words_but_a_what_about_question() -> None:
+    text = "Jobs, not cuts! And what about the opposition? Enough is enough! Jobs, not cuts!"
+    found = [
+        (text.index("opposition"), text.index("opposition") + 10),
+        (text.index("Enough"), len(text) - 17),
+    ]
+    offered = candidates(text, found)
+    assert [(text[c.start : c.end], c.techniques) for c in offered] == [
+        ("Jobs, not cuts!", RECURRING_TECHNIQUES),  # a repeated exclamation is offered once
+        ("And what about the opposition?", WHATABOUT_TECHNIQUES),
+        ("Jobs, not cuts!", RECURRING_TECHNIQUES),
+    ]
+    assert all(0.0 < c.si <= 1.0 for c in offered)
+
+
+def test_a_candidate_takes_its_kind_where_the_head_ranks_it_high_enough() -> None:
+    question = Candidate(0, 10, frozenset({WHATABOUT}), rank=2, si=0.55, over_spans=True)
+    doubt_first = np.array([0.6, 0.1, 0.02, 0.03, 0.25])
+    assert question.technique(doubt_first, LABELS) == 4
+    third = np.array([0.5, 0.3, 0.02, 0.03, 0.15])
+    assert question.technique(third, LABELS) is None
+    slogan = Candidate(0, 10, frozenset({"Slogans", "Repetition"}), rank=1, si=0.55)
+    assert slogan.technique(np.array([0.1, 0.2, 0.1, 0.6, 0.0]), LABELS) == 3
+    assert slogan.technique(np.array([0.1, 0.5, 0.1, 0.3, 0.0]), LABELS) is None
+    # the span's second technique is then the head's likeliest
+    assert [label.name for label in second_techniques(doubt_first, LABELS, first=4)] == ["Doubt"]
+
+
+def test_the_shipped_tagger_finds_the_whataboutism_question() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    text = (
+        "The Senate Scandal Nobody Wants to Discuss\n\n"
+        "The governing party has been accused of misusing public funds for a private retreat. Its "
+        "leaders say the trip was official business.\n\n"
+        "And what about the opposition? When they were in power, they flew to Davos on the "
+        "taxpayer's dime every single year. Where was their outrage then?"
+    )
+    article = Article(id="1", text=text)
+    SpanTagger(candidates=False)([article])
+    found = [s for s in article.layer("technique") if s.label == WHATABOUT]
+    # its leading "And" trimmed as any span's (unspun.models.phrases.START_WORDS)
+    assert [s.text_in(text) for s in found] == ["what about the opposition?"]
+    assert all(0.0 <= s.score <= 1.0 and s.reason and not s.attrs for s in found)
