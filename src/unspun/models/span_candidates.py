@@ -67,7 +67,8 @@ _NOT_SPOKEN = re.compile(r"[:\[\]()]")  # 'HANNITY: All right', '[emphasis added
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text``, line by line, edge white space and
-    punctuation stripped (``?`` and ``!`` kept at its end); empty ones left out."""
+    punctuation stripped (``?`` and ``!`` kept at its end); empty ones left out. The finders below
+    take them as ``sentences`` (split once by :func:`candidates`), else split ``text`` here."""
     cursor = 0
     for line in text.split("\n"):
         for piece in split_sentences(line):
@@ -77,7 +78,9 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         cursor += len(line) + 1
 
 
-def recurring_sentences(text: str) -> list[tuple[int, int]]:
+def recurring_sentences(
+    text: str, sentences: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """Where a short sentence of ``text`` recurs word for word (case and the punctuation between
     words aside) at least twice in it: ``(start, end)`` of each occurrence, from its first word to
     its last (a ``!`` or ``?`` after it kept), sorted and disjoint. A sentence counts when it has
@@ -86,11 +89,12 @@ def recurring_sentences(text: str) -> list[tuple[int, int]]:
     (:func:`is_finding`); each occurrence counted stands alone too (:func:`utterance`: a sentence
     or a quotation of its own, '"Jobs, not cuts!" they chanted'), not inside a longer sentence.
 
-    Out of fold on the grouped PTC folds, the occurrences no span covered that each fold model's
-    technique head called a slogan or a repetition: 11 spans, 7 of them overlapping a gold span."""
+    ``sentences``: those of ``text`` when split already (see :func:`_sentences`). Out of fold on the
+    grouped PTC folds, the occurrences no span covered that each fold model's technique head called
+    a slogan or a repetition: 11 spans, 7 of them overlapping a gold span."""
     least, most = RECURRING_WORDS
     keys: set[tuple[str, ...]] = set()
-    for start, end in _sentences(text):
+    for start, end in _sentences(text) if sentences is None else sentences:
         words = WORD.findall(text[start:end])
         if not least <= len(words) <= most or _NOT_SPOKEN.search(text, start, end):
             continue
@@ -141,12 +145,13 @@ EXCLAMATION_SI = 0.55
 EXCLAMATION_WORDS = 8
 
 
-def exclamations(text: str) -> list[tuple[int, int]]:
+def exclamations(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text`` that ends on ``!`` and holds at most
     :data:`EXCLAMATION_WORDS` words, a finding (:func:`is_finding`) and no colon or bracket (a
-    speaker's label, an editor's note), its last ``!`` included; sorted."""
+    speaker's label, an editor's note), its last ``!`` included; sorted (``sentences``: see
+    :func:`_sentences`)."""
     out = []
-    for start, end in _sentences(text):
+    for start, end in _sentences(text) if sentences is None else sentences:
         if text[end - 1] != "!" or _NOT_SPOKEN.search(text, start, end):
             continue
         if len(WORD.findall(text, start, end)) <= EXCLAMATION_WORDS and is_finding(text[start:end]):
@@ -171,13 +176,16 @@ WHATABOUT_WORDS = (4, 40)
 _WHATABOUT = re.compile(r"\b(?:(?:and|but|so|yet|well|then|now|or)\W+)?what\s+about\b", re.IGNORECASE)
 
 
-def whatabout_questions(text: str) -> list[tuple[int, int]]:
+def whatabout_questions(
+    text: str, sentences: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """``(start, end)`` of each "what about ...?" question of ``text``: from "what about" (a
     conjunction before it included) to the sentence's ``?``, :data:`WHATABOUT_WORDS` words
-    (4 to 40: "What about Bergoglio?" alone asks about a person); sorted."""
+    (4 to 40: "What about Bergoglio?" alone asks about a person); sorted (``sentences``: see
+    :func:`_sentences`)."""
     least, most = WHATABOUT_WORDS
     out = []
-    for start, end in _sentences(text):
+    for start, end in _sentences(text) if sentences is None else sentences:
         if text[end - 1] != "?":
             continue
         match = _WHATABOUT.search(text, start, end)
@@ -190,10 +198,11 @@ def candidates(text: str, found: Sequence[tuple[int, int]] = ()) -> list[Candida
     """The :class:`Candidate` spans of ``text``: its recurring sentences, exclamations and "what
     about" questions, sorted; those overlapping a range of ``found`` (the tagger's spans) left out
     unless offered over spans, and a range offered twice kept once (the first kind listed)."""
+    sentences = list(_sentences(text))  # split once for the three kinds
     kinds = [
-        (recurring_sentences(text), RECURRING_TECHNIQUES, 1, RECURRING_SENTENCE_SI, False),
-        (exclamations(text), EXCLAMATION_TECHNIQUES, 1, EXCLAMATION_SI, False),
-        (whatabout_questions(text), WHATABOUT_TECHNIQUES, 2, WHATABOUT_SI, True),
+        (recurring_sentences(text, sentences), RECURRING_TECHNIQUES, 1, RECURRING_SENTENCE_SI, False),
+        (exclamations(text, sentences), EXCLAMATION_TECHNIQUES, 1, EXCLAMATION_SI, False),
+        (whatabout_questions(text, sentences), WHATABOUT_TECHNIQUES, 2, WHATABOUT_SI, True),
     ]
     out: dict[tuple[int, int], Candidate] = {}
     for ranges, techniques, rank, si, over_spans in kinds:
