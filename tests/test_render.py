@@ -385,3 +385,22 @@ def test_a_text_in_another_language_says_who_says_what_reads_english_only() -> N
     assert "Who says what reads English only" in shown and "this text (fr)" in shown
     english = " ".join(_rendered(Article(id="en", text="Title\n\nThe mayor spoke.", language="en")).split())
     assert "English only" not in english
+
+
+def test_each_articles_summary_is_inside_its_titled_box() -> None:
+    # Printed above the box, an article's summary followed the previous article's tables in a
+    # folder's or a feed's output, as if it were theirs.
+    from unspun.document import Label
+
+    console = Console(record=True, width=100, color_system=None)
+    for number, words in ((1, "They are traitors."), (2, "A calm report.")):
+        article = Article(id=f"a{number}", text=words, title=f"Story {number}", language="en")
+        article.labels["genre"] = [Label("opinion" if number == 1 else "reporting", 0.9)]
+        article.scores["persuasion"] = 0.8 if number == 1 else 0.1
+        article.set_layer("technique", [Span(9, 17, "Loaded_Language", 0.7)] if number == 1 else [])
+        console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    first, second = output.index("╭─ a1: Story 1"), output.index("╭─ a2: Story 2")
+    assert first < output.index("Opinion (0.90)") < output.index("⟦traitors⟧(1)") < second
+    assert second < output.index("Reporting (0.90)") < output.index("A calm report.")
+    assert output.index("0.10 (0 = none, 1 = most)") > second

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -258,8 +259,9 @@ def paragraph_table(analysis: Analysis) -> Table | None:
         return None
     table = Table(title="Paragraph techniques (SemEval-2023 taxonomy)", expand=True)
     table.add_column("line", justify="right")  # the official paragraph number: its line in the text
-    table.add_column("starts with")
-    table.add_column("techniques")
+    # The width a wide terminal leaves goes to the words, not to the line number's column.
+    table.add_column("starts with", ratio=1)
+    table.add_column("techniques", ratio=1)
     for paragraph in rows:
         opening = _shortened(
             " ".join(printable(analysis.text[paragraph.start : paragraph.end]).split()), OPENING_LIMIT
@@ -284,9 +286,9 @@ def add_section(section: Section) -> Section:
 
 
 def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableType:
-    """Everything ``unspun analyze --format text`` prints for one article: the summary (language,
-    paragraphs in other languages, genre, frames, persuasion score), the highlighted text, the
-    legend and span table, the paragraph techniques, then the sections added with
+    """Everything ``unspun analyze --format text`` prints for one article: a box titled with its id
+    and title holding the summary (language, paragraphs in other languages, genre, frames,
+    persuasion score, by voice) above the highlighted text, then the legend and span table, the paragraph techniques, then the sections added with
     :func:`add_section`.
 
     ``colour=False`` marks the spans in the text with brackets and numbers instead.
@@ -299,9 +301,11 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     )
     parts: list[RenderableType] = []
     summary = article_summary(analysis)
+    body: RenderableType = highlighted_text(analysis.text, spans, markers=not colour)
     if summary is not None:
-        parts.append(summary)
-    body = highlighted_text(analysis.text, spans, markers=not colour)
+        # Inside the article's titled box, above its text: printed before the box, an article's
+        # summary followed the previous article's tables (a folder, a feed) as if it were theirs.
+        body = Group(summary, Rule(style="dim"), body)
     parts.append(Panel(body, title=Text(" ".join(printable(title).split())), title_align="left"))
     if spans:
         parts += [legend(spans, colour=colour), span_table(analysis.text, spans)]
