@@ -136,8 +136,8 @@ def span_table(text: str, spans: list[Span]) -> Table:
 
 def _techniques(span: Span) -> Text:
     cell = Text(_name(span.label))
-    for other in span.also:
-        cell.append(f"\nalso possible: {_name(other.name)}", style="dim")
+    if span.also:  # one line, as the page's tooltip says it ("Also possible: A, B")
+        cell.append("\nalso possible: " + ", ".join(_name(other.name) for other in span.also), style="dim")
     return cell
 
 
