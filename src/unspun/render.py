@@ -103,9 +103,9 @@ def _marked_text(text: str, spans: list[Span]) -> Text:
 
 
 def span_table(text: str, spans: list[Span]) -> Table:
-    """Every span, numbered in text order: technique (and below it, dimmed, the second technique
-    the head nearly chose for the same words, where the span has one: named without its technique
-    probability, which a reader would set against the span's score, the probability that the span
+    """Every span, numbered in text order: technique (and below it, dimmed, "also possible:" its
+    further techniques, ``span.also``: the one the head nearly chose for the same words, or that of
+    a piece of the same phrase joined into it; named without their technique probability, which a reader would set against the span's score, the probability that the span
     is right), confidence, the words it covers and, when the spans have one, the reason it was
     flagged."""
     table = Table(title="Spans", expand=True)
