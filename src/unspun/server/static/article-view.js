@@ -53,8 +53,9 @@ export function scoreLabel(span) {
   return (span.attrs || {}).feedback === "added" ? "added by a reviewer" : `${percent(span.score)} confidence`;
 }
 
-/** The further techniques the head nearly chose for a span's words, for its tooltip ("Also possible:
- * Loaded language"); null when it has none. Not a second span: nothing counts it. Named without
+/** A span's further techniques (span.also: the one the head nearly chose for its words, or that of a
+ * piece of the same phrase joined into it), for its tooltip ("Also possible: Loaded language", as the
+ * text view says it); null when it has none. Not a second span: nothing counts it. Named without
  * also_scores: that is the technique head's probability (which technique, given that the words
  * persuade), and read beside the span's confidence (whether the span is right) it would mislead. */
 export function alsoLabel(cat, span) {
