@@ -778,6 +778,8 @@ def test_an_opened_crlf_file_is_analysed_as_read_not_as_the_textarea_shows_it(
                  `[data-of="${CSS.escape(e.dataset.id)}"]`)].map(x => x.textContent).join("")])""",
     )
     assert shown["spans"] and dict(covered) == {s["id"]: s["text"] for s in shown["spans"]}
+    # Its title line is shown as one, after the BOM too.
+    assert shown["title"] == "Nation betrayed" and "titled" in page.get_attribute("#a-text", "class")
     # Once edited, the text is the one shown.
     page.fill("#in-text", "The corrupt elites lie.\r\nThey always lie.")
     with page.expect_response("**/api/analyze") as edited:

@@ -202,7 +202,9 @@ export class ArticleView {
     this.textBox.replaceChildren(built.fragment);
     // The reader keeps a title line in the text (offsets count it): show it as a heading line.
     const title = this.data.title;
-    this.textBox.classList.toggle("titled", Boolean(title) && (this.text.startsWith(`${title}\n`) || this.text.startsWith(`${title}\r`)));
+    // After a BOM too (a file saved by Notepad): its title line was shown as body text.
+    const head = this.text.replace(/^\ufeff/, "");
+    this.textBox.classList.toggle("titled", Boolean(title) && (head.startsWith(`${title}\n`) || head.startsWith(`${title}\r`)));
     for (const label of this.hidden) this.setTechniqueShown(label, false);
   }
 
