@@ -12,6 +12,7 @@ from unspun.models.phrases import (
     TECHNIQUE_PROBABILITY,
     cuts_word,
     ends_on_function_word,
+    exclamation_pieces,
     exclamation_start,
     is_finding,
     noun_phrase_end,
@@ -206,6 +207,46 @@ def test_a_span_closing_a_short_exclamation_after_a_comma_takes_it_whole() -> No
         ("Wake up, people.", "people"),
     ]:
         assert _covered(text, whole_phrases(text, [_span(text, piece)])) == [piece]
+
+
+def test_a_span_ends_at_a_short_exclamation_it_runs_on_past() -> None:
+    text = "Enough is enough! The council must act."
+    whole = [_span(text, "Enough is enough! The council must act", "Slogans")]
+    assert _covered(text, whole_phrases(text, whole)) == ["Enough is enough!", "The council must act"]
+    assert [text[a:b] for a, b in exclamation_pieces(text, 0, len(text))] == [
+        "Enough is enough!",
+        "The council must act.",
+    ]
+    text = 'Enough! "The council must act."'
+    assert _covered(text, whole_phrases(text, [Span(0, len(text), "Slogans", 0.5)])) == [
+        "Enough!",
+        '"The council must act."',
+    ]
+    text = "Jobs, not cuts! Jobs, not cuts! The mayor said no."
+    assert _covered(text, whole_phrases(text, [Span(0, len(text) - 1, "Slogans", 0.5)])) == [
+        "Jobs, not cuts! Jobs, not cuts!",
+        "The mayor said",
+    ]
+    # a run of exclamations, a name, a bracket, a long exclamation and no "!" go on
+    for text in [
+        "Jobs, not cuts! Jobs, not cuts! Jobs, not cuts!",
+        "Whoa! Whoa! Whoa!",
+        "Yahoo! reported the story first",
+        "William (\u201cnighty-night baby!\u201d) Tobin",
+        "We have waited for this bill for far too many long and painful years! The council must act",
+        "Enough is enough. The council must act",
+    ]:
+        assert exclamation_pieces(text, 0, len(text)) == [(0, len(text))]
+        assert _covered(text, whole_phrases(text, [Span(0, len(text), "Slogans", 0.5)])) == [text]
+
+
+def test_pieces_cut_at_a_short_exclamation_are_not_joined_again() -> None:
+    text = "Enough is enough! The council must act."
+    pieces = [_span(text, "Enough is enough!", "Slogans"), _span(text, "The council must act", "Slogans")]
+    assert _covered(text, whole_phrases(text, pieces)) == ["Enough is enough!", "The council must act"]
+    text = "Wake up! Wake up!"
+    pieces = [Span(0, 8, "Slogans", 0.5), Span(9, 17, "Slogans", 0.5)]
+    assert _covered(text, whole_phrases(text, pieces)) == [text]
 
 
 def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:

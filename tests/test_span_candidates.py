@@ -65,6 +65,23 @@ def test_the_shipped_tagger_marks_a_slogan_said_three_times() -> None:
         assert all(0.0 <= s.score <= 1.0 and s.reason and not s.attrs for s in covering)
 
 
+def test_the_shipped_tagger_ends_a_slogan_at_its_exclamation_mark() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    tagger = SpanTagger(candidates=False)
+    text = "Enough is enough! The council must act."
+    article = Article(id="1", text=text)
+    tagger([article])
+    spans = article.layer("technique")
+    assert ("Enough is enough!", "Slogans") in [(s.text_in(text), s.label) for s in spans]
+    # the words after it are a span of their own, labelled by the head on their own
+    assert all(s.end <= text.index("!") + 1 or s.start > text.index("!") for s in spans)
+    for text in ["End The Korean War!", "Wake up, people!", "Jobs, not cuts! Jobs, not cuts!"]:
+        article = Article(id="1", text=text)
+        tagger([article])
+        assert [(s.text_in(text), s.label) for s in article.layer("technique")] == [(text, "Slogans")]
+
+
 def test_short_exclamations_are_found() -> None:
     text = (
         "Protesters filled the square on Sunday. End the Korean War! Wake up, people! The march "

@@ -40,7 +40,7 @@ from unspun.models.decoding import (
     span_vector,
 )
 from unspun.models.packaged import model_folder
-from unspun.models.phrases import TECHNIQUE_PROBABILITY
+from unspun.models.phrases import TECHNIQUE_PROBABILITY, exclamation_pieces
 from unspun.models.span_candidates import candidates
 from unspun.models.span_context import FILE_NAME as CONTEXT_FILE
 from unspun.models.span_context import SpanContextHead
@@ -382,7 +382,9 @@ class SpanModel:
         return _PieceFindings(spans, candidates, paragraphs, vectors, counts)
 
     def _labelled_spans(self, text: str, enc: Encoded, *, title_end: int | None = None) -> list[Span]:
-        found = self.decode(text, enc)
+        # a span running on past a short exclamation is cut there, each piece labelled by the head
+        # on its own ('Enough is enough!' a slogan, 'The council must act' as the head reads it)
+        found = [(a, b, si) for s, e, si in self.decode(text, enc) for a, b in exclamation_pieces(text, s, e)]
         # whole sentences the tagger may leave unmarked (a repeated one, a short exclamation, a
         # "what about ...?" question): spans where the head ranks their technique so
         offered = candidates(text, [(s, e) for s, e, _ in found])
