@@ -269,6 +269,32 @@ def test_control_characters_are_refused_not_analysed(tmp_path: Path, char: str) 
         read_string(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The minister said \u0001we will win today.", "the text"),
+        ("# Vote\n\nThe minister said \u0001we will win today.", "the text"),
+        ("<p>The minister said \x00we will win today.</p>", "the HTML text"),
+    ],
+)
+def test_a_control_character_in_a_string_is_said_of_a_text_not_a_file(text: str, kind: str) -> None:
+    # QA: POST /api/analyze with a control character in its JSON "text" field was told to
+    # "give a UTF-8 text, HTML, Markdown or JSONL file"; a file keeps that advice (above).
+    with pytest.raises(EncodingError) as raised:
+        read_string(text)
+    message = raised.value.message
+    assert message.startswith(f"{kind} holds the control character U+"), message
+    assert "remove it" in message and "give a UTF-8" not in message, message
+    with pytest.raises(EncodingError, match="the Markdown text holds the control character U\\+0001"):
+        read_string("The minister said \u0001we will win today.", markdown=True)
+
+
+def test_an_html_string_keeps_its_other_control_characters_to_the_extraction() -> None:
+    # A page's markup may hold a stray control character, which the extraction drops: only NUL is refused.
+    story = "The minister said we will win today, and the crowd cheered."
+    assert read_string(f"<p>{story}\u0001</p>").text == story
+
+
 def test_smart_quotes_read_as_latin1_get_the_windows_1252_advice(tmp_path: Path) -> None:
     garbled = "He said \u201cno\u201d.".encode("cp1252").decode("latin-1")  # what iconv -f latin1 made
     path = write_bytes(tmp_path / "g.txt", garbled.encode("utf-8"))
@@ -621,6 +647,34 @@ def test_read_html_without_main_text(tmp_path: Path) -> None:
     )
     with pytest.raises(EmptyInputError, match="no main article text"):
         read_html(path, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<nav>Home | News</nav>",  # was analysed as the text "Home | News " (framed Security and defence)
+        "<header><a href='/'>Home</a> <a href='/news'>News</a></header><footer>(c) 2026 Courier</footer>",
+        "<div role='navigation'>Home | Sport</div><aside>Most read: Storm hits coast</aside>",
+    ],
+)
+def test_a_page_whose_only_text_is_its_menu_has_no_article(tmp_path: Path, body: str) -> None:
+    page = f"<html><head><title>Courier</title></head><body>{body}</body></html>"
+    path = tmp_path / "menu.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(EmptyInputError, match="menu.html: no main article text"):
+        read_html(path, max_bytes=LIMIT)
+    with pytest.raises(EmptyInputError, match="no main article text"):  # unspun.analyze and the API
+        read_string(page)
+
+
+def test_a_page_with_a_menu_and_a_story_reads_the_story(tmp_path: Path) -> None:
+    story = "The council voted on Tuesday to lease the old harbour warehouses to a developer."
+    path = tmp_path / "story.html"
+    path.write_text(
+        f"<html><body><nav>Home | News</nav><header><h1>Harbour lease</h1></header><p>{story}</p></body></html>",
+        encoding="utf-8",
+    )
+    assert read_html(path, max_bytes=LIMIT).text == f"Harbour lease\n\n{story}"
 
 
 # read_jsonl

@@ -52,7 +52,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
     page = decode_text(data, source_path if source_path is not None else where).removeprefix(BOM)
     document = _extract(page)
     blocks = _html_blocks(document) if document is not None else []
-    if not any(block.strip() for _, block in blocks):
+    if not any(block.strip() for _, block in blocks) or not has_page_text(page):
         raise EmptyInputError(
             f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
         )
@@ -135,6 +135,34 @@ def without_consent_banners(page: str) -> str:
         element.drop_tree()
         found = True
     return lxml_html.tostring(tree, encoding="unicode") if found else page
+
+
+# The site's own parts around an article: its menus, banners, sidebars and footer (a <header>
+# holding the <h1> is the article's), and what is no text (scripts, styles).
+_CHROME = (
+    "//nav|//menu|//aside|//footer|//header[not(.//h1)]|//script|//style|//noscript|//template"
+    "|//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='search']"
+)
+
+
+def has_page_text(page: str) -> bool:
+    """Whether ``page`` holds text outside the site's menus, banners, sidebars and footer (see
+    ``_CHROME``): a page whose only text is its menu has no article, though trafilatura's
+    fallback extractors return that menu ("Home | News" was analysed, framed "Security and
+    defence"). A page that cannot be parsed is left to the extraction (``True``)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:  # lxml refuses a str that declares its encoding (XHTML's <?xml ... encoding=...?>)
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))
+    except (ValueError, etree.ParserError):
+        return True
+    body = tree.find("body")
+    if body is None:
+        return True
+    for element in body.xpath(_CHROME):
+        element.drop_tree()  # its tail (text after it) stays: the page's own
+    return bool(body.text_content().strip())
 
 
 # A host name ("example.com", "news.example.co.uk"): what trafilatura means its fallback to find.
