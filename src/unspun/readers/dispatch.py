@@ -35,6 +35,7 @@ from unspun.readers.encoding import (
     BOM,
     DEFAULT_MAX_BYTES,
     STDIN_NAME,
+    TEXT_REMEDY,
     UTF8_BOM,
     Decoded,
     decode,
@@ -103,23 +104,28 @@ __all__ = [
 SkipHandler = Callable[[Path, str], None]
 
 
-def read_string(text: str, *, id: str = "text") -> Article:
+def read_string(text: str, *, id: str = "text", markdown: bool = False) -> Article:
     """An article from a string, read as the CLI reads standard input: HTML (by the sniffing rule
     of :func:`iter_articles`) has its main text extracted, Markdown (opening with front matter or
-    a ``#`` heading line) its prose (:mod:`unspun.readers.markdown`), anything else is plain text
-    (the title rule of :func:`read_text` applies). This is what :func:`unspun.analyze` does with a
-    str, and ``POST /api/analyze`` with its text (the page's "Open a file" of a ``.md`` file).
+    a ``#`` heading line, or whatever it opens with when ``markdown``: a ``.md`` file's text) its
+    prose (:mod:`unspun.readers.markdown`), anything else is plain text (the title rule of
+    :func:`read_text` applies). This is what :func:`unspun.analyze` does with a str, and
+    ``POST /api/analyze`` with its text (the page's "Open a file" of a ``.md`` file).
 
     Raises:
         EmptyInputError: blank text, an HTML page with no main text, Markdown with no prose.
-        EncodingError: a control character (the text of binary data).
+        EncodingError: a control character (NUL alone in HTML), said of a text, not of a file.
         FormatError: an RSS or Atom feed (an article per entry: its markup is no article's text).
     """
     data = text.encode("utf-8", errors="surrogatepass")
-    if is_html(data):
+    # Control characters are refused here, in words for a text: the readers below ask for a file.
+    if not markdown and is_html(data):
+        reject_controls(text, "the HTML text", remedy=TEXT_REMEDY, markup=True)
         return html_article(data, id=id, where="the HTML text", source_path=None)
-    _refuse_feed(data, "the text")
-    if is_markdown(text):
+    if not markdown:
+        _refuse_feed(data, "the text")
+    reject_controls(text, "the Markdown text" if markdown else "the text", remedy=TEXT_REMEDY)
+    if markdown or is_markdown(text):
         return markdown_text(text, id=id, where="the Markdown text")
     return read_text(text, id=id, source_path=None)
 

@@ -206,19 +206,29 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x80-\x9f]")
 
 
 _C0 = re.compile("[\x00-\x08\x0e-\x1f]")
+_NUL = re.compile("\x00")
 _BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
 
 
-def reject_controls(text: str, where: str) -> None:
+# What to do about a control character or a NUL byte, said to whoever gave a file (the CLI, an
+# upload), and to whoever gave a text (a str to unspun.analyze, the API's "text" field).
+FILE_REMEDY = "give a UTF-8 text, HTML, Markdown or JSONL file"
+TEXT_REMEDY = "remove it, or send the article's own text (such characters come from binary data or a wrongly decoded file)"
+
+
+def reject_controls(text: str, where: str, *, remedy: str = FILE_REMEDY, markup: bool = False) -> None:
     """Raise :class:`EncodingError` when ``text`` holds a control character (see ``_CONTROL``):
-    the mark of a wrong decoding or of binary data, which must not be analysed as text.
+    the mark of a wrong decoding or of binary data, which must not be analysed as text. The
+    message ends with ``remedy``: :data:`FILE_REMEDY`, or :data:`TEXT_REMEDY` for a text given
+    as a string. With ``markup`` (an HTML page's text) only NUL is refused: the extraction drops
+    other control characters from a page's markup.
 
     A C1 character (U+0080-U+009F) is refused only in a text that Latin-1 could hold whole (every
     character up to U+00FF): the mark of a Windows-1252 file read as Latin-1. In a text that also
     holds characters beyond Latin-1 (real smart quotes, another script) a stray C1 character is a
     mojibake remnant of its source (one PTC training article holds a U+009D beside its curly
     quotes) and the text is analysed as it is, offsets counting it."""
-    found = _CONTROL.search(text)
+    found = (_NUL if markup else _CONTROL).search(text)
     if found is None:
         return
     if "\x80" <= found.group() <= "\x9f" and _BEYOND_LATIN1.search(text):
@@ -233,9 +243,7 @@ def reject_controls(text: str, where: str) -> None:
             "(smart quotes and dashes become such characters); convert the original file with "
             "iconv -f CP1252 -t UTF-8, or give the original and unspun detects its encoding"
         )
-    raise EncodingError(
-        f"{where} holds {at}, which text does not; give a UTF-8 text, HTML, Markdown or JSONL file"
-    )
+    raise EncodingError(f"{where} holds {at}, which text does not; {remedy}")
 
 
 # Byte-order marks of the wide encodings, the longer first (UTF-32LE starts like UTF-16LE),
@@ -283,9 +291,7 @@ def reject_binary(path: str | Path, data: bytes) -> None:
             f"{path} looks like {order} text without a byte-order mark; convert it "
             f"(iconv -f {order} -t UTF-8) or save it as UTF-8 (or as UTF-16 with a BOM)"
         )
-    raise EncodingError(
-        f"{path} looks binary (a NUL byte at byte offset {offset}); give a UTF-8 text, HTML, Markdown or JSONL file"
-    )
+    raise EncodingError(f"{path} looks binary (a NUL byte at byte offset {offset}); {FILE_REMEDY}")
 
 
 def _utf16_order(sample: bytes) -> str | None:
