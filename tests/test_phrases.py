@@ -8,21 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unspun.document import Label, Span
-from unspun.models.phrases import (
-    TECHNIQUE_PROBABILITY,
-    cuts_word,
-    ends_on_function_word,
-    exclamation_pieces,
-    exclamation_start,
-    is_finding,
-    noun_phrase_end,
-    phrase_bounds,
-    utterance,
-    verb_start,
-    whole_phrase_ranges,
-    whole_phrases,
-    wrapped_line_break,
-)
+from unspun.models.phrase_bounds import phrase_bounds
+from unspun.models.phrase_joins import TECHNIQUE_PROBABILITY
+from unspun.models.phrase_pieces import exclamation_pieces, utterance, wrapped_line_break
+from unspun.models.phrase_reach import exclamation_start, noun_phrase_end, verb_start
+from unspun.models.phrase_words import is_finding
+from unspun.models.phrases import cuts_word, ends_on_function_word, whole_phrase_ranges, whole_phrases
 
 
 def _span(text: str, covered: str, label: str = "Loaded_Language", score: float = 0.5) -> Span:
@@ -401,7 +392,6 @@ def test_output_offsets_are_valid_whole_words_and_never_end_on_a_function_word(
 
 
 def test_a_span_does_not_end_or_start_inside_a_quotation_it_does_not_close() -> None:
-    from unspun.models.phrases import phrase_bounds
 
     def bounded(text: str, first: str, last: str) -> str:
         start, end = phrase_bounds(text, text.index(first), text.index(last) + len(last))
@@ -508,7 +498,7 @@ def test_a_hard_wrapped_line_keeps_its_span_whole() -> None:
 
 
 def test_a_span_never_ends_between_a_word_and_its_possessive_mark() -> None:
-    from unspun.models.phrases import possessive_mark
+    from unspun.models.phrase_bounds import possessive_mark
 
     for mark in ("'", "\u2019"):
         text = f"He called it a disgraceful waste of taxpayers{mark} money. The Joneses{mark} dog barked."

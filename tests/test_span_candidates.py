@@ -144,6 +144,6 @@ def test_the_shipped_tagger_finds_the_whataboutism_question() -> None:
     article = Article(id="1", text=text)
     SpanTagger(candidates=False)([article])
     found = [s for s in article.layer("technique") if s.label == WHATABOUT]
-    # its leading "And" trimmed as any span's (unspun.models.phrases.START_WORDS)
+    # its leading "And" trimmed as any span's (unspun.models.phrase_words.START_WORDS)
     assert [s.text_in(text) for s in found] == ["what about the opposition?"]
     assert all(0.0 <= s.score <= 1.0 and s.reason and not s.attrs for s in found)

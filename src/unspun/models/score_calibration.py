@@ -21,7 +21,7 @@ from pathlib import Path
 
 from unspun.document import Span
 from unspun.errors import ModelError
-from unspun.models.phrases import content_word_count
+from unspun.models.phrase_words import content_word_count
 
 __all__ = ["FILE", "SpanCalibration", "content_word_count"]
 

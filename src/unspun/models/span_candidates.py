@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspun.models.phrases import WORD, _normal, _strip, is_finding, utterance
+from unspun.models.phrase_bounds import strip_edges
+from unspun.models.phrase_pieces import utterance
+from unspun.models.phrase_words import WORD, is_finding, normal_word
 from unspun.sentences import split_sentences
 
 
@@ -72,7 +74,7 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
     cursor = 0
     for line in text.split("\n"):
         for piece in split_sentences(line):
-            start, end = _strip(text, cursor + piece.start, cursor + piece.end)
+            start, end = strip_edges(text, cursor + piece.start, cursor + piece.end)
             if start < end:
                 yield start, end
         cursor += len(line) + 1
@@ -101,8 +103,8 @@ def recurring_sentences(
         if text[end - 1] not in "!?" and not _ENDS_SENTENCE.match(text, end):
             continue
         if is_finding(text[start:end]):
-            keys.add(tuple(_normal(w.lower()) for w in words))
-    tokens = [(m.start(), m.end(), _normal(m.group().lower())) for m in WORD.finditer(text)]
+            keys.add(tuple(normal_word(w.lower()) for w in words))
+    tokens = [(m.start(), m.end(), normal_word(m.group().lower())) for m in WORD.finditer(text)]
     at: dict[str, list[int]] = {}
     for k, (_, _, word) in enumerate(tokens):
         at.setdefault(word, []).append(k)

@@ -40,7 +40,8 @@ from unspun.models.decoding import (
     span_vector,
 )
 from unspun.models.packaged import model_folder
-from unspun.models.phrases import TECHNIQUE_PROBABILITY, exclamation_pieces
+from unspun.models.phrase_joins import TECHNIQUE_PROBABILITY
+from unspun.models.phrase_pieces import exclamation_pieces
 from unspun.models.span_candidates import candidates
 from unspun.models.span_context import FILE_NAME as CONTEXT_FILE
 from unspun.models.span_context import SpanContextHead

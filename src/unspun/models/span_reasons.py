@@ -31,7 +31,7 @@ import numpy as np
 
 from unspun.document import Span
 from unspun.models.decoding import FUNCTION_WORDS, N_SPAN_FEATURES, span_features
-from unspun.models.phrases import END_WORDS
+from unspun.models.phrase_words import END_WORDS
 from unspun.models.span_ngrams import CHAR_NGRAMS, WORD_NGRAMS, SpanNgramHead
 from unspun.models.span_words import WordTagHead
 from unspun.models.tfidf import char_wb_ngrams, tfidf_row, word_ngrams

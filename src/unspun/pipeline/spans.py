@@ -11,7 +11,8 @@ import numpy as np
 from unspun.document import CANDIDATE_LAYER, PARAGRAPH_VECTORS, TECHNIQUE_LAYER, Article, ModelInfo, Span
 from unspun.models.decoding import separate_title_end
 from unspun.models.packaged import folder_model_info
-from unspun.models.phrases import TECHNIQUE_PROBABILITY, whole_phrases
+from unspun.models.phrase_joins import TECHNIQUE_PROBABILITY
+from unspun.models.phrases import whole_phrases
 from unspun.models.score_calibration import SpanCalibration
 from unspun.models.span_model import SpanFindings, SpanModel, load_span_model
 from unspun.models.span_reasons import SpanExplainer, explainer_of
