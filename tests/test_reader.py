@@ -1413,7 +1413,7 @@ def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
     assert told == [("skipped", f"{tmp_path / 'b.txt'}: spans: the article has no text")]
     assert report.failure() is None and report.analysed_count == 3
     summary = report.summary()
-    assert summary[0] == "summary: 3 analysed from 2 files, 1 failed, 1 left out"
+    assert summary[0] == "summary: from 4 files: 3 analysed, 1 failed, 1 left out"
     assert f"  analysed {tmp_path / 'feed.jsonl'} (2 articles)" in summary
     assert f"  left out {tmp_path / 'sub'}: a folder" in summary
     alone = RunReport()

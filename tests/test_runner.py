@@ -58,7 +58,7 @@ def test_run_delivers_the_good_articles_and_records_the_failing_component(tmp_pa
     assert isinstance(report.failures[0].exception, LanguageNotSupportedError)
     assert (report.analysed_count, report.seen, sum(ticks)) == (2, 3, 3)
     assert report.failure() is None and report.elapsed >= 0.0
-    assert report.summary()[0] == "summary: 2 analysed from 2 files, 1 failed, 0 left out"
+    assert report.summary()[0] == "summary: from 3 files: 2 analysed, 1 failed, 0 left out"
     assert report.failure_lines() == [
         f"  failed   {tmp_path / 'b.txt'}: shouter: b is in no language the shouter reads"
     ]
@@ -79,7 +79,7 @@ def test_run_records_a_read_failure_and_a_left_out_entry_from_the_reader(tmp_pat
         ("empty.txt", None, "empty_input")
     ]
     assert [Path(s.where).name for s in report.skips] == ["notes.pdf"]
-    assert report.summary()[0] == "summary: 1 analysed from 1 file, 0 failed, 2 left out"
+    assert report.summary()[0] == "summary: from 3 files: 1 analysed, 0 failed, 2 left out"
 
 
 def test_run_stops_when_the_failure_handler_raises(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_failures_of_a_feeds_entries_say_which_entry_once(tmp_path: Path) -> Non
         f"{feed} (https://planet.example/two)",
     ]
     lines = report.summary()
-    assert lines[0] == "summary: 1 analysed from 1 file, 2 failed, 1 left out"
+    assert lines[0] == "summary: from 1 file: 1 analysed, 2 failed, 1 left out"
     [left_out] = [line for line in lines if line.startswith("  left out")]
     # the reader's message names the file already: the line names it once
     assert left_out == f"  left out {feed}:2: entry 2 has no text (no content or summary)"
@@ -165,13 +165,44 @@ def test_the_summary_counts_sources_as_they_are_not_one_file_per_article(
     report = RunReport()
     run(iter_articles("-", max_bytes=10_000), Pipeline([Shouter()]), _keep, report=report)
     assert report.summary() == [
-        "summary: 3 analysed from standard input, 0 failed, 0 left out",
+        "summary: from standard input: 3 analysed, 0 failed, 0 left out",
         "  analysed standard input (3 articles)",
     ]
     dump = tmp_path / "dump.jsonl"
     dump.write_text(rows, encoding="utf-8")
     report = run(iter_articles(dump, max_bytes=10_000), Pipeline([Shouter()]), _keep)
-    assert report.summary()[0] == "summary: 3 analysed from 1 file, 0 failed, 0 left out"
+    assert report.summary()[0] == "summary: from 1 file: 3 analysed, 0 failed, 0 left out"
     page = Article(id="p", text="page", source_path="https://news.example/p")
     report = run([page, *_articles(tmp_path)[:1]], Pipeline([Shouter()]), _keep)
-    assert report.summary()[0] == "summary: 2 analysed from 1 file and 1 URL, 0 failed, 0 left out"
+    assert report.summary()[0] == "summary: from 1 file and 1 URL: 2 analysed, 0 failed, 0 left out"
+
+
+def test_the_summary_counts_every_file_of_a_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: a folder of 3 files was summed up as "2 analysed from 2 files, 0 failed, 1 left out"."""
+    import io
+
+    from unspun.readers.dispatch import iter_articles
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("One article.\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    report = RunReport()
+    articles = iter_articles(tmp_path, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip)
+    run(articles, Pipeline([Shouter()]), _keep, report=report)
+    assert report.summary()[0] == "summary: from 3 files: 2 analysed, 0 failed, 1 left out"
+    # a feed piped in: its entry left out is of standard input too, not of a file named "stdin"
+    monkeypatch.setattr(
+        "sys.stdin", io.TextIOWrapper(io.BytesIO(FEED.replace("please refuse", "kept").encode()))
+    )
+    report = RunReport()
+    run(
+        iter_articles("-", max_bytes=100_000, on_error=report.on_error),
+        Pipeline([Shouter()]),
+        _keep,
+        report=report,
+    )
+    lines = report.summary()
+    assert lines[0] == "summary: from standard input: 3 analysed, 0 failed, 1 left out"
+    assert "  left out standard input:2: entry 2 has no text (no content or summary)" in lines

@@ -197,8 +197,10 @@ class RunReport:
 
     def summary(self, counts: str | None = None) -> list[str]:
         """The lines of the end-of-run summary: the :func:`headline` (``counts`` said by the
-        front-end, by default the articles analysed and from how many files (URLs, standard input: see
-        :func:`sources`), each then listed up to :data:`LISTED_FILES`), then each failure and each entry left out, with why."""
+        front-end, by default how many inputs the run met (files, URLs, standard input: see
+        :meth:`inputs` and :func:`sources`) and the articles analysed, ``from 3 files: 2
+        analysed``, the files analysed then listed up to :data:`LISTED_FILES`), then each
+        failure and each entry left out, with why."""
         lines = [
             headline(
                 counts or self._analysed_counts(), len(self.unanalysed), len(self.unread) + len(self.skips)
@@ -210,7 +212,23 @@ class RunReport:
         return lines + self.failure_lines()
 
     def _analysed_counts(self) -> str:
-        return f"{self.analysed_count} analysed from {sources(list(self.analysed_from))}"
+        # Every input counted, not only those analysed: "2 analysed from 2 files, 0 failed,
+        # 1 left out" was said of a folder of 3 files.
+        return f"from {sources(self.inputs())}: {self.analysed_count} analysed"
+
+    def inputs(self) -> list[str]:
+        """Every input the run met, once each, in the order met: the files (URLs, standard input)
+        articles were analysed from, failed from or left out of, and the entries left out (a
+        JSONL line or a feed's entry counts as its file)."""
+        names = list(self.analysed_from)
+        for failure in self.failures:
+            article = failure.article
+            if article is not None:
+                names.append(str(article.source_path) if article.source_path else STDIN)
+            else:
+                names.append(_file_of(failure.where))
+        names += [skip.where for skip in self.skips]
+        return list(dict.fromkeys(names))
 
     def outcomes(self) -> dict[str, list[dict[str, Any]]]:
         """The summary's failures as data, split as its :func:`headline` counts them: ``failed``,
@@ -254,6 +272,12 @@ def sources(names: list[str]) -> str:
     parts += [f"{urls} URL{'s' if urls != 1 else ''}"] if urls else []
     parts += [STDIN] if stdin else []
     return " and ".join(parts)
+
+
+def _file_of(where: str) -> str:
+    """The file (URL, standard input) of a failure's ``where``: ``path:line`` is ``path``."""
+    head, _, tail = where.rpartition(":")
+    return head if head and tail.isdigit() else where
 
 
 def _without_file(where: str, reason: str) -> str:

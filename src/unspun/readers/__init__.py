@@ -8,6 +8,8 @@
 - :mod:`.encoding`: reading bytes safely, the one decoding rule of every input, and the input
   limit (:data:`~.encoding.MAX_INPUT_MB`, declared once);
 - :mod:`.text`, :mod:`.html`, :mod:`.markdown`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.url`: the
-  formats;
-- :mod:`.report`: what a run read, analysed, skipped and why.
+  formats.
+
+What a run read, analysed, left out and why is :class:`unspun.runner.RunReport`'s, whose handlers
+the readers are given.
 """

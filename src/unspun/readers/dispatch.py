@@ -434,7 +434,8 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
     if is_html(data):
         return [html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
     if is_feed(data):  # its markup was analysed as one English article
-        entries = list(feed_articles(data, path=Path("stdin"), on_error=on_error))
+        # where: an entry left out is "standard input:2", which the summary counts as stdin
+        entries = list(feed_articles(data, path=Path("stdin"), on_error=on_error, where=STDIN_NAME))
         for entry in entries:
             entry.source_path = None  # as every article read from stdin
         return entries
