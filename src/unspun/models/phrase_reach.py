@@ -94,7 +94,7 @@ PARTICLES = frozenset({"out", "up", "off", "down", "away", "back"})
 # |people!'): the span takes the whole exclamation (a call and the one it calls on are one phrase).
 # The out-of-fold spans of the grouped folds hold no such case (a quotation after the comma, 'I was
 # like, |'Whoa!', was one, and is left out).
-EXCLAMATION_WORDS = 5
+VOCATIVE_EXCLAMATION_WORDS = 5
 _WORD_BEFORE = re.compile(r"(\w+(?:['\u2019\-]\w+)*)[ \t]+$")
 _AFTER_COMMA = re.compile(r",[ \t]+$")
 
@@ -139,7 +139,7 @@ def verb_start(text: str, start: int) -> int:
 
 def exclamation_start(text: str, start: int, end: int) -> int:
     """``start``, or the start of its sentence when ``[start, end)`` holds at most two words and
-    closes, after a comma, an exclamation of at most :data:`EXCLAMATION_WORDS` words that stands
+    closes, after a comma, an exclamation of at most :data:`VOCATIVE_EXCLAMATION_WORDS` words that stands
     alone (:func:`utterance`): 'Wake up, |people!' -> 'Wake up, people!'."""
     if end <= start or text[end - 1] != "!" or not _AFTER_COMMA.search(text, max(0, start - 8), start):
         return start
@@ -147,6 +147,6 @@ def exclamation_start(text: str, start: int, end: int) -> int:
         return start  # a quotation after the comma is what was said ('I was like, |'Whoa!')
     opening = sentence_start(text, start)
     words = len(WORD.findall(text, opening, end))
-    if words > EXCLAMATION_WORDS or not utterance(text, opening, end):
+    if words > VOCATIVE_EXCLAMATION_WORDS or not utterance(text, opening, end):
         return start
     return opening
