@@ -104,6 +104,38 @@ def test_analyze_on_a_terminal_shows_the_stage_running(
     assert "technique spans 50%" in shown  # long work's share, within its stage
 
 
+def test_nothing_of_the_bar_follows_the_last_analysis_printed(
+    staged_pipeline: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """QA: on a terminal the bar was drawn again below the printed analysis ("voices 0/1", then
+    "1/1") before it cleared; between two analyses it still comes back as the next one starts."""
+    import unspun.cli.analyze
+    import unspun.cli.common
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)  # stdout and stderr: one terminal
+    for module in (unspun.cli.common, unspun.cli.analyze):
+        monkeypatch.setattr(module, "out", terminal)
+    monkeypatch.setattr(unspun.cli.common, "err", terminal)
+    monkeypatch.setenv("UNSPUN_BATCH_SIZE", "1")  # a batch per article: the bar between the two
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"Title {name}\n\nA long article.\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    shown = screen.getvalue()
+    printed = shown.index('"id": "a"')
+    assert "analysing: technique spans" in shown[:printed]
+    assert "analysing" not in shown[printed:] and "1/1" not in shown[printed:], repr(shown[printed:])
+    screen.truncate(0)
+    screen.seek(0)
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    shown = screen.getvalue()
+    first, second = shown.index('"id": "a"'), shown.index('"id": "b"')
+    assert "analysing: who says what" in shown[first:second]  # back for the second article
+    assert "analysing" not in shown[second:], repr(shown[second:])
+
+
 def test_analyze_off_a_terminal_writes_nothing_on_stderr(staged_pipeline: None, tmp_path: Path) -> None:
     article = tmp_path / "long.txt"
     article.write_text("Title\n\nA long article.\n", encoding="utf-8")
@@ -161,8 +193,10 @@ def test_the_bar_leaves_the_terminal_while_stdout_prints(monkeypatch: pytest.Mon
             drawn = screen.getvalue()
             assert not bar._progress.live.is_started
             assert drawn.endswith("\x1b[2K")  # the bar's line cleared for what prints next
-        assert bar._progress.live.is_started
         bar(1)
+        assert not bar._progress.live.is_started  # no more work told: nothing drawn below
+        bar.stage("spans")
+        assert bar._progress.live.is_started  # more work: the bar is back
     monkeypatch.setattr(unspun.cli.common, "err", Console(file=io.StringIO()))
     with unspun.cli.common.progress(1, "analysing") as off, off.paused():  # off a terminal: a no-op
         pass

@@ -171,6 +171,7 @@ class Bar:
         self._progress = progress
         self._description = description
         self._task = progress.add_task(description, total=total)
+        self._off = False  # taken off the terminal by paused(), until the next stage runs
 
     def __call__(self, n: int) -> None:
         self._progress.advance(self._task, n)
@@ -179,21 +180,28 @@ class Bar:
     def paused(self) -> Iterator[None]:
         """The bar taken off the terminal while stdout prints there: Rich moves only what its own
         console (stderr) prints above the bar, so an analysis printed on stdout had followed the
-        bar's line ("analysing: voices ━━━ 0/1language  en") and the bar's last redraw cut into it."""
+        bar's line ("analysing: voices ━━━ 0/1language  en") and the bar's last redraw cut into it.
+
+        The bar comes back when the next :meth:`stage` runs, not when the printing ends: after
+        the last article's analysis no stage runs, and the bar redrawn below it ("voices 0/1",
+        then "1/1") stayed there until the command ended."""
         if self._progress.disable or not self._progress.live.is_started:
             yield
             return
         self._progress.stop()
-        try:
-            yield
-        finally:
-            self._progress.start()
+        self._off = True
+        yield
 
     def stage(self, name: str, done: str = "") -> None:
         """Show that stage ``name`` runs (``done``: how far it is, e.g. ``" 40%"``)."""
         label = STAGE_LABELS.get(name, name)
-        refresh = not self._progress.disable  # drawn at once: a stage may hold the bar for seconds
+        # Drawn at once (a stage may hold the bar for seconds); by start() when the bar comes
+        # back below a printed analysis, as more work starts.
+        refresh = not self._progress.disable and not self._off
         self._progress.update(self._task, description=f"{self._description}: {label}{done}", refresh=refresh)
+        if self._off:
+            self._off = False
+            self._progress.start()
 
 
 @contextmanager
