@@ -116,6 +116,11 @@ def test_analyze_reads_html_and_takes_a_given_title(client: TestClient) -> None:
         ({"text": "<html><body><nav>Home | News</nav></body></html>"}, "no main article text"),
         # a control character in the JSON field was met with "give a UTF-8 text, ... file"
         ({"text": "The minister said \u0001we will win."}, "the text holds the control character U+0001"),
+        # the same with markdown: true (a .md file opened on the page) gave the file advice
+        (
+            {"text": "The **minister** said \u0001we will win.", "markdown": True},
+            "the text holds the control character",
+        ),
     ],
 )
 def test_analyze_rejects_bad_input_with_422(client: TestClient, body: dict[str, Any], needle: str) -> None:

@@ -174,14 +174,9 @@ def make_article(body: AnalyzeRequest) -> Article:
 
     # Checked first: a language no model reads is refused before the text is read.
     language = normalise_language(body.lang) if body.lang and body.lang.strip() else None
-    if body.markdown:
-        # A .md file that opens with prose ("The **deal** is ..."), which the sniffing rule of
-        # read_string reads as plain text, its markup and code blocks analysed as words.
-        from unspun.readers.markdown import markdown_text
-
-        article = markdown_text(body.text, id=body.id or "text", where="the Markdown text")
-    else:
-        article = read_string(body.text, id=body.id or "text")
+    # markdown: a .md file that opens with prose ("The **deal** is ..."), which the sniffing rule
+    # of read_string would read as plain text, its markup and code blocks analysed as words.
+    article = read_string(body.text, id=body.id or "text", markdown=body.markdown)
     if language is not None:
         # The shared pipeline's language detector keeps a language set on the article (as
         # --lang does), so no pipeline per language is loaded.
