@@ -119,7 +119,7 @@ def test_analyze_reads_html_and_takes_a_given_title(client: TestClient) -> None:
         # the same with markdown: true (a .md file opened on the page) gave the file advice
         (
             {"text": "The **minister** said \u0001we will win.", "markdown": True},
-            "the text holds the control character",
+            "the Markdown text holds the control character",
         ),
     ],
 )
