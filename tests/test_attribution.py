@@ -997,19 +997,16 @@ def test_a_content_ends_before_the_sources_next_act_and_never_on_a_conjunction(n
     )
 
 
-def test_a_date_or_the_sources_next_act_after_the_object_is_no_part_of_the_content(nlp: object) -> None:
+def test_the_sources_next_act_after_the_object_is_no_part_of_the_content(nlp: object) -> None:
     from unspun.whosays.attribution_model import load_attribution_model
 
     model = load_attribution_model()
-    chided = "President Barack Obama on Aug. 17 for continuing his vacation"  # a date inside stays
     for text, content in (
-        ("Many of his donors backed Ron Paul for the presidency in 2012.", "Ron Paul for the presidency"),
-        ("She acknowledged her backing on Monday.", "her backing"),
-        (f"The Advocate had chided {chided}.", chided),
         (
             "He blamed the incident on hackers but later fessed up to sending the pictures.",
             "the incident on hackers",
         ),
+        ("Clinton has disputed both critiques, but says she would decide otherwise now.", "both critiques"),
     ):
         found = model.find(nlp(text))[0][0]  # type: ignore[operator]
         assert found.content is not None and text[found.content[0] : found.content[1]] == content

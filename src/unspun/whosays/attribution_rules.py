@@ -363,14 +363,6 @@ def later_dependents(verb: Token, anchor: Token, inside: set[int]) -> list[Token
     return out
 
 
-def _circumstance(token: Token) -> bool:
-    """Whether a dependent of the cue's verb says when rather than what: a date or time ("backed
-    Ron Paul for the presidency | in 2012", "acknowledged her backing | on Monday"), which a
-    content extended over the verb's later dependents (:func:`_extended`) holds only with what
-    follows it ("had chided President Barack Obama on Aug. 17 for continuing his vacation")."""
-    return tells_when(token) or token.ent_type_ in ("DATE", "TIME")
-
-
 FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
@@ -398,16 +390,11 @@ def _extended(
 ) -> Range | None:
     tokens = list((first or anchor).subtree) if first is not None else list(anchor.subtree)
     if extend:
-        when: list[Token] = []  # a date joins only with what follows it (_circumstance)
         for child in later_dependents(verb, anchor, inside):
-            if _circumstance(child):
-                when += list(child.subtree)
-                continue
             rate = next((extend[k] for k in extension_keys(verb, child) if k in extend), 0.0)
             if rate <= 0.5:
                 break
-            tokens += when + list(child.subtree)
-            when = []
+            tokens += list(child.subtree)
     if first is not None:
         tokens = [t for t in tokens if t.i != first.i]
     toks = trimmed(tokens)
