@@ -118,3 +118,36 @@ def test_french_and_german_quotations_are_the_quoted_voice() -> None:
         voices = count_voices(text, [], [(start, start + len("catastrophe"))])
         assert voices.quoted.chars == len(quote), text
         assert (voices.author.spans, voices.quoted.spans) == (0, 1), text
+
+
+def test_an_interrupted_quote_counts_only_its_quoted_parts() -> None:
+    # PolNeAR marks the content of '"X," said S, who ... "Y."' as one range holding its own source
+    # and cue; the source's clause between the parts is the author's, not the quote's.
+    text = (
+        "Area Man Refuses To Read\n\n"
+        '"I don\'t need to read it," said Hubbard, who has never once been wrong about anything. '
+        '"Those elites want you to read."\n'
+    )
+    first, second = '"I don\'t need to read it,"', '"Those elites want you to read."'
+    clause = text.index("who has never")
+    article = Article(id="a", text=text)
+    article.set_layer(
+        "technique", [Span(clause, clause + len("who has never once been wrong"), "Smears", 0.7)]
+    )
+    article.attributions = [
+        Attribution(
+            id="A1",
+            content=TextRange(text.index(first), text.index(second) + len(second)),
+            source=TextRange(text.index("Hubbard"), text.index(' "Those') - 1),
+            cue=TextRange(*_span_of(text, "said")),
+        )
+    ]
+    voices = voice_persuasion(article)
+    assert voices.quoted.chars == len(first) + len(second)
+    assert (voices.author.spans, voices.quoted.spans) == (1, 0)
+    assert voices.author.chars == len(text) - len(first) - len(second)
+
+
+def _span_of(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)

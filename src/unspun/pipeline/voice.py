@@ -2,7 +2,9 @@
 
 An article speaks in two voices: the author's own text, and what it quotes others as saying. The
 **quoted** text is the content of every attribution (``article.attributions``: direct and indirect
-speech, as the who-says-what layer found it) plus every stretch between quotation marks
+speech, as the who-says-what layer found it; of a quote its own source and cue interrupt, only the
+parts either side of them, as the page and text view show it:
+:func:`unspun.whosays.shown.content_pieces`) plus every stretch between quotation marks
 (:func:`unspun.whosays.quotation.quotations`) that no attribution covers; the **author's**
 text is everything else. For each voice :func:`voice_persuasion` counts
 
@@ -31,10 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspun.document import TECHNIQUE_LAYER, Article
+from unspun.document import TECHNIQUE_LAYER, Article, Attribution
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.whosays.quotation import quotations
+from unspun.whosays.shown import content_pieces
 
 VOICES = ("author", "quoted")
 # The keys VoiceScorer writes on article.scores, per voice: f"{voice}_{field}".
@@ -95,8 +98,17 @@ def quoted_mask(text: str, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
 def voice_persuasion(article: Article, *, layer: str = TECHNIQUE_LAYER) -> Voices:
     """The persuasion in the author's text and in the quoted text of an analysed ``article``
     (the spans of ``layer``, the attributions' contents and the quotation marks of its text)."""
-    ranges = [(a.content.start, a.content.end) for a in article.attributions]
+    ranges = [piece for a in article.attributions for piece in quoted_pieces(article.text, a)]
     return count_voices(article.text, ranges, [(s.start, s.end) for s in article.layer(layer)])
+
+
+def quoted_pieces(text: str, attribution: Attribution) -> list[tuple[int, int]]:
+    """The ranges of ``text`` an ``attribution`` quotes: its content, or of a content its source
+    and cue interrupt ('"X," said Hubbard, who ... "Y."') the parts either side of them, not the
+    source's clause between them."""
+    content = (attribution.content.start, attribution.content.end)
+    inside = [None if r is None else (r.start, r.end) for r in (attribution.source, attribution.cue)]
+    return content_pieces(text, content, inside) or [content]
 
 
 def count_voices(text: str, quoted: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> Voices:

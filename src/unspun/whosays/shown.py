@@ -6,7 +6,8 @@ it repeats the source and cue inside the quote. :func:`content_parts` gives the 
 of them, and the attribution component writes them on the attribution
 (``attrs["content_parts"]``, :mod:`unspun.pipeline.attribution`), so that the text view
 (:func:`unspun.render_whosays.content_shown`) and the page (``whosays-panel.js``) show the same
-“X … Y”. :func:`unquote` takes off the marks a quote's words carry; the page's ``unquote`` does
+“X … Y”; :func:`content_pieces` gives where those parts lie, so that the quoted voice
+(:mod:`unspun.pipeline.voice`) counts the same parts. :func:`unquote` takes off the marks a quote's words carry; the page's ``unquote`` does
 the same, since its ``<q>`` adds marks of its own.
 """
 
@@ -66,16 +67,32 @@ def content_parts(text: str, content: Range, inside: Sequence[Range | None]) -> 
     each without edge punctuation and the marks around it, the words from the source or cue to a
     reopening quotation mark left out ('"X," he said on Monday. "Y."' gives ``["X", "Y"]``);
     ``[]`` when no range lies inside the content (it reads whole)."""
+    return [_part(text[start:end]) for start, end in content_pieces(text, content, inside)]
+
+
+def content_pieces(text: str, content: Range, inside: Sequence[Range | None]) -> list[Range]:
+    """The ranges of ``text`` that :func:`content_parts` shows: the pieces of ``content`` either
+    side of its source and cue (``inside``), the words from them to a reopening mark left out,
+    each with the marks around it; ``[]`` when no range lies inside the content. What the quote
+    says is these pieces only, not the source's clause between them (the author's voice,
+    :mod:`unspun.pipeline.voice`)."""
     start, end = content
     within = [r for r in inside if r is not None and start <= r[0] and r[1] <= end]
     if not within:
         return []
-    before = text[start : min(r[0] for r in within)]
-    after = text[max(r[1] for r in within) : end]
-    reopening = _REOPENING.match(after)
+    before = (start, min(r[0] for r in within))
+    after = max(r[1] for r in within)
+    reopening = _REOPENING.match(text, after, end)
     if reopening is not None:
-        after = after[reopening.end() :]
-    return [part for part in (_part(before), _part(after)) if part]
+        after = reopening.end()
+    pieces = (_trimmed(text, *before), _trimmed(text, after, end))
+    return [piece for piece in pieces if _part(text[piece[0] : piece[1]])]
+
+
+def _trimmed(text: str, start: int, end: int) -> Range:
+    """``(start, end)`` without the white space at its edges."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
 
 def _part(piece: str) -> str:
