@@ -562,6 +562,24 @@ def test_who_what_and_quotes_are_shown(page: Any) -> None:
     assert page.evaluate("getSelection().toString()") == text[42:73]
 
 
+def test_a_claim_is_shown_as_the_sentence_it_is_not_as_a_quotation(page: Any) -> None:
+    # A claim that is a quote's sentence was shown in a <q> with its opening mark taken off
+    # (“It is a waste of money," he said.”); the text view's claim table shows the sentence.
+    text = 'Tom Reed disagreed. "It is a waste of money," he said. Taxes will rise.'
+    claim = '"It is a waste of money," he said.'
+    start = text.index(claim)
+    data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}
+    data["claims"] = [{"id": "C1", "start": start, "end": start + len(claim), "score": 0.6, "text": claim}]
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, data)
+    item = page.locator("#a-extra .claims li")
+    assert item.locator("q").count() == 0
+    assert item.locator("button.show").text_content() == claim
+    item.locator("button.show").click()
+    assert page.evaluate("getSelection().toString()") == claim
+
+
 def test_who_says_what_coverage_below_one_is_said_on_the_page(page: Any) -> None:
     text = "The mayor spoke.\n" * 100
     data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}

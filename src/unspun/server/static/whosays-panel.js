@@ -76,6 +76,15 @@ export function quoteElement(text) {
 }
 
 /**
+ * A check-worthy claim as the sentence it is, marks and all ('"It is a waste of money," he
+ * said.'), as the text view's claim table shows it: a claim is the author's or a quote's
+ * sentence, not a quotation, so it is not put in a <q> or taken off its marks.
+ */
+function claimElement(c) {
+  return el("span", { class: "claim", text: (c.text || "").split(/\s+/).join(" ").trim() });
+}
+
+/**
  * The words a quote shows: a content its own source and cue interrupt ('"X," he said. "Y."') as
  * the parts either side of them, "X … Y" (JSON attrs.content_parts, written by the library, the
  * text view's render_whosays.content_shown), any other as its words without their marks.
@@ -137,7 +146,7 @@ export function renderWhoSays(box, data, show) {
   if (entities.length) box.append(el("h2", { text: "Who" }), entityTable(entities, show));
   if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, names, show))));
   if (claims.length) {
-    const items = claims.map((c) => el("li", {}, showButton(quoteElement(c.text || ""), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
+    const items = claims.map((c) => el("li", {}, showButton(claimElement(c), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
     box.append(el("h2", { text: "What: check-worthy claims" }), el("ul", { class: "claims" }, items));
   }
 }
