@@ -593,6 +593,25 @@ def test_who_says_what_coverage_below_one_is_said_on_the_page(page: Any) -> None
     assert page.locator("#a-extra .coverage").count() == 0 and page.locator("#a-extra").is_hidden()
 
 
+def test_a_text_in_another_language_says_who_says_what_reads_english_only(page: Any) -> None:
+    # The text view said it and the page showed nothing, as if a French op-ed named no one.
+    from unspun.document import Analysis, Article
+    from unspun.render_whosays import language_note
+
+    text = "Le maire a menti. Une honte."
+    data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}
+    said = language_note(Analysis(Article(id="a", text=text, language="fr")))
+    assert said is not None
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, {**data, "language": "fr"})
+    note = page.locator("#a-extra .coverage")
+    assert note.is_visible()  # shown although no entity, quote or claim is listed
+    assert note.text_content() == said
+    page.evaluate(SHOW_ANALYSIS, {**data, "language": "en"})
+    assert page.locator("#a-extra .coverage").count() == 0 and page.locator("#a-extra").is_hidden()
+
+
 def test_the_summary_shows_the_authors_and_the_quoted_voices_apart(page: Any) -> None:
     text = 'Critics called it "a reckless gamble". This disastrous plan will fail.'
     data = {"title": None, "text": text, "spans_analysed": True, "spans": [], "paragraphs": [], "errors": []}

@@ -151,19 +151,22 @@ def coverage_note(analysis: Analysis) -> str | None:
 # The languages the who-says-what components read (their ``languages`` default): spaCy's English
 # pipeline, PolNeAR, CheckThat! and NewsMTSC are English.
 WHOSAYS_LANGUAGES = frozenset({"en"})
+# The sentence of language_note, {language} the text's; the page reads it from its catalogue
+# (server/web.py technique_catalogue, whosays-panel.js languageNote) rather than writing it again.
+LANGUAGE_NOTE = (
+    "Who says what reads English only: entities, quotes and check-worthy claims are not listed "
+    "for this text ({language}); the technique spans, genre and frames cover it."
+)
 
 
 def language_note(analysis: Analysis) -> str | None:
     """The sentence saying that who-says-what reads English only, for a text in another language
     (a French op-ed showed no entity, quote or claim table, as if it named no one); None for
-    English or an unknown language."""
+    English or an unknown language. The page says the same (``whosays-panel.js``)."""
     language = analysis.article.language
     if language is None or language in WHOSAYS_LANGUAGES:
         return None
-    return (
-        f"Who says what reads English only: entities, quotes and check-worthy claims are not listed "
-        f"for this text ({language}); the technique spans, genre and frames cover it."
-    )
+    return LANGUAGE_NOTE.format(language=language)
 
 
 def who_and_what(analysis: Analysis, colour: bool) -> RenderableType | None:

@@ -30,6 +30,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from unspun.render import span_languages
+from unspun.render_whosays import LANGUAGE_NOTE, WHOSAYS_LANGUAGES
 from unspun.techniques import FRAME_INFO, FRAMES, GENRE_INFO, PTC14, SEMEVAL23, Technique
 from unspun.version import __version__
 
@@ -73,7 +74,9 @@ def technique_catalogue() -> dict[str, Any]:
     """Every technique (PTC-14 first, then the SemEval-2023 labels not spelled the same), every
     frame and genre, as the page reads them: ``{"techniques": [...], "frames": {label: description},
     "frame_names": {label: name}, "genre_names": {id: name}, "span_languages": [code, ...]}``
-    (the languages whose paragraphs get technique spans here), the names those the text view
+    (the languages whose paragraphs get technique spans here), ``"whosays_languages"`` and
+    ``"whosays_language_note"`` (the languages who-says-what reads, and the text view's sentence
+    for a text in another: :func:`unspun.render_whosays.language_note`), the names those the text view
     shows (:func:`unspun.techniques.display_name`): the page had spelt a frame from its id
     ("Legality Constitutionality and jurisprudence", "Security and defense")."""
     seen: set[str] = set()
@@ -89,6 +92,8 @@ def technique_catalogue() -> dict[str, Any]:
         "frame_names": {c.id: c.name for c in FRAME_INFO},
         "genre_names": {c.id: c.name for c in GENRE_INFO},
         "span_languages": list(span_languages()),
+        "whosays_languages": sorted(WHOSAYS_LANGUAGES),
+        "whosays_language_note": LANGUAGE_NOTE,
     }
 
 

@@ -110,7 +110,7 @@ export class ArticleView {
     this.renderText();
     this.renderLegend();
     this.renderList();
-    renderWhoSays($("a-extra"), this.data, (range) => selectText(this.textBox, this.map, range));
+    renderWhoSays($("a-extra"), this.data, (range) => selectText(this.textBox, this.map, range), this.cat);
     this.renderAddForm();
     if (this.selected && this.byKey.has(this.selected)) this.select(this.selected, false);
     else this.clearDetail();

@@ -133,13 +133,28 @@ export function coverageNote(data) {
   );
 }
 
-/** Fill `box` with the analysis' who/what/quotes (hidden when it has none). show(range) selects words. */
-export function renderWhoSays(box, data, show) {
+/**
+ * The sentence saying that who-says-what reads English only, for a text in another language
+ * (JSON language), or null: the text view's sentence (render_whosays.language_note), read from
+ * the catalogue (whosays_language_note, whosays_languages) rather than written here again.
+ */
+export function languageNote(data, cat) {
+  const language = data.language;
+  const template = (cat || {}).whosays_language_note;
+  if (!language || !template || ((cat || {}).whosays_languages || ["en"]).includes(language)) return null;
+  return template.replace("{language}", language);
+}
+
+/**
+ * Fill `box` with the analysis' who/what/quotes (hidden when it has none). show(range) selects
+ * words; cat is the page's catalogue (app.js techniques()), which holds the language note.
+ */
+export function renderWhoSays(box, data, show, cat) {
   box.replaceChildren();
   const entities = data.entities || [];
   const quotes = data.attributions || [];
   const claims = data.claims || [];
-  const note = coverageNote(data);
+  const note = languageNote(data, cat) || coverageNote(data);
   const names = Object.fromEntries(entities.map((e) => [e.id, e.name]));
   box.hidden = !(note || entities.length || quotes.length || claims.length);
   if (note) box.append(el("p", { class: "coverage", role: "note", text: note }));
