@@ -1010,3 +1010,26 @@ def test_the_sources_next_act_after_the_object_is_no_part_of_the_content(nlp: ob
     ):
         found = model.find(nlp(text))[0][0]  # type: ignore[operator]
         assert found.content is not None and text[found.content[0] : found.content[1]] == content
+
+
+def test_the_speakers_next_act_after_a_quoted_fragment_is_neither_said_nor_the_clauses(nlp: object) -> None:
+    # The parser hangs "called" from "had" (the clause reported): the content ran on over it and
+    # "the city" was the source of "called".
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    text = 'Mayor Ellen Cho said the city "had no choice" and called the project "a once-in-a-generation investment."'
+    found = {text[f.cue[0] : f.cue[1]]: f for f, _ in model.find(nlp(text))}  # type: ignore[operator]
+    said, called = found["said"], found["called"]
+    assert said.content is not None and called.source is not None and said.source is not None
+    assert text[said.content[0] : said.content[1]] == 'the city "had no choice"'
+    assert (
+        text[called.source[0] : called.source[1]]
+        == text[said.source[0] : said.source[1]]
+        == "Mayor Ellen Cho"
+    )
+    # Without a quotation closing before "and", what follows is still what was said.
+    plain = "The mayor said the city had no choice and called the plan a good investment."
+    [(told, _), *_] = model.find(nlp(plain))  # type: ignore[operator]
+    assert told.content is not None
+    assert plain[told.content[0] : told.content[1]].startswith("the city had no choice and called")

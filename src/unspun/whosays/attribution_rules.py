@@ -174,6 +174,9 @@ def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
             toks = [t for t in child.subtree if t.dep_ != "case"]
             toks = trimmed(toks)
             return token_range(toks) if toks else None
+    speaker = speakers_act(head)
+    if speaker is not None:  # 'Cho said the city "had no choice" and called the project ...': Cho
+        return source_of(speaker, cue_tokens(speaker, {}))
     if head.dep_ in ("xcomp", "conj", "advcl") and head.head.i != head.i:
         for child in head.head.children:
             if child.dep_ in SUBJECTS:
@@ -243,6 +246,9 @@ def content_of(
     agent = any(child.dep_ == "agent" for child in head.children)
     for child in verb.children:
         if child.dep_ == "ccomp" and child.i not in inside and not ended_before(child, verb):
+            acts = [t.i for c in child.children if _act_of(c) == verb.i for t in c.subtree]
+            if acts:  # 'said the city "had no choice" and called ...': what was said ends there
+                return subtree_range(child, exclude=acts), "ccomp"
             return _extended(verb, child, inside, extend), "ccomp"
     stray = stray_complement(verb, inside)
     if stray is not None:
@@ -379,6 +385,35 @@ def _next_act(verb: Token, child: Token) -> bool:
         and (child.tag_ == verb.tag_ or child.tag_ in FINITE)
         and not any(c.dep_ in (*SUBJECTS, "expl", "csubj") for c in child.children)
     )
+
+
+def speakers_act(token: Token) -> Token | None:
+    """The cue verb whose source ``token`` is the next act of, where the parser hung it from the
+    clause reported: 'Cho said the city "had no choice" and called the project "a ... investment"'
+    parses "called" as a conjunct of "had", which made the content run on over it and the city
+    the source of "called". Only after a quotation closes before the conjunction (what was said
+    ends at its mark) and for a verb the source's next act could be (:func:`_next_act`); the
+    verb or ``None``."""
+    clause = token.head
+    if token.dep_ != "conj" or clause.dep_ != "ccomp" or clause.head.i == clause.i:
+        return None
+    verb = clause.head
+    if not _next_act(verb, token):
+        return None
+    before = token.i - 1
+    while before > clause.i and (token.doc[before].dep_ == "cc" or token.doc[before].text == ","):
+        before -= 1
+    mark = token.doc[before]
+    closes = mark.text in CLOSING_MARKS and before > 0 and not token.doc[before - 1].whitespace_
+    return verb if closes and before > clause.i else None
+
+
+CLOSING_MARKS = frozenset({'"', "”", "’", "»"})
+
+
+def _act_of(token: Token) -> int | None:
+    verb = speakers_act(token)
+    return None if verb is None else verb.i
 
 
 def _extended(
