@@ -96,8 +96,48 @@ def test_the_calibration_file_written_is_the_one_the_tagger_reads(tmp_path: Path
     path = write_calibration(tmp_path, summary)
     read = ScoreCalibration.from_file(path)
     assert read is not None
-    assert (read.a, read.b, read.c) == (
+    assert (read.a, read.b, read.c, dict(read.intercepts)) == (
         summary["mapping"]["a"],
         summary["mapping"]["b"],
         summary["mapping"]["c"],
+        summary["mapping"]["intercepts"],
     )
+
+
+def _rows_by_language(n: int = 3000, seed: int = 1) -> list[ShownSpan]:
+    """Spans scored alike in three languages, right a tenth, a fifth and two fifths as often as
+    the score says."""
+    rng = np.random.default_rng(seed)
+    share = {"de": 0.1, "fr": 0.2, "it": 0.4}
+    rows = []
+    for i in range(n):
+        language = ("de", "fr", "it")[i % 3]
+        score = float(rng.uniform(0.4, 0.95))
+        rows.append(
+            ShownSpan(language, i % 5, score, 0.5, bool(rng.random() < score * share[language]), True, 0.5)
+        )
+    return rows
+
+
+def test_an_intercept_per_language_is_chosen_where_the_languages_differ(tmp_path: Path) -> None:
+    rows = _rows_by_language()
+    summary, per_language = calibration_figures(rows)
+    assert summary["chosen"] == "technique_and_language"
+    losses = {name: summary["variants"][name]["log_loss"] for name in ("plain", "technique")}
+    assert summary["variants"]["technique_and_language"]["log_loss"] < min(losses.values())
+    intercepts = summary["mapping"]["intercepts"]
+    assert set(intercepts) == {"de", "fr", "it"}
+    assert intercepts["de"] < intercepts["fr"] < intercepts["it"]
+    # the shared intercept, for a language not fitted on, lies between the languages'
+    assert intercepts["de"] < summary["mapping"]["b"] < intercepts["it"]
+    for lang, figures in per_language.items():
+        assert figures["calibrated"]["ece"] < 0.05, lang  # each language, out of fold
+        right = np.mean([r.right for r in rows if r.language == lang])
+        assert abs(figures["mean_score_calibrated"] - right) < 0.03, lang
+    read = ScoreCalibration.from_file(write_calibration(tmp_path, summary))
+    assert read is not None and dict(read.intercepts) == intercepts
+    fr = [r for r in rows if r.language == "fr"]
+    calibrated = read.probabilities(np.array([r.score for r in fr]), np.full(len(fr), 0.5), "fr")
+    assert abs(calibrated.mean() - np.mean([r.right for r in fr])) < 0.03
+    shared = fit_calibration(rows, technique=False)
+    assert shared.intercepts == {}  # no languages asked: the shared intercept alone

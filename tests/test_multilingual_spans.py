@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from unspun.document import PTC14, SEMEVAL23, TECHNIQUE_LAYER, Article
+from unspun.document import PTC14, SEMEVAL23, TECHNIQUE_LAYER, Article, Paragraph
 from unspun.models.multilingual_spans import (
     STACK_FEATURES,
     clause_core,
@@ -261,10 +261,75 @@ def test_a_span_score_calibration_is_read_from_its_file_and_a_broken_one_is_refu
     assert ScoreCalibration.from_file(path) is None  # no file: the raw scores
     path.write_text('{"a": 0.5, "b": -1.5, "c": 0.25, "right": "..."}', encoding="utf-8")
     assert ScoreCalibration.from_file(path) == ScoreCalibration(0.5, -1.5, 0.25)
-    for broken in ('{"b": 1}', "not json", '{"a": -0.5, "b": 0}'):
+    for broken in (
+        '{"b": 1}',
+        "not json",
+        '{"a": -0.5, "b": 0}',
+        '{"a": 0.5, "b": 0, "intercepts": {"fr": "x"}}',
+    ):
         path.write_text(broken, encoding="utf-8")
         with pytest.raises(ModelError, match="reinstall"):
             ScoreCalibration.from_file(path)
+
+
+def test_a_span_score_is_calibrated_with_the_intercept_of_its_language() -> None:
+    from unspun.models.multilingual_spans import ScoreCalibration
+
+    calibration = ScoreCalibration(0.5, -2.0, 0.25, {"fr": -1.0, "it": -3.0})
+    scores, techniques = np.array([0.2, 0.6, 0.9]), np.array([0.5, 0.3, 0.8])
+    logit = np.log(scores / (1 - scores)) * 0.5 + np.log(techniques / (1 - techniques)) * 0.25
+
+    def expected(intercept: float) -> np.ndarray:
+        return 1 / (1 + np.exp(-(logit + intercept)))
+
+    assert np.allclose(calibration.probabilities(scores, techniques, "fr"), expected(-1.0))
+    assert np.allclose(calibration.probabilities(scores, techniques, "it"), expected(-3.0))
+    # a language not fitted on, or none given, takes the shared intercept
+    for language in ("pl", "en", None):
+        assert np.allclose(calibration.probabilities(scores, techniques, language), expected(-2.0))
+    assert (
+        calibration.probabilities(scores, techniques, "fr") > calibration.probabilities(scores, techniques)
+    ).all()
+
+
+def test_a_calibration_file_without_intercepts_per_language_still_loads(tmp_path: Path) -> None:
+    """The calibration.json shipped before the intercepts per language (bf1264c)."""
+    from unspun.models.multilingual_spans import CALIBRATION_FILE, ScoreCalibration
+
+    path = tmp_path / CALIBRATION_FILE
+    path.write_text(
+        '{"method": "sigmoid(a * logit(score) + b + c * logit(technique))", "a": 0.4193662010258469, '
+        '"b": -2.2764155062887648, "c": 0.1862300101040198, "chosen": "technique", '
+        '"ece_out_of_fold": {"raw": 0.561, "calibrated": 0.0008}}',
+        encoding="utf-8",
+    )
+    read = ScoreCalibration.from_file(path)
+    assert read is not None and read.intercepts == {}
+    assert read.intercept("fr") == read.intercept(None) == read.b
+    path.write_text('{"a": 0.5, "b": -2.0, "intercepts": {"fr": -1.5, "de": -2.5}}', encoding="utf-8")
+    read = ScoreCalibration.from_file(path)
+    assert read == ScoreCalibration(0.5, -2.0, 0.0, {"fr": -1.5, "de": -2.5})
+    assert (read.intercept("de"), read.intercept("ru")) == (-2.5, -2.0)
+
+
+def test_a_text_mixing_two_of_the_models_languages_is_read_a_language_at_a_time() -> None:
+    german = "Diese korrupten Verräter haben unser Land an die Banken verkauft!\n\n"
+    text = FRENCH + "\n" + german * 2 + FRENCH
+    article = Article(id="fr-de", text=text, language="fr")
+    bounds, at = [], 0
+    # the detector sets a paragraph's language where it is not the article's
+    for part, lang in ((FRENCH, None), ("\n", "-"), (german, "de"), (german, "de"), (FRENCH, None)):
+        if lang != "-":
+            bounds.append(Paragraph(len(bounds), at, at + len(part), language=lang))
+        at += len(part)
+    article.paragraphs = bounds
+    ranges = reading_ranges(article, ("fr", "de"))
+    assert [(text[a:b], lang) for a, b, lang in ranges] == [
+        (FRENCH, "fr"),
+        (german * 2, "de"),  # the two German paragraphs read together, apart from the French
+        (FRENCH, "fr"),
+    ]
+    assert [lang for _, _, lang in reading_ranges(article, ("de",))] == ["de"]
 
 
 def test_the_shipped_calibration_keeps_scores_in_0_1_and_their_order() -> None:
@@ -285,7 +350,7 @@ def test_only_the_paragraphs_in_the_models_languages_are_read() -> None:
     detector.set_annotations([article], detector.predict([article]))
     assert article.language == "en" and any(p.language == "fr" for p in article.paragraphs)
     ranges = reading_ranges(article, ("fr", "de", "it", "pl", "ru"))
-    assert ranges and all(article.text[a:b].strip() for a, b in ranges)
+    assert ranges and all(article.text[a:b].strip() and lang == "fr" for a, b, lang in ranges)
     assert ranges[0][0] >= len(ENGLISH * 8) - 2  # the English paragraphs are left to the English model
 
 
@@ -294,9 +359,9 @@ def test_a_long_text_is_read_in_bounded_pieces_cut_at_line_breaks() -> None:
     article = Article(id="long", text=text, language="fr")
     pieces = reading_ranges(article, ("fr",))
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    assert all(b - a <= 50_000 for a, b in pieces)
+    assert all(b - a <= 50_000 and lang == "fr" for a, b, lang in pieces)
     assert all(pieces[i][1] == pieces[i + 1][0] for i in range(len(pieces) - 1))  # nothing left out
-    assert all(text[b - 1] == "\n" or text[b] == "\n" for a, b in pieces[:2])  # at line breaks
+    assert all(text[b - 1] == "\n" or text[b] == "\n" for a, b, _ in pieces[:2])  # at line breaks
 
 
 def test_without_the_extra_the_component_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -376,6 +441,13 @@ def test_the_calibration_changes_the_scores_shown_but_not_the_spans() -> None:
         np.array([s.score for s in raw]), np.array([s.techniques[0][1] for s in raw])
     )
     assert np.allclose([s.score for s in calibrated], expected, atol=1e-6)
+    for language in heads.languages:  # the paragraph's language: its own intercept, the same spans
+        told = heads.read(*reading, language=language).spans
+        assert [(s.start, s.end, s.techniques) for s in told] == [(s.start, s.end, s.techniques) for s in raw]
+        expected = heads.calibration.probabilities(
+            np.array([s.score for s in raw]), np.array([s.techniques[0][1] for s in raw]), language
+        )
+        assert np.allclose([s.score for s in told], expected, atol=1e-6)
 
 
 def test_the_english_paragraphs_of_a_french_text_get_the_english_models_spans() -> None:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -312,27 +312,38 @@ class ScoreCalibration:
     the span is right, in the sense of the English span calibration
     (:mod:`unspun.models.score_calibration`): it overlaps a gold span of the technique it names,
     whose probability from the technique head is ``technique``. ``a > 0`` keeps it monotonic in the
-    score, so it changes no decision taken on the raw score (the stack threshold). Fitted on the
+    score, so it changes no decision taken on the raw score (the stack threshold). ``intercepts``
+    holds an intercept per language fitted on (the share of right spans differs by language); a
+    text in another language, or of no language given, takes the shared ``b``. Fitted on the
     grouped folds' out-of-fold spans (:mod:`unspun.training.multilingual_calibration`)."""
 
     a: float
     b: float
     c: float = 0.0
+    intercepts: Mapping[str, float] = field(default_factory=dict)
 
-    def probabilities(self, scores: np.ndarray, techniques: np.ndarray) -> np.ndarray:
+    def intercept(self, language: str | None) -> float:
+        """The intercept of a text in ``language`` (the shared one for a language not fitted on)."""
+        return self.intercepts.get(language, self.b) if language is not None else self.b
+
+    def probabilities(
+        self, scores: np.ndarray, techniques: np.ndarray, language: str | None = None
+    ) -> np.ndarray:
         """The calibrated probability of each raw ``score`` whose span names a technique of
-        probability ``techniques`` (the same shape)."""
-        return sigmoid(self.a * logit(scores) + self.b + self.c * logit(techniques))
+        probability ``techniques`` (the same shape), in a text in ``language``."""
+        return sigmoid(self.a * logit(scores) + self.intercept(language) + self.c * logit(techniques))
 
     @classmethod
     def from_file(cls, path: Path) -> ScoreCalibration | None:
-        """The calibration in ``path`` (``None`` when there is no such file); raises
-        :class:`ModelError` for a broken one, or one that is not increasing in the score."""
+        """The calibration in ``path`` (``None`` when there is no such file; a file without
+        ``intercepts`` has the shared intercept alone); raises :class:`ModelError` for a broken
+        one, or one that is not increasing in the score."""
         if not path.is_file():
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            found = cls(float(data["a"]), float(data["b"]), float(data.get("c", 0.0)))
+            intercepts = {str(lang): float(b) for lang, b in data.get("intercepts", {}).items()}
+            found = cls(float(data["a"]), float(data["b"]), float(data.get("c", 0.0)), intercepts)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise ModelError(f"cannot read the span calibration {path} ({error}); reinstall unspun") from None
         if not found.a > 0:
@@ -410,11 +421,12 @@ class MultilingualSpanTagger:
         hidden: np.ndarray,
         sentence_vectors: Callable[[list[str]], np.ndarray],
         *,
+        language: str | None = None,
         top: int = 2,
     ) -> list[TaggedSpan]:
-        """The spans of ``text`` from its e5 token ``offsets`` and states (of :attr:`layer`);
-        ``sentence_vectors`` gives the USE vectors of a list of sentences."""
-        return self.read(text, offsets, hidden, sentence_vectors, top=top).spans
+        """The spans of ``text`` (in ``language``) from its e5 token ``offsets`` and states (of
+        :attr:`layer`); ``sentence_vectors`` gives the USE vectors of a list of sentences."""
+        return self.read(text, offsets, hidden, sentence_vectors, language=language, top=top).spans
 
     def read(
         self,
@@ -424,10 +436,12 @@ class MultilingualSpanTagger:
         sentence_vectors: Callable[[list[str]], np.ndarray],
         *,
         paragraphs: Sequence[Paragraph] | None = None,
+        language: str | None = None,
         top: int = 2,
     ) -> Reading:
-        """The :meth:`spans` of ``text`` and, for ``paragraphs`` (ranges of ``text``), the
-        evidence the paragraph techniques head reads
+        """The :meth:`spans` of ``text`` (their scores calibrated with the intercept of
+        ``language``, the shared one when it is ``None`` or not fitted on) and, for ``paragraphs``
+        (ranges of ``text``), the evidence the paragraph techniques head reads
         (:func:`unspun.models.multilingual_evidence.paragraph_evidence`: the technique head's
         whole distribution over the 23 techniques, not only the ``top`` kept on a span)."""
         ranges = sentence_ranges(text)
@@ -454,7 +468,7 @@ class MultilingualSpanTagger:
         label_probabilities = self._technique_scores(found, offsets, hidden, sentence_of)
         scores = np.asarray([score for _, _, score in found], np.float64)
         if self.calibration is not None and found is not plain:  # after the decisions on the raw score
-            scores = self.calibration.probabilities(scores, label_probabilities.max(axis=1))
+            scores = self.calibration.probabilities(scores, label_probabilities.max(axis=1), language)
         out = []
         for (start, end, _), score, row in zip(found, scores, label_probabilities, strict=True):
             best = np.argsort(-row)[:top]

@@ -54,23 +54,31 @@ def bounded_pieces(text: str, start: int, end: int, limit: int = PIECE_CHARS) ->
     return pieces
 
 
-def reading_ranges(article: Article, languages: Sequence[str]) -> list[tuple[int, int]]:
-    """The ranges of ``article`` in ``languages``: runs of consecutive paragraphs whose own
-    language (or, where the detector gave none, the article's) is one of them, each cut into
-    :func:`bounded_pieces`."""
+def reading_ranges(article: Article, languages: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The ranges of ``article`` in ``languages``, each with its language: runs of consecutive
+    paragraphs whose own language (or, where the detector gave none, the article's) is one of them
+    and the same (a text mixing French and German paragraphs is read a language at a time, each
+    span's score calibrated for its paragraph's language), each cut into :func:`bounded_pieces`."""
     wanted = set(languages)
     if not article.paragraphs:
-        whole = [(0, len(article.text))] if article.language in wanted and article.text.strip() else []
-        return [piece for a, b in whole for piece in bounded_pieces(article.text, a, b)]
-    ranges: list[tuple[int, int]] = []
+        language = article.language
+        if language is None or language not in wanted or not article.text.strip():
+            return []
+        return [(a, b, language) for a, b in bounded_pieces(article.text, 0, len(article.text))]
+    ranges: list[tuple[int, int, str]] = []
     for paragraph in article.paragraphs:
-        if (paragraph.language or article.language) not in wanted:
+        language = paragraph.language or article.language
+        if language is None or language not in wanted:
             continue
-        if ranges and not article.text[ranges[-1][1] : paragraph.start].strip():
-            ranges[-1] = (ranges[-1][0], paragraph.end)
+        if ranges and ranges[-1][2] == language and not article.text[ranges[-1][1] : paragraph.start].strip():
+            ranges[-1] = (ranges[-1][0], paragraph.end, language)
         else:
-            ranges.append((paragraph.start, paragraph.end))
-    return [piece for a, b in ranges for piece in bounded_pieces(article.text, a, b)]
+            ranges.append((paragraph.start, paragraph.end, language))
+    return [
+        (a, b, language)
+        for start, end, language in ranges
+        for a, b in bounded_pieces(article.text, start, end)
+    ]
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,7 @@ class MultilingualSpanTagger(Component):
             return [None] * len(articles)
         sentences = load_encoder()
         progress = reporter("spans")
-        total = sum(end - start for ranges in plans for start, end in ranges)
+        total = sum(end - start for ranges in plans for start, end, _ in ranges)
         done = 0
         out: list[Findings | None] = []
         for article, ranges in zip(articles, plans, strict=True):
@@ -189,7 +197,7 @@ class MultilingualSpanTagger(Component):
             spans: list[Span] = []
             features: np.ndarray | None = None
             vectors: np.ndarray | None = None
-            for start, end in ranges:
+            for start, end, language in ranges:
                 piece = article.text[start:end]
                 states = encoder.encode([piece])[0]
                 inside = pieces_paragraphs(paragraphs, start, end)
@@ -199,6 +207,7 @@ class MultilingualSpanTagger(Component):
                     states.hidden,
                     sentences.encode,
                     paragraphs=[p for _, p in inside] if self.evidence else None,
+                    language=language,
                 )
                 spans.extend(self._span(found, start) for found in reading.spans)
                 if reading.evidence is not None:

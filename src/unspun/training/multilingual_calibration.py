@@ -8,10 +8,10 @@ Beside it, two looser readings of the same score are measured (not fitted): the 
 gold span (the span-identification sense), and the share of its characters in gold spans.
 
 :func:`calibration_figures` fits :class:`~unspun.models.multilingual_spans.ScoreCalibration` on the
-other folds and scores each fold's spans with it, plain (score only) and with the technique term,
-keeps the one with the lower out-of-fold log loss, and gives each language's reliability table
-before and after; a language term (one intercept per language) is measured beside them, as the
-run-time tagger does not know a piece's language.
+other folds and scores each fold's spans with it, plain (score only), with the technique term, and
+with the technique term and an intercept per language (the tagger is told the language of the
+paragraphs it reads), keeps the one with the lowest out-of-fold log loss, and gives each language's
+reliability table before and after.
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ def shown_spans(
 
 
 def _design(rows: Sequence[ShownSpan], technique: bool, languages: Sequence[str] = ()) -> np.ndarray:
+    # A shared intercept and one term per language, penalised: the shared one is then about the
+    # mean of the languages' intercepts, the one a language not fitted on falls back to.
     columns = [logit(np.array([r.score for r in rows])), np.ones(len(rows))]
     if technique:
         columns.append(logit(np.array([r.technique for r in rows])))
@@ -93,15 +95,20 @@ def _fit(rows: Sequence[ShownSpan], technique: bool, languages: Sequence[str] = 
     return fit_logistic_newton(x, y, penalty)
 
 
-def fit_calibration(rows: Sequence[ShownSpan], *, technique: bool) -> ScoreCalibration:
-    """The calibration fitted on ``rows`` (with ``technique``: its term on the technique's logit)."""
-    w = _fit(rows, technique)
-    return ScoreCalibration(float(w[0]), float(w[1]), float(w[2]) if technique else 0.0)
+def fit_calibration(
+    rows: Sequence[ShownSpan], *, technique: bool, languages: Sequence[str] = ()
+) -> ScoreCalibration:
+    """The calibration fitted on ``rows`` (with ``technique``: its term on the technique's logit;
+    with ``languages``: an intercept for each of them beside the shared one)."""
+    w = _fit(rows, technique, languages)
+    at = 3 if technique else 2
+    intercepts = {lang: float(w[1] + w[at + i]) for i, lang in enumerate(languages)}
+    return ScoreCalibration(float(w[0]), float(w[1]), float(w[2]) if technique else 0.0, intercepts)
 
 
 def out_of_fold(rows: Sequence[ShownSpan], *, technique: bool, languages: Sequence[str] = ()) -> np.ndarray:
-    """Each row's calibrated score from the fit on the other folds' rows (``languages``: one
-    intercept term per language named, the first language of the rows being the reference)."""
+    """Each row's calibrated score from the fit on the other folds' rows (``languages``: an
+    intercept for each language named beside the shared one)."""
     fold = np.array([r.fold for r in rows])
     out = np.zeros(len(rows))
     for k in np.unique(fold):
@@ -133,7 +140,7 @@ def calibration_figures(rows: Sequence[ShownSpan]) -> tuple[dict[str, Any], dict
         "raw": raw,
         "plain": out_of_fold(rows, technique=False),
         "technique": out_of_fold(rows, technique=True),
-        "technique_and_language": out_of_fold(rows, technique=True, languages=languages[1:]),
+        "technique_and_language": out_of_fold(rows, technique=True, languages=languages),
     }
     of = {lang: np.array([r.language == lang for r in rows]) for lang in languages}
     figures = {
@@ -147,10 +154,10 @@ def calibration_figures(rows: Sequence[ShownSpan]) -> tuple[dict[str, Any], dict
         }
         for name, p in variants.items()
     }
-    # The tagger does not know a piece's language: the language term is measured, not shipped.
-    losses = {name: _log_loss(variants[name], y) for name in ("plain", "technique")}
+    losses = {name: _log_loss(variants[name], y) for name in ("plain", "technique", "technique_and_language")}
     chosen = min(losses, key=losses.__getitem__)
-    mapping = fit_calibration(rows, technique=chosen == "technique")
+    per_language_intercept = languages if chosen == "technique_and_language" else ()
+    mapping = fit_calibration(rows, technique=chosen != "plain", languages=per_language_intercept)
     overlaps = np.array([r.overlaps for r in rows], np.float64)
     share = np.array([r.share for r in rows])
     per_language = {
@@ -172,7 +179,7 @@ def calibration_figures(rows: Sequence[ShownSpan]) -> tuple[dict[str, Any], dict
         "spans": len(rows),
         "variants": figures,
         "chosen": chosen,
-        "mapping": {"a": mapping.a, "b": mapping.b, "c": mapping.c},
+        "mapping": {"a": mapping.a, "b": mapping.b, "c": mapping.c, "intercepts": dict(mapping.intercepts)},
     }
     return summary, per_language
 
@@ -184,14 +191,19 @@ def write_calibration(folder: Path, summary: dict[str, Any]) -> Path:
     chosen = summary["chosen"]
     card = {
         "method": "sigmoid(a * logit(score) + b + c * logit(technique)): score, the stacker's sentence "
-        "probability; technique, the technique head's probability of the technique the span names",
+        "probability; technique, the technique head's probability of the technique the span names; b, "
+        "the intercept of the paragraph's language (intercepts), else the shared b",
         **summary["mapping"],
         "right": summary["right"],
         "fitted_on": f"{summary['spans']} out-of-fold spans of the grouped folds (fr, de, it, pl, ru)",
-        "chosen": f"{chosen} (the lower out-of-fold log loss of plain and technique)",
+        "chosen": f"{chosen} (the lowest out-of-fold log loss of plain, technique and technique_and_language)",
         "ece_out_of_fold": {
             "raw": summary["variants"]["raw"]["ece"],
             "calibrated": summary["variants"][chosen]["ece"],
+        },
+        "ece_out_of_fold_per_language": {
+            "raw": summary["variants"]["raw"]["ece_per_language"],
+            "calibrated": summary["variants"][chosen]["ece_per_language"],
         },
     }
     path = Path(folder) / CALIBRATION_FILE
