@@ -312,6 +312,12 @@ def test_a_calibration_file_without_intercepts_per_language_still_loads(tmp_path
     assert (read.intercept("de"), read.intercept("ru")) == (-2.5, -2.0)
 
 
+def test_the_shipped_calibration_has_an_intercept_for_each_language_of_the_model() -> None:
+    heads = Heads.from_disk(MultilingualSpanTagger().folder)
+    assert heads.calibration is not None
+    assert set(heads.calibration.intercepts) == set(heads.languages)
+
+
 def test_a_text_mixing_two_of_the_models_languages_is_read_a_language_at_a_time() -> None:
     german = "Diese korrupten Verräter haben unser Land an die Banken verkauft!\n\n"
     text = FRENCH + "\n" + german * 2 + FRENCH
@@ -336,8 +342,10 @@ def test_the_shipped_calibration_keeps_scores_in_0_1_and_their_order() -> None:
     calibration = Heads.from_disk(MultilingualSpanTagger().folder).calibration
     assert calibration is not None
     scores = np.linspace(0.0, 1.0, 201)
-    for technique in (0.05, 0.3, 0.9):
-        calibrated = calibration.probabilities(scores, np.full(len(scores), technique))
+    for technique, language in zip(
+        (0.05, 0.3, 0.9, 0.5, 0.5, 0.5), ("fr", "de", "it", "pl", "ru", None), strict=True
+    ):
+        calibrated = calibration.probabilities(scores, np.full(len(scores), technique), language)
         assert ((calibrated >= 0) & (calibrated <= 1)).all()
         assert (np.diff(calibrated) > 0).all()  # the stack threshold's decisions stay as they were
 
