@@ -174,7 +174,14 @@ def _tc_f1_neural_only(model: SpanModel, fold: dict[str, Any]) -> float:
 def _labelled_spans(
     model: SpanModel, fold: dict[str, Any], threshold: float, peak: float
 ) -> list[list[Span]]:
-    """The spans the model labels in each article (as :meth:`SpanModel.predict_spans` does)."""
+    """The spans the model labels in each article: at the model's own thresholds exactly as the
+    span tagger does (:meth:`SpanModel.labelled_spans`: exclamation cuts and the candidates the
+    head confirms included), at other thresholds the decoded spans labelled by the head."""
+    if (threshold, peak) == (model.threshold, model.peak):
+        return [
+            model.labelled_spans(a.text, enc)
+            for a, enc in zip(fold["articles"], fold["encoded"], strict=True)
+        ]
     out = []
     for article, enc in zip(fold["articles"], fold["encoded"], strict=True):
         found = model.decode(article.text, enc, threshold=threshold, peak=peak)

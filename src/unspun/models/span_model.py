@@ -305,7 +305,7 @@ class SpanModel:
         exclamation) or a "what about ...?" question is a span too where the technique head ranks
         its kind's technique high enough (:func:`unspun.models.span_candidates.candidates`).
         """
-        return [self._labelled_spans(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
+        return [self.labelled_spans(text, enc) for text, enc in zip(texts, self.encode(texts), strict=True)]
 
     def find(
         self,
@@ -379,10 +379,13 @@ class SpanModel:
             if whole
             else [_token_count(enc.offsets, p.start, p.end) for p in paragraphs]
         )
-        spans = self._labelled_spans(piece, enc, title_end=title_end)
+        spans = self.labelled_spans(piece, enc, title_end=title_end)
         return _PieceFindings(spans, candidates, paragraphs, vectors, counts)
 
-    def _labelled_spans(self, text: str, enc: Encoded, *, title_end: int | None = None) -> list[Span]:
+    def labelled_spans(self, text: str, enc: Encoded, *, title_end: int | None = None) -> list[Span]:
+        """The technique spans of one encoded text at the model's thresholds, before the whole-phrase
+        rules: the tagger's spans (cut after a short exclamation) and the candidates the head
+        confirms, each labelled by the technique head."""
         # a span running on past a short exclamation is cut there, each piece labelled by the head
         # on its own ('Enough is enough!' a slogan, 'The council must act' as the head reads it)
         found = [(a, b, si) for s, e, si in self.decode(text, enc) for a, b in exclamation_pieces(text, s, e)]
