@@ -37,7 +37,7 @@ from unspun.whosays.encoding import (
     encode_texts,
 )
 from unspun.whosays.heads import HeadModel, load_heads
-from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, PARSE_KEY, Chunks, load_spacy
+from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, PARSE_KEY, Chunks, doc_text, load_spacy
 
 DEFAULT_MODEL = "checkworthy-en"
 YES = "Yes"
@@ -83,13 +83,15 @@ def is_evaluation(tokens: Sequence[Any]) -> bool:
 
 
 def sentence_tokens(chunks: Chunks, sentence: TextRange) -> list[Any]:
-    """The tokens of a parsed text (``(offset, Doc)`` chunks) that lie inside ``sentence``."""
-    return [
-        t
-        for offset, doc in chunks
-        for t in doc
-        if sentence.start <= t.idx + offset and t.idx + offset + len(t) <= sentence.end
-    ]
+    """The tokens of a parsed text (``(offset, Doc)`` chunks) that lie inside ``sentence``: each
+    chunk's ``char_span`` over its part of the sentence, as :func:`mention_dependency` finds a
+    mention's tokens, where every token of the text had been scanned for each sentence."""
+    tokens: list[Any] = []
+    for offset, doc in chunks:
+        start, end = max(sentence.start - offset, 0), min(sentence.end - offset, len(doc_text(doc)))
+        if start < end and (span := doc.char_span(start, end, alignment_mode="contract")) is not None:
+            tokens.extend(span)
+    return tokens
 
 
 def yes_probabilities(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
