@@ -104,25 +104,30 @@ def recurring_sentences(
             continue
         if is_finding(text[start:end]):
             keys.add(tuple(normal_word(w.lower()) for w in words))
+    if not keys:
+        return []
     tokens = [(m.start(), m.end(), normal_word(m.group().lower())) for m in WORD.finditer(text)]
-    at: dict[str, list[int]] = {}
-    for k, (_, _, word) in enumerate(tokens):
-        at.setdefault(word, []).append(k)
-    found: set[tuple[int, int]] = set()
-    for key in keys:
-        places = []
-        for k in at.get(key[0], ()):
-            run = tokens[k : k + len(key)]
-            if tuple(w for _, _, w in run) != key or any(
-                "\n" in text[x[1] : y[0]] for x, y in zip(run, run[1:], strict=False)
-            ):
+    words_of = [word for _, _, word in tokens]
+    heads = {key[0] for key in keys}
+    # one pass over the words per key length (2 to 8), not one per key over every place of its
+    # first word: a transcript of short sentences opening on "The" was quadratic
+    places: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for size in {len(key) for key in keys}:
+        for k in range(len(tokens) - size + 1):
+            if words_of[k] not in heads:
+                continue
+            key = tuple(words_of[k : k + size])
+            if key not in keys:
+                continue
+            run = tokens[k : k + size]
+            if any("\n" in text[x[1] : y[0]] for x, y in zip(run, run[1:], strict=False)):
                 continue
             start, end = run[0][0], run[-1][1]
-            end += end < len(text) and text[end] in "!?"
+            if end < len(text) and text[end] in "!?":
+                end += 1
             if utterance(text, start, end):
-                places.append((start, end))
-        if len(places) >= 2:
-            found.update(places)
+                places.setdefault(key, []).append((start, end))
+    found = {place for key_places in places.values() if len(key_places) >= 2 for place in key_places}
     out: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if out and start < out[-1][1]:
