@@ -1033,3 +1033,18 @@ def test_the_speakers_next_act_after_a_quoted_fragment_is_neither_said_nor_the_c
     [(told, _), *_] = model.find(nlp(plain))  # type: ignore[operator]
     assert told.content is not None
     assert plain[told.content[0] : told.content[1]].startswith("the city had no choice and called")
+
+
+def test_tokens_within_finds_what_a_scan_of_the_parse_finds(nlp: object) -> None:
+    # The binary search of the attribution rules against the whole-parse scan it replaced: every
+    # range of a short text with spaces, a line break, punctuation and quotation marks.
+    from unspun.whosays.attribution_rules import first_token_from, tokens_within
+
+    text = "The mayor, who spoke to  reporters, said: “We had no choice.”\nCritics disagreed."
+    doc = nlp(text)  # type: ignore[operator]
+    for start in range(len(text) + 1):
+        first = next((t.i for t in doc if t.idx >= start), len(doc))
+        assert first_token_from(doc, start) == first
+        for end in range(start, len(text) + 1):
+            scanned = [t.i for t in doc if start <= t.idx and t.idx + len(t) <= end]
+            assert [t.i for t in tokens_within(doc, start, end)] == scanned
