@@ -276,3 +276,32 @@ def test_an_evaluation_is_no_claim_whatever_its_score() -> None:
     kept = Article(id="kept", text=text, language="en")
     ClaimDetector(threshold=0.0, skip_evaluations=False)([kept])
     assert [c.text_in(text) for c in kept.claims] == [COUNCIL_VOTE, OPINION]
+
+
+def test_is_no_comment_reads_a_sentence_that_only_reports_silence() -> None:
+    from unspun.pipeline.claims import is_no_comment
+    from unspun.whosays.parsing import load_spacy
+
+    nlp = load_spacy()
+    for text, silent in (
+        ("A spokesman for the contractor declined to comment.", True),
+        ("The company did not respond to a request for comment.", True),
+        ("Smith could not be reached for comment on Tuesday.", True),
+        ("Representatives for the firm would not comment.", True),
+        ("Officials declined to say how many soldiers had died.", True),
+        ("A spokeswoman declined to give details.", True),
+        ("The ministry declined to comment on the report, but said the plant was safe.", False),
+        ("The governor has declined to endorse that idea.", False),  # a refusal to act is a claim
+        ("Police refused to release the names of the victims.", False),
+        ("The council responded with a 4 percent tax rise.", False),
+        (COUNCIL_VOTE, False),
+    ):
+        assert is_no_comment(list(nlp(text))) is silent, text  # type: ignore[operator]
+
+
+def test_a_report_of_silence_is_no_claim_whatever_its_score() -> None:
+    silence = "A spokesman for the contractor declined to comment."
+    text = f"{COUNCIL_VOTE} {silence}"
+    article = Article(id="silence", text=text, language="en")
+    ClaimDetector(threshold=0.0)([article])
+    assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE]

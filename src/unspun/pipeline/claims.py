@@ -13,7 +13,8 @@ the text's title line (a headline is not a claim sentence:
 :func:`unspun.sentences.title_line`, or a first sentence that is the article's ``title``),
 and so are articles in another language than English. A sentence that only evaluates something
 ("The mayor's latest tax grab is nothing less than highway robbery.", :func:`is_evaluation`)
-states nothing a fact-checker could look up and is no claim, whatever its score.
+states nothing a fact-checker could look up and is no claim, whatever its score; nor is a
+sentence that only reports silence ("A spokesman declined to comment.", :func:`is_no_comment`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from unspun.whosays.encoding import (
 )
 from unspun.whosays.heads import HeadModel, load_heads
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, PARSE_KEY, Chunks, doc_text, load_spacy
+from unspun.whosays.speech import ANSWER, REFUSAL
 
 DEFAULT_MODEL = "checkworthy-en"
 YES = "Yes"
@@ -80,6 +82,52 @@ def is_evaluation(tokens: Sequence[Any]) -> bool:
     if not ("attr" in children or "acomp" in children) or "conj" in children:  # "..., but X attends"
         return False
     return not any(t.pos_ == "VERB" or t.like_num or t.ent_type_ in CHECKABLE_ENTITIES for t in words)
+
+
+# What someone declines to do when they decline to speak: "declined to comment", "refused to say
+# how many had died", "declined to give details".
+SILENT_SPEECH = frozenset(
+    {"comment", "say", "discuss", "elaborate", "answer", "respond", "speculate", "confirm", "specify"}
+    | {"disclose", "reveal", "detail", "identify", "name", "give", "provide"}
+)
+# What "give" and "provide" must hand over to be speech: "declined to give details".
+SPOKEN_OBJECTS = frozenset({"detail", "comment", "information", "statement", "figure", "number", "reason"})
+
+
+def _main_clause(tokens: Sequence[Any]) -> Any | None:
+    """The root of a sentence's tokens if it has one root and no clause joined to it, else None."""
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    inside = {t.i for t in words}
+    roots = [t for t in words if t.head.i == t.i or t.head.i not in inside]
+    if len(roots) != 1 or any(child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") for child in roots[0].children):
+        return None
+    return roots[0]
+
+
+def is_no_comment(tokens: Sequence[Any]) -> bool:
+    """Whether the spaCy tokens of one sentence only report that someone did not speak: a refusal
+    to speak ("A spokesman for the contractor declined to comment.", "Officials declined to say
+    how many soldiers had died.", :data:`SILENT_SPEECH`) or silence ("The company did not respond
+    to a request for comment.", "Smith could not be reached for comment."), with no clause joined
+    to it ("declined to comment, but said the plant was safe" is kept). A refusal to act is a
+    claim ("The governor refused to fund the program": CheckThat! 2024 labels such debate
+    sentences Yes) and is kept; the debate sentences hold no refusal to speak, and their one
+    report of silence ("So far, Mr. Ford has not responded.") is labelled No."""
+    root = _main_clause(tokens)
+    if root is None:
+        return False
+    lemma = root.lemma_.lower()
+    negated = any(child.dep_ == "neg" for child in root.children)
+    if lemma in REFUSAL:
+        done = [child for child in root.children if child.dep_ == "xcomp"]
+        if len(done) != 1 or done[0].lemma_.lower() not in SILENT_SPEECH:
+            return False
+        if done[0].lemma_.lower() in ("give", "provide"):
+            return any(c.dep_ == "dobj" and c.lemma_.lower() in SPOKEN_OBJECTS for c in done[0].children)
+        return True
+    if lemma == "reach":  # "could not be reached for comment"
+        return negated and any(child.dep_ == "auxpass" for child in root.children)
+    return lemma in ANSWER and negated
 
 
 def sentence_tokens(chunks: Chunks, sentence: TextRange) -> list[Any]:
@@ -246,13 +294,16 @@ class ClaimDetector(Component):
         return out
 
     def evaluations(self, article: Article, sentences: Sequence[TextRange]) -> list[bool]:
-        """Whether each sentence only evaluates something (:func:`is_evaluation`), read in the
+        """Whether each sentence states nothing to check: it only evaluates something
+        (:func:`is_evaluation`) or only reports silence (:func:`is_no_comment`), read in the
         parse the entity step kept on the article, else in a parse of the sentences alone."""
         chunks = article.vectors.get(PARSE_KEY)
         if chunks is not None:
-            return [is_evaluation(sentence_tokens(chunks, s)) for s in sentences]
-        docs = load_spacy(self.spacy_model).pipe([article.text[s.start : s.end] for s in sentences])
-        return [is_evaluation(list(doc)) for doc in docs]
+            parsed = [sentence_tokens(chunks, s) for s in sentences]
+        else:
+            docs = load_spacy(self.spacy_model).pipe([article.text[s.start : s.end] for s in sentences])
+            parsed = [list(doc) for doc in docs]
+        return [is_evaluation(tokens) or is_no_comment(tokens) for tokens in parsed]
 
     def _claims_of(
         self, article: Article, sentences: list[TextRange], probabilities: np.ndarray
