@@ -32,7 +32,16 @@ def sentence_start(text: str, index: int) -> int:
     or brackets and white space after it) before ``index`` on its line, else the line's start;
     edge white space and punctuation stripped."""
     line_start = text.rfind("\n", 0, index) + 1
-    breaks = list(_SENTENCE_BREAK.finditer(text, line_start, index))
+    # read back from ``index`` in growing stretches, not the whole line from its start each time
+    # (an article on one line was quadratic in its exclamations); a break begins on its end mark,
+    # so the last break of a stretch is the last of the line
+    reach = 256
+    while True:
+        begin = max(line_start, index - reach)
+        breaks = list(_SENTENCE_BREAK.finditer(text, begin, index))
+        if breaks or begin == line_start:
+            break
+        reach *= 4
     return strip_edges(text, breaks[-1].end() if breaks else line_start, index)[0]
 
 
