@@ -8,6 +8,8 @@ other technique in ``also``, unless the second opens a phrase of its own
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -44,10 +46,11 @@ TECHNIQUE_PROBABILITY = "technique_probability"
 def join_pieces(text: str, spans: list[Span], taken: list[tuple[int, int]], max_gap_words: int) -> list[Span]:
     """Spans of one technique, in order: overlapping ones merged, and pieces of one phrase (at most
     ``max_gap_words`` words apart, no break between, no other span in the gap) joined."""
+    occupied = Occupied(taken)
     out: list[Span] = []
     for span in spans:
         if out and (
-            span.start <= out[-1].end or _one_phrase(text, out[-1].end, span.start, taken, max_gap_words)
+            span.start <= out[-1].end or _one_phrase(text, out[-1].end, span.start, occupied, max_gap_words)
         ):
             last = out[-1]
             a, b = last.end - last.start, span.end - span.start
@@ -71,13 +74,14 @@ def join_techniques(
     highest probability of each technique kept). Pieces of one technique that a piece of another
     kept apart are joined here too. Spans that overlap stay apart (two techniques may share
     words)."""
+    occupied = Occupied(taken)
     out: list[Span] = []
     for span in spans:
         last = out[-1] if out else None
         if (
             last is None
             or span.start < last.end
-            or not _one_phrase(text, last.end, span.start, taken, max_gap_words)
+            or not _one_phrase(text, last.end, span.start, occupied, max_gap_words)
             or (last.label != span.label and _opens_phrase(text, span))
         ):
             out.append(span)
@@ -108,9 +112,22 @@ def _joined_also(likelier: Span, other: Span) -> list[Label]:
     return list(best.values())
 
 
-def _one_phrase(
-    text: str, gap_start: int, gap_end: int, taken: Sequence[tuple[int, int]], max_gap_words: int
-) -> bool:
+class Occupied:
+    """Ranges ``(start, end)`` of a text that answer whether any overlaps a range in log time
+    (a gap checked against every span was quadratic in the spans of a long article)."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))  # furthest end so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a range starting before ``end`` ends after ``start``."""
+        before = bisect.bisect_left(self._starts, end)
+        return before > 0 and self._reach[before - 1] > start
+
+
+def _one_phrase(text: str, gap_start: int, gap_end: int, taken: Occupied, max_gap_words: int) -> bool:
     gap = text[gap_start:gap_end]
     if max_gap_words < 0 or BREAK.search(gap) or len(WORD.findall(gap)) > max_gap_words:
         return False
@@ -118,4 +135,4 @@ def _one_phrase(
         return False  # pieces cut at a short exclamation are not joined again
     if gap_start > 0 and reporting_clause(text, gap_start - 1) is not None:
         return False  # a quotation and the next, around the reporting clause
-    return not any(s < gap_end and e > gap_start for s, e in taken)
+    return not taken.overlaps(gap_start, gap_end)
