@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from unspun.document import Span
+from unspun.models.phrase_joins import Occupied
 from unspun.models.phrase_pieces import QUOTES, sentence_start, utterance
 from unspun.models.phrase_words import (
     NEGATED_AUXILIARIES,
@@ -103,14 +104,14 @@ def whole_starts(text: str, spans: list[Span]) -> list[Span]:
     """``spans`` whose start is moved back to the start of their phrase: to the verb of a particle
     they start on (:func:`verb_start`), to the start of a short exclamation they close
     (:func:`exclamation_start`); never into another span."""
+    occupied = Occupied([(s.start, s.end) for s in spans])
     out = []
     for span in spans:
         start = exclamation_start(text, span.start, span.end)
         if start == span.start:
             start = verb_start(text, span.start)
-        if start < span.start and not any(
-            o is not span and o.start < span.start and o.end > start for o in spans
-        ):
+        # no span (this one starts at span.start) lies over the words it would take
+        if start < span.start and not occupied.overlaps(start, span.start):
             span = replace(span, start=start)
         out.append(span)
     return out
@@ -131,8 +132,10 @@ def verb_start(text: str, start: int) -> int:
     if not word.isalpha() or not is_content_word(word.lower()):
         return start
     if not word[0].islower():
-        opening = text[: before.start()].rstrip(" \t\"'\u201c\u2018(")
-        if opening and opening[-1] not in ".!?\n":
+        opening = before.start()  # back past the quotes or brackets opening the sentence
+        while opening > 0 and text[opening - 1] in " \t\"'\u201c\u2018(":
+            opening -= 1
+        if opening > 0 and text[opening - 1] not in ".!?\n":
             return start  # a name or a noun in capitals ('the CIA |over a barrel')
     return before.start()
 
