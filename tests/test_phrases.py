@@ -410,6 +410,16 @@ def test_a_span_does_not_end_or_start_inside_a_quotation_it_does_not_close() -> 
     assert bounded('a "so-called" expert said', '"so', "expert") == '"so-called" expert'
 
 
+def test_a_german_quotation_keeps_both_its_marks() -> None:
+    # „ closes with “ or ”: the “ was read as an English opening mark left open, and the ” as a
+    # closing mark with no opener, and one of the two marks was cut off
+    for closing in "\u201c\u201d":
+        for after in (" und Betrug", ""):
+            text = f"Sie nannten es \u201eeine dreiste L\u00fcge{closing}{after}."
+            span = _span(text, f"\u201eeine dreiste L\u00fcge{closing}{after}")
+            assert _covered(text, whole_phrases(text, [span])) == [text[span.start : span.end]]
+
+
 def test_a_span_is_cut_at_each_line_break_it_crosses() -> None:
     text = "Breaking: markets fall\nStocks fell sharply on Monday.\nWait!\nWait!"
     spans = [

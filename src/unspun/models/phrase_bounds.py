@@ -141,7 +141,7 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
     piece = text[start:end]
     straight = piece.count('"') % 2 == 1
-    opened = [o for o in _PAIRS if piece.count(o) > sum(piece.count(c) for c in _PAIRS[o] if c != o)]
+    opened, closed = _lone_marks(piece)
     if opened or (straight and piece.lstrip()[:1] == '"') or (straight and '"' not in piece.rstrip()[-1:]):
         marks = _PAIRS[opened[0]] if opened else '"'
         near = _mark_after(text, end, marks)
@@ -150,7 +150,6 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
         if piece[0] in _OPENING or piece[0] == '"':
             return strip_edges(text, start + 1, end)
         return start, end
-    closed = [c for c in "\u201d\u00bb" if piece.count(c) > piece.count(_OPENING_OF[c])]
     if closed or straight:
         marks = _OPENING_OF[closed[0]] if closed else '"'
         near = _mark_before(text, start, marks)
@@ -159,6 +158,29 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
         if piece[-1] in _CLOSING or piece[-1] == '"':
             return strip_edges(text, start, end - 1)
     return start, end
+
+
+def _lone_marks(piece: str) -> tuple[list[str], list[str]]:
+    """The curly or angle quotation marks ``piece`` opens without closing, and those it closes
+    without opening. A German „ closes with “ or ”, so a “ or ” closing a „ is neither (counted
+    apart, the “ of '„eine Lüge“' was an English mark left open and its „ was cut off, and the ”
+    of '„eine Lüge”' a lone closing mark, cut off)."""
+    low, left, right = piece.count("\u201e"), piece.count("\u201c"), piece.count("\u201d")
+    by_left = min(low, left)  # „ ... “
+    by_right = min(low - by_left, right)  # „ ... ”
+    left, right = left - by_left, right - by_right  # English “ ... ”
+    angle_open, angle_close = piece.count("\u00ab"), piece.count("\u00bb")
+    opened = [
+        mark
+        for mark, lone in (
+            ("\u201c", left > right),
+            ("\u00ab", angle_open > angle_close),
+            ("\u201e", low > by_left + by_right),
+        )
+        if lone
+    ]
+    closed = [mark for mark, lone in (("\u201d", right > left), ("\u00bb", angle_close > angle_open)) if lone]
+    return opened, closed
 
 
 def balanced_brackets(text: str, start: int, end: int) -> tuple[int, int]:
