@@ -519,3 +519,43 @@ def test_target_inputs_read_each_entity_once_a_sentence() -> None:
     assert inputs.targets == [(0, 5), (10, 15), (0, 5)] and inputs.of_mention == [0, 1, 2, 2]
     apart = target_inputs(text, states, ranges)  # no entities: every mention its own input
     assert apart.targets == [(0, 5), (10, 15), (0, 5), (14, 19)] and apart.of_mention == [0, 1, 2, 3]
+
+
+def test_portrayal_encodes_only_the_sentences_of_entities_that_may_get_a_role(
+    tiny_models: tuple[HeadModel, HeadModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Jones is named once: no role whatever his scores (min_mentions 2), so the role heads need not
+    # read his sentence; the sentiment classifier still reads it, and Smith's roles are those of
+    # the rows of both his sentences.
+    import unspun.pipeline.portrayal as portrayal
+
+    _, roles = tiny_models
+    twice = HeadModel({**roles.config, "passing": {"min_mentions": 2}}, roles.heads)
+    text = f"{HERO} {VILLAIN} Smith was thanked."
+    smith = [TextRange(0, 5), TextRange(len(HERO) + len(VILLAIN) + 2, len(HERO) + len(VILLAIN) + 7)]
+    jones = [TextRange(len(HERO) + 1, len(HERO) + 6)]
+    article = Article(
+        id="a",
+        text=text,
+        language="en",
+        entities=[Entity("e1", "Smith", "PERSON", smith), Entity("e2", "Jones", "PERSON", jones)],
+    )
+    from unspun.whosays import encoding
+
+    asked: list[list[int]] = []
+
+    def spy(articles: list[Article], positions: list[list[int]]) -> object:
+        asked.extend(list(p) for p in positions)
+        return encoding.sentences_at(articles, positions)
+
+    monkeypatch.setattr(portrayal, "sentences_at", spy)
+    [done] = PortrayalTagger(sentiment_model=load_sentiment_model(), roles_model=twice)([article])
+    assert asked == [[m.start for m in smith]]
+    first, second = done.entities
+    assert first.sentiment is not None and second.sentiment is not None  # both read
+    assert second.role is None and second.fine_roles == []
+    states = encoding.sentences_at([Article(id="b", text=text)], [[m.start for m in smith]])[0]
+    main, fine = portrayal.role_scores(twice, states.rows([(m.start, m.end) for m in smith], twice.blocks))
+    expected = decide_roles(twice, main.mean(axis=0), fine.mean(axis=0))
+    assert first.role is not None and first.role.name == expected.main.name
+    assert [f.name for f in first.fine_roles] == [f.name for f in expected.fine]

@@ -41,6 +41,7 @@ from unspun.models.sentence_classifier import SentenceClassifier, load_classifie
 from unspun.pipeline.attribution import cites
 from unspun.pipeline.base import Component
 from unspun.registry import register
+from unspun.sentences import split_sentences
 from unspun.tasks.entity_roles import FINE_ROLES, MAIN_OF
 from unspun.tasks.newsmtsc import SENTIMENTS
 from unspun.whosays.encoding import SentenceStates, TokenStates, article_states, block_rows, sentences_at
@@ -150,6 +151,14 @@ def mention_sentiments(
     if not inputs.of_mention:
         return np.zeros((0, len(model.labels)), dtype=np.float32)
     return target_scores(model, inputs.sentences, inputs.targets)[inputs.of_mention]
+
+
+def text_sentences(text: str, states: SentenceStates) -> SentenceStates:
+    """All the sentences of ``text`` (:func:`unspun.sentences.split_sentences`, as
+    :func:`unspun.whosays.encoding.sentences_at` splits it), without token states: what the
+    fine-tuned sentiment classifier locates a mention in. ``states`` when it already holds them."""
+    sentences = tuple(split_sentences(text))
+    return states if states.sentences == sentences else SentenceStates(hash(text), sentences, ())
 
 
 def mention_rows(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -303,14 +312,22 @@ def role_given(
         return False
     if entity is None:
         return True
+    if not role_possible(model, entity, actor):
+        return False
     passing = model.config.get("passing", {})
-    if len(entity.mentions) < int(passing.get("min_mentions", 1)):
-        return False
-    if passing.get("actor_deps") and actor is False:
-        return False
     if speaker or entity.type in tuple(passing.get("types", PLACE_TYPES)):
         return roles.main.score >= threshold + float(passing.get("margin", 0.0))
     return True
+
+
+def role_possible(model: HeadModel, entity: Entity, actor: bool | None) -> bool:
+    """Whether :func:`role_given` may give ``entity`` a role at all, whatever its role scores: it
+    has the ``passing`` rule's ``min_mentions`` and, where the rule names ``actor_deps``, is cast
+    as an actor (``actor`` not ``False``). The role heads need not read the others' mentions."""
+    passing = model.config.get("passing", {})
+    if len(entity.mentions) < int(passing.get("min_mentions", 1)):
+        return False
+    return not (passing.get("actor_deps") and actor is False)
 
 
 @register("unspun.PortrayalTagger.v1")
@@ -360,17 +377,42 @@ class PortrayalTagger(Component):
         roles ``None``: no role given, :func:`role_given`)."""
         sentiment, roles = self.models
         covered = [a for a in articles if self.covers(a)]
-        # Only the sentences a mention starts in are encoded (the rows read no other).
-        starts = [[m.start for e in a.entities for m in e.mentions] for a in covered]
+        actors = [self._actors(roles, a) for a in covered]
+        # Only the sentences the role heads read are encoded: those a mention of an entity that
+        # may get a role starts in (role_possible; a fine-tuned sentiment classifier reads the
+        # sentences as text). On PTC articles most entities are named once: half the encoding.
+        every = isinstance(sentiment, HeadModel)
+        starts = [
+            [
+                m.start
+                for e, actor in zip(a.entities, acts, strict=True)
+                if every or role_possible(roles, e, actor)
+                for m in e.mentions
+            ]
+            for a, acts in zip(covered, actors, strict=True)
+        ]
         sentences = iter(sentences_at(covered, starts))
         whole = iter(article_states(covered) if uses_article(roles) else [None] * len(covered))
+        acts_of = iter(actors)
         out: list[list[tuple[Label, Roles | None]] | None] = []
         for article in articles:
             if not self.covers(article):
                 out.append(None)
                 continue
-            out.append(self._portray(sentiment, roles, next(sentences), next(whole), article))
+            states = next(sentences)
+            out.append(self._portray(sentiment, roles, states, next(whole), article, next(acts_of)))
         return out
+
+    @staticmethod
+    def _actors(roles: HeadModel, article: Article) -> list[bool | None]:
+        """Per entity, whether the article casts it as an actor (:func:`cast_as_actor`, outside
+        the sources it cites); ``None`` where the heads' config names no ``actor_deps``."""
+        deps = tuple(roles.config.get("passing", {}).get("actor_deps", ()))
+        if not deps:
+            return [None] * len(article.entities)
+        chunks = article.vectors.get(PARSE_KEY)
+        _, cited = speaking_ranges(article)
+        return [cast_as_actor(chunks, entity, deps, cited) for entity in article.entities]
 
     def _portray(
         self,
@@ -379,27 +421,38 @@ class PortrayalTagger(Component):
         states: SentenceStates,
         whole: TokenStates | None,
         article: Article,
+        actors: Sequence[bool | None],
     ) -> list[tuple[Label, Roles | None]]:
         entities = article.entities
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
-        senti = mean_scores(mention_sentiments(sentiment, article.text, states, ranges, groups), groups, n)
+        # The classifier reads each mention in its sentence among all the article's sentences
+        # (``states`` holds only those the role heads read; the same split).
+        read = states if isinstance(sentiment, HeadModel) else text_sentences(article.text, states)
+        senti = mean_scores(mention_sentiments(sentiment, article.text, read, ranges, groups), groups, n)
+        possible = [role_possible(roles, e, actor) for e, actor in zip(entities, actors, strict=True)]
+        role_ranges = [r for r, g in zip(ranges, groups, strict=True) if possible[g]]
+        role_groups = [g for g in groups if possible[g]]
         role_rows = (
-            mention_rows(roles, whole, ranges) if whole is not None else states.rows(ranges, roles.blocks)
+            mention_rows(roles, whole, role_ranges)
+            if whole is not None
+            else states.rows(role_ranges, roles.blocks)
         )
         main, fine = role_scores(roles, role_rows)
-        main, fine = mean_scores(main, groups, n), mean_scores(fine, groups, n)
+        main, fine = mean_scores(main, role_groups, n), mean_scores(fine, role_groups, n)
         deps = tuple(roles.config.get("passing", {}).get("actor_deps", ()))
         chunks = article.vectors.get(PARSE_KEY)
-        sources, cited = speaking_ranges(article)
+        sources, _ = speaking_ranges(article)
         out: list[tuple[Label, Roles | None]] = []
         for i, entity in enumerate(entities):
-            decided = decide_roles(roles, main[i], fine[i])
-            actor = cast_as_actor(chunks, entity, deps, cited) if deps else None
-            speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
-            given = role_given(roles, decided, entity, actor, speaker)
-            out.append((sentiment_label(sentiment, senti[i]), decided if given else None))
+            given: Roles | None = None
+            if possible[i]:
+                decided = decide_roles(roles, main[i], fine[i])
+                actor = actors[i]
+                speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
+                given = decided if role_given(roles, decided, entity, actor, speaker) else None
+            out.append((sentiment_label(sentiment, senti[i]), given))
         return out
 
     def set_annotations(
