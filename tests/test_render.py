@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from unspun.document import Analysis, Article, Attribution, Span, TextRange
+from unspun.document import Analysis, Article, Attribution, Claim, Label, Paragraph, Span, TextRange
 from unspun.render import highlighted_text, render_analysis
 
 
@@ -406,3 +406,37 @@ def test_each_articles_summary_is_inside_its_titled_box() -> None:
     assert first < output.index("Opinion (0.90)") < output.index("⟦traitors⟧(1)") < second
     assert second < output.index("Reporting (0.90)") < output.index("A calm report.")
     assert output.index("0.10 (0 = none, 1 = most)") > second
+
+
+# The editorial's sentences, cut where they passed a table's limit, read "the Ba’athist governm…",
+# "under negot…" and "the House o…": a fact-checker could not tell what the cut word was.
+LONG_CLAIM = (
+    "The crisis of the US is so grave that it is seeking to shrug off the fact that it has just "
+    "spent $400bn in a failed struggle to overthrow the Ba’athist government and smash Ba’athism."
+)
+LONG_OPENING = "THE NEWS that top-level British diplomatic efforts are continuing in Afghanistan today."
+
+
+def test_shortened_tables_cut_between_words() -> None:
+    text = f"{LONG_OPENING}\n\n{LONG_CLAIM}"
+    article = Article(id="ed", text=text, title="Karzai gets worried that MI6 is negotiating his removal!")
+    start = len(LONG_OPENING) + 2
+    article.claims = [Claim("c1", start, len(text), 0.9)]
+    article.paragraphs = [Paragraph(1, 0, len(LONG_OPENING), [Label("Loaded_Language", 0.8)])]
+    article.set_layer("technique", [])
+    console = Console(record=True, width=80, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = console.export_text()
+    cut = [word for line in output.splitlines() for word in line.split() if word.endswith("…")]
+    assert cut, output  # the claim and the opening are long enough to be cut
+    whole = set((LONG_CLAIM + " " + LONG_OPENING).split())
+    assert all(word == "…" or word[:-1] in whole for word in cut), cut
+
+
+def test_a_title_too_long_for_its_box_ends_in_an_ellipsis() -> None:
+    title = "Karzai gets worried that MI6 is negotiating his removal from office this winter!"
+    article = Article(id="editorial-afghanistan", text=f"{title}\n\nText.", title=title)
+    console = Console(record=True, width=80, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    top = console.export_text().splitlines()[0]
+    assert "…" in top, top  # the box's top line cuts the title visibly, not in the middle of a word

@@ -422,3 +422,24 @@ def test_a_mistyped_page_address_answers_a_page_and_the_api_keeps_its_json(clien
         answer = client.get(path, headers=headers)  # type: ignore[attr-defined]
         assert answer.status_code == 404 and answer.json()["code"] == "not_found", path
     assert client.get("/static/nothing.js", headers=html).json()["code"] == "not_found"  # type: ignore[attr-defined]
+
+
+def test_the_page_cuts_a_long_quote_between_words_as_the_text_view_does() -> None:
+    # A span's quote in the list and the tooltip was cut at 90 or 160 characters mid-word
+    # ("the Ba’athist governm…"); the text view's tables cut between words, and so does the page.
+    from unspun.terminal import shortened
+
+    long = (
+        "The crisis of the US is so grave that it is seeking to shrug off the fact that it has "
+        "just spent $400bn in a failed struggle to overthrow the Ba’athist government."
+    )
+    module = (web.STATIC_DIR / "article-view.js").as_uri()
+    script = (
+        f"const {{ excerpt }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "const text = JSON.parse(input);"
+        "process.stdout.write(JSON.stringify([excerpt(text), excerpt(text, 160), excerpt('short')]));"
+    )
+    page = run_node(script, long)
+    assert page == [shortened(long, 90), shortened(long, 160), "short"]
+    assert page[0].endswith("that it has…")  # type: ignore[index]

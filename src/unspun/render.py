@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -26,15 +26,11 @@ from unspun.document import TECHNIQUE_LAYER, Analysis, Span
 from unspun.pipeline.voice import Voices
 from unspun.render_whosays import who_and_what
 from unspun.techniques import display_name, technique
-from unspun.terminal import printable
+from unspun.terminal import printable, shortened
 
 _UNKNOWN_COLOUR = "#bbbbbb"
 SPAN_TEXT_LIMIT = 200  # characters of a span's text shown in the span table
 OPENING_LIMIT = 60  # characters of a paragraph's opening shown in the paragraph table
-
-
-def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 TAXONOMY_NAMES = {"ptc14": "PTC-14 taxonomy, SemEval-2020", "semeval2023": "SemEval-2023 Task 3 taxonomy"}
@@ -126,7 +122,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
             str(number),
             _techniques(span),
             f"{span.score:.2f}",
-            Text(_shortened(covered, SPAN_TEXT_LIMIT)),
+            Text(shortened(covered, SPAN_TEXT_LIMIT)),
         ]
         if reasons:
             row.append(Text(printable(span.reason or ""), style="dim"))
@@ -263,12 +259,33 @@ def paragraph_table(analysis: Analysis) -> Table | None:
     table.add_column("starts with", ratio=1)
     table.add_column("techniques", ratio=1)
     for paragraph in rows:
-        opening = _shortened(
+        opening = shortened(
             " ".join(printable(analysis.text[paragraph.start : paragraph.end]).split()), OPENING_LIMIT
         )
         techniques = ", ".join(display_name(t.name) for t in paragraph.techniques)
         table.add_row(str(paragraph.index), Text(opening), Text(techniques))
     return table
+
+
+class TitledBox:
+    """The article's box, its title cut between words to the width it is drawn at ("Karzai gets
+    worried that MI6 is negotiating his…"), where Rich cut it at the border, mid-word and with no
+    mark ("...negotiating his remo─╮")."""
+
+    # The title's room in a box of width W: W less the two corners, the rule before the title
+    # and a space either side of it.
+    _FRAME = 6
+
+    def __init__(self, body: RenderableType, title: str) -> None:
+        self.body = body
+        self.title = title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = max(options.max_width - self._FRAME, 1)
+        # overflow="ellipsis": a title of wide characters, longer in cells than in characters,
+        # is still cut visibly by Rich.
+        title = Text(shortened(self.title, room), overflow="ellipsis")
+        yield Panel(self.body, title=title, title_align="left")
 
 
 # A section of the text view: given the analysis and whether colour is on, what to print (None:
@@ -306,7 +323,7 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
         # Inside the article's titled box, above its text: printed before the box, an article's
         # summary followed the previous article's tables (a folder, a feed) as if it were theirs.
         body = Group(summary, Rule(style="dim"), body)
-    parts.append(Panel(body, title=Text(" ".join(printable(title).split())), title_align="left"))
+    parts.append(TitledBox(body, " ".join(printable(title).split())))
     if spans:
         parts += [legend(spans, colour=colour), span_table(analysis.text, spans)]
     elif TECHNIQUE_LAYER not in analysis.article.spans:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from unspun.document import Analysis, Attribution, Entity, TextRange
 from unspun.pipeline.whosays_layer import COVERAGE
-from unspun.terminal import printable
+from unspun.terminal import printable, shortened
 from unspun.whosays.shown import content_parts, continued, unquote
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
@@ -26,7 +26,7 @@ def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
 
 def _shorten(piece: str, limit: int) -> str:
     piece = " ".join(printable(piece).split())
-    return piece if len(piece) <= limit else piece[: limit - 1] + "…"
+    return shortened(piece, limit)
 
 
 # A quote is shown once in marks, in the text view as on the page (whosays-panel.js, whose <q>

@@ -14,3 +14,22 @@ def printable(text: str) -> str:
     """``text`` with control characters replaced one for one (a carriage return by a space, the
     others by U+FFFD); line breaks and tabs kept."""
     return text.translate(_VISIBLE)
+
+
+# A cut that would fall further back than this share of the limit keeps the word cut instead
+# (a long URL or a run of letters with no space would otherwise shrink to nothing).
+_WORD_BACKOFF = 0.6
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` whole when it has at most ``limit`` characters, else cut to fewer than ``limit``
+    at the last space before the limit (so that no word is shown half: "the Ba’athist governm…"
+    read as a different word) and ended with "…"; a text with no space in the last part of the
+    limit is cut at the limit."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if text[limit - 1] != " " and space >= limit * _WORD_BACKOFF:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"

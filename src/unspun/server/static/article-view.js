@@ -36,9 +36,16 @@ function wordCount(text) {
   return m ? m.length : 0;
 }
 
-function excerpt(text, max = 90) {
+/** `text` on one line, cut between words to fewer than `max` characters and ended with "…" when
+ * longer (as the text view's tables cut, unspun.terminal.shortened): "the Ba’athist governm…" read
+ * as another word. A text with no space in the last 40% of `max` is cut at `max`. */
+export function excerpt(text, max = 90) {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  let cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  if (flat[max - 1] !== " " && space >= max * 0.6) cut = cut.slice(0, space);
+  return `${cut.replace(/[ ,;:]+$/, "")}…`;
 }
 
 /** The spans that count: every span but those a reviewer marked wrong (shown struck through).
