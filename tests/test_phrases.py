@@ -302,6 +302,17 @@ def test_edges_lose_punctuation_but_keep_quotes_and_question_marks() -> None:
     assert _covered(text, spans) == ['"Make America great again!"', "who can doubt it?"]
 
 
+def test_edges_lose_every_kind_of_white_space() -> None:
+    # French puts a narrow no-break space before "!" and inside guillemets; thin, ideographic and
+    # zero-width spaces come from pasted text: a span ended on them
+    for space in "\u202f\u2009\u3000\u200b\u2007":
+        text = f"Ce sont des menteurs{space}! Les \u00ab{space}voleurs{space}\u00bb ont{space}gagn\u00e9."
+        spans = whole_phrases(
+            text, [_span(text, f"sont des menteurs{space}"), _span(text, f"{space}voleurs{space}")]
+        )
+        assert _covered(text, spans) == ["sont des menteurs", "voleurs"], repr(space)
+
+
 def test_a_span_does_not_start_on_the_end_of_the_sentence_before() -> None:
     text = "Where was the opposition? When they were in power they did nothing."
     (span,) = whole_phrases(text, [_span(text, "? When they were in power they did nothing")])

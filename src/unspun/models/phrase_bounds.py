@@ -24,7 +24,9 @@ from unspun.models.phrase_words import (
 
 # Characters cut from either end of a span (quotes, "?" and "!" stay at its end: gold spans keep
 # them); a span does not start on what closes a sentence or quote, nor end on what opens one.
-EDGE_CHARS = " \n\t\r\ufeff\u00a0.,:;-\u2013\u2014/*&|"
+# Any other white space (str.isspace: the narrow no-break space French puts before "!" and
+# inside guillemets, thin and ideographic spaces) is cut too, and the zero-width characters.
+EDGE_CHARS = " \n\t\r\ufeff\u00a0\u200b\u2060.,:;-\u2013\u2014/*&|"
 LEADING_CHARS = EDGE_CHARS + "?!)]}\u201d"
 TRAILING_CHARS = EDGE_CHARS + "([{\u201c"
 # A pronoun that ends a span after a subordinating conjunction or "that" is the subject of a cut
@@ -239,9 +241,10 @@ def _mark_before(text: str, start: int, marks: str) -> int | None:
 
 def strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` without the white space and punctuation at its ends that a span does not
-    start on (:data:`LEADING_CHARS`) or end on (:data:`TRAILING_CHARS`)."""
-    while start < end and text[start] in LEADING_CHARS:
+    start on (:data:`LEADING_CHARS`, any white space) or end on (:data:`TRAILING_CHARS`, any
+    white space)."""
+    while start < end and (text[start] in LEADING_CHARS or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in TRAILING_CHARS:
+    while end > start and (text[end - 1] in TRAILING_CHARS or text[end - 1].isspace()):
         end -= 1
     return start, end
