@@ -364,6 +364,25 @@ def test_serve_takes_the_model_flags_every_analysing_command_takes(
     assert (seen["settings"].model, seen["settings"].article_model) == ("flag-spans", "env-article")
 
 
+def test_serve_says_it_answers_once_the_models_are_loaded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    # QA: "serving http://127.0.0.1:8765" came some 15 s before the server answered (the models
+    # load at startup); a curl run on reading it was refused ("connection refused", status 000).
+    import socket
+
+    monkeypatch.setattr("unspun.server.create_app", lambda *, store, settings: object())
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(cli_app, ["serve", "--port", str(port), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"serving http://127.0.0.1:{port}" in said
+    assert "once the models are loaded" in said and "Application startup complete" in said
+
+
 def test_settings_come_from_the_environment_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     from unspun.errors import ConfigError
 

@@ -82,7 +82,14 @@ def serve(
         where = (
             f"http://{settings.host if ':' not in settings.host else f'[{settings.host}]'}:{settings.port}"
         )
-        say("serving", "bold green", f"{where} (API docs: {where}/docs; store: {store.url})")
+        # The models load at startup, after this line: a client that tried the address on reading
+        # it was refused for some seconds, so the line says when the server answers.
+        say(
+            "serving",
+            "bold green",
+            f"{where} once the models are loaded (a few seconds, until uvicorn says 'Application "
+            f"startup complete'; API docs: {where}/docs; store: {store.url})",
+        )
         try:
             # No proxy headers trusted (a client could forge its address); no Server header.
             uvicorn.run(
