@@ -129,7 +129,11 @@ def test_analyze_rejects_bad_input_with_422(client: TestClient, body: dict[str, 
 
 def test_invalid_json_is_422(client: TestClient) -> None:
     response = client.post("/api/analyze", content=b"{not json", headers={"content-type": "application/json"})
-    assert "JSON" in assert_error(response, 422)["error"]
+    message = assert_error(response, 422)["error"]
+    # QA: it read "invalid request: the request body: is not valid JSON", naming neither where
+    # nor what to send.
+    assert message.startswith("invalid request: the request body is not valid JSON ("), message
+    assert "at character 2" in message and '{"text": "..."}' in message, message
 
 
 def test_a_body_that_is_not_a_json_object_is_422_saying_what_to_send(client: TestClient) -> None:

@@ -177,7 +177,8 @@ def describe_validation(problems: Any) -> str:
         where = ".".join(loc) or "the request body"
         message = str(problem.get("msg", "invalid"))
         if problem.get("type") == "json_invalid":
-            where, message = "the request body", "is not valid JSON"
+            parts.append(_invalid_json(problem))
+            continue
         elif problem.get("type") == "extra_forbidden":
             message = "is not a known field"
         elif problem.get("type") in _DATE_ERRORS:  # as unspun search --since says it
@@ -187,6 +188,16 @@ def describe_validation(problems: Any) -> str:
             message = "must be a JSON object, sent with Content-Type: application/json"
         parts.append(f"{where}: {message}")
     return "invalid request: " + "; ".join(parts)
+
+
+def _invalid_json(problem: Any) -> str:
+    """Where and why a body is not JSON, and what to send: FastAPI gives the parser's reason in
+    ``ctx`` and the character it stopped at (0-based) as the last part of ``loc``."""
+    at = [p for p in problem.get("loc", ()) if isinstance(p, int)]
+    reason = str((problem.get("ctx") or {}).get("error") or "").strip()
+    detail = "; ".join(filter(None, [f"at character {at[-1] + 1}" if at else "", reason]))  # 1-based
+    detail = f" ({detail})" if detail else ""
+    return f'the request body is not valid JSON{detail}; send one JSON object, such as {{"text": "..."}}'
 
 
 def install_error_handlers(app: FastAPI) -> None:
