@@ -362,6 +362,15 @@ def test_a_cliche_of_function_words_standing_alone_is_kept_whole() -> None:
     assert utterance("He said: \u201cSo be it.\u201d", 10, 18)
 
 
+def test_a_line_standing_alone_is_an_utterance_with_either_line_end() -> None:
+    # a line ending in "\r\n" was read as running on into the next one (its "\r" no line end)
+    for line_end in ("\n", "\r\n"):
+        text = f"Prices keep rising{line_end}So be it{line_end}The council met today."
+        assert utterance(text, text.index("So"), text.index(f"So be it{line_end}") + 8), repr(line_end)
+        cliche = "Thought-terminating_Cliches"
+        assert _covered(text, whole_phrases(text, [_span(text, "So be it", cliche)])) == ["So be it"]
+
+
 def test_the_shipped_tagger_keeps_a_thought_terminating_cliche_of_function_words() -> None:
     from unspun.document import Article
     from unspun.pipeline.spans import SpanTagger

@@ -126,7 +126,8 @@ def utterance(text: str, start: int, end: int) -> bool:
     after = end
     while after < len(text) and text[after] in _CLOSERS:
         after += 1
-    return opens and (text[end - 1] in "!?" or after == len(text) or text[after] in ".!?\n")
+    # a line end: "\n" or the "\r" of "\r\n"
+    return opens and (text[end - 1] in "!?" or after == len(text) or text[after] in ".!?\r\n")
 
 
 def sentence_pieces(text: str, span: Span) -> list[Span]:
