@@ -121,9 +121,11 @@ def _after_comma(token: Token) -> bool:
 
 def reports_speech(head: Token) -> bool:
     """Whether a candidate cue head can report speech: not a :data:`NOT_SPEECH` verb, nor a verb
-    that sets an event going (:func:`sets_going`: "called a strike"), and not a passive without an
-    agent whose subject is asked or told to do something ("Hollis had been asked to accept"): its
-    subject is who is addressed, not who speaks."""
+    that sets an event going (:func:`sets_going`: "called a strike"), nor a
+    :data:`SPEECH_ONLY_WITH` verb without something said as its object ("raised rates", not
+    "raised concerns"), and not a passive without an agent whose subject is asked or told to do
+    something ("Hollis had been asked to accept"): its subject is who is addressed, not who
+    speaks."""
     lemma = head.lemma_.lower()
     if lemma in NOT_SPEECH or sets_going(head):
         return False
