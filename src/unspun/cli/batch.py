@@ -98,7 +98,7 @@ def batch(
     write(
         headline(
             f"{report.analysed} article{'' if report.analysed == 1 else 's'} in {report.seconds:.1f} s ({report.articles_per_second:.2f}/s, "
-            f"{report.engine}, {report.workers_busy} of {report.workers} worker(s) busy), "
+            f"{report.engine}, {report.workers_busy} of {report.workers} worker{'' if report.workers == 1 else 's'} busy), "
             f"{report.skipped} already done",
             report.failed,
             report.left_out,
@@ -117,8 +117,10 @@ def batch(
     failure = report.failure()
     if failure is not None:
         raise fail(failure)
-    count = report.failed + report.left_out - len(report.left_out_entries)  # those with a row
-    if count:
-        noun = "article" if count == 1 else "articles"
-        label = "failed" if report.failed else "left out"
-        say(label, "yellow", f"{count} {noun}; see {report.output}/{ERRORS_FILE}")
+    # Those with a row, each said apart: one failed article and one empty file read "failed 2
+    # articles".
+    with_rows = {"failed": report.failed, "left out": report.left_out - len(report.left_out_entries)}
+    for label, count in with_rows.items():
+        if count:
+            noun = "article" if count == 1 else "articles"
+            say(label, "yellow", f"{count} {noun}; see {report.output}/{ERRORS_FILE}")
