@@ -342,6 +342,22 @@ def test_spans_cut_inside_a_word_are_widened_to_whole_words() -> None:
     assert not cuts_word(text, span.start, span.end)
 
 
+def test_a_letter_and_its_combining_accent_are_never_cut_apart() -> None:
+    # decomposed text (NFD: "u" and a combining diaeresis for "\u00fc", "e" and an acute accent):
+    # the accent was no word character, so a span ended on "Lu" of "L\u00fcgenpresse"
+    import unicodedata
+
+    text = unicodedata.normalize(
+        "NFD", "Sie sind die schlimmste L\u00fcgenpresse \u00fcberhaupt, quel d\u00e9sastre."
+    )
+    start, cut = text.index("die"), text.index("Lu") + 2
+    assert cuts_word(text, start, cut)
+    (span,) = whole_phrases(text, [Span(start, cut, "Loaded_Language")])
+    assert span.text_in(text) == unicodedata.normalize("NFD", "die schlimmste L\u00fcgenpresse")
+    assert is_finding(unicodedata.normalize("NFD", "d\u00e9sastre"))
+    assert phrase_bounds(text, text.index("quel"), len(text)) == (text.index("quel"), len(text) - 1)
+
+
 def test_ranges_for_span_identification_alone() -> None:
     text = "We will crush the traitors of"
     start = text.index("crush")

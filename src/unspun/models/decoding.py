@@ -7,6 +7,7 @@ exactly the same spans and span features.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,10 +50,11 @@ _APOSTROPHES = "'\u2019"
 
 
 def _in_word(text: str, i: int) -> bool:
-    """Whether ``text[i]`` belongs to a word: a letter or digit, or an apostrophe between two
-    (so that "Ba\u2019athist" and "don't" are one word each)."""
+    """Whether ``text[i]`` belongs to a word: a letter or digit, a combining mark (the accent of a
+    decomposed "\u00fc", "u" and U+0308; an Indic vowel sign), or an apostrophe between two (so
+    that "Ba\u2019athist" and "don't" are one word each)."""
     char = text[i]
-    if char.isalnum():
+    if char.isalnum() or unicodedata.category(char)[0] == "M":
         return True
     return char in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
 

@@ -11,6 +11,7 @@ lists drawn from the PTC training gold spans (figures beside each list), no tagg
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from unspun.models.decoding import FUNCTION_WORDS
@@ -84,8 +85,26 @@ _EXPRESSIONS_BY_HEAD: dict[str, list[tuple[str, ...]]] = {}
 for _expression in FIXED_EXPRESSIONS:  # longest first, as FIXED_EXPRESSIONS
     _EXPRESSIONS_BY_HEAD.setdefault(_expression[0], []).append(_expression)
 # fmt: on
-# A word with inner apostrophes or hyphens ("so-called", "don't", "Ba'athist") is one word here.
-WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+
+
+def _combining_marks() -> str:
+    """The combining marks of the Basic Multilingual Plane (Unicode category M*) as ranges of a
+    character class: the accents of decomposed letters and the Indic vowel signs, which ``\\w``
+    does not match."""
+    marks = [c for c in range(0x10000) if unicodedata.category(chr(c))[0] == "M"]
+    ranges: list[tuple[int, int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+# A word with inner apostrophes or hyphens ("so-called", "don't", "Ba'athist") is one word here,
+# and a letter with its combining accents (decomposed text: "u" and U+0308 for "\u00fc").
+_LETTERS = f"[\\w{_combining_marks()}]"
+WORD = re.compile(rf"{_LETTERS}+(?:['\u2019\-]{_LETTERS}+)*")
 # Verbs that report what someone said ('"... lied again," critics said'): a span is cut before the
 # reporting clause they open (unspun.models.phrase_pieces.quotation_pieces) and not carried on
 # over one (unspun.models.phrase_reach.noun_phrase_end).
