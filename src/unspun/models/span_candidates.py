@@ -12,8 +12,9 @@ seldom sure of, and their shape says what they may be:
 :func:`candidates` lists them as :class:`Candidate` records for one text, each with the techniques
 it may be, how high the technique head must rank one of them, and its SI probability (the share of
 such candidates that were right out of fold on the grouped PTC folds);
-:meth:`unspun.models.span_model.SpanModel.predict_spans` classifies them with the tagger's spans
-and keeps those the head ranks so (:meth:`Candidate.technique`). Plain patterns over the text, no
+:meth:`unspun.models.span_model.SpanModel.labelled_spans` (called by ``predict_spans``, and
+by ``find`` for each piece of a long text) classifies them with the tagger's spans and keeps
+those the head ranks so (:meth:`Candidate.technique`). Plain patterns over the text, no
 model: a text with none costs a sentence split.
 """
 
