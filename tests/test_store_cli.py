@@ -413,3 +413,18 @@ def test_profile_counts_the_undated_articles_beside_the_months(tmp_path: Path) -
     lines = run("profile", "Gamma", "--db", db).stdout.splitlines()
     months = lines[lines.index("by month (articles, spans per 1,000 words, median persuasion):") + 1 :]
     assert [line.split()[:2] for line in months] == [["2024-03", "1"], ["undated", "2"]]
+
+
+def test_an_outlet_without_dates_says_so(tmp_path: Path) -> None:
+    # QA: an outlet whose articles have no date read "published - .. -" in its profile and
+    # "2  - .. -  Weekly Sample" in the outlets list.
+    db = f"sqlite:///{tmp_path / 'nodates.db'}"
+    with open_store(db) as store:
+        for n in (1, 2):
+            store.add(
+                make_analysis(f"Undated story number {n} here.", id=f"u{n}", outlet="Weekly", published=None)
+            )
+    profile = run("profile", "Weekly", "--db", db).stdout.splitlines()
+    assert "published: no dates" in profile
+    outlets = run("outlets", "--db", db).stdout
+    assert "no dates" in outlets and "- .. -" not in outlets

@@ -257,10 +257,8 @@ def outlets(db: DbOption = None, format: FormatOption = TableFormat.text) -> Non
                     "no stored article names its outlet; set one with unspun ingest --outlet NAME",
                 )
             for row in rows:
-                write(
-                    f"{row['articles']:>7}  {row['first_published'] or '-'} .. {row['last_published'] or '-'}  "
-                    f"{row['outlet']}"
-                )
+                dates = _published(row["first_published"], row["last_published"])
+                write(f"{row['articles']:>7}  {dates:<24}  {row['outlet']}")
 
 
 def _profile_text(profile: dict[str, Any]) -> list[str]:
@@ -268,7 +266,7 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     lines = [
         f"{profile['outlet']}: "
         + ", ".join(_count(profile[key], key[:-1]) for key in ("articles", "words", "spans")),
-        f"published {profile['first_published'] or '-'} .. {profile['last_published'] or '-'}",
+        f"published: {_published(profile['first_published'], profile['last_published'])}",
         "persuasion score: "
         + (f"median {p['median']}, quartiles {p['q1']} .. {p['q3']} (n={p['n']})" if p["n"] else "none"),
         _voices_line(profile.get("voices") or {}),
@@ -289,6 +287,13 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     if undated > 0:
         lines.append(f"  undated  {undated:>5}")
     return lines
+
+
+def _published(first: str | None, last: str | None) -> str:
+    """``2026-11-02 .. 2026-11-03``; ``no dates`` when no article has one (it read "- .. -")."""
+    if first is None and last is None:
+        return "no dates"
+    return f"{first or '?'} .. {last or '?'}"
 
 
 def _count(n: int, noun: str) -> str:
