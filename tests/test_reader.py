@@ -1307,8 +1307,10 @@ def test_a_feed_given_as_one_article_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(FormatError, match="^the text is an RSS or Atom feed"):
         read_string(RSS)
-    with pytest.raises(FormatError, match="^the input is an RSS or Atom feed"):
+    with pytest.raises(FormatError, match="^the input is an RSS or Atom feed") as raised:
         read_data(ATOM.encode())
+    # QA: a Python caller (unspun.analyze(feed_text)) was told only the CLI's commands.
+    assert "iter_articles(" in raised.value.message, raised.value.message
     assert read_string("<rss> is a tag name, said no one.").text.startswith("<rss>")
 
 

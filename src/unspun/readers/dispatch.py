@@ -141,7 +141,8 @@ def _refuse_feed(data: bytes, where: str) -> None:
     if parsed.entries or (parsed.get("version") and not parsed.get("bozo")):
         raise FormatError(
             f"{where} is an RSS or Atom feed (an article per entry); one article is analysed here: "
-            "run unspun analyze FILE, or unspun ingest FILE and search the store"
+            "run unspun analyze FILE, or unspun ingest FILE and search the store "
+            "(in Python: unspun.readers.dispatch.iter_articles(PATH) gives its entries)"
         )
 
 
