@@ -358,6 +358,23 @@ def test_a_letter_and_its_combining_accent_are_never_cut_apart() -> None:
     assert phrase_bounds(text, text.index("quel"), len(text)) == (text.index("quel"), len(text) - 1)
 
 
+def test_a_span_carried_on_to_a_word_takes_its_combining_accents() -> None:
+    # the word owned by a plural possessive and the noun after an adjective were read with \\w
+    # alone: in decomposed text 'the protesters' caf|\u00e9', 'shameful nai|\u0308vet\u00e9'
+    import unicodedata
+
+    text = unicodedata.normalize(
+        "NFD", "They burned the protesters' caf\u00e9. They spoke with shameful na\u00efvet\u00e9."
+    )
+    spans = [_span(text, "burned the protesters"), _span(text, "spoke with shameful")]
+    for span in whole_phrases(text, spans):
+        assert not cuts_word(text, span.start, span.end), span.text_in(text)
+    assert _covered(text, whole_phrases(text, spans)) == [
+        unicodedata.normalize("NFD", "burned the protesters' caf\u00e9"),
+        unicodedata.normalize("NFD", "spoke with shameful na\u00efvet\u00e9"),
+    ]
+
+
 def test_ranges_for_span_identification_alone() -> None:
     text = "We will crush the traitors of"
     start = text.index("crush")

@@ -99,7 +99,7 @@ def _expression_start(text: str, start: int, words: Sequence[str]) -> int:
 
 
 # The word a plural possessive mark owns: after the mark, spaces, then the word on the same line.
-_OWNED = re.compile(r"['’][ \t]+(\w+(?:['’\-]\w+)*)")
+_OWNED = re.compile(rf"['’][ \t]+({WORD.pattern})")
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _OPENING_SINGLE = re.compile(r"‘|(?:^|(?<=[\s(\[“\"]))'")
 

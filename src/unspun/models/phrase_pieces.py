@@ -15,7 +15,7 @@ from dataclasses import replace
 from unspun.document import Span
 from unspun.models.decoding import FUNCTION_WORDS, snap_to_words
 from unspun.models.phrase_bounds import SENTENCE_END, phrase_bounds, strip_edges
-from unspun.models.phrase_words import REPORTING_VERBS, WORD, is_finding
+from unspun.models.phrase_words import LETTER, REPORTING_VERBS, WORD, is_finding
 from unspun.sentences import split_sentences
 
 # Between two pieces of one phrase there is no sentence or clause break, quote or bracket.
@@ -199,7 +199,7 @@ def line_pieces(text: str, span: Span) -> list[Span]:
 # out-of-fold spans of the grouped folds never do (SI F1 unchanged): the model's spans run on so
 # in short texts.
 _REPORTING = re.compile(
-    r"[ \t\u00a0]*,?[ \t\u00a0]+(?:[\w'\u2019.\-]+,?[ \t\u00a0]+){0,6}?(?:"
+    rf"[ \t\u00a0]*,?[ \t\u00a0]+(?:(?:{LETTER}|['\u2019.\-])+,?[ \t\u00a0]+){{0,6}}?(?:"
     + "|".join(sorted(REPORTING_VERBS))
     + r")\b",
     re.IGNORECASE,

@@ -37,7 +37,7 @@ NOUN_REACH_WORDS = 2
 # 0.4343). Of the spans so carried on about a third reach into a gold span (PTC gold often stops
 # at the adjective) but a reader sees a whole phrase. Carrying every span on over one word gave
 # 0.4352: SI F1 favours longer spans, so the small gain is no evidence for the rule itself.
-_NEXT_WORD = re.compile(r"[ \t]+(\w+(?:['\u2019\-]\w+)*)")
+_NEXT_WORD = re.compile(rf"[ \t]+({WORD.pattern})")
 _VERB_ENDING = re.compile(r"(?:ed|ing|ly)$")
 
 
@@ -96,7 +96,7 @@ PARTICLES = frozenset({"out", "up", "off", "down", "away", "back"})
 # The out-of-fold spans of the grouped folds hold no such case (a quotation after the comma, 'I was
 # like, |'Whoa!', was one, and is left out).
 VOCATIVE_EXCLAMATION_WORDS = 5
-_WORD_BEFORE = re.compile(r"(\w+(?:['\u2019\-]\w+)*)[ \t]+$")
+_WORD_BEFORE = re.compile(rf"({WORD.pattern})[ \t]+$")
 _AFTER_COMMA = re.compile(r",[ \t]+$")
 
 

@@ -103,8 +103,9 @@ def _combining_marks() -> str:
 
 # A word with inner apostrophes or hyphens ("so-called", "don't", "Ba'athist") is one word here,
 # and a letter with its combining accents (decomposed text: "u" and U+0308 for "\u00fc").
-_LETTERS = f"[\\w{_combining_marks()}]"
-WORD = re.compile(rf"{_LETTERS}+(?:['\u2019\-]{_LETTERS}+)*")
+# LETTER: a character of a word (a regular-expression class), for patterns that read words.
+LETTER = f"[\\w{_combining_marks()}]"
+WORD = re.compile(rf"{LETTER}+(?:['\u2019\-]{LETTER}+)*")
 # Verbs that report what someone said ('"... lied again," critics said'): a span is cut before the
 # reporting clause they open (unspun.models.phrase_pieces.quotation_pieces) and not carried on
 # over one (unspun.models.phrase_reach.noun_phrase_end).
