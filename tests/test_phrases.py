@@ -575,6 +575,20 @@ def test_a_span_never_ends_between_a_word_and_its_possessive_mark() -> None:
     assert not possessive_mark("It's theirs'.", 12) and not possessive_mark("Ross'\nnext", 4)
 
 
+def test_a_plural_possessive_never_carries_a_span_onto_a_function_word() -> None:
+    # a mark after a plural before a function word owns nothing the span may end on: it ended on
+    # "and", "of" or "who" ("the workers' and")
+    for text, covered, whole in (
+        ("They betrayed the workers' and farmers' unions.", "betrayed the workers", "betrayed the workers"),
+        ("They sold out the teachers' of this city.", "sold out the teachers", "sold out the teachers"),
+        ("Shame on the politicians' who lied.", "Shame on the politicians", "Shame on the politicians"),
+        ("It all goes to the bosses' pockets.", "the bosses", "the bosses' pockets"),
+    ):
+        (span,) = whole_phrases(text, [_span(text, covered)])
+        assert span.text_in(text) == whole
+        assert not ends_on_function_word(span.text_in(text))
+
+
 def test_the_shipped_taggers_spans_are_whole_phrases_with_reasons() -> None:
     from unspun.document import Article
     from unspun.pipeline.spans import SpanTagger

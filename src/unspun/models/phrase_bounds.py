@@ -108,9 +108,13 @@ def _past_possessive(text: str, end: int) -> int:
     """``end``, or past the word owned when a span would end between a word and its plural
     possessive mark ("waste of taxpayers|' money" -> "waste of taxpayers' money": the model's own
     spans of that sentence end on "money"; PTC gold spans hold such a mark inside 13 times and
-    never end on it). The out-of-fold spans of the grouped folds never end there (SI F1 the same)."""
+    never end on it). The out-of-fold spans of the grouped folds never end there (SI F1 the same).
+    A word a phrase does not end on (:data:`END_WORDS`: "the workers' and farmers'") is owned by
+    nothing, and ``end`` stays."""
     owned = _OWNED.match(text, end) if possessive_mark(text, end) else None
-    return owned.end(1) if owned else end
+    if owned is None or normal_word(owned.group(1).lower()) in END_WORDS:
+        return end
+    return owned.end(1)
 
 
 def possessive_mark(text: str, end: int) -> bool:
