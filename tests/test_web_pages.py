@@ -443,3 +443,19 @@ def test_the_page_cuts_a_long_quote_between_words_as_the_text_view_does() -> Non
     page = run_node(script, long)
     assert page == [shortened(long, 90), shortened(long, 160), "short"]
     assert page[0].endswith("that it has…")  # type: ignore[index]
+
+
+def test_the_page_counts_one_span_in_the_singular() -> None:
+    # QA: the corpus list read "1 spans" under an article's score, and the outlet box plot's
+    # title "1 articles".
+    module = (web.STATIC_DIR / "app.js").as_uri()
+    script = (
+        f"const {{ counted }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify(JSON.parse(input).map(([n, noun]) => counted(n, noun))));"
+    )
+    shown = run_node(script, [[1, "span"], [0, "span"], [1200, "word"], [None, "article"]])
+    assert shown == ["1 span", "0 spans", "1,200 words", "– articles"]
+    static = {name: (web.STATIC_DIR / name).read_text(encoding="utf-8") for name in ("corpus.js", "charts.js")}
+    assert "} spans`" not in static["corpus.js"] and "} words`" not in static["corpus.js"]
+    assert "d.n} articles`" not in static["charts.js"]

@@ -123,3 +123,8 @@ export function number(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   return Number(value).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+
+/** "1 span", "3 spans", "1,200 words": a count with its noun, singular for exactly one. */
+export function counted(value, noun) {
+  return `${number(value)} ${noun}${value === 1 ? "" : "s"}`;
+}

@@ -1,7 +1,7 @@
 // The article view (Analyse and /articles/{id}): summary, legend, highlighted text, tooltip,
 // span list, detail card and feedback. Everything from the article goes in as textContent.
 
-import { el, frameName, genreName, number, percent, say, techniqueName } from "./app.js";
+import { counted, el, frameName, genreName, number, percent, say, techniqueName } from "./app.js";
 import { addSpan, captureSelection, feedbackControls } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
 import { toUtf16 } from "./offsets.js";
@@ -136,7 +136,7 @@ export class ArticleView {
     if (d.outlet) meta.push(el("a", { href: `/outlets/${encodeURIComponent(d.outlet)}`, text: d.outlet }));
     if (d.published) meta.push(el("time", { datetime: d.published, text: d.published }));
     if (d.url) meta.push(el("a", { href: safeUrl(d.url), rel: "noopener noreferrer nofollow", text: hostOf(d.url) }));
-    meta.push(`${number(wordCount(this.text))} words`);
+    meta.push(counted(wordCount(this.text), "word"));
     if (d.language) meta.push(d.language.toUpperCase());
     const metaBox = $("a-meta");
     metaBox.replaceChildren();

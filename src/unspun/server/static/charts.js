@@ -100,7 +100,7 @@ export function boxPlot(boxes, { label, width = 560 } = {}) {
       return;
     }
     const g = svg("g", { class: "box" });
-    g.append(svg("title", {}, `${b.name}: median ${fmt(d.median * 100, 0)}%, quartiles ${fmt(d.q1 * 100, 0)}–${fmt(d.q3 * 100, 0)}%, range ${fmt(d.min * 100, 0)}–${fmt(d.max * 100, 0)}%, ${d.n} articles`));
+    g.append(svg("title", {}, `${b.name}: median ${fmt(d.median * 100, 0)}%, quartiles ${fmt(d.q1 * 100, 0)}–${fmt(d.q3 * 100, 0)}%, range ${fmt(d.min * 100, 0)}–${fmt(d.max * 100, 0)}%, ${d.n} article${d.n === 1 ? "" : "s"}`));
     g.append(svg("line", { x1: x(d.min), x2: x(d.max), y1: cy, y2: cy, stroke: b.colour, "stroke-width": 2 }));
     for (const v of [d.min, d.max]) g.append(svg("line", { x1: x(v), x2: x(v), y1: cy - 8, y2: cy + 8, stroke: b.colour, "stroke-width": 2 }));
     g.append(svg("rect", { x: x(d.q1), y: cy - 13, width: Math.max(2, x(d.q3) - x(d.q1)), height: 26, rx: 3, fill: b.colour, "fill-opacity": 0.25, stroke: b.colour, "stroke-width": 2 }));

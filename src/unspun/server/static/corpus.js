@@ -1,7 +1,7 @@
 // The corpus (/articles): the search form and the filters live in the page's URL, so that a
 // search, its pages and the back button all work; results come from GET /api/articles.
 
-import { api, el, frameName, genreName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
+import { api, counted, el, frameName, genreName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 const FILTERS = ["q", "outlet", "date_from", "date_to", "technique", "genre", "frame"];
@@ -17,7 +17,7 @@ function fillSelect(select, entries, current) {
 
 function resultItem(cat, a) {
   const techs = Object.entries(a.techniques || {}).sort((x, y) => y[1] - x[1]).slice(0, 4);
-  const meta = [a.outlet, a.published, `${number(a.words)} words`, a.genre ? genreName(cat, a.genre) : null].filter(Boolean).join(" · ");
+  const meta = [a.outlet, a.published, counted(a.words, "word"), a.genre ? genreName(cat, a.genre) : null].filter(Boolean).join(" · ");
   return el(
     "li",
     { class: "result card" },
@@ -30,7 +30,7 @@ function resultItem(cat, a) {
     el("div", { class: "result-score", title: "Persuasion score" },
       el("span", { class: "big", text: percent(a.persuasion_score) }),
       el("span", { class: "muted", text: "persuasion" }),
-      el("span", { class: "muted", text: `${number(a.spans)} spans` }),
+      el("span", { class: "muted", text: counted(a.spans, "span") }),
     ),
   );
 }
