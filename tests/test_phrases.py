@@ -473,6 +473,14 @@ def test_a_german_quotation_keeps_both_its_marks() -> None:
             assert _covered(text, whole_phrases(text, [span])) == [text[span.start : span.end]]
 
 
+def test_a_span_does_not_end_on_a_low_opening_quotation_mark() -> None:
+    # „ and ‚ only open a quotation (German, Polish): a span ended on one as it never ends on “
+    for opening, closing in (("\u201e", "\u201c"), ("\u201a", "\u2018"), ("\u201c", "\u201d")):
+        text = f"Es ist eine Lüge {opening}und das ganze Gerede von Freiheit und Demokratie{closing}."
+        (span,) = whole_phrases(text, [_span(text, f"eine Lüge {opening}")])
+        assert span.text_in(text) == "eine Lüge", repr(opening)
+
+
 def test_a_span_is_cut_at_each_line_break_it_crosses() -> None:
     text = "Breaking: markets fall\nStocks fell sharply on Monday.\nWait!\nWait!"
     spans = [

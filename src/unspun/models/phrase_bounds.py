@@ -28,7 +28,7 @@ from unspun.models.phrase_words import (
 # inside guillemets, thin and ideographic spaces) is cut too, and the zero-width characters.
 EDGE_CHARS = " \n\t\r\ufeff\u00a0\u200b\u2060.,:;-\u2013\u2014/*&|"
 LEADING_CHARS = EDGE_CHARS + "?!)]}\u201d"
-TRAILING_CHARS = EDGE_CHARS + "([{\u201c"
+TRAILING_CHARS = EDGE_CHARS + "([{\u201c\u201e\u201a"  # „ and ‚ only ever open a quotation
 # A pronoun that ends a span after a subordinating conjunction or "that" is the subject of a cut
 # clause ("the fact that it", "if you"): it goes with the word before it. After a preposition it
 # is an object and stays ("laughing at you", "get away with it?").
