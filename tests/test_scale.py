@@ -527,6 +527,7 @@ def test_cli_batch_counts_one_failed_article_in_the_singular(tmp_path: Path) -> 
     assert "1 article in" in result.output and "0 failed, 1 left out" in result.output
     assert f"1 article; see {tmp_path / 'out'}/{ERRORS_FILE}" in result.output
     assert "1 of 1 worker busy" in result.output  # was "1 of 1 worker(s) busy"
+    assert ": 1 article, " in result.output  # the worker's line read "1 articles"
     (line,) = errors(tmp_path / "out")
     assert line["id"] == "empty" and line["where"] == str(folder / "empty.txt") and line["component"] is None
 

@@ -107,7 +107,8 @@ def batch(
     write(f"  {report.rows} rows in {report.output}")
     for name, totals in report.workers_detail.items():
         write(
-            f"  {name}: {totals['analysed']} articles, {totals['articles_per_second']:.2f}/s busy, "
+            f"  {name}: {totals['analysed']} article{'' if totals['analysed'] == 1 else 's'}, "
+            f"{totals['articles_per_second']:.2f}/s busy, "
             f"models loaded in {totals['load_seconds']:.1f} s"
         )
     if report.stored is not None:
