@@ -642,3 +642,20 @@ def test_predictions_written_are_counted_in_words(tmp_path: Path, capsys) -> Non
     said = capsys.readouterr().err.split()
     assert said.count("line") == 1 and said.count("lines") == 1, said  # was "wrote 1 lines"
     assert (tmp_path / "two.tsv").read_text(encoding="utf-8") == "1\topinion\n2\tsatire\n"
+
+
+def test_counts_are_said_in_the_singular_for_one() -> None:
+    # QA: "1 rows in out/", "1 analyses added", "1 of 1 spans score below --min-score".
+    from unspun.cli.common import counted
+
+    assert [counted(1, "row"), counted(2, "row"), counted(1200, "word")] == ["1 row", "2 rows", "1,200 words"]
+    assert [counted(1, "analysis", "analyses"), counted(0, "analysis", "analyses")] == [
+        "1 analysis",
+        "0 analyses",
+    ]
+    sources = {
+        name: (Path(__file__).parents[1] / "src/unspun/cli" / name).read_text()
+        for name in ("batch.py", "analyze.py")
+    }
+    assert "} rows in" not in sources["batch.py"] and "} analyses added" not in sources["batch.py"]
+    assert ")} spans score below" not in sources["analyze.py"]

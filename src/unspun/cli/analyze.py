@@ -18,6 +18,7 @@ from unspun.cli.common import (
     ModelOption,
     OutputFormat,
     cli_settings,
+    counted,
     err,
     fail,
     long_work,
@@ -108,7 +109,7 @@ def analyze(
                     hidden = len(analysis.spans) - len(shown.spans)
                     if hidden:  # the header's span counts include them: say why the tables hold fewer
                         out.print(
-                            f"{hidden} of {len(analysis.spans)} spans score below --min-score {min_score:g} "
+                            f"{hidden} of {counted(len(analysis.spans), 'span')} score below --min-score {min_score:g} "
                             "and are not shown; the persuasion score and the by-voice shares count them all.",
                             style="dim",
                             markup=False,

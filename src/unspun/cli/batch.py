@@ -14,6 +14,7 @@ from unspun.cli.common import (
     MaxInputOption,
     ModelOption,
     cli_settings,
+    counted,
     err,
     fail,
     progress,
@@ -104,7 +105,7 @@ def batch(
             report.left_out,
         )
     )
-    write(f"  {report.rows} rows in {report.output}")
+    write(f"  {counted(report.rows, 'row')} in {report.output}")
     for name, totals in report.workers_detail.items():
         write(
             f"  {name}: {totals['analysed']} article{'' if totals['analysed'] == 1 else 's'}, "
@@ -112,7 +113,7 @@ def batch(
             f"models loaded in {totals['load_seconds']:.1f} s"
         )
     if report.stored is not None:
-        write(f"  {report.stored} analyses added to {db}")
+        write(f"  {counted(report.stored, 'analysis', 'analyses')} added to {db}")
     for entry in report.left_out_entries:  # on stderr, as analyze, ingest and reanalyze list them
         err.print(f"  left out {entry['where']}: {entry['message']}")
     failure = report.failure()

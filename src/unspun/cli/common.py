@@ -106,6 +106,12 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to writ
 ArticleFolderArgument = Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")]
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 article``, ``2 articles``, ``1,200 words``, ``1 analysis`` / ``2 analyses`` (with
+    ``plural``): a count with its noun, singular for exactly one."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def say(label: str, style: str, message: str) -> None:
     """One line on stderr: ``label`` styled, then ``message`` exactly as given."""
     err.print(Text.assemble((label, style), " ", message))
