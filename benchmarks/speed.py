@@ -11,7 +11,8 @@ each one's own), over the same articles (default: the first 80 PTC training arti
   windowed with a stride so nothing is truncated, fp32 torch, as a user would write it;
 - unspun full pipeline: ``build_pipeline()`` over the same articles, every component (language,
   spans, genre, frames, paragraphs, entities, attributions, persuasion score), beside the spans
-  alone (``--child full`` / ``--child full-no-whosays`` time one of them on its own).
+  alone (``--child full`` / ``--child full-no-whosays`` time one of them on its own), with the
+  wall and CPU seconds of each component (the who-says-what layer's as ``whosays/NAME``).
 
 Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
 ``reports/speed.json``. ``--compare FOLDER`` adds another span model folder (say, the previous
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,13 +96,14 @@ def run_sentiment(texts: list[str], threads: int, caps: tuple[int, ...] = (2, 4,
     import numpy as np
 
     from unspun.document import Article
+    from unspun.models.sentence_classifier import SentenceClassifier
     from unspun.pipeline.entities import EntityRecognizer
     from unspun.pipeline.portrayal import load_sentiment_model, target_inputs, target_scores
     from unspun.sentences import split_sentences
     from unspun.whosays.encoding import SentenceStates
 
     model = load_sentiment_model()
-    if not hasattr(model, "target_probabilities"):
+    if not isinstance(model, SentenceClassifier):
         raise SystemExit("the shipped target-sentiment model is not a fine-tuned classifier")
     model.workers = threads
     articles = EntityRecognizer()([Article(id=str(i), text=t, language="en") for i, t in enumerate(texts)])
@@ -166,22 +169,76 @@ def run_unspun(texts: list[str], threads: int, folder: str = "") -> dict[str, fl
     return {"seconds": seconds, "tokens": tokens, "spans": sum(len(s) for s in spans)}
 
 
-def run_full(texts: list[str], threads: int, entities: bool = True) -> dict[str, float]:
+class _Timed:
+    """A pipeline component that adds its wall and process CPU seconds to ``spent[name]`` (the
+    CPU of every thread of the process, a parse made ahead on another thread included)."""
+
+    def __init__(self, component: Any, name: str, spent: dict[str, list[float]]) -> None:
+        self.component, self.timed_name, self.spent = component, name, spent
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.component, attribute)
+
+    def __call__(self, articles: Any, *, on_error: Any = None) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return self.component(articles, on_error=on_error)
+        finally:
+            row = self.spent.setdefault(self.timed_name, [0.0, 0.0])
+            row[0] += time.perf_counter() - wall
+            row[1] += time.process_time() - cpu
+
+
+class _TimedAhead(_Timed):
+    """A timed component that works ahead (:meth:`unspun.pipeline.base.Component.prefetch`)."""
+
+    def prefetch(self, articles: Any) -> None:
+        self.component.prefetch(articles)
+
+
+def _timed(component: Any, name: str, spent: dict[str, list[float]]) -> _Timed:
+    from unspun.analysis import works_ahead
+
+    return (_TimedAhead if works_ahead(component) else _Timed)(component, name, spent)
+
+
+def time_components(pipeline: Any) -> dict[str, list[float]]:
+    """Wrap each component of ``pipeline`` (and of the who-says-what layer, as ``whosays/NAME``)
+    so that it adds its ``[wall s, CPU s]`` to the returned dict, by name."""
+    spent: dict[str, list[float]] = {}
+    for index, component in enumerate(pipeline.components):
+        if hasattr(component, "components"):  # the who-says-what layer
+            component.components = [_timed(c, f"whosays/{c.name}", spent) for c in component.components]
+        pipeline.components[index] = _timed(component, component.name, spent)
+    return spent
+
+
+def run_full(texts: list[str], threads: int, entities: bool = True) -> dict[str, Any]:
     """The whole default pipeline (language, spans, article level, entities and attributions,
-    persuasion score) over Articles, batches of 8, as ``unspun analyze`` runs it."""
+    persuasion score) over Articles, batches of 8, as ``unspun analyze`` runs it; with the wall
+    and CPU seconds of each component (``components``)."""
     from unspun.analysis import build_pipeline
     from unspun.document import Article
 
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     pipeline = build_pipeline(entities=entities)
     pipeline.load()
+    spent = time_components(pipeline)
     list(pipeline.pipe([Article(id="w", text=t) for t in texts[:2]]))  # warm-up
+    spent.clear()
     articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     analyses = list(pipeline.pipe(articles, batch_size=8))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     tokens = sum(len(t.split()) for t in texts)  # words: the pipelines tokenise differently
-    return {"seconds": seconds, "tokens": tokens, "spans": sum(len(a.spans) for a in analyses)}
+    components = {name: {"seconds": round(w, 2), "cpu_s": round(c, 2)} for name, (w, c) in spent.items()}
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "tokens": tokens,
+        "spans": sum(len(a.spans) for a in analyses),
+        "components": components,
+    }
 
 
 def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, float]:
@@ -372,16 +429,19 @@ def main() -> None:
     reference = _measure("reference", args)
     ratio = unspun["articles_per_s"] / reference["articles_per_s"]
     over_compared = unspun["articles_per_s"] / compared["articles_per_s"] if compared else None
-    rows = [
+    table: list[tuple[str, dict[str, Any]]] = [
         ("unspun default (SI+TC)", unspun),
         ("unspun full pipeline", full),
         ("transformers MPNet pipeline", reference),
     ]
     if compared:
-        rows.insert(1, ("unspun --compare model", compared))
+        table.insert(1, ("unspun --compare model", compared))
     print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>14}")
-    for name, row in rows:
+    for name, row in table:
         print(f"{name:28}{row['articles_per_s']:12.2f}{row['tokens_per_s']:12.0f}{row['peak_rss_mb']:14.0f}")
+    print(f"full pipeline by component (wall s / CPU s of {full['seconds']:.1f} / {full['cpu_s']:.1f}):")
+    for name, spent in full["components"].items():  # type: ignore[attr-defined]
+        print(f"  {name:26}{spent['seconds']:8.2f}{spent['cpu_s']:8.2f}")
     print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
     if compared:
         print(f"default / --compare model ({args.compare}): {over_compared:.2f}x")
