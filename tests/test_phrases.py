@@ -375,6 +375,16 @@ def test_a_span_carried_on_to_a_word_takes_its_combining_accents() -> None:
     ]
 
 
+def test_offsets_past_the_text_are_clipped_never_raised() -> None:
+    # a cliché or slogan span starting past the end raised IndexError (whole_phrases raises nothing)
+    text = "Jobs, not cuts!"
+    for label in ("Slogans", "Thought-terminating_Cliches", "Loaded_Language"):
+        assert whole_phrases(text, [Span(100, 110, label)]) == []
+        assert _covered(text, whole_phrases(text, [Span(5, 110, label)])) == [text]
+    assert phrase_bounds(text, 100, 110) == (len(text), len(text))
+    assert not utterance(text, 100, 110)
+
+
 def test_ranges_for_span_identification_alone() -> None:
     text = "We will crush the traitors of"
     start = text.index("crush")

@@ -45,7 +45,7 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` snapped to whole words, with the edge punctuation, the trailing
     :data:`END_WORDS` and the leading :data:`START_WORDS` cut off (at least one word stays);
     ``(x, x)`` when no word is left."""
-    start, end = snap_to_words(text, max(0, start), min(len(text), end))
+    start, end = snap_to_words(text, *clipped(text, start, end))
     start, end = strip_edges(text, *balanced_brackets(text, *strip_edges(text, start, end)))
     words = [(m.start() + start, m.end() + start, m.group().lower()) for m in WORD.finditer(text[start:end])]
     if not words:
@@ -241,6 +241,13 @@ def _mark_before(text: str, start: int, marks: str) -> int | None:
                 return start - len(stretch) + i
             return None
     return None
+
+
+def clipped(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` within ``text``: ``0 <= start <= end <= len(text)`` (a span past the end is
+    empty at the end)."""
+    start = min(max(0, start), len(text))
+    return start, max(start, min(len(text), end))
 
 
 def strip_edges(text: str, start: int, end: int) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from unspun.document import Span
 from unspun.models.decoding import FUNCTION_WORDS, snap_to_words
-from unspun.models.phrase_bounds import SENTENCE_END, phrase_bounds, strip_edges
+from unspun.models.phrase_bounds import SENTENCE_END, clipped, phrase_bounds, strip_edges
 from unspun.models.phrase_words import LETTER, REPORTING_VERBS, WORD, is_finding
 from unspun.sentences import split_sentences
 
@@ -109,7 +109,7 @@ def utterance(text: str, start: int, end: int) -> bool:
     whole sentences standing alone: it opens the text, a line or the sentence after an end mark
     (``.``, ``!``, ``?``; quotes and brackets may come between) or a quotation after a colon or
     comma, and ends with an end mark, a line break, the text or the comma closing its quotation."""
-    start, end = strip_edges(text, *snap_to_words(text, max(0, start), min(len(text), end)))
+    start, end = strip_edges(text, *snap_to_words(text, *clipped(text, start, end)))
     if end <= start or not WORD.search(text[start:end]):
         return False
     before = start

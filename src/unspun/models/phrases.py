@@ -66,7 +66,7 @@ from dataclasses import replace
 
 from unspun.document import Span
 from unspun.models.decoding import snap_to_words
-from unspun.models.phrase_bounds import balanced_quotes, phrase_bounds, strip_edges
+from unspun.models.phrase_bounds import balanced_quotes, clipped, phrase_bounds, strip_edges
 from unspun.models.phrase_joins import MAX_GAP_WORDS, join_pieces, join_techniques
 from unspun.models.phrase_pieces import (
     exclamation_pieces,
@@ -143,7 +143,7 @@ def _utterance_span(text: str, span: Span) -> Span | None:
         return None
     if not utterance(text, span.start, span.end):
         return None
-    start, end = strip_edges(text, *snap_to_words(text, max(0, span.start), min(len(text), span.end)))
+    start, end = strip_edges(text, *snap_to_words(text, *clipped(text, span.start, span.end)))
     start, end = balanced_quotes(text, start, end)
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
