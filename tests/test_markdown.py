@@ -146,6 +146,19 @@ def test_markdown_with_only_code_is_empty(tmp_path: Path) -> None:
         read(tmp_path / "code.md")
 
 
+def test_markdown_with_only_code_under_a_heading_is_empty(tmp_path: Path) -> None:
+    # QA: "# Code only" over a code block was analysed as the two-word article "Code only"
+    # (genre reporting 0.74, a Thought-terminating cliché span on "Code"); an HTML page with
+    # only its headline is refused.
+    (tmp_path / "code.md").write_text("# Code only\n\n```\nx = 1\n```\n\n## Setup\n")
+    with pytest.raises(
+        EmptyInputError, match=r"code\.md: no text found in the Markdown besides its headings"
+    ):
+        read(tmp_path / "code.md")
+    (tmp_path / "short.md").write_text("# Mayor resigns\n\nThe mayor resigned.\n")
+    assert read(tmp_path / "short.md")[0].text == "Mayor resigns\n\nThe mayor resigned."
+
+
 def test_a_binary_markdown_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 4)
     with pytest.raises(EncodingError, match=r"image\.md looks binary .* Markdown"):

@@ -96,10 +96,13 @@ def markdown_text(source: str, *, id: str, where: str, source_path: str | Path |
     reject_controls(source, where)
     meta, body = front_matter(source)
     blocks = markdown_blocks(body)
-    if not blocks:
+    # Headings alone are no article: "# Code only" over a code block was analysed as the
+    # two-word text "Code only" (an HTML page with only its headline is refused too).
+    besides = " besides its headings" if blocks and all(tag in _HEADINGS for tag, _ in blocks) else ""
+    if not blocks or besides:
         raise EmptyInputError(
-            f"{where}: no text found in the Markdown (code blocks, images, scripts and comments are left out); "
-            "give it some article text"
+            f"{where}: no text found in the Markdown{besides} (code blocks, images, scripts and comments "
+            "are left out); give it some article text"
         )
     given = _inline_markdown(meta["title"]) if meta.get("title") else None
     title = given or _heading_title(blocks)
@@ -116,6 +119,9 @@ def markdown_text(source: str, *, id: str, where: str, source_path: str | Path |
         language=_language(meta.get("lang") or meta.get("language")),
         source_path=str(source_path) if source_path is not None else None,
     )
+
+
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 
 
 def _heading_title(blocks: list[tuple[str, str]]) -> str | None:
