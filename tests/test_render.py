@@ -440,3 +440,17 @@ def test_a_title_too_long_for_its_box_ends_in_an_ellipsis() -> None:
     console.print(render_analysis(Analysis(article), colour=False))
     top = console.export_text().splitlines()[0]
     assert "…" in top, top  # the box's top line cuts the title visibly, not in the middle of a word
+
+
+def test_the_claims_left_out_of_the_table_say_where_they_are() -> None:
+    # QA: the editorial's claim table ended "and 2 more", with no word of where a fact-checker
+    # finds them.
+    sentences = [f"The council spent {n} million on the harbour in 2024." for n in range(12)]
+    text = " ".join(sentences)
+    article = Article(id="c", text=text)
+    starts = [text.index(s) for s in sentences]
+    article.claims = [Claim(f"c{i}", s, s + len(sentences[i]), 0.9 - i / 100) for i, s in enumerate(starts)]
+    console = Console(record=True, width=100, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    output = " ".join(console.export_text().split())
+    assert "and 2 more (every claim: --format json)" in output, output

@@ -58,7 +58,7 @@ def entity_table(analysis: Analysis) -> Table | None:
             row += [_tone(entity), _role(entity)]
         table.add_row(*row)
     if len(entities) > MAX_ENTITIES:
-        table.caption = f"and {len(entities) - MAX_ENTITIES} more"
+        table.caption = f"and {len(entities) - MAX_ENTITIES} more (every entity: --format json)"
     return table
 
 
@@ -86,7 +86,7 @@ def claim_table(analysis: Analysis) -> Table | None:
             f"{claim.score:.2f}", Text(_piece(analysis.text, TextRange(claim.start, claim.end), QUOTE_LIMIT))
         )
     if len(claims) > MAX_CLAIMS:
-        table.caption = f"and {len(claims) - MAX_CLAIMS} more"
+        table.caption = f"and {len(claims) - MAX_CLAIMS} more (every claim: --format json)"
     return table
 
 
