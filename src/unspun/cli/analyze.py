@@ -49,8 +49,9 @@ def analyze(
         typer.Option(
             "--format",
             "-f",
-            help="Output format. json: one object for a single article (a text or HTML file, or stdin "
-            "holding one), else a list (a folder, JSONL or feed file: always a list).",
+            help="Output format. json: one object for a single article (a text, HTML or Markdown file, "
+            "a URL of a page, or stdin holding one), else a list (a folder, JSONL or feed file: always "
+            "a list).",
         ),
     ] = OutputFormat.text,
     model: ModelOption = None,
