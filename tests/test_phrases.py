@@ -483,6 +483,33 @@ def test_a_german_quotation_keeps_both_its_marks() -> None:
             assert _covered(text, whole_phrases(text, [span])) == [text[span.start : span.end]]
 
 
+def test_german_reversed_guillemets_are_balanced_as_french_ones_are() -> None:
+    # German »...« opens with » and closes with «, the French «...» reversed: a lone » at the
+    # start took no « and stayed, a lone « at the end likewise, and a span could start on a
+    # closing « or end on an opening »
+    def bounded(text: str, first: str, last: str) -> str:
+        start, end = phrase_bounds(text, text.index(first), text.index(last) + len(last))
+        return text[start:end]
+
+    german = "Er nannte sie \u00bbL\u00fcgenpresse\u00ab und ging."
+    french = "Il les appelle \u00abmenteurs\u00bb et part."
+    # the other mark is near: the span takes it, as a French span takes its mark
+    assert bounded(german, "\u00bbL", "presse") == "\u00bbL\u00fcgenpresse\u00ab"
+    assert bounded(german, "L\u00fcgen", "presse\u00ab") == "\u00bbL\u00fcgenpresse\u00ab"
+    assert bounded(french, "\u00abmen", "teurs") == "\u00abmenteurs\u00bb"
+    assert bounded(french, "men", "teurs\u00bb") == "\u00abmenteurs\u00bb"
+    # the other mark is far: the lone mark is cut off
+    far = "Sie sagte \u00bbdas ist alles gelogen, von vorn bis hinten, wirklich alles\u00ab und ging."
+    assert bounded(far, "\u00bbdas", "gelogen") == "das ist alles gelogen"
+    assert bounded(far, "hinten", "alles\u00ab") == "hinten, wirklich alles"
+    # a span does not start on a closing mark nor end on an opening one
+    assert bounded(far, "\u00ab und", "ging") == "und ging"
+    assert bounded(far, "Sie", "\u00bb") == "Sie sagte"
+    text = "Il dit \u00ab c'est un mensonge de bout en bout, vraiment \u00bb et il part."
+    assert bounded(text, "\u00bb et", "part") == "et il part"
+    assert bounded(text, "Il", "\u00ab") == "Il dit"
+
+
 def test_a_span_does_not_end_on_a_low_opening_quotation_mark() -> None:
     # „ and ‚ only open a quotation (German, Polish): a span ended on one as it never ends on “
     for opening, closing in (("\u201e", "\u201c"), ("\u201a", "\u2018"), ("\u201c", "\u201d")):

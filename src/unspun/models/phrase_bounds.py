@@ -137,19 +137,47 @@ _OPENING, _CLOSING = "\u201c\u2018\u00ab\u201e", "\u201d\u2019\u00bb"
 # Each opening mark and the marks that close it (German „ closes with “ or ”).
 _PAIRS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c\u201d"}
 _OPENING_OF = {"\u201d": "\u201c", "\u00bb": "\u00ab"}
+# German »...« reverses the French «...»: such a text is read with the two marks swapped.
+_SWAP_ANGLES = str.maketrans("\u00ab\u00bb", "\u00bb\u00ab")
+# The first guillemet that opens a quotation: any «, or a » before a word (not the » of a
+# French closing or of a "Mehr » Politik" menu path).
+_FIRST_ANGLE = re.compile(r"\u00ab|\u00bb(?=\w)")
+
+
+def reversed_guillemets(text: str) -> bool:
+    """Whether ``text`` quotes German-style, »...« (its first guillemet opening a quotation is a
+    »), rather than French- or Swiss-style, «...»."""
+    first = _FIRST_ANGLE.search(text)
+    return first is not None and first.group() == "\u00bb"
 
 
 def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` without a lone quotation mark: a span holding an opening mark it does not
     close (``"solid`` of ``"solid majority"``, ``called them "fake``) takes the closing mark when it
-    is near, else a lone mark at its start is cut off; the same, mirrored, for a closing mark."""
+    is near, else a lone mark at its start is cut off; the same, mirrored, for a closing mark. Nor
+    does it start on a closing guillemet or end on an opening one (» and « swap roles in a text
+    quoting »...«: :func:`reversed_guillemets`)."""
     if end <= start:
         return start, end
     piece = text[start:end]
+    if "\u00ab" in piece or "\u00bb" in piece:
+        swap = _SWAP_ANGLES if reversed_guillemets(text) else {}
+        start, end = _balanced(text, start, end, piece.translate(swap), swap)
+        while start < end and text[start].translate(swap) == "\u00bb":
+            start, end = strip_edges(text, start + 1, end)
+        while start < end and text[end - 1].translate(swap) == "\u00ab":
+            start, end = strip_edges(text, start, end - 1)
+        return start, end
+    return _balanced(text, start, end, piece, {})
+
+
+def _balanced(text: str, start: int, end: int, piece: str, swap: dict[int, int]) -> tuple[int, int]:
+    """:func:`balanced_quotes` of ``piece``, ``text[start:end]`` with its guillemets swapped by
+    ``swap`` (so « opens and » closes in it; the marks looked for in ``text`` are swapped back)."""
     straight = piece.count('"') % 2 == 1
     opened, closed = _lone_marks(piece)
     if opened or (straight and piece.lstrip()[:1] == '"') or (straight and '"' not in piece.rstrip()[-1:]):
-        marks = _PAIRS[opened[0]] if opened else '"'
+        marks = _PAIRS[opened[0]].translate(swap) if opened else '"'
         near = _mark_after(text, end, marks)
         if near is not None:
             return start, near
@@ -157,7 +185,7 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
             return strip_edges(text, start + 1, end)
         return start, end
     if closed or straight:
-        marks = _OPENING_OF[closed[0]] if closed else '"'
+        marks = _OPENING_OF[closed[0]].translate(swap) if closed else '"'
         near = _mark_before(text, start, marks)
         if near is not None:
             return near, end
