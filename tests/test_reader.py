@@ -79,6 +79,18 @@ def test_read_text_one_line_alone_is_body_not_title() -> None:
     assert read_text("Headline\n\n\n Body").title == "Headline"
 
 
+def test_read_text_first_paragraph_that_reads_as_a_paragraph_is_no_title() -> None:
+    # QA: a wire story pasted without its headline, a paragraph a line, took its whole first
+    # paragraph as the title ("The city council voted 7-2 ... officials said.", 125 characters),
+    # and the quote in it ("officials said") was left out as a headline's.
+    lead = "The city council voted 7-2 on Tuesday to approve a budget for the harbour wall, officials said."
+    assert read_text(f'{lead}\n\n"The wall is failing," the mayor said.\n').title is None
+    long = " ".join(["word"] * 30)
+    assert read_text(f"{long}\n\nBody.").title is None  # more words than a headline has
+    assert read_text('Mayor slams critics as "enemies of progress"\n\nBody.').title is not None
+    assert read_text("Can anyone still believe the mayor?\n\nBody.").title is not None
+
+
 def test_read_text_title_with_crlf_blank_line() -> None:
     article = read_text("Headline\r\n\r\nBody")
     assert article.title == "Headline"

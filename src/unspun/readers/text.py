@@ -14,6 +14,7 @@ from pathlib import Path
 from unspun.document import Article
 from unspun.errors import EmptyInputError, FormatError
 from unspun.readers.encoding import BOM, reject_controls
+from unspun.sentences import reads_as_headline
 
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
@@ -25,10 +26,11 @@ def read_text(
     """An :class:`Article` whose text is ``text``, unchanged; ``where`` names it in messages
     (default: the source path, else the id).
 
-    Title rule: the first line is the title when the second line is blank and text follows (a
-    line alone, with or without line breaks after it, is the body: a pasted paragraph is no
-    headline); the title is that line stripped, while ``Article.text`` still starts with it
-    (offsets count it).
+    Title rule: the first line is the title when the second line is blank, text follows and the
+    line reads as a headline (:func:`unspun.sentences.reads_as_headline`: at most 25 words, one
+    sentence, no full stop at its end); a line alone, with or without line breaks after it, is
+    the body (a pasted paragraph is no headline). The title is that line stripped, while
+    ``Article.text`` still starts with it (offsets count it).
 
     Raises:
         EmptyInputError: ``text`` is empty or only whitespace.
@@ -41,8 +43,12 @@ def read_text(
     reject_controls(text, where)
     lines = text.split("\n", 2)
     title = None
-    if len(lines) == 3 and lines[0].replace(BOM, "").strip() and not lines[1].strip() and lines[2].strip():
-        title = lines[0].replace(BOM, "").strip()
+    first = lines[0].replace(BOM, "").strip()
+    # A first line that reads as a paragraph (a full stop at its end, two sentences, over 25
+    # words) is none: a story pasted without its headline took its first paragraph as the title,
+    # and the quote in it was left out as a headline's.
+    if len(lines) == 3 and first and not lines[1].strip() and lines[2].strip() and reads_as_headline(first):
+        title = first
     return Article(
         id=id, text=text, title=title, source_path=str(source_path) if source_path is not None else None
     )

@@ -98,7 +98,11 @@ class AnalyzeRequest(_Request):
     """An article to analyse (and, with ``store``, keep)."""
 
     text: str = Field(description="The article text, or an HTML page (its main text is extracted).")
-    title: str | None = Field(None, description="Title (default: the first line when a blank line follows).")
+    title: str | None = Field(
+        None,
+        description="Title (default: the first line when a blank line follows and it reads as a headline: "
+        "25 words at most, one sentence, no full stop at its end).",
+    )
     outlet: str | None = None
     url: str | None = Field(None, description="The article's web address (http or https).")
     published: str | None = Field(
