@@ -141,6 +141,9 @@ def test_cli_export_labelstudio_and_feedback_import(store: SqlStore, tmp_path: P
     assert json.loads(result.stdout)["feedback_added"] == 2
     result = runner.invoke(app, ["feedback", "list", "--db", store.url, "--format", "json"])
     assert [f["kind"] for f in json.loads(result.stdout)] == ["wrong", "wrong"]
+    result = runner.invoke(app, ["feedback", "import", str(path), "--db", store.url])
+    # QA: it read "from 1 annotations of 1 tasks"
+    assert "0 feedback records added from 1 annotation of 1 task (2 unchanged, 0 failed)" in result.stdout
     path.write_text("{not json", encoding="utf-8")
     result = runner.invoke(app, ["feedback", "import", str(path), "--db", store.url])
     assert result.exit_code == 2 and "not JSON" in result.stderr

@@ -23,6 +23,7 @@ from unspun.cli.common import (
     MaxInputOption,
     ModelOption,
     cli_settings,
+    counted,
     err,
     fail,
     long_work,
@@ -476,8 +477,9 @@ def feedback_import(
         for where, reason in summary.failed:
             say("failed", "yellow", f"{where}: {reason}")
         write(
-            f"{summary.added} feedback records added from {summary.annotations} annotations "
-            f"of {summary.tasks} tasks ({summary.unchanged} unchanged, {len(summary.failed)} failed)"
+            f"{counted(summary.added, 'feedback record')} added from "
+            f"{counted(summary.annotations, 'annotation')} of {counted(summary.tasks, 'task')} "
+            f"({summary.unchanged} unchanged, {len(summary.failed)} failed)"
         )
 
 
