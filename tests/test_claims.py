@@ -47,6 +47,33 @@ def test_split_sentences_keeps_abbreviations_and_quotes() -> None:
     assert split_sentences("   ") == []
 
 
+def test_split_sentences_cuts_after_guillemets_and_curly_quotes() -> None:
+    # a sentence closed inside guillemets (French «...», German »...« and „...“) was not cut
+    # from the next, as one closed inside English quotes is
+    for opening, closing in (
+        ("\u00ab", "!\u00bb"),
+        ("\u00ab", "?\u00bb"),
+        ("\u00ab", ".\u00bb"),
+        ("\u00bb", "!\u00ab"),
+        ("\u00bb", "?\u00ab"),
+        ("\u00bb", ".\u00ab"),
+        ("\u201e", "!\u201c"),
+        ("\u201c", "!\u201d"),
+        ('"', '?"'),
+    ):
+        text = f"Er rief {opening}Genug{closing} Dann ging er."
+        assert _texts(text) == [f"Er rief {opening}Genug{closing}", "Dann ging er."], repr(closing)
+    # French puts a (narrow) no-break space or a space before the closing »: the » stays with its
+    # sentence, and a quotation closed before a comma is not cut
+    for space in (" ", "\u00a0", "\u202f"):
+        text = f"Il cria \u00ab{space}Assez{space}!{space}\u00bb Puis il partit."
+        assert _texts(text) == [f"Il cria \u00ab{space}Assez{space}!{space}\u00bb", "Puis il partit."]
+        text = f"\u00ab{space}Assez{space}!{space}\u00bb, dit-il. Puis il partit."
+        assert _texts(text) == [f"\u00ab{space}Assez{space}!{space}\u00bb, dit-il.", "Puis il partit."]
+    # a German opening » after a sentence end still starts the next sentence
+    assert _texts("Er ging. \u00bbGenug!\u00ab, rief sie.") == ["Er ging.", "\u00bbGenug!\u00ab, rief sie."]
+
+
 def test_token_span_covers_overlapping_tokens() -> None:
     offsets = np.array([[0, 3], [4, 9], [10, 12]])
     assert token_span(offsets, 4, 9) == (1, 2)

@@ -57,7 +57,16 @@ _ABBREVIATIONS = frozenset(
         "p.m",
     ]
 )
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\r\n\s*\r\n")
+# What may close a sentence after its end mark: closing quotation marks (English, German „...“,
+# French «...», German »...«) and brackets.
+CLOSING_MARKS = "\"'”’“»«›‹)]"
+# A sentence end: its marks, then perhaps the closing » French sets after a (no-break) space
+# ("« Assez ! »"; an end mark with such a » after it that closes no sentence, "« Assez ! », dit-il",
+# is no end), and the closing marks, before white space; or a blank line.
+_END = re.compile(
+    r"[.!?…]+(?:[ \u00a0\u202f]»(?=[\s" + re.escape(CLOSING_MARKS) + r"])|(?![ \u00a0\u202f]»(?!\w)))"
+    r"[" + re.escape(CLOSING_MARKS) + r"]*(?=\s)|\n\s*\n|\r\n\s*\r\n"
+)
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
 
 
