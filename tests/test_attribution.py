@@ -794,6 +794,24 @@ def test_a_wire_dateline_is_no_part_of_a_content_nor_a_source(nlp: object) -> No
     assert without_dateline(inside, (0, 5)) == (0, 5)  # only a paragraph's opening is a dateline
 
 
+def test_a_dateline_place_may_hold_capitals_beyond_ascii() -> None:
+    # the place was read in ASCII capitals only: "MÜNCHEN (dpa) –" was no dateline
+    from unspun.whosays.boundary import without_dateline
+
+    for dated in (
+        "M\u00dcNCHEN (dpa) \u2013 Prices rose",
+        "Z\u00dcRICH (Reuters) - Prices rose",
+        "S\u00c3O PAULO (AP) \u2014 Prices rose",
+        "\u0130STANBUL, Oct 3 (AFP) - Prices rose",
+        "D\u00dcSSELDORF, M\u00e4rz 4 (dpa) - Prices rose",
+    ):
+        part = without_dateline(dated, (0, len(dated)))
+        assert part is not None and dated[part[0] : part[1]] == "Prices rose", dated
+    # a place is in capitals: a word in lower case or a number opens no dateline
+    for plain in ("M\u00fcnchen (dpa) - Prices rose", "\u00c9t\u00e9 - Prices rose", "123 - Prices rose"):
+        assert without_dateline(plain, (0, len(plain))) == (0, len(plain)), plain
+
+
 def test_an_entity_only_in_a_clause_about_the_source_is_not_who_speaks() -> None:
     from unspun.pipeline.attribution import whosays_components
 

@@ -63,10 +63,15 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
 # "NEW YORK, March 4, 2024 (AP) –"); the parse makes it part of the subject or clause after it.
 # What follows the place: perhaps a state or a date, perhaps an agency in brackets, and the dash
 # (also read by unspun.pipeline.entities.dateline_places, which types the place).
+# A capital letter of any script ("MÜNCHEN", "İSTANBUL", "SÃO PAULO"), and a letter: re knows no
+# Unicode letter case, so the capitals of the Basic Multilingual Plane are listed (about 1,200).
+CAPITAL = "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isupper())) + "]"
+_LETTER = r"[^\W\d_]"
 DATELINE_AFTER_PLACE = (
-    r"(?:, [A-Z][A-Za-z.]{1,14}(?: \d{1,2})?(?:, \d{4})?)?(?: \([A-Za-z ]{1,20}\))? ?[-—–]+ ?"
+    rf"(?:, {CAPITAL}(?:{_LETTER}|\.){{1,14}}(?: \d{{1,2}})?(?:, \d{{4}})?)?"
+    rf"(?: \((?:{_LETTER}| ){{1,20}}\))? ?[-—–]+ ?"
 )
-DATELINE = re.compile(r"[A-Z]{3}[A-Z.'’ ]*" + DATELINE_AFTER_PLACE)
+DATELINE = re.compile(rf"{CAPITAL}{{3}}(?:{CAPITAL}|[.'’ ])*" + DATELINE_AFTER_PLACE)
 
 
 def without_dateline(text: str, part: Range | None) -> Range | None:
