@@ -53,9 +53,7 @@ def join_pieces(text: str, spans: list[Span], taken: list[tuple[int, int]], max_
             span.start <= out[-1].end or _one_phrase(text, out[-1].end, span.start, occupied, max_gap_words)
         ):
             last = out[-1]
-            a, b = last.end - last.start, span.end - span.start
-            score = (last.score * a + span.score * b) / max(a + b, 1)
-            out[-1] = replace(last, end=max(last.end, span.end), score=score)
+            out[-1] = replace(last, end=max(last.end, span.end), score=_length_weighted(last, span))
             continue
         out.append(span)
     return out
@@ -86,13 +84,21 @@ def join_techniques(
         ):
             out.append(span)
             continue
-        a, b = last.end - last.start, span.end - span.start
-        score = (last.score * a + span.score * b) / max(a + b, 1)
         likelier, other = (last, span) if last.score >= span.score else (span, last)
         out[-1] = replace(
-            likelier, start=last.start, end=span.end, score=score, also=_joined_also(likelier, other)
+            likelier,
+            start=last.start,
+            end=span.end,
+            score=_length_weighted(last, span),
+            also=_joined_also(likelier, other),
         )
     return out
+
+
+def _length_weighted(first: Span, second: Span) -> float:
+    """The mean score of two joined pieces, each weighted by its length in characters."""
+    a, b = first.end - first.start, second.end - second.start
+    return (first.score * a + second.score * b) / max(a + b, 1)
 
 
 def _opens_phrase(text: str, span: Span) -> bool:
