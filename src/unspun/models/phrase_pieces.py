@@ -52,9 +52,9 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
 # cuts!') stays one span (PTC gold: 'Whoa! Whoa! Whoa!', 'Stay in the fight! Keep the Faith. Never
 # surrender!'). It cuts 1 of the 6,128 PTC training gold spans (a quoted scripture) and none of
 # the out-of-fold spans of the grouped folds (SI F1 per fold unchanged, 0.42882 / 0.42638 /
-# 0.45150): their texts hold a sentence a line. The most words of such an exclamation, as
-# unspun.models.span_candidates.EXCLAMATION_WORDS.
-RUN_ON_EXCLAMATION_WORDS = 8
+# 0.45150): their texts hold a sentence a line. The most words of such an exclamation, and of one
+# that unspun.models.span_candidates.exclamations keeps where no span touches it.
+EXCLAMATION_WORDS = 8
 _EXCLAMATION_MARK = re.compile(r"!+[\"'\u201d\u2019)\]]*(?=\s)")
 _NEXT_END_MARK = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)|\n")
 
@@ -82,14 +82,14 @@ def exclamation_cut(text: str, mark: re.Match[str], end: int) -> int | None:
     """Where a span running on past the exclamation mark ``mark`` (a match of
     :data:`_EXCLAMATION_MARK`) to ``end`` is cut: the start of its next piece (its first word, or
     the opening quote or bracket before it), when the sentence ``mark`` closes is a short
-    exclamation (at most :data:`RUN_ON_EXCLAMATION_WORDS` words, not closed by a bracket: 'William
+    exclamation (at most :data:`EXCLAMATION_WORDS` words, not closed by a bracket: 'William
     ("nighty-night baby!") Tobin' goes on) and the next opens with no lower-case letter ('Yahoo!
     reported' goes on) and ends on no ``!`` (a run of exclamations is one utterance); else None."""
     after = WORD.search(text, mark.end(), end)
     if after is None or after.group()[0].islower() or ")" in mark.group():
         return None
     words = len(WORD.findall(text, sentence_start(text, mark.start()), mark.start()))
-    if not 0 < words <= RUN_ON_EXCLAMATION_WORDS:
+    if not 0 < words <= EXCLAMATION_WORDS:
         return None
     following = _NEXT_END_MARK.search(text, after.start())
     if following is not None and text[following.start()] == "!":

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.models.phrase_bounds import strip_edges
-from unspun.models.phrase_pieces import utterance
+from unspun.models.phrase_pieces import EXCLAMATION_WORDS, utterance
 from unspun.models.phrase_words import WORD, is_finding, normal_word
 from unspun.sentences import split_sentences
 
@@ -138,7 +138,7 @@ def recurring_sentences(
     return out
 
 
-# Short exclamations (at most this many words, ending on "!") that no span touches: kept where the
+# Short exclamations (at most EXCLAMATION_WORDS words, ending on "!") that no span touches: kept where the
 # head calls them a slogan (its likeliest). Out of fold on the grouped PTC folds (each fold model's
 # technique head; 104 such sentences in 371 training articles, 47 untouched by the tagger, 18 of
 # those overlapping a gold span): 2 kept, both right ("End The Korean War!", a gold slogan), SI F1
@@ -150,7 +150,6 @@ def recurring_sentences(
 # 2 right, the first and third folds lower.
 EXCLAMATION_TECHNIQUES = frozenset({"Slogans"})
 EXCLAMATION_SI = 0.55
-EXCLAMATION_WORDS = 8
 
 
 def exclamations(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
