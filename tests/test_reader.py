@@ -91,6 +91,14 @@ def test_read_text_first_paragraph_that_reads_as_a_paragraph_is_no_title() -> No
     assert read_text("Can anyone still believe the mayor?\n\nBody.").title is not None
 
 
+def test_read_text_title_after_leading_blank_lines() -> None:
+    # QA: a story pasted with an empty line or two above its headline had no title.
+    for text in ["\nBig Headline\n\nBody.", "\ufeff\r\n  \nBig Headline\r\n\r\nBody."]:
+        article = read_text(text)
+        assert article.title == "Big Headline" and article.text == text
+    assert read_text("\n\nOne line alone\n").title is None
+
+
 def test_read_text_title_with_crlf_blank_line() -> None:
     article = read_text("Headline\r\n\r\nBody")
     assert article.title == "Headline"

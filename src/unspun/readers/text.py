@@ -26,7 +26,7 @@ def read_text(
     """An :class:`Article` whose text is ``text``, unchanged; ``where`` names it in messages
     (default: the source path, else the id).
 
-    Title rule: the first line is the title when the second line is blank, text follows and the
+    Title rule: the first line with text is the title when the next line is blank, text follows and the
     line reads as a headline (:func:`unspun.sentences.reads_as_headline`: at most 25 words, one
     sentence, no full stop at its end); a line alone, with or without line breaks after it, is
     the body (a pasted paragraph is no headline). The title is that line stripped, while
@@ -41,9 +41,12 @@ def read_text(
     if not text.replace(BOM, "").strip():
         raise EmptyInputError(f"{where} is empty or only whitespace; give it some article text")
     reject_controls(text, where)
-    lines = text.split("\n", 2)
+    # Blank lines above the headline (a pasted story) are skipped: the title is the first line
+    # with text.
+    opening = text.replace(BOM, "", 1).lstrip(" \t\r\n")
+    lines = opening.split("\n", 2)
     title = None
-    first = lines[0].replace(BOM, "").strip()
+    first = lines[0].strip()
     # A first line that reads as a paragraph (a full stop at its end, two sentences, over 25
     # words) is none: a story pasted without its headline took its first paragraph as the title,
     # and the quote in it was left out as a headline's.
