@@ -133,7 +133,10 @@ def possessive_mark(text: str, end: int) -> bool:
 # A quotation mark a span opens (or closes) without the other: the span grows over the other mark
 # when it is at most this many words away in the same sentence, else the lone mark is cut off.
 QUOTE_REACH_WORDS = 3
-_OPENING, _CLOSING = "\u201c\u2018\u00ab\u201e", "\u201d\u2019\u00bb"
+# The curly quotation marks of English (:data:`unspun.models.phrase_pieces.QUOTES` adds the
+# straight ones), and all the marks that open or close a quotation.
+CURLY_OPENING, CURLY_CLOSING = "\u201c\u2018", "\u201d\u2019"
+_OPENING, _CLOSING = CURLY_OPENING + "\u00ab\u201e", CURLY_CLOSING + "\u00bb"
 # Each opening mark and the marks that close it (German „ closes with “ or ”).
 _PAIRS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c\u201d"}
 _OPENING_OF = {"\u201d": "\u201c", "\u00bb": "\u00ab"}

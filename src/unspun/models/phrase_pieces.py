@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from unspun.document import Span
 from unspun.models.decoding import FUNCTION_WORDS, snap_to_words
-from unspun.models.phrase_bounds import SENTENCE_END, clipped, phrase_bounds, strip_edges
+from unspun.models.phrase_bounds import (
+    CURLY_CLOSING,
+    CURLY_OPENING,
+    SENTENCE_END,
+    clipped,
+    phrase_bounds,
+    strip_edges,
+)
 from unspun.models.phrase_words import LETTER, REPORTING_VERBS, WORD, is_finding
 from unspun.sentences import split_sentences
 
@@ -22,9 +29,9 @@ from unspun.sentences import split_sentences
 BREAK = re.compile(r"[.!?;:\n\"\u201c\u201d()\[\]\u2013\u2014]|--")
 # What may stand between a sentence's end mark and the next sentence's first word, or after a
 # sentence's last word: quotes, brackets and white space.
-_OPENERS = "\"'\u201c\u2018([ \t\r\u00a0"
-_CLOSERS = "\"'\u201d\u2019)]"
-QUOTES = "\"'\u201c\u201d\u2018\u2019"
+_OPENERS = "\"'" + CURLY_OPENING + "([ \t\r\u00a0"
+_CLOSERS = "\"'" + CURLY_CLOSING + ")]"
+QUOTES = "\"'" + CURLY_OPENING + CURLY_CLOSING  # the quotation marks of English
 
 
 def sentence_start(text: str, index: int) -> int:
