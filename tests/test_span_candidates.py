@@ -174,3 +174,58 @@ def test_recurring_sentences_in_a_long_transcript() -> None:
     assert len(found) > 100 and all(text[a:b].startswith("The ") for a, b in found)
     first = sentences[0][:-1]
     assert [text[a:b] for a, b in found].count(first) == sentences.count(sentences[0])
+
+
+def test_a_quoted_sentence_said_again_is_found_without_its_marks() -> None:
+    text = "\u201cJobs, not cuts!\u201d they chanted. \u201cJobs, not cuts!\u201d the crowd answered."
+    assert _covered(text, recurring_sentences(text)) == ["Jobs, not cuts!"] * 2
+    # a quoted statement closed by its full stop; straight and single marks
+    text = 'He said "The state must act." Then he said "The state must act." again.'
+    assert _covered(text, recurring_sentences(text)) == []  # inside longer sentences
+    text = '"The state must act." Nobody listened. "The state must act." she repeated.'
+    assert _covered(text, recurring_sentences(text)) == ["The state must act"] * 2
+    text = "\u2018Jobs, not cuts!\u2019 they chanted. 'Jobs, not cuts!' Jobs, not cuts!"
+    assert _covered(text, recurring_sentences(text)) == ["Jobs, not cuts!"] * 3
+
+
+def test_a_sentence_closing_quotation_mark_is_known_with_its_opening_marks() -> None:
+    from unspun.models.span_candidates import _OPENERS_OF
+    from unspun.sentences import CLOSING_MARKS
+
+    assert set(_OPENERS_OF) == set(CLOSING_MARKS) - set(")]")
+
+
+def test_a_quoted_exclamation_is_found_without_its_marks() -> None:
+    text = (
+        "Protesters filled the square. \u201cEnd the Korean War!\u201d they shouted. A man said: "
+        "'Wake up, people!' The crowd cheered. \u00bbWacht auf!\u00ab riefen sie. \u00ab Assez ! \u00bb"
+    )
+    assert _covered(text, exclamations(text)) == [
+        "End the Korean War!",
+        "Wake up, people!",
+        "Wacht auf!",
+        "Assez !",
+    ]
+    # a quotation inside a longer sentence stands not alone; nor does one a bracket closes
+    text = 'He shouted "Stop it now!" and left. The man (\u201cnighty-night baby!\u201d) left.'
+    assert exclamations(text) == []
+
+
+def test_a_quoted_what_about_question_is_found() -> None:
+    text = (
+        "The governing party misused public funds. \u201cAnd what about the opposition?\u201d he "
+        "asked. She asked: \u00abbut what about the flights to Davos?\u00bb"
+    )
+    assert _covered(text, whatabout_questions(text)) == [
+        "And what about the opposition?",
+        "but what about the flights to Davos?",
+    ]
+
+
+def test_candidates_offer_a_quoted_slogan_once() -> None:
+    text = "\u201cJobs, not cuts!\u201d they chanted. \u201cJobs, not cuts!\u201d the crowd answered."
+    offered = candidates(text)
+    assert [(text[c.start : c.end], c.techniques) for c in offered] == [
+        ("Jobs, not cuts!", RECURRING_TECHNIQUES),
+        ("Jobs, not cuts!", RECURRING_TECHNIQUES),
+    ]

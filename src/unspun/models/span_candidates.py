@@ -9,6 +9,9 @@ seldom sure of, and their shape says what they may be:
 - a question turning to another party ("And what about the opposition?":
   :func:`whatabout_questions`), whataboutism.
 
+A quoted sentence is each of them too, read by its words (its quotation marks left out, its end
+mark kept: '“Jobs, not cuts!” they chanted' -> 'Jobs, not cuts!', :func:`_spoken`).
+
 :func:`candidates` lists them as :class:`Candidate` records for one text, each with the techniques
 it may be, how high the technique head must rank one of them, and its SI probability (the share of
 such candidates that were right out of fold on the grouped PTC folds);
@@ -81,6 +84,71 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         cursor += len(line) + 1
 
 
+# The quotation marks that may close a quoted sentence after its end mark
+# (unspun.sentences.CLOSING_MARKS but the brackets: 'William ("nighty-night baby!") Tobin' is no utterance), each with the marks that open
+# it: the German „...“ and »...«, the French «...» (a space may stand inside: "« Assez ! »").
+_OPENERS_OF = {
+    '"': '"',
+    "'": "'",
+    "\u201d": "\u201c\u201e",
+    "\u2019": "\u2018\u201a",
+    "\u201c": "\u201e",
+    "\u00bb": "\u00ab",
+    "\u00ab": "\u00bb",
+    "\u203a": "\u2039",
+    "\u2039": "\u203a",
+}
+_INNER_SPACES = " \u00a0\u202f"
+
+
+def _spoken_sentences(
+    text: str, sentences: Sequence[tuple[int, int]] | None, *, alone: bool = True
+) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text`` (``sentences``, else :func:`_sentences`) as
+    it is spoken (:func:`_spoken`); ``alone``: those quoting what does not stand alone left out."""
+    for start, end in _sentences(text) if sentences is None else sentences:
+        spoken = _spoken(text, start, end, alone=alone)
+        if spoken is not None and spoken[0] < spoken[1]:
+            yield spoken
+
+
+def _spoken(text: str, start: int, end: int, *, alone: bool = True) -> tuple[int, int] | None:
+    """The sentence ``[start, end)`` (of :func:`_sentences`) as it is spoken: where it ends with an
+    end mark (``.``, ``!``, ``?``) and closing quotation marks after it, the quotation's words from
+    its first (the sentence's, when the quotation opened before it) to its ``!`` or ``?`` (a
+    ``.`` left out, as a sentence's), the marks left out ('“Jobs, not cuts!” they chanted' ->
+    'Jobs, not cuts!'; the innermost quotation, where quotes close inside quotes); else the
+    sentence as it is. With ``alone``, None where the quotation opens inside the sentence and does
+    not stand alone (:func:`utterance`: 'He shouted "Stop it now!"'; 'He said: "Stop it now!"'
+    does)."""
+    mark = end
+    while mark > start and text[mark - 1] in _OPENERS_OF:
+        mark -= 1
+    if mark == end:
+        return start, end
+    closing = text[mark]
+    if mark > start and text[mark - 1] in _INNER_SPACES:
+        mark -= 1
+    if mark == start or text[mark - 1] not in ".!?":
+        return start, end
+    opening = _opening_mark(text, start, mark - 1, _OPENERS_OF[closing])
+    if opening is None:
+        return strip_edges(text, start, mark)
+    spoken = strip_edges(text, opening + 1, mark)
+    if alone and opening > start and not utterance(text, *spoken):
+        return None
+    return spoken
+
+
+def _opening_mark(text: str, start: int, end: int, marks: str) -> int | None:
+    """The index of the last of ``marks`` in ``text[start:end]`` that opens a quotation (a ``'``
+    after no letter: not the apostrophe of "don't"), or None."""
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in marks and (text[i] != "'" or i == 0 or not text[i - 1].isalnum()):
+            return i
+    return None
+
+
 def recurring_sentences(
     text: str, sentences: Sequence[tuple[int, int]] | None = None
 ) -> list[tuple[int, int]]:
@@ -97,7 +165,7 @@ def recurring_sentences(
     a slogan or a repetition: 11 spans, 7 of them overlapping a gold span."""
     least, most = RECURRING_WORDS
     keys: set[tuple[str, ...]] = set()
-    for start, end in _sentences(text) if sentences is None else sentences:
+    for start, end in _spoken_sentences(text, sentences):
         words = WORD.findall(text[start:end])
         if not least <= len(words) <= most or _NOT_SPOKEN.search(text, start, end):
             continue
@@ -158,7 +226,7 @@ def exclamations(text: str, sentences: Sequence[tuple[int, int]] | None = None) 
     speaker's label, an editor's note), its last ``!`` included; sorted (``sentences``: see
     :func:`_sentences`)."""
     out = []
-    for start, end in _sentences(text) if sentences is None else sentences:
+    for start, end in _spoken_sentences(text, sentences):
         if text[end - 1] != "!" or _NOT_SPOKEN.search(text, start, end):
             continue
         if len(WORD.findall(text, start, end)) <= EXCLAMATION_WORDS and is_finding(text[start:end]):
@@ -192,7 +260,7 @@ def whatabout_questions(
     :func:`_sentences`)."""
     least, most = WHATABOUT_WORDS
     out = []
-    for start, end in _sentences(text) if sentences is None else sentences:
+    for start, end in _spoken_sentences(text, sentences, alone=False):
         if text[end - 1] != "?":
             continue
         match = _WHATABOUT.search(text, start, end)
