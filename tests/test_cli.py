@@ -536,7 +536,7 @@ def test_analyze_reads_every_item_of_a_feed(tmp_path: Path) -> None:
     ]
     assert analyses[0]["text"].startswith("The council voted on Tuesday")
     assert analyses[1]["text"] == "Ferry fares rise by a tenth in May, the operator said."
-    assert "summary: from 1 file: 2 analysed, 0 failed, 0 left out" in result.stderr.splitlines()
+    assert "summary: from 1 file: 2 articles, 2 analysed, 0 failed, 0 left out" in result.stderr.splitlines()
 
 
 def test_analyze_folder_ends_with_a_summary_naming_what_was_left_out(tmp_path: Path) -> None:
@@ -548,7 +548,7 @@ def test_analyze_folder_ends_with_a_summary_naming_what_was_left_out(tmp_path: P
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["11"]
     lines = result.stderr.splitlines()
-    assert "summary: from 4 files: 1 analysed, 0 failed, 3 left out" in lines
+    assert "summary: from 3 files and 1 folder: 1 article, 1 analysed, 0 failed, 3 left out" in lines
     assert f"  analysed {folder / 'article11.txt'}" in lines
     assert any(line.startswith(f"  left out {folder / 'sub'}: a folder") for line in lines)
     assert any(line.startswith(f"  left out {folder / 'notes.pdf'}: not a .txt") for line in lines)

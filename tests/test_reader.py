@@ -1431,11 +1431,12 @@ def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
     report.analysed(good)
     report.analysed(line)
     report.analysed(line)
+    (tmp_path / "sub").mkdir()  # a subfolder left out: the summary counts it as a folder
     report.skip(tmp_path / "sub", "a folder")
     assert told == [("skipped", f"{tmp_path / 'b.txt'}: spans: the article has no text")]
     assert report.failure() is None and report.analysed_count == 3
     summary = report.summary()
-    assert summary[0] == "summary: from 4 files: 3 analysed, 1 failed, 1 left out"
+    assert summary[0] == "summary: from 3 files and 1 folder: 4 articles, 3 analysed, 1 failed, 1 left out"
     assert f"  analysed {tmp_path / 'feed.jsonl'} (2 articles)" in summary
     assert f"  left out {tmp_path / 'sub'}: a folder" in summary
     alone = RunReport()

@@ -58,7 +58,7 @@ def test_run_delivers_the_good_articles_and_records_the_failing_component(tmp_pa
     assert isinstance(report.failures[0].exception, LanguageNotSupportedError)
     assert (report.analysed_count, report.seen, sum(ticks)) == (2, 3, 3)
     assert report.failure() is None and report.elapsed >= 0.0
-    assert report.summary()[0] == "summary: from 3 files: 2 analysed, 1 failed, 0 left out"
+    assert report.summary()[0] == "summary: from 3 files: 3 articles, 2 analysed, 1 failed, 0 left out"
     assert report.failure_lines() == [
         f"  failed   {tmp_path / 'b.txt'}: shouter: b is in no language the shouter reads"
     ]
@@ -79,7 +79,7 @@ def test_run_records_a_read_failure_and_a_left_out_entry_from_the_reader(tmp_pat
         ("empty.txt", None, "empty_input")
     ]
     assert [Path(s.where).name for s in report.skips] == ["notes.pdf"]
-    assert report.summary()[0] == "summary: from 3 files: 1 analysed, 0 failed, 2 left out"
+    assert report.summary()[0] == "summary: from 3 files: 1 article, 1 analysed, 0 failed, 2 left out"
 
 
 def test_run_stops_when_the_failure_handler_raises(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_failures_of_a_feeds_entries_say_which_entry_once(tmp_path: Path) -> Non
         f"{feed} (https://planet.example/two)",
     ]
     lines = report.summary()
-    assert lines[0] == "summary: from 1 file: 1 analysed, 2 failed, 1 left out"
+    assert lines[0] == "summary: from 1 file: 3 articles, 1 analysed, 2 failed, 1 left out"
     [left_out] = [line for line in lines if line.startswith("  left out")]
     # the reader's message names the file already: the line names it once
     assert left_out == f"  left out {feed}:2: entry 2 has no text (no content or summary)"
@@ -165,16 +165,18 @@ def test_the_summary_counts_sources_as_they_are_not_one_file_per_article(
     report = RunReport()
     run(iter_articles("-", max_bytes=10_000), Pipeline([Shouter()]), _keep, report=report)
     assert report.summary() == [
-        "summary: from standard input: 3 analysed, 0 failed, 0 left out",
+        "summary: from standard input: 3 articles, 3 analysed, 0 failed, 0 left out",
         "  analysed standard input (3 articles)",
     ]
     dump = tmp_path / "dump.jsonl"
     dump.write_text(rows, encoding="utf-8")
     report = run(iter_articles(dump, max_bytes=10_000), Pipeline([Shouter()]), _keep)
-    assert report.summary()[0] == "summary: from 1 file: 3 analysed, 0 failed, 0 left out"
+    assert report.summary()[0] == "summary: from 1 file: 3 articles, 3 analysed, 0 failed, 0 left out"
     page = Article(id="p", text="page", source_path="https://news.example/p")
     report = run([page, *_articles(tmp_path)[:1]], Pipeline([Shouter()]), _keep)
-    assert report.summary()[0] == "summary: from 1 file and 1 URL: 2 analysed, 0 failed, 0 left out"
+    assert (
+        report.summary()[0] == "summary: from 1 file and 1 URL: 2 articles, 2 analysed, 0 failed, 0 left out"
+    )
 
 
 def test_the_summary_counts_every_file_of_a_folder_once(
@@ -191,7 +193,7 @@ def test_the_summary_counts_every_file_of_a_folder_once(
     report = RunReport()
     articles = iter_articles(tmp_path, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip)
     run(articles, Pipeline([Shouter()]), _keep, report=report)
-    assert report.summary()[0] == "summary: from 3 files: 2 analysed, 0 failed, 1 left out"
+    assert report.summary()[0] == "summary: from 3 files: 2 articles, 2 analysed, 0 failed, 1 left out"
     # a feed piped in: its entry left out is of standard input too, not of a file named "stdin"
     monkeypatch.setattr(
         "sys.stdin", io.TextIOWrapper(io.BytesIO(FEED.replace("please refuse", "kept").encode()))
@@ -204,5 +206,25 @@ def test_the_summary_counts_every_file_of_a_folder_once(
         report=report,
     )
     lines = report.summary()
-    assert lines[0] == "summary: from standard input: 3 analysed, 0 failed, 1 left out"
+    assert lines[0] == "summary: from standard input: 3 articles, 3 analysed, 0 failed, 1 left out"
     assert "  left out standard input:2: entry 2 has no text (no content or summary)" in lines
+
+
+def test_the_summary_counts_files_folders_and_articles_apart(tmp_path: Path) -> None:
+    """QA: a folder of 7 files, 1 subfolder and a feed of 2 entries was summed up as "from 8
+    files: 6 analysed": the subfolder counted as a file, and files mixed with articles."""
+    from unspun.readers.dispatch import iter_articles
+
+    (tmp_path / "a.txt").write_text("One article.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("please refuse\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "planet.rss").write_text(FEED, encoding="utf-8")  # 4 entries: 1 without text
+    (tmp_path / "sub").mkdir()
+    report = RunReport()
+    articles = iter_articles(tmp_path, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip)
+    run(articles, Pipeline([Shouter()]), _keep, report=report)
+    # 4 files and 1 folder met: 3 files read (5 articles: 2 analysed, 3 failed), 3 entries left
+    # out (the subfolder, the .pdf file, the feed's entry without text).
+    assert report.summary()[0] == (
+        "summary: from 4 files and 1 folder: 5 articles, 2 analysed, 3 failed, 3 left out"
+    )

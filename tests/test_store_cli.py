@@ -348,7 +348,9 @@ def test_analyze_and_ingest_end_with_the_same_summary_of_what_was_left_out(tmp_p
     analysed = run("analyze", str(folder), "--format", "jsonl")
     ingested = run("ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'same.db'}")
     assert analysed.exit_code == 0 and ingested.exit_code == 0, analysed.stderr + ingested.stderr
-    assert "summary: from 2 files: 1 analysed, 0 failed, 1 left out" in analysed.stderr.splitlines()
+    assert (
+        "summary: from 2 files: 1 article, 1 analysed, 0 failed, 1 left out" in analysed.stderr.splitlines()
+    )
     assert "summary: ingested 1 new article, 0 already stored, 0 failed, 1 left out" in ingested.stdout
     left_out = [line for line in analysed.stderr.splitlines() if line.startswith("  left out ")]
     assert len(left_out) == 1 and str(folder / "empty.txt") in left_out[0]

@@ -42,10 +42,12 @@ class Analyser(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """An entry of a folder left out (a subfolder, a file of another type): where and why."""
+    """An entry of a folder left out (a subfolder, a file of another type): where and why, and
+    whether it is a ``folder`` (the summary counts folders apart from files)."""
 
     where: str
     reason: str
+    folder: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """In a failure's shape (:meth:`Failure.to_dict`), so that every entry left out reads alike."""
@@ -137,7 +139,7 @@ class RunReport:
 
     def skip(self, path: Path | str, reason: str) -> None:
         """Note an entry of a folder that is not read (no notice: it is listed in the summary)."""
-        self.skips.append(Skip(str(path), reason))
+        self.skips.append(Skip(str(path), reason, folder=Path(path).is_dir()))
 
     def on_error(self, path: Path | str, error: UnspunError) -> None:
         """The reader's error handler: a file or line that could not be read (its message already
@@ -197,10 +199,12 @@ class RunReport:
 
     def summary(self, counts: str | None = None) -> list[str]:
         """The lines of the end-of-run summary: the :func:`headline` (``counts`` said by the
-        front-end, by default how many inputs the run met (files, URLs, standard input: see
-        :meth:`inputs` and :func:`sources`) and the articles analysed, ``from 3 files: 2
-        analysed``, the files analysed then listed up to :data:`LISTED_FILES`), then each
-        failure and each entry left out, with why."""
+        front-end, by default how many inputs the run met (files, subfolders, URLs, standard
+        input: see :meth:`inputs` and :func:`sources`), then the articles read and how many of
+        them were analysed, ``from 3 files and 1 folder: 4 articles, 3 analysed, 1 failed, 2 left
+        out`` (the articles are those analysed and failed; the inputs, those read and left out),
+        the files analysed then listed up to :data:`LISTED_FILES`), then each failure and each
+        entry left out, with why."""
         lines = [
             headline(
                 counts or self._analysed_counts(), len(self.unanalysed), len(self.unread) + len(self.skips)
@@ -212,9 +216,15 @@ class RunReport:
         return lines + self.failure_lines()
 
     def _analysed_counts(self) -> str:
-        # Every input counted, not only those analysed: "2 analysed from 2 files, 0 failed,
-        # 1 left out" was said of a folder of 3 files.
-        return f"from {sources(self.inputs())}: {self.analysed_count} analysed"
+        # Every input counted, not only those analysed ("2 analysed from 2 files, 0 failed, 1 left
+        # out" was said of a folder of 3 files), a subfolder as a folder, and the articles apart
+        # from the files ("from 8 files: 6 analysed" was said of 7 files, 1 folder, 2 feed entries).
+        articles = self.analysed_count + len(self.unanalysed)
+        folders = sum(1 for skip in self.skips if skip.folder)
+        return (
+            f"from {sources(self.inputs(), folders=folders)}: "
+            f"{articles} article{'s' if articles != 1 else ''}, {self.analysed_count} analysed"
+        )
 
     def inputs(self) -> list[str]:
         """Every input the run met, once each, in the order met: the files (URLs, standard input)
@@ -262,13 +272,16 @@ class RunReport:
             self.notify(kind, message)
 
 
-def sources(names: list[str]) -> str:
+def sources(names: list[str], *, folders: int = 0) -> str:
     """The sources articles came from, counted as they are: ``2 files``, ``1 URL``,
-    ``standard input``, or several joined (``1 file and standard input``); ``0 files`` for none."""
+    ``standard input``, or several joined (``1 file and standard input``); ``0 files`` for none.
+    ``folders`` of the ``names`` are folders (a folder's subfolders, left out): ``2 files and
+    1 folder``."""
     urls = sum(1 for n in names if web_address(n) is not None)
     stdin = STDIN in names
-    files = len(names) - urls - stdin
-    parts = [f"{files} file{'s' if files != 1 else ''}"] if files or not (urls or stdin) else []
+    files = len(names) - urls - stdin - folders
+    parts = [f"{files} file{'s' if files != 1 else ''}"] if files or not (urls or stdin or folders) else []
+    parts += [f"{folders} folder{'s' if folders != 1 else ''}"] if folders else []
     parts += [f"{urls} URL{'s' if urls != 1 else ''}"] if urls else []
     parts += [STDIN] if stdin else []
     return " and ".join(parts)
