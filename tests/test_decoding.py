@@ -104,3 +104,35 @@ def test_word_inside_leaves_single_token_words_and_empty_texts_alone() -> None:
     empty = np.zeros((0, 3), dtype=np.float32)
     assert word_inside("", empty, np.zeros((0, 2), dtype=np.int64)).shape == (0,)
     assert decode_spans("", empty, np.zeros((0, 2), dtype=np.int64), threshold=0.15, relative=0.35) == []
+
+
+# The shipped model's inside-probabilities (rounded) of three sentences: the second and third run
+# together at the tagger's threshold, with a dip on the full stop between them.
+MAYOR = "Enough is enough. The corrupt mayor has betrayed us all. Save our harbour!"
+MAYOR_TOKENS = [
+    ("Enough", 0.40), ("is", 0.36), ("enough", 0.37), (".", 0.21), ("The", 0.65), ("corrupt", 0.60),
+    ("mayor", 0.56), ("has", 0.42), ("betrayed", 0.40), ("us", 0.56), ("all", 0.51), (".", 0.26),
+    ("Save", 0.52), ("our", 0.65), ("harbour", 0.57), ("!", 0.38),
+]  # fmt: skip
+
+
+def test_decode_spans_relative_cuts_a_run_at_a_sentence_end_it_dips_on() -> None:
+    offsets, probs = _tokens(MAYOR, MAYOR_TOKENS)
+    cored = decode_spans(MAYOR, probs, offsets, threshold=0.15, peak=0.35, relative=RELATIVE_EXTENT)
+    assert [MAYOR[s:e] for s, e, _ in cored] == [
+        "Enough is enough",
+        "The corrupt mayor has betrayed us all",
+        "Save our harbour!",
+    ]
+    # a run the tagger carries through the full stop at its height crosses it still
+    probs[11] = [0.4, 0.3, 0.3]
+    cored = decode_spans(MAYOR, probs, offsets, threshold=0.15, peak=0.35, relative=RELATIVE_EXTENT)
+    assert MAYOR[cored[-1][0] : cored[-1][1]] == "The corrupt mayor has betrayed us all. Save our harbour!"
+    # an end mark inside a sentence ("U.S.", "3.5") is no sentence end
+    text = "The U.S. economy is a disaster."
+    offsets, probs = _tokens(
+        text, [("The", 0.6), ("U", 0.6), (".", 0.25), ("S", 0.6), (".", 0.25), ("economy", 0.6),
+               ("is", 0.5), ("a", 0.5), ("disaster", 0.6), (".", 0.1)]
+    )  # fmt: skip
+    cored = decode_spans(text, probs, offsets, threshold=0.15, peak=0.35, relative=RELATIVE_EXTENT)
+    assert [text[s:e] for s, e, _ in cored] == ["The U.S. economy is a disaster"]

@@ -6,13 +6,15 @@ exactly the same spans and span features.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
-from unspun.sentences import TITLE_WORDS, reads_as_headline
+from unspun.sentences import TITLE_WORDS, reads_as_headline, split_sentences
 
 # The PTC v2 gold never starts or ends a span on these characters.
 TRIM_CHARS = " \n\t\r\ufeff\u00a0.,:;"
@@ -44,6 +46,12 @@ N_SPAN_FEATURES = 4
 # function word 0.08% -> 0.03% after the whole-phrase rules (12.4% -> 13.0% before them).
 # decode_spans applies it only when asked (``relative=RELATIVE_EXTENT``).
 RELATIVE_EXTENT = 0.35
+# A run's core is cut after a sentence's end (:func:`split_sentences`) whose end mark the tagger
+# scores below this share of the core's highest inside-probability: 'The corrupt mayor has
+# betrayed us all. Save our harbour!' rose to 0.65 on both sentences and dipped to 0.26 on the full
+# stop, one span of two sentences. A run carried through the mark at half its height or more stays
+# whole (PTC gold spans cross a sentence end 318 times in 6,128). Not yet measured on the folds.
+SENTENCE_EXTENT = 0.5
 
 
 _APOSTROPHES = "'\u2019"
@@ -200,8 +208,12 @@ def decode_spans(
     (:func:`token_runs`); without, the tokens' own probabilities and whole runs, as before.
     """
     inside = word_inside(text, probs, offsets) if relative is not None else None
+    runs = token_runs(probs, threshold, peak, relative=relative, inside=inside)
+    if inside is not None and len(runs):
+        floor = threshold if peak is None else max(peak, threshold)
+        runs = split_at_sentence_ends(runs, sentence_cuts(text, offsets), inside, floor)
     spans: list[tuple[int, int, float]] = []
-    for a, b, score in token_runs(probs, threshold, peak, relative=relative, inside=inside):
+    for a, b, score in runs:
         snapped = snap_to_words(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
         for start, end in split_at_blank_lines(text, *snapped):
             if end - start < max(min_chars, 1):
@@ -212,6 +224,54 @@ def decode_spans(
                 continue
             spans.append((start, end, score))
     return [span for span in join_gaps(text, spans, join_gap) if has_content_word(text[span[0] : span[1]])]
+
+
+def sentence_cuts(text: str, offsets: np.ndarray) -> list[tuple[int, int]]:
+    """Per sentence end inside ``text`` (:func:`~unspun.sentences.split_sentences`: not after
+    "Mr." or "U."), the token range ``[a, b)`` of its end mark: from the first token after the
+    sentence's last word to the first token of the next sentence. ``offsets`` are the tokens'
+    character offsets, in order."""
+    sentences = split_sentences(text)
+    if len(sentences) < 2 or len(offsets) == 0:
+        return []
+    cuts = []
+    for sentence, following in itertools.pairwise(sentences):
+        last_word = sentence.end
+        while last_word > sentence.start and not text[last_word - 1].isalnum():
+            last_word -= 1
+        a = int(np.searchsorted(offsets[:, 0], last_word, side="left"))
+        b = int(np.searchsorted(offsets[:, 0], following.start, side="left"))
+        if a < b:
+            cuts.append((a, b))
+    return cuts
+
+
+def split_at_sentence_ends(
+    runs: Sequence[tuple[int, int, float]],
+    cuts: Sequence[tuple[int, int]],
+    inside: np.ndarray,
+    peak: float,
+) -> list[tuple[int, int, float]]:
+    """``runs`` (token ranges with their mean inside-probability) cut after each sentence end of
+    ``cuts`` (:func:`sentence_cuts`) that lies inside one and whose end mark scores below
+    :data:`SENTENCE_EXTENT` times the run's highest ``inside``; each piece kept when it still
+    reaches ``peak``, scored by its own mean."""
+    marks = [mark for mark, _ in cuts]
+    out: list[tuple[int, int, float]] = []
+    for a, b, score in runs:
+        top = float(inside[a:b].max())
+        starts = [
+            end
+            for mark, end in cuts[bisect.bisect_right(marks, a) : bisect.bisect_left(marks, b)]
+            if end < b and float(inside[mark:end].max()) < SENTENCE_EXTENT * top
+        ]
+        if not starts:
+            out.append((a, b, score))
+            continue
+        for x, y in itertools.pairwise([a, *starts, b]):
+            if inside[x:y].max() >= peak:
+                out.append((x, y, float(inside[x:y].mean())))
+    return out
 
 
 def has_content_word(text: str) -> bool:
