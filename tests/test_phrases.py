@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from unspun.document import Label, Span
 from unspun.models.phrase_bounds import phrase_bounds
 from unspun.models.phrase_joins import TECHNIQUE_PROBABILITY
-from unspun.models.phrase_pieces import exclamation_pieces, utterance, wrapped_line_break
+from unspun.models.phrase_pieces import (
+    exclamation_pieces,
+    quotation_pieces,
+    reporting_clause,
+    utterance,
+    wrapped_line_break,
+)
 from unspun.models.phrase_reach import exclamation_start, noun_phrase_end, verb_start
 from unspun.models.phrase_words import is_finding
 from unspun.models.phrases import cuts_word, ends_on_function_word, whole_phrase_ranges, whole_phrases
@@ -693,3 +699,47 @@ def test_many_spans_start_on_their_verb_on_a_long_text() -> None:
     out = whole_phrases(text, spans)
     assert _covered(text, out)[:2] == ["sold out plant0", "Sold out plant0"]
     assert len(out) == 8000
+
+
+def test_a_quotation_in_guillemets_of_either_direction_is_an_utterance() -> None:
+    # German quotes \u00bb...\u00ab, French \u00ab...\u00bb (a space inside, before "!" too)
+    for text, words in [
+        ("Er rief: \u00bbWacht auf!\u00ab Dann ging er.", "Wacht auf!"),
+        ("Il a cri\u00e9 : \u00ab R\u00e9veillez-vous ! \u00bb Puis il est parti.", "R\u00e9veillez-vous !"),
+        ("Sie sagte: \u00bbSo sei es,\u00ab und ging.", "So sei es"),
+    ]:
+        start = text.index(words)
+        assert utterance(text, start, start + len(words)), text
+    # nor is a quotation inside a sentence one
+    text = "Er las \u00bbDas Kapital\u00ab im Zug."
+    assert not utterance(text, text.index("Das"), text.index("Kapital") + 7)
+
+
+def test_a_span_ends_at_a_short_exclamation_in_german_quotes() -> None:
+    text = "\u00bbWacht auf!\u00ab Die Regierung muss jetzt handeln."
+    assert [text[a:b] for a, b in exclamation_pieces(text, 0, len(text))] == [
+        "\u00bbWacht auf!\u00ab",
+        "Die Regierung muss jetzt handeln.",
+    ]
+    text = "Wacht auf! \u00bbDie Regierung muss jetzt handeln.\u00ab"
+    assert [text[a:b] for a, b in exclamation_pieces(text, 0, len(text))] == [
+        "Wacht auf!",
+        "\u00bbDie Regierung muss jetzt handeln.\u00ab",
+    ]
+
+
+def test_a_quotation_in_german_quotes_is_cut_before_its_reporting_clause() -> None:
+    text = "\u00bbThese traitors lied again,\u00ab critics warned, \u00bband they will lie again.\u00ab"
+    assert reporting_clause(text, text.index("\u00ab")) is not None
+    pieces = quotation_pieces(text, Span(0, len(text), "Loaded_Language", 0.5))
+    assert _covered(text, pieces) == [
+        "\u00bbThese traitors lied again,\u00ab",
+        "\u00bband they will lie again.\u00ab",
+    ]
+    # the French direction as before
+    text = "\u00abThese traitors lied again,\u00bb critics warned, \u00aband they will lie again.\u00bb"
+    pieces = quotation_pieces(text, Span(0, len(text), "Loaded_Language", 0.5))
+    assert _covered(text, pieces) == [
+        "\u00abThese traitors lied again,\u00bb",
+        "\u00aband they will lie again.\u00bb",
+    ]

@@ -229,3 +229,12 @@ def test_candidates_offer_a_quoted_slogan_once() -> None:
         ("Jobs, not cuts!", RECURRING_TECHNIQUES),
         ("Jobs, not cuts!", RECURRING_TECHNIQUES),
     ]
+
+
+def test_a_sentence_quoted_in_german_guillemets_is_found() -> None:
+    text = (
+        "\u00bbWacht auf!\u00ab riefen sie. Niemand h\u00f6rte. \u00bbWacht auf!\u00ab "
+        "Er sagte: \u00bbWir wollen Arbeit!\u00ab"
+    )
+    assert _covered(text, recurring_sentences(text)) == ["Wacht auf!"] * 2
+    assert _covered(text, exclamations(text)) == ["Wacht auf!", "Wacht auf!", "Wir wollen Arbeit!"]

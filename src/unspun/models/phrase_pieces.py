@@ -20,6 +20,7 @@ from unspun.models.phrase_bounds import (
     SENTENCE_END,
     clipped,
     phrase_bounds,
+    reversed_guillemets,
     strip_edges,
 )
 from unspun.models.phrase_words import LETTER, REPORTING_VERBS, WORD, is_finding
@@ -32,6 +33,15 @@ BREAK = re.compile(r"[.!?;:\n\"\u201c\u201d()\[\]\u2013\u2014]|--")
 _OPENERS = "\"'" + CURLY_OPENING + "([ \t\r\u00a0"
 _CLOSERS = "\"'" + CURLY_CLOSING + ")]"
 QUOTES = "\"'" + CURLY_OPENING + CURLY_CLOSING  # the quotation marks of English
+# Guillemets open and close a quotation in either direction (French \u00ab...\u00bb, German
+# \u00bb...\u00ab: :func:`guillemets` reads a text's); after an end mark either one closes.
+GUILLEMETS = "\u00ab\u00bb"
+
+
+def guillemets(text: str) -> tuple[str, str]:
+    """The guillemet that opens a quotation in ``text`` and the one that closes it: \u00bb and
+    \u00ab in a text quoting German-style (:func:`reversed_guillemets`), else \u00ab and \u00bb."""
+    return ("\u00bb", "\u00ab") if reversed_guillemets(text) else ("\u00ab", "\u00bb")
 
 
 def sentence_start(text: str, index: int) -> int:
@@ -52,7 +62,7 @@ def sentence_start(text: str, index: int) -> int:
     return strip_edges(text, breaks[-1].end() if breaks else line_start, index)[0]
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019\u00ab\u00bb)]*\s+")
 # A short exclamation is an utterance of its own: a span running on past its "!" into a sentence
 # that is no exclamation ('Enough is enough! The council must act', a slogan and a call the head
 # reads apart) is cut after it, each piece kept; a run of exclamations ('Jobs, not cuts! Jobs, not
@@ -62,8 +72,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
 # 0.45150): their texts hold a sentence a line. The most words of such an exclamation, and of one
 # that unspun.models.span_candidates.exclamations keeps where no span touches it.
 EXCLAMATION_WORDS = 8
-_EXCLAMATION_MARK = re.compile(r"!+[\"'\u201d\u2019)\]]*(?=\s)")
-_NEXT_END_MARK = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)|\n")
+_EXCLAMATION_MARK = re.compile(r"!+[\"'\u201d\u2019\u00ab\u00bb)\]]*(?=\s)")
+_NEXT_END_MARK = re.compile(r"[.!?]+[\"'\u201d\u2019\u00ab\u00bb)\]]*(?=\s|$)|\n")
 
 
 def exclamation_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -101,7 +111,9 @@ def exclamation_cut(text: str, mark: re.Match[str], end: int) -> int | None:
     following = _NEXT_END_MARK.search(text, after.start())
     if following is not None and text[following.start()] == "!":
         return None
-    return after.start() - (text[after.start() - 1] in QUOTES + "(")
+    before = text[after.start() - 1]
+    opening = guillemets(text)[0] if before in GUILLEMETS else ""
+    return after.start() - (before in QUOTES + opening + "(")
 
 
 def cuts_after_exclamation(text: str, index: int) -> bool:
@@ -115,23 +127,29 @@ def utterance(text: str, start: int, end: int) -> bool:
     """Whether ``[start, end)`` of ``text`` (edge white space and punctuation aside) is one or more
     whole sentences standing alone: it opens the text, a line or the sentence after an end mark
     (``.``, ``!``, ``?``; quotes and brackets may come between) or a quotation after a colon or
-    comma, and ends with an end mark, a line break, the text or the comma closing its quotation."""
+    comma, and ends with an end mark, a line break, the text or the comma closing its quotation
+    (quotation marks: English ones, and guillemets in the text's direction, :func:`guillemets`)."""
     start, end = strip_edges(text, *snap_to_words(text, *clipped(text, start, end)))
     if end <= start or not WORD.search(text[start:end]):
         return False
+    openers, closers, quotes = _OPENERS, _CLOSERS, QUOTES
+    near = text[max(0, start - 8) : start] + text[end : end + 3]
+    if "\u00ab" in near or "\u00bb" in near:  # a guillemet opening or closing it (as it is read)
+        opening, closing = guillemets(text)
+        openers, closers, quotes = openers + opening + "\u202f", closers + closing, quotes + GUILLEMETS
     before = start
-    while before > 0 and text[before - 1] in _OPENERS:
+    while before > 0 and text[before - 1] in openers:
         before -= 1
-    quoted = any(c in QUOTES for c in text[before:start])
-    while before > 0 and text[before - 1] in _CLOSERS:
+    quoted = any(c in quotes for c in text[before:start])
+    while before > 0 and text[before - 1] in closers:
         before -= 1
     opens = before == 0 or text[before - 1] in ".!?\n" or (quoted and text[before - 1] in ":,")
     # a quoted sentence the reporting clause follows: "It is what it is," he said
     comma_quote = text[end : end + 2]
-    if len(comma_quote) == 2 and comma_quote[0] == "," and comma_quote[1] in QUOTES:
+    if len(comma_quote) == 2 and comma_quote[0] == "," and comma_quote[1] in quotes:
         return opens
     after = end
-    while after < len(text) and text[after] in _CLOSERS:
+    while after < len(text) and text[after] in closers:
         after += 1
     # a line end: "\n" or the "\r" of "\r\n"
     return opens and (text[end - 1] in "!?" or after == len(text) or text[after] in ".!?\r\n")
@@ -211,8 +229,8 @@ _REPORTING = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-_OPENING_MARKS = "\u201c\u00ab\u201e"
-_CLOSING_MARK = re.compile('[,.!?\u2026]["\u201d\u00bb]')
+_OPENING_MARKS = "\u201c\u201e"  # and the text's opening guillemet (guillemets)
+_CLOSING_MARK = re.compile('[,.!?\u2026]["\u201d\u00bb\u00ab]')
 
 
 def quotation_pieces(text: str, span: Span) -> list[Span]:
@@ -222,13 +240,16 @@ def quotation_pieces(text: str, span: Span) -> list[Span]:
     a span crossing no closing quotation mark followed by a reporting verb is kept as it is."""
     start, end = max(0, span.start), min(len(text), span.end)
     pieces, cursor = [], start
+    opening_marks = _OPENING_MARKS + '"'
+    if "\u00ab" in text[start:end] or "\u00bb" in text[start:end]:
+        opening_marks += guillemets(text)[0]
     for mark in _CLOSING_MARK.finditer(text, start, end - 1):
         i = mark.start() + 1
         clause = reporting_clause(text, i) if i >= cursor else None
         if clause is None:
             continue
         pieces.append((cursor, i + 1))
-        reopen = next((j for j in range(clause.end(), end) if text[j] in _OPENING_MARKS + '"'), end)
+        reopen = next((j for j in range(clause.end(), end) if text[j] in opening_marks), end)
         cursor = (
             reopen if reopen < end and not BREAK.search(text[clause.end() : reopen].replace('"', "")) else end
         )
@@ -239,10 +260,13 @@ def quotation_pieces(text: str, span: Span) -> list[Span]:
 
 
 def reporting_clause(text: str, i: int) -> re.Match[str] | None:
-    """The reporting clause after ``text[i]`` when that closes a quoted sentence (a curly, angle
-    or straight closing mark after ``,``, ``.``, ``!``, ``?`` or an ellipsis: a quoted phrase
-    inside a sentence, 'a "Harry Potter" novel', is no quotation of a speaker); else None."""
-    if text[i] not in '\u201d\u00bb"' or i == 0 or text[i - 1] not in ",.!?\u2026":
+    """The reporting clause after ``text[i]`` when that closes a quoted sentence (a curly or
+    straight closing mark, or the text's closing guillemet (:func:`guillemets`), after ``,``,
+    ``.``, ``!``, ``?`` or an ellipsis: a quoted phrase inside a sentence, 'a "Harry Potter"
+    novel', is no quotation of a speaker); else None."""
+    if text[i] not in '\u201d"' + GUILLEMETS or i == 0 or text[i - 1] not in ",.!?\u2026":
+        return None
+    if text[i] in GUILLEMETS and text[i] != guillemets(text)[1]:
         return None
     if text[i] == '"' and i + 1 < len(text) and text[i + 1].isalnum():
         return None
