@@ -199,6 +199,28 @@ def test_predict_target_sentiment_and_entity_roles_cli(tmp_path: Path) -> None:
     assert result.output.split()[:2] == ["roles_emr", "1.0000"]
 
 
+def test_predict_entity_roles_warns_of_a_mention_its_offsets_miss(tmp_path: Path) -> None:
+    """QA: a mention whose offsets cover other words ("d we cannot" for Jane Porter) was given a
+    role without a word; it is still predicted (the official data has such rows), with a warning."""
+    from unspun.cli import app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "EN_1.txt").write_text(VILLAIN, "utf-8")
+    mentions = tmp_path / "mentions.txt"
+    mentions.write_text("EN_1.txt\tJones\t0\t4\nEN_1.txt\tJones\t8\t12\n", "utf-8")
+    out = tmp_path / "roles.txt"
+    result = CliRunner().invoke(
+        app, ["predict", "entity-roles", str(docs), "--mentions", str(mentions), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text("utf-8").splitlines()) == 2
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert (
+        len(warnings) == 1 and f"{mentions}, line 2: the offsets 8-12 of 'Jones' cover 'utall'" in warnings[0]
+    )
+
+
 def _roles(main: str, p: float) -> Roles:
     return Roles(Label(main, p), (Label("Conspirator", 0.3),))
 

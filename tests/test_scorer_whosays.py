@@ -9,7 +9,13 @@ import pytest
 
 from unspun.errors import FormatError, InputNotFoundError
 from unspun.tasks.checkthat import read_checkthat, read_submission, submission_lines
-from unspun.tasks.entity_roles import read_mentions, read_roles, role_lines
+from unspun.tasks.entity_roles import (
+    offset_mismatches,
+    read_documents,
+    read_mentions,
+    read_roles,
+    role_lines,
+)
 from unspun.tasks.newsmtsc import read_rows, read_targets, with_polarities
 from unspun.tasks.whosays_scorer import (
     FILE_SCORERS,
@@ -159,6 +165,32 @@ def test_entity_role_files(tmp_path: Path) -> None:
     assert [m.mention for m in read_mentions(gold)] == ["Bill", "Ann"]
     assert role_map(roles)[("b.txt", 5, 7)] == ("Innocent", ("Victim",))
     assert FILE_SCORERS["entity-roles"](gold, gold)["roles_emr"] == 1.0
+
+
+def test_entity_role_mentions_whose_offsets_miss_their_text_are_named(tmp_path: Path) -> None:
+    """QA: ``EN_1.txt<TAB>Jane Porter<TAB>221<TAB>232``, where characters 221-232 read "d we
+    cannot", was given a role without a word."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = 'Budget passed.\r\n\r\n"We cannot wait," Mayor Jane Porter said.'
+    (docs / "EN_1.txt").write_bytes(text.encode("utf-8"))
+    start = text.index("Jane")
+    mentions = tmp_path / "mentions.txt"
+    mentions.write_text(
+        f"EN_1.txt\tJane Porter\t{start}\t{start + 10}\n\n"  # right (CRLF counts two), then a blank line
+        "EN_1.txt\tJane Porter\t19\t29\n"  # covers 'We cannot w'
+        f"EN_1.txt\tPorter\t{len(text) - 3}\t{len(text) + 2}\n",  # ends past the article
+        "utf-8",
+    )
+    read = read_mentions(mentions)
+    texts = read_documents(docs, [m.article_id for m in read])
+    assert offset_mismatches(read[:2], texts) == [
+        f"{mentions}, line 3: the offsets 19-29 of 'Jane Porter' cover 'We cannot w' in EN_1.txt, "
+        "not the mention, and its role is predicted for what they cover; the offsets count "
+        "characters from 0, the end included (CRLF line ends count two): fix them or the mention"
+    ]
+    with pytest.raises(FormatError, match=r"line 4: the offsets .* of 'Porter' end past EN_1.txt \(59"):
+        offset_mismatches(read, texts)
 
 
 def test_entity_role_of_another_main_role_fails(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from unspun.cli.common import OutputOption, check_writable, progress, user_errors, write_lines
+from unspun.cli.common import OutputOption, check_writable, progress, say, user_errors, write_lines
 
 HeadsOption = Annotated[
     str | None,
@@ -70,5 +70,7 @@ def predict_entity_roles_cmd(
         check_writable(output)
         items = read_mentions(mentions)
         with progress(None, "classifying mentions"):
-            predicted = predict_entity_roles(documents, items, model)
+            predicted = predict_entity_roles(
+                documents, items, model, warn=lambda message: say("warning:", "yellow", message)
+            )
         write_lines(output, role_lines(predicted))

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,8 @@ MAIN_OF: dict[str, str] = {role: main for main, roles in FINE_ROLES.items() for 
 @dataclass(frozen=True, slots=True)
 class RoleMention:
     """One entity mention: its article, its text and inclusive ``start``/``end``, and (in gold or
-    predictions) its main role and fine-grained roles."""
+    predictions) its main role and fine-grained roles; ``where`` it was read (``file, line N``),
+    for messages."""
 
     article_id: str
     mention: str
@@ -49,6 +50,7 @@ class RoleMention:
     end: int
     main_role: str | None = None
     fine_roles: tuple[str, ...] = field(default_factory=tuple)
+    where: str = field(default="", compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str, int, int]:
@@ -56,11 +58,12 @@ class RoleMention:
         return (self.article_id, self.mention, self.start, self.end)
 
 
-def _lines(path: Path) -> list[str]:
+def _lines(path: Path) -> list[tuple[int, str]]:
+    """The lines with text, each with its number in the file (blank lines counted, not kept)."""
     if not path.is_file():
         raise InputNotFoundError(f"file {path} does not exist; check the path and try again")
     with open(path, encoding="utf-8-sig") as handle:
-        return [line.rstrip("\r\n") for line in handle if line.strip()]
+        return [(number, line.rstrip("\r\n")) for number, line in enumerate(handle, start=1) if line.strip()]
 
 
 def _mention(fields: Sequence[str], where: str) -> RoleMention:
@@ -72,7 +75,7 @@ def _mention(fields: Sequence[str], where: str) -> RoleMention:
         ) from None
     if start < 0 or end < start:
         raise FormatError(f"{where}: bad offsets {start}-{end}")
-    return RoleMention(fields[0].strip(), fields[1], start, end)
+    return RoleMention(fields[0].strip(), fields[1], start, end, where=where)
 
 
 def read_mentions(path: str | Path) -> list[RoleMention]:
@@ -82,7 +85,7 @@ def read_mentions(path: str | Path) -> list[RoleMention]:
     """
     path = Path(path)
     out = []
-    for number, line in enumerate(_lines(path), start=1):
+    for number, line in _lines(path):
         fields = line.split("\t")
         if len(fields) < 4:
             raise FormatError(f"{path}, line {number}: expected 'article_id<TAB>mention<TAB>start<TAB>end'")
@@ -112,7 +115,7 @@ def read_roles(path: str | Path) -> list[RoleMention]:
     """
     path = Path(path)
     out = []
-    for number, line in enumerate(_lines(path), start=1):
+    for number, line in _lines(path):
         fields = [f.strip() if i >= 4 else f for i, f in enumerate(line.split("\t"))]
         where = f"{path}, line {number}"
         if len(fields) < 6:
@@ -122,7 +125,7 @@ def read_roles(path: str | Path) -> list[RoleMention]:
         base = _mention(fields, where)
         fine = tuple(dict.fromkeys(f for f in fields[5:] if f))
         check_roles(fields[4], fine, where)
-        out.append(RoleMention(base.article_id, base.mention, base.start, base.end, fields[4], fine))
+        out.append(RoleMention(base.article_id, base.mention, base.start, base.end, fields[4], fine, where))
     return out
 
 
@@ -143,6 +146,35 @@ def read_documents(folder: str | Path, ids: Iterable[str] | None = None) -> dict
         with open(path, encoding="utf-8", newline="") as handle:
             texts[name] = handle.read()
     return texts
+
+
+def offset_mismatches(mentions: Iterable[RoleMention], texts: Mapping[str, str]) -> list[str]:
+    """A warning for each mention whose offsets do not cover its text in its article (``texts``
+    as :func:`read_documents` reads them): where it was read, the mention and what the offsets
+    cover. Such a mention is a warning, not an error: the official files hold a few (offsets one
+    or two characters off) and the official scorer pairs mentions by those very offsets.
+
+    Raises FormatError for a mention that ends past its article's end (nothing to classify).
+    """
+    warnings = []
+    for m in mentions:
+        text = texts[m.article_id]
+        where = m.where or m.article_id
+        if m.end >= len(text):
+            raise FormatError(
+                f"{where}: the offsets {m.start}-{m.end} of {m.mention!r} end past {m.article_id} "
+                f"({len(text)} characters); the offsets count characters from 0, the end included "
+                "(CRLF line ends count two): fix them"
+            )
+        covered = text[m.start : m.end + 1]
+        if covered != m.mention:
+            warnings.append(
+                f"{where}: the offsets {m.start}-{m.end} of {m.mention!r} cover {covered!r} in "
+                f"{m.article_id}, not the mention, and its role is predicted for what they cover; "
+                "the offsets count characters from 0, the end included (CRLF line ends count two): "
+                "fix them or the mention"
+            )
+    return warnings
 
 
 def role_lines(mentions: Iterable[RoleMention]) -> list[str]:

@@ -3,14 +3,14 @@ predictions from the claim and portrayal models, on the task files as read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from unspun.tasks.checkthat import NO, YES, CheckworthyRow
-from unspun.tasks.entity_roles import RoleMention, read_documents
+from unspun.tasks.entity_roles import RoleMention, offset_mismatches, read_documents
 from unspun.tasks.newsmtsc import iter_targets, with_polarities
 from unspun.whosays.encoding import SentenceStates, TokenStates, encode_texts, sentence_states
 from unspun.whosays.heads import HeadModel, load_heads
@@ -68,16 +68,26 @@ def predict_target_sentiment(
 
 
 def predict_entity_roles(
-    documents: str | Path, mentions: Sequence[RoleMention], model: str | Path | HeadModel | None = None
+    documents: str | Path,
+    mentions: Sequence[RoleMention],
+    model: str | Path | HeadModel | None = None,
+    *,
+    warn: Callable[[str], None] | None = None,
 ) -> list[RoleMention]:
     """``mentions`` (SemEval-2025 subtask 1, inclusive ends) with their predicted main and fine roles
     (the main role under the model's ``target_prior``: :func:`unspun.pipeline.portrayal.shift_prior`);
-    the articles are read from the ``documents`` folder. Raises InputNotFoundError for a missing
-    article and ModelError for a model that cannot load."""
+    the articles are read from the ``documents`` folder. ``warn`` is told each mention whose
+    offsets do not cover its text (:func:`unspun.tasks.entity_roles.offset_mismatches`), before
+    any is classified. Raises InputNotFoundError for a missing article, FormatError for a mention
+    ending past its article and ModelError for a model that cannot load."""
     from unspun.pipeline.portrayal import ROLES_MODEL, decide_roles, mention_rows, role_scores, uses_article
 
-    heads = load_heads(model or ROLES_MODEL, ROLES_MODEL)
     texts = read_documents(documents, [m.article_id for m in mentions])
+    mismatches = offset_mismatches(mentions, texts)
+    if warn is not None:
+        for message in mismatches:
+            warn(message)
+    heads = load_heads(model or ROLES_MODEL, ROLES_MODEL)
     ids = sorted(texts)
     out: dict[int, RoleMention] = {}
     for start in range(0, len(ids), 4):
