@@ -85,6 +85,25 @@ def test_a_span_that_starts_inside_a_quotation_takes_its_opening_mark_too() -> N
     assert [lines[a:b] for a, b, _ in spans] == ["Ces traîtres » a déclaré le maire"]
 
 
+def test_a_span_inside_a_german_quotation_takes_its_opening_mark_and_no_lone_one() -> None:
+    # German quotes \u00bb...\u00ab: the span takes the opening \u00bb
+    text = "Er sagte: \u00bbDiese Verr\u00e4ter haben das Land verkauft\u00ab erkl\u00e4rte der B\u00fcrgermeister."
+    start = text.index("Diese")
+    offsets = np.array([[start, start + 5], [len(text) - 14, len(text) - 1]])
+    sentence_of = np.zeros(2, dtype=np.int64)
+    spans = sentence_spans(text, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
+    assert [text[a:b] for a, b, _ in spans] == [
+        "\u00bbDiese Verr\u00e4ter haben das Land verkauft\u00ab erkl\u00e4rte der B\u00fcrgermeister"
+    ]
+    # an opening \u00bb inside the span is no closing mark: the span does not go back to the
+    # closing \u00ab of an earlier quotation
+    text = "\u00bbNein\u00ab, sagte er. Sie rief \u00bbWacht auf und k\u00e4mpft!\u00ab laut."
+    start = text.index("Sie")
+    offsets = np.array([[start, start + 3], [len(text) - 5, len(text) - 1]])
+    spans = sentence_spans(text, offsets, np.array([0.9, 0.9]), sentence_of, threshold=0.5, trim=0.5)
+    assert [text[a:b] for a, b, _ in spans] == ["Sie rief \u00bbWacht auf und k\u00e4mpft!\u00ab laut"]
+
+
 def test_stack_rows_hold_each_sentences_means_beside_its_neighbours_and_the_whole_texts() -> None:
     probabilities = np.array([0.2, 0.4, 0.9, 0.7, 0.1, 0.5])
     sentence_of = np.array([0, 0, 1, 1, -1, 3])  # sentence 2 holds no token: no row

@@ -30,6 +30,7 @@ from unspun.document import Paragraph
 from unspun.errors import ModelError
 from unspun.models.linear_head import LinearHead, logit, sigmoid
 from unspun.models.multilingual_evidence import ParagraphEvidence, decoded_spans, paragraph_evidence
+from unspun.models.phrase_bounds import reversed_guillemets
 
 HEAD_FILE = "head.npz"
 CONFIG_FILE = "config.json"
@@ -38,6 +39,8 @@ CALIBRATION_FILE = "calibration.json"  # the span scores' calibration, when the 
 _LINE_BREAK = re.compile(r"\n\s*")
 _EDGE = " \t\r\n.,;:!?\"'«»“”„‘’()[]-–—…"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"))
+# A text quoting German-style, »...« (phrase_bounds.reversed_guillemets), pairs its guillemets so.
+_REVERSED_QUOTE_PAIRS = (("»", "«"), *_QUOTE_PAIRS[1:])
 # What ends a clause inside a sentence, for :func:`clause_core` (a hyphen joins words: not here).
 _CLAUSE_MARK = re.compile(r"[,;:()«»“”„\"–—]")
 
@@ -159,8 +162,13 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _within_quotes(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A span that starts inside a quotation and runs past its closing mark (« Assez » a-t-il
-    dit) starts at the opening mark: a span holds both marks of a pair or neither."""
-    for opening, closing in _QUOTE_PAIRS:
+    dit) starts at the opening mark: a span holds both marks of a pair or neither. Guillemets pair
+    in the text's direction (»...« in German: an opening » inside the span is no closing mark, and
+    the span does not go back to the closing « of an earlier quotation)."""
+    piece = text[start:end]
+    guillemets = "«" in piece or "»" in piece
+    pairs = _REVERSED_QUOTE_PAIRS if guillemets and reversed_guillemets(text) else _QUOTE_PAIRS
+    for opening, closing in pairs:
         depth = 0
         for at in range(start, end):
             if text[at] == opening:
