@@ -1066,3 +1066,20 @@ def test_tokens_within_finds_what_a_scan_of_the_parse_finds(nlp: object) -> None
         for end in range(start, len(text) + 1):
             scanned = [t.i for t in doc if start <= t.idx and t.idx + len(t) <= end]
             assert [t.i for t in tokens_within(doc, start, end)] == scanned
+
+
+def test_a_time_phrase_ending_a_source_is_not_the_speaker(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    text = (
+        'The mayor on Monday branded opponents of the new stadium "enemies of progress" and warned '
+        'that the city would "die a slow death" without it.'
+    )
+    found = [f for f, _ in model.find(nlp(text))]  # type: ignore[operator]
+    sources = {text[f.cue[0] : f.cue[1]]: text[f.source[0] : f.source[1]] for f in found if f.source}
+    assert sources and set(sources.values()) == {"The mayor"}, sources
+    # a place or a time that names no date stays in the source
+    text = "The mayor of London said the plan will work."
+    [(said, _)] = model.find(nlp(text))  # type: ignore[operator]
+    assert said.source is not None and text[said.source[0] : said.source[1]] == "The mayor of London"
