@@ -285,13 +285,10 @@ def list_articles(store: StoreDep, query: QueryDep, request: Request) -> JSONRes
 
 
 @router.get("/search", responses=ERROR_RESPONSES, summary="Full-text search of the stored articles")
-def search(
-    store: StoreDep,
-    query: QueryDep,
-    request: Request,
-    q: Annotated[str, Query(min_length=1, description="Full-text query: every word must occur.")],
-) -> JSONResponse:
-    """The stored articles whose text holds every word of ``q``, with the filters of ``/api/articles``."""
+def search(store: StoreDep, query: QueryDep, request: Request) -> JSONResponse:
+    """The stored articles whose text holds every word of ``q``, with the filters of
+    ``/api/articles``; every article when ``q`` is not given, as ``unspun search`` lists them with
+    no query (both are :meth:`unspun.store.base.Store.search` of the same :class:`SearchQuery`)."""
     return _page(store, query, request)
 
 
