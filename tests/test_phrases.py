@@ -743,3 +743,16 @@ def test_a_quotation_in_german_quotes_is_cut_before_its_reporting_clause() -> No
         "\u00abThese traitors lied again,\u00bb",
         "\u00aband they will lie again.\u00bb",
     ]
+
+
+def test_an_auxiliary_ending_its_sentence_stays_at_a_spans_end() -> None:
+    # an elliptical verb phrase ("it never will.", "Yes we can!") ends on its auxiliary
+    text = "It never has, and it never will. We can and we must!"
+    spans = whole_phrases(text, [_span(text, "It never has, and it never will", "Repetition")])
+    assert _covered(text, spans) == ["It never has, and it never will"]
+    spans = whole_phrases(text, [_span(text, "We can and we must!", "Slogans")])
+    assert _covered(text, spans) == ["We can and we must!"]
+    # an auxiliary before its verb is still cut
+    text = "Their fake news friends will lie again. And they will."
+    spans = whole_phrases(text, [_span(text, "Their fake news friends will")])
+    assert _covered(text, spans) == ["Their fake news friends"]

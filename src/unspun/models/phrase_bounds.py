@@ -29,6 +29,17 @@ from unspun.models.phrase_words import (
 EDGE_CHARS = " \n\t\r\ufeff\u00a0\u200b\u2060.,:;-\u2013\u2014/*&|"
 LEADING_CHARS = EDGE_CHARS + "?!)]}\u201d"
 TRAILING_CHARS = EDGE_CHARS + "([{\u201c\u201e\u201a"  # „ and ‚ only ever open a quotation
+# An auxiliary or modal that ends its sentence stands for the verb phrase it leaves out ("It never
+# has, and it never will.", "Yes we can!", "It is what it is."): it ends the phrase and stays at a
+# span's end, where one before its verb ("friends will| lie") is cut. Not yet measured on the folds.
+# fmt: off
+ELLIPTICAL_AUXILIARIES = frozenset({
+    "is", "are", "was", "were", "be", "been", "am", "has", "have", "had",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+})
+# fmt: on
+# What follows such an auxiliary when it ends its sentence: closing quotes or brackets, an end mark.
+_ENDS_SENTENCE = re.compile(r"[\"'\u201d\u2019)\]]*[.!?\u2026]")
 # A pronoun that ends a span after a subordinating conjunction or "that" is the subject of a cut
 # clause ("the fact that it", "if you"): it goes with the word before it. After a preposition it
 # is an object and stays ("laughing at you", "get away with it?").
@@ -52,7 +63,7 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         return start, start
     first, last = 0, len(words) - 1
     while last > first and (
-        normal_word(words[last][2]) in END_WORDS
+        (normal_word(words[last][2]) in END_WORDS and not _elliptical_end(text, *words[last]))
         or (words[last][2] in SUBJECT_AFTER and words[last - 1][2] in OPENS_CLAUSE)
     ):
         last -= 1
@@ -71,6 +82,12 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         start, end = strip_edges(text, start, end)
     start = _expression_start(text, start, [w for _, _, w in words[first:]])
     return balanced_quotes(text, start, _past_possessive(text, end))
+
+
+def _elliptical_end(text: str, start: int, end: int, word: str) -> bool:
+    """Whether the word ``word`` at ``text[start:end]`` is an auxiliary ending its sentence
+    (:data:`ELLIPTICAL_AUXILIARIES`)."""
+    return normal_word(word) in ELLIPTICAL_AUXILIARIES and _ENDS_SENTENCE.match(text, end) is not None
 
 
 _INNER_WORDS = frozenset(w for e in FIXED_EXPRESSIONS for w in e[:-1])
