@@ -18,7 +18,7 @@ from unspun.models.phrase_pieces import (
     utterance,
     wrapped_line_break,
 )
-from unspun.models.phrase_reach import exclamation_start, noun_phrase_end, verb_start
+from unspun.models.phrase_reach import exclamation_start, noun_phrase_end, noun_phrase_start, verb_start
 from unspun.models.phrase_words import is_finding
 from unspun.models.phrases import cuts_word, ends_on_function_word, whole_phrase_ranges, whole_phrases
 
@@ -756,3 +756,29 @@ def test_an_auxiliary_ending_its_sentence_stays_at_a_spans_end() -> None:
     text = "Their fake news friends will lie again. And they will."
     spans = whole_phrases(text, [_span(text, "Their fake news friends will")])
     assert _covered(text, spans) == ["Their fake news friends"]
+
+
+def test_a_span_starting_on_a_subjects_head_noun_starts_on_its_determiner() -> None:
+    text = "The bridge plan is nothing but a reckless gamble with our money."
+    spans = whole_phrases(text, [_span(text, "plan is nothing but a reckless gamble")])
+    assert _covered(text, spans) == ["The bridge plan is nothing but a reckless gamble"]
+    assert noun_phrase_start(text, text.index("plan")) == 0
+    text = "Yet our so-called green experts have failed us."
+    assert noun_phrase_start(text, text.index("experts")) == text.index("our")
+    # not where the word after it is no auxiliary (a verb after its subject), nor across
+    # punctuation, a capital word, more than two words or into another span
+    text = "The people want change, the mayor lies, and the Tory plan is a sham."
+    for word in ("want", "lies", "plan"):
+        assert noun_phrase_start(text, text.index(word)) == text.index(word), word
+    text = "The big old bridge plan is a sham."
+    assert noun_phrase_start(text, text.index("plan")) == text.index("plan")
+    text = "The bridge plan is a sham."
+    pieces = [_span(text, "The bridge", "Doubt"), _span(text, "plan is a sham")]
+    assert _covered(text, whole_phrases(text, pieces, max_gap_words=-1)) == ["The bridge", "plan is a sham"]
+    text = "Most of the bridge plan is a sham, and that plan is worse."
+    assert noun_phrase_start(text, text.index("plan")) == text.index("the bridge")
+    # a determiner with no modifier after it is left as the tagger chose
+    assert noun_phrase_start(text, text.index("plan is worse")) == text.index("plan is worse")
+    # "that" opens a clause as often as a noun phrase
+    text = "He claims that government spending is out of control."
+    assert noun_phrase_start(text, text.index("spending")) == text.index("spending")

@@ -1,7 +1,8 @@
 """A span carried on to its phrase's start or end (:mod:`unspun.models.phrases`).
 
 On to the noun after the adjective it ends on (:func:`noun_phrase_end`), back to the verb of the
-particle it starts on (:func:`verb_start`) and to the start of the short exclamation whose last
+particle it starts on (:func:`verb_start`), back to the determiner of the subject whose head noun
+it starts on (:func:`noun_phrase_start`) and to the start of the short exclamation whose last
 words it holds (:func:`exclamation_start`). Adjectives and verbs read by their endings, no tagger.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from unspun.document import Span
+from unspun.models.phrase_bounds import ELLIPTICAL_AUXILIARIES
 from unspun.models.phrase_joins import Occupied
 from unspun.models.phrase_pieces import QUOTES, sentence_start, utterance
 from unspun.models.phrase_words import (
@@ -102,7 +104,8 @@ _AFTER_COMMA = re.compile(r",[ \t]+$")
 
 def whole_starts(text: str, spans: list[Span]) -> list[Span]:
     """``spans`` whose start is moved back to the start of their phrase: to the verb of a particle
-    they start on (:func:`verb_start`), to the start of a short exclamation they close
+    they start on (:func:`verb_start`), to the determiner of a subject whose head noun they start
+    on (:func:`noun_phrase_start`), to the start of a short exclamation they close
     (:func:`exclamation_start`); never into another span."""
     occupied = Occupied([(s.start, s.end) for s in spans])
     out = []
@@ -110,6 +113,8 @@ def whole_starts(text: str, spans: list[Span]) -> list[Span]:
         start = exclamation_start(text, span.start, span.end)
         if start == span.start:
             start = verb_start(text, span.start)
+        if start == span.start:
+            start = noun_phrase_start(text, span.start)
         # no span (this one starts at span.start) lies over the words it would take
         if start < span.start and not occupied.overlaps(start, span.start):
             span = replace(span, start=start)
@@ -138,6 +143,49 @@ def verb_start(text: str, start: int) -> int:
         if opening > 0 and text[opening - 1] not in ".!?\n":
             return start  # a name or a noun in capitals ('the CIA |over a barrel')
     return before.start()
+
+
+# Determiners that open a noun phrase: a span starting on the head noun of a subject after one and
+# its modifiers ('The bridge |plan is nothing but a reckless gamble') starts on it. At most
+# NOUN_REACH_WORDS modifiers lie between; the word after the head must be an auxiliary (its verb:
+# 'plan is'), so that a verb after its subject ('The people |want change') is no head noun. Not
+# yet measured on the folds. Not "that", which opens a clause as often ('claims that government
+# |spending is out of control').
+# fmt: off
+DETERMINERS = frozenset({
+    "the", "a", "an", "this", "these", "those", "my", "our", "their", "his", "its", "your",
+})
+# fmt: on
+_WORDS_BEFORE = re.compile(rf"((?:{WORD.pattern}[ \t]+)+)$")
+
+
+def noun_phrase_start(text: str, start: int) -> int:
+    """``start``, or the start of the determiner (:data:`DETERMINERS`) before it when the word at
+    ``start`` is a lower-case content word followed by an auxiliary (its verb) and preceded, after
+    the determiner and spaces alone, by at most :data:`NOUN_REACH_WORDS` lower-case content words
+    (its modifiers) that are no reporting verbs: 'The bridge |plan is' -> 'The bridge plan is'."""
+    head = WORD.match(text, start)
+    if (
+        head is None
+        or not head.group()[0].islower()
+        or not is_content_word(normal_word(head.group().lower()))
+    ):
+        return start
+    verb = _NEXT_WORD.match(text, head.end())
+    if verb is None or normal_word(verb.group(1).lower()) not in ELLIPTICAL_AUXILIARIES | NEGATED_AUXILIARIES:
+        return start
+    run = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+    if run is None:
+        return start
+    words = list(WORD.finditer(run.group(1)))
+    for k in range(1, min(NOUN_REACH_WORDS, len(words) - 1) + 1):
+        modifier = words[-k].group()
+        lowered = normal_word(modifier.lower())
+        if not modifier[0].islower() or not is_content_word(lowered) or lowered in REPORTING_VERBS:
+            return start
+        if normal_word(words[-k - 1].group().lower()) in DETERMINERS:
+            return run.start(1) + words[-k - 1].start()
+    return start
 
 
 def exclamation_start(text: str, start: int, end: int) -> int:
