@@ -23,8 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from extras import missing, need
+
+# Property tests check behaviour, not speed: on a loaded or slow machine Hypothesis's timing checks
+# (inputs drawn slowly, a slow example) failed a test whose every example passed.
+settings.register_profile("unspun", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("unspun")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TORCH_MODULES = ("torch", "transformers")
