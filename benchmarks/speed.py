@@ -197,9 +197,11 @@ class _TimedAhead(_Timed):
 
 
 def _timed(component: Any, name: str, spent: dict[str, list[float]]) -> _Timed:
-    from unspun.analysis import works_ahead
+    from unspun.pipeline.base import Component
 
-    return (_TimedAhead if works_ahead(component) else _Timed)(component, name, spent)
+    base = getattr(Component, "prefetch", None)  # a component may work ahead where the base has it
+    ahead = base is not None and getattr(type(component), "prefetch", base) is not base
+    return (_TimedAhead if ahead else _Timed)(component, name, spent)
 
 
 def time_components(pipeline: Any) -> dict[str, list[float]]:
