@@ -8,21 +8,32 @@ fold models of the grouped span cross-validation, ``benchmarks/ptc.py``, in the 
 span tagger's whole-phrase rule and the shipped span-score calibration applied, as the pipeline
 applies them (run ``benchmarks/span_calibration.py --write`` first).
 
+A span inside the quoted voice (attribution contents and quotation marks,
+:mod:`unspun.whosays.quoted`) counts ``q`` of a span in the author's text. The grid of ``q``
+(``--quoted-weights``) is fitted and scored out of fold; of the ``q`` whose two correlations both
+stay within ``--tolerance`` (0.01) of ``q = 1``'s, the one whose fit ranks the target best out of
+fold is kept (every ``q`` is scored on the hand texts too, :data:`HAND_TEXTS`, with its fit on
+every article). The quoted ranges need the
+attribution tagger's spaCy parse of every training text (a minute or two, kept in
+``$UNSPUN_CACHE/persuasion/attribution-ranges.json`` by text and model).
+
 Prints and writes (``reports/persuasion.json``) the Spearman correlation of the out-of-fold score
 with each density, on the span CV's grouped folds, beside the formula shipped before (its span part,
 the only part that has out-of-fold evidence); ``--write`` stores the fit on every article as the
 shipped weights (``src/unspun/data/models/persuasion/weights.json``).
 
-    python benchmarks/persuasion.py [--alpha 1.0] [--write]
+    python benchmarks/persuasion.py [--alpha 1.0] [--quoted-weights 0,0.1,...,1] [--write]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +42,15 @@ import numpy as np
 from unspun.document import TECHNIQUE_LAYER, Article, Span
 from unspun.models.phrases import whole_phrases
 from unspun.models.score_calibration import SpanCalibration
-from unspun.paths import shared_data_dir
-from unspun.pipeline.persuasion import SPAN_FEATURES, span_features
+from unspun.paths import cache_dir, shared_data_dir
+from unspun.pipeline.persuasion import SPAN_FEATURES, LinearScore, learnt_persuasion_score, span_features
 from unspun.pipeline.persuasion import span_density as span_density_v1
 from unspun.tasks.ptc import read_ptc
 from unspun.tasks.semeval2023 import load_subtask
 from unspun.training.folds import plan_folds
 from unspun.training.out_of_fold import out_of_fold_spans
 from unspun.training.persuasion_fit import (
+    DensityFit,
     cross_validated_non_negative,
     density_target,
     fit_non_negative,
@@ -46,11 +58,49 @@ from unspun.training.persuasion_fit import (
     span_density,
     spearman,
 )
+from unspun.whosays.quoted import attribution_ranges, quoted_mask
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "src" / "unspun" / "configs" / "ptc-minilm.toml"
 SPAN_MODEL = ROOT / "src" / "unspun" / "data" / "models" / "ptc-minilm"
 WEIGHTS = ROOT / "src" / "unspun" / "data" / "models" / "persuasion" / "weights.json"
+QUOTED_WEIGHTS = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1"
+
+# Texts checked by eye (the issue's): the editorial must score >= 0.6 and above the sample op-ed and
+# the satire piece, a neutral wire report at most 0.2. The three short ones were written for this
+# check (the wire report and the quoted mayor by a QA session, 2026-12-07).
+HAND_FILES = {
+    "editorial": "examples/editorial-afghanistan.txt",  # in the shared data folder's parent
+    "sample_op_ed": str(ROOT / "examples" / "sample-article.txt"),
+}
+HAND_TEXTS = {
+    "satire": (
+        "Local Man Heroically Refreshes Inbox 400 Times Before Lunch\n\n"
+        "SPRINGFIELD \u2014 In what colleagues are calling the bravest act of modern office work, local "
+        "man Derek Hollis, 34, refreshed his email inbox a record 400 times before noon on Wednesday, "
+        "sources confirmed.\n\n"
+        '"I just felt that something important could arrive at any second," said Hollis, staring at a '
+        'screen that had not changed since 9 a.m. "If I stop now, the terrorists win."\n\n'
+        'At press time, Hollis had begun refreshing his spam folder "just to be safe."\n'
+    ),
+    "wire_report": (
+        "Council approves harbour budget after long debate\n\n"
+        "The city council voted 7-2 on Tuesday to approve a $4.2 million budget for repairs to the "
+        "north harbour wall, officials said.\n\n"
+        '"The wall has been failing for a decade, and we cannot wait any longer," Mayor Jane Porter '
+        "told reporters after the vote.\n\n"
+        "Councillor Tom Reyes, who voted against the plan, said the cost estimates were "
+        '"unrealistic" and that residents had not been consulted.\n\n'
+        "A spokesperson for Harbour Builders Ltd, the firm expected to win the contract, declined to "
+        "comment.\n\n"
+        "Work is expected to begin in March, according to the city's engineering department.\n"
+    ),
+    "quoted_mayor": (
+        '"We will not back down," says mayor\n\n'
+        "The mayor said on Friday that the city would not back down in its dispute with the union. "
+        '"This is about fairness," she said.\n'
+    ),
+}
 
 
 def _as_tagged(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str, list[Span]]:
@@ -71,11 +121,87 @@ def _formula_span_part(text: str, spans: list[Span]) -> float:
     return span_density_v1(article)
 
 
+def _quoted_ranges(texts: dict[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """The attribution contents the shipped attribution tagger finds in each text (by id), read
+    from ``$UNSPUN_CACHE/persuasion/attribution-ranges.json`` when kept there for the same text and
+    model, else parsed (spaCy) and kept."""
+    from unspun.pipeline.attribution import AttributionTagger
+
+    tagger = AttributionTagger()
+    digest = next((m.digest for m in tagger.model_info()), None) or "model"
+    path = cache_dir() / "persuasion" / "attribution-ranges.json"
+    kept: dict[str, list[list[int]]] = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+    def key(text: str) -> str:
+        return hashlib.sha256(f"{digest}\0{text}".encode()).hexdigest()[:24]
+
+    todo = [Article(id=i, text=t, language="en") for i, t in texts.items() if key(t) not in kept]
+    for start in range(0, len(todo), 32):
+        batch = todo[start : start + 32]
+        tagger(batch)
+        kept.update({key(a.text): [list(r) for r in attribution_ranges(a)] for a in batch})
+    if todo:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".tmp").write_text(json.dumps(kept), encoding="utf-8")
+        path.with_suffix(".tmp").replace(path)
+    return {i: [(a, b) for a, b in kept[key(t)]] for i, t in texts.items()}
+
+
+def _hand_articles(data: Path) -> dict[str, Article]:
+    """:data:`HAND_FILES` and :data:`HAND_TEXTS` analysed by the default pipeline (spans and
+    attributions: what the score reads)."""
+    from unspun.analysis import load_pipeline
+
+    texts = {
+        name: Path(path if Path(path).is_absolute() else data.parent / path)
+        for name, path in HAND_FILES.items()
+    }
+    raw = {name: path.read_text(encoding="utf-8") for name, path in texts.items() if path.is_file()}
+    articles = [Article(id=name, text=text) for name, text in {**raw, **HAND_TEXTS}.items()]
+    load_pipeline(lang="en")(articles)
+    return {a.id: a for a in articles}
+
+
+def _fit_at(
+    q: float,
+    sets: dict[str, tuple[list[str], dict[str, str], dict[str, list[Span]], dict[str, np.ndarray]]],
+    target: np.ndarray,
+    folds: dict[str, np.ndarray],
+    alpha: float,
+) -> tuple[DensityFit, np.ndarray, LinearScore]:
+    """With quoted spans at weight ``q``: the out-of-fold fit on the SemEval-2023 texts, the PTC
+    texts scored by the fits of the folds that did not hold them, and the fit on every article."""
+    x = {}
+    for name, (ids, texts, spans, masks) in sets.items():
+        rows = [[(s.start, s.end, s.score) for s in spans[i]] for i in ids]
+        x[name] = np.array(
+            [
+                span_features(texts[i], r, quoted=masks[i], quoted_weight=q)
+                for i, r in zip(ids, rows, strict=True)
+            ]
+        )
+    fit = cross_validated_non_negative(x["sem"], target, folds["sem"], alpha=alpha)
+    ptc_pred = np.zeros(len(x["ptc"]))
+    for k in sorted(set(folds["ptc"].tolist())):
+        model = fit_non_negative(x["sem"][folds["sem"] != k], target[folds["sem"] != k], alpha=alpha)
+        ptc_pred[folds["ptc"] == k] = model(x["ptc"][folds["ptc"] == k])
+    final = replace(fit_non_negative(x["sem"], target, alpha=alpha), quoted_weight=q)
+    return fit, ptc_pred, final
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="the shared data folder")
     parser.add_argument("--alpha", type=float, default=1.0, help="ridge strength")
     parser.add_argument("--write", action="store_true", help="store the fit as the shipped weights")
+    parser.add_argument(
+        "--quoted-weights",
+        default=QUOTED_WEIGHTS,
+        help="the weights q of a quoted span tried (comma-separated)",
+    )
+    parser.add_argument(
+        "--tolerance", type=float, default=0.01, help="how far below q = 1 either correlation may fall"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "persuasion.json")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -94,19 +220,21 @@ def main() -> None:
     sem_spans = _as_tagged(sem_texts, out_of_fold_spans(plan, sem_texts, name="semeval2023-en-st3"))
     fold_of = {i: k for k, held_out in enumerate(plan.held_out) for i in held_out}
 
-    def rows(texts: dict[str, str], spans: dict[str, list[Span]]) -> tuple[list[str], np.ndarray]:
-        ids = sorted(spans)
-        x = np.array([span_features(texts[i], [(s.start, s.end, s.score) for s in spans[i]]) for i in ids])
-        return ids, x
-
-    ptc_ids, ptc_x = rows(ptc_texts, ptc_spans)
-    sem_ids, sem_x = rows(sem_texts, sem_spans)
+    ptc_ids, sem_ids = sorted(ptc_spans), sorted(sem_spans)
+    quoted = _quoted_ranges(
+        {**{f"ptc:{i}": ptc_texts[i] for i in ptc_ids}, **{f"sem:{i}": sem_texts[i] for i in sem_ids}}
+    )
+    ptc_masks = {i: quoted_mask(ptc_texts[i], quoted[f"ptc:{i}"]) for i in ptc_ids}
+    sem_masks = {i: quoted_mask(sem_texts[i], quoted[f"sem:{i}"]) for i in sem_ids}
+    print(f"quoted ranges of {len(quoted)} texts: {time.perf_counter() - started:.0f} s in", flush=True)
     ptc_density = np.array(
         [span_density(ptc[i].text, ((s.start, s.end) for s in ptc[i].layer("technique"))) for i in ptc_ids]
     )
     sem_density = np.array([paragraph_density(list(semeval[i].paragraphs.values())) for i in sem_ids])
-    ptc_fold = np.array([fold_of[i] for i in ptc_ids])
-    sem_fold = np.array([fold_of.get(i, -1) for i in sem_ids])
+    folds = {
+        "ptc": np.array([fold_of[i] for i in ptc_ids]),
+        "sem": np.array([fold_of.get(i, -1) for i in sem_ids]),
+    }
 
     # One score for both gold densities: the target is an article's standing in the annotated
     # corpus, the mean of its percentile ranks by span share (PTC) and by paragraph share
@@ -117,23 +245,50 @@ def main() -> None:
     ptc_by_id = dict(zip(ptc_ids, ptc_density, strict=True))
     sem_span_density = np.array([ptc_by_id[i] for i in sem_ids])
     target = density_target(sem_density, sem_span_density)
-    fit = cross_validated_non_negative(sem_x, target, sem_fold, alpha=args.alpha)
-    # PTC articles scored by the fit of the folds that did not hold them (the same split)
-    ptc_pred = np.zeros(len(ptc_ids))
-    for k in sorted(set(ptc_fold.tolist())):
-        train = sem_fold != k
-        model = fit_non_negative(sem_x[train], target[train], alpha=args.alpha)
-        ptc_pred[ptc_fold == k] = model(ptc_x[ptc_fold == k])
+    sets = {
+        "ptc": (ptc_ids, ptc_texts, ptc_spans, ptc_masks),
+        "sem": (sem_ids, sem_texts, sem_spans, sem_masks),
+    }
+    hand = _hand_articles(data)
+    grid: list[dict[str, Any]] = []
+    fits = {}
+    for q in sorted({float(v) for v in args.quoted_weights.split(",")} | {1.0}):
+        fits[q] = _fit_at(q, sets, target, folds, args.alpha)
+        fit_q, ptc_q, final_q = fits[q]
+        row = {
+            "quoted_weight": q,
+            "semeval2023_en_paragraph_density": spearman(fit_q.predictions, sem_density),
+            "ptc_span_density": spearman(ptc_q, ptc_density),
+            "target_out_of_fold": fit_q.spearman,
+            "hand_texts": {name: learnt_persuasion_score(a, final_q) for name, a in hand.items()},
+        }
+        grid.append(row)
+        print(json.dumps(row), flush=True)
+    whole = grid[-1]
+    kept = [
+        r
+        for r in grid
+        if all(
+            r[k] >= whole[k] - args.tolerance
+            for k in ("semeval2023_en_paragraph_density", "ptc_span_density")
+        )
+    ]
+    # q = 1 is always kept: the weight is the one whose fit ranks the target best out of fold
+    chosen = float(max(kept, key=lambda r: r["target_out_of_fold"])["quoted_weight"])
+    fit, ptc_pred, final = fits[chosen]
     formula_ptc = np.array([_formula_span_part(ptc[i].text, ptc_spans[i]) for i in ptc_ids], dtype=np.float64)
     formula_sem = np.array(
         [_formula_span_part(semeval[i].article.text, sem_spans[i]) for i in sem_ids], dtype=np.float64
     )
-    final = fit_non_negative(sem_x, target, alpha=args.alpha)
     report: dict[str, Any] = {
         "task": "persuasion score fit (out-of-fold span predictions, grouped span-CV folds)",
         "command": "python benchmarks/persuasion.py" + (" --write" if args.write else ""),
         "features": list(SPAN_FEATURES),
         "alpha": args.alpha,
+        "quoted_weight": chosen,
+        "quoted_weight_rule": "the q whose fit ranks the target best out of fold, of those whose two "
+        f"correlations stay within {args.tolerance} of q = 1's",
+        "quoted_weight_grid": grid,
         "articles": {"ptc": len(ptc_ids), "semeval2023_en": len(sem_ids)},
         "spearman": {
             "semeval2023_en_paragraph_density": spearman(fit.predictions, sem_density),
@@ -160,7 +315,8 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "fold_models": str(plan.work),
     }
-    print(json.dumps({k: report[k] for k in ("spearman", "formula_v1_span_part_spearman")}, indent=2))
+    shown = ("quoted_weight", "spearman", "formula_v1_span_part_spearman")
+    print(json.dumps({k: report[k] for k in shown}, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.write:
@@ -172,6 +328,7 @@ def main() -> None:
             "fitted_on": f"{len(sem_ids)} SemEval-2023 English training articles, out-of-fold spans of the "
             "span recipe's fold models (grouped folds), whole phrases",
             "alpha": args.alpha,
+            "quoted_weight_chosen_by": report["quoted_weight_rule"],
             "spearman_out_of_fold": report["spearman"],
         }
         WEIGHTS.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

@@ -219,3 +219,98 @@ def test_other_languages_paragraph_part_is_put_on_the_english_scale(tmp_path: Pa
     with pytest.raises(ModelError, match="not monotone"):
         ParagraphScale.from_file(broken)
     assert ParagraphScale.from_file(tmp_path / "none.json") is None
+
+
+# --- the quoted voice: a span inside a quotation counts quoted_weight of one in the author's text ---
+
+QUOTED = 'The minister spoke on Monday.\n\nCritics called it "a shameful betrayal" of voters.\n'
+AUTHOR = "The minister spoke on Monday.\n\nCritics called it a shameful betrayal of voters.\n"
+
+
+def _phrase(text: str, score: float = 0.6) -> Span:
+    start = text.index("shameful betrayal")
+    return Span(start, start + len("shameful betrayal"), "Loaded_Language", score)
+
+
+def _quoted_fit(quoted_weight: float) -> LinearScore:
+    from dataclasses import replace
+
+    return replace(_fit(), quoted_weight=quoted_weight)
+
+
+def _score(text: str, spans: list[Span], quoted_weight: float, attributions: list | None = None) -> float:
+    a = Article(id="q", text=text)
+    a.set_layer("technique", spans)
+    a.attributions = attributions or []
+    value = learnt_persuasion_score(a, _quoted_fit(quoted_weight))
+    assert value is not None and 0.0 <= value <= 1.0
+    return value
+
+
+def test_span_features_count_a_quoted_span_at_its_weight() -> None:
+    from unspun.whosays.quoted import quoted_mask
+
+    text = 'aaaa "bbbb"\n\ncccc'
+    mask = quoted_mask(text, [])
+    assert mask[5:11].all() and not mask[:5].any()  # the quotation with its marks
+    row = span_features(text, [(6, 10, 0.8), (13, 17, 0.5)], quoted=mask, quoted_weight=0.25)
+    n = 2 + PSEUDO_PARAGRAPHS
+    assert row[0] == pytest.approx((0.25 * 4 + 4) / (len(text) + PSEUDO_CHARS))
+    assert row[1] == pytest.approx(math.log1p(1.25))  # 2 words: one hundred words' worth
+    assert row[2] == pytest.approx(math.log1p(0.25 * 0.8 + 0.5))
+    assert row[3] == pytest.approx((0.25 + 1) / n)  # the quoted span's paragraph holds 0.25 of one
+    assert row[4] == pytest.approx((0.25 * 0.8 + 0.5) / n)
+    whole = span_features(text, [(6, 10, 0.8), (13, 17, 0.5)])
+    assert span_features(
+        text, [(6, 10, 0.8), (13, 17, 0.5)], quoted=mask, quoted_weight=1.0
+    ) == pytest.approx(whole)
+
+
+def test_a_quoted_span_raises_the_score_less_than_the_same_span_in_the_authors_text() -> None:
+    # no who-says-what layer: the quotation marks alone make the quoted voice
+    plain = _score(QUOTED, [], 0.5)
+    quoted = _score(QUOTED, [_phrase(QUOTED)], 0.5)
+    author = _score(AUTHOR, [_phrase(AUTHOR)], 0.5)
+    assert plain < quoted < author
+    # the weight 1 is the score before the voices: the quotation marks change nothing
+    assert _score(QUOTED, [_phrase(QUOTED)], 1.0) == pytest.approx(
+        _score(AUTHOR, [_phrase(AUTHOR)], 1.0), abs=0.01
+    )
+    # a lower weight never raises the score
+    by_weight = [_score(QUOTED, [_phrase(QUOTED)], q) for q in (0.0, 0.25, 0.5, 1.0)]
+    assert by_weight == sorted(by_weight) and by_weight[0] == pytest.approx(plain)
+
+
+def test_an_attributions_content_is_quoted_without_quotation_marks() -> None:
+    from unspun.document import Attribution, TextRange
+
+    text = "Critics said it was a shameful betrayal of voters.\n"
+    content = TextRange(text.index("it was"), text.index(" of voters") + len(" of voters"))
+    said = TextRange(text.index("said"), text.index("said") + 4)
+    reported = [Attribution(id="A1", content=content, cue=said)]
+    assert _score(text, [_phrase(text)], 0.0, reported) == pytest.approx(_score(text, [], 0.0))
+    assert _score(text, [_phrase(text)], 0.0) > _score(text, [], 0.0)  # without it, the author's
+
+
+def test_quoted_spans_keep_the_score_monotone() -> None:
+    spans: list[Span] = []
+    text = " ".join(f'"w{i}"' for i in range(200))  # every word quoted
+    previous = _score(text, [], 0.5)
+    for i in range(0, 40, 4):
+        start = text.index(f'"w{i}"') + 1
+        spans.append(Span(start, start + len(f"w{i}"), "Loaded_Language", 0.4))
+        current = _score(text, list(spans), 0.5)
+        assert current >= previous
+        previous = current
+    raised = [Span(s.start, s.end, s.label, 0.9) for s in spans]
+    assert _score(text, raised, 0.5) >= previous
+
+
+def test_the_quoted_weight_is_read_from_the_weights_and_bounded(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps(_quoted_fit(0.4).to_dict()), encoding="utf-8")
+    assert LinearScore.from_file(weights).quoted_weight == pytest.approx(0.4)
+    assert "quoted_weight" not in _fit().to_dict()  # a fit without it counts every span whole
+    weights.write_text(json.dumps({**_fit().to_dict(), "quoted_weight": 1.5}), encoding="utf-8")
+    with pytest.raises(ModelError):
+        LinearScore.from_file(weights)

@@ -34,6 +34,7 @@ from unspun.document import PTC14, TECHNIQUE_LAYER, Article, ModelInfo, split_pa
 from unspun.errors import ModelError
 from unspun.pipeline.base import Component
 from unspun.registry import register
+from unspun.whosays.quoted import article_quoted_mask, mostly_quoted
 
 SPAN_SCALE = 0.5
 WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "models" / "persuasion" / "weights.json"
@@ -60,28 +61,47 @@ PSEUDO_PARAGRAPHS = 1.0
 PSEUDO_CHARS = 600.0
 
 
-def span_features(text: str, spans: Sequence[tuple[int, int, float]]) -> np.ndarray:
-    """:data:`SPAN_FEATURES` of ``text`` with predicted spans ``(start, end, score)``."""
+def span_features(
+    text: str,
+    spans: Sequence[tuple[int, int, float]],
+    *,
+    quoted: np.ndarray | None = None,
+    quoted_weight: float = 1.0,
+) -> np.ndarray:
+    """:data:`SPAN_FEATURES` of ``text`` with predicted spans ``(start, end, score)``.
+
+    ``quoted`` (a boolean per code point, :func:`unspun.whosays.quoted.quoted_mask`) marks the
+    quoted voice: a span mostly inside it (:func:`unspun.whosays.quoted.mostly_quoted`) counts
+    ``quoted_weight`` (in [0, 1]) of a span in the author's text, in every feature: its
+    characters, its count, its score, and the paragraph it is in (a paragraph whose only spans
+    are quoted holds ``quoted_weight`` of a span). Without ``quoted``, or with a weight of 1,
+    every span counts whole."""
     per_100 = max(1.0, len(text.split()) / 100)
-    covered = np.zeros(len(text), dtype=bool)
+    covered = np.zeros(len(text), dtype=np.float64)
     paragraphs = split_paragraphs(text)
-    tops = np.zeros(len(paragraphs))
+    held, tops = np.zeros(len(paragraphs)), np.zeros(len(paragraphs))
     starts = np.array([p.start for p in paragraphs], dtype=np.int64)
     ends = np.array([p.end for p in paragraphs], dtype=np.int64)
-    scores = []
+    counted, scores = 0.0, 0.0
     for start, end, score in spans:
         clipped = min(1.0, max(0.0, score))
-        scores.append(clipped)
-        covered[max(start, 0) : min(end, len(text))] = True
+        weight = 1.0
+        if quoted is not None and quoted_weight != 1.0 and mostly_quoted(quoted, start, end):
+            weight = min(1.0, max(0.0, quoted_weight))
+        counted += weight
+        scores += weight * clipped
+        inside = covered[max(start, 0) : min(end, len(text))]
+        inside[:] = np.maximum(inside, weight)
         touched = (starts < end) & (ends > start)
-        tops[touched] = np.maximum(tops[touched], clipped)
+        held[touched] = np.maximum(held[touched], weight if clipped > 0 else 0.0)
+        tops[touched] = np.maximum(tops[touched], weight * clipped)
     chars, n = len(text) + PSEUDO_CHARS, len(tops) + PSEUDO_PARAGRAPHS
     return np.array(
         [
             covered.sum() / chars if chars else 0.0,
-            np.log1p(len(scores) / per_100),
-            np.log1p(sum(scores) / per_100),
-            float((tops > 0).sum() / n) if n else 0.0,
+            np.log1p(counted / per_100),
+            np.log1p(scores / per_100),
+            float(held.sum() / n) if n else 0.0,
             float(tops.sum() / n) if n else 0.0,
         ],
         dtype=np.float64,
@@ -90,12 +110,15 @@ def span_features(text: str, spans: Sequence[tuple[int, int, float]]) -> np.ndar
 
 @dataclass(frozen=True, slots=True)
 class LinearScore:
-    """``clip(intercept + sum(weights * (x - mean) / scale), 0, 1)`` over :data:`SPAN_FEATURES`."""
+    """``clip(intercept + sum(weights * (x - mean) / scale), 0, 1)`` over :data:`SPAN_FEATURES`,
+    the features taken with a span in the quoted voice counting ``quoted_weight`` of one in the
+    author's text (:func:`span_features`; 1: every span whole)."""
 
     mean: np.ndarray
     scale: np.ndarray
     weights: np.ndarray
     intercept: float
+    quoted_weight: float = 1.0
 
     def __call__(self, features: np.ndarray) -> np.ndarray:
         z = (np.atleast_2d(features) - self.mean) / self.scale
@@ -109,6 +132,7 @@ class LinearScore:
             "scale": self.scale.tolist(),
             "weights": self.weights.tolist(),
             "intercept": self.intercept,
+            **({"quoted_weight": self.quoted_weight} if self.quoted_weight != 1.0 else {}),
         }
 
     @classmethod
@@ -118,13 +142,19 @@ class LinearScore:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot read the persuasion weights {path}: {exc}; reinstall unspun") from exc
-        if data.get("features") != list(SPAN_FEATURES) or min(data["weights"]) < 0:
+        quoted_weight = float(data.get("quoted_weight", 1.0))
+        if (
+            data.get("features") != list(SPAN_FEATURES)
+            or min(data["weights"]) < 0
+            or not 0 <= quoted_weight <= 1
+        ):
             raise ModelError(f"{path} is not a persuasion fit of this version; reinstall unspun")
         return cls(
             np.asarray(data["mean"], float),
             np.asarray(data["scale"], float),
             np.asarray(data["weights"], float),
             float(data["intercept"]),
+            quoted_weight,
         )
 
 
@@ -218,13 +248,18 @@ def learnt_persuasion_score(
     scale: ParagraphScale | None = None,
 ) -> float | None:
     """The learnt score (v2): ``fit`` over :data:`SPAN_FEATURES` of the English span model's spans
-    (PTC-14, what it was fitted on) when that model read the article; otherwise the paragraph part
+    (PTC-14, what it was fitted on) when that model read the article, a span in the quoted voice
+    counting ``fit.quoted_weight`` of one (the voice of :mod:`unspun.whosays.quoted`: the
+    attributions' contents when the who-says-what layer ran, and the quotation marks; the
+    quotation marks alone without it); otherwise the paragraph part
     ``P`` of the formula (another language: the multilingual spans mark whole sentences, a density
     the fit never saw), put on the English score's scale by ``scale`` for the languages it maps;
     ``None`` when neither analysis ran."""
     if layer in article.spans and article.language in (None, "en"):
         spans = [(s.start, s.end, s.score) for s in article.layer(layer) if s.taxonomy == PTC14]
-        return float(fit(span_features(article.text, spans))[0])
+        quoted = article_quoted_mask(article) if fit.quoted_weight != 1.0 else None
+        features = span_features(article.text, spans, quoted=quoted, quoted_weight=fit.quoted_weight)
+        return float(fit(features)[0])
     if article.paragraphs:
         share = paragraph_share(article)
         return scale(share, article.language) if scale is not None else share
@@ -234,7 +269,10 @@ def learnt_persuasion_score(
 class PersuasionScorer(Component):
     """Writes ``article.scores["persuasion"]`` after the span and paragraph components: with a
     ``fit`` the learnt score (:func:`learnt_persuasion_score`, ``unspun.PersuasionScorer.v2``, the
-    default pipeline's), without one the formula (:func:`persuasion_score`, v1)."""
+    default pipeline's), without one the formula (:func:`persuasion_score`, v1). The learnt score
+    reads ``article.attributions`` too when a component before it wrote them (the default
+    pipeline's who-says-what layer runs first); they are not a need: without them the quotation
+    marks alone tell the quoted voice."""
 
     name = "persuasion"
     needs = ("spans", "paragraphs")

@@ -22,22 +22,22 @@ author's text "26% of characters (0 spans)").
 
 :class:`VoiceScorer` writes these as flat keys of ``article.scores`` (``author_span_share``,
 ``author_spans``, ``author_chars``, ``quoted_span_share``, ``quoted_spans``, ``quoted_chars``), which
-the JSON ``scores``, the text view, the page and the store's outlet profiles read. The persuasion
-score itself is untouched.
+the JSON ``scores``, the text view, the page and the store's outlet profiles read. The split
+itself is :mod:`unspun.whosays.quoted`'s, which the persuasion score reads too (a quoted span
+counts its fit's ``quoted_weight`` there); this component does not change that score.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from unspun.document import TECHNIQUE_LAYER, Article, Attribution
+from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.pipeline.base import Component
 from unspun.registry import register
-from unspun.whosays.quotation import quotations
-from unspun.whosays.shown import content_pieces
+from unspun.whosays.quoted import attribution_ranges, mostly_quoted, quoted_mask
 
 VOICES = ("author", "quoted")
 # The keys VoiceScorer writes on article.scores, per voice: f"{voice}_{field}".
@@ -86,29 +86,11 @@ class Voices:
         return cls(author=author, quoted=quoted)
 
 
-def quoted_mask(text: str, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
-    """A boolean per code point of ``text``: True where it is quoted, i.e. inside one of the
-    attribution content ``ranges`` or between quotation marks (the marks included)."""
-    mask = np.zeros(len(text), dtype=bool)
-    for start, end in [*ranges, *quotations(text)]:
-        mask[max(start, 0) : min(end, len(text))] = True
-    return mask
-
-
 def voice_persuasion(article: Article, *, layer: str = TECHNIQUE_LAYER) -> Voices:
     """The persuasion in the author's text and in the quoted text of an analysed ``article``
     (the spans of ``layer``, the attributions' contents and the quotation marks of its text)."""
-    ranges = [piece for a in article.attributions for piece in quoted_pieces(article.text, a)]
-    return count_voices(article.text, ranges, [(s.start, s.end) for s in article.layer(layer)])
-
-
-def quoted_pieces(text: str, attribution: Attribution) -> list[tuple[int, int]]:
-    """The ranges of ``text`` an ``attribution`` quotes: its content, or of a content its source
-    and cue interrupt ('"X," said Hubbard, who ... "Y."') the parts either side of them, not the
-    source's clause between them."""
-    content = (attribution.content.start, attribution.content.end)
-    inside = [None if r is None else (r.start, r.end) for r in (attribution.source, attribution.cue)]
-    return content_pieces(text, content, inside) or [content]
+    spans = [(s.start, s.end) for s in article.layer(layer)]
+    return count_voices(article.text, attribution_ranges(article), spans)
 
 
 def count_voices(text: str, quoted: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> Voices:
@@ -122,7 +104,7 @@ def count_voices(text: str, quoted: Sequence[tuple[int, int]], spans: Sequence[t
         start, end = max(start, 0), min(end, len(text))
         if end <= start:
             continue
-        voice = "quoted" if 2 * int(in_quote[start:end].sum()) > end - start else "author"
+        voice = "quoted" if mostly_quoted(in_quote, start, end) else "author"
         covered[voice][start:end] = True
         counts[voice] += 1
     return Voices(
