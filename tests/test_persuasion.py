@@ -314,3 +314,11 @@ def test_the_quoted_weight_is_read_from_the_weights_and_bounded(tmp_path: Path) 
     weights.write_text(json.dumps({**_fit().to_dict(), "quoted_weight": 1.5}), encoding="utf-8")
     with pytest.raises(ModelError):
         LinearScore.from_file(weights)
+
+
+@pytest.mark.parametrize("bad", [{"quoted_weight": "high"}, {"quoted_weight": None}, {"weights": None}])
+def test_weights_of_the_wrong_type_are_a_model_error(tmp_path: Path, bad: dict[str, object]) -> None:
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps({**_fit().to_dict(), **bad}), encoding="utf-8")
+    with pytest.raises(ModelError, match="reinstall unspun"):
+        LinearScore.from_file(weights)

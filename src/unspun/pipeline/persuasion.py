@@ -142,20 +142,30 @@ class LinearScore:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot read the persuasion weights {path}: {exc}; reinstall unspun") from exc
-        quoted_weight = float(data.get("quoted_weight", 1.0))
+        foreign = ModelError(f"{path} is not a persuasion fit of this version; reinstall unspun")
+        try:
+            # a field missing or of the wrong type ("quoted_weight": "high") is a foreign file too,
+            # not a bare KeyError / TypeError from the loader
+            quoted_weight = float(data.get("quoted_weight", 1.0))
+            fit = cls(
+                np.asarray(data["mean"], float),
+                np.asarray(data["scale"], float),
+                np.asarray(data["weights"], float),
+                float(data["intercept"]),
+                quoted_weight,
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise foreign from exc
+        shape = (len(SPAN_FEATURES),)
+        arrays = (fit.mean, fit.scale, fit.weights)
         if (
             data.get("features") != list(SPAN_FEATURES)
-            or min(data["weights"]) < 0
+            or any(a.shape != shape or not np.isfinite(a).all() for a in arrays)
+            or fit.weights.min() < 0
             or not 0 <= quoted_weight <= 1
         ):
-            raise ModelError(f"{path} is not a persuasion fit of this version; reinstall unspun")
-        return cls(
-            np.asarray(data["mean"], float),
-            np.asarray(data["scale"], float),
-            np.asarray(data["weights"], float),
-            float(data["intercept"]),
-            quoted_weight,
-        )
+            raise foreign
+        return fit
 
 
 PARAGRAPH_SCALE = WEIGHTS.with_name("paragraph-scale.json")
