@@ -154,12 +154,18 @@ def offset_mismatches(mentions: Iterable[RoleMention], texts: Mapping[str, str])
     cover. Such a mention is a warning, not an error: the official files hold a few (offsets one
     or two characters off) and the official scorer pairs mentions by those very offsets.
 
-    Raises FormatError for a mention that ends past its article's end (nothing to classify).
+    Raises FormatError for a mention that ends past its article's end (nothing to classify),
+    InputNotFoundError for one whose article is not in ``texts``.
     """
     warnings = []
     for m in mentions:
-        text = texts[m.article_id]
         where = m.where or m.article_id
+        text = texts.get(m.article_id)
+        if text is None:
+            raise InputNotFoundError(
+                f"{where}: article {m.article_id} is not among the {len(texts)} articles read; "
+                "read its text with read_documents (the folder of the raw documents)"
+            )
         if m.end >= len(text):
             raise FormatError(
                 f"{where}: the offsets {m.start}-{m.end} of {m.mention!r} end past {m.article_id} "
