@@ -810,6 +810,9 @@ def test_a_dateline_place_may_hold_capitals_beyond_ascii() -> None:
     # a place is in capitals: a word in lower case or a number opens no dateline
     for plain in ("M\u00fcnchen (dpa) - Prices rose", "\u00c9t\u00e9 - Prices rose", "123 - Prices rose"):
         assert without_dateline(plain, (0, len(plain))) == (0, len(plain)), plain
+    # capitals are letters: Roman numerals and circled letters (str.isupper) open no dateline
+    for symbols in ("\u2162\u2163\u2164 - Prices rose", "\u24b6\u24b7\u24b8 - Prices rose"):
+        assert without_dateline(symbols, (0, len(symbols))) == (0, len(symbols)), symbols
 
 
 def test_an_entity_only_in_a_clause_about_the_source_is_not_who_speaks() -> None:

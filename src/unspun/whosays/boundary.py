@@ -10,6 +10,7 @@ character offsets, end exclusive.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 Range = tuple[int, int]
@@ -64,8 +65,11 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
 # What follows the place: perhaps a state or a date, perhaps an agency in brackets, and the dash
 # (also read by unspun.pipeline.entities.dateline_places, which types the place).
 # A capital letter of any script ("MÜNCHEN", "İSTANBUL", "SÃO PAULO"), and a letter: re knows no
-# Unicode letter case, so the capitals of the Basic Multilingual Plane are listed (about 1,200).
-CAPITAL = "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isupper())) + "]"
+# Unicode letter case, so the capitals of the Basic Multilingual Plane are listed (1,127 in Unicode 15). Letters
+# only (category Lu): str.isupper also holds Roman numerals and circled letters ("ⅢⅣⅤ").
+CAPITAL = (
+    "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Lu")) + "]"
+)
 _LETTER = r"[^\W\d_]"
 DATELINE_AFTER_PLACE = (
     rf"(?:, {CAPITAL}(?:{_LETTER}|\.){{1,14}}(?: \d{{1,2}})?(?:, \d{{4}})?)?"
