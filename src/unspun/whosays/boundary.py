@@ -65,7 +65,7 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
 # What follows the place: perhaps a state or a date, perhaps an agency in brackets, and the dash
 # (also read by unspun.pipeline.entities.dateline_places, which types the place).
 # A capital letter of any script ("MÜNCHEN", "İSTANBUL", "SÃO PAULO"), and a letter: re knows no
-# Unicode letter case, so the capitals of the Basic Multilingual Plane are listed (1,127 in Unicode 15). Letters
+# Unicode letter case, so the capitals of the Basic Multilingual Plane are listed (1,127 in Unicode 14). Letters
 # only (category Lu): str.isupper also holds Roman numerals and circled letters ("ⅢⅣⅤ").
 CAPITAL = (
     "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Lu")) + "]"
