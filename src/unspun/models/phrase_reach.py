@@ -162,8 +162,9 @@ _WORDS_BEFORE = re.compile(rf"((?:{WORD.pattern}[ \t]+)+)$")
 def noun_phrase_start(text: str, start: int) -> int:
     """``start``, or the start of the determiner (:data:`DETERMINERS`) before it when the word at
     ``start`` is a lower-case content word followed by an auxiliary (its verb) and preceded, after
-    the determiner and spaces alone, by at most :data:`NOUN_REACH_WORDS` lower-case content words
-    (its modifiers) that are no reporting verbs: 'The bridge |plan is' -> 'The bridge plan is'."""
+    the determiner and spaces alone, by one to :data:`NOUN_REACH_WORDS` lower-case content words
+    (its modifiers) that are no reporting verbs: 'The bridge |plan is' -> 'The bridge plan is'. A
+    determiner right before the word ('The |plan is') is left out of the span, as the tagger chose."""
     head = WORD.match(text, start)
     if (
         head is None
