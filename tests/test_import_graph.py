@@ -182,6 +182,7 @@ WHOSAYS_RUNTIME = {
     "heads",
     "parsing",
     "quotation",
+    "quoted",
     "shown",
     "speech",
 }
