@@ -221,5 +221,14 @@ def test_the_place_of_a_news_dateline_is_a_place(recognizer: EntityRecognizer) -
         "x\n\nBERLIN (Reuters) - y",
         "BREAKING NEWS: x",
         "NATO said - x",
+        "SÃO PAULO, Brazil (AP) — x",  # capitals of any script, as boundary.DATELINE reads them
+        "MÜNCHEN (dpa) – x",
     ]
-    assert [[t[a:b] for a, b in dateline_places(t)] for t in places] == [["NEW YORK"], ["BERLIN"], [], []]
+    assert [[t[a:b] for a, b in dateline_places(t)] for t in places] == [
+        ["NEW YORK"],
+        ["BERLIN"],
+        [],
+        [],
+        ["SÃO PAULO"],
+        ["MÜNCHEN"],
+    ]

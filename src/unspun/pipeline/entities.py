@@ -32,7 +32,7 @@ from unspun.document import Article, Entity, ModelInfo, TextRange
 from unspun.pipeline.base import Component
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
-from unspun.whosays.boundary import DATELINE_AFTER_PLACE
+from unspun.whosays.boundary import CAPITAL, DATELINE_AFTER_PLACE
 from unspun.whosays.parsing import (
     DEFAULT_SPACY_MODEL,
     Chunks,
@@ -411,10 +411,12 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
     return found
 
 
-# The place a news dateline opens a paragraph with, in capitals ("OAKHAVEN", "NEW YORK",
-# "ST. LOUIS"), when a date, an agency in brackets or a dash follows (the rest of the dateline of
-# unspun.whosays.boundary.DATELINE).
-_DATELINE_PLACE = re.compile(r"(?m)^[ \t]*([A-Z]{3}[A-Z.'’ ]*[A-Z.])(?=" + DATELINE_AFTER_PLACE + ")")
+# The place a news dateline opens a paragraph with, in capitals of any script ("OAKHAVEN", "NEW
+# YORK", "ST. LOUIS", "SÃO PAULO", "MÜNCHEN"), when a date, an agency in brackets or a dash follows
+# (the rest of the dateline of unspun.whosays.boundary.DATELINE, which reads the same capitals).
+_DATELINE_PLACE = re.compile(
+    rf"(?m)^[ \t]*({CAPITAL}{{3}}(?:{CAPITAL}|[.'’ ])*(?:{CAPITAL}|\.))(?=" + DATELINE_AFTER_PLACE + ")"
+)
 
 
 def dateline_places(text: str) -> list[tuple[int, int]]:
