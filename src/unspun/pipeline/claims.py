@@ -65,6 +65,14 @@ CHECKABLE_ENTITIES = frozenset(
 )
 
 
+def _words_and_roots(tokens: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """The spaCy tokens of one sentence without punctuation and spaces, and those of them whose
+    head lies outside the sentence or is themselves (its roots)."""
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    inside = {t.i for t in words}
+    return words, [t for t in words if t.head.i == t.i or t.head.i not in inside]
+
+
 def is_evaluation(tokens: Sequence[Any]) -> bool:
     """Whether the spaCy tokens of one sentence only say what something is: one main clause (no
     second one joined to it), a copula with a noun or adjective complement ("X is nothing less
@@ -73,9 +81,7 @@ def is_evaluation(tokens: Sequence[Any]) -> bool:
     CheckThat! 2024 English sentences that read so, 132 of 139 in a sample of 4,000 training
     sentences are labelled No, 33 of 34 in dev and 6 of 7 in dev-test; leaving those the shipped
     model flags out of its claims drops one false and one true Yes on dev, none on dev-test."""
-    words = [t for t in tokens if not (t.is_punct or t.is_space)]
-    inside = {t.i for t in words}
-    roots = [t for t in words if t.head.i == t.i or t.head.i not in inside]
+    words, roots = _words_and_roots(tokens)
     if len(roots) != 1 or roots[0].lemma_.lower() != "be":
         return False
     children = [child.dep_ for child in roots[0].children]
@@ -96,10 +102,10 @@ SPOKEN_OBJECTS = frozenset({"detail", "comment", "information", "statement", "fi
 
 def _main_clause(tokens: Sequence[Any]) -> Any | None:
     """The root of a sentence's tokens if it has one root and no clause joined to it, else None."""
-    words = [t for t in tokens if not (t.is_punct or t.is_space)]
-    inside = {t.i for t in words}
-    roots = [t for t in words if t.head.i == t.i or t.head.i not in inside]
-    if len(roots) != 1 or any(child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") for child in roots[0].children):
+    _, roots = _words_and_roots(tokens)
+    if len(roots) != 1 or any(
+        child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") for child in roots[0].children
+    ):
         return None
     return roots[0]
 
