@@ -191,7 +191,9 @@ def test_entity_role_mentions_whose_offsets_miss_their_text_are_named(tmp_path: 
     ]
     with pytest.raises(FormatError, match=r"line 4: the offsets .* of 'Porter' end past EN_1.txt \(59"):
         offset_mismatches(read, texts)
-    with pytest.raises(InputNotFoundError, match=r"line \d+: article EN_1.txt is not among the 0 articles read"):
+    with pytest.raises(
+        InputNotFoundError, match=r"line \d+: article EN_1.txt is not among the 0 articles read"
+    ):
         offset_mismatches(read[:2], {})
 
 

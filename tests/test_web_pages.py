@@ -456,6 +456,8 @@ def test_the_page_counts_one_span_in_the_singular() -> None:
     )
     shown = run_node(script, [[1, "span"], [0, "span"], [1200, "word"], [None, "article"]])
     assert shown == ["1 span", "0 spans", "1,200 words", "– articles"]
-    static = {name: (web.STATIC_DIR / name).read_text(encoding="utf-8") for name in ("corpus.js", "charts.js")}
+    static = {
+        name: (web.STATIC_DIR / name).read_text(encoding="utf-8") for name in ("corpus.js", "charts.js")
+    }
     assert "} spans`" not in static["corpus.js"] and "} words`" not in static["corpus.js"]
     assert "d.n} articles`" not in static["charts.js"]
