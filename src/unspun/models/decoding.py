@@ -50,7 +50,8 @@ RELATIVE_EXTENT = 0.35
 # scores below this share of the core's highest inside-probability: 'The corrupt mayor has
 # betrayed us all. Save our harbour!' rose to 0.65 on both sentences and dipped to 0.26 on the full
 # stop, one span of two sentences. A run carried through the mark at half its height or more stays
-# whole (PTC gold spans cross a sentence end 318 times in 6,128). Not yet measured on the folds.
+# whole (PTC gold spans cross a sentence end 318 times in 6,128). On the grouped folds SI F1 stays
+# 0.4340 (whole phrases 0.4362) with the other span changes of 2026-12-07; 0.5 was not tuned.
 SENTENCE_EXTENT = 0.5
 
 
