@@ -31,6 +31,7 @@ from unspun.models.sentence_classifier import SentenceClassifier, load_classifie
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.sentences import split_sentences, title_end
+from unspun.whosays.attribution_rules import tokens_within
 from unspun.whosays.encoding import (
     TokenStates,
     article_sentences,
@@ -38,7 +39,7 @@ from unspun.whosays.encoding import (
     encode_texts,
 )
 from unspun.whosays.heads import HeadModel, load_heads
-from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, PARSE_KEY, Chunks, doc_text, load_spacy
+from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, PARSE_KEY, Chunks, load_spacy
 from unspun.whosays.speech import ANSWER, REFUSAL
 
 DEFAULT_MODEL = "checkworthy-en"
@@ -138,13 +139,11 @@ def is_no_comment(tokens: Sequence[Any]) -> bool:
 
 def sentence_tokens(chunks: Chunks, sentence: TextRange) -> list[Any]:
     """The tokens of a parsed text (``(offset, Doc)`` chunks) that lie inside ``sentence``: each
-    chunk's ``char_span`` over its part of the sentence, as :func:`mention_dependency` finds a
-    mention's tokens, where every token of the text had been scanned for each sentence."""
+    chunk's tokens within its part of the sentence (:func:`tokens_within`), where every token of
+    the text had been scanned for each sentence."""
     tokens: list[Any] = []
     for offset, doc in chunks:
-        start, end = max(sentence.start - offset, 0), min(sentence.end - offset, len(doc_text(doc)))
-        if start < end and (span := doc.char_span(start, end, alignment_mode="contract")) is not None:
-            tokens.extend(span)
+        tokens.extend(tokens_within(doc, sentence.start - offset, sentence.end - offset))
     return tokens
 
 

@@ -21,6 +21,7 @@ Quotations (finding them, continuing them, balancing their marks) are in
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -77,27 +78,17 @@ def first_token_from(doc: Any, start: int) -> int:
     (``len(doc)`` when none does): a binary search over the tokens' starts, which rise with their
     index, where a scan of the whole parse for each candidate cue made the attribution rules
     quadratic in a chunk's length (three quarters of the component's time on PTC articles)."""
-    low, high = 0, len(doc)
-    while low < high:
-        mid = (low + high) // 2
-        if doc[mid].idx < start:
-            low = mid + 1
-        else:
-            high = mid
-    return low
+    return bisect.bisect_left(doc, start, key=lambda token: token.idx)
 
 
 def tokens_within(doc: Any, start: int, end: int) -> list[Token]:
     """The tokens of ``doc`` wholly inside the characters ``[start, end)``, in order (the same as
-    ``[t for t in doc if start <= t.idx and t.idx + len(t) <= end]``: tokens neither overlap nor
-    go back, so those that fit are one run from the first that starts at ``start`` or after)."""
-    out = []
-    for i in range(first_token_from(doc, start), len(doc)):
-        token = doc[i]
-        if token.idx + len(token) > end:
-            break
-        out.append(token)
-    return out
+    ``[t for t in doc if start <= t.idx and t.idx + len(t) <= end]``): spaCy's ``char_span`` with
+    the span contracted to whole tokens, where a scan of the whole parse for each candidate cue made
+    the attribution rules quadratic in a chunk's length."""
+    start, end = max(start, 0), min(end, len(doc_text(doc)))
+    span = doc.char_span(start, end, alignment_mode="contract") if start < end else None
+    return list(span) if span is not None else []
 
 
 def trimmed(tokens: Sequence[Token]) -> list[Token]:
