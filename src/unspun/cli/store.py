@@ -266,7 +266,7 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     p = profile["persuasion"]
     lines = [
         f"{profile['outlet']}: "
-        + ", ".join(_count(profile[key], key[:-1]) for key in ("articles", "words", "spans")),
+        + ", ".join(counted(profile[key], key[:-1]) for key in ("articles", "words", "spans")),
         f"published: {_published(profile['first_published'], profile['last_published'])}",
         "persuasion score: "
         + (f"median {p['median']}, quartiles {p['q1']} .. {p['q3']} (n={p['n']})" if p["n"] else "none"),
@@ -295,11 +295,6 @@ def _published(first: str | None, last: str | None) -> str:
     if first is None and last is None:
         return "no dates"
     return f"{first or '?'} .. {last or '?'}"
-
-
-def _count(n: int, noun: str) -> str:
-    """``1 article``, ``2 articles``, ``1,000 words``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _voices_line(v: dict[str, Any]) -> str:
@@ -442,14 +437,14 @@ def reanalyze(
             if summary.seen and summary.current == summary.seen and not summary.failed:
                 them = "it" if summary.current == 1 else "them"
                 write(
-                    f"nothing to reanalyse: {_count(summary.current, 'article')} current "
+                    f"nothing to reanalyse: {counted(summary.current, 'article')} current "
                     f"(--force analyses {them} again)"
                 )
                 return
             added = f"{summary.added:,} analys{'is' if summary.added == 1 else 'es'} added"
             first, *details = RunReport(failures=summary.failed).summary(
                 f"{added}, {summary.replaced:,} replaced, "
-                f"{summary.current:,} already current of {_count(summary.seen, 'article')}"
+                f"{summary.current:,} already current of {counted(summary.seen, 'article')}"
             )
             write(first)
             for line in details:
