@@ -9,6 +9,7 @@ import pytest
 
 from unspun.errors import ModelError
 from unspun.models.packaged import packaged_model_dir
+from unspun.training import out_of_fold
 from unspun.training.folds import STAMP, FoldPlan
 from unspun.training.out_of_fold import out_of_fold_spans
 from unspun.training.span_context import fold_heads
@@ -59,6 +60,19 @@ def test_out_of_fold_spans_are_made_once_and_read_back(tmp_path: Path) -> None:
     changed = {**TEXTS, "2": "Another text entirely, about the weather."}
     with pytest.raises(ModelError):  # other texts: made again, and the models are missing
         out_of_fold_spans(plan, changed, name="t", log=lambda _: None)
+
+
+def test_out_of_fold_spans_are_made_again_after_the_decoder_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = _plan(tmp_path)
+    out_of_fold_spans(plan, TEXTS, name="t", context=False, log=lambda _: None)
+    for k in range(2):
+        (plan.model_dir(k) / "model.onnx").unlink()
+    out_of_fold_spans(plan, TEXTS, name="t", context=False, log=lambda _: None)  # read back
+    monkeypatch.setattr(out_of_fold, "code_digest", lambda module: "other decoder")
+    with pytest.raises(ModelError):  # other code: made again, and the models are missing
+        out_of_fold_spans(plan, TEXTS, name="t", context=False, log=lambda _: None)
 
 
 def test_out_of_fold_spans_need_every_fold_model(tmp_path: Path) -> None:

@@ -27,9 +27,11 @@ from unspun.errors import ModelError
 from unspun.models.decoding import RELATIVE_EXTENT
 from unspun.models.span_context import SpanContextHead
 from unspun.models.span_model import SpanFindings
+from unspun.training.code_digest import code_digest
 from unspun.training.folds import STAMP, FoldPlan
 
 GROUP = 16  # articles per call of the span model
+DECODER = "unspun.models.span_model"  # its code and the project code it imports make the spans
 
 
 def _digest(texts: Mapping[str, str]) -> str:
@@ -49,7 +51,7 @@ def out_of_fold_spans(
 ) -> dict[str, list[Span]]:
     """The spans the fold model that held each article out finds in ``texts`` (by article id;
     ids in no fold are left out), read from ``<plan.work>/oof-<name>.jsonl`` when that file was
-    made from the same texts and models, else computed and written there (whole, by rename).
+    made from the same texts, models and decoding code, else computed and written there (whole, by rename).
     ``context``: each fold's technique probabilities corrected by its context head
     (:func:`unspun.training.span_context.fold_heads`, fitted from the gold spans of
     ``plan.data_dir``); without, the fold models' own heads alone. Raises :class:`ModelError`
@@ -64,6 +66,8 @@ def out_of_fold_spans(
         "models": [_stamp(plan, k) for k in range(len(plan.held_out))],
         # how the fold models' token probabilities become spans (their configs leave it default)
         "relative_extent": RELATIVE_EXTENT,
+        # the decoder's code: spans made by an older decoder are made again
+        "code": code_digest(DECODER),
     }
     if context:
         from unspun.training.span_context import fold_heads
