@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Span
-from unspun.models.phrase_words import WORD
+from unspun.models.letters import WORD
 from unspun.models.phrases import boundary_figures, whole_phrases
 from unspun.paths import shared_data_dir
 from unspun.tasks.ptc import read_ptc, si_gold

@@ -73,6 +73,15 @@ def test_word_inside_reads_a_hyphenated_word_whole() -> None:
     assert [text[s:e] for s, e, _ in cored] == ["The so-called"]
 
 
+def test_word_inside_reads_a_decomposed_accent_as_part_of_its_word() -> None:
+    text = "The Lu\u0308genpresse lies"  # "\u00fc" written as "u" and a combining diaeresis
+    offsets, probs = _tokens(
+        text, [("The", 0.1), ("Lu", 0.5), ("\u0308", 0.1), ("genpresse", 0.2), ("lies", 0.1)]
+    )
+    inside = word_inside(text, probs, offsets)
+    assert np.allclose(inside, [0.1, 0.5, 0.5, 0.5, 0.1], atol=1e-6)  # one word, read as its best token
+
+
 def test_decode_spans_relative_splits_a_sentence_into_its_phrases() -> None:
     offsets, probs = _tokens(TRAITORS, TRAITOR_TOKENS)
     plain = decode_spans(TRAITORS, probs, offsets, threshold=0.15, peak=0.35)

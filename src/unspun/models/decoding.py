@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from unspun.models.letters import PLAIN_WORD
+from unspun.models.letters import WORD as WHOLE_WORD
 from unspun.sentences import TITLE_WORDS, reads_as_headline, split_sentences
 
 # The PTC v2 gold never starts or ends a span on these characters.
@@ -33,7 +35,7 @@ FUNCTION_WORDS = frozenset({
 # fmt: on
 # Two line breaks with nothing but white space between (Windows line ends, spaces, no-break spaces).
 BLANK_LINE = re.compile(r"\r?\n[^\S\n]*\n")
-WORD = re.compile(r"\w+")
+WORD = PLAIN_WORD  # a run of letters, combining accents included
 N_SPAN_FEATURES = 4
 # The core of a run (:func:`token_runs`): its tokens at or above this share of the run's highest
 # inside-probability, each word read as its best token (:func:`word_inside`). On the out-of-fold
@@ -160,8 +162,9 @@ def _stretches(on: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-# A word with inner hyphens or apostrophes ("so-called", "don't") is one word for decoding.
-_WHOLE_WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+# A word with inner hyphens or apostrophes ("so-called", "don't") is one word for decoding, its
+# combining accents in it (decomposed text), as for the phrase rules.
+_WHOLE_WORD = WHOLE_WORD
 
 
 def word_inside(text: str, probs: np.ndarray, offsets: np.ndarray) -> np.ndarray:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from unspun.document import Label, Span
+from unspun.models.letters import WORD
 from unspun.models.phrase_pieces import BREAK, cuts_after_exclamation, reporting_clause
-from unspun.models.phrase_words import WORD, normal_word
+from unspun.models.phrase_words import normal_word
 
 # Measured on the out-of-fold spans of the grouped folds (7,285 spans of 371 PTC training
 # articles): of the pieces joined across exactly one word 25 of 82 lie in one gold span, across

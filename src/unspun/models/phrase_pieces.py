@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from unspun.document import Span
 from unspun.models.decoding import FUNCTION_WORDS, snap_to_words
+from unspun.models.letters import LETTER, WORD
 from unspun.models.phrase_bounds import (
     CURLY_CLOSING,
     CURLY_OPENING,
@@ -23,7 +24,7 @@ from unspun.models.phrase_bounds import (
     reversed_guillemets,
     strip_edges,
 )
-from unspun.models.phrase_words import LETTER, REPORTING_VERBS, WORD, is_finding
+from unspun.models.phrase_words import REPORTING_VERBS, is_finding
 from unspun.sentences import split_sentences
 
 # Between two pieces of one phrase there is no sentence or clause break, quote or bracket.

@@ -3,7 +3,7 @@
 Which words a phrase does not end on (:data:`END_WORDS`) or seldom starts on
 (:data:`START_WORDS`, :data:`LOWER_START_WORDS`), which carry no content of their own (negated
 auxiliaries, discourse markers, fixed expressions such as "of course"), which report speech
-(:data:`REPORTING_VERBS`), what a word is (:data:`WORD`), and whether a span's text holds a finding
+(:data:`REPORTING_VERBS`), and whether a span's text holds a finding
 (:func:`is_finding`) or how many content words it holds (:func:`content_word_count`). Plain word
 lists drawn from the PTC training gold spans (figures beside each list), no tagger.
 """
@@ -11,10 +11,10 @@ lists drawn from the PTC training gold spans (figures beside each list), no tagg
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from unspun.models.decoding import FUNCTION_WORDS
+from unspun.models.letters import WORD
 
 # Words a phrase does not end on: articles, determiners (those no PTC training span ends on:
 # "every", "each", "such", ...; "no", "any" and "another", which 6, 2 and 2 of the 6,128 end on,
@@ -87,25 +87,6 @@ for _expression in FIXED_EXPRESSIONS:  # longest first, as FIXED_EXPRESSIONS
 # fmt: on
 
 
-def _combining_marks() -> str:
-    """The combining marks of the Basic Multilingual Plane (Unicode category M*) as ranges of a
-    character class: the accents of decomposed letters and the Indic vowel signs, which ``\\w``
-    does not match."""
-    marks = [c for c in range(0x10000) if unicodedata.category(chr(c))[0] == "M"]
-    ranges: list[tuple[int, int]] = []
-    for c in marks:
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1] = (ranges[-1][0], c)
-        else:
-            ranges.append((c, c))
-    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
-
-
-# A word with inner apostrophes or hyphens ("so-called", "don't", "Ba'athist") is one word here,
-# and a letter with its combining accents (decomposed text: "u" and U+0308 for "\u00fc").
-# LETTER: a character of a word (a regular-expression class), for patterns that read words.
-LETTER = f"[\\w{_combining_marks()}]"
-WORD = re.compile(rf"{LETTER}+(?:['\u2019\-]{LETTER}+)*")
 # Verbs that report what someone said ('"... lied again," critics said'): a span is cut before the
 # reporting clause they open (unspun.models.phrase_pieces.quotation_pieces) and not carried on
 # over one (unspun.models.phrase_reach.noun_phrase_end).

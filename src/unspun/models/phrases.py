@@ -66,6 +66,7 @@ from dataclasses import replace
 
 from unspun.document import Span
 from unspun.models.decoding import snap_to_words
+from unspun.models.letters import WORD
 from unspun.models.phrase_bounds import balanced_quotes, clipped, phrase_bounds, strip_edges
 from unspun.models.phrase_joins import MAX_GAP_WORDS, join_pieces, join_techniques
 from unspun.models.phrase_pieces import (
@@ -76,7 +77,7 @@ from unspun.models.phrase_pieces import (
     utterance,
 )
 from unspun.models.phrase_reach import to_noun_phrase, whole_starts
-from unspun.models.phrase_words import END_WORDS, WORD, is_finding, normal_word
+from unspun.models.phrase_words import END_WORDS, is_finding, normal_word
 
 # Techniques whose span is a whole utterance, often of function words alone (PTC training gold:
 # "then so be it", "that's about it", "we will"): a sentence standing alone with one of these

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from unspun.models.letters import WORD
 from unspun.models.phrase_bounds import strip_edges
 from unspun.models.phrase_pieces import EXCLAMATION_WORDS, utterance
-from unspun.models.phrase_words import WORD, is_finding, normal_word
+from unspun.models.phrase_words import is_finding, normal_word
 from unspun.sentences import split_sentences
 
 
