@@ -245,6 +245,13 @@ def test_pieces_cut_at_a_short_exclamation_are_not_joined_again() -> None:
     text = "Wake up! Wake up!"
     pieces = [Span(0, 8, "Slogans", 0.5), Span(9, 17, "Slogans", 0.5)]
     assert _covered(text, whole_phrases(text, pieces)) == [text]
+    # the piece ends on the quotation mark closing the exclamation: still two sentences
+    text = "\u201cWake up!\u201d The government must act."
+    pieces = [
+        _span(text, "\u201cWake up!\u201d", "Slogans"),
+        _span(text, "The government must act", "Slogans"),
+    ]
+    assert _covered(text, whole_phrases(text, pieces)) == ["\u201cWake up!\u201d", "The government must act"]
 
 
 def test_a_lone_discourse_marker_or_function_words_are_dropped() -> None:

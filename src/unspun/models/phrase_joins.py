@@ -134,11 +134,18 @@ class Occupied:
         return before > 0 and self._reach[before - 1] > start
 
 
+# What may close an exclamation after its "!" (as phrase_pieces' exclamation mark reads it).
+_CLOSING_MARKS = "\"'\u201d\u2019\u00ab\u00bb)]"
+
+
 def _one_phrase(text: str, gap_start: int, gap_end: int, taken: Occupied, max_gap_words: int) -> bool:
     gap = text[gap_start:gap_end]
     if max_gap_words < 0 or BREAK.search(gap) or len(WORD.findall(gap)) > max_gap_words:
         return False
-    if gap_start > 0 and text[gap_start - 1] == "!" and cuts_after_exclamation(text, gap_start - 1):
+    mark = gap_start - 1
+    while mark > 0 and text[mark] in _CLOSING_MARKS:  # '"Wake up!" The ...': the "!" behind the quote
+        mark -= 1
+    if mark >= 0 and text[mark] == "!" and cuts_after_exclamation(text, mark):
         return False  # pieces cut at a short exclamation are not joined again
     if gap_start > 0 and reporting_clause(text, gap_start - 1) is not None:
         return False  # a quotation and the next, around the reporting clause
