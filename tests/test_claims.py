@@ -320,6 +320,11 @@ def test_is_no_comment_reads_a_sentence_that_only_reports_silence() -> None:
         ("The ministry declined to comment on the report, but said the plant was safe.", False),
         ("The governor has declined to endorse that idea.", False),  # a refusal to act is a claim
         ("Police refused to release the names of the victims.", False),
+        (
+            "He still refuses to even say anything to Putin about the bounty on the heads of American soldiers.",
+            False,
+        ),
+        ("The White House has declined to comment.", True),
         ("The council responded with a 4 percent tax rise.", False),
         (COUNCIL_VOTE, False),
     ):

@@ -118,14 +118,19 @@ def is_no_comment(tokens: Sequence[Any]) -> bool:
     to a request for comment.", "Smith could not be reached for comment."), with no clause joined
     to it ("declined to comment, but said the plant was safe" is kept). A refusal to act is a
     claim ("The governor refused to fund the program": CheckThat! 2024 labels such debate
-    sentences Yes) and is kept; the debate sentences hold no refusal to speak, and their one
-    report of silence ("So far, Mr. Ford has not responded.") is labelled No."""
+    sentences Yes) and is kept; so is a refusal to speak in the present tense, a stance held
+    rather than a request for comment turned down ("He still refuses to even say anything to
+    Putin about the bounty ...", labelled Yes in dev-test, the only refusal to speak in the
+    CheckThat! sentences; news reports silence in the past tense). The debates' one report of
+    silence ("So far, Mr. Ford has not responded.") is labelled No."""
     root = _main_clause(tokens)
     if root is None:
         return False
     lemma = root.lemma_.lower()
     negated = any(child.dep_ == "neg" for child in root.children)
     if lemma in REFUSAL:
+        if root.tag_ in ("VBZ", "VBP"):  # "refuses to say": an accusation a fact-checker can check
+            return False
         done = [child for child in root.children if child.dep_ == "xcomp"]
         if len(done) != 1 or done[0].lemma_.lower() not in SILENT_SPEECH:
             return False
