@@ -581,3 +581,50 @@ def test_portrayal_encodes_only_the_sentences_of_entities_that_may_get_a_role(
     expected = decide_roles(twice, main.mean(axis=0), fine.mean(axis=0))
     assert first.role is not None and first.role.name == expected.main.name
     assert [f.name for f in first.fine_roles] == [f.name for f in expected.fine]
+
+
+def test_first_sentences_keep_the_mentions_of_an_entitys_first_sentences() -> None:
+    import re
+
+    from unspun.pipeline.portrayal import first_sentences
+    from unspun.sentences import split_sentences
+    from unspun.whosays.encoding import SentenceStates
+
+    text = "Smith met Jones. Smith left. Jones stayed. Smith and Smith returned."
+    states = SentenceStates(hash(text), tuple(split_sentences(text)), ())
+    smith = [m.start() for m in re.finditer("Smith", text)]
+    jones = [m.start() for m in re.finditer("Jones", text)]
+    ranges = sorted([(s, s + 5) for s in smith + jones])
+    groups = [0 if text[a:b] == "Smith" else 1 for a, b in ranges]
+    # Smith: sentences 0, 1, 3 (twice); Jones: 0, 2. Two sentences each: Smith's first two only.
+    kept = first_sentences(states, ranges, groups, 2)
+    assert [ranges[i] for i in kept] == [
+        r for r, g in zip(ranges, groups, strict=True) if g == 1 or r[0] < 20
+    ]
+    assert first_sentences(states, ranges, groups, 3) == list(range(len(ranges)))
+
+
+def test_entity_sentiments_of_a_classifier_read_the_first_sentences_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import unspun.pipeline.portrayal as portrayal
+    from unspun.sentences import split_sentences
+    from unspun.whosays.encoding import SentenceStates
+
+    text = "Smith won. Smith lost. Smith cried."
+    states = SentenceStates(hash(text), tuple(split_sentences(text)), ())
+    ranges = [(0, 5), (11, 16), (23, 28)]
+    read: list[list[tuple[int, int]]] = []
+
+    def scores(
+        model: object, text: str, states: object, ranges: list[tuple[int, int]], groups: object
+    ) -> np.ndarray:
+        read.append(list(ranges))
+        return np.tile(np.array([[0.2, 0.3, 0.5]], dtype=np.float32), (len(ranges), 1))
+
+    monkeypatch.setattr(portrayal, "mention_sentiments", scores)
+    classifier = SentenceClassifier(config={"labels": list(SENTIMENTS)}, session=None, tokenizer=None)
+    means = portrayal.entity_sentiments(classifier, text, states, ranges, [0, 0, 0], 1, max_sentences=2)
+    assert read == [[(0, 5), (11, 16)]] and np.allclose(means, [[0.2, 0.3, 0.5]])
+    portrayal.entity_sentiments(classifier, text, states, ranges, [0, 0, 0], 1, max_sentences=None)
+    assert read[-1] == ranges
