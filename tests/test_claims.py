@@ -168,6 +168,19 @@ def test_shipped_model_ranks_a_factual_claim_over_chat() -> None:
     assert opinion < min(claim, numbers) - 0.2
 
 
+def test_a_news_dateline_is_no_part_of_a_claim() -> None:
+    text = (
+        "SPRINGFIELD (Reuters) - The city council voted 7-2 on Tuesday to raise the property tax rate "
+        "by 4 percent.\nBERLIN, Oct 3 (Reuters) - Germany's economy grew 0.3 percent in the third quarter."
+    )
+    article = Article(id="dateline", text=text, language="en")
+    ClaimDetector(threshold=0.0)([article])
+    assert [c.text_in(text) for c in article.claims] == [
+        "The city council voted 7-2 on Tuesday to raise the property tax rate by 4 percent.",
+        "Germany's economy grew 0.3 percent in the third quarter.",
+    ]
+
+
 def test_a_transcripts_speaker_label_is_no_part_of_a_claim() -> None:
     # QA: an interview's claims read "Q: Minister, prices have doubled." and "A: ..."
     from unspun.pipeline.claims import without_speaker

@@ -32,6 +32,7 @@ from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.sentences import split_sentences, title_end
 from unspun.whosays.attribution_rules import tokens_within
+from unspun.whosays.boundary import without_dateline
 from unspun.whosays.encoding import (
     TokenStates,
     article_sentences,
@@ -57,6 +58,16 @@ def without_speaker(text: str, sentence: TextRange) -> TextRange:
     is the claim "Minister, prices have doubled."); as it is when it has none."""
     label = _SPEAKER.match(text, sentence.start, sentence.end)
     return TextRange(label.end(), sentence.end) if label else sentence
+
+
+def claim_extent(text: str, sentence: TextRange) -> TextRange:
+    """What of ``sentence`` can be a claim: without a transcript's speaker label
+    (:func:`without_speaker`) or the news dateline it opens with ("SPRINGFIELD (Reuters) - The
+    council voted ..." is the claim "The council voted ...": a place and an agency are no part of
+    what is claimed, and the debate sentences the model learnt from carry none)."""
+    sentence = without_speaker(text, sentence)
+    rest = without_dateline(text, (sentence.start, sentence.end))
+    return TextRange(*rest) if rest else sentence
 
 
 # Entity types a fact-checker can look up: figures and dates, and what has a name.
@@ -276,7 +287,7 @@ class ClaimDetector(Component):
         """Per article, its candidate sentences and their probabilities (one model call for all)."""
         model = self.model
         if isinstance(model, SentenceClassifier):
-            split = [[without_speaker(a.text, s) for s in split_sentences(a.text)] for a in articles]
+            split = [[claim_extent(a.text, s) for s in split_sentences(a.text)] for a in articles]
         else:  # the heads read the span model's states of each sentence, kept for portrayal
             made = article_sentences(articles)
             split = [list(m.sentences) for m in made]
