@@ -12,7 +12,7 @@ A span inside the quoted voice (attribution contents and quotation marks,
 :mod:`unspun.whosays.quoted`) counts ``q`` of a span in the author's text. The grid of ``q``
 (``--quoted-weights``) is fitted and scored out of fold; of the ``q`` whose two correlations both
 stay within ``--tolerance`` (0.01) of ``q = 1``'s, the one whose fit ranks the target best out of
-fold is kept (every ``q`` is scored on the hand texts too, :data:`HAND_TEXTS`, with its fit on
+fold is kept (every ``q`` is scored on the hand texts too, :data:`HAND_FOLDER`, with its fit on
 every article). The quoted ranges need the
 attribution tagger's spaCy parse of every training text (a minute or two, kept in
 ``$UNSPUN_CACHE/persuasion/attribution-ranges.json`` by text and model).
@@ -33,7 +33,7 @@ import json
 import os
 import platform
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,11 @@ from unspun.training.out_of_fold import out_of_fold_spans
 from unspun.training.persuasion_fit import (
     DensityFit,
     cross_validated_non_negative,
+    cross_validated_standing,
     density_target,
     fit_non_negative,
+    fit_scored,
+    fold_fits,
     paragraph_density,
     span_density,
     spearman,
@@ -67,40 +70,15 @@ WEIGHTS = ROOT / "src" / "unspun" / "data" / "models" / "persuasion" / "weights.
 QUOTED_WEIGHTS = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1"
 
 # Texts checked by eye (the issue's): the editorial must score >= 0.6 and above the sample op-ed and
-# the satire piece, a neutral wire report at most 0.2. The three short ones were written for this
-# check (the wire report and the quoted mayor by a QA session, 2026-12-07).
+# the satire piece, a neutral wire report at most 0.2. The short ones, in tests/fixtures/persuasion
+# (the tests read them too), were written for this check: the satire, the harbour wire report and
+# the quoted mayor by a QA session (2026-12-07), the other three wire reports (216-228 words, the
+# plant closure quoting one loaded word, '"reckless"') for the score's standing (session s43).
 HAND_FILES = {
     "editorial": "examples/editorial-afghanistan.txt",  # in the shared data folder's parent
     "sample_op_ed": str(ROOT / "examples" / "sample-article.txt"),
 }
-HAND_TEXTS = {
-    "satire": (
-        "Local Man Heroically Refreshes Inbox 400 Times Before Lunch\n\n"
-        "SPRINGFIELD \u2014 In what colleagues are calling the bravest act of modern office work, local "
-        "man Derek Hollis, 34, refreshed his email inbox a record 400 times before noon on Wednesday, "
-        "sources confirmed.\n\n"
-        '"I just felt that something important could arrive at any second," said Hollis, staring at a '
-        'screen that had not changed since 9 a.m. "If I stop now, the terrorists win."\n\n'
-        'At press time, Hollis had begun refreshing his spam folder "just to be safe."\n'
-    ),
-    "wire_report": (
-        "Council approves harbour budget after long debate\n\n"
-        "The city council voted 7-2 on Tuesday to approve a $4.2 million budget for repairs to the "
-        "north harbour wall, officials said.\n\n"
-        '"The wall has been failing for a decade, and we cannot wait any longer," Mayor Jane Porter '
-        "told reporters after the vote.\n\n"
-        "Councillor Tom Reyes, who voted against the plan, said the cost estimates were "
-        '"unrealistic" and that residents had not been consulted.\n\n'
-        "A spokesperson for Harbour Builders Ltd, the firm expected to win the contract, declined to "
-        "comment.\n\n"
-        "Work is expected to begin in March, according to the city's engineering department.\n"
-    ),
-    "quoted_mayor": (
-        '"We will not back down," says mayor\n\n'
-        "The mayor said on Friday that the city would not back down in its dispute with the union. "
-        '"This is about fairness," she said.\n'
-    ),
-}
+HAND_FOLDER = ROOT / "tests" / "fixtures" / "persuasion"
 
 
 def _as_tagged(texts: dict[str, str], found: dict[str, list[Span]]) -> dict[str, list[Span]]:
@@ -148,17 +126,21 @@ def _quoted_ranges(texts: dict[str, str]) -> dict[str, list[tuple[int, int]]]:
 
 
 def _hand_articles(data: Path) -> dict[str, Article]:
-    """:data:`HAND_FILES` and :data:`HAND_TEXTS` analysed by the default pipeline (spans and
-    attributions: what the score reads)."""
-    from unspun.analysis import load_pipeline
+    """:data:`HAND_FILES` and the texts of :data:`HAND_FOLDER` analysed by the default pipeline's
+    language, who-says-what and span components (the spans and attributions the score reads)."""
+    from unspun.analysis import LANGUAGE, SPANS, WHOSAYS, assemble_pipeline
 
     texts = {
         name: Path(path if Path(path).is_absolute() else data.parent / path)
         for name, path in HAND_FILES.items()
     }
+    texts.update({p.stem.replace("-", "_"): p for p in sorted(HAND_FOLDER.glob("*.txt"))})
     raw = {name: path.read_text(encoding="utf-8") for name, path in texts.items() if path.is_file()}
-    articles = [Article(id=name, text=text) for name, text in {**raw, **HAND_TEXTS}.items()]
-    load_pipeline(lang="en")(articles)
+    articles = [Article(id=name, text=text) for name, text in raw.items()]
+    # the default pipeline's components the score reads (not the score itself, being fitted here)
+    pipeline = assemble_pipeline([LANGUAGE, WHOSAYS, SPANS], {LANGUAGE: {"lang": "en"}})
+    pipeline.load()
+    pipeline(articles)
     return {a.id: a for a in articles}
 
 
@@ -168,9 +150,10 @@ def _fit_at(
     target: np.ndarray,
     folds: dict[str, np.ndarray],
     alpha: float,
-) -> tuple[DensityFit, np.ndarray, LinearScore]:
-    """With quoted spans at weight ``q``: the out-of-fold fit on the SemEval-2023 texts, the PTC
-    texts scored by the fits of the folds that did not hold them, and the fit on every article."""
+) -> Fitted:
+    """With quoted spans at weight ``q``: the features, the out-of-fold fits on the SemEval-2023
+    texts (linear, and through the standing map fitted within the other folds), the PTC texts
+    scored by the fits of the folds that did not hold them, and the fit on every article."""
     x = {}
     for name, (ids, texts, spans, masks) in sets.items():
         rows = [[(s.start, s.end, s.score) for s in spans[i]] for i in ids]
@@ -180,13 +163,50 @@ def _fit_at(
                 for i, r in zip(ids, rows, strict=True)
             ]
         )
-    fit = cross_validated_non_negative(x["sem"], target, folds["sem"], alpha=alpha)
-    ptc_pred = np.zeros(len(x["ptc"]))
-    for k in sorted(set(folds["ptc"].tolist())):
-        model = fit_non_negative(x["sem"][folds["sem"] != k], target[folds["sem"] != k], alpha=alpha)
-        ptc_pred[folds["ptc"] == k] = model(x["ptc"][folds["ptc"] == k])
-    final = replace(fit_non_negative(x["sem"], target, alpha=alpha), quoted_weight=q)
-    return fit, ptc_pred, final
+    linear = cross_validated_non_negative(x["sem"], target, folds["sem"], alpha=alpha)
+    standing = cross_validated_standing(x["sem"], target, folds["sem"], alpha=alpha)
+    ptc_linear, ptc_standing = np.zeros(len(x["ptc"])), np.zeros(len(x["ptc"]))
+    for k, model in fold_fits(x["sem"], target, folds["sem"], alpha=alpha).items():
+        rows_k = folds["ptc"] == k
+        ptc_linear[rows_k], ptc_standing[rows_k] = model(x["ptc"][rows_k]), model.score(x["ptc"][rows_k])
+    final = replace(fit_scored(x["sem"], target, folds["sem"], alpha=alpha), quoted_weight=q)
+    return Fitted(x, linear, standing, ptc_linear, ptc_standing, final)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What :func:`_fit_at` fits at one ``q``."""
+
+    features: dict[str, np.ndarray]
+    linear: DensityFit  # out of fold, SemEval-2023 texts
+    standing: DensityFit
+    ptc_linear: np.ndarray  # out of fold, PTC texts
+    ptc_standing: np.ndarray
+    final: LinearScore  # on every article, with its standing map
+
+
+def _isotonic_alternative(
+    x: np.ndarray, target: np.ndarray, fold: np.ndarray, alpha: float, hand_linear: dict[str, float]
+) -> dict[str, Any]:
+    """The map not taken: isotonic regression of the target on the out-of-fold linear score (the
+    conditional mean), fitted as the standing is (within the other folds, out of fold), and on
+    every article for the hand texts."""
+    from sklearn.isotonic import IsotonicRegression
+
+    def fitted(rows: np.ndarray) -> tuple[LinearScore, IsotonicRegression]:
+        model = fit_non_negative(x[rows], target[rows], alpha=alpha)
+        inner = cross_validated_non_negative(x[rows], target[rows], fold[rows], alpha=alpha).predictions
+        return model, IsotonicRegression(out_of_bounds="clip").fit(inner, target[rows])
+
+    predictions = np.zeros(len(target))
+    for k in sorted(set(fold.tolist())):
+        model, iso = fitted(fold != k)
+        predictions[fold == k] = iso.predict(model(x[fold == k]))
+    _, iso = fitted(np.ones(len(target), dtype=bool))
+    return {
+        "predictions": predictions,
+        "hand_texts": {name: float(iso.predict([v])[0]) for name, v in hand_linear.items()},
+    }
 
 
 def main() -> None:
@@ -253,14 +273,20 @@ def main() -> None:
     grid: list[dict[str, Any]] = []
     fits = {}
     for q in sorted({float(v) for v in args.quoted_weights.split(",")} | {1.0}):
-        fits[q] = _fit_at(q, sets, target, folds, args.alpha)
-        fit_q, ptc_q, final_q = fits[q]
+        fits[q] = fitted = _fit_at(q, sets, target, folds, args.alpha)
+        linear_q = replace(fitted.final, standing=None)
         row = {
             "quoted_weight": q,
-            "semeval2023_en_paragraph_density": spearman(fit_q.predictions, sem_density),
-            "ptc_span_density": spearman(ptc_q, ptc_density),
-            "target_out_of_fold": fit_q.spearman,
-            "hand_texts": {name: learnt_persuasion_score(a, final_q) for name, a in hand.items()},
+            "semeval2023_en_paragraph_density": spearman(fitted.linear.predictions, sem_density),
+            "ptc_span_density": spearman(fitted.ptc_linear, ptc_density),
+            "target_out_of_fold": fitted.linear.spearman,
+            "standing": {
+                "semeval2023_en_paragraph_density": spearman(fitted.standing.predictions, sem_density),
+                "ptc_span_density": spearman(fitted.ptc_standing, ptc_density),
+                "target_out_of_fold": fitted.standing.spearman,
+            },
+            "hand_texts": {name: learnt_persuasion_score(a, fitted.final) for name, a in hand.items()},
+            "hand_texts_linear": {name: learnt_persuasion_score(a, linear_q) for name, a in hand.items()},
         }
         grid.append(row)
         print(json.dumps(row), flush=True)
@@ -273,9 +299,19 @@ def main() -> None:
             for k in ("semeval2023_en_paragraph_density", "ptc_span_density")
         )
     ]
-    # q = 1 is always kept: the weight is the one whose fit ranks the target best out of fold
-    chosen = float(max(kept, key=lambda r: r["target_out_of_fold"])["quoted_weight"])
-    fit, ptc_pred, final = fits[chosen]
+    # q = 1 is always kept: the weight is the one whose fit ranks the target best out of fold (the
+    # linear fit's; the standing map keeps the order within each fold)
+    chosen_row = max(kept, key=lambda r: r["target_out_of_fold"])
+    chosen = float(chosen_row["quoted_weight"])
+    fitted = fits[chosen]
+    fit, final = fitted.standing, fitted.final
+    isotonic = _isotonic_alternative(
+        fitted.features["sem"], target, folds["sem"], args.alpha, chosen_row["hand_texts_linear"]
+    )
+
+    def mean_error(predictions: np.ndarray) -> float:
+        return float(np.mean(np.abs(predictions - target)))
+
     formula_ptc = np.array([_formula_span_part(ptc[i].text, ptc_spans[i]) for i in ptc_ids], dtype=np.float64)
     formula_sem = np.array(
         [_formula_span_part(semeval[i].article.text, sem_spans[i]) for i in sem_ids], dtype=np.float64
@@ -290,11 +326,31 @@ def main() -> None:
         f"correlations stay within {args.tolerance} of q = 1's",
         "quoted_weight_grid": grid,
         "articles": {"ptc": len(ptc_ids), "semeval2023_en": len(sem_ids)},
+        "score": "unspun.PersuasionScorer.v3: the linear fit through its standing map",
         "spearman": {
             "semeval2023_en_paragraph_density": spearman(fit.predictions, sem_density),
             "target_out_of_fold": fit.spearman,
             "target_per_fold": fit.per_fold,
-            "ptc_span_density": spearman(ptc_pred, ptc_density),
+            "ptc_span_density": spearman(fitted.ptc_standing, ptc_density),
+        },
+        "spearman_linear": {
+            "semeval2023_en_paragraph_density": spearman(fitted.linear.predictions, sem_density),
+            "target_out_of_fold": fitted.linear.spearman,
+            "target_per_fold": fitted.linear.per_fold,
+            "ptc_span_density": spearman(fitted.ptc_linear, ptc_density),
+        },
+        "hand_texts": chosen_row["hand_texts"],
+        "hand_texts_linear": chosen_row["hand_texts_linear"],
+        "isotonic_alternative": {
+            "rule": "isotonic regression of the target on the linear score, fitted as the standing is",
+            "semeval2023_en_paragraph_density": spearman(isotonic["predictions"], sem_density),
+            "target_out_of_fold": spearman(isotonic["predictions"], target),
+            "hand_texts": isotonic["hand_texts"],
+        },
+        "mean_absolute_error_to_target": {
+            "standing": mean_error(fit.predictions),
+            "linear": mean_error(fitted.linear.predictions),
+            "isotonic": mean_error(isotonic["predictions"]),
         },
         "formula_v1_span_part_spearman": {
             "semeval2023_en_paragraph_density": spearman(formula_sem, sem_density),
@@ -305,9 +361,13 @@ def main() -> None:
             "semeval2023_en_paragraph_density_median": float(np.median(sem_density)),
         },
         "out_of_fold_score": {
-            "median": float(np.median(fit.predictions)),
-            "p10": float(np.percentile(fit.predictions, 10)),
-            "p90": float(np.percentile(fit.predictions, 90)),
+            name: {
+                "median": float(np.median(values)),
+                "p10": float(np.percentile(values, 10)),
+                "p90": float(np.percentile(values, 90)),
+                "zero": int(np.sum(values == 0.0)),
+            }
+            for name, values in (("standing", fit.predictions), ("linear", fitted.linear.predictions))
         },
         "weights": final.to_dict(),
         "wall_s": time.perf_counter() - started,
@@ -315,7 +375,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "fold_models": str(plan.work),
     }
-    shown = ("quoted_weight", "spearman", "formula_v1_span_part_spearman")
+    shown = ("quoted_weight", "spearman", "spearman_linear", "hand_texts", "isotonic_alternative")
     print(json.dumps({k: report[k] for k in shown}, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -328,6 +388,9 @@ def main() -> None:
             "fitted_on": f"{len(sem_ids)} SemEval-2023 English training articles, out-of-fold spans of the "
             "span recipe's fold models (grouped folds), whole phrases",
             "alpha": args.alpha,
+            "standing_fitted_on": "the out-of-fold linear scores of the same articles (grouped folds): "
+            "x the linear score below which a share y of them fall, from the score of a text with no span "
+            "(y = 0) to 1",
             "quoted_weight_chosen_by": report["quoted_weight_rule"],
             "spearman_out_of_fold": report["spearman"],
         }

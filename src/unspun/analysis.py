@@ -146,7 +146,7 @@ DEFAULT_COMPONENTS = (
     SPANS,
     MULTILINGUAL_SPANS,
     *ARTICLE_HEADS,
-    "unspun.PersuasionScorer.v2",
+    "unspun.PersuasionScorer.v3",
     VOICES,
 )
 

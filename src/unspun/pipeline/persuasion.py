@@ -1,6 +1,11 @@
 """An article-level persuasion score in [0, 1], from the span and paragraph analyses.
 
-Definition (also in docs/persuasion-score.md). Let ``words`` be the number of
+Three registered versions (docs/persuasion-score.md): ``unspun.PersuasionScorer.v3``, the default,
+is v2's linear fit put on the annotated articles' scale by a strictly increasing map (the share of
+them whose out-of-fold evidence is weaker; a text with no span scores 0); ``v2`` is the linear fit
+of gold persuasion density on :data:`SPAN_FEATURES`; ``v1`` is the set formula below.
+
+The formula (v1). Let ``words`` be the number of
 whitespace-separated tokens of ``article.text`` and ``W = max(1, words / 100)``.
 
 * **Span density** (only if the ``"technique"`` span layer was written, even empty):
@@ -24,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,20 +114,65 @@ def span_features(
 
 
 @dataclass(frozen=True, slots=True)
+class Standing:
+    """A strictly increasing map from the linear score to the article's standing among the
+    annotated articles (v3): ``x`` the linear scores at which ``y`` of them score lower out of
+    fold, from ``(floor, 0)``, the linear score of a text with no span, to ``(1, 1)``; straight
+    lines between, flat outside. Strictly increasing, so it keeps the order of any two texts."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+    def __call__(self, linear: np.ndarray) -> np.ndarray:
+        return np.asarray(np.interp(linear, self.x, self.y))
+
+    def to_dict(self) -> dict[str, list[float]]:
+        return {"x": list(self.x), "y": list(self.y)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Standing:
+        """The map in ``{"x": [...], "y": [...]}``. Raises ``ValueError`` for one that is not
+        strictly increasing within [0, 1], from y = 0 to y = 1."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a standing map is {{'x': [...], 'y': [...]}}, not {data!r}")
+        x = tuple(float(v) for v in data["x"])
+        y = tuple(float(v) for v in data["y"])
+        if (
+            len(x) != len(y)
+            or len(x) < 2
+            or not all(0.0 <= v <= 1.0 for v in x + y)
+            or np.any(np.diff(x) <= 0)
+            or np.any(np.diff(y) <= 0)
+            or (y[0], y[-1]) != (0.0, 1.0)
+        ):
+            raise ValueError("the standing map is not strictly increasing from 0 to 1")
+        return cls(x, y)
+
+
+@dataclass(frozen=True, slots=True)
 class LinearScore:
     """``clip(intercept + sum(weights * (x - mean) / scale), 0, 1)`` over :data:`SPAN_FEATURES`,
     the features taken with a span in the quoted voice counting ``quoted_weight`` of one in the
-    author's text (:func:`span_features`; 1: every span whole)."""
+    author's text (:func:`span_features`; 1: every span whole). With a ``standing``,
+    :meth:`score` puts that linear score on the annotated articles' scale (v3); without one
+    :meth:`score` is the linear score (v2)."""
 
     mean: np.ndarray
     scale: np.ndarray
     weights: np.ndarray
     intercept: float
     quoted_weight: float = 1.0
+    standing: Standing | None = None
 
     def __call__(self, features: np.ndarray) -> np.ndarray:
+        """The linear score of each row of ``features`` (v2's score)."""
         z = (np.atleast_2d(features) - self.mean) / self.scale
         return np.asarray(np.clip(z @ self.weights + self.intercept, 0.0, 1.0))
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """The score of each row: the linear score through the standing map when there is one."""
+        linear = self(features)
+        return self.standing(linear) if self.standing is not None else linear
 
     def to_dict(self) -> dict[str, object]:
         """The fields as JSON values (the shipped ``weights.json``)."""
@@ -133,6 +183,7 @@ class LinearScore:
             "weights": self.weights.tolist(),
             "intercept": self.intercept,
             **({"quoted_weight": self.quoted_weight} if self.quoted_weight != 1.0 else {}),
+            **({"standing": self.standing.to_dict()} if self.standing is not None else {}),
         }
 
     @classmethod
@@ -147,12 +198,14 @@ class LinearScore:
             # a field missing or of the wrong type ("quoted_weight": "high") is a foreign file too,
             # not a bare KeyError / TypeError from the loader
             quoted_weight = float(data.get("quoted_weight", 1.0))
+            standing = Standing.from_dict(data["standing"]) if "standing" in data else None
             fit = cls(
                 np.asarray(data["mean"], float),
                 np.asarray(data["scale"], float),
                 np.asarray(data["weights"], float),
                 float(data["intercept"]),
                 quoted_weight,
+                standing,
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise foreign from exc
@@ -257,7 +310,8 @@ def learnt_persuasion_score(
     layer: str = TECHNIQUE_LAYER,
     scale: ParagraphScale | None = None,
 ) -> float | None:
-    """The learnt score (v2): ``fit`` over :data:`SPAN_FEATURES` of the English span model's spans
+    """The learnt score (v2, or v3 with ``fit.standing``): ``fit.score`` over
+    :data:`SPAN_FEATURES` of the English span model's spans
     (PTC-14, what it was fitted on) when that model read the article, a span in the quoted voice
     counting ``fit.quoted_weight`` of one (the voice of :mod:`unspun.whosays.quoted`: the
     attributions' contents when the who-says-what layer ran, and the quotation marks; the
@@ -269,7 +323,7 @@ def learnt_persuasion_score(
         spans = [(s.start, s.end, s.score) for s in article.layer(layer) if s.taxonomy == PTC14]
         quoted = article_quoted_mask(article) if fit.quoted_weight != 1.0 else None
         features = span_features(article.text, spans, quoted=quoted, quoted_weight=fit.quoted_weight)
-        return float(fit(features)[0])
+        return float(fit.score(features)[0])
     if article.paragraphs:
         share = paragraph_share(article)
         return scale(share, article.language) if scale is not None else share
@@ -307,7 +361,8 @@ class PersuasionScorer(Component):
         if self.fit is None:
             return [ModelInfo(component=self.name, name="persuasion-formula", version="1")]
         digest = _digest(self.fit, self.scale)
-        return [ModelInfo(component=self.name, name="persuasion-fit", version="2", digest=digest)]
+        version = "3" if self.fit.standing is not None else "2"
+        return [ModelInfo(component=self.name, name="persuasion-fit", version=version, digest=digest)]
 
     def predict(self, articles: Sequence[Article]) -> list[float | None]:
         """The score of each article (``None`` where nothing was analysed)."""
@@ -342,10 +397,26 @@ def make_persuasion_scorer(
 def make_learnt_persuasion_scorer(
     *, layer: str = TECHNIQUE_LAYER, weights: str | None = None
 ) -> PersuasionScorer:
-    """Factory registered as ``unspun.PersuasionScorer.v2`` (the learnt score; ``weights`` a
-    ``weights.json`` of ``benchmarks/persuasion.py``, the shipped one by default, with the
-    ``paragraph-scale.json`` beside it if there is one)."""
+    """Factory registered as ``unspun.PersuasionScorer.v2`` (the learnt linear score; ``weights``
+    a ``weights.json`` of ``benchmarks/persuasion.py``, the shipped one by default, its standing
+    map left out, with the ``paragraph-scale.json`` beside it if there is one)."""
     path = Path(weights) if weights else WEIGHTS
-    return PersuasionScorer(
-        layer=layer, fit=shipped_fit(path), scale=shipped_scale(path.with_name(PARAGRAPH_SCALE.name))
-    )
+    fit = replace(shipped_fit(path), standing=None)
+    return PersuasionScorer(layer=layer, fit=fit, scale=shipped_scale(path.with_name(PARAGRAPH_SCALE.name)))
+
+
+@register("unspun.PersuasionScorer.v3")
+def make_standing_persuasion_scorer(
+    *, layer: str = TECHNIQUE_LAYER, weights: str | None = None
+) -> PersuasionScorer:
+    """Factory registered as ``unspun.PersuasionScorer.v3``: v2's linear score put on the
+    annotated articles' scale by the standing map of ``weights`` (a text with no span scores 0).
+    Raises :class:`ModelError` for weights without a standing map."""
+    path = Path(weights) if weights else WEIGHTS
+    fit = shipped_fit(path)
+    if fit.standing is None:
+        raise ModelError(
+            f"{path} has no standing map (a v2 fit): run benchmarks/persuasion.py --write, "
+            "or use unspun.PersuasionScorer.v2"
+        )
+    return PersuasionScorer(layer=layer, fit=fit, scale=shipped_scale(path.with_name(PARAGRAPH_SCALE.name)))

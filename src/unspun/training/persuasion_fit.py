@@ -13,18 +13,20 @@ cross-validation did not). This module holds what that fit needs:
   predictions on given folds (e.g. :func:`unspun.training.grouping.grouped_folds`) and their
   Spearman correlation with the target;
 * :func:`fit_non_negative` / :func:`cross_validated_non_negative`: the same with non-negative
-  weights over :data:`unspun.pipeline.persuasion.SPAN_FEATURES`, the shipped score's fit.
+  weights over :data:`unspun.pipeline.persuasion.SPAN_FEATURES`, the linear score (v2);
+* :func:`fit_standing`, :func:`fit_scored` / :func:`cross_validated_standing`: that linear score
+  put on the annotated articles' scale by a strictly increasing map fitted out of fold (v3).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from unspun.document import TECHNIQUE_LAYER, Article
-from unspun.pipeline.persuasion import LinearScore
+from unspun.pipeline.persuasion import LinearScore, Standing
 from unspun.training.grouping import fold_keys
 
 FEATURES = (
@@ -160,4 +162,86 @@ def cross_validated_non_negative(
         test = f == k
         predictions[test] = fit_non_negative(x[~test], y[~test], alpha=alpha)(x[test])
         per_fold.append(spearman(predictions[test], y[test]))
+    return DensityFit(predictions, spearman(predictions, y), per_fold)
+
+
+# --- The standing (v3): the linear score on the annotated articles' scale ------------------------
+#
+# A least-squares fit shrinks towards the mean: the linear score of a text in which the span model
+# finds nothing is the fit's floor (about 0.18), not 0, and the top articles stay below 1. The
+# standing map replaces the linear score by the share of the annotated articles whose out-of-fold
+# linear score is lower (their quantiles, a straight line between two), with a text with no span
+# at 0: a strictly increasing map, so it keeps the order of any two texts scored by one fit.
+
+STANDING_KNOTS = 20  # quantiles of the out-of-fold linear scores: every 5%
+
+
+def fit_standing(predictions: np.ndarray, floor: float, *, knots: int = STANDING_KNOTS) -> Standing:
+    """The strictly increasing map from a linear score to the share of ``predictions`` (out-of-fold
+    linear scores of annotated articles) below it: ``(floor, 0)``, each quantile ``k / knots`` of
+    ``predictions`` above ``floor`` at ``k / knots``, and ``(1, 1)``. ``floor`` is the linear score
+    of a text with no span (every feature 0), the least the fit gives. Raises ``ValueError`` for
+    no predictions or a floor outside [0, 1)."""
+    p = np.asarray(predictions, float)
+    if not len(p) or not 0.0 <= floor < 1.0:
+        raise ValueError(f"need out-of-fold scores and a floor in [0, 1), got {len(p)} and {floor}")
+    levels = np.arange(1, knots) / knots
+    x, y = [floor], [0.0]
+    for value, level in zip(np.quantile(p, levels), levels, strict=True):
+        if x[-1] < value < 1.0:  # ties (the texts with no span sit at the floor) give no knot
+            x.append(float(value))
+            y.append(float(level))
+    return Standing((*x, 1.0), (*y, 1.0))
+
+
+def fit_scored(
+    features: np.ndarray,
+    target: np.ndarray,
+    fold: np.ndarray,
+    *,
+    alpha: float = 1.0,
+    knots: int = STANDING_KNOTS,
+) -> LinearScore:
+    """:func:`fit_non_negative` on every row, with the standing map (:func:`fit_standing`) of the
+    out-of-fold linear scores of ``fold`` (at least 2 folds)."""
+    x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
+    model = fit_non_negative(x, y, alpha=alpha)
+    held_out = cross_validated_non_negative(x, y, f, alpha=alpha).predictions
+    floor = float(model(np.zeros(x.shape[1]))[0])
+    return replace(model, standing=fit_standing(held_out, floor, knots=knots))
+
+
+def fold_fits(
+    features: np.ndarray,
+    target: np.ndarray,
+    fold: np.ndarray,
+    *,
+    alpha: float = 1.0,
+    knots: int = STANDING_KNOTS,
+) -> dict[object, LinearScore]:
+    """For each fold ``k``, :func:`fit_scored` on the other folds (its standing map fitted on their
+    own out-of-fold scores, within them): nothing of fold ``k`` is seen. Needs 3 folds or more."""
+    x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
+    folds = fold_keys(f, features=x, target=y)
+    if len(folds) < 3:
+        raise ValueError(f"the standing is fitted within the other folds: need 3 folds, got {len(folds)}")
+    return {k: fit_scored(x[f != k], y[f != k], f[f != k], alpha=alpha, knots=knots) for k in folds}
+
+
+def cross_validated_standing(
+    features: np.ndarray,
+    target: np.ndarray,
+    fold: np.ndarray,
+    *,
+    alpha: float = 1.0,
+    knots: int = STANDING_KNOTS,
+) -> DensityFit:
+    """:func:`fit_scored` out of fold (:func:`fold_fits`): fold ``k``'s rows scored by the fit and
+    standing map of the other folds."""
+    x, y, f = np.asarray(features, float), np.asarray(target, float), np.asarray(fold)
+    predictions = np.zeros(len(y))
+    per_fold = []
+    for k, model in fold_fits(x, y, f, alpha=alpha, knots=knots).items():
+        predictions[f == k] = model.score(x[f == k])
+        per_fold.append(spearman(predictions[f == k], y[f == k]))
     return DensityFit(predictions, spearman(predictions, y), per_fold)
