@@ -134,3 +134,30 @@ def test_neutral_wire_reports_score_at_most_0_2_and_the_editorial_leads(shared_d
     assert all(scores[Path(name).stem] <= 0.2 for name in WIRE_REPORTS), scores
     lead = scores["editorial-afghanistan"]
     assert lead >= 0.6 and lead > scores["sample-article"] and lead > scores["satire"], scores
+
+
+def test_the_shipped_score_grows_with_spans_and_shrinks_with_length() -> None:
+    fit = shipped_fit()
+
+    def score(spans: list[Span], text: str = TEXT) -> float:
+        article = Article(id="p", text=text)
+        article.set_layer("technique", spans)
+        value = learnt_persuasion_score(article, fit)
+        assert value is not None and 0.0 <= value <= 1.0
+        return value
+
+    previous, spans = score([]), []
+    for start in range(0, 400, 25):
+        spans.append(Span(start, start + 9, "Loaded_Language", 0.3))
+        current = score(list(spans))
+        assert current >= previous
+        previous = current
+    assert previous > 0.5  # a span every 5 words stands above most annotated articles
+    assert score(spans[:3], TEXT + " more" * 300) <= score(spans[:3])
+
+
+def test_one_weak_span_in_a_one_line_text_stays_mid_scale_through_the_standing() -> None:
+    from unspun.pipeline.persuasion import span_features
+
+    line = "Critics called the plan a disgrace."
+    assert 0.3 < float(shipped_fit().score(span_features(line, [(24, 34, 0.2)]))[0]) < 0.8
