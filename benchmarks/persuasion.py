@@ -17,10 +17,16 @@ every article). The quoted ranges need the
 attribution tagger's spaCy parse of every training text (a minute or two, kept in
 ``$UNSPUN_CACHE/persuasion/attribution-ranges.json`` by text and model).
 
+The shipped score (v3) puts the linear fit through its *standing* map (the share of the annotated
+articles whose out-of-fold linear score is lower; :func:`unspun.training.persuasion_fit.fit_scored`),
+measured out of fold with each fold's map made within the other folds; the linear fit alone (v2)
+and an isotonic map of the target (the alternative not taken) are reported beside it.
+
 Prints and writes (``reports/persuasion.json``) the Spearman correlation of the out-of-fold score
 with each density, on the span CV's grouped folds, beside the formula shipped before (its span part,
-the only part that has out-of-fold evidence); ``--write`` stores the fit on every article as the
-shipped weights (``src/unspun/data/models/persuasion/weights.json``).
+the only part that has out-of-fold evidence), and the hand texts' scores; ``--write`` stores the
+fit on every article and its standing map as the shipped weights
+(``src/unspun/data/models/persuasion/weights.json``).
 
     python benchmarks/persuasion.py [--alpha 1.0] [--quoted-weights 0,0.1,...,1] [--write]
 """
