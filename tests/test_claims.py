@@ -350,3 +350,12 @@ def test_a_report_of_silence_is_no_claim_whatever_its_score() -> None:
     article = Article(id="silence", text=text, language="en")
     ClaimDetector(threshold=0.0)([article])
     assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE]
+
+
+def test_states_nothing_is_a_judgement_or_a_report_of_silence() -> None:
+    from unspun.pipeline.claims import states_nothing
+    from unspun.whosays.parsing import load_spacy
+
+    nlp = load_spacy()
+    silence = "A spokesman for the contractor declined to comment."
+    assert [states_nothing(list(nlp(t))) for t in (OPINION, silence, COUNCIL_VOTE)] == [True, True, False]  # type: ignore[operator]

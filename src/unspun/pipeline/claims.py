@@ -90,8 +90,8 @@ def is_evaluation(tokens: Sequence[Any]) -> bool:
     second one joined to it), a copula with a noun or adjective complement ("X is nothing less
     than highway robbery", "Our inner cities are a disaster"), no other verb (no event, no
     reported speech), no figure or date and nothing named. Such a sentence is an opinion, not a claim to check: of the
-    CheckThat! 2024 English sentences that read so, 132 of 139 in a sample of 4,000 training
-    sentences are labelled No, 33 of 34 in dev and 6 of 7 in dev-test; leaving those the shipped
+    CheckThat! 2024 English sentences that read so, 626 of 685 training sentences are labelled No
+    (91%, against 76% of all), 32 of 33 in dev and 7 of 8 in dev-test; leaving those the shipped
     model flags out of its claims drops one false and one true Yes on dev, none on dev-test."""
     words, roots = _words_and_roots(tokens)
     if len(roots) != 1 or roots[0].lemma_.lower() != "be":
@@ -151,6 +151,12 @@ def is_no_comment(tokens: Sequence[Any]) -> bool:
     if lemma == "reach":  # "could not be reached for comment"
         return negated and any(child.dep_ == "auxpass" for child in root.children)
     return lemma in ANSWER and negated
+
+
+def states_nothing(tokens: Sequence[Any]) -> bool:
+    """Whether the spaCy tokens of one sentence state nothing a fact-checker could look up: it
+    only evaluates something (:func:`is_evaluation`) or only reports silence (:func:`is_no_comment`)."""
+    return is_evaluation(tokens) or is_no_comment(tokens)
 
 
 def sentence_tokens(chunks: Chunks, sentence: TextRange) -> list[Any]:
@@ -324,7 +330,7 @@ class ClaimDetector(Component):
         else:
             docs = load_spacy(self.spacy_model).pipe([article.text[s.start : s.end] for s in sentences])
             parsed = [list(doc) for doc in docs]
-        return [is_evaluation(tokens) or is_no_comment(tokens) for tokens in parsed]
+        return [states_nothing(tokens) for tokens in parsed]
 
     def _claims_of(
         self, article: Article, sentences: list[TextRange], probabilities: np.ndarray
