@@ -14,8 +14,10 @@ task, so each task's section can be rerun alone without losing the others.
 - ``checkworthy`` (CheckThat! 2024 English), ``target-sentiment`` (NewsMTSC) and ``entity-roles``
   (SemEval-2025 Task 10 subtask 1): ``unspun train <task>``'s k-fold cross-validation with the
   shipped config (check-worthiness: folds by debate, the later debates held out, the random
-  sentence folds for comparison, dev / dev-test; entity roles: folds by article, calibration and
-  the role-or-none rule cross-fitted; main-role accuracy and EMR also under the target's mix of
+  sentence folds for comparison, dev / dev-test of the head recipe; the shipped model by split,
+  ``shipped``: dev, dev-test and its validation model's last debates); entity roles: folds by
+  article, calibration and the role-or-none rule cross-fitted; main-role accuracy and EMR also
+  under the target's mix of
   main roles, ``mix``: the mentions weighted to 80% Antagonist, with and without the prior shift),
   majority / all-Yes baselines, and speed of the predict step (sentences, targets, articles per
   second).
