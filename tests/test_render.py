@@ -454,3 +454,35 @@ def test_the_claims_left_out_of_the_table_say_where_they_are() -> None:
     console.print(render_analysis(Analysis(article), colour=False))
     output = " ".join(console.export_text().split())
     assert "and 2 more (every claim: --format json)" in output, output
+
+
+def _scored(score: float, version: str | None) -> Analysis:
+    from unspun.document import ModelInfo
+
+    article = Article(id="s", text="They are traitors.", title="t", language="en")
+    article.scores["persuasion"] = score
+    if version is not None:
+        article.models.append(ModelInfo(component="persuasion", name="persuasion-fit", version=version))
+    return Analysis(article)
+
+
+def test_the_persuasion_score_says_it_is_a_standing_among_annotated_articles() -> None:
+    # QA (s43): v3's score is the share of annotated articles it beats, but the text view said
+    # "0.83 (0 = none, 1 = most)", which a fact-checker reads as "83% persuasive".
+    from unspun.render import persuasion_note
+
+    note = persuasion_note(_scored(0.8253, "3"))
+    assert (
+        note
+        == "denser in techniques than 83% of the annotated news articles (a propaganda-rich set); 0 = none found"
+    )
+    console = Console(record=True, width=200, color_system=None)
+    console.print(render_analysis(_scored(0.8253, "3"), colour=False))
+    assert f"0.83 ({note})" in console.export_text()
+    # A score another fit wrote (v2, stored before v3) is no standing: the plain scale is said.
+    assert (
+        persuasion_note(_scored(0.8253, "2"))
+        == persuasion_note(_scored(0.8253, None))
+        == "0 = none, 1 = most"
+    )
+    assert persuasion_note(Analysis(Article(id="n", text="x"))) is None

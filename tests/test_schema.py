@@ -299,3 +299,10 @@ def test_a_field_added_to_a_dataclass_is_in_its_record_written_and_read_back() -
     assert schema.load(_Note, note_record.model_validate(data), TEXT) == note
     with pytest.raises(FormatError, match="note N1 at"):
         schema.load(_Note, note_record.model_validate({**data, "quoted": "Hamid"}), TEXT)
+
+
+def test_the_schema_says_what_the_persuasion_score_reads_as() -> None:
+    # QA (s43): `unspun schema` gave persuasion_score no description; v3's score is a standing
+    # among annotated articles, which a reader of the JSON alone could not know.
+    described = json_schema()["properties"]["persuasion_score"]["description"]
+    assert "share of the annotated" in described and "persuasion-fit" in described

@@ -461,3 +461,28 @@ def test_the_page_counts_one_span_in_the_singular() -> None:
     }
     assert "} spans`" not in static["corpus.js"] and "} words`" not in static["corpus.js"]
     assert "d.n} articles`" not in static["charts.js"]
+
+
+def test_the_page_says_the_text_views_note_on_the_persuasion_score() -> None:
+    # QA (s43): the page showed "Persuasion 83%" and no word that 83% is a standing among
+    # annotated articles; the page's note (article-view.js, run in Node) is the text view's.
+    from unspun.document import Analysis, Article, ModelInfo
+    from unspun.render import persuasion_note
+
+    cases = [(0.8253, "3"), (0.125, "3"), (0.0, "3"), (0.4, "2"), (0.4, None)]
+    analyses = []
+    for score, version in cases:
+        article = Article(id="s", text="They are traitors.")
+        article.scores["persuasion"] = score
+        if version is not None:
+            article.models.append(ModelInfo(component="persuasion", name="persuasion-fit", version=version))
+        analyses.append(Analysis(article))
+    module = (web.STATIC_DIR / "article-view.js").as_uri()
+    script = (
+        f"const {{ persuasionNote }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify([...JSON.parse(input).map(persuasionNote), persuasionNote({})]));"
+    )
+    page = run_node(script, [a.to_dict() for a in analyses])
+    assert page == [*(persuasion_note(a) for a in analyses), None]
+    assert "than 13% of" in page[1]

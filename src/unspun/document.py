@@ -545,7 +545,14 @@ AnalysisRecord = record(
     genre_score=Annotated[float | None, ScoresOf("genre")],
     frames=list[str] | None,
     frame_scores=Annotated[dict[str, float] | None, ScoresOf("frames")],
-    persuasion_score=float | None,
+    persuasion_score=(
+        float | None,
+        Field(
+            description="how densely the article uses persuasion techniques, 0-1: by the persuasion-fit of "
+            "version 3 (see models), the share of the annotated news articles (a propaganda-rich set) whose "
+            "evidence the article's beats, 0 where none is found (docs/persuasion-score.md)",
+        ),
+    ),
     scores=...,
     paragraphs=...,
     entities=...,

@@ -213,8 +213,9 @@ def article_summary(analysis: Analysis) -> Table | None:
     if "frames" in analysis.article.labels:
         frames = ", ".join(f"{display_name(f.name, 'frame')} ({f.score:.2f})" for f in analysis.frames)
         table.add_row("frames", frames or "none found")
-    if analysis.persuasion_score is not None:
-        table.add_row("persuasion score", f"{analysis.persuasion_score:.2f} (0 = none, 1 = most)")
+    note = persuasion_note(analysis)
+    if analysis.persuasion_score is not None and note is not None:
+        table.add_row("persuasion score", f"{analysis.persuasion_score:.2f} ({note})")
     voices = Voices.from_scores(analysis.article.scores)
     if voices is not None:
         line = Text(voice_line(voices))
@@ -237,6 +238,25 @@ def _spans(n: int) -> str:
 def _percent(share: float) -> str:
     # Half up, as the page's Math.round does, so that the page and the text view say the same.
     return f"{math.floor(share * 100 + 0.5)}%"
+
+
+def persuasion_note(analysis: Analysis) -> str | None:
+    """What the persuasion score reads as, in words (None without a score).
+
+    ``unspun.PersuasionScorer.v3`` (``persuasion-fit`` version 3) gives the share of the annotated
+    articles whose evidence the article's beats (docs/persuasion-score.md); a score by an older
+    fit, such as one stored before v3, is said on its plain scale. The page says the same
+    (``persuasionNote`` in article-view.js)."""
+    score = analysis.persuasion_score
+    if score is None:
+        return None
+    standing = any(m.name == "persuasion-fit" and m.version == "3" for m in analysis.models)
+    if not standing:
+        return "0 = none, 1 = most"
+    return (
+        f"denser in techniques than {_percent(score)} of the annotated news articles "
+        "(a propaganda-rich set); 0 = none found"
+    )
 
 
 def voice_line(voices: Voices) -> str:

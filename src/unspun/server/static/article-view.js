@@ -13,6 +13,16 @@ const $ = (id) => document.getElementById(id);
 // The taxonomy each span names its technique in (the span's "taxonomy"), as the legend says it.
 const TAXONOMY_NAMES = { ptc14: "PTC-14 (SemEval-2020 Task 11)", semeval2023: "SemEval-2023 Task 3 (23 techniques)" };
 
+// What the persuasion score reads as, in words, as the text view says it (render.persuasion_note):
+// version 3 of the fit gives the share of the annotated articles the article's evidence beats.
+export function persuasionNote(d) {
+  const score = d.persuasion_score;
+  if (score === null || score === undefined) return null;
+  const standing = (d.models || []).some((m) => m.name === "persuasion-fit" && m.version === "3");
+  if (!standing) return "0 = none, 1 = most";
+  return `denser in techniques than ${Math.round(score * 100)}% of the annotated news articles (a propaganda-rich set); 0 = none found`;
+}
+
 // The persuasion in the author's text apart from the quotes (unspun.pipeline.voice, written on the
 // analysis scores), in one line as the text view says it; null when the analysis has none.
 export function voiceLine(scores) {
@@ -153,7 +163,7 @@ export class ArticleView {
       const bar = el("span", { class: "meter", role: "img", "aria-label": `persuasion ${percent(score)}` }, el("span", { class: "meter-fill" }));
       bar.firstChild.style.width = `${Math.round(score * 100)}%`;
       bar.dataset.level = score >= 0.66 ? "high" : score >= 0.33 ? "mid" : "low";
-      item("Persuasion", el("strong", { class: "big", text: percent(score) }), bar);
+      item("Persuasion", el("strong", { class: "big", text: percent(score) }), bar, el("span", { class: "muted persuasion-note", text: persuasionNote(d) }));
     }
     const voices = voiceLine(d.scores);
     if (voices) item("By voice", el("span", { class: "voices", title: "Share of the characters inside technique spans, in the author's own text and in quoted text", text: voices }));
