@@ -474,7 +474,7 @@ def test_the_persuasion_score_says_it_is_a_standing_among_annotated_articles() -
     note = persuasion_note(_scored(0.8253, "3"))
     assert (
         note
-        == "denser in techniques than 83% of the annotated news articles (a propaganda-rich set); 0 = none found"
+        == "denser in techniques than 83% of the annotated news articles, a propaganda-rich set; 0 = none found"
     )
     console = Console(record=True, width=200, color_system=None)
     console.print(render_analysis(_scored(0.8253, "3"), colour=False))

@@ -254,8 +254,8 @@ def persuasion_note(analysis: Analysis) -> str | None:
     if not standing:
         return "0 = none, 1 = most"
     return (
-        f"denser in techniques than {_percent(score)} of the annotated news articles "
-        "(a propaganda-rich set); 0 = none found"
+        f"denser in techniques than {_percent(score)} of the annotated news articles, "
+        "a propaganda-rich set; 0 = none found"
     )
 
 
