@@ -430,3 +430,17 @@ def test_an_outlet_without_dates_says_so(tmp_path: Path) -> None:
     assert "published: no dates" in profile
     outlets = run("outlets", "--db", db).stdout
     assert "no dates" in outlets and "- .. -" not in outlets
+
+
+def test_search_and_outlets_text_name_their_columns(filled: str) -> None:
+    # QA (s43): `unspun search` printed '631798f0012b2406  2026-12-02  0.72  The Daily Example ...'
+    # and `unspun outlets` '      2  2026-12-01 .. 2026-12-02  The Daily Example': a researcher
+    # could not tell that 0.72 was the persuasion score, or 2 the number of articles.
+    header, row, *_ = run("search", "radical", "--db", filled).stdout.splitlines()
+    assert header.split() == ["article", "published", "persuasion", "outlet", "title"]
+    stored = json.loads(run("search", "radical", "--db", filled, "--format", "json").stdout)["articles"][0]
+    at = header.index("persuasion")
+    assert row[at : at + 10].strip() == f"{stored['persuasion_score']:.2f}"
+    header, *rows = run("outlets", "--db", filled).stdout.splitlines()
+    assert header.split() == ["articles", "published", "outlet"] and len(rows) == 2
+    assert rows[0][header.index("outlet") :] == "Alpha"

@@ -203,10 +203,12 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
             if page.next:  # on stderr, so that `> hits.csv` keeps the table alone, but said
                 say("more:", "yellow", f"{len(rows)} of {page.total} rows; next page: --next {page.next}")
             return
+        if page.items:  # the columns named: a bare "0.72" did not say it was the persuasion score
+            write(f"{'article':<16}  {'published':<10}  persuasion  outlet  title")
         for item in page.items:
             score = f"{item.persuasion_score:.2f}" if item.persuasion_score is not None else "-"
             write(
-                f"{item.article_id}  {item.published or '----------'}  {score}  "
+                f"{item.article_id:<16}  {item.published or '----------'}  {score:>10}  "
                 f"{item.outlet or '-'}  {item.title or item.snippet[:60]!r}"
             )
         shown = len(page.items)
@@ -257,9 +259,11 @@ def outlets(db: DbOption = None, format: FormatOption = TableFormat.text) -> Non
                     "yellow",
                     "no stored article names its outlet; set one with unspun ingest --outlet NAME",
                 )
+            else:
+                write(f"{'articles':>8}  {'published':<24}  outlet")
             for row in rows:
                 dates = _published(row["first_published"], row["last_published"])
-                write(f"{row['articles']:>7}  {dates:<24}  {row['outlet']}")
+                write(f"{row['articles']:>8}  {dates:<24}  {row['outlet']}")
 
 
 def _profile_text(profile: dict[str, Any]) -> list[str]:
