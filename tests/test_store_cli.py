@@ -444,3 +444,14 @@ def test_search_and_outlets_text_name_their_columns(filled: str) -> None:
     header, *rows = run("outlets", "--db", filled).stdout.splitlines()
     assert header.split() == ["articles", "published", "outlet"] and len(rows) == 2
     assert rows[0][header.index("outlet") :] == "Alpha"
+
+
+def test_profile_says_what_its_persuasion_figures_read_as(filled: str) -> None:
+    # QA (s43): 'persuasion score: median 0.3605, quartiles 0.1802 .. 0.5407 (n=2)': four digits the
+    # score does not hold, and no word that it is a standing among annotated articles.
+    text = run("profile", "Alpha", "--db", filled).stdout
+    line = next(line for line in text.splitlines() if line.startswith("persuasion score"))
+    assert (
+        line.startswith("persuasion score (the share of the annotated news articles")
+        and "median 0.50," in line
+    )

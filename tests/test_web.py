@@ -420,6 +420,9 @@ def test_outlet_dashboards_compare_two_outlets(page: Any, api: httpx.Client) -> 
         else:
             assert shown.endswith("%") and abs(float(shown[:-1]) - 100 * voices[share]) <= 0.5
     assert page.locator("svg.chart").count() == 6
+    # QA (s43): the persuasion chart said "Median, quartiles and range" and no word of its scale.
+    hint = page.locator("figure", has_text="Persuasion score").locator(".hint").text_content()
+    assert "share of the annotated news articles" in hint
     # The technique chart has one bar per outlet for each technique of either.
     techniques = set(profile["a"]["technique_rates"]) | set(profile["b"]["technique_rates"])
     assert page.locator("figure").first.locator("rect.bar").count() == 2 * len(techniques)

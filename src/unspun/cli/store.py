@@ -272,8 +272,13 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
         f"{profile['outlet']}: "
         + ", ".join(counted(profile[key], key[:-1]) for key in ("articles", "words", "spans")),
         f"published: {_published(profile['first_published'], profile['last_published'])}",
-        "persuasion score: "
-        + (f"median {p['median']}, quartiles {p['q1']} .. {p['q3']} (n={p['n']})" if p["n"] else "none"),
+        "persuasion score (the share of the annotated news articles, a propaganda-rich set, an article is "
+        "denser in techniques than): "
+        + (
+            f"median {p['median']:.2f}, quartiles {p['q1']:.2f} .. {p['q3']:.2f} (n={p['n']})"
+            if p["n"]
+            else "none"
+        ),
         _voices_line(profile.get("voices") or {}),
         "techniques (spans, per 1,000 words):",
     ]
@@ -285,7 +290,7 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     for month in profile["trend"]:
         lines.append(
             f"  {month['month']}  {month['articles']:>5}  {month['spans_per_1000_words']:>8.2f}  "
-            f"{month['persuasion_median'] if month['persuasion_median'] is not None else '-'}"
+            f"{'-' if month['persuasion_median'] is None else format(month['persuasion_median'], '.2f')}"
         )
     # The months count dated articles only: without this line 3 articles showed 1 in their months.
     undated = profile["articles"] - sum(month["articles"] for month in profile["trend"])

@@ -7,6 +7,10 @@ import { barChart, boxPlot, lineChart } from "./charts.js";
 const $ = (id) => document.getElementById(id);
 const COLOURS = ["#2f5bea", "#e8590c"];
 
+// What the persuasion figures read as (the article view's persuasionNote says it per article).
+const PERSUASION_HINT =
+  "Median, quartiles and range over the outlet's articles; an article's score is the share of the annotated news articles (a propaganda-rich set) it is denser in techniques than, 0 where none is found";
+
 function figure(title, chart, note) {
   return el("figure", { class: "card chart-card" }, el("figcaption", {}, el("h2", { text: title }), note ? el("p", { class: "hint", text: note }) : null), chart);
 }
@@ -63,7 +67,7 @@ function render(cat, profiles) {
   const grid = el("div", { class: "chart-grid" });
   const genreRows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => genreName(cat, k), () => undefined);
   grid.append(figure("Genre mix", barChart(genreRows, series, { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), "% of articles"));
-  grid.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}` }), "Median, quartiles and range over the outlet's articles"));
+  grid.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}` }), PERSUASION_HINT));
   dash.append(grid);
   const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), (k) => frameName(cat, k), () => undefined, 14);
   dash.append(figure("Frame mix", barChart(frameRows, series, { label: `Share of articles using each frame, ${names}`, digits: 0, unit: "%", width: 1180 }), "% of articles that use each frame"));
