@@ -428,7 +428,7 @@ def test_shortened_tables_cut_between_words() -> None:
     console.print(render_analysis(Analysis(article), colour=False))
     output = console.export_text()
     cut = [word for line in output.splitlines() for word in line.split() if word.endswith("…")]
-    assert cut, output  # the claim and the opening are long enough to be cut
+    assert cut, output  # the opening is long enough to be cut (a claim is shown whole)
     whole = set((LONG_CLAIM + " " + LONG_OPENING).split())
     assert all(word == "…" or word[:-1] in whole for word in cut), cut
 
@@ -486,3 +486,24 @@ def test_the_persuasion_score_says_it_is_a_standing_among_annotated_articles() -
         == "0 = none, 1 = most"
     )
     assert persuasion_note(Analysis(Article(id="n", text="x"))) is None
+
+
+def test_a_check_worthy_claim_is_shown_whole_as_the_page_shows_it() -> None:
+    # QA (s43): the text view cut a claim at 160 characters, 'Local man Gary Fisk ... shadowy
+    # developers who, sources confirmed, do not…' (the sentence ends 'do not exist.'): the
+    # sentence to check lost its point, where the page showed it whole.
+    claim = (
+        "SPRINGFIELD — Local man Gary Fisk, 54, announced Tuesday that he had single-handedly saved the "
+        "harbour from a cabal of shadowy developers who, sources confirmed, do not exist."
+    )
+    text = f"Area Man Defends Harbour\n\n{claim}"
+    article = Article(id="s", text=text, title="Area Man Defends Harbour", language="en")
+    article.claims = [Claim("c1", text.index(claim), len(text), 0.97)]
+    article.set_layer("technique", [])
+    console = Console(record=True, width=80, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    table = console.export_text().split("Check-worthy claims", 1)[1]
+    shown = " ".join(
+        word for line in table.splitlines() for word in line.strip("│ ").split() if word != "0.97"
+    )
+    assert claim in shown.replace("│", " ").replace("  ", " "), shown

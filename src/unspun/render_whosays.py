@@ -16,6 +16,9 @@ from unspun.terminal import printable, shortened
 from unspun.whosays.shown import content_parts, continued, unquote
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
+# A claim is shown whole, as the page shows it (cut at 160 characters, 'do not exist.' read 'do
+# not…'); the limit only bounds a run-on 'sentence' that segmentation failed to split.
+CLAIM_LIMIT = 600
 MAX_ENTITIES = 25  # entities listed, most mentioned first
 MAX_CLAIMS = 10  # check-worthy claims listed, most check-worthy first
 
@@ -83,7 +86,7 @@ def claim_table(analysis: Analysis) -> Table | None:
     table.add_column("claim")
     for claim in claims[:MAX_CLAIMS]:
         table.add_row(
-            f"{claim.score:.2f}", Text(_piece(analysis.text, TextRange(claim.start, claim.end), QUOTE_LIMIT))
+            f"{claim.score:.2f}", Text(_piece(analysis.text, TextRange(claim.start, claim.end), CLAIM_LIMIT))
         )
     if len(claims) > MAX_CLAIMS:
         table.caption = f"and {len(claims) - MAX_CLAIMS} more (every claim: --format json)"
