@@ -1478,3 +1478,25 @@ def test_empty_standard_input_is_named_so(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr("sys.stdin", io.StringIO(" \n"))
     with pytest.raises(EmptyInputError, match="^standard input is empty or only whitespace; give it"):
         list(iter_articles("-", max_bytes=LIMIT))
+
+
+def test_a_json_file_is_read_as_articles_or_refused_with_the_command_that_converts_it(tmp_path: Path) -> None:
+    # QA (s43): `unspun analyze a.json` analysed the JSON markup as the article's text
+    # ('{"text": "The mayor lied again. Shameful!"}', a span on the braces and quotes).
+    one = tmp_path / "a.json"
+    one.write_text('{"id": "m1", "text": "The mayor lied again. Shameful!"}\n', encoding="utf-8")
+    assert [(a.id, a.text) for a in iter_articles(one, max_bytes=LIMIT)] == [
+        ("m1", "The mayor lied again. Shameful!")
+    ]
+    array = tmp_path / "dump.json"
+    array.write_text(json.dumps([{"text": "One."}, {"text": "Two."}], indent=2), encoding="utf-8")
+    with pytest.raises(FormatError, match=re.escape(f"jq -c '.[]' {array} > dump.jsonl")):
+        list(iter_articles(array, max_bytes=LIMIT))
+    pretty = tmp_path / "story.json"
+    pretty.write_text(json.dumps({"text": "One."}, indent=2), encoding="utf-8")
+    with pytest.raises(FormatError, match=re.escape(f"jq -c . {pretty} > story.jsonl")):
+        list(iter_articles(pretty, max_bytes=LIMIT))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"text": "One."', encoding="utf-8")
+    with pytest.raises(FormatError, match="not valid JSON"):
+        list(iter_articles(broken, max_bytes=LIMIT))

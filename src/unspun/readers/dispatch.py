@@ -60,6 +60,7 @@ from unspun.readers.html import html_article, is_html
 from unspun.readers.jsonl import (
     JSONL_FIELDS,
     ErrorHandler,
+    json_file_articles,
     jsonl_articles,
     looks_like_jsonl,
     raise_error,
@@ -396,6 +397,11 @@ def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[A
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, max_bytes=max_bytes, on_error=on_error)
+        return
+    if suffix == ".json":  # its markup was analysed as the text of one article
+        yield from json_file_articles(
+            decode_text(read_bytes(path, max_bytes), path), path=path, on_error=on_error
+        )
         return
     # Read once and sniff the same bytes: a pipe (/dev/stdin, <(cmd)) cannot be read twice.
     data = read_bytes(path, max_bytes)

@@ -7,6 +7,7 @@ dump are kept; the default handler, :func:`raise_error`, re-raises.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,30 @@ def _is_text_record(line: str) -> bool:
         return False
     text = record.get("text") if isinstance(record, dict) else None
     return isinstance(text, str) and bool(text.replace(BOM, "").strip())
+
+
+def json_file_articles(text: str, *, path: Path, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
+    """The articles of a ``.json`` file: read as JSONL when its first line is an article record
+    (``{"text": ...}`` on one line, as a one-record JSONL file is), else refused.
+
+    Raises:
+        FormatError: a JSON array or an object over several lines (naming the ``jq`` command that
+        makes JSONL of it), or no valid JSON; its markup is no article's text.
+    """
+    if looks_like_jsonl(text):
+        return unique_ids(
+            jsonl_articles(text, where=str(path), stem=path.stem, source_path=path, on_error=on_error)
+        )
+    try:
+        data = json.loads(text.replace(BOM, "", 1))
+    except ValueError as exc:
+        raise FormatError(
+            f'{path} is not valid JSON ({exc}); give one {{"text": ...}} object per line (JSONL)'
+        ) from exc
+    many = isinstance(data, list)
+    what = "a JSON array" if many else "JSON that is not one article object per line"
+    select = "'.[]'" if many else "."
+    command = f"jq -c {select} {shlex.quote(str(path))} > {shlex.quote(path.stem + '.jsonl')}"
+    raise FormatError(
+        f'{path} holds {what}; unspun reads one {{"text": ...}} object per line (JSONL): convert it with {command}'
+    )
