@@ -659,3 +659,18 @@ def test_counts_are_said_in_the_singular_for_one() -> None:
     }
     assert "} rows in" not in sources["batch.py"] and "} analyses added" not in sources["batch.py"]
     assert ")} spans score below" not in sources["analyze.py"]
+
+
+def test_analyze_reads_several_paths_as_ingest_does(tmp_path: Path) -> None:
+    # QA (s43): `unspun analyze *.txt` (the shell's glob) stopped at typer's three-line usage error
+    # 'Got unexpected extra argument(s)', where `unspun ingest` takes several paths.
+    one, two, bad = tmp_path / "one.txt", tmp_path / "two.md", tmp_path / "bad.txt"
+    one.write_text("Harbour vote\n\nThe council voted on Tuesday.", encoding="utf-8")
+    two.write_text("# Ferry fares\n\nFares rise in May, the operator said.", encoding="utf-8")
+    bad.write_bytes(b"PK\x03\x04\x00\x00bad")
+    result = run("analyze", str(one), str(bad), str(two), "--format", "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert [item["id"] for item in json.loads(result.stdout)] == ["one", "two"]  # a list: several inputs
+    assert "bad.txt" in result.stderr and "is a ZIP archive" in result.stderr
+    assert_one_line_error(run("analyze", str(one), str(tmp_path / "nope.txt")), "nope.txt")
+    assert_one_line_error(run("analyze", str(one), "-"), "standard input")

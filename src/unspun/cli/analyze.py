@@ -31,17 +31,21 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
-from unspun.errors import AnalysisError, EmptyInputError, UnspunError
+from unspun.errors import AnalysisError, EmptyInputError, InputError, UnspunError
 
 if TYPE_CHECKING:
-    from unspun.document import Analysis
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from unspun.document import Analysis, Article
 
 
 def analyze(
-    path: Annotated[
-        str,
+    paths: Annotated[
+        list[str],
         typer.Argument(
-            help="A text, HTML, Markdown, JSONL or RSS/Atom file, a folder, an http(s) URL, or - for stdin."
+            help="Text, HTML, Markdown, JSONL or RSS/Atom files, folders, http(s) URLs, or - for stdin "
+            "(alone).",
         ),
     ],
     format: Annotated[
@@ -50,8 +54,8 @@ def analyze(
             "--format",
             "-f",
             help="Output format. json: one object for a single article (a text, HTML or Markdown file, "
-            "a URL of a page, or stdin holding one), else a list (a folder, JSONL or feed file: always "
-            "a list).",
+            "a URL of a page, or stdin holding one), else a list (several paths, a folder, a JSONL or feed "
+            "file: always a list).",
         ),
     ] = OutputFormat.text,
     model: ModelOption = None,
@@ -82,19 +86,26 @@ def analyze(
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         report = RunReport(notify=lambda kind, message: say(kind, "yellow", message))
         exclude = output_files()
-        if path == "-":
+        if "-" in paths and len(paths) > 1:
+            raise InputError(f"{STDIN} is read alone; give - as the only path, or save it to a file")
+        if paths == ["-"]:
             typing_hint()
-        # Read the first article before loading any model, so bad input fails fast.
-        articles = iter_articles(
-            path,
-            max_bytes=settings.max_input_bytes,
-            on_error=report.on_error,
-            on_skip=report.skip,
-            exclude=exclude,
-        )
+        # Each path checked (a missing one is the one-line error) and the first article read before
+        # loading any model, so bad input fails fast.
+        sources = [
+            iter_articles(
+                path,
+                max_bytes=settings.max_input_bytes,
+                on_error=report.on_error,
+                on_skip=report.skip,
+                exclude=exclude,
+            )
+            for path in paths
+        ]
+        articles = sources[0] if len(paths) == 1 else each_read(paths, sources, report.on_error)
         first = next(articles, None)
         if first is None:
-            where = STDIN if path == "-" else path  # it said '- holds no readable article'
+            where = STDIN if paths == ["-"] else ", ".join(paths)  # it said '- holds no readable article'
             why = "; every entry was left out (above)" if report.unread or report.skips else ""
             raise EmptyInputError(f"{where} holds no readable article{why}")
         collected: list[dict[str, Any]] = []
@@ -122,7 +133,9 @@ def analyze(
             if state["debug"] or not isinstance(failure.exception, UnspunError | None):
                 raise failure.exception or AnalysisError(failure.reason)
 
-        with progress(count_inputs(path, exclude=exclude), "analysing") as bar, long_work(bar):
+        counts = [count_inputs(path, exclude=exclude) for path in paths]
+        total = None if None in counts else sum(c for c in counts if c is not None)
+        with progress(total, "analysing") as bar, long_work(bar):
             # A model that cannot load is one error up front, not one per article; loading takes
             # some seconds, which the bar tells.
             bar.stage("loading the models")
@@ -140,8 +153,20 @@ def analyze(
         if failure is not None:
             raise fail(failure)
         if format is OutputFormat.json:
-            many = report.seen > 1 or holds_many(path)
+            many = len(paths) > 1 or report.seen > 1 or holds_many(paths[0])
             write(json.dumps(collected if many else collected[0], ensure_ascii=False, indent=2))
         if report.worth_summarising():
             for line in report.summary():
                 err.print(line)
+
+
+def each_read(
+    paths: list[str], sources: list[Iterator[Article]], on_error: Callable[[Path | str, UnspunError], None]
+) -> Iterator[Article]:
+    """The articles of several inputs in turn: an input that cannot be read (a binary or empty
+    file) is reported to ``on_error`` and the next one read, as a folder's bad file is."""
+    for path, source in zip(paths, sources, strict=True):
+        try:
+            yield from source
+        except UnspunError as error:
+            on_error(path, error)
