@@ -1500,3 +1500,26 @@ def test_a_json_file_is_read_as_articles_or_refused_with_the_command_that_conver
     broken.write_text('{"text": "One."', encoding="utf-8")
     with pytest.raises(FormatError, match="not valid JSON"):
         list(iter_articles(broken, max_bytes=LIMIT))
+
+
+def test_a_pages_read_more_teasers_and_wire_credit_line_are_no_part_of_its_text() -> None:
+    # QA (s43): a Reuters-style page kept 'Read more: Minister resigns over ferry scandal' (another
+    # story's headline, whose words the span model reads as this article's) and 'Reporting by Ann
+    # Lee; Editing by Tom Hart' in the article's text.
+    from unspun.readers.html import html_article
+
+    page = (
+        "<!doctype html><html><head><title>Storm closes port</title></head><body><article>"
+        "<h1>Storm closes port</h1>"
+        "<p>KINGSTON (Reuters) - A storm closed the port of Kingston on Monday, the harbour master said.</p>"
+        "<p>Read more: Minister resigns over shameful ferry scandal</p>"
+        "<p>READ ALSO | Ten things to know about hurricane season</p>"
+        '<p>"We expect to reopen on Wednesday," harbour master Joan Reid said in a statement.</p>'
+        "<p>Reporting by the port's own staff showed that ships were diverted to Montego Bay.</p>"
+        "<p>Reporting by Ann Lee; Editing by Tom Hart</p>"
+        "</article></body></html>"
+    )
+    text = html_article(page.encode(), id="p", where="p.html", source_path=None).text
+    assert "Read more" not in text and "READ ALSO" not in text and "Editing by" not in text
+    assert text.endswith("Reporting by the port's own staff showed that ships were diverted to Montego Bay.")
+    assert text.startswith("Storm closes port\n\nKINGSTON (Reuters)") and "Joan Reid said" in text

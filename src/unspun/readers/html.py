@@ -246,11 +246,28 @@ def _html_blocks(document: Any) -> list[tuple[bool, str]]:
 
     body = getattr(document, "body", None)
     blocks = [] if body is None else [(_is_headline(e), xmltotxt(e, False).strip()) for e in body]
-    blocks = [(headline, block) for headline, block in blocks if block]
+    blocks = [(headline, block) for headline, block in blocks if block and not is_boilerplate(block)]
     if blocks:
         return blocks
     fallback = str(getattr(document, "text", None) or "")
     return [(title_line(fallback) is not None, fallback)]
+
+
+# A teaser for another story ("Read more: Minister resigns over ferry scandal") and a wire
+# story's credit line ("Reporting by Ann Lee; Editing by Tom Hart"), which trafilatura keeps in
+# the body: the teaser's words were read as the article's (a span, a claim), the credit line as
+# prose. A block that only opens like a credit ("Reporting by the BBC showed ...") is kept.
+_TEASER = re.compile(r"(?:read|see)\s+(?:more|also)\b\s*[:|\-\u2013\u2014\u00bb\u203a>]", re.IGNORECASE)
+_CREDIT = re.compile(
+    r"(?:additional\s+)?reporting\s+by\s[^;\n]{1,80};\s*(?:(?:writing|editing)\s+by\s[^;\n]{1,80};?\s*)+",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(block: str) -> bool:
+    """Whether a block of a page's extracted body is a teaser for another story or a wire credit
+    line, no part of the article's text."""
+    return _TEASER.match(block) is not None or _CREDIT.fullmatch(block.strip().rstrip(".")) is not None
 
 
 def _is_headline(element: Any) -> bool:
