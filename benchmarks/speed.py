@@ -19,6 +19,7 @@ Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
 release's) to the same run, with its ratio to the default.
 
     python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2] [--compare FOLDER]
+    python benchmarks/speed.py --prefetch-ab [ROUNDS]   # the full pipeline's work ahead on and off too
     python benchmarks/speed.py --multilingual-only --articles 40   # the fr/de/it/pl/ru span model
     python benchmarks/speed.py --sentiment-only   # portrayal's target-sentiment classifier
 """
@@ -215,10 +216,22 @@ def time_components(pipeline: Any) -> dict[str, list[float]]:
     return spent
 
 
-def run_full(texts: list[str], threads: int, entities: bool = True) -> dict[str, Any]:
+def _timed_run(pipeline: Any, texts: list[str]) -> tuple[float, float, list[Any]]:
+    """Wall and process CPU seconds of ``pipeline.pipe`` over ``texts`` (batches of 8), and the analyses."""
+    from unspun.document import Article
+
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+    started, cpu = time.perf_counter(), time.process_time()
+    analyses = list(pipeline.pipe(articles, batch_size=8))
+    return time.perf_counter() - started, time.process_time() - cpu, analyses
+
+
+def run_full(texts: list[str], threads: int, entities: bool = True, ab_rounds: int = 0) -> dict[str, Any]:
     """The whole default pipeline (language, spans, article level, entities and attributions,
     persuasion score) over Articles, batches of 8, as ``unspun analyze`` runs it; with the wall
-    and CPU seconds of each component (``components``)."""
+    and CPU seconds of each component (``components``). With ``ab_rounds``, the same loaded
+    pipeline runs again with its work ahead off and on (``work_ahead``: ABBA order, so that a
+    load drifting over the run weighs on both alike)."""
     from unspun.analysis import build_pipeline
     from unspun.document import Article
 
@@ -228,19 +241,49 @@ def run_full(texts: list[str], threads: int, entities: bool = True) -> dict[str,
     spent = time_components(pipeline)
     list(pipeline.pipe([Article(id="w", text=t) for t in texts[:2]]))  # warm-up
     spent.clear()
-    articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-    started, cpu = time.perf_counter(), time.process_time()
-    analyses = list(pipeline.pipe(articles, batch_size=8))
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    seconds, cpu, analyses = _timed_run(pipeline, texts)
     tokens = sum(len(t.split()) for t in texts)  # words: the pipelines tokenise differently
     components = {name: {"seconds": round(w, 2), "cpu_s": round(c, 2)} for name, (w, c) in spent.items()}
-    return {
+    result = {
         "seconds": seconds,
         "cpu_s": cpu,
         "tokens": tokens,
         "spans": sum(len(a.spans) for a in analyses),
         "components": components,
+        "work_ahead": pipeline.work_ahead,
     }
+    if ab_rounds:
+        result["work_ahead_ab"] = _work_ahead_ab(pipeline, texts, ab_rounds, (seconds, cpu, analyses))
+    return result
+
+
+def _work_ahead_ab(
+    pipeline: Any, texts: list[str], rounds: int, first: tuple[float, float, list[Any]]
+) -> dict[str, Any]:
+    """``rounds`` runs of ``pipeline`` with its work ahead off and as many with it on, in ABBA order
+    after the ``first`` run (not counted: the first articles of a kind load what they use); each
+    side's wall and CPU seconds per run, its best articles/s, the speed-up (best off wall / best on
+    wall) and whether every analysis was the same as the first run's."""
+    runs: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    reference = [a.to_dict() for a in first[2]]
+    same = True
+    order = [mode for r in range(rounds) for mode in ((False, True) if r % 2 == 0 else (True, False))]
+    for mode in order:
+        pipeline.work_ahead = mode
+        seconds, cpu, analyses = _timed_run(pipeline, texts)
+        runs[mode].append((seconds, cpu))
+        same = same and [a.to_dict() for a in analyses] == reference
+    pipeline.work_ahead = True
+    sides = {
+        "on" if mode else "off": {
+            "seconds": [round(s, 2) for s, _ in rows],
+            "cpu_s": [round(c, 2) for _, c in rows],
+            "articles_per_s": len(texts) / min(s for s, _ in rows),
+        }
+        for mode, rows in runs.items()
+    }
+    best = {mode: min(s for s, _ in rows) for mode, rows in runs.items()}
+    return sides | {"rounds": rounds, "speedup": best[False] / best[True], "same_analyses": same}
 
 
 def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, float]:
@@ -280,7 +323,7 @@ def _child(args: argparse.Namespace) -> None:
     if args.child == "unspun":
         result = run_unspun(texts, args.threads, args.model)
     elif args.child in ("full", "full-no-whosays"):
-        result = run_full(texts, args.threads, entities=args.child == "full")
+        result = run_full(texts, args.threads, entities=args.child == "full", ab_rounds=args.prefetch_ab)
     else:
         result = run_reference(texts, args.threads, args.reference)
     result |= {"articles": len(texts), "peak_rss_mb": _peak_rss_mb()}
@@ -303,6 +346,8 @@ def _measure(which: str, args: argparse.Namespace, model: str = "") -> dict[str,
         args.reference or "",
         "--model",
         model,
+        "--prefetch-ab",
+        str(args.prefetch_ab),
     ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -355,6 +400,17 @@ def main() -> None:
         help="time only portrayal's target-sentiment classifier over the entities of the articles, "
         "with what a cap on the sentences read per entity would save and change, into the report's "
         "'target_sentiment' section",
+    )
+    parser.add_argument(
+        "--prefetch-ab",
+        type=int,
+        nargs="?",
+        const=2,
+        default=0,
+        metavar="ROUNDS",
+        help="time the full pipeline also with its work ahead (the next batch's parse on a thread of its "
+        "own) off, ROUNDS runs each way (default 2), in one process over the same articles; written "
+        "as full_pipeline.work_ahead_ab",
     )
     parser.add_argument("--model", default="", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
@@ -444,6 +500,14 @@ def main() -> None:
     print(f"full pipeline by component (wall s / CPU s of {full['seconds']:.1f} / {full['cpu_s']:.1f}):")
     for name, spent in full["components"].items():  # type: ignore[attr-defined]
         print(f"  {name:26}{spent['seconds']:8.2f}{spent['cpu_s']:8.2f}")
+    ab = full.get("work_ahead_ab")
+    if ab:
+        on, off = ab["on"], ab["off"]  # type: ignore[index]
+        print(
+            f"full pipeline, work ahead on / off: {on['articles_per_s']:.2f} / {off['articles_per_s']:.2f} "
+            f"articles/s (best of {ab['rounds']} each; wall s on {on['seconds']}, off {off['seconds']}): "  # type: ignore[index]
+            f"{ab['speedup']:.2f}x, analyses the same: {ab['same_analyses']}"  # type: ignore[index]
+        )
     print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
     if compared:
         print(f"default / --compare model ({args.compare}): {over_compared:.2f}x")

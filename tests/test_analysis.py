@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ from unspun.errors import ConfigError, EmptyInputError
 from unspun.pipeline.base import Component
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
+FRENCH = (
+    "Le conseil municipal brade le port\n\n"
+    "Le conseil a voté mardi la cession du vieux port à une société amie du maire, sans appel d'offres.\n"
+)
 
 
 def test_analyze_returns_spans_inside_the_text_with_known_techniques() -> None:
@@ -194,3 +199,172 @@ def test_analyze_reads_the_model_settings(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("UNSPUN_ARTICLE_MODEL", str(missing))
     with pytest.raises(UnspunError, match="no-such-model"):
         unspun.analyze(text)
+
+
+class Ahead(Component):
+    """Counts each text's words, the counting done ahead where it can be; "bad" fails both ways."""
+
+    name = "ahead"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: dict[int, float] = {}
+        self.threads: list[str] = []  # the threads prefetch ran on
+        self.taken = 0
+
+    @staticmethod
+    def count(article: Article) -> float:
+        if "bad" in article.text:
+            raise ValueError(f"cannot count {article.id}")
+        return float(len(article.text.split()))
+
+    def prefetch(self, articles: Sequence[Article]) -> None:
+        self.threads.append(threading.current_thread().name)
+        self.held.update({id(a): self.count(a) for a in articles})
+
+    def predict(self, articles: Sequence[Article]) -> list[float]:
+        self.taken += sum(id(a) in self.held for a in articles)
+        return [self.held.pop(id(a)) if id(a) in self.held else self.count(a) for a in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[float]) -> None:
+        for article, words in zip(articles, outputs, strict=True):
+            article.scores["words"] = words
+
+
+class Seen(Component):
+    """Records the threads alive while it runs (after the component that works ahead)."""
+
+    name = "seen"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[str] = set()
+
+    def predict(self, articles: Sequence[Article]) -> list[None]:
+        self.threads |= {t.name for t in threading.enumerate()}
+        return [None for _ in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: Any) -> None:
+        for article in articles:
+            article.scores["seen"] = 1.0
+
+
+def _ahead_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("unspun-ahead")]
+
+
+def _articles(*texts: str) -> list[Article]:
+    return [Article(id=str(i), text=text) for i, text in enumerate(texts)]
+
+
+def test_pipe_works_ahead_on_a_thread_and_an_error_there_lands_on_its_article() -> None:
+    from unspun.analysis import Pipeline
+
+    ahead, seen = Ahead(), Seen()
+    texts = ["one two", "three", "a bad text", "four five six", "seven"]
+    analyses = list(Pipeline([ahead, seen]).pipe(_articles(*texts), batch_size=2))
+    assert [a.article.scores.get("words") for a in analyses] == [2.0, 1.0, None, 3.0, 1.0]
+    assert [e.component for e in analyses[2].errors] == ["ahead"] and "cannot count 2" in analyses[2].errors[
+        0
+    ].message
+    assert all(a.ok for i, a in enumerate(analyses) if i != 2)
+    assert ahead.threads and all(t.startswith("unspun-ahead") for t in ahead.threads)
+    assert ahead.taken == 1  # the batch with "bad" failed ahead and was counted again; the last was taken
+    assert any(t.startswith("unspun-ahead") for t in seen.threads) and not _ahead_threads()
+
+
+def test_pipe_without_work_ahead_reads_lazily_and_starts_no_thread() -> None:
+    from unspun.analysis import Pipeline
+
+    read: list[int] = []
+
+    def source() -> Any:
+        for i in range(5):
+            read.append(i)
+            yield Article(id=str(i), text=f"text {i}")
+
+    for pipeline in (Pipeline([Seen()]), Pipeline([Ahead(), Seen()], work_ahead=False)):
+        read.clear()
+        piped = pipeline.pipe(source(), batch_size=2)
+        assert next(piped).ok and read == [0, 1]  # nothing read beyond the batch
+        assert [a.id for a in piped] == ["1", "2", "3", "4"]
+        seen = pipeline.components[-1]
+        assert isinstance(seen, Seen) and not any(t.startswith("unspun-ahead") for t in seen.threads)
+
+
+def test_one_article_starts_no_thread() -> None:
+    from unspun.analysis import Pipeline
+
+    ahead, seen = Ahead(), Seen()
+    (analysis,) = Pipeline([ahead, seen]).pipe(_articles("just one"))
+    assert analysis.article.scores["words"] == 2.0 and not ahead.threads
+    assert not any(t.startswith("unspun-ahead") for t in seen.threads)
+
+
+def test_the_thread_ends_when_the_run_is_closed_or_fails() -> None:
+    from unspun.analysis import Pipeline
+
+    class Stop(BaseException):
+        pass
+
+    class StopAtThird(Seen):
+        def predict(self, articles: Sequence[Article]) -> list[None]:
+            if any(a.id == "2" for a in articles):
+                raise Stop  # not an Exception: no error handler keeps it
+            return super().predict(articles)
+
+    texts = [f"text number {i}" for i in range(6)]
+    piped = Pipeline([Ahead(), Seen()]).pipe(_articles(*texts), batch_size=2)
+    assert next(piped).ok and _ahead_threads()  # the next batch is worked on
+    piped.close()
+    assert not _ahead_threads()
+    with pytest.raises(Stop):
+        list(Pipeline([Ahead(), StopAtThird()]).pipe(_articles(*texts), batch_size=2))
+    assert not _ahead_threads()
+
+
+def test_pipe_hands_out_a_batch_before_the_next_one_fails_to_read() -> None:
+    from unspun.analysis import Pipeline
+
+    def source() -> Any:
+        yield Article(id="a", text="A first text.")
+        raise OSError("the second file cannot be read")
+
+    got = []
+    with pytest.raises(OSError, match="second file"):
+        for analysis in Pipeline([Ahead()]).pipe(source(), batch_size=1):
+            got.append(analysis.id)
+    assert got == ["a"] and not _ahead_threads()  # the batch read before the failing one was handed out
+
+
+def test_the_default_pipeline_gives_the_same_analyses_working_ahead_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unspun.analysis import Pipeline, shared_pipeline
+    from unspun.pipeline.entities import EntityRecognizer
+    from unspun.pipeline.whosays_layer import WhoSaysLayer
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    title, _, body = text.partition("\n")
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    texts = [text, *(f"{title}\n\n{p}" for p in paragraphs[:4]), "Hi.", FRENCH]
+    pipeline = shared_pipeline()
+    assert pipeline.work_ahead
+    (layer,) = [c for c in pipeline.components if isinstance(c, WhoSaysLayer)]
+    (recognizer,) = [c for c in layer.components if isinstance(c, EntityRecognizer)]
+    taken: list[int] = []
+    take = recognizer._ahead.take
+
+    def spy(articles: Sequence[Article]) -> dict[int, Any]:
+        held = take(articles)
+        taken.append(len(held))
+        return held
+
+    monkeypatch.setattr(recognizer._ahead, "take", spy)
+    ahead = [a.to_dict() for a in pipeline.pipe(_articles(*texts), batch_size=2)]
+    # Batches of two: each after the first parsed ahead; "Hi." fails before the entities (no
+    # language), and the French text's parse, made before its language was known, goes unused.
+    assert taken == [0, 2, 1, 1]
+    alone = Pipeline(pipeline.components, work_ahead=False)
+    assert ahead == [a.to_dict() for a in alone.pipe(_articles(*texts), batch_size=2)]
+    assert sum(bool(a["entities"]) for a in ahead) >= 2 and not _ahead_threads()

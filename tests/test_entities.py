@@ -232,3 +232,29 @@ def test_the_place_of_a_news_dateline_is_a_place(recognizer: EntityRecognizer) -
         ["SÃO PAULO"],
         ["MÜNCHEN"],
     ]
+
+
+def test_a_parse_made_ahead_is_taken_once_by_the_same_article_with_the_same_text() -> None:
+    from unspun.pipeline.entities import PrefetchedParses
+
+    held = PrefetchedParses(limit=2)
+    first, second, third = (Article(id=str(i), text=f"Text {i}.") for i in range(3))
+    held.put([first, second], [[(0, "a")], [(0, "b")]])
+    assert held.has(first) and not held.has(Article(id="0", text="Text 0."))  # another object
+    second.text = "Changed."
+    assert held.take([first, second]) == {id(first): [(0, "a")]}  # a changed text is parsed again
+    assert held.take([first]) == {}  # taken once
+    held.put([first, second, third], [[], [], []])
+    assert not held.has(first) and held.has(third)  # at most limit articles held, the oldest dropped
+
+
+def test_the_recognizer_takes_the_parse_made_ahead_and_finds_the_same_entities(
+    recognizer: EntityRecognizer,
+) -> None:
+    ahead, now = Article(id="a", text=EDITORIAL), Article(id="n", text=EDITORIAL)
+    recognizer.prefetch([ahead])
+    assert recognizer._ahead.has(ahead) and not ahead.vectors  # held by the component, not written
+    recognizer([ahead])
+    recognizer([now])
+    assert not recognizer._ahead.has(ahead)
+    assert ahead.entities == now.entities and ahead.entities

@@ -11,8 +11,11 @@ call, so :func:`analyze` is safe from many threads at once.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +41,28 @@ if TYPE_CHECKING:
 LONG_BATCH_CHARS = 500_000
 
 
+def _take(iterator: Iterator[Article], count: int) -> tuple[list[Article], Exception | None]:
+    """Up to ``count`` next articles of ``iterator``, and the error that stopped reading them, if any."""
+    try:
+        return list(islice(iterator, count)), None
+    except Exception as error:  # noqa: BLE001 - the caller raises it in its turn
+        return [], error
+
+
+def _submit(
+    pool: ThreadPoolExecutor,
+    started: list[Future[None]],
+    work: Callable[[Sequence[Article]], None],
+    articles: Sequence[Article],
+) -> None:
+    started.append(pool.submit(work, articles))
+
+
+def _works_ahead(component: Component) -> bool:
+    """Whether ``component`` does work ahead of its batch (overrides :meth:`Component.prefetch`)."""
+    return getattr(type(component), "prefetch", Component.prefetch) is not Component.prefetch
+
+
 def release_freed_memory() -> None:
     """Collect garbage and ask glibc's allocator to return its free memory to the system
     (``malloc_trim``; nothing more where the C library is another)."""
@@ -59,30 +84,48 @@ def release_freed_memory() -> None:
 class Pipeline:
     """An ordered list of components applied to batches of articles.
 
+    With ``work_ahead`` (the default), :meth:`pipe` reads the next batch before this one is done
+    and runs what its components can do ahead (:meth:`Component.prefetch`: the entity step's
+    spaCy parse) on a thread of its own, beside this batch's later components (the span and
+    article-level models, whose ONNX runs release the GIL). The analyses are the same either way.
+
     Raises :class:`unspun.errors.ConfigError` when a component needs what no component before
     it writes (its ``needs`` and ``writes``, :mod:`unspun.pipeline.base`)."""
 
-    def __init__(self, components: Sequence[Component]) -> None:
+    def __init__(self, components: Sequence[Component], *, work_ahead: bool = True) -> None:
         check_needs(components)
         self.components = list(components)
+        self.work_ahead = work_ahead
 
-    def __call__(self, articles: Sequence[Article], *, on_error: ErrorHandler = raise_error) -> list[Article]:
+    def __call__(
+        self,
+        articles: Sequence[Article],
+        *,
+        on_error: ErrorHandler = raise_error,
+        ahead_done: Callable[[], None] | None = None,
+    ) -> list[Article]:
         """Annotate ``articles`` in place with every component, in order.
 
         A failing article goes to ``on_error`` (default: re-raise). Once an article carries an
         error (``article.errors``), later components leave it alone: its analysis is incomplete.
         Each component's models are recorded on the articles it annotated (``article.models``).
         Each component's name is told to the stage listener as it starts (:mod:`unspun.progress`).
+        ``ahead_done`` is called once the components that work ahead (:meth:`Component.prefetch`)
+        are done with this batch (:meth:`pipe` then starts their work for the next one).
         """
         batch = list(articles)
         for article in batch:
             article.unspun_version = VERSION
-        for component in self.components:
+        last_ahead = max((i for i, c in enumerate(self.components) if _works_ahead(c)), default=-1)
+        for index, component in enumerate(self.components):
             live = [article for article in batch if not article.errors]
             if not live:
                 break
             starting(component.name)  # a long article shows which stage it is in (unspun.progress)
             component(live, on_error=on_error)
+            if index == last_ahead and ahead_done is not None:
+                ahead_done()
+                ahead_done = None
             if sum(len(article.text) for article in live) > LONG_BATCH_CHARS:
                 release_freed_memory()
             infos = component.model_info()
@@ -90,6 +133,8 @@ class Pipeline:
                 if not article.errors:
                     for info in infos:
                         article.record_model(info)
+        if ahead_done is not None:  # every article failed before the components that work ahead
+            ahead_done()
         return batch
 
     def load(self) -> None:
@@ -106,21 +151,63 @@ class Pipeline:
 
     def pipe(
         self, articles: Iterable[Article], *, batch_size: int = 8, keep_evidence: bool = False
-    ) -> Iterator[Analysis]:
+    ) -> Generator[Analysis, None, None]:
         """Analyse ``articles`` lazily, ``batch_size`` at a time, yielding one :class:`Analysis`
         each, in input order. A failure of one article never stops the others: it is kept on
-        that article's analysis (``analysis.errors``, ``analysis.ok``).
+        that article's analysis (``analysis.errors``, ``analysis.ok``). An error reading
+        ``articles`` is raised once the batches read before it are handed out.
 
         What components leave for one another (``article.vectors``, the candidate spans) is
         dropped once every component has run, so a long text's analysis holds its findings only;
         ``keep_evidence`` keeps it."""
         iterator = iter(articles)
+        if self.work_ahead and any(_works_ahead(c) for c in self.components):
+            batches = self._analysed_ahead(iterator, batch_size)
+        else:
+            batches = self._analysed(iterator, batch_size)
+        with contextlib.closing(batches):  # the thread working ahead ends with the run, however it ends
+            for batch in batches:
+                for article in batch:
+                    if not keep_evidence:
+                        article.vectors.clear()
+                        article.spans.pop(CANDIDATE_LAYER, None)
+                    yield Analysis(article)
+
+    def _analysed(self, iterator: Iterator[Article], batch_size: int) -> Generator[list[Article], None, None]:
+        """The batches of ``iterator`` analysed, one after the other."""
         while batch := list(islice(iterator, batch_size)):
-            for article in self(batch, on_error=record_error):
-                if not keep_evidence:
-                    article.vectors.clear()
-                    article.spans.pop(CANDIDATE_LAYER, None)
-                yield Analysis(article)
+            yield self(batch, on_error=record_error)
+
+    def _analysed_ahead(
+        self, iterator: Iterator[Article], batch_size: int
+    ) -> Generator[list[Article], None, None]:
+        """The batches of ``iterator`` analysed, each next one read before the one before is done
+        and its components' work ahead run beside that one's later components, on one thread."""
+        with ThreadPoolExecutor(1, thread_name_prefix="unspun-ahead") as pool:
+            batch, unread = _take(iterator, batch_size)
+            while batch:
+                following, unread_next = _take(iterator, batch_size)
+                # Not beside a long batch: its peak and the next batch's parse would add up.
+                chars = sum(len(article.text) for article in [*batch, *following])
+                started: list[Future[None]] = []
+                if following and chars <= LONG_BATCH_CHARS:
+                    start = partial(_submit, pool, started, self._prefetch, following)
+                    yield self(batch, on_error=record_error, ahead_done=start)
+                else:
+                    yield self(batch, on_error=record_error)
+                for future in started:  # the next batch starts with its parse made
+                    future.result()
+                batch, unread = following, unread_next
+            if unread is not None:
+                raise unread
+
+    def _prefetch(self, articles: Sequence[Article]) -> None:
+        """What the components can do ahead for ``articles`` (:meth:`Component.prefetch`); an
+        error is dropped: the component meets it again when it runs, and records it then."""
+        for component in self.components:
+            if _works_ahead(component):
+                with contextlib.suppress(Exception):  # recorded when the component runs
+                    component.prefetch(articles)
 
 
 # The default pipeline, in order (registered names, :mod:`unspun.registry`). Language first: the

@@ -70,6 +70,14 @@ class Component:
         """The models this component runs (recorded on every article it annotates); none by default."""
         return []
 
+    def prefetch(self, articles: Sequence[Article]) -> None:
+        """Start, on the calling thread, work for ``articles`` of a later batch that reads nothing
+        an earlier component writes (the entity component's parse), so that a pipeline can run it
+        beside the other components of the batch before (:meth:`unspun.analysis.Pipeline.pipe`);
+        the component keeps it until it annotates those very articles, and makes it itself when
+        there is none. Changes nothing on the articles; by default does nothing. May raise: the
+        caller drops the work, and the component meets the error again when it runs."""
+
     def predict(self, articles: Sequence[Article]) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -22,6 +22,7 @@ language than English get no entities (and no error).
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -465,6 +466,8 @@ class EntityRecognizer(Component):
         self.types = types
         self.languages = languages
         self.max_chars = max_chars
+        # Parses made ahead (prefetch), by article object, until its predict takes them.
+        self._ahead = PrefetchedParses()
 
     @property
     def nlp(self) -> Any:
@@ -488,10 +491,22 @@ class EntityRecognizer(Component):
         """Whether the article's language is read (unknown counts as English)."""
         return article.language is None or article.language in self.languages
 
+    def prefetch(self, articles: Sequence[Article]) -> None:
+        """Parse the articles this component may read (their language not known yet, or read)
+        and keep the parses until :meth:`predict` meets the same articles."""
+        wanted = [a for a in articles if self.covers(a) and not self._ahead.has(a)]
+        if wanted:
+            self._ahead.put(wanted, parse_articles(wanted, self.nlp, max_chars=self.max_chars))
+
     def predict(self, articles: Sequence[Article]) -> list[tuple[Chunks, list[Entity]] | None]:
-        """Per article, its parse and entities (``None`` for another language); changes nothing."""
+        """Per article, its parse (the one made ahead by :meth:`prefetch`, else made now) and
+        entities (``None`` for another language); changes nothing."""
+        ahead = self._ahead.take(articles)
         covered = [a for a in articles if self.covers(a)]
-        parses = iter(parse_articles(covered, self.nlp, max_chars=self.max_chars))
+        missing = iter(
+            parse_articles([a for a in covered if id(a) not in ahead], self.nlp, max_chars=self.max_chars)
+        )
+        parses = iter([ahead[id(a)] if id(a) in ahead else next(missing) for a in covered])
         outputs: list[tuple[Chunks, list[Entity]] | None] = []
         for article in articles:
             if not self.covers(article):
@@ -513,3 +528,39 @@ class EntityRecognizer(Component):
             chunks, entities = output
             keep_parse(article, chunks)
             article.entities = entities
+
+
+class PrefetchedParses:
+    """Parses made ahead of their articles' turn, held by article object (and its text, so that a
+    changed text is parsed again), thread-safe, at most ``limit`` articles' worth (the oldest
+    dropped: an article that failed before the entity step never comes to take its parse)."""
+
+    def __init__(self, limit: int = 64) -> None:
+        self._held: dict[int, tuple[Article, int, Chunks]] = {}
+        self._lock = threading.Lock()
+        self.limit = limit
+
+    def has(self, article: Article) -> bool:
+        """Whether a parse of ``article`` (as its text is now) is held."""
+        with self._lock:
+            held = self._held.get(id(article))
+        return held is not None and held[0] is article and held[1] == hash(article.text)
+
+    def put(self, articles: Sequence[Article], parses: Sequence[Chunks]) -> None:
+        """Hold the ``parses`` of ``articles`` (one each, in order)."""
+        with self._lock:
+            for article, chunks in zip(articles, parses, strict=True):
+                self._held[id(article)] = (article, hash(article.text), chunks)
+            while len(self._held) > self.limit:
+                self._held.pop(next(iter(self._held)))
+
+    def take(self, articles: Sequence[Article]) -> dict[int, Chunks]:
+        """The held parses of ``articles`` by ``id(article)``, no longer held (a parse of a text
+        changed since is dropped)."""
+        out = {}
+        with self._lock:
+            for article in articles:
+                held = self._held.pop(id(article), None)
+                if held is not None and held[0] is article and held[1] == hash(article.text):
+                    out[id(article)] = held[2]
+        return out

@@ -82,6 +82,13 @@ class WhoSaysLayer(Component):
         for component in self.components:
             component.warm_up()
 
+    def prefetch(self, articles: Sequence[Article]) -> None:
+        """What the layer's components can do ahead (the parse) for the articles it reads whole
+        (a longer text is read as a prefix: its own copy, see :meth:`__call__`)."""
+        whole = [a for a in articles if prefix_end(a.text, self.max_chars) == len(a.text)]
+        for component in self.components:
+            component.prefetch(whole)
+
     def model_info(self) -> list[ModelInfo]:
         """The models of every component of the layer."""
         return [info for component in self.components for info in component.model_info()]
