@@ -1523,3 +1523,20 @@ def test_a_pages_read_more_teasers_and_wire_credit_line_are_no_part_of_its_text(
     assert "Read more" not in text and "READ ALSO" not in text and "Editing by" not in text
     assert text.endswith("Reporting by the port's own staff showed that ships were diverted to Montego Bay.")
     assert text.startswith("Storm closes port\n\nKINGSTON (Reuters)") and "Joan Reid said" in text
+
+
+def test_a_json_document_on_stdin_is_refused_with_the_command_that_converts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QA (s43): `cat dump.json | unspun analyze -` analysed the JSON array's markup as one article.
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps([{"text": "One."}, {"text": "Two."}], indent=2)))
+    with pytest.raises(
+        FormatError, match=re.escape("standard input holds a JSON array") + ".*jq -c '.\\[\\]'"
+    ):
+        list(iter_articles("-", max_bytes=LIMIT))
+    monkeypatch.setattr("sys.stdin", io.StringIO('{\n  "text": "One."\n}\n'))
+    with pytest.raises(FormatError, match="jq -c \\. "):
+        list(iter_articles("-", max_bytes=LIMIT))
+    prose = "{Bracketed} notes are prose: the mayor said so."
+    monkeypatch.setattr("sys.stdin", io.StringIO(prose))
+    assert [a.text for a in iter_articles("-", max_bytes=LIMIT)] == [prose]

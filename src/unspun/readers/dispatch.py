@@ -60,6 +60,7 @@ from unspun.readers.html import html_article, is_html
 from unspun.readers.jsonl import (
     JSONL_FIELDS,
     ErrorHandler,
+    json_document_error,
     json_file_articles,
     jsonl_articles,
     looks_like_jsonl,
@@ -450,6 +451,9 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
     if looks_like_jsonl(text):
         articles = jsonl_articles(text, where=STDIN_NAME, stem="stdin", source_path=None, on_error=on_error)
         return list(unique_ids(articles))
+    json_document = json_document_error(text, where=STDIN_NAME)
+    if json_document is not None:  # its markup was analysed as one article
+        raise json_document
     if is_markdown(text):
         return [markdown_text(text, id="stdin", where=STDIN_NAME)]
     return [read_text(text, id="stdin", source_path=None, where=STDIN_NAME)]

@@ -179,15 +179,35 @@ def json_file_articles(text: str, *, path: Path, on_error: ErrorHandler = raise_
             jsonl_articles(text, where=str(path), stem=path.stem, source_path=path, on_error=on_error)
         )
     try:
-        data = json.loads(text.replace(BOM, "", 1))
+        json.loads(text.replace(BOM, "", 1))
     except ValueError as exc:
         raise FormatError(
             f'{path} is not valid JSON ({exc}); give one {{"text": ...}} object per line (JSONL)'
         ) from exc
+    error = json_document_error(text, where=str(path), path=path)
+    raise error if error is not None else FormatError(f"{path} holds no JSON object or array of articles")
+
+
+def json_document_error(text: str, *, where: str, path: Path | None = None) -> FormatError | None:
+    """The error for a text that is one JSON document, an array or an object (not JSONL, read by
+    :func:`looks_like_jsonl` first), naming the ``jq`` command that makes JSONL of it (for a file
+    at ``path``, else a pipe through it); None for any other text, prose included."""
+    stripped = text.replace(BOM, "", 1).strip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        data = json.loads(stripped)
+    except ValueError:
+        return None
+    if not isinstance(data, dict | list):
+        return None
     many = isinstance(data, list)
     what = "a JSON array" if many else "JSON that is not one article object per line"
     select = "'.[]'" if many else "."
+    lead = f'{where} holds {what}; unspun reads one {{"text": ...}} object per line (JSONL): '
+    if path is None:
+        return FormatError(
+            lead + f"pipe it through jq -c {select} first (... | jq -c {select} | unspun analyze -)"
+        )
     command = f"jq -c {select} {shlex.quote(str(path))} > {shlex.quote(path.stem + '.jsonl')}"
-    raise FormatError(
-        f'{path} holds {what}; unspun reads one {{"text": ...}} object per line (JSONL): convert it with {command}'
-    )
+    return FormatError(lead + f"convert it with {command}")
