@@ -534,8 +534,8 @@ def test_analyze_reads_every_item_of_a_feed(tmp_path: Path) -> None:
         ("pier-1", "Pier to close", "Harbour News"),
         ("https://harbour.example/fares", "Fares rise", "Harbour News"),
     ]
-    assert analyses[0]["text"].startswith("The council voted on Tuesday")
-    assert analyses[1]["text"] == "Ferry fares rise by a tenth in May, the operator said."
+    assert analyses[0]["text"].startswith("Pier to close\n\nThe council voted on Tuesday")  # headline first
+    assert analyses[1]["text"] == "Fares rise\n\nFerry fares rise by a tenth in May, the operator said."
     assert "summary: from 1 file: 2 articles, 2 analysed, 0 failed, 0 left out" in result.stderr.splitlines()
 
 

@@ -1251,7 +1251,9 @@ def test_iter_articles_reads_a_feed_file_one_article_per_entry(tmp_path: Path) -
         (
             "pier-1",
             "Pier to close",
-            "The council voted to close the old pier.\n\nCritics called it a disaster.",
+            # QA (s43): the entry's headline opens its text, as a page's does (it was left out, so a
+            # technique in a feed's headline was read by no step)
+            "Pier to close\n\nThe council voted to close the old pier.\n\nCritics called it a disaster.",
             "Harbour News",
             "https://harbour.example/pier",
             dt.date(2024, 3, 5),
@@ -1260,7 +1262,7 @@ def test_iter_articles_reads_a_feed_file_one_article_per_entry(tmp_path: Path) -
         (
             "https://harbour.example/fares",
             "Ferry fares",
-            "Fares rise by a tenth & more in May.",
+            "Ferry fares\n\nFares rise by a tenth & more in May.",
             "Harbour News",
             "https://harbour.example/fares",
             None,
@@ -1540,3 +1542,15 @@ def test_a_json_document_on_stdin_is_refused_with_the_command_that_converts_it(
     prose = "{Bracketed} notes are prose: the mayor said so."
     monkeypatch.setattr("sys.stdin", io.StringIO(prose))
     assert [a.text for a in iter_articles("-", max_bytes=LIMIT)] == [prose]
+
+
+def test_a_feed_entry_that_opens_with_its_headline_does_not_say_it_twice(tmp_path: Path) -> None:
+    path = tmp_path / "news.rss"
+    path.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        "<item><title>A betrayal</title><link>https://t.example/1</link>"
+        "<description>&lt;h1&gt;A betrayal&lt;/h1&gt;&lt;p&gt;Enough is enough.&lt;/p&gt;</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    assert [a.text for a in iter_articles(path, max_bytes=LIMIT)] == ["A betrayal\n\nEnough is enough."]

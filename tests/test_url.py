@@ -58,8 +58,8 @@ def test_a_feed_address_gives_its_entries(site: str) -> None:
     skipped: list[tuple[Path, UnspunError]] = []
     articles = list(iter_articles(f"{site}/news.rss", on_error=lambda where, e: skipped.append((where, e))))
     assert [(a.id, a.title, a.text) for a in articles] == [
-        ("news-1", "Council closes library", "The council voted to close it."),
-        ("news-3", "Storm hits", "A storm hit the coast."),
+        ("news-1", "Council closes library", "Council closes library\n\nThe council voted to close it."),
+        ("news-3", "Storm hits", "Storm hits\n\nA storm hit the coast."),
     ]
     assert {a.source_path for a in articles} == {f"{site}/news.rss"} and articles[0].outlet == "Herald"
     ((where, error),) = skipped

@@ -2,8 +2,8 @@
 
 Each entry's text is its full content (``content:encoded`` / Atom ``content``), else its
 summary, as plain text: an HTML body becomes its blocks (paragraphs, headings, list items,
-quotes) separated by a blank line, as :func:`unspun.readers.dispatch.read_html` does for pages. The
-title, link (``url``), published date and source (the entry's ``<source>`` title, else the
+quotes) separated by a blank line, opening with the entry's title (unless it already does), as
+:func:`unspun.readers.dispatch.read_html` does for pages. The title, link (``url``), published date and source (the entry's ``<source>`` title, else the
 feed's title: ``outlet``) come along. An entry without text is passed to ``on_error``.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError, UnspunError
 from unspun.readers.encoding import read_bytes
+from unspun.readers.html import with_headline
 from unspun.readers.jsonl import ErrorHandler, raise_error, unique_ids
 
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
@@ -133,11 +134,14 @@ def _entries(
         source = entry.get("source") or {}
         outlet = (source.get("title") or "").strip() or feed_title
         raw_id = entry.get("id") or entry.get("link") or f"{stem}-{number}"
+        title = (entry.get("title") or "").strip() or None
         count += 1
         yield Article(
             id=str(raw_id),
-            text=text,
-            title=(entry.get("title") or "").strip() or None,
+            # Opening with its headline, as a page's text does: a technique in the headline, a
+            # headline worded as opinion, were read by no step.
+            text=with_headline([(False, block) for block in text.split("\n\n")], title),
+            title=title,
             outlet=outlet,
             url=_web_address(entry.get("link")),
             published=_date(entry),
