@@ -507,3 +507,26 @@ def test_a_check_worthy_claim_is_shown_whole_as_the_page_shows_it() -> None:
         word for line in table.splitlines() for word in line.strip("│ ").split() if word != "0.97"
     )
     assert claim in shown.replace("│", " ").replace("  ", " "), shown
+
+
+def test_the_text_view_says_where_and_when_an_article_was_published() -> None:
+    # QA (s43): analysing a feed or a folder of several outlets, the text view showed each
+    # article's id and title but not its outlet, date or address, which the JSON has.
+    import datetime as dt
+
+    article = Article(
+        id="https://example.org/a2",
+        text="A betrayal\n\nEnough is enough.",
+        title="A betrayal",
+        outlet="The Daily Example",
+        url="https://example.org/a2",
+        published=dt.date(2026, 12, 2),
+        language="en",
+    )
+    article.scores["persuasion"] = 0.7
+    console = Console(record=True, width=120, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    assert "from              The Daily Example, 2026-12-02, https://example.org/a2" in console.export_text()
+    bare = Console(record=True, width=120, color_system=None)
+    bare.print(render_analysis(Analysis(Article(id="t", text="Calm.", language="en")), colour=False))
+    assert "from " not in bare.export_text()

@@ -197,11 +197,14 @@ def other_languages(analysis: Analysis) -> str | None:
 
 def article_summary(analysis: Analysis) -> Table | None:
     """Genre, frames and persuasion score, when the article-level analyses ran."""
-    if analysis.genre is None and not analysis.frames and analysis.persuasion_score is None:
+    source = source_line(analysis)
+    if analysis.genre is None and not analysis.frames and analysis.persuasion_score is None and not source:
         return None
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
+    if source:  # a feed's or a folder's articles come from several outlets and dates
+        table.add_row("from", Text(source))
     if analysis.article.language:
         table.add_row("language", analysis.article.language)
     others = other_languages(analysis)
@@ -238,6 +241,13 @@ def _spans(n: int) -> str:
 def _percent(share: float) -> str:
     # Half up, as the page's Math.round does, so that the page and the text view say the same.
     return f"{math.floor(share * 100 + 0.5)}%"
+
+
+def source_line(analysis: Analysis) -> str:
+    """The article's outlet, date of publication and address, those it has, in one line."""
+    article = analysis.article
+    parts = [article.outlet, article.published.isoformat() if article.published else None, article.url]
+    return ", ".join(printable(part) for part in parts if part)
 
 
 def persuasion_note(analysis: Analysis) -> str | None:
@@ -324,7 +334,7 @@ def add_section(section: Section) -> Section:
 
 def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableType:
     """Everything ``unspun analyze --format text`` prints for one article: a box titled with its id
-    and title holding the summary (language, paragraphs in other languages, genre, frames,
+    and title holding the summary (outlet, date and address, language, paragraphs in other languages, genre, frames,
     persuasion score, by voice) above the highlighted text, then the legend and span table, the paragraph techniques, then the sections added with
     :func:`add_section`.
 
