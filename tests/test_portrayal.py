@@ -21,6 +21,7 @@ from unspun.pipeline.portrayal import (
     cast_as_actor,
     decide_roles,
     load_sentiment_model,
+    role_features,
     role_given,
     shift_prior,
     target_inputs,
@@ -429,6 +430,82 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
     assert {"train_mix", "target_mix", "pipeline_rule"} <= set(report["mix"])
     rule = main["thresholds_and_passing"]  # measured on the entity step's entities
     assert 0.0 <= rule["coverage"] <= main["thresholds_rule"]["coverage"] + 1e-9
+
+
+def test_train_entity_roles_with_sentiment_reads_it_in_training_and_predicting(tmp_path: Path) -> None:
+    """Heads trained with ``sentiment_weight`` read three sentiment columns after the blocks; the
+    fine head only its ``fine_blocks`` (zero weights elsewhere); `predict` and the pipeline feed
+    them the same columns."""
+    from unspun.tasks.entity_roles import read_mentions
+    from unspun.training.train_whosays import train_whosays
+    from unspun.training.whosays_predictions import predict_entity_roles
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    lines = []
+    for i in range(6):
+        hero, villain = f"Smith{i}", f"Jones{i}"
+        text = f"{hero} bravely saved the children. {villain} cruelly lied to the court."
+        (docs / f"EN_{i}.txt").write_text(text, "utf-8")
+        lines.append(f"EN_{i}.txt\t{hero}\t0\t{len(hero) - 1}\tProtagonist\tGuardian")
+        start = text.index(villain)
+        lines.append(f"EN_{i}.txt\t{villain}\t{start}\t{start + len(villain) - 1}\tAntagonist\tDeceiver")
+    (tmp_path / "roles.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
+        '[model]\nblocks = ["mention", "window_mean", "sentence_mean"]\nc = 1.0\nfolds = 2\nseed = 1\n'
+        'sentiment_weight = 3.0\nfine_blocks = ["mention"]\nfine_c = 1.0\n',
+        "utf-8",
+    )
+    train_whosays("entity-roles", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
+    model = HeadModel.from_disk(tmp_path / "model")
+    assert model.config["sentiment_features"] and model.config["fine_blocks"] == ["mention"]
+    dim = model.head("main").n_features - 3
+    assert dim % 3 == 0 and model.head("fine").n_features == dim + 3
+    assert not model.head("fine").weights[dim // 3 :].any()  # the fine head reads the mention only
+    (tmp_path / "mentions.txt").write_text(
+        "\n".join(line.rsplit("\t", 2)[0] for line in lines) + "\n", "utf-8"
+    )
+    predicted = predict_entity_roles(docs, read_mentions(tmp_path / "mentions.txt"), tmp_path / "model")
+    assert [m.main_role for m in predicted] == ["Protagonist", "Antagonist"] * 6
+    always = HeadModel({**model.config, "role_thresholds": dict.fromkeys(MAIN_ROLES, 0.0)}, model.heads)
+    article = Article(id="v", text=VILLAIN, entities=[Entity("e1", "Jones", "PERSON", [TextRange(0, 5)])])
+    PortrayalTagger(roles_model=always)([article])
+    jones = article.entities[0]
+    assert jones.sentiment is not None and jones.role is not None and len(jones.fine_roles) == 1
+
+
+def test_fit_linear_head_column_weight_lets_a_weighted_column_speak_past_the_penalty() -> None:
+    """Under a strong penalty a lone informative column is all but silenced among noise; weighted,
+    its coefficient costs less and the head moves further from the prior where it says so."""
+    need("sklearn")
+    rng = np.random.default_rng(0)
+    y = np.array([0, 1] * 40)
+    x = np.hstack([rng.normal(size=(80, 50)), (y + rng.normal(scale=0.5, size=80))[:, None]])
+    labels = ["Protagonist", "Antagonist"]
+    targets = [labels[v] for v in y]
+    plain = fit_linear_head(x, targets, labels, multi_label=False, c=0.001)
+    weighted = fit_linear_head(
+        x, targets, labels, multi_label=False, c=0.001, column_weight=np.r_[np.ones(50), 5.0]
+    )
+    probe = np.zeros((1, 51))
+    probe[0, 50] = 1.5
+    assert weighted.scores(probe)[0, 1] > plain.scores(probe)[0, 1] + 0.05
+    assert np.allclose(weighted.mean, plain.mean)  # the weight sits in the scale: same input rows
+
+
+def test_role_features_append_the_entity_sentiment_in_the_training_order() -> None:
+    rows = np.ones((2, 4), dtype=np.float32)
+    sentiment = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])  # positive, neutral, negative
+    order = ("positive", "neutral", "negative")
+    plain = HeadModel({"blocks": BLOCKS}, {})
+    assert role_features(plain, rows, sentiment, order) is rows  # an older model reads no sentiment
+    reading = HeadModel({"blocks": BLOCKS, "sentiment_features": True}, {})
+    out = role_features(reading, rows, sentiment, order)
+    assert out.shape == (2, 7)
+    assert np.allclose(out[:, 4:], sentiment[:, ::-1])  # negative, neutral, positive (SENTIMENTS)
+    assert role_features(reading, rows[:0], sentiment[:0], order).shape == (0, 7)
 
 
 WIRE = (

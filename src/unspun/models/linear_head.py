@@ -255,9 +255,14 @@ def fit_linear_head(
     c: float = 1.0,
     class_weight: str | None = None,
     sample_weight: np.ndarray | None = None,
+    column_weight: np.ndarray | None = None,
     seed: int = 0,
 ) -> LinearHead:
     """Train a logistic-regression head on standardised ``features``.
+
+    ``column_weight``: a multiplier per column of the standardised features (a column weighted
+    ``w`` is penalised as if its coefficient were ``1 / w`` as large: a few informative columns
+    beside thousands of embedding ones), folded into the head's ``scale``.
 
     ``targets``: one label per row (multi-class) or a 0/1 matrix ``(n_rows, len(labels))``
     (multi-label; a label with no positive row gets a head that never fires).
@@ -270,6 +275,8 @@ def fit_linear_head(
     x = np.asarray(features, dtype=np.float64)
     mean = x.mean(axis=0)
     scale = x.std(axis=0) + 1e-6
+    if column_weight is not None:
+        scale = scale / np.asarray(column_weight, dtype=np.float64)
     z = (x - mean) / scale
     weights = np.zeros((x.shape[1], len(labels)))
     bias = np.zeros(len(labels))

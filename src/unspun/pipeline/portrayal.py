@@ -12,8 +12,9 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
 * ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
   fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities,
   from logistic heads over the span model's view of the mention in its sentence (encoded alone, as
-  the training sentences were: :mod:`unspun.whosays.encoding`),
-  only where the text casts the entity in a role (:func:`role_given`): the main role's calibrated
+  the training sentences were: :mod:`unspun.whosays.encoding`) and the entity's sentiment above
+  (:func:`role_features`, where the heads' config says so), only where the text casts the entity
+  in a role (:func:`role_given`): the main role's calibrated
   probability clears that role's threshold (chosen on folds by article so that a role given beats
   the class prior out of fold), and the entity is not one mentioned in passing: named at least
   twice, at least once as an actor in its clause (subject, object, possessor, the agent of a
@@ -223,6 +224,20 @@ def role_scores(model: HeadModel, features: np.ndarray) -> tuple[np.ndarray, np.
     if not len(features):
         return np.zeros((0, len(main.labels)), np.float32), np.zeros((0, len(fine.labels)), np.float32)
     return main.scores(features), fine.scores(features)
+
+
+def role_features(
+    model: HeadModel, rows: np.ndarray, sentiment: np.ndarray, labels: Sequence[str] = SENTIMENTS
+) -> np.ndarray:
+    """The role heads' input: the span-model feature ``rows`` of the mentions, followed, where the
+    config says ``"sentiment_features"``, by the negative / neutral / positive probabilities of the
+    target sentiment towards each mention's entity (``sentiment`` ``(n, 3)``, columns in
+    ``labels`` order; averaged over the entity's mentions): a text that speaks ill of an entity
+    tends to cast it as an antagonist."""
+    if not model.config.get("sentiment_features"):
+        return rows
+    ordered = np.asarray(sentiment, dtype=np.float32)[:, [list(labels).index(s) for s in SENTIMENTS]]
+    return np.hstack([rows, ordered])
 
 
 def uses_article(model: HeadModel) -> bool:
@@ -485,6 +500,7 @@ class PortrayalTagger(Component):
             if whole is not None
             else states.rows(role_ranges, roles.blocks)
         )
+        role_rows = role_features(roles, role_rows, senti[role_groups], sentiment_labels(sentiment))
         main, fine = role_scores(roles, role_rows)
         main, fine = mean_scores(main, role_groups, n), mean_scores(fine, role_groups, n)
         deps = tuple(roles.config.get("passing", {}).get("actor_deps", ()))

@@ -103,9 +103,10 @@ def mix_figures(
     folds: Sequence[np.ndarray],
     target: Mapping[str, float],
 ) -> dict[str, Any]:
-    """Main-role accuracy, exact-match ratio of the fine-role set and ECE of the top role under the
-    training mix and under ``target`` (by role name), for the out-of-fold ``calibrated`` main-role
-    probabilities as they are and shifted to ``target`` (each fold from the other folds' prior),
+    """Main-role accuracy, exact-match ratio of the fine-role set, ECE of the top role and log loss
+    of the main role under the training mix and under ``target`` (by role name), for the
+    out-of-fold ``calibrated`` main-role probabilities as they are and shifted to ``target`` (each
+    fold from the other folds' prior),
     with the majority baseline (the majority main role and its most frequent lone fine role)."""
     prior = np.bincount(y, minlength=len(MAIN_ROLES)) / len(y)
     goal = as_prior(target)
@@ -124,8 +125,10 @@ def mix_figures(
         }
         for label, p in (("calibrated", calibrated), ("shifted", moved)):
             main = p.argmax(axis=1)
+            right = np.clip(p[np.arange(len(y)), y], 1e-9, 1.0)
             figures[label] = _scores(main, _fine_roles(main, fine_scores), y, gold, w) | {
-                "ece": round(top_class_ece(p, y, weights=w), 4)
+                "ece": round(top_class_ece(p, y, weights=w), 4),
+                "log_loss": round(float(np.average(-np.log(right), weights=w)), 4),
             }
         out[name] = figures
     return out

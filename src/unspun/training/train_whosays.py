@@ -22,7 +22,7 @@ import numpy as np
 from unspun.errors import ConfigError, ModelError
 from unspun.models.linear_head import LinearHead, fit_linear_head, sigmoid
 from unspun.tasks.checkthat import NO, THRESHOLDS, YES, best_threshold, debate_groups, f1_yes, read_checkthat
-from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, read_documents, read_roles
+from unspun.tasks.entity_roles import ALL_FINE_ROLES, MAIN_ROLES, RoleMention, read_documents, read_roles
 from unspun.tasks.newsmtsc import SENTIMENTS, TargetRow, iter_targets, read_rows
 from unspun.tasks.whosays_scorer import score_entity_roles, score_target_sentiment
 from unspun.training.calibration import fit_platt_logits, reliability_report, top_class_ece
@@ -401,6 +401,29 @@ def _given(p: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     return np.where(p[np.arange(len(p)), best] >= np.asarray(thresholds)[best], best, -1)
 
 
+def _role_sentiments(
+    mentions: Sequence[RoleMention],
+    texts: dict[str, str],
+    annotations: Path,
+    documents: Path,
+    cache: Path | None,
+    log: Say,
+) -> np.ndarray:
+    """``(n, 3)``: the target sentiment towards each mention's entity (the shipped sentiment model;
+    :func:`unspun.training.whosays_predictions.role_sentiments`), cached by the data files and
+    that model's digest."""
+    from unspun.models.packaged import folder_digest, model_folder
+    from unspun.pipeline.portrayal import SENTIMENT_MODEL
+    from unspun.training.whosays_predictions import role_sentiments
+
+    def compute() -> np.ndarray:
+        log("target sentiment of the mentions")
+        return role_sentiments(texts, mentions)
+
+    digest = folder_digest(Path(model_folder(SENTIMENT_MODEL)))[:12]
+    return cached_features(f"entity-roles-sentiment-{digest}", [annotations, documents], compute, cache=cache)
+
+
 def train_entity_roles(
     config_path: Path,
     data_dir: Path,
@@ -415,6 +438,11 @@ def train_entity_roles(
     article or in its sentence encoded alone); the fine head learns each mention's first fine role."""
     from unspun.pipeline.portrayal import ACTOR_DEPS, decide_roles
     from unspun.training.role_casting import abstention_figures, casting, entity_means, passing_given
+    from unspun.training.role_features import (
+        block_columns,
+        fine_head,
+        other_topic_figures,
+    )
     from unspun.training.role_mix import as_prior, mix_figures, rule_figures, shift_folds, target_prior
 
     config = load_config(config_path)
@@ -448,6 +476,16 @@ def train_entity_roles(
 
     name = f"entity-roles-{context}-{'-'.join(blocks)}"
     x = cached_features(name, [annotations, documents], compute, cache=cache)
+    # The heads may also read the target sentiment towards each mention's entity (three columns
+    # after the blocks, weighted: sentiment_weight) and the fine head only some blocks (fine_blocks).
+    width = x.shape[1]
+    sentiment_weight = float(config["model"].get("sentiment_weight", 0.0))
+    if sentiment_weight:
+        x = np.hstack([x, _role_sentiments(mentions, texts, annotations, documents, cache, log)])
+    column_weight = np.r_[np.ones(width), np.full(x.shape[1] - width, sentiment_weight)]
+    fine_blocks = list(config["model"].get("fine_blocks", blocks))
+    fine_c = float(config["model"].get("fine_c", c))
+    fine_columns = block_columns(blocks, fine_blocks, width // len(blocks))
     main_y = [m.main_role or "" for m in mentions]
     fine_y = [m.fine_roles[0] for m in mentions]
     gold = {(m.article_id, m.start, m.end): (m.main_role, m.fine_roles) for m in mentions}
@@ -461,11 +499,15 @@ def train_entity_roles(
         fold_heads.append(
             {
                 "main": fit_linear_head(
-                    x[train], [main_y[i] for i in train], MAIN_ROLES, multi_label=False, c=c, seed=seed
+                    x[train],
+                    [main_y[i] for i in train],
+                    MAIN_ROLES,
+                    multi_label=False,
+                    c=c,
+                    column_weight=column_weight,
+                    seed=seed,
                 ),
-                "fine": fit_linear_head(
-                    x[train], [fine_y[i] for i in train], ALL_FINE_ROLES, multi_label=False, c=c, seed=seed
-                ),
+                "fine": fine_head(x[train], [fine_y[i] for i in train], fine_columns, fine_c, seed),
             }
         )
     for main_from in ("main", "fine"):
@@ -544,6 +586,9 @@ def train_entity_roles(
     report["mix"] = mix_figures(calibrated, fine_oof, y, [m.fine_roles for m in mentions], folds, target)
     moved = shift_folds(entity_means(calibrated, cast), y, folds, as_prior(target))
     report["mix"]["pipeline_rule"] = rule_figures(given_rule, moved, y, as_prior(target))
+    report["mix"]["other_topic"] = other_topic_figures(
+        x, y, [m.article_id for m in mentions], c, column_weight, seed, as_prior(target)
+    )
     a_all, c_all = fit_temperature(main_logits, y)
     p_all = np.exp(_log_softmax(a_all * main_logits + c_all))
     thresholds = role_thresholds(p_all, y, np.bincount(y, minlength=len(MAIN_ROLES)) / len(y))
@@ -551,9 +596,13 @@ def train_entity_roles(
     report["role_thresholds"] = dict(zip(MAIN_ROLES, thresholds, strict=True))
     heads = {
         "main": _tempered_head(
-            fit_linear_head(x, main_y, MAIN_ROLES, multi_label=False, c=c, seed=seed), a_all, c_all
+            fit_linear_head(
+                x, main_y, MAIN_ROLES, multi_label=False, c=c, column_weight=column_weight, seed=seed
+            ),
+            a_all,
+            c_all,
         ),
-        "fine": fit_linear_head(x, fine_y, ALL_FINE_ROLES, multi_label=False, c=c, seed=seed),
+        "fine": fine_head(x, fine_y, fine_columns, fine_c, seed),
     }
     model = HeadModel(
         config={
@@ -563,6 +612,8 @@ def train_entity_roles(
             "main_from": main_from,
             "encoder": "ptc-minilm",
             "c": c,
+            "sentiment_features": bool(sentiment_weight),
+            "fine_blocks": fine_blocks,
             "role_thresholds": report["role_thresholds"],
             "passing": passing,
             "train_prior": report["mix"]["train_prior"],

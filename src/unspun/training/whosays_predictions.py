@@ -3,7 +3,7 @@ predictions from the claim and portrayal models, on the task files as read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,20 +67,71 @@ def predict_target_sentiment(
     return with_polarities(rows, names)
 
 
+def role_sentiments(
+    texts: Mapping[str, str],
+    mentions: Sequence[RoleMention],
+    model: str | Path | SentimentModel | None = None,
+    states: Mapping[str, SentenceStates] | None = None,
+) -> np.ndarray:
+    """``(n, 3)`` negative / neutral / positive: per mention (inclusive ends), the target
+    sentiment of the shipped model (or ``model``) towards it in its sentence, averaged over the
+    mentions of the same text in the same article (the entity, as near as the mentions tell; the
+    pipeline averages over the entity step's mentions). ``states``: the articles' sentences, when
+    already split (:func:`unspun.whosays.encoding.sentence_states`)."""
+    from unspun.pipeline.portrayal import (
+        load_sentiment_model,
+        mention_sentiments,
+        sentiment_labels,
+        text_sentences,
+    )
+    from unspun.tasks.newsmtsc import SENTIMENTS
+
+    sentiment = load_sentiment_model(model)
+    order = [list(sentiment_labels(sentiment)).index(s) for s in SENTIMENTS]
+    out = np.zeros((len(mentions), len(SENTIMENTS)), dtype=np.float32)
+    for article_id in sorted({m.article_id for m in mentions}):
+        mine = [i for i, m in enumerate(mentions) if m.article_id == article_id]
+        text = texts[article_id]
+        split = states.get(article_id) if states is not None else None
+        if isinstance(sentiment, HeadModel):
+            read = split if split is not None else sentence_states([text])[0]
+        else:
+            read = text_sentences(text, split if split is not None else SentenceStates(0, (), ()))
+        ranges = [(mentions[i].start, mentions[i].end + 1) for i in mine]
+        out[mine] = mention_sentiments(sentiment, text, read, ranges)[:, order]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, m in enumerate(mentions):
+        groups.setdefault((m.article_id, m.mention), []).append(i)
+    for rows in groups.values():
+        out[rows] = out[rows].mean(axis=0)
+    return out
+
+
 def predict_entity_roles(
     documents: str | Path,
     mentions: Sequence[RoleMention],
     model: str | Path | HeadModel | None = None,
     *,
     warn: Callable[[str], None] | None = None,
+    sentiment_model: str | Path | SentimentModel | None = None,
 ) -> list[RoleMention]:
     """``mentions`` (SemEval-2025 subtask 1, inclusive ends) with their predicted main and fine roles
     (the main role under the model's ``target_prior``: :func:`unspun.pipeline.portrayal.shift_prior`);
     the articles are read from the ``documents`` folder. ``warn`` is told each mention whose
     offsets do not cover its text (:func:`unspun.tasks.entity_roles.offset_mismatches`), before
     any is classified. Raises InputNotFoundError for a missing article, FormatError for a mention
-    ending past its article and ModelError for a model that cannot load."""
-    from unspun.pipeline.portrayal import ROLES_MODEL, decide_roles, mention_rows, role_scores, uses_article
+    ending past its article and ModelError for a model that cannot load. Heads whose config says
+    ``"sentiment_features"`` also read the target sentiment towards each mention
+    (:func:`role_sentiments`, from ``sentiment_model``, default the shipped one)."""
+    from unspun.pipeline.portrayal import (
+        ROLES_MODEL,
+        decide_roles,
+        load_sentiment_model,
+        mention_rows,
+        role_features,
+        role_scores,
+        uses_article,
+    )
 
     texts = read_documents(documents, [m.article_id for m in mentions])
     mismatches = offset_mismatches(mentions, texts)
@@ -88,6 +139,7 @@ def predict_entity_roles(
         for message in mismatches:
             warn(message)
     heads = load_heads(model or ROLES_MODEL, ROLES_MODEL)
+    sentiment = load_sentiment_model(sentiment_model) if heads.config.get("sentiment_features") else None
     ids = sorted(texts)
     out: dict[int, RoleMention] = {}
     for start in range(0, len(ids), 4):
@@ -106,6 +158,10 @@ def predict_entity_roles(
             else:
                 assert isinstance(state, SentenceStates)
                 rows = state.rows(ranges, heads.blocks)
+            if heads.config.get("sentiment_features"):
+                here = [mentions[i] for i in mine]
+                split = {article_id: state} if isinstance(state, SentenceStates) else None
+                rows = role_features(heads, rows, role_sentiments(texts, here, sentiment, split))
             main, fine = role_scores(heads, rows)
             for i, ms, fs in zip(mine, main, fine, strict=True):
                 roles = decide_roles(heads, np.asarray(ms), np.asarray(fs), target_mix=True)
