@@ -1086,3 +1086,37 @@ def test_a_time_phrase_ending_a_source_is_not_the_speaker(nlp: object) -> None:
     text = "The mayor of London said the plan will work."
     [(said, _)] = model.find(nlp(text))  # type: ignore[operator]
     assert said.source is not None and text[said.source[0] : said.source[1]] == "The mayor of London"
+
+
+def test_a_content_opening_a_quotation_after_its_cue_is_the_whole_quotation(nlp: object) -> None:
+    # A quotation closing the sentence before ("... little girls.” Cruz says") is no content of
+    # "says"; the clause parsed as its complement opens the quotation after it, which PolNeAR marks
+    # whole, marks included, and so over every sentence of it.
+    text = (
+        "Cruz said states can pass such laws because “men should not go there.” Cruz says, "
+        "“That is a perfectly reasonable determination for the people to make.”"
+    )
+    assert _candidate(nlp, text, "says")[1] == (
+        "“That is a perfectly reasonable determination for the people to make.”"
+    )
+    text = 'He told reporters flatly, "We lost. We will be back."'
+    assert _candidate(nlp, text, "told")[1] == '"We lost. We will be back."'
+
+
+def test_whole_quotation_grows_only_a_content_opening_a_quotation() -> None:
+    from unspun.whosays.quotation import quotations, whole_quotation
+
+    text = "She said “we will win. Soon.” Then, “maybe” they said."
+    quotes = quotations(text)
+    inner = (text.index("we will"), text.index(". Soon"))
+    assert text[slice(*whole_quotation(text, quotes, inner))] == "“we will win. Soon.”"
+    later = (text.index("will"), text.index(". Soon"))  # does not open it: unchanged
+    assert whole_quotation(text, quotes, later) == later
+    plain = (text.index("Then"), text.index(", “maybe"))
+    assert whole_quotation(text, quotes, plain) == plain
+    text = 'Johnson said "Finally, we are free" to talk about ideas.'  # runs past it: starts at the mark
+    past = (text.index("Finally"), text.index("."))
+    assert (
+        text[slice(*whole_quotation(text, quotations(text), past))]
+        == '"Finally, we are free" to talk about ideas'
+    )

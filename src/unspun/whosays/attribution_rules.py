@@ -44,6 +44,7 @@ from unspun.whosays.quotation import (
     ends_sentence,
     next_sentence_quote,
     quote_for,
+    whole_quotation,
     with_lead_in,
 )
 from unspun.whosays.speech import SUBJECTS, unsaid_subject
@@ -546,6 +547,8 @@ def attribution_at(
         content = around
     elif content is not None and not relative_around(head.doc, content, clause):
         content = outside_parts(text, close_open_quote(text, content), (cue_range, source))
+        if content is not None:
+            content = _opened_quotation(text, quotes, content, clause)
     if content is not None:
         content = with_fronted_part(text, head.sent.start_char, clause, content)
     subject = unsaid_subject(head)
@@ -560,6 +563,12 @@ def attribution_at(
     content = without_dateline(text, content)  # "BERLIN (Reuters) - Germany's economy grew ..."
     kind = "direct" if content and text[content[0]] in OPEN_QUOTES else "indirect"
     return Found(head.i, cue_range, source, content, kind, rule, source_asides(head.doc, source))
+
+
+def _opened_quotation(text: str, quotes: Sequence[Range], content: Range, clause: Range) -> Range:
+    """:func:`whole_quotation` of a content, unless the quotation holds the source or cue."""
+    grown = whole_quotation(text, quotes, content)
+    return content if grown[0] < clause[1] and clause[0] < grown[1] else grown
 
 
 # Content rules whose content, after the cue, wins over a quotation before it.

@@ -134,6 +134,22 @@ def close_open_quote(text: str, content: Range) -> Range:
     return content
 
 
+def whole_quotation(text: str, quotes: Sequence[Range], content: Range) -> Range:
+    """``content`` grown to the quotation it opens: when only the opening mark (and space) lies
+    between the quotation's start and the content's, the content starts at the mark and ends at
+    the quotation's end, or its own where it runs past it ('"Finally, we are free" to talk').
+    The parse ends a complement at the first sentence of a quotation, or without its marks,
+    where PolNeAR marks the quotation whole ('He told reporters flatly, "We lost. We will be
+    back."'); any other content is returned as it is."""
+    for q_start, q_end in quotes:
+        if q_start < content[0] < q_end:
+            lead = text[q_start : content[0]]
+            if lead.strip(OPEN_QUOTES + "'`„«» \u00a0"):
+                return content
+            return q_start, max(q_end, content[1])
+    return content
+
+
 def ends_sentence(text: str, quote: Range) -> bool:
     """Whether a quotation closes on a full stop (``“X.”``), ending its sentence (``“X,”`` does not)."""
     return quote[1] >= 2 and text[quote[1] - 2] == "."
