@@ -201,6 +201,8 @@ def test_an_upload_no_encoding_reads_is_a_one_line_422(client: object, data: byt
             b'{"id": "a", "text": "The council approved the plan."}\n{"text": "Second."}\n',
             "a JSONL file",
         ),
+        # QA (s43): a JSON array (a dump.json) was read as one article's text, its markup analysed
+        (b'[\n  {"text": "The council approved the plan."},\n  {"text": "Second."}\n]\n', "a JSON array"),
     ],
 )
 def test_an_uploaded_feed_or_jsonl_file_is_refused_not_read_as_one_text(

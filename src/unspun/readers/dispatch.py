@@ -177,7 +177,7 @@ def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Deco
 
     Raises:
         EncodingError (binary, no encoding reads them, control characters), EmptyInputError,
-        FormatError (a feed or a JSONL file).
+        FormatError (a feed, a JSONL file or a JSON document).
     """
     decoded = decode(data, where)
     html = is_html(data)
@@ -196,6 +196,9 @@ def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Deco
                 f"{where} is {several}; one article is analysed here: run unspun analyze FILE, "
                 "or unspun ingest FILE and search the store"
             )
+        json_document = json_document_error(decoded.text, where=where)
+        if json_document is not None:  # a JSON array's markup was read as one article's text
+            raise json_document
         reject_controls(decoded.text, where)
     return decoded, html
 
