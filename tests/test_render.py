@@ -486,6 +486,8 @@ def test_the_persuasion_score_says_it_is_a_standing_among_annotated_articles() -
         == "0 = none, 1 = most"
     )
     assert persuasion_note(Analysis(Article(id="n", text="x"))) is None
+    # A wire report's 0.00 read "denser in techniques than 0% of the annotated news articles".
+    assert persuasion_note(_scored(0.0, "3")).startswith("at the bottom of the annotated news articles")  # type: ignore[union-attr]
 
 
 def test_a_check_worthy_claim_is_shown_whole_as_the_page_shows_it() -> None:

@@ -263,10 +263,10 @@ def persuasion_note(analysis: Analysis) -> str | None:
     standing = any(m.name == "persuasion-fit" and m.version == "3" for m in analysis.models)
     if not standing:
         return "0 = none, 1 = most"
-    return (
-        f"denser in techniques than {_percent(score)} of the annotated news articles, "
-        "a propaganda-rich set; 0 = none found"
-    )
+    share = _percent(score)
+    # "denser than 0% of them" said nothing a wire report's reader could use
+    where = "at the bottom of" if share == "0%" else f"denser in techniques than {share} of"
+    return f"{where} the annotated news articles, a propaganda-rich set; 0 = none found"
 
 
 def voice_line(voices: Voices) -> str:

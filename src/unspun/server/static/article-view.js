@@ -20,7 +20,9 @@ export function persuasionNote(d) {
   if (score === null || score === undefined) return null;
   const standing = (d.models || []).some((m) => m.name === "persuasion-fit" && m.version === "3");
   if (!standing) return "0 = none, 1 = most";
-  return `denser in techniques than ${Math.round(score * 100)}% of the annotated news articles, a propaganda-rich set; 0 = none found`;
+  const share = Math.round(score * 100);
+  const where = share === 0 ? "at the bottom of" : `denser in techniques than ${share}% of`;
+  return `${where} the annotated news articles, a propaganda-rich set; 0 = none found`;
 }
 
 // The persuasion in the author's text apart from the quotes (unspun.pipeline.voice, written on the
