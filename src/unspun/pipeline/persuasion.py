@@ -2,7 +2,8 @@
 
 Three registered versions (docs/persuasion-score.md): ``unspun.PersuasionScorer.v3``, the default,
 is v2's linear fit put on the annotated articles' scale by a strictly increasing map (the share of
-them whose out-of-fold evidence is weaker; a text with no span scores 0); ``v2`` is the linear fit
+them whose out-of-fold evidence is weaker; a text with no span scores 0), and in the other
+languages the paragraph part ``P`` put on its language's scale the same way; ``v2`` is the linear fit
 of gold persuasion density on :data:`SPAN_FEATURES`; ``v1`` is the set formula below.
 
 The formula (v1). Let ``words`` be the number of
@@ -222,13 +223,17 @@ class LinearScore:
 
 
 PARAGRAPH_SCALE = WEIGHTS.with_name("paragraph-scale.json")
+# v3's maps for the other languages: each language's standing, as English's (v2 keeps the file above)
+PARAGRAPH_STANDING = WEIGHTS.with_name("paragraph-standing.json")
 
 
 @dataclass(frozen=True, slots=True)
 class ParagraphScale:
-    """Per language, a monotone map from the paragraph part ``P`` to the score's scale: the
-    percentile rank of gold persuasion density among that language's annotated articles, as the
-    English fit gives it (``P`` at ``x`` -> ``y``, straight lines between, flat outside)."""
+    """Per language, a monotone map from the paragraph part ``P`` to the score's scale
+    (``P`` at ``x`` -> ``y``, straight lines between, flat outside): in ``paragraph-scale.json``
+    (v2) the mean percentile rank of gold persuasion density among that language's annotated
+    articles at each ``P``; in ``paragraph-standing.json`` (v3) the standing, the share of them
+    whose out-of-fold ``P`` is lower (a :class:`Standing` per language, from ``(0, 0)``)."""
 
     points: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]
 
@@ -242,9 +247,11 @@ class ParagraphScale:
         return {lang: {"x": list(x), "y": list(y)} for lang, (x, y) in sorted(self.points.items())}
 
     @classmethod
-    def from_file(cls, path: Path) -> ParagraphScale | None:
+    def from_file(cls, path: Path, *, standing: bool = False) -> ParagraphScale | None:
         """The scale in ``path``, or ``None`` when there is no such file. Raises
-        :class:`ModelError` for a file that cannot be read or whose maps are not monotone."""
+        :class:`ModelError` for a file that cannot be read or whose maps are not monotone; with
+        ``standing``, for a map that is not a standing (:meth:`Standing.from_dict`: strictly
+        increasing from y = 0 to y = 1)."""
         if not path.is_file():
             return None
         try:
@@ -253,18 +260,24 @@ class ParagraphScale:
                 lang: (tuple(float(v) for v in m["x"]), tuple(float(v) for v in m["y"]))
                 for lang, m in data["languages"].items()
             }
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"cannot read the persuasion scale {path}: {exc}; reinstall unspun") from exc
         for lang, (x, y) in points.items():
             if len(x) != len(y) or not x or np.any(np.diff(x) < 0) or np.any(np.diff(y) < 0):
                 raise ModelError(f"{path}: the map of {lang} is not monotone; reinstall unspun")
+            if standing:
+                try:
+                    Standing.from_dict({"x": x, "y": y})
+                except ValueError as exc:
+                    raise ModelError(f"{path}: the map of {lang}: {exc}; reinstall unspun") from exc
         return cls(points)
 
 
 @lru_cache(maxsize=4)
-def shipped_scale(path: Path = PARAGRAPH_SCALE) -> ParagraphScale | None:
-    """The shipped paragraph scale (read once), or ``None`` without one."""
-    return ParagraphScale.from_file(path)
+def shipped_scale(path: Path = PARAGRAPH_SCALE, *, standing: bool = False) -> ParagraphScale | None:
+    """The shipped paragraph scale (read once), or ``None`` without one; ``standing``: read it as
+    standings (:meth:`ParagraphScale.from_file`)."""
+    return ParagraphScale.from_file(path, standing=standing)
 
 
 @lru_cache(maxsize=4)
@@ -410,8 +423,9 @@ def make_standing_persuasion_scorer(
     *, layer: str = TECHNIQUE_LAYER, weights: str | None = None
 ) -> PersuasionScorer:
     """Factory registered as ``unspun.PersuasionScorer.v3``: v2's linear score put on the
-    annotated articles' scale by the standing map of ``weights`` (a text with no span scores 0).
-    Raises :class:`ModelError` for weights without a standing map."""
+    annotated articles' scale by the standing map of ``weights`` (a text with no span scores 0);
+    another language's paragraph part ``P`` by its standing in the ``paragraph-standing.json``
+    beside it (``P`` = 0 scores 0), if there is one. Raises :class:`ModelError` for weights without a standing map."""
     path = Path(weights) if weights else WEIGHTS
     fit = shipped_fit(path)
     if fit.standing is None:
@@ -419,4 +433,5 @@ def make_standing_persuasion_scorer(
             f"{path} has no standing map (a v2 fit): run benchmarks/persuasion.py --write, "
             "or use unspun.PersuasionScorer.v2"
         )
-    return PersuasionScorer(layer=layer, fit=fit, scale=shipped_scale(path.with_name(PARAGRAPH_SCALE.name)))
+    scale = shipped_scale(path.with_name(PARAGRAPH_STANDING.name), standing=True)
+    return PersuasionScorer(layer=layer, fit=fit, scale=scale)

@@ -52,7 +52,7 @@ from unspun.models.multilingual_evidence import (
 )
 from unspun.models.span_evidence import SpanEvidenceHead, blend, fit_span_evidence_head
 from unspun.techniques import SEMEVAL23_LABELS
-from unspun.training.persuasion_fit import density_target, span_density, spearman
+from unspun.training.persuasion_fit import density_target, fit_standing, span_density, spearman
 
 LANGUAGES = ("fr", "de", "it", "pl", "ru")
 
@@ -167,6 +167,15 @@ def paragraph_scale(
             y.append(min(1.0, y[-1] + (1 - x[-1]) * (y[-1] - y[-2]) / max(x[-1] - x[-2], 1e-9)))
             x.append(1.0)
     return {"x": [round(v, 4) for v in x], "y": [round(v, 4) for v in y]}
+
+
+def paragraph_standing(share: np.ndarray) -> dict[str, list[float]]:
+    """The persuasion score's map (v3) from ``P`` to its standing among a language's annotated
+    articles: the share of them whose out-of-fold ``P`` (``share``) is lower, as the English score
+    maps its linear score (:func:`unspun.training.persuasion_fit.fit_standing`, every 5%): from
+    ``(0, 0)``, a text with no technique decided, to ``(1, 1)``, strictly increasing, so it keeps
+    the order of any two texts of the language."""
+    return fit_standing(np.asarray(share, float), 0.0).to_dict()
 
 
 def rank_correlations(
@@ -318,6 +327,7 @@ def measure(
         "languages": {},
     }
     scale: dict[str, dict[str, list[float]]] = {}
+    standing: dict[str, dict[str, list[float]]] = {}
     for lang in LANGUAGES:
         rows = np.array(table.langs) == lang
         figures: dict[str, Any] = {"paragraphs": int(rows.sum()), "with_evidence": int(covered[rows].sum())}
@@ -332,6 +342,10 @@ def measure(
         }
         figures["persuasion"] = {name: rank_correlations(*found) for name, found in shares.items()}
         scale[lang] = paragraph_scale(*shares["with_span_features_and_vectors"])
+        standing[lang] = paragraph_standing(shares["with_span_features_and_vectors"][0])
+        found = shares["with_span_features_and_vectors"]
+        stood = np.interp(found[0], standing[lang]["x"], standing[lang]["y"])
+        figures["persuasion"]["standing"] = rank_correlations(stood, *found[1:])  # the same order
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
     if out is not None:
@@ -353,6 +367,7 @@ def measure(
         }
         log(f"evidence head written to {out / FILE_NAME} ({int(covered.sum())} paragraphs)")
     report["persuasion_scale"] = scale
+    report["persuasion_standing"] = standing
     report["wall_s"] = round(time.perf_counter() - started, 1)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
@@ -427,8 +442,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--scale-out",
         type=Path,
         default=None,
-        help="write the persuasion score's per-language paragraph scale here "
+        help="write v2's per-language paragraph scale here "
         "(the shipped one: src/unspun/data/models/persuasion/paragraph-scale.json)",
+    )
+    parser.add_argument(
+        "--standing-out",
+        type=Path,
+        default=None,
+        help="write v3's per-language paragraph standing here "
+        "(the shipped one: src/unspun/data/models/persuasion/paragraph-standing.json)",
     )
     args = parser.parse_args(argv)
     given = list(argv) if argv is not None else sys.argv[1:]
@@ -455,6 +477,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             "command": command,
         }
         args.scale_out.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    if args.standing_out is not None:
+        card = {
+            "languages": report["persuasion_standing"],
+            "target": "the standing of an article's P among its language's annotated articles: the share "
+            "of them whose out-of-fold P is lower, as the English score's standing map "
+            "(unspun.PersuasionScorer.v3); (0, 0) for no technique decided, (1, 1) at the top",
+            "fitted_on": "out-of-fold paragraph techniques (the shipped recipe with the multilingual span "
+            "evidence) of the fr/de/it/pl/ru articles with span files, the span model's grouped folds; "
+            "quantiles of P every 5% (unspun.training.persuasion_fit.fit_standing)",
+            "command": command,
+        }
+        args.standing_out.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(copy.deepcopy(report), indent=2) + "\n", encoding="utf-8")
 
