@@ -1120,3 +1120,18 @@ def test_whole_quotation_grows_only_a_content_opening_a_quotation() -> None:
         text[slice(*whole_quotation(text, quotations(text), past))]
         == '"Finally, we are free" to talk about ideas'
     )
+
+
+def test_a_content_ends_before_a_participle_of_speech_after_a_comma(nlp: object) -> None:
+    from unspun.whosays.boundary import before_next_statement
+
+    text = (
+        "Donald Trump announced on Tuesday that he filed his required financial statement with the "
+        "Federal Elections Commission, saying it set a new benchmark for the agency."
+    )
+    assert _candidate(nlp, text, "announced")[1] == (
+        "that he filed his required financial statement with the Federal Elections Commission"
+    )
+    quoted = 'He called it "a plan, saying nothing at all," and left.'  # inside a quotation: kept
+    content = (quoted.index('"a'), quoted.index(" and left"))
+    assert before_next_statement(quoted, content) == content

@@ -30,6 +30,7 @@ from typing import Any
 from unspun.whosays.boundary import (
     DATELINE,
     EDGE_PUNCT,
+    before_next_statement,
     closed_source,
     outside_parts,
     with_fronted_part,
@@ -547,6 +548,7 @@ def attribution_at(
         content = around
     elif content is not None and not relative_around(head.doc, content, clause):
         content = outside_parts(text, close_open_quote(text, content), (cue_range, source))
+        content = before_next_statement(text, content)
         if content is not None:
             content = _opened_quotation(text, quotes, content, clause)
     if content is not None:

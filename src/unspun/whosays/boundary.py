@@ -59,6 +59,29 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
     return max(pieces, key=lambda r: r[1] - r[0]) if pieces else None
 
 
+# Participles of speech that, after a comma, open the source's next statement ("defended the
+# annexation, saying the region wanted it"): an attribution of its own, whose cue PolNeAR marks.
+NEXT_STATEMENT = re.compile(
+    r",\s+(?:saying|arguing|claiming|insisting|noting|warning|citing|explaining|asserting|"
+    r"contending|declaring|stating)\b"
+)
+
+
+def before_next_statement(text: str, content: Range | None) -> Range | None:
+    """``content`` cut before a comma and a participle of speech outside quotation marks
+    (:data:`NEXT_STATEMENT`): "X defended Putin's justification of the annexation, saying Y"
+    attributes the justification to X with "defended" and Y with "saying", as PolNeAR marks it
+    (the "defended" content ran on over Y); any other content is returned as it is."""
+    if content is None:
+        return None
+    for match in NEXT_STATEMENT.finditer(text, content[0], content[1]):
+        before = text[content[0] : match.start()]
+        if before.count("“") != before.count("”") or before.count('"') % 2 or before.count("''") % 2:
+            continue  # inside a quotation: what is quoted, said as it was
+        return strip_edges(text, content[0], match.start()) or content
+    return content
+
+
 # A news dateline opening a paragraph: a place in capitals, perhaps a state or a date, perhaps an
 # agency, and a dash ("WASHINGTON (AP) -", "DAYTON, Ohio —", "BERLIN, Oct 3 (Reuters) -",
 # "NEW YORK, March 4, 2024 (AP) –"); the parse makes it part of the subject or clause after it.
