@@ -359,3 +359,41 @@ def test_states_nothing_is_a_judgement_or_a_report_of_silence() -> None:
     nlp = load_spacy()
     silence = "A spokesman for the contractor declined to comment."
     assert [states_nothing(list(nlp(t))) for t in (OPINION, silence, COUNCIL_VOTE)] == [True, True, False]  # type: ignore[operator]
+
+
+BYLINE = "By Sam Lee, City Hall reporter\nUpdated 3 December 2026, 14:05"
+
+
+def test_is_credit_reads_bylines_timestamps_and_credit_lines_only() -> None:
+    from unspun.pipeline.claims import is_credit
+
+    for text, credit in (
+        (BYLINE, True),
+        ("By Sam Lee and Ana Ruiz, City Hall reporters", True),
+        ("Sam Lee, City Hall reporter", True),
+        ("By The Associated Press | Published 3 Dec 2026 at 2:05pm GMT", True),
+        ("Updated 2 hours ago", True),
+        ("Photo: Jane Roe/Reuters", True),
+        ("(AP Photo/Evan Vucci)", True),
+        ("READ MORE: Council votes to sell the harbour", True),
+        (
+            "Reporting by Sam Lee in London; Additional reporting by Jo Bloggs; Editing by Alex Richardson",
+            True,
+        ),
+        ("By 2030 the plan cuts emissions by half.", False),
+        ("By November, unemployment had doubled.", False),
+        ("Reporting by the Times showed he paid no tax.", False),
+        ("Updated figures show unemployment rose 4 percent.", False),
+        ("Tom Reed, the councillor, called the lease a scandal.", False),
+        (f"{BYLINE}\nThe council voted 7-2 on Tuesday.", False),
+    ):
+        assert is_credit(text) is credit, text
+
+
+def test_a_byline_is_no_claim_whatever_its_score(tiny_model: HeadModel) -> None:
+    text = f"{HEADLINE}\n\n{BYLINE}\n\n{COUNCIL_VOTE}\n\nREAD MORE: Council votes to sell the harbour"
+    for detector in (ClaimDetector(threshold=0.0), ClaimDetector(model=tiny_model, threshold=0.0)):
+        article = Article(id="byline", text=text, language="en")
+        detector([article])
+        assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE]
+    assert score_sentences([BYLINE, "Photo: Jane Roe/Reuters"]) == [0.0, 0.0]  # unspun predict checkworthy
