@@ -147,3 +147,20 @@ def test_cli_export_labelstudio_and_feedback_import(store: SqlStore, tmp_path: P
     path.write_text("{not json", encoding="utf-8")
     result = runner.invoke(app, ["feedback", "import", str(path), "--db", store.url])
     assert result.exit_code == 2 and "not JSON" in result.stderr
+
+
+def test_cli_feedback_import_of_a_missing_file_says_what_to_do(store: SqlStore, tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = tmp_path / "nope.json"
+    result = runner.invoke(app, ["feedback", "import", str(missing), "--db", store.url])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {missing} does not exist; check the path (a Label Studio JSON export of the tasks "
+        "unspun export --format labelstudio wrote)"
+    ]
+    result = runner.invoke(app, ["feedback", "import", str(tmp_path), "--db", store.url])
+    assert result.exit_code == 2 and "is a folder; pass the Label Studio JSON export file" in result.stderr
+    binary = tmp_path / "export.json"
+    binary.write_bytes(b"\xc2\x00\xff")  # QA: an internal error (UnicodeDecodeError)
+    result = runner.invoke(app, ["feedback", "import", str(binary), "--db", store.url])
+    assert result.exit_code == 2 and "is not UTF-8 text; pass a Label Studio JSON export" in result.stderr

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from unspun.errors import FormatError, NotFoundError, UnspunError
+from unspun.errors import FormatError, InputNotFoundError, NotFoundError, UnspunError
 from unspun.store.base import Feedback, Store, StoredAnalysis
 
 FROM_NAME = "label"
@@ -225,8 +225,9 @@ def import_feedback(store: Store, export: Path | list[dict[str, Any]]) -> Import
     """Keep the reviews of a Label Studio JSON export as feedback on the stored articles.
 
     Feedback already kept (same kind, offsets, technique and author) is not added twice, so an
-    export can be imported again after more work. Raises :class:`FormatError` when the file is
-    not a Label Studio JSON export; a task or region that does not fit is reported in the summary.
+    export can be imported again after more work. Raises :class:`InputNotFoundError` when the
+    file does not exist, :class:`FormatError` when it is not a Label Studio JSON export; a task or
+    region that does not fit is reported in the summary.
     """
     tasks = _load(export) if isinstance(export, Path) else export
     summary = ImportSummary()
@@ -261,11 +262,23 @@ def import_feedback(store: Store, export: Path | list[dict[str, Any]]) -> Import
     return summary
 
 
+# What import_feedback reads, said in every error about the file.
+_EXPORT = "a Label Studio JSON export of the tasks unspun export --format labelstudio wrote"
+
+
 def _load(path: Path) -> list[dict[str, Any]]:
+    """The tasks of a Label Studio JSON export. Raises :class:`InputNotFoundError` for a missing
+    file, :class:`FormatError` for a folder, an unreadable file or anything but a list of tasks."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise InputNotFoundError(f"{path} does not exist; check the path ({_EXPORT})") from error
+    except IsADirectoryError as error:
+        raise FormatError(f"{path} is a folder; pass the Label Studio JSON export file in it") from error
     except OSError as error:
-        raise FormatError(f"cannot read {path}: {error.strerror}") from error
+        raise FormatError(f"cannot read {path}: {error.strerror}; check its permissions") from error
+    except UnicodeDecodeError as error:
+        raise FormatError(f"{path} is not UTF-8 text; pass {_EXPORT}") from error
     except json.JSONDecodeError as error:
         raise FormatError(
             f"{path} is not JSON ({error.msg} at line {error.lineno}); pass a Label Studio JSON export"
