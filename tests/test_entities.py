@@ -3,9 +3,12 @@ editorial of our own (spaCy's small English pipeline)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from unspun.document import Article
+from unspun.pipeline.base import Component
 from unspun.pipeline.entities import EntityRecognizer, Mention, entities_from_mentions, mention_of
 from unspun.whosays.parsing import PARSE_KEY, chunk_text
 
@@ -258,3 +261,36 @@ def test_the_recognizer_takes_the_parse_made_ahead_and_finds_the_same_entities(
     recognizer([now])
     assert not recognizer._ahead.has(ahead)
     assert ahead.entities == now.entities and ahead.entities
+
+
+class _English(Component):
+    """Sets every article's language to English; fails on a text that says "unreadable"."""
+
+    name = "language"
+    writes = ("language",)
+
+    def predict(self, articles: Sequence[Article]) -> list[str]:
+        if any("unreadable" in a.text for a in articles):
+            raise ValueError("cannot tell the language")
+        return ["en" for _ in articles]
+
+    def set_annotations(self, articles: Sequence[Article], outputs: list[str]) -> None:
+        for article, language in zip(articles, outputs, strict=True):
+            article.language = language
+
+
+def test_parses_made_ahead_are_not_held_once_the_run_ends(recognizer: EntityRecognizer) -> None:
+    from unspun.analysis import Pipeline
+
+    texts = ["Ann Lee met Bob Hart.", "Paris is big.", "An unreadable line.", "Rome too.", "Oslo.", "Lima."]
+    pipeline = Pipeline([_English(), recognizer])
+    done = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+    analyses = list(pipeline.pipe(done, batch_size=2))
+    assert not analyses[2].ok and analyses[3].article.language == "en"
+    # "An unreadable line." was parsed ahead and failed before the entity step: not held
+    assert not any(recognizer._ahead.has(a) for a in done)
+    closed = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+    piped = pipeline.pipe(closed, batch_size=2)
+    assert next(piped).ok
+    piped.close()  # the next batch was parsed ahead and will not come
+    assert not any(recognizer._ahead.has(a) for a in closed)

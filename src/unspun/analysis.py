@@ -183,23 +183,36 @@ class Pipeline:
     ) -> Generator[list[Article], None, None]:
         """The batches of ``iterator`` analysed, each next one read before the one before is done
         and its components' work ahead run beside that one's later components, on one thread."""
-        with ThreadPoolExecutor(1, thread_name_prefix="unspun-ahead") as pool:
-            batch, unread = _take(iterator, batch_size)
-            while batch:
-                following, unread_next = _take(iterator, batch_size)
-                # Not beside a long batch: its peak and the next batch's parse would add up.
-                chars = sum(len(article.text) for article in [*batch, *following])
-                started: list[Future[None]] = []
-                if following and chars <= LONG_BATCH_CHARS:
-                    start = partial(_submit, pool, started, self._prefetch, following)
-                    yield self(batch, on_error=record_error, ahead_done=start)
-                else:
-                    yield self(batch, on_error=record_error)
-                for future in started:  # the next batch starts with its parse made
-                    future.result()
-                batch, unread = following, unread_next
-            if unread is not None:
-                raise unread
+        batch: list[Article] = []
+        following: list[Article] = []
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="unspun-ahead") as pool:
+                batch, unread = _take(iterator, batch_size)
+                while batch:
+                    following, unread_next = _take(iterator, batch_size)
+                    # Not beside a long batch: its peak and the next batch's parse would add up.
+                    chars = sum(len(article.text) for article in [*batch, *following])
+                    started: list[Future[None]] = []
+                    if following and chars <= LONG_BATCH_CHARS:
+                        start = partial(_submit, pool, started, self._prefetch, following)
+                        yield self(batch, on_error=record_error, ahead_done=start)
+                    else:
+                        yield self(batch, on_error=record_error)
+                    for future in started:  # the next batch starts with its parse made
+                        future.result()
+                    self._forget(batch)  # made ahead for an article that failed before taking it
+                    batch, unread = following, unread_next
+                if unread is not None:
+                    raise unread
+        finally:  # closed or failed (the work ahead is done: the pool has shut down)
+            self._forget([*batch, *following])
+
+    def _forget(self, articles: Sequence[Article]) -> None:
+        """Drop what the components made ahead for ``articles`` and they did not take
+        (:meth:`Component.forget`): held by the shared pipeline, it would outlive the run."""
+        for component in self.components:
+            if _works_ahead(component):
+                component.forget(articles)
 
     def _prefetch(self, articles: Sequence[Article]) -> None:
         """What the components can do ahead for ``articles`` (:meth:`Component.prefetch`); an

@@ -74,9 +74,14 @@ class Component:
         """Start, on the calling thread, work for ``articles`` of a later batch that reads nothing
         an earlier component writes (the entity component's parse), so that a pipeline can run it
         beside the other components of the batch before (:meth:`unspun.analysis.Pipeline.pipe`);
-        the component keeps it until it annotates those very articles, and makes it itself when
-        there is none. Changes nothing on the articles; by default does nothing. May raise: the
-        caller drops the work, and the component meets the error again when it runs."""
+        the component keeps it until it annotates those very articles (or :meth:`forget`), and
+        makes it itself when there is none. Changes nothing on the articles; by default does
+        nothing. May raise: the caller drops the work, and the component meets the error again
+        when it runs."""
+
+    def forget(self, articles: Sequence[Article]) -> None:
+        """Drop what :meth:`prefetch` keeps for ``articles`` and they did not take: they failed
+        before this component, or the run ended before their batch. By default does nothing."""
 
     def predict(self, articles: Sequence[Article]) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError

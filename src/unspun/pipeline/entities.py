@@ -498,6 +498,10 @@ class EntityRecognizer(Component):
         if wanted:
             self._ahead.put(wanted, parse_articles(wanted, self.nlp, max_chars=self.max_chars))
 
+    def forget(self, articles: Sequence[Article]) -> None:
+        """Drop the parses made ahead for ``articles`` that :meth:`predict` did not take."""
+        self._ahead.drop(articles)
+
     def predict(self, articles: Sequence[Article]) -> list[tuple[Chunks, list[Entity]] | None]:
         """Per article, its parse (the one made ahead by :meth:`prefetch`, else made now) and
         entities (``None`` for another language); changes nothing."""
@@ -533,7 +537,8 @@ class EntityRecognizer(Component):
 class PrefetchedParses:
     """Parses made ahead of their articles' turn, held by article object (and its text, so that a
     changed text is parsed again), thread-safe, at most ``limit`` articles' worth (the oldest
-    dropped: an article that failed before the entity step never comes to take its parse)."""
+    dropped). :meth:`unspun.analysis.Pipeline.pipe` drops those no predict took (:meth:`drop`:
+    an article that failed before the entity step, a batch after the run was closed)."""
 
     def __init__(self, limit: int = 64) -> None:
         self._held: dict[int, tuple[Article, int, Chunks]] = {}
@@ -564,3 +569,11 @@ class PrefetchedParses:
                 if held is not None and held[0] is article and held[1] == hash(article.text):
                     out[id(article)] = held[2]
         return out
+
+    def drop(self, articles: Sequence[Article]) -> None:
+        """Hold no parse of ``articles`` any more (those no predict will take)."""
+        with self._lock:
+            for article in articles:
+                held = self._held.get(id(article))
+                if held is not None and held[0] is article:
+                    del self._held[id(article)]

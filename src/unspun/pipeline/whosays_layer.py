@@ -89,6 +89,11 @@ class WhoSaysLayer(Component):
         for component in self.components:
             component.prefetch(whole)
 
+    def forget(self, articles: Sequence[Article]) -> None:
+        """Drop what the layer's components keep from :meth:`prefetch` for ``articles``."""
+        for component in self.components:
+            component.forget(articles)
+
     def model_info(self) -> list[ModelInfo]:
         """The models of every component of the layer."""
         return [info for component in self.components for info in component.model_info()]
