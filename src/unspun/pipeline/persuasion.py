@@ -345,8 +345,9 @@ def learnt_persuasion_score(
 
 class PersuasionScorer(Component):
     """Writes ``article.scores["persuasion"]`` after the span and paragraph components: with a
-    ``fit`` the learnt score (:func:`learnt_persuasion_score`, ``unspun.PersuasionScorer.v2``, the
-    default pipeline's), without one the formula (:func:`persuasion_score`, v1). The learnt score
+    ``fit`` the learnt score (:func:`learnt_persuasion_score`: ``unspun.PersuasionScorer.v3``, the
+    default pipeline's, with the fit's standing map; v2 without it), without one the formula
+    (:func:`persuasion_score`, v1). The learnt score
     reads ``article.attributions`` too when a component before it wrote them (the default
     pipeline's who-says-what layer runs first); they are not a need: without them the quotation
     marks alone tell the quoted voice."""
