@@ -1135,3 +1135,17 @@ def test_a_content_ends_before_a_participle_of_speech_after_a_comma(nlp: object)
     quoted = 'He called it "a plan, saying nothing at all," and left.'  # inside a quotation: kept
     content = (quoted.index('"a'), quoted.index(" and left"))
     assert before_next_statement(quoted, content) == content
+
+
+def test_a_cue_inside_a_quotation_is_no_attribution_of_its_own(nlp: object) -> None:
+    # PolNeAR marks only the outermost attribution: what a quoted speaker says someone said is
+    # part of the quotation, not a second attribution.
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    text = (
+        "Trump told the crowd: “Obama said in his speech that Muslims are our sports heroes. "
+        "What sport is he talking about?”"
+    )
+    found = load_attribution_model().find(nlp(text))  # type: ignore[operator]
+    cues = [text[f.cue[0] : f.cue[1]] for f, _ in found]
+    assert "said" not in cues and "talking about" not in cues, cues

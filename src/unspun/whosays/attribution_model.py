@@ -8,9 +8,9 @@ attribution the rules build from it, see :mod:`unspun.whosays.attribution_rules`
 candidates are cues. Prediction (:meth:`AttributionModel.find`) keeps the candidates above the
 threshold (never a verb that reports no speech,
 :func:`~unspun.whosays.speech.reports_speech`, nor one whose source is a quoted "I",
-:func:`quoted_first_person`) and then drops those overlapping a more likely one, except a cue
-inside a more likely attribution's content that is itself at least as likely as ``nested``
-(:func:`select`).
+:func:`quoted_first_person`, nor a cue inside a quotation, :func:`inside_quotation`) and then
+drops those overlapping a more likely one, except a cue inside a more likely attribution's
+content that is itself at least as likely as ``nested`` (:func:`select`).
 
 Saved as one JSON file (``attribution.json``: lexicon, rates, weights; no pickle).
 """
@@ -134,7 +134,9 @@ class AttributionModel:
         scored = [
             (f, self.probability(x))
             for f, x in self.candidates(doc)
-            if reports_speech(doc[f.head]) and not quoted_first_person(doc_text(doc), f, quotes)
+            if reports_speech(doc[f.head])
+            and not quoted_first_person(doc_text(doc), f, quotes)
+            and not inside_quotation(f.cue, quotes)
         ]
         return select([(f, p) for f, p in scored if p >= self.threshold], nested=self.nested)
 
@@ -187,6 +189,13 @@ def quoted_first_person(text: str, found: Found, quotes: Sequence[Range]) -> boo
     if found.source is None or text[found.source[0] : found.source[1]].strip().lower() not in FIRST_PERSON:
         return False
     return any(q0 <= found.source[0] and found.source[1] <= q1 for q0, q1 in quotes)
+
+
+def inside_quotation(cue: Range, quotes: Sequence[Range]) -> bool:
+    """Whether ``cue`` lies inside a quotation: what a quoted speaker says someone said is part of
+    the quotation ("“Obama said in his speech that ...”"), and PolNeAR marks only the outermost
+    attribution (3-fold CV on the 840 train articles: 288 such predictions, 5 with a gold cue)."""
+    return any(q0 < cue[0] and cue[1] < q1 for q0, q1 in quotes)
 
 
 def _overlaps(a: Range | None, b: Range | None) -> bool:
