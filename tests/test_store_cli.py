@@ -158,9 +158,13 @@ def test_outlets_search_profile_formats(filled: str) -> None:
     assert rest["next"] is None and rest["articles"][0]["article_id"] != page["articles"][0]["article_id"]
     both = json.loads(run("profile", "Alpha", "--compare", "Beta", "--db", db, "--format", "json").stdout)
     assert both["a"]["outlet"] == "Alpha" and both["rate_difference"] == {"Loaded_Language": 250.0}
-    assert "minus" in run("profile", "Alpha", "--compare", "Beta", "--db", db).stdout
+    compared = run("profile", "Alpha", "--compare", "Beta", "--db", db).stdout
+    assert "minus" in compared and "+250.00  Loaded language (Loaded_Language)" in compared
     alpha = run("profile", "Alpha", "--db", db).stdout
-    assert "Loaded_Language" in alpha
+    # The name the text view gives elsewhere, and the id that unspun search --technique takes
+    # (QA: "Loaded_Language" alone, "Exaggeration,Minimisation" for "Exaggeration / minimisation").
+    assert "  Loaded language (Loaded_Language)" in alpha and "--technique" in alpha
+    assert "frames: Political 1, Security and defence (Security_and_defense) 1" in alpha, alpha
     first = alpha.splitlines()[0]  # was "Alpha: 1 articles, 4 words, 1 spans"
     assert first.startswith("Alpha: 1 article, ") and first.endswith(" words, 1 span"), first
     table = run("profile", "Alpha", "--db", db, "--format", "csv").stdout

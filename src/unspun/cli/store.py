@@ -35,6 +35,7 @@ from unspun.cli.common import (
 )
 from unspun.errors import FormatError, NotFoundError
 from unspun.store.base import SearchQuery, Store, search_fields
+from unspun.techniques import display_name
 
 feedback_app = typer.Typer(
     help="Feedback on stored analyses: import a Label Studio review, list what is kept.",
@@ -280,12 +281,13 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
             else "none"
         ),
         _voices_line(profile.get("voices") or {}),
-        "techniques (spans, per 1,000 words):",
+        "techniques (spans, per 1,000 words; in brackets the id unspun search --technique takes):",
     ]
     for name, count in profile["technique_counts"].items():
-        lines.append(f"  {count:>6}  {profile['technique_rates'][name]:>8.2f}  {name}")
-    lines.append("genres: " + (", ".join(f"{k} {v}" for k, v in profile["genres"].items()) or "-"))
-    lines.append("frames: " + (", ".join(f"{k} {v}" for k, v in profile["frames"].items()) or "-"))
+        lines.append(f"  {count:>6}  {profile['technique_rates'][name]:>8.2f}  {_label(name)}")
+    for kind in ("genre", "frame"):
+        mix = ", ".join(f"{_label(k, kind)} {v}" for k, v in profile[f"{kind}s"].items())
+        lines.append(f"{kind}s: {mix or '-'}")
     lines.append("by month (articles, spans per 1,000 words, median persuasion):")
     for month in profile["trend"]:
         lines.append(
@@ -297,6 +299,15 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     if undated > 0:
         lines.append(f"  undated  {undated:>5}")
     return lines
+
+
+def _label(id: str, kind: str = "technique") -> str:
+    """``Exaggeration / minimisation (Exaggeration,Minimisation)``: the name the text view gives a
+    technique, frame or genre elsewhere, with the id ``unspun search --technique`` (``--frame``,
+    ``--genre``) takes; the id alone where the name only spells it otherwise ("Repetition",
+    "reporting") or the id is unknown (its name is the id with spaces for underscores)."""
+    name = display_name(id, kind)
+    return id if name.casefold() == id.casefold() or name == id.replace("_", " ") else f"{name} ({id})"
 
 
 def _published(first: str | None, last: str | None) -> str:
@@ -346,7 +357,7 @@ def profile(
                 write(line)
             write(f"per 1,000 words ({outlet} minus {compare}):")
             for name, difference in sorted(comparison["rate_difference"].items(), key=lambda kv: -abs(kv[1])):
-                write(f"  {difference:>+8.2f}  {name}")
+                write(f"  {difference:>+8.2f}  {_label(name)}")
             return
         data = store.profile(outlet).to_dict()
         if format is TableFormat.json:
