@@ -1502,6 +1502,10 @@ def test_a_json_file_is_read_as_articles_or_refused_with_the_command_that_conver
     broken.write_text('{"text": "One."', encoding="utf-8")
     with pytest.raises(FormatError, match="not valid JSON"):
         list(iter_articles(broken, max_bytes=LIMIT))
+    scalar = tmp_path / "note.json"
+    scalar.write_text('"The mayor lied again."\n', encoding="utf-8")  # valid JSON, no article object
+    with pytest.raises(FormatError, match=re.escape('give one {"text": ...} object per line (JSONL)')):
+        list(iter_articles(scalar, max_bytes=LIMIT))
 
 
 def test_a_pages_read_more_teasers_and_wire_credit_line_are_no_part_of_its_text() -> None:

@@ -185,7 +185,11 @@ def json_file_articles(text: str, *, path: Path, on_error: ErrorHandler = raise_
             f'{path} is not valid JSON ({exc}); give one {{"text": ...}} object per line (JSONL)'
         ) from exc
     error = json_document_error(text, where=str(path), path=path)
-    raise error if error is not None else FormatError(f"{path} holds no JSON object or array of articles")
+    if error is None:  # a string, a number: no article in it
+        error = FormatError(
+            f'{path} holds no JSON object or array of articles; give one {{"text": ...}} object per line (JSONL)'
+        )
+    raise error
 
 
 def json_document_error(text: str, *, where: str, path: Path | None = None) -> FormatError | None:
