@@ -154,3 +154,17 @@ def test_every_span_of_the_shipped_model_has_a_reason_and_is_a_whole_phrase() ->
     console.print(render_analysis(Analysis(articles[0]), colour=False))
     shown = console.export_text()
     assert "why" in shown and all((s.reason or "")[:12] in shown for s in articles[0].layer("technique"))
+
+
+def test_when_nothing_stands_out_the_spans_likeliest_word_is_still_named() -> None:
+    # "It is a scandal": no n-gram weighs for the technique and no word reaches even odds, yet the
+    # loaded word is there; the reason names it beside the encoder's reading of the context
+    words = WordTagHead(vocabulary={"w=scandal": 0, "w=it": 1}, weights=np.array([1.5, 0.5]), bias=-3.0)
+    text = "It is a scandal."
+    (span,) = SpanExplainer(LABELS, words=words).explain(text, [Span(0, 15, "Loaded_Language", 0.3)])
+    assert span.reason is not None and span.reason != NO_SIGNAL
+    assert span.reason.startswith("the encoder's reading of the context") and "“scandal”" in span.reason
+    assert not any(ch.isdigit() for ch in span.reason)
+    # a span of function words alone names none
+    (span,) = SpanExplainer(LABELS, words=words).explain(text, [Span(0, 7, "Loaded_Language", 0.3)])
+    assert span.reason == NO_SIGNAL

@@ -17,7 +17,10 @@ probability that the span is right, and any other (a word's, a technique head's)
 contradicts it.
 
 When none of these stands out, the reason says the span rests on the encoder's reading of the
-context (the neural heads, whose weights name no word).
+context (the neural heads, whose weights name no word), and names the span's word the lexical span
+head rates likeliest to be propaganda however low ('It is a scandal': "scandal" weighs against
+Loaded language in the n-gram head, where it is a name-calling word, and reaches 0.25 in the word
+head; a reason naming no word where a loaded one is plain to see reads as no reason).
 """
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ class SpanExplainer:
             ]
             if word_starts is not None and word_probs is not None:
                 parts += _likely_word(text, span, word_starts, word_probs)
+                if not parts:
+                    parts = _context_word(text, span, word_starts, word_probs)
             out.append(replace(span, reason="; ".join(parts) if parts else NO_SIGNAL))
         return out
 
@@ -175,21 +180,39 @@ def word_weights(head: SpanNgramHead, covered: str, label: str) -> list[tuple[st
     return sorted(best.values(), key=lambda item: -item[1])
 
 
+def _context_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray) -> list[str]:
+    """Where nothing else names a word: :data:`NO_SIGNAL`'s first half and the span's word (not a
+    function word) the lexical span head rates likeliest to lie inside a propaganda span, at any
+    probability ("the encoder's reading of the context; of its words “scandal” reads most like
+    propaganda"); ``[]`` when the span has no such word."""
+    word = _likeliest_word(text, span, starts, probs, floor=0.0)
+    if word is None:
+        return []
+    return [f"{NO_SIGNAL.split(';')[0]}; of its words “{word}” reads most like propaganda"]
+
+
+def _likeliest_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray, floor: float) -> str | None:
+    """The span's word (not a function word) with the highest probability in ``probs`` (the lexical
+    span head's, of the words starting at ``starts``), when that is at least ``floor``."""
+    lo, hi = int(np.searchsorted(starts, span.start)), int(np.searchsorted(starts, span.end))
+    for index in sorted(range(lo, hi), key=lambda i: -probs[i]):
+        if probs[index] < floor:
+            break
+        match = _WORD.match(text, int(starts[index]))
+        word = match.group() if match else ""
+        if word[:1].isalnum() and not _is_function_word(word):
+            return word
+    return None
+
+
 def _likely_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray) -> list[str]:
     """The span's word (not a function word) the lexical span head gives the highest probability
     of lying inside a propaganda span, when that is at least :data:`MIN_WORD_PROB`. The
     probability is not shown: it is one word's, read alone, and a reader took it for the span's
     ("reads as propaganda (68%)" beside a span scored 0.32, which is the probability that the span
     is right)."""
-    lo, hi = int(np.searchsorted(starts, span.start)), int(np.searchsorted(starts, span.end))
-    for index in sorted(range(lo, hi), key=lambda i: -probs[i]):
-        if probs[index] < MIN_WORD_PROB:
-            break
-        match = _WORD.match(text, int(starts[index]))
-        word = match.group() if match else ""
-        if word[:1].isalnum() and not _is_function_word(word):
-            return [f"“{word}” is its word likeliest to be propaganda"]
-    return []
+    word = _likeliest_word(text, span, starts, probs, floor=MIN_WORD_PROB)
+    return [] if word is None else [f"“{word}” is its word likeliest to be propaganda"]
 
 
 def _is_function_word(word: str) -> bool:
