@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,24 +24,31 @@ def _package(root: Path, decoder: str) -> None:
     (package / "model.py").write_text("from unspun_digest_probe.decoder import cut\n", encoding="utf-8")
 
 
-def test_a_change_in_imported_code_changes_the_digest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def probe_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A throw-away package on the path, read as the project's; its digests and module forgotten after."""
     from unspun.training import code_digest as module
 
     monkeypatch.setattr(module, "PACKAGE", "unspun_digest_probe")
     monkeypatch.syspath_prepend(str(tmp_path))
-    _package(tmp_path, "def cut(x):\n    return x[:3]\n")
+    yield tmp_path
+    module.code_digest.cache_clear()
+    for name in [m for m in sys.modules if m.startswith("unspun_digest_probe")]:
+        del sys.modules[name]
+
+
+def test_a_change_in_imported_code_changes_the_digest(probe_package: Path) -> None:
+    from unspun.training import code_digest as module
+
+    _package(probe_package, "def cut(x):\n    return x[:3]\n")
     assert module.project_modules("unspun_digest_probe.model") == [
         "unspun_digest_probe.decoder",
         "unspun_digest_probe.model",
     ]
     before = module.code_digest("unspun_digest_probe.model")
     module.code_digest.cache_clear()
-    _package(tmp_path, "def cut(x):\n    return x[:4]\n")
+    _package(probe_package, "def cut(x):\n    return x[:4]\n")
     assert module.code_digest("unspun_digest_probe.model") != before
-    module.code_digest.cache_clear()
-    sys.modules.pop("unspun_digest_probe", None)
 
 
 def test_the_digest_is_short_and_stable() -> None:
