@@ -338,6 +338,9 @@ def test_is_no_comment_reads_a_sentence_that_only_reports_silence() -> None:
             False,
         ),
         ("The White House has declined to comment.", True),
+        # news's present tense of a comment turned down: still only silence
+        ("A spokesman for the company declines to comment.", True),
+        ("Apple declines to comment on the report.", True),
         ("The council responded with a 4 percent tax rise.", False),
         (COUNCIL_VOTE, False),
     ):

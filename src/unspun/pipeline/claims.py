@@ -137,7 +137,8 @@ def is_no_comment(tokens: Sequence[Any]) -> bool:
     sentences Yes) and is kept; so is a refusal to speak in the present tense, a stance held
     rather than a request for comment turned down ("He still refuses to even say anything to
     Putin about the bounty ...", labelled Yes in dev-test, the only refusal to speak in the
-    CheckThat! sentences; news reports silence in the past tense). The debates' one report of
+    CheckThat! sentences), unless what is refused is to comment ("Apple declines to comment on
+    the report.", news's present tense of a request turned down). The debates' one report of
     silence ("So far, Mr. Ford has not responded.") is labelled No."""
     root = _main_clause(tokens)
     if root is None:
@@ -145,11 +146,11 @@ def is_no_comment(tokens: Sequence[Any]) -> bool:
     lemma = root.lemma_.lower()
     negated = any(child.dep_ == "neg" for child in root.children)
     if lemma in REFUSAL:
-        if root.tag_ in ("VBZ", "VBP"):  # "refuses to say": an accusation a fact-checker can check
-            return False
         done = [child for child in root.children if child.dep_ == "xcomp"]
         if len(done) != 1 or done[0].lemma_.lower() not in SILENT_SPEECH:
             return False
+        if root.tag_ in ("VBZ", "VBP") and done[0].lemma_.lower() != "comment":
+            return False  # "refuses to say": an accusation a fact-checker can check
         if done[0].lemma_.lower() in ("give", "provide"):
             return any(c.dep_ == "dobj" and c.lemma_.lower() in SPOKEN_OBJECTS for c in done[0].children)
         return True
