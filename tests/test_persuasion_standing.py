@@ -199,6 +199,19 @@ def test_other_languages_stand_among_their_annotated_articles_in_v3_and_keep_v2s
     assert v3.model_info()[0].digest != v2.model_info()[0].digest
 
 
+def test_a_language_with_no_map_of_its_own_stands_among_the_mapped_languages_in_v3() -> None:
+    v3, v2 = make_standing_persuasion_scorer(), make_learnt_persuasion_scorer()
+    assert v3.scale is not None and v2.scale is not None
+    grid = np.linspace(0, 1, 41)
+    spanish = [v3.scale(p, "es") for p in grid]  # no Spanish map: the mean of the five standings
+    assert spanish[0] == 0.0 and spanish[-1] == pytest.approx(1.0)
+    assert np.all(np.diff(spanish) > 0)  # still a standing: strictly increasing
+    for p, value in zip(grid, spanish, strict=True):
+        mapped = [v3.scale(p, lang) for lang in OTHER_LANGUAGES]
+        assert min(mapped) - 1e-9 <= value <= max(mapped) + 1e-9
+    assert v2.scale(0.3, "es") == 0.3  # v2 keeps P itself for a language it does not map
+
+
 def test_a_paragraph_map_that_is_no_standing_is_refused_by_v3(tmp_path: Path) -> None:
     from unspun.pipeline.persuasion import ParagraphScale
 

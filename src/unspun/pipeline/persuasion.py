@@ -236,12 +236,18 @@ class ParagraphScale:
     whose out-of-fold ``P`` is lower (a :class:`Standing` per language, from ``(0, 0)``)."""
 
     points: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]
+    # standings: a language with no map of its own (Spanish, Greek, ...) is read by the mean of the
+    # maps, its standing among the annotated articles of the mapped languages (each counting alike),
+    # so that the score reads as a standing whatever the language; otherwise it keeps ``P`` itself
+    pooled: bool = False
 
     def __call__(self, value: float, language: str | None) -> float:
-        if language not in self.points:
+        if language in self.points:
+            x, y = self.points[language]
+            return float(np.interp(value, x, y))
+        if not self.pooled or not self.points:
             return value
-        x, y = self.points[language]
-        return float(np.interp(value, x, y))
+        return float(np.mean([np.interp(value, x, y) for x, y in self.points.values()]))
 
     def to_dict(self) -> dict[str, object]:
         return {lang: {"x": list(x), "y": list(y)} for lang, (x, y) in sorted(self.points.items())}
@@ -270,7 +276,7 @@ class ParagraphScale:
                     Standing.from_dict({"x": x, "y": y})
                 except ValueError as exc:
                     raise ModelError(f"{path}: the map of {lang}: {exc}; reinstall unspun") from exc
-        return cls(points)
+        return cls(points, pooled=standing)
 
 
 @lru_cache(maxsize=4)
