@@ -789,3 +789,18 @@ def test_a_span_starting_on_a_subjects_head_noun_starts_on_its_determiner() -> N
     # "that" opens a clause as often as a noun phrase
     text = "He claims that government spending is out of control."
     assert noun_phrase_start(text, text.index("spending")) == text.index("spending")
+
+
+def test_a_preposition_ending_its_sentence_stays_at_a_spans_end() -> None:
+    # a stranded preposition ("furious about.") ends its phrase, as an elliptical auxiliary does
+    text = "It is a disgrace that every resident should be furious about. They are angry about it."
+    spans = whole_phrases(text, [_span(text, "a disgrace that every resident should be furious about")])
+    assert _covered(text, spans) == ["a disgrace that every resident should be furious about"]
+    text = "David Duke, a man to believe in! The battle for the West is on."
+    spans = whole_phrases(
+        text, [_span(text, "a man to believe in"), _span(text, "The battle for the West is on")]
+    )
+    assert _covered(text, spans) == ["a man to believe in", "The battle for the West is on"]
+    # a preposition before its object is still cut
+    text = "They are angry about it."
+    assert _covered(text, whole_phrases(text, [_span(text, "They are angry about")])) == ["They are angry"]
