@@ -368,7 +368,7 @@ BYLINE = "By Sam Lee, City Hall reporter\nUpdated 3 December 2026, 14:05"
 
 
 def test_is_credit_reads_bylines_timestamps_and_credit_lines_only() -> None:
-    from unspun.pipeline.claims import is_credit
+    from unspun.furniture import is_credit
 
     for text, credit in (
         (BYLINE, True),
@@ -383,6 +383,9 @@ def test_is_credit_reads_bylines_timestamps_and_credit_lines_only() -> None:
             "Reporting by Sam Lee in London; Additional reporting by Jo Bloggs; Editing by Alex Richardson",
             True,
         ),
+        ("Reporting by Ann Lee in Paris and Bo Ng in Berlin; Editing by Tom Hart", True),  # the reader's form
+        ("Read more", True),
+        ("See also the council's own figures, which show rents rose 9 percent.", False),  # no pointer
         ("By 2030 the plan cuts emissions by half.", False),
         ("By November, unemployment had doubled.", False),
         ("Reporting by the Times showed he paid no tax.", False),

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from unspun.document import Article, Claim, ModelInfo, TextRange
+from unspun.furniture import is_credit
 from unspun.models.sentence_classifier import SentenceClassifier, load_classifier_or
 from unspun.pipeline.base import Component
 from unspun.registry import register
@@ -163,58 +164,6 @@ def states_nothing(tokens: Sequence[Any]) -> bool:
     """Whether the spaCy tokens of one sentence state nothing a fact-checker could look up: it
     only evaluates something (:func:`is_evaluation`) or only reports silence (:func:`is_no_comment`)."""
     return is_evaluation(tokens) or is_no_comment(tokens)
-
-
-# A news page's furniture, which a plain-text article keeps: lines that credit the article's makers
-# or point to another story and state nothing. Whole lines only, names capitalised: "By 2030 the plan
-# cuts emissions by half." and "Reporting by the Times showed ..." are sentences.
-_NAME = r"[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|de|da|di|van|von|bin|al|la|le)){0,4}"
-_NAMES = rf"(?:the )?{_NAME}(?:(?:,| and| &) {_NAME})*"
-_JOB = r"(?:reporter|correspondent|editor|writer|columnist|journalist|contributor|staff|producer|chief)s?"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-_MONTHS = r"January|February|March|April|June|July|August|September|October|November|December"
-_DAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-# A word of a timestamp: a figure ("3", "14:05", "03/12/2026", "3rd"), a month, a day, a time zone.
-_WHEN = re.compile(
-    rf"\d[\d:./-]*(?:am|pm|st|nd|rd|th|h)?|{_MONTHS}|{_MONTH}|{_DAY}|[A-Z]{{2,4}}|[ap]\.?m\.?|AM|PM"
-    r"|at|on|of|ago|mins?|minutes?|hours?|hrs?|days?|today|yesterday|local|time|[-–—]"
-)
-_CREDIT_LINES = [
-    re.compile(rf"(?:By|BY) {_NAMES}(?:(?:,| -| —| –) (?:[\w'’-]+ ){{0,4}}{_JOB}| (?:for|in|at) {_NAME})?"),
-    re.compile(rf"{_NAMES}, (?:[\w'’-]+ ){{0,4}}{_JOB}"),
-    re.compile(r"(?:Photo(?:graph)?s?|Pictures?|Images?)(?: credit)?: ?\S.*"),
-    re.compile(rf"(?:Photo(?:graph)?s?|Pictures?) by {_NAMES}(?:/{_NAME})?"),
-    re.compile(r"\(?[A-Z][\w.]*(?: [A-Z][\w.]*)* Photo ?/[^)\n]*\)?"),
-    re.compile(r"(?:read more|read also|also read|see also)\b.*", re.IGNORECASE),
-    re.compile(
-        rf"(?:(?i:(?:additional )?(?:reporting|writing|editing|edited|written|compiled) by) {_NAMES}"
-        rf"(?: in {_NAME})?[;.]? ?)+"
-    ),
-]
-_STAMP = re.compile(
-    r"(?:(?:last|first) )?(?:updated|published|posted|modified)(?: on| at)?:? ", re.IGNORECASE
-)
-
-
-def _is_credit_line(line: str) -> bool:
-    stamp = _STAMP.match(line)
-    if stamp is not None:
-        words = [w for w in re.split(r"[\s,|]+", line[stamp.end() :]) if w]
-        return any(w[0].isdigit() for w in words) and all(_WHEN.fullmatch(w) for w in words)
-    return any(pattern.fullmatch(line) for pattern in _CREDIT_LINES)
-
-
-def is_credit(text: str) -> bool:
-    """Whether a sentence's every line (or part between `` | ``) is a byline ("By Sam Lee", "By Sam
-    Lee and Ana Ruiz, City Hall reporters", "Sam Lee, City Hall reporter"), a timestamp ("Updated 3
-    December 2026, 14:05"), a photo credit ("Photo: Jane Roe/Reuters", "(AP Photo/Evan Vucci)"), a
-    pointer to another story ("Read more: ...") or a wire's credits ("Reporting by Sam Lee; Editing
-    by Ana Ruiz"): the article's furniture, which states nothing to check. Of the CheckThat! 2024
-    English sentences it reads none at all (train 22,501, dev 1,032, dev-test 318 sentences), so
-    none labelled Yes. Read before scoring, by the claims component and ``unspun predict
-    checkworthy`` alike (:func:`sentence_probabilities`)."""
-    lines = [part.strip() for part in re.split(r"\n| [|·•] ", text) if part.strip()]
-    return bool(lines) and all(_is_credit_line(line) for line in lines)
 
 
 def sentence_tokens(chunks: Chunks, sentence: TextRange) -> list[Any]:

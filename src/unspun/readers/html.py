@@ -14,6 +14,7 @@ from typing import Any
 
 from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError
+from unspun.furniture import TEASER, WIRE_CREDIT
 from unspun.readers.encoding import BOM, UTF8_BOM, decode_text
 from unspun.readers.text import parse_published
 from unspun.sentences import reads_as_headline, title_line
@@ -253,21 +254,14 @@ def _html_blocks(document: Any) -> list[tuple[bool, str]]:
     return [(title_line(fallback) is not None, fallback)]
 
 
-# A teaser for another story ("Read more: Minister resigns over ferry scandal") and a wire
-# story's credit line ("Reporting by Ann Lee; Editing by Tom Hart"), which trafilatura keeps in
-# the body: the teaser's words were read as the article's (a span, a claim), the credit line as
-# prose. A block that only opens like a credit ("Reporting by the BBC showed ...") is kept.
-_TEASER = re.compile(r"(?:read|see)\s+(?:more|also)\b\s*[:|\-\u2013\u2014\u00bb\u203a>]", re.IGNORECASE)
-_CREDIT = re.compile(
-    r"(?:additional\s+)?reporting\s+by\s[^;\n]{1,80};\s*(?:(?:writing|editing)\s+by\s[^;\n]{1,80};?\s*)+",
-    re.IGNORECASE,
-)
-
-
 def is_boilerplate(block: str) -> bool:
-    """Whether a block of a page's extracted body is a teaser for another story or a wire credit
-    line, no part of the article's text."""
-    return _TEASER.match(block) is not None or _CREDIT.fullmatch(block.strip().rstrip(".")) is not None
+    """Whether a block of a page's extracted body is a teaser for another story ("Read more:
+    Minister resigns over ferry scandal") or a wire credit line ("Reporting by Ann Lee; Editing by
+    Tom Hart"), which trafilatura keeps in the body: no part of the article's text (the teaser's
+    words were read as the article's, a span, a claim). A block that only opens like a credit
+    ("Reporting by the BBC showed ...") is kept; so are bylines and timestamps, part of the page's
+    text as stored (the claims step reads them as no claim: :func:`unspun.furniture.is_credit`)."""
+    return TEASER.match(block) is not None or WIRE_CREDIT.fullmatch(block.strip().rstrip(".")) is not None
 
 
 def _is_headline(element: Any) -> bool:
