@@ -18,7 +18,13 @@ from unspun.models.phrase_pieces import (
     utterance,
     wrapped_line_break,
 )
-from unspun.models.phrase_reach import exclamation_start, noun_phrase_end, noun_phrase_start, verb_start
+from unspun.models.phrase_reach import (
+    exclamation_start,
+    gerund_start,
+    noun_phrase_end,
+    noun_phrase_start,
+    verb_start,
+)
 from unspun.models.phrase_words import is_finding
 from unspun.models.phrases import cuts_word, ends_on_function_word, whole_phrase_ranges, whole_phrases
 
@@ -804,3 +810,14 @@ def test_a_preposition_ending_its_sentence_stays_at_a_spans_end() -> None:
     # a preposition before its object is still cut
     text = "They are angry about it."
     assert _covered(text, whole_phrases(text, [_span(text, "They are angry about")])) == ["They are angry"]
+
+
+def test_a_span_starting_on_to_after_a_short_gerund_subject_starts_on_the_gerund() -> None:
+    text = "Handing the contract to a crony of the mayor is a disgrace. It went to a crony."
+    spans = whole_phrases(text, [_span(text, "to a crony of the mayor is a disgrace")])
+    assert _covered(text, spans) == ["Handing the contract to a crony of the mayor is a disgrace"]
+    assert gerund_start(text, text.index("to a crony")) == 0
+    # not after a subject that is no gerund, nor the "to" of an infinitive
+    assert gerund_start(text, text.index("to a crony.")) == text.index("to a crony.")
+    text = "Trying hard to destroy the city is a disgrace."
+    assert gerund_start(text, text.index("to destroy")) == text.index("to destroy")

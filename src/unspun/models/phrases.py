@@ -31,7 +31,9 @@ tagger's output, or out-of-fold predictions) and returns them
 - carried on to the end of the noun phrase when a span of several words ends on an adjective
   before its noun ('the horrible| crime' -> 'the horrible crime': :func:`noun_phrase_end`);
 - started on the verb of a phrasal verb's particle they start on ('have sold |out our country'
-  -> 'sold out our country': :func:`verb_start`), and on the start of a short exclamation whose
+  -> 'sold out our country': :func:`verb_start`), on the gerund opening the subject whose "to"
+  they start on ('Handing the contract |to a crony' -> 'Handing the contract to a crony':
+  :func:`gerund_start`), and on the start of a short exclamation whose
   last words after a comma they hold ('Wake up, |people!' -> 'Wake up, people!':
   :func:`exclamation_start`), never into another span (after the joining below);
 - joined where two spans of one technique lie in one sentence with at most two words
