@@ -138,6 +138,28 @@ def test_numpy_gemm_multiplies_as_thincs_own_kernels() -> None:
     assert ops.gemm(x, y, out=out, trans2=True) is out and np.allclose(out, own.gemm(x, y, trans2=True))
 
 
+def test_numpy_gemm_replaces_plain_cpu_ops_only() -> None:
+    from thinc.api import Linear
+    from thinc.backends.numpy_ops import NumpyOps
+
+    class OtherOps(NumpyOps):  # stands for a GPU's or Apple's ops
+        name = "other"
+
+    plain, other = Linear(2, 3), Linear(2, 3)
+    other.ops = OtherOps()
+
+    class Component:
+        def __init__(self, model: Any) -> None:
+            self.model = model
+
+    class Pipeline:
+        pipeline = [("plain", Component(plain)), ("other", Component(other)), ("rule", object())]
+
+    parsing.use_numpy_gemm(Pipeline())
+    assert type(plain.ops).__name__ == "NumpyGemmOps"
+    assert type(other.ops) is OtherOps  # kept
+
+
 def test_the_loaded_pipeline_parses_with_numpy_gemm_as_with_thincs_kernels() -> None:
     import spacy
 

@@ -100,13 +100,18 @@ def numpy_gemm_ops() -> Any:
 
 
 def use_numpy_gemm(nlp: Any) -> None:
-    """Give every layer of ``nlp``'s trained components :func:`numpy_gemm_ops` (in place)."""
+    """Give every layer of ``nlp``'s trained components that runs on thinc's plain CPU ops
+    (``NumpyOps``) :func:`numpy_gemm_ops` instead (in place); a layer on other ops (a GPU's
+    ``CupyOps``, Apple's ``AppleOps``) keeps them."""
+    from thinc.backends.numpy_ops import NumpyOps
+
     ops = numpy_gemm_ops()
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
-                node.ops = ops
+                if type(node.ops) is NumpyOps:
+                    node.ops = ops
 
 
 PARAGRAPH_BREAKS = "unspun_paragraph_breaks"
