@@ -821,3 +821,21 @@ def test_a_span_starting_on_to_after_a_short_gerund_subject_starts_on_the_gerund
     assert gerund_start(text, text.index("to a crony.")) == text.index("to a crony.")
     text = "Trying hard to destroy the city is a disgrace."
     assert gerund_start(text, text.index("to destroy")) == text.index("to destroy")
+
+
+def test_a_clause_left_without_its_complement_goes() -> None:
+    # cut before "to shrug off ...", the clause "that it is seeking" is a verb without its object
+    text = "The crisis of the US is so grave that it is seeking to shrug off the fact."
+    spans = whole_phrases(text, [_span(text, "The crisis of the US is so grave that it is seeking to")])
+    assert _covered(text, spans) == ["The crisis of the US is so grave"]
+    # a clause holding more than its verb stays, and so does one the tagger did not cut short
+    text = "The regime is now so fragile that the US will not back it against invasions."
+    spans = whole_phrases(text, [_span(text, "The regime is now so fragile that the US will not back it")])
+    assert _covered(text, spans) == ["The regime is now so fragile that the US will not back it"]
+    text = "The crisis is so grave that it is collapsing."
+    spans = whole_phrases(text, [_span(text, "The crisis is so grave that it is collapsing")])
+    assert _covered(text, spans) == ["The crisis is so grave that it is collapsing"]
+    # "so" as an intensifier opens no clause
+    text = "The people are so angry with the plan."
+    spans = whole_phrases(text, [_span(text, "The people are so angry with")])
+    assert _covered(text, spans) == ["The people are so angry"]
