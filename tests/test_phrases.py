@@ -23,6 +23,7 @@ from unspun.models.phrase_reach import (
     gerund_start,
     noun_phrase_end,
     noun_phrase_start,
+    title_case_line,
     verb_start,
 )
 from unspun.models.phrase_words import is_finding
@@ -839,3 +840,12 @@ def test_a_clause_left_without_its_complement_goes() -> None:
     text = "The people are so angry with the plan."
     spans = whole_phrases(text, [_span(text, "The people are so angry with")])
     assert _covered(text, spans) == ["The people are so angry"]
+
+
+def test_a_span_ending_on_an_adjective_in_a_title_goes_on_to_its_capitalised_noun() -> None:
+    text = "Still More Blatant MI6 Lies\n\nThe right wing press printed more blatant Lies today."
+    spans = whole_phrases(text, [_span(text, "Still More Blatant")])
+    assert _covered(text, spans) == ["Still More Blatant MI6 Lies"]
+    assert title_case_line(text, 3) and not title_case_line(text, text.index("press"))
+    # in running text a capitalised word after the adjective is a name of its own
+    assert noun_phrase_end(text, text.index(" Lies today")) == text.index(" Lies today")
