@@ -21,6 +21,7 @@ from unspun.models.phrase_pieces import (
 from unspun.models.phrase_reach import (
     exclamation_start,
     gerund_start,
+    name_start,
     noun_phrase_end,
     noun_phrase_start,
     title_case_line,
@@ -849,3 +850,13 @@ def test_a_span_ending_on_an_adjective_in_a_title_goes_on_to_its_capitalised_nou
     assert title_case_line(text, 3) and not title_case_line(text, text.index("press"))
     # in running text a capitalised word after the adjective is a name of its own
     assert noun_phrase_end(text, text.index(" Lies today")) == text.index(" Lies today")
+
+
+def test_a_span_starting_inside_a_name_starts_on_its_first_word() -> None:
+    text = "They attack our Second Amendment liberties. So is Peter Strzok\u2019s bias."
+    spans = whole_phrases(text, [_span(text, "Amendment liberties"), _span(text, "Strzok\u2019s bias")])
+    assert _covered(text, spans) == ["Second Amendment liberties", "Peter Strzok\u2019s bias"]
+    # not back to the word opening the sentence, nor over "I", a function word or a title-case line
+    text = "Yesterday Trump lied. \u201cAnd I don\u2019t care,\u201d he said.\nThe Big Lie Of The Year\n"
+    for word in ("Trump", "I don", "Lie Of"):
+        assert name_start(text, text.index(word)) == text.index(word), word

@@ -33,7 +33,8 @@ tagger's output, or out-of-fold predictions) and returns them
 - started on the verb of a phrasal verb's particle they start on ('have sold |out our country'
   -> 'sold out our country': :func:`verb_start`), on the gerund opening the subject whose "to"
   they start on ('Handing the contract |to a crony' -> 'Handing the contract to a crony':
-  :func:`gerund_start`), and on the start of a short exclamation whose
+  :func:`gerund_start`), on the first word of a name they start inside ('Peter |Strzok’s bias':
+  :func:`name_start`), and on the start of a short exclamation whose
   last words after a comma they hold ('Wake up, |people!' -> 'Wake up, people!':
   :func:`exclamation_start`), never into another span (after the joining below);
 - joined where two spans of one technique lie in one sentence with at most two words
