@@ -860,3 +860,11 @@ def test_a_span_starting_inside_a_name_starts_on_its_first_word() -> None:
     text = "Yesterday Trump lied. \u201cAnd I don\u2019t care,\u201d he said.\nThe Big Lie Of The Year\n"
     for word in ("Trump", "I don", "Lie Of"):
         assert name_start(text, text.index(word)) == text.index(word), word
+
+
+def test_a_span_ending_on_a_possessive_goes_on_to_its_noun() -> None:
+    text = "They exposed the openly partisan intent of Google\u2019s actions, including a removal."
+    spans = whole_phrases(text, [_span(text, "the openly partisan intent of Google\u2019s")])
+    assert _covered(text, spans) == ["the openly partisan intent of Google\u2019s actions"]
+    # a possessive alone (one word) is a whole finding and stays
+    assert _covered(text, whole_phrases(text, [_span(text, "Google\u2019s")])) == ["Google\u2019s"]
