@@ -42,7 +42,26 @@ def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -
     while i < len(doc) and i in chosen:
         run.append(doc[i])
         i += 1
-    return with_adjective(head, run)
+    return with_adjective(head, without_when(head, run))
+
+
+WHEN = frozenset({"DATE", "TIME"})
+
+
+def without_when(head: Token, run: list[Token]) -> list[Token]:
+    """The cue ``run`` without the date or time that ends it, with its preposition and comma:
+    'announced Tuesday', 'said in a statement Sunday', 'said on Monday' give 'announced', 'said
+    in a statement', 'said'. PolNeAR's train gold leaves the time out more often than it keeps it
+    (175 gold cues followed by a day or 'last week', 120 ending on one); in 3-fold CV over the
+    840 train articles, of 58 predicted cues ending on one 23 were gold, 28 gold without it."""
+    end = len(run)
+    while end > 1 and run[end - 1].i > head.i and run[end - 1].ent_type_ in WHEN:
+        end -= 1
+    if end == len(run):
+        return run
+    while end > 1 and run[end - 1].i > head.i and (run[end - 1].dep_ == "prep" or run[end - 1].is_punct):
+        end -= 1
+    return run[:end]
 
 
 def with_adjective(head: Token, run: list[Token]) -> list[Token]:
