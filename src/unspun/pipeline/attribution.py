@@ -195,6 +195,23 @@ def cites(text: str, attribution: Attribution) -> bool:
     return cue.startswith("according") or before == "as "
 
 
+# What may close a source's range without naming the speaker ("The opposition leader, James Hart,").
+_SOURCE_TAIL = ",;:-\u2013\u2014 \t\n\u00a0"
+
+
+def trimmed(text: str, source: tuple[int, int]) -> tuple[int, int]:
+    """``source`` without the commas, dashes and white space that end it. PolNeAR's sources
+    keep the comma closing an apposition (its scorer reads the rows of
+    :func:`unspun.training.train_attributions.prediction_rows`, untrimmed), a record shown to a
+    reader does not; ``text`` empty leaves the range as it is."""
+    start, end = source
+    if not text:
+        return source
+    while end > start + 1 and text[end - 1] in _SOURCE_TAIL:
+        end -= 1
+    return start, end
+
+
 def attribution_records(
     found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = ""
 ) -> list[Attribution]:
@@ -205,7 +222,7 @@ def attribution_records(
     for f, p in found:
         if f.content is None:
             continue
-        source = TextRange(*f.source) if f.source else None
+        source = TextRange(*trimmed(text, f.source)) if f.source else None
         parts = content_parts(text, f.content, (f.source, f.cue)) if text else []
         records.append(
             Attribution(
