@@ -868,3 +868,12 @@ def test_a_span_ending_on_a_possessive_goes_on_to_its_noun() -> None:
     assert _covered(text, spans) == ["the openly partisan intent of Google\u2019s actions"]
     # a possessive alone (one word) is a whole finding and stays
     assert _covered(text, whole_phrases(text, [_span(text, "Google\u2019s")])) == ["Google\u2019s"]
+
+
+def test_a_span_ending_on_a_hyphenated_participle_goes_on_to_its_noun() -> None:
+    text = "We saw four obviously ill-trained young men manhandling him."
+    spans = whole_phrases(text, [_span(text, "four obviously ill-trained")])
+    assert _covered(text, spans) == ["four obviously ill-trained young men"]
+    # a participle without a hyphen may be the verb ("they trained young men"): it stays
+    text = "They trained young men to fight."
+    assert _covered(text, whole_phrases(text, [_span(text, "They trained")])) == ["They trained"]

@@ -94,10 +94,19 @@ def title_case_line(text: str, index: int) -> bool:
     return len(words) >= 3 and bool(long) and all(w[0].isupper() for w in long)
 
 
+# A hyphenated word ending "ed" is an adjective too ('obviously ill-trained| young men', 'the new
+# man-centered| theology', as PTC gold holds it): 8 articles' out-of-fold spans go on to the noun,
+# SI F1 per fold 0.42835 / 0.42584 / 0.45503 -> 0.42841 / 0.42584 / 0.45507 (mean 0.43641 ->
+# 0.43644).
 def _modifier(word: str) -> bool:
-    """Whether ``word`` reads as a noun's modifier: an adjective (:data:`MODIFIER_ENDING`) or a
-    possessive ("Google’s")."""
-    return MODIFIER_ENDING.search(word.lower()) is not None or _POSSESSIVE.search(word) is not None
+    """Whether ``word`` reads as a noun's modifier: an adjective (:data:`MODIFIER_ENDING`, or
+    hyphenated and ending "ed": "ill-trained") or a possessive ("Google’s")."""
+    lowered = word.lower()
+    return (
+        MODIFIER_ENDING.search(lowered) is not None
+        or _POSSESSIVE.search(word) is not None
+        or ("-" in lowered and lowered.endswith("ed"))
+    )
 
 
 def to_noun_phrase(text: str, span: Span, starts: Sequence[int]) -> Span:
