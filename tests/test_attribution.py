@@ -1178,3 +1178,23 @@ def test_a_records_source_drops_the_comma_closing_its_apposition() -> None:
     (record,) = attribution_records([(found, 0.9)], [], text)
     assert record.source is not None
     assert text[record.source.start : record.source.end] == "The opposition leader, James Hart"
+
+
+def test_a_rule_requiring_or_a_writer_drafting_is_no_quote_to_show(nlp: object) -> None:
+    # PolNeAR marks 'The laws | require | that doctors ...' and 'Verizon | drafted | thousands of
+    # workers' (train gold), so the PolNeAR rows keep them; a reader is shown no quote there.
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.speech import says_something
+
+    model = load_attribution_model()
+    for text, verb in (
+        ("The lease, worth $1.2 million a year, requires the city to pay for repairs.", "requires"),
+        ("Fisk was drafting a 400-page manifesto about the war.", "drafting"),
+        ("The law requires that doctors have admitting privileges.", "requires"),
+    ):
+        doc = nlp(text)  # type: ignore[operator]
+        head = next(t for t in doc if t.text == verb)
+        assert not says_something(head, "ccomp") and not says_something(head, "dobj"), text
+    said = nlp("Fisk said the manifesto was finished.")  # type: ignore[operator]
+    ((found, _),) = model.find(said)
+    assert says_something(said[found.head], found.content_rule)

@@ -154,6 +154,10 @@ REFUSAL = frozenset({"decline", "refuse"})
 # "would not comment on the report".
 ANSWER = frozenset({"respond", "reply", "return", "comment"})
 STATEMENT_RULES = frozenset({"ccomp", "quote"})
+# Verbs PolNeAR marks whose subject sets a rule or writes, never speaks: "The laws | require |
+# that doctors ...", "Verizon | drafted | thousands of workers" (train gold: require 15, draft 3),
+# "The lease, worth $1.2 million a year | requires | ..." (a new user's article).
+NOT_SAID = frozenset({"require", "draft", "redraft"})
 
 
 def says_something(head: Token, content_rule: str) -> bool:
@@ -163,7 +167,10 @@ def says_something(head: Token, content_rule: str) -> bool:
     ("declined to comment", :data:`REFUSAL`) or silence ("did not respond to a request for
     comment", "would not comment on the report": :data:`ANSWER` negated), unless its content is a
     statement (a that-clause or a quotation), or a stance says what its object is ("defended the
-    cuts as necessary"). "Defended the plan, saying that ..." is shown by its own cue, "saying"."""
+    cuts as necessary"). "Defended the plan, saying that ..." is shown by its own cue, "saying".
+    A rule requiring or a writer drafting (:data:`NOT_SAID`) is never a quote."""
+    if head.lemma_.lower() in NOT_SAID:
+        return False
     if content_rule in STATEMENT_RULES:
         return True
     lemma = head.lemma_.lower()
