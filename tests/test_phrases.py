@@ -877,3 +877,15 @@ def test_a_span_ending_on_a_hyphenated_participle_goes_on_to_its_noun() -> None:
     # a participle without a hyphen may be the verb ("they trained young men"): it stays
     text = "They trained young men to fight."
     assert _covered(text, whole_phrases(text, [_span(text, "They trained")])) == ["They trained"]
+
+
+def test_a_span_starting_on_a_possessive_name_takes_the_whole_name() -> None:
+    # a possessive is a name's last word: in a headline, and from the sentence's first word
+    text = "City Hall\u2019s Shameful Deal\n\nSyed Muzaffar Shah Qadri\u2019s preaching of hatred was banned."
+    spans = whole_phrases(
+        text, [_span(text, "Hall\u2019s Shameful"), _span(text, "Qadri\u2019s preaching of hatred")]
+    )
+    assert _covered(text, spans) == [
+        "City Hall\u2019s Shameful Deal",
+        "Syed Muzaffar Shah Qadri\u2019s preaching of hatred",
+    ]
