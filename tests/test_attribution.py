@@ -1180,6 +1180,27 @@ def test_a_records_source_drops_the_comma_closing_its_apposition() -> None:
     assert text[record.source.start : record.source.end] == "The opposition leader, James Hart"
 
 
+def test_one_content_has_one_attribution_the_speakers(nlp: object) -> None:
+    # 'a Treasury spokesperson | asked about | "It's nonsense,"' beside the same content with
+    # 'replied' (a new user's article): the one asked is addressed; the reply is the attribution.
+    from unspun.whosays.attribution_model import select, without_addressed_twins
+    from unspun.whosays.attribution_rules import Found
+
+    text = 'A Treasury spokesperson, asked about the figures, replied: "It\'s nonsense."'
+    doc = nlp(text)  # type: ignore[operator]
+    asked = next(t.i for t in doc if t.text == "asked")
+    replied = next(t.i for t in doc if t.text == "replied")
+    content = (text.index('"'), len(text))
+    by_asked = Found(asked, (25, 37), (0, 23), content, "direct", "quote")
+    by_reply = Found(replied, (50, 57), (0, 23), content, "direct", "quote")
+    twins = [(by_asked, 0.95), (by_reply, 0.9)]
+    assert without_addressed_twins(doc, twins) == [(by_reply, 0.9)]
+    assert select(twins, distinct=True) == [(by_asked, 0.95)]  # otherwise the more likely one
+    assert select(twins) == twins  # PolNeAR's rows keep both
+    alone = Found(asked, (25, 37), (0, 23), (38, 48), "indirect", "prep")
+    assert without_addressed_twins(doc, [(alone, 0.7), (by_reply, 0.9)]) == [(alone, 0.7), (by_reply, 0.9)]
+
+
 def test_a_rule_requiring_or_a_writer_drafting_is_no_quote_to_show(nlp: object) -> None:
     # PolNeAR marks 'The laws | require | that doctors ...' and 'Verizon | drafted | thousands of
     # workers' (train gold), so the PolNeAR rows keep them; a reader is shown no quote there.

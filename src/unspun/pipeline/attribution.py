@@ -321,6 +321,7 @@ class AttributionTagger(Component):
                 next(parses),
                 start=headline_end(article.text, article.title),
                 keep=quotes_something,
+                distinct=True,
             )
             outputs.append(attribution_records(found, article.entities, article.text))
         return outputs
