@@ -268,12 +268,13 @@ def _work_ahead_ab(
     reference = [a.to_dict() for a in first[2]]
     same = True
     order = [mode for r in range(rounds) for mode in ((False, True) if r % 2 == 0 else (True, False))]
+    default = pipeline.work_ahead
     for mode in order:
         pipeline.work_ahead = mode
         seconds, cpu, analyses = _timed_run(pipeline, texts)
         runs[mode].append((seconds, cpu))
         same = same and [a.to_dict() for a in analyses] == reference
-    pipeline.work_ahead = True
+    pipeline.work_ahead = default
     sides = {
         "on" if mode else "off": {
             "seconds": [round(s, 2) for s, _ in rows],

@@ -283,7 +283,7 @@ def test_parses_made_ahead_are_not_held_once_the_run_ends(recognizer: EntityReco
     from unspun.analysis import Pipeline
 
     texts = ["Ann Lee met Bob Hart.", "Paris is big.", "An unreadable line.", "Rome too.", "Oslo.", "Lima."]
-    pipeline = Pipeline([_English(), recognizer])
+    pipeline = Pipeline([_English(), recognizer], work_ahead=True)
     done = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
     analyses = list(pipeline.pipe(done, batch_size=2))
     assert not analyses[2].ok and analyses[3].article.language == "en"

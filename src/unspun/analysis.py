@@ -84,15 +84,17 @@ def release_freed_memory() -> None:
 class Pipeline:
     """An ordered list of components applied to batches of articles.
 
-    With ``work_ahead`` (the default), :meth:`pipe` reads the next batch before this one is done
-    and runs what its components can do ahead (:meth:`Component.prefetch`: the entity step's
-    spaCy parse) on a thread of its own, beside this batch's later components (the span and
-    article-level models, whose ONNX runs release the GIL). The analyses are the same either way.
+    With ``work_ahead``, :meth:`pipe` reads the next batch before this one is done and runs what
+    its components can do ahead (:meth:`Component.prefetch`: the entity step's spaCy parse) on a
+    thread of its own, beside this batch's later components (the span and article-level models,
+    whose ONNX runs release the GIL). The analyses are the same either way. Off by default: on
+    the two idle cores it was measured on it did not pay (``python benchmarks/speed.py
+    --prefetch-ab``, 80 PTC articles, ABBA: best wall 66.6 s on against 62.2 s off).
 
     Raises :class:`unspun.errors.ConfigError` when a component needs what no component before
     it writes (its ``needs`` and ``writes``, :mod:`unspun.pipeline.base`)."""
 
-    def __init__(self, components: Sequence[Component], *, work_ahead: bool = True) -> None:
+    def __init__(self, components: Sequence[Component], *, work_ahead: bool = False) -> None:
         check_needs(components)
         self.components = list(components)
         self.work_ahead = work_ahead
