@@ -51,6 +51,7 @@ from unspun.models.multilingual_evidence import (
     paragraph_evidence,
 )
 from unspun.models.span_evidence import SpanEvidenceHead, blend, fit_span_evidence_head
+from unspun.pipeline.persuasion import Standing
 from unspun.techniques import SEMEVAL23_LABELS
 from unspun.training.persuasion_fit import density_target, fit_standing, span_density, spearman
 
@@ -342,9 +343,9 @@ def measure(
         }
         figures["persuasion"] = {name: rank_correlations(*found) for name, found in shares.items()}
         scale[lang] = paragraph_scale(*shares["with_span_features_and_vectors"])
-        standing[lang] = paragraph_standing(shares["with_span_features_and_vectors"][0])
         found = shares["with_span_features_and_vectors"]
-        stood = np.interp(found[0], standing[lang]["x"], standing[lang]["y"])
+        standing[lang] = paragraph_standing(found[0])
+        stood = Standing.from_dict(standing[lang])(found[0])  # as the v3 scorer maps P
         figures["persuasion"]["standing"] = rank_correlations(stood, *found[1:])  # the same order
         report["languages"][lang] = figures
         log(f"{lang}: {json.dumps(figures)}")
