@@ -549,7 +549,7 @@ class PrefetchedParses:
         """Whether a parse of ``article`` (as its text is now) is held."""
         with self._lock:
             held = self._held.get(id(article))
-        return held is not None and held[0] is article and held[1] == hash(article.text)
+        return _current(held, article)
 
     def put(self, articles: Sequence[Article], parses: Sequence[Chunks]) -> None:
         """Hold the ``parses`` of ``articles`` (one each, in order)."""
@@ -566,7 +566,7 @@ class PrefetchedParses:
         with self._lock:
             for article in articles:
                 held = self._held.pop(id(article), None)
-                if held is not None and held[0] is article and held[1] == hash(article.text):
+                if held is not None and _current(held, article):
                     out[id(article)] = held[2]
         return out
 
@@ -577,3 +577,9 @@ class PrefetchedParses:
                 held = self._held.get(id(article))
                 if held is not None and held[0] is article:
                     del self._held[id(article)]
+
+
+def _current(held: tuple[Article, int, Chunks] | None, article: Article) -> bool:
+    """Whether ``held`` (an article, the hash of its text when parsed, the parse) is a parse of
+    ``article`` as its text is now: the same object (an id may be reused) and the same text."""
+    return held is not None and held[0] is article and held[1] == hash(article.text)
