@@ -16,6 +16,7 @@ from unspun.document import (
     TextRange,
     split_paragraphs,
 )
+from unspun.version import analysis_version
 
 MODELS = [ModelInfo("spans", "ptc-minilm", "1.0", "abc123"), ModelInfo("genre", "semeval2023", "1.0", None)]
 NEWER = [ModelInfo("spans", "ptc-minilm", "2.0", "def456"), ModelInfo("genre", "semeval2023", "1.0", None)]
@@ -44,7 +45,7 @@ def make_analysis(
     """An analysis of ``text``: ``spans`` are (quoted part, technique, score); ``quotes`` are
     (source part, cue part, content part), the source an entity of type PERSON."""
     article = Article(id=id, text=text, title=title, outlet=outlet, published=published, language=language)
-    article.unspun_version = "0.2.0"
+    article.unspun_version = analysis_version()  # as a pipeline of this code records it
     found = [Span(*find(text, part), technique, score) for part, technique, score in (spans or [])]
     article.set_layer(TECHNIQUE_LAYER, found)
     if genre is not None:

@@ -30,7 +30,7 @@ from unspun.pipeline.base import (
     record_error,
 )
 from unspun.progress import starting
-from unspun.version import __version__ as VERSION
+from unspun.version import analysis_version
 
 if TYPE_CHECKING:
     from unspun.config import ModelSettings
@@ -117,7 +117,7 @@ class Pipeline:
         """
         batch = list(articles)
         for article in batch:
-            article.unspun_version = VERSION
+            article.unspun_version = analysis_version()
         last_ahead = max((i for i, c in enumerate(self.components) if _works_ahead(c)), default=-1)
         for index, component in enumerate(self.components):
             live = [article for article in batch if not article.errors]

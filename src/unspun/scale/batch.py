@@ -32,7 +32,7 @@ from unspun.scale.output import (
 )
 from unspun.scale.source import list_inputs
 from unspun.scale.worker import AnalyseBatch, StatsBook
-from unspun.version import __version__ as VERSION
+from unspun.version import analysis_version
 
 Engine = Literal["local", "ray"]
 ENGINES: tuple[str, ...] = ("local", "ray")
@@ -69,7 +69,7 @@ class BatchReport:
     left_out_entries: list[dict[str, Any]] = field(default_factory=list)
     stored: int | None = None
     workers_detail: dict[str, dict[str, Any]] = field(default_factory=dict)
-    unspun_version: str = VERSION
+    unspun_version: str = field(default_factory=analysis_version)
 
     @property
     def articles_per_second(self) -> float:

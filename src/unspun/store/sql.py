@@ -475,7 +475,7 @@ class SqlStore:
         components = getattr(analyser, "components", None)
         if components is None:
             return None
-        from unspun.version import __version__
+        from unspun.version import analysis_version
 
         models: list[dict[str, Any]] = []
         for component in components:
@@ -488,7 +488,7 @@ class SqlStore:
                 }
                 if record not in models:
                     models.append(record)
-        return model_key({"unspun_version": __version__, "models": models})
+        return model_key({"unspun_version": analysis_version(), "models": models})
 
 
 def _feedback_record(row: Any) -> Feedback:
