@@ -532,3 +532,27 @@ def test_the_text_view_says_where_and_when_an_article_was_published() -> None:
     bare = Console(record=True, width=120, color_system=None)
     bare.print(render_analysis(Analysis(Article(id="t", text="Calm.", language="en")), colour=False))
     assert "from " not in bare.export_text()
+
+
+def test_every_span_left_out_by_min_score_is_not_called_none_found() -> None:
+    # QA (s44): --min-score 0.9 on an article with 10 spans printed "No technique spans found."
+    # under a box saying "counted over all 10 spans; 0 shown (--min-score)".
+    from unspun.pipeline.voice import VoiceScorer
+
+    text = "This disastrous plan will fail. The shameful mayor knew."
+    article = Article(id="1", text=text, language="en")
+    first, second = text.index("disastrous"), text.index("shameful")
+    article.set_layer(
+        "technique",
+        [Span(first, first + 10, "Loaded_Language", 0.3), Span(second, second + 8, "Loaded_Language", 0.2)],
+    )
+    article.scores["persuasion"] = 0.5
+    VoiceScorer()([article])
+    console = Console(record=True, width=160, color_system=None)
+    console.print(render_analysis(Analysis(article).above(0.9), colour=False))
+    output = console.export_text()
+    assert "No technique spans found" not in output
+    assert "No technique span shown: all 2 spans score below --min-score" in output
+    article.set_layer("technique", [])
+    VoiceScorer()([article])
+    assert "No technique spans found." in _rendered(article)

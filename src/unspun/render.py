@@ -238,6 +238,18 @@ def _spans(n: int) -> str:
     return f"{n} span" if n == 1 else f"{n} spans"
 
 
+def _no_spans_note(analysis: Analysis) -> str:
+    """The line under an article that shows no technique span: none found, or (the by-voice counts
+    holding more spans than are shown) every span left out by ``--min-score``, which had read
+    "No technique spans found." under a box counting them."""
+    voices = Voices.from_scores(analysis.article.scores)
+    counted = 0 if voices is None else voices.author.spans + voices.quoted.spans
+    if counted > len(analysis.spans):
+        every = "the one span scores" if counted == 1 else f"all {_spans(counted)} score"
+        return f"No technique span shown: {every} below --min-score (the persuasion score counts them)."
+    return "No technique spans found."
+
+
 def _percent(share: float) -> str:
     # Half up, as the page's Math.round does, so that the page and the text view say the same.
     return f"{math.floor(share * 100 + 0.5)}%"
@@ -359,7 +371,7 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
     elif TECHNIQUE_LAYER not in analysis.article.spans:
         parts.append(Text(f"Technique spans not analysed: {SPAN_LANGUAGES_NOTE}", style="italic"))
     else:
-        parts.append(Text("No technique spans found.", style="italic"))
+        parts.append(Text(_no_spans_note(analysis), style="italic"))
     paragraphs = paragraph_table(analysis)
     if paragraphs is not None:
         parts.append(paragraphs)
