@@ -1277,6 +1277,31 @@ def test_iter_articles_reads_a_feed_file_one_article_per_entry(tmp_path: Path) -
         list(iter_articles(not_a_feed, max_bytes=LIMIT))
 
 
+def test_iter_articles_reads_a_file_url_as_its_local_path(tmp_path: Path) -> None:
+    # QA (s44): a feed's file:// address (a browser's address bar, a feed reader's export) was
+    # "neither a file nor an http:// or https:// address ...; download it first", of a file at hand.
+    from unspun.readers.folder import holds_many
+
+    feed = tmp_path / "my news.rss"
+    feed.write_text(RSS, encoding="utf-8")
+    url = feed.as_uri()  # file:///.../my%20news.rss
+    articles = list(iter_articles(url, max_bytes=LIMIT, on_error=lambda where, e: None))
+    assert [a.id for a in articles] == ["pier-1", "https://harbour.example/fares"]
+    assert {a.source_path for a in articles} == {str(feed)}
+    assert count_inputs(url) == 3 and holds_many(url)
+    (tmp_path / "a.txt").write_text("The council met on Monday.", encoding="utf-8")
+    folder_url = tmp_path.as_uri()
+    assert holds_many(folder_url) and count_inputs(folder_url) == 4  # 3 entries and a text
+    assert len(list(iter_articles(folder_url, max_bytes=LIMIT, on_error=lambda where, e: None))) == 3
+    assert [a.text for a in iter_articles(f"file://localhost{feed.parent}/a.txt", max_bytes=LIMIT)] == [
+        "The council met on Monday."
+    ]
+    with pytest.raises(InputNotFoundError, match=r"does not exist; check the path"):
+        iter_articles((tmp_path / "missing.txt").as_uri(), max_bytes=LIMIT)
+    with pytest.raises(InputError, match=r"^file://server/share/a.txt names a file on another machine"):
+        iter_articles("file://server/share/a.txt", max_bytes=LIMIT)
+
+
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Times</title><id>urn:x</id>
 <updated>2026-11-05T00:00:00Z</updated>

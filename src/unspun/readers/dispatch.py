@@ -69,7 +69,7 @@ from unspun.readers.jsonl import (
 )
 from unspun.readers.markdown import MARKDOWN_SUFFIXES, is_markdown, markdown_article, markdown_text
 from unspun.readers.text import article_id, read_text
-from unspun.readers.url import DEFAULT_TIMEOUT, is_url, url_articles
+from unspun.readers.url import DEFAULT_TIMEOUT, is_url, local_path, url_articles
 
 __all__ = [
     "BOM",
@@ -348,8 +348,8 @@ def iter_articles(
 ) -> Iterator[Article]:
     """The one entry point for user input: ``"-"`` (stdin), an http(s) URL (fetched and checked by
     :func:`unspun.readers.url.url_articles`, within ``fetch_timeout`` seconds, 20 by default: a
-    page, a feed's entries, or a raw ``.md`` or ``.txt`` file), a
-    folder, ``.jsonl``, an RSS or Atom feed (``.rss``, ``.atom``, ``.xml``: one article per entry,
+    page, a feed's entries, or a raw ``.md`` or ``.txt`` file), a ``file:`` URL (read as the path it
+    names, :func:`unspun.readers.url.local_path`), a folder, ``.jsonl``, an RSS or Atom feed (``.rss``, ``.atom``, ``.xml``: one article per entry,
     see :func:`unspun.readers.feed.read_feed`), Markdown (``.md``, ``.markdown``: see
     :mod:`unspun.readers.markdown`), HTML or a text file.
 
@@ -381,12 +381,13 @@ def iter_articles(
     if isinstance(source, str) and is_url(source):  # fetched now: a page that fails raises here
         timeout = fetch_timeout or DEFAULT_TIMEOUT
         return iter(url_articles(source, max_bytes=max_bytes, timeout=timeout, on_error=on_error))
+    source = local_path(source)  # file:///home/me/news.rss: the file it names
     path = Path(source)
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)
     if not path.exists():
         if isinstance(source, str) and "://" in source and not source.startswith(("/", ".")):
-            # ftp://, file://, s3://: a path of that name does not exist ("ftp:/x" as Path shows it)
+            # ftp://, s3://: a path of that name does not exist ("ftp:/x" as Path shows it)
             raise InputNotFoundError(
                 f"{source} is neither a file nor an http:// or https:// address, the only ones fetched; "
                 "download it first, or give the path of a file or folder"

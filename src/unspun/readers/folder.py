@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unspun.errors import InputError
 from unspun.readers.feed import FEED_SUFFIXES, is_feed
 from unspun.readers.markdown import MARKDOWN_SUFFIXES
-from unspun.readers.url import is_url
+from unspun.readers.url import is_url, local_path
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -98,7 +99,10 @@ def count_inputs(source: str | Path, *, exclude: Sequence[os.stat_result] = ()) 
         return None
     if isinstance(source, str) and is_url(source):
         return None if _feed_address(source) else 1  # a feed's entries are known once fetched
-    path = Path(source)
+    try:
+        path = Path(local_path(source))
+    except InputError:  # a file URL of another machine: reading it says so
+        return None
     if path.is_dir():
         return sum(_count_file(file) for file in list_folder(path, exclude).files)
     if path.is_file():
@@ -114,7 +118,10 @@ def holds_many(source: str | Path) -> bool:
         return _feed_address(source)
     if str(source) == STDIN:
         return False
-    path = Path(source)
+    try:
+        path = Path(local_path(source))
+    except InputError:  # a file URL of another machine: reading it says so
+        return False
     return path.is_dir() or path.suffix.lower() in JSONL_SUFFIXES | FEED_SUFFIXES
 
 

@@ -18,7 +18,7 @@ from configparser import ConfigParser
 from pathlib import Path, PurePosixPath
 
 from unspun.document import Article
-from unspun.errors import EmptyInputError, FetchError
+from unspun.errors import EmptyInputError, FetchError, InputError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.readers.jsonl import ErrorHandler, raise_error
 
@@ -63,6 +63,27 @@ _WALL_WORDS = 150
 def is_url(source: str) -> bool:
     """Whether ``source`` is an http(s) URL (rather than a path)."""
     return URL_PATTERN.match(source.strip()) is not None
+
+
+def local_path(source: str | Path) -> str | Path:
+    """``source`` with a ``file:`` URL (``file:///home/me/news.rss``, as a browser's address bar
+    or a feed reader gives a file) turned into the local path it names, percent-escapes decoded;
+    any other source as it is. Every reader and counter takes a source through it, so that
+    ``unspun analyze file:///...`` reads, counts and lists the file as its path.
+
+    Raises:
+        InputError: a ``file:`` URL of another machine (``file://server/share/a.txt``).
+    """
+    if not isinstance(source, str) or source[:5].lower() != "file:":
+        return source
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(source)
+    if parts.netloc not in ("", "localhost"):
+        raise InputError(
+            f"{source} names a file on another machine ({parts.netloc}); copy it here and give its path"
+        )
+    return Path(unquote(parts.path))
 
 
 def _config(timeout: float, max_bytes: int, allow_private: bool) -> ConfigParser:
