@@ -228,3 +228,21 @@ def test_the_summary_counts_files_folders_and_articles_apart(tmp_path: Path) -> 
     assert report.summary()[0] == (
         "summary: from 4 files and 1 folder: 5 articles, 2 analysed, 3 failed, 3 left out"
     )
+
+
+def test_a_file_left_out_reads_as_one_line_about_it(tmp_path: Path) -> None:
+    # QA (s44): a folder's empty file was "skipped blank.txt is empty or only whitespace; ..." as it
+    # happened and "left out blank.txt: is empty or only whitespace; ..." in the summary.
+    from unspun.readers.dispatch import iter_articles
+
+    (tmp_path / "blank.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("The council met on Monday.", encoding="utf-8")
+    told: list[tuple[str, str]] = []
+    report = RunReport(notify=lambda kind, message: told.append((kind, message)))
+    articles = iter_articles(tmp_path, max_bytes=100_000, on_error=report.on_error, on_skip=report.skip)
+    run(articles, Pipeline([Shouter()]), lambda _: None, report=report)
+    blank = tmp_path / "blank.txt"
+    assert told == [("skipped", f"{blank}: it is empty or only whitespace; give it some article text")]
+    assert (
+        f"  left out {blank}: it is empty or only whitespace; give it some article text" in report.summary()
+    )

@@ -90,9 +90,14 @@ class Failure:
     @property
     def line(self) -> str:
         """The failure on one line: ``where: reason`` (the reason alone when it names ``where``
-        already, as a reader's messages name their file and line)."""
+        already, as a reader's messages name their file and line; "a.txt: it is empty ..." for
+        "a.txt is empty ...", as :class:`RunReport` tells it)."""
         reason = self.reason
-        return reason if self.where.split(":")[0] in reason else f"{self.where}: {reason}"
+        return (
+            _about_file(self.where, reason)
+            if self.where.split(":")[0] in reason
+            else f"{self.where}: {reason}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {"where": self.where, "component": self.component, "code": self.code, "message": self.message}
@@ -145,7 +150,7 @@ class RunReport:
         """The reader's error handler: a file or line that could not be read (its message already
         names it)."""
         self.failures.append(Failure.of_read(path, error))
-        self._tell("skipped", error.message)
+        self._tell("skipped", _about_file(str(path), error.message))
 
     # -- told by the runner ---------------------------------------------------------------------
 
@@ -297,14 +302,31 @@ def _without_file(where: str, reason: str) -> str:
     """``reason`` without the file it starts with (a reader's messages name their file, and
     ``where`` is that file or ``file:line``), so that a line ``where: reason`` names it (and its
     line) once."""
-    head, _, tail = where.rpartition(":")
-    line = tail if head and tail.isdigit() else None
-    file = head if line else where
+    file, line = _file_and_line(where)
     if reason.startswith(file) and len(reason) > len(file):
-        reason = reason[len(file) :].lstrip(":, ")
+        rest = reason[len(file) :]
+        reason = rest.lstrip(":, ")
+        if rest.startswith(" "):  # "a.txt is empty ...": a sentence whose subject was the file
+            reason = f"it {reason}"
         if line and reason.startswith(f"line {line}:"):  # a JSONL reader's "FILE, line N: ..."
             reason = reason[len(f"line {line}:") :].lstrip()
     return reason
+
+
+def _about_file(where: str, message: str) -> str:
+    """A reader's message as a line about its file, as the other notices read ("b.md: no text
+    found ..."): "a.txt is empty ..." becomes "a.txt: it is empty ..."; a message that does not
+    open with its file as a sentence's subject ("a.jsonl, line 2: ...") is kept as it is."""
+    file, _ = _file_and_line(where)
+    if message.startswith(f"{file} "):
+        return f"{file}: it {message[len(file) + 1 :]}"
+    return message
+
+
+def _file_and_line(where: str) -> tuple[str, str | None]:
+    """``where`` (a file, or ``file:line`` for a JSONL line or a feed entry) split in two."""
+    head, _, tail = where.rpartition(":")
+    return (head, tail) if head and tail.isdigit() else (where, None)
 
 
 def headline(counts: str, failed: int, left_out: int | None = None) -> str:
