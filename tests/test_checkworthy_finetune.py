@@ -134,3 +134,95 @@ def test_validating_fewer_epochs_trains_the_final_model_for_the_chosen_one(
     units = [line.split("\t")[0] for line in (work / "units.log").read_text("utf-8").splitlines()]
     assert units == ["validate/epoch1", "final1/epoch1"]  # the final unit names its schedule
     assert SentenceClassifier.from_disk(tmp_path / "out").probabilities(CLAIMS).shape == (4,)
+
+
+LATER_RECIPE = """
+[data]
+train = "train.tsv"
+dev = "dev.tsv"
+dev_test = "dev-test.tsv"
+
+[finetune]
+encoder = "{bert}"
+epochs = 2
+batch_size = 2
+max_length = 16
+lr = 1e-3
+seed = 3
+threads = 1
+quantize = false
+validate_on = "dev_test"
+later_weight = 2
+"""
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+def test_validating_on_dev_test_resumes_after_a_kill_and_ships_a_model_of_every_file(
+    tmp_path: Path, tiny_setup: tuple[Path, Path]
+) -> None:
+    recipe, data = tiny_setup
+    later = tmp_path / "later.toml"
+    bert = recipe.read_text("utf-8").split('encoder = "')[1].split('"')[0]
+    later.write_text(LATER_RECIPE.format(bert=bert), encoding="utf-8")
+    lines = (data / "train.tsv").read_text("utf-8").splitlines()
+    (data / "dev.tsv").write_text("\n".join([lines[0], *lines[5:7]]) + "\n", encoding="utf-8")
+    later_ids = [f"{1000 + k}\t{line.split(chr(9), 1)[1]}" for k, line in enumerate(lines[1:])]
+    (data / "dev-test.tsv").write_text("\n".join([lines[0], *later_ids]) + "\n", encoding="utf-8")
+    args = [str(later), str(data), str(tmp_path / "out")]
+    script = SCRIPT.replace('report["validation"]["late_f1"]', 'report["validation"]["dev_test_cross_f1"]')
+    work, units, resumed = kill_then_resume(script, args, tmp_path / "cache", "validate/epoch1")
+    assert "validate/resuming after epoch 1 of 2" in resumed.stdout
+    assert units[:2] == ["validate/epoch1", "validate/epoch2"]  # epoch 1 was not redone
+    assert len(units) == len(set(units))
+    report = json.loads((tmp_path / "out" / "training.json").read_text("utf-8"))
+    validation = report["validation"]
+    # the validation model learnt from train and dev (8 + 2 sentences), dev-test judged it
+    assert validation["held_out"] == "dev_test"
+    assert validation["sentences"] == {"fit": 10, "dev_test": 8}
+    chosen = validation["epochs"][validation["chosen_epoch"] - 1]
+    assert report["threshold"] == chosen["threshold"] and report["calibration"] == chosen["calibration"]
+    assert units[-1] == f"final{report['epochs']}/epoch{report['epochs']}"
+    assert report["dev_test_seen"] is True
+    config = json.loads((tmp_path / "out" / "config.json").read_text("utf-8"))
+    assert config["threshold"] == chosen["threshold"]
+    assert SentenceClassifier.from_disk(tmp_path / "out").probabilities(CLAIMS).shape == (4,)
+
+
+def test_cross_fitted_f1_scores_each_half_by_the_other_halfs_threshold() -> None:
+    from unspun.training.checkworthy_finetune import cross_fitted_f1
+
+    # The earlier half (ids 1-4) separates at logit 0, the later half (ids 5-8) too: each half's
+    # threshold, chosen on the other, gets every sentence right.
+    ids = [str(i) for i in (5, 1, 6, 2, 7, 3, 8, 4)]
+    z = np.array([3.0, 3.0, -3.0, -3.0, 3.0, 3.0, -3.0, -3.0])
+    y = np.array([1, 1, 0, 0, 1, 1, 0, 0])
+    assert cross_fitted_f1(ids, z, y) == pytest.approx(1.0)
+    # Flip the later half's labels: a threshold learnt on one half is wrong on the other,
+    # so no Yes sentence is found (F1 0), where each half's own choice would score 1.
+    y_flipped = np.array([0, 1, 1, 0, 0, 1, 1, 0])
+    assert cross_fitted_f1(ids, z, y_flipped) == pytest.approx(0.0)
+
+
+def test_recipe_refuses_an_unknown_validation_and_dev_without_it(tmp_path: Path) -> None:
+    from unspun.errors import ConfigError
+    from unspun.training.checkworthy_finetune import Recipe, fine_tune_checkworthy
+
+    with pytest.raises(ConfigError, match="validate_on"):
+        Recipe.from_config({"validate_on": "dev"})
+    with pytest.raises(ConfigError, match="later_weight"):
+        Recipe.from_config({"later_weight": 0})
+    data = tmp_path / "t.tsv"
+    data.write_text("Sentence_id\tText\tclass_label\n1\twe cut taxes\tYes\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="dev"):
+        fine_tune_checkworthy({}, {"train": data, "dev": data}, tmp_path / "out")
+
+
+def test_the_packaged_later_debates_recipe_validates_on_dev_test_and_trains_on_every_file() -> None:
+    from unspun.paths import packaged_configs_dir
+    from unspun.training.checkworthy_finetune import Recipe
+    from unspun.training.train_whosays import load_config
+
+    config = load_config(packaged_configs_dir() / "checkworthy-finetune-all.toml")
+    assert set(config["data"]) == {"train", "dev", "dev_test"}
+    assert Recipe.from_config(config["finetune"]).validate_on == "dev_test"

@@ -10,6 +10,12 @@ them choose the epoch, the Platt calibration and the threshold; the encoder is f
 debates before those. The shipped model (:func:`fine_tune_checkworthy`) is then fitted on every
 training debate for the chosen number of epochs, calibrated and thresholded on the validation
 model's scores of the held-out debates, exported to int8 ONNX and checked against its fp32 scores.
+
+With ``validate_on = "dev_test"`` the later debates the data has are learnt from too: the
+validation model is fitted on every file of ``[data]`` but dev-test (train and dev: the 33 training
+debates) and dev-test (later debates, like the official test) chooses its epoch, calibration and
+threshold (:func:`validate_on_dev_test`); the shipped model is then fitted on all of them, dev-test
+included (each of its sentences ``later_weight`` times), with that calibration and threshold.
 """
 
 from __future__ import annotations
@@ -47,6 +53,21 @@ class Recipe(Tuning):
 
     late_debates: int = 3
     inner_debates: int = 3
+    # "late_debates": validate on the last training debates, ship a model of train alone;
+    # "dev_test": validate on dev-test, ship a model of every [data] file (dev-test included).
+    validate_on: str = "late_debates"
+    later_weight: int = 1  # times the shipped model sees each dev-test sentence ("dev_test" only)
+
+    def __post_init__(self) -> None:
+        if self.validate_on not in VALIDATIONS:
+            raise ConfigError(
+                f"[finetune] validate_on is {self.validate_on!r}; use one of {list(VALIDATIONS)}"
+            )
+        if self.later_weight < 1:
+            raise ConfigError(f"[finetune] later_weight is {self.later_weight}; use a whole number >= 1")
+
+
+VALIDATIONS = ("late_debates", "dev_test")
 
 
 def labelled(rows: Sequence[CheckworthyRow]) -> Labelled:
@@ -112,6 +133,63 @@ def validate(
     }
 
 
+def cross_fitted_f1(ids: Sequence[str], logits: np.ndarray, y: np.ndarray) -> float:
+    """F1(Yes) of ``logits`` where each half of the sentences (the earlier and the later ids) is
+    calibrated and thresholded on the other half: a figure of a split that also chose the
+    calibration and the threshold, without scoring a sentence by a choice made on it."""
+    order = np.argsort([int(i) if i.strip().isdigit() else 0 for i in ids], kind="stable")
+    halves = (order[: len(order) // 2], order[len(order) // 2 :])
+    decided = np.zeros(len(y), dtype=float)
+    for mine, other in (halves, halves[::-1]):
+        a, b = fit_platt(sigmoid(logits[other]), y[other])
+        t = best_threshold(y[other], sigmoid(a * logits[other] + b))
+        decided[mine] = sigmoid(a * logits[mine] + b) >= t
+    return f1_yes(y, decided, 0.5)
+
+
+def validate_on_dev_test(
+    rows: Mapping[str, Sequence[CheckworthyRow]], recipe: Recipe, run: Run, epochs: int | None = None
+) -> dict[str, Any]:
+    """Fit on every set of ``rows`` but ``dev_test`` (the training debates); per epoch, calibrate
+    and threshold on dev-test (later debates) and score it there (``dev_test_f1``, the choice made
+    on the same sentences) and cross-fitted (``dev_test_cross_f1``: :func:`cross_fitted_f1`, the
+    figure to believe). The chosen epoch is the best cross-fitted one."""
+    if "dev_test" not in rows:
+        raise ConfigError('validate_on = "dev_test" needs a dev_test file in [data]')
+    fitted = [r for name, part in rows.items() if name != "dev_test" for r in part]
+    held = labelled(rows["dev_test"])
+    ids = [r.id for r in rows["dev_test"]]
+    epochs = recipe.epochs if epochs is None else min(epochs, recipe.epochs)
+    fit(labelled(fitted), recipe, run, "validate/", evals={"dev_test": held.texts}, stop_after=epochs)
+    per_epoch = []
+    for epoch in range(1, epochs + 1):
+        z = _scores(run, "validate/", epoch)["dev_test"]
+        a, b = fit_platt(sigmoid(z), held.labels)
+        p = sigmoid(a * z + b)
+        t = best_threshold(held.labels, p)
+        per_epoch.append(
+            {
+                "epoch": epoch,
+                "calibration": {"a": a, "b": b},
+                "threshold": t,
+                "dev_test_f1": round(f1_yes(held.labels, p, t), 4),
+                "dev_test_cross_f1": round(cross_fitted_f1(ids, z, held.labels), 4),
+                "dev_test_f1_by_threshold": {
+                    f"{u:.2f}": round(f1_yes(held.labels, p, u), 4) for u in THRESHOLDS
+                },
+            }
+        )
+    chosen = max(per_epoch, key=lambda r: (r["dev_test_cross_f1"], r["dev_test_f1"]))
+    return {
+        "held_out": "dev_test",
+        "sentences": {"fit": len(fitted), "dev_test": len(held.texts)},
+        "epochs": per_epoch,
+        "chosen_epoch": chosen["epoch"],
+        "dev_test_f1": chosen["dev_test_f1"],
+        "dev_test_cross_f1": chosen["dev_test_cross_f1"],
+    }
+
+
 def held_out_calibration(
     train: Sequence[CheckworthyRow], recipe: Recipe, run: Run, epoch: int
 ) -> tuple[float, float, float]:
@@ -138,7 +216,8 @@ def fine_tune_checkworthy(
 ) -> dict[str, Any]:
     """The ``[finetune]`` recipe of ``unspun train checkworthy``: validate, then fit the shipped
     model on every training sentence and write it (ONNX, tokenizer, config, ``training.json``) to
-    ``out_dir``; return the report. ``files`` maps ``train`` (and ``dev_test``) to CheckThat! files.
+    ``out_dir``; return the report. ``files`` maps ``train`` (and ``dev``, ``dev_test``) to
+    CheckThat! files; with ``validate_on = "dev_test"`` the shipped model is fitted on all of them.
 
     Works in ``$UNSPUN_CACHE/runs/checkworthy-finetune-<digest>`` (recipe, seed, data); a stopped
     run resumes after its last finished epoch; ``fresh`` starts over. ``validate_epochs`` validates
@@ -149,28 +228,45 @@ def fine_tune_checkworthy(
     if seed is not None:
         recipe = replace(recipe, seed=seed)
     rows = {name: read_checkthat(path) for name, path in files.items()}
-    identity = {
-        "recipe": asdict(recipe),
-        "data": {n: [r.id + r.text + str(r.label) for r in rs] for n, rs in sorted(rows.items())},
-    }
-    folder = run_folder("checkworthy-finetune", identity)
-    extra = {n: rs for n, rs in rows.items() if n == "dev_test"}
+    if "dev" in rows and recipe.validate_on != "dev_test":
+        raise ConfigError('[data] names dev, which only validate_on = "dev_test" trains on; remove it')
+    folder = run_folder("checkworthy-finetune", _identity(recipe, rows))
     with open_run(
         folder, fresh=fresh, about={"job": "unspun train checkworthy", "recipe": asdict(recipe)}, log=log
     ) as run:
         report: dict[str, Any] = {"task": "checkworthy", "recipe": asdict(recipe)}
-        report["validation"] = validate(rows["train"], recipe, run, extra, validate_epochs)
+        if recipe.validate_on == "dev_test":
+            report["validation"] = validate_on_dev_test(rows, recipe, run, validate_epochs)
+            said = f"dev-test F1(Yes) cross-fitted {report['validation']['dev_test_cross_f1']}"
+        else:
+            extra = {n: rs for n, rs in rows.items() if n == "dev_test"}
+            report["validation"] = validate(rows["train"], recipe, run, extra, validate_epochs)
+            said = f"later debates F1(Yes) {report['validation']['late_f1']}"
         atomic_write_json(run.path("validation.json"), report["validation"])
-        log(
-            f"later debates F1(Yes) {report['validation']['late_f1']} (epoch {report['validation']['chosen_epoch']})"
-        )
+        log(f"{said} (epoch {report['validation']['chosen_epoch']})")
         if validate_only:
             return report
         epochs = int(report["validation"]["chosen_epoch"])
-        a, b, threshold = held_out_calibration(rows["train"], recipe, run, epochs)
+        if recipe.validate_on == "dev_test":
+            chosen = report["validation"]["epochs"][epochs - 1]
+            a, b = chosen["calibration"]["a"], chosen["calibration"]["b"]
+            threshold = chosen["threshold"]
+            training = [
+                r
+                for n, part in rows.items()
+                for r in (list(part) * (recipe.later_weight if n == "dev_test" else 1))
+            ]
+            check = [r.text for r in rows["dev_test"]]
+            report["dev_test_seen"] = True  # the shipped model trained on dev-test: not a held-out figure
+        else:
+            a, b, threshold = held_out_calibration(rows["train"], recipe, run, epochs)
+            training = list(rows["train"])
+            check = [
+                r.text for r in (*rows.get("dev_test", []), *split_debates(rows["train"], recipe)["late"])
+            ]
         # One unit per schedule: a final model of 1 epoch is not the first epoch of one of 2 (the
         # learning rate decays over the whole schedule), so it is never resumed as that.
-        tokenizer, network = fit(labelled(rows["train"]), recipe, run, f"final{epochs}/", epochs=epochs)
+        tokenizer, network = fit(labelled(training), recipe, run, f"final{epochs}/", epochs=epochs)
         runtime = {
             "task": "checkworthy",
             "encoder": recipe.encoder,
@@ -180,7 +276,6 @@ def fine_tune_checkworthy(
             "epochs": epochs,
         }
         report.update(threshold=threshold, calibration={"a": a, "b": b}, epochs=epochs)
-        check = [r.text for r in (*rows.get("dev_test", []), *split_debates(rows["train"], recipe)["late"])]
 
         def dev_test(model: SentenceClassifier) -> dict[str, float]:
             y = labelled(rows["dev_test"]).labels
@@ -204,6 +299,18 @@ def fine_tune_checkworthy(
     return report
 
 
+def _identity(recipe: Recipe, rows: Mapping[str, Sequence[CheckworthyRow]]) -> dict[str, Any]:
+    """What names the run folder: the recipe and the data. The keys added with ``validate_on``
+    are left out at their defaults, so the run folders of earlier recipes keep their digest."""
+    kept = asdict(recipe)
+    if recipe.validate_on == "late_debates" and recipe.later_weight == 1:
+        del kept["validate_on"], kept["later_weight"]
+    return {
+        "recipe": kept,
+        "data": {n: [r.id + r.text + str(r.label) for r in rs] for n, rs in sorted(rows.items())},
+    }
+
+
 def train_checkworthy_finetune(
     config_path: Path,
     data_dir: Path,
@@ -216,12 +323,14 @@ def train_checkworthy_finetune(
     log: Say = print,
 ) -> dict[str, Any]:
     """:func:`fine_tune_checkworthy` of the recipe file ``config_path`` over the CheckThat! files
-    its ``[data]`` table names under ``data_dir`` (``train``; ``dev_test`` when given)."""
+    its ``[data]`` table names under ``data_dir`` (``train``; ``dev`` and ``dev_test`` when given)."""
     from unspun.training.train_whosays import _data_file, load_config
 
     config = load_config(config_path)
     files = {
-        n: _data_file(Path(data_dir), rel) for n, rel in config["data"].items() if n in ("train", "dev_test")
+        n: _data_file(Path(data_dir), rel)
+        for n, rel in config["data"].items()
+        if n in ("train", "dev", "dev_test")
     }
     return fine_tune_checkworthy(
         config,
