@@ -1446,6 +1446,30 @@ def test_folder_rule_reports_subfolders_other_types_and_the_output_being_written
         iter_articles(out, max_bytes=10_000, exclude=[os.stat(out)])
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_folder_rule_leaves_out_pipes_and_broken_links(tmp_path: Path) -> None:
+    # QA (s44): a named pipe "pipe.txt" in a folder hung unspun analyze FOLDER for good (opened
+    # and waited on for a writer); a broken link was "broken.txt: it does not exist".
+    from unspun.readers.dispatch import iter_articles
+    from unspun.readers.folder import count_inputs
+    from unspun.runner import RunReport
+
+    (tmp_path / "a.txt").write_text("The council met on Monday.", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    report = RunReport()
+    articles = list(iter_articles(tmp_path, max_bytes=10_000, on_error=report.on_error, on_skip=report.skip))
+    assert [a.source_path for a in articles] == [str(tmp_path / "a.txt"), str(tmp_path / "link.txt")]
+    assert count_inputs(tmp_path) == 2
+    reasons = {Path(s.where).name: s.reason for s in report.skips}
+    assert reasons == {
+        "broken.txt": "a broken link (what it points to does not exist)",
+        "pipe.txt": "not a regular file (a pipe, socket or device; pass it on its own to read it)",
+    }
+    assert not report.failures
+
+
 def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
     from unspun.runner import Failure, RunReport
 

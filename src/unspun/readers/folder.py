@@ -5,7 +5,8 @@ A folder is read one level deep (a subfolder is not read: pass it on its own), i
 suffixes are compared without case; hidden entries (a name starting with ``.``) are ignored.
 Its inputs are the ``.txt``, ``.html``/``.htm``, ``.md``/``.markdown`` and ``.jsonl`` files, and
 the ``.rss``, ``.atom`` and ``.xml`` files that start like an RSS or Atom feed. Every other entry is left out
-with its reason: a subfolder, a file of another type, an ``.xml`` file that is not a feed, a
+with its reason: a subfolder, a file of another type, a broken link, a named pipe (or another entry
+that is not a regular file: reading one waits for a writer), an ``.xml`` file that is not a feed, a
 ``README.md`` (or ``CHANGELOG``, ``CONTRIBUTING``, ``LICENSE``: the folder's documentation), and a
 file in ``exclude`` (``os.stat`` results: the output being written, which must never be read
 back as input). Reading (:func:`unspun.readers.dispatch.read_folder`) and counting
@@ -67,6 +68,10 @@ def _left_out_because(entry: Path, exclude: Sequence[os.stat_result]) -> str | N
         return "a folder (folders are read one level deep; pass it on its own)"
     if suffix not in INPUT_SUFFIXES:
         return f"not a {KINDS} file"
+    if not entry.exists():
+        return "a broken link (what it points to does not exist)"
+    if not entry.is_file():  # a named pipe is opened and waited on for a writer that never comes
+        return "not a regular file (a pipe, socket or device; pass it on its own to read it)"
     if excluded(entry, exclude):
         return "the output being written"
     if suffix in FEED_SUFFIXES and not is_feed(_head(entry)):
