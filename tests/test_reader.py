@@ -1470,6 +1470,22 @@ def test_folder_rule_leaves_out_pipes_and_broken_links(tmp_path: Path) -> None:
     assert not report.failures
 
 
+def test_folder_rule_says_a_json_file_is_read_on_its_own(tmp_path: Path) -> None:
+    # QA (s44): unspun analyze dump.json reads its {"text": ...} lines, but a folder holding it said
+    # "not a .txt, .html, ... file", as of a picture: the way to read it was not said.
+    from unspun.readers.folder import list_folder
+
+    (tmp_path / "a.txt").write_text("The council met on Monday.", encoding="utf-8")
+    (tmp_path / "dump.json").write_text('{"text": "The council met."}\n', encoding="utf-8")
+    [(entry, reason)] = list_folder(tmp_path).left_out
+    assert entry.name == "dump.json"
+    assert reason == (
+        'a .json file, not read in a folder (pass it on its own: one {"text": ...} object per line '
+        "is read as JSONL)"
+    )
+    assert [a.text for a in iter_articles(tmp_path / "dump.json", max_bytes=LIMIT)] == ["The council met."]
+
+
 def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
     from unspun.runner import Failure, RunReport
 

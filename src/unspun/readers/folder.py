@@ -66,6 +66,8 @@ def _left_out_because(entry: Path, exclude: Sequence[os.stat_result]) -> str | N
     suffix = entry.suffix.lower()
     if entry.is_dir():
         return "a folder (folders are read one level deep; pass it on its own)"
+    if suffix == ".json":  # read on its own (JSONL, or refused with the jq command), not in a folder
+        return 'a .json file, not read in a folder (pass it on its own: one {"text": ...} object per line is read as JSONL)'
     if suffix not in INPUT_SUFFIXES:
         return f"not a {KINDS} file"
     if not entry.exists():
