@@ -723,6 +723,25 @@ def test_read_jsonl_ids_metadata_and_blank_lines(tmp_path: Path) -> None:
     assert articles[2].text == "Three\r\n"
 
 
+def test_read_jsonl_record_of_html_has_its_main_text_extracted(tmp_path: Path) -> None:
+    # QA (s44): a feed dump's record holding the page's HTML ("<p>... <b>disgraceful</b> ...</p>")
+    # was analysed with its markup as text (a span "<b>disgraceful</b>"), where the same string as
+    # stdin, unspun.analyze(str) or a feed entry has its main text extracted.
+    record = {
+        "id": "h1",
+        "title": "Budget row",
+        "text": "<p>The council approved the <b>disgraceful</b> budget on Monday, officials said.</p>"
+        "<p>Critics called it a betrayal of every family in the city.</p>",
+    }
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps(record) + "\n" + json.dumps({"text": "<b>Not a page</b> but text."}) + "\n")
+    html, plain = list(read_jsonl(path, max_bytes=LIMIT))
+    assert (html.id, html.title) == ("h1", "Budget row")
+    assert "<" not in html.text and "The council approved the disgraceful budget on Monday" in html.text
+    assert html.text == read_string(record["text"]).text
+    assert plain.text == "<b>Not a page</b> but text."  # no page start: plain text, as read_string reads it
+
+
 def test_read_jsonl_keeps_line_separator_inside_text(tmp_path: Path) -> None:
     path = tmp_path / "sep.jsonl"
     path.write_text('{"text": "a\u2028b"}\n', encoding="utf-8")

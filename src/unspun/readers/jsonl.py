@@ -16,6 +16,7 @@ from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError, LanguageNotSupportedError, UnspunError
 from unspun.languages import normalise_language
 from unspun.readers.encoding import BOM
+from unspun.readers.html import html_article, is_html
 from unspun.readers.text import parse_published, read_text
 
 ErrorHandler = Callable[[Path, UnspunError], None]
@@ -80,7 +81,9 @@ def jsonl_articles(
 
 def jsonl_article(line: str, *, where: str, id: str) -> Article:
     """The article of one JSONL record (``id`` when the record has none); the one rule for a record,
-    shared by the reader and the batch engine. A ``language`` (or ``lang``) field sets the
+    shared by the reader and the batch engine. A ``text`` that is an HTML page (it starts as one:
+    ``<p>``, ``<article>``, ``<!doctype html>``, ...) has its main text extracted, as a string's
+    has; the record's ``title``, ``url``, ``outlet`` and ``published`` stand before the page's. A ``language`` (or ``lang``) field sets the
     article's language (unspun's own ``--format jsonl`` output reads back without re-detecting;
     a name such as ``"english"`` reads as its code, ``"und"`` as no language given).
 
@@ -114,11 +117,13 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
         if isinstance(value, bool) or not isinstance(value, (str, int, type(None))):
             raise FormatError(f"{where}: field {name!r} must be a string, got {json.dumps(value)}")
         meta[name] = str(value) if value is not None else None
-    article = read_text(text, id=meta["id"] or id)
+    article = _record_text(text, id=meta["id"] or id, where=where)
     if "title" in record:
         article.title = meta["title"]
-    article.url, article.outlet = _url(meta["url"], where=where), meta["outlet"]
-    article.published = parse_published(meta["published"], where=where)
+    # A page's own address, site and date stand where the record has none.
+    article.url = _url(meta["url"], where=where) or article.url
+    article.outlet = meta["outlet"] or article.outlet
+    article.published = parse_published(meta["published"], where=where) or article.published
     language = meta["language"] or meta["lang"]
     # "und" (BCP 47: undetermined), as CMS exports write it, asks for detection, as no field does
     if language and language.strip().lower() != "und":
@@ -129,6 +134,16 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
                 f"{exc.message}; fix the record's language or leave it out to have it detected"
             ) from None
     return article
+
+
+def _record_text(text: str, *, id: str, where: str) -> Article:
+    """The article of a record's text: a page's HTML (by the sniffing rule of
+    :func:`unspun.readers.html.is_html`, as stdin and :func:`unspun.analyze` read a string) has its
+    main text extracted, as a feed entry's has; else plain text (the title rule applies)."""
+    data = text.encode("utf-8", errors="surrogatepass")
+    if is_html(data):
+        return html_article(data, id=id, where=where, source_path=None)
+    return read_text(text, id=id)
 
 
 def _url(value: str | None, *, where: str) -> str | None:
