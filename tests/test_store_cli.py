@@ -459,3 +459,15 @@ def test_profile_says_what_its_persuasion_figures_read_as(filled: str) -> None:
         line.startswith("persuasion score (the share of the annotated news articles")
         and "median 0.50," in line
     )
+
+
+def test_search_text_quotes_titles_alike_without_python_escapes(db: str) -> None:
+    # QA (s44): `unspun search budget` showed Python's repr of each title, so one row read
+    # 'City council approves budget ...' and the next "Opinion: The city's budget is a missed chance",
+    # and a snippet's line break read '\n'.
+    with open_store(db) as store:
+        store.add(make_analysis("The city's budget is small.", id="a", title="Opinion: The city's budget"))
+        store.add(make_analysis("Budget news.\nMore budget lines here.", id="b", title=None))
+    rows = run("search", "budget", "--db", db).stdout.splitlines()[1:3]
+    titles = sorted(row.split("The Daily Example  ", 1)[1] for row in rows)
+    assert titles == ["“Budget news. More budget lines here.”", "“Opinion: The city's budget”"]

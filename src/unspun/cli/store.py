@@ -210,12 +210,22 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
             score = f"{item.persuasion_score:.2f}" if item.persuasion_score is not None else "-"
             write(
                 f"{item.article_id:<16}  {item.published or '----------'}  {score:>10}  "
-                f"{item.outlet or '-'}  {item.title or item.snippet[:60]!r}"
+                f"{item.outlet or '-'}  {_quoted(item.title or item.snippet)}"
             )
         shown = len(page.items)
         write(f"{shown} of {page.total} matching article{'s' if page.total != 1 else ''}")
         if page.next:
             write(f"next page: --next {page.next}")
+
+
+def _quoted(title: str, most: int = 60) -> str:
+    """A title (or the text's opening, for an article without one) on one line between quotation
+    marks, cut at ``most`` characters: Python's repr had quoted one title '...' and the next "..."
+    (any with an apostrophe), and shown a line break as \\n."""
+    words = " ".join(title.split())
+    if len(words) > most:
+        words = words[: most - 1].rstrip() + "…"
+    return f"“{words}”"
 
 
 def _flag(name: str) -> str:
