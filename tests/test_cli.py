@@ -111,6 +111,20 @@ def test_analyze_folder_skips_bad_file_and_analyses_the_rest(tmp_path: Path) -> 
     assert "article2.txt" in result.stderr and "is a ZIP archive" in result.stderr
 
 
+def test_predict_skips_a_bad_file_in_the_words_analyze_uses(tmp_path: Path) -> None:
+    # QA (s44): unspun predict si DIR said "skipped DIR/a.txt looks binary ..." where unspun analyze
+    # DIR says "skipped DIR/a.txt: it looks binary ...".
+    (tmp_path / "a.txt").write_bytes(b"The council\x00 met.")
+    (tmp_path / "b.txt").write_text("  \n", encoding="utf-8")
+    result = run("predict", "si", str(tmp_path), "-o", str(tmp_path / "si.tsv"))
+    assert result.exit_code == 2
+    told = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
+    assert told[0].startswith(f"skipped {tmp_path / 'a.txt'}: it looks binary (a NUL byte"), told
+    assert (
+        told[1] == f"skipped {tmp_path / 'b.txt'}: it is empty or only whitespace; give it some article text"
+    )
+
+
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -154,8 +154,11 @@ def cli_settings(**overrides: Any) -> Any:
 
 
 def report_skipped(path: Path, error: UnspunError) -> None:
-    """The reader's error handler: the message already names the file (and line) it is about."""
-    say("skipped", "yellow", error.message)
+    """The reader's error handler: the message already names the file (and line) it is about;
+    told as ``unspun analyze`` tells it (:attr:`unspun.runner.Failure.line`: "a.txt: it is empty ...")."""
+    from unspun.runner import Failure
+
+    say("skipped", "yellow", Failure.of_read(path, error).line)
 
 
 # What the progress bar calls a stage (a pipeline component's name, :mod:`unspun.progress`).
