@@ -1229,6 +1229,12 @@ def test_iter_articles_missing_path_raises_at_call(tmp_path: Path) -> None:
     # A URL of another scheme was "ftp:/x/y does not exist; check the path" (one slash lost).
     with pytest.raises(InputNotFoundError, match=r"^ftp://x/y is neither a file nor an http:// or https://"):
         iter_articles("ftp://x/y", max_bytes=LIMIT)
+    # QA (s44): "https:// is neither a file nor an http:// or https:// address", of an http address
+    for address in ("https://", "http:///story", "https:// example.org"):
+        with pytest.raises(
+            InputNotFoundError, match=r"is an address with no site after its ://; check the URL"
+        ):
+            iter_articles(address, max_bytes=LIMIT)
 
 
 def test_count_inputs(tmp_path: Path) -> None:

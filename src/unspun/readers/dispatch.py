@@ -386,6 +386,8 @@ def iter_articles(
     if path.is_dir():
         return read_folder(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip, exclude=exclude)
     if not path.exists():
+        if isinstance(source, str) and source.lower().startswith(("http://", "https://")):
+            raise InputNotFoundError(f"{source} is an address with no site after its ://; check the URL")
         if isinstance(source, str) and "://" in source and not source.startswith(("/", ".")):
             # ftp://, s3://: a path of that name does not exist ("ftp:/x" as Path shows it)
             raise InputNotFoundError(
