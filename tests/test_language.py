@@ -114,6 +114,33 @@ def test_the_language_of_most_paragraphs_wins_when_the_whole_text_is_unclear() -
     assert [p.language for p in reading.foreign()] == ["he"]
 
 
+SPANISH = (
+    "El gobierno anunció hoy una reforma vergonzosa que traiciona a todos los trabajadores del país, "
+    "dijeron los sindicatos en una rueda de prensa en Madrid."
+)
+
+
+def test_a_text_half_english_half_spanish_is_read_in_english_without_the_spanish() -> None:
+    # QA: 123 English letters against 126 Spanish ones was refused as Spanish (probability 0.85)
+    text = (
+        "Pension Plan Row\n\nThe government's reckless pension plan is a betrayal of every worker, "
+        "union leaders said on Monday.\n\n"
+        + SPANISH
+        + "\n\nOfficials said the plan would be debated next week."
+    )
+    article = Article(id="mix", text=text)
+    LanguageDetector()([article])
+    assert article.language == "en"
+    marked = [(text[p.start : p.end], p.language) for p in article.paragraphs if p.language]
+    assert marked == [(SPANISH, "es")]
+
+
+def test_a_spanish_text_quoting_an_english_line_is_still_refused() -> None:
+    text = "\n\n".join([SPANISH] * 3 + ["Officials said the plan would be debated next week."])
+    with pytest.raises(LanguageNotSupportedError, match="'es'"):
+        LanguageDetector()([Article(id="es", text=text)])
+
+
 def test_no_supported_language_dominating_is_refused() -> None:
     hebrew = "\n\n".join(["אני לא יודע מה קורה כאן בכלל היום, אבל זה נראה רע מאוד"] * 3)
     with pytest.raises(LanguageNotSupportedError):

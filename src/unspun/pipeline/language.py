@@ -5,10 +5,10 @@ text as a whole (its first ``max_chars`` characters) and on each paragraph (line
 letters. The article-level models were trained on the six SemEval-2023 languages. The article's
 language is the whole text's, told from the letters of the script most of its letters are
 written in (emoji and words of other scripts left out, so that Arabic and Hebrew words on the
-lines of an English text do not make it Arabic), when that is one of them, else the language
-that dominates the paragraphs (more than half of their letters), so that an English article
-quoting a line of Arabic is read as English; anything else raises
-:class:`LanguageNotSupportedError`.
+lines of an English text do not make it Arabic), when that is one of them, else the supported
+language with the most letters of the paragraphs when it holds :data:`MIXED_SHARE` of them or
+more, so that an English article quoting a line of Arabic, or mixing English and Spanish
+paragraphs, is read as English; anything else raises :class:`LanguageNotSupportedError`.
 
 Paragraphs clearly in another language (see :func:`foreign_paragraphs`) get
 ``Paragraph.language`` on ``article.paragraphs``; the span tagger leaves them out. A ``lang``
@@ -63,6 +63,11 @@ PARAGRAPH_LETTERS = 20
 FOREIGN_SURE = 0.9
 FEW_LETTERS = 3
 SCRIPTS: dict[str, str] = {"ru": "CYRILLIC"}  # the others: LATIN
+# A text whose whole reads as an unsupported language is read in a supported one that holds at
+# least this share of the letters of its paragraphs (an English report with a Spanish paragraph of
+# about the same length; "half English, half Spanish" was refused as Spanish); below it the text
+# is refused, its supported part a quotation in an article unspun cannot read.
+MIXED_SHARE = 0.4
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -217,11 +222,12 @@ def foreign_paragraphs(paragraphs: Sequence[ParagraphLanguage], language: str) -
 
 
 def read_languages(text: str, *, max_chars: int = 5000, language: str | None = None) -> LanguageReading:
-    """The language of ``text`` (by what dominates, see the module) and of its paragraphs.
+    """The language of ``text`` (see the module: the whole text's, else the supported language
+    with :data:`MIXED_SHARE` of the paragraphs' letters) and of its paragraphs.
 
     ``language``, a supported code, is taken as the text's language instead of detecting it (its
     paragraphs are still read). Raises :class:`LanguageNotSupportedError` when no supported
-    language dominates (the message names the best guess) or the text has no letters.
+    language holds that share (the message names the best guess) or the text has no letters.
     """
     paragraphs = paragraph_languages(text, max_chars=max_chars)
     letters: Counter[str] = Counter()
@@ -235,9 +241,11 @@ def read_languages(text: str, *, max_chars: int = 5000, language: str | None = N
     try:
         code, probability = detect_language(text, max_chars=max_chars)
     except LanguageNotSupportedError:
-        dominant = next(iter(shares), None)
-        if dominant in SUPPORTED_LANGUAGES and shares[dominant] > 0.5:
-            return LanguageReading(dominant, shares[dominant], shares, paragraphs)
+        # the supported language with the most letters, when it holds a fair share of a mixed
+        # text: read in it, the paragraphs in the other language left out and named
+        best = next((c for c in shares if c in SUPPORTED_LANGUAGES), None)
+        if best is not None and shares[best] >= MIXED_SHARE:
+            return LanguageReading(best, shares[best], shares, paragraphs)
         raise
     return LanguageReading(code, probability, shares, paragraphs)
 
