@@ -11,7 +11,9 @@ Writes ``article.labels["genre"] = [Label(genre, probability)]``. Two softmax he
 * ``genre.npz`` for every other article, over its pooled paragraph vectors, its title vector and
   style statistics (:func:`unspun.models.sentence_encoder.article_features`).
 
-Both heads learnt from whole articles; a text shorter than ``prior_words`` words leans on the
+A genre the outlet declares in the headline ("Opinion: ...", "... | Editorial", "Satire - ...":
+:mod:`unspun.pipeline.genre_labels`) is the article's, at probability :data:`DECLARED_SCORE` or the
+heads' own if higher. Both heads learnt from whole articles; a text shorter than ``prior_words`` words leans on the
 news mix (:data:`NEWS_MIX`, :func:`lean_on_prior`) the more the shorter it is, so a 16-word brief
 is no longer "satire 0.92" (``benchmarks/genre_short_texts.py``).
 """
@@ -36,6 +38,7 @@ from unspun.models.sentence_encoder import (
     load_encoder,
 )
 from unspun.pipeline.base import Component
+from unspun.pipeline.genre_labels import declared_genre
 from unspun.registry import register
 
 HEAD_FILE = "genre.npz"
@@ -47,6 +50,9 @@ NEWS_MIX = {"reporting": 0.75, "opinion": 0.20, "satire": 0.05}
 # article's 0.632 -> 0.712 of the time, satire calls on 15-60 words 10-16% -> 0-5%; the beginnings
 # of op-eds stay opinion less often under 90 words, e.g. at 60 words 0.48 -> 0.40).
 PRIOR_WORDS = 90
+# The least probability given to the genre an outlet declares in the headline ("Opinion: ...",
+# :func:`~unspun.pipeline.genre_labels.declared_genre`): the heads' own when they agree more surely.
+DECLARED_SCORE = 0.9
 
 
 def lean_on_prior(shown: np.ndarray, words: int, prior_words: int, prior: np.ndarray) -> np.ndarray:
@@ -201,6 +207,10 @@ class GenreClassifier(ArticleHeadComponent):
                     shown = mixed / mixed.sum()
             prior = np.array([NEWS_MIX.get(label, 0.0) for label in labels])
             shown = lean_on_prior(shown, len(article.text.split()), self.prior_words, prior)
+            declared = declared_genre(article.title, article.text)
+            if declared in labels:
+                out.append((declared, max(float(shown[labels.index(declared)]), DECLARED_SCORE)))
+                continue
             best = int(shown.argmax())
             out.append((labels[best], float(shown[best])))
         return out
