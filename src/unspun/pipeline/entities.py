@@ -31,6 +31,7 @@ from typing import Any
 
 from unspun.document import Article, Entity, ModelInfo, TextRange
 from unspun.pipeline.base import Component
+from unspun.pipeline.headline_entities import title_case_headline, without_headline_only
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
 from unspun.whosays.boundary import CAPITAL, DATELINE_AFTER_PLACE
@@ -519,7 +520,9 @@ class EntityRecognizer(Component):
             chunks = next(parses)
             found = mentions_from_parse(article.text, chunks, self.types)
             mentions = outside_ranges(found, ranges_outside(article, self.languages))
-            outputs.append((chunks, entities_from_mentions(article.text, mentions)))
+            entities = entities_from_mentions(article.text, mentions)
+            headline = title_case_headline(article.text, article.title)
+            outputs.append((chunks, without_headline_only(entities, headline) if headline else entities))
         return outputs
 
     def set_annotations(
