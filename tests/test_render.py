@@ -511,6 +511,20 @@ def test_a_check_worthy_claim_is_shown_whole_as_the_page_shows_it() -> None:
     assert claim in shown.replace("│", " ").replace("  ", " "), shown
 
 
+def test_the_claim_table_says_what_a_claim_score_is() -> None:
+    # QA (s44): claims at 0.43 were listed under "Check-worthy claims" with nothing saying what
+    # 0.43 means, nor that a listed claim is not thereby false.
+    text = "Budget Passes\n\nThe council spent $4 million on consultants last year."
+    article = Article(id="c", text=text, title="Budget Passes", language="en")
+    article.claims = [Claim("c1", text.index("The council"), len(text), 0.43)]
+    article.set_layer("technique", [])
+    console = Console(record=True, width=100, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    shown = " ".join(console.export_text().split("Check-worthy claims", 1)[1].split())
+    assert "score: the probability that fact-checkers would pick the sentence to check" in shown
+    assert "not a finding that it is false" in shown
+
+
 def test_the_text_view_says_where_and_when_an_article_was_published() -> None:
     # QA (s43): analysing a feed or a folder of several outlets, the text view showed each
     # article's id and title but not its outlet, date or address, which the JSON has.

@@ -21,6 +21,11 @@ QUOTE_LIMIT = 160  # characters of a quote's content shown
 CLAIM_LIMIT = 600
 MAX_ENTITIES = 25  # entities listed, most mentioned first
 MAX_CLAIMS = 10  # check-worthy claims listed, most check-worthy first
+# What a claim's score is (QA: a claim at 0.43 was listed with no word on what 0.43 means).
+CLAIM_SCORE_NOTE = (
+    "score: the probability that fact-checkers would pick the sentence to check (a model of "
+    "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false"
+)
 
 
 def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
@@ -88,8 +93,10 @@ def claim_table(analysis: Analysis) -> Table | None:
         table.add_row(
             f"{claim.score:.2f}", Text(_piece(analysis.text, TextRange(claim.start, claim.end), CLAIM_LIMIT))
         )
+    caption = CLAIM_SCORE_NOTE
     if len(claims) > MAX_CLAIMS:
-        table.caption = f"and {len(claims) - MAX_CLAIMS} more (every claim: --format json)"
+        caption += f"; and {len(claims) - MAX_CLAIMS} more (every claim: --format json)"
+    table.caption = caption
     return table
 
 
