@@ -162,6 +162,12 @@ export function renderWhoSays(box, data, show, cat) {
   if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, names, show))));
   if (claims.length) {
     const items = claims.map((c) => el("li", {}, showButton(claimElement(c), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
-    box.append(el("h2", { text: "What: check-worthy claims" }), el("ul", { class: "claims" }, items));
+    const about = "The figure: how likely fact-checkers would pick the sentence to check (a model of " +
+      "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false.";
+    box.append(
+      el("h2", { text: "What: check-worthy claims" }),
+      el("p", { class: "claims-note", text: about }),
+      el("ul", { class: "claims" }, items),
+    );
   }
 }
