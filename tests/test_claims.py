@@ -364,6 +364,67 @@ def test_states_nothing_is_a_judgement_or_a_report_of_silence() -> None:
     assert [states_nothing(list(nlp(t))) for t in (OPINION, silence, COUNCIL_VOTE)] == [True, True, False]  # type: ignore[operator]
 
 
+# Rhetoric the shipped model flagged as check-worthy (QA, issue 31): name calling at 0.93 and 0.91,
+# an op-ed's verdict at 0.81; and a loaded sentence that is still a claim.
+TRAITORS = "These spineless globalist traitors in Parliament have sold out every family in this country."
+SO_CALLED = "The so-called scientists are bought and paid for by big pharma."
+VERDICT = "The council's new budget, approved on Monday, is a timid document that ducks every hard choice this city faces."
+LOADED_CLAIM = "The governor's reckless plan cut school funding by $40 million last year."
+
+
+def test_is_rhetoric_reads_name_calling_and_verdicts_not_loaded_claims() -> None:
+    from unspun.pipeline.claims import is_judgement, is_name_calling, is_rhetoric
+    from unspun.whosays.parsing import load_spacy
+
+    nlp = load_spacy()
+    for text, name_calling, judgement in (
+        (TRAITORS, True, False),
+        (SO_CALLED, True, False),
+        (VERDICT, False, True),
+        (LOADED_CLAIM, False, False),  # a figure and a date: a claim, loaded or not
+        (
+            "Corrupt officials in the ministry were arrested by the FBI.",
+            False,
+            False,
+        ),  # a name outside the label
+        ("Senator Reed, that crook, took bribes.", False, False),  # a person named
+        ("The budget is a document that raises taxes on 2 million families.", False, False),  # a figure
+        ("The plan is a disaster because it doubles the tax.", False, False),  # an event
+        ("Senator Reed is the chair of the finance committee.", False, False),
+        (COUNCIL_VOTE, False, False),
+    ):
+        tokens = list(nlp(text))  # type: ignore[operator]
+        assert (is_name_calling(tokens), is_judgement(tokens)) == (name_calling, judgement), text
+        assert is_rhetoric(tokens) is (name_calling or judgement), text
+
+
+def test_rhetoric_is_no_claim_whatever_its_score() -> None:
+    from unspun.pipeline.entities import EntityRecognizer
+
+    text = f"{COUNCIL_VOTE} {TRAITORS} {SO_CALLED} {VERDICT} {LOADED_CLAIM}"
+    article = Article(id="rhetoric", text=text, language="en")  # parsed by the claims component
+    ClaimDetector(threshold=0.0)([article])
+    assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE, LOADED_CLAIM]
+    parsed = EntityRecognizer()([Article(id="parsed", text=text, language="en")])[0]  # the kept parse
+    ClaimDetector(threshold=0.0)([parsed])
+    assert [c.text_in(text) for c in parsed.claims] == [COUNCIL_VOTE, LOADED_CLAIM]
+
+
+def test_predict_checkworthy_takes_the_claims_analyze_takes() -> None:
+    from unspun.tasks.checkthat import CheckworthyRow
+    from unspun.training.whosays_predictions import predict_checkworthy
+
+    texts = [COUNCIL_VOTE, OPINION, TRAITORS, SO_CALLED, VERDICT, LOADED_CLAIM, "Prices doubled."]
+    predicted = predict_checkworthy([CheckworthyRow(str(k), t) for k, t in enumerate(texts)])
+    text = " ".join(texts)
+    article = Article(id="same", text=text, language="en")
+    ClaimDetector()([article])
+    claims = {c.text_in(text) for c in article.claims}
+    assert [label for _, label, _ in predicted] == ["Yes" if t in claims else "No" for t in texts]
+    assert [label for _, label, _ in predicted] == ["Yes", "No", "No", "No", "No", "Yes", "No"]
+    assert predicted[1][2] >= load_claim_model().threshold  # the model flags the opinion; the filter does not
+
+
 BYLINE = "By Sam Lee, City Hall reporter\nUpdated 3 December 2026, 14:05"
 
 

@@ -23,15 +23,18 @@ if TYPE_CHECKING:
 def predict_checkworthy(
     rows: Sequence[CheckworthyRow], model: str | Path | ClaimModel | None = None, *, batch_size: int = 64
 ) -> list[tuple[str, str, float]]:
-    """``(id, Yes|No, probability)`` per sentence, Yes at or over the model's threshold."""
-    from unspun.pipeline.claims import load_claim_model, score_sentences
+    """``(id, Yes|No, probability)`` per sentence: Yes where ``unspun analyze`` would take the
+    sentence, read alone, for a claim (:func:`unspun.pipeline.claims.judge_sentences`: at or over
+    the model's threshold, and not a sentence that states nothing to check, such as an evaluation
+    or name calling), so that the research output and the product agree."""
+    from unspun.pipeline.claims import judge_sentences, load_claim_model
 
     loaded = load_claim_model(model)
     out = []
     for start in range(0, len(rows), batch_size):
         batch = rows[start : start + batch_size]
-        for row, p in zip(batch, score_sentences([r.text for r in batch], loaded), strict=True):
-            out.append((row.id, YES if p >= loaded.threshold else NO, p))
+        for row, (claim, p) in zip(batch, judge_sentences([r.text for r in batch], loaded), strict=True):
+            out.append((row.id, YES if claim else NO, p))
     return out
 
 
