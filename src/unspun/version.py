@@ -16,22 +16,22 @@ from pathlib import Path
 __version__ = "0.2.0"
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-# Code that never runs in an analysis: training recipes and their helpers.
-NOT_ANALYSIS_CODE = frozenset({"training"})
+# What never runs in an analysis: the training code and its recipes (``configs/``, read only by
+# unspun.training.defaults; an analysis reads its thresholds from the model folders).
+NOT_ANALYSIS_CODE = frozenset({"training", "configs"})
 
 
 def code_digest(root: Path = PACKAGE_ROOT) -> str | None:
-    """A 12-hex digest of the package's analysis code under ``root``: every ``.py`` file and every
-    recipe in ``configs/`` (thresholds are read from them), by relative path and content, leaving
-    out :data:`NOT_ANALYSIS_CODE` and model files (each model records its own digest). ``None``
-    when ``root`` holds no Python source (an install of bytecode only)."""
-    candidates = [*root.rglob("*.py"), *(root / "configs").glob("*")]
+    """A 12-hex digest of the package's analysis code under ``root``: every ``.py`` file by
+    relative path and content, leaving out :data:`NOT_ANALYSIS_CODE` and model files (each model
+    records its own digest). ``None`` when ``root`` holds no Python source (an install of
+    bytecode only)."""
     files = sorted(
         path
-        for path in candidates
+        for path in root.rglob("*.py")
         if path.is_file() and path.relative_to(root).parts[0] not in NOT_ANALYSIS_CODE
     )
-    if not any(path.suffix == ".py" for path in files):
+    if not files:
         return None
     digest = hashlib.sha256()
     for path in files:
