@@ -398,6 +398,23 @@ def test_is_rhetoric_reads_name_calling_and_verdicts_not_loaded_claims() -> None
         assert is_rhetoric(tokens) is (name_calling or judgement), text
 
 
+def test_name_calling_needs_the_label_on_the_subject_itself() -> None:
+    # Review (s44): "so-called" anywhere under the subject, and "hack" (a break-in as often as a
+    # writer), made name calling of claims: a so-called label of something the subject is about
+    # insults nobody, and a data breach is a thing to look up.
+    from unspun.pipeline.claims import is_name_calling
+    from unspun.whosays.parsing import load_spacy
+
+    nlp = load_spacy()
+    for text in (
+        "The council's plan for the so-called green belt cuts the bus service.",
+        "Reports about the so-called migrant caravan were exaggerated by the networks.",
+        "The hack exposed the personal data of every customer.",
+    ):
+        assert not is_name_calling(list(nlp(text))), text
+    assert is_name_calling(list(nlp("The so-called experts lied to the public.")))
+
+
 def test_rhetoric_is_no_claim_whatever_its_score() -> None:
     from unspun.pipeline.entities import EntityRecognizer
 

@@ -152,9 +152,9 @@ def is_judgement(tokens: Sequence[Any]) -> bool:
 # Labels that call names: nouns that insult whom they name ("traitors", "shills") and adjectives
 # that insult a person's character ("spineless"). Descriptive words that can also be loaded
 # ("radical", "criminal", "extremist") are not here: a debate's "the criminal" is a Yes or a No
-# on what is said of him.
+# on what is said of him; nor "hack", as often a break-in ("The hack exposed customers' data").
 INSULT_NOUNS = frozenset(
-    {"traitor", "crook", "liar", "thug", "puppet", "shill", "clown", "stooge", "lackey", "hack"}
+    {"traitor", "crook", "liar", "thug", "puppet", "shill", "clown", "stooge", "lackey"}
     | {"idiot", "moron", "fool", "coward", "parasite", "leech", "elitist", "globalist", "grifter"}
     | {"charlatan", "quack", "scumbag", "lunatic", "bootlicker", "snowflake", "sellout"}
 )
@@ -168,13 +168,14 @@ NAMED_ELSEWHERE = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 
 
 def _calls_names(subject: Any) -> bool:
-    """Whether a subject's words call names: a "so-called" label, an insult for its head noun or
-    an insulting adjective on it (:data:`INSULT_NOUNS`, :data:`INSULT_ADJECTIVES`)."""
+    """Whether a subject's words call names: a "so-called" label or an insulting adjective on its
+    head noun, or an insult for that noun (:data:`INSULT_NOUNS`, :data:`INSULT_ADJECTIVES`); a
+    label on a word further down ("the plan for the so-called green belt") insults nobody."""
     head = subject.lemma_.lower()
-    for t in subject.subtree:
+    for t in subject.children:
         if t.lower_ == "so-called" or (t.lower_ == "called" and any(c.lower_ == "so" for c in t.children)):
             return True
-        if t.dep_ == "amod" and t.head.i == subject.i and t.lower_ in INSULT_ADJECTIVES:
+        if t.dep_ == "amod" and t.lower_ in INSULT_ADJECTIVES:
             return True
     return subject.pos_ == "NOUN" and head in INSULT_NOUNS
 
@@ -462,8 +463,8 @@ class ClaimDetector(Component):
         return out
 
     def evaluations(self, article: Article, sentences: Sequence[TextRange]) -> list[bool]:
-        """Whether each sentence states nothing to check: it only evaluates something
-        (:func:`is_evaluation`) or only reports silence (:func:`is_no_comment`), read in the
+        """Whether each sentence states nothing to check (:func:`states_nothing`: an evaluation,
+        rhetoric or a report of silence), read in the
         parse the entity step kept on the article, else in a parse of the sentences alone."""
         chunks = article.vectors.get(PARSE_KEY)
         if chunks is not None:
