@@ -125,6 +125,22 @@ def test_claims_skip_other_languages_and_short_sentences(tiny_model: HeadModel) 
     assert french.claims == [] and short.claims == []
 
 
+def test_a_paragraph_in_another_language_holds_no_claim() -> None:
+    # Review (s44): a text read in English with a Spanish paragraph (left out of the span analysis,
+    # named as Spanish) listed that paragraph as a check-worthy claim of the English model (0.42).
+    from unspun.document import Paragraph
+
+    spanish = "La ministra de Trabajo defendió la medida y aseguró que el sistema no podía esperar."
+    text = f"{COUNCIL_VOTE}\n\n{spanish}"
+    article = Article(id="mix", text=text, language="en")
+    article.paragraphs = [
+        Paragraph(1, 0, len(COUNCIL_VOTE)),
+        Paragraph(3, text.index(spanish), len(text), language="es"),
+    ]
+    ClaimDetector(threshold=0.0)([article])
+    assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE]
+
+
 def test_article_sentences_reuse_what_is_there_and_encode_sentences_alone() -> None:
     article = Article(id="a", text=f"{CLAIM} {CHAT}")
     made = article_sentences([article])[0]

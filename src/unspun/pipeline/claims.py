@@ -11,7 +11,8 @@ probability) in ``article.claims``; a transcript's speaker label ("Q:", "MINISTE
 of its sentence. Sentences of fewer than ``min_words`` words are skipped, so is
 the text's title line (a headline is not a claim sentence:
 :func:`unspun.sentences.title_line`, or a first sentence that is the article's ``title``),
-and so are articles in another language than English. A sentence that only evaluates something
+and so are articles in another language than English and paragraphs the language detector
+named as in another (``Paragraph.language``). A sentence that only evaluates something
 ("The mayor's latest tax grab is nothing less than highway robbery.", :func:`is_evaluation`)
 states nothing a fact-checker could look up and is no claim, whatever its score; nor is
 rhetoric (:func:`is_rhetoric`): a verdict with a relative clause ("The council's new budget,
@@ -36,6 +37,7 @@ from unspun.document import Article, Claim, ModelInfo, TextRange
 from unspun.furniture import is_credit
 from unspun.models.sentence_classifier import SentenceClassifier, load_classifier_or
 from unspun.pipeline.base import Component
+from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
 from unspun.sentences import split_sentences, title_end
 from unspun.whosays.attribution_rules import tokens_within
@@ -408,9 +410,18 @@ class ClaimDetector(Component):
         :func:`unspun.sentences.title_end`)."""
         return title_end(text, title) if self.skip_title else 0
 
-    def candidates(self, text: str, sentences: Sequence[TextRange], title: str | None = None) -> list[int]:
+    def candidates(
+        self,
+        text: str,
+        sentences: Sequence[TextRange],
+        title: str | None = None,
+        *,
+        left_out: Sequence[tuple[int, int]] = (),
+    ) -> list[int]:
         """The indices of the sentences that may be claims: at least ``min_words`` words, not in
-        the title line, no byline or other credit line (:func:`is_credit`)."""
+        the title line, no byline or other credit line (:func:`is_credit`), and not within one of
+        the ``left_out`` ranges (paragraphs in a language the model does not read,
+        :func:`unspun.pipeline.language.ranges_outside`)."""
         headline_end = self.title_end(text, title)
         return [
             k
@@ -418,6 +429,7 @@ class ClaimDetector(Component):
             if len(text[s.start : s.end].split()) >= self.min_words
             and s.end > headline_end
             and not is_credit(text[s.start : s.end])
+            and not any(start <= s.start and s.end <= end for start, end in left_out)
         ]
 
     def claims(
@@ -439,7 +451,10 @@ class ClaimDetector(Component):
         else:  # the heads read the span model's states of each sentence, kept for portrayal
             made = article_sentences(articles)
             split = [list(m.sentences) for m in made]
-        kept = [self.candidates(a.text, ss, a.title) for a, ss in zip(articles, split, strict=True)]
+        kept = [
+            self.candidates(a.text, ss, a.title, left_out=ranges_outside(a, self.languages))
+            for a, ss in zip(articles, split, strict=True)
+        ]
         if isinstance(model, SentenceClassifier):
             texts = [
                 a.text[ss[k].start : ss[k].end]
