@@ -431,6 +431,21 @@ def test_name_calling_needs_the_label_on_the_subject_itself() -> None:
     assert is_name_calling(list(nlp("The so-called experts lied to the public.")))
 
 
+def test_a_verdict_needs_an_adjective_that_judges() -> None:
+    # Review (s44): any adjective made a verdict, so a plain description whose relative clause
+    # states the news was dropped as rhetoric ("a new policy that ends free school meals").
+    from unspun.pipeline.claims import is_judgement
+    from unspun.whosays.parsing import load_spacy
+
+    nlp = load_spacy()
+    for text in (
+        "This is a new policy that ends free school meals.",
+        "The measure is the latest bill that cuts funding for rural clinics.",
+    ):
+        assert not is_judgement(list(nlp(text))), text
+    assert is_judgement(list(nlp(VERDICT)))
+
+
 def test_rhetoric_is_no_claim_whatever_its_score() -> None:
     from unspun.pipeline.entities import EntityRecognizer
 
