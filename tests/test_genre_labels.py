@@ -18,6 +18,7 @@ from unspun.pipeline.genre_labels import declared_genre
         ("Satire - Area Man Reads Entire Terms and Conditions", "satire"),
         ("Kommentar: Die Bahn muss pünktlicher werden", "opinion"),
         ("Мнение: бюджет города", "opinion"),
+        ("L’editoriale: la riforma delle pensioni", "opinion"),  # a typographic apostrophe
         ("Opinion polls show the mayor ahead", None),  # a word of the headline, not a label
         ("The editorial board resigns", None),
         ("Opinion", None),  # a section page's title, no headline

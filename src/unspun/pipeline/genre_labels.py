@@ -32,7 +32,9 @@ _SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|:\s+")
 
 
 def _segments(title: str) -> list[str]:
-    return [part.strip().strip("[]()").strip().lower() for part in _SEPARATOR.split(title.strip())]
+    # a typographic apostrophe reads as the plain one of LABELS ("L’editoriale")
+    parts = _SEPARATOR.split(title.strip().replace("’", "'"))
+    return [part.strip().strip("[]()").strip().lower() for part in parts]
 
 
 def declared_genre(title: str | None, text: str = "") -> str | None:
