@@ -37,6 +37,16 @@ def test_without_a_title_the_first_line_of_the_text_is_read() -> None:
     assert declared_genre("", "The council met on Monday.\n\nOpinion: later") is None
 
 
+def test_a_label_on_its_own_line_above_the_headline_declares_the_genre() -> None:
+    # Review (s44): a page copied as text opens with its section kicker on a line of its own
+    # ("Opinion", then the headline); the label alone is no section page when an article follows.
+    text = "Opinion\n\nThe budget is a disgrace\n\nIt ducks every choice this city faces."
+    assert declared_genre(None, text) == "opinion"
+    assert declared_genre("The budget is a disgrace", text) == "opinion"  # a page title without it
+    assert declared_genre(None, "OPINION\n") is None  # nothing after it: a section page
+    assert declared_genre(None, "Reporting\n\nThe council met on Monday.") is None
+
+
 SHORT_OP_ED = (
     "The council's new budget, approved on Monday, is a timid document that ducks every hard choice "
     "this city faces.\n\nFor years, residents have asked for safer streets and better buses. Instead, "
