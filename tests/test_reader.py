@@ -1327,6 +1327,14 @@ def test_iter_articles_reads_a_file_url_as_its_local_path(tmp_path: Path) -> Non
         iter_articles("file://server/share/a.txt", max_bytes=LIMIT)
 
 
+def test_a_file_url_that_names_no_file_is_not_the_current_folder(tmp_path: Path) -> None:
+    # Review (s44): "file://" (or "file:", "file://localhost") read as Path("") named ".", so a
+    # mistyped address analysed every article file of the current folder.
+    for url in ("file:", "file://", "file://localhost", "FILE://"):
+        with pytest.raises(InputNotFoundError, match=r"names no file; check the URL"):
+            iter_articles(url, max_bytes=LIMIT)
+
+
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Times</title><id>urn:x</id>
 <updated>2026-11-05T00:00:00Z</updated>

@@ -18,7 +18,7 @@ from configparser import ConfigParser
 from pathlib import Path, PurePosixPath
 
 from unspun.document import Article
-from unspun.errors import EmptyInputError, FetchError, InputError
+from unspun.errors import EmptyInputError, FetchError, InputError, InputNotFoundError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.readers.jsonl import ErrorHandler, raise_error
 
@@ -73,6 +73,8 @@ def local_path(source: str | Path) -> str | Path:
 
     Raises:
         InputError: a ``file:`` URL of another machine (``file://server/share/a.txt``).
+        InputNotFoundError: a ``file:`` URL with no path (``file://``), which would name the
+            current folder.
     """
     if not isinstance(source, str) or source[:5].lower() != "file:":
         return source
@@ -83,6 +85,8 @@ def local_path(source: str | Path) -> str | Path:
         raise InputError(
             f"{source} names a file on another machine ({parts.netloc}); copy it here and give its path"
         )
+    if not parts.path:
+        raise InputNotFoundError(f"{source} names no file; check the URL (file:///home/me/news.rss)")
     return Path(unquote(parts.path))
 
 
