@@ -316,7 +316,7 @@ def test_is_evaluation_reads_a_copula_with_nothing_to_look_up() -> None:
         ("The program is not mandatory, but almost every child attends.", False),  # two clauses
         (COUNCIL_VOTE, False),
     ):
-        assert is_evaluation(list(nlp(text))) is evaluation, text  # type: ignore[operator]
+        assert is_evaluation(list(nlp(text))) is evaluation, text
 
 
 def test_an_evaluation_is_no_claim_whatever_its_score() -> None:
@@ -360,7 +360,7 @@ def test_is_no_comment_reads_a_sentence_that_only_reports_silence() -> None:
         ("The council responded with a 4 percent tax rise.", False),
         (COUNCIL_VOTE, False),
     ):
-        assert is_no_comment(list(nlp(text))) is silent, text  # type: ignore[operator]
+        assert is_no_comment(list(nlp(text))) is silent, text
 
 
 def test_a_report_of_silence_is_no_claim_whatever_its_score() -> None:
@@ -377,99 +377,78 @@ def test_states_nothing_is_a_judgement_or_a_report_of_silence() -> None:
 
     nlp = load_spacy()
     silence = "A spokesman for the contractor declined to comment."
-    assert [states_nothing(list(nlp(t))) for t in (OPINION, silence, COUNCIL_VOTE)] == [True, True, False]  # type: ignore[operator]
+    assert [states_nothing(list(nlp(t))) for t in (OPINION, silence, COUNCIL_VOTE)] == [True, True, False]
 
 
 # Rhetoric the shipped model flagged as check-worthy (QA, issue 31): name calling at 0.93 and 0.91,
-# an op-ed's verdict at 0.81; and a loaded sentence that is still a claim.
+# an op-ed's verdict at 0.81; a verdict with nothing to look up, and loaded sentences that are claims.
 TRAITORS = "These spineless globalist traitors in Parliament have sold out every family in this country."
 SO_CALLED = "The so-called scientists are bought and paid for by big pharma."
 VERDICT = "The council's new budget, approved on Monday, is a timid document that ducks every hard choice this city faces."
+PLAIN_VERDICT = "The council's new budget, approved on Monday, is a timid, costly mistake."
 LOADED_CLAIM = "The governor's reckless plan cut school funding by $40 million last year."
 
 
-def test_is_rhetoric_reads_name_calling_and_verdicts_not_loaded_claims() -> None:
-    from unspun.pipeline.claims import is_judgement, is_name_calling, is_rhetoric
+def test_a_verdict_is_no_claim_but_loaded_words_and_relative_clauses_can_carry_one() -> None:
+    # Review (s44): a first rule let a verdict's relative clause through ("a dangerous drug that
+    # causes infertility in women") and dropped insults as subjects ("The idiots in charge doubled
+    # the deficit."): claims a fact-checker takes up. Only the verdict with nothing to look up goes.
+    from unspun.pipeline.claims import is_judgement, states_nothing
     from unspun.whosays.parsing import load_spacy
 
     nlp = load_spacy()
-    for text, name_calling, judgement in (
-        (TRAITORS, True, False),
-        (SO_CALLED, True, False),
-        (VERDICT, False, True),
-        (LOADED_CLAIM, False, False),  # a figure and a date: a claim, loaded or not
-        (
-            "Corrupt officials in the ministry were arrested by the FBI.",
-            False,
-            False,
-        ),  # a name outside the label
-        ("Senator Reed, that crook, took bribes.", False, False),  # a person named
-        ("The budget is a document that raises taxes on 2 million families.", False, False),  # a figure
-        ("The plan is a disaster because it doubles the tax.", False, False),  # an event
-        ("Senator Reed is the chair of the finance committee.", False, False),
-        (COUNCIL_VOTE, False, False),
-    ):
-        tokens = list(nlp(text))  # type: ignore[operator]
-        assert (is_name_calling(tokens), is_judgement(tokens)) == (name_calling, judgement), text
-        assert is_rhetoric(tokens) is (name_calling or judgement), text
-
-
-def test_name_calling_needs_the_label_on_the_subject_itself() -> None:
-    # Review (s44): "so-called" anywhere under the subject, and "hack" (a break-in as often as a
-    # writer), made name calling of claims: a so-called label of something the subject is about
-    # insults nobody, and a data breach is a thing to look up.
-    from unspun.pipeline.claims import is_name_calling
-    from unspun.whosays.parsing import load_spacy
-
-    nlp = load_spacy()
+    assert is_judgement(list(nlp(PLAIN_VERDICT)))
     for text in (
-        "The council's plan for the so-called green belt cuts the bus service.",
-        "Reports about the so-called migrant caravan were exaggerated by the networks.",
-        "The hack exposed the personal data of every customer.",
+        VERDICT,
+        "The vaccine is a dangerous drug that causes infertility in women.",
+        "The plan is a reckless scheme that raises taxes on the middle class.",
+        "The idiots in charge doubled the deficit.",
+        "Corrupt officials stole the election.",
+        TRAITORS,
+        SO_CALLED,
+        LOADED_CLAIM,
+        "The budget is a document that raises taxes on 2 million families.",
+        "Senator Reed is the chair of the finance committee.",
+        COUNCIL_VOTE,
     ):
-        assert not is_name_calling(list(nlp(text))), text
-    assert is_name_calling(list(nlp("The so-called experts lied to the public.")))
+        assert not states_nothing(list(nlp(text))), text
 
 
 def test_a_verdict_needs_an_adjective_that_judges() -> None:
-    # Review (s44): any adjective made a verdict, so a plain description whose relative clause
-    # states the news was dropped as rhetoric ("a new policy that ends free school meals").
+    # Review (s44): any adjective made a verdict, so a plain description was dropped as rhetoric.
     from unspun.pipeline.claims import is_judgement
     from unspun.whosays.parsing import load_spacy
 
     nlp = load_spacy()
-    for text in (
-        "This is a new policy that ends free school meals.",
-        "The measure is the latest bill that cuts funding for rural clinics.",
-    ):
+    for text in ("This is a new policy.", "The measure is the latest bill, approved on Monday."):
         assert not is_judgement(list(nlp(text))), text
-    assert is_judgement(list(nlp(VERDICT)))
+    assert is_judgement(list(nlp("This is a shameful policy.")))
 
 
 def test_rhetoric_is_no_claim_whatever_its_score() -> None:
     from unspun.pipeline.entities import EntityRecognizer
 
-    text = f"{COUNCIL_VOTE} {TRAITORS} {SO_CALLED} {VERDICT} {LOADED_CLAIM}"
+    text = f"{COUNCIL_VOTE} {PLAIN_VERDICT} {TRAITORS} {LOADED_CLAIM}"
     article = Article(id="rhetoric", text=text, language="en")  # parsed by the claims component
     ClaimDetector(threshold=0.0)([article])
-    assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE, LOADED_CLAIM]
+    assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE, TRAITORS, LOADED_CLAIM]
     parsed = EntityRecognizer()([Article(id="parsed", text=text, language="en")])[0]  # the kept parse
     ClaimDetector(threshold=0.0)([parsed])
-    assert [c.text_in(text) for c in parsed.claims] == [COUNCIL_VOTE, LOADED_CLAIM]
+    assert [c.text_in(text) for c in parsed.claims] == [COUNCIL_VOTE, TRAITORS, LOADED_CLAIM]
 
 
 def test_predict_checkworthy_takes_the_claims_analyze_takes() -> None:
     from unspun.tasks.checkthat import CheckworthyRow
     from unspun.training.whosays_predictions import predict_checkworthy
 
-    texts = [COUNCIL_VOTE, OPINION, TRAITORS, SO_CALLED, VERDICT, LOADED_CLAIM, "Prices doubled."]
+    texts = [COUNCIL_VOTE, OPINION, PLAIN_VERDICT, LOADED_CLAIM, "Prices doubled."]
     predicted = predict_checkworthy([CheckworthyRow(str(k), t) for k, t in enumerate(texts)])
     text = " ".join(texts)
     article = Article(id="same", text=text, language="en")
     ClaimDetector()([article])
     claims = {c.text_in(text) for c in article.claims}
     assert [label for _, label, _ in predicted] == ["Yes" if t in claims else "No" for t in texts]
-    assert [label for _, label, _ in predicted] == ["Yes", "No", "No", "No", "No", "Yes", "No"]
+    assert [label for _, label, _ in predicted] == ["Yes", "No", "No", "Yes", "No"]
     assert predicted[1][2] >= load_claim_model().threshold  # the model flags the opinion; the filter does not
 
 

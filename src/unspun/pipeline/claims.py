@@ -14,11 +14,9 @@ the text's title line (a headline is not a claim sentence:
 and so are articles in another language than English and paragraphs the language detector
 named as in another (``Paragraph.language``). A sentence that only evaluates something
 ("The mayor's latest tax grab is nothing less than highway robbery.", :func:`is_evaluation`)
-states nothing a fact-checker could look up and is no claim, whatever its score; nor is
-rhetoric (:func:`is_rhetoric`): a verdict with a relative clause ("The council's new budget,
-approved on Monday, is a timid document that ducks every hard choice this city faces.",
-:func:`is_judgement`) or name calling with nothing to look up ("The so-called scientists are
-bought and paid for by big pharma.", :func:`is_name_calling`); nor is a sentence that only
+states nothing a fact-checker could look up and is no claim, whatever its score; nor is a
+verdict whose subject carries an aside ("The council's new budget, approved on Monday, is a
+timid, costly mistake.", :func:`is_judgement`); nor is a sentence that only
 reports silence ("A spokesman declined to comment.", :func:`is_no_comment`), nor a byline, a timestamp or another credit line ("By Sam Lee, City Hall reporter", "Updated 3
 December 2026, 14:05": :func:`is_credit`, not scored at all). ``unspun predict checkworthy`` reads
 each sentence alone with the same rules (:func:`judge_sentences`), the headline rule apart.
@@ -137,15 +135,21 @@ def _judges(adjective: Any) -> bool:
 def is_judgement(tokens: Sequence[Any]) -> bool:
     """Whether the spaCy tokens of one sentence pass a verdict: one main clause that says what
     its subject is (a copula, no second clause joined to it) with an adjective, or a noun an
-    adjective qualifies, that judges (:func:`_judges`: not "new", "latest", ...) ("The council's new budget, approved on Monday, is a timid document that
-    ducks every hard choice this city faces."), where the only verbs are in a relative clause of
-    that complement ("that ducks ...") or in an aside on the subject ("approved on Monday"), and
-    no figure, date or name lies outside that aside. :func:`is_evaluation` allows no verb at all;
-    the verdict's relative clause and the subject's aside add nothing to check. Of the CheckThat!
-    2024 English training sentences, 101 read so that :func:`is_evaluation` does not read so
-    (6 labelled Yes, against 24% of all), and none of the shipped model's claims in dev or
-    dev-test (F1 unchanged: 0.9287, 0.9091); measured before :data:`DESCRIPTIVE_ADJECTIVES`,
-    which only narrows the rule (so still none of those claims; the 101 not counted again)."""
+    adjective qualifies, that judges (:func:`_judges`: not "new", "latest", ...), where the only
+    verbs are in an aside on the subject ("The council's new budget, approved on Monday, is a
+    timid, costly mistake.") and no figure, date or name lies outside that aside.
+    :func:`is_evaluation` allows no verb at all; the subject's aside adds nothing to check.
+
+    A verb in the verdict's own words may carry the claim: "The vaccine is a dangerous drug that
+    causes infertility in women.", "The plan is a reckless scheme that raises taxes on the middle
+    class." are claims to check (review, s44: a first version let a relative clause through and
+    dropped them). Nor does calling names make a sentence uncheckable ("The idiots in charge
+    doubled the deficit."; "The so-called scientists are bought and paid for by big pharma." is
+    an allegation a fact-checker may take up): a rule for it was tried and dropped. With the
+    relative clause allowed the rule read 101 CheckThat! 2024 English training sentences that
+    :func:`is_evaluation` does not (6 labelled Yes, against 24% of all) and none of the shipped
+    model's claims in dev or dev-test; this narrower rule reads a subset of those, so dev and
+    dev-test F1 stay 0.9287 and 0.9091."""
     root = _main_clause(tokens)
     if root is None or root.lemma_.lower() != "be" or any(c.dep_ == "conj" for c in root.children):
         return False
@@ -155,73 +159,13 @@ def is_judgement(tokens: Sequence[Any]) -> bool:
     complement = complements[0]
     if not _judges(complement) and not any(c.dep_ == "amod" and _judges(c) for c in complement.children):
         return False
-    relative = {t.i for c in complement.children if c.dep_ == "relcl" for t in c.subtree}
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     aside = {t.i for s in subjects for c in s.children if c.dep_ in ("acl", "appos") for t in c.subtree}
     predicate = [t for c in root.children if c.dep_ not in ("nsubj", "nsubjpass") for t in c.subtree]
-    if any(_checkable(t) or (t.pos_ == "VERB" and t.i not in relative) for t in predicate):
+    if any(_checkable(t) or t.pos_ in ("VERB", "AUX") for t in predicate):
         return False
     said = [t for s in subjects for t in s.subtree if t.i not in aside]
     return not any(_checkable(t) or t.pos_ == "VERB" for t in said if not (t.is_punct or t.is_space))
-
-
-# Labels that call names: nouns that insult whom they name ("traitors", "shills") and adjectives
-# that insult a person's character ("spineless"). Descriptive words that can also be loaded
-# ("radical", "criminal", "extremist") are not here: a debate's "the criminal" is a Yes or a No
-# on what is said of him; nor "hack", as often a break-in ("The hack exposed customers' data").
-INSULT_NOUNS = frozenset(
-    {"traitor", "crook", "liar", "thug", "puppet", "shill", "clown", "stooge", "lackey"}
-    | {"idiot", "moron", "fool", "coward", "parasite", "leech", "elitist", "globalist", "grifter"}
-    | {"charlatan", "quack", "scumbag", "lunatic", "bootlicker", "snowflake", "sellout"}
-)
-INSULT_ADJECTIVES = frozenset(
-    {"spineless", "gutless", "cowardly", "treacherous", "crooked", "corrupt", "lying", "shameless"}
-    | {"sleazy", "feckless", "clueless", "incompetent", "globalist", "loony", "traitorous", "venal"}
-)
-# Named things a name-calling subject may carry ("traitors in Parliament") without the sentence
-# becoming checkable; a person named ("Senator Reed, that crook, ...") makes it an accusation to check.
-NAMED_ELSEWHERE = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
-
-
-def _calls_names(subject: Any) -> bool:
-    """Whether a subject's words call names: a "so-called" label or an insulting adjective on its
-    head noun, or an insult for that noun (:data:`INSULT_NOUNS`, :data:`INSULT_ADJECTIVES`); a
-    label on a word further down ("the plan for the so-called green belt") insults nobody."""
-    head = subject.lemma_.lower()
-    for t in subject.children:
-        if t.lower_ == "so-called" or (t.lower_ == "called" and any(c.lower_ == "so" for c in t.children)):
-            return True
-        if t.dep_ == "amod" and t.lower_ in INSULT_ADJECTIVES:
-            return True
-    return subject.pos_ == "NOUN" and head in INSULT_NOUNS
-
-
-def is_name_calling(tokens: Sequence[Any]) -> bool:
-    """Whether the spaCy tokens of one sentence only call names: its subject is a label that
-    insults ("These spineless globalist traitors in Parliament have sold out every family in
-    this country.", "The so-called scientists are bought and paid for by big pharma.":
-    :func:`_calls_names`) and nothing in it can be looked up (no figure, date or person; no name
-    outside the subject). "The governor's reckless plan cut school funding by $40 million last
-    year." is a claim, loaded or not. Debates hardly call names so: of the 22,501 CheckThat!
-    2024 English training sentences, 6 have a subject that calls names (2 labelled Yes, "the
-    so-called Warren Court agreed with those decisions"), one in dev (a Yes) and none in
-    dev-test, and each of them names or dates something, so the rule reads none of them (F1
-    unchanged); it is there for opinion writing, which the model never saw."""
-    words, roots = _words_and_roots(tokens)
-    if any(t.like_num or t.ent_type_ in CHECKABLE_ENTITIES - NAMED_ELSEWHERE for t in words):
-        return False
-    subjects = [c for r in roots for c in r.children if c.dep_ in ("nsubj", "nsubjpass")]
-    called = [s for s in subjects if _calls_names(s)]
-    if not called:
-        return False
-    inside = {t.i for s in called for t in s.subtree}
-    return not any(t.ent_type_ in CHECKABLE_ENTITIES and t.i not in inside for t in words)
-
-
-def is_rhetoric(tokens: Sequence[Any]) -> bool:
-    """Whether the spaCy tokens of one sentence are rhetoric, not a claim: a verdict
-    (:func:`is_judgement`) or name calling (:func:`is_name_calling`)."""
-    return is_judgement(tokens) or is_name_calling(tokens)
 
 
 # What someone declines to do when they decline to speak: "declined to comment", "refused to say
@@ -278,9 +222,9 @@ def is_no_comment(tokens: Sequence[Any]) -> bool:
 
 def states_nothing(tokens: Sequence[Any]) -> bool:
     """Whether the spaCy tokens of one sentence state nothing a fact-checker could look up: it
-    only evaluates something (:func:`is_evaluation`), passes a verdict or calls names
-    (:func:`is_rhetoric`) or only reports silence (:func:`is_no_comment`)."""
-    return is_evaluation(tokens) or is_rhetoric(tokens) or is_no_comment(tokens)
+    only evaluates something (:func:`is_evaluation`), passes a verdict (:func:`is_judgement`) or
+    only reports silence (:func:`is_no_comment`)."""
+    return is_evaluation(tokens) or is_judgement(tokens) or is_no_comment(tokens)
 
 
 def sentence_tokens(chunks: Chunks, sentence: TextRange) -> list[Any]:
