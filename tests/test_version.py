@@ -60,3 +60,16 @@ def test_an_analysis_records_the_release_and_the_code_digest() -> None:
     assert digest == code_digest()
     [article] = Pipeline([])([Article(id="a1", text="The council met on Tuesday.")])
     assert article.unspun_version == version
+
+
+def test_front_ends_leave_the_digest_alone(tmp_path: Path) -> None:
+    # Review (s44): an edit to the text view or the web server made every stored analysis stale.
+    root = _package(tmp_path / "unspun")
+    before = code_digest(root)
+    (root / "render.py").write_text("WIDTH = 80\n", encoding="utf-8")
+    (root / "server").mkdir()
+    (root / "server" / "app.py").write_text("PORT = 8000\n", encoding="utf-8")
+    assert code_digest(root) == before
+    (root / "readers").mkdir()
+    (root / "readers" / "html.py").write_text("KEEP = 'main'\n", encoding="utf-8")
+    assert code_digest(root) != before  # a reader makes the text analysed

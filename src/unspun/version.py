@@ -16,9 +16,14 @@ from pathlib import Path
 __version__ = "0.2.0"
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-# What never runs in an analysis: the training code and its recipes (``configs/``, read only by
-# unspun.training.defaults; an analysis reads its thresholds from the model folders).
-NOT_ANALYSIS_CODE = frozenset({"training", "configs"})
+# What never changes an analysis: the training code and its recipes (``configs/``, read only by
+# unspun.training.defaults; an analysis reads its thresholds from the model folders), and the
+# front-ends that show, store or serve analyses (a change to the text view must not make every
+# stored analysis stale for ``unspun reanalyze``). The readers stay in: they make the text.
+NOT_ANALYSIS_CODE = frozenset(
+    {"training", "configs", "cli", "server", "store", "scale"}
+    | {"render.py", "render_whosays.py", "terminal.py", "wrapping.py", "docs.py", "progress.py"}
+)
 
 
 def code_digest(root: Path = PACKAGE_ROOT) -> str | None:
