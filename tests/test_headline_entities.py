@@ -13,6 +13,7 @@ def test_a_title_case_headline_is_told_from_a_sentence_case_one() -> None:
     text = "Border Bill Vote Looms" + BODY
     assert title_case_headline(text) == len("Border Bill Vote Looms")
     assert title_case_headline("Ceasefire talks resume in Cairo" + BODY) == 0
+    assert title_case_headline("Merkel meets Macron in Berlin" + BODY) == 0  # names, sentence case
     assert title_case_headline("Area Man Immediately Regrets Reading Entire Terms and Conditions" + BODY) > 0
     assert title_case_headline("Vote Looms" + BODY) == 0  # too few words to tell
     assert title_case_headline("Lawmakers will vote on the border bill on Friday, officials said.") == 0

@@ -167,7 +167,7 @@ def test_paragraphs_in_another_language_are_named_in_the_summary() -> None:
     article.labels["genre"] = [Label("reporting", 0.9)]
     article.paragraphs = [Paragraph(1, 0, 19), Paragraph(2, 20, 31, language="he")]
     output = _rendered(article)
-    assert "line 2 (he): left out of the span analysis" in output
+    assert "line 2 (he): left out of the span analysis, entities and claims" in output
 
 
 def test_a_paragraph_in_a_language_the_span_models_read_is_not_said_to_be_left_out() -> None:

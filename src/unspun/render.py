@@ -191,7 +191,7 @@ def other_languages(analysis: Analysis) -> str | None:
     lines = [", ".join(f"line {p.index} ({p.language})" for p in read)] if read else []
     if left:
         named = ", ".join(f"line {p.index} ({p.language})" for p in left)
-        lines.append(f"{named}: left out of the span analysis")
+        lines.append(f"{named}: left out of the span analysis, entities and claims")
     return "; ".join(lines)
 
 

@@ -17,8 +17,9 @@ from unspun.document import Entity
 from unspun.sentences import title_end
 
 # Of a headline's words of four letters or more, this share capitalised makes it title case
-# ("Ceasefire talks resume in Cairo": 2 of 4, sentence case; "Border Bill Vote Looms": 4 of 4).
-TITLE_CASE_SHARE = 0.75
+# ("Ceasefire talks resume in Cairo": 2 of 4, sentence case; "Merkel meets Macron in Berlin": 3 of 4,
+# a sentence-case headline of names; "Border Bill Vote Looms": 4 of 4).
+TITLE_CASE_SHARE = 0.8
 MIN_LONG_WORDS = 3
 _LONG_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]{3,}")
 

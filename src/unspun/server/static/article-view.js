@@ -94,7 +94,7 @@ export function otherLanguages(paragraphs, spanLanguages) {
   const read = foreign.filter((p) => spanLanguages.includes(p.language));
   const left = foreign.filter((p) => !spanLanguages.includes(p.language));
   const lines = read.length ? [named(read)] : [];
-  if (left.length) lines.push(`${named(left)}: left out of the span analysis`);
+  if (left.length) lines.push(`${named(left)}: left out of the span analysis, entities and claims`);
   return lines.join("; ");
 }
 
