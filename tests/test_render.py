@@ -293,8 +293,8 @@ def test_the_summary_shows_persuasion_in_the_authors_text_apart_from_the_quotes(
     assert "in the author's text 29% of characters (1 span); in quotes 0% (0 spans)" in _rendered(article)
 
 
-def test_spans_left_out_by_min_score_are_said_to_be_counted_by_voice() -> None:
-    # --min-score 0.7 showed one span beside "(2 spans)" in the by-voice line.
+def _two_loaded_spans_shown(first_score: float, second_score: float, *, min_score: float) -> str:
+    """The text view of a two-sentence article with two loaded-language spans, at ``min_score``."""
     from unspun.pipeline.voice import VoiceScorer
 
     text = "This disastrous plan will fail. The shameful mayor knew."
@@ -302,13 +302,21 @@ def test_spans_left_out_by_min_score_are_said_to_be_counted_by_voice() -> None:
     first, second = text.index("disastrous"), text.index("shameful")
     article.set_layer(
         "technique",
-        [Span(first, first + 10, "Loaded_Language", 0.8), Span(second, second + 8, "Loaded_Language", 0.6)],
+        [
+            Span(first, first + 10, "Loaded_Language", first_score),
+            Span(second, second + 8, "Loaded_Language", second_score),
+        ],
     )
     article.scores["persuasion"] = 0.5
     VoiceScorer()([article])
     console = Console(record=True, width=160, color_system=None)
-    console.print(render_analysis(Analysis(article).above(0.7), colour=False))
-    output = console.export_text()
+    console.print(render_analysis(Analysis(article).above(min_score), colour=False))
+    return console.export_text()
+
+
+def test_spans_left_out_by_min_score_are_said_to_be_counted_by_voice() -> None:
+    # --min-score 0.7 showed one span beside "(2 spans)" in the by-voice line.
+    output = _two_loaded_spans_shown(0.8, 0.6, min_score=0.7)
     assert "(2 spans); no quotes" in output and "⟦disastrous⟧(1)" in output and "⟦shameful⟧" not in output
     assert "counted over all 2 spans; 1 shown (--min-score)" in output
     assert "counted over all" not in _rendered(article)  # nothing left out: no note
@@ -551,20 +559,7 @@ def test_the_text_view_says_where_and_when_an_article_was_published() -> None:
 def test_every_span_left_out_by_min_score_is_not_called_none_found() -> None:
     # QA (s44): --min-score 0.9 on an article with 10 spans printed "No technique spans found."
     # under a box saying "counted over all 10 spans; 0 shown (--min-score)".
-    from unspun.pipeline.voice import VoiceScorer
-
-    text = "This disastrous plan will fail. The shameful mayor knew."
-    article = Article(id="1", text=text, language="en")
-    first, second = text.index("disastrous"), text.index("shameful")
-    article.set_layer(
-        "technique",
-        [Span(first, first + 10, "Loaded_Language", 0.3), Span(second, second + 8, "Loaded_Language", 0.2)],
-    )
-    article.scores["persuasion"] = 0.5
-    VoiceScorer()([article])
-    console = Console(record=True, width=160, color_system=None)
-    console.print(render_analysis(Analysis(article).above(0.9), colour=False))
-    output = console.export_text()
+    output = _two_loaded_spans_shown(0.3, 0.2, min_score=0.9)
     assert "No technique spans found" not in output
     assert "No technique span shown: all 2 spans score below --min-score" in output
     article.set_layer("technique", [])
