@@ -293,8 +293,10 @@ def test_the_summary_shows_persuasion_in_the_authors_text_apart_from_the_quotes(
     assert "in the author's text 29% of characters (1 span); in quotes 0% (0 spans)" in _rendered(article)
 
 
-def _two_loaded_spans_shown(first_score: float, second_score: float, *, min_score: float) -> str:
-    """The text view of a two-sentence article with two loaded-language spans, at ``min_score``."""
+def _two_loaded_spans_shown(
+    first_score: float, second_score: float, *, min_score: float
+) -> tuple[Article, str]:
+    """A two-sentence article with two loaded-language spans, and its text view at ``min_score``."""
     from unspun.pipeline.voice import VoiceScorer
 
     text = "This disastrous plan will fail. The shameful mayor knew."
@@ -311,12 +313,12 @@ def _two_loaded_spans_shown(first_score: float, second_score: float, *, min_scor
     VoiceScorer()([article])
     console = Console(record=True, width=160, color_system=None)
     console.print(render_analysis(Analysis(article).above(min_score), colour=False))
-    return console.export_text()
+    return article, console.export_text()
 
 
 def test_spans_left_out_by_min_score_are_said_to_be_counted_by_voice() -> None:
     # --min-score 0.7 showed one span beside "(2 spans)" in the by-voice line.
-    output = _two_loaded_spans_shown(0.8, 0.6, min_score=0.7)
+    article, output = _two_loaded_spans_shown(0.8, 0.6, min_score=0.7)
     assert "(2 spans); no quotes" in output and "⟦disastrous⟧(1)" in output and "⟦shameful⟧" not in output
     assert "counted over all 2 spans; 1 shown (--min-score)" in output
     assert "counted over all" not in _rendered(article)  # nothing left out: no note
@@ -559,7 +561,9 @@ def test_the_text_view_says_where_and_when_an_article_was_published() -> None:
 def test_every_span_left_out_by_min_score_is_not_called_none_found() -> None:
     # QA (s44): --min-score 0.9 on an article with 10 spans printed "No technique spans found."
     # under a box saying "counted over all 10 spans; 0 shown (--min-score)".
-    output = _two_loaded_spans_shown(0.3, 0.2, min_score=0.9)
+    from unspun.pipeline.voice import VoiceScorer
+
+    article, output = _two_loaded_spans_shown(0.3, 0.2, min_score=0.9)
     assert "No technique spans found" not in output
     assert "No technique span shown: all 2 spans score below --min-score" in output
     article.set_layer("technique", [])
