@@ -18,6 +18,7 @@ from unspun.store.export import export_chunks
 from unspun.store.feedback import apply_feedback
 from unspun.store.labelstudio import import_feedback, labelling_config, region_offsets
 from unspun.store.sql import SqlStore
+from unspun.version import analysis_version
 
 SPANS = [
     ("radical extremists", "Name_Calling,Labeling", 0.9),
@@ -45,7 +46,7 @@ def test_export_tasks_import_review_as_feedback(store: SqlStore, tmp_path: Path)
     text = task["data"]["text"]
     assert text == TRICKY and task["data"]["article_id"] == ref.article_id
     prediction = task["predictions"][0]
-    assert prediction["model_version"].startswith("unspun-0.2.0:ptc-minilm@1.0")
+    assert prediction["model_version"].startswith(f"unspun-{analysis_version()}:ptc-minilm@1.0")
     assert prediction["score"] == 0.5
     for item in prediction["result"]:
         assert item["type"] == "labels" and item["from_name"] == "label" and item["to_name"] == "text"
