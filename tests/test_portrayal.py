@@ -388,21 +388,31 @@ def test_fit_temperature_undoes_a_flattened_softmax() -> None:
     assert 2.4 < a < 3.6 and np.abs(c - c.mean()).max() < 0.3
 
 
-@pytest.mark.needs("sklearn")
-def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Path) -> None:
-    from unspun.training.train_whosays import train_whosays
-
-    docs = tmp_path / "docs"
+def _write_role_corpus(folder: Path, articles: int, template: str) -> list[str]:
+    """SemEval-2025 role annotations in ``folder`` (``docs/EN_<i>.txt`` and ``roles.txt``): each
+    article is ``template`` with a hero ``Smith<i>`` (Protagonist: Guardian, at the start) and a
+    villain ``Jones<i>`` (Antagonist: Deceiver, at its first mention). Returns the annotation lines."""
+    docs = folder / "docs"
     docs.mkdir()
     lines = []
-    for i in range(8):
+    for i in range(articles):
         hero, villain = f"Smith{i}", f"Jones{i}"
-        text = f"{hero} saved the children. {villain} lied to the court. {villain} stole the money."
+        text = template.format(hero=hero, villain=villain)
         (docs / f"EN_{i}.txt").write_text(text, "utf-8")
         lines.append(f"EN_{i}.txt\t{hero}\t0\t{len(hero) - 1}\tProtagonist\tGuardian")
         start = text.index(villain)
         lines.append(f"EN_{i}.txt\t{villain}\t{start}\t{start + len(villain) - 1}\tAntagonist\tDeceiver")
-    (tmp_path / "roles.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    (folder / "roles.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    return lines
+
+
+@pytest.mark.needs("sklearn")
+def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Path) -> None:
+    from unspun.training.train_whosays import train_whosays
+
+    _write_role_corpus(
+        tmp_path, 8, "{hero} saved the children. {villain} lied to the court. {villain} stole the money."
+    )
     config = tmp_path / "c.toml"
     config.write_text(
         '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
@@ -440,17 +450,10 @@ def test_train_entity_roles_with_sentiment_reads_it_in_training_and_predicting(t
     from unspun.training.train_whosays import train_whosays
     from unspun.training.whosays_predictions import predict_entity_roles
 
+    lines = _write_role_corpus(
+        tmp_path, 6, "{hero} bravely saved the children. {villain} cruelly lied to the court."
+    )
     docs = tmp_path / "docs"
-    docs.mkdir()
-    lines = []
-    for i in range(6):
-        hero, villain = f"Smith{i}", f"Jones{i}"
-        text = f"{hero} bravely saved the children. {villain} cruelly lied to the court."
-        (docs / f"EN_{i}.txt").write_text(text, "utf-8")
-        lines.append(f"EN_{i}.txt\t{hero}\t0\t{len(hero) - 1}\tProtagonist\tGuardian")
-        start = text.index(villain)
-        lines.append(f"EN_{i}.txt\t{villain}\t{start}\t{start + len(villain) - 1}\tAntagonist\tDeceiver")
-    (tmp_path / "roles.txt").write_text("\n".join(lines) + "\n", "utf-8")
     config = tmp_path / "c.toml"
     config.write_text(
         '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
