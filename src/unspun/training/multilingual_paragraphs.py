@@ -410,6 +410,20 @@ def fit_head(
     return head
 
 
+def _write_map_card(path: Path, languages: object, target: str, binning: str, command: str) -> None:
+    """A persuasion map file (``paragraph-scale.json`` or ``paragraph-standing.json``): each
+    language's map, what it maps to, what it was fitted on (``binning`` says how) and the command."""
+    card = {
+        "languages": languages,
+        "target": target,
+        "fitted_on": "out-of-fold paragraph techniques (the shipped recipe with the multilingual span "
+        "evidence) of the fr/de/it/pl/ru articles with span files, the span model's grouped folds; "
+        + binning,
+        "command": command,
+    }
+    path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     from unspun.paths import cache_dir, shared_data_dir
     from unspun.training.defaults import default_train_config
@@ -467,29 +481,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     report = {"command": command, "load_before": load, **report}
     if args.scale_out is not None:
-        card = {
-            "languages": report["persuasion_scale"],
-            "target": "mean percentile rank of an article's gold paragraph share (SemEval-2023 subtask 3) "
+        _write_map_card(
+            args.scale_out,
+            report["persuasion_scale"],
+            "mean percentile rank of an article's gold paragraph share (SemEval-2023 subtask 3) "
             "and gold span share (subtask 3 span files) among its language's training articles, the "
             "English fit's target",
-            "fitted_on": "out-of-fold paragraph techniques (the shipped recipe with the multilingual span "
-            "evidence) of the fr/de/it/pl/ru articles with span files, the span model's grouped folds; "
             f"{SCALE_BINS} quantile bins of P, adjacent violators pooled",
-            "command": command,
-        }
-        args.scale_out.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+            command,
+        )
     if args.standing_out is not None:
-        card = {
-            "languages": report["persuasion_standing"],
-            "target": "the standing of an article's P among its language's annotated articles: the share "
+        _write_map_card(
+            args.standing_out,
+            report["persuasion_standing"],
+            "the standing of an article's P among its language's annotated articles: the share "
             "of them whose out-of-fold P is lower, as the English score's standing map "
             "(unspun.PersuasionScorer.v3); (0, 0) for no technique decided, (1, 1) at the top",
-            "fitted_on": "out-of-fold paragraph techniques (the shipped recipe with the multilingual span "
-            "evidence) of the fr/de/it/pl/ru articles with span files, the span model's grouped folds; "
             "quantiles of P every 5% (unspun.training.persuasion_fit.fit_standing)",
-            "command": command,
-        }
-        args.standing_out.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+            command,
+        )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(copy.deepcopy(report), indent=2) + "\n", encoding="utf-8")
 
