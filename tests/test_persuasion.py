@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from unspun.document import Article, Label, Paragraph, Span
+from unspun.document import Article, Label, Paragraph, Span, split_paragraphs
 from unspun.errors import ModelError
 from unspun.pipeline.persuasion import (
     PSEUDO_CHARS,
@@ -322,3 +323,29 @@ def test_weights_of_the_wrong_type_are_a_model_error(tmp_path: Path, bad: dict[s
     weights.write_text(json.dumps({**_fit().to_dict(), **bad}), encoding="utf-8")
     with pytest.raises(ModelError, match="reinstall unspun"):
         LinearScore.from_file(weights)
+
+
+def test_a_paragraph_in_another_language_does_not_dilute_the_english_score() -> None:
+    # an English op-ed of two paragraphs with its spans, then the same op-ed with a long German
+    # paragraph the English span model did not read: the score is that of what was read
+    english = "The reckless plan is a disaster for our town.\n\nThe traitors sold out every worker here."
+    german = "\n\n" + " ".join(["Die Stadt hat heute einen neuen Haushalt beschlossen."] * 12)
+    spans = [Span(4, 18, "Loaded_Language", 0.6), Span(50, 62, "Name_Calling,Labeling", 0.5)]
+    alone = Article(id="en", text=english, language="en")
+    alone.set_layer("technique", spans)
+    mixed = Article(id="mixed", text=english + german, language="en")
+    mixed.set_layer("technique", spans)
+    paragraphs = split_paragraphs(mixed.text)
+    mixed.paragraphs = [*paragraphs[:2], replace(paragraphs[2], language="de")]
+    fit = shipped_fit()
+    # (the blank line before the German paragraph still counts: two characters)
+    assert learnt_persuasion_score(mixed, fit) == pytest.approx(learnt_persuasion_score(alone, fit), abs=1e-3)
+    # the German paragraph counts when it was read (an unknown language is taken as the article's)
+    mixed.paragraphs = paragraphs
+    assert learnt_persuasion_score(mixed, fit) < learnt_persuasion_score(alone, fit)
+
+
+def test_span_features_leave_out_the_unread_ranges() -> None:
+    text = "one two three four\n\nfünf sechs sieben acht"
+    read = span_features(text[:20], [(0, 3, 0.5)])  # the blank line between counts
+    assert np.allclose(span_features(text, [(0, 3, 0.5)], left_out=[(20, len(text))]), read)

@@ -39,6 +39,7 @@ import numpy as np
 from unspun.document import PTC14, TECHNIQUE_LAYER, Article, ModelInfo, split_paragraphs
 from unspun.errors import ModelError
 from unspun.pipeline.base import Component
+from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
 from unspun.whosays.quoted import article_quoted_mask, mostly_quoted
 
@@ -73,8 +74,14 @@ def span_features(
     *,
     quoted: np.ndarray | None = None,
     quoted_weight: float = 1.0,
+    left_out: Sequence[tuple[int, int]] = (),
 ) -> np.ndarray:
     """:data:`SPAN_FEATURES` of ``text`` with predicted spans ``(start, end, score)``.
+
+    ``left_out``: the ranges of paragraphs the span model did not read (another language,
+    :func:`unspun.pipeline.language.ranges_outside`). Their characters, words and paragraphs are
+    not counted, so a text's density is that of what was read: an English op-ed with a German
+    paragraph quoted in it is not made to look milder by the paragraph no span could be found in.
 
     ``quoted`` (a boolean per code point, :func:`unspun.whosays.quoted.quoted_mask`) marks the
     quoted voice: a span mostly inside it (:func:`unspun.whosays.quoted.mostly_quoted`) counts
@@ -82,9 +89,15 @@ def span_features(
     characters, its count, its score, and the paragraph it is in (a paragraph whose only spans
     are quoted holds ``quoted_weight`` of a span). Without ``quoted``, or with a weight of 1,
     every span counts whole."""
-    per_100 = max(1.0, len(text.split()) / 100)
+    unread = np.zeros(len(text), dtype=bool)
+    for start, end in left_out:
+        unread[max(start, 0) : min(end, len(text))] = True
+    read_text = (
+        "".join(" " if gone else ch for ch, gone in zip(text, unread, strict=True)) if left_out else text
+    )
+    per_100 = max(1.0, len(read_text.split()) / 100)
     covered = np.zeros(len(text), dtype=np.float64)
-    paragraphs = split_paragraphs(text)
+    paragraphs = [p for p in split_paragraphs(text) if not unread[p.start : p.end].all()]
     held, tops = np.zeros(len(paragraphs)), np.zeros(len(paragraphs))
     starts = np.array([p.start for p in paragraphs], dtype=np.int64)
     ends = np.array([p.end for p in paragraphs], dtype=np.int64)
@@ -101,7 +114,7 @@ def span_features(
         touched = (starts < end) & (ends > start)
         held[touched] = np.maximum(held[touched], weight if clipped > 0 else 0.0)
         tops[touched] = np.maximum(tops[touched], weight * clipped)
-    chars, n = len(text) + PSEUDO_CHARS, len(tops) + PSEUDO_PARAGRAPHS
+    chars, n = len(text) - int(unread.sum()) + PSEUDO_CHARS, len(tops) + PSEUDO_PARAGRAPHS
     return np.array(
         [
             covered.sum() / chars if chars else 0.0,
@@ -331,7 +344,9 @@ def learnt_persuasion_score(
 ) -> float | None:
     """The learnt score (v2, or v3 with ``fit.standing``): ``fit.score`` over
     :data:`SPAN_FEATURES` of the English span model's spans
-    (PTC-14, what it was fitted on) when that model read the article, a span in the quoted voice
+    (PTC-14, what it was fitted on) when that model read the article, over its English paragraphs
+    only (a paragraph in another language is left out of the counts, not read as one without a
+    span: its spans, if any, are the multilingual model's, a taxonomy the fit never saw), a span in the quoted voice
     counting ``fit.quoted_weight`` of one (the voice of :mod:`unspun.whosays.quoted`: the
     attributions' contents when the who-says-what layer ran, and the quotation marks; the
     quotation marks alone without it); otherwise the paragraph part
@@ -341,7 +356,13 @@ def learnt_persuasion_score(
     if layer in article.spans and article.language in (None, "en"):
         spans = [(s.start, s.end, s.score) for s in article.layer(layer) if s.taxonomy == PTC14]
         quoted = article_quoted_mask(article) if fit.quoted_weight != 1.0 else None
-        features = span_features(article.text, spans, quoted=quoted, quoted_weight=fit.quoted_weight)
+        features = span_features(
+            article.text,
+            spans,
+            quoted=quoted,
+            quoted_weight=fit.quoted_weight,
+            left_out=ranges_outside(article, ("en",)),
+        )
         return float(fit.score(features)[0])
     if article.paragraphs:
         share = paragraph_share(article)
