@@ -583,7 +583,7 @@ def test_a_claim_is_shown_as_the_sentence_it_is_not_as_a_quotation(page: Any) ->
     assert page.evaluate("getSelection().toString()") == claim
     # what the figure beside a claim is (QA s44: nothing said what 60% meant)
     note = page.locator("#a-extra .claims-note").text_content() or ""
-    assert "how likely fact-checkers would pick the sentence" in note and "not a finding" in note
+    assert "probability that fact-checkers would pick the sentence" in note and "not a finding" in note
 
 
 def test_who_says_what_coverage_below_one_is_said_on_the_page(page: Any) -> None:

@@ -488,3 +488,15 @@ def test_the_page_says_the_text_views_note_on_the_persuasion_score() -> None:
     page = run_node(script, [a.to_dict() for a in analyses])
     assert page == [*(persuasion_note(a) for a in analyses), None]
     assert "than 13% of" in page[1]
+
+
+def test_the_page_says_the_text_views_note_on_the_claim_score() -> None:
+    # the note on what a claim's figure is was worded twice (text view, page script) and drifted
+    from unspun.render_whosays import CLAIM_SCORE_NOTE
+
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ CLAIM_SCORE_NOTE }} = await import({json.dumps(module)});"
+        "process.stdout.write(JSON.stringify(CLAIM_SCORE_NOTE));"
+    )
+    assert run_node(script, None) == CLAIM_SCORE_NOTE

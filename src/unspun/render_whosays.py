@@ -21,9 +21,10 @@ QUOTE_LIMIT = 160  # characters of a quote's content shown
 CLAIM_LIMIT = 600
 MAX_ENTITIES = 25  # entities listed, most mentioned first
 MAX_CLAIMS = 10  # check-worthy claims listed, most check-worthy first
-# What a claim's score is (QA: a claim at 0.43 was listed with no word on what 0.43 means).
+# What a claim's score is (QA: a claim at 0.43 was listed with no word on what 0.43 means); the
+# page says the same words (whosays-panel.js CLAIM_SCORE_NOTE; a test holds them equal).
 CLAIM_SCORE_NOTE = (
-    "score: the probability that fact-checkers would pick the sentence to check (a model of "
+    "the probability that fact-checkers would pick the sentence to check (a model of "
     "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false"
 )
 
@@ -93,7 +94,7 @@ def claim_table(analysis: Analysis) -> Table | None:
         table.add_row(
             f"{claim.score:.2f}", Text(_piece(analysis.text, TextRange(claim.start, claim.end), CLAIM_LIMIT))
         )
-    caption = CLAIM_SCORE_NOTE
+    caption = f"score: {CLAIM_SCORE_NOTE}"
     if len(claims) > MAX_CLAIMS:
         caption += f"; and {len(claims) - MAX_CLAIMS} more (every claim: --format json)"
     table.caption = caption

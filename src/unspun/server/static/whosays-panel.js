@@ -3,6 +3,11 @@
 
 import { el, percent } from "./app.js";
 
+// What a claim's figure is, as the text view says it (render_whosays.CLAIM_SCORE_NOTE).
+export const CLAIM_SCORE_NOTE =
+  "the probability that fact-checkers would pick the sentence to check (a model of " +
+  "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false";
+
 function showButton(label, range, title, show) {
   return el("button", { type: "button", class: "link show", title, onclick: () => show(range) }, label);
 }
@@ -162,8 +167,7 @@ export function renderWhoSays(box, data, show, cat) {
   if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, names, show))));
   if (claims.length) {
     const items = claims.map((c) => el("li", {}, showButton(claimElement(c), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
-    const about = "The figure: how likely fact-checkers would pick the sentence to check (a model of " +
-      "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false.";
+    const about = `The figure: ${CLAIM_SCORE_NOTE}.`;
     box.append(
       el("h2", { text: "What: check-worthy claims" }),
       el("p", { class: "claims-note", text: about }),
