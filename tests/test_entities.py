@@ -294,3 +294,66 @@ def test_parses_made_ahead_are_not_held_once_the_run_ends(recognizer: EntityReco
     assert next(piped).ok
     piped.close()  # the next batch was parsed ahead and will not come
     assert not any(recognizer._ahead.has(a) for a in closed)
+
+
+def test_the_us_is_a_country_not_a_title() -> None:
+    # QA: "the US" was read as the title "US" alone and dropped: the editorial's main actor had no entity.
+    text = "The US has discovered a way out. US Secretary Pompeo and the U.S. agreed."
+    m = mention_of(text, 4, 6, "GPE")
+    assert m is not None and m.words == ("US",) and m.country == "United States"
+    names = {
+        e.name: e.type
+        for e in entities_from_mentions(text, _mentions(text, [("US", "GPE"), ("U.S.", "GPE")]))
+    }
+    assert list(names.values()) == ["GPE"], names  # "US" and "U.S." are one country
+
+
+def test_a_name_right_after_a_person_title_is_a_person(recognizer: EntityRecognizer) -> None:
+    # QA: the editorial's "US Secretary of State Gates" gave the organisation "Gates".
+    text = (
+        "The imperialist forces are being beaten, with US Secretary of State Gates now doubting "
+        "that the US will be able to continue. This is why Gates has supervised the new turn.\n"
+    )
+    article = Article(id="gates", text=text, language="en")
+    recognizer([article])
+    by_name = {e.name: e for e in article.entities}
+    assert by_name["Gates"].type == "PERSON", {e.name: e.type for e in article.entities}
+    assert len(by_name["Gates"].mentions) == 2
+    assert by_name["US"].type == "GPE" and len(by_name["US"].mentions) >= 2
+
+
+def test_a_surname_typed_otherwise_joins_the_person_named_before() -> None:
+    text = "Bill Gates met ministers. Gates said the fund would grow. Later Gates left."
+    found = _mentions(text, [("Bill Gates", "PERSON")])
+    for start in (text.index("Gates said"), text.index("Gates left")):
+        m = mention_of(text, start, start + 5, "ORG")
+        assert m is not None
+        found.append(m)
+    entities = entities_from_mentions(text, found)
+    assert [(e.name, e.type, len(e.mentions)) for e in entities] == [("Bill Gates", "PERSON", 3)]
+
+
+def test_a_nationality_for_the_state_joins_its_country_and_for_the_people_stays_a_group(
+    recognizer: EntityRecognizer,
+) -> None:
+    # QA: "Britain" and "British" were two entities; the editorial's "British" was both the
+    # state ("British diplomatic efforts") and the people ("The British and US workers").
+    text = (
+        "British troops left Basra in 2007, and the British government has since cut its aid. "
+        "Top-level British diplomatic efforts continue. Britain said the cut was temporary, and "
+        "the UK will review it. British voters remain divided. The Turkish army crossed the border.\n"
+    )
+    article = Article(id="uk", text=text, language="en")
+    recognizer([article])
+    by_name = {e.name: e for e in article.entities}
+    assert "UK" not in by_name or "Britain" not in by_name, sorted(by_name)  # one country
+    country = by_name.get("Britain") or by_name["UK"]
+    assert country.type == "GPE"
+    shown = {text[m.start : m.end] for m in country.mentions}
+    assert {"Britain", "UK", "British"} <= shown
+    assert len(country.mentions) == 5  # three adjectives for the state, two names
+    people = by_name["British"]  # "British voters": the people, a group of its own
+    assert people.type == "NORP" and [text[m.start : m.end + 7] for m in people.mentions] == [
+        "British voters"
+    ]
+    assert by_name["Turkish"].type == "NORP"  # Turkey is not named: the adjective stays a group

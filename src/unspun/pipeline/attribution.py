@@ -2,8 +2,9 @@
 
 Runs the attribution model (:mod:`unspun.whosays.attribution_model`, trained on PolNeAR) over
 the spaCy parse the entity component left on the article (or parses the article itself), and
-links each source to the entity one of whose mentions lies inside it (the last such mention:
-in "White House spokesman Josh Earnest" the person, not the White House), a pronoun source
+links each source to the entity one of whose mentions lies inside it (a person's before any
+other's, then the last such mention: in "White House spokesman Josh Earnest" and "Tom Reyes, an
+economist at the Institute" the person, not the White House or the Institute), a pronoun source
 ("She added") to the entity it refers to (:func:`antecedent`), a relative pronoun ("Donald Trump,
 who said") to the name right before it (:func:`named_before`). A headline reports no speech: an
 attribution whose cue lies in the text's title line, or in a second headline or subheading right
@@ -59,26 +60,29 @@ def source_entity(
     asides: Sequence[tuple[int, int]] = (),
 ) -> str | None:
     """The id of the entity the source refers to: the one with the last mention inside ``source``
-    (else one overlapping it), leaving out mentions inside ``asides``, the stretches that describe
-    who speaks rather than name them ("Economists polled by Reuters" are not Reuters; see
+    (else one overlapping it), a person's before any other's, leaving out mentions inside
+    ``asides``, the stretches that describe who speaks rather than name them ("Economists polled by Reuters" are not Reuters; see
     :func:`unspun.whosays.attribution_rules.source_asides`); for a pronoun source, the entity of
     the nearest mention before it (see :func:`antecedent`; ``told``: what the attributions before
     this one say)."""
     if source is None:
         return None
-    inside: list[tuple[int, str]] = []
-    overlapping: list[tuple[int, str]] = []
+    inside: list[tuple[bool, int, str]] = []
+    overlapping: list[tuple[bool, int, str]] = []
     for entity in entities:
         for m in entity.mentions:
             if any(start <= m.start and m.end <= end for start, end in asides):
                 continue
+            # A person named in the source speaks, not the body in their description ("Tom Reyes,
+            # an economist at the Institute"; "White House spokesman Josh Earnest").
+            key = (entity.type == "PERSON", m.end, entity.id)
             if source.start <= m.start and m.end <= source.end:
-                inside.append((m.end, entity.id))
+                inside.append(key)
             elif m.start < source.end and source.start < m.end:
-                overlapping.append((m.end, entity.id))
+                overlapping.append(key)
     found = inside or overlapping
     if found:
-        return max(found)[1]
+        return max(found)[2]
     return antecedent(text, source, entities, told) if text else None
 
 

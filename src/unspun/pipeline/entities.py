@@ -12,10 +12,20 @@ groups them into entities without pronouns:
 - an acronym joins the organisation whose initials it spells ("FBI" -> "Federal Bureau of
   Investigation"), as does an exact repeat;
 - simple coreference: a later occurrence of an entity's key words that NER missed, on word
-  boundaries, becomes a mention too.
+  boundaries, becomes a mention too;
+- a one- or two-word name that NER typed an organisation, place or group right after a person's
+  title ("US Secretary of State Gates", "Mr Rice") is a person's (:func:`after_person_title`);
+- a country is one entity by all its names ("UK", "Britain": :mod:`unspun.pipeline.country`), and
+  a nationality adjective joins its country where it qualifies the state, its forces or its
+  officials ("British troops", "the British government", "British diplomatic efforts") and the
+  article names the country: the text then speaks of the state as an actor. Where the adjective
+  stands for the people ("British workers", "the British public") or as a noun ("the British",
+  which may be either), it stays a group (NORP) of its own: what the text says of a nation's
+  workers is not what it says of its government (:func:`unspun.pipeline.country.state_use`).
 
-The entity's ``name`` is its longest proper mention (title and article removed); its ``type`` the
-most frequent type of its mentions (the person's, for a surname group). Articles in another
+The entity's ``name`` is its longest proper mention (title and article removed; a country's is
+one of its names, never its adjective); its ``type`` the most frequent type of its mentions (the
+person's, for a surname group; GPE for a country). Articles in another
 language than English get no entities (and no error).
 """
 
@@ -25,12 +35,13 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from unspun.document import Article, Entity, ModelInfo, TextRange
 from unspun.pipeline.base import Component
+from unspun.pipeline.country import country_named, country_of_adjective, state_use
 from unspun.pipeline.headline_entities import title_case_headline, without_headline_only
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
@@ -141,6 +152,42 @@ TITLES = frozenset(
         "prosecutor",
     ]
 )
+# The titles only a person bears: a name NER typed otherwise right after one is a person's.
+PERSON_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "professor",
+        "president",
+        "premier",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "congressman",
+        "congresswoman",
+        "gov",
+        "governor",
+        "mayor",
+        "chancellor",
+        "ambassador",
+        "judge",
+        "detective",
+        "inspector",
+        "sheriff",
+        "councillor",
+        "spokesman",
+        "spokeswoman",
+        "prosecutor",
+        "reverend",
+        "rabbi",
+        "imam",
+    ]
+)
 GROUP_NOUNS = frozenset(
     [
         "government",
@@ -230,6 +277,7 @@ class Mention:
     words: tuple[str, ...]
     text: str
     name: str = ""
+    country: str = ""  # the country it names, or stands for (a nationality adjective): see the module
 
     @property
     def shown(self) -> str:
@@ -248,9 +296,12 @@ class _Group:
 
 def _titles(raw: Sequence[str]) -> int:
     """How many of the words ``raw`` open with are titles ("President", "Detective Inspector");
-    a possessive is no title ("King's Fund", "the Queen's Gallery" keep the word)."""
+    a possessive is no title ("King's Fund", "the Queen's Gallery" keep the word), nor a
+    country's name that ends the words ("US" alone is the country, "US Secretary" a title)."""
     count = 0
     while count < len(raw) and raw[count].lower().rstrip(".") in TITLES:
+        if count == len(raw) - 1 and country_named(raw[count]):
+            break
         count += 1
     return count
 
@@ -281,7 +332,8 @@ def mention_of(text: str, start: int, end: int, label: str) -> Mention | None:
     words, name = _named(span)
     if not words:
         return None
-    return Mention(start, end, label, words, span, name)
+    country = (country_named(name) or "") if label in ("GPE", "LOC") else ""
+    return Mention(start, end, label, words, span, name, country)
 
 
 def _acronym(name: str) -> bool:
@@ -293,8 +345,14 @@ def _initials(words: Sequence[str]) -> str:
 
 
 def _naming(group: _Group) -> list[Mention]:
-    """The mentions that name the entity itself ("Karzai", not "the Karzai government")."""
-    naming = [m for m in group.proper if m.words[-1].lower() not in GROUP_NOUNS or len(m.words) == 1]
+    """The mentions that name the entity itself ("Karzai", not "the Karzai government"; a
+    country's names, not its adjective)."""
+    naming = [
+        m
+        for m in group.proper
+        if (m.words[-1].lower() not in GROUP_NOUNS or len(m.words) == 1)
+        and not (m.country and m.type == "NORP")
+    ]
     return naming or group.proper
 
 
@@ -315,9 +373,17 @@ def group_mentions(mentions: Sequence[Mention]) -> list[_Group]:
     """Group mentions into entities with the rules of the module docstring (text order kept)."""
     groups: list[_Group] = []
     by_words: dict[tuple[str, ...], _Group] = {}
+    by_country: dict[str, _Group] = {}
     surnames: dict[str, _Group] = {}
-    for m in sorted(mentions, key=lambda m: (-len(m.words), m.start)):
+    for m in sorted(_countries_named(mentions), key=lambda m: (-len(m.words), m.start)):
         words = tuple(w.lower() for w in m.words)
+        if m.country:
+            target = by_country.get(m.country)
+            if target is None:
+                target = by_country[m.country] = _Group()
+                groups.append(target)
+            target.mentions.append(m)
+            continue
         target = by_words.get(words)
         if target is None and len(words) == 1 and words[0] in surnames:
             target = surnames[words[0]]
@@ -336,9 +402,18 @@ def group_mentions(mentions: Sequence[Mention]) -> list[_Group]:
     return groups
 
 
+def _countries_named(mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions``, a nationality adjective's country dropped where no place mention names the
+    country (the adjective then stays a group: "Turkish army" in an article that never names
+    Turkey)."""
+    named = {m.country for m in mentions if m.country and m.type != "NORP"}
+    return [m if m.type != "NORP" or m.country in named else replace(m, country="") for m in mentions]
+
+
 def _extra_mentions(text: str, groups: Sequence[_Group]) -> None:
     """Add later repeats of each group's key words (the full name, a person's surname) that NER
-    missed, where they do not overlap a mention already found."""
+    missed, where they do not overlap a mention already found (a person's, after a person's
+    title: :func:`after_person_title`)."""
     taken = sorted((m.start, m.end) for g in groups for m in g.mentions)
     for group in groups:
         key = _key(group)
@@ -354,7 +429,8 @@ def _extra_mentions(text: str, groups: Sequence[_Group]) -> None:
                 s, e = match.span()
                 if any(s < te and ts < e for ts, te in taken):
                     continue
-                group.mentions.append(Mention(s, e, group.mentions[0].type, (form,), form))
+                kind = "PERSON" if after_person_title(text, s) else group.mentions[0].type
+                group.mentions.append(Mention(s, e, kind, (form,), form))
                 taken.append((s, e))
 
 
@@ -369,14 +445,22 @@ def entities_from_mentions(text: str, mentions: Sequence[Mention], *, repeats: b
     for number, group in enumerate(groups, start=1):
         ordered = sorted(group.mentions, key=lambda m: (m.start, m.end))
         counts = Counter(m.type for m in ordered)
+        name = max((m.shown for m in _naming(group)), key=lambda n: (len(n), n))
+        # A person's surname typed otherwise ("Gates" an ORG) takes the person's type: where a
+        # full name is among the mentions, or no other type is more frequent.
         kind = (
             "PERSON"
-            if counts["PERSON"] and any(len(m.words) >= 2 for m in ordered if m.type == "PERSON")
+            if counts["PERSON"]
+            and (
+                any(len(m.words) >= 2 for m in ordered if m.type == "PERSON")
+                or (counts["PERSON"] >= max(counts.values()) and not _acronym(name))
+            )
             else None
         )
-        name = max((m.shown for m in _naming(group)), key=lambda n: (len(n), n))
         if kind is None and counts.most_common(1)[0][0] == "PERSON" and _acronym(name):
             kind = "ORG"  # "MI6", "NATO": an acronym names no person
+        if kind is None and any(m.country and m.type == "GPE" for m in ordered):
+            kind = "GPE"  # a country, however often its adjective stood for it
         entities.append(
             Entity(
                 id=f"E{number}",
@@ -406,11 +490,31 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
             start, end = offset + ent.start_char, offset + ent.end_char
             if any(p_start <= start and end <= p_end for p_start, p_end in places):
                 label = "GPE"  # "OAKHAVEN, March 3 (Reuters) -": the small model read ORG
+            if label in ("ORG", "GPE", "NORP", "LOC") and len(ent) <= 2 and after_person_title(text, start):
+                label = "PERSON"  # "US Secretary of State Gates": the small model read ORG
             if label in types:
                 m = mention_of(text, offset + ent.start_char, offset + ent.end_char, label)
+                if m is not None and m.type == "NORP" and state_use(ent):
+                    m.country = country_of_adjective(m.name) or ""
                 if m is not None:
                     found.append(m)
     return found
+
+
+_WORD_BEFORE = re.compile(r"([\w.]+)[ \t]+$")
+
+
+def after_person_title(text: str, start: int) -> bool:
+    """Whether the words right before ``start`` (on its line) are titles (:data:`TITLES`), one
+    of them a title only a person bears (:data:`PERSON_TITLES`: "US Secretary of State", "Mr")."""
+    before, person = text[:start], False
+    while (match := _WORD_BEFORE.search(before)) is not None:
+        word = match.group(1).lower().rstrip(".")
+        if word not in TITLES:
+            break
+        person = person or word in PERSON_TITLES
+        before = before[: match.start()]
+    return person
 
 
 # The place a news dateline opens a paragraph with, in capitals of any script ("OAKHAVEN", "NEW

@@ -1,0 +1,34 @@
+"""Which entity an attribution's source names (unspun.pipeline.attribution.source_entity)."""
+
+from __future__ import annotations
+
+from unspun.document import Entity, TextRange
+from unspun.pipeline.attribution import source_entity
+
+
+def _entities(text: str, named: list[tuple[str, str]]) -> list[Entity]:
+    out = []
+    for number, (name, kind) in enumerate(named, start=1):
+        start = text.index(name)
+        out.append(
+            Entity(id=f"E{number}", name=name, type=kind, mentions=[TextRange(start, start + len(name))])
+        )
+    return out
+
+
+def test_a_person_in_the_source_speaks_not_the_organisation_of_their_apposition() -> None:
+    # QA: "Tom Reyes, an economist at the Institute" was linked to the Institute.
+    text = "Tom Reyes, an economist at the Institute for Fiscal Studies, said the bonds were fairly priced."
+    entities = _entities(text, [("Tom Reyes", "PERSON"), ("Institute for Fiscal Studies", "ORG")])
+    source = TextRange(0, text.index(", said"))
+    assert source_entity(source, entities, text) == "E1"
+
+
+def test_without_a_person_the_organisation_spoken_for_is_the_source() -> None:
+    text = "Tom Reyes met them. A spokesman for the Institute for Fiscal Studies said the talks went well."
+    entities = _entities(text, [("Tom Reyes", "PERSON"), ("Institute for Fiscal Studies", "ORG")])
+    start = text.index("A spokesman")
+    assert source_entity(TextRange(start, text.index(" said")), entities, text) == "E2"
+    text = "White House spokesman Josh Earnest said the talks would resume."
+    entities = _entities(text, [("White House", "ORG"), ("Josh Earnest", "PERSON")])
+    assert source_entity(TextRange(0, text.index(" said")), entities, text) == "E2"
