@@ -294,19 +294,19 @@ def judge_sentences(
     article, is not applied. Raises :class:`unspun.errors.ModelError` if the model cannot be loaded."""
     if not texts:
         return []
-    loaded = load_claim_model(model)
+    detector = ClaimDetector(model=load_claim_model(model), min_words=min_words, spacy_model=spacy_model)
     extents = []
     for text in texts:
         extent = claim_extent(text, TextRange(0, len(text)))
         extents.append(text[extent.start : extent.end])
-    probabilities = sentence_probabilities(loaded, extents)
+    probabilities = sentence_probabilities(detector.model, extents)
     over = [
         k
         for k, (text, p) in enumerate(zip(extents, probabilities, strict=True))
-        if p >= loaded.threshold and len(text.split()) >= min_words
+        if p >= detector.threshold and detector.may_be_claim(text)
     ]
-    docs = load_spacy(spacy_model).pipe([extents[k] for k in over])
-    claims = {k for k, doc in zip(over, docs, strict=True) if not states_nothing(list(doc))}
+    nothing = detector.states_nothing_alone([extents[k] for k in over])
+    claims = {k for k, no in zip(over, nothing, strict=True) if not no}
     return [(k in claims, float(p)) for k, p in enumerate(probabilities)]
 
 
@@ -384,11 +384,17 @@ class ClaimDetector(Component):
         return [
             k
             for k, s in enumerate(sentences)
-            if len(text[s.start : s.end].split()) >= self.min_words
+            if self.may_be_claim(text[s.start : s.end])
             and s.end > headline_end
-            and not is_credit(text[s.start : s.end])
             and not any(start <= s.start and s.end <= end for start, end in left_out)
         ]
+
+    def may_be_claim(self, sentence: str) -> bool:
+        """Whether a sentence, wherever it stands, may be a claim: ``min_words`` words or more and
+        no byline or other credit line (:func:`is_credit`). :meth:`candidates` adds the rules that
+        need its article (the headline, paragraphs in another language); ``judge_sentences``
+        applies this alone."""
+        return len(sentence.split()) >= self.min_words and not is_credit(sentence)
 
     def claims(
         self, sentences: Sequence[TextRange], probabilities: Sequence[float] | np.ndarray
@@ -440,12 +446,13 @@ class ClaimDetector(Component):
         rhetoric or a report of silence), read in the
         parse the entity step kept on the article, else in a parse of the sentences alone."""
         chunks = article.vectors.get(PARSE_KEY)
-        if chunks is not None:
-            parsed = [sentence_tokens(chunks, s) for s in sentences]
-        else:
-            docs = load_spacy(self.spacy_model).pipe([article.text[s.start : s.end] for s in sentences])
-            parsed = [list(doc) for doc in docs]
-        return [states_nothing(tokens) for tokens in parsed]
+        if chunks is None:
+            return self.states_nothing_alone([article.text[s.start : s.end] for s in sentences])
+        return [states_nothing(sentence_tokens(chunks, s)) for s in sentences]
+
+    def states_nothing_alone(self, sentences: Sequence[str]) -> list[bool]:
+        """:func:`states_nothing` of each sentence, parsed on its own."""
+        return [states_nothing(list(doc)) for doc in load_spacy(self.spacy_model).pipe(sentences)]
 
     def _claims_of(
         self, article: Article, sentences: list[TextRange], probabilities: np.ndarray
