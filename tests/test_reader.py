@@ -1656,3 +1656,26 @@ def test_a_feed_entry_that_opens_with_its_headline_does_not_say_it_twice(tmp_pat
         encoding="utf-8",
     )
     assert [a.text for a in iter_articles(path, max_bytes=LIMIT)] == ["A betrayal\n\nEnough is enough."]
+
+
+def test_iter_articles_stdin_cut_at_the_limit_says_over_not_a_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    # stdin is read up to the limit and one byte more: its size is not known, and "is 0.5 MB,
+    # over the 0.5 MB input limit" read as a contradiction.
+    limit = 512 * 1024
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"word " * limit)))
+    with pytest.raises(InputTooLargeError) as info:
+        iter_articles("-", max_bytes=limit)
+    assert info.value.message.startswith("standard input is over the 0.5 MB input limit;")
+
+
+def test_read_file_over_a_limit_that_rounds_alike_gives_both_in_bytes(tmp_path: Path) -> None:
+    # 0.54 MB over a 0.5 MB limit read "is 0.5 MB, over the 0.5 MB input limit"; a limit of
+    # 0.1 MB (104857 bytes) was shown as "104857 bytes" beside a size in MB.
+    path = tmp_path / "long.txt"
+    path.write_bytes(b"word " * (110 * 1024))
+    with pytest.raises(InputTooLargeError) as info:
+        next(iter_articles(path, max_bytes=512 * 1024))
+    assert f"{path} is 563200 bytes, over the 524288 bytes input limit;" in info.value.message
+    with pytest.raises(InputTooLargeError) as info:
+        next(iter_articles(path, max_bytes=int(0.1 * 1024 * 1024)))
+    assert f"{path} is 0.5 MB, over the 0.1 MB input limit;" in info.value.message

@@ -444,7 +444,8 @@ def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:
     else:
         data = buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputTooLargeError(too_large(STDIN_NAME, len(data), max_bytes))
+        size = None if buffer is not None else len(data)  # a cut read: its size is unknown
+        raise InputTooLargeError(too_large(STDIN_NAME, size, max_bytes))
     if is_html(data):
         return [html_article(data, id="stdin", where=STDIN_NAME, source_path=None)]
     if is_feed(data):  # its markup was analysed as one English article

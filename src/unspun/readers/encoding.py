@@ -58,8 +58,8 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}; check its permissions") from exc
-    if len(data) > max_bytes:  # grew since stat, or a special file with no size
-        raise InputTooLargeError(too_large(str(path), len(data), max_bytes))
+    if len(data) > max_bytes:  # grew since stat, or a special file with no size: read cut
+        raise InputTooLargeError(too_large(str(path), None, max_bytes))
     if not data.replace(UTF8_BOM, b"").strip():
         raise EmptyInputError(f"{path} is empty or only whitespace; give it some article text")
     return data
@@ -331,13 +331,23 @@ def _reads_as(sample: bytes, order: str) -> bool:
     return bad <= len(text) * 0.01
 
 
-def too_large(what: str, size: int, limit: int) -> str:
-    """The message of an :class:`InputTooLargeError` for ``what`` of ``size`` bytes."""
-    return (
-        f"{what} is {_human(size)}, over the {_human(limit)} input limit; "
-        "raise it with --max-input-mb or UNSPUN_MAX_INPUT_MB"
-    )
+def too_large(what: str, size: int | None, limit: int) -> str:
+    """The message of an :class:`InputTooLargeError` for ``what`` of ``size`` bytes; ``None``
+    for a read cut one byte past the limit (stdin, a pipe, a remote file), whose size is unknown:
+    "is 0.5 MB, over the 0.5 MB input limit" read as a contradiction. Where the two sizes round to
+    the same MB figure, both are given in bytes."""
+    limit_shown = _human(limit)
+    if size is None:
+        return f"{what} is over the {limit_shown} input limit; {_RAISE_LIMIT}"
+    shown = _human(size)
+    if shown == limit_shown:
+        shown, limit_shown = f"{size} bytes", f"{limit} bytes"
+    return f"{what} is {shown}, over the {limit_shown} input limit; {_RAISE_LIMIT}"
+
+
+_RAISE_LIMIT = "raise it with --max-input-mb or UNSPUN_MAX_INPUT_MB"
 
 
 def _human(size: int) -> str:
-    return f"{size / _MB:.1f} MB" if size >= _MB / 10 else f"{size} bytes"
+    """``0.5 MB`` from 0.1 MB up (one decimal), else ``1234 bytes``."""
+    return f"{size / _MB:.1f} MB" if round(size / _MB, 1) >= 0.1 else f"{size} bytes"

@@ -246,6 +246,6 @@ def _file_article(url: str, id: str, max_bytes: int) -> Article:
         raise InputNotFoundError(f"{url} does not exist any more; check the input") from None
     except OSError as error:
         raise InputError(f"cannot read {url} ({error}); check the input") from None
-    if len(data) > max_bytes:
-        raise InputTooLargeError(too_large(url, len(data), max_bytes))
+    if len(data) > max_bytes:  # read cut one byte past the limit: its size is unknown
+        raise InputTooLargeError(too_large(url, None, max_bytes))
     return file_article(data, source=url, id=id)
