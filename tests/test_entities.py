@@ -357,3 +357,16 @@ def test_a_nationality_for_the_state_joins_its_country_and_for_the_people_stays_
         "British voters"
     ]
     assert by_name["Turkish"].type == "NORP"  # Turkey is not named: the adjective stays a group
+
+
+def test_only_a_name_right_after_a_person_title_counts_as_after_one() -> None:
+    from unspun.pipeline.entities import after_person_title
+
+    def after(text: str, name: str) -> bool:
+        return after_person_title(text, text.index(name))
+
+    assert after("with US Secretary of State Gates now", "Gates") and after("said Mr Rice.", "Rice")
+    assert not after("the President of Russia said", "Russia")  # the office's country
+    assert not after("the Secretary of the Treasury said", "Treasury")
+    assert not after("the Defence Board met", "Board")  # titles, none a person's alone
+    assert not after("the Ford company", "Ford")

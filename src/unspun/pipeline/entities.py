@@ -506,12 +506,13 @@ _WORD_BEFORE = re.compile(r"([\w.]+)[ \t]+$")
 
 def after_person_title(text: str, start: int) -> bool:
     """Whether the words right before ``start`` (on its line) are titles (:data:`TITLES`), one
-    of them a title only a person bears (:data:`PERSON_TITLES`: "US Secretary of State", "Mr")."""
+    of them a title only a person bears (:data:`PERSON_TITLES`: "US Secretary of State", "Mr"),
+    the last of them no "of" or "the" ("the President of Russia", "Secretary of the Treasury")."""
     before, person = text[:start], False
     while (match := _WORD_BEFORE.search(before)) is not None:
         word = match.group(1).lower().rstrip(".")
-        if word not in TITLES:
-            break
+        if word not in TITLES or (word in ("of", "the") and before == text[:start]):
+            break  # "the President of Russia": the name after "of" is the office's, no person's
         person = person or word in PERSON_TITLES
         before = before[: match.start()]
     return person
