@@ -125,6 +125,14 @@ def test_predict_skips_a_bad_file_in_the_words_analyze_uses(tmp_path: Path) -> N
     )
 
 
+def test_predict_si_help_names_english_as_the_default_language() -> None:
+    # QA (s45): `predict si --help` said "--lang ...; default: detect" while a French folder without
+    # --lang went through the English PTC model (1 span where --lang fr found 8).
+    help_text = " ".join(run("predict", "si", "--help").stdout.split())
+    assert "default: detect" not in help_text
+    assert "default: en" in help_text
+
+
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -77,7 +77,7 @@ ArticleModelOption = Annotated[
 ]
 
 
-def _checked_lang(value: str | None) -> str | None:
+def checked_lang(value: str | None) -> str | None:
     """``--lang`` refused as it is parsed when no model reads it, as the API's ``lang`` is: an
     unknown code was refused only once an article was to be analysed, so a rerun with nothing
     new to analyse (ingest, batch, reanalyze) took it silently."""
@@ -96,7 +96,7 @@ def _checked_lang(value: str | None) -> str | None:
 LangOption = Annotated[
     str | None,
     typer.Option(
-        "--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.", callback=_checked_lang
+        "--lang", help="Language code (en, fr, de, it, pl, ru); default: detect.", callback=checked_lang
     ),
 ]
 MaxInputOption = Annotated[

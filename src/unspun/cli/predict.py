@@ -15,6 +15,7 @@ from unspun.cli.common import (
     ModelOption,
     OutputOption,
     check_writable,
+    checked_lang,
     cli_settings,
     progress,
     report_skipped,
@@ -27,6 +28,17 @@ from unspun.cli.predict_whosays import (
     predict_entity_roles_cmd,
     predict_target_sentiment_cmd,
 )
+
+# SI does not detect: PTC articles are English, and a short one misread as another language would
+# be refused or read by the wrong model.
+EnglishDefaultLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language code (en, fr, de, it, pl, ru); default: en (not detected; give it for other languages).",
+        callback=checked_lang,
+    ),
+]
 
 predict_app = typer.Typer(help="Write predictions in the official SemEval formats.", no_args_is_help=True)
 
@@ -42,7 +54,7 @@ def predict_si(
     directory: ArticleFolderArgument,
     output: OutputOption,
     model: ModelOption = None,
-    lang: LangOption = None,
+    lang: EnglishDefaultLangOption = None,
 ) -> None:
     """Span identification: write article_id<TAB>start<TAB>end for every detected span (whole
     phrases, as unspun analyze shows them). English (the default) uses the PTC span model; fr, de,
