@@ -374,6 +374,22 @@ def test_feedback_is_kept_and_shown_as_corrected(client: TestClient, stored: lis
     assert plain["spans"] == article["spans"] and plain["feedback"][-1]["id"] == kept["id"]
 
 
+def test_feedback_names_a_span_by_its_id_alone(client: TestClient, stored: list[dict[str, Any]]) -> None:
+    # QA (s45): docs/api.md says `wrong` marks the span [start, end) "(or span_id)", and the store
+    # fills the offsets from the id, but the request refused a body without start and end (422).
+    article = next(a for a in stored if a["spans"])
+    span = article["spans"][0]
+    url = f"/api/articles/{article['article_id']}/feedback"
+    response = client.post(url, json={"kind": "wrong", "span_id": span["id"]})
+    assert response.status_code == 201, response.text
+    assert (response.json()["feedback"]["start"], response.json()["feedback"]["end"]) == (
+        span["start"],
+        span["end"],
+    )
+    message = assert_error(client.post(url, json={"kind": "wrong"}), 422)
+    assert "start" in message and "span_id" in message
+
+
 def test_bad_feedback_is_422_and_unknown_article_404(
     client: TestClient, stored: list[dict[str, Any]]
 ) -> None:

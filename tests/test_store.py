@@ -785,3 +785,28 @@ def test_unknown_id_is_the_one_did_you_mean() -> None:
     assert unknown_id("genre", "Opinon", ("opinion",), "give a genre id: opinion").message == (
         "unknown genre 'Opinon'; did you mean opinion? give a genre id: opinion"
     )
+
+
+def test_feedback_on_a_semeval2023_article_takes_its_taxonomy() -> None:
+    # QA (s45): feedback on a French article (SemEval-2023 spans) refused every SemEval-2023 id
+    # ("unknown technique 'Flag_Waving'; did you mean Flag-Waving? give a PTC-14 technique id"),
+    # while the page offers the span's own taxonomy for a correction.
+    from unspun.store.feedback import check_feedback
+
+    french = make_analysis("Ces traîtres corrompus mentent aux citoyens.", id="fr", language="fr")
+    french.article.set_layer(
+        TECHNIQUE_LAYER, [Span(4, 22, "Questioning_the_Reputation", 0.8, taxonomy=SEMEVAL23)]
+    )
+    span_id = french.spans[0].id
+    corrected = check_feedback(
+        Feedback(kind="corrected", start=4, end=22, technique="Name_Calling-Labeling"), french
+    )
+    assert (corrected.span_id, corrected.original) == (span_id, "Questioning_the_Reputation")
+    added = check_feedback(Feedback(kind="added", start=23, end=30, technique="Flag_Waving"), french)
+    shown = apply_feedback(french, [corrected, added]).spans
+    assert [(s.label, s.taxonomy) for s in shown] == [
+        ("Name_Calling-Labeling", SEMEVAL23),
+        ("Flag_Waving", SEMEVAL23),
+    ]
+    with pytest.raises(FormatError, match="unknown technique 'Propaganda'"):
+        check_feedback(Feedback(kind="added", start=0, end=3, technique="Propaganda"), french)

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from unspun.document import Analysis, Article, web_address
 from unspun.errors import FormatError
@@ -145,14 +145,34 @@ class FeedbackRequest(_Request):
     """A reader's correction of an article's newest (or a given) analysis."""
 
     kind: Literal["wrong", "added", "corrected"]
-    start: int = Field(ge=0, description="Code-point offset of the span's start in the article text.")
-    end: int = Field(gt=0, description="Code-point offset of the span's end (exclusive).")
+    start: int | None = Field(
+        None, ge=0, description="Code-point offset of the span's start in the article text (or give span_id)."
+    )
+    end: int | None = Field(
+        None, gt=0, description="Code-point offset of the span's end, exclusive (or give span_id)."
+    )
     technique: str | None = Field(None, description="The technique id (added / corrected).")
-    span_id: str | None = Field(None, description="The analysed span's id (wrong / corrected).")
+    span_id: str | None = Field(
+        None, description="The analysed span's id (wrong / corrected): its offsets are the span's."
+    )
     original: str | None = Field(None, description="The technique the analysis gave.")
     author: str | None = None
     note: str | None = None
     analysis_id: int | None = None
+
+    @model_validator(mode="after")
+    def _offsets_or_span_id(self) -> FeedbackRequest:
+        # The store reads a span's offsets from its id (docs/api.md: "[start, end) (or span_id)").
+        if (self.start is None or self.end is None) and self.span_id is None:
+            raise ValueError("give the span's start and end (code-point offsets), or its span_id")
+        return self
+
+    def to_feedback(self) -> Feedback:
+        """The store's record; offsets left out are the named span's (set by the store)."""
+        data = self.model_dump()
+        data["start"] = 0 if self.start is None else self.start
+        data["end"] = 0 if self.end is None else self.end
+        return Feedback(**data)
 
 
 def get_store(request: Request) -> Store:
@@ -327,7 +347,7 @@ def _with_analysis(stored: Any, analysis: Analysis) -> Any:
 def add_feedback(article_id: ArticleId, body: FeedbackRequest, store: StoreDep) -> JSONResponse:
     """Keep a span marked wrong, a missing span added or a technique corrected; answers the
     kept feedback (with its ``id``, ``analysis_id`` and ``created_at``)."""
-    kept = store.add_feedback(article_id, Feedback(**body.model_dump()))
+    kept = store.add_feedback(article_id, body.to_feedback())
     return JSONResponse({"ok": True, "feedback": kept.to_dict()}, status_code=201)
 
 

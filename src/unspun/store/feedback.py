@@ -13,10 +13,32 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from unspun.document import PTC14, TECHNIQUE_LAYER, Analysis, Span
+from unspun.document import PTC14, SEMEVAL23, TECHNIQUE_LAYER, Analysis, Span
 from unspun.errors import FormatError
 from unspun.store.base import FEEDBACK_KINDS, Feedback, unknown_id
-from unspun.techniques import PTC14_LABELS
+from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS
+
+_LABELS = {PTC14: PTC14_LABELS, SEMEVAL23: SEMEVAL23_LABELS}
+_NAMES = {PTC14: "PTC-14", SEMEVAL23: "SemEval-2023"}
+
+
+def _taxonomy(analysis: Analysis, span: Span | None) -> str:
+    """The taxonomy feedback names techniques in: the span's, else the analysis's spans' (a French
+    article's are SemEval-2023), else PTC-14 for English and SemEval-2023 for the other languages."""
+    if span is not None:
+        return span.taxonomy
+    found = {s.taxonomy for s in analysis.spans}
+    if len(found) == 1:
+        return found.pop()
+    return PTC14 if (analysis.article.language or "en") == "en" else SEMEVAL23
+
+
+def taxonomy_of(technique: str, preferred: str) -> str:
+    """The taxonomy of a feedback ``technique``: ``preferred`` when the id is one of its own (some
+    ids, such as Doubt, are in both), else the other."""
+    if technique in _LABELS.get(preferred, ()):
+        return preferred
+    return PTC14 if technique in PTC14_LABELS else SEMEVAL23
 
 
 def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
@@ -53,20 +75,26 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
         )
     if feedback.kind in ("added", "corrected") and not feedback.technique:
         raise FormatError(f"{feedback.kind} feedback needs the technique (its id, e.g. Loaded_Language)")
-    if feedback.kind in ("added", "corrected") and feedback.technique not in PTC14_LABELS:
+    if feedback.kind != "added" and span is None:
+        span = next((s for s in spans if (s.start, s.end) == (feedback.start, feedback.end)), None)
+    if feedback.kind in ("added", "corrected") and feedback.technique not in (
+        *PTC14_LABELS,
+        *SEMEVAL23_LABELS,
+    ):
+        # PTC-14 (English) or SemEval-2023 (the other languages) ids: the span's taxonomy is named
+        taxonomy = _taxonomy(analysis, span)
+        labels = _LABELS.get(taxonomy, PTC14_LABELS)
         raise unknown_id(
             "technique",
             feedback.technique or "",
-            PTC14_LABELS,
-            f"give a PTC-14 technique id ({', '.join(PTC14_LABELS)}; see unspun techniques)",
+            labels,
+            f"give a {_NAMES.get(taxonomy, taxonomy)} technique id ({', '.join(labels)}; see unspun techniques)",
         )
     if feedback.kind != "added" and span is None:
-        span = next((s for s in spans if (s.start, s.end) == (feedback.start, feedback.end)), None)
-        if span is None:
-            raise FormatError(
-                f"the analysis has no span at [{feedback.start}, {feedback.end}); "
-                "mark a span it has, or add the missing span as 'added'"
-            )
+        raise FormatError(
+            f"the analysis has no span at [{feedback.start}, {feedback.end}); "
+            "mark a span it has, or add the missing span as 'added'"
+        )
     if span is not None:
         feedback = replace(feedback, span_id=span.id, original=feedback.original or span.label)
     return feedback
@@ -106,7 +134,7 @@ def apply_feedback(analysis: Analysis, feedback: list[Feedback]) -> Analysis:
                     item.end,
                     item.technique or "",
                     1.0,
-                    taxonomy=PTC14,
+                    taxonomy=taxonomy_of(item.technique or "", _taxonomy(analysis, None)),
                     reason="added by a reader",
                     attrs={**_marks(item), "feedback": "added"},
                 )
@@ -119,7 +147,8 @@ def apply_feedback(analysis: Analysis, feedback: list[Feedback]) -> Analysis:
                 attrs.setdefault("original", span.label)
                 # the second technique the reader chose is no longer "also possible" beside itself
                 also = [label for label in span.also if label.name != item.technique]
-                spans[key] = replace(span, label=item.technique, also=also, attrs=attrs)
+                taxonomy = taxonomy_of(item.technique, span.taxonomy)
+                spans[key] = replace(span, label=item.technique, also=also, attrs=attrs, taxonomy=taxonomy)
             else:
                 spans[key] = replace(span, attrs=attrs)
     article = replace(
