@@ -370,3 +370,19 @@ def test_only_a_name_right_after_a_person_title_counts_as_after_one() -> None:
     assert not after("the Secretary of the Treasury said", "Treasury")
     assert not after("the Defence Board met", "Board")  # titles, none a person's alone
     assert not after("the Ford company", "Ford")
+
+
+def test_a_nationality_the_parser_took_for_a_place_is_still_a_nationality(
+    recognizer: EntityRecognizer,
+) -> None:
+    # The small model reads "Ukrainian" in "Ukrainian officials said" as a GPE: it made a place
+    # "Ukrainian" beside Ukraine.
+    text = "Russian forces shelled Kharkiv, Ukrainian officials said. Russia denied it. Ukraine asked for help.\n"
+    article = Article(id="ua", text=text, language="en")
+    recognizer([article])
+    names = {e.name: [text[m.start : m.end] for m in e.mentions] for e in article.entities}
+    assert "Ukrainian" not in names, names
+    assert sorted(names["Ukraine"]) == ["Ukraine", "Ukrainian"] and sorted(names["Russia"]) == [
+        "Russia",
+        "Russian",
+    ]

@@ -492,6 +492,8 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
                 label = "GPE"  # "OAKHAVEN, March 3 (Reuters) -": the small model read ORG
             if label in ("ORG", "GPE", "NORP", "LOC") and len(ent) <= 2 and after_person_title(text, start):
                 label = "PERSON"  # "US Secretary of State Gates": the small model read ORG
+            if label in ("GPE", "LOC") and country_of_adjective(ent.text):
+                label = "NORP"  # "Ukrainian officials": the small model read GPE
             if label in types:
                 m = mention_of(text, offset + ent.start_char, offset + ent.end_char, label)
                 if m is not None and m.type == "NORP" and state_use(ent):
