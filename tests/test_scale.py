@@ -650,3 +650,15 @@ def test_cli_batch_runs_the_extra_components_of_the_settings(tmp_path: Path) -> 
     config.write_text('[unspun]\nextra_components = ["test.Nope.v1"]\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["--config", str(config), "batch", str(folder), str(tmp_path / "out2")])
     assert result.exit_code != 0 and "no component registered as 'test.Nope.v1'" in result.output
+
+
+def test_the_errors_file_is_named_without_a_doubled_slash() -> None:
+    # QA (s45): `unspun batch folder/ out/` said "left out 2 articles; see out//_errors.jsonl".
+    from unspun.scale.batch import BatchReport
+
+    report = BatchReport(engine="local", workers=1, input="in/", output="out/", left_out=2)
+    assert report.errors_path == f"out/{ERRORS_FILE}"
+    assert report.failure() == f"none of the 2 articles could be analysed; see out/{ERRORS_FILE}"
+    assert BatchReport(engine="local", workers=1, input="i", output="s3://b/out").errors_path == (
+        f"s3://b/out/{ERRORS_FILE}"
+    )

@@ -70,7 +70,7 @@ def batch(
     failed or could not be read)."""
     with user_errors():
         with needs_extra("unspun batch", "scale"):
-            from unspun.scale import ERRORS_FILE, run_batch
+            from unspun.scale import run_batch
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         local = engine is BatchEngine.local
         # Ray draws its own progress bars; a second bar would fight them for the terminal.
@@ -125,4 +125,4 @@ def batch(
     for label, count in with_rows.items():
         if count:
             noun = "article" if count == 1 else "articles"
-            say(label, "yellow", f"{count} {noun}; see {report.output}/{ERRORS_FILE}")
+            say(label, "yellow", f"{count} {noun}; see {report.errors_path}")

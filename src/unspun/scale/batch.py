@@ -76,6 +76,12 @@ class BatchReport:
         """Articles analysed per second of the whole run."""
         return self.analysed / self.seconds if self.seconds > 0 else 0.0
 
+    @property
+    def errors_path(self) -> str:
+        """Where the run's failures are listed: ``OUTPUT/_errors.jsonl`` (one slash, whether the
+        output was given as ``out`` or ``out/``)."""
+        return f"{self.output.rstrip('/')}/{ERRORS_FILE}"
+
     def failure(self) -> str | None:
         """The run's error when it had articles to do and could analyse none of them (``unspun
         batch`` then exits with status 2, as ``unspun analyze`` does), else None."""
@@ -83,7 +89,7 @@ class BatchReport:
         if self.analysed or not undone:
             return None
         what = "the article could not" if undone == 1 else f"none of the {undone} articles could"
-        return f"{what} be analysed; see {self.output}/{ERRORS_FILE}"
+        return f"{what} be analysed; see {self.errors_path}"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "articles_per_second": round(self.articles_per_second, 3)}
