@@ -32,3 +32,22 @@ def test_without_a_person_the_organisation_spoken_for_is_the_source() -> None:
     text = "White House spokesman Josh Earnest said the talks would resume."
     entities = _entities(text, [("White House", "ORG"), ("Josh Earnest", "PERSON")])
     assert source_entity(TextRange(0, text.index(" said")), entities, text) == "E2"
+
+
+def test_they_after_a_nationality_for_the_state_is_its_country() -> None:
+    # The entity step joins "British" in "British officials" to Britain (a GPE); "They" looks for
+    # a group before it and found none (it was the group "British" before the join).
+    text = "Britain recalled its envoy.\nBritish officials said the talks failed. They added that no date was set."
+    britain = Entity(
+        id="E1",
+        name="Britain",
+        type="GPE",
+        mentions=[TextRange(0, 7), TextRange(text.index("British"), text.index("British") + 7)],
+    )
+    start = text.index("They")
+    assert source_entity(TextRange(start, start + 4), [britain], text) == "E1"
+    assert source_entity(TextRange(0, 7), [britain], text) == "E1"
+    # a country named by its name is no antecedent of "they" ("Britain ... They" stays unlinked)
+    text = "Britain recalled its envoy. They added that no date was set."
+    alone = Entity(id="E1", name="Britain", type="GPE", mentions=[TextRange(0, 7)])
+    assert source_entity(TextRange(text.index("They"), text.index("They") + 4), [alone], text) is None

@@ -26,6 +26,7 @@ from typing import Any
 from unspun.document import Article, Attribution, Entity, ModelInfo, TextRange
 from unspun.models.packaged import folder_model_info, model_folder
 from unspun.pipeline.base import Component
+from unspun.pipeline.country import country_of_adjective
 from unspun.registry import register
 from unspun.sentences import reads_as_headline, title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
@@ -113,9 +114,9 @@ def antecedent(
     before = [
         (m.end, m.start, entity.id)
         for entity in entities
-        if entity.type in types and (other is None or known.get(entity.id) != other)
+        if other is None or known.get(entity.id) != other
         for m in entity.mentions
-        if since <= m.start and m.end <= source.start
+        if since <= m.start and m.end <= source.start and _of_type(entity, text[m.start : m.end], types)
     ]
     if not before:
         return None
@@ -128,6 +129,15 @@ def antecedent(
         if previous is not None and unnamed_speaker_between(text, previous, nearest_end, source, entities):
             return None
     return nearest
+
+
+def _of_type(entity: Entity, mention: str, types: frozenset[str]) -> bool:
+    """Whether a mention of ``entity`` reading ``mention`` counts as one of ``types``: the entity's
+    type, or, for a group type, a nationality adjective that joined its country ("British
+    officials said ... They added": the country, as the entity step groups it)."""
+    if entity.type in types:
+        return True
+    return bool(types & GROUP_TYPES) and country_of_adjective(mention) is not None
 
 
 def named_before(text: str, at: int, entities: Sequence[Entity]) -> str | None:
