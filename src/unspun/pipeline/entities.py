@@ -510,12 +510,14 @@ def after_person_title(text: str, start: int) -> bool:
     """Whether the words right before ``start`` (on its line) are titles (:data:`TITLES`), one
     of them a title only a person bears (:data:`PERSON_TITLES`: "US Secretary of State", "Mr"),
     the last of them no "of" or "the" ("the President of Russia", "Secretary of the Treasury")."""
-    before, person = text[:start], False
+    # The last 100 characters hold any run of titles; the regex, anchored at the end, would
+    # otherwise scan the whole text before every mention.
+    before, person, first = text[max(0, start - 100) : start], False, True
     while (match := _WORD_BEFORE.search(before)) is not None:
         word = match.group(1).lower().rstrip(".")
-        if word not in TITLES or (word in ("of", "the") and before == text[:start]):
+        if word not in TITLES or (first and word in ("of", "the")):
             break  # "the President of Russia": the name after "of" is the office's, no person's
-        person = person or word in PERSON_TITLES
+        person, first = person or word in PERSON_TITLES, False
         before = before[: match.start()]
     return person
 
