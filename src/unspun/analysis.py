@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from unspun.document import CANDIDATE_LAYER, Analysis, Article
 from unspun.errors import EmptyInputError
+from unspun.models.cpus import one_blas_thread
 from unspun.pipeline.base import (
     Component,
     ErrorHandler,
@@ -118,6 +119,12 @@ class Pipeline:
         batch = list(articles)
         for article in batch:
             article.unspun_version = analysis_version()
+        with one_blas_thread():  # the components' parallelism is their own (unspun.models.cpus)
+            return self._run(batch, on_error, ahead_done)
+
+    def _run(
+        self, batch: list[Article], on_error: ErrorHandler, ahead_done: Callable[[], None] | None
+    ) -> list[Article]:
         last_ahead = max((i for i, c in enumerate(self.components) if _works_ahead(c)), default=-1)
         for index, component in enumerate(self.components):
             live = [article for article in batch if not article.errors]
