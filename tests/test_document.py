@@ -52,3 +52,12 @@ def test_content_hash_leaves_out_a_leading_byte_order_mark() -> None:
     assert Article(id="1", text="\ufeff" + text).content_hash == content_hash(text)
     assert content_hash(text + "\ufeff") != content_hash(text)  # only a leading mark
     assert content_hash("\ufeff\ufeff" + text) != content_hash(text)
+
+
+def test_analysis_names_its_language_as_the_json_does() -> None:
+    # QA (s45): `analysis.language` raised AttributeError in the README's Python example, where
+    # `to_dict()["language"]` and every other field of the summary (genre, frames, title) are
+    # attributes.
+    analysis = Analysis(Article(id="a", text="Le gouvernement a menti.", language="fr"))
+    assert analysis.language == "fr" == analysis.to_dict()["language"]
+    assert Analysis(Article(id="b", text="x")).language is None

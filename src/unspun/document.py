@@ -326,6 +326,11 @@ class Analysis:
         return self.article.text
 
     @property
+    def language(self) -> str | None:
+        """The article's language (ISO 639-1), as the JSON's ``language``."""
+        return self.article.language
+
+    @property
     def spans(self) -> list[Span]:
         """Technique spans, sorted by position."""
         return self.article.layer(TECHNIQUE_LAYER)
