@@ -38,9 +38,10 @@ def one_blas_thread() -> Iterator[None]:
     """Numpy's BLAS (OpenBLAS, MKL, BLIS) on one thread while the block runs, then as it was.
 
     The pipeline's parallelism is its own (the ONNX runs on worker threads); BLAS threads beside
-    it only spin: with OpenBLAS on two threads, the spaCy parse's ``(tokens, 96) x (96, 288)``
-    products and the article heads' took 6-10% of the full analysis' CPU over 20 PTC articles,
-    for the same analyses (side by side in one process). BLAS threads are the process's:
+    it mostly spin: on one thread, the entity step (the spaCy parse's ``(tokens, 96) x (96, 288)``
+    products) took 21-29% less CPU over 20 PTC and 20 OpenWebText articles, the paragraph step
+    half, for the same analyses (side by side in one process, the paragraph vectors recomputed
+    each run; the whole analysis 2-6% less, on a loaded machine). BLAS threads are the process's:
     threadpoolctl lets one thread at a time set them (a block on another thread meanwhile leaves
     them alone) and restores them when the block ends. Does nothing without ``threadpoolctl``."""
     try:
