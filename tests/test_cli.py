@@ -35,6 +35,26 @@ def assert_one_line_error(result, *needles: str) -> None:
         assert needle in message, message
 
 
+def test_debug_after_the_command_shows_the_traceback(tmp_path: Path) -> None:
+    # QA (s45): the README says "--debug shows the traceback"; `unspun analyze empty.txt --debug`
+    # answered "No such option: --debug" (only `unspun --debug analyze ...` was read).
+    from unspun.cli.common import state
+    from unspun.errors import EmptyInputError
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    try:
+        for args in (("analyze", str(empty), "--debug"), ("--debug", "analyze", str(empty))):
+            result = run(*args)
+            assert isinstance(result.exception, EmptyInputError), (args, result.output, result.stderr)
+        assert_one_line_error(run("analyze", str(empty)), "empty.txt")
+        # an option's value that reads "--debug" is left to the option
+        result = run("search", "--db", str(tmp_path / "s.db"), "--outlet", "--debug")
+        assert_one_line_error(result, "there is no store")
+    finally:
+        state["debug"] = False
+
+
 def test_analyze_missing_path_is_one_line_error(tmp_path: Path) -> None:
     assert_one_line_error(run("analyze", str(tmp_path / "nope.txt")), "nope.txt")
 

@@ -11,9 +11,10 @@ lives in a module of its own and is registered here, on the one ``app``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from unspun.cli import analyze, batch, components, evaluate, schema, serve, techniques, train
 from unspun.cli import store as store_commands
@@ -23,7 +24,42 @@ from unspun.cli.store import feedback_app
 
 __all__ = ["app", "err", "main", "out", "predict_app"]
 
+
+class _DebugAnywhere(TyperGroup):
+    """The root group, reading ``--debug`` after the command too (``unspun analyze x --debug``,
+    as the README's "--debug shows the traceback" reads): it is moved before the command unless
+    it is the value of the option before it (``--outlet --debug``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if "--debug" in args[1:]:
+            args = _debug_first(self, args)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+def _debug_first(group: Any, args: list[str]) -> list[str]:
+    # Typer bundles its own click, so commands are told apart by what they have, not their class.
+    command, valued, kept = group, set(), []
+    for index, token in enumerate(args):
+        if token == "--":
+            kept.extend(args[index:])
+            break
+        if token in (getattr(command, "commands", None) or {}):
+            command = command.commands[token]
+            valued = {
+                name
+                for param in command.params
+                if param.param_type_name == "option" and not param.is_flag and not param.count
+                for name in param.opts
+            }
+        if token == "--debug" and command is not group and (index == 0 or args[index - 1] not in valued):
+            continue
+        kept.append(token)
+    return ["--debug", *kept] if len(kept) < len(args) else args
+
+
 app = typer.Typer(
+    cls=_DebugAnywhere,
     name="unspun",
     help="Show how a news or opinion article tries to persuade.",
     no_args_is_help=True,
