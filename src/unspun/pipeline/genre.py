@@ -158,8 +158,9 @@ class GenreClassifier(ArticleHeadComponent):
         return self
 
     def warm_up(self) -> None:
-        """The sentence encoder, and the e5 encoder when the e5 head can be used (only articles
-        of 150+ words in its languages use it: :meth:`load` leaves it to the first of them)."""
+        """The sentence encoder, and the e5 encoder when the e5 head can be used (articles of
+        150+ words in its languages and shorter English texts use it: :meth:`load` leaves it to the
+        first of them)."""
         self.load()
         if self.e5_head is not None and e5_installed():
             self.e5_head.encoder()
