@@ -23,6 +23,7 @@ from unspun.pipeline.portrayal import (
     load_sentiment_model,
     role_features,
     role_given,
+    sentiment_cast,
     shift_prior,
     target_inputs,
     target_scores,
@@ -708,3 +709,74 @@ def test_entity_sentiments_of_a_classifier_read_the_first_sentences_only(
     assert read == [[(0, 5), (11, 16)]] and np.allclose(means, [[0.2, 0.3, 0.5]])
     portrayal.entity_sentiments(classifier, text, states, ranges, [0, 0, 0], 1, max_sentences=None)
     assert read[-1] == ranges
+
+
+def test_sentiment_cast_needs_a_mention_whose_sentence_takes_a_side() -> None:
+    labels = ("negative", "neutral", "positive")
+    scores = np.array([[0.1, 0.8, 0.1], [0.2, 0.5, 0.3], [0.7, 0.2, 0.1], [0.1, 0.2, 0.7]])
+    # entity 0: two neutral sentences; entity 1: one damning sentence; entity 2: one praising;
+    # entity 3: not read at all
+    assert sentiment_cast(scores, [0, 0, 1, 2], 4, labels, 0.65) == [False, True, True, False]
+    assert sentiment_cast(scores, [0, 0, 1, 2], 4, labels, 0.75) == [False, False, False, False]
+    assert sentiment_cast(scores[:, ::-1], [0, 0, 1, 2], 4, labels[::-1], 0.65) == [False, True, True, False]
+    assert sentiment_cast(scores[:0], [], 2, labels) == [False, False]
+    model = HeadModel({"role_thresholds": {"Antagonist": 0.5}}, {})
+    assert role_given(model, _roles("Antagonist", 0.9), cast=None)  # not asked: as before
+    assert role_given(model, _roles("Antagonist", 0.9), cast=True)
+    assert not role_given(model, _roles("Antagonist", 0.99), cast=False)  # no sentence takes a side
+
+
+CAST = (
+    "The corrupt regime of Viktor Orban has rigged the elections again. Orban's cronies looted the "
+    "treasury while his propaganda machine smeared every critic as a traitor.\n\n"
+    "Anna Berg, an economist at the Central Statistics Office, said the budget figures were published "
+    'on Tuesday. "The figures will be revised in May," Berg said.'
+)
+
+
+def test_a_role_needs_a_sentence_that_takes_a_side_towards_the_entity(
+    tiny_models: tuple[HeadModel, HeadModel],
+) -> None:
+    """With role heads that call every mention an Antagonist and no margin, the rule gives a role
+    to the entity a damning sentence names and none to the expert quoted in neutral words."""
+    from unspun.pipeline.attribution import whosays_components
+
+    _, roles = tiny_models
+    always = _always_antagonist(roles.head("main").n_features)
+    article = Article(id="c", text=CAST, language="en")
+    for component in whosays_components():  # entities, attributions
+        component([article])
+    by_name = {e.name: e for e in article.entities}
+    assert {"Viktor Orban", "Anna Berg"} <= set(by_name)
+    PortrayalTagger(roles_model=always)([article])  # the shipped sentiment classifier
+    orban, berg = by_name["Viktor Orban"], by_name["Anna Berg"]
+    assert orban.role is not None and orban.role.name == "Antagonist"
+    assert berg.role is None and berg.fine_roles == []
+    PortrayalTagger(roles_model=always, cast_level=None)([article])  # without the evidence rule
+    assert berg.role is not None and berg.role.name == "Antagonist"
+
+
+REPORT = (
+    "Council approves budget for new water treatment plant\n\n"
+    "OAKHAVEN, March 3 (Reuters) - The Oakhaven city council on Tuesday approved a $42 million budget "
+    "for a new water treatment plant, city officials said.\n\n"
+    "The plant will replace a facility built in 1961, Mayor Linda Ortiz told reporters after the vote. "
+    '"This is an investment the city has needed for decades," Ortiz said.\n\n'
+    "Council member David Chen said the project would be financed by municipal bonds. He added that "
+    "construction could begin in the autumn.\n\n"
+    "Tom Reyes, an economist at the Institute for Fiscal Studies, said the bonds were priced in line "
+    'with similar projects. "The terms are ordinary," Reyes said.\n\n'
+    "The state environmental agency said it would review the plans next month."
+)
+
+
+def test_shipped_roles_cast_no_one_in_a_neutral_wire_report() -> None:
+    """The quoted economist was a Protagonist ('Rebel') and the council a 'Guardian' before a role
+    needed a sentence that takes a side."""
+    from unspun.pipeline.attribution import whosays_components
+
+    article = Article(id="report", text=REPORT, language="en")
+    for component in [*whosays_components(), PortrayalTagger()]:
+        component([article])
+    assert "Tom Reyes" in {e.name for e in article.entities}
+    assert [(e.name, e.role) for e in article.entities if e.role is not None] == []

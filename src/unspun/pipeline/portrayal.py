@@ -22,7 +22,11 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
   place or group only with stronger evidence. Who the text cites for what it says itself ("as the
   Daily Telegraph revealed", "according to a city estimate") is not cast by that mention, and an
   entity cast as an actor only as the source of attributions (officials quoted in a report) needs
-  the same stronger evidence as a place (:func:`speaking_ranges`). Otherwise both stay empty.
+  the same stronger evidence as a place (:func:`speaking_ranges`). And some sentence that names
+  the entity must take a side towards it (:func:`sentiment_cast`: the sentiment classifier's
+  negative or positive probability of one of its mentions reaches :data:`CAST_LEVEL`): a role
+  is a reading of how the text treats the entity, and a neutral report treats no one. Otherwise
+  both stay empty.
 
 The roles given here are the calibrated most probable ones, without the shift to the target's mix of
 main roles (:func:`shift_prior`) that ``unspun predict entity-roles`` applies where every mention
@@ -179,6 +183,24 @@ def first_sentences(
     return [i for i, (group, k) in enumerate(zip(groups, at, strict=True)) if k in read[group]]
 
 
+def read_sentiments(
+    model: SentimentModel,
+    text: str,
+    states: SentenceStates,
+    ranges: Sequence[tuple[int, int]],
+    groups: Sequence[int],
+    max_sentences: int | None = MAX_SENTENCES,
+) -> tuple[np.ndarray, list[int]]:
+    """The sentiment probabilities ``(k, 3)`` of the mentions (``ranges``, the entity of each in
+    ``groups``) that the model reads (:func:`mention_sentiments`), and the entity of each: a
+    fine-tuned classifier reads only the mentions in an entity's first ``max_sentences`` sentences
+    (None: all of them); the heads, which cost next to nothing, read all."""
+    if max_sentences is not None and isinstance(model, SentenceClassifier):
+        kept = first_sentences(states, ranges, groups, max_sentences)
+        ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
+    return mention_sentiments(model, text, states, ranges, groups), list(groups)
+
+
 def entity_sentiments(
     model: SentimentModel,
     text: str,
@@ -188,14 +210,33 @@ def entity_sentiments(
     n: int,
     max_sentences: int | None = MAX_SENTENCES,
 ) -> np.ndarray:
-    """``(n, 3)``: per entity, the mean sentiment probabilities of its mentions (``ranges``, the
-    entity of each in ``groups``; :func:`mention_sentiments`). A fine-tuned classifier reads only
-    the mentions in an entity's first ``max_sentences`` sentences (None: all of them); the heads,
-    which cost next to nothing, read all."""
-    if max_sentences is not None and isinstance(model, SentenceClassifier):
-        kept = first_sentences(states, ranges, groups, max_sentences)
-        ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
-    return mean_scores(mention_sentiments(model, text, states, ranges, groups), groups, n)
+    """``(n, 3)``: per entity, the mean sentiment probabilities of the mentions the model reads
+    (:func:`read_sentiments`)."""
+    scores, read = read_sentiments(model, text, states, ranges, groups, max_sentences)
+    return mean_scores(scores, read, n)
+
+
+# The evidence a role needs in the text: some sentence that names the entity takes a side towards
+# it (the target-sentiment classifier's negative or positive probability of one of its mentions
+# reaches CAST_LEVEL). The role heads, trained on SemEval-2025 articles where nearly every
+# annotated entity has a role, never learnt "no role": in neutral wire reports they gave roles to
+# quoted officials and experts ("Tom Reyes" a Rebel for "The terms are ordinary"). The level and
+# what it costs: docs/whosays.md (Portrayal, "The evidence a role needs").
+CAST_LEVEL = 0.65
+
+
+def sentiment_cast(
+    scores: np.ndarray, groups: Sequence[int], n: int, labels: Sequence[str], level: float = CAST_LEVEL
+) -> list[bool]:
+    """Per entity (``n``), whether some mention's sentence takes a side towards it: the larger of
+    the negative and positive probabilities of one of its mention rows (``scores``, columns in
+    ``labels`` order; ``groups[i]`` the entity of row ``i``) reaches ``level``."""
+    sided = [j for j, label in enumerate(labels) if label != "neutral"]
+    cast = [False] * n
+    if len(scores):
+        for group, side in zip(groups, np.asarray(scores)[:, sided].max(axis=1), strict=True):
+            cast[group] = cast[group] or bool(side >= level)
+    return cast
 
 
 def text_sentences(text: str, states: SentenceStates) -> SentenceStates:
@@ -357,6 +398,7 @@ def role_given(
     entity: Entity | None = None,
     actor: bool | None = None,
     speaker: bool = False,
+    cast: bool | None = None,
 ) -> bool:
     """Whether the main role of ``roles`` is given (to ``entity``, when one is named): its
     probability reaches the model's ``role_thresholds`` for it (none in the config: always), and,
@@ -365,7 +407,10 @@ def role_given(
     ``actor_deps``, unless ``actor`` is ``None``: no parse) and, for a place or group (``types``,
     default GPE / NORP / LOC) or a ``speaker`` (cast as an actor only as the source of
     attributions), the probability clears the threshold by ``margin`` more (role evidence beyond
-    being named or quoted)."""
+    being named or quoted). ``cast`` False (no sentence that names the entity takes a side towards
+    it: :func:`sentiment_cast`) gives no role; ``None``: not asked."""
+    if cast is False:
+        return False
     threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
     if roles.main.score < threshold:
         return False
@@ -404,10 +449,12 @@ class PortrayalTagger(Component):
         roles_model: str | Path | HeadModel | None = None,
         languages: tuple[str, ...] = ("en",),
         max_sentences: int | None = MAX_SENTENCES,
+        cast_level: float | None = CAST_LEVEL,
     ) -> None:
         super().__init__()
         self._args = (sentiment_model, roles_model)
         self.max_sentences = max_sentences  # of an entity's, read by a fine-tuned sentiment classifier
+        self.cast_level = cast_level  # the sided sentiment a role needs (sentiment_cast); None: none
         self._models: tuple[SentimentModel, HeadModel] | None = None
         self.languages = languages
 
@@ -491,8 +538,16 @@ class PortrayalTagger(Component):
         # The classifier reads each mention in its sentence among all the article's sentences
         # (``states`` holds only those the role heads read; the same split).
         read = states if isinstance(sentiment, HeadModel) else text_sentences(article.text, states)
-        senti = entity_sentiments(sentiment, article.text, read, ranges, groups, n, self.max_sentences)
-        possible = [role_possible(roles, e, actor) for e, actor in zip(entities, actors, strict=True)]
+        scores, scored = read_sentiments(sentiment, article.text, read, ranges, groups, self.max_sentences)
+        senti = mean_scores(scores, scored, n)
+        labels = sentiment_labels(sentiment)
+        cast: list[bool | None] = [None] * n
+        if self.cast_level is not None:
+            cast = list(sentiment_cast(scores, scored, n, labels, self.cast_level))
+        possible = [
+            role_possible(roles, e, actor) and c is not False
+            for e, actor, c in zip(entities, actors, cast, strict=True)
+        ]
         role_ranges = [r for r, g in zip(ranges, groups, strict=True) if possible[g]]
         role_groups = [g for g in groups if possible[g]]
         role_rows = (
@@ -500,7 +555,7 @@ class PortrayalTagger(Component):
             if whole is not None
             else states.rows(role_ranges, roles.blocks)
         )
-        role_rows = role_features(roles, role_rows, senti[role_groups], sentiment_labels(sentiment))
+        role_rows = role_features(roles, role_rows, senti[role_groups], labels)
         main, fine = role_scores(roles, role_rows)
         main, fine = mean_scores(main, role_groups, n), mean_scores(fine, role_groups, n)
         deps = tuple(roles.config.get("passing", {}).get("actor_deps", ()))
@@ -513,7 +568,7 @@ class PortrayalTagger(Component):
                 decided = decide_roles(roles, main[i], fine[i])
                 actor = actors[i]
                 speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
-                given = decided if role_given(roles, decided, entity, actor, speaker) else None
+                given = decided if role_given(roles, decided, entity, actor, speaker, cast[i]) else None
             out.append((sentiment_label(sentiment, senti[i]), given))
         return out
 
