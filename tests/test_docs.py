@@ -83,3 +83,25 @@ def test_with_figures_replaces_only_between_the_markers() -> None:
     )
     with pytest.raises(ValueError, match="figures:start"):
         with_figures("no markers\n", "| new |\n")
+
+
+def test_readme_reader_call_with_a_run_report_runs(tmp_path: Path) -> None:
+    # The README said "a RunReport passed as its on_error / on_skip handlers": passing the report
+    # raised TypeError. The call it writes now is run here as written.
+    import re
+
+    from unspun.readers.dispatch import iter_articles
+    from unspun.runner import RunReport
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    calls = re.findall(r"`(iter_articles\(path, [^`]*report\.[^`]*\))`", readme)
+    assert calls, "the README shows iter_articles(path, ...) with a RunReport's handlers"
+    (tmp_path / "a.txt").write_text("The council met on Tuesday and approved the budget.\n")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "sub").mkdir()
+    for call in calls:
+        report = RunReport()
+        read = list(eval(call, {"iter_articles": iter_articles, "path": str(tmp_path), "report": report}))
+        assert [Path(a.source_path).name for a in read if a.source_path] == ["a.txt"]
+        assert [f.where for f in report.unread] == [str(tmp_path / "empty.txt")], report.failures
+        assert [s.where for s in report.skips] == [str(tmp_path / "sub")]

@@ -45,7 +45,12 @@ def test_genre_file_duplicate_ids_keep_last(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("pred", "message"),
-    [({"a": "news"}, "unknown genre 'news'"), ({"b": "opinion"}, "missing"), ({}, "0 articles")],
+    [
+        ({"a": "news"}, "unknown genre 'news'"),
+        ({"b": "opinion"}, "missing"),
+        ({}, "0 articles"),
+        ({"b": "opinion"}, r"predictions have 1 article but the gold has 1 article \("),  # not '1 articles'
+    ],
 )
 def test_genre_checks(pred: dict[str, str], message: str) -> None:
     with pytest.raises(FormatError, match=message):

@@ -279,8 +279,10 @@ def test_search_filters_no_article_can_match_are_one_line_errors(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'checked.db'}"
     open_store(url).close()
     for args, words in (
-        (["--min-score", "2"], "min_score must be between 0 and 1"),
-        (["--min-score", "0.9", "--max-score", "0.1"], "is above max_score"),
+        # the option's name, not the API's parameter (min_score)
+        (["--min-score", "2"], "--min-score must be between 0 and 1"),
+        (["--min-score", "0.9", "--max-score", "0.1"], "--min-score 0.9 is above --max-score 0.1"),
+        (["--limit", "0"], "(--limit) must be between 1 and 1000"),
         (["--since", "2024-05-01", "--until", "2024-01-01"], "is after the end date"),
         (["--technique", "Propaganda"], "unknown technique 'Propaganda'"),
         (["--limit", "0"], "between 1 and 1000"),
@@ -314,7 +316,10 @@ def test_ingest_of_a_stored_text_with_another_outlet_is_refused(tmp_path: Path) 
     assert run("ingest", str(feed), "--db", url).exit_code == 0
     again = run("ingest", str(feed), "--db", url, "--outlet", "Other Outlet")
     assert again.exit_code == 2
-    assert "already stored with outlet 'Weekly Contract', not outlet 'Other Outlet'" in again.stderr
+    said = "already stored with outlet 'Weekly Contract', not outlet 'Other Outlet'"
+    assert said in again.stderr
+    # said once, as the error: it was also said 'skipped' and '  failed' before it
+    assert again.output.count(said) == 1 and again.stderr.strip().startswith("error: "), again.output
     assert "ingested 0 new articles, 0 already stored, 1 failed" in again.stdout
     same = run("ingest", str(feed), "--db", url, "--format", "json")
     assert same.exit_code == 0 and json.loads(same.stdout)["duplicate"] == 1

@@ -9,6 +9,7 @@ import datetime as dt
 import inspect
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -139,10 +140,24 @@ def ingest(
 
             return load_pipeline(settings, lang=lang)
 
+        # The first failure waits, as unspun analyze's does: when it is the run's one input, the
+        # error line says it alone (it was said 'skipped', '  failed' and 'error:', three times).
+        held: list[Failure] = []
+
+        def tell(failure: Failure) -> None:
+            # "skipped", as unspun analyze says: the summary then counts it failed or left out
+            say("skipped", "yellow", failure.line)
+
         def report(failure: Failure) -> None:
-            if format is TableFormat.text:
-                # "skipped", as unspun analyze says: the summary then counts it failed or left out
-                say("skipped", "yellow", failure.line)
+            if format is not TableFormat.text:
+                return
+            if not held:
+                held.append(failure)
+                return
+            if len(held) == 1:
+                tell(held[0])
+                held.append(failure)  # told: the next ones are said at once
+            tell(failure)
 
         with (
             opened(db, create=True) as store,
@@ -165,15 +180,20 @@ def ingest(
         elif format is TableFormat.csv:
             write(_csv(summary.report.rows(), FAILURE_COLUMNS))
         else:
+            alone = not summary.ingested and len(summary.failed) == 1 and not summary.left_out
+            if len(held) == 1 and not alone:
+                tell(held[0])
             first, *details = summary.report.summary(
                 f"ingested {summary.new} new article{'s' if summary.new != 1 else ''}, "
                 f"{summary.duplicate} already stored"
             )
             write(f"{first} (store: {where})")
-            for line in details:
+            for line in [] if alone else details:  # alone, the error below says it
                 err.print(line)
         if not summary.ingested:
             reasons = list(dict.fromkeys(f.reason for f in summary.failed))
+            if len(summary.failed) == 1:
+                raise fail(summary.failed[0].line)  # where and why, said only here
             raise fail(
                 reasons[0] if len(reasons) == 1 else "nothing could be ingested (see the messages above)"
             )
@@ -191,7 +211,10 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
         for name, kind, *_ in search_fields():
             if dt.date in get_args(kind):
                 values[name] = _date(values[name], _flag(name))
-        filters = SearchQuery(**values)
+        try:
+            filters = SearchQuery(**values)
+        except FormatError as error:  # its message names the API's parameters (min_score)
+            raise FormatError(_as_flags(error.message)) from error
         with opened(db) as store:
             page = store.search(filters)
         rows = [item.to_dict() for item in page.items]
@@ -226,6 +249,16 @@ def _quoted(title: str, most: int = 60) -> str:
     if len(words) > most:
         words = words[: most - 1].rstrip() + "…"
     return f"“{words}”"
+
+
+def _as_flags(message: str) -> str:
+    """A search filter's error said with the CLI's option names (``--min-score``), not the
+    parameter names the library and the API share (``min_score``)."""
+    for name, *_ in search_fields():
+        # a parameter's name, not the word (an "unknown technique" is no "unknown --technique")
+        named = rf"(?<![\w-]){name}(?!\w)" if "_" in name else rf"(?<=\(){name}(?=\))|^{name}(?= must)"
+        message = re.sub(named, _flag(name), message)
+    return message
 
 
 def _flag(name: str) -> str:

@@ -94,11 +94,16 @@ def read_paragraphs_file(path: Path) -> dict[str, list[str]]:
 
 
 def _check_ids(gold: Collection[str], pred: Collection[str], what: str) -> None:
+    """``what`` is the plural noun (``articles``); one is said without its ``s``."""
     if len(gold) != len(pred) or set(gold) != set(pred):
         missing, extra = sorted(set(gold) - set(pred)), sorted(set(pred) - set(gold))
+
+        def counted(n: int) -> str:
+            return f"{n} {what.removesuffix('s') if n == 1 else what}"
+
         raise FormatError(
-            f"predictions have {len(pred)} {what} but the gold {len(gold)} (missing {missing[:5]}, "
-            f"extra {extra[:5]}); predict exactly the gold's {what}"
+            f"predictions have {counted(len(pred))} but the gold has {counted(len(gold))} (missing "
+            f"{missing[:5]}, extra {extra[:5]}); predict exactly the gold's {what}"
         )
 
 
