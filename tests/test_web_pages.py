@@ -500,3 +500,16 @@ def test_the_page_says_the_text_views_note_on_the_claim_score() -> None:
         "process.stdout.write(JSON.stringify(CLAIM_SCORE_NOTE));"
     )
     assert run_node(script, None) == CLAIM_SCORE_NOTE
+
+
+def test_the_page_heads_who_says_what_as_the_text_view_does() -> None:
+    # the text view said "What: quotes and reported statements" and "Check-worthy claims", the
+    # page "Quotes" and "What: check-worthy claims": one set of headings, held equal here
+    from unspun.render_whosays import HEADINGS
+
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ HEADINGS }} = await import({json.dumps(module)});"
+        "process.stdout.write(JSON.stringify(HEADINGS));"
+    )
+    assert run_node(script, None) == HEADINGS

@@ -28,6 +28,15 @@ CLAIM_SCORE_NOTE = (
     "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false"
 )
 
+# The three lists' headings, the same words on the page (whosays-panel.js HEADINGS; a test holds
+# them equal): the text view said "What: quotes and reported statements" where the page said
+# "Quotes", and "Check-worthy claims" where it said "What: check-worthy claims".
+HEADINGS = {
+    "entities": "Who: entities",
+    "quotes": "Quotes and reported statements",
+    "claims": "Check-worthy claims",
+}
+
 
 def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
     return "—" if r is None else _shorten(text[r.start : r.end], limit)
@@ -54,7 +63,7 @@ def entity_table(analysis: Analysis) -> Table | None:
     if not entities:
         return None
     portrayed = any(e.sentiment is not None or e.role is not None for e in entities)
-    table = Table(title="Who: entities", title_justify="left")
+    table = Table(title=HEADINGS["entities"], title_justify="left")
     table.add_column("entity")
     table.add_column("type")
     table.add_column("mentions", justify="right")
@@ -87,7 +96,7 @@ def claim_table(analysis: Analysis) -> Table | None:
     claims = sorted(analysis.article.claims, key=lambda c: (-c.score, c.start))
     if not claims:
         return None
-    table = Table(title="Check-worthy claims", title_justify="left")
+    table = Table(title=HEADINGS["claims"], title_justify="left")
     table.add_column("score", justify="right")
     table.add_column("claim")
     for claim in claims[:MAX_CLAIMS]:
@@ -117,7 +126,7 @@ def quote_table(analysis: Analysis) -> Table | None:
         return None
     text = analysis.text
     names = {e.id: e.name for e in analysis.article.entities}
-    table = Table(title="What: quotes and reported statements", title_justify="left")
+    table = Table(title=HEADINGS["quotes"], title_justify="left")
     table.add_column("source")
     table.add_column("cue")
     table.add_column("content")

@@ -8,6 +8,13 @@ export const CLAIM_SCORE_NOTE =
   "the probability that fact-checkers would pick the sentence to check (a model of " +
   "CheckThat! 2024 debate sentences); a claim to check, not a finding that it is false";
 
+// The lists' headings, as the text view says them (render_whosays.HEADINGS).
+export const HEADINGS = {
+  entities: "Who: entities",
+  quotes: "Quotes and reported statements",
+  claims: "Check-worthy claims",
+};
+
 function showButton(label, range, title, show) {
   return el("button", { type: "button", class: "link show", title, onclick: () => show(range) }, label);
 }
@@ -163,13 +170,13 @@ export function renderWhoSays(box, data, show, cat) {
   const names = Object.fromEntries(entities.map((e) => [e.id, e.name]));
   box.hidden = !(note || entities.length || quotes.length || claims.length);
   if (note) box.append(el("p", { class: "coverage", role: "note", text: note }));
-  if (entities.length) box.append(el("h2", { text: "Who" }), entityTable(entities, show));
-  if (quotes.length) box.append(el("h2", { text: "Quotes" }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, names, show))));
+  if (entities.length) box.append(el("h2", { text: HEADINGS.entities }), entityTable(entities, show));
+  if (quotes.length) box.append(el("h2", { text: HEADINGS.quotes }), el("ul", { class: "quotes" }, quotes.map((q) => quoteItem(q, names, show))));
   if (claims.length) {
     const items = claims.map((c) => el("li", {}, showButton(claimElement(c), c, "Show the claim in the text", show), el("span", { class: "score", text: percent(c.score) })));
     const about = `The figure: ${CLAIM_SCORE_NOTE}.`;
     box.append(
-      el("h2", { text: "What: check-worthy claims" }),
+      el("h2", { text: HEADINGS.claims }),
       el("p", { class: "claims-note", text: about }),
       el("ul", { class: "claims" }, items),
     );
