@@ -647,6 +647,39 @@ def test_search_finds_a_semeval2023_technique_as_stored(store: SqlStore) -> None
     assert "\n" not in str(refused.value)
 
 
+def test_outlet_profiles_count_a_semeval2023_technique_as_its_ptc14_twin(store: SqlStore) -> None:
+    # QA (s45): comparing an English outlet with a French one listed "Flag-waving" twice (10.99
+    # and 8.13), once per taxonomy. A SemEval-2023 id that is one PTC-14 technique renamed counts
+    # as it; one that is part of a PTC-14 class or has no twin keeps its own row.
+    french = make_analysis(
+        "Vive la patrie éternelle! Ces menteurs et ces pantins.", id="fr", outlet="Le Monde", language="fr"
+    )
+    french.article.set_layer(
+        TECHNIQUE_LAYER,
+        [
+            Span(0, 24, "Flag_Waving", 0.8, taxonomy=SEMEVAL23),
+            Span(30, 37, "Straw_Man", 0.7, taxonomy=SEMEVAL23),
+            Span(44, 51, "Questioning_the_Reputation", 0.7, taxonomy=SEMEVAL23),
+        ],
+    )
+    english = make_analysis(
+        "For our great nation! The plan failed.", id="en", spans=[("our great nation", "Flag-Waving", 0.9)]
+    )
+    store.add_many([french, english])
+    assert store.profile("Le Monde").technique_counts == {
+        "Flag-Waving": 1,
+        "Questioning_the_Reputation": 1,
+        "Straw_Man": 1,
+    }
+    comparison = store.compare("The Daily Example", "Le Monde")
+    assert "Flag_Waving" not in comparison.rate_difference
+    assert comparison.rate_difference["Flag-Waving"] == round(
+        comparison.a.technique_rates["Flag-Waving"] - comparison.b.technique_rates["Flag-Waving"], 4
+    )
+    # search still finds the span by the id it is stored with
+    assert store.search(SearchQuery(technique="Flag_Waving")).total == 1
+
+
 def test_the_ptc_export_writes_ptc14_ids_only(store: SqlStore) -> None:
     # A German article's SemEval-2023 spans were exported as 'Flag_Waving' and 'Appeal_to_Values'
     # in the PTC TC format, ids a PTC scorer does not know.

@@ -431,6 +431,19 @@ def test_outlet_dashboards_compare_two_outlets(page: Any, api: httpx.Client) -> 
     screenshot(page, "web-outlets.png")
 
 
+def test_an_outlet_of_one_article_says_article(page: Any, api: httpx.Client) -> None:
+    # QA (s45): the key figures read "1 articles"
+    store_article(
+        api, "Lone story\n\nThe council met on Tuesday.", outlet="Lone Post", published="2026-01-02"
+    )
+    page.goto("/outlets/Lone%20Post")
+    ready(page)
+    values = page.locator(".key-figures .stat-value").all_text_contents()
+    labels = page.locator(".key-figures .stat-label").all_text_contents()
+    assert (values[0], labels[0]) == ("1", "article"), (values, labels)
+    assert labels[1] == "words"
+
+
 def test_article_payloads_render_as_text(page: Any, api: httpx.Client) -> None:
     text = f"Attack report\n\nThe mayor said {PAYLOAD} in a statement. The corrupt, shameless elites want to destroy our great nation."
     data = store_article(api, text, title=f"Title {PAYLOAD}", outlet=f"Outlet {PAYLOAD}")

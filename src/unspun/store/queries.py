@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -304,16 +305,15 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     ):
         scores_by_month[key].append(float(score))
     s, lab = t.spans, t.labels
-    technique_counts = {
-        technique: int(count)
+    technique_counts = _as_ptc14(
+        (technique, int(count))
         for technique, count in connection.execute(
             select(s.c.technique, func.count())
             .select_from(s.join(a, s.c.analysis_id == a.c.newest_analysis_id))
             .where(mine)
             .group_by(s.c.technique)
-            .order_by(func.count().desc(), s.c.technique)
         )
-    }
+    )
     mixes: dict[str, dict[str, int]] = {"genre": {}, "frames": {}}
     for task, name, count in connection.execute(
         select(lab.c.task, lab.c.name, func.count())
@@ -353,6 +353,26 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         last_published=_as_date(max(g[5] for g in dated)) if dated else None,
         voices=voices,
     )
+
+
+def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Span counts per technique with each SemEval-2023 id that is one PTC-14 technique renamed
+    (``Flag_Waving``, ``Name_Calling-Labeling``, ``Conversation_Killer``: the multilingual
+    model's, a French article's) counted as that PTC-14 id, most first then by id.
+
+    An outlet's English and French articles (or two outlets compared) had "Flag-waving" twice,
+    once per taxonomy, and the ids both taxonomies share (``Loaded_Language``) were already one
+    row: naming the twins by one id keeps every row one technique. Only one-to-one twins are
+    merged, so no figure changes meaning; a SemEval-2023 id that is a part of a PTC-14 class
+    (``Straw_Man`` of ``Whataboutism,Straw_Men,Red_Herring``) or has no twin
+    (``Appeal_to_Values``) keeps its own row. Search still takes the id a span is stored with."""
+    from unspun.techniques import PTC14_LABELS, semeval23_for
+
+    twins = {ids[0]: ptc for ptc in PTC14_LABELS if len(ids := semeval23_for(ptc)) == 1}
+    merged: dict[str, int] = defaultdict(int)
+    for technique, count in counts:
+        merged[twins.get(technique, technique)] += count
+    return dict(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _voices(connection: Connection, mine: ColumnElement[bool]) -> VoiceMeans:

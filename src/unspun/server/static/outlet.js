@@ -26,8 +26,8 @@ function keyFigures(p, colour) {
     head,
     el("p", { class: "muted", text: period }),
     el("div", { class: "stats" },
-      stat("articles", number(p.articles)),
-      stat("words", number(p.words)),
+      stat(p.articles === 1 ? "article" : "articles", number(p.articles)), // not "1 articles"
+      stat(p.words === 1 ? "word" : "words", number(p.words)),
       stat("spans per 1,000 words", number(p.words ? (1000 * p.spans) / p.words : 0, 1)),
       stat("median persuasion", percent(p.persuasion && p.persuasion.median)),
       // The author's voice apart from the quoted ones (unspun.pipeline.voice): mean share of
