@@ -444,6 +444,53 @@ def test_an_outlet_of_one_article_says_article(page: Any, api: httpx.Client) -> 
     assert labels[1] == "words"
 
 
+def test_a_french_articles_feedback_menus_offer_semeval2023_techniques(page: Any) -> None:
+    # QA (s45): correcting a French span offered both taxonomies ("Flag-waving" twice) and "Add a
+    # missing span" PTC-14 ids only; both now offer the SemEval-2023 techniques the spans are in.
+    text = "Vive la patrie éternelle ! Ces pantins mentent."
+    data = {
+        "title": "Tribune",
+        "text": text,
+        "language": "fr",
+        "spans_analysed": True,
+        "spans": [
+            {
+                "id": "T1",
+                "start": 0,
+                "end": 24,
+                "technique": "Flag_Waving",
+                "taxonomy": "semeval2023",
+                "score": 0.8,
+                "text": text[:24],
+            }
+        ],
+        "paragraphs": [],
+        "errors": [],
+    }
+    page.goto("/")
+    ready(page)
+    page.evaluate(
+        """async data => {
+            const { techniques } = await import("/static/app.js");
+            const { ArticleView } = await import("/static/article-view.js");
+            const { feedbackControls } = await import("/static/feedback.js");
+            const view = new ArticleView(await techniques(), { articleId: "fr1" });
+            view.show(data);
+            // the detail card's controls for the span (the page's own view answers its clicks)
+            const box = feedbackControls(view, view.spans[0]);
+            box.id = "fr-controls";
+            document.body.append(box);
+        }""",
+        data,
+    )
+    fix = page.locator("#fr-controls select option").all_text_contents()
+    assert len(fix) == len(set(fix)) == 22 and "Flag-waving" not in fix, fix  # 23, less its own
+    values = page.locator("#fr-controls select option").evaluate_all("os => os.map(o => o.value)")
+    assert "Appeal_to_Values" in values and "Flag-Waving" not in values, values
+    added = page.locator("#add-technique option").evaluate_all("os => os.map(o => o.value)")
+    assert "Flag_Waving" in added and "Flag-Waving" not in added and len(added) == 23, added
+
+
 def test_article_payloads_render_as_text(page: Any, api: httpx.Client) -> None:
     text = f"Attack report\n\nThe mayor said {PAYLOAD} in a statement. The corrupt, shameless elites want to destroy our great nation."
     data = store_article(api, text, title=f"Title {PAYLOAD}", outlet=f"Outlet {PAYLOAD}")
@@ -480,6 +527,16 @@ def test_corpus_search_filters_and_pages(page: Any, api: httpx.Client) -> None:
     assert page.locator("#page-next").is_hidden()
     page.goto("/articles")
     ready(page)
+    # QA (s45): the technique filter offered PTC-14 ids only; a French article's are SemEval-2023
+    groups = page.locator("#f-technique optgroup").evaluate_all("gs => gs.map(g => g.label)")
+    assert len(groups) == 2 and "SemEval-2023" in groups[1], groups
+    offered = (
+        page.locator("#f-technique optgroup")
+        .nth(1)
+        .locator("option")
+        .evaluate_all("os => os.map(o => o.value)")
+    )
+    assert "Flag_Waving" in offered and "Appeal_to_Values" in offered, offered
     page.select_option("#f-outlet", "Pager Post")
     page.fill("#f-from", "2025-02-01")
     page.click("#search-form button[type=submit]")

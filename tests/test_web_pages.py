@@ -513,3 +513,34 @@ def test_the_page_heads_who_says_what_as_the_text_view_does() -> None:
         "process.stdout.write(JSON.stringify(HEADINGS));"
     )
     assert run_node(script, None) == HEADINGS
+
+
+def test_feedback_menus_offer_the_articles_own_taxonomy() -> None:
+    # QA (s45): correcting a French (SemEval-2023) span, the menu listed both taxonomies, so names
+    # repeated ("Flag-waving" twice); "Add a missing span" offered PTC-14 ids only, even for a
+    # French article. Each menu now offers one taxonomy: the span's, or the article's.
+    module = (web.STATIC_DIR / "app.js").as_uri()
+    french = {"language": "fr", "spans": [{"technique": "Flag_Waving", "taxonomy": "semeval2023"}]}
+    script = (
+        f"const {{ articleTaxonomy, taxonomyTechniques }} = await import({json.dumps(module)});"
+        "const cat = JSON.parse((await import('node:fs')).readFileSync(0, 'utf8'));"
+        "const art = (d) => articleTaxonomy(d);"
+        "process.stdout.write(JSON.stringify({"
+        "  semeval: taxonomyTechniques(cat, 'semeval2023'), ptc: taxonomyTechniques(cat, 'ptc14'),"
+        f"  french: art({json.dumps(french)}), bare_fr: art({{language: 'fr', spans: []}}),"
+        "  bare_en: art({language: 'en', spans: []}), old: art({spans: [{technique: 'Doubt'}]}),"
+        "}));"
+    )
+    got = run_node(script, web.technique_catalogue())
+    assert isinstance(got, dict)
+    assert sorted(label for label, _ in got["semeval"]) == sorted(SEMEVAL23_LABELS)
+    assert sorted(label for label, _ in got["ptc"]) == sorted(PTC14_LABELS)
+    for choices in (got["semeval"], got["ptc"]):
+        names = [name for _, name in choices]
+        assert len(names) == len(set(names)), names  # no name twice in one menu
+    assert (got["french"], got["bare_fr"], got["bare_en"], got["old"]) == (
+        "semeval2023",
+        "semeval2023",
+        "ptc14",
+        "ptc14",
+    )

@@ -58,7 +58,7 @@ def render_page(template: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
 
-def _technique_record(t: Technique, taxonomy: str) -> dict[str, str]:
+def _technique_record(t: Technique, taxonomy: str, taxonomies: list[str]) -> dict[str, Any]:
     return {
         "label": t.label,
         "name": t.name,
@@ -66,12 +66,14 @@ def _technique_record(t: Technique, taxonomy: str) -> dict[str, str]:
         "example": t.example,
         "colour": t.colour,
         "taxonomy": taxonomy,
+        "taxonomies": taxonomies,
     }
 
 
 @lru_cache(maxsize=1)
 def technique_catalogue() -> dict[str, Any]:
-    """Every technique (PTC-14 first, then the SemEval-2023 labels not spelled the same), every
+    """Every technique (PTC-14 first, then the SemEval-2023 labels not spelled the same; each
+    record's ``taxonomies`` names every taxonomy that has its label), every
     frame and genre, as the page reads them: ``{"techniques": [...], "frames": {label: description},
     "frame_names": {label: name}, "genre_names": {id: name}, "span_languages": [code, ...]}``
     (the languages whose paragraphs get technique spans here), ``"whosays_languages"`` and
@@ -81,11 +83,14 @@ def technique_catalogue() -> dict[str, Any]:
     ("Legality Constitutionality and jurisprudence", "Security and defense")."""
     seen: set[str] = set()
     techniques = []
-    for taxonomy, table in (("ptc14", PTC14), ("semeval2023", SEMEVAL23)):
+    tables = (("ptc14", PTC14), ("semeval2023", SEMEVAL23))
+    for taxonomy, table in tables:
         for t in table:
             if t.label not in seen:
                 seen.add(t.label)
-                techniques.append(_technique_record(t, taxonomy))
+                # a label both spell alike (Loaded_Language) is listed once, in both taxonomies
+                both = [name for name, other in tables if any(o.label == t.label for o in other)]
+                techniques.append(_technique_record(t, taxonomy, both))
     return {
         "techniques": techniques,
         "frames": dict(FRAMES),

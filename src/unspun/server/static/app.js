@@ -61,6 +61,28 @@ export async function techniques() {
   return catalogue;
 }
 
+// The taxonomies a span names its technique in (the span's "taxonomy"), as the legend says them.
+export const TAXONOMY_NAMES = { ptc14: "PTC-14 (SemEval-2020 Task 11)", semeval2023: "SemEval-2023 Task 3 (23 techniques)" };
+
+/** [label, name] of the techniques of one taxonomy ("ptc14", "semeval2023"), by name: a label
+ * both taxonomies spell alike (Loaded_Language) is in both, and no name is said twice (a menu of
+ * both taxonomies had said "Flag-waving" twice). */
+export function taxonomyTechniques(cat, taxonomy) {
+  return cat.techniques
+    .filter((t) => (t.taxonomies || [t.taxonomy]).includes(taxonomy))
+    .map((t) => [t.label, t.name])
+    .sort((a, b) => a[1].localeCompare(b[1], "en"));
+}
+
+/** The taxonomy an analysis names its techniques in, as the store reads its feedback
+ * (store/feedback.py _taxonomy): its spans' one taxonomy (a French article's are SemEval-2023),
+ * else PTC-14 for English and SemEval-2023 for the other languages. */
+export function articleTaxonomy(data) {
+  const found = new Set((data.spans || []).map((s) => s.taxonomy || "ptc14"));
+  if (found.size === 1) return [...found][0];
+  return (data.language || "en") === "en" ? "ptc14" : "semeval2023";
+}
+
 /** The display name of a technique label (the label with spaces when unknown). */
 export function techniqueName(cat, label) {
   const t = cat.byLabel.get(label);

@@ -1,7 +1,7 @@
 // The article view (Analyse and /articles/{id}): summary, legend, highlighted text, tooltip,
 // span list, detail card and feedback. Everything from the article goes in as textContent.
 
-import { counted, el, frameName, genreName, number, percent, say, techniqueName } from "./app.js";
+import { articleTaxonomy, counted, el, frameName, genreName, number, percent, say, TAXONOMY_NAMES, taxonomyTechniques, techniqueName } from "./app.js";
 import { addSpan, captureSelection, feedbackControls } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
 import { toUtf16 } from "./offsets.js";
@@ -10,8 +10,6 @@ import { quoteElement, renderWhoSays } from "./whosays-panel.js";
 
 const $ = (id) => document.getElementById(id);
 
-// The taxonomy each span names its technique in (the span's "taxonomy"), as the legend says it.
-const TAXONOMY_NAMES = { ptc14: "PTC-14 (SemEval-2020 Task 11)", semeval2023: "SemEval-2023 Task 3 (23 techniques)" };
 
 // What the persuasion score reads as, in words, as the text view says it (render.persuasion_note):
 // version 3 of the fit gives the share of the annotated articles the article's evidence beats.
@@ -355,8 +353,13 @@ export class ArticleView {
     const box = $("add-span");
     box.hidden = this.articleId === null;
     const select = $("add-technique");
-    if (!select.options.length) {
-      for (const t of this.cat.techniques.filter((t) => t.taxonomy === "ptc14")) select.append(el("option", { value: t.label, text: t.name }));
+    // the article's own taxonomy (a French article's spans are SemEval-2023), filled anew for each
+    // article: it offered PTC-14 ids only
+    const taxonomy = articleTaxonomy(this.data);
+    if (select.dataset.taxonomy !== taxonomy) {
+      select.replaceChildren(...taxonomyTechniques(this.cat, taxonomy).map(([value, text]) => el("option", { value, text })));
+      select.dataset.taxonomy = taxonomy;
+      select.title = `Techniques of ${TAXONOMY_NAMES[taxonomy] || taxonomy}, the taxonomy of this article's spans`;
     }
   }
 

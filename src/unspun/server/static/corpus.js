@@ -1,7 +1,7 @@
 // The corpus (/articles): the search form and the filters live in the page's URL, so that a
 // search, its pages and the back button all work; results come from GET /api/articles.
 
-import { api, counted, el, frameName, genreName, notice, number, percent, say, techniqueName, techniques } from "./app.js";
+import { api, counted, el, frameName, genreName, notice, number, percent, say, TAXONOMY_NAMES, taxonomyTechniques, techniqueName, techniques } from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 const FILTERS = ["q", "outlet", "date_from", "date_to", "technique", "genre", "frame"];
@@ -42,7 +42,15 @@ async function main() {
     const input = document.querySelector(`[name="${name}"]`);
     if (params.get(name)) input.value = params.get(name);
   }
-  fillSelect($("f-technique"), cat.techniques.filter((t) => t.taxonomy === "ptc14").map((t) => [t.label, t.name]), params.get("technique"));
+  // Both taxonomies, one group each: English articles' spans are PTC-14, the other languages'
+  // SemEval-2023 (it offered PTC-14 ids only, so a French article's techniques could not be found).
+  const techniqueFilter = $("f-technique");
+  for (const [taxonomy, language] of [["ptc14", "English"], ["semeval2023", "other languages"]]) {
+    const group = el("optgroup", { label: `${TAXONOMY_NAMES[taxonomy]}: ${language}` });
+    techniqueFilter.append(group);
+    fillSelect(group, taxonomyTechniques(cat, taxonomy), null);
+  }
+  fillSelect(techniqueFilter, [], params.get("technique"));
   fillSelect($("f-frame"), Object.keys(cat.frames).map((f) => [f, frameName(cat, f)]), params.get("frame"));
   if (params.get("genre")) $("f-genre").value = params.get("genre");
   const outletsLoaded = api("/api/outlets").then((data) => fillSelect($("f-outlet"), data.outlets.map((o) => [o.outlet, o.outlet]), params.get("outlet")));

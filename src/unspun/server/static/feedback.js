@@ -2,7 +2,7 @@
 // missing span added (POST /api/articles/{id}/feedback; code-point offsets), then the article
 // is shown again with the feedback applied (?corrected=true).
 
-import { api, el, say, techniqueName } from "./app.js";
+import { api, el, say, taxonomyTechniques, techniqueName } from "./app.js";
 import { locateQuote, selectedRange } from "./text-range.js";
 
 const $ = (id) => document.getElementById(id);
@@ -26,8 +26,9 @@ export function feedbackControls(view, span) {
     box.append(el("button", { type: "button", class: "danger", onclick: () => sendFeedback(view, { kind: "wrong", ...about }, "Marked as wrong") }, "Mark as wrong"));
   }
   const select = el("select", { id: "fix-technique", "aria-label": "Correct technique" });
-  for (const t of view.cat.techniques.filter((t) => t.taxonomy === span.taxonomy || t.taxonomy === "ptc14")) {
-    if (t.label !== span.technique) select.append(el("option", { value: t.label, text: t.name }));
+  // the span's own taxonomy only: with both, names repeated ("Flag-waving" twice)
+  for (const [label, name] of taxonomyTechniques(view.cat, span.taxonomy || "ptc14")) {
+    if (label !== span.technique) select.append(el("option", { value: label, text: name }));
   }
   const fix = () => sendFeedback(view, { kind: "corrected", ...about, technique: select.value }, "Technique corrected");
   box.append(el("div", { class: "fix" }, select, el("button", { type: "button", onclick: fix }, "Correct technique")));
