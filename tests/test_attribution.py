@@ -1219,3 +1219,50 @@ def test_a_rule_requiring_or_a_writer_drafting_is_no_quote_to_show(nlp: object) 
     said = nlp("Fisk said the manifesto was finished.")  # type: ignore[operator]
     ((found, _),) = model.find(said)
     assert says_something(said[found.head], found.content_rule)
+
+
+ACCUSED = [
+    "The senator accused the mayor of hiding the report from voters.",
+    "Critics accused the company of misleading its customers.",
+]
+ACCUSED_GOLDS = [
+    [_gold(ACCUSED[0], "The senator", "accused", "hiding the report from voters")],
+    [_gold(ACCUSED[1], "Critics", "accused", "misleading its customers")],
+]
+
+
+@pytest.mark.needs("sklearn")
+def test_the_content_ranker_learns_where_a_content_starts_and_round_trips(
+    nlp: object, tmp_path: Path
+) -> None:
+    # The rules give "the mayor of hiding the report ..." (the object and "of"); PolNeAR marks only
+    # what the accused did, and the ranker learns that from two examples for an unseen sentence.
+    docs = [nlp(text) for text in TEXTS + ACCUSED]  # type: ignore[operator]
+    golds = GOLDS + ACCUSED_GOLDS  # "said goodbye": a candidate that is no cue
+    model = fit(docs, golds, min_count=1, c=100.0, threshold=0.5, content_c=100.0)
+    assert _found(model, docs) == [[(g.source, g.cue, g.content) for g in gold] for gold in golds]
+    unseen = "The union accused the minister of breaking his promise."
+    rules = AttributionModel(**{**model.__dict__, "content_weights": {}})
+    [(rule_found, _)] = rules.find(nlp(unseen))  # type: ignore[operator]
+    assert unseen[rule_found.content[0] : rule_found.content[1]] == "the minister of breaking his promise"
+    [(found, _)] = model.find(nlp(unseen))  # type: ignore[operator]
+    assert unseen[found.content[0] : found.content[1]] == "breaking his promise"
+    model.to_disk(tmp_path / "m")
+    again = AttributionModel.from_disk(tmp_path / "m")
+    assert again.content_weights and _found(again, docs) == _found(model, docs)
+
+
+def test_content_spans_hold_the_rule_content_and_no_span_over_the_speaker_wins(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.content_span import propose
+
+    text = '"I just wanted to be polite," said Pruitt, staring blankly at a wall.'
+    model = load_attribution_model()
+    doc = nlp(text)  # type: ignore[operator]
+    [said] = [f for f, _ in model.candidates(doc) if text[f.cue[0] : f.cue[1]] == "said"]
+    spans = propose(doc, said, quotations(text))
+    assert said.content in spans and (0, text.index(" said")) in spans
+    assert any("Pruitt" in text[s:e] for s, e in spans)  # candidates over the speaker exist ...
+    [(found, _)] = model.find(doc)
+    assert found.source is not None and text[found.source[0] : found.source[1]] == "Pruitt"
+    assert text[found.content[0] : found.content[1]] == '"I just wanted to be polite,"'  # ... none wins

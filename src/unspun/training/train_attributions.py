@@ -87,6 +87,7 @@ def fit_articles(
         c=float(settings.get("c", 1.0)),
         threshold=float(settings.get("threshold", 0.5)),
         nested=None if settings.get("nested") is None else float(settings["nested"]),
+        content_c=None if settings.get("content_c") is None else float(settings["content_c"]),
     )
 
 
@@ -108,7 +109,7 @@ def read_recipe(path: Path) -> dict[str, Any]:
     recipe = read_toml(path, "training config")
     known = {
         "data": {"train", "dev"},
-        "model": {"spacy_model", "min_count", "c", "threshold", "nested", "max_chars"},
+        "model": {"spacy_model", "min_count", "c", "threshold", "nested", "max_chars", "content_c"},
         "cv": {"folds"},
     }
     for table, keys in known.items():

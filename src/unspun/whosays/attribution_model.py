@@ -10,15 +10,19 @@ threshold (never a verb that reports no speech,
 :func:`~unspun.whosays.speech.reports_speech`, nor one whose source is a quoted "I",
 :func:`quoted_first_person`, nor a cue inside a quotation, :func:`inside_quotation`) and then
 drops those overlapping a more likely one, except a cue inside a more likely attribution's
-content that is itself at least as likely as ``nested`` (:func:`select`).
+content that is itself at least as likely as ``nested`` (:func:`select`). The content of each kept
+cue is the best of the candidate spans :mod:`unspun.whosays.content_span` proposes, scored by a
+second linear model fit on the gold contents of the training cues (``content_weights``; without
+them, the rules' content).
 
-Saved as one JSON file (``attribution.json``: lexicon, rates, weights; no pickle).
+Saved as one JSON file (``attribution.json``: lexicon, rates, weights, content weights; no pickle).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,9 +41,10 @@ from unspun.whosays.attribution_rules import (
     later_dependents,
     verb_for_content,
 )
+from unspun.whosays.content_span import ContentRanker, propose, span_features
 from unspun.whosays.cue import TREE, cue_tokens, inclusion_keys
 from unspun.whosays.parsing import Chunks, doc_text
-from unspun.whosays.quotation import quotations
+from unspun.whosays.quotation import OPEN_QUOTES, quotations
 from unspun.whosays.speech import reports_speech
 
 DEFAULT_MODEL = "attribution-polnear"
@@ -110,6 +115,7 @@ class AttributionModel:
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.5
     nested: float | None = None  # see select(); None: a cue inside a kept content never stays
+    content_weights: dict[str, float] = field(default_factory=dict)  # content_span features
 
     def probability(self, feats: dict[str, float]) -> float:
         """The classifier's probability that the candidate is a cue."""
@@ -135,17 +141,22 @@ class AttributionModel:
         distinct: in 3-fold CV over its 840 train articles, one per content dropped 22 cues, 10
         of them gold (cue F1 0.6557 -> 0.6555), addressed twins alone 2, 1 gold."""
         quotes = quotations(doc_text(doc))
-        scored = [
-            (f, self.probability(x))
-            for f, x in self.candidates(doc)
-            if reports_speech(doc[f.head])
-            and not quoted_first_person(doc_text(doc), f, quotes)
-            and not inside_quotation(f.cue, quotes)
-        ]
-        kept = [(f, p) for f, p in scored if p >= self.threshold]
+        scored = [(f, self.probability(x)) for f, x in self.candidates(doc) if usable(doc, f, quotes)]
+        kept = [(self.with_learnt_content(doc, f, quotes), p) for f, p in scored if p >= self.threshold]
         if distinct:
             kept = without_addressed_twins(doc, kept)
         return select(kept, nested=self.nested, distinct=distinct)
+
+    def with_learnt_content(self, doc: Any, found: Found, quotes: Sequence[Range]) -> Found:
+        """``found`` with the content the content ranker picks (as it is without content weights)."""
+        if not self.content_weights:
+            return found
+        content = ContentRanker(self.content_weights).choose(doc, found, quotes)
+        if content == found.content:
+            return found
+        text = doc_text(doc)
+        kind = "direct" if content is not None and text[content[0]] in OPEN_QUOTES else "indirect"
+        return replace(found, content=content, kind=kind)
 
     def to_disk(self, folder: Path) -> None:
         """Write ``attribution.json`` into ``folder`` (made if missing)."""
@@ -158,6 +169,9 @@ class AttributionModel:
             "include": dict(sorted(self.include.items())),
             "extend": dict(sorted(self.extend.items())),
             "weights": {k: round(v, 4) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-3},
+            "content_weights": {
+                k: round(v, 4) for k, v in sorted(self.content_weights.items()) if abs(v) >= 1e-3
+            },
         }
         (folder / MODEL_FILE).write_text(
             json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -184,6 +198,7 @@ class AttributionModel:
             weights={k: float(v) for k, v in data["weights"].items()},
             threshold=float(data["threshold"]),
             nested=None if data.get("nested") is None else float(data["nested"]),
+            content_weights={k: float(v) for k, v in data.get("content_weights", {}).items()},
         )
 
 
@@ -330,6 +345,52 @@ def training_rows(
     return rows, labels
 
 
+def content_rows(
+    model: AttributionModel,
+    docs: Sequence[Any],
+    golds: Sequence[Sequence[Any]],
+    *,
+    negatives: int = 60,
+) -> tuple[list[dict[str, float]], list[int]]:
+    """Features and labels of the candidate content spans of every candidate whose head heads a
+    gold cue and that prediction would consider (label 1: the span is that cue's gold content);
+    cues whose gold content no candidate matches are left out, and of each cue's other spans at
+    most ``negatives`` are kept, drawn with a fixed seed (deterministic)."""
+    rng = random.Random(0)
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    for doc, gold in zip(docs, golds, strict=True):
+        contents: defaultdict[int | None, set[Range]] = defaultdict(set)
+        for g in gold:
+            if g.cue is not None:
+                contents[cue_head_indices(doc, g.cue)].add(tuple(g.content))
+        text = doc_text(doc)
+        quotes = quotations(text)
+        for found, _ in model.candidates(doc):
+            right = contents.get(found.head)
+            if not right or not usable(doc, found, quotes):
+                continue
+            spans = propose(doc, found, quotes)
+            if not right & spans.keys():
+                continue
+            chosen = [r for r in spans if r in right or r == found.content]
+            others = [r for r in spans if r not in right and r != found.content]
+            chosen += rng.sample(others, min(negatives, len(others)))
+            for r in chosen:
+                rows.append(span_features(doc, found, r, spans[r]))
+                labels.append(int(r in right))
+    return rows, labels
+
+
+def usable(doc: Any, found: Found, quotes: Sequence[Range]) -> bool:
+    """Whether prediction considers a candidate at all (see :meth:`AttributionModel.find`)."""
+    return (
+        reports_speech(doc[found.head])
+        and not quoted_first_person(doc_text(doc), found, quotes)
+        and not inside_quotation(found.cue, quotes)
+    )
+
+
 def fit(
     docs: Sequence[Any],
     golds: Sequence[Sequence[Any]],
@@ -339,8 +400,10 @@ def fit(
     threshold: float = 0.5,
     nested: float | None = None,
     max_iter: int = 2000,
+    content_c: float | None = None,
 ) -> AttributionModel:
-    """Train an :class:`AttributionModel` on parsed documents and their gold attributions."""
+    """Train an :class:`AttributionModel` on parsed documents and their gold attributions; with
+    ``content_c`` (inverse L2 strength) also its content ranker (:func:`content_rows`)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -358,7 +421,32 @@ def fit(
     classifier.fit(x, labels)
     names = vectorizer.get_feature_names_out()
     model.weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0], strict=True)}
+    if content_c is not None:
+        model.content_weights = fit_content(model, docs, golds, c=content_c, max_iter=max_iter)
     return model
+
+
+def fit_content(
+    model: AttributionModel,
+    docs: Sequence[Any],
+    golds: Sequence[Sequence[Any]],
+    *,
+    c: float = 1.0,
+    max_iter: int = 2000,
+) -> dict[str, float]:
+    """Weights of the content ranker: logistic regression over :func:`content_rows` (a span is
+    its cue's gold content or not); at prediction the best-scored span is kept."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = content_rows(model, docs, golds)
+    if len(set(labels)) < 2:
+        raise ModelError("the training data gives no gold and other content spans; add articles")
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(rows)
+    ranker = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False).fit(x, labels)
+    names = vectorizer.get_feature_names_out()
+    return {str(n): float(w) for n, w in zip(names, ranker.coef_[0], strict=True)}
 
 
 def load_attribution_model(name: str | Path | None = None) -> AttributionModel:
