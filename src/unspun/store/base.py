@@ -198,7 +198,10 @@ class SearchQuery:
     outlet: str | None = _filter("Only this outlet's articles (its exact name).")
     date_from: dt.date | None = _filter("Published on or after (YYYY-MM-DD).")
     date_to: dt.date | None = _filter("Published on or before (YYYY-MM-DD).")
-    technique: str | None = _filter("Has a span of this technique id.")
+    technique: str | None = _filter(
+        "Has a span of this technique id (PTC-14 or SemEval-2023; a technique renamed in the other "
+        "taxonomy is the same: Flag-Waving finds Flag_Waving)."
+    )
     genre: str | None = _filter("Of this genre id (opinion, reporting, satire).")
     frame: str | None = _filter("Has this frame id among its frames.")
     language: str | None = _filter("In this language (en, fr, de, it, pl, ru, or its name: French).")

@@ -109,7 +109,8 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
         where.append(a.c.published <= query.date_to)
     if query.technique is not None:
         s = t.spans
-        where.append(exists().where(_in_scope(s.c.analysis_id, query), s.c.technique == query.technique))
+        named = s.c.technique.in_(same_technique(query.technique))  # as the profiles count it
+        where.append(exists().where(_in_scope(s.c.analysis_id, query), named))
     for task, name in (("genre", query.genre), ("frames", query.frame)):
         if name is not None:
             lab = t.labels.alias(f"label_{task}")
@@ -355,6 +356,24 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     )
 
 
+def _ptc14_twins() -> dict[str, str]:
+    """Each SemEval-2023 id that is one PTC-14 technique renamed, to that PTC-14 id."""
+    from unspun.techniques import PTC14_LABELS, semeval23_for
+
+    return {ids[0]: ptc for ptc in PTC14_LABELS if len(ids := semeval23_for(ptc)) == 1 and ids[0] != ptc}
+
+
+def same_technique(technique: str) -> list[str]:
+    """``technique`` and its one-to-one twin in the other taxonomy, if any (``Flag-Waving`` and
+    ``Flag_Waving``): the ids a search for it matches, as :func:`profile` counts them as one."""
+    twins = _ptc14_twins()
+    return [
+        technique,
+        *(x for x, ptc in twins.items() if ptc == technique),
+        *([twins[technique]] if technique in twins else []),
+    ]
+
+
 def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Span counts per technique with each SemEval-2023 id that is one PTC-14 technique renamed
     (``Flag_Waving``, ``Name_Calling-Labeling``, ``Conversation_Killer``: the multilingual
@@ -365,10 +384,8 @@ def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
     row: naming the twins by one id keeps every row one technique. Only one-to-one twins are
     merged, so no figure changes meaning; a SemEval-2023 id that is a part of a PTC-14 class
     (``Straw_Man`` of ``Whataboutism,Straw_Men,Red_Herring``) or has no twin
-    (``Appeal_to_Values``) keeps its own row. Search still takes the id a span is stored with."""
-    from unspun.techniques import PTC14_LABELS, semeval23_for
-
-    twins = {ids[0]: ptc for ptc in PTC14_LABELS if len(ids := semeval23_for(ptc)) == 1}
+    (``Appeal_to_Values``) keeps its own row. A search for either id finds both (:func:`same_technique`)."""
+    twins = _ptc14_twins()
     merged: dict[str, int] = defaultdict(int)
     for technique, count in counts:
         merged[twins.get(technique, technique)] += count
