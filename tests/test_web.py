@@ -491,6 +491,38 @@ def test_a_french_articles_feedback_menus_offer_semeval2023_techniques(page: Any
     assert "Flag_Waving" in added and "Flag-Waving" not in added and len(added) == 23, added
 
 
+def test_the_technique_chart_of_an_english_and_a_french_outlet_shows_every_technique(
+    page: Any, api: httpx.Client
+) -> None:
+    # QA (s45): comparing an English (PTC-14) and a French (SemEval-2023) outlet, the technique
+    # chart kept the first 14 techniques of both and left the rest out without a word (an English
+    # outlet's Whataboutism/straw man span, 1.16 per 1,000 words, was in no bar).
+    import json
+
+    from unspun.store.queries import same_technique
+    from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS
+
+    store_article(api, "Wire one\n\nThe council met on Tuesday.", outlet="Wire One")
+    store_article(api, "Tribune\n\nLe conseil a voté mardi.", outlet="Tribune Deux", lang="fr")
+    real = api.get("/api/outlets/Wire One/profile", params={"compare": "Tribune Deux"}).json()
+    # hand-made rates, as such outlets have them: every PTC-14 id on one side, the SemEval-2023
+    # ids with no PTC-14 twin on the other (more than 14 in all)
+    english = {label: 1.0 + i for i, label in enumerate(PTC14_LABELS)}
+    shared = {x for label in english for x in same_technique(label)}  # counted as PTC-14 ids
+    french = {label: 0.5 + i for i, label in enumerate(SEMEVAL23_LABELS) if label not in shared}
+    real["a"]["technique_rates"], real["b"]["technique_rates"] = english, french
+    real["rate_difference"] = {k: english.get(k, 0.0) - french.get(k, 0.0) for k in {*english, *french}}
+    page.route(
+        "**/api/outlets/*/profile*",
+        lambda route: route.fulfill(content_type="application/json", body=json.dumps(real)),
+    )
+    page.goto("/outlets/Wire%20One?compare=Tribune%20Deux")
+    ready(page)
+    chart = page.locator("figure").first
+    assert chart.locator("rect.bar").count() == 2 * (len(english) + len(french))
+    assert page.locator(".card table tbody tr").count() == len(english) + len(french)
+
+
 def test_article_payloads_render_as_text(page: Any, api: httpx.Client) -> None:
     text = f"Attack report\n\nThe mayor said {PAYLOAD} in a statement. The corrupt, shameless elites want to destroy our great nation."
     data = store_article(api, text, title=f"Title {PAYLOAD}", outlet=f"Outlet {PAYLOAD}")

@@ -44,7 +44,9 @@ function shares(counts, total) {
   return out;
 }
 
-function rowsOf(maps, name, colourOf, limit = 14) {
+// Every key of either map by default: the technique chart of an English (PTC-14) and a French
+// (SemEval-2023) outlet has more than 14 techniques, and a cut at 14 left some out unsaid.
+function rowsOf(maps, name, colourOf, limit = Infinity) {
   const keys = [...new Set(maps.flatMap((m) => Object.keys(m)))];
   keys.sort((a, b) => Math.max(...maps.map((m) => m[b] || 0)) - Math.max(...maps.map((m) => m[a] || 0)));
   return keys.slice(0, limit).map((k) => ({ label: name(k), values: maps.map((m) => m[k] ?? 0), colour: colourOf(k) }));
