@@ -655,7 +655,7 @@ def test_who_what_and_quotes_are_shown(page: Any) -> None:
         "Jane Roe",
         "PERSON",
         "negative",
-        "Antagonist (Corrupt)",
+        "Antagonist: Corrupt",
         "the plan is reckless",
         text[42:73],
     ):

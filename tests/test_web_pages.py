@@ -515,6 +515,31 @@ def test_the_page_heads_who_says_what_as_the_text_view_does() -> None:
     assert run_node(script, None) == HEADINGS
 
 
+def test_the_page_heads_the_entity_table_and_names_roles_as_the_text_view_does() -> None:
+    # QA (s45): the text view's entity columns read "tone" and "portrayed as" (the role), the
+    # page's "Portrayed" (the tone) and "Role"; a role with fine roles read "Antagonist: Deceiver"
+    # in the one and "Antagonist (Deceiver)" in the other. One set of columns and one role text.
+    from unspun.document import Entity, Label
+    from unspun.render_whosays import ENTITY_COLUMNS, role_text
+
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    entity = {"role": "Antagonist", "fine_roles": ["Deceiver", "Conspirator"]}
+    script = (
+        f"const {{ ENTITY_COLUMNS, roleText }} = await import({json.dumps(module)});"
+        "process.stdout.write(JSON.stringify({columns: ENTITY_COLUMNS,"
+        f" role: roleText({json.dumps(entity)}), none: roleText({{}})}}));"
+    )
+    got = run_node(script, None)
+    cast = Entity(
+        "E1", "MI6", "ORG", role=Label("Antagonist"), fine_roles=[Label("Deceiver"), Label("Conspirator")]
+    )
+    assert got == {
+        "columns": list(ENTITY_COLUMNS),
+        "role": role_text(cast),
+        "none": role_text(Entity("E2", "UN", "ORG")),
+    }
+
+
 def test_feedback_menus_offer_the_articles_own_taxonomy() -> None:
     # QA (s45): correcting a French (SemEval-2023) span, the menu listed both taxonomies, so names
     # repeated ("Flag-waving" twice); "Add a missing span" offered PTC-14 ids only, even for a

@@ -38,6 +38,12 @@ HEADINGS = {
 }
 
 
+# The entity table's columns, the same words on the page (whosays-panel.js ENTITY_COLUMNS; a test
+# holds them equal): the page said "Portrayed" for the tone and "Role" for what this view calls
+# "portrayed as".
+ENTITY_COLUMNS = ("entity", "type", "mentions", "tone", "portrayed as")
+
+
 def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
     return "—" if r is None else _shorten(text[r.start : r.end], limit)
 
@@ -64,16 +70,17 @@ def entity_table(analysis: Analysis) -> Table | None:
         return None
     portrayed = any(e.sentiment is not None or e.role is not None for e in entities)
     table = Table(title=HEADINGS["entities"], title_justify="left")
-    table.add_column("entity")
-    table.add_column("type")
-    table.add_column("mentions", justify="right")
+    name, kind, mentions, tone, role = ENTITY_COLUMNS
+    table.add_column(name)
+    table.add_column(kind)
+    table.add_column(mentions, justify="right")
     if portrayed:
-        table.add_column("tone")
-        table.add_column("portrayed as")
+        table.add_column(tone)
+        table.add_column(role)
     for entity in entities[:MAX_ENTITIES]:
         row: list[Text | str] = [Text(printable(entity.name)), entity.type, str(len(entity.mentions))]
         if portrayed:
-            row += [_tone(entity), _role(entity)]
+            row += [_tone(entity), role_text(entity) or "—"]
         table.add_row(*row)
     if len(entities) > MAX_ENTITIES:
         table.caption = f"and {len(entities) - MAX_ENTITIES} more (every entity: --format json)"
@@ -84,9 +91,11 @@ def _tone(entity: Entity) -> str:
     return f"{entity.sentiment.name} {entity.sentiment.score:.2f}" if entity.sentiment else "—"
 
 
-def _role(entity: Entity) -> str:
+def role_text(entity: Entity) -> str:
+    """How ``entity`` is portrayed, as the text view and the page (whosays-panel.js roleText) say
+    it: its main role, then its fine roles ("Antagonist: Deceiver, Conspirator"); "" for none."""
     if entity.role is None:
-        return "—"
+        return ""
     fine = ", ".join(label.name for label in entity.fine_roles)
     return f"{entity.role.name}: {fine}" if fine else entity.role.name
 

@@ -15,6 +15,16 @@ export const HEADINGS = {
   claims: "Check-worthy claims",
 };
 
+// The entity table's columns, as the text view says them (render_whosays.ENTITY_COLUMNS).
+export const ENTITY_COLUMNS = ["entity", "type", "mentions", "tone", "portrayed as"];
+
+/** How an entity (JSON) is portrayed, as render_whosays.role_text says it; "" for no role. */
+export function roleText(e) {
+  if (!e.role) return "";
+  const fine = (e.fine_roles || []).join(", ");
+  return fine ? `${e.role}: ${fine}` : e.role;
+}
+
 function showButton(label, range, title, show) {
   return el("button", { type: "button", class: "link show", title, onclick: () => show(range) }, label);
 }
@@ -22,7 +32,6 @@ function showButton(label, range, title, show) {
 function entityTable(entities, show) {
   const rows = entities.map((e) => {
     const mentions = e.mentions || [];
-    const roles = (e.fine_roles || []).length ? ` (${e.fine_roles.join(", ")})` : "";
     return el(
       "tr",
       {},
@@ -30,13 +39,13 @@ function entityTable(entities, show) {
       el("td", { text: e.type || "" }),
       el("td", { text: mentions.length }),
       el("td", { text: e.sentiment ? `${e.sentiment} ${percent(e.sentiment_score)}` : "–" }),
-      el("td", { text: e.role ? `${e.role}${roles}` : "–" }),
+      el("td", { text: roleText(e) || "–" }),
     );
   });
   return el(
     "table",
     { class: "table compact" },
-    el("thead", {}, el("tr", {}, ["Entity", "Type", "Mentions", "Portrayed", "Role"].map((h) => el("th", { scope: "col", text: h })))),
+    el("thead", {}, el("tr", {}, ENTITY_COLUMNS.map((h) => el("th", { scope: "col", text: h[0].toUpperCase() + h.slice(1) })))),
     el("tbody", {}, rows),
   );
 }
