@@ -540,6 +540,45 @@ def test_the_page_heads_the_entity_table_and_names_roles_as_the_text_view_does()
     }
 
 
+def test_the_page_orders_entities_and_claims_as_the_text_view_does() -> None:
+    # QA (s45): the text view lists entities most mentioned first and claims most check-worthy
+    # first, the page both in the JSON's order: the split-quote report listed Department before
+    # Gates in one and after Washington in the other, its 0.65 claim first in one and last in the
+    # other. One order, held equal here.
+    from unspun.document import Claim, Entity, TextRange
+    from unspun.render_whosays import claim_order, entity_order
+
+    mentions = {"US": 1, "Gates": 2, "Anna Berg": 1, "Britain": 3, "Department": 1}
+    entities = [
+        Entity(f"E{i}", name, "ORG", mentions=[TextRange(j, j + 1) for j in range(n)])
+        for i, (name, n) in enumerate(mentions.items())
+    ]
+    claims = [
+        Claim("C1", 0, 5, 0.42),
+        Claim("C2", 10, 15, 0.41),
+        Claim("C3", 20, 25, 0.65),
+        Claim("C4", 8, 9, 0.42),
+    ]
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    data = {
+        "entities": [
+            {"id": e.id, "name": e.name, "mentions": [{"start": m.start, "end": m.end} for m in e.mentions]}
+            for e in entities
+        ],
+        "claims": [{"id": c.id, "start": c.start, "end": c.end, "score": c.score} for c in claims],
+    }
+    script = (
+        f"const {{ entityOrder, claimOrder }} = await import({json.dumps(module)});"
+        f"const data = {json.dumps(data)};"
+        "process.stdout.write(JSON.stringify({entities: entityOrder(data.entities).map((e) => e.id),"
+        " claims: claimOrder(data.claims).map((c) => c.id)}));"
+    )
+    assert run_node(script, None) == {
+        "entities": [e.id for e in entity_order(entities)],
+        "claims": [c.id for c in claim_order(claims)],
+    }
+
+
 def test_feedback_menus_offer_the_articles_own_taxonomy() -> None:
     # QA (s45): correcting a French (SemEval-2023) span, the menu listed both taxonomies, so names
     # repeated ("Flag-waving" twice); "Add a missing span" offered PTC-14 ids only, even for a

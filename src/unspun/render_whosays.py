@@ -6,11 +6,13 @@ claims. The first of the sections of :mod:`unspun.render` (which imports this mo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from unspun.document import Analysis, Attribution, Entity, TextRange
+from unspun.document import Analysis, Attribution, Claim, Entity, TextRange
 from unspun.pipeline.whosays_layer import COVERAGE
 from unspun.terminal import printable, shortened
 from unspun.whosays.shown import content_parts, continued, unquote
@@ -63,9 +65,21 @@ def quoted(text: str) -> str:
     return f"“{unquote(text)}”"
 
 
+def entity_order(entities: Iterable[Entity]) -> list[Entity]:
+    """``entities`` most mentioned first, then by name, as the text view and the page
+    (whosays-panel.js entityOrder) list them."""
+    return sorted(entities, key=lambda e: (-len(e.mentions), e.name))
+
+
+def claim_order(claims: Iterable[Claim]) -> list[Claim]:
+    """``claims`` most check-worthy first, then in the text's order, as the text view and the
+    page (whosays-panel.js claimOrder) list them."""
+    return sorted(claims, key=lambda c: (-c.score, c.start))
+
+
 def entity_table(analysis: Analysis) -> Table | None:
     """Entities, most mentioned first: name, type, mentions (None when there are none)."""
-    entities = sorted(analysis.article.entities, key=lambda e: (-len(e.mentions), e.name))
+    entities = entity_order(analysis.article.entities)
     if not entities:
         return None
     portrayed = any(e.sentiment is not None or e.role is not None for e in entities)
@@ -102,7 +116,7 @@ def role_text(entity: Entity) -> str:
 
 def claim_table(analysis: Analysis) -> Table | None:
     """Check-worthy sentences, most check-worthy first, with their probability (None when none)."""
-    claims = sorted(analysis.article.claims, key=lambda c: (-c.score, c.start))
+    claims = claim_order(analysis.article.claims)
     if not claims:
         return None
     table = Table(title=HEADINGS["claims"], title_justify="left")

@@ -25,6 +25,19 @@ export function roleText(e) {
   return fine ? `${e.role}: ${fine}` : e.role;
 }
 
+// Python's order of strings (code points), not the locale's: the text view sorts so.
+const byCodePoint = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Entities most mentioned first, then by name, as the text view lists them (render_whosays.entity_order). */
+export function entityOrder(entities) {
+  return [...entities].sort((a, b) => (b.mentions || []).length - (a.mentions || []).length || byCodePoint(a.name || "", b.name || ""));
+}
+
+/** Claims most check-worthy first, then in the text's order (render_whosays.claim_order). */
+export function claimOrder(claims) {
+  return [...claims].sort((a, b) => b.score - a.score || a.start - b.start);
+}
+
 function showButton(label, range, title, show) {
   return el("button", { type: "button", class: "link show", title, onclick: () => show(range) }, label);
 }
@@ -172,9 +185,9 @@ export function languageNote(data, cat) {
  */
 export function renderWhoSays(box, data, show, cat) {
   box.replaceChildren();
-  const entities = data.entities || [];
+  const entities = entityOrder(data.entities || []);
   const quotes = data.attributions || [];
-  const claims = data.claims || [];
+  const claims = claimOrder(data.claims || []);
   const note = languageNote(data, cat) || coverageNote(data);
   const names = Object.fromEntries(entities.map((e) => [e.id, e.name]));
   box.hidden = !(note || entities.length || quotes.length || claims.length);
