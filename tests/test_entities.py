@@ -386,3 +386,17 @@ def test_a_nationality_the_parser_took_for_a_place_is_still_a_nationality(
         "Russia",
         "Russian",
     ]
+
+
+def test_an_organisation_named_with_a_title_word_keeps_it() -> None:
+    # QA (s45): "State Department", "Foreign Office", "US Army" and "Defence Ministry" were the
+    # entities "Department", "Office", "Army" and "Ministry" (their first word read as a title)
+    text = "The State Department, the Foreign Office, the US Army and the Defence Ministry met."
+    for name in ("State Department", "Foreign Office", "US Army", "Defence Ministry"):
+        start = text.index(name)
+        m = mention_of(text, start, start + len(name), "ORG")
+        assert m is not None and m.name == name, (name, m)
+    # a title before a person's name is still left out
+    text = "Defence Secretary Ben Wallace spoke."
+    m = mention_of(text, 0, len("Defence Secretary Ben Wallace"), "PERSON")
+    assert m is not None and m.name == "Ben Wallace"

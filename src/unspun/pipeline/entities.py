@@ -205,7 +205,6 @@ GROUP_NOUNS = frozenset(
         "aides",
     ]
 )
-# Last words that do not name an organisation on their own ("the Party", "the House").
 # Nouns that make the name they stand in apposition to a place (see mention_type).
 PLACE_NOUNS = frozenset(
     {
@@ -228,6 +227,7 @@ PLACE_NOUNS = frozenset(
         "country",
     }
 )
+# Last words that do not name an organisation on their own ("the Party", "the House").
 GENERIC_LAST = frozenset(
     [
         "party",
@@ -297,12 +297,16 @@ class _Group:
 def _titles(raw: Sequence[str]) -> int:
     """How many of the words ``raw`` open with are titles ("President", "Detective Inspector");
     a possessive is no title ("King's Fund", "the Queen's Gallery" keep the word), nor a
-    country's name that ends the words ("US" alone is the country, "US Secretary" a title)."""
+    country's name that ends the words ("US" alone is the country, "US Secretary" a title), nor
+    are words before a last generic one (:data:`GENERIC_LAST`: "State Department" is not
+    "Department")."""
     count = 0
     while count < len(raw) and raw[count].lower().rstrip(".") in TITLES:
         if count == len(raw) - 1 and country_named(raw[count]):
             break
         count += 1
+    if count and len(raw) - count == 1 and raw[-1].lower() in GENERIC_LAST:
+        return 0  # the words name an organisation: "State Department", "Foreign Office", "US Army"
     return count
 
 
