@@ -151,3 +151,28 @@ def test_an_interrupted_quote_counts_only_its_quoted_parts() -> None:
 def _span_of(text: str, phrase: str) -> tuple[int, int]:
     start = text.index(phrase)
     return start, start + len(phrase)
+
+
+def test_a_paragraph_in_another_language_counts_in_neither_voice() -> None:
+    # QA (s45): an English op-ed with a French paragraph read "39% of characters (11 spans)" in
+    # the author's text, the French paragraph's SemEval-2023 spans counted with the English ones
+    from dataclasses import replace
+
+    from unspun.document import split_paragraphs
+
+    french = "Cette réforme scandaleuse est une trahison honteuse de tous les travailleurs du pays."
+    article = _analysed()
+    english_alone = voice_persuasion(article)
+    text = TEXT + "\n\n" + french
+    mixed = Article(id="m", text=text, language="en")
+    start = text.index("scandaleuse")
+    mixed.set_layer(
+        "technique", [*article.layer("technique"), Span(start, start + 11, "Loaded_Language", 0.7)]
+    )
+    mixed.attributions = article.attributions
+    paragraphs = split_paragraphs(text)
+    mixed.paragraphs = [paragraphs[0], replace(paragraphs[1], language="fr")]
+    voices = voice_persuasion(mixed)
+    assert (voices.author.spans, voices.quoted.spans) == (1, 1)
+    assert voices.author.chars == english_alone.author.chars + 2  # the blank line between counts
+    assert voices.quoted == english_alone.quoted

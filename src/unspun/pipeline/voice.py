@@ -36,6 +36,7 @@ import numpy as np
 
 from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.pipeline.base import Component
+from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
 from unspun.whosays.quoted import attribution_ranges, mostly_quoted, quoted_mask
 
@@ -88,28 +89,42 @@ class Voices:
 
 def voice_persuasion(article: Article, *, layer: str = TECHNIQUE_LAYER) -> Voices:
     """The persuasion in the author's text and in the quoted text of an analysed ``article``
-    (the spans of ``layer``, the attributions' contents and the quotation marks of its text)."""
+    (the spans of ``layer``, the attributions' contents and the quotation marks of its text),
+    over the paragraphs in the article's language: a paragraph in another language (read by
+    another span model, in another taxonomy, or by none) is left out of both voices, as the
+    persuasion score leaves it out."""
     spans = [(s.start, s.end) for s in article.layer(layer)]
-    return count_voices(article.text, attribution_ranges(article), spans)
+    left_out = ranges_outside(article, (article.language or "en",))
+    return count_voices(article.text, attribution_ranges(article), spans, left_out=left_out)
 
 
-def count_voices(text: str, quoted: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> Voices:
+def count_voices(
+    text: str,
+    quoted: Sequence[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
+    *,
+    left_out: Sequence[tuple[int, int]] = (),
+) -> Voices:
     """:func:`voice_persuasion` from plain ranges: ``quoted`` the attribution contents, ``spans``
-    the technique spans, each ``(start, end)`` into ``text``."""
+    the technique spans, each ``(start, end)`` into ``text``; the characters of the ``left_out``
+    ranges, and the spans mostly inside them, count in neither voice."""
+    unread = np.zeros(len(text), dtype=bool)
+    for start, end in left_out:
+        unread[max(start, 0) : min(end, len(text))] = True
     in_quote = quoted_mask(text, quoted)
     # per voice, the characters inside its own spans (a span is the voice's that holds most of it)
     covered = {voice: np.zeros(len(text), dtype=bool) for voice in VOICES}
     counts = dict.fromkeys(VOICES, 0)
     for start, end in spans:
         start, end = max(start, 0), min(end, len(text))
-        if end <= start:
+        if end <= start or mostly_quoted(unread, start, end):
             continue
         voice = "quoted" if mostly_quoted(in_quote, start, end) else "author"
         covered[voice][start:end] = True
         counts[voice] += 1
     return Voices(
-        author=_count(covered["author"][~in_quote], counts["author"]),
-        quoted=_count(covered["quoted"][in_quote], counts["quoted"]),
+        author=_count(covered["author"][~in_quote & ~unread], counts["author"]),
+        quoted=_count(covered["quoted"][in_quote & ~unread], counts["quoted"]),
     )
 
 
