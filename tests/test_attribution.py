@@ -1265,4 +1265,89 @@ def test_content_spans_hold_the_rule_content_and_no_span_over_the_speaker_wins(n
     assert any("Pruitt" in text[s:e] for s, e in spans)  # candidates over the speaker exist ...
     [(found, _)] = model.find(doc)
     assert found.source is not None and text[found.source[0] : found.source[1]] == "Pruitt"
+    assert found.content is not None
     assert text[found.content[0] : found.content[1]] == '"I just wanted to be polite,"'  # ... none wins
+
+
+SCORED = (
+    'Ms. Lee said the plan, which "cost $2 million," failed. "It was a mess." She added that it '
+    "would be fixed by May.\nOfficials, the report says, were warned in April and denied it."
+)
+
+
+def test_the_ranker_scores_every_span_as_its_feature_dict_does(nlp: object) -> None:
+    # score_spans sums the weights once per start, once per end and per span from small tables;
+    # with a distinct weight on every feature any feature it lost, doubled or misnamed would show.
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.content_ranker import ContentRanker, score_spans
+    from unspun.whosays.content_span import propose, span_features
+
+    model = load_attribution_model()
+    doc = nlp(SCORED)  # type: ignore[operator]
+    quotes = quotations(SCORED)
+    cases = [(found, propose(doc, found, quotes)) for found, _ in model.candidates(doc)]
+    assert len(cases) >= 3 and all(len(spans) > 20 for _, spans in cases)
+    names = sorted(
+        {n for f, spans in cases for r, tags in spans.items() for n in span_features(doc, f, r, tags)}
+    )
+    distinct = {name: (k % 13 - 6) * 0.25 + k * 1e-4 for k, name in enumerate(names)}
+    for weights in (model.content_weights, distinct):
+        ranker = ContentRanker(weights)
+        for found, spans in cases:
+            fast = score_spans(weights, doc, found, spans)
+            assert fast.keys() == spans.keys()
+            for r, tags in spans.items():
+                assert fast[r] == pytest.approx(ranker.score(span_features(doc, found, r, tags)), abs=1e-9)
+
+
+def _brat(text: str, golds: list[GoldAttribution]) -> str:
+    lines = []
+    for k, g in enumerate(golds):
+        parts = {"Source": g.source, "Cue": g.cue, "Content": g.content}
+        ids = {}
+        for n, (name, span) in enumerate(parts.items()):
+            if span is not None:
+                ids[name] = f"T{k * 4 + n + 1}"
+                lines.append(f"{ids[name]}\t{name} {span[0]} {span[1]}\t{text[span[0] : span[1]]}")
+        assert g.cue is not None
+        lines.append(f"T{k * 4 + 4}\tAttribution {g.cue[0]} {g.cue[1]}\t{text[g.cue[0] : g.cue[1]]}")
+        roles = " ".join(f"{name}:{ids[name]}" for name in ("Content", "Cue", "Source") if name in ids)
+        lines.append(f"E{k + 1}\tAttribution:T{k * 4 + 4} {roles}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.needs("sklearn")
+def test_train_attributions_works_in_a_run_folder_reused_until_fresh(tmp_path: Path) -> None:
+    import os
+
+    from unspun.cli import app
+
+    train = tmp_path / "data" / "train"
+    (train / "text").mkdir(parents=True)
+    (train / "attributions").mkdir()
+    for k, (text, golds) in enumerate(zip(TEXTS + ACCUSED, GOLDS + ACCUSED_GOLDS, strict=True)):
+        (train / "text" / f"doc{k}.txt").write_text(text, encoding="utf-8")
+        (train / "attributions" / f"doc{k}_ab12.ann").write_text(_brat(text, golds), encoding="utf-8")
+    recipe = tmp_path / "tiny.toml"
+    recipe.write_text(
+        '[data]\ntrain = "train"\n\n[model]\nmin_count = 1\nc = 100.0\nthreshold = 0.5\ncontent_c = 100.0\n',
+        encoding="utf-8",
+    )
+    command = ["train", "attributions", "--data", str(tmp_path / "data"), "--train-config", str(recipe)]
+    runner = CliRunner()
+    first = runner.invoke(app, [*command, "--out", str(tmp_path / "m1")])
+    assert first.exit_code == 0, first.output
+    model = AttributionModel.from_disk(tmp_path / "m1")
+    assert model.content_weights and (tmp_path / "m1" / "metrics.json").is_file()
+    (folder,) = (Path(os.environ["UNSPUN_CACHE"]) / "runs").iterdir()
+    assert folder.name.startswith("attributions-tiny-") and (folder / "model" / "attribution.json").is_file()
+    again = runner.invoke(app, [*command, "--out", str(tmp_path / "m2")])
+    assert again.exit_code == 0 and "reusing the attributions model" in again.output
+    assert (tmp_path / "m2" / "attribution.json").read_text() == (
+        tmp_path / "m1" / "attribution.json"
+    ).read_text()
+    fresh = runner.invoke(app, [*command, "--out", str(tmp_path / "m3"), "--fresh"])
+    assert fresh.exit_code == 0 and "cleared the run folder" in fresh.output
+    assert [line.split("\t")[0] for line in (folder / "units.log").read_text("utf-8").splitlines()] == [
+        "model"
+    ]

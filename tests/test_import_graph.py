@@ -176,6 +176,7 @@ def test_no_import_circles_between_top_level_parts() -> None:
 WHOSAYS_RUNTIME = {
     "attribution_model",
     "attribution_rules",
+    "content_ranker",
     "content_span",
     "boundary",
     "cue",

@@ -41,7 +41,8 @@ from unspun.whosays.attribution_rules import (
     later_dependents,
     verb_for_content,
 )
-from unspun.whosays.content_span import ContentRanker, propose, span_features
+from unspun.whosays.content_ranker import ContentRanker
+from unspun.whosays.content_span import propose, span_features
 from unspun.whosays.cue import TREE, cue_tokens, inclusion_keys
 from unspun.whosays.parsing import Chunks, doc_text
 from unspun.whosays.quotation import OPEN_QUOTES, quotations

@@ -9,8 +9,9 @@ nearby quotations and from the commas of the sentence. :func:`span_features` des
 (how it differs from the rule's, which edge kinds made it, the words at and beyond its edges, how
 it sits in the parse, whether it holds the source or cue); a linear scorer whose weights are fit
 by logistic regression on the gold contents of the training cues picks the best
-(:meth:`ContentRanker.choose`). Pure functions over a spaCy parse; the weights live in the
-attribution model's JSON.
+(:class:`unspun.whosays.content_ranker.ContentRanker`, which sums the same weights without a
+feature dict per span). Pure functions over a spaCy parse; the weights live in the attribution
+model's JSON.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from unspun.whosays.attribution_rules import Found
-from unspun.whosays.boundary import strip_edges, without_dateline
+from unspun.whosays.boundary import strip_edges
 from unspun.whosays.parsing import doc_text
 
 Range = tuple[int, int]
@@ -67,15 +68,16 @@ def token_table(doc: Any) -> TokenTable:
     """The :class:`TokenTable` of ``doc``, made once and kept in ``doc.user_data``."""
     table = doc.user_data.get(_TABLE_KEY)
     if table is None:
+        tokens = list(doc)  # spaCy makes a Token per access: once per token, not once per list
         table = doc.user_data[_TABLE_KEY] = TokenTable(
-            starts=[t.idx for t in doc],
-            ends=[t.idx + len(t) for t in doc],
-            lower=[t.lower_ for t in doc],
-            pos=[t.pos_ for t in doc],
-            dep=[t.dep_ for t in doc],
-            head=[t.head.i for t in doc],
-            left=[t.left_edge.i for t in doc],
-            right=[t.right_edge.i for t in doc],
+            starts=[t.idx for t in tokens],
+            ends=[t.idx + len(t) for t in tokens],
+            lower=[t.lower_ for t in tokens],
+            pos=[t.pos_ for t in tokens],
+            dep=[t.dep_ for t in tokens],
+            head=[t.head.i for t in tokens],
+            left=[t.left_edge.i for t in tokens],
+            right=[t.right_edge.i for t in tokens],
         )
     return table
 
@@ -145,10 +147,12 @@ def propose(doc: Any, found: Found, quotes: Sequence[Range]) -> dict[Range, Tags
             while s < len(text) and text[s].isspace():
                 s += 1
             starts.setdefault(s, set()).add("comma")
+    start_tags = {s: frozenset(tags) for s, tags in starts.items()}
+    end_tags = {e: frozenset(tags) for e, tags in ends.items()}
     return {
-        (s, e): (frozenset(st), frozenset(et))
-        for s, st in starts.items()
-        for e, et in ends.items()
+        (s, e): (st, et)
+        for s, st in start_tags.items()
+        for e, et in end_tags.items()
         if s < e <= s + MAX_CHARS
     }
 
@@ -172,23 +176,28 @@ def _inner_edges(doc: Any, rule: Range, clause: Range, add_range: Any, starts: d
             add_range((rule[0], cc[-1] if cc else r[0]), "before_conj")
 
 
-def _sign(x: int) -> str:
+def sign(x: int) -> str:
+    """``x``'s sign as ``0``, ``-`` or ``+`` (in feature names)."""
     return "0" if x == 0 else "-" if x < 0 else "+"
 
 
-def _within(char: int, r: Range | None) -> bool:
+def within(char: int, r: Range | None) -> bool:
+    """Whether ``char`` lies in ``r`` (never in ``None``)."""
     return r is not None and r[0] <= char < r[1]
 
 
 def span_features(doc: Any, found: Found, span: Range, tags: Tags) -> dict[str, float]:
-    """Sparse features of one candidate content span of ``found`` (see the module docstring)."""
+    """Sparse features of one candidate content span of ``found`` (see the module docstring).
+    Prediction sums their weights without this dict (:func:`unspun.whosays.content_ranker.score_spans`):
+    a feature changed here is changed there too (a test in tests/test_attribution.py holds the
+    two scores equal)."""
     text = doc_text(doc)
     table = token_table(doc)
     s, e = span
     rule_name = found.content_rule
     feats = {"bias": 1.0}
     if found.content is not None:
-        rs, re_ = _sign(s - found.content[0]), _sign(e - found.content[1])
+        rs, re_ = sign(s - found.content[0]), sign(e - found.content[1])
         feats["is_rule"] = float(span == found.content)
         feats[f"s_rel={rs}"] = feats[f"e_rel={re_}"] = 1.0
         feats[f"rule|s_rel={rule_name}|{rs}"] = feats[f"rule|e_rel={rule_name}|{re_}"] = 1.0
@@ -217,13 +226,13 @@ def span_features(doc: Any, found: Found, span: Range, tags: Tags) -> dict[str, 
     feats[f"nsent={min(piece.count('. ') + piece.count('.” ') + piece.count(chr(10)), 3)}"] = 1.0
     size = min(int(math.log2(e - s + 1)), 11)
     feats[f"len={size}"] = feats[f"rule|len={rule_name}|{size}"] = 1.0
-    sent_start, sent_end, verbs = _cue_context(doc, found.head)
+    sent_start, sent_end, verbs = cue_context(doc, found.head)
     feats[f"in_sent={sent_start <= s and e <= sent_end}"] = 1.0
     _parse_features(table, found, verbs, s, e, feats)
     return feats
 
 
-def _cue_context(doc: Any, head: int) -> tuple[int, int, frozenset[int]]:
+def cue_context(doc: Any, head: int) -> tuple[int, int, frozenset[int]]:
     """The cue head's sentence bounds and the verbs whose dependents carry its content, kept in
     ``doc.user_data`` (asked once per candidate span)."""
     memo = doc.user_data.setdefault(_CUE_KEY, {})
@@ -259,7 +268,7 @@ def _parse_features(
     n = len(table.starts)
     for name, j in (("next", i1), ("next2", i1 + 1), ("prev", i0 - 1)):
         if 0 <= j < n:
-            inside = _within(table.starts[j], found.cue) or _within(table.starts[j], found.source)
+            inside = within(table.starts[j], found.cue) or within(table.starts[j], found.source)
             feats[f"{name}_in_clause={inside}"] = 1.0
     if i0 > 0:
         prev = i0 - 1
@@ -272,70 +281,3 @@ def _parse_features(
     if i0 < i1:
         word = table.lower[i0] if table.pos[i0] in ("ADP", "SCONJ", "PART", "DET", "PRON", "PUNCT") else "x"
         feats[f"startword={word}"] = 1.0
-
-
-@dataclass
-class ContentRanker:
-    """Linear weights over :func:`span_features`; :meth:`choose` keeps the best-scored span."""
-
-    weights: dict[str, float] = field(default_factory=dict)
-
-    def score(self, feats: dict[str, float]) -> float:
-        """The linear score of one candidate span."""
-        return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
-
-    def choose(self, doc: Any, found: Found, quotes: Sequence[Range]) -> Range | None:
-        """The best-scored candidate content of ``found`` (see :func:`allowed`), without a news
-        dateline (:func:`~unspun.whosays.boundary.without_dateline`); the rules' content when no
-        span is left or the ranker has no weights."""
-        if not self.weights:
-            return found.content
-        spans = {r: tags for r, tags in propose(doc, found, quotes).items() if allowed(doc, found, r)}
-        if not spans:
-            return found.content
-        best = max(
-            spans, key=lambda r: (self.score(span_features(doc, found, r, spans[r])), r == found.content)
-        )
-        return without_dateline(doc_text(doc), best) or found.content
-
-
-def allowed(doc: Any, found: Found, span: Range) -> bool:
-    """Whether the ranker may pick ``span``: the rules' content always; another span never over
-    the source or cue (only the rules draw a split "X, he said, Y"), never one relative pronoun
-    (:func:`_lone_relative`), never a "that" clause cut from the noun it completes inside the
-    rules' content (:func:`_cuts_noun_complement`)."""
-    if span == found.content:
-        return True
-    return not (
-        _overlaps(span, found.cue)
-        or _overlaps(span, found.source)
-        or _lone_relative(doc, span)
-        or _cuts_noun_complement(doc, span, found.content)
-    )
-
-
-def _cuts_noun_complement(doc: Any, span: Range, rule: Range | None) -> bool:
-    """Whether ``span`` opens with the "that" of a clause completing a noun of the rules' content
-    before it ("responded to accusations that he exaggerated": PolNeAR train, such a noun after a
-    cue is in the content 9 times of 9)."""
-    table = token_table(doc)
-    i = table.at(span[0])
-    if rule is None or i is None or table.lower[i] != "that" or table.dep[i] != "mark":
-        return False
-    noun = table.head[table.head[i]]
-    return table.pos[noun] in ("NOUN", "PROPN") and rule[0] <= table.starts[noun] < span[0]
-
-
-RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
-
-
-def _lone_relative(doc: Any, span: Range) -> bool:
-    """Whether ``span`` is one relative pronoun ("which the mayor described as X"): the content is
-    what it stands for, never the pronoun itself."""
-    table = token_table(doc)
-    i = table.at(span[0])
-    return i is not None and table.ends[i] == span[1] and doc[i].tag_ in RELATIVE_TAGS
-
-
-def _overlaps(a: Range, b: Range | None) -> bool:
-    return b is not None and a[0] < b[1] and b[0] < a[1]
