@@ -41,7 +41,9 @@ def one_blas_thread() -> Iterator[None]:
     it mostly spin: on one thread, the entity step (the spaCy parse's ``(tokens, 96) x (96, 288)``
     products) took 21-29% less CPU over 20 PTC and 20 OpenWebText articles, the paragraph step
     half, for the same analyses (side by side in one process, the paragraph vectors recomputed
-    each run; the whole analysis 2-6% less, on a loaded machine). BLAS threads are the process's:
+    each run; the whole analysis 2-6% less, on a loaded machine; on the idle machine, 40 PTC
+    articles four times each way in turns after a warm-up, wall 133.9 -> 127.8 s and CPU 235 ->
+    207 s, though the entity step alone takes longer in wall). BLAS threads are the process's:
     threadpoolctl lets one thread at a time set them (a block on another thread meanwhile leaves
     them alone) and restores them when the block ends. Does nothing without ``threadpoolctl``."""
     try:
