@@ -1351,3 +1351,35 @@ def test_train_attributions_works_in_a_run_folder_reused_until_fresh(tmp_path: P
     assert [line.split("\t")[0] for line in (folder / "units.log").read_text("utf-8").splitlines()] == [
         "model"
     ]
+
+
+def test_a_participle_of_speech_hung_from_the_clause_reported_is_the_speakers_next_statement(
+    nlp: object,
+) -> None:
+    # The parser hangs "adding" from "intervene": the "said" content ran on over it and "the
+    # government" was the source of "adding".
+    text = (
+        "Transport Secretary Mark Harper said the government would not intervene directly in the "
+        "dispute, adding that it was a matter for the employers and the union."
+    )
+    assert _candidate(nlp, text, "said") == (
+        "Transport Secretary Mark Harper",
+        "the government would not intervene directly in the dispute",
+    )
+    assert _candidate(nlp, text, "adding") == (
+        "Transport Secretary Mark Harper",
+        "that it was a matter for the employers and the union",
+    )
+
+
+def test_according_to_after_a_reported_clause_is_not_part_of_what_was_said(nlp: object) -> None:
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    text = "Critics, however, said the tax would hurt families, according to a poll by YouGov."
+    assert _candidate(nlp, text, "said") == ("Critics", "the tax would hurt families")
+    found = {
+        text[f.cue[0] : f.cue[1]]: f
+        for f, _ in load_attribution_model().find(nlp(text), distinct=True)  # type: ignore[operator]
+    }
+    content = found["said"].content
+    assert content is not None and text[content[0] : content[1]] == "the tax would hurt families"

@@ -290,7 +290,12 @@ def content_of(
     agent = any(child.dep_ == "agent" for child in head.children)
     for child in verb.children:
         if child.dep_ == "ccomp" and child.i not in inside and not ended_before(child, verb):
-            acts = [t.i for c in child.children if _act_of(c) == verb.i for t in c.subtree]
+            acts = [
+                t.i
+                for c in child.children
+                if _act_of(c) == verb.i or reported_aside(c, child)
+                for t in c.subtree
+            ]
             if acts:  # 'said the city "had no choice" and called ...': what was said ends there
                 return subtree_range(child, exclude=acts), "ccomp"
             return _extended(verb, child, inside, extend), "ccomp"
@@ -436,12 +441,18 @@ def speakers_act(token: Token) -> Token | None:
     clause reported: 'Cho said the city "had no choice" and called the project "a ... investment"'
     parses "called" as a conjunct of "had", which made the content run on over it and the city
     the source of "called". Only after a quotation closes before the conjunction (what was said
-    ends at its mark) and for a verb the source's next act could be (:func:`_next_act`); the
+    ends at its mark) and for a verb the source's next act could be (:func:`_next_act`); also a
+    participle of speech after a comma that the parser hung from the clause reported
+    (:func:`next_statement`: "said the government would not intervene, adding that ..."); the
     verb or ``None``."""
     clause = token.head
-    if token.dep_ != "conj" or clause.dep_ != "ccomp" or clause.head.i == clause.i:
+    if clause.dep_ != "ccomp" or clause.head.i == clause.i:
         return None
     verb = clause.head
+    if token.dep_ == "advcl":
+        return verb if next_statement(token) else None
+    if token.dep_ != "conj":
+        return None
     if not _next_act(verb, token):
         return None
     before = token.i - 1
@@ -453,6 +464,51 @@ def speakers_act(token: Token) -> Token | None:
 
 
 CLOSING_MARKS = frozenset({'"', "”", "’", "»"})
+
+# Participles of speech that open the source's next statement after a comma (as
+# boundary.NEXT_STATEMENT, with "adding").
+NEXT_STATEMENT_LEMMAS = frozenset(
+    {
+        "say",
+        "add",
+        "argue",
+        "claim",
+        "insist",
+        "note",
+        "warn",
+        "explain",
+        "assert",
+        "contend",
+        "declare",
+        "state",
+    }
+)
+
+
+def next_statement(token: Token) -> bool:
+    """Whether ``token`` is a participle of speech after a comma, without a subject of its own
+    ("said the government would not intervene, adding that ..."): the source's next statement,
+    though the parser hung it from the clause reported (which made the content run on over it and
+    the clause's subject its source)."""
+    return (
+        token.tag_ == "VBG"
+        and token.lemma_.lower() in NEXT_STATEMENT_LEMMAS
+        and token.i > 0
+        and token.doc[token.i - 1].text == ","
+        and not any(c.dep_ in (*SUBJECTS, "expl", "csubj") for c in token.children)
+    )
+
+
+def reported_aside(token: Token, clause: Token) -> bool:
+    """Whether ``token`` is an *according to X* after a comma that ends ``clause`` ("said the tax
+    would hurt families, according to a poll"): an attribution of the clause of its own, not part
+    of what the cue's source said."""
+    return (
+        token.lower_ == "according"
+        and token.i > clause.i
+        and token.doc[token.i - 1].text == ","
+        and max(t.i for t in token.subtree) >= max(t.i for t in clause.subtree if not t.is_punct)
+    )
 
 
 def _act_of(token: Token) -> int | None:
