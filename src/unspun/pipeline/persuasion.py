@@ -41,7 +41,7 @@ from unspun.errors import ModelError
 from unspun.pipeline.base import Component
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
-from unspun.whosays.quoted import article_quoted_mask, mostly_quoted
+from unspun.whosays.quoted import article_quoted_mask, mostly_quoted, range_mask
 
 SPAN_SCALE = 0.5
 WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "models" / "persuasion" / "weights.json"
@@ -89,9 +89,7 @@ def span_features(
     characters, its count, its score, and the paragraph it is in (a paragraph whose only spans
     are quoted holds ``quoted_weight`` of a span). Without ``quoted``, or with a weight of 1,
     every span counts whole."""
-    unread = np.zeros(len(text), dtype=bool)
-    for start, end in left_out:
-        unread[max(start, 0) : min(end, len(text))] = True
+    unread = range_mask(len(text), left_out)
     read_text = (
         "".join(" " if gone else ch for ch, gone in zip(text, unread, strict=True)) if left_out else text
     )

@@ -38,7 +38,7 @@ from unspun.document import TECHNIQUE_LAYER, Article
 from unspun.pipeline.base import Component
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
-from unspun.whosays.quoted import attribution_ranges, mostly_quoted, quoted_mask
+from unspun.whosays.quoted import attribution_ranges, mostly_quoted, quoted_mask, range_mask
 
 VOICES = ("author", "quoted")
 # The keys VoiceScorer writes on article.scores, per voice: f"{voice}_{field}".
@@ -108,9 +108,7 @@ def count_voices(
     """:func:`voice_persuasion` from plain ranges: ``quoted`` the attribution contents, ``spans``
     the technique spans, each ``(start, end)`` into ``text``; the characters of the ``left_out``
     ranges, and the spans mostly inside them, count in neither voice."""
-    unread = np.zeros(len(text), dtype=bool)
-    for start, end in left_out:
-        unread[max(start, 0) : min(end, len(text))] = True
+    unread = range_mask(len(text), left_out)
     in_quote = quoted_mask(text, quoted)
     # per voice, the characters inside its own spans (a span is the voice's that holds most of it)
     covered = {voice: np.zeros(len(text), dtype=bool) for voice in VOICES}

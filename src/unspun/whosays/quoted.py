@@ -37,13 +37,19 @@ def attribution_ranges(article: Article) -> list[tuple[int, int]]:
     return [piece for a in article.attributions for piece in quoted_pieces(article.text, a)]
 
 
+def range_mask(length: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
+    """A boolean per code point of a text of ``length``: True inside one of ``ranges`` (each
+    ``(start, end)``, clipped to the text)."""
+    mask = np.zeros(length, dtype=bool)
+    for start, end in ranges:
+        mask[max(start, 0) : min(end, length)] = True
+    return mask
+
+
 def quoted_mask(text: str, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
     """A boolean per code point of ``text``: True where it is quoted, i.e. inside one of the
     attribution content ``ranges`` or between quotation marks (the marks included)."""
-    mask = np.zeros(len(text), dtype=bool)
-    for start, end in [*ranges, *quotations(text)]:
-        mask[max(start, 0) : min(end, len(text))] = True
-    return mask
+    return range_mask(len(text), [*ranges, *quotations(text)])
 
 
 def article_quoted_mask(article: Article) -> np.ndarray:
