@@ -100,28 +100,27 @@ class E5GenreHead:
             encoder_model=str(about.get("encoder_model", ENCODER_MODEL)),
         )
 
+    def _ramp(self, text: str) -> float:
+        """0 below ``min_words`` words, rising in a straight line to 1 at ``full_words``."""
+        words = word_count(text)
+        if words < self.min_words:
+            return 0.0
+        if self.full_words <= self.min_words:
+            return 1.0
+        return min(1.0, (words - self.min_words) / (self.full_words - self.min_words))
+
     def weight(self, text: str, language: str | None = None) -> float:
         """How much this head's view counts for ``text`` (the rest is the other head's): below
         ``min_words`` words 0, or ``short_weight`` in the ``short_languages``; from there rising in
         a straight line to 1 at ``full_words``, so that a word more or less never flips a genre."""
-        words = word_count(text)
         start = self.short_weight if language in self.short_languages else 0.0
-        if words < self.min_words:
-            return start
-        if self.full_words <= self.min_words:
-            return 1.0
-        return start + (1.0 - start) * min(1.0, (words - self.min_words) / (self.full_words - self.min_words))
+        return start + (1.0 - start) * self._ramp(text)
 
     def satire_trust(self, text: str, language: str | None = None) -> float:
         """How far the mixed view's satire is trusted (:func:`unspun.pipeline.genre_mix.mix_heads`;
         the rest is the smaller of the two heads' satire): in the ``short_languages`` 0 below
         ``min_words`` words, rising in a straight line to 1 at ``full_words``; 1 elsewhere."""
-        if language not in self.short_languages:
-            return 1.0
-        words = word_count(text)
-        if self.full_words <= self.min_words:
-            return 1.0 if words >= self.min_words else 0.0
-        return min(1.0, max(0.0, (words - self.min_words) / (self.full_words - self.min_words)))
+        return self._ramp(text) if language in self.short_languages else 1.0
 
     def applies(self, text: str, language: str | None) -> bool:
         """Whether this head has a part in the genre of ``text`` in ``language`` (a weight above
