@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from unspun import registry
 from unspun.cli import app
-from unspun.document import Article
+from unspun.document import Analysis, Article
 from unspun.pipeline.base import Component
 
 runner = CliRunner()
@@ -544,6 +544,10 @@ def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score(
     assert shown["spans"] == [span for span in full["spans"] if span["score"] >= cut]
     assert 0 < len(shown["spans"]) < len(full["spans"])  # the sample has spans on both sides of 0.25
     assert shown["persuasion_score"] == full["persuasion_score"]
+    # QA: the JSON left spans out without a word; a reader of the file could not tell
+    assert shown["spans_hidden"] == {"min_score": cut, "count": len(full["spans"]) - len(shown["spans"])}
+    assert "spans_hidden" not in full
+    assert Analysis.from_dict(shown).to_dict() == shown
     assert run("analyze", str(SAMPLE), "--min-score", "1.5").exit_code == 2
     # QA: the text view's header counted every span and its tables held fewer, with no word why
     hidden = len(full["spans"]) - len(shown["spans"])

@@ -22,6 +22,7 @@ from unspun.document import (
     Claim,
     ComponentError,
     Entity,
+    HiddenSpans,
     Label,
     ModelInfo,
     Paragraph,
@@ -125,6 +126,22 @@ def test_an_analysis_of_the_previous_minor_version_still_reads() -> None:
     assert again.to_dict()["schema_version"] == SCHEMA_VERSION
 
 
+def test_a_view_without_low_scoring_spans_says_so_and_reads_back() -> None:
+    """2.2 added ``spans_hidden``: a view made with a --min-score names its threshold and how many
+    spans it leaves out; the full analysis writes no such field, and a 2.1 file reads as before."""
+    analysis = full_analysis()
+    scores = sorted(s.score for s in analysis.spans)
+    view = analysis.above(scores[-1])
+    data = view.to_dict()
+    assert data["spans_hidden"] == {"min_score": round(scores[-1], 4), "count": len(scores) - 1}
+    assert Analysis.from_dict(data).to_dict() == data
+    assert view.above(scores[0]).hidden == HiddenSpans(
+        scores[-1], len(scores) - 1
+    )  # a looser cut hides none more
+    assert "spans_hidden" not in analysis.to_dict()
+    assert Analysis.from_dict({**analysis.to_dict(), "schema_version": "2.1"}).hidden is None
+
+
 def test_output_validates_against_the_json_schema() -> None:
     schema = json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -182,6 +199,7 @@ RECORDS: dict[type, type[BaseModel]] = {
     Attribution: document.AttributionRecord,
     Claim: document.ClaimRecord,
     ModelInfo: document.ModelRecord,
+    HiddenSpans: document.HiddenSpansRecord,
     ComponentError: document.ErrorRecord,
     Article: document.AnalysisRecord,
 }
@@ -204,6 +222,7 @@ NOT_READ = {
     "AnalysisRecord.genre": "Article.labels['genre']",
     "AnalysisRecord.frames": "Article.labels['frames']",
     "AnalysisRecord.persuasion_score": "Article.scores['persuasion']",
+    "AnalysisRecord.spans_hidden": "Analysis.hidden: a view's left-out spans, beside the article",
     "AnalysisRecord.article_id": "written by the store's readers beside the analysis",
     "AnalysisRecord.feedback": "written by the store's readers beside the analysis",
 }

@@ -585,8 +585,9 @@ def test_min_score_leaves_weak_spans_out_of_the_answer_not_out_of_the_store(
             s["score"] for s in full["spans"] if s["score"] >= cut
         ]
         assert shown["persuasion_score"] == full["persuasion_score"]
+        assert shown["spans_hidden"]["count"] == len(full["spans"]) - len(shown["spans"])
         stored = c.get(f"/api/articles/{shown['article_id']}").json()
-        assert len(stored["spans"]) == len(full["spans"])
+        assert len(stored["spans"]) == len(full["spans"]) and "spans_hidden" not in stored
         assert (
             "min_score"
             in assert_error(c.post("/api/analyze", json={"text": TEXT, "min_score": 2}), 422)["error"]

@@ -186,6 +186,16 @@ class ModelInfo:
     digest: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HiddenSpans:
+    """The technique spans a view leaves out (``unspun analyze --min-score``, the API's
+    ``min_score``): those scoring below ``min_score``, ``count`` of them. The analysis's scores
+    and counts were computed with every span."""
+
+    min_score: float
+    count: int
+
+
 @dataclass(slots=True)
 class ComponentError:
     """A failure of one component on one article: kept on the analysis, not in front-end state.
@@ -309,9 +319,13 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 
 @dataclass(slots=True)
 class Analysis:
-    """What ``unspun.analyze`` returns: an analysed article, ready to serialise."""
+    """What ``unspun.analyze`` returns: an analysed article, ready to serialise.
+
+    ``hidden`` is set on a view made by :meth:`above`: which spans it leaves out.
+    """
 
     article: Article
+    hidden: HiddenSpans | None = None
 
     @property
     def id(self) -> str:
@@ -396,7 +410,10 @@ class Analysis:
             return self
         kept = [s for s in self.spans if s.score >= min_score]
         article = replace(self.article, spans={**self.article.spans, TECHNIQUE_LAYER: kept})
-        return Analysis(article)
+        hidden = len(self.spans) - len(kept) + (self.hidden.count if self.hidden else 0)
+        return Analysis(
+            article, HiddenSpans(max(min_score, self.hidden.min_score if self.hidden else 0), hidden)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``unspun analyze --format json`` (see :mod:`unspun.schema`)."""
@@ -509,6 +526,13 @@ ClaimRecord = record(
     attrs=Field(default_factory=dict),
 )
 ModelRecord = record(ModelInfo, "ModelRecord", "A model that wrote on the analysis.")
+HiddenSpansRecord = record(
+    HiddenSpans,
+    "HiddenSpansRecord",
+    "The technique spans left out of this output: those scoring below min_score.",
+    min_score=Field(ge=0, le=1, description="the --min-score (API: min_score) the output was made with"),
+    count=Field(ge=0, description="how many spans score below it and are not in spans"),
+)
 ErrorRecord = record(
     ComponentError,
     "ErrorRecord",
@@ -538,6 +562,14 @@ AnalysisRecord = record(
     text=...,
     spans_analysed=bool,
     spans=list[Span],  # the technique layer; the others are written as layers
+    spans_hidden=(
+        HiddenSpans | None,
+        Field(
+            None,
+            description="written when the output leaves out low-scoring spans (--min-score, the API's "
+            "min_score): the spans' count and threshold; scores, counts and the persuasion score count them",
+        ),
+    ),
     layers=(
         dict[str, list[Span]],
         Field(
@@ -607,6 +639,7 @@ def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str,
     a = analysis.article
     text = a.text
     genre = a.labels.get("genre")
+    hidden = {} if analysis.hidden is None else {"spans_hidden": analysis.hidden}
     return dump(
         AnalysisRecord,
         a,
@@ -619,6 +652,7 @@ def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str,
             for name in sorted(a.spans)
             if evidence and name != TECHNIQUE_LAYER
         },
+        **hidden,
         genre=genre[0] if genre else None,
         frames=a.labels.get("frames"),
         persuasion_score=a.scores.get("persuasion"),
@@ -677,4 +711,5 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
         article.set_layer(
             name, [load(Span, s, text, label=s.technique, layer=name, id=s.id or None) for s in spans]
         )
-    return Analysis(article)
+    hidden = record.spans_hidden
+    return Analysis(article, None if hidden is None else HiddenSpans(hidden.min_score, hidden.count))

@@ -239,13 +239,12 @@ def _spans(n: int) -> str:
 
 
 def _no_spans_note(analysis: Analysis) -> str:
-    """The line under an article that shows no technique span: none found, or (the by-voice counts
-    holding more spans than are shown) every span left out by ``--min-score``, which had read
-    "No technique spans found." under a box counting them."""
-    voices = Voices.from_scores(analysis.article.scores)
-    counted = 0 if voices is None else voices.author.spans + voices.quoted.spans
-    if counted > len(analysis.spans):
-        every = "the one span scores" if counted == 1 else f"all {_spans(counted)} score"
+    """The line under an article that shows no technique span: none found, or every span left out
+    by ``--min-score`` (:attr:`Analysis.hidden`), which had read "No technique spans found." under
+    a box counting them."""
+    hidden = analysis.hidden.count if analysis.hidden else 0
+    if hidden:
+        every = "the one span scores" if hidden == 1 else f"all {_spans(hidden)} score"
         return f"No technique span shown: {every} below --min-score (the persuasion score counts them)."
     return "No technique spans found."
 

@@ -118,10 +118,11 @@ def analyze(
             with bar.paused() if out.is_terminal else nullcontext():  # one terminal, two streams
                 if format is OutputFormat.text:
                     out.print(render_analysis(shown, colour=out.is_terminal), soft_wrap=False)
-                    hidden = len(analysis.spans) - len(shown.spans)
-                    if hidden:  # the header's span counts include them: say why the tables hold fewer
+                    # the header's span counts include the hidden spans: say why the tables hold fewer
+                    if shown.hidden and shown.hidden.count:
                         out.print(
-                            f"{hidden} of {counted(len(analysis.spans), 'span')} score below --min-score {min_score:g} "
+                            f"{shown.hidden.count} of {counted(len(analysis.spans), 'span')} score below "
+                            f"--min-score {min_score:g} "
                             "and are not shown; the persuasion score and the by-voice shares count them all.",
                             style="dim",
                             markup=False,
