@@ -449,6 +449,12 @@ def ptc14_for(semeval23_id: str) -> str | None:
     return next((ptc for ptc, ids in PTC_TO_SEMEVAL23.items() if semeval23_id in ids), None)
 
 
+def renamed_ptc14() -> dict[str, str]:
+    """Each SemEval-2023 id that is one PTC-14 technique renamed (``Flag_Waving``), to that PTC-14
+    id (``Flag-Waving``): the one-to-one twins, counted and searched as one technique."""
+    return {ids[0]: ptc for ptc, ids in PTC_TO_SEMEVAL23.items() if len(ids) == 1 and ids[0] != ptc}
+
+
 def catalogue() -> dict[str, list[dict[str, object]]]:
     """Every name as data (``unspun techniques --format json``, the web page): per taxonomy its
     techniques (``id``, ``label`` = ``id``, ``name``, ``definition``, ``example``, ``colour`` and

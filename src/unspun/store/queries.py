@@ -46,6 +46,7 @@ from unspun.store.base import (
     VoiceMeans,
 )
 from unspun.store.rows import aware
+from unspun.techniques import renamed_ptc14
 
 a = t.articles
 an = t.analyses
@@ -356,17 +357,10 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     )
 
 
-def _ptc14_twins() -> dict[str, str]:
-    """Each SemEval-2023 id that is one PTC-14 technique renamed, to that PTC-14 id."""
-    from unspun.techniques import PTC14_LABELS, semeval23_for
-
-    return {ids[0]: ptc for ptc in PTC14_LABELS if len(ids := semeval23_for(ptc)) == 1 and ids[0] != ptc}
-
-
 def same_technique(technique: str) -> list[str]:
     """``technique`` and its one-to-one twin in the other taxonomy, if any (``Flag-Waving`` and
     ``Flag_Waving``): the ids a search for it matches, as :func:`profile` counts them as one."""
-    twins = _ptc14_twins()
+    twins = renamed_ptc14()
     return [
         technique,
         *(x for x, ptc in twins.items() if ptc == technique),
@@ -385,7 +379,7 @@ def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
     merged, so no figure changes meaning; a SemEval-2023 id that is a part of a PTC-14 class
     (``Straw_Man`` of ``Whataboutism,Straw_Men,Red_Herring``) or has no twin
     (``Appeal_to_Values``) keeps its own row. A search for either id finds both (:func:`same_technique`)."""
-    twins = _ptc14_twins()
+    twins = renamed_ptc14()
     merged: dict[str, int] = defaultdict(int)
     for technique, count in counts:
         merged[twins.get(technique, technique)] += count
