@@ -187,6 +187,26 @@ def test_a_paragraph_in_a_language_the_span_models_read_is_not_said_to_be_left_o
     assert "line 3 (he): left out of the span analysis" in output
 
 
+def test_a_paragraph_read_in_its_own_language_is_said_to_be_left_out_of_the_counts() -> None:
+    # QA (s46): an English report with a German paragraph showed its two German spans beside
+    # "persuasion score 0.00 (... 0 = none found)" and "by voice ... (0 spans)", the summary
+    # naming the paragraph ("line 5 (de)") without saying that the score and the voices leave it out.
+    text = "An English paragraph.\nEin deutscher Absatz."
+    article = Article(id="1", text=text, language="en")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 43, language="de")]
+    output = " ".join(_rendered(article).split())
+    assert (
+        "line 2 (de): its spans are shown but not counted in the persuasion score or by voice; "
+        "left out of entities and claims"
+    ) in output, output
+    french = Article(id="2", text="Un texte en français.\nAn English paragraph.", language="fr")
+    french.labels["genre"] = [Label("reporting", 0.9)]
+    french.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 43, language="en")]
+    output = " ".join(_rendered(french).split())
+    assert "line 2 (en): its spans are shown but not counted by voice" in output, output
+
+
 def test_added_sections_are_shown_after_the_paragraphs() -> None:
     from rich.text import Text
 

@@ -188,7 +188,17 @@ def other_languages(analysis: Analysis) -> str | None:
     languages = span_languages()
     read = [p for p in foreign if p.language in languages]
     left = [p for p in foreign if p.language not in languages]
-    lines = [", ".join(f"line {p.index} ({p.language})" for p in read)] if read else []
+    lines = []
+    if read:
+        # Its spans are highlighted, yet the voices (and, in an English article, the persuasion
+        # score and who says what) leave the paragraph out: unsaid, an English report with two
+        # German spans read "persuasion score 0.00 (... 0 = none found)".
+        named = ", ".join(f"line {p.index} ({p.language})" for p in read)
+        english = analysis.article.language in (None, "en")
+        counts = (
+            "in the persuasion score or by voice; left out of entities and claims" if english else "by voice"
+        )
+        lines.append(f"{named}: its spans are shown but not counted {counts}")
     if left:
         named = ", ".join(f"line {p.index} ({p.language})" for p in left)
         lines.append(f"{named}: left out of the span analysis, entities and claims")

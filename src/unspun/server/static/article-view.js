@@ -85,13 +85,20 @@ export function alsoLabel(cat, span) {
  * out ("line 5 (es): left out of the span analysis"), as the text view says it
  * (unspun.render.other_languages); null when there are none. A reader had no word on the page that
  * a paragraph was never read for spans. */
-export function otherLanguages(paragraphs, spanLanguages) {
+export function otherLanguages(paragraphs, spanLanguages, language) {
   const foreign = paragraphs.filter((p) => p.language);
   if (!foreign.length) return null;
   const named = (ps) => ps.map((p) => `line ${p.index} (${p.language})`).join(", ");
   const read = foreign.filter((p) => spanLanguages.includes(p.language));
   const left = foreign.filter((p) => !spanLanguages.includes(p.language));
-  const lines = read.length ? [named(read)] : [];
+  const lines = [];
+  if (read.length) {
+    // Its spans are highlighted, yet the voices (and, in an English article, the persuasion score
+    // and who says what) leave it out, as the text view says.
+    const english = !language || language === "en";
+    const counts = english ? "in the persuasion score or by voice; left out of entities and claims" : "by voice";
+    lines.push(`${named(read)}: its spans are shown but not counted ${counts}`);
+  }
   if (left.length) lines.push(`${named(left)}: left out of the span analysis, entities and claims`);
   return lines.join("; ");
 }
@@ -181,7 +188,7 @@ export class ArticleView {
       // jurisprudence") wrapped word by word into a four-line chip.
       summary.lastChild.classList.add("sum-wide");
     }
-    const languages = otherLanguages(d.paragraphs || [], this.cat.span_languages || ["en"]);
+    const languages = otherLanguages(d.paragraphs || [], this.cat.span_languages || ["en"], d.language);
     if (languages) {
       item("Other languages", el("span", { class: "languages", text: languages }));
       summary.lastChild.classList.add("sum-wide");
