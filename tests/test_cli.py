@@ -153,6 +153,15 @@ def test_predict_si_help_names_english_as_the_default_language() -> None:
     assert "default: en" in help_text
 
 
+def test_analyze_help_names_who_says_what() -> None:
+    # QA (s46): `unspun analyze --help` (and `unspun --help`'s list) named "technique spans, genre,
+    # frames, paragraph techniques, persuasion score" only: a fact-checker could not learn there
+    # that the command also lists the entities, the quotes and the claims worth checking.
+    help_text = " ".join(run("analyze", "--help").stdout.split())
+    for shown in ("entities", "quotes", "claims"):
+        assert shown in help_text, help_text
+
+
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -72,7 +72,8 @@ def analyze(
         ),
     ] = 0.0,
 ) -> None:
-    """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score.
+    """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score,
+    and who says what (entities and how each is portrayed, quotes, claims worth checking).
 
     An article that cannot be analysed is reported and skipped; the exit status is 2 when no
     article could be analysed."""
