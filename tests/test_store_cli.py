@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from store_analyses import make_analysis
 from unspun.cli import app
 from unspun.document import Analysis, json_schema
 from unspun.store import open_store
+from unspun.store.base import SearchQuery
 
 runner = CliRunner()
 
@@ -182,6 +184,37 @@ def test_store_cli_errors_are_one_line(filled: str) -> None:
         assert result.exit_code == 2, result.output
         message = result.stderr.strip()
         assert message.startswith("error:") and len(message.splitlines()) == 1 and needle in message, message
+
+
+def test_feedback_list_names_its_columns_and_shows_the_words_marked(filled: str) -> None:
+    # QA (s46): `unspun feedback list` printed "57af48632561cf24  [0, 12)  added  - -> Slogans  -
+    # 2026-12-07 19:30:21.300378+00:00": no header, offsets a teacher cannot read back to the words
+    # marked, the time to the microsecond.
+    from unspun.store.base import Feedback
+
+    with open_store(filled) as store:
+        article_id = store.search(SearchQuery(outlet="Alpha")).items[0].article_id
+        store.add_feedback(
+            article_id, Feedback(kind="added", start=0, end=13, technique="Doubt", author="ana")
+        )
+    result = run("feedback", "list", "--db", filled)
+    assert result.exit_code == 0, result.output
+    header, row = result.stdout.splitlines()
+    assert header.split() == [
+        "article",
+        "span",
+        "kind",
+        "technique",
+        "(was",
+        "->",
+        "now)",
+        "author",
+        "when",
+        "text",
+    ]
+    assert row.startswith(article_id) and "- -> Doubt" in row and "ana" in row
+    assert row.rstrip().endswith("“Radical plans”"), row
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", row) and "+00:00" not in row, row
 
 
 def test_readers_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:

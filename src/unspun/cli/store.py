@@ -577,8 +577,20 @@ def feedback_list(
                     "yellow",
                     f"no feedback {where}; add some on the web page or with unspun feedback import",
                 )
-            for f in records:
-                change = f"{f.original or '-'} -> {f.technique or '-'}"
+            else:
                 write(
-                    f"{f.article_id}  [{f.start}, {f.end})  {f.kind:<9}  {change}  {f.author or '-'}  {f.created_at}"
+                    f"{'article':<16}  {'span':<12}  {'kind':<9}  technique (was -> now)  author  when  text"
+                )
+            texts: dict[str, str] = {}
+            for f in records:
+                # The words marked, not only their offsets: a reviewer reads back what was flagged.
+                if f.article_id and f.article_id not in texts:
+                    texts[f.article_id] = store.get(f.article_id).analysis.text
+                words = " ".join(texts.get(f.article_id or "", "")[f.start : f.end].split())
+                words = words if len(words) <= 60 else words[:59] + "…"
+                change = f"{f.original or '-'} -> {f.technique or '-'}"
+                when = f.created_at.strftime("%Y-%m-%d %H:%M:%S") if f.created_at else "-"
+                span = f"[{f.start}, {f.end})"
+                write(
+                    f"{f.article_id:<16}  {span:<12}  {f.kind:<9}  {change}  {f.author or '-'}  {when}  “{words}”"
                 )
