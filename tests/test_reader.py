@@ -1565,7 +1565,19 @@ def test_a_jsonl_record_dated_in_words_is_read_not_left_out(
     assert [a.published for a in read_jsonl(path, max_bytes=LIMIT)] == [date]
 
 
-@pytest.mark.parametrize("value", ["05/01/2026", "Mayday 5, 2026", "yesterday", "January 2026 or so"])
+@pytest.mark.parametrize("value", ["2026/01/05", "2026.01.05", "2026/1/5", "2026/01/05 10:00"])
+def test_a_year_first_date_with_slashes_or_dots_is_read(tmp_path: Path, value: str) -> None:
+    # QA (s46): {"published": "2026/03/05"} left the whole article out of a dump ("is not a date");
+    # with the year first the order is never in doubt (only 05/01/2026 is).
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"text": "The council met.", "published": value}) + "\n", encoding="utf-8")
+    assert [a.published for a in read_jsonl(path, max_bytes=LIMIT)] == [dt.date(2026, 1, 5)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["05/01/2026", "Mayday 5, 2026", "yesterday", "January 2026 or so", "2026/13/05", "2026/01/05/07"],
+)
 def test_a_date_that_is_ambiguous_or_no_date_is_still_refused(tmp_path: Path, value: str) -> None:
     path = tmp_path / "dump.jsonl"
     path.write_text(json.dumps({"text": "The council met.", "published": value}) + "\n", encoding="utf-8")

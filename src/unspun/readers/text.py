@@ -17,6 +17,8 @@ from unspun.readers.encoding import BOM, reject_controls
 from unspun.sentences import reads_as_headline
 
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
+# "2026/03/05", "2026.03.05 10:00": the year first, so the order of month and day is never in doubt
+_YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 _PTC_NAME = re.compile(r"article(\d+)\.txt")
 
 
@@ -66,7 +68,8 @@ def article_id(path: Path) -> str:
 def parse_published(value: object, *, where: str = "the article") -> dt.date | None:
     """A publication date from what feeds and pages give: a ``date``/``datetime``, an ISO date
     or date-time (``2024-05-01``, ``2024-05-01T09:30:00Z``) or an RFC 2822 date (RSS's
-    ``Wed, 01 May 2024 09:30:00 GMT``) or a date written with the month's English name
+    ``Wed, 01 May 2024 09:30:00 GMT``), a year-first date with slashes or dots (``2024/05/01``)
+    or a date written with the month's English name
     (``January 5, 2026``, ``Jan. 5, 2026``, ``5 January 2026``); ``None`` and blank strings give
     ``None``.
 
@@ -85,6 +88,12 @@ def parse_published(value: object, *, where: str = "the article") -> dt.date | N
     partial = _YEAR_MONTH.fullmatch(raw)
     if partial:  # "2020" or "2020-05": the first day of that year or month
         return dt.date(int(partial.group(1)), int(partial.group(2) or 1), 1)
+    year_first = _YEAR_FIRST.fullmatch(raw)
+    if year_first:
+        try:
+            return dt.date(int(year_first.group(1)), int(year_first.group(3)), int(year_first.group(4)))
+        except ValueError:  # "2026/13/05": no such month, said below
+            pass
     try:
         return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
     except ValueError:
