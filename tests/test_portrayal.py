@@ -664,6 +664,45 @@ def test_portrayal_encodes_only_the_sentences_of_entities_that_may_get_a_role(
     assert [f.name for f in first.fine_roles] == [f.name for f in expected.fine]
 
 
+def test_portrayal_encodes_no_sentence_of_an_entity_no_sentence_takes_a_side_towards(
+    tiny_models: tuple[HeadModel, HeadModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Brown is named twice, as an actor, in neutral words: the sentiment gate gives him no role,
+    # so the role heads need not read his sentences (the classifier reads them first).
+    import unspun.pipeline.portrayal as portrayal
+    from unspun.whosays import encoding
+
+    _, roles = tiny_models
+    twice = HeadModel({**roles.config, "passing": {"min_mentions": 2}}, roles.heads)
+    neutral = "Brown met the committee on Tuesday. Brown said the next meeting is in May."
+    text = f"{HERO} {neutral} Smith was thanked."
+    at = len(HERO) + 1
+    brown = [
+        TextRange(at, at + 5),
+        TextRange(at + neutral.index("Brown", 5), at + neutral.index("Brown", 5) + 5),
+    ]
+    smith = [TextRange(0, 5), TextRange(len(text) - 18, len(text) - 13)]
+    article = Article(
+        id="a",
+        text=text,
+        language="en",
+        entities=[Entity("e1", "Smith", "PERSON", smith), Entity("e2", "Brown", "PERSON", brown)],
+    )
+    assert [text[m.start : m.end] for m in smith + brown] == ["Smith"] * 2 + ["Brown"] * 2
+    asked: list[list[int]] = []
+
+    def spy(articles: list[Article], positions: list[list[int]]) -> object:
+        asked.extend(list(p) for p in positions)
+        return encoding.sentences_at(articles, positions)
+
+    monkeypatch.setattr(portrayal, "sentences_at", spy)
+    [done] = PortrayalTagger(sentiment_model=load_sentiment_model(), roles_model=twice)([article])
+    assert asked == [[m.start for m in smith]]
+    first, second = done.entities
+    assert second.sentiment is not None and second.role is None
+    assert first.role is not None
+
+
 def test_first_sentences_keep_the_mentions_of_an_entitys_first_sentences() -> None:
     import re
 
@@ -754,6 +793,30 @@ def test_a_role_needs_a_sentence_that_takes_a_side_towards_the_entity(
     assert berg.role is None and berg.fine_roles == []
     PortrayalTagger(roles_model=always, cast_level=None)([article])  # without the evidence rule
     assert berg.role is not None and berg.role.name == "Antagonist"
+
+
+def test_training_measures_the_rule_with_the_sentiment_evidence() -> None:
+    """training.json and the benchmark score the shipped rule: an entity no sentence takes a side
+    towards gets no role there either (casting reads it as the component does)."""
+    from unspun.tasks.entity_roles import RoleMention
+    from unspun.training.role_casting import Casting, casting, passing_figures
+
+    orban_at, berg_at = CAST.index("Viktor Orban"), CAST.index("Anna Berg")
+    mentions = [
+        RoleMention("c", "Viktor Orban", orban_at, orban_at + 11, "Antagonist"),
+        RoleMention("c", "Anna Berg", berg_at, berg_at + 8, "Antagonist"),
+    ]
+    orban, berg = casting(mentions, {"c": CAST})
+    assert orban.entity is not None and orban.entity.name == "Viktor Orban" and orban.cast is True
+    assert berg.entity is not None and berg.entity.name == "Anna Berg" and berg.cast is False
+    assert [c.cast for c in casting(mentions, {"c": CAST}, cast_level=None)] == [None, None]
+    probabilities = np.array([[0.1, 0.8, 0.1], [0.1, 0.8, 0.1]])
+    y = np.array([MAIN_ROLES.index("Antagonist")] * 2)
+    figures = passing_figures(probabilities, y, [orban, berg], [[0.5, 0.7, 0.5]], [np.arange(2)], {})
+    assert figures["coverage"] == 0.5 and figures["accuracy_given"] == 1.0  # Berg: none
+    unasked = [Casting(orban.entity, True), Casting(berg.entity, True)]
+    figures = passing_figures(probabilities, y, unasked, [[0.5, 0.7, 0.5]], [np.arange(2)], {})
+    assert figures["coverage"] == 1.0
 
 
 REPORT = (

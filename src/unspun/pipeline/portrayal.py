@@ -239,6 +239,46 @@ def sentiment_cast(
     return cast
 
 
+@dataclass(frozen=True, slots=True)
+class EntitySentiment:
+    """The sentiment an article takes towards each of its entities: ``means`` ``(n, 3)`` (the mean
+    probabilities of the mentions read, columns in ``labels`` order) and ``cast`` (per entity,
+    whether some mention's sentence takes a side towards it, :func:`sentiment_cast`; ``None``
+    each where no level is asked)."""
+
+    means: np.ndarray
+    cast: list[bool | None]
+    labels: tuple[str, ...]
+
+
+def entity_sentiment(
+    model: SentimentModel,
+    article: Article,
+    states: SentenceStates,
+    *,
+    max_sentences: int | None = MAX_SENTENCES,
+    cast_level: float | None = CAST_LEVEL,
+) -> EntitySentiment:
+    """The sentiment towards each entity of ``article`` (``article.entities``) as the portrayal
+    component reads it: a fine-tuned classifier reads every mention in its sentence among all the
+    article's sentences (``states`` may hold only some; :func:`text_sentences`), in the entity's
+    first ``max_sentences`` sentences (:func:`read_sentiments`); heads read the rows of
+    ``states``. With ``cast_level``, whether the text takes a side towards each entity
+    (:func:`sentiment_cast`): what :func:`role_given` asks, here and where training measures the
+    rule (:mod:`unspun.training.role_casting`)."""
+    entities = article.entities
+    ranges = [(m.start, m.end) for e in entities for m in e.mentions]
+    groups = [i for i, e in enumerate(entities) for _ in e.mentions]
+    n = len(entities)
+    read = states if isinstance(model, HeadModel) else text_sentences(article.text, states)
+    scores, scored = read_sentiments(model, article.text, read, ranges, groups, max_sentences)
+    labels = tuple(sentiment_labels(model))
+    cast: list[bool | None] = [None] * n
+    if cast_level is not None:
+        cast = list(sentiment_cast(scores, scored, n, labels, cast_level))
+    return EntitySentiment(mean_scores(scores, scored, n), cast, labels)
+
+
 def text_sentences(text: str, states: SentenceStates) -> SentenceStates:
     """All the sentences of ``text`` (:func:`unspun.sentences.split_sentences`, as
     :func:`unspun.whosays.encoding.sentences_at` splits it), without token states: what the
@@ -254,7 +294,11 @@ def mention_rows(model: HeadModel, states: TokenStates, ranges: Sequence[tuple[i
 
 def sentiment_label(model: SentimentModel, scores: np.ndarray) -> Label:
     """The best sentiment of one score row (or of a mean of rows)."""
-    labels = sentiment_labels(model)
+    return best_label(sentiment_labels(model), scores)
+
+
+def best_label(labels: Sequence[str], scores: np.ndarray) -> Label:
+    """The label of the highest of ``scores`` (columns in ``labels`` order), with its score."""
     best = int(np.argmax(scores))
     return Label(labels[best], round(float(scores[best]), 4))
 
@@ -487,29 +531,42 @@ class PortrayalTagger(Component):
         covered = [a for a in articles if self.covers(a)]
         actors = [self._actors(roles, a) for a in covered]
         # Only the sentences the role heads read are encoded: those a mention of an entity that
-        # may get a role starts in (role_possible; a fine-tuned sentiment classifier reads the
-        # sentences as text). On PTC articles most entities are named once: half the encoding.
-        every = isinstance(sentiment, HeadModel)
-        starts = [
-            [
-                m.start
-                for e, actor in zip(a.entities, acts, strict=True)
-                if every or role_possible(roles, e, actor)
-                for m in e.mentions
+        # may get a role starts in (role_possible, and some sentence takes a side towards it:
+        # sentiment_cast). A fine-tuned sentiment classifier reads the sentences as text, first;
+        # heads read the encoded sentences of every mention. On PTC articles most entities are
+        # named once, and few of the others are cast: a fifth of the encoding.
+        if isinstance(sentiment, HeadModel):
+            sentences = sentences_at(
+                covered, [[m.start for e in a.entities for m in e.mentions] for a in covered]
+            )
+            towards = [self._sentiment(sentiment, a, s) for a, s in zip(covered, sentences, strict=True)]
+        else:
+            towards = [self._sentiment(sentiment, a, SentenceStates(hash(a.text), (), ())) for a in covered]
+            starts = [
+                [
+                    m.start
+                    for e, actor, cast in zip(a.entities, acts, t.cast, strict=True)
+                    if role_possible(roles, e, actor) and cast is not False
+                    for m in e.mentions
+                ]
+                for a, acts, t in zip(covered, actors, towards, strict=True)
             ]
-            for a, acts in zip(covered, actors, strict=True)
-        ]
-        sentences = iter(sentences_at(covered, starts))
-        whole = iter(article_states(covered) if uses_article(roles) else [None] * len(covered))
-        acts_of = iter(actors)
+            sentences = sentences_at(covered, starts)
+        whole = article_states(covered) if uses_article(roles) else [None] * len(covered)
+        done = iter(zip(sentences, whole, actors, towards, strict=True))
         out: list[list[tuple[Label, Roles | None]] | None] = []
         for article in articles:
             if not self.covers(article):
                 out.append(None)
                 continue
-            states = next(sentences)
-            out.append(self._portray(sentiment, roles, states, next(whole), article, next(acts_of)))
+            states, states_whole, acts, toward = next(done)
+            out.append(self._portray(roles, states, states_whole, article, acts, toward))
         return out
+
+    def _sentiment(self, model: SentimentModel, article: Article, states: SentenceStates) -> EntitySentiment:
+        return entity_sentiment(
+            model, article, states, max_sentences=self.max_sentences, cast_level=self.cast_level
+        )
 
     @staticmethod
     def _actors(roles: HeadModel, article: Article) -> list[bool | None]:
@@ -524,26 +581,18 @@ class PortrayalTagger(Component):
 
     def _portray(
         self,
-        sentiment: SentimentModel,
         roles: HeadModel,
         states: SentenceStates,
         whole: TokenStates | None,
         article: Article,
         actors: Sequence[bool | None],
+        towards: EntitySentiment,
     ) -> list[tuple[Label, Roles | None]]:
         entities = article.entities
         ranges = [(m.start, m.end) for e in entities for m in e.mentions]
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
-        # The classifier reads each mention in its sentence among all the article's sentences
-        # (``states`` holds only those the role heads read; the same split).
-        read = states if isinstance(sentiment, HeadModel) else text_sentences(article.text, states)
-        scores, scored = read_sentiments(sentiment, article.text, read, ranges, groups, self.max_sentences)
-        senti = mean_scores(scores, scored, n)
-        labels = sentiment_labels(sentiment)
-        cast: list[bool | None] = [None] * n
-        if self.cast_level is not None:
-            cast = list(sentiment_cast(scores, scored, n, labels, self.cast_level))
+        senti, cast, labels = towards.means, towards.cast, towards.labels
         possible = [
             role_possible(roles, e, actor) and c is not False
             for e, actor, c in zip(entities, actors, cast, strict=True)
@@ -569,7 +618,7 @@ class PortrayalTagger(Component):
                 actor = actors[i]
                 speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
                 given = decided if role_given(roles, decided, entity, actor, speaker, cast[i]) else None
-            out.append((sentiment_label(sentiment, senti[i]), given))
+            out.append((best_label(labels, senti[i]), given))
         return out
 
     def set_annotations(

@@ -4,7 +4,9 @@ applies it (:func:`unspun.pipeline.portrayal.role_given`).
 SemEval-2025 Task 10 annotates mentions; the pipeline gives roles to entities. :func:`casting`
 runs the pipeline's entity and attribution steps on each training article and gives each
 annotated mention the entity it overlaps (its type, its number of mentions, whether some mention
-is an actor, whether only as the source of attributions), and
+is an actor, whether only as the source of attributions, and whether some sentence that names it
+takes a side towards it: :func:`unspun.pipeline.portrayal.entity_sentiment`, the component's own
+reading with the shipped target-sentiment classifier), and
 :func:`passing_figures` scores the rule on out-of-fold main-role probabilities averaged per
 entity, as the component averages its mentions' scores.
 """
@@ -18,8 +20,19 @@ from typing import Any
 import numpy as np
 
 from unspun.document import Article, Entity, Label
-from unspun.pipeline.portrayal import ACTOR_DEPS, Roles, cast_as_actor, role_given, speaking_ranges
+from unspun.pipeline.portrayal import (
+    ACTOR_DEPS,
+    CAST_LEVEL,
+    Roles,
+    SentimentModel,
+    cast_as_actor,
+    entity_sentiment,
+    load_sentiment_model,
+    role_given,
+    speaking_ranges,
+)
 from unspun.tasks.entity_roles import MAIN_ROLES, RoleMention
+from unspun.whosays.encoding import SentenceStates, sentences_at
 from unspun.whosays.heads import HeadModel
 from unspun.whosays.parsing import PARSE_KEY
 
@@ -28,18 +41,28 @@ from unspun.whosays.parsing import PARSE_KEY
 class Casting:
     """The pipeline entity an annotated mention belongs to (``None``: the entity step missed it),
     whether some mention of it is an actor of its clause (mentions as a cited source left out),
-    and whether only as the source of attributions (``speaker``)."""
+    whether only as the source of attributions (``speaker``) and whether some sentence that names
+    it takes a side towards it (``cast``, :func:`unspun.pipeline.portrayal.sentiment_cast`;
+    ``None``: not asked)."""
 
     entity: Entity | None
     actor: bool
     speaker: bool = False
+    cast: bool | None = None
 
 
 def casting(
-    mentions: Sequence[RoleMention], texts: Mapping[str, str], deps: Sequence[str] = ACTOR_DEPS
+    mentions: Sequence[RoleMention],
+    texts: Mapping[str, str],
+    deps: Sequence[str] = ACTOR_DEPS,
+    *,
+    sentiment: str | SentimentModel | None = None,
+    cast_level: float | None = CAST_LEVEL,
 ) -> list[Casting]:
     """Per annotated mention (inclusive ends), the entity of the pipeline's entity step that
-    overlaps it, in its article (``texts`` by article id)."""
+    overlaps it, in its article (``texts`` by article id). With ``cast_level`` (default the
+    component's), whether the text takes a side towards that entity, read by ``sentiment`` (the
+    shipped target-sentiment model when ``None``) as the component reads it."""
     from unspun.pipeline.attribution import AttributionTagger
     from unspun.pipeline.entities import EntityRecognizer
 
@@ -48,22 +71,46 @@ def casting(
     articles = AttributionTagger()(articles)
     by_id = {a.id: a for a in articles}
     speaking = {a.id: speaking_ranges(a) for a in articles}
+    sided = _sided(articles, sentiment, cast_level)
     out = []
     for m in mentions:
         article = by_id[m.article_id]
         sources, cited = speaking[m.article_id]
         chunks = article.vectors.get(PARSE_KEY)
-        entity = next(
-            (e for e in article.entities if any(r.start <= m.end and m.start < r.end for r in e.mentions)),
+        index = next(
+            (
+                k
+                for k, e in enumerate(article.entities)
+                if any(r.start <= m.end and m.start < r.end for r in e.mentions)
+            ),
             None,
         )
-        if entity is None:
+        if index is None:
             out.append(Casting(None, False))
             continue
+        entity = article.entities[index]
         actor = bool(cast_as_actor(chunks, entity, deps, cited))
         speaker = actor and not cast_as_actor(chunks, entity, deps, sources)
-        out.append(Casting(entity, actor, speaker))
+        out.append(Casting(entity, actor, speaker, sided[m.article_id][index]))
     return out
+
+
+def _sided(
+    articles: Sequence[Article], sentiment: str | SentimentModel | None, cast_level: float | None
+) -> dict[str, list[bool | None]]:
+    """Per article id, per entity, whether the text takes a side towards it
+    (:func:`unspun.pipeline.portrayal.entity_sentiment`; ``None`` each without ``cast_level``)."""
+    if cast_level is None:
+        return {a.id: [None] * len(a.entities) for a in articles}
+    model = load_sentiment_model(sentiment)
+    if isinstance(model, HeadModel):  # heads read the encoded sentences of the mentions
+        states = sentences_at(articles, [[m.start for e in a.entities for m in e.mentions] for a in articles])
+    else:  # a fine-tuned classifier reads the text's sentences
+        states = [SentenceStates(hash(a.text), (), ()) for a in articles]
+    return {
+        a.id: entity_sentiment(model, a, s, cast_level=cast_level).cast
+        for a, s in zip(articles, states, strict=True)
+    }
 
 
 def entity_means(probabilities: np.ndarray, cast: Sequence[Casting]) -> np.ndarray:
@@ -98,7 +145,8 @@ def passing_given(
             entity = cast[i].entity
             best = int(mean[i].argmax())
             roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
-            if entity is not None and role_given(model, roles, entity, cast[i].actor, cast[i].speaker):
+            c = cast[i]
+            if entity is not None and role_given(model, roles, entity, c.actor, c.speaker, c.cast):
                 given[i] = best
     return given
 
