@@ -217,6 +217,13 @@ def test_feedback_list_names_its_columns_and_shows_the_words_marked(filled: str)
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", row) and "+00:00" not in row, row
 
 
+def test_export_help_says_ptc_leaves_out_spans_without_a_ptc14_id() -> None:
+    # QA (s46): a stored French article with 7 spans exported 5 PTC lines (Questioning_the_Reputation
+    # and Consequential_Oversimplification have no PTC-14 id), and --help said nothing of it.
+    help_text = " ".join(run("export", "--help").stdout.split())
+    assert "PTC-14 ids" in help_text and "left out" in help_text, help_text
+
+
 def test_readers_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:
     # A mistyped --db answered "0 of 0 matching articles" and left an empty store (and its
     # folders) behind; only ingest creates a store.

@@ -431,7 +431,9 @@ def export(
     ] = None,
 ) -> None:
     """Print every stored article: jsonl (the analyze --format json object plus article_id and
-    content_hash), ptc (article_id, technique, start, end) or labelstudio (tasks with predictions)."""
+    content_hash), ptc (article_id, technique, start, end; PTC-14 ids: another language's span under
+    the PTC-14 id that corresponds, left out where none does) or labelstudio (tasks with
+    predictions)."""
     from unspun.store.export import export_chunks
 
     with user_errors(), opened(db) as store:
