@@ -1641,6 +1641,30 @@ def test_a_pages_read_more_teasers_and_wire_credit_line_are_no_part_of_its_text(
     assert text.startswith("Storm closes port\n\nKINGSTON (Reuters)") and "Joan Reid said" in text
 
 
+def test_a_pages_advertisement_placeholders_are_no_part_of_its_text() -> None:
+    # QA (s46): '<div class="ad">Advertisement</div>' between two paragraphs stayed in the
+    # article's text as a paragraph of its own ("...favours developers.\n\nAdvertisement\n\n...").
+    from unspun.readers.html import html_article
+
+    page = (
+        "<!doctype html><html><head><title>Mayor defends housing plan</title></head><body><article>"
+        "<h1>Mayor defends housing plan</h1>"
+        "<p>The mayor on Tuesday defended the city's housing plan against critics who say it favours developers.</p>"
+        '<div class="ad">Advertisement</div>'
+        '<p>"Every neighbourhood will get its share of new homes," the mayor told the council.</p>'
+        "<p>SKIP ADVERTISEMENT</p>"
+        "<p>Story continues below advertisement</p>"
+        "<p>Advertisement revenue at the city's paper fell 5% last year, its owner said.</p>"
+        "<p>The council will vote on the plan next month.</p>"
+        "</article></body></html>"
+    )
+    text = html_article(page.encode(), id="p", where="p.html", source_path=None).text
+    paragraphs = text.split("\n\n")
+    assert not any("advertisement" in p.casefold() and len(p.split()) < 6 for p in paragraphs), paragraphs
+    assert "Advertisement revenue at the city's paper fell 5% last year, its owner said." in paragraphs
+    assert paragraphs[-1] == "The council will vote on the plan next month."
+
+
 def test_a_json_document_on_stdin_is_refused_with_the_command_that_converts_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -254,14 +254,30 @@ def _html_blocks(document: Any) -> list[tuple[bool, str]]:
     return [(title_line(fallback) is not None, fallback)]
 
 
+# An advertisement's placeholder, a block of its own ("Advertisement", "SKIP ADVERTISEMENT", "Story
+# continues below advertisement"): trafilatura keeps it in the body, where it read as a paragraph.
+AD_PLACEHOLDER = re.compile(
+    r"(?:skip\s+)?(?:advertisement|advert)s?"
+    r"|(?:the\s+)?(?:story|article)\s+continues\s+(?:below|after)(?:\s+(?:this|the)?\s*(?:advertisement|advert|ad))?",
+    re.IGNORECASE,
+)
+
+
 def is_boilerplate(block: str) -> bool:
     """Whether a block of a page's extracted body is a teaser for another story ("Read more:
-    Minister resigns over ferry scandal") or a wire credit line ("Reporting by Ann Lee; Editing by
-    Tom Hart"), which trafilatura keeps in the body: no part of the article's text (the teaser's
-    words were read as the article's, a span, a claim). A block that only opens like a credit
-    ("Reporting by the BBC showed ...") is kept; so are bylines and timestamps, part of the page's
-    text as stored (the claims step reads them as no claim: :func:`unspun.furniture.is_credit`)."""
-    return TEASER.match(block) is not None or WIRE_CREDIT.fullmatch(block.strip().rstrip(".")) is not None
+    Minister resigns over ferry scandal"), a wire credit line ("Reporting by Ann Lee; Editing by
+    Tom Hart") or an advertisement's placeholder ("Advertisement"), which trafilatura keeps in the
+    body: no part of the article's text (the teaser's words were read as the article's, a span, a
+    claim). A block that only opens like a credit ("Reporting by the BBC showed ...") or an
+    advertisement ("Advertisement revenue fell ...") is kept; so are bylines and timestamps, part of
+    the page's text as stored (the claims step reads them as no claim:
+    :func:`unspun.furniture.is_credit`)."""
+    bare = block.strip().rstrip(".:")
+    return (
+        TEASER.match(block) is not None
+        or WIRE_CREDIT.fullmatch(bare) is not None
+        or AD_PLACEHOLDER.fullmatch(bare) is not None
+    )
 
 
 def _is_headline(element: Any) -> bool:
