@@ -162,6 +162,25 @@ def test_analyze_help_names_who_says_what() -> None:
         assert shown in help_text, help_text
 
 
+def test_predict_attributions_names_each_record_of_a_dump_by_its_own_id(tmp_path: Path) -> None:
+    # QA (s46): every record of a JSONL dump (and every entry of a feed) was written with the
+    # file's stem ("dump"), so the rows of two articles could not be told apart; a text file keeps
+    # its stem.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = [
+        {"id": "r1", "text": "The mayor said the budget was balanced."},
+        {"id": "r2", "text": "Officials said the bridge would reopen in May."},
+    ]
+    (folder / "dump.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (folder / "story-1.txt").write_text("The clerk said the vote was close.\n", encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    result = run("predict", "attributions", str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    ids = sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())
+    assert ids == ["r1", "r2", "story-1"], ids
+
+
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from unspun.cli.common import (
     write_lines,
 )
 
+if TYPE_CHECKING:
+    from unspun.document import Article
+
 
 def predict_attributions(
     directory: ArticleFolderArgument,
@@ -30,8 +33,9 @@ def predict_attributions(
         ),
     ] = None,
 ) -> None:
-    """Attributions (PolNeAR style): {"id": file stem, "source", "cue", "content"} per line, each a
-    [start, end] range into the file as read (source and cue may be null)."""
+    """Attributions (PolNeAR style): {"id": file stem (a JSONL record's or a feed entry's own id),
+    "source", "cue", "content"} per line, each a [start, end] range into the text as read (source
+    and cue may be null)."""
     from unspun.readers.dispatch import read_folder
     from unspun.training.train_attributions import predict_rows
     from unspun.whosays.attribution_model import load_attribution_model
@@ -43,7 +47,7 @@ def predict_attributions(
         model = load_attribution_model(attribution_model)
         nlp = load_spacy(settings.spacy_model)
         articles = list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
-        items = [(Path(a.source_path).stem if a.source_path else a.id, a.text) for a in articles]
+        items = [(_row_id(a), a.text) for a in articles]
         lines: list[str] = []
         with progress(len(items), "finding attributions") as advance:
             for start in range(0, len(items), settings.batch_size):
@@ -51,3 +55,14 @@ def predict_attributions(
                 lines += [json.dumps(row) for row in predict_rows(model, nlp, batch)]
                 advance(len(batch))
         write_lines(output, lines)
+
+
+def _row_id(article: Article) -> str:
+    """A file's stem, as PolNeAR names its articles ("story-1" for story-1.txt); the article's own
+    id for a record of a file holding many (a JSONL dump, a feed), whose rows the stem would not
+    tell apart."""
+    from unspun.readers.folder import holds_many
+
+    if article.source_path and not holds_many(article.source_path):
+        return Path(article.source_path).stem
+    return str(article.id)
