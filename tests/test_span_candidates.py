@@ -14,6 +14,7 @@ from unspun.models.span_candidates import (
     exclamations,
     recurring_sentences,
     whatabout_questions,
+    whole_recurring,
 )
 from unspun.models.span_model import second_techniques
 
@@ -80,6 +81,32 @@ def test_the_shipped_tagger_ends_a_slogan_at_its_exclamation_mark() -> None:
         article = Article(id="1", text=text)
         tagger([article])
         assert [(s.text_in(text), s.label) for s in article.layer("technique")] == [(text, "Slogans")]
+
+
+def test_a_fragment_of_a_recurring_sentence_becomes_the_sentence() -> None:
+    text = "Take back control. Take back control of our borders, our laws. Take back control!"
+    first, last = text.index("Take back control"), text.rindex("Take back control!")
+    take, control = (0, 4, 0.4), (first + 10, first + 17, 0.6)  # "Take", "control" of the first
+    across = (text.index("our borders"), text.index("our laws") + 8, 0.5)  # not in a recurring one
+    widened = whole_recurring(text, [take, control, across, (last, last + 4, 0.3)])
+    assert _covered(text, [(a, b) for a, b, _ in widened]) == [
+        "Take back control",
+        "our borders, our laws",
+        "Take back control!",
+    ]
+    assert [si for _, _, si in widened] == [0.6, 0.5, 0.3]
+    assert whole_recurring("Take back control. We will.", [(0, 4, 0.4)]) == [(0, 4, 0.4)]
+
+
+def test_the_shipped_tagger_marks_a_repeated_phrase_whole() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    # QA (s46): "⟦Take⟧ back control." as Repetition, cut mid-phrase
+    text = "Take back control. Take back control of our borders, our laws, our future. Take back control!"
+    article = Article(id="1", text=text)
+    SpanTagger(candidates=False)([article])
+    shown = [s.text_in(text) for s in article.layer("technique")]
+    assert "Take" not in shown and shown[0].startswith("Take back control")
 
 
 def test_short_exclamations_are_found() -> None:

@@ -270,6 +270,23 @@ def whatabout_questions(
     return out
 
 
+def whole_recurring(text: str, found: Sequence[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The tagger's spans ``found`` (``(start, end, si)``), each lying inside an occurrence of a
+    recurring sentence (:func:`recurring_sentences`) widened to that occurrence: the tagger marked
+    "Take" of "Take back control." said three times, and the span was cut mid-phrase (and, being
+    there, kept the sentence from being offered whole). Spans widened to one range are one, with
+    the highest SI probability of them; sorted."""
+    places = recurring_sentences(text) if found else []
+    if not places:
+        return list(found)
+    out: dict[tuple[int, int], float] = {}
+    for start, end, si in found:
+        inside = next(((a, b) for a, b in places if a <= start and end <= b), None)
+        key = inside or (start, end)
+        out[key] = max(si, out.get(key, si))
+    return sorted((a, b, si) for (a, b), si in out.items())
+
+
 def candidates(text: str, found: Sequence[tuple[int, int]] = ()) -> list[Candidate]:
     """The :class:`Candidate` spans of ``text``: its recurring sentences, exclamations and "what
     about" questions, sorted; those overlapping a range of ``found`` (the tagger's spans) left out

@@ -42,7 +42,7 @@ from unspun.models.decoding import (
 from unspun.models.packaged import model_folder
 from unspun.models.phrase_joins import TECHNIQUE_PROBABILITY
 from unspun.models.phrase_pieces import exclamation_pieces
-from unspun.models.span_candidates import candidates
+from unspun.models.span_candidates import candidates, whole_recurring
 from unspun.models.span_context import FILE_NAME as CONTEXT_FILE
 from unspun.models.span_context import SpanContextHead
 from unspun.models.span_evidence import paragraph_vectors
@@ -389,6 +389,7 @@ class SpanModel:
         # a span running on past a short exclamation is cut there, each piece labelled by the head
         # on its own ('Enough is enough!' a slogan, 'The council must act' as the head reads it)
         found = [(a, b, si) for s, e, si in self.decode(text, enc) for a, b in exclamation_pieces(text, s, e)]
+        found = whole_recurring(text, found)  # "Take" of a "Take back control." said thrice: the sentence
         # whole sentences the tagger may leave unmarked (a repeated one, a short exclamation, a
         # "what about ...?" question): spans where the head ranks their technique so
         offered = candidates(text, [(s, e) for s, e, _ in found])
