@@ -685,6 +685,33 @@ def test_outlet_profiles_count_a_semeval2023_technique_as_its_ptc14_twin(store: 
     assert store.search(SearchQuery(technique="Straw_Man")).total == 1
 
 
+def test_a_technique_search_finds_the_ids_it_corresponds_to_in_the_other_taxonomy(store: SqlStore) -> None:
+    # QA (s46): --technique Whataboutism found the French article (SemEval-2023 Whataboutism) but
+    # not the English one, whose span is the PTC-14 class Whataboutism,Straw_Men,Red_Herring that
+    # holds it; only one-to-one renames (Flag_Waving) were matched.
+    french = make_analysis("Et vous, alors? Vous faites pire.", id="fr", outlet="Le Monde", language="fr")
+    french.article.set_layer(TECHNIQUE_LAYER, [Span(0, 15, "Whataboutism", 0.8, taxonomy=SEMEVAL23)])
+    english = make_analysis(
+        "What about your own record? The plan failed.",
+        id="en",
+        spans=[("What about your own record?", "Whataboutism,Straw_Men,Red_Herring", 0.9)],
+    )
+    other = make_analysis("A straw man, at last.", id="sm", outlet="Le Monde", language="fr")
+    other.article.set_layer(TECHNIQUE_LAYER, [Span(2, 11, "Straw_Man", 0.7, taxonomy=SEMEVAL23)])
+    store.add_many([french, english, other])
+
+    def found(technique: str) -> set[str]:
+        return {item.source_id or "" for item in store.search(SearchQuery(technique=technique)).items}
+
+    # a SemEval-2023 id finds itself and the PTC-14 class it is part of, not that class's other parts
+    assert found("Whataboutism") == {"fr", "en"}
+    assert found("Straw_Man") == {"sm", "en"}
+    # a PTC-14 class finds every SemEval-2023 id it holds
+    assert found("Whataboutism,Straw_Men,Red_Herring") == {"fr", "en", "sm"}
+    # the profile keeps a row per stored id: each row's id finds the articles that hold it
+    assert store.profile("Le Monde").technique_counts == {"Straw_Man": 1, "Whataboutism": 1}
+
+
 def test_the_ptc_export_writes_ptc14_ids_only(store: SqlStore) -> None:
     # A German article's SemEval-2023 spans were exported as 'Flag_Waving' and 'Appeal_to_Values'
     # in the PTC TC format, ids a PTC scorer does not know.

@@ -499,8 +499,7 @@ def test_the_technique_chart_of_an_english_and_a_french_outlet_shows_every_techn
     # outlet's Whataboutism/straw man span, 1.16 per 1,000 words, was in no bar).
     import json
 
-    from unspun.store.queries import same_technique
-    from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS
+    from unspun.techniques import PTC14_LABELS, SEMEVAL23_LABELS, renamed_ptc14
 
     store_article(api, "Wire one\n\nThe council met on Tuesday.", outlet="Wire One")
     store_article(api, "Tribune\n\nLe conseil a voté mardi.", outlet="Tribune Deux", lang="fr")
@@ -508,7 +507,7 @@ def test_the_technique_chart_of_an_english_and_a_french_outlet_shows_every_techn
     # hand-made rates, as such outlets have them: every PTC-14 id on one side, the SemEval-2023
     # ids with no PTC-14 twin on the other (more than 14 in all)
     english = {label: 1.0 + i for i, label in enumerate(PTC14_LABELS)}
-    shared = {x for label in english for x in same_technique(label)}  # counted as PTC-14 ids
+    shared = {*english, *renamed_ptc14()}  # counted as PTC-14 ids
     french = {label: 0.5 + i for i, label in enumerate(SEMEVAL23_LABELS) if label not in shared}
     real["a"]["technique_rates"], real["b"]["technique_rates"] = english, french
     real["rate_difference"] = {k: english.get(k, 0.0) - french.get(k, 0.0) for k in {*english, *french}}

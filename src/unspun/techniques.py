@@ -449,6 +449,17 @@ def ptc14_for(semeval23_id: str) -> str | None:
     return next((ptc for ptc, ids in PTC_TO_SEMEVAL23.items() if semeval23_id in ids), None)
 
 
+def corresponding(id: str) -> tuple[str, ...]:
+    """``id`` (a technique of either taxonomy) and the ids it corresponds to in the other one: a
+    PTC-14 id with every SemEval-2023 id it holds (``Whataboutism,Straw_Men,Red_Herring``: also
+    ``Whataboutism``, ``Straw_Man``, ``Red_Herring``), a SemEval-2023 id with the PTC-14 id that
+    holds it (``Straw_Man``: also ``Whataboutism,Straw_Men,Red_Herring``, not its siblings). What
+    a search for a technique matches, so an English and a French article are found alike."""
+    ptc = ptc14_for(id)
+    found = [id, *semeval23_for(id), *([ptc] if ptc is not None else [])]
+    return tuple(dict.fromkeys(found))
+
+
 def renamed_ptc14() -> dict[str, str]:
     """Each SemEval-2023 id that is one PTC-14 technique renamed (``Flag_Waving``), to that PTC-14
     id (``Flag-Waving``): the one-to-one twins, counted and searched as one technique."""

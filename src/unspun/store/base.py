@@ -199,8 +199,9 @@ class SearchQuery:
     date_from: dt.date | None = _filter("Published on or after (YYYY-MM-DD).")
     date_to: dt.date | None = _filter("Published on or before (YYYY-MM-DD).")
     technique: str | None = _filter(
-        "Has a span of this technique id (PTC-14 or SemEval-2023; a technique renamed in the other "
-        "taxonomy is the same: Flag-Waving finds Flag_Waving)."
+        "Has a span of this technique id (PTC-14 or SemEval-2023) or of an id it corresponds to in "
+        "the other taxonomy: Flag-Waving finds Flag_Waving, Whataboutism finds "
+        "Whataboutism,Straw_Men,Red_Herring and that finds Whataboutism, Straw_Man, Red_Herring."
     )
     genre: str | None = _filter("Of this genre id (opinion, reporting, satire).")
     frame: str | None = _filter("Has this frame id among its frames.")

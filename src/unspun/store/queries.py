@@ -46,7 +46,7 @@ from unspun.store.base import (
     VoiceMeans,
 )
 from unspun.store.rows import aware
-from unspun.techniques import renamed_ptc14
+from unspun.techniques import corresponding, renamed_ptc14
 
 a = t.articles
 an = t.analyses
@@ -110,7 +110,7 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
         where.append(a.c.published <= query.date_to)
     if query.technique is not None:
         s = t.spans
-        named = s.c.technique.in_(same_technique(query.technique))  # as the profiles count it
+        named = s.c.technique.in_(same_technique(query.technique))
         where.append(exists().where(_in_scope(s.c.analysis_id, query), named))
     for task, name in (("genre", query.genre), ("frames", query.frame)):
         if name is not None:
@@ -358,14 +358,11 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
 
 
 def same_technique(technique: str) -> list[str]:
-    """``technique`` and its one-to-one twin in the other taxonomy, if any (``Flag-Waving`` and
-    ``Flag_Waving``): the ids a search for it matches, as :func:`profile` counts them as one."""
-    twins = renamed_ptc14()
-    return [
-        technique,
-        *(x for x, ptc in twins.items() if ptc == technique),
-        *([twins[technique]] if technique in twins else []),
-    ]
+    """The ids a search for ``technique`` matches: itself and the ids it corresponds to in the
+    other taxonomy (:func:`unspun.techniques.corresponding`): ``Flag-Waving`` and ``Flag_Waving``;
+    ``Whataboutism`` and the PTC-14 class ``Whataboutism,Straw_Men,Red_Herring`` that holds it;
+    that class and its three SemEval-2023 parts."""
+    return list(corresponding(technique))
 
 
 def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -378,7 +375,10 @@ def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
     row: naming the twins by one id keeps every row one technique. Only one-to-one twins are
     merged, so no figure changes meaning; a SemEval-2023 id that is a part of a PTC-14 class
     (``Straw_Man`` of ``Whataboutism,Straw_Men,Red_Herring``) or has no twin
-    (``Appeal_to_Values``) keeps its own row. A search for either id finds both (:func:`same_technique`)."""
+    (``Appeal_to_Values``) keeps its own row: merging ``Straw_Man`` into the class would lose the
+    French article's finer id, and the rows would no longer add up to one count per span. A search
+    for a row's id finds the articles that hold it, and those holding an id it corresponds to
+    (:func:`same_technique`: ``Whataboutism`` finds the English class, the class finds its parts)."""
     twins = renamed_ptc14()
     merged: dict[str, int] = defaultdict(int)
     for technique, count in counts:
