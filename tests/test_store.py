@@ -257,6 +257,30 @@ def test_outlet_profile_counts_rates_and_trend(store: SqlStore) -> None:
         store.profile("Nobody")
 
 
+def test_an_outlet_is_found_by_its_name_in_any_case_and_a_misspelt_one_is_named(store: SqlStore) -> None:
+    # QA (s46): --outlet 'qa times' answered "0 of 0 matching articles" for an outlet stored as
+    # "QA Times", and `unspun profile "qa times"` gave no did-you-mean.
+    store.add_many(
+        [
+            make_analysis(
+                "Karzai said one thing.", id="q1", outlet="QA Times", quotes=[("Karzai", "said", "one thing")]
+            ),
+            make_analysis("Other one.", id="o1", outlet="Other Paper"),
+        ]
+    )
+    for given in ("QA Times", "qa times", " QA  TIMES "):
+        found = store.search(SearchQuery(outlet=given))
+        assert [item.source_id for item in found.items] == ["q1"], given
+        assert found.total == 1
+        assert store.profile(given).outlet == "QA Times"
+        assert store.profile(given).articles == 1
+        assert [s.outlet for s in store.quoted_sources(outlet=given)] == ["QA Times"]
+    assert store.compare("qa times", "other paper").b.outlet == "Other Paper"
+    assert store.search(SearchQuery(outlet="QA Tims")).total == 0
+    with pytest.raises(NotFoundError, match="did you mean 'QA Times'.*unspun outlets"):
+        store.profile("QA Tims")
+
+
 def test_a_span_corrected_to_its_second_technique_no_longer_lists_it_as_also_possible(
     store: SqlStore,
 ) -> None:

@@ -171,6 +171,12 @@ def test_outlets_search_profile_formats(filled: str) -> None:
     assert first.startswith("Alpha: 1 article, ") and first.endswith(" words, 1 span"), first
     table = run("profile", "Alpha", "--db", db, "--format", "csv").stdout
     assert next(csv.DictReader(io.StringIO(table)))["technique"] == "Loaded_Language"
+    # QA (s46): an outlet's name in another case found nothing ("0 of 0 matching articles")
+    assert run("profile", "alpha", "--db", db).stdout == alpha
+    lower = json.loads(run("search", "--outlet", "ALPHA", "--db", db, "--format", "json").stdout)
+    assert [a["outlet"] for a in lower["articles"]] == ["Alpha"]
+    misspelt = run("profile", "Alpah", "--db", db)
+    assert misspelt.exit_code == 2 and "did you mean 'Alpha'?" in misspelt.stderr
 
 
 def test_store_cli_errors_are_one_line(filled: str) -> None:
@@ -265,12 +271,12 @@ def test_reanalyze_adds_nothing_when_models_are_current(
         result = run("reanalyze", "--db", filled, "--outlet", "Gamma", "--format", "json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {"seen": 1, "added": 0, "replaced": 0, "current": 1, "failed": []}
-        said = run("reanalyze", "--db", filled, "--outlet", "Gamma")
+        said = run("reanalyze", "--db", filled, "--outlet", "gamma")
         assert said.stdout.splitlines() == [
             "nothing to reanalyse: 1 article current (--force analyses it again)"
         ]
     unknown = run("reanalyze", "--db", filled, "--outlet", "Nope")
-    assert unknown.exit_code == 2 and "no stored article has the outlet 'Nope'" in unknown.output
+    assert unknown.exit_code == 2 and "no stored article from outlet 'Nope'" in unknown.output
     # The hand-made analyses came from other models: reanalysing adds an analysis to each.
     beta = run("reanalyze", "--db", filled, "--outlet", "Beta")
     assert beta.stdout.startswith("summary: 1 analysis added, 0 replaced, 0 already current of 1 article,")

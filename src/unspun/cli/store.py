@@ -34,8 +34,8 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
-from unspun.errors import FormatError, NotFoundError
-from unspun.store.base import SearchQuery, Store, search_fields
+from unspun.errors import FormatError
+from unspun.store.base import SearchQuery, Store, same_outlets, search_fields, unknown_outlet
 from unspun.techniques import display_name
 
 feedback_app = typer.Typer(
@@ -482,8 +482,9 @@ def reanalyze(
 
         # Built only when a stored article matches, loaded only when one is to be analysed.
         pipeline = LazyAnalyser(build)
-        if outlet is not None and outlet not in {o.outlet for o in store.outlets()}:
-            raise NotFoundError(f"no stored article has the outlet {outlet!r}; `unspun outlets` lists them")
+        stored = [o.outlet for o in store.outlets()]
+        if outlet is not None and not same_outlets(outlet, stored):
+            raise unknown_outlet(outlet, stored)
         query = SearchQuery(outlet=outlet) if outlet is not None else None
         with progress(store.counts().articles, "reanalysing") as advance, long_work(advance):
             summary = store.reanalyze(

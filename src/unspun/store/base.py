@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
 
 from unspun.document import Analysis, Article
-from unspun.errors import FormatError
+from unspun.errors import FormatError, NotFoundError
 from unspun.runner import Analyser, Failure
 
 T = TypeVar("T")
@@ -179,7 +179,7 @@ class SearchQuery:
     """What :meth:`Store.search` looks for; every field is optional (None: no filter).
 
     ``text``: full-text query (words, all of which must occur; SQLite FTS5 / PostgreSQL
-    tsvector); ``outlet``: exact outlet name; ``date_from`` / ``date_to``: published date range,
+    tsvector); ``outlet``: outlet name, in any case (:func:`same_outlets`); ``date_from`` / ``date_to``: published date range,
     inclusive; ``technique``: at least one span of that technique id; ``genre``; ``frame``: the
     frame among the article's frames; ``language``; ``min_score`` / ``max_score``: persuasion
     score range, inclusive. An empty string is no filter, as an empty form field means (the
@@ -195,7 +195,9 @@ class SearchQuery:
     """
 
     text: str | None = _filter("Words to find (all of them), in titles and texts.")
-    outlet: str | None = _filter("Only this outlet's articles (its exact name).")
+    outlet: str | None = _filter(
+        "Only this outlet's articles (its name, in any case: qa times finds QA Times)."
+    )
     date_from: dt.date | None = _filter("Published on or after (YYYY-MM-DD).")
     date_to: dt.date | None = _filter("Published on or before (YYYY-MM-DD).")
     technique: str | None = _filter(
@@ -301,6 +303,30 @@ def unknown_id(
     hint = f"did you mean {near}? " if near else ""
     tail = f", e.g. {near or example}" if example is not None else ""
     return FormatError(f"unknown {kind} {given!r}; {hint}{advice}{tail}")
+
+
+def outlet_key(name: str) -> str:
+    """An outlet's name as names are compared: case folded, runs of spaces as one, no space at
+    the ends ("QA Times", "qa times" and " QA  TIMES " are one outlet)."""
+    return " ".join(name.split()).casefold()
+
+
+def same_outlets(given: str, stored: Iterable[str]) -> list[str]:
+    """The ``stored`` outlet names that are ``given``: itself when stored so, else every name of
+    the same :func:`outlet_key` (an outlet stored in two spellings is found by either)."""
+    names = list(stored)
+    if given in names:
+        return [given]
+    return [name for name in names if outlet_key(name) == outlet_key(given)]
+
+
+def unknown_outlet(given: str, stored: Sequence[str]) -> NotFoundError:
+    """The one-line error for an outlet no stored article has, naming the near one if any."""
+    near = closest_id(given, stored)
+    hint = f"did you mean {near!r}? " if near else ""
+    return NotFoundError(
+        f"no stored article from outlet {given!r}; {hint}list the outlets with unspun outlets or GET /api/outlets"
+    )
 
 
 def closest_id(given: str, labels: Sequence[str]) -> str | None:

@@ -29,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 
-from unspun.errors import FormatError, NotFoundError
+from unspun.errors import FormatError
 from unspun.store import paging
 from unspun.store import tables as t
 from unspun.store.base import (
@@ -44,6 +44,8 @@ from unspun.store.base import (
     ScoreDistribution,
     SearchQuery,
     VoiceMeans,
+    same_outlets,
+    unknown_outlet,
 )
 from unspun.store.rows import aware
 from unspun.techniques import corresponding, renamed_ptc14
@@ -101,7 +103,7 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
             # 0.9 s for a word in every one of 100,000 articles).
             where.append((a.c.pk + 0).in_(match))
     if query.outlet is not None:
-        where.append(a.c.outlet == query.outlet)
+        where.append(a.c.outlet.in_(outlet_names(connection, query.outlet)))
     if query.language is not None:
         where.append(a.c.language == query.language)
     if query.date_from is not None:
@@ -127,6 +129,19 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
             score.append(x.c.persuasion_score <= query.max_score)
         where.append(exists().where(*score))
     return where
+
+
+def outlet_names(connection: Connection, outlet: str) -> list[str]:
+    """The stored outlet names ``outlet`` stands for (:func:`unspun.store.base.same_outlets`):
+    itself when stored so (one probe of the outlet index), else those equal to it ignoring case
+    and spacing ("qa times" for "QA Times"); none when no article has it."""
+    if connection.execute(select(a.c.outlet).where(a.c.outlet == outlet).limit(1)).first() is not None:
+        return [outlet]
+    return same_outlets(outlet, _stored_outlets(connection))
+
+
+def _stored_outlets(connection: Connection) -> list[str]:
+    return list(connection.execute(select(a.c.outlet).where(a.c.outlet.is_not(None)).distinct()).scalars())
 
 
 def newest_first(connection: Connection) -> list[Any]:
@@ -272,13 +287,18 @@ def _rate(count: int, words: int) -> float:
 
 
 def profile(connection: Connection, outlet: str) -> OutletProfile:
-    """How ``outlet`` persuades (see :class:`OutletProfile`); :class:`NotFoundError` if it has no article.
+    """How ``outlet`` persuades (see :class:`OutletProfile`); ``outlet`` is matched as
+    :func:`outlet_names` says, and :class:`unspun.errors.NotFoundError` (naming a near outlet) is
+    raised if it has no article.
 
     Four queries, each one pass over the outlet's rows: per month (articles, words, spans,
     dates; undated articles as one group), the persuasion scores with their month (medians and
     quartiles are computed from them), span counts per technique, label counts per task and name.
     """
-    mine = a.c.outlet == outlet
+    names = outlet_names(connection, outlet)
+    if not names:
+        raise unknown_outlet(outlet, sorted(_stored_outlets(connection)))
+    mine = a.c.outlet.in_(names)
     month = _month(connection)
     joined = a.outerjoin(an, an.c.id == a.c.newest_analysis_id)
     groups = connection.execute(
@@ -295,10 +315,8 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         .group_by(month)
         .order_by(month)
     ).all()
-    if not groups:
-        raise NotFoundError(
-            f"no stored article from outlet {outlet!r}; list the outlets with unspun outlets or GET /api/outlets"
-        )
+    if not groups:  # removed between the two reads
+        raise unknown_outlet(outlet, [])
     scores_by_month: dict[str | None, list[float]] = defaultdict(list)
     for key, score in connection.execute(
         select(month, an.c.persuasion_score)
@@ -341,7 +359,7 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     dated = [g for g in groups if g[0] is not None]
     voices = _voices(connection, mine)
     return OutletProfile(
-        outlet=outlet,
+        outlet=names[0] if len(names) == 1 else outlet,
         articles=sum(int(g[1]) for g in groups),
         words=words,
         spans=sum(technique_counts.values()),
@@ -454,7 +472,10 @@ def quoted_sources(connection: Connection, *, outlet: str | None, limit: int) ->
             func.row_number().over(partition_by=a.c.outlet, order_by=(quotes.desc(), who)).label("rank"),
         )
         .select_from(r.join(a, r.c.analysis_id == a.c.newest_analysis_id))
-        .where(r.c.source_text.is_not(None), *([a.c.outlet == outlet] if outlet is not None else []))
+        .where(
+            r.c.source_text.is_not(None),
+            *([a.c.outlet.in_(outlet_names(connection, outlet))] if outlet is not None else []),
+        )
         .group_by(a.c.outlet, who)
         .subquery()
     )
@@ -478,7 +499,7 @@ def entity_portrayals(
     if entity is not None:
         where.append(func.lower(e.c.name) == entity.lower())
     if outlet is not None:
-        where.append(a.c.outlet == outlet)
+        where.append(a.c.outlet.in_(outlet_names(connection, outlet)))
     joined = e.join(a, e.c.analysis_id == a.c.newest_analysis_id)
     heads = connection.execute(
         select(a.c.outlet, e.c.name, func.max(e.c.type), func.count(func.distinct(a.c.pk)))
