@@ -264,6 +264,9 @@ def test_articles_filters(client: TestClient, stored: list[dict[str, Any]]) -> N
     assert ids(min_score=cut) == {k for k, v in scores.items() if v is not None and v >= cut}
     genre = stored[0]["genre"]
     assert ids(genre=genre) == {s["article_id"] for s in stored if s["genre"] == genre}
+    # QA (s46): a genre's display name (?genre=Opinion) and an outlet in other capitals are taken
+    assert ids(genre=genre.title()) == ids(genre=genre)
+    assert ids(outlet="the daily example") == {by_index[0], by_index[1]}
     assert ids(language="en") == {s["article_id"] for s in stored if s["language"] == "en"}
     assert ids(outlet="", genre="", language="") == {s["article_id"] for s in stored}  # empty: no filter
     # A code no article can have is an error, not an empty page (it answered nothing before).

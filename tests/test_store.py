@@ -190,6 +190,10 @@ def test_search_text_and_filters(store: SqlStore) -> None:
     assert ids(frame="Economic") == ["w2", "w1"]
     assert ids(language="fr") == ["w1"]
     assert ids(language="French") == ids(language="FR") == ["w1"]  # a name or capitals, as readers take
+    # QA (s46): --genre Opinion was refused while --language French was taken: a genre or frame
+    # is taken by its id or display name in any case too
+    assert ids(genre="Opinion") == ids(genre=" OPINION ") == ["w2", "d2", "d1"]
+    assert ids(frame="economic") == ["w2", "w1"]
     assert ids(min_score=0.3, max_score=0.6) == ["w2", "d3", "d2"]
     assert ids(text="radical", outlet="The Daily Example", min_score=0.3) == ["d2", "d4"]
     assert ids(text="nothingmatches") == []
@@ -822,8 +826,8 @@ def test_model_key_changes_with_the_unspun_version() -> None:
         ),
         ({"technique": "Name calling, labeling"}, "did you mean Name_Calling,Labeling?"),
         ({"technique": "Loaded_Langauge"}, "did you mean Loaded_Language?"),
-        ({"genre": "Opinion"}, "unknown genre 'Opinion'; did you mean opinion?"),
-        ({"frame": "economic"}, "did you mean Economic?"),
+        ({"genre": "Opnion"}, "unknown genre 'Opnion'; did you mean opinion?"),
+        ({"frame": "Economc"}, "did you mean Economic?"),
         # QA: --technique loaded gave no hint; the one id starting with or holding the letters
         ({"technique": "loaded"}, "unknown technique 'loaded'; did you mean Loaded_Language?"),
         ({"technique": "fear"}, "did you mean Appeal_to_fear-prejudice?"),  # PTC-14's, listed first
@@ -838,6 +842,15 @@ def test_a_filter_id_in_another_case_or_misspelt_names_the_id_meant(
 
     with pytest.raises(FormatError, match=re.escape(says)):
         check_search_query(SearchQuery(**filters))  # type: ignore[arg-type]
+
+
+def test_a_genre_or_frame_filter_takes_its_display_name_in_any_case() -> None:
+    assert SearchQuery(genre="Satire").genre == "satire"
+    assert SearchQuery(frame="Security and defence").frame == "Security_and_defense"
+    assert SearchQuery(frame="security_and_defense").frame == "Security_and_defense"
+    assert SearchQuery(frame="Legality, constitutionality and jurisprudence").frame == (
+        "Legality_Constitutionality_and_jurisprudence"
+    )
 
 
 def test_a_filter_id_far_from_any_names_none() -> None:

@@ -13,7 +13,7 @@ techniques``, the JSON's ``technique_name``, the web page) reads its names here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -437,6 +437,18 @@ def display_name(id: str, kind: str = "technique") -> str:
         return lookup[kind](id).name
     except KeyError:
         return id.replace("_", " ")
+
+
+def category_id(given: str, categories: Sequence[Category]) -> str | None:
+    """The id of the frame or genre ``given`` names: its id or its display name, in any case and
+    with spaces or underscores alike ("Opinion", "security and defence", "security_and_defense");
+    ``None`` when it names none of ``categories`` (:data:`FRAME_INFO`, :data:`GENRE_INFO`)."""
+
+    def key(text: str) -> str:
+        return " ".join(text.replace("_", " ").split()).casefold()
+
+    wanted = key(given)
+    return next((c.id for c in categories if wanted in (key(c.id), key(c.name))), None)
 
 
 def semeval23_for(ptc_id: str) -> tuple[str, ...]:

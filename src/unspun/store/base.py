@@ -205,8 +205,10 @@ class SearchQuery:
         "the other taxonomy: Flag-Waving finds Flag_Waving, Whataboutism finds "
         "Whataboutism,Straw_Men,Red_Herring and that finds Whataboutism, Straw_Man, Red_Herring."
     )
-    genre: str | None = _filter("Of this genre id (opinion, reporting, satire).")
-    frame: str | None = _filter("Has this frame id among its frames.")
+    genre: str | None = _filter("Of this genre (opinion, reporting, satire; its name in any case: Opinion).")
+    frame: str | None = _filter(
+        "Has this frame among its frames (its id or name, in any case: Economic, security and defence)."
+    )
     language: str | None = _filter("In this language (en, fr, de, it, pl, ru, or its name: French).")
     min_score: float | None = _filter("Persuasion score at least (0-1).")
     max_score: float | None = _filter("Persuasion score at most (0-1).")
@@ -227,6 +229,14 @@ class SearchQuery:
 
             given = self.language.strip().lower()
             object.__setattr__(self, "language", ALIASES.get(given, given))
+        # A genre or frame by its display name or in other capitals ("Opinion"), as the language
+        # is; one that names none is left to the check below, which says which it was near.
+        from unspun.techniques import FRAME_INFO, GENRE_INFO, category_id
+
+        for name, categories in (("genre", GENRE_INFO), ("frame", FRAME_INFO)):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, category_id(value, categories) or value)
         # One check for every front-end (CLI, API, page, Python): a filter that can match
         # nothing by construction is the user's mistake, said in one line, not an empty page.
         check_search_query(self)
@@ -262,8 +272,8 @@ def check_search_query(query: SearchQuery) -> None:
         )
     from unspun.languages import SUPPORTED_LANGUAGES
 
-    # Ids, not display names: "Loaded language" or a typo would match nothing, silently (a language
-    # name was read as its code in __post_init__).
+    # A technique is given by its id: "Loaded language" or a typo would match nothing, silently (a
+    # language, genre or frame name was read as its code or id in __post_init__).
     # A technique is an id of either taxonomy: the multilingual spans (a French article's) are
     # stored with SemEval-2023 ids, and search, profiles and the page show them as they are.
     techniques = PTC14_LABELS + tuple(t for t in SEMEVAL23_LABELS if t not in PTC14_LABELS)
