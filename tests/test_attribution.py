@@ -353,7 +353,8 @@ def test_the_text_view_and_the_page_name_who_a_pronoun_source_is(wire: list[Arti
     assert run_node(script, cases) == text_view
 
 
-def test_verbs_that_report_no_speech_are_no_cues(nlp: object) -> None:
+def test_verbs_that_report_no_speech_are_no_quotes(nlp: object) -> None:
+    from unspun.pipeline.attribution import quotes_something
     from unspun.whosays.attribution_model import load_attribution_model
 
     model = load_attribution_model()
@@ -365,10 +366,57 @@ def test_verbs_that_report_no_speech_are_no_cues(nlp: object) -> None:
         "Hollis had been asked to accept an updated version of the contract.",
         "The U.S. Senate passed a bill that would fund the government through March.",
         "The city council approved a budget that raises property taxes by 3 percent.",
+        "Anyone who has watched rents double knows the truth: this council does not care about working people.",
     ):
-        assert model.find(nlp(text)) == [], text  # type: ignore[operator]
-    [(said, _)] = model.find(nlp("The mayor said the plan will work."))  # type: ignore[operator]
+        assert model.find(nlp(text), keep=quotes_something) == [], text  # type: ignore[operator]
+    [(said, _)] = model.find(nlp("The mayor said the plan will work."), keep=quotes_something)  # type: ignore[operator]
     assert said.source is not None and said.content is not None
+
+
+def test_beliefs_and_wishes_stay_polnear_candidates_but_are_no_quotes(nlp: object) -> None:
+    # PolNeAR marks "knows", "want", "seemed", "don't care about" as attributions: the classifier
+    # decides for its rows; a reader is shown none of them
+    from unspun.whosays.attribution_model import load_attribution_model, usable
+    from unspun.whosays.speech import says_something
+
+    model = load_attribution_model()
+    for text, verb in (
+        ("Everyone knows the plan will fail.", "knows"),
+        ("Residents want the plant to open soon.", "want"),
+        (
+            "Anyone who has watched rents double knows the truth: this council does not care about working people.",
+            "care",
+        ),
+    ):
+        doc = nlp(text)  # type: ignore[operator]
+        [found] = [f for f, _ in model.candidates(doc) if doc[f.head].text == verb]
+        assert usable(doc, found, quotations(text)), text
+        assert not says_something(doc[found.head], found.content_rule), text
+
+
+def test_the_subject_of_seem_is_content_not_source(nlp: object) -> None:
+    # PolNeAR train: 74 of 113 gold cues of "seem" have no source and a content over the cue
+    text = "The music seemed to match the sense of relief in the arena."
+    assert _candidate(nlp, text, "seemed") == (
+        None,
+        "The music seemed to match the sense of relief in the arena",
+    )
+
+
+def test_a_participle_of_speech_after_a_comma_ends_the_content_in_the_text() -> None:
+    from unspun.whosays.boundary import NEXT_STATEMENT_LEMMAS, before_next_statement, participle
+
+    text = "Gates said the US would not object, adding that Washington had been consulted."
+    assert before_next_statement(text, (11, len(text) - 1)) == (11, text.index(","))
+    text = "Holt defended the plan, citing the cost of the old one."
+    assert before_next_statement(text, (14, len(text) - 1)) == (14, text.index(","))
+    assert {"add", "cite", "say"} <= NEXT_STATEMENT_LEMMAS
+    assert [participle(v) for v in ("say", "note", "add", "argue")] == [
+        "saying",
+        "noting",
+        "adding",
+        "arguing",
+    ]
 
 
 def test_a_quoted_i_is_never_a_source(nlp: object) -> None:

@@ -6,8 +6,8 @@ each kind of child (``aux``, ``neg``, ``punct::``, ...) of a gold cue head lies 
 **classifier** (logistic regression over sparse features of the candidate head and of the
 attribution the rules build from it, see :mod:`unspun.whosays.attribution_rules`) says which
 candidates are cues. Prediction (:meth:`AttributionModel.find`) keeps the candidates above the
-threshold (never a verb that reports no speech,
-:func:`~unspun.whosays.speech.reports_speech`, nor one whose source is a quoted "I",
+threshold (never a head that can head no attribution,
+:func:`~unspun.whosays.speech.can_attribute`, nor one whose source is a quoted "I",
 :func:`quoted_first_person`, nor a cue inside a quotation, :func:`inside_quotation`) and then
 drops those overlapping a more likely one, except a cue inside a more likely attribution's
 content that is itself at least as likely as ``nested`` (:func:`select`). The content of each kept
@@ -46,7 +46,7 @@ from unspun.whosays.content_span import propose, span_features
 from unspun.whosays.cue import TREE, cue_tokens, inclusion_keys
 from unspun.whosays.parsing import Chunks, doc_text
 from unspun.whosays.quotation import OPEN_QUOTES, quotations
-from unspun.whosays.speech import reports_speech
+from unspun.whosays.speech import can_attribute
 
 DEFAULT_MODEL = "attribution-polnear"
 MODEL_FILE = "attribution.json"
@@ -134,9 +134,14 @@ class AttributionModel:
             out.append((found, features(head, found)))
         return out
 
-    def find(self, doc: Any, *, distinct: bool = False) -> list[tuple[Found, float]]:
+    def find(
+        self, doc: Any, *, distinct: bool = False, keep: Callable[[Any, Found], bool] | None = None
+    ) -> list[tuple[Found, float]]:
         """The attributions of a parse with their probabilities, in text order (see the module
-        docstring for the selection); with ``distinct``, one per content (:func:`select`), an
+        docstring for the selection); with ``keep``, only those for which ``keep(cue head token,
+        found)`` holds, left out before the selection so that one left out takes no other's place
+        ("Everyone knows the mayor said ...": the belief is no quote, the statement is); with
+        ``distinct``, one per content (:func:`select`), an
         addressed cue yielding to its twin (:func:`without_addressed_twins`): what a reader is
         shown. PolNeAR marks some contents twice ('said ... talking about'), so its rows are not
         distinct: in 3-fold CV over its 840 train articles, one per content dropped 22 cues, 10
@@ -144,6 +149,8 @@ class AttributionModel:
         quotes = quotations(doc_text(doc))
         scored = [(f, self.probability(x)) for f, x in self.candidates(doc) if usable(doc, f, quotes)]
         kept = [(self.with_learnt_content(doc, f, quotes), p) for f, p in scored if p >= self.threshold]
+        if keep is not None:
+            kept = [(f, p) for f, p in kept if keep(doc[f.head], f)]
         if distinct:
             kept = without_addressed_twins(doc, kept)
         return select(kept, nested=self.nested, distinct=distinct)
@@ -386,7 +393,7 @@ def content_rows(
 def usable(doc: Any, found: Found, quotes: Sequence[Range]) -> bool:
     """Whether prediction considers a candidate at all (see :meth:`AttributionModel.find`)."""
     return (
-        reports_speech(doc[found.head])
+        can_attribute(doc[found.head])
         and not quoted_first_person(doc_text(doc), found, quotes)
         and not inside_quotation(found.cue, quotes)
     )
@@ -478,8 +485,8 @@ def find_in_chunks(
     :func:`unspun.whosays.speech.says_something`); ``distinct`` as :meth:`AttributionModel.find`."""
     found: list[tuple[Found, float]] = []
     for offset, doc in chunks:
-        for f, p in model.find(doc, distinct=distinct):
-            if f.cue[0] + offset < start or (keep is not None and not keep(doc[f.head], f)):
+        for f, p in model.find(doc, distinct=distinct, keep=keep):
+            if f.cue[0] + offset < start:
                 continue
             shifted = replace(
                 f,

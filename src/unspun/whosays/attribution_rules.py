@@ -30,6 +30,7 @@ from typing import Any
 from unspun.whosays.boundary import (
     DATELINE,
     EDGE_PUNCT,
+    NEXT_STATEMENT_LEMMAS,
     before_next_statement,
     closed_source,
     outside_parts,
@@ -465,28 +466,9 @@ def speakers_act(token: Token) -> Token | None:
 
 CLOSING_MARKS = frozenset({'"', "”", "’", "»"})
 
-# Participles of speech that open the source's next statement after a comma (as
-# boundary.NEXT_STATEMENT, with "adding").
-NEXT_STATEMENT_LEMMAS = frozenset(
-    {
-        "say",
-        "add",
-        "argue",
-        "claim",
-        "insist",
-        "note",
-        "warn",
-        "explain",
-        "assert",
-        "contend",
-        "declare",
-        "state",
-    }
-)
-
 
 def next_statement(token: Token) -> bool:
-    """Whether ``token`` is a participle of speech after a comma, without a subject of its own
+    """Whether ``token`` is a participle of speech (:data:`~unspun.whosays.boundary.NEXT_STATEMENT_LEMMAS`) after a comma, without a subject of its own
     ("said the government would not intervene, adding that ..."): the source's next statement,
     though the parser hung it from the clause reported (which made the content run on over it and
     the clause's subject its source)."""

@@ -59,11 +59,39 @@ def outside_parts(text: str, content: Range | None, parts: Sequence[Range | None
     return max(pieces, key=lambda r: r[1] - r[0]) if pieces else None
 
 
-# Participles of speech that, after a comma, open the source's next statement ("defended the
-# annexation, saying the region wanted it"): an attribution of its own, whose cue PolNeAR marks.
+# Verbs of speech whose participle, after a comma, opens the source's next statement ("defended
+# the annexation, saying the region wanted it", "said ..., adding that ..."): an attribution of its
+# own, whose cue PolNeAR marks. One list for the text cut here (:data:`NEXT_STATEMENT`) and the
+# parse rule of :func:`unspun.whosays.attribution_rules.next_statement` (two lists before, the one
+# without "add", the other without "cite": one list moves PolNeAR dev exact-match source F1
+# 0.7357 -> 0.7362 with the shipped model, cue and content unchanged; 3-fold CV fold 0 on train
+# source 0.6879 -> 0.6878).
+NEXT_STATEMENT_LEMMAS = frozenset(
+    {
+        "say",
+        "add",
+        "argue",
+        "claim",
+        "insist",
+        "note",
+        "warn",
+        "explain",
+        "assert",
+        "contend",
+        "declare",
+        "state",
+        "cite",
+    }
+)
+
+
+def participle(lemma: str) -> str:
+    """The present participle of a regular verb ("say" -> "saying", "note" -> "noting")."""
+    return (lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma) + "ing"
+
+
 NEXT_STATEMENT = re.compile(
-    r",\s+(?:saying|arguing|claiming|insisting|noting|warning|citing|explaining|asserting|"
-    r"contending|declaring|stating)\b"
+    r",\s+(?:" + "|".join(sorted(participle(lemma) for lemma in NEXT_STATEMENT_LEMMAS)) + r")\b"
 )
 
 
