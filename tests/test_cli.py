@@ -181,6 +181,29 @@ def test_predict_attributions_names_each_record_of_a_dump_by_its_own_id(tmp_path
     assert ids == ["r1", "r2", "story-1"], ids
 
 
+def test_predict_si_writes_the_spans_analyze_shows(tmp_path: Path) -> None:
+    # QA (s46): for this text predict si wrote 3 spans where analyze showed 4: the "what about
+    # ...?" question (a span candidate the technique head confirms) was left out of the SI file.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = (
+        "Critics Are Wrong About the Stadium Deal\n\n"
+        "The council's critics complain that the stadium deal costs taxpayers 40 million pounds. But "
+        "what about the 60 million the opposition wasted on the tram that never ran? Where was their "
+        "outrage then?\n\nThey lecture us about transparency, yet they held their own budget talks "
+        "behind closed doors for three years. Before they point fingers at this council, they should "
+        "look in the mirror.\n"
+    )
+    (folder / "whatabout.txt").write_text(text, encoding="utf-8")
+    output = tmp_path / "si.tsv"
+    result = run("predict", "si", str(folder), "-o", str(output))
+    assert result.exit_code == 0, result.output + result.stderr
+    written = [tuple(int(x) for x in line.split("\t")[1:]) for line in output.read_text().splitlines()]
+    shown = run("analyze", str(folder / "whatabout.txt"), "--lang", "en", "--format", "json")
+    assert shown.exit_code == 0, shown.output + shown.stderr
+    assert written == [(s["start"], s["end"]) for s in json.loads(shown.stdout)["spans"]]
+
+
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
