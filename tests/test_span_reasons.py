@@ -90,6 +90,28 @@ def test_the_title_is_named_only_where_the_text_has_one() -> None:
     assert apart.reason == NO_SIGNAL
 
 
+def test_a_first_line_read_as_a_headline_is_no_title_where_the_article_has_none() -> None:
+    # QA (s46): `echo 'Lies!' | unspun analyze - --lang en` had title null and the span's reason
+    # said "in the title": the model reads a lone headline-like line as a title, the reader did not.
+    weights = np.zeros((len(LABELS), N_SPAN_FEATURES))
+    weights[LABELS.index("Slogans"), 2] = 2.0
+    span = Span(0, 5, "Slogans", 0.3)
+    (untitled,) = SpanExplainer(LABELS, feature_weights=weights).explain("Lies!", [span], titled=False)
+    assert untitled.reason == "on the first line, read as a headline"
+    (titled,) = SpanExplainer(LABELS, feature_weights=weights).explain("Lies!", [span], titled=True)
+    assert titled.reason == "in the title"
+
+
+def test_the_span_tagger_names_no_title_for_an_article_without_one() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    untitled = Article(id="a", text="Lies!")
+    SpanTagger(candidates=False)([untitled])
+    assert untitled.title is None
+    for span in untitled.layer("technique"):
+        assert "in the title" not in (span.reason or ""), span.reason
+
+
 def test_a_title_given_apart_does_not_make_the_first_paragraph_the_title() -> None:
     from unspun.pipeline.spans import SpanTagger
 

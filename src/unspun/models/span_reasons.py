@@ -75,9 +75,14 @@ class SpanExplainer:
     words: WordTagHead | None = None
     feature_weights: np.ndarray | None = None
 
-    def explain(self, text: str, spans: Sequence[Span], *, title_end: int | None = None) -> list[Span]:
+    def explain(
+        self, text: str, spans: Sequence[Span], *, title_end: int | None = None, titled: bool = True
+    ) -> list[Span]:
         """``spans`` of ``text`` each with its ``reason`` set (a short, non-empty line);
-        ``title_end`` as in :func:`~unspun.models.decoding.span_features` (``0``: no title)."""
+        ``title_end`` as in :func:`~unspun.models.decoding.span_features` (``0``: no title).
+        ``titled``: the article has a title (its reader found one). Without, a first line the
+        model reads as a headline (a lone line such as "Lies!") is named so, not "the title",
+        which the reader would look for and not find."""
         if not spans:
             return []
         word_starts, word_probs = self.words.word_probs(text) if self.words is not None else (None, None)
@@ -86,7 +91,7 @@ class SpanExplainer:
         for span in spans:
             parts = [
                 *self._technique_words(text[span.start : span.end], span.label),
-                *self._feature_signals(text, lowered, span, title_end),
+                *self._feature_signals(text, lowered, span, title_end, titled),
             ]
             if word_starts is not None and word_probs is not None:
                 parts += _likely_word(text, span, word_starts, word_probs)
@@ -105,7 +110,9 @@ class SpanExplainer:
         quoted = ", ".join(f"“{word}”" for word in named)
         return [f"{quoted} weigh{'s' if len(named) == 1 else ''} for {display_name(label)}"]
 
-    def _feature_signals(self, text: str, lowered: str, span: Span, title_end: int | None) -> list[str]:
+    def _feature_signals(
+        self, text: str, lowered: str, span: Span, title_end: int | None, titled: bool
+    ) -> list[str]:
         if self.feature_weights is None or span.label not in self.labels:
             return []
         features = span_features(text, span.start, span.end, lowered=lowered, title_end=title_end)
@@ -116,7 +123,7 @@ class SpanExplainer:
         if repeats > 0 and towards[0] > 0:
             parts.append(f"repeated {repeats} more time{'s' if repeats > 1 else ''} in the article")
         if features[2] > 0 and towards[2] > 0:
-            parts.append("in the title")
+            parts.append("in the title" if titled else "on the first line, read as a headline")
         if features[3] > 0 and towards[3] > 0:
             parts.append("a question")
         return parts

@@ -123,8 +123,12 @@ class SpanTagger(Component):
             title_ends = [separate_title_end(a.text, a.title) for a in covered]
             found = self.model.find(texts, skip=skip, progress=reporter("spans"), title_ends=title_ends)
             found = [
-                SpanFindings(self._finished(t, f.spans, title_end), f.candidates, f.paragraph_vectors)
-                for t, f, title_end in zip(texts, found, title_ends, strict=True)
+                SpanFindings(
+                    self._finished(a.text, f.spans, title_end, titled=bool(a.title and a.title.strip())),
+                    f.candidates,
+                    f.paragraph_vectors,
+                )
+                for a, f, title_end in zip(covered, found, title_ends, strict=True)
             ]
             if not self.candidates:
                 empty = np.zeros((0, 0), dtype=np.float32)
@@ -132,9 +136,12 @@ class SpanTagger(Component):
         results = iter(found)
         return [next(results) if self.covers(article) else None for article in articles]
 
-    def _finished(self, text: str, spans: list[Span], title_end: int | None = None) -> list[Span]:
+    def _finished(
+        self, text: str, spans: list[Span], title_end: int | None = None, *, titled: bool = True
+    ) -> list[Span]:
         """The model's spans of ``text`` as whole phrases, each with its reason (as configured;
-        ``title_end``: see :meth:`SpanModel.find`)."""
+        ``title_end``: see :meth:`SpanModel.find`; ``titled``: the article has a title, see
+        :meth:`SpanExplainer.explain`)."""
         if not self.second_techniques:
             spans = [replace(s, also=[]) if s.also else s for s in spans]
         if self.phrases:
@@ -144,7 +151,7 @@ class SpanTagger(Component):
             if self._explainer is None:
                 model = self.model
                 self._explainer = explainer_of(model.labels, model.ngrams, model.words, model.tc_weight)
-            spans = self._explainer.explain(text, spans, title_end=title_end)
+            spans = self._explainer.explain(text, spans, title_end=title_end, titled=titled)
         calibration = self.calibration
         return calibration.apply(text, spans) if calibration is not None else spans
 
