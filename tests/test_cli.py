@@ -204,6 +204,39 @@ def test_predict_si_writes_the_spans_analyze_shows(tmp_path: Path) -> None:
     assert written == [(s["start"], s["end"]) for s in json.loads(shown.stdout)["spans"]]
 
 
+FRENCH_TEXT = (
+    "La honte d'un gouvernement aux abois\n\nCe gouvernement de menteurs a encore trahi les Français. "
+    "Après des mois de promesses creuses, il impose une réforme injuste que personne ne veut.\n"
+)
+
+
+def test_a_text_read_in_another_language_than_its_own_is_warned_of(tmp_path: Path) -> None:
+    # QA (s46): predict attributions read a French text with the English model without a word, and
+    # analyze --lang en on a French text gave no warning either. One line, nothing refused.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "french.txt").write_text(FRENCH_TEXT, encoding="utf-8")
+    (folder / "english.txt").write_text("The clerk said the vote was close.\n", encoding="utf-8")
+    said = "reads as French (fr), not English (en)"
+    result = run("predict", "attributions", str(folder), "-o", str(tmp_path / "attr.jsonl"))
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if said in line]
+    assert warned == [
+        f"warning: {folder / 'french.txt'} {said}: the attribution model (PolNeAR) reads English only"
+    ]
+    result = run("predict", "si", str(folder), "-o", str(tmp_path / "si.tsv"))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if said in line] == [
+        f"warning: {folder / 'french.txt'} {said}: read with the English span model (give --lang for another)"
+    ]
+    forced = run("analyze", "-", "--lang", "en", "--format", "json", input=FRENCH_TEXT)
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.stdout)["language"] == "en"  # taken, not refused
+    assert f"warning: standard input {said}: analysed in it as --lang asks" in forced.stderr
+    detected = run("analyze", "-", "--format", "json", input=FRENCH_TEXT)
+    assert said not in detected.stderr
+
+
 def test_predict_si_writes_official_lines(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

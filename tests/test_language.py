@@ -187,3 +187,25 @@ def test_dominant_script_text_blanks_other_scripts_and_emoji_only() -> None:
     assert len(projected) == len(text)
     assert projected.split() == ["Crowds", "«", "»", "cheer", ",", "«", "»", "said", "Zoë."]
     assert dominant_script_text(SENTENCES["ru"]) == SENTENCES["ru"]
+
+
+FRENCH = (
+    "Ce gouvernement de menteurs a encore trahi les Français. Après des mois de promesses creuses, il "
+    "impose une réforme injuste que personne ne veut."
+)
+
+
+def test_a_text_read_in_a_language_it_is_not_in_is_named() -> None:
+    # QA (s46): `predict attributions` read a French text with the English model without a word,
+    # and so did `analyze --lang en`: the front-ends warn with this line.
+    from unspun.pipeline.language import misread_warning, other_language
+
+    assert other_language(FRENCH, "en") == "fr"
+    assert other_language(FRENCH, "fr") is None
+    assert (
+        other_language("The council met on Tuesday to vote on the new budget for the harbour.", "en") is None
+    )
+    assert other_language("Lies!", "fr") is None  # too few letters to doubt anything
+    line = misread_warning(FRENCH, "en", name="a.txt", reader="read with the English model")
+    assert line == "a.txt reads as French (fr), not English (en): read with the English model"
+    assert misread_warning(FRENCH, "fr", name="a.txt", reader="x") is None

@@ -29,6 +29,7 @@ from unspun.cli.common import (
     state,
     typing_hint,
     user_errors,
+    warn_misread,
     write,
 )
 from unspun.errors import AnalysisError, EmptyInputError, InputError, UnspunError
@@ -112,6 +113,13 @@ def analyze(
         collected: list[dict[str, Any]] = []
 
         def show(analysis: Analysis, bar: Bar) -> None:
+            if lang and analysis.article.language:  # forced, and taken; a text reading as another is named
+                warn_misread(
+                    analysis.article,
+                    analysis.article.language,
+                    "analysed in it as --lang asks (leave --lang out to detect the language)",
+                    name=STDIN if paths == ["-"] else None,
+                )
             shown = analysis.above(min_score)
             if format is OutputFormat.json:
                 collected.append(shown.to_dict())

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.text import Text
 
 from unspun.errors import UnspunError
 from unspun.extras import extra_of, missing_extra
+
+if TYPE_CHECKING:
+    from unspun.document import Article
 
 # No markup or emoji codes: article text, titles, paths and messages print as they are.
 out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
@@ -115,6 +118,18 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 def say(label: str, style: str, message: str) -> None:
     """One line on stderr: ``label`` styled, then ``message`` exactly as given."""
     err.print(Text.assemble((label, style), " ", message))
+
+
+def warn_misread(article: Article, language: str, reader: str, *, name: str | None = None) -> None:
+    """A ``warning:`` line on stderr when ``article``, read as ``language``, reads as another
+    (:func:`unspun.pipeline.language.misread_warning`; ``reader`` says what read it and what to
+    do, ``name`` names it, default its file). Nothing is refused."""
+    from unspun.pipeline.language import misread_warning
+    from unspun.runner import where
+
+    line = misread_warning(article.text, language, name=name or where(article), reader=reader)
+    if line is not None:
+        say("warning:", "yellow", line)
 
 
 def fail(message: str) -> typer.Exit:

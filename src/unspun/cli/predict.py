@@ -20,6 +20,7 @@ from unspun.cli.common import (
     progress,
     report_skipped,
     user_errors,
+    warn_misread,
     write_lines,
 )
 from unspun.cli.predict_attributions import predict_attributions
@@ -35,7 +36,8 @@ EnglishDefaultLangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        help="Language code (en, fr, de, it, pl, ru); default: en (not detected; give it for other languages).",
+        help="Language code (en, fr, de, it, pl, ru); default: en (not detected: a text that reads as another "
+        "language is named on stderr; give --lang for it).",
         callback=checked_lang,
     ),
 ]
@@ -73,6 +75,10 @@ def predict_si(
                 batch = articles[start : start + settings.batch_size]
                 for article in batch:
                     article.language = lang or "en"
+                    if lang is None:  # English unless told: a French folder is named, not refused
+                        warn_misread(
+                            article, "en", "read with the English span model (give --lang for another)"
+                        )
                 for article, spans in zip(batch, find(batch), strict=True):
                     lines.extend(si_line((article.id, s, e)) for s, e in spans)
                 advance(len(batch))

@@ -16,6 +16,7 @@ from unspun.cli.common import (
     progress,
     report_skipped,
     user_errors,
+    warn_misread,
     write_lines,
 )
 
@@ -47,6 +48,8 @@ def predict_attributions(
         model = load_attribution_model(attribution_model)
         nlp = load_spacy(settings.spacy_model)
         articles = list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
+        for article in articles:  # read all the same: a warning, not a refusal
+            warn_misread(article, "en", "the attribution model (PolNeAR) reads English only")
         items = [(_row_id(a), a.text) for a in articles]
         lines: list[str] = []
         with progress(len(items), "finding attributions") as advance:

@@ -29,7 +29,7 @@ from typing import Any
 
 from unspun.document import Article, ModelInfo, Paragraph, split_paragraphs
 from unspun.errors import LanguageNotSupportedError
-from unspun.languages import ALIASES, SUPPORTED_LANGUAGES, covered, normalise_language
+from unspun.languages import ALIASES, LANGUAGE_NAMES, SUPPORTED_LANGUAGES, covered, normalise_language
 from unspun.pipeline.base import Component
 from unspun.registry import register
 
@@ -219,6 +219,37 @@ def foreign_paragraphs(paragraphs: Sequence[ParagraphLanguage], language: str) -
             q = p.paragraph
             out.append(Paragraph(q.index, q.start, q.end, list(q.techniques), language=other))
     return out
+
+
+# A language given or assumed (--lang, a one-language model) is doubted only where langid is
+# FOREIGN_SURE of another over this many letters: a line such as "Lies!" is no evidence.
+DOUBT_LETTERS = 40
+
+
+def other_language(text: str, language: str, *, max_chars: int = 5000) -> str | None:
+    """The language ``text`` reads as when that is not ``language`` (any langid code, supported
+    or not), where langid is :data:`FOREIGN_SURE` of it over :data:`DOUBT_LETTERS` letters or
+    more; else ``None``. For the front-ends' warning where a language was forced (``--lang``) or a
+    model reads one language only; nothing is refused."""
+    letters = dominant_script_text(text[:max_chars])
+    if len(_LETTER.findall(letters)) < DOUBT_LETTERS:
+        return None
+    code, probability = _identifier().classify(letters)
+    return str(code) if code != language and probability >= FOREIGN_SURE else None
+
+
+def misread_warning(text: str, language: str, *, name: str, reader: str) -> str | None:
+    """The one-line warning for a text read as ``language`` that reads as another
+    (:func:`other_language`): ``"<name> reads as French (fr), not English (en): <reader>"``, where
+    ``reader`` says what read it and what to do; ``None`` when it reads as ``language``."""
+    found = other_language(text, language)
+    if found is None:
+        return None
+
+    def named(code: str) -> str:
+        return f"{LANGUAGE_NAMES[code]} ({code})" if code in LANGUAGE_NAMES else repr(code)
+
+    return f"{name} reads as {named(found)}, not {named(language)}: {reader}"
 
 
 def read_languages(text: str, *, max_chars: int = 5000, language: str | None = None) -> LanguageReading:
