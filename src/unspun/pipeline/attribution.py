@@ -6,9 +6,11 @@ links each source to the entity one of whose mentions lies inside it (a person's
 other's, then the last such mention: in "White House spokesman Josh Earnest" and "Tom Reyes, an
 economist at the Institute" the person, not the White House or the Institute), a pronoun source
 ("She added") to the entity it refers to (:func:`antecedent`), a relative pronoun ("Donald Trump,
-who said") to the name right before it (:func:`named_before`). A headline reports no speech: an
-attribution whose cue lies in the text's title line, or in a second headline or subheading right
-after it (:func:`headline_end`), is left out, and so is one that reports no
+who said") to the name right before it (:func:`named_before`). A headline reports no speech
+unless it quotes someone: an attribution whose cue lies in the text's title line, or in a second
+headline or subheading right after it (:func:`headline_end`), is left out unless it is a
+quotation with its speaker ('"We will not back down," says minister', 'Mayor: "The bridge will
+reopen"': :mod:`unspun.whosays.headline`), and so is one that reports no
 statement (:func:`quotes_something`: "declined to comment", "defended the plan"). A content its
 own source and cue interrupt ('"X," he said. "Y."', one range as PolNeAR marks it) carries the
 words either side of them as ``attrs["content_parts"]`` (:func:`unspun.whosays.shown.content_parts`),
@@ -31,6 +33,7 @@ from unspun.registry import register
 from unspun.sentences import reads_as_headline, title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
+from unspun.whosays.headline import quotes_in_headline
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts
 from unspun.whosays.speech import says_something
@@ -330,12 +333,10 @@ class AttributionTagger(Component):
             if not self.covers(article):
                 outputs.append(None)
                 continue
-            found = find_in_chunks(
-                self.model,
-                next(parses),
-                start=headline_end(article.text, article.title),
-                keep=quotes_something,
-                distinct=True,
+            found = quotes_in_headline(
+                article.text,
+                headline_end(article.text, article.title),
+                find_in_chunks(self.model, next(parses), keep=quotes_something, distinct=True),
             )
             outputs.append(attribution_records(found, article.entities, article.text))
         return outputs
