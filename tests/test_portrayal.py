@@ -23,6 +23,7 @@ from unspun.pipeline.portrayal import (
     load_sentiment_model,
     role_features,
     role_given,
+    role_possible,
     sentiment_cast,
     shift_prior,
     target_inputs,
@@ -843,3 +844,44 @@ def test_shipped_roles_cast_no_one_in_a_neutral_wire_report() -> None:
         component([article])
     assert "Tom Reyes" in {e.name for e in article.entities}
     assert [(e.name, e.role) for e in article.entities if e.role is not None] == []
+
+
+def test_an_entity_named_once_gets_only_the_role_its_tone_maps_to() -> None:
+    once, twice = [TextRange(0, 5)], [TextRange(0, 5), TextRange(10, 15)]
+    model = HeadModel(
+        {
+            "role_thresholds": {"Antagonist": 0.5, "Protagonist": 0.5},
+            "passing": {"min_mentions": 2, "fewer_mentions": {"Antagonist": "negative"}},
+        },
+        {},
+    )
+    jones = Entity("e1", "Jones", "PERSON", once)
+    assert role_given(model, _roles("Antagonist", 0.9), jones, cast=True, tone="negative")
+    assert not role_given(model, _roles("Antagonist", 0.9), jones, cast=True, tone="positive")
+    assert not role_given(model, _roles("Protagonist", 0.9), jones, cast=True, tone="positive")
+    assert not role_given(model, _roles("Antagonist", 0.9), jones)  # no tone: the old rule
+    assert role_possible(model, jones, True, "negative") and not role_possible(model, jones, True, "neutral")
+    # named twice: the tone does not matter
+    assert role_given(
+        model, _roles("Antagonist", 0.9), Entity("e1", "Jones", "PERSON", twice), tone="positive"
+    )
+
+
+def test_shipped_roles_cast_a_polemics_target_named_once() -> None:
+    """Named once, as the subject of a damning sentence: the text casts him (fewer_mentions; no
+    role before); named once in praise, no Antagonist (the heads' prior and names learnt)."""
+    from unspun.pipeline.attribution import whosays_components
+
+    text = (
+        "Senator Mark Jones is a liar and a coward.\n\n"
+        "Created by Rebecca Sugar, the genius behind some of the very best Adventure Time episodes, "
+        "Steven Universe is a beautiful show."
+    )
+    article = Article(id="polemic", text=text, language="en")
+    for component in [*whosays_components(), PortrayalTagger()]:
+        component([article])
+    by_name = {e.name: e for e in article.entities}
+    jones, sugar = by_name["Mark Jones"], by_name["Rebecca Sugar"]
+    assert jones.role is not None and jones.role.name == "Antagonist"
+    assert jones.fine_roles and MAIN_OF[jones.fine_roles[0].name] == "Antagonist"
+    assert sugar.role is None or sugar.role.name != "Antagonist"

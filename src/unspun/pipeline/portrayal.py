@@ -16,11 +16,12 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
   (:func:`role_features`, where the heads' config says so), only where the text casts the entity
   in a role (:func:`role_given`): the main role's calibrated
   probability clears that role's threshold (chosen on folds by article so that a role given beats
-  the class prior out of fold), and the entity is not one mentioned in passing: named at least
-  twice, at least once as an actor in its clause (subject, object, possessor, the agent of a
-  passive: :func:`cast_as_actor`, not only inside a prepositional phrase or as a modifier), and a
-  place or group only with stronger evidence. Who the text cites for what it says itself ("as the
-  Daily Telegraph revealed", "according to a city estimate") is not cast by that mention, and an
+  the class prior out of fold), and the entity is not one mentioned in passing: named the
+  config's ``min_mentions`` times (the shipped model: twice, or once for the role its tone maps
+  to: a damning sentence an Antagonist, a praising one a Protagonist), at least once as an actor
+  in its clause (subject, object, possessor, the agent of a passive: :func:`cast_as_actor`, not
+  only inside a prepositional phrase or as a modifier), and a place or group only with stronger
+  evidence. Who the text cites for what it says itself ("as the Daily Telegraph revealed", "according to a city estimate") is not cast by that mention, and an
   entity cast as an actor only as the source of attributions (officials quoted in a report) needs
   the same stronger evidence as a place (:func:`speaking_ranges`). And some sentence that names
   the entity must take a side towards it (:func:`sentiment_cast`: the sentiment classifier's
@@ -250,6 +251,12 @@ class EntitySentiment:
     cast: list[bool | None]
     labels: tuple[str, ...]
 
+    @property
+    def tones(self) -> list[str]:
+        """Per entity, the best sentiment of its mean (``neutral`` for an entity none of whose
+        mentions was read)."""
+        return [best_label(self.labels, row).name if row.any() else "neutral" for row in self.means]
+
 
 def entity_sentiment(
     model: SentimentModel,
@@ -443,6 +450,7 @@ def role_given(
     actor: bool | None = None,
     speaker: bool = False,
     cast: bool | None = None,
+    tone: str | None = None,
 ) -> bool:
     """Whether the main role of ``roles`` is given (to ``entity``, when one is named): its
     probability reaches the model's ``role_thresholds`` for it (none in the config: always), and,
@@ -452,7 +460,10 @@ def role_given(
     default GPE / NORP / LOC) or a ``speaker`` (cast as an actor only as the source of
     attributions), the probability clears the threshold by ``margin`` more (role evidence beyond
     being named or quoted). ``cast`` False (no sentence that names the entity takes a side towards
-    it: :func:`sentiment_cast`) gives no role; ``None``: not asked."""
+    it: :func:`sentiment_cast`) gives no role; ``None``: not asked. An entity named fewer than
+    ``min_mentions`` times may still get a main role that the rule's ``fewer_mentions`` maps to
+    its ``tone`` (the best sentiment towards it: a text that names someone once and damns them
+    casts them as an Antagonist, not one that praises them)."""
     if cast is False:
         return False
     threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
@@ -460,20 +471,25 @@ def role_given(
         return False
     if entity is None:
         return True
-    if not role_possible(model, entity, actor):
+    if not role_possible(model, entity, actor, tone):
         return False
     passing = model.config.get("passing", {})
+    fewer = len(entity.mentions) < int(passing.get("min_mentions", 1))
+    if fewer and passing.get("fewer_mentions", {}).get(roles.main.name) != tone:
+        return False
     if speaker or entity.type in tuple(passing.get("types", PLACE_TYPES)):
         return roles.main.score >= threshold + float(passing.get("margin", 0.0))
     return True
 
 
-def role_possible(model: HeadModel, entity: Entity, actor: bool | None) -> bool:
+def role_possible(model: HeadModel, entity: Entity, actor: bool | None, tone: str | None = None) -> bool:
     """Whether :func:`role_given` may give ``entity`` a role at all, whatever its role scores: it
-    has the ``passing`` rule's ``min_mentions`` and, where the rule names ``actor_deps``, is cast
-    as an actor (``actor`` not ``False``). The role heads need not read the others' mentions."""
+    has the ``passing`` rule's ``min_mentions`` (or fewer, with a ``tone`` that the rule's
+    ``fewer_mentions`` maps some role to) and, where the rule names ``actor_deps``, is cast as an
+    actor (``actor`` not ``False``). The role heads need not read the others' mentions."""
     passing = model.config.get("passing", {})
-    if len(entity.mentions) < int(passing.get("min_mentions", 1)):
+    fewer = len(entity.mentions) < int(passing.get("min_mentions", 1))
+    if fewer and tone not in passing.get("fewer_mentions", {}).values():
         return False
     return not (passing.get("actor_deps") and actor is False)
 
@@ -545,8 +561,8 @@ class PortrayalTagger(Component):
             starts = [
                 [
                     m.start
-                    for e, actor, cast in zip(a.entities, acts, t.cast, strict=True)
-                    if role_possible(roles, e, actor) and cast is not False
+                    for e, actor, cast, tone in zip(a.entities, acts, t.cast, t.tones, strict=True)
+                    if role_possible(roles, e, actor, tone) and cast is not False
                     for m in e.mentions
                 ]
                 for a, acts, t in zip(covered, actors, towards, strict=True)
@@ -593,9 +609,10 @@ class PortrayalTagger(Component):
         groups = [i for i, e in enumerate(entities) for _ in e.mentions]
         n = len(entities)
         senti, cast, labels = towards.means, towards.cast, towards.labels
+        tones = towards.tones
         possible = [
-            role_possible(roles, e, actor) and c is not False
-            for e, actor, c in zip(entities, actors, cast, strict=True)
+            role_possible(roles, e, actor, tone) and c is not False
+            for e, actor, c, tone in zip(entities, actors, cast, tones, strict=True)
         ]
         role_ranges = [r for r, g in zip(ranges, groups, strict=True) if possible[g]]
         role_groups = [g for g in groups if possible[g]]
@@ -617,7 +634,9 @@ class PortrayalTagger(Component):
                 decided = decide_roles(roles, main[i], fine[i])
                 actor = actors[i]
                 speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
-                given = decided if role_given(roles, decided, entity, actor, speaker, cast[i]) else None
+                given = (
+                    decided if role_given(roles, decided, entity, actor, speaker, cast[i], tones[i]) else None
+                )
             out.append((best_label(labels, senti[i]), given))
         return out
 

@@ -43,12 +43,13 @@ class Casting:
     whether some mention of it is an actor of its clause (mentions as a cited source left out),
     whether only as the source of attributions (``speaker``) and whether some sentence that names
     it takes a side towards it (``cast``, :func:`unspun.pipeline.portrayal.sentiment_cast`;
-    ``None``: not asked)."""
+    ``None``: not asked) and its ``tone`` (the best sentiment towards it)."""
 
     entity: Entity | None
     actor: bool
     speaker: bool = False
     cast: bool | None = None
+    tone: str | None = None
 
 
 def casting(
@@ -91,26 +92,28 @@ def casting(
         entity = article.entities[index]
         actor = bool(cast_as_actor(chunks, entity, deps, cited))
         speaker = actor and not cast_as_actor(chunks, entity, deps, sources)
-        out.append(Casting(entity, actor, speaker, sided[m.article_id][index]))
+        cast, tone = sided[m.article_id]
+        out.append(Casting(entity, actor, speaker, cast[index], tone[index]))
     return out
 
 
 def _sided(
     articles: Sequence[Article], sentiment: str | SentimentModel | None, cast_level: float | None
-) -> dict[str, list[bool | None]]:
-    """Per article id, per entity, whether the text takes a side towards it
+) -> dict[str, tuple[list[bool | None], list[str | None]]]:
+    """Per article id, per entity, whether the text takes a side towards it and its tone
     (:func:`unspun.pipeline.portrayal.entity_sentiment`; ``None`` each without ``cast_level``)."""
     if cast_level is None:
-        return {a.id: [None] * len(a.entities) for a in articles}
+        return {a.id: ([None] * len(a.entities), [None] * len(a.entities)) for a in articles}
     model = load_sentiment_model(sentiment)
     if isinstance(model, HeadModel):  # heads read the encoded sentences of the mentions
         states = sentences_at(articles, [[m.start for e in a.entities for m in e.mentions] for a in articles])
     else:  # a fine-tuned classifier reads the text's sentences
         states = [SentenceStates(hash(a.text), (), ()) for a in articles]
-    return {
-        a.id: entity_sentiment(model, a, s, cast_level=cast_level).cast
-        for a, s in zip(articles, states, strict=True)
-    }
+    out: dict[str, tuple[list[bool | None], list[str | None]]] = {}
+    for a, s in zip(articles, states, strict=True):
+        towards = entity_sentiment(model, a, s, cast_level=cast_level)
+        out[a.id] = (towards.cast, list(towards.tones))
+    return out
 
 
 def entity_means(probabilities: np.ndarray, cast: Sequence[Casting]) -> np.ndarray:
@@ -146,7 +149,7 @@ def passing_given(
             best = int(mean[i].argmax())
             roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
             c = cast[i]
-            if entity is not None and role_given(model, roles, entity, c.actor, c.speaker, c.cast):
+            if entity is not None and role_given(model, roles, entity, c.actor, c.speaker, c.cast, c.tone):
                 given[i] = best
     return given
 

@@ -544,6 +544,8 @@ def train_entity_roles(
     }
     if decision.get("actor_deps"):
         passing["actor_deps"] = list(decision["actor_deps"])
+    if decision.get("fewer_mentions"):
+        passing["fewer_mentions"] = dict(decision["fewer_mentions"])
     raw = np.exp(_log_softmax(main_logits))
     calibrated, given = np.zeros_like(raw), np.full(len(y), -1)
     fold_thresholds = []
