@@ -61,3 +61,42 @@ def test_a_headline_quoting_no_one_gives_no_quote(headline: str) -> None:
     assert all(a.cue is not None and a.cue.start > len(headline) for a in article.attributions), _rows(
         article
     )
+
+
+def test_a_pronoun_goes_to_the_person_the_text_calls_by_it_elsewhere() -> None:
+    # QA s46 speakers.txt: "she" had two people before it; Lang is "he" later, so she is Ortiz.
+    text = (
+        "Mayor Helen Ortiz met transport secretary David Lang on Monday to discuss the closed bridge. "
+        '"The bridge will reopen in May," she said after the meeting.\n\n'
+        'Lang was more cautious. "We cannot promise a date until the engineers finish their survey," he said.\n'
+    )
+    article = _tagged(text)
+    by_pronoun = {
+        text[a.source.start : a.source.end]: _named(article, a) for a in article.attributions if a.source
+    }
+    assert by_pronoun == {"she": "Helen Ortiz", "he": "David Lang"}
+
+
+@pytest.mark.parametrize(("pronoun", "name"), [("she", "Helen Ortiz"), ("he", "David Lang")])
+def test_a_title_tells_which_of_two_people_a_pronoun_is(pronoun: str, name: str) -> None:
+    text = (
+        "Mrs Helen Ortiz met Mr David Lang on Monday to discuss the closed bridge. "
+        f'"The bridge will reopen in May," {pronoun} said after the meeting.\n'
+    )
+    article = _tagged(text)
+    [quote] = article.attributions
+    assert _named(article, quote) == name
+
+
+def test_titled_pronouns_reads_a_title_before_or_at_the_start_of_a_mention() -> None:
+    from unspun.document import Entity, TextRange
+    from unspun.whosays.gender import titled_pronouns
+
+    text = "Mrs Ortiz met Mr. Lang and Mayor Reyes."
+
+    def person(eid: str, words: str) -> Entity:
+        start = text.index(words)
+        return Entity(id=eid, name=words, type="PERSON", mentions=[TextRange(start, start + len(words))])
+
+    people = [person("E1", "Ortiz"), person("E2", "Mr. Lang"), person("E3", "Reyes")]
+    assert titled_pronouns(text, people) == {"E1": "she", "E2": "he"}

@@ -181,6 +181,7 @@ WHOSAYS_RUNTIME = {
     "boundary",
     "cue",
     "encoding",
+    "gender",
     "headline",
     "heads",
     "parsing",

@@ -33,6 +33,7 @@ from unspun.registry import register
 from unspun.sentences import reads_as_headline, title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
+from unspun.whosays.gender import titled_pronouns
 from unspun.whosays.headline import quotes_in_headline
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts
@@ -233,9 +234,25 @@ def attribution_records(
     found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = ""
 ) -> list[Attribution]:
     """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions;
-    ``text`` (the article's) lets a pronoun source be linked to the entity it refers to."""
+    ``text`` (the article's) lets a pronoun source be linked to the entity it refers to, knowing
+    which people the text calls "he" or "she": by a title ("Mrs Ortiz",
+    :func:`unspun.whosays.gender.titled_pronouns`) or by a pronoun source linked to them anywhere
+    in the text (a first pass: '"...," she said' after "Helen Ortiz met David Lang" is Ortiz when a
+    later "he said" is Lang's with no one else to choose from)."""
+    known = titled_pronouns(text, entities) if text else {}
+    records, learnt = _records(found, entities, text, known)
+    if learnt != known:
+        records, _ = _records(found, entities, text, learnt)
+    return records
+
+
+def _records(
+    found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str, known: dict[str, str]
+) -> tuple[list[Attribution], dict[str, str]]:
+    """The records of :func:`attribution_records` with the people's pronouns ``known`` before,
+    and those known after (``known`` and the pronoun sources linked on the way)."""
     records: list[Attribution] = []
-    told = Told()
+    told = Told(pronoun_of=dict(known))
     for f, p in found:
         if f.content is None:
             continue
@@ -259,7 +276,7 @@ def attribution_records(
             word = text[source.start : source.end].strip().lower()
             if linked is not None and word in PERSON_PRONOUNS:
                 told.pronoun_of.setdefault(linked, word)
-    return records
+    return records, told.pronoun_of
 
 
 @register("unspun.AttributionTagger.v1")
