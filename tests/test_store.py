@@ -889,6 +889,32 @@ def test_unknown_id_is_the_one_did_you_mean() -> None:
     )
 
 
+def test_a_span_added_in_a_paragraph_of_another_language_takes_that_languages_taxonomy() -> None:
+    # QA (s46): an English article with a German paragraph (its spans SemEval-2023) read every
+    # added span in one taxonomy; the page now offers the paragraph's, and the store reads it so.
+    from dataclasses import replace as replaced
+
+    from unspun.store.feedback import check_feedback
+
+    english, german = "The summit ended without doubt.", "Ohne Zweifel ein schwarzer Tag."
+    mixed = make_analysis(f"{english}\n\n{german}", id="mixed")
+    at = mixed.text.index(german)
+    paragraphs = mixed.article.paragraphs
+    mixed.article.paragraphs = [paragraphs[0], replaced(paragraphs[-1], language="de")]
+    mixed.article.set_layer(TECHNIQUE_LAYER, [Span(at, at + 12, "Loaded_Language", 0.8, taxonomy=SEMEVAL23)])
+    doubt_de = check_feedback(Feedback(kind="added", start=at + 5, end=at + 12, technique="Doubt"), mixed)
+    doubt_en = check_feedback(Feedback(kind="added", start=4, end=10, technique="Doubt"), mixed)
+    shown = apply_feedback(mixed, [doubt_de, doubt_en]).spans
+    assert sorted((s.start, s.label, s.taxonomy) for s in shown if s.attrs.get("feedback") == "added") == [
+        (4, "Doubt", "ptc14"),
+        (at + 5, "Doubt", SEMEVAL23),
+    ]
+    with pytest.raises(FormatError, match="give a SemEval-2023"):
+        check_feedback(Feedback(kind="added", start=at, end=at + 4, technique="Propaganda"), mixed)
+    with pytest.raises(FormatError, match="give a PTC-14"):
+        check_feedback(Feedback(kind="added", start=0, end=3, technique="Propaganda"), mixed)
+
+
 def test_feedback_on_a_semeval2023_article_takes_its_taxonomy() -> None:
     # QA (s45): feedback on a French article (SemEval-2023 spans) refused every SemEval-2023 id
     # ("unknown technique 'Flag_Waving'; did you mean Flag-Waving? give a PTC-14 technique id"),

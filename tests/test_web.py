@@ -491,6 +491,85 @@ def test_a_french_articles_feedback_menus_offer_semeval2023_techniques(page: Any
     assert "Flag_Waving" in added and "Flag-Waving" not in added and len(added) == 23, added
 
 
+def test_add_a_missing_span_offers_the_taxonomy_of_the_selected_paragraphs_language(page: Any) -> None:
+    # QA (s46): on an English article with a German paragraph (its spans SemEval-2023), "Add a
+    # missing span" offered one taxonomy for the whole article: the English paragraphs' spans are
+    # PTC-14, the German one's SemEval-2023, and the store reads added spans so.
+    import json
+
+    english, german = "The summit ended without a deal.", "Diese Verräter zerstören unsere Zukunft."
+    text = f"Summit\n\n{english}\n\n{german}"
+    at = text.index(german)
+    data = {
+        "title": "Summit",
+        "text": text,
+        "language": "en",
+        "spans_analysed": True,
+        "spans": [
+            {
+                "id": "T1",
+                "start": at,
+                "end": at + 14,
+                "technique": "Name_Calling-Labeling",
+                "taxonomy": "semeval2023",
+                "score": 0.8,
+                "text": text[at : at + 14],
+            }
+        ],
+        "paragraphs": [
+            {"index": i, "number": i + 1, "start": a, "end": b, "language": lang}
+            | {"techniques": [], "technique_scores": {}}
+            for i, (a, b, lang) in enumerate(
+                [(0, 6, None), (8, 8 + len(english), None), (at, len(text), "de")]
+            )
+        ],
+        "errors": [],
+    }
+    data |= {
+        "article_id": "mixed1",
+        "content_hash": "0" * 64,
+        "entities": [],
+        "attributions": [],
+        "claims": [],
+    }
+    page.route(
+        "**/api/articles/mixed1*",
+        lambda route: route.fulfill(content_type="application/json", body=json.dumps(data)),
+    )
+    page.goto("/articles/mixed1")
+    ready(page)
+
+    def offered_after_selecting(quote: str) -> list[str]:
+        page.evaluate(
+            """quote => {
+                 const box = document.getElementById("a-text");
+                 const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+                 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                   const i = n.data.indexOf(quote);
+                   if (i >= 0) {
+                     const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + quote.length);
+                     getSelection().removeAllRanges(); getSelection().addRange(r);
+                     box.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                     return;
+                   }
+                 }
+                 throw new Error("quote not found in one text node");
+               }""",
+            quote,
+        )
+        values: list[str] = page.locator("#add-technique option").evaluate_all("os => os.map(o => o.value)")
+        return values
+
+    in_english = offered_after_selecting("without a deal")
+    assert "Flag-Waving" in in_english and "Flag_Waving" not in in_english and len(in_english) == 14
+    in_german = offered_after_selecting("unsere Zukunft")
+    assert "Flag_Waving" in in_german and "Flag-Waving" not in in_german and len(in_german) == 23
+    # a quote typed rather than selected: the paragraph it is found in
+    page.fill("#add-quote", "ended without")
+    typed: list[str] = page.locator("#add-technique option").evaluate_all("os => os.map(o => o.value)")
+    assert len(typed) == 14 and "Flag-Waving" in typed
+
+
 def test_the_technique_chart_of_an_english_and_a_french_outlet_shows_every_technique(
     page: Any, api: httpx.Client
 ) -> None:

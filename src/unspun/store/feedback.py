@@ -22,11 +22,19 @@ _LABELS = {PTC14: PTC14_LABELS, SEMEVAL23: SEMEVAL23_LABELS}
 _NAMES = {PTC14: "PTC-14", SEMEVAL23: "SemEval-2023"}
 
 
-def _taxonomy(analysis: Analysis, span: Span | None) -> str:
-    """The taxonomy feedback names techniques in: the span's, else the analysis's spans' (a French
-    article's are SemEval-2023), else PTC-14 for English and SemEval-2023 for the other languages."""
+def _taxonomy(analysis: Analysis, span: Span | None, at: int | None = None) -> str:
+    """The taxonomy feedback names techniques in: the span's; else, for a span added at ``at`` in
+    an article with a paragraph in another language, that of the language of the paragraph holding
+    it (a German paragraph of an English article: SemEval-2023, as its spans are); else the
+    analysis's spans' (a French article's are SemEval-2023), else PTC-14 for English and
+    SemEval-2023 for the other languages. The page's menus follow the same rule (app.js)."""
     if span is not None:
         return span.taxonomy
+    paragraphs = analysis.article.paragraphs
+    if at is not None and any(p.language for p in paragraphs):
+        holding = next((p for p in paragraphs if p.start <= at < p.end), None)
+        language = (holding.language if holding else None) or analysis.article.language or "en"
+        return PTC14 if language == "en" else SEMEVAL23
     found = {s.taxonomy for s in analysis.spans}
     if len(found) == 1:
         return found.pop()
@@ -82,7 +90,7 @@ def check_feedback(feedback: Feedback, analysis: Analysis) -> Feedback:
         *SEMEVAL23_LABELS,
     ):
         # PTC-14 (English) or SemEval-2023 (the other languages) ids: the span's taxonomy is named
-        taxonomy = _taxonomy(analysis, span)
+        taxonomy = _taxonomy(analysis, span, feedback.start)
         labels = _LABELS.get(taxonomy, PTC14_LABELS)
         raise unknown_id(
             "technique",
@@ -134,7 +142,7 @@ def apply_feedback(analysis: Analysis, feedback: list[Feedback]) -> Analysis:
                     item.end,
                     item.technique or "",
                     1.0,
-                    taxonomy=taxonomy_of(item.technique or "", _taxonomy(analysis, None)),
+                    taxonomy=taxonomy_of(item.technique or "", _taxonomy(analysis, None, item.start)),
                     reason="added by a reader",
                     attrs={**_marks(item), "feedback": "added"},
                 )

@@ -83,6 +83,17 @@ export function articleTaxonomy(data) {
   return (data.language || "en") === "en" ? "ptc14" : "semeval2023";
 }
 
+/** The taxonomy of a span added at code point `at`, as the store reads it (store/feedback.py
+ * _taxonomy): in an article with a paragraph in another language, that of the language of the
+ * paragraph holding `at` (PTC-14 for English, SemEval-2023 for the others: a German paragraph of
+ * an English article); else the article's (articleTaxonomy). */
+export function taxonomyAt(data, at) {
+  const paragraphs = data.paragraphs || [];
+  if (at === null || at === undefined || !paragraphs.some((p) => p.language)) return articleTaxonomy(data);
+  const paragraph = paragraphs.find((p) => p.start <= at && at < p.end);
+  return ((paragraph && paragraph.language) || data.language || "en") === "en" ? "ptc14" : "semeval2023";
+}
+
 /** The display name of a technique label (the label with spaces when unknown). */
 export function techniqueName(cat, label) {
   const t = cat.byLabel.get(label);

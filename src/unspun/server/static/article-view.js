@@ -1,8 +1,8 @@
 // The article view (Analyse and /articles/{id}): summary, legend, highlighted text, tooltip,
 // span list, detail card and feedback. Everything from the article goes in as textContent.
 
-import { articleTaxonomy, counted, el, frameName, genreName, number, percent, say, TAXONOMY_NAMES, taxonomyTechniques, techniqueName } from "./app.js";
-import { addSpan, captureSelection, feedbackControls } from "./feedback.js";
+import { counted, el, frameName, genreName, number, percent, say, TAXONOMY_NAMES, taxonomyAt, taxonomyTechniques, techniqueName } from "./app.js";
+import { addSpan, captureSelection, feedbackControls, followQuote } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
 import { toUtf16 } from "./offsets.js";
 import { selectText } from "./text-range.js";
@@ -359,15 +359,22 @@ export class ArticleView {
   renderAddForm() {
     const box = $("add-span");
     box.hidden = this.articleId === null;
-    const select = $("add-technique");
     // the article's own taxonomy (a French article's spans are SemEval-2023), filled anew for each
     // article: it offered PTC-14 ids only
-    const taxonomy = articleTaxonomy(this.data);
-    if (select.dataset.taxonomy !== taxonomy) {
-      select.replaceChildren(...taxonomyTechniques(this.cat, taxonomy).map(([value, text]) => el("option", { value, text })));
-      select.dataset.taxonomy = taxonomy;
-      select.title = `Techniques of ${TAXONOMY_NAMES[taxonomy] || taxonomy}, the taxonomy of this article's spans`;
-    }
+    this.offerTechniquesAt(null);
+  }
+
+  /** Fill the menu of "Add a missing span" with the techniques of the taxonomy of a span at code
+   * point `at` (null: the article's): a paragraph in another language than the article's has its
+   * own (an English article's German paragraph offered PTC-14 techniques). */
+  offerTechniquesAt(at) {
+    const select = $("add-technique");
+    const taxonomy = taxonomyAt(this.data, at);
+    if (select.dataset.taxonomy === taxonomy) return;
+    select.replaceChildren(...taxonomyTechniques(this.cat, taxonomy).map(([value, text]) => el("option", { value, text })));
+    select.dataset.taxonomy = taxonomy;
+    const whose = at === null ? "this article's spans" : "the spans of the selected paragraph";
+    select.title = `Techniques of ${TAXONOMY_NAMES[taxonomy] || taxonomy}, the taxonomy of ${whose}`;
   }
 
   // --- interaction -------------------------------------------------------------------------
@@ -401,6 +408,7 @@ export class ArticleView {
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") this.hideTooltip();
     });
+    $("add-quote").addEventListener("input", () => followQuote(this));
     $("add-form").addEventListener("submit", (event) => {
       event.preventDefault();
       addSpan(this);

@@ -40,9 +40,18 @@ export function captureSelection(view) {
   const range = selectedRange(view.textBox, view.map, view.text);
   if (!range) return;
   view.pending = range;
+  view.offerTechniquesAt(range.start); // the paragraph's taxonomy (a German one in an English article)
   $("add-quote").value = view.quoteOf(range);
   $("add-span").open = true;
   if (view.articleId !== null) say("Selection ready: choose a technique under “Add a missing span”.");
+}
+
+/** Offer the techniques of the paragraph where the typed words are found (their first
+ * occurrence, or the selection they still match), as a selection does. */
+export function followQuote(view) {
+  const quote = $("add-quote").value;
+  const range = quote.trim() ? locateQuote(view.map, view.text, quote, view.pending) : null;
+  if (range) view.offerTechniquesAt(range.start);
 }
 
 /** Add the missing span of the form: the selected words, else the typed words' first occurrence. */
