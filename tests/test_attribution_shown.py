@@ -100,3 +100,36 @@ def test_titled_pronouns_reads_a_title_before_or_at_the_start_of_a_mention() -> 
 
     people = [person("E1", "Ortiz"), person("E2", "Mr. Lang"), person("E3", "Reyes")]
     assert titled_pronouns(text, people) == {"E1": "she", "E2": "he"}
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            '"It\'s a disgrace," said shopkeeper Maria Costa, whose takings have halved. "They treat us like idiots."',
+            "shopkeeper Maria Costa",
+        ),
+        (
+            '"I just wanted to know what I was signing," said Mills, who sources confirmed had not blinked in four hours.',
+            "Mills",
+        ),
+        ('"We are ready," said a doctor who works at the clinic.', "a doctor who works at the clinic"),
+    ],
+)
+def test_a_shown_source_leaves_out_a_clause_about_the_speaker_after_a_comma(text: str, source: str) -> None:
+    # QA s46 speakers.txt and satire.txt; a clause with no comma before it names the speaker.
+    article = _tagged(text)
+    assert [s for s, _, _ in _rows(article)] == [source]
+
+
+def test_source_shown_cuts_only_an_aside_after_a_comma_that_ends_the_source() -> None:
+    from unspun.whosays.shown import source_shown
+
+    text = "Chris Cox, who runs the lobbying arm, said no."
+    source = (0, text.index(" said"))
+    aside = (text.index("who"), text.index(", said"))
+    assert text[slice(*source_shown(text, source, [aside]))] == "Chris Cox"
+    both = "Chris Cox, who runs the lobbying arm, and Ann Lee said no."
+    whole = (0, both.index(" said"))
+    inner = (both.index("who"), both.index(", and"))
+    assert source_shown(both, whole, [inner]) == whole  # the clause does not end the source

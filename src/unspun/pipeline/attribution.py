@@ -36,7 +36,7 @@ from unspun.whosays.attribution_rules import Found
 from unspun.whosays.gender import titled_pronouns
 from unspun.whosays.headline import quotes_in_headline
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
-from unspun.whosays.shown import content_parts
+from unspun.whosays.shown import content_parts, source_shown
 from unspun.whosays.speech import says_something
 
 PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -256,7 +256,9 @@ def _records(
     for f, p in found:
         if f.content is None:
             continue
-        source = TextRange(*trimmed(text, f.source)) if f.source else None
+        source = (
+            TextRange(*trimmed(text, source_shown(text, f.source, f.source_asides))) if f.source else None
+        )
         parts = content_parts(text, f.content, (f.source, f.cue)) if text else []
         records.append(
             Attribution(
