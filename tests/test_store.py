@@ -643,12 +643,14 @@ def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> No
     for filters in (
         {"technique": "Loaded language"},
         {"technique": "Nope"},
-        {"genre": "Opinion"},
+        {"genre": "Opinions"},
         {"frame": "politics"},
     ):
         with pytest.raises(FormatError, match="unknown"):  # refused as the query is made
             store.search(SearchQuery(**filters))  # type: ignore[arg-type]
     assert store.search(SearchQuery(genre="opinion", frame="Political")).total == 1
+    # a genre's or frame's display name, in any case, is that id (QA s46), as a language's name is
+    assert store.search(SearchQuery(genre="Opinion", frame="political")).total == 1
 
 
 def test_search_finds_a_semeval2023_technique_as_stored(store: SqlStore) -> None:
