@@ -133,3 +133,30 @@ def test_source_shown_cuts_only_an_aside_after_a_comma_that_ends_the_source() ->
     whole = (0, both.index(" said"))
     inner = (both.index("who"), both.index(", and"))
     assert source_shown(both, whole, [inner]) == whole  # the clause does not end the source
+
+
+INTERVIEW = (
+    "Interview: The mayor on the housing crisis\n\n"
+    "Q: Mayor Lindqvist, rents rose 14 per cent last year. Is the city failing renters?\n\n"
+    "A: No. We built 3,000 homes last year. The problem is national policy, not the city.\n\n"
+    "Q: Your critics say you protect developers.\n\n"
+    "A: That is simply untrue. Every project goes through a public hearing.\n"
+)
+
+
+def test_interview_answers_are_the_interviewees_quotes() -> None:
+    # QA s46 interview.txt: the answers counted as the author's voice and were no quotes.
+    article = _tagged(INTERVIEW, title="Interview: The mayor on the housing crisis")
+    answers = [a for a in article.attributions if a.kind == "direct"]
+    assert [INTERVIEW[a.content.start : a.content.end] for a in answers] == [
+        "No. We built 3,000 homes last year. The problem is national policy, not the city.",
+        "That is simply untrue. Every project goes through a public hearing.",
+    ]
+    assert {_named(article, a) for a in answers} == {"Lindqvist"}
+
+
+def test_answers_need_questions() -> None:
+    from unspun.whosays.interview import answers
+
+    assert answers("Options:\n\nA: keep the plan.\n\nB: drop it.\n") == []
+    assert len(answers(INTERVIEW)) == 2

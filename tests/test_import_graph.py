@@ -184,6 +184,7 @@ WHOSAYS_RUNTIME = {
     "gender",
     "headline",
     "heads",
+    "interview",
     "parsing",
     "quotation",
     "quoted",

@@ -35,6 +35,7 @@ from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, fi
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.gender import titled_pronouns
 from unspun.whosays.headline import quotes_in_headline
+from unspun.whosays.interview import ANSWER_RULE, answers, interviewee, with_answers
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts, source_shown
 from unspun.whosays.speech import says_something
@@ -240,17 +241,23 @@ def attribution_records(
     in the text (a first pass: '"...," she said' after "Helen Ortiz met David Lang" is Ortiz when a
     later "he said" is Lang's with no one else to choose from)."""
     known = titled_pronouns(text, entities) if text else {}
-    records, learnt = _records(found, entities, text, known)
+    answerer = interviewee(text, entities) if any(f.content_rule == ANSWER_RULE for f, _ in found) else None
+    records, learnt = _records(found, entities, text, known, answerer)
     if learnt != known:
-        records, _ = _records(found, entities, text, learnt)
+        records, _ = _records(found, entities, text, learnt, answerer)
     return records
 
 
 def _records(
-    found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str, known: dict[str, str]
+    found: Sequence[tuple[Found, float]],
+    entities: Sequence[Entity],
+    text: str,
+    known: dict[str, str],
+    answerer: str | None = None,
 ) -> tuple[list[Attribution], dict[str, str]]:
     """The records of :func:`attribution_records` with the people's pronouns ``known`` before,
-    and those known after (``known`` and the pronoun sources linked on the way)."""
+    and those known after (``known`` and the pronoun sources linked on the way); an interview's
+    answers are linked to ``answerer`` (:func:`unspun.whosays.interview.interviewee`)."""
     records: list[Attribution] = []
     told = Told(pronoun_of=dict(known))
     for f, p in found:
@@ -267,7 +274,9 @@ def _records(
                 source=source,
                 cue=TextRange(*f.cue),
                 kind=f.kind,
-                source_entity=source_entity(source, entities, text, told, f.source_asides),
+                source_entity=answerer
+                if f.content_rule == ANSWER_RULE
+                else source_entity(source, entities, text, told, f.source_asides),
                 score=round(p, 4),
                 attrs={"content_parts": parts} if parts else {},
             )
@@ -357,6 +366,7 @@ class AttributionTagger(Component):
                 headline_end(article.text, article.title),
                 find_in_chunks(self.model, next(parses), keep=quotes_something, distinct=True),
             )
+            found = with_answers(found, answers(article.text))
             outputs.append(attribution_records(found, article.entities, article.text))
         return outputs
 

@@ -1,0 +1,78 @@
+"""Interview answers: in a text set as questions and answers ("Q: ..." / "A: ..."), each answer
+is what the interviewee says, not the author's voice.
+
+:func:`answers` gives each answer as a direct attribution (the label "A" as its source, the mark
+after it as its cue, the answer up to the next question as its content); :func:`interviewee` the
+person the questions address by name ("Q: Mayor Lindqvist, rents rose ..."), whom the
+attribution component links the answers' source to. Pure functions over the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from unspun.document import Entity
+from unspun.whosays.attribution_rules import Found
+
+Range = tuple[int, int]
+ANSWER_RULE = "interview_answer"
+# A paragraph opening with a one-letter label: "Q:" or "A:" (also "Q." / "A.").
+_LABEL = re.compile(r"^[ \t]*(?P<label>[QA])(?P<mark>[:.])[ \t]+(?=\S)", re.MULTILINE)
+# A vocative naming the interviewee: up to two words before the name ("Mayor", "Ms"), then a comma.
+_LEAD = re.compile(r"^(?:[A-Z][\w.'-]*\s+){0,2}$")
+
+
+def answers(text: str) -> list[Found]:
+    """The answers of a question-and-answer text as direct attributions, in text order; none
+    unless the text holds both a "Q:" and an "A:" paragraph (a lone "A:" is a list item or a
+    heading, not an interview). An answer runs to the next label or the end of the text."""
+    labels = list(_LABEL.finditer(text))
+    if {m.group("label") for m in labels} != {"Q", "A"}:
+        return []
+    found = []
+    for k, match in enumerate(labels):
+        if match.group("label") != "A":
+            continue
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+        body = text[match.end() : end].rstrip()
+        if not body:
+            continue
+        found.append(
+            Found(
+                head=-1,
+                cue=match.span("mark"),
+                source=match.span("label"),
+                content=(match.end(), match.end() + len(body)),
+                kind="direct",
+                content_rule=ANSWER_RULE,
+            )
+        )
+    return found
+
+
+def interviewee(text: str, entities: Sequence[Entity]) -> str | None:
+    """The id of the person a question addresses by name at its start ("Q: Mayor Lindqvist,
+    rents rose ..."), the first such; ``None`` when no question does."""
+    for match in _LABEL.finditer(text):
+        if match.group("label") != "Q":
+            continue
+        opening = match.end()
+        for entity in entities:
+            if entity.type != "PERSON":
+                continue
+            for m in entity.mentions:
+                if (
+                    opening <= m.start < opening + 40
+                    and _LEAD.match(text[opening : m.start])
+                    and text[m.end : m.end + 1] == ","
+                ):
+                    return entity.id
+    return None
+
+
+def with_answers(
+    found: Sequence[tuple[Found, float]], answered: Sequence[Found]
+) -> list[tuple[Found, float]]:
+    """``found`` with the interview's ``answered`` attributions (probability 1), in text order."""
+    return sorted([*found, *((a, 1.0) for a in answered)], key=lambda fp: fp[0].cue)
