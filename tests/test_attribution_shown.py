@@ -52,6 +52,30 @@ def test_a_headline_quoting_a_speaker_is_a_quote(headline: str, expected: tuple[
 
 
 @pytest.mark.parametrize(
+    ("headline", "body", "name"),
+    [
+        (
+            "Minister: 'We will not back down'",
+            "Finance Minister Laura Becker spoke on Monday.",
+            "Laura Becker",
+        ),
+        (
+            '"We will not back down," says finance minister',
+            "The finance minister, Laura Becker, spoke.",
+            "Laura Becker",
+        ),
+        ('Mayor: "The bridge will reopen"', "Mayor Helen Ortiz met David Lang on Monday.", "Helen Ortiz"),
+        ('Mayor: "The bridge will reopen"', "Helen Ortiz met David Lang on Monday.", None),
+    ],
+)
+def test_a_headline_quotes_speaker_is_the_person_the_article_names_with_that_title(
+    headline: str, body: str, name: str | None
+) -> None:
+    article = _tagged(f"{headline}\n\n{body}\n", title=headline)
+    assert _named(article, article.attributions[0]) == name
+
+
+@pytest.mark.parametrize(
     "headline",
     ["City council approves budget", 'Breaking: "Storm hits the coast"', '"Fake news" claims spread online'],
 )

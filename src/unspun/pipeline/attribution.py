@@ -34,7 +34,7 @@ from unspun.sentences import reads_as_headline, title_end
 from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, find_in_chunks
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.gender import titled_pronouns
-from unspun.whosays.headline import quotes_in_headline
+from unspun.whosays.headline import quotes_in_headline, titled_person
 from unspun.whosays.interview import ANSWER_RULE, answers, interviewee, with_answers
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts, source_shown
@@ -232,32 +232,53 @@ def trimmed(text: str, source: tuple[int, int]) -> tuple[int, int]:
 
 
 def attribution_records(
-    found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = ""
+    found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = "", *, headline: int = 0
 ) -> list[Attribution]:
     """:class:`Attribution` records (ids ``A1``, ``A2``, ... in text order) for found attributions;
     ``text`` (the article's) lets a pronoun source be linked to the entity it refers to, knowing
     which people the text calls "he" or "she": by a title ("Mrs Ortiz",
     :func:`unspun.whosays.gender.titled_pronouns`) or by a pronoun source linked to them anywhere
     in the text (a first pass: '"...," she said' after "Helen Ortiz met David Lang" is Ortiz when a
-    later "he said" is Lang's with no one else to choose from)."""
+    later "he said" is Lang's with no one else to choose from). A quote before ``headline`` (the
+    headline's end) whose source names no one is linked to the person the article names with its
+    words as a title ('Mayor: "..."' -> "Mayor Helen Ortiz": :func:`unspun.whosays.headline.titled_person`);
+    an interview's answers to the person the questions address (:mod:`unspun.whosays.interview`)."""
+    linking = _Linking(entities, text, headline)
+    if any(f.content_rule == ANSWER_RULE for f, _ in found):
+        linking.answerer = interviewee(text, entities)
     known = titled_pronouns(text, entities) if text else {}
-    answerer = interviewee(text, entities) if any(f.content_rule == ANSWER_RULE for f, _ in found) else None
-    records, learnt = _records(found, entities, text, known, answerer)
+    records, learnt = _records(found, linking, known)
     if learnt != known:
-        records, _ = _records(found, entities, text, learnt, answerer)
+        records, _ = _records(found, linking, learnt)
     return records
 
 
+@dataclass(slots=True)
+class _Linking:
+    """What links a record's source to an entity besides the source's words: the entities, the
+    text, the headline's end and an interview's answerer."""
+
+    entities: Sequence[Entity]
+    text: str
+    headline: int = 0
+    answerer: str | None = None
+
+    def entity(self, f: Found, source: TextRange | None, told: Told) -> str | None:
+        """The entity id of a record's ``source`` (:func:`source_entity`, then the rules above)."""
+        if f.content_rule == ANSWER_RULE:
+            return self.answerer
+        linked = source_entity(source, self.entities, self.text, told, f.source_asides)
+        if linked is None and source is not None and f.cue[0] < self.headline:
+            return titled_person(self.text, (source.start, source.end), self.entities, self.headline)
+        return linked
+
+
 def _records(
-    found: Sequence[tuple[Found, float]],
-    entities: Sequence[Entity],
-    text: str,
-    known: dict[str, str],
-    answerer: str | None = None,
+    found: Sequence[tuple[Found, float]], linking: _Linking, known: dict[str, str]
 ) -> tuple[list[Attribution], dict[str, str]]:
     """The records of :func:`attribution_records` with the people's pronouns ``known`` before,
-    and those known after (``known`` and the pronoun sources linked on the way); an interview's
-    answers are linked to ``answerer`` (:func:`unspun.whosays.interview.interviewee`)."""
+    and those known after (``known`` and the pronoun sources linked on the way)."""
+    text = linking.text
     records: list[Attribution] = []
     told = Told(pronoun_of=dict(known))
     for f, p in found:
@@ -274,9 +295,7 @@ def _records(
                 source=source,
                 cue=TextRange(*f.cue),
                 kind=f.kind,
-                source_entity=answerer
-                if f.content_rule == ANSWER_RULE
-                else source_entity(source, entities, text, told, f.source_asides),
+                source_entity=linking.entity(f, source, told),
                 score=round(p, 4),
                 attrs={"content_parts": parts} if parts else {},
             )
@@ -361,13 +380,14 @@ class AttributionTagger(Component):
             if not self.covers(article):
                 outputs.append(None)
                 continue
+            headline = headline_end(article.text, article.title)
             found = quotes_in_headline(
                 article.text,
-                headline_end(article.text, article.title),
+                headline,
                 find_in_chunks(self.model, next(parses), keep=quotes_something, distinct=True),
             )
             found = with_answers(found, answers(article.text))
-            outputs.append(attribution_records(found, article.entities, article.text))
+            outputs.append(attribution_records(found, article.entities, article.text, headline=headline))
         return outputs
 
     def set_annotations(self, articles: Sequence[Article], outputs: list[list[Attribution] | None]) -> None:

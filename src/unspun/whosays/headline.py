@@ -4,7 +4,9 @@ A headline reports no speech ("City council approves budget": no quote), except 
 someone: a quotation with its speaker and cue (:func:`quotes_in_headline`: '"We will not back
 down," says finance minister', found by the attribution model like any other), or a speaker, a
 colon and a quotation with no verb at all (:func:`colon_quotes`: 'Minister: "We will not back
-down"', the colon standing for the cue). Pure functions over the text and the attributions found.
+down"', the colon standing for the cue). Its source, a title more often than a name, is the
+person the article then names with that title (:func:`titled_person`). Pure functions over the
+text, the attributions found and the entities.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from unspun.document import Entity
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.quotation import OPEN_QUOTES
 
@@ -98,3 +101,22 @@ def quotes_in_headline(
 
 def _overlaps(a: Range, b: Range) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def titled_person(text: str, source: Range, entities: Sequence[Entity], after: int) -> str | None:
+    """The id of the one person the text after ``after`` (the headline's end) names with the
+    headline source's words as their title: "Mayor" -> "Mayor Helen Ortiz", "finance minister"
+    -> "The finance minister, Laura Becker" or "Finance Minister Laura Becker"; ``None`` when no
+    person or more than one is so named."""
+    words = re.sub(r"^(?:the|a|an)\s+", "", text[source[0] : source[1]].strip(), flags=re.IGNORECASE)
+    if not words:
+        return None
+    titled = re.compile(re.escape(words) + r",?\s+$", re.IGNORECASE)
+    found = {
+        entity.id
+        for entity in entities
+        if entity.type == "PERSON"
+        for m in entity.mentions
+        if m.start >= after and titled.search(text[max(after, m.start - len(words) - 3) : m.start])
+    }
+    return found.pop() if len(found) == 1 else None
