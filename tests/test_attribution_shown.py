@@ -39,6 +39,7 @@ def _named(article: Article, a: Attribution) -> str | None:
     [
         ("Minister: 'We will not back down'", ("Minister", ":", "'We will not back down'")),
         ('Mayor: "The bridge will reopen in May"', ("Mayor", ":", '"The bridge will reopen in May"')),
+        ("Fed's Powell: “Rates will stay high”", ("Fed's Powell", ":", "“Rates will stay high”")),
         (
             '"We will not back down," says finance minister',
             ("finance minister", "says", '"We will not back down,"'),

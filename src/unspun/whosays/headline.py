@@ -20,10 +20,11 @@ from unspun.whosays.quotation import OPEN_QUOTES
 
 Range = tuple[int, int]
 
-# A speaker (a capital, at most six words, no quotation mark), a colon, then a quotation that runs
-# to the end of the line (double or single marks, straight or curly; closing punctuation after it).
+# A speaker (a capital, at most six words, no quotation mark but an apostrophe: "Fed's Powell"),
+# a colon, then a quotation that runs to the end of the line (double or single marks, straight or
+# curly; closing punctuation after it).
 _COLON_QUOTE = re.compile(
-    r"^[ \t]*(?P<speaker>[A-Z][^\n:\"“”‘’']{0,60}?)[ \t]*(?P<colon>:)[ \t]*"
+    r"^[ \t]*(?P<speaker>[A-Z](?:[^\n:\"“”‘’']|['’](?=\w)){0,60}?)[ \t]*(?P<colon>:)[ \t]*"
     r"(?P<quote>(?:\"[^\n\"]+\"|“[^\n“”]+”|'[^\n]+'|‘[^\n]+’))[ \t.!?]*$",
     re.MULTILINE,
 )
