@@ -185,3 +185,15 @@ def test_answers_need_questions() -> None:
 
     assert answers("Options:\n\nA: keep the plan.\n\nB: drop it.\n") == []
     assert len(answers(INTERVIEW)) == 2
+
+
+def test_an_explainers_answers_are_the_authors_voice() -> None:
+    text = (
+        "What the new tax law means for you\n\n"
+        "Q: What does the law change?\n\n"
+        "A: It raises the standard deduction for most households.\n\n"
+        "Q: When does it start?\n\n"
+        "A: Next January.\n"
+    )
+    article = _tagged(text, title="What the new tax law means for you")
+    assert article.attributions == []

@@ -35,7 +35,7 @@ from unspun.whosays.attribution_model import DEFAULT_MODEL, AttributionModel, fi
 from unspun.whosays.attribution_rules import Found
 from unspun.whosays.gender import titled_pronouns
 from unspun.whosays.headline import quotes_in_headline, titled_person
-from unspun.whosays.interview import ANSWER_RULE, answers, interviewee, with_answers
+from unspun.whosays.interview import ANSWER_RULE, interview_answers, interviewee, with_answers
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts, source_shown
 from unspun.whosays.speech import says_something
@@ -386,7 +386,7 @@ class AttributionTagger(Component):
                 headline,
                 find_in_chunks(self.model, next(parses), keep=quotes_something, distinct=True),
             )
-            found = with_answers(found, answers(article.text))
+            found = with_answers(found, interview_answers(article.text, article.entities, headline))
             outputs.append(attribution_records(found, article.entities, article.text, headline=headline))
         return outputs
 

@@ -1,5 +1,7 @@
 """Interview answers: in a text set as questions and answers ("Q: ..." / "A: ..."), each answer
-is what the interviewee says, not the author's voice.
+is what the interviewee says, not the author's voice, when the text is an interview
+(:func:`interview_answers`: a question names the interviewee, or the headline says "interview";
+an explainer's answers are the author's).
 
 :func:`answers` gives each answer as a direct attribution (the label "A" as its source, the mark
 after it as its cue, the answer up to the next question as its content); :func:`interviewee` the
@@ -69,6 +71,17 @@ def interviewee(text: str, entities: Sequence[Entity]) -> str | None:
                 ):
                     return entity.id
     return None
+
+
+def interview_answers(text: str, entities: Sequence[Entity], headline: int = 0) -> list[Found]:
+    """:func:`answers` when the text is an interview: a question addresses a person by name
+    (:func:`interviewee`) or the headline (the text before ``headline``) says "interview". An
+    explainer set as questions and answers ("Q: What does the new law change? A: ...") answers in
+    the author's voice and gives none."""
+    found = answers(text)
+    if found and (interviewee(text, entities) is not None or "interview" in text[:headline].lower()):
+        return found
+    return []
 
 
 def with_answers(
