@@ -197,3 +197,20 @@ def test_an_explainers_answers_are_the_authors_voice() -> None:
     )
     article = _tagged(text, title="What the new tax law means for you")
     assert article.attributions == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        # QA s46 polemic.txt: an act with a phrase for its content is no quote
+        ("His reckless budget slashes school funding while his donors pocket millions.", []),
+        ("Mr. Clarke hired an investment banker and lawyers to hatch his idea.", []),
+        # a verb of saying keeps a phrase for its content, and so does an act whose object is said
+        ("Senator Hale accused the governor of lying about the budget.", ["accused"]),
+        ("Senator Hale made the following comment on Monday.", ["made"]),
+        ("The budget will slash school funding, the senator said.", ["said"]),
+    ],
+)
+def test_an_act_with_a_phrase_for_its_content_is_no_quote(text: str, cues: list[str]) -> None:
+    article = _tagged(text)
+    assert [c for _, c, _ in _rows(article)] == cues
