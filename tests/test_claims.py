@@ -437,6 +437,42 @@ def test_rhetoric_is_no_claim_whatever_its_score() -> None:
     assert [c.text_in(text) for c in parsed.claims] == [COUNCIL_VOTE, TRAITORS, LOADED_CLAIM]
 
 
+# QA s46 (issue 31): a quoted verdict with an aside on its speaker flagged at 0.85, a sweeping line
+# about anyone who votes against a plan at 0.68 (straight and curly quotes alike).
+QUOTED_VERDICT = '"It\'s a disgrace," said shopkeeper Maria Costa, whose takings have halved.'
+SWEEPING = "Anyone who votes against this plan is voting to shut down every shop on the high street."
+
+
+def test_a_quoted_verdict_or_a_sweeping_line_is_no_claim() -> None:
+    from unspun.pipeline.claims import is_quoted_verdict, is_sweeping, judge_sentences, states_nothing
+    from unspun.whosays.parsing import load_spacy
+
+    curly = QUOTED_VERDICT.replace('"', "\u201c", 1).replace('"', "\u201d").replace("'", "\u2019")
+    assert [claim for claim, _ in judge_sentences([QUOTED_VERDICT, curly, SWEEPING, COUNCIL_VOTE])] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    nlp = load_spacy()
+    assert is_quoted_verdict(list(nlp('She told reporters: "It is a shameful decision."')))
+    for text in (
+        '"The plan cut 4,000 jobs," said Costa.',  # the quote states a figure
+        '"The plan is a disgrace," 500 economists said.',  # the speaker is the claim
+        "Mr. Perot says it's a bad deal.",  # not quoted: CheckThat! 2024 labels it Yes
+        '"It is a mistake," she said, adding that the council had lied.',
+    ):
+        assert not is_quoted_verdict(list(nlp(text))), text
+    assert is_sweeping(list(nlp(SWEEPING)))
+    for text in (
+        "Anyone who earns more than $250,000 will pay more tax under this plan.",
+        "Anyone can apply.",
+        TRAITORS,  # loaded words can carry a claim (review s44)
+    ):
+        assert not states_nothing(list(nlp(text))), text
+    assert is_sweeping(list(nlp("Everybody who pays taxes ought to get some relief.")))
+
+
 def test_predict_checkworthy_takes_the_claims_analyze_takes() -> None:
     from unspun.tasks.checkthat import CheckworthyRow
     from unspun.training.whosays_predictions import predict_checkworthy
