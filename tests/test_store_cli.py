@@ -177,6 +177,11 @@ def test_outlets_search_profile_formats(filled: str) -> None:
     assert [a["outlet"] for a in lower["articles"]] == ["Alpha"]
     misspelt = run("profile", "Alpah", "--db", db)
     assert misspelt.exit_code == 2 and "did you mean 'Alpha'?" in misspelt.stderr
+    # QA (s46): a search for a misspelt outlet answered "0 of 0 matching articles" with no hint
+    found = run("search", "--outlet", "Alpah", "--db", db)
+    assert found.exit_code == 0 and "0 of 0 matching articles" in found.stdout
+    assert "did you mean 'Alpha'?" in found.stderr
+    assert "did you mean" not in run("search", "--outlet", "alpha", "--db", db).stderr
 
 
 def test_store_cli_errors_are_one_line(filled: str) -> None:

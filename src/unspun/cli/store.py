@@ -217,6 +217,10 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
             raise FormatError(_as_flags(error.message)) from error
         with opened(db) as store:
             page = store.search(filters)
+            stored = [o.outlet for o in store.outlets()] if not page.total and filters.outlet else []
+        if stored and filters.outlet and not same_outlets(filters.outlet, stored):
+            # "0 of 0 matching articles" alone did not say the outlet's name was the miss
+            say("note:", "yellow", unknown_outlet(filters.outlet, stored).message)
         rows = [item.to_dict() for item in page.items]
         if format is TableFormat.json:
             _json({"total": page.total, "next": page.next, "articles": rows})
