@@ -611,12 +611,26 @@ def test_a_single_failing_article_on_stdin_is_one_error_line() -> None:
 
 def test_stdin_whose_every_record_is_left_out_is_named_standard_input() -> None:
     # It ended with 'error: - holds no readable article', after the record's own message.
-    record = json.dumps({"text": "The council met on Monday.", "published": "yesterday"})
+    record = json.dumps({"text": "The council met on Monday.", "url": "javascript:alert(1)"})
     result = run("analyze", "-", input=record + "\n")
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("skipped standard input, line 1: published 'yesterday' is not a date")
+    assert lines[0].startswith("skipped standard input, line 1: field 'url' must be a web address")
     assert lines[-1] == "error: standard input holds no readable article; every entry was left out (above)"
+
+
+def test_a_record_whose_date_is_no_date_is_analysed_without_one_and_one_warning_said() -> None:
+    # QA (s46): {"published": "yesterday"} left the whole article out ("skipped standard input,
+    # line 1: published 'yesterday' is not a date"); the reader expected the article analysed.
+    record = json.dumps({"id": "m1", "text": "The council met on Monday.", "published": "yesterday"})
+    result = run("analyze", "-", "--format", "jsonl", input=record + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert [(row["id"], row.get("published")) for row in rows] == [("m1", None)]
+    assert result.stderr.strip().splitlines() == [
+        "warning: standard input, line 1: published 'yesterday' is not a date, so the article is read "
+        "without one; write it as YYYY-MM-DD"
+    ]
 
 
 def test_min_score_leaves_weak_spans_out_of_the_output_but_not_out_of_the_score() -> None:

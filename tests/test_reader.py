@@ -19,6 +19,7 @@ from unspun.errors import (
     InputError,
     InputNotFoundError,
     InputTooLargeError,
+    InputWarning,
     LanguageNotSupportedError,
     UnspunError,
 )
@@ -32,6 +33,9 @@ from unspun.readers.dispatch import (
     read_text,
     read_text_file,
 )
+from unspun.readers.feed import read_feed
+from unspun.readers.text import parse_published
+from unspun.runner import told_warnings
 
 LIMIT = 1024 * 1024
 # What no text holds (refused as a wrong decoding): C0 but \t \n \v \f \r, and C1.
@@ -1578,11 +1582,61 @@ def test_a_year_first_date_with_slashes_or_dots_is_read(tmp_path: Path, value: s
     "value",
     ["05/01/2026", "Mayday 5, 2026", "yesterday", "January 2026 or so", "2026/13/05", "2026/01/05/07"],
 )
-def test_a_date_that_is_ambiguous_or_no_date_is_still_refused(tmp_path: Path, value: str) -> None:
+def test_a_record_whose_date_is_ambiguous_or_no_date_is_read_without_one(tmp_path: Path, value: str) -> None:
+    # QA (s46): {"published": "yesterday"} left the whole article out of a dump; the date alone is
+    # left out now, with a warning that says what to write instead.
     path = tmp_path / "dump.jsonl"
     path.write_text(json.dumps({"text": "The council met.", "published": value}) + "\n", encoding="utf-8")
-    with pytest.raises(FormatError, match="is not a date; write it as YYYY-MM-DD"):
-        list(read_jsonl(path, max_bytes=LIMIT))
+    with pytest.warns(InputWarning) as told:
+        articles = list(read_jsonl(path, max_bytes=LIMIT))
+    assert [(a.text, a.published) for a in articles] == [("The council met.", None)]
+    assert [str(w.message) for w in told] == [
+        f"{path}, line 1: published {value!r} is not a date, so the article is read without one; "
+        "write it as YYYY-MM-DD"
+    ]
+    with pytest.raises(FormatError, match="is not a date; write it as YYYY-MM-DD"):  # the strict rule
+        parse_published(value)
+
+
+def test_a_feed_entry_whose_date_is_no_date_is_read_without_one_and_said(tmp_path: Path) -> None:
+    # feedparser left "yesterday" unparsed without a word; the entry is kept and the date named.
+    path = tmp_path / "news.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Town News</title>'
+        "<item><title>Budget passed</title><link>https://example.org/a</link><pubDate>yesterday</pubDate>"
+        "<description>The council met on Monday and passed the budget.</description></item>"
+        "<item><title>Roads</title><link>https://example.org/b</link>"
+        "<pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>"
+        "<description>The roads will be mended in May.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    with pytest.warns(InputWarning) as told:
+        articles = list(read_feed(path, max_bytes=LIMIT))
+    assert [(a.title, a.published) for a in articles] == [
+        ("Budget passed", None),
+        ("Roads", dt.date(2026, 3, 3)),
+    ]
+    assert [str(w.message) for w in told] == [
+        f"{path}, entry 1: published 'yesterday' is not a date, so the article is read without one; "
+        "write it as YYYY-MM-DD"
+    ]
+
+
+def test_told_warnings_hands_each_input_warning_to_the_front_end(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    lines = [
+        {"text": "The council met.", "published": "yesterday"},
+        {"text": "It rained.", "published": "soon"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    said: list[str] = []
+    with told_warnings(said.append):
+        assert [a.published for a in read_jsonl(path, max_bytes=LIMIT)] == [None, None]
+    assert [line.split(": ", 1)[1][:30] for line in said] == [
+        "published 'yesterday' is not a",
+        "published 'soon' is not a date",
+    ]
 
 
 def test_empty_standard_input_is_named_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -378,6 +378,27 @@ def test_ingest_of_a_stored_text_with_another_outlet_is_refused(tmp_path: Path) 
         assert [o.outlet for o in store.outlets()] == ["Weekly Contract"]
 
 
+def test_ingest_keeps_a_record_whose_date_is_no_date_without_one_and_warns_once(tmp_path: Path) -> None:
+    # QA (s46): {"published": "yesterday"} left the article out of the store; it is stored
+    # without a date, and the date is named once on a warning line.
+    url = f"sqlite:///{tmp_path / 'dated.db'}"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({**RECORDS[2], "published": "yesterday"}) + "\n", encoding="utf-8")
+    result = run("ingest", str(feed), "--db", url)
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 new article, 0 already stored, 0 failed" in result.stdout
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        f"warning: {feed}, line 1: published 'yesterday' is not a date, so the article is read without "
+        "one; write it as YYYY-MM-DD"
+    ]
+    with open_store(url) as store:
+        stored = list(store.export())
+    assert [(s.analysis.article.id, s.analysis.article.published) for s in stored] == [
+        (RECORDS[2]["id"], None)
+    ]
+
+
 def test_profile_says_the_persuasion_in_the_authors_text_and_in_quotes(filled: str) -> None:
     from unspun.pipeline.voice import VoiceScorer
 

@@ -18,6 +18,8 @@
     └── ConfigError                  a setting or config file is invalid
         └── MissingExtraError        an optional part is not installed (pip install 'unspun[EXTRA]')
 
+    InputWarning                     (a UserWarning) part of an input was not read, the rest was
+
 Every message says what happened, why, and what to do. Each class carries a short
 stable ``code`` so that front-ends (CLI, REST API) can show one error shape.
 """
@@ -117,3 +119,10 @@ class MissingExtraError(ConfigError):
     (see :mod:`unspun.extras`; the API answers 503)."""
 
     code = "missing_extra"
+
+
+class InputWarning(UserWarning):
+    """Part of an input could not be read and was left out, the rest was read (a JSONL record's
+    ``published`` that is no date: the article is kept without one). Readers warn with it
+    (:func:`warnings.warn`); :func:`unspun.runner.told_warnings` hands it to a front-end, which
+    shows it as one ``warning:`` line."""

@@ -18,14 +18,16 @@ analysed.
 from __future__ import annotations
 
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from unspun.document import Analysis, Article, web_address
-from unspun.errors import UnspunError
+from unspun.errors import InputWarning, UnspunError
 
 # Up to this many analysed files are listed one by one in the summary; more are counted.
 LISTED_FILES = 20
@@ -275,6 +277,25 @@ class RunReport:
     def _tell(self, kind: str, message: str) -> None:
         if self.notify is not None:
             self.notify(kind, message)
+
+
+@contextmanager
+def told_warnings(tell: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, each :class:`unspun.errors.InputWarning` a reader warns (an input read
+    in part: a record's date left out) is handed to ``tell(message)``, every time, instead of
+    Python's warning display; other warnings pass as before."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", InputWarning)
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+            if issubclass(category, InputWarning):
+                tell(str(message))
+            else:
+                shown(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
 
 
 def sources(names: list[str], *, folders: int = 0) -> str:

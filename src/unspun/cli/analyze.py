@@ -82,9 +82,10 @@ def analyze(
     from unspun.readers.dispatch import iter_articles
     from unspun.readers.folder import count_inputs, holds_many
     from unspun.render import render_analysis
-    from unspun.runner import STDIN, Failure, RunReport, run
+    from unspun.runner import STDIN, Failure, RunReport, run, told_warnings
 
-    with user_errors():
+    # A record read in part (a date that is none) is one warning line; the article is analysed.
+    with user_errors(), told_warnings(lambda message: say("warning:", "yellow", message)):
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         report = RunReport(notify=lambda kind, message: say(kind, "yellow", message))
         exclude = output_files()

@@ -128,11 +128,12 @@ def ingest(
     The same text is the same article: ingesting again adds nothing, and after an interruption
     completes the rest (work is committed per batch). The exit status is 2 when nothing could be
     ingested."""
-    from unspun.runner import Failure
+    from unspun.runner import Failure, told_warnings
     from unspun.store.ingest import count_sources
     from unspun.store.ingest import ingest as run_ingest
 
-    with user_errors():
+    # A record read in part (a date that is none) is one warning line; the article is stored.
+    with user_errors(), told_warnings(lambda message: say("warning:", "yellow", message)):
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
 
         def load() -> Any:

@@ -20,6 +20,7 @@ from unspun.errors import EmptyInputError, FormatError, UnspunError
 from unspun.readers.encoding import read_bytes
 from unspun.readers.html import with_headline
 from unspun.readers.jsonl import ErrorHandler, raise_error, unique_ids
+from unspun.readers.text import published_or_none
 
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 _FEED_START = re.compile(rb"\s*(?:<\?xml\b.*?\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
@@ -67,12 +68,19 @@ def html_fragment_text(html: str) -> str:
     return "\n\n".join(blocks)
 
 
-def _date(entry: Any) -> dt.date | None:
+def _date(entry: Any, *, where: str) -> dt.date | None:
+    """The entry's date as feedparser read it, else its date string by unspun's own rule
+    (:func:`unspun.readers.text.published_or_none`: a date that is none warns, and the entry is
+    read without one, as feedparser left it silently)."""
+    # "in" first: feedparser's get("updated_parsed") of an entry without one warns (DeprecationWarning)
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = entry.get(key) if key in entry else None
         if value:
             return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
-    return None
+    raw = next(
+        (entry[key] for key in ("published", "updated", "created") if key in entry and entry[key]), None
+    )
+    return published_or_none(raw, where=where) if isinstance(raw, str) else None
 
 
 def _entry_text(entry: Any) -> str:
@@ -144,7 +152,7 @@ def _entries(
             title=title,
             outlet=outlet,
             url=_web_address(entry.get("link")),
-            published=_date(entry),
+            published=_date(entry, where=f"{where}, entry {number}"),
             source_path=where,
         )
     if count == 0:

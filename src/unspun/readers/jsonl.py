@@ -17,7 +17,7 @@ from unspun.errors import EmptyInputError, FormatError, LanguageNotSupportedErro
 from unspun.languages import normalise_language
 from unspun.readers.encoding import BOM
 from unspun.readers.html import html_article, is_html
-from unspun.readers.text import parse_published, read_text
+from unspun.readers.text import published_or_none, read_text
 
 ErrorHandler = Callable[[Path, UnspunError], None]
 """Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,
@@ -89,7 +89,8 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
 
     Raises:
         FormatError: the line is not a JSON object with a string ``text``, or its ``url`` is not a
-            web address (names ``where``).
+            web address (names ``where``); a ``published`` that is no date only warns
+            (:func:`unspun.readers.text.published_or_none`: the article is kept without a date).
         EmptyInputError: its ``text`` is empty or only whitespace (names ``where``).
         LanguageNotSupportedError: its ``language`` is not one unspun has models for (names
             ``where`` and the languages covered).
@@ -123,7 +124,7 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     # A page's own address, site and date stand where the record has none.
     article.url = _url(meta["url"], where=where) or article.url
     article.outlet = meta["outlet"] or article.outlet
-    article.published = parse_published(meta["published"], where=where) or article.published
+    article.published = published_or_none(meta["published"], where=where) or article.published
     language = meta["language"] or meta["lang"]
     # "und" (BCP 47: undetermined), as CMS exports write it, asks for detection, as no field does
     if language and language.strip().lower() != "und":

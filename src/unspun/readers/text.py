@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
+import warnings
 from pathlib import Path
 
 from unspun.document import Article
-from unspun.errors import EmptyInputError, FormatError
+from unspun.errors import EmptyInputError, FormatError, InputWarning
 from unspun.readers.encoding import BOM, reject_controls
 from unspun.sentences import reads_as_headline
 
@@ -106,6 +107,23 @@ def parse_published(value: object, *, where: str = "the article") -> dt.date | N
     if written is not None:
         return written
     raise FormatError(f"{where}: published {raw!r} is not a date; write it as YYYY-MM-DD")
+
+
+def published_or_none(value: object, *, where: str) -> dt.date | None:
+    """:func:`parse_published`, for a file's record or a feed's entry: a value that is no date
+    (``"yesterday"``) warns (:class:`unspun.errors.InputWarning`, naming ``where`` and the value)
+    and gives ``None``, so that the article is read without a date instead of left out; an API
+    caller, who can fix the request, is refused instead (422)."""
+    try:
+        return parse_published(value, where=where)
+    except FormatError:
+        warnings.warn(
+            f"{where}: published {str(value).strip()!r} is not a date, so the article is read without one; "
+            "write it as YYYY-MM-DD",
+            InputWarning,
+            stacklevel=2,
+        )
+        return None
 
 
 # A date written out with the month's English name, as pages and scraped dumps give it ("January
