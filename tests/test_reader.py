@@ -34,6 +34,7 @@ from unspun.readers.dispatch import (
     read_text_file,
 )
 from unspun.readers.feed import read_feed
+from unspun.readers.html import title_site
 from unspun.readers.text import parse_published
 from unspun.runner import told_warnings
 
@@ -523,7 +524,48 @@ def test_read_html_outlet_is_never_the_headline(tmp_path: Path, head: str, outle
     path.write_text(
         path.read_text(encoding="utf-8").replace('<link rel="canonical"', "<link"), encoding="utf-8"
     )
-    assert read_html(path, max_bytes=LIMIT).outlet == (None if outlet == "news.example.org" else outlet)
+    # Without the canonical link (a saved page), the site named at the end of the <title>.
+    assert read_html(path, max_bytes=LIMIT).outlet == (
+        "Daily Site" if outlet == "news.example.org" else outlet
+    )
+
+
+def test_a_saved_page_without_site_name_or_address_takes_its_outlet_from_the_title(tmp_path: Path) -> None:
+    # QA (s46): "<title>Mayor defends housing plan - City Herald</title>" in a saved page gave no
+    # outlet (site names came from host names only).
+    path = tmp_path / "herald.html"
+    page = PAGE.replace('<link rel="canonical" href="https://news.example.org/storm">', "")
+    path.write_text(
+        page.replace("Storm Hits Coast | Daily Site", "Storm Hits Coast - City Herald"), encoding="utf-8"
+    )
+    article = read_html(path, max_bytes=LIMIT)
+    assert (article.title, article.outlet) == ("Storm Hits Coast", "City Herald")
+    # og:site_name stands first (a fetched page's host, too: test_url)
+    path.write_text(
+        page.replace("Storm Hits Coast | Daily Site", "Storm Hits Coast - City Herald").replace(
+            "</head>", '<meta property="og:site_name" content="The Herald"></head>'
+        ),
+        encoding="utf-8",
+    )
+    assert read_html(path, max_bytes=LIMIT).outlet == "The Herald"
+
+
+@pytest.mark.parametrize(
+    ("title", "site"),
+    [
+        ("Brexit: the deal explained - BBC News", "BBC News"),
+        ("Mayor defends housing plan | City Herald", "City Herald"),
+        ("Rates rise to 4.5% \u2013 The Daily Courier", "The Daily Courier"),
+        ("Covid-19 - what we know", None),  # a dash inside the headline
+        ("Covid-19 - What We Know", None),  # the headline's own half, not shorter than the rest
+        ("Why the vote failed - and what comes next", None),
+        ('Budget passed - Council says "no" to cuts', None),
+        ("Storm Hits Coast", None),
+        ("Prices rise again - A Very Long Name For Any Site", None),
+    ],
+)
+def test_title_site_is_only_a_short_name_after_the_last_separator(title: str, site: str | None) -> None:
+    assert title_site(title) == site
 
 
 def test_read_html_separates_headline_and_paragraphs_by_blank_lines(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ FILES = {
     "story.txt": "First paragraph.\n\nSecond paragraph.\n",
     "page.html": "<html><body><article><h1>Mayor quits</h1><p>The mayor quit on Friday, "
     "critics said.</p></article></body></html>",
+    "titled.html": "<html><head><title>Mayor quits over budget row - City Herald</title></head><body><article>"
+    "<h1>Mayor quits over budget row</h1><p>The mayor quit on Friday, critics said.</p></article></body></html>",
 }
 
 
@@ -79,6 +81,9 @@ def test_a_page_address_still_gives_the_page(site: str) -> None:
     (page,) = iter_articles(f"{site}/page.html")
     assert page.text == "Mayor quits\n\nThe mayor quit on Friday, critics said."
     assert (page.id, page.outlet) == ("page", "127.0.0.1")
+    # The host of the address stands before a site named in the <title> (that is for saved pages)
+    (titled,) = iter_articles(f"{site}/titled.html")
+    assert (titled.title, titled.outlet) == ("Mayor quits over budget row", "127.0.0.1")
 
 
 def test_a_feeds_address_holds_many_articles_of_a_count_unknown() -> None:

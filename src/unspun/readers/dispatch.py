@@ -228,7 +228,9 @@ def read_html(path: Path, *, max_bytes: int) -> Article:
     by a blank line (``"\\n\\n"``), like paragraphs of a text file; a ``<br>`` stays a
     single line break. Title and date come from the page metadata where present, ``url``
     from the canonical link, ``outlet`` from the site name (``og:site_name``, else as
-    trafilatura infers it, e.g. the host of the canonical link). Offsets refer to the
+    trafilatura infers it, e.g. the host of the canonical link; a page without one names its
+    site at the end of its ``<title>``, "Headline - City Herald": see
+    :func:`unspun.readers.html.title_site`). Offsets refer to the
     extracted text, which becomes ``Article.text``.
 
     Raises:

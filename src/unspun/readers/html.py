@@ -41,8 +41,12 @@ def is_html(data: bytes) -> bool:
     return _HTML_START.match(data[:_SNIFF_BYTES].removeprefix(UTF8_BOM)) is not None
 
 
-def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) -> Article:
-    """The article of an HTML page's bytes; ``where`` names the input in error messages.
+def html_article(
+    data: bytes, *, id: str, where: str, source_path: Path | None, address: str | None = None
+) -> Article:
+    """The article of an HTML page's bytes; ``where`` names the input in error messages;
+    ``address`` is the URL it was fetched from (None: a file, a string), whose host stands before
+    a site named in the ``<title>`` only (:func:`title_site`).
 
     Raises:
         EncodingError: binary data, or bytes no encoding reads (the rule of
@@ -58,7 +62,7 @@ def html_article(data: bytes, *, id: str, where: str, source_path: Path | None) 
             f"{where}: no main article text found in the HTML; save the article text as a .txt file instead"
         )
     title = _clean(getattr(document, "title", None))
-    outlet = _outlet(document, page)
+    outlet = _outlet(document, page, address)
     headline = None if title is None or _names_the_site(title, outlet) else title
     return Article(
         id=id,
@@ -170,16 +174,19 @@ def has_page_text(page: str) -> bool:
 _HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
 
 
-def _outlet(document: Any, page: str) -> str | None:
+def _outlet(document: Any, page: str, address: str | None = None) -> str | None:
     """The site's name as trafilatura reads it from the markup (``og:site_name``, a publisher
-    meta tag, JSON-LD), else a host name in the ``<title>``, else the host of the page's URL.
+    meta tag, JSON-LD), else a host name in the ``<title>``, else the host of the page's URL
+    (its canonical link, else ``address``), else a site named at the end of the ``<title>``
+    (:func:`title_site`: "Headline - City Herald"); None when the page has an address but no
+    name (the caller takes the host of the address fetched).
 
     trafilatura's last resort is the part of the ``<title>`` ("headline | site") that holds a
     dot, meant for a host name: "Rates rise to 4.5% | Daily Courier" gave the outlet "Rates rise
     to 4.5%", and the store counted every such headline as an outlet of its own.
     """
     name = _clean(getattr(document, "sitename", None))
-    if name is None or _HOST.fullmatch(name):
+    if name is not None and _HOST.fullmatch(name):
         return name
     from trafilatura.metadata import examine_meta, examine_title_element, extract_meta_json
     from trafilatura.utils import load_html
@@ -187,12 +194,41 @@ def _outlet(document: Any, page: str) -> str | None:
     tree = load_html(page)
     if tree is None:
         return None
-    if extract_meta_json(tree, examine_meta(tree)).sitename:
+    if name is not None and extract_meta_json(tree, examine_meta(tree)).sitename:
         return name  # declared in the markup, not taken from the title
-    _, *parts = examine_title_element(tree)
-    host = next((part for part in parts if part and _HOST.fullmatch(part.strip())), None)
-    url = _clean(getattr(document, "url", None))
-    return host.strip() if host else url_host(url) if url else None
+    url = _clean(getattr(document, "url", None)) or address
+    if name is not None:
+        _, *parts = examine_title_element(tree)
+        host = next((part for part in parts if part and _HOST.fullmatch(part.strip())), None)
+        if host or url:
+            return host.strip() if host else url_host(url) if url else None
+    # No site name in the markup and no address (a saved page): the <title>'s last part.
+    return None if url else title_site(_clean(tree.findtext(".//title")))
+
+
+# "Headline - City Herald", "Headline | BBC News": the separators a <title> puts before its site
+_TITLE_PARTS = re.compile(r"\s+[-|\u2013\u2014]\s+")
+_SITE_WORD = re.compile(r"[A-Z0-9][\w.&'\u2019-]*|of|the|and|for|on|in|&", re.UNICODE)
+
+
+def title_site(title: str | None) -> str | None:
+    """The site named at the end of a page's ``<title>`` ("Brexit: the deal explained - BBC News"
+    gives "BBC News"), or None: only the last part after " - " or " | " (or a spaced dash), and
+    only when it reads as a name (one to four words, each capitalised but for "of", "the",
+    "and", ...; no sentence punctuation) and the headline before it is longer ("Covid-19 - what
+    we know" names no site, nor does "Covid-19 - What We Know")."""
+    if not title:
+        return None
+    parts = _TITLE_PARTS.split(title.strip())
+    if len(parts) < 2:
+        return None
+    site, headline = parts[-1].strip(), " ".join(parts[:-1])
+    words = site.split()
+    if not 1 <= len(words) <= 4 or len(site) > 40 or len(headline.split()) <= len(words):
+        return None
+    if any(mark in site for mark in '?!:;,"') or not words[0][:1].isupper():
+        return None
+    return site if all(_SITE_WORD.fullmatch(word) for word in words) else None
 
 
 def url_host(url: str) -> str | None:

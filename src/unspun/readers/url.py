@@ -244,7 +244,7 @@ def _page_article(url: str, page: bytes, final: str, id: str | None) -> Article:
     from unspun.readers.html import html_article, url_host
 
     try:
-        article = html_article(page, id=id or _url_id(final), where=url, source_path=None)
+        article = html_article(page, id=id or _url_id(final), where=url, source_path=None, address=final)
     except EmptyInputError as error:
         check_not_a_wall(url, page, None)
         raise FetchError(f"{url} holds no article text that could be extracted ({error.message})") from error
