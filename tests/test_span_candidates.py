@@ -11,6 +11,7 @@ from unspun.models.span_candidates import (
     WHATABOUT_TECHNIQUES,
     Candidate,
     candidates,
+    either_or_sentences,
     exclamations,
     recurring_sentences,
     whatabout_questions,
@@ -107,6 +108,40 @@ def test_the_shipped_tagger_marks_a_repeated_phrase_whole() -> None:
     SpanTagger(candidates=False)([article])
     shown = [s.text_in(text) for s in article.layer("technique")]
     assert "Take" not in shown and shown[0].startswith("Take back control")
+
+
+def test_either_or_choices_are_found_but_not_either_as_a_determiner() -> None:
+    text = (
+        "Either we build the new motorway this year, or our town will die. There is no middle "
+        "ground. You are either with us or with the criminals. Troops on either side of the border "
+        "or in the capital were tense. Either way, the council or the mayor will decide."
+    )
+    assert _covered(text, either_or_sentences(text)) == [
+        "Either we build the new motorway this year, or our town will die",
+        "You are either with us or with the criminals",
+    ]
+
+
+def test_the_shipped_tagger_calls_a_false_choice_black_and_white() -> None:
+    from unspun.pipeline.spans import SpanTagger
+
+    # QA (s46): the two false choices had no black-and-white span (only a fear span on
+    # "year, or our town will die"); the paragraph head alone named the technique
+    text = (
+        "Either we build the new motorway this year, or our town will die. There is no middle ground. "
+        "You are either with the families who need jobs or you are with the activists who want us to "
+        "stay poor forever."
+    )
+    article = Article(id="1", text=text)
+    SpanTagger(candidates=False)([article])
+    shown = {(s.text_in(text), s.label) for s in article.layer("technique")}
+    assert (
+        "Either we build the new motorway this year, or our town will die",
+        "Black-and-White_Fallacy",
+    ) in shown
+    assert any(
+        label == "Black-and-White_Fallacy" and words.startswith("You are either") for words, label in shown
+    )
 
 
 def test_short_exclamations_are_found() -> None:

@@ -270,6 +270,34 @@ def whatabout_questions(
     return out
 
 
+# A sentence offering two choices as if there were no other ("Either we build the motorway this
+# year, or our town will die.", "You are either with us or with the criminals."): kept as a
+# black-and-white fallacy where the head ranks that technique among its two likeliest (it often
+# reads the threat first: appeal to fear 0.6, black-and-white 0.3), even over words the tagger
+# marked, as a "what about" question is. "Either" as a determiner or pronoun ("on either side",
+# "either of them", "either way") is no choice.
+EITHER_OR_TECHNIQUES = frozenset({"Black-and-White_Fallacy"})
+EITHER_OR_SI = 0.55
+EITHER_OR_WORDS = (5, 40)
+_EITHER_OR = re.compile(
+    r"\beither\b(?!\s+(?:side|sides|way|one|of|case|party|end|hand|direction)\b)[^.?!;]*?[\s,]or\b",
+    re.IGNORECASE,
+)
+
+
+def either_or_sentences(
+    text: str, sentences: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text`` holding "either ... or ..." as a choice
+    (:data:`EITHER_OR_WORDS` words, 5 to 40), sorted (``sentences``: see :func:`_sentences`)."""
+    least, most = EITHER_OR_WORDS
+    out = []
+    for start, end in _sentences(text) if sentences is None else sentences:
+        if _EITHER_OR.search(text, start, end) and least <= len(WORD.findall(text, start, end)) <= most:
+            out.append((start, end))
+    return out
+
+
 def whole_recurring(text: str, found: Sequence[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """The tagger's spans ``found`` (``(start, end, si)``), each lying inside an occurrence of a
     recurring sentence (:func:`recurring_sentences`) widened to that occurrence: the tagger marked
@@ -296,6 +324,7 @@ def candidates(text: str, found: Sequence[tuple[int, int]] = ()) -> list[Candida
         (recurring_sentences(text, sentences), RECURRING_TECHNIQUES, 1, RECURRING_SENTENCE_SI, False),
         (exclamations(text, sentences), EXCLAMATION_TECHNIQUES, 1, EXCLAMATION_SI, False),
         (whatabout_questions(text, sentences), WHATABOUT_TECHNIQUES, 2, WHATABOUT_SI, True),
+        (either_or_sentences(text, sentences), EITHER_OR_TECHNIQUES, 2, EITHER_OR_SI, True),
     ]
     out: dict[tuple[int, int], Candidate] = {}
     for ranges, techniques, rank, si, over_spans in kinds:
