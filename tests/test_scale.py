@@ -662,3 +662,18 @@ def test_the_errors_file_is_named_without_a_doubled_slash() -> None:
     assert BatchReport(engine="local", workers=1, input="i", output="s3://b/out").errors_path == (
         f"s3://b/out/{ERRORS_FILE}"
     )
+
+
+def test_cli_batch_reads_a_record_whose_date_is_no_date_without_one_and_warns(tmp_path: Path) -> None:
+    # As unspun analyze and ingest do (QA s46): the record was left out for "published": "yesterday".
+    from unspun.cli import app
+
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps({"id": "d1", "text": "The council met.", "published": "yesterday"}) + "\n")
+    result = CliRunner().invoke(app, ["batch", str(dump), str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "yesterday" in line] == [
+        f"warning: {dump}, line 1: published 'yesterday' is not a date, so the article is read without one; "
+        "write it as YYYY-MM-DD"
+    ]
+    assert json.loads((tmp_path / "out" / "_report.json").read_text())["analysed"] == 1

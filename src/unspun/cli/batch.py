@@ -68,7 +68,11 @@ def batch(
     listed beside it in OUTPUT/_errors.jsonl under their own ids, the run's figures in
     OUTPUT/_report.json. The exit status is 2 when no article could be analysed (every one
     failed or could not be read)."""
-    with user_errors():
+    from unspun.runner import told_warnings
+
+    # A record read in part (a date that is none) is one warning line, as unspun analyze says it
+    # (local engine; Ray's workers warn in their own logs).
+    with user_errors(), told_warnings(lambda message: say("warning:", "yellow", message)):
         with needs_extra("unspun batch", "scale"):
             from unspun.scale import run_batch
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
