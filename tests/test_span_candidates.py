@@ -122,6 +122,14 @@ def test_either_or_choices_are_found_but_not_either_as_a_determiner() -> None:
     ]
 
 
+def test_a_choice_is_offered_over_part_of_a_span_not_over_one_covering_it() -> None:
+    text = "Either we stop this bill now, or we lose everything we hold dear. Nothing else."
+    choice = (0, text.index("."))
+    assert [(c.start, c.end) for c in candidates(text, [(text.index("or we"), choice[1])])] == [choice]
+    # the tagger marked the sentence whole (its regression fixture): that span is labelled as it is
+    assert candidates(text, [(0, choice[1] + 1)]) == []
+
+
 def test_the_shipped_tagger_calls_a_false_choice_black_and_white() -> None:
     from unspun.pipeline.spans import SpanTagger
 

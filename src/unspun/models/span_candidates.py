@@ -320,16 +320,20 @@ def candidates(text: str, found: Sequence[tuple[int, int]] = ()) -> list[Candida
     about" questions, sorted; those overlapping a range of ``found`` (the tagger's spans) left out
     unless offered over spans, and a range offered twice kept once (the first kind listed)."""
     sentences = list(_sentences(text))  # split once for the three kinds
+    # (ranges, techniques, rank, SI probability, offered over spans, even over one span covering it)
     kinds = [
-        (recurring_sentences(text, sentences), RECURRING_TECHNIQUES, 1, RECURRING_SENTENCE_SI, False),
-        (exclamations(text, sentences), EXCLAMATION_TECHNIQUES, 1, EXCLAMATION_SI, False),
-        (whatabout_questions(text, sentences), WHATABOUT_TECHNIQUES, 2, WHATABOUT_SI, True),
-        (either_or_sentences(text, sentences), EITHER_OR_TECHNIQUES, 2, EITHER_OR_SI, True),
+        (recurring_sentences(text, sentences), RECURRING_TECHNIQUES, 1, RECURRING_SENTENCE_SI, False, False),
+        (exclamations(text, sentences), EXCLAMATION_TECHNIQUES, 1, EXCLAMATION_SI, False, False),
+        (whatabout_questions(text, sentences), WHATABOUT_TECHNIQUES, 2, WHATABOUT_SI, True, True),
+        # a choice the tagger marked whole is its span, labelled by the head as the tagger's are
+        (either_or_sentences(text, sentences), EITHER_OR_TECHNIQUES, 2, EITHER_OR_SI, True, False),
     ]
     out: dict[tuple[int, int], Candidate] = {}
-    for ranges, techniques, rank, si, over_spans in kinds:
+    for ranges, techniques, rank, si, over_spans, over_whole in kinds:
         for start, end in ranges:
             if (start, end) in out or (not over_spans and any(a < end and start < b for a, b in found)):
+                continue
+            if not over_whole and any(a <= start and end <= b for a, b in found):
                 continue
             out[start, end] = Candidate(start, end, techniques, rank, si, over_spans)
     return sorted(out.values(), key=lambda c: (c.start, c.end))
