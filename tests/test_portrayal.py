@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extras import need
-from unspun.document import Article, Entity, Label, TextRange
+from unspun.document import Article, Attribution, Entity, Label, TextRange
 from unspun.models.linear_head import LinearHead, fit_linear_head
 from unspun.models.sentence_classifier import SentenceClassifier, target_window
 from unspun.pipeline.portrayal import (
@@ -20,6 +20,7 @@ from unspun.pipeline.portrayal import (
     Roles,
     cast_as_actor,
     decide_roles,
+    entity_sentiment,
     load_sentiment_model,
     role_features,
     role_given,
@@ -350,7 +351,10 @@ def test_a_cited_source_is_cast_in_no_role_and_a_speaker_needs_more_evidence(
     assert doe.role is not None and doe.role.name == "Antagonist"
     PortrayalTagger(sentiment_model=sentiment, roles_model=always)([article])
     assert telegraph.role is None  # cited: no role however strong the score
-    assert smith.role is not None and smith.role.name == "Antagonist"
+    # Smith only speaks: no sentence says anything about him, so none takes a side towards him
+    assert smith.role is None
+    PortrayalTagger(sentiment_model=sentiment, roles_model=always, cast_level=None)([article])
+    assert smith.role is not None and smith.role.name == "Antagonist"  # without the sentiment gate
 
 
 def test_portrayal_leaves_role_empty_where_it_is_not_given(tiny_models: tuple[HeadModel, HeadModel]) -> None:
@@ -885,3 +889,52 @@ def test_shipped_roles_cast_a_polemics_target_named_once() -> None:
     assert jones.role is not None and jones.role.name == "Antagonist"
     assert jones.fine_roles and MAIN_OF[jones.fine_roles[0].name] == "Antagonist"
     assert sugar.role is None or sugar.role.name != "Antagonist"
+
+
+def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentence where an entity is the source of an attribution does not count towards the side
+    the text takes towards it, nor its tone: a speaker is cast by what the text says about them."""
+    import unspun.pipeline.portrayal as portrayal
+    from unspun.whosays.encoding import SentenceStates
+
+    text = '"It is a disgrace," said Costa. Costa runs a shop.'
+    costa = Entity("e0", "Costa", "PERSON", [TextRange(25, 30), TextRange(32, 37)])
+    said = Attribution(
+        "a0", TextRange(0, 19), source=TextRange(25, 30), cue=TextRange(20, 24), source_entity="e0"
+    )
+    damning, plain = [0.9, 0.05, 0.05], [0.1, 0.8, 0.1]
+
+    def scores(
+        model: object, text: str, states: object, ranges: list[tuple[int, int]], groups: object
+    ) -> np.ndarray:
+        return np.array([damning if start < 31 else plain for start, _ in ranges], dtype=np.float32)
+
+    monkeypatch.setattr(portrayal, "mention_sentiments", scores)
+    classifier = SentenceClassifier(config={"labels": list(SENTIMENTS)}, session=None, tokenizer=None)
+    states = SentenceStates(hash(text), (), ())
+    heard = entity_sentiment(classifier, Article(id="s", text=text, entities=[costa]), states)
+    assert heard.cast == [True] and heard.tones == ["negative"]  # no attribution: read as described
+    quoted = Article(id="s", text=text, entities=[costa], attributions=[said])
+    speaking = entity_sentiment(classifier, quoted, states)
+    assert speaking.cast == [False] and speaking.tones == ["neutral"]
+    assert np.allclose(speaking.means, heard.means)  # the sentiment shown still reads every mention
+    said.source_entity = "e9"  # named inside a source that is someone else ("Costa's lawyer said")
+    assert entity_sentiment(classifier, quoted, states).cast == [True]
+
+
+def test_shipped_roles_cast_no_quoted_shopkeeper_by_her_own_complaint() -> None:
+    """QA s46: "'It's a disgrace,' said shopkeeper Maria Costa" made her an Antagonist
+    ('Incompetent') from the tone of her own words."""
+    from unspun.pipeline.attribution import whosays_components
+
+    text = (
+        'Mayor Helen Ortiz met transport secretary David Lang on Monday to discuss the closed bridge. "The '
+        'bridge will reopen in May," she said after the meeting.\n\n"It\'s a disgrace," said shopkeeper '
+        'Maria Costa, whose takings have halved. "They treat us like idiots."'
+    )
+    article = Article(id="speakers", text=text, language="en")
+    for component in [*whosays_components(), PortrayalTagger()]:
+        component([article])
+    by_name = {e.name: e for e in article.entities}
+    assert "Maria Costa" in by_name
+    assert by_name["Maria Costa"].role is None and by_name["Maria Costa"].fine_roles == []

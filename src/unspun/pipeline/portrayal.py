@@ -25,7 +25,9 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
   entity cast as an actor only as the source of attributions (officials quoted in a report) needs
   the same stronger evidence as a place (:func:`speaking_ranges`). And some sentence that names
   the entity must take a side towards it (:func:`sentiment_cast`: the sentiment classifier's
-  negative or positive probability of one of its mentions reaches :data:`CAST_LEVEL`): a role
+  negative or positive probability of one of its mentions reaches :data:`CAST_LEVEL`, outside the
+  sentences where the entity is the source of an attribution, :func:`speaking_sentences`: a
+  speaker is cast by what the text says about them, not by the tone of their own words): a role
   is a reading of how the text treats the entity, and a neutral report treats no one. Otherwise
   both stay empty.
 
@@ -196,9 +198,8 @@ def read_sentiments(
     ``groups``) that the model reads (:func:`mention_sentiments`), and the entity of each: a
     fine-tuned classifier reads only the mentions in an entity's first ``max_sentences`` sentences
     (None: all of them); the heads, which cost next to nothing, read all."""
-    if max_sentences is not None and isinstance(model, SentenceClassifier):
-        kept = first_sentences(states, ranges, groups, max_sentences)
-        ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
+    kept = reading(model, states, ranges, groups, max_sentences)
+    ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
     return mention_sentiments(model, text, states, ranges, groups), list(groups)
 
 
@@ -250,12 +251,15 @@ class EntitySentiment:
     means: np.ndarray
     cast: list[bool | None]
     labels: tuple[str, ...]
+    spoken: np.ndarray | None = None
 
     @property
     def tones(self) -> list[str]:
-        """Per entity, the best sentiment of its mean (``neutral`` for an entity none of whose
-        mentions was read)."""
-        return [best_label(self.labels, row).name if row.any() else "neutral" for row in self.means]
+        """Per entity, the best sentiment of the mean of its mentions read outside the sentences
+        where it speaks (``spoken``; :attr:`means` where not given): ``neutral`` for an entity
+        none of whose mentions was read there."""
+        rows = self.means if self.spoken is None else self.spoken
+        return [best_label(self.labels, row).name if row.any() else "neutral" for row in rows]
 
 
 def entity_sentiment(
@@ -278,12 +282,64 @@ def entity_sentiment(
     groups = [i for i, e in enumerate(entities) for _ in e.mentions]
     n = len(entities)
     read = states if isinstance(model, HeadModel) else text_sentences(article.text, states)
-    scores, scored = read_sentiments(model, article.text, read, ranges, groups, max_sentences)
+    kept = reading(model, read, ranges, groups, max_sentences)
+    ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
+    scores = mention_sentiments(model, article.text, read, ranges, groups)
     labels = tuple(sentiment_labels(model))
+    # A speaker is cast only by what the text says about them, not by the tone of their own words:
+    # the sentences where an entity is the source of an attribution do not count towards its tone
+    # or the side the text takes ("'It's a disgrace,' said shopkeeper Maria Costa").
+    said = speaking_sentences(article, read, ranges, groups)
+    heard = [
+        i for i, key in enumerate(zip(groups, sentence_keys(read, ranges), strict=True)) if key not in said
+    ]
+    gate, gate_groups = scores[heard], [groups[i] for i in heard]
     cast: list[bool | None] = [None] * n
     if cast_level is not None:
-        cast = list(sentiment_cast(scores, scored, n, labels, cast_level))
-    return EntitySentiment(mean_scores(scores, scored, n), cast, labels)
+        cast = list(sentiment_cast(gate, gate_groups, n, labels, cast_level))
+    return EntitySentiment(mean_scores(scores, groups, n), cast, labels, mean_scores(gate, gate_groups, n))
+
+
+def reading(
+    model: SentimentModel,
+    states: SentenceStates,
+    ranges: Sequence[tuple[int, int]],
+    groups: Sequence[int],
+    max_sentences: int | None = MAX_SENTENCES,
+) -> list[int]:
+    """The indices of the mentions (``ranges``, the entity of each in ``groups``) that ``model``
+    reads (:func:`read_sentiments`)."""
+    if max_sentences is not None and isinstance(model, SentenceClassifier):
+        return first_sentences(states, ranges, groups, max_sentences)
+    return list(range(len(ranges)))
+
+
+def sentence_keys(states: SentenceStates, ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """The sentence each range starts in (``states``); each its own start without sentences."""
+    if not states.sentences:
+        return [start for start, _ in ranges]
+    return [states.locate(start) for start, _ in ranges]
+
+
+def speaking_sentences(
+    article: Article, states: SentenceStates, ranges: Sequence[tuple[int, int]], groups: Sequence[int]
+) -> set[tuple[int, int]]:
+    """The (entity, sentence) pairs (``groups``: indices into ``article.entities``;
+    :func:`sentence_keys`) where a mention (``ranges``) of the entity lies inside the source of one
+    of ``article.attributions`` whose ``source_entity`` it is: the entity is speaking there, not
+    being described (not an entity merely named inside a source: "EDL" in "EDL leader Tommy
+    Robinson", or one with no source entity: "a lawyer hired by Minnesota Democrats")."""
+    ids = [e.id for e in article.entities]
+    sources = [
+        (a.source.start, a.source.end, a.source_entity)
+        for a in article.attributions
+        if a.source is not None and a.source_entity is not None
+    ]
+    return {
+        (group, key)
+        for (start, end), group, key in zip(ranges, groups, sentence_keys(states, ranges), strict=True)
+        if any(s <= start and end <= e and who == ids[group] for s, e, who in sources)
+    }
 
 
 def text_sentences(text: str, states: SentenceStates) -> SentenceStates:
