@@ -193,14 +193,14 @@ def read_sentiments(
     ranges: Sequence[tuple[int, int]],
     groups: Sequence[int],
     max_sentences: int | None = MAX_SENTENCES,
-) -> tuple[np.ndarray, list[int]]:
+) -> tuple[np.ndarray, list[tuple[int, int]], list[int]]:
     """The sentiment probabilities ``(k, 3)`` of the mentions (``ranges``, the entity of each in
-    ``groups``) that the model reads (:func:`mention_sentiments`), and the entity of each: a
-    fine-tuned classifier reads only the mentions in an entity's first ``max_sentences`` sentences
-    (None: all of them); the heads, which cost next to nothing, read all."""
+    ``groups``) that the model reads (:func:`mention_sentiments`), with the range and the entity of
+    each: a fine-tuned classifier reads only the mentions in an entity's first ``max_sentences``
+    sentences (None: all of them); the heads, which cost next to nothing, read all."""
     kept = reading(model, states, ranges, groups, max_sentences)
     ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
-    return mention_sentiments(model, text, states, ranges, groups), list(groups)
+    return mention_sentiments(model, text, states, ranges, groups), ranges, groups
 
 
 def entity_sentiments(
@@ -214,7 +214,7 @@ def entity_sentiments(
 ) -> np.ndarray:
     """``(n, 3)``: per entity, the mean sentiment probabilities of the mentions the model reads
     (:func:`read_sentiments`)."""
-    scores, read = read_sentiments(model, text, states, ranges, groups, max_sentences)
+    scores, _, read = read_sentiments(model, text, states, ranges, groups, max_sentences)
     return mean_scores(scores, read, n)
 
 
@@ -282,9 +282,7 @@ def entity_sentiment(
     groups = [i for i, e in enumerate(entities) for _ in e.mentions]
     n = len(entities)
     read = states if isinstance(model, HeadModel) else text_sentences(article.text, states)
-    kept = reading(model, read, ranges, groups, max_sentences)
-    ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
-    scores = mention_sentiments(model, article.text, read, ranges, groups)
+    scores, ranges, groups = read_sentiments(model, article.text, read, ranges, groups, max_sentences)
     labels = tuple(sentiment_labels(model))
     # A speaker is cast only by what the text says about them, not by the tone of their own words:
     # the sentences where an entity is the source of an attribution do not count towards its tone
