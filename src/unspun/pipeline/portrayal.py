@@ -536,6 +536,18 @@ def role_given(
     return True
 
 
+def castable(
+    model: HeadModel, entities: Sequence[Entity], actors: Sequence[bool | None], towards: EntitySentiment
+) -> list[bool]:
+    """Per entity, whether :func:`role_given` may give it a role whatever its role scores: it is
+    possible (:func:`role_possible`, with its tone) and some sentence takes a side towards it
+    (``towards.cast`` not False): the entities whose mentions the role heads read."""
+    return [
+        role_possible(model, e, actor, tone) and cast is not False
+        for e, actor, cast, tone in zip(entities, actors, towards.cast, towards.tones, strict=True)
+    ]
+
+
 def role_possible(model: HeadModel, entity: Entity, actor: bool | None, tone: str | None = None) -> bool:
     """Whether :func:`role_given` may give ``entity`` a role at all, whatever its role scores: it
     has the ``passing`` rule's ``min_mentions`` (or fewer, with a ``tone`` that the rule's
@@ -601,7 +613,7 @@ class PortrayalTagger(Component):
         covered = [a for a in articles if self.covers(a)]
         actors = [self._actors(roles, a) for a in covered]
         # Only the sentences the role heads read are encoded: those a mention of an entity that
-        # may get a role starts in (role_possible, and some sentence takes a side towards it:
+        # may get a role starts in (castable: role_possible, and some sentence takes a side towards it:
         # sentiment_cast). A fine-tuned sentiment classifier reads the sentences as text, first;
         # heads read the encoded sentences of every mention. On PTC articles most entities are
         # named once, and few of the others are cast: a fifth of the encoding.
@@ -615,8 +627,8 @@ class PortrayalTagger(Component):
             starts = [
                 [
                     m.start
-                    for e, actor, cast, tone in zip(a.entities, acts, t.cast, t.tones, strict=True)
-                    if role_possible(roles, e, actor, tone) and cast is not False
+                    for e, may in zip(a.entities, castable(roles, a.entities, acts, t), strict=True)
+                    if may
                     for m in e.mentions
                 ]
                 for a, acts, t in zip(covered, actors, towards, strict=True)
@@ -664,10 +676,7 @@ class PortrayalTagger(Component):
         n = len(entities)
         senti, cast, labels = towards.means, towards.cast, towards.labels
         tones = towards.tones
-        possible = [
-            role_possible(roles, e, actor, tone) and c is not False
-            for e, actor, c, tone in zip(entities, actors, cast, tones, strict=True)
-        ]
+        possible = castable(roles, entities, actors, towards)
         role_ranges = [r for r, g in zip(ranges, groups, strict=True) if possible[g]]
         role_groups = [g for g in groups if possible[g]]
         role_rows = (
