@@ -340,6 +340,15 @@ def speaking_sentences(
     }
 
 
+def sentiment_states(model: SentimentModel, articles: Sequence[Article]) -> list[SentenceStates]:
+    """Per article, the sentence states :func:`entity_sentiment` reads with ``model``: heads the
+    encoded sentences of every mention; a fine-tuned classifier none (it reads the text's
+    sentences, :func:`text_sentences`)."""
+    if isinstance(model, HeadModel):
+        return sentences_at(articles, [[m.start for e in a.entities for m in e.mentions] for a in articles])
+    return [SentenceStates(hash(a.text), (), ()) for a in articles]
+
+
 def text_sentences(text: str, states: SentenceStates) -> SentenceStates:
     """All the sentences of ``text`` (:func:`unspun.sentences.split_sentences`, as
     :func:`unspun.whosays.encoding.sentences_at` splits it), without token states: what the
@@ -617,13 +626,9 @@ class PortrayalTagger(Component):
         # sentiment_cast). A fine-tuned sentiment classifier reads the sentences as text, first;
         # heads read the encoded sentences of every mention. On PTC articles most entities are
         # named once, and few of the others are cast: a fifth of the encoding.
-        if isinstance(sentiment, HeadModel):
-            sentences = sentences_at(
-                covered, [[m.start for e in a.entities for m in e.mentions] for a in covered]
-            )
-            towards = [self._sentiment(sentiment, a, s) for a, s in zip(covered, sentences, strict=True)]
-        else:
-            towards = [self._sentiment(sentiment, a, SentenceStates(hash(a.text), (), ())) for a in covered]
+        sentences = sentiment_states(sentiment, covered)
+        towards = [self._sentiment(sentiment, a, s) for a, s in zip(covered, sentences, strict=True)]
+        if not isinstance(sentiment, HeadModel):
             starts = [
                 [
                     m.start

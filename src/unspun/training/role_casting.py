@@ -29,10 +29,10 @@ from unspun.pipeline.portrayal import (
     entity_sentiment,
     load_sentiment_model,
     role_given,
+    sentiment_states,
     speaking_ranges,
 )
 from unspun.tasks.entity_roles import MAIN_ROLES, RoleMention
-from unspun.whosays.encoding import SentenceStates, sentences_at
 from unspun.whosays.heads import HeadModel
 from unspun.whosays.parsing import PARSE_KEY
 
@@ -105,10 +105,7 @@ def _sided(
     if cast_level is None:
         return {a.id: ([None] * len(a.entities), [None] * len(a.entities)) for a in articles}
     model = load_sentiment_model(sentiment)
-    if isinstance(model, HeadModel):  # heads read the encoded sentences of the mentions
-        states = sentences_at(articles, [[m.start for e in a.entities for m in e.mentions] for a in articles])
-    else:  # a fine-tuned classifier reads the text's sentences
-        states = [SentenceStates(hash(a.text), (), ()) for a in articles]
+    states = sentiment_states(model, articles)  # as the component reads them
     out: dict[str, tuple[list[bool | None], list[str | None]]] = {}
     for a, s in zip(articles, states, strict=True):
         towards = entity_sentiment(model, a, s, cast_level=cast_level)
