@@ -112,7 +112,7 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
         where.append(a.c.published <= query.date_to)
     if query.technique is not None:
         s = t.spans
-        named = s.c.technique.in_(same_technique(query.technique))
+        named = s.c.technique.in_(corresponding(query.technique))  # either taxonomy's ids
         where.append(exists().where(_in_scope(s.c.analysis_id, query), named))
     for task, name in (("genre", query.genre), ("frames", query.frame)):
         if name is not None:
@@ -375,14 +375,6 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     )
 
 
-def same_technique(technique: str) -> list[str]:
-    """The ids a search for ``technique`` matches: itself and the ids it corresponds to in the
-    other taxonomy (:func:`unspun.techniques.corresponding`): ``Flag-Waving`` and ``Flag_Waving``;
-    ``Whataboutism`` and the PTC-14 class ``Whataboutism,Straw_Men,Red_Herring`` that holds it;
-    that class and its three SemEval-2023 parts."""
-    return list(corresponding(technique))
-
-
 def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Span counts per technique with each SemEval-2023 id that is one PTC-14 technique renamed
     (``Flag_Waving``, ``Name_Calling-Labeling``, ``Conversation_Killer``: the multilingual
@@ -396,7 +388,7 @@ def _as_ptc14(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
     (``Appeal_to_Values``) keeps its own row: merging ``Straw_Man`` into the class would lose the
     French article's finer id, and the rows would no longer add up to one count per span. A search
     for a row's id finds the articles that hold it, and those holding an id it corresponds to
-    (:func:`same_technique`: ``Whataboutism`` finds the English class, the class finds its parts)."""
+    (:func:`unspun.techniques.corresponding`: ``Whataboutism`` finds the English class, the class finds its parts)."""
     twins = renamed_ptc14()
     merged: dict[str, int] = defaultdict(int)
     for technique, count in counts:
