@@ -34,7 +34,7 @@ from unspun.cli.common import (
     user_errors,
     write,
 )
-from unspun.errors import FormatError
+from unspun.errors import FormatError, NotFoundError
 from unspun.store.base import SearchQuery, Store, same_outlets, search_fields, unknown_outlet
 from unspun.techniques import display_name
 
@@ -218,10 +218,9 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
             raise FormatError(_as_flags(error.message)) from error
         with opened(db) as store:
             page = store.search(filters)
-            stored = [o.outlet for o in store.outlets()] if not page.total and filters.outlet else []
-        if stored and filters.outlet and not same_outlets(filters.outlet, stored):
-            # "0 of 0 matching articles" alone did not say the outlet's name was the miss
-            say("note:", "yellow", unknown_outlet(filters.outlet, stored).message)
+            missing = _unknown_outlet(store, filters.outlet) if not page.total and filters.outlet else None
+        if missing is not None:  # "0 of 0 matching articles" alone did not say the outlet was the miss
+            say("note:", "yellow", missing.message)
         rows = [item.to_dict() for item in page.items]
         if format is TableFormat.json:
             _json({"total": page.total, "next": page.next, "articles": rows})
@@ -254,6 +253,13 @@ def _quoted(title: str, most: int = 60) -> str:
     if len(words) > most:
         words = words[: most - 1].rstrip() + "…"
     return f"“{words}”"
+
+
+def _unknown_outlet(store: Store, outlet: str) -> NotFoundError | None:
+    """The error naming the near outlet when no stored article has ``outlet`` (in any case:
+    :func:`unspun.store.base.same_outlets`), else None."""
+    stored = [o.outlet for o in store.outlets()]
+    return None if same_outlets(outlet, stored) else unknown_outlet(outlet, stored)
 
 
 def _as_flags(message: str) -> str:
@@ -487,9 +493,9 @@ def reanalyze(
 
         # Built only when a stored article matches, loaded only when one is to be analysed.
         pipeline = LazyAnalyser(build)
-        stored = [o.outlet for o in store.outlets()]
-        if outlet is not None and not same_outlets(outlet, stored):
-            raise unknown_outlet(outlet, stored)
+        missing = _unknown_outlet(store, outlet) if outlet is not None else None
+        if missing is not None:
+            raise missing
         query = SearchQuery(outlet=outlet) if outlet is not None else None
         with progress(store.counts().articles, "reanalysing") as advance, long_work(advance):
             summary = store.reanalyze(
@@ -594,11 +600,10 @@ def feedback_list(
                 # The words marked, not only their offsets: a reviewer reads back what was flagged.
                 if f.article_id and f.article_id not in texts:
                     texts[f.article_id] = store.get(f.article_id).analysis.text
-                words = " ".join(texts.get(f.article_id or "", "")[f.start : f.end].split())
-                words = words if len(words) <= 60 else words[:59] + "…"
+                words = _quoted(texts.get(f.article_id or "", "")[f.start : f.end])
                 change = f"{f.original or '-'} -> {f.technique or '-'}"
                 when = f.created_at.strftime("%Y-%m-%d %H:%M:%S") if f.created_at else "-"
                 span = f"[{f.start}, {f.end})"
                 write(
-                    f"{f.article_id:<16}  {span:<12}  {f.kind:<9}  {change}  {f.author or '-'}  {when}  “{words}”"
+                    f"{f.article_id:<16}  {span:<12}  {f.kind:<9}  {change}  {f.author or '-'}  {when}  {words}"
                 )
