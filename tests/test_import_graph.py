@@ -179,6 +179,7 @@ WHOSAYS_RUNTIME = {
     "content_ranker",
     "content_span",
     "boundary",
+    "casting",
     "cue",
     "encoding",
     "gender",
@@ -188,8 +189,10 @@ WHOSAYS_RUNTIME = {
     "parsing",
     "quotation",
     "quoted",
+    "sentiment",
     "shown",
     "speech",
+    "stance",
 }
 LIBRARY = ("unspun.models", "unspun.pipeline", "unspun.tasks", "unspun.readers", "unspun.whosays")
 FRONT_ENDS = ("unspun.cli", "unspun.server", "unspun.scale", "unspun.store", "unspun.training")

@@ -733,6 +733,7 @@ def test_entity_sentiments_of_a_classifier_read_the_first_sentences_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import unspun.pipeline.portrayal as portrayal
+    import unspun.whosays.sentiment as sentiment
     from unspun.sentences import split_sentences
     from unspun.whosays.encoding import SentenceStates
 
@@ -747,7 +748,7 @@ def test_entity_sentiments_of_a_classifier_read_the_first_sentences_only(
         read.append(list(ranges))
         return np.tile(np.array([[0.2, 0.3, 0.5]], dtype=np.float32), (len(ranges), 1))
 
-    monkeypatch.setattr(portrayal, "mention_sentiments", scores)
+    monkeypatch.setattr(sentiment, "mention_sentiments", scores)
     classifier = SentenceClassifier(config={"labels": list(SENTIMENTS)}, session=None, tokenizer=None)
     means = portrayal.entity_sentiments(classifier, text, states, ranges, [0, 0, 0], 1, max_sentences=2)
     assert read == [[(0, 5), (11, 16)]] and np.allclose(means, [[0.2, 0.3, 0.5]])
@@ -894,7 +895,7 @@ def test_shipped_roles_cast_a_polemics_target_named_once() -> None:
 def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sentence where an entity is the source of an attribution does not count towards the side
     the text takes towards it, nor its tone: a speaker is cast by what the text says about them."""
-    import unspun.pipeline.portrayal as portrayal
+    import unspun.whosays.sentiment as sentiment
     from unspun.whosays.encoding import SentenceStates
 
     text = '"It is a disgrace," said Costa. Costa runs a shop.'
@@ -909,7 +910,7 @@ def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytes
     ) -> np.ndarray:
         return np.array([damning if start < 31 else plain for start, _ in ranges], dtype=np.float32)
 
-    monkeypatch.setattr(portrayal, "mention_sentiments", scores)
+    monkeypatch.setattr(sentiment, "mention_sentiments", scores)
     classifier = SentenceClassifier(config={"labels": list(SENTIMENTS)}, session=None, tokenizer=None)
     states = SentenceStates(hash(text), (), ())
     heard = entity_sentiment(classifier, Article(id="s", text=text, entities=[costa]), states)

@@ -1,11 +1,11 @@
 """The portrayal component's role-or-none rule measured on annotated mentions, as the pipeline
-applies it (:func:`unspun.pipeline.portrayal.role_given`).
+applies it (:func:`unspun.whosays.casting.role_given`).
 
 SemEval-2025 Task 10 annotates mentions; the pipeline gives roles to entities. :func:`casting`
 runs the pipeline's entity and attribution steps on each training article and gives each
 annotated mention the entity it overlaps (its type, its number of mentions, whether some mention
 is an actor, whether only as the source of attributions, and whether some sentence that names it
-takes a side towards it: :func:`unspun.pipeline.portrayal.entity_sentiment`, the component's own
+takes a side towards it: :func:`unspun.whosays.stance.entity_sentiment`, the component's own
 reading with the shipped target-sentiment classifier), and
 :func:`passing_figures` scores the rule on out-of-fold main-role probabilities averaged per
 entity, as the component averages its mentions' scores.
@@ -20,21 +20,13 @@ from typing import Any
 import numpy as np
 
 from unspun.document import Article, Entity, Label
-from unspun.pipeline.portrayal import (
-    ACTOR_DEPS,
-    CAST_LEVEL,
-    Roles,
-    SentimentModel,
-    cast_as_actor,
-    entity_sentiment,
-    load_sentiment_model,
-    role_given,
-    sentiment_states,
-    speaking_ranges,
-)
+from unspun.pipeline.portrayal import speaking_ranges
 from unspun.tasks.entity_roles import MAIN_ROLES, RoleMention
+from unspun.whosays.casting import ACTOR_DEPS, Roles, cast_as_actor, role_given
 from unspun.whosays.heads import HeadModel
 from unspun.whosays.parsing import PARSE_KEY
+from unspun.whosays.sentiment import SentimentModel, load_sentiment_model, sentiment_states
+from unspun.whosays.stance import CAST_LEVEL, entity_sentiment
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +34,7 @@ class Casting:
     """The pipeline entity an annotated mention belongs to (``None``: the entity step missed it),
     whether some mention of it is an actor of its clause (mentions as a cited source left out),
     whether only as the source of attributions (``speaker``) and whether some sentence that names
-    it takes a side towards it (``cast``, :func:`unspun.pipeline.portrayal.sentiment_cast`;
+    it takes a side towards it (``cast``, :func:`unspun.whosays.stance.sentiment_cast`;
     ``None``: not asked) and its ``tone`` (the best sentiment towards it)."""
 
     entity: Entity | None
@@ -101,7 +93,7 @@ def _sided(
     articles: Sequence[Article], sentiment: str | SentimentModel | None, cast_level: float | None
 ) -> dict[str, tuple[list[bool | None], list[str | None]]]:
     """Per article id, per entity, whether the text takes a side towards it and its tone
-    (:func:`unspun.pipeline.portrayal.entity_sentiment`; ``None`` each without ``cast_level``)."""
+    (:func:`unspun.whosays.stance.entity_sentiment`; ``None`` each without ``cast_level``)."""
     if cast_level is None:
         return {a.id: ([None] * len(a.entities), [None] * len(a.entities)) for a in articles}
     model = load_sentiment_model(sentiment)

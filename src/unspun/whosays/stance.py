@@ -1,0 +1,129 @@
+"""The side a text takes towards each of its entities, and the tone it shows.
+
+:func:`entity_sentiment` reads the mentions of every entity of an article with the
+target-sentiment model (:func:`unspun.whosays.sentiment.read_sentiments`) and sums them up per
+entity (:class:`EntitySentiment`): whether some sentence that names the entity takes a side
+towards it (:func:`sentiment_cast`, the evidence a role needs) and its tone, both read outside
+the sentences where the entity is the source of an attribution (:func:`speaking_sentences`): a
+speaker is portrayed by what the text says about them, not by the tone of their own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspun.document import Article
+from unspun.whosays.encoding import SentenceStates
+from unspun.whosays.heads import HeadModel, mean_scores
+from unspun.whosays.sentiment import (
+    MAX_SENTENCES,
+    SentimentModel,
+    best_label,
+    read_sentiments,
+    sentence_keys,
+    sentiment_labels,
+    text_sentences,
+)
+
+# The evidence a role needs in the text: some sentence that names the entity takes a side towards
+# it (the target-sentiment classifier's negative or positive probability of one of its mentions
+# reaches CAST_LEVEL). The role heads, trained on SemEval-2025 articles where nearly every
+# annotated entity has a role, never learnt "no role": in neutral wire reports they gave roles to
+# quoted officials and experts ("Tom Reyes" a Rebel for "The terms are ordinary"). The level and
+# what it costs: docs/whosays.md (Portrayal, "The evidence a role needs").
+CAST_LEVEL = 0.65
+
+
+def sentiment_cast(
+    scores: np.ndarray, groups: Sequence[int], n: int, labels: Sequence[str], level: float = CAST_LEVEL
+) -> list[bool]:
+    """Per entity (``n``), whether some mention's sentence takes a side towards it: the larger of
+    the negative and positive probabilities of one of its mention rows (``scores``, columns in
+    ``labels`` order; ``groups[i]`` the entity of row ``i``) reaches ``level``."""
+    sided = [j for j, label in enumerate(labels) if label != "neutral"]
+    cast = [False] * n
+    if len(scores):
+        for group, side in zip(groups, np.asarray(scores)[:, sided].max(axis=1), strict=True):
+            cast[group] = cast[group] or bool(side >= level)
+    return cast
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySentiment:
+    """The sentiment an article takes towards each of its entities: ``means`` ``(n, 3)`` (the mean
+    probabilities of the mentions read, columns in ``labels`` order) and ``cast`` (per entity,
+    whether some mention's sentence takes a side towards it, :func:`sentiment_cast`; ``None``
+    each where no level is asked)."""
+
+    means: np.ndarray
+    cast: list[bool | None]
+    labels: tuple[str, ...]
+    spoken: np.ndarray | None = None
+
+    @property
+    def tones(self) -> list[str]:
+        """Per entity, the best sentiment of the mean of its mentions read outside the sentences
+        where it speaks (``spoken``; :attr:`means` where not given): ``neutral`` for an entity
+        none of whose mentions was read there."""
+        rows = self.means if self.spoken is None else self.spoken
+        return [best_label(self.labels, row).name if row.any() else "neutral" for row in rows]
+
+
+def entity_sentiment(
+    model: SentimentModel,
+    article: Article,
+    states: SentenceStates,
+    *,
+    max_sentences: int | None = MAX_SENTENCES,
+    cast_level: float | None = CAST_LEVEL,
+) -> EntitySentiment:
+    """The sentiment towards each entity of ``article`` (``article.entities``) as the portrayal
+    component reads it: a fine-tuned classifier reads every mention in its sentence among all the
+    article's sentences (``states`` may hold only some; :func:`text_sentences`), in the entity's
+    first ``max_sentences`` sentences (:func:`read_sentiments`); heads read the rows of
+    ``states``. With ``cast_level``, whether the text takes a side towards each entity
+    (:func:`sentiment_cast`): what :func:`role_given` asks, here and where training measures the
+    rule (:mod:`unspun.training.role_casting`)."""
+    entities = article.entities
+    ranges = [(m.start, m.end) for e in entities for m in e.mentions]
+    groups = [i for i, e in enumerate(entities) for _ in e.mentions]
+    n = len(entities)
+    read = states if isinstance(model, HeadModel) else text_sentences(article.text, states)
+    scores, ranges, groups = read_sentiments(model, article.text, read, ranges, groups, max_sentences)
+    labels = tuple(sentiment_labels(model))
+    # A speaker is cast only by what the text says about them, not by the tone of their own words:
+    # the sentences where an entity is the source of an attribution do not count towards its tone
+    # or the side the text takes ("'It's a disgrace,' said shopkeeper Maria Costa").
+    said = speaking_sentences(article, read, ranges, groups)
+    heard = [
+        i for i, key in enumerate(zip(groups, sentence_keys(read, ranges), strict=True)) if key not in said
+    ]
+    gate, gate_groups = scores[heard], [groups[i] for i in heard]
+    cast: list[bool | None] = [None] * n
+    if cast_level is not None:
+        cast = list(sentiment_cast(gate, gate_groups, n, labels, cast_level))
+    return EntitySentiment(mean_scores(scores, groups, n), cast, labels, mean_scores(gate, gate_groups, n))
+
+
+def speaking_sentences(
+    article: Article, states: SentenceStates, ranges: Sequence[tuple[int, int]], groups: Sequence[int]
+) -> set[tuple[int, int]]:
+    """The (entity, sentence) pairs (``groups``: indices into ``article.entities``;
+    :func:`sentence_keys`) where a mention (``ranges``) of the entity lies inside the source of one
+    of ``article.attributions`` whose ``source_entity`` it is: the entity is speaking there, not
+    being described (not an entity merely named inside a source: "EDL" in "EDL leader Tommy
+    Robinson", or one with no source entity: "a lawyer hired by Minnesota Democrats")."""
+    ids = [e.id for e in article.entities]
+    sources = [
+        (a.source.start, a.source.end, a.source_entity)
+        for a in article.attributions
+        if a.source is not None and a.source_entity is not None
+    ]
+    return {
+        (group, key)
+        for (start, end), group, key in zip(ranges, groups, sentence_keys(states, ranges), strict=True)
+        if any(s <= start and end <= e and who == ids[group] for s, e, who in sources)
+    }
