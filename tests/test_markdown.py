@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from unspun.errors import EmptyInputError, EncodingError
+from unspun.errors import EmptyInputError, EncodingError, InputWarning
 from unspun.readers.dispatch import count_inputs, iter_articles
 from unspun.readers.markdown import front_matter, is_markdown, markdown_blocks
 
@@ -112,6 +112,15 @@ def test_front_matter_values_that_do_not_read_are_left_out() -> None:
     )
     assert (article.published, article.url, article.language, article.outlet) == (None, None, None, None)
     assert article.text == "Body text here." and article.title is None
+
+
+def test_a_front_matter_date_that_is_no_date_warns_and_the_post_is_read_without_it() -> None:
+    """A date the writer typed ("yesterday", "05/01/2026": day or month?) is told, not dropped silently."""
+    from unspun.readers.markdown import markdown_text
+
+    with pytest.warns(InputWarning, match=r"post\.md: published '05/01/2026' is not a date"):
+        article = markdown_text("---\ndate: 05/01/2026\n---\n\nBody text here.\n", id="x", where="post.md")
+    assert article.published is None and article.text == "Body text here."
 
 
 def test_front_matter_keys_yaml_and_toml() -> None:

@@ -21,7 +21,8 @@ read for what an :class:`~unspun.document.Article` holds: ``title``, ``date`` (o
 ``published``), ``outlet``, ``url`` and ``lang`` (or ``language``); only top-level
 ``key: value`` lines are read (no YAML library: nested keys and lists are skipped). As a page's
 metadata (:mod:`unspun.readers.html`), a value that does not read as what it should be (a date
-that is no date, a site-relative ``url``, a language without a model) is left out, not an error.
+that is no date, a site-relative ``url``, a language without a model) is left out, not an error;
+a date that is no date (other than a site generator's template tag) is told as a warning.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Article, web_address
-from unspun.errors import EmptyInputError, FormatError, LanguageNotSupportedError
+from unspun.errors import EmptyInputError, LanguageNotSupportedError
 from unspun.readers.encoding import BOM, decode_text, reject_controls
-from unspun.readers.text import parse_published
+from unspun.readers.text import published_or_none
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
@@ -115,7 +116,7 @@ def markdown_text(source: str, *, id: str, where: str, source_path: str | Path |
         title=title,
         outlet=meta.get("outlet"),
         url=web_address(meta.get("url")),
-        published=_published(meta.get("date") or meta.get("published")),
+        published=_published(meta.get("date") or meta.get("published"), where=where),
         language=_language(meta.get("lang") or meta.get("language")),
         source_path=str(source_path) if source_path is not None else None,
     )
@@ -233,11 +234,12 @@ def _words(text: str) -> list[str]:
     return text.casefold().split()
 
 
-def _published(value: str | None) -> dt.date | None:
-    try:
-        return parse_published(value)
-    except FormatError:
+def _published(value: str | None, *, where: str) -> dt.date | None:
+    """The front matter's date: a site generator's template tag ("{{ .Date }}") is left out
+    silently, any other value that is no date warns (:func:`published_or_none`) and is left out."""
+    if isinstance(value, str) and _TEMPLATE_TAG.search(value):
         return None
+    return published_or_none(value, where=where)
 
 
 def _language(value: str | None) -> str | None:
