@@ -198,6 +198,23 @@ def test_ray_rows_equal_local_rows_spread_over_every_worker_quietly(
 
 
 @pytest.mark.ray
+def test_ray_run_tells_a_records_date_warning_on_the_driver(ray_local: Any, tmp_path: Path) -> None:
+    # The worker read the record and warned in its own process: the warning reached only its log.
+    from unspun.errors import InputWarning
+
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps({"id": "d1", "text": "The council met.", "published": "yesterday"}) + "\n")
+    with pytest.warns(InputWarning, match=r"line 1: published 'yesterday' is not a date") as told:
+        report = run_batch(dump, tmp_path / "out", engine="ray", workers=1)
+    assert report.analysed == 1 and len(told) == 1
+    assert (
+        report.warnings == [str(told[0].message)]
+        and "warnings" not in report.workers_detail[next(iter(report.workers_detail))]
+    )
+    assert json.loads((tmp_path / "out" / REPORT_FILE).read_text())["warnings"] == report.warnings
+
+
+@pytest.mark.ray
 def test_ray_data_logs_info_lines_only_when_asked(ray_local: Any, capfd: pytest.CaptureFixture[str]) -> None:
     from unspun.scale.ray_engine import quiet_ray
 

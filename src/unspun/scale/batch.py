@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from unspun.errors import ConfigError
+from unspun.errors import ConfigError, InputWarning
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.runner import Skip
 from unspun.scale.chunk import Chunk, chunk_rows_for, estimate_rows, plan_chunks
@@ -50,7 +51,9 @@ class BatchReport:
     (``left_out_entries``, in a failure's shape: they have no row); ``skipped`` the articles already in the output; ``seconds`` the whole run (engine
     start-up included), ``startup_seconds`` the engine's start (Ray's ``init``);
     ``workers_detail`` each worker's totals and its articles per second of busy time (the
-    workers that did some work: ``workers_busy`` of the ``workers`` asked for)."""
+    workers that did some work: ``workers_busy`` of the ``workers`` asked for); ``warnings`` what
+    the inputs read in part said (:class:`unspun.errors.InputWarning`), told again on the driver
+    once the run is done, as an :class:`~unspun.errors.InputWarning` each, whatever the engine."""
 
     engine: str
     workers: int
@@ -68,6 +71,8 @@ class BatchReport:
     # The entries of an input folder that are not inputs (counted in left_out; they have no row).
     left_out_entries: list[dict[str, Any]] = field(default_factory=list)
     stored: int | None = None
+    # What the inputs read in part said (a record's date left out), in the order the workers told it.
+    warnings: list[str] = field(default_factory=list)
     workers_detail: dict[str, dict[str, Any]] = field(default_factory=dict)
     unspun_version: str = field(default_factory=analysis_version)
 
@@ -196,8 +201,11 @@ def run_batch(
         report.failed += totals["failed"]
         report.left_out += totals["left_out"]
         report.skipped += totals["skipped"]
+        report.warnings.extend(totals.pop("warnings", []))
         seconds = totals["seconds"]
         totals["articles_per_second"] = round(totals["analysed"] / seconds, 3) if seconds > 0 else 0.0
+    for message in report.warnings:  # the front-end tells them (unspun.runner.told_warnings)
+        warnings.warn(message, InputWarning, stacklevel=2)
     report.rows = len(after.ids)
     # A worker that only skipped rows already in the output did no work (a rerun: 0 busy).
     report.workers_busy = sum(1 for totals in report.workers_detail.values() if totals["analysed"])

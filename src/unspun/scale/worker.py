@@ -16,15 +16,17 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+import warnings
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import pyarrow as pa
 
 from unspun.analysis import Pipeline, load_pipeline
 from unspun.document import Analysis, Article
-from unspun.errors import UnspunError
+from unspun.errors import InputWarning, UnspunError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.runner import Failure, run
 from unspun.scale.row import analysis_row, error_row, rows_table
@@ -37,7 +39,9 @@ ROW_COMPONENT = "row"
 @dataclass(slots=True)
 class WorkerTotals:
     """What one worker did: articles analysed, failed (read, but a component failed on them), left
-    out (could not be read), skipped (already in the output), busy seconds."""
+    out (could not be read), skipped (already in the output), busy seconds, and the warnings of
+    the inputs it read in part (:class:`unspun.errors.InputWarning`: a record's date left out),
+    which the driver tells (a Ray worker's own warnings would only reach its log)."""
 
     analysed: int = 0
     failed: int = 0
@@ -46,6 +50,7 @@ class WorkerTotals:
     seconds: float = 0.0
     batches: int = 0
     load_seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 class StatsSink(Protocol):
@@ -122,9 +127,11 @@ class AnalyseBatch:
         rows: list[dict[str, Any]] = []
         articles: list[Article] = []
         skipped = 0
+        told: list[str] = []
         for source in batch.to_pylist():
             try:
-                article = source_article(source, max_bytes=self.max_bytes)
+                with _input_warnings(told):
+                    article = source_article(source, max_bytes=self.max_bytes)
             except UnspunError as error:
                 # Listed under the record's own id when it has one, else under its place.
                 failure = Failure.of_read(source_id(source), error)
@@ -152,6 +159,7 @@ class AnalyseBatch:
             skipped=skipped,
             seconds=time.perf_counter() - started,
             batches=1,
+            warnings=told,
         )
         return rows_table(rows)
 
@@ -194,6 +202,20 @@ class AnalyseBatch:
     def _report(self, **totals: Any) -> None:
         if self.stats is not None:
             self.stats.add(self.worker, totals)
+
+
+@contextmanager
+def _input_warnings(told: list[str]) -> Iterator[None]:
+    """Within the block, each :class:`unspun.errors.InputWarning` is appended to ``told`` (every
+    time, not once per place); other warnings pass as before."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, InputWarning):
+            told.append(str(warning.message))
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def _message(error: BaseException) -> str:
