@@ -145,6 +145,16 @@ def test_a_body_that_is_not_a_json_object_is_422_saying_what_to_send(client: Tes
         assert "must be a JSON object" in message and "application/json" in message, message
 
 
+def test_a_field_named_like_a_request_part_is_named_in_the_422(client: TestClient) -> None:
+    # QA s47: {"body": "..."} (the article's body, a likely guess for "text") read "text: Field
+    # required; the request body: is not a known field", as if the whole body were unknown.
+    message = assert_error(client.post("/api/analyze", json={"body": "They lie."}), 422)["error"]
+    assert message == "invalid request: text: Field required; body: is not a known field", message
+    for name in ("query", "path"):
+        message = assert_error(client.post("/api/analyze", json={"text": TEXT, name: 1}), 422)["error"]
+        assert message == f"invalid request: {name}: is not a known field", message
+
+
 def test_a_bad_date_filter_is_422_in_the_cli_words(client: TestClient) -> None:
     # ?date_from=2026-13-01 read "Input should be a valid date or datetime, month value is outside
     # expected range of 1-12"; unspun search --since says "is not a date; write it as YYYY-MM-DD".

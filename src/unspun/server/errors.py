@@ -173,7 +173,9 @@ def describe_validation(problems: Any) -> str:
     """One line naming each invalid field and why, from pydantic / FastAPI error dicts."""
     parts = []
     for problem in list(problems)[:5]:
-        loc = [str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path")]
+        # The first part names where the field is (FastAPI's "body", "query", "path"); a field of
+        # that name further on is the field (a JSON {"body": ...} read "the request body: ...").
+        loc = [str(p) for p in _field_path(problem.get("loc", ()))]
         where = ".".join(loc) or "the request body"
         message = str(problem.get("msg", "invalid"))
         if problem.get("type") == "json_invalid":
@@ -188,6 +190,12 @@ def describe_validation(problems: Any) -> str:
             message = "must be a JSON object, sent with Content-Type: application/json"
         parts.append(f"{where}: {message}")
     return "invalid request: " + "; ".join(parts)
+
+
+def _field_path(loc: Any) -> list[Any]:
+    """``loc`` less its leading request part ("body", "query", "path", "header", "cookie")."""
+    parts = list(loc)
+    return parts[1:] if parts and parts[0] in ("body", "query", "path", "header", "cookie") else parts
 
 
 def _invalid_json(problem: Any) -> str:
