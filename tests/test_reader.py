@@ -1761,6 +1761,45 @@ def test_a_pages_advertisement_placeholders_are_no_part_of_its_text() -> None:
     assert paragraphs[-1] == "The council will vote on the plan next month."
 
 
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        'class="ad"',
+        'class="ad-slot wide"',
+        'id="div-gpt-ad-1234-0"',
+        'class="adsbygoogle"',
+        'class="sponsored"',
+    ],
+)
+def test_a_pages_advertisement_blocks_are_no_part_of_its_text(attrs: str) -> None:
+    # QA s47: '<div class="ad">Sponsored: Buy the best boats at BoatWorld!</div>' inside the
+    # <article> stayed in its text as a paragraph (read for spans, claims and the genre).
+    from unspun.readers.html import html_article
+
+    page = (
+        "<!doctype html><html><head><title>Harbour plan sparks row</title></head><body><article>"
+        "<h1>Harbour plan sparks row</h1>"
+        '<p class="lead">The harbour plan has sparked a row between fishermen and developers.</p>'
+        f"<div {attrs}>Sponsored: Buy the best boats at BoatWorld!</div>"
+        '<p class="read-more loaded">The council will vote on the plan next month.</p>'
+        "</article></body></html>"
+    )
+    text = html_article(page.encode(), id="p", where="p.html", source_path=None).text
+    assert text == (
+        "Harbour plan sparks row\n\nThe harbour plan has sparked a row between fishermen and developers."
+        "\n\nThe council will vote on the plan next month."
+    ), text
+
+
+def test_a_sponsored_storys_body_is_kept() -> None:
+    # An advertisement is a few words; a block named "sponsored" that holds a story is the story.
+    from unspun.readers.html import html_article
+
+    story = " ".join(["The new ferry line will carry commuters across the bay every morning."] * 8)
+    page = f'<html><body><div class="sponsored-content"><p>{story}</p></div></body></html>'
+    assert html_article(page.encode(), id="p", where="p.html", source_path=None).text == story
+
+
 def test_a_json_document_on_stdin_is_refused_with_the_command_that_converts_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -116,14 +116,34 @@ _CONSENT = re.compile(
 )
 
 
+# An advertisement's block, by a word of its id or class ("ad", "ad-slot", "div-gpt-ad-1234-0",
+# "adsbygoogle", "sponsored"): trafilatura keeps '<div class="ad">Sponsored: Buy the best boats at
+# BoatWorld!</div>' inside an <article> as a paragraph of its text. Whole words only: "lead",
+# "header", "read-more" and "loaded" name no advertisement.
+_AD_WORDS = frozenset(
+    {"ad", "ads", "adsbygoogle", "adslot", "adunit", "advert", "adverts", "advertisement", "advertising"}
+    | {"sponsored", "sponsor"}
+)
+_AD = re.compile(
+    r"\b(?:ads?|adsbygoogle|adslot|adunit|adverts?|advertisement|advertising|sponsored|sponsor)\b", re.I
+)
+# An advertisement is a few words; a longer block so named is a sponsored story's body, kept.
+_AD_MAX_WORDS = 60
+
+
+def _names_an_ad(names: str) -> bool:
+    return any(word in _AD_WORDS for word in re.split(r"[\s_-]+", names.casefold()))
+
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
 
 
 def without_consent_banners(page: str) -> str:
-    """``page`` less its cookie and consent banners: each element whose id or class names one
-    (see ``_CONSENT``) and that holds no ``<article>``, ``<main>`` or ``<h1>`` (a page's wrapper
-    may carry such a class). A page that cannot be parsed is returned as it is."""
-    if _CONSENT.search(page) is None:
+    """``page`` less its cookie and consent banners and its advertisements' blocks: each element
+    whose id or class names one (see ``_CONSENT``, ``_AD_WORDS``) and that holds no
+    ``<article>``, ``<main>`` or ``<h1>`` (a page's wrapper may carry such a class). A page that
+    cannot be parsed is returned as it is."""
+    if _CONSENT.search(page) is None and _AD.search(page) is None:
         return page
     from lxml import etree
     from lxml import html as lxml_html
@@ -135,7 +155,10 @@ def without_consent_banners(page: str) -> str:
     found = False
     for element in tree.xpath("//body//*[@id or @class]"):
         names = f"{element.get('id', '')} {element.get('class', '')}"
-        if _CONSENT.search(names) is None or element.xpath(".//article|.//main|.//h1"):
+        consent = _CONSENT.search(names) is not None
+        if not consent and not (_names_an_ad(names) and len(element.text_content().split()) <= _AD_MAX_WORDS):
+            continue
+        if element.xpath(".//article|.//main|.//h1"):
             continue
         element.drop_tree()
         found = True
