@@ -162,6 +162,20 @@ def test_analyze_help_names_who_says_what() -> None:
         assert shown in help_text, help_text
 
 
+@pytest.mark.parametrize("group", [(), ("predict",), ("feedback",)])
+def test_command_lists_say_what_each_command_does_uncut(group: tuple[str, ...]) -> None:
+    # QA s47: `unspun predict --help` listed "entity-roles  Entity roles:...", "si  Span
+    # identification: write...", "checkworthy  Check-worthiness: write the submission...": click
+    # cut each docstring's first sentence to the terminal's width, before what it writes.
+    result = runner.invoke(app, [*group, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    listed = result.stdout.split("Commands:", 1)[1].splitlines()
+    rows = [line.split(None, 1) for line in listed if line.startswith("  ") and line.strip()]
+    assert rows and all(len(row) == 2 for row in rows), listed
+    cut = [" ".join(row) for row in rows if row[1].endswith("...")]
+    assert not cut, cut
+
+
 def test_predict_attributions_names_each_record_of_a_dump_by_its_own_id(tmp_path: Path) -> None:
     # QA (s46): every record of a JSONL dump (and every entry of a feed) was written with the
     # file's stem ("dump"), so the rows of two articles could not be told apart; a text file keeps

@@ -68,7 +68,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(predict_app, name="predict")
+# Each command's line in `unspun --help` (short_help): click cut the docstring's first sentence to
+# the terminal's width ("Analyse a corpus into a Parquet dataset (one row per...").
+app.add_typer(predict_app, name="predict", short_help="Write predictions in the official SemEval formats.")
 
 
 def _print_version(value: bool) -> None:
@@ -97,20 +99,22 @@ def main(
     state["config"] = config
 
 
-app.command()(analyze.analyze)
-app.command()(batch.batch)
-app.command()(evaluate.evaluate)
-app.command()(train.train)
-app.command()(techniques.techniques)
-app.command()(components.components)
-app.command()(schema.schema)
-app.command()(serve.serve)
+app.command(short_help="Analyse articles: techniques, genre, frames, who says what.")(analyze.analyze)
+app.command(short_help="Analyse a corpus into a Parquet dataset (local or Ray).")(batch.batch)
+app.command(short_help="Score predictions with each task's official scorer.")(evaluate.evaluate)
+app.command(short_help="Train a model; the defaults reproduce a shipped one.")(train.train)
+app.command(short_help="List the technique taxonomies, frames and genres.")(techniques.techniques)
+app.command(short_help="List the registered pipeline components.")(components.components)
+app.command(short_help="Print the JSON Schema of analyze --format json.")(schema.schema)
+app.command(short_help="Serve the REST API (/api, docs at /docs) and the web page.")(serve.serve)
 
 # The corpus store (issue 16): ingest, query, export, reanalyse, feedback.
-app.command()(store_commands.ingest)
-app.command()(store_commands.search)
-app.command()(store_commands.outlets)
-app.command()(store_commands.profile)
-app.command()(store_commands.export)
-app.command()(store_commands.reanalyze)
-app.add_typer(feedback_app, name="feedback")
+app.command(short_help="Read, analyse and keep articles in the store.")(store_commands.ingest)
+app.command(short_help="Find stored articles by words and filters.")(store_commands.search)
+app.command(short_help="List the stored outlets with their counts and dates.")(store_commands.outlets)
+app.command(short_help="How an outlet persuades: techniques, genres, frames.")(store_commands.profile)
+app.command(short_help="Print every stored article (jsonl, ptc, labelstudio).")(store_commands.export)
+app.command(short_help="Analyse stored articles again with the current models.")(store_commands.reanalyze)
+app.add_typer(
+    feedback_app, name="feedback", short_help="Feedback on stored analyses: import a review, list it."
+)

@@ -51,7 +51,7 @@ def _ptc_articles(directory: Path, settings: Any) -> list[Any]:
     return list(read_folder(directory, max_bytes=settings.max_input_bytes, on_error=report_skipped))
 
 
-@predict_app.command("si")
+@predict_app.command("si", short_help="Span identification (SemEval-2020 SI): start, end.")
 def predict_si(
     directory: ArticleFolderArgument,
     output: OutputOption,
@@ -117,7 +117,7 @@ def _multilingual_ranges() -> Callable[[list[Any]], list[list[tuple[int, int]]]]
     return find
 
 
-@predict_app.command("tc")
+@predict_app.command("tc", short_help="Technique classification: fill a PTC TC template.")
 def predict_tc(
     directory: ArticleFolderArgument,
     spans: Annotated[Path, typer.Option("--spans", help="A TC template: id<TAB>?<TAB>start<TAB>end.")],
@@ -154,7 +154,7 @@ def _write_article_predictions(
         write_lines(output, [line(row) for row in rows])
 
 
-@predict_app.command("genre")
+@predict_app.command("genre", short_help="Genre per article (SemEval-2023 subtask 1).")
 def predict_genre_cmd(
     directory: ArticleFolderArgument,
     output: OutputOption,
@@ -174,7 +174,7 @@ def predict_genre_cmd(
     )
 
 
-@predict_app.command("frames")
+@predict_app.command("frames", short_help="Frames per article (SemEval-2023 subtask 2).")
 def predict_frames_cmd(
     directory: ArticleFolderArgument,
     output: OutputOption,
@@ -194,7 +194,7 @@ def predict_frames_cmd(
     )
 
 
-@predict_app.command("paragraphs")
+@predict_app.command("paragraphs", short_help="Techniques per paragraph (SemEval-2023 subtask 3).")
 def predict_paragraphs_cmd(
     directory: ArticleFolderArgument,
     output: OutputOption,
@@ -229,7 +229,15 @@ def predict_paragraphs_cmd(
 
 # The who-says-what commands are defined in their own modules (which import nothing of this one),
 # and listed here after the SemEval ones.
-predict_app.command("attributions")(predict_attributions)
-predict_app.command("checkworthy")(predict_checkworthy_cmd)
-predict_app.command("target-sentiment")(predict_target_sentiment_cmd)
-predict_app.command("entity-roles")(predict_entity_roles_cmd)
+predict_app.command("attributions", short_help="Quotes per article (PolNeAR): source, cue, content.")(
+    predict_attributions
+)
+predict_app.command("checkworthy", short_help="Check-worthy sentences (CheckThat! 2024 Task 1).")(
+    predict_checkworthy_cmd
+)
+predict_app.command("target-sentiment", short_help="Each target's polarity in NewsMTSC rows.")(
+    predict_target_sentiment_cmd
+)
+predict_app.command("entity-roles", short_help="Entity roles (SemEval-2025 Task 10 subtask 1).")(
+    predict_entity_roles_cmd
+)

@@ -528,7 +528,7 @@ def reanalyze(
                 err.print(line)
 
 
-@feedback_app.command("import")
+@feedback_app.command("import", short_help="Keep a Label Studio review as feedback.")
 def feedback_import(
     path: Annotated[Path, typer.Argument(help="A Label Studio JSON export of tasks made by unspun export.")],
     db: DbOption = None,
