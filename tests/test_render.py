@@ -207,6 +207,20 @@ def test_a_paragraph_read_in_its_own_language_is_said_to_be_left_out_of_the_coun
     assert "line 2 (en): its spans are shown but not counted by voice" in output, output
 
 
+def test_several_paragraphs_read_in_their_own_languages_are_said_in_the_plural() -> None:
+    # QA s47: "line 5 (fr), line 7 (de): its spans are shown but not counted ..."
+    text = "An English paragraph.\nUn paragraphe.\nEin Absatz."
+    article = Article(id="1", text=text, language="en")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.paragraphs = [
+        Paragraph(1, 0, 21),
+        Paragraph(2, 22, 36, language="fr"),
+        Paragraph(3, 37, 48, language="de"),
+    ]
+    output = " ".join(_rendered(article).split())
+    assert "line 2 (fr), line 3 (de): their spans are shown but not counted" in output, output
+
+
 def test_added_sections_are_shown_after_the_paragraphs() -> None:
     from rich.text import Text
 

@@ -939,6 +939,12 @@ def test_paragraphs_in_other_languages_are_named_as_the_text_view_names_them(pag
     assert shown.is_visible()
     assert shown.text_content() == other_languages(analysis)
     assert "line 3 (he): left out of the span analysis" in shown.text_content()
+    # Two paragraphs read in their own languages: "their spans" (QA s47: "its spans").
+    article.paragraphs[2] = Paragraph(3, 49, 60, language="de")
+    analysis = Analysis(article)
+    page.evaluate(SHOW_ANALYSIS, analysis.to_dict())
+    assert page.locator("#a-summary .languages").text_content() == other_languages(analysis)
+    assert "line 2 (fr), line 3 (de): their spans" in (other_languages(analysis) or "")
     page.evaluate(SHOW_ANALYSIS, {**analysis.to_dict(), "paragraphs": []})
     assert page.locator("#a-summary .languages").count() == 0
 

@@ -198,7 +198,8 @@ def other_languages(analysis: Analysis) -> str | None:
         counts = (
             "in the persuasion score or by voice; left out of entities and claims" if english else "by voice"
         )
-        lines.append(f"{named}: its spans are shown but not counted {counts}")
+        their = "their" if len(read) > 1 else "its"
+        lines.append(f"{named}: {their} spans are shown but not counted {counts}")
     if left:
         named = ", ".join(f"line {p.index} ({p.language})" for p in left)
         lines.append(f"{named}: left out of the span analysis, entities and claims")

@@ -97,7 +97,7 @@ export function otherLanguages(paragraphs, spanLanguages, language) {
     // and who says what) leave it out, as the text view says.
     const english = !language || language === "en";
     const counts = english ? "in the persuasion score or by voice; left out of entities and claims" : "by voice";
-    lines.push(`${named(read)}: its spans are shown but not counted ${counts}`);
+    lines.push(`${named(read)}: ${read.length > 1 ? "their" : "its"} spans are shown but not counted ${counts}`);
   }
   if (left.length) lines.push(`${named(left)}: left out of the span analysis, entities and claims`);
   return lines.join("; ");
