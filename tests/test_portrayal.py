@@ -905,10 +905,20 @@ def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytes
     )
     damning, plain = [0.9, 0.05, 0.05], [0.1, 0.8, 0.1]
 
+    cut: list[list[list[tuple[int, int]]]] = []
+
     def scores(
-        model: object, text: str, states: object, ranges: list[tuple[int, int]], groups: object
+        model: object,
+        text: str,
+        states: object,
+        ranges: list[tuple[int, int]],
+        groups: object,
+        cuts: list[list[tuple[int, int]]] | None = None,
     ) -> np.ndarray:
-        return np.array([damning if start < 31 else plain for start, _ in ranges], dtype=np.float32)
+        # her first mention's sentence is damning, unless read without her quote
+        cut.append(cuts)
+        quoted = [start < 31 and not (cuts and cuts[i]) for i, (start, _) in enumerate(ranges)]
+        return np.array([damning if q else plain for q in quoted], dtype=np.float32)
 
     monkeypatch.setattr(sentiment, "mention_sentiments", scores)
     classifier = SentenceClassifier(config={"labels": list(SENTIMENTS)}, session=None, tokenizer=None)
@@ -918,7 +928,12 @@ def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytes
     quoted = Article(id="s", text=text, entities=[costa], attributions=[said])
     speaking = entity_sentiment(classifier, quoted, states)
     assert speaking.cast == [False] and speaking.tones == ["neutral"]
-    assert np.allclose(speaking.means, heard.means)  # the sentiment shown still reads every mention
+    assert [list(c) for c in cut[-1]] == [
+        [(0, 19)],
+        [],
+    ]  # her sentence read without what she is quoted saying
+    assert np.allclose(speaking.means, [plain])  # so the sentiment shown is not her quote's
+    assert not np.allclose(heard.means, speaking.means)
     said.source_entity = "e9"  # named inside a source that is someone else ("Costa's lawyer said")
     assert entity_sentiment(classifier, quoted, states).cast == [True]
 
@@ -939,3 +954,44 @@ def test_shipped_roles_cast_no_quoted_shopkeeper_by_her_own_complaint() -> None:
     by_name = {e.name: e for e in article.entities}
     assert "Maria Costa" in by_name
     assert by_name["Maria Costa"].role is None and by_name["Maria Costa"].fine_roles == []
+
+
+def test_shipped_sentiment_of_a_quoted_union_leader_is_not_the_tone_of_his_quote() -> None:
+    """QA s46: a union leader only quoted calling a reform "an attack on every worker" was shown
+    "negative 0.50": the sentiment read the words he is quoted saying, not what the text says
+    about him."""
+    from unspun.pipeline.attribution import whosays_components
+
+    text = (
+        "Minister: 'We will not back down'\n\nFinance Minister Laura Becker said on Monday that the "
+        "government would press ahead with the pension reform despite a week of strikes.\n\n"
+        '"We will not back down. This reform is necessary for the next generation," Becker told '
+        'parliament. Union leader Paul Novak called the plan "an attack on every worker in this country."\n'
+    )
+    article = Article(id="colon", text=text, language="en")
+    for component in [*whosays_components(), PortrayalTagger()]:
+        component([article])
+    by_name = {e.name: e for e in article.entities}
+    novak = by_name["Paul Novak"]
+    assert any(a.source_entity == novak.id for a in article.attributions)  # he speaks
+    assert novak.sentiment is not None and novak.sentiment.name != "negative"
+
+
+def test_target_inputs_read_a_speakers_sentence_without_their_quote() -> None:
+    from unspun.sentences import split_sentences
+    from unspun.whosays.encoding import SentenceStates
+
+    text = 'Polls opened. Union leader Paul Novak called the plan "an attack on every worker."'
+    states = SentenceStates(hash(text), tuple(split_sentences(text)), ())
+    novak = (text.index("Paul"), text.index("Paul") + 10)
+    content = (text.index("the plan"), len(text))
+    inputs = target_inputs(text, states, [novak], [0], [[content]])
+    assert inputs.sentences == ["Union leader Paul Novak called "]
+    start, end = inputs.targets[0]
+    assert inputs.sentences[0][start:end] == "Paul Novak"
+    # a quote before the speaker moves the target back; one over the target is not cut
+    quote = '"It is a disgrace," said Costa.'
+    costa = (quote.index("Costa"), quote.index("Costa") + 5)
+    states = SentenceStates(hash(quote), tuple(split_sentences(quote)), ())
+    [sentence] = target_inputs(quote, states, [costa], [0], [[(0, 19), (costa[0] - 1, costa[1])]]).sentences
+    assert sentence == " said Costa."

@@ -8,7 +8,11 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
   the shipped ``target-sentiment-en``, a fine-tuned sentence classifier
   (:class:`~unspun.models.sentence_classifier.SentenceClassifier`) that reads the mention's
   sentence with the mention marked (one run per distinct sentence and mention), or from a
-  logistic head over the span model's view of the mention (a ``unspun.whosays-heads/1`` folder);
+  logistic head over the span model's view of the mention (a ``unspun.whosays-heads/1`` folder).
+  Where the entity is the source of an attribution, the classifier reads the sentence without
+  the words the entity is quoted saying (:func:`speaking_sentences`,
+  :func:`unspun.whosays.sentiment.cut_out`): a speaker is portrayed by what the text says about
+  them ("Union leader Paul Novak called the plan"), not by the tone of their own words;
 * ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
   fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities,
   from logistic heads over the span model's view of the mention in its sentence (encoded alone, as
@@ -33,8 +37,8 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
 
 The roles given here are the calibrated most probable ones, without the shift to the target's mix of
 main roles (:func:`shift_prior`) that ``unspun predict entity-roles`` applies where every mention
-must get a role: on the mentions this rule gives a role to, the shift lowered the share right out
-of fold under both mixes (model card).
+must get a role: on the mentions this rule gives a role to, out of fold, the shift lowers the
+share right under the training mix and gains within noise under the target's (model card).
 
 This module is the component that ties the parts together; each part has one job:
 :mod:`unspun.whosays.sentiment` reads the sentiment of the mentions (the classifier calls),

@@ -79,12 +79,21 @@ class TargetInputs:
     of_mention: list[int]
 
 
+Cuts = Sequence[Sequence[tuple[int, int]]]
+
+
 def target_inputs(
-    text: str, states: SentenceStates, ranges: Sequence[tuple[int, int]], groups: Sequence[int] | None = None
+    text: str,
+    states: SentenceStates,
+    ranges: Sequence[tuple[int, int]],
+    groups: Sequence[int] | None = None,
+    cuts: Cuts | None = None,
 ) -> TargetInputs:
     """The classifier inputs of the character ranges of an article of ``text``, each read in the
     sentence it starts in (``states``); with ``groups`` (the entity of each range), one input per
-    entity and sentence, at its first mention there."""
+    entity and sentence, at its first mention there. With ``cuts`` (per range, character ranges
+    of ``text``: the same for the ranges of one entity in one sentence), the sentence is read
+    without them (:func:`cut_out`)."""
     at = [states.locate(start) if states.sentences else -1 for start, _ in ranges]
     keys = [(k, i if groups is None else groups[i]) for i, k in enumerate(at)]
     first = {key: i for i, key in reversed(list(enumerate(keys)))}  # each key's first range
@@ -94,10 +103,36 @@ def target_inputs(
         start, end = ranges[i]
         sentence = states.sentences[at[i]] if at[i] >= 0 else None
         base, stop = (sentence.start, sentence.end) if sentence is not None else (0, len(text))
-        sentences.append(text[base:stop])
-        local.append((start - base, min(end, stop) - base))
+        read_text, target = cut_out(text, (base, stop), (start, min(end, stop)), cuts[i] if cuts else ())
+        sentences.append(read_text)
+        local.append(target)
     index = {i: j for j, i in enumerate(read)}
     return TargetInputs(sentences, local, [index[first[key]] for key in keys])
+
+
+def cut_out(
+    text: str, sentence: tuple[int, int], target: tuple[int, int], cuts: Sequence[tuple[int, int]]
+) -> tuple[str, tuple[int, int]]:
+    """The ``sentence`` (a character range of ``text``) without the parts of it that ``cuts``
+    cover (those that overlap the ``target`` are kept), and the target's range in what is left.
+    The words a speaker is quoted saying are cut from the sentence their sentiment is read in:
+    they say nothing about the speaker."""
+    base, stop = sentence
+    start, end = target
+    parts = sorted(
+        (max(a, base), min(b, stop)) for a, b in cuts if a < stop and b > base and (b <= start or a >= end)
+    )
+    pieces, at, shift = [], base, 0
+    for a, b in parts:
+        a = max(a, at)
+        if b <= a:
+            continue
+        pieces.append(text[at:a])
+        if b <= start:
+            shift += b - a
+        at = b
+    pieces.append(text[at:stop])
+    return "".join(pieces), (start - base - shift, end - base - shift)
 
 
 def mention_sentiments(
@@ -106,15 +141,17 @@ def mention_sentiments(
     states: SentenceStates,
     ranges: Sequence[tuple[int, int]],
     groups: Sequence[int] | None = None,
+    cuts: Cuts | None = None,
 ) -> np.ndarray:
     """``(n, 3)`` sentiment probabilities of the character ranges of an article of ``text``, each
     read in the sentence it starts in (``states``: :func:`unspun.whosays.encoding.sentences_at`).
     With ``groups`` (the entity of each range), the classifier reads each entity once a sentence,
     at its first mention there, and gives that score to its other mentions in the sentence
-    (:func:`target_inputs`)."""
+    (:func:`target_inputs`); with ``cuts`` (per range), it reads the sentence without them. Heads
+    read the encoded sentence as it is (``cuts`` do not apply)."""
     if isinstance(model, HeadModel):
         return sentiment_scores(model, states.rows(ranges, model.blocks))
-    inputs = target_inputs(text, states, ranges, groups)
+    inputs = target_inputs(text, states, ranges, groups, cuts)
     if not inputs.of_mention:
         return np.zeros((0, len(model.labels)), dtype=np.float32)
     return target_scores(model, inputs.sentences, inputs.targets)[inputs.of_mention]
@@ -151,14 +188,19 @@ def read_sentiments(
     ranges: Sequence[tuple[int, int]],
     groups: Sequence[int],
     max_sentences: int | None = MAX_SENTENCES,
+    cuts: Cuts | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, int]], list[int]]:
     """The sentiment probabilities ``(k, 3)`` of the mentions (``ranges``, the entity of each in
-    ``groups``) that the model reads (:func:`mention_sentiments`), with the range and the entity of
-    each: a fine-tuned classifier reads only the mentions in an entity's first ``max_sentences``
-    sentences (None: all of them); the heads, which cost next to nothing, read all."""
+    ``groups``) that the model reads (:func:`mention_sentiments`, with ``cuts`` per range), with
+    the range and the entity of each: a fine-tuned classifier reads only the mentions in an
+    entity's first ``max_sentences`` sentences (None: all of them); the heads, which cost next to
+    nothing, read all."""
     kept = reading(model, states, ranges, groups, max_sentences)
     ranges, groups = [ranges[i] for i in kept], [groups[i] for i in kept]
-    return mention_sentiments(model, text, states, ranges, groups), ranges, groups
+    if not cuts:
+        return mention_sentiments(model, text, states, ranges, groups), ranges, groups
+    kept_cuts = [cuts[i] for i in kept]
+    return mention_sentiments(model, text, states, ranges, groups, kept_cuts), ranges, groups
 
 
 def entity_sentiments(

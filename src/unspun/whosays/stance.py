@@ -92,12 +92,17 @@ def entity_sentiment(
     groups = [i for i, e in enumerate(entities) for _ in e.mentions]
     n = len(entities)
     read = states if isinstance(model, HeadModel) else text_sentences(article.text, states)
-    scores, ranges, groups = read_sentiments(model, article.text, read, ranges, groups, max_sentences)
-    labels = tuple(sentiment_labels(model))
-    # A speaker is cast only by what the text says about them, not by the tone of their own words:
-    # the sentences where an entity is the source of an attribution do not count towards its tone
-    # or the side the text takes ("'It's a disgrace,' said shopkeeper Maria Costa").
+    # A speaker is portrayed by what the text says about them, not by the tone of their own words:
+    # where an entity is the source of an attribution, its sentence is read without the words it
+    # is quoted saying (the tone shown), and does not count towards its tone or the side the text
+    # takes ("'It's a disgrace,' said shopkeeper Maria Costa").
     said = speaking_sentences(article, read, ranges, groups)
+    keys = sentence_keys(read, ranges)
+    cuts = [said.get(key, ()) for key in zip(groups, keys, strict=True)]
+    scores, ranges, groups = read_sentiments(
+        model, article.text, read, ranges, groups, max_sentences, cuts if said else None
+    )
+    labels = tuple(sentiment_labels(model))
     heard = [
         i for i, key in enumerate(zip(groups, sentence_keys(read, ranges), strict=True)) if key not in said
     ]
@@ -110,20 +115,24 @@ def entity_sentiment(
 
 def speaking_sentences(
     article: Article, states: SentenceStates, ranges: Sequence[tuple[int, int]], groups: Sequence[int]
-) -> set[tuple[int, int]]:
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """The (entity, sentence) pairs (``groups``: indices into ``article.entities``;
     :func:`sentence_keys`) where a mention (``ranges``) of the entity lies inside the source of one
     of ``article.attributions`` whose ``source_entity`` it is: the entity is speaking there, not
     being described (not an entity merely named inside a source: "EDL" in "EDL leader Tommy
-    Robinson", or one with no source entity: "a lawyer hired by Minnesota Democrats")."""
+    Robinson", or one with no source entity: "a lawyer hired by Minnesota Democrats"). Each with
+    the content ranges of those attributions: what the entity is quoted saying."""
     ids = [e.id for e in article.entities]
     sources = [
-        (a.source.start, a.source.end, a.source_entity)
+        (a.source.start, a.source.end, a.source_entity, (a.content.start, a.content.end))
         for a in article.attributions
         if a.source is not None and a.source_entity is not None
     ]
-    return {
-        (group, key)
-        for (start, end), group, key in zip(ranges, groups, sentence_keys(states, ranges), strict=True)
-        if any(s <= start and end <= e and who == ids[group] for s, e, who in sources)
-    }
+    said: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for (start, end), group, key in zip(ranges, groups, sentence_keys(states, ranges), strict=True):
+        for s, e, who, content in sources:
+            if s <= start and end <= e and who == ids[group]:
+                contents = said.setdefault((group, key), [])
+                if content not in contents:
+                    contents.append(content)
+    return said
