@@ -498,6 +498,25 @@ def test_profile_counts_the_undated_articles_beside_the_months(tmp_path: Path) -
     assert [line.split()[:2] for line in months] == [["2024-03", "1"], ["undated", "2"]]
 
 
+def test_profile_names_a_frame_as_the_text_view_does_not_by_its_underscored_id(tmp_path: Path) -> None:
+    # QA s47: "frames: ..., Political 2, Crime_and_punishment 1, Economic 1, Policy_prescription_and_evaluation 1"
+    # beside "Security and defence (Security_and_defense) 1"; the text view says "Crime and
+    # punishment", and --frame takes the name as it takes the id.
+    db = f"sqlite:///{tmp_path / 'frames.db'}"
+    with open_store(db) as store:
+        store.add(
+            make_analysis(
+                "The court jailed the mayor.", id="c", outlet="Delta", frames=("Crime_and_punishment",)
+            )
+        )
+    profile = run("profile", "Delta", "--db", db).stdout
+    assert "frames: Crime and punishment 1" in profile.splitlines(), profile
+    found = json.loads(
+        run("search", "--frame", "Crime and punishment", "--db", db, "--format", "json").stdout
+    )
+    assert found["total"] == 1
+
+
 def test_an_outlet_without_dates_says_so(tmp_path: Path) -> None:
     # QA: an outlet whose articles have no date read "published - .. -" in its profile and
     # "2  - .. -  Weekly Sample" in the outlets list.

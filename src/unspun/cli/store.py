@@ -359,8 +359,12 @@ def _label(id: str, kind: str = "technique") -> str:
     """``Exaggeration / minimisation (Exaggeration,Minimisation)``: the name the text view gives a
     technique, frame or genre elsewhere, with the id ``unspun search --technique`` (``--frame``,
     ``--genre``) takes; the id alone where the name only spells it otherwise ("Repetition",
-    "reporting") or the id is unknown (its name is the id with spaces for underscores)."""
+    "reporting") or the id is unknown (its name is the id with spaces for underscores). A frame or
+    genre whose name is its id with spaces is named ("Crime and punishment", not
+    "Crime_and_punishment"): --frame and --genre take the name too."""
     name = display_name(id, kind)
+    if kind != "technique" and name == id.replace("_", " "):
+        return name
     return id if name.casefold() == id.casefold() or name == id.replace("_", " ") else f"{name} ({id})"
 
 
