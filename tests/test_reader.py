@@ -825,6 +825,21 @@ def test_read_jsonl_bad_line_says_where_and_what_the_record_holds(tmp_path: Path
     assert "line 3: no 'text' field (a non-empty string; the record is empty);" in empty
 
 
+def test_read_jsonl_a_text_that_is_no_string_is_named_as_such(tmp_path: Path) -> None:
+    # QA s47: {"text": 42} read "no 'text' field (a non-empty string; the record has 'id', 'text')",
+    # naming the field it says is missing.
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "text": 42}\n{"text": ["One.", "Two."]}\n{"text": null}\n', encoding="utf-8")
+    errors: list[UnspunError] = []
+    list(read_jsonl(path, max_bytes=LIMIT, on_error=lambda _, e: errors.append(e)))
+    number, listed, null = (e.message for e in errors)
+    assert number.endswith("line 1: 'text' must be a string (the article's text), got 42"), number
+    assert listed.endswith(
+        """line 2: 'text' must be a string (the article's text), got ["One.", "Two."]"""
+    ), listed
+    assert "line 3: 'text' must be a string (the article's text), got null" in null, null
+
+
 def test_read_jsonl_bad_line_reported_and_skipped(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     path.write_text('{"text": "one"}\n{not json\n\n["text"]\n{"text": "four"}\n', encoding="utf-8")

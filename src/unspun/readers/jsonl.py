@@ -103,6 +103,10 @@ def jsonl_article(line: str, *, where: str, id: str) -> Article:
     if not isinstance(record, dict):
         raise FormatError(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
+    if "text" in record and not isinstance(text, str):  # it said "no 'text' field" of {"text": 42}
+        shown = json.dumps(text, ensure_ascii=False)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        raise FormatError(f"{where}: 'text' must be a string (the article's text), got {shown}")
     if not isinstance(text, str):  # the fields it has, so that a dump keyed 'body' or 'content' shows it
         has = (
             f"the record has {', '.join(repr(str(key)) for key in list(record)[:8])}"
