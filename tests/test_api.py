@@ -393,6 +393,16 @@ def test_feedback_names_a_span_by_its_id_alone(client: TestClient, stored: list[
     assert "start" in message and "span_id" in message
 
 
+def test_a_feedback_refused_by_its_own_rule_reads_without_pydantics_prefix(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    # QA s47: {"kind": "wrong"} read "invalid request: the request body: Value error, give the
+    # span's start and end ...": pydantic's "Value error, " before the model's own words.
+    url = f"/api/articles/{stored[0]['article_id']}/feedback"
+    message = assert_error(client.post(url, json={"kind": "wrong"}), 422)
+    assert message.startswith("invalid request: the request body: give the span's start and end"), message
+
+
 def test_bad_feedback_is_422_and_unknown_article_404(
     client: TestClient, stored: list[dict[str, Any]]
 ) -> None:

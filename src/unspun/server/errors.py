@@ -177,7 +177,8 @@ def describe_validation(problems: Any) -> str:
         # that name further on is the field (a JSON {"body": ...} read "the request body: ...").
         loc = [str(p) for p in _field_path(problem.get("loc", ()))]
         where = ".".join(loc) or "the request body"
-        message = str(problem.get("msg", "invalid"))
+        # A model's own rule (a ValueError it raises) comes as "Value error, <its words>".
+        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
         if problem.get("type") == "json_invalid":
             parts.append(_invalid_json(problem))
             continue
