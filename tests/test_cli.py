@@ -162,6 +162,16 @@ def test_analyze_help_names_who_says_what() -> None:
         assert shown in help_text, help_text
 
 
+def test_a_bad_choice_reads_without_pydantics_prefix() -> None:
+    # QA s47: "Error: Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'text',
+    # 'json', 'jsonl'." (typer's own check, worded through pydantic).
+    for args in (("analyze", "x.txt", "--format", "xml"), ("search", "--format", "xml")):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "Invalid value for '--format' / '-f': 'xml' is not one of" in result.stderr, result.stderr
+        assert "Value error" not in result.stderr
+
+
 @pytest.mark.parametrize("group", [(), ("predict",), ("feedback",)])
 def test_command_lists_say_what_each_command_does_uncut(group: tuple[str, ...]) -> None:
     # QA s47: `unspun predict --help` listed "entity-roles  Entity roles:...", "si  Span

@@ -36,6 +36,16 @@ class _DebugAnywhere(TyperGroup):
         result: list[str] = super().parse_args(ctx, args)
         return result
 
+    def invoke(self, ctx: Any) -> Any:
+        # A bad option value reads in its own words: typer checks a choice through pydantic, whose
+        # "Value error, " stood before them ("--format' / '-f': Value error, 'xml' is not one of").
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if type(exc).__name__ == "BadParameter" and isinstance(getattr(exc, "message", None), str):
+                exc.message = exc.message.removeprefix("Value error, ")  # type: ignore[attr-defined]
+            raise
+
 
 def _debug_first(group: Any, args: list[str]) -> list[str]:
     # Typer bundles its own click, so commands are told apart by what they have, not their class.
