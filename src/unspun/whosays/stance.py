@@ -54,21 +54,23 @@ def sentiment_cast(
 @dataclass(frozen=True, slots=True)
 class EntitySentiment:
     """The sentiment an article takes towards each of its entities: ``means`` ``(n, 3)`` (the mean
-    probabilities of the mentions read, columns in ``labels`` order) and ``cast`` (per entity,
-    whether some mention's sentence takes a side towards it, :func:`sentiment_cast`; ``None``
-    each where no level is asked)."""
+    probabilities of the mentions read, where the entity speaks without its quoted words: the
+    sentiment shown; columns in ``labels`` order), ``cast`` (per entity, whether some mention's
+    sentence takes a side towards it, :func:`sentiment_cast`; ``None`` each where no level is
+    asked) and ``heard`` (the means of the mentions read outside the sentences where the entity
+    speaks)."""
 
     means: np.ndarray
     cast: list[bool | None]
     labels: tuple[str, ...]
-    spoken: np.ndarray | None = None
+    heard: np.ndarray | None = None
 
     @property
     def tones(self) -> list[str]:
         """Per entity, the best sentiment of the mean of its mentions read outside the sentences
-        where it speaks (``spoken``; :attr:`means` where not given): ``neutral`` for an entity
+        where it speaks (``heard``; :attr:`means` where not given): ``neutral`` for an entity
         none of whose mentions was read there."""
-        rows = self.means if self.spoken is None else self.spoken
+        rows = self.means if self.heard is None else self.heard
         return [best_label(self.labels, row).name if row.any() else "neutral" for row in rows]
 
 
