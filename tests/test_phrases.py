@@ -889,3 +889,33 @@ def test_a_span_starting_on_a_possessive_name_takes_the_whole_name() -> None:
         "City Hall\u2019s Shameful Deal",
         "Syed Muzaffar Shah Qadri\u2019s preaching of hatred",
     ]
+
+
+def test_a_span_ending_on_so_called_goes_on_over_the_name_it_labels() -> None:
+    # QA s47: "The so-called" alone was marked name calling in "The so-called Minister of Health, ..."
+    text = "The so-called Minister of Health, a bumbling fool, lied. The so-called experts and the Party of Order."
+    spans = whole_phrases(text, [_span(text, "The so-called"), _span(text, "The so-called experts")])
+    assert _covered(text, spans) == ["The so-called Minister of Health", "The so-called experts"]
+    # a join word is taken only between capitalised words: "the Party of Order and| the press"
+    text = "He met the so-called Party of Order and the press."
+    assert _covered(text, whole_phrases(text, [_span(text, "the so-called")])) == [
+        "the so-called Party of Order"
+    ]
+
+
+def test_a_span_ending_on_a_connective_ends_before_it() -> None:
+    # QA s46/s47: "... could not run a bath, let alone" (name calling), "tax cuts rather than"
+    text = "A bumbling fool could not run a bath, let alone a hospital. We want tax cuts rather than more spending."
+    spans = whole_phrases(
+        text,
+        [
+            _span(text, "A bumbling fool could not run a bath, let alone"),
+            _span(text, "We want tax cuts rather than"),
+        ],
+    )
+    assert _covered(text, spans) == ["A bumbling fool could not run a bath", "We want tax cuts"]
+    # "alone" without its "let" ends a phrase
+    text = "They were left alone."
+    assert _covered(text, whole_phrases(text, [_span(text, "They were left alone")])) == [
+        "They were left alone"
+    ]

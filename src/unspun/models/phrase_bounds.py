@@ -101,13 +101,35 @@ def phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _trimmed_end(text: str, words: Sequence[tuple[int, int, str]], first: int, last: int) -> int:
     """The index of the last of ``words[first : last + 1]`` (``(start, end, lower-case word)``) a
     phrase ends on: back past :data:`END_WORDS` (not an auxiliary or preposition ending its
-    sentence) and past the subject pronoun of a cut clause ("the fact that it")."""
-    while last > first and (
-        (normal_word(words[last][2]) in END_WORDS and not _elliptical_end(text, *words[last]))
-        or (words[last][2] in SUBJECT_AFTER and words[last - 1][2] in OPENS_CLAUSE)
-    ):
-        last -= 1
+    sentence), past :data:`TRAILING_CONNECTIVES` and past the subject pronoun of a cut clause
+    ("the fact that it")."""
+    while last > first:
+        connective = next((c for c in TRAILING_CONNECTIVES if _ends_with(words, first, last, c)), None)
+        if connective is not None:
+            last -= len(connective)
+        elif (normal_word(words[last][2]) in END_WORDS and not _elliptical_end(text, *words[last])) or (
+            words[last][2] in SUBJECT_AFTER and words[last - 1][2] in OPENS_CLAUSE
+        ):
+            last -= 1
+        else:
+            break
     return last
+
+
+# Connectives of several words that open what follows them: a span ending on one was cut before its
+# phrase ('could not run a bath, let alone| a hospital'; QA s46/s47) and ends before it instead.
+TRAILING_CONNECTIVES = (("let", "alone"), ("not", "to", "mention"), ("rather", "than"), ("as", "well", "as"))
+
+
+def _ends_with(
+    words: Sequence[tuple[int, int, str]], first: int, last: int, connective: tuple[str, ...]
+) -> bool:
+    """Whether ``words[first : last + 1]`` ends on ``connective`` with a word before it."""
+    size = len(connective)
+    return (
+        last - size >= first
+        and tuple(normal_word(w) for _, _, w in words[last - size + 1 : last + 1]) == connective
+    )
 
 
 # The subject pronouns of a clause :func:`_without_bare_clause` cuts off.
