@@ -603,3 +603,22 @@ def test_every_span_left_out_by_min_score_is_not_called_none_found() -> None:
     article.set_layer("technique", [])
     VoiceScorer()([article])
     assert "No technique spans found." in _rendered(article)
+
+
+def test_a_byte_order_mark_is_not_shown_in_the_tables() -> None:
+    # QA s47: a UTF-8 file with a BOM (kept as character 0, as offsets count it) showed it, an
+    # invisible character, at the start of the span, paragraph, quote and claim tables' excerpts;
+    # copied from the terminal it came along ("\ufeffCafé owners say ...").
+    text = "\ufeffCafé owners say the tax is unfair, the mayor said."
+    article = Article(id="1", text=text, language="en")
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.set_layer("technique", [Span(0, 12, "Loaded_Language", 0.6)])
+    article.paragraphs = [Paragraph(1, 0, len(text), techniques=[Label("Loaded_Language", 0.6)])]
+    article.attributions = [
+        Attribution("A1", TextRange(0, 35), TextRange(37, 46), TextRange(47, 51), source_entity=None)
+    ]
+    article.claims = [Claim("c1", 0, len(text), 0.9)]
+    output = _rendered(article)
+    box, tables = output.split("Techniques found", 1)
+    assert "\ufeff" not in tables, [line for line in tables.splitlines() if "\ufeff" in line]
+    assert "Café owners" in tables

@@ -26,7 +26,7 @@ from unspun.document import TECHNIQUE_LAYER, Analysis, Span
 from unspun.pipeline.voice import Voices
 from unspun.render_whosays import who_and_what
 from unspun.techniques import display_name, technique
-from unspun.terminal import printable, shortened
+from unspun.terminal import one_line, printable, shortened
 
 _UNKNOWN_COLOUR = "#bbbbbb"
 SPAN_TEXT_LIMIT = 200  # characters of a span's text shown in the span table
@@ -117,7 +117,7 @@ def span_table(text: str, spans: list[Span]) -> Table:
     if reasons:
         table.add_column("why", overflow="fold")
     for number, span in enumerate(spans, start=1):
-        covered = " ".join(printable(span.text_in(text)).split())
+        covered = one_line(span.text_in(text))
         row: list[RenderableType] = [
             str(number),
             _techniques(span),
@@ -311,9 +311,7 @@ def paragraph_table(analysis: Analysis) -> Table | None:
     table.add_column("starts with", ratio=1)
     table.add_column("techniques", ratio=1)
     for paragraph in rows:
-        opening = shortened(
-            " ".join(printable(analysis.text[paragraph.start : paragraph.end]).split()), OPENING_LIMIT
-        )
+        opening = shortened(one_line(analysis.text[paragraph.start : paragraph.end]), OPENING_LIMIT)
         techniques = ", ".join(display_name(t.name) for t in paragraph.techniques)
         table.add_row(str(paragraph.index), Text(opening), Text(techniques))
     return table
@@ -375,7 +373,7 @@ def render_analysis(analysis: Analysis, *, colour: bool = True) -> RenderableTyp
         # Inside the article's titled box, above its text: printed before the box, an article's
         # summary followed the previous article's tables (a folder, a feed) as if it were theirs.
         body = Group(summary, Rule(style="dim"), body)
-    parts.append(TitledBox(body, " ".join(printable(title).split())))
+    parts.append(TitledBox(body, one_line(title)))
     if spans:
         parts += [legend(spans, colour=colour), span_table(analysis.text, spans)]
     elif TECHNIQUE_LAYER not in analysis.article.spans:

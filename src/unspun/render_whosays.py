@@ -14,7 +14,7 @@ from rich.text import Text
 
 from unspun.document import Analysis, Attribution, Claim, Entity, TextRange
 from unspun.pipeline.whosays_layer import COVERAGE
-from unspun.terminal import printable, shortened
+from unspun.terminal import one_line, printable, shortened
 from unspun.whosays.shown import content_parts, continued, unquote
 
 QUOTE_LIMIT = 160  # characters of a quote's content shown
@@ -51,7 +51,7 @@ def _piece(text: str, r: TextRange | None, limit: int = 80) -> str:
 
 
 def _shorten(piece: str, limit: int) -> str:
-    piece = " ".join(printable(piece).split())
+    piece = one_line(piece)
     return shortened(piece, limit)
 
 

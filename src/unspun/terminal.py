@@ -16,6 +16,13 @@ def printable(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
+def one_line(text: str) -> str:
+    """``text`` as an excerpt on one line: :func:`printable`, its runs of whitespace as one space,
+    and no byte order mark (a file's BOM is character 0 of its text, so a quote, claim or span at
+    its start holds it; shown, the invisible character was copied with the words)."""
+    return " ".join(printable(text).replace("\ufeff", "").split())
+
+
 # A cut that would fall further back than this share of the limit keeps the word cut instead
 # (a long URL or a run of letters with no space would otherwise shrink to nothing).
 _WORD_BACKOFF = 0.6
