@@ -7,7 +7,7 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
 * ``entity.sentiment``: negative / neutral / positive (NewsMTSC) with its mean probability, from
   the shipped ``target-sentiment-en``, a fine-tuned sentence classifier
   (:class:`~unspun.models.sentence_classifier.SentenceClassifier`) that reads the mention's
-  sentence with the mention marked (one run per distinct sentence and mention), or from a
+  sentence with the mention marked (one run per distinct sentence and entity), or from a
   logistic head over the span model's view of the mention (a ``unspun.whosays-heads/1`` folder).
   Where the entity is the source of an attribution, the classifier reads the sentence without
   the words the entity is quoted saying (:func:`speaking_sentences`,
