@@ -1806,6 +1806,19 @@ def test_a_pages_advertisement_blocks_are_no_part_of_its_text(attrs: str) -> Non
     ), text
 
 
+@pytest.mark.parametrize(
+    "wrapper",
+    ['<div class="ad-free">{}</div>', '<div class="no-ads">{}</div>', '<div class="story-ads">{}</div>'],
+)
+def test_a_short_story_in_a_block_named_for_ads_but_no_ad_is_kept(wrapper: str) -> None:
+    from unspun.readers.html import html_article
+
+    paragraphs = "<p>The ferry resumed on Monday.</p><p>Its owners said the storm had passed.</p>"
+    page = f"<html><body>{wrapper.format(paragraphs)}</body></html>"
+    text = html_article(page.encode(), id="p", where="p.html", source_path=None).text
+    assert text == "The ferry resumed on Monday.\n\nIts owners said the storm had passed.", text
+
+
 def test_a_sponsored_storys_body_is_kept() -> None:
     # An advertisement is a few words; a block named "sponsored" that holds a story is the story.
     from unspun.readers.html import html_article

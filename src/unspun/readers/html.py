@@ -131,8 +131,25 @@ _AD = re.compile(
 _AD_MAX_WORDS = 60
 
 
+# Words that make a name say the opposite or describe a wrapper ("ad-free", "no-ads", "has-ads").
+_NOT_AN_AD = frozenset({"free", "no", "has", "with", "without"})
+
+
 def _names_an_ad(names: str) -> bool:
-    return any(word in _AD_WORDS for word in re.split(r"[\s_-]+", names.casefold()))
+    for token in names.casefold().split():
+        words = set(re.split(r"[_-]+", token))
+        if words & _AD_WORDS and not words & _NOT_AN_AD:
+            return True
+    return False
+
+
+def _is_ad_block(element: Any, names: str) -> bool:
+    # A block of paragraphs so named is a story's text (a wrapper "article-ads"), not an ad.
+    return (
+        _names_an_ad(names)
+        and len(element.text_content().split()) <= _AD_MAX_WORDS
+        and len(element.xpath(".//p")) < 2
+    )
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
@@ -156,7 +173,7 @@ def without_consent_banners(page: str) -> str:
     for element in tree.xpath("//body//*[@id or @class]"):
         names = f"{element.get('id', '')} {element.get('class', '')}"
         consent = _CONSENT.search(names) is not None
-        if not consent and not (_names_an_ad(names) and len(element.text_content().split()) <= _AD_MAX_WORDS):
+        if not consent and not _is_ad_block(element, names):
             continue
         if element.xpath(".//article|.//main|.//h1"):
             continue
