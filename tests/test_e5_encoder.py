@@ -179,3 +179,28 @@ def test_an_onnx_encoder_of_other_layers_or_weights_is_refused(tmp_path: Path) -
         E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), onnx=onnx).load()
     with pytest.raises(ModelError, match="other e5 weights"):
         E5TokenEncoder(tmp_path / "other.bin", layers=(1,), onnx=onnx).load()
+
+
+@pytest.mark.torch
+def test_a_text_encoded_again_is_read_from_the_memo_not_run_again(tmp_path: Path) -> None:
+    write_tiny_e5(tmp_path / "tiny.bin")
+    encoder = E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), memo_bytes=12 * 4 * HIDDEN)
+    loaded = encoder._loaded
+    runs: list[int] = []
+    run = loaded.run
+    loaded.run = lambda window: runs.append(len(window)) or run(window)
+    text, other = "le chat noir dort.", "le chat dort."  # 5 and 4 tokens, 4 * HIDDEN bytes each
+    (first,) = encoder.encode([text])
+    again, new = encoder.encode([text, other])  # the multilingual spans, then the genre head
+    assert len(runs) == 2  # one window for each text, the first not run twice
+    assert again is first and not again.hidden.flags.writeable  # shared: nobody may change it
+    assert new.hidden.shape[0] == 4
+    encoder.encode(["le chat noir."])  # 13 tokens' states held: the oldest text is dropped
+    encoder.encode([text, other])
+    assert len(runs) == 4  # the text ran again, the other did not
+    long = " ".join([text] * 3)  # 15 tokens: more than the memo holds, kept by nobody
+    encoder.encode([long, long])
+    encoder.encode([long])
+    assert len(runs) == 6
+    fresh = E5TokenEncoder(tmp_path / "tiny.bin", layers=(2,), memo_bytes=0)
+    np.testing.assert_array_equal(fresh.encode([text])[0].hidden, first.hidden)

@@ -27,6 +27,7 @@ import importlib.util
 import struct
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,6 +51,11 @@ PREFIX = "passage: "
 ENCODER_VERSION = "e5-small-q4/1"
 ONNX_OPSET = 17
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+# Token states of this many bytes (one layer's: 1.5 KB a token, so some 43,000 tokens, a batch of
+# long articles) are kept by an encoder for the texts it encoded last, so that the components
+# reading the same text (the multilingual span tagger, then the genre head over the same article)
+# encode it once.
+MEMO_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -338,11 +344,15 @@ class E5TokenEncoder:
         layers: tuple[int, ...] = (12,),
         threads: int | None = None,
         onnx: Path | None = None,
+        memo_bytes: int = MEMO_BYTES,
     ) -> None:
         self.path = Path(path) if path is not None else e5_weights_path()
         self.layers = tuple(layers)
         self.threads = threads
         self.onnx = Path(onnx) if onnx is not None else None
+        self.memo_bytes = memo_bytes
+        self._memo: OrderedDict[str, TokenStates] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     @cached_property
     def digest(self) -> str:
@@ -429,7 +439,42 @@ class E5TokenEncoder:
     def encode(self, texts: list[str]) -> list[TokenStates]:
         """The token states of each text (windows of :data:`WINDOW` tokens, stitched); the windows
         of all texts run on the loaded runner's workers, each alone (a window's states never
-        depend on the others)."""
+        depend on the others). A text encoded lately (the last :data:`MEMO_BYTES` of states) is not
+        encoded again: its states are those given before (read-only arrays)."""
+        found = self._remembered(texts)
+        missing = list(
+            dict.fromkeys(text for text, states in zip(texts, found, strict=True) if states is None)
+        )
+        made = dict(zip(missing, self._encode(missing), strict=True)) if missing else {}
+        self._remember(made)
+        return [
+            states if states is not None else made[text] for text, states in zip(texts, found, strict=True)
+        ]
+
+    def _remembered(self, texts: list[str]) -> list[TokenStates | None]:
+        with self._memo_lock:
+            out = [self._memo.get(text) for text in texts]
+            for text, states in zip(texts, out, strict=True):
+                if states is not None:
+                    self._memo.move_to_end(text)
+            return out
+
+    def _remember(self, made: dict[str, TokenStates]) -> None:
+        """Keep ``made`` (the latest last), dropping the oldest texts beyond :attr:`memo_bytes`."""
+        if self.memo_bytes <= 0:
+            return
+        with self._memo_lock:
+            for text, states in made.items():
+                if states.hidden.nbytes <= self.memo_bytes:
+                    states.offsets.setflags(write=False)  # shared by every reader of the text
+                    states.hidden.setflags(write=False)
+                    self._memo[text] = states
+            held = sum(states.hidden.nbytes for states in self._memo.values())
+            while held > self.memo_bytes:
+                _, dropped = self._memo.popitem(last=False)
+                held -= dropped.hidden.nbytes
+
+    def _encode(self, texts: list[str]) -> list[TokenStates]:
         loaded = self._loaded
         prefix, sizes = loaded.prefix, loaded.sizes
         pieces = []
