@@ -481,3 +481,17 @@ def test_export_with_feedback(client: TestClient, stored: list[dict[str, Any]]) 
     lines = client.get("/api/export", params={"format": "jsonl", "with_feedback": True}).text.splitlines()
     records = [json.loads(line) for line in lines if line]
     assert all(isinstance(r["feedback"], list) for r in records) and len(records) == len(stored)
+
+
+def test_export_refuses_paging_parameters_it_would_ignore(client: TestClient) -> None:
+    """The export streams every match: ``?limit=2`` gave every article and ``?next=`` was
+    accepted unread, while the error of an unknown parameter listed both as taken."""
+    for name, value in (("limit", "2"), ("next", "abc")):
+        message = assert_error(client.get("/api/export", params={"format": "jsonl", name: value}), 422)
+        assert f"unknown query parameter {name!r} for /api/export" in message
+        assert "limit" not in message.split("; it takes ")[1].split(", ")
+    parameters = client.get("/openapi.json").json()["paths"]["/api/export"]["get"]["parameters"]
+    assert {"limit", "next"}.isdisjoint(p["name"] for p in parameters)
+    assert {"q", "outlet", "date_from", "technique", "format", "with_feedback"} <= {
+        p["name"] for p in parameters
+    }

@@ -283,6 +283,23 @@ search_query.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 
 QueryDep = Annotated[SearchQuery, Depends(search_query)]
 
+# The export streams every match: it takes the filters, not the paging (a ``limit`` or ``next``
+# it would not read is refused as unknown, never ignored).
+PAGING = ("limit", "next")
+
+
+def export_query(**given: Any) -> SearchQuery:
+    """The :class:`SearchQuery` of an export's filters (every match: no page size or token)."""
+    return SearchQuery(
+        **{name: given[API_NAMES.get(name, name)] for name, *_ in search_fields() if name not in PAGING}
+    )
+
+
+export_query.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [p for p in search_query.__signature__.parameters.values() if p.name not in PAGING]  # type: ignore[attr-defined]
+)
+ExportQueryDep = Annotated[SearchQuery, Depends(export_query)]
+
 
 def _page(store: Store, query: SearchQuery, request: Request) -> JSONResponse:
     page = store.search(query)
@@ -388,7 +405,7 @@ EXPORT_MEDIA = {
 @router.get("/export", responses=ERROR_RESPONSES, summary="Export the stored articles (streamed)")
 def export(
     store: StoreDep,
-    query: QueryDep,
+    query: ExportQueryDep,
     format: Annotated[Literal["jsonl", "ptc", "labelstudio"], Query(description="Export format.")] = "jsonl",
     with_feedback: Annotated[bool, Query(description="jsonl: add each article's feedback.")] = False,
 ) -> StreamingResponse:
@@ -400,8 +417,7 @@ def export(
     ``/api/export/labelstudio-config``)."""
     from unspun.store.export import export_chunks
 
-    whole = replace(query, next=None)
-    chunks = _first(export_chunks(store, format, query=whole, with_feedback=with_feedback))
+    chunks = _first(export_chunks(store, format, query=query, with_feedback=with_feedback))
     return StreamingResponse(
         chunks,
         media_type=EXPORT_MEDIA[format],
