@@ -1431,3 +1431,56 @@ def test_according_to_after_a_reported_clause_is_not_part_of_what_was_said(nlp: 
     }
     content = found["said"].content
     assert content is not None and text[content[0] : content[1]] == "the tax would hurt families"
+
+
+def test_the_ranker_sees_how_the_words_after_a_span_hang_in_the_parse(nlp: object) -> None:
+    # ", a charge that ..." after a content hangs on a word the content does not hold; the ranker
+    # reads that (end_attachment), and a span ending before the full stop only sees the stop.
+    from unspun.whosays.attribution_model import load_attribution_model
+    from unspun.whosays.content_span import cue_context, end_attachment, start_attachment, token_table
+
+    text = "The mayor complained that the vote had been rigged, a charge that party leaders denied."
+    doc = nlp(text)  # type: ignore[operator]
+    candidates = load_attribution_model().candidates(doc)
+    [found] = [f for f, _ in candidates if text[f.cue[0] : f.cue[1]] == "complained"]
+    table = token_table(doc)
+    _, _, verbs = cue_context(doc, found.head)
+    names = end_attachment(table, found, verbs, text.index(", a charge"))
+    assert "eatt_word=,|a" in names
+    assert any(n.startswith("eatt_dep=") and not n.endswith("|root") for n in names)
+    assert end_attachment(table, found, verbs, len(text) - 1) == ("eatt=stop",)
+    assert "satt_first=mark|right" in start_attachment(table, found, verbs, text.index("that the vote"))
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The senator said the tax would hurt families, and she urged the council to drop it.",
+            "said",
+            "the tax would hurt families",
+        ),
+        (
+            "Protesters have been demanding that police release video of the shooting, which the police "
+            "have not done.",
+            "have been demanding",
+            "that police release video of the shooting",
+        ),
+        (
+            "The chief later told reporters that the video was not from an angle that would show a gun in "
+            "his hand, but he said witnesses saw a gun and that one was found nearby.",
+            "later told",
+            "that the video was not from an angle that would show a gun in his hand",
+        ),
+    ],
+)
+def test_a_content_stops_before_the_speakers_next_act_or_the_writers_comment(
+    nlp: object, text: str, cue: str, content: str
+) -> None:
+    # The ranker reads how the words after a candidate end hang in the parse (end_attachment):
+    # the shipped model before it ran each content on to the end of the sentence.
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    found = {text[f.cue[0] : f.cue[1]]: f for f, _ in load_attribution_model().find(nlp(text))}  # type: ignore[operator]
+    span = found[cue].content
+    assert span is not None and text[span[0] : span[1]] == content

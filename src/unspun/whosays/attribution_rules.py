@@ -294,7 +294,7 @@ def content_of(
             acts = [
                 t.i
                 for c in child.children
-                if _act_of(c) == verb.i or reported_aside(c, child)
+                if act_of(c) == verb.i or reported_aside(c, child)
                 for t in c.subtree
             ]
             if acts:  # 'said the city "had no choice" and called ...': what was said ends there
@@ -493,7 +493,8 @@ def reported_aside(token: Token, clause: Token) -> bool:
     )
 
 
-def _act_of(token: Token) -> int | None:
+def act_of(token: Token) -> int | None:
+    """The index of the cue verb whose source ``token`` is the next act of (:func:`speakers_act`), or ``None``."""
     verb = speakers_act(token)
     return None if verb is None else verb.i
 

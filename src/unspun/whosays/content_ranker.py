@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from unspun.whosays.attribution_rules import Found
+from unspun.whosays.attribution_rules import Found, act_of, reported_aside
 from unspun.whosays.boundary import without_dateline
 from unspun.whosays.content_span import (
     Range,
     Tags,
     TokenTable,
     cue_context,
+    end_attachment,
     propose,
     sign,
+    start_attachment,
     token_table,
     within,
 )
@@ -72,8 +74,8 @@ def score_spans(
     sent_start, sent_end, verbs = cue_context(doc, found.head)
     start_tags = {s: tags[0] for (s, _), tags in spans.items()}  # a start has one set of tags
     end_tags = {e: tags[1] for (_, e), tags in spans.items()}
-    starts = {s: _start_part(w, text, table, found, s, tags) for s, tags in start_tags.items()}
-    ends = {e: _end_part(w, text, table, found, e, tags) for e, tags in end_tags.items()}
+    starts = {s: _start_part(w, text, table, found, s, tags, verbs) for s, tags in start_tags.items()}
+    ends = {e: _end_part(w, text, table, found, e, tags, verbs) for e, tags in end_tags.items()}
     pair = _PairWeights(w, rule)
     q, lq, rq, nl, d2, d3 = (counts[k] for k in ('"', "“", "”", "\n", ". ", ".” "))
     top_memo: dict[int, float] = {}
@@ -123,7 +125,13 @@ class _PairWeights:
 
 
 def _start_part(
-    w: Callable[[str, float], float], text: str, table: TokenTable, found: Found, s: int, tags: frozenset[str]
+    w: Callable[[str, float], float],
+    text: str,
+    table: TokenTable,
+    found: Found,
+    s: int,
+    tags: frozenset[str],
+    verbs: frozenset[int],
 ) -> tuple[float, str, int, float]:
     """The summed weights of the features of a span that depend on its start alone, the start's
     sign against the rule's content, its first token index and the weight of its first word
@@ -150,6 +158,7 @@ def _start_part(
         pos = table.pos[prev]
         word = table.lower[prev] if pos in ("ADP", "SCONJ", "PUNCT", "PART", "VERB", "AUX") else pos
         names.append(f"prevword={word}")
+    names += start_attachment(table, found, verbs, s)
     start_word = 0.0
     if i0 < len(table.starts):
         pos = table.pos[i0]
@@ -159,7 +168,13 @@ def _start_part(
 
 
 def _end_part(
-    w: Callable[[str, float], float], text: str, table: TokenTable, found: Found, e: int, tags: frozenset[str]
+    w: Callable[[str, float], float],
+    text: str,
+    table: TokenTable,
+    found: Found,
+    e: int,
+    tags: frozenset[str],
+    verbs: frozenset[int],
 ) -> tuple[float, str, int]:
     """The summed weights of the features of a span that depend on its end alone, the end's sign
     against the rule's content and the index of the first token at or after it."""
@@ -181,6 +196,7 @@ def _end_part(
         if 0 <= j < len(table.starts):
             inside = within(table.starts[j], found.cue) or within(table.starts[j], found.source)
             names.append(f"{name}_in_clause={inside}")
+    names += end_attachment(table, found, verbs, e)
     return sum(w(name, 0.0) for name in names), rel, i1
 
 
@@ -247,10 +263,11 @@ class ContentRanker:
             return found.content
         proposed = propose(doc, found, quotes)
         cut = {s: _cuts_noun_complement(doc, s, found.content) for s in {s for s, _ in proposed}}
+        acts = next_acts(doc, found)
         spans = {
             r: tags
             for r, tags in proposed.items()
-            if r == found.content or _allowed_other(doc, found, r, cut)
+            if r == found.content or (_allowed_other(doc, found, r, cut) and not _holds(r, acts))
         }
         if not spans:
             return found.content
@@ -263,10 +280,34 @@ def allowed(doc: Any, found: Found, span: Range) -> bool:
     """Whether the ranker may pick ``span``: the rules' content always; another span never over
     the source or cue (only the rules draw a split "X, he said, Y"), never one relative pronoun
     (:func:`_lone_relative`), never a "that" clause cut from the noun it completes inside the
-    rules' content (:func:`_cuts_noun_complement`)."""
+    rules' content (:func:`_cuts_noun_complement`), never over the source's next act or an
+    "according to X" that the rules cut from the clause reported (:func:`next_acts`)."""
     if span == found.content:
         return True
-    return _allowed_other(doc, found, span, {span[0]: _cuts_noun_complement(doc, span[0], found.content)})
+    cut = {span[0]: _cuts_noun_complement(doc, span[0], found.content)}
+    return _allowed_other(doc, found, span, cut) and not _holds(span, next_acts(doc, found))
+
+
+def next_acts(doc: Any, found: Found) -> tuple[int, ...]:
+    """Where the words start that the rules cut from the end of the cue's clause reported: its
+    source's next act that the parser hung inside that clause
+    (:func:`~unspun.whosays.attribution_rules.speakers_act`: 'Cho said the city "had no choice"
+    and called the project ...') and an "according to X" after it
+    (:func:`~unspun.whosays.attribution_rules.reported_aside`). No span but the rules' may run
+    over them."""
+    verbs = cue_context(doc, found.head)[2]
+    return tuple(
+        token.idx
+        for verb in verbs
+        for clause in doc[verb].children
+        if clause.dep_ == "ccomp"
+        for token in clause.children
+        if act_of(token) == verb or reported_aside(token, clause)
+    )
+
+
+def _holds(span: Range, starts: Sequence[int]) -> bool:
+    return any(span[0] <= char < span[1] for char in starts)
 
 
 def _allowed_other(doc: Any, found: Found, span: Range, cut: Mapping[int, bool]) -> bool:

@@ -7,7 +7,8 @@ the rule's content and every pair of a start and an end taken from it, from the 
 and the phrases inside the content, from the sentence around the clause and its neighbours, from
 nearby quotations and from the commas of the sentence. :func:`span_features` describes a span
 (how it differs from the rule's, which edge kinds made it, the words at and beyond its edges, how
-it sits in the parse, whether it holds the source or cue); a linear scorer whose weights are fit
+it sits in the parse and how the words beyond its edges hang there, whether it holds the source or
+cue); a linear scorer whose weights are fit
 by logistic regression on the gold contents of the training cues picks the best
 (:class:`unspun.whosays.content_ranker.ContentRanker`, which sums the same weights without a
 feature dict per span). Pure functions over a spaCy parse; the weights live in the attribution
@@ -228,8 +229,81 @@ def span_features(doc: Any, found: Found, span: Range, tags: Tags) -> dict[str, 
     feats[f"len={size}"] = feats[f"rule|len={rule_name}|{size}"] = 1.0
     sent_start, sent_end, verbs = cue_context(doc, found.head)
     feats[f"in_sent={sent_start <= s and e <= sent_end}"] = 1.0
+    for name in (*start_attachment(table, found, verbs, s), *end_attachment(table, found, verbs, e)):
+        feats[name] = 1.0
     _parse_features(table, found, verbs, s, e, feats)
     return feats
+
+
+STOPS = frozenset(".!?")
+_ATTACH_STEPS = 12
+
+
+def end_attachment(table: TokenTable, found: Found, verbs: frozenset[int], end: int) -> tuple[str, ...]:
+    """Feature names for what follows a span ending at ``end``: the first word after the punctuation
+    there and how its phrase hangs (its dependency and whether its head is the cue, the source or a
+    word before the end): PolNeAR's contents often stop before ", a charge that ..." (an apposition
+    of a word inside them), ", pointing to ..." (a clause of their verb) or "and tells the crowd"
+    (a verb coordinated with the cue), and the ranker learns how often."""
+    n = len(table.starts)
+    j = bisect.bisect_left(table.starts, end)
+    marks = ""
+    while j < n and table.pos[j] == "PUNCT" and len(marks) < 3:
+        marks += table.lower[j][:1]
+        j += 1
+    mark = "stop" if any(c in STOPS for c in marks) else marks[:1] if marks else "-"
+    if mark == "stop" or j >= n:
+        return (f"eatt={mark}",)
+    a, where = j, "root"
+    for _ in range(_ATTACH_STEPS):  # up from the word after the end to the first head outside what follows
+        where = _hangs_on(table, found, verbs, a, before=j)
+        if where != "right":
+            break
+        a = table.head[a]
+    else:
+        where = "root"
+    dep = table.dep[a]
+    return (
+        f"eatt={mark}|{dep}|{where}",
+        f"eatt_dep={dep}|{where}",
+        f"eatt_word={mark}|{table.word(j)}",
+        f"rule|eatt={found.content_rule}|{dep}|{where}",
+    )
+
+
+def _hangs_on(table: TokenTable, found: Found, verbs: frozenset[int], token: int, before: int) -> str:
+    """Where ``token``'s head lies: nowhere (``root``), the cue's verbs, another cue word, the
+    source, before token ``before`` (``left``) or not (``right``)."""
+    h = table.head[token]
+    if h == token:
+        return "root"
+    if h in verbs:
+        return "cue"
+    if within(table.starts[h], found.cue):
+        return "cueword"
+    if within(table.starts[h], found.source):
+        return "src"
+    return "left" if h < before else "right"
+
+
+def start_attachment(table: TokenTable, found: Found, verbs: frozenset[int], start: int) -> tuple[str, ...]:
+    """Feature names for the edge at a span starting at ``start``: the punctuation before it, the
+    word before that and where its head lies, the first word and where its head lies ("[the
+    latter] a reference to ...": an apposition hanging on a word before)."""
+    i0 = bisect.bisect_left(table.starts, start)
+    k = i0 - 1
+    marks = ""
+    while k >= 0 and table.pos[k] == "PUNCT" and len(marks) < 3:
+        marks += table.lower[k][:1]
+        k -= 1
+    mark = "stop" if any(c in STOPS for c in marks) else marks[:1] if marks else "-"
+    names = [f"satt_mark={mark}"]
+    if k >= 0 and mark != "stop":
+        names.append(f"satt_prev={mark}|{table.dep[k]}|{_hangs_on(table, found, verbs, k, before=k)}")
+    if i0 < len(table.starts):
+        first = f"{table.dep[i0]}|{_hangs_on(table, found, verbs, i0, before=i0)}"
+        names += [f"satt_first={first}", f"rule|satt_first={found.content_rule}|{first}"]
+    return tuple(names)
 
 
 def cue_context(doc: Any, head: int) -> tuple[int, int, frozenset[int]]:
