@@ -444,6 +444,23 @@ def test_an_outlet_of_one_article_says_article(page: Any, api: httpx.Client) -> 
     assert labels[1] == "words"
 
 
+def test_an_outlet_page_reached_by_another_spelling_names_the_stored_outlet(
+    page: Any, api: httpx.Client
+) -> None:
+    # QA s47 (Q2): /outlets/quiet%20gazette showed the dashboard of "Quiet Gazette" (the API finds
+    # an outlet in any case) under the heading "quiet gazette", and offered "Quiet Gazette" itself
+    # to compare with.
+    store_article(api, "Quiet story\n\nThe library opened on Monday.", outlet="Quiet Gazette")
+    store_article(api, "Other story\n\nThe pool closed on Friday.", outlet="Other Gazette")
+    page.goto("/outlets/quiet%20gazette?compare=other%20gazette")
+    ready(page)
+    assert " ".join(page.text_content("#dash-title").split()) == "Quiet Gazette vs Other Gazette"
+    assert page.title().startswith("Quiet Gazette vs Other Gazette")
+    offered = page.locator("#d-compare option").all_text_contents()
+    assert "Quiet Gazette" not in offered and "Other Gazette" in offered
+    assert page.eval_on_selector("#d-compare", "s => s.value") == "Other Gazette"
+
+
 def test_a_french_articles_feedback_menus_offer_semeval2023_techniques(page: Any) -> None:
     # QA (s45): correcting a French span offered both taxonomies ("Flag-waving" twice) and "Add a
     # missing span" PTC-14 ids only; both now offer the SemEval-2023 techniques the spans are in.

@@ -110,13 +110,17 @@ async function main() {
   const compare = document.body.dataset.compare;
   const url = `/api/outlets/${encodeURIComponent(name)}/profile${compare ? `?compare=${encodeURIComponent(compare)}` : ""}`;
   const [cat, data, outlets] = await Promise.all([techniques(), api(url), api("/api/outlets").catch(() => ({ outlets: [] }))]);
+  // The outlets as stored: the API finds a name in any case and spacing ("quiet gazette"), and
+  // the page names what it shows as the corpus does.
+  const shown = compare ? [data.a.outlet, data.b.outlet] : [data.outlet];
+  nameTitle(shown);
   const select = $("d-compare");
-  for (const o of outlets.outlets) if (o.outlet !== name) select.append(el("option", { value: o.outlet, text: o.outlet }));
-  if (compare) select.value = compare;
+  for (const o of outlets.outlets) if (o.outlet !== shown[0]) select.append(el("option", { value: o.outlet, text: o.outlet }));
+  if (compare) select.value = shown[1];
   $("dash-compare").addEventListener("submit", (event) => {
     event.preventDefault();
     const other = select.value;
-    location.assign(`/outlets/${encodeURIComponent(name)}${other ? `?compare=${encodeURIComponent(other)}` : ""}`);
+    location.assign(`/outlets/${encodeURIComponent(shown[0])}${other ? `?compare=${encodeURIComponent(other)}` : ""}`);
   });
   if (compare) {
     render(cat, [data.a, data.b]);
@@ -125,6 +129,14 @@ async function main() {
     render(cat, [data]);
   }
   document.body.dataset.ready = "true";
+}
+
+/** The heading and the window's title: the outlets' stored names. */
+function nameTitle(names) {
+  const title = $("dash-title");
+  title.replaceChildren(names[0]);
+  if (names.length > 1) title.append(" ", el("span", { class: "vs", text: "vs" }), " ", names[1]);
+  document.title = `${names.join(" vs ")} · unspun`;
 }
 
 main().catch((error) => {
