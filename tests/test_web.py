@@ -461,6 +461,21 @@ def test_an_outlet_page_reached_by_another_spelling_names_the_stored_outlet(
     assert page.eval_on_selector("#d-compare", "s => s.value") == "Other Gazette"
 
 
+def test_an_unknown_outlet_page_links_the_near_outlet(browser: Any, server: str, api: httpx.Client) -> None:
+    # QA s47 (Q2): the API answers "did you mean 'Quiet Gazette'?", the page said only "There is
+    # no such outlet in the corpus."
+    store_article(api, "Quiet story\n\nThe library opened on Monday.", outlet="Quiet Gazette")
+    with open_page(browser, server, allowed=("status of 404",)) as pg:
+        pg.goto("/outlets/Quiet%20Gazett")
+        pg.wait_for_selector("body[data-ready=error]", timeout=15_000)
+        assert "There is no such outlet in the corpus" in pg.text_content("#dash")
+        link = pg.locator("#dash a", has_text="Quiet Gazette")
+        assert link.get_attribute("href") == "/outlets/Quiet%20Gazette"
+        pg.goto("/outlets/Nowhere%20At%20All")
+        pg.wait_for_selector("body[data-ready=error]", timeout=15_000)
+        assert pg.text_content("#dash").strip() == "There is no such outlet in the corpus."
+
+
 def test_a_french_articles_feedback_menus_offer_semeval2023_techniques(page: Any) -> None:
     # QA (s45): correcting a French span offered both taxonomies ("Flag-waving" twice) and "Add a
     # missing span" PTC-14 ids only; both now offer the SemEval-2023 techniques the spans are in.

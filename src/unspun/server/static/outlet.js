@@ -139,8 +139,20 @@ function nameTitle(names) {
   document.title = `${names.join(" vs ")} · unspun`;
 }
 
+/** The near outlet the API's 404 names ("did you mean 'Quiet Gazette'?"), or null. */
+function nearOutlet(message) {
+  // Python's repr of the name: in single quotes, or in double quotes when it holds one
+  const found = /did you mean (?:'((?:[^'\\]|\\.)+)'|"((?:[^"\\]|\\.)+)")\?/.exec(message || "");
+  return found ? (found[1] ?? found[2]).replace(/\\(.)/g, "$1") : null;
+}
+
 main().catch((error) => {
-  notice($("dash"), error.status === 404 ? "There is no such outlet in the corpus." : `The dashboard could not be loaded: ${error.message}`, "error");
+  const near = error.status === 404 ? nearOutlet(error.message) : null;
+  if (near) {
+    $("dash").replaceChildren(el("p", { class: "notice error" }, "There is no such outlet in the corpus. Did you mean ", el("a", { href: `/outlets/${encodeURIComponent(near)}`, text: near }), "?"));
+  } else {
+    notice($("dash"), error.status === 404 ? "There is no such outlet in the corpus." : `The dashboard could not be loaded: ${error.message}`, "error");
+  }
   say(error.message, "error");
   document.body.dataset.ready = "error";
 });
