@@ -162,6 +162,10 @@ def test_outlets_search_profile_formats(filled: str) -> None:
     assert both["a"]["outlet"] == "Alpha" and both["rate_difference"] == {"Loaded_Language": 250.0}
     compared = run("profile", "Alpha", "--compare", "Beta", "--db", db).stdout
     assert "minus" in compared and "+250.00  Loaded language (Loaded_Language)" in compared
+    # QA s47 (Q2): outlets named in another case were compared under the names as typed
+    # ("per 1,000 words (alpha minus BETA):") beside their profiles headed "Alpha" and "Beta"
+    typed = run("profile", "alpha", "--compare", "BETA", "--db", db).stdout
+    assert "per 1,000 words (Alpha minus Beta):" in typed, typed
     alpha = run("profile", "Alpha", "--db", db).stdout
     # The name the text view gives elsewhere, and the id that unspun search --technique takes
     # (QA: "Loaded_Language" alone, "Exaggeration,Minimisation" for "Exaggeration / minimisation").

@@ -413,7 +413,8 @@ def profile(
                 return
             for line in [*_profile_text(comparison["a"]), "", *_profile_text(comparison["b"]), ""]:
                 write(line)
-            write(f"per 1,000 words ({outlet} minus {compare}):")
+            # the outlets as stored (either may be named in another case)
+            write(f"per 1,000 words ({comparison['a']['outlet']} minus {comparison['b']['outlet']}):")
             for name, difference in sorted(comparison["rate_difference"].items(), key=lambda kv: -abs(kv[1])):
                 write(f"  {difference:>+8.2f}  {_label(name)}")
             return
