@@ -239,6 +239,19 @@ def test_export_help_says_ptc_leaves_out_spans_without_a_ptc14_id() -> None:
     assert "PTC-14 ids" in help_text and "left out" in help_text, help_text
 
 
+def test_export_of_an_outlet_no_article_has_says_so(filled: str) -> None:
+    # QA s47 (Q2): `unspun export --outlet "Harbour Herald"` (stored as "The Harbour Herald")
+    # wrote nothing and exited 0, so `> corpus.jsonl` made an empty file without a word, while
+    # search, profile and reanalyze name the near outlet.
+    for format in ("jsonl", "ptc", "labelstudio"):
+        result = run("export", "--db", filled, "--outlet", "Alph", "--format", format)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert "no stored article from outlet 'Alph'; did you mean 'Alpha'?" in result.stderr
+    found = run("export", "--db", filled, "--outlet", "alpha")  # another case is the same outlet
+    assert found.exit_code == 0 and len(found.stdout.splitlines()) == 1
+
+
 def test_readers_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:
     # A mistyped --db answered "0 of 0 matching articles" and left an empty store (and its
     # folders) behind; only ingest creates a store.

@@ -453,6 +453,10 @@ def export(
     from unspun.store.export import export_chunks
 
     with user_errors(), opened(db) as store:
+        # an outlet no article has (a misspelt name) is an error, not an empty export
+        missing = _unknown_outlet(store, outlet) if outlet is not None else None
+        if missing is not None:
+            raise missing
         query = SearchQuery(outlet=outlet) if outlet is not None else None
         if label_config is not None:
             from unspun.store.labelstudio import labelling_config
