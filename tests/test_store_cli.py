@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import jsonschema
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from store_analyses import make_analysis
@@ -250,6 +251,43 @@ def test_export_of_an_outlet_no_article_has_says_so(filled: str) -> None:
         assert "no stored article from outlet 'Alph'; did you mean 'Alpha'?" in result.stderr
     found = run("export", "--db", filled, "--outlet", "alpha")  # another case is the same outlet
     assert found.exit_code == 0 and len(found.stdout.splitlines()) == 1
+
+
+def test_export_takes_the_search_filters(filled: str) -> None:
+    # QA s47 (Q2): GET /api/export takes every search filter, unspun export --outlet alone: a
+    # researcher's "Loaded_Language articles of January" could be exported over HTTP only.
+    def ids(*args: str) -> list[str]:
+        result = run("export", "--db", filled, *args)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+    assert sorted(ids()) == ["a", "b"]
+    assert ids("--technique", "Loaded_Language") == ["a"]
+    assert ids("--max-score", "0.2") == ["b"]
+    assert ids("--query", "harbour") == ["b"]
+    assert ids("--outlet", "beta", "--genre", "") == ["b"]
+    assert ids("--since", "2999-01-01") == []
+    bad = run("export", "--db", filled, "--since", "2026-02")
+    assert bad.exit_code == 2 and "--since '2026-02' is not a date" in bad.stderr, bad.output
+    bad = run("export", "--db", filled, "--min-score", "2")
+    assert bad.exit_code == 2 and "--min-score" in bad.stderr and "min_score" not in bad.stderr, bad.output
+    # the options and their help are search's, but the paging (an export is every match)
+    search = {p.name: p for p in typer.main.get_command(app).commands["search"].params}  # type: ignore[attr-defined]
+    export = {p.name: p for p in typer.main.get_command(app).commands["export"].params}  # type: ignore[attr-defined]
+    assert {"limit", "next"}.isdisjoint(export)
+    for name in (
+        "outlet",
+        "since",
+        "until",
+        "technique",
+        "genre",
+        "frame",
+        "language",
+        "min_score",
+        "analysis",
+    ):
+        assert export[name].help == search[name].help, name
+    assert export["query"].opts == ["--query"]
 
 
 def test_readers_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:

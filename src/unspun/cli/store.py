@@ -208,14 +208,7 @@ CLI_NAMES = {"text": "query", "date_from": "since", "date_to": "until"}
 def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given: Any) -> None:
     """Find stored articles: full text and filters, newest first, a page at a time."""
     with user_errors():
-        values = {name: given[CLI_NAMES.get(name, name)] for name, *_ in search_fields()}
-        for name, kind, *_ in search_fields():
-            if dt.date in get_args(kind):
-                values[name] = _date(values[name], _flag(name))
-        try:
-            filters = SearchQuery(**values)
-        except FormatError as error:  # its message names the API's parameters (min_score)
-            raise FormatError(_as_flags(error.message)) from error
+        filters = _search_query(given, [name for name, *_ in search_fields()])
         with opened(db) as store:
             page = store.search(filters)
             missing = _unknown_outlet(store, filters.outlet) if not page.total and filters.outlet else None
@@ -243,6 +236,23 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
         write(f"{shown} of {page.total} matching article{'s' if page.total != 1 else ''}")
         if page.next:
             write(f"next page: --next {page.next}")
+
+
+def _search_query(given: dict[str, Any], fields: list[str]) -> SearchQuery:
+    """The :class:`SearchQuery` of the filter options ``given`` (by their CLI names) for the
+    ``fields`` a command takes, dates read as YYYY-MM-DD.
+
+    Raises:
+        FormatError: a filter no article can match, said with the CLI's option names.
+    """
+    values = {name: given[CLI_NAMES.get(name, name)] for name in fields}
+    for name, kind, *_ in search_fields():
+        if name in values and dt.date in get_args(kind):
+            values[name] = _date(values[name], _flag(name))
+    try:
+        return SearchQuery(**values)
+    except FormatError as error:  # its message names the API's parameters (min_score)
+        raise FormatError(_as_flags(error.message)) from error
 
 
 def _quoted(title: str, most: int = 60) -> str:
@@ -276,8 +286,10 @@ def _flag(name: str) -> str:
     return "--" + CLI_NAMES.get(name, name).replace("_", "-")
 
 
-def _search_parameter(name: str, kind: Any, default: Any, help_text: str) -> inspect.Parameter:
-    if name == "text":
+def _search_parameter(
+    name: str, kind: Any, default: Any, help_text: str, *, text_option: bool = False
+) -> inspect.Parameter:
+    if name == "text" and not text_option:
         info: Any = typer.Argument(help=help_text)
     else:
         info = typer.Option(_flag(name), help=help_text)
@@ -437,7 +449,6 @@ def export(
     format: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="Export format.")
     ] = ExportFormat.jsonl,
-    outlet: Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles.")] = None,
     with_feedback: Annotated[
         bool, typer.Option("--with-feedback", help="jsonl: add each article's feedback records.")
     ] = False,
@@ -445,19 +456,20 @@ def export(
         Path | None,
         typer.Option("--label-config", help="labelstudio: also write the labelling config XML to this file."),
     ] = None,
+    **given: Any,
 ) -> None:
-    """Print every stored article: jsonl (the analyze --format json object plus article_id and
-    content_hash), ptc (article_id, technique, start, end; PTC-14 ids: another language's span under
+    """Print every stored article matching the filters (search's, every match: no paging): jsonl
+    (the analyze --format json object plus article_id and content_hash), ptc (article_id, technique, start, end; PTC-14 ids: another language's span under
     the PTC-14 id that corresponds, left out where none does) or labelstudio (tasks with
     predictions)."""
     from unspun.store.export import export_chunks
 
     with user_errors(), opened(db) as store:
+        query = _search_query(given, [name for name, *_ in EXPORT_FILTERS])
         # an outlet no article has (a misspelt name) is an error, not an empty export
-        missing = _unknown_outlet(store, outlet) if outlet is not None else None
+        missing = _unknown_outlet(store, query.outlet) if query.outlet else None
         if missing is not None:
             raise missing
-        query = SearchQuery(outlet=outlet) if outlet is not None else None
         if label_config is not None:
             from unspun.store.labelstudio import labelling_config
 
@@ -471,6 +483,20 @@ def export(
             out.file.flush()
         except BrokenPipeError:  # | head: stop quietly
             out.on_broken_pipe()
+
+
+# The export takes search's filters (the same options, declared once), not its paging: it
+# prints every match. The words to find are --query here (search's argument).
+EXPORT_FILTERS = [described for described in search_fields() if described[0] not in ("limit", "next")]
+_export_own = inspect.signature(export, eval_str=True).parameters
+export.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_export_own[name].replace(kind=inspect.Parameter.KEYWORD_ONLY) for name in ("db", "format")]
+    + [_search_parameter(*described, text_option=True) for described in EXPORT_FILTERS]
+    + [
+        _export_own[name].replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for name in ("with_feedback", "label_config")
+    ]
+)
 
 
 def reanalyze(
