@@ -386,6 +386,35 @@ def test_feedback_is_kept_after_a_reload(page: Any, api: httpx.Client) -> None:
     screenshot(page, "web-article.png")
 
 
+def test_a_reviewers_span_tooltip_says_who_added_it_and_why_once(page: Any, api: httpx.Client) -> None:
+    # QA s47 (Q2): the tooltip of a span added through the API (or a Label Studio import) said
+    # "added by a reviewer", "Why: added by a reader" and "Added by a reviewer", and neither the
+    # reviewer's name nor their note, which the feedback keeps.
+    text = "Tooltip check\n\nThe corrupt elite will destroy everything we love."
+    data = store_article(api, text, outlet="Tooltip Times")
+    start = text.index("corrupt elite")
+    response = api.post(
+        f"/api/articles/{data['article_id']}/feedback",
+        json={
+            "kind": "added",
+            "start": start,
+            "end": start + len("corrupt elite"),
+            "technique": "Name_Calling,Labeling",
+            "author": "ana",
+            "note": "a label for opponents",
+        },
+    )
+    assert response.status_code == 201, response.text
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    page.locator("#a-text mark.fb-added").first.hover()
+    page.wait_for_selector("#tooltip:not([hidden])")
+    tip = " ".join((page.text_content("#tooltip") or "").split())
+    assert "added by a reader" not in tip, tip
+    assert tip.count("dded by a reviewer") == 2, tip  # the score's place, and who added it
+    assert "Added by a reviewer (ana): a label for opponents" in tip, tip
+
+
 def test_outlet_dashboards_compare_two_outlets(page: Any, api: httpx.Client) -> None:
     loud = ARTICLE.split("\n\n", 1)[1]
     calm = "The council approved the budget on Tuesday after a two-hour debate. Officials said the bridge would open in spring."

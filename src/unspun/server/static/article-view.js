@@ -439,11 +439,15 @@ export class ArticleView {
     ];
     const also = alsoLabel(this.cat, span);
     if (also) parts.push(el("p", { class: "tt-also", text: also }));
-    if (span.reason) parts.push(el("p", { class: "tt-reason" }, el("span", { class: "muted", text: "Why: " }), span.reason));
     const fb = span.attrs.feedback;
+    // A reviewer's added span has no model reason: its "why" is the reviewer's note, said below.
+    if (span.reason && fb !== "added") parts.push(el("p", { class: "tt-reason" }, el("span", { class: "muted", text: "Why: " }), span.reason));
     if (fb) {
       let note = FEEDBACK_TEXT[fb] || `Feedback: ${fb}`;
       if (fb === "corrected" && span.attrs.original) note += ` (was ${techniqueName(this.cat, span.attrs.original)})`;
+      // who and why, as the feedback keeps them (a Label Studio import's or an API client's)
+      if (span.attrs.feedback_by) note += ` (${span.attrs.feedback_by})`;
+      if (span.attrs.feedback_note) note += `: ${span.attrs.feedback_note}`;
       parts.push(el("p", { class: `tt-fb fb-${fb}`, text: note }));
     }
     return el("div", { class: "tt-item", dataset: { swatch: span.technique } }, parts);
