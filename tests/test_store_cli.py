@@ -240,6 +240,15 @@ def test_export_help_says_ptc_leaves_out_spans_without_a_ptc14_id() -> None:
     assert "PTC-14 ids" in help_text and "left out" in help_text, help_text
 
 
+def test_search_table_lines_up_the_titles(filled: str) -> None:
+    # QA s47 (Q2): the outlet column was not padded, so each title began where its outlet's name
+    # ended ("Le Courrier du Port  “Le budget...”" beside "Valley Ledger  “Ferry costs...”").
+    lines = run("search", "--db", filled).stdout.splitlines()
+    rows = [line for line in lines if "“" in line]
+    assert len(rows) == 2 and len({row.index("“") for row in rows}) == 1, lines
+    assert lines[0].index("title") == rows[0].index("“"), lines
+
+
 def test_export_of_an_outlet_no_article_has_says_so(filled: str) -> None:
     # QA s47 (Q2): `unspun export --outlet "Harbour Herald"` (stored as "The Harbour Herald")
     # wrote nothing and exited 0, so `> corpus.jsonl` made an empty file without a word, while

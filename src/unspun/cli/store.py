@@ -224,13 +224,15 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
             if page.next:  # on stderr, so that `> hits.csv` keeps the table alone, but said
                 say("more:", "yellow", f"{len(rows)} of {page.total} rows; next page: --next {page.next}")
             return
+        # the outlet column as wide as the page's longest name, so that the titles line up
+        wide = max([len("outlet"), *(len(item.outlet or "-") for item in page.items)])
         if page.items:  # the columns named: a bare "0.72" did not say it was the persuasion score
-            write(f"{'article':<16}  {'published':<10}  persuasion  outlet  title")
+            write(f"{'article':<16}  {'published':<10}  persuasion  {'outlet':<{wide}}  title")
         for item in page.items:
             score = f"{item.persuasion_score:.2f}" if item.persuasion_score is not None else "-"
             write(
                 f"{item.article_id:<16}  {item.published or '----------'}  {score:>10}  "
-                f"{item.outlet or '-'}  {_quoted(item.title or item.snippet)}"
+                f"{item.outlet or '-':<{wide}}  {_quoted(item.title or item.snippet)}"
             )
         shown = len(page.items)
         write(f"{shown} of {page.total} matching article{'s' if page.total != 1 else ''}")
