@@ -240,6 +240,14 @@ def test_export_help_says_ptc_leaves_out_spans_without_a_ptc14_id() -> None:
     assert "PTC-14 ids" in help_text and "left out" in help_text, help_text
 
 
+def test_profile_of_an_outlet_without_spans_says_none(filled: str) -> None:
+    # QA s47 (Q2): an outlet of plain reporting showed the heading "techniques (spans, per 1,000
+    # words; ...):" with nothing under it, as if the list had failed to print.
+    lines = run("profile", "Beta", "--db", filled).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("techniques"))
+    assert lines[at + 1] == "  none found", lines
+
+
 def test_search_table_lines_up_the_titles(filled: str) -> None:
     # QA s47 (Q2): the outlet column was not padded, so each title began where its outlet's name
     # ended ("Le Courrier du Port  “Le budget...”" beside "Valley Ledger  “Ferry costs...”").

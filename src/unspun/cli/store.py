@@ -353,6 +353,8 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     ]
     for name, count in profile["technique_counts"].items():
         lines.append(f"  {count:>6}  {profile['technique_rates'][name]:>8.2f}  {_label(name)}")
+    if not profile["technique_counts"]:  # the heading alone read as a list that failed to print
+        lines.append("  none found")
     for kind in ("genre", "frame"):
         mix = ", ".join(f"{_label(k, kind)} {v}" for k, v in profile[f"{kind}s"].items())
         lines.append(f"{kind}s: {mix or '-'}")
