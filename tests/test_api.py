@@ -495,3 +495,29 @@ def test_export_refuses_paging_parameters_it_would_ignore(client: TestClient) ->
     assert {"q", "outlet", "date_from", "technique", "format", "with_feedback"} <= {
         p["name"] for p in parameters
     }
+
+
+def test_openapi_describes_what_the_analysis_routes_answer(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    """QA s47 (Q2): /openapi.json gave no schema for any answer (a client generated from it
+    typed the analysis as nothing), and said the export answers application/json whatever its
+    format. The analysis routes now name the analysis record, which their answers follow."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    document = client.get("/openapi.json").json()
+    registry = Registry().with_resource("urn:openapi", Resource(document, specification=DRAFT202012))
+    article = client.get(f"/api/articles/{stored[0]['article_id']}", params={"corrected": "true"}).json()
+    for path, method, answer, record in (
+        ("/api/analyze", "post", stored[0], "AnalysisRecord"),
+        ("/api/articles/{article_id}", "get", article, "StoredAnalysisRecord"),
+    ):
+        content = document["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+        assert content["schema"]["$ref"] == f"#/components/schemas/{record}", path
+        schema = {"$ref": "urn:openapi" + content["schema"]["$ref"]}
+        jsonschema.Draft202012Validator(schema, registry=registry).validate(answer)
+    assert "spans" in document["components"]["schemas"]["AnalysisRecord"]["properties"]
+    export = document["paths"]["/api/export"]["get"]["responses"]["200"]["content"]
+    assert set(export) == {"application/x-ndjson", "text/tab-separated-values", "application/json"}

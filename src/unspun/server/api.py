@@ -23,9 +23,9 @@ from typing import Annotated, Any, Literal
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from unspun.document import Analysis, Article, web_address
+from unspun.document import Analysis, AnalysisRecord, Article, web_address
 from unspun.errors import FormatError
 from unspun.server.errors import error_body
 from unspun.store.base import Feedback, SearchQuery, Store, search_fields
@@ -69,6 +69,30 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (500, "Internal error (details in the server log only)"),
         (503, "Busy, or the store is unavailable"),
     )
+}
+
+# What the analysis routes answer, for /openapi.json (a client generated from it gets the
+# analysis typed): the analysis record, the JSON Schema `unspun schema` prints; a stored one
+# adds what StoredAnalysis.to_dict adds.
+ANALYSIS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": AnalysisRecord,
+        "description": "The `unspun analyze --format json` object (JSON Schema: `unspun schema`)",
+    },
+    **ERROR_RESPONSES,
+}
+StoredAnalysisRecord = create_model(
+    "StoredAnalysisRecord",
+    __base__=AnalysisRecord,
+    __doc__="A stored article's analysis: the analysis record and where it is in the store.",
+    analysis_id=(int, Field(description="The analysis shown (its id in the store).")),
+    added_at=(str, Field(description="When the article was stored (ISO date-time).")),
+    history=(list[dict[str, Any]], Field(description="Every analysis of the article, newest first.")),
+    feedback=(list[dict[str, Any]], Field(description="The feedback given on the article, oldest first.")),
+)
+STORED_ANALYSIS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ANALYSIS_RESPONSES,
+    200: {"model": StoredAnalysisRecord, "description": "The stored analysis"},
 }
 
 
@@ -214,7 +238,7 @@ def make_article(body: AnalyzeRequest) -> Article:
     return article
 
 
-@router.post("/analyze", responses=ERROR_RESPONSES, summary="Analyse an article (and keep it)")
+@router.post("/analyze", responses=ANALYSIS_RESPONSES, summary="Analyse an article (and keep it)")
 async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     """The ``unspun analyze --format json`` object of the text, plus ``article_id`` when
     ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit).
@@ -333,7 +357,9 @@ ArticleId = Annotated[str, Path(description="The store's article id (16 hex digi
 
 
 @router.get(
-    "/articles/{article_id}", responses=ERROR_RESPONSES, summary="One stored article and its analysis"
+    "/articles/{article_id}",
+    responses=STORED_ANALYSIS_RESPONSES,
+    summary="One stored article and its analysis",
 )
 def get_article(
     article_id: ArticleId,
@@ -402,7 +428,17 @@ EXPORT_MEDIA = {
 }
 
 
-@router.get("/export", responses=ERROR_RESPONSES, summary="Export the stored articles (streamed)")
+@router.get(
+    "/export",
+    responses={
+        200: {
+            "description": "jsonl: one analysis object a line; ptc: a TSV; labelstudio: a JSON list of tasks",
+            "content": {media.split(";")[0]: {} for media in EXPORT_MEDIA.values()},
+        },
+        **ERROR_RESPONSES,
+    },
+    summary="Export the stored articles (streamed)",
+)
 def export(
     store: StoreDep,
     query: ExportQueryDep,
