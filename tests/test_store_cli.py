@@ -233,6 +233,30 @@ def test_feedback_list_names_its_columns_and_shows_the_words_marked(filled: str)
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", row) and "+00:00" not in row, row
 
 
+def test_feedback_list_lines_up_its_columns(filled: str) -> None:
+    # QA s47 (Q2): the technique and author columns were not padded, so the words marked began
+    # wherever a row's change and author ended ("Exaggeration,Minimisation -> Doubt  labelstudio:
+    # ana@example.org  ..." beside "- -> Flag-Waving  labelstudio:...").
+    from unspun.store.base import Feedback
+
+    with open_store(filled) as store:
+        article_id = store.search(SearchQuery(outlet="Alpha")).items[0].article_id
+        store.add_feedback(
+            article_id, Feedback(kind="added", start=0, end=7, technique="Doubt", author="ana")
+        )
+        store.add_feedback(
+            article_id,
+            Feedback(
+                kind="added", start=8, end=13, technique="Exaggeration,Minimisation", author="labelstudio:b"
+            ),
+        )
+    header, *rows = run("feedback", "list", "--db", filled).stdout.splitlines()
+    assert len(rows) == 2 and len({row.index("“") for row in rows}) == 1, rows
+    when = re.search(r"\d{4}-\d\d-\d\d ", rows[0])
+    assert when and header.index("when") == when.start(), header
+    assert header.index("text") == rows[0].index("“"), header
+
+
 def test_export_help_says_ptc_leaves_out_spans_without_a_ptc14_id() -> None:
     # QA (s46): a stored French article with 7 spans exported 5 PTC lines (Questioning_the_Reputation
     # and Consequential_Oversimplification have no PTC-14 id), and --help said nothing of it.

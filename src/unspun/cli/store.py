@@ -630,19 +630,26 @@ def feedback_list(
                     "yellow",
                     f"no feedback {where}; add some on the web page or with unspun feedback import",
                 )
-            else:
-                write(
-                    f"{'article':<16}  {'span':<12}  {'kind':<9}  technique (was -> now)  author  when  text"
-                )
             texts: dict[str, str] = {}
+            lines = []
             for f in records:
                 # The words marked, not only their offsets: a reviewer reads back what was flagged.
                 if f.article_id and f.article_id not in texts:
                     texts[f.article_id] = store.get(f.article_id).analysis.text
-                words = _quoted(texts.get(f.article_id or "", "")[f.start : f.end])
-                change = f"{f.original or '-'} -> {f.technique or '-'}"
-                when = f.created_at.strftime("%Y-%m-%d %H:%M:%S") if f.created_at else "-"
-                span = f"[{f.start}, {f.end})"
-                write(
-                    f"{f.article_id:<16}  {span:<12}  {f.kind:<9}  {change}  {f.author or '-'}  {when}  {words}"
+                lines.append(
+                    (
+                        f.article_id or "-",
+                        f"[{f.start}, {f.end})",
+                        f.kind,
+                        f"{f.original or '-'} -> {f.technique or '-'}",
+                        f.author or "-",
+                        f.created_at.strftime("%Y-%m-%d %H:%M:%S") if f.created_at else "-",
+                        _quoted(texts.get(f.article_id or "", "")[f.start : f.end]),
+                    )
                 )
+            # each column as wide as its widest entry (the header's included), so the words line up
+            header = ("article", "span", "kind", "technique (was -> now)", "author", "when", "text")
+            widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header) - 1)]
+            for row in [header, *lines] if lines else []:  # no header over no rows
+                cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+                write("  ".join([*cells, row[-1]]))
