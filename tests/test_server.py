@@ -397,6 +397,27 @@ def test_serve_says_it_answers_once_the_models_are_loaded(
     assert "once the models are loaded" in said and "Application startup complete" in said
 
 
+def test_serve_says_when_its_store_is_new(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    # QA s47 (Q2): `unspun serve --db sqlite:///.../typo/corpus.db` made the folder and an empty
+    # store without a word, and the page then showed an empty corpus (the readers refuse such a
+    # path; serve must create its store on a first run, so it says so).
+    import socket
+
+    monkeypatch.setattr("unspun.server.create_app", lambda *, store, settings: object())
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "typo" / "corpus.db"
+    said = []
+    for _ in range(2):
+        result = CliRunner().invoke(cli_app, ["serve", "--port", str(port), "--db", f"sqlite:///{db}"])
+        assert result.exit_code == 0, result.output
+        said.append(" ".join(result.output.split()))
+    assert f"a new, empty store: there was no file at {db}" in said[0], said[0]
+    assert "new, empty store" not in said[1], said[1]
+
+
 def test_settings_come_from_the_environment_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     from unspun.errors import ConfigError
 

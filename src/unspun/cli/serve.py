@@ -75,8 +75,13 @@ def serve(
         )
         settings.check_exposure()
         check_free(settings.host, settings.port)  # before the models load, not after
-        from unspun.store import open_store
+        from unspun.store import default_url, open_store
+        from unspun.store.sql import sqlite_file
 
+        # The server makes its store on a first run, as ingest does; a mistyped --db made an empty
+        # one without a word (the page then showed an empty corpus), so the line says it is new.
+        file = sqlite_file(settings.db or default_url())
+        new = f" (a new, empty store: there was no file at {file})" if file and not file.exists() else ""
         store = open_store(settings.db)  # a bad URL fails here, once, before listening
         app = create_app(store=store, settings=settings)
         where = (
@@ -88,7 +93,7 @@ def serve(
             "serving",
             "bold green",
             f"{where} once the models are loaded (a few seconds, until uvicorn says 'Application "
-            f"startup complete'; API docs: {where}/docs; store: {store.url})",
+            f"startup complete'; API docs: {where}/docs; store: {store.url}{new})",
         )
         try:
             # No proxy headers trusted (a client could forge its address); no Server header.
