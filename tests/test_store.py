@@ -940,3 +940,32 @@ def test_feedback_on_a_semeval2023_article_takes_its_taxonomy() -> None:
     ]
     with pytest.raises(FormatError, match="unknown technique 'Propaganda'"):
         check_feedback(Feedback(kind="added", start=0, end=3, technique="Propaganda"), french)
+
+
+def test_delete_removes_an_article_with_its_analyses_and_feedback(store: SqlStore) -> None:
+    """QA s47 (Q2): an article stored under a misspelt outlet could never be put right (its
+    metadata are never overwritten) nor taken out of the corpus."""
+    wrong = store.add(make_analysis(TRICKY, id="w", outlet="Harbor Herald", spans=SPANS))
+    kept = store.add(make_analysis("Calm harbour news.", id="k", outlet="The Harbour Herald"))
+    store.add(make_analysis(TRICKY, id="w", outlet="Harbor Herald", spans=SPANS, models=NEWER))
+    store.add_feedback(wrong.article_id, Feedback(kind="wrong", start=0, end=1, span_id="T1"))
+    gone = store.delete(wrong.article_id)
+    assert (gone.article_id, gone.outlet, gone.title) == (wrong.article_id, "Harbor Herald", "A title")
+    with pytest.raises(NotFoundError):
+        store.get(wrong.article_id)
+    assert [o.outlet for o in store.outlets()] == ["The Harbour Herald"]
+    assert store.search(SearchQuery(text="emoji")).total == 0  # gone from the full-text index too
+    counts = store.counts()
+    assert (counts.articles, counts.analyses, counts.feedback) == (1, 1, 0)
+    with store._connect() as connection:
+        for table in ("spans", "labels", "entities", "attributions", "paragraph_techniques"):
+            ids = {row[0] for row in connection.execute(text(f"SELECT DISTINCT analysis_id FROM {table}"))}
+            assert ids <= {kept.analysis_id}, table
+    with pytest.raises(NotFoundError, match="no stored article"):
+        store.delete(wrong.article_id)
+    # the same text can be stored again, now under the right outlet
+    again = store.add(make_analysis(TRICKY, id="w", outlet="The Harbour Herald", spans=SPANS))
+    assert (
+        again.article_id == wrong.article_id
+        and store.get(again.article_id).summary.outlet == "The Harbour Herald"
+    )

@@ -257,6 +257,28 @@ def test_feedback_list_lines_up_its_columns(filled: str) -> None:
     assert header.index("text") == rows[0].index("“"), header
 
 
+def test_delete_takes_articles_out_of_the_store(filled: str) -> None:
+    # QA s47 (Q2): there was no way to take an article out of the corpus (one ingested under a
+    # misspelt outlet keeps it: stored metadata are never overwritten).
+    ids = {
+        a["source_id"]: a["article_id"]
+        for a in json.loads(run("search", "--db", filled, "--format", "json").stdout)["articles"]
+    }
+    unknown = run("delete", ids["a"], "0123456789abcdef", "--db", filled)
+    assert unknown.exit_code == 2 and "no stored article '0123456789abcdef'" in unknown.stderr, unknown.output
+    assert (
+        run("search", "--db", filled, "--format", "json").stdout.count('"article_id"') == 2
+    )  # nothing deleted
+    done = run("delete", ids["a"], "--db", filled)
+    assert done.exit_code == 0, done.output
+    assert f"deleted {ids['a']} “A title” (Alpha, 2024-03-05)" in done.stdout, done.stdout
+    left = json.loads(run("search", "--db", filled, "--format", "json").stdout)["articles"]
+    assert [a["source_id"] for a in left] == ["b"]
+    assert [o["outlet"] for o in json.loads(run("outlets", "--db", filled, "--format", "json").stdout)] == [
+        "Beta"
+    ]
+
+
 def test_export_help_says_ptc_leaves_out_spans_without_a_ptc14_id() -> None:
     # QA (s46): a stored French article with 7 spans exported 5 PTC lines (Questioning_the_Reputation
     # and Consequential_Oversimplification have no PTC-14 id), and --help said nothing of it.

@@ -125,6 +125,9 @@ app.command(short_help="List the stored outlets with their counts and dates.")(s
 app.command(short_help="How an outlet persuades: techniques, genres, frames.")(store_commands.profile)
 app.command(short_help="Print every stored article (jsonl, ptc, labelstudio).")(store_commands.export)
 app.command(short_help="Analyse stored articles again with the current models.")(store_commands.reanalyze)
+app.command(short_help="Take articles out of the store, with their analyses and feedback.")(
+    store_commands.delete
+)
 app.add_typer(
     feedback_app, name="feedback", short_help="Feedback on stored analyses: import a review, list it."
 )

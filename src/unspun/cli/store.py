@@ -503,6 +503,25 @@ export.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 )
 
 
+def delete(
+    article_ids: Annotated[
+        list[str], typer.Argument(help="Article ids (as unspun search lists them) or content hashes.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Take articles out of the store, with their analyses and feedback (to store one again with
+    other metadata: a stored article's outlet, title, url and date are never overwritten). Every id
+    is checked first: an unknown one deletes nothing."""
+    with user_errors(), opened(db) as store:
+        for article_id in article_ids:
+            store.get(article_id)  # NotFoundError before anything is deleted
+        for article_id in article_ids:
+            gone = store.delete(article_id)
+            about = ", ".join(str(v) for v in (gone.outlet, gone.published) if v)
+            title = f" {_quoted(gone.title or gone.snippet)}" if gone.title or gone.snippet else ""
+            write(f"deleted {gone.article_id}{title}{f' ({about})' if about else ''}")
+
+
 def reanalyze(
     db: DbOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles.")] = None,

@@ -565,6 +565,14 @@ class Store(Protocol):
         Raises :class:`NotFoundError` for an unknown article or analysis id."""
         ...
 
+    def delete(self, article_id: str) -> ArticleSummary:
+        """Remove the article (by its id or content hash) with every analysis of it and the
+        feedback on it, and return what it was (its metadata were never to be overwritten, so an
+        article stored under a wrong outlet or date is deleted and ingested again).
+
+        Raises :class:`NotFoundError` for an unknown article."""
+        ...
+
     def search(self, query: SearchQuery) -> Page[ArticleSummary]:
         """The articles matching ``query``, one page at a time (see :class:`SearchQuery`)."""
         ...

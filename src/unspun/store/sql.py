@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, func, insert, select, text
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
@@ -277,6 +278,16 @@ class SqlStore:
                 history=self._history(connection, article.pk, article.id),
                 feedback=self._feedback(connection, article.pk, article.id),
             )
+
+    def delete(self, article_id: str) -> ArticleSummary:
+        summary = self.get(article_id).summary  # NotFoundError, said as get says it
+        with self._begin() as connection:
+            # the analyses (and their spans, labels, entities, ...) and the feedback go with it:
+            # ON DELETE CASCADE; SQLite's full-text index by its delete trigger
+            connection.execute(
+                sql_delete(t.articles).where(t.articles.c.content_hash == summary.content_hash)
+            )
+        return summary
 
     def _history(self, connection: Connection, article_pk: int, article_id: str) -> list[AnalysisInfo]:
         rows = connection.execute(
