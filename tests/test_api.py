@@ -521,3 +521,25 @@ def test_openapi_describes_what_the_analysis_routes_answer(
     assert "spans" in document["components"]["schemas"]["AnalysisRecord"]["properties"]
     export = document["paths"]["/api/export"]["get"]["responses"]["200"]["content"]
     assert set(export) == {"application/x-ndjson", "text/tab-separated-values", "application/json"}
+
+
+def test_delete_an_article_needs_the_token_and_takes_it_out(
+    seeded: tuple[TestClient, list[dict[str, Any]], Any],
+) -> None:
+    """QA s47 (Q2): the store could not take an article out (DELETE was 405), so one stored with
+    a wrong outlet stayed so for good."""
+    _, _, store = seeded
+    app = create_app(store=store, settings=ServerSettings(token="t0ken"), load_models=False)
+    auth = {"Authorization": "Bearer t0ken"}
+    with TestClient(app, raise_server_exceptions=False) as c:
+        text = "Deleted daily\n\nThe harbour board met on Monday and approved the dredging plan."
+        made = c.post("/api/analyze", json={"text": text, "outlet": "Typo Tmes", "store": True}, headers=auth)
+        assert made.status_code == 200, made.text
+        url = f"/api/articles/{made.json()['article_id']}"
+        assert_error(c.delete(url), 401)
+        gone = c.delete(url, headers=auth)
+        assert gone.status_code == 200, gone.text
+        assert gone.json()["ok"] is True and gone.json()["deleted"]["outlet"] == "Typo Tmes"
+        assert "no stored article" in assert_error(c.get(url), 404)
+        assert "no stored article" in assert_error(c.delete(url, headers=auth), 404)
+        assert "Typo Tmes" not in {o["outlet"] for o in c.get("/api/outlets").json()["outlets"]}

@@ -381,6 +381,13 @@ def _with_analysis(stored: Any, analysis: Analysis) -> Any:
     return replace(stored, analysis=analysis)
 
 
+@router.delete("/articles/{article_id}", responses=ERROR_RESPONSES, summary="Delete a stored article")
+def delete_article(article_id: ArticleId, store: StoreDep) -> JSONResponse:
+    """Take the article out of the store, with every analysis of it and its feedback (as
+    ``unspun delete``); answers what it was (``deleted``: its metadata, as listed by search)."""
+    return JSONResponse({"ok": True, "deleted": store.delete(article_id).to_dict()})
+
+
 @router.post(
     "/articles/{article_id}/feedback",
     status_code=201,
