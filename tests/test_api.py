@@ -192,6 +192,8 @@ def test_restoring_a_text_with_other_metadata_is_409(
         )
         assert f"article {first['article_id']} is already stored with" in message
         assert "leave out these fields" in message
+        # QA s47 (Q2): and, when the stored values are the wrong ones, how to put them right
+        assert f"DELETE /api/articles/{first['article_id']}" in message
     assert "outlet 'The Daily Example', not outlet 'Another Outlet'" in assert_error(
         client.post("/api/analyze", json={**ARTICLES[0], "outlet": "Another Outlet", "store": True}), 409
     )

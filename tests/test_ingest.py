@@ -253,9 +253,15 @@ def test_a_feed_stored_with_outlet_and_read_again_says_which_outlet_to_give(
     failure = again.report.unanalysed[0]
     assert failure.code == "metadata_conflict" and "\n" not in failure.message
     assert "is already stored with outlet 'My Paper', not outlet 'Wire Service'" in failure.message
-    assert failure.message.endswith(
+    assert (
         "to store it again, give the outlet it was stored with (unspun ingest --outlet 'My Paper')"
+        in failure.message
     )
+    # QA s47 (Q2): and, when the stored values are the wrong ones, how to put them right
+    article_id = failure.message.split()[1]
+    assert failure.message.endswith(
+        f"or, if the stored ones are wrong, take it out first (unspun delete {article_id}) and ingest it again"
+    ), failure.message
     assert ingest([str(feed)], store, analyser=Pipeline([]), outlet="My Paper").duplicate == 2
 
 

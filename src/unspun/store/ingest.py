@@ -268,7 +268,8 @@ def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:
         advice.append(f"give the stored {' and '.join(others)} in the input")
     return MetadataConflictError(
         f"article {error.article_id} is already stored with {kept}, not {asked}: a stored text's metadata are "
-        f"never overwritten; to store it again, {', and '.join(advice)}",
+        f"never overwritten; to store it again, {', and '.join(advice)}, or, if the stored ones are "
+        f"wrong, take it out first (unspun delete {error.article_id}) and ingest it again",
         article_id=error.article_id,
         fields=error.fields,
     )

@@ -55,7 +55,9 @@ def metadata_conflict(stored: Any, given: Article) -> MetadataConflictError | No
     asked = ", ".join(f"{name} {str(getattr(given, name))!r}" for name in differs)
     return MetadataConflictError(
         f"article {row['id']} is already stored with {kept}, not {asked}: a stored text's metadata "
-        "are never overwritten; leave out these fields (or give the stored values) to store it again",
+        "are never overwritten; leave out these fields (or give the stored values) to store it again, "
+        f"or, if the stored ones are wrong, take it out first (unspun delete {row['id']}, "
+        f"DELETE /api/articles/{row['id']})",
         article_id=str(row["id"]),
         fields={name: (str(row[name]), str(getattr(given, name))) for name in differs},
     )
