@@ -545,3 +545,32 @@ def test_delete_an_article_needs_the_token_and_takes_it_out(
         assert "no stored article" in assert_error(c.get(url), 404)
         assert "no stored article" in assert_error(c.delete(url, headers=auth), 404)
         assert "Typo Tmes" not in {o["outlet"] for o in c.get("/api/outlets").json()["outlets"]}
+
+
+def test_openapi_describes_what_the_list_and_profile_routes_answer(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    """QA s47 (Q2): the pages of articles, the outlets and the profiles had no schema in
+    /openapi.json either; each real answer now follows the one the document gives."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    document = client.get("/openapi.json").json()
+    registry = Registry().with_resource("urn:openapi", Resource(document, specification=DRAFT202012))
+    outlet = quote("The Daily Example")
+    for path, url in (
+        ("/api/articles", "/api/articles?limit=1"),
+        ("/api/search", "/api/search?q=harbour"),
+        ("/api/outlets", "/api/outlets"),
+        ("/api/outlets/{name}/profile", f"/api/outlets/{outlet}/profile"),
+        ("/api/outlets/{name}/profile", f"/api/outlets/{outlet}/profile?compare={outlet}"),
+    ):
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        schema = json.loads(
+            json.dumps(content["schema"]).replace('"#/components', '"urn:openapi#/components')
+        )
+        answer = client.get(url)
+        assert answer.status_code == 200, answer.text
+        jsonschema.Draft202012Validator(schema, registry=registry).validate(answer.json())
+        assert "$ref" in json.dumps(schema), path

@@ -28,7 +28,16 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from unspun.document import Analysis, AnalysisRecord, Article, web_address
 from unspun.errors import FormatError
 from unspun.server.errors import error_body
-from unspun.store.base import Feedback, SearchQuery, Store, search_fields
+from unspun.store.base import (
+    ArticleSummary,
+    Comparison,
+    Feedback,
+    OutletProfile,
+    OutletSummary,
+    SearchQuery,
+    Store,
+    search_fields,
+)
 
 
 def _query_names(dependant: Any) -> set[str]:
@@ -90,6 +99,25 @@ StoredAnalysisRecord = create_model(
     history=(list[dict[str, Any]], Field(description="Every analysis of the article, newest first.")),
     feedback=(list[dict[str, Any]], Field(description="The feedback given on the article, oldest first.")),
 )
+ArticlePage = create_model(
+    "ArticlePage",
+    __doc__="A page of stored articles (datasette's paging: request next_url for the next page).",
+    ok=(bool, ...),
+    articles=(list[ArticleSummary], ...),
+    total=(int, Field(description="How many articles match in all.")),
+    next=(str | None, Field(description="The token of the next page; null on the last.")),
+    next_url=(str | None, Field(description="This URL with next set; null on the last page.")),
+)
+Outlets = create_model(
+    "Outlets", __doc__="Every outlet of the store.", ok=(bool, ...), outlets=(list[OutletSummary], ...)
+)
+
+
+def _answers(model: Any, description: str) -> dict[int | str, dict[str, Any]]:
+    """A route's responses for /openapi.json: ``model`` answered with 200, and the errors."""
+    return {200: {"model": model, "description": description}, **ERROR_RESPONSES}
+
+
 STORED_ANALYSIS_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ANALYSIS_RESPONSES,
     200: {"model": StoredAnalysisRecord, "description": "The stored analysis"},
@@ -339,13 +367,21 @@ def _page(store: Store, query: SearchQuery, request: Request) -> JSONResponse:
     )
 
 
-@router.get("/articles", responses=ERROR_RESPONSES, summary="List stored articles (paged, filtered)")
+@router.get(
+    "/articles",
+    responses=_answers(ArticlePage, "A page of articles"),
+    summary="List stored articles (paged, filtered)",
+)
 def list_articles(store: StoreDep, query: QueryDep, request: Request) -> JSONResponse:
     """Stored articles, newest published first, with the filters given; ``q`` searches the text."""
     return _page(store, query, request)
 
 
-@router.get("/search", responses=ERROR_RESPONSES, summary="Full-text search of the stored articles")
+@router.get(
+    "/search",
+    responses=_answers(ArticlePage, "A page of articles"),
+    summary="Full-text search of the stored articles",
+)
 def search(store: StoreDep, query: QueryDep, request: Request) -> JSONResponse:
     """The stored articles whose text holds every word of ``q``, with the filters of
     ``/api/articles``; every article when ``q`` is not given, as ``unspun search`` lists them with
@@ -407,13 +443,17 @@ def list_feedback(article_id: ArticleId, store: StoreDep) -> JSONResponse:
     return JSONResponse({"ok": True, "feedback": [f.to_dict() for f in store.feedback(article_id)]})
 
 
-@router.get("/outlets", responses=ERROR_RESPONSES, summary="The outlets of the store")
+@router.get("/outlets", responses=_answers(Outlets, "The outlets"), summary="The outlets of the store")
 def outlets(store: StoreDep) -> JSONResponse:
     """Every outlet with at least one stored article, by name."""
     return JSONResponse({"ok": True, "outlets": [o.to_dict() for o in store.outlets()]})
 
 
-@router.get("/outlets/{name:path}/profile", responses=ERROR_RESPONSES, summary="How an outlet persuades")
+@router.get(
+    "/outlets/{name:path}/profile",
+    responses=_answers(OutletProfile | Comparison, "The profile, or with compare the two side by side"),
+    summary="How an outlet persuades",
+)
 def profile(
     name: Annotated[str, Path(description="The outlet's name, as in /api/outlets (URL-encoded).")],
     store: StoreDep,
