@@ -969,3 +969,14 @@ def test_delete_removes_an_article_with_its_analyses_and_feedback(store: SqlStor
         again.article_id == wrong.article_id
         and store.get(again.article_id).summary.outlet == "The Harbour Herald"
     )
+
+
+def test_the_python_example_of_docs_store_md_runs() -> None:
+    """QA s47 (Q2): the example stored an article without an outlet and then asked for the
+    profile of "The Daily Example", which raised NotFoundError; it is run here as written (the
+    default store is in this test's temporary data folder)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
+    block = doc.split("## Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(block, "docs/store.md", "exec"), {})
