@@ -180,6 +180,40 @@ def test_interview_answers_are_the_interviewees_quotes() -> None:
     assert {_named(article, a) for a in answers} == {"Lindqvist"}
 
 
+STANDFIRST_INTERVIEW = (
+    "Interview: The scientist who counts the bees\n\n"
+    "Dr. Helen Marsh has studied bee populations in Yorkshire for twenty years. "
+    "We spoke to her about her new report.\n\n"
+    "Q: How bad is the decline?\n"
+    "A: The number of wild bee colonies fell by about a third. That is a serious drop.\n\n"
+    "Q: What should the government do?\n"
+    "A: Protect hedgerows and pay farmers to leave wild margins.\n"
+)
+
+
+def test_interview_answers_go_to_the_one_person_the_standfirst_names() -> None:
+    # QA s47 interview.txt: the questions name no one, the standfirst names the interviewee.
+    article = _tagged(STANDFIRST_INTERVIEW, title="Interview: The scientist who counts the bees")
+    answers = [
+        a for a in article.attributions if a.cue is not None and STANDFIRST_INTERVIEW[a.cue.start] == ":"
+    ]
+    assert len(answers) == 2
+    assert {_named(article, a) for a in answers} == {"Helen Marsh"}
+
+
+def test_interviewee_is_nobody_when_the_standfirst_names_two_people() -> None:
+    from unspun.document import Entity, TextRange
+    from unspun.whosays.interview import interviewee
+
+    text = "Helen Marsh and John Lee run the survey.\n\nQ: How bad is it?\nA: Bad.\n"
+    people = [
+        Entity(id="E1", name="Helen Marsh", type="PERSON", mentions=[TextRange(0, 11)]),
+        Entity(id="E2", name="John Lee", type="PERSON", mentions=[TextRange(16, 24)]),
+    ]
+    assert interviewee(text, people) is None
+    assert interviewee(text, people[:1]) == "E1"
+
+
 def test_answers_need_questions() -> None:
     from unspun.whosays.interview import answers
 

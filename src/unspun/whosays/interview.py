@@ -5,8 +5,9 @@ an explainer's answers are the author's).
 
 :func:`answers` gives each answer as a direct attribution (the label "A" as its source, the mark
 after it as its cue, the answer up to the next question as its content); :func:`interviewee` the
-person the questions address by name ("Q: Mayor Lindqvist, rents rose ..."), whom the
-attribution component links the answers' source to. Pure functions over the text.
+person the questions address by name ("Q: Mayor Lindqvist, rents rose ..."), or else the one
+person the standfirst names ("Dr. Helen Marsh has studied ..."), whom the attribution component
+links the answers' source to. Pure functions over the text.
 """
 
 from __future__ import annotations
@@ -55,6 +56,32 @@ def answers(text: str) -> list[Found]:
 
 def interviewee(text: str, entities: Sequence[Entity]) -> str | None:
     """The id of the person a question addresses by name at its start ("Q: Mayor Lindqvist,
+    rents rose ..."), the first such; else the one person the text names in full before its
+    first question (:func:`introduced`); ``None`` when neither names one."""
+    return addressed(text, entities) or introduced(text, entities)
+
+
+def introduced(text: str, entities: Sequence[Entity]) -> str | None:
+    """The id of the one person named in full (two words or more) before the text's first
+    label: an interview's standfirst introduces whom it spoke to ("Dr. Helen Marsh has studied
+    bees for twenty years. We spoke to her ..."); ``None`` when it names no one or two people
+    (who answers is then unknown). A one-word name there is left out: a surname the full name
+    already gave, or a place the entity step took for a person ("in Yorkshire")."""
+    first = _LABEL.search(text)
+    if first is None:
+        return None
+    named = {
+        entity.id
+        for entity in entities
+        if entity.type == "PERSON"
+        for m in entity.mentions
+        if m.end <= first.start() and len(text[m.start : m.end].split()) > 1
+    }
+    return named.pop() if len(named) == 1 else None
+
+
+def addressed(text: str, entities: Sequence[Entity]) -> str | None:
+    """The id of the person a question addresses by name at its start ("Q: Mayor Lindqvist,
     rents rose ..."), the first such; ``None`` when no question does."""
     for match in _LABEL.finditer(text):
         if match.group("label") != "Q":
@@ -75,11 +102,11 @@ def interviewee(text: str, entities: Sequence[Entity]) -> str | None:
 
 def interview_answers(text: str, entities: Sequence[Entity], headline: int = 0) -> list[Found]:
     """:func:`answers` when the text is an interview: a question addresses a person by name
-    (:func:`interviewee`) or the headline (the text before ``headline``) says "interview". An
+    (:func:`addressed`; a person the standfirst names makes no interview of an explainer) or the headline (the text before ``headline``) says "interview". An
     explainer set as questions and answers ("Q: What does the new law change? A: ...") answers in
     the author's voice and gives none."""
     found = answers(text)
-    if found and (interviewee(text, entities) is not None or "interview" in text[:headline].lower()):
+    if found and (addressed(text, entities) is not None or "interview" in text[:headline].lower()):
         return found
     return []
 
