@@ -248,3 +248,10 @@ def test_an_explainers_answers_are_the_authors_voice() -> None:
 def test_an_act_with_a_phrase_for_its_content_is_no_quote(text: str, cues: list[str]) -> None:
     article = _tagged(text)
     assert [c for _, c, _ in _rows(article)] == cues
+
+
+def test_a_quote_leaves_out_a_byte_order_mark_opening_the_text() -> None:
+    # QA s47 bom.txt: a content at offset 0 held the byte order mark.
+    text = "\ufeffCafé owners say “the tax is unfair”, the mayor said.\n"
+    article = _tagged(text)
+    assert _rows(article) == [("the mayor", "said", "Café owners say “the tax is unfair”")]

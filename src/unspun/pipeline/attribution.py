@@ -20,6 +20,7 @@ which the text view and the page show as “X … Y”.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,6 +232,18 @@ def trimmed(text: str, source: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+def without_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` without the invisible format characters at its edges (a byte order mark opening
+    the text, a zero-width space: Unicode category Cf), which the parse keeps inside the first
+    word; a range shown or stored starts at the first visible character."""
+    start, end = span
+    while start < end - 1 and unicodedata.category(text[start]) == "Cf":
+        start += 1
+    while end > start + 1 and unicodedata.category(text[end - 1]) == "Cf":
+        end -= 1
+    return start, end
+
+
 def attribution_records(
     found: Sequence[tuple[Found, float]], entities: Sequence[Entity], text: str = "", *, headline: int = 0
 ) -> list[Attribution]:
@@ -285,15 +298,18 @@ def _records(
         if f.content is None:
             continue
         source = (
-            TextRange(*trimmed(text, source_shown(text, f.source, f.source_asides))) if f.source else None
+            TextRange(*without_marks(text, trimmed(text, source_shown(text, f.source, f.source_asides))))
+            if f.source
+            else None
         )
-        parts = content_parts(text, f.content, (f.source, f.cue)) if text else []
+        content = without_marks(text, f.content) if text else f.content
+        parts = content_parts(text, content, (f.source, f.cue)) if text else []
         records.append(
             Attribution(
                 id=f"A{len(records) + 1}",
-                content=TextRange(*f.content),
+                content=TextRange(*content),
                 source=source,
-                cue=TextRange(*f.cue),
+                cue=TextRange(*(without_marks(text, f.cue) if text else f.cue)),
                 kind=f.kind,
                 source_entity=linking.entity(f, source, told),
                 score=round(p, 4),
