@@ -680,6 +680,31 @@ def test_article_payloads_render_as_text(page: Any, api: httpx.Client) -> None:
     assert page.evaluate("window.__pwned") is None
 
 
+def test_corpus_page_applies_every_filter_of_its_address(
+    browser: Any, server: str, api: httpx.Client
+) -> None:
+    # QA s47 (Q2): /articles?min_score=0.9 or ?language=fr (filters the API takes and the form has
+    # no control for) listed the whole corpus, and ?since=... (the CLI's name) too, where the API
+    # answers 422 naming what it takes: a bookmarked search showed what it had not asked for.
+    for i in range(2):
+        store_article(api, f"Filter {i}\n\nThe tram line number {i} opens on Monday.", outlet="Filter Post")
+    wanted = api.get(
+        "/api/articles", params={"outlet": "Filter Post", "max_score": 0.5, "language": "en"}
+    ).json()
+    with open_page(browser, server, allowed=("status of 422",)) as pg:
+        pg.goto("/articles?outlet=Filter%20Post&max_score=0.5&language=en")
+        ready(pg)
+        assert pg.locator(".result").count() == len(wanted["articles"]) == 2
+        assert "max_score 0.5" in (pg.text_content("#result-count") or "")
+        pg.goto("/articles?max_score=0")
+        ready(pg)
+        everything = api.get("/api/articles", params={"max_score": 0}).json()["total"]
+        assert (pg.text_content("#result-count") or "").startswith(f"{everything} article"), everything
+        pg.goto("/articles?since=2026-01-01")
+        ready(pg)
+        assert "unknown query parameter 'since'" in (pg.text_content("#results") or "")
+
+
 def test_corpus_search_filters_and_pages(page: Any, api: httpx.Client) -> None:
     for i in range(3):
         store_article(

@@ -37,6 +37,8 @@ function resultItem(cat, a) {
 
 async function main() {
   const params = new URLSearchParams(location.search);
+  // the address's filters the form has no control for (language, min_score, max_score, analysis)
+  const extra = [...params].filter(([name, value]) => value && !FILTERS.includes(name) && name !== "next" && name !== "limit");
   const cat = await techniques();
   for (const name of ["q", "date_from", "date_to"]) {
     const input = document.querySelector(`[name="${name}"]`);
@@ -57,7 +59,8 @@ async function main() {
 
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const next = new URLSearchParams();
+    // a new search keeps the address's filters the form has no control for (language, ...)
+    const next = new URLSearchParams(extra);
     for (const name of FILTERS) {
       const value = document.querySelector(`[name="${name}"]`).value.trim();
       if (value) next.set(name, value);
@@ -65,17 +68,22 @@ async function main() {
     location.assign(`/articles${next.toString() ? `?${next}` : ""}`);
   });
 
+  // Every filter of the address goes to the API, those the form has no control for too
+  // (language, min_score, max_score, analysis): a bookmarked search is what it says, and a name
+  // the API does not take (the CLI's "since") is its one-line 422, said below.
   const query = new URLSearchParams();
-  for (const name of [...FILTERS, "next"]) if (params.get(name)) query.set(name, params.get(name));
+  for (const [name, value] of params) if (value) query.set(name, value);
   query.set("limit", params.get("limit") || String(PAGE_SIZE));
   const list = $("results");
   try {
     const [page] = await Promise.all([api(`/api/articles?${query}`), outletsLoaded]);
     list.replaceChildren(...page.articles.map((a) => resultItem(cat, a)));
-    const filtered = FILTERS.some((f) => params.get(f));
+    const filtered = FILTERS.some((f) => params.get(f)) || extra.length > 0;
+    // the filters of the address that the form does not show, said beside the count
+    const also = extra.length ? ` (also: ${extra.map(([name, value]) => `${name} ${value}`).join(", ")})` : "";
     $("result-count").textContent = page.total === 0
-      ? (filtered ? "No stored article matches." : "The corpus is empty: analyse an article and keep it, or run `unspun ingest`.")
-      : `${number(page.total ?? page.articles.length)} article${page.total === 1 ? "" : "s"}${filtered ? " match" : ""}`;
+      ? (filtered ? `No stored article matches${also}.` : "The corpus is empty: analyse an article and keep it, or run `unspun ingest`.")
+      : `${number(page.total ?? page.articles.length)} article${page.total === 1 ? "" : "s"}${filtered ? " match" : ""}${also}`;
     if (page.next) {
       const more = new URLSearchParams(params);
       more.set("next", page.next);
