@@ -208,6 +208,24 @@ def test_a_police_title_is_no_place_and_an_organisation_keeps_its_full_name(
     assert names.get("King's Fund") == "ORG" and "Fund" not in names, names
 
 
+def test_a_word_in_lower_case_is_no_name(recognizer: EntityRecognizer) -> None:
+    # QA s47: the small model read "bin" as a person (and then gave it a negative sentiment)
+    text = (
+        '"Disgrace": Residents fume over missed bin collections\n\n'
+        'Residents of Elm Street say their bins have not been emptied. "It\'s a disgrace," said Margaret Hill.'
+    )
+    article = Article(id="qa", text=text, language="en")
+    recognizer([article])
+    names = {e.name for e in article.entities}
+    assert "bin" not in names and "Margaret Hill" in names, names
+    # a text written all in lower case keeps what the model found
+    from unspun.pipeline.entities import mentions_from_parse
+
+    lowered = "margaret hill said the bins were full."
+    doc = recognizer.nlp(lowered)
+    assert [m.text for m in mentions_from_parse(lowered, [(0, doc)])] == [e.text for e in doc.ents]
+
+
 def test_the_place_of_a_news_dateline_is_a_place(recognizer: EntityRecognizer) -> None:
     # QA: "OAKHAVEN, March 3 (Reuters) -" gave the organisation OAKHAVEN (23 mentions in a long text).
     from unspun.pipeline.entities import dateline_places

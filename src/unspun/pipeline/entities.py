@@ -485,11 +485,15 @@ def outside_ranges(mentions: list[Mention], ranges: Sequence[tuple[int, int]]) -
 
 def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY_TYPES) -> list[Mention]:
     """The NER mentions of an article's parse (see :mod:`unspun.whosays.parsing`), as offsets into
-    ``text``."""
+    ``text``; a mention without a capital letter is none (an English name is capitalised: the small
+    model read "bin" in "missed bin collections" as a person), unless the whole text is in lower case."""
     found: list[Mention] = []
     places = dateline_places(text)
+    cased = any(c.isupper() for c in text)
     for offset, doc in chunks:
         for ent in doc.ents:
+            if cased and not any(c.isupper() for c in ent.text):
+                continue  # no name: "missed bin collections" gave the PERSON "bin" (QA s47)
             label = mention_type(ent)
             start, end = offset + ent.start_char, offset + ent.end_char
             if any(p_start <= start and end <= p_end for p_start, p_end in places):
