@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from unspun.document import Entity, TextRange
 from unspun.pipeline.attribution import source_entity
 
@@ -51,3 +53,35 @@ def test_they_after_a_nationality_for_the_state_is_its_country() -> None:
     text = "Britain recalled its envoy. They added that no date was set."
     alone = Entity(id="E1", name="Britain", type="GPE", mentions=[TextRange(0, 7)])
     assert source_entity(TextRange(text.index("They"), text.index("They") + 4), [alone], text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # QA s47: the one spoken to and the man a relative clause lower in the source names are
+        # not the speaker; the caller is no entity.
+        (
+            "A caller to the Michael Savage radio show who says he was neighbors with Las Vegas gunman "
+            "Stephen Paddock described him as a quiet man.",
+            None,
+        ),
+        ("An adviser to President Barack Obama said the plan would fail.", None),
+        ("A friend who worked with Hillary Clinton for years said the plan would fail.", None),
+        # the body spoken for, and the person named, keep their links
+        ("A spokesman for the King's Fund said the plan would fail.", "King's Fund"),
+        ("White House spokesman Josh Earnest said the plan would fail.", "Josh Earnest"),
+        ("Tom Reyes, an economist at the Institute, said the plan would fail.", "Tom Reyes"),
+        ("Tom Reyes, an adviser to President Barack Obama, said the plan would fail.", "Tom Reyes"),
+    ],
+)
+def test_a_source_is_not_the_one_its_description_names(text: str, name: str | None) -> None:
+    from unspun.document import Article
+    from unspun.pipeline.attribution import AttributionTagger
+    from unspun.pipeline.entities import EntityRecognizer
+
+    article = Article(id="t", text=text, language="en")
+    EntityRecognizer()([article])
+    AttributionTagger()([article])
+    names = {e.id: e.name for e in article.entities}
+    first = article.attributions[0]
+    assert names.get(first.source_entity or "") == name

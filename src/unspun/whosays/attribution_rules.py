@@ -129,17 +129,21 @@ def subtree_range(token: Token, exclude: Iterable[int] = ()) -> Range | None:
     return token_range(toks) if toks else None
 
 
-# Dependents of a source's head that say something about who speaks rather than name them: a
-# participle or relative clause ("Economists polled by Reuters", "a doctor who spoke to the BBC"),
-# an adjective phrase after it ("sources close to the White House").
+# Dependents in a source that say something about who speaks rather than name them: a
+# participle or relative clause, on the source's head or lower in it ("Economists polled by
+# Reuters", "a doctor who spoke to the BBC", "a caller to the show who says he knew Paddock"),
+# an adjective phrase after the head ("sources close to the White House").
 ASIDE_DEPS = frozenset({"acl", "relcl"})
+# Prepositions after a noun in a source that name whom the speaker serves or speaks to, not for:
+# "a caller to the Michael Savage radio show", "an adviser to President Obama".
+ASIDE_PREPOSITIONS = frozenset({"to"})
 
 
 def source_asides(doc: Any, source: Range | None) -> tuple[Range, ...]:
-    """The ranges inside ``source`` that describe its head rather than name who speaks (see
-    :data:`ASIDE_DEPS`); an entity named only there is not the source's (a pollster, a
-    publisher, the one spoken to). A "for" or "of" phrase is no aside: "a spokesman for the
-    King's Fund" speaks for it."""
+    """The ranges inside ``source`` that describe who speaks rather than name them (see
+    :data:`ASIDE_DEPS`, :data:`ASIDE_PREPOSITIONS`); an entity named only there is not the
+    source's (a pollster, a publisher, the one spoken to). A "for", "of" or "at" phrase is no
+    aside: "a spokesman for the King's Fund" speaks for it."""
     if source is None:
         return ()
     tokens = tokens_within(doc, source[0], source[1])
@@ -148,10 +152,20 @@ def source_asides(doc: Any, source: Range | None) -> tuple[Range, ...]:
     for root in (t for t in tokens if t.head.i not in inside or t.head.i == t.i):
         for child in root.children:
             after = child.dep_ == "amod" and child.i > root.i and len(list(child.subtree)) > 1
-            if child.i in inside and (child.dep_ in ASIDE_DEPS or after):
-                subtree = list(child.subtree)
-                asides.append(token_range([subtree[0], subtree[-1]]))
+            if child.i in inside and after:
+                asides.append(_subtree_span(child))
+    for token in tokens:
+        if token.head.i not in inside or token.head.i == token.i:
+            continue
+        to = token.dep_ == "prep" and token.lower_ in ASIDE_PREPOSITIONS and token.head.pos_ == "NOUN"
+        if token.dep_ in ASIDE_DEPS or (to and token.i > token.head.i):
+            asides.append(_subtree_span(token))
     return tuple(asides)
+
+
+def _subtree_span(token: Token) -> Range:
+    """The characters from the first to the last token of ``token``'s subtree."""
+    return token_range([token.left_edge, token.right_edge])
 
 
 def verb_for_content(head: Token, cue: Sequence[Token]) -> Token:
