@@ -123,6 +123,27 @@ def test_a_front_matter_date_that_is_no_date_warns_and_the_post_is_read_without_
     assert article.published is None and article.text == "Body text here."
 
 
+def test_a_text_file_opening_with_front_matter_reads_as_standard_input_does(tmp_path: Path) -> None:
+    # QA s47 (Q2): fm.txt gave title, outlet and date null and the front matter as article text,
+    # where `cat fm.txt | unspun analyze -` and unspun.analyze(str) read them
+    from unspun.readers.dispatch import read_string
+
+    source = "---\ntitle: Ferry fury\noutlet: Txt Times\ndate: 2026-02-02\n---\n\nThe ferry is late again.\n"
+    (tmp_path / "fm.txt").write_text(source, encoding="utf-8")
+    (article,) = list(iter_articles(tmp_path / "fm.txt"))
+    given = read_string(source, id="fm")
+    assert (article.title, article.outlet, article.published) == (
+        "Ferry fury",
+        "Txt Times",
+        dt.date(2026, 2, 2),
+    )
+    assert article.text == given.text == "Ferry fury\n\nThe ferry is late again."
+    # a text between rules is no front matter: read as text, as before
+    (tmp_path / "ruled.txt").write_text("---\nA text between rules.\n---\n\nMore.\n", encoding="utf-8")
+    (ruled,) = list(iter_articles(tmp_path / "ruled.txt"))
+    assert "A text between rules." in ruled.text and ruled.outlet is None
+
+
 def test_front_matter_keys_yaml_and_toml() -> None:
     assert front_matter("+++\ntitle = \"It's 'here'\"\n+++\nBody")[0] == {"title": "It's 'here'"}
     meta, body = front_matter("---\nTitle: 'It''s'\nsummary: >\n  folded\n...\nBody")

@@ -67,7 +67,13 @@ from unspun.readers.jsonl import (
     raise_error,
     unique_ids,
 )
-from unspun.readers.markdown import MARKDOWN_SUFFIXES, is_markdown, markdown_article, markdown_text
+from unspun.readers.markdown import (
+    MARKDOWN_SUFFIXES,
+    is_markdown,
+    markdown_article,
+    markdown_text,
+    opens_with_front_matter,
+)
 from unspun.readers.text import article_id, read_text
 from unspun.readers.url import DEFAULT_TIMEOUT, is_url, local_path, url_articles
 
@@ -424,8 +430,8 @@ def file_article(data: bytes, *, source: str | Path, id: str) -> Article:
     """The article of an article file's bytes (``source``: its path, or a URL such as
     ``s3://...`` for the batch engine), by the file rule of :func:`iter_articles`: HTML by its
     suffix (``.html``, ``.htm``) or, without a ``.txt`` suffix, by sniffing; Markdown by its suffix
-    (``.md``, ``.markdown``); else plain text decoded by the one rule of
-    :func:`unspun.readers.encoding.decode`.
+    (``.md``, ``.markdown``) or by the front matter it opens with; else plain text decoded by the
+    one rule of :func:`unspun.readers.encoding.decode`.
 
     Raises:
         EncodingError, EmptyInputError.
@@ -435,7 +441,10 @@ def file_article(data: bytes, *, source: str | Path, id: str) -> Article:
         return markdown_article(data, id=id, where=str(source), source_path=source)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and is_html(data)):
         return html_article(data, id=id, where=str(source), source_path=Path(source))
-    return read_text(decode_text(data, Path(source)), id=id, source_path=source)
+    text = decode_text(data, Path(source))
+    if opens_with_front_matter(text):  # as standard input and unspun.analyze(str) read it (QA s47)
+        return markdown_text(text, id=id, where=str(source), source_path=source)
+    return read_text(text, id=id, source_path=source)
 
 
 def _read_stdin(max_bytes: int, on_error: ErrorHandler) -> list[Article]:

@@ -78,6 +78,12 @@ def is_markdown(text: str) -> bool:
     return _SNIFF_FRONT.match(head) is not None or _SNIFF_HEADING.match(head) is not None
 
 
+def opens_with_front_matter(text: str) -> bool:
+    """``text`` opens (after a BOM) with front matter that reads (a closed block of keys): a plain
+    text file so made is a Markdown export, read as standard input and a string are."""
+    return bool(front_matter(text.removeprefix(BOM))[0])
+
+
 def markdown_article(data: bytes, *, id: str, where: str, source_path: str | Path | None) -> Article:
     """The article of a Markdown file's bytes (decoded by the one rule of
     :func:`unspun.readers.encoding.decode`); ``where`` names the input in messages.
