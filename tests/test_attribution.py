@@ -1484,3 +1484,23 @@ def test_a_content_stops_before_the_speakers_next_act_or_the_writers_comment(
     found = {text[f.cue[0] : f.cue[1]]: f for f, _ in load_attribution_model().find(nlp(text))}  # type: ignore[operator]
     span = found[cue].content
     assert span is not None and text[span[0] : span[1]] == content
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # QA s47 quotes.txt: a time adverbial after the cue tells when, not what
+        (
+            "Education Minister Sarah Collins vowed on Wednesday to press ahead with higher tuition fees.",
+            "to press ahead with higher tuition fees",
+        ),
+        ("Trump vowed last week to build a wall on the border.", "to build a wall on the border"),
+        (
+            "The governor promised on Monday to cut property taxes by 10 percent.",
+            "to cut property taxes by 10 percent",
+        ),
+    ],
+)
+def test_a_time_adverbial_after_the_cue_is_not_content(text: str, content: str) -> None:
+    article = _tagged(text)
+    assert [text[a.content.start : a.content.end] for a in article.attributions] == [content]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from unspun.whosays.attribution_rules import Found, act_of, reported_aside
+from unspun.whosays.attribution_rules import Found, act_of, reported_aside, tells_when
 from unspun.whosays.boundary import without_dateline
 from unspun.whosays.content_span import (
     Range,
@@ -280,8 +280,9 @@ def allowed(doc: Any, found: Found, span: Range) -> bool:
     """Whether the ranker may pick ``span``: the rules' content always; another span never over
     the source or cue (only the rules draw a split "X, he said, Y"), never one relative pronoun
     (:func:`_lone_relative`), never a "that" clause cut from the noun it completes inside the
-    rules' content (:func:`_cuts_noun_complement`), never over the source's next act or an
-    "according to X" that the rules cut from the clause reported (:func:`next_acts`)."""
+    rules' content (:func:`_cuts_noun_complement`), never one opening with a time adverbial of
+    the cue (:func:`_opens_with_when`), never over the source's next act or an "according to X"
+    that the rules cut from the clause reported (:func:`next_acts`)."""
     if span == found.content:
         return True
     cut = {span[0]: _cuts_noun_complement(doc, span[0], found.content)}
@@ -318,7 +319,25 @@ def _allowed_other(doc: Any, found: Found, span: Range, cut: Mapping[int, bool])
         or _overlaps(span, found.source)
         or cut[span[0]]
         or _lone_relative(doc, span)
+        or _opens_with_when(doc, found, span)
     )
+
+
+def _opens_with_when(doc: Any, found: Found, span: Range) -> bool:
+    """Whether ``span`` opens with a time adverbial of the cue's word (a date or time noun, "vowed
+    *last week* to build a wall", or a preposition with one for its object, "vowed *on Wednesday*
+    to press ahead"): it tells when the source spoke, not what was said (QA s47)."""
+    table = token_table(doc)
+    i = table.at(span[0])
+    if i is None or found.head < 0:
+        return False
+    token = doc[i]
+    while token.head.i != token.i and token.head.i != found.head:
+        token = token.head
+    if token.head.i != found.head or token.i == found.head or token.left_edge.i != i:
+        return False
+    when = token.dep_ == "npadvmod" and token.ent_type_ in ("DATE", "TIME")
+    return when or (token.dep_ == "prep" and tells_when(token))
 
 
 def _cuts_noun_complement(doc: Any, start: int, rule: Range | None) -> bool:
