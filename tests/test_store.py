@@ -116,6 +116,9 @@ def test_add_is_idempotent_by_content_hash(store: SqlStore) -> None:
     assert [r.new_analysis for r in refs] == [True, False]
     with pytest.raises(MetadataConflictError, match="outlet 'A', not outlet 'B'"):
         store.add(again)  # was kept silently under the first outlet
+    # the outlet in another case or spacing is the stored one, as every read takes it (QA s47)
+    assert store.add(make_analysis("Same text, twice.", id="three", outlet=" a ")).new_article is False
+    assert store.get(refs[0].article_id).summary.outlet == "A"
     counts = store.counts()
     assert (counts.articles, counts.analyses) == (1, 1)
     assert store.get(refs[0].article_id).summary.outlet == "A"

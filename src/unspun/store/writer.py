@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from unspun.document import Analysis, Article
 from unspun.errors import AnalysisError, MetadataConflictError, StoreError
 from unspun.store import tables as t
-from unspun.store.base import StoredRef
+from unspun.store.base import StoredRef, outlet_key
 from unspun.store.rows import METADATA, analysis_row, article_row, child_rows, now
 
 CHUNK = 500
@@ -47,7 +47,9 @@ def metadata_conflict(stored: Any, given: Article) -> MetadataConflictError | No
     differs = [
         name
         for name in METADATA
-        if getattr(given, name) is not None and row[name] is not None and getattr(given, name) != row[name]
+        if getattr(given, name) is not None
+        and row[name] is not None
+        and not _same_value(name, getattr(given, name), row[name])
     ]
     if not differs:
         return None
@@ -61,6 +63,14 @@ def metadata_conflict(stored: Any, given: Article) -> MetadataConflictError | No
         article_id=str(row["id"]),
         fields={name: (str(row[name]), str(getattr(given, name))) for name in differs},
     )
+
+
+def _same_value(name: str, given: Any, stored: Any) -> bool:
+    """Whether a metadata field given again is the stored one: an outlet in another case or
+    spacing is (``outlet_key``: every read finds "Valley Ledger" by "valley ledger"; QA s47)."""
+    if name == "outlet":
+        return bool(outlet_key(str(given)) == outlet_key(str(stored)))
+    return bool(given == stored)
 
 
 def write_articles(
