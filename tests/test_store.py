@@ -341,6 +341,11 @@ def test_feedback_kept_applied_and_exported(store: SqlStore) -> None:
             store.add_feedback(ref.article_id, bad)
     with pytest.raises(NotFoundError):
         store.add_feedback("0" * 16, Feedback(kind="wrong", start=0, end=1))
+    # sent twice (a double click, a retried request): kept once, the first record answered (QA s47)
+    again = store.add_feedback(
+        ref.article_id, Feedback(kind="wrong", start=0, end=1, span_id="T1", author="ana")
+    )
+    assert again == wrong
     kept = store.feedback(ref.article_id)
     assert [f.kind for f in kept] == ["wrong", "corrected", "added"]
     assert kept[0].author == "ana" and kept[-1] == added

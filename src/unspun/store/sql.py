@@ -370,6 +370,9 @@ class SqlStore:
                     raise NotFoundError(f"article {article.id} has no analysis {analysis_id}")
                 analysis = analysis_from_row(found.data, article.text, article)
             checked = check_feedback(feedback, analysis)
+            same = self._same_feedback(connection, article.pk, analysis_id, checked)
+            if same is not None:
+                return same  # sent twice (a double click, a retried request): kept once
             created = checked.created_at or now()
             values = {
                 "article_pk": article.pk,
@@ -399,6 +402,33 @@ class SqlStore:
                 article_id=article.id,
                 analysis_id=analysis_id,
             )
+
+    def _same_feedback(
+        self, connection: Connection, article_pk: int, analysis_id: int | None, feedback: Feedback
+    ) -> Feedback | None:
+        """The feedback already kept on the analysis with the same kind, span, technique, author
+        and note, if any."""
+        fields = {
+            "kind": feedback.kind,
+            "span_id": feedback.span_id,
+            "start": feedback.start,
+            "end": feedback.end,
+            "technique": feedback.technique,
+            "author": feedback.author,
+            "note": feedback.note,
+        }
+        statement = (
+            select(t.feedback, t.articles.c.id.label("article_id"))
+            .join(t.articles, t.articles.c.pk == t.feedback.c.article_pk)
+            .where(
+                t.feedback.c.article_pk == article_pk,
+                t.feedback.c.analysis_id.is_not_distinct_from(analysis_id),
+            )
+            .where(*(t.feedback.c[name].is_not_distinct_from(value) for name, value in fields.items()))
+            .order_by(t.feedback.c.id)
+        )
+        row = connection.execute(statement).first()
+        return _feedback_record(row) if row is not None else None
 
     def feedback(self, article_id: str) -> list[Feedback]:
         with self._connect() as connection:
