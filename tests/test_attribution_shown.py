@@ -255,3 +255,47 @@ def test_a_quote_leaves_out_a_byte_order_mark_opening_the_text() -> None:
     text = "\ufeffCafé owners say “the tax is unfair”, the mayor said.\n"
     article = _tagged(text)
     assert _rows(article) == [("the mayor", "said", "Café owners say “the tax is unfair”")]
+
+
+SPEAKERS = (
+    "Team ready for final, coach says\n\n"
+    '"We are ready," said coach Mike Dunn on Thursday.\n\n'
+    'Team captain Leo Park agreed. "We trained hard all week and nobody is injured."\n\n'
+    'The club\'s chairman, Raj Patel, was more cautious: "Finals are never easy."\n\n'
+    "Fans have bought all 40,000 tickets, according to the club.\n"
+)
+
+
+def test_a_quotation_after_a_sentence_naming_its_speaker_is_a_quote() -> None:
+    # QA s47 speakers.txt: a quotation after "X agreed." and after "X was more cautious:" was
+    # nobody's.
+    article = _tagged(SPEAKERS, title="Team ready for final, coach says")
+    rows = {content: source for source, _, content in _rows(article)}
+    named = {SPEAKERS[a.content.start : a.content.end]: _named(article, a) for a in article.attributions}
+    assert rows['"We trained hard all week and nobody is injured."'] == "Team captain Leo Park"
+    assert rows['"Finals are never easy."'] == "The club's chairman, Raj Patel"
+    assert named['"We trained hard all week and nobody is injured."'] == "Leo Park"
+    assert named['"Finals are never easy."'] == "Raj Patel"
+    assert len(article.attributions) == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a quotation with a cue of its own, one after a sentence with a content of its own, one
+        # after a colon whose clause names no speaker: none is the sentence's speaker's
+        'Mayor Helen Ortiz said the bridge would reopen. "It will be safer," an engineer told us.\n',
+        'Mayor Helen Ortiz said the bridge would reopen. "It will be safer."\n',
+        'The problem is simple: "Nobody reads the small print."\n',
+    ],
+)
+def test_a_quotation_is_not_given_to_a_speaker_who_did_not_introduce_it(text: str) -> None:
+    article = _tagged(text)
+    assert all(
+        not text[a.content.start : a.content.end].startswith('"It will be safer."')
+        for a in article.attributions
+    )
+    assert all(
+        text[a.content.start : a.content.end] != '"Nobody reads the small print."'
+        for a in article.attributions
+    )

@@ -186,6 +186,7 @@ WHOSAYS_RUNTIME = {
     "headline",
     "heads",
     "interview",
+    "introduced",
     "parsing",
     "quotation",
     "quoted",

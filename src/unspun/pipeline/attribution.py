@@ -14,7 +14,9 @@ reopen"': :mod:`unspun.whosays.headline`), and so is one that reports no
 statement (:func:`quotes_something`: "declined to comment", "defended the plan"). A content its
 own source and cue interrupt ('"X," he said. "Y."', one range as PolNeAR marks it) carries the
 words either side of them as ``attrs["content_parts"]`` (:func:`unspun.whosays.shown.content_parts`),
-which the text view and the page show as “X … Y”.
+which the text view and the page show as “X … Y”. A quotation the sentence before it introduces
+("Leo Park agreed. “...”", "Raj Patel was more cautious: “...”") is a quote of that sentence's
+speaker (:mod:`unspun.whosays.introduced`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from unspun.whosays.attribution_rules import Found
 from unspun.whosays.gender import titled_pronouns
 from unspun.whosays.headline import quotes_in_headline, titled_person
 from unspun.whosays.interview import ANSWER_RULE, interview_answers, interviewee, with_answers
+from unspun.whosays.introduced import with_introduced
 from unspun.whosays.parsing import DEFAULT_SPACY_MODEL, load_spacy, parse_articles
 from unspun.whosays.shown import content_parts, source_shown
 from unspun.whosays.speech import says_something
@@ -397,11 +400,10 @@ class AttributionTagger(Component):
                 outputs.append(None)
                 continue
             headline = headline_end(article.text, article.title)
-            found = quotes_in_headline(
-                article.text,
-                headline,
-                find_in_chunks(self.model, next(parses), keep=quotes_something, distinct=True),
-            )
+            chunks = next(parses)
+            kept = find_in_chunks(self.model, chunks, keep=quotes_something, distinct=True)
+            kept = with_introduced(kept, chunks, self.model.include, start=headline)
+            found = quotes_in_headline(article.text, headline, kept)
             found = with_answers(found, interview_answers(article.text, article.entities, headline))
             outputs.append(attribution_records(found, article.entities, article.text, headline=headline))
         return outputs
