@@ -85,3 +85,15 @@ def test_a_source_is_not_the_one_its_description_names(text: str, name: str | No
     names = {e.id: e.name for e in article.entities}
     first = article.attributions[0]
     assert names.get(first.source_entity or "") == name
+
+
+def test_a_person_named_first_and_then_described_is_the_source() -> None:
+    # "Mark Hill, a lawyer for the family of Jane Doe" was linked to Jane Doe, the last person.
+    text = "Mark Hill, a lawyer for the family of Jane Doe, said the plan would fail."
+    entities = _entities(text, [("Mark Hill", "PERSON"), ("Jane Doe", "PERSON")])
+    assert source_entity(TextRange(0, text.index(", said")), entities, text) == "E1"
+    # a person named first as a modifier or a possessor is not the one who speaks
+    for text in ("Trump adviser Kellyanne Conway said it.", "Donald Trump's lawyer, Jane Doe, said it."):
+        first, second = ("Trump", "Kellyanne Conway") if "adviser" in text else ("Donald Trump", "Jane Doe")
+        entities = _entities(text, [(first, "PERSON"), (second, "PERSON")])
+        assert source_entity(TextRange(0, text.index(" said")), entities, text) == "E2"

@@ -69,7 +69,8 @@ def source_entity(
     told: Told | None = None,
     asides: Sequence[tuple[int, int]] = (),
 ) -> str | None:
-    """The id of the entity the source refers to: the one with the last mention inside ``source``
+    """The id of the entity the source refers to: a person named first and then described
+    (:func:`_opens_apposition`), else the one with the last mention inside ``source``
     (else one overlapping it), a person's before any other's, leaving out mentions inside
     ``asides``, the stretches that describe who speaks rather than name them ("Economists polled by Reuters" are not Reuters; see
     :func:`unspun.whosays.attribution_rules.source_asides`); for a pronoun source, the entity of
@@ -79,6 +80,7 @@ def source_entity(
         return None
     inside: list[tuple[bool, int, str]] = []
     overlapping: list[tuple[bool, int, str]] = []
+    opening: list[tuple[bool, int, str]] = []
     for entity in entities:
         for m in entity.mentions:
             if any(start <= m.start and m.end <= end for start, end in asides):
@@ -88,12 +90,22 @@ def source_entity(
             key = (entity.type == "PERSON", m.end, entity.id)
             if source.start <= m.start and m.end <= source.end:
                 inside.append(key)
+                if entity.type == "PERSON" and _opens_apposition(text, source, m):
+                    opening.append(key)
             elif m.start < source.end and source.start < m.end:
                 overlapping.append(key)
-    found = inside or overlapping
+    found = opening or inside or overlapping
     if found:
         return max(found)[2]
     return antecedent(text, source, entities, told) if text else None
+
+
+def _opens_apposition(text: str, source: TextRange, mention: TextRange) -> bool:
+    """Whether ``mention`` opens ``source`` and a comma follows it: the person named first and
+    then described ("Mark Hill, a lawyer for the family of Jane Doe") speaks, not one named in
+    the description; a name that modifies ("Trump adviser Kellyanne Conway") or possesses
+    ("Donald Trump's lawyer, Jane Doe") is followed by no comma."""
+    return mention.start == source.start and text[mention.end : mention.end + 1] == ","
 
 
 def antecedent(
