@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from unspun.whosays.attribution_rules import Found, source_of, token_range, tokens_within
+from unspun.whosays.attribution_rules import Found, first_token_from, source_of, token_range
 from unspun.whosays.boundary import closed_source
 from unspun.whosays.cue import cue_tokens
 from unspun.whosays.parsing import Chunks, doc_text
@@ -81,14 +81,14 @@ def _closes(text: str, quote: Range) -> bool:
 
 
 def _token_before(doc: Any, at: int) -> Token | None:
-    """The last token ending before character ``at`` in the same paragraph (no blank line
-    between), or ``None``."""
-    tokens = tokens_within(doc, 0, at)
-    while tokens and tokens[-1].is_space:
-        tokens.pop()
-    if not tokens or "\n\n" in doc_text(doc)[tokens[-1].idx : at]:
+    """The last token before character ``at`` that is no white space, in the same paragraph (no
+    blank line between), or ``None``."""
+    i = first_token_from(doc, at) - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0 or "\n\n" in doc_text(doc)[doc[i].idx : at]:
         return None
-    return tokens[-1]
+    return doc[i]
 
 
 def after_colon(doc: Any, colon: Token, quote: Range) -> Found | None:
