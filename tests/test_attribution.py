@@ -1495,6 +1495,7 @@ def test_a_content_stops_before_the_speakers_next_act_or_the_writers_comment(
             "to press ahead with higher tuition fees",
         ),
         ("Trump vowed last week to build a wall on the border.", "to build a wall on the border"),
+        ("The senator pledged Tuesday to block the nomination.", "to block the nomination"),
         (
             "The governor promised on Monday to cut property taxes by 10 percent.",
             "to cut property taxes by 10 percent",
