@@ -303,6 +303,10 @@ def test_a_span_does_not_run_from_a_quotation_into_its_reporting_clause() -> Non
         "\u201cThese traitors lied again,\u201d",
         "\u201cand they will lie again.\u201d",
     ]
+    # British punctuation: the comma after the closing mark (QA s47: '... unfair”, the mayor')
+    text = "Café owners say “the tax is unfair”, the mayor said."
+    spans = whole_phrases(text, [_span(text, "owners say “the tax is unfair”, the mayor")])
+    assert _covered(text, spans) == ["owners say “the tax is unfair”"]
     # the verb first, or a speaker of several words before it
     for clause in ("said the minister.", "the embattled prime minister of Britain told reporters."):
         text = f'"They are liars and traitors," {clause}'

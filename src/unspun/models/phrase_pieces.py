@@ -231,7 +231,9 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _OPENING_MARKS = "\u201c\u201e"  # and the text's opening guillemet (guillemets)
-_CLOSING_MARK = re.compile('[,.!?\u2026]["\u201d\u00bb\u00ab]')
+# A quoted sentence's closing mark: after its punctuation ('... unfair," the mayor said') or, as
+# British and logical punctuation put it, before the comma ('... unfair”, the mayor said').
+_CLOSING_MARK = re.compile('[,.!?\u2026]["\u201d\u00bb\u00ab]|["\u201d\u00bb\u00ab](?=,)')
 
 
 def quotation_pieces(text: str, span: Span) -> list[Span]:
@@ -245,7 +247,7 @@ def quotation_pieces(text: str, span: Span) -> list[Span]:
     if "\u00ab" in text[start:end] or "\u00bb" in text[start:end]:
         opening_marks += guillemets(text)[0]
     for mark in _CLOSING_MARK.finditer(text, start, end - 1):
-        i = mark.start() + 1
+        i = mark.end() - 1
         clause = reporting_clause(text, i) if i >= cursor else None
         if clause is None:
             continue
@@ -263,9 +265,11 @@ def quotation_pieces(text: str, span: Span) -> list[Span]:
 def reporting_clause(text: str, i: int) -> re.Match[str] | None:
     """The reporting clause after ``text[i]`` when that closes a quoted sentence (a curly or
     straight closing mark, or the text's closing guillemet (:func:`guillemets`), after ``,``,
-    ``.``, ``!``, ``?`` or an ellipsis: a quoted phrase inside a sentence, 'a "Harry Potter"
-    novel', is no quotation of a speaker); else None."""
-    if text[i] not in '\u201d"' + GUILLEMETS or i == 0 or text[i - 1] not in ",.!?\u2026":
+    ``.``, ``!``, ``?`` or an ellipsis, or before a comma, as British punctuation puts it: a quoted
+    phrase inside a sentence, 'a "Harry Potter" novel', is no quotation of a speaker); else None."""
+    if text[i] not in '\u201d"' + GUILLEMETS or i == 0:
+        return None
+    if text[i - 1] not in ",.!?\u2026" and not text.startswith(",", i + 1):
         return None
     if text[i] in GUILLEMETS and text[i] != guillemets(text)[1]:
         return None
