@@ -123,13 +123,9 @@ app.command(short_help="Read, analyse and keep articles in the store.")(store_co
 app.command(short_help="Find stored articles by words and filters.")(store_commands.search)
 app.command(short_help="List the stored outlets with their counts and dates.")(store_commands.outlets)
 app.command(short_help="How an outlet persuades: techniques, genres, frames.")(store_commands.profile)
-app.command(short_help="Print stored articles as search finds them (jsonl, ptc, ...).")(
-    store_commands.export
-)
+app.command(short_help="Print stored articles as search finds them (jsonl, ptc, ...).")(store_commands.export)
 app.command(short_help="Analyse stored articles again with the current models.")(store_commands.reanalyze)
-app.command(short_help="Take articles out of the store with their analyses.")(
-    store_commands.delete
-)
+app.command(short_help="Take articles out of the store with their analyses.")(store_commands.delete)
 app.add_typer(
     feedback_app, name="feedback", short_help="Feedback on stored analyses: import a review, list it."
 )
