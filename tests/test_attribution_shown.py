@@ -243,6 +243,10 @@ def test_an_explainers_answers_are_the_authors_voice() -> None:
         ("Senator Hale accused the governor of lying about the budget.", ["accused"]),
         ("Senator Hale made the following comment on Monday.", ["made"]),
         ("The budget will slash school funding, the senator said.", ["said"]),
+        # QA s47 (Q2): talk about a topic names it, not what was said; a clause says it
+        ("The council met again on Tuesday and discussed the harbour budget for next year.", []),
+        ("The minister spoke about the floods on Monday.", []),
+        ("The minister discussed whether the dam would hold.", ["discussed"]),
     ],
 )
 def test_an_act_with_a_phrase_for_its_content_is_no_quote(text: str, cues: list[str]) -> None:

@@ -216,6 +216,10 @@ SAID_OBJECTS = frozenset(
     }
 )
 CLAUSE_RULES = STATEMENT_RULES | {"parent"}
+# Verbs of talking about something: with a phrase for content they name a topic, not what was said
+# ("The council met again on Tuesday and | discussed | the harbour budget", QA s47; "spoke about
+# the floods"); with a clause or a quotation they report it ("discussed how the plan would work").
+TOPIC_ONLY = frozenset({"discuss", "talk", "speak", "debate"})
 
 
 def _said(head: Token) -> bool:
@@ -240,7 +244,8 @@ def says_something(head: Token, content_rule: str) -> bool:
     A rule requiring or a writer drafting (:data:`NOT_SAID`), a belief, wish, care or vote
     (:func:`reports_speech`: "knows the truth: this council does not care about working people")
     is never a quote, and an act with a phrase for its content is none either (:data:`SAYING`:
-    "His budget | slashes | school funding", "released the returns")."""
+    "His budget | slashes | school funding", "released the returns"), nor talk about a topic
+    (:data:`TOPIC_ONLY`: "discussed the harbour budget")."""
     if head.lemma_.lower() in NOT_SAID or not reports_speech(head):
         return False
     if content_rule in STATEMENT_RULES:
@@ -254,7 +259,7 @@ def says_something(head: Token, content_rule: str) -> bool:
         return any(token.dep_ == "prep" and token.lower_ == "as" for token in near)
     if lemma in REFUSAL:
         return False
-    if content_rule not in CLAUSE_RULES and not _said(head):
-        return False  # an act, not something said: "His budget | slashes | school funding"
+    if content_rule not in CLAUSE_RULES and (not _said(head) or lemma in TOPIC_ONLY):
+        return False  # an act or a topic, not something said: "His budget | slashes | school funding"
     negated = any(child.dep_ == "neg" for child in head.children)
     return not (lemma in ANSWER and negated)
