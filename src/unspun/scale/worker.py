@@ -16,9 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-import warnings
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -26,9 +24,9 @@ import pyarrow as pa
 
 from unspun.analysis import Pipeline, load_pipeline
 from unspun.document import Analysis, Article
-from unspun.errors import InputWarning, UnspunError
+from unspun.errors import UnspunError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
-from unspun.runner import Failure, run
+from unspun.runner import Failure, run, told_warnings
 from unspun.scale.row import analysis_row, error_row, rows_table
 from unspun.scale.source import source_article, source_id
 
@@ -130,7 +128,7 @@ class AnalyseBatch:
         told: list[str] = []
         for source in batch.to_pylist():
             try:
-                with _input_warnings(told):
+                with told_warnings(told.append):
                     article = source_article(source, max_bytes=self.max_bytes)
             except UnspunError as error:
                 # Listed under the record's own id when it has one, else under its place.
@@ -202,20 +200,6 @@ class AnalyseBatch:
     def _report(self, **totals: Any) -> None:
         if self.stats is not None:
             self.stats.add(self.worker, totals)
-
-
-@contextmanager
-def _input_warnings(told: list[str]) -> Iterator[None]:
-    """Within the block, each :class:`unspun.errors.InputWarning` is appended to ``told`` (every
-    time, not once per place); other warnings pass as before."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InputWarning)
-        yield
-    for warning in caught:
-        if issubclass(warning.category, InputWarning):
-            told.append(str(warning.message))
-        else:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def _message(error: BaseException) -> str:
