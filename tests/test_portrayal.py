@@ -629,6 +629,21 @@ def test_target_inputs_read_each_entity_once_a_sentence() -> None:
     assert apart.targets == [(0, 5), (10, 15), (0, 5), (14, 19)] and apart.of_mention == [0, 1, 2, 3]
 
 
+def _spy_on_sentences_at(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The mention positions portrayal asks the role heads' sentence encoder for, as it asks."""
+    import unspun.pipeline.portrayal as portrayal
+    from unspun.whosays import encoding
+
+    asked: list[list[int]] = []
+
+    def spy(articles: list[Article], positions: list[list[int]]) -> object:
+        asked.extend(list(p) for p in positions)
+        return encoding.sentences_at(articles, positions)
+
+    monkeypatch.setattr(portrayal, "sentences_at", spy)
+    return asked
+
+
 def test_portrayal_encodes_only_the_sentences_of_entities_that_may_get_a_role(
     tiny_models: tuple[HeadModel, HeadModel], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -650,13 +665,7 @@ def test_portrayal_encodes_only_the_sentences_of_entities_that_may_get_a_role(
     )
     from unspun.whosays import encoding
 
-    asked: list[list[int]] = []
-
-    def spy(articles: list[Article], positions: list[list[int]]) -> object:
-        asked.extend(list(p) for p in positions)
-        return encoding.sentences_at(articles, positions)
-
-    monkeypatch.setattr(portrayal, "sentences_at", spy)
+    asked = _spy_on_sentences_at(monkeypatch)
     [done] = PortrayalTagger(sentiment_model=load_sentiment_model(), roles_model=twice)([article])
     assert asked == [[m.start for m in smith]]
     first, second = done.entities
@@ -674,8 +683,6 @@ def test_portrayal_encodes_no_sentence_of_an_entity_no_sentence_takes_a_side_tow
 ) -> None:
     # Brown is named twice, as an actor, in neutral words: the sentiment gate gives him no role,
     # so the role heads need not read his sentences (the classifier reads them first).
-    import unspun.pipeline.portrayal as portrayal
-    from unspun.whosays import encoding
 
     _, roles = tiny_models
     twice = HeadModel({**roles.config, "passing": {"min_mentions": 2}}, roles.heads)
@@ -694,13 +701,7 @@ def test_portrayal_encodes_no_sentence_of_an_entity_no_sentence_takes_a_side_tow
         entities=[Entity("e1", "Smith", "PERSON", smith), Entity("e2", "Brown", "PERSON", brown)],
     )
     assert [text[m.start : m.end] for m in smith + brown] == ["Smith"] * 2 + ["Brown"] * 2
-    asked: list[list[int]] = []
-
-    def spy(articles: list[Article], positions: list[list[int]]) -> object:
-        asked.extend(list(p) for p in positions)
-        return encoding.sentences_at(articles, positions)
-
-    monkeypatch.setattr(portrayal, "sentences_at", spy)
+    asked = _spy_on_sentences_at(monkeypatch)
     [done] = PortrayalTagger(sentiment_model=load_sentiment_model(), roles_model=twice)([article])
     assert asked == [[m.start for m in smith]]
     first, second = done.entities
