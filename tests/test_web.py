@@ -182,6 +182,28 @@ def screenshot(pg: Any, name: str) -> None:
         pg.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
+# Selects ``quote`` in the article box as a reader's mouse would (a range in one text node, then
+# the mouseup the page listens for).
+_SELECT_IN_TEXT = """quote => {
+  const box = document.getElementById("a-text");
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const i = n.data.indexOf(quote);
+    if (i >= 0) {
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + quote.length);
+      getSelection().removeAllRanges(); getSelection().addRange(r);
+      box.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+      return;
+    }
+  }
+  throw new Error("quote not found in one text node");
+}"""
+
+
+def _select_in_text(page: Any, quote: str) -> None:
+    page.evaluate(_SELECT_IN_TEXT, quote)
+
+
 def test_analyse_highlights_match_the_api(page: Any, api: httpx.Client) -> None:
     page.goto("/")
     ready(page)
@@ -337,23 +359,7 @@ def test_feedback_is_kept_after_a_reload(page: Any, api: httpx.Client) -> None:
     page.wait_for_selector("#a-text .fb-corrected")
     # Add a missing span by selecting its words in the text (after astral characters).
     quote = "Our glorious leaders never fail"
-    page.evaluate(
-        """quote => {
-             const box = document.getElementById("a-text");
-             const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-             for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-               const i = n.data.indexOf(quote);
-               if (i >= 0) {
-                 const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + quote.length);
-                 getSelection().removeAllRanges(); getSelection().addRange(r);
-                 box.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-                 return;
-               }
-             }
-             throw new Error("quote not found in one text node");
-           }""",
-        quote,
-    )
+    _select_in_text(page, quote)
     assert page.input_value("#add-quote") == quote
     page.select_option("#add-technique", "Loaded_Language")
     page.click("#add-form button[type=submit]")
@@ -601,23 +607,7 @@ def test_add_a_missing_span_offers_the_taxonomy_of_the_selected_paragraphs_langu
     ready(page)
 
     def offered_after_selecting(quote: str) -> list[str]:
-        page.evaluate(
-            """quote => {
-                 const box = document.getElementById("a-text");
-                 const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-                 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-                   const i = n.data.indexOf(quote);
-                   if (i >= 0) {
-                     const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + quote.length);
-                     getSelection().removeAllRanges(); getSelection().addRange(r);
-                     box.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-                     return;
-                   }
-                 }
-                 throw new Error("quote not found in one text node");
-               }""",
-            quote,
-        )
+        _select_in_text(page, quote)
         values: list[str] = page.locator("#add-technique option").evaluate_all("os => os.map(o => o.value)")
         return values
 
