@@ -1828,6 +1828,30 @@ def test_a_sponsored_storys_body_is_kept() -> None:
     assert html_article(page.encode(), id="p", where="p.html", source_path=None).text == story
 
 
+def test_a_json_object_without_text_names_its_fields_rather_than_a_jq_command_that_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA (s48): '{"title": "x", "body": "..."}' in a .json file was "JSON that is not one article
+    # object per line" with `jq -c .` to convert it: the command writes the same line back.
+    record = {"title": "Flood barrier", "body": "The council voted on Monday."}
+    one = tmp_path / "story.json"
+    one.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="no 'text' field") as raised:
+        list(iter_articles(one, max_bytes=LIMIT))
+    assert "'title', 'body'" in str(raised.value) and "jq" not in str(raised.value)
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    with pytest.raises(FormatError, match="no 'text' field.*'title', 'body'"):
+        list(iter_articles(pretty, max_bytes=LIMIT))
+    array = tmp_path / "dump.json"
+    array.write_text(json.dumps([record, record]), encoding="utf-8")
+    with pytest.raises(FormatError, match="no 'text' field.*'title', 'body'"):
+        list(iter_articles(array, max_bytes=LIMIT))
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(record)))
+    with pytest.raises(FormatError, match="standard input holds a JSON object with no 'text' field"):
+        list(iter_articles("-", max_bytes=LIMIT))
+
+
 def test_a_json_document_on_stdin_is_refused_with_the_command_that_converts_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

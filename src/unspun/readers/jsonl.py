@@ -225,6 +225,19 @@ def json_document_error(text: str, *, where: str, path: Path | None = None) -> F
         return None
     if not isinstance(data, dict | list):
         return None
+    untexted = _untexted_record(data)
+    if untexted is not None:  # jq -c would write its records back without a text to read
+        fields = ", ".join(repr(str(key)) for key in list(untexted)[:8])
+        held = "a JSON object" if isinstance(data, dict) else "a JSON array of objects"
+        lacks = (
+            "an empty or non-string 'text'"
+            if "text" in untexted
+            else f"no 'text' field ({f'its fields: {fields}' if fields else 'no field at all'})"
+        )
+        return FormatError(
+            f"{where} holds {held} with {lacks}; unspun reads one "
+            "{\"text\": ...} object per line (JSONL): put each article's text in a 'text' field"
+        )
     many = isinstance(data, list)
     what = "a JSON array" if many else "JSON that is not one article object per line"
     select = "'.[]'" if many else "."
@@ -235,3 +248,13 @@ def json_document_error(text: str, *, where: str, path: Path | None = None) -> F
         )
     command = f"jq -c {select} {shlex.quote(str(path))} > {shlex.quote(path.stem + '.jsonl')}"
     return FormatError(lead + f"convert it with {command}")
+
+
+def _untexted_record(data: dict[str, Any] | list[Any]) -> dict[str, Any] | None:
+    """The object (``data`` itself, or an array's first item) that has no non-empty string
+    ``text`` to read; None when it has one or holds no object."""
+    first = data if isinstance(data, dict) else next(iter(data), None)
+    if not isinstance(first, dict):
+        return None
+    text = first.get("text")
+    return None if isinstance(text, str) and text.replace(BOM, "").strip() else first
