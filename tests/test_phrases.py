@@ -182,6 +182,22 @@ def test_a_span_ending_on_an_adjective_goes_on_to_its_noun() -> None:
     assert noun_phrase_end(text, end, limit=end + 5) == end  # a span starting inside the noun
 
 
+def test_a_span_ending_on_a_participle_before_its_noun_goes_on_to_the_noun() -> None:
+    text = "Parents face the crumbling classrooms and a terrifying prospect: critics are panicking today."
+    assert _covered(text, whole_phrases(text, [_span(text, "face the crumbling")])) == [
+        "face the crumbling classrooms"
+    ]
+    assert _covered(text, whole_phrases(text, [_span(text, "a terrifying")])) == ["a terrifying prospect"]
+    # after a verb's auxiliary an "-ing" word is the verb: the span ends where it is
+    assert _covered(text, whole_phrases(text, [_span(text, "critics are panicking")])) == [
+        "critics are panicking"
+    ]
+    text = "It was a highly amusing example of leading."
+    assert _covered(text, whole_phrases(text, [_span(text, "a highly amusing")])) == [
+        "a highly amusing example"
+    ]
+
+
 def test_a_span_starting_on_the_particle_of_a_phrasal_verb_starts_on_its_verb() -> None:
     text = "These traitors in Parliament have sold out our country once again."
     spans = whole_phrases(text, [_span(text, "out our country once again", "Flag-Waving")])

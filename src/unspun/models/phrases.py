@@ -29,7 +29,8 @@ tagger's output, or out-of-fold predictions) and returns them
   would end between a word and its plural possessive mark ("waste of taxpayers|' money") takes the
   word owned;
 - carried on to the end of the noun phrase when a span of several words ends on an adjective
-  before its noun ('the horrible| crime' -> 'the horrible crime': :func:`noun_phrase_end`);
+  before its noun ('the horrible| crime' -> 'the horrible crime': :func:`noun_phrase_end`), or on
+  a participle used as one ('a terrifying| prospect');
 - started on the verb of a phrasal verb's particle they start on ('have sold |out our country'
   -> 'sold out our country': :func:`verb_start`), on the gerund opening the subject whose "to"
   they start on ('Handing the contract |to a crony' -> 'Handing the contract to a crony':
