@@ -421,6 +421,69 @@ def test_a_reviewers_span_tooltip_says_who_added_it_and_why_once(page: Any, api:
     assert "Added by a reviewer (ana): a label for opponents" in tip, tip
 
 
+def test_feedback_from_the_page_keeps_the_reviewers_name_and_note(page: Any, api: httpx.Client) -> None:
+    # QA s47 (Q2): the API keeps a feedback's author and note, the page had no field for either.
+    text = (
+        "Review check\n\nThe corrupt, shameless elites want to destroy our great nation. Take back control!"
+    )
+    data = store_article(api, text, outlet="Review Weekly")
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    page.fill("#fb-author", "ana")
+    page.locator("#a-text [data-technique]").first.click()
+    page.fill("#fb-note", "a fair description")
+    page.click("#detail button.danger")
+    page.wait_for_selector("#a-text .fb-wrong")
+    _select_in_text(page, "Take back control")
+    page.select_option("#add-technique", "Slogans")
+    page.fill("#add-note", "a rallying cry")
+    page.click("#add-form button[type=submit]")
+    page.wait_for_selector("#a-text .fb-added")
+    feedback = api.get(f"/api/articles/{data['article_id']}/feedback").json()["feedback"]
+    kept = sorted((f["kind"], f["author"], f["note"]) for f in feedback)
+    assert kept == [("added", "ana", "a rallying cry"), ("wrong", "ana", "a fair description")], kept
+    assert page.input_value("#add-note") == ""  # the next span's note starts empty
+    page.reload()  # the name is kept for the next review, in this browser
+    ready(page)
+    assert page.input_value("#fb-author") == "ana"
+
+
+def test_a_stored_article_is_deleted_from_its_page_once_confirmed(page: Any, api: httpx.Client) -> None:
+    # QA s47 (Q2): the API deletes a stored article (DELETE /api/articles/{id}), the page could not.
+    data = store_article(api, "Delete check\n\nThe corrupt elites lie to us every single day.")
+    article_id = data["article_id"]
+    page.goto(f"/articles/{article_id}")
+    ready(page)
+    asked: list[str] = []
+
+    def refuse(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.click("#delete-article")
+    page.wait_for_timeout(300)
+    assert len(asked) == 1 and "Delete check" in asked[0], asked
+    assert api.get(f"/api/articles/{article_id}").status_code == 200  # dismissed: nothing deleted
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#delete-article")
+    page.wait_for_selector("#main .notice")
+    assert "deleted" in (page.text_content("#main .notice") or "")
+    assert page.locator("#main .notice a[href='/articles']").count() == 1
+    assert api.get(f"/api/articles/{article_id}").status_code == 404
+
+
+def test_analyse_offers_delete_for_a_stored_analysis_only(page: Any) -> None:
+    page.goto("/")
+    ready(page)
+    page.fill("#in-text", "Delete offer\n\nThe corrupt elites lie to us every single day.")
+    page.uncheck("#in-store")
+    page.click("#analyse-button")
+    page.wait_for_selector("#view:not([hidden])")
+    assert page.locator("#delete-article").is_hidden()
+    assert page.locator("#fb-author").is_hidden()
+
+
 def test_outlet_dashboards_compare_two_outlets(page: Any, api: httpx.Client) -> None:
     loud = ARTICLE.split("\n\n", 1)[1]
     calm = "The council approved the budget on Tuesday after a two-hour debate. Officials said the bridge would open in spring."

@@ -33,7 +33,7 @@ export async function api(path, options = {}, retried = false) {
   let body = null;
   const type = response.headers.get("Content-Type") || "";
   if (type.includes("json")) body = await response.json();
-  if (response.status === 401 && init.method === "POST" && !retried) {
+  if (response.status === 401 && (init.method || "GET") !== "GET" && !retried) {
     sessionStorage.removeItem(TOKEN_KEY);
     const given = window.prompt("This server needs its access token (UNSPUN_TOKEN) for changes:");
     if (given) {

@@ -2,7 +2,7 @@
 // span list, detail card and feedback. Everything from the article goes in as textContent.
 
 import { counted, el, frameName, genreName, number, percent, say, TAXONOMY_NAMES, taxonomyAt, taxonomyTechniques, techniqueName } from "./app.js";
-import { addSpan, captureSelection, feedbackControls, followQuote } from "./feedback.js";
+import { addSpan, bindReviewer, captureSelection, deleteArticle, feedbackControls, followQuote } from "./feedback.js";
 import { buildHighlights } from "./highlight.js";
 import { toUtf16 } from "./offsets.js";
 import { selectText } from "./text-range.js";
@@ -359,6 +359,7 @@ export class ArticleView {
   renderAddForm() {
     const box = $("add-span");
     box.hidden = this.articleId === null;
+    $("review").hidden = this.articleId === null; // the reviewer's name and delete: a stored article's
     // the article's own taxonomy (a French article's spans are SemEval-2023), filled anew for each
     // article: it offered PTC-14 ids only
     this.offerTechniquesAt(null);
@@ -413,6 +414,8 @@ export class ArticleView {
       event.preventDefault();
       addSpan(this);
     });
+    bindReviewer();
+    $("delete-article").addEventListener("click", () => deleteArticle(this));
   }
 
   /** The text of a code-point range {start, end} (a span). */
