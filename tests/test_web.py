@@ -1122,6 +1122,26 @@ def test_the_span_count_reads_right_for_one_technique_and_for_none_analysed(page
     assert page.text_content("#a-paragraphs summary") == "Paragraph techniques (1 paragraph)"
 
 
+def test_a_long_title_is_bold_on_every_line_it_wraps_to(page: Any) -> None:
+    # QA s48: the title line was bold by ::first-line, so a title that wraps ('"We cannot build our
+    # way out of every flood": an interview with hydrologist Dr Lena Fischer') went on in body type.
+    title = '"We cannot build our way out of every flood": an interview with hydrologist Dr Lena Fischer'
+    text = f"{title}\n\nDr Lena Fischer has studied river flooding for twenty years."
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, {"text": text, "title": title, "spans": [], "paragraphs": []})
+    blocks = page.eval_on_selector_all(
+        "#a-text .tb", "els => els.map(e => [e.getClientRects()[0].height, getComputedStyle(e).fontWeight])"
+    )
+    body_line = blocks[1][0]
+    assert blocks[0][0] > 1.5 * body_line, blocks  # it wraps, at this width
+    assert [weight for _, weight in blocks] == ["700", "400"], blocks
+    # A title line with the body right under it (no blank line) stays bold on its line alone.
+    page.evaluate(SHOW_ANALYSIS, {"text": "Short title\nThe body goes on here.", "title": "Short title"})
+    assert page.eval_on_selector("#a-text .tb", "e => getComputedStyle(e).fontWeight") == "400"
+    assert "titled" in (page.get_attribute("#a-text", "class") or "")
+
+
 def test_an_opened_crlf_file_is_analysed_as_read_not_as_the_textarea_shows_it(
     page: Any, api: httpx.Client, tmp_path: Path
 ) -> None:

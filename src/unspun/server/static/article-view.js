@@ -228,7 +228,14 @@ export class ArticleView {
     const title = this.data.title;
     // After a BOM too (a file saved by Notepad): its title line was shown as body text.
     const head = this.text.replace(/^\ufeff/, "");
-    this.textBox.classList.toggle("titled", Boolean(title) && (head.startsWith(`${title}\n`) || head.startsWith(`${title}\r`)));
+    const titled = Boolean(title) && (head.startsWith(`${title}\n`) || head.startsWith(`${title}\r`));
+    // A title alone in its block (a blank line after it, as the readers set it) is bold as a
+    // whole, over every line it wraps to; one with the body right under it, on its first line.
+    const first = this.textBox.querySelector(".tb");
+    const whole = titled && first !== null && first.textContent.replace(/^\ufeff/, "").trim() === title.trim();
+    if (whole) first.classList.add("title-line");
+    this.textBox.classList.toggle("titled", titled);
+    this.textBox.classList.toggle("titled-first-line", titled && !whole);
     for (const label of this.hidden) this.setTechniqueShown(label, false);
   }
 
