@@ -72,13 +72,21 @@ def analyze(
             help="Leave spans scoring below this out of the output (the persuasion score still counts them).",
         ),
     ] = 0.0,
+    workers: Annotated[
+        str,
+        typer.Option(
+            "--workers",
+            help="Processes analysing at once, each with the models loaded (about 2 GB): auto (one per "
+            "CPU for a folder, a JSONL file or a feed; 1 for a single article) or a number.",
+        ),
+    ] = "auto",
 ) -> None:
     """Analyse articles: technique spans, genre, frames, paragraph techniques, persuasion score,
     and who says what (entities and how each is portrayed, quotes, claims worth checking).
 
     An article that cannot be analysed is reported and skipped; the exit status is 2 when no
     article could be analysed."""
-    from unspun.analysis import load_pipeline
+    from unspun.parallel import auto_workers, open_pipeline, parse_workers
     from unspun.readers.dispatch import iter_articles
     from unspun.readers.folder import count_inputs, holds_many
     from unspun.render import render_analysis
@@ -89,6 +97,7 @@ def analyze(
         settings = cli_settings(model=model, article_model=article_model, max_input_mb=max_input_mb)
         report = RunReport(notify=lambda kind, message: say(kind, "yellow", message))
         exclude = output_files()
+        asked = parse_workers(workers)
         if "-" in paths and len(paths) > 1:
             raise InputError(f"{STDIN} is read alone; give - as the only path, or save it to a file")
         if paths == ["-"]:
@@ -146,20 +155,26 @@ def analyze(
 
         counts = [count_inputs(path, exclude=exclude) for path in paths]
         total = None if None in counts else sum(c for c in counts if c is not None)
+        if asked is None:  # auto
+            listed = len(paths) > 1 or holds_many(paths[0])
+            # One process with --debug (its tracebacks are whole) and with added components (one
+            # registered in this process alone would be unknown to a worker's registry).
+            alone = state["debug"] or settings.extra_components
+            asked = 1 if alone else auto_workers(total, many=listed)
         with progress(total, "analysing") as bar, long_work(bar):
             # A model that cannot load is one error up front, not one per article; loading takes
             # some seconds, which the bar tells.
-            bar.stage("loading the models")
-            pipeline = load_pipeline(settings, lang=lang)
-            run(
-                chain([first], articles),
-                pipeline,
-                partial(show, bar=bar),
-                report=report,
-                batch_size=settings.batch_size,
-                on_progress=bar,
-                on_failure=bug,
-            )
+            bar.stage("loading the models" + (f" in {asked} processes" if asked > 1 else ""))
+            with open_pipeline(settings, lang=lang, workers=asked) as pipeline:
+                run(
+                    chain([first], articles),
+                    pipeline,
+                    partial(show, bar=bar),
+                    report=report,
+                    batch_size=settings.batch_size,
+                    on_progress=bar,
+                    on_failure=bug,
+                )
         failure = report.failure()
         if failure is not None:
             raise fail(failure)

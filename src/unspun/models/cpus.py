@@ -14,13 +14,28 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+# The CPUs this process takes for its models when it is one of several sharing the machine (a
+# worker process of unspun.parallel): set by share_cpus, None for all it may run on.
+_share: int | None = None
+
 
 def available_cpus() -> int:
-    """CPUs this process may run on (its affinity where the platform tells, else the CPU count)."""
+    """CPUs this process may run on (its affinity where the platform tells, else the CPU count),
+    or its share of them (:func:`share_cpus`)."""
+    if _share is not None:
+        return _share
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def share_cpus(count: int | None) -> None:
+    """Make :func:`available_cpus` say ``count`` (None: every CPU the process may run on again),
+    so that the models loaded after run on that many threads: a worker process among several
+    takes one CPU, and the processes are the parallelism (:mod:`unspun.parallel`)."""
+    global _share
+    _share = count
 
 
 def map_on_workers(run: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
