@@ -796,6 +796,27 @@ def test_corpus_search_filters_and_pages(page: Any, api: httpx.Client) -> None:
     assert page.text_content("#a-title") == "Pager 2"
 
 
+def test_a_results_snippet_does_not_repeat_the_title_shown_above_it(page: Any, api: httpx.Client) -> None:
+    # QA s48: each result read "Title / Title Body...": the snippet (the text's first characters)
+    # opened with the title line the result's heading already shows.
+    store_article(
+        api, "Snippet heading check\n\nThe zebrafinch council met on Monday.", outlet="Snippet Post"
+    )
+    store_article(api, "The zebrafinch vote was close, the clerk said on Tuesday.", outlet="Snippet Post")
+    page.goto("/articles?q=zebrafinch")
+    ready(page)
+    shown = dict(
+        zip(
+            page.locator(".result h2").all_text_contents(),
+            page.locator(".result .snippet").all_text_contents(),
+            strict=True,
+        )
+    )
+    assert shown["Snippet heading check"] == "The zebrafinch council met on Monday.", shown
+    untitled = next(snippet for heading, snippet in shown.items() if heading != "Snippet heading check")
+    assert untitled == "The zebrafinch vote was close, the clerk said on Tuesday.", shown
+
+
 def test_upload_an_html_file(page: Any, tmp_path: Path) -> None:
     html = tmp_path / "story.html"
     html.write_text(

@@ -15,6 +15,17 @@ function fillSelect(select, entries, current) {
   }
 }
 
+/** The result's snippet (the text's first 200 characters, "…" when cut), without the title line
+ * the heading above it shows: each result read "Title / Title Body…". Null when nothing is left. */
+function snippetElement(a) {
+  const snippet = a.snippet || "";
+  const head = snippet.replace(/^\ufeff/, "");
+  const title = (a.title || "").trim();
+  const body = title && head.startsWith(title) && /^\s*(\n|$)/.test(head.slice(title.length)) ? head.slice(title.length).trimStart() : snippet;
+  if (!body) return null;
+  return el("p", { class: "snippet", text: snippet.length >= 200 ? `${body.trimEnd()}…` : body });
+}
+
 function resultItem(cat, a) {
   const techs = Object.entries(a.techniques || {}).sort((x, y) => y[1] - x[1]).slice(0, 4);
   const meta = [a.outlet, a.published, counted(a.words, "word"), a.genre ? genreName(cat, a.genre) : null].filter(Boolean).join(" · ");
@@ -24,7 +35,7 @@ function resultItem(cat, a) {
     el("div", { class: "result-main" },
       el("h2", {}, el("a", { href: `/articles/${encodeURIComponent(a.article_id)}`, text: a.title || "Untitled article" })),
       el("p", { class: "a-meta", text: meta }),
-      a.snippet ? el("p", { class: "snippet", text: a.snippet.length >= 200 ? `${a.snippet.trimEnd()}…` : a.snippet }) : null,
+      snippetElement(a),
       el("p", { class: "chips" }, techs.map(([t, n]) => el("span", { class: "chip", dataset: { swatch: t } }, el("span", { class: "dot", "aria-hidden": "true" }), techniqueName(cat, t), el("span", { class: "muted", text: ` ${n}` })))),
     ),
     el("div", { class: "result-score", title: "Persuasion score: the share of the annotated news articles (a propaganda-rich set) this one is denser in techniques than" },
