@@ -186,7 +186,8 @@ def test_restoring_a_text_with_other_metadata_is_409(
     client: TestClient, stored: list[dict[str, Any]]
 ) -> None:
     first = stored[0]
-    for change in ({"outlet": "Another Outlet"}, {"published": "2025-06-01"}, {"url": "https://x.example/"}):
+    # the same outlet and url (another outlet or url is another appearance: wire copy)
+    for change in ({"published": "2025-06-01"}, {"published": "2025-06-01", "outlet": "the daily example"}):
         message = assert_error(
             client.post("/api/analyze", json={**ARTICLES[0], **change, "store": True}), 409
         )
@@ -194,8 +195,8 @@ def test_restoring_a_text_with_other_metadata_is_409(
         assert "leave out these fields" in message
         # QA s47 (Q2): and, when the stored values are the wrong ones, how to put them right
         assert f"DELETE /api/articles/{first['article_id']}" in message
-    assert "outlet 'The Daily Example', not outlet 'Another Outlet'" in assert_error(
-        client.post("/api/analyze", json={**ARTICLES[0], "outlet": "Another Outlet", "store": True}), 409
+    assert "published '2024-01-15', not published '2025-06-01'" in assert_error(
+        client.post("/api/analyze", json={**ARTICLES[0], "published": "2025-06-01", "store": True}), 409
     )
     # A lang other than the stored language: refused before any analysis (it was answered in
     # that language under the stored article_id, while the store kept the first analysis only).
@@ -574,3 +575,34 @@ def test_openapi_describes_what_the_list_and_profile_routes_answer(
         assert answer.status_code == 200, answer.text
         jsonschema.Draft202012Validator(schema, registry=registry).validate(answer.json())
         assert "$ref" in json.dumps(schema), path
+
+
+def test_wire_copy_is_counted_in_each_outlet_and_one_appearance_deleted_by_its_url(tmp_path: Any) -> None:
+    """The same text from two outlets is one article with two appearances: both outlets count it,
+    GET answers both appearances, and DELETE with ?url= takes out one of them only."""
+    from store_analyses import make_analysis
+
+    store = open_store(f"sqlite:///{tmp_path / 'wire.db'}")
+    text = "Wire copy: the harbour board approved the dredging plan on Monday, officials said."
+    for outlet, url in (("Alpha", "https://alpha.example/a"), ("Beta", "https://beta.example/b")):
+        analysis = make_analysis(text, id=outlet, outlet=outlet)
+        analysis.article.url = url
+        store.add(analysis)
+    app = create_app(store=store, settings=ServerSettings(), load_models=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        outlets = c.get("/api/outlets").json()["outlets"]
+        assert [(o["outlet"], o["articles"]) for o in outlets] == [("Alpha", 1), ("Beta", 1)]
+        [listed] = c.get("/api/articles", params={"outlet": "Beta"}).json()["articles"]
+        path = f"/api/articles/{listed['article_id']}"
+        assert [p["url"] for p in c.get(path).json()["appearances"]] == [
+            "https://alpha.example/a",
+            "https://beta.example/b",
+        ]
+        assert "no appearance at" in assert_error(c.delete(path, params={"url": "https://x.example"}), 404)
+        gone = c.delete(path, params={"url": "https://alpha.example/a"})
+        assert gone.status_code == 200, gone.text
+        assert gone.json()["deleted"]["outlet"] == "Beta"  # the article now reads as its one appearance
+        assert [o["outlet"] for o in c.get("/api/outlets").json()["outlets"]] == ["Beta"]
+        assert c.delete(path, params={"url": "https://beta.example/b"}).status_code == 200  # the last one
+        assert "no stored article" in assert_error(c.get(path), 404)
+    store.close()

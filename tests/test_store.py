@@ -114,13 +114,14 @@ def test_add_is_idempotent_by_content_hash(store: SqlStore) -> None:
     assert len({r.article_id for r in refs}) == 1
     assert [r.new_article for r in refs] == [True, False]
     assert [r.new_analysis for r in refs] == [True, False]
-    with pytest.raises(MetadataConflictError, match="outlet 'A', not outlet 'B'"):
-        store.add(again)  # was kept silently under the first outlet
+    # another outlet: the same text and analysis, published there too (wire copy)
+    assert (store.add(again).new_article, store.add(again).new_analysis) == (False, False)
     # the outlet in another case or spacing is the stored one, as every read takes it (QA s47)
     assert store.add(make_analysis("Same text, twice.", id="three", outlet=" a ")).new_article is False
     assert store.get(refs[0].article_id).summary.outlet == "A"
+    assert [p.outlet for p in store.get(refs[0].article_id).appearances] == ["A", "B"]
     counts = store.counts()
-    assert (counts.articles, counts.analyses) == (1, 1)
+    assert (counts.articles, counts.analyses, counts.outlets) == (1, 1, 2)
     assert store.get(refs[0].article_id).summary.outlet == "A"
     assert store.has(first.article.content_hash) and not store.has("0" * 64)
 
@@ -495,7 +496,7 @@ def test_reanalyze_keeps_a_failed_article_as_one_failure_under_its_stored_id(sto
 
 def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(store: SqlStore) -> None:
     ref = store.add(make_analysis(TRICKY, outlet="Alpha", published=dt.date(2024, 1, 2)))
-    for change in ({"outlet": "Beta"}, {"published": dt.date(2025, 1, 1)}, {"title": "Another"}):
+    for change in ({"published": dt.date(2025, 1, 1)}, {"title": "Another"}):
         other = make_analysis(TRICKY, **{"outlet": "Alpha", "published": dt.date(2024, 1, 2), **change})
         with pytest.raises(MetadataConflictError, match=f"article {ref.article_id} is already stored with"):
             store.add(other)
@@ -515,11 +516,76 @@ def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(st
     assert (kept.summary.outlet, kept.summary.url) == ("Alpha", "https://alpha.example/1")
     assert (kept.analysis.article.outlet, kept.analysis.article.url) == ("Alpha", "https://alpha.example/1")
     assert next(store.export()).analysis.article.url == "https://alpha.example/1"
-    twice = [make_analysis("Twice.", id="a", outlet="A"), make_analysis("Twice.", id="b", outlet="B")]
-    with pytest.raises(MetadataConflictError, match="outlet 'A', not outlet 'B'"):
+    twice = [make_analysis("Twice.", id="a", title="T"), make_analysis("Twice.", id="b", title="U")]
+    with pytest.raises(MetadataConflictError, match="title 'T', not title 'U'"):
         store.add_many(twice)
     store.add_many([make_analysis("Once.", id="a", outlet=None), make_analysis("Once.", id="b", outlet="B")])
     assert store.search(SearchQuery(outlet="B")).total == 1
+
+
+WIRE = "Wire copy: the harbour council voted to close the old pier, officials said on Monday."
+
+
+def test_wire_copy_from_two_outlets_is_one_article_with_an_appearance_in_each(store: SqlStore) -> None:
+    """The same words from a wire service on two sites: one text and one analysis, two
+    appearances; every per-outlet count and trend counts the appearance (it was refused as a
+    metadata conflict, so the second outlet's counts missed it)."""
+    first = store.add(
+        make_analysis(
+            WIRE,
+            id="a",
+            outlet="Alpha",
+            published=dt.date(2024, 1, 2),
+            spans=[("pier", "Loaded_Language", 0.7)],
+        )
+    )
+    again = make_analysis(WIRE, id="b", outlet="Beta", published=dt.date(2024, 2, 3), title="Pier to close")
+    again.article.url = "https://beta.example/pier"
+    second = store.add(again)
+    assert second.article_id == first.article_id and not second.new_article and not second.new_analysis
+    assert (store.counts().articles, store.counts().analyses, store.counts().outlets) == (1, 1, 2)
+    assert [(o.outlet, o.articles, o.first_published) for o in store.outlets()] == [
+        ("Alpha", 1, dt.date(2024, 1, 2)),
+        ("Beta", 1, dt.date(2024, 2, 3)),
+    ]
+    beta = store.profile("Beta")
+    assert (beta.articles, beta.technique_counts, [m.month for m in beta.trend]) == (
+        1,
+        {"Loaded_Language": 1},
+        ["2024-02"],
+    )
+    assert store.search(SearchQuery(outlet="beta")).total == 1
+    assert store.search(SearchQuery(outlet="Beta", date_to=dt.date(2024, 1, 31))).total == 0
+    assert store.search(SearchQuery(date_from=dt.date(2024, 2, 1))).total == 1  # Beta's date
+    kept = store.get(first.article_id)
+    assert kept.summary.outlet == "Alpha"  # the article reads as first stored
+    assert [(p.outlet, p.url, p.published, p.title) for p in kept.appearances] == [
+        ("Alpha", None, dt.date(2024, 1, 2), "A title"),
+        ("Beta", "https://beta.example/pier", dt.date(2024, 2, 3), "Pier to close"),
+    ]
+    assert [p["outlet"] for p in kept.to_dict()["appearances"]] == ["Alpha", "Beta"]
+    # the same outlet and url again add nothing; the same url with another date is a conflict
+    store.add(again)
+    assert len(store.get(first.article_id).appearances) == 2
+    moved = make_analysis(WIRE, id="b", outlet="Beta", published=dt.date(2025, 1, 1), title="Pier to close")
+    moved.article.url = "https://beta.example/pier"
+    with pytest.raises(MetadataConflictError, match="published '2024-02-03', not published '2025-01-01'"):
+        store.add(moved)
+    taken = make_analysis(WIRE, id="b", outlet="Gamma", published=None, title=None)
+    taken.article.url = "https://beta.example/pier"  # one page is one outlet's
+    with pytest.raises(MetadataConflictError, match="outlet 'Beta', not outlet 'Gamma'"):
+        store.add(taken)
+    # a text met twice in one batch, from two outlets, is stored once with both appearances
+    store.add_many(
+        [
+            make_analysis("Twice from the wire.", id="x", outlet="Alpha"),
+            make_analysis("Twice from the wire.", id="y", outlet="Gamma"),
+        ]
+    )
+    assert [o.outlet for o in store.outlets()] == ["Alpha", "Beta", "Gamma"]
+    assert store.profile("Alpha").articles == 2 and store.counts().articles == 2
+    assert [s.analysis.article.outlet for s in store.export()] == ["Alpha", "Alpha"]
+    assert [len(s.appearances) for s in store.export()] == [2, 2]
 
 
 def test_a_stored_text_given_another_language_is_refused_and_one_left_out_read_as_stored(
@@ -988,3 +1054,54 @@ def test_the_python_example_of_docs_store_md_runs() -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
     block = doc.split("## Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(block, "docs/store.md", "exec"), {})
+
+
+def test_the_appearances_migration_moves_each_article_to_one_appearance_and_goes_back(
+    store_url: str,
+) -> None:
+    """Migration 0004: every article stored before becomes one appearance (its outlet, url,
+    date, title); the downgrade drops the table and leaves the articles as they were."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from unspun.store.migrate import _config, head
+    from unspun.store.sql import engine_url
+
+    digest = Article(id="o", text="Old text.").content_hash
+    engine = create_engine(engine_url(store_url))
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0003_covering_indexes")
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, content_hash, title, outlet, url, published, words, added_at, text) "
+                "VALUES (:id, :hash, 'Old', 'Alpha', 'https://alpha.example/1', :day, 2, :now, 'Old text.')"
+            ),
+            {
+                "id": digest[:16],
+                "hash": digest,
+                "day": dt.date(2024, 1, 2),
+                "now": dt.datetime(2024, 1, 3, tzinfo=dt.UTC),
+            },
+        )
+    engine.dispose()
+    with open_store(store_url) as opened:  # migrates to head
+        assert isinstance(opened, SqlStore)
+        [stored] = list(opened.export())
+        assert [(p.outlet, p.url, p.published, p.title) for p in stored.appearances] == [
+            ("Alpha", "https://alpha.example/1", dt.date(2024, 1, 2), "Old")
+        ]
+        opened.add(make_analysis("Old text.", id="o", outlet="Beta", title="Old"))  # wire copy
+        assert [(o.outlet, o.articles) for o in opened.outlets()] == [("Alpha", 1), ("Beta", 1)]
+    engine = create_engine(engine_url(store_url))
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0003_covering_indexes")
+        names = set(connection.execute(text("SELECT id, outlet FROM articles")).all())
+        assert names == {(digest[:16], "Alpha")}
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            "0003_covering_indexes"
+        )
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head()
+        assert connection.execute(text("SELECT count(*) FROM appearances")).scalar() == 1
+    engine.dispose()

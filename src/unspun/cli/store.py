@@ -508,18 +508,28 @@ def delete(
         list[str], typer.Argument(help="Article ids (as unspun search lists them) or content hashes.")
     ],
     db: DbOption = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="Only the article's appearance at this url (wire copy published by several outlets): "
+            "its text, analyses and other appearances stay.",
+        ),
+    ] = None,
 ) -> None:
-    """Take articles out of the store, with their analyses and feedback (to store one again with
-    other metadata: a stored article's outlet, title, url and date are never overwritten). Every id
-    is checked first: an unknown one deletes nothing."""
+    """Take articles out of the store, with every appearance, their analyses and feedback (to
+    store one again with other metadata: a stored appearance's outlet, title, url and date are
+    never overwritten). With --url, take out only that appearance of each (the article goes with
+    its last one). Every id is checked first: an unknown one deletes nothing."""
     with user_errors(), opened(db) as store:
         for article_id in article_ids:
             store.get(article_id)  # NotFoundError before anything is deleted
         for article_id in article_ids:
-            gone = store.delete(article_id)
+            gone = store.delete(article_id, url=url)
             about = ", ".join(str(v) for v in (gone.outlet, gone.published) if v)
             title = f" {_quoted(gone.title or gone.snippet)}" if gone.title or gone.snippet else ""
-            write(f"deleted {gone.article_id}{title}{f' ({about})' if about else ''}")
+            what = f"the appearance at {url} of " if url is not None else ""
+            write(f"deleted {what}{gone.article_id}{title}{f' ({about})' if about else ''}")
 
 
 def reanalyze(

@@ -98,6 +98,10 @@ StoredAnalysisRecord = create_model(
     added_at=(str, Field(description="When the article was stored (ISO date-time).")),
     history=(list[dict[str, Any]], Field(description="Every analysis of the article, newest first.")),
     feedback=(list[dict[str, Any]], Field(description="The feedback given on the article, oldest first.")),
+    appearances=(
+        list[dict[str, Any]],
+        Field(description="Every outlet and url the text was published at, first stored first."),
+    ),
 )
 ArticlePage = create_model(
     "ArticlePage",
@@ -404,7 +408,7 @@ def get_article(
     corrected: Annotated[bool, Query(description="Apply the feedback to the spans.")] = False,
 ) -> JSONResponse:
     """The ``unspun analyze --format json`` object of the article's analysis, plus
-    ``article_id``, ``analysis_id``, ``added_at``, ``history`` and ``feedback``."""
+    ``article_id``, ``analysis_id``, ``added_at``, ``history``, ``feedback`` and ``appearances``."""
     stored = store.get(article_id, analysis_id=analysis_id)
     if corrected:
         from unspun.store.feedback import apply_feedback
@@ -418,10 +422,22 @@ def _with_analysis(stored: Any, analysis: Analysis) -> Any:
 
 
 @router.delete("/articles/{article_id}", responses=ERROR_RESPONSES, summary="Delete a stored article")
-def delete_article(article_id: ArticleId, store: StoreDep) -> JSONResponse:
-    """Take the article out of the store, with every analysis of it and its feedback (as
-    ``unspun delete``); answers what it was (``deleted``: its metadata, as listed by search)."""
-    return JSONResponse({"ok": True, "deleted": store.delete(article_id).to_dict()})
+def delete_article(
+    article_id: ArticleId,
+    store: StoreDep,
+    url: Annotated[
+        str | None,
+        Query(
+            description="Only the article's appearance at this url (its text, analyses and other "
+            "appearances stay; the article goes with its last appearance)."
+        ),
+    ] = None,
+) -> JSONResponse:
+    """Take the article out of the store, with every appearance, every analysis of it and its
+    feedback (as ``unspun delete``); answers what it was (``deleted``: its metadata, as listed by
+    search). With ``url``, only that appearance (as ``unspun delete --url``); answers the
+    article as it now reads."""
+    return JSONResponse({"ok": True, "deleted": store.delete(article_id, url=url).to_dict()})
 
 
 @router.post(

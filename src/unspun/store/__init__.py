@@ -17,6 +17,7 @@ from pathlib import Path
 
 from unspun.store.base import (
     AnalysisInfo,
+    Appearance,
     ArticleSummary,
     Comparison,
     EntityPortrayal,
@@ -38,6 +39,7 @@ from unspun.store.base import (
 
 __all__ = [
     "AnalysisInfo",
+    "Appearance",
     "ArticleSummary",
     "Comparison",
     "EntityPortrayal",

@@ -111,14 +111,30 @@ class ArticleSummary(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Appearance(_Record):
+    """One place an article's text was published: its outlet, url, published date and title.
+
+    A text is stored once; the same words from two outlets (wire copy) are one article with
+    two appearances, and the per-outlet counts and trends count each appearance. ``added_at``
+    says when the store first met it."""
+
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+    title: str | None
+    added_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredAnalysis:
     """What :meth:`Store.get` returns: the article's summary and one analysis of it.
 
     ``analysis`` is the stored :class:`Analysis` exactly as added (for an article stored
     without analysis, an :class:`Analysis` of the bare article and ``analysis_id`` None);
     ``history`` lists every analysis of the article, newest first; ``feedback`` the feedback
-    on the article, oldest first. Use :func:`unspun.store.feedback.apply_feedback` to show
-    the analysis as corrected.
+    on the article, oldest first; ``appearances`` every outlet and url its text was published
+    at, first stored first (the summary's metadata are the first's). Use
+    :func:`unspun.store.feedback.apply_feedback` to show the analysis as corrected.
     """
 
     summary: ArticleSummary
@@ -126,6 +142,7 @@ class StoredAnalysis:
     analysis_id: int | None
     history: list[AnalysisInfo]
     feedback: list[Feedback]
+    appearances: list[Appearance] = field(default_factory=list)
 
     @property
     def article_id(self) -> str:
@@ -133,13 +150,15 @@ class StoredAnalysis:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``unspun analyze --format json`` object plus ``article_id`` and ``content_hash``
-        (already in it), ``analysis_id``, ``added_at``, ``history`` and ``feedback``."""
+        (already in it), ``analysis_id``, ``added_at``, ``history``, ``feedback`` and
+        ``appearances``."""
         data = self.analysis.to_dict()
         data["article_id"] = self.summary.article_id
         data["analysis_id"] = self.analysis_id
         data["added_at"] = self.summary.added_at.isoformat()
         data["history"] = [h.to_dict() for h in self.history]
         data["feedback"] = [f.to_dict() for f in self.feedback]
+        data["appearances"] = [p.to_dict() for p in self.appearances]
         return data
 
 
@@ -523,8 +542,11 @@ class Store(Protocol):
     def add(self, analysis: Analysis, *, source_id: str | None = None) -> StoredRef:
         """Keep ``analysis`` (and its article, added if new; idempotent by content hash).
 
-        A text is stored once, and its metadata are never overwritten: the same text given
-        another title, outlet, URL or published date than it is stored with is refused
+        A text is stored once, with one :class:`Appearance` per outlet and url it was published
+        at: the same text given another outlet or URL (wire copy) adds an appearance
+        (:func:`unspun.store.writer.appearance_of`), the same outlet and URL again adds nothing.
+        An appearance's metadata are never overwritten: the same text at a stored outlet and
+        URL given another title or published date is refused
         (:class:`unspun.errors.MetadataConflictError`, naming what is stored), never answered
         with values the store does not keep; a field given where the stored one is empty is
         filled in (it replaces nothing); a field left empty (None) means "as stored".
@@ -552,7 +574,8 @@ class Store(Protocol):
 
     def merge_metadata(self, article: Article) -> bool:
         """Whether ``article``'s text is stored; if it is, the metadata it gives are merged as
-        :meth:`add` merges them: a field stored empty is filled in, one stored with another
+        :meth:`add` merges them (another outlet or URL is kept as a new appearance; the fields
+        below are then that appearance's): a field stored empty is filled in, one stored with another
         value raises :class:`unspun.errors.MetadataConflictError` (nothing is changed), and the
         fields ``article`` leaves empty are set on it from the store (so its analysis reads as
         stored); the same for its language: another one than stored raises, none given becomes
@@ -565,12 +588,15 @@ class Store(Protocol):
         Raises :class:`NotFoundError` for an unknown article or analysis id."""
         ...
 
-    def delete(self, article_id: str) -> ArticleSummary:
-        """Remove the article (by its id or content hash) with every analysis of it and the
-        feedback on it, and return what it was (its metadata were never to be overwritten, so an
-        article stored under a wrong outlet or date is deleted and ingested again).
+    def delete(self, article_id: str, *, url: str | None = None) -> ArticleSummary:
+        """Remove the article (by its id or content hash) with every appearance, every analysis
+        of it and the feedback on it, and return what it was (its metadata were never to be
+        overwritten, so an article stored under a wrong outlet or date is deleted and ingested
+        again). With ``url``, remove only its appearance at that url (the text, its analyses and
+        its other appearances stay; the last appearance goes with the article), and return the
+        article as it now reads.
 
-        Raises :class:`NotFoundError` for an unknown article."""
+        Raises :class:`NotFoundError` for an unknown article, or one with no appearance at ``url``."""
         ...
 
     def search(self, query: SearchQuery) -> Page[ArticleSummary]:

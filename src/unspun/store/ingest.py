@@ -179,7 +179,8 @@ def ingest(
         if on_failure is not None:
             on_failure(failure)
 
-    seen: dict[str, Article] = {}  # content hash -> the first article of this run with that text
+    seen: dict[str, list[Article]] = {}  # content hash -> this run's appearances of that text
+    later: list[Article] = []  # further appearances of a text this run met: stored at the end
 
     def new_articles() -> Iterator[Article]:
         for article in read_sources(
@@ -194,7 +195,7 @@ def ingest(
                 article.outlet = outlet
             digest = article.content_hash
             try:
-                duplicate = _seen_as(seen, article) or store.merge_metadata(article)
+                duplicate = _seen_as(seen, article, later) or store.merge_metadata(article)
             except MetadataConflictError as error:
                 told = _from_the_input(error)
                 failed(Failure(where(article), "store", told.code, told.message, told))
@@ -204,16 +205,27 @@ def ingest(
             if duplicate:
                 summary.duplicate += 1
                 summary.article_ids.append(digest[:16])
-                seen.setdefault(digest, article)
+                seen.setdefault(digest, [article])
                 if on_progress is not None:
                     on_progress(1)
                 continue
-            seen[digest] = article
+            seen[digest] = [article]
             yield article
+
+    def store_later() -> None:
+        """The appearances of a text under another outlet or url, met in this run after it:
+        stored once the text is (wire copy)."""
+        for article in later:
+            try:
+                store.merge_metadata(article)
+            except MetadataConflictError as error:
+                told = _from_the_input(error)
+                failed(Failure(where(article), "store", told.code, told.message, told))
 
     articles = new_articles()
     first = next(articles, None)
     if first is None:
+        store_later()
         return summary
     if analyser is None:
         from unspun.analysis import load_pipeline
@@ -246,6 +258,7 @@ def ingest(
     )
     if pending:
         commit()
+    store_later()
     return summary
 
 
@@ -275,15 +288,22 @@ def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:
     )
 
 
-def _seen_as(seen: dict[str, Article], article: Article) -> bool:
+def _seen_as(seen: dict[str, list[Article]], article: Article, later: list[Article]) -> bool:
     """Whether this run met the text already; raises :class:`MetadataConflictError` when it
-    came then with other metadata (as the store refuses a stored text)."""
-    from unspun.store.writer import metadata_conflict
+    came then at the same outlet and url with other metadata (as the store refuses a stored
+    text). Met under another outlet or url (wire copy), it is put on ``later``, to be stored as
+    a further appearance of the text."""
+    from unspun.store.writer import appearance_of, metadata_conflict
 
-    first = seen.get(article.content_hash)
-    if first is None:
+    met = seen.get(article.content_hash)
+    if met is None:
         return False
-    conflict = metadata_conflict({"id": article.content_hash[:16], **_metadata(first)}, article)
+    app = appearance_of([_metadata(other) for other in met], article)
+    if app is None:
+        met.append(article)
+        later.append(article)
+        return True
+    conflict = metadata_conflict({**app, "id": article.content_hash[:16]}, article)
     if conflict is not None:
         raise conflict
     return True

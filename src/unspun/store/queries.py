@@ -1,7 +1,9 @@
 """The store's read queries: search, outlets, outlet profiles, who is quoted, how entities are portrayed.
 
 Counts, filters and groupings run in SQL over the relational rows of each article's newest
-analysis (``articles.newest_analysis_id``); only medians and quartiles of the persuasion score
+analysis (``articles.newest_analysis_id``). Everything per outlet or per month counts
+appearances (``appearances``: a text published by two outlets counts once in each, at each
+one's date), and the outlet and date filters of a search match any appearance; only medians and quartiles of the persuasion score
 are computed in Python, from one column. Full-text search is the one dialect-specific part:
 FTS5 ``MATCH`` on SQLite, ``tsv @@ plainto_tsquery('simple', ...)`` on PostgreSQL.
 """
@@ -52,6 +54,7 @@ from unspun.techniques import corresponding, renamed_ptc14
 
 a = t.articles
 an = t.analyses
+ap = t.appearances
 SNIPPET = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -102,14 +105,17 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
             # match list, instead of every match's row being visited and sorted (0.08 s against
             # 0.9 s for a word in every one of 100,000 articles).
             where.append((a.c.pk + 0).in_(match))
+    shown: list[ColumnElement[bool]] = []  # one appearance has the outlet and the dates
     if query.outlet is not None:
-        where.append(a.c.outlet.in_(outlet_names(connection, query.outlet)))
+        shown.append(ap.c.outlet.in_(outlet_names(connection, query.outlet)))
+    if query.date_from is not None:
+        shown.append(ap.c.published >= query.date_from)
+    if query.date_to is not None:
+        shown.append(ap.c.published <= query.date_to)
+    if shown:
+        where.append(exists().where(ap.c.article_pk == a.c.pk, *shown))
     if query.language is not None:
         where.append(a.c.language == query.language)
-    if query.date_from is not None:
-        where.append(a.c.published >= query.date_from)
-    if query.date_to is not None:
-        where.append(a.c.published <= query.date_to)
     if query.technique is not None:
         s = t.spans
         named = s.c.technique.in_(corresponding(query.technique))  # either taxonomy's ids
@@ -135,13 +141,13 @@ def outlet_names(connection: Connection, outlet: str) -> list[str]:
     """The stored outlet names ``outlet`` stands for (:func:`unspun.store.base.same_outlets`):
     itself when stored so (one probe of the outlet index), else those equal to it ignoring case
     and spacing ("qa times" for "QA Times"); none when no article has it."""
-    if connection.execute(select(a.c.outlet).where(a.c.outlet == outlet).limit(1)).first() is not None:
+    if connection.execute(select(ap.c.outlet).where(ap.c.outlet == outlet).limit(1)).first() is not None:
         return [outlet]
     return same_outlets(outlet, _stored_outlets(connection))
 
 
 def _stored_outlets(connection: Connection) -> list[str]:
-    return list(connection.execute(select(a.c.outlet).where(a.c.outlet.is_not(None)).distinct()).scalars())
+    return list(connection.execute(select(ap.c.outlet).where(ap.c.outlet.is_not(None)).distinct()).scalars())
 
 
 def newest_first(connection: Connection) -> list[Any]:
@@ -247,20 +253,29 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
 
 
 def outlets(connection: Connection) -> list[OutletSummary]:
-    """Every outlet with its number of articles and first / last published date, by name."""
+    """Every outlet with its number of articles (appearances: wire copy counts in each outlet)
+    and first / last published date, by name."""
     rows = connection.execute(
-        select(a.c.outlet, func.count(), func.min(a.c.published), func.max(a.c.published))
-        .where(a.c.outlet.is_not(None))
-        .group_by(a.c.outlet)
-        .order_by(a.c.outlet)
+        select(ap.c.outlet, func.count(), func.min(ap.c.published), func.max(ap.c.published))
+        .where(ap.c.outlet.is_not(None))
+        .group_by(ap.c.outlet)
+        .order_by(ap.c.outlet)
     )
-    return [OutletSummary(outlet, int(n), first, last) for outlet, n, first, last in rows]
+    return [
+        OutletSummary(
+            outlet,
+            int(n),
+            _as_date(first) if first is not None else None,
+            _as_date(last) if last is not None else None,
+        )
+        for outlet, n, first, last in rows
+    ]
 
 
 def _month(connection: Connection) -> Any:
     if connection.dialect.name == "postgresql":
-        return func.to_char(a.c.published, "YYYY-MM")
-    return func.strftime("%Y-%m", a.c.published)
+        return func.to_char(ap.c.published, "YYYY-MM")
+    return func.strftime("%Y-%m", ap.c.published)
 
 
 def _distribution(scores: list[float]) -> ScoreDistribution:
@@ -291,24 +306,26 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     :func:`outlet_names` says, and :class:`unspun.errors.NotFoundError` (naming a near outlet) is
     raised if it has no article.
 
-    Four queries, each one pass over the outlet's rows: per month (articles, words, spans,
+    Four queries, each one pass over the outlet's appearances (an article published twice by
+    the outlet counts twice, as it was read twice): per month (articles, words, spans,
     dates; undated articles as one group), the persuasion scores with their month (medians and
     quartiles are computed from them), span counts per technique, label counts per task and name.
     """
     names = outlet_names(connection, outlet)
     if not names:
         raise unknown_outlet(outlet, sorted(_stored_outlets(connection)))
-    mine = a.c.outlet.in_(names)
+    mine = ap.c.outlet.in_(names)
     month = _month(connection)
-    joined = a.outerjoin(an, an.c.id == a.c.newest_analysis_id)
+    shown = ap.join(a, a.c.pk == ap.c.article_pk)
+    joined = shown.outerjoin(an, an.c.id == a.c.newest_analysis_id)
     groups = connection.execute(
         select(
             month,
             func.count(),
             func.sum(a.c.words),
             func.sum(func.coalesce(an.c.spans, 0)),
-            func.min(a.c.published),
-            func.max(a.c.published),
+            func.min(ap.c.published),
+            func.max(ap.c.published),
         )
         .select_from(joined)
         .where(mine)
@@ -320,7 +337,7 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     scores_by_month: dict[str | None, list[float]] = defaultdict(list)
     for key, score in connection.execute(
         select(month, an.c.persuasion_score)
-        .select_from(a.join(an, an.c.id == a.c.newest_analysis_id))
+        .select_from(shown.join(an, an.c.id == a.c.newest_analysis_id))
         .where(mine, an.c.persuasion_score.is_not(None))
     ):
         scores_by_month[key].append(float(score))
@@ -329,7 +346,9 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         (technique, int(count))
         for technique, count in connection.execute(
             select(s.c.technique, func.count())
-            .select_from(s.join(a, s.c.analysis_id == a.c.newest_analysis_id))
+            .select_from(
+                s.join(a, s.c.analysis_id == a.c.newest_analysis_id).join(ap, ap.c.article_pk == a.c.pk)
+            )
             .where(mine)
             .group_by(s.c.technique)
         )
@@ -337,7 +356,9 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     mixes: dict[str, dict[str, int]] = {"genre": {}, "frames": {}}
     for task, name, count in connection.execute(
         select(lab.c.task, lab.c.name, func.count())
-        .select_from(lab.join(a, lab.c.analysis_id == a.c.newest_analysis_id))
+        .select_from(
+            lab.join(a, lab.c.analysis_id == a.c.newest_analysis_id).join(ap, ap.c.article_pk == a.c.pk)
+        )
         .where(mine)
         .group_by(lab.c.task, lab.c.name)
         .order_by(lab.c.task, func.count().desc(), lab.c.name)
@@ -420,7 +441,7 @@ def _voices(connection: Connection, mine: ColumnElement[bool]) -> VoiceMeans:
             func.sum(score("author_spans")),
             func.sum(score("quoted_spans")),
         )
-        .select_from(a.join(an, an.c.id == a.c.newest_analysis_id))
+        .select_from(ap.join(a, a.c.pk == ap.c.article_pk).join(an, an.c.id == a.c.newest_analysis_id))
         .where(mine)
     ).one()
     n, author_mean, quoted_n, quoted_mean, author_spans, quoted_spans = row
@@ -450,25 +471,26 @@ def compare(first: OutletProfile, second: OutletProfile) -> Comparison:
 
 
 def quoted_sources(connection: Connection, *, outlet: str | None, limit: int) -> list[QuotedSource]:
-    """Who each outlet quotes most (its ``limit`` most quoted sources), from the attributions."""
+    """Who each outlet quotes most (its ``limit`` most quoted sources), from the attributions;
+    an article published by several outlets counts in each (its appearances)."""
     r = t.attributions
     who = func.coalesce(r.c.source_name, r.c.source_text)
     quotes = func.count()
     grouped = (
         select(
-            a.c.outlet.label("outlet"),
+            ap.c.outlet.label("outlet"),
             who.label("source"),
             func.max(r.c.source_type).label("source_type"),
             quotes.label("quotes"),
-            func.count(func.distinct(a.c.pk)).label("articles"),
-            func.row_number().over(partition_by=a.c.outlet, order_by=(quotes.desc(), who)).label("rank"),
+            func.count(func.distinct(ap.c.id)).label("articles"),
+            func.row_number().over(partition_by=ap.c.outlet, order_by=(quotes.desc(), who)).label("rank"),
         )
-        .select_from(r.join(a, r.c.analysis_id == a.c.newest_analysis_id))
+        .select_from(r.join(a, r.c.analysis_id == a.c.newest_analysis_id).join(ap, ap.c.article_pk == a.c.pk))
         .where(
             r.c.source_text.is_not(None),
-            *([a.c.outlet.in_(outlet_names(connection, outlet))] if outlet is not None else []),
+            *([ap.c.outlet.in_(outlet_names(connection, outlet))] if outlet is not None else []),
         )
-        .group_by(a.c.outlet, who)
+        .group_by(ap.c.outlet, who)
         .subquery()
     )
     rows = connection.execute(
@@ -491,23 +513,23 @@ def entity_portrayals(
     if entity is not None:
         where.append(func.lower(e.c.name) == entity.lower())
     if outlet is not None:
-        where.append(a.c.outlet.in_(outlet_names(connection, outlet)))
-    joined = e.join(a, e.c.analysis_id == a.c.newest_analysis_id)
+        where.append(ap.c.outlet.in_(outlet_names(connection, outlet)))
+    joined = e.join(a, e.c.analysis_id == a.c.newest_analysis_id).join(ap, ap.c.article_pk == a.c.pk)
     heads = connection.execute(
-        select(a.c.outlet, e.c.name, func.max(e.c.type), func.count(func.distinct(a.c.pk)))
+        select(ap.c.outlet, e.c.name, func.max(e.c.type), func.count(func.distinct(ap.c.id)))
         .select_from(joined)
         .where(*where)
-        .group_by(a.c.outlet, e.c.name)
-        .order_by(func.count(func.distinct(a.c.pk)).desc(), e.c.name)
+        .group_by(ap.c.outlet, e.c.name)
+        .order_by(func.count(func.distinct(ap.c.id)).desc(), e.c.name)
         .limit(limit)
     ).all()
     counts: dict[str, dict[tuple[str | None, str], Counter[str]]] = {"sentiment": {}, "role": {}}
     for column in ("sentiment", "role"):
         for row_outlet, name, value, count in connection.execute(
-            select(a.c.outlet, e.c.name, e.c[column], func.count())
+            select(ap.c.outlet, e.c.name, e.c[column], func.count())
             .select_from(joined)
             .where(*where, e.c[column].is_not(None))
-            .group_by(a.c.outlet, e.c.name, e.c[column])
+            .group_by(ap.c.outlet, e.c.name, e.c[column])
         ):
             counts[column].setdefault((row_outlet, name), Counter())[value] = int(count)
     return [

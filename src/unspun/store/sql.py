@@ -26,6 +26,7 @@ from unspun.store import tables as t
 from unspun.store.base import (
     Analyser,
     AnalysisInfo,
+    Appearance,
     ArticleSummary,
     Comparison,
     EntityPortrayal,
@@ -202,7 +203,7 @@ class SqlStore:
 
     def add_article(self, article: Article, *, source_id: str | None = None) -> StoredRef:
         with self._begin() as connection:
-            [(_, new)] = write_articles(connection, self.dialect, [(article, source_id)])
+            [(_, new, _)] = write_articles(connection, self.dialect, [(article, source_id)])
             digest = article.content_hash
             return StoredRef(digest[:ID_LENGTH], digest, None, new, False)
 
@@ -234,13 +235,11 @@ class SqlStore:
                 )
             if article.language is None:
                 article.language = found.language
-            write_articles(connection, self.dialect, [(article, None)])  # checks, fills, adds nothing
-            row = connection.execute(
-                select(*[t.articles.c[name] for name in METADATA]).where(t.articles.c.pk == found.pk)
-            ).one()
+            # checks, fills, adds at most an appearance (another outlet or url: wire copy)
+            [written] = write_articles(connection, self.dialect, [(article, None)])
         for name in METADATA:  # and the article gets what it left out: it reads as stored
             if getattr(article, name) is None:
-                setattr(article, name, getattr(row, name))
+                setattr(article, name, written.appearance[name])
         return True
 
     def _article_by_id(self, connection: Connection, article_id: str) -> Any:
@@ -277,10 +276,18 @@ class SqlStore:
                 analysis_id=wanted,
                 history=self._history(connection, article.pk, article.id),
                 feedback=self._feedback(connection, article.pk, article.id),
+                appearances=_appearances(connection, [article.pk]).get(article.pk, []),
             )
 
-    def delete(self, article_id: str) -> ArticleSummary:
+    def delete(self, article_id: str, *, url: str | None = None) -> ArticleSummary:
         summary = self.get(article_id).summary  # NotFoundError, said as get says it
+        if url is not None:
+            from unspun.store.writer import delete_appearance
+
+            with self._begin() as connection:
+                left = delete_appearance(connection, summary.content_hash, url)
+            if left:
+                return self.get(article_id).summary
         with self._begin() as connection:
             # the analyses (and their spans, labels, entities, ...) and the feedback go with it:
             # ON DELETE CASCADE; SQLite's full-text index by its delete trigger
@@ -349,7 +356,9 @@ class SqlStore:
             def count(table: Any) -> int:
                 return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
-            outlets = connection.execute(select(func.count(func.distinct(t.articles.c.outlet)))).scalar_one()
+            outlets = connection.execute(
+                select(func.count(func.distinct(t.appearances.c.outlet)))
+            ).scalar_one()
             return StoreCounts(count(t.articles), count(t.analyses), count(t.feedback), int(outlets))
 
     # -- feedback ---------------------------------------------------------------------------
@@ -471,6 +480,7 @@ class SqlStore:
                 )
                 for f in connection.execute(statement):
                     feedback.setdefault(f.article_pk, []).append(_feedback_record(f))
+                appearances = _appearances(connection, pks)
                 newest = {r.newest_analysis_id for r in rows if r.newest_analysis_id is not None}
                 data = dict(
                     connection.execute(
@@ -482,7 +492,9 @@ class SqlStore:
                 analysis = (
                     bare_analysis(row) if wanted is None else analysis_from_row(data[wanted], row.text, row)
                 )
-                yield StoredAnalysis(summary, analysis, wanted, [], feedback.get(row.pk, []))
+                yield StoredAnalysis(
+                    summary, analysis, wanted, [], feedback.get(row.pk, []), appearances.get(row.pk, [])
+                )
             after = rows[-1].pk
 
     def newest_model_key(self, article_id: str) -> str | None:
@@ -530,6 +542,18 @@ class SqlStore:
                 if record not in models:
                     models.append(record)
         return model_key({"unspun_version": analysis_version(), "models": models})
+
+
+def _appearances(connection: Connection, pks: list[int]) -> dict[int, list[Appearance]]:
+    """The appearances of the articles ``pks``, per article pk, first stored first."""
+    ap = t.appearances
+    out: dict[int, list[Appearance]] = {}
+    rows = connection.execute(select(ap).where(ap.c.article_pk.in_(pks)).order_by(ap.c.id))
+    for r in rows:
+        out.setdefault(r.article_pk, []).append(
+            Appearance(r.outlet, r.url, r.published, r.title, aware(r.added_at))
+        )
+    return out
 
 
 def _feedback_record(row: Any) -> Feedback:

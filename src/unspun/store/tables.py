@@ -1,7 +1,11 @@
 """The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
 The migrations under ``unspun/store/migrations/versions`` create exactly these; the queries
-read them. ``articles.newest_analysis_id`` points at each article's newest analysis, so that
+read them. A text is one ``articles`` row (its analyses hang on it); each place it was
+published (outlet, url, date, title: wire copy on two sites) is an ``appearances`` row, and
+the per-outlet counts and trends count appearances. The article's own title, outlet, url and
+published date are those of its first appearance (search orders and pages by them).
+``articles.newest_analysis_id`` points at each article's newest analysis, so that
 every "newest analysis" filter is one indexed join. Full-text search is dialect-specific and
 lives outside these tables: an FTS5 table ``articles_fts`` on SQLite, a generated ``tsv``
 column with a GIN index on PostgreSQL (both made by the first migration).
@@ -54,6 +58,21 @@ articles = Table(
     Index("ix_articles_published_pk", "published", "pk"),
     Index("ix_articles_newest", "newest_analysis_id"),
     # PostgreSQL also has ix_articles_newest_first (published DESC NULLS LAST, pk DESC): migration 0002.
+)
+
+appearances = Table(
+    "appearances",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_pk", Integer, ForeignKey("articles.pk", ondelete="CASCADE"), nullable=False),
+    Column("outlet", Text),
+    Column("url", Text),
+    Column("published", Date),
+    Column("title", Text),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Index("ix_appearances_outlet", "outlet", "published", "article_pk"),
+    Index("ix_appearances_article", "article_pk", "published"),
+    Index("ix_appearances_url", "url"),
 )
 
 analyses = Table(

@@ -10,12 +10,12 @@ analysis in one ``executemany`` per table, and finally each article's newest-ana
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from unspun.document import Analysis, Article
-from unspun.errors import AnalysisError, MetadataConflictError, StoreError
+from unspun.errors import AnalysisError, MetadataConflictError, NotFoundError, StoreError
 from unspun.store import tables as t
 from unspun.store.base import StoredRef, outlet_key
 from unspun.store.rows import METADATA, analysis_row, article_row, child_rows, now
@@ -57,7 +57,8 @@ def metadata_conflict(stored: Any, given: Article) -> MetadataConflictError | No
     asked = ", ".join(f"{name} {str(getattr(given, name))!r}" for name in differs)
     return MetadataConflictError(
         f"article {row['id']} is already stored with {kept}, not {asked}: a stored text's metadata "
-        "are never overwritten; leave out these fields (or give the stored values) to store it again, "
+        "are never overwritten (another outlet or url is kept as a further appearance of the text); "
+        "leave out these fields (or give the stored values) to store it again, "
         f"or, if the stored ones are wrong, take it out first (unspun delete {row['id']}, "
         f"DELETE /api/articles/{row['id']})",
         article_id=str(row["id"]),
@@ -73,42 +74,104 @@ def _same_value(name: str, given: Any, stored: Any) -> bool:
     return bool(given == stored)
 
 
+class Written(NamedTuple):
+    """What :func:`write_articles` did with one input: the article's row pk, whether this call
+    added the article, and the metadata of the appearance the input is (stored or added)."""
+
+    pk: int
+    new: bool
+    appearance: dict[str, Any]
+
+
+def appearance_of(appearances: Sequence[dict[str, Any]], article: Article) -> dict[str, Any] | None:
+    """The stored appearance that ``article`` is, else None (a new appearance of its text).
+
+    An appearance is named by its url, else by its outlet: ``article`` is the one at its url;
+    without one there, the first whose outlet and url it does not contradict (a field empty on
+    either side contradicts nothing). Its other fields must then agree
+    (:func:`metadata_conflict`: the same url under another outlet or date is a conflict); the
+    same text under another outlet or url is another appearance (wire copy), not a conflict."""
+    if article.url is not None:
+        for app in appearances:
+            if app["url"] == article.url:
+                return app
+    for app in appearances:
+        if all(
+            getattr(article, name) is None
+            or app[name] is None
+            or _same_value(name, getattr(article, name), app[name])
+            for name in ("outlet", "url")
+        ):
+            return app
+    return None
+
+
 def write_articles(
     connection: Connection, dialect: str, articles: Sequence[tuple[Article, str | None]]
-) -> list[tuple[int, bool]]:
-    """Store the articles not stored yet; per input, its row pk and whether this call added it.
+) -> list[Written]:
+    """Store the articles not stored yet and the appearances not stored yet (see
+    :func:`appearance_of`); per input, what was done (:class:`Written`).
 
-    Metadata are merged, never overwritten: a field of a stored text (or of one given twice)
-    that is empty is filled in from the input, one that holds another value raises
-    :class:`MetadataConflictError` (:func:`metadata_conflict`) and nothing is written."""
+    Metadata are merged, never overwritten: a field of a stored appearance (or of one given
+    twice) that is empty is filled in from the input, one that holds another value raises
+    :class:`MetadataConflictError` (:func:`metadata_conflict`) and nothing is written. The
+    article row keeps the metadata of its first appearance."""
     rows = [article_row(article, source_id=source_id) for article, source_id in articles]
     ids = list(dict.fromkeys(row["id"] for row in rows))
     found: dict[str, tuple[int, str]] = {}
-    known: dict[str, dict[str, Any]] = {}  # id -> its metadata, stored or first given
+    shown: dict[str, list[dict[str, Any]]] = {}  # id -> its appearances, stored (with "id") or new
     columns = [t.articles.c[name] for name in METADATA]
+    ap = t.appearances
 
-    def look_up(wanted: Sequence[str]) -> None:
+    def look_up(wanted: Sequence[str], *, appearances: bool = True) -> None:
         for chunk in _chunks(wanted):
             query = select(t.articles.c.pk, t.articles.c.id, t.articles.c.content_hash, *columns).where(
                 t.articles.c.id.in_(chunk)
             )
+            rows_of: dict[str, dict[str, Any]] = {}
             for row in connection.execute(query):
                 found[row.id] = (row.pk, row.content_hash)
-                known[row.id] = dict(row._mapping)
+                rows_of[row.id] = {name: row._mapping[name] for name in METADATA}
+            if not appearances or not rows_of:
+                continue
+            listed = (
+                select(ap.c.id, t.articles.c.id.label("article_id"), *[ap.c[name] for name in METADATA])
+                .join(t.articles, t.articles.c.pk == ap.c.article_pk)
+                .where(t.articles.c.id.in_(list(rows_of)))
+                .order_by(ap.c.id)
+            )
+            for app in connection.execute(listed):
+                shown.setdefault(app.article_id, []).append(
+                    {"id": app.id, **{name: app._mapping[name] for name in METADATA}}
+                )
+            for article_id, metadata in rows_of.items():  # none kept (made by an older store)
+                shown.setdefault(article_id, [{"id": None, **metadata}])
 
     look_up(ids)
-    filled: dict[str, dict[str, Any]] = {}  # stored id -> the fields to fill in
+    filled: dict[int, dict[str, Any]] = {}  # stored appearance id -> the fields to fill in
+    firsts: dict[str, dict[str, Any]] = {}  # stored article id -> its first appearance's fills
+    chosen: list[dict[str, Any]] = []
     for row, (article, _) in zip(rows, articles, strict=True):
-        first = known.setdefault(row["id"], row)
-        conflict = metadata_conflict(first, article)
-        if conflict is not None:
-            raise conflict
-        for name in METADATA:
-            if first[name] is None and getattr(article, name) is not None:
-                first[name] = getattr(article, name)  # a text given twice: the first row gets it
-                if row["id"] in found:
-                    filled.setdefault(row["id"], {})[name] = getattr(article, name)
-    for article_id, values in filled.items():
+        apps = shown.setdefault(row["id"], [])
+        app = appearance_of(apps, article)
+        if app is None:
+            app = {"id": None, **{name: getattr(article, name) for name in METADATA}}
+            apps.append(app)
+        else:
+            conflict = metadata_conflict({**app, "id": row["id"]}, article)
+            if conflict is not None:
+                raise conflict
+            for name in METADATA:
+                if app[name] is None and getattr(article, name) is not None:
+                    app[name] = getattr(article, name)  # a text given twice: the first row gets it
+                    if app["id"] is not None:
+                        filled.setdefault(app["id"], {})[name] = app[name]
+                    if app is apps[0] and row["id"] in found:
+                        firsts.setdefault(row["id"], {})[name] = app[name]
+        chosen.append(app)
+    for appearance_id, values in filled.items():
+        connection.execute(update(ap).where(ap.c.id == appearance_id).values(**values))
+    for article_id, values in firsts.items():
         connection.execute(update(t.articles).where(t.articles.c.id == article_id).values(**values))
     fresh: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -117,10 +180,11 @@ def write_articles(
                 raise StoreError(
                     f"article {row['source_id']} holds a NUL character, which PostgreSQL cannot store"
                 )
-            fresh[row["id"]] = row
+            first = shown[row["id"]][0]
+            fresh[row["id"]] = {**row, **{name: first[name] for name in METADATA}}
     added: set[str] = set()
+    stamp = now()
     if fresh:
-        stamp = now()
         result = connection.execute(
             insert_new(dialect, t.articles).returning(t.articles.c.pk, t.articles.c.id),
             [{**row, "added_at": stamp} for row in fresh.values()],
@@ -128,13 +192,31 @@ def write_articles(
         for pk, article_id in result:
             found[article_id] = (pk, fresh[article_id]["content_hash"])
             added.add(article_id)
-        look_up([i for i in fresh if i not in added])  # written meanwhile by another writer
-    out: list[tuple[int, bool]] = []
-    for row in rows:
+        # written meanwhile by another writer: its appearances are its own, ours are added
+        look_up([i for i in fresh if i not in added], appearances=False)
+    new_appearances = [
+        (article_id, app) for article_id, apps in shown.items() for app in apps if app["id"] is None
+    ]
+    if new_appearances:
+        made = connection.execute(
+            insert(ap).returning(ap.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "article_pk": found[article_id][0],
+                    "added_at": stamp,
+                    **{name: app[name] for name in METADATA},
+                }
+                for article_id, app in new_appearances
+            ],
+        )
+        for (_, app), appearance_id in zip(new_appearances, made.scalars(), strict=True):
+            app["id"] = appearance_id
+    out: list[Written] = []
+    for row, app in zip(rows, chosen, strict=True):
         pk, digest = found[row["id"]]
         if digest != row["content_hash"]:
             raise StoreError(f"two different texts share the article id {row['id']}; report this as a bug")
-        out.append((pk, row["id"] in added))
+        out.append(Written(pk, row["id"] in added, {name: app[name] for name in METADATA}))
         added.discard(row["id"])  # a repeat within the batch is not new again
     return out
 
@@ -159,7 +241,9 @@ def write_analyses(
                 f"the analysis of {analysis.id} failed ({first.component}: {first.message}); "
                 "failed analyses are not stored"
             )
-    articles = write_articles(connection, dialect, [(a.article, s) for a, s in items])
+    articles = [
+        (w.pk, w.new) for w in write_articles(connection, dialect, [(a.article, s) for a, s in items])
+    ]
     data = [analysis.to_dict() for analysis, _ in items]
     rows = [analysis_row(d) for d in data]
     keys = [(pk, row["model_key"]) for (pk, _), row in zip(articles, rows, strict=True)]
@@ -222,3 +306,31 @@ def write_analyses(
         made.discard(key)  # a repeat within the batch is neither new nor a replacement again
         refs.append(StoredRef(digest[:16], digest, known[key], new_article, new_analysis, was_replaced))
     return refs
+
+
+def delete_appearance(connection: Connection, content_hash: str, url: str) -> bool:
+    """Remove the appearance at ``url`` of the article with ``content_hash``; whether it has
+    others left (if not, the caller removes the article). When it was the first, the article row
+    takes the metadata of the next. Raises :class:`NotFoundError` when no appearance is at ``url``."""
+    ap = t.appearances
+    article = connection.execute(
+        select(t.articles.c.pk, t.articles.c.id).where(t.articles.c.content_hash == content_hash)
+    ).one()
+    listed = connection.execute(select(ap).where(ap.c.article_pk == article.pk).order_by(ap.c.id)).all()
+    gone = [row for row in listed if row.url == url]
+    if not gone:
+        urls = ", ".join(repr(row.url) for row in listed if row.url is not None) or "none"
+        raise NotFoundError(
+            f"article {article.id} has no appearance at {url!r} (its urls: {urls}); leave out the url "
+            "to delete the article with all its appearances"
+        )
+    connection.execute(delete(ap).where(ap.c.id.in_([row.id for row in gone])))
+    left = [row for row in listed if row.url != url]
+    if left and listed[0].url == url:
+        first = left[0]
+        connection.execute(
+            update(t.articles)
+            .where(t.articles.c.pk == article.pk)
+            .values(**{name: getattr(first, name) for name in METADATA})
+        )
+    return bool(left)
