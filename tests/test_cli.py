@@ -337,6 +337,31 @@ def test_techniques_cuts_no_id_in_80_columns(monkeypatch) -> None:
     assert {item.id for item in (*PTC14, *SEMEVAL23)} <= words
 
 
+def test_techniques_cuts_no_word_of_a_name_or_definition_in_80_columns(monkeypatch) -> None:
+    # QA s48: the name column was 16 wide beside the ids, so "Causal oversimplification" read
+    # "oversimplificati / on" (a word folded in two) in an 80-column terminal.
+    import io
+
+    from rich.console import Console
+
+    import unspun.cli.techniques as module
+    from unspun.techniques import FRAME_INFO, GENRE_INFO, PTC14, SEMEVAL23
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        module, "out", Console(file=screen, width=80, highlight=False, markup=False, emoji=False)
+    )
+    assert run("techniques").exit_code == 0
+    shown = screen.getvalue()
+    assert max(map(len, shown.splitlines())) <= 80
+    words = set(shown.replace("│", " ").replace(":", " ").split())
+    named = [item.name for item in (*PTC14, *SEMEVAL23, *FRAME_INFO, *GENRE_INFO)]
+    described = [item.definition for item in (*PTC14, *SEMEVAL23)]
+    described += [item.description for item in (*FRAME_INFO, *GENRE_INFO)]
+    cut = {word for text in named + described for word in text.replace(":", " ").split() if word not in words}
+    assert not cut, sorted(cut)
+
+
 def test_techniques_as_json_for_scripts() -> None:
     from unspun.techniques import FRAMES, PTC14_LABELS
 

@@ -40,14 +40,13 @@ def techniques(
         # Ids are looked up and copied: never cut, the other taxonomy's too (they were cut to
         # "Appeal_to_Autho…" in the name column of an 80-column terminal), one per line under the id.
         table.add_column(f"id ({other} id)", no_wrap=True)
-        table.add_column("name", overflow="fold")  # a long word folded, not cut with an ellipsis
-        table.add_column("definition", overflow="fold")
+        table.add_column("name: definition", overflow="fold")  # a long word folded, not cut with "…"
         for item in items:
             shown = semeval23_for(item.id) if other == "SemEval-2023" else [ptc14_for(item.id) or ""]
             ids = Text.assemble(("  ", f"on {item.colour}"), " ", item.id)
             for other_id in filter(None, shown):
                 ids.append(f"\n   \u2192 {other_id}", style="dim")
-            table.add_row(ids, item.name, item.definition)
+            table.add_row(ids, _named(item.name, item.definition))
         out.print(table)
     for title, categories in (
         ("Frames (SemEval-2023 Task 3)", FRAME_INFO),
@@ -55,8 +54,14 @@ def techniques(
     ):
         table = Table(title=title)
         table.add_column("id", no_wrap=True)
-        table.add_column("name", overflow="fold")
-        table.add_column("what it covers", overflow="fold")
+        table.add_column("name: what it covers", overflow="fold")
         for category in categories:
-            table.add_row(category.id, category.name, category.description)
+            table.add_row(category.id, _named(category.name, category.description))
         out.print(table)
+
+
+def _named(name: str, text: str) -> Text:
+    """A name in bold with its definition after it, in one column: beside the ids (never cut,
+    up to 44 characters) two narrow columns folded words in two at 80 columns
+    ("oversimplificati" / "on", "constitutiona" / "lity")."""
+    return Text.assemble((name, "bold"), f": {text}")
