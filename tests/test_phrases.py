@@ -182,6 +182,17 @@ def test_a_span_ending_on_an_adjective_goes_on_to_its_noun() -> None:
     assert noun_phrase_end(text, end, limit=end + 5) == end  # a span starting inside the noun
 
 
+def test_a_person_s_title_alone_is_no_finding() -> None:
+    text = "Mayor Lee said the Governor lied. Mr. Park called it the “Who Am I to Judge” mantra."
+    for alone in ("Mayor", "the Governor", "Mr."):
+        assert whole_phrases(text, [_span(text, alone)]) == []
+    assert _covered(text, whole_phrases(text, [_span(text, "the Governor lied")])) == ["the Governor lied"]
+    # a longer phrase whose one content word is a title stays
+    assert _covered(text, whole_phrases(text, [_span(text, "the “Who Am I to Judge”")])) == [
+        "the “Who Am I to Judge”"
+    ]
+
+
 def test_a_span_ending_on_a_participle_before_its_noun_goes_on_to_the_noun() -> None:
     text = "Parents face the crumbling classrooms and a terrifying prospect: critics are panicking today."
     assert _covered(text, whole_phrases(text, [_span(text, "face the crumbling")])) == [

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from unspun.models.decoding import FUNCTION_WORDS
 from unspun.models.letters import WORD
+from unspun.titles import PERSON_TITLES
 
 # Words a phrase does not end on: articles, determiners (those no PTC training span ends on:
 # "every", "each", "such", ...; "no", "any" and "another", which 6, 2 and 2 of the 6,128 end on,
@@ -120,12 +121,24 @@ def content_word_count(covered: str) -> int:
     return sum(1 for w in _lowered_words(covered) if is_content_word(w))
 
 
+# A person's title alone ("Mayor", "the Governor", "Mr.") is no finding: the tagger marks one now
+# and then from its context ('⟦Mayor⟧ Lee said', QA s46), and no PTC training gold span nor any of
+# the 7,501 out-of-fold spans of the grouped folds is a lone title (:data:`PERSON_TITLES`). The
+# most words of such a span ("the Mayor"): a longer one is a phrase whose one content word happens
+# to be a title ('the “Who Am I to Judge”', an out-of-fold span).
+TITLE_ALONE_WORDS = 2
+
+
 def is_finding(covered: str) -> bool:
     """Whether a span's text holds a word that is not a function word (:data:`FUNCTION_WORDS`,
-    :data:`END_WORDS`) and is not a discourse marker standing alone ("In fact", "Of course")."""
+    :data:`END_WORDS`) and is not a discourse marker standing alone ("In fact", "Of course") nor
+    a person's title alone, an article at most beside it ("the Mayor":
+    :data:`unspun.titles.PERSON_TITLES`, :data:`TITLE_ALONE_WORDS`)."""
     words = _without_expressions(_lowered_words(covered))
     content = [w for w in words if is_content_word(w) and w not in NEGATED_AUXILIARIES]
-    if not content:
+    if not content or (
+        len(words) <= TITLE_ALONE_WORDS and all(w.rstrip(".") in PERSON_TITLES for w in content)
+    ):
         return False
     return " ".join(words) not in DISCOURSE_MARKERS and " ".join(content) not in DISCOURSE_MARKERS
 
