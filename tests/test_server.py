@@ -333,6 +333,10 @@ def test_docs_are_offline_and_list_every_route(client: TestClient) -> None:
     for path, method in routes.items():
         assert method in schema["paths"][path], path
         assert f"{method.upper()} {path}" in page.text
+    # QA s48: the routes' docstrings showed their reStructuredText marks ("The ``unspun analyze
+    # --format json`` object"); the literals are code.
+    assert "``" not in page.text
+    assert "<code>unspun analyze --format json</code>" in page.text
     assert client.get("/redoc").status_code == 404
 
 

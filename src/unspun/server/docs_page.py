@@ -5,10 +5,18 @@ inline style, nothing from a CDN). The machine-readable document is ``/openapi.j
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
 METHODS = ("get", "post", "put", "patch", "delete")
+_LITERAL = re.compile(r"``(.+?)``")
+
+
+def _prose(text: str) -> str:
+    """A description as HTML: escaped, its reStructuredText literals (the routes' docstrings
+    write ``unspun delete``) as code rather than shown with their backquotes."""
+    return _LITERAL.sub(r"<code>\1</code>", escape(text))
 
 
 def _schema_name(schema: dict[str, Any]) -> str:
@@ -30,7 +38,7 @@ def _parameters(operation: dict[str, Any]) -> list[str]:
         rows.append(
             f"<tr><td><code>{escape(p['name'])}</code></td><td>{escape(p.get('in', ''))}</td>"
             f"<td>{escape(_schema_name(schema))}{default}{required}</td>"
-            f"<td>{escape(p.get('description', schema.get('description', '')))}</td></tr>"
+            f"<td>{_prose(p.get('description', schema.get('description', '')))}</td></tr>"
         )
     return rows
 
@@ -45,7 +53,7 @@ def _body(operation: dict[str, Any], components: dict[str, Any]) -> str:
     rows = [
         f"<tr><td><code>{escape(field)}</code></td><td>{escape(_schema_name(spec))}"
         f"{' <strong>required</strong>' if field in required else ''}</td>"
-        f"<td>{escape(spec.get('description', ''))}</td></tr>"
+        f"<td>{_prose(spec.get('description', ''))}</td></tr>"
         for field, spec in schema.get("properties", {}).items()
     ]
     return (
@@ -75,14 +83,14 @@ def docs_html(openapi: dict[str, Any]) -> str:
             sections.append(
                 f"<section><h3><code>{method.upper()} {escape(path)}</code></h3>"
                 f"<p>{escape(operation.get('summary', ''))}</p>"
-                f"<p>{escape(operation.get('description', ''))}</p>{table}"
+                f"<p>{_prose(operation.get('description', ''))}</p>{table}"
                 f"{_body(operation, components)}<p>Statuses: {statuses}</p></section>"
             )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(info.get('title', 'API'))} API</title></head><body><main>"
         f"<h1>{escape(info.get('title', 'API'))} {escape(str(info.get('version', '')))}: REST API</h1>"
-        f"<p>{escape(info.get('description', ''))}</p>"
+        f"<p>{_prose(info.get('description', ''))}</p>"
         '<p>The OpenAPI document: <a href="/openapi.json">/openapi.json</a>. Every error is '
         '<code>{"ok": false, "error": "...", "status": N}</code>.</p>'
         f"{''.join(sections)}</main></body></html>"
