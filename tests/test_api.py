@@ -259,6 +259,7 @@ def test_articles_filters(client: TestClient, stored: list[dict[str, Any]]) -> N
     assert ids(outlet="The Daily Example") == {by_index[0], by_index[1]}
     assert ids(outlet="AC/DC News & Views") == {by_index[2], by_index[3]}
     assert ids(date_from="2024-02-01", date_to="2024-02-28") == {by_index[1], by_index[2]}
+    assert ids(date_from="2024-02", date_to="2024-02") == {by_index[1], by_index[2]}  # a month, as the CLI
     technique = next(s["spans"][0]["technique"] for s in stored if s["spans"])
     with_technique = {s["article_id"] for s in stored if any(x["technique"] == technique for x in s["spans"])}
     assert ids(technique=technique) == with_technique

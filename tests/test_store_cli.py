@@ -330,8 +330,9 @@ def test_export_takes_the_search_filters(filled: str) -> None:
     assert ids("--query", "harbour") == ["b"]
     assert ids("--outlet", "beta", "--genre", "") == ["b"]
     assert ids("--since", "2999-01-01") == []
-    bad = run("export", "--db", filled, "--since", "2026-02")
-    assert bad.exit_code == 2 and "--since '2026-02' is not a date" in bad.stderr, bad.output
+    assert ids("--since", "2999-01") == ids("--since", "2999") == []  # a month, a year
+    bad = run("export", "--db", filled, "--since", "2026-02-30")
+    assert bad.exit_code == 2 and "--since '2026-02-30' is not a date" in bad.stderr, bad.output
     bad = run("export", "--db", filled, "--min-score", "2")
     assert bad.exit_code == 2 and "--min-score" in bad.stderr and "min_score" not in bad.stderr, bad.output
     # the options and their help are search's, but the paging (an export is every match)
@@ -498,11 +499,11 @@ def test_ingest_of_a_stored_text_from_another_outlet_adds_an_appearance(tmp_path
         assert store.counts().articles == 1
     # one run that meets the text from two outlets stores both appearances
     both = tmp_path / "both.jsonl"
-    rows = [{**RECORDS[0], "outlet": name} for name in ("Wire One", "Wire Two")]
+    rows = [{**RECORDS[0], "outlet": f"Wire {n}", "url": f"https://wire{n}.example/1"} for n in (1, 2)]
     both.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     assert run("ingest", str(both), "--db", url).exit_code == 0
     with open_store(url) as store:
-        assert {o.outlet for o in store.outlets()} >= {"Wire One", "Wire Two"}
+        assert {o.outlet for o in store.outlets()} >= {"Wire 1", "Wire 2"}
         assert store.counts().articles == 2
 
 
@@ -732,3 +733,20 @@ def test_search_text_quotes_titles_alike_without_python_escapes(db: str) -> None
     rows = run("search", "budget", "--db", db).stdout.splitlines()[1:3]
     titles = sorted(row.split("The Daily Example  ", 1)[1] for row in rows)
     assert titles == ["“Budget news. More budget lines here.”", "“Opinion: The city's budget”"]
+
+
+def test_search_dates_take_a_month_or_a_year(filled: str) -> None:
+    """QA: --since 2026-05 was refused ("not a date; write it as YYYY-MM-DD"); a month or a year
+    is its first day for --since and its last for --until, the API's date_from / date_to alike."""
+
+    def total(*args: str) -> int:
+        result = run("search", "--db", filled, "--format", "json", *args)
+        assert result.exit_code == 0, result.output
+        return int(json.loads(result.stdout)["total"])
+
+    assert total("--since", "2024-03", "--until", "2024-03") == 2  # published 2024-03-05
+    assert total("--since", "2024", "--until", "2024") == 2
+    assert total("--until", "2024-02") == total("--since", "2024-04") == total("--since", "2025") == 0
+    refused = run("search", "--since", "2024-13", "--db", filled)
+    assert refused.exit_code == 2 and "--since '2024-13' is not a date" in refused.stderr, refused.output
+    assert "YYYY-MM-DD, YYYY-MM or YYYY" in refused.stderr

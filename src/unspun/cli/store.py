@@ -81,13 +81,11 @@ def opened(db: str | None, *, create: bool = False) -> Iterator[Store]:
         store.close()
 
 
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise FormatError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD") from None
+def _date(value: str | None, option: str, *, end: bool = False) -> dt.date | None:
+    """A date option read by the store's one date parser (a month or a year taken too)."""
+    from unspun.store.base import date_bound
+
+    return date_bound(value, end=end, name=option)
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -201,7 +199,7 @@ def ingest(
 
 
 # The options are SearchQuery's fields (their types, defaults and help), as the API's query
-# parameters are: declared once. ``text`` is the argument QUERY; dates are read as YYYY-MM-DD.
+# parameters are: declared once. ``text`` is the argument QUERY; dates are read by date_bound.
 CLI_NAMES = {"text": "query", "date_from": "since", "date_to": "until"}
 
 
@@ -242,7 +240,7 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
 
 def _search_query(given: dict[str, Any], fields: list[str]) -> SearchQuery:
     """The :class:`SearchQuery` of the filter options ``given`` (by their CLI names) for the
-    ``fields`` a command takes, dates read as YYYY-MM-DD.
+    ``fields`` a command takes, dates read as YYYY-MM-DD, YYYY-MM or YYYY (date_bound).
 
     Raises:
         FormatError: a filter no article can match, said with the CLI's option names.
@@ -250,7 +248,7 @@ def _search_query(given: dict[str, Any], fields: list[str]) -> SearchQuery:
     values = {name: given[CLI_NAMES.get(name, name)] for name in fields}
     for name, kind, *_ in search_fields():
         if name in values and dt.date in get_args(kind):
-            values[name] = _date(values[name], _flag(name))
+            values[name] = _date(values[name], _flag(name), end=name == "date_to")
     try:
         return SearchQuery(**values)
     except FormatError as error:  # its message names the API's parameters (min_score)

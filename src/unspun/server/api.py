@@ -15,10 +15,11 @@ request's URL with that token), both null on the last page.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -330,7 +331,10 @@ search_query.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
             API_NAMES.get(name, name),
             inspect.Parameter.KEYWORD_ONLY,
             default=default,
-            annotation=Annotated[kind, Query(description=help_text)],
+            # a date as text: SearchQuery reads it (date_bound, the CLI's reader: a month or a year too)
+            annotation=Annotated[
+                str | None if dt.date in get_args(kind) else kind, Query(description=help_text)
+            ],
         )
         for name, kind, default, help_text in search_fields()
     ]

@@ -18,6 +18,7 @@ Errors: :class:`unspun.errors.StoreError` (cannot open, migrate or query) and it
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_type_hints
@@ -217,8 +218,12 @@ class SearchQuery:
     outlet: str | None = _filter(
         "Only this outlet's articles (its name, in any case: qa times finds QA Times)."
     )
-    date_from: dt.date | None = _filter("Published on or after (YYYY-MM-DD).")
-    date_to: dt.date | None = _filter("Published on or before (YYYY-MM-DD).")
+    date_from: dt.date | None = _filter(
+        "Published on or after this day, month or year (YYYY-MM-DD, YYYY-MM, YYYY: from its first day)."
+    )
+    date_to: dt.date | None = _filter(
+        "Published on or before this day, month or year (YYYY-MM-DD, YYYY-MM, YYYY: to its last day)."
+    )
     technique: str | None = _filter(
         "Has a span of this technique id (PTC-14 or SemEval-2023) or of an id it corresponds to in "
         "the other taxonomy: Flag-Waving finds Flag_Waving, Whataboutism finds "
@@ -241,6 +246,11 @@ class SearchQuery:
         for name in _TEXT_FILTERS:
             if getattr(self, name) == "":
                 object.__setattr__(self, name, None)
+        # Dates come as text from the CLI and the API: one parser for both (date_bound).
+        for name, end in (("date_from", False), ("date_to", True)):
+            value: Any = getattr(self, name)
+            if isinstance(value, str | dt.datetime):
+                object.__setattr__(self, name, date_bound(value, end=end, name=name))
         if self.language is not None:
             # "English", "EN", "ge" are read as the code they name (unspun.languages), as every
             # reader takes them; an unknown one is left to the check below, which names the codes.
@@ -259,6 +269,40 @@ class SearchQuery:
         # One check for every front-end (CLI, API, page, Python): a filter that can match
         # nothing by construction is the user's mistake, said in one line, not an empty page.
         check_search_query(self)
+
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def date_bound(value: str | dt.date | None, *, end: bool = False, name: str = "date") -> dt.date | None:
+    """A date filter as given: ``YYYY-MM-DD``, or a month ``YYYY-MM`` or a year ``YYYY``, which
+    stand for their first day (``end`` False: a lower bound) or their last (``end`` True: an upper
+    bound, so that ``--until 2026-05`` takes in May 31st). None or an empty text is no filter.
+    Raises :class:`unspun.errors.FormatError` naming ``name`` (the CLI's ``--since``, the API's
+    ``date_from``) for anything else. The one reader of date filters, for every front-end."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    given = value.strip()
+    if not given:
+        return None
+    partial = _PARTIAL_DATE.fullmatch(given)
+    try:
+        if partial is None:
+            return dt.date.fromisoformat(given) if len(given) == 10 else _not_a_date(name, value)
+        year, month = int(partial.group(1)), partial.group(2)
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        first = dt.date(year, int(month), 1)
+    except ValueError:
+        return _not_a_date(name, value)
+    if not end:
+        return first
+    following = dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _not_a_date(name: str, value: str) -> dt.date:
+    raise FormatError(f"{name} {value!r} is not a date; write it as YYYY-MM-DD, YYYY-MM or YYYY")
 
 
 MAX_PAGE = 1000
