@@ -448,6 +448,16 @@ def test_feedback_from_the_page_keeps_the_reviewers_name_and_note(page: Any, api
     assert page.input_value("#fb-author") == "ana"
 
 
+def test_a_missing_articles_page_links_the_corpus(browser: Any, server: str) -> None:
+    # QA s48: /articles/{id} of a deleted (or mistyped) article said "There is no such article in
+    # the corpus." in place of the whole page, its "← Corpus" link gone with the rest.
+    with open_page(browser, server, allowed=("404",)) as pg:
+        pg.goto("/articles/0000000000000000")
+        pg.wait_for_selector("body[data-ready=error]")
+        assert "There is no such article in the corpus" in (pg.text_content("#main .notice") or "")
+        assert pg.locator("#main a[href='/articles']").count() == 1
+
+
 def test_a_stored_article_is_deleted_from_its_page_once_confirmed(page: Any, api: httpx.Client) -> None:
     # QA s47 (Q2): the API deletes a stored article (DELETE /api/articles/{id}), the page could not.
     data = store_article(api, "Delete check\n\nThe corrupt elites lie to us every single day.")

@@ -14,7 +14,9 @@ async function main() {
 
 main().catch((error) => {
   const main = document.getElementById("main");
+  const crumbs = main.querySelector(".crumbs"); // "← Corpus": the way on from an article not there
   notice(main, error.status === 404 ? "There is no such article in the corpus." : `The article could not be loaded: ${error.message}`, "error");
+  if (crumbs) main.prepend(crumbs);
   say(error.message, "error");
   document.body.dataset.ready = "error";
 });
