@@ -750,3 +750,18 @@ def test_search_dates_take_a_month_or_a_year(filled: str) -> None:
     refused = run("search", "--since", "2024-13", "--db", filled)
     assert refused.exit_code == 2 and "--since '2024-13' is not a date" in refused.stderr, refused.output
     assert "YYYY-MM-DD, YYYY-MM or YYYY" in refused.stderr
+
+
+def test_a_month_given_alone_is_named_so_in_a_conflict(tmp_path: Path) -> None:
+    """QA: a feed's "published": "2026-05" is stored as 2026-05-01, and the same text dated
+    2026-05-14 later was refused as "stored with published '2026-05-01'", a date never given."""
+    url = f"sqlite:///{tmp_path / 'month.db'}"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({**RECORDS[2], "published": "2026-05"}) + "\n", encoding="utf-8")
+    assert run("ingest", str(feed), "--db", url).exit_code == 0
+    assert run("ingest", str(feed), "--db", url).exit_code == 0  # the same month again: stored
+    feed.write_text(json.dumps({**RECORDS[2], "published": "2026-05-14"}) + "\n", encoding="utf-8")
+    again = run("ingest", str(feed), "--db", url)
+    assert again.exit_code == 2
+    assert "published '2026-05-01', not published '2026-05-14'" in again.stderr
+    assert "the month 2026-05 given alone" in again.stderr, again.stderr

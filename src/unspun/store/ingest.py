@@ -279,8 +279,11 @@ def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:
     others = [name for name in error.fields if name != "outlet"]
     if others:
         advice.append(f"give the stored {' and '.join(others)} in the input")
+    from unspun.store.writer import partial_date_note
+
     return MetadataConflictError(
-        f"article {error.article_id} is already stored with {kept}, not {asked}: a stored text's metadata are "
+        f"article {error.article_id} is already stored with {kept}, not {asked}"
+        f"{partial_date_note(error.fields)}: a stored text's metadata are "
         f"never overwritten; to store it again, {', and '.join(advice)}, or, if the stored ones are "
         f"wrong, take it out first (unspun delete {error.article_id}) and ingest it again",
         article_id=error.article_id,

@@ -55,15 +55,36 @@ def metadata_conflict(stored: Any, given: Article) -> MetadataConflictError | No
         return None
     kept = ", ".join(f"{name} {str(row[name])!r}" for name in differs)
     asked = ", ".join(f"{name} {str(getattr(given, name))!r}" for name in differs)
+    fields = {name: (str(row[name]), str(getattr(given, name))) for name in differs}
     return MetadataConflictError(
-        f"article {row['id']} is already stored with {kept}, not {asked}: a stored text's metadata "
+        f"article {row['id']} is already stored with {kept}, not {asked}{partial_date_note(fields)}: "
+        "a stored text's metadata "
         "are never overwritten (another outlet or url is kept as a further appearance of the text); "
         "leave out these fields (or give the stored values) to store it again, "
         f"or, if the stored ones are wrong, take it out first (unspun delete {row['id']}, "
         f"DELETE /api/articles/{row['id']})",
         article_id=str(row["id"]),
-        fields={name: (str(row[name]), str(getattr(given, name))) for name in differs},
+        fields=fields,
     )
+
+
+def partial_date_note(fields: dict[str, tuple[str, str]]) -> str:
+    """A note for a published date in conflict (``fields``: name to stored and given value) that
+    may have been given as a month or a year alone, which the readers store as its first day
+    (``2026-05`` as 2026-05-01): `` (2026-05-01 may be the month 2026-05 given alone, which is
+    stored as its first day)``; else ``""``. The stored date never says its precision."""
+    if "published" not in fields:
+        return ""
+    stored, given = fields["published"]
+    for first, other in ((stored, given), (given, stored)):
+        if first.endswith("-01-01") and other[:4] == first[:4]:
+            part, size = first[:4], "year"
+        elif first.endswith("-01") and other[:7] == first[:7]:
+            part, size = first[:7], "month"
+        else:
+            continue
+        return f" ({first} may be the {size} {part} given alone, which is stored as its first day)"
+    return ""
 
 
 def _same_value(name: str, given: Any, stored: Any) -> bool:
