@@ -97,16 +97,16 @@ _NAME_JOINS = frozenset({"of", "the", "and", "for"})
 
 
 def _name_end(text: str, end: int, limit: int) -> int:
-    """The end of the name (capitalised words, :data:`_NAME_JOINS` between them) that starts after
-    spaces at ``end``, at most :data:`NAME_REACH_WORDS` words and none past ``limit``; ``end``
-    when no capitalised word follows."""
+    """The end of the name that starts after spaces at ``end``: words of a name (:func:`_name_word`,
+    as :func:`name_start` reads them) with :data:`_NAME_JOINS` between them, at most
+    :data:`NAME_REACH_WORDS` words and none past ``limit``; ``end`` when no such word follows."""
     new_end, position = end, end
     for _ in range(NAME_REACH_WORDS):
         match = _NEXT_WORD.match(text, position)
         if match is None or match.end(1) > limit:
             break
         word = match.group(1)
-        if word[0].isupper():
+        if _name_word(word):
             new_end = position = match.end(1)
         elif word in _NAME_JOINS and new_end > end:
             position = match.end(1)
