@@ -448,6 +448,23 @@ def test_feedback_from_the_page_keeps_the_reviewers_name_and_note(page: Any, api
     assert page.input_value("#fb-author") == "ana"
 
 
+def test_the_summary_cards_share_the_row_so_the_persuasion_note_is_not_squeezed(
+    page: Any, api: httpx.Client
+) -> None:
+    # QA s48: at 1360 px the persuasion card was 200 px wide, its note wrapped into six lines,
+    # while the spans card beside it took 660 px for "7 in 3 techniques".
+    data = store_article(api, "Summary layout\n\n" + ARTICLE.split("\n\n", 1)[1])
+    page.goto(f"/articles/{data['article_id']}")
+    ready(page)
+    cards = page.eval_on_selector_all(
+        "#a-summary .sum:not(.sum-wide)",
+        "els => els.map(e => [e.querySelector('dt').textContent, e.getBoundingClientRect().width])",
+    )
+    widths = dict(cards)
+    assert {"Persuasion", "Genre", "Spans"} <= set(widths), cards
+    assert max(widths.values()) < 1.5 * min(widths.values()), cards
+
+
 def test_a_missing_articles_page_links_the_corpus(browser: Any, server: str) -> None:
     # QA s48: /articles/{id} of a deleted (or mistyped) article said "There is no such article in
     # the corpus." in place of the whole page, its "← Corpus" link gone with the rest.
