@@ -607,3 +607,20 @@ def test_wire_copy_is_counted_in_each_outlet_and_one_appearance_deleted_by_its_u
         assert c.delete(path, params={"url": "https://beta.example/b"}).status_code == 200  # the last one
         assert "no stored article" in assert_error(c.get(path), 404)
     store.close()
+
+
+def test_head_on_a_get_route_answers_as_get_without_a_body(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    """QA: HEAD /api/outlets (a link checker's, a monitor's request) answered 405: HEAD is GET's
+    status and headers without the body."""
+    path = f"/api/articles/{stored[0]['article_id']}"
+    for url in ("/api/outlets", path, "/api/articles?outlet=AC%2FDC+News+%26+Views", "/"):
+        got, head = client.get(url), client.head(url)
+        assert (head.status_code, head.content) == (200, b""), url
+        assert head.headers["content-type"] == got.headers["content-type"], url
+        assert head.headers["content-length"] == got.headers["content-length"], url
+        assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+    missing = client.head("/api/articles/0123456789abcdef")
+    assert (missing.status_code, missing.content) == (404, b"")
+    assert client.head("/api/analyze").status_code == 405  # a POST route, as GET on it is

@@ -21,7 +21,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from unspun.server.errors import install_error_handlers
-from unspun.server.middleware import BodyLimitMiddleware, GuardMiddleware, NulMiddleware, TokenMiddleware
+from unspun.server.middleware import (
+    BodyLimitMiddleware,
+    GuardMiddleware,
+    HeadMiddleware,
+    NulMiddleware,
+    TokenMiddleware,
+)
 from unspun.server.settings import ServerSettings, load_server_settings
 from unspun.server.worker import AnalysisPool
 from unspun.store.base import Store
@@ -120,7 +126,7 @@ def create_app(
     app.include_router(upload_router)
     _add_docs(app)
     _add_web(app)
-    # add_middleware wraps: the last added is the outermost. Outermost first: guard (headers, 500),
+    # add_middleware wraps: the last added is the outermost. Outermost first: HEAD as GET, guard (headers, 500),
     # CORS (when enabled: its headers reach 401s too), token, NUL in the URL, body limit, routes.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(NulMiddleware)
@@ -135,6 +141,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(GuardMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app
 
 

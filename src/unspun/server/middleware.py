@@ -1,6 +1,7 @@
 """Pure ASGI middleware: security headers and the 500 guard, the body limit, the write token.
 
-Order, outermost first (see :func:`unspun.server.app.create_app`): :class:`GuardMiddleware`
+Order, outermost first (see :func:`unspun.server.app.create_app`): :class:`HeadMiddleware`
+(HEAD answered as GET without the body), :class:`GuardMiddleware`
 (a strict Content-Security-Policy and friends on every response, and a fixed 500 in the one
 error shape for anything that escapes, logged with its traceback on the server),
 :class:`TokenMiddleware` (every write needs ``Authorization: Bearer <token>`` when a token is
@@ -172,3 +173,25 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class HeadMiddleware:
+    """HEAD is GET without the body (RFC 9110: the same status and headers, Content-Length
+    included): FastAPI's GET routes answered HEAD with 405. The request runs as GET and the
+    body is dropped on the way out; a route without GET still answers 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headless(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, headless)
