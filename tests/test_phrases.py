@@ -19,6 +19,7 @@ from unspun.models.phrase_pieces import (
     wrapped_line_break,
 )
 from unspun.models.phrase_reach import (
+    either_or_end,
     exclamation_start,
     gerund_start,
     name_start,
@@ -180,6 +181,20 @@ def test_a_span_ending_on_an_adjective_goes_on_to_its_noun() -> None:
     end = text.index(" crackdowns")
     assert noun_phrase_end(text, end) == end + len(" crackdowns")
     assert noun_phrase_end(text, end, limit=end + 5) == end  # a span starting inside the noun
+
+
+def test_a_span_holding_either_goes_on_to_the_end_of_its_choice() -> None:
+    text = "You are either with the American people or you are with the criminals. There is no middle ground."
+    spans = whole_phrases(text, [_span(text, "You are either with the American people or you")])
+    assert _covered(text, spans) == ["You are either with the American people or you are with the criminals"]
+    # not into the next span, and not without an "or" ahead
+    first, second = _span(text, "You are either with the American people"), _span(text, "the criminals")
+    assert either_or_end(text, first, [first.start, second.start]) == first
+    assert either_or_end(text, first, [first.start]).end == text.index(". There")
+    text = "Either way, the council must act. Nobody or nothing will stop it."
+    assert _covered(text, whole_phrases(text, [_span(text, "Either way, the council")])) == [
+        "Either way, the council"
+    ]
 
 
 def test_a_person_s_title_alone_is_no_finding() -> None:

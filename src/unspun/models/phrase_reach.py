@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from unspun.document import Span
-from unspun.models.phrase_bounds import ELLIPTICAL_AUXILIARIES
+from unspun.models.phrase_bounds import ELLIPTICAL_AUXILIARIES, strip_edges
 from unspun.models.phrase_joins import Occupied
 from unspun.models.phrase_pieces import QUOTES, sentence_start, utterance
 from unspun.models.phrase_words import (
@@ -170,6 +170,39 @@ def to_noun_phrase(text: str, span: Span, starts: Sequence[int]) -> Span:
     limit = starts[following] if following < len(starts) else len(text)
     end = noun_phrase_end(text, span.end, max(limit, span.end))
     return span if end == span.end else replace(span, end=end)
+
+
+# A black-and-white choice is one phrase from "either" to the end of its sentence: PTC gold holds
+# 'Either you stand with BDS, Hamas, ... or with Jews' whole, where the tagger stops inside it ('You
+# are either with the American people or you| are with the criminals', QA; 'Either that or they
+# can go whine| to the New York Times ...', an out-of-fold span). A span holding "either" whose
+# sentence goes on to an "or" goes on to its sentence's end: at most EITHER_OR_REACH_WORDS words
+# further, never into the next span.
+EITHER_OR_REACH_WORDS = 25
+_EITHER = re.compile(r"\beither\b", re.IGNORECASE)
+_OR = re.compile(r"\bor\b")
+_SENTENCE_END = re.compile(r"[.!?;:]|\n")
+
+
+def either_or_end(text: str, span: Span, starts: Sequence[int]) -> Span:
+    """``span`` carried on to the end of its sentence when it holds "either" and the sentence has
+    an "or" after it (a black-and-white choice is one phrase), at most
+    :data:`EITHER_OR_REACH_WORDS` words further and short of the next span's start (``starts``:
+    all spans' starts, sorted)."""
+    either = _EITHER.search(text, span.start, span.end)
+    if either is None:
+        return span
+    stop = _SENTENCE_END.search(text, span.end)
+    end = stop.start() if stop is not None else len(text)
+    if _OR.search(text, either.end(), end) is None:
+        return span
+    following = bisect.bisect_right(starts, span.start)
+    if following < len(starts) and starts[following] < end:
+        return span
+    end = strip_edges(text, span.start, end)[1]
+    if end <= span.end or len(WORD.findall(text, span.end, end)) > EITHER_OR_REACH_WORDS:
+        return span
+    return replace(span, end=end)
 
 
 # Particles of phrasal verbs: a span starting on one right after a verb ('have sold |out our

@@ -30,7 +30,8 @@ tagger's output, or out-of-fold predictions) and returns them
   word owned;
 - carried on to the end of the noun phrase when a span of several words ends on an adjective
   before its noun ('the horrible| crime' -> 'the horrible crime': :func:`noun_phrase_end`), or on
-  a participle used as one ('a terrifying| prospect');
+  a participle used as one ('a terrifying| prospect'), and to the end of its sentence when it holds
+  an "either" the sentence answers with an "or" (a black-and-white choice: :func:`either_or_end`);
 - started on the verb of a phrasal verb's particle they start on ('have sold |out our country'
   -> 'sold out our country': :func:`verb_start`), on the gerund opening the subject whose "to"
   they start on ('Handing the contract |to a crony' -> 'Handing the contract to a crony':
@@ -80,7 +81,7 @@ from unspun.models.phrase_pieces import (
     sentence_pieces,
     utterance,
 )
-from unspun.models.phrase_reach import to_noun_phrase, whole_starts
+from unspun.models.phrase_reach import either_or_end, to_noun_phrase, whole_starts
 from unspun.models.phrase_words import END_WORDS, is_finding, normal_word
 
 # Techniques whose span is a whole utterance, often of function words alone (PTC training gold:
@@ -125,7 +126,7 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
         if s is not None and is_finding(s.text_in(text))
     ]
     starts = sorted(s.start for s in trimmed)
-    trimmed = [to_noun_phrase(text, s, starts) for s in trimmed]
+    trimmed = [either_or_end(text, to_noun_phrase(text, s, starts), starts) for s in trimmed]
     taken = sorted((s.start, s.end) for s in trimmed)
     gap_words = MAX_GAP_WORDS if max_gap_words is None else max_gap_words
     out: list[Span] = []
