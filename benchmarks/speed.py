@@ -12,13 +12,20 @@ each one's own), over the same articles (default: the first 80 PTC training arti
 - unspun full pipeline: ``build_pipeline()`` over the same articles, every component (language,
   spans, genre, frames, paragraphs, entities, attributions, persuasion score), beside the spans
   alone (``--child full`` / ``--child full-no-whosays`` time one of them on its own), with the
-  wall and CPU seconds of each component (the who-says-what layer's as ``whosays/NAME``).
+  wall and CPU seconds of each component (the who-says-what layer's as ``whosays/NAME``), in one
+  process;
+- unspun folder: the same articles as files of a folder, read and analysed as ``unspun analyze
+  DIR`` does (``iter_articles`` and ``runner.run`` over ``parallel.open_pipeline``) with
+  ``--workers`` processes (default: ``auto``, one per CPU), timed after the workers loaded and
+  warmed up as the reference is; and the ``unspun analyze DIR --format jsonl`` command itself,
+  end to end (start, loading and all: ``command_seconds``).
 
 Prints articles/s, tokens/s, peak RSS for both and the speed ratio; writes
 ``reports/speed.json``. ``--compare FOLDER`` adds another span model folder (say, the previous
 release's) to the same run, with its ratio to the default.
 
     python benchmarks/speed.py [--articles 80] [--reference PATH] [--threads 2] [--compare FOLDER]
+    python benchmarks/speed.py --workers 2 --command   # the folder in 2 processes, and the command timed
     python benchmarks/speed.py --prefetch-ab [ROUNDS]   # the full pipeline's work ahead on and off too
     python benchmarks/speed.py --multilingual-only --articles 40   # the fr/de/it/pl/ru span model
     python benchmarks/speed.py --sentiment-only   # portrayal's target-sentiment classifier
@@ -293,6 +300,64 @@ def _work_ahead_ab(
     return sides | {"rounds": rounds, "speedup": best[False] / best[True], "same_analyses": same}
 
 
+def run_folder(data_dir: Path, count: int, workers: str, command: bool = False) -> dict[str, Any]:
+    """The first ``count`` PTC articles copied into a folder and analysed as ``unspun analyze DIR``
+    does, in ``workers`` processes (``auto``: :func:`unspun.parallel.auto_workers`), timed after
+    each worker has loaded its models and analysed a warm-up article (the next articles, not
+    timed); with ``command``, then the command itself over the folder, end to end."""
+    import shutil
+    import tempfile
+
+    from unspun.document import Article
+    from unspun.parallel import auto_workers, open_pipeline, parse_workers
+    from unspun.readers.dispatch import iter_articles
+    from unspun.runner import RunReport, run
+
+    files = sorted((data_dir / "ptc" / "train" / "articles").glob("article*.txt"))[: count + 4]
+    asked = parse_workers(workers) or auto_workers(count)
+    found: list[Any] = []
+    with tempfile.TemporaryDirectory(prefix="unspun-speed-") as scratch:
+        folder = Path(scratch) / "articles"
+        folder.mkdir()
+        for path in files[:count]:
+            shutil.copy(path, folder / path.name)
+        warm = [Article(id=p.stem, text=p.read_text(encoding="utf-8")) for p in files[count:]]
+        with open_pipeline(workers=asked) as pipeline:
+            list(pipeline.pipe(warm[: max(asked, 2)], batch_size=1))  # one each, most likely
+            report = RunReport()
+            started = time.perf_counter()
+            run(
+                iter_articles(folder, on_error=report.on_error, on_skip=report.skip),
+                pipeline,
+                found.append,
+                report=report,
+            )
+            seconds = time.perf_counter() - started
+        worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ended: dict[str, Any] = {}
+        if command:
+            argv = [str(Path(sys.executable).parent / "unspun"), "analyze", str(folder), "--format", "jsonl"]
+            began = time.perf_counter()
+            subprocess.run(
+                [*argv, "--workers", workers],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            ended["command_seconds"] = time.perf_counter() - began
+            ended["command_articles_per_s"] = len(found) / ended["command_seconds"]
+    texts = [a.article.text for a in found]
+    return {
+        "seconds": seconds,
+        "tokens": sum(len(t.split()) for t in texts),  # words, as the full pipeline counts them
+        "spans": sum(len(a.spans) for a in found),
+        "failed": len(report.failures),
+        "workers": asked,
+        "worker_peak_rss_mb": worker_rss,
+        **ended,
+    }
+
+
 def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, float]:
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
@@ -327,7 +392,9 @@ def _child(args: argparse.Namespace) -> None:
         result |= {"articles": args.articles, "peak_rss_mb": _peak_rss_mb()}
         print(json.dumps(result))
         return
-    if args.child == "unspun":
+    if args.child == "folder":
+        result = run_folder(Path(args.data), args.articles, args.workers, args.command)
+    elif args.child == "unspun":
         result = run_unspun(texts, args.threads, args.model)
     elif args.child in ("full", "full-no-whosays"):
         warm = _texts(Path(args.data), args.articles + 2)[args.articles :]  # the next two articles
@@ -358,6 +425,9 @@ def _measure(which: str, args: argparse.Namespace, model: str = "") -> dict[str,
         model,
         "--prefetch-ab",
         str(args.prefetch_ab),
+        "--workers",
+        args.workers,
+        *(["--command"] if args.command else []),
     ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -392,6 +462,7 @@ def main() -> None:
             "reference",
             "full",
             "full-no-whosays",
+            "folder",
             "multilingual",
             "multilingual-torch",
             "multilingual-no-evidence",
@@ -421,6 +492,16 @@ def main() -> None:
         help="time the full pipeline also with its work ahead (the next batch's parse on a thread of its "
         "own) off, ROUNDS runs each way (default 2), in one process over the same articles; written "
         "as full_pipeline.work_ahead_ab",
+    )
+    parser.add_argument(
+        "--workers",
+        default="auto",
+        help="worker processes of the folder analysis (unspun analyze DIR --workers; default auto)",
+    )
+    parser.add_argument(
+        "--command",
+        action="store_true",
+        help="also time the unspun analyze DIR command end to end (start and model loading included)",
     )
     parser.add_argument("--model", default="", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "reports" / "speed.json"))
@@ -494,12 +575,14 @@ def main() -> None:
     unspun = _measure("unspun", args)
     compared = _measure("unspun", args, args.compare) if args.compare else None
     full = _measure("full", args)  # the whole pipeline, entities and attributions included
+    folder = _measure("folder", args)  # the same articles as a folder, in worker processes
     reference = _measure("reference", args)
     ratio = unspun["articles_per_s"] / reference["articles_per_s"]
     over_compared = unspun["articles_per_s"] / compared["articles_per_s"] if compared else None
     table: list[tuple[str, dict[str, Any]]] = [
         ("unspun default (SI+TC)", unspun),
         ("unspun full pipeline", full),
+        (f"unspun analyze DIR, {folder['workers']} proc", folder),
         ("transformers MPNet pipeline", reference),
     ]
     if compared:
@@ -518,6 +601,16 @@ def main() -> None:
             f"articles/s (best of {ab['rounds']} each; wall s on {on['seconds']}, off {off['seconds']}): "  # type: ignore[index]
             f"{ab['speedup']:.2f}x, analyses the same: {ab['same_analyses']}"  # type: ignore[index]
         )
+    if "command_seconds" in folder:
+        print(
+            f"unspun analyze DIR --workers {args.workers} ({folder['workers']} processes), the command end "
+            f"to end (start and loading included): {folder['command_articles_per_s']:.2f} articles/s"
+        )
+    print(
+        f"full analysis over reference (articles/s, side by side): one process "
+        f"{full['articles_per_s'] / reference['articles_per_s']:.2f}x, folder in "
+        f"{folder['workers']} processes {folder['articles_per_s'] / reference['articles_per_s']:.2f}x"
+    )
     print(f"speed ratio (unspun / reference, articles/s): {ratio:.1f}x on {unspun['articles']} articles")
     if compared:
         print(f"default / --compare model ({args.compare}): {over_compared:.2f}x")
@@ -531,6 +624,8 @@ def main() -> None:
         "unspun": unspun,
         "full_pipeline": full,
         "full_over_reference": full["articles_per_s"] / reference["articles_per_s"],
+        "folder": folder,
+        "folder_over_reference": folder["articles_per_s"] / reference["articles_per_s"],
         "reference": reference | {"model": args.reference},
         "speed_ratio": ratio,
         "command": "python " + " ".join(sys.argv),

@@ -43,6 +43,9 @@ CHUNK = 2
 # analyses are handed out, few enough that little is held in memory.
 AHEAD = 2
 AUTO = "auto"
+# ``auto`` gives each worker at least this many articles: a worker pays its own model loading and
+# its first article's (some 8 s and 4 CPU s), which a short folder does not win back.
+PER_WORKER = 4
 # What one worker process holds at its peak, the whole pipeline loaded (1.76 GB peak RSS over 80
 # PTC articles, benchmarks/speed.py), rounded up: ``auto`` starts no more workers than fit.
 WORKER_BYTES = 2 << 30
@@ -72,12 +75,13 @@ def parse_workers(value: str | int) -> int | None:
 def auto_workers(inputs: int | None, *, many: bool = False) -> int:
     """The worker processes ``--workers auto`` runs: one per CPU
     (:func:`unspun.models.cpus.available_cpus`), no more than the memory free holds
-    (:data:`WORKER_BYTES` each) and no more than the ``inputs`` counted (None: unknown; then one
-    per CPU when the input holds ``many`` articles, a folder, a JSONL file or a feed, else 1)."""
+    (:data:`WORKER_BYTES` each) and no more than one per :data:`PER_WORKER` of the ``inputs``
+    counted (1 for a short folder; None: unknown, then one per CPU when the input holds ``many``
+    articles, a feed or a JSONL file read from standard input, else 1)."""
     if inputs is None and not many:
         return 1
     count = min(available_cpus(), _memory_for())
-    return max(1, count if inputs is None else min(count, inputs))
+    return max(1, count if inputs is None else min(count, inputs // PER_WORKER))
 
 
 def _memory_for() -> int:

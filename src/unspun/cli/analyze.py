@@ -77,7 +77,7 @@ def analyze(
         typer.Option(
             "--workers",
             help="Processes analysing at once, each with the models loaded (about 2 GB): auto (one per "
-            "CPU for a folder, a JSONL file or a feed; 1 for a single article) or a number.",
+            "CPU, each given 4 articles or more; 1 for a single article) or a number.",
         ),
     ] = "auto",
 ) -> None:
