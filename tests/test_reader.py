@@ -1828,6 +1828,39 @@ def test_a_sponsored_storys_body_is_kept() -> None:
     assert html_article(page.encode(), id="p", where="p.html", source_path=None).text == story
 
 
+def test_a_saved_paywall_or_consent_page_is_refused_not_analysed_as_the_article(tmp_path: Path) -> None:
+    # QA s48: a page saved while logged out ('Subscribe to continue reading. Already a subscriber?
+    # Log in.') was analysed as the article; a fetched one is refused (readers.url), a file was not.
+    wall = tmp_path / "story.html"
+    wall.write_text(
+        "<html><head><title>Flood barrier approved</title></head><body><div class='paywall'>"
+        "<p>Subscribe to continue reading. Already a subscriber? Log in.</p></div></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError, match="paywall.*not the article") as raised:
+        list(iter_articles(wall, max_bytes=LIMIT))
+    assert str(wall) in str(raised.value)
+    consent = tmp_path / "consent.html"
+    consent.write_text(
+        "<html><body><p>We use cookies to improve your experience. Accept all cookies or manage your "
+        "consent.</p></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError, match="cookie-consent page"):
+        list(iter_articles(consent, max_bytes=LIMIT))
+    # A short story under a page whose footer offers privacy choices and a comment captcha is read.
+    story = tmp_path / "brief.html"
+    story.write_text(
+        "<html><body><article><p>The council approved the flood barrier on Monday by seven votes "
+        "to two.</p></article><div class='g-recaptcha'></div><footer><a href='/p'>Your privacy "
+        "choices</a></footer></body></html>",
+        encoding="utf-8",
+    )
+    assert [a.text for a in iter_articles(story, max_bytes=LIMIT)] == [
+        "The council approved the flood barrier on Monday by seven votes to two."
+    ]
+
+
 def test_a_json_object_without_text_names_its_fields_rather_than_a_jq_command_that_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

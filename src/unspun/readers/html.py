@@ -17,6 +17,7 @@ from unspun.errors import EmptyInputError, FormatError
 from unspun.furniture import TEASER, WIRE_CREDIT
 from unspun.readers.encoding import BOM, UTF8_BOM, decode_text
 from unspun.readers.text import parse_published
+from unspun.readers.wall import wall_kind
 from unspun.sentences import reads_as_headline, title_line
 
 # An HTML page or fragment: after blanks, comments and an XML declaration (XHTML), a doctype
@@ -52,6 +53,8 @@ def html_article(
         EncodingError: binary data, or bytes no encoding reads (the rule of
             :func:`unspun.readers.encoding.decode`, as for a text file).
         EmptyInputError: no main text found.
+        FormatError: a saved page that is a paywall, cookie-consent or bot-check page
+            (:func:`unspun.readers.wall.wall_kind`; a fetched one is refused by ``readers.url``).
     """
     # Decoded by the one rule (offsets count the extracted text, so the BOM is not kept).
     page = decode_text(data, source_path if source_path is not None else where).removeprefix(BOM)
@@ -64,9 +67,16 @@ def html_article(
     title = _clean(getattr(document, "title", None))
     outlet = _outlet(document, page, address)
     headline = None if title is None or _names_the_site(title, outlet) else title
+    text = with_headline(blocks, headline)
+    wall = wall_kind(text) if address is None else None  # a fetched page: readers.url checks it
+    if wall is not None:
+        raise FormatError(
+            f"{where} is {wall}, not the article; save the page once the article shows in the "
+            "browser, or save the article's text as a .txt file"
+        )
     return Article(
         id=id,
-        text=with_headline(blocks, headline),
+        text=text,
         title=title,
         url=web_address(_clean(getattr(document, "url", None))),
         outlet=outlet,

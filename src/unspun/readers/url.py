@@ -21,6 +21,7 @@ from unspun.document import Article
 from unspun.errors import EmptyInputError, FetchError, InputError, InputNotFoundError
 from unspun.readers.encoding import DEFAULT_MAX_BYTES
 from unspun.readers.jsonl import ErrorHandler, raise_error
+from unspun.readers.wall import wall_kind
 
 DEFAULT_TIMEOUT = 20
 URL_PATTERN = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
@@ -34,30 +35,6 @@ _STATUS_REASONS = {
     429: "the site is rate-limiting requests (HTTP 429); try again later",
     451: "the page is unavailable for legal reasons (HTTP 451)",
 }
-
-# Phrases of pages that stand in front of an article. Checked on short extracted texts (a wall
-# replaces the article) and, for bot checks, anywhere in the page.
-_PAYWALL = re.compile(
-    r"subscribe (?:now )?to (?:read|continue|keep reading|unlock)|subscribers? only|"
-    r"this (?:article|content|story) is (?:for|available to|reserved for) (?:paying )?subscribers|"
-    r"already a subscriber|to continue reading|sign in to (?:read|continue)|"
-    r"create a free account to (?:read|continue)|you have reached your (?:free )?article limit",
-    re.IGNORECASE,
-)
-_CONSENT = re.compile(
-    r"we (?:and our partners )?use cookies|cookie (?:settings|preferences|consent)|"
-    r"accept (?:all )?cookies|manage (?:your )?consent|your privacy choices|before you continue",
-    re.IGNORECASE,
-)
-_BOT_CHECK = re.compile(
-    r"checking (?:if the site connection is secure|your browser)|are you a robot|"
-    r"verify (?:that )?you are (?:a )?human|enable javascript and cookies to continue|"
-    r"cf-browser-verification|cf-challenge|g-recaptcha|h-captcha|captcha-delivery|"
-    r"access to this page has been denied|unusual traffic from your computer",
-    re.IGNORECASE,
-)
-# A wall is short; an article that merely mentions cookies or subscriptions is long.
-_WALL_WORDS = 150
 
 
 def is_url(source: str) -> bool:
@@ -204,15 +181,8 @@ def _failure(messages: list[str], timeout: float, max_bytes: int) -> str:
 def check_not_a_wall(url: str, page: bytes, article: Article | None) -> None:
     """Raise :class:`FetchError` when the page is a paywall, consent or bot-check page."""
     head = page[:200_000].decode("utf-8", errors="replace")
-    text = article.text if article is not None else ""
-    short = len(text.split()) < _WALL_WORDS
-    if _BOT_CHECK.search(head) and short:
-        kind = "a bot-protection check"
-    elif short and _PAYWALL.search(text or head):
-        kind = "a paywall (subscribe to read)"
-    elif short and _CONSENT.search(text or head):
-        kind = "a cookie-consent page"
-    else:
+    kind = wall_kind(article.text if article is not None else "", head)
+    if kind is None:
         return
     raise FetchError(
         f"{url} gave {kind}, not the article; open it in a browser, save the article and pass the file"
