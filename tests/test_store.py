@@ -555,6 +555,14 @@ def test_wire_copy_from_two_outlets_is_one_article_with_an_appearance_in_each(st
         ["2024-02"],
     )
     assert store.search(SearchQuery(outlet="beta")).total == 1
+    # listed by an outlet, the article reads as it appeared there (its url, date and title)
+    [listed] = store.search(SearchQuery(outlet="beta")).items
+    assert (listed.outlet, listed.url, listed.published, listed.title) == (
+        "Beta",
+        "https://beta.example/pier",
+        dt.date(2024, 2, 3),
+        "Pier to close",
+    )
     assert store.search(SearchQuery(outlet="Beta", date_to=dt.date(2024, 1, 31))).total == 0
     assert store.search(SearchQuery(date_from=dt.date(2024, 2, 1))).total == 1  # Beta's date
     kept = store.get(first.article_id)

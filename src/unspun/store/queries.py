@@ -15,6 +15,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -198,7 +199,35 @@ def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     token = paging.encode(rows[-1].published, rows[-1].pk) if more and rows else None
-    return Page(items=summaries(connection, rows), next=token, total=total)
+    items = summaries(connection, rows)
+    if query.outlet is not None:
+        items = _as_shown_by(connection, items, rows, outlet_names(connection, query.outlet))
+    return Page(items=items, next=token, total=total)
+
+
+def _as_shown_by(
+    connection: Connection, items: list[ArticleSummary], rows: list[Any], names: list[str]
+) -> list[ArticleSummary]:
+    """``items`` as the outlets ``names`` published them: a wire text found by its second
+    outlet is listed with that outlet's url, date and title (its first appearance there), not
+    the first outlet's. A title the appearance lacks stays the article's."""
+    shown: dict[int, Any] = {}
+    if rows and names:
+        for found in connection.execute(
+            select(ap)
+            .where(ap.c.article_pk.in_([r.pk for r in rows]), ap.c.outlet.in_(names))
+            .order_by(ap.c.id.desc())
+        ):
+            shown[found.article_pk] = found  # the first appearance wins: read last
+    out = []
+    for item, row in zip(items, rows, strict=True):
+        app = shown.get(row.pk)
+        if app is not None:
+            item = replace(
+                item, outlet=app.outlet, url=app.url, published=app.published, title=app.title or item.title
+            )
+        out.append(item)
+    return out
 
 
 def export_chunk(connection: Connection, query: SearchQuery | None, *, after: int, limit: int) -> list[Any]:
