@@ -19,9 +19,11 @@ article:
 The heads are the shipped recipe refitted (USE article features and mean e5 states of the same
 texts), under the shipped English offsets and temperatures. Per length and rule: reporting and
 opinion recall and the share called satire on the news rows, satire found among the 9, opinion
-articles whose beginning stays opinion, and the macro-F1 at the news mix (75/20/5) combining the
-news rows' reporting and opinion rates with the satire rates of the 9
-(:func:`unspun.training.genre_validation.mix_macro_f1`).
+articles whose beginning stays opinion or is called satire (``opinion_satire``), and the macro-F1
+at the news mix (75/20/5) combining the news rows' reporting and opinion rates with the satire
+rates of the 9 (:func:`unspun.training.genre_validation.mix_macro_f1`). Per length: the share of
+the opinion beginnings and of the news rows (one story held out) that each head alone calls
+satire (``opinion_satire_by_head``, ``news_satire_by_head``: its own arg-max under the offsets).
 
 Run: ``python benchmarks/genre_short_cuts.py [--out reports/genre-short-cuts.json]`` (about 10
 minutes on two loaded cores once the e5 states of the training articles are cached).
@@ -210,6 +212,15 @@ def main() -> None:
             rows[name] = got | {"texts": cut, "y": use_t.y[idx]}
         entry = {
             "mean_words": round(float(np.mean([len(t.split()) for t in rows["topic_shift"]["texts"]])), 1),
+            # each head's own arg-max (shifted, before any rule): the share of opinion beginnings called satire
+            "opinion_satire_by_head": {
+                head: round(float((rows["opinion"][head].argmax(axis=1) == SAT).mean()), 3)
+                for head in ("use", "e5")
+            },
+            "news_satire_by_head": {  # the news rows, one story held out
+                head: round(float((rows["topic_shift"][head].argmax(axis=1) == SAT).mean()), 3)
+                for head in ("use", "e5")
+            },
             "use_only": figures(genre, rows, (), {}),
             "satire_shown": figures(genre, rows, shipped_rule, {}),
             "both_heads": figures(genre, rows, shipped_rule, shipped_satire),
