@@ -114,7 +114,9 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
     if query.date_to is not None:
         shown.append(ap.c.published <= query.date_to)
     if shown:
-        where.append(exists().where(ap.c.article_pk == a.c.pk, *shown))
+        # IN, not a correlated EXISTS: the outlet's appearances are read from their index once,
+        # not probed for every article of the store.
+        where.append(a.c.pk.in_(select(ap.c.article_pk).where(*shown)))
     if query.language is not None:
         where.append(a.c.language == query.language)
     if query.technique is not None:
