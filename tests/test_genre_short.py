@@ -54,3 +54,12 @@ def test_held_aside_short_texts_get_no_satire_and_reports_stay_reports(genre: Ge
     assert all(shown[r["id"]] == "reporting" for r in rows if r["genre"] == "reporting")
     opinions = [r["id"] for r in rows if r["genre"] == "opinion"]
     assert sum(shown[i] == "opinion" for i in opinions) >= len(opinions) - 3
+
+
+def test_a_short_text_its_outlet_labels_satire_is_still_satire(genre: GenreClassifier) -> None:
+    row = next(r for r in FIXTURE["held_aside"] if r["id"] == "sat-minister")
+    body = row["text"].split("\n", 1)[1].strip()
+    labelled = Article(
+        id="s", title="Satire: Minister unveils plan to announce plan", text=body, language="en"
+    )
+    assert genre.predict([labelled])[0][0] == "satire"
