@@ -181,6 +181,7 @@ WHOSAYS_RUNTIME = {
     "boundary",
     "casting",
     "cue",
+    "cue_context",
     "encoding",
     "gender",
     "headline",

@@ -76,10 +76,12 @@ def fit_articles(
     """Fit on parsed articles (one chunk = one training document)."""
     docs: list[Any] = []
     golds: list[list[GoldAttribution]] = []
-    for article, chunks in zip(articles, parses, strict=True):
+    groups: list[int] = []
+    for n, (article, chunks) in enumerate(zip(articles, parses, strict=True)):
         for (_, doc), gold in zip(chunks, chunk_golds(chunks, article.attributions), strict=True):
             docs.append(doc)
             golds.append(gold)
+            groups.append(n)
     return fit(
         docs,
         golds,
@@ -88,6 +90,10 @@ def fit_articles(
         threshold=float(settings.get("threshold", 0.5)),
         nested=None if settings.get("nested") is None else float(settings["nested"]),
         content_c=None if settings.get("content_c") is None else float(settings["content_c"]),
+        rescore_threshold=(
+            None if settings.get("rescore_threshold") is None else float(settings["rescore_threshold"])
+        ),
+        groups=groups,
     )
 
 
@@ -109,7 +115,16 @@ def read_recipe(path: Path) -> dict[str, Any]:
     recipe = read_toml(path, "training config")
     known = {
         "data": {"train", "dev"},
-        "model": {"spacy_model", "min_count", "c", "threshold", "nested", "max_chars", "content_c"},
+        "model": {
+            "spacy_model",
+            "min_count",
+            "c",
+            "threshold",
+            "nested",
+            "max_chars",
+            "content_c",
+            "rescore_threshold",
+        },
         "cv": {"folds"},
     }
     for table, keys in known.items():

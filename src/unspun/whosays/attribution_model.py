@@ -44,6 +44,7 @@ from unspun.whosays.attribution_rules import (
 from unspun.whosays.content_ranker import ContentRanker
 from unspun.whosays.content_span import propose, span_features
 from unspun.whosays.cue import TREE, cue_tokens, inclusion_keys
+from unspun.whosays.cue_context import CueRescorer, Row, context_rows, fit_rescorer
 from unspun.whosays.parsing import Chunks, doc_text
 from unspun.whosays.quotation import OPEN_QUOTES, quotations
 from unspun.whosays.speech import can_attribute
@@ -117,6 +118,7 @@ class AttributionModel:
     threshold: float = 0.5
     nested: float | None = None  # see select(); None: a cue inside a kept content never stays
     content_weights: dict[str, float] = field(default_factory=dict)  # content_span features
+    rescorer: CueRescorer | None = None  # cue_context: the candidates' second probability
 
     def probability(self, feats: dict[str, float]) -> float:
         """The classifier's probability that the candidate is a cue."""
@@ -148,6 +150,9 @@ class AttributionModel:
         of them gold (cue F1 0.6557 -> 0.6555), addressed twins alone 2, 1 gold."""
         quotes = quotations(doc_text(doc))
         scored = [(f, self.probability(x)) for f, x in self.candidates(doc) if usable(doc, f, quotes)]
+        if self.rescorer is not None:
+            second = self.rescorer.probabilities(doc, scored)
+            scored = [(f, q) for (f, _), q in zip(scored, second, strict=True)]
         kept = [(self.with_learnt_content(doc, f, quotes), p) for f, p in scored if p >= self.threshold]
         if keep is not None:
             kept = [(f, p) for f, p in kept if keep(doc[f.head], f)]
@@ -180,6 +185,7 @@ class AttributionModel:
             "content_weights": {
                 k: round(v, 4) for k, v in sorted(self.content_weights.items()) if abs(v) >= 1e-3
             },
+            "rescorer": None if self.rescorer is None else self.rescorer.to_json(),
         }
         (folder / MODEL_FILE).write_text(
             json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -207,6 +213,7 @@ class AttributionModel:
             threshold=float(data["threshold"]),
             nested=None if data.get("nested") is None else float(data["nested"]),
             content_weights={k: float(v) for k, v in data.get("content_weights", {}).items()},
+            rescorer=None if data.get("rescorer") is None else CueRescorer.from_json(data["rescorer"]),
         )
 
 
@@ -409,9 +416,14 @@ def fit(
     nested: float | None = None,
     max_iter: int = 2000,
     content_c: float | None = None,
+    rescore_threshold: float | None = None,
+    groups: Sequence[int] | None = None,
 ) -> AttributionModel:
     """Train an :class:`AttributionModel` on parsed documents and their gold attributions; with
-    ``content_c`` (inverse L2 strength) also its content ranker (:func:`content_rows`)."""
+    ``content_c`` (inverse L2 strength) also its content ranker (:func:`content_rows`); with
+    ``rescore_threshold`` also its cue rescorer (:func:`rescorer_rows`, the documents' ``groups``
+    (their articles) kept together in its inner folds), whose probability is then kept from that
+    threshold rather than ``threshold``."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -429,9 +441,60 @@ def fit(
     classifier.fit(x, labels)
     names = vectorizer.get_feature_names_out()
     model.weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0], strict=True)}
+    if rescore_threshold is not None:
+        doc_groups = list(groups) if groups is not None else list(range(len(docs)))
+        context, context_labels = rescorer_rows(model, docs, golds, doc_groups, c=c, max_iter=max_iter)
+        model.rescorer = fit_rescorer(context, context_labels)
+        model.threshold = rescore_threshold
     if content_c is not None:
         model.content_weights = fit_content(model, docs, golds, c=content_c, max_iter=max_iter)
     return model
+
+
+def rescorer_rows(
+    model: AttributionModel,
+    docs: Sequence[Any],
+    golds: Sequence[Sequence[Any]],
+    groups: Sequence[int],
+    *,
+    c: float,
+    max_iter: int = 2000,
+    folds: int = 3,
+) -> tuple[list[Row], list[int]]:
+    """Context rows (:func:`~unspun.whosays.cue_context.context_rows`) and labels of the
+    candidates that prediction considers, each with the first probability of a cue classifier fit
+    without its group (``group % folds``: out of fold, as the rescorer sees it at prediction)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    per_doc = [model.candidates(doc) for doc in docs]
+    heads = [
+        {cue_head_indices(doc, g.cue) for g in gold if g.cue is not None}
+        for doc, gold in zip(docs, golds, strict=True)
+    ]
+    first: list[list[float]] = [[0.0] * len(found) for found in per_doc]
+    for fold in range(folds):
+        inside = [k for k, g in enumerate(groups) if g % folds != fold]
+        outside = [k for k, g in enumerate(groups) if g % folds == fold]
+        rows = [x for k in inside for _, x in per_doc[k]]
+        labels = [int(f.head in heads[k]) for k in inside for f, _ in per_doc[k]]
+        if not outside or len(set(labels)) < 2:
+            continue
+        vectorizer = DictVectorizer()
+        classifier = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False)
+        classifier.fit(vectorizer.fit_transform(rows), labels)
+        for k in outside:
+            if per_doc[k]:
+                x = vectorizer.transform([x for _, x in per_doc[k]])
+                first[k] = [float(p) for p in classifier.predict_proba(x)[:, 1]]
+    out: list[Row] = []
+    out_labels: list[int] = []
+    for k, doc in enumerate(docs):
+        quotes = quotations(doc_text(doc))
+        scored = [(f, p) for (f, _), p in zip(per_doc[k], first[k], strict=True) if usable(doc, f, quotes)]
+        out += context_rows(doc, scored)
+        out_labels += [int(f.head in heads[k]) for f, _ in scored]
+    return out, out_labels
 
 
 def fit_content(
