@@ -1828,6 +1828,34 @@ def test_a_sponsored_storys_body_is_kept() -> None:
     assert html_article(page.encode(), id="p", where="p.html", source_path=None).text == story
 
 
+@pytest.mark.parametrize(("name", "sep"), [("rows.csv", ","), ("rows.tsv", "\t")])
+def test_a_csv_or_tsv_table_is_refused_with_a_command_that_makes_jsonl_of_it(
+    tmp_path: Path, name: str, sep: str
+) -> None:
+    # QA s48: a table of articles (id, title, text columns) was analysed as one article's text,
+    # its header and separators included.
+    import subprocess
+    import sys
+
+    table = tmp_path / name
+    table.write_text(
+        f"id{sep}title{sep}text\na1{sep}Barrier{sep}The council approved the barrier.\n"
+        f"a2{sep}Buses{sep}The mayor kept the bus lanes.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError, match="table, not an article") as raised:
+        list(iter_articles(table, max_bytes=LIMIT))
+    message = str(raised.value)
+    command = message.split("convert it with ", 1)[1].split(", its column", 1)[0]
+    assert command.startswith("python3 -c ") and command.endswith(f"{name} > rows.jsonl"), command
+    subprocess.run(sys.executable + command.removeprefix("python3"), shell=True, cwd=tmp_path, check=True)
+    read = [(a.id, a.title, a.text) for a in iter_articles(tmp_path / "rows.jsonl", max_bytes=LIMIT)]
+    assert read == [
+        ("a1", "Barrier", "The council approved the barrier."),
+        ("a2", "Buses", "The mayor kept the bus lanes."),
+    ]
+
+
 def test_a_saved_paywall_or_consent_page_is_refused_not_analysed_as_the_article(tmp_path: Path) -> None:
     # QA s48: a page saved while logged out ('Subscribe to continue reading. Already a subscriber?
     # Log in.') was analysed as the article; a fetched one is refused (readers.url), a file was not.

@@ -59,12 +59,14 @@ from unspun.readers.folder import (
 from unspun.readers.html import html_article, is_html
 from unspun.readers.jsonl import (
     JSONL_FIELDS,
+    TABLE_SUFFIXES,
     ErrorHandler,
     json_document_error,
     json_file_articles,
     jsonl_articles,
     looks_like_jsonl,
     raise_error,
+    table_error,
     unique_ids,
 )
 from unspun.readers.markdown import (
@@ -413,6 +415,8 @@ def _read_file(path: Path, max_bytes: int, on_error: ErrorHandler) -> Iterator[A
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, max_bytes=max_bytes, on_error=on_error)
         return
+    if suffix in TABLE_SUFFIXES:  # its header and separators were analysed as one article
+        raise table_error(path)
     if suffix == ".json":  # its markup was analysed as the text of one article
         yield from json_file_articles(
             decode_text(read_bytes(path, max_bytes), path), path=path, on_error=on_error

@@ -258,3 +258,24 @@ def _untexted_record(data: dict[str, Any] | list[Any]) -> dict[str, Any] | None:
         return None
     text = first.get("text")
     return None if isinstance(text, str) and text.replace(BOM, "").strip() else first
+
+
+TABLE_SUFFIXES = {".csv": ("CSV", ""), ".tsv": ("TSV", ', delimiter="\\t"')}
+
+
+def table_error(path: Path) -> FormatError:
+    """The error for a ``.csv`` or ``.tsv`` file (in :data:`TABLE_SUFFIXES`): a table of articles,
+    whose header and separators were analysed as one article's text, refused with the ``python3``
+    command that makes JSONL of it (a record per row, its columns the record's fields)."""
+    kind, delimiter = TABLE_SUFFIXES[path.suffix.lower()]
+    script = (
+        f"import csv, json, sys; [print(json.dumps(row)) for row in csv.DictReader(sys.stdin{delimiter})]"
+    )
+    command = (
+        f"python3 -c {shlex.quote(script)} < {shlex.quote(str(path))} > {shlex.quote(path.stem + '.jsonl')}"
+    )
+    return FormatError(
+        f"{path} is a {kind} table, not an article; unspun reads one article per file, or one "
+        f'{{"text": ...}} object per line (JSONL): convert it with {command}, its column of article '
+        "text named text"
+    )
