@@ -296,7 +296,8 @@ def _seen_as(seen: dict[str, list[Article]], article: Article, later: list[Artic
     came then at the same outlet and url with other metadata (as the store refuses a stored
     text). Met under another outlet or url (wire copy), it is put on ``later``, to be stored as
     a further appearance of the text."""
-    from unspun.store.writer import appearance_of, metadata_conflict
+    from unspun.store.appearance import appearance_of
+    from unspun.store.writer import metadata_conflict
 
     met = seen.get(article.content_hash)
     if met is None:

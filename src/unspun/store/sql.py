@@ -23,10 +23,10 @@ from unspun.errors import MetadataConflictError, NotFoundError, StoreError
 from unspun.extras import needs_extra
 from unspun.store import queries
 from unspun.store import tables as t
+from unspun.store.appearance import appearances_of
 from unspun.store.base import (
     Analyser,
     AnalysisInfo,
-    Appearance,
     ArticleSummary,
     Comparison,
     EntityPortrayal,
@@ -276,13 +276,13 @@ class SqlStore:
                 analysis_id=wanted,
                 history=self._history(connection, article.pk, article.id),
                 feedback=self._feedback(connection, article.pk, article.id),
-                appearances=_appearances(connection, [article.pk]).get(article.pk, []),
+                appearances=appearances_of(connection, [article.pk]).get(article.pk, []),
             )
 
     def delete(self, article_id: str, *, url: str | None = None) -> ArticleSummary:
         summary = self.get(article_id).summary  # NotFoundError, said as get says it
         if url is not None:
-            from unspun.store.writer import delete_appearance
+            from unspun.store.appearance import delete_appearance
 
             with self._begin() as connection:
                 left = delete_appearance(connection, summary.content_hash, url)
@@ -480,7 +480,7 @@ class SqlStore:
                 )
                 for f in connection.execute(statement):
                     feedback.setdefault(f.article_pk, []).append(_feedback_record(f))
-                appearances = _appearances(connection, pks)
+                appearances = appearances_of(connection, pks)
                 newest = {r.newest_analysis_id for r in rows if r.newest_analysis_id is not None}
                 data = dict(
                     connection.execute(
@@ -542,18 +542,6 @@ class SqlStore:
                 if record not in models:
                     models.append(record)
         return model_key({"unspun_version": analysis_version(), "models": models})
-
-
-def _appearances(connection: Connection, pks: list[int]) -> dict[int, list[Appearance]]:
-    """The appearances of the articles ``pks``, per article pk, first stored first."""
-    ap = t.appearances
-    out: dict[int, list[Appearance]] = {}
-    rows = connection.execute(select(ap).where(ap.c.article_pk.in_(pks)).order_by(ap.c.id))
-    for r in rows:
-        out.setdefault(r.article_pk, []).append(
-            Appearance(r.outlet, r.url, r.published, r.title, aware(r.added_at))
-        )
-    return out
 
 
 def _feedback_record(row: Any) -> Feedback:

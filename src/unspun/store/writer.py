@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from unspun.document import Analysis, Article
-from unspun.errors import AnalysisError, MetadataConflictError, NotFoundError, StoreError
+from unspun.errors import AnalysisError, MetadataConflictError, StoreError
 from unspun.store import tables as t
+from unspun.store.appearance import appearance_of
 from unspun.store.base import StoredRef, outlet_key
 from unspun.store.rows import METADATA, analysis_row, article_row, child_rows, now
 
@@ -102,29 +103,6 @@ class Written(NamedTuple):
     pk: int
     new: bool
     appearance: dict[str, Any]
-
-
-def appearance_of(appearances: Sequence[dict[str, Any]], article: Article) -> dict[str, Any] | None:
-    """The stored appearance that ``article`` is, else None (a new appearance of its text).
-
-    An appearance is named by its url, else by its outlet: ``article`` is the one at its url;
-    without one there, the first whose outlet and url it does not contradict (a field empty on
-    either side contradicts nothing). Its other fields must then agree
-    (:func:`metadata_conflict`: the same url under another outlet or date is a conflict); the
-    same text under another outlet or url is another appearance (wire copy), not a conflict."""
-    if article.url is not None:
-        for app in appearances:
-            if app["url"] == article.url:
-                return app
-    for app in appearances:
-        if all(
-            getattr(article, name) is None
-            or app[name] is None
-            or _same_value(name, getattr(article, name), app[name])
-            for name in ("outlet", "url")
-        ):
-            return app
-    return None
 
 
 def write_articles(
@@ -327,31 +305,3 @@ def write_analyses(
         made.discard(key)  # a repeat within the batch is neither new nor a replacement again
         refs.append(StoredRef(digest[:16], digest, known[key], new_article, new_analysis, was_replaced))
     return refs
-
-
-def delete_appearance(connection: Connection, content_hash: str, url: str) -> bool:
-    """Remove the appearance at ``url`` of the article with ``content_hash``; whether it has
-    others left (if not, the caller removes the article). When it was the first, the article row
-    takes the metadata of the next. Raises :class:`NotFoundError` when no appearance is at ``url``."""
-    ap = t.appearances
-    article = connection.execute(
-        select(t.articles.c.pk, t.articles.c.id).where(t.articles.c.content_hash == content_hash)
-    ).one()
-    listed = connection.execute(select(ap).where(ap.c.article_pk == article.pk).order_by(ap.c.id)).all()
-    gone = [row for row in listed if row.url == url]
-    if not gone:
-        urls = ", ".join(repr(row.url) for row in listed if row.url is not None) or "none"
-        raise NotFoundError(
-            f"article {article.id} has no appearance at {url!r} (its urls: {urls}); leave out the url "
-            "to delete the article with all its appearances"
-        )
-    connection.execute(delete(ap).where(ap.c.id.in_([row.id for row in gone])))
-    left = [row for row in listed if row.url != url]
-    if left and listed[0].url == url:
-        first = left[0]
-        connection.execute(
-            update(t.articles)
-            .where(t.articles.c.pk == article.pk)
-            .values(**{name: getattr(first, name) for name in METADATA})
-        )
-    return bool(left)
