@@ -448,6 +448,27 @@ def test_feedback_from_the_page_keeps_the_reviewers_name_and_note(page: Any, api
     assert page.input_value("#fb-author") == "ana"
 
 
+def test_analyse_keeps_the_articles_web_address(browser: Any, server: str, api: httpx.Client) -> None:
+    # QA s48: the API stores an article's url (and the view links it), the Analyse form had no field.
+    with open_page(browser, server, allowed=("422",)) as page:
+        page.goto("/")
+        ready(page)
+        page.fill("#in-text", "Address check\n\nThe corrupt elites lie to us every single day.")
+        page.fill("#in-url", "https://ledger.example/news/address-check")
+        with page.expect_response("**/api/analyze") as answer:
+            page.click("#analyse-button")
+        stored = answer.value.json()
+        page.wait_for_selector("#view:not([hidden])")
+        assert stored["url"] == "https://ledger.example/news/address-check"
+        assert api.get(f"/api/articles/{stored['article_id']}").json()["url"] == stored["url"]
+        link = page.locator("#a-meta a[href='https://ledger.example/news/address-check']")
+        assert link.text_content() == "ledger.example"
+        page.fill("#in-url", "ledger.example/no-scheme")  # the API's one message, said on the page
+        page.click("#analyse-button")
+        page.wait_for_function("() => document.getElementById('status').dataset.kind === 'error'")
+        assert "http://" in (page.text_content("#status") or "")
+
+
 def test_the_summary_cards_share_the_row_so_the_persuasion_note_is_not_squeezed(
     page: Any, api: httpx.Client
 ) -> None:

@@ -40,7 +40,7 @@ async function analyse(view) {
   }
   const body = { text, store: $("in-store").checked };
   if ($("in-markdown").checked) body.markdown = true;
-  const fields = [["title", "in-title"], ["outlet", "in-outlet"], ["published", "in-published"], ["lang", "in-lang"]];
+  const fields = [["title", "in-title"], ["url", "in-url"], ["outlet", "in-outlet"], ["published", "in-published"], ["lang", "in-lang"]];
   for (const [field, id] of fields) {
     const value = $(id).value.trim();
     if (value) body[field] = value;
