@@ -197,6 +197,17 @@ def test_a_span_holding_either_goes_on_to_the_end_of_its_choice() -> None:
     ]
 
 
+def test_in_order_to_is_one_expression() -> None:
+    text = "The tax must be taken from him in order to humiliate him. He cannot find the righteous in order to spare her."
+    # a span starting inside it goes back to its start; one ending inside it ends before it
+    assert _covered(text, whole_phrases(text, [_span(text, "order to humiliate him")])) == [
+        "in order to humiliate him"
+    ]
+    spans = whole_phrases(text, [_span(text, "He cannot find the righteous in order")])
+    assert _covered(text, spans) == ["He cannot find the righteous"]
+    assert whole_phrases(text, [_span(text, "in order to")]) == []
+
+
 def test_a_person_s_title_alone_is_no_finding() -> None:
     text = "Mayor Lee said the Governor lied. Mr. Park called it the “Who Am I to Judge” mantra."
     for alone in ("Mayor", "the Governor", "Mr."):

@@ -118,7 +118,17 @@ def _trimmed_end(text: str, words: Sequence[tuple[int, int, str]], first: int, l
 
 # Connectives of several words that open what follows them: a span ending on one was cut before its
 # phrase ('could not run a bath, let alone| a hospital'; QA s46/s47) and ends before it instead.
-TRAILING_CONNECTIVES = (("let", "alone"), ("not", "to", "mention"), ("rather", "than"), ("as", "well", "as"))
+# "in order" ('He cannot find the righteous in order| to spare her', an out-of-fold span): "in order
+# to" is a fixed expression too (unspun.models.phrase_words.FIXED_EXPRESSIONS), so a span starting
+# on its "order" goes back to its "in". Out-of-fold spans of the grouped folds: 6 articles' spans
+# change, SI F1 per fold 0.42870 / 0.42587 / 0.45528 -> 0.42869 / 0.42587 / 0.45528.
+TRAILING_CONNECTIVES = (
+    ("let", "alone"),
+    ("not", "to", "mention"),
+    ("rather", "than"),
+    ("as", "well", "as"),
+    ("in", "order"),
+)
 
 
 def _ends_with(

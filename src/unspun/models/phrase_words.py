@@ -78,7 +78,7 @@ FIXED_EXPRESSIONS = tuple(
     tuple(phrase.split())
     for phrase in sorted(
         {m for m in DISCOURSE_MARKERS if " " in m and not m.startswith("the ")}
-        | {"at least", "at all", "by far", "on the other hand", "for example", "for instance"},
+        | {"at least", "at all", "by far", "on the other hand", "for example", "for instance", "in order to"},
         key=lambda m: -len(m.split()),
     )
 )
