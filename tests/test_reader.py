@@ -1580,6 +1580,21 @@ def test_folder_rule_says_a_json_file_is_read_on_its_own(tmp_path: Path) -> None
     assert [a.text for a in iter_articles(tmp_path / "dump.json", max_bytes=LIMIT)] == ["The council met."]
 
 
+def test_folder_rule_says_a_table_is_converted_on_its_own(tmp_path: Path) -> None:
+    # QA s48: a folder's articles.csv was "not a .txt, .html, ... file", as a picture is; on its own
+    # it is refused with the command that makes JSONL of it.
+    from unspun.readers.folder import list_folder
+
+    (tmp_path / "a.txt").write_text("The council met on Monday.", encoding="utf-8")
+    (tmp_path / "articles.csv").write_text("id,text\n1,The council met.\n", encoding="utf-8")
+    [(entry, reason)] = list_folder(tmp_path).left_out
+    assert entry.name == "articles.csv"
+    assert (
+        reason
+        == "a CSV table, not read in a folder (pass it on its own for the command that makes JSONL of it)"
+    )
+
+
 def test_read_report_names_files_and_sums_up_the_run(tmp_path: Path) -> None:
     from unspun.runner import Failure, RunReport
 

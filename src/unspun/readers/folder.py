@@ -23,6 +23,7 @@ from pathlib import Path
 
 from unspun.errors import InputError
 from unspun.readers.feed import FEED_SUFFIXES, is_feed
+from unspun.readers.jsonl import TABLE_SUFFIXES
 from unspun.readers.markdown import MARKDOWN_SUFFIXES
 from unspun.readers.url import is_url, local_path
 
@@ -68,6 +69,9 @@ def _left_out_because(entry: Path, exclude: Sequence[os.stat_result]) -> str | N
         return "a folder (folders are read one level deep; pass it on its own)"
     if suffix == ".json":  # read on its own (JSONL, or refused with the jq command), not in a folder
         return 'a .json file, not read in a folder (pass it on its own: one {"text": ...} object per line is read as JSONL)'
+    if suffix in TABLE_SUFFIXES:  # refused on its own with the command that converts it
+        kind = TABLE_SUFFIXES[suffix][0]
+        return f"a {kind} table, not read in a folder (pass it on its own for the command that makes JSONL of it)"
     if suffix not in INPUT_SUFFIXES:
         return f"not a {KINDS} file"
     if not entry.exists():
