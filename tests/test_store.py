@@ -509,9 +509,9 @@ def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(st
     # stored analysis (made without it) is read with it.
     same = make_analysis(TRICKY, outlet=None, published=None, title=None)
     same.article.url = "https://alpha.example/1"
-    assert store.merge_metadata(same.article) is True
+    assert store.merge_metadata(same.article) is not None
     assert (same.article.outlet, same.article.published) == ("Alpha", dt.date(2024, 1, 2))  # as stored
-    assert store.merge_metadata(make_analysis("Not stored.").article) is False
+    assert store.merge_metadata(make_analysis("Not stored.").article) is None
     kept = store.get(ref.article_id)
     assert (kept.summary.outlet, kept.summary.url) == ("Alpha", "https://alpha.example/1")
     assert (kept.analysis.article.outlet, kept.analysis.article.url) == ("Alpha", "https://alpha.example/1")
@@ -543,6 +543,11 @@ def test_wire_copy_from_two_outlets_is_one_article_with_an_appearance_in_each(st
     again.article.url = "https://beta.example/pier"
     second = store.add(again)
     assert second.article_id == first.article_id and not second.new_article and not second.new_analysis
+    assert (first.new_appearance, second.new_appearance, store.add(again).new_appearance) == (
+        True,
+        True,
+        False,
+    )
     assert (store.counts().articles, store.counts().analyses, store.counts().outlets) == (1, 1, 2)
     assert [(o.outlet, o.articles, o.first_published) for o in store.outlets()] == [
         ("Alpha", 1, dt.date(2024, 1, 2)),
@@ -605,7 +610,7 @@ def test_a_stored_text_given_another_language_is_refused_and_one_left_out_read_a
     with pytest.raises(MetadataConflictError, match="already stored in language 'de', not 'en'"):
         store.merge_metadata(Article(id="a1", text=TRICKY, language="en"))
     same = Article(id="a1", text=TRICKY)  # no lang given: analysed in the stored language
-    assert store.merge_metadata(same) is True and same.language == "de"
+    assert store.merge_metadata(same) is not None and same.language == "de"
     assert store.get(ref.article_id).analysis.article.language == "de" and store.counts().analyses == 1
 
 

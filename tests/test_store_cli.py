@@ -488,9 +488,13 @@ def test_ingest_of_a_stored_text_from_another_outlet_adds_an_appearance(tmp_path
     assert run("ingest", str(feed), "--db", url).exit_code == 0
     again = run("ingest", str(feed), "--db", url, "--outlet", "Other Outlet")
     assert again.exit_code == 0, again.output
-    assert "ingested 0 new articles, 1 already stored, 0 failed" in again.stdout
+    assert (
+        "ingested 0 new articles, 1 already stored (1 as a new appearance: another outlet or url), 0 failed"
+        in (again.stdout)
+    )
     same = run("ingest", str(feed), "--db", url, "--format", "json")
     assert same.exit_code == 0 and json.loads(same.stdout)["duplicate"] == 1
+    assert json.loads(same.stdout)["appearances"] == 0
     with open_store(url) as store:
         assert [(o.outlet, o.articles) for o in store.outlets()] == [
             ("Other Outlet", 1),
@@ -501,7 +505,11 @@ def test_ingest_of_a_stored_text_from_another_outlet_adds_an_appearance(tmp_path
     both = tmp_path / "both.jsonl"
     rows = [{**RECORDS[0], "outlet": f"Wire {n}", "url": f"https://wire{n}.example/1"} for n in (1, 2)]
     both.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    assert run("ingest", str(both), "--db", url).exit_code == 0
+    once = run("ingest", str(both), "--db", url, "--format", "json")
+    assert once.exit_code == 0 and (
+        json.loads(once.stdout)["new"],
+        json.loads(once.stdout)["appearances"],
+    ) == (1, 1)
     with open_store(url) as store:
         assert {o.outlet for o in store.outlets()} >= {"Wire 1", "Wire 2"}
         assert store.counts().articles == 2

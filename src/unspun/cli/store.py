@@ -185,6 +185,11 @@ def ingest(
             first, *details = summary.report.summary(
                 f"ingested {summary.new} new article{'s' if summary.new != 1 else ''}, "
                 f"{summary.duplicate} already stored"
+                + (
+                    f" ({summary.appearances} as a new appearance: another outlet or url)"
+                    if summary.appearances
+                    else ""
+                )
             )
             write(f"{first} (store: {where})")
             for line in [] if alone else details:  # alone, the error below says it

@@ -60,7 +60,9 @@ class StoredRef(_Record):
     hash: the same text gives the same id in every store); ``analysis_id`` the id of the
     analysis row (None for an article stored without analysis); ``new_article`` and
     ``new_analysis`` say whether this call added them (False: they were there already);
-    ``replaced`` that this call's analysis replaced one by the same models (``replace=True``).
+    ``replaced`` that this call's analysis replaced one by the same models (``replace=True``);
+    ``new_appearance`` that this call added an :class:`Appearance` (a new article's first, or
+    a stored text's under another outlet or url: wire copy).
     """
 
     article_id: str
@@ -69,6 +71,7 @@ class StoredRef(_Record):
     new_article: bool
     new_analysis: bool
     replaced: bool = False
+    new_appearance: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,14 +619,15 @@ class Store(Protocol):
         """Whether an article with this content hash is stored."""
         ...
 
-    def merge_metadata(self, article: Article) -> bool:
-        """Whether ``article``'s text is stored; if it is, the metadata it gives are merged as
-        :meth:`add` merges them (another outlet or URL is kept as a new appearance; the fields
+    def merge_metadata(self, article: Article) -> StoredRef | None:
+        """Where ``article``'s text is stored (None: it is not); if it is, the metadata it gives
+        are merged as :meth:`add` merges them (another outlet or URL is kept as a new appearance; the fields
         below are then that appearance's): a field stored empty is filled in, one stored with another
         value raises :class:`unspun.errors.MetadataConflictError` (nothing is changed), and the
         fields ``article`` leaves empty are set on it from the store (so its analysis reads as
         stored); the same for its language: another one than stored raises, none given becomes
-        the stored one. Adds nothing when the text is not stored."""
+        the stored one. Adds nothing when the text is not stored. The ref's ``analysis_id`` is
+        the newest analysis' and ``new_appearance`` says whether an appearance was added."""
         ...
 
     def get(self, article_id: str, *, analysis_id: int | None = None) -> StoredAnalysis:

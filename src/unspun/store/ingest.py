@@ -35,6 +35,7 @@ class IngestSummary:
     read: int = 0
     new: int = 0
     duplicate: int = 0
+    appearances: int = 0  # of the duplicates, those stored as a new appearance (wire copy)
     article_ids: list[str] = field(default_factory=list)
     report: RunReport = field(default_factory=RunReport)
 
@@ -60,6 +61,7 @@ class IngestSummary:
             "read": self.read,
             "new": self.new,
             "duplicate": self.duplicate,
+            "appearances": self.appearances,
             **self.report.outcomes(),
             "article_ids": self.article_ids,
         }
@@ -195,7 +197,7 @@ def ingest(
                 article.outlet = outlet
             digest = article.content_hash
             try:
-                duplicate = _seen_as(seen, article, later) or store.merge_metadata(article)
+                duplicate = _seen_as(seen, article, later) or _merged(store, article, summary)
             except MetadataConflictError as error:
                 told = _from_the_input(error)
                 failed(Failure(where(article), "store", told.code, told.message, told))
@@ -217,7 +219,7 @@ def ingest(
         stored once the text is (wire copy)."""
         for article in later:
             try:
-                store.merge_metadata(article)
+                _merged(store, article, summary)
             except MetadataConflictError as error:
                 told = _from_the_input(error)
                 failed(Failure(where(article), "store", told.code, told.message, told))
@@ -260,6 +262,15 @@ def ingest(
         commit()
     store_later()
     return summary
+
+
+def _merged(store: Store, article: Article, summary: IngestSummary) -> bool:
+    """Whether ``article``'s text is stored (its metadata merged: :meth:`Store.merge_metadata`),
+    counting it in ``summary.appearances`` when it was stored as a new appearance."""
+    ref = store.merge_metadata(article)
+    if ref is not None and ref.new_appearance:
+        summary.appearances += 1
+    return ref is not None
 
 
 def _from_the_input(error: MetadataConflictError) -> MetadataConflictError:

@@ -203,9 +203,11 @@ class SqlStore:
 
     def add_article(self, article: Article, *, source_id: str | None = None) -> StoredRef:
         with self._begin() as connection:
-            [(_, new, _)] = write_articles(connection, self.dialect, [(article, source_id)])
+            [written] = write_articles(connection, self.dialect, [(article, source_id)])
             digest = article.content_hash
-            return StoredRef(digest[:ID_LENGTH], digest, None, new, False)
+            return StoredRef(
+                digest[:ID_LENGTH], digest, None, written.new, False, new_appearance=written.new_appearance
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -216,15 +218,15 @@ class SqlStore:
             ).first()
             return found is not None
 
-    def merge_metadata(self, article: Article) -> bool:
+    def merge_metadata(self, article: Article) -> StoredRef | None:
         with self._begin() as connection:
             found = connection.execute(
-                select(t.articles.c.pk, t.articles.c.id, t.articles.c.language).where(
-                    t.articles.c.content_hash == article.content_hash
-                )
+                select(
+                    t.articles.c.pk, t.articles.c.id, t.articles.c.language, t.articles.c.newest_analysis_id
+                ).where(t.articles.c.content_hash == article.content_hash)
             ).first()
             if found is None:
-                return False
+                return None
             # A language given (the API's lang) other than the stored one would be analysed and
             # answered, but not kept (one analysis per text and models): refused as metadata are.
             if article.language is not None and found.language not in (None, article.language):
@@ -240,7 +242,10 @@ class SqlStore:
         for name in METADATA:  # and the article gets what it left out: it reads as stored
             if getattr(article, name) is None:
                 setattr(article, name, written.appearance[name])
-        return True
+        digest = article.content_hash
+        return StoredRef(
+            found.id, digest, found.newest_analysis_id, False, False, new_appearance=written.new_appearance
+        )
 
     def _article_by_id(self, connection: Connection, article_id: str) -> Any:
         column = t.articles.c.content_hash if len(article_id) == 64 else t.articles.c.id

@@ -103,6 +103,7 @@ class Written(NamedTuple):
     pk: int
     new: bool
     appearance: dict[str, Any]
+    new_appearance: bool = False
 
 
 def write_articles(
@@ -150,12 +151,14 @@ def write_articles(
     filled: dict[int, dict[str, Any]] = {}  # stored appearance id -> the fields to fill in
     firsts: dict[str, dict[str, Any]] = {}  # stored article id -> its first appearance's fills
     chosen: list[dict[str, Any]] = []
+    adding: set[int] = set()  # id() of the appearances this call adds
     for row, (article, _) in zip(rows, articles, strict=True):
         apps = shown.setdefault(row["id"], [])
         app = appearance_of(apps, article)
         if app is None:
             app = {"id": None, **{name: getattr(article, name) for name in METADATA}}
             apps.append(app)
+            adding.add(id(app))
         else:
             conflict = metadata_conflict({**app, "id": row["id"]}, article)
             if conflict is not None:
@@ -215,8 +218,10 @@ def write_articles(
         pk, digest = found[row["id"]]
         if digest != row["content_hash"]:
             raise StoreError(f"two different texts share the article id {row['id']}; report this as a bug")
-        out.append(Written(pk, row["id"] in added, {name: app[name] for name in METADATA}))
+        metadata = {name: app[name] for name in METADATA}
+        out.append(Written(pk, row["id"] in added, metadata, id(app) in adding))
         added.discard(row["id"])  # a repeat within the batch is not new again
+        adding.discard(id(app))
     return out
 
 
@@ -240,9 +245,8 @@ def write_analyses(
                 f"the analysis of {analysis.id} failed ({first.component}: {first.message}); "
                 "failed analyses are not stored"
             )
-    articles = [
-        (w.pk, w.new) for w in write_articles(connection, dialect, [(a.article, s) for a, s in items])
-    ]
+    written = write_articles(connection, dialect, [(a.article, s) for a, s in items])
+    articles = [(w.pk, w.new) for w in written]
     data = [analysis.to_dict() for analysis, _ in items]
     rows = [analysis_row(d) for d in data]
     keys = [(pk, row["model_key"]) for (pk, _), row in zip(articles, rows, strict=True)]
@@ -298,10 +302,14 @@ def write_analyses(
                 [{"target_pk": pk, "target_analysis": aid} for pk, aid in newest.items()],
             )
     refs = []
-    for (analysis, _), (_, new_article), key in zip(items, articles, keys, strict=True):
+    for (analysis, _), (_, new_article), key, shown in zip(items, articles, keys, written, strict=True):
         digest = analysis.article.content_hash
         new_analysis = key in made and key not in replaced
         was_replaced = key in made and key in replaced
         made.discard(key)  # a repeat within the batch is neither new nor a replacement again
-        refs.append(StoredRef(digest[:16], digest, known[key], new_article, new_analysis, was_replaced))
+        refs.append(
+            StoredRef(
+                digest[:16], digest, known[key], new_article, new_analysis, was_replaced, shown.new_appearance
+            )
+        )
     return refs
