@@ -1045,6 +1045,21 @@ def test_writes_ask_for_the_token_when_the_server_has_one(browser: Any, tmp_path
             assert len(asked) == 1 and "token" in asked[0]
         feedback = client.get(f"/api/articles/{article_id}/feedback").json()["feedback"]
         assert [f["kind"] for f in feedback] == ["wrong"]
+        # A delete as the first write asks for the token too (the page asked on a POST's 401 only).
+        with open_page(browser, base, allowed=("401",)) as pg:
+            dialogs: list[str] = []
+
+            def reply(dialog: Any) -> None:
+                dialogs.append(dialog.type)
+                dialog.accept("s3cret" if dialog.type == "prompt" else None)
+
+            pg.on("dialog", reply)
+            pg.goto(f"/articles/{article_id}")
+            ready(pg)
+            pg.click("#delete-article")
+            pg.wait_for_selector("#main .notice")
+            assert dialogs == ["confirm", "prompt"], dialogs
+        assert client.get(f"/api/articles/{article_id}").status_code == 404
 
 
 def test_frames_and_genre_are_named_as_the_text_view_names_them(page: Any) -> None:
