@@ -325,6 +325,7 @@ def run_folder(data_dir: Path, count: int, workers: str, command: bool = False) 
         with open_pipeline(workers=asked) as pipeline:
             list(pipeline.pipe(warm[: max(asked, 2)], batch_size=1))  # one each, most likely
             report = RunReport()
+            workers_cpu, own_cpu = _workers_cpu(pipeline), time.process_time()
             started = time.perf_counter()
             run(
                 iter_articles(folder, on_error=report.on_error, on_skip=report.skip),
@@ -333,6 +334,7 @@ def run_folder(data_dir: Path, count: int, workers: str, command: bool = False) 
                 report=report,
             )
             seconds = time.perf_counter() - started
+            cpu = time.process_time() - own_cpu + _workers_cpu(pipeline) - workers_cpu
         worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         ended: dict[str, Any] = {}
         if command:
@@ -349,6 +351,7 @@ def run_folder(data_dir: Path, count: int, workers: str, command: bool = False) 
     texts = [a.article.text for a in found]
     return {
         "seconds": seconds,
+        "cpu_s": cpu,  # of this process and its workers
         "tokens": sum(len(t.split()) for t in texts),  # words, as the full pipeline counts them
         "spans": sum(len(a.spans) for a in found),
         "failed": len(report.failures),
@@ -356,6 +359,20 @@ def run_folder(data_dir: Path, count: int, workers: str, command: bool = False) 
         "worker_peak_rss_mb": worker_rss,
         **ended,
     }
+
+
+def _workers_cpu(pipeline: Any) -> float:
+    """The CPU seconds the worker processes of ``pipeline`` have used so far (0 for a pipeline in
+    this process): user and system time of each, from ``/proc/PID/stat`` (Linux)."""
+    pool = getattr(pipeline, "_pool", None)
+    total = 0
+    for pid in getattr(pool, "_processes", None) or {}:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: the stat's 14th and 15th fields
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_reference(texts: list[str], threads: int, reference: str) -> dict[str, float]:
@@ -582,7 +599,11 @@ def main() -> None:
     table: list[tuple[str, dict[str, Any]]] = [
         ("unspun default (SI+TC)", unspun),
         ("unspun full pipeline", full),
-        (f"unspun analyze DIR, {folder['workers']} proc", folder),
+        # the folder's peak is a worker's (each loads the pipeline; this process holds no model)
+        (
+            f"unspun analyze DIR, {folder['workers']} proc",
+            folder | {"peak_rss_mb": folder["worker_peak_rss_mb"]},
+        ),
         ("transformers MPNet pipeline", reference),
     ]
     if compared:
@@ -590,6 +611,10 @@ def main() -> None:
     print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>14}")
     for name, row in table:
         print(f"{name:28}{row['articles_per_s']:12.2f}{row['tokens_per_s']:12.0f}{row['peak_rss_mb']:14.0f}")
+    print(
+        f"CPU s an article: full pipeline in one process {full['cpu_s'] / full['articles']:.2f}, "
+        f"the folder in {folder['workers']} processes {folder['cpu_s'] / folder['articles']:.2f}"
+    )
     print(f"full pipeline by component (wall s / CPU s of {full['seconds']:.1f} / {full['cpu_s']:.1f}):")
     for name, spent in full["components"].items():  # type: ignore[attr-defined]
         print(f"  {name:26}{spent['seconds']:8.2f}{spent['cpu_s']:8.2f}")
