@@ -54,7 +54,6 @@ articles = Table(
     # Last: SQLite reads a row's columns in order, and a long text spills to overflow pages;
     # every column a query filters on comes before it.
     Column("text", Text, nullable=False),
-    Index("ix_articles_outlet_covering", "outlet", "published", "words", "newest_analysis_id"),
     Index("ix_articles_published_pk", "published", "pk"),
     Index("ix_articles_newest", "newest_analysis_id"),
     # PostgreSQL also has ix_articles_newest_first (published DESC NULLS LAST, pk DESC): migration 0002.
