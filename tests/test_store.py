@@ -570,6 +570,12 @@ def test_wire_copy_from_two_outlets_is_one_article_with_an_appearance_in_each(st
     )
     assert store.search(SearchQuery(outlet="Beta", date_to=dt.date(2024, 1, 31))).total == 0
     assert store.search(SearchQuery(date_from=dt.date(2024, 2, 1))).total == 1  # Beta's date
+    [exported] = store.export(SearchQuery(outlet="Beta"))  # and exported so
+    assert (exported.summary.outlet, exported.analysis.article.outlet, exported.analysis.article.url) == (
+        "Beta",
+        "Beta",
+        "https://beta.example/pier",
+    )
     kept = store.get(first.article_id)
     assert kept.summary.outlet == "Alpha"  # the article reads as first stored
     assert [(p.outlet, p.url, p.published, p.title) for p in kept.appearances] == [

@@ -203,11 +203,11 @@ def search(connection: Connection, query: SearchQuery) -> Page[ArticleSummary]:
     token = paging.encode(rows[-1].published, rows[-1].pk) if more and rows else None
     items = summaries(connection, rows)
     if query.outlet is not None:
-        items = _as_shown_by(connection, items, rows, outlet_names(connection, query.outlet))
+        items = as_shown_by(connection, items, rows, outlet_names(connection, query.outlet))
     return Page(items=items, next=token, total=total)
 
 
-def _as_shown_by(
+def as_shown_by(
     connection: Connection, items: list[ArticleSummary], rows: list[Any], names: list[str]
 ) -> list[ArticleSummary]:
     """``items`` as the outlets ``names`` published them: a wire text found by its second

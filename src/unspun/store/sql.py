@@ -475,6 +475,9 @@ class SqlStore:
                 if not rows:
                     return
                 summaries = queries.summaries(connection, rows)
+                if query is not None and query.outlet is not None:  # as that outlet published them
+                    names = queries.outlet_names(connection, query.outlet)
+                    summaries = queries.as_shown_by(connection, summaries, rows, names)
                 feedback: dict[int, list[Feedback]] = {}
                 pks = [r.pk for r in rows]
                 statement = (
@@ -497,6 +500,9 @@ class SqlStore:
                 analysis = (
                     bare_analysis(row) if wanted is None else analysis_from_row(data[wanted], row.text, row)
                 )
+                if summary.outlet != row.outlet:  # shown as another appearance (as_shown_by)
+                    for name in METADATA:
+                        setattr(analysis.article, name, getattr(summary, name))
                 yield StoredAnalysis(
                     summary, analysis, wanted, [], feedback.get(row.pk, []), appearances.get(row.pk, [])
                 )
