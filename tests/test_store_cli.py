@@ -534,6 +534,23 @@ def test_delete_with_a_url_takes_out_one_appearance_of_a_wire_text(tmp_path: Pat
         assert store.get(article_id).summary.outlet == "Beta"
     missing = run("delete", article_id, "--url", "https://alpha.example/harbour", "--db", url)
     assert missing.exit_code == 2 and "has no appearance at" in missing.stderr, missing.output
+    assert "its urls: 'https://beta.example/harbour'" in missing.stderr
+    # every id is checked first: one without an appearance at the url deletes nothing
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({**RECORDS[0], "url": "https://gamma.example/1"}) + "\n", encoding="utf-8")
+    assert run("ingest", str(other), "--db", url).exit_code == 0
+    [second] = [
+        a["article_id"]
+        for a in json.loads(run("search", "--db", url, "--format", "json").stdout)["articles"]
+        if a["article_id"] != article_id
+    ]
+    both = run("delete", article_id, second, "--url", "https://beta.example/harbour", "--db", url)
+    assert both.exit_code == 2 and f"article {second} has no appearance at" in both.stderr, both.output
+    with open_store(url) as store:
+        assert store.counts().articles == 2 and [o.outlet for o in store.outlets()] == [
+            "Beta",
+            "Daily Contract",
+        ]
 
 
 def test_ingest_of_a_stored_text_at_its_outlet_with_another_date_is_refused(tmp_path: Path) -> None:

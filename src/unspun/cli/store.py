@@ -526,7 +526,11 @@ def delete(
     its last one). Every id is checked first: an unknown one deletes nothing."""
     with user_errors(), opened(db) as store:
         for article_id in article_ids:
-            store.get(article_id)  # NotFoundError before anything is deleted
+            stored = store.get(article_id)  # NotFoundError before anything is deleted
+            if url is not None and url not in [p.url for p in stored.appearances]:
+                from unspun.store.appearance import no_appearance
+
+                raise no_appearance(stored.article_id, url, [p.url for p in stored.appearances])
         for article_id in article_ids:
             gone = store.delete(article_id, url=url)
             about = ", ".join(str(v) for v in (gone.outlet, gone.published) if v)

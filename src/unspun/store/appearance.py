@@ -72,11 +72,7 @@ def delete_appearance(connection: Connection, content_hash: str, url: str) -> bo
     listed = connection.execute(select(ap).where(ap.c.article_pk == article.pk).order_by(ap.c.id)).all()
     gone = [row for row in listed if row.url == url]
     if not gone:
-        urls = ", ".join(repr(row.url) for row in listed if row.url is not None) or "none"
-        raise NotFoundError(
-            f"article {article.id} has no appearance at {url!r} (its urls: {urls}); leave out the url "
-            "to delete the article with all its appearances"
-        )
+        raise no_appearance(article.id, url, [row.url for row in listed])
     connection.execute(delete(ap).where(ap.c.id.in_([row.id for row in gone])))
     left = [row for row in listed if row.url != url]
     if left and listed[0].url == url:
@@ -87,3 +83,12 @@ def delete_appearance(connection: Connection, content_hash: str, url: str) -> bo
             .values(**{name: getattr(first, name) for name in METADATA})
         )
     return bool(left)
+
+
+def no_appearance(article_id: str, url: str, urls: Sequence[str | None]) -> NotFoundError:
+    """The error for a url the article has no appearance at, naming the urls it has."""
+    known = ", ".join(repr(u) for u in urls if u is not None) or "none"
+    return NotFoundError(
+        f"article {article_id} has no appearance at {url!r} (its urls: {known}); leave out the url "
+        "to delete the article with all its appearances"
+    )
