@@ -141,6 +141,26 @@ def test_the_lexical_span_heads_likeliest_word_is_named() -> None:
     assert "%" not in span.reason and not any(ch.isdigit() for ch in span.reason)
 
 
+def test_a_word_both_weighing_and_likeliest_is_named_once() -> None:
+    # QA s48: "“disgraceful” weighs for Loaded language; “disgraceful” is its word likeliest ..."
+    head = _head()
+    text = "a horrific bill"
+    (ranked_word, _), *_ = word_weights(head, text, "Loaded_Language")
+    assert ranked_word == "horrific"
+    words = WordTagHead(vocabulary={"w=horrific": 0, "w=bill": 1}, weights=np.array([6.0, -9.0]), bias=-3.0)
+    explainer = SpanExplainer(LABELS, ngrams=head, words=words)
+    (span,) = explainer.explain(text, [Span(2, 10, "Loaded_Language", 0.3)])
+    assert span.reason == "“horrific” weighs for Loaded language and is its word likeliest to be propaganda"
+    # another word likeliest: both named, each once
+    words = WordTagHead(vocabulary={"w=horrific": 0, "w=bill": 1}, weights=np.array([-9.0, 6.0]), bias=-3.0)
+    (span,) = SpanExplainer(LABELS, ngrams=head, words=words).explain(
+        text, [Span(2, 15, "Loaded_Language", 0.3)]
+    )
+    assert (
+        span.reason is not None and span.reason.count("“horrific”") == 1 and span.reason.count("“bill”") == 1
+    )
+
+
 def test_without_any_signal_the_reason_says_the_context_decided() -> None:
     (span,) = SpanExplainer(LABELS).explain("Nothing here.", [Span(0, 7, "Loaded_Language", 0.2)])
     assert span.reason == NO_SIGNAL

@@ -89,26 +89,28 @@ class SpanExplainer:
         lowered = text.lower()
         out = []
         for span in spans:
-            parts = [
-                *self._technique_words(text[span.start : span.end], span.label),
-                *self._feature_signals(text, lowered, span, title_end, titled),
-            ]
+            named = self._named_words(text[span.start : span.end], span.label)
+            parts = [_weighing(named, span.label)] if named else []
+            parts += self._feature_signals(text, lowered, span, title_end, titled)
             if word_starts is not None and word_probs is not None:
-                parts += _likely_word(text, span, word_starts, word_probs)
+                likely = _likeliest_word(text, span, word_starts, word_probs, floor=MIN_WORD_PROB)
+                if likely is not None and named == [likely]:
+                    # the one word named for the technique is the likeliest too: said once
+                    parts[0] = f"{parts[0]} and is its word {LIKELIEST}"
+                elif likely is not None:
+                    parts.append(f"“{likely}” is its word {LIKELIEST}")
                 if not parts:
                     parts = _context_word(text, span, word_starts, word_probs)
             out.append(replace(span, reason="; ".join(parts) if parts else NO_SIGNAL))
         return out
 
-    def _technique_words(self, covered: str, label: str) -> list[str]:
+    def _named_words(self, covered: str, label: str) -> list[str]:
+        """The span's words that weigh most for ``label`` in the n-gram head (at most
+        :data:`TOP_WORDS`, each at least :data:`MIN_WEIGHT`)."""
         if self.ngrams is None or label not in self.ngrams.labels:
             return []
         ranked = word_weights(self.ngrams, covered, label)
-        named = [word for word, weight in ranked[:TOP_WORDS] if weight >= MIN_WEIGHT]
-        if not named:
-            return []
-        quoted = ", ".join(f"“{word}”" for word in named)
-        return [f"{quoted} weigh{'s' if len(named) == 1 else ''} for {display_name(label)}"]
+        return [word for word, weight in ranked[:TOP_WORDS] if weight >= MIN_WEIGHT]
 
     def _feature_signals(
         self, text: str, lowered: str, span: Span, title_end: int | None, titled: bool
@@ -212,14 +214,19 @@ def _likeliest_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray
     return None
 
 
-def _likely_word(text: str, span: Span, starts: np.ndarray, probs: np.ndarray) -> list[str]:
-    """The span's word (not a function word) the lexical span head gives the highest probability
-    of lying inside a propaganda span, when that is at least :data:`MIN_WORD_PROB`. The
-    probability is not shown: it is one word's, read alone, and a reader took it for the span's
-    ("reads as propaganda (68%)" beside a span scored 0.32, which is the probability that the span
-    is right)."""
-    word = _likeliest_word(text, span, starts, probs, floor=MIN_WORD_PROB)
-    return [] if word is None else [f"“{word}” is its word likeliest to be propaganda"]
+def _weighing(named: Sequence[str], label: str) -> str:
+    """'“a”, “b” weigh for <technique>' (one word: "weighs")."""
+    quoted = ", ".join(f"“{word}”" for word in named)
+    return f"{quoted} weigh{'s' if len(named) == 1 else ''} for {display_name(label)}"
+
+
+# How a reason names the span's word the lexical span head gives the highest probability of lying
+# inside a propaganda span, when that is at least MIN_WORD_PROB. The probability is not shown: it
+# is one word's, read alone, and a reader took it for the span's ("reads as propaganda (68%)"
+# beside a span scored 0.32, which is the probability that the span is right). Where it is the one
+# word named for the technique too, the two are said once (QA s48: "“disgraceful” weighs for
+# Loaded language; “disgraceful” is its word likeliest to be propaganda").
+LIKELIEST = "likeliest to be propaganda"
 
 
 def _is_function_word(word: str) -> bool:
