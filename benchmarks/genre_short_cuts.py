@@ -25,7 +25,7 @@ rates of the 9 (:func:`unspun.training.genre_validation.mix_macro_f1`). Per leng
 the opinion beginnings and of the news rows (one story held out) that each head alone calls
 satire (``opinion_satire_by_head``, ``news_satire_by_head``: its own arg-max under the offsets).
 
-Run: ``python benchmarks/genre_short_cuts.py [--out reports/genre-short-cuts.json]`` (about 10
+Run: ``python benchmarks/genre_short_cuts.py [--out reports/genre-short-cuts.json]`` (2-3
 minutes on two loaded cores once the e5 states of the training articles are cached).
 """
 
