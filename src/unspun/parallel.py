@@ -211,8 +211,9 @@ class ParallelPipeline:
             return future.result()
         except BrokenProcessPool as exc:
             raise AnalysisError(
-                "a worker process stopped before it finished (out of memory, or killed); "
-                "run again with --workers 1, or with fewer workers"
+                "a worker process stopped before it finished (out of memory, killed, or started from "
+                'a Python script without an `if __name__ == "__main__":` guard, which spawned '
+                "workers need); run again with --workers 1, or with fewer workers"
             ) from exc
 
 
