@@ -418,3 +418,17 @@ def test_an_organisation_named_with_a_title_word_keeps_it() -> None:
     text = "Defence Secretary Ben Wallace spoke."
     m = mention_of(text, 0, len("Defence Secretary Ben Wallace"), "PERSON")
     assert m is not None and m.name == "Ben Wallace"
+
+
+def test_a_care_title_is_left_out_and_a_portfolio_is_no_organisation(recognizer: EntityRecognizer) -> None:
+    # QA s48: "Nurse Amira Khan" kept her title, and "Health Secretary Paul Graves" gave the
+    # organisation "Health"
+    text = (
+        "Nurse Amira Khan has worked at St Mary's for eleven years.\n\n"
+        "Instead, Health Secretary Paul Graves has offered her a pay rise. Health Canada said nothing."
+    )
+    article = Article(id="qa", text=text, language="en")
+    recognizer([article])
+    names = {e.name: e.type for e in article.entities}
+    assert names.get("Amira Khan") == "PERSON" and "Nurse Amira Khan" not in names, names
+    assert "Health" not in names and names.get("Paul Graves") == "PERSON", names

@@ -103,6 +103,14 @@ TITLES = frozenset(
         "spokeswoman",
         "spokesperson",
         "prosecutor",
+        # titles of care and of churches ("Nurse Amira Khan" was the entity "Nurse Amira Khan":
+        # QA s48)
+        "nurse",
+        "midwife",
+        "bishop",
+        "archbishop",
+        "cardinal",
+        "pope",
     ]
 )
 # The titles only a person bears: a name NER typed otherwise right after one is a person's.
@@ -139,5 +147,40 @@ PERSON_TITLES = frozenset(
         "reverend",
         "rabbi",
         "imam",
+        "nurse",
+        "midwife",
+        "bishop",
+        "archbishop",
+        "cardinal",
+    ]
+)
+# The words that name a minister's portfolio before "Secretary" or "Minister" ("Health Secretary
+# Paul Graves"): the small model tags the word alone an organisation ("Health", QA s48), which it
+# is not there. A portfolio word elsewhere ("Health Canada", "Home Depot") is left as tagged.
+PORTFOLIOS = frozenset(
+    [
+        "health",
+        "home",
+        "education",
+        "transport",
+        "environment",
+        "energy",
+        "culture",
+        "housing",
+        "finance",
+        "trade",
+        "business",
+        "interior",
+        "treasury",
+        "justice",
+        "defence",
+        "defense",
+        "foreign",
+        "agriculture",
+        "immigration",
+        "science",
+        "commerce",
+        "labor",
+        "veterans",
     ]
 )

@@ -45,7 +45,7 @@ from unspun.pipeline.country import country_named, country_of_adjective, state_u
 from unspun.pipeline.headline_entities import title_case_headline, without_headline_only
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
-from unspun.titles import PERSON_TITLES, TITLES
+from unspun.titles import PERSON_TITLES, PORTFOLIOS, TITLES
 from unspun.whosays.boundary import CAPITAL, DATELINE_AFTER_PLACE
 from unspun.whosays.parsing import (
     DEFAULT_SPACY_MODEL,
@@ -365,6 +365,8 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
                 continue  # no name: "missed bin collections" gave the PERSON "bin" (QA s47)
             label = mention_type(ent)
             start, end = offset + ent.start_char, offset + ent.end_char
+            if label == "ORG" and ent.text.lower() in PORTFOLIOS and _OFFICE_AFTER.match(text, end):
+                continue  # "Health Secretary Paul Graves": "Health" names his office, no organisation
             if any(p_start <= start and end <= p_end for p_start, p_end in places):
                 label = "GPE"  # "OAKHAVEN, March 3 (Reuters) -": the small model read ORG
             if label in ("ORG", "GPE", "NORP", "LOC") and len(ent) <= 2 and after_person_title(text, start):
@@ -381,6 +383,8 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
 
 
 _WORD_BEFORE = re.compile(r"([\w.]+)[ \t]+$")
+# The office a portfolio word (:data:`unspun.titles.PORTFOLIOS`) names right before it.
+_OFFICE_AFTER = re.compile(r"[ \t]+(?:Secretary|Minister|Commissioner|Spokes(?:man|woman|person))\b")
 
 
 def after_person_title(text: str, start: int) -> bool:
