@@ -492,7 +492,7 @@ def rescorer_rows(
     for k, doc in enumerate(docs):
         quotes = quotations(doc_text(doc))
         scored = [(f, p) for (f, _), p in zip(per_doc[k], first[k], strict=True) if usable(doc, f, quotes)]
-        out += context_rows(doc, scored)
+        out += [row for row in context_rows(doc, scored) if row is not None]
         out_labels += [int(f.head in heads[k]) for f, _ in scored]
     return out, out_labels
 

@@ -65,7 +65,8 @@ def _source_facts(doc: Any, source: Range | None) -> tuple[int, str, str]:
     """Words of the source, its entity type (else its first word's part of speech) and root lemma."""
     if source is None:
         return 0, "-", "-"
-    tokens = [t for t in doc if source[0] <= t.idx < source[1]]
+    span = doc.char_span(source[0], source[1], alignment_mode="expand")
+    tokens = [t for t in span if t.idx >= source[0]] if span is not None else []
     if not tokens:
         return 0, "-", "-"
     kind = next((t.ent_type_ for t in tokens if t.ent_type_), tokens[0].pos_)
@@ -86,14 +87,19 @@ def _sentence_facts(sentence: Any) -> tuple[float, float, float, float]:
     )
 
 
-def context_rows(doc: Any, scored: Sequence[tuple[Found, float]]) -> list[Row]:
+def context_rows(doc: Any, scored: Sequence[tuple[Found, float]], floor: float = 0.0) -> list[Row | None]:
     """One row of :data:`NUMERIC` and :data:`CATEGORICAL` features per ``(found, probability)``
     of ``scored`` (the candidates of one parse that prediction considers, with the first
-    classifier's probabilities), in the same order."""
+    classifier's probabilities), in the same order; ``None`` for one below ``floor``."""
     sentences = [doc[f.head].sent for f, _ in scored]
-    facts = {s.start: _sentence_facts(s) for s in sentences}
-    rows: list[Row] = []
+    facts: dict[int, tuple[float, float, float, float]] = {}
+    rows: list[Row | None] = []
     for n, ((found, p), sentence) in enumerate(zip(scored, sentences, strict=True)):
+        if p < floor:
+            rows.append(None)
+            continue
+        if sentence.start not in facts:
+            facts[sentence.start] = _sentence_facts(sentence)
         head = doc[found.head]
         others = [(o, q) for m, (o, q) in enumerate(scored) if m != n]
         same = [
@@ -188,11 +194,8 @@ class CueRescorer:
 
     def probabilities(self, doc: Any, scored: Sequence[tuple[Found, float]]) -> list[float]:
         """The second probability of each ``(found, first probability)`` of one parse."""
-        rows = context_rows(doc, scored)
-        return [
-            self.score(self.encode(row)) if p >= self.floor else 0.0
-            for row, (_, p) in zip(rows, scored, strict=True)
-        ]
+        rows = context_rows(doc, scored, self.floor)
+        return [0.0 if row is None else self.score(self.encode(row)) for row in rows]
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (read back by :meth:`from_json`)."""
