@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from unspun.errors import ModelError
 from unspun.tasks.polnear import GoldAttribution
 from unspun.whosays.attribution_model import AttributionModel, fit
 from unspun.whosays.attribution_rules import Found
@@ -94,3 +95,8 @@ def test_attribution_model_with_rescorer_overfits_and_round_trips(nlp: object, t
     model.to_disk(tmp_path / "m")
     again = AttributionModel.from_disk(tmp_path / "m")
     assert [again.find(doc) for doc in docs] == [model.find(doc) for doc in docs]
+
+
+def test_rescorer_with_nothing_above_its_floor_says_what_to_do() -> None:
+    with pytest.raises(ModelError, match="rescore_threshold"):
+        fit_rescorer([_row(0.01, "say"), _row(0.02, "vote")], [1, 0], floor=0.05)

@@ -268,7 +268,10 @@ def fit_rescorer(
     ]
     rescorer = CueRescorer(categories=categories, floor=floor)
     if not kept:
-        raise ModelError("the cue rescorer has no candidate above its floor to learn from; add articles")
+        raise ModelError(
+            "the cue rescorer has no candidate above its floor to learn from (its inner folds need"
+            " three articles or more); add articles or leave rescore_threshold out of the recipe"
+        )
     x = np.array([rescorer.encode(row) for row, _ in kept], dtype=float)
     y = np.array([label for _, label in kept])
     if len(set(y.tolist())) < 2:  # all above the floor alike (tiny data): all kept or all lost
