@@ -160,6 +160,19 @@ def test_frames_genres_and_paragraph_techniques_show_display_names_not_ids() -> 
     assert "Security_and_defense" not in output and "Name_Calling-Labeling" not in output
 
 
+def test_a_genre_under_one_half_is_shown_as_uncertain_not_as_a_finding() -> None:
+    # Under 150 English words satire is never shown: the likelier of opinion and reporting is,
+    # at its own probability, and the summary printed "Opinion (0.28)" as if it were a finding.
+    article = Article(id="1", text="They are traitors.", language="en")
+    article.set_layer("technique", [])
+    article.labels["genre"] = [Label("opinion", 0.28)]
+    output = _rendered(article)
+    assert "Opinion (0.28)" not in output
+    assert "uncertain (likeliest Opinion, 0.28" in output
+    article.labels["genre"] = [Label("opinion", 0.5)]
+    assert "Opinion (0.50)" in _rendered(article)
+
+
 def test_paragraphs_in_another_language_are_named_in_the_summary() -> None:
     from unspun.document import Label, Paragraph
 

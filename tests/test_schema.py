@@ -142,6 +142,24 @@ def test_a_view_without_low_scoring_spans_says_so_and_reads_back() -> None:
     assert Analysis.from_dict({**analysis.to_dict(), "schema_version": "2.1"}).hidden is None
 
 
+def test_a_genre_under_one_half_is_written_as_uncertain() -> None:
+    """2.3 added ``genre_uncertain``: a genre shown below :data:`GENRE_SURE_FROM` is less likely
+    than the other genres together (an English text under 150 words that the heads read as
+    satire gets opinion or reporting at 0.22-0.35), and says so; a 2.2 file reads as before."""
+    from unspun.document import GENRE_SURE_FROM
+
+    analysis = full_analysis()
+    assert analysis.to_dict()["genre_uncertain"] is False  # opinion 0.91
+    analysis.article.labels["genre"] = [Label("opinion", 0.28)]
+    data = analysis.to_dict()
+    assert data["genre"] == "opinion" and data["genre_uncertain"] is True
+    assert analysis.genre_uncertain and GENRE_SURE_FROM == 0.5
+    assert Analysis.from_dict(data).to_dict() == data
+    old = {k: v for k, v in data.items() if k != "genre_uncertain"}
+    assert Analysis.from_dict({**old, "schema_version": "2.2"}).to_dict() == data
+    assert Analysis(Article(id="x", text="Plain.")).to_dict()["genre_uncertain"] is None
+
+
 def test_output_validates_against_the_json_schema() -> None:
     schema = json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -220,6 +238,7 @@ NOT_READ = {
     "AnalysisRecord.spans_analysed": "whether Article.spans has the technique layer",
     "AnalysisRecord.layers": "Article.spans beside the technique layer",
     "AnalysisRecord.genre": "Article.labels['genre']",
+    "AnalysisRecord.genre_uncertain": "derived from the genre's score (Analysis.genre_uncertain)",
     "AnalysisRecord.frames": "Article.labels['frames']",
     "AnalysisRecord.persuasion_score": "Article.scores['persuasion']",
     "AnalysisRecord.spans_hidden": "Analysis.hidden: a view's left-out spans, beside the article",

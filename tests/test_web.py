@@ -1087,6 +1087,26 @@ def test_frames_and_genre_are_named_as_the_text_view_names_them(page: Any) -> No
     assert ["Security_and_defense", "Security and defence"] in options
 
 
+def test_a_genre_under_one_half_is_shown_as_uncertain(page: Any) -> None:
+    # An English text under 150 words is never satire: it gets the likelier of opinion and
+    # reporting at that genre's own probability, and the page showed "Opinion 28%" as a finding.
+    from unspun.document import Analysis, Article, Label
+
+    article = Article(id="1", text="The plan will fail.", language="en")
+    article.set_layer("technique", [])
+    article.labels["genre"] = [Label("opinion", 0.28)]
+    page.goto("/")
+    ready(page)
+    page.evaluate(SHOW_ANALYSIS, Analysis(article).to_dict())
+    genre = page.locator("#a-summary .sum", has_text="Genre")
+    assert genre.locator("strong").text_content() == "Uncertain"
+    assert "likeliest Opinion 28%" in genre.locator("dd").text_content()
+    assert "less likely than the other genres together" in (genre.locator("dd").get_attribute("title") or "")
+    article.labels["genre"] = [Label("opinion", 0.6)]
+    page.evaluate(SHOW_ANALYSIS, Analysis(article).to_dict())
+    assert genre.locator("strong").text_content() == "Opinion"
+
+
 def test_upload_a_markdown_file_opening_with_prose(page: Any, tmp_path: Path) -> None:
     # Only front matter or a # heading tells Markdown from its text: a .md file opening with prose
     # was analysed as plain text on the page (its markup in the highlights), not as the CLI reads it.

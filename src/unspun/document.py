@@ -46,6 +46,14 @@ CANDIDATE_LAYER = "technique-candidates"
 # Key of ``Article.vectors``: per paragraph, the span model's pooled view of it
 # (:func:`unspun.models.span_evidence.paragraph_vectors`), read by the paragraph techniques head.
 PARAGRAPH_VECTORS = "span-paragraphs"
+# A genre shown below this probability is written and shown as uncertain (Analysis.genre_uncertain).
+# Under one half the genre shown is less likely than the other two together: more likely wrong
+# than right, as measured where the probability is calibrated (on whole English articles out of
+# fold, weighted to the news mix, a genre shown at 0.4-0.5 was right 43% of the time, at 0.3-0.4
+# 8%: genre-e5.json's english_reliability). Every English text under 150 words that the heads
+# read as satire falls below it: satire is not shown there (unspun.pipeline.genre.shown_index),
+# and the genre shown instead is less likely than satire, so under one half.
+GENRE_SURE_FROM = 0.5
 # The taxonomy a technique span's label belongs to (see unspun.techniques).
 PTC14 = "ptc14"
 SEMEVAL23 = "semeval2023"
@@ -355,6 +363,13 @@ class Analysis:
         return genre[0] if genre else None
 
     @property
+    def genre_uncertain(self) -> bool | None:
+        """Whether the genre shown is less likely than the other genres together (its probability
+        under :data:`GENRE_SURE_FROM`): the likeliest genre, not a finding. None without a genre."""
+        genre = self.genre
+        return None if genre is None else genre.score < GENRE_SURE_FROM
+
+    @property
     def frames(self) -> list[Label]:
         return list(self.article.labels.get("frames", []))
 
@@ -580,6 +595,15 @@ AnalysisRecord = record(
     ),
     genre=str | None,
     genre_score=Annotated[float | None, ScoresOf("genre")],
+    genre_uncertain=(
+        bool | None,
+        Field(
+            None,
+            description="true when the genre's probability is under 0.5, so the genre named is less likely "
+            "than the other genres together: the likeliest genre, not a finding (English texts under 150 "
+            "words that read as satire are shown as opinion or reporting at 0.2-0.4); null without a genre",
+        ),
+    ),
     frames=list[str] | None,
     frame_scores=Annotated[dict[str, float] | None, ScoresOf("frames")],
     persuasion_score=(
@@ -654,6 +678,7 @@ def analysis_to_dict(analysis: Analysis, *, evidence: bool = False) -> dict[str,
         },
         **hidden,
         genre=genre[0] if genre else None,
+        genre_uncertain=analysis.genre_uncertain,
         frames=a.labels.get("frames"),
         persuasion_score=a.scores.get("persuasion"),
         scores={k: v for k, v in sorted(a.scores.items()) if k != "persuasion"},

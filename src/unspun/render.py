@@ -206,6 +206,21 @@ def other_languages(analysis: Analysis) -> str | None:
     return "; ".join(lines)
 
 
+def genre_line(analysis: Analysis) -> Text | None:
+    """The summary's genre (None without one): "Opinion (0.80)", or for a genre under
+    :data:`~unspun.document.GENRE_SURE_FROM` "uncertain (likeliest Opinion, 0.28; ...)": such a
+    genre is less likely than the others together, so printed alone it read as a finding."""
+    genre = analysis.genre
+    if genre is None:
+        return None
+    name = display_name(genre.name, "genre")
+    if not analysis.genre_uncertain:
+        return Text(f"{name} ({genre.score:.2f})")
+    line = Text(f"uncertain (likeliest {name}, {genre.score:.2f}")
+    line.append(", less than even odds", style="dim")
+    return line.append(")")
+
+
 def article_summary(analysis: Analysis) -> Table | None:
     """Genre, frames and persuasion score, when the article-level analyses ran."""
     source = source_line(analysis)
@@ -221,9 +236,9 @@ def article_summary(analysis: Analysis) -> Table | None:
     others = other_languages(analysis)
     if others is not None:
         table.add_row("other languages", Text(others))
-    if analysis.genre is not None:
-        name = display_name(analysis.genre.name, "genre")
-        table.add_row("genre", f"{name} ({analysis.genre.score:.2f})")
+    genre = genre_line(analysis)
+    if genre is not None:
+        table.add_row("genre", genre)
     if "frames" in analysis.article.labels:
         frames = ", ".join(f"{display_name(f.name, 'frame')} ({f.score:.2f})" for f in analysis.frames)
         table.add_row("frames", frames or "none found")

@@ -174,7 +174,12 @@ export class ArticleView {
     }
     const voices = voiceLine(d.scores);
     if (voices) item("By voice", el("span", { class: "voices", title: "Share of the characters inside technique spans, in the author's own text and in quoted text", text: voices }));
-    if (d.genre) item("Genre", el("strong", { class: "big", text: genreName(this.cat, d.genre) }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
+    if (d.genre && d.genre_uncertain) {
+      // Under one half the genre named is less likely than the others together (an English text
+      // under 150 words read as satire is shown as opinion or reporting at 0.2-0.4): not a finding.
+      item("Genre", el("strong", { class: "big", text: "Uncertain" }), el("span", { class: "muted", text: ` likeliest ${genreName(this.cat, d.genre)} ${percent(d.genre_score)}` }));
+      summary.lastChild.querySelector("dd").title = "The likeliest genre is less likely than the other genres together (under 50%)";
+    } else if (d.genre) item("Genre", el("strong", { class: "big", text: genreName(this.cat, d.genre) }), el("span", { class: "muted", text: ` ${percent(d.genre_score)}` }));
     const active = countedSpans(this.spans).length;
     const kinds = this.techniqueCounts().size;
     if (d.spans_analysed === false) item("Spans", el("span", { class: "muted", text: "not analysed" }));
