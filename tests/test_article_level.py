@@ -68,6 +68,7 @@ def test_frame_head_overfits_two_articles_and_round_trips(
 ) -> None:
     articles = [OPINION, REPORTING]
     frames = FrameClassifier(head=blank_head(FRAME_LABELS, 1, True), embedder=embedder)
+    frames.min_words = 0  # two-line texts: the head's own view, not the headline rule
     targets = np.zeros((2, len(FRAME_LABELS)), dtype=int)
     targets[0, FRAME_LABELS.index("Morality")] = 1
     targets[1, FRAME_LABELS.index("Economic")] = 1
@@ -75,7 +76,19 @@ def test_frame_head_overfits_two_articles_and_round_trips(
     first = frames.predict(articles)
     assert [[name for name, _ in row] for row in first] == [["Morality"], ["Economic"]]
     frames.to_disk(tmp_path)
-    assert FrameClassifier(model_dir=tmp_path, embedder=embedder).predict(articles) == first
+    reloaded = FrameClassifier(model_dir=tmp_path, embedder=embedder)
+    reloaded.min_words = 0
+    assert reloaded.predict(articles) == first
+
+
+def test_a_headline_alone_gets_no_frame(embedder: ParagraphEmbedder) -> None:
+    # QA s48: "Just a headline" was given Security and defence (0.75): the heads always name one
+    head = blank_head(FRAME_LABELS, 2 * HashEncoder.dim + 7, True)  # every score is 0.5
+    frames = FrameClassifier(head=head, embedder=embedder)
+    headline = Article(id="h", text="Just a headline", language="en")
+    body = Article(id="b", text=" ".join(["The council approved the budget on Monday."] * 3), language="en")
+    assert frames.predict([headline, body]) == [[], frames.predict([body])[0]]
+    assert len(frames.predict([body])[0]) >= 1
 
 
 @pytest.mark.needs("sklearn")
@@ -99,10 +112,13 @@ def test_per_language_thresholds_are_used(embedder: ParagraphEmbedder) -> None:
     head = blank_head(FRAME_LABELS, 2 * HashEncoder.dim + 7, True)  # every score is 0.5
     head.thresholds = {"default": np.full(14, 0.9, np.float32), "en": np.full(14, 0.4, np.float32)}
     frames = FrameClassifier(head=head, embedder=embedder, min_frames=0)
+    frames.min_words = 0
     german = Article(id="3", text=REPORTING.text, language="de")
     english, other = frames.predict([REPORTING, german])
     assert len(english) == 14 and other == []
-    assert len(FrameClassifier(head=head, embedder=embedder).predict([german])[0]) == 1  # min_frames
+    forced = FrameClassifier(head=head, embedder=embedder)
+    forced.min_words = 0
+    assert len(forced.predict([german])[0]) == 1  # min_frames
 
 
 def test_missing_model_is_a_model_error(tmp_path: Path, embedder: ParagraphEmbedder) -> None:
