@@ -18,6 +18,7 @@ import numpy as np
 from unspun.document import Article
 from unspun.whosays.encoding import SentenceStates
 from unspun.whosays.heads import HeadModel, mean_scores
+from unspun.whosays.parsing import PARSE_KEY, Chunks, doc_text
 from unspun.whosays.sentiment import (
     MAX_SENTENCES,
     SentimentModel,
@@ -120,21 +121,58 @@ def speaking_sentences(
 ) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """The (entity, sentence) pairs (``groups``: indices into ``article.entities``;
     :func:`sentence_keys`) where a mention (``ranges``) of the entity lies inside the source of one
-    of ``article.attributions`` whose ``source_entity`` it is: the entity is speaking there, not
-    being described (not an entity merely named inside a source: "EDL" in "EDL leader Tommy
-    Robinson", or one with no source entity: "a lawyer hired by Minnesota Democrats"). Each with
-    the content ranges of those attributions: what the entity is quoted saying."""
+    of ``article.attributions`` whose ``source_entity`` it is, or is the subject of its cue in the
+    article's parse (:func:`speaks_at`: "Its chair, David Okafor, called the mayor's position
+    ...", an attribution found without its source): the entity is speaking there, not being
+    described (not an entity merely named inside a source: "EDL" in "EDL leader Tommy Robinson",
+    or one with no source entity: "a lawyer hired by Minnesota Democrats"). Each with the content
+    ranges of those attributions: what the entity is quoted saying."""
     ids = [e.id for e in article.entities]
-    sources = [
-        (a.source.start, a.source.end, a.source_entity, (a.content.start, a.content.end))
-        for a in article.attributions
-        if a.source is not None and a.source_entity is not None
-    ]
+    chunks = article.vectors.get(PARSE_KEY)
     said: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for (start, end), group, key in zip(ranges, groups, sentence_keys(states, ranges), strict=True):
-        for s, e, who, content in sources:
-            if s <= start and end <= e and who == ids[group]:
+        for a in article.attributions:
+            source = a.source
+            named = source is not None and source.start <= start and end <= source.end
+            if (named and a.source_entity == ids[group]) or (
+                not named and a.cue is not None and speaks_at(chunks, (start, end), (a.cue.start, a.cue.end))
+            ):
                 contents = said.setdefault((group, key), [])
-                if content not in contents:
-                    contents.append(content)
+                if (a.content.start, a.content.end) not in contents:
+                    contents.append((a.content.start, a.content.end))
     return said
+
+
+# The dependencies by which a speaker hangs on the verb that quotes them ("Okafor called ...",
+# "... said Okafor"), and those by which the small parser hangs that verb on a speaker it misreads
+# as a noun phrase ("Its chair, David Okafor, called the mayor's position": "called" an acl of
+# "chair").
+SPEAKER_DEPS: tuple[str, ...] = ("nsubj",)
+MISREAD_CUE_DEPS: tuple[str, ...] = ("acl", "relcl")
+
+
+def speaks_at(chunks: Chunks | None, mention: tuple[int, int], cue: tuple[int, int]) -> bool:
+    """Whether the mention ``[start, end)`` is the subject of the cue (a verb of speech) in the
+    article's parse ``chunks``: its head, followed through ``conj`` and ``appos`` to the phrase
+    they join ("Its chair, David Okafor"), is the cue's ``nsubj``, or the cue hangs on it as a
+    clause the parser misread as a modifier (``acl``). ``False`` without a parse."""
+    if chunks is None:
+        return False
+    for offset, doc in chunks:
+        length = len(doc_text(doc))
+        if not offset <= mention[0] < offset + length:
+            continue
+        span = doc.char_span(
+            mention[0] - offset, min(mention[1], offset + length) - offset, alignment_mode="expand"
+        )
+        verb = doc.char_span(cue[0] - offset, min(cue[1], offset + length) - offset, alignment_mode="expand")
+        if span is None or verb is None or not len(span) or not len(verb):
+            return False
+        head = span.root
+        while head.dep_ in ("conj", "appos") and head.head.i != head.i:
+            head = head.head
+        cue_root = verb.root
+        return (head.dep_ in SPEAKER_DEPS and head.head.i == cue_root.i) or (
+            cue_root.dep_ in MISREAD_CUE_DEPS and cue_root.head.i == head.i
+        )
+    return False
