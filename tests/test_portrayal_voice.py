@@ -3,7 +3,7 @@ and the author's own praise can cast a protagonist (QA s48)."""
 
 from __future__ import annotations
 
-from unspun.document import Article
+from unspun.document import Article, Attribution
 from unspun.pipeline.portrayal import PortrayalTagger
 
 CALLED = (
@@ -27,3 +27,67 @@ def test_shipped_roles_do_not_cast_a_critic_by_the_words_he_calls_someone() -> N
     okafor = _analysed(CALLED)["David Okafor"]
     assert okafor.role is None or okafor.role.name != "Antagonist"
     assert okafor.sentiment is None or okafor.sentiment.name != "negative"
+
+
+PRAISED = (
+    "Nurse Amira Khan works night shifts at St Mary's hospital.\n\n"
+    "She is a hero, and she deserves our gratitude."
+)
+
+
+def test_the_sentences_that_go_on_with_she_are_read_for_the_person_named_before() -> None:
+    """QA s48: the praise of a nurse named once ("She deserves our gratitude") was not read for
+    her: only the sentence that names her was."""
+    from unspun.pipeline.attribution import whosays_components
+    from unspun.pipeline.portrayal import pronoun_mentions
+    from unspun.whosays.sentiment import load_sentiment_model, sentiment_states
+    from unspun.whosays.stance import entity_sentiment
+
+    article = Article(id="praised", text=PRAISED, language="en")
+    for component in whosays_components():
+        component([article])
+    [khan] = [i for i, e in enumerate(article.entities) if e.name == "Amira Khan"]
+    she = [(s, e) for s, e, who in pronoun_mentions(article) if who == khan]
+    assert [PRAISED[s:e] for s, e in she] == ["She", "she"]
+    model = load_sentiment_model()
+    [states] = sentiment_states(model, [article])
+    towards = entity_sentiment(model, article, states, pronouns=pronoun_mentions(article))
+    assert towards.cast[khan] is True and towards.tones[khan] == "positive"
+
+
+def test_no_pronoun_is_read_for_a_person_when_another_is_named_in_between() -> None:
+    from unspun.document import Entity, TextRange
+    from unspun.pipeline.portrayal import pronoun_mentions
+
+    text = "Amira Khan met Paul Graves. She left."
+    khan = Entity("e0", "Amira Khan", "PERSON", [TextRange(0, 10)])
+    graves = Entity("e1", "Paul Graves", "PERSON", [TextRange(15, 26)])
+    assert pronoun_mentions(Article(id="two", text=text, entities=[khan, graves])) == []
+    quoted = 'Amira Khan spoke. "She will pay," Khan said of the minister.'
+    article = Article(
+        id="q", text=quoted, entities=[Entity("e0", "Amira Khan", "PERSON", [TextRange(0, 10)])]
+    )
+    article.attributions = [
+        Attribution(
+            "a0", TextRange(19, 31), source=TextRange(34, 38), cue=TextRange(39, 43), source_entity="e0"
+        )
+    ]
+    assert pronoun_mentions(article) == []  # inside what someone is quoted saying
+
+
+def test_speaks_at_reads_the_subject_of_the_cue_not_a_relative_clause() -> None:
+    from unspun.whosays.parsing import load_spacy
+    from unspun.whosays.stance import speaks_at
+
+    nlp = load_spacy()
+    text = "Its chair, David Okafor, called the mayor's position arrogant."
+    chunks = [(0, nlp(text))]
+    okafor, called = (text.index("David"), text.index(",", 12)), (text.index("called"), text.index(" the"))
+    assert speaks_at(chunks, okafor, called)
+    assert not speaks_at(None, okafor, called)  # no parse: not asked
+    relative = (
+        "Graves, who claimed last month that the service was well funded, is either deluded or dishonest."
+    )
+    chunks = [(0, nlp(relative))]
+    claimed = (relative.index("claimed"), relative.index(" last"))
+    assert not speaks_at(chunks, (0, 6), claimed)  # said of Graves, not by him

@@ -12,7 +12,9 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
   Where the entity is the source of an attribution, the classifier reads the sentence without
   the words the entity is quoted saying (:func:`speaking_sentences`,
   :func:`unspun.whosays.sentiment.cut_out`): a speaker is portrayed by what the text says about
-  them ("Union leader Paul Novak called the plan"), not by the tone of their own words;
+  them ("Union leader Paul Novak called the plan"), not by the tone of their own words. The
+  sentences that go on about a person with "he" / "she" are read for that person too
+  (:func:`pronoun_mentions`: "Nurse Amira Khan has worked ... She deserves our gratitude");
 * ``entity.role``: Protagonist / Antagonist / Innocent and ``entity.fine_roles``: the best
   fine-grained role of that main role (SemEval-2025 Task 10 entity framing), with probabilities,
   from logistic heads over the span model's view of the mention in its sentence (encoded alone, as
@@ -48,11 +50,12 @@ This module is the component that ties the parts together; each part has one job
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from unspun.document import Article, Label, ModelInfo
-from unspun.pipeline.attribution import cites
+from unspun.document import Article, Label, ModelInfo, TextRange
+from unspun.pipeline.attribution import antecedent, cites
 from unspun.pipeline.base import Component
 from unspun.registry import register
 from unspun.whosays.casting import (
@@ -129,6 +132,7 @@ __all__ = [
     "mention_rows",
     "mention_sentiments",
     "prior_ratio",
+    "pronoun_mentions",
     "read_sentiments",
     "reading",
     "role_features",
@@ -161,6 +165,29 @@ def speaking_ranges(article: Article) -> tuple[list[Range], list[Range]]:
         if a.source is not None and cites(article.text, a)
     ]
     return sources, cited
+
+
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+
+
+def pronoun_mentions(article: Article) -> list[tuple[int, int, int]]:
+    """``(start, end, entity index)`` of each "he" / "she" of ``article`` that refers to a person
+    named before it (:func:`unspun.pipeline.attribution.antecedent`: the nearest person, and
+    none where another person is named in between, within the paragraph), outside the words
+    someone is quoted saying (the content of an attribution: their "she" is theirs). A rule, not
+    a resolver: the sentiment a text takes towards a person named once is often in the sentences
+    that go on about them."""
+    index = {e.id: i for i, e in enumerate(article.entities)}
+    said = [(a.content.start, a.content.end) for a in article.attributions]
+    out = []
+    for match in _PERSON_PRONOUN.finditer(article.text):
+        start, end = match.span()
+        if any(s <= start < e for s, e in said):
+            continue
+        who = antecedent(article.text, TextRange(start, end), article.entities)
+        if who in index:
+            out.append((start, end, index[str(who)]))
+    return out
 
 
 @register("unspun.PortrayalTagger.v1")
@@ -246,7 +273,12 @@ class PortrayalTagger(Component):
 
     def _sentiment(self, model: SentimentModel, article: Article, states: SentenceStates) -> EntitySentiment:
         return entity_sentiment(
-            model, article, states, max_sentences=self.max_sentences, cast_level=self.cast_level
+            model,
+            article,
+            states,
+            max_sentences=self.max_sentences,
+            cast_level=self.cast_level,
+            pronouns=pronoun_mentions(article),
         )
 
     @staticmethod

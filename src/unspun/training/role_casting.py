@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from unspun.document import Article, Entity, Label
-from unspun.pipeline.portrayal import speaking_ranges
+from unspun.pipeline.portrayal import pronoun_mentions, speaking_ranges
 from unspun.tasks.entity_roles import MAIN_ROLES, RoleMention
 from unspun.whosays.casting import ACTOR_DEPS, Roles, cast_as_actor, role_given
 from unspun.whosays.heads import HeadModel
@@ -100,7 +100,7 @@ def _sided(
     states = sentiment_states(model, articles)  # as the component reads them
     out: dict[str, tuple[list[bool | None], list[str | None]]] = {}
     for a, s in zip(articles, states, strict=True):
-        towards = entity_sentiment(model, a, s, cast_level=cast_level)
+        towards = entity_sentiment(model, a, s, cast_level=cast_level, pronouns=pronoun_mentions(a))
         out[a.id] = (towards.cast, list(towards.tones))
     return out
 

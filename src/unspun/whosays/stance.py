@@ -82,6 +82,7 @@ def entity_sentiment(
     *,
     max_sentences: int | None = MAX_SENTENCES,
     cast_level: float | None = CAST_LEVEL,
+    pronouns: Sequence[tuple[int, int, int]] = (),
 ) -> EntitySentiment:
     """The sentiment towards each entity of ``article`` (``article.entities``) as the portrayal
     component reads it: a fine-tuned classifier reads every mention in its sentence among all the
@@ -89,10 +90,14 @@ def entity_sentiment(
     first ``max_sentences`` sentences (:func:`read_sentiments`); heads read the rows of
     ``states``. With ``cast_level``, whether the text takes a side towards each entity
     (:func:`sentiment_cast`): what :func:`role_given` asks, here and where training measures the
-    rule (:mod:`unspun.training.role_casting`)."""
+    rule (:mod:`unspun.training.role_casting`). ``pronouns``: ``(start, end, entity index)`` of
+    the pronouns that refer to an entity (:func:`unspun.pipeline.portrayal.pronoun_mentions`),
+    whose sentences are read for it too."""
     entities = article.entities
-    ranges = [(m.start, m.end) for e in entities for m in e.mentions]
-    groups = [i for i, e in enumerate(entities) for _ in e.mentions]
+    # The sentences that go on with "he" / "she" after a person is named are read for that person
+    # too ("Nurse Amira Khan has worked ... She deserves our gratitude").
+    ranges = [(m.start, m.end) for e in entities for m in e.mentions] + [(s, e) for s, e, _ in pronouns]
+    groups = [i for i, e in enumerate(entities) for _ in e.mentions] + [g for _, _, g in pronouns]
     n = len(entities)
     read = states if isinstance(model, HeadModel) else text_sentences(article.text, states)
     # A speaker is portrayed by what the text says about them, not by the tone of their own words:
@@ -146,9 +151,10 @@ def speaking_sentences(
 # The dependencies by which a speaker hangs on the verb that quotes them ("Okafor called ...",
 # "... said Okafor"), and those by which the small parser hangs that verb on a speaker it misreads
 # as a noun phrase ("Its chair, David Okafor, called the mayor's position": "called" an acl of
-# "chair").
+# "chair"). Not a relative clause: "Graves, who claimed ..., is either deluded or dishonest" is
+# said of Graves.
 SPEAKER_DEPS: tuple[str, ...] = ("nsubj",)
-MISREAD_CUE_DEPS: tuple[str, ...] = ("acl", "relcl")
+MISREAD_CUE_DEPS: tuple[str, ...] = ("acl",)
 
 
 def speaks_at(chunks: Chunks | None, mention: tuple[int, int], cue: tuple[int, int]) -> bool:
