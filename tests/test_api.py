@@ -172,8 +172,9 @@ def test_analyze_with_store_adds_the_article_id(stored: list[dict[str, Any]]) ->
         assert data["article_id"] == data["content_hash"][:16]
         assert data["text"] == record["text"] and data["outlet"] == record.get("outlet")
         # the analyze object plus article_id (the schema's optional store fields: feedback is
-        # only in exports made with_feedback; spans_hidden only in an answer made with a min_score)
-        assert set(data) == set(AnalysisRecord.model_fields) - {"feedback", "spans_hidden"}
+        # only in exports made with_feedback; spans_hidden only in an answer made with a min_score;
+        # appearances in exports and GET /api/articles/{id})
+        assert set(data) == set(AnalysisRecord.model_fields) - {"feedback", "spans_hidden", "appearances"}
 
 
 def test_analyze_store_is_idempotent(client: TestClient, stored: list[dict[str, Any]]) -> None:

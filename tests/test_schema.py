@@ -244,6 +244,7 @@ NOT_READ = {
     "AnalysisRecord.spans_hidden": "Analysis.hidden: a view's left-out spans, beside the article",
     "AnalysisRecord.article_id": "written by the store's readers beside the analysis",
     "AnalysisRecord.feedback": "written by the store's readers beside the analysis",
+    "AnalysisRecord.appearances": "written by the store's readers beside the analysis",
 }
 # Fields on both sides whose types differ, given explicitly by analysis_to_dict / from_dict.
 GIVEN = {

@@ -526,6 +526,39 @@ def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(st
 WIRE = "Wire copy: the harbour council voted to close the old pier, officials said on Monday."
 
 
+def test_the_jsonl_export_lists_every_appearance_of_a_text(store: SqlStore) -> None:
+    """An export record carries ``appearances`` (outlet, url, published, title, added_at), as GET
+    /api/articles/{id} does: wire copy exported as one record named its first outlet only. The
+    record still validates against ``unspun schema`` and reads back as an analysis."""
+    import json
+
+    import jsonschema
+
+    from unspun.document import json_schema
+    from unspun.store.export import export_chunks
+
+    store.add(make_analysis(WIRE, id="a", outlet="Alpha", published=dt.date(2024, 1, 2)))
+    again = make_analysis(WIRE, id="b", outlet="Beta", published=dt.date(2024, 2, 3), title="Pier to close")
+    again.article.url = "https://beta.example/pier"
+    store.add(again)
+    store.add(make_analysis("Only once.", id="c", outlet="Gamma"))
+    records = [json.loads(line) for line in "".join(export_chunks(store, "jsonl")).splitlines()]
+    by_text = {r["text"]: r for r in records}
+    wire = by_text[WIRE]["appearances"]
+    assert [(p["outlet"], p["url"], p["published"], p["title"]) for p in wire] == [
+        ("Alpha", None, "2024-01-02", "A title"),
+        ("Beta", "https://beta.example/pier", "2024-02-03", "Pier to close"),
+    ]
+    assert all(p["added_at"] for p in wire)
+    assert [p["outlet"] for p in by_text["Only once."]["appearances"]] == ["Gamma"]
+    for record in records:
+        jsonschema.validate(record, json_schema(), cls=jsonschema.Draft202012Validator)
+        assert Analysis.from_dict(record).text == record["text"]
+    # by outlet, each article as that outlet published it, with all its appearances still listed
+    [beta] = [json.loads(line) for line in export_chunks(store, "jsonl", query=SearchQuery(outlet="Beta"))]
+    assert beta["outlet"] == "Beta" and len(beta["appearances"]) == 2
+
+
 def test_wire_copy_from_two_outlets_is_one_article_with_an_appearance_in_each(store: SqlStore) -> None:
     """The same words from a wire service on two sites: one text and one analysis, two
     appearances; every per-outlet count and trend counts the appearance (it was refused as a

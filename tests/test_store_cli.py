@@ -89,7 +89,12 @@ def test_ingest_export_profile_search_contract(db: str, tmp_path: Path) -> None:
     for record in lines:
         article_id = record.pop("article_id")
         assert article_id == record["content_hash"][:16]
-        assert record == expected[record["id"]]  # exactly the analyze object, plus article_id
+        [appearance] = record.pop("appearances")  # where the text was published: here, once
+        assert {k: appearance[k] for k in ("outlet", "url", "published", "title")} == {
+            k: record[k] for k in ("outlet", "url", "published", "title")
+        }
+        # exactly the analyze object, plus article_id and appearances
+        assert record == expected[record["id"]]
     spans = Counter(s["technique"] for r in lines if r["outlet"] == "Daily Contract" for s in r["spans"])
     profile = run("profile", "Daily Contract", "--db", db, "--format", "json")
     assert profile.exit_code == 0, profile.output

@@ -1107,6 +1107,33 @@ def test_a_genre_under_one_half_is_shown_as_uncertain(page: Any) -> None:
     assert genre.locator("strong").text_content() == "Opinion"
 
 
+def test_a_stored_text_lists_every_outlet_it_appeared_at(page: Any, api: httpx.Client) -> None:
+    # Wire copy is one article with several appearances: the page named the first outlet only.
+    text = "The council's plan for the harbour will be put to a vote on Monday, a spokesman said."
+    first = {"outlet": "Wire One", "url": "https://one.example/harbour", "published": "2024-03-01"}
+    second = {"outlet": "Daily Two", "url": "https://two.example/news/7", "published": "2024-03-02"}
+    second |= {"title": "Harbour vote on Monday"}
+    article_id = store_article(api, text, **first)["article_id"]
+    page.goto(f"/articles/{article_id}")
+    ready(page)
+    assert page.locator("#a-appearances").count() == 0  # one appearance: the meta line says it
+    store_article(api, text, **second)
+    page.goto(f"/articles/{article_id}")
+    ready(page)
+    box = page.locator("#a-appearances")
+    assert "Published by 2 outlets" in box.text_content()
+    rows = box.locator("li")
+    assert rows.count() == 2
+    assert [rows.nth(i).locator("a[href^='/outlets/']").text_content() for i in range(2)] == [
+        "Wire One",
+        "Daily Two",
+    ]
+    links = [rows.nth(i).locator("a[rel~=noopener]").get_attribute("href") for i in range(2)]
+    assert links == [first["url"], second["url"]]
+    assert rows.nth(1).locator("time").get_attribute("datetime") == "2024-03-02"
+    assert "Harbour vote on Monday" in rows.nth(1).text_content()
+
+
 def test_upload_a_markdown_file_opening_with_prose(page: Any, tmp_path: Path) -> None:
     # Only front matter or a # heading tells Markdown from its text: a .md file opening with prose
     # was analysed as plain text on the page (its markup in the highlights), not as the CLI reads it.

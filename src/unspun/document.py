@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from unspun.errors import FormatError
 from unspun.schema import (
@@ -557,6 +557,23 @@ ErrorRecord = record(
     message=...,
     code=...,  # required in the JSON: a reader never guesses "error"
 )
+
+
+class AppearanceRecord(BaseModel):
+    """One place the stored text was published (wire copy: one text, several outlets).
+
+    What :class:`unspun.store.base.Appearance` writes: the store's own record, so declared here
+    rather than made from a dataclass of this module."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+    title: str | None
+    added_at: dt.datetime | None = Field(None, description="when the store first met this appearance")
+
+
 AnalysisRecord = record(
     Article,
     "AnalysisRecord",
@@ -631,6 +648,15 @@ AnalysisRecord = record(
     feedback=(
         list[dict[str, Any]] | None,
         Field(None, description="the feedback kept on the article (export with with_feedback only)"),
+    ),
+    appearances=(
+        list[AppearanceRecord] | None,
+        Field(
+            None,
+            description="every outlet, url, date and title the stored text was published with, first "
+            "stored first (export records and stored articles only): the same words from several outlets "
+            "(wire copy) are one article; the record's own outlet, url, published and title are one of them",
+        ),
     ),
 )
 

@@ -44,7 +44,7 @@ T = TypeVar("T")
 
 SCHEMA_VERSION = "2.3"
 # Versions read as this one: a minor version only adds optional fields (2.1: spans[].also; 2.2:
-# spans_hidden; 2.3: genre_uncertain).
+# spans_hidden; 2.3: genre_uncertain, and appearances in the store's export records).
 READABLE_VERSIONS = frozenset({"2.0", "2.1", "2.2", SCHEMA_VERSION})
 SCHEMA_ID = "https://unspun.invalid/schema/analysis-2.3.json"
 DIGITS = 4

@@ -4,8 +4,10 @@ Each format is a stream of text chunks (:func:`export_chunks`), so the CLI write
 stdout and the REST API streams them as they come, for stores of any size.
 
 - ``jsonl``: one object per stored article, the ``unspun analyze --format json`` object of its
-  newest analysis plus ``"article_id"`` (and ``"content_hash"``, already in it); with
-  ``with_feedback`` also ``"feedback"``, the list of feedback records.
+  newest analysis plus ``"article_id"`` (and ``"content_hash"``, already in it) and
+  ``"appearances"``, every outlet, url, date and title its text was published with (wire copy:
+  one text, several outlets), first stored first; with ``with_feedback`` also ``"feedback"``, the
+  list of feedback records.
 - ``ptc``: ``article_id<TAB>technique<TAB>start<TAB>end`` per span (the SemEval-2020 Task 11 TC
   format; ``article_id`` the store's id, offsets in code points): PTC-14 ids only, a SemEval-2023
   span (another language's) under the PTC-14 id that corresponds, left out where none does.
@@ -30,6 +32,7 @@ def jsonl_record(stored: StoredAnalysis, *, with_feedback: bool = False) -> dict
     data = stored.analysis.to_dict()
     data["article_id"] = stored.article_id
     data["content_hash"] = stored.summary.content_hash
+    data["appearances"] = [p.to_dict() for p in stored.appearances]
     if with_feedback:
         data["feedback"] = [f.to_dict() for f in stored.feedback]
     return data

@@ -162,6 +162,10 @@ export class ArticleView {
       metaBox.append(m);
     });
 
+    $("a-appearances")?.remove();
+    const appearances = appearancesBox(d);
+    if (appearances) metaBox.after(appearances);
+
     const summary = $("a-summary");
     summary.replaceChildren();
     const item = (label, ...value) => summary.append(el("div", { class: "sum" }, el("dt", { text: label }), el("dd", {}, ...value)));
@@ -525,6 +529,33 @@ export class ArticleView {
     this.selected = null;
     $("detail").hidden = true;
   }
+}
+
+/** Where a stored text was published, when more than once (wire copy: one text, several
+ * outlets; GET /api/articles/{id}'s appearances, first stored first): each outlet with its date,
+ * address and title. Null for one appearance or none (the meta line says it). */
+function appearancesBox(d) {
+  const list = d.appearances || [];
+  if (list.length < 2) return null;
+  const outlets = new Set(list.filter((a) => a.outlet).map((a) => a.outlet.toLowerCase())).size;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const head = outlets === list.length ? `Published by ${plural(outlets, "outlet")}` : `Published ${list.length} times${outlets ? ` (by ${plural(outlets, "outlet")})` : ""}`;
+  const rows = list.map((a) => {
+    const parts = [a.outlet ? el("a", { href: `/outlets/${encodeURIComponent(a.outlet)}`, text: a.outlet }) : el("span", { class: "muted", text: "no outlet" })];
+    if (a.published) parts.push(el("time", { datetime: a.published, text: a.published }));
+    if (a.url) parts.push(el("a", { href: safeUrl(a.url), rel: "noopener noreferrer nofollow", title: a.url, text: hostOf(a.url) }));
+    if (a.title && a.title !== d.title) parts.push(el("span", { class: "muted", text: `“${a.title}”` }));
+    const li = el("li");
+    parts.forEach((part, i) => {
+      if (i) li.append(el("span", { class: "sep", "aria-hidden": "true", text: "·" }));
+      li.append(part);
+    });
+    return li;
+  });
+  // Open while short; a wire story run by dozens of outlets starts folded.
+  const box = el("details", { id: "a-appearances", class: "appearances" }, el("summary", { text: head }), el("ol", {}, ...rows));
+  box.open = list.length <= 6;
+  return box;
 }
 
 function safeUrl(url) {
