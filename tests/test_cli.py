@@ -317,21 +317,27 @@ def test_techniques_lists_both_taxonomies_and_frames() -> None:
         assert label in result.stdout
 
 
-def test_techniques_cuts_no_id_in_80_columns(monkeypatch) -> None:
-    # The other taxonomy's ids were cut in an 80-column terminal ("Appeal_to_Autho…").
+def _techniques_in_80_columns(monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    """What `unspun techniques` prints in an 80-column terminal."""
     import io
 
     from rich.console import Console
 
     import unspun.cli.techniques as module
-    from unspun.techniques import PTC14, SEMEVAL23
 
     screen = io.StringIO()
     monkeypatch.setattr(
         module, "out", Console(file=screen, width=80, highlight=False, markup=False, emoji=False)
     )
     assert run("techniques").exit_code == 0
-    shown = screen.getvalue()
+    return screen.getvalue()
+
+
+def test_techniques_cuts_no_id_in_80_columns(monkeypatch) -> None:
+    # The other taxonomy's ids were cut in an 80-column terminal ("Appeal_to_Autho…").
+    from unspun.techniques import PTC14, SEMEVAL23
+
+    shown = _techniques_in_80_columns(monkeypatch)
     assert "…" not in shown and max(map(len, shown.splitlines())) <= 80
     words = set(shown.replace("│", " ").split())
     assert {item.id for item in (*PTC14, *SEMEVAL23)} <= words
@@ -340,19 +346,9 @@ def test_techniques_cuts_no_id_in_80_columns(monkeypatch) -> None:
 def test_techniques_cuts_no_word_of_a_name_or_definition_in_80_columns(monkeypatch) -> None:
     # QA s48: the name column was 16 wide beside the ids, so "Causal oversimplification" read
     # "oversimplificati / on" (a word folded in two) in an 80-column terminal.
-    import io
-
-    from rich.console import Console
-
-    import unspun.cli.techniques as module
     from unspun.techniques import FRAME_INFO, GENRE_INFO, PTC14, SEMEVAL23
 
-    screen = io.StringIO()
-    monkeypatch.setattr(
-        module, "out", Console(file=screen, width=80, highlight=False, markup=False, emoji=False)
-    )
-    assert run("techniques").exit_code == 0
-    shown = screen.getvalue()
+    shown = _techniques_in_80_columns(monkeypatch)
     assert max(map(len, shown.splitlines())) <= 80
     words = set(shown.replace("│", " ").replace(":", " ").split())
     named = [item.name for item in (*PTC14, *SEMEVAL23, *FRAME_INFO, *GENRE_INFO)]
