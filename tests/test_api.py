@@ -528,6 +528,16 @@ def test_openapi_describes_what_the_analysis_routes_answer(
     assert set(export) == {"application/x-ndjson", "text/tab-separated-values", "application/json"}
 
 
+def test_the_analyze_route_says_plainly_what_storing_a_stored_text_does(client: TestClient) -> None:
+    # QA s48: its description read "one the text is stored without is filled in", and said another
+    # outlet or url was 409, where it is another appearance of the text (wire copy).
+    described = client.get("/openapi.json").json()["paths"]["/api/analyze"]["post"]["description"]
+    words = " ".join(described.split())
+    assert "one the text is stored without" not in words
+    assert "another appearance" in words and "409" in words
+    assert "A field the stored text was kept without (a title, a date) is filled in" in words
+
+
 def test_delete_an_article_needs_the_token_and_takes_it_out(
     seeded: tuple[TestClient, list[dict[str, Any]], Any],
 ) -> None:

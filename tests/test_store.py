@@ -523,6 +523,23 @@ def test_a_stored_text_with_other_metadata_is_refused_and_empty_fields_filled(st
     assert store.search(SearchQuery(outlet="B")).total == 1
 
 
+def test_a_search_snippet_leaves_out_the_title_line(store: SqlStore) -> None:
+    """QA s48: the snippet opened with the title line that a result's title already shows (the
+    page took it off, the CLI and the API did not). It is the text after a first line that is the
+    title, still up to 200 characters of it; an untitled text or one not opening with its title
+    keeps its opening."""
+    body = "The council met on Monday. " * 10
+    store.add(make_analysis("\ufeffHarbour plan \r\n\n" + body, id="a", title="Harbour plan"))
+    store.add(make_analysis("Harbour planning starts.\nMore.", id="b", title="Harbour plan", outlet="B"))
+    store.add(make_analysis("No title here.\nMore.", id="c", title=None, outlet="C"))
+    store.add(make_analysis("Only the title", id="d", title="Only the title", outlet="D"))
+    snippets = {item.outlet: item.snippet for item in store.search(SearchQuery()).items}
+    assert snippets["The Daily Example"] == body[:200]
+    assert snippets["B"] == "Harbour planning starts.\nMore."  # opens with the title's words only
+    assert snippets["C"] == "No title here.\nMore."
+    assert snippets["D"] == ""
+
+
 WIRE = "Wire copy: the harbour council voted to close the old pier, officials said on Monday."
 
 

@@ -765,6 +765,16 @@ def test_search_text_quotes_titles_alike_without_python_escapes(db: str) -> None
     assert titles == ["“Budget news. More budget lines here.”", "“Opinion: The city's budget”"]
 
 
+def test_a_quoted_title_is_not_put_in_a_second_pair_of_double_quotes(db: str) -> None:
+    # QA s48: a title opening with a quote read “"We cannot wait": an interview”; quotes within
+    # the marks are single, as quotes within quotes are written.
+    with open_store(db) as store:
+        title = '"We cannot wait": an interview with the “harbour” mayor'
+        store.add(make_analysis("The mayor spoke.", id="a", title=title))
+    [row] = run("search", "mayor", "--db", db).stdout.splitlines()[1:2]
+    assert row.endswith("“‘We cannot wait’: an interview with the ‘harbour’ mayor”"), row
+
+
 def test_search_dates_take_a_month_or_a_year(filled: str) -> None:
     """QA: --since 2026-05 was refused ("not a date; write it as YYYY-MM-DD"); a month or a year
     is its first day for --since and its last for --until, the API's date_from / date_to alike."""

@@ -260,11 +260,19 @@ def _search_query(given: dict[str, Any], fields: list[str]) -> SearchQuery:
         raise FormatError(_as_flags(error.message)) from error
 
 
+# A double quotation mark inside a quoted title: an opening one (“, „, or " at the start or after a
+# space or bracket), else a closing one.
+_INNER_OPEN = re.compile(r'[“„]|(?:^|(?<=[\s(\[]))"')
+_INNER_CLOSE = re.compile(r'[”"]')
+
+
 def _quoted(title: str, most: int = 60) -> str:
     """A title (or the text's opening, for an article without one) on one line between quotation
     marks, cut at ``most`` characters: Python's repr had quoted one title '...' and the next "..."
-    (any with an apostrophe), and shown a line break as \\n."""
-    words = " ".join(title.split())
+    (any with an apostrophe), and shown a line break as \\n. Double quotes of its own become
+    single, as quotes within quotes are written: a title opening with a quote read “"We cannot
+    wait": an interview”."""
+    words = _INNER_CLOSE.sub("’", _INNER_OPEN.sub("‘", " ".join(title.split())))
     if len(words) > most:
         words = words[: most - 1].rstrip() + "…"
     return f"“{words}”"

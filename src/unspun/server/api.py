@@ -275,9 +275,12 @@ def make_article(body: AnalyzeRequest) -> Article:
 async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     """The ``unspun analyze --format json`` object of the text, plus ``article_id`` when
     ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit).
-    A stored text's metadata are never overwritten: ``store`` with another ``title``,
-    ``outlet``, ``url`` or ``published`` than the stored one is 409 (leave them out, or give the
-    stored ones); one the text is stored without is filled in."""
+
+    Storing a text that is already stored never overwrites its metadata. From another outlet or
+    url it is kept as another appearance of the text (wire copy). At a stored appearance (its
+    url, or its outlet) with another ``title`` or ``published`` date, or at a stored url under
+    another outlet, it is 409: leave those fields out, or give the stored values. A field the
+    stored text was kept without (a title, a date) is filled in."""
     state = request.app.state.unspun
     # Reading (HTML extraction), serialising and storing are CPU or I/O work: off the event loop.
     article = await anyio.to_thread.run_sync(make_article, body)

@@ -93,7 +93,8 @@ class ArticleSummary(_Record):
     """An article as listed by :meth:`Store.search`: its metadata and its newest analysis' headline.
 
     ``words`` counts white-space separated words; ``techniques`` maps technique id to span count
-    in the newest analysis; ``snippet`` is the first characters of the text.
+    in the newest analysis; ``snippet`` is the first characters of the text after its title line
+    (:func:`unspun.store.queries.snippet`).
     """
 
     article_id: str

@@ -58,6 +58,19 @@ an = t.analyses
 ap = t.appearances
 SNIPPET = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LINE_END = re.compile(r"\s*(\n|$)")
+
+
+def snippet(text: str, title: str | None) -> str:
+    """The first :data:`SNIPPET` characters of ``text`` after its title line: a first line that is
+    ``title`` (white space and a byte order mark aside) is left out, since a result shows its
+    title already and each read "Title / Title Body..." (QA s48); the CLI, the API and the page
+    all show this one. An untitled text, or one whose first line is not its title, keeps it."""
+    head = text.removeprefix("\ufeff")
+    name = (title or "").strip()
+    if name and head.startswith(name) and _LINE_END.match(head, len(name)):
+        head = head[len(name) :].lstrip()
+    return head[:SNIPPET]
 
 
 def _fts5_query(query: str) -> str:
@@ -277,7 +290,7 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
                 persuasion_score=head.persuasion_score if head else None,
                 spans=head.spans if head else 0,
                 techniques=dict(techniques.get(r.newest_analysis_id, {})),
-                snippet=r.text[:SNIPPET],
+                snippet=snippet(r.text, r.title),
             )
         )
     return out

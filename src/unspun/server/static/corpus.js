@@ -15,15 +15,12 @@ function fillSelect(select, entries, current) {
   }
 }
 
-/** The result's snippet (the text's first 200 characters, "…" when cut), without the title line
- * the heading above it shows: each result read "Title / Title Body…". Null when nothing is left. */
+/** The result's snippet: the API's (the text's first 200 characters after its title line, which
+ * the heading above it shows: unspun.store.queries.snippet), "…" when cut. Null when empty. */
 function snippetElement(a) {
   const snippet = a.snippet || "";
-  const head = snippet.replace(/^\ufeff/, "");
-  const title = (a.title || "").trim();
-  const body = title && head.startsWith(title) && /^\s*(\n|$)/.test(head.slice(title.length)) ? head.slice(title.length).trimStart() : snippet;
-  if (!body) return null;
-  return el("p", { class: "snippet", text: snippet.length >= 200 ? `${body.trimEnd()}…` : body });
+  if (!snippet) return null;
+  return el("p", { class: "snippet", text: snippet.length >= 200 ? `${snippet.trimEnd()}…` : snippet });
 }
 
 function resultItem(cat, a) {
