@@ -83,6 +83,16 @@ def test_analyze_file_over_size_limit_is_one_line_error(tmp_path: Path) -> None:
     assert_one_line_error(run("analyze", str(big), "--max-input-mb", "0.001"), "max-input-mb")
 
 
+def test_a_bad_flag_value_is_said_with_the_flags_name(tmp_path: Path) -> None:
+    # QA s48: `unspun analyze --max-input-mb 0` said "setting max_input_mb from the command line
+    # (or the Python call) must be greater than 0.0": a setting's name, not the flag typed.
+    story = tmp_path / "story.txt"
+    story.write_text("The plan will fail.", encoding="utf-8")
+    result = run("analyze", str(story), "--max-input-mb", "0")
+    assert_one_line_error(result, "--max-input-mb must be greater than 0, got 0")
+    assert "Python call" not in result.stderr and "max_input_mb" not in result.stderr
+
+
 def test_analyze_empty_folder_is_one_line_error(tmp_path: Path) -> None:
     assert_one_line_error(run("analyze", str(tmp_path)))
 

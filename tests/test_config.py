@@ -133,6 +133,18 @@ def test_layered_names_the_layer_of_a_bad_value() -> None:
         layered(Settings, [("variable D", {"max_input_mb": "-2"}, True)])
 
 
+def test_an_override_with_a_flag_is_named_by_its_flag() -> None:
+    # QA s48: `unspun analyze --max-input-mb 0` was told of "setting max_input_mb from the command
+    # line (or the Python call) must be greater than 0.0".
+    with pytest.raises(ConfigError, match=r"^--max-input-mb must be greater than 0, got 0$"):
+        load_settings(max_input_mb=0.0, flags={"max_input_mb": "--max-input-mb"})
+    with pytest.raises(
+        ConfigError, match=r"^setting max_input_mb from the command line .* than 0, got -1\.5$"
+    ):
+        load_settings(max_input_mb=-1.5)  # a Python caller is told the setting
+    assert load_settings(batch_size=3, flags={"max_input_mb": "--max-input-mb"}).batch_size == 3
+
+
 @pytest.mark.parametrize("name", ["ptc-minilm", "ptc-minilm-distilled", "ptc-mpnet-teacher"])
 def test_every_shipped_span_recipe_passes_its_model(name: str) -> None:
     from unspun.paths import packaged_configs_dir

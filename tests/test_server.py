@@ -360,6 +360,12 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch: py
     assert "UNSPUN_TOKEN" in result.output and "Traceback" not in result.output
 
 
+def test_serve_says_a_bad_flag_value_with_the_flags_name() -> None:
+    # QA s48: a bad value was said as "setting workers from the command line (or the Python call)".
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "70000"])
+    assert result.exit_code == 2 and "--port must be at most 65535, got 70000" in result.output, result.output
+
+
 def test_serve_takes_the_model_flags_every_analysing_command_takes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

@@ -157,10 +157,19 @@ def layered(model: type[M], layers: Iterable[Layer]) -> M:
             try:
                 current = model.model_validate({**current.model_dump(), name: value}, strict=not text)
             except ValidationError as exc:
+                # a flag's value is said with the flag the user typed (--max-input-mb)
+                what = source if source.startswith("--") else f"setting {name} from {source}"
                 raise ConfigError(
-                    f"setting {name} from {source} must be {_expected(exc, known[name].annotation)}, got {raw!r}"
+                    f"{what} must be {_expected(exc, known[name].annotation)}, got {_shown(raw)}"
                 ) from None
     return current
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a whole float as the number typed ("0", not "0.0")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
 
 
 def _optional(annotation: Any) -> bool:
@@ -171,7 +180,8 @@ def _expected(exc: ValidationError, annotation: Any) -> str:
     error = exc.errors()[0]
     bound = {"greater_than": "greater than", "greater_than_equal": "at least", "less_than_equal": "at most"}
     if error["type"] in bound:
-        return f"{bound[error['type']]} {next(iter(error.get('ctx', {}).values()), '')}"
+        limit = next(iter(error.get("ctx", {}).values()), "")
+        return f"{bound[error['type']]} {_shown(limit) if isinstance(limit, float) else limit}"
     kind = error["type"]
     if kind == "finite_number":
         return "a finite number"
@@ -185,19 +195,23 @@ def _expected(exc: ValidationError, annotation: Any) -> str:
     )
 
 
-def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+def load_settings(
+    config_file: Path | None = None, *, flags: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
     """Build :class:`Settings` from defaults, ``config_file``, the environment and ``overrides``.
 
     ``config_file`` is a TOML file whose ``[unspun]`` table holds settings by name.
     Environment variables are ``UNSPUN_<NAME>`` (e.g. ``UNSPUN_BATCH_SIZE=16``); an empty
     value unsets an optional setting. Overrides whose value is ``None`` are ignored, so
-    CLI flags that were not given can be passed straight through.
+    CLI flags that were not given can be passed straight through; ``flags`` names the flag each
+    override came from (``{"max_input_mb": "--max-input-mb"}``), which a bad value's message
+    then names.
 
     Raises:
         ConfigError: unreadable or invalid config file, unknown setting name, or a value
             of the wrong type or out of range; the message names the setting and source.
     """
-    return load(Settings, config_file, **overrides)
+    return load(Settings, config_file, flags=flags, **overrides)
 
 
 def load(
@@ -207,6 +221,7 @@ def load(
     *,
     section: str | None = None,
     secrets: Iterable[str] = (),
+    flags: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> M:
     """Build ``model`` from its defaults, ``config_file``, ``UNSPUN_<NAME>`` and ``overrides``.
@@ -215,8 +230,8 @@ def load(
     ``[unspun.<section>]`` table gives the model's own fields and the ``[unspun]`` table the
     general ones the model shares (its other general settings are checked, not used).
     ``secrets`` name fields a config file may not hold (they come from the environment).
-    Overrides whose value is ``None`` are ignored. Raises :class:`ConfigError` as
-    :func:`load_settings` does.
+    Overrides whose value is ``None`` are ignored; ``flags`` names the CLI flag of an override.
+    Raises :class:`ConfigError` as :func:`load_settings` does.
     """
     layers: list[Layer] = []
     if config_file is not None:
@@ -225,7 +240,11 @@ def load(
         (f"environment variable {ENV_PREFIX}{k.upper()}", {k: v}, True) for k, v in environment(model).items()
     ]
     given = {name: value for name, value in overrides.items() if value is not None}
-    layers.append(("the command line (or the Python call)", given, False))
+    named = flags or {}
+    layers.append(
+        ("the command line (or the Python call)", {k: v for k, v in given.items() if k not in named}, False)
+    )
+    layers += [(named[k], {k: v}, False) for k, v in given.items() if k in named]
     return layered(model, layers)
 
 

@@ -163,9 +163,12 @@ def user_errors() -> Iterator[None]:
 
 
 def cli_settings(**overrides: Any) -> Any:
+    """The settings of ``--config``, the environment and the command's flags ``overrides`` (by
+    setting name; a bad value is said with its flag: "--max-input-mb must be greater than 0")."""
     from unspun.config import load_settings
 
-    return load_settings(state["config"], **overrides)
+    flags = {name: "--" + name.replace("_", "-") for name in overrides}
+    return load_settings(state["config"], flags=flags, **overrides)
 
 
 def report_skipped(path: Path, error: UnspunError) -> None:

@@ -64,14 +64,10 @@ def serve(
             from unspun.server import create_app
             from unspun.server.settings import load_server_settings
 
+        flags = {"host": host, "port": port, "db": db, "workers": workers, "model": model}
+        flags["article_model"] = article_model
         settings = load_server_settings(
-            state["config"],
-            host=host,
-            port=port,
-            db=db,
-            workers=workers,
-            model=model,
-            article_model=article_model,
+            state["config"], flags={name: "--" + name.replace("_", "-") for name in flags}, **flags
         )
         settings.check_exposure()
         check_free(settings.host, settings.port)  # before the models load, not after

@@ -10,6 +10,7 @@ environment (``UNSPUN_TOKEN``) or from a Python caller, never a flag or a file.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +112,15 @@ def describe_server_settings() -> list[tuple[str, Any, str, str]]:
     ]
 
 
-def load_server_settings(config_file: Path | None = None, **overrides: Any) -> ServerSettings:
+def load_server_settings(
+    config_file: Path | None = None, *, flags: Mapping[str, str] | None = None, **overrides: Any
+) -> ServerSettings:
     """Build :class:`ServerSettings` from defaults, ``config_file``, ``UNSPUN_<NAME>`` variables
-    and ``overrides`` (those whose value is None are ignored: CLI flags that were not given).
+    and ``overrides`` (those whose value is None are ignored: CLI flags that were not given);
+    ``flags`` names the flag of an override, which a bad value's message then names.
 
     Raises:
         ConfigError: an unknown setting, a value of the wrong type or out of range, or a token
             in the config file; the message names the setting and where the value came from.
     """
-    return load(ServerSettings, config_file, section="server", secrets=("token",), **overrides)
+    return load(ServerSettings, config_file, section="server", secrets=("token",), flags=flags, **overrides)
