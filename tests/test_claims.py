@@ -527,3 +527,28 @@ def test_a_byline_is_no_claim_whatever_its_score(tiny_model: HeadModel) -> None:
         detector([article])
         assert [c.text_in(text) for c in article.claims] == [COUNCIL_VOTE]
     assert score_sentences([BYLINE, "Photo: Jane Roe/Reuters"]) == [0.0, 0.0]  # unspun predict checkworthy
+
+
+SATIRE_LINE = (
+    "Council officials confirmed they are considering erecting a small bronze statue of Arthur "
+    "Pritchard next to the proposed drainage culvert."
+)
+
+
+def test_an_article_called_satire_with_confidence_holds_no_claims() -> None:
+    # QA s48: a satire piece's absurd lines were claims at 0.96-0.97 (each sentence is read alone).
+    from unspun.document import Label
+
+    text = f"{COUNCIL_VOTE} {SATIRE_LINE}"
+    plain = Article(id="plain", text=text, language="en")
+    ClaimDetector()([plain])
+    assert [c.text_in(text) for c in plain.claims] == [COUNCIL_VOTE, SATIRE_LINE]
+    satire = Article(id="satire", text=text, language="en", labels={"genre": [Label("satire", 0.85)]})
+    ClaimDetector()([satire])
+    assert satire.claims == []
+    unsure = Article(id="unsure", text=text, language="en", labels={"genre": [Label("satire", 0.5)]})
+    ClaimDetector()([unsure])
+    assert len(unsure.claims) == 2  # a satire call the genre model is unsure of hides nothing
+    kept = Article(id="kept", text=text, language="en", labels={"genre": [Label("satire", 0.85)]})
+    ClaimDetector(satire_min_score=None)([kept])
+    assert len(kept.claims) == 2
