@@ -423,7 +423,8 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
     config.write_text(
         '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
         '[model]\nblocks = ["mention", "window_mean"]\nc = 1.0\nfolds = 2\nseed = 1\n\n'
-        '[decision]\nmin_mentions = 2\nmargin = 0.1\nactor_deps = ["nsubj", "dobj"]\n',
+        '[decision]\nmin_mentions = 2\nmargin = 0.1\nactor_deps = ["nsubj", "dobj"]\n'
+        'against_tone = { Antagonist = "positive" }\n',
         "utf-8",
     )
     report = train_whosays("entity-roles", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
@@ -438,6 +439,7 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
         "types": ["GPE", "NORP", "LOC"],
         "margin": 0.1,
         "actor_deps": ["nsubj", "dobj"],
+        "against_tone": {"Antagonist": "positive"},
     }
     # no target_prior in the config: 80% Antagonist, the rest as in train (here all Protagonist)
     assert saved["train_prior"] == {"Protagonist": 0.5, "Antagonist": 0.5, "Innocent": 0.0}

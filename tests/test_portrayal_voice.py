@@ -91,3 +91,32 @@ def test_speaks_at_reads_the_subject_of_the_cue_not_a_relative_clause() -> None:
     chunks = [(0, nlp(relative))]
     claimed = (relative.index("claimed"), relative.index(" last"))
     assert not speaks_at(chunks, (0, 6), claimed)  # said of Graves, not by him
+
+
+def test_no_role_against_the_tone_the_text_takes() -> None:
+    """The rule's ``against_tone``: no role that the entity's tone stands against, however the heads
+    read its sentence (the shipped rule: a text that damns an entity does not cast it as a
+    Protagonist)."""
+    from unspun.document import Entity, Label, TextRange
+    from unspun.whosays.casting import Roles, role_given
+    from unspun.whosays.heads import HeadModel
+
+    twice = [TextRange(0, 5), TextRange(10, 15)]
+    bennett = Entity("e1", "Bennett", "PERSON", twice)
+    against = {"Antagonist": "positive", "Protagonist": "negative"}
+    model = HeadModel({"role_thresholds": {"Antagonist": 0.5}, "passing": {"against_tone": against}}, {})
+    antagonist = Roles(Label("Antagonist", 0.9), ())
+    assert not role_given(model, antagonist, bennett, cast=True, tone="positive")
+    assert role_given(model, antagonist, bennett, cast=True, tone="negative")
+    assert role_given(model, antagonist, bennett, cast=True, tone="neutral")
+    assert role_given(model, antagonist, bennett)  # no tone asked: the rule is not applied
+    assert not role_given(model, Roles(Label("Protagonist", 0.9), ()), bennett, cast=True, tone="negative")
+    assert role_given(HeadModel({"passing": {}}, {}), antagonist, bennett, cast=True, tone="positive")
+
+
+def test_shipped_roles_cast_no_protagonist_the_text_damns() -> None:
+    from unspun.whosays.casting import ROLES_MODEL
+    from unspun.whosays.heads import load_heads
+
+    model = load_heads(ROLES_MODEL, ROLES_MODEL)
+    assert model.config["passing"]["against_tone"] == {"Protagonist": "negative"}

@@ -546,6 +546,8 @@ def train_entity_roles(
         passing["actor_deps"] = list(decision["actor_deps"])
     if decision.get("fewer_mentions"):
         passing["fewer_mentions"] = dict(decision["fewer_mentions"])
+    if decision.get("against_tone"):
+        passing["against_tone"] = dict(decision["against_tone"])
     raw = np.exp(_log_softmax(main_logits))
     calibrated, given = np.zeros_like(raw), np.full(len(y), -1)
     fold_thresholds = []

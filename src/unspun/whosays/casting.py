@@ -182,7 +182,9 @@ def role_given(
     it: :func:`sentiment_cast`) gives no role; ``None``: not asked. An entity named fewer than
     ``min_mentions`` times may still get a main role that the rule's ``fewer_mentions`` maps to
     its ``tone`` (the best sentiment towards it: a text that names someone once and damns them
-    casts them as an Antagonist, not one that praises them)."""
+    casts them as an Antagonist, not one that praises them), and no entity gets a main role that
+    the rule's ``against_tone`` maps to its tone (a text that praises someone does not cast them
+    as an Antagonist, whatever the heads read in their sentence)."""
     if cast is False:
         return False
     threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
@@ -193,6 +195,8 @@ def role_given(
     if not role_possible(model, entity, actor, tone):
         return False
     passing = model.config.get("passing", {})
+    if tone is not None and passing.get("against_tone", {}).get(roles.main.name) == tone:
+        return False
     fewer = len(entity.mentions) < int(passing.get("min_mentions", 1))
     if fewer and passing.get("fewer_mentions", {}).get(roles.main.name) != tone:
         return False
