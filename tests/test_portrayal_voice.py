@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from unspun.document import Article, Attribution
 from unspun.pipeline.portrayal import PortrayalTagger
+from unspun.tasks.entity_roles import MAIN_OF
 
 CALLED = (
     "Bus lanes stay\n\nThe Chamber of Commerce says takings have fallen. Its chair, David Okafor, "
@@ -120,3 +121,19 @@ def test_shipped_roles_cast_no_protagonist_the_text_damns() -> None:
 
     model = load_heads(ROLES_MODEL, ROLES_MODEL)
     assert model.config["passing"]["against_tone"] == {"Protagonist": "negative"}
+
+
+NURSE = (
+    "Our hospital heroes deserve better\n\nNurse Amira Khan has worked twelve-hour shifts at St Mary's for "
+    "eleven years. Last winter she held the hands of dying patients when their families could not be "
+    "there. She deserves our gratitude."
+)
+
+
+def test_shipped_roles_cast_a_nurse_the_author_praises_as_a_protagonist() -> None:
+    """QA s48: named once, praised in the sentences that go on with "she": no role before (her
+    naming sentence alone took no side)."""
+    khan = _analysed(NURSE)["Amira Khan"]
+    assert khan.sentiment is not None and khan.sentiment.name == "positive"
+    assert khan.role is not None and khan.role.name == "Protagonist"
+    assert khan.fine_roles and MAIN_OF[khan.fine_roles[0].name] == "Protagonist"
