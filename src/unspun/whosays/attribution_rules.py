@@ -49,7 +49,7 @@ from unspun.whosays.quotation import (
     whole_quotation,
     with_lead_in,
 )
-from unspun.whosays.speech import SUBJECTS, unsaid_subject
+from unspun.whosays.speech import SAYING, SUBJECTS, unsaid_subject
 
 Range = tuple[int, int]
 Token = Any  # spacy.tokens.Token
@@ -213,6 +213,15 @@ def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
     speaker = speakers_act(head)
     if speaker is not None:  # 'Cho said the city "had no choice" and called the project ...': Cho
         return source_of(speaker, cue_tokens(speaker, {}))
+    inverted = inverted_subject(head, inside)
+    if inverted is not None:  # '"...," said Pritchard, visibly shaken.'
+        return source_range(inverted)
+    clause = clause_before(head)
+    if clause is not None:  # 'A said ..., while B questioned ..., noting that ...': B
+        return source_of(clause, cue_tokens(clause, {}))
+    named = apposition_before(head)
+    if named is not None:  # "Its chair, David Okafor, called ..."
+        return named
     if head.dep_ in ("xcomp", "conj", "advcl") and head.head.i != head.i:
         for child in head.head.children:
             if child.dep_ in SUBJECTS:
@@ -220,6 +229,85 @@ def source_of(head: Token, cue: Sequence[Token]) -> Range | None:
     if head.dep_ == "acl" and head.head.pos_ in ("PROPN", "NOUN", "PRON"):
         return None
     return None
+
+
+def inverted_subject(head: Token, inside: set[int]) -> Token | None:
+    """The speaker named right after a cue that follows a quotation, where the parser made it the
+    subject of the words describing them ('"...," said Pritchard, visibly shaken': "Pritchard"
+    the subject of "shaken", a clause of "said", which had no source; QA s48), or ``None``. Only
+    a subject closed by a comma, of a clause with no auxiliary or copula ("clearly moved", often
+    tagged a past tense), so 'said the report was wrong' keeps "the report" in what was said."""
+    if any(child.dep_ in SUBJECTS for child in head.children) or not inside:
+        return None
+    doc = head.doc
+    before = doc_text(doc)[: min(doc[i].idx for i in inside)].rstrip()
+    if not before.endswith(('"', "”", "’", "»")):
+        return None
+    after = max(inside) + 1
+    if after >= len(doc):
+        return None
+    subject = doc[after]
+    while subject.dep_ not in SUBJECTS and subject.head.i > subject.i:  # "Nadia" of "Nadia Petrov"
+        subject = subject.head
+    if subject.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    clause = subject.head
+    ends = (
+        max((t.i for t in subject.subtree if not t.is_punct), default=subject.i) + 1
+    )  # its comma may hang from it
+    return (
+        subject
+        if subject.dep_ in SUBJECTS
+        and subject.left_edge.i == after
+        and clause.head.i == head.i
+        and clause.i > subject.i
+        and clause.pos_ != "AUX"
+        and not any(c.dep_ in ("aux", "auxpass") for c in clause.children)
+        and ends < len(doc)
+        and doc[ends].text == ","
+        else None
+    )
+
+
+def clause_before(head: Token) -> Token | None:
+    """The verb of speech of the clause a participle after a comma goes on from, where the parser
+    hung the participle from the sentence's first verb ("Anne Doyle said she was relieved, while
+    Martin Osei questioned whether ..., noting that ...": Osei notes, not Doyle; QA s48), or
+    ``None``: a clause of its parent's between them, with a subject of its own, a verb of saying
+    (:data:`~unspun.whosays.speech.SAYING`) and its last word right before the comma, hung
+    from the parent or lower ("while Osei questioned" may hang from the clause "she was
+    relieved"). What a verb reports (``ccomp``) is no such clause."""
+    if head.tag_ != "VBG" or head.dep_ != "advcl" or head.i < 2 or head.doc[head.i - 1].text != ",":
+        return None
+    parent = head.head
+    for child in parent.doc[parent.i + 1 : head.i]:
+        if (
+            child.head.i != child.i
+            and child.dep_ in ("advcl", "conj")
+            and child.right_edge.i == head.i - 2
+            and child.lemma_.lower() in SAYING
+            and any(c.dep_ in SUBJECTS for c in child.children)
+        ):
+            return child
+    return None
+
+
+def apposition_before(head: Token) -> Range | None:
+    """The source of a finite verb the parser made a clause of the sentence's subject, the noun
+    then the root ("Its chair, David Okafor, called the mayor's position ...": "called" an ``acl``
+    of "chair", which left it without a source; QA s48): the noun's words before the verb, or
+    ``None``."""
+    noun = head.head
+    if (
+        head.dep_ != "acl"
+        or head.tag_ not in FINITE
+        or noun.dep_ != "ROOT"
+        or noun.pos_ not in ("NOUN", "PROPN")
+    ):
+        return None
+    if any(child.dep_ in SUBJECTS for child in head.children) or head.doc[head.i - 1].text != ",":
+        return None
+    return subtree_range(noun, exclude=[t.i for t in head.subtree])
 
 
 def source_range(token: Token) -> Range | None:
