@@ -218,6 +218,7 @@ SAID_OBJECTS = frozenset(
         *("condolence", "thought", "prayer", "evaluation", "defense", "defence", "response"),
         *("answer", "advice", "description", "explanation", "assessment", "view", "opinion"),
         *("criticism", "praise", "rhetoric", "confirmation", "reassurance", "tribute", "apology"),
+        *("insight", "congratulation", "word", "review", "slogan", "language", "idea"),
     }
 )
 CLAUSE_RULES = STATEMENT_RULES | {"parent"}
@@ -237,6 +238,11 @@ ASKED_PREPOSITIONS = frozenset({"about", "for"})
 # the same reason (train: 7 "welcome" cues, one a quotation, the others "welcomed world leaders to
 # the White House", "welcomed the EU's financial contribution"; "offer" keeps its said objects
 # through SAID_WITH_OBJECT: "offered a pay rise" is an act, "offered his condolences" is said).
+# With these rules the shipped model's shown quotes on PolNeAR dev go from 1,478 to 1,463 and on
+# train from 12,663 to about 12,540; the ones left out, read by hand, are acts and topics ("Judge
+# rejects New York Times request", "offering family-friendly amenities", "asked about his tax
+# returns"); the said objects they showed ("offered his congratulations", "kind words",
+# "rejected Saudi concerns") joined SAID_OBJECTS and CLAIM_OBJECTS.
 DECIDING = frozenset({"reject"})
 CLAIM_OBJECTS = frozenset(
     {
@@ -244,7 +250,7 @@ CLAIM_OBJECTS = frozenset(
         *("accusation", "charge", "assertion", "attack", "characterization", "characterisation"),
         *("comparison", "remark", "comment", "term", "label", "report", "premise", "argument"),
         *("assessment", "statement", "description", "theory", "speculation", "contention"),
-        *("narrative", "interpretation", "assumption", "conclusion", "view", "insinuation"),
+        *("narrative", "interpretation", "assumption", "conclusion", "view", "insinuation", "concern"),
     }
 )
 
