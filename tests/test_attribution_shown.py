@@ -352,6 +352,20 @@ def test_a_participle_after_a_clause_is_said_by_that_clauses_subject() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # what the first verb reports, or a clause that says nothing, does not take the participle
+        "Kelly Ayotte said the report was wrong, noting that the figures were old.\n",
+        "Kelly Ayotte said taxes would rise because the budget was short, noting that the city had no reserves.\n",
+    ],
+)
+def test_a_participle_after_a_clause_that_reports_nothing_stays_with_the_speaker(text: str) -> None:
+    article = _tagged(text)
+    rows = {cue: source for source, cue, _ in _rows(article)}
+    assert rows["noting"] == "Kelly Ayotte"
+
+
+@pytest.mark.parametrize(
     ("text", "cues"),
     [
         # QA s48 nonstatements.txt, oped2.txt: a decision, a welcome, a request for a thing, a
