@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unspun.document import Article, Entity, TextRange
 from unspun.pipeline.entities import EntityRecognizer
-from unspun.pipeline.headline_entities import title_case_headline, without_headline_only
+from unspun.pipeline.headline_entities import headline_opening, title_case_headline, without_headline_only
 
 BODY = "\n\nLawmakers in Parliament will vote on the border bill on Friday, officials said."
 
@@ -43,3 +43,20 @@ def test_the_recognizer_drops_a_headline_person_but_keeps_a_name_the_body_repeat
     assert not any(all(m.end <= 41 for m in e.mentions) for e in article.entities)
     assert {"Johnson", "Parliament"} <= {e.name for e in article.entities}
     assert [e.id for e in article.entities] == [f"E{i}" for i in range(1, len(article.entities) + 1)]
+
+
+def test_a_sentence_case_headline_s_first_word_named_nowhere_else_is_no_entity() -> None:
+    # QA s48: "Barrier vote" gave the organisation "Barrier"
+    text = "Barrier vote" + BODY
+    assert headline_opening(text) == len("Barrier")
+    assert (
+        headline_opening("Lawmakers will vote on the border bill on Friday, officials said.") == 0
+    )  # no headline
+    article = Article(id="b", text=text, language="en")
+    EntityRecognizer()([article])
+    assert "Barrier" not in {e.name for e in article.entities}
+    # a name the body names again stays
+    text = "Johnson digs in" + BODY + " Johnson said he would not back down."
+    article = Article(id="j", text=text, language="en")
+    EntityRecognizer()([article])
+    assert "Johnson" in {e.name for e in article.entities}

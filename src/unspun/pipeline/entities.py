@@ -42,7 +42,7 @@ from typing import Any
 from unspun.document import Article, Entity, ModelInfo, TextRange
 from unspun.pipeline.base import Component
 from unspun.pipeline.country import country_named, country_of_adjective, state_use
-from unspun.pipeline.headline_entities import title_case_headline, without_headline_only
+from unspun.pipeline.headline_entities import headline_opening, title_case_headline, without_headline_only
 from unspun.pipeline.language import ranges_outside
 from unspun.registry import register
 from unspun.titles import PERSON_TITLES, PORTFOLIOS, TITLES
@@ -511,7 +511,11 @@ class EntityRecognizer(Component):
             found = mentions_from_parse(article.text, chunks, self.types)
             mentions = outside_ranges(found, ranges_outside(article, self.languages))
             entities = entities_from_mentions(article.text, mentions)
-            headline = title_case_headline(article.text, article.title)
+            # a title-case headline's names, or a sentence-case headline's first word, named
+            # nowhere else are no entities
+            headline = title_case_headline(article.text, article.title) or headline_opening(
+                article.text, article.title
+            )
             outputs.append((chunks, without_headline_only(entities, headline) if headline else entities))
         return outputs
 

@@ -4,7 +4,10 @@ A headline in title case ("Border Bill Vote Looms", "Area Man Immediately Regret
 Terms and Conditions") capitalises every word, and the NER model takes runs of capitals for names:
 "Bill Vote Looms" became a PERSON and the whole satire headline an ORG (QA). A real name in a
 headline is named again in the body, where its capitals mean something; an entity whose every
-mention lies in a title-case headline is left out (:func:`without_headline_only`).
+mention lies in a title-case headline is left out (:func:`without_headline_only`). So is one whose
+only mention is the first word of a headline in sentence case, which is capitalised as a
+sentence's first word is ("Barrier vote" gave the organisation "Barrier", QA s48:
+:func:`headline_opening`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,20 @@ def title_case_headline(text: str, title: str | None = None) -> int:
         return 0
     capitalised = sum(1 for word in words if word[0].isupper())
     return end if capitalised >= TITLE_CASE_SHARE * len(words) else 0
+
+
+_FIRST_WORD = re.compile(r"\s*[^\W\d_][^\s]*")
+
+
+def headline_opening(text: str, title: str | None = None) -> int:
+    """Where the first word of the text's headline ends, when it has a headline of two words or
+    more (:func:`unspun.sentences.title_end`); else 0. A name read there alone is a sentence's
+    capital more often than a name: a real name in a headline is named again in the body."""
+    end = title_end(text, title)
+    if not end or len(text[:end].split()) < 2:
+        return 0
+    first = _FIRST_WORD.match(text, 0, end)
+    return first.end() if first is not None else 0
 
 
 def without_headline_only(entities: Sequence[Entity], headline_end: int) -> list[Entity]:
