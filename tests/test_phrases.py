@@ -197,6 +197,14 @@ def test_a_span_holding_either_goes_on_to_the_end_of_its_choice() -> None:
     ]
 
 
+def test_a_span_ending_on_one_of_two_coordinated_modifiers_goes_on_to_their_noun() -> None:
+    # QA s48, the editorial: "⟦The British⟧ and US workers must support ..."
+    text = "The British and US workers must support them. The British and the French disagree."
+    assert _covered(text, whole_phrases(text, [_span(text, "The British")])) == ["The British and US workers"]
+    start = text.index("The British and the")  # no noun after the second modifier: as it was
+    assert noun_phrase_end(text, start + len("The British")) == start + len("The British")
+
+
 def test_in_order_to_is_one_expression() -> None:
     text = "The tax must be taken from him in order to humiliate him. He cannot find the righteous in order to spare her."
     # a span starting inside it goes back to its start; one ending inside it ends before it

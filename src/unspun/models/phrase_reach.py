@@ -70,7 +70,10 @@ def noun_phrase_end(text: str, end: int, limit: int | None = None) -> int:
         if named > end:
             return named
     titled = title_case_line(text, end)
-    new_end = end
+    new_end = start_at = end
+    other = _COORDINATED.match(text, end)
+    if other is not None and (_modifier(other.group(1)) or other.group(1).isupper()):
+        new_end = start_at = other.end(1)  # 'The British| and US workers': both modify "workers"
     for _ in range(NOUN_REACH_WORDS):
         match = _NEXT_WORD.match(text, new_end)
         if match is None or match.end(1) > limit:
@@ -86,7 +89,12 @@ def noun_phrase_end(text: str, end: int, limit: int | None = None) -> int:
         ):
             break
         new_end = match.end(1)
-    return new_end
+    return new_end if new_end > start_at else end
+
+
+# A second modifier coordinated with the one a span ends on ("and US", "or Scottish"): the span goes
+# on over it to their noun, or not at all.
+_COORDINATED = re.compile(rf"[ \t]+(?:and|or)[ \t]+({WORD.pattern})")
 
 
 # "so-called" always comes before what it labels, a name as often as not: 'The so-called| Minister
