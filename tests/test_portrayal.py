@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extras import need
+from portrayal_fixtures import portrayed
 from unspun.document import Article, Attribution, Entity, Label, TextRange
 from unspun.models.linear_head import LinearHead, fit_linear_head
 from unspun.models.sentence_classifier import SentenceClassifier, target_window
@@ -845,11 +846,7 @@ REPORT = (
 def test_shipped_roles_cast_no_one_in_a_neutral_wire_report() -> None:
     """The quoted economist was a Protagonist ('Rebel') and the council a 'Guardian' before a role
     needed a sentence that takes a side."""
-    from unspun.pipeline.attribution import whosays_components
-
-    article = Article(id="report", text=REPORT, language="en")
-    for component in [*whosays_components(), PortrayalTagger()]:
-        component([article])
+    article = portrayed(REPORT, "report")
     assert "Tom Reyes" in {e.name for e in article.entities}
     assert [(e.name, e.role) for e in article.entities if e.role is not None] == []
 
@@ -878,16 +875,12 @@ def test_an_entity_named_once_gets_only_the_role_its_tone_maps_to() -> None:
 def test_shipped_roles_cast_a_polemics_target_named_once() -> None:
     """Named once, as the subject of a damning sentence: the text casts him (fewer_mentions; no
     role before); named once in praise, no Antagonist (the heads' prior and names learnt)."""
-    from unspun.pipeline.attribution import whosays_components
-
     text = (
         "Senator Mark Jones is a liar and a coward.\n\n"
         "Created by Rebecca Sugar, the genius behind some of the very best Adventure Time episodes, "
         "Steven Universe is a beautiful show."
     )
-    article = Article(id="polemic", text=text, language="en")
-    for component in [*whosays_components(), PortrayalTagger()]:
-        component([article])
+    article = portrayed(text, "polemic")
     by_name = {e.name: e for e in article.entities}
     jones, sugar = by_name["Mark Jones"], by_name["Rebecca Sugar"]
     assert jones.role is not None and jones.role.name == "Antagonist"
@@ -942,16 +935,12 @@ def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytes
 def test_shipped_roles_cast_no_quoted_shopkeeper_by_her_own_complaint() -> None:
     """QA s46: "'It's a disgrace,' said shopkeeper Maria Costa" made her an Antagonist
     ('Incompetent') from the tone of her own words."""
-    from unspun.pipeline.attribution import whosays_components
-
     text = (
         'Mayor Helen Ortiz met transport secretary David Lang on Monday to discuss the closed bridge. "The '
         'bridge will reopen in May," she said after the meeting.\n\n"It\'s a disgrace," said shopkeeper '
         'Maria Costa, whose takings have halved. "They treat us like idiots."'
     )
-    article = Article(id="speakers", text=text, language="en")
-    for component in [*whosays_components(), PortrayalTagger()]:
-        component([article])
+    article = portrayed(text, "speakers")
     by_name = {e.name: e for e in article.entities}
     assert "Maria Costa" in by_name
     assert by_name["Maria Costa"].role is None and by_name["Maria Costa"].fine_roles == []
@@ -961,17 +950,13 @@ def test_shipped_sentiment_of_a_quoted_union_leader_is_not_the_tone_of_his_quote
     """QA s46: a union leader only quoted calling a reform "an attack on every worker" was shown
     "negative 0.50": the sentiment read the words he is quoted saying, not what the text says
     about him."""
-    from unspun.pipeline.attribution import whosays_components
-
     text = (
         "Minister: 'We will not back down'\n\nFinance Minister Laura Becker said on Monday that the "
         "government would press ahead with the pension reform despite a week of strikes.\n\n"
         '"We will not back down. This reform is necessary for the next generation," Becker told '
         'parliament. Union leader Paul Novak called the plan "an attack on every worker in this country."\n'
     )
-    article = Article(id="colon", text=text, language="en")
-    for component in [*whosays_components(), PortrayalTagger()]:
-        component([article])
+    article = portrayed(text, "colon")
     by_name = {e.name: e for e in article.entities}
     novak = by_name["Paul Novak"]
     assert any(a.source_entity == novak.id for a in article.attributions)  # he speaks

@@ -3,8 +3,8 @@ and the author's own praise can cast a protagonist (QA s48)."""
 
 from __future__ import annotations
 
+from portrayal_fixtures import portrayed
 from unspun.document import Article, Attribution
-from unspun.pipeline.portrayal import PortrayalTagger
 from unspun.tasks.entity_roles import MAIN_OF
 
 CALLED = (
@@ -14,12 +14,7 @@ CALLED = (
 
 
 def _analysed(text: str) -> dict[str, Article]:
-    from unspun.pipeline.attribution import whosays_components
-
-    article = Article(id="voice", text=text, language="en")
-    for component in [*whosays_components(), PortrayalTagger()]:
-        component([article])
-    return {e.name: e for e in article.entities}  # type: ignore[misc]
+    return {e.name: e for e in portrayed(text, "voice").entities}  # type: ignore[misc]
 
 
 def test_shipped_roles_do_not_cast_a_critic_by_the_words_he_calls_someone() -> None:
