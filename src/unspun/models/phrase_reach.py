@@ -174,10 +174,14 @@ def to_noun_phrase(text: str, span: Span, starts: Sequence[int]) -> Span:
     ('disgraceful'), is a whole finding and stays (PTC loaded language often is one)."""
     if len(WORD.findall(text, span.start, span.end)) < 2:
         return span
-    following = bisect.bisect_right(starts, span.start)
-    limit = starts[following] if following < len(starts) else len(text)
-    end = noun_phrase_end(text, span.end, max(limit, span.end))
+    end = noun_phrase_end(text, span.end, max(_next_start(starts, span.start, len(text)), span.end))
     return span if end == span.end else replace(span, end=end)
+
+
+def _next_start(starts: Sequence[int], start: int, none: int) -> int:
+    """The first of the sorted span starts ``starts`` after ``start``; ``none`` when there is none."""
+    following = bisect.bisect_right(starts, start)
+    return starts[following] if following < len(starts) else none
 
 
 # A black-and-white choice is one phrase from "either" to the end of its sentence: PTC gold holds
@@ -204,8 +208,7 @@ def either_or_end(text: str, span: Span, starts: Sequence[int]) -> Span:
     end = stop.start() if stop is not None else len(text)
     if _OR.search(text, either.end(), end) is None:
         return span
-    following = bisect.bisect_right(starts, span.start)
-    if following < len(starts) and starts[following] < end:
+    if _next_start(starts, span.start, end) < end:
         return span
     end = strip_edges(text, span.start, end)[1]
     if end <= span.end or len(WORD.findall(text, span.end, end)) > EITHER_OR_REACH_WORDS:
