@@ -432,3 +432,18 @@ def test_a_care_title_is_left_out_and_a_portfolio_is_no_organisation(recognizer:
     names = {e.name: e.type for e in article.entities}
     assert names.get("Amira Khan") == "PERSON" and "Nurse Amira Khan" not in names, names
     assert "Health" not in names and names.get("Paul Graves") == "PERSON", names
+
+
+def test_an_untyped_name_quoted_with_said_is_a_person(recognizer: EntityRecognizer) -> None:
+    # QA s48: '"...," said Pritchard.' linked the quote's source to no entity: the small model
+    # gives "Pritchard" no type; a common noun the text also writes in lower case stays none
+    text = (
+        "The council voted to close the library on Tuesday.\n\n"
+        '"We were never consulted," said Pritchard. "This is a disgrace."\n\n'
+        '"It will reopen," Draper adds. Staff said the story was sad. Story continues below.'
+    )
+    article = Article(id="qa", text=text, language="en")
+    recognizer([article])
+    names = {e.name: e.type for e in article.entities}
+    assert names.get("Pritchard") == "PERSON" and names.get("Draper") == "PERSON", names
+    assert "Story" not in names, names

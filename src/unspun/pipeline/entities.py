@@ -379,7 +379,53 @@ def mentions_from_parse(text: str, chunks: Chunks, types: Sequence[str] = ENTITY
                     m.country = country_of_adjective(m.name) or ""
                 if m is not None:
                     found.append(m)
+        if cased and "PERSON" in types:
+            found.extend(unnamed_speakers(text, offset, doc))
     return found
+
+
+def unnamed_speakers(text: str, offset: int, doc: Any) -> list[Mention]:
+    """The names the small model left untyped as the subject of a verb that reports a quote
+    ('"...," said Pritchard.', '"...," Draper adds'): whoever is quoted so is a person, and the
+    quote's source then has an entity to link to. Not a word in capitals ("BOLZANO", "WMD"), with
+    a digit, after "the" ("The Railways said"), in a sentence without a quotation mark or a clause
+    said, nor one the text also writes in lower case (a common noun: "Story continues")."""
+    found: list[Mention] = []
+    lowered = set(re.findall(r"\b[a-z][\w'’-]*", text))
+    for token in doc:
+        head = token.head
+        if not (
+            token.pos_ == "PROPN"
+            and token.dep_ == "nsubj"
+            and head.pos_ == "VERB"
+            and head.lemma_.lower() in QUOTING
+            and not token.ent_type_
+            and token.text[:1].isupper()
+            and not token.text.isupper()
+            and not any(c.isdigit() for c in token.text)
+            and token.text.lower() not in lowered
+            and (_QUOTE_MARK.search(token.sent.text) or any(c.dep_ == "ccomp" for c in head.children))
+        ):
+            continue
+        first = token
+        while first.i > 0 and (left := doc[first.i - 1]).pos_ == "PROPN" and left.head == token:
+            if left.ent_type_ or left.text.isupper() or left.text.lower() in lowered:
+                break
+            first = left
+        if first.i > 0 and doc[first.i - 1].lower_ == "the":
+            continue
+        mention = mention_of(text, offset + first.idx, offset + token.idx + len(token.text), "PERSON")
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+# Verbs that report a quote with a person as their subject (a narrow part of whosays.speech.SAYING).
+QUOTING = frozenset(
+    {"say", "tell", "add", "write", "explain", "admit", "tweet", "note", "insist", "argue", "recall"}
+    | {"warn", "reply", "acknowledge", "concede", "joke", "complain", "declare", "claim", "recount"}
+)
+_QUOTE_MARK = re.compile('["“”«»„]')
 
 
 _WORD_BEFORE = re.compile(r"([\w.]+)[ \t]+$")
