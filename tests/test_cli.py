@@ -817,8 +817,8 @@ def test_components_table_cuts_nothing_in_80_columns(monkeypatch) -> None:
     lines = screen.getvalue().splitlines()
     assert "…" not in screen.getvalue() and max(map(len, lines)) <= 80
     cells = {row[1].strip(): row for row in (line.split("│") for line in lines) if len(row) == 6}
-    assert cells["unspun.WhoSaysLayer.v1"][4].strip() == "#2"
-    assert [cell.strip() for cell in cells["unspun.ClaimDetector.v1"][3:5]] == ["claims", "in #2"]
+    assert cells["unspun.WhoSaysLayer.v1"][4].strip() == "#3"
+    assert [cell.strip() for cell in cells["unspun.ClaimDetector.v1"][3:5]] == ["claims", "in #3"]
     assert any("attributions" in line for line in lines)
 
 

@@ -233,28 +233,35 @@ class Pipeline:
 
 
 # The default pipeline, in order (registered names, :mod:`unspun.registry`). Language first: the
-# span tagger skips texts in languages its model does not read. The who-says-what layer reads no
-# technique spans, so it runs before them: on a very long text its parses are made and dropped
-# before the span evidence (candidates, paragraph vectors) is held, and the two peaks do not add
+# span tagger skips texts in languages its model does not read. The genre next: the who-says-what
+# layer's claim detector leaves out the claims of an article called satire
+# (:attr:`unspun.pipeline.claims.ClaimDetector.satire_min_score`). The genre's e5 states are those
+# the multilingual span tagger reads later (the encoder remembers the texts it encoded last,
+# :data:`unspun.models.e5_encoder.MEMO_BYTES`), so e5 still runs once per article; its paragraph
+# vectors are remembered for the frame and paragraph heads (one ParagraphEmbedder). The
+# who-says-what layer reads no technique spans, so it runs before them: on a very long text its
+# parses are made and dropped before the span candidates are held, and the two peaks do not add
 # up. The multilingual spans are added to the English ones (a text mixing languages), after them.
 # The scores last: the persuasion score reads the spans and paragraphs, the voices the spans and
 # the attributions.
 LANGUAGE = "unspun.LanguageDetector.v1"
+GENRE = "unspun.GenreClassifier.v1"
 WHOSAYS = "unspun.WhoSaysLayer.v1"
 SPANS = "unspun.SpanTagger.v1"
 MULTILINGUAL_SPANS = "unspun.MultilingualSpanTagger.v1"
 ARTICLE_HEADS = (
-    "unspun.GenreClassifier.v1",
+    GENRE,
     "unspun.FrameClassifier.v1",
     "unspun.ParagraphTechniqueTagger.v1",
 )
 VOICES = "unspun.VoiceScorer.v1"
 DEFAULT_COMPONENTS = (
     LANGUAGE,
+    GENRE,
     WHOSAYS,
     SPANS,
     MULTILINGUAL_SPANS,
-    *ARTICLE_HEADS,
+    *ARTICLE_HEADS[1:],
     "unspun.PersuasionScorer.v3",
     VOICES,
 )
