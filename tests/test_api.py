@@ -171,10 +171,10 @@ def test_analyze_with_store_adds_the_article_id(stored: list[dict[str, Any]]) ->
     for record, data in zip(ARTICLES, stored, strict=True):
         assert data["article_id"] == data["content_hash"][:16]
         assert data["text"] == record["text"] and data["outlet"] == record.get("outlet")
-        # the analyze object plus article_id (the schema's optional store fields: feedback is
-        # only in exports made with_feedback; spans_hidden only in an answer made with a min_score;
-        # appearances in exports and GET /api/articles/{id})
-        assert set(data) == set(AnalysisRecord.model_fields) - {"feedback", "spans_hidden", "appearances"}
+        # the analyze object plus article_id and appearances (the schema's optional store
+        # fields: feedback is only in exports made with_feedback; spans_hidden only in an answer
+        # made with a min_score)
+        assert set(data) == set(AnalysisRecord.model_fields) - {"feedback", "spans_hidden"}
 
 
 def test_analyze_store_is_idempotent(client: TestClient, stored: list[dict[str, Any]]) -> None:
@@ -635,3 +635,17 @@ def test_head_on_a_get_route_answers_as_get_without_a_body(
     missing = client.head("/api/articles/0123456789abcdef")
     assert (missing.status_code, missing.content) == (404, b"")
     assert client.head("/api/analyze").status_code == 405  # a POST route, as GET on it is
+
+
+def test_analyze_with_store_answers_the_appearances_as_get_does(
+    client: TestClient, stored: list[dict[str, Any]]
+) -> None:
+    """s48: ``POST /api/analyze`` with ``store`` answered ``article_id`` but not where the text
+    was published, which GET /api/articles/{id} lists (a client had to read the article back)."""
+    for answer in stored:
+        read = client.get(f"/api/articles/{answer['article_id']}").json()
+        assert answer["appearances"] == read["appearances"], answer["article_id"]
+    first = stored[0]["appearances"]
+    assert [(p["outlet"], p["url"], p["published"]) for p in first] == [
+        ("The Daily Example", "https://daily.example/1", "2024-01-15")
+    ]

@@ -273,8 +273,9 @@ def make_article(body: AnalyzeRequest) -> Article:
 
 @router.post("/analyze", responses=ANALYSIS_RESPONSES, summary="Analyse an article (and keep it)")
 async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
-    """The ``unspun analyze --format json`` object of the text, plus ``article_id`` when
-    ``store`` is true. Runs in the analysis worker pool (503 when busy, 504 past the limit).
+    """The ``unspun analyze --format json`` object of the text, plus ``article_id``
+    and ``appearances`` (as GET /api/articles/{id} lists them) when ``store``
+    is true. Runs in the analysis worker pool (503 when busy, 504 past the limit).
 
     Storing a text that is already stored never overwrites its metadata. From another outlet or
     url it is kept as another appearance of the text (wire copy). At a stored appearance (its
@@ -311,7 +312,11 @@ def _analysis_answer(analysis: Analysis, store: Store | None, min_score: float =
     analysis.raise_for_errors()
     data = analysis.above(min_score).to_dict()
     if store is not None:
-        data["article_id"] = store.add(analysis).article_id
+        ref = store.add(analysis)
+        data["article_id"] = ref.article_id
+        # where the text was published, as GET /api/articles/{id} lists it (this appearance and
+        # any other outlet's or url's: wire copy)
+        data["appearances"] = [p.to_dict() for p in store.get(ref.article_id).appearances]
     return JSONResponse(data)
 
 
