@@ -1978,3 +1978,26 @@ def test_read_file_over_a_limit_that_rounds_alike_gives_both_in_bytes(tmp_path: 
     with pytest.raises(InputTooLargeError) as info:
         next(iter_articles(path, max_bytes=int(0.1 * 1024 * 1024)))
     assert f"{path} is 0.5 MB, over the 0.1 MB input limit;" in info.value.message
+
+
+def test_a_short_story_extracted_as_one_run_of_text_keeps_its_paragraphs() -> None:
+    # QA s49: a brief of two paragraphs with a byline and a caption, under 250 characters of
+    # body, went to trafilatura's fallback, which ran the <article> into one block ('Council
+    # approves bus lanes\n\nCouncil approves bus lanes By Jane Doe ... The council voted ...
+    # said Mark Reilly. Harbour Road on Tuesday. Photo: J. Doe'): the headline twice, the
+    # paragraphs and the caption one paragraph.
+    from unspun.readers.html import html_article
+
+    page = (
+        "<html><head><title>Council vote | Harbour Daily</title></head><body>"
+        "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav><article>"
+        "<h1>Council approves bus lanes</h1><p class='byline'>By Jane Doe, 1 December 2026</p>"
+        "<p>The council voted 7-2 on Tuesday. \u201cThis will cut journey times,\u201d said Linda Osei.</p>"
+        "<p>Shop owners said they feared losing customers. \u201cNobody asked us,\u201d said Mark Reilly.</p>"
+        "<figure><img src='x.jpg'><figcaption>Harbour Road on Tuesday. Photo: J. Doe</figcaption></figure>"
+        "</article><footer>\u00a9 2026 Harbour Daily. Subscribe to our newsletter.</footer></body></html>"
+    )
+    text = html_article(page.encode(), id="p", where="p.html", source_path=None).text
+    assert text.startswith("Council approves bus lanes\n\n"), text
+    assert text.count("Council approves bus lanes") == 1, text
+    assert "said Linda Osei.\n\nShop owners said" in text, text

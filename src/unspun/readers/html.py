@@ -97,7 +97,8 @@ def _extract(page: str) -> Any:
     to its fallback extractors, which keep a page's menu ("Home | Sport" opened the text of a
     one-paragraph story): such a page is extracted again favouring precision, which leaves the
     menu out, and that body is taken when it holds any text. A longer body is kept as it is
-    (precision mode can drop a real paragraph).
+    (precision mode can drop a real paragraph), unless it is one run of text that the precise
+    extraction splits into paragraphs (:func:`_run_together`).
     """
     import trafilatura  # imported here: it is slow to import and only HTML needs it
     from trafilatura.settings import DEFAULT_CONFIG
@@ -109,12 +110,40 @@ def _extract(page: str) -> Any:
     page = without_consent_banners(page)
     options: dict[str, Any] = {"with_metadata": True, "include_comments": False}
     document: Any = trafilatura.bare_extraction(page, date_extraction_params=_DATE_PARAMS, **options)
-    if document is None or len(document.text or "") >= DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
+    if document is None:
+        return None
+    short = len(document.text or "") < DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+    if not (short or _one_block(document)):
         return document
     precise: Any = trafilatura.bare_extraction(
         page, date_extraction_params=_DATE_PARAMS, favor_precision=True, **options
     )
-    return precise if precise is not None and (precise.text or "").strip() else document
+    if precise is None or not (precise.text or "").strip():
+        return document
+    return precise if short or _run_together(document, precise) else document
+
+
+def _one_block(document: Any) -> bool:
+    body = getattr(document, "body", None)
+    return body is not None and len(body) == 1
+
+
+def _run_together(document: Any, precise: Any) -> bool:
+    """Whether ``document``'s one block is the precise extraction's several blocks run together.
+
+    trafilatura's fallback extractors, used when its own finds under ``MIN_EXTRACTED_SIZE``
+    characters, can return a page's ``<article>`` as one paragraph: headline, byline, paragraphs
+    and captions run into a single block ("Council approves bus lanes By Jane Doe ... The council
+    voted ..."), kept when that run passed 250 characters. The precise extraction of the same
+    page splits it into the headline and paragraphs: taken when it has several blocks whose
+    words all stand in the run.
+    """
+    body = getattr(precise, "body", None)
+    if body is None or len(body) < 2:
+        return False
+    run = set((document.text or "").split())
+    words = (precise.text or "").split()
+    return bool(words) and all(word in run for word in words)
 
 
 # A cookie or consent banner, by the id or class that names it: trafilatura leaves out an element
