@@ -694,3 +694,27 @@ def test_cli_batch_reads_a_record_whose_date_is_no_date_without_one_and_warns(tm
         "write it as YYYY-MM-DD"
     ]
     assert json.loads((tmp_path / "out" / "_report.json").read_text())["analysed"] == 1
+
+
+def test_a_row_says_whether_its_genre_is_uncertain_and_an_older_part_is_read_so(tmp_path: Path) -> None:
+    """s48: the JSON (schema 2.3) says ``genre_uncertain`` (a genre under even odds is the
+    likeliest, not a finding); the Parquet row had only ``genre`` and ``genre_score``, so a corpus
+    query counted an uncertain genre as a sure one. A part written without the column reads it
+    from ``genre_score``."""
+    import pyarrow.parquet as pq
+
+    from unspun.document import Label
+    from unspun.scale.row import analysis_row, conform, rows_table
+
+    made = []
+    for id, score in (("sure", 0.9), ("unsure", 0.3), ("none", None)):
+        article = Article(id=id, text=f"A short text called {id}.")
+        if score is not None:
+            article.labels["genre"] = [Label("opinion", score)]
+        made.append(analysis_row(Analysis(article)))
+    assert [row["genre_uncertain"] for row in made] == [False, True, None]
+    for row in made:
+        assert row["genre_uncertain"] == json.loads(row["analysis"])["genre_uncertain"]
+    part = tmp_path / "old.parquet"
+    pq.write_table(rows_table(made).drop_columns(["genre_uncertain"]), part)
+    assert conform(pq.read_table(part)).column("genre_uncertain").to_pylist() == [False, True, None]

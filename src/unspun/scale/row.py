@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from unspun.document import Analysis
+from unspun.document import GENRE_SURE_FROM, Analysis
 
 SPAN_TYPE = pa.struct(
     [("start", pa.int64()), ("end", pa.int64()), ("technique", pa.string()), ("score", pa.float64())]
@@ -38,6 +38,7 @@ ROW_SCHEMA = pa.schema(
         ("spans", pa.list_(SPAN_TYPE)),
         ("genre", pa.string()),
         ("genre_score", pa.float64()),
+        ("genre_uncertain", pa.bool_()),
         ("frames", pa.list_(pa.string())),
         ("persuasion_score", pa.float64()),
         ("paragraph_techniques", pa.list_(pa.string())),
@@ -71,6 +72,7 @@ def analysis_row(analysis: Analysis) -> dict[str, Any]:
         ],
         "genre": record["genre"],
         "genre_score": record["genre_score"],
+        "genre_uncertain": record["genre_uncertain"],
         "frames": record["frames"],
         "persuasion_score": record["persuasion_score"],
         "paragraph_techniques": techniques,
@@ -100,7 +102,14 @@ def error_row(
 
 def conform(table: pa.Table) -> pa.Table:
     """``table`` (a part of any unspun version) as a table of :data:`ROW_SCHEMA`: the columns an
-    older part lacks (``error_component``, ``error_code``) are added empty."""
+    older part lacks (``error_component``, ``error_code``) are added empty, but
+    ``genre_uncertain`` (schema 2.3) is read from its ``genre_score`` as the analysis says it
+    (under :data:`unspun.document.GENRE_SURE_FROM`; null without a genre)."""
+    if "genre_uncertain" not in table.column_names and "genre_score" in table.column_names:
+        import pyarrow.compute as pc
+
+        uncertain = pc.less(table.column("genre_score").cast(pa.float64()), GENRE_SURE_FROM)
+        table = table.append_column("genre_uncertain", uncertain)
     for name in ROW_SCHEMA.names:
         if name not in table.column_names:
             table = table.append_column(name, pa.nulls(table.num_rows, ROW_SCHEMA.field(name).type))
