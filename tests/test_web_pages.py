@@ -608,3 +608,23 @@ def test_feedback_menus_offer_the_articles_own_taxonomy() -> None:
         "ptc14",
         "ptc14",
     )
+
+
+def test_the_charts_axes_tick_at_round_numbers() -> None:
+    # QA s49: the outlet dashboards' technique rates (largest 24.39 per 1,000 words) ticked at
+    # "0, 6.3, 12.5, 18.8, 25" and the median persuasion by month at "0, 12.5, 25, 37.5, 50".
+    module = (web.STATIC_DIR / "charts.js").as_uri()
+    script = (
+        f"const {{ axisTicks }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify(JSON.parse(input).map((v) => axisTicks(v))));"
+    )
+    shown = run_node(script, [24.39, 44, 73.2, 3, 0.9, 0])
+    assert shown == [
+        ["0", "10", "20", "30", "40"],
+        ["0", "15", "30", "45", "60"],
+        ["0", "20", "40", "60", "80"],
+        ["0", "1", "2", "3", "4"],
+        ["0", "0.25", "0.5", "0.75", "1"],
+        ["0", "0.25", "0.5", "0.75", "1"],
+    ]

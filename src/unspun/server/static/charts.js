@@ -29,11 +29,19 @@ function legend(root, series, x, width) {
   });
 }
 
+// The axis's top: a multiple of 4 steps that are round numbers (2.5 and 5 gave the ticks
+// "6.3, 12.5, 18.8, 25" and "1.3, 2.5, 3.8, 5").
 function niceMax(value) {
   if (!(value > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 2, 2.5, 5, 10]) if (value <= m * p) return m * p;
+  for (const m of [1, 2, 4, 6, 8, 10]) if (value <= m * p * (1 + 1e-9)) return m * p;
   return 10 * p;
+}
+
+/** The five tick labels (0 to the axis's top) of an axis whose largest value is `value`. */
+export function axisTicks(value) {
+  const max = niceMax(value);
+  return [0, 1, 2, 3, 4].map((t) => Number(((max * t) / 4).toPrecision(12)).toLocaleString("en", { maximumFractionDigits: 2 }));
 }
 
 function fmt(value, digits) {
@@ -54,11 +62,11 @@ export function barChart(rows, series, { label, digits = 1, unit = "", width = 5
   const max = niceMax(Math.max(0, ...rows.flatMap((r) => r.values.filter((v) => v !== null))));
   const root = frame(width, height, label);
   if (series.length > 1) legend(root, series, labelWidth, width);
+  const ticks = axisTicks(max);
   for (let t = 0; t <= 4; t++) {
     const x = labelWidth + (plotW * t) / 4;
     root.append(svg("line", { x1: x, x2: x, y1: top - 2, y2: height - 20, class: "grid" }));
-    const v = (max * t) / 4;
-    root.append(svg("text", { x, y: height - 6, class: "tick", "text-anchor": "middle" }, fmt(v, Number.isInteger(v) ? 0 : 1)));
+    root.append(svg("text", { x, y: height - 6, class: "tick", "text-anchor": "middle" }, ticks[t]));
   }
   rows.forEach((row, i) => {
     const y = top + i * rowH;
@@ -132,10 +140,11 @@ export function lineChart(lines, { label, digits = 1, unit = "", width = 560 } =
   const x = (m) => left + (months.length === 1 ? plotW / 2 : (plotW * months.indexOf(m)) / (months.length - 1));
   const y = (v) => top + plotH - (plotH * v) / max;
   if (lines.length > 1) legend(root, lines, left, width);
+  const ticks = axisTicks(max);
   for (let t = 0; t <= 4; t++) {
     const v = (max * t) / 4;
     root.append(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid" }));
-    root.append(svg("text", { x: left - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, fmt(v, Number.isInteger(v) ? 0 : 1)));
+    root.append(svg("text", { x: left - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, ticks[t]));
   }
   const step = Math.max(1, Math.ceil(months.length / 8));
   months.forEach((m, i) => {
