@@ -2001,3 +2001,33 @@ def test_a_short_story_extracted_as_one_run_of_text_keeps_its_paragraphs() -> No
     assert text.startswith("Council approves bus lanes\n\n"), text
     assert text.count("Council approves bus lanes") == 1, text
     assert "said Linda Osei.\n\nShop owners said" in text, text
+
+
+def test_a_feeds_html_title_and_summary_are_read_as_text_not_markup(tmp_path: Path) -> None:
+    # QA s49: an Atom title of type="html" ("Mayor &amp;amp; council clash") and a feed that
+    # escapes its titles twice (WordPress's "&amp;#8217;") gave the title and the text's first
+    # line "Mayor &amp; council clash"; a summary with an entity and no tag kept "&amp;" too.
+    atom = tmp_path / "news.atom"
+    atom.write_text(
+        "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+        "<title type='html'>Riverside &amp;amp; District Post</title>"
+        "<entry><title type='html'>Mayor &amp;amp; council clash</title><id>tag:r,2026:1</id>"
+        "<link href='https://r.example/1'/><updated>2026-12-03T08:00:00Z</updated>"
+        "<summary type='html'>The mayor &amp;amp; the council clashed over the budget.</summary></entry></feed>",
+        encoding="utf-8",
+    )
+    rss = tmp_path / "news.rss"
+    rss.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        "<item><title>Council&amp;#8217;s &lt;b&gt;plan&lt;/b&gt;</title>"
+        "<link>https://t.example/1</link><description>&lt;p&gt;It passed.&lt;/p&gt;</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    (entry,) = iter_articles(atom, max_bytes=LIMIT)
+    assert entry.title == "Mayor & council clash"
+    assert entry.text == "Mayor & council clash\n\nThe mayor & the council clashed over the budget."
+    assert entry.outlet == "Riverside & District Post"
+    (item,) = iter_articles(rss, max_bytes=LIMIT)
+    assert item.title == "Council\u2019s plan"
+    assert item.text == "Council\u2019s plan\n\nIt passed."

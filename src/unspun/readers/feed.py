@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,10 @@ def is_feed(data: bytes) -> bool:
 
 
 def html_fragment_text(html: str) -> str:
-    """Plain text of an HTML fragment: its block elements separated by a blank line."""
+    """Plain text of an HTML fragment: its block elements separated by a blank line, its
+    character references read ("&amp;" is "&")."""
     if "<" not in html:
-        return html.strip()
+        return unescape(html).strip()
     import lxml.html
 
     try:
@@ -87,9 +89,33 @@ def _entry_text(entry: Any) -> str:
     for content in entry.get("content") or []:
         value = content.get("value") or ""
         if value.strip():
-            return html_fragment_text(value)
+            return _text_of(value, content.get("type"))
     summary = entry.get("summary") or ""
-    return html_fragment_text(summary)
+    return _text_of(summary, (entry.get("summary_detail") or {}).get("type"))
+
+
+# The types feedparser gives a title, summary or content that is markup (Atom's type="html" or
+# "xhtml", or an RSS element escaped twice, as WordPress writes "&amp;#8217;").
+_MARKUP = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _text_of(value: str, kind: object) -> str:
+    """The plain text of a feed's ``value``: markup read as such (:func:`html_fragment_text`),
+    plain text as it is, save that tags in it are read as markup (a plain RSS description
+    holding "<p>")."""
+    if kind in _MARKUP or "<" in value:
+        return html_fragment_text(value)
+    return value.strip()
+
+
+def _one_line(parent: Any, key: str) -> str | None:
+    """A title (the entry's or the feed's) as one line of plain text, or None: a title that is
+    markup ("Mayor &amp; council clash" of an Atom title of type="html") read as text."""
+    value = parent.get(key) or ""
+    # Plain text is kept as it is, "<" and all ("Rates < 5% again"): only markup is parsed.
+    markup = (parent.get(f"{key}_detail") or {}).get("type") in _MARKUP
+    text = " ".join((html_fragment_text(value) if markup else value).split())
+    return text or None
 
 
 def read_feed(path: Path, *, max_bytes: int, on_error: ErrorHandler = raise_error) -> Iterator[Article]:
@@ -123,7 +149,7 @@ def feed_articles(
         raise FormatError(
             f"{where} is not an RSS or Atom feed; pass a feed file, or the articles as .txt/.html/.md/.jsonl"
         )
-    feed_title = (parsed.feed.get("title") or "").strip() or None
+    feed_title = _one_line(parsed.feed, "title")
     return unique_ids(_entries(where, path.stem, parsed, feed_title, on_error))
 
 
@@ -142,7 +168,7 @@ def _entries(
         source = entry.get("source") or {}
         outlet = (source.get("title") or "").strip() or feed_title
         raw_id = entry.get("id") or entry.get("link") or f"{stem}-{number}"
-        title = (entry.get("title") or "").strip() or None
+        title = _one_line(entry, "title")
         count += 1
         yield Article(
             id=str(raw_id),
