@@ -594,6 +594,21 @@ def test_the_claim_table_says_what_a_claim_score_is() -> None:
     assert "not a finding that it is false" in shown
 
 
+def test_the_claim_tables_note_reads_from_the_left_as_its_title_does() -> None:
+    # QA s49: the note under the claims ("score: the probability that fact-checkers ...") was
+    # centred under the table, its wrapped lines ragged on both sides.
+    text = "Budget Passes\n\nThe council spent $4 million on consultants last year."
+    article = Article(id="c", text=text, title="Budget Passes", language="en")
+    article.claims = [Claim("c1", text.index("The council"), len(text), 0.43)]
+    article.set_layer("technique", [])
+    console = Console(record=True, width=60, color_system=None)
+    console.print(render_analysis(Analysis(article), colour=False))
+    note = console.export_text().split("└", 1)[1].splitlines()[1:]
+    note = [line for line in note if line.strip()]
+    assert note[0].startswith("score: the probability"), note
+    assert all(not line.startswith(" ") for line in note), note
+
+
 def test_the_text_view_says_where_and_when_an_article_was_published() -> None:
     # QA (s43): analysing a feed or a folder of several outlets, the text view showed each
     # article's id and title but not its outlet, date or address, which the JSON has.

@@ -83,7 +83,7 @@ def entity_table(analysis: Analysis) -> Table | None:
     if not entities:
         return None
     portrayed = any(e.sentiment is not None or e.role is not None for e in entities)
-    table = Table(title=HEADINGS["entities"], title_justify="left")
+    table = Table(title=HEADINGS["entities"], title_justify="left", caption_justify="left")
     name, kind, mentions, tone, role = ENTITY_COLUMNS
     table.add_column(name)
     table.add_column(kind)
@@ -119,7 +119,7 @@ def claim_table(analysis: Analysis) -> Table | None:
     claims = claim_order(analysis.article.claims)
     if not claims:
         return None
-    table = Table(title=HEADINGS["claims"], title_justify="left")
+    table = Table(title=HEADINGS["claims"], title_justify="left", caption_justify="left")
     table.add_column("score", justify="right")
     table.add_column("claim")
     for claim in claims[:MAX_CLAIMS]:
