@@ -1174,3 +1174,123 @@ def test_the_appearances_migration_moves_each_article_to_one_appearance_and_goes
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head()
         assert connection.execute(text("SELECT count(*) FROM appearances")).scalar() == 1
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("stored_before", "url"),
+    [(False, "https://beta.example/pier"), (True, "https://beta.example/pier"), (True, None)],
+    ids=["new-text", "stored-text", "stored-text-no-url"],
+)
+def test_two_writers_of_one_appearance_at_once_store_it_once(
+    store_url: str, stored_before: bool, url: str | None
+) -> None:
+    """note-s48: two ingests of one text under the same outlet and url at once each looked the
+    appearance up, found none and inserted it: the outlet counted the text twice. Writer A has
+    written it and not committed when writer B looks it up; B's insert meets A's (unique keys of
+    migration 0006), and B ends with A's appearance, without an error."""
+    from sqlalchemy import event
+
+    from unspun.store.writer import write_articles
+
+    first, second = open_store(store_url), open_store(store_url)
+    assert isinstance(first, SqlStore) and isinstance(second, SqlStore)
+    if stored_before:
+        first.add_article(Article(id="w0", text=WIRE, outlet="Alpha", url="https://alpha.example/pier"))
+    article = Article(id="w", text=WIRE, outlet="Beta", url=url)
+    inserting = threading.Event()
+
+    @event.listens_for(second.engine, "before_cursor_execute")
+    def _seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            inserting.set()  # B has looked everything up
+
+    outcome: list[object] = []
+
+    def write_b() -> None:
+        try:
+            outcome.append(second.add_article(replace_article(article)))
+        except Exception as error:  # noqa: BLE001 - the test shows it
+            outcome.append(error)
+
+    with first.engine.begin() as connection:
+        [written] = write_articles(connection, first.dialect, [(article, None)])
+        other = threading.Thread(target=write_b)
+        other.start()
+        assert inserting.wait(30), "writer B never reached its inserts"
+    other.join(60)
+    assert not other.is_alive()
+    [ref] = outcome
+    assert not isinstance(ref, Exception), ref
+    assert written.new_appearance and not ref.new_appearance  # type: ignore[union-attr]
+    kept = first.get(ref.article_id).appearances  # type: ignore[union-attr]
+    expected = [("Beta", url)]
+    if stored_before:
+        expected.insert(0, ("Alpha", "https://alpha.example/pier"))
+    assert [(p.outlet, p.url) for p in kept] == expected
+    assert [(o.outlet, o.articles) for o in first.outlets() if o.outlet == "Beta"] == [("Beta", 1)]
+    first.close()
+    second.close()
+
+
+def replace_article(article: Article) -> Article:
+    """Another writer's copy of ``article`` (the same text and metadata)."""
+    return Article(id=article.id, text=article.text, outlet=article.outlet, url=article.url)
+
+
+def test_the_unique_appearances_migration_drops_duplicates_and_goes_back(store_url: str) -> None:
+    """Migration 0006: the appearances a race stored twice (the same url, or the same outlet
+    without a url) are kept once, the first; then a second insert of one is refused. The
+    downgrade drops the two unique indexes (a duplicate can be stored again)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import IntegrityError
+
+    from unspun.store.migrate import _config
+    from unspun.store.sql import engine_url
+
+    digest = Article(id="o", text="Old text.").content_hash
+    insert = text(
+        "INSERT INTO appearances (article_pk, outlet, url, added_at) VALUES (1, :outlet, :url, :now)"
+    )
+    now = dt.datetime(2024, 1, 3, tzinfo=dt.UTC)
+    engine = create_engine(engine_url(store_url))
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0005_appearance_outlets")
+        connection.execute(
+            text(
+                "INSERT INTO articles (pk, id, content_hash, outlet, url, words, added_at, text) "
+                "VALUES (1, :id, :hash, 'Alpha', 'https://alpha.example/1', 2, :now, 'Old text.')"
+            ),
+            {"id": digest[:16], "hash": digest, "now": now},
+        )
+        for outlet, url in [
+            ("Alpha", "https://alpha.example/1"),
+            ("Alpha", "https://alpha.example/1"),
+            ("Beta", None),
+            ("Beta", None),
+            ("Gamma", None),
+            (None, None),
+            (None, None),
+        ]:
+            connection.execute(insert, {"outlet": outlet, "url": url, "now": now})
+        command.upgrade(_config(connection), "0006_unique_appearances")
+        kept = connection.execute(text("SELECT id, outlet, url FROM appearances ORDER BY id")).all()
+        assert [tuple(row) for row in kept] == [
+            (1, "Alpha", "https://alpha.example/1"),
+            (3, "Beta", None),
+            (5, "Gamma", None),
+            (6, None, None),
+            (7, None, None),
+        ]
+    for outlet, url in [("Zeta", "https://alpha.example/1"), ("Beta", None)]:
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(insert, {"outlet": outlet, "url": url, "now": now})
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0005_appearance_outlets")
+        connection.execute(insert, {"outlet": "Beta", "url": None, "now": now})
+        assert connection.execute(text("SELECT count(*) FROM appearances")).scalar() == 6
+        connection.execute(text("DELETE FROM appearances WHERE id = 8"))
+        command.upgrade(_config(connection), "head")
+    engine.dispose()
+    with open_store(store_url) as opened:
+        assert [o.outlet for o in opened.outlets()] == ["Alpha", "Beta", "Gamma"]

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -72,6 +73,17 @@ appearances = Table(
     Index("ix_appearances_outlet", "outlet", "published", "article_pk"),
     Index("ix_appearances_article", "article_pk", "published"),
     Index("ix_appearances_url", "url"),
+    # One appearance per url of a text, and per outlet among those without a url (migration
+    # 0006): a second writer's insert of the same appearance does nothing (writer.py).
+    Index("uq_appearances_article_url", "article_pk", "url", unique=True),
+    Index(
+        "uq_appearances_article_outlet",
+        "article_pk",
+        "outlet",
+        unique=True,
+        sqlite_where=text("url IS NULL"),
+        postgresql_where=text("url IS NULL"),
+    ),
 )
 
 analyses = Table(

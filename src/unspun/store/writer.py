@@ -115,24 +115,80 @@ def write_articles(
     Metadata are merged, never overwritten: a field of a stored appearance (or of one given
     twice) that is empty is filled in from the input, one that holds another value raises
     :class:`MetadataConflictError` (:func:`metadata_conflict`) and nothing is written. The
-    article row keeps the metadata of its first appearance."""
-    rows = [article_row(article, source_id=source_id) for article, source_id in articles]
-    ids = list(dict.fromkeys(row["id"] for row in rows))
-    found: dict[str, tuple[int, str]] = {}
-    shown: dict[str, list[dict[str, Any]]] = {}  # id -> its appearances, stored (with "id") or new
-    columns = [t.articles.c[name] for name in METADATA]
-    ap = t.appearances
+    article row keeps the metadata of its first appearance.
 
-    def look_up(wanted: Sequence[str], *, appearances: bool = True) -> None:
+    Another writer may store the same text or appearance between this call's reads and its
+    inserts (two ingests of one feed): the unique keys of ``articles`` and ``appearances``
+    (migration 0006) make such an insert do nothing, and the inputs it was for are placed again
+    among what the other writer stored, as if they had come after it. Raises
+    :class:`StoreError` if that keeps happening (:data:`ROUNDS` times)."""
+    rows = [article_row(article, source_id=source_id) for article, source_id in articles]
+    state = _Placing(connection, dialect)
+    state.look_up(list(dict.fromkeys(row["id"] for row in rows)))
+    chosen: list[dict[str, Any]] = [{} for _ in rows]
+    pending = list(range(len(rows)))
+    for _ in range(ROUNDS):
+        for index in pending:
+            chosen[index] = state.place(rows[index]["id"], articles[index][0])
+        state.fill()
+        lost = state.insert_articles([rows[index] for index in pending])
+        lost |= state.insert_appearances({rows[index]["id"] for index in pending} - lost)
+        if not lost:
+            break
+        state.look_up(sorted(lost))  # what the other writer stored, committed by now
+        pending = [index for index in pending if rows[index]["id"] in lost]
+    else:
+        raise StoreError(
+            "other writers kept storing the same articles while this batch was written; run the command again"
+        )
+    out: list[Written] = []
+    reported: set[int] = set()
+    for row, app in zip(rows, chosen, strict=True):
+        pk, digest = state.found[row["id"]]
+        if digest != row["content_hash"]:
+            raise StoreError(f"two different texts share the article id {row['id']}; report this as a bug")
+        metadata = {name: app[name] for name in METADATA}
+        new_appearance = app["id"] in state.ours and app["id"] not in reported
+        reported.add(app["id"])  # a repeat within the batch is not new again
+        out.append(Written(pk, row["id"] in state.added, metadata, new_appearance))
+        state.added.discard(row["id"])
+    return out
+
+
+ROUNDS = 3
+
+
+class _Placing:
+    """What :func:`write_articles` knows while it writes: the stored articles (``found``: id to
+    pk and content hash) and appearances (``shown``: id to its appearances, stored ones with
+    their row ``id``, new ones with ``id`` None), the fields to fill in, and what it added."""
+
+    def __init__(self, connection: Connection, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+        self.found: dict[str, tuple[int, str]] = {}
+        self.shown: dict[str, list[dict[str, Any]]] = {}
+        self.filled: dict[int, dict[str, Any]] = {}  # stored appearance id -> the fields to fill in
+        self.firsts: dict[str, dict[str, Any]] = {}  # stored article id -> its first appearance's fills
+        self.added: set[str] = set()  # the articles this call inserted
+        self.ours: set[int] = set()  # the appearances this call inserted
+        self.stamp = now()
+
+    def look_up(self, wanted: Sequence[str]) -> None:
+        """Read the stored articles ``wanted`` and their appearances (afresh)."""
+        ap = t.appearances
+        columns = [t.articles.c[name] for name in METADATA]
         for chunk in _chunks(wanted):
+            for article_id in chunk:
+                self.shown.pop(article_id, None)
             query = select(t.articles.c.pk, t.articles.c.id, t.articles.c.content_hash, *columns).where(
                 t.articles.c.id.in_(chunk)
             )
             rows_of: dict[str, dict[str, Any]] = {}
-            for row in connection.execute(query):
-                found[row.id] = (row.pk, row.content_hash)
+            for row in self.connection.execute(query):
+                self.found[row.id] = (row.pk, row.content_hash)
                 rows_of[row.id] = {name: row._mapping[name] for name in METADATA}
-            if not appearances or not rows_of:
+            if not rows_of:
                 continue
             listed = (
                 select(ap.c.id, t.articles.c.id.label("article_id"), *[ap.c[name] for name in METADATA])
@@ -140,89 +196,97 @@ def write_articles(
                 .where(t.articles.c.id.in_(list(rows_of)))
                 .order_by(ap.c.id)
             )
-            for app in connection.execute(listed):
-                shown.setdefault(app.article_id, []).append(
+            for app in self.connection.execute(listed):
+                self.shown.setdefault(app.article_id, []).append(
                     {"id": app.id, **{name: app._mapping[name] for name in METADATA}}
                 )
             for article_id, metadata in rows_of.items():  # none kept (made by an older store)
-                shown.setdefault(article_id, [{"id": None, **metadata}])
+                self.shown.setdefault(article_id, [{"id": None, **metadata}])
 
-    look_up(ids)
-    filled: dict[int, dict[str, Any]] = {}  # stored appearance id -> the fields to fill in
-    firsts: dict[str, dict[str, Any]] = {}  # stored article id -> its first appearance's fills
-    chosen: list[dict[str, Any]] = []
-    adding: set[int] = set()  # id() of the appearances this call adds
-    for row, (article, _) in zip(rows, articles, strict=True):
-        apps = shown.setdefault(row["id"], [])
+    def place(self, article_id: str, article: Article) -> dict[str, Any]:
+        """The appearance ``article`` is (a stored one, checked and filled in, or a new one);
+        raises :class:`MetadataConflictError` (:func:`metadata_conflict`)."""
+        apps = self.shown.setdefault(article_id, [])
         app = appearance_of(apps, article)
         if app is None:
             app = {"id": None, **{name: getattr(article, name) for name in METADATA}}
             apps.append(app)
-            adding.add(id(app))
-        else:
-            conflict = metadata_conflict({**app, "id": row["id"]}, article)
-            if conflict is not None:
-                raise conflict
-            for name in METADATA:
-                if app[name] is None and getattr(article, name) is not None:
-                    app[name] = getattr(article, name)  # a text given twice: the first row gets it
-                    if app["id"] is not None:
-                        filled.setdefault(app["id"], {})[name] = app[name]
-                    if app is apps[0] and row["id"] in found:
-                        firsts.setdefault(row["id"], {})[name] = app[name]
-        chosen.append(app)
-    for appearance_id, values in filled.items():
-        connection.execute(update(ap).where(ap.c.id == appearance_id).values(**values))
-    for article_id, values in firsts.items():
-        connection.execute(update(t.articles).where(t.articles.c.id == article_id).values(**values))
-    fresh: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        if row["id"] not in found and row["id"] not in fresh:
-            if dialect == "postgresql" and "\x00" in row["text"]:
-                raise StoreError(
-                    f"article {row['source_id']} holds a NUL character, which PostgreSQL cannot store"
-                )
-            first = shown[row["id"]][0]
-            fresh[row["id"]] = {**row, **{name: first[name] for name in METADATA}}
-    added: set[str] = set()
-    stamp = now()
-    if fresh:
-        result = connection.execute(
-            insert_new(dialect, t.articles).returning(t.articles.c.pk, t.articles.c.id),
-            [{**row, "added_at": stamp} for row in fresh.values()],
+            return app
+        conflict = metadata_conflict({**app, "id": article_id}, article)
+        if conflict is not None:
+            raise conflict
+        for name in METADATA:
+            if app[name] is None and getattr(article, name) is not None:
+                app[name] = getattr(article, name)  # a text given twice: the first row gets it
+                if app["id"] is not None:
+                    self.filled.setdefault(app["id"], {})[name] = app[name]
+                if app is apps[0] and article_id in self.found:
+                    self.firsts.setdefault(article_id, {})[name] = app[name]
+        return app
+
+    def fill(self) -> None:
+        """Write the fields :meth:`place` filled in on stored rows."""
+        ap = t.appearances
+        for appearance_id, values in self.filled.items():
+            self.connection.execute(update(ap).where(ap.c.id == appearance_id).values(**values))
+        for article_id, values in self.firsts.items():
+            self.connection.execute(update(t.articles).where(t.articles.c.id == article_id).values(**values))
+        self.filled.clear()
+        self.firsts.clear()
+
+    def insert_articles(self, rows: Sequence[dict[str, Any]]) -> set[str]:
+        """Insert those of ``rows`` not stored, with their first appearance's metadata; the ids
+        another writer stored meanwhile (their inserts did nothing)."""
+        fresh: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row["id"] not in self.found and row["id"] not in fresh:
+                if self.dialect == "postgresql" and "\x00" in row["text"]:
+                    raise StoreError(
+                        f"article {row['source_id']} holds a NUL character, which PostgreSQL cannot store"
+                    )
+                first = self.shown[row["id"]][0]
+                fresh[row["id"]] = {**row, **{name: first[name] for name in METADATA}}
+        if not fresh:
+            return set()
+        result = self.connection.execute(
+            insert_new(self.dialect, t.articles).returning(t.articles.c.pk, t.articles.c.id),
+            [{**row, "added_at": self.stamp} for row in fresh.values()],
         )
         for pk, article_id in result:
-            found[article_id] = (pk, fresh[article_id]["content_hash"])
-            added.add(article_id)
-        # written meanwhile by another writer: its appearances are its own, ours are added
-        look_up([i for i in fresh if i not in added], appearances=False)
-    new_appearances = [
-        (article_id, app) for article_id, apps in shown.items() for app in apps if app["id"] is None
-    ]
-    if new_appearances:
-        made = connection.execute(
-            insert(ap).returning(ap.c.id, sort_by_parameter_order=True),
+            self.found[article_id] = (pk, fresh[article_id]["content_hash"])
+            self.added.add(article_id)
+        return set(fresh) - self.added
+
+    def insert_appearances(self, ids: set[str]) -> set[str]:
+        """Insert the new appearances of the articles ``ids``; the ids of those whose appearance
+        another writer stored meanwhile (the same url, or outlet without a url: its insert did
+        nothing under the unique keys of migration 0006)."""
+        ap = t.appearances
+        new = [(i, app) for i in sorted(ids) for app in self.shown.get(i, []) if app["id"] is None]
+        if not new:
+            return set()
+        made = self.connection.execute(
+            insert_new(self.dialect, ap).returning(ap.c.id, ap.c.article_pk, ap.c.url, ap.c.outlet),
             [
-                {
-                    "article_pk": found[article_id][0],
-                    "added_at": stamp,
-                    **{name: app[name] for name in METADATA},
-                }
-                for article_id, app in new_appearances
+                {"article_pk": self.found[i][0], "added_at": self.stamp, **{n: app[n] for n in METADATA}}
+                for i, app in new
             ],
         )
-        for (_, app), appearance_id in zip(new_appearances, made.scalars(), strict=True):
-            app["id"] = appearance_id
-    out: list[Written] = []
-    for row, app in zip(rows, chosen, strict=True):
-        pk, digest = found[row["id"]]
-        if digest != row["content_hash"]:
-            raise StoreError(f"two different texts share the article id {row['id']}; report this as a bug")
-        metadata = {name: app[name] for name in METADATA}
-        out.append(Written(pk, row["id"] in added, metadata, id(app) in adding))
-        added.discard(row["id"])  # a repeat within the batch is not new again
-        adding.discard(id(app))
-    return out
+        stored = {_named(pk, url, outlet): appearance_id for appearance_id, pk, url, outlet in made}
+        lost: set[str] = set()
+        for article_id, app in new:
+            appearance_id = stored.get(_named(self.found[article_id][0], app["url"], app["outlet"]))
+            if appearance_id is None:
+                lost.add(article_id)
+            else:
+                app["id"] = appearance_id
+                self.ours.add(appearance_id)
+        return lost
+
+
+def _named(article_pk: int, url: str | None, outlet: str | None) -> tuple[int, str, str | None]:
+    """What names an appearance of an article (its url, else its outlet): the unique keys."""
+    return (article_pk, "url", url) if url is not None else (article_pk, "outlet", outlet)
 
 
 def write_analyses(
