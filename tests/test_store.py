@@ -1294,3 +1294,40 @@ def test_the_unique_appearances_migration_drops_duplicates_and_goes_back(store_u
     engine.dispose()
     with open_store(store_url) as opened:
         assert [o.outlet for o in opened.outlets()] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_an_outlet_that_published_one_text_at_two_urls_counts_it_once(store: SqlStore) -> None:
+    """note-s48: the same text at two urls of one outlet (a moved page, a section copy) is two
+    appearances, and every per-outlet figure counted it twice. An outlet counts texts (its first
+    appearance of each); the article lists both urls."""
+    for url, published in (
+        ("https://alpha.example/1", dt.date(2024, 1, 2)),
+        ("https://alpha.example/2", None),
+    ):
+        analysis = make_analysis(
+            WIRE,
+            id="a",
+            outlet="Alpha",
+            published=published,
+            spans=[("pier", "Loaded_Language", 0.7)],
+            quotes=[("officials", "said", "the harbour council voted to close the old pier")],
+        )
+        analysis.article.url = url
+        ref = store.add(analysis)
+    store.add(make_analysis("Another Alpha text about the harbour.", id="b", outlet="Alpha"))
+    assert [(p.outlet, p.url) for p in store.get(ref.article_id).appearances] == [
+        ("Alpha", "https://alpha.example/1"),
+        ("Alpha", "https://alpha.example/2"),
+    ]
+    assert [(o.outlet, o.articles) for o in store.outlets()] == [("Alpha", 2)]
+    alpha = store.profile("Alpha")
+    assert (alpha.articles, alpha.technique_counts, alpha.genres) == (
+        2,
+        {"Loaded_Language": 1},
+        {"opinion": 2},
+    )
+    assert [(m.month, m.articles) for m in alpha.trend] == [("2024-01", 1), ("2024-03", 1)]
+    assert [(q.source, q.quotes, q.articles) for q in store.quoted_sources(outlet="Alpha")] == [
+        ("officials", 1, 1)
+    ]
+    assert store.search(SearchQuery(outlet="Alpha")).total == 2

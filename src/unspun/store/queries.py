@@ -59,6 +59,19 @@ ap = t.appearances
 SNIPPET = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LINE_END = re.compile(r"\s*(\n|$)")
+_earlier = ap.alias("earlier")
+
+
+def once_per_outlet() -> ColumnElement[bool]:
+    """The appearances an outlet's figures count: its first stored appearance of each text. The
+    same text at two urls of one outlet (a moved page, a copy in another section) is one text
+    there, not two; another outlet's appearance counts in that outlet (wire copy). Each
+    appearance probes the few others of its article (``ix_appearances_article``)."""
+    return ~exists().where(
+        _earlier.c.article_pk == ap.c.article_pk,
+        _earlier.c.outlet == ap.c.outlet,
+        _earlier.c.id < ap.c.id,
+    )
 
 
 def snippet(text: str, title: str | None) -> str:
@@ -297,11 +310,12 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
 
 
 def outlets(connection: Connection) -> list[OutletSummary]:
-    """Every outlet with its number of articles (appearances: wire copy counts in each outlet)
-    and first / last published date, by name."""
+    """Every outlet with its number of articles (texts: wire copy counts in each outlet, a text
+    at two urls of one outlet once, :func:`once_per_outlet`) and first / last published date
+    (of those counted), by name."""
     rows = connection.execute(
         select(ap.c.outlet, func.count(), func.min(ap.c.published), func.max(ap.c.published))
-        .where(ap.c.outlet.is_not(None))
+        .where(ap.c.outlet.is_not(None), once_per_outlet())
         .group_by(ap.c.outlet)
         .order_by(ap.c.outlet)
     )
@@ -350,15 +364,16 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     :func:`outlet_names` says, and :class:`unspun.errors.NotFoundError` (naming a near outlet) is
     raised if it has no article.
 
-    Four queries, each one pass over the outlet's appearances (an article published twice by
-    the outlet counts twice, as it was read twice): per month (articles, words, spans,
+    Four queries, each one pass over the outlet's appearances, a text once
+    (:func:`once_per_outlet`: a text the outlet published at two urls counts once, in the
+    month of its first appearance there): per month (articles, words, spans,
     dates; undated articles as one group), the persuasion scores with their month (medians and
     quartiles are computed from them), span counts per technique, label counts per task and name.
     """
     names = outlet_names(connection, outlet)
     if not names:
         raise unknown_outlet(outlet, sorted(_stored_outlets(connection)))
-    mine = ap.c.outlet.in_(names)
+    mine = and_(ap.c.outlet.in_(names), once_per_outlet())
     month = _month(connection)
     shown = ap.join(a, a.c.pk == ap.c.article_pk)
     joined = shown.outerjoin(an, an.c.id == a.c.newest_analysis_id)
@@ -532,6 +547,7 @@ def quoted_sources(connection: Connection, *, outlet: str | None, limit: int) ->
         .select_from(r.join(a, r.c.analysis_id == a.c.newest_analysis_id).join(ap, ap.c.article_pk == a.c.pk))
         .where(
             r.c.source_text.is_not(None),
+            once_per_outlet(),
             *([ap.c.outlet.in_(outlet_names(connection, outlet))] if outlet is not None else []),
         )
         .group_by(ap.c.outlet, who)
@@ -553,7 +569,7 @@ def entity_portrayals(
 ) -> list[EntityPortrayal]:
     """Per outlet and entity: the articles naming it and the sentiments and roles it was given."""
     e = t.entities
-    where: list[ColumnElement[bool]] = []
+    where: list[ColumnElement[bool]] = [once_per_outlet()]
     if entity is not None:
         where.append(func.lower(e.c.name) == entity.lower())
     if outlet is not None:
