@@ -1304,3 +1304,25 @@ def test_an_opened_crlf_file_is_analysed_as_read_not_as_the_textarea_shows_it(
     with page.expect_response("**/api/analyze") as edited:
         page.click("#analyse-button")
     assert edited.value.json()["text"] == "The corrupt elites lie.\nThey always lie."
+
+
+def test_a_phones_width_scrolls_no_page_sideways(browser: Any, server: str, api: httpx.Client) -> None:
+    # QA s49: at 390 px every page was 477 px wide (the header's version past the menu), the
+    # entities and outlets tables ran past the screen, and two outlets compared were 499 px.
+    data = store_article(api, "Phone layout\n\n" + ARTICLE.split("\n\n", 1)[1], outlet="Phone Daily Example")
+    store_article(api, "Phone layout two\n\nThe council met on Monday.", outlet="Phone Weekly Example")
+    wide: dict[str, int] = {}
+    with open_page(browser, server) as pg:
+        pg.set_viewport_size({"width": 390, "height": 844})
+        for path in (
+            "/",
+            f"/articles/{data['article_id']}",
+            "/outlets",
+            "/outlets/Phone%20Daily%20Example?compare=Phone%20Weekly%20Example",
+        ):
+            pg.goto(path)
+            ready(pg)
+            width = pg.evaluate("() => document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+    assert wide == {}, wide
