@@ -1331,3 +1331,28 @@ def test_an_outlet_that_published_one_text_at_two_urls_counts_it_once(store: Sql
         ("officials", 1, 1)
     ]
     assert store.search(SearchQuery(outlet="Alpha")).total == 2
+
+
+def test_an_uncertain_genre_is_counted_apart_in_the_mix_and_the_genre_filter(store: SqlStore) -> None:
+    """s48: a genre under even odds (``Analysis.genre_uncertain``, its probability kept in the
+    genre label's score) is the likeliest, not a finding, but the outlet's genre mix and
+    ``search --genre`` counted it as the genre. The mix counts it apart, by its likeliest genre;
+    ``--genre opinion`` finds the sure ones and ``--genre uncertain`` the others. A label stored
+    without a score (an older analysis: 1.0) reads as sure."""
+    from unspun.document import Label
+
+    made = []
+    for id, genre, score in (("s", "opinion", 0.9), ("u", "opinion", 0.3), ("r", "reporting", 0.8)):
+        analysis = make_analysis(f"Text {id} about the harbour and the pier.", id=id, outlet="Alpha")
+        analysis.article.labels["genre"] = [Label(genre, score)]
+        made.append(analysis)
+    assert [a.genre_uncertain for a in made] == [False, True, False]
+    store.add_many(made)
+    alpha = store.profile("Alpha")
+    assert (alpha.genres, alpha.genres_uncertain) == ({"opinion": 1, "reporting": 1}, {"opinion": 1})
+    assert alpha.to_dict()["genres_uncertain"] == {"opinion": 1}
+    assert store.search(SearchQuery(genre="opinion")).total == 1
+    assert store.search(SearchQuery(genre="Uncertain")).total == 1
+    [uncertain] = store.search(SearchQuery(genre="uncertain")).items
+    assert uncertain.title == "A title" and store.get(uncertain.article_id).analysis.genre_uncertain
+    assert store.search(SearchQuery(genre="reporting")).total == 1

@@ -805,3 +805,23 @@ def test_a_month_given_alone_is_named_so_in_a_conflict(tmp_path: Path) -> None:
     assert again.exit_code == 2
     assert "published '2026-05-01', not published '2026-05-14'" in again.stderr
     assert "the month 2026-05 given alone" in again.stderr, again.stderr
+
+
+def test_profile_counts_an_uncertain_genre_apart_and_search_finds_it(tmp_path: Path) -> None:
+    # s48: the genre mix said "genres: opinion 2" for a sure opinion and one at 0.3 (the text view
+    # says "uncertain (likeliest Opinion, 0.30 ...)" of the second).
+    from unspun.document import Label
+
+    db = f"sqlite:///{tmp_path / 'genres.db'}"
+    with open_store(db) as store:
+        for id, score in (("s", 0.9), ("u", 0.3)):
+            analysis = make_analysis(f"Opinion text {id} about the harbour.", id=id, outlet="Epsilon")
+            analysis.article.labels["genre"] = [Label("opinion", score)]
+            store.add(analysis)
+    profile = run("profile", "Epsilon", "--db", db).stdout.splitlines()
+    assert "genres: opinion 1; uncertain (under even odds; likeliest opinion 1)" in profile, profile
+    found = json.loads(run("search", "--genre", "uncertain", "--db", db, "--format", "json").stdout)
+    assert found["total"] == 1
+    assert (
+        json.loads(run("search", "--genre", "Opinion", "--db", db, "--format", "json").stdout)["total"] == 1
+    )

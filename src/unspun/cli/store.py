@@ -369,6 +369,10 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
     for kind in ("genre", "frame"):
         mix = ", ".join(f"{_label(k, kind)} {v}" for k, v in profile[f"{kind}s"].items())
         lines.append(f"{kind}s: {mix or '-'}")
+        unsure = profile.get(f"{kind}s_uncertain") or {}
+        if unsure:  # a genre under even odds is the likeliest, not a finding: counted apart
+            likeliest = ", ".join(f"{_label(k, kind)} {v}" for k, v in unsure.items())
+            lines[-1] += f"; uncertain (under even odds; likeliest {likeliest})"
     lines.append("by month (articles, spans per 1,000 words, median persuasion):")
     for month in profile["trend"]:
         lines.append(

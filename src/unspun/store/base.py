@@ -233,7 +233,10 @@ class SearchQuery:
         "the other taxonomy: Flag-Waving finds Flag_Waving, Whataboutism finds "
         "Whataboutism,Straw_Men,Red_Herring and that finds Whataboutism, Straw_Man, Red_Herring."
     )
-    genre: str | None = _filter("Of this genre (opinion, reporting, satire; its name in any case: Opinion).")
+    genre: str | None = _filter(
+        "Of this genre (opinion, reporting, satire; its name in any case: Opinion), at even odds "
+        "or better; uncertain: the articles whose likeliest genre is under even odds."
+    )
     frame: str | None = _filter(
         "Has this frame among its frames (its id or name, in any case: Economic, security and defence)."
     )
@@ -266,9 +269,11 @@ class SearchQuery:
         # is; one that names none is left to the check below, which says which it was near.
         from unspun.techniques import FRAME_INFO, GENRE_INFO, category_id
 
+        if self.genre is not None and self.genre.strip().casefold() == UNCERTAIN_GENRE:
+            object.__setattr__(self, "genre", UNCERTAIN_GENRE)
         for name, categories in (("genre", GENRE_INFO), ("frame", FRAME_INFO)):
             value = getattr(self, name)
-            if value is not None:
+            if value is not None and value != UNCERTAIN_GENRE:
                 object.__setattr__(self, name, category_id(value, categories) or value)
         # One check for every front-end (CLI, API, page, Python): a filter that can match
         # nothing by construction is the user's mistake, said in one line, not an empty page.
@@ -310,6 +315,9 @@ def _not_a_date(name: str, value: str) -> dt.date:
 
 
 MAX_PAGE = 1000
+# The genre filter's value for the articles whose likeliest genre is under even odds
+# (``Analysis.genre_uncertain``); a genre's id finds the others.
+UNCERTAIN_GENRE = "uncertain"
 _TEXT_FILTERS = ("text", "outlet", "technique", "genre", "frame", "language", "next")
 
 
@@ -346,7 +354,7 @@ def check_search_query(query: SearchQuery) -> None:
     techniques = PTC14_LABELS + tuple(t for t in SEMEVAL23_LABELS if t not in PTC14_LABELS)
     known: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
         ("technique", query.technique, techniques),
-        ("genre", query.genre, tuple(g.id for g in GENRE_INFO)),
+        ("genre", query.genre, (*(g.id for g in GENRE_INFO), UNCERTAIN_GENRE)),
         ("frame", query.frame, FRAME_LABELS),
         ("language", query.language, SUPPORTED_LANGUAGES),
     )
@@ -496,8 +504,11 @@ class OutletProfile(_Record):
     """How one outlet persuades, over its stored articles (newest analysis of each).
 
     ``technique_counts``: technique id to number of spans; ``technique_rates``: spans per 1,000
-    words; ``genres`` / ``frames``: label to number of articles; ``trend``: one row per month;
-    ``voices``: the persuasion in the author's text and in quotes (:class:`VoiceMeans`).
+    words; ``genres`` / ``frames``: label to number of articles, ``genres`` the articles whose
+    genre is sure (probability :data:`unspun.document.GENRE_SURE_FROM` or more);
+    ``genres_uncertain``: the others, by their likeliest genre (``Analysis.genre_uncertain``:
+    the other genres together are likelier); ``trend``: one row per month; ``voices``: the
+    persuasion in the author's text and in quotes (:class:`VoiceMeans`).
     """
 
     outlet: str
@@ -513,6 +524,7 @@ class OutletProfile(_Record):
     first_published: dt.date | None
     last_published: dt.date | None
     voices: VoiceMeans = field(default_factory=VoiceMeans)
+    genres_uncertain: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

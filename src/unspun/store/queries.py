@@ -32,10 +32,12 @@ from sqlalchemy import (
     text,
 )
 
+from unspun.document import GENRE_SURE_FROM
 from unspun.errors import FormatError
 from unspun.store import paging
 from unspun.store import tables as t
 from unspun.store.base import (
+    UNCERTAIN_GENRE,
     ArticleSummary,
     Comparison,
     EntityPortrayal,
@@ -152,9 +154,14 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
     for task, name in (("genre", query.genre), ("frames", query.frame)):
         if name is not None:
             lab = t.labels.alias(f"label_{task}")
-            where.append(
-                exists().where(_in_scope(lab.c.analysis_id, query), lab.c.task == task, lab.c.name == name)
-            )
+            # a genre at even odds or better; "uncertain": a likeliest genre under even odds
+            if task == "genre" and name == UNCERTAIN_GENRE:
+                matched: list[ColumnElement[bool]] = [lab.c.score < GENRE_SURE_FROM]
+            elif task == "genre":
+                matched = [lab.c.name == name, lab.c.score >= GENRE_SURE_FROM]
+            else:
+                matched = [lab.c.name == name]
+            where.append(exists().where(_in_scope(lab.c.analysis_id, query), lab.c.task == task, *matched))
     if query.min_score is not None or query.max_score is not None:
         x = an.alias("scored")
         score = [_in_scope(x.c.id, query)]
@@ -412,17 +419,19 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
             .group_by(s.c.technique)
         )
     )
-    mixes: dict[str, dict[str, int]] = {"genre": {}, "frames": {}}
-    for task, name, count in connection.execute(
-        select(lab.c.task, lab.c.name, func.count())
+    mixes: dict[str, dict[str, int]] = {"genre": {}, "frames": {}, "genre_uncertain": {}}
+    # a genre under even odds (Analysis.genre_uncertain) is counted apart, by its likeliest genre
+    uncertain = case((and_(lab.c.task == "genre", lab.c.score < GENRE_SURE_FROM), 1), else_=0)
+    for task, name, unsure, count in connection.execute(
+        select(lab.c.task, lab.c.name, uncertain, func.count())
         .select_from(
             lab.join(a, lab.c.analysis_id == a.c.newest_analysis_id).join(ap, ap.c.article_pk == a.c.pk)
         )
         .where(mine)
-        .group_by(lab.c.task, lab.c.name)
+        .group_by(lab.c.task, lab.c.name, uncertain)
         .order_by(lab.c.task, func.count().desc(), lab.c.name)
     ):
-        mixes.setdefault(task, {})[name] = int(count)
+        mixes.setdefault(f"{task}_uncertain" if unsure else task, {})[name] = int(count)
     trend = [
         MonthTrend(
             month=key,
@@ -446,6 +455,7 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
         technique_counts=technique_counts,
         technique_rates={k: _rate(v, words) for k, v in technique_counts.items()},
         genres=mixes["genre"],
+        genres_uncertain=mixes["genre_uncertain"],
         frames=mixes["frames"],
         persuasion=_distribution([x for scores in scores_by_month.values() for x in scores]),
         trend=trend,
