@@ -1355,4 +1355,7 @@ def test_an_uncertain_genre_is_counted_apart_in_the_mix_and_the_genre_filter(sto
     assert store.search(SearchQuery(genre="Uncertain")).total == 1
     [uncertain] = store.search(SearchQuery(genre="uncertain")).items
     assert uncertain.title == "A title" and store.get(uncertain.article_id).analysis.genre_uncertain
+    # and a listed article says so beside its genre, as its analysis does
+    listed = {item.snippet.split()[1]: item.genre_uncertain for item in store.search(SearchQuery()).items}
+    assert listed == {"s": False, "u": True, "r": False}
     assert store.search(SearchQuery(genre="reporting")).total == 1

@@ -221,7 +221,17 @@ def search(db: DbOption = None, format: FormatOption = TableFormat.text, **given
         if format is TableFormat.json:
             _json({"total": page.total, "next": page.next, "articles": rows})
             return
-        columns = ["article_id", "published", "outlet", "title", "persuasion_score", "genre", "spans", "url"]
+        columns = [
+            "article_id",
+            "published",
+            "outlet",
+            "title",
+            "persuasion_score",
+            "genre",
+            "genre_uncertain",
+            "spans",
+            "url",
+        ]
         if format is TableFormat.csv:
             write(_csv(rows, columns))
             if page.next:  # on stderr, so that `> hits.csv` keeps the table alone, but said

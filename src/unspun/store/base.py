@@ -94,7 +94,8 @@ class ArticleSummary(_Record):
 
     ``words`` counts white-space separated words; ``techniques`` maps technique id to span count
     in the newest analysis; ``snippet`` is the first characters of the text after its title line
-    (:func:`unspun.store.queries.snippet`).
+    (:func:`unspun.store.queries.snippet`); ``genre_uncertain``: whether ``genre`` is under even
+    odds (``Analysis.genre_uncertain``; None without a genre).
     """
 
     article_id: str
@@ -113,6 +114,7 @@ class ArticleSummary(_Record):
     spans: int
     techniques: dict[str, int] = field(default_factory=dict)
     snippet: str = ""
+    genre_uncertain: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,6 +277,7 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
     newest = [r.newest_analysis_id for r in rows if r.newest_analysis_id is not None]
     heads: dict[int, Any] = {}
     techniques: dict[int, dict[str, int]] = defaultdict(dict)
+    unsure: dict[int, bool] = {}  # analysis id -> whether its genre is under even odds
     if newest:
         for h in connection.execute(
             select(an.c.id, an.c.genre, an.c.persuasion_score, an.c.spans).where(an.c.id.in_(newest))
@@ -290,6 +291,11 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
             .order_by(s.c.analysis_id, func.count().desc(), s.c.technique)
         ):
             techniques[analysis_id][technique] = int(count)
+        lab = t.labels
+        for analysis_id, score in connection.execute(
+            select(lab.c.analysis_id, lab.c.score).where(lab.c.analysis_id.in_(newest), lab.c.task == "genre")
+        ):
+            unsure[analysis_id] = score < GENRE_SURE_FROM
     out = []
     for r in rows:
         head = heads.get(r.newest_analysis_id) if r.newest_analysis_id is not None else None
@@ -311,6 +317,7 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
                 spans=head.spans if head else 0,
                 techniques=dict(techniques.get(r.newest_analysis_id, {})),
                 snippet=snippet(r.text, r.title),
+                genre_uncertain=unsure.get(r.newest_analysis_id) if head and head.genre else None,
             )
         )
     return out
