@@ -27,6 +27,7 @@ FILES = {
     "story.txt": "First paragraph.\n\nSecond paragraph.\n",
     "page.html": "<html><body><article><h1>Mayor quits</h1><p>The mayor quit on Friday, "
     "critics said.</p></article></body></html>",
+    "dump.jsonl": '{"id": "a1", "text": "The council lied again."}\nnot json\n{"text": "A quiet day."}\n',
     "titled.html": "<html><head><title>Mayor quits over budget row - City Herald</title></head><body><article>"
     "<h1>Mayor quits over budget row</h1><p>The mayor quit on Friday, critics said.</p></article></body></html>",
 }
@@ -66,6 +67,25 @@ def test_a_feed_address_gives_its_entries(site: str) -> None:
     assert {a.source_path for a in articles} == {f"{site}/news.rss"} and articles[0].outlet == "Herald"
     ((where, error),) = skipped
     assert error.message == f"{site}/news.rss: entry 2 has no text (no content or summary)"
+    # QA s49: a Path of it ("http:/127.0.0.1:.../news.rss:2") was counted as a file of its own
+    # ("from 1 file and 1 URL") and shown with one slash
+    assert str(where) == f"{site}/news.rss:2"
+
+
+def test_a_jsonl_address_gives_one_article_per_line(site: str) -> None:
+    # QA s49: a JSONL dump's address was read as one text article, its JSON lines for words.
+    from unspun.readers.folder import holds_many
+
+    skipped: list[tuple[Path | str, UnspunError]] = []
+    articles = list(iter_articles(f"{site}/dump.jsonl", on_error=lambda where, e: skipped.append((where, e))))
+    assert [(a.id, a.text) for a in articles] == [
+        ("a1", "The council lied again."),
+        ("dump-3", "A quiet day."),
+    ]
+    assert {a.source_path for a in articles} == {f"{site}/dump.jsonl"}
+    ((where, error),) = skipped
+    assert str(where) == f"{site}/dump.jsonl:2" and "invalid JSON" in error.message
+    assert holds_many("https://news.example/dump.jsonl")
 
 
 def test_a_raw_markdown_or_text_file_reads_as_the_file_would(site: str) -> None:

@@ -171,7 +171,7 @@ def cli_settings(**overrides: Any) -> Any:
     return load_settings(state["config"], flags=flags, **overrides)
 
 
-def report_skipped(path: Path, error: UnspunError) -> None:
+def report_skipped(path: Path | str, error: UnspunError) -> None:
     """The reader's error handler: the message already names the file (and line) it is about;
     told as ``unspun analyze`` tells it (:attr:`unspun.runner.Failure.line`: "a.txt: it is empty ...")."""
     from unspun.runner import Failure

@@ -20,7 +20,7 @@ from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError, UnspunError
 from unspun.readers.encoding import read_bytes
 from unspun.readers.html import with_headline
-from unspun.readers.jsonl import ErrorHandler, raise_error, unique_ids
+from unspun.readers.jsonl import ErrorHandler, place, raise_error, unique_ids
 from unspun.readers.text import published_or_none
 
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
@@ -163,7 +163,7 @@ def _entries(
             error: UnspunError = EmptyInputError(
                 f"{where}: entry {number} has no text (no content or summary)"
             )
-            on_error(Path(f"{where}:{number}"), error)
+            on_error(place(where, number), error)
             continue
         source = entry.get("source") or {}
         outlet = (source.get("title") or "").strip() or feed_title

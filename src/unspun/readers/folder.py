@@ -137,10 +137,11 @@ def holds_many(source: str | Path) -> bool:
 
 
 def _feed_address(url: str) -> bool:
-    """Whether ``url``'s path ends as a feed file's name does (``.rss``, ``.atom``, ``.xml``)."""
+    """Whether ``url``'s path ends as a feed's or a JSONL file's name does (``.rss``, ``.atom``,
+    ``.xml``, ``.jsonl``): an address of many articles."""
     from urllib.parse import urlsplit
 
-    return Path(urlsplit(url).path).suffix.lower() in FEED_SUFFIXES
+    return Path(urlsplit(url).path).suffix.lower() in FEED_SUFFIXES | JSONL_SUFFIXES
 
 
 def _count_file(path: Path) -> int:

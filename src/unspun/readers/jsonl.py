@@ -19,17 +19,26 @@ from unspun.readers.encoding import BOM
 from unspun.readers.html import html_article, is_html
 from unspun.readers.text import published_or_none, read_text
 
-ErrorHandler = Callable[[Path, UnspunError], None]
+ErrorHandler = Callable[[Path | str, UnspunError], None]
 """Called as ``on_error(where, error)`` for input that is skipped: a file, or one JSONL line,
-named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin).
+named ``Path("<file>:<line number>")`` (``Path("standard input:<line number>")`` on stdin), a
+line or entry read from a web address as the string ``"<url>:<number>"`` (:func:`place`).
 Every reader error's message names the input it is about, so a handler may show it alone."""
+
+
+def place(where: str, number: int) -> Path | str:
+    """Where line or entry ``number`` of ``where`` is, for an :data:`ErrorHandler`: a ``Path``, or
+    a string for a web address (a ``Path`` made "http://host/a.jsonl:2" "http:/host/a.jsonl:2",
+    which the run's summary then counted as a file of its own)."""
+    return f"{where}:{number}" if "://" in where else Path(f"{where}:{number}")
+
 
 JSONL_FIELDS = ("id", "title", "url", "outlet", "published", "language", "lang")
 """The fields of a record read besides ``text``: ``language`` (or ``lang``, the API's name) sets the
 article's language, checked as ``--lang`` is, instead of detecting it."""
 
 
-def raise_error(path: Path, error: UnspunError) -> None:
+def raise_error(path: Path | str, error: UnspunError) -> None:
     """Default folder error handler: re-raise, so a bad file stops the run."""
     raise error
 
@@ -53,7 +62,7 @@ def jsonl_articles(
 ) -> Iterator[Article]:
     """One article per non-blank line of ``text``; a missing id becomes ``<stem>-<line number>``.
 
-    A bad line goes to ``on_error(Path("<where>:<line>"), error)`` and is skipped.
+    A bad line goes to ``on_error(place(where, line), error)`` and is skipped.
 
     Raises:
         EmptyInputError: ``text`` has no non-blank line.
@@ -71,7 +80,7 @@ def jsonl_articles(
                 id=f"{stem}-{number}",
             )
         except UnspunError as error:
-            on_error(Path(f"{where}:{number}"), error)
+            on_error(place(where, number), error)
             continue
         article.source_path = str(source_path) if source_path is not None else None
         yield article

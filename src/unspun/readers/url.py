@@ -235,11 +235,14 @@ def url_articles(
     on_error: ErrorHandler = raise_error,
 ) -> list[Article]:
     """The articles at ``url``, by what it gives: an RSS or Atom feed's entries (one article each,
-    as a feed file's; ``on_error`` gets the entries without text), a Markdown or plain text
+    as a feed file's; ``on_error`` gets the entries without text), a JSONL dump's records (no
+    HTML page, its first line a ``{"text": ...}`` object or its address ending in ``.jsonl``: one
+    article per line, as a ``.jsonl`` file's; ``on_error`` gets the bad lines), a Markdown or plain text
     file's article when its address ends in ``.md``, ``.markdown`` or ``.txt`` and it is no HTML
     page (a raw file of a repository), else the page's article (:func:`url_article`). A feed's
     address had been read as one page, its entries run together ("- Council closes libraryThe
-    council voted..."), and a raw Markdown file's markup and paragraphs as a page's text.
+    council voted..."), a raw Markdown file's markup and paragraphs as a page's text, and a JSONL
+    dump as one text, its JSON lines for words.
 
     Raises:
         FetchError (see :func:`url_article`), FormatError, EncodingError, EmptyInputError.
@@ -256,6 +259,10 @@ def url_articles(
     if is_feed(page):
         return list(feed_articles(page, path=Path(_url_id(final)), where=url, on_error=on_error))
     suffix = PurePosixPath(urlsplit(final).path).suffix.lower()
+    if not is_html(page):
+        dump = _jsonl_articles(page, url, _url_id(final).removesuffix(suffix) or "page", suffix, on_error)
+        if dump is not None:
+            return dump
     if not is_html(page) and suffix in MARKDOWN_SUFFIXES | {".txt"}:
         id = _url_id(final).removesuffix(suffix) or "page"
         if suffix in MARKDOWN_SUFFIXES:
@@ -265,6 +272,25 @@ def url_articles(
         article.url = article.url or final
         return [article]
     return [_page_article(url, page, final, None)]
+
+
+def _jsonl_articles(
+    page: bytes, url: str, stem: str, suffix: str, on_error: ErrorHandler
+) -> list[Article] | None:
+    """The records of a JSONL dump fetched from ``url`` (None when ``page`` is none: its address
+    does not end in ``.jsonl`` and its first line is no ``{"text": ...}`` object)."""
+    from unspun.readers.encoding import decode_text
+    from unspun.readers.jsonl import jsonl_articles, looks_like_jsonl, unique_ids
+
+    text = decode_text(page, url)
+    if suffix != ".jsonl" and not looks_like_jsonl(text):
+        return None
+    articles = list(
+        unique_ids(jsonl_articles(text, where=url, stem=stem, source_path=None, on_error=on_error))
+    )
+    for article in articles:
+        article.source_path = url
+    return articles
 
 
 def _url_id(url: str) -> str:

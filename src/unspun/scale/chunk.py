@@ -184,7 +184,7 @@ def _feed_rows(chunk: Chunk) -> Iterator[dict[str, Any]]:
         data = handle.read()
     failed: list[dict[str, Any]] = []
 
-    def on_error(where: Path, error: UnspunError) -> None:
+    def on_error(where: Path | str, error: UnspunError) -> None:
         number = int(str(where).rpartition(":")[2] or 0)
         failed.append(
             {"kind": unread_kind(error), "source": chunk.url, "line": number, "id": "", "data": error.message}

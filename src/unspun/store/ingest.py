@@ -134,7 +134,7 @@ def _read_source(
 ) -> Iterator[Article]:
     from unspun.readers.dispatch import iter_articles
 
-    def skipped(where: Path, error: UnspunError) -> None:
+    def skipped(where: Path | str, error: UnspunError) -> None:
         on_failure(Failure.of_read(where, error))
 
     def left_out(where: Path, reason: str) -> None:
