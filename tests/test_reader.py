@@ -568,6 +568,29 @@ def test_title_site_is_only_a_short_name_after_the_last_separator(title: str, si
     assert title_site(title) == site
 
 
+@pytest.mark.parametrize(
+    ("title", "site"),
+    [
+        ("Harbour Daily - Home", "Harbour Daily"),
+        ("Home | Harbour Daily", "Harbour Daily"),
+        ("Home - the best local news", None),
+    ],
+)
+def test_a_home_pages_title_names_its_site_not_home(title: str, site: str | None) -> None:
+    # QA s49: a saved front page titled "Harbour Daily - Home" gave the outlet "Home" and the
+    # headline "Harbour Daily" put before its text.
+    from unspun.readers.html import html_article
+
+    assert title_site(title) == site
+    page = (
+        f"<html><head><title>{title}</title></head><body><main><article><h2>Bus lanes approved</h2>"
+        "<p>The council voted 7-2 to add lanes on Harbour Road on Tuesday evening.</p></article></main></body></html>"
+    )
+    article = html_article(page.encode(), id="p", where="p.html", source_path=None)
+    if site is not None:
+        assert article.outlet == site and not article.text.startswith(site), (article.outlet, article.text)
+
+
 def test_read_html_separates_headline_and_paragraphs_by_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "news.html"
     path.write_text(

@@ -301,13 +301,32 @@ def title_site(title: str | None) -> str | None:
     parts = _TITLE_PARTS.split(title.strip())
     if len(parts) < 2:
         return None
+    home = [part for part in parts if part.strip().casefold() in _HOME_PAGE]
+    if len(parts) == 2 and len(home) == 1:
+        # A front page's "Harbour Daily - Home" (or "Home | Harbour Daily") names the site beside
+        # the page, and no headline: "Home" was taken for the outlet, the site for a headline.
+        site = next(part.strip() for part in parts if part not in home)
+        return site if _reads_as_name(site) else None
     site, headline = parts[-1].strip(), " ".join(parts[:-1])
+    if len(headline.split()) <= len(site.split()):
+        return None
+    return site if _reads_as_name(site) else None
+
+
+# What a site calls its front page in a <title> ("Harbour Daily - Home"), in the covered languages.
+_HOME_PAGE = frozenset(
+    {"home", "homepage", "home page", "front page", "startseite", "accueil", "strona główna", "главная"}
+)
+
+
+def _reads_as_name(site: str) -> bool:
+    """One to four words, each capitalised but for "of", "the", "and", ...; no sentence punctuation."""
     words = site.split()
-    if not 1 <= len(words) <= 4 or len(site) > 40 or len(headline.split()) <= len(words):
-        return None
+    if not 1 <= len(words) <= 4 or len(site) > 40:
+        return False
     if any(mark in site for mark in '?!:;,"') or not words[0][:1].isupper():
-        return None
-    return site if all(_SITE_WORD.fullmatch(word) for word in words) else None
+        return False
+    return all(_SITE_WORD.fullmatch(word) for word in words)
 
 
 def url_host(url: str) -> str | None:
