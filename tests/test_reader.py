@@ -2054,3 +2054,26 @@ def test_a_feeds_html_title_and_summary_are_read_as_text_not_markup(tmp_path: Pa
     (item,) = iter_articles(rss, max_bytes=LIMIT)
     assert item.title == "Council\u2019s plan"
     assert item.text == "Council\u2019s plan\n\nIt passed."
+
+
+def _teaser(n: int) -> str:
+    return f"<article><h2><a href='/a{n}'>Story {n} headline</a></h2><p>Story {n} in a line or two.</p></article>"
+
+
+def test_a_page_listing_articles_is_refused_not_run_together() -> None:
+    # QA s49: a saved front page of three teasers was read as one article: the second and third
+    # headlines left out, the three stories' lines run together as its paragraphs.
+    from unspun.readers.html import html_article
+
+    page = f"<html><body><nav><a href='/'>Home</a></nav><main>{''.join(_teaser(n) for n in (1, 2, 3))}</main></body></html>"
+    with pytest.raises(FormatError, match="p.html is a list of 3 articles .*open the article you mean"):
+        html_article(page.encode(), id="p", where="p.html", source_path=None)
+    # An article's page with related stories beside it is read as the article.
+    story = " ".join(["The council voted on Tuesday to add bus lanes along the harbour road."] * 8)
+    related = "".join(_teaser(n) for n in (1, 2, 3))
+    page = f"<html><body><article><h1>Bus lanes</h1><p>{story}</p></article><aside>{related}</aside></body></html>"
+    assert html_article(page.encode(), id="p", where="p.html", source_path=None).text.startswith(
+        "Bus lanes\n\n"
+    )
+    page = f"<html><body><article><h1>Bus lanes</h1><p>{story}</p></article>{related}</body></html>"
+    assert story in html_article(page.encode(), id="p", where="p.html", source_path=None).text

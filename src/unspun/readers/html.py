@@ -53,11 +53,18 @@ def html_article(
         EncodingError: binary data, or bytes no encoding reads (the rule of
             :func:`unspun.readers.encoding.decode`, as for a text file).
         EmptyInputError: no main text found.
-        FormatError: a saved page that is a paywall, cookie-consent or bot-check page
-            (:func:`unspun.readers.wall.wall_kind`; a fetched one is refused by ``readers.url``).
+        FormatError: a list of articles (:func:`teaser_count`); a saved page that is a paywall,
+            cookie-consent or bot-check page (:func:`unspun.readers.wall.wall_kind`; a fetched
+            one is refused by ``readers.url``).
     """
     # Decoded by the one rule (offsets count the extracted text, so the BOM is not kept).
     page = decode_text(data, source_path if source_path is not None else where).removeprefix(BOM)
+    teasers = teaser_count(page)
+    if teasers:
+        raise FormatError(
+            f"{where} is a list of {teasers} articles (each a linked headline and a few words), not one "
+            "article; open the article you mean and save its page, or give its address"
+        )
     document = _extract(page)
     blocks = _html_blocks(document) if document is not None else []
     if not any(block.strip() for _, block in blocks) or not has_page_text(page):
@@ -247,6 +254,38 @@ def has_page_text(page: str) -> bool:
     for element in body.xpath(_CHROME):
         element.drop_tree()  # its tail (text after it) stays: the page's own
     return bool(body.text_content().strip())
+
+
+# A page of teasers (a front page, a section's or a search's list): at least this many <article>
+# elements, none inside another, each a linked headline and at most _TEASER_WORDS words.
+_TEASERS = 3
+_TEASER_WORDS = 80
+
+
+def teaser_count(page: str) -> int:
+    """How many teasers ``page`` lists when it is a list of articles, else 0.
+
+    A front page's stories are each an ``<article>`` with a linked headline and a line or two:
+    read as one article, their paragraphs ran together (and their headlines, but the first, were
+    left out). An article's page whose own ``<article>`` is longer, with related stories beside
+    it, is no list."""
+    if "<article" not in page.casefold():
+        return 0
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))
+    except (ValueError, etree.ParserError):
+        return 0
+    articles = tree.xpath("//body//article[not(ancestor::article)]")
+    if len(articles) < _TEASERS:
+        return 0
+    linked = ".//*[self::h1 or self::h2 or self::h3 or self::h4]//a[@href]"
+    for article in articles:
+        if not article.xpath(linked) or len(article.text_content().split()) > _TEASER_WORDS:
+            return 0
+    return len(articles)
 
 
 # A host name ("example.com", "news.example.co.uk"): what trafilatura means its fallback to find.
