@@ -2077,3 +2077,20 @@ def test_a_page_listing_articles_is_refused_not_run_together() -> None:
     )
     page = f"<html><body><article><h1>Bus lanes</h1><p>{story}</p></article>{related}</body></html>"
     assert story in html_article(page.encode(), id="p", where="p.html", source_path=None).text
+
+
+def test_paragraphs_set_apart_by_two_line_breaks_stay_paragraphs() -> None:
+    # QA s49: an older site's story, its paragraphs set apart by <br><br> in one <div>, was one
+    # paragraph (its lines joined by single line breaks, its bold headline the first of them).
+    from unspun.readers.html import html_article
+
+    line = "says the council voted on the harbour budget on Tuesday evening after a long debate."
+    paragraphs = [f"Paragraph {n} {line}" for n in range(1, 4)]
+    page = (
+        "<html><head><title>Old site story</title></head><body><div class='story'><b>Old site story</b>"
+        f"<br><br>{'<br> <br>'.join(paragraphs)}<br>A line of its own.</div></body></html>"
+    )
+    text = html_article(page.encode(), id="p", where="p.html", source_path=None).text
+    assert text == "\n\n".join(["Old site story", *paragraphs[:2], f"{paragraphs[2]}\nA line of its own."]), (
+        text
+    )

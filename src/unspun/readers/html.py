@@ -416,15 +416,41 @@ def _html_blocks(document: Any) -> list[tuple[bool, str]]:
     break as a ``<br>``, so paragraphs could not be told apart; converting each top-level
     element of the extracted body separately keeps the two distinct (joined by a blank line).
     """
-    from trafilatura.xml import xmltotxt
-
     body = getattr(document, "body", None)
-    blocks = [] if body is None else [(_is_headline(e), xmltotxt(e, False).strip()) for e in body]
+    blocks = [] if body is None else [(_is_headline(e), text) for e in body for text in _paragraphs(e)]
     blocks = [(headline, block) for headline, block in blocks if block and not is_boilerplate(block)]
     if blocks:
         return blocks
     fallback = str(getattr(document, "text", None) or "")
     return [(title_line(fallback) is not None, fallback)]
+
+
+# Put where two line breaks follow each other, to split there: a word no text holds
+# (xmltotxt strips private-use and control characters).
+_BREAK = "UNSPUNPARAGRAPHBREAK7F3A"
+
+
+def _paragraphs(element: Any) -> list[str]:
+    """The text of one block of the extracted body, split where two line breaks follow each
+    other (``<br><br>``, trafilatura's ``<lb/><lb/>``): an older site's way of setting paragraphs
+    apart in one element, whose paragraphs had been one (a single ``<br>`` stays a line break)."""
+    from copy import deepcopy
+
+    from trafilatura.xml import xmltotxt
+
+    breaks = [lb for lb in element.iter("lb") if _next_is_break(lb)]
+    if not breaks:
+        return [xmltotxt(element, False).strip()]
+    element = deepcopy(element)
+    for lb in element.iter("lb"):
+        if _next_is_break(lb):
+            lb.tail = _BREAK + (lb.tail or "")
+    return [piece.strip() for piece in xmltotxt(element, False).split(_BREAK)]
+
+
+def _next_is_break(lb: Any) -> bool:
+    following = lb.getnext()
+    return following is not None and following.tag == "lb" and not (lb.tail or "").strip()
 
 
 # An advertisement's placeholder, a block of its own ("Advertisement", "SKIP ADVERTISEMENT", "Story
