@@ -2094,3 +2094,24 @@ def test_paragraphs_set_apart_by_two_line_breaks_stay_paragraphs() -> None:
     assert text == "\n\n".join(["Old site story", *paragraphs[:2], f"{paragraphs[2]}\nA line of its own."]), (
         text
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # a line break between two sentences had glued them: "here.Para two"
+        ("<p>One line.<br>Two line.</p><p>Three.</p>", "One line.\nTwo line.\n\nThree."),
+        (
+            "Para one ends.<br><br>Para two starts.<br>Same para.",
+            "Para one ends.\n\nPara two starts.\nSame para.",
+        ),
+        # a link before a block had been a paragraph of its own: "Intro\n\nlink\n\nmore."
+        ("Intro <a href='/x'>link</a> more.<p>Block.</p>", "Intro link more.\n\nBlock."),
+        ("<p>Split\nin the source</p><ul><li>a</li><li>b</li></ul>", "Split in the source\n\na\n\nb"),
+    ],
+)
+def test_a_feed_entrys_html_keeps_its_line_breaks_and_inline_words(html: str, text: str) -> None:
+    # QA s49: an RSS description's <br> left nothing between its lines ("One line.Two line.").
+    from unspun.readers.feed import html_fragment_text
+
+    assert html_fragment_text(html) == text

@@ -35,8 +35,9 @@ def is_feed(data: bytes) -> bool:
 
 
 def html_fragment_text(html: str) -> str:
-    """Plain text of an HTML fragment: its block elements separated by a blank line, its
-    character references read ("&amp;" is "&")."""
+    """Plain text of an HTML fragment: its block elements separated by a blank line, a ``<br>`` a
+    line break (two in a row a paragraph's end), inline elements' words kept in their line, line
+    ends of the source read as spaces, character references read ("&amp;" is "&")."""
     if "<" not in html:
         return unescape(html).strip()
     import lxml.html
@@ -46,27 +47,40 @@ def html_fragment_text(html: str) -> str:
     except (ValueError, TypeError, lxml.etree.ParserError):
         return html.strip()
     blocks: list[str] = []
+    line: list[str] = []  # the words of the block being read, "\n" for each <br>
+
+    def flush() -> None:
+        lines = (_SPACE.sub(" ", piece).strip() for piece in "".join(line).split("\n"))
+        text = "\n".join(piece for piece in lines if piece)
+        if text:
+            blocks.append(text)
+        line.clear()
+
+    def words(text: str | None) -> None:
+        if text:
+            line.append(text.replace("\n", " "))
 
     def walk(element: Any) -> None:
-        children = [c for c in element if isinstance(c.tag, str)]
-        if any(c.tag in _BLOCKS for c in children):
-            if element.text and element.text.strip():
-                blocks.append(_SPACE.sub(" ", element.text).strip())
-            for child in children:
-                if child.tag in _BLOCKS:
-                    walk(child)
+        words(element.text)
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                pass
+            elif child.tag in _BLOCKS:
+                flush()
+                walk(child)
+                flush()
+            elif child.tag == "br":
+                # a second <br> with nothing but spaces since the first ends the paragraph
+                if "".join(line).rstrip(" \t").endswith("\n"):
+                    flush()
                 else:
-                    inline = _SPACE.sub(" ", child.text_content()).strip()
-                    if inline:
-                        blocks.append(inline)
-                if child.tail and child.tail.strip():
-                    blocks.append(_SPACE.sub(" ", child.tail).strip())
-        else:
-            text = _SPACE.sub(" ", element.text_content()).strip()
-            if text:
-                blocks.append(text)
+                    line.append("\n")
+            else:
+                walk(child)
+            words(child.tail)
 
     walk(root)
+    flush()
     return "\n\n".join(blocks)
 
 

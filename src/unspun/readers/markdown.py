@@ -232,7 +232,7 @@ def _html_text(html: str) -> list[str]:
     a style or an embed (no prose)."""
     from unspun.readers.feed import html_fragment_text
 
-    html = _BREAK.sub("\n", _NO_PROSE.sub("", html))
+    html = _NO_PROSE.sub("", html)  # html_fragment_text reads a <br> as a line break
     return [block.strip() for block in html_fragment_text(html).split("\n\n") if block.strip()]
 
 
