@@ -2115,3 +2115,23 @@ def test_a_feed_entrys_html_keeps_its_line_breaks_and_inline_words(html: str, te
     from unspun.readers.feed import html_fragment_text
 
     assert html_fragment_text(html) == text
+
+
+def test_a_feed_entrys_caption_teaser_and_blog_footer_are_no_part_of_its_text(tmp_path: Path) -> None:
+    # QA s49: a WordPress feed's content kept a photo caption, a "Read more:" teaser and the
+    # footer "The post ... appeared first on WP Blog." as paragraphs of the article.
+    path = tmp_path / "wp.rss"
+    content = (
+        "<p>The council&#8217;s plan is a disgrace, and everyone knows it.</p>"
+        "<figure><img src='x.jpg'/><figcaption>Harbour Road. Photo: J. Doe</figcaption></figure>"
+        "<p>Read more: <a href='/other'>Why buses matter</a></p>"
+        "<p>The post <a href='https://wp.example/p1'>A plan</a> appeared first on <a href='https://wp.example'>WP Blog</a>.</p>"
+    )
+    path.write_text(
+        "<?xml version='1.0'?><rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'>"
+        "<channel><title>WP Blog</title><item><title>A plan</title><link>https://wp.example/p1</link>"
+        f"<content:encoded><![CDATA[{content}]]></content:encoded></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (entry,) = iter_articles(path, max_bytes=LIMIT)
+    assert entry.text == "A plan\n\nThe council\u2019s plan is a disgrace, and everyone knows it.", entry.text

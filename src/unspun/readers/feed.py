@@ -19,7 +19,7 @@ from typing import Any
 from unspun.document import Article, web_address
 from unspun.errors import EmptyInputError, FormatError, UnspunError
 from unspun.readers.encoding import read_bytes
-from unspun.readers.html import with_headline
+from unspun.readers.html import is_boilerplate, with_headline
 from unspun.readers.jsonl import ErrorHandler, place, raise_error, unique_ids
 from unspun.readers.text import published_or_none
 
@@ -27,6 +27,10 @@ FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 _FEED_START = re.compile(rb"\s*(?:<\?xml\b.*?\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "section", "article"}
 _SPACE = re.compile(r"[ \t\r\f\v]+")
+# What holds no prose of the article: a picture with its caption, scripts, styles.
+_NO_TEXT = {"figure", "figcaption", "script", "style", "noscript", "template"}
+# A blog's footer under every entry (WordPress: "The post <title> appeared first on <blog>.").
+_FOOTER = re.compile(r"The post .+ appeared first on .+", re.DOTALL)
 
 
 def is_feed(data: bytes) -> bool:
@@ -64,6 +68,8 @@ def html_fragment_text(html: str) -> str:
         words(element.text)
         for child in element:
             if not isinstance(child.tag, str):  # a comment or processing instruction
+                pass
+            elif child.tag in _NO_TEXT:
                 pass
             elif child.tag in _BLOCKS:
                 flush()
@@ -188,7 +194,7 @@ def _entries(
             id=str(raw_id),
             # Opening with its headline, as a page's text does: a technique in the headline, a
             # headline worded as opinion, were read by no step.
-            text=with_headline([(False, block) for block in text.split("\n\n")], title),
+            text=with_headline([(False, block) for block in _article_blocks(text)], title),
             title=title,
             outlet=outlet,
             url=_web_address(entry.get("link")),
@@ -197,6 +203,16 @@ def _entries(
         )
     if count == 0:
         raise EmptyInputError(f"{where}: the feed has no entry with text")
+
+
+def _article_blocks(text: str) -> list[str]:
+    """The paragraphs of an entry's text less what is no part of the article, as a page's are
+    (:func:`unspun.readers.html.is_boilerplate`: a "Read more:" teaser, a wire credit, an
+    advertisement's placeholder) and a blog's footer ("The post ... appeared first on ...");
+    every paragraph when that would leave none."""
+    blocks = text.split("\n\n")
+    kept = [b for b in blocks if not is_boilerplate(b) and _FOOTER.fullmatch(b.strip()) is None]
+    return kept or blocks
 
 
 def _web_address(link: object) -> str | None:
