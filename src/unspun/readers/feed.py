@@ -67,9 +67,7 @@ def html_fragment_text(html: str) -> str:
     def walk(element: Any) -> None:
         words(element.text)
         for child in element:
-            if not isinstance(child.tag, str):  # a comment or processing instruction
-                pass
-            elif child.tag in _NO_TEXT:
+            if not isinstance(child.tag, str) or child.tag in _NO_TEXT:  # a comment, a caption
                 pass
             elif child.tag in _BLOCKS:
                 flush()
