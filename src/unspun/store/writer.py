@@ -2,8 +2,10 @@
 
 Within one transaction: the articles already stored are looked up by id in chunks, the new
 ones inserted at once (``INSERT ... ON CONFLICT DO NOTHING ... RETURNING``: a concurrent
-writer of the same text meets the unique key, and its row is then read back), then the same
-for the analyses (unique per article and model key), then every relational row of every new
+writer of the same text meets the unique key, and its row is then read back), then their new
+appearances the same way (unique per url, or per outlet without a url: an input whose article or
+appearance another writer stored meanwhile is placed again among what that writer stored), then
+the same for the analyses (unique per article and model key), then every relational row of every new
 analysis in one ``executemany`` per table, and finally each article's newest-analysis pointer.
 """
 
