@@ -182,6 +182,7 @@ WHOSAYS_RUNTIME = {
     "casting",
     "cue",
     "cue_context",
+    "cue_span",
     "encoding",
     "gender",
     "headline",

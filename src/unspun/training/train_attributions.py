@@ -94,6 +94,7 @@ def fit_articles(
             None if settings.get("rescore_threshold") is None else float(settings["rescore_threshold"])
         ),
         groups=groups,
+        cue_span_c=None if settings.get("cue_span_c") is None else float(settings["cue_span_c"]),
     )
 
 
@@ -124,6 +125,7 @@ def read_recipe(path: Path) -> dict[str, Any]:
             "max_chars",
             "content_c",
             "rescore_threshold",
+            "cue_span_c",
         },
         "cv": {"folds"},
     }

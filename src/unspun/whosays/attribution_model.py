@@ -45,6 +45,8 @@ from unspun.whosays.content_ranker import ContentRanker
 from unspun.whosays.content_span import propose, span_features
 from unspun.whosays.cue import TREE, cue_tokens, inclusion_keys
 from unspun.whosays.cue_context import CueRescorer, Row, context_rows, fit_rescorer
+from unspun.whosays.cue_span import CueSpanRanker
+from unspun.whosays.cue_span import training_rows as cue_span_rows
 from unspun.whosays.parsing import Chunks, doc_text
 from unspun.whosays.quotation import OPEN_QUOTES, quotations
 from unspun.whosays.speech import can_attribute
@@ -119,6 +121,7 @@ class AttributionModel:
     nested: float | None = None  # see select(); None: a cue inside a kept content never stays
     content_weights: dict[str, float] = field(default_factory=dict)  # content_span features
     rescorer: CueRescorer | None = None  # cue_context: the candidates' second probability
+    cue_span: CueSpanRanker | None = None  # cue_span: the words around the head in the cue
 
     def probability(self, feats: dict[str, float]) -> float:
         """The classifier's probability that the candidate is a cue."""
@@ -153,12 +156,18 @@ class AttributionModel:
         if self.rescorer is not None:
             second = self.rescorer.probabilities(doc, scored)
             scored = [(f, q) for (f, _), q in zip(scored, second, strict=True)]
-        kept = [(self.with_learnt_content(doc, f, quotes), p) for f, p in scored if p >= self.threshold]
+        kept = [(self.with_learnt_parts(doc, f, quotes), p) for f, p in scored if p >= self.threshold]
         if keep is not None:
             kept = [(f, p) for f, p in kept if keep(doc[f.head], f)]
         if distinct:
             kept = without_addressed_twins(doc, kept)
         return select(kept, nested=self.nested, distinct=distinct)
+
+    def with_learnt_parts(self, doc: Any, found: Found, quotes: Sequence[Range]) -> Found:
+        """``found`` with the content the content ranker picks, then the cue span the cue span
+        ranker picks around it (each as it is without its weights)."""
+        found = self.with_learnt_content(doc, found, quotes)
+        return found if self.cue_span is None else self.cue_span.choose(doc, found)
 
     def with_learnt_content(self, doc: Any, found: Found, quotes: Sequence[Range]) -> Found:
         """``found`` with the content the content ranker picks (as it is without content weights)."""
@@ -186,6 +195,9 @@ class AttributionModel:
                 k: round(v, 4) for k, v in sorted(self.content_weights.items()) if abs(v) >= 1e-3
             },
             "rescorer": None if self.rescorer is None else self.rescorer.to_json(),
+            "cue_span": None
+            if self.cue_span is None
+            else {k: round(v, 4) for k, v in sorted(self.cue_span.weights.items()) if abs(v) >= 1e-3},
         }
         (folder / MODEL_FILE).write_text(
             json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -214,6 +226,9 @@ class AttributionModel:
             nested=None if data.get("nested") is None else float(data["nested"]),
             content_weights={k: float(v) for k, v in data.get("content_weights", {}).items()},
             rescorer=None if data.get("rescorer") is None else CueRescorer.from_json(data["rescorer"]),
+            cue_span=None
+            if data.get("cue_span") is None
+            else CueSpanRanker({k: float(v) for k, v in data["cue_span"].items()}),
         )
 
 
@@ -418,12 +433,14 @@ def fit(
     content_c: float | None = None,
     rescore_threshold: float | None = None,
     groups: Sequence[int] | None = None,
+    cue_span_c: float | None = None,
 ) -> AttributionModel:
     """Train an :class:`AttributionModel` on parsed documents and their gold attributions; with
     ``content_c`` (inverse L2 strength) also its content ranker (:func:`content_rows`); with
     ``rescore_threshold`` also its cue rescorer (:func:`rescorer_rows`, the documents' ``groups``
     (their articles) kept together in its inner folds), whose probability is then kept from that
-    threshold rather than ``threshold``."""
+    threshold rather than ``threshold``; with ``cue_span_c`` (inverse L2 strength) also its cue
+    span ranker (:func:`fit_cue_span`, after the content ranker, whose content bounds the cue)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -448,6 +465,8 @@ def fit(
         model.threshold = rescore_threshold
     if content_c is not None:
         model.content_weights = fit_content(model, docs, golds, c=content_c, max_iter=max_iter)
+    if cue_span_c is not None:
+        model.cue_span = CueSpanRanker(fit_cue_span(model, docs, golds, c=cue_span_c, max_iter=max_iter))
     return model
 
 
@@ -513,6 +532,43 @@ def fit_content(
     rows, labels = content_rows(model, docs, golds)
     if len(set(labels)) < 2:
         raise ModelError("the training data gives no gold and other content spans; add articles")
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(rows)
+    ranker = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False).fit(x, labels)
+    names = vectorizer.get_feature_names_out()
+    return {str(n): float(w) for n, w in zip(names, ranker.coef_[0], strict=True)}
+
+
+def fit_cue_span(
+    model: AttributionModel,
+    docs: Sequence[Any],
+    golds: Sequence[Sequence[Any]],
+    *,
+    c: float = 1.0,
+    max_iter: int = 2000,
+) -> dict[str, float]:
+    """Weights of the cue span ranker (:mod:`unspun.whosays.cue_span`): one logistic regression
+    over the start and end rows of every candidate that prediction would consider whose head heads
+    a gold cue (a start or end is the gold one or not), each with the content the model gives it;
+    at prediction the best-scored start and end are kept."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    for doc, gold in zip(docs, golds, strict=True):
+        cues = {cue_head_indices(doc, g.cue): tuple(g.cue) for g in gold if g.cue is not None}
+        quotes = quotations(doc_text(doc))
+        for found, _ in model.candidates(doc):
+            if found.head not in cues or not usable(doc, found, quotes):
+                continue
+            ends, end_labels, starts, start_labels = cue_span_rows(
+                doc, model.with_learnt_content(doc, found, quotes), cues[found.head]
+            )
+            rows += ends + starts
+            labels += end_labels + start_labels
+    if len(set(labels)) < 2:
+        raise ModelError("the training data gives no gold and other cue spans; add articles")
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform(rows)
     ranker = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False).fit(x, labels)
