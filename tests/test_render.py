@@ -414,7 +414,7 @@ def _attribution(text: str, source: str, cue: str, content: tuple[str, str]) -> 
             "she",
             "said",
             ("The", 'farce"'),
-            '“The ruling … showed the trial "was a farce"”',
+            "“The ruling … showed the trial ‘was a farce’”",  # a quote inside: single marks
         ),
         (  # a quotation going on into the next paragraph opens it with a mark again
             '"We have waited," said Angela Moore. "Our members went without.\n\n"Nobody takes this lightly."',

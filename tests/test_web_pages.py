@@ -628,3 +628,30 @@ def test_the_charts_axes_tick_at_round_numbers() -> None:
         ["0", "0.25", "0.5", "0.75", "1"],
         ["0", "0.25", "0.5", "0.75", "1"],
     ]
+
+
+def test_a_quote_inside_a_quote_takes_single_marks_on_the_page_and_in_the_text_view() -> None:
+    # QA s49: "Councillor Osei claims the lanes will "cut journey times"" was shown
+    # “the lanes will "cut journey times"”, a straight pair inside the curly one.
+    from unspun.render_whosays import inner_marks, quoted
+
+    cases = [
+        'the lanes will "cut journey times"',
+        "he called it “fake news” and “a hoax”",
+        'an odd " mark',
+        "no marks at all",
+    ]
+    module = (web.STATIC_DIR / "whosays-panel.js").as_uri()
+    script = (
+        f"const {{ innerMarks }} = await import({json.dumps(module)});"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "process.stdout.write(JSON.stringify(JSON.parse(input).map(innerMarks)));"
+    )
+    page = run_node(script, cases)
+    assert page == [inner_marks(c) for c in cases]
+    assert page[:3] == [
+        "the lanes will \u2018cut journey times\u2019",
+        "he called it \u2018fake news\u2019 and \u2018a hoax\u2019",
+        'an odd " mark',
+    ]
+    assert quoted(cases[0]) == "\u201cthe lanes will \u2018cut journey times\u2019\u201d"

@@ -6,6 +6,7 @@ claims. The first of the sections of :mod:`unspun.render` (which imports this mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rich.console import Group, RenderableType
@@ -61,8 +62,20 @@ def _shorten(piece: str, limit: int) -> str:
 
 
 def quoted(text: str) -> str:
-    """``text`` in quote marks, once: “…”."""
-    return f"“{unquote(text)}”"
+    """``text`` in quote marks, once: “…”, a quote inside it in single marks (:func:`inner_marks`)."""
+    return f"“{inner_marks(unquote(text))}”"
+
+
+# A pair of double marks inside a quote: straight ("...") or curly (“...”), on one line.
+_INNER_PAIR = re.compile(r'"([^"\n]+)"|“([^“”\n]+)”')
+
+
+def inner_marks(text: str) -> str:
+    """``text`` with each pair of double marks it holds made single (‘…’), as a quote inside a
+    quote is written: 'the lanes will "cut journey times"' was shown in the quote's own marks as
+    “the lanes will "cut journey times"”. An unpaired mark stays. The page does the same
+    (whosays-panel.js ``innerMarks``)."""
+    return _INNER_PAIR.sub(lambda m: f"‘{m.group(1) or m.group(2)}’", text)
 
 
 def entity_order(entities: Iterable[Entity]) -> list[Entity]:
@@ -168,7 +181,7 @@ def content_shown(text: str, a: Attribution) -> str:
         text, (a.content.start, a.content.end), [_pair(a.source), _pair(a.cue)]
     )
     if parts:
-        return f"“{_shorten(' … '.join(parts), QUOTE_LIMIT)}”"
+        return f"“{inner_marks(_shorten(' … '.join(parts), QUOTE_LIMIT))}”"
     return quoted(_shorten(continued(text[a.content.start : a.content.end]), QUOTE_LIMIT))
 
 

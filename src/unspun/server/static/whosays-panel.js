@@ -106,7 +106,15 @@ export function unquote(text) {
 
 /** A <q> of a quote's words: the page's <q> adds the marks (“…”), once. */
 export function quoteElement(text) {
-  return el("q", { text: unquote(text) });
+  return el("q", { text: innerMarks(unquote(text)) });
+}
+
+/**
+ * The words of a quote with each pair of double marks they hold made single (‘…’), as a quote
+ * inside a quote is written (render_whosays.inner_marks); an unpaired mark stays.
+ */
+export function innerMarks(text) {
+  return text.replace(/"([^"\n]+)"|“([^“”\n]+)”/g, (_, straight, curly) => `‘${straight ?? curly}’`);
 }
 
 /**
@@ -140,7 +148,7 @@ export function sourceLabel(q, names) {
 }
 
 function quoteItem(q, names, show) {
-  const content = el("q", { text: quoteWords(q) });
+  const content = el("q", { text: innerMarks(quoteWords(q)) });
   return el(
     "li",
     {},
