@@ -168,3 +168,33 @@ def test_shipped_classifiers_are_split_and_load(name: str) -> None:
     model = SentenceClassifier.from_disk(folder, threads=1)
     p = model.probabilities(["The unemployment rate fell to 3.9 percent in May.", "lol ok"])
     assert p.shape[0] == 2 and np.all((p >= 0) & (p <= 1))
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_a_span_model_folder_says_whether_its_session_fuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool
+) -> None:
+    """The span model's session is built as its folder's config says (as a sentence classifier's
+    is): without the Skip fusion for a split graph, with every fusion otherwise."""
+    from unspun.models.span_model import SpanModel
+
+    shipped = packaged_model_dir("ptc-minilm")
+    folder = tmp_path / "spans"
+    folder.mkdir()
+    for path in shipped.iterdir():
+        (folder / path.name).symlink_to(path)
+    config = json.loads((shipped / "config.json").read_text("utf-8")) | {UNFUSED_KEY: split}
+    (folder / "config.json").unlink()
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    asked: list[list[str]] = []
+
+    real = ort.InferenceSession
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        asked.append(list(kwargs.get("disabled_optimizers") or []))  # type: ignore[call-overload]
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ort, "InferenceSession", recorded)
+    model = SpanModel.from_disk(folder, threads=1)
+    assert asked == [[SKIP_LAYER_NORM_FUSION] if split else []]
+    assert model.predict_spans(["They are traitors who hate this country."])[0] is not None

@@ -39,6 +39,7 @@ from unspun.models.decoding import (
     span_features,
     span_vector,
 )
+from unspun.models.onnx_graph import disabled_optimizers
 from unspun.models.packaged import model_folder
 from unspun.models.phrase_joins import TECHNIQUE_PROBABILITY
 from unspun.models.phrase_pieces import exclamation_pieces
@@ -143,7 +144,8 @@ class SpanModel:
                 # One single-threaded ONNX run per worker thread: on 2 cores, two windows at a time
                 # on one thread each ran 1.3x faster than one window on two threads.
                 workers = threads or available_cpus()
-                encoder = _onnx_encoder(path / (onnx_file or config["onnx"]), 1)
+                # a graph whose skip layer norms were split stays split (unspun.models.onnx_graph)
+                encoder = _onnx_encoder(path / (onnx_file or config["onnx"]), 1, disabled_optimizers(config))
                 if config.get("quantized") and onnx_file in (None, config["onnx"]):
                     # int8 dynamic quantisation scales activations over the whole input tensor, so
                     # a window's output would depend on the windows batched with it (up to 0.18 in
@@ -629,7 +631,9 @@ def _read_tokenizer(path: Path) -> Any:
     return tokenizer
 
 
-def _onnx_encoder(path: Path, threads: int | None) -> Encoder:
+def _onnx_encoder(path: Path, threads: int | None, disabled: Sequence[str] = ()) -> Encoder:
+    """The ONNX encoder at ``path``, its session built without the graph transformers named in
+    ``disabled`` (:func:`unspun.models.onnx_graph.disabled_optimizers` of the folder's config)."""
     import onnxruntime as ort
 
     if not path.exists():
@@ -639,7 +643,9 @@ def _onnx_encoder(path: Path, threads: int | None) -> Encoder:
         options.intra_op_num_threads = threads
     options.log_severity_level = 3
     try:
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled)
+        )
     except Exception as exc:  # onnxruntime raises its own untyped errors for unreadable graphs
         raise ModelError(f"cannot load {path} ({exc}); retrain the model with `unspun train`") from exc
 
