@@ -390,6 +390,10 @@ def test_the_page_says_the_text_views_line_on_the_authors_and_the_quoted_voices(
         Voices(author=VoiceCount(chars=400, spans=0, span_share=0.0), quoted=VoiceCount(300, 2, 0.031)),
         # Halves: 0.295 * 100 is 29.5 in doubles, 0.125 * 100 exactly 12.5; both round up.
         Voices(author=VoiceCount(chars=200, spans=3, span_share=0.295), quoted=VoiceCount(8, 1, 0.125)),
+        # QA s49: a wire report read "in the author's text 0% of characters (0 spans); in quotes
+        # 0% (0 spans)"
+        Voices(author=VoiceCount(chars=400, spans=0, span_share=0.0), quoted=VoiceCount(120, 0, 0.0)),
+        Voices(author=VoiceCount(chars=400, spans=0, span_share=0.0), quoted=VoiceCount(0, 0, 0.0)),
     ]
     module = (web.STATIC_DIR / "article-view.js").as_uri()
     script = (
@@ -402,6 +406,7 @@ def test_the_page_says_the_text_views_line_on_the_authors_and_the_quoted_voices(
     assert page[0] == "in the author's text 29% of characters (1 span); in quotes 79% (1 span)"
     assert page[1] == "in the author's text 12% of characters (5 spans); no quotes"
     assert page[3] == "in the author's text 30% of characters (3 spans); in quotes 13% (1 span)"
+    assert page[4:6] == ["no spans, in the author's text or in quotes", "no spans; no quotes"]
 
 
 def test_a_mistyped_page_address_answers_a_page_and_the_api_keeps_its_json(client: object) -> None:

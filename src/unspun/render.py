@@ -309,6 +309,8 @@ def persuasion_note(analysis: Analysis) -> str | None:
 def voice_line(voices: Voices) -> str:
     """Persuasion in the author's text and in quotes, in one line (share of characters in spans)."""
     author, quoted = voices.author, voices.quoted
+    if not author.spans and not quoted.spans:  # "0% of characters (0 spans)" twice said nothing
+        return "no spans, in the author's text or in quotes" if quoted.chars else "no spans; no quotes"
     line = f"in the author's text {_percent(author.span_share)} of characters ({_spans(author.spans)})"
     if not quoted.chars:
         return line + "; no quotes"

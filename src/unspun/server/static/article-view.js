@@ -28,6 +28,8 @@ export function persuasionNote(d) {
 export function voiceLine(scores) {
   const s = scores || {};
   if (s.author_span_share === undefined || s.quoted_span_share === undefined) return null;
+  // "0% of characters (0 spans)" twice said nothing (render.voice_line says the same)
+  if (!s.author_spans && !s.quoted_spans) return s.quoted_chars ? "no spans, in the author's text or in quotes" : "no spans; no quotes";
   const spans = (n) => `${number(n)} ${n === 1 ? "span" : "spans"}`;
   // Math.round (half up), as render.voice_line rounds: the two say the same figures.
   const share = (x) => `${Math.round(x * 100)}%`;
