@@ -46,7 +46,7 @@ class FinetuneRecipe:
     lr: float = 5e-5  # the encoder layers'
     head_lr: float = 1e-3
     hidden_units: int = 64
-    articles_per_step: int = 2
+    articles_per_step: int = 1
     stats_articles: int = 32  # training articles whose frozen features set the head's scaling
 
 
