@@ -984,3 +984,24 @@ def test_a_span_ending_on_a_connective_ends_before_it() -> None:
     assert _covered(text, whole_phrases(text, [_span(text, "They were left alone")])) == [
         "They were left alone"
     ]
+
+
+def test_a_span_reaching_a_next_sentences_first_words_ends_with_its_own() -> None:
+    # QA s49: 'They will destroy our nation unless we act now! The traitors' ran two words into the
+    # next sentence; a whole next sentence stays ('... sold us out. Traitors!')
+    text = "They will destroy our nation unless we act now! The traitors in Parliament have sold us out."
+    spans = whole_phrases(text, [_span(text, "They will destroy our nation unless we act now! The traitors")])
+    assert _covered(text, spans) == ["They will destroy our nation unless we act now!"]
+    text = "They have sold us out. Shameful traitors! Nobody will forget."
+    spans = whole_phrases(text, [_span(text, "sold us out. Shameful traitors!")])
+    assert _covered(text, spans) == ["sold us out. Shameful traitors!"]
+
+
+def test_a_question_word_alone_is_no_span_or_takes_its_question() -> None:
+    # QA s49: a headline '⟦Why⟧' alone was Doubt; PTC gold marks the question it opens
+    text = "Why\n\nHow could Ryan possibly know this? Nobody can. Why? Because."
+    spans = whole_phrases(
+        text,
+        [_span(text, "Why"), _span(text, "How could"), _span(text, "Why?")],
+    )
+    assert _covered(text, spans) == ["How could Ryan possibly know this?"]

@@ -127,6 +127,9 @@ def content_word_count(covered: str) -> int:
 # most words of such a span ("the Mayor"): a longer one is a phrase whose one content word happens
 # to be a title ('the “Who Am I to Judge”', an out-of-fold span).
 TITLE_ALONE_WORDS = 2
+# A question word alone is no span ('⟦Why⟧' as a headline, QA s49): of the PTC training gold spans
+# one is "why" alone, of the grouped folds' out-of-fold spans 14 "why" and 4 "how" (all wrong).
+QUESTION_WORDS = frozenset({"why", "how", "what", "who", "whom", "when", "where", "which", "whether"})
 
 
 def is_finding(covered: str) -> bool:
@@ -136,8 +139,11 @@ def is_finding(covered: str) -> bool:
     :data:`unspun.titles.PERSON_TITLES`, :data:`TITLE_ALONE_WORDS`)."""
     words = _without_expressions(_lowered_words(covered))
     content = [w for w in words if is_content_word(w) and w not in NEGATED_AUXILIARIES]
-    if not content or (
-        len(words) <= TITLE_ALONE_WORDS and all(w.rstrip(".") in PERSON_TITLES for w in content)
+    if (
+        not content
+        or words == content == content[:1]
+        and content[0] in QUESTION_WORDS
+        or (len(words) <= TITLE_ALONE_WORDS and all(w.rstrip(".") in PERSON_TITLES for w in content))
     ):
         return False
     return " ".join(words) not in DISCOURSE_MARKERS and " ".join(content) not in DISCOURSE_MARKERS

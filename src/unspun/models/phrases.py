@@ -81,7 +81,7 @@ from unspun.models.phrase_pieces import (
     sentence_pieces,
     utterance,
 )
-from unspun.models.phrase_reach import either_or_end, to_noun_phrase, whole_starts
+from unspun.models.phrase_reach import either_or_end, question_end, to_noun_phrase, whole_starts
 from unspun.models.phrase_words import END_WORDS, is_finding, normal_word
 
 # Techniques whose span is a whole utterance, often of function words alone (PTC training gold:
@@ -115,10 +115,11 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
     kept = {(s.start, s.end, s.label) for s in whole}
     # a marker is dropped before joining (no phrase is joined to "In fact"), and before trimming
     # ("In fact" would be "fact")
+    starts = sorted(s.start for s in spans)
     trimmed = whole + [
         s
         for s in (
-            _trim_span(text, piece)
+            _trimmed(text, piece, starts)
             for span in spans
             for piece in sentence_pieces(text, span)
             if is_finding(text[piece.start : piece.end])
@@ -138,6 +139,13 @@ def whole_phrases(text: str, spans: Iterable[Span], *, max_gap_words: int | None
     return sorted(
         (s for s in out if (s.start, s.end, s.label) in kept or is_finding(s.text_in(text))), key=_position
     )
+
+
+def _trimmed(text: str, span: Span, starts: Sequence[int]) -> Span | None:
+    """``span`` trimmed (:func:`_trim_span`); a question word it is trimmed to alone goes on to its
+    question mark (:func:`question_end`: 'How| could Ryan possibly know this?')."""
+    trimmed = _trim_span(text, span)
+    return None if trimmed is None else question_end(text, trimmed, starts)
 
 
 def _utterance_span(text: str, span: Span) -> Span | None:
