@@ -1005,3 +1005,10 @@ def test_a_question_word_alone_is_no_span_or_takes_its_question() -> None:
         [_span(text, "Why"), _span(text, "How could"), _span(text, "Why?")],
     )
     assert _covered(text, spans) == ["How could Ryan possibly know this?"]
+
+
+def test_a_span_starting_inside_a_quotation_it_closes_takes_the_opening_mark() -> None:
+    # QA s49: 'so-called "⟦bus plan" is nothing but a war on drivers⟧' started inside the quotation
+    text = 'Their so-called "bus plan" is nothing but a war on drivers.'
+    spans = whole_phrases(text, [_span(text, 'bus plan" is nothing but a war on drivers')])
+    assert _covered(text, spans) == ['"bus plan" is nothing but a war on drivers']

@@ -277,12 +277,21 @@ def balanced_quotes(text: str, start: int, end: int) -> tuple[int, int]:
     return _balanced(text, start, end, piece, {})
 
 
+def _closes(text: str, start: int, end: int) -> bool:
+    """Whether the last straight quotation mark of ``text[start:end]`` closes a quotation: a word or
+    punctuation before it, white space or punctuation (or the text's end) after it ('so-called
+    "⟦bus plan" is nothing but⟧' holds the closing mark of a quotation it starts inside)."""
+    mark = text.rfind('"', start, end)
+    after = text[mark + 1 : mark + 2]
+    return mark > start and not text[mark - 1].isspace() and (not after or not after[0].isalnum())
+
+
 def _balanced(text: str, start: int, end: int, piece: str, swap: dict[int, int]) -> tuple[int, int]:
     """:func:`balanced_quotes` of ``piece``, ``text[start:end]`` with its guillemets swapped by
     ``swap`` (so « opens and » closes in it; the marks looked for in ``text`` are swapped back)."""
     straight = piece.count('"') % 2 == 1
     opened, closed = _lone_marks(piece)
-    if opened or (straight and piece.lstrip()[:1] == '"') or (straight and '"' not in piece.rstrip()[-1:]):
+    if opened or (straight and piece.lstrip()[:1] == '"') or (straight and not _closes(text, start, end)):
         marks = _PAIRS[opened[0]].translate(swap) if opened else '"'
         near = _mark_after(text, end, marks)
         if near is not None:
