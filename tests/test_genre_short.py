@@ -63,3 +63,30 @@ def test_a_short_text_its_outlet_labels_satire_is_still_satire(genre: GenreClass
         id="s", title="Satire: Minister unveils plan to announce plan", text=body, language="en"
     )
     assert genre.predict([labelled])[0][0] == "satire"
+
+
+def _joined(rows: list[dict[str, str]], genre_id: str) -> Article:
+    text = "\n\n".join(r["text"] for r in rows)
+    return Article(id=genre_id, title=text.split("\n")[0], text=text, language="en")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a mocking register reads as satire at any length; the author's-voice veto cost the English "
+    "satire the heads find (docs/training.md, 'What did not pay: the author's voice against a satire call')",
+)
+def test_qas_op_eds_joined_over_150_words_are_not_satire(genre: GenreClassifier) -> None:
+    joined = _joined(FIXTURE["qa_op_eds"], "qa-joined")
+    assert len(joined.text.split()) >= SATIRE_MIN_WORDS["en"]
+    assert genre.predict([joined])[0][0] != "satire"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="deadpan news parody reads as reporting: no labelled English parody to learn it from "
+    "(docs/training.md, 'What did not pay: the author's voice against a satire call')",
+)
+def test_deadpan_satire_joined_over_150_words_is_not_reporting(genre: GenreClassifier) -> None:
+    joined = _joined([r for r in FIXTURE["held_aside"] if r["genre"] == "satire"], "satire-joined")
+    assert len(joined.text.split()) >= SATIRE_MIN_WORDS["en"]
+    assert genre.predict([joined])[0][0] != "reporting"
