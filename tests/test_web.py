@@ -763,6 +763,30 @@ def test_the_technique_chart_of_an_english_and_a_french_outlet_shows_every_techn
     assert page.locator(".card table tbody tr").count() == len(english) + len(french)
 
 
+def test_the_genre_mix_shows_the_uncertain_genres_as_one_bar(page: Any, api: httpx.Client) -> None:
+    # Since the store counts a genre under even odds apart (profile genres_uncertain), the
+    # dashboard's sure-genre bars added up to less than 100% of the articles, the rest unsaid.
+    import json
+
+    store_article(api, "Mixed one\n\nThe council met on Tuesday.", outlet="Mixed Courier")
+    real = api.get("/api/outlets/Mixed Courier/profile").json()
+    real |= {"articles": 4, "genres": {"opinion": 1, "reporting": 1}}
+    real["genres_uncertain"] = {"opinion": 1, "satire": 1}
+    page.route(
+        "**/api/outlets/*/profile*",
+        lambda route: route.fulfill(content_type="application/json", body=json.dumps(real)),
+    )
+    page.goto("/outlets/Mixed%20Courier")
+    ready(page)
+    chart = page.locator("figure", has_text="Genre mix")
+    labels = chart.locator("text.row-label").all_text_contents()
+    assert labels[-1] == "Uncertain" and len(labels) == 3, labels
+    values = chart.locator("text.value").all_text_contents()
+    assert sum(float(v) for v in values) == 100, values
+    assert values[-1] == "50"
+    assert "Uncertain" in (chart.locator(".hint").text_content() or "")
+
+
 def test_article_payloads_render_as_text(page: Any, api: httpx.Client) -> None:
     text = f"Attack report\n\nThe mayor said {PAYLOAD} in a statement. The corrupt, shameless elites want to destroy our great nation."
     data = store_article(api, text, title=f"Title {PAYLOAD}", outlet=f"Outlet {PAYLOAD}")

@@ -44,6 +44,23 @@ function shares(counts, total) {
   return out;
 }
 
+// What the genre mix counts: since the store counts an uncertain genre apart (OutletProfile
+// genres_uncertain), the sure genres alone add up to less than 100%.
+const GENRE_HINT = "% of articles; Uncertain: the likeliest genre less likely than the other genres together";
+const UNCERTAIN_COLOUR = "#8a8f98";
+
+/** The genre chart's rows: each sure genre's share of the articles, then one "Uncertain" row
+ * (every genre under even odds, summed) where any outlet has one. */
+function genreRows(cat, profiles, single) {
+  const rows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => genreName(cat, k), () => undefined);
+  const uncertain = profiles.map((p) => Object.values(p.genres_uncertain || {}).reduce((a, b) => a + b, 0));
+  if (uncertain.some((n) => n > 0)) {
+    const values = uncertain.map((n, i) => (profiles[i].articles ? (100 * n) / profiles[i].articles : 0));
+    rows.push({ label: "Uncertain", values, colour: single ? UNCERTAIN_COLOUR : undefined });
+  }
+  return rows;
+}
+
 // Every key of either map by default: the technique chart of an English (PTC-14) and a French
 // (SemEval-2023) outlet has more than 14 techniques, and a cut at 14 left some out unsaid.
 function rowsOf(maps, name, colourOf, limit = Infinity) {
@@ -67,8 +84,7 @@ function render(cat, profiles) {
   dash.append(figure("Technique rates", rateRows.length ? barChart(rateRows, series, { label: `Technique spans per 1,000 words, ${names}`, digits: 2, width: 1180 }) : el("p", { class: "muted", text: "No technique spans." }), "Spans per 1,000 words, by technique"));
 
   const grid = el("div", { class: "chart-grid" });
-  const genreRows = rowsOf(profiles.map((p) => shares(p.genres, p.articles)), (k) => genreName(cat, k), () => undefined);
-  grid.append(figure("Genre mix", barChart(genreRows, series, { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), "% of articles"));
+  grid.append(figure("Genre mix", barChart(genreRows(cat, profiles, single), series, { label: `Share of articles by genre, ${names}`, digits: 0, unit: "%" }), GENRE_HINT));
   grid.append(figure("Persuasion score", boxPlot(profiles.map((p, i) => ({ name: p.outlet, colour: COLOURS[i], dist: p.persuasion })), { label: `Persuasion score distribution, ${names}` }), PERSUASION_HINT));
   dash.append(grid);
   const frameRows = rowsOf(profiles.map((p) => shares(p.frames, p.articles)), (k) => frameName(cat, k), () => undefined, 14);
