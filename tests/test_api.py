@@ -25,6 +25,7 @@ from unspun.document import AnalysisRecord  # noqa: E402
 from unspun.server import ServerSettings, create_app  # noqa: E402
 from unspun.store import open_store  # noqa: E402
 from unspun.store.base import DEFAULT_PAGE, SearchQuery, search_fields  # noqa: E402
+from unspun.techniques import display_name  # noqa: E402
 
 ARTICLES = [
     {
@@ -264,6 +265,8 @@ def test_articles_filters(client: TestClient, stored: list[dict[str, Any]]) -> N
     technique = next(s["spans"][0]["technique"] for s in stored if s["spans"])
     with_technique = {s["article_id"] for s in stored if any(x["technique"] == technique for x in s["spans"])}
     assert ids(technique=technique) == with_technique
+    # a technique's display name in any case is its id, as a genre's and a frame's are
+    assert ids(technique=display_name(technique).upper()) == with_technique
     scores = {s["article_id"]: s["persuasion_score"] for s in stored}
     cut = sorted(v for v in scores.values() if v is not None)[2]
     assert ids(min_score=cut) == {k for k, v in scores.items() if v is not None and v >= cut}

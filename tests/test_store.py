@@ -781,10 +781,10 @@ def test_default_store_is_sqlite_in_the_data_folder(monkeypatch: pytest.MonkeyPa
 
 
 def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> None:
-    # "Loaded language" (the display name) or a typo matched nothing and answered 0 articles.
+    # A typo matched nothing and answered 0 articles.
     store.add(make_analysis(TRICKY))
     for filters in (
-        {"technique": "Loaded language"},
+        {"technique": "Loaded langage"},
         {"technique": "Nope"},
         {"genre": "Opinions"},
         {"frame": "politics"},
@@ -794,6 +794,32 @@ def test_search_refuses_unknown_technique_genre_and_frame(store: SqlStore) -> No
     assert store.search(SearchQuery(genre="opinion", frame="Political")).total == 1
     # a genre's or frame's display name, in any case, is that id (QA s46), as a language's name is
     assert store.search(SearchQuery(genre="Opinion", frame="political")).total == 1
+
+
+def test_search_takes_a_techniques_display_name_in_any_case(store: SqlStore) -> None:
+    # `unspun search --technique "loaded language"` (and ?technique=) was refused, while --frame
+    # and --genre took a display name in any case; the error named the id it meant.
+    french = make_analysis("Vive la patrie éternelle!", id="fr", outlet="Le Monde", language="fr")
+    french.article.set_layer(TECHNIQUE_LAYER, [Span(0, 24, "Flag_Waving", 0.8, taxonomy=SEMEVAL23)])
+    store.add_many(
+        [
+            french,
+            make_analysis(TRICKY, spans=[("radical extremists", "Loaded_Language", 0.9)]),
+            make_analysis("For our great nation!", id="en", spans=[("our great nation", "Flag-Waving", 0.9)]),
+        ]
+    )
+
+    def found(technique: str) -> list[str]:
+        return sorted(item.source_id for item in store.search(SearchQuery(technique=technique)).items)
+
+    for given in ("loaded language", "Loaded Language", "LOADED_LANGUAGE", " loaded  language "):
+        assert SearchQuery(technique=given).technique == "Loaded_Language", given
+        assert found(given) == ["a1"], given
+    # a name both taxonomies share finds both ids, as the id does; a SemEval-2023 name its id
+    assert found("flag-waving") == found("Flag_Waving") == ["en", "fr"]
+    assert SearchQuery(technique="slogan").technique == "Slogans"
+    assert SearchQuery(technique="questioning the reputation").technique == "Questioning_the_Reputation"
+    assert SearchQuery(technique="Appeal_to_Fear-Prejudice").technique == "Appeal_to_Fear-Prejudice"
 
 
 def test_search_finds_a_semeval2023_technique_as_stored(store: SqlStore) -> None:

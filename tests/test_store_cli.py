@@ -299,6 +299,17 @@ def test_profile_of_an_outlet_without_spans_says_none(filled: str) -> None:
     assert lines[at + 1] == "  none found", lines
 
 
+def test_search_takes_a_techniques_name(filled: str) -> None:
+    # `unspun search --technique "loaded language"` was refused ("did you mean Loaded_Language?")
+    # while --genre Opinion and --frame 'security and defence' were taken.
+    for given in ("loaded language", "Loaded_Language"):
+        result = run("search", "--db", filled, "--technique", given, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert [a["source_id"] for a in json.loads(result.stdout)["articles"]] == ["a"], given
+    typo = run("search", "--db", filled, "--technique", "loaded langage")
+    assert typo.exit_code == 2 and "did you mean Loaded_Language?" in typo.stderr, typo.output
+
+
 def test_search_table_lines_up_the_titles(filled: str) -> None:
     # QA s47 (Q2): the outlet column was not padded, so each title began where its outlet's name
     # ended ("Le Courrier du Port  “Le budget...”" beside "Valley Ledger  “Ferry costs...”").

@@ -451,6 +451,22 @@ def category_id(given: str, categories: Sequence[Category]) -> str | None:
     return next((c.id for c in categories if wanted in (key(c.id), key(c.name))), None)
 
 
+def technique_id(given: str) -> str | None:
+    """The id of the technique ``given`` names: its id (PTC-14 or SemEval-2023) or its display
+    name, in any case and with spaces or underscores alike ("loaded language", "LOADED_LANGUAGE",
+    "slogan"); an id given exactly is itself. A display name both taxonomies share (a one-to-one
+    twin: "Flag-waving") gives the PTC-14 id, which :func:`corresponding` ties to the other.
+    ``None`` when it names no technique."""
+    if given in _BY_LABEL:
+        return given
+
+    def key(text: str) -> str:
+        return " ".join(text.replace("_", " ").split()).casefold()
+
+    wanted = key(given)
+    return next((t.label for t in (*PTC14, *SEMEVAL23) if wanted in (key(t.label), key(t.name))), None)
+
+
 def semeval23_for(ptc_id: str) -> tuple[str, ...]:
     """The SemEval-2023 ids that a PTC-14 id corresponds to (none for an unknown id)."""
     return PTC_TO_SEMEVAL23.get(ptc_id, ())

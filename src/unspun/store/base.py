@@ -231,7 +231,8 @@ class SearchQuery:
         "Published on or before this day, month or year (YYYY-MM-DD, YYYY-MM, YYYY: to its last day)."
     )
     technique: str | None = _filter(
-        "Has a span of this technique id (PTC-14 or SemEval-2023) or of an id it corresponds to in "
+        "Has a span of this technique (its id, PTC-14 or SemEval-2023, or its name, in any case: "
+        "loaded language) or of an id it corresponds to in "
         "the other taxonomy: Flag-Waving finds Flag_Waving, Whataboutism finds "
         "Whataboutism,Straw_Men,Red_Herring and that finds Whataboutism, Straw_Man, Red_Herring."
     )
@@ -267,9 +268,13 @@ class SearchQuery:
 
             given = self.language.strip().lower()
             object.__setattr__(self, "language", ALIASES.get(given, given))
-        # A genre or frame by its display name or in other capitals ("Opinion"), as the language
-        # is; one that names none is left to the check below, which says which it was near.
-        from unspun.techniques import FRAME_INFO, GENRE_INFO, category_id
+        # A technique, genre or frame by its display name or in other capitals ("loaded
+        # language", "Opinion"), as the language is; one that names none is left to the check
+        # below, which says which it was near.
+        from unspun.techniques import FRAME_INFO, GENRE_INFO, category_id, technique_id
+
+        if self.technique is not None:
+            object.__setattr__(self, "technique", technique_id(self.technique) or self.technique)
 
         if self.genre is not None and self.genre.strip().casefold() == UNCERTAIN_GENRE:
             object.__setattr__(self, "genre", UNCERTAIN_GENRE)
@@ -349,9 +354,8 @@ def check_search_query(query: SearchQuery) -> None:
         )
     from unspun.languages import SUPPORTED_LANGUAGES
 
-    # A technique is given by its id: "Loaded language" or a typo would match nothing, silently (a
-    # language, genre or frame name was read as its code or id in __post_init__).
-    # A technique is an id of either taxonomy: the multilingual spans (a French article's) are
+    # A typo would match nothing, silently (a technique, language, genre or frame name was read
+    # as its id or code in __post_init__). A technique is an id of either taxonomy: the multilingual spans (a French article's) are
     # stored with SemEval-2023 ids, and search, profiles and the page show them as they are.
     techniques = PTC14_LABELS + tuple(t for t in SEMEVAL23_LABELS if t not in PTC14_LABELS)
     known: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
@@ -367,7 +371,7 @@ def check_search_query(query: SearchQuery) -> None:
                     kind,
                     given,
                     labels,
-                    "give a technique id as `unspun techniques` lists it (PTC-14 or SemEval-2023)",
+                    "give a technique id or name as `unspun techniques` lists it (PTC-14 or SemEval-2023)",
                     example="Loaded_Language",
                 )
             raise unknown_id(kind, given, labels, f"give a {kind} id: {', '.join(labels)}")
