@@ -36,7 +36,7 @@ from unspun.cli.common import (
 )
 from unspun.errors import FormatError, NotFoundError
 from unspun.store.base import SearchQuery, Store, same_outlets, search_fields, unknown_outlet
-from unspun.techniques import display_name
+from unspun.techniques import FRAME_INFO, GENRE_INFO, category_id, display_name, technique_id
 
 feedback_app = typer.Typer(
     help="Feedback on stored analyses: import a Label Studio review, list what is kept.",
@@ -370,7 +370,7 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
             else "none"
         ),
         _voices_line(profile.get("voices") or {}),
-        "techniques (spans, per 1,000 words; in brackets the id unspun search --technique takes):",
+        "techniques (spans, per 1,000 words; unspun search --technique takes these names):",
     ]
     for name, count in profile["technique_counts"].items():
         lines.append(f"  {count:>6}  {profile['technique_rates'][name]:>8.2f}  {_label(name)}")
@@ -397,16 +397,14 @@ def _profile_text(profile: dict[str, Any]) -> list[str]:
 
 
 def _label(id: str, kind: str = "technique") -> str:
-    """``Exaggeration / minimisation (Exaggeration,Minimisation)``: the name the text view gives a
-    technique, frame or genre elsewhere, with the id ``unspun search --technique`` (``--frame``,
-    ``--genre``) takes; the id alone where the name only spells it otherwise ("Repetition",
-    "reporting") or the id is unknown (its name is the id with spaces for underscores). A frame or
-    genre whose name is its id with spaces is named ("Crime and punishment", not
-    "Crime_and_punishment"): --frame and --genre take the name too."""
-    name = display_name(id, kind)
-    if kind != "technique" and name == id.replace("_", " "):
-        return name
-    return id if name.casefold() == id.casefold() or name == id.replace("_", " ") else f"{name} ({id})"
+    """The name the text view gives a technique, frame or genre ("Exaggeration / minimisation",
+    "Security and defence", "Crime and punishment"), and nothing beside it: ``unspun search
+    --technique`` (``--frame``, ``--genre``) takes the name as it takes the id, and the JSON and
+    CSV keep the ids. Some frames were shown with their id in brackets and others not. An id this
+    version does not know is shown as itself, as search takes it."""
+    categories = {"frame": FRAME_INFO, "genre": GENRE_INFO}.get(kind)
+    known = technique_id(id) if categories is None else category_id(id, categories)
+    return display_name(id, kind) if known else id
 
 
 def _published(first: str | None, last: str | None) -> str:
