@@ -190,6 +190,17 @@ def test_an_upload_no_encoding_reads_is_a_one_line_422(client: object, data: byt
 
 
 @pytest.mark.parametrize(
+    "data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"The council \x01 approved the plan."]
+)
+def test_a_refused_upload_names_the_files_the_page_takes(client: object, data: bytes) -> None:
+    # QA s49: a binary upload was told "give a UTF-8 text, HTML, Markdown or JSONL file", and the
+    # page then refused the JSONL file it was given (one article is analysed there).
+    body = client.post("/api/read", content=data).json()  # type: ignore[attr-defined]
+    assert body["status"] == 422 and "JSONL" not in body["error"], body
+    assert "give a UTF-8 text, HTML or Markdown file of one article" in body["error"], body
+
+
+@pytest.mark.parametrize(
     ("data", "words"),
     [
         (

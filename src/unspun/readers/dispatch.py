@@ -36,6 +36,7 @@ from unspun.readers.encoding import (
     DEFAULT_MAX_BYTES,
     STDIN_NAME,
     TEXT_REMEDY,
+    UPLOAD_REMEDY,
     UTF8_BOM,
     Decoded,
     decode,
@@ -187,7 +188,7 @@ def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Deco
         EncodingError (binary, no encoding reads them, control characters), EmptyInputError,
         FormatError (a feed, a JSONL file or a JSON document).
     """
-    decoded = decode(data, where)
+    decoded = decode(data, where, remedy=UPLOAD_REMEDY)
     html = is_html(data)
     if not html:
         if not decoded.text.replace(BOM, "").strip():
@@ -207,7 +208,7 @@ def decode_input(data: bytes, *, where: str = "the uploaded file") -> tuple[Deco
         json_document = json_document_error(decoded.text, where=where)
         if json_document is not None:  # a JSON array's markup was read as one article's text
             raise json_document
-        reject_controls(decoded.text, where)
+        reject_controls(decoded.text, where, remedy=UPLOAD_REMEDY)
     return decoded, html
 
 

@@ -65,6 +65,14 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+# What to do about a control character or a NUL byte, said to whoever gave a file (the CLI, an
+# upload), and to whoever gave a text (a str to unspun.analyze, the API's "text" field).
+FILE_REMEDY = "give a UTF-8 text, HTML, Markdown or JSONL file"
+# The page's upload (POST /api/read) takes one article's file: a JSONL file is refused there.
+UPLOAD_REMEDY = "give a UTF-8 text, HTML or Markdown file of one article"
+TEXT_REMEDY = "remove it, or send the article's own text (such characters come from binary data or a wrongly decoded file)"
+
+
 def decode_text(data: bytes, where: str | Path | None) -> str:
     """The text of ``data`` by the one decoding rule of every input (files, stdin, uploads,
     bytes given to :func:`unspun.analyze`, batch sources); see :func:`decode`."""
@@ -79,7 +87,7 @@ class Decoded:
     encoding: str
 
 
-def decode(data: bytes, where: str | Path | None) -> Decoded:
+def decode(data: bytes, where: str | Path | None, *, remedy: str = FILE_REMEDY) -> Decoded:
     """Decode ``data`` by the one rule: UTF-8 (a BOM is kept as character 0, CRs kept), UTF-16 or
     UTF-32 with a byte-order mark (the mark kept as character 0, as in UTF-8, so offsets count it
     the same way), else a legacy encoding of the supported languages detected with
@@ -87,7 +95,9 @@ def decode(data: bytes, where: str | Path | None) -> Decoded:
     ISO-8859-2/15), so that smart quotes become quotes rather than control characters.
 
     ``where`` names the input in messages: a ``Path`` (a file), ``None`` (standard input) or a
-    description such as ``"the uploaded file"``; the advice to convert it fits each.
+    description such as ``"the uploaded file"``; the advice to convert it fits each. ``remedy``
+    ends the message of binary data: :data:`FILE_REMEDY`, or :data:`UPLOAD_REMEDY` where a JSONL
+    file is not taken (the page's upload).
 
     Raises:
         EncodingError: binary data (a NUL byte), a broken UTF-16/32 text, a damaged UTF-8 text
@@ -104,7 +114,7 @@ def decode(data: bytes, where: str | Path | None) -> Decoded:
                     f"(bad bytes at byte offset {exc.start}); save it again as UTF-8"
                 ) from None
     reject_document(name, data)
-    reject_binary(name, data)
+    reject_binary(name, data, remedy=remedy)
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError as exc:
@@ -210,12 +220,6 @@ _NUL = re.compile("\x00")
 _BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
 
 
-# What to do about a control character or a NUL byte, said to whoever gave a file (the CLI, an
-# upload), and to whoever gave a text (a str to unspun.analyze, the API's "text" field).
-FILE_REMEDY = "give a UTF-8 text, HTML, Markdown or JSONL file"
-TEXT_REMEDY = "remove it, or send the article's own text (such characters come from binary data or a wrongly decoded file)"
-
-
 def reject_controls(text: str, where: str, *, remedy: str = FILE_REMEDY, markup: bool = False) -> None:
     """Raise :class:`EncodingError` when ``text`` holds a control character (see ``_CONTROL``):
     the mark of a wrong decoding or of binary data, which must not be analysed as text. The
@@ -279,7 +283,7 @@ def reject_document(path: str | Path, data: bytes) -> None:
             raise EncodingError(f"{path} is {kind}, not text; {advice}")
 
 
-def reject_binary(path: str | Path, data: bytes) -> None:
+def reject_binary(path: str | Path, data: bytes, *, remedy: str = FILE_REMEDY) -> None:
     """Raise :class:`EncodingError` when ``data`` holds a NUL byte (a binary file, or UTF-16
     without a byte-order mark, said apart by :func:`_utf16_order`)."""
     offset = data.find(b"\x00")
@@ -291,7 +295,7 @@ def reject_binary(path: str | Path, data: bytes) -> None:
             f"{path} looks like {order} text without a byte-order mark; convert it "
             f"(iconv -f {order} -t UTF-8) or save it as UTF-8 (or as UTF-16 with a BOM)"
         )
-    raise EncodingError(f"{path} looks binary (a NUL byte at byte offset {offset}); {FILE_REMEDY}")
+    raise EncodingError(f"{path} looks binary (a NUL byte at byte offset {offset}); {remedy}")
 
 
 def _utf16_order(sample: bytes) -> str | None:
