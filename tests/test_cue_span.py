@@ -65,3 +65,27 @@ def test_without_cue_starts_a_content_after_the_cue_it_ran_into(nlp: object) -> 
     assert without_cue(doc, content, on) == (text.index("the matter"), len(text) - 1)
     assert without_cue(doc, content, on - 3) == content  # "made": ends before the content
     assert without_cue(doc, content, len(doc) - 2) is None  # the cue took all of it
+
+
+def test_the_shipped_cue_takes_the_words_polnear_puts_in_it(nlp: object) -> None:
+    # the rules' cues were "made" and "have expressed", their contents "little secret of ..." and
+    # "misgivings about ..."
+    from unspun.whosays.attribution_model import load_attribution_model
+
+    model = load_attribution_model()
+    for text, cue, content in [
+        (
+            "The leaders made little secret of their disagreements over economic austerity.",
+            "made little secret of",
+            "their disagreements over economic austerity",
+        ),
+        (
+            "Younger voters have expressed misgivings about Mrs. Clinton because of her record.",
+            "have expressed misgivings about",
+            "Mrs. Clinton because of her record",
+        ),
+    ]:
+        found = [f for f, _ in model.find(nlp(text))]  # type: ignore[operator]
+        assert [(text[f.cue[0] : f.cue[1]], f.content and text[slice(*f.content)]) for f in found] == [
+            (cue, content)
+        ]
