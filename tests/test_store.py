@@ -991,9 +991,9 @@ def test_model_key_changes_with_the_unspun_version() -> None:
 @pytest.mark.parametrize(
     ("filters", "says"),
     [
-        (
-            {"technique": "loaded_language"},
-            "unknown technique 'loaded_language'; did you mean Loaded_Language?",
+        (  # "loaded_language" is taken since technique names are (a typo still is not)
+            {"technique": "loaded_languag"},
+            "unknown technique 'loaded_languag'; did you mean Loaded_Language?",
         ),
         ({"technique": "Name calling, labeling"}, "did you mean Name_Calling,Labeling?"),
         ({"technique": "Loaded_Langauge"}, "did you mean Loaded_Language?"),
@@ -1385,3 +1385,4 @@ def test_an_uncertain_genre_is_counted_apart_in_the_mix_and_the_genre_filter(sto
     listed = {item.snippet.split()[1]: item.genre_uncertain for item in store.search(SearchQuery()).items}
     assert listed == {"s": False, "u": True, "r": False}
     assert store.search(SearchQuery(genre="reporting")).total == 1
+
