@@ -68,8 +68,10 @@ def test_normalise_language() -> None:
 
 
 def test_text_without_letters_cannot_be_detected() -> None:
-    with pytest.raises(LanguageNotSupportedError, match="no letters"):
+    with pytest.raises(LanguageNotSupportedError, match="no letters") as raised:
         detect_language("12345 ... 678")
+    # QA s49: the advice to pass a language alone cannot help a text with no words
+    assert "no words to analyse" in str(raised.value) and "binary file" in str(raised.value)
 
 
 MIXED = (

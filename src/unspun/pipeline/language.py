@@ -91,7 +91,9 @@ def detect_language(text: str, *, max_chars: int = 5000) -> tuple[str, float]:
     sample = text[:max_chars]
     if not any(ch.isalpha() for ch in sample):
         raise LanguageNotSupportedError(
-            f"the text has no letters, so its language cannot be detected; {PASS_LANGUAGE}"
+            "the text has no letters (only digits, punctuation or symbols), so it has no words to "
+            "analyse and no language to detect; check that it is the article's text (not a binary "
+            f"file or the wrong encoding), or to analyse it anyway, {PASS_LANGUAGE}"
         )
     code, probability = _identifier().classify(dominant_script_text(sample))
     if code not in SUPPORTED_LANGUAGES and probability < SURE_ENOUGH:
