@@ -447,3 +447,15 @@ def test_an_untyped_name_quoted_with_said_is_a_person(recognizer: EntityRecogniz
     names = {e.name: e.type for e in article.entities}
     assert names.get("Pritchard") == "PERSON" and names.get("Draper") == "PERSON", names
     assert "Story" not in names, names
+
+
+def test_a_name_ending_on_a_street_word_is_a_place(recognizer: EntityRecognizer) -> None:
+    # QA s49: "Harbour Road" was an organisation
+    text = (
+        "The city council voted 7-2 on Tuesday to add dedicated bus lanes along Harbour Road, a change "
+        "that will remove 140 parking spaces. Shops on Harbour Road oppose it."
+    )
+    article = Article(id="qa", text=text, language="en")
+    recognizer([article])
+    names = {e.name: e.type for e in article.entities}
+    assert names.get("Harbour Road") == "LOC", names

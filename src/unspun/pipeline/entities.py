@@ -96,6 +96,12 @@ PLACE_NOUNS = frozenset(
         "country",
     }
 )
+# Capitalised last words of a street's name (QA s49: the small model read "Harbour Road" as an
+# organisation).
+STREET_WORDS = frozenset(
+    {"Road", "Street", "Avenue", "Lane", "Boulevard", "Drive", "Way", "Square", "Terrace", "Crescent"}
+    | {"Rd", "St", "Ave", "Blvd"}
+)
 # Last words that do not name an organisation on their own ("the Party", "the House").
 GENERIC_LAST = frozenset(
     [
@@ -465,8 +471,11 @@ def dateline_places(text: str) -> list[tuple[int, int]]:
 def mention_type(ent: Any) -> str:
     """The NER label of a spaCy entity span, but a "person" that an apposition says is a place
     ("Musa Qala, the town that ...", "Ross Hill, a village near the coast") is a GPE: the small
-    model takes an unfamiliar two-word place name for a person's."""
+    model takes an unfamiliar two-word place name for a person's; and a name ending on a street
+    word ("Harbour Road", "Mill Lane": :data:`STREET_WORDS`) is a place (LOC), whatever it was read as."""
     label = str(ent.label_)
+    if len(ent) > 1 and ent[-1].text in STREET_WORDS and label in ("ORG", "PERSON", "GPE", "FAC"):
+        return "LOC"
     if label == "PERSON" and any(
         child.dep_ == "appos" and child.lemma_.lower() in PLACE_NOUNS for child in ent.root.children
     ):
