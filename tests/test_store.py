@@ -1386,3 +1386,25 @@ def test_an_uncertain_genre_is_counted_apart_in_the_mix_and_the_genre_filter(sto
     assert listed == {"s": False, "u": True, "r": False}
     assert store.search(SearchQuery(genre="reporting")).total == 1
 
+
+def test_an_outlet_stored_in_two_spellings_is_one_outlet_counting_a_text_once(store: SqlStore) -> None:
+    """QA s49: the same text stored under "QA Times" (one url) and "qa times" (another) was two
+    outlets in the list, each counting it, and a third spelling ("Qa Times") counted it twice. The
+    writer takes one spelling for the other (a conflict check, an appearance's match), so the
+    reads do too: one outlet, named as first stored, a text counted once."""
+    for outlet, url in (("QA Times", "https://qa.example/1"), ("qa times", "https://qa.example/2")):
+        analysis = make_analysis(WIRE, id="a", outlet=outlet, spans=[("pier", "Loaded_Language", 0.7)])
+        analysis.article.url = url
+        store.add(analysis)
+    store.add(make_analysis("Another text about the harbour.", id="b", outlet="qa  times"))
+    store.add(make_analysis("A text of another outlet.", id="c", outlet="Beta"))
+    assert [(o.outlet, o.articles) for o in store.outlets()] == [("Beta", 1), ("QA Times", 2)]
+    for spelling in ("QA Times", "qa times", "Qa Times"):
+        profile = store.profile(spelling)
+        assert (profile.outlet, profile.articles, profile.technique_counts) == (
+            "QA Times",
+            2,
+            {"Loaded_Language": 1},
+        ), spelling
+        assert store.search(SearchQuery(outlet=spelling)).total == 2, spelling
+    assert store.compare("qa times", "Beta").a.articles == 2

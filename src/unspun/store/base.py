@@ -403,12 +403,11 @@ def outlet_key(name: str) -> str:
 
 
 def same_outlets(given: str, stored: Iterable[str]) -> list[str]:
-    """The ``stored`` outlet names that are ``given``: itself when stored so, else every name of
-    the same :func:`outlet_key` (an outlet stored in two spellings is found by either)."""
-    names = list(stored)
-    if given in names:
-        return [given]
-    return [name for name in names if outlet_key(name) == outlet_key(given)]
+    """The ``stored`` outlet names that are ``given``: every name of the same :func:`outlet_key`,
+    itself among them when stored so. An outlet stored in two spellings ("QA Times", "qa times":
+    the writer takes one for the other, ``writer.metadata_conflict``) is one outlet, found and
+    counted as one by either spelling."""
+    return [name for name in stored if outlet_key(name) == outlet_key(given)]
 
 
 def unknown_outlet(given: str, stored: Sequence[str]) -> NotFoundError:

@@ -49,6 +49,7 @@ from unspun.store.base import (
     ScoreDistribution,
     SearchQuery,
     VoiceMeans,
+    outlet_key,
     same_outlets,
     unknown_outlet,
 )
@@ -64,14 +65,16 @@ _LINE_END = re.compile(r"\s*(\n|$)")
 _earlier = ap.alias("earlier")
 
 
-def once_per_outlet() -> ColumnElement[bool]:
+def once_per_outlet(names: list[str] | None = None) -> ColumnElement[bool]:
     """The appearances an outlet's figures count: its first stored appearance of each text. The
     same text at two urls of one outlet (a moved page, a copy in another section) is one text
-    there, not two; another outlet's appearance counts in that outlet (wire copy). Each
+    there, not two; another outlet's appearance counts in that outlet (wire copy). ``names``: the
+    spellings of one outlet (:func:`outlet_names`), which count a text once among them all ("QA
+    Times" at one url, "qa times" at another); without them each stored name is its own. Each
     appearance probes the few others of its article (``ix_appearances_article``)."""
     return ~exists().where(
         _earlier.c.article_pk == ap.c.article_pk,
-        _earlier.c.outlet == ap.c.outlet,
+        _earlier.c.outlet.in_(names) if names is not None else _earlier.c.outlet == ap.c.outlet,
         _earlier.c.id < ap.c.id,
     )
 
@@ -175,11 +178,18 @@ def conditions(connection: Connection, query: SearchQuery) -> list[ColumnElement
 
 def outlet_names(connection: Connection, outlet: str) -> list[str]:
     """The stored outlet names ``outlet`` stands for (:func:`unspun.store.base.same_outlets`):
-    itself when stored so (one probe of the outlet index), else those equal to it ignoring case
-    and spacing ("qa times" for "QA Times"); none when no article has it."""
-    if connection.execute(select(ap.c.outlet).where(ap.c.outlet == outlet).limit(1)).first() is not None:
-        return [outlet]
-    return same_outlets(outlet, _stored_outlets(connection))
+    those equal to it ignoring case and spacing ("QA Times" and "qa times" for either), the
+    spelling first stored first; none when no article has it."""
+    names = same_outlets(outlet, _stored_outlets(connection))  # DISTINCT: read off the index
+    if len(names) > 1:
+        first = {
+            name: id
+            for name, id in connection.execute(
+                select(ap.c.outlet, func.min(ap.c.id)).where(ap.c.outlet.in_(names)).group_by(ap.c.outlet)
+            )
+        }
+        names.sort(key=lambda name: first[name])
+    return names
 
 
 def _stored_outlets(connection: Connection) -> list[str]:
@@ -326,22 +336,35 @@ def summaries(connection: Connection, rows: list[Any]) -> list[ArticleSummary]:
 def outlets(connection: Connection) -> list[OutletSummary]:
     """Every outlet with its number of articles (texts: wire copy counts in each outlet, a text
     at two urls of one outlet once, :func:`once_per_outlet`) and first / last published date
-    (of those counted), by name."""
+    (of those counted), by name. An outlet stored in several spellings (:func:`outlet_names`) is
+    one row, under the spelling first stored, its texts counted once (a second query for it)."""
+    figures = (func.count(), func.min(ap.c.published), func.max(ap.c.published))
     rows = connection.execute(
-        select(ap.c.outlet, func.count(), func.min(ap.c.published), func.max(ap.c.published))
+        select(ap.c.outlet, *figures, func.min(ap.c.id))
         .where(ap.c.outlet.is_not(None), once_per_outlet())
         .group_by(ap.c.outlet)
         .order_by(ap.c.outlet)
-    )
-    return [
-        OutletSummary(
-            outlet,
-            int(n),
-            _as_date(first) if first is not None else None,
-            _as_date(last) if last is not None else None,
+    ).all()
+    spellings: dict[str, list[Any]] = {}
+    for row in rows:
+        spellings.setdefault(outlet_key(row[0]), []).append(row)
+    out = []
+    for group in spellings.values():
+        outlet, n, first, last, _ = min(group, key=lambda row: row[4])
+        if len(group) > 1:
+            names = [row[0] for row in group]
+            n, first, last = connection.execute(
+                select(*figures).where(ap.c.outlet.in_(names), once_per_outlet(names))
+            ).one()
+        out.append(
+            OutletSummary(
+                outlet,
+                int(n),
+                _as_date(first) if first is not None else None,
+                _as_date(last) if last is not None else None,
+            )
         )
-        for outlet, n, first, last in rows
-    ]
+    return out
 
 
 def _month(connection: Connection) -> Any:
@@ -379,15 +402,15 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     raised if it has no article.
 
     Four queries, each one pass over the outlet's appearances, a text once
-    (:func:`once_per_outlet`: a text the outlet published at two urls counts once, in the
-    month of its first appearance there): per month (articles, words, spans,
+    (:func:`once_per_outlet`: a text the outlet published at two urls, or under two spellings
+    of its name, counts once, in the month of its first appearance there): per month (articles, words, spans,
     dates; undated articles as one group), the persuasion scores with their month (medians and
     quartiles are computed from them), span counts per technique, label counts per task and name.
     """
     names = outlet_names(connection, outlet)
     if not names:
         raise unknown_outlet(outlet, sorted(_stored_outlets(connection)))
-    mine = and_(ap.c.outlet.in_(names), once_per_outlet())
+    mine = and_(ap.c.outlet.in_(names), once_per_outlet(names))
     month = _month(connection)
     shown = ap.join(a, a.c.pk == ap.c.article_pk)
     joined = shown.outerjoin(an, an.c.id == a.c.newest_analysis_id)
@@ -455,7 +478,7 @@ def profile(connection: Connection, outlet: str) -> OutletProfile:
     dated = [g for g in groups if g[0] is not None]
     voices = _voices(connection, mine)
     return OutletProfile(
-        outlet=names[0] if len(names) == 1 else outlet,
+        outlet=names[0],  # the spelling first stored, as the outlets list names it
         articles=sum(int(g[1]) for g in groups),
         words=words,
         spans=sum(technique_counts.values()),
