@@ -1202,18 +1202,29 @@ def test_the_appearances_migration_moves_each_article_to_one_appearance_and_goes
     engine.dispose()
 
 
+BETA_PIER = "https://beta.example/pier"
+
+
 @pytest.mark.parametrize(
-    ("stored_before", "url"),
-    [(False, "https://beta.example/pier"), (True, "https://beta.example/pier"), (True, None)],
-    ids=["new-text", "stored-text", "stored-text-no-url"],
+    ("stored_before", "url", "b_url"),
+    [
+        (False, BETA_PIER, BETA_PIER),
+        (True, BETA_PIER, BETA_PIER),
+        (True, None, None),
+        (False, BETA_PIER, None),
+        (True, BETA_PIER, None),
+    ],
+    ids=["new-text", "stored-text", "stored-text-no-url", "new-text-b-no-url", "stored-text-b-no-url"],
 )
 def test_two_writers_of_one_appearance_at_once_store_it_once(
-    store_url: str, stored_before: bool, url: str | None
+    store_url: str, stored_before: bool, url: str | None, b_url: str | None
 ) -> None:
     """note-s48: two ingests of one text under the same outlet and url at once each looked the
     appearance up, found none and inserted it: the outlet counted the text twice. Writer A has
     written it and not committed when writer B looks it up; B's insert meets A's (unique keys of
-    migration 0006), and B ends with A's appearance, without an error."""
+    migration 0006), and B ends with A's appearance, without an error. So too where B gives the
+    outlet without A's url (QA s49: no unique key tells that apart; B added its own appearance),
+    as B would have, one after the other."""
     from sqlalchemy import event
 
     from unspun.store.writer import write_articles
@@ -1227,14 +1238,15 @@ def test_two_writers_of_one_appearance_at_once_store_it_once(
 
     @event.listens_for(second.engine, "before_cursor_execute")
     def _seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.lstrip().upper().startswith("INSERT"):
+        said = statement.lstrip().upper()
+        if said.startswith("INSERT") or "FOR UPDATE" in said:
             inserting.set()  # B has looked everything up
 
     outcome: list[object] = []
 
     def write_b() -> None:
         try:
-            outcome.append(second.add_article(replace_article(article)))
+            outcome.append(second.add_article(replace_article(article, url=b_url)))
         except Exception as error:  # noqa: BLE001 - the test shows it
             outcome.append(error)
 
@@ -1258,9 +1270,9 @@ def test_two_writers_of_one_appearance_at_once_store_it_once(
     second.close()
 
 
-def replace_article(article: Article) -> Article:
-    """Another writer's copy of ``article`` (the same text and metadata)."""
-    return Article(id=article.id, text=article.text, outlet=article.outlet, url=article.url)
+def replace_article(article: Article, *, url: str | None) -> Article:
+    """Another writer's copy of ``article`` (the same text and outlet) at ``url``."""
+    return Article(id=article.id, text=article.text, outlet=article.outlet, url=url)
 
 
 def test_the_unique_appearances_migration_drops_duplicates_and_goes_back(store_url: str) -> None:

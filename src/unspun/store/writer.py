@@ -4,7 +4,9 @@ Within one transaction: the articles already stored are looked up by id in chunk
 ones inserted at once (``INSERT ... ON CONFLICT DO NOTHING ... RETURNING``: a concurrent
 writer of the same text meets the unique key, and its row is then read back), then their new
 appearances the same way (unique per url, or per outlet without a url: an input whose article or
-appearance another writer stored meanwhile is placed again among what that writer stored), then
+appearance another writer stored meanwhile is placed again among what that writer stored; so is
+one whose stored article gained any appearance meanwhile, looked at once this writer holds the
+article, :meth:`_Placing._unforeseen`), then
 the same for the analyses (unique per article and model key), then every relational row of every new
 analysis in one ``executemany`` per table, and finally each article's newest-analysis pointer.
 """
@@ -267,6 +269,16 @@ class _Placing:
         new = [(i, app) for i in sorted(ids) for app in self.shown.get(i, []) if app["id"] is None]
         if not new:
             return set()
+        stored_before = sorted({self.found[i][0] for i, _ in new if i not in self.added})
+        if stored_before and self.dialect == "postgresql":
+            # Another writer adding an appearance to one of these articles now waits for this
+            # transaction (and this one for it), so each sees what the other stored (_unforeseen).
+            self.connection.execute(
+                select(t.articles.c.pk)
+                .where(t.articles.c.pk.in_(stored_before))
+                .order_by(t.articles.c.pk)
+                .with_for_update()
+            )
         made = self.connection.execute(
             insert_new(self.dialect, ap).returning(ap.c.id, ap.c.article_pk, ap.c.url, ap.c.outlet),
             [
@@ -283,7 +295,37 @@ class _Placing:
             else:
                 app["id"] = appearance_id
                 self.ours.add(appearance_id)
-        return lost
+        return lost | self._unforeseen(stored_before, {i for i, _ in new} - lost)
+
+    def _unforeseen(self, pks: Sequence[int], ids: set[str]) -> set[str]:
+        """The ids of the articles (among ``ids``, stored before this call: ``pks``) to which
+        another writer added an appearance since they were looked up; this call's new
+        appearances of them are taken back, to be placed again among the other writer's.
+
+        The unique keys tell the same url, or the same outlet without a url, apart, but not an
+        appearance given without a url that is one with a url ("X" beside "X" at url 1, which
+        :func:`appearance_of` takes for it): two such writers each added their own. Both look
+        again once they hold the article (SQLite: the write lock; PostgreSQL: its row)."""
+        if not pks:
+            return set()
+        ap = t.appearances
+        of_pk = {self.found[i][0]: i for i in ids if self.found[i][0] in set(pks)}
+        known = {app["id"] for i in of_pk.values() for app in self.shown.get(i, []) if app["id"] is not None}
+        rows = self.connection.execute(
+            select(ap.c.id, ap.c.article_pk).where(ap.c.article_pk.in_(list(of_pk)))
+        )
+        changed = {of_pk[pk] for appearance_id, pk in rows if appearance_id not in known}
+        if not changed:
+            return set()
+        taken: list[int] = []
+        for article_id in changed:
+            for app in self.shown.get(article_id, []):
+                if app["id"] in self.ours:
+                    taken.append(app["id"])
+                    self.ours.discard(app["id"])
+                    app["id"] = None
+        self.connection.execute(delete(ap).where(ap.c.id.in_(taken)))
+        return changed
 
 
 def _named(article_pk: int, url: str | None, outlet: str | None) -> tuple[int, str, str | None]:
