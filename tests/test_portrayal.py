@@ -425,7 +425,7 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
         '[data]\nannotations = "roles.txt"\ndocuments = "docs"\n\n'
         '[model]\nblocks = ["mention", "window_mean"]\nc = 1.0\nfolds = 2\nseed = 1\n\n'
         '[decision]\nmin_mentions = 2\nmargin = 0.1\nactor_deps = ["nsubj", "dobj"]\n'
-        'against_tone = { Antagonist = "positive" }\n',
+        'against_tone = { Antagonist = "positive" }\nneeds_side = { Antagonist = "negative" }\n',
         "utf-8",
     )
     report = train_whosays("entity-roles", config, tmp_path, tmp_path / "model", cache=tmp_path / "cache")
@@ -441,6 +441,8 @@ def test_train_entity_roles_calibrates_and_chooses_role_thresholds(tmp_path: Pat
         "margin": 0.1,
         "actor_deps": ["nsubj", "dobj"],
         "against_tone": {"Antagonist": "positive"},
+        "needs_side": {"Antagonist": "negative"},
+        "side_level": 0.65,
     }
     # no target_prior in the config: 80% Antagonist, the rest as in train (here all Protagonist)
     assert saved["train_prior"] == {"Protagonist": 0.5, "Antagonist": 0.5, "Innocent": 0.0}
@@ -888,6 +890,61 @@ def test_shipped_roles_cast_a_polemics_target_named_once() -> None:
     assert sugar.role is None or sugar.role.name != "Antagonist"
 
 
+PRAISED_CEO = (
+    "Sarah Lin, the chief executive of Brightwater Foods, has turned a struggling company around. "
+    "Under Lin, Brightwater raised wages for its warehouse staff and kept every plant open through the "
+    "downturn. Employees describe her as generous and tireless. Lin personally visited each of the "
+    "company's twelve sites last year. Analysts credit Lin with saving thousands of jobs, and the town "
+    "of Millbrook owes her a debt of gratitude."
+)
+
+
+def test_shipped_roles_make_no_antagonist_of_a_praised_chief_executive() -> None:
+    """Issue 31 item 3: the heads read a chief executive the text praises as an Antagonist (0.94,
+    Corrupt). An Antagonist needs a sentence against it (``needs_side``); the regime the text
+    attacks has one and stays an Antagonist."""
+    lin = {e.name: e for e in portrayed(PRAISED_CEO, "ceo").entities}["Sarah Lin"]
+    assert lin.role is None or lin.role.name != "Antagonist"
+    assert all(MAIN_OF[f.name] != "Antagonist" for f in lin.fine_roles)
+    orban = {e.name: e for e in portrayed(CAST, "cast").entities}["Viktor Orban"]
+    assert orban.role is not None and orban.role.name == "Antagonist"
+
+
+def test_an_antagonist_needs_a_sentence_against_it() -> None:
+    from unspun.training.role_casting import Casting, passing_figures
+    from unspun.whosays.stance import side_maxima
+
+    model = HeadModel(
+        {
+            "role_thresholds": {"Antagonist": 0.5, "Protagonist": 0.5},
+            "passing": {"needs_side": {"Antagonist": "negative"}, "side_level": 0.65},
+        },
+        {},
+    )
+    praised = {"negative": 0.2, "neutral": 0.3, "positive": 0.9}
+    damned = {"negative": 0.7, "neutral": 0.2, "positive": 0.1}
+    assert not role_given(model, _roles("Antagonist", 0.99), sides=praised)
+    assert role_given(model, _roles("Antagonist", 0.9), sides=damned)
+    assert not role_given(model, _roles("Antagonist", 0.9), sides={"negative": 0.64})
+    assert role_given(model, _roles("Protagonist", 0.9), sides=praised)  # asked of an Antagonist only
+    assert role_given(model, _roles("Antagonist", 0.9))  # sides not read: not asked
+    unasked = HeadModel({"role_thresholds": {"Antagonist": 0.5}}, {})
+    assert role_given(unasked, _roles("Antagonist", 0.9), sides=praised)  # no needs_side: as before
+    # the most damning and most praising sentence per entity; an entity with no row has none
+    rows = np.array([[0.1, 0.2, 0.7], [0.6, 0.3, 0.1], [0.8, 0.1, 0.1]])
+    assert np.allclose(side_maxima(rows, [0, 0, 1], 3), [[0.6, 0.3, 0.7], [0.8, 0.1, 0.1], [0, 0, 0]])
+    # the benchmark's rule reads the sides each annotated mention's entity carries
+    twice = [TextRange(0, 5), TextRange(10, 15)]
+    lin, jones = Entity("e1", "Lin", "PERSON", twice), Entity("e2", "Jones", "PERSON", twice)
+    cast = [Casting(lin, True, cast=True, sides=praised), Casting(jones, True, cast=True, sides=damned)]
+    probabilities = np.array([[0.05, 0.9, 0.05], [0.05, 0.9, 0.05]])
+    y = np.array([MAIN_ROLES.index("Antagonist")] * 2)
+    figures = passing_figures(
+        probabilities, y, cast, [[0.5, 0.5, 0.5]], [np.arange(2)], model.config["passing"]
+    )
+    assert figures["coverage"] == 0.5
+
+
 def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sentence where an entity is the source of an attribution does not count towards the side
     the text takes towards it, nor its tone: a speaker is cast by what the text says about them."""
@@ -924,6 +981,9 @@ def test_a_speaker_is_not_cast_by_the_tone_of_their_own_words(monkeypatch: pytes
     quoted = Article(id="s", text=text, entities=[costa], attributions=[said])
     speaking = entity_sentiment(classifier, quoted, states)
     assert speaking.cast == [False] and speaking.tones == ["neutral"]
+    side, heard_side = speaking.side(0), heard.side(0)  # the side an Antagonist needs: not her words
+    assert side is not None and heard_side is not None
+    assert side["negative"] < 0.65 <= heard_side["negative"]
     # her sentence read without what she is quoted saying
     assert [list(c) for c in cut[-1] or ()] == [[(0, 19)], []]
     assert np.allclose(speaking.means, [plain])  # so the sentiment shown is not her quote's

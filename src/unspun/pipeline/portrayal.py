@@ -34,8 +34,10 @@ mention in its sentence (the fine-tuned sentiment classifier: those in the entit
   negative or positive probability of one of its mentions reaches :data:`CAST_LEVEL`, outside the
   sentences where the entity is the source of an attribution, :func:`speaking_sentences`: a
   speaker is cast by what the text says about them, not by the tone of their own words): a role
-  is a reading of how the text treats the entity, and a neutral report treats no one. Otherwise
-  both stay empty.
+  is a reading of how the text treats the entity, and a neutral report treats no one; an
+  Antagonist needs a sentence against it (the config's ``needs_side``, :func:`sided_enough`: one
+  mention's negative probability reaches its ``side_level``; a praised chief executive is none).
+  Otherwise both stay empty.
 
 The roles given here are the calibrated most probable ones, without the shift to the target's mix of
 main roles (:func:`shift_prior`) that ``unspun predict entity-roles`` applies where every mention
@@ -74,6 +76,7 @@ from unspun.whosays.casting import (
     role_possible,
     role_scores,
     shift_prior,
+    sided_enough,
     uses_article,
 )
 from unspun.whosays.encoding import SentenceStates, TokenStates, article_states, sentences_at
@@ -105,6 +108,7 @@ from unspun.whosays.stance import (
     EntitySentiment,
     entity_sentiment,
     sentiment_cast,
+    side_maxima,
     speaking_sentences,
 )
 
@@ -146,6 +150,8 @@ __all__ = [
     "sentiment_scores",
     "sentiment_states",
     "shift_prior",
+    "side_maxima",
+    "sided_enough",
     "speaking_ranges",
     "speaking_sentences",
     "target_inputs",
@@ -328,8 +334,11 @@ class PortrayalTagger(Component):
                 decided = decide_roles(roles, main[i], fine[i])
                 actor = actors[i]
                 speaker = bool(actor) and not cast_as_actor(chunks, entity, deps, sources)
+                sides = towards.side(i)
                 given = (
-                    decided if role_given(roles, decided, entity, actor, speaker, cast[i], tones[i]) else None
+                    decided
+                    if role_given(roles, decided, entity, actor, speaker, cast[i], tones[i], sides)
+                    else None
                 )
             out.append((best_label(labels, senti[i]), given))
         return out

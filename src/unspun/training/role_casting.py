@@ -35,13 +35,15 @@ class Casting:
     whether some mention of it is an actor of its clause (mentions as a cited source left out),
     whether only as the source of attributions (``speaker``) and whether some sentence that names
     it takes a side towards it (``cast``, :func:`unspun.whosays.stance.sentiment_cast`;
-    ``None``: not asked) and its ``tone`` (the best sentiment towards it)."""
+    ``None``: not asked), its ``tone`` (the best sentiment towards it) and ``sides`` (the largest
+    probability per label among its mentions: :meth:`EntitySentiment.side`; ``None``: not read)."""
 
     entity: Entity | None
     actor: bool
     speaker: bool = False
     cast: bool | None = None
     tone: str | None = None
+    sides: Mapping[str, float] | None = None
 
 
 def casting(
@@ -84,24 +86,30 @@ def casting(
         entity = article.entities[index]
         actor = bool(cast_as_actor(chunks, entity, deps, cited))
         speaker = actor and not cast_as_actor(chunks, entity, deps, sources)
-        cast, tone = sided[m.article_id]
-        out.append(Casting(entity, actor, speaker, cast[index], tone[index]))
+        cast, tone, sides = sided[m.article_id]
+        out.append(Casting(entity, actor, speaker, cast[index], tone[index], sides[index]))
     return out
+
+
+Sided = tuple[list[bool | None], list[str | None], list[dict[str, float] | None]]
 
 
 def _sided(
     articles: Sequence[Article], sentiment: str | SentimentModel | None, cast_level: float | None
-) -> dict[str, tuple[list[bool | None], list[str | None]]]:
-    """Per article id, per entity, whether the text takes a side towards it and its tone
-    (:func:`unspun.whosays.stance.entity_sentiment`; ``None`` each without ``cast_level``)."""
+) -> dict[str, Sided]:
+    """Per article id, per entity, whether the text takes a side towards it, its tone and its
+    sides (:func:`unspun.whosays.stance.entity_sentiment`; ``None`` each without ``cast_level``)."""
     if cast_level is None:
-        return {a.id: ([None] * len(a.entities), [None] * len(a.entities)) for a in articles}
+        return {
+            a.id: ([None] * len(a.entities), [None] * len(a.entities), [None] * len(a.entities))
+            for a in articles
+        }
     model = load_sentiment_model(sentiment)
     states = sentiment_states(model, articles)  # as the component reads them
-    out: dict[str, tuple[list[bool | None], list[str | None]]] = {}
+    out: dict[str, Sided] = {}
     for a, s in zip(articles, states, strict=True):
         towards = entity_sentiment(model, a, s, cast_level=cast_level, pronouns=pronoun_mentions(a))
-        out[a.id] = (towards.cast, list(towards.tones))
+        out[a.id] = (towards.cast, list(towards.tones), [towards.side(i) for i in range(len(a.entities))])
     return out
 
 
@@ -138,7 +146,9 @@ def passing_given(
             best = int(mean[i].argmax())
             roles = Roles(Label(MAIN_ROLES[best], float(mean[i, best])), ())
             c = cast[i]
-            if entity is not None and role_given(model, roles, entity, c.actor, c.speaker, c.cast, c.tone):
+            if entity is not None and role_given(
+                model, roles, entity, c.actor, c.speaker, c.cast, c.tone, c.sides
+            ):
                 given[i] = best
     return given
 

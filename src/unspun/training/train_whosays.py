@@ -436,7 +436,7 @@ def train_entity_roles(
     """Train the main-role and fine-role heads on SemEval-2025 Task 10 subtask 1 English (folds
     grouped by article; the config's ``context`` says whether a mention is seen in the whole
     article or in its sentence encoded alone); the fine head learns each mention's first fine role."""
-    from unspun.pipeline.portrayal import ACTOR_DEPS, decide_roles
+    from unspun.pipeline.portrayal import ACTOR_DEPS, CAST_LEVEL, decide_roles
     from unspun.training.role_casting import abstention_figures, casting, entity_means, passing_given
     from unspun.training.role_features import (
         block_columns,
@@ -548,6 +548,9 @@ def train_entity_roles(
         passing["fewer_mentions"] = dict(decision["fewer_mentions"])
     if decision.get("against_tone"):
         passing["against_tone"] = dict(decision["against_tone"])
+    if decision.get("needs_side"):
+        passing["needs_side"] = dict(decision["needs_side"])
+        passing["side_level"] = float(decision.get("side_level", CAST_LEVEL))
     raw = np.exp(_log_softmax(main_logits))
     calibrated, given = np.zeros_like(raw), np.full(len(y), -1)
     fold_thresholds = []

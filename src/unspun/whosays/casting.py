@@ -6,13 +6,14 @@ The role heads (:data:`ROLES_MODEL`) score each mention (:func:`role_scores`, ov
 calibrated probability clears its threshold, the entity is not one mentioned in passing (named
 often enough, an actor of its clause somewhere: :func:`cast_as_actor`; a place, group or mere
 speaker only with stronger evidence) and some sentence that names it takes a side towards it
-(:func:`unspun.whosays.stance.sentiment_cast`). :func:`castable` says which entities may get a
+(:func:`unspun.whosays.stance.sentiment_cast`): for an Antagonist, a sentence against it
+(:func:`sided_enough`). :func:`castable` says which entities may get a
 role at all, before their role scores are read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from unspun.tasks.newsmtsc import SENTIMENTS
 from unspun.whosays.encoding import TokenStates, block_rows
 from unspun.whosays.heads import HeadModel
 from unspun.whosays.parsing import Chunks, mention_dependency
-from unspun.whosays.stance import EntitySentiment
+from unspun.whosays.stance import CAST_LEVEL, EntitySentiment
 
 ROLES_MODEL = "entity-roles-en"
 
@@ -170,6 +171,7 @@ def role_given(
     speaker: bool = False,
     cast: bool | None = None,
     tone: str | None = None,
+    sides: Mapping[str, float] | None = None,
 ) -> bool:
     """Whether the main role of ``roles`` is given (to ``entity``, when one is named): its
     probability reaches the model's ``role_thresholds`` for it (none in the config: always), and,
@@ -184,11 +186,15 @@ def role_given(
     its ``tone`` (the best sentiment towards it: a text that names someone once and damns them
     casts them as an Antagonist, not one that praises them), and no entity gets a main role that
     the rule's ``against_tone`` maps to its tone (a text that praises someone does not cast them
-    as an Antagonist, whatever the heads read in their sentence)."""
+    as an Antagonist, whatever the heads read in their sentence). Where the rule's ``needs_side``
+    names a sentiment for the main role, some sentence that names the entity must read at least
+    ``side_level`` (default :data:`CAST_LEVEL`) that way towards it (``sides``, the largest
+    probability per label among its mentions: :meth:`EntitySentiment.side`; ``None``: not asked):
+    an Antagonist needs a sentence against it, not one that praises it."""
     if cast is False:
         return False
     threshold = float(model.config.get("role_thresholds", {}).get(roles.main.name, 0.0))
-    if roles.main.score < threshold:
+    if roles.main.score < threshold or not sided_enough(model, roles.main.name, sides):
         return False
     if entity is None:
         return True
@@ -203,6 +209,18 @@ def role_given(
     if speaker or entity.type in tuple(passing.get("types", PLACE_TYPES)):
         return roles.main.score >= threshold + float(passing.get("margin", 0.0))
     return True
+
+
+def sided_enough(model: HeadModel, role: str, sides: Mapping[str, float] | None) -> bool:
+    """Whether ``role`` has the side it needs (the ``passing`` rule's ``needs_side``, e.g.
+    Antagonist: negative): some sentence that names the entity reads at least ``side_level`` that
+    way (``sides``: the largest probability per label among its mentions). True where the rule
+    names none for the role, or ``sides`` is ``None`` (not read)."""
+    passing = model.config.get("passing", {})
+    needed = passing.get("needs_side", {}).get(role)
+    if not needed or sides is None:
+        return True
+    return float(sides.get(str(needed), 0.0)) >= float(passing.get("side_level", CAST_LEVEL))
 
 
 def castable(

@@ -52,19 +52,40 @@ def sentiment_cast(
     return cast
 
 
+def side_maxima(scores: np.ndarray, groups: Sequence[int], n: int) -> np.ndarray:
+    """Per entity (``n``), the largest probability of each label (``scores``' columns) among its
+    mention rows (``groups[i]`` the entity of row ``i``): how far the most damning and the most
+    praising sentence that names it go. Zeros for an entity with no row."""
+    scores = np.asarray(scores, dtype=np.float64)
+    width = scores.shape[1] if scores.ndim == 2 else 0
+    out = np.zeros((n, width))
+    for group, row in zip(groups, scores, strict=True):
+        out[group] = np.maximum(out[group], row)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class EntitySentiment:
     """The sentiment an article takes towards each of its entities: ``means`` ``(n, 3)`` (the mean
     probabilities of the mentions read, where the entity speaks without its quoted words: the
     sentiment shown; columns in ``labels`` order), ``cast`` (per entity, whether some mention's
     sentence takes a side towards it, :func:`sentiment_cast`; ``None`` each where no level is
-    asked) and ``heard`` (the means of the mentions read outside the sentences where the entity
-    speaks)."""
+    asked), ``heard`` (the means of the mentions read outside the sentences where the entity
+    speaks) and ``sides`` (per entity, the largest probability of each label among those
+    mentions: :func:`side_maxima`, what :meth:`side` gives :func:`role_given`)."""
 
     means: np.ndarray
     cast: list[bool | None]
     labels: tuple[str, ...]
     heard: np.ndarray | None = None
+    sides: np.ndarray | None = None
+
+    def side(self, index: int) -> dict[str, float] | None:
+        """The entity ``index``'s :attr:`sides` by label (``negative``: the most damning of the
+        sentences that name it, outside those where it speaks); ``None`` where not read."""
+        if self.sides is None or not len(self.sides[index]):
+            return None
+        return {label: float(v) for label, v in zip(self.labels, self.sides[index], strict=True)}
 
     @property
     def tones(self) -> list[str]:
@@ -118,7 +139,13 @@ def entity_sentiment(
     cast: list[bool | None] = [None] * n
     if cast_level is not None:
         cast = list(sentiment_cast(gate, gate_groups, n, labels, cast_level))
-    return EntitySentiment(mean_scores(scores, groups, n), cast, labels, mean_scores(gate, gate_groups, n))
+    return EntitySentiment(
+        mean_scores(scores, groups, n),
+        cast,
+        labels,
+        mean_scores(gate, gate_groups, n),
+        side_maxima(gate, gate_groups, n) if len(gate) else np.zeros((n, len(labels))),
+    )
 
 
 def speaking_sentences(
