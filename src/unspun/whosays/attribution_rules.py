@@ -37,7 +37,7 @@ from unspun.whosays.boundary import (
     with_fronted_part,
     without_dateline,
 )
-from unspun.whosays.cue import cue_tokens
+from unspun.whosays.cue import cue_tokens, reported_clause
 from unspun.whosays.parsing import doc_text
 from unspun.whosays.quotation import (
     OPEN_QUOTES,
@@ -448,23 +448,19 @@ def stray_complement(verb: Token, inside: set[int]) -> Token | None:
     and with a subject of its own is no relative clause (it has no gap for "that" to fill), so it
     is the complement of the verb before the phrase, as PolNeAR marks it ("claimed in an
     interview with Breitbart News | that he's not backing any particular candidate"). A noun's own
-    complement ("responded to accusations that he exaggerated", parsed ``acl``) stays the noun's.
-    So is an indirect question the parser made an adverbial clause of the verb (:func:`_asks`:
-    "asked Trump on Wednesday | if the project was still in his plans")."""
+    complement ("responded to accusations that he exaggerated", parsed ``acl``) stays the noun's,
+    except after "in", which names where something was said, not what ("said in a statement that
+    the council held four meetings", parsed ``acl`` of "statement": the verb's; see
+    :func:`unspun.whosays.cue.reported_clause`). So is an indirect question the parser made an
+    adverbial clause of the verb (:func:`_asks`: "asked Trump on Wednesday | if the project was
+    still in his plans")."""
     for child in verb.children:
         if child.dep_ == "advcl" and child.i > verb.i and child.i not in inside and _asks(child):
             return child
-        if child.dep_ != "prep" or child.i in inside or child.i < verb.i:
+        if child.dep_ != "prep" or child.i < verb.i:
             continue
         for token in child.subtree:
-            if token.dep_ != "relcl":
-                continue
-            opener = token.left_edge
-            if (
-                opener.dep_ == "mark"
-                and opener.lower_ == "that"
-                and any(c.dep_ in SUBJECTS for c in token.children)
-            ):
+            if token.i not in inside and reported_clause(child, token):
                 return token
     return None
 

@@ -27,7 +27,9 @@ def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -
             chosen[child.i] = child
             whole = next((include[TREE + k] for k in keys if TREE + k in include), 0.0)
             if whole > threshold and child.dep_ in PHRASES:  # "said in a statement", "issued a report"
-                chosen.update({t.i: t for t in child.subtree})
+                # not the clause the parser hung in the phrase: "said in a statement | that ..."
+                cut = {u.i for t in child.subtree if reported_clause(child, t) for u in t.subtree}
+                chosen.update({t.i: t for t in child.subtree if t.i not in cut})
             if child.dep_ == "xcomp":
                 for grand in child.children:
                     if grand.dep_ in ("aux", "neg"):
@@ -43,6 +45,31 @@ def cue_tokens(head: Token, include: dict[str, float], threshold: float = 0.5) -
         run.append(doc[i])
         i += 1
     return with_adjective(head, without_when(head, run))
+
+
+def reported_clause(prep: Token, token: Token) -> bool:
+    """Whether ``token`` heads a that-clause with a subject of its own that the parser hung inside
+    the phrase of ``prep`` though it is what the verb before the phrase reports: a relative clause
+    (it has no gap for "that" to fill: "claimed in a televised debate that the economy had
+    grown"), or a noun's clause after "in", which names where something was said, not what ("said
+    in a statement that the council held four meetings"; "responded to accusations that he lied"
+    keeps the noun's)."""
+    if prep.dep_ != "prep" or token.i == prep.i:
+        return False
+    said_in = (
+        token.dep_ == "acl"
+        and prep.lower_ == "in"
+        and token.head.dep_ == "pobj"
+        and token.head.head.i == prep.i
+    )
+    if token.dep_ != "relcl" and not said_in:
+        return False
+    opener = token.left_edge
+    return (
+        opener.dep_ == "mark"
+        and opener.lower_ == "that"
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    )
 
 
 WHEN = frozenset({"DATE", "TIME"})

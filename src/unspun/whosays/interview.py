@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from unspun.document import Entity
 from unspun.whosays.attribution_rules import Found
+from unspun.whosays.quotation import OPEN_QUOTES
 
 Range = tuple[int, int]
 ANSWER_RULE = "interview_answer"
@@ -29,7 +30,8 @@ _LEAD = re.compile(r"^(?:[A-Z][\w.'-]*\s+){0,2}$")
 def answers(text: str) -> list[Found]:
     """The answers of a question-and-answer text as direct attributions, in text order; none
     unless the text holds both a "Q:" and an "A:" paragraph (a lone "A:" is a list item or a
-    heading, not an interview). An answer runs to the next label or the end of the text."""
+    heading, not an interview). An answer runs to the next label or the end of the text, a quoted
+    one to the end of its quoted paragraphs (:func:`quoted_answer`)."""
     labels = list(_LABEL.finditer(text))
     if {m.group("label") for m in labels} != {"Q", "A"}:
         return []
@@ -38,7 +40,7 @@ def answers(text: str) -> list[Found]:
         if match.group("label") != "A":
             continue
         end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-        body = text[match.end() : end].rstrip()
+        body = quoted_answer(text[match.end() : end]).rstrip()
         if not body:
             continue
         found.append(
@@ -52,6 +54,22 @@ def answers(text: str) -> list[Found]:
             )
         )
     return found
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def quoted_answer(body: str) -> str:
+    """``body``, an answer's text up to the next label, ending with the last of its paragraphs that
+    open with a quotation mark when the first does: a quoted answer's paragraphs each open with
+    one, and the text after them is the author's ('A: "We were never asked."' and then "Linda Osei,
+    the transport chair, said ...")."""
+    if not body[:1] or body[0] not in OPEN_QUOTES:
+        return body
+    for brk in _PARAGRAPH_BREAK.finditer(body):
+        if body[brk.end() : brk.end() + 1] not in tuple(OPEN_QUOTES):
+            return body[: brk.start()]
+    return body
 
 
 def interviewee(text: str, entities: Sequence[Entity]) -> str | None:
@@ -102,13 +120,26 @@ def addressed(text: str, entities: Sequence[Entity]) -> str | None:
 
 def interview_answers(text: str, entities: Sequence[Entity], headline: int = 0) -> list[Found]:
     """:func:`answers` when the text is an interview: a question addresses a person by name
-    (:func:`addressed`; a person the standfirst names makes no interview of an explainer) or the headline (the text before ``headline``) says "interview". An
+    (:func:`addressed`; a person the standfirst names makes no interview of an explainer), the
+    headline (the text before ``headline``) says "interview", or the answers are quoted
+    (:func:`quoted`) and the standfirst introduces one person. An
     explainer set as questions and answers ("Q: What does the new law change? A: ...") answers in
     the author's voice and gives none."""
     found = answers(text)
-    if found and (addressed(text, entities) is not None or "interview" in text[:headline].lower()):
+    if found and (
+        addressed(text, entities) is not None
+        or "interview" in text[:headline].lower()
+        or (quoted(text, found) and introduced(text, entities) is not None)
+    ):
         return found
     return []
+
+
+def quoted(text: str, found: Sequence[Found]) -> bool:
+    """Whether every answer opens with a quotation mark: quoted answers are someone's words, not
+    the author's ('A: "Badly. Half my customers drive in."'), an interview when the standfirst
+    introduces whom (:func:`introduced`)."""
+    return all(f.content is not None and text[f.content[0]] in OPEN_QUOTES for f in found)
 
 
 def with_answers(

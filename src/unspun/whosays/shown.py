@@ -110,17 +110,25 @@ def continued(piece: str) -> str:
     return _PARAGRAPH_REOPENED.sub(r"\1", piece)
 
 
+_WHAT = re.compile(r"[Ww]hat\s+(?=\w)")
+
+
 def source_shown(text: str, source: Range, asides: Sequence[Range]) -> Range:
     """``source`` without a clause after a comma that describes the speaker and ends it
     ("shopkeeper Maria Costa, whose takings have halved": "shopkeeper Maria Costa"; the asides are
     :func:`unspun.whosays.attribution_rules.source_asides`). PolNeAR's sources hold such a clause
     more often than not (281 gold sources in train hold ", who / whose / which", 205 are followed
     by one), so its rows keep it; a reader is shown who speaks. An aside with no comma before it
-    names the speaker ("a doctor who spoke to the BBC") and stays."""
+    names the speaker ("a doctor who spoke to the BBC") and stays. A "what" opening a longer
+    source is the object of the cue the parser put there, not the speaker ("what witnesses called
+    'breathtaking optimism'": "witnesses")."""
     start, end = source
+    opening = _WHAT.match(text, start, end)
+    if opening is not None:
+        start = opening.end()
     for aside_start, aside_end in sorted(asides):
         lead = text[start:aside_start].rstrip()
         if aside_start > start and lead.endswith(",") and not text[aside_end:end].strip(" ,"):
             kept = lead.rstrip(",").rstrip()
-            return (start, start + len(kept)) if kept else source
-    return source
+            return (start, start + len(kept)) if kept else (start, end)
+    return start, end
