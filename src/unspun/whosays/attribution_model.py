@@ -441,8 +441,6 @@ def fit(
     (their articles) kept together in its inner folds), whose probability is then kept from that
     threshold rather than ``threshold``; with ``cue_span_c`` (inverse L2 strength) also its cue
     span ranker (:func:`fit_cue_span`, after the content ranker, whose content bounds the cue)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     lexicon, rates = learn_lexicon_and_rates(docs, golds, min_count=min_count)
     extend = learn_extension(docs, golds, rates)
@@ -452,12 +450,7 @@ def fit(
     rows, labels = training_rows(model, docs, golds)
     if len(set(labels)) < 2:
         raise ModelError("the training data gives no positive and negative cue candidates; add articles")
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(rows)
-    classifier = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False)
-    classifier.fit(x, labels)
-    names = vectorizer.get_feature_names_out()
-    model.weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0], strict=True)}
+    model.weights = logistic_weights(rows, labels, c=c, max_iter=max_iter)
     if rescore_threshold is not None:
         doc_groups = list(groups) if groups is not None else list(range(len(docs)))
         context, context_labels = rescorer_rows(model, docs, golds, doc_groups, c=c, max_iter=max_iter)
@@ -516,6 +509,21 @@ def rescorer_rows(
     return out, out_labels
 
 
+def logistic_weights(
+    rows: Sequence[dict[str, float]], labels: Sequence[int], *, c: float, max_iter: int
+) -> dict[str, float]:
+    """The feature weights of an L2 logistic regression without intercept over feature-dict
+    ``rows`` (the cue classifier, the content ranker and the cue span ranker are such models)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(rows)
+    model = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False).fit(x, labels)
+    names = vectorizer.get_feature_names_out()
+    return {str(n): float(w) for n, w in zip(names, model.coef_[0], strict=True)}
+
+
 def fit_content(
     model: AttributionModel,
     docs: Sequence[Any],
@@ -526,17 +534,11 @@ def fit_content(
 ) -> dict[str, float]:
     """Weights of the content ranker: logistic regression over :func:`content_rows` (a span is
     its cue's gold content or not); at prediction the best-scored span is kept."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     rows, labels = content_rows(model, docs, golds)
     if len(set(labels)) < 2:
         raise ModelError("the training data gives no gold and other content spans; add articles")
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(rows)
-    ranker = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False).fit(x, labels)
-    names = vectorizer.get_feature_names_out()
-    return {str(n): float(w) for n, w in zip(names, ranker.coef_[0], strict=True)}
+    return logistic_weights(rows, labels, c=c, max_iter=max_iter)
 
 
 def fit_cue_span(
@@ -551,8 +553,6 @@ def fit_cue_span(
     over the start and end rows of every candidate that prediction would consider whose head heads
     a gold cue (a start or end is the gold one or not), each with the content the model gives it;
     at prediction the best-scored start and end are kept."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     rows: list[dict[str, float]] = []
     labels: list[int] = []
@@ -569,11 +569,7 @@ def fit_cue_span(
             labels += end_labels + start_labels
     if len(set(labels)) < 2:
         raise ModelError("the training data gives no gold and other cue spans; add articles")
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(rows)
-    ranker = LogisticRegression(C=c, max_iter=max_iter, fit_intercept=False).fit(x, labels)
-    names = vectorizer.get_feature_names_out()
-    return {str(n): float(w) for n, w in zip(names, ranker.coef_[0], strict=True)}
+    return logistic_weights(rows, labels, c=c, max_iter=max_iter)
 
 
 def load_attribution_model(name: str | Path | None = None) -> AttributionModel:
