@@ -1335,6 +1335,13 @@ def test_a_phones_width_scrolls_no_page_sideways(browser: Any, server: str, api:
     # entities and outlets tables ran past the screen, and two outlets compared were 499 px.
     data = store_article(api, "Phone layout\n\n" + ARTICLE.split("\n\n", 1)[1], outlet="Phone Daily Example")
     store_article(api, "Phone layout two\n\nThe council met on Monday.", outlet="Phone Weekly Example")
+    # the compare form's select is as wide as its longest option: an outlet with a long name
+    # (stored by other tests in a full run) made the compare page 762 px wide (s49)
+    store_article(
+        api,
+        "Phone layout three\n\nThe ferry ran late on Tuesday.",
+        outlet="The Extraordinarily Long-Named Regional Evening Chronicle and Shipping Advertiser",
+    )
     wide: dict[str, int] = {}
     with open_page(browser, server) as pg:
         pg.set_viewport_size({"width": 390, "height": 844})
