@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from unspun import parallel
 from unspun.cli import app
 from unspun.config import ModelSettings
 from unspun.errors import ConfigError, ModelError
 from unspun.models.cpus import available_cpus
-from unspun.parallel import PER_WORKER, ParallelPipeline, auto_workers, parse_workers
+from unspun.parallel import PER_WORKER, WORKER_BYTES, ParallelPipeline, auto_workers, parse_workers
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
 SECOND = (
@@ -50,12 +51,26 @@ def test_parse_workers_reads_auto_and_whole_numbers() -> None:
             parse_workers(bad)
 
 
-def test_auto_workers_is_one_for_a_few_articles_and_no_more_than_the_cpus() -> None:
+def test_auto_workers_is_one_for_a_few_articles_and_no_more_than_the_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # memory for many workers: the count rules alone (a fresh clone's CI once had too little free)
+    monkeypatch.setattr(parallel, "_available_bytes", lambda: 64 * WORKER_BYTES)
     assert auto_workers(1) == 1 and auto_workers(PER_WORKER + 1) == 1  # loading would cost more
     assert auto_workers(None) == 1  # a single input of unknown size: standard input, a page's URL
     assert 1 <= auto_workers(None, many=True) <= available_cpus()
     assert 1 <= auto_workers(1000) <= available_cpus()
     assert auto_workers(2 * PER_WORKER) == min(2, available_cpus())
+
+
+def test_auto_workers_start_no_more_than_the_memory_available_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the memory a new process may have is what the system reports available, not only free
+    available = parallel._available_bytes()
+    assert available is not None and available > 0
+    monkeypatch.setattr(parallel, "_available_bytes", lambda: WORKER_BYTES + 1)
+    assert auto_workers(1000) == 1
+    monkeypatch.setattr(parallel, "_available_bytes", lambda: None)  # the platform does not tell
+    assert auto_workers(1000) == available_cpus()
 
 
 def test_analyze_refuses_a_bad_workers_value_in_one_line(tmp_path: Path) -> None:

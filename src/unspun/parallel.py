@@ -85,12 +85,26 @@ def auto_workers(inputs: int | None, *, many: bool = False) -> int:
 
 
 def _memory_for() -> int:
-    """How many workers the memory free now holds (a great many where the platform does not tell)."""
+    """How many workers the memory available now holds (a great many where the platform does not
+    tell). Available, not free: the page cache a loaded machine fills is given back on demand
+    (``SC_AVPHYS_PAGES`` alone counted it as taken and gave one worker with 18 GB available)."""
+    free = _available_bytes()
+    return 1 << 16 if free is None else max(1, free // WORKER_BYTES)
+
+
+def _available_bytes() -> int | None:
+    """The memory available to a new process: Linux's ``MemAvailable``, else the free pages."""
     try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
-        return 1 << 16
-    return max(1, free // WORKER_BYTES)
+        return None
 
 
 def _start_worker(settings: ModelSettings | None, lang: str | None) -> None:
