@@ -45,11 +45,11 @@ def sentiment_cast(
     the negative and positive probabilities of one of its mention rows (``scores``, columns in
     ``labels`` order; ``groups[i]`` the entity of row ``i``) reaches ``level``."""
     sided = [j for j, label in enumerate(labels) if label != "neutral"]
-    cast = [False] * n
-    if len(scores):
-        for group, side in zip(groups, np.asarray(scores)[:, sided].max(axis=1), strict=True):
-            cast[group] = cast[group] or bool(side >= level)
-    return cast
+    if not len(scores):
+        return [False] * n
+    read = set(groups)
+    sides = side_maxima(scores, groups, n)[:, sided].max(axis=1)
+    return [i in read and bool(side >= level) for i, side in enumerate(sides)]
 
 
 def side_maxima(scores: np.ndarray, groups: Sequence[int], n: int) -> np.ndarray:
