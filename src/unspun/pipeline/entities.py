@@ -55,6 +55,7 @@ from unspun.whosays.parsing import (
     parse_articles,
     spacy_model_info,
 )
+from unspun.whosays.quotation import QUOTE_PAIRS
 
 ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP")
 GROUP_NOUNS = frozenset(
@@ -410,7 +411,9 @@ def unnamed_speakers(text: str, offset: int, doc: Any) -> list[Mention]:
             and not token.text.isupper()
             and not any(c.isdigit() for c in token.text)
             and token.text.lower() not in lowered
-            and (_QUOTE_MARK.search(token.sent.text) or any(c.dep_ == "ccomp" for c in head.children))
+            and (
+                not _QUOTE_MARKS.isdisjoint(token.sent.text) or any(c.dep_ == "ccomp" for c in head.children)
+            )
         ):
             continue
         first = token
@@ -431,7 +434,8 @@ QUOTING = frozenset(
     {"say", "tell", "add", "write", "explain", "admit", "tweet", "note", "insist", "argue", "recall"}
     | {"warn", "reply", "acknowledge", "concede", "joke", "complain", "declare", "claim", "recount"}
 )
-_QUOTE_MARK = re.compile('["“”«»„]')
+# The marks that open or close a quotation (double marks and guillemets; no apostrophe).
+_QUOTE_MARKS = frozenset(QUOTE_PAIRS).union(*QUOTE_PAIRS.values())
 
 
 _WORD_BEFORE = re.compile(r"([\w.]+)[ \t]+$")
