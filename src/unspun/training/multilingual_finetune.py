@@ -19,7 +19,6 @@ trains layers ``from_layer + 1`` to ``to_layer`` of the encoder together with th
 from __future__ import annotations
 
 import copy
-import io
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -169,10 +168,8 @@ def _optimiser(tagger: Any, recipe: FinetuneRecipe) -> Any:
 def _save(path: Path, state: dict[str, Any]) -> None:
     import torch
 
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
     with atomic_file(path) as handle:
-        handle.write(buffer.getvalue())
+        torch.save(state, handle)
 
 
 def _order(recipe: FinetuneRecipe, fold: int, epoch: int, count: int) -> list[int]:
